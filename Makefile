@@ -1,0 +1,158 @@
+# pinblame - who pinned the page that broke the allocation.
+#
+#   make            build ./pinblame
+#   make demo       install missing packages, build, import the bundled capture
+#   make check      install missing packages, build, run every test (also
+#                   under ASan+UBSan, and each fuzz target briefly)
+#   make bench      import benchmark against baselines (ratios in one run)
+#   make fuzz       run every libFuzzer target (FUZZ_SECONDS each)
+#   make e2e        record on a real kernel under qemu, then import and blame
+#   make install    PREFIX=/usr/local
+#
+# BUILD=dir keeps objects apart (e.g. BUILD=build-asan SAN=1); the program is
+# ./pinblame for the default build, BUILD/pinblame otherwise.
+
+CC ?= cc
+BUILD ?= build
+PREFIX ?= /usr/local
+FUZZ_SECONDS ?= 300
+CHECK_FUZZ_SECONDS ?= 10
+
+PKGS := libtraceevent libtracefs libtracecmd jansson sqlite3 zlib liblzma libzstd
+# Debian packages that provide the pkg-config modules above, plus tools.
+DEB_PKGS := pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
+	libjansson-dev libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev \
+	libcmocka-dev scdoc clang libclang-rt-14-dev xz-utils zstd gzip \
+	perl sqlite3 python3
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) -g
+OPT_CFLAGS ?= -O2
+ifdef SAN
+OPT_CFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+ALL_CFLAGS = $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
+
+LIB_SRCS := $(sort $(wildcard lib/*/*.c))
+CMD_SRCS := $(sort $(wildcard cmd/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS := $(wildcard include/pinblame/*.h) $(wildcard lib/*/*.h)
+LIBA := $(BUILD)/libpinblame.a
+PROG := $(if $(filter build,$(BUILD)),pinblame,$(BUILD)/pinblame)
+MAN_SRCS := $(wildcard man/*.scd)
+MAN_PAGES := $(MAN_SRCS:%.scd=%)
+
+.PHONY: all deps demo check unit cli check-asan check-fuzz fuzz bench e2e \
+	install clean man
+.SUFFIXES:
+
+all: $(PROG) man
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PROG): $(CMD_OBJS) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LIBA) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIBA) \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# Man pages: scdoc sources, rendered when scdoc is present.
+man: $(MAN_PAGES)
+man/%: man/%.scd
+	@if command -v scdoc >/dev/null; then scdoc < $< > $@; fi
+
+# Installs the Debian packages that are missing (needs root or sudo).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh ./pinblame
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do \
+		PB_TESTDATA=$(CURDIR)/testdata $$t; done
+
+cli: $(PROG)
+	PINBLAME=$(CURDIR)/$(PROG) PB_TESTDATA=$(CURDIR)/testdata \
+		prove -j2 tests/cli/
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit cli
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-fuzz
+	@echo "make check: all passed"
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=clang \
+		build-asan/pinblame unit cli
+	@echo "sanitizer run: all passed"
+
+# Each libFuzzer target for a short, bounded time over its seed corpus.
+check-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build-fuzz/%.o)
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
+FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+build-fuzz/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS)
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		name=$${f#build-fuzz/}; corpus=fuzz/corpus/$${name#fuzz_}; \
+		work=build-fuzz/corpus-$${name#fuzz_}; mkdir -p $$work; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
+			-timeout=10 -print_final_stats=0 $$work $$corpus \
+			> build-fuzz/$$name.log 2>&1 \
+			|| { tail -40 build-fuzz/$$name.log; exit 1; }; \
+		grep -E '^(#[0-9]+.*DONE|Done)' build-fuzz/$$name.log | tail -1; \
+	done
+
+bench: all
+	@bench/run.sh ./pinblame
+
+e2e: all
+	@tests/e2e/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 pinblame $(DESTDIR)$(PREFIX)/bin/pinblame
+	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
+
+clean:
+	rm -rf build build-asan build-fuzz pinblame $(MAN_PAGES)

@@ -1,0 +1,36 @@
+/* cmd.h - the commands of pinblame, one file each in cmd/, and the helpers
+ * they share for options and output. */
+#ifndef PINBLAME_CMD_H
+#define PINBLAME_CMD_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "pinblame/core.h"
+
+/* Options that come before the command name. */
+struct pb_globals {
+	const char *db_path;	/* -d PATH, else $PINBLAME_DB, else ./pinblame.db */
+};
+
+typedef int (*pb_cmd_fn)(int argc, char **argv, const struct pb_globals *g);
+
+int cmd_import(int argc, char **argv, const struct pb_globals *g);
+int cmd_info(int argc, char **argv, const struct pb_globals *g);
+int cmd_query(int argc, char **argv, const struct pb_globals *g);
+
+/* Prints USAGE (a whole help text) to stdout and returns PB_EXIT_OK when
+ * asked for with --help; to stderr with PB_EXIT_USAGE after a usage error. */
+int pb_usage(const char *usage, int code);
+
+/* Parses options with getopt_long, handling --help/-h itself. Returns the
+ * option character, -1 at the end of options, or '?' after printing a usage
+ * error (the caller returns PB_EXIT_USAGE). *help is set to 1 for --help. */
+int pb_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, const char *usage, int *help);
+
+/* Flushes stdout and reports a write error (ENOSPC, EIO) as an error; a
+ * closed pipe (EPIPE) is not an error. Returns the exit code to use. */
+int pb_finish_stdout(int code);
+
+#endif

@@ -1,0 +1,153 @@
+/* pinblame.c - global options and the command table. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "pinblame/store.h"
+
+static const struct {
+	const char *name;
+	pb_cmd_fn fn;
+	const char *summary;
+} commands[] = {
+	{ "import", cmd_import, "read trace files into the store" },
+	{ "info", cmd_info, "sources, kernels, time span, counts per event" },
+	{ "query", cmd_query, "read-only SQL over the store's views" },
+};
+
+static const char usage_text[] =
+	"usage: pinblame [-d DB] COMMAND [options]\n"
+	"       pinblame --version | --help | help COMMAND\n"
+	"\n"
+	"Tells who pinned the page that broke a contiguous (CMA) allocation,\n"
+	"from captured kernel traces.\n"
+	"\n"
+	"global options:\n"
+	"  -d, --db PATH   store to use (default: $PINBLAME_DB, else ./pinblame.db)\n"
+	"  --version       print the version\n"
+	"  -h, --help      this help; 'pinblame COMMAND --help' for a command\n"
+	"\n"
+	"commands:\n";
+
+static void print_usage(FILE *f)
+{
+	fputs(usage_text, f);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nexit codes: 0 ok, 1 check breached, 2 usage, 3 input error, "
+	      "4 store error\n", f);
+}
+
+int pb_usage(const char *usage, int code)
+{
+	fputs(usage, code ? stderr : stdout);
+	return code;
+}
+
+int pb_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, const char *usage, int *help)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == 'h') {
+		*help = 1;
+		return c;
+	}
+	if (c == '?' || c == ':') {
+		if (optopt && strchr(shortopts, optopt))
+			pb_error("option -%c needs a value", optopt);
+		else if (optopt)
+			pb_error("unknown option -%c", optopt);
+		else
+			pb_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		fputs(usage, stderr);
+		return '?';
+	}
+	return c;
+}
+
+int pb_finish_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			return code;
+		pb_error("write error on standard output: %s", strerror(errno));
+		return code ? code : PB_EXIT_STORE;
+	}
+	return code;
+}
+
+static int run_command(size_t i, int argc, char **argv, const struct pb_globals *g)
+{
+	pb_cmd_name = commands[i].name;
+	optind = 1;
+	return pb_finish_stdout(commands[i].fn(argc, argv, g));
+}
+
+static int find_command(const char *name)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct pb_globals g = { .db_path = pb_store_default_path() };
+	int i = 1, c;
+
+	/* A closed pipe (| head) ends output quietly, as with other tools. */
+	signal(SIGPIPE, SIG_IGN);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-d") || !strcmp(a, "--db")) {
+			if (++i == argc) {
+				pb_error("option %s needs a path", a);
+				return PB_EXIT_USAGE;
+			}
+			g.db_path = argv[i];
+		} else if (!strncmp(a, "--db=", 5)) {
+			g.db_path = a + 5;
+		} else if (!strcmp(a, "--version")) {
+			printf("pinblame %s\n", PB_VERSION);
+			return pb_finish_stdout(PB_EXIT_OK);
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			print_usage(stdout);
+			return pb_finish_stdout(PB_EXIT_OK);
+		} else {
+			pb_error("unknown option '%s'", a);
+			print_usage(stderr);
+			return PB_EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		print_usage(stderr);
+		return PB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 == argc) {
+			print_usage(stdout);
+			return pb_finish_stdout(PB_EXIT_OK);
+		}
+		c = find_command(argv[i + 1]);
+		if (c < 0) {
+			pb_error("'%s' is not a pinblame command", argv[i + 1]);
+			return PB_EXIT_USAGE;
+		}
+		char *help_argv[] = { argv[i + 1], "--help", NULL };
+		return run_command((size_t)c, 2, help_argv, &g);
+	}
+	c = find_command(argv[i]);
+	if (c < 0) {
+		pb_error("'%s' is not a pinblame command; see 'pinblame --help'", argv[i]);
+		return PB_EXIT_USAGE;
+	}
+	return run_command((size_t)c, argc - i, argv + i, &g);
+}

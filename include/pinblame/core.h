@@ -1,0 +1,97 @@
+/* core.h - shared helpers: errors, exit codes, buffers, arenas, hashing.
+ *
+ * Every module reports user-facing errors through pb_error() so that all
+ * messages look alike: "pinblame: COMMAND: what is wrong".
+ */
+#ifndef PINBLAME_CORE_H
+#define PINBLAME_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PB_VERSION "0.1.0"
+
+/* Exit codes (DESIGN §5). */
+enum pb_exit {
+	PB_EXIT_OK = 0,
+	PB_EXIT_BREACH = 1,	/* check breached, failures --exit-code found some */
+	PB_EXIT_USAGE = 2,
+	PB_EXIT_INPUT = 3,
+	PB_EXIT_STORE = 4,
+};
+
+/* Name of the running command, used as the error prefix ("import"). */
+extern const char *pb_cmd_name;
+
+void pb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pb_verror(const char *fmt, va_list ap);
+/* Out of memory or another impossible state: message and abort. */
+void pb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+void *pb_malloc(size_t n);
+void *pb_calloc(size_t n, size_t size);
+void *pb_realloc(void *p, size_t n);
+char *pb_strdup(const char *s);
+char *pb_strndup(const char *s, size_t n);
+
+/* Growable byte buffer; data is always NUL-terminated when len > 0. */
+struct pb_buf {
+	char *data;
+	size_t len, cap;
+};
+void pb_buf_add(struct pb_buf *b, const void *p, size_t n);
+void pb_buf_addc(struct pb_buf *b, char c);
+void pb_buf_adds(struct pb_buf *b, const char *s);
+void pb_buf_addf(struct pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pb_buf_reset(struct pb_buf *b);
+void pb_buf_free(struct pb_buf *b);
+/* Returns data, or "" when empty. */
+const char *pb_buf_str(struct pb_buf *b);
+
+/* Bump allocator: many small allocations, freed all at once. */
+struct pb_arena_chunk;
+struct pb_arena {
+	struct pb_arena_chunk *head;
+	size_t chunk_size;
+};
+void *pb_arena_alloc(struct pb_arena *a, size_t n);
+char *pb_arena_strndup(struct pb_arena *a, const char *s, size_t n);
+char *pb_arena_strdup(struct pb_arena *a, const char *s);
+/* Keeps the first chunk for reuse, frees the others. */
+void pb_arena_reset(struct pb_arena *a);
+void pb_arena_free(struct pb_arena *a);
+
+/* 64-bit FNV-1a, for interning tables. */
+uint64_t pb_hash64(const void *p, size_t n);
+
+/* SHA-256 of raw input bytes (content hash of imported files). */
+struct pb_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t fill;
+};
+void pb_sha256_init(struct pb_sha256 *s);
+void pb_sha256_update(struct pb_sha256 *s, const void *p, size_t n);
+void pb_sha256_final(struct pb_sha256 *s, unsigned char out[32]);
+void pb_sha256_hex(const unsigned char digest[32], char out[65]);
+
+/* Number parsing over (pointer, length), no NUL needed.
+ * pb_parse_u64: decimal, or hex with 0x prefix. pb_parse_hex: hex with or
+ * without 0x. pb_parse_i64: optional sign, then as pb_parse_u64.
+ * Return 0 on success, -1 when the text is not entirely a number. */
+int pb_parse_u64(const char *s, size_t n, uint64_t *out);
+int pb_parse_hex(const char *s, size_t n, uint64_t *out);
+int pb_parse_i64(const char *s, size_t n, int64_t *out);
+/* "123.456789" seconds (any number of fraction digits, or none) -> ns. */
+int pb_parse_seconds_ns(const char *s, size_t n, int64_t *out);
+
+/* Whether stdout / stderr are terminals (cached). */
+int pb_stdout_is_tty(void);
+int pb_stderr_is_tty(void);
+
+#define PB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,87 @@
+/* input.h - byte and line streams over files or stdin, transparently
+ * decompressed (gzip, xz, zstd: recognised by magic bytes, never by name).
+ *
+ * Memory is bounded: one decompression window plus one line buffer of at
+ * most PB_LINE_MAX bytes, whatever the input size.
+ */
+#ifndef PINBLAME_INPUT_H
+#define PINBLAME_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PB_LINE_MAX (1u << 20) /* longer lines are reported, not stored */
+
+enum pb_compression {
+	PB_COMP_NONE,
+	PB_COMP_GZIP,
+	PB_COMP_XZ,
+	PB_COMP_ZSTD,
+};
+
+enum pb_line_status {
+	PB_LINE_ERROR = -1,	/* read or decompression error: pb_input_strerror() */
+	PB_LINE_EOF = 0,
+	PB_LINE_OK = 1,
+	PB_LINE_TOO_LONG = 2,	/* line longer than PB_LINE_MAX: *line holds its
+				 * first PB_LINE_MAX bytes, the rest was skipped */
+};
+
+struct pb_input;
+
+/* Opens PATH ("-" is stdin). On failure returns NULL and writes a message
+ * ("No such file or directory", "is a directory") to err. */
+struct pb_input *pb_input_open(const char *path, char *err, size_t errlen);
+/* Opens an in-memory buffer (unit tests, fuzz targets); DATA must outlive
+ * the input. Compressed buffers are decompressed as files are. */
+struct pb_input *pb_input_open_memory(const void *data, size_t n, const char *name);
+void pb_input_close(struct pb_input *in);
+
+/* The name to show in messages: the path, or "<stdin>". */
+const char *pb_input_name(const struct pb_input *in);
+/* The path as given ("-" for stdin). */
+const char *pb_input_path(const struct pb_input *in);
+enum pb_compression pb_input_compression(const struct pb_input *in);
+const char *pb_compression_name(enum pb_compression c);
+/* Size of the raw (possibly compressed) file, 0 when unknown (pipe). */
+uint64_t pb_input_raw_size(const struct pb_input *in);
+/* Raw bytes consumed so far (for progress). */
+uint64_t pb_input_raw_offset(const struct pb_input *in);
+/* Decompressed bytes delivered so far. */
+uint64_t pb_input_offset(const struct pb_input *in);
+
+/* Looks at up to WANT decompressed bytes without consuming them. Returns the
+ * number available (less at EOF); *data points into an internal buffer that
+ * stays valid until the next read. Returns (size_t)-1 on error. */
+size_t pb_input_peek(struct pb_input *in, const char **data, size_t want);
+
+/* Reads up to N decompressed bytes; returns bytes read, 0 at EOF, -1 on error. */
+ssize_t pb_input_read(struct pb_input *in, void *buf, size_t n);
+
+/* Next line without its '\n' (a trailing '\r' is removed too). *line stays
+ * valid until the next call. pb_input_lineno() is the number of the line
+ * just returned (1-based). */
+enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, size_t *len);
+uint64_t pb_input_lineno(const struct pb_input *in);
+
+/* Puts a line back: the next pb_input_getline() returns it again with the
+ * same line number. Only one line can be pushed back. */
+void pb_input_ungetline(struct pb_input *in);
+
+/* Text of the last error ("truncated xz stream", "Input/output error"). */
+const char *pb_input_strerror(const struct pb_input *in);
+
+/* SHA-256 of the raw bytes read so far; complete once EOF was reached. */
+void pb_input_sha256(struct pb_input *in, unsigned char out[32]);
+
+/* Hashes a whole regular file without decompressing (for the re-import
+ * check before parsing). Returns 0, or -1 with err filled. */
+int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen);
+
+/* Copies the rest of the decompressed stream into an unlinked temporary
+ * file and returns its descriptor positioned at 0 (for libraries that need
+ * a seekable file, e.g. libtracecmd). Returns -1 on error. */
+int pb_input_spool(struct pb_input *in);
+
+#endif

@@ -1,0 +1,88 @@
+/* store.h - the SQLite store: schema, versioning, import transactions,
+ * interning of names, symbols and stacks, and the typed tables (DESIGN §6).
+ *
+ * One transaction per input file: pb_store_source_begin() opens it,
+ * pb_store_source_commit() or pb_store_source_rollback() ends it, so an
+ * interrupted or failed import leaves the store exactly as before.
+ */
+#ifndef PINBLAME_STORE_H
+#define PINBLAME_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "pinblame/parse.h"
+
+/* Bumped whenever the schema changes; older binaries refuse newer stores. */
+#define PB_SCHEMA_VERSION 1
+
+enum pb_store_mode {
+	PB_STORE_READ,		/* must exist; query_only */
+	PB_STORE_WRITE,		/* created when missing */
+};
+
+struct pb_store;
+
+/* Default path: $PINBLAME_DB, else "./pinblame.db". */
+const char *pb_store_default_path(void);
+
+/* Opens (and creates or upgrades in WRITE mode) the store. On failure
+ * prints "pinblame: CMD: PATH: why" and returns NULL; the caller exits
+ * PB_EXIT_STORE. */
+struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode);
+void pb_store_close(struct pb_store *s);
+sqlite3 *pb_store_db(struct pb_store *s);
+const char *pb_store_path(const struct pb_store *s);
+
+/* Runs SQL (no results); prints the error and returns -1 on failure. */
+int pb_store_exec(struct pb_store *s, const char *sql);
+/* Prepares SQL; prints the error and returns NULL on failure. */
+sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql);
+
+/* --- import of one source ------------------------------------------ */
+
+struct pb_source_info {
+	const char *path;	/* as given on the command line */
+	const char *sha256;	/* hex content hash of the raw file */
+	const char *format;	/* pb_format_name() */
+};
+
+/* Begins the transaction for one file. Returns 1 and sets *source_id,
+ * 0 when a source with the same hash exists (nothing begun; *source_id is
+ * the existing one), -1 on error. */
+int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
+			  int64_t *source_id);
+/* Adds one record (event row, fields, stacks, typed rows). 0 or -1. */
+int pb_store_add_record(struct pb_store *s, const struct pb_record *r);
+/* Counts one bad line of the current source. */
+void pb_store_add_bad_line(struct pb_store *s, enum pb_bad_reason why, uint64_t line,
+			   const char *text, size_t len);
+
+struct pb_source_totals {
+	uint64_t events;
+	uint64_t bad_lines;
+	uint64_t lines;
+	uint64_t bytes;
+	double seconds;
+	const char *kernel;	/* may be NULL */
+	const char *arch;	/* may be NULL */
+};
+/* Finishes typed tables (pairs left open are closed), writes the totals
+ * and commits. 0 or -1 (then everything is rolled back). */
+int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t);
+void pb_store_source_rollback(struct pb_store *s);
+
+/* Events stored for the current source so far. */
+uint64_t pb_store_source_events(const struct pb_store *s);
+
+/* Interned stack id for FRAMES (leaf first), 0 for an empty stack. */
+int64_t pb_store_stack(struct pb_store *s, const struct pb_frame *frames, size_t n,
+		       int user);
+
+/* Marks the derived tables (failures, attributions) stale; the analysis
+ * refreshes them before the next command that reads them. */
+int pb_store_mark_dirty(struct pb_store *s);
+int pb_store_is_dirty(struct pb_store *s);
+int pb_store_mark_clean(struct pb_store *s);
+
+#endif

@@ -1,0 +1,244 @@
+/* parser.c - the parser object shared by every format: format selection,
+ * per-record arena, bad-line accounting, error text and header facts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pinblame/parse.h"
+
+#define META_MAX 8
+
+struct pb_parser {
+	struct pb_input *in;
+	const struct pb_format_ops *ops;
+	void *state;
+	struct pb_arena arena;
+	struct pb_record rec;
+	pb_bad_line_fn bad_line;
+	void *ctx;
+	char error[512];
+	uint64_t error_line;
+	int nmeta;
+	char *meta_key[META_MAX];
+	char *meta_value[META_MAX];
+};
+
+static const struct {
+	enum pb_format format;
+	const char *name;
+	const struct pb_format_ops *ops;
+} formats[] = {
+	{ PB_FMT_FTRACE, "ftrace", &pb_ftrace_ops },
+	{ PB_FMT_TRACECMD_REPORT, "trace-cmd-report", &pb_tracecmd_report_ops },
+	{ PB_FMT_TRACE_DAT, "trace.dat", &pb_tracedat_ops },
+	{ PB_FMT_PERF_SCRIPT, "perf-script", &pb_perf_script_ops },
+	{ PB_FMT_KMSG, "kmsg", &pb_kmsg_ops },
+	{ PB_FMT_PAGE_PINNER, "page_pinner", &pb_page_pinner_ops },
+	{ PB_FMT_PAGE_OWNER, "page_owner", &pb_page_owner_ops },
+};
+
+const char *pb_format_name(enum pb_format f)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(formats); i++)
+		if (formats[i].format == f)
+			return formats[i].name;
+	return "unknown";
+}
+
+enum pb_format pb_format_from_name(const char *name)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(formats); i++)
+		if (!strcmp(formats[i].name, name))
+			return formats[i].format;
+	if (!strcmp(name, "trace-cmd") || !strcmp(name, "tracecmd-report"))
+		return PB_FMT_TRACECMD_REPORT;
+	if (!strcmp(name, "dat") || !strcmp(name, "tracedat"))
+		return PB_FMT_TRACE_DAT;
+	if (!strcmp(name, "perf") || !strcmp(name, "dmesg"))
+		return !strcmp(name, "perf") ? PB_FMT_PERF_SCRIPT : PB_FMT_KMSG;
+	return PB_FMT_UNKNOWN;
+}
+
+static const struct pb_format_ops *ops_for(enum pb_format f)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(formats); i++)
+		if (formats[i].format == f)
+			return formats[i].ops;
+	return NULL;
+}
+
+const char *pb_bad_reason_name(enum pb_bad_reason r)
+{
+	static const char *const names[PB_BAD_NREASONS] = {
+		[PB_BAD_SYNTAX] = "syntax",
+		[PB_BAD_TOO_LONG] = "line too long",
+		[PB_BAD_BINARY] = "binary data",
+		[PB_BAD_ORPHAN_STACK] = "stack without event",
+		[PB_BAD_TIMESTAMP] = "bad timestamp",
+		[PB_BAD_TRUNCATED] = "truncated record",
+	};
+
+	return (unsigned)r < PB_BAD_NREASONS ? names[r] : "unknown";
+}
+
+struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,
+				pb_bad_line_fn bad_line, void *ctx,
+				char *err, size_t errlen)
+{
+	struct pb_parser *p;
+
+	if (format == PB_FMT_UNKNOWN) {
+		const char *head;
+		size_t n = pb_input_peek(in, &head, 64 * 1024);
+
+		if (n == (size_t)-1) {
+			snprintf(err, errlen, "%s", pb_input_strerror(in));
+			return NULL;
+		}
+		if (n == 0) {
+			snprintf(err, errlen, "empty input");
+			return NULL;
+		}
+		format = pb_format_detect(head, n);
+		if (format == PB_FMT_UNKNOWN) {
+			snprintf(err, errlen, "unrecognised format "
+				 "(not ftrace, trace-cmd, perf script, kernel log or a "
+				 "page_pinner/page_owner dump; try --format)");
+			return NULL;
+		}
+	}
+	p = pb_calloc(1, sizeof(*p));
+	p->in = in;
+	p->ops = ops_for(format);
+	p->bad_line = bad_line;
+	p->ctx = ctx;
+	p->arena.chunk_size = 256 * 1024;
+	p->state = p->ops->open(p, err, errlen);
+	if (!p->state) {
+		pb_parser_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+enum pb_format pb_parser_format(const struct pb_parser *p)
+{
+	return p->ops->format;
+}
+
+int pb_parser_next(struct pb_parser *p, struct pb_record **rec)
+{
+	int rc;
+
+	pb_arena_reset(&p->arena);
+	memset(&p->rec, 0, sizeof(p->rec));
+	p->rec.ts_ns = -1;
+	p->rec.cpu = p->rec.pid = p->rec.tgid = -1;
+	p->rec.comm = "";
+	p->rec.body = "";
+	rc = p->ops->next(p->state, p, &p->rec);
+	if (rc == 1)
+		*rec = &p->rec;
+	return rc;
+}
+
+const char *pb_parser_strerror(const struct pb_parser *p)
+{
+	return p->error[0] ? p->error : "unknown error";
+}
+
+uint64_t pb_parser_error_line(const struct pb_parser *p)
+{
+	return p->error_line;
+}
+
+const char *pb_parser_meta(const struct pb_parser *p, const char *key)
+{
+	for (int i = 0; i < p->nmeta; i++)
+		if (!strcmp(p->meta_key[i], key))
+			return p->meta_value[i];
+	return NULL;
+}
+
+void pb_parser_set_meta(struct pb_parser *p, const char *key, const char *value)
+{
+	for (int i = 0; i < p->nmeta; i++) {
+		if (!strcmp(p->meta_key[i], key)) {
+			free(p->meta_value[i]);
+			p->meta_value[i] = pb_strdup(value);
+			return;
+		}
+	}
+	if (p->nmeta == META_MAX)
+		return;
+	p->meta_key[p->nmeta] = pb_strdup(key);
+	p->meta_value[p->nmeta++] = pb_strdup(value);
+}
+
+void pb_parser_free(struct pb_parser *p)
+{
+	if (!p)
+		return;
+	if (p->state)
+		p->ops->close(p->state);
+	for (int i = 0; i < p->nmeta; i++) {
+		free(p->meta_key[i]);
+		free(p->meta_value[i]);
+	}
+	pb_arena_free(&p->arena);
+	free(p);
+}
+
+struct pb_input *pb_parser_input(struct pb_parser *p)
+{
+	return p->in;
+}
+
+struct pb_arena *pb_parser_arena(struct pb_parser *p)
+{
+	return &p->arena;
+}
+
+int pb_parser_bad_line(struct pb_parser *p, uint64_t line, enum pb_bad_reason why,
+		       const char *text, size_t len)
+{
+	if (!p->bad_line)
+		return 0;
+	if (p->bad_line(p->ctx, line, why, text, len)) {
+		pb_parser_set_error(p, line, "%s", pb_bad_reason_name(why));
+		return 1;
+	}
+	return 0;
+}
+
+void pb_parser_set_error(struct pb_parser *p, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->error, sizeof(p->error), fmt, ap);
+	va_end(ap);
+	p->error_line = line;
+}
+
+const char *pb_record_field(const struct pb_record *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcmp(r->fields[i].name, name))
+			return r->fields[i].value;
+	return NULL;
+}
+
+int pb_record_u64(const struct pb_record *r, const char *name, uint64_t *out)
+{
+	const char *v = pb_record_field(r, name);
+
+	return v ? pb_parse_u64(v, strlen(v), out) : -1;
+}
+
+int pb_record_i64(const struct pb_record *r, const char *name, int64_t *out)
+{
+	const char *v = pb_record_field(r, name);
+
+	return v ? pb_parse_i64(v, strlen(v), out) : -1;
+}

@@ -1,0 +1,23 @@
+/* unit.h - common includes for the cmocka unit tests.
+ * Each tests/unit/test_MODULE.c is one program; `make unit` runs them all.
+ * PB_TESTDATA points at testdata/ for tests that read committed files. */
+#ifndef PINBLAME_UNIT_H
+#define PINBLAME_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static inline const char *unit_testdata(void)
+{
+	const char *d = getenv("PB_TESTDATA");
+
+	return d ? d : "testdata";
+}
+
+#endif
