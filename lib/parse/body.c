@@ -1,0 +1,114 @@
+/* body.c - event bodies as key=value fields (DESIGN §3).
+ *
+ * TP_printk output is not a grammar: values may contain blanks
+ * ("range=(0x100200 ~ 0x100400)", "buf=RT-PHASE P1 ..."), may be empty
+ * ("mode= reason=contig_range" when a %s printed nothing) and may carry the
+ * format's own comma ("zone_end=0x100000, mode=sync"). So a key is
+ * [A-Za-z0-9_]+ followed by '=' at the start of the body or after a blank,
+ * and its value runs to the blank before the next such key.
+ */
+#include <string.h>
+
+#include "text.h"
+
+#define FAILED_TO_PARSE "[FAILED TO PARSE]"
+
+/* The next "key=" in [from, end) that starts at BODY or after a blank;
+ * *eq gets its '='. */
+static char *next_key(char *body, char *from, char *end, char **eq)
+{
+	char *p = from;
+
+	while (p < end) {
+		char *e = memchr(p, '=', (size_t)(end - p));
+		char *k;
+
+		if (!e)
+			return NULL;
+		k = e;
+		while (k > from && pb_is_key_char((unsigned char)k[-1]))
+			k--;
+		if (k < e && (k == body || k[-1] == ' ' || k[-1] == '\t')) {
+			*eq = e;
+			return k;
+		}
+		p = e + 1;
+	}
+	return NULL;
+}
+
+/* A kprobe/uprobe location "(func+0x0/0x1d0)" or "(ffff8000082fff80)"
+ * opening the body; returns the text after it, or NULL. */
+static char *probe_location(char *p, char *end, struct pb_field *f)
+{
+	char *close;
+
+	if (p == end || *p != '(')
+		return NULL;
+	close = memchr(p, ')', (size_t)(end - p));
+	if (!close || (close + 1 < end && close[1] != ' '))
+		return NULL;
+	*close = '\0';
+	f->name = "__probe";
+	f->value = p + 1;
+	return close + 1;
+}
+
+static size_t max_fields(const char *s, size_t len)
+{
+	const char *end = s + len;
+	size_t n = 1;
+
+	while ((s = memchr(s, '=', (size_t)(end - s)))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
+		     struct pb_field **fields)
+{
+	char *s, *end, *p, *key, *eq;
+	struct pb_field *f;
+	size_t n = 0;
+
+	*fields = NULL;
+	if (len == 0)
+		return 0;
+	s = pb_arena_strndup(arena, body, len);
+	end = s + len;
+	f = pb_arena_alloc(arena, max_fields(s, len) * sizeof(*f));
+	p = (char *)pb_skip_blanks(s, end);
+	if (pb_has_prefix(p, (size_t)(end - p), FAILED_TO_PARSE)) {
+		p = (char *)pb_skip_blanks(p + sizeof(FAILED_TO_PARSE) - 1, end);
+	} else {
+		char *after = probe_location(p, end, &f[n]);
+
+		if (after) {
+			p = after;
+			n++;
+		}
+	}
+
+	key = next_key(s, p, end, &eq);
+	while (key) {
+		char *value = eq + 1, *vend, *next, *next_eq;
+
+		*eq = '\0';
+		next = next_key(s, value, end, &next_eq);
+		vend = next ? next - 1 : end;
+		while (vend > value && (vend[-1] == ' ' || vend[-1] == '\t'))
+			vend--;
+		if (vend > value && vend[-1] == ',')
+			vend--;
+		*vend = '\0';
+		f[n].name = key;
+		f[n].value = value;
+		n++;
+		key = next;
+		eq = next_eq;
+	}
+	*fields = n ? f : NULL;
+	return n;
+}

@@ -1,0 +1,107 @@
+/* text.h - helpers shared by the text trace parsers (private to lib/parse).
+ *
+ * ftrace text and trace-cmd report share one engine (evtext.c): both print
+ * "comm-pid [cpu] ts: event: body" lines with stack blocks after the event
+ * they belong to. A dialect only says which lines are headers and how the
+ * text after the timestamp splits into an event, a stack header or a marker.
+ */
+#ifndef PINBLAME_PARSE_TEXT_H
+#define PINBLAME_PARSE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pinblame/parse.h"
+
+static inline int pb_is_digit(int c)
+{
+	return (unsigned)c - '0' < 10;
+}
+
+static inline int pb_is_key_char(int c)
+{
+	return pb_is_digit(c) || (unsigned)(c | 0x20) - 'a' < 26 || c == '_';
+}
+
+static inline const char *pb_skip_blanks(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+/* Whether S starts with the literal PREFIX (sizeof-1 trick for literals). */
+#define pb_has_prefix(s, n, prefix) \
+	((n) >= sizeof(prefix) - 1 && !memcmp((s), (prefix), sizeof(prefix) - 1))
+
+/* NUL or another control byte (TAB excepted): the line is not text. */
+int pb_text_is_binary(const char *s, size_t n);
+
+/* The context columns of an ftrace or trace-cmd event line:
+ * "comm-pid (tgid) [cpu] flags timestamp: " with the tgid and flags columns
+ * optional and the cpu also in trace-cmd's latency form "0d..1.". */
+struct pb_text_context {
+	const char *comm;
+	size_t comm_len;
+	int32_t pid, tgid, cpu;
+	int64_t ts_ns;
+	int counter_clock;	/* timestamp without a fraction: raw clock count */
+	const char *rest;	/* after "timestamp: " and its blanks */
+	size_t rest_len;
+};
+
+/* Returns 0, or -1 with *why = PB_BAD_SYNTAX / PB_BAD_TIMESTAMP. */
+int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
+		    enum pb_bad_reason *why);
+
+/* Splits "name: body" where name is [A-Za-z0-9_]+ and ':' is followed by
+ * a blank or the end; the body starts after the blanks. Returns 0 or -1. */
+int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,
+			const char **body, size_t *body_len);
+
+/* What the text after the timestamp of a line is. */
+enum pb_evtext_kind {
+	PB_EVTEXT_EVENT,	/* name/body set */
+	PB_EVTEXT_PRINT,	/* trace marker: body = the text written */
+	PB_EVTEXT_KSTACK,	/* kernel stack header: frames follow */
+	PB_EVTEXT_USTACK,	/* user stack header: frames follow */
+	PB_EVTEXT_INVALID,
+};
+
+struct pb_evtext_event {
+	const char *name;
+	size_t name_len;
+	const char *body;
+	size_t body_len;
+};
+
+struct pb_evtext_dialect {
+	/* Header and banner lines: records the facts they state with
+	 * pb_parser_set_meta() and returns 1; 0 when LINE is something else. */
+	int (*header)(struct pb_parser *p, const char *line, size_t len);
+	enum pb_evtext_kind (*classify)(const char *rest, size_t len,
+					struct pb_evtext_event *ev);
+};
+
+void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect);
+int pb_evtext_next(void *state, struct pb_parser *p, struct pb_record *rec);
+void pb_evtext_close(void *state);
+
+/* pb_parser_set_meta() with a value that is not NUL-terminated
+ * (truncated to 63 bytes). */
+void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_t n);
+
+/* "CPU:2 [LOST 12 EVENTS]" (ftrace) or trace-cmd's "CPU:2 [12 EVENTS DROPPED]"
+ * / "CPU:2 [EVENTS DROPPED]". *lost is -1 when the count is not printed.
+ * Returns 0, or -1 when the line is not a lost-events line. */
+int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *lost);
+
+/* System of an event printed without one: the built-in table, then
+ * "kprobes" for a probe body "(func+0x0/0x1d0) ...", else "ftrace". */
+const char *pb_text_event_system(const char *name, const char *body, size_t body_len);
+
+/* Whether LINE is a perf script sample head "comm pid [cpu] ts: sys:event:". */
+int pb_perf_sample_line(const char *line, size_t len);
+
+#endif
