@@ -1,0 +1,154 @@
+/* detect.c - which format a file is, from its first decompressed bytes
+ * (FORMATS §8). Markers that only one format prints decide at once (the
+ * trace.dat magic, the ftrace "# tracer:" header, trace-cmd's "cpus=" first
+ * line, the page_pinner and page_owner record heads); otherwise every line
+ * votes and the format with most votes wins.
+ */
+#include <string.h>
+
+#include "text.h"
+
+#define TRACE_DAT_MAGIC "\x17\x08\x44tracing"
+
+enum vote {
+	VOTE_FTRACE,
+	VOTE_TRACECMD,
+	VOTE_PERF,
+	VOTE_KMSG,
+	NVOTES,
+	VOTE_NONE = NVOTES,
+};
+
+static const enum pb_format vote_format[NVOTES] = {
+	[VOTE_FTRACE] = PB_FMT_FTRACE,
+	[VOTE_TRACECMD] = PB_FMT_TRACECMD_REPORT,
+	[VOTE_PERF] = PB_FMT_PERF_SCRIPT,
+	[VOTE_KMSG] = PB_FMT_KMSG,
+};
+
+#define starts(s, n, lit) pb_has_prefix(s, n, lit)
+
+/* Record heads of the debugfs dumps: nothing else prints them at the start
+ * of a line (the kernel log prefixes its lines). */
+static enum pb_format dump_marker(const char *line, size_t len)
+{
+	if (starts(line, len, "At least, pinned for ") ||
+	    starts(line, len, "Failure detected at [") || starts(line, len, "Freed at ["))
+		return PB_FMT_PAGE_PINNER;
+	if (starts(line, len, "Page allocated via order "))
+		return PB_FMT_PAGE_OWNER;
+	return PB_FMT_UNKNOWN;
+}
+
+/* "[    0.000000] ", "<4>[ 41.6] " (dmesg -r) */
+static int printk_time(const char *line, size_t len)
+{
+	const char *end = line + len, *p = line;
+	int digits = 0, dot = 0;
+
+	if (len > 3 && line[0] == '<' && pb_is_digit(line[1]) && line[2] == '>')
+		p += 3;
+	if (p == end || *p++ != '[')
+		return 0;
+	p = pb_skip_blanks(p, end);
+	for (; p < end && *p != ']'; p++) {
+		if (*p == '.' && !dot)
+			dot = 1;
+		else if (pb_is_digit(*p))
+			digits++;
+		else
+			return 0;
+	}
+	return p < end && dot && digits > 1;
+}
+
+/* Kernel log without printk times, or journalctl "... kernel: ..." */
+static int kmsg_text(const char *line, size_t len)
+{
+	return (starts(line, len, "page:") && memmem(line, len, " refcount:", 10)) ||
+	       starts(line, len, "page dumped because:") || starts(line, len, "Call trace:") ||
+	       (len > 16 && line[3] == ' ' && line[6] == ' ' && line[9] == ':' &&
+		memmem(line, len, " kernel: ", 9));
+}
+
+static enum vote event_line_vote(const char *line, size_t len)
+{
+	struct pb_text_context c;
+	enum pb_bad_reason why;
+	const char *name, *body;
+	size_t name_len, body_len;
+
+	if (pb_text_context(line, len, &c, &why) < 0)
+		return VOTE_NONE;
+	if (c.tgid >= 0 || starts(c.rest, c.rest_len, "<stack trace>") ||
+	    starts(c.rest, c.rest_len, "<user stack trace>"))
+		return VOTE_FTRACE;
+	if (pb_text_event_token(c.rest, c.rest_len, &name, &name_len, &body, &body_len) < 0)
+		return VOTE_NONE;
+	/* trace-cmd pads the event name column; ftrace prints one blank */
+	if (body - (name + name_len) > 2 || (name_len == 12 && !memcmp(name, "kernel_stack", 12)))
+		return VOTE_TRACECMD;
+	return VOTE_FTRACE;
+}
+
+static enum vote line_vote(const char *line, size_t len)
+{
+	if (starts(line, len, " => "))
+		return VOTE_FTRACE;
+	if (starts(line, len, "=> "))
+		return VOTE_TRACECMD;
+	if (printk_time(line, len) || kmsg_text(line, len))
+		return VOTE_KMSG;
+	if (pb_perf_sample_line(line, len))
+		return VOTE_PERF;
+	if (line[0] == '\t')
+		return VOTE_PERF;
+	return event_line_vote(line, len);
+}
+
+enum pb_format pb_format_detect(const char *head, size_t len)
+{
+	const char *end = head + len, *line = head;
+	unsigned votes[NVOTES] = { 0 };
+	enum pb_format best = PB_FMT_UNKNOWN;
+	unsigned best_votes = 0;
+	int first = 1;
+
+	if (len >= sizeof(TRACE_DAT_MAGIC) - 1 &&
+	    !memcmp(head, TRACE_DAT_MAGIC, sizeof(TRACE_DAT_MAGIC) - 1))
+		return PB_FMT_TRACE_DAT;
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+		enum pb_format marker;
+		enum vote v;
+
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (n && memchr(line, '\0', n))
+			return PB_FMT_UNKNOWN;
+		if (starts(line, n, "# tracer: ") || starts(line, n, "# entries-in-buffer/"))
+			return PB_FMT_FTRACE;
+		if (first && n && (starts(line, n, "cpus=") || starts(line, n, "version = ")))
+			return PB_FMT_TRACECMD_REPORT;
+		marker = dump_marker(line, n);
+		if (marker != PB_FMT_UNKNOWN)
+			return marker;
+		if (n) {
+			first = 0;
+			v = line_vote(line, n);
+			if (v != VOTE_NONE)
+				votes[v]++;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	for (int v = 0; v < NVOTES; v++) {
+		if (votes[v] > best_votes) {
+			best_votes = votes[v];
+			best = vote_format[v];
+		}
+	}
+	return best;
+}

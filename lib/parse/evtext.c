@@ -1,0 +1,596 @@
+/* evtext.c - the engine behind ftrace text and trace-cmd report.
+ *
+ * Both print one line per event, "comm-pid [cpu] ts: event: body", and a
+ * stack as a separate pseudo-event on the same task and CPU, followed by
+ * "=> frame" lines. In the merged per-CPU output another CPU's events may
+ * come between an event and its stack, so an event is held back until it
+ * can no longer receive one: the next event on its CPU closes it. Events
+ * wait in a small FIFO so that records still come out in file order; when
+ * the FIFO is full the oldest one leaves without waiting (a stack arriving
+ * later is then reported as an orphan, never attached to the wrong event).
+ *
+ * The held events keep their text in their own slot buffers (the parser
+ * arena is reset at every pb_parser_next() call); the returned record
+ * points into the slot it came from, which is not reused before the next
+ * call.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define QUEUE_LEN 64
+#define MAX_FRAMES 1024		/* per stack; ftrace records at most 512 */
+
+enum slot_kind {
+	SLOT_EVENT,
+	SLOT_PRINT,
+	SLOT_LOST,
+};
+
+struct stack_text {
+	struct pb_buf text;	/* frame texts, each NUL-terminated */
+	uint32_t n;
+	int seen;		/* its header arrived */
+};
+
+struct slot {
+	struct pb_buf text;	/* "comm\0event\0body\0" */
+	uint64_t line;
+	int64_t ts_ns;
+	int64_t lost;
+	int32_t cpu, pid, tgid;
+	uint32_t event_off, body_off, body_len;
+	const char *system;
+	enum slot_kind kind;
+	int open;		/* may still receive a stack */
+	struct stack_text stack[2];	/* kernel, user */
+};
+
+struct evtext {
+	const struct pb_evtext_dialect *dialect;
+	struct slot slots[QUEUE_LEN];
+	unsigned head, count;
+	struct stack_text *target;	/* receives the "=>" lines */
+	int orphan;		/* inside a stack block already reported */
+	int eof;
+	int clock_noted;
+};
+
+int pb_text_is_binary(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *skip_digits(const char *p, const char *end)
+{
+	while (p < end && pb_is_digit(*p))
+		p++;
+	return p;
+}
+
+static int parse_i32(const char *s, const char *e, int32_t *out)
+{
+	uint64_t v;
+
+	if (pb_parse_u64(s, (size_t)(e - s), &v) < 0 || v > INT32_MAX)
+		return -1;
+	*out = (int32_t)v;
+	return 0;
+}
+
+static const char *token_end(const char *p, const char *end)
+{
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	return p;
+}
+
+/* "(    106)" or "(-------)": the tgid column of record-tgid. */
+static const char *tgid_column(const char *p, const char *end, int32_t *tgid)
+{
+	const char *close = memchr(p, ')', (size_t)(end - p));
+	const char *s;
+
+	*tgid = -1;
+	if (!close)
+		return NULL;
+	s = pb_skip_blanks(p + 1, close);
+	if (s < close && *s == '-') {
+		while (s < close && *s == '-')
+			s++;
+		return s == close ? close + 1 : NULL;
+	}
+	if (parse_i32(s, close, tgid) < 0)
+		return NULL;
+	return close + 1;
+}
+
+/* "[003]", or the latency form "0d..1." (cpu digits glued to the flags). */
+static const char *cpu_column(const char *p, const char *end, int32_t *cpu)
+{
+	const char *q;
+
+	if (*p == '[') {
+		q = skip_digits(p + 1, end);
+		if (q == p + 1 || q == end || *q != ']' || parse_i32(p + 1, q, cpu) < 0)
+			return NULL;
+		return q + 1;
+	}
+	q = skip_digits(p, end);
+	if (q == p || parse_i32(p, q, cpu) < 0)
+		return NULL;
+	return token_end(q, end);
+}
+
+static int parse_timestamp(const char *s, const char *e, struct pb_text_context *c)
+{
+	uint64_t count;
+
+	if (memchr(s, '.', (size_t)(e - s))) {
+		c->counter_clock = 0;
+		return pb_parse_seconds_ns(s, (size_t)(e - s), &c->ts_ns);
+	}
+	/* trace_clock=counter / x86-tsc print a raw count, kept as is */
+	if (pb_parse_u64(s, (size_t)(e - s), &count) < 0 || count > INT64_MAX ||
+	    !pb_is_digit(*s))
+		return -1;
+	c->counter_clock = 1;
+	c->ts_ns = (int64_t)count;
+	return 0;
+}
+
+/* The columns after "comm-": 1 when they fit, 0 when not (try the next
+ * '-'), -1 when everything fits but the timestamp is not a number. */
+static int columns(const char *p, const char *end, struct pb_text_context *c)
+{
+	const char *q = skip_digits(p, end), *ts;
+
+	if (q == p || q == end || (*q != ' ' && *q != '\t') || parse_i32(p, q, &c->pid) < 0)
+		return 0;
+	p = pb_skip_blanks(q, end);
+	c->tgid = -1;
+	if (p < end && *p == '(') {
+		p = tgid_column(p, end, &c->tgid);
+		if (!p)
+			return 0;
+		p = pb_skip_blanks(p, end);
+	}
+	if (p == end || !(p = cpu_column(p, end, &c->cpu)))
+		return 0;
+	if (p == end || (*p != ' ' && *p != '\t'))
+		return 0;
+	p = pb_skip_blanks(p, end);
+	q = token_end(p, end);
+	if (q == p)
+		return 0;
+	if (q[-1] != ':') {
+		/* irq flags "d..1." (absent with irq-info=0) */
+		if (q - p > 8)
+			return 0;
+		p = pb_skip_blanks(q, end);
+		q = token_end(p, end);
+		if (q == p || q[-1] != ':')
+			return 0;
+	}
+	ts = p;
+	if (parse_timestamp(ts, q - 1, c) < 0)
+		return -1;
+	c->rest = pb_skip_blanks(q, end);
+	c->rest_len = (size_t)(end - c->rest);
+	return 1;
+}
+
+int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
+		    enum pb_bad_reason *why)
+{
+	const char *end = line + len;
+	const char *comm = pb_skip_blanks(line, end);
+	const char *dash = comm;
+
+	/* The comm may hold blanks and dashes ("POSIX timer 0-123"): the pid
+	 * is the first "-digits" that the other columns follow. */
+	while (dash < end && (dash = memchr(dash, '-', (size_t)(end - dash)))) {
+		int rc = dash > comm ? columns(dash + 1, end, ctx) : 0;
+
+		if (rc > 0) {
+			ctx->comm = comm;
+			ctx->comm_len = (size_t)(dash - comm);
+			return 0;
+		}
+		if (rc < 0) {
+			*why = PB_BAD_TIMESTAMP;
+			return -1;
+		}
+		dash++;
+	}
+	*why = pb_text_is_binary(line, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX;
+	return -1;
+}
+
+int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,
+			const char **body, size_t *body_len)
+{
+	const char *end = s + n, *p = s;
+
+	while (p < end && pb_is_key_char((unsigned char)*p))
+		p++;
+	if (p == s || p == end || *p != ':')
+		return -1;
+	if (p + 1 < end && p[1] != ' ' && p[1] != '\t')
+		return -1;
+	*name = s;
+	*name_len = (size_t)(p - s);
+	*body = pb_skip_blanks(p + 1, end);
+	*body_len = (size_t)(end - *body);
+	return 0;
+}
+
+int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *lost)
+{
+	const char *end = line + len, *p, *q;
+	uint64_t v;
+
+	if (!pb_has_prefix(line, len, "CPU:"))
+		return -1;
+	p = line + 4;
+	q = skip_digits(p, end);
+	if (q == p || parse_i32(p, q, cpu) < 0 || !pb_has_prefix(q, (size_t)(end - q), " ["))
+		return -1;
+	p = q + 2;
+	if (pb_has_prefix(p, (size_t)(end - p), "LOST ")) {
+		p += 5;
+		q = skip_digits(p, end);
+		if (q == p || pb_parse_u64(p, (size_t)(q - p), &v) < 0 ||
+		    (size_t)(end - q) != 8 || memcmp(q, " EVENTS]", 8))
+			return -1;
+		*lost = (int64_t)(v > INT64_MAX ? INT64_MAX : v);
+		return 0;
+	}
+	*lost = -1;
+	q = skip_digits(p, end);
+	if (q > p) {
+		if (pb_parse_u64(p, (size_t)(q - p), &v) < 0 || *q != ' ')
+			return -1;
+		*lost = (int64_t)(v > INT64_MAX ? INT64_MAX : v);
+		p = q + 1;
+	}
+	if ((size_t)(end - p) != 15 || memcmp(p, "EVENTS DROPPED]", 15))
+		return -1;
+	return 0;
+}
+
+void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_t n)
+{
+	char value[64];
+
+	snprintf(value, sizeof(value), "%.*s", (int)n, s);
+	pb_parser_set_meta(p, key, value);
+}
+
+const char *pb_text_event_system(const char *name, const char *body, size_t body_len)
+{
+	const char *system = pb_event_system(name);
+
+	if (system)
+		return system;
+	return body_len && body[0] == '(' ? "kprobes" : "ftrace";
+}
+
+void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect)
+{
+	struct evtext *st = pb_calloc(1, sizeof(*st));
+
+	st->dialect = dialect;
+	return st;
+}
+
+void pb_evtext_close(void *state)
+{
+	struct evtext *st = state;
+
+	for (unsigned i = 0; i < QUEUE_LEN; i++) {
+		pb_buf_free(&st->slots[i].text);
+		pb_buf_free(&st->slots[i].stack[0].text);
+		pb_buf_free(&st->slots[i].stack[1].text);
+	}
+	free(st);
+}
+
+static struct slot *queue_at(struct evtext *st, unsigned i)
+{
+	return &st->slots[(st->head + i) % QUEUE_LEN];
+}
+
+/* The newest held event of CPU, if it is still open. */
+static struct slot *open_event_of_cpu(struct evtext *st, int32_t cpu)
+{
+	for (unsigned i = st->count; i-- > 0;) {
+		struct slot *s = queue_at(st, i);
+
+		if (s->cpu == cpu)
+			return s->open ? s : NULL;
+	}
+	return NULL;
+}
+
+static struct slot *enqueue(struct evtext *st, enum slot_kind kind, uint64_t line, int32_t cpu)
+{
+	struct slot *prev = open_event_of_cpu(st, cpu);
+	struct slot *s = queue_at(st, st->count++);
+
+	/* a new entry of the CPU ends the previous one's stacks */
+	if (prev)
+		prev->open = 0;
+	pb_buf_reset(&s->text);
+	for (int k = 0; k < 2; k++) {
+		pb_buf_reset(&s->stack[k].text);
+		s->stack[k].n = 0;
+		s->stack[k].seen = 0;
+	}
+	s->kind = kind;
+	s->line = line;
+	s->cpu = cpu;
+	s->pid = s->tgid = -1;
+	s->ts_ns = -1;
+	s->open = kind != SLOT_LOST;
+	return s;
+}
+
+static void slot_add_string(struct slot *s, const char *str, size_t n)
+{
+	pb_buf_add(&s->text, str, n);
+	pb_buf_addc(&s->text, '\0');
+}
+
+static int bad(struct pb_parser *p, uint64_t line, enum pb_bad_reason why,
+	       const char *text, size_t len)
+{
+	return pb_parser_bad_line(p, line, why, text, len) ? -1 : 0;
+}
+
+static int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
+		      const char *frame, const char *text, size_t len)
+{
+	const char *end = text + len;
+
+	frame = pb_skip_blanks(frame, end);
+	if (st->target) {
+		if (frame == end)
+			return bad(p, line, PB_BAD_SYNTAX, text, len);
+		if (st->target->n == MAX_FRAMES)
+			return bad(p, line, PB_BAD_TOO_LONG, text, len);
+		pb_buf_add(&st->target->text, frame, (size_t)(end - frame));
+		pb_buf_addc(&st->target->text, '\0');
+		st->target->n++;
+		return 0;
+	}
+	if (st->orphan)
+		return 0;
+	/* frames with no stack header, or whose header was an orphan: the
+	 * block is reported once, at its first line */
+	st->orphan = 1;
+	return bad(p, line, PB_BAD_ORPHAN_STACK, text, len);
+}
+
+static int stack_header(struct evtext *st, struct pb_parser *p, uint64_t line,
+			const struct pb_text_context *c, int user, const char *text, size_t len)
+{
+	struct slot *s = open_event_of_cpu(st, c->cpu);
+
+	if (s && s->pid == c->pid && !s->stack[user].seen) {
+		s->stack[user].seen = 1;
+		st->target = &s->stack[user];
+		return 0;
+	}
+	st->orphan = 1;
+	return bad(p, line, PB_BAD_ORPHAN_STACK, text, len);
+}
+
+static int lost_events(struct evtext *st, uint64_t line, int32_t cpu, int64_t lost,
+		       const char *text, size_t len)
+{
+	struct slot *s = enqueue(st, SLOT_LOST, line, cpu);
+
+	s->lost = lost;
+	s->system = "ftrace";
+	slot_add_string(s, "", 0);
+	s->event_off = (uint32_t)s->text.len;
+	slot_add_string(s, "lost_events", 11);
+	s->body_off = (uint32_t)s->text.len;
+	s->body_len = (uint32_t)len;
+	slot_add_string(s, text, len);
+	return 0;
+}
+
+static void event_line(struct evtext *st, uint64_t line, const struct pb_text_context *c,
+		       enum pb_evtext_kind kind, const struct pb_evtext_event *ev)
+{
+	struct slot *s = enqueue(st, kind == PB_EVTEXT_PRINT ? SLOT_PRINT : SLOT_EVENT,
+				 line, c->cpu);
+
+	s->pid = c->pid;
+	s->tgid = c->tgid;
+	s->ts_ns = c->ts_ns;
+	slot_add_string(s, c->comm, c->comm_len);
+	s->event_off = (uint32_t)s->text.len;
+	if (kind == PB_EVTEXT_PRINT)
+		slot_add_string(s, "print", 5);
+	else
+		slot_add_string(s, ev->name, ev->name_len);
+	s->body_off = (uint32_t)s->text.len;
+	s->body_len = (uint32_t)ev->body_len;
+	slot_add_string(s, ev->body, ev->body_len);
+	if (kind == PB_EVTEXT_PRINT)
+		s->system = "ftrace";
+	else
+		s->system = pb_text_event_system(s->text.data + s->event_off,
+						 ev->body, ev->body_len);
+}
+
+static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
+			const char *text, size_t len)
+{
+	const char *end = text + len, *s = pb_skip_blanks(text, end);
+	struct pb_text_context c;
+	struct pb_evtext_event ev;
+	enum pb_evtext_kind kind;
+	enum pb_bad_reason why;
+	int64_t lost;
+	int32_t cpu;
+
+	if (end - s >= 2 && s[0] == '=' && s[1] == '>')
+		return frame_line(st, p, line, s + 2, text, len);
+	st->target = NULL;
+	st->orphan = 0;
+	if (len == 0)
+		return 0;
+	if (memchr(text, '\0', len))
+		return bad(p, line, PB_BAD_BINARY, text, len);
+	if (st->dialect->header(p, text, len))
+		return 0;
+	if (pb_text_lost_events(text, len, &cpu, &lost) == 0)
+		return lost_events(st, line, cpu, lost, text, len);
+	if (pb_text_context(text, len, &c, &why) < 0)
+		return bad(p, line, why, text, len);
+	if (c.counter_clock && !st->clock_noted) {
+		pb_parser_set_meta(p, "clock", "counter");
+		st->clock_noted = 1;
+	}
+	kind = st->dialect->classify(c.rest, c.rest_len, &ev);
+	switch (kind) {
+	case PB_EVTEXT_KSTACK:
+	case PB_EVTEXT_USTACK:
+		return stack_header(st, p, line, &c, kind == PB_EVTEXT_USTACK, text, len);
+	case PB_EVTEXT_EVENT:
+	case PB_EVTEXT_PRINT:
+		event_line(st, line, &c, kind, &ev);
+		return 0;
+	case PB_EVTEXT_INVALID:
+		break;
+	}
+	return bad(p, line, pb_text_is_binary(text, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX,
+		   text, len);
+}
+
+static size_t build_frames(struct stack_text *st, unsigned flags, struct pb_arena *arena,
+			   struct pb_frame **out)
+{
+	struct pb_frame *f;
+	const char *t;
+	size_t n = 0;
+
+	*out = NULL;
+	if (!st->n)
+		return 0;
+	f = pb_arena_alloc(arena, st->n * sizeof(*f));
+	t = st->text.data;
+	for (uint32_t i = 0; i < st->n; i++) {
+		size_t len = strlen(t);
+
+		/* frame_line() stored only non-empty texts, which always parse */
+		if (pb_parse_frame(t, len, arena, &f[n]) == 0)
+			f[n++].flags |= flags;
+		t += len + 1;
+	}
+	*out = f;
+	return n;
+}
+
+static char *arena_number(struct pb_arena *arena, int64_t v)
+{
+	char *s = pb_arena_alloc(arena, 24);
+
+	snprintf(s, 24, "%" PRId64, v);
+	return s;
+}
+
+static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
+{
+	struct slot *s = queue_at(st, 0);
+	struct pb_arena *arena = pb_parser_arena(p);
+	struct pb_field *f;
+
+	st->head = (st->head + 1) % QUEUE_LEN;
+	st->count--;
+	if (st->target == &s->stack[0] || st->target == &s->stack[1])
+		st->target = NULL;
+	rec->line = s->line;
+	rec->ts_ns = s->ts_ns;
+	rec->cpu = s->cpu;
+	rec->pid = s->pid;
+	rec->tgid = s->tgid;
+	rec->comm = s->text.data;
+	rec->system = s->system;
+	rec->event = s->text.data + s->event_off;
+	rec->body = s->text.data + s->body_off;
+	switch (s->kind) {
+	case SLOT_EVENT:
+		rec->nfields = pb_parse_body(rec->body, s->body_len, arena, &rec->fields);
+		break;
+	case SLOT_PRINT:
+		f = pb_arena_alloc(arena, sizeof(*f));
+		f->name = "buf";
+		f->value = rec->body;
+		rec->fields = f;
+		rec->nfields = 1;
+		break;
+	case SLOT_LOST:
+		f = pb_arena_alloc(arena, 2 * sizeof(*f));
+		f[0].name = "cpu";
+		f[0].value = arena_number(arena, s->cpu);
+		f[1].name = "lost";
+		f[1].value = arena_number(arena, s->lost);
+		rec->fields = f;
+		rec->nfields = s->lost >= 0 ? 2 : 1;
+		break;
+	}
+	rec->nframes = build_frames(&s->stack[0], 0, arena, &rec->frames);
+	rec->nuframes = build_frames(&s->stack[1], PB_FRAME_USER, arena, &rec->uframes);
+	return 1;
+}
+
+static int read_line(struct evtext *st, struct pb_parser *p)
+{
+	struct pb_input *in = pb_parser_input(p);
+	const char *text;
+	size_t len;
+
+	switch (pb_input_getline(in, &text, &len)) {
+	case PB_LINE_OK:
+		return process_line(st, p, pb_input_lineno(in), text, len);
+	case PB_LINE_EOF:
+		st->eof = 1;
+		return 0;
+	case PB_LINE_TOO_LONG:
+		st->target = NULL;
+		st->orphan = 0;
+		return bad(p, pb_input_lineno(in), PB_BAD_TOO_LONG, text, len);
+	case PB_LINE_ERROR:
+		break;
+	}
+	pb_parser_set_error(p, pb_input_lineno(in), "%s", pb_input_strerror(in));
+	return -1;
+}
+
+int pb_evtext_next(void *state, struct pb_parser *p, struct pb_record *rec)
+{
+	struct evtext *st = state;
+
+	for (;;) {
+		if (st->count && (!queue_at(st, 0)->open || st->eof || st->count == QUEUE_LEN))
+			return emit(st, p, rec);
+		if (st->eof)
+			return 0;
+		if (read_line(st, p) < 0)
+			return -1;
+	}
+}

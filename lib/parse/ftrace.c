@@ -1,0 +1,94 @@
+/* ftrace.c - tracefs "trace" and "trace_pipe" text (FORMATS §7.1, §7.2).
+ *
+ * The line layout itself is handled by the shared engine (evtext.c); this
+ * file knows the ftrace header and how ftrace prints its pseudo-events:
+ * "<stack trace>", "<user stack trace>", trace markers as
+ * "tracing_mark_write: TEXT", and function tracer lines "func <-parent".
+ */
+#include <string.h>
+
+#include "text.h"
+
+#define TRACER "# tracer: "
+#define ENTRIES "# entries-in-buffer/entries-written: "
+
+/* "513104/513104   #P:2": entries kept in the buffer, entries written
+ * (more when older ones were overwritten), and the number of CPUs. */
+static void entries_line(struct pb_parser *p, const char *s, const char *end)
+{
+	const char *slash = memchr(s, '/', (size_t)(end - s));
+	const char *ncpu;
+
+	if (!slash)
+		return;
+	pb_text_set_meta(p, "entries", s, (size_t)(slash - s));
+	s = slash + 1;
+	ncpu = s;
+	while (ncpu < end && *ncpu != ' ')
+		ncpu++;
+	pb_text_set_meta(p, "entries_written", s, (size_t)(ncpu - s));
+	ncpu = pb_skip_blanks(ncpu, end);
+	if (pb_has_prefix(ncpu, (size_t)(end - ncpu), "#P:"))
+		pb_text_set_meta(p, "cpus", ncpu + 3, (size_t)(end - ncpu - 3));
+}
+
+/* Every '#' line is header or banner ("##### CPU 2 buffer started ####"). */
+static int ftrace_header(struct pb_parser *p, const char *line, size_t len)
+{
+	const char *end = line + len;
+
+	if (!len || line[0] != '#')
+		return 0;
+	if (pb_has_prefix(line, len, TRACER))
+		pb_text_set_meta(p, "tracer", line + sizeof(TRACER) - 1,
+			      len - (sizeof(TRACER) - 1));
+	else if (pb_has_prefix(line, len, ENTRIES))
+		entries_line(p, line + sizeof(ENTRIES) - 1, end);
+	return 1;
+}
+
+/* The function tracer prints "func <-parent" with no event name. */
+static int function_line(const char *rest, size_t len, struct pb_evtext_event *ev)
+{
+	const char *end = rest + len, *blank = memchr(rest, ' ', len);
+
+	if (!blank || blank == rest || !pb_has_prefix(blank, (size_t)(end - blank), " <-"))
+		return -1;
+	ev->name = "function";
+	ev->name_len = 8;
+	ev->body = rest;
+	ev->body_len = len;
+	return 0;
+}
+
+static enum pb_evtext_kind ftrace_classify(const char *rest, size_t len,
+					   struct pb_evtext_event *ev)
+{
+	if (pb_has_prefix(rest, len, "<stack trace>"))
+		return PB_EVTEXT_KSTACK;
+	if (pb_has_prefix(rest, len, "<user stack trace>"))
+		return PB_EVTEXT_USTACK;
+	if (pb_text_event_token(rest, len, &ev->name, &ev->name_len,
+				&ev->body, &ev->body_len) < 0)
+		return function_line(rest, len, ev) == 0 ? PB_EVTEXT_EVENT : PB_EVTEXT_INVALID;
+	if (ev->name_len == 18 && !memcmp(ev->name, "tracing_mark_write", 18))
+		return PB_EVTEXT_PRINT;
+	return PB_EVTEXT_EVENT;
+}
+
+static const struct pb_evtext_dialect ftrace_dialect = {
+	.header = ftrace_header,
+	.classify = ftrace_classify,
+};
+
+static void *ftrace_open(struct pb_parser *p, char *err, size_t errlen)
+{
+	return pb_evtext_open(p, &ftrace_dialect);
+}
+
+const struct pb_format_ops pb_ftrace_ops = {
+	.format = PB_FMT_FTRACE,
+	.open = ftrace_open,
+	.next = pb_evtext_next,
+	.close = pb_evtext_close,
+};

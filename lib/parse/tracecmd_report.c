@@ -1,0 +1,82 @@
+/* tracecmd_report.c - "trace-cmd report" text (FORMATS §7.3, §7.4).
+ *
+ * Same line layout as ftrace (shared engine, evtext.c) with trace-cmd's own
+ * header lines and pseudo-events: stacks are "kernel_stack: <stack trace >"
+ * and "user_stack: <user stack trace >" followed by "=> func (addr)" lines,
+ * markers are "print: tracing_mark_write: TEXT", event names are padded,
+ * and --ts-diff inserts "(+delta)" before the event.
+ */
+#include <string.h>
+
+#include "text.h"
+
+#define MARKER "tracing_mark_write: "
+
+/* "cpus=2", "version = 6" (trace.dat file version, trace-cmd 2.x) and
+ * "CPU 1 is empty" open the report. */
+static int tracecmd_header(struct pb_parser *p, const char *line, size_t len)
+{
+	if (pb_has_prefix(line, len, "cpus=")) {
+		pb_text_set_meta(p, "cpus", line + 5, len - 5);
+		return 1;
+	}
+	if (pb_has_prefix(line, len, "version = ")) {
+		pb_text_set_meta(p, "file_version", line + 10, len - 10);
+		return 1;
+	}
+	return pb_has_prefix(line, len, "CPU ") && len > 9 &&
+	       !memcmp(line + len - 9, " is empty", 9);
+}
+
+static int is_name(const struct pb_evtext_event *ev, const char *name)
+{
+	size_t n = strlen(name);
+
+	return ev->name_len == n && !memcmp(ev->name, name, n);
+}
+
+static enum pb_evtext_kind tracecmd_classify(const char *rest, size_t len,
+					     struct pb_evtext_event *ev)
+{
+	const char *end = rest + len;
+
+	if (pb_has_prefix(rest, len, "(+")) {
+		const char *close = memchr(rest, ')', len);
+
+		if (!close)
+			return PB_EVTEXT_INVALID;
+		rest = pb_skip_blanks(close + 1, end);
+		len = (size_t)(end - rest);
+	}
+	if (pb_text_event_token(rest, len, &ev->name, &ev->name_len,
+				&ev->body, &ev->body_len) < 0)
+		return PB_EVTEXT_INVALID;
+	if (is_name(ev, "kernel_stack") && pb_has_prefix(ev->body, ev->body_len, "<stack trace"))
+		return PB_EVTEXT_KSTACK;
+	if (is_name(ev, "user_stack") &&
+	    pb_has_prefix(ev->body, ev->body_len, "<user stack trace"))
+		return PB_EVTEXT_USTACK;
+	if (is_name(ev, "print") && pb_has_prefix(ev->body, ev->body_len, MARKER)) {
+		ev->body += sizeof(MARKER) - 1;
+		ev->body_len -= sizeof(MARKER) - 1;
+		return PB_EVTEXT_PRINT;
+	}
+	return PB_EVTEXT_EVENT;
+}
+
+static const struct pb_evtext_dialect tracecmd_dialect = {
+	.header = tracecmd_header,
+	.classify = tracecmd_classify,
+};
+
+static void *tracecmd_open(struct pb_parser *p, char *err, size_t errlen)
+{
+	return pb_evtext_open(p, &tracecmd_dialect);
+}
+
+const struct pb_format_ops pb_tracecmd_report_ops = {
+	.format = PB_FMT_TRACECMD_REPORT,
+	.open = tracecmd_open,
+	.next = pb_evtext_next,
+	.close = pb_evtext_close,
+};
