@@ -1,0 +1,676 @@
+/* input.c - line and byte streams over files, stdin or memory, with
+ * transparent decompression (see decompress.c).
+ *
+ * Decompressed bytes land in one fixed window that is also the line buffer:
+ * a line is returned as a pointer into the window, and a line that runs past
+ * the end of the window is completed by moving the unread bytes to the front
+ * and filling behind them. The window holds twice PB_LINE_MAX, so any line
+ * short enough to be returned fits whole, and moving a partial line is rare
+ * and cheap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pinblame/core.h"
+#include "pinblame/input.h"
+#include "decompress.h"
+
+#define RAW_SIZE (256u << 10)
+#define WINDOW_SIZE (2 * (size_t)PB_LINE_MAX)
+/* Unread bytes move to the front once less than this is free behind them:
+ * each move is paid for by at least this many fresh bytes. */
+#define COMPACT_BELOW (WINDOW_SIZE / 4)
+/* Without a '\n' in this many bytes, the line is too long even if its
+ * last byte turns out to be the '\r' of a CRLF. */
+#define LONG_LINE_SEEN ((size_t)PB_LINE_MAX + 2)
+
+struct pb_input {
+	char *path;		/* as given, "-" for stdin */
+	char *name;		/* for messages */
+
+	/* raw source: a descriptor, or a caller's buffer */
+	int fd;			/* -1 for memory */
+	bool own_fd;
+	const unsigned char *mem;
+	size_t mem_len;
+	uint64_t raw_size;	/* 0 when unknown */
+	uint64_t raw_offset;	/* raw bytes taken from the source */
+	bool raw_eof;
+
+	/* Hashing is the slowest step on plain text, so sources that can be
+	 * read again (regular files, memory) are hashed only when asked;
+	 * pipes are hashed as they are read. */
+	struct pb_sha256 sha;
+	uint64_t hashed;	/* raw bytes fed to sha */
+	bool hash_later;
+	off_t file_start;	/* where the descriptor stood at open */
+
+	/* compressed input waiting for the decoder (raw_pos points into raw
+	 * for descriptors, into mem for memory sources) */
+	enum pb_compression comp;
+	struct pb_decoder *dec;
+	unsigned char *raw;
+	const unsigned char *raw_pos;
+	size_t raw_len;
+
+	/* decompressed bytes: win[pos, len) is unread */
+	char *win;
+	size_t pos, len;
+	uint64_t win_offset;	/* stream offset of win[0] */
+	bool eof;		/* everything has been decompressed */
+	bool failed;		/* errmsg says why; sticky */
+
+	uint64_t lineno;
+	size_t line_start;	/* window offset of the line last returned */
+	bool can_unget;
+	bool skip_rest;		/* the tail of a too-long line is still unread */
+
+	char errmsg[256];
+};
+
+static void set_error(struct pb_input *in, const char *msg)
+{
+	snprintf(in->errmsg, sizeof(in->errmsg), "%s", msg);
+	in->failed = true;
+}
+
+/* Reads from the descriptor; hashes at once unless it can be re-read. */
+static ssize_t raw_read(struct pb_input *in, void *buf, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(in->fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		set_error(in, strerror(errno));
+		return -1;
+	}
+	if (!in->hash_later) {
+		pb_sha256_update(&in->sha, buf, (size_t)got);
+		in->hashed += (size_t)got;
+	}
+	in->raw_offset += (size_t)got;
+	return got;
+}
+
+/* Makes raw_pos/raw_len hold the next raw bytes; 0 at EOF, -1 on error. */
+static ssize_t raw_fetch(struct pb_input *in)
+{
+	ssize_t got;
+
+	if (in->mem) {
+		size_t rest = in->mem_len - in->raw_offset;
+
+		got = (ssize_t)(rest < RAW_SIZE ? rest : RAW_SIZE);
+		in->raw_pos = in->mem + in->raw_offset;
+		in->raw_offset += (size_t)got;
+	} else {
+		got = raw_read(in, in->raw, RAW_SIZE);
+		in->raw_pos = in->raw;
+	}
+	if (got < 0)
+		return -1;
+	in->raw_len = (size_t)got;
+	if (in->mem ? in->raw_offset == in->mem_len : got == 0)
+		in->raw_eof = true;
+	return got;
+}
+
+static ssize_t fill_plain(struct pb_input *in, char *dst, size_t space)
+{
+	size_t n;
+
+	/* straight into the window: plain files are never copied twice */
+	if (!in->raw_len && !in->mem)
+		return raw_read(in, dst, space);
+	if (!in->raw_len && raw_fetch(in) <= 0)
+		return in->failed ? -1 : 0;
+	n = in->raw_len < space ? in->raw_len : space;
+	memcpy(dst, in->raw_pos, n);
+	in->raw_pos += n;
+	in->raw_len -= n;
+	return (ssize_t)n;
+}
+
+/* Returns bytes decompressed into dst, 0 at the clean end, -1 on error.
+ * Output that preceded an error is returned first; failed is already set,
+ * so the next fill reports the error. */
+static ssize_t fill_decoded(struct pb_input *in, char *dst, size_t space)
+{
+	enum pb_decode_status status;
+	size_t produced = 0, before;
+
+	for (;;) {
+		if (!in->raw_len && !in->raw_eof && raw_fetch(in) < 0)
+			return -1;
+		before = in->raw_len;
+		status = pb_decoder_run(in->dec, &in->raw_pos, &in->raw_len, in->raw_eof,
+					dst, space, &produced, in->errmsg, sizeof(in->errmsg));
+		if (status == PB_DECODE_ERROR) {
+			in->failed = true;
+			return produced ? (ssize_t)produced : -1;
+		}
+		if (produced || status == PB_DECODE_END)
+			return (ssize_t)produced;
+		/* the decoders promise progress; a hang would be worse than this */
+		if (in->raw_len == before && (in->raw_len || in->raw_eof)) {
+			set_error(in, "decompressor made no progress");
+			return -1;
+		}
+	}
+}
+
+static void compact(struct pb_input *in)
+{
+	size_t unread = in->len - in->pos;
+
+	memmove(in->win, in->win + in->pos, unread);
+	in->win_offset += in->pos;
+	in->pos = 0;
+	in->len = unread;
+	in->can_unget = false;
+}
+
+/* Appends to the window; returns bytes added, 0 at EOF, -1 on error.
+ * Callers make sure the window is not full of unread bytes. */
+static ssize_t fill(struct pb_input *in)
+{
+	ssize_t got;
+
+	if (in->failed)
+		return -1;
+	if (in->eof)
+		return 0;
+	if (in->pos == in->len || (in->pos && WINDOW_SIZE - in->len < COMPACT_BELOW))
+		compact(in);
+	if (in->comp == PB_COMP_NONE)
+		got = fill_plain(in, in->win + in->len, WINDOW_SIZE - in->len);
+	else
+		got = fill_decoded(in, in->win + in->len, WINDOW_SIZE - in->len);
+	if (got < 0) {
+		in->failed = true;
+		return -1;
+	}
+	if (!got)
+		in->eof = true;
+	in->len += (size_t)got;
+	return got;
+}
+
+/* Drops the rest of a too-long line, up to and including its '\n'. */
+static int skip_rest_of_line(struct pb_input *in)
+{
+	const char *nl;
+	ssize_t got;
+
+	for (;;) {
+		nl = memchr(in->win + in->pos, '\n', in->len - in->pos);
+		if (nl) {
+			in->pos = (size_t)(nl - in->win) + 1;
+			break;
+		}
+		in->pos = in->len;
+		got = fill(in);
+		if (got < 0)
+			return -1;
+		if (!got)
+			break;
+	}
+	in->skip_rest = false;
+	return 0;
+}
+
+/* Before anything but getline reads on: no line can be put back then. */
+static int leave_lines(struct pb_input *in)
+{
+	in->can_unget = false;
+	if (in->skip_rest && skip_rest_of_line(in) < 0)
+		return -1;
+	return 0;
+}
+
+static struct pb_input *input_new(const char *path, const char *name)
+{
+	struct pb_input *in = pb_calloc(1, sizeof(*in));
+
+	in->path = pb_strdup(path);
+	in->name = pb_strdup(name);
+	in->fd = -1;
+	in->win = pb_malloc(WINDOW_SIZE);
+	pb_sha256_init(&in->sha);
+	return in;
+}
+
+static int start_decoder(struct pb_input *in, const unsigned char *head, size_t n,
+			 char *err, size_t errlen)
+{
+	in->comp = pb_detect_compression(head, n);
+	if (in->comp == PB_COMP_NONE)
+		return 0;
+	in->dec = pb_decoder_new(in->comp, err, errlen);
+	return in->dec ? 0 : -1;
+}
+
+static int open_fd(const char *path, int *fd, bool *own, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-")) {
+		*fd = STDIN_FILENO;
+		*own = false;
+	} else {
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (*fd < 0) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return -1;
+		}
+		*own = true;
+	}
+	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "is a directory");
+		if (*own)
+			close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads enough raw bytes to recognise the format. */
+static int read_magic(struct pb_input *in)
+{
+	ssize_t got;
+
+	in->raw_pos = in->raw;
+	while (in->raw_len < PB_MAGIC_LEN) {
+		got = raw_read(in, in->raw + in->raw_len, RAW_SIZE - in->raw_len);
+		if (got < 0)
+			return -1;
+		if (!got) {
+			in->raw_eof = true;
+			break;
+		}
+		in->raw_len += (size_t)got;
+	}
+	return 0;
+}
+
+struct pb_input *pb_input_open(const char *path, char *err, size_t errlen)
+{
+	struct pb_input *in;
+	struct stat st;
+	bool own;
+	int fd;
+
+	if (open_fd(path, &fd, &own, err, errlen))
+		return NULL;
+	in = input_new(path, own ? path : "<stdin>");
+	in->fd = fd;
+	in->own_fd = own;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		in->file_start = lseek(fd, 0, SEEK_CUR);
+		if (in->file_start >= 0) {
+			in->hash_later = true;
+			if (st.st_size > in->file_start)
+				in->raw_size = (uint64_t)(st.st_size - in->file_start);
+		}
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
+	in->raw = pb_malloc(RAW_SIZE);
+	if (read_magic(in)) {
+		snprintf(err, errlen, "%s", in->errmsg);
+		goto fail;
+	}
+	if (start_decoder(in, in->raw, in->raw_len, err, errlen))
+		goto fail;
+	return in;
+fail:
+	pb_input_close(in);
+	return NULL;
+}
+
+struct pb_input *pb_input_open_memory(const void *data, size_t n, const char *name)
+{
+	struct pb_input *in = input_new(name ? name : "<memory>", name ? name : "<memory>");
+	char err[128];
+
+	in->mem = n ? data : (const unsigned char *)"";
+	in->mem_len = n;
+	in->raw_size = n;
+	in->hash_later = true;
+	in->raw_eof = !n;
+	/* the decoders can only fail to start when out of memory */
+	if (start_decoder(in, in->mem, n, err, sizeof(err)))
+		pb_die("%s", err);
+	return in;
+}
+
+void pb_input_close(struct pb_input *in)
+{
+	if (!in)
+		return;
+	if (in->own_fd)
+		close(in->fd);
+	pb_decoder_free(in->dec);
+	free(in->raw);
+	free(in->win);
+	free(in->path);
+	free(in->name);
+	free(in);
+}
+
+const char *pb_input_name(const struct pb_input *in)
+{
+	return in->name;
+}
+
+const char *pb_input_path(const struct pb_input *in)
+{
+	return in->path;
+}
+
+enum pb_compression pb_input_compression(const struct pb_input *in)
+{
+	return in->comp;
+}
+
+const char *pb_compression_name(enum pb_compression c)
+{
+	switch (c) {
+	case PB_COMP_NONE:
+		return "none";
+	case PB_COMP_GZIP:
+		return "gzip";
+	case PB_COMP_XZ:
+		return "xz";
+	case PB_COMP_ZSTD:
+		return "zstd";
+	}
+	return "unknown";
+}
+
+uint64_t pb_input_raw_size(const struct pb_input *in)
+{
+	return in->raw_size;
+}
+
+uint64_t pb_input_raw_offset(const struct pb_input *in)
+{
+	/* bytes still waiting in the raw buffer count as not yet consumed */
+	return in->raw_offset - in->raw_len;
+}
+
+uint64_t pb_input_offset(const struct pb_input *in)
+{
+	return in->win_offset + in->pos;
+}
+
+const char *pb_input_strerror(const struct pb_input *in)
+{
+	return in->errmsg[0] ? in->errmsg : "no error";
+}
+
+uint64_t pb_input_lineno(const struct pb_input *in)
+{
+	return in->lineno;
+}
+
+size_t pb_input_peek(struct pb_input *in, const char **data, size_t want)
+{
+	size_t have;
+	ssize_t got;
+
+	if (leave_lines(in))
+		return (size_t)-1;
+	if (want > WINDOW_SIZE)
+		want = WINDOW_SIZE;
+	while (in->len - in->pos < want) {
+		got = fill(in);
+		if (got < 0)
+			return (size_t)-1;
+		if (!got)
+			break;
+	}
+	have = in->len - in->pos;
+	*data = in->win + in->pos;
+	return have < want ? have : want;
+}
+
+ssize_t pb_input_read(struct pb_input *in, void *buf, size_t n)
+{
+	size_t have;
+	ssize_t got;
+
+	if (leave_lines(in))
+		return -1;
+	while (in->pos == in->len) {
+		got = fill(in);
+		if (got <= 0)
+			return got;
+	}
+	have = in->len - in->pos;
+	if (n > have)
+		n = have;
+	memcpy(buf, in->win + in->pos, n);
+	in->pos += n;
+	return (ssize_t)n;
+}
+
+static enum pb_line_status take_line(struct pb_input *in, size_t end, size_t eol_len,
+				     const char **line, size_t *len)
+{
+	size_t start = in->pos, n = end - start;
+
+	in->line_start = start;
+	in->can_unget = true;
+	in->pos = end + eol_len;
+	in->lineno++;
+	if (n && in->win[end - 1] == '\r')
+		n--;
+	*line = in->win + start;
+	if (n > PB_LINE_MAX) {
+		*len = PB_LINE_MAX;
+		return PB_LINE_TOO_LONG;
+	}
+	*len = n;
+	return PB_LINE_OK;
+}
+
+/* No '\n' in sight: return the head now, skip the tail on the next read. */
+static enum pb_line_status take_long_line(struct pb_input *in, const char **line, size_t *len)
+{
+	in->line_start = in->pos;
+	in->can_unget = true;
+	in->lineno++;
+	*line = in->win + in->pos;
+	*len = PB_LINE_MAX;
+	in->pos += PB_LINE_MAX;
+	in->skip_rest = true;
+	return PB_LINE_TOO_LONG;
+}
+
+enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, size_t *len)
+{
+	size_t scanned = 0;	/* unread bytes known to hold no '\n' */
+	const char *nl;
+	ssize_t got;
+
+	if (in->skip_rest && skip_rest_of_line(in) < 0)
+		return PB_LINE_ERROR;
+	for (;;) {
+		nl = memchr(in->win + in->pos + scanned, '\n', in->len - in->pos - scanned);
+		if (nl)
+			return take_line(in, (size_t)(nl - in->win), 1, line, len);
+		scanned = in->len - in->pos;
+		if (scanned >= LONG_LINE_SEEN)
+			return take_long_line(in, line, len);
+		got = fill(in);
+		if (got < 0)
+			return PB_LINE_ERROR;
+		if (!got) {
+			if (in->pos == in->len)
+				return PB_LINE_EOF;
+			return take_line(in, in->len, 0, line, len);
+		}
+	}
+}
+
+void pb_input_ungetline(struct pb_input *in)
+{
+	if (!in->can_unget)
+		pb_die("pb_input_ungetline: no line to put back");
+	in->pos = in->line_start;
+	in->lineno--;
+	in->skip_rest = false;
+	in->can_unget = false;
+}
+
+/* Feeds the bytes read so far, but not yet hashed, to sha. */
+static int hash_catch_up(struct pb_input *in)
+{
+	uint64_t upto = in->raw_offset;
+	unsigned char *buf;
+	ssize_t got;
+
+	if (in->mem) {
+		pb_sha256_update(&in->sha, in->mem + in->hashed, (size_t)(upto - in->hashed));
+		in->hashed = upto;
+		return 0;
+	}
+	buf = pb_malloc(RAW_SIZE);
+	while (in->hashed < upto) {
+		size_t want = upto - in->hashed < RAW_SIZE ? (size_t)(upto - in->hashed) : RAW_SIZE;
+
+		got = pread(in->fd, buf, want, in->file_start + (off_t)in->hashed);
+		if (got <= 0) {
+			snprintf(in->errmsg, sizeof(in->errmsg), "cannot re-read input to hash it: %s",
+				 got < 0 ? strerror(errno) : "file shrank");
+			in->failed = true;
+			break;
+		}
+		pb_sha256_update(&in->sha, buf, (size_t)got);
+		in->hashed += (size_t)got;
+	}
+	free(buf);
+	return in->hashed == upto ? 0 : -1;
+}
+
+void pb_input_sha256(struct pb_input *in, unsigned char out[32])
+{
+	struct pb_sha256 copy;
+
+	if (in->hash_later && hash_catch_up(in)) {
+		memset(out, 0, 32);
+		return;
+	}
+	/* finish a copy, so that hashing can go on */
+	copy = in->sha;
+	pb_sha256_final(&copy, out);
+}
+
+int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen)
+{
+	struct pb_sha256 sha;
+	unsigned char *buf;
+	ssize_t got;
+	bool own;
+	int fd;
+
+	if (open_fd(path, &fd, &own, err, errlen))
+		return -1;
+	buf = pb_malloc(RAW_SIZE);
+	pb_sha256_init(&sha);
+	for (;;) {
+		got = read(fd, buf, RAW_SIZE);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		pb_sha256_update(&sha, buf, (size_t)got);
+	}
+	if (got < 0)
+		snprintf(err, errlen, "%s", strerror(errno));
+	else
+		pb_sha256_final(&sha, out);
+	free(buf);
+	if (own)
+		close(fd);
+	return got < 0 ? -1 : 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	ssize_t done;
+
+	while (n) {
+		done = write(fd, p, n);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0)
+			return -1;
+		p += done;
+		n -= (size_t)done;
+	}
+	return 0;
+}
+
+static int temp_file(struct pb_input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* O_TMPFILE needs file system support; fall back to unlink-on-create */
+	snprintf(path, sizeof(path), "%s/pinblame-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(in->errmsg, sizeof(in->errmsg),
+			 "cannot create a temporary file in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	return fd;
+}
+
+int pb_input_spool(struct pb_input *in)
+{
+	ssize_t got;
+	int fd;
+
+	if (leave_lines(in))
+		return -1;
+	fd = temp_file(in);
+	if (fd < 0)
+		return -1;
+	do {
+		if (write_all(fd, in->win + in->pos, in->len - in->pos)) {
+			snprintf(in->errmsg, sizeof(in->errmsg),
+				 "cannot write a temporary file: %s", strerror(errno));
+			goto fail;
+		}
+		in->pos = in->len;
+		got = fill(in);
+	} while (got > 0);
+	if (got < 0)
+		goto fail;
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		snprintf(in->errmsg, sizeof(in->errmsg),
+			 "cannot rewind a temporary file: %s", strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
