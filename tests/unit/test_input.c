@@ -1,0 +1,690 @@
+#include "unit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "pinblame/core.h"
+#include "pinblame/input.h"
+
+/* Enough text to cross the 256 KiB raw buffer and the 2 MiB window. */
+#define TEXT_LINES 60000
+
+struct blob {
+	unsigned char *data;
+	size_t len;
+};
+
+/* Lines of 10 to about 300 bytes: "line N:" then a varying run of words. */
+static struct blob make_text(void)
+{
+	struct pb_buf b = { 0 };
+	struct blob t;
+
+	for (unsigned i = 0; i < TEXT_LINES; i++) {
+		pb_buf_addf(&b, "line %u:", i + 1);
+		for (unsigned k = 0; k < i % 37; k++)
+			pb_buf_adds(&b, k % 3 ? " cma_alloc" : " pfn=0x13e000");
+		pb_buf_addc(&b, '\n');
+	}
+	t.data = (unsigned char *)b.data;
+	t.len = b.len;
+	return t;
+}
+
+static struct blob gzip_blob(const struct blob *in)
+{
+	struct blob out = { pb_malloc(compressBound(in->len) + 64), 0 };
+	z_stream z = { 0 };
+
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = in->data;
+	z.avail_in = (uInt)in->len;
+	z.next_out = out.data;
+	z.avail_out = (uInt)(compressBound(in->len) + 64);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	out.len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static struct blob xz_blob(const struct blob *in)
+{
+	size_t cap = lzma_stream_buffer_bound(in->len);
+	struct blob out = { pb_malloc(cap), 0 };
+
+	assert_int_equal(lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, NULL, in->data, in->len,
+						 out.data, &out.len, cap), LZMA_OK);
+	return out;
+}
+
+static struct blob zstd_blob(const struct blob *in)
+{
+	size_t cap = ZSTD_compressBound(in->len);
+	struct blob out = { pb_malloc(cap), 0 };
+
+	out.len = ZSTD_compress(out.data, cap, in->data, in->len, 3);
+	assert_false(ZSTD_isError(out.len));
+	return out;
+}
+
+static struct blob twice(const struct blob *in)
+{
+	struct blob out = { pb_malloc(2 * in->len), 2 * in->len };
+
+	memcpy(out.data, in->data, in->len);
+	memcpy(out.data + in->len, in->data, in->len);
+	return out;
+}
+
+static struct blob cut(const struct blob *in, size_t len)
+{
+	struct blob out = { pb_malloc(len), len };
+
+	memcpy(out.data, in->data, len);
+	return out;
+}
+
+static struct blob text_of(const char *s)
+{
+	struct blob t = { (unsigned char *)pb_strdup(s), strlen(s) };
+
+	return t;
+}
+
+/* Compares every line against splitting TEXT by hand, COPIES times over. */
+static void assert_same_lines(struct pb_input *in, const struct blob *text, int copies)
+{
+	const char *line;
+	size_t len;
+	uint64_t n = 0;
+
+	for (int c = 0; c < copies; c++) {
+		const char *p = (const char *)text->data, *end = p + text->len;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+			assert_int_equal(pb_input_lineno(in), ++n);
+			assert_int_equal(len, (size_t)(nl - p));
+			assert_memory_equal(line, p, len);
+			p = nl + 1;
+		}
+	}
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	assert_int_equal(pb_input_offset(in), copies * text->len);
+}
+
+static void test_formats_same_lines(void **state)
+{
+	struct blob text = make_text();
+	struct blob packed[3] = { gzip_blob(&text), xz_blob(&text), zstd_blob(&text) };
+	static const enum pb_compression comp[3] = { PB_COMP_GZIP, PB_COMP_XZ, PB_COMP_ZSTD };
+	struct pb_input *in;
+
+	(void)state;
+	in = pb_input_open_memory(text.data, text.len, "plain");
+	assert_int_equal(pb_input_compression(in), PB_COMP_NONE);
+	assert_same_lines(in, &text, 1);
+	assert_int_equal(pb_input_lineno(in), TEXT_LINES);
+	pb_input_close(in);
+
+	for (int i = 0; i < 3; i++) {
+		struct blob two = twice(&packed[i]);
+
+		in = pb_input_open_memory(packed[i].data, packed[i].len, "packed");
+		assert_int_equal(pb_input_compression(in), comp[i]);
+		assert_same_lines(in, &text, 1);
+		assert_int_equal(pb_input_lineno(in), TEXT_LINES);
+		assert_int_equal(pb_input_raw_offset(in), packed[i].len);
+		pb_input_close(in);
+
+		/* concatenated members, streams and frames, as `cat a.gz b.gz` */
+		in = pb_input_open_memory(two.data, two.len, "twice");
+		assert_same_lines(in, &text, 2);
+		assert_int_equal(pb_input_lineno(in), 2 * TEXT_LINES);
+		pb_input_close(in);
+		free(two.data);
+		free(packed[i].data);
+	}
+	free(text.data);
+}
+
+/* Writes BLOB to an unlinked-later temporary file and returns its path. */
+static void write_temp(const struct blob *b, char *path, size_t pathlen)
+{
+	int fd;
+
+	snprintf(path, pathlen, "/tmp/pb-test-input-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b->data, b->len), (ssize_t)b->len);
+	close(fd);
+}
+
+static void test_files(void **state)
+{
+	struct blob text = make_text();
+	struct blob packed = zstd_blob(&text);
+	unsigned char via_input[32], via_file[32], direct[32];
+	struct pb_sha256 sha;
+	struct pb_input *in;
+	char path[64], err[128];
+
+	(void)state;
+	write_temp(&packed, path, sizeof(path));
+	in = pb_input_open(path, err, sizeof(err));
+	assert_non_null(in);
+	assert_string_equal(pb_input_name(in), path);
+	assert_string_equal(pb_input_path(in), path);
+	assert_int_equal(pb_input_raw_size(in), packed.len);
+	assert_same_lines(in, &text, 1);
+	assert_int_equal(pb_input_raw_offset(in), packed.len);
+
+	pb_sha256_init(&sha);
+	pb_sha256_update(&sha, packed.data, packed.len);
+	pb_sha256_final(&sha, direct);
+	pb_input_sha256(in, via_input);
+	assert_memory_equal(via_input, direct, 32);
+	assert_int_equal(pb_file_sha256(path, via_file, err, sizeof(err)), 0);
+	assert_memory_equal(via_file, direct, 32);
+	pb_input_close(in);
+	unlink(path);
+	free(packed.data);
+	free(text.data);
+}
+
+static void test_open_errors(void **state)
+{
+	unsigned char digest[32];
+	char err[128];
+
+	(void)state;
+	assert_null(pb_input_open("/nonexistent/trace.txt", err, sizeof(err)));
+	assert_string_equal(err, "No such file or directory");
+	assert_null(pb_input_open("/tmp", err, sizeof(err)));
+	assert_string_equal(err, "is a directory");
+	assert_int_equal(pb_file_sha256("/tmp", digest, err, sizeof(err)), -1);
+	assert_string_equal(err, "is a directory");
+	assert_int_equal(pb_file_sha256("/nonexistent", digest, err, sizeof(err)), -1);
+	assert_string_equal(err, "No such file or directory");
+}
+
+static void test_line_endings(void **state)
+{
+	struct blob text = text_of("a\r\nbb\r\n\r\nlone\rcr\nlast");
+	static const char *const want[] = { "a", "bb", "", "lone\rcr", "last" };
+	struct pb_input *in = pb_input_open_memory(text.data, text.len, NULL);
+	const char *line;
+	size_t len;
+
+	(void)state;
+	assert_string_equal(pb_input_name(in), "<memory>");
+	for (size_t i = 0; i < PB_ARRAY_SIZE(want); i++) {
+		assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+		assert_int_equal(len, strlen(want[i]));
+		assert_memory_equal(line, want[i], len);
+		assert_int_equal(pb_input_lineno(in), i + 1);
+	}
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	assert_int_equal(pb_input_lineno(in), 5);
+	pb_input_close(in);
+	free(text.data);
+}
+
+static void test_empty(void **state)
+{
+	struct blob none = { NULL, 0 };
+	struct blob gz = gzip_blob(&none);
+	unsigned char digest[32];
+	char hex[65];
+	const char *line, *head;
+	size_t len;
+	struct pb_input *in;
+
+	(void)state;
+	in = pb_input_open_memory("", 0, "empty");
+	assert_int_equal(pb_input_peek(in, &head, 100), 0);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	assert_int_equal(pb_input_lineno(in), 0);
+	pb_input_sha256(in, digest);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	pb_input_close(in);
+
+	in = pb_input_open_memory(gz.data, gz.len, "empty.gz");
+	assert_int_equal(pb_input_compression(in), PB_COMP_GZIP);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	assert_int_equal(pb_input_offset(in), 0);
+	pb_input_close(in);
+	free(gz.data);
+}
+
+/* HEAD, then a line of LONG bytes of 'x' (plus EOL), then "after\n". */
+static struct blob long_line_text(size_t long_len, const char *eol)
+{
+	struct blob t;
+	size_t eol_len = strlen(eol), n = 6 + long_len + eol_len + 6;
+
+	t.data = pb_malloc(n);
+	t.len = n;
+	memcpy(t.data, "head\r\n", 6);
+	memset(t.data + 6, 'x', long_len);
+	memcpy(t.data + 6 + long_len, eol, eol_len);
+	memcpy(t.data + 6 + long_len + eol_len, "after\n", 6);
+	return t;
+}
+
+static void assert_long_line(struct pb_input *in, size_t long_len)
+{
+	enum pb_line_status want = long_len > PB_LINE_MAX ? PB_LINE_TOO_LONG : PB_LINE_OK;
+	const char *line;
+	size_t len;
+
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(len, 4);
+	assert_int_equal(pb_input_getline(in, &line, &len), want);
+	assert_int_equal(pb_input_lineno(in), 2);
+	assert_int_equal(len, long_len > PB_LINE_MAX ? PB_LINE_MAX : long_len);
+	assert_true(line[0] == 'x' && line[len - 1] == 'x');
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(pb_input_lineno(in), 3);
+	assert_int_equal(len, 5);
+	assert_memory_equal(line, "after", 5);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+}
+
+static void test_long_lines(void **state)
+{
+	static const size_t lens[] = {
+		PB_LINE_MAX, PB_LINE_MAX + 1, PB_LINE_MAX + 10, 3 * PB_LINE_MAX + 7,
+	};
+	static const char *const eols[] = { "\n", "\r\n" };
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(lens); i++) {
+		for (size_t e = 0; e < PB_ARRAY_SIZE(eols); e++) {
+			struct blob t = long_line_text(lens[i], eols[e]);
+			struct blob gz = gzip_blob(&t);
+			struct pb_input *in = pb_input_open_memory(t.data, t.len, "long");
+
+			assert_long_line(in, lens[i]);
+			pb_input_close(in);
+			in = pb_input_open_memory(gz.data, gz.len, "long.gz");
+			assert_long_line(in, lens[i]);
+			pb_input_close(in);
+			free(gz.data);
+			free(t.data);
+		}
+	}
+}
+
+static void test_long_last_line(void **state)
+{
+	struct blob t = { pb_malloc(PB_LINE_MAX + 100), PB_LINE_MAX + 100 };
+	struct pb_input *in;
+	const char *line;
+	size_t len;
+
+	(void)state;
+	memset(t.data, 'y', t.len);
+	in = pb_input_open_memory(t.data, t.len, "long");
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_TOO_LONG);
+	assert_int_equal(len, PB_LINE_MAX);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	assert_int_equal(pb_input_lineno(in), 1);
+	pb_input_close(in);
+	free(t.data);
+}
+
+/* Reads lines until the status is not OK; returns it, with the count. */
+static enum pb_line_status drain(struct pb_input *in, uint64_t *lines)
+{
+	enum pb_line_status st;
+	const char *line;
+	size_t len;
+
+	*lines = 0;
+	while ((st = pb_input_getline(in, &line, &len)) == PB_LINE_OK)
+		(*lines)++;
+	return st;
+}
+
+static void test_truncated(void **state)
+{
+	struct blob text = make_text();
+	struct blob packed[3] = { gzip_blob(&text), xz_blob(&text), zstd_blob(&text) };
+	static const char *const msg[3] = {
+		"truncated gzip stream", "truncated xz stream", "truncated zstd stream",
+	};
+	struct pb_input *in;
+	uint64_t lines;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		/* cut mid-stream, and cut just before the end (trailer missing) */
+		size_t at[2] = { packed[i].len / 2, packed[i].len - 1 };
+
+		for (int k = 0; k < 2; k++) {
+			struct blob part = cut(&packed[i], at[k]);
+
+			in = pb_input_open_memory(part.data, part.len, "cut");
+			assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
+			assert_string_equal(pb_input_strerror(in), msg[i]);
+			/* lines decoded before the cut still come through */
+			if (k == 0)
+				assert_true(lines > 1000 && lines < TEXT_LINES - 1000);
+			else
+				assert_true(lines > TEXT_LINES - 1000 && lines <= TEXT_LINES);
+			/* the error sticks */
+			assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
+			pb_input_close(in);
+			free(part.data);
+		}
+		free(packed[i].data);
+	}
+	free(text.data);
+}
+
+static void test_corrupt(void **state)
+{
+	struct blob text = make_text();
+	struct blob packed[3] = { gzip_blob(&text), xz_blob(&text), zstd_blob(&text) };
+	static const char *const prefix[3] = {
+		"corrupt gzip data: ", "corrupt xz data", "corrupt zstd data: ",
+	};
+	struct pb_input *in;
+	uint64_t lines;
+	const char *head;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		/* scribble over the middle of the stream */
+		memset(packed[i].data + packed[i].len / 2, 0xa5, 64);
+		in = pb_input_open_memory(packed[i].data, packed[i].len, "bad");
+		assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
+		/* gzip may decode the scribble into lines; its CRC tells */
+		assert_memory_equal(pb_input_strerror(in), prefix[i], strlen(prefix[i]));
+		assert_int_equal(pb_input_peek(in, &head, 2 * PB_LINE_MAX), (size_t)-1);
+		pb_input_close(in);
+		free(packed[i].data);
+	}
+	free(text.data);
+}
+
+static void test_trailing_garbage(void **state)
+{
+	struct blob text = text_of("one\ntwo\n");
+	struct blob gz = gzip_blob(&text), bad = { pb_malloc(gz.len + 4), gz.len + 4 };
+	struct pb_input *in;
+	uint64_t lines;
+
+	(void)state;
+	memcpy(bad.data, gz.data, gz.len);
+	memcpy(bad.data + gz.len, "junk", 4);
+	in = pb_input_open_memory(bad.data, bad.len, "junk.gz");
+	assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
+	assert_int_equal(lines, 2);
+	assert_string_equal(pb_input_strerror(in), "corrupt gzip data: incorrect header check");
+	pb_input_close(in);
+	free(bad.data);
+	free(gz.data);
+	free(text.data);
+}
+
+static void test_peek(void **state)
+{
+	struct blob text = make_text();
+	struct blob xz = xz_blob(&text);
+	struct pb_input *in = pb_input_open_memory(xz.data, xz.len, "peek.xz");
+	const char *head, *line;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pb_input_peek(in, &head, 7), 7);
+	assert_memory_equal(head, "line 1:", 7);
+	/* more than one fill's worth, still without consuming */
+	assert_int_equal(pb_input_peek(in, &head, 3 << 20), 2 * PB_LINE_MAX);
+	assert_memory_equal(head, text.data, 2 * PB_LINE_MAX);
+	assert_int_equal(pb_input_offset(in), 0);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(len, 7);
+	assert_memory_equal(line, "line 1:", 7);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_memory_equal(line, "line 2: pfn=0x13e000", len);
+	assert_int_equal(pb_input_peek(in, &head, 7), 7);
+	assert_memory_equal(head, "line 3:", 7);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(pb_input_lineno(in), 3);
+	pb_input_close(in);
+
+	/* short input: peek returns what there is */
+	in = pb_input_open_memory("ab\n", 3, "short");
+	assert_int_equal(pb_input_peek(in, &head, 64), 3);
+	assert_memory_equal(head, "ab\n", 3);
+	pb_input_close(in);
+	free(xz.data);
+	free(text.data);
+}
+
+static void test_ungetline(void **state)
+{
+	struct blob t = long_line_text(PB_LINE_MAX + 5, "\n");
+	struct pb_input *in = pb_input_open_memory(t.data, t.len, "unget");
+	const char *line;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	pb_input_ungetline(in);
+	assert_int_equal(pb_input_lineno(in), 0);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(pb_input_lineno(in), 1);
+	assert_memory_equal(line, "head", len);
+	/* a too-long line comes back whole, and its tail is still skipped */
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_TOO_LONG);
+	pb_input_ungetline(in);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_TOO_LONG);
+	assert_int_equal(len, PB_LINE_MAX);
+	assert_int_equal(pb_input_lineno(in), 2);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_memory_equal(line, "after", len);
+	pb_input_ungetline(in);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_memory_equal(line, "after", len);
+	assert_int_equal(pb_input_lineno(in), 3);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	pb_input_close(in);
+	free(t.data);
+}
+
+static void test_read(void **state)
+{
+	struct blob text = make_text();
+	struct blob gz = gzip_blob(&text);
+	struct pb_input *in = pb_input_open_memory(gz.data, gz.len, "read.gz");
+	unsigned char *out = pb_malloc(text.len);
+	size_t have = 0;
+	const char *line;
+	size_t len;
+	ssize_t got;
+
+	(void)state;
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	have = len + 1;
+	memcpy(out, text.data, have);
+	while ((got = pb_input_read(in, out + have, 10007)) > 0)
+		have += (size_t)got;
+	assert_int_equal(got, 0);
+	assert_int_equal(have, text.len);
+	assert_memory_equal(out, text.data, text.len);
+	assert_int_equal(pb_input_offset(in), text.len);
+	pb_input_close(in);
+	free(out);
+	free(gz.data);
+	free(text.data);
+}
+
+static void test_spool(void **state)
+{
+	struct blob text = make_text();
+	struct blob zst = zstd_blob(&text);
+	struct pb_input *in = pb_input_open_memory(zst.data, zst.len, "spool.zst");
+	unsigned char *out = pb_malloc(text.len + 1);
+	const char *line;
+	size_t len, have = 0;
+	ssize_t got;
+	int fd;
+
+	(void)state;
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	fd = pb_input_spool(in);
+	assert_true(fd >= 0);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 0);
+	while ((got = read(fd, out + have, text.len + 1 - have)) > 0)
+		have += (size_t)got;
+	assert_int_equal(have, text.len - (len + 1));
+	assert_memory_equal(out, text.data + len + 1, have);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	close(fd);
+	pb_input_close(in);
+	free(out);
+	free(zst.data);
+	free(text.data);
+}
+
+/* Runs the test body with fd 0 replaced by FD. */
+static struct pb_input *open_as_stdin(int fd, int *saved)
+{
+	char err[128];
+	struct pb_input *in;
+
+	*saved = dup(STDIN_FILENO);
+	assert_true(*saved >= 0);
+	assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	in = pb_input_open("-", err, sizeof(err));
+	assert_non_null(in);
+	return in;
+}
+
+static void restore_stdin(int saved)
+{
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+}
+
+static void test_stdin(void **state)
+{
+	struct blob text = text_of("first\nsecond\n");
+	struct blob gz = gzip_blob(&text);
+	unsigned char digest[32];
+	char hex[65];
+	struct pb_input *in;
+	uint64_t lines;
+	int pipefd[2], saved;
+
+	(void)state;
+	/* a pipe: not seekable, hashed while read */
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(write(pipefd[1], gz.data, gz.len), (ssize_t)gz.len);
+	close(pipefd[1]);
+	in = open_as_stdin(pipefd[0], &saved);
+	assert_string_equal(pb_input_name(in), "<stdin>");
+	assert_string_equal(pb_input_path(in), "-");
+	assert_int_equal(pb_input_raw_size(in), 0);
+	assert_int_equal(pb_input_compression(in), PB_COMP_GZIP);
+	assert_int_equal(drain(in, &lines), PB_LINE_EOF);
+	assert_int_equal(lines, 2);
+	assert_int_equal(pb_input_raw_offset(in), gz.len);
+	pb_input_close(in);
+	restore_stdin(saved);
+
+	/* a plain pipe, hashed against an independent value (sha256sum) */
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(write(pipefd[1], text.data, text.len), (ssize_t)text.len);
+	close(pipefd[1]);
+	in = open_as_stdin(pipefd[0], &saved);
+	assert_int_equal(drain(in, &lines), PB_LINE_EOF);
+	pb_input_sha256(in, digest);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, "dbea9325179efe46ea2add94f7b6b745ca983fabb208dc6d34aa064623d7ee23");
+	pb_input_close(in);
+	restore_stdin(saved);
+	free(gz.data);
+	free(text.data);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(pb_compression_name(PB_COMP_NONE), "none");
+	assert_string_equal(pb_compression_name(PB_COMP_GZIP), "gzip");
+	assert_string_equal(pb_compression_name(PB_COMP_XZ), "xz");
+	assert_string_equal(pb_compression_name(PB_COMP_ZSTD), "zstd");
+}
+
+/* The real capture: counts checked with `xz -dc trace.txt.xz | wc -l`
+ * (4492280 lines, 157294313 bytes) and sha256sum (of the .xz file). */
+static void test_real_capture(void **state)
+{
+	static const char want_sha[] =
+		"913d6d602d73f14e035ff2c0b87491435168aa81a241b50bb5124f5284b0a485";
+	unsigned char digest[32];
+	char path[4096], err[128], hex[65];
+	struct pb_input *in;
+	uint64_t lines;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/real/arm64-ftrace-hugetlb-cma/trace.txt.xz",
+		 unit_testdata());
+	in = pb_input_open(path, err, sizeof(err));
+	assert_non_null(in);
+	assert_int_equal(pb_input_compression(in), PB_COMP_XZ);
+	assert_int_equal(pb_input_raw_size(in), 2963848);
+	assert_int_equal(drain(in, &lines), PB_LINE_EOF);
+	assert_int_equal(lines, 4492280);
+	assert_int_equal(pb_input_lineno(in), 4492280);
+	assert_int_equal(pb_input_offset(in), 157294313);
+	assert_int_equal(pb_input_raw_offset(in), 2963848);
+	pb_input_sha256(in, digest);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, want_sha);
+	pb_input_close(in);
+
+	assert_int_equal(pb_file_sha256(path, digest, err, sizeof(err)), 0);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, want_sha);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats_same_lines),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_line_endings),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_long_last_line),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_trailing_garbage),
+		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_ungetline),
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_spool),
+		cmocka_unit_test(test_stdin),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_real_capture),
+	};
+
+	return cmocka_run_group_tests_name("input", tests, NULL, NULL);
+}
