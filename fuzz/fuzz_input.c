@@ -1,0 +1,119 @@
+/* fuzz_input.c - lib/input over arbitrary bytes: plain or compressed,
+ * truncated or corrupt. Reads each input three ways (bytes, lines, spool)
+ * and checks that they agree.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pinblame/input.h"
+
+/* A few bytes of zstd or xz can expand to gigabytes; stop well before. */
+#define OUTPUT_LIMIT (32u << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+/* Every byte through pb_input_read, the first ones compared with peek. */
+static uint64_t read_all(const uint8_t *data, size_t size, int *failed)
+{
+	struct pb_input *in = pb_input_open_memory(data, size, "fuzz");
+	static char buf[65536];
+	const char *head;
+	size_t peeked = pb_input_peek(in, &head, 4096);
+	char *copy = NULL;
+	uint64_t total = 0;
+	ssize_t got;
+
+	if (peeked != (size_t)-1) {
+		check(peeked <= 4096);
+		copy = malloc(peeked ? peeked : 1);
+		memcpy(copy, head, peeked);
+	}
+	while (total < OUTPUT_LIMIT && (got = pb_input_read(in, buf, sizeof(buf))) > 0) {
+		if (copy && total < peeked) {
+			size_t n = peeked - total < (size_t)got ? peeked - total : (size_t)got;
+
+			check(!memcmp(buf, copy + total, n));
+		}
+		total += (uint64_t)got;
+	}
+	*failed = total < OUTPUT_LIMIT && got < 0;
+	check(pb_input_offset(in) == total);
+	free(copy);
+	pb_input_close(in);
+	return total;
+}
+
+/* Lines, putting every seventh back. */
+static void read_lines(const uint8_t *data, size_t size)
+{
+	struct pb_input *in = pb_input_open_memory(data, size, "fuzz");
+	enum pb_line_status st;
+	const char *line, *again;
+	size_t len, len_again;
+	uint64_t lineno = 0;
+
+	while (pb_input_offset(in) < OUTPUT_LIMIT &&
+	       (st = pb_input_getline(in, &line, &len)) > 0) {
+		check(pb_input_lineno(in) == ++lineno);
+		check(len <= PB_LINE_MAX);
+		check(st == PB_LINE_TOO_LONG ? len == PB_LINE_MAX : !memchr(line, '\n', len));
+		if (lineno % 7)
+			continue;
+		pb_input_ungetline(in);
+		check(pb_input_getline(in, &again, &len_again) == st);
+		check(again == line && len_again == len && pb_input_lineno(in) == lineno);
+	}
+	pb_input_close(in);
+}
+
+/* One line, then the rest into a temporary file. */
+static void spool_rest(const uint8_t *data, size_t size, uint64_t total)
+{
+	struct pb_input *in = pb_input_open_memory(data, size, "fuzz");
+	enum pb_line_status status;
+	const char *line;
+	struct stat st;
+	uint64_t first;
+	size_t len;
+	int fd;
+
+	status = pb_input_getline(in, &line, &len);
+	first = pb_input_offset(in);
+	fd = status < 0 ? -1 : pb_input_spool(in);
+	if (fd >= 0) {
+		check(fstat(fd, &st) == 0);
+		check(pb_input_offset(in) == total);
+		/* a too-long first line has its tail skipped, not spooled */
+		if (status != PB_LINE_TOO_LONG)
+			check((uint64_t)st.st_size == total - first);
+		close(fd);
+	}
+	pb_input_close(in);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	unsigned char digest[32];
+	struct pb_input *in;
+	uint64_t total;
+	int failed;
+
+	total = read_all(data, size, &failed);
+	read_lines(data, size);
+	if (total < OUTPUT_LIMIT && !failed)
+		spool_rest(data, size, total);
+
+	in = pb_input_open_memory(data, size, "fuzz");
+	pb_input_sha256(in, digest);
+	pb_input_close(in);
+	return 0;
+}
