@@ -45,7 +45,7 @@ static char *probe_location(char *p, char *end, struct pb_field *f)
 
 	if (p == end || *p != '(')
 		return NULL;
-	close = memchr(p, ')', (size_t)(end - p));
+	close = pb_find_char(p, end, ')');
 	if (!close || (close + 1 < end && close[1] != ' '))
 		return NULL;
 	*close = '\0';
@@ -54,16 +54,10 @@ static char *probe_location(char *p, char *end, struct pb_field *f)
 	return close + 1;
 }
 
-static size_t max_fields(const char *s, size_t len)
+/* Every field but the probe takes at least "k=" and a blank. */
+static size_t max_fields(size_t len)
 {
-	const char *end = s + len;
-	size_t n = 1;
-
-	while ((s = memchr(s, '=', (size_t)(end - s)))) {
-		n++;
-		s++;
-	}
-	return n;
+	return (len + 1) / 3 + 2;
 }
 
 size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
@@ -78,7 +72,7 @@ size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 		return 0;
 	s = pb_arena_strndup(arena, body, len);
 	end = s + len;
-	f = pb_arena_alloc(arena, max_fields(s, len) * sizeof(*f));
+	f = pb_arena_alloc(arena, max_fields(len) * sizeof(*f));
 	p = (char *)pb_skip_blanks(s, end);
 	if (pb_has_prefix(p, (size_t)(end - p), FAILED_TO_PARSE)) {
 		p = (char *)pb_skip_blanks(p + sizeof(FAILED_TO_PARSE) - 1, end);

@@ -31,7 +31,7 @@ enum slot_kind {
 };
 
 struct stack_text {
-	struct pb_buf text;	/* frame texts, each NUL-terminated */
+	struct pb_buf text;	/* frame texts: see add_frame_text() */
 	uint32_t n;
 	int seen;		/* its header arrived */
 };
@@ -49,8 +49,20 @@ struct slot {
 	struct stack_text stack[2];	/* kernel, user */
 };
 
+/* The same few event names repeat on every line: remember their systems
+ * instead of searching the table each time. */
+#define SYSTEM_CACHE 32
+#define SYSTEM_CACHE_NAME 48
+
+struct system_cache {
+	char name[SYSTEM_CACHE_NAME];
+	size_t len;		/* 0: empty */
+	const char *system;	/* NULL: not in the table */
+};
+
 struct evtext {
 	const struct pb_evtext_dialect *dialect;
+	struct system_cache systems[SYSTEM_CACHE];
 	struct slot slots[QUEUE_LEN];
 	unsigned head, count;
 	struct stack_text *target;	/* receives the "=>" lines */
@@ -97,7 +109,7 @@ static const char *token_end(const char *p, const char *end)
 /* "(    106)" or "(-------)": the tgid column of record-tgid. */
 static const char *tgid_column(const char *p, const char *end, int32_t *tgid)
 {
-	const char *close = memchr(p, ')', (size_t)(end - p));
+	const char *close = pb_find_char(p, end, ')');
 	const char *s;
 
 	*tgid = -1;
@@ -135,7 +147,7 @@ static int parse_timestamp(const char *s, const char *e, struct pb_text_context 
 {
 	uint64_t count;
 
-	if (memchr(s, '.', (size_t)(e - s))) {
+	if (pb_find_char(s, e, '.')) {
 		c->counter_clock = 0;
 		return pb_parse_seconds_ns(s, (size_t)(e - s), &c->ts_ns);
 	}
@@ -276,14 +288,6 @@ void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_
 	pb_parser_set_meta(p, key, value);
 }
 
-const char *pb_text_event_system(const char *name, const char *body, size_t body_len)
-{
-	const char *system = pb_event_system(name);
-
-	if (system)
-		return system;
-	return body_len && body[0] == '(' ? "kprobes" : "ftrace";
-}
 
 void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect)
 {
@@ -345,10 +349,30 @@ static struct slot *enqueue(struct evtext *st, enum slot_kind kind, uint64_t lin
 	return s;
 }
 
-static void slot_add_string(struct slot *s, const char *str, size_t n)
+/* Appends STR and its terminating NUL (pb_buf_add() always writes one
+ * past the end; counting it keeps it). */
+static void add_string(struct pb_buf *b, const char *str, size_t n)
 {
-	pb_buf_add(&s->text, str, n);
-	pb_buf_addc(&s->text, '\0');
+	pb_buf_add(b, str, n);
+	b->len++;
+}
+
+/* Appends "length text NUL" (the length a uint32_t) to a stack's frame
+ * texts. The copy is inlined when the buffer has room: this runs for
+ * every frame line. */
+static void add_frame_text(struct pb_buf *b, const char *s, uint32_t n)
+{
+	size_t need = sizeof(n) + n + 1;
+
+	if (b->cap - b->len > need) {
+		memcpy(b->data + b->len, &n, sizeof(n));
+		memcpy(b->data + b->len + sizeof(n), s, n);
+		b->data[b->len + need - 1] = '\0';
+		b->len += need;
+		return;
+	}
+	pb_buf_add(b, &n, sizeof(n));
+	add_string(b, s, n);
 }
 
 static int bad(struct pb_parser *p, uint64_t line, enum pb_bad_reason why,
@@ -368,8 +392,7 @@ static int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 			return bad(p, line, PB_BAD_SYNTAX, text, len);
 		if (st->target->n == MAX_FRAMES)
 			return bad(p, line, PB_BAD_TOO_LONG, text, len);
-		pb_buf_add(&st->target->text, frame, (size_t)(end - frame));
-		pb_buf_addc(&st->target->text, '\0');
+		add_frame_text(&st->target->text, frame, (uint32_t)(end - frame));
 		st->target->n++;
 		return 0;
 	}
@@ -402,13 +425,41 @@ static int lost_events(struct evtext *st, uint64_t line, int32_t cpu, int64_t lo
 
 	s->lost = lost;
 	s->system = "ftrace";
-	slot_add_string(s, "", 0);
+	add_string(&s->text, "", 0);
 	s->event_off = (uint32_t)s->text.len;
-	slot_add_string(s, "lost_events", 11);
+	add_string(&s->text, "lost_events", 11);
 	s->body_off = (uint32_t)s->text.len;
 	s->body_len = (uint32_t)len;
-	slot_add_string(s, text, len);
+	add_string(&s->text, text, len);
 	return 0;
+}
+
+/* Events missing from the table are "kprobes" when the body opens with a
+ * probe location "(func+0x0/0x1d0)", else "ftrace". NAME is NUL-terminated. */
+static const char *event_system(struct evtext *st, const char *name, size_t len,
+				const char *body, size_t body_len)
+{
+	struct system_cache *c = NULL;
+	const char *system;
+
+	if (len < SYSTEM_CACHE_NAME) {
+		c = &st->systems[(len * 7 + (unsigned char)name[0] +
+				  (unsigned char)name[len - 1]) % SYSTEM_CACHE];
+		if (c->len == len && !memcmp(c->name, name, len)) {
+			system = c->system;
+			goto found;
+		}
+	}
+	system = pb_event_system(name);
+	if (c) {
+		memcpy(c->name, name, len);
+		c->len = len;
+		c->system = system;
+	}
+found:
+	if (system)
+		return system;
+	return body_len && body[0] == '(' ? "kprobes" : "ftrace";
 }
 
 static void event_line(struct evtext *st, uint64_t line, const struct pb_text_context *c,
@@ -420,20 +471,20 @@ static void event_line(struct evtext *st, uint64_t line, const struct pb_text_co
 	s->pid = c->pid;
 	s->tgid = c->tgid;
 	s->ts_ns = c->ts_ns;
-	slot_add_string(s, c->comm, c->comm_len);
+	add_string(&s->text, c->comm, c->comm_len);
 	s->event_off = (uint32_t)s->text.len;
 	if (kind == PB_EVTEXT_PRINT)
-		slot_add_string(s, "print", 5);
+		add_string(&s->text, "print", 5);
 	else
-		slot_add_string(s, ev->name, ev->name_len);
+		add_string(&s->text, ev->name, ev->name_len);
 	s->body_off = (uint32_t)s->text.len;
 	s->body_len = (uint32_t)ev->body_len;
-	slot_add_string(s, ev->body, ev->body_len);
+	add_string(&s->text, ev->body, ev->body_len);
 	if (kind == PB_EVTEXT_PRINT)
 		s->system = "ftrace";
 	else
-		s->system = pb_text_event_system(s->text.data + s->event_off,
-						 ev->body, ev->body_len);
+		s->system = event_system(st, s->text.data + s->event_off, ev->name_len,
+					 ev->body, ev->body_len);
 }
 
 static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
@@ -485,7 +536,7 @@ static size_t build_frames(struct stack_text *st, unsigned flags, struct pb_aren
 			   struct pb_frame **out)
 {
 	struct pb_frame *f;
-	const char *t;
+	char *t;
 	size_t n = 0;
 
 	*out = NULL;
@@ -494,10 +545,12 @@ static size_t build_frames(struct stack_text *st, unsigned flags, struct pb_aren
 	f = pb_arena_alloc(arena, st->n * sizeof(*f));
 	t = st->text.data;
 	for (uint32_t i = 0; i < st->n; i++) {
-		size_t len = strlen(t);
+		uint32_t len;
 
+		memcpy(&len, t, sizeof(len));
+		t += sizeof(len);
 		/* frame_line() stored only non-empty texts, which always parse */
-		if (pb_parse_frame(t, len, arena, &f[n]) == 0)
+		if (pb_frame_parse_inplace(t, len, arena, &f[n]) == 0)
 			f[n++].flags |= flags;
 		t += len + 1;
 	}

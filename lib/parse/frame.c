@@ -10,7 +10,8 @@
  *   ffff80000839cbf0 cma_alloc+0x3a0 ([kernel.kallsyms])    perf script
  *   4a7cc [unknown] (/bin/busybox)         perf script, user dso
  * The decorations are peeled off from the right, then the leading address,
- * then "+off/size" from what is left: the symbol.
+ * then "+off/size" from what is left: the symbol. The text is cut in place
+ * (NULs written into it), so the hot path allocates nothing.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 #define KERNEL_SPACE 0x8000000000000000ull
 
 struct span {
-	const char *s, *e;
+	char *s, *e;
 };
 
 static void trim(struct span *t)
@@ -44,12 +45,19 @@ static int hex_span(struct span t, uint64_t *v)
 	return pb_parse_hex(t.s, (size_t)(t.e - t.s), v);
 }
 
+static int all_hex(struct span t)
+{
+	uint64_t v;
+
+	return t.e > t.s && hex_span(t, &v) == 0;
+}
+
 /* Removes a trailing "OPEN...CLOSE" group (nesting allowed) from T and
  * returns its inside; *glued says it was not preceded by a blank. */
 static int strip_group(struct span *t, char open, char close, struct span *inside,
 		       int *glued)
 {
-	const char *p = t->e - 1;
+	char *p = t->e - 1;
 	int depth = 0;
 
 	if (t->e == t->s || *p != close)
@@ -70,15 +78,6 @@ static int strip_group(struct span *t, char open, char close, struct span *insid
 	return 1;
 }
 
-static const char *base_name(struct span t)
-{
-	const char *slash = t.e;
-
-	while (slash > t.s && slash[-1] != '/')
-		slash--;
-	return slash;
-}
-
 /* Kernel module file "nvidia.ko" / "nvidia.ko.xz": length of the name. */
 static size_t ko_name_len(const char *name, const char *end)
 {
@@ -93,44 +92,40 @@ static size_t ko_name_len(const char *name, const char *end)
 	return 0;
 }
 
-/* perf's dso column: vmlinux and kallsyms are the kernel proper (module
- * NULL), "[name]" at a kernel address or a .ko file is a module, anything
- * else ("/bin/busybox", "[vdso]", "[unknown]" at a user address) user. */
-static void set_dso(struct pb_frame *f, struct span dso, struct pb_arena *arena)
+/* perf's dso column: vmlinux and kallsyms are the kernel proper (no
+ * module), "[name]" at a kernel address or a .ko file is a module, anything
+ * else ("/bin/busybox", "[vdso]", "[unknown]" at a user address) is user
+ * code named by its dso. */
+static struct span dso_module(struct span dso, uint64_t addr, unsigned *flags)
 {
-	const char *name = base_name(dso);
+	struct span none = { NULL, NULL }, name = { dso.e, dso.e };
 	size_t ko;
 
+	while (name.s > dso.s && name.s[-1] != '/')
+		name.s--;
 	if (span_is(dso, "[kernel.kallsyms]") || span_is(dso, "[guest.kernel.kallsyms]") ||
-	    !strncmp(name, "vmlinux", 7))
-		return;
-	if (*dso.s == '[' && dso.e[-1] == ']' && f->addr >= KERNEL_SPACE) {
-		if (!span_is(dso, "[unknown]"))
-			f->module = pb_arena_strndup(arena, dso.s + 1, (size_t)(dso.e - dso.s) - 2);
-		return;
+	    !strncmp(name.s, "vmlinux", 7))
+		return none;
+	if (*dso.s == '[' && dso.e[-1] == ']' && addr >= KERNEL_SPACE) {
+		if (span_is(dso, "[unknown]"))
+			return none;
+		return (struct span){ dso.s + 1, dso.e - 1 };
 	}
-	ko = ko_name_len(name, dso.e);
-	if (ko) {
-		f->module = pb_arena_strndup(arena, name, ko);
-		return;
-	}
-	f->module = pb_arena_strndup(arena, dso.s, (size_t)(dso.e - dso.s));
-	f->flags |= PB_FRAME_USER;
+	ko = ko_name_len(name.s, name.e);
+	if (ko)
+		return (struct span){ name.s, name.s + ko };
+	*flags |= PB_FRAME_USER;
+	return dso;
 }
 
-/* "+0x3a0/0x6c0" or "+0x3a0" ending T: moved to F and cut from T. */
-static void strip_offset(struct span *t, struct pb_frame *f)
+/* "+0x3a0/0x6c0" or "+0x3a0" ending T (PLUS is its '+'): moved to F and
+ * cut from T. */
+static void strip_offset(struct span *t, char *plus, struct pb_frame *f)
 {
-	const char *plus = t->e;
-	struct span off, size = { NULL, NULL };
+	struct span off = { plus + 1, pb_find_char(plus + 1, t->e, '/') };
+	struct span size = { NULL, NULL };
 	uint64_t o, sz = 0;
 
-	while (plus > t->s && plus[-1] != '+')
-		plus--;
-	if (plus <= t->s + 1)
-		return;
-	off.s = plus;
-	off.e = memchr(plus, '/', (size_t)(t->e - plus));
 	if (off.e) {
 		size.s = off.e + 1;
 		size.e = t->e;
@@ -141,62 +136,77 @@ static void strip_offset(struct span *t, struct pb_frame *f)
 		return;
 	f->offset = o;
 	f->size = sz;
-	t->e = plus - 1;
+	t->e = plus;
 }
 
-static int all_hex(struct span t)
+static const char *terminate(struct span t)
 {
-	uint64_t v;
-
-	return t.e > t.s && hex_span(t, &v) == 0;
+	*t.e = '\0';
+	return t.s;
 }
 
-int pb_parse_frame(const char *s, size_t len, struct pb_arena *arena, struct pb_frame *f)
+/* The decorations after the symbol: "(dso)" or "(addr)", " <addr>",
+ * " [module]". Returns 1 when the frame was a sym-userobj one, complete. */
+static int strip_decorations(struct span *t, struct pb_frame *f, struct span *dso,
+			     struct span *module, int *have_addr)
 {
-	struct span t = { s, s + len }, inside, dso = { NULL, NULL };
-	int glued, have_addr = 0;
-	const char *blank;
+	struct span inside;
+	int glued;
+
+	/* "(dso)" of perf, "(addr)" of trace-cmd */
+	if (strip_group(t, '(', ')', &inside, &glued)) {
+		if (!glued && all_hex(inside))
+			*have_addr = hex_span(inside, &f->addr) == 0;
+		else if (!glued && inside.e > inside.s)
+			*dso = inside;
+		else
+			t->e = inside.e + 1;	/* part of the symbol: "foo(int)" */
+	}
+	/* " <addr>" of sym-addr, or the whole user frame "<00007f...>" */
+	if (!*have_addr && strip_group(t, '<', '>', &inside, &glued)) {
+		if (all_hex(inside))
+			*have_addr = hex_span(inside, &f->addr) == 0;
+		else
+			t->e = inside.e + 1;
+	}
+	/* " [module]" of ftrace, or "path[+0x2a1ca]" of sym-userobj */
+	if (!dso->s && strip_group(t, '[', ']', &inside, &glued)) {
+		if (glued && inside.s < inside.e && *inside.s == '+' &&
+		    hex_span((struct span){ inside.s + 1, inside.e }, &f->offset) == 0) {
+			f->module = terminate(*t);
+			f->symbol = "[unknown]";
+			f->flags |= PB_FRAME_USER;
+			return 1;
+		}
+		if (glued || span_is(inside, "unknown") || inside.s == inside.e)
+			t->e = inside.e + 1;
+		else
+			*module = inside;
+	}
+	return 0;
+}
+
+int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct pb_frame *f)
+{
+	struct span t = { s, s + len }, dso = { NULL, NULL }, module = { NULL, NULL };
+	int have_addr = 0;
+	char *blank = NULL, *plus = NULL, last;
 
 	memset(f, 0, sizeof(*f));
 	trim(&t);
 	if (t.s == t.e)
 		return -1;
-	/* "(dso)" of perf, "(addr)" of trace-cmd */
-	if (strip_group(&t, '(', ')', &inside, &glued)) {
-		if (!glued && all_hex(inside))
-			have_addr = hex_span(inside, &f->addr) == 0;
-		else if (!glued && inside.e > inside.s)
-			dso = inside;
-		else
-			t.e = inside.e + 1;	/* part of the symbol: "foo(int)" */
-	}
-	/* " <addr>" of sym-addr, or the whole user frame "<00007f...>" */
-	if (!have_addr && strip_group(&t, '<', '>', &inside, &glued)) {
-		if (all_hex(inside))
-			have_addr = hex_span(inside, &f->addr) == 0;
-		else
-			t.e = inside.e + 1;
-	}
-	/* " [module]" of ftrace, or "path[+0x2a1ca]" of sym-userobj */
-	if (!dso.s && strip_group(&t, '[', ']', &inside, &glued)) {
-		uint64_t off;
-
-		if (glued && inside.s < inside.e && *inside.s == '+' &&
-		    hex_span((struct span){ inside.s + 1, inside.e }, &off) == 0) {
-			f->module = pb_arena_strndup(arena, t.s, (size_t)(t.e - t.s));
-			f->symbol = "[unknown]";
-			f->offset = off;
-			f->flags |= PB_FRAME_USER;
-			return 0;
-		}
-		if (glued || span_is(inside, "unknown") || inside.s == inside.e)
-			t.e = inside.e + 1;
-		else
-			f->module = pb_arena_strndup(arena, inside.s,
-						     (size_t)(inside.e - inside.s));
+	last = t.e[-1];
+	if ((last == ')' || last == '>' || last == ']') &&
+	    strip_decorations(&t, f, &dso, &module, &have_addr))
+		return 0;
+	for (char *p = t.s; p < t.e; p++) {
+		if (*p == '+')
+			plus = p;
+		else if (*p == ' ' && !blank)
+			blank = p;
 	}
 	/* perf's leading address column */
-	blank = memchr(t.s, ' ', (size_t)(t.e - t.s));
 	if (blank && all_hex((struct span){ t.s, blank })) {
 		hex_span((struct span){ t.s, blank }, &f->addr);
 		have_addr = 1;
@@ -204,17 +214,28 @@ int pb_parse_frame(const char *s, size_t len, struct pb_arena *arena, struct pb_
 		trim(&t);
 	}
 	if (dso.s)
-		set_dso(f, dso, arena);
+		module = dso_module(dso, f->addr, &f->flags);
+	if (module.s)
+		f->module = terminate(module);
 	if (t.s == t.e) {
+		char *sym;
+
 		if (!have_addr)
 			return -1;
-		f->symbol = pb_arena_alloc(arena, 19);
-		snprintf((char *)f->symbol, 19, "0x%" PRIx64, f->addr);
+		sym = pb_arena_alloc(arena, 19);
+		snprintf(sym, 19, "0x%" PRIx64, f->addr);
+		f->symbol = sym;
 		return 0;
 	}
-	strip_offset(&t, f);
+	if (plus > t.s)
+		strip_offset(&t, plus, f);
 	if (!have_addr && t.e - t.s > 2 && t.s[0] == '0' && t.s[1] == 'x')
 		hex_span(t, &f->addr);
-	f->symbol = pb_arena_strndup(arena, t.s, (size_t)(t.e - t.s));
+	f->symbol = terminate(t);
 	return 0;
+}
+
+int pb_parse_frame(const char *s, size_t len, struct pb_arena *arena, struct pb_frame *f)
+{
+	return pb_frame_parse_inplace(pb_arena_strndup(arena, s, len), len, arena, f);
 }

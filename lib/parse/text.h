@@ -31,6 +31,15 @@ static inline const char *pb_skip_blanks(const char *s, const char *end)
 	return s;
 }
 
+/* memchr() for the short spans of a line, where the call costs more than
+ * the scan. */
+static inline char *pb_find_char(const char *s, const char *end, char c)
+{
+	while (s < end && *s != c)
+		s++;
+	return s < end ? (char *)s : NULL;
+}
+
 /* Whether S starts with the literal PREFIX (sizeof-1 trick for literals). */
 #define pb_has_prefix(s, n, prefix) \
 	((n) >= sizeof(prefix) - 1 && !memcmp((s), (prefix), sizeof(prefix) - 1))
@@ -59,6 +68,11 @@ int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
  * a blank or the end; the body starts after the blanks. Returns 0 or -1. */
 int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,
 			const char **body, size_t *body_len);
+
+/* pb_parse_frame() on a writable text: the frame's strings point into S,
+ * cut with NULs (S[LEN] must be writable too); ARENA only for the rare
+ * symbol that has to be made up ("0x7f1a2b3c4d5e" for an address alone). */
+int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct pb_frame *f);
 
 /* What the text after the timestamp of a line is. */
 enum pb_evtext_kind {
@@ -96,10 +110,6 @@ void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_
  * / "CPU:2 [EVENTS DROPPED]". *lost is -1 when the count is not printed.
  * Returns 0, or -1 when the line is not a lost-events line. */
 int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *lost);
-
-/* System of an event printed without one: the built-in table, then
- * "kprobes" for a probe body "(func+0x0/0x1d0) ...", else "ftrace". */
-const char *pb_text_event_system(const char *name, const char *body, size_t body_len);
 
 /* Whether LINE is a perf script sample head "comm pid [cpu] ts: sys:event:". */
 int pb_perf_sample_line(const char *line, size_t len);
