@@ -225,9 +225,6 @@ static enum pb_decode_status xz_run(struct pb_decoder *d, const unsigned char **
 		snprintf(err, errlen, "xz data needs more than %u MiB to decompress",
 			 XZ_MEMLIMIT >> 20);
 		break;
-	case LZMA_FORMAT_ERROR:
-		snprintf(err, errlen, "corrupt xz data: not in xz format");
-		break;
 	case LZMA_OPTIONS_ERROR:
 		snprintf(err, errlen, "corrupt xz data: unsupported options");
 		break;
