@@ -419,23 +419,91 @@ static void test_corrupt(void **state)
 	free(text.data);
 }
 
+/* One small stream of each format followed by bytes that are none. */
 static void test_trailing_garbage(void **state)
 {
 	struct blob text = text_of("one\ntwo\n");
-	struct blob gz = gzip_blob(&text), bad = { pb_malloc(gz.len + 4), gz.len + 4 };
+	struct blob packed[3] = { gzip_blob(&text), xz_blob(&text), zstd_blob(&text) };
+	static const char *const junk = "this is not compressed";
+	static const char *const msg[3] = {
+		"corrupt gzip data: incorrect header check",
+		"corrupt xz data",
+		"corrupt zstd data: Unknown frame descriptor",
+	};
 	struct pb_input *in;
 	uint64_t lines;
 
 	(void)state;
-	memcpy(bad.data, gz.data, gz.len);
-	memcpy(bad.data + gz.len, "junk", 4);
-	in = pb_input_open_memory(bad.data, bad.len, "junk.gz");
-	assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
-	assert_int_equal(lines, 2);
-	assert_string_equal(pb_input_strerror(in), "corrupt gzip data: incorrect header check");
+	for (int i = 0; i < 3; i++) {
+		size_t n = packed[i].len;
+		struct blob bad = { pb_malloc(n + strlen(junk)), n + strlen(junk) };
+
+		memcpy(bad.data, packed[i].data, n);
+		memcpy(bad.data + n, junk, strlen(junk));
+		in = pb_input_open_memory(bad.data, bad.len, "junk");
+		assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
+		assert_int_equal(lines, 2);
+		assert_string_equal(pb_input_strerror(in), msg[i]);
+		pb_input_close(in);
+		free(bad.data);
+		free(packed[i].data);
+	}
+	free(text.data);
+}
+
+/* A zstd file may open with a skippable frame (magic 0x184D2A5X). */
+static void test_zstd_skippable(void **state)
+{
+	struct blob text = text_of("after the skippable frame\n");
+	struct blob zst = zstd_blob(&text);
+	static const unsigned char skip[] = { 0x5e, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 'p', 'b', '!' };
+	struct blob all = { pb_malloc(sizeof(skip) + zst.len), sizeof(skip) + zst.len };
+	struct pb_input *in;
+	const char *line;
+	size_t len;
+
+	(void)state;
+	memcpy(all.data, skip, sizeof(skip));
+	memcpy(all.data + sizeof(skip), zst.data, zst.len);
+	in = pb_input_open_memory(all.data, all.len, "skip.zst");
+	assert_int_equal(pb_input_compression(in), PB_COMP_ZSTD);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_memory_equal(line, "after the skippable frame", len);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
 	pb_input_close(in);
-	free(bad.data);
-	free(gz.data);
+	free(all.data);
+	free(zst.data);
+	free(text.data);
+}
+
+/* An xz header asking for a 4 GiB dictionary is refused, not obeyed. */
+static void test_xz_memlimit(void **state)
+{
+	struct blob text = text_of("small\n");
+	struct blob xz = xz_blob(&text);
+	unsigned char *hdr = xz.data + 12;	/* block header follows the stream header */
+	size_t hdr_len = ((size_t)hdr[0] + 1) * 4;
+	struct pb_input *in;
+	uint32_t crc;
+	uint64_t lines;
+	size_t i;
+
+	(void)state;
+	/* filter flags: LZMA2 (0x21), one property byte: the dictionary size */
+	for (i = 2; i + 2 < hdr_len - 4; i++)
+		if (hdr[i] == 0x21 && hdr[i + 1] == 0x01)
+			break;
+	assert_true(i + 2 < hdr_len - 4);
+	hdr[i + 2] = 40;	/* 4 GiB - 1 */
+	crc = lzma_crc32(hdr, hdr_len - 4, 0);
+	for (int b = 0; b < 4; b++)
+		hdr[hdr_len - 4 + b] = (unsigned char)(crc >> (8 * b));
+
+	in = pb_input_open_memory(xz.data, xz.len, "huge.xz");
+	assert_int_equal(drain(in, &lines), PB_LINE_ERROR);
+	assert_string_equal(pb_input_strerror(in), "xz data needs more than 128 MiB to decompress");
+	pb_input_close(in);
+	free(xz.data);
 	free(text.data);
 }
 
@@ -560,7 +628,26 @@ static void test_spool(void **state)
 	free(text.data);
 }
 
-/* Runs the test body with fd 0 replaced by FD. */
+static void test_spool_no_tmpdir(void **state)
+{
+	struct pb_input *in = pb_input_open_memory("x\n", 2, "spool");
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? pb_strdup(old) : NULL;
+
+	(void)state;
+	setenv("TMPDIR", "/nonexistent", 1);
+	assert_int_equal(pb_input_spool(in), -1);
+	assert_string_equal(pb_input_strerror(in),
+			    "cannot create a temporary file in /nonexistent: No such file or directory");
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	pb_input_close(in);
+}
+
+/* Opens "-" with fd 0 replaced by FD; restore_stdin() undoes it. */
 static struct pb_input *open_as_stdin(int fd, int *saved)
 {
 	char err[128];
@@ -585,11 +672,12 @@ static void test_stdin(void **state)
 {
 	struct blob text = text_of("first\nsecond\n");
 	struct blob gz = gzip_blob(&text);
+	struct blob file = text_of("skip\nfirst\nsecond\n");
 	unsigned char digest[32];
-	char hex[65];
+	char hex[65], path[64];
 	struct pb_input *in;
 	uint64_t lines;
-	int pipefd[2], saved;
+	int pipefd[2], saved, fd;
 
 	(void)state;
 	/* a pipe: not seekable, hashed while read */
@@ -618,8 +706,48 @@ static void test_stdin(void **state)
 	assert_string_equal(hex, "dbea9325179efe46ea2add94f7b6b745ca983fabb208dc6d34aa064623d7ee23");
 	pb_input_close(in);
 	restore_stdin(saved);
+
+	/* a regular file that a shell already read "skip\n" of: hashed by
+	 * re-reading it later, from where it stood */
+	write_temp(&file, path, sizeof(path));
+	fd = open(path, O_RDONLY);
+	assert_int_equal(lseek(fd, 5, SEEK_SET), 5);
+	in = open_as_stdin(fd, &saved);
+	assert_int_equal(pb_input_raw_size(in), text.len);
+	assert_int_equal(drain(in, &lines), PB_LINE_EOF);
+	assert_int_equal(lines, 2);
+	pb_input_sha256(in, digest);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, "dbea9325179efe46ea2add94f7b6b745ca983fabb208dc6d34aa064623d7ee23");
+	pb_input_close(in);
+	restore_stdin(saved);
+	unlink(path);
+	free(file.data);
 	free(gz.data);
 	free(text.data);
+}
+
+/* What stdin can be that is not a readable stream. */
+static void test_stdin_errors(void **state)
+{
+	int pipefd[2], saved = dup(STDIN_FILENO);
+	char err[128];
+
+	(void)state;
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(dup2(pipefd[1], STDIN_FILENO), STDIN_FILENO);
+	assert_null(pb_input_open("-", err, sizeof(err)));
+	assert_string_equal(err, "Bad file descriptor");
+	close(pipefd[0]);
+	close(pipefd[1]);
+
+	pipefd[0] = open("/tmp", O_RDONLY | O_DIRECTORY);
+	assert_true(pipefd[0] >= 0);
+	assert_int_equal(dup2(pipefd[0], STDIN_FILENO), STDIN_FILENO);
+	close(pipefd[0]);
+	assert_null(pb_input_open("-", err, sizeof(err)));
+	assert_string_equal(err, "is a directory");
+	restore_stdin(saved);
 }
 
 static void test_names(void **state)
@@ -677,11 +805,15 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_trailing_garbage),
+		cmocka_unit_test(test_zstd_skippable),
+		cmocka_unit_test(test_xz_memlimit),
 		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_ungetline),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_spool),
+		cmocka_unit_test(test_spool_no_tmpdir),
 		cmocka_unit_test(test_stdin),
+		cmocka_unit_test(test_stdin_errors),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_real_capture),
 	};
