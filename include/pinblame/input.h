@@ -52,8 +52,9 @@ uint64_t pb_input_raw_offset(const struct pb_input *in);
 uint64_t pb_input_offset(const struct pb_input *in);
 
 /* Looks at up to WANT decompressed bytes without consuming them. Returns the
- * number available (less at EOF); *data points into an internal buffer that
- * stays valid until the next read. Returns (size_t)-1 on error. */
+ * number available (less at EOF; WANT is capped at 2 * PB_LINE_MAX); *data
+ * points into an internal buffer that stays valid until the next read.
+ * Returns (size_t)-1 on error. */
 size_t pb_input_peek(struct pb_input *in, const char **data, size_t want);
 
 /* Reads up to N decompressed bytes; returns bytes read, 0 at EOF, -1 on error. */
@@ -66,13 +67,17 @@ enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, siz
 uint64_t pb_input_lineno(const struct pb_input *in);
 
 /* Puts a line back: the next pb_input_getline() returns it again with the
- * same line number. Only one line can be pushed back. */
+ * same line number. Only one line can be pushed back, and only right after
+ * pb_input_getline() returned it (no peek, read or spool between); anything
+ * else is a programming error and aborts. */
 void pb_input_ungetline(struct pb_input *in);
 
 /* Text of the last error ("truncated xz stream", "Input/output error"). */
 const char *pb_input_strerror(const struct pb_input *in);
 
-/* SHA-256 of the raw bytes read so far; complete once EOF was reached. */
+/* SHA-256 of the raw bytes read so far; complete once EOF was reached.
+ * Pipes are hashed as they are read; regular files and memory buffers are
+ * re-read when this is called, so that imports that never ask do not pay. */
 void pb_input_sha256(struct pb_input *in, unsigned char out[32]);
 
 /* Hashes a whole regular file without decompressing (for the re-import
