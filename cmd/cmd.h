@@ -18,6 +18,11 @@ typedef int (*pb_cmd_fn)(int argc, char **argv, const struct pb_globals *g);
 int cmd_import(int argc, char **argv, const struct pb_globals *g);
 int cmd_info(int argc, char **argv, const struct pb_globals *g);
 int cmd_query(int argc, char **argv, const struct pb_globals *g);
+int cmd_record(int argc, char **argv, const struct pb_globals *g);
+
+/* Imports PATHS into the store at DB_PATH (FORMAT NULL: detect); the
+ * exit code of the first failure. Used by import and record --import. */
+int pb_import_files(const char *db_path, char **paths, int npaths, const char *format);
 
 /* Prints USAGE (a whole help text) to stdout and returns PB_EXIT_OK when
  * asked for with --help; to stderr with PB_EXIT_USAGE after a usage error. */

@@ -43,9 +43,13 @@ sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql);
 
 struct pb_source_info {
 	const char *path;	/* as given on the command line */
-	const char *sha256;	/* hex content hash of the raw file */
+	const char *sha256;	/* hex content hash of the raw file, or NULL
+				 * when only known at the end (stdin) */
 	const char *format;	/* pb_format_name() */
 };
+
+/* Source id of an imported file with this content hash, 0 when none. */
+int64_t pb_store_find_source(struct pb_store *s, const char *sha256);
 
 /* Begins the transaction for one file. Returns 1 and sets *source_id,
  * 0 when a source with the same hash exists (nothing begun; *source_id is
@@ -66,9 +70,13 @@ struct pb_source_totals {
 	double seconds;
 	const char *kernel;	/* may be NULL */
 	const char *arch;	/* may be NULL */
+	const char *sha256;	/* final content hash (needed when the info's
+				 * was NULL) */
 };
 /* Finishes typed tables (pairs left open are closed), writes the totals
- * and commits. 0 or -1 (then everything is rolled back). */
+ * and commits. Returns 1 when committed, 0 when the content turned out to
+ * be imported already (rolled back, *source_id of begin is void), -1 on
+ * error (rolled back). */
 int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t);
 void pb_store_source_rollback(struct pb_store *s);
 

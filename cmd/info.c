@@ -1,0 +1,202 @@
+/* info.c - pinblame info: what the store holds. */
+#include <string.h>
+
+#include "cmd.h"
+#include "pinblame/render.h"
+#include "pinblame/store.h"
+
+static const char info_usage[] =
+	"usage: pinblame [-d DB] info [--json]\n"
+	"\n"
+	"Shows the imported sources (format, kernel, arch, events, lines not\n"
+	"understood and why), the time span, counts per event, CMA allocations\n"
+	"started but never finished, and lost events.\n"
+	"\n"
+	"options:\n"
+	"  --json      {\"schema\":\"pinblame.info/1\",\"sources\":[...],\"events\":{...},...}\n"
+	"  -h, --help  this help\n"
+	"\n"
+	"Exit: 0 ok, 2 usage, 4 store error.\n";
+
+static json_t *sources_json(struct pb_store *s)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT id, path, sha256, format, kernel, arch, events, bad_lines, lines, "
+		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at "
+		"FROM source ORDER BY id");
+	sqlite3_stmt *bad = pb_store_prepare(s,
+		"SELECT reason, count, first_line, example FROM bad_line "
+		"WHERE source_id = ? ORDER BY reason");
+	json_t *arr = json_array();
+
+	while (st && bad && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object(), *reasons = json_array();
+
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *name = sqlite3_column_name(st, i);
+
+			if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+				json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
+			else if (sqlite3_column_type(st, i) == SQLITE_NULL)
+				json_object_set_new(o, name, json_null());
+			else
+				json_object_set_new(o, name,
+					json_string((const char *)sqlite3_column_text(st, i)));
+		}
+		sqlite3_bind_int64(bad, 1, sqlite3_column_int64(st, 0));
+		while (sqlite3_step(bad) == SQLITE_ROW)
+			json_array_append_new(reasons, json_pack("{s:s,s:I,s:I,s:s?}",
+				"reason", (const char *)sqlite3_column_text(bad, 0),
+				"count", (json_int_t)sqlite3_column_int64(bad, 1),
+				"first_line", (json_int_t)sqlite3_column_int64(bad, 2),
+				"example", (const char *)sqlite3_column_text(bad, 3)));
+		sqlite3_reset(bad);
+		json_object_set_new(o, "bad_line_reasons", reasons);
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(bad);
+	return arr;
+}
+
+static json_t *counts_json(struct pb_store *s, const char *sql)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, sql);
+	json_t *o = json_object();
+
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_finalize(st);
+	return o;
+}
+
+static json_t *info_json(struct pb_store *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "schema", json_string("pinblame.info/1"));
+	json_object_set_new(o, "sources", sources_json(s));
+	json_object_set_new(o, "events", counts_json(s,
+		"SELECT n.text, count(*) FROM event e JOIN name n ON n.id = e.name_id "
+		"GROUP BY n.text ORDER BY n.text"));
+	json_object_set_new(o, "cma_allocs", counts_json(s,
+		"SELECT 'started', count(start_ts_ns) FROM cma_alloc "
+		"UNION ALL SELECT 'finished', count(end_ts_ns) FROM cma_alloc "
+		"UNION ALL SELECT 'failed', count(*) FROM cma_alloc WHERE ok = 0 "
+		"UNION ALL SELECT 'unfinished', count(*) FROM cma_alloc "
+		"WHERE end_ts_ns IS NULL"));
+	json_object_set_new(o, "busy_ranges", counts_json(s,
+		"SELECT kind, count(*) FROM busy_range GROUP BY kind ORDER BY kind"));
+	json_object_set_new(o, "migrations_failed", counts_json(s,
+		"SELECT COALESCE(reason, '?'), count(*) FROM migration WHERE failed > 0 "
+		"GROUP BY reason ORDER BY reason"));
+	json_object_set_new(o, "page_evidence", counts_json(s,
+		"SELECT kind, count(*) FROM evidence GROUP BY kind ORDER BY kind"));
+	return o;
+}
+
+static void print_ts(const json_t *v)
+{
+	char buf[32];
+
+	pb_format_ts(buf, sizeof(buf), json_is_integer(v) ? json_integer_value(v) : -1);
+	fputs(buf, stdout);
+}
+
+static const char *str_or(const json_t *v, const char *dflt)
+{
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+static void print_source(const json_t *src)
+{
+	size_t i;
+	json_t *r;
+
+	printf("source %lld: %s\n", (long long)json_integer_value(json_object_get(src, "id")),
+	       str_or(json_object_get(src, "path"), "?"));
+	printf("  format %s, kernel %s, arch %s\n", str_or(json_object_get(src, "format"), "?"),
+	       str_or(json_object_get(src, "kernel"), "unknown"),
+	       str_or(json_object_get(src, "arch"), "unknown"));
+	printf("  %lld events, %lld lines, %lld not understood, %lld lost, span ",
+	       (long long)json_integer_value(json_object_get(src, "events")),
+	       (long long)json_integer_value(json_object_get(src, "lines")),
+	       (long long)json_integer_value(json_object_get(src, "bad_lines")),
+	       (long long)json_integer_value(json_object_get(src, "lost_events")));
+	print_ts(json_object_get(src, "first_ts_ns"));
+	fputs(" .. ", stdout);
+	print_ts(json_object_get(src, "last_ts_ns"));
+	fputs(" s\n", stdout);
+	if (json_integer_value(json_object_get(src, "unpaired")))
+		printf("  %lld CMA allocations started without a finish\n",
+		       (long long)json_integer_value(json_object_get(src, "unpaired")));
+	json_array_foreach(json_object_get(src, "bad_line_reasons"), i, r)
+		printf("  not understood: %lld x %s (first at line %lld: %s)\n",
+		       (long long)json_integer_value(json_object_get(r, "count")),
+		       str_or(json_object_get(r, "reason"), "?"),
+		       (long long)json_integer_value(json_object_get(r, "first_line")),
+		       str_or(json_object_get(r, "example"), ""));
+}
+
+static void print_counts(const char *title, const json_t *counts)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_object_size(counts))
+		return;
+	printf("\n%s:\n", title);
+	json_object_foreach((json_t *)counts, k, v)
+		printf("  %-40s %10lld\n", k, (long long)json_integer_value(v));
+}
+
+static void print_info(const json_t *info)
+{
+	size_t i;
+	json_t *src;
+
+	json_array_foreach(json_object_get(info, "sources"), i, src)
+		print_source(src);
+	print_counts("events", json_object_get(info, "events"));
+	print_counts("CMA allocations", json_object_get(info, "cma_allocs"));
+	print_counts("busy ranges", json_object_get(info, "busy_ranges"));
+	print_counts("migrations with failed pages, by reason",
+		     json_object_get(info, "migrations_failed"));
+	print_counts("page evidence", json_object_get(info, "page_evidence"));
+}
+
+int cmd_info(int argc, char **argv, const struct pb_globals *g)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pb_store *store;
+	json_t *info;
+	int c, help = 0, json = 0;
+
+	while ((c = pb_getopt(argc, argv, "h", longopts, info_usage, &help)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return pb_usage(info_usage, PB_EXIT_OK);
+		default: return PB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		pb_error("unexpected argument '%s'", argv[optind]);
+		return pb_usage(info_usage, PB_EXIT_USAGE);
+	}
+	store = pb_store_open(g->db_path, PB_STORE_READ);
+	if (!store)
+		return PB_EXIT_STORE;
+	info = info_json(store);
+	if (json)
+		pb_json_write(stdout, info);
+	else
+		print_info(info);
+	json_decref(info);
+	pb_store_close(store);
+	return PB_EXIT_OK;
+}

@@ -1,0 +1,82 @@
+/* query.c - pinblame query: read-only SQL over the store's views. */
+#include <string.h>
+
+#include "cmd.h"
+#include "pinblame/render.h"
+#include "pinblame/store.h"
+
+static const char query_usage[] =
+	"usage: pinblame [-d DB] query [--csv | --json] SQL\n"
+	"\n"
+	"Runs one read-only SQL statement over the store and prints its rows.\n"
+	"Statements that would write are refused.\n"
+	"\n"
+	"Public views (stable; the tables behind them may change):\n"
+	"  sources(id, path, sha256, format, kernel, arch, events, bad_lines, imported_at)\n"
+	"  events(id, source_id, line, ts_ns, cpu, pid, tgid, comm, event, stack_id, body)\n"
+	"  event_fields(event_id, name, value)\n"
+	"  cma_allocs(id, source_id, area, pid, comm, start_ts_ns, end_ts_ns, pfn,\n"
+	"             count, align, ok, errorno, busy_retries, stack_id)\n"
+	"  busy_ranges(id, source_id, ts_ns, start_pfn, end_pfn, busy_pfn, kind, cma_alloc_id)\n"
+	"  migrations(id, source_id, ts_ns, reason, mode, succeeded, failed, stack_id)\n"
+	"  page_evidence(id, source_id, ts_ns, pfn, kind, count, mapcount, flags,\n"
+	"                mapping, mt, pid, comm, stack_id, confidence)\n"
+	"  failures(id, source_id, ts_ns, kind, area, start_pfn, end_pfn, pages)\n"
+	"  attributions(failure_id, pfn, callsite, stack_id, evidence_id, confidence)\n"
+	"  stacks(id, folded, leaf, depth)    frames(stack_id, depth, symbol, offset, module)\n"
+	"\n"
+	"options:\n"
+	"  --csv       comma-separated values with a header line\n"
+	"  --json      {\"schema\":\"pinblame.query/1\",\"columns\":[...],\"rows\":[{...}]}\n"
+	"  -h, --help  this help\n"
+	"\n"
+	"Exit: 0 ok, 2 usage or SQL error, 4 store error.\n";
+
+int cmd_query(int argc, char **argv, const struct pb_globals *g)
+{
+	static const struct option longopts[] = {
+		{ "csv", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum pb_table_mode mode = PB_TABLE_TEXT;
+	struct pb_store *store;
+	sqlite3_stmt *st = NULL;
+	const char *tail;
+	int c, help = 0, rc = PB_EXIT_OK;
+
+	while ((c = pb_getopt(argc, argv, "h", longopts, query_usage, &help)) != -1) {
+		switch (c) {
+		case 'c': mode = PB_TABLE_CSV; break;
+		case 'j': mode = PB_TABLE_JSON; break;
+		case 'h': return pb_usage(query_usage, PB_EXIT_OK);
+		default: return PB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		pb_error(optind == argc ? "no SQL given" : "give the SQL as one argument");
+		return pb_usage(query_usage, PB_EXIT_USAGE);
+	}
+	store = pb_store_open(g->db_path, PB_STORE_READ);
+	if (!store)
+		return PB_EXIT_STORE;
+	if (sqlite3_prepare_v2(pb_store_db(store), argv[optind], -1, &st, &tail) != SQLITE_OK) {
+		pb_error("%s", sqlite3_errmsg(pb_store_db(store)));
+		rc = PB_EXIT_USAGE;
+	} else if (!st) {
+		pb_error("no SQL statement given");
+		rc = PB_EXIT_USAGE;
+	} else if (!sqlite3_stmt_readonly(st)) {
+		pb_error("refused: the store is read-only for query");
+		rc = PB_EXIT_USAGE;
+	} else if (tail && tail[strspn(tail, " \t\r\n;")]) {
+		pb_error("one statement at a time");
+		rc = PB_EXIT_USAGE;
+	} else if (pb_table_write(stdout, st, mode, "pinblame.query/1") < 0) {
+		rc = PB_EXIT_USAGE;
+	}
+	sqlite3_finalize(st);
+	pb_store_close(store);
+	return rc;
+}

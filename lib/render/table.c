@@ -1,0 +1,161 @@
+/* table.c - the output modes of every tabular command, done once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pinblame/core.h"
+#include "pinblame/render.h"
+
+int pb_json_write(FILE *out, json_t *value)
+{
+	int rc = json_dumpf(value, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	fputc('\n', out);
+	return rc;
+}
+
+void pb_format_ts(char *buf, size_t len, long long ts_ns)
+{
+	if (ts_ns < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld.%06lld", ts_ns / 1000000000, ts_ns % 1000000000 / 1000);
+}
+
+static json_t *column_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default:
+		return json_stringn((const char *)sqlite3_column_text(st, i),
+				    (size_t)sqlite3_column_bytes(st, i));
+	}
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static const char *cell_text(sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	return t ? t : "";
+}
+
+/* Text mode keeps all rows to align the columns; rows are few in the
+ * commands that use it, and query users wanting streams pick CSV/JSON. */
+struct text_rows {
+	char **cells;
+	size_t n, cap;
+};
+
+static void text_add(struct text_rows *t, const char *s)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->cells = pb_realloc(t->cells, t->cap * sizeof(*t->cells));
+	}
+	t->cells[t->n++] = pb_strdup(s);
+}
+
+static void text_flush(FILE *out, struct text_rows *t, int ncol)
+{
+	size_t *width;
+
+	if (ncol == 0)
+		return;
+	width = pb_calloc((size_t)ncol, sizeof(*width));
+
+	for (size_t i = 0; i < t->n; i++) {
+		size_t w = strlen(t->cells[i]);
+
+		if (w > width[i % (size_t)ncol])
+			width[i % (size_t)ncol] = w;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		int col = (int)(i % (size_t)ncol);
+
+		if (col == ncol - 1)
+			fprintf(out, "%s\n", t->cells[i]);
+		else
+			fprintf(out, "%-*s  ", (int)width[col], t->cells[i]);
+		free(t->cells[i]);
+	}
+	free(t->cells);
+	free(width);
+}
+
+long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
+		    const char *schema)
+{
+	int ncol = sqlite3_column_count(st), rc;
+	long rows = 0;
+	struct text_rows text = { 0 };
+	json_t *columns = json_array();
+
+	for (int i = 0; i < ncol; i++) {
+		const char *name = sqlite3_column_name(st, i);
+
+		json_array_append_new(columns, json_string(name));
+		if (mode == PB_TABLE_TEXT)
+			text_add(&text, name);
+		else if (mode == PB_TABLE_CSV) {
+			csv_cell(out, name);
+			fputc(i == ncol - 1 ? '\n' : ',', out);
+		}
+	}
+	if (mode == PB_TABLE_JSON) {
+		fprintf(out, "{\"schema\":\"%s\",\"columns\":", schema);
+		json_dumpf(columns, out, JSON_COMPACT);
+		fputs(",\"rows\":[", out);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *obj = mode == PB_TABLE_JSON ? json_object() : NULL;
+
+		for (int i = 0; i < ncol; i++) {
+			if (mode == PB_TABLE_TEXT) {
+				text_add(&text, sqlite3_column_type(st, i) == SQLITE_NULL
+						? "NULL" : cell_text(st, i));
+			} else if (mode == PB_TABLE_CSV) {
+				csv_cell(out, cell_text(st, i));
+				fputc(i == ncol - 1 ? '\n' : ',', out);
+			} else {
+				json_object_set_new(obj, sqlite3_column_name(st, i),
+						    column_json(st, i));
+			}
+		}
+		if (obj) {
+			if (rows)
+				fputc(',', out);
+			json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(obj);
+		}
+		rows++;
+	}
+	json_decref(columns);
+	if (mode == PB_TABLE_JSON)
+		fputs("]}\n", out);
+	if (mode == PB_TABLE_TEXT)
+		text_flush(out, &text, ncol);
+	if (rc != SQLITE_DONE) {
+		pb_error("%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+		return -1;
+	}
+	return rows;
+}

@@ -1,0 +1,250 @@
+/* intern.c - in-memory maps from names, symbols and stacks to row ids, so
+ * that each distinct string or stack is stored once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static int slot_matches(const struct pb_idmap_slot *sl, uint64_t hash,
+			const char *key, size_t len)
+{
+	if (sl->hash != hash)
+		return 0;
+	if (!key)
+		return 1;
+	return sl->keylen == len && !memcmp(sl->key, key, len);
+}
+
+int64_t pb_idmap_get(const struct pb_idmap *m, uint64_t hash, const char *key, size_t len)
+{
+	if (!m->cap)
+		return 0;
+	for (size_t i = hash & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		const struct pb_idmap_slot *sl = &m->slots[i];
+
+		if (!sl->id)
+			return 0;
+		if (slot_matches(sl, hash, key, len))
+			return sl->id;
+	}
+}
+
+static void insert_slot(struct pb_idmap *m, struct pb_idmap_slot sl)
+{
+	size_t i = sl.hash & (m->cap - 1);
+
+	while (m->slots[i].id)
+		i = (i + 1) & (m->cap - 1);
+	m->slots[i] = sl;
+}
+
+void pb_idmap_put(struct pb_idmap *m, uint64_t hash, const char *key, size_t len, int64_t id)
+{
+	struct pb_idmap_slot sl = { .hash = hash, .id = id, .keylen = len };
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct pb_idmap_slot *old = m->slots;
+		size_t oldcap = m->cap;
+
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->slots = pb_calloc(m->cap, sizeof(*m->slots));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].id)
+				insert_slot(m, old[i]);
+		free(old);
+	}
+	if (key)
+		sl.key = pb_strndup(key, len);
+	insert_slot(m, sl);
+	m->n++;
+}
+
+void pb_idmap_clear(struct pb_idmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Loads the existing names, symbols and stacks of the store, once per
+ * process, so interning needs no SELECT per record. */
+int store_load_interned(struct pb_store *s)
+{
+	sqlite3_stmt *st;
+
+	if (s->interned_loaded)
+		return 0;
+	st = pb_store_prepare(s, "SELECT id, text FROM name");
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		size_t n = strlen(t);
+
+		pb_idmap_put(&s->names, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	st = pb_store_prepare(s, "SELECT id, name || char(0) || module, "
+			      "length(name) + 1 + length(module) FROM symbol");
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_int64(st, 2);
+
+		pb_idmap_put(&s->symbols, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	st = pb_store_prepare(s, "SELECT id, hash FROM stack");
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		pb_idmap_put(&s->stacks, (uint64_t)sqlite3_column_int64(st, 1), NULL, 0,
+			     sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	s->interned_loaded = 1;
+	return 0;
+}
+
+int64_t store_name_id(struct pb_store *s, const char *text)
+{
+	size_t n = strlen(text);
+	uint64_t h = pb_hash64(text, n);
+	int64_t id = pb_idmap_get(&s->names, h, text, n);
+	sqlite3_stmt *st = s->st[ST_NAME_INSERT];
+
+	if (id)
+		return id;
+	sqlite3_bind_text(st, 1, text, (int)n, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_sql_error(s, "name"), -1;
+	}
+	sqlite3_reset(st);
+	id = sqlite3_last_insert_rowid(s->db);
+	pb_idmap_put(&s->names, h, text, n, id);
+	return id;
+}
+
+static int64_t symbol_id(struct pb_store *s, const struct pb_frame *f)
+{
+	const char *mod = f->module ? f->module : "";
+	size_t nl = strlen(f->symbol), ml = strlen(mod);
+	char key[512];
+	size_t kl;
+	uint64_t h;
+	int64_t id;
+	sqlite3_stmt *st = s->st[ST_SYMBOL_INSERT];
+
+	if (nl + ml + 1 > sizeof(key)) {
+		nl = nl < 300 ? nl : 300;
+		ml = ml < 200 ? ml : 200;
+	}
+	memcpy(key, f->symbol, nl);
+	key[nl] = '\0';
+	memcpy(key + nl + 1, mod, ml);
+	kl = nl + 1 + ml;
+	h = pb_hash64(key, kl);
+	id = pb_idmap_get(&s->symbols, h, key, kl);
+	if (id)
+		return id;
+	sqlite3_bind_text(st, 1, key, (int)nl, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key + nl + 1, (int)ml, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_sql_error(s, "symbol"), -1;
+	}
+	sqlite3_reset(st);
+	id = sqlite3_last_insert_rowid(s->db);
+	pb_idmap_put(&s->symbols, h, key, kl, id);
+	return id;
+}
+
+static uint64_t stack_hash(const struct pb_frame *frames, size_t n, int user)
+{
+	uint64_t h = pb_hash64(&user, sizeof(user));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pb_frame *f = &frames[i];
+
+		h ^= pb_hash64(f->symbol, strlen(f->symbol)) * 31;
+		h = h * 1099511628211ull ^ f->offset;
+		if (f->module)
+			h ^= pb_hash64(f->module, strlen(f->module)) * 17;
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+/* "root;...;leaf" as FlameGraph's folded format wants it. */
+static void fold_stack(struct pb_buf *b, const struct pb_frame *frames, size_t n)
+{
+	pb_buf_reset(b);
+	for (size_t i = n; i-- > 0;) {
+		pb_buf_adds(b, frames[i].symbol);
+		if (frames[i].module) {
+			pb_buf_adds(b, " [");
+			pb_buf_adds(b, frames[i].module);
+			pb_buf_addc(b, ']');
+		}
+		if (i)
+			pb_buf_addc(b, ';');
+	}
+}
+
+static int insert_frames(struct pb_store *s, int64_t stack_id,
+			 const struct pb_frame *frames, size_t n)
+{
+	sqlite3_stmt *st = s->st[ST_FRAME_INSERT];
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t sym = symbol_id(s, &frames[i]);
+
+		if (sym < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, stack_id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int64(st, 3, sym);
+		if (frames[i].offset)
+			sqlite3_bind_int64(st, 4, (int64_t)frames[i].offset);
+		else
+			sqlite3_bind_null(st, 4);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return store_sql_error(s, "frame");
+		}
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+int64_t pb_store_stack(struct pb_store *s, const struct pb_frame *frames, size_t n, int user)
+{
+	uint64_t h;
+	int64_t id;
+	sqlite3_stmt *st = s->st[ST_STACK_INSERT];
+
+	if (!n)
+		return 0;
+	h = stack_hash(frames, n, user);
+	id = pb_idmap_get(&s->stacks, h, NULL, 0);
+	if (id)
+		return id;
+	fold_stack(&s->scratch, frames, n);
+	sqlite3_bind_int64(st, 1, (int64_t)h);
+	sqlite3_bind_int64(st, 2, (int64_t)n);
+	sqlite3_bind_int(st, 3, user);
+	sqlite3_bind_text(st, 4, pb_buf_str(&s->scratch), (int)s->scratch.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, frames[0].symbol, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_sql_error(s, "stack"), -1;
+	}
+	sqlite3_reset(st);
+	id = sqlite3_last_insert_rowid(s->db);
+	if (insert_frames(s, id, frames, n) < 0)
+		return -1;
+	pb_idmap_put(&s->stacks, h, NULL, 0, id);
+	return id;
+}

@@ -1,0 +1,107 @@
+/* schema.c - the store's tables and public views (DESIGN §6).
+ *
+ * Tables are internal and may change between schema versions; the views
+ * at the end are the documented contract for `query` and scripts. */
+#include "store_int.h"
+
+/* Version 1. Upgrades from older versions are applied in order by
+ * store_upgrade(); there are none yet. */
+const char pb_schema_sql[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
+	/* One row per imported file; sha256 makes re-import a no-op. */
+	"CREATE TABLE source(\n"
+	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,\n"
+	"  format TEXT NOT NULL, kernel TEXT, arch TEXT,\n"
+	"  events INTEGER NOT NULL DEFAULT 0, bad_lines INTEGER NOT NULL DEFAULT 0,\n"
+	"  lines INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,\n"
+	"  seconds REAL, first_ts_ns INTEGER, last_ts_ns INTEGER,\n"
+	"  lost_events INTEGER NOT NULL DEFAULT 0, unpaired INTEGER NOT NULL DEFAULT 0,\n"
+	"  imported_at TEXT NOT NULL);\n"
+	/* Lines not understood, by reason, with the first one as an example. */
+	"CREATE TABLE bad_line(source_id INTEGER NOT NULL, reason TEXT NOT NULL,\n"
+	"  count INTEGER NOT NULL, first_line INTEGER NOT NULL, example TEXT,\n"
+	"  PRIMARY KEY(source_id, reason)) WITHOUT ROWID;\n"
+	/* Interned comms and event names. */
+	"CREATE TABLE name(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);\n"
+	/* fields: JSON object of the body's key=value pairs; body: the raw
+	 * text, kept only when the fields do not spell it out again. */
+	"CREATE TABLE event(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  line INTEGER NOT NULL, ts_ns INTEGER, cpu INTEGER, pid INTEGER,\n"
+	"  tgid INTEGER, comm_id INTEGER, name_id INTEGER NOT NULL,\n"
+	"  stack_id INTEGER, ustack_id INTEGER, fields TEXT, body TEXT);\n"
+	"CREATE INDEX event_by_name ON event(name_id);\n"
+	"CREATE TABLE symbol(id INTEGER PRIMARY KEY, name TEXT NOT NULL,\n"
+	"  module TEXT NOT NULL DEFAULT '', UNIQUE(name, module));\n"
+	/* Stacks are interned by a 64-bit hash of their frames. */
+	"CREATE TABLE stack(id INTEGER PRIMARY KEY, hash INTEGER NOT NULL UNIQUE,\n"
+	"  depth INTEGER NOT NULL, user INTEGER NOT NULL, folded TEXT NOT NULL,\n"
+	"  leaf TEXT);\n"
+	"CREATE TABLE frame(stack_id INTEGER NOT NULL, depth INTEGER NOT NULL,\n"
+	"  symbol_id INTEGER NOT NULL, offset INTEGER,\n"
+	"  PRIMARY KEY(stack_id, depth)) WITHOUT ROWID;\n"
+	/* Typed tables, filled while importing. */
+	"CREATE TABLE cma_alloc(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  area TEXT, pid INTEGER, comm TEXT, start_ts_ns INTEGER, end_ts_ns INTEGER,\n"
+	"  pfn INTEGER, count INTEGER, align INTEGER, ok INTEGER, errorno INTEGER,\n"
+	"  busy_retries INTEGER NOT NULL DEFAULT 0, stack_id INTEGER,\n"
+	"  start_event_id INTEGER, end_event_id INTEGER);\n"
+	/* kind: cma_busy_retry, isolation (test_pages_isolated ret=fail),
+	 * kmsg (alloc_contig_range PFNs busy). */
+	"CREATE TABLE busy_range(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  ts_ns INTEGER, pid INTEGER, start_pfn INTEGER, end_pfn INTEGER,\n"
+	"  busy_pfn INTEGER, kind TEXT NOT NULL, cma_alloc_id INTEGER,\n"
+	"  event_id INTEGER);\n"
+	"CREATE TABLE migration(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  ts_ns INTEGER, pid INTEGER, comm TEXT, reason TEXT, mode TEXT,\n"
+	"  succeeded INTEGER, failed INTEGER, stack_id INTEGER, event_id INTEGER,\n"
+	"  cma_alloc_id INTEGER);\n"
+	/* Evidence that ties a pfn to a holder. kind: page_ref_get, page_ref_put,
+	 * page_ref (other page_ref_*), pinner_failure, pinner_put, dump,
+	 * ack_put, ack_failure, ack_free, page_owner, probe (from analysis). */
+	"CREATE TABLE evidence(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  ts_ns INTEGER, pfn INTEGER NOT NULL, kind TEXT NOT NULL, count INTEGER,\n"
+	"  mapcount INTEGER, flags TEXT, mapping TEXT, mt INTEGER, pid INTEGER,\n"
+	"  comm TEXT, stack_id INTEGER, confidence TEXT, event_id INTEGER,\n"
+	"  delta INTEGER);\n"
+	"CREATE INDEX evidence_by_pfn ON evidence(pfn);\n"
+	/* --- derived by lib/analyze (refreshed when the store is dirty) --- */
+	"CREATE TABLE failure(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  ts_ns INTEGER, kind TEXT NOT NULL, area TEXT, reason TEXT,\n"
+	"  start_pfn INTEGER, end_pfn INTEGER, pages INTEGER, pid INTEGER,\n"
+	"  comm TEXT, outcome TEXT, nowarn INTEGER NOT NULL DEFAULT 0,\n"
+	"  cma_alloc_id INTEGER, event_id INTEGER);\n"
+	"CREATE TABLE failure_pfn(failure_id INTEGER NOT NULL, pfn INTEGER NOT NULL,\n"
+	"  busy_range_id INTEGER, PRIMARY KEY(failure_id, pfn)) WITHOUT ROWID;\n"
+	"CREATE TABLE attribution(failure_id INTEGER NOT NULL, pfn INTEGER NOT NULL,\n"
+	"  callsite TEXT NOT NULL, module TEXT, stack_id INTEGER,\n"
+	"  evidence_id INTEGER, confidence TEXT NOT NULL, rank INTEGER);\n"
+	"CREATE INDEX attribution_by_failure ON attribution(failure_id);\n"
+	/* --- public views (the stable contract) --- */
+	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n"
+	"  events, bad_lines, imported_at FROM source;\n"
+	"CREATE VIEW events AS SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu,\n"
+	"  e.pid, e.tgid, c.text AS comm, n.text AS event, e.stack_id,\n"
+	"  COALESCE(e.body, (SELECT group_concat(j.key || '=' || j.value, ' ')\n"
+	"    FROM json_each(e.fields) j)) AS body\n"
+	"  FROM event e JOIN name n ON n.id = e.name_id\n"
+	"  LEFT JOIN name c ON c.id = e.comm_id;\n"
+	"CREATE VIEW event_fields AS SELECT e.id AS event_id, j.key AS name,\n"
+	"  j.value AS value FROM event e, json_each(e.fields) j;\n"
+	"CREATE VIEW cma_allocs AS SELECT id, source_id, area, pid, comm,\n"
+	"  start_ts_ns, end_ts_ns, pfn, count, align, ok, errorno, busy_retries,\n"
+	"  stack_id FROM cma_alloc;\n"
+	"CREATE VIEW busy_ranges AS SELECT id, source_id, ts_ns, start_pfn, end_pfn,\n"
+	"  busy_pfn, kind, cma_alloc_id FROM busy_range;\n"
+	"CREATE VIEW migrations AS SELECT id, source_id, ts_ns, reason, mode,\n"
+	"  succeeded, failed, stack_id FROM migration;\n"
+	"CREATE VIEW page_evidence AS SELECT id, source_id, ts_ns, pfn, kind,\n"
+	"  count, mapcount, flags, mapping, mt, pid, comm, stack_id, confidence\n"
+	"  FROM evidence;\n"
+	"CREATE VIEW failures AS SELECT id, source_id, ts_ns, kind, area,\n"
+	"  start_pfn, end_pfn, pages FROM failure;\n"
+	"CREATE VIEW attributions AS SELECT failure_id, pfn, callsite, stack_id,\n"
+	"  evidence_id, confidence FROM attribution;\n"
+	"CREATE VIEW stacks AS SELECT id, folded, leaf, depth FROM stack;\n"
+	"CREATE VIEW frames AS SELECT f.stack_id, f.depth, s.name AS symbol,\n"
+	"  f.offset, NULLIF(s.module, '') AS module\n"
+	"  FROM frame f JOIN symbol s ON s.id = f.symbol_id;\n";

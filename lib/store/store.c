@@ -1,0 +1,422 @@
+/* store.c - opening, versioning and the per-file import transaction. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+#define BUSY_TIMEOUT_MS 60000
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_NAME_INSERT] = "INSERT INTO name(text) VALUES (?)",
+	[ST_SYMBOL_INSERT] = "INSERT INTO symbol(name, module) VALUES (?, ?)",
+	[ST_STACK_INSERT] = "INSERT INTO stack(hash, depth, user, folded, leaf) "
+			    "VALUES (?, ?, ?, ?, ?)",
+	[ST_FRAME_INSERT] = "INSERT INTO frame(stack_id, depth, symbol_id, offset) "
+			    "VALUES (?, ?, ?, ?)",
+	[ST_EVENT_INSERT] = "INSERT INTO event(source_id, line, ts_ns, cpu, pid, tgid, "
+			    "comm_id, name_id, stack_id, ustack_id, fields, body) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_ALLOC_START] = "INSERT INTO cma_alloc(source_id, area, pid, comm, "
+			   "start_ts_ns, count, align, stack_id, start_event_id) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_ALLOC_FINISH] = "UPDATE cma_alloc SET end_ts_ns = ?, pfn = ?, ok = ?, "
+			    "errorno = ?, end_event_id = ?, "
+			    "count = COALESCE(count, ?), align = COALESCE(align, ?), "
+			    "stack_id = COALESCE(stack_id, ?) WHERE id = ?",
+	[ST_ALLOC_INSERT_WHOLE] = "INSERT INTO cma_alloc(source_id, area, pid, comm, "
+				  "end_ts_ns, pfn, count, align, ok, errorno, stack_id, "
+				  "end_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_ALLOC_RETRIES] = "UPDATE cma_alloc SET busy_retries = ? WHERE id = ?",
+	[ST_BUSY_INSERT] = "INSERT INTO busy_range(source_id, ts_ns, pid, start_pfn, "
+			   "end_pfn, busy_pfn, kind, cma_alloc_id, event_id) "
+			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_MIGRATION_INSERT] = "INSERT INTO migration(source_id, ts_ns, pid, comm, "
+				"reason, mode, succeeded, failed, stack_id, event_id, "
+				"cma_alloc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_EVIDENCE_INSERT] = "INSERT INTO evidence(source_id, ts_ns, pfn, kind, count, "
+			       "mapcount, flags, mapping, mt, pid, comm, stack_id, "
+			       "confidence, event_id, delta) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+const char *pb_store_default_path(void)
+{
+	const char *env = getenv("PINBLAME_DB");
+
+	return env && *env ? env : "pinblame.db";
+}
+
+int store_sql_error(struct pb_store *s, const char *what)
+{
+	pb_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int pb_store_exec(struct pb_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pb_error("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_sql_error(s, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+int store_prepare_all(struct pb_store *s)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		s->st[i] = pb_store_prepare(s, stmt_sql[i]);
+		if (!s->st[i])
+			return -1;
+	}
+	return 0;
+}
+
+void store_finalize_all(struct pb_store *s)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
+}
+
+static int user_version(struct pb_store *s, int *version)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "PRAGMA user_version");
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_sql_error(s, "reading the schema version");
+	}
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Creates the schema in an empty store, refuses a newer one. Older
+ * versions would be upgraded here, step by step, in one transaction. */
+static int check_schema(struct pb_store *s)
+{
+	int version;
+	char sql[64];
+
+	if (user_version(s, &version) < 0)
+		return -1;
+	if (version > PB_SCHEMA_VERSION) {
+		pb_error("%s: store schema version %d is newer than this pinblame "
+			 "understands (%d); upgrade pinblame", s->path, version,
+			 PB_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == PB_SCHEMA_VERSION)
+		return 0;
+	if (!s->writable) {
+		pb_error("%s: not a pinblame store (schema version %d)", s->path, version);
+		return -1;
+	}
+	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	/* Another process may have created it while we waited for the lock. */
+	if (user_version(s, &version) < 0)
+		goto fail;
+	if (version == 0) {
+		if (pb_store_exec(s, pb_schema_sql) < 0)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", PB_SCHEMA_VERSION);
+		if (pb_store_exec(s, sql) < 0)
+			goto fail;
+	}
+	return pb_store_exec(s, "COMMIT");
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int busy_timeout_ms(void)
+{
+	const char *env = getenv("PINBLAME_BUSY_TIMEOUT_MS");
+
+	return env && *env ? atoi(env) : BUSY_TIMEOUT_MS;
+}
+
+struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
+{
+	struct pb_store *s = pb_calloc(1, sizeof(*s));
+	int flags = mode == PB_STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					   : SQLITE_OPEN_READONLY;
+	struct stat sb;
+
+	s->path = pb_strdup(path);
+	s->writable = mode == PB_STORE_WRITE;
+	if (mode == PB_STORE_READ && stat(path, &sb) < 0) {
+		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
+			 strerror(errno));
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		pb_error("%s: cannot open store: %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, busy_timeout_ms());
+	sqlite3_extended_result_codes(s->db, 1);
+	if (s->writable && pb_store_exec(s, "PRAGMA journal_mode = WAL") < 0)
+		goto fail;
+	if (pb_store_exec(s, s->writable ? "PRAGMA synchronous = NORMAL"
+					 : "PRAGMA query_only = 1") < 0)
+		goto fail;
+	if (check_schema(s) < 0)
+		goto fail;
+	if (s->writable && store_prepare_all(s) < 0)
+		goto fail;
+	return s;
+fail:
+	pb_store_close(s);
+	return NULL;
+}
+
+void pb_store_close(struct pb_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_source)
+		pb_store_source_rollback(s);
+	store_finalize_all(s);
+	if (s->db)
+		sqlite3_close(s->db);
+	pb_idmap_clear(&s->names);
+	pb_idmap_clear(&s->symbols);
+	pb_idmap_clear(&s->stacks);
+	pb_buf_free(&s->fields_json);
+	pb_buf_free(&s->body_check);
+	pb_buf_free(&s->scratch);
+	free(s->open_allocs);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *pb_store_db(struct pb_store *s)
+{
+	return s->db;
+}
+
+const char *pb_store_path(const struct pb_store *s)
+{
+	return s->path;
+}
+
+int64_t pb_store_find_source(struct pb_store *s, const char *sha256)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id FROM source WHERE sha256 = ?");
+	int64_t id = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+static void reset_source_state(struct pb_store *s)
+{
+	s->in_source = 0;
+	s->events = s->lost_events = s->unpaired = 0;
+	s->first_ts = s->last_ts = -1;
+	s->nopen = 0;
+}
+
+int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
+			  int64_t *source_id)
+{
+	sqlite3_stmt *st;
+	char placeholder[80];
+	int64_t existing;
+
+	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	if (info->sha256) {
+		existing = pb_store_find_source(s, info->sha256);
+		if (existing) {
+			pb_store_exec(s, "ROLLBACK");
+			*source_id = existing;
+			return existing < 0 ? -1 : 0;
+		}
+	}
+	/* Ids interned by other processes since we last looked. */
+	pb_idmap_clear(&s->names);
+	pb_idmap_clear(&s->symbols);
+	pb_idmap_clear(&s->stacks);
+	s->interned_loaded = 0;
+	if (store_load_interned(s) < 0)
+		goto fail;
+	st = pb_store_prepare(s, "INSERT INTO source(path, sha256, format, imported_at) "
+			      "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+	if (!st)
+		goto fail;
+	/* A unique placeholder until the hash is known (stdin). */
+	snprintf(placeholder, sizeof(placeholder), "pending-%ld-%ld", (long)getpid(),
+		 (long)time(NULL));
+	sqlite3_bind_text(st, 1, info->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, info->sha256 ? info->sha256 : placeholder, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, info->format, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		store_sql_error(s, "source");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	reset_source_state(s);
+	s->in_source = 1;
+	s->source_id = *source_id = sqlite3_last_insert_rowid(s->db);
+	return 1;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+uint64_t pb_store_source_events(const struct pb_store *s)
+{
+	return s->events;
+}
+
+void pb_store_add_bad_line(struct pb_store *s, enum pb_bad_reason why, uint64_t line,
+			   const char *text, size_t len)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"INSERT INTO bad_line(source_id, reason, count, first_line, example) "
+		"VALUES (?, ?, 1, ?, ?) ON CONFLICT(source_id, reason) "
+		"DO UPDATE SET count = count + 1");
+
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, s->source_id);
+	sqlite3_bind_text(st, 2, pb_bad_reason_name(why), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)line);
+	sqlite3_bind_text(st, 4, text, len > 200 ? 200 : (int)len, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		store_sql_error(s, "bad_line");
+	sqlite3_finalize(st);
+}
+
+static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"UPDATE source SET events = ?, bad_lines = ?, lines = ?, bytes = ?, "
+		"seconds = ?, kernel = ?, arch = ?, first_ts_ns = ?, last_ts_ns = ?, "
+		"lost_events = ?, unpaired = ?, sha256 = COALESCE(?, sha256) WHERE id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)s->events);
+	sqlite3_bind_int64(st, 2, (int64_t)t->bad_lines);
+	sqlite3_bind_int64(st, 3, (int64_t)t->lines);
+	sqlite3_bind_int64(st, 4, (int64_t)t->bytes);
+	sqlite3_bind_double(st, 5, t->seconds);
+	sqlite3_bind_text(st, 6, t->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, t->arch, -1, SQLITE_STATIC);
+	if (s->first_ts >= 0) {
+		sqlite3_bind_int64(st, 8, s->first_ts);
+		sqlite3_bind_int64(st, 9, s->last_ts);
+	}
+	sqlite3_bind_int64(st, 10, (int64_t)s->lost_events);
+	sqlite3_bind_int64(st, 11, (int64_t)s->unpaired);
+	sqlite3_bind_text(st, 12, t->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, s->source_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "source totals");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
+{
+	if (t->sha256) {
+		int64_t other = pb_store_find_source(s, t->sha256);
+
+		if (other && other != s->source_id) {
+			pb_store_source_rollback(s);
+			return 0;
+		}
+	}
+	store_typed_finish(s);
+	if (write_totals(s, t) < 0 || pb_store_mark_dirty(s) < 0 ||
+	    pb_store_exec(s, "COMMIT") < 0) {
+		pb_store_source_rollback(s);
+		return -1;
+	}
+	reset_source_state(s);
+	return 1;
+}
+
+void pb_store_source_rollback(struct pb_store *s)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (s->st[i])
+			sqlite3_reset(s->st[i]);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* The maps may hold ids that the rollback took away. */
+	pb_idmap_clear(&s->names);
+	pb_idmap_clear(&s->symbols);
+	pb_idmap_clear(&s->stacks);
+	s->interned_loaded = 0;
+	reset_source_state(s);
+}
+
+static int set_meta(struct pb_store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "INSERT OR REPLACE INTO meta VALUES (?, ?)");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "meta");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int pb_store_mark_dirty(struct pb_store *s)
+{
+	return set_meta(s, "analysis", "stale");
+}
+
+int pb_store_mark_clean(struct pb_store *s)
+{
+	return set_meta(s, "analysis", "fresh");
+}
+
+int pb_store_is_dirty(struct pb_store *s)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT value FROM meta WHERE key = 'analysis'");
+	int dirty = 0;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		dirty = !strcmp((const char *)sqlite3_column_text(st, 0), "stale");
+	sqlite3_finalize(st);
+	return dirty;
+}

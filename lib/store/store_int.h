@@ -1,0 +1,85 @@
+/* store_int.h - internals shared by the files of lib/store. */
+#ifndef PINBLAME_STORE_INT_H
+#define PINBLAME_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "pinblame/store.h"
+
+extern const char pb_schema_sql[];
+
+/* Map from a key (bytes, or only its 64-bit hash when KEY is NULL) to a
+ * row id; open addressing, grows as needed. */
+struct pb_idmap_slot {
+	uint64_t hash;
+	int64_t id;		/* 0 = empty slot */
+	char *key;
+	size_t keylen;
+};
+struct pb_idmap {
+	struct pb_idmap_slot *slots;
+	size_t cap, n;
+};
+int64_t pb_idmap_get(const struct pb_idmap *m, uint64_t hash, const char *key, size_t len);
+void pb_idmap_put(struct pb_idmap *m, uint64_t hash, const char *key, size_t len, int64_t id);
+void pb_idmap_clear(struct pb_idmap *m);
+
+/* A CMA allocation that has started and not yet finished, per task. */
+struct pb_open_alloc {
+	int32_t pid;
+	int64_t id;
+	int64_t busy_retries;
+	char area[64];
+};
+
+enum stmt_id {
+	ST_NAME_INSERT,
+	ST_SYMBOL_INSERT,
+	ST_STACK_INSERT,
+	ST_FRAME_INSERT,
+	ST_EVENT_INSERT,
+	ST_ALLOC_START,
+	ST_ALLOC_FINISH,
+	ST_ALLOC_INSERT_WHOLE,
+	ST_ALLOC_RETRIES,
+	ST_BUSY_INSERT,
+	ST_MIGRATION_INSERT,
+	ST_EVIDENCE_INSERT,
+	ST_COUNT
+};
+
+struct pb_store {
+	sqlite3 *db;
+	char *path;
+	int writable;
+	sqlite3_stmt *st[ST_COUNT];
+	struct pb_idmap names, symbols, stacks;
+	int interned_loaded;
+
+	/* the source being imported */
+	int in_source;
+	int64_t source_id;
+	uint64_t events;
+	uint64_t lost_events;
+	uint64_t unpaired;
+	int64_t first_ts, last_ts;
+	int64_t last_event_id;
+	struct pb_open_alloc *open_allocs;
+	size_t nopen, capopen;
+	struct pb_buf fields_json, body_check, scratch;
+};
+
+int store_prepare_all(struct pb_store *s);
+void store_finalize_all(struct pb_store *s);
+int store_load_interned(struct pb_store *s);
+int64_t store_name_id(struct pb_store *s, const char *text);
+
+/* typed.c: rows of the typed tables for one record. */
+int store_typed_record(struct pb_store *s, const struct pb_record *r,
+		       int64_t event_id, int64_t stack_id);
+/* Closes allocations left open at the end of a source. */
+void store_typed_finish(struct pb_store *s);
+
+int store_sql_error(struct pb_store *s, const char *what);
+
+#endif

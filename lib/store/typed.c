@@ -1,0 +1,425 @@
+/* typed.c - the typed tables: CMA allocations paired per task, busy
+ * ranges, migrations and page evidence, from the records as they stream
+ * by. Pairing state lives for one source (one file). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* NULL as the printers spell it: 0000000000000000, (nil), (null), 0x0. */
+static int is_null_pointer(const char *v)
+{
+	if (!v)
+		return 0;
+	if (!strcmp(v, "(nil)") || !strcmp(v, "(null)"))
+		return 1;
+	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		v += 2;
+	if (!*v)
+		return 0;
+	for (; *v; v++)
+		if (*v != '0')
+			return 0;
+	return 1;
+}
+
+static int64_t field_i64(const struct pb_record *r, const char *name)
+{
+	int64_t v;
+
+	return pb_record_i64(r, name, &v) < 0 ? -1 : v;
+}
+
+/* Like field_i64, but a missing field is NULL in SQL rather than -1. */
+static void bind_field(sqlite3_stmt *st, int col, const struct pb_record *r, const char *name)
+{
+	int64_t v;
+
+	if (pb_record_i64(r, name, &v) < 0)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, v);
+}
+
+static void bind_id(sqlite3_stmt *st, int col, int64_t id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(st, col, id);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static void bind_pid(sqlite3_stmt *st, int col, int32_t pid)
+{
+	if (pid >= 0)
+		sqlite3_bind_int(st, col, pid);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static void bind_ts(sqlite3_stmt *st, int col, int64_t ts)
+{
+	if (ts >= 0)
+		sqlite3_bind_int64(st, col, ts);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static int step(struct pb_store *s, enum stmt_id id, const char *what)
+{
+	sqlite3_stmt *st = s->st[id];
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : store_sql_error(s, what);
+}
+
+static struct pb_open_alloc *find_open(struct pb_store *s, int32_t pid)
+{
+	for (size_t i = 0; i < s->nopen; i++)
+		if (s->open_allocs[i].pid == pid)
+			return &s->open_allocs[i];
+	return NULL;
+}
+
+static int64_t open_alloc_id(struct pb_store *s, int32_t pid)
+{
+	struct pb_open_alloc *a = find_open(s, pid);
+
+	return a ? a->id : 0;
+}
+
+static int save_retries(struct pb_store *s, const struct pb_open_alloc *a)
+{
+	sqlite3_stmt *st = s->st[ST_ALLOC_RETRIES];
+
+	sqlite3_bind_int64(st, 1, a->busy_retries);
+	sqlite3_bind_int64(st, 2, a->id);
+	return step(s, ST_ALLOC_RETRIES, "cma_alloc");
+}
+
+static void close_open(struct pb_store *s, struct pb_open_alloc *a)
+{
+	save_retries(s, a);
+	*a = s->open_allocs[--s->nopen];
+}
+
+static int alloc_start(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		       int64_t stack_id)
+{
+	sqlite3_stmt *st = s->st[ST_ALLOC_START];
+	struct pb_open_alloc *a = find_open(s, r->pid);
+	const char *area = pb_record_field(r, "name");
+	int64_t count = field_i64(r, "count");
+
+	/* A start without its finish (trace cut, lost events): keep it open-
+	 * ended rather than pair it with the wrong finish. */
+	if (a) {
+		s->unpaired++;
+		close_open(s, a);
+	}
+	if (count < 0)
+		count = field_i64(r, "request_count");
+	sqlite3_bind_int64(st, 1, s->source_id);
+	sqlite3_bind_text(st, 2, area, -1, SQLITE_STATIC);
+	bind_pid(st, 3, r->pid);
+	sqlite3_bind_text(st, 4, r->comm, -1, SQLITE_STATIC);
+	bind_ts(st, 5, r->ts_ns);
+	if (count >= 0)
+		sqlite3_bind_int64(st, 6, count);
+	bind_field(st, 7, r, "align");
+	bind_id(st, 8, stack_id);
+	sqlite3_bind_int64(st, 9, event_id);
+	if (step(s, ST_ALLOC_START, "cma_alloc") < 0)
+		return -1;
+	if (s->nopen == s->capopen) {
+		s->capopen = s->capopen ? s->capopen * 2 : 8;
+		s->open_allocs = pb_realloc(s->open_allocs, s->capopen * sizeof(*a));
+	}
+	a = &s->open_allocs[s->nopen++];
+	memset(a, 0, sizeof(*a));
+	a->pid = r->pid;
+	a->id = sqlite3_last_insert_rowid(s->db);
+	snprintf(a->area, sizeof(a->area), "%s", area ? area : "");
+	return 0;
+}
+
+/* ok and errorno of a finish: errorno when the kernel has it (6.3+), else
+ * the page pointer (NULL on failure; ACK cma_alloc_info: pfn -1). */
+static void alloc_result(const struct pb_record *r, int *ok, int64_t *errorno)
+{
+	uint64_t pfn;
+
+	*errorno = field_i64(r, "errorno");
+	if (pb_record_field(r, "errorno")) {
+		*ok = *errorno == 0;
+		return;
+	}
+	*errorno = 0;
+	if (pb_record_field(r, "page")) {
+		*ok = !is_null_pointer(pb_record_field(r, "page"));
+		return;
+	}
+	*ok = !(pb_record_u64(r, "pfn", &pfn) == 0 && pfn == UINT64_MAX);
+}
+
+static int alloc_whole(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		       int64_t stack_id, int ok, int64_t errorno)
+{
+	sqlite3_stmt *st = s->st[ST_ALLOC_INSERT_WHOLE];
+
+	sqlite3_bind_int64(st, 1, s->source_id);
+	sqlite3_bind_text(st, 2, pb_record_field(r, "name"), -1, SQLITE_STATIC);
+	bind_pid(st, 3, r->pid);
+	sqlite3_bind_text(st, 4, r->comm, -1, SQLITE_STATIC);
+	bind_ts(st, 5, r->ts_ns);
+	bind_field(st, 6, r, "pfn");
+	bind_field(st, 7, r, "count");
+	bind_field(st, 8, r, "align");
+	sqlite3_bind_int(st, 9, ok);
+	if (pb_record_field(r, "errorno"))
+		sqlite3_bind_int64(st, 10, errorno);
+	bind_id(st, 11, stack_id);
+	sqlite3_bind_int64(st, 12, event_id);
+	return step(s, ST_ALLOC_INSERT_WHOLE, "cma_alloc");
+}
+
+static int alloc_finish(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+			int64_t stack_id)
+{
+	sqlite3_stmt *st = s->st[ST_ALLOC_FINISH];
+	struct pb_open_alloc *a = find_open(s, r->pid);
+	int ok;
+	int64_t errorno;
+
+	alloc_result(r, &ok, &errorno);
+	if (!a) {
+		/* cma_alloc_info follows its finish on ACK kernels: nothing new. */
+		if (!strcmp(r->event, "cma_alloc_info"))
+			return 0;
+		return alloc_whole(s, r, event_id, stack_id, ok, errorno);
+	}
+	bind_ts(st, 1, r->ts_ns);
+	bind_field(st, 2, r, "pfn");
+	sqlite3_bind_int(st, 3, ok);
+	if (pb_record_field(r, "errorno"))
+		sqlite3_bind_int64(st, 4, errorno);
+	sqlite3_bind_int64(st, 5, event_id);
+	bind_field(st, 6, r, "count");
+	bind_field(st, 7, r, "align");
+	bind_id(st, 8, stack_id);
+	sqlite3_bind_int64(st, 9, a->id);
+	if (step(s, ST_ALLOC_FINISH, "cma_alloc") < 0)
+		return -1;
+	close_open(s, a);
+	return 0;
+}
+
+static int busy_range(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		      const char *kind, int64_t start, int64_t end, int64_t busy)
+{
+	sqlite3_stmt *st = s->st[ST_BUSY_INSERT];
+
+	sqlite3_bind_int64(st, 1, s->source_id);
+	bind_ts(st, 2, r->ts_ns);
+	bind_pid(st, 3, r->pid);
+	bind_ts(st, 4, start);
+	bind_ts(st, 5, end);
+	bind_ts(st, 6, busy);
+	sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
+	bind_id(st, 8, r->pid >= 0 ? open_alloc_id(s, r->pid) : 0);
+	sqlite3_bind_int64(st, 9, event_id);
+	return step(s, ST_BUSY_INSERT, "busy_range");
+}
+
+static int busy_retry(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		      int64_t stack_id)
+{
+	struct pb_open_alloc *a = find_open(s, r->pid);
+	int64_t pfn = field_i64(r, "pfn"), count = field_i64(r, "count");
+
+	if (a)
+		a->busy_retries++;
+	return busy_range(s, r, event_id, "cma_busy_retry", pfn,
+			  pfn >= 0 && count >= 0 ? pfn + count : -1, -1);
+}
+
+static int isolation(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		     int64_t stack_id)
+{
+	int64_t start = field_i64(r, "start_pfn"), end = field_i64(r, "end_pfn");
+	int64_t fin = field_i64(r, "fin_pfn");
+
+	/* ret is computed by the kernel as end_pfn <= fin_pfn ? success : fail */
+	if (fin < 0 || end < 0 || fin >= end)
+		return 0;
+	return busy_range(s, r, event_id, "isolation", start, end, fin);
+}
+
+static int pfns_busy(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		     int64_t stack_id)
+{
+	return busy_range(s, r, event_id, "kmsg", field_i64(r, "start_pfn"),
+			  field_i64(r, "end_pfn"), -1);
+}
+
+static int migration(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		     int64_t stack_id)
+{
+	sqlite3_stmt *st = s->st[ST_MIGRATION_INSERT];
+
+	sqlite3_bind_int64(st, 1, s->source_id);
+	bind_ts(st, 2, r->ts_ns);
+	bind_pid(st, 3, r->pid);
+	sqlite3_bind_text(st, 4, r->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, pb_record_field(r, "reason"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, pb_record_field(r, "mode"), -1, SQLITE_STATIC);
+	bind_field(st, 7, r, "nr_succeeded");
+	bind_field(st, 8, r, "nr_failed");
+	bind_id(st, 9, stack_id);
+	sqlite3_bind_int64(st, 10, event_id);
+	bind_id(st, 11, r->pid >= 0 ? open_alloc_id(s, r->pid) : 0);
+	return step(s, ST_MIGRATION_INSERT, "migration");
+}
+
+/* One row of page evidence. COUNT_FIELD names the refcount field of the
+ * record ("count", or "refcount" in a dump). */
+static int evidence(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		    int64_t stack_id, const char *kind, const char *count_field,
+		    const char *confidence)
+{
+	sqlite3_stmt *st = s->st[ST_EVIDENCE_INSERT];
+	uint64_t pfn;
+	const char *comm = pb_record_field(r, "owner_comm");
+
+	if (pb_record_u64(r, "pfn", &pfn) < 0)
+		return 0;
+	sqlite3_bind_int64(st, 1, s->source_id);
+	bind_ts(st, 2, r->ts_ns);
+	sqlite3_bind_int64(st, 3, (int64_t)pfn);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	bind_field(st, 5, r, count_field);
+	bind_field(st, 6, r, "mapcount");
+	sqlite3_bind_text(st, 7, pb_record_field(r, "flags"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, pb_record_field(r, "mapping"), -1, SQLITE_STATIC);
+	bind_field(st, 9, r, "mt");
+	if (pb_record_field(r, "owner_pid"))
+		bind_field(st, 10, r, "owner_pid");
+	else if (pb_record_field(r, "pid") && !strcmp(r->system, "page_owner"))
+		bind_field(st, 10, r, "pid");
+	else
+		bind_pid(st, 10, r->pid);
+	if (!comm && !strcmp(r->system, "page_owner"))
+		comm = pb_record_field(r, "comm");
+	sqlite3_bind_text(st, 11, comm ? comm : r->comm, -1, SQLITE_STATIC);
+	bind_id(st, 12, stack_id);
+	sqlite3_bind_text(st, 13, stack_id ? confidence : "medium", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, event_id);
+	bind_field(st, 15, r, "val");
+	return step(s, ST_EVIDENCE_INSERT, "evidence");
+}
+
+static int page_ref(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		    int64_t stack_id)
+{
+	int64_t val = field_i64(r, "val");
+	const char *kind = "page_ref";
+
+	/* val is a delta for page_ref_mod*; for set/freeze/unfreeze it is a
+	 * count, and mod_unless with ret=0 changed nothing. */
+	if (!strcmp(r->event, "page_ref_mod") || !strcmp(r->event, "page_ref_mod_and_test") ||
+	    !strcmp(r->event, "page_ref_mod_and_return") ||
+	    (!strcmp(r->event, "page_ref_mod_unless") && field_i64(r, "ret") == 1)) {
+		if (pb_record_field(r, "val"))
+			kind = val > 0 ? "page_ref_get" : "page_ref_put";
+	}
+	return evidence(s, r, event_id, stack_id, kind, "count", "high");
+}
+
+static int pinner(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		  int64_t stack_id)
+{
+	const char *kind = strstr(r->event, "failure") || strstr(r->event, "report")
+			   ? "pinner_failure" : "pinner_put";
+
+	return evidence(s, r, event_id, stack_id, kind, "count", "high");
+}
+
+static int dump_page(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		     int64_t stack_id)
+{
+	return evidence(s, r, event_id, stack_id, "dump", "refcount", "medium");
+}
+
+static int ack_dump(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		    int64_t stack_id)
+{
+	const char *kind = !strcmp(r->event, "put") ? "ack_put"
+			   : !strcmp(r->event, "free") ? "ack_free" : "ack_failure";
+
+	return evidence(s, r, event_id, stack_id, kind, "count", "high");
+}
+
+static int page_owner(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		      int64_t stack_id)
+{
+	return evidence(s, r, event_id, stack_id, "page_owner", "count", "medium");
+}
+
+typedef int (*typed_fn)(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+			int64_t stack_id);
+
+static const struct {
+	const char *system;	/* NULL: any system */
+	const char *event;
+	size_t prefix;		/* match only the first PREFIX chars when > 0 */
+	typed_fn fn;
+} handlers[] = {
+	{ NULL, "cma_alloc_start", 0, alloc_start },
+	{ NULL, "cma_alloc_finish", 0, alloc_finish },
+	{ NULL, "cma_alloc_info", 0, alloc_finish },
+	{ NULL, "cma_alloc", 0, alloc_finish },
+	{ NULL, "cma_alloc_busy_retry", 0, busy_retry },
+	{ NULL, "test_pages_isolated", 0, isolation },
+	{ NULL, "mm_migrate_pages", 0, migration },
+	{ NULL, "page_ref_", 9, page_ref },
+	{ NULL, "page_pinner_failure", 0, pinner },
+	{ NULL, "page_pinner_put", 0, pinner },
+	{ NULL, "report_page_pinners", 0, pinner },
+	{ NULL, "page_pin_owner_put", 0, pinner },
+	{ "kmsg", "dump_page", 0, dump_page },
+	{ "kmsg", "pfns_busy", 0, pfns_busy },
+	{ "page_pinner_dump", "put", 0, ack_dump },
+	{ "page_pinner_dump", "free", 0, ack_dump },
+	{ "page_pinner_dump", "failure_detected", 0, ack_dump },
+	{ "page_owner", "allocated", 0, page_owner },
+};
+
+int store_typed_record(struct pb_store *s, const struct pb_record *r,
+		       int64_t event_id, int64_t stack_id)
+{
+	if (!strcmp(r->event, "lost_events")) {
+		s->lost_events += (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 0);
+		return 0;
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(handlers); i++) {
+		int match = handlers[i].prefix
+			? !strncmp(r->event, handlers[i].event, handlers[i].prefix)
+			: !strcmp(r->event, handlers[i].event);
+
+		if (match && (!handlers[i].system ||
+			      (r->system && !strcmp(r->system, handlers[i].system))))
+			return handlers[i].fn(s, r, event_id, stack_id);
+	}
+	return 0;
+}
+
+void store_typed_finish(struct pb_store *s)
+{
+	/* Starts never finished stay open-ended (end_ts_ns NULL). */
+	s->unpaired += s->nopen;
+	while (s->nopen)
+		close_open(s, &s->open_allocs[0]);
+}
