@@ -1,0 +1,83 @@
+/* capture.h - live capture through tracefs (pinblame record).
+ *
+ * A capture session changes tracefs settings one at a time and remembers
+ * how to undo each change, so that pb_capture_restore() can put every file
+ * back as it was, in reverse order, whatever point setup reached. All paths
+ * are relative to a tracefs root given to pb_capture_open(), so tests can
+ * point a session at a plain directory tree that looks like tracefs.
+ *
+ * Errors are reported with pb_error() and returned as -1 (or NULL).
+ */
+#ifndef PINBLAME_CAPTURE_H
+#define PINBLAME_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pb_capture;
+
+/* Opens the tracefs at ROOT, or, when ROOT is NULL, the mounted tracefs
+ * (mounting it on /sys/kernel/tracing when it is not mounted and we may).
+ * Fails with a clear message when there is no tracefs or when its control
+ * files are not writable (not root). */
+struct pb_capture *pb_capture_open(const char *root);
+const char *pb_capture_root(const struct pb_capture *cap);
+
+/* The default event list: what pinblame's analysis reads. */
+extern const char pb_capture_default_events[];
+
+/* Selects events from LIST, comma-separated "SYSTEM:EVENT" patterns where
+ * EVENT may be "*" and a "/nostack" suffix skips the stacktrace trigger.
+ * Every pattern that matches nothing on this kernel is reported with the
+ * kernel configuration or boot option that would add it; that is a warning
+ * when OPTIONAL is set (the default list) and an error otherwise. Fails too
+ * when no event at all is left. Returns the number of events selected. */
+int pb_capture_select(struct pb_capture *cap, const char *list, int optional);
+
+/* Checks the syntax of an event LIST; reports and returns -1 when bad. */
+int pb_capture_check_list(const char *list);
+
+/* The kernel config or boot option that adds SYSTEM:EVENT (EVENT may be
+ * "*"), or NULL when there is nothing to suggest. */
+const char *pb_capture_event_hint(const char *system, const char *event);
+
+/* Number of selected events, and the I-th as "system:event". */
+size_t pb_capture_nevents(const struct pb_capture *cap);
+const char *pb_capture_event(const struct pb_capture *cap, size_t i);
+
+/* Adds kprobes on the get_user_pages entry points that take a page
+ * reference (group "pinblame", each with a page= argument and a stack
+ * trigger), those that this kernel has, and selects their events. Fails
+ * when none can be placed, or when one is left over from an earlier run. */
+int pb_capture_probe_gup(struct pb_capture *cap);
+
+/* Applies the settings: tracing off, per-CPU buffer of at least BUFFER_KB,
+ * no overwrite (keep the oldest events), tgid column, raw pointers,
+ * an empty buffer, the kprobes, then enable and stacktrace trigger of each
+ * selected event. After a failure, pb_capture_restore() (or _close) undoes
+ * what was done. */
+int pb_capture_setup(struct pb_capture *cap, unsigned long buffer_kb);
+
+int pb_capture_start(struct pb_capture *cap);
+int pb_capture_stop(struct pb_capture *cap);
+
+/* Copies what trace_pipe has now to FD without blocking. Returns the
+ * number of bytes copied (0 when there was nothing), or -1. */
+long pb_capture_pump(struct pb_capture *cap, int fd);
+
+/* Events the ring buffer dropped or overwrote since setup. */
+uint64_t pb_capture_lost(struct pb_capture *cap);
+
+/* Writes, under directory DIR (created), the format file of every selected
+ * event and probe (formats/SYSTEM/EVENT/format), header_page and
+ * header_event, and uname.txt. */
+int pb_capture_save_formats(struct pb_capture *cap, const char *dir);
+
+/* Undoes every change, newest first; continues past a file that cannot be
+ * restored and returns -1 if there was one. Safe to call more than once. */
+int pb_capture_restore(struct pb_capture *cap);
+
+/* Restores (if not done yet) and frees. */
+void pb_capture_close(struct pb_capture *cap);
+
+#endif

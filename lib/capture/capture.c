@@ -1,0 +1,560 @@
+/* capture.c - a tracing session on one tracefs: settings changed through an
+ * undo log, the ring buffer streamed out of trace_pipe, and the event
+ * format files saved next to the trace.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "pinblame/core.h"
+#include "session.h"
+
+/* One read of trace_pipe, and how much one pump may copy before it lets
+ * the caller look at its child and signals again. */
+#define PIPE_CHUNK 65536
+#define PUMP_MAX (4u << 20)
+
+char *pb_tracefs_read(struct pb_capture *cap, const char *path)
+{
+	struct pb_buf b = { 0 };
+	char chunk[4096];
+	ssize_t n;
+	int fd = openat(cap->rootfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			pb_buf_free(&b);
+			errno = e;
+			return NULL;
+		}
+		pb_buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	return b.data ? b.data : pb_strdup("");
+}
+
+int pb_tracefs_exists(struct pb_capture *cap, const char *path)
+{
+	return faccessat(cap->rootfd, path, F_OK, 0) == 0;
+}
+
+/* Control files take one write per value or command. Commands are
+ * appended, as `>>` does: on tracefs O_TRUNC on a trigger file would drop
+ * every trigger of the event and on kprobe_events every probe, and on a
+ * plain file (the tests' fake tree) appending keeps each command. */
+static int tracefs_write(struct pb_capture *cap, const char *path, const char *text,
+			 int append)
+{
+	int flags = O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+	int fd = openat(cap->rootfd, path, flags);
+	struct pb_buf line = { 0 };
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	/* one command per line, as echo writes it */
+	pb_buf_adds(&line, text);
+	if (append)
+		pb_buf_addc(&line, '\n');
+	do
+		n = write(fd, pb_buf_str(&line), line.len);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && (size_t)n != line.len) {
+		n = -1;
+		errno = EIO;
+	}
+	pb_buf_free(&line);
+	if (close(fd) < 0 && n >= 0)
+		n = -1;
+	return n < 0 ? -1 : 0;
+}
+
+/* The kernel explains rejected triggers and probes in error_log; the last
+ * entry's first line, without its timestamp, is what the user needs. */
+static char *kernel_reason(struct pb_capture *cap)
+{
+	char *log = tracefs_error_last(cap->inst);
+	char *p, *reason;
+
+	if (!log)
+		return NULL;
+	p = log;
+	if (*p == '[' && strchr(p, ']'))
+		p = strchr(p, ']') + 1;
+	while (*p == ' ')
+		p++;
+	reason = pb_strndup(p, strcspn(p, "\n"));
+	free(log);
+	return reason;
+}
+
+static void report_write_error(struct pb_capture *cap, const char *path, const char *text,
+			       int err)
+{
+	char *reason = kernel_reason(cap);
+
+	pb_error("cannot write '%s' to %s/%s: %s%s%s%s", text, cap->root, path,
+		 strerror(err), reason ? " (kernel: " : "", reason ? reason : "",
+		 reason ? ")" : "");
+	free(reason);
+}
+
+static void push_undo(struct pb_capture *cap, const char *path, const char *text, int append)
+{
+	struct pb_undo *u;
+
+	if (cap->nundo == cap->undo_cap) {
+		cap->undo_cap = cap->undo_cap ? 2 * cap->undo_cap : 32;
+		cap->undo = pb_realloc(cap->undo, cap->undo_cap * sizeof(*cap->undo));
+	}
+	u = &cap->undo[cap->nundo++];
+	u->path = pb_strdup(path);
+	u->text = pb_strdup(text);
+	u->append = append;
+}
+
+int pb_tracefs_change(struct pb_capture *cap, const char *path, const char *text,
+		      const char *undo_text, int append)
+{
+	if (tracefs_write(cap, path, text, append) < 0) {
+		report_write_error(cap, path, text, errno);
+		return -1;
+	}
+	if (undo_text)
+		push_undo(cap, path, undo_text, append);
+	return 0;
+}
+
+int pb_tracefs_try_command(struct pb_capture *cap, const char *path, const char *text,
+			   const char *undo_text)
+{
+	if (tracefs_write(cap, path, text, 1) < 0)
+		return -1;
+	push_undo(cap, path, undo_text, 1);
+	return 0;
+}
+
+char *pb_tracefs_reason(struct pb_capture *cap)
+{
+	return kernel_reason(cap);
+}
+
+/* First word of a value file: "1\n" -> "1"; "0*" (soft disabled) -> "0". */
+static void value_word(char *s)
+{
+	size_t n = strcspn(s, " \t\n*");
+
+	s[n] = '\0';
+}
+
+/* Sets a value file to VALUE, remembering the old value; a file that has
+ * the value already is left alone (and is not restored). */
+static int set_value(struct pb_capture *cap, const char *path, const char *value)
+{
+	char *old = pb_tracefs_read(cap, path);
+	int ret = 0;
+
+	if (!old) {
+		pb_error("cannot read %s/%s: %s", cap->root, path, strerror(errno));
+		return -1;
+	}
+	value_word(old);
+	if (strcmp(old, value))
+		ret = pb_tracefs_change(cap, path, value, old, 0);
+	free(old);
+	return ret;
+}
+
+static int set_option(struct pb_capture *cap, const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "options/%s", name);
+	if (!pb_tracefs_exists(cap, path))
+		return 0;	/* older kernel: the default is what we want */
+	return set_value(cap, path, value);
+}
+
+/* buffer_size_kb reads "7 (expanded: 1408)" until the buffer is first
+ * used: the size to keep (and restore) is the expanded one. The buffer is
+ * grown to KB, never shrunk. */
+static int set_buffer(struct pb_capture *cap, unsigned long kb)
+{
+	char *cur = pb_tracefs_read(cap, "buffer_size_kb");
+	const char *expanded;
+	unsigned long have;
+	char want[32], old[32];
+	int ret = 0;
+
+	if (!cur) {
+		pb_error("cannot read %s/buffer_size_kb: %s", cap->root, strerror(errno));
+		return -1;
+	}
+	expanded = strstr(cur, "expanded:");
+	have = strtoul(expanded ? expanded + 9 : cur, NULL, 10);
+	free(cur);
+	if (have >= kb)
+		return 0;
+	snprintf(want, sizeof(want), "%lu", kb);
+	snprintf(old, sizeof(old), "%lu", have);
+	ret = pb_tracefs_change(cap, "buffer_size_kb", want, old, 0);
+	if (ret < 0)
+		pb_error("the buffer is %lu KB per CPU; try a smaller --buffer-kb", have);
+	return ret;
+}
+
+/* Adds a stacktrace trigger unless the event has one (the kernel refuses
+ * a second); removed again at restore. */
+static int add_stack_trigger(struct pb_capture *cap, const struct pb_capture_ev *ev)
+{
+	char path[512];
+	char *cur, *line;
+	int has = 0;
+
+	snprintf(path, sizeof(path), "events/%s/%s/trigger", ev->system, ev->event);
+	cur = pb_tracefs_read(cap, path);
+	if (!cur) {
+		pb_error("cannot read %s/%s: %s", cap->root, path, strerror(errno));
+		return -1;
+	}
+	for (line = cur; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (!strncmp(line, "stacktrace", 10))
+			has = 1;
+	free(cur);
+	if (has)
+		return 0;
+	return pb_tracefs_change(cap, path, "stacktrace", "!stacktrace", 1);
+}
+
+static int enable_event(struct pb_capture *cap, const struct pb_capture_ev *ev)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "events/%s/%s/enable", ev->system, ev->event);
+	if (set_value(cap, path, "1") < 0)
+		return -1;
+	return ev->stack ? add_stack_trigger(cap, ev) : 0;
+}
+
+/* Sum of the events each CPU's ring buffer overwrote or dropped. */
+static uint64_t count_lost(struct pb_capture *cap)
+{
+	int fd = openat(cap->rootfd, "per_cpu", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	uint64_t lost = 0;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		char path[300], *stats, *p;
+
+		if (strncmp(de->d_name, "cpu", 3))
+			continue;
+		snprintf(path, sizeof(path), "per_cpu/%s/stats", de->d_name);
+		stats = pb_tracefs_read(cap, path);
+		for (p = stats; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+			if (!strncmp(p, "overrun:", 8))
+				lost += strtoull(p + 8, NULL, 10);
+			else if (!strncmp(p, "dropped events:", 15))
+				lost += strtoull(p + 15, NULL, 10);
+		}
+		free(stats);
+	}
+	closedir(d);
+	return lost;
+}
+
+int pb_capture_setup(struct pb_capture *cap, unsigned long buffer_kb)
+{
+	if (set_value(cap, "tracing_on", "0") < 0 ||
+	    set_buffer(cap, buffer_kb) < 0 ||
+	    set_option(cap, "overwrite", "0") < 0 ||
+	    set_option(cap, "record-tgid", "1") < 0 ||
+	    set_option(cap, "hash-ptr", "0") < 0)
+		return -1;
+	/* what the buffer held before is not ours: empty it (O_TRUNC) */
+	if (pb_tracefs_change(cap, "trace", "", NULL, 0) < 0)
+		return -1;
+	for (size_t i = 0; i < cap->nevents; i++)
+		if (enable_event(cap, &cap->events[i]) < 0)
+			return -1;
+	cap->lost_at_setup = count_lost(cap);
+	return 0;
+}
+
+int pb_capture_start(struct pb_capture *cap)
+{
+	cap->pipe_fd = openat(cap->rootfd, "trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (cap->pipe_fd < 0) {
+		pb_error("cannot open %s/trace_pipe: %s", cap->root, strerror(errno));
+		return -1;
+	}
+	return pb_tracefs_change(cap, "tracing_on", "1", NULL, 0);
+}
+
+int pb_capture_stop(struct pb_capture *cap)
+{
+	return pb_tracefs_change(cap, "tracing_on", "0", NULL, 0);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* trace_pipe opened O_NONBLOCK says EAGAIN when it is empty; after
+ * tracing stops it may also say 0 (end), as a plain file does. */
+long pb_capture_pump(struct pb_capture *cap, int fd)
+{
+	char buf[PIPE_CHUNK];
+	size_t total = 0;
+
+	while (total < PUMP_MAX) {
+		ssize_t n = read(cap->pipe_fd, buf, sizeof(buf));
+
+		if (n == 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
+			break;
+		if (n < 0) {
+			pb_error("cannot read %s/trace_pipe: %s", cap->root, strerror(errno));
+			return -1;
+		}
+		if (write_all(fd, buf, (size_t)n) < 0) {
+			pb_error("cannot write the trace: %s", strerror(errno));
+			return -1;
+		}
+		total += (size_t)n;
+	}
+	return (long)total;
+}
+
+uint64_t pb_capture_lost(struct pb_capture *cap)
+{
+	uint64_t now = count_lost(cap);
+
+	return now > cap->lost_at_setup ? now - cap->lost_at_setup : 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char *p = pb_strdup(path);
+	int ret = 0;
+
+	for (char *s = p + 1; *s && !ret; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			ret = -1;
+		*s = '/';
+	}
+	if (!ret && mkdir(p, 0777) < 0 && errno != EEXIST)
+		ret = -1;
+	if (ret)
+		pb_error("cannot create %s: %s", p, strerror(errno));
+	free(p);
+	return ret;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) == EOF || fclose(f) == EOF) {
+		pb_error("cannot write %s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
+/* Copies tracefs file FROM to DIR/TO, creating TO's directory. */
+static int save_file(struct pb_capture *cap, const char *from, const char *dir, const char *to)
+{
+	char *text = pb_tracefs_read(cap, from);
+	struct pb_buf path = { 0 };
+	int ret;
+
+	if (!text) {
+		pb_error("cannot read %s/%s: %s", cap->root, from, strerror(errno));
+		return -1;
+	}
+	pb_buf_addf(&path, "%s/%s", dir, to);
+	*strrchr(path.data, '/') = '\0';
+	ret = mkdir_p(path.data);
+	path.data[strlen(path.data)] = '/';
+	if (!ret)
+		ret = write_text(path.data, text);
+	pb_buf_free(&path);
+	free(text);
+	return ret;
+}
+
+static int save_uname(const char *dir)
+{
+	struct utsname u;
+	struct pb_buf b = { 0 };
+	char path[4096];
+	int ret;
+
+	if (uname(&u) < 0) {
+		pb_error("uname: %s", strerror(errno));
+		return -1;
+	}
+	pb_buf_addf(&b, "%s %s %s %s %s\n", u.sysname, u.nodename, u.release, u.version,
+		    u.machine);
+	snprintf(path, sizeof(path), "%s/uname.txt", dir);
+	ret = write_text(path, b.data);
+	pb_buf_free(&b);
+	return ret;
+}
+
+int pb_capture_save_formats(struct pb_capture *cap, const char *dir)
+{
+	char from[512], to[512];
+
+	if (mkdir_p(dir) < 0 || save_uname(dir) < 0)
+		return -1;
+	for (size_t i = 0; i < cap->nevents; i++) {
+		const struct pb_capture_ev *ev = &cap->events[i];
+
+		snprintf(from, sizeof(from), "events/%s/%s/format", ev->system, ev->event);
+		snprintf(to, sizeof(to), "formats/%s/%s/format", ev->system, ev->event);
+		if (save_file(cap, from, dir, to) < 0)
+			return -1;
+	}
+	if (save_file(cap, "events/header_page", dir, "formats/header_page") < 0 ||
+	    save_file(cap, "events/header_event", dir, "formats/header_event") < 0)
+		return -1;
+	return 0;
+}
+
+int pb_capture_restore(struct pb_capture *cap)
+{
+	int ret = 0;
+
+	if (cap->pipe_fd >= 0) {
+		close(cap->pipe_fd);
+		cap->pipe_fd = -1;
+	}
+	while (cap->nundo) {
+		struct pb_undo *u = &cap->undo[--cap->nundo];
+
+		if (tracefs_write(cap, u->path, u->text, u->append) < 0) {
+			pb_error("could not restore %s/%s ('%s'): %s", cap->root, u->path,
+				 u->text, strerror(errno));
+			ret = -1;
+		}
+		free(u->path);
+		free(u->text);
+	}
+	return ret;
+}
+
+/* Where tracefs is, mounting it when it is not and we may. */
+static char *find_tracefs(void)
+{
+	const char *path = NULL;
+
+	if (tracefs_tracing_dir_is_mounted(true, &path) < 0 || !path) {
+		if (geteuid() != 0)
+			pb_error("tracefs is not mounted, and mounting it needs root");
+		else
+			pb_error("cannot mount tracefs on /sys/kernel/tracing: is the "
+				 "kernel built with CONFIG_FTRACE=y?");
+		return NULL;
+	}
+	return pb_strdup(path);
+}
+
+static int check_root(struct pb_capture *cap)
+{
+	if (cap->rootfd < 0) {
+		pb_error("no tracefs at %s: %s", cap->root, strerror(errno));
+		return -1;
+	}
+	if (!pb_tracefs_exists(cap, "tracing_on")) {
+		pb_error("%s is not a tracefs (it has no tracing_on)", cap->root);
+		return -1;
+	}
+	if (faccessat(cap->rootfd, "tracing_on", W_OK, AT_EACCESS) < 0) {
+		pb_error("cannot write %s/tracing_on: %s: recording needs root",
+			 cap->root, strerror(errno));
+		return -1;
+	}
+	if (!pb_tracefs_exists(cap, "events")) {
+		pb_error("%s has no events/: is the kernel built with CONFIG_EVENT_TRACING=y?",
+			 cap->root);
+		return -1;
+	}
+	return 0;
+}
+
+struct pb_capture *pb_capture_open(const char *root)
+{
+	struct pb_capture *cap = pb_calloc(1, sizeof(*cap));
+
+	cap->pipe_fd = -1;
+	cap->root = root ? pb_strdup(root) : find_tracefs();
+	cap->rootfd = cap->root ? open(cap->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!cap->root || check_root(cap) < 0) {
+		pb_capture_close(cap);
+		return NULL;
+	}
+	cap->inst = tracefs_instance_alloc(cap->root, NULL);
+	return cap;
+}
+
+const char *pb_capture_root(const struct pb_capture *cap)
+{
+	return cap->root;
+}
+
+void pb_capture_close(struct pb_capture *cap)
+{
+	if (!cap)
+		return;
+	pb_capture_restore(cap);
+	for (size_t i = 0; i < cap->nevents; i++) {
+		free(cap->events[i].name);
+		free(cap->events[i].system);
+		free(cap->events[i].event);
+	}
+	free(cap->events);
+	free(cap->undo);
+	if (cap->rootfd >= 0)
+		close(cap->rootfd);
+	tracefs_instance_free(cap->inst);
+	free(cap->root);
+	free(cap);
+}

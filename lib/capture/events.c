@@ -1,0 +1,357 @@
+/* events.c - which events and probes a capture records, and what a kernel
+ * that lacks them would need.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tracefs.h>
+
+#include "pinblame/core.h"
+#include "session.h"
+
+/* Stacks on everything that fails or holds; the compaction scanner events
+ * fire thousands of times a second and only count. mm_page_alloc_extfrag
+ * carries pfn= and page= together, which lets the analysis map the page=
+ * pointers of probes to pfns on kernels without CMA events. */
+const char pb_capture_default_events[] =
+	"cma:*,migrate:mm_migrate_pages,migrate:mm_migrate_pages_start,"
+	"page_isolation:test_pages_isolated,page_pinner:*,page_ref:*,"
+	"compaction:mm_compaction_begin,compaction:*/nostack,"
+	"kmem:mm_page_alloc_extfrag/nostack,kmem:mm_alloc_contig_migrate_range_info";
+
+static const struct {
+	const char *system;
+	const char *event;	/* NULL: every event of the system */
+	const char *hint;
+} hints[] = {
+	{ "cma", NULL, "CONFIG_CMA=y" },
+	{ "migrate", NULL, "CONFIG_MIGRATION=y" },
+	{ "page_isolation", NULL,
+	  "CONFIG_MEMORY_ISOLATION=y, selected by CONFIG_CMA or memory hotplug" },
+	{ "page_pinner", NULL,
+	  "CONFIG_PAGE_PINNER=y of the page_pinner patches, which are not in "
+	  "mainline, and page_pinner=on on the kernel command line; Android "
+	  "kernels have page_pinner in debugfs instead: import "
+	  "/sys/kernel/debug/page_pinner/buffer" },
+	{ "page_ref", NULL, "CONFIG_DEBUG_PAGE_REF=y" },
+	{ "compaction", NULL, "CONFIG_COMPACTION=y" },
+	{ "kmem", "mm_alloc_contig_migrate_range_info",
+	  "a newer kernel: the event was added to mainline in 2024" },
+};
+
+/* get_user_pages takes its page references in these. Their first argument
+ * is the page (before 6.10 for try_grab_folio, which since takes the folio,
+ * whose address is that of its head page). */
+static const struct {
+	const char *func;
+	const char *args;
+} gup_probes[] = {
+	{ "try_grab_folio", "page=$arg1:%s refs=$arg2:s32 flags=$arg3:x32" },
+	{ "try_grab_page", "page=$arg1:%s flags=$arg2:x32" },
+	{ "try_grab_folio_fast", "page=$arg1:%s refs=$arg2:s32 flags=$arg3:x32" },
+};
+
+#define PROBE_GROUP "pinblame"
+
+/* The hint for SYSTEM:EVENT itself, else, when WHOLE_SYSTEM, the one for
+ * its system: a system's config fits only when the system is missing, an
+ * event missing from a system that is there is a matter of kernel version. */
+static const char *find_hint(const char *system, const char *event, int whole_system)
+{
+	const char *system_hint = NULL;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(hints); i++) {
+		if (strcmp(hints[i].system, system))
+			continue;
+		if (hints[i].event && !strcmp(hints[i].event, event))
+			return hints[i].hint;
+		if (!hints[i].event)
+			system_hint = hints[i].hint;
+	}
+	return whole_system ? system_hint : NULL;
+}
+
+const char *pb_capture_event_hint(const char *system, const char *event)
+{
+	return find_hint(system, event, 1);
+}
+
+void pb_capture_add_event(struct pb_capture *cap, const char *system, const char *event,
+			  int stack)
+{
+	struct pb_capture_ev *ev;
+	struct pb_buf name = { 0 };
+
+	pb_buf_addf(&name, "%s:%s", system, event);
+	for (size_t i = 0; i < cap->nevents; i++) {
+		if (!strcmp(cap->events[i].name, name.data)) {
+			pb_buf_free(&name);
+			return;
+		}
+	}
+	if (cap->nevents == cap->events_cap) {
+		cap->events_cap = cap->events_cap ? 2 * cap->events_cap : 32;
+		cap->events = pb_realloc(cap->events, cap->events_cap * sizeof(*cap->events));
+	}
+	ev = &cap->events[cap->nevents++];
+	ev->name = name.data;
+	ev->system = pb_strdup(system);
+	ev->event = pb_strdup(event);
+	ev->stack = stack;
+}
+
+size_t pb_capture_nevents(const struct pb_capture *cap)
+{
+	return cap->nevents;
+}
+
+const char *pb_capture_event(const struct pb_capture *cap, size_t i)
+{
+	return cap->events[i].name;
+}
+
+/* One list item, "system:event[/nostack]", split in place. */
+struct pattern {
+	char *system;
+	char *event;
+	int stack;
+};
+
+static int valid_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+static int parse_pattern(char *item, struct pattern *p)
+{
+	char *slash = strchr(item, '/');
+	char *colon = strchr(item, ':');
+
+	p->stack = 1;
+	if (slash) {
+		if (strcmp(slash, "/nostack"))
+			return -1;
+		*slash = '\0';
+		p->stack = 0;
+	}
+	if (!colon)
+		return -1;
+	*colon = '\0';
+	p->system = item;
+	p->event = colon + 1;
+	if (!valid_name(p->system))
+		return -1;
+	return !strcmp(p->event, "*") || valid_name(p->event) ? 0 : -1;
+}
+
+/* Calls FN for each item of LIST; stops at the first that returns < 0. */
+static int each_item(const char *list, int (*fn)(void *ctx, char *item, const char *orig),
+		     void *ctx)
+{
+	char *copy = pb_strdup(list), *save = NULL;
+	int ret = 0;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok && ret >= 0;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *orig;
+
+		while (*tok == ' ')
+			tok++;
+		tok[strcspn(tok, " ")] = '\0';
+		if (!*tok)
+			continue;
+		orig = pb_strdup(tok);
+		ret = fn(ctx, tok, orig);
+		free(orig);
+	}
+	free(copy);
+	return ret;
+}
+
+static int check_item(void *ctx, char *item, const char *orig)
+{
+	struct pattern p;
+
+	(void)ctx;
+	if (parse_pattern(item, &p) < 0) {
+		pb_error("bad event '%s': expected SYSTEM:EVENT or SYSTEM:*, "
+			 "optionally followed by /nostack", orig);
+		return -1;
+	}
+	return 0;
+}
+
+int pb_capture_check_list(const char *list)
+{
+	int items = 0;
+
+	for (const char *s = list; *s; s++)
+		items += *s != ',' && *s != ' ';
+	if (!items) {
+		pb_error("the event list is empty");
+		return -1;
+	}
+	return each_item(list, check_item, NULL);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_event(struct pb_capture *cap, const char *system, const char *event)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "events/%s/%s/enable", system, event);
+	return pb_tracefs_exists(cap, path);
+}
+
+/* Adds what matches; returns how many events that was. */
+static int add_matching(struct pb_capture *cap, const struct pattern *p)
+{
+	char **names;
+	size_t n = 0;
+	int added = 0;
+
+	if (strcmp(p->event, "*")) {
+		if (!has_event(cap, p->system, p->event))
+			return 0;
+		pb_capture_add_event(cap, p->system, p->event, p->stack);
+		return 1;
+	}
+	names = tracefs_system_events(cap->root, p->system);
+	while (names && names[n])
+		n++;
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (!has_event(cap, p->system, names[i]))
+			continue;
+		pb_capture_add_event(cap, p->system, names[i], p->stack);
+		added++;
+	}
+	tracefs_list_free(names);
+	return added;
+}
+
+struct select_ctx {
+	struct pb_capture *cap;
+	int optional;
+	int missing;
+};
+
+static int select_item(void *ctx, char *item, const char *orig)
+{
+	struct select_ctx *s = ctx;
+	struct pattern p;
+	const char *hint;
+	char name[256], path[256];
+
+	if (parse_pattern(item, &p) < 0)
+		return check_item(NULL, item, orig);
+	if (add_matching(s->cap, &p) > 0)
+		return 0;
+	snprintf(name, sizeof(name), "%s:%s", p.system, p.event);
+	snprintf(path, sizeof(path), "events/%s", p.system);
+	hint = find_hint(p.system, p.event, !pb_tracefs_exists(s->cap, path));
+	if (s->optional)
+		pb_warn("%s is not on this kernel%s%s%s", name, hint ? " (needs " : "",
+			hint ? hint : "", hint ? ")" : "");
+	else
+		pb_error("%s is not on this kernel%s%s%s", name, hint ? " (needs " : "",
+			 hint ? hint : "", hint ? ")" : "");
+	s->missing++;
+	return 0;
+}
+
+int pb_capture_select(struct pb_capture *cap, const char *list, int optional)
+{
+	struct select_ctx s = { cap, optional, 0 };
+
+	if (each_item(list, select_item, &s) < 0)
+		return -1;
+	if (s.missing && !optional)
+		return -1;
+	if (!cap->nevents) {
+		pb_error("none of the events is on this kernel");
+		return -1;
+	}
+	return (int)cap->nevents;
+}
+
+static int probe_exists(const char *kprobe_events, const char *name)
+{
+	char tag[128];
+
+	snprintf(tag, sizeof(tag), ":%s/%s ", PROBE_GROUP, name);
+	return strstr(kprobe_events, tag) != NULL;
+}
+
+/* Creates one probe; returns 1 when it is in place, 0 when this kernel
+ * cannot have it (reported as a warning). */
+static int add_probe(struct pb_capture *cap, size_t i)
+{
+	const char *func = gup_probes[i].func;
+	char args[128], event_dir[256];
+	struct pb_buf def = { 0 }, undo = { 0 };
+	int ok = 0;
+
+	snprintf(args, sizeof(args), gup_probes[i].args, sizeof(long) == 8 ? "x64" : "x32");
+	pb_buf_addf(&def, "p:%s/%s %s %s", PROBE_GROUP, func, func, args);
+	pb_buf_addf(&undo, "-:%s/%s", PROBE_GROUP, func);
+	snprintf(event_dir, sizeof(event_dir), "events/%s/%s/enable", PROBE_GROUP, func);
+	if (pb_tracefs_try_command(cap, "kprobe_events", def.data, undo.data) < 0) {
+		char *reason = pb_tracefs_reason(cap);
+
+		pb_warn("no kprobe on %s: %s%s%s%s", func, strerror(errno),
+			reason ? " (kernel: " : "", reason ? reason : "", reason ? ")" : "");
+		free(reason);
+	} else if (!pb_tracefs_exists(cap, event_dir)) {
+		pb_warn("no kprobe on %s: the kernel took it but made no %s", func,
+			event_dir);
+	} else {
+		pb_capture_add_event(cap, PROBE_GROUP, func, 1);
+		ok = 1;
+	}
+	pb_buf_free(&def);
+	pb_buf_free(&undo);
+	return ok;
+}
+
+int pb_capture_probe_gup(struct pb_capture *cap)
+{
+	char *existing = pb_tracefs_read(cap, "kprobe_events");
+	int placed = 0;
+
+	if (!existing) {
+		pb_error("cannot read %s/kprobe_events: %s: --probe-gup needs a kernel "
+			 "with CONFIG_KPROBE_EVENTS=y", cap->root, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(gup_probes); i++) {
+		if (!probe_exists(existing, gup_probes[i].func))
+			continue;
+		pb_error("kprobe %s/%s is left over from an earlier pinblame record; "
+			 "remove it with: echo '-:%s/%s' >> %s/kprobe_events", PROBE_GROUP,
+			 gup_probes[i].func, PROBE_GROUP, gup_probes[i].func, cap->root);
+		free(existing);
+		return -1;
+	}
+	free(existing);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(gup_probes); i++)
+		placed += add_probe(cap, i);
+	if (!placed) {
+		pb_error("--probe-gup: none of the get_user_pages entry points could be probed");
+		return -1;
+	}
+	return placed;
+}
