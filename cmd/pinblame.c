@@ -16,6 +16,7 @@ static const struct {
 	{ "import", cmd_import, "read trace files into the store" },
 	{ "info", cmd_info, "sources, kernels, time span, counts per event" },
 	{ "query", cmd_query, "read-only SQL over the store's views" },
+	{ "record", cmd_record, "capture the events and stacks that pinblame needs" },
 };
 
 static const char usage_text[] =

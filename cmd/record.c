@@ -1,0 +1,411 @@
+/* record.c - pinblame record: capture the events and stacks that pinblame
+ * needs, while COMMAND runs, for a while, or until Ctrl-C; then put every
+ * tracefs setting back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "pinblame/capture.h"
+
+#define DEFAULT_OUTPUT "pinblame.trace"
+#define DEFAULT_BUFFER_KB 16384UL
+#define IDLE_NS 100000000L	/* sleep between reads of an empty trace_pipe */
+
+static const char usage[] =
+	"usage: pinblame record [-o FILE] [--duration S] [--events LIST] [--probe-gup]\n"
+	"                       [--buffer-kb N] [--import] [-- COMMAND [ARG...]]\n"
+	"\n"
+	"Records, through tracefs, the CMA, migration, isolation, compaction,\n"
+	"page_ref and page_pinner events this kernel has, with kernel stacks,\n"
+	"while COMMAND runs (or for S seconds, or until Ctrl-C), into FILE for\n"
+	"'pinblame import'. Every tracefs setting is restored afterwards. Needs root.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output FILE  trace file to write (default " DEFAULT_OUTPUT "); the event\n"
+	"                     formats and uname go to FILE.d/\n"
+	"  --duration S       stop after S seconds (COMMAND, if still running, gets SIGTERM)\n"
+	"  --events LIST      SYSTEM:EVENT patterns, comma-separated, EVENT may be '*',\n"
+	"                     '/nostack' skips the stack; every one must exist\n"
+	"  --probe-gup        kprobes on the get_user_pages entry points (page= and stack),\n"
+	"                     so holders show without page_ref or page_pinner events\n"
+	"  --buffer-kb N      ring buffer per CPU, at least N KB (default 16384)\n"
+	"  --import           import FILE into the store afterwards\n"
+	"  -h, --help         this help\n"
+	"\n"
+	"environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs\n"
+	"exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails\n";
+
+enum {
+	OPT_DURATION = 256,
+	OPT_EVENTS,
+	OPT_PROBE_GUP,
+	OPT_BUFFER_KB,
+	OPT_IMPORT,
+};
+
+static const struct option longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "probe-gup", no_argument, NULL, OPT_PROBE_GUP },
+	{ "buffer-kb", required_argument, NULL, OPT_BUFFER_KB },
+	{ "import", no_argument, NULL, OPT_IMPORT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct record_opts {
+	const char *output;
+	double duration;	/* seconds; 0: none */
+	const char *events;	/* NULL: the default list */
+	int probe_gup;
+	unsigned long buffer_kb;
+	int import;		/* import FILE afterwards */
+	char **command;		/* NULL: no COMMAND */
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int parse_opts(int argc, char **argv, struct record_opts *o)
+{
+	int c, help = 0;
+	char *end;
+
+	o->output = DEFAULT_OUTPUT;
+	o->buffer_kb = DEFAULT_BUFFER_KB;
+	while ((c = pb_getopt(argc, argv, "+o:h", longopts, usage, &help)) != -1) {
+		switch (c) {
+		case 'h':
+			return pb_usage(usage, PB_EXIT_OK);
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_DURATION:
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->duration > 0)) {
+				pb_error("--duration wants a number of seconds > 0, not '%s'", optarg);
+				return PB_EXIT_USAGE;
+			}
+			break;
+		case OPT_EVENTS:
+			if (pb_capture_check_list(optarg) < 0)
+				return PB_EXIT_USAGE;
+			o->events = optarg;
+			break;
+		case OPT_PROBE_GUP:
+			o->probe_gup = 1;
+			break;
+		case OPT_BUFFER_KB:
+			errno = 0;
+			o->buffer_kb = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !o->buffer_kb || *optarg == '-') {
+				pb_error("--buffer-kb wants a number of KB > 0, not '%s'", optarg);
+				return PB_EXIT_USAGE;
+			}
+			break;
+		case OPT_IMPORT:
+			o->import = 1;
+			break;
+		default:
+			return PB_EXIT_USAGE;
+		}
+	}
+	if (!*o->output) {
+		pb_error("-o wants a file name");
+		return PB_EXIT_USAGE;
+	}
+	if (optind < argc)
+		o->command = argv + optind;
+	return -1;
+}
+
+/* Header comments: the ftrace parser takes "# tracer:" as the format's
+ * mark, and "# pinblame-record: KEY=VALUE" lines as facts about the
+ * kernel that the trace_pipe text does not carry. */
+static int write_header(int fd, struct pb_capture *cap)
+{
+	struct utsname u;
+	struct pb_buf b = { 0 };
+	int ret = 0;
+
+	if (uname(&u) < 0) {
+		pb_error("uname: %s", strerror(errno));
+		return -1;
+	}
+	pb_buf_adds(&b, "# tracer: nop\n#\n");
+	pb_buf_addf(&b, "# pinblame-record: version=%s\n", PB_VERSION);
+	pb_buf_addf(&b, "# pinblame-record: kernel=%s\n", u.release);
+	pb_buf_addf(&b, "# pinblame-record: arch=%s\n", u.machine);
+	pb_buf_addf(&b, "# pinblame-record: uname=%s %s %s %s %s\n", u.sysname, u.nodename,
+		    u.release, u.version, u.machine);
+	pb_buf_addf(&b, "# pinblame-record: cpus=%ld\n", sysconf(_SC_NPROCESSORS_CONF));
+	pb_buf_adds(&b, "# pinblame-record: events=");
+	for (size_t i = 0; i < pb_capture_nevents(cap); i++)
+		pb_buf_addf(&b, "%s%s", i ? "," : "", pb_capture_event(cap, i));
+	pb_buf_adds(&b, "\n#\n");
+	if (write(fd, b.data, b.len) != (ssize_t)b.len) {
+		pb_error("cannot write the trace: %s", strerror(errno));
+		ret = -1;
+	}
+	pb_buf_free(&b);
+	return ret;
+}
+
+/* Starts COMMAND. The parent learns through a close-on-exec pipe whether
+ * exec worked: it reads the child's errno, or nothing. */
+static pid_t spawn(char **command, int *exec_errno)
+{
+	int fds[2], err = 0;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		*exec_errno = errno;
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(command[0], command);
+		err = errno;
+		if (write(fds[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(fds[1]);
+	*exec_errno = pid < 0 ? errno : 0;
+	if (pid > 0) {
+		while (read(fds[0], &err, sizeof(err)) < 0 && errno == EINTR)
+			;
+		*exec_errno = err;
+	}
+	close(fds[0]);
+	return pid;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct session {
+	pid_t child;
+	int child_status;
+	int child_done;
+	int stopped_child;	/* we ended COMMAND: a signal from us is no failure */
+	uint64_t bytes;
+};
+
+/* Copies trace_pipe to OUT until COMMAND exits, the time is up, or a
+ * signal asks to stop. */
+static int stream(struct pb_capture *cap, int out, const struct record_opts *o,
+		  struct session *s)
+{
+	double deadline = o->duration > 0 ? now_seconds() + o->duration : 0;
+	const struct timespec idle = { 0, IDLE_NS };
+
+	for (;;) {
+		long n = pb_capture_pump(cap, out);
+
+		if (n < 0)
+			return -1;
+		s->bytes += (uint64_t)n;
+		if (s->child > 0 && waitpid(s->child, &s->child_status, WNOHANG) == s->child) {
+			s->child_done = 1;
+			return 0;
+		}
+		if (stop_signal || (deadline && now_seconds() >= deadline))
+			return 0;
+		if (n == 0)
+			nanosleep(&idle, NULL);
+	}
+}
+
+/* Ends COMMAND when we stop first: it has the user's Ctrl-C already when
+ * it shares our terminal, the signal we got otherwise, or SIGTERM when the
+ * time is up. */
+static void end_child(struct session *s)
+{
+	if (s->child <= 0 || s->child_done)
+		return;
+	kill(s->child, stop_signal ? stop_signal : SIGTERM);
+	s->stopped_child = 1;
+	while (waitpid(s->child, &s->child_status, 0) < 0 && errno == EINTR)
+		;
+	s->child_done = 1;
+}
+
+/* COMMAND's failure, reported; its status becomes ours. */
+static int child_result(const struct session *s, char **command)
+{
+	int st = s->child_status;
+
+	if (!s->child_done)
+		return PB_EXIT_OK;
+	if (WIFEXITED(st) && WEXITSTATUS(st)) {
+		pb_error("'%s' exited with status %d", command[0], WEXITSTATUS(st));
+		return WEXITSTATUS(st);
+	}
+	if (WIFSIGNALED(st) && !s->stopped_child) {
+		pb_error("'%s' was killed by signal %d (%s)", command[0], WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
+		return 128 + WTERMSIG(st);
+	}
+	return PB_EXIT_OK;
+}
+
+static int start_command(struct session *s, char **command)
+{
+	int err;
+
+	s->child = spawn(command, &err);
+	if (s->child > 0 && !err)
+		return 0;
+	pb_error("cannot run '%s': %s", command[0], strerror(err));
+	if (s->child > 0)
+		waitpid(s->child, NULL, 0);
+	s->child = 0;
+	return err == ENOENT ? 127 : 126;
+}
+
+static void print_start(struct pb_capture *cap, const struct record_opts *o)
+{
+	fprintf(stderr, "pinblame record: %zu events from %s", pb_capture_nevents(cap),
+		pb_capture_root(cap));
+	if (o->command)
+		fprintf(stderr, ", until '%s' exits", o->command[0]);
+	if (o->duration > 0)
+		fprintf(stderr, ", for at most %gs", o->duration);
+	if (!o->command && !(o->duration > 0))
+		fputs(", until Ctrl-C", stderr);
+	fputc('\n', stderr);
+}
+
+/* Setup through the end of recording; tracefs is restored by the caller. */
+static int run(struct pb_capture *cap, int out, const char *formats_dir,
+	       const struct record_opts *o, struct session *s)
+{
+	int ret;
+	uint64_t lost;
+
+	if (pb_capture_setup(cap, o->buffer_kb) < 0 ||
+	    pb_capture_save_formats(cap, formats_dir) < 0 || write_header(out, cap) < 0)
+		return PB_EXIT_INPUT;
+	if (stop_signal) {
+		pb_error("interrupted before recording started");
+		return PB_EXIT_INPUT;
+	}
+	print_start(cap, o);
+	if (pb_capture_start(cap) < 0)
+		return PB_EXIT_INPUT;
+	if (o->command && (ret = start_command(s, o->command)) != 0) {
+		pb_capture_stop(cap);
+		return ret;
+	}
+	ret = stream(cap, out, o, s) < 0 ? PB_EXIT_INPUT : PB_EXIT_OK;
+	if (pb_capture_stop(cap) < 0)
+		ret = PB_EXIT_INPUT;
+	for (long n; ret == PB_EXIT_OK && (n = pb_capture_pump(cap, out)) != 0;) {
+		if (n < 0)
+			ret = PB_EXIT_INPUT;
+		else
+			s->bytes += (uint64_t)n;
+	}
+	lost = pb_capture_lost(cap);
+	if (lost)
+		pb_warn("%" PRIu64 " events were lost (ring buffer full): "
+			"try a larger --buffer-kb", lost);
+	return ret;
+}
+
+/* A failing COMMAND still leaves a trace worth importing; its status
+ * is what we exit with when the import works. */
+static int finish(const struct record_opts *o, const struct session *s,
+		  const struct pb_globals *g)
+{
+	char *paths[] = { (char *)o->output };
+	int ret;
+
+	if (o->import) {
+		ret = pb_import_files(g->db_path, paths, 1, "ftrace");
+		if (ret != PB_EXIT_OK)
+			return ret;
+	}
+	return child_result(s, o->command);
+}
+
+int cmd_record(int argc, char **argv, const struct pb_globals *g)
+{
+	struct record_opts o = { 0 };
+	struct session s = { 0 };
+	struct pb_capture *cap;
+	struct pb_buf formats_dir = { 0 };
+	int ret, out;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	catch_stop_signals();
+	cap = pb_capture_open(getenv("PINBLAME_TRACEFS"));
+	if (!cap)
+		return PB_EXIT_INPUT;
+	if (pb_capture_select(cap, o.events ? o.events : pb_capture_default_events,
+			      !o.events) < 0 ||
+	    (o.probe_gup && pb_capture_probe_gup(cap) < 0)) {
+		pb_capture_close(cap);
+		return PB_EXIT_INPUT;
+	}
+	out = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		pb_error("cannot write %s: %s", o.output, strerror(errno));
+		pb_capture_close(cap);
+		return PB_EXIT_INPUT;
+	}
+	pb_buf_addf(&formats_dir, "%s.d", o.output);
+	ret = run(cap, out, formats_dir.data, &o, &s);
+	if (pb_capture_restore(cap) < 0 && ret == PB_EXIT_OK)
+		ret = PB_EXIT_INPUT;
+	pb_capture_close(cap);
+	end_child(&s);
+	if (close(out) < 0 && ret == PB_EXIT_OK) {
+		pb_error("cannot write %s: %s", o.output, strerror(errno));
+		ret = PB_EXIT_INPUT;
+	}
+	if (ret == PB_EXIT_OK)
+		fprintf(stderr, "pinblame record: wrote %s (%" PRIu64 " bytes of trace), "
+			"formats and uname in %s/\n", o.output, s.bytes, formats_dir.data);
+	pb_buf_free(&formats_dir);
+	return ret == PB_EXIT_OK ? finish(&o, &s, g) : ret;
+}
