@@ -217,6 +217,12 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 		module = dso_module(dso, f->addr, &f->flags);
 	if (module.s)
 		f->module = terminate(module);
+	/* an address alone: "0xffffffffc02070c8", trace-cmd's "ffff80000839cbf0" */
+	if (!have_addr && (t.e - t.s >= 8 || (t.e - t.s > 2 && t.s[1] == 'x')) && all_hex(t)) {
+		hex_span(t, &f->addr);
+		have_addr = 1;
+		t.e = t.s;
+	}
 	if (t.s == t.e) {
 		char *sym;
 
@@ -229,8 +235,6 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 	}
 	if (plus > t.s)
 		strip_offset(&t, plus, f);
-	if (!have_addr && t.e - t.s > 2 && t.s[0] == '0' && t.s[1] == 'x')
-		hex_span(t, &f->addr);
 	f->symbol = terminate(t);
 	return 0;
 }

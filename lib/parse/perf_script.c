@@ -266,7 +266,7 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 			   (line[0] != '\t' && sample_head(line, len, &h) == 0)) {
 			pb_input_ungetline(in);
 			break;
-		} else if (memchr(line, '\0', len)) {
+		} else if (pb_text_is_binary(line, len)) {
 			rc = bad(p, PB_BAD_BINARY, line, len);
 		} else if (n == MAX_FRAMES) {
 			rc = bad(p, PB_BAD_TOO_LONG, line, len);

@@ -1,0 +1,648 @@
+/* ftrace text (tracefs trace / trace_pipe): every line layout of FORMATS
+ * §7.1-7.2, stack attachment, bad lines, and the real captures' counts. */
+#include "parse_run.h"
+
+#define HEADER_TGID \
+	"# tracer: nop\n" \
+	"#\n" \
+	"# entries-in-buffer/entries-written: 513104/513104   #P:2\n" \
+	"#\n" \
+	"#                                          _-----=> irqs-off/BH-disabled\n" \
+	"#                                         / _----=> need-resched\n" \
+	"#                                        | / _---=> hardirq/softirq\n" \
+	"#                                        || / _--=> preempt-depth\n" \
+	"#                                        ||| / _-=> migrate-disable\n" \
+	"#                                        |||| /     delay\n" \
+	"#           TASK-PID       TGID    CPU#  |||||  TIMESTAMP  FUNCTION\n" \
+	"#              | |           |       |   |||||     |         |\n"
+
+static void check_context(const struct pb_record *r, uint64_t line, int64_t ts_ns, int cpu,
+			  int pid, int tgid, const char *comm, const char *system,
+			  const char *event)
+{
+	assert_true(r->line == line);
+	assert_true(r->ts_ns == ts_ns);
+	assert_int_equal(r->cpu, cpu);
+	assert_int_equal(r->pid, pid);
+	assert_int_equal(r->tgid, tgid);
+	assert_string_equal(r->comm, comm);
+	assert_string_equal(r->system, system);
+	assert_string_equal(r->event, event);
+}
+
+/* 6.1 capture: header, record-tgid, 5-char flags, <stack trace> */
+static void test_header_tgid_stack(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE, HEADER_TGID
+		 "              sh-106     (    106) [000] .....     6.843004: cma_alloc_start: name=hugetlb0 count=8192 align=13\n"
+		 "              sh-106     (    106) [000] .....     6.843622: <stack trace>\n"
+		 " => trace_event_raw_event_cma_alloc_start\n"
+		 " => cma_alloc\n"
+		 " => alloc_fresh_huge_page\n"
+		 "              sh-106     (    106) [001] .N...     6.962346: cma_alloc_finish: name=hugetlb0 pfn=0x100000 page=fffffc0003000000 count=8192 align=13\n");
+	rec = run_next(&r);
+	check_context(rec, 13, 6843004000, 0, 106, 106, "sh", "cma", "cma_alloc_start");
+	assert_string_equal(rec->body, "name=hugetlb0 count=8192 align=13");
+	assert_int_equal(rec->nfields, 3);
+	assert_field(rec, "name", "hugetlb0");
+	assert_field(rec, "count", "8192");
+	assert_field(rec, "align", "13");
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "trace_event_raw_event_cma_alloc_start", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[1], "cma_alloc", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "alloc_fresh_huge_page", 0, 0, 0, NULL, 0);
+	assert_int_equal(rec->nuframes, 0);
+	rec = run_next(&r);
+	check_context(rec, 18, 6962346000, 1, 106, 106, "sh", "cma", "cma_alloc_finish");
+	assert_field(rec, "page", "fffffc0003000000");
+	assert_int_equal(rec->nframes, 0);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "tracer"), "nop");
+	assert_string_equal(pb_parser_meta(r.p, "entries"), "513104");
+	assert_string_equal(pb_parser_meta(r.p, "entries_written"), "513104");
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
+	assert_null(pb_parser_meta(r.p, "clock"));
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* 6.6 sample: no tgid column, sym-offset frames with a module */
+static void test_no_tgid_sym_offset(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "  cuda-EvtHandlr-1873    [003] .....  4110.550201: page_ref_mod: pfn=0xa3a41 flags=referenced|uptodate|dirty|lru|active|swapbacked count=1026 mapcount=1 mapping=ffff000105e2c8d0 mt=4 val=1024\n"
+		 "  cuda-EvtHandlr-1873    [003] .....  4110.550204: <stack trace>\n"
+		 " => __page_ref_mod+0x98/0xb0\n"
+		 " => pin_user_pages+0x6c/0xa0\n"
+		 " => os_lock_user_pages+0x1c4/0x2f0 [nvidia]\n"
+		 " => el0_svc_common.constprop.0+0x48/0xf0\n");
+	rec = run_next(&r);
+	check_context(rec, 1, 4110550201000, 3, 1873, -1, "cuda-EvtHandlr", "page_ref",
+		      "page_ref_mod");
+	assert_field(rec, "flags", "referenced|uptodate|dirty|lru|active|swapbacked");
+	assert_field(rec, "val", "1024");
+	assert_int_equal(rec->nfields, 7);
+	assert_int_equal(rec->nframes, 4);
+	assert_frame(&rec->frames[0], "__page_ref_mod", 0x98, 0xb0, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "os_lock_user_pages", 0x1c4, 0x2f0, 0, "nvidia", 0);
+	assert_frame(&rec->frames[3], "el0_svc_common.constprop.0", 0x48, 0xf0, 0, NULL, 0);
+	run_end(&r);
+	run_close(&r);
+}
+
+/* <=5.13: 4-char flags, "<...>" comm (RFC commit message) */
+static void test_old_layout(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "           <...>-498     [006] .... 33306.301621: page_pinner_failure: pfn=0x9f0bb0 flags=uptodate|lru|swapbacked count=1 mapcount=0 mapping=00000000aec7812a mt=5\n"
+		 "           <...>-498     [006] .... 33306.301625: <stack trace>\n"
+		 " => __page_pinner_failure\n"
+		 " => test_pages_isolated\n"
+		 "           <...>-24965   [001] .... 33306.392836: page_pinner_put: pfn=0x9f0bb0 flags=uptodate|lru|swapbacked count=0 mapcount=0 mapping=00000000aec7812a mt=5\n");
+	rec = run_next(&r);
+	check_context(rec, 2, 33306301621000, 6, 498, -1, "<...>", "page_pinner",
+		      "page_pinner_failure");
+	assert_field(rec, "pfn", "0x9f0bb0");
+	assert_field(rec, "mt", "5");
+	assert_int_equal(rec->nframes, 2);
+	assert_string_equal(rec->frames[1].symbol, "test_pages_isolated");
+	rec = run_next(&r);
+	check_context(rec, 6, 33306392836000, 1, 24965, -1, "<...>", "page_pinner",
+		      "page_pinner_put");
+	run_end(&r);
+	run_close(&r);
+}
+
+/* irq-info=0 (no flags column), unknown tgid, comm with blanks and dashes,
+ * counter clock */
+static void test_columns_variants(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "              sh-106     [000]     6.843004: cma_alloc_start: name=hugetlb0 count=8192 align=13\n"
+		 "  POSIX timer 0-123     (-------) [002] d.h1.    77.000001: cma_release: name=reserved pfn=0xf0010 page=fffffc0003c00400 count=2\n"
+		 "   kworker/u16:3-412     [002] ....  1893.441297: cma_alloc: pfn=b0000 page=00000000b5a1c7e2 count=4096 align=8\n"
+		 "  binder:1021_4-1503  [003] ..... 812200301123456: cma_alloc_start: name=reserved request_count=2048 available_count=9012 total_count=65536 align=8\n");
+	rec = run_next(&r);
+	check_context(rec, 1, 6843004000, 0, 106, -1, "sh", "cma", "cma_alloc_start");
+	rec = run_next(&r);
+	check_context(rec, 2, 77000001000, 2, 123, -1, "POSIX timer 0", "cma", "cma_release");
+	assert_field(rec, "pfn", "0xf0010");
+	rec = run_next(&r);
+	check_context(rec, 3, 1893441297000, 2, 412, -1, "kworker/u16:3", "cma", "cma_alloc");
+	rec = run_next(&r);
+	/* raw clock count, kept as is */
+	check_context(rec, 4, 812200301123456, 3, 1503, -1, "binder:1021_4", "cma",
+		      "cma_alloc_start");
+	assert_field(rec, "request_count", "2048");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "counter");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* kprobes, markers, lost events, CPU banners, function tracer, unknown
+ * events, the empty-%s quirk */
+static void test_special_lines(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "       holdpages-324     (    324) [001] d....    36.608185: try_grab_folio: (try_grab_folio+0x0/0x1d0) page=0xfffffc00040ece40 refs=1 flags=0x4\n"
+		 "              sh-106     (    106) [000] .....     6.772970: tracing_mark_write: RT-PHASE P1-baseline: gigantic hugepages with no page held\n"
+		 "CPU:2 [LOST 12 EVENTS]\n"
+		 "##### CPU 2 buffer started ####\n"
+		 "              sh-107     (    107) [001] .....     8.276891: mm_migrate_pages: nr_succeeded=1 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode= reason=\n"
+		 "              sh-107     (    107) [001] .....     8.276899: sched_switch: prev_comm=sh prev_pid=107 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n"
+		 "              sh-107     [001] .....     8.276901: do_sys_openat2 <-__x64_sys_openat\n");
+	rec = run_next(&r);
+	check_context(rec, 1, 36608185000, 1, 324, 324, "holdpages", "kprobes", "try_grab_folio");
+	assert_int_equal(rec->nfields, 4);
+	assert_field(rec, "__probe", "try_grab_folio+0x0/0x1d0");
+	assert_field(rec, "page", "0xfffffc00040ece40");
+	assert_field(rec, "refs", "1");
+	assert_field(rec, "flags", "0x4");
+	rec = run_next(&r);
+	check_context(rec, 2, 6772970000, 0, 106, 106, "sh", "ftrace", "print");
+	assert_int_equal(rec->nfields, 1);
+	assert_field(rec, "buf", "RT-PHASE P1-baseline: gigantic hugepages with no page held");
+	rec = run_next(&r);
+	check_context(rec, 3, -1, 2, -1, -1, "", "ftrace", "lost_events");
+	assert_int_equal(rec->nfields, 2);
+	assert_field(rec, "cpu", "2");
+	assert_field(rec, "lost", "12");
+	rec = run_next(&r);
+	check_context(rec, 5, 8276891000, 1, 107, 107, "sh", "migrate", "mm_migrate_pages");
+	assert_field(rec, "mode", "");
+	assert_field(rec, "reason", "");
+	assert_field(rec, "nr_thp_split", "0");
+	rec = run_next(&r);
+	check_context(rec, 6, 8276899000, 1, 107, 107, "sh", "ftrace", "sched_switch");
+	assert_field(rec, "prev_state", "S ==>");
+	assert_field(rec, "next_comm", "swapper/1");
+	rec = run_next(&r);
+	check_context(rec, 7, 8276901000, 1, 107, -1, "sh", "ftrace", "function");
+	assert_string_equal(rec->body, "do_sys_openat2 <-__x64_sys_openat");
+	assert_int_equal(rec->nfields, 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Kernel then user stack; sym-addr and sym-userobj frames */
+static void test_user_stack(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "       holdpages-324     [001] .....    36.000001: page_ref_mod: pfn=0xa3a41 val=1024\n"
+		 "       holdpages-324     [001] .....    36.000002: <stack trace>\n"
+		 " => __page_ref_mod <ffff80000839cbf0>\n"
+		 " => 0xffffffffc02070c8\n"
+		 "       holdpages-324     [001] .....    36.000003: <user stack trace>\n"
+		 " => <00007f1a2b3c4d5e>\n"
+		 " => /usr/lib/libc.so.6[+0x2a1ca]\n");
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[0], "__page_ref_mod", 0, 0, 0xffff80000839cbf0, NULL, 0);
+	assert_frame(&rec->frames[1], "0xffffffffc02070c8", 0, 0, 0xffffffffc02070c8, NULL, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "0x7f1a2b3c4d5e", 0, 0, 0x7f1a2b3c4d5e, NULL,
+		     PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "[unknown]", 0x2a1ca, 0, 0, "/usr/lib/libc.so.6",
+		     PB_FRAME_USER);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* The merged output may put another CPU's event between an event and its
+ * stack: the stack still goes to the event of its pid and CPU, and the
+ * records keep the file order. */
+static void test_interleaved_cpus(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "              sh-106     [000] .....     1.000001: cma_alloc_start: name=a count=1 align=0\n"
+		 "             cat-200     [001] .....     1.000002: cma_release: name=b pfn=0x1 page=0 count=1\n"
+		 "              sh-106     [000] .....     1.000003: <stack trace>\n"
+		 " => cma_alloc\n"
+		 "             cat-200     [001] .....     1.000004: <stack trace>\n"
+		 " => cma_release\n"
+		 " => free_it\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	assert_int_equal(rec->nframes, 1);
+	assert_string_equal(rec->frames[0].symbol, "cma_alloc");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_release");
+	assert_int_equal(rec->nframes, 2);
+	assert_string_equal(rec->frames[1].symbol, "free_it");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Stacks with no event of their pid and CPU, or after the next event of
+ * the CPU, are reported once per block and attached to nothing. */
+static void test_orphan_stacks(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 " => leftover_from_before\n"
+		 " => second_frame\n"
+		 "              sh-106     [000] .....     1.000001: cma_alloc_start: name=a count=1 align=0\n"
+		 "             cat-295     [000] d....     1.000002: <stack trace>\n"
+		 " => kprobe_trace_func\n"
+		 "              sh-106     [000] .....     1.000003: cma_alloc_finish: name=a pfn=0x1 page=0 count=1 align=0\n"
+		 "              sh-106     [000] .....     1.000004: cma_release: name=a pfn=0x1 page=0 count=1\n"
+		 "              sh-106     [000] .....     1.000005: <stack trace>\n"
+		 " => cma_release\n"
+		 "              sh-106     [000] .....     1.000006: <stack trace>\n"
+		 " => again\n");
+	for (int i = 0; i < 3; i++) {
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, i == 2);
+	}
+	run_end(&r);
+	/* lines 1, 4 and 10 (a second stack for the same event) */
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 3);
+	assert_int_equal(run_bad_total(&r), 3);
+	assert_true(r.last_bad_line == 10);
+	run_close(&r);
+}
+
+/* More events waiting than the queue holds: the oldest leaves, the order
+ * stays, and a stack arriving for it afterwards is an orphan. */
+static void test_long_wait(void **state)
+{
+	struct pb_buf text = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	pb_buf_adds(&text, "  lonely-7 [001] ..... 0.500000: cma_alloc_start: name=x count=1 align=0\n");
+	for (int i = 0; i < 100; i++)
+		pb_buf_addf(&text, "  busy-8 [000] ..... %d.000000: cma_release: name=y pfn=0x%x page=0 count=1\n",
+			    i + 1, i);
+	pb_buf_adds(&text, "  lonely-7 [001] ..... 200.000000: <stack trace>\n => too_late\n");
+	run_open(&r, PB_FMT_FTRACE, text.data);
+	rec = run_next(&r);
+	assert_string_equal(rec->comm, "lonely");
+	assert_int_equal(rec->nframes, 0);
+	for (int i = 0; i < 100; i++) {
+		rec = run_next(&r);
+		assert_true(rec->line == (uint64_t)i + 2);
+	}
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
+	run_close(&r);
+	pb_buf_free(&text);
+}
+
+static void test_bad_lines(void **state)
+{
+	static const char input[] =
+		"this is not a trace line\n"
+		"              sh-106     [000] .....     6.84x3004: cma_alloc_start: name=a\n"
+		"              sh-106     [000] .....     6.843004 cma_alloc_start: name=a\n"
+		"              sh-106     [000] .....     6.843004: <stack thing>\n"
+		"\x01\x02\x03 binary\x7f junk\n"
+		"bin\0ary-1 [000] ..... 1.0: x: y\n"
+		"              sh-106     [000] .....     7.000000: cma_alloc_start: name=ok\n"
+		"              sh-106     [000] .....     7.000001: <stack trace>\n"
+		" => \n";
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	run_open_input(&r, PB_FMT_FTRACE,
+		       pb_input_open_memory(input, sizeof(input) - 1, "test"));
+	rec = run_next(&r);
+	assert_true(rec->line == 7);
+	assert_field(rec, "name", "ok");
+	assert_int_equal(rec->nframes, 0);
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 4);	/* lines 1, 3, 4, 9 */
+	assert_int_equal(r.bad[PB_BAD_TIMESTAMP], 1);	/* line 2 */
+	assert_int_equal(r.bad[PB_BAD_BINARY], 2);	/* lines 5, 6 */
+	assert_int_equal(run_bad_total(&r), 7);
+	run_close(&r);
+}
+
+/* --strict: the callback stops the parser at the first bad line */
+static void test_stop_on_bad_line(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "              sh-106     [000] .....     7.000000: cma_alloc_start: name=ok\n"
+		 "garbage\n"
+		 "              sh-106     [000] .....     8.000000: cma_alloc_start: name=later\n");
+	r.stop_on_bad = 1;
+	assert_int_equal(pb_parser_next(r.p, &rec), -1);
+	assert_true(pb_parser_error_line(r.p) == 2);
+	assert_string_equal(pb_parser_strerror(r.p), "syntax");
+	run_close(&r);
+}
+
+static void test_too_long(void **state)
+{
+	struct pb_buf text = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	pb_buf_adds(&text, "  sh-1 [000] ..... 1.000000: print: ");
+	for (size_t i = 0; i < PB_LINE_MAX / 64 + 1; i++)
+		pb_buf_adds(&text, "0123456789012345678901234567890123456789012345678901234567890123");
+	pb_buf_adds(&text, "\n  sh-1 [000] ..... 2.000000: cma_alloc_start: name=after\n");
+	pb_buf_adds(&text, "  sh-1 [000] ..... 2.000001: <stack trace>\n");
+	for (int i = 0; i < 1030; i++)
+		pb_buf_adds(&text, " => deep\n");
+	run_open(&r, PB_FMT_FTRACE, text.data);
+	rec = run_next(&r);
+	assert_true(rec->line == 2);
+	assert_int_equal(rec->nframes, 1024);
+	run_end(&r);
+	/* the long line, and each frame beyond 1024 */
+	assert_int_equal(r.bad[PB_BAD_TOO_LONG], 1 + 6);
+	assert_int_equal(run_bad_total(&r), 7);
+	run_close(&r);
+	pb_buf_free(&text);
+}
+
+static void test_empty_input(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE, "# tracer: nop\n#\n");
+	run_end(&r);
+	run_end(&r);
+	run_close(&r);
+}
+
+/* testdata/real/arm64-ftrace-hugetlb-cma: counts of its README */
+static void test_real_arm64(void **state)
+{
+	struct event_count counts[] = {
+		{ "cma:cma_alloc_start", 0 }, { "cma:cma_alloc_finish", 0 },
+		{ "cma:cma_alloc_busy_retry", 0 }, { "cma:cma_release", 0 },
+		{ "migrate:mm_migrate_pages", 0 }, { "page_isolation:test_pages_isolated", 0 },
+		{ "kprobes:try_grab_folio", 0 }, { "kprobes:generic_file_splice_read", 0 },
+		{ "ftrace:print", 0 }, { NULL, 0 },
+	};
+	unsigned long records = 0, frames = 0, migrate_failed = 0, isolate_fail = 0;
+	unsigned long cma_failed = 0;
+	struct parse_run r;
+	struct pb_record *rec;
+	uint64_t v;
+	int rc;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_UNKNOWN, "real/arm64-ftrace-hugetlb-cma/trace.txt.xz");
+	assert_int_equal(pb_parser_format(r.p), PB_FMT_FTRACE);
+	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
+		char name[128];
+
+		records++;
+		frames += rec->nframes;
+		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
+		for (struct event_count *c = counts; c->name; c++)
+			if (!strcmp(c->name, name))
+				c->n++;
+		if (!strcmp(rec->event, "mm_migrate_pages") &&
+		    pb_record_u64(rec, "nr_failed", &v) == 0 && v > 0)
+			migrate_failed++;
+		if (!strcmp(rec->event, "test_pages_isolated") &&
+		    !strcmp(pb_record_field(rec, "ret"), "fail"))
+			isolate_fail++;
+		if (!strcmp(rec->event, "cma_alloc_finish") &&
+		    !strcmp(pb_record_field(rec, "page"), "0000000000000000")) {
+			cma_failed++;
+			if (cma_failed == 1) {
+				/* grep -n -m1 'cma_alloc_finish: .*page=0000000000000000' */
+				assert_true(rec->line == 174659);
+				assert_true(rec->ts_ns == 41589960000);
+				assert_string_equal(rec->frames[1].symbol, "cma_alloc");
+			}
+		}
+		if (rec->line == 4491642) {
+			/* the io_uring long-term pin: grep -n 'reason=longterm_pin$' */
+			assert_string_equal(rec->event, "mm_migrate_pages");
+			assert_field(rec, "nr_failed", "18");
+			assert_string_equal(rec->frames[4].symbol, "pin_user_pages");
+			assert_string_equal(rec->frames[5].symbol, "io_pin_pages");
+		}
+	}
+	assert_int_equal(rc, 0);
+	/* T='xz -dc trace.txt.xz'; $T | grep -c ': cma_alloc_start: ' and so on */
+	assert_int_equal(count_of(counts, "cma:cma_alloc_start"), 28);
+	assert_int_equal(count_of(counts, "cma:cma_alloc_finish"), 28);
+	assert_int_equal(count_of(counts, "cma:cma_alloc_busy_retry"), 128);
+	assert_int_equal(count_of(counts, "cma:cma_release"), 24);
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages"), 89935);
+	assert_int_equal(count_of(counts, "page_isolation:test_pages_isolated"), 632);
+	assert_int_equal(count_of(counts, "kprobes:try_grab_folio"), 40304);
+	assert_int_equal(count_of(counts, "kprobes:generic_file_splice_read"), 15952);
+	/* $T | grep -c ': tracing_mark_write: ' */
+	assert_int_equal(count_of(counts, "ftrace:print"), 8);
+	/* $T | grep ': mm_migrate_pages: ' | grep -vc 'nr_failed=0 ' */
+	assert_int_equal(migrate_failed, 1244);
+	/* $T | grep -c 'test_pages_isolated: .*ret=fail' */
+	assert_int_equal(isolate_fail, 604);
+	/* $T | grep -c 'cma_alloc_finish: .*page=0000000000000000' */
+	assert_int_equal(cma_failed, 4);
+	/* $T | grep -vc -e '^#' -e '^ => ' -e ': <stack trace>$' */
+	assert_int_equal(records, 332192);
+	/* every frame but those of the 4 stacks of filtered-out kprobe hits
+	 * (comm cat, no event of their own):
+	 * $T | awk '/: <stack trace>$/ {o = ($1 ~ /^cat-/)} /^ => / && !o {n++} END {print n}' */
+	assert_int_equal(frames, 3979084);
+	/* $T | grep -n 'cat-[0-9]* .*<stack trace>' -> lines 551 572 677 698 */
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 4);
+	assert_true(r.last_bad_line == 698);
+	assert_int_equal(run_bad_total(&r), 4);
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
+	assert_string_equal(pb_parser_meta(r.p, "entries"), "513104");
+	run_close(&r);
+}
+
+/* testdata/real/amd64-ftrace-gigantic-nocma: counts of its README */
+static void test_real_amd64(void **state)
+{
+	static const char *const reasons[] = { "contig_range", "compaction", "memory_hotplug",
+					       "longterm_pin" };
+	unsigned long failed_events[4] = { 0 }, failed_pages[4] = { 0 };
+	struct event_count counts[] = {
+		{ "migrate:mm_migrate_pages", 0 }, { "migrate:mm_migrate_pages_start", 0 },
+		{ "page_isolation:test_pages_isolated", 0 },
+		{ "compaction:mm_compaction_isolate_migratepages", 0 },
+		{ "compaction:mm_compaction_isolate_freepages", 0 },
+		{ "compaction:mm_compaction_finished", 0 },
+		{ "compaction:mm_compaction_migratepages", 0 },
+		{ "compaction:mm_compaction_begin", 0 },
+		{ "kprobes:try_grab_folio", 0 }, { "kprobes:generic_file_splice_read", 0 },
+		{ NULL, 0 },
+	};
+	unsigned long records = 0, probe_stacks = 0;
+	struct parse_run r;
+	struct pb_record *rec;
+	uint64_t v;
+	int rc;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_FTRACE, "real/amd64-ftrace-gigantic-nocma/trace.txt.xz");
+	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
+		char name[128];
+
+		records++;
+		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
+		for (struct event_count *c = counts; c->name; c++)
+			if (!strcmp(c->name, name))
+				c->n++;
+		if (!strcmp(rec->event, "try_grab_folio") && rec->nframes) {
+			probe_stacks++;
+			/* x86 ftrace-based kprobes: the stack starts in the handler */
+			assert_string_equal(rec->frames[2].symbol, "kprobe_ftrace_handler");
+			assert_true(rec->frames[3].addr == 0xffffffffc02070c8);
+		}
+		if (strcmp(rec->event, "mm_migrate_pages") ||
+		    pb_record_u64(rec, "nr_failed", &v) < 0 || v == 0)
+			continue;
+		for (int i = 0; i < 4; i++) {
+			if (!strcmp(pb_record_field(rec, "reason"), reasons[i])) {
+				failed_events[i]++;
+				failed_pages[i] += v;
+			}
+		}
+	}
+	assert_int_equal(rc, 0);
+	/* T='xz -dc trace.txt.xz'; $T | grep -c ': mm_migrate_pages: ' and so on */
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages"), 5495);
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages_start"), 5495);
+	assert_int_equal(count_of(counts, "page_isolation:test_pages_isolated"), 2);
+	assert_int_equal(count_of(counts, "compaction:mm_compaction_isolate_migratepages"), 7362);
+	assert_int_equal(count_of(counts, "compaction:mm_compaction_isolate_freepages"), 2654);
+	assert_int_equal(count_of(counts, "compaction:mm_compaction_finished"), 737);
+	assert_int_equal(count_of(counts, "compaction:mm_compaction_migratepages"), 630);
+	assert_int_equal(count_of(counts, "compaction:mm_compaction_begin"), 3);
+	assert_int_equal(count_of(counts, "kprobes:try_grab_folio"), 30576);
+	assert_int_equal(count_of(counts, "kprobes:generic_file_splice_read"), 9472);
+	/* $T | grep ': mm_migrate_pages: ' | grep "reason=$R\$" | grep -vc 'nr_failed=0 '
+	 * and the sum of nr_failed over those lines (sed + awk) */
+	assert_int_equal(failed_events[0], 3);
+	assert_int_equal(failed_pages[0], 3);
+	assert_int_equal(failed_events[1], 15);
+	assert_int_equal(failed_pages[1], 98);
+	assert_int_equal(failed_events[2], 36);
+	assert_int_equal(failed_pages[2], 30010);
+	assert_int_equal(failed_events[3], 1);
+	assert_int_equal(failed_pages[3], 64);
+	/* README: only the first 100 hits of each probe carry a stack */
+	assert_int_equal(probe_stacks, 100);
+	/* $T | grep -vc -e '^#' -e '^ => ' -e ': <stack trace>$' */
+	assert_int_equal(records, 62444);
+	/* four stacks of filtered-out splice probe hits by cat (lines 829 840 851 862) */
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 4);
+	assert_int_equal(run_bad_total(&r), 4);
+	run_close(&r);
+}
+
+/* samples/ftrace-6.6-page_ref-cma_errorno.txt (synthetic, scenario A) */
+static void test_sample_page_ref(void **state)
+{
+	struct event_count counts[] = {
+		{ "page_ref:page_ref_mod", 0 }, { "page_ref:page_ref_mod_unless", 0 },
+		{ "page_ref:page_ref_mod_and_test", 0 }, { "page_ref:page_ref_freeze", 0 },
+		{ "cma:cma_alloc_finish", 0 }, { NULL, 0 },
+	};
+	unsigned long nvidia = 0;
+	struct parse_run r;
+	struct pb_record *rec;
+	int rc;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_FTRACE, "samples/ftrace-6.6-page_ref-cma_errorno.txt");
+	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
+		char name[128];
+
+		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
+		for (struct event_count *c = counts; c->name; c++)
+			if (!strcmp(c->name, name))
+				c->n++;
+		for (size_t i = 0; i < rec->nframes; i++)
+			if (rec->frames[i].module && !strcmp(rec->frames[i].module, "nvidia"))
+				nvidia++;
+		if (!strcmp(rec->event, "cma_alloc_finish")) {
+			assert_field(rec, "errorno", "-16");
+			assert_true(rec->ts_ns == 4120550310000);
+		}
+	}
+	assert_int_equal(rc, 0);
+	/* grep -c ': page_ref_mod: ' and so on */
+	assert_int_equal(count_of(counts, "page_ref:page_ref_mod"), 4);
+	assert_int_equal(count_of(counts, "page_ref:page_ref_mod_unless"), 4);
+	assert_int_equal(count_of(counts, "page_ref:page_ref_mod_and_test"), 5);
+	assert_int_equal(count_of(counts, "page_ref:page_ref_freeze"), 4);
+	assert_int_equal(count_of(counts, "cma:cma_alloc_finish"), 1);
+	/* grep -c '^ => .*\[nvidia\]$' */
+	assert_int_equal(nvidia, 18);
+	assert_int_equal(run_bad_total(&r), 0);
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "8");
+	run_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_tgid_stack),
+		cmocka_unit_test(test_no_tgid_sym_offset),
+		cmocka_unit_test(test_old_layout),
+		cmocka_unit_test(test_columns_variants),
+		cmocka_unit_test(test_special_lines),
+		cmocka_unit_test(test_user_stack),
+		cmocka_unit_test(test_interleaved_cpus),
+		cmocka_unit_test(test_orphan_stacks),
+		cmocka_unit_test(test_long_wait),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_stop_on_bad_line),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_empty_input),
+		cmocka_unit_test(test_real_arm64),
+		cmocka_unit_test(test_real_amd64),
+		cmocka_unit_test(test_sample_page_ref),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

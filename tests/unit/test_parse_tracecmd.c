@@ -1,0 +1,250 @@
+/* trace-cmd report text (FORMATS §7.3-7.4). Lines come from the arm64
+ * capture's report and from "trace-cmd report -l / -t / --ts-diff / -R"
+ * (trace-cmd 3.1.6) run on its trace-v6.dat. */
+#include "parse_run.h"
+
+static void test_report_default(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=2\n"
+		 "              sh-292   [000]     7.032023: print:                tracing_mark_write: RT-PHASE P1-baseline: gigantic hugepages with no page held\n"
+		 "              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n"
+		 "              sh-292   [000]     7.118441: kernel_stack:         <stack trace >\n"
+		 "=> cma_alloc (ffff80000839cbf0)\n"
+		 "=> alloc_fresh_huge_page (ffff800008350468)\n"
+		 "=> el0_svc_common.constprop.0 (ffff8000080287dc)\n"
+		 "       holdpages-353   [001]    16.211973: mm_page_alloc_extfrag: [FAILED TO PARSE] pfn=0x191400 alloc_order=1 fallback_order=10 alloc_migratetype=2 fallback_migratetype=1 change_ownership=1\n"
+		 "              sh-292   [000]    39.954554: cma_alloc_finish:     name=hugetlb0 pfn=0x13e000 page=(nil) count=8192 align=13\n");
+	rec = run_next(&r);
+	assert_true(rec->line == 2);
+	assert_true(rec->ts_ns == 7032023000);
+	assert_int_equal(rec->cpu, 0);
+	assert_int_equal(rec->pid, 292);
+	assert_int_equal(rec->tgid, -1);
+	assert_string_equal(rec->comm, "sh");
+	assert_string_equal(rec->system, "ftrace");
+	assert_string_equal(rec->event, "print");
+	assert_int_equal(rec->nfields, 1);
+	assert_field(rec, "buf", "RT-PHASE P1-baseline: gigantic hugepages with no page held");
+	assert_int_equal(rec->nframes, 0);
+
+	rec = run_next(&r);
+	assert_true(rec->line == 3);
+	assert_true(rec->ts_ns == 7117344000);
+	assert_string_equal(rec->system, "cma");
+	assert_string_equal(rec->event, "cma_alloc_start");
+	assert_string_equal(rec->body, "name=hugetlb0 count=8192 align=13");
+	assert_int_equal(rec->nfields, 3);
+	assert_field(rec, "count", "8192");
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "cma_alloc", 0, 0, 0xffff80000839cbf0, NULL, 0);
+	assert_frame(&rec->frames[1], "alloc_fresh_huge_page", 0, 0, 0xffff800008350468, NULL, 0);
+	assert_frame(&rec->frames[2], "el0_svc_common.constprop.0", 0, 0, 0xffff8000080287dc,
+		     NULL, 0);
+
+	rec = run_next(&r);
+	assert_true(rec->line == 8);
+	assert_int_equal(rec->cpu, 1);
+	assert_int_equal(rec->pid, 353);
+	assert_string_equal(rec->comm, "holdpages");
+	assert_string_equal(rec->system, "kmem");
+	assert_string_equal(rec->event, "mm_page_alloc_extfrag");
+	assert_int_equal(rec->nfields, 6);
+	assert_field(rec, "pfn", "0x191400");
+	assert_field(rec, "change_ownership", "1");
+
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 39954554000);
+	assert_field(rec, "page", "(nil)");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* -l (cpu glued to the latency flags), -t (ns), --ts-diff, -R (raw) */
+static void test_report_options(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "version = 6\n"
+		 "CPU 1 is empty\n"
+		 "cpus=2\n"
+		 "      sh-292     0.....     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n"
+		 "      sh-292     1d..1.     7.118441: kernel_stack:         <stack trace >\n"
+		 "=> cma_alloc (ffff80000839cbf0)\n"
+		 "      sh-292     0.....     7.118441: kernel_stack:         <stack trace >\n"
+		 "=> cma_alloc (ffff80000839cbf0)\n"
+		 "              sh-292   [000]     7.117344016: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n"
+		 "              sh-292   [000]     7.117344: (+85321) cma_alloc_start:      name=hugetlb0 count=8192 align=13\n"
+		 "              sh-292   [000]     7.032023: print:                 ip=tracing_mark_write buf=RT-PHASE P1-baseline: gigantic hugepages\n");
+	rec = run_next(&r);
+	assert_true(rec->line == 4);
+	assert_int_equal(rec->cpu, 0);
+	assert_int_equal(rec->pid, 292);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	/* the stack of CPU 1 (line 5) is not this event's: an orphan */
+	assert_int_equal(rec->nframes, 1);
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 7117344016);
+	rec = run_next(&r);
+	assert_true(rec->line == 10);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	assert_field(rec, "align", "13");
+	rec = run_next(&r);
+	assert_string_equal(rec->system, "ftrace");
+	assert_string_equal(rec->event, "print");
+	assert_field(rec, "ip", "tracing_mark_write");
+	assert_field(rec, "buf", "RT-PHASE P1-baseline: gigantic hugepages");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "file_version"), "6");
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
+	assert_true(r.last_bad_line == 5);
+	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+}
+
+static void test_report_stacks(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=4\n"
+		 "=> orphan_frame (ffff800008350468)\n"
+		 "       holdpages-353   [002]    16.000001: cma_release:          name=reserved pfn=0xf0010 page=0xfffffc0003c00400 count=2\n"
+		 "          kworker-20    [003]    16.000002: cma_release:          name=reserved pfn=0xf0012 page=0xfffffc0003c00480 count=2\n"
+		 "       holdpages-353   [002]    16.000003: kernel_stack:         <stack trace >\n"
+		 "=> cma_release (ffff80000839d000)\n"
+		 "=> ffff800008350468\n"
+		 "       holdpages-353   [002]    16.000004: user_stack:           <user stack trace >\n"
+		 "=> 0x7f1a2b3c4d5e\n"
+		 "      somebody-999   [003]    16.000005: kernel_stack:         <stack trace >\n"
+		 "=> not_mine (ffff80000839d000)\n");
+	rec = run_next(&r);
+	assert_int_equal(rec->pid, 353);
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[0], "cma_release", 0, 0, 0xffff80000839d000, NULL, 0);
+	assert_frame(&rec->frames[1], "0xffff800008350468", 0, 0, 0xffff800008350468, NULL, 0);
+	assert_int_equal(rec->nuframes, 1);
+	assert_frame(&rec->uframes[0], "0x7f1a2b3c4d5e", 0, 0, 0x7f1a2b3c4d5e, NULL,
+		     PB_FRAME_USER);
+	rec = run_next(&r);
+	assert_int_equal(rec->pid, 20);
+	assert_int_equal(rec->nframes, 0);
+	run_end(&r);
+	/* line 2 (no event yet) and line 10 (pid 999 has no event on CPU 3) */
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 2);
+	assert_int_equal(run_bad_total(&r), 2);
+	run_close(&r);
+}
+
+static void test_report_bad_lines(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=2\n"
+		 "# tracer: nop\n"
+		 "              sh-292   [000]     7.0x2023: print:                tracing_mark_write: x\n"
+		 "              sh-292   [000]     7.032023: (+85321 print: x\n");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 2);	/* lines 2 and 4 */
+	assert_int_equal(r.bad[PB_BAD_TIMESTAMP], 1);	/* line 3 */
+	run_close(&r);
+}
+
+/* testdata/real/arm64-tracecmd-hugetlb-cma/trace-cmd-report.txt.xz: counts
+ * of its README. T='xz -dc trace-cmd-report.txt.xz' */
+static void test_real_report(void **state)
+{
+	struct event_count counts[] = {
+		{ "cma:cma_alloc_start", 0 }, { "cma:cma_alloc_finish", 0 },
+		{ "cma:cma_alloc_busy_retry", 0 }, { "cma:cma_release", 0 },
+		{ "migrate:mm_migrate_pages", 0 }, { "migrate:mm_migrate_pages_start", 0 },
+		{ "page_isolation:test_pages_isolated", 0 }, { "kmem:mm_page_alloc_extfrag", 0 },
+		{ "ftrace:print", 0 }, { NULL, 0 },
+	};
+	unsigned long records = 0, with_stack = 0, frames = 0, isolate_fail = 0;
+	unsigned long cma_failed = 0, migrate_failed = 0;
+	struct parse_run r;
+	struct pb_record *rec;
+	uint64_t v;
+	int rc;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_UNKNOWN, "real/arm64-tracecmd-hugetlb-cma/trace-cmd-report.txt.xz");
+	assert_int_equal(pb_parser_format(r.p), PB_FMT_TRACECMD_REPORT);
+	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
+		char name[128];
+
+		records++;
+		with_stack += rec->nframes > 0;
+		frames += rec->nframes;
+		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
+		for (struct event_count *c = counts; c->name; c++)
+			if (!strcmp(c->name, name))
+				c->n++;
+		if (!strcmp(rec->event, "test_pages_isolated") &&
+		    !strcmp(pb_record_field(rec, "ret"), "fail"))
+			isolate_fail++;
+		if (!strcmp(rec->event, "mm_migrate_pages") &&
+		    pb_record_u64(rec, "nr_failed", &v) == 0 && v > 0)
+			migrate_failed++;
+		if (!strcmp(rec->event, "cma_alloc_finish") &&
+		    !strcmp(pb_record_field(rec, "page"), "(nil)") && ++cma_failed == 1) {
+			/* $T | grep -n -m1 'cma_alloc_finish: .*page=(nil)' */
+			assert_true(rec->line == 127507);
+			assert_string_equal(rec->frames[0].symbol, "cma_alloc");
+			assert_string_equal(rec->frames[1].symbol, "alloc_fresh_huge_page");
+		}
+	}
+	assert_int_equal(rc, 0);
+	/* $T | grep -c '\] *[0-9.]*: cma_alloc_start: ' and so on */
+	assert_int_equal(count_of(counts, "cma:cma_alloc_start"), 22);
+	assert_int_equal(count_of(counts, "cma:cma_alloc_finish"), 22);
+	assert_int_equal(count_of(counts, "cma:cma_alloc_busy_retry"), 64);
+	assert_int_equal(count_of(counts, "cma:cma_release"), 20);
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages"), 45228);
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages_start"), 45228);
+	assert_int_equal(count_of(counts, "page_isolation:test_pages_isolated"), 328);
+	assert_int_equal(count_of(counts, "kmem:mm_page_alloc_extfrag"), 6);
+	assert_int_equal(count_of(counts, "ftrace:print"), 8);
+	/* $T | grep -c 'test_pages_isolated: .*ret=fail' */
+	assert_int_equal(isolate_fail, 306);
+	/* $T | grep -c 'cma_alloc_finish: .*page=(nil)' */
+	assert_int_equal(cma_failed, 2);
+	/* $T | grep ': mm_migrate_pages: ' | grep -vc 'nr_failed=0 ' */
+	assert_int_equal(migrate_failed, 634);
+	/* every event but the 8 markers has its stack:
+	 * $T | grep -c ': kernel_stack: ' -> 90953 stacks, $T | grep -c '^=> ' -> 1909702 frames */
+	assert_int_equal(records, 90953 + 8);
+	assert_int_equal(with_stack, 90953);
+	assert_int_equal(frames, 1909702);
+	assert_int_equal(run_bad_total(&r), 0);
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
+	run_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_default),
+		cmocka_unit_test(test_report_options),
+		cmocka_unit_test(test_report_stacks),
+		cmocka_unit_test(test_report_bad_lines),
+		cmocka_unit_test(test_real_report),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
