@@ -1,0 +1,421 @@
+/* dump.c - helpers shared by the kmsg, page_pinner and page_owner parsers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump.h"
+
+void dump_rec_reset(struct dump_rec *d)
+{
+	d->nfields = 0;
+	d->nframes = 0;
+}
+
+void dump_rec_free(struct dump_rec *d)
+{
+	free(d->fields);
+	free(d->frames);
+	memset(d, 0, sizeof(*d));
+}
+
+void dump_field(struct dump_rec *d, struct pb_arena *a, const char *name,
+		const char *value, size_t len)
+{
+	struct pb_field *f = NULL;
+
+	for (size_t i = 0; i < d->nfields; i++) {
+		if (!strcmp(d->fields[i].name, name)) {
+			f = &d->fields[i];
+			break;
+		}
+	}
+	if (!f) {
+		if (d->nfields == d->fields_cap) {
+			d->fields_cap = d->fields_cap ? 2 * d->fields_cap : 16;
+			d->fields = pb_realloc(d->fields, d->fields_cap * sizeof(*d->fields));
+		}
+		f = &d->fields[d->nfields++];
+		f->name = name;
+	}
+	f->value = pb_arena_strndup(a, value, len);
+}
+
+/* "[<ffffffff8108c2d0>] " in front of frames of old x86 and arm64 kernels:
+ * returns its length and the address, 0 when absent. */
+static size_t old_frame_addr(const char *s, size_t len, uint64_t *addr)
+{
+	const char *end;
+
+	if (len < 4 || s[0] != '[' || s[1] != '<')
+		return 0;
+	end = memchr(s, '>', len);
+	if (!end || (size_t)(end - s) + 2 >= len || end[1] != ']' || end[2] != ' ')
+		return 0;
+	if (pb_parse_hex(s + 2, end - s - 2, addr))
+		return 0;
+	return end - s + 3;
+}
+
+int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len)
+{
+	struct pb_frame f;
+	uint64_t addr = 0;
+	size_t skip;
+
+	skip = dump_blanks(s, len);
+	s += skip;
+	len -= skip;
+	skip = old_frame_addr(s, len, &addr);
+	s += skip;
+	len = dump_rtrim(s, len - skip);
+	if (!len || pb_parse_frame(s, len, a, &f))
+		return -1;
+	if (!f.addr)
+		f.addr = addr;
+	if (d->nframes == DUMP_FRAMES_MAX)
+		return 0;
+	if (d->nframes == d->frames_cap) {
+		d->frames_cap = d->frames_cap ? 2 * d->frames_cap : 32;
+		d->frames = pb_realloc(d->frames, d->frames_cap * sizeof(*d->frames));
+	}
+	d->frames[d->nframes++] = f;
+	return 0;
+}
+
+void dump_rec_attach(struct dump_rec *d, struct pb_record *rec)
+{
+	rec->nfields = d->nfields;
+	rec->fields = d->fields;
+	rec->nframes = d->nframes;
+	rec->frames = d->frames;
+}
+
+int dump_getline(struct pb_parser *p, const char **line, size_t *len, uint64_t *lineno)
+{
+	struct pb_input *in = pb_parser_input(p);
+
+	for (;;) {
+		enum pb_line_status st = pb_input_getline(in, line, len);
+		enum pb_bad_reason why;
+
+		*lineno = pb_input_lineno(in);
+		if (st == PB_LINE_EOF)
+			return 0;
+		if (st == PB_LINE_ERROR) {
+			pb_parser_set_error(p, *lineno, "%s", pb_input_strerror(in));
+			return -1;
+		}
+		if (st == PB_LINE_OK && !memchr(*line, '\0', *len))
+			return 1;
+		why = st == PB_LINE_TOO_LONG ? PB_BAD_TOO_LONG : PB_BAD_BINARY;
+		if (pb_parser_bad_line(p, *lineno, why, *line, *len > 200 ? 200 : *len))
+			return -1;
+	}
+}
+
+size_t dump_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && !memcmp(s, prefix, n) ? n : 0;
+}
+
+size_t dump_blanks(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+size_t dump_rtrim(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len;
+}
+
+int dump_word(const char **pos, const char *end, struct dump_slice *w)
+{
+	const char *s = *pos;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	if (s == end)
+		return -1;
+	w->s = s;
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	w->len = s - w->s;
+	*pos = s;
+	return 0;
+}
+
+size_t dump_stamp(const char *s, size_t len, int64_t *ns)
+{
+	size_t i = 1, start;
+	const char *end;
+
+	if (!len || s[0] != '[')
+		return 0;
+	end = memchr(s, ']', len < 32 ? len : 32);
+	if (!end)
+		return 0;
+	while (s + i < end && s[i] == ' ')
+		i++;
+	start = i;
+	if (pb_parse_seconds_ns(s + start, end - s - start, ns) || !memchr(s + start, '.', end - s - start))
+		return 0;
+	return end - s + 1;
+}
+
+/* Splits "KEY VALUE" at the first blank. */
+static void key_value(struct dump_slice seg, struct dump_slice *key, struct dump_slice *val)
+{
+	const char *sp = memchr(seg.s, ' ', seg.len);
+
+	key->s = seg.s;
+	key->len = sp ? (size_t)(sp - seg.s) : seg.len;
+	val->s = sp ? sp + 1 : seg.s + seg.len;
+	val->len = seg.len - (val->s - seg.s);
+}
+
+/* "1873 (holdpages)" -> number "1873", comm "holdpages". */
+static void number_and_comm(struct dump_slice v, struct dump_slice *num, struct dump_slice *comm)
+{
+	const char *paren = memchr(v.s, '(', v.len);
+
+	*num = v;
+	if (!paren)
+		return;
+	num->len = dump_rtrim(v.s, paren - v.s);
+	comm->s = paren + 1;
+	comm->len = v.s + v.len - comm->s;
+	if (comm->len && comm->s[comm->len - 1] == ')')
+		comm->len--;
+}
+
+/* Segment of S from POS to the next ", " that is not inside a comm's
+ * parentheses (a comm may itself hold ", "). */
+static struct dump_slice next_segment(const char *s, size_t len, size_t *pos)
+{
+	struct dump_slice seg = { s + *pos, 0 };
+	int depth = 0;
+	size_t i;
+
+	for (i = *pos; i < len; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth)
+			depth--;
+		else if (!depth && s[i] == ',' && i + 1 < len && s[i + 1] == ' ')
+			break;
+	}
+	seg.len = i - *pos;
+	*pos = i < len ? i + 2 : len;
+	return seg;
+}
+
+/* "4101002113450 ns" -> "4101002113450". */
+static struct dump_slice strip_ns(struct dump_slice v)
+{
+	if (v.len > 3 && !memcmp(v.s + v.len - 3, " ns", 3))
+		v.len -= 3;
+	return v;
+}
+
+int dump_parse_alloc(const char *s, size_t len, struct dump_alloc *out)
+{
+	size_t pos = 0;
+
+	memset(out, 0, sizeof(*out));
+	len = dump_rtrim(s, len);
+	while (pos < len) {
+		struct dump_slice seg = next_segment(s, len, &pos), key, val;
+
+		key_value(seg, &key, &val);
+		if (!val.len)
+			continue;
+		if (key.len == 5 && !memcmp(key.s, "order", 5))
+			out->order = val;
+		else if (key.len == 11 && !memcmp(key.s, "migratetype", 11))
+			out->migratetype = val;
+		else if ((key.len == 4 && !memcmp(key.s, "mask", 4)) ||
+			 (key.len == 8 && !memcmp(key.s, "gfp_mask", 8)))
+			out->gfp_mask = val;
+		else if (key.len == 3 && !memcmp(key.s, "pid", 3))
+			number_and_comm(val, &out->pid, &out->comm);
+		else if (key.len == 4 && !memcmp(key.s, "tgid", 4))
+			number_and_comm(val, &out->tgid, &out->comm);
+		else if (key.len == 2 && !memcmp(key.s, "ts", 2))
+			out->ts = strip_ns(val);
+		else if (key.len == 7 && !memcmp(key.s, "free_ts", 7))
+			out->free_ts = strip_ns(val);
+	}
+	return out->order.len ? 0 : -1;
+}
+
+static int is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* WORD in S, not part of a longer word ("arm64" in "6.1.0-50-arm64"). */
+static int has_word(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, word, n) && (i == 0 || !is_alnum(s[i - 1])) &&
+		    (i + n == len || !is_alnum(s[i + n])))
+			return 1;
+	return 0;
+}
+
+const char *dump_arch_from_release(const char *release, size_t len)
+{
+	static const struct {
+		const char *word, *arch;
+	} names[] = {
+		{ "arm64", "aarch64" }, { "aarch64", "aarch64" },
+		{ "amd64", "x86_64" }, { "x86_64", "x86_64" },
+		{ "armmp", "armv7l" }, { "i686", "i686" }, { "686", "i686" },
+		{ "ppc64le", "ppc64le" }, { "powerpc64le", "ppc64le" },
+		{ "s390x", "s390x" }, { "riscv64", "riscv64" },
+	};
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(names); i++)
+		if (has_word(release, len, names[i].word))
+			return names[i].arch;
+	return NULL;
+}
+
+size_t dump_pairs(const char *s, size_t len, struct dump_slice pairs[][2], size_t max)
+{
+	const char *pos = s, *end = s + len;
+	struct dump_slice w;
+	size_t n = 0, half = 0;
+
+	while (!dump_word(&pos, end, &w)) {
+		if (half == 0 && n && w.len > 2 && w.s[0] == '[' && w.s[w.len - 1] == ']') {
+			struct dump_slice *v = &pairs[n - 1][1];
+
+			v->len = w.s + w.len - v->s;
+			continue;
+		}
+		if (half == 0 && n == max)
+			break;
+		pairs[n][half] = w;
+		half ^= 1;
+		if (!half)
+			n++;
+	}
+	return n;
+}
+
+struct dump_block *dump_block_new(struct pb_parser *p, const struct dump_block_ops *ops)
+{
+	struct dump_block *b = pb_calloc(1, sizeof(*b));
+
+	b->p = p;
+	b->ops = ops;
+	return b;
+}
+
+void dump_block_free(struct dump_block *b)
+{
+	dump_rec_free(&b->rec);
+	pb_buf_free(&b->head);
+	free(b);
+}
+
+void dump_block_field(struct dump_block *b, const char *name, const char *value, size_t len)
+{
+	dump_field(&b->rec, pb_parser_arena(b->p), name, value, len);
+}
+
+static int bad(struct dump_block *b, uint64_t lineno, enum pb_bad_reason why,
+	       const char *s, size_t len)
+{
+	return pb_parser_bad_line(b->p, lineno, why, s, len) ? -1 : 0;
+}
+
+/* Frames and further lines up to the blank line that ends the record. A
+ * line that belongs to no record ends it too and is read again by the
+ * caller (a record's first line when the blank line is missing). */
+static int block_rest(struct dump_block *b)
+{
+	const char *s;
+	size_t len;
+	uint64_t lineno;
+	int rc;
+
+	while ((rc = dump_getline(b->p, &s, &len, &lineno)) == 1) {
+		len = dump_rtrim(s, len);
+		if (!len)
+			break;
+		if (dump_blanks(s, len)) {
+			if (dump_frame(&b->rec, pb_parser_arena(b->p), s, len) &&
+			    bad(b, lineno, PB_BAD_SYNTAX, s, len))
+				return -1;
+			continue;
+		}
+		if (b->ops->extra(b, s, len)) {
+			pb_input_ungetline(pb_parser_input(b->p));
+			break;
+		}
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* The rest of a record whose first line was read: 1 when complete, 0 when
+ * it was cut off (reported), -1 to stop. */
+static int block_record(struct dump_block *b, struct pb_record *rec, uint64_t head_lineno)
+{
+	const char *s;
+	size_t len;
+	uint64_t lineno;
+	int rc;
+
+	rc = dump_getline(b->p, &s, &len, &lineno);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && !b->ops->pfn(b, s, dump_rtrim(s, len)))
+		return block_rest(b) ? -1 : 1;
+	if (rc == 1)
+		pb_input_ungetline(pb_parser_input(b->p));
+	return bad(b, head_lineno, PB_BAD_TRUNCATED, b->head.data, b->head.len);
+}
+
+int dump_block_next(struct dump_block *b, struct pb_record *rec)
+{
+	const char *s;
+	size_t len;
+	uint64_t lineno;
+	int rc;
+
+	while ((rc = dump_getline(b->p, &s, &len, &lineno)) == 1) {
+		len = dump_rtrim(s, len);
+		if (!len)
+			continue;
+		dump_rec_reset(&b->rec);
+		rec->ts_ns = -1;
+		rec->cpu = rec->pid = rec->tgid = -1;
+		rec->comm = "";
+		if (!b->ops->header(b, rec, s, len)) {
+			rec->line = lineno;
+			rec->body = pb_arena_strndup(pb_parser_arena(b->p), s, len);
+			pb_buf_reset(&b->head);
+			pb_buf_add(&b->head, s, len);
+			rc = block_record(b, rec, lineno);
+			if (rc == 1)
+				dump_rec_attach(&b->rec, rec);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (bad(b, lineno, dump_blanks(s, len) ? PB_BAD_ORPHAN_STACK : PB_BAD_SYNTAX, s, len))
+			return -1;
+	}
+	return rc;
+}
