@@ -1,0 +1,533 @@
+/* tracedat.c - trace-cmd binary files (trace.dat v6 and v7, compressed
+ * sections too) read with libtracecmd and libtraceevent. Events are decoded
+ * with the file's own format descriptions, so any kernel version works, and
+ * rendered to the body trace-cmd report prints. The records of all CPUs are
+ * merged by timestamp as trace-cmd report does; a kernel_stack (or
+ * user_stack) record joins the event recorded just before it on its CPU,
+ * which is what trace-cmd record -T writes. A record's "line" is its index
+ * in that merged order, 1-based. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <trace-cmd.h>
+
+#include "pinblame/parse.h"
+
+/* Exported by libtracecmd, but declared only in its trace-cmd-private.h,
+ * which is not installed: "sysname nodename release machine". */
+const char *tracecmd_get_uname(struct tracecmd_input *handle);
+
+/* "\027\010\104tracing" then the version as a string: "6", "7". */
+#define TRACEDAT_MAGIC "\027\010\104tracing"
+#define TRACEDAT_MAGIC_LEN 10
+
+/* A stack record holds at most this many entries (FTRACE_STACK_ENTRIES is
+ * far smaller; this only bounds a corrupt size field). */
+#define STACK_ENTRIES_MAX 512
+
+struct tracedat {
+	struct pb_parser *p;
+	struct tracecmd_input *handle;
+	struct tep_handle *tep;
+	int ncpus;
+	struct tep_record **next;	/* per CPU: the record to return next */
+	uint64_t index;			/* records taken so far */
+	int kernel_stack_id, user_stack_id, print_id;
+	struct trace_seq seq;
+};
+
+static int event_id(struct tep_handle *tep, const char *name)
+{
+	struct tep_event *ev = tep_find_event_by_name(tep, "ftrace", name);
+
+	return ev ? ev->id : -1;
+}
+
+/* Checks the magic so that "not a trace.dat" and "a trace.dat libtracecmd
+ * cannot read" get different messages. */
+static int check_magic(struct pb_input *in, char *version, size_t vlen, char *err, size_t errlen)
+{
+	const char *head;
+	size_t n = pb_input_peek(in, &head, TRACEDAT_MAGIC_LEN + 8);
+	size_t i;
+
+	if (n == (size_t)-1) {
+		snprintf(err, errlen, "%s", pb_input_strerror(in));
+		return -1;
+	}
+	if (n < TRACEDAT_MAGIC_LEN || memcmp(head, TRACEDAT_MAGIC, TRACEDAT_MAGIC_LEN)) {
+		snprintf(err, errlen, "not a trace-cmd data file (no trace.dat magic)");
+		return -1;
+	}
+	for (i = 0; i < vlen - 1 && TRACEDAT_MAGIC_LEN + i < n; i++) {
+		char c = head[TRACEDAT_MAGIC_LEN + i];
+
+		if (c < '0' || c > '9')
+			break;
+		version[i] = c;
+	}
+	version[i] = '\0';
+	return 0;
+}
+
+/* Reader of the v6 layout, only as far as the CPU data. */
+struct v6 {
+	int fd;
+	uint64_t off, size;
+	int big_endian;
+};
+
+static int v6_read(struct v6 *r, void *buf, size_t n)
+{
+	if (n > r->size || r->off > r->size - n ||
+	    pread(r->fd, buf, n, (off_t)r->off) != (ssize_t)n)
+		return -1;
+	r->off += n;
+	return 0;
+}
+
+static int v6_number(struct v6 *r, size_t n, uint64_t *v)
+{
+	unsigned char b[8];
+
+	if (v6_read(r, b, n))
+		return -1;
+	*v = 0;
+	for (size_t i = 0; i < n; i++)
+		*v |= (uint64_t)b[r->big_endian ? i : n - 1 - i] << (8 * (n - 1 - i));
+	return 0;
+}
+
+/* Skips a section that starts with its size in WIDTH bytes. */
+static int v6_skip_sized(struct v6 *r, size_t width)
+{
+	uint64_t n;
+
+	if (v6_number(r, width, &n) || n > r->size - r->off)
+		return -1;
+	r->off += n;
+	return 0;
+}
+
+static int v6_skip_string(struct v6 *r)
+{
+	char c;
+
+	do {
+		if (v6_read(r, &c, 1))
+			return -1;
+	} while (c);
+	return 0;
+}
+
+/* Skips NR sections of WIDTH-byte size each. */
+static int v6_skip_many(struct v6 *r, uint64_t nr, size_t width)
+{
+	while (nr--)
+		if (v6_skip_sized(r, width))
+			return -1;
+	return 0;
+}
+
+static int v6_skip_events(struct v6 *r)
+{
+	uint64_t systems, nr;
+
+	if (v6_number(r, 4, &systems))
+		return -1;
+	while (systems--)
+		if (v6_skip_string(r) || v6_number(r, 4, &nr) || v6_skip_many(r, nr, 8))
+			return -1;
+	return 0;
+}
+
+static int v6_skip_options(struct v6 *r)
+{
+	uint64_t id;
+
+	for (;;) {
+		if (v6_number(r, 2, &id))
+			return -1;
+		if (!id)
+			return 0;
+		if (v6_skip_sized(r, 4))
+			return -1;
+	}
+}
+
+/* Whether every CPU's data of a version 6 file lies inside the file. */
+static int v6_data_complete(int fd)
+{
+	struct v6 r = { .fd = fd, .off = TRACEDAT_MAGIC_LEN };
+	unsigned char sizes[6];
+	uint64_t nr, cpus, offset, size;
+	struct stat st;
+	char tag[10];
+
+	if (fstat(fd, &st))
+		return 0;
+	r.size = (uint64_t)st.st_size;
+	/* version string, endianness, long size, page size */
+	if (v6_skip_string(&r) || v6_read(&r, sizes, 6))
+		return 0;
+	r.big_endian = sizes[0];
+	/* header_page, header_event; ftrace and event formats; kallsyms,
+	 * printk formats, saved cmdlines */
+	if (v6_skip_string(&r) || v6_skip_sized(&r, 8) || v6_skip_string(&r) ||
+	    v6_skip_sized(&r, 8) || v6_number(&r, 4, &nr) || v6_skip_many(&r, nr, 8) ||
+	    v6_skip_events(&r) || v6_skip_sized(&r, 4) || v6_skip_sized(&r, 4) ||
+	    v6_skip_sized(&r, 8) || v6_number(&r, 4, &cpus))
+		return 0;
+	for (;;) {
+		if (v6_read(&r, tag, sizeof(tag)))
+			return 0;
+		if (memcmp(tag, "options  ", sizeof(tag)))
+			break;
+		if (v6_skip_options(&r))
+			return 0;
+	}
+	if (memcmp(tag, "flyrecord", sizeof(tag)))
+		return 1;	/* latency text: libtracecmd reads it itself */
+	while (cpus--)
+		if (v6_number(&r, 8, &offset) || v6_number(&r, 8, &size) ||
+		    offset > r.size || size > r.size - offset)
+			return 0;
+	return 1;
+}
+
+/* libtracecmd needs a file it can seek in: a plain file is opened by its
+ * path, anything else (compressed, stdin, memory) is spooled to a
+ * temporary file first. */
+static int open_fd(struct pb_input *in, char *err, size_t errlen)
+{
+	const char *path = pb_input_path(in);
+	int fd;
+
+	if (pb_input_compression(in) == PB_COMP_NONE && strcmp(path, "-") &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+		return fd;
+	fd = pb_input_spool(in);
+	if (fd < 0)
+		snprintf(err, errlen, "%s", pb_input_strerror(in));
+	return fd;
+}
+
+static struct tracecmd_input *open_handle(struct pb_input *in, const char *version,
+					  char *err, size_t errlen)
+{
+	struct tracecmd_input *handle;
+	int fd = open_fd(in, err, errlen);
+
+	if (fd < 0)
+		return NULL;
+	/* libtracecmd 1.3 crashes in tracecmd_close() when the open of a v6
+	 * file with its CPU data cut short fails half-way */
+	if (!strcmp(version, "6") && !v6_data_complete(fd)) {
+		snprintf(err, errlen, "trace.dat (file version 6) is truncated or corrupt: "
+			 "a section ends past the end of the file");
+		close(fd);
+		return NULL;
+	}
+	handle = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	/* on failure libtracecmd closes FD in some paths and not in others */
+	if (!handle && fcntl(fd, F_GETFD) != -1)
+		close(fd);
+	return handle;
+}
+
+/* "Linux (none) 6.1.0-50-arm64 aarch64" -> kernel and arch. */
+static void set_meta(struct tracedat *t)
+{
+	const char *uname = tracecmd_get_uname(t->handle);
+	char buf[16], *copy, *word, *save = NULL, *release = NULL, *machine = NULL;
+	int i = 0;
+
+	snprintf(buf, sizeof(buf), "%d", t->ncpus);
+	pb_parser_set_meta(t->p, "cpus", buf);
+	if (!uname)
+		return;
+	copy = pb_strdup(uname);
+	for (word = strtok_r(copy, " \n", &save); word; word = strtok_r(NULL, " \n", &save)) {
+		if (i++ == 2)
+			release = word;
+		machine = word;
+	}
+	if (release) {
+		pb_parser_set_meta(t->p, "kernel", release);
+		if (machine != release)
+			pb_parser_set_meta(t->p, "arch", machine);
+	}
+	free(copy);
+}
+
+static void *tracedat_open(struct pb_parser *p, char *err, size_t errlen)
+{
+	struct pb_input *in = pb_parser_input(p);
+	struct tracedat *t;
+	char version[8];
+
+	err[0] = '\0';
+	if (check_magic(in, version, sizeof(version), err, errlen))
+		return NULL;
+	t = pb_calloc(1, sizeof(*t));
+	t->p = p;
+	t->handle = open_handle(in, version, err, errlen);
+	if (!t->handle) {
+		if (!err[0])
+			snprintf(err, errlen, "libtracecmd cannot read this trace.dat "
+				 "(file version %s): corrupt, truncated or unsupported",
+				 version[0] ? version : "unknown");
+		free(t);
+		return NULL;
+	}
+	t->tep = tracecmd_get_tep(t->handle);
+	t->ncpus = tep_get_cpus(t->tep);
+	if (t->ncpus < 0)
+		t->ncpus = 0;
+	t->next = pb_calloc(t->ncpus ? t->ncpus : 1, sizeof(*t->next));
+	for (int cpu = 0; cpu < t->ncpus; cpu++)
+		t->next[cpu] = tracecmd_read_data(t->handle, cpu);
+	t->kernel_stack_id = event_id(t->tep, "kernel_stack");
+	t->user_stack_id = event_id(t->tep, "user_stack");
+	t->print_id = event_id(t->tep, "print");
+	trace_seq_init(&t->seq);
+	set_meta(t);
+	return t;
+}
+
+/* The CPU whose next record is the oldest; ties go to the lower CPU, as in
+ * trace-cmd report. -1 when all are done. */
+static int oldest_cpu(struct tracedat *t)
+{
+	int best = -1;
+
+	for (int cpu = 0; cpu < t->ncpus; cpu++)
+		if (t->next[cpu] && (best < 0 || t->next[cpu]->ts < t->next[best]->ts))
+			best = cpu;
+	return best;
+}
+
+/* Takes CPU's next record and reads the one after it. */
+static struct tep_record *take(struct tracedat *t, int cpu)
+{
+	struct tep_record *r = t->next[cpu];
+
+	t->next[cpu] = tracecmd_read_data(t->handle, cpu);
+	t->index++;
+	return r;
+}
+
+static int is_stack(struct tracedat *t, int id)
+{
+	return id >= 0 && (id == t->kernel_stack_id || id == t->user_stack_id);
+}
+
+static const char *hex_symbol(struct pb_arena *arena, unsigned long long addr)
+{
+	char *s = pb_arena_alloc(arena, 19);
+
+	snprintf(s, 19, "0x%llx", addr);
+	return s;
+}
+
+/* The caller[] array of a kernel_stack/user_stack record, leaf first. */
+static size_t stack_frames(struct tracedat *t, struct tep_event *ev, struct tep_record *r,
+			   unsigned flags, struct pb_frame **out)
+{
+	struct pb_arena *arena = pb_parser_arena(t->p);
+	struct tep_format_field *caller = tep_find_field(ev, "caller");
+	struct tep_format_field *size = tep_find_field(ev, "size");
+	int long_size = tep_get_long_size(t->tep);
+	unsigned long long end_mark = long_size == 8 ? ~0ull : 0xffffffffull, n;
+	struct pb_frame *frames;
+	size_t count, i;
+
+	if (!caller || long_size <= 0 || caller->offset >= r->size)
+		return 0;
+	count = (size_t)(r->size - caller->offset) / long_size;
+	if (size && !tep_read_number_field(size, r->data, &n) && n < count)
+		count = n;
+	if (count > STACK_ENTRIES_MAX)
+		count = STACK_ENTRIES_MAX;
+	frames = pb_arena_alloc(arena, (count ? count : 1) * sizeof(*frames));
+	for (i = 0; i < count; i++) {
+		unsigned long long addr, start = 0;
+		unsigned long fsize = 0;
+		const char *name = NULL;
+		struct pb_frame *f = &frames[i];
+
+		addr = tep_read_number(t->tep, (char *)r->data + caller->offset + i * long_size,
+				       long_size);
+		if (addr == end_mark || addr == 0)
+			break;
+		memset(f, 0, sizeof(*f));
+		f->addr = addr;
+		f->flags = flags;
+		if (!(flags & PB_FRAME_USER) &&
+		    tep_find_function_info(t->tep, addr, &name, &start, &fsize) && name) {
+			f->symbol = name;
+			f->offset = addr - start;
+			f->size = fsize;
+		} else {
+			f->symbol = hex_symbol(arena, addr);
+		}
+	}
+	*out = frames;
+	return i;
+}
+
+/* Attaches the stack records that follow the event on its CPU. */
+static void attach_stacks(struct tracedat *t, int cpu, int pid, struct pb_record *rec)
+{
+	struct tep_record *r;
+
+	while ((r = t->next[cpu]) && !r->missed_events) {
+		struct tep_event *ev = tep_find_event_by_record(t->tep, r);
+
+		if (!ev || !is_stack(t, ev->id) || tep_data_pid(t->tep, r) != pid)
+			return;
+		take(t, cpu);
+		if (ev->id == t->kernel_stack_id && !rec->nframes)
+			rec->nframes = stack_frames(t, ev, r, 0, &rec->frames);
+		else if (ev->id == t->user_stack_id && !rec->nuframes)
+			rec->nuframes = stack_frames(t, ev, r, PB_FRAME_USER, &rec->uframes);
+		tracecmd_free_record(r);
+	}
+}
+
+static size_t rtrim_newlines(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == '\n' || s[len - 1] == ' '))
+		len--;
+	return len;
+}
+
+/* ftrace:print: the text written to trace_marker, as field "buf". */
+static void print_record(struct tracedat *t, struct tep_event *ev, struct tep_record *r,
+			 struct pb_record *rec)
+{
+	struct pb_arena *arena = pb_parser_arena(t->p);
+	struct tep_format_field *buf = tep_find_field(ev, "buf");
+	struct pb_field *f;
+	const char *text = "";
+	size_t len = 0;
+
+	if (buf && buf->offset < r->size) {
+		text = (const char *)r->data + buf->offset;
+		len = rtrim_newlines(text, strnlen(text, r->size - buf->offset));
+	}
+	rec->body = pb_arena_strndup(arena, text, len);
+	f = pb_arena_alloc(arena, sizeof(*f));
+	f->name = "buf";
+	f->value = rec->body;
+	rec->fields = f;
+	rec->nfields = 1;
+}
+
+static void event_record(struct tracedat *t, struct tep_event *ev, struct tep_record *r,
+			 struct pb_record *rec)
+{
+	struct pb_arena *arena = pb_parser_arena(t->p);
+	size_t len;
+
+	trace_seq_reset(&t->seq);
+	tep_print_event(t->tep, &t->seq, r, "%s", TEP_PRINT_INFO);
+	trace_seq_terminate(&t->seq);
+	len = rtrim_newlines(t->seq.buffer, t->seq.len);
+	rec->body = pb_arena_strndup(arena, t->seq.buffer, len);
+	rec->nfields = pb_parse_body(rec->body, len, arena, &rec->fields);
+}
+
+/* ftrace:lost_events for a record the ring buffer dropped events before
+ * (missed_events -1: dropped, count unknown). */
+static void lost_record(struct tracedat *t, int cpu, struct tep_record *r, struct pb_record *rec)
+{
+	struct pb_arena *arena = pb_parser_arena(t->p);
+	struct pb_field *f = pb_arena_alloc(arena, 2 * sizeof(*f));
+	char *cpus = pb_arena_alloc(arena, 24), *lost = pb_arena_alloc(arena, 24);
+
+	snprintf(cpus, 24, "%d", cpu);
+	snprintf(lost, 24, "%lld", r->missed_events);
+	f[0].name = "cpu";
+	f[0].value = cpus;
+	f[1].name = "lost";
+	f[1].value = lost;
+	rec->line = t->index + 1;
+	rec->ts_ns = (int64_t)r->ts;
+	rec->cpu = cpu;
+	rec->system = "ftrace";
+	rec->event = "lost_events";
+	rec->fields = f;
+	rec->nfields = r->missed_events > 0 ? 2 : 1;
+	r->missed_events = 0;
+}
+
+static int tracedat_next(void *state, struct pb_parser *p, struct pb_record *rec)
+{
+	struct tracedat *t = state;
+
+	for (;;) {
+		int cpu = oldest_cpu(t), pid;
+		struct tep_record *r;
+		struct tep_event *ev;
+
+		if (cpu < 0)
+			return 0;
+		if (t->next[cpu]->missed_events) {
+			lost_record(t, cpu, t->next[cpu], rec);
+			return 1;
+		}
+		r = take(t, cpu);
+		ev = tep_find_event_by_record(t->tep, r);
+		if (!ev || is_stack(t, ev->id)) {
+			const char *what = ev ? ev->name : "record of an event id without format";
+			int stop = pb_parser_bad_line(p, t->index,
+						      ev ? PB_BAD_ORPHAN_STACK : PB_BAD_SYNTAX,
+						      what, strlen(what));
+
+			tracecmd_free_record(r);
+			if (stop)
+				return -1;
+			continue;
+		}
+		pid = tep_data_pid(t->tep, r);
+		rec->line = t->index;
+		rec->ts_ns = (int64_t)r->ts;
+		rec->cpu = cpu;
+		rec->pid = pid;
+		rec->comm = tep_data_comm_from_pid(t->tep, pid);
+		rec->system = ev->system;
+		rec->event = ev->name;
+		if (ev->id == t->print_id)
+			print_record(t, ev, r, rec);
+		else
+			event_record(t, ev, r, rec);
+		tracecmd_free_record(r);
+		attach_stacks(t, cpu, pid, rec);
+		return 1;
+	}
+}
+
+static void tracedat_close(void *state)
+{
+	struct tracedat *t = state;
+
+	for (int cpu = 0; cpu < t->ncpus; cpu++)
+		if (t->next[cpu])
+			tracecmd_free_record(t->next[cpu]);
+	free(t->next);
+	trace_seq_destroy(&t->seq);
+	tracecmd_close(t->handle);
+	free(t);
+}
+
+const struct pb_format_ops pb_tracedat_ops = {
+	.format = PB_FMT_TRACE_DAT,
+	.open = tracedat_open,
+	.next = tracedat_next,
+	.close = tracedat_close,
+};
