@@ -1,0 +1,534 @@
+/* Kernel log parser (FORMATS §6): the real dmesg captures, the 6.6 sample
+ * with page_owner blocks, every printk prefix style and the dump_page()
+ * layouts from 5.10 to 6.11+. */
+#include "parse_run.h"
+
+/* Totals over a whole kernel log. */
+struct kmsg_totals {
+	unsigned long dumps, migration_failures, with_pfn, holdpages, traces, trace_frames;
+	unsigned long migrate_failed, other;
+};
+
+static void kmsg_totals(struct parse_run *r, struct kmsg_totals *t)
+{
+	struct pb_record *rec;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	while ((rc = pb_parser_next(r->p, &rec)) == 1) {
+		const char *reason = pb_record_field(rec, "reason");
+		const char *dentry = pb_record_field(rec, "dentry");
+
+		assert_string_equal(rec->system, "kmsg");
+		if (!strcmp(rec->event, "dump_page")) {
+			t->dumps++;
+			t->migration_failures += reason && !strcmp(reason, "migration failure");
+			t->with_pfn += pb_record_field(rec, "pfn") != NULL;
+			t->holdpages += dentry && !strcmp(dentry, "holdpages.dat");
+		} else if (!strcmp(rec->event, "call_trace")) {
+			t->traces++;
+			t->trace_frames += rec->nframes;
+		} else if (!strcmp(rec->event, "migrate_failed")) {
+			t->migrate_failed++;
+		} else {
+			t->other++;
+		}
+	}
+	assert_int_equal(rc, 0);
+}
+
+static void test_real_arm64_ftrace(void **state)
+{
+	struct kmsg_totals t;
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_KMSG, "real/arm64-ftrace-hugetlb-cma/dmesg.txt");
+	/* grep -n -m1 'Call trace:' dmesg.txt -> 280; CPU: line 278 */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_true(rec->line == 280);
+	assert_true(rec->ts_ns == 41611249000);
+	assert_int_equal(rec->cpu, 1);
+	assert_int_equal(rec->pid, 106);
+	assert_string_equal(rec->comm, "sh");
+	/* awk 'NR>280 && /^\[[ 0-9.]+\]  [a-z_]/{n++} NR>280 && !/^\[[ 0-9.]+\]  /
+	 *      {print n; exit}' dmesg.txt -> 23 */
+	assert_int_equal(rec->nframes, 23);
+	assert_frame(&rec->frames[0], "dump_backtrace", 0xe4, 0x140, 0, NULL, 0);
+	assert_frame(&rec->frames[4], "__alloc_contig_migrate_range", 0x1f4, 0x230, 0, NULL, 0);
+	assert_frame(&rec->frames[22], "el0t_64_sync", 0x18c, 0x190, 0, NULL, 0);
+
+	/* sed -n 304,310p dmesg.txt */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 304);
+	assert_true(rec->ts_ns == 41611842000);
+	assert_int_equal(rec->pid, -1);
+	assert_string_equal(rec->body, "page:fffffc0004380140 refcount:3 mapcount:0 "
+			    "mapping:ffff00010c80bc38 index:0x1540 pfn:0x14e005");
+	assert_field(rec, "page", "fffffc0004380140");
+	assert_field(rec, "refcount", "3");
+	assert_field(rec, "mapcount", "0");
+	assert_field(rec, "mapping", "ffff00010c80bc38");
+	assert_field(rec, "index", "0x1540");
+	assert_field(rec, "pfn", "0x14e005");
+	assert_field(rec, "memcg", "ffff00010010a000");
+	assert_field(rec, "aops", "0xffff800008d36200");
+	assert_field(rec, "ino", "2");
+	assert_field(rec, "dentry", "holdpages.dat");
+	assert_field(rec, "flags", "0xbfffc000008002e(referenced|uptodate|dirty|active|"
+		     "swapbacked|node=0|zone=2|lastcpupid=0xffff)");
+	assert_field(rec, "reason", "migration failure");
+	assert_null(pb_record_field(rec, "anon"));
+	assert_null(pb_record_field(rec, "cma"));
+	assert_int_equal(rec->nfields, 12);
+	assert_int_equal(rec->nframes, 0);
+	run_close(&r);
+
+	run_open_file(&r, PB_FMT_KMSG, "real/arm64-ftrace-hugetlb-cma/dmesg.txt");
+	kmsg_totals(&r, &t);
+	/* grep -c 'page dumped because: migration failure' dmesg.txt -> 172 */
+	assert_int_equal(t.dumps, 172);
+	assert_int_equal(t.migration_failures, 172);
+	/* grep -c '^.\{15\}page:.* pfn:0x' dmesg.txt -> 172 */
+	assert_int_equal(t.with_pfn, 172);
+	/* grep -c 'dentry name(?):"holdpages.dat"' dmesg.txt -> 172 */
+	assert_int_equal(t.holdpages, 172);
+	/* grep -c 'Call trace:' -> 160; grep -c '^\[[ 0-9.]*\]  [_a-z]' -> 3680 */
+	assert_int_equal(t.traces, 160);
+	assert_int_equal(t.trace_frames, 3680);
+	assert_int_equal(t.migrate_failed + t.other, 0);
+	/* a kernel log is mostly unrelated text: none of it is a bad line */
+	assert_int_equal(run_bad_total(&r), 0);
+	/* head -2 dmesg.txt: "Linux version 6.1.0-50-arm64 ..." */
+	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.1.0-50-arm64");
+	assert_string_equal(pb_parser_meta(r.p, "arch"), "aarch64");
+	run_close(&r);
+}
+
+static void test_real_arm64_tracecmd(void **state)
+{
+	struct kmsg_totals t;
+	struct parse_run r;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_KMSG, "real/arm64-tracecmd-hugetlb-cma/dmesg.txt");
+	kmsg_totals(&r, &t);
+	/* grep -c 'page dumped because: migration failure' -> 98 */
+	assert_int_equal(t.dumps, 98);
+	assert_int_equal(t.migration_failures, 98);
+	assert_int_equal(t.holdpages, 98);
+	/* grep -c 'Call trace:' -> 84; grep -c '^\[[ 0-9.]*\]  [_a-z]' -> 1932 */
+	assert_int_equal(t.traces, 84);
+	assert_int_equal(t.trace_frames, 1932);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+static void test_real_amd64(void **state)
+{
+	struct kmsg_totals t;
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_KMSG, "real/amd64-ftrace-gigantic-nocma/dmesg.txt");
+	/* the warn_alloc() trace, lines 419-467: "? " frames are stale stack
+	 * words, <TASK> markers and the user registers are not frames.
+	 * awk 'NR>421 && /^\[[ 0-9.]+\]  [a-z_]/{n++}
+	 *      NR>421 && !/^\[[ 0-9.]+\]  /{print n; exit}' dmesg.txt -> 20 */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_true(rec->line == 421);
+	assert_string_equal(rec->body, "Call Trace:");
+	assert_int_equal(rec->cpu, 1);
+	assert_int_equal(rec->pid, 107);
+	assert_string_equal(rec->comm, "sh");
+	assert_int_equal(rec->nframes, 20);
+	assert_frame(&rec->frames[0], "dump_stack_lvl", 0x44, 0x5c, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "__alloc_pages_slowpath.constprop.0", 0xd04, 0xe70, 0,
+		     NULL, 0);
+	assert_frame(&rec->frames[19], "entry_SYSCALL_64_after_hwframe", 0x6e, 0xd8, 0, NULL, 0);
+
+	/* sed -n 509,516p dmesg.txt */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_true(rec->line == 509);
+	assert_true(rec->ts_ns == 44142053000);
+	assert_field(rec, "pfn", "0x102496");
+	assert_field(rec, "ret", "726");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 510);
+	assert_field(rec, "pfn", "0x102496");
+	assert_field(rec, "aops", "shmem_aops");
+	assert_field(rec, "dentry", "holdpages.dat");
+	assert_field(rec, "flags", "0x1fffffc008002e(referenced|uptodate|dirty|active|"
+		     "swapbacked|node=0|zone=3|lastcpupid=0x1fffff)");
+	run_close(&r);
+
+	run_open_file(&r, PB_FMT_KMSG, "real/amd64-ftrace-gigantic-nocma/dmesg.txt");
+	kmsg_totals(&r, &t);
+	/* grep -c 'page dumped because' -> 10;
+	 * grep -c 'migrating pfn [0-9a-f]* failed ret:' -> 10 */
+	assert_int_equal(t.dumps, 10);
+	assert_int_equal(t.migration_failures, 10);
+	assert_int_equal(t.migrate_failed, 10);
+	assert_int_equal(t.traces, 1);
+	assert_int_equal(t.other, 0);
+	assert_int_equal(run_bad_total(&r), 0);
+	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.1.0-50-amd64");
+	assert_string_equal(pb_parser_meta(r.p, "arch"), "x86_64");
+	run_close(&r);
+}
+
+/* testdata/samples/dmesg-6.6-dump_page-folio.txt: dump_stack() first, two
+ * dumps with page_owner blocks, the CMA failure, a THP tail page. */
+static void test_sample_66(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_KMSG, "samples/dmesg-6.6-dump_page-folio.txt");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_true(rec->line == 3);
+	assert_int_equal(rec->cpu, 4);
+	assert_int_equal(rec->pid, 2210);
+	assert_string_equal(rec->comm, "cam_alloc");
+	/* sed -n 4,19p: 16 frames */
+	assert_int_equal(rec->nframes, 16);
+	assert_frame(&rec->frames[6], "cma_alloc", 0x1a4, 0x600, 0, NULL, 0);
+
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 20);
+	assert_true(rec->ts_ns == 4120309970000);
+	assert_field(rec, "pfn", "0xa3a41");
+	assert_field(rec, "refcount", "1027");
+	assert_field(rec, "dentry", "cuda.shm.1873");
+	assert_field(rec, "reason", "migration failure");
+	assert_field(rec, "owner_state", "allocated");
+	assert_field(rec, "owner_order", "0");
+	assert_field(rec, "migratetype", "Movable");
+	assert_field(rec, "gfp_mask", "0x100cca(GFP_HIGHUSER_MOVABLE)");
+	assert_field(rec, "owner_pid", "1873");
+	assert_field(rec, "owner_tgid", "1870");
+	assert_field(rec, "owner_comm", "cuda-EvtHandlr");
+	assert_field(rec, "owner_ts", "4101002113450");
+	assert_field(rec, "owner_free_ts", "0");
+	/* sed -n 31,42p: the allocation stack, 12 frames */
+	assert_int_equal(rec->nframes, 12);
+	assert_frame(&rec->frames[0], "post_alloc_hook", 0x1a0, 0x1c8, 0, NULL, 0);
+	assert_frame(&rec->frames[11], "do_page_fault", 0x210, 0x460, 0, NULL, 0);
+
+	rec = run_next(&r);
+	assert_true(rec->line == 43);
+	assert_field(rec, "pfn", "0xa3a42");
+	assert_field(rec, "owner_ts", "4101002115012");
+	assert_int_equal(rec->nframes, 12);
+
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_true(rec->line == 66);
+	assert_true(rec->ts_ns == 4120550322000);
+	assert_field(rec, "name", "reserved");
+	assert_field(rec, "count", "2048");
+	assert_field(rec, "ret", "-16");
+
+	/* 6.3-6.8 compound tail page: head: line, raw head: rows */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 67);
+	assert_field(rec, "pfn", "0xba3a4");
+	assert_field(rec, "head", "fffffc0002e8e800");
+	assert_field(rec, "order", "9");
+	assert_field(rec, "entire_mapcount", "1");
+	assert_field(rec, "nr_pages_mapped", "0");
+	assert_field(rec, "pincount", "0");
+	assert_field(rec, "mapcount", "1");
+	assert_field(rec, "anon", "1");
+	assert_field(rec, "flags", "0x3fffc0000090068(uptodate|lru|head|swapbacked|node=0|"
+		     "zone=0|lastcpupid=0xffff)");
+	assert_null(pb_record_field(rec, "owner_pid"));
+	assert_int_equal(rec->nframes, 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	/* "CPU: 4 PID: 2210 Comm: cam_alloc Tainted: P  O  6.6.30-android15-... #1" */
+	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.6.30-android15-8-g1a2b3c4d5e6f");
+	assert_null(pb_parser_meta(r.p, "arch"));
+	run_close(&r);
+}
+
+/* The same message behind every prefix style the tools print. */
+static void test_prefixes(void **state)
+{
+	static const struct {
+		const char *line;
+		int64_t ts;
+	} cases[] = {
+		{ "[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "<4>[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "[   44.142053][  T107] migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "[   44.142053] [    C1] migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "[   44.142053] [2:   Binder:714_1:  744] migrating pfn 102496 failed ret:-16\n",
+		  44142053000 },
+		{ "4,1234,44142053,-;migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "kern  :warn  : [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000 },
+		{ "[   44.142053] host kernel: migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "[Tue Nov 25 10:00:44 2025] migrating pfn 102496 failed ret:-16\n", -1 },
+		{ "Nov 25 10:00:44 host kernel: migrating pfn 102496 failed ret:-16\n", -1 },
+		{ "2025-11-25T10:00:44+0100 host kernel: migrating pfn 102496 failed ret:-16\n", -1 },
+		{ "migrating pfn 102496 failed ret:-16\n", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(cases); i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, cases[i].line);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "migrate_failed");
+		assert_true(rec->ts_ns == cases[i].ts);
+		assert_field(rec, "pfn", "0x102496");
+		assert_field(rec, "ret", "-16");
+		run_end(&r);
+		run_close(&r);
+	}
+}
+
+/* journalctl without -k: other programs' lines are not the kernel's. */
+static void test_journal_other_programs(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "Nov 25 10:00:44 host systemd[1]: migrating pfn 102496 failed ret:-16\n"
+		 "Nov 25 10:00:45 host kernel: alloc_contig_range: [1b8000, 1c0000) PFNs busy\n");
+	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	run_end(&r);
+	run_close(&r);
+}
+
+/* 5.10: compound fields on the first line, "anon flags:", CMA suffix,
+ * page->mem_cgroup after the reason; page_owner ~5.13 line without comm. */
+static void test_layout_510(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  180.058990] page:00000000e7e1ea4e refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f3a2c1 pfn:0x9f0bb0 head:000000009b3a4f1e order:9 compound_mapcount:1 compound_pincount:0\n"
+		 "[  180.058991] anon flags: 0x4000000000080014(uptodate|lru|swapbacked) CMA\n"
+		 "[  180.058992] raw: 4000000000080014 fffffffe0027c308 fffffffe0027c288 ffffff8812c4e4c1\n"
+		 "[  180.058993] raw: 00000007f3a2c1 0000000000000000 0000000300000000 ffffff88016d8000\n"
+		 "[  180.058994] page dumped because: migration failure\n"
+		 "[  180.058995] page->mem_cgroup:ffffff88016d8000\n"
+		 "[  180.058996] page last allocated via order 9, migratetype Movable, gfp_mask 0x1b0dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), pid 412, ts 170012345678, free_ts 0\n"
+		 "[  180.058997]  prep_new_page+0x90/0xe0\n"
+		 "[  180.058998]  get_page_from_freelist+0x1c4/0x2a0\n"
+		 "[  180.058999] page last free stack trace:\n"
+		 "[  180.059000]  free_pcp_prepare+0x1c8/0x2a0\n"
+		 "[  180.059001] page has been migrated, last migrate reason: compaction\n"
+		 "[  180.059002] alloc_contig_range: [9f0a00, 9f0c00) PFNs busy\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "page", "00000000e7e1ea4e");
+	assert_field(rec, "pfn", "0x9f0bb0");
+	assert_field(rec, "head", "000000009b3a4f1e");
+	assert_field(rec, "order", "9");
+	assert_field(rec, "compound_mapcount", "1");
+	assert_field(rec, "pincount", "0");
+	assert_field(rec, "anon", "1");
+	assert_field(rec, "cma", "1");
+	assert_field(rec, "flags", "0x4000000000080014(uptodate|lru|swapbacked)");
+	assert_field(rec, "memcg", "ffffff88016d8000");
+	assert_field(rec, "owner_order", "9");
+	assert_field(rec, "owner_pid", "412");
+	assert_field(rec, "owner_ts", "170012345678");
+	assert_null(pb_record_field(rec, "owner_comm"));
+	assert_null(pb_record_field(rec, "owner_tgid"));
+	assert_field(rec, "migrate_reason", "compaction");
+	/* the free stack is not the allocation stack */
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[1], "get_page_from_freelist", 0x1c4, 0x2a0, 0, NULL, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_true(rec->line == 13);
+	assert_field(rec, "start_pfn", "0x9f0a00");
+	assert_field(rec, "end_pfn", "0x9f0c00");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* 6.9+ __dump_folio(): no page pointer, "head: order:" lines (6.11 with the
+ * folio's own mapcount), file mapping without dentry, KSM; 5.19 page_owner
+ * line with comm but no tgid; old CMA failure text without area name. */
+static void test_layout_69(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "page: refcount:2 mapcount:1 mapping:ffff000105e2c8d0 index:0x200 pfn:0xa3a00\n"
+		 "head: order:9 mapcount:512 entire_mapcount:0 nr_pages_mapped:512 pincount:1\n"
+		 "memcg:ffff000102f5c000\n"
+		 "aops:shmem_aops ino:8\n"
+		 "flags: 0x3fffc0000000068(uptodate|lru|head|node=0|zone=0)\n"
+		 "page_type: f4(buddy)\n"
+		 "raw: 03fffc0000000068 fffffc00028e9008 fffffc00028e9008 ffff000105e2c8d0\n"
+		 "head: 03fffc0000000068 fffffc00028e9008 fffffc00028e9008 ffff000105e2c8d0\n"
+		 "page dumped because: migration failure\n"
+		 "page_owner tracks the page as freed\n"
+		 "page last allocated via order 9, migratetype Movable, gfp_mask 0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), pid 2001 (Render Thread), ts 901234, free_ts 902345\n"
+		 " shmem_alloc_folio+0x84/0xb8\n"
+		 "page last free pid 2001 tgid 2000 stack trace:\n"
+		 " free_unref_folios+0x2d4/0x4a0\n"
+		 "cma: cma_alloc: alloc failed, req-size: 256 pages, ret: -12\n"
+		 "ksm flags: 0x17ffffc0000000(node=0|zone=2)\n"
+		 "page:ffffea0000a1b2c0 count:2 mapcount:0 mapping:          (null) index:0x0\n"
+		 "ksm flags: 0x17ffffc0000000(node=0|zone=2)\n"
+		 "page dumped because: nonzero mapcount\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->ts_ns == -1);
+	assert_null(pb_record_field(rec, "page"));
+	assert_field(rec, "refcount", "2");
+	assert_field(rec, "mapcount", "1");
+	assert_field(rec, "folio_mapcount", "512");
+	assert_field(rec, "order", "9");
+	assert_field(rec, "nr_pages_mapped", "512");
+	assert_field(rec, "pincount", "1");
+	assert_null(pb_record_field(rec, "head"));
+	assert_field(rec, "aops", "shmem_aops");
+	assert_field(rec, "ino", "8");
+	assert_null(pb_record_field(rec, "dentry"));
+	assert_field(rec, "owner_state", "freed");
+	assert_field(rec, "owner_pid", "2001");
+	assert_field(rec, "owner_comm", "Render Thread");
+	assert_field(rec, "owner_free_ts", "902345");
+	assert_int_equal(rec->nframes, 1);
+	assert_string_equal(rec->frames[0].symbol, "shmem_alloc_folio");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_null(pb_record_field(rec, "name"));
+	assert_field(rec, "count", "256");
+	assert_field(rec, "ret", "-12");
+	/* 4.x: "count:" and no pfn */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 17);
+	assert_field(rec, "refcount", "2");
+	assert_field(rec, "ksm", "1");
+	assert_field(rec, "reason", "nonzero mapcount");
+	assert_null(pb_record_field(rec, "pfn"));
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Records that start and break off are the only bad lines. */
+static void test_truncated(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[    1.000000] page:fffffc0004380140 refcount:3 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x14e005\n"
+		 "[    1.000001] memcg:ffff00010010a000\n"
+		 "[    1.000002] page:fffffc0004380180 refcount:3 mapcount:0 mapping:0000000000000000 index:0x1 pfn:0x14e006\n"
+		 "[    1.000003] flags: 0xbfffc000008002e(referenced)\n"
+		 "[    1.000004] page dumped because: migration failure\n"
+		 "[    1.000005] Call trace:\n"
+		 "[    1.000006] usb 1-1: new high-speed USB device number 2\n"
+		 "[    1.000007] migrating pfn zz failed ret:-16\n"
+		 "[    1.000008] page:fffffc00043801c0 refcount:3 mapcount:0 mapping:0000000000000000 index:0x2 pfn:0x14e007\n");
+	rec = run_next(&r);
+	assert_true(rec->line == 3);
+	assert_field(rec, "pfn", "0x14e006");
+	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 1);
+	assert_true(r.last_bad_line == 1);
+	assert_string_equal(r.last_bad_text, "page:fffffc0004380140 refcount:3 mapcount:0 "
+			    "mapping:0000000000000000 index:0x0 pfn:0x14e005");
+	run_end(&r);
+	/* the empty call trace, the bad pfn, the dump cut by the end */
+	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 3);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
+	assert_true(r.last_bad_line == 9);
+	assert_int_equal(run_bad_total(&r), 4);
+	run_close(&r);
+}
+
+/* Unrelated log text, escape sequences of a serial console included, is
+ * not an event and not a bad line; NUL bytes are. */
+static void test_unrelated(void **state)
+{
+	static const char text[] =
+		"[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x411fd070]\n"
+		"[    0.000000] Machine model: linux,dummy-virt\n"
+		"\x1b[0;32m  OK  \x1b[0m] Started Journal Service.\n"
+		"[    2.411172] virtio_blk virtio1: [vda] 4194304 512-byte logical blocks\n"
+		"[   39.729948]  active_file:0 inactive_file:0 isolated_file:0\n"
+		"[   39.729949] CPU: 0 PID: 1 at mm/page_alloc.c:4000\n"
+		"cma: Reserved 256 MiB at 0x00000000f0000000\n"
+		"bad\0line\n"
+		"[   40.000000] page dumped because: migration failure\n";
+	struct parse_run r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	run_open_input(&r, PB_FMT_KMSG, pb_input_open_memory(text, sizeof(text) - 1, NULL));
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_BINARY], 1);
+	assert_true(r.last_bad_line == 8);
+	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+}
+
+/* The content-based detection picks kmsg for each real kernel log. */
+static void test_detect(void **state)
+{
+	static const char *const files[] = {
+		"real/arm64-ftrace-hugetlb-cma/dmesg.txt",
+		"real/amd64-ftrace-gigantic-nocma/dmesg.txt",
+		"samples/dmesg-6.6-dump_page-folio.txt",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(files); i++) {
+		struct parse_run r;
+
+		run_open_file(&r, PB_FMT_UNKNOWN, files[i]);
+		assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
+		run_close(&r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_arm64_ftrace),
+		cmocka_unit_test(test_real_arm64_tracecmd),
+		cmocka_unit_test(test_real_amd64),
+		cmocka_unit_test(test_sample_66),
+		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_journal_other_programs),
+		cmocka_unit_test(test_layout_510),
+		cmocka_unit_test(test_layout_69),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_unrelated),
+		cmocka_unit_test(test_detect),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
