@@ -102,7 +102,7 @@ unit: $(UNIT_BINS)
 
 cli: $(PROG)
 	PINBLAME=$(CURDIR)/$(PROG) PB_TESTDATA=$(CURDIR)/testdata \
-		prove -j2 tests/cli/
+		prove -j2 tests/cli/t*.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all

@@ -31,11 +31,9 @@ static const char import_usage[] =
 	"Exit: 0 ok, 2 usage, 3 unreadable or unparsable input, 4 store error,\n"
 	"130 interrupted (the file being imported is rolled back).\n";
 
-static volatile sig_atomic_t interrupted;
-
 static void on_interrupt(int sig)
 {
-	interrupted = sig;
+	pb_interrupted = sig;
 }
 
 struct import_opts {
@@ -125,14 +123,14 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 	int rc;
 
 	*events = 0;
-	while (!interrupted && (rc = pb_parser_next(p, &rec)) == 1) {
+	while (!pb_interrupted && (rc = pb_parser_next(p, &rec)) == 1) {
 		if (f->store && pb_store_add_record(f->store, rec) < 0)
 			return PB_EXIT_STORE;
 		if ((++*events & 0xffff) == 0)
 			show_progress(in, f->name, *events, &last);
 	}
 	clear_progress(last);
-	if (interrupted) {
+	if (pb_interrupted) {
 		pb_error("%s: interrupted; nothing of this file was stored", f->name);
 		return 128 + SIGINT;
 	}
@@ -234,8 +232,9 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	}
 	p = pb_parser_new(in, o->format, on_bad_line, &f, err, sizeof(err));
 	if (!p) {
-		pb_error("%s: %s", f.name, err);
-		rc = PB_EXIT_INPUT;
+		/* Detection reads ahead: a signal may stop it. */
+		rc = pb_interrupted ? 128 + SIGINT : PB_EXIT_INPUT;
+		pb_error("%s: %s", f.name, pb_interrupted ? "interrupted" : err);
 		goto out;
 	}
 	if (store) {
@@ -272,7 +271,7 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 
 	if (!o->dry_run && !(store = pb_store_open(db_path, PB_STORE_WRITE)))
 		return PB_EXIT_STORE;
-	for (int i = 0; i < npaths && !interrupted; i++) {
+	for (int i = 0; i < npaths && !pb_interrupted; i++) {
 		rc = import_one(o, store, paths[i]);
 		if (rc != PB_EXIT_OK && worst == PB_EXIT_OK)
 			worst = rc;

@@ -6,6 +6,7 @@
 #ifndef PINBLAME_CORE_H
 #define PINBLAME_CORE_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,10 @@ enum pb_exit {
 	PB_EXIT_INPUT = 3,
 	PB_EXIT_STORE = 4,
 };
+
+/* Set by a command's SIGINT/SIGTERM handler: blocking reads give up
+ * instead of restarting, so the command can roll back and exit. */
+extern volatile sig_atomic_t pb_interrupted;
 
 /* Name of the running command, used as the error prefix ("import"). */
 extern const char *pb_cmd_name;

@@ -8,6 +8,7 @@
 #include "pinblame/core.h"
 
 const char *pb_cmd_name;
+volatile sig_atomic_t pb_interrupted;
 
 void pb_verror(const char *fmt, va_list ap)
 {

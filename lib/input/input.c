@@ -85,9 +85,11 @@ static ssize_t raw_read(struct pb_input *in, void *buf, size_t n)
 {
 	ssize_t got;
 
+	/* A signal the program asked to stop for (SIGINT during import) ends
+	 * the read; any other just restarts it. */
 	do
 		got = read(in->fd, buf, n);
-	while (got < 0 && errno == EINTR);
+	while (got < 0 && errno == EINTR && !pb_interrupted);
 	if (got < 0) {
 		set_error(in, strerror(errno));
 		return -1;

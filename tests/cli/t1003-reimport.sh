@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Re-importing identical content is a no-op, from a path or from stdin.
+. "$(dirname "$0")/lib.sh"
+f=$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt
+
+pb import "$f"
+is "$rc" 0 "first import"
+n=$(sql "SELECT count(*) FROM events")
+ok "$([ "$n" -gt 0 ]; echo $?)" "events stored ($n)"
+
+pb import "$f"
+is "$rc" 0 "second import exits 0"
+like "$out" 'already imported; nothing added' "and says it added nothing"
+is "$(sql "SELECT count(*) FROM events")" "$n" "event count unchanged"
+is "$(sql "SELECT count(*) FROM sources")" 1 "one source"
+
+run sh -c "'$PINBLAME' import - < '$f'"
+is "$rc" 0 "the same content on stdin exits 0"
+like "$out" 'already imported' "is recognised by its content hash"
+is "$(sql "SELECT count(*) FROM sources")" 1 "still one source"
+
+gzip -c "$f" > "$TMP/copy.gz"
+run sh -c "cat '$TMP/copy.gz' | '$PINBLAME' import -"
+is "$rc" 0 "gzip on stdin imports"
+like "$out" '^<stdin>: ftrace, ' "stdin is named <stdin>"
+is "$(sql "SELECT count(*) FROM events")" "$((n * 2))" "its events are added (other bytes, other source)"
+done_testing
