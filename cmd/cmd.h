@@ -19,6 +19,7 @@ int cmd_import(int argc, char **argv, const struct pb_globals *g);
 int cmd_info(int argc, char **argv, const struct pb_globals *g);
 int cmd_query(int argc, char **argv, const struct pb_globals *g);
 int cmd_record(int argc, char **argv, const struct pb_globals *g);
+int cmd_merge(int argc, char **argv, const struct pb_globals *g);
 
 /* Imports PATHS into the store at DB_PATH (FORMAT NULL: detect); the
  * exit code of the first failure. Used by import and record --import. */

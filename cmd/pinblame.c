@@ -17,6 +17,7 @@ static const struct {
 	{ "info", cmd_info, "sources, kernels, time span, counts per event" },
 	{ "query", cmd_query, "read-only SQL over the store's views" },
 	{ "record", cmd_record, "capture the events and stacks that pinblame needs" },
+	{ "merge", cmd_merge, "combine the stores of many machines into one" },
 };
 
 static const char usage_text[] =

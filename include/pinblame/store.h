@@ -93,4 +93,17 @@ int pb_store_mark_dirty(struct pb_store *s);
 int pb_store_is_dirty(struct pb_store *s);
 int pb_store_mark_clean(struct pb_store *s);
 
+/* --- merge of stores (fleet; lib/store/merge.c) -------------------- */
+
+struct pb_merge_stats {
+	uint64_t sources;	/* sources copied */
+	uint64_t duplicates;	/* sources skipped: same content hash here */
+	uint64_t events;	/* events of the copied sources */
+};
+
+/* Copies every source of the store at PATH whose content hash S does not
+ * hold yet, with all its rows, in one transaction, and marks S dirty.
+ * Prints the error and returns -1 on failure (S unchanged). */
+int pb_store_merge(struct pb_store *s, const char *path, struct pb_merge_stats *st);
+
 #endif

@@ -1,0 +1,79 @@
+/* merge.c - pinblame merge: combine the stores of many machines. */
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "pinblame/store.h"
+
+static const char merge_usage[] =
+	"usage: pinblame merge OUT.db IN.db...\n"
+	"\n"
+	"Copies the sources of each IN store, with their events, stacks and\n"
+	"typed rows, into OUT (created when missing), so that blame, report and\n"
+	"check rank call sites across a fleet ('blame --by source|kernel' groups\n"
+	"them). A source already in OUT (same content hash) is skipped, so\n"
+	"merging the same store twice changes nothing. Each IN is merged in one\n"
+	"transaction; the analysis is recomputed on the next command that reads\n"
+	"failures. The global -d option is not used: OUT is named explicitly.\n"
+	"\n"
+	"options:\n"
+	"  -h, --help  this help\n"
+	"\n"
+	"Exit: 0 ok, 2 usage, 4 store error (OUT keeps the stores merged before).\n";
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int check_args(int argc, char **argv)
+{
+	if (argc - optind < 2) {
+		pb_error(argc == optind ? "no output store given" : "no input store given");
+		return pb_usage(merge_usage, PB_EXIT_USAGE);
+	}
+	for (int i = optind + 1; i < argc; i++) {
+		if (same_file(argv[optind], argv[i])) {
+			pb_error("%s: the output store cannot also be an input", argv[i]);
+			return PB_EXIT_USAGE;
+		}
+	}
+	return PB_EXIT_OK;
+}
+
+int cmd_merge(int argc, char **argv, const struct pb_globals *g)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pb_merge_stats st;
+	struct pb_store *out;
+	int c, help = 0, rc;
+
+	while ((c = pb_getopt(argc, argv, "h", longopts, merge_usage, &help)) != -1) {
+		switch (c) {
+		case 'h': return pb_usage(merge_usage, PB_EXIT_OK);
+		default: return PB_EXIT_USAGE;
+		}
+	}
+	rc = check_args(argc, argv);
+	if (rc != PB_EXIT_OK)
+		return rc;
+	out = pb_store_open(argv[optind], PB_STORE_WRITE);
+	if (!out)
+		return PB_EXIT_STORE;
+	for (int i = optind + 1; i < argc; i++) {
+		if (pb_store_merge(out, argv[i], &st) < 0) {
+			rc = PB_EXIT_STORE;
+			break;
+		}
+		printf("%s: %llu sources merged (%llu events), %llu already present\n",
+		       argv[i], (unsigned long long)st.sources,
+		       (unsigned long long)st.events, (unsigned long long)st.duplicates);
+	}
+	pb_store_close(out);
+	return rc;
+}
