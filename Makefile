@@ -99,6 +99,8 @@ demo: deps
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do \
 		PB_TESTDATA=$(CURDIR)/testdata $$t; done
+	@# the portable SHA-256 too, where the CPU has SHA-NI
+	@PINBLAME_NO_SHANI=1 $(BUILD)/tests/test_core
 
 cli: $(PROG)
 	PINBLAME=$(CURDIR)/$(PROG) PB_TESTDATA=$(CURDIR)/testdata \

@@ -177,8 +177,10 @@ static int already_imported(struct import_file *f, const char *path, char *hex)
 	return f->store && pb_store_find_source(f->store, hex) > 0;
 }
 
+/* KNOWN_SHA is the hash computed before parsing (regular files), NULL
+ * when it must come from the bytes read (stdin). */
 static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_input *in,
-		       uint64_t events, double seconds)
+		       uint64_t events, double seconds, const char *known_sha)
 {
 	unsigned char digest[32];
 	char hex[65], sink[4096];
@@ -190,15 +192,18 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.seconds = seconds,
 		.kernel = pb_parser_meta(p, "kernel"),
 		.arch = pb_parser_meta(p, "arch"),
-		.sha256 = hex,
+		.sha256 = known_sha,
 	};
 	int rc;
 
-	/* Hash of every raw byte: read what the parser left unread. */
-	while (pb_input_read(in, sink, sizeof(sink)) > 0)
-		;
-	pb_input_sha256(in, digest);
-	pb_sha256_hex(digest, hex);
+	if (!known_sha) {
+		/* Hash of every raw byte: read what the parser left unread. */
+		while (pb_input_read(in, sink, sizeof(sink)) > 0)
+			;
+		pb_input_sha256(in, digest);
+		pb_sha256_hex(digest, hex);
+		t.sha256 = hex;
+	}
 	rc = pb_store_source_commit(f->store, &t);
 	if (rc < 0)
 		return PB_EXIT_STORE;
@@ -213,7 +218,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	struct pb_source_info info = { .path = path };
 	struct pb_input *in;
 	struct pb_parser *p = NULL;
-	char err[512], hex[65];
+	char err[512], hex[65] = "";
 	int64_t source_id;
 	uint64_t events;
 	double t0 = now_seconds();
@@ -239,7 +244,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	}
 	if (store) {
 		info.format = pb_format_name(pb_parser_format(p));
-		info.sha256 = strcmp(path, "-") ? hex : NULL;
+		info.sha256 = hex[0] ? hex : NULL;
 		rc = pb_store_source_begin(store, &info, &source_id);
 		if (rc <= 0) {
 			rc = rc < 0 ? PB_EXIT_STORE : PB_EXIT_OK;
@@ -249,7 +254,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	rc = parse_all(&f, p, in, &events);
 	if (rc == PB_EXIT_OK && store) {
 		report_bad_lines(&f);
-		rc = commit_file(&f, p, in, events, now_seconds() - t0);
+		rc = commit_file(&f, p, in, events, now_seconds() - t0, info.sha256);
 	} else if (store) {
 		pb_store_source_rollback(store);
 	} else if (rc == PB_EXIT_OK) {

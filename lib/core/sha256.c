@@ -1,6 +1,10 @@
 /* sha256.c - FIPS 180-4 SHA-256, for content hashes of imported files. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "pinblame/core.h"
 
@@ -43,6 +47,73 @@ static void block(struct pb_sha256 *s, const unsigned char *p)
 	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
 }
 
+#if defined(__x86_64__)
+/* The SHA extensions (SHA-NI) hash about five times faster than the
+ * portable rounds; import hashes every byte it reads. */
+__attribute__((target("sha,sse4.1")))
+static void blocks_shani(struct pb_sha256 *s, const unsigned char *p, size_t n)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)&s->h[0]);
+	__m128i s1 = _mm_loadu_si128((const __m128i *)&s->h[4]);
+	__m128i s0, save0, save1, w[4], msg;
+
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);		/* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);		/* EFGH */
+	s0 = _mm_alignr_epi8(tmp, s1, 8);		/* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);		/* CDGH */
+	for (; n; n--, p += 64) {
+		save0 = s0;
+		save1 = s1;
+		for (int j = 0; j < 4; j++)
+			w[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * j)), mask);
+		for (int i = 0; i < 16; i++) {
+			msg = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)&k[4 * i]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, msg);
+			if (i < 12) {
+				/* W[i+4] from W[i..i+3], into the slot W[i] leaves */
+				__m128i t = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+
+				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+				w[i & 3] = _mm_sha256msg2_epu32(t, w[(i + 3) & 3]);
+			}
+		}
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	tmp = _mm_shuffle_epi32(s0, 0x1B);		/* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);		/* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);		/* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8);		/* ABEF */
+	_mm_storeu_si128((__m128i *)&s->h[0], s0);
+	_mm_storeu_si128((__m128i *)&s->h[4], s1);
+}
+
+static int have_shani(void)
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = !getenv("PINBLAME_NO_SHANI") && __builtin_cpu_supports("sha") &&
+			 __builtin_cpu_supports("sse4.1");
+	return cached;
+}
+#endif
+
+static void blocks(struct pb_sha256 *s, const unsigned char *p, size_t n)
+{
+#if defined(__x86_64__)
+	if (have_shani()) {
+		blocks_shani(s, p, n);
+		return;
+	}
+#endif
+	for (; n; n--, p += 64)
+		block(s, p);
+}
+
 void pb_sha256_init(struct pb_sha256 *s)
 {
 	static const uint32_t iv[8] = {
@@ -69,11 +140,12 @@ void pb_sha256_update(struct pb_sha256 *s, const void *data, size_t n)
 		n -= take;
 		if (s->fill < 64)
 			return;
-		block(s, s->buf);
+		blocks(s, s->buf, 1);
 		s->fill = 0;
 	}
-	for (; n >= 64; p += 64, n -= 64)
-		block(s, p);
+	blocks(s, p, n / 64);
+	p += n / 64 * 64;
+	n %= 64;
 	memcpy(s->buf, p, n);
 	s->fill = n;
 }
