@@ -199,16 +199,34 @@ static int v6_data_complete(int fd)
 	return 1;
 }
 
-/* libtracecmd needs a file it can seek in: a plain file is opened by its
- * path, anything else (compressed, stdin, memory) is spooled to a
- * temporary file first. */
-static int open_fd(struct pb_input *in, char *err, size_t errlen)
+/* The input's own file when it is a plain one; -1 for compressed data,
+ * stdin and memory buffers (whose name may match some unrelated file). */
+static int plain_file(struct pb_input *in)
 {
 	const char *path = pb_input_path(in);
+	struct stat st;
 	int fd;
 
-	if (pb_input_compression(in) == PB_COMP_NONE && strcmp(path, "-") &&
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+	if (pb_input_compression(in) != PB_COMP_NONE || !strcmp(path, "-"))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != pb_input_raw_size(in)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* libtracecmd needs a file it can seek in: a plain file is read in place,
+ * anything else is spooled to a temporary file first. */
+static int open_fd(struct pb_input *in, char *err, size_t errlen)
+{
+	int fd = plain_file(in);
+
+	if (fd >= 0)
 		return fd;
 	fd = pb_input_spool(in);
 	if (fd < 0)
@@ -271,6 +289,9 @@ static void *tracedat_open(struct pb_parser *p, char *err, size_t errlen)
 	char version[8];
 
 	err[0] = '\0';
+	/* the libraries' own warnings would mix with ours; the reason a file
+	 * cannot be read is reported through ERR */
+	tracecmd_set_loglevel(TEP_LOG_NONE);
 	if (check_magic(in, version, sizeof(version), err, errlen))
 		return NULL;
 	t = pb_calloc(1, sizeof(*t));
