@@ -1,0 +1,170 @@
+/* insert-floor.c - the cost of only writing pinblame's rows into SQLite.
+ *
+ *   insert-floor DB EVENTS FIELDS_LEN BODIES BODY_LEN STACKED TYPED
+ *
+ * Creates the store's event table (same columns, same index) and its
+ * migration table in a new DB, with the store's pragmas (WAL, synchronous
+ * NORMAL), and inserts EVENTS event rows and TYPED typed rows through
+ * prepared statements in one transaction: no parsing, no interning, no
+ * lookups. FIELDS_LEN is the length of each row's fields text, BODIES rows
+ * also get a raw body of BODY_LEN bytes and STACKED rows a stack id, so the
+ * rows match the averages measured in a real import. Prints the seconds
+ * spent from BEGIN to the end of COMMIT. */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+static const char schema[] =
+	"PRAGMA journal_mode = WAL;\n"
+	"PRAGMA synchronous = NORMAL;\n"
+	"CREATE TABLE event(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  line INTEGER NOT NULL, ts_ns INTEGER, cpu INTEGER, pid INTEGER,\n"
+	"  tgid INTEGER, comm_id INTEGER, name_id INTEGER NOT NULL,\n"
+	"  stack_id INTEGER, ustack_id INTEGER, fields TEXT, body TEXT);\n"
+	"CREATE INDEX event_by_name ON event(name_id);\n"
+	"CREATE TABLE migration(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
+	"  ts_ns INTEGER, pid INTEGER, comm TEXT, reason TEXT, mode TEXT,\n"
+	"  succeeded INTEGER, failed INTEGER, stack_id INTEGER, event_id INTEGER,\n"
+	"  cma_alloc_id INTEGER);\n";
+
+struct floor_args {
+	uint64_t events, fields_len, bodies, body_len, stacked, typed;
+};
+
+static void die_sql(sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "insert-floor: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Text of exactly LEN bytes that differs from row to row, like real
+ * key=value fields do. */
+static int fill_text(char *buf, size_t len, uint64_t row)
+{
+	int n = snprintf(buf, len + 1, "{\"pfn\":\"0x%" PRIx64 "\",\"nr_scanned\":\"%" PRIu64
+			 "\",\"reason\":\"contig_range\",\"pad\":\"", 0x100000 + row * 0x200,
+			 row % 513);
+
+	if (n < 0)
+		return 0;
+	if ((size_t)n < len)
+		memset(buf + n, 'x', len - (size_t)n);
+	return (int)len;
+}
+
+/* Whether row I is one of the K rows out of N, spread evenly. */
+static int spread(uint64_t i, uint64_t k, uint64_t n)
+{
+	return (i + 1) * k / n != i * k / n;
+}
+
+static void insert_events(sqlite3 *db, const struct floor_args *a)
+{
+	sqlite3_stmt *st;
+	char *fields = malloc(a->fields_len + 1), *body = malloc(a->body_len + 1);
+
+	if (!fields || !body) {
+		fputs("insert-floor: out of memory\n", stderr);
+		exit(1);
+	}
+	if (sqlite3_prepare_v2(db, "INSERT INTO event(source_id, line, ts_ns, cpu, pid, "
+			       "tgid, comm_id, name_id, stack_id, ustack_id, fields, body) "
+			       "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)", -1, &st, NULL))
+		die_sql(db, "prepare event insert");
+	for (uint64_t i = 0; i < a->events; i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)(i * 13 + 13));
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)(6000000000ull + i * 3917));
+		sqlite3_bind_int(st, 3, (int)(i & 1));
+		sqlite3_bind_int(st, 4, (int)(106 + (i >> 16) % 4096));
+		sqlite3_bind_int(st, 5, (int)(106 + (i >> 16) % 4096));
+		sqlite3_bind_int(st, 6, (int)(1 + i % 5));
+		sqlite3_bind_int(st, 7, (int)(6 + i % 19));
+		if (spread(i, a->stacked, a->events))
+			sqlite3_bind_int(st, 8, (int)(1 + i % 22));
+		else
+			sqlite3_bind_null(st, 8);
+		sqlite3_bind_text(st, 9, fields, fill_text(fields, a->fields_len, i),
+				  SQLITE_STATIC);
+		if (spread(i, a->bodies, a->events))
+			sqlite3_bind_text(st, 10, body, fill_text(body, a->body_len, i),
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 10);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			die_sql(db, "insert event");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	free(fields);
+	free(body);
+}
+
+static void insert_typed(sqlite3 *db, const struct floor_args *a)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO migration(source_id, ts_ns, pid, comm, "
+			       "reason, mode, succeeded, failed, stack_id, event_id, "
+			       "cma_alloc_id) VALUES (1, ?, ?, 'sh', 'contig_range', "
+			       "'MIGRATE_SYNC', ?, ?, ?, ?, NULL)", -1, &st, NULL))
+		die_sql(db, "prepare typed insert");
+	for (uint64_t i = 0; i < a->typed; i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)(6000000000ull + i * 11003));
+		sqlite3_bind_int(st, 2, (int)(106 + (i >> 16) % 4096));
+		sqlite3_bind_int(st, 3, (int)(i % 3));
+		sqlite3_bind_int(st, 4, (int)(i % 7 == 0));
+		sqlite3_bind_int(st, 5, (int)(1 + i % 22));
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)(i * 4 + 2));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			die_sql(db, "insert typed row");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+int main(int argc, char **argv)
+{
+	struct floor_args a;
+	sqlite3 *db;
+	double t0;
+
+	if (argc != 8) {
+		fputs("usage: insert-floor DB EVENTS FIELDS_LEN BODIES BODY_LEN STACKED TYPED\n",
+		      stderr);
+		return 2;
+	}
+	a.events = strtoull(argv[2], NULL, 10);
+	a.fields_len = strtoull(argv[3], NULL, 10);
+	a.bodies = strtoull(argv[4], NULL, 10);
+	a.body_len = strtoull(argv[5], NULL, 10);
+	a.stacked = strtoull(argv[6], NULL, 10);
+	a.typed = strtoull(argv[7], NULL, 10);
+	if (sqlite3_open(argv[1], &db))
+		die_sql(db, argv[1]);
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL))
+		die_sql(db, "schema");
+	t0 = now_seconds();
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
+		die_sql(db, "begin");
+	insert_events(db, &a);
+	insert_typed(db, &a);
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
+		die_sql(db, "commit");
+	printf("%.3f\n", now_seconds() - t0);
+	if (sqlite3_close(db))
+		die_sql(db, "close");
+	return 0;
+}

@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# run.sh PINBLAME - the import benchmark (make bench): pinblame against its
+# floors and baselines in one run, as ratios, with the DESIGN §9 budgets.
+#
+# Inputs are generated from the real captures and cached in $BENCH_OUT:
+#   BENCH_MB            size of the generated ftrace text in MiB (1024)
+#   BENCH_PERF_MB       size of the generated perf script text (200)
+#   BENCH_KMSG_MB       size of the generated kernel log (64)
+#   BENCH_BLAME_EVENTS  events in the store that blame is timed on (10000000)
+#   BENCH_OUT           work directory (bench/out)
+# Prints the tables and writes them to $BENCH_OUT/results.md. Steps that a
+# pinblame command cannot do yet are skipped with the reason.
+set -u
+
+pb=$(realpath "${1:?usage: bench/run.sh PINBLAME}")
+top=$(cd "$(dirname "$0")/.." && pwd)
+bench=$top/bench
+out=${BENCH_OUT:-$bench/out}
+mb=${BENCH_MB:-1024}
+perf_mb=${BENCH_PERF_MB:-200}
+kmsg_mb=${BENCH_KMSG_MB:-64}
+blame_events=${BENCH_BLAME_EVENTS:-10000000}
+cc=${CC:-cc}
+ftrace_xz=$top/testdata/real/arm64-ftrace-hugetlb-cma/trace.txt.xz
+dmesg_seed=$top/testdata/real/arm64-ftrace-hugetlb-cma/dmesg.txt
+tracedat_xz=$top/testdata/real/arm64-tracecmd-hugetlb-cma/trace.dat.xz
+perf_seed=$top/testdata/samples/perf-script-5.15-page_pinner-rfc.txt
+
+mkdir -p "$out" || exit 1
+log=$out/bench.log
+: > "$log"
+log_mark=0
+rows=$out/rows.md	# measurements
+budgets=$out/budgets.md	# ratios against the targets
+: > "$rows"
+: > "$budgets"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Arithmetic on decimals: calc FORMAT EXPR.
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+bytes_of() { stat -c %s "$1"; }
+mib() { calc %.1f "$1 / 1048576"; }
+
+# measure STDOUT CMD...: runs CMD (stderr to the log) and sets SECS (wall
+# clock), RSS_KB (peak resident set of the command and its children) and RC.
+measure_py='
+import resource, subprocess, sys, time
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "ab") as err:
+	t = time.monotonic()
+	rc = subprocess.call(sys.argv[3:], stdout=out, stderr=err)
+	dt = time.monotonic() - t
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("%.3f %d %d" % (dt, rss, rc))
+'
+measure() {
+	local res
+	log_mark=$(bytes_of "$log")
+	res=$(python3 -c "$measure_py" "$1" "$log" "${@:2}" 2>>"$log") || die "cannot run python3"
+	read -r SECS RSS_KB RC <<<"$res"
+}
+
+# measure_best STDOUT CMD...: the faster of two runs, for short steps.
+measure_best() {
+	local first
+	measure "$@"
+	[ "$RC" = 0 ] || return
+	first=$SECS
+	measure "$@"
+	SECS=$(calc %.3f "$SECS < $first ? $SECS : $first")
+}
+
+# The events count from pinblame import's summary line.
+events_of() { sed -n 's/.*, \([0-9][0-9]*\) events,.*/\1/p' "$1" | tail -1; }
+
+# Why the last measured step failed: its last line on stderr.
+reason() { tail -c +$((log_mark + 1)) "$log" | tail -1 | cut -c1-120; }
+
+rm_store() { rm -f "$1" "$1-wal" "$1-shm"; }
+
+store_size() {
+	local n=0 f
+
+	for f in "$1" "$1-wal"; do
+		[ -f "$f" ] && n=$((n + $(bytes_of "$f")))
+	done
+	echo "$n"
+}
+
+# row WHAT INPUT_BYTES SECONDS EVENTS [NOTE]: one line of the measurements.
+row() {
+	local mbs=- evs=- ev=${4:--}
+
+	if [ "$2" != - ]; then
+		mbs=$(calc %.0f "$2 / 1048576 / $3")
+	fi
+	if [ "$ev" != - ]; then
+		evs=$(calc %.0f "$ev / $3")
+	fi
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
+		"$([ "$2" = - ] && echo - || mib "$2")" "$3" "$mbs" "$ev" "$evs" \
+		"${5:-}" >> "$rows"
+}
+
+skip_row() { printf '| %s | | | | | | skipped: %s |\n' "$1" "$2" >> "$rows"; }
+
+# budget WHAT MEASURED TARGET OK: one line of the budget table.
+budget() {
+	printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >> "$budgets"
+}
+verdict() { calc %s "($1) ? \"yes\" : \"**no**\""; }
+
+# --- helpers and inputs -------------------------------------------------
+
+# build NAME: compiles bench/NAME.c when it is newer than the binary.
+build() {
+	local src=$bench/$1.c bin=$out/$1
+
+	[ -x "$bin" ] && [ "$bin" -nt "$src" ] && return
+	say "building $1"
+	# shellcheck disable=SC2046 # pkg-config output is a list of flags
+	"$cc" -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -o "$bin" "$src" \
+		$(pkg-config --cflags --libs sqlite3) || die "cannot build $1"
+}
+
+# generate FORMAT SEED MB FILE: the replayed trace, cached while the seed and
+# the generator are unchanged.
+generate() {
+	local fmt=$1 seed=$2 size=$3 file=$4
+
+	if [ -f "$file" ] && [ "$file" -nt "$out/gen-trace" ] && [ "$file" -nt "$seed" ]; then
+		return
+	fi
+	say "generating $file ($size MiB of $fmt)"
+	"$out/gen-trace" -f "$fmt" "$seed" "$size" > "$file.tmp" && mv "$file.tmp" "$file" ||
+		die "cannot generate $file"
+}
+
+command -v python3 >/dev/null || die "python3 is needed (baseline and timing)"
+build gen-trace
+build insert-floor
+seed=$out/seed-ftrace.txt
+if ! [ -f "$seed" ] || ! [ "$seed" -nt "$ftrace_xz" ]; then
+	say "decompressing $ftrace_xz"
+	xz -dc "$ftrace_xz" > "$seed.tmp" && mv "$seed.tmp" "$seed" || die "cannot read $ftrace_xz"
+fi
+big=$out/ftrace-${mb}M.txt
+generate ftrace "$seed" "$mb" "$big"
+big_bytes=$(bytes_of "$big")
+
+# --- I/O floors ---------------------------------------------------------
+
+say "timing cat and xz -dc"
+cat "$big" > /dev/null	# the file is read from the page cache in every step
+measure_best /dev/null cat "$big"
+cat_secs=$SECS
+row '`cat` (I/O floor)' "$big_bytes" "$cat_secs" - 'page cache'
+seed_bytes=$(bytes_of "$seed")
+measure_best /dev/null xz -dc "$ftrace_xz"
+xz_secs=$SECS
+row '`xz -dc trace.txt.xz` (decompression floor)' "$seed_bytes" "$xz_secs" - \
+	'MiB of decompressed text'
+# import hashes every byte (re-importing a file is a no-op by its SHA-256)
+measure_best /dev/null sha256sum "$big"
+row '`sha256sum` (hash floor)' "$big_bytes" "$SECS" -
+
+# --- ftrace text: parse only, import, floors and baseline ----------------
+
+say "pinblame import --dry-run of $(mib "$big_bytes") MiB"
+measure "$out/dry.out" "$pb" import --dry-run "$big"
+if [ "$RC" = 0 ]; then
+	dry_secs=$SECS
+	row '`pinblame import --dry-run` (parse only)' "$big_bytes" "$dry_secs" \
+		"$(events_of "$out/dry.out")"
+	budget 'parse only' "$(calc %.2f "$big_bytes / 1e9 / $dry_secs") GB/s" '≥ 1 GB/s' \
+		"$(verdict "$big_bytes / 1e9 / $dry_secs >= 1")"
+else
+	skip_row '`pinblame import --dry-run`' "$(reason)"
+fi
+
+say "pinblame import of $(mib "$big_bytes") MiB"
+store=$out/ftrace.db
+rm_store "$store"
+measure "$out/import.out" "$pb" -d "$store" import "$big"
+[ "$RC" = 0 ] || die "pinblame import failed: $(reason)"
+imp_secs=$SECS
+imp_rss=$RSS_KB
+imp_events=$(events_of "$out/import.out")
+store_bytes=$(store_size "$store")
+imp_mbs=$(calc %.1f "$big_bytes / 1048576 / $imp_secs")
+row '`pinblame import`' "$big_bytes" "$imp_secs" "$imp_events" \
+	"peak RSS $((imp_rss / 1024)) MiB, store $(mib "$store_bytes") MiB"
+budget 'import MiB/s / `cat` MiB/s' "$(calc %.3f "$cat_secs / $imp_secs")" 'for scale' -
+budget 'import MiB/s / `xz -dc` MiB/s' \
+	"$(calc %.2f "$xz_secs / $seed_bytes * $big_bytes / $imp_secs")" 'for scale' -
+budget 'peak RSS of import' "$((imp_rss / 1024)) MiB on $(mib "$big_bytes") MiB" '< 64 MiB' \
+	"$(verdict "$imp_rss < 65536")"
+budget 'store size / text size' "$(calc %.3f "$store_bytes / $big_bytes")" '≤ 0.3' \
+	"$(verdict "$store_bytes / $big_bytes <= 0.3")"
+
+# The rows the import wrote, to give the insert floor the same work.
+shape=$(sqlite3 -separator ' ' "$store" \
+	"SELECT count(*), CAST(avg(length(fields)) AS INT), count(body),
+		CAST(coalesce(avg(length(body)), 0) AS INT), count(stack_id) FROM event" 2>>"$log")
+other=0
+for t in $(sqlite3 "$store" "SELECT name FROM sqlite_schema WHERE type = 'table'
+		AND name NOT IN ('event', 'meta') AND name NOT LIKE 'sqlite_%'" 2>>"$log"); do
+	other=$((other + $(sqlite3 "$store" "SELECT count(*) FROM \"$t\"")))
+done
+if [ -n "$shape" ]; then
+	read -r n_events fields_len n_bodies body_len n_stacked <<<"$shape"
+	say "insert floor: $n_events event rows and $other other rows"
+	floor_db=$out/floor.db
+	rm_store "$floor_db"
+	measure "$out/floor.out" "$out/insert-floor" "$floor_db" "$n_events" "$fields_len" \
+		"$n_bodies" "$body_len" "$n_stacked" "$other"
+	rm_store "$floor_db"
+	floor_secs=$(cat "$out/floor.out")
+	row 'insert floor (C, SQLite inserts only)' - "$floor_secs" "$n_events" \
+		"$((n_events + other)) rows, $(calc %.0f "($n_events + $other) / $floor_secs") rows/s"
+	budget 'import time / insert floor time' "$(calc %.2f "$imp_secs / $floor_secs")" '≤ 1.5' \
+		"$(verdict "$imp_secs / $floor_secs <= 1.5")"
+else
+	skip_row 'insert floor' 'the store has no event table to take the row shape from'
+fi
+
+say "Python baseline"
+py_db=$out/baseline.db
+rm_store "$py_db"
+measure "$out/baseline.out" python3 "$bench/baseline-import.py" "$big" "$py_db"
+rm_store "$py_db"
+if [ "$RC" = 0 ]; then
+	py_secs=$SECS
+	row 'Python regex baseline (no stacks)' "$big_bytes" "$py_secs" "$(cat "$out/baseline.out")"
+	budget 'import vs Python baseline' "$(calc %.2f "$py_secs / $imp_secs")x" '≥ 4x' \
+		"$(verdict "$py_secs / $imp_secs >= 4")"
+else
+	skip_row 'Python regex baseline' "exit $RC"
+fi
+
+# --- trace.dat, perf script, kernel log ---------------------------------
+
+say "trace.dat"
+tracedat=$out/trace.dat
+if ! [ -f "$tracedat" ] || ! [ "$tracedat" -nt "$tracedat_xz" ]; then
+	xz -dc "$tracedat_xz" > "$tracedat.tmp" && mv "$tracedat.tmp" "$tracedat"
+fi
+if command -v trace-cmd >/dev/null; then
+	measure_best /dev/null trace-cmd report -i "$tracedat"
+	report_secs=$SECS
+	row '`trace-cmd report trace.dat`' "$(bytes_of "$tracedat")" "$report_secs" - \
+		'v7, zstd sections'
+fi
+td_db=$out/tracedat.db
+rm_store "$td_db"
+measure "$out/tracedat.out" "$pb" -d "$td_db" import "$tracedat"
+if [ "$RC" = 0 ]; then
+	rm_store "$td_db"
+	measure_best "$out/tracedat.out" sh -c 'rm -f "$1" "$1-wal" "$1-shm"; exec "$2" -d "$1" import "$3"' \
+		sh "$td_db" "$pb" "$tracedat"
+	row '`pinblame import trace.dat`' "$(bytes_of "$tracedat")" "$SECS" \
+		"$(events_of "$out/tracedat.out")"
+	[ -n "${report_secs:-}" ] && budget 'trace.dat import vs `trace-cmd report`' \
+		"$(calc %.2f "$report_secs / $SECS")x as fast" '> 1x' \
+		"$(verdict "$report_secs / $SECS > 1")"
+else
+	skip_row '`pinblame import trace.dat`' "$(reason)"
+fi
+rm_store "$td_db"
+
+# import_text NAME FORMAT SEED MB: a generated text of another format.
+import_text() {
+	local name=$1 file=$out/$2-${4}M.txt db=$out/$2.db
+
+	generate "$2" "$3" "$4" "$file"
+	say "pinblame import of $name"
+	rm_store "$db"
+	measure "$out/$2.out" "$pb" -d "$db" import "$file"
+	if [ "$RC" = 0 ]; then
+		row "\`pinblame import\` $name" "$(bytes_of "$file")" "$SECS" \
+			"$(events_of "$out/$2.out")" "peak RSS $((RSS_KB / 1024)) MiB"
+	else
+		skip_row "\`pinblame import\` $name" "$(reason)"
+	fi
+	rm_store "$db"
+}
+import_text 'perf script' perf "$perf_seed" "$perf_mb"
+import_text 'kernel log' kmsg "$dmesg_seed" "$kmsg_mb"
+
+# --- blame on a large store ----------------------------------------------
+
+blame_store() {
+	local db=$out/blame.db per_mib need
+
+	per_mib=$(calc %.6f "$imp_events / ($big_bytes / 1048576)")
+	need=$(calc %d "$blame_events / $per_mib + 1")
+	if [ "$imp_events" -ge "$blame_events" ]; then
+		db=$store
+	else
+		say "blame store: $need MiB of replayed trace for $blame_events events" \
+			"($imp_events in $(mib "$big_bytes") MiB), streamed into import"
+		rm_store "$db"
+		measure "$out/blame-import.out" sh -c '"$1" -f ftrace "$2" "$3" | "$4" -d "$5" import -' \
+			sh "$out/gen-trace" "$seed" "$need" "$pb" "$db"
+		if [ "$RC" != 0 ]; then
+			skip_row '`pinblame blame`' "import of the large store failed: $(reason)"
+			return
+		fi
+		row '`gen-trace | pinblame import -` (stdin)' $((need << 20)) "$SECS" \
+			"$(events_of "$out/blame-import.out")" \
+			"peak RSS $((RSS_KB / 1024)) MiB incl. generator"
+		budget 'import MB/s, large vs 1 GiB (linear cost)' \
+			"$(calc %.2f "($need * 1048576 / $SECS) / ($big_bytes / $imp_secs)")" '≈ 1' -
+	fi
+	local n
+	n=$(sqlite3 "$db" "SELECT count(*) FROM event" 2>>"$log")
+	measure "$out/blame.out" "$pb" -d "$db" blame
+	if [ "$RC" != 0 ]; then
+		skip_row '`pinblame blame`' "$(reason)"
+		return
+	fi
+	row "\`pinblame blame\`, first run ($n events)" - "$SECS" - 'includes the analysis'
+	measure "$out/blame.out" "$pb" -d "$db" blame
+	row "\`pinblame blame\`, again ($n events)" - "$SECS" -
+	budget "blame on $n events" "$SECS s (first run above)" '< 1 s' \
+		"$(verdict "$SECS < 1")"
+	[ "$db" = "$store" ] || rm_store "$db"
+}
+if "$pb" help blame >/dev/null 2>&1; then
+	blame_store
+else
+	skip_row '`pinblame blame`' 'this pinblame has no blame command yet'
+fi
+rm_store "$store"
+
+# --- report --------------------------------------------------------------
+
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
+[ -n "$cpu" ] || cpu=$(uname -m)
+{
+	echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r);"
+	echo "SQLite $(sqlite3 --version | cut -d' ' -f1), $(python3 --version)," \
+		"pinblame $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')."
+	echo "Input: \`$(basename "$big")\`, $(mib "$big_bytes") MiB replayed from" \
+		"\`$(basename "$(dirname "$ftrace_xz")")/trace.txt.xz\` ($(mib "$seed_bytes") MiB); page cache warm."
+	echo
+	echo '| step | MiB | seconds | MiB/s | events | events/s | note |'
+	echo '| --- | ---: | ---: | ---: | ---: | ---: | --- |'
+	cat "$rows"
+	echo
+	echo '| budget | measured | target | met |'
+	echo '| --- | --- | --- | --- |'
+	cat "$budgets"
+} > "$out/results.md"
+rm -f "$rows" "$budgets"
+cat "$out/results.md"
