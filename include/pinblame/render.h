@@ -25,4 +25,24 @@ int pb_json_write(FILE *out, json_t *value);
 /* Formats ns as seconds with 6 decimals ("41.589960"). */
 void pb_format_ts(char *buf, size_t len, long long ts_ns);
 
+/* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
+
+struct pb_store;
+struct pb_analyze_opts;
+
+/* The whole report as one {"schema":"pinblame.report/1",...} object: the
+ * summary read from the store (sources, kernels, span, CMA areas, busy
+ * ranges, migration failures, trace markers), the failures and blame of
+ * the analysis with each call site's failure ids, the evidence of the
+ * failures shown as examples, and the holders' stacks. TOP > 0 keeps that
+ * many call sites. NULL on a store error (printed). */
+json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int top);
+
+/* Renderers of that object; each returns 0, or -1 on a write error.
+ * Text fits WIDTH columns and uses ANSI bold only when COLOUR is set. */
+int pb_report_text(FILE *out, const json_t *report, int width, int colour);
+int pb_report_markdown(FILE *out, const json_t *report);
+/* One self-contained page: inline CSS and SVG, nothing fetched. */
+int pb_report_html(FILE *out, const json_t *report);
+
 #endif

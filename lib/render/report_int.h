@@ -1,0 +1,62 @@
+/* report_int.h - helpers shared by the report renderers (text, Markdown,
+ * HTML) and the SVG charts. Every renderer reads the same
+ * pinblame.report/1 object, so these only look values up and format them
+ * the same way everywhere. */
+#ifndef PINBLAME_REPORT_INT_H
+#define PINBLAME_REPORT_INT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "pinblame/core.h"
+
+/* Failures listed under each call site, with their evidence. */
+#define REPORT_EXAMPLES 5
+
+/* Lookups that tolerate missing keys and wrong types. */
+const char *rj_str(const json_t *o, const char *key, const char *dflt);
+long long rj_int(const json_t *o, const char *key, long long dflt);
+double rj_real(const json_t *o, const char *key, double dflt);
+
+/* "93.0%" from a share in [0, 1]. */
+void rj_share(char *buf, size_t len, double share);
+
+/* One line about a failure: "#12 cma_alloc hugetlb0 at 41.589960 s, final".
+ * Used verbatim by text and Markdown and (escaped) by HTML. */
+void rj_failure_title(struct pb_buf *b, const json_t *failure);
+/* Its pages: "pfn 0x13e000-0x140000, busy 0x13e100 0x13e2a0 (+3)". */
+void rj_failure_pages(struct pb_buf *b, const json_t *failure);
+/* One evidence item of a pinblame.show/1 chain: "dump at dmesg.txt:1234
+ * (medium), pfn 0x13e100, count 3". */
+void rj_evidence_line(struct pb_buf *b, const json_t *item);
+
+/* The failure object with this id in report.failures, NULL if none. */
+const json_t *rj_failure_by_id(const json_t *report, long long id);
+/* The evidence items of failure ID (report.evidence[ID]), possibly empty. */
+const json_t *rj_evidence_of(const json_t *report, long long id);
+
+/* Sources as "trace.txt.xz (ftrace, 332192 events), dmesg.txt (kmsg, ...)". */
+void rj_sources_line(struct pb_buf *b, const json_t *report);
+/* "6.1.0-50-arm64 (aarch64)" or "unknown". */
+void rj_kernels_line(struct pb_buf *b, const json_t *report);
+/* "6.649922 .. 134.859850 s (128.2 s)". */
+void rj_span_line(struct pb_buf *b, const json_t *report);
+/* "from 40.000000 s until 60.000000 s"; 0 when no window was asked for. */
+int rj_window_line(struct pb_buf *b, const json_t *report);
+/* "1852 (4 final, 1848 recovered), 1800 attributed, 52 unattributed". */
+void rj_failures_line(struct pb_buf *b, const json_t *report);
+
+/* Escapes for HTML/XML text and attribute values. */
+void rj_xml(struct pb_buf *b, const char *s);
+
+/* --- SVG charts (svg.c), each a complete <svg> element --------------- */
+
+/* Failures over time, stacked per area (or kind when there is none),
+ * with the trace markers as labelled vertical lines. */
+void svg_timeline(struct pb_buf *b, const json_t *report);
+/* The top call sites as horizontal bars of their share. */
+void svg_callsite_bars(struct pb_buf *b, const json_t *report);
+/* A flame graph of report.holder_stacks (root at the bottom). */
+void svg_flamegraph(struct pb_buf *b, const json_t *report);
+
+#endif

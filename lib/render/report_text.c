@@ -1,0 +1,251 @@
+/* report_text.c - the report for a terminal: fits the width it is given,
+ * colour only when asked (the caller asks when stdout is a tty). */
+#include <string.h>
+
+#include "pinblame/render.h"
+#include "report_int.h"
+
+struct text_out {
+	FILE *f;
+	int width;
+	int colour;
+	struct pb_buf line;
+};
+
+/* Cuts the line being built to the width, ending in "..." when cut. */
+static void fit_width(struct text_out *t)
+{
+	size_t w = (size_t)t->width;
+
+	if (t->line.len <= w)
+		return;
+	t->line.len = w - 3;
+	pb_buf_adds(&t->line, "...");
+}
+
+/* Prints the line being built, cut to the width, and empties it. */
+static void flush_line(struct text_out *t)
+{
+	fit_width(t);
+	fprintf(t->f, "%s\n", pb_buf_str(&t->line));
+	pb_buf_reset(&t->line);
+}
+
+static void put_line(struct text_out *t, const char *line)
+{
+	pb_buf_adds(&t->line, line);
+	flush_line(t);
+}
+
+/* Long prose is wrapped at spaces instead, with INDENT on later lines. */
+static void put_wrapped(struct text_out *t, const char *label, const char *text)
+{
+	size_t col, indent = strlen(label), w = (size_t)t->width;
+
+	fputs(label, t->f);
+	col = indent;
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (col > indent && col + 1 + word > w) {
+			fprintf(t->f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', t->f);
+			col++;
+		}
+		fprintf(t->f, "%.*s", (int)word, text);
+		col += word;
+		text += word;
+		text += strspn(text, " ");
+	}
+	fputc('\n', t->f);
+}
+
+static void heading(struct text_out *t, const char *title)
+{
+	if (t->colour)
+		fprintf(t->f, "\n\033[1m%s\033[0m\n", title);
+	else
+		fprintf(t->f, "\n%s\n", title);
+}
+
+static void summary(struct text_out *t, const json_t *r)
+{
+	struct pb_buf b = { 0 };
+
+	rj_sources_line(&b, r);
+	put_wrapped(t, "sources   ", pb_buf_str(&b));
+	pb_buf_reset(&b);
+	rj_kernels_line(&b, r);
+	put_wrapped(t, "kernel    ", pb_buf_str(&b));
+	pb_buf_reset(&b);
+	rj_span_line(&b, r);
+	put_wrapped(t, "span      ", pb_buf_str(&b));
+	pb_buf_reset(&b);
+	if (rj_window_line(&b, r)) {
+		put_wrapped(t, "window    ", pb_buf_str(&b));
+		pb_buf_reset(&b);
+	}
+	rj_failures_line(&b, r);
+	put_wrapped(t, "failures  ", pb_buf_str(&b));
+	pb_buf_free(&b);
+}
+
+static void cma_areas(struct text_out *t, const json_t *r)
+{
+	const json_t *a, *areas = json_object_get(r, "cma_areas");
+	size_t i;
+
+	if (!json_array_size(areas))
+		return;
+	heading(t, "CMA allocations per area");
+	put_line(t, "  area                    tried   failed  busy retries");
+	json_array_foreach(areas, i, a) {
+		pb_buf_addf(&t->line, "  %-20s %8lld %8lld %13lld", rj_str(a, "area", "?"),
+			    rj_int(a, "tried", 0), rj_int(a, "failed", 0),
+			    rj_int(a, "busy_retries", 0));
+		flush_line(t);
+	}
+}
+
+static void busy_and_migrations(struct text_out *t, const json_t *r)
+{
+	const json_t *x, *busy = json_object_get(r, "busy_ranges");
+	const json_t *mig = json_object_get(r, "migration_failures");
+	size_t i;
+
+	if (json_array_size(busy)) {
+		heading(t, "Busy ranges");
+		json_array_foreach(busy, i, x) {
+			pb_buf_addf(&t->line, "  %-20s %8lld", rj_str(x, "kind", "?"),
+				    rj_int(x, "count", 0));
+			flush_line(t);
+		}
+	}
+	if (json_array_size(mig)) {
+		heading(t, "Migration failures by reason");
+		put_line(t, "  reason               migrations  pages");
+		json_array_foreach(mig, i, x) {
+			pb_buf_addf(&t->line, "  %-20s %10lld %6lld", rj_str(x, "reason", "?"),
+				    rj_int(x, "migrations", 0), rj_int(x, "pages", 0));
+			flush_line(t);
+		}
+	}
+}
+
+/* The ranked table: the call site column takes what the others leave. */
+static void ranking(struct text_out *t, const json_t *r)
+{
+	const json_t *c, *sites = json_object_get(json_object_get(r, "blame"), "callsites");
+	int name_w = t->width - 48;
+	size_t i;
+	char share[16];
+
+	heading(t, "Call sites, ranked by failures explained");
+	if (!json_array_size(sites)) {
+		put_line(t, "  no call site explains a failure");
+		return;
+	}
+	if (name_w < 20)
+		name_w = 20;
+	pb_buf_addf(&t->line, "  %3s  %-*s %8s %6s %6s  %s", "#", name_w, "call site",
+		    "failures", "pages", "share", "confidence");
+	flush_line(t);
+	json_array_foreach(sites, i, c) {
+		const char *name = rj_str(c, "callsite", "?");
+
+		rj_share(share, sizeof(share), rj_real(c, "share", 0));
+		pb_buf_addf(&t->line, "  %3lld  %-*.*s %8lld %6lld %6s  %s",
+			    rj_int(c, "rank", (long long)i + 1), name_w, name_w, name,
+			    rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
+			    rj_str(c, "confidence", "low"));
+		flush_line(t);
+	}
+}
+
+static void explained(struct text_out *t, const json_t *r, const json_t *c)
+{
+	const json_t *ids = json_object_get(c, "failure_ids"), *id, *e;
+	size_t i, k, n = json_array_size(ids);
+
+	if (!n)
+		return;
+	if (n > REPORT_EXAMPLES)
+		pb_buf_addf(&t->line, "    failures explained (first %d of %zu):",
+			    REPORT_EXAMPLES, n);
+	else
+		pb_buf_addf(&t->line, "    failures explained (%zu):", n);
+	flush_line(t);
+	json_array_foreach(ids, i, id) {
+		const json_t *f = rj_failure_by_id(r, (long long)json_integer_value(id));
+
+		if (i == REPORT_EXAMPLES)
+			break;
+		pb_buf_adds(&t->line, "      ");
+		if (f)
+			rj_failure_title(&t->line, f);
+		else
+			pb_buf_addf(&t->line, "#%lld", (long long)json_integer_value(id));
+		flush_line(t);
+		if (f) {
+			pb_buf_adds(&t->line, "        ");
+			rj_failure_pages(&t->line, f);
+			flush_line(t);
+		}
+		json_array_foreach(rj_evidence_of(r, (long long)json_integer_value(id)), k, e) {
+			pb_buf_adds(&t->line, "        evidence: ");
+			rj_evidence_line(&t->line, e);
+			flush_line(t);
+		}
+	}
+}
+
+static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c)
+{
+	const json_t *fr;
+	size_t i;
+	char share[16];
+
+	rj_share(share, sizeof(share), rj_real(c, "share", 0));
+	pb_buf_addf(&t->line, "[%lld] %s", rj_int(c, "rank", 0), rj_str(c, "callsite", "?"));
+	if (rj_str(c, "module", NULL))
+		pb_buf_addf(&t->line, " [%s]", rj_str(c, "module", ""));
+	pb_buf_addf(&t->line, ": %lld failures, %lld pages, %s, confidence %s",
+		    rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
+		    rj_str(c, "confidence", "low"));
+	fputc('\n', t->f);
+	if (t->colour)
+		fputs("\033[1m", t->f);
+	fit_width(t);
+	fputs(pb_buf_str(&t->line), t->f);
+	pb_buf_reset(&t->line);
+	fputs(t->colour ? "\033[0m\n" : "\n", t->f);
+	if (json_array_size(json_object_get(c, "stack")))
+		put_line(t, "    example stack (leaf first):");
+	json_array_foreach(json_object_get(c, "stack"), i, fr) {
+		pb_buf_addf(&t->line, "      %s", json_is_string(fr) ? json_string_value(fr) : "?");
+		flush_line(t);
+	}
+	explained(t, r, c);
+}
+
+int pb_report_text(FILE *out, const json_t *report, int width, int colour)
+{
+	struct text_out t = { .f = out, .width = width < 40 ? 40 : width, .colour = colour };
+	const json_t *c;
+	size_t i;
+
+	if (colour)
+		fputs("\033[1mpinblame report\033[0m\n", out);
+	else
+		fputs("pinblame report\n", out);
+	summary(&t, report);
+	cma_areas(&t, report);
+	busy_and_migrations(&t, report);
+	ranking(&t, report);
+	json_array_foreach(json_object_get(json_object_get(report, "blame"), "callsites"), i, c)
+		callsite_detail(&t, report, c);
+	pb_buf_free(&t.line);
+	return ferror(out) ? -1 : 0;
+}

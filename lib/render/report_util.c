@@ -1,0 +1,215 @@
+/* report_util.c - lookups and the phrases every report format shares. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pinblame/render.h"
+#include "report_int.h"
+
+const char *rj_str(const json_t *o, const char *key, const char *dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+long long rj_int(const json_t *o, const char *key, long long dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}
+
+double rj_real(const json_t *o, const char *key, double dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+void rj_share(char *buf, size_t len, double share)
+{
+	snprintf(buf, len, "%.1f%%", share * 100.0);
+}
+
+static void add_ts(struct pb_buf *b, long long ts_ns)
+{
+	char ts[32];
+
+	pb_format_ts(ts, sizeof(ts), ts_ns);
+	pb_buf_adds(b, ts);
+}
+
+void rj_failure_title(struct pb_buf *b, const json_t *f)
+{
+	const char *area = rj_str(f, "area", NULL), *reason = rj_str(f, "reason", NULL);
+	const char *outcome = rj_str(f, "outcome", NULL);
+
+	pb_buf_addf(b, "#%lld %s", rj_int(f, "id", 0), rj_str(f, "kind", "?"));
+	if (reason)
+		pb_buf_addf(b, " (%s)", reason);
+	if (area)
+		pb_buf_addf(b, " %s", area);
+	pb_buf_adds(b, " at ");
+	add_ts(b, rj_int(f, "ts_ns", -1));
+	pb_buf_adds(b, " s");
+	if (outcome)
+		pb_buf_addf(b, ", %s", outcome);
+	if (json_is_true(json_object_get(f, "nowarn")))
+		pb_buf_adds(b, ", nowarn");
+}
+
+/* Busy pfns past this many are summed up as "(+N)". */
+#define PAGES_SHOWN 4
+
+void rj_failure_pages(struct pb_buf *b, const json_t *f)
+{
+	const json_t *busy = json_object_get(f, "busy_pfns");
+	long long start = rj_int(f, "start_pfn", -1), end = rj_int(f, "end_pfn", -1);
+	size_t i, n = json_array_size(busy);
+	const json_t *p;
+
+	if (start >= 0 && end > start)
+		pb_buf_addf(b, "pfn %#llx-%#llx", start, end);
+	else if (start >= 0)
+		pb_buf_addf(b, "pfn %#llx", start);
+	if (!n)
+		return;
+	pb_buf_adds(b, start >= 0 ? ", busy" : "busy");
+	json_array_foreach(busy, i, p) {
+		if (i == PAGES_SHOWN) {
+			pb_buf_addf(b, " (+%zu)", n - PAGES_SHOWN);
+			break;
+		}
+		pb_buf_addf(b, " %#llx", (long long)json_integer_value(p));
+	}
+}
+
+void rj_evidence_line(struct pb_buf *b, const json_t *e)
+{
+	const char *src = rj_str(e, "source", NULL);
+	long long count = rj_int(e, "count", -1);
+
+	pb_buf_adds(b, rj_str(e, "kind", "?"));
+	if (src)
+		pb_buf_addf(b, " at %s:%lld", src, rj_int(e, "line", 0));
+	pb_buf_addf(b, " (%s)", rj_str(e, "confidence", "low"));
+	if (rj_int(e, "pfn", -1) >= 0)
+		pb_buf_addf(b, ", pfn %#llx", rj_int(e, "pfn", 0));
+	if (count >= 0)
+		pb_buf_addf(b, ", count %lld", count);
+	if (rj_str(e, "callsite", NULL))
+		pb_buf_addf(b, ", held by %s", rj_str(e, "callsite", ""));
+}
+
+const json_t *rj_failure_by_id(const json_t *report, long long id)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "failures"), i, f)
+		if (rj_int(f, "id", 0) == id)
+			return f;
+	return NULL;
+}
+
+const json_t *rj_evidence_of(const json_t *report, long long id)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%lld", id);
+	return json_object_get(json_object_get(report, "evidence"), key);
+}
+
+void rj_sources_line(struct pb_buf *b, const json_t *report)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "sources"), i, s) {
+		if (i)
+			pb_buf_adds(b, ", ");
+		pb_buf_addf(b, "%s (%s, %lld events", rj_str(s, "path", "?"),
+			    rj_str(s, "format", "?"), rj_int(s, "events", 0));
+		if (rj_int(s, "bad_lines", 0))
+			pb_buf_addf(b, ", %lld lines not understood", rj_int(s, "bad_lines", 0));
+		pb_buf_addc(b, ')');
+	}
+	if (!i)
+		pb_buf_adds(b, "none");
+}
+
+void rj_kernels_line(struct pb_buf *b, const json_t *report)
+{
+	const json_t *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "kernels"), i, k) {
+		if (i)
+			pb_buf_adds(b, ", ");
+		pb_buf_adds(b, rj_str(k, "kernel", "?"));
+		if (rj_str(k, "arch", NULL))
+			pb_buf_addf(b, " (%s)", rj_str(k, "arch", ""));
+	}
+	if (!i)
+		pb_buf_adds(b, "unknown");
+}
+
+void rj_span_line(struct pb_buf *b, const json_t *report)
+{
+	const json_t *span = json_object_get(report, "span");
+	long long first = rj_int(span, "first_ts_ns", -1), last = rj_int(span, "last_ts_ns", -1);
+
+	if (first < 0 || last < 0) {
+		pb_buf_adds(b, "no timestamps");
+		return;
+	}
+	add_ts(b, first);
+	pb_buf_adds(b, " .. ");
+	add_ts(b, last);
+	pb_buf_addf(b, " s (%.1f s)", (double)(last - first) / 1e9);
+}
+
+int rj_window_line(struct pb_buf *b, const json_t *report)
+{
+	const json_t *w = json_object_get(report, "window");
+	long long since = rj_int(w, "since_ns", -1), until = rj_int(w, "until_ns", -1);
+
+	if (since >= 0) {
+		pb_buf_adds(b, "from ");
+		add_ts(b, since);
+		pb_buf_adds(b, " s");
+	}
+	if (until >= 0) {
+		pb_buf_adds(b, since >= 0 ? " until " : "until ");
+		add_ts(b, until);
+		pb_buf_adds(b, " s");
+	}
+	return since >= 0 || until >= 0;
+}
+
+void rj_failures_line(struct pb_buf *b, const json_t *report)
+{
+	const json_t *c = json_object_get(report, "failure_counts");
+	const json_t *blame = json_object_get(report, "blame");
+
+	pb_buf_addf(b, "%lld (%lld final, %lld recovered)", rj_int(c, "total", 0),
+		    rj_int(c, "final", 0), rj_int(c, "recovered", 0));
+	if (blame)
+		pb_buf_addf(b, ", %lld attributed, %lld unattributed",
+			    rj_int(blame, "attributed", 0), rj_int(blame, "unattributed", 0));
+}
+
+void rj_xml(struct pb_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': pb_buf_adds(b, "&amp;"); break;
+		case '<': pb_buf_adds(b, "&lt;"); break;
+		case '>': pb_buf_adds(b, "&gt;"); break;
+		case '"': pb_buf_adds(b, "&quot;"); break;
+		case '\'': pb_buf_adds(b, "&#39;"); break;
+		default: pb_buf_addc(b, *s);
+		}
+	}
+}
