@@ -10,6 +10,7 @@
 #   BENCH_OUT           work directory (bench/out)
 # Prints the tables and writes them to $BENCH_OUT/results.md. Steps that a
 # pinblame command cannot do yet are skipped with the reason.
+# shellcheck disable=SC2016 # backquotes in single quotes are Markdown code
 set -u
 
 pb=$(realpath "${1:?usage: bench/run.sh PINBLAME}")
@@ -58,6 +59,7 @@ print("%.3f %d %d" % (dt, rss, rc))
 measure() {
 	local res
 	log_mark=$(bytes_of "$log")
+	# shellcheck disable=SC2094 # the log is only appended to
 	res=$(python3 -c "$measure_py" "$1" "$log" "${@:2}" 2>>"$log") || die "cannot run python3"
 	read -r SECS RSS_KB RC <<<"$res"
 }
@@ -91,16 +93,17 @@ store_size() {
 
 # row WHAT INPUT_BYTES SECONDS EVENTS [NOTE]: one line of the measurements.
 row() {
-	local mbs=- evs=- ev=${4:--}
+	local size=- mbs=- evs=- ev=${4:--}
 
 	if [ "$2" != - ]; then
+		size=$(mib "$2")
 		mbs=$(calc %.0f "$2 / 1048576 / $3")
 	fi
 	if [ "$ev" != - ]; then
 		evs=$(calc %.0f "$ev / $3")
 	fi
 	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
-		"$([ "$2" = - ] && echo - || mib "$2")" "$3" "$mbs" "$ev" "$evs" \
+		"$size" "$3" "$mbs" "$ev" "$evs" \
 		"${5:-}" >> "$rows"
 }
 
@@ -134,17 +137,19 @@ generate() {
 		return
 	fi
 	say "generating $file ($size MiB of $fmt)"
-	"$out/gen-trace" -f "$fmt" "$seed" "$size" > "$file.tmp" && mv "$file.tmp" "$file" ||
-		die "cannot generate $file"
+	"$out/gen-trace" -f "$fmt" "$seed" "$size" > "$file.tmp" || die "cannot generate $file"
+	mv "$file.tmp" "$file"
 }
 
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 command -v python3 >/dev/null || die "python3 is needed (baseline and timing)"
 build gen-trace
 build insert-floor
 seed=$out/seed-ftrace.txt
 if ! [ -f "$seed" ] || ! [ "$seed" -nt "$ftrace_xz" ]; then
 	say "decompressing $ftrace_xz"
-	xz -dc "$ftrace_xz" > "$seed.tmp" && mv "$seed.tmp" "$seed" || die "cannot read $ftrace_xz"
+	xz -dc "$ftrace_xz" > "$seed.tmp" || die "cannot read $ftrace_xz"
+	mv "$seed.tmp" "$seed"
 fi
 big=$out/ftrace-${mb}M.txt
 generate ftrace "$seed" "$mb" "$big"
@@ -189,7 +194,6 @@ imp_secs=$SECS
 imp_rss=$RSS_KB
 imp_events=$(events_of "$out/import.out")
 store_bytes=$(store_size "$store")
-imp_mbs=$(calc %.1f "$big_bytes / 1048576 / $imp_secs")
 row '`pinblame import`' "$big_bytes" "$imp_secs" "$imp_events" \
 	"peak RSS $((imp_rss / 1024)) MiB, store $(mib "$store_bytes") MiB"
 budget 'import MiB/s / `cat` MiB/s' "$(calc %.3f "$cat_secs / $imp_secs")" 'for scale' -
@@ -245,7 +249,8 @@ fi
 say "trace.dat"
 tracedat=$out/trace.dat
 if ! [ -f "$tracedat" ] || ! [ "$tracedat" -nt "$tracedat_xz" ]; then
-	xz -dc "$tracedat_xz" > "$tracedat.tmp" && mv "$tracedat.tmp" "$tracedat"
+	xz -dc "$tracedat_xz" > "$tracedat.tmp" || die "cannot read $tracedat_xz"
+	mv "$tracedat.tmp" "$tracedat"
 fi
 if command -v trace-cmd >/dev/null; then
 	measure_best /dev/null trace-cmd report -i "$tracedat"
@@ -292,7 +297,7 @@ import_text 'kernel log' kmsg "$dmesg_seed" "$kmsg_mb"
 # --- blame on a large store ----------------------------------------------
 
 blame_store() {
-	local db=$out/blame.db per_mib need
+	local db=$out/blame.db per_mib need n first
 
 	per_mib=$(calc %.6f "$imp_events / ($big_bytes / 1048576)")
 	need=$(calc %d "$blame_events / $per_mib + 1")
@@ -311,21 +316,20 @@ blame_store() {
 		row '`gen-trace | pinblame import -` (stdin)' $((need << 20)) "$SECS" \
 			"$(events_of "$out/blame-import.out")" \
 			"peak RSS $((RSS_KB / 1024)) MiB incl. generator"
-		budget 'import MB/s, large vs 1 GiB (linear cost)' \
+		budget "import MiB/s on $need MiB / on $(mib "$big_bytes") MiB (linear cost)" \
 			"$(calc %.2f "($need * 1048576 / $SECS) / ($big_bytes / $imp_secs)")" '≈ 1' -
 	fi
-	local n
 	n=$(sqlite3 "$db" "SELECT count(*) FROM event" 2>>"$log")
 	measure "$out/blame.out" "$pb" -d "$db" blame
 	if [ "$RC" != 0 ]; then
 		skip_row '`pinblame blame`' "$(reason)"
 		return
 	fi
-	row "\`pinblame blame\`, first run ($n events)" - "$SECS" - 'includes the analysis'
+	first=$SECS
+	row "\`pinblame blame\`, first run ($n events)" - "$first" - 'includes the analysis'
 	measure "$out/blame.out" "$pb" -d "$db" blame
 	row "\`pinblame blame\`, again ($n events)" - "$SECS" -
-	budget "blame on $n events" "$SECS s (first run above)" '< 1 s' \
-		"$(verdict "$SECS < 1")"
+	budget "blame on $n events (first run)" "$first s" '< 1 s' "$(verdict "$first < 1")"
 	[ "$db" = "$store" ] || rm_store "$db"
 }
 if "$pb" help blame >/dev/null 2>&1; then
@@ -340,7 +344,8 @@ rm_store "$store"
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
 [ -n "$cpu" ] || cpu=$(uname -m)
 {
-	echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r);"
+	echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
+		"Linux $(uname -r), load average $load_start at the start;"
 	echo "SQLite $(sqlite3 --version | cut -d' ' -f1), $(python3 --version)," \
 		"pinblame $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')."
 	echo "Input: \`$(basename "$big")\`, $(mib "$big_bytes") MiB replayed from" \
