@@ -498,14 +498,14 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	int64_t lost;
 	int32_t cpu;
 
+	if (memchr(text, '\0', len))
+		return bad(p, line, PB_BAD_BINARY, text, len);
 	if (end - s >= 2 && s[0] == '=' && s[1] == '>')
 		return frame_line(st, p, line, s + 2, text, len);
 	st->target = NULL;
 	st->orphan = 0;
 	if (len == 0)
 		return 0;
-	if (memchr(text, '\0', len))
-		return bad(p, line, PB_BAD_BINARY, text, len);
 	if (st->dialect->header(p, text, len))
 		return 0;
 	if (pb_text_lost_events(text, len, &cpu, &lost) == 0)

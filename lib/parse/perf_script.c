@@ -68,14 +68,18 @@ static int is_timestamp(const char *s, const char *e)
 	return 1;
 }
 
-/* "sys:event:" (or a bare "event:") followed by a blank or the end. */
+/* "sys:event:" (or a bare "event:") followed by a blank or the end; the
+ * names on both sides of the inner ':' are not empty. */
 static const char *event_token_end(const char *p, const char *end)
 {
-	const char *q = p;
+	const char *q = p, *sep;
 
 	while (q < end && *q != ' ' && *q != '\t')
 		q++;
 	if (q - p < 2 || q[-1] != ':')
+		return NULL;
+	sep = memchr(p, ':', (size_t)(q - 1 - p));
+	if (sep && (sep == p || sep + 1 == q - 1))
 		return NULL;
 	return q;
 }

@@ -337,7 +337,9 @@ static void test_bad_lines(void **state)
 		"bin\0ary-1 [000] ..... 1.0: x: y\n"
 		"              sh-106     [000] .....     7.000000: cma_alloc_start: name=ok\n"
 		"              sh-106     [000] .....     7.000001: <stack trace>\n"
-		" => \n";
+		" => \n"
+		" => \0frame\n"
+		" => good_frame\n";
 	struct parse_run r;
 	struct pb_record *rec;
 
@@ -348,12 +350,13 @@ static void test_bad_lines(void **state)
 	rec = run_next(&r);
 	assert_true(rec->line == 7);
 	assert_field(rec, "name", "ok");
-	assert_int_equal(rec->nframes, 0);
+	assert_int_equal(rec->nframes, 1);
+	assert_string_equal(rec->frames[0].symbol, "good_frame");
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_SYNTAX], 4);	/* lines 1, 3, 4, 9 */
 	assert_int_equal(r.bad[PB_BAD_TIMESTAMP], 1);	/* line 2 */
-	assert_int_equal(r.bad[PB_BAD_BINARY], 2);	/* lines 5, 6 */
-	assert_int_equal(run_bad_total(&r), 7);
+	assert_int_equal(r.bad[PB_BAD_BINARY], 3);	/* lines 5, 6, 10 */
+	assert_int_equal(run_bad_total(&r), 8);
 	run_close(&r);
 }
 
