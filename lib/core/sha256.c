@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -95,9 +96,17 @@ static int have_shani(void)
 {
 	static int cached = -1;
 
-	if (cached < 0)
-		cached = !getenv("PINBLAME_NO_SHANI") && __builtin_cpu_supports("sha") &&
-			 __builtin_cpu_supports("sse4.1");
+	unsigned a, b, c, d;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	if (getenv("PINBLAME_NO_SHANI"))
+		return cached;
+	/* CPUID leaf 7 EBX bit 29: SHA; leaf 1 ECX bit 19: SSE4.1 */
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1) &&
+	    __get_cpuid(1, &a, &b, &c, &d) && (c >> 19 & 1))
+		cached = 1;
 	return cached;
 }
 #endif
