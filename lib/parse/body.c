@@ -54,10 +54,20 @@ static char *probe_location(char *p, char *end, struct pb_field *f)
 	return close + 1;
 }
 
-/* Every field but the probe takes at least "k=" and a blank. */
-static size_t max_fields(size_t len)
+/* Every field but the probe takes at least "k=" and a blank; long bodies
+ * (a trace marker can hold a megabyte) count their '='s instead. */
+static size_t max_fields(const char *s, size_t len)
 {
-	return (len + 1) / 3 + 2;
+	const char *end = s + len;
+	size_t n = 2;
+
+	if (len < 512)
+		return (len + 1) / 3 + 2;
+	while ((s = memchr(s, '=', (size_t)(end - s)))) {
+		n++;
+		s++;
+	}
+	return n;
 }
 
 size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
@@ -72,7 +82,7 @@ size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 		return 0;
 	s = pb_arena_strndup(arena, body, len);
 	end = s + len;
-	f = pb_arena_alloc(arena, max_fields(len) * sizeof(*f));
+	f = pb_arena_alloc(arena, max_fields(s, len) * sizeof(*f));
 	p = (char *)pb_skip_blanks(s, end);
 	if (pb_has_prefix(p, (size_t)(end - p), FAILED_TO_PARSE)) {
 		p = (char *)pb_skip_blanks(p + sizeof(FAILED_TO_PARSE) - 1, end);

@@ -7,7 +7,8 @@
  * can no longer receive one: the next event on its CPU closes it. Events
  * wait in a small FIFO so that records still come out in file order; when
  * the FIFO is full the oldest one leaves without waiting (a stack arriving
- * later is then reported as an orphan, never attached to the wrong event).
+ * later is then reported as an orphan, never attached to the wrong event);
+ * so does it when the queue holds more than HELD_MAX bytes of text.
  *
  * The held events keep their text in their own slot buffers (the parser
  * arena is reset at every pb_parser_next() call); the returned record
@@ -22,7 +23,8 @@
 #include "text.h"
 
 #define QUEUE_LEN 64
-#define MAX_FRAMES 1024		/* per stack; ftrace records at most 512 */
+#define HELD_MAX (4u << 20)	/* text bytes the queue may hold */
+#define SLOT_KEEP (64u << 10)	/* larger slot buffers are freed on reuse */
 
 enum slot_kind {
 	SLOT_EVENT,
@@ -65,6 +67,7 @@ struct evtext {
 	struct system_cache systems[SYSTEM_CACHE];
 	struct slot slots[QUEUE_LEN];
 	unsigned head, count;
+	size_t held;		/* text bytes of the queued slots */
 	struct stack_text *target;	/* receives the "=>" lines */
 	int orphan;		/* inside a stack block already reported */
 	int eof;
@@ -326,6 +329,15 @@ static struct slot *open_event_of_cpu(struct evtext *st, int32_t cpu)
 	return NULL;
 }
 
+/* Empties a slot buffer; one that a very long line grew is given back. */
+static void reuse_buf(struct pb_buf *b)
+{
+	if (b->cap > SLOT_KEEP)
+		pb_buf_free(b);
+	else
+		pb_buf_reset(b);
+}
+
 static struct slot *enqueue(struct evtext *st, enum slot_kind kind, uint64_t line, int32_t cpu)
 {
 	struct slot *prev = open_event_of_cpu(st, cpu);
@@ -334,9 +346,9 @@ static struct slot *enqueue(struct evtext *st, enum slot_kind kind, uint64_t lin
 	/* a new entry of the CPU ends the previous one's stacks */
 	if (prev)
 		prev->open = 0;
-	pb_buf_reset(&s->text);
+	reuse_buf(&s->text);
 	for (int k = 0; k < 2; k++) {
-		pb_buf_reset(&s->stack[k].text);
+		reuse_buf(&s->stack[k].text);
 		s->stack[k].n = 0;
 		s->stack[k].seen = 0;
 	}
@@ -390,9 +402,11 @@ static int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	if (st->target) {
 		if (frame == end)
 			return bad(p, line, PB_BAD_SYNTAX, text, len);
-		if (st->target->n == MAX_FRAMES)
+		if (st->target->n == PB_STACK_FRAMES_MAX || end - frame > PB_FRAME_TEXT_MAX)
 			return bad(p, line, PB_BAD_TOO_LONG, text, len);
+		st->held -= st->target->text.len;
 		add_frame_text(&st->target->text, frame, (uint32_t)(end - frame));
+		st->held += st->target->text.len;
 		st->target->n++;
 		return 0;
 	}
@@ -431,6 +445,7 @@ static int lost_events(struct evtext *st, uint64_t line, int32_t cpu, int64_t lo
 	s->body_off = (uint32_t)s->text.len;
 	s->body_len = (uint32_t)len;
 	add_string(&s->text, text, len);
+	st->held += s->text.len;
 	return 0;
 }
 
@@ -480,6 +495,7 @@ static void event_line(struct evtext *st, uint64_t line, const struct pb_text_co
 	s->body_off = (uint32_t)s->text.len;
 	s->body_len = (uint32_t)ev->body_len;
 	add_string(&s->text, ev->body, ev->body_len);
+	st->held += s->text.len;
 	if (kind == PB_EVTEXT_PRINT)
 		s->system = "ftrace";
 	else
@@ -574,6 +590,7 @@ static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
 
 	st->head = (st->head + 1) % QUEUE_LEN;
 	st->count--;
+	st->held -= s->text.len + s->stack[0].text.len + s->stack[1].text.len;
 	if (st->target == &s->stack[0] || st->target == &s->stack[1])
 		st->target = NULL;
 	rec->line = s->line;
@@ -639,7 +656,8 @@ int pb_evtext_next(void *state, struct pb_parser *p, struct pb_record *rec)
 	struct evtext *st = state;
 
 	for (;;) {
-		if (st->count && (!queue_at(st, 0)->open || st->eof || st->count == QUEUE_LEN))
+		if (st->count && (!queue_at(st, 0)->open || st->eof ||
+				  st->count == QUEUE_LEN || st->held > HELD_MAX))
 			return emit(st, p, rec);
 		if (st->eof)
 			return 0;

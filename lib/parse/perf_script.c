@@ -13,8 +13,6 @@
 
 #include "text.h"
 
-#define MAX_FRAMES 1024
-
 struct perf_script {
 	struct pb_frame *frames;	/* callchain of the sample being read */
 	size_t cap;
@@ -272,7 +270,7 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 			break;
 		} else if (pb_text_is_binary(line, len)) {
 			rc = bad(p, PB_BAD_BINARY, line, len);
-		} else if (n == MAX_FRAMES) {
+		} else if (n == PB_STACK_FRAMES_MAX || len > PB_FRAME_TEXT_MAX) {
 			rc = bad(p, PB_BAD_TOO_LONG, line, len);
 		} else if (add_frame(ps, &n, line, len, arena) < 0) {
 			rc = bad(p, PB_BAD_SYNTAX, line, len);

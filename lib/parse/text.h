@@ -44,6 +44,13 @@ static inline char *pb_find_char(const char *s, const char *end, char c)
 #define pb_has_prefix(s, n, prefix) \
 	((n) >= sizeof(prefix) - 1 && !memcmp((s), (prefix), sizeof(prefix) - 1))
 
+/* Longest stack frame line taken (a kernel symbol has at most 512 bytes,
+ * a user path 4096) and deepest stack kept (ftrace saves at most 512
+ * entries): beyond, lines are reported as too long, which keeps the memory
+ * held for one record bounded. */
+#define PB_FRAME_TEXT_MAX 8192
+#define PB_STACK_FRAMES_MAX 1024
+
 /* NUL or another control byte (TAB excepted): the line is not text. */
 int pb_text_is_binary(const char *s, size_t n);
 

@@ -326,6 +326,37 @@ static void test_long_wait(void **state)
 	pb_buf_free(&text);
 }
 
+/* Events held back may hold at most a few megabytes of text: past that
+ * the oldest leaves early, like when the queue is full. */
+static void test_held_bytes(void **state)
+{
+	struct pb_buf text = { 0 }, body = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	for (int i = 0; i < 500000 / 10; i++)
+		pb_buf_adds(&body, "k=0123456 ");
+	pb_buf_adds(&text, "  lonely-7 [001] ..... 0.500000: cma_alloc_start: name=x count=1 align=0\n");
+	for (int i = 0; i < 10; i++)
+		pb_buf_addf(&text, "  busy-8 [000] ..... %d.000000: big: %s\n", i + 1, body.data);
+	pb_buf_adds(&text, "  lonely-7 [001] ..... 20.000000: <stack trace>\n => too_late\n");
+	run_open(&r, PB_FMT_FTRACE, text.data);
+	rec = run_next(&r);
+	assert_string_equal(rec->comm, "lonely");
+	assert_int_equal(rec->nframes, 0);
+	for (int i = 0; i < 10; i++) {
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "big");
+		assert_int_equal(rec->nfields, 50000);
+	}
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
+	run_close(&r);
+	pb_buf_free(&text);
+	pb_buf_free(&body);
+}
+
 static void test_bad_lines(void **state)
 {
 	static const char input[] =
@@ -389,7 +420,10 @@ static void test_too_long(void **state)
 	for (size_t i = 0; i < PB_LINE_MAX / 64 + 1; i++)
 		pb_buf_adds(&text, "0123456789012345678901234567890123456789012345678901234567890123");
 	pb_buf_adds(&text, "\n  sh-1 [000] ..... 2.000000: cma_alloc_start: name=after\n");
-	pb_buf_adds(&text, "  sh-1 [000] ..... 2.000001: <stack trace>\n");
+	pb_buf_adds(&text, "  sh-1 [000] ..... 2.000001: <stack trace>\n => ");
+	for (int i = 0; i < 8200 / 8; i++)
+		pb_buf_adds(&text, "longname");
+	pb_buf_adds(&text, "\n");
 	for (int i = 0; i < 1030; i++)
 		pb_buf_adds(&text, " => deep\n");
 	run_open(&r, PB_FMT_FTRACE, text.data);
@@ -397,9 +431,9 @@ static void test_too_long(void **state)
 	assert_true(rec->line == 2);
 	assert_int_equal(rec->nframes, 1024);
 	run_end(&r);
-	/* the long line, and each frame beyond 1024 */
-	assert_int_equal(r.bad[PB_BAD_TOO_LONG], 1 + 6);
-	assert_int_equal(run_bad_total(&r), 7);
+	/* the long line, the frame longer than 8192, each frame beyond 1024 */
+	assert_int_equal(r.bad[PB_BAD_TOO_LONG], 1 + 1 + 6);
+	assert_int_equal(run_bad_total(&r), 8);
 	run_close(&r);
 	pb_buf_free(&text);
 }
@@ -638,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_interleaved_cpus),
 		cmocka_unit_test(test_orphan_stacks),
 		cmocka_unit_test(test_long_wait),
+		cmocka_unit_test(test_held_bytes),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_stop_on_bad_line),
 		cmocka_unit_test(test_too_long),
