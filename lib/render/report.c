@@ -1,0 +1,325 @@
+/* report.c - gathers the pinblame.report/1 object that every report
+ * format renders: the summary straight from the store's tables, and the
+ * failures, ranking and evidence of the analysis. Rows come out in a
+ * fixed order and nothing depends on when the report is made, so the
+ * same store always gives the same report. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pinblame/analyze.h"
+#include "pinblame/render.h"
+#include "pinblame/store.h"
+#include "report_int.h"
+
+/* Trace markers past this many are left out of the report. */
+#define MAX_MARKERS 64
+/* Evidence items listed per failure: one per busy page held. */
+#define MAX_EVIDENCE 8
+
+/* A query restricted to the --since/--until window: :since and :until
+ * are the bounds in ns, -1 when open. */
+#define IN_WINDOW(ts) "(:since < 0 OR " ts " >= :since) AND " \
+		      "(:until < 0 OR " ts " <= :until)"
+
+struct builder {
+	struct pb_store *s;
+	const struct pb_analyze_opts *o;
+	json_t *report;
+	char *failure_ids;	/* JSON array text of the failures in the window */
+	int error;
+};
+
+static json_t *column_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default:
+		return json_stringn((const char *)sqlite3_column_text(st, i),
+				    (size_t)sqlite3_column_bytes(st, i));
+	}
+}
+
+/* Binds :since, :until and :ids (the JSON array of the failures in the
+ * window) where the statement uses them. */
+static sqlite3_stmt *prepare(struct builder *b, const char *sql)
+{
+	sqlite3_stmt *st = pb_store_prepare(b->s, sql);
+	int i;
+
+	if (!st) {
+		b->error = 1;
+		return NULL;
+	}
+	if ((i = sqlite3_bind_parameter_index(st, ":since")))
+		sqlite3_bind_int64(st, i, b->o->since_ns);
+	if ((i = sqlite3_bind_parameter_index(st, ":until")))
+		sqlite3_bind_int64(st, i, b->o->until_ns);
+	if ((i = sqlite3_bind_parameter_index(st, ":ids")))
+		sqlite3_bind_text(st, i, b->failure_ids, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(st, ":max_markers")))
+		sqlite3_bind_int(st, i, MAX_MARKERS);
+	if ((i = sqlite3_bind_parameter_index(st, ":max_evidence")))
+		sqlite3_bind_int(st, i, MAX_EVIDENCE);
+	return st;
+}
+
+static void finish(struct builder *b, sqlite3_stmt *st, int rc)
+{
+	if (rc != SQLITE_DONE) {
+		pb_error("%s: %s", pb_store_path(b->s), sqlite3_errmsg(pb_store_db(b->s)));
+		b->error = 1;
+	}
+	sqlite3_finalize(st);
+}
+
+/* An array of objects, one per row, keys named after the columns. */
+static json_t *rows_json(struct builder *b, const char *sql)
+{
+	sqlite3_stmt *st = prepare(b, sql);
+	json_t *arr = json_array();
+	int rc;
+
+	if (!st)
+		return arr;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			json_object_set_new(o, sqlite3_column_name(st, i), column_json(st, i));
+		json_array_append_new(arr, o);
+	}
+	finish(b, st, rc);
+	return arr;
+}
+
+static void add_rows(struct builder *b, const char *key, const char *sql)
+{
+	json_object_set_new(b->report, key, rows_json(b, sql));
+}
+
+static void add_window(struct builder *b)
+{
+	json_t *w = json_object();
+
+	json_object_set_new(w, "since_ns", b->o->since_ns >= 0 ? json_integer(b->o->since_ns)
+							     : json_null());
+	json_object_set_new(w, "until_ns", b->o->until_ns >= 0 ? json_integer(b->o->until_ns)
+							     : json_null());
+	json_object_set_new(b->report, "window", w);
+}
+
+/* The trace's span, narrowed to the window when one is given. */
+static void add_span(struct builder *b)
+{
+	json_t *rows = rows_json(b,
+		"SELECT CASE WHEN :since >= 0 THEN max(min(first_ts_ns), :since)\n"
+		"  ELSE min(first_ts_ns) END AS first_ts_ns,\n"
+		"  CASE WHEN :until >= 0 THEN min(max(last_ts_ns), :until)\n"
+		"  ELSE max(last_ts_ns) END AS last_ts_ns FROM source");
+
+	json_object_set(b->report, "span", json_array_get(rows, 0));
+	json_decref(rows);
+}
+
+static void add_summary(struct builder *b)
+{
+	add_rows(b, "sources",
+		 "SELECT id, path, format, kernel, arch, events, bad_lines, first_ts_ns,\n"
+		 "  last_ts_ns FROM source ORDER BY id");
+	add_rows(b, "kernels",
+		 "SELECT DISTINCT kernel, arch FROM source WHERE kernel IS NOT NULL\n"
+		 "  ORDER BY kernel, arch");
+	add_span(b);
+	add_rows(b, "cma_areas",
+		 "SELECT COALESCE(area, '?') AS area, count(*) AS tried,\n"
+		 "  count(CASE WHEN ok = 0 THEN 1 END) AS failed,\n"
+		 "  sum(busy_retries) AS busy_retries FROM cma_alloc\n"
+		 "WHERE " IN_WINDOW("COALESCE(start_ts_ns, end_ts_ns)") "\n"
+		 "GROUP BY area ORDER BY area");
+	add_rows(b, "busy_ranges",
+		 "SELECT kind, count(*) AS count FROM busy_range\n"
+		 "WHERE " IN_WINDOW("ts_ns") " GROUP BY kind ORDER BY kind");
+	add_rows(b, "migration_failures",
+		 "SELECT COALESCE(reason, '?') AS reason, count(*) AS migrations,\n"
+		 "  sum(failed) AS pages FROM migration\n"
+		 "WHERE failed > 0 AND " IN_WINDOW("ts_ns") "\n"
+		 "GROUP BY reason ORDER BY reason");
+	/* tracing_mark_write lines: the phases a workload announced. */
+	add_rows(b, "markers",
+		 "SELECT e.ts_ns, rtrim(e.body, ' \n') AS text, s.path AS source, e.line\n"
+		 "FROM events e JOIN source s ON s.id = e.source_id\n"
+		 "WHERE e.event = 'ftrace:print' AND " IN_WINDOW("e.ts_ns") "\n"
+		 "ORDER BY e.ts_ns, e.source_id, e.line LIMIT :max_markers");
+}
+
+static void add_failures(struct builder *b)
+{
+	json_t *res = pb_analyze_failures(b->s, b->o, NULL, NULL), *f;
+	json_t *list = json_object_get(res, "failures"), *ids = json_array();
+	long long final = 0, recovered = 0;
+	size_t i;
+
+	if (!res) {
+		b->error = 1;
+		json_decref(ids);
+		return;
+	}
+	json_array_foreach(list, i, f) {
+		const char *outcome = rj_str(f, "outcome", "");
+
+		final += !strcmp(outcome, "final");
+		recovered += !strcmp(outcome, "recovered");
+		json_array_append_new(ids, json_integer(rj_int(f, "id", 0)));
+	}
+	json_object_set_new(b->report, "failure_counts",
+			    json_pack("{s:I,s:I,s:I}", "total", (json_int_t)json_array_size(list),
+				      "final", (json_int_t)final, "recovered",
+				      (json_int_t)recovered));
+	json_object_set(b->report, "failures", list);
+	b->failure_ids = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	json_decref(res);
+}
+
+/* The blamed holders (rank 1, not noise) of the failures in the window. */
+#define BLAMED "a.rank = 1 AND a.noise IS NULL AND a.failure_id IN " \
+	       "(SELECT value FROM json_each(:ids))"
+
+/* Each call site of the ranking gets the ids of the failures it explains. */
+static void add_blame(struct builder *b, int top)
+{
+	json_t *blame = pb_analyze_blame(b->s, b->o, PB_BY_CALLSITE, top, 0), *c;
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (!blame) {
+		b->error = 1;
+		return;
+	}
+	st = prepare(b, "SELECT DISTINCT a.failure_id FROM attribution a\n"
+			"WHERE " BLAMED " AND a.callsite = :callsite AND a.module IS :module\n"
+			"ORDER BY a.failure_id");
+	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
+		json_t *ids = json_array();
+		int rc;
+
+		if (!st)
+			break;
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":callsite"),
+				  rj_str(c, "callsite", ""), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":module"),
+				  rj_str(c, "module", NULL), -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
+		if (rc != SQLITE_DONE)
+			b->error = 1;
+		sqlite3_reset(st);
+		json_object_set_new(c, "failure_ids", ids);
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(b->report, "blame", blame);
+}
+
+/* Evidence of one failure: its blamed holders, each with the event line
+ * that shows it. */
+static json_t *evidence_of(struct builder *b, sqlite3_stmt *st, long long id)
+{
+	json_t *items = json_array();
+	int rc;
+
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":failure"), id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			if (sqlite3_column_type(st, i) != SQLITE_NULL)
+				json_object_set_new(o, sqlite3_column_name(st, i),
+						    column_json(st, i));
+		json_array_append_new(items, o);
+	}
+	if (rc != SQLITE_DONE)
+		b->error = 1;
+	sqlite3_reset(st);
+	return items;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Evidence for the failures the renderers list under each call site, in
+ * failure id order. */
+static void add_evidence(struct builder *b)
+{
+	sqlite3_stmt *st = prepare(b,
+		"SELECT a.pfn, COALESCE(a.kind, v.kind) AS kind, a.confidence,\n"
+		"  a.callsite, s.path AS source, e.line, v.count\n"
+		"FROM attribution a LEFT JOIN evidence v ON v.id = a.evidence_id\n"
+		"LEFT JOIN event e ON e.id = v.event_id\n"
+		"LEFT JOIN source s ON s.id = e.source_id\n"
+		"WHERE " BLAMED " AND a.failure_id = :failure\n"
+		"ORDER BY a.pfn, a.callsite LIMIT :max_evidence");
+	const json_t *sites = json_object_get(json_object_get(b->report, "blame"), "callsites");
+	json_t *ev = json_object(), *c, *id;
+	long long *shown = pb_calloc(json_array_size(sites) * REPORT_EXAMPLES + 1,
+				     sizeof(*shown));
+	size_t i, k, n = 0;
+
+	json_array_foreach(sites, i, c)
+		json_array_foreach(json_object_get(c, "failure_ids"), k, id) {
+			if (k == REPORT_EXAMPLES)
+				break;
+			shown[n++] = (long long)json_integer_value(id);
+		}
+	qsort(shown, n, sizeof(*shown), cmp_ll);
+	for (i = 0; st && i < n; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%lld", shown[i]);
+		if (!json_object_get(ev, key))
+			json_object_set_new(ev, key, evidence_of(b, st, shown[i]));
+	}
+	sqlite3_finalize(st);
+	free(shown);
+	json_object_set_new(b->report, "evidence", ev);
+}
+
+static void add_holder_stacks(struct builder *b)
+{
+	add_rows(b, "holder_stacks",
+		 "SELECT st.folded, count(*) AS pages FROM attribution a\n"
+		 "JOIN stack st ON st.id = a.stack_id\n"
+		 "WHERE " BLAMED "\n"
+		 "GROUP BY st.folded ORDER BY st.folded");
+}
+
+json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int top)
+{
+	struct builder b = { .s = s, .o = o, .report = json_object() };
+
+	json_object_set_new(b.report, "schema", json_string("pinblame.report/1"));
+	json_object_set_new(b.report, "generator", json_string("pinblame " PB_VERSION));
+	add_window(&b);
+	add_summary(&b);
+	add_failures(&b);
+	if (!b.error)
+		add_blame(&b, top);
+	if (!b.error) {
+		add_evidence(&b);
+		add_holder_stacks(&b);
+	}
+	free(b.failure_ids);
+	if (b.error) {
+		json_decref(b.report);
+		return NULL;
+	}
+	return b.report;
+}
