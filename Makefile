@@ -115,7 +115,8 @@ check: deps
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=clang \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=clang \
 		build-asan/pinblame unit cli
 	@echo "sanitizer run: all passed"
 
@@ -138,6 +139,7 @@ fuzz: $(FUZZ_BINS)
 		name=$${f#build-fuzz/}; corpus=fuzz/corpus/$${name#fuzz_}; \
 		work=build-fuzz/corpus-$${name#fuzz_}; mkdir -p $$work; \
 		echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
 			-timeout=10 -print_final_stats=0 $$work $$corpus \
 			> build-fuzz/$$name.log 2>&1 \
