@@ -454,24 +454,21 @@ static int lost_events(struct evtext *st, uint64_t line, int32_t cpu, int64_t lo
 static const char *event_system(struct evtext *st, const char *name, size_t len,
 				const char *body, size_t body_len)
 {
-	struct system_cache *c = NULL;
 	const char *system;
 
 	if (len < SYSTEM_CACHE_NAME) {
-		c = &st->systems[(len * 7 + (unsigned char)name[0] +
-				  (unsigned char)name[len - 1]) % SYSTEM_CACHE];
-		if (c->len == len && !memcmp(c->name, name, len)) {
-			system = c->system;
-			goto found;
+		struct system_cache *c = &st->systems[(len * 7 + (unsigned char)name[0] +
+						       (unsigned char)name[len - 1]) % SYSTEM_CACHE];
+
+		if (c->len != len || memcmp(c->name, name, len)) {
+			memcpy(c->name, name, len);
+			c->len = len;
+			c->system = pb_event_system(name);
 		}
+		system = c->system;
+	} else {
+		system = pb_event_system(name);
 	}
-	system = pb_event_system(name);
-	if (c) {
-		memcpy(c->name, name, len);
-		c->len = len;
-		c->system = system;
-	}
-found:
 	if (system)
 		return system;
 	return body_len && body[0] == '(' ? "kprobes" : "ftrace";

@@ -136,6 +136,18 @@ static int columns_before(const char *line, const char *p, struct sample_head *h
 	return h->comm_end > h->comm ? 0 : -1;
 }
 
+/* "-F ...,period" prints the sample period between the time and the event. */
+static const char *skip_period(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && pb_is_digit(*q))
+		q++;
+	if (q == p || q == end || (*q != ' ' && *q != '\t'))
+		return p;
+	return pb_skip_blanks(q, end);
+}
+
 static int sample_head(const char *line, size_t len, struct sample_head *h)
 {
 	const char *end = line + len, *colon = line;
@@ -148,7 +160,7 @@ static int sample_head(const char *line, size_t len, struct sample_head *h)
 		if (ts > line && is_timestamp(ts, colon) &&
 		    pb_parse_seconds_ns(ts, (size_t)(colon - ts), &h->ts_ns) == 0 &&
 		    columns_before(line, ts, h) == 0) {
-			h->event = pb_skip_blanks(colon + 1, end);
+			h->event = skip_period(pb_skip_blanks(colon + 1, end), end);
 			h->event_end = event_token_end(h->event, end);
 			if (!h->event_end)
 				return -1;

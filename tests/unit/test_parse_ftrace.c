@@ -239,6 +239,41 @@ static void test_user_stack(void **state)
 /* The merged output may put another CPU's event between an event and its
  * stack: the stack still goes to the event of its pid and CPU, and the
  * records keep the file order. */
+/* userstacktrace=1 with sym-userobj=1 on this project's build machine
+ * (kernel 6.18): the object name is empty, two blanks before the address */
+static void test_real_user_stack(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "              sh-28763   (  28763) [000] .....  2728.851091: sched_process_exec: filename=/usr/bin/sh pid=28763 old_pid=28763\n"
+		 "              sh-28763   (  28763) [000] .....  2728.852099: <stack trace>\n"
+		 " => trace_event_raw_event_sched_process_exec\n"
+		 " => __traceiter_sched_process_exec\n"
+		 " => bprm_execve\n"
+		 "              sh-28763   (  28763) [000] .....  2728.852099: <user stack trace>\n"
+		 " =>  <00007f7464b5db70>\n"
+		 "            bash-28762   (  28762) [000] ...1.  2728.855023: tracing_mark_write: marker\n");
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 2728851091000);
+	assert_string_equal(rec->system, "ftrace");
+	assert_string_equal(rec->event, "sched_process_exec");
+	assert_field(rec, "filename", "/usr/bin/sh");
+	assert_int_equal(rec->nframes, 3);
+	assert_string_equal(rec->frames[2].symbol, "bprm_execve");
+	assert_int_equal(rec->nuframes, 1);
+	assert_frame(&rec->uframes[0], "0x7f7464b5db70", 0, 0, 0x7f7464b5db70, NULL,
+		     PB_FRAME_USER);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "print");
+	assert_field(rec, "buf", "marker");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 static void test_interleaved_cpus(void **state)
 {
 	struct parse_run r;
@@ -669,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_columns_variants),
 		cmocka_unit_test(test_special_lines),
 		cmocka_unit_test(test_user_stack),
+		cmocka_unit_test(test_real_user_stack),
 		cmocka_unit_test(test_interleaved_cpus),
 		cmocka_unit_test(test_orphan_stacks),
 		cmocka_unit_test(test_long_wait),

@@ -78,6 +78,7 @@ static void test_heads(void **state)
 		 "              sh   267 [000]     5.959264: cma:cma_alloc_start: name=hugetlb0 count=8192 align=13\n"
 		 "              sh   267 [000]     5.962848: page_isolation:test_pages_isolated: start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x102000 ret=success\n"
 		 "       cam_alloc  2210/2211 [003]  4120.300501: page_ref:page_ref_freeze: pfn=0xa3a43 flags=0x8000000000080014 count=0 mapcount=0 mapping=0xffff000104c2f861 mt=5 val=2 ret=1\n"
+		 "              sh   267 [000]     5.962900:          1 cma:cma_alloc_finish: name=hugetlb0 pfn=0x100000 page=0xfffffc0003000000 count=8192 align=13\n"
 		 "POSIX timer 0  1234 [001]    10.000001:            cma:cma_release: name=reserved pfn=0xf0010 page=0xfffffc0003c00400 count=2\n"
 		 "\tffffffff8134a1c0 cma_release+0x20 ([kernel.kallsyms])\n");
 	rec = run_next(&r);
@@ -97,6 +98,11 @@ static void test_heads(void **state)
 	assert_int_equal(rec->cpu, 3);
 	assert_string_equal(rec->event, "page_ref_freeze");
 	assert_field(rec, "flags", "0x8000000000080014");
+	/* -F ...,period */
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 5962900000);
+	assert_string_equal(rec->event, "cma_alloc_finish");
+	assert_field(rec, "pfn", "0x100000");
 	rec = run_next(&r);
 	assert_string_equal(rec->comm, "POSIX timer 0");
 	assert_int_equal(rec->pid, 1234);
@@ -107,6 +113,54 @@ static void test_heads(void **state)
 	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.1.0-50-arm64");
 	assert_string_equal(pb_parser_meta(r.p, "arch"), "aarch64");
 	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* perf 6.1.187 on this project's build machine:
+ * perf script --header -F comm,pid,tid,cpu,time,period,event,trace,ip,sym,dso --ns */
+static void test_fields_option(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "# os release : 6.18.44-fc-v657\n"
+		 "# perf version : 6.1.187\n"
+		 "sh 27625/27625 [000]  2691.585304302:          1  sched:sched_process_exec: filename=/usr/bin/sh pid=27625 old_pid=27625\n"
+		 "\tffffffff81399e59 __traceiter_sched_process_exec ([kernel.kallsyms])\n"
+		 "\tffffffff816c3a05 bprm_execve ([kernel.kallsyms])\n"
+		 "\n"
+		 "sh 27625/27625 [000]  2691.585566032:          1 syscalls:sys_enter_openat: dfd: 0xffffff9c, filename: 0x7f2cf17f70b1, flags: 0x00080000, mode: 0x00000000\n"
+		 "\t           20b1d __GI___open64_nocancel (/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2)\n"
+		 "\t               0 [unknown] ([unknown])\n"
+		 "\n"
+		 "sh 27625/27625 [000]  2691.585582887:          1 syscalls:sys_enter_openat: dfd: 0xffffff9c, filename: 0x7f2cf17c41e0, flags: 0x00080000, mode: 0x00000000\n");
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 2691585304302);
+	assert_int_equal(rec->pid, 27625);
+	assert_int_equal(rec->tgid, 27625);
+	assert_string_equal(rec->system, "sched");
+	assert_string_equal(rec->event, "sched_process_exec");
+	assert_field(rec, "filename", "/usr/bin/sh");
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[1], "bprm_execve", 0, 0, 0xffffffff816c3a05, NULL, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->system, "syscalls");
+	assert_string_equal(rec->event, "sys_enter_openat");
+	assert_string_equal(rec->body, "dfd: 0xffffff9c, filename: 0x7f2cf17f70b1, flags: 0x00080000, mode: 0x00000000");
+	assert_int_equal(rec->nfields, 0);
+	assert_int_equal(rec->nframes, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "__GI___open64_nocancel", 0, 0, 0x20b1d,
+		     "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "[unknown]", 0, 0, 0, "[unknown]", PB_FRAME_USER);
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 2691585582887);
+	assert_int_equal(rec->nframes + rec->nuframes, 0);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.18.44-fc-v657");
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
 }
@@ -200,9 +254,9 @@ static void test_sample_rfc(void **state)
 	assert_int_equal(count_of(counts, "cma:cma_alloc_busy_retry"), 1);
 	assert_int_equal(count_of(counts, "page_pinner:page_pinner_put"), 4);
 	assert_int_equal(count_of(counts, "cma:cma_alloc_finish"), 1);
-	/* grep -c '^[^\t]' $F -> 8 samples */
+	/* grep -cP '^[^\t]' $F -> 8 samples */
 	assert_int_equal(records, 8);
-	/* grep -c '^\t' $F -> 64 frame lines, of which 8 repeat the sample's
+	/* grep -cP '^\t' $F -> 64 frame lines, of which 8 repeat the sample's
 	 * first frame and 3 are in user dsos: grep -c '(/usr/lib' $F */
 	assert_int_equal(frames, 64 - 8 - 3);
 	assert_int_equal(uframes, 3);
@@ -215,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capture_lines),
 		cmocka_unit_test(test_heads),
+		cmocka_unit_test(test_fields_option),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_sample_rfc),
 	};
