@@ -132,7 +132,8 @@ static const char rows_sql[] =
 	"  v.count, v.mapcount, v.flags, v.mapping, v.mt, v.pid, v.comm,\n"
 	"  COALESCE(" STACK("v.stack_id") ", v.stack_id), v.confidence,\n"
 	"  v.event_id + %2$lld, v.delta\n"
-	"  FROM src.evidence v WHERE v.source_id IN keep AND v.kind != 'probe';\n";
+	"  FROM src.evidence v WHERE v.source_id IN keep\n"
+	"  AND v.kind NOT IN ('probe', 'dump_probe');\n";
 
 static int count_kept(struct pb_store *s, struct pb_merge_stats *st)
 {
