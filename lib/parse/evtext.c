@@ -92,11 +92,19 @@ static const char *skip_digits(const char *p, const char *end)
 	return p;
 }
 
+/* Decimal digits [s, e) as an int32_t (pids and cpus: a hot path). */
 static int parse_i32(const char *s, const char *e, int32_t *out)
 {
-	uint64_t v;
+	int64_t v = 0;
 
-	if (pb_parse_u64(s, (size_t)(e - s), &v) < 0 || v > INT32_MAX)
+	if (s == e || e - s > 10)
+		return -1;
+	for (; s < e; s++) {
+		if (!pb_is_digit(*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v > INT32_MAX)
 		return -1;
 	*out = (int32_t)v;
 	return 0;
