@@ -27,7 +27,8 @@ const char *pb_capture_root(const struct pb_capture *cap);
 extern const char pb_capture_default_events[];
 
 /* Selects events from LIST, comma-separated "SYSTEM:EVENT" patterns where
- * EVENT may be "*" and a "/nostack" suffix skips the stacktrace trigger.
+ * EVENT may be "*"; a "/nostack" suffix skips the stacktrace trigger, and
+ * "/stack-if=FILTER" takes the stack only when the ftrace FILTER matches.
  * Every pattern that matches nothing on this kernel is reported with the
  * kernel configuration or boot option that would add it; that is a warning
  * when OPTIONAL is set (the default list) and an error otherwise. Fails too

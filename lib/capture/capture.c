@@ -223,9 +223,10 @@ static int set_buffer(struct pb_capture *cap, unsigned long kb)
  * a second); removed again at restore. */
 static int add_stack_trigger(struct pb_capture *cap, const struct pb_capture_ev *ev)
 {
+	struct pb_buf cmd = { 0 };
 	char path[512];
 	char *cur, *line;
-	int has = 0;
+	int has = 0, ret;
 
 	snprintf(path, sizeof(path), "events/%s/%s/trigger", ev->system, ev->event);
 	cur = pb_tracefs_read(cap, path);
@@ -239,7 +240,13 @@ static int add_stack_trigger(struct pb_capture *cap, const struct pb_capture_ev 
 	free(cur);
 	if (has)
 		return 0;
-	return pb_tracefs_change(cap, path, "stacktrace", "!stacktrace", 1);
+	pb_buf_adds(&cmd, "stacktrace");
+	if (ev->stack_if)
+		pb_buf_addf(&cmd, " if %s", ev->stack_if);
+	/* the kernel removes a stacktrace trigger whatever its filter */
+	ret = pb_tracefs_change(cap, path, cmd.data, "!stacktrace", 1);
+	pb_buf_free(&cmd);
+	return ret;
 }
 
 static int enable_event(struct pb_capture *cap, const struct pb_capture_ev *ev)
@@ -549,6 +556,7 @@ void pb_capture_close(struct pb_capture *cap)
 		free(cap->events[i].name);
 		free(cap->events[i].system);
 		free(cap->events[i].event);
+		free(cap->events[i].stack_if);
 	}
 	free(cap->events);
 	free(cap->undo);

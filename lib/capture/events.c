@@ -11,14 +11,16 @@
 #include "pinblame/core.h"
 #include "session.h"
 
-/* Stacks on everything that fails or holds; the compaction scanner events
- * fire thousands of times a second and only count. mm_page_alloc_extfrag
- * carries pfn= and page= together, which lets the analysis map the page=
- * pointers of probes to pfns on kernels without CMA events. */
+/* Stacks on what fails or holds. Migrations and the compaction scanner
+ * run by the hundred thousand when a large contiguous range is collected:
+ * they are counted, and only failed migrations get a stack.
+ * mm_page_alloc_extfrag carries pfn= and page= together, which lets the
+ * analysis map the page= pointers of probes to pfns on kernels without CMA
+ * events. */
 const char pb_capture_default_events[] =
-	"cma:*,migrate:mm_migrate_pages,migrate:mm_migrate_pages_start,"
-	"page_isolation:test_pages_isolated,page_pinner:*,page_ref:*,"
-	"compaction:mm_compaction_begin,compaction:*/nostack,"
+	"cma:*,migrate:mm_migrate_pages/stack-if=failed>0,"
+	"migrate:mm_migrate_pages_start/nostack,page_isolation:test_pages_isolated,"
+	"page_pinner:*,page_ref:*,compaction:mm_compaction_begin,compaction:*/nostack,"
 	"kmem:mm_page_alloc_extfrag/nostack,kmem:mm_alloc_contig_migrate_range_info";
 
 static const struct {
@@ -79,7 +81,7 @@ const char *pb_capture_event_hint(const char *system, const char *event)
 }
 
 void pb_capture_add_event(struct pb_capture *cap, const char *system, const char *event,
-			  int stack)
+			  int stack, const char *stack_if)
 {
 	struct pb_capture_ev *ev;
 	struct pb_buf name = { 0 };
@@ -100,6 +102,7 @@ void pb_capture_add_event(struct pb_capture *cap, const char *system, const char
 	ev->system = pb_strdup(system);
 	ev->event = pb_strdup(event);
 	ev->stack = stack;
+	ev->stack_if = stack && stack_if ? pb_strdup(stack_if) : NULL;
 }
 
 size_t pb_capture_nevents(const struct pb_capture *cap)
@@ -112,11 +115,13 @@ const char *pb_capture_event(const struct pb_capture *cap, size_t i)
 	return cap->events[i].name;
 }
 
-/* One list item, "system:event[/nostack]", split in place. */
+/* One list item, "system:event[/nostack|/stack-if=FILTER]", split in
+ * place. */
 struct pattern {
 	char *system;
 	char *event;
 	int stack;
+	const char *stack_if;	/* ftrace filter for the stack, or NULL */
 };
 
 static int valid_name(const char *s)
@@ -136,12 +141,15 @@ static int parse_pattern(char *item, struct pattern *p)
 	char *colon = strchr(item, ':');
 
 	p->stack = 1;
-	if (slash) {
-		if (strcmp(slash, "/nostack"))
-			return -1;
-		*slash = '\0';
+	p->stack_if = NULL;
+	if (slash && !strcmp(slash, "/nostack"))
 		p->stack = 0;
-	}
+	else if (slash && !strncmp(slash, "/stack-if=", 10) && slash[10])
+		p->stack_if = slash + 10;
+	else if (slash)
+		return -1;
+	if (slash)
+		*slash = '\0';
 	if (!colon)
 		return -1;
 	*colon = '\0';
@@ -183,7 +191,7 @@ static int check_item(void *ctx, char *item, const char *orig)
 	(void)ctx;
 	if (parse_pattern(item, &p) < 0) {
 		pb_error("bad event '%s': expected SYSTEM:EVENT or SYSTEM:*, "
-			 "optionally followed by /nostack", orig);
+			 "optionally followed by /nostack or /stack-if=FILTER", orig);
 		return -1;
 	}
 	return 0;
@@ -225,7 +233,7 @@ static int add_matching(struct pb_capture *cap, const struct pattern *p)
 	if (strcmp(p->event, "*")) {
 		if (!has_event(cap, p->system, p->event))
 			return 0;
-		pb_capture_add_event(cap, p->system, p->event, p->stack);
+		pb_capture_add_event(cap, p->system, p->event, p->stack, p->stack_if);
 		return 1;
 	}
 	names = tracefs_system_events(cap->root, p->system);
@@ -236,7 +244,7 @@ static int add_matching(struct pb_capture *cap, const struct pattern *p)
 	for (size_t i = 0; i < n; i++) {
 		if (!has_event(cap, p->system, names[i]))
 			continue;
-		pb_capture_add_event(cap, p->system, names[i], p->stack);
+		pb_capture_add_event(cap, p->system, names[i], p->stack, p->stack_if);
 		added++;
 	}
 	tracefs_list_free(names);
@@ -310,16 +318,17 @@ static int add_probe(struct pb_capture *cap, size_t i)
 	pb_buf_addf(&undo, "-:%s/%s", PROBE_GROUP, func);
 	snprintf(event_dir, sizeof(event_dir), "events/%s/%s/enable", PROBE_GROUP, func);
 	if (pb_tracefs_try_command(cap, "kprobe_events", def.data, undo.data) < 0) {
+		int err = errno;
 		char *reason = pb_tracefs_reason(cap);
 
-		pb_warn("no kprobe on %s: %s%s%s%s", func, strerror(errno),
+		pb_warn("no kprobe on %s: %s%s%s%s", func, strerror(err),
 			reason ? " (kernel: " : "", reason ? reason : "", reason ? ")" : "");
 		free(reason);
 	} else if (!pb_tracefs_exists(cap, event_dir)) {
 		pb_warn("no kprobe on %s: the kernel took it but made no %s", func,
 			event_dir);
 	} else {
-		pb_capture_add_event(cap, PROBE_GROUP, func, 1);
+		pb_capture_add_event(cap, PROBE_GROUP, func, 1, NULL);
 		ok = 1;
 	}
 	pb_buf_free(&def);

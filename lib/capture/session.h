@@ -24,6 +24,7 @@ struct pb_capture_ev {
 	char *system;
 	char *event;
 	int stack;		/* add a stacktrace trigger */
+	char *stack_if;		/* only when this filter matches, or NULL */
 };
 
 struct pb_capture {
@@ -56,6 +57,6 @@ char *pb_tracefs_reason(struct pb_capture *cap);
 
 /* Adds SYSTEM:EVENT to the selection unless it is there already. */
 void pb_capture_add_event(struct pb_capture *cap, const char *system,
-			  const char *event, int stack);
+			  const char *event, int stack, const char *stack_if);
 
 #endif

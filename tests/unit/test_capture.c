@@ -1,0 +1,505 @@
+/* test_capture.c - the capture session against a fake tracefs: a temp
+ * directory laid out like tracefs on a kernel with CMA, migration,
+ * isolation, compaction and kprobes, without page_ref and page_pinner.
+ * Value files are replaced by writes and command files (triggers,
+ * kprobe_events) appended to, so each file shows what was written to it.
+ */
+#include "unit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "pinblame/capture.h"
+#include "pinblame/core.h"
+
+#define TRIGGERS "# Available triggers:\n# traceon traceoff snapshot stacktrace\n"
+#define PIPE_TEXT \
+	"              sh-106     (    106) [000] .....     6.843580: cma_alloc_start: " \
+	"name=hugetlb0 count=8192 align=13\n"
+
+static const char *const fake_events[] = {
+	"cma/cma_alloc_start", "cma/cma_alloc_finish", "cma/cma_alloc_busy_retry",
+	"cma/cma_release", "migrate/mm_migrate_pages", "page_isolation/test_pages_isolated",
+	"compaction/mm_compaction_begin", "compaction/mm_compaction_end",
+	"kmem/mm_page_alloc_extfrag",
+	/* what the kernel makes for the probe that it accepts */
+	"pinblame/try_grab_folio",
+};
+
+struct fake {
+	char root[64];
+	char stderr_path[96];
+	int saved_stderr;
+};
+
+static void put(struct fake *f, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	for (char *s = path + strlen(f->root) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Contents of ROOT/REL, in a static buffer. */
+static const char *get(struct fake *f, const char *rel)
+{
+	static char text[4096];
+	char path[512];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	return text;
+}
+
+static void build_tree(struct fake *f)
+{
+	char rel[256];
+
+	strcpy(f->root, "/tmp/pb-fake-tracefs-XXXXXX");
+	assert_non_null(mkdtemp(f->root));
+	put(f, "tracing_on", "1\n");
+	put(f, "buffer_size_kb", "7 (expanded: 1408)\n");
+	put(f, "options/overwrite", "1\n");
+	put(f, "options/record-tgid", "0\n");
+	put(f, "options/hash-ptr", "1\n");
+	put(f, "trace", "# tracer: nop\nwhat was there before\n");
+	put(f, "trace_pipe", PIPE_TEXT);
+	put(f, "kprobe_events", "");
+	put(f, "events/header_page", "field: u64 timestamp;\n");
+	put(f, "events/header_event", "# compressed entry header\n");
+	put(f, "per_cpu/cpu0/stats", "entries: 0\noverrun: 0\ndropped events: 2\n");
+	put(f, "per_cpu/cpu1/stats", "entries: 0\noverrun: 5\ndropped events: 0\n");
+	for (size_t i = 0; i < PB_ARRAY_SIZE(fake_events); i++) {
+		snprintf(rel, sizeof(rel), "events/%s/enable", fake_events[i]);
+		put(f, rel, "0\n");
+		snprintf(rel, sizeof(rel), "events/%s/trigger", fake_events[i]);
+		put(f, rel, TRIGGERS);
+		snprintf(rel, sizeof(rel), "events/%s/format", fake_events[i]);
+		put(f, rel, strchr(fake_events[i], '/') + 1);
+	}
+}
+
+static int setup_tree(void **state)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	build_tree(f);
+	f->saved_stderr = -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown_tree(void **state)
+{
+	struct fake *f = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* What pb_error/pb_warn print, caught in a file. */
+static void catch_stderr(struct fake *f)
+{
+	int fd;
+
+	snprintf(f->stderr_path, sizeof(f->stderr_path), "%s.stderr", f->root);
+	fflush(stderr);
+	f->saved_stderr = dup(2);
+	fd = open(f->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static char *release_stderr(struct fake *f)
+{
+	static char text[8192];
+	FILE *fp;
+	size_t n;
+
+	fflush(stderr);
+	dup2(f->saved_stderr, 2);
+	close(f->saved_stderr);
+	fp = fopen(f->stderr_path, "r");
+	assert_non_null(fp);
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	unlink(f->stderr_path);
+	return text;
+}
+
+static struct pb_capture *open_fake(struct fake *f)
+{
+	struct pb_capture *cap = pb_capture_open(f->root);
+
+	assert_non_null(cap);
+	return cap;
+}
+
+static void test_default_events(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	const char *err;
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, pb_capture_default_events, 1), 9);
+	err = release_stderr(f);
+	/* sorted within a system, in list order across it */
+	assert_string_equal(pb_capture_event(cap, 0), "cma:cma_alloc_busy_retry");
+	assert_string_equal(pb_capture_event(cap, 3), "cma:cma_release");
+	assert_string_equal(pb_capture_event(cap, 4), "migrate:mm_migrate_pages");
+	assert_string_equal(pb_capture_event(cap, 5), "page_isolation:test_pages_isolated");
+	assert_string_equal(pb_capture_event(cap, 6), "compaction:mm_compaction_begin");
+	assert_string_equal(pb_capture_event(cap, 7), "compaction:mm_compaction_end");
+	assert_string_equal(pb_capture_event(cap, 8), "kmem:mm_page_alloc_extfrag");
+	/* a missing system gets its config; an event missing from a system
+	 * that is there is a kernel version matter, no config to name */
+	assert_string_equal(err,
+		"pinblame: migrate:mm_migrate_pages_start is not on this kernel\n"
+		"pinblame: page_pinner:* is not on this kernel (needs CONFIG_PAGE_PINNER=y "
+		"of the page_pinner patches, which are not in mainline, and page_pinner=on "
+		"on the kernel command line; Android kernels have page_pinner in debugfs "
+		"instead: import /sys/kernel/debug/page_pinner/buffer)\n"
+		"pinblame: page_ref:* is not on this kernel (needs CONFIG_DEBUG_PAGE_REF=y)\n"
+		"pinblame: kmem:mm_alloc_contig_migrate_range_info is not on this kernel "
+		"(needs a newer kernel: the event was added to mainline in 2024)\n");
+	pb_capture_close(cap);
+}
+
+static void test_required_events(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release,compaction:*", 0), 3);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release , page_ref:*,nosuch:event", 0),
+			 -1);
+	assert_string_equal(release_stderr(f),
+		"pinblame: page_ref:* is not on this kernel (needs CONFIG_DEBUG_PAGE_REF=y)\n"
+		"pinblame: nosuch:event is not on this kernel\n");
+	pb_capture_close(cap);
+
+	cap = open_fake(f);
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "page_ref:*", 1), -1);
+	assert_non_null(strstr(release_stderr(f), "none of the events is on this kernel"));
+	pb_capture_close(cap);
+}
+
+static void test_hints(void **state)
+{
+	(void)state;
+	assert_string_equal(pb_capture_event_hint("cma", "*"), "CONFIG_CMA=y");
+	assert_string_equal(pb_capture_event_hint("cma", "cma_alloc_busy_retry"), "CONFIG_CMA=y");
+	assert_string_equal(pb_capture_event_hint("page_ref", "page_ref_mod"),
+			    "CONFIG_DEBUG_PAGE_REF=y");
+	assert_string_equal(pb_capture_event_hint("compaction", "*"), "CONFIG_COMPACTION=y");
+	assert_string_equal(pb_capture_event_hint("migrate", "mm_migrate_pages"),
+			    "CONFIG_MIGRATION=y");
+	assert_non_null(strstr(pb_capture_event_hint("page_pinner", "*"), "page_pinner=on"));
+	assert_null(pb_capture_event_hint("kmem", "mm_page_alloc_extfrag"));
+	assert_null(pb_capture_event_hint("sched", "*"));
+}
+
+static void test_check_list(void **state)
+{
+	struct fake *f = *state;
+	const char *err;
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_check_list("cma:*,migrate:mm_migrate_pages/nostack"), 0);
+	assert_int_equal(pb_capture_check_list("migrate:mm_migrate_pages/stack-if=failed>0"), 0);
+	assert_int_equal(pb_capture_check_list("cma"), -1);
+	assert_int_equal(pb_capture_check_list("cma:*/stack"), -1);
+	assert_int_equal(pb_capture_check_list("cma:*/stack-if="), -1);
+	assert_int_equal(pb_capture_check_list("cma:a/b:c"), -1);
+	assert_int_equal(pb_capture_check_list("../x:y"), -1);
+	assert_int_equal(pb_capture_check_list(" , "), -1);
+	err = release_stderr(f);
+	assert_non_null(strstr(err, "bad event 'cma': expected SYSTEM:EVENT"));
+	assert_non_null(strstr(err, "bad event '../x:y'"));
+	assert_non_null(strstr(err, "the event list is empty"));
+}
+
+static void select_all(struct fake *f, struct pb_capture *cap)
+{
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, pb_capture_default_events, 1), 9);
+	assert_int_equal(pb_capture_probe_gup(cap), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_nevents(cap), 10);
+	assert_string_equal(pb_capture_event(cap, 9), "pinblame:try_grab_folio");
+}
+
+#define TRIGGER_FILE(ev) "events/" ev "/trigger"
+
+static void test_setup_and_restore(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	char out_path[96];
+	int out;
+
+	select_all(f, cap);
+	/* kprobes are placed at selection: the kernel took all three and
+	 * made an event for try_grab_folio only, so the others are removed */
+	assert_string_equal(get(f, "kprobe_events"),
+		"p:pinblame/try_grab_folio try_grab_folio page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n"
+		"p:pinblame/try_grab_page try_grab_page page=$arg1:x64 flags=$arg2:x32\n"
+		"p:pinblame/try_grab_folio_fast try_grab_folio_fast page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n");
+	assert_int_equal(pb_capture_setup(cap, 4096), 0);
+	assert_string_equal(get(f, "tracing_on"), "0");
+	assert_string_equal(get(f, "buffer_size_kb"), "4096");
+	assert_string_equal(get(f, "options/overwrite"), "0");
+	assert_string_equal(get(f, "options/record-tgid"), "1");
+	assert_string_equal(get(f, "options/hash-ptr"), "0");
+	assert_string_equal(get(f, "trace"), "");
+	assert_string_equal(get(f, "events/cma/cma_release/enable"), "1");
+	assert_string_equal(get(f, "events/compaction/mm_compaction_end/enable"), "1");
+	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "1");
+	assert_string_equal(get(f, TRIGGER_FILE("cma/cma_alloc_start")), TRIGGERS "stacktrace\n");
+	assert_string_equal(get(f, TRIGGER_FILE("migrate/mm_migrate_pages")),
+			    TRIGGERS "stacktrace if failed>0\n");
+	assert_string_equal(get(f, TRIGGER_FILE("compaction/mm_compaction_end")), TRIGGERS);
+	assert_string_equal(get(f, TRIGGER_FILE("kmem/mm_page_alloc_extfrag")), TRIGGERS);
+	assert_string_equal(get(f, TRIGGER_FILE("pinblame/try_grab_folio")),
+			    TRIGGERS "stacktrace\n");
+
+	assert_int_equal(pb_capture_start(cap), 0);
+	assert_string_equal(get(f, "tracing_on"), "1");
+	snprintf(out_path, sizeof(out_path), "%s.out", f->root);
+	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(out >= 0);
+	assert_int_equal(pb_capture_pump(cap, out), (long)strlen(PIPE_TEXT));
+	assert_int_equal(pb_capture_pump(cap, out), 0);
+	close(out);
+	assert_int_equal(pb_capture_stop(cap), 0);
+	assert_string_equal(get(f, "tracing_on"), "0");
+
+	assert_int_equal(pb_capture_restore(cap), 0);
+	assert_string_equal(get(f, "tracing_on"), "1");
+	assert_string_equal(get(f, "buffer_size_kb"), "1408");
+	assert_string_equal(get(f, "options/overwrite"), "1");
+	assert_string_equal(get(f, "options/record-tgid"), "0");
+	assert_string_equal(get(f, "options/hash-ptr"), "1");
+	assert_string_equal(get(f, "events/cma/cma_release/enable"), "0");
+	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "0");
+	assert_string_equal(get(f, TRIGGER_FILE("migrate/mm_migrate_pages")),
+			    TRIGGERS "stacktrace if failed>0\n!stacktrace\n");
+	assert_string_equal(get(f, TRIGGER_FILE("compaction/mm_compaction_end")), TRIGGERS);
+	/* probes go last, newest first, after their events are off */
+	assert_non_null(strstr(get(f, "kprobe_events"),
+			       "flags=$arg3:x32\n-:pinblame/try_grab_folio_fast\n"
+			       "-:pinblame/try_grab_page\n-:pinblame/try_grab_folio\n"));
+	/* nothing left to undo */
+	assert_int_equal(pb_capture_restore(cap), 0);
+	assert_string_equal(get(f, "tracing_on"), "1");
+	pb_capture_close(cap);
+
+	snprintf(out_path, sizeof(out_path), "%s.out", f->root);
+	out = open(out_path, O_RDONLY);
+	{
+		char text[512];
+		ssize_t n = read(out, text, sizeof(text) - 1);
+
+		assert_true(n >= 0);
+		text[n] = '\0';
+		assert_string_equal(text, PIPE_TEXT);
+	}
+	close(out);
+	unlink(out_path);
+}
+
+/* Settings that are already what we want are not touched, nor restored. */
+static void test_leaves_alone(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "buffer_size_kb", "65536\n");
+	put(f, "options/overwrite", "0\n");
+	put(f, "events/cma/cma_release/enable", "1\n");
+	put(f, TRIGGER_FILE("cma/cma_release"), "stacktrace:unlimited\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 4096), 0);
+	assert_int_equal(pb_capture_restore(cap), 0);
+	assert_string_equal(get(f, "buffer_size_kb"), "65536\n");
+	assert_string_equal(get(f, "options/overwrite"), "0\n");
+	assert_string_equal(get(f, "events/cma/cma_release/enable"), "1\n");
+	assert_string_equal(get(f, TRIGGER_FILE("cma/cma_release")), "stacktrace:unlimited\n");
+	pb_capture_close(cap);
+}
+
+/* A setting that cannot be written stops setup; what was done is undone. */
+static void test_restore_on_error(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	char path[256];
+	const char *err;
+
+	snprintf(path, sizeof(path), "%s/events/page_isolation/test_pages_isolated/enable",
+		 f->root);
+	unlink(path);
+	mkdir(path, 0755);	/* EISDIR for the read and the write */
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:*,page_isolation:*", 0), 5);
+	release_stderr(f);
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 4096), -1);
+	err = release_stderr(f);
+	assert_non_null(strstr(err, "test_pages_isolated/enable: Is a directory"));
+	assert_string_equal(get(f, "events/cma/cma_alloc_start/enable"), "1");
+	assert_string_equal(get(f, "tracing_on"), "0");
+	pb_capture_close(cap);	/* restores */
+	assert_string_equal(get(f, "events/cma/cma_alloc_start/enable"), "0");
+	assert_string_equal(get(f, TRIGGER_FILE("cma/cma_release")),
+			    TRIGGERS "stacktrace\n!stacktrace\n");
+	assert_string_equal(get(f, "tracing_on"), "1");
+	assert_string_equal(get(f, "buffer_size_kb"), "1408");
+	assert_string_equal(get(f, "options/hash-ptr"), "1");
+}
+
+static void test_leftover_probe(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "kprobe_events", "p:pinblame/try_grab_page try_grab_page page=$arg1:x64\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), -1);
+	assert_non_null(strstr(release_stderr(f),
+		"kprobe pinblame/try_grab_page is left over from an earlier pinblame record; "
+		"remove it with: echo '-:pinblame/try_grab_page' >> "));
+	pb_capture_close(cap);
+	/* nothing was written */
+	assert_string_equal(get(f, "kprobe_events"),
+			    "p:pinblame/try_grab_page try_grab_page page=$arg1:x64\n");
+}
+
+static void test_no_kprobes(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/kprobe_events", f->root);
+	unlink(path);
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), -1);
+	assert_non_null(strstr(release_stderr(f), "needs a kernel with CONFIG_KPROBE_EVENTS=y"));
+	pb_capture_close(cap);
+}
+
+static void test_lost_events(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 1), 0);
+	assert_int_equal(pb_capture_lost(cap), 0);
+	put(f, "per_cpu/cpu0/stats", "entries: 9\noverrun: 0\ndropped events: 12\n");
+	put(f, "per_cpu/cpu1/stats", "entries: 0\noverrun: 8\ndropped events: 0\n");
+	/* (12 - 2) + (8 - 5) */
+	assert_int_equal(pb_capture_lost(cap), 13);
+	pb_capture_close(cap);
+}
+
+static void test_save_formats(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	struct utsname u;
+	char dir[128], text[512];
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release,kmem:*", 0), 2);
+	release_stderr(f);
+	snprintf(dir, sizeof(dir), "%s/saved/trace.txt.d", f->root);
+	assert_int_equal(pb_capture_save_formats(cap, dir), 0);
+	assert_string_equal(get(f, "saved/trace.txt.d/formats/cma/cma_release/format"),
+			    "cma_release");
+	assert_string_equal(get(f, "saved/trace.txt.d/formats/kmem/mm_page_alloc_extfrag/format"),
+			    "mm_page_alloc_extfrag");
+	assert_string_equal(get(f, "saved/trace.txt.d/formats/header_page"),
+			    "field: u64 timestamp;\n");
+	assert_string_equal(get(f, "saved/trace.txt.d/formats/header_event"),
+			    "# compressed entry header\n");
+	assert_int_equal(uname(&u), 0);
+	snprintf(text, sizeof(text), "%s %s %s %s %s\n", u.sysname, u.nodename, u.release,
+		 u.version, u.machine);
+	assert_string_equal(get(f, "saved/trace.txt.d/uname.txt"), text);
+	pb_capture_close(cap);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fake *f = *state;
+	char path[256], cmd[512];
+	const char *err;
+
+	catch_stderr(f);
+	assert_null(pb_capture_open("/nonexistent/tracefs"));
+	snprintf(path, sizeof(path), "%s/events", f->root);
+	assert_null(pb_capture_open(path));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/events'", f->root);
+	assert_int_equal(system(cmd), 0);
+	assert_null(pb_capture_open(f->root));
+	err = release_stderr(f);
+	assert_non_null(strstr(err, "no tracefs at /nonexistent/tracefs: No such file or directory"));
+	assert_non_null(strstr(err, "/events is not a tracefs (it has no tracing_on)"));
+	assert_non_null(strstr(err, "has no events/: is the kernel built with CONFIG_EVENT_TRACING=y?"));
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup_tree, teardown_tree)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_default_events),
+		T(test_required_events),
+		T(test_hints),
+		T(test_check_list),
+		T(test_setup_and_restore),
+		T(test_leaves_alone),
+		T(test_restore_on_error),
+		T(test_leftover_probe),
+		T(test_no_kprobes),
+		T(test_lost_events),
+		T(test_save_formats),
+		T(test_open_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
