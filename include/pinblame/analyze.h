@@ -27,24 +27,55 @@ enum pb_blame_by {
 	PB_BY_KERNEL,
 };
 
+/* "callsite", "stack", ... and back; parse returns 0 or -1. */
+const char *pb_blame_by_name(enum pb_blame_by by);
+int pb_blame_by_parse(const char *name, enum pb_blame_by *by);
+
 /* Recomputes the derived tables (failure, failure_pfn, attribution, probe
  * evidence) when the store is marked dirty. S must be writable. 0 or -1. */
 int pb_analyze_refresh(struct pb_store *s);
 
-/* {"schema":"pinblame.failures/1","failures":[...]} (DESIGN §7).
- * REASON and AREA filter when not NULL. */
+/* Opens the store at PATH for reading the analysis, refreshing it first
+ * when an import made it stale. NULL after printing why (the caller exits
+ * PB_EXIT_STORE). */
+struct pb_store *pb_analyze_open(const char *path);
+
+/* {"schema":"pinblame.failures/1","failures":[{"id":1,"kind":"cma_alloc",
+ *  "area":"hugetlb0","reason":null,"ts_ns":N,"start_ts_ns":N,"end_ts_ns":N,"pid":N,
+ *  "comm":"sh","outcome":"recovered","nowarn":true,"errorno":null,
+ *  "start_pfn":N,"end_pfn":N,"pages":N,"busy_pfns":[N],"busy_ranges":32,
+ *  "failed_migrations":N,"attributed_pfns":N,"source":"trace.txt.xz",
+ *  "line":N}]} (DESIGN §7). REASON (a migrate reason or a kind) and AREA
+ * filter when not NULL. NULL on error. */
 json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,
 			    const char *reason, const char *area);
 
-/* {"schema":"pinblame.blame/1","failures":N,"attributed":N,"callsites":[...],
- *  "unattributed":N}; FAILURE_ID > 0 restricts to one failure, TOP > 0
- * keeps the first TOP rows. */
+/* {"schema":"pinblame.blame/1","by":"callsite","failures":N,"attributed":N,
+ *  "callsites":[{"rank":1,"callsite":"...","module":null,"failures":N,
+ *  "pages":N,"share":0.68,"confidence":"high","evidence":{"probe":N},
+ *  "stack":[...]}],"unattributed":N,"pages":N,"attributed_pages":N}
+ * (rows grouped by anything but the call site also have "key").
+ * FAILURE_ID > 0 restricts to one failure, TOP > 0 keeps the first TOP
+ * rows. NULL on error. */
 json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 			 enum pb_blame_by by, int top, int64_t failure_id);
 
-/* {"schema":"pinblame.show/1", ...}: one failure's evidence chain down to
- * source files and lines; NULL when there is no such failure. */
+/* {"schema":"pinblame.show/1","failure":{...},"stack":[...],"busy_ranges":[...],
+ *  "migrations":{...},"pages":[{"pfn":N,"candidates":[...],"dumps":[...]}],
+ *  "callsites":[...]}: one failure's evidence chain down to source files
+ * and lines; NULL when there is no such failure. */
 json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o,
 			int64_t failure_id);
+
+enum pb_stacks_which {
+	PB_STACKS_HOLDERS,	/* blamed holders, weighted by pages */
+	PB_STACKS_FAILURES,	/* failing operations, weighted by failures */
+};
+
+/* {"schema":"pinblame.stacks/1","which":"holders","stacks":[{"count":N,
+ *  "stack_id":N,"callsite":"...","module":null,"folded":"root;...;leaf"}]},
+ * largest count first; NULL on error. */
+json_t *pb_analyze_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
+			  enum pb_stacks_which which);
 
 #endif

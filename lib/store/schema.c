@@ -65,16 +65,29 @@ const char pb_schema_sql[] =
 	"  delta INTEGER);\n"
 	"CREATE INDEX evidence_by_pfn ON evidence(pfn);\n"
 	/* --- derived by lib/analyze (refreshed when the store is dirty) --- */
+	/* kind: cma_alloc, alloc_contig, migrate, busy_range, page_pinner;
+	 * pages: the request size of an allocation, else the failed pages;
+	 * ts_ns: when it failed; start_ts_ns..end_ts_ns: its time window. */
 	"CREATE TABLE failure(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
 	"  ts_ns INTEGER, kind TEXT NOT NULL, area TEXT, reason TEXT,\n"
 	"  start_pfn INTEGER, end_pfn INTEGER, pages INTEGER, pid INTEGER,\n"
-	"  comm TEXT, outcome TEXT, nowarn INTEGER NOT NULL DEFAULT 0,\n"
-	"  cma_alloc_id INTEGER, event_id INTEGER);\n"
+	"  comm TEXT, outcome TEXT, nowarn INTEGER,\n"
+	"  cma_alloc_id INTEGER, event_id INTEGER, end_ts_ns INTEGER,\n"
+	"  stack_id INTEGER, busy_ranges INTEGER NOT NULL DEFAULT 0,\n"
+	"  failed_migrations INTEGER NOT NULL DEFAULT 0, errorno INTEGER,\n"
+	"  start_ts_ns INTEGER);\n"
+	/* A busy page of a failure; how: isolation (fin_pfn), dump, migrate_failed,
+	 * pinner_failure. event_id: the first event that named it. */
 	"CREATE TABLE failure_pfn(failure_id INTEGER NOT NULL, pfn INTEGER NOT NULL,\n"
-	"  busy_range_id INTEGER, PRIMARY KEY(failure_id, pfn)) WITHOUT ROWID;\n"
+	"  busy_range_id INTEGER, ts_ns INTEGER, event_id INTEGER, how TEXT,\n"
+	"  PRIMARY KEY(failure_id, pfn)) WITHOUT ROWID;\n"
+	/* Every holder candidate of a busy page. rank 1 is the one blamed;
+	 * noise: NULL for a holder, 'listed' (a common path of the noise list),
+	 * 'frequent' (on nearly every failed page); side: get or put. */
 	"CREATE TABLE attribution(failure_id INTEGER NOT NULL, pfn INTEGER NOT NULL,\n"
 	"  callsite TEXT NOT NULL, module TEXT, stack_id INTEGER,\n"
-	"  evidence_id INTEGER, confidence TEXT NOT NULL, rank INTEGER);\n"
+	"  evidence_id INTEGER, confidence TEXT NOT NULL, rank INTEGER,\n"
+	"  kind TEXT, side TEXT, noise TEXT, ts_ns INTEGER, pid INTEGER, comm TEXT);\n"
 	"CREATE INDEX attribution_by_failure ON attribution(failure_id);\n"
 	/* --- public views (the stable contract) --- */
 	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n"
@@ -98,9 +111,12 @@ const char pb_schema_sql[] =
 	"  count, mapcount, flags, mapping, mt, pid, comm, stack_id, confidence\n"
 	"  FROM evidence;\n"
 	"CREATE VIEW failures AS SELECT id, source_id, ts_ns, kind, area,\n"
-	"  start_pfn, end_pfn, pages FROM failure;\n"
+	"  start_pfn, end_pfn, pages, reason, outcome, nowarn, pid, comm,\n"
+	"  start_ts_ns, end_ts_ns, busy_ranges,\n"
+	"  (SELECT count(*) FROM failure_pfn p WHERE p.failure_id = failure.id)\n"
+	"  AS busy_pfns FROM failure;\n"
 	"CREATE VIEW attributions AS SELECT failure_id, pfn, callsite, stack_id,\n"
-	"  evidence_id, confidence FROM attribution;\n"
+	"  evidence_id, confidence, rank, module, kind, noise FROM attribution;\n"
 	"CREATE VIEW stacks AS SELECT id, folded, leaf, depth FROM stack;\n"
 	"CREATE VIEW frames AS SELECT f.stack_id, f.depth, s.name AS symbol,\n"
 	"  f.offset, NULLIF(s.module, '') AS module\n"

@@ -1,0 +1,142 @@
+/* analyze_int.h - internals shared by the files of lib/analyze.
+ *
+ * The refresh (refresh.c) finds the failures and their busy pages
+ * (failures_find.c), turns probe hits into page evidence (probes.c), and
+ * collects every holder candidate of every busy page (holders.c). Which
+ * candidate is blamed depends on the noise list, so ranking (rank.c) runs
+ * again in memory whenever a command reads the candidates back.
+ */
+#ifndef PINBLAME_ANALYZE_INT_H
+#define PINBLAME_ANALYZE_INT_H
+
+#include <stdint.h>
+
+#include "pinblame/analyze.h"
+#include "pinblame/core.h"
+
+#define NS_PER_SEC 1000000000LL
+
+/* --- noise.c: frames that are not call sites ------------------------- */
+
+enum frame_class {
+	FRAME_HOLDER,	/* a call site */
+	FRAME_SKIP,	/* machinery between the event and its caller */
+	FRAME_COMMON,	/* a common path: whoever reaches it is not to blame */
+};
+
+struct pb_noise {
+	char **skip, **common;	/* globs */
+	size_t nskip, ncommon;
+};
+
+/* Default lists plus --noise FILE, unless --no-default-noise. 0, or -1
+ * after printing why the file could not be read. */
+int noise_init(struct pb_noise *n, const struct pb_analyze_opts *o);
+void noise_free(struct pb_noise *n);
+enum frame_class noise_classify(const struct pb_noise *n, const char *func);
+/* The function name without compiler suffixes (".constprop.0", ".isra.0",
+ * ".cold"), copied into BUF. */
+const char *frame_func(const char *symbol, char *buf, size_t len);
+
+/* --- sites.c: the call site of a stack -------------------------------- */
+
+struct site {
+	const char *callsite;	/* "(no stack)" when there is none */
+	const char *module;	/* NULL for the kernel proper */
+	int listed;		/* reached a FRAME_COMMON frame first */
+	int has_stack;
+};
+
+struct site_cache;
+struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n);
+void site_cache_free(struct site_cache *c);
+/* The call site of STACK_ID (0: none); NULL on an SQL error. */
+const struct site *site_of(struct site_cache *c, int64_t stack_id);
+/* Frames of STACK_ID, leaf first, as "func" or "func [module]". */
+json_t *stack_frames_json(struct pb_store *s, int64_t stack_id);
+
+/* --- rank.c: candidates and their ranking ------------------------------ */
+
+enum cand_kind {
+	CAND_PIN,		/* page_ref get of GUP_PIN_COUNTING_BIAS */
+	CAND_PROBE,		/* probe hit whose page= maps to the pfn */
+	CAND_PAGE_REF_GET,
+	CAND_DUMP_PROBE,	/* file-offset probe joined through a dump */
+	CAND_PAGE_REF_PUT,
+	CAND_PINNER_PUT,
+	CAND_ACK_PUT,
+	CAND_PAGE_OWNER,	/* the allocation stack of the page */
+	CAND_NKINDS
+};
+
+enum confidence { CONF_HIGH, CONF_MEDIUM, CONF_LOW };
+
+enum noise_role {
+	ROLE_HOLDER,
+	ROLE_FREQUENT,	/* on nearly every failed page */
+	ROLE_LISTED,	/* a common path of the noise list */
+};
+
+struct cand {
+	int64_t failure_id, pfn;
+	int64_t stack_id, evidence_id;
+	int64_t ts_ns;		/* of the evidence; -1 unknown */
+	int64_t busy_ts_ns;	/* when the page was found busy */
+	int32_t pid;
+	const char *comm;	/* may be NULL */
+	enum cand_kind kind;
+	enum confidence conf;
+	/* filled by rank_cands() */
+	const struct site *site;
+	enum noise_role role;
+	int rank;
+};
+
+struct cand_list {
+	struct cand *v;
+	size_t n, cap;
+	struct pb_arena strings;
+};
+
+struct cand *cand_add(struct cand_list *l);
+void cand_list_free(struct cand_list *l);
+
+const char *cand_kind_name(enum cand_kind k);
+int cand_kind_parse(const char *name, enum cand_kind *k);
+int cand_is_put(enum cand_kind k);
+const char *confidence_name(enum confidence c);
+enum confidence confidence_parse(const char *name);
+const char *noise_role_name(enum noise_role r);
+
+/* Sorts L by (failure, pfn), finds each candidate's call site, demotes
+ * the call sites seen on nearly every failed page and ranks the
+ * candidates of each page (rank 1 is the holder to blame). 0 or -1. */
+int rank_cands(struct cand_list *l, struct site_cache *sites);
+/* Whether C is blamed for its page. */
+int cand_blamed(const struct cand *c);
+
+/* Candidates of the failures that pass the filters, read back from the
+ * attribution table. FAILURE_ID > 0 keeps one failure. 0 or -1. */
+int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
+	       struct cand_list *l);
+
+/* --- refresh parts ------------------------------------------------------ */
+
+/* failures_find.c: fills failure and failure_pfn. */
+int find_failures(struct pb_store *s);
+/* probes.c: evidence rows of kind probe / dump_probe for busy pages. */
+int probe_evidence(struct pb_store *s);
+/* holders.c: every candidate of every busy page into L. */
+int collect_cands(struct pb_store *s, struct cand_list *l);
+
+/* failures.c: failure FAILURE_ID as in `failures --json`, or NULL. */
+json_t *failure_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id);
+
+/* --- shared SQL helpers (refresh.c) ----------------------------------- */
+
+/* The WHERE clause text that applies --since/--until to failure f. */
+void failure_filter_sql(struct pb_buf *b, const struct pb_analyze_opts *o);
+int64_t column_i64_or(sqlite3_stmt *st, int col, int64_t dflt);
+const char *column_text(sqlite3_stmt *st, int col);
+
+#endif

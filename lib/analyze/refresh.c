@@ -1,0 +1,131 @@
+/* refresh.c - recomputes the derived tables (failure, failure_pfn,
+ * attribution, probe evidence) in one transaction when an import has made
+ * them stale, and the SQL helpers the readers share. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze_int.h"
+
+int64_t column_i64_or(sqlite3_stmt *st, int col, int64_t dflt)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, col);
+}
+
+const char *column_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+void failure_filter_sql(struct pb_buf *b, const struct pb_analyze_opts *o)
+{
+	if (o && o->since_ns >= 0)
+		pb_buf_addf(b, " AND f.ts_ns >= %lld", (long long)o->since_ns);
+	if (o && o->until_ns >= 0)
+		pb_buf_addf(b, " AND f.ts_ns <= %lld", (long long)o->until_ns);
+}
+
+static int write_cands(struct pb_store *s, const struct cand_list *l)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"INSERT INTO attribution(failure_id, pfn, callsite, module, stack_id, "
+		"evidence_id, confidence, rank, kind, side, noise, ts_ns, pid, comm) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct cand *c = &l->v[i];
+
+		sqlite3_bind_int64(st, 1, c->failure_id);
+		sqlite3_bind_int64(st, 2, c->pfn);
+		sqlite3_bind_text(st, 3, c->site->callsite, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, c->site->module, -1, SQLITE_STATIC);
+		if (c->stack_id)
+			sqlite3_bind_int64(st, 5, c->stack_id);
+		sqlite3_bind_int64(st, 6, c->evidence_id);
+		sqlite3_bind_text(st, 7, confidence_name(c->conf), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 8, c->rank);
+		sqlite3_bind_text(st, 9, cand_kind_name(c->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, c->kind == CAND_PAGE_OWNER ? "owner"
+					  : cand_is_put(c->kind) ? "put" : "get", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, noise_role_name(c->role), -1, SQLITE_STATIC);
+		if (c->ts_ns >= 0)
+			sqlite3_bind_int64(st, 12, c->ts_ns);
+		if (c->pid >= 0)
+			sqlite3_bind_int(st, 13, c->pid);
+		sqlite3_bind_text(st, 14, c->comm, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Candidates ranked with the default noise list, as the views show them;
+ * commands with their own --noise rank again in memory. */
+static int attribute(struct pb_store *s)
+{
+	struct cand_list l = { 0 };
+	struct pb_noise noise;
+	struct site_cache *sites = NULL;
+	int rc = -1;
+
+	if (noise_init(&noise, NULL) < 0)
+		return -1;
+	sites = site_cache_new(s, &noise);
+	if (sites && collect_cands(s, &l) == 0 && rank_cands(&l, sites) == 0)
+		rc = write_cands(s, &l);
+	site_cache_free(sites);
+	cand_list_free(&l);
+	noise_free(&noise);
+	return rc;
+}
+
+int pb_analyze_refresh(struct pb_store *s)
+{
+	int dirty;
+
+	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	/* Another process may have refreshed it while we waited. */
+	dirty = pb_store_is_dirty(s);
+	if (dirty <= 0)
+		return pb_store_exec(s, dirty < 0 ? "ROLLBACK" : "COMMIT") < 0 ? -1 : dirty;
+	if (pb_store_exec(s, "DELETE FROM attribution; DELETE FROM failure_pfn; "
+			  "DELETE FROM failure; "
+			  "DELETE FROM evidence WHERE kind IN ('probe', 'dump_probe')") < 0 ||
+	    find_failures(s) < 0 || probe_evidence(s) < 0 || attribute(s) < 0 ||
+	    pb_store_mark_clean(s) < 0 || pb_store_exec(s, "COMMIT") < 0) {
+		pb_error("%s: the analysis could not be refreshed", pb_store_path(s));
+		pb_store_exec(s, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+struct pb_store *pb_analyze_open(const char *path)
+{
+	struct pb_store *s = pb_store_open(path, PB_STORE_READ);
+	int dirty;
+
+	if (!s)
+		return NULL;
+	dirty = pb_store_is_dirty(s);
+	if (dirty <= 0) {
+		if (dirty == 0)
+			return s;
+		pb_store_close(s);
+		return NULL;
+	}
+	pb_store_close(s);
+	s = pb_store_open(path, PB_STORE_WRITE);
+	if (s && pb_analyze_refresh(s) < 0) {
+		pb_store_close(s);
+		s = NULL;
+	}
+	return s;
+}

@@ -1,0 +1,270 @@
+/* show.c - one failure's evidence chain: the failure, its busy ranges and
+ * failed migrations, and for each busy page the holder candidates and
+ * kernel log dumps, each with the source file and line that prove it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze_int.h"
+
+/* Failed migrations listed; the rest are only counted. */
+#define SHOW_MIGRATIONS 20
+/* Kernel log dumps listed per page, nearest in time first. */
+#define SHOW_DUMPS 3
+
+static json_t *int_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+		: json_integer(sqlite3_column_int64(st, col));
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+	const char *t = column_text(st, col);
+
+	return t ? json_string(t) : json_null();
+}
+
+/* Rows of SQL (with ?1 bound to ID) as objects named by NAMES. */
+static json_t *rows_json(struct pb_store *s, const char *sql, int64_t id,
+			 const char *const *names, size_t nnames)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, sql);
+	json_t *arr = json_array();
+
+	if (!st)
+		return arr;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (size_t i = 0; i < nnames; i++)
+			json_object_set_new(o, names[i], sqlite3_column_type(st, (int)i) ==
+					    SQLITE_TEXT ? text_or_null(st, (int)i)
+					    : int_or_null(st, (int)i));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	return arr;
+}
+
+static json_t *busy_ranges(struct pb_store *s, int64_t id)
+{
+	static const char *const names[] = {
+		"kind", "ts_ns", "start_pfn", "end_pfn", "busy_pfn", "source", "line",
+	};
+
+	return rows_json(s,
+		"SELECT b.kind, b.ts_ns, b.start_pfn, b.end_pfn, b.busy_pfn, s.path, e.line "
+		"FROM failure f JOIN busy_range b ON b.cma_alloc_id = f.cma_alloc_id "
+		"  OR b.id IN (SELECT busy_range_id FROM failure_pfn WHERE failure_id = f.id) "
+		"LEFT JOIN event e ON e.id = b.event_id LEFT JOIN source s ON s.id = b.source_id "
+		"WHERE f.id = ?1 ORDER BY b.ts_ns, b.id", id, names, PB_ARRAY_SIZE(names));
+}
+
+/* The failed migrations of the failure: those of its CMA allocation, or
+ * those of its task, kind and time window. */
+static const char migrations_from[] =
+	"FROM failure f JOIN migration m ON m.failed > 0 AND "
+	"(m.cma_alloc_id = f.cma_alloc_id OR (f.cma_alloc_id IS NULL "
+	"  AND m.cma_alloc_id IS NULL AND m.source_id = f.source_id AND m.pid IS f.pid "
+	"  AND m.ts_ns BETWEEN f.start_ts_ns AND f.end_ts_ns "
+	"  AND (m.reason = f.reason OR (f.kind = 'alloc_contig' "
+	"    AND m.reason IN ('contig_range', 'memory_hotplug'))))) "
+	"LEFT JOIN event e ON e.id = m.event_id LEFT JOIN source s ON s.id = m.source_id "
+	"WHERE f.id = ?1";
+
+static json_t *migrations(struct pb_store *s, int64_t id)
+{
+	static const char *const names[] = {
+		"ts_ns", "reason", "mode", "succeeded", "failed", "source", "line",
+	};
+	struct pb_buf sql = { 0 };
+	sqlite3_stmt *st;
+	json_t *o = json_object();
+
+	pb_buf_addf(&sql, "SELECT count(*), COALESCE(sum(m.failed), 0) %s", migrations_from);
+	st = pb_store_prepare(s, pb_buf_str(&sql));
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			json_object_set_new(o, "failed", json_integer(sqlite3_column_int64(st, 0)));
+			json_object_set_new(o, "pages", json_integer(sqlite3_column_int64(st, 1)));
+		}
+		sqlite3_finalize(st);
+	}
+	pb_buf_reset(&sql);
+	pb_buf_addf(&sql, "SELECT m.ts_ns, m.reason, m.mode, m.succeeded, m.failed, s.path, "
+		    "e.line %s ORDER BY m.ts_ns, m.id LIMIT %d", migrations_from, SHOW_MIGRATIONS);
+	json_object_set_new(o, "events", rows_json(s, pb_buf_str(&sql), id, names,
+						   PB_ARRAY_SIZE(names)));
+	pb_buf_free(&sql);
+	return o;
+}
+
+static json_t *dumps(sqlite3_stmt *st, int64_t pfn, int64_t ts)
+{
+	static const char *const names[] = {
+		"ts_ns", "refcount", "mapcount", "mapping", "index", "file", "reason",
+		"source", "line",
+	};
+	json_t *arr = json_array();
+
+	sqlite3_bind_int64(st, 1, pfn);
+	sqlite3_bind_int64(st, 2, ts);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (size_t i = 0; i < PB_ARRAY_SIZE(names); i++)
+			json_object_set_new(o, names[i], sqlite3_column_type(st, (int)i) ==
+					    SQLITE_TEXT ? text_or_null(st, (int)i)
+					    : int_or_null(st, (int)i));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+static void where(sqlite3_stmt *st, int64_t evidence_id, json_t *o)
+{
+	sqlite3_bind_int64(st, 1, evidence_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		json_object_set_new(o, "source", text_or_null(st, 0));
+		json_object_set_new(o, "line", int_or_null(st, 1));
+		json_object_set_new(o, "event", text_or_null(st, 2));
+	}
+	sqlite3_reset(st);
+}
+
+static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand *c)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rank", json_integer(c->rank));
+	json_object_set_new(o, "blamed", json_boolean(cand_blamed(c)));
+	json_object_set_new(o, "callsite", json_string(c->site->callsite));
+	json_object_set_new(o, "module", c->site->module ? json_string(c->site->module)
+				: json_null());
+	json_object_set_new(o, "kind", json_string(cand_kind_name(c->kind)));
+	json_object_set_new(o, "confidence", json_string(confidence_name(c->conf)));
+	json_object_set_new(o, "noise", noise_role_name(c->role)
+				? json_string(noise_role_name(c->role)) : json_null());
+	json_object_set_new(o, "ts_ns", c->ts_ns >= 0 ? json_integer(c->ts_ns) : json_null());
+	json_object_set_new(o, "pid", c->pid >= 0 ? json_integer(c->pid) : json_null());
+	json_object_set_new(o, "comm", c->comm ? json_string(c->comm) : json_null());
+	json_object_set_new(o, "stack_id", c->stack_id ? json_integer(c->stack_id) : json_null());
+	where(at, c->evidence_id, o);
+	if (c->rank == 1 && c->stack_id)
+		json_object_set_new(o, "stack", stack_frames_json(s, c->stack_id));
+	return o;
+}
+
+struct show_stmts {
+	sqlite3_stmt *pages, *at, *dumps;
+};
+
+static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
+			  const struct cand_list *l)
+{
+	json_t *arr = json_array();
+	size_t c = 0;
+
+	sqlite3_bind_int64(q->pages, 1, id);
+	while (sqlite3_step(q->pages) == SQLITE_ROW) {
+		int64_t pfn = sqlite3_column_int64(q->pages, 0);
+		json_t *o = json_object(), *cands = json_array();
+
+		json_object_set_new(o, "pfn", json_integer(pfn));
+		json_object_set_new(o, "how", text_or_null(q->pages, 1));
+		json_object_set_new(o, "ts_ns", int_or_null(q->pages, 2));
+		json_object_set_new(o, "source", text_or_null(q->pages, 3));
+		json_object_set_new(o, "line", int_or_null(q->pages, 4));
+		/* candidates are sorted by pfn, as are the pages */
+		while (c < l->n && l->v[c].pfn < pfn)
+			c++;
+		json_object_set_new(o, "attributed", json_boolean(c < l->n && l->v[c].pfn == pfn &&
+								  cand_blamed(&l->v[c])));
+		for (; c < l->n && l->v[c].pfn == pfn; c++)
+			json_array_append_new(cands, cand_json(s, q->at, &l->v[c]));
+		json_object_set_new(o, "candidates", cands);
+		json_object_set_new(o, "dumps", dumps(q->dumps, pfn,
+			column_i64_or(q->pages, 2, 0)));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_reset(q->pages);
+	return arr;
+}
+
+static int prepare(struct pb_store *s, struct show_stmts *q)
+{
+	q->pages = pb_store_prepare(s,
+		"SELECT p.pfn, p.how, p.ts_ns, s.path, e.line FROM failure_pfn p "
+		"LEFT JOIN event e ON e.id = p.event_id LEFT JOIN source s ON s.id = e.source_id "
+		"WHERE p.failure_id = ? ORDER BY p.pfn");
+	q->at = pb_store_prepare(s,
+		"SELECT s.path, e.line, n.text FROM evidence v JOIN event e ON e.id = v.event_id "
+		"JOIN source s ON s.id = e.source_id JOIN name n ON n.id = e.name_id "
+		"WHERE v.id = ?");
+	q->dumps = pb_store_prepare(s,
+		"SELECT v.ts_ns, v.count, v.mapcount, v.mapping, "
+		"json_extract(e.fields, '$.index'), json_extract(e.fields, '$.dentry'), "
+		"json_extract(e.fields, '$.reason'), s.path, e.line FROM evidence v "
+		"JOIN event e ON e.id = v.event_id JOIN source s ON s.id = v.source_id "
+		"WHERE v.pfn = ?1 AND v.kind = 'dump' ORDER BY abs(v.ts_ns - ?2), v.id "
+		"LIMIT ?3");
+	if (q->dumps)
+		sqlite3_bind_int(q->dumps, 3, SHOW_DUMPS);
+	return q->pages && q->at && q->dumps ? 0 : -1;
+}
+
+static json_t *failure_stack(struct pb_store *s, int64_t id)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT stack_id FROM failure WHERE id = ?");
+	int64_t stack_id = 0;
+
+	if (!st)
+		return json_array();
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		stack_id = column_i64_or(st, 0, 0);
+	sqlite3_finalize(st);
+	return stack_id ? stack_frames_json(s, stack_id) : json_array();
+}
+
+json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id)
+{
+	struct show_stmts q = { 0 };
+	struct cand_list l = { 0 };
+	struct pb_noise noise;
+	struct site_cache *sites = NULL;
+	struct pb_analyze_opts all = o ? *o : (struct pb_analyze_opts){ 0 };
+	json_t *failure, *root = NULL, *blame;
+
+	/* --since/--until do not hide the failure asked for by id */
+	all.since_ns = all.until_ns = -1;
+	failure = failure_json(s, &all, failure_id);
+	if (!failure || noise_init(&noise, &all) < 0) {
+		json_decref(failure);
+		return NULL;
+	}
+	sites = site_cache_new(s, &noise);
+	blame = pb_analyze_blame(s, &all, PB_BY_CALLSITE, 0, failure_id);
+	if (sites && blame && prepare(s, &q) == 0 && load_cands(s, &all, failure_id, &l) == 0 &&
+	    rank_cands(&l, sites) == 0) {
+		root = json_pack("{s:s,s:O,s:o,s:o,s:o,s:o,s:O}",
+				 "schema", "pinblame.show/1", "failure", failure,
+				 "stack", failure_stack(s, failure_id),
+				 "busy_ranges", busy_ranges(s, failure_id),
+				 "migrations", migrations(s, failure_id),
+				 "pages", pages_json(s, &q, failure_id, &l),
+				 "callsites", json_object_get(blame, "callsites"));
+	}
+	sqlite3_finalize(q.pages);
+	sqlite3_finalize(q.at);
+	sqlite3_finalize(q.dumps);
+	json_decref(failure);
+	json_decref(blame);
+	site_cache_free(sites);
+	cand_list_free(&l);
+	noise_free(&noise);
+	return root;
+}
