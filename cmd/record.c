@@ -44,7 +44,8 @@ static const char usage[] =
 	"  -h, --help         this help\n"
 	"\n"
 	"environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs\n"
-	"exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails\n";
+	"exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails,\n"
+	"126/127 when it cannot be run\n";
 
 enum {
 	OPT_DURATION = 256,
@@ -326,7 +327,7 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 		return PB_EXIT_INPUT;
 	if (stop_signal) {
 		pb_error("interrupted before recording started");
-		return PB_EXIT_INPUT;
+		return 128 + stop_signal;
 	}
 	print_start(cap, o);
 	if (pb_capture_start(cap) < 0)

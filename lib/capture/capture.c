@@ -68,9 +68,9 @@ static int tracefs_write(struct pb_capture *cap, const char *path, const char *t
 
 	if (fd < 0)
 		return -1;
-	/* one command per line, as echo writes it */
+	/* one value or command per line, as echo writes it */
 	pb_buf_adds(&line, text);
-	if (append)
+	if (*text)
 		pb_buf_addc(&line, '\n');
 	do
 		n = write(fd, pb_buf_str(&line), line.len);

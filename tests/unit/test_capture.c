@@ -273,15 +273,15 @@ static void test_setup_and_restore(void **state)
 		"p:pinblame/try_grab_page try_grab_page page=$arg1:x64 flags=$arg2:x32\n"
 		"p:pinblame/try_grab_folio_fast try_grab_folio_fast page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n");
 	assert_int_equal(pb_capture_setup(cap, 4096), 0);
-	assert_string_equal(get(f, "tracing_on"), "0");
-	assert_string_equal(get(f, "buffer_size_kb"), "4096");
-	assert_string_equal(get(f, "options/overwrite"), "0");
-	assert_string_equal(get(f, "options/record-tgid"), "1");
-	assert_string_equal(get(f, "options/hash-ptr"), "0");
+	assert_string_equal(get(f, "tracing_on"), "0\n");
+	assert_string_equal(get(f, "buffer_size_kb"), "4096\n");
+	assert_string_equal(get(f, "options/overwrite"), "0\n");
+	assert_string_equal(get(f, "options/record-tgid"), "1\n");
+	assert_string_equal(get(f, "options/hash-ptr"), "0\n");
 	assert_string_equal(get(f, "trace"), "");
-	assert_string_equal(get(f, "events/cma/cma_release/enable"), "1");
-	assert_string_equal(get(f, "events/compaction/mm_compaction_end/enable"), "1");
-	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "1");
+	assert_string_equal(get(f, "events/cma/cma_release/enable"), "1\n");
+	assert_string_equal(get(f, "events/compaction/mm_compaction_end/enable"), "1\n");
+	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "1\n");
 	assert_string_equal(get(f, TRIGGER_FILE("cma/cma_alloc_start")), TRIGGERS "stacktrace\n");
 	assert_string_equal(get(f, TRIGGER_FILE("migrate/mm_migrate_pages")),
 			    TRIGGERS "stacktrace if failed>0\n");
@@ -291,7 +291,7 @@ static void test_setup_and_restore(void **state)
 			    TRIGGERS "stacktrace\n");
 
 	assert_int_equal(pb_capture_start(cap), 0);
-	assert_string_equal(get(f, "tracing_on"), "1");
+	assert_string_equal(get(f, "tracing_on"), "1\n");
 	snprintf(out_path, sizeof(out_path), "%s.out", f->root);
 	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(out >= 0);
@@ -299,16 +299,16 @@ static void test_setup_and_restore(void **state)
 	assert_int_equal(pb_capture_pump(cap, out), 0);
 	close(out);
 	assert_int_equal(pb_capture_stop(cap), 0);
-	assert_string_equal(get(f, "tracing_on"), "0");
+	assert_string_equal(get(f, "tracing_on"), "0\n");
 
 	assert_int_equal(pb_capture_restore(cap), 0);
-	assert_string_equal(get(f, "tracing_on"), "1");
-	assert_string_equal(get(f, "buffer_size_kb"), "1408");
-	assert_string_equal(get(f, "options/overwrite"), "1");
-	assert_string_equal(get(f, "options/record-tgid"), "0");
-	assert_string_equal(get(f, "options/hash-ptr"), "1");
-	assert_string_equal(get(f, "events/cma/cma_release/enable"), "0");
-	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "0");
+	assert_string_equal(get(f, "tracing_on"), "1\n");
+	assert_string_equal(get(f, "buffer_size_kb"), "1408\n");
+	assert_string_equal(get(f, "options/overwrite"), "1\n");
+	assert_string_equal(get(f, "options/record-tgid"), "0\n");
+	assert_string_equal(get(f, "options/hash-ptr"), "1\n");
+	assert_string_equal(get(f, "events/cma/cma_release/enable"), "0\n");
+	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "0\n");
 	assert_string_equal(get(f, TRIGGER_FILE("migrate/mm_migrate_pages")),
 			    TRIGGERS "stacktrace if failed>0\n!stacktrace\n");
 	assert_string_equal(get(f, TRIGGER_FILE("compaction/mm_compaction_end")), TRIGGERS);
@@ -318,7 +318,7 @@ static void test_setup_and_restore(void **state)
 			       "-:pinblame/try_grab_page\n-:pinblame/try_grab_folio\n"));
 	/* nothing left to undo */
 	assert_int_equal(pb_capture_restore(cap), 0);
-	assert_string_equal(get(f, "tracing_on"), "1");
+	assert_string_equal(get(f, "tracing_on"), "1\n");
 	pb_capture_close(cap);
 
 	snprintf(out_path, sizeof(out_path), "%s.out", f->root);
@@ -377,15 +377,15 @@ static void test_restore_on_error(void **state)
 	assert_int_equal(pb_capture_setup(cap, 4096), -1);
 	err = release_stderr(f);
 	assert_non_null(strstr(err, "test_pages_isolated/enable: Is a directory"));
-	assert_string_equal(get(f, "events/cma/cma_alloc_start/enable"), "1");
-	assert_string_equal(get(f, "tracing_on"), "0");
+	assert_string_equal(get(f, "events/cma/cma_alloc_start/enable"), "1\n");
+	assert_string_equal(get(f, "tracing_on"), "0\n");
 	pb_capture_close(cap);	/* restores */
-	assert_string_equal(get(f, "events/cma/cma_alloc_start/enable"), "0");
+	assert_string_equal(get(f, "events/cma/cma_alloc_start/enable"), "0\n");
 	assert_string_equal(get(f, TRIGGER_FILE("cma/cma_release")),
 			    TRIGGERS "stacktrace\n!stacktrace\n");
-	assert_string_equal(get(f, "tracing_on"), "1");
-	assert_string_equal(get(f, "buffer_size_kb"), "1408");
-	assert_string_equal(get(f, "options/hash-ptr"), "1");
+	assert_string_equal(get(f, "tracing_on"), "1\n");
+	assert_string_equal(get(f, "buffer_size_kb"), "1408\n");
+	assert_string_equal(get(f, "options/hash-ptr"), "1\n");
 }
 
 static void test_leftover_probe(void **state)

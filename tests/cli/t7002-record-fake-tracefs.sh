@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# record against a fake tracefs: what it writes, what it puts back, how it
+# ends (COMMAND, --duration, a signal), COMMAND's failures, --import.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fake-tracefs.sh"
+
+T=$TMP/tracefs
+export PINBLAME_TRACEFS=$T
+make_fake_tracefs "$T"
+# every file of the fake tree as it was, to compare after each record
+snapshot() {
+	(cd "$T" && find . -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done)
+}
+# command files keep what was written to them: drop those lines again
+reset_commands() {
+	make_fake_tracefs "$T"
+}
+snapshot > "$TMP/before"
+
+pb record --probe-gup -o "$TMP/t.trace" -- sh -c "cat '$T/tracing_on' '$T/events/cma/cma_release/enable' > '$TMP/during'"
+is "$rc" 0 "record -- COMMAND exits 0"
+is "$(tr '\n' ' ' < "$TMP/during")" "1 1 " "tracing and the events are on while COMMAND runs"
+like "$err" "pinblame record: 10 events from $T, until 'sh' exits" "says what it records"
+like "$err" "page_ref:\* is not on this kernel \(needs CONFIG_DEBUG_PAGE_REF=y\)" \
+	"warns about a missing default event, with its config"
+like "$err" "no kprobe on try_grab_page:" "warns about a probe the kernel did not make"
+is "$(sed -n 3,5p "$TMP/t.trace")" "# pinblame-record: version=$("$PINBLAME" --version | cut -d' ' -f2)
+# pinblame-record: kernel=$(uname -r)
+# pinblame-record: arch=$(uname -m)" "the header has the kernel and arch"
+is "$(head -1 "$TMP/t.trace")" "# tracer: nop" "and starts like the trace file"
+like "$(grep '^# pinblame-record: events=' "$TMP/t.trace")" \
+	'=cma:cma_alloc_busy_retry,.*,kmem:mm_page_alloc_extfrag,pinblame:try_grab_folio$' \
+	"and lists the events recorded"
+is "$(grep -v '^#' "$TMP/t.trace")" "$(cat "$T/trace_pipe")" "trace_pipe is copied after the header"
+is "$(cat "$TMP/t.trace.d/formats/cma/cma_release/format")" "$(cat "$T/events/cma/cma_release/format")" \
+	"the event formats are saved"
+ok "$([ -s "$TMP/t.trace.d/formats/pinblame/try_grab_folio/format" ] && [ -s "$TMP/t.trace.d/formats/header_page" ]; echo $?)" \
+	"with the probe's format and header_page"
+is "$(cat "$TMP/t.trace.d/uname.txt")" "$(uname -snrvm)" "and uname"
+
+# Every value is back. What differs: the commands appended (and undone),
+# the old buffer content, and buffer_size_kb, which was not expanded yet
+# ("7 (expanded: 1408)") and is put back to its expanded size.
+snapshot > "$TMP/after"
+diff "$TMP/before" "$TMP/after" | grep '^[<>]' > "$TMP/changed"
+is "$(grep -v -e '^> stacktrace' -e '^> !stacktrace' -e '^> [p-]:pinblame/' -e '^< old buffer' \
+	-e '^< # tracer' "$TMP/changed")" "< 7 (expanded: 1408)
+> 1408" "every value is back"
+is "$(grep -c '^> stacktrace' "$TMP/changed") $(grep -c '^> !stacktrace' "$TMP/changed")" "8 8" \
+	"each stacktrace trigger added is removed"
+is "$(grep -c '^> p:pinblame/' "$TMP/changed") $(grep -c '^> -:pinblame/' "$TMP/changed")" "3 3" \
+	"each kprobe added is removed"
+
+reset_commands
+pb record -o "$TMP/t.trace" -- sh -c 'exit 7'
+is "$rc" 7 "COMMAND's exit status is record's"
+like "$err" "pinblame: record: 'sh' exited with status 7" "and reported"
+is "$(grep -v '^#' "$TMP/t.trace")" "$(cat "$T/trace_pipe")" "the trace is still written"
+is "$(cat "$T/tracing_on")" 1 "and tracing_on restored"
+
+pb record -o "$TMP/t.trace" -- sh -c 'kill -KILL $$'
+is "$rc" 137 "a COMMAND killed by signal 9 makes 137"
+like "$err" "'sh' was killed by signal 9" "and is reported"
+
+pb record -o "$TMP/t.trace" -- "$TMP/no-such-program"
+is "$rc" 127 "a COMMAND that does not exist makes 127"
+like "$err" "cannot run '$TMP/no-such-program': No such file or directory" "and is reported"
+is "$(cat "$T/tracing_on") $(cat "$T/events/cma/cma_release/enable")" "1 0" "and tracefs is restored"
+
+start=$(date +%s%N)
+pb record --duration 0.3 -o "$TMP/t.trace" -- sleep 30
+is "$rc" 0 "--duration ends a longer COMMAND; that is no failure"
+ok "$([ $(( ($(date +%s%N) - start) / 1000000 )) -lt 5000 ]; echo $?)" "within the duration"
+
+# no COMMAND: until a signal
+"$PINBLAME" record -o "$TMP/sig.trace" 2> "$TMP/sig.err" &
+pid=$!
+for _ in $(seq 50); do
+	[ "$(cat "$T/tracing_on")" = 1 ] && [ "$(cat "$T/events/cma/cma_release/enable")" = 1 ] && break
+	sleep 0.1
+done
+kill -INT $pid
+wait $pid
+is "$?" 0 "SIGINT ends a recording without COMMAND, exit 0"
+is "$(cat "$T/tracing_on") $(cat "$T/events/cma/cma_release/enable") $(cat "$T/options/overwrite")" \
+	"1 0 1" "and restores tracefs"
+like "$(cat "$TMP/sig.err")" "until Ctrl-C" "it said it would wait for Ctrl-C"
+is "$(grep -v '^#' "$TMP/sig.trace")" "$(cat "$T/trace_pipe")" "and wrote the trace"
+
+# a setting the kernel refuses: error, and what was done is undone
+reset_commands
+rm "$T/events/kmem/mm_page_alloc_extfrag/trigger"
+mkdir "$T/events/kmem/mm_page_alloc_extfrag/trigger"
+pb record --events 'cma:*,kmem:*' -o "$TMP/t.trace" -- true
+is "$rc" 3 "a setting that cannot be written exits 3"
+like "$err" "cannot read $T/events/kmem/mm_page_alloc_extfrag/trigger: Is a directory" "and says which"
+is "$(cat "$T/tracing_on") $(cat "$T/events/cma/cma_release/enable") $(cat "$T/buffer_size_kb")" \
+	"1 0 1408" "what was done before is undone"
+is "$(tail -1 "$T/events/cma/cma_release/trigger")" "!stacktrace" "triggers too"
+rmdir "$T/events/kmem/mm_page_alloc_extfrag/trigger"
+reset_commands
+
+pb record --import -o "$TMP/i.trace" -- true
+is "$rc" 0 "record --import exits 0"
+like "$out" "i.trace: ftrace, 1 events" "and imports the trace"
+is "$(sql "SELECT format || ' ' || events FROM sources WHERE path LIKE '%i.trace'")" "ftrace 1" \
+	"into the store"
+
+done_testing
