@@ -20,6 +20,9 @@ int cmd_info(int argc, char **argv, const struct pb_globals *g);
 int cmd_query(int argc, char **argv, const struct pb_globals *g);
 int cmd_record(int argc, char **argv, const struct pb_globals *g);
 int cmd_merge(int argc, char **argv, const struct pb_globals *g);
+int cmd_report(int argc, char **argv, const struct pb_globals *g);
+int cmd_check(int argc, char **argv, const struct pb_globals *g);
+int cmd_export(int argc, char **argv, const struct pb_globals *g);
 
 /* Imports PATHS into the store at DB_PATH (FORMAT NULL: detect); the
  * exit code of the first failure. Used by import and record --import. */
@@ -38,5 +41,33 @@ int pb_getopt(int argc, char **argv, const char *shortopts,
 /* Flushes stdout and reports a write error (ENOSPC, EIO) as an error; a
  * closed pipe (EPIPE) is not an error. Returns the exit code to use. */
 int pb_finish_stdout(int code);
+
+/* --- shared by the commands that read the analysis (cmd/report.c) --- */
+
+struct pb_store;
+struct pb_analyze_opts;
+
+/* Long options of the analysis: --since S, --until S (trace seconds),
+ * --noise FILE, --no-default-noise. Put PB_ANALYZE_LONGOPTS in the option
+ * table and hand the option characters to pb_analyze_option(). */
+enum {
+	PB_OPT_SINCE = 0x100,
+	PB_OPT_UNTIL,
+	PB_OPT_NOISE,
+	PB_OPT_NO_DEFAULT_NOISE,
+};
+#define PB_ANALYZE_LONGOPTS \
+	{ "since", required_argument, NULL, PB_OPT_SINCE }, \
+	{ "until", required_argument, NULL, PB_OPT_UNTIL }, \
+	{ "noise", required_argument, NULL, PB_OPT_NOISE }, \
+	{ "no-default-noise", no_argument, NULL, PB_OPT_NO_DEFAULT_NOISE }
+/* Applies option C with ARG to O; -1 after printing a usage error. */
+int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o);
+
+/* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
+ * the error. pb_close_output() closes it and turns a write error into an
+ * error message and exit code PB_EXIT_INPUT; it returns CODE otherwise. */
+FILE *pb_open_output(const char *path);
+int pb_close_output(FILE *f, const char *path, int code);
 
 #endif

@@ -17,7 +17,10 @@ static const struct {
 	{ "info", cmd_info, "sources, kernels, time span, counts per event" },
 	{ "query", cmd_query, "read-only SQL over the store's views" },
 	{ "record", cmd_record, "capture the events and stacks that pinblame needs" },
+	{ "report", cmd_report, "the failure report: text, Markdown, HTML or JSON" },
+	{ "check", cmd_check, "CI gate: exit 1 when the trace breaks the rules" },
 	{ "merge", cmd_merge, "combine the stores of many machines into one" },
+	{ "export", cmd_export, "normalized rows as JSON Lines for other engines" },
 };
 
 static const char usage_text[] =

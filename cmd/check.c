@@ -1,0 +1,370 @@
+/* check.c - pinblame check: the CI gate. Exit 1, with one line per
+ * breach, when the trace breaks one of the rules given. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "pinblame/analyze.h"
+#include "pinblame/render.h"
+#include "pinblame/store.h"
+
+static const char check_usage[] =
+	"usage: pinblame [-d DB] check [--max-failures N] [--max-share CALLSITE=F]...\n"
+	"                [--deny GLOB]... [--baseline FILE [--tolerance F]] [--json]\n"
+	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
+	"\n"
+	"Passes (exit 0, nothing printed) or fails (exit 1, one line per breach on\n"
+	"standard output). Without any rule, the trace passes only when it has no\n"
+	"failure at all (--max-failures 0).\n"
+	"\n"
+	"rules:\n"
+	"  --max-failures N       more than N failures is a breach\n"
+	"  --max-share GLOB=F     a call site matching GLOB that explains more than F\n"
+	"                         of the failures (0.25 or 25%) is a breach\n"
+	"  --deny GLOB            a call site matching GLOB that explains any failure\n"
+	"                         is a breach (repeatable)\n"
+	"  --baseline FILE        a previous 'blame --json' output, or a store: a call\n"
+	"                         site that is not in it, or whose share grew by more\n"
+	"                         than the tolerance, is a breach\n"
+	"  --tolerance F          growth of share allowed against the baseline\n"
+	"                         (default 0.05, i.e. 5 percentage points)\n"
+	"\n"
+	"options:\n"
+	"  --json                 {\"schema\":\"pinblame.check/1\",\"pass\":...,\"breaches\":[...]}\n"
+	"  --since S, --until S   only failures in this trace-time window (seconds)\n"
+	"  --noise FILE           more noise globs, one per line\n"
+	"  --no-default-noise     only the globs of --noise\n"
+	"  -h, --help             this help\n"
+	"\n"
+	"Exit: 0 pass, 1 breach, 2 usage, 3 unreadable baseline, 4 store error.\n";
+
+struct share_rule {
+	char *glob;
+	double max;
+};
+
+struct rules {
+	long long max_failures;		/* -1: no limit */
+	struct share_rule *shares;
+	size_t nshares;
+	const char **deny;
+	size_t ndeny;
+	const char *baseline;
+	double tolerance;
+};
+
+struct verdict {
+	json_t *breaches;
+	int json;
+};
+
+/* "0.25" or "25%". */
+static int parse_share(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || v < 0 || v > 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int add_share_rule(struct rules *r, const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+	double max;
+
+	if (!eq || eq == arg || parse_share(eq + 1, &max) < 0) {
+		pb_error("--max-share wants CALLSITE=F with F a share (0.25 or 25%%), "
+			 "not '%s'", arg);
+		return -1;
+	}
+	r->shares = pb_realloc(r->shares, (r->nshares + 1) * sizeof(*r->shares));
+	r->shares[r->nshares].glob = pb_strndup(arg, (size_t)(eq - arg));
+	r->shares[r->nshares++].max = max;
+	return 0;
+}
+
+static void breach(struct verdict *v, const char *rule, const json_t *site,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void breach(struct verdict *v, const char *rule, const json_t *site,
+		   const char *fmt, ...)
+{
+	struct pb_buf msg = { 0 };
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = pb_malloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	pb_buf_addf(&msg, "%s: %s", rule, text);
+	json_array_append_new(v->breaches, json_pack("{s:s,s:s?,s:s}", "rule", rule,
+		"callsite", site ? json_string_value(json_object_get(site, "callsite")) : NULL,
+		"message", pb_buf_str(&msg)));
+	if (!v->json)
+		printf("%s\n", pb_buf_str(&msg));
+	free(text);
+	pb_buf_free(&msg);
+}
+
+static const char *site_name(const json_t *c)
+{
+	const char *s = json_string_value(json_object_get(c, "callsite"));
+
+	return s ? s : "?";
+}
+
+static double site_share(const json_t *c)
+{
+	return json_number_value(json_object_get(c, "share"));
+}
+
+static void check_limits(struct verdict *v, const struct rules *r, const json_t *blame)
+{
+	long long failures = (long long)json_integer_value(json_object_get(blame, "failures"));
+	const json_t *c;
+	size_t i;
+
+	if (r->max_failures >= 0 && failures > r->max_failures)
+		breach(v, "max-failures", NULL, "%lld failures, more than %lld", failures,
+		       r->max_failures);
+	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
+		for (size_t k = 0; k < r->nshares; k++)
+			if (!fnmatch(r->shares[k].glob, site_name(c), 0) &&
+			    site_share(c) > r->shares[k].max)
+				breach(v, "max-share", c, "%s explains %.1f%% of the failures, "
+				       "more than %.1f%%", site_name(c), site_share(c) * 100,
+				       r->shares[k].max * 100);
+		for (size_t k = 0; k < r->ndeny; k++)
+			if (!fnmatch(r->deny[k], site_name(c), 0) &&
+			    json_integer_value(json_object_get(c, "failures")) > 0)
+				breach(v, "deny", c, "%s explains %lld failures (denied by '%s')",
+				       site_name(c),
+				       (long long)json_integer_value(json_object_get(c, "failures")),
+				       r->deny[k]);
+	}
+}
+
+static const json_t *find_site(const json_t *blame, const json_t *site)
+{
+	const char *module = json_string_value(json_object_get(site, "module"));
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
+		const char *m = json_string_value(json_object_get(c, "module"));
+
+		if (!strcmp(site_name(c), site_name(site)) &&
+		    (m == module || (m && module && !strcmp(m, module))))
+			return c;
+	}
+	return NULL;
+}
+
+static void check_baseline(struct verdict *v, const struct rules *r, const json_t *blame,
+			   const json_t *base)
+{
+	const json_t *c, *old;
+	size_t i;
+
+	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
+		if (json_integer_value(json_object_get(c, "failures")) <= 0)
+			continue;
+		old = find_site(base, c);
+		if (!old)
+			breach(v, "new", c, "%s explains %lld failures (%.1f%%) and is not in "
+			       "the baseline", site_name(c),
+			       (long long)json_integer_value(json_object_get(c, "failures")),
+			       site_share(c) * 100);
+		else if (site_share(c) > site_share(old) + r->tolerance)
+			breach(v, "grew", c, "%s explains %.1f%% of the failures, %.1f%% in the "
+			       "baseline (tolerance %.1f points)", site_name(c),
+			       site_share(c) * 100, site_share(old) * 100, r->tolerance * 100);
+	}
+}
+
+/* Reads a pinblame.blame/1 object, or ranks the call sites of a store. */
+static json_t *load_baseline(const char *path, const struct pb_analyze_opts *o, int *code)
+{
+	static const char magic[16] = "SQLite format 3";
+	struct pb_analyze_opts all = { o->noise_file, o->no_default_noise, -1, -1 };
+	char head[16] = { 0 };
+	json_error_t err;
+	struct pb_store *s;
+	json_t *blame;
+	FILE *f = fopen(path, "rb");
+
+	if (!f || fread(head, 1, sizeof(head), f) != sizeof(head))
+		memset(head, 0, sizeof(head));
+	if (f)
+		fclose(f);
+	if (!memcmp(head, magic, sizeof(magic))) {
+		*code = PB_EXIT_STORE;
+		s = pb_analyze_open(path);
+		if (!s)
+			return NULL;
+		blame = pb_analyze_blame(s, &all, PB_BY_CALLSITE, 0, 0);
+		pb_store_close(s);
+		return blame;
+	}
+	*code = PB_EXIT_INPUT;
+	blame = json_load_file(path, 0, &err);
+	if (!blame) {
+		pb_error("--baseline %s:%d: %s", path, err.line, err.text);
+		return NULL;
+	}
+	if (!json_is_string(json_object_get(blame, "schema")) ||
+	    strcmp(json_string_value(json_object_get(blame, "schema")), "pinblame.blame/1")) {
+		pb_error("--baseline %s: not the output of 'pinblame blame --json' "
+			 "(schema pinblame.blame/1) nor a store", path);
+		json_decref(blame);
+		return NULL;
+	}
+	return blame;
+}
+
+static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
+		     const struct rules *r, int json)
+{
+	struct verdict v = { .breaches = json_array(), .json = json };
+	json_t *blame = pb_analyze_blame(s, o, PB_BY_CALLSITE, 0, 0), *base = NULL;
+	int code = PB_EXIT_OK;
+
+	if (!blame) {
+		json_decref(v.breaches);
+		return PB_EXIT_STORE;
+	}
+	if (r->baseline && !(base = load_baseline(r->baseline, o, &code))) {
+		json_decref(blame);
+		json_decref(v.breaches);
+		return code;
+	}
+	check_limits(&v, r, blame);
+	if (base)
+		check_baseline(&v, r, blame, base);
+	code = json_array_size(v.breaches) ? PB_EXIT_BREACH : PB_EXIT_OK;
+	if (json) {
+		json_t *out = json_pack("{s:s,s:b,s:O,s:I,s:O}", "schema", "pinblame.check/1",
+			"pass", code == PB_EXIT_OK, "failures", json_object_get(blame, "failures"),
+			"callsites", (json_int_t)json_array_size(json_object_get(blame, "callsites")),
+			"breaches", v.breaches);
+
+		pb_json_write(stdout, out);
+		json_decref(out);
+	}
+	json_decref(v.breaches);
+	json_decref(blame);
+	json_decref(base);
+	return code;
+}
+
+static int parse_count(const char *arg, long long *out)
+{
+	char *end;
+
+	*out = strtoll(arg, &end, 10);
+	if (end == arg || *end || *out < 0) {
+		pb_error("--max-failures wants a number, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The exit code to return at once (usage error, --help), or -1 to go on. */
+static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_opts *o,
+		      int *json)
+{
+	static const struct option longopts[] = {
+		{ "max-failures", required_argument, NULL, 'm' },
+		{ "max-share", required_argument, NULL, 's' },
+		{ "deny", required_argument, NULL, 'd' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		PB_ANALYZE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, help = 0;
+
+	while ((c = pb_getopt(argc, argv, "h", longopts, check_usage, &help)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_count(optarg, &r->max_failures) < 0)
+				return PB_EXIT_USAGE;
+			break;
+		case 's':
+			if (add_share_rule(r, optarg) < 0)
+				return PB_EXIT_USAGE;
+			break;
+		case 'd':
+			r->deny = pb_realloc(r->deny, (r->ndeny + 1) * sizeof(*r->deny));
+			r->deny[r->ndeny++] = optarg;
+			break;
+		case 'b': r->baseline = optarg; break;
+		case 't':
+			if (parse_share(optarg, &r->tolerance) < 0) {
+				pb_error("--tolerance wants a share (0.05 or 5%%), not '%s'", optarg);
+				return PB_EXIT_USAGE;
+			}
+			break;
+		case 'j': *json = 1; break;
+		case 'h': return pb_usage(check_usage, PB_EXIT_OK);
+		case '?': return PB_EXIT_USAGE;
+		default:
+			if (pb_analyze_option(c, optarg, o) < 0)
+				return PB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		pb_error("unexpected argument '%s'", argv[optind]);
+		return pb_usage(check_usage, PB_EXIT_USAGE);
+	}
+	if (r->max_failures < 0 && !r->nshares && !r->ndeny && !r->baseline)
+		r->max_failures = 0;
+	return -1;
+}
+
+static void free_rules(struct rules *r)
+{
+	for (size_t i = 0; i < r->nshares; i++)
+		free(r->shares[i].glob);
+	free(r->shares);
+	free(r->deny);
+}
+
+int cmd_check(int argc, char **argv, const struct pb_globals *g)
+{
+	struct rules r = { .max_failures = -1, .tolerance = 0.05 };
+	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
+	struct pb_store *store;
+	int json = 0, rc = parse_args(argc, argv, &r, &o, &json);
+
+	if (rc >= 0) {
+		free_rules(&r);
+		return rc;
+	}
+	store = pb_analyze_open(g->db_path);
+	if (!store) {
+		free_rules(&r);
+		return PB_EXIT_STORE;
+	}
+	rc = run_check(store, &o, &r, json);
+	pb_store_close(store);
+	free_rules(&r);
+	return rc;
+}

@@ -1,0 +1,210 @@
+/* report.c - pinblame report: the whole failure report as text, Markdown,
+ * HTML or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "pinblame/analyze.h"
+#include "pinblame/render.h"
+#include "pinblame/store.h"
+
+static const char report_usage[] =
+	"usage: pinblame [-d DB] report [--format text|md|html|json] [-o FILE] [--top N]\n"
+	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
+	"\n"
+	"The failure report: sources, kernel, span, CMA allocations tried and\n"
+	"failed per area, busy ranges, migration failures by reason, the call\n"
+	"sites ranked by the failures they explain, and for each its example\n"
+	"stack and the failures it explains with their evidence (source:line).\n"
+	"\n"
+	"options:\n"
+	"  --format F          text (default; fits the terminal), md (Markdown for a\n"
+	"                      bug report), html (one self-contained page with charts)\n"
+	"                      or json (schema pinblame.report/1); with -o and no\n"
+	"                      --format, taken from FILE's extension\n"
+	"  -o, --output FILE   write to FILE instead of standard output\n"
+	"  --top N             call sites to show (default 10, 0: all)\n"
+	"  --since S, --until S  only failures in this trace-time window (seconds)\n"
+	"  --noise FILE        more noise globs, one per line\n"
+	"  --no-default-noise  only the globs of --noise\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"Exit: 0 ok, 2 usage, 3 cannot write FILE, 4 store error.\n";
+
+enum report_format { FMT_TEXT, FMT_MD, FMT_HTML, FMT_JSON };
+
+static const char *const format_names[] = {
+	[FMT_TEXT] = "text", [FMT_MD] = "md", [FMT_HTML] = "html", [FMT_JSON] = "json",
+};
+
+static int parse_format(const char *name, enum report_format *f)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(format_names); i++) {
+		if (!strcmp(name, format_names[i])) {
+			*f = (enum report_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* report.html, report.md, report.json: the format a file name asks for. */
+static enum report_format format_of_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	enum report_format f;
+
+	if (dot && (!strcmp(dot, ".htm") || !strcmp(dot, ".html")))
+		return FMT_HTML;
+	if (dot && !strcmp(dot, ".markdown"))
+		return FMT_MD;
+	if (dot && !parse_format(dot + 1, &f))
+		return f;
+	return FMT_TEXT;
+}
+
+/* The terminal's width when writing to one, else $COLUMNS, else 80. */
+static int text_width(FILE *out)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+
+	if (out == stdout && pb_stdout_is_tty() &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env && atoi(env) > 0)
+		return atoi(env);
+	return 80;
+}
+
+static int render(FILE *out, const json_t *report, enum report_format f)
+{
+	switch (f) {
+	case FMT_TEXT:
+		return pb_report_text(out, report, text_width(out),
+				      out == stdout && pb_stdout_is_tty() && !getenv("NO_COLOR"));
+	case FMT_MD:
+		return pb_report_markdown(out, report);
+	case FMT_HTML:
+		return pb_report_html(out, report);
+	case FMT_JSON:
+		return pb_json_write(out, (json_t *)report);
+	}
+	return -1;
+}
+
+int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o)
+{
+	int64_t *bound = c == PB_OPT_SINCE ? &o->since_ns : &o->until_ns;
+
+	switch (c) {
+	case PB_OPT_SINCE:
+	case PB_OPT_UNTIL:
+		if (pb_parse_seconds_ns(arg, strlen(arg), bound) < 0 || *bound < 0) {
+			pb_error("--%s wants seconds of trace time, not '%s'",
+				 c == PB_OPT_SINCE ? "since" : "until", arg);
+			return -1;
+		}
+		return 0;
+	case PB_OPT_NOISE:
+		o->noise_file = arg;
+		return 0;
+	case PB_OPT_NO_DEFAULT_NOISE:
+		o->no_default_noise = 1;
+		return 0;
+	}
+	return -1;
+}
+
+FILE *pb_open_output(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		pb_error("%s: %s", path, strerror(errno));
+	return f;
+}
+
+int pb_close_output(FILE *f, const char *path, int code)
+{
+	if (f == stdout)
+		return code;
+	if (ferror(f) | fclose(f)) {
+		pb_error("%s: write error: %s", path, strerror(errno));
+		return code ? code : PB_EXIT_INPUT;
+	}
+	return code;
+}
+
+int cmd_report(int argc, char **argv, const struct pb_globals *g)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "top", required_argument, NULL, 't' },
+		PB_ANALYZE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pb_analyze_opts opts = { .since_ns = -1, .until_ns = -1 };
+	enum report_format format = FMT_TEXT;
+	const char *path = NULL;
+	int c, help = 0, top = 10, have_format = 0, rc = PB_EXIT_OK;
+	struct pb_store *store;
+	json_t *report;
+	FILE *out;
+	char *end;
+
+	while ((c = pb_getopt(argc, argv, "ho:", longopts, report_usage, &help)) != -1) {
+		switch (c) {
+		case 'f':
+			if (parse_format(optarg, &format) < 0) {
+				pb_error("unknown format '%s' (text, md, html or json)", optarg);
+				return PB_EXIT_USAGE;
+			}
+			have_format = 1;
+			break;
+		case 'o': path = optarg; break;
+		case 't':
+			top = (int)strtol(optarg, &end, 10);
+			if (*end || top < 0 || end == optarg) {
+				pb_error("--top wants a number, not '%s'", optarg);
+				return PB_EXIT_USAGE;
+			}
+			break;
+		case 'h': return pb_usage(report_usage, PB_EXIT_OK);
+		case '?': return PB_EXIT_USAGE;
+		default:
+			if (pb_analyze_option(c, optarg, &opts) < 0)
+				return PB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		pb_error("unexpected argument '%s'", argv[optind]);
+		return pb_usage(report_usage, PB_EXIT_USAGE);
+	}
+	if (path && !have_format)
+		format = format_of_path(path);
+	store = pb_analyze_open(g->db_path);
+	if (!store)
+		return PB_EXIT_STORE;
+	report = pb_report_build(store, &opts, top);
+	pb_store_close(store);
+	if (!report)
+		return PB_EXIT_STORE;
+	out = pb_open_output(path);
+	if (!out)
+		rc = PB_EXIT_INPUT;
+	else if (render(out, report, format) < 0 && out != stdout)
+		rc = PB_EXIT_INPUT;
+	if (out)
+		rc = pb_close_output(out, path, rc);
+	json_decref(report);
+	return rc;
+}
