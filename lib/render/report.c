@@ -13,8 +13,8 @@
 
 /* Trace markers past this many are left out of the report. */
 #define MAX_MARKERS 64
-/* Evidence items listed per failure: one per busy page held. */
-#define MAX_EVIDENCE 8
+/* Holders listed per failure, one per busy page; "pinblame show" has all. */
+#define MAX_EVIDENCE 4
 
 /* A query restricted to the --since/--until window: :since and :until
  * are the bounds in ns, -1 when open. */
@@ -63,8 +63,6 @@ static sqlite3_stmt *prepare(struct builder *b, const char *sql)
 		sqlite3_bind_text(st, i, b->failure_ids, -1, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(st, ":max_markers")))
 		sqlite3_bind_int(st, i, MAX_MARKERS);
-	if ((i = sqlite3_bind_parameter_index(st, ":max_evidence")))
-		sqlite3_bind_int(st, i, MAX_EVIDENCE);
 	return st;
 }
 
@@ -225,17 +223,21 @@ static void add_blame(struct builder *b, int top)
 	json_object_set_new(b->report, "blame", blame);
 }
 
-/* Evidence of one failure: its blamed holders, each with the event line
- * that shows it. */
+/* Evidence of one failure: how many busy pages have a blamed holder, and
+ * the first holders, each with the event line that shows it. */
 static json_t *evidence_of(struct builder *b, sqlite3_stmt *st, long long id)
 {
 	json_t *items = json_array();
+	long long pages = 0;
 	int rc;
 
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":failure"), id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
+		json_t *o;
 
+		if (pages++ >= MAX_EVIDENCE)
+			continue;
+		o = json_object();
 		for (int i = 0; i < sqlite3_column_count(st); i++)
 			if (sqlite3_column_type(st, i) != SQLITE_NULL)
 				json_object_set_new(o, sqlite3_column_name(st, i),
@@ -245,7 +247,7 @@ static json_t *evidence_of(struct builder *b, sqlite3_stmt *st, long long id)
 	if (rc != SQLITE_DONE)
 		b->error = 1;
 	sqlite3_reset(st);
-	return items;
+	return json_pack("{s:I,s:o}", "pages", (json_int_t)pages, "holders", items);
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -266,7 +268,7 @@ static void add_evidence(struct builder *b)
 		"LEFT JOIN event e ON e.id = v.event_id\n"
 		"LEFT JOIN source s ON s.id = e.source_id\n"
 		"WHERE " BLAMED " AND a.failure_id = :failure\n"
-		"ORDER BY a.pfn, a.callsite LIMIT :max_evidence");
+		"ORDER BY a.pfn, a.callsite");
 	const json_t *sites = json_object_get(json_object_get(b->report, "blame"), "callsites");
 	json_t *ev = json_object(), *c, *id;
 	long long *shown = pb_calloc(json_array_size(sites) * REPORT_EXAMPLES + 1,
@@ -295,7 +297,7 @@ static void add_evidence(struct builder *b)
 static void add_holder_stacks(struct builder *b)
 {
 	add_rows(b, "holder_stacks",
-		 "SELECT st.folded, count(*) AS pages FROM attribution a\n"
+		 "SELECT st.folded, count(DISTINCT a.pfn) AS pages FROM attribution a\n"
 		 "JOIN stack st ON st.id = a.stack_id\n"
 		 "WHERE " BLAMED "\n"
 		 "GROUP BY st.folded ORDER BY st.folded");

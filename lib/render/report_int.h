@@ -26,13 +26,19 @@ void rj_share(char *buf, size_t len, double share);
 void rj_failure_title(struct pb_buf *b, const json_t *failure);
 /* Its pages: "pfn 0x13e000-0x140000, busy 0x13e100 0x13e2a0 (+3)". */
 void rj_failure_pages(struct pb_buf *b, const json_t *failure);
-/* One evidence item of a pinblame.show/1 chain: "dump at dmesg.txt:1234
- * (medium), pfn 0x13e100, count 3". */
+/* One blamed holder of a failure: "pfn 0x13e100 held by __do_sys_vmsplice:
+ * probe at trace.txt.xz:700 (high)". */
 void rj_evidence_line(struct pb_buf *b, const json_t *item);
+/* "12 more pages held: pinblame show 3" when report.evidence[ID] lists
+ * fewer holders than it has pages; 0 when it lists them all. */
+int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id);
+/* Whether FRAME (of an example stack) is the call site C itself. */
+int rj_is_callsite_frame(const json_t *c, const char *frame);
 
 /* The failure object with this id in report.failures, NULL if none. */
 const json_t *rj_failure_by_id(const json_t *report, long long id);
-/* The evidence items of failure ID (report.evidence[ID]), possibly empty. */
+/* The holders listed for failure ID (report.evidence[ID].holders), an
+ * empty list when none. */
 const json_t *rj_evidence_of(const json_t *report, long long id);
 
 /* Sources as "trace.txt.xz (ftrace, 332192 events), dmesg.txt (kmsg, ...)". */

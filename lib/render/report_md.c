@@ -123,14 +123,17 @@ static void explained(FILE *out, const json_t *r, const json_t *c, struct pb_buf
 		md_line(out, "- ", b);
 		json_array_foreach(rj_evidence_of(r, fid), k, e) {
 			rj_evidence_line(b, e);
-			md_line(out, "  - evidence: ", b);
+			md_line(out, "  - ", b);
 		}
+		if (rj_evidence_more(b, r, fid))
+			md_line(out, "  - ", b);
 	}
 }
 
 static void callsite_detail(FILE *out, const json_t *r, const json_t *c, struct pb_buf *b)
 {
 	const json_t *fr;
+	int marked = 0;
 	size_t i;
 	char share[16];
 
@@ -142,9 +145,14 @@ static void callsite_detail(FILE *out, const json_t *r, const json_t *c, struct 
 		rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
 		rj_str(c, "confidence", "low"));
 	if (json_array_size(json_object_get(c, "stack"))) {
-		fputs("Example stack (leaf first):\n\n```\n", out);
-		json_array_foreach(json_object_get(c, "stack"), i, fr)
-			fprintf(out, "%s\n", json_is_string(fr) ? json_string_value(fr) : "?");
+		fputs("Example stack (leaf first, > the call site):\n\n```\n", out);
+		json_array_foreach(json_object_get(c, "stack"), i, fr) {
+			const char *name = json_is_string(fr) ? json_string_value(fr) : "?";
+
+			fprintf(out, "%s %s\n", !marked && rj_is_callsite_frame(c, name) ? ">" : " ",
+				name);
+			marked |= rj_is_callsite_frame(c, name);
+		}
 		fputs("```\n", out);
 	}
 	explained(out, r, c, b);

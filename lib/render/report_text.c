@@ -194,16 +194,22 @@ static void explained(struct text_out *t, const json_t *r, const json_t *c)
 			flush_line(t);
 		}
 		json_array_foreach(rj_evidence_of(r, (long long)json_integer_value(id)), k, e) {
-			pb_buf_adds(&t->line, "        evidence: ");
+			pb_buf_adds(&t->line, "        ");
 			rj_evidence_line(&t->line, e);
 			flush_line(t);
 		}
+		pb_buf_adds(&t->line, "        ");
+		if (rj_evidence_more(&t->line, r, (long long)json_integer_value(id)))
+			flush_line(t);
+		else
+			pb_buf_reset(&t->line);
 	}
 }
 
 static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c)
 {
 	const json_t *fr;
+	int marked = 0;
 	size_t i;
 	char share[16];
 
@@ -222,9 +228,13 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 	pb_buf_reset(&t->line);
 	fputs(t->colour ? "\033[0m\n" : "\n", t->f);
 	if (json_array_size(json_object_get(c, "stack")))
-		put_line(t, "    example stack (leaf first):");
+		put_line(t, "    example stack (leaf first, > the call site):");
 	json_array_foreach(json_object_get(c, "stack"), i, fr) {
-		pb_buf_addf(&t->line, "      %s", json_is_string(fr) ? json_string_value(fr) : "?");
+		const char *name = json_is_string(fr) ? json_string_value(fr) : "?";
+
+		pb_buf_addf(&t->line, "    %s %s", !marked && rj_is_callsite_frame(c, name) ?
+			    ">" : " ", name);
+		marked |= rj_is_callsite_frame(c, name);
 		flush_line(t);
 	}
 	explained(t, r, c);

@@ -90,16 +90,37 @@ void rj_evidence_line(struct pb_buf *b, const json_t *e)
 	const char *src = rj_str(e, "source", NULL);
 	long long count = rj_int(e, "count", -1);
 
-	pb_buf_adds(b, rj_str(e, "kind", "?"));
+	pb_buf_addf(b, "pfn %#llx held by %s: %s", rj_int(e, "pfn", 0),
+		    rj_str(e, "callsite", "?"), rj_str(e, "kind", "?"));
 	if (src)
 		pb_buf_addf(b, " at %s:%lld", src, rj_int(e, "line", 0));
 	pb_buf_addf(b, " (%s)", rj_str(e, "confidence", "low"));
-	if (rj_int(e, "pfn", -1) >= 0)
-		pb_buf_addf(b, ", pfn %#llx", rj_int(e, "pfn", 0));
 	if (count >= 0)
-		pb_buf_addf(b, ", count %lld", count);
-	if (rj_str(e, "callsite", NULL))
-		pb_buf_addf(b, ", held by %s", rj_str(e, "callsite", ""));
+		pb_buf_addf(b, ", refcount %lld", count);
+}
+
+int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
+{
+	char key[32];
+	const json_t *ev;
+	long long more;
+
+	snprintf(key, sizeof(key), "%lld", id);
+	ev = json_object_get(json_object_get(report, "evidence"), key);
+	more = rj_int(ev, "pages", 0) - (long long)json_array_size(json_object_get(ev, "holders"));
+	if (more <= 0)
+		return 0;
+	pb_buf_addf(b, "%lld more page%s held: pinblame show %lld", more, more > 1 ? "s" : "", id);
+	return 1;
+}
+
+int rj_is_callsite_frame(const json_t *c, const char *frame)
+{
+	const char *site = rj_str(c, "callsite", "");
+	size_t n = strlen(site);
+
+	/* frames may carry a compiler suffix or a module: "f.isra.0 [mod]" */
+	return !strncmp(frame, site, n) && (!frame[n] || frame[n] == '.' || frame[n] == ' ');
 }
 
 const json_t *rj_failure_by_id(const json_t *report, long long id)
@@ -118,7 +139,8 @@ const json_t *rj_evidence_of(const json_t *report, long long id)
 	char key[32];
 
 	snprintf(key, sizeof(key), "%lld", id);
-	return json_object_get(json_object_get(report, "evidence"), key);
+	return json_object_get(json_object_get(json_object_get(report, "evidence"), key),
+			       "holders");
 }
 
 void rj_sources_line(struct pb_buf *b, const json_t *report)
