@@ -1,0 +1,31 @@
+#!/bin/sh
+# The e2e workload, run by the guest under pinblame record: holdpages fills
+# memory and holds one page per stride (vmsplice and splice into pipes
+# nobody reads); then the gigantic hugetlb pool is grown out of hugetlb_cma
+# while the pages are held, so cma_alloc() runs into them; then the holder
+# is let go. The held pages are listed in /out/held-pages.tsv.
+HP=/sys/kernel/mm/hugepages/hugepages-32768kB	# gigantic on arm64 with 4K pages
+STRIDE_KB=128
+NHUGE=2
+HEADROOM_MB=600
+
+avail=$(( $(sed -n 's/^MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024 ))
+fill=$(( avail - HEADROOM_MB ))
+anon=$(( fill * 6 / 10 ))
+echo "workload: MemAvailable ${avail} MB: ${anon} MB anon, $(( fill - anon )) MB tmpfs, one page per ${STRIDE_KB} KB held"
+rm -f /tmp/hold.ready
+holdpages -a $anon -f $(( fill - anon )) -s $STRIDE_KB -A -F \
+	-o /out/held-pages.tsv -r /tmp/hold.ready > /out/holdpages.log 2>&1 &
+holder=$!
+i=0
+while [ ! -e /tmp/hold.ready ] && [ $i -lt 1200 ] && kill -0 $holder 2>/dev/null; do
+	sleep 0.5
+	i=$((i + 1))
+done
+[ -e /tmp/hold.ready ] || { echo "workload: holdpages did not get ready"; cat /out/holdpages.log; exit 1; }
+echo $NHUGE > $HP/nr_hugepages
+echo "workload: nr_hugepages $NHUGE -> $(cat $HP/nr_hugepages)"
+echo 0 > $HP/nr_hugepages
+kill $holder
+wait $holder
+cat /out/holdpages.log
