@@ -39,10 +39,12 @@ static const char report_json[] =
 	" {\"rank\":2,\"callsite\":\"a_call_site_with_a_very_long_name_that_will_not_fit<T>\","
 	"  \"module\":\"nvidia\",\"failures\":1,\"pages\":1,\"share\":0.3333,"
 	"  \"confidence\":\"medium\",\"stack\":[],\"failure_ids\":[20]}]},"
-	"\"evidence\":{\"12\":[{\"kind\":\"probe\",\"source\":\"trace.txt.xz\",\"line\":700,"
-	"  \"confidence\":\"high\",\"pfn\":1302784,\"callsite\":\"__do_sys_vmsplice\"},"
+	"\"evidence\":{\"12\":{\"pages\":5,\"holders\":[{\"kind\":\"probe\","
+	"  \"source\":\"trace.txt.xz\",\"line\":700,\"confidence\":\"high\",\"pfn\":1302784,"
+	"  \"callsite\":\"__do_sys_vmsplice\"},"
 	"  {\"kind\":\"dump\",\"source\":\"dmesg.txt\",\"line\":1234,\"confidence\":\"medium\","
-	"  \"pfn\":1302785,\"count\":3}],\"20\":[]},"
+	"  \"pfn\":1302785,\"count\":3,\"callsite\":\"do_splice\"}]},"
+	" \"20\":{\"pages\":0,\"holders\":[]}},"
 	"\"holder_stacks\":[{\"folded\":\"el0_svc;__do_sys_vmsplice;try_grab_folio\",\"pages\":3},"
 	" {\"folded\":\"el0_svc;__do_sys_vmsplice;other\",\"pages\":1}]}";
 
@@ -118,10 +120,15 @@ static void test_text(void **state)
 	assert_has(t, "    2  a_call_site_with_a_very_long_nam        1      1  33.3%  medium\n");
 	assert_has(t, "\n[2] a_call_site_with_a_very_long_name_that_will_not_fit<T> [nvidia]: "
 		   "1 failur...\n");
+	assert_has(t, "    example stack (leaf first, > the call site):\n"
+		   "      try_grab_folio\n    > __do_sys_vmsplice\n      el0_svc\n");
+	/* 5 pages held, 2 listed: the rest is one command away. */
 	assert_has(t, "      #12 cma_alloc hugetlb0 at 41.589960 s, final\n"
 		   "        pfn 0x13e000-0x140000, busy 0x13e100 0x13e101 0x13e102 0x13e103 (+2)\n"
-		   "        evidence: probe at trace.txt.xz:700 (high), pfn 0x13e100, held by __d...\n"
-		   "        evidence: dump at dmesg.txt:1234 (medium), pfn 0x13e101, count 3\n");
+		   "        pfn 0x13e100 held by __do_sys_vmsplice: probe at trace.txt.xz:700 (high)\n"
+		   "        pfn 0x13e101 held by do_splice: dump at dmesg.txt:1234 (medium), refc...\n"
+		   "        3 more pages held: pinblame show 12\n"
+		   "      #13 cma_alloc");
 	assert_has(t, "      #20 migrate (longterm_pin) at 100.000000 s, recovered\n");
 	assert_null(strchr(t, '\033'));
 	for (char *line = t; *line; line = strchr(line, '\n') + 1)
@@ -143,11 +150,13 @@ static void test_markdown(void **state)
 	assert_has(t, "| hugetlb0 | 12 | 4 | 128 |\n");
 	assert_has(t, "| 1 | `__do_sys_vmsplice` | 2 | 7 | 66.7% | high |\n");
 	assert_has(t, "#### 1. `__do_sys_vmsplice`\n\n2 failures, 7 pages, share 66.7%, "
-		   "confidence high.\nExample stack (leaf first):\n\n```\ntry_grab_folio\n"
-		   "__do_sys_vmsplice\nel0_svc\n```\n");
+		   "confidence high.\nExample stack (leaf first, > the call site):\n\n```\n"
+		   "  try_grab_folio\n> __do_sys_vmsplice\n  el0_svc\n```\n");
 	/* Outside code spans, underscores and angle brackets are escaped. */
-	assert_has(t, "  - evidence: probe at trace.txt.xz:700 (high), pfn 0x13e100, held by "
-		   "\\_\\_do\\_sys\\_vmsplice\n");
+	assert_has(t, "  - pfn 0x13e100 held by \\_\\_do\\_sys\\_vmsplice: probe at "
+		   "trace.txt.xz:700 (high)\n"
+		   "  - pfn 0x13e101 held by do\\_splice: dump at dmesg.txt:1234 (medium), "
+		   "refcount 3\n  - 3 more pages held: pinblame show 12\n");
 	assert_has(t, "#### 2. `a_call_site_with_a_very_long_name_that_will_not_fit<T>` [nvidia]");
 	assert_has(t, "Migrations with failed pages, by reason: contig\\_range 1240 (1380 pages)\n");
 	assert_int_equal(count_of(t, "<"), count_of(t, "`a_call_site_with_a_very_long_name"));
@@ -173,7 +182,9 @@ static void test_html(void **state)
 	/* Each failure listed under a call site links to its evidence. */
 	assert_has(t, "<li><a href=\"#f-12\">#12 cma_alloc hugetlb0 at 41.589960 s, final</a></li>");
 	assert_has(t, "<article id=\"f-12\"><h3 class=\"final\">");
-	assert_has(t, "<li>dump at dmesg.txt:1234 (medium), pfn 0x13e101, count 3</li>");
+	assert_has(t, "<li>pfn 0x13e101 held by do_splice: dump at dmesg.txt:1234 (medium), "
+		   "refcount 3</li>\n<li>3 more pages held: pinblame show 12</li>");
+	assert_has(t, "<pre>try_grab_folio\n<strong>__do_sys_vmsplice</strong>\nel0_svc\n</pre>");
 	assert_has(t, "<article id=\"f-20\">");
 	assert_has(t, "<li>no holder evidence");
 	assert_has(t, "<code>a_call_site_with_a_very_long_name_that_will_not_fit&lt;T&gt;</code>");
