@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Kernel logs, perf script, page_pinner and page_owner dumps: detected by
+# content and stored as page evidence. Counts checked with grep (below).
+. "$(dirname "$0")/lib.sh"
+
+evidence() { sql "SELECT count(*) FROM page_evidence e JOIN sources s ON s.id = e.source_id WHERE s.path LIKE '%$1' AND e.kind = '$2'"; }
+
+pb import "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
+like "$out" 'dmesg.txt: kmsg, ' "arm64 dmesg is recognised as a kernel log"
+# grep -c 'page dumped because: migration failure' dmesg.txt
+is "$(evidence arm64-ftrace-hugetlb-cma/dmesg.txt dump)" 172 "172 migration-failure dumps"
+is "$(sql "SELECT kernel || ' ' || arch FROM sources WHERE path LIKE '%arm64-ftrace%dmesg.txt'")" "6.1.0-50-arm64 aarch64" "kernel and arch from the log"
+# grep -c 'pfn:0x14e005' dmesg.txt: the same held page, dumped on 4 retries
+is "$(sql "SELECT count(*) FROM page_evidence WHERE kind = 'dump' AND pfn = 1368069")" 4 "pfn 0x14e005 dumped 4 times"
+
+pb import "$REAL/amd64-ftrace-gigantic-nocma/dmesg.txt"
+is "$(evidence amd64-ftrace-gigantic-nocma/dmesg.txt dump)" 10 "amd64: 10 dumps"
+# grep -c 'migrating pfn' dmesg.txt
+is "$(sql "SELECT count(*) FROM events WHERE event = 'kmsg:migrate_failed'")" 10 "amd64: 10 'migrating pfn ... failed' lines"
+
+pb import "$SAMPLES/perf-script-5.15-page_pinner-rfc.txt"
+like "$out" 'perf-script, ' "perf script is recognised"
+# grep -c 'page_pinner:' perf-script-5.15-page_pinner-rfc.txt
+is "$(sql "SELECT count(*) FROM events WHERE event LIKE 'page_pinner:%'")" 5 "5 page_pinner samples"
+is "$(sql "SELECT count(*) FROM frames WHERE symbol = 'os_unlock_user_pages' AND module = 'nvidia'")" 1 "os_unlock_user_pages keeps its [nvidia] module"
+is "$(sql "SELECT count(*) FROM cma_allocs WHERE ok = 0")" 1 "the failed allocation (page=(nil))"
+
+pb import "$SAMPLES/ack-page_pinner-buffer-6.6.txt"
+like "$out" 'page_pinner, ' "an ACK page_pinner dump is recognised"
+# grep -cE '^(At least|Freed at|Failure detected)' ack-page_pinner-buffer-6.6.txt
+is "$(sql "SELECT count(*) FROM page_evidence WHERE kind LIKE 'ack_%'")" 7 "7 records"
+
+pb import "$SAMPLES/page_owner-6.6.txt"
+like "$out" 'page_owner, ' "a page_owner dump is recognised"
+# grep -c '^Page allocated via' page_owner-6.6.txt
+is "$(sql "SELECT count(*) FROM page_evidence WHERE kind = 'page_owner'")" 4 "4 records"
+done_testing
