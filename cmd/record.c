@@ -199,8 +199,9 @@ static pid_t spawn(char **command, int *exec_errno)
 		signal(SIGPIPE, SIG_DFL);
 		execvp(command[0], command);
 		err = errno;
-		if (write(fds[1], &err, sizeof(err)) < 0)
-			_exit(127);
+		/* should even this fail, the parent sees exit status 127 */
+		while (write(fds[1], &err, sizeof(err)) < 0 && errno == EINTR)
+			;
 		_exit(127);
 	}
 	close(fds[1]);
