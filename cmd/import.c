@@ -51,6 +51,7 @@ struct import_file {
 	uint64_t first_bad_line;
 	char first_bad_text[120];
 	enum pb_bad_reason first_bad_reason;
+	int64_t source_id;	/* the file's source, new or found; 0 if none */
 };
 
 static int on_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
@@ -174,7 +175,10 @@ static int already_imported(struct import_file *f, const char *path, char *hex)
 	if (pb_file_sha256(path, digest, err, sizeof(err)) < 0)
 		return 0;	/* pb_input_open reports it */
 	pb_sha256_hex(digest, hex);
-	return f->store && pb_store_find_source(f->store, hex) > 0;
+	if (!f->store)
+		return 0;
+	f->source_id = pb_store_find_source(f->store, hex);
+	return f->source_id > 0;
 }
 
 /* KNOWN_SHA is the hash computed before parsing (regular files), NULL
@@ -207,19 +211,23 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 	rc = pb_store_source_commit(f->store, &t);
 	if (rc < 0)
 		return PB_EXIT_STORE;
+	if (rc == 0)
+		f->source_id = pb_store_find_source(f->store, t.sha256);
 	print_summary(f, pb_parser_format(p), events, seconds,
 		      rc == 0 ? " (already imported; nothing added)" : "");
 	return PB_EXIT_OK;
 }
 
-static int import_one(const struct import_opts *o, struct pb_store *store, const char *path)
+/* Imports PATH; *SOURCE_ID is its source in the store afterwards (0 when
+ * none). Returns the exit code for this file. */
+static int import_one(const struct import_opts *o, struct pb_store *store, const char *path,
+		      int64_t *source_id)
 {
 	struct import_file f = { .opts = o, .store = store };
 	struct pb_source_info info = { .path = path };
 	struct pb_input *in;
 	struct pb_parser *p = NULL;
 	char err[512], hex[65] = "";
-	int64_t source_id;
 	uint64_t events;
 	double t0 = now_seconds();
 	int rc;
@@ -228,6 +236,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	if (already_imported(&f, path, hex)) {
 		if (!o->quiet)
 			printf("%s: already imported; nothing added\n", f.name);
+		*source_id = f.source_id;
 		return PB_EXIT_OK;
 	}
 	in = pb_input_open(path, err, sizeof(err));
@@ -245,7 +254,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	if (store) {
 		info.format = pb_format_name(pb_parser_format(p));
 		info.sha256 = hex[0] ? hex : NULL;
-		rc = pb_store_source_begin(store, &info, &source_id);
+		rc = pb_store_source_begin(store, &info, &f.source_id);
 		if (rc <= 0) {
 			rc = rc < 0 ? PB_EXIT_STORE : PB_EXIT_OK;
 			goto out;
@@ -264,6 +273,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 out:
 	pb_parser_free(p);
 	pb_input_close(in);
+	*source_id = rc == PB_EXIT_OK ? f.source_id : 0;
 	return rc;
 }
 
@@ -272,18 +282,28 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 			char **paths, int npaths)
 {
 	struct pb_store *store = NULL;
+	int64_t *ids = pb_calloc((size_t)npaths, sizeof(*ids));
+	size_t nids = 0;
 	int rc, worst = PB_EXIT_OK;
 
-	if (!o->dry_run && !(store = pb_store_open(db_path, PB_STORE_WRITE)))
+	if (!o->dry_run && !(store = pb_store_open(db_path, PB_STORE_WRITE))) {
+		free(ids);
 		return PB_EXIT_STORE;
+	}
 	for (int i = 0; i < npaths && !pb_interrupted; i++) {
-		rc = import_one(o, store, paths[i]);
+		rc = import_one(o, store, paths[i], &ids[nids]);
+		if (ids[nids] > 0)
+			nids++;
 		if (rc != PB_EXIT_OK && worst == PB_EXIT_OK)
 			worst = rc;
 		if (rc == PB_EXIT_STORE)
 			break;
 	}
+	/* Files given together are one capture: a trace and its kernel log. */
+	if (store && worst != PB_EXIT_STORE && pb_store_link_boot(store, ids, nids) < 0)
+		worst = PB_EXIT_STORE;
 	pb_store_close(store);
+	free(ids);
 	return worst;
 }
 

@@ -80,6 +80,12 @@ struct pb_source_totals {
 int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t);
 void pb_store_source_rollback(struct pb_store *s);
 
+/* Links sources imported together (one `import` of a trace and its
+ * kernel log) as one machine's boot: those whose time spans overlap and
+ * whose kernels do not differ get the same boot id (the smallest source
+ * id) and share the kernel and arch that one of them knows. 0 or -1. */
+int pb_store_link_boot(struct pb_store *s, const int64_t *ids, size_t n);
+
 /* Events stored for the current source so far. */
 uint64_t pb_store_source_events(const struct pb_store *s);
 

@@ -16,7 +16,7 @@ const char pb_schema_sql[] =
 	"  lines INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,\n"
 	"  seconds REAL, first_ts_ns INTEGER, last_ts_ns INTEGER,\n"
 	"  lost_events INTEGER NOT NULL DEFAULT 0, unpaired INTEGER NOT NULL DEFAULT 0,\n"
-	"  imported_at TEXT NOT NULL);\n"
+	"  boot INTEGER, imported_at TEXT NOT NULL);\n"
 	/* Lines not understood, by reason, with the first one as an example. */
 	"CREATE TABLE bad_line(source_id INTEGER NOT NULL, reason TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL, first_line INTEGER NOT NULL, example TEXT,\n"
@@ -91,7 +91,7 @@ const char pb_schema_sql[] =
 	"CREATE INDEX attribution_by_failure ON attribution(failure_id);\n"
 	/* --- public views (the stable contract) --- */
 	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n"
-	"  events, bad_lines, imported_at FROM source;\n"
+	"  events, bad_lines, imported_at, boot FROM source;\n"
 	"CREATE VIEW events AS SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu,\n"
 	"  e.pid, e.tgid, c.text AS comm, n.text AS event, e.stack_id,\n"
 	"  COALESCE(e.body, (SELECT group_concat(j.key || '=' || j.value, ' ')\n"

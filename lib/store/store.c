@@ -420,3 +420,64 @@ int pb_store_is_dirty(struct pb_store *s)
 	sqlite3_finalize(st);
 	return dirty;
 }
+
+/* Whether sources A and B may be one boot: overlapping trace time and no
+ * conflicting kernel. */
+static const char same_boot_sql[] =
+	"SELECT count(*) FROM source a, source b WHERE a.id = ?1 AND b.id = ?2 "
+	"AND a.first_ts_ns <= b.last_ts_ns AND b.first_ts_ns <= a.last_ts_ns "
+	"AND (a.kernel IS NULL OR b.kernel IS NULL OR a.kernel = b.kernel)";
+
+static int link_pair(struct pb_store *s, sqlite3_stmt *same, sqlite3_stmt *link,
+		     int64_t a, int64_t b)
+{
+	int match;
+
+	sqlite3_bind_int64(same, 1, a);
+	sqlite3_bind_int64(same, 2, b);
+	match = sqlite3_step(same) == SQLITE_ROW && sqlite3_column_int(same, 0);
+	sqlite3_reset(same);
+	if (!match)
+		return 0;
+	sqlite3_bind_int64(link, 1, a);
+	sqlite3_bind_int64(link, 2, b);
+	if (sqlite3_step(link) != SQLITE_DONE) {
+		sqlite3_reset(link);
+		return store_sql_error(s, "linking sources");
+	}
+	sqlite3_reset(link);
+	return 0;
+}
+
+int pb_store_link_boot(struct pb_store *s, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *same, *link;
+	int rc = 0;
+
+	if (n < 2)
+		return 0;
+	same = pb_store_prepare(s, same_boot_sql);
+	/* B joins A's boot and takes the kernel and arch it lacks. */
+	link = pb_store_prepare(s,
+		"UPDATE source SET boot = (SELECT COALESCE(boot, id) FROM source WHERE id = ?1), "
+		"kernel = COALESCE(kernel, (SELECT kernel FROM source WHERE id = ?1)), "
+		"arch = COALESCE(arch, (SELECT arch FROM source WHERE id = ?1)) WHERE id = ?2");
+	if (!same || !link || pb_store_exec(s, "BEGIN IMMEDIATE") < 0) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		for (size_t j = 0; j < n && rc == 0; j++)
+			if (ids[i] < ids[j])
+				rc = link_pair(s, same, link, ids[i], ids[j]);
+	/* The first of a boot also takes what a later one knew. */
+	for (size_t i = 0; i < n && rc == 0; i++)
+		for (size_t j = 0; j < n && rc == 0; j++)
+			if (ids[i] > ids[j])
+				rc = link_pair(s, same, link, ids[i], ids[j]);
+	rc = pb_store_exec(s, rc == 0 ? "COMMIT" : "ROLLBACK") < 0 ? -1 : rc;
+out:
+	sqlite3_finalize(same);
+	sqlite3_finalize(link);
+	return rc;
+}
