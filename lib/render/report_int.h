@@ -26,8 +26,8 @@ void rj_share(char *buf, size_t len, double share);
 void rj_failure_title(struct pb_buf *b, const json_t *failure);
 /* Its pages: "pfn 0x13e000-0x140000, busy 0x13e100 0x13e2a0 (+3)". */
 void rj_failure_pages(struct pb_buf *b, const json_t *failure);
-/* One blamed holder of a failure: "pfn 0x13e100 held by __do_sys_vmsplice:
- * probe at trace.txt.xz:700 (high)". */
+/* One blamed holder of a failure: "pfn 0x13e100: __do_sys_vmsplice, probe
+ * at trace.txt.xz:700 (high)". */
 void rj_evidence_line(struct pb_buf *b, const json_t *item);
 /* "12 more pages held: pinblame show 3" when report.evidence[ID] lists
  * fewer holders than it has pages; 0 when it lists them all. */

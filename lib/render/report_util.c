@@ -90,8 +90,8 @@ void rj_evidence_line(struct pb_buf *b, const json_t *e)
 	const char *src = rj_str(e, "source", NULL);
 	long long count = rj_int(e, "count", -1);
 
-	pb_buf_addf(b, "pfn %#llx held by %s: %s", rj_int(e, "pfn", 0),
-		    rj_str(e, "callsite", "?"), rj_str(e, "kind", "?"));
+	pb_buf_addf(b, "pfn %#llx: %s, %s", rj_int(e, "pfn", 0), rj_str(e, "callsite", "?"),
+		    rj_str(e, "kind", "?"));
 	if (src)
 		pb_buf_addf(b, " at %s:%lld", src, rj_int(e, "line", 0));
 	pb_buf_addf(b, " (%s)", rj_str(e, "confidence", "low"));

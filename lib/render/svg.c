@@ -244,10 +244,29 @@ static void timeline_bars(struct pb_buf *b, const struct timeline *t, double yma
 	}
 }
 
-/* Markers are labelled up to their first ':' and staggered on three rows
- * so that neighbours do not overlap; the whole text is the tooltip. */
+#define MARK_ROWS 3
+#define MARK_CHARS 22
+#define CHAR_W 6.2		/* of an 11px sans-serif character, roughly */
+
+/* The first of the label rows where a label from X to X + W overlaps no
+ * earlier one; -1 when every row is taken there. */
+static int marker_row(double *right, double x, double w)
+{
+	for (int r = 0; r < MARK_ROWS; r++) {
+		if (x >= right[r]) {
+			right[r] = x + w + 6;
+			return r;
+		}
+	}
+	return -1;
+}
+
+/* Markers are labelled up to their first ':' on the first free row; one
+ * that finds no room keeps its line, and every marker has its whole text
+ * as the tooltip. A label that would leave the chart ends at its line. */
 static void timeline_markers(struct pb_buf *b, const struct timeline *t, const json_t *report)
 {
+	double right[MARK_ROWS] = { 0 };
 	const json_t *m;
 	size_t i;
 
@@ -255,23 +274,31 @@ static void timeline_markers(struct pb_buf *b, const struct timeline *t, const j
 		long long ts = rj_int(m, "ts_ns", -1);
 		const char *text = rj_str(m, "text", "");
 		size_t cut = strcspn(text, ":");
+		double x, w;
 		char *label;
-		double x, ly;
+		int row, end;
 
 		if (ts < t->t0 || ts > t->t1)
 			continue;
 		x = tl_x(t, ts);
-		ly = 14 + (double)(i % 3) * 16;
-		label = pb_strndup(text, cut);
+		w = (double)(cut < MARK_CHARS ? cut : MARK_CHARS) * CHAR_W;
+		end = x + 2 + w > CHART_W;
+		row = marker_row(right, end ? x - w - 2 : x + 2, w);
 		pb_buf_addf(b, "<g class=\"marker\"><title>");
 		rj_xml(b, text);
-		pb_buf_addf(b, "</title><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%d\" "
-			    "stroke=\"#555\" stroke-dasharray=\"3,3\"/>"
-			    "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">", x, x, ly + 3,
-			    TL_TOP + TL_PLOT_H, x + 2, ly);
-		add_cut(b, label, 22);
-		pb_buf_adds(b, "</text></g>\n");
-		free(label);
+		pb_buf_addf(b, "</title><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+			    "stroke=\"#555\" stroke-dasharray=\"3,3\"/>", x, x,
+			    row < 0 ? TL_TOP - 6 : 17 + row * 16, TL_TOP + TL_PLOT_H);
+		if (row >= 0) {
+			label = pb_strndup(text, cut);
+			pb_buf_addf(b, "<text x=\"%.1f\" y=\"%d\" fill=\"#333\"%s>",
+				    end ? x - 2 : x + 2, 14 + row * 16,
+				    end ? " text-anchor=\"end\"" : "");
+			add_cut(b, label, MARK_CHARS);
+			pb_buf_adds(b, "</text>");
+			free(label);
+		}
+		pb_buf_adds(b, "</g>\n");
 	}
 }
 

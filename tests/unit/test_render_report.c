@@ -125,8 +125,8 @@ static void test_text(void **state)
 	/* 5 pages held, 2 listed: the rest is one command away. */
 	assert_has(t, "      #12 cma_alloc hugetlb0 at 41.589960 s, final\n"
 		   "        pfn 0x13e000-0x140000, busy 0x13e100 0x13e101 0x13e102 0x13e103 (+2)\n"
-		   "        pfn 0x13e100 held by __do_sys_vmsplice: probe at trace.txt.xz:700 (high)\n"
-		   "        pfn 0x13e101 held by do_splice: dump at dmesg.txt:1234 (medium), refc...\n"
+		   "        pfn 0x13e100: __do_sys_vmsplice, probe at trace.txt.xz:700 (high)\n"
+		   "        pfn 0x13e101: do_splice, dump at dmesg.txt:1234 (medium), refcount 3\n"
 		   "        3 more pages held: pinblame show 12\n"
 		   "      #13 cma_alloc");
 	assert_has(t, "      #20 migrate (longterm_pin) at 100.000000 s, recovered\n");
@@ -153,9 +153,9 @@ static void test_markdown(void **state)
 		   "confidence high.\nExample stack (leaf first, > the call site):\n\n```\n"
 		   "  try_grab_folio\n> __do_sys_vmsplice\n  el0_svc\n```\n");
 	/* Outside code spans, underscores and angle brackets are escaped. */
-	assert_has(t, "  - pfn 0x13e100 held by \\_\\_do\\_sys\\_vmsplice: probe at "
+	assert_has(t, "  - pfn 0x13e100: \\_\\_do\\_sys\\_vmsplice, probe at "
 		   "trace.txt.xz:700 (high)\n"
-		   "  - pfn 0x13e101 held by do\\_splice: dump at dmesg.txt:1234 (medium), "
+		   "  - pfn 0x13e101: do\\_splice, dump at dmesg.txt:1234 (medium), "
 		   "refcount 3\n  - 3 more pages held: pinblame show 12\n");
 	assert_has(t, "#### 2. `a_call_site_with_a_very_long_name_that_will_not_fit<T>` [nvidia]");
 	assert_has(t, "Migrations with failed pages, by reason: contig\\_range 1240 (1380 pages)\n");
@@ -182,7 +182,7 @@ static void test_html(void **state)
 	/* Each failure listed under a call site links to its evidence. */
 	assert_has(t, "<li><a href=\"#f-12\">#12 cma_alloc hugetlb0 at 41.589960 s, final</a></li>");
 	assert_has(t, "<article id=\"f-12\"><h3 class=\"final\">");
-	assert_has(t, "<li>pfn 0x13e101 held by do_splice: dump at dmesg.txt:1234 (medium), "
+	assert_has(t, "<li>pfn 0x13e101: do_splice, dump at dmesg.txt:1234 (medium), "
 		   "refcount 3</li>\n<li>3 more pages held: pinblame show 12</li>");
 	assert_has(t, "<pre>try_grab_folio\n<strong>__do_sys_vmsplice</strong>\nel0_svc\n</pre>");
 	assert_has(t, "<article id=\"f-20\">");
