@@ -23,6 +23,10 @@ int cmd_merge(int argc, char **argv, const struct pb_globals *g);
 int cmd_report(int argc, char **argv, const struct pb_globals *g);
 int cmd_check(int argc, char **argv, const struct pb_globals *g);
 int cmd_export(int argc, char **argv, const struct pb_globals *g);
+int cmd_failures(int argc, char **argv, const struct pb_globals *g);
+int cmd_blame(int argc, char **argv, const struct pb_globals *g);
+int cmd_show(int argc, char **argv, const struct pb_globals *g);
+int cmd_stacks(int argc, char **argv, const struct pb_globals *g);
 
 /* Imports PATHS into the store at DB_PATH (FORMAT NULL: detect); the
  * exit code of the first failure. Used by import and record --import. */

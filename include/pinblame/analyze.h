@@ -31,6 +31,10 @@ enum pb_blame_by {
 const char *pb_blame_by_name(enum pb_blame_by by);
 int pb_blame_by_parse(const char *name, enum pb_blame_by *by);
 
+/* Checks that O can be used (the --noise file reads and parses); -1 after
+ * printing why (the caller exits PB_EXIT_INPUT). */
+int pb_analyze_check_opts(const struct pb_analyze_opts *o);
+
 /* Recomputes the derived tables (failure, failure_pfn, attribution, probe
  * evidence) when the store is marked dirty. S must be writable. 0 or -1. */
 int pb_analyze_refresh(struct pb_store *s);

@@ -202,3 +202,13 @@ const char *frame_func(const char *symbol, char *buf, size_t len)
 	buf[n] = '\0';
 	return buf;
 }
+
+int pb_analyze_check_opts(const struct pb_analyze_opts *o)
+{
+	struct pb_noise n;
+
+	if (noise_init(&n, o) < 0)
+		return -1;
+	noise_free(&n);
+	return 0;
+}

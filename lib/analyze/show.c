@@ -124,13 +124,17 @@ static json_t *dumps(sqlite3_stmt *st, int64_t pfn, int64_t ts)
 	return arr;
 }
 
-static void where(sqlite3_stmt *st, int64_t evidence_id, json_t *o)
+/* The event behind the evidence; a probe hit without a stack of its own
+ * has the stack of an earlier hit of the same probe and task. */
+static void where(sqlite3_stmt *st, const struct cand *c, json_t *o)
 {
-	sqlite3_bind_int64(st, 1, evidence_id);
+	sqlite3_bind_int64(st, 1, c->evidence_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		json_object_set_new(o, "source", text_or_null(st, 0));
 		json_object_set_new(o, "line", int_or_null(st, 1));
 		json_object_set_new(o, "event", text_or_null(st, 2));
+		json_object_set_new(o, "inherited_stack", json_boolean(
+			c->stack_id && sqlite3_column_type(st, 3) == SQLITE_NULL));
 	}
 	sqlite3_reset(st);
 }
@@ -152,7 +156,7 @@ static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand
 	json_object_set_new(o, "pid", c->pid >= 0 ? json_integer(c->pid) : json_null());
 	json_object_set_new(o, "comm", c->comm ? json_string(c->comm) : json_null());
 	json_object_set_new(o, "stack_id", c->stack_id ? json_integer(c->stack_id) : json_null());
-	where(at, c->evidence_id, o);
+	where(at, c, o);
 	if (c->rank == 1 && c->stack_id)
 		json_object_set_new(o, "stack", stack_frames_json(s, c->stack_id));
 	return o;
@@ -201,7 +205,8 @@ static int prepare(struct pb_store *s, struct show_stmts *q)
 		"LEFT JOIN event e ON e.id = p.event_id LEFT JOIN source s ON s.id = e.source_id "
 		"WHERE p.failure_id = ? ORDER BY p.pfn");
 	q->at = pb_store_prepare(s,
-		"SELECT s.path, e.line, n.text FROM evidence v JOIN event e ON e.id = v.event_id "
+		"SELECT s.path, e.line, n.text, e.stack_id FROM evidence v "
+		"JOIN event e ON e.id = v.event_id "
 		"JOIN source s ON s.id = e.source_id JOIN name n ON n.id = e.name_id "
 		"WHERE v.id = ?");
 	q->dumps = pb_store_prepare(s,

@@ -1,0 +1,201 @@
+/* blame.c - pinblame blame: the call sites that held the pages of the
+ * failures, ranked. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "pinblame/analyze.h"
+#include "pinblame/render.h"
+
+static const char blame_usage[] =
+	"usage: pinblame [-d DB] blame [--json] [--top N] [--failure ID]\n"
+	"                [--by callsite|stack|comm|module|source|kernel]\n"
+	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
+	"\n"
+	"Ranks the call sites that held the busy pages of the failures, by the\n"
+	"failures they explain, then by the pages they held. For each busy page\n"
+	"the holder evidence (probe hits whose page= maps to the pfn, page_ref\n"
+	"and page_pinner events, kernel log dumps joined to file-offset probes)\n"
+	"is reduced to a call site: the first frame from the leaf that is not\n"
+	"noise. A page with several holders blames the one that is not a common\n"
+	"path. Pages without evidence are counted as unattributed, never guessed.\n"
+	"\n"
+	"options:\n"
+	"  --json            {\"schema\":\"pinblame.blame/1\",\"failures\":N,\"attributed\":N,\n"
+	"                    \"callsites\":[...],\"unattributed\":N,...}\n"
+	"  --top N           only the first N rows\n"
+	"  --failure ID      only the pages of failure ID\n"
+	"  --by KEY          group by call site (default), stack, comm (the holder\n"
+	"                    task), module, source (file) or kernel\n"
+	"  --since S, --until S  only failures in this window (trace seconds)\n"
+	"  --noise FILE      more frames that are not call sites: 'GLOB' or\n"
+	"                    'skip GLOB' walks through a frame, 'common GLOB' marks a\n"
+	"                    common path that is never blamed; '#' comments\n"
+	"  --no-default-noise  drop the built-in noise list\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"Exit: 0 ok, 2 usage, 3 unreadable noise file, 4 store error.\n";
+
+static const char *str(const json_t *o, const char *key, const char *dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+static long long num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* Whether FRAME ("func", "func.constprop.0", "func [mod]") is FUNC. */
+static int frame_is(const char *frame, const char *func)
+{
+	size_t n = strlen(func);
+
+	return !strncmp(frame, func, n) && (!frame[n] || frame[n] == ' ' || frame[n] == '.');
+}
+
+/* A few frames each side of the call site, leaf first. */
+static void print_stack(const json_t *row)
+{
+	const json_t *stack = json_object_get(row, "stack");
+	const char *callsite = str(row, "callsite", "");
+	size_t n = json_array_size(stack), at = n, from, to;
+
+	for (size_t i = 0; i < n && at == n; i++)
+		if (frame_is(json_string_value(json_array_get(stack, i)), callsite))
+			at = i;
+	if (at == n)
+		return;
+	from = at > 4 ? at - 4 : 0;
+	to = at + 3 < n ? at + 3 : n - 1;
+	printf("      %s", from ? "... <- " : "");
+	for (size_t i = from; i <= to; i++)
+		printf(i == at ? "[%s]%s" : "%s%s", json_string_value(json_array_get(stack, i)),
+		       i < to ? " <- " : "");
+	printf("%s\n", to < n - 1 ? " <- ..." : "");
+}
+
+static void print_evidence(const json_t *ev)
+{
+	const char *key;
+	json_t *v;
+	int first = 1;
+
+	json_object_foreach((json_t *)ev, key, v) {
+		printf("%s%s %lld", first ? "" : ", ", key, (long long)json_integer_value(v));
+		first = 0;
+	}
+	putchar('\n');
+}
+
+static void print_blame(const json_t *res)
+{
+	const json_t *rows = json_object_get(res, "callsites"), *r;
+	int by_callsite = !strcmp(str(res, "by", ""), "callsite");
+	char name[256];
+	size_t i;
+
+	printf("%lld failure%s: %lld with a blamed holder, %lld unattributed; "
+	       "%lld of %lld busy pages attributed\n", num(res, "failures"),
+	       num(res, "failures") == 1 ? "" : "s", num(res, "attributed"),
+	       num(res, "unattributed"), num(res, "attributed_pages"), num(res, "pages"));
+	if (!json_array_size(rows))
+		return;
+	printf("\n%4s  %-32s  %8s  %5s  %6s  %-10s  %s\n", "RANK",
+	       by_callsite ? "CALL SITE" : "KEY", "FAILURES", "PAGES", "SHARE", "CONFIDENCE",
+	       "EVIDENCE");
+	json_array_foreach(rows, i, r) {
+		if (!by_callsite)
+			snprintf(name, sizeof(name), "%s", str(r, "key", "?"));
+		else if (json_is_string(json_object_get(r, "module")))
+			snprintf(name, sizeof(name), "%s [%s]", str(r, "callsite", "?"),
+				 str(r, "module", "?"));
+		else
+			snprintf(name, sizeof(name), "%s", str(r, "callsite", "?"));
+		printf("%4lld  %-32s  %8lld  %5lld  %5.1f%%  %-10s  ", num(r, "rank"), name,
+		       num(r, "failures"), num(r, "pages"),
+		       100 * json_real_value(json_object_get(r, "share")),
+		       str(r, "confidence", "?"));
+		print_evidence(json_object_get(r, "evidence"));
+		print_stack(r);
+	}
+}
+
+static int parse_count(const char *arg, long long *out)
+{
+	char *end;
+
+	*out = strtoll(arg, &end, 10);
+	return *arg && !*end && *out > 0 ? 0 : -1;
+}
+
+int cmd_blame(int argc, char **argv, const struct pb_globals *g)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "top", required_argument, NULL, 't' },
+		{ "failure", required_argument, NULL, 'f' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		PB_ANALYZE_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
+	enum pb_blame_by by = PB_BY_CALLSITE;
+	long long top = 0, failure = 0;
+	int c, help = 0, json = 0;
+	struct pb_store *s;
+	json_t *res;
+
+	while ((c = pb_getopt(argc, argv, "h", longopts, blame_usage, &help)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 't':
+		case 'f':
+			if (parse_count(optarg, c == 't' ? &top : &failure) < 0) {
+				pb_error("--%s wants a positive number, not '%s'",
+					 c == 't' ? "top" : "failure", optarg);
+				return pb_usage(blame_usage, PB_EXIT_USAGE);
+			}
+			break;
+		case 'b':
+			if (pb_blame_by_parse(optarg, &by) < 0) {
+				pb_error("--by wants callsite, stack, comm, module, source or "
+					 "kernel, not '%s'", optarg);
+				return pb_usage(blame_usage, PB_EXIT_USAGE);
+			}
+			break;
+		case 'h': return pb_usage(blame_usage, PB_EXIT_OK);
+		case '?': return PB_EXIT_USAGE;
+		default:
+			if (pb_analyze_option(c, optarg, &o) < 0)
+				return pb_usage(blame_usage, PB_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		pb_error("unexpected argument '%s'", argv[optind]);
+		return pb_usage(blame_usage, PB_EXIT_USAGE);
+	}
+	if (pb_analyze_check_opts(&o) < 0)
+		return PB_EXIT_INPUT;
+	s = pb_analyze_open(g->db_path);
+	if (!s)
+		return PB_EXIT_STORE;
+	res = pb_analyze_blame(s, &o, by, top > 1000000 ? 1000000 : (int)top, failure);
+	pb_store_close(s);
+	if (!res)
+		return PB_EXIT_STORE;
+	if (failure && !num(res, "failures")) {
+		pb_error("no failure %lld (see 'pinblame failures')", failure);
+		json_decref(res);
+		return PB_EXIT_USAGE;
+	}
+	if (json)
+		pb_json_write(stdout, res);
+	else
+		print_blame(res);
+	json_decref(res);
+	return PB_EXIT_OK;
+}

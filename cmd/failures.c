@@ -1,0 +1,145 @@
+/* failures.c - pinblame failures: the failed contiguous allocations, busy
+ * ranges and migration failures, one per line. */
+#include <string.h>
+
+#include "cmd.h"
+#include "pinblame/analyze.h"
+#include "pinblame/render.h"
+
+static const char failures_usage[] =
+	"usage: pinblame [-d DB] failures [--json] [--reason R] [--area NAME]\n"
+	"                [--since S] [--until S] [--exit-code]\n"
+	"                [--noise FILE] [--no-default-noise]\n"
+	"\n"
+	"Lists the failures in the store, in time order: failed CMA allocations\n"
+	"(cma_alloc), contiguous allocations outside CMA (alloc_contig: hugetlb's\n"
+	"alloc_contig_pages fallback), failed migrations by reason (migrate:\n"
+	"compaction, longterm_pin, memory_hotplug, ...), busy ranges outside any\n"
+	"allocation (busy_range) and page_pinner failures (page_pinner). Each has\n"
+	"an outcome: final, or recovered when the task got its memory another way\n"
+	"soon after; 'nowarn' marks callers that asked not to be warned.\n"
+	"\n"
+	"options:\n"
+	"  --json            {\"schema\":\"pinblame.failures/1\",\"failures\":[...]}\n"
+	"  --reason R        only failures of this kind or migrate reason\n"
+	"  --area NAME       only failures on this CMA area\n"
+	"  --since S, --until S  only failures in this window (trace seconds)\n"
+	"  --exit-code       exit 1 when a failure is listed\n"
+	"  --noise FILE      more frames that are not call sites (see blame)\n"
+	"  --no-default-noise  drop the built-in noise list\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"Columns: BUSY is the number of busy pages found, BLAMED how many of\n"
+	"them a call site is blamed for (see 'pinblame blame').\n"
+	"\n"
+	"Exit: 0 ok, 1 failures listed with --exit-code, 2 usage, 3 unreadable\n"
+	"noise file, 4 store error.\n";
+
+static const char *str(const json_t *o, const char *key, const char *dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+static long long num(const json_t *o, const char *key, long long dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+static void print_failure(const json_t *f)
+{
+	char ts[32], task[48], pfns[48] = "-";
+	const char *what = str(f, "area", NULL);
+	long long start = num(f, "start_pfn", -1), end = num(f, "end_pfn", -1);
+
+	pb_format_ts(ts, sizeof(ts), num(f, "ts_ns", -1));
+	if (num(f, "pid", -1) >= 0)
+		snprintf(task, sizeof(task), "%s[%lld]", str(f, "comm", "?"), num(f, "pid", -1));
+	else
+		snprintf(task, sizeof(task), "-");
+	if (start >= 0)
+		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
+	if (!what)
+		what = str(f, "reason", "-");
+	printf("%4lld  %12s  %-12s  %-14s  %-16s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
+	       num(f, "id", 0), ts, str(f, "kind", "?"), what, task, str(f, "outcome", "?"),
+	       json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "",
+	       num(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
+	       num(f, "attributed_pfns", 0), pfns);
+}
+
+static void print_failures(const json_t *list)
+{
+	size_t i, final = 0;
+	json_t *f;
+
+	if (!json_array_size(list)) {
+		printf("no failures\n");
+		return;
+	}
+	printf("%4s  %12s  %-12s  %-14s  %-16s  %-16s  %6s  %4s  %6s  %s\n", "ID", "TIME",
+	       "KIND", "AREA/REASON", "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED", "PFNS");
+	json_array_foreach(list, i, f) {
+		print_failure(f);
+		final += !strcmp(str(f, "outcome", ""), "final");
+	}
+	printf("%zu failure%s: %zu final, %zu recovered\n", json_array_size(list),
+	       json_array_size(list) == 1 ? "" : "s", final, json_array_size(list) - final);
+}
+
+int cmd_failures(int argc, char **argv, const struct pb_globals *g)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "area", required_argument, NULL, 'a' },
+		{ "exit-code", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		PB_ANALYZE_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
+	const char *reason = NULL, *area = NULL;
+	int c, help = 0, json = 0, exit_code = 0, rc = PB_EXIT_OK;
+	struct pb_store *s;
+	json_t *res, *list;
+
+	while ((c = pb_getopt(argc, argv, "h", longopts, failures_usage, &help)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'r': reason = optarg; break;
+		case 'a': area = optarg; break;
+		case 'x': exit_code = 1; break;
+		case 'h': return pb_usage(failures_usage, PB_EXIT_OK);
+		case '?': return PB_EXIT_USAGE;
+		default:
+			if (pb_analyze_option(c, optarg, &o) < 0)
+				return pb_usage(failures_usage, PB_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		pb_error("unexpected argument '%s'", argv[optind]);
+		return pb_usage(failures_usage, PB_EXIT_USAGE);
+	}
+	if (pb_analyze_check_opts(&o) < 0)
+		return PB_EXIT_INPUT;
+	s = pb_analyze_open(g->db_path);
+	if (!s)
+		return PB_EXIT_STORE;
+	res = pb_analyze_failures(s, &o, reason, area);
+	pb_store_close(s);
+	if (!res)
+		return PB_EXIT_STORE;
+	list = json_object_get(res, "failures");
+	if (json)
+		pb_json_write(stdout, res);
+	else
+		print_failures(list);
+	if (exit_code && json_array_size(list))
+		rc = PB_EXIT_BREACH;
+	json_decref(res);
+	return rc;
+}
