@@ -145,7 +145,7 @@ static void callsite_detail(FILE *out, const json_t *r, const json_t *c, struct 
 		rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
 		rj_str(c, "confidence", "low"));
 	if (json_array_size(json_object_get(c, "stack"))) {
-		fputs("Example stack (leaf first, > the call site):\n\n```\n", out);
+		fputs("\nExample stack (leaf first, > the call site):\n\n```\n", out);
 		json_array_foreach(json_object_get(c, "stack"), i, fr) {
 			const char *name = json_is_string(fr) ? json_string_value(fr) : "?";
 

@@ -150,7 +150,7 @@ static void test_markdown(void **state)
 	assert_has(t, "| hugetlb0 | 12 | 4 | 128 |\n");
 	assert_has(t, "| 1 | `__do_sys_vmsplice` | 2 | 7 | 66.7% | high |\n");
 	assert_has(t, "#### 1. `__do_sys_vmsplice`\n\n2 failures, 7 pages, share 66.7%, "
-		   "confidence high.\nExample stack (leaf first, > the call site):\n\n```\n"
+		   "confidence high.\n\nExample stack (leaf first, > the call site):\n\n```\n"
 		   "  try_grab_folio\n> __do_sys_vmsplice\n  el0_svc\n```\n");
 	/* Outside code spans, underscores and angle brackets are escaped. */
 	assert_has(t, "  - pfn 0x13e100: \\_\\_do\\_sys\\_vmsplice, probe at "
