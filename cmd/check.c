@@ -20,8 +20,8 @@ static const char check_usage[] =
 	"\n"
 	"rules:\n"
 	"  --max-failures N       more than N failures is a breach\n"
-	"  --max-share GLOB=F     a call site matching GLOB that explains more than F\n"
-	"                         of the failures (0.25 or 25%) is a breach\n"
+	"  --max-share GLOB=F     a call site matching GLOB whose share (as blame\n"
+	"                         shows it) is above F (0.25 or 25%) is a breach\n"
 	"  --deny GLOB            a call site matching GLOB that explains any failure\n"
 	"                         is a breach (repeatable)\n"
 	"  --baseline FILE        a previous 'blame --json' output, or a store: a call\n"
@@ -146,8 +146,8 @@ static void check_limits(struct verdict *v, const struct rules *r, const json_t 
 		for (size_t k = 0; k < r->nshares; k++)
 			if (!fnmatch(r->shares[k].glob, site_name(c), 0) &&
 			    site_share(c) > r->shares[k].max)
-				breach(v, "max-share", c, "%s explains %.1f%% of the failures, "
-				       "more than %.1f%%", site_name(c), site_share(c) * 100,
+				breach(v, "max-share", c, "%s has a share of %.1f%%, more than "
+				       "%.1f%%", site_name(c), site_share(c) * 100,
 				       r->shares[k].max * 100);
 		for (size_t k = 0; k < r->ndeny; k++)
 			if (!fnmatch(r->deny[k], site_name(c), 0) &&
@@ -186,13 +186,13 @@ static void check_baseline(struct verdict *v, const struct rules *r, const json_
 			continue;
 		old = find_site(base, c);
 		if (!old)
-			breach(v, "new", c, "%s explains %lld failures (%.1f%%) and is not in "
-			       "the baseline", site_name(c),
+			breach(v, "new", c, "%s explains %lld failures (share %.1f%%) and is "
+			       "not in the baseline", site_name(c),
 			       (long long)json_integer_value(json_object_get(c, "failures")),
 			       site_share(c) * 100);
 		else if (site_share(c) > site_share(old) + r->tolerance)
-			breach(v, "grew", c, "%s explains %.1f%% of the failures, %.1f%% in the "
-			       "baseline (tolerance %.1f points)", site_name(c),
+			breach(v, "grew", c, "%s has a share of %.1f%%, %.1f%% in the baseline "
+			       "(tolerance %.1f points)", site_name(c),
 			       site_share(c) * 100, site_share(old) * 100, r->tolerance * 100);
 	}
 }

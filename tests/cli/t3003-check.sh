@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# check: the CI gate's exit codes for pass, breach, a new call site
+# against a baseline, and usage errors, on the arm64 capture (10 failures;
+# __do_sys_vmsplice explains 8 of them with a share of 67.7% of the
+# attributed pages, do_splice 4 with 32.3%).
+. "$(dirname "$0")/lib.sh"
+arm=$REAL/arm64-ftrace-hugetlb-cma
+"$PINBLAME" import "$arm/trace.txt.xz" "$arm/dmesg.txt" >/dev/null 2>&1
+
+pb check --max-failures 10
+is "$rc" 0 "10 failures, at most 10 allowed: pass"
+is "$out" "" "nothing printed on a pass"
+pb check --max-failures 9
+is "$rc" 1 "at most 9 allowed: breach"
+is "$out" "max-failures: 10 failures, more than 9" "one line for the breach"
+pb check
+is "$rc" 1 "no rule: any failure is a breach"
+is "$out" "max-failures: 10 failures, more than 0" "as --max-failures 0"
+
+pb check --deny '*vmsplice*' --deny 'io_*'
+is "$rc" 1 "a denied call site: breach"
+is "$out" "deny: __do_sys_vmsplice explains 8 failures (denied by '*vmsplice*')" "names the call site and the rule"
+pb check --deny 'io_*'
+is "$rc" 0 "no call site matches the denied glob: pass"
+pb check --max-share '__do_sys_vmsplice=50%' --max-share 'do_*=0.5' --max-failures 20
+is "$rc" 1 "more than half the pages: breach"
+is "$out" "max-share: __do_sys_vmsplice has a share of 67.7%, more than 50.0%" "only the call site over its limit"
+pb check --max-share '*=0.7'
+is "$rc" 0 "every call site under 70%: pass"
+
+# Baselines: the blame object of an earlier run, edited as if vmsplice had
+# not been there (a new pinner) or had held less (it grew).
+pb report --format json
+printf '%s' "$out" | python3 -c '
+import json, sys, copy
+b = json.load(sys.stdin)["blame"]
+json.dump(b, open(sys.argv[1] + "/same.json", "w"))
+new = copy.deepcopy(b)
+new["callsites"] = [c for c in b["callsites"] if c["callsite"] != "__do_sys_vmsplice"]
+json.dump(new, open(sys.argv[1] + "/without.json", "w"))
+for c in b["callsites"]:
+    if c["callsite"] == "__do_sys_vmsplice":
+        c["share"] = 0.6
+json.dump(b, open(sys.argv[1] + "/less.json", "w"))
+' "$TMP"
+pb check --baseline "$TMP/same.json"
+is "$rc" 0 "same call sites as the baseline: pass"
+pb check --baseline "$TMP/without.json"
+is "$rc" 1 "a call site missing from the baseline: breach"
+is "$out" "new: __do_sys_vmsplice explains 8 failures (share 67.7%) and is not in the baseline" "reported as new"
+pb check --baseline "$TMP/less.json"
+is "$rc" 1 "share grew from 60% to 67.7%: breach"
+is "$out" "grew: __do_sys_vmsplice has a share of 67.7%, 60.0% in the baseline (tolerance 5.0 points)" "reported as grown"
+pb check --baseline "$TMP/less.json" --tolerance 0.1
+is "$rc" 0 "within a 10-point tolerance: pass"
+pb check --baseline "$PINBLAME_DB"
+is "$rc" 0 "a store as the baseline: pass against itself"
+amd=$TMP/amd64.db
+"$PINBLAME" -d "$amd" import "$REAL/amd64-ftrace-gigantic-nocma/trace.txt.xz" \
+	"$REAL/amd64-ftrace-gigantic-nocma/dmesg.txt" >/dev/null 2>&1
+pb check --baseline "$amd"
+is "$rc" 1 "against the amd64 store, where only do_splice holds pages"
+like "$out" "^new: __do_sys_vmsplice" "vmsplice is new there"
+
+pb check --json --deny '*vmsplice*'
+is "$rc" 1 "--json keeps the exit code"
+python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["schema"] == "pinblame.check/1" and r["pass"] is False
+assert r["failures"] == 10 and r["callsites"] == 2
+assert [(b["rule"], b["callsite"]) for b in r["breaches"]] == [("deny", "__do_sys_vmsplice")]
+' <<<"$out"
+ok $? "--json: schema, pass false, the breach"
+pb check --json --max-failures 100
+like "$out" '"pass":true' "--json on a pass"
+
+for bad in "--max-failures -3" "--max-failures x" "--max-share vmsplice" "--max-share a=2" \
+	"--tolerance lots" "--since x" "--frobnicate" "extra"; do
+	pb check $bad
+	is "$rc" 2 "check $bad: usage error"
+done
+echo '{"schema":"pinblame.failures/1"}' > "$TMP/wrong.json"
+pb check --baseline "$TMP/wrong.json"
+is "$rc" 3 "a baseline that is not a blame output: exit 3"
+pb check --baseline "$TMP/missing.json"
+is "$rc" 3 "a missing baseline: exit 3"
+pb -d "$TMP/none.db" check
+is "$rc" 4 "missing store: exit 4"
+pb check --help
+is "$rc" 0 "--help exits 0"
+done_testing
