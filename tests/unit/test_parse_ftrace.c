@@ -473,6 +473,39 @@ static void test_too_long(void **state)
 	pb_buf_free(&text);
 }
 
+/* A cut xz file: the records before the cut, then an input error with
+ * its line instead of a silent end. */
+static void test_truncated_input(void **state)
+{
+	static char data[100000];
+	char path[4096];
+	struct parse_run r;
+	struct pb_record *rec;
+	unsigned long records = 0;
+	FILE *f;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/real/arm64-ftrace-hugetlb-cma/trace.txt.xz",
+		 unit_testdata());
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(data, 1, sizeof(data), f), sizeof(data));
+	fclose(f);
+	memset(&r, 0, sizeof(r));
+	run_open_input(&r, PB_FMT_FTRACE, pb_input_open_memory(data, sizeof(data), "cut.xz"));
+	while ((rc = pb_parser_next(r.p, &rec)) == 1)
+		records++;
+	assert_int_equal(rc, -1);
+	assert_true(records > 1000);
+	assert_true(pb_parser_error_line(r.p) > records);
+	assert_non_null(strstr(pb_parser_strerror(r.p), "xz"));
+	/* the cut is not a bad line; the 4 orphan stacks come before it */
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 0);
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 4);
+	run_close(&r);
+}
+
 static void test_empty_input(void **state)
 {
 	struct parse_run r;
@@ -712,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_stop_on_bad_line),
 		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_truncated_input),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_real_arm64),
 		cmocka_unit_test(test_real_amd64),
