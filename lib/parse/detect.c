@@ -62,13 +62,39 @@ static int printk_time(const char *line, size_t len)
 	return p < end && dot && digits > 1;
 }
 
-/* Kernel log without printk times, or journalctl "... kernel: ..." */
+/* /dev/kmsg records: "6,339,5140900,-;message" */
+static int devkmsg_record(const char *line, size_t len)
+{
+	const char *end = line + (len < 48 ? len : 48), *p = line;
+
+	for (int field = 0; field < 3; field++) {
+		const char *digits = p;
+
+		while (p < end && pb_is_digit(*p))
+			p++;
+		if (p == digits || p == end || *p++ != ',')
+			return 0;
+	}
+	return pb_find_char(p, end, ';') != NULL;
+}
+
+static int is_upper(int c)
+{
+	return (unsigned)c - 'A' < 26;
+}
+
+/* Kernel log lines with other prefixes than the printk time, or none:
+ * journalctl and syslog ("... host kernel: "), dmesg -x ("kern  :warn  : "),
+ * dmesg -T ("[Tue Nov 25 10:00:00 2025] "), /dev/kmsg, and the records a
+ * console log shows without printk times. */
 static int kmsg_text(const char *line, size_t len)
 {
 	return (starts(line, len, "page:") && memmem(line, len, " refcount:", 10)) ||
 	       starts(line, len, "page dumped because:") || starts(line, len, "Call trace:") ||
-	       (len > 16 && line[3] == ' ' && line[6] == ' ' && line[9] == ':' &&
-		memmem(line, len, " kernel: ", 9));
+	       memmem(line, len < 64 ? len : 64, " kernel: ", 9) ||
+	       starts(line, len, "kern  :") || devkmsg_record(line, len) ||
+	       (len > 9 && line[0] == '[' && is_upper(line[1]) && line[4] == ' ' &&
+		is_upper(line[5]) && line[8] == ' ');
 }
 
 static enum vote event_line_vote(const char *line, size_t len)

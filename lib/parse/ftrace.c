@@ -41,7 +41,7 @@ static int ftrace_header(struct pb_parser *p, const char *line, size_t len)
 		return 0;
 	if (pb_has_prefix(line, len, TRACER))
 		pb_text_set_meta(p, "tracer", line + sizeof(TRACER) - 1,
-			      len - (sizeof(TRACER) - 1));
+				 len - (sizeof(TRACER) - 1));
 	else if (pb_has_prefix(line, len, ENTRIES))
 		entries_line(p, line + sizeof(ENTRIES) - 1, end);
 	return 1;

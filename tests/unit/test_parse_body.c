@@ -249,6 +249,14 @@ static void test_detect_text(void **state)
 			 PB_FMT_KMSG);
 	assert_int_equal(detect("page:fffffc0004380140 refcount:3 mapcount:0 mapping:0 index:0x1540 pfn:0x14e005\n"),
 			 PB_FMT_KMSG);
+	assert_int_equal(detect("2025-11-25T10:00:00+0100 host kernel: page dumped because: migration failure\n"),
+			 PB_FMT_KMSG);
+	assert_int_equal(detect("kern  :warn  : [   41.611842] page dumped because: migration failure\n"),
+			 PB_FMT_KMSG);
+	assert_int_equal(detect("[Tue Nov 25 10:00:00 2025] page dumped because: migration failure\n"),
+			 PB_FMT_KMSG);
+	assert_int_equal(detect("4,339,41611842,-;page dumped because: migration failure\n"),
+			 PB_FMT_KMSG);
 	assert_int_equal(detect("Failure detected at [ 4120.310300]\nPFN 0xa3a41 Block 1309 count 1027\n"),
 			 PB_FMT_PAGE_PINNER);
 	assert_int_equal(detect("At least, pinned for 1443311 us\n"), PB_FMT_PAGE_PINNER);
