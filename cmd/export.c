@@ -44,8 +44,10 @@ static const struct export_kind {
 	  "SELECT printf('%016llx', hash) AS stack, depth, user, leaf, folded\n"
 	  "FROM stack ORDER BY id" },
 	{ "failure",
-	  "SELECT " SOURCE_HASH " AS source, id, ts_ns, kind, area, reason,\n"
-	  "  start_pfn, end_pfn, pages, pid, comm, outcome, nowarn,\n"
+	  "SELECT " SOURCE_HASH " AS source, id, ts_ns, end_ts_ns, kind, area, reason,\n"
+	  "  start_pfn, end_pfn, pages, pid, comm, outcome, nowarn, busy_ranges,\n"
+	  "  (SELECT count(*) FROM failure_pfn p WHERE p.failure_id = failure.id)\n"
+	  "    AS busy_pfns,\n"
 	  "  (SELECT line FROM event WHERE id = event_id) AS line\n"
 	  "FROM failure ORDER BY source_id, id" },
 	{ "evidence",
@@ -57,7 +59,7 @@ static const struct export_kind {
 	  "SELECT (SELECT sha256 FROM source s JOIN failure f ON s.id = f.source_id\n"
 	  "    WHERE f.id = failure_id) AS source,\n"
 	  "  failure_id, pfn, callsite, module, " STACK_HEX("stack_id") " AS stack,\n"
-	  "  evidence_id, confidence, rank\n"
+	  "  evidence_id, confidence, rank, noise, kind, side, ts_ns, pid, comm\n"
 	  "FROM attribution ORDER BY failure_id, rank, pfn, callsite" },
 };
 
