@@ -19,13 +19,19 @@ static inline int pb_is_digit(int c)
 	return (unsigned)c - '0' < 10;
 }
 
+/* [A-Za-z0-9_]: the characters of event names and body keys. */
+extern const unsigned char pb_key_chars[256];
+
 static inline int pb_is_key_char(int c)
 {
-	return pb_is_digit(c) || (unsigned)(c | 0x20) - 'a' < 26 || c == '_';
+	return pb_key_chars[(unsigned char)c];
 }
 
+/* The columns are padded with long runs of blanks: eight at a time first. */
 static inline const char *pb_skip_blanks(const char *s, const char *end)
 {
+	while (end - s >= 8 && !memcmp(s, "        ", 8))
+		s += 8;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
 	return s;
