@@ -45,11 +45,31 @@ static int hex_span(struct span t, uint64_t *v)
 	return pb_parse_hex(t.s, (size_t)(t.e - t.s), v);
 }
 
+static int is_hex(int c)
+{
+	return pb_is_digit(c) || (unsigned)(c | 0x20) - 'a' < 6;
+}
+
+/* Cheap checks first: most texts tested are symbols that end or start
+ * with a letter beyond 'f'. */
 static int all_hex(struct span t)
 {
+	const char *digits = t.s;
 	uint64_t v;
 
-	return t.e > t.s && hex_span(t, &v) == 0;
+	if (t.e - t.s > 2 && t.s[0] == '0' && t.s[1] == 'x')
+		digits += 2;
+	return digits < t.e && is_hex(*digits) && is_hex(t.e[-1]) && hex_span(t, &v) == 0;
+}
+
+/* The '+' of a "+0x3a0/0x6c0" ending T, found from the end. */
+static char *offset_plus(struct span t)
+{
+	char *p = t.e;
+
+	while (p > t.s && (is_hex(p[-1]) || p[-1] == 'x' || p[-1] == '/'))
+		p--;
+	return p > t.s && p[-1] == '+' ? p - 1 : NULL;
 }
 
 /* Removes a trailing "OPEN...CLOSE" group (nesting allowed) from T and
@@ -190,7 +210,7 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 {
 	struct span t = { s, s + len }, dso = { NULL, NULL }, module = { NULL, NULL };
 	int have_addr = 0;
-	char *blank = NULL, *plus = NULL, last;
+	char *blank, *plus, last;
 
 	memset(f, 0, sizeof(*f));
 	trim(&t);
@@ -200,13 +220,8 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 	if ((last == ')' || last == '>' || last == ']') &&
 	    strip_decorations(&t, f, &dso, &module, &have_addr))
 		return 0;
-	for (char *p = t.s; p < t.e; p++) {
-		if (*p == '+')
-			plus = p;
-		else if (*p == ' ' && !blank)
-			blank = p;
-	}
 	/* perf's leading address column */
+	blank = memchr(t.s, ' ', (size_t)(t.e - t.s));
 	if (blank && all_hex((struct span){ t.s, blank })) {
 		hex_span((struct span){ t.s, blank }, &f->addr);
 		have_addr = 1;
@@ -233,7 +248,8 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 		f->symbol = sym;
 		return 0;
 	}
-	if (plus > t.s)
+	plus = offset_plus(t);
+	if (plus && plus > t.s)
 		strip_offset(&t, plus, f);
 	f->symbol = terminate(t);
 	return 0;
