@@ -1,0 +1,563 @@
+/* lib/analyze: noise lists, call sites, ranking of holder candidates,
+ * failures and their outcomes, probe pointers mapped through the vmemmap
+ * learned from the trace. Every expected value is worked out by hand in
+ * the comment next to it. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "pinblame/analyze.h"
+#include "pinblame/parse.h"
+#include "../../lib/analyze/analyze_int.h"
+
+struct fixture {
+	char dir[64];
+	char db[96];
+	struct pb_store *s;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/pb-analyze.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	f->s = pb_store_open(f->db, PB_STORE_WRITE);
+	assert_non_null(f->s);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	struct fixture *f = *state;
+	char path[128];
+
+	pb_store_close(f->s);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(suffixes); i++) {
+		snprintf(path, sizeof(path), "%s%s", f->db, suffixes[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
+			   size_t len)
+{
+	(void)ctx, (void)line, (void)why, (void)text, (void)len;
+	return 0;
+}
+
+/* Imports TEXT as one source, the way `pinblame import` does. */
+static void import_text(struct pb_store *s, const char *name, const char *text, size_t len)
+{
+	struct pb_input *in = pb_input_open_memory(text, len, name);
+	char err[256], sha[65];
+	unsigned char digest[32];
+	struct pb_sha256 h;
+	struct pb_parser *p;
+	struct pb_record *rec;
+	struct pb_source_totals t = { .sha256 = sha };
+	struct pb_source_info info = { .path = name, .sha256 = sha };
+	int64_t id;
+
+	pb_sha256_init(&h);
+	pb_sha256_update(&h, text, len);
+	pb_sha256_final(&h, digest);
+	pb_sha256_hex(digest, sha);
+	p = pb_parser_new(in, PB_FMT_UNKNOWN, ignore_bad_line, NULL, err, sizeof(err));
+	assert_non_null(p);
+	info.format = pb_format_name(pb_parser_format(p));
+	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
+	while (pb_parser_next(p, &rec) == 1)
+		assert_int_equal(pb_store_add_record(s, rec), 0);
+	assert_int_equal(pb_store_source_commit(s, &t), 1);
+	pb_parser_free(p);
+	pb_input_close(in);
+}
+
+static void import_file(struct pb_store *s, const char *rel)
+{
+	char path[512];
+	FILE *f;
+	char *text;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", unit_testdata(), rel);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = malloc((size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	import_text(s, path, text, (size_t)n);
+	free(text);
+}
+
+static const struct pb_analyze_opts all = { .since_ns = -1, .until_ns = -1 };
+
+/* --- noise ------------------------------------------------------------- */
+
+static void test_frame_func(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(frame_func("el0_svc_common.constprop.0", buf, sizeof(buf)),
+			    "el0_svc_common");
+	assert_string_equal(frame_func("io_sqe_buffers_register.cold", buf, sizeof(buf)),
+			    "io_sqe_buffers_register");
+	assert_string_equal(frame_func("do_migrate_range.isra.0", buf, sizeof(buf)),
+			    "do_migrate_range");
+	assert_string_equal(frame_func("__do_sys_vmsplice", buf, sizeof(buf)), "__do_sys_vmsplice");
+	assert_string_equal(frame_func("a_very_long_function_name", buf, 7), "a_very");
+}
+
+static void test_default_noise(void **state)
+{
+	struct pb_noise n;
+
+	(void)state;
+	assert_int_equal(noise_init(&n, NULL), 0);
+	/* the arm64 vmsplice probe stack, leaf to root */
+	assert_int_equal(noise_classify(&n, "trace_event_buffer_commit"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "kprobe_breakpoint_handler"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "el1h_64_sync_handler"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "try_grab_folio"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "get_user_pages_fast"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "__iov_iter_get_pages_alloc"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "__do_sys_vmsplice"), FRAME_HOLDER);
+	assert_int_equal(noise_classify(&n, "__arm64_sys_vmsplice"), FRAME_SKIP);
+	/* x86 kprobes through ftrace, and the trampoline's bare address */
+	assert_int_equal(noise_classify(&n, "kprobe_ftrace_handler"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "0xffffffffc02070c8"), FRAME_SKIP);
+	/* splice: the helpers are skipped, the syscall's do_splice holds */
+	assert_int_equal(noise_classify(&n, "splice_file_to_pipe"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "do_splice"), FRAME_HOLDER);
+	/* seed 002 */
+	assert_int_equal(noise_classify(&n, "__page_pinner_put"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "os_unlock_user_pages"), FRAME_HOLDER);
+	assert_int_equal(noise_classify(&n, "putback_lru_page"), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "lru_add_drain_cpu"), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "free_pages_and_swap_cache"), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "isolate_migratepages_block"), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "filemap_get_read_batch"), FRAME_COMMON);
+	noise_free(&n);
+}
+
+static void test_noise_file(void **state)
+{
+	char path[] = "/tmp/pb-noise.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct pb_analyze_opts o = all;
+	struct pb_noise n;
+
+	(void)state;
+	fputs("# mine\nmy_helper_*\nskip other_helper  # trailing comment\n\n"
+	      "common my_pool_*\n", f);
+	fclose(f);
+	o.noise_file = path;
+	assert_int_equal(noise_init(&n, &o), 0);
+	assert_int_equal(noise_classify(&n, "my_helper_get"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "other_helper"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "my_pool_drain"), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "try_grab_folio"), FRAME_SKIP);
+	noise_free(&n);
+	o.no_default_noise = 1;
+	assert_int_equal(noise_init(&n, &o), 0);
+	assert_int_equal(noise_classify(&n, "try_grab_folio"), FRAME_HOLDER);
+	assert_int_equal(noise_classify(&n, "my_pool_drain"), FRAME_COMMON);
+	noise_free(&n);
+
+	f = fopen(path, "w");
+	fputs("skip ok\nbogus word\n", f);
+	fclose(f);
+	o.no_default_noise = 0;
+	assert_int_equal(pb_analyze_check_opts(&o), -1);
+	unlink(path);
+	o.noise_file = path;
+	assert_int_equal(pb_analyze_check_opts(&o), -1);
+	assert_int_equal(pb_analyze_check_opts(&all), 0);
+}
+
+/* --- ranking ------------------------------------------------------------ */
+
+/* Interns a stack of FRAMES (leaf first, NULL-terminated). */
+static int64_t stack(struct pb_store *s, const char *const *names)
+{
+	struct pb_frame frames[16];
+	size_t n = 0;
+
+	memset(frames, 0, sizeof(frames));
+	for (; names[n]; n++)
+		frames[n].symbol = names[n];
+	return pb_store_stack(s, frames, n, 0);
+}
+
+static struct cand *add(struct cand_list *l, int64_t failure, int64_t pfn, int64_t stack_id,
+			enum cand_kind kind, int64_t ts)
+{
+	struct cand *c = cand_add(l);
+
+	c->failure_id = failure;
+	c->pfn = pfn;
+	c->stack_id = stack_id;
+	c->evidence_id = (int64_t)l->n;
+	c->kind = kind;
+	c->ts_ns = ts;
+	c->busy_ts_ns = 100;
+	c->pid = -1;
+	return c;
+}
+
+static const struct cand *blamed_of(const struct cand_list *l, int64_t failure, int64_t pfn)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].failure_id == failure && l->v[i].pfn == pfn && cand_blamed(&l->v[i]))
+			return &l->v[i];
+	return NULL;
+}
+
+struct ranking {
+	struct pb_noise noise;
+	struct site_cache *sites;
+	struct cand_list l;
+	int64_t pin, unpin, putback, helper, culprit[5];
+};
+
+static void ranking_begin(struct fixture *f, struct ranking *r)
+{
+	static const char *const pin[] = { "__page_ref_mod", "try_grab_folio",
+		"pin_user_pages", "os_lock_user_pages", "nvidia_ioctl", NULL };
+	static const char *const unpin[] = { "__page_ref_mod", "gup_put_folio",
+		"unpin_user_page", "os_unlock_user_pages", NULL };
+	static const char *const putback[] = { "__page_pinner_put", "putback_lru_page",
+		"putback_movable_pages", "__alloc_contig_migrate_range", NULL };
+	static const char *const helper[] = { "__page_ref_mod", "vendor_helper",
+		"vendor_ioctl", NULL };
+	struct pb_source_info info = { .path = "ranking", .sha256 = "ranking", .format = "ftrace" };
+	int64_t id;
+	char name[5][16];
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(pb_store_source_begin(f->s, &info, &id), 1);
+	r->pin = stack(f->s, pin);
+	r->unpin = stack(f->s, unpin);
+	r->putback = stack(f->s, putback);
+	r->helper = stack(f->s, helper);
+	for (int i = 0; i < 5; i++) {
+		const char *culprit[] = { "__page_ref_mod", name[i], "el0_svc", NULL };
+
+		snprintf(name[i], sizeof(name[i]), "culprit%d", i);
+		r->culprit[i] = stack(f->s, culprit);
+	}
+	assert_int_equal(noise_init(&r->noise, NULL), 0);
+	r->sites = site_cache_new(f->s, &r->noise);
+	assert_non_null(r->sites);
+}
+
+static void ranking_end(struct fixture *f, struct ranking *r)
+{
+	site_cache_free(r->sites);
+	noise_free(&r->noise);
+	cand_list_free(&r->l);
+	pb_store_source_rollback(f->s);
+}
+
+/* One page, held by a pin and released by the unpin after the failure,
+ * with migration's own putback nearest in time: the pin is blamed, the
+ * unpin second, the putback (a common path) last. */
+static void test_rank_one_page(void **state)
+{
+	struct fixture *f = *state;
+	struct ranking r;
+	const struct cand *b;
+
+	ranking_begin(f, &r);
+	add(&r.l, 1, 0xa3a41, r.putback, CAND_PAGE_REF_PUT, 101);
+	add(&r.l, 1, 0xa3a41, r.unpin, CAND_PAGE_REF_PUT, 150);
+	add(&r.l, 1, 0xa3a41, r.pin, CAND_PIN, 10);
+	add(&r.l, 1, 0xa3a42, 0, CAND_PROBE, 90);
+	assert_int_equal(rank_cands(&r.l, r.sites), 0);
+	b = blamed_of(&r.l, 1, 0xa3a41);
+	assert_non_null(b);
+	assert_string_equal(b->site->callsite, "os_lock_user_pages");
+	assert_int_equal(b->kind, CAND_PIN);
+	for (size_t i = 0; i < r.l.n; i++) {
+		const struct cand *c = &r.l.v[i];
+
+		if (c->stack_id == r.unpin)
+			assert_int_equal(c->rank, 2);
+		if (c->stack_id == r.putback) {
+			assert_int_equal(c->rank, 3);
+			assert_int_equal(c->role, ROLE_LISTED);
+			assert_string_equal(c->site->callsite, "putback_lru_page");
+		}
+	}
+	/* a probe hit without any stack is still evidence, of unknown site */
+	b = blamed_of(&r.l, 1, 0xa3a42);
+	assert_non_null(b);
+	assert_string_equal(b->site->callsite, "(no stack)");
+	ranking_end(f, &r);
+}
+
+/* vendor_helper sits on every page of two failures, next to a different
+ * culprit each time: it is a common path nobody listed. */
+static void test_rank_frequent_demoted(void **state)
+{
+	struct fixture *f = *state;
+	struct ranking r;
+
+	ranking_begin(f, &r);
+	for (int i = 0; i < 5; i++) {
+		/* the helper is nearer in time and a get: it would win otherwise */
+		add(&r.l, 1 + i % 2, 0x1000 + i, r.helper, CAND_PAGE_REF_GET, 99);
+		add(&r.l, 1 + i % 2, 0x1000 + i, r.culprit[i], CAND_PAGE_REF_PUT, 300);
+	}
+	assert_int_equal(rank_cands(&r.l, r.sites), 0);
+	for (int i = 0; i < 5; i++) {
+		const struct cand *b = blamed_of(&r.l, 1 + i % 2, 0x1000 + i);
+		char name[16];
+
+		snprintf(name, sizeof(name), "culprit%d", i);
+		assert_non_null(b);
+		assert_string_equal(b->site->callsite, name);
+	}
+	for (size_t i = 0; i < r.l.n; i++)
+		if (r.l.v[i].stack_id == r.helper)
+			assert_int_equal(r.l.v[i].role, ROLE_FREQUENT);
+	ranking_end(f, &r);
+}
+
+/* One culprit alone on every page (the arm64 capture's vmsplice) is the
+ * answer, not a common path. */
+static void test_rank_single_culprit_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct ranking r;
+
+	ranking_begin(f, &r);
+	for (int i = 0; i < 6; i++)
+		add(&r.l, 1 + i % 3, 0x2000 + i, r.helper, CAND_PROBE, 50);
+	assert_int_equal(rank_cands(&r.l, r.sites), 0);
+	for (int i = 0; i < 6; i++) {
+		const struct cand *b = blamed_of(&r.l, 1 + i % 3, 0x2000 + i);
+
+		assert_non_null(b);
+		assert_string_equal(b->site->callsite, "vendor_helper");
+	}
+	ranking_end(f, &r);
+}
+
+/* --- failures and probes on a synthetic trace ---------------------------- */
+
+#define LINE(task, cpu, ts, body) "  " task " [00" #cpu "] ..... " ts ": " body "\n"
+
+static const char header[] =
+	"# tracer: nop\n#\n"
+	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+	"#              | |         |   |||||     |         |\n";
+
+/* sh-106: a hugetlb cma_alloc fails, the fallback finds a range after one
+ * busy range: both recovered. sh-107: a reserved cma_alloc fails with
+ * nothing after it (final), then compaction fails three times, the third
+ * 9 s later (a second failure). */
+static const char outcomes_trace[] =
+	LINE("sh-106", 0, "10.000000", "cma_alloc_start: name=hugetlb0 count=8192 align=13")
+	LINE("sh-106", 0, "10.100000", "test_pages_isolated: start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x100003 ret=fail")
+	LINE("sh-106", 0, "10.100100", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x100000 page=fffffc0003000000 count=8192 align=13")
+	LINE("sh-106", 0, "10.200000", "cma_alloc_finish: name=hugetlb0 pfn=0x100000 page=0000000000000000 count=8192 align=13")
+	LINE("sh-106", 0, "10.300000", "test_pages_isolated: start_pfn=0x44000 end_pfn=0x46000 fin_pfn=0x44000 ret=fail")
+	LINE("sh-106", 0, "10.500000", "test_pages_isolated: start_pfn=0x46000 end_pfn=0x48000 fin_pfn=0x48000 ret=success")
+	LINE("sh-107", 1, "20.000000", "cma_alloc_start: name=reserved count=2 align=1")
+	LINE("sh-107", 1, "20.100000", "test_pages_isolated: start_pfn=0xf0000 end_pfn=0xf0200 fin_pfn=0xf0010 ret=fail")
+	LINE("sh-107", 1, "20.200000", "cma_alloc_finish: name=reserved pfn=0xf0000 page=0000000000000000 count=2 align=1")
+	LINE("sh-107", 1, "30.000000", "mm_migrate_pages: nr_succeeded=0 nr_failed=2 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=compaction")
+	LINE("sh-107", 1, "31.000000", "mm_migrate_pages: nr_succeeded=5 nr_failed=3 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=compaction")
+	LINE("sh-107", 1, "40.000000", "mm_migrate_pages: nr_succeeded=0 nr_failed=1 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=compaction");
+
+static json_t *failures_of(struct fixture *f, const char *trace)
+{
+	char *text = malloc(strlen(header) + strlen(trace) + 1);
+	json_t *res;
+
+	strcpy(text, header);
+	strcat(text, trace);
+	import_text(f->s, "trace.txt", text, strlen(text));
+	free(text);
+	assert_int_equal(pb_analyze_refresh(f->s), 0);
+	res = pb_analyze_failures(f->s, &all, NULL, NULL);
+	assert_non_null(res);
+	return res;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static long long num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void test_outcomes(void **state)
+{
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, outcomes_trace);
+	const json_t *list = json_object_get(res, "failures"), *x;
+
+	assert_int_equal(json_array_size(list), 5);
+	x = json_array_get(list, 0);
+	assert_string_equal(str(x, "kind"), "cma_alloc");
+	assert_string_equal(str(x, "area"), "hugetlb0");
+	assert_string_equal(str(x, "outcome"), "recovered");
+	assert_int_equal(num(x, "ts_ns"), 10200000000);
+	assert_int_equal(num(x, "start_ts_ns"), 10000000000);
+	assert_int_equal(num(x, "busy_ranges"), 1);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(x, "busy_pfns"), 0)), 0x100003);
+	x = json_array_get(list, 1);
+	assert_string_equal(str(x, "kind"), "alloc_contig");
+	assert_string_equal(str(x, "outcome"), "recovered");
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(x, "busy_pfns"), 0)), 0x44000);
+	assert_int_equal(num(x, "end_ts_ns"), 10500000000);
+	x = json_array_get(list, 2);
+	assert_string_equal(str(x, "area"), "reserved");
+	assert_string_equal(str(x, "outcome"), "final");
+	assert_true(json_is_null(json_object_get(x, "nowarn")));
+	x = json_array_get(list, 3);
+	assert_string_equal(str(x, "kind"), "migrate");
+	assert_string_equal(str(x, "reason"), "compaction");
+	assert_int_equal(num(x, "pages"), 5);		/* 2 + 3 failed pages */
+	assert_int_equal(num(x, "failed_migrations"), 2);
+	x = json_array_get(list, 4);
+	assert_int_equal(num(x, "pages"), 1);
+	json_decref(res);
+
+	res = pb_analyze_failures(f->s, &all, "compaction", NULL);
+	assert_int_equal(json_array_size(json_object_get(res, "failures")), 2);
+	json_decref(res);
+	res = pb_analyze_failures(f->s, &all, NULL, "reserved");
+	assert_int_equal(json_array_size(json_object_get(res, "failures")), 1);
+	json_decref(res);
+}
+
+/* The cma events give two (pfn, page) pairs: base 0xfffffbffff000000,
+ * stride 64, as on the arm64 capture; the extfrag page is hashed and
+ * fits nothing. 0xfffffc0004380140 maps to pfn 0x14e005, the busy page;
+ * 0xfffffc00040ece40 to 0x143b39, not busy. The second hit has no stack
+ * of its own: it inherits the first's. */
+static const char probe_trace[] =
+	LINE("holdpages-324", 1, "36.608185", "try_grab_folio: (try_grab_folio+0x0/0x1d0) page=0xfffffc00040ece40 refs=1 flags=0x4")
+	LINE("holdpages-324", 1, "36.608190", "<stack trace>")
+	" => try_grab_folio\n => get_user_pages_fast\n => iov_iter_get_pages2\n"
+	" => __do_sys_vmsplice\n => el0_svc\n"
+	LINE("holdpages-324", 1, "36.700000", "try_grab_folio: (try_grab_folio+0x0/0x1d0) page=0xfffffc0004380140 refs=1 flags=0x4")
+	LINE("sh-106", 0, "39.225432", "cma_alloc_start: name=hugetlb0 count=8192 align=13")
+	LINE("sh-106", 0, "39.233990", "test_pages_isolated: start_pfn=0x14e000 end_pfn=0x150000 fin_pfn=0x14e005 ret=fail")
+	LINE("sh-106", 0, "39.234269", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x14e000 page=fffffc0004380000 count=8192 align=13")
+	LINE("sh-106", 0, "39.300000", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x100000 page=fffffc0003000000 count=8192 align=13")
+	LINE("sh-106", 0, "39.400000", "mm_page_alloc_extfrag: page=00000000c9a2f3d1 pfn=0x5000 alloc_order=0 fallback_order=9")
+	LINE("sh-106", 0, "41.589960", "cma_alloc_finish: name=hugetlb0 pfn=0x13e000 page=0000000000000000 count=8192 align=13");
+
+static void test_probe_through_vmemmap(void **state)
+{
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, probe_trace), *row;
+	sqlite3_stmt *st;
+
+	json_decref(res);
+	st = pb_store_prepare(f->s, "SELECT pfn, confidence FROM evidence WHERE kind = 'probe'");
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 0x14e005);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "medium");
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	assert_int_equal(num(res, "attributed_pages"), 1);
+	row = json_array_get(json_object_get(res, "callsites"), 0);
+	assert_string_equal(str(row, "callsite"), "__do_sys_vmsplice");
+	assert_string_equal(str(row, "confidence"), "medium");
+	assert_int_equal(num(json_object_get(row, "evidence"), "probe"), 1);
+	json_decref(res);
+}
+
+/* Hashed pointers only: no line fits, no page is mapped, nothing is
+ * guessed. */
+static void test_probe_hashed(void **state)
+{
+	static const char hashed[] =
+		LINE("holdpages-324", 1, "36.700000", "try_grab_folio: (try_grab_folio+0x0/0x1d0) page=0x00000000aec7812a refs=1 flags=0x4")
+		LINE("sh-106", 0, "39.225432", "cma_alloc_start: name=hugetlb0 count=8192 align=13")
+		LINE("sh-106", 0, "39.233990", "test_pages_isolated: start_pfn=0x14e000 end_pfn=0x150000 fin_pfn=0x14e005 ret=fail")
+		LINE("sh-106", 0, "39.234269", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x14e000 page=00000000c9a2f3d1 count=8192 align=13")
+		LINE("sh-106", 0, "39.300000", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x100000 page=000000005b1e22f0 count=8192 align=13")
+		LINE("sh-106", 0, "41.589960", "cma_alloc_finish: name=hugetlb0 pfn=0x13e000 page=0000000000000000 count=8192 align=13");
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, hashed);
+
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	assert_int_equal(num(res, "failures"), 1);
+	assert_int_equal(num(res, "unattributed"), 1);
+	assert_int_equal(json_array_size(json_object_get(res, "callsites")), 0);
+	json_decref(res);
+}
+
+/* The sample kernel log alone: the two dumps of cam_alloc's failure are
+ * one migrate failure, the "alloc failed" line a cma_alloc failure that
+ * warned, the THP dump 17 s later a failure of its own. The dumps'
+ * page_owner stacks are the only evidence: low confidence. */
+static void test_kernel_log_alone(void **state)
+{
+	struct fixture *f = *state;
+	json_t *res, *list;
+
+	import_file(f->s, "samples/dmesg-6.6-dump_page-folio.txt");
+	assert_int_equal(pb_analyze_refresh(f->s), 0);
+	res = pb_analyze_failures(f->s, &all, NULL, NULL);
+	list = json_object_get(res, "failures");
+	assert_int_equal(json_array_size(list), 3);
+	assert_string_equal(str(json_array_get(list, 0), "kind"), "migrate");
+	assert_int_equal(json_array_size(json_object_get(json_array_get(list, 0), "busy_pfns")), 2);
+	assert_string_equal(str(json_array_get(list, 1), "kind"), "cma_alloc");
+	assert_string_equal(str(json_array_get(list, 1), "area"), "reserved");
+	assert_int_equal(num(json_array_get(list, 1), "pages"), 2048);
+	assert_true(json_is_false(json_object_get(json_array_get(list, 1), "nowarn")));
+	assert_int_equal(num(json_array_get(list, 2), "ts_ns"), 4137118802000);
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	list = json_object_get(res, "callsites");
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(str(json_array_get(list, 0), "callsite"), "shmem_alloc_folio");
+	assert_string_equal(str(json_array_get(list, 0), "confidence"), "low");
+	json_decref(res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame_func),
+		cmocka_unit_test(test_default_noise),
+		cmocka_unit_test(test_noise_file),
+		cmocka_unit_test_setup_teardown(test_rank_one_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rank_frequent_demoted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rank_single_culprit_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_through_vmemmap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_hashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_log_alone, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
