@@ -164,7 +164,8 @@ static void timeline_fill(struct timeline *t, const json_t *report)
 		s->total++;
 		s->bins[bin_of(t, ts)]++;
 	}
-	qsort(t->s, t->n, sizeof(*t->s), series_cmp);
+	if (t->n > 1)
+		qsort(t->s, t->n, sizeof(*t->s), series_cmp);
 	if (t->n <= TL_SERIES)
 		return;
 	for (i = TL_SERIES; i < t->n; i++) {
@@ -434,7 +435,8 @@ static int fnode_sort(struct fnode *n)
 {
 	int depth = 0;
 
-	qsort(n->kids, n->nkids, sizeof(*n->kids), fnode_cmp);
+	if (n->nkids > 1)
+		qsort(n->kids, n->nkids, sizeof(*n->kids), fnode_cmp);
 	for (size_t i = 0; i < n->nkids; i++) {
 		int d = fnode_sort(&n->kids[i]);
 
