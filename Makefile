@@ -23,7 +23,7 @@ PKGS := libtraceevent libtracefs libtracecmd jansson sqlite3 zlib liblzma libzst
 DEB_PKGS := pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
 	libjansson-dev libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev \
 	libcmocka-dev scdoc clang libclang-rt-14-dev xz-utils zstd gzip \
-	perl sqlite3 python3
+	perl sqlite3 python3 chromium
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
