@@ -245,6 +245,86 @@ static void test_unreadable(void **state)
 	free(buf);
 }
 
+/* The whole decompressed v6 file; its CPU 0 data starts at 2048000 (the
+ * flyrecord section's first offset), pages of 4096 bytes whose 8-byte
+ * "commit" (data length and flags) follows an 8-byte timestamp. */
+#define V6_SIZE 23965696
+#define V6_CPU0 2048000
+
+static char *read_v6(void)
+{
+	char *buf = malloc(V6_SIZE + 1);
+
+	assert_int_equal(read_head(V6, buf, V6_SIZE + 1), V6_SIZE);
+	return buf;
+}
+
+static void set_le64(char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (char)(v >> (8 * i));
+}
+
+/* RB_MISSED_EVENTS (bit 31 of commit) on CPU 0's second page: the ring
+ * buffer lost events before it. trace-cmd report prints "CPU:0 [EVENTS
+ * DROPPED]" after 48 records there (awk '/DROPPED/{print n; exit}
+ * /^ *[^=].*\[[0-9]+\] +[0-9.]+:/{n++}'); the page's first record is the
+ * kernel_stack of an event on the page before, which cannot be joined
+ * across the loss. */
+static void test_lost_events(void **state)
+{
+	char *buf = read_v6(), *commit = buf + V6_CPU0 + 4096 + 8;
+	struct parse_run r;
+	struct pb_record *rec;
+	unsigned long n = 0;
+
+	(void)state;
+	/* the page holds 0xf60 bytes of data */
+	set_le64(commit, 0xf60 | 1ull << 31);
+	memset(&r, 0, sizeof(r));
+	run_open_input(&r, PB_FMT_TRACE_DAT, pb_input_open_memory(buf, V6_SIZE, NULL));
+	do {
+		rec = run_next(&r);
+		n++;
+	} while (strcmp(rec->event, "lost_events"));
+	/* 26 events before it: the same awk without the kernel_stack: lines */
+	assert_int_equal(n, 27);
+	assert_true(rec->line == 49);
+	assert_string_equal(rec->system, "ftrace");
+	assert_int_equal(rec->cpu, 0);
+	assert_int_equal(rec->nfields, 1);
+	assert_field(rec, "cpu", "0");
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 0);
+	rec = run_next(&r);
+	assert_true(rec->line == 50);
+	assert_string_equal(rec->event, "mm_migrate_pages");
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
+	assert_true(r.last_bad_line == 49);
+	assert_string_equal(r.last_bad_text, "kernel_stack");
+	/* every record of the file plus the loss */
+	assert_int_equal(n + 1 + run_count(&r, (struct event_count[]){ { NULL, 0 } }), 90962);
+	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+	free(buf);
+}
+
+/* A page whose commit says it holds more than a page is refused before
+ * libtraceevent reads past it. */
+static void test_corrupt_page(void **state)
+{
+	char *buf = read_v6();
+	struct pb_input *in;
+	char err[256];
+
+	(void)state;
+	set_le64(buf + V6_CPU0 + 8, 5000);
+	in = pb_input_open_memory(buf, V6_SIZE, NULL);
+	assert_null(pb_parser_new(in, PB_FMT_TRACE_DAT, NULL, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "trace.dat (file version 6) is truncated or corrupt"));
+	pb_input_close(in);
+	free(buf);
+}
+
 /* An uncompressed file is read in place, not spooled. */
 static void test_plain_file(void **state)
 {
@@ -280,6 +360,8 @@ int main(void)
 		cmocka_unit_test(test_first_records),
 		cmocka_unit_test(test_v6_equals_v7),
 		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_lost_events),
+		cmocka_unit_test(test_corrupt_page),
 		cmocka_unit_test(test_plain_file),
 	};
 
