@@ -137,6 +137,8 @@ json_t *failure_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_
 /* The WHERE clause text that applies --since/--until to failure f. */
 void failure_filter_sql(struct pb_buf *b, const struct pb_analyze_opts *o);
 int64_t column_i64_or(sqlite3_stmt *st, int col, int64_t dflt);
+/* qsort() that accepts an empty (NULL) array. */
+void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 const char *column_text(sqlite3_stmt *st, int col);
 
 #endif

@@ -153,7 +153,7 @@ static size_t distinct(int64_t *v, size_t n)
 {
 	size_t d = 0;
 
-	qsort(v, n, sizeof(*v), cmp_i64);
+	sort_n(v, n, sizeof(*v), cmp_i64);
 	for (size_t i = 0; i < n; i++)
 		d += i == 0 || v[i] != v[i - 1];
 	return d;
@@ -167,7 +167,7 @@ static const struct cand *example(const struct blamed *v, size_t n, int64_t *scr
 
 	for (size_t i = 0; i < n; i++)
 		scratch[i] = v[i].c->stack_id;
-	qsort(scratch, n, sizeof(*scratch), cmp_i64);
+	sort_n(scratch, n, sizeof(*scratch), cmp_i64);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && scratch[j] == scratch[i]; j++)
 			;
@@ -326,14 +326,14 @@ static void make_rows(struct blame_state *b, enum pb_blame_by by)
 			b->blamed[b->nblamed++] = (struct blamed){
 				row_key(by, c, &b->src, &b->keys), c };
 	}
-	qsort(b->blamed, b->nblamed, sizeof(*b->blamed), cmp_blamed);
+	sort_n(b->blamed, b->nblamed, sizeof(*b->blamed), cmp_blamed);
 	b->rows = pb_malloc((b->nblamed + 1) * sizeof(*b->rows));
 	for (size_t i = 0, j; i < b->nblamed; i = j) {
 		for (j = i; j < b->nblamed && !strcmp(b->blamed[j].key, b->blamed[i].key); j++)
 			;
 		fill_row(&b->rows[b->nrows++], &b->blamed[i], j - i, b->scratch);
 	}
-	qsort(b->rows, b->nrows, sizeof(*b->rows), cmp_row);
+	sort_n(b->rows, b->nrows, sizeof(*b->rows), cmp_row);
 }
 
 /* Failures and distinct pages that some call site is blamed for. */

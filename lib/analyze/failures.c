@@ -97,7 +97,7 @@ static int count_blamed(struct pb_store *s, const struct pb_analyze_opts *o, int
 		for (size_t i = 0; i < l.n; i++)
 			if (cand_blamed(&l.v[i]))
 				bc->failure[bc->n++] = l.v[i].failure_id;
-		qsort(bc->failure, bc->n, sizeof(*bc->failure), cmp_i64);
+		sort_n(bc->failure, bc->n, sizeof(*bc->failure), cmp_i64);
 		rc = 0;
 	}
 	site_cache_free(sites);

@@ -298,7 +298,7 @@ static int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_l
 
 static const char *attempt_class(const char *reason)
 {
-	if (reason && strcmp(reason, "contig_range") && strcmp(reason, "memory_hotplug"))
+	if (strcmp(reason, "contig_range") && strcmp(reason, "memory_hotplug"))
 		return reason;
 	return "contig";
 }
@@ -330,8 +330,8 @@ static int load_migrations(struct finder *f, struct cma_spans *spans, struct att
 		ev->ts_ns = column_i64_or(st, 2, -1);
 		ev->pid = (int32_t)column_i64_or(st, 3, -1);
 		ev->comm = keep(f, column_text(st, 4));
-		ev->reason = keep(f, reason ? reason : "?");
-		ev->cls = attempt_class(reason);
+		ev->reason = keep(f, reason ? reason : "unknown");
+		ev->cls = attempt_class(ev->reason);
 		ev->failed = sqlite3_column_int64(st, 6);
 		ev->stack_id = column_i64_or(st, 7, 0);
 		ev->event_id = column_i64_or(st, 8, 0);
@@ -423,7 +423,7 @@ static void make_attempts(struct finder *f, struct attempt_list *a)
 {
 	struct fail *x = NULL;
 
-	qsort(a->v, a->n, sizeof(*a->v), cmp_attempt);
+	sort_n(a->v, a->n, sizeof(*a->v), cmp_attempt);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct attempt_ev *ev = &a->v[i];
 		const struct attempt_ev *prev = i ? &a->v[i - 1] : NULL;
@@ -665,7 +665,7 @@ static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindo
 			l->v[n++] = l->v[i];
 	}
 	l->n = n;
-	qsort(l->v, l->n, sizeof(*l->v), cmp_loose);
+	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct loose *r = &l->v[i];
 
@@ -741,7 +741,7 @@ static size_t distinct_ranges(struct fail *x)
 {
 	size_t n = 0;
 
-	qsort(x->range_starts, x->nranges, sizeof(int64_t), cmp_i64);
+	sort_n(x->range_starts, x->nranges, sizeof(int64_t), cmp_i64);
 	for (size_t i = 0; i < x->nranges; i++)
 		n += i == 0 || x->range_starts[i] != x->range_starts[i - 1];
 	return n;
@@ -757,7 +757,7 @@ static void bind_i64(sqlite3_stmt *st, int col, int64_t v, int64_t none)
 
 static int write_pfns(sqlite3_stmt *st, struct fail *x)
 {
-	qsort(x->pfns, x->npfns, sizeof(*x->pfns), cmp_fpfn);
+	sort_n(x->pfns, x->npfns, sizeof(*x->pfns), cmp_fpfn);
 	for (size_t i = 0; i < x->npfns; i++) {
 		const struct fpfn *p = &x->pfns[i];
 
@@ -840,7 +840,7 @@ static int write_all(struct finder *f)
 		"VALUES (?, ?, ?, ?, ?, ?)");
 	int rc = ins && pins ? 0 : -1;
 
-	qsort(f->v, f->n, sizeof(*f->v), cmp_fail);
+	sort_n(f->v, f->n, sizeof(*f->v), cmp_fail);
 	for (size_t i = 0; rc == 0 && i < f->n; i++) {
 		f->v[i].id = (int64_t)i + 1;
 		rc = write_fail(ins, pins, &f->v[i]);

@@ -120,7 +120,7 @@ static size_t mode(uint64_t *v, size_t n, uint64_t *value)
 {
 	size_t best = 0;
 
-	qsort(v, n, sizeof(*v), cmp_u64);
+	sort_n(v, n, sizeof(*v), cmp_u64);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && v[j] == v[i]; j++)
 			;
@@ -137,7 +137,7 @@ static void fit(struct point *p, size_t n, struct vmemmap *vm)
 	uint64_t *votes = pb_malloc((n + 1) * sizeof(*votes));
 	size_t nv = 0, k = 0;
 
-	qsort(p, n, sizeof(*p), cmp_point);
+	sort_n(p, n, sizeof(*p), cmp_point);
 	for (size_t i = 0; i < n; i++)
 		if (!k || p[i].pfn != p[k - 1].pfn)
 			p[k++] = p[i];
@@ -548,7 +548,7 @@ static int join_dumps(struct pb_store *s, struct fhits *fh, const struct busy_se
 	size_t nd = 0;
 	int rc = 0;
 
-	qsort(fh->v, fh->n, sizeof(*fh->v), cmp_fhit);
+	sort_n(fh->v, fh->n, sizeof(*fh->v), cmp_fhit);
 	if (load_dumps(s, busy, &fh->strings, &d, &nd) < 0)
 		rc = -1;
 	count_votes(fh, d, nd, &vs);

@@ -219,7 +219,7 @@ static void demote_frequent(struct cand_list *l)
 		pages += k > 0;
 		nseen += k;
 	}
-	qsort(seen, nseen, sizeof(*seen), cmp_seen);
+	sort_n(seen, nseen, sizeof(*seen), cmp_seen);
 	for (size_t i = 0, j; i < nseen; i = j) {
 		size_t shared = 0, failures = 0;
 
@@ -247,11 +247,11 @@ int rank_cands(struct cand_list *l, struct site_cache *sites)
 			return -1;
 		c->role = c->site->listed ? ROLE_LISTED : ROLE_HOLDER;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), cmp_page);
+	sort_n(l->v, l->n, sizeof(*l->v), cmp_page);
 	demote_frequent(l);
 	for (size_t i = 0, j; i < l->n; i = j) {
 		j = page_end(l, i);
-		qsort(&l->v[i], j - i, sizeof(*l->v), cmp_rank);
+		sort_n(&l->v[i], j - i, sizeof(*l->v), cmp_rank);
 		for (size_t k = i; k < j; k++)
 			l->v[k].rank = (int)(k - i + 1);
 	}

@@ -51,7 +51,7 @@ static int holder_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 	for (size_t i = 0; i < l.n; i++)
 		if (cand_blamed(&l.v[i]) && l.v[i].stack_id)
 			w[n++] = (struct weight){ l.v[i].stack_id, l.v[i].pfn };
-	qsort(w, n, sizeof(*w), cmp_weight);
+	sort_n(w, n, sizeof(*w), cmp_weight);
 	for (size_t i = 0, j; i < n; i = j) {
 		int64_t pages = 0;
 
@@ -113,7 +113,7 @@ static json_t *sorted(json_t *arr)
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(arr, i);
-	qsort(v, n, sizeof(*v), cmp_count);
+	sort_n(v, n, sizeof(*v), cmp_count);
 	for (size_t i = 0; i < n; i++)
 		json_array_append(out, v[i]);
 	free(v);
