@@ -696,6 +696,13 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libtracecmd.so\nleak:__isoc99_vsscanf\n";
 }
 
+/* ... and without a table of those suppressed leaks after every run. */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+
 const struct pb_format_ops pb_tracedat_ops = {
 	.format = PB_FMT_TRACE_DAT,
 	.open = tracedat_open,
