@@ -185,6 +185,7 @@ held_pfns() {
 check_blame() {
 	local db=$RUN/e2e.db top pfns outside
 	step "host: pinblame import and blame"
+	rm -f "$db"*
 	"$PINBLAME" -d "$db" import "$RUN/out/trace.txt" > "$RUN/import.txt" ||
 		fail "import failed: $(cat "$RUN/import.txt")"
 	"$PINBLAME" -d "$db" blame --json > "$RUN/blame.json" || fail "blame failed"
@@ -198,8 +199,8 @@ print(c["callsite"], c["failures"], c["pages"], b["failures"])' < "$RUN/blame.js
 	[ "$top" = __do_sys_vmsplice ] || fail "first call site is '$top', not __do_sys_vmsplice"
 	held_pfns > "$RUN/held-pfns.txt"
 	"$PINBLAME" -d "$db" query --csv \
-		"SELECT DISTINCT pfn FROM attributions WHERE callsite = '$top' ORDER BY pfn" |
-		tail -n +2 > "$RUN/blamed-pfns.txt"
+		"SELECT DISTINCT pfn FROM attributions WHERE callsite = '$top'" |
+		tail -n +2 | sort -u > "$RUN/blamed-pfns.txt"
 	pfns=$(wc -l < "$RUN/blamed-pfns.txt")
 	[ "$pfns" -gt 0 ] || fail "no pfn attributed to $top"
 	outside=$(comm -23 "$RUN/blamed-pfns.txt" "$RUN/held-pfns.txt" | wc -l)
