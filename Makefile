@@ -69,7 +69,7 @@ $(LIBA): $(LIB_OBJS)
 $(PROG): $(CMD_OBJS) $(LIBA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LIBA) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBA)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIBA) \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
@@ -131,7 +131,7 @@ FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 build-fuzz/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
-build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(FUZZ_LIB_OBJS)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS)
 fuzz: $(FUZZ_BINS)
