@@ -246,6 +246,15 @@ int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name
 
 	while (p < end && pb_is_key_char((unsigned char)*p))
 		p++;
+	/* syscalls events print "sys_openat(dfd: ..)" and "sys_openat -> 0x3" */
+	if (p - s > 4 && !memcmp(s, "sys_", 4) && p < end &&
+	    (*p == '(' || (end - p > 4 && !memcmp(p, " -> ", 4)))) {
+		*name = s;
+		*name_len = (size_t)(p - s);
+		*body = pb_skip_blanks(p, end);
+		*body_len = (size_t)(end - *body);
+		return 0;
+	}
 	if (p == s || p == end || *p != ':')
 		return -1;
 	if (p + 1 < end && p[1] != ' ' && p[1] != '\t')
@@ -457,8 +466,9 @@ static int lost_events(struct evtext *st, uint64_t line, int32_t cpu, int64_t lo
 	return 0;
 }
 
-/* Events missing from the table are "kprobes" when the body opens with a
- * probe location "(func+0x0/0x1d0)", else "ftrace". NAME is NUL-terminated. */
+/* Events missing from the table are "syscalls" for "sys_x(args)" and
+ * "sys_x -> ret", "kprobes" when the body opens with a probe location
+ * "(func+0x0/0x1d0)", else "ftrace". NAME is NUL-terminated. */
 static const char *event_system(struct evtext *st, const char *name, size_t len,
 				const char *body, size_t body_len)
 {
@@ -479,6 +489,9 @@ static const char *event_system(struct evtext *st, const char *name, size_t len,
 	}
 	if (system)
 		return system;
+	if (len > 4 && !memcmp(name, "sys_", 4) && body_len &&
+	    (body[0] == '(' || body[0] == '-'))
+		return "syscalls";
 	return body_len && body[0] == '(' ? "kprobes" : "ftrace";
 }
 

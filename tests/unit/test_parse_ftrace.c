@@ -172,7 +172,9 @@ static void test_special_lines(void **state)
 		 "##### CPU 2 buffer started ####\n"
 		 "              sh-107     (    107) [001] .....     8.276891: mm_migrate_pages: nr_succeeded=1 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode= reason=\n"
 		 "              sh-107     (    107) [001] .....     8.276899: sched_switch: prev_comm=sh prev_pid=107 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n"
-		 "              sh-107     [001] .....     8.276901: do_sys_openat2 <-__x64_sys_openat\n");
+		 "              sh-107     [001] .....     8.276901: do_sys_openat2 <-__x64_sys_openat\n"
+		 "              sh-107     [001] .....     8.276905: sys_openat(dfd: ffffff9c, filename: 7ffd1234, flags: 80000, mode: 0)\n"
+		 "              sh-107     [001] .....     8.276950: sys_openat -> 0x3\n");
 	rec = run_next(&r);
 	check_context(rec, 1, 36608185000, 1, 324, 324, "holdpages", "kprobes", "try_grab_folio");
 	assert_int_equal(rec->nfields, 4);
@@ -202,6 +204,13 @@ static void test_special_lines(void **state)
 	check_context(rec, 7, 8276901000, 1, 107, -1, "sh", "ftrace", "function");
 	assert_string_equal(rec->body, "do_sys_openat2 <-__x64_sys_openat");
 	assert_int_equal(rec->nfields, 0);
+	/* syscalls events: no "event:" token, kept whole */
+	rec = run_next(&r);
+	check_context(rec, 8, 8276905000, 1, 107, -1, "sh", "syscalls", "sys_openat");
+	assert_string_equal(rec->body, "(dfd: ffffff9c, filename: 7ffd1234, flags: 80000, mode: 0)");
+	rec = run_next(&r);
+	check_context(rec, 9, 8276950000, 1, 107, -1, "sh", "syscalls", "sys_openat");
+	assert_string_equal(rec->body, "-> 0x3");
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
