@@ -67,12 +67,15 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
 	skip = old_frame_addr(s, len, &addr);
 	s += skip;
 	len = dump_rtrim(s, len - skip);
-	if (!len || pb_parse_frame(s, len, a, &f))
+	if (!len)
+		return -1;
+	/* the rest of an overlong stack is taken for frames, unread */
+	if (d->nframes == DUMP_FRAMES_MAX)
+		return 0;
+	if (pb_parse_frame(s, len, a, &f))
 		return -1;
 	if (!f.addr)
 		f.addr = addr;
-	if (d->nframes == DUMP_FRAMES_MAX)
-		return 0;
 	if (d->nframes == d->frames_cap) {
 		d->frames_cap = d->frames_cap ? 2 * d->frames_cap : 32;
 		d->frames = pb_realloc(d->frames, d->frames_cap * sizeof(*d->frames));

@@ -29,7 +29,8 @@ void dump_rec_free(struct dump_rec *d);
 void dump_field(struct dump_rec *d, struct pb_arena *a, const char *name,
 		const char *value, size_t len);
 /* Parses a stack line (leading blanks allowed, an x86 "[<addr>] " prefix
- * too) and appends the frame. Returns -1 when the text is not a frame. */
+ * too) and appends the frame. Returns -1 when the text is not a frame;
+ * past DUMP_FRAMES_MAX frames every non-blank text counts as one. */
 int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len);
 /* Points REC's fields and frames at what was collected. */
 void dump_rec_attach(struct dump_rec *d, struct pb_record *rec);

@@ -583,13 +583,10 @@ static int dump_tail_line(struct kmsg *k, const char *s, size_t len, enum owner_
 	size_t n = dump_blanks(s, len);
 
 	if (n) {
-		struct pb_frame scratch;
-
 		if (*stack == OWNER_ALLOC)
 			return dump_frame(&k->rec, arena(k), s, len);
-		if (*stack == OWNER_FREE)
-			return pb_parse_frame(s + n, len - n, arena(k), &scratch);
-		return -1;
+		/* the free stack is not kept: its indented lines are skipped */
+		return *stack == OWNER_FREE ? 0 : -1;
 	}
 	*stack = OWNER_NONE;
 	if ((n = dump_prefix(s, len, "page_owner tracks the page as "))) {
