@@ -469,6 +469,32 @@ static void test_truncated(void **state)
 	run_close(&r);
 }
 
+/* A stack deeper than DUMP_FRAMES_MAX (256) keeps its first 256 frames
+ * and still ends where the indented lines do. */
+static void test_deep_trace(void **state)
+{
+	struct pb_buf text = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	pb_buf_adds(&text, "Call trace:\n");
+	for (int i = 0; i < 300; i++)
+		pb_buf_addf(&text, " frame%d+0x1/0x2\n", i);
+	pb_buf_adds(&text, "migrating pfn 1 failed ret:-16\n");
+	memset(&r, 0, sizeof(r));
+	run_open_input(&r, PB_FMT_KMSG, pb_input_open_memory(text.data, text.len, NULL));
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 256);
+	assert_string_equal(rec->frames[255].symbol, "frame255");
+	rec = run_next(&r);
+	assert_true(rec->line == 302);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+	pb_buf_free(&text);
+}
+
 /* Unrelated log text, escape sequences of a serial console included, is
  * not an event and not a bad line; NUL bytes are. */
 static void test_unrelated(void **state)
@@ -526,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_layout_510),
 		cmocka_unit_test(test_layout_69),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_deep_trace),
 		cmocka_unit_test(test_unrelated),
 		cmocka_unit_test(test_detect),
 	};
