@@ -49,33 +49,36 @@ static int is_lower(char c)
 	return c >= 'a' && c <= 'z';
 }
 
-/* "<4>" console level, or "6,339,5140900,-;" of /dev/kmsg (the third
- * number is the stamp in microseconds). */
-static size_t level_prefix(const char *s, size_t n, int64_t *ts)
+/* "<4>": the console log level (dmesg -r). */
+static size_t level_prefix(const char *s, size_t n)
 {
-	size_t i = 1, commas = 0, field = 0;
+	size_t i = 1;
+
+	if (n < 3 || s[0] != '<')
+		return 0;
+	while (i < n && i < 5 && is_digit(s[i]))
+		i++;
+	return i > 1 && i < n && s[i] == '>' ? i + 1 : 0;
+}
+
+/* /dev/kmsg: "6,339,5140900,-;" (level, sequence, microseconds since boot,
+ * flags). */
+static size_t devkmsg_prefix(const char *s, size_t n, int64_t *ts)
+{
+	size_t i, commas = 0, digits = 0;
 	uint64_t us = 0;
 
-	if (n > 2 && s[0] == '<') {
-		while (i < n && i < 5 && is_digit(s[i]))
-			i++;
-		return i > 1 && i < n && s[i] == '>' ? i + 1 : 0;
-	}
-	for (i = 0; i < n && i < 48; i++) {
-		if (s[i] == ';')
-			break;
+	for (i = 0; i < n && i < 48 && s[i] != ';'; i++) {
 		if (s[i] == ',') {
 			commas++;
-			continue;
-		}
-		if (commas < 3 && !is_digit(s[i]))
+		} else if (commas < 3 && !is_digit(s[i])) {
 			return 0;
-		if (commas == 2) {
-			us = us * 10 + (s[i] - '0');
-			field = 1;
+		} else if (commas == 2) {
+			us = us * 10 + (uint64_t)(s[i] - '0');
+			digits++;
 		}
 	}
-	if (i == n || s[i] != ';' || commas < 3 || !field)
+	if (i == n || s[i] != ';' || commas < 3 || !digits || digits > 15)
 		return 0;
 	*ts = (int64_t)(us * 1000);
 	return i + 1;
@@ -197,7 +200,8 @@ static void strip_prefix(const char *s, size_t n, struct kline *l)
 
 	l->ts_ns = -1;
 	l->kernel = 1;
-	i += level_prefix(s, n, &l->ts_ns);
+	i += level_prefix(s, n);
+	i += devkmsg_prefix(s + i, n - i, &l->ts_ns);
 	i += facility_prefix(s + i, n - i);
 	k = date_prefix(s + i, n - i);
 	dated = k != 0;
