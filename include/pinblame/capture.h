@@ -52,7 +52,8 @@ const char *pb_capture_event(const struct pb_capture *cap, size_t i);
  * when none can be placed, or when one is left over from an earlier run. */
 int pb_capture_probe_gup(struct pb_capture *cap);
 
-/* Applies the settings: tracing off, per-CPU buffer of at least BUFFER_KB,
+/* Applies the settings: tracing off, the nop tracer, per-CPU buffer of at
+ * least BUFFER_KB,
  * no overwrite (keep the oldest events), tgid column, raw pointers,
  * an empty buffer, the kprobes, then enable and stacktrace trigger of each
  * selected event. After a failure, pb_capture_restore() (or _close) undoes

@@ -293,7 +293,9 @@ static uint64_t count_lost(struct pb_capture *cap)
 
 int pb_capture_setup(struct pb_capture *cap, unsigned long buffer_kb)
 {
+	/* events only: a function tracer would flood the buffer */
 	if (set_value(cap, "tracing_on", "0") < 0 ||
+	    set_value(cap, "current_tracer", "nop") < 0 ||
 	    set_buffer(cap, buffer_kb) < 0 ||
 	    set_option(cap, "overwrite", "0") < 0 ||
 	    set_option(cap, "record-tgid", "1") < 0 ||

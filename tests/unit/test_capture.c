@@ -77,6 +77,7 @@ static void build_tree(struct fake *f)
 	strcpy(f->root, "/tmp/pb-fake-tracefs-XXXXXX");
 	assert_non_null(mkdtemp(f->root));
 	put(f, "tracing_on", "1\n");
+	put(f, "current_tracer", "function\n");
 	put(f, "buffer_size_kb", "7 (expanded: 1408)\n");
 	put(f, "options/overwrite", "1\n");
 	put(f, "options/record-tgid", "0\n");
@@ -274,6 +275,7 @@ static void test_setup_and_restore(void **state)
 		"p:pinblame/try_grab_folio_fast try_grab_folio_fast page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n");
 	assert_int_equal(pb_capture_setup(cap, 4096), 0);
 	assert_string_equal(get(f, "tracing_on"), "0\n");
+	assert_string_equal(get(f, "current_tracer"), "nop\n");
 	assert_string_equal(get(f, "buffer_size_kb"), "4096\n");
 	assert_string_equal(get(f, "options/overwrite"), "0\n");
 	assert_string_equal(get(f, "options/record-tgid"), "1\n");
@@ -303,6 +305,7 @@ static void test_setup_and_restore(void **state)
 
 	assert_int_equal(pb_capture_restore(cap), 0);
 	assert_string_equal(get(f, "tracing_on"), "1\n");
+	assert_string_equal(get(f, "current_tracer"), "function\n");
 	assert_string_equal(get(f, "buffer_size_kb"), "1408\n");
 	assert_string_equal(get(f, "options/overwrite"), "1\n");
 	assert_string_equal(get(f, "options/record-tgid"), "0\n");
