@@ -75,10 +75,15 @@ struct attempt_list {
 	size_t n, cap;
 };
 
-/* A CMA allocation's task and time, for telling fallbacks apart. */
+/* A CMA allocation: its task and time tell fallbacks apart; it becomes a
+ * failure when it failed, or when busy ranges or failed migrations happened
+ * inside it. */
 struct cma_span {
 	int64_t id, source_id, start_ts_ns, end_ts_ns;
+	int64_t count, pfn, stack_id, event_id, errorno;
 	int32_t pid;
+	int ok;			/* 1, 0, -1 never finished */
+	const char *area, *comm;
 	size_t fail;		/* index in finder, or SIZE_MAX */
 };
 
@@ -148,15 +153,44 @@ static void widen(struct fail *x, int64_t ts)
 
 /* --- CMA allocations ---------------------------------------------------- */
 
+/* The failure of allocation SP, made on first use. */
+static struct fail *cma_fail(struct finder *f, struct cma_span *sp)
+{
+	struct fail *x;
+
+	if (sp->fail != SIZE_MAX)
+		return &f->v[sp->fail];
+	x = new_fail(f, sp->ok == 0 ? "cma_alloc" : "busy_range");
+	sp->fail = f->n - 1;
+	/* busy ranges, then success; an allocation never finished stays final */
+	if (sp->ok == 1)
+		x->outcome = "recovered";
+	x->source_id = sp->source_id;
+	x->cma_alloc_id = sp->id;
+	x->pid = sp->pid;
+	x->area = sp->area;
+	x->comm = sp->comm;
+	x->pages = sp->count;
+	x->stack_id = sp->stack_id;
+	x->event_id = sp->event_id;
+	x->errorno = sp->errorno;
+	widen(x, sp->start_ts_ns);
+	widen(x, sp->end_ts_ns);
+	/* The failure happened at the finish; the window is wider. */
+	if (sp->end_ts_ns >= 0)
+		x->ts_ns = sp->end_ts_ns;
+	if (sp->ok == 0 && sp->pfn >= 0 && sp->count > 0) {
+		x->start_pfn = sp->pfn;
+		x->end_pfn = sp->pfn + sp->count;
+	}
+	return x;
+}
+
 static int load_cma(struct finder *f, struct cma_spans *spans)
 {
 	sqlite3_stmt *st = pb_store_prepare(f->s,
 		"SELECT id, source_id, pid, start_ts_ns, end_ts_ns, ok, area, comm, count, pfn, "
-		"stack_id, COALESCE(end_event_id, start_event_id), errorno, "
-		"ok = 0 OR id IN (SELECT cma_alloc_id FROM busy_range "
-		"  WHERE cma_alloc_id IS NOT NULL) "
-		"OR id IN (SELECT cma_alloc_id FROM migration "
-		"  WHERE failed > 0 AND cma_alloc_id IS NOT NULL) "
+		"stack_id, COALESCE(end_event_id, start_event_id), errorno "
 		"FROM cma_alloc ORDER BY id");
 	int rc;
 
@@ -164,8 +198,6 @@ static int load_cma(struct finder *f, struct cma_spans *spans)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cma_span *sp;
-		struct fail *x;
-		int64_t count = column_i64_or(st, 8, -1), pfn = column_i64_or(st, 9, -1);
 
 		if (spans->n == spans->cap) {
 			spans->cap = spans->cap ? spans->cap * 2 : 64;
@@ -177,31 +209,18 @@ static int load_cma(struct finder *f, struct cma_spans *spans)
 		sp->pid = (int32_t)column_i64_or(st, 2, -1);
 		sp->start_ts_ns = column_i64_or(st, 3, -1);
 		sp->end_ts_ns = column_i64_or(st, 4, -1);
+		/* -1: never finished, not a failure by itself */
+		sp->ok = (int)column_i64_or(st, 5, -1);
+		sp->area = keep(f, column_text(st, 6));
+		sp->comm = keep(f, column_text(st, 7));
+		sp->count = column_i64_or(st, 8, -1);
+		sp->pfn = column_i64_or(st, 9, -1);
+		sp->stack_id = column_i64_or(st, 10, 0);
+		sp->event_id = column_i64_or(st, 11, 0);
+		sp->errorno = column_i64_or(st, 12, -1);
 		sp->fail = SIZE_MAX;
-		if (!sqlite3_column_int(st, 13))
-			continue;
-		x = new_fail(f, column_i64_or(st, 5, 0) ? "busy_range" : "cma_alloc");
-		if (!strcmp(x->kind, "busy_range"))
-			x->outcome = "recovered";
-		sp->fail = f->n - 1;
-		x->source_id = sp->source_id;
-		x->cma_alloc_id = sp->id;
-		x->pid = sp->pid;
-		x->area = keep(f, column_text(st, 6));
-		x->comm = keep(f, column_text(st, 7));
-		x->pages = count;
-		x->stack_id = column_i64_or(st, 10, 0);
-		x->event_id = column_i64_or(st, 11, 0);
-		x->errorno = column_i64_or(st, 12, -1);
-		widen(x, sp->start_ts_ns);
-		widen(x, sp->end_ts_ns);
-		/* The failure happened at the finish; the window is wider. */
-		if (sp->end_ts_ns >= 0)
-			x->ts_ns = sp->end_ts_ns;
-		if (pfn >= 0 && count > 0 && strcmp(x->kind, "busy_range")) {
-			x->start_pfn = pfn;
-			x->end_pfn = pfn + count;
-		}
+		if (sp->ok == 0)
+			cma_fail(f, sp);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -269,8 +288,8 @@ static int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_l
 		const char *kind = column_text(st, 7);
 		struct attempt_ev *ev;
 
-		if (sp && sp->fail != SIZE_MAX) {
-			struct fail *x = &f->v[sp->fail];
+		if (sp) {
+			struct fail *x = cma_fail(f, sp);
 
 			add_range(x, column_i64_or(st, 4, -1), column_i64_or(st, 5, -1));
 			add_pfn(x, column_i64_or(st, 6, -1), sqlite3_column_int64(st, 0),
@@ -309,7 +328,7 @@ static int load_migrations(struct finder *f, struct cma_spans *spans, struct att
 {
 	sqlite3_stmt *st = pb_store_prepare(f->s,
 		"SELECT id, source_id, ts_ns, pid, comm, reason, failed, stack_id, event_id, "
-		"cma_alloc_id FROM migration WHERE failed > 0 ORDER BY id");
+		"cma_alloc_id FROM migration WHERE failed > 0");
 	int rc;
 
 	if (!st)
@@ -319,9 +338,11 @@ static int load_migrations(struct finder *f, struct cma_spans *spans, struct att
 		const char *reason = column_text(st, 5);
 		struct attempt_ev *ev;
 
-		if (sp && sp->fail != SIZE_MAX) {
-			f->v[sp->fail].failed_migrations++;
-			f->v[sp->fail].failed_pages += sqlite3_column_int64(st, 6);
+		if (sp) {
+			struct fail *x = cma_fail(f, sp);
+
+			x->failed_migrations++;
+			x->failed_pages += sqlite3_column_int64(st, 6);
 			continue;
 		}
 		ev = attempt_add(a);

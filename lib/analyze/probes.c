@@ -5,7 +5,9 @@
  * mapping learned from the trace itself: events that carry both pfn= and
  * page= (cma_alloc_finish, cma_alloc_busy_retry, dump_page, extfrag) give
  * the base and sizeof(struct page). Hashed pointers fit no line and teach
- * nothing.
+ * nothing. Each source uses the mapping of its own events when it has
+ * some, else the one most events of all sources agree on (a trace without
+ * CMA events and the kernel log of the same machine).
  *
  * A probe with a file offset instead (pos=, on generic_file_splice_read)
  * names page cache pages: a kernel log dump of a busy page gives its
@@ -13,7 +15,12 @@
  * probe file= belongs to which dump mapping= is learned by vote.
  *
  * Hits without a stack inherit the stack of the same probe and task (the
- * stacktrace trigger is often limited to the first hits).
+ * stacktrace trigger is often limited to the first hits): the last one
+ * before them, else the first one after them.
+ *
+ * Probes fire for every page touched, so their hits are scanned once, with
+ * the fields read straight from the stored JSON, and only the hits that
+ * name a busy page are kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,20 +42,20 @@ struct vmemmap {
 	uint64_t base, stride;
 };
 
-struct busy_set {
-	int64_t *pfn;
+struct source_vmemmap {
+	int64_t source_id;
+	struct vmemmap vm;
+};
+
+struct vmemmaps {
+	struct source_vmemmap *v;
 	size_t n;
+	struct vmemmap all;	/* the fit of every source's points */
 };
 
-/* Per task, the stack a probe's hits inherit. */
-struct pid_stack {
-	int32_t pid;
-	int64_t stack_id;
-};
-
-struct inherit {
-	struct pid_stack *v;
-	size_t n, cap;
+struct sorted_ids {
+	int64_t *v;
+	size_t n;
 };
 
 static void push_id(int64_t **v, size_t *n, int64_t id)
@@ -85,19 +92,42 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int parse_ptr(const char *text, uint64_t *out)
+static int parse_ptr(const char *text, size_t n, uint64_t *out)
 {
-	return text && pb_parse_hex(text, strlen(text), out) == 0 && *out ? 0 : -1;
+	return text && pb_parse_hex(text, n, out) == 0 && *out ? 0 : -1;
 }
 
-static int parse_num(const char *text, uint64_t *out)
+static int parse_num(const char *text, size_t n, uint64_t *out)
 {
-	return text && pb_parse_u64(text, strlen(text), out) == 0 ? 0 : -1;
+	return text && pb_parse_u64(text, n, out) == 0 ? 0 : -1;
+}
+
+/* The string value of KEY in the fields JSON the store writes
+ * ({"key":"value",...}); the values read here (pointers, numbers) need no
+ * unescaping. */
+static const char *field(const char *fields, const char *key, size_t *len)
+{
+	char pat[32];
+	const char *v, *end;
+
+	if (!fields)
+		return NULL;
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	v = strstr(fields, pat);
+	if (!v)
+		return NULL;
+	v += strlen(pat);
+	end = strchr(v, '"');
+	if (!end)
+		return NULL;
+	*len = (size_t)(end - v);
+	return v;
 }
 
 /* --- the vmemmap ------------------------------------------------------- */
 
 struct point {
+	int64_t source_id;
 	uint64_t pfn, page;
 };
 
@@ -105,6 +135,8 @@ static int cmp_point(const void *a, const void *b)
 {
 	const struct point *x = a, *y = b;
 
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
@@ -132,36 +164,67 @@ static size_t mode(uint64_t *v, size_t n, uint64_t *value)
 	return best;
 }
 
-static void fit(struct point *p, size_t n, struct vmemmap *vm)
+/* Fits page = base + pfn * stride through the points P (sorted by pfn,
+ * distinct): the stride most neighbours agree on, then the base most
+ * points agree on, by at least two. */
+static struct vmemmap fit(const struct point *p, size_t n)
 {
 	uint64_t *votes = pb_malloc((n + 1) * sizeof(*votes));
-	size_t nv = 0, k = 0;
+	struct vmemmap vm = { 0 };
+	size_t nv = 0;
 
-	sort_n(p, n, sizeof(*p), cmp_point);
-	for (size_t i = 0; i < n; i++)
-		if (!k || p[i].pfn != p[k - 1].pfn)
-			p[k++] = p[i];
 	/* sizeof(struct page) from neighbours: 64 on most configurations */
-	for (size_t i = 1; i < k; i++) {
+	for (size_t i = 1; i < n; i++) {
 		uint64_t dpfn = p[i].pfn - p[i - 1].pfn, dpage = p[i].page - p[i - 1].page;
 
-		if (dpage % dpfn == 0 && dpage / dpfn >= 16 && dpage / dpfn <= 1024 &&
+		if (dpfn && dpage % dpfn == 0 && dpage / dpfn >= 16 && dpage / dpfn <= 1024 &&
 		    dpage / dpfn % 8 == 0)
 			votes[nv++] = dpage / dpfn;
 	}
-	if (nv && mode(votes, nv, &vm->stride)) {
-		for (size_t i = 0; i < k; i++)
-			votes[i] = p[i].page - p[i].pfn * vm->stride;
-		vm->known = mode(votes, k, &vm->base) >= 2;
+	if (nv && mode(votes, nv, &vm.stride)) {
+		for (size_t i = 0; i < n; i++)
+			votes[i] = p[i].page - p[i].pfn * vm.stride;
+		vm.known = mode(votes, n, &vm.base) >= 2;
 	}
 	free(votes);
+	return vm;
 }
 
-static int learn_vmemmap(struct pb_store *s, const struct probe_names *pn, struct vmemmap *vm)
+/* Distinct pfns of P[0..n), in place; the number kept. */
+static size_t distinct_points(struct point *p, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!k || p[i].pfn != p[k - 1].pfn)
+			p[k++] = p[i];
+	return k;
+}
+
+static void fit_all(struct point *p, size_t n, struct vmemmaps *vms)
+{
+	struct point *all = pb_malloc((n + 1) * sizeof(*all));
+
+	sort_n(p, n, sizeof(*p), cmp_point);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && p[j].source_id == p[i].source_id; j++)
+			;
+		vms->v = pb_realloc(vms->v, (vms->n + 1) * sizeof(*vms->v));
+		vms->v[vms->n].source_id = p[i].source_id;
+		vms->v[vms->n++].vm = fit(&p[i], distinct_points(&p[i], j - i));
+	}
+	memcpy(all, p, n * sizeof(*p));
+	for (size_t i = 0; i < n; i++)
+		all[i].source_id = 0;
+	sort_n(all, n, sizeof(*all), cmp_point);
+	vms->all = fit(all, distinct_points(all, n));
+	free(all);
+}
+
+static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, struct vmemmaps *vms)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT json_extract(fields, '$.pfn'), json_extract(fields, '$.page') FROM event "
-		"WHERE name_id = ? LIMIT ?");
+		"SELECT source_id, fields FROM event WHERE name_id = ? LIMIT ?");
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
 	int rc = SQLITE_DONE;
@@ -172,24 +235,34 @@ static int learn_vmemmap(struct pb_store *s, const struct probe_names *pn, struc
 		sqlite3_bind_int64(st, 1, pn->pairs[i]);
 		sqlite3_bind_int(st, 2, VMEMMAP_POINTS);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			uint64_t pfn, page;
+			const char *fields = column_text(st, 1), *pfn, *page;
+			size_t npfn, npage;
+			uint64_t vpfn, vpage;
 
-			if (parse_num(column_text(st, 0), &pfn) < 0 ||
-			    parse_ptr(column_text(st, 1), &page) < 0)
+			pfn = field(fields, "pfn", &npfn);
+			page = field(fields, "page", &npage);
+			if (parse_num(pfn, npfn, &vpfn) < 0 || parse_ptr(page, npage, &vpage) < 0)
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 256;
 				p = pb_realloc(p, cap * sizeof(*p));
 			}
-			p[n++] = (struct point){ pfn, page };
+			p[n++] = (struct point){ sqlite3_column_int64(st, 0), vpfn, vpage };
 		}
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if (n >= 2)
-		fit(p, n, vm);
+	fit_all(p, n, vms);
 	free(p);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const struct vmemmap *vmemmap_of(const struct vmemmaps *vms, int64_t source_id)
+{
+	for (size_t i = 0; i < vms->n; i++)
+		if (vms->v[i].source_id == source_id && vms->v[i].vm.known)
+			return &vms->v[i].vm;
+	return vms->all.known ? &vms->all : NULL;
 }
 
 static int page_to_pfn(const struct vmemmap *vm, uint64_t page, int64_t *pfn)
@@ -202,7 +275,7 @@ static int page_to_pfn(const struct vmemmap *vm, uint64_t page, int64_t *pfn)
 	return 0;
 }
 
-/* --- busy pages and inherited stacks ---------------------------------- */
+/* --- sets of ids ---------------------------------------------------------- */
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -211,84 +284,172 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int load_busy(struct pb_store *s, struct busy_set *b)
+static int load_busy(struct pb_store *s, struct sorted_ids *b)
 {
 	sqlite3_stmt *st = pb_store_prepare(s, "SELECT DISTINCT pfn FROM failure_pfn ORDER BY pfn");
-	size_t cap = 0;
 	int rc;
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (b->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			b->pfn = pb_realloc(b->pfn, cap * sizeof(*b->pfn));
-		}
-		b->pfn[b->n++] = sqlite3_column_int64(st, 0);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		push_id(&b->v, &b->n, sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int is_busy(const struct busy_set *b, int64_t pfn)
+static int contains(const struct sorted_ids *set, int64_t id)
 {
-	return b->n && bsearch(&pfn, b->pfn, b->n, sizeof(*b->pfn), cmp_i64) != NULL;
+	return set->n && bsearch(&id, set->v, set->n, sizeof(*set->v), cmp_i64) != NULL;
 }
 
-static struct pid_stack *inherit_slot(struct inherit *in, int32_t pid)
+/* --- scanning a probe's hits ---------------------------------------------- */
+
+struct hit {
+	int64_t event_id, source_id, ts_ns, stack_id, comm_id, pfn;
+	int32_t pid;
+	int own_stack;
+	uint64_t index;		/* file-offset hits: pos / page size */
+	const char *file;	/* file-offset hits: file= */
+	const char *mapping;	/* joined through a dump: its mapping= */
+};
+
+struct hits {
+	struct hit *v;
+	size_t n, cap;
+	struct pb_arena strings;
+};
+
+/* A task's stacks on one probe: the last seen, and the first (for the
+ * hits before it). */
+struct task_stack {
+	int32_t pid;
+	int64_t last, first;
+};
+
+struct task_stacks {
+	struct task_stack *v;
+	size_t n, cap;
+};
+
+static struct task_stack *task(struct task_stacks *t, int32_t pid)
 {
-	for (size_t i = 0; i < in->n; i++)
-		if (in->v[i].pid == pid)
-			return &in->v[i];
-	if (in->n == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 16;
-		in->v = pb_realloc(in->v, in->cap * sizeof(*in->v));
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].pid == pid)
+			return &t->v[i];
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = pb_realloc(t->v, t->cap * sizeof(*t->v));
 	}
-	in->v[in->n] = (struct pid_stack){ pid, 0 };
-	return &in->v[in->n++];
+	t->v[t->n] = (struct task_stack){ pid, 0, 0 };
+	return &t->v[t->n++];
 }
 
-/* Seeds each task with the first stack its probe hits have, for the hits
- * that come before it. */
-static int first_stacks(struct pb_store *s, int64_t name_id, struct inherit *in)
+/* Decides whether to keep a hit of SOURCE_ID, filling what it names into
+ * H. */
+typedef int (*keep_fn)(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
+		       struct pb_arena *strings);
+
+static struct hit *add_hit(struct hits *hs)
+{
+	if (hs->n == hs->cap) {
+		hs->cap = hs->cap ? hs->cap * 2 : 256;
+		hs->v = pb_realloc(hs->v, hs->cap * sizeof(*hs->v));
+	}
+	memset(&hs->v[hs->n], 0, sizeof(hs->v[0]));
+	return &hs->v[hs->n++];
+}
+
+/* One pass over the hits of probe NAME_ID; the kept ones are appended to
+ * HS with their own or inherited stack. */
+static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const void *ctx,
+		      struct hits *hs)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT pid, stack_id, min(id) FROM event WHERE name_id = ? "
-		"AND stack_id IS NOT NULL GROUP BY pid");
+		"SELECT id, source_id, ts_ns, pid, comm_id, stack_id, fields FROM event "
+		"WHERE name_id = ? ORDER BY id");
+	struct task_stacks tasks = { 0 };
+	size_t first = hs->n;
 	int rc;
 
 	if (!st)
 		return -1;
-	in->n = 0;
 	sqlite3_bind_int64(st, 1, name_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		inherit_slot(in, (int32_t)column_i64_or(st, 0, -1))->stack_id =
-			sqlite3_column_int64(st, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct task_stack *t = task(&tasks, (int32_t)column_i64_or(st, 3, -1));
+		int64_t own = column_i64_or(st, 5, 0);
+		struct hit *h;
+
+		if (own) {
+			t->last = own;
+			if (!t->first)
+				t->first = own;
+		}
+		h = add_hit(hs);
+		if (!keep(ctx, sqlite3_column_int64(st, 1), column_text(st, 6), h, &hs->strings)) {
+			hs->n--;
+			continue;
+		}
+		h->event_id = sqlite3_column_int64(st, 0);
+		h->source_id = sqlite3_column_int64(st, 1);
+		h->ts_ns = column_i64_or(st, 2, -1);
+		h->pid = t->pid;
+		h->comm_id = column_i64_or(st, 4, 0);
+		h->stack_id = own ? own : t->last;
+		h->own_stack = own != 0;
+	}
+	for (size_t i = first; i < hs->n; i++)
+		if (!hs->v[i].stack_id)
+			hs->v[i].stack_id = task(&tasks, hs->v[i].pid)->first;
+	free(tasks.v);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The stack of a hit, its own or inherited, and the confidence it gives. */
-static int64_t hit_stack(struct inherit *in, int32_t pid, int64_t own, const char **conf)
-{
-	struct pid_stack *slot = inherit_slot(in, pid);
+struct page_ctx {
+	const struct vmemmaps *vms;
+	const struct sorted_ids *busy;
+};
 
-	if (own) {
-		slot->stack_id = own;
-		*conf = "high";
-		return own;
-	}
-	*conf = slot->stack_id ? "medium" : "low";
-	return slot->stack_id;
+/* Page-pointer hits whose page is busy. */
+static int keep_page(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
+		     struct pb_arena *a)
+{
+	const struct page_ctx *c = ctx;
+	const struct vmemmap *vm = vmemmap_of(c->vms, source_id);
+	size_t n;
+	const char *v = field(fields, "page", &n);
+	uint64_t page;
+
+	return vm && parse_ptr(v, n, &page) == 0 && page_to_pfn(vm, page, &h->pfn) == 0 &&
+	       contains(c->busy, h->pfn);
+}
+
+/* File-offset hits at a page index some busy page's dump has. */
+static int keep_file(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
+		     struct pb_arena *a)
+{
+	const struct sorted_ids *indexes = ctx;
+	size_t n, nfile;
+	const char *pos = field(fields, "pos", &n), *file;
+	uint64_t off;
+
+	if (parse_num(pos, n, &off) < 0 || !contains(indexes, (int64_t)(off / PROBE_PAGE_SIZE)))
+		return 0;
+	h->index = off / PROBE_PAGE_SIZE;
+	file = field(fields, "file", &nfile);
+	h->file = file ? pb_arena_strndup(a, file, nfile) : NULL;
+	return 1;
 }
 
 /* --- writing evidence --------------------------------------------------- */
 
-struct hit {
-	int64_t event_id, source_id, ts_ns, stack_id, pfn;
-	int32_t pid;
-	const char *comm, *conf, *mapping;
-};
+static const char *hit_confidence(const struct hit *h, int joined)
+{
+	/* joined through a dump: no stronger than the dump (medium) */
+	if (h->own_stack && !joined)
+		return "high";
+	return h->stack_id ? "medium" : "low";
+}
 
 static int insert_hit(sqlite3_stmt *ins, const struct hit *h, const char *kind)
 {
@@ -299,10 +460,10 @@ static int insert_hit(sqlite3_stmt *ins, const struct hit *h, const char *kind)
 	sqlite3_bind_text(ins, 4, kind, -1, SQLITE_STATIC);
 	if (h->pid >= 0)
 		sqlite3_bind_int(ins, 5, h->pid);
-	sqlite3_bind_text(ins, 6, h->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 6, h->comm_id);
 	if (h->stack_id)
 		sqlite3_bind_int64(ins, 7, h->stack_id);
-	sqlite3_bind_text(ins, 8, h->conf, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 8, hit_confidence(h, h->mapping != NULL), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ins, 9, h->event_id);
 	sqlite3_bind_text(ins, 10, h->mapping, -1, SQLITE_STATIC);
 	if (sqlite3_step(ins) != SQLITE_DONE)
@@ -312,139 +473,95 @@ static int insert_hit(sqlite3_stmt *ins, const struct hit *h, const char *kind)
 	return 0;
 }
 
-static int page_probe(struct pb_store *s, int64_t name_id, const struct vmemmap *vm,
-		      const struct busy_set *busy, struct inherit *in, sqlite3_stmt *ins)
+static int page_hits(struct pb_store *s, const struct probe_names *pn, const struct vmemmaps *vms,
+		     const struct sorted_ids *busy, sqlite3_stmt *ins)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT e.id, e.source_id, e.ts_ns, e.pid, c.text, e.stack_id, "
-		"json_extract(e.fields, '$.page') FROM event e "
-		"LEFT JOIN name c ON c.id = e.comm_id WHERE e.name_id = ? ORDER BY e.id");
-	int rc;
+	struct page_ctx ctx = { vms, busy };
+	struct hits hs = { 0 };
+	int rc = 0;
 
-	if (!st)
-		return -1;
-	if (first_stacks(s, name_id, in) < 0) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, name_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hit h = { .event_id = sqlite3_column_int64(st, 0) };
-		uint64_t page;
-
-		h.pid = (int32_t)column_i64_or(st, 3, -1);
-		h.stack_id = hit_stack(in, h.pid, column_i64_or(st, 5, 0), &h.conf);
-		if (parse_ptr(column_text(st, 6), &page) < 0 || page_to_pfn(vm, page, &h.pfn) < 0 ||
-		    !is_busy(busy, h.pfn))
-			continue;
-		h.source_id = sqlite3_column_int64(st, 1);
-		h.ts_ns = column_i64_or(st, 2, -1);
-		h.comm = column_text(st, 4);
-		if (insert_hit(ins, &h, "probe") < 0) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < pn->npages; i++)
+		rc = scan_probe(s, pn->pages[i], keep_page, &ctx, &hs);
+	for (size_t i = 0; rc == 0 && i < hs.n; i++)
+		rc = insert_hit(ins, &hs.v[i], "probe");
+	free(hs.v);
+	pb_arena_free(&hs.strings);
+	return rc;
 }
 
 /* --- file-offset probes joined through dumps ---------------------------- */
-
-struct fhit {
-	struct hit h;
-	uint64_t index;
-	const char *file;
-};
-
-struct fhits {
-	struct fhit *v;
-	size_t n, cap;
-	struct pb_arena strings;
-};
-
-static const char *keep(struct pb_arena *a, const char *text)
-{
-	return text ? pb_arena_strdup(a, text) : NULL;
-}
-
-static int load_file_hits(struct pb_store *s, int64_t name_id, struct inherit *in,
-			  struct fhits *fh)
-{
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT e.id, e.source_id, e.ts_ns, e.pid, c.text, e.stack_id, "
-		"json_extract(e.fields, '$.pos'), json_extract(e.fields, '$.file') FROM event e "
-		"LEFT JOIN name c ON c.id = e.comm_id WHERE e.name_id = ? ORDER BY e.id");
-	int rc;
-
-	if (!st)
-		return -1;
-	if (first_stacks(s, name_id, in) < 0) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, name_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct fhit *f;
-		uint64_t pos;
-
-		if (parse_num(column_text(st, 6), &pos) < 0)
-			continue;
-		if (fh->n == fh->cap) {
-			fh->cap = fh->cap ? fh->cap * 2 : 1024;
-			fh->v = pb_realloc(fh->v, fh->cap * sizeof(*fh->v));
-		}
-		f = &fh->v[fh->n++];
-		memset(f, 0, sizeof(*f));
-		f->h.event_id = sqlite3_column_int64(st, 0);
-		f->h.source_id = sqlite3_column_int64(st, 1);
-		f->h.ts_ns = column_i64_or(st, 2, -1);
-		f->h.pid = (int32_t)column_i64_or(st, 3, -1);
-		f->h.comm = keep(&fh->strings, column_text(st, 4));
-		f->h.stack_id = hit_stack(in, f->h.pid, column_i64_or(st, 5, 0), &f->h.conf);
-		/* joined through a dump: no stronger than the dump (medium) */
-		if (!strcmp(f->h.conf, "high"))
-			f->h.conf = "medium";
-		f->index = pos / PROBE_PAGE_SIZE;
-		f->file = keep(&fh->strings, column_text(st, 7));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int cmp_fhit(const void *a, const void *b)
-{
-	const struct fhit *x = a, *y = b;
-
-	if (x->index != y->index)
-		return x->index < y->index ? -1 : 1;
-	return x->h.event_id < y->h.event_id ? -1 : x->h.event_id > y->h.event_id;
-}
-
-/* The hits at page INDEX: [*first, return). */
-static size_t hits_at(const struct fhits *fh, uint64_t index, size_t *first)
-{
-	size_t lo = 0, hi = fh->n, end;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (fh->v[mid].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < fh->n && fh->v[end].index == index; end++)
-		;
-	*first = lo;
-	return end;
-}
 
 struct dump {
 	int64_t pfn;
 	uint64_t index;
 	const char *mapping;
 };
+
+struct dumps {
+	struct dump *v;
+	size_t n;
+	struct sorted_ids indexes;
+};
+
+/* The distinct (pfn, mapping, index) of the dumps of busy pages. */
+static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct pb_arena *a,
+		      struct dumps *d)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT DISTINCT v.pfn, json_extract(e.fields, '$.mapping'), "
+		"json_extract(e.fields, '$.index') FROM evidence v JOIN event e ON e.id = v.event_id "
+		"WHERE v.kind = 'dump' AND json_extract(e.fields, '$.index') IS NOT NULL");
+	size_t cap = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t pfn = sqlite3_column_int64(st, 0);
+		const char *index = column_text(st, 2), *mapping = column_text(st, 1);
+		uint64_t v;
+
+		if (!contains(busy, pfn) || parse_num(index, strlen(index), &v) < 0)
+			continue;
+		if (d->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			d->v = pb_realloc(d->v, cap * sizeof(*d->v));
+		}
+		d->v[d->n++] = (struct dump){ pfn, v, mapping ? pb_arena_strdup(a, mapping) : NULL };
+		push_id(&d->indexes.v, &d->indexes.n, (int64_t)v);
+	}
+	sqlite3_finalize(st);
+	sort_n(d->indexes.v, d->indexes.n, sizeof(int64_t), cmp_i64);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
+/* The hits at page INDEX (HS sorted by index): [*first, return). */
+static size_t hits_at(const struct hits *hs, uint64_t index, size_t *first)
+{
+	size_t lo = 0, hi = hs->n, end;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (hs->v[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < hs->n && hs->v[end].index == index; end++)
+		;
+	*first = lo;
+	return end;
+}
 
 struct vote {
 	const char *mapping, *file;
@@ -473,6 +590,23 @@ static void vote(struct votes *vs, const char *mapping, const char *file)
 	vs->v[vs->n++] = (struct vote){ mapping, file, 1 };
 }
 
+/* Each distinct file at a dump's index gets one vote for its mapping. */
+static void count_votes(const struct hits *hs, const struct dumps *d, struct votes *vs)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		size_t first, end = hits_at(hs, d->v[i].index, &first);
+
+		for (size_t j = first; j < end; j++) {
+			size_t k;
+
+			for (k = first; k < j && !same_str(hs->v[k].file, hs->v[j].file); k++)
+				;
+			if (k == j)
+				vote(vs, d->v[i].mapping, hs->v[j].file);
+		}
+	}
+}
+
 /* The file= a dump's mapping= stands for: the clear winner of the votes.
  * *ok is 0 when no file won. */
 static const char *file_of(const struct votes *vs, const char *mapping, int *ok)
@@ -494,108 +628,71 @@ static const char *file_of(const struct votes *vs, const char *mapping, int *ok)
 	return best ? best->file : NULL;
 }
 
-/* Each distinct file at a dump's index gets one vote for its mapping. */
-static void count_votes(const struct fhits *fh, const struct dump *d, size_t nd,
-			struct votes *vs)
+static int join_dumps(const struct hits *hs, const struct dumps *d, sqlite3_stmt *ins)
 {
-	for (size_t i = 0; i < nd; i++) {
-		size_t first, end = hits_at(fh, d[i].index, &first);
-
-		for (size_t j = first; j < end; j++) {
-			size_t k;
-
-			for (k = first; k < j && !same_str(fh->v[k].file, fh->v[j].file); k++)
-				;
-			if (k == j)
-				vote(vs, d[i].mapping, fh->v[j].file);
-		}
-	}
-}
-
-static int load_dumps(struct pb_store *s, const struct busy_set *busy, struct pb_arena *a,
-		      struct dump **out, size_t *n)
-{
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT DISTINCT v.pfn, json_extract(e.fields, '$.mapping'), "
-		"json_extract(e.fields, '$.index') FROM evidence v JOIN event e ON e.id = v.event_id "
-		"WHERE v.kind = 'dump' AND json_extract(e.fields, '$.index') IS NOT NULL");
-	size_t cap = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t pfn = sqlite3_column_int64(st, 0);
-		uint64_t index;
-
-		if (!is_busy(busy, pfn) || parse_num(column_text(st, 2), &index) < 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = pb_realloc(*out, cap * sizeof(**out));
-		}
-		(*out)[(*n)++] = (struct dump){ pfn, index, keep(a, column_text(st, 1)) };
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int join_dumps(struct pb_store *s, struct fhits *fh, const struct busy_set *busy,
-		      sqlite3_stmt *ins)
-{
-	struct dump *d = NULL;
 	struct votes vs = { 0 };
-	size_t nd = 0;
 	int rc = 0;
 
-	sort_n(fh->v, fh->n, sizeof(*fh->v), cmp_fhit);
-	if (load_dumps(s, busy, &fh->strings, &d, &nd) < 0)
-		rc = -1;
-	count_votes(fh, d, nd, &vs);
-	for (size_t i = 0; rc == 0 && i < nd; i++) {
-		size_t first, end = hits_at(fh, d[i].index, &first);
+	count_votes(hs, d, &vs);
+	for (size_t i = 0; rc == 0 && i < d->n; i++) {
+		size_t first, end = hits_at(hs, d->v[i].index, &first);
 		int ok;
-		const char *file = file_of(&vs, d[i].mapping, &ok);
+		const char *file = file_of(&vs, d->v[i].mapping, &ok);
 
 		for (size_t j = first; ok && rc == 0 && j < end; j++) {
-			struct hit h = fh->v[j].h;
+			struct hit h = hs->v[j];
 
-			if (!same_str(fh->v[j].file, file))
+			if (!same_str(h.file, file))
 				continue;
-			h.pfn = d[i].pfn;
-			h.mapping = d[i].mapping;
+			h.pfn = d->v[i].pfn;
+			h.mapping = d->v[i].mapping;
 			rc = insert_hit(ins, &h, "dump_probe");
 		}
 	}
 	free(vs.v);
-	free(d);
+	return rc;
+}
+
+static int file_hits(struct pb_store *s, const struct probe_names *pn,
+		     const struct sorted_ids *busy, sqlite3_stmt *ins)
+{
+	struct dumps d = { 0 };
+	struct hits hs = { 0 };
+	int rc = pn->nfiles ? load_dumps(s, busy, &hs.strings, &d) : 0;
+
+	for (size_t i = 0; rc == 0 && d.n && i < pn->nfiles; i++)
+		rc = scan_probe(s, pn->files[i], keep_file, &d.indexes, &hs);
+	if (rc == 0) {
+		sort_n(hs.v, hs.n, sizeof(*hs.v), cmp_index);
+		rc = join_dumps(&hs, &d, ins);
+	}
+	free(d.v);
+	free(d.indexes.v);
+	free(hs.v);
+	pb_arena_free(&hs.strings);
 	return rc;
 }
 
 int probe_evidence(struct pb_store *s)
 {
 	struct probe_names pn = { 0 };
-	struct vmemmap vm = { 0 };
-	struct busy_set busy = { 0 };
-	struct inherit in = { 0 };
-	struct fhits fh = { 0 };
+	struct vmemmaps vms = { 0 };
+	struct sorted_ids busy = { 0 };
 	sqlite3_stmt *ins = NULL;
 	int rc = -1;
 
 	if (find_names(s, &pn) < 0 || load_busy(s, &busy) < 0)
 		goto out;
+	rc = 0;
+	if (!busy.n)
+		goto out;
 	ins = pb_store_prepare(s,
 		"INSERT INTO evidence(source_id, ts_ns, pfn, kind, pid, comm, stack_id, "
-		"confidence, event_id, mapping) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (!ins || learn_vmemmap(s, &pn, &vm) < 0)
-		goto out;
-	for (size_t i = 0; vm.known && i < pn.npages; i++)
-		if (page_probe(s, pn.pages[i], &vm, &busy, &in, ins) < 0)
-			goto out;
-	for (size_t i = 0; i < pn.nfiles; i++)
-		if (load_file_hits(s, pn.files[i], &in, &fh) < 0)
-			goto out;
-	rc = fh.n ? join_dumps(s, &fh, &busy, ins) : 0;
+		"confidence, event_id, mapping) VALUES (?, ?, ?, ?, ?, "
+		"(SELECT text FROM name WHERE id = ?), ?, ?, ?, ?)");
+	if (!ins || learn_vmemmaps(s, &pn, &vms) < 0 || page_hits(s, &pn, &vms, &busy, ins) < 0 ||
+	    file_hits(s, &pn, &busy, ins) < 0)
+		rc = -1;
 out:
 	if (rc < 0)
 		pb_error("%s: probe evidence: %s", pb_store_path(s), sqlite3_errmsg(pb_store_db(s)));
@@ -603,9 +700,7 @@ out:
 	free(pn.pairs);
 	free(pn.pages);
 	free(pn.files);
-	free(busy.pfn);
-	free(in.v);
-	free(fh.v);
-	pb_arena_free(&fh.strings);
+	free(busy.v);
+	free(vms.v);
 	return rc;
 }

@@ -89,6 +89,8 @@ const char pb_schema_sql[] =
 	"  evidence_id INTEGER, confidence TEXT NOT NULL, rank INTEGER,\n"
 	"  kind TEXT, side TEXT, noise TEXT, ts_ns INTEGER, pid INTEGER, comm TEXT);\n"
 	"CREATE INDEX attribution_by_failure ON attribution(failure_id);\n"
+	/* The analysis reads the few failed migrations among millions. */
+	"CREATE INDEX migration_failed ON migration(failed) WHERE failed > 0;\n"
 	/* --- public views (the stable contract) --- */
 	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n"
 	"  events, bad_lines, imported_at, boot FROM source;\n"
