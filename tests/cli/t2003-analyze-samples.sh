@@ -41,6 +41,18 @@ is "$(jq -r '[.pages[].candidates[] | select(.noise == "listed") | .callsite] | 
 is "$(jq '[.pages[].candidates[] | select(.callsite | test("filemap|lru_add_drain"))] | length' \
 	"$TMP/a-show.json")" 0 "logd.reader and the kworker drain are not candidates of busy pages"
 
+# The page_owner file of the same machine adds allocation stacks: weak
+# evidence that ranks after the references.
+pb import "$SAMPLES/page_owner-6.6.txt"
+pb show --json 1
+is "$(printf '%s' "$out" | jq -r --argjson pfn $((0xa3104)) '.pages[] | select(.pfn == $pfn) |
+	[.candidates[] | "\(.rank):\(.callsite):\(.kind):\(.confidence)"] | join(" ")')" \
+	"1:__do_sys_vmsplice:page_ref_get:high 2:anon_pipe_buf_release:page_ref_put:high 3:do_anonymous_page:page_owner:low" \
+	"0xa3104: the get, the put, then who allocated it"
+pb blame --json --failure 1
+is "$(printf '%s' "$out" | jq -r '[.callsites[] | "\(.callsite):\(.pages)"] | join(" ")')" \
+	"os_lock_user_pages:2 __do_sys_vmsplice:1" "the blame stays the same"
+
 # --- scenario B: x86_64 5.15 RFC page_pinner, perf script ----------------
 export PINBLAME_DB=$TMP/b.db
 pb import "$SAMPLES/perf-script-5.15-page_pinner-rfc.txt"
