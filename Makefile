@@ -151,7 +151,7 @@ bench: all
 	@bench/run.sh ./pinblame
 
 e2e: all
-	@tests/e2e/run.sh
+	@PINBLAME=$(CURDIR)/$(PROG) tests/e2e/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -11,6 +11,7 @@
 
 #define TRACER "# tracer: "
 #define ENTRIES "# entries-in-buffer/entries-written: "
+#define RECORD "# pinblame-record: "
 
 /* "513104/513104   #P:2": entries kept in the buffer, entries written
  * (more when older ones were overwritten), and the number of CPUs. */
@@ -32,6 +33,20 @@ static void entries_line(struct pb_parser *p, const char *s, const char *end)
 		pb_text_set_meta(p, "cpus", ncpu + 3, (size_t)(end - ncpu - 3));
 }
 
+/* "# pinblame-record: KEY=VALUE" lines that `pinblame record` writes:
+ * kernel and arch (uname -r, -m) become the source's. */
+static void record_line(struct pb_parser *p, const char *s, const char *end)
+{
+	static const char *const keys[] = { "kernel", "arch" };
+	const char *eq = memchr(s, '=', (size_t)(end - s));
+
+	if (!eq)
+		return;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(keys); i++)
+		if ((size_t)(eq - s) == strlen(keys[i]) && !memcmp(s, keys[i], strlen(keys[i])))
+			pb_text_set_meta(p, keys[i], eq + 1, (size_t)(end - eq - 1));
+}
+
 /* Every '#' line is header or banner ("##### CPU 2 buffer started ####"). */
 static int ftrace_header(struct pb_parser *p, const char *line, size_t len)
 {
@@ -44,6 +59,8 @@ static int ftrace_header(struct pb_parser *p, const char *line, size_t len)
 				 len - (sizeof(TRACER) - 1));
 	else if (pb_has_prefix(line, len, ENTRIES))
 		entries_line(p, line + sizeof(ENTRIES) - 1, end);
+	else if (pb_has_prefix(line, len, RECORD))
+		record_line(p, line + sizeof(RECORD) - 1, end);
 	return 1;
 }
 

@@ -71,6 +71,31 @@ static void test_header_tgid_stack(void **state)
 }
 
 /* 6.6 sample: no tgid column, sym-offset frames with a module */
+/* The header lines `pinblame record` writes name the kernel and arch. */
+static void test_record_header(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "#\n"
+		 "# pinblame-record: version=0.1.0\n"
+		 "# pinblame-record: kernel=6.1.0-50-arm64\n"
+		 "# pinblame-record: arch=aarch64\n"
+		 "# pinblame-record: events=cma:cma_alloc_start,pinblame:try_grab_folio\n"
+		 "              sh-106     (    106) [000] .....     6.843004: cma_alloc_start: name=hugetlb0 count=8192 align=13\n");
+	rec = run_next(&r);
+	check_context(rec, 7, 6843004000, 0, 106, 106, "sh", "cma", "cma_alloc_start");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.1.0-50-arm64");
+	assert_string_equal(pb_parser_meta(r.p, "arch"), "aarch64");
+	assert_null(pb_parser_meta(r.p, "events"));
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 static void test_no_tgid_sym_offset(void **state)
 {
 	struct parse_run r;
@@ -741,6 +766,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_tgid_stack),
+		cmocka_unit_test(test_record_header),
 		cmocka_unit_test(test_no_tgid_sym_offset),
 		cmocka_unit_test(test_old_layout),
 		cmocka_unit_test(test_columns_variants),
