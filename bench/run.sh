@@ -313,9 +313,9 @@ blame_store() {
 			skip_row '`pinblame blame`' "import of the large store failed: $(reason)"
 			return
 		fi
-		row '`gen-trace | pinblame import -` (stdin)' $((need << 20)) "$SECS" \
+		row '`gen-trace \| pinblame import -` (stdin)' $((need << 20)) "$SECS" \
 			"$(events_of "$out/blame-import.out")" \
-			"peak RSS $((RSS_KB / 1024)) MiB incl. generator"
+			"peak RSS $((RSS_KB / 1024)) MiB, largest process"
 		budget "import MiB/s on $need MiB / on $(mib "$big_bytes") MiB (linear cost)" \
 			"$(calc %.2f "($need * 1048576 / $SECS) / ($big_bytes / $imp_secs)")" '≈ 1' -
 	fi
