@@ -18,9 +18,12 @@ is "$rc" 0 "merge exits 0"
 is "$out" "$A: 2 sources merged (332524 events), 0 already present
 $B: 2 sources merged (62465 events), 0 already present" "merge says what it copied"
 
-for t in sources events event_fields cma_allocs busy_ranges migrations page_evidence frames; do
+for t in sources events event_fields cma_allocs busy_ranges migrations frames; do
 	is "$(q "$M" "SELECT count(*) FROM $t")" "$(sum "SELECT count(*) FROM $t")" "$t: sum of both stores"
 done
+# Evidence read from the inputs adds up; probe evidence is the analysis's.
+imported="SELECT count(*) FROM page_evidence WHERE kind NOT IN ('probe', 'dump_probe')"
+is "$(q "$M" "$imported")" "$(sum "$imported")" "page_evidence from the inputs: sum of both stores"
 is "$(q "$M" "SELECT count(*) FROM events")" 394989 "events: 332,524 + 62,465"
 is "$(q "$M" "SELECT count(*) FROM cma_allocs WHERE ok = 0")" 4 "the 4 failed CMA allocations of arm64"
 is "$(q "$M" "SELECT sum(failed) FROM migrations WHERE reason = 'memory_hotplug'")" 30010 "amd64 offlining: 30,010 failed pages"
@@ -37,7 +40,8 @@ alloc_busy="SELECT s.sha256, a.area, a.ok, count(b.id) FROM cma_allocs a
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
 is "$("$PINBLAME" -d "$M" query --csv "$alloc_busy")" "$("$PINBLAME" -d "$A" query --csv "$alloc_busy")" \
 	"busy ranges still point at their CMA allocation"
-is "$(q "$M" "SELECT value FROM meta WHERE key = 'analysis'")" stale "the merged store is marked for analysis"
+is "$(q "$M" "SELECT value FROM meta WHERE key = 'analysis'")" fresh "the merged store is analysed at once"
+is "$(q "$M" "SELECT count(*) FROM failures")" "$(sum "SELECT count(*) FROM failures")" "its failures are those of both stores"
 
 pb merge "$M" "$A"
 is "$rc" 0 "merging a store again exits 0"
