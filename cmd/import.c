@@ -171,13 +171,12 @@ static int already_imported(struct import_file *f, const char *path, char *hex)
 	char err[256];
 	struct stat sb;
 
-	if (!strcmp(path, "-") || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+	/* Only a store needs the content hash (--dry-run has none). */
+	if (!f->store || !strcmp(path, "-") || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
 		return 0;
 	if (pb_file_sha256(path, digest, err, sizeof(err)) < 0)
 		return 0;	/* pb_input_open reports it */
 	pb_sha256_hex(digest, hex);
-	if (!f->store)
-		return 0;
 	f->source_id = pb_store_find_source(f->store, hex);
 	return f->source_id > 0;
 }
