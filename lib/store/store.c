@@ -159,6 +159,24 @@ static int busy_timeout_ms(void)
 	return env && *env ? atoi(env) : BUSY_TIMEOUT_MS;
 }
 
+/* Switching a new store to WAL needs it to itself; when another process is
+ * creating the same store at this moment SQLite answers "locked" at once,
+ * without its busy handler, so wait here as the busy timeout would. */
+static int set_wal(struct pb_store *s)
+{
+	int waited_ms = 0, rc;
+
+	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK) {
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (waited_ms >= busy_timeout_ms())
+			break;
+		sqlite3_sleep(10);
+		waited_ms += 10;
+	}
+	return rc == SQLITE_OK ? 0 : store_sql_error(s, "setting WAL mode");
+}
+
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 {
 	struct pb_store *s = pb_calloc(1, sizeof(*s));
@@ -181,7 +199,7 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_extended_result_codes(s->db, 1);
-	if (s->writable && pb_store_exec(s, "PRAGMA journal_mode = WAL") < 0)
+	if (s->writable && set_wal(s) < 0)
 		goto fail;
 	if (pb_store_exec(s, s->writable ? "PRAGMA synchronous = NORMAL"
 					 : "PRAGMA query_only = 1") < 0)
