@@ -32,17 +32,8 @@ static json_t *sources_json(struct pb_store *s)
 	while (st && bad && sqlite3_step(st) == SQLITE_ROW) {
 		json_t *o = json_object(), *reasons = json_array();
 
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const char *name = sqlite3_column_name(st, i);
-
-			if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
-				json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
-			else if (sqlite3_column_type(st, i) == SQLITE_NULL)
-				json_object_set_new(o, name, json_null());
-			else
-				json_object_set_new(o, name,
-					json_string((const char *)sqlite3_column_text(st, i)));
-		}
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			json_object_set_new(o, sqlite3_column_name(st, i), pb_json_column(st, i));
 		sqlite3_bind_int64(bad, 1, sqlite3_column_int64(st, 0));
 		while (sqlite3_step(bad) == SQLITE_ROW)
 			json_array_append_new(reasons, json_pack("{s:s,s:I,s:I,s:s?}",

@@ -19,6 +19,9 @@ enum pb_table_mode {
 long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
 		    const char *schema);
 
+/* Column I of the current row as JSON (integer, real, string or null). */
+json_t *pb_json_column(sqlite3_stmt *st, int i);
+
 /* Writes a JSON value followed by a newline; 0 or -1. */
 int pb_json_write(FILE *out, json_t *value);
 

@@ -140,5 +140,8 @@ int64_t column_i64_or(sqlite3_stmt *st, int col, int64_t dflt);
 /* qsort() that accepts an empty (NULL) array. */
 void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 const char *column_text(sqlite3_stmt *st, int col);
+/* A column as JSON: an integer, or a string, or null for SQL NULL. */
+json_t *int_or_null(sqlite3_stmt *st, int col);
+json_t *text_or_null(sqlite3_stmt *st, int col);
 
 #endif

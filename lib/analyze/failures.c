@@ -12,19 +12,6 @@ static const char failure_sql[] =
 	"LEFT JOIN source s ON s.id = f.source_id LEFT JOIN event e ON e.id = f.event_id "
 	"WHERE 1";
 
-static json_t *int_or_null(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
-		: json_integer(sqlite3_column_int64(st, col));
-}
-
-static json_t *text_or_null(sqlite3_stmt *st, int col)
-{
-	const char *t = column_text(st, col);
-
-	return t ? json_string(t) : json_null();
-}
-
 static json_t *busy_pfns(sqlite3_stmt *pfns, int64_t id)
 {
 	json_t *a = json_array();

@@ -22,6 +22,19 @@ const char *column_text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
+json_t *int_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+		: json_integer(sqlite3_column_int64(st, col));
+}
+
+json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+	const char *t = column_text(st, col);
+
+	return t ? json_string(t) : json_null();
+}
+
 void failure_filter_sql(struct pb_buf *b, const struct pb_analyze_opts *o)
 {
 	if (o && o->since_ns >= 0)

@@ -11,19 +11,6 @@
 /* Kernel log dumps listed per page, nearest in time first. */
 #define SHOW_DUMPS 3
 
-static json_t *int_or_null(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
-		: json_integer(sqlite3_column_int64(st, col));
-}
-
-static json_t *text_or_null(sqlite3_stmt *st, int col)
-{
-	const char *t = column_text(st, col);
-
-	return t ? json_string(t) : json_null();
-}
-
 /* Rows of SQL (with ?1 bound to ID) as objects named by NAMES. */
 static json_t *rows_json(struct pb_store *s, const char *sql, int64_t id,
 			 const char *const *names, size_t nnames)

@@ -29,21 +29,6 @@ struct builder {
 	int error;
 };
 
-static json_t *column_json(sqlite3_stmt *st, int i)
-{
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, i));
-	case SQLITE_FLOAT:
-		return json_real(sqlite3_column_double(st, i));
-	case SQLITE_NULL:
-		return json_null();
-	default:
-		return json_stringn((const char *)sqlite3_column_text(st, i),
-				    (size_t)sqlite3_column_bytes(st, i));
-	}
-}
-
 /* Binds :since, :until and :ids (the JSON array of the failures in the
  * window) where the statement uses them. */
 static sqlite3_stmt *prepare(struct builder *b, const char *sql)
@@ -88,7 +73,7 @@ static json_t *rows_json(struct builder *b, const char *sql)
 		json_t *o = json_object();
 
 		for (int i = 0; i < sqlite3_column_count(st); i++)
-			json_object_set_new(o, sqlite3_column_name(st, i), column_json(st, i));
+			json_object_set_new(o, sqlite3_column_name(st, i), pb_json_column(st, i));
 		json_array_append_new(arr, o);
 	}
 	finish(b, st, rc);
@@ -241,7 +226,7 @@ static json_t *evidence_of(struct builder *b, sqlite3_stmt *st, long long id)
 		for (int i = 0; i < sqlite3_column_count(st); i++)
 			if (sqlite3_column_type(st, i) != SQLITE_NULL)
 				json_object_set_new(o, sqlite3_column_name(st, i),
-						    column_json(st, i));
+						    pb_json_column(st, i));
 		json_array_append_new(items, o);
 	}
 	if (rc != SQLITE_DONE)

@@ -21,7 +21,7 @@ void pb_format_ts(char *buf, size_t len, long long ts_ns)
 		snprintf(buf, len, "%lld.%06lld", ts_ns / 1000000000, ts_ns % 1000000000 / 1000);
 }
 
-static json_t *column_json(sqlite3_stmt *st, int i)
+json_t *pb_json_column(sqlite3_stmt *st, int i)
 {
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_INTEGER:
@@ -137,7 +137,7 @@ long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
 				fputc(i == ncol - 1 ? '\n' : ',', out);
 			} else {
 				json_object_set_new(obj, sqlite3_column_name(st, i),
-						    column_json(st, i));
+						    pb_json_column(st, i));
 			}
 		}
 		if (obj) {
