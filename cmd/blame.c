@@ -36,18 +36,6 @@ static const char blame_usage[] =
 	"\n"
 	"Exit: 0 ok, 2 usage, 3 unreadable noise file, 4 store error.\n";
 
-static const char *str(const json_t *o, const char *key, const char *dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-static long long num(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 /* Whether FRAME ("func", "func.constprop.0", "func [mod]") is FUNC. */
 static int frame_is(const char *frame, const char *func)
 {
@@ -60,7 +48,7 @@ static int frame_is(const char *frame, const char *func)
 static void print_stack(const json_t *row)
 {
 	const json_t *stack = json_object_get(row, "stack");
-	const char *callsite = str(row, "callsite", "");
+	const char *callsite = pb_json_str(row, "callsite", "");
 	size_t n = json_array_size(stack), at = n, from, to;
 
 	for (size_t i = 0; i < n && at == n; i++)
@@ -93,14 +81,15 @@ static void print_evidence(const json_t *ev)
 static void print_blame(const json_t *res)
 {
 	const json_t *rows = json_object_get(res, "callsites"), *r;
-	int by_callsite = !strcmp(str(res, "by", ""), "callsite");
+	int by_callsite = !strcmp(pb_json_str(res, "by", ""), "callsite");
 	char name[256];
 	size_t i;
 
 	printf("%lld failure%s: %lld with a blamed holder, %lld unattributed; "
-	       "%lld of %lld busy pages attributed\n", num(res, "failures"),
-	       num(res, "failures") == 1 ? "" : "s", num(res, "attributed"),
-	       num(res, "unattributed"), num(res, "attributed_pages"), num(res, "pages"));
+	       "%lld of %lld busy pages attributed\n", pb_json_int(res, "failures", 0),
+	       pb_json_int(res, "failures", 0) == 1 ? "" : "s", pb_json_int(res, "attributed", 0),
+	       pb_json_int(res, "unattributed", 0), pb_json_int(res, "attributed_pages", 0),
+	       pb_json_int(res, "pages", 0));
 	if (!json_array_size(rows))
 		return;
 	printf("\n%4s  %-32s  %8s  %5s  %6s  %-10s  %s\n", "RANK",
@@ -108,16 +97,16 @@ static void print_blame(const json_t *res)
 	       "EVIDENCE");
 	json_array_foreach(rows, i, r) {
 		if (!by_callsite)
-			snprintf(name, sizeof(name), "%s", str(r, "key", "?"));
+			snprintf(name, sizeof(name), "%s", pb_json_str(r, "key", "?"));
 		else if (json_is_string(json_object_get(r, "module")))
-			snprintf(name, sizeof(name), "%s [%s]", str(r, "callsite", "?"),
-				 str(r, "module", "?"));
+			snprintf(name, sizeof(name), "%s [%s]", pb_json_str(r, "callsite", "?"),
+				 pb_json_str(r, "module", "?"));
 		else
-			snprintf(name, sizeof(name), "%s", str(r, "callsite", "?"));
-		printf("%4lld  %-32s  %8lld  %5lld  %5.1f%%  %-10s  ", num(r, "rank"), name,
-		       num(r, "failures"), num(r, "pages"),
+			snprintf(name, sizeof(name), "%s", pb_json_str(r, "callsite", "?"));
+		printf("%4lld  %-32s  %8lld  %5lld  %5.1f%%  %-10s  ", pb_json_int(r, "rank", 0), name,
+		       pb_json_int(r, "failures", 0), pb_json_int(r, "pages", 0),
 		       100 * json_real_value(json_object_get(r, "share")),
-		       str(r, "confidence", "?"));
+		       pb_json_str(r, "confidence", "?"));
 		print_evidence(json_object_get(r, "evidence"));
 		print_stack(r);
 	}
@@ -187,7 +176,7 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 	pb_store_close(s);
 	if (!res)
 		return PB_EXIT_STORE;
-	if (failure && !num(res, "failures")) {
+	if (failure && !pb_json_int(res, "failures", 0)) {
 		pb_error("no failure %lld (see 'pinblame failures')", failure);
 		json_decref(res);
 		return PB_EXIT_USAGE;

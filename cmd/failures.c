@@ -35,40 +35,26 @@ static const char failures_usage[] =
 	"Exit: 0 ok, 1 failures listed with --exit-code, 2 usage, 3 unreadable\n"
 	"noise file, 4 store error.\n";
 
-static const char *str(const json_t *o, const char *key, const char *dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-static long long num(const json_t *o, const char *key, long long dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_integer(v) ? json_integer_value(v) : dflt;
-}
-
 static void print_failure(const json_t *f)
 {
 	char ts[32], task[48], pfns[48] = "-";
-	const char *what = str(f, "area", NULL);
-	long long start = num(f, "start_pfn", -1), end = num(f, "end_pfn", -1);
+	const char *what = pb_json_str(f, "area", NULL);
+	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
 
-	pb_format_ts(ts, sizeof(ts), num(f, "ts_ns", -1));
-	if (num(f, "pid", -1) >= 0)
-		snprintf(task, sizeof(task), "%s[%lld]", str(f, "comm", "?"), num(f, "pid", -1));
+	pb_format_ts(ts, sizeof(ts), pb_json_int(f, "ts_ns", -1));
+	if (pb_json_int(f, "pid", -1) >= 0)
+		snprintf(task, sizeof(task), "%s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
 	else
 		snprintf(task, sizeof(task), "-");
 	if (start >= 0)
 		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
 	if (!what)
-		what = str(f, "reason", "-");
+		what = pb_json_str(f, "reason", "-");
 	printf("%4lld  %12s  %-12s  %-14s  %-16s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
-	       num(f, "id", 0), ts, str(f, "kind", "?"), what, task, str(f, "outcome", "?"),
+	       pb_json_int(f, "id", 0), ts, pb_json_str(f, "kind", "?"), what, task, pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "",
-	       num(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
-	       num(f, "attributed_pfns", 0), pfns);
+	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
+	       pb_json_int(f, "attributed_pfns", 0), pfns);
 }
 
 static void print_failures(const json_t *list)
@@ -84,7 +70,7 @@ static void print_failures(const json_t *list)
 	       "KIND", "AREA/REASON", "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED", "PFNS");
 	json_array_foreach(list, i, f) {
 		print_failure(f);
-		final += !strcmp(str(f, "outcome", ""), "final");
+		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
 	}
 	printf("%zu failure%s: %zu final, %zu recovered\n", json_array_size(list),
 	       json_array_size(list) == 1 ? "" : "s", final, json_array_size(list) - final);

@@ -95,39 +95,34 @@ static void print_ts(const json_t *v)
 	fputs(buf, stdout);
 }
 
-static const char *str_or(const json_t *v, const char *dflt)
-{
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
 static void print_source(const json_t *src)
 {
 	size_t i;
 	json_t *r;
 
-	printf("source %lld: %s\n", (long long)json_integer_value(json_object_get(src, "id")),
-	       str_or(json_object_get(src, "path"), "?"));
-	printf("  format %s, kernel %s, arch %s\n", str_or(json_object_get(src, "format"), "?"),
-	       str_or(json_object_get(src, "kernel"), "unknown"),
-	       str_or(json_object_get(src, "arch"), "unknown"));
+	printf("source %lld: %s\n", pb_json_int(src, "id", 0),
+	       pb_json_str(src, "path", "?"));
+	printf("  format %s, kernel %s, arch %s\n", pb_json_str(src, "format", "?"),
+	       pb_json_str(src, "kernel", "unknown"),
+	       pb_json_str(src, "arch", "unknown"));
 	printf("  %lld events, %lld lines, %lld not understood, %lld lost, span ",
-	       (long long)json_integer_value(json_object_get(src, "events")),
-	       (long long)json_integer_value(json_object_get(src, "lines")),
-	       (long long)json_integer_value(json_object_get(src, "bad_lines")),
-	       (long long)json_integer_value(json_object_get(src, "lost_events")));
+	       pb_json_int(src, "events", 0),
+	       pb_json_int(src, "lines", 0),
+	       pb_json_int(src, "bad_lines", 0),
+	       pb_json_int(src, "lost_events", 0));
 	print_ts(json_object_get(src, "first_ts_ns"));
 	fputs(" .. ", stdout);
 	print_ts(json_object_get(src, "last_ts_ns"));
 	fputs(" s\n", stdout);
-	if (json_integer_value(json_object_get(src, "unpaired")))
+	if (pb_json_int(src, "unpaired", 0))
 		printf("  %lld CMA allocations started without a finish\n",
-		       (long long)json_integer_value(json_object_get(src, "unpaired")));
+		       pb_json_int(src, "unpaired", 0));
 	json_array_foreach(json_object_get(src, "bad_line_reasons"), i, r)
 		printf("  not understood: %lld x %s (first at line %lld: %s)\n",
-		       (long long)json_integer_value(json_object_get(r, "count")),
-		       str_or(json_object_get(r, "reason"), "?"),
-		       (long long)json_integer_value(json_object_get(r, "first_line")),
-		       str_or(json_object_get(r, "example"), ""));
+		       pb_json_int(r, "count", 0),
+		       pb_json_str(r, "reason", "?"),
+		       pb_json_int(r, "first_line", 0),
+		       pb_json_str(r, "example", ""));
 }
 
 static void print_counts(const char *title, const json_t *counts)

@@ -26,32 +26,18 @@ static const char show_usage[] =
 	"Exit: 0 ok, 2 usage or no such failure, 3 unreadable noise file,\n"
 	"4 store error.\n";
 
-static const char *str(const json_t *o, const char *key, const char *dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-static long long num(const json_t *o, const char *key, long long dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_integer(v) ? json_integer_value(v) : dflt;
-}
-
 static const char *ts(const json_t *o, const char *key, char *buf, size_t len)
 {
-	pb_format_ts(buf, len, num(o, key, -1));
+	pb_format_ts(buf, len, pb_json_int(o, key, -1));
 	return buf;
 }
 
 /* "file:line", or "" when unknown. */
 static const char *where(const json_t *o, char *buf, size_t len)
 {
-	if (!str(o, "source", NULL))
+	if (!pb_json_str(o, "source", NULL))
 		return "";
-	snprintf(buf, len, "%s:%lld", str(o, "source", "?"), num(o, "line", 0));
+	snprintf(buf, len, "%s:%lld", pb_json_str(o, "source", "?"), pb_json_int(o, "line", 0));
 	return buf;
 }
 
@@ -75,28 +61,28 @@ static void print_head(const json_t *res)
 	const json_t *first = json_array_get(json_object_get(mig, "events"), 0);
 	char t1[32], t2[32], at[512];
 
-	printf("failure %lld: %s", num(f, "id", 0), str(f, "kind", "?"));
-	if (str(f, "area", NULL))
-		printf(" on %s", str(f, "area", ""));
-	if (str(f, "reason", NULL))
-		printf(" (%s)", str(f, "reason", ""));
-	if (num(f, "pid", -1) >= 0)
-		printf(", %s[%lld]", str(f, "comm", "?"), num(f, "pid", -1));
+	printf("failure %lld: %s", pb_json_int(f, "id", 0), pb_json_str(f, "kind", "?"));
+	if (pb_json_str(f, "area", NULL))
+		printf(" on %s", pb_json_str(f, "area", ""));
+	if (pb_json_str(f, "reason", NULL))
+		printf(" (%s)", pb_json_str(f, "reason", ""));
+	if (pb_json_int(f, "pid", -1) >= 0)
+		printf(", %s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
 	printf(", at %s (window %s-", ts(f, "ts_ns", t1, sizeof(t1)),
 	       ts(f, "start_ts_ns", t2, sizeof(t2)));
-	printf("%s), %s%s\n", ts(f, "end_ts_ns", t1, sizeof(t1)), str(f, "outcome", "?"),
+	printf("%s), %s%s\n", ts(f, "end_ts_ns", t1, sizeof(t1)), pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? ", nowarn" : "");
 	printf("  event: %s\n", where(f, at, sizeof(at)));
-	if (num(f, "start_pfn", -1) >= 0)
-		printf("  pfns 0x%llx-0x%llx, ", num(f, "start_pfn", 0), num(f, "end_pfn", 0));
+	if (pb_json_int(f, "start_pfn", -1) >= 0)
+		printf("  pfns 0x%llx-0x%llx, ", pb_json_int(f, "start_pfn", 0), pb_json_int(f, "end_pfn", 0));
 	else
 		printf("  ");
 	printf("%lld pages; %lld busy ranges, %zu busy pages, %lld blamed\n",
-	       num(f, "pages", 0), num(f, "busy_ranges", 0),
-	       json_array_size(json_object_get(f, "busy_pfns")), num(f, "attributed_pfns", 0));
-	if (num(mig, "failed", 0))
-		printf("  failed migrations: %lld (%lld pages), first %s\n", num(mig, "failed", 0),
-		       num(mig, "pages", 0), where(first, at, sizeof(at)));
+	       pb_json_int(f, "pages", 0), pb_json_int(f, "busy_ranges", 0),
+	       json_array_size(json_object_get(f, "busy_pfns")), pb_json_int(f, "attributed_pfns", 0));
+	if (pb_json_int(mig, "failed", 0))
+		printf("  failed migrations: %lld (%lld pages), first %s\n", pb_json_int(mig, "failed", 0),
+		       pb_json_int(mig, "pages", 0), where(first, at, sizeof(at)));
 	print_frames("  stack: ", json_object_get(res, "stack"));
 }
 
@@ -109,11 +95,11 @@ static void print_callsites(const json_t *rows)
 		return;
 	printf("\ncall sites:\n");
 	json_array_foreach(rows, i, r) {
-		printf("  %lld  %s", num(r, "rank", 0), str(r, "callsite", "?"));
-		if (str(r, "module", NULL))
-			printf(" [%s]", str(r, "module", ""));
-		printf("  %lld page%s, %s\n", num(r, "pages", 0), num(r, "pages", 0) == 1 ? "" : "s",
-		       str(r, "confidence", "?"));
+		printf("  %lld  %s", pb_json_int(r, "rank", 0), pb_json_str(r, "callsite", "?"));
+		if (pb_json_str(r, "module", NULL))
+			printf(" [%s]", pb_json_str(r, "module", ""));
+		printf("  %lld page%s, %s\n", pb_json_int(r, "pages", 0), pb_json_int(r, "pages", 0) == 1 ? "" : "s",
+		       pb_json_str(r, "confidence", "?"));
 	}
 }
 
@@ -135,20 +121,20 @@ static int seen_before(struct seen_stacks *seen, long long id)
 
 static void print_cand(const json_t *c, struct seen_stacks *seen)
 {
-	long long stack_id = num(c, "stack_id", 0);
+	long long stack_id = pb_json_int(c, "stack_id", 0);
 	char t[32], task[64] = "", at[512];
-	const char *noise = str(c, "noise", NULL);
+	const char *noise = pb_json_str(c, "noise", NULL);
 
-	if (num(c, "pid", -1) >= 0)
-		snprintf(task, sizeof(task), " by %s[%lld]", str(c, "comm", "?"), num(c, "pid", -1));
-	printf("    #%lld %-8s %s", num(c, "rank", 0),
+	if (pb_json_int(c, "pid", -1) >= 0)
+		snprintf(task, sizeof(task), " by %s[%lld]", pb_json_str(c, "comm", "?"), pb_json_int(c, "pid", -1));
+	printf("    #%lld %-8s %s", pb_json_int(c, "rank", 0),
 	       json_is_true(json_object_get(c, "blamed")) ? "blamed" : noise ? noise : "",
-	       str(c, "callsite", "?"));
-	if (str(c, "module", NULL))
-		printf(" [%s]", str(c, "module", ""));
-	printf(" (%s, %s) at %s%s  %s %s\n", str(c, "kind", "?"), str(c, "confidence", "?"),
+	       pb_json_str(c, "callsite", "?"));
+	if (pb_json_str(c, "module", NULL))
+		printf(" [%s]", pb_json_str(c, "module", ""));
+	printf(" (%s, %s) at %s%s  %s %s\n", pb_json_str(c, "kind", "?"), pb_json_str(c, "confidence", "?"),
 	       ts(c, "ts_ns", t, sizeof(t)), task, where(c, at, sizeof(at)),
-	       str(c, "event", ""));
+	       pb_json_str(c, "event", ""));
 	if (!json_array_size(json_object_get(c, "stack")))
 		return;
 	printf("       stack %lld%s", stack_id,
@@ -165,11 +151,11 @@ static void print_dump(const json_t *d)
 	char t[32], at[512];
 
 	printf("    dump at %s: refcount %lld mapcount %lld", ts(d, "ts_ns", t, sizeof(t)),
-	       num(d, "refcount", -1), num(d, "mapcount", -1));
-	if (str(d, "file", NULL))
-		printf(" file %s", str(d, "file", ""));
-	if (str(d, "index", NULL))
-		printf(" index %s", str(d, "index", ""));
+	       pb_json_int(d, "refcount", -1), pb_json_int(d, "mapcount", -1));
+	if (pb_json_str(d, "file", NULL))
+		printf(" file %s", pb_json_str(d, "file", ""));
+	if (pb_json_str(d, "index", NULL))
+		printf(" index %s", pb_json_str(d, "index", ""));
 	printf("  %s\n", where(d, at, sizeof(at)));
 }
 
@@ -186,7 +172,7 @@ static void print_pages(const json_t *pages)
 	json_array_foreach(pages, i, p) {
 		const json_t *cands = json_object_get(p, "candidates");
 
-		printf("  pfn 0x%llx: %s at %s  %s\n", num(p, "pfn", 0), str(p, "how", "?"),
+		printf("  pfn 0x%llx: %s at %s  %s\n", pb_json_int(p, "pfn", 0), pb_json_str(p, "how", "?"),
 		       ts(p, "ts_ns", t, sizeof(t)), where(p, at, sizeof(at)));
 		json_array_foreach(cands, j, x)
 			print_cand(x, &seen);

@@ -22,6 +22,11 @@ long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
 /* Column I of the current row as JSON (integer, real, string or null). */
 json_t *pb_json_column(sqlite3_stmt *st, int i);
 
+/* Member KEY of object O as a string / integer, DFLT when absent or of
+ * another type. */
+const char *pb_json_str(const json_t *o, const char *key, const char *dflt);
+long long pb_json_int(const json_t *o, const char *key, long long dflt);
+
 /* Writes a JSON value followed by a newline; 0 or -1. */
 int pb_json_write(FILE *out, json_t *value);
 

@@ -82,11 +82,11 @@ static void table(struct html_out *h, const json_t *rows, const char *const *hea
 		fputs("<tr>", h->f);
 		for (size_t c = 0; c < ncol; c++) {
 			if (c) {
-				fprintf(h->f, "<td class=\"n\">%lld</td>", rj_int(row, keys[c], 0));
+				fprintf(h->f, "<td class=\"n\">%lld</td>", pb_json_int(row, keys[c], 0));
 				continue;
 			}
 			fputs("<td>", h->f);
-			put_escaped(h->f, &h->esc, rj_str(row, keys[c], "?"));
+			put_escaped(h->f, &h->esc, pb_json_str(row, keys[c], "?"));
 			fputs("</td>", h->f);
 		}
 		fputs("</tr>\n", h->f);
@@ -136,15 +136,15 @@ static void ranking(struct html_out *h, const json_t *sites)
 	      "<th class=\"n\">pages</th><th class=\"n\">share</th><th>confidence</th></tr>\n",
 	      h->f);
 	json_array_foreach(sites, i, c) {
-		long long rank = rj_int(c, "rank", (long long)i + 1);
+		long long rank = pb_json_int(c, "rank", (long long)i + 1);
 
 		rj_share(share, sizeof(share), rj_real(c, "share", 0));
 		fprintf(h->f, "<tr><td class=\"n\">%lld</td><td><a href=\"#cs-%lld\"><code>",
 			rank, rank);
-		put_escaped(h->f, &h->esc, rj_str(c, "callsite", "?"));
+		put_escaped(h->f, &h->esc, pb_json_str(c, "callsite", "?"));
 		fprintf(h->f, "</code></a></td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			"<td class=\"n\">%s</td><td>%s</td></tr>\n", rj_int(c, "failures", 0),
-			rj_int(c, "pages", 0), share, rj_str(c, "confidence", "low"));
+			"<td class=\"n\">%s</td><td>%s</td></tr>\n", pb_json_int(c, "failures", 0),
+			pb_json_int(c, "pages", 0), share, pb_json_str(c, "confidence", "low"));
 	}
 	fputs("</table>\n", h->f);
 }
@@ -165,17 +165,17 @@ static void failure_link(struct html_out *h, const json_t *r, long long id)
 static void callsite_detail(struct html_out *h, const json_t *r, const json_t *c)
 {
 	const json_t *ids = json_object_get(c, "failure_ids"), *v;
-	long long rank = rj_int(c, "rank", 0);
+	long long rank = pb_json_int(c, "rank", 0);
 	size_t i, n = json_array_size(ids);
 	int marked = 0;
 	char share[16];
 
 	rj_share(share, sizeof(share), rj_real(c, "share", 0));
 	fprintf(h->f, "<article id=\"cs-%lld\"><h3>%lld. <code>", rank, rank);
-	put_escaped(h->f, &h->esc, rj_str(c, "callsite", "?"));
+	put_escaped(h->f, &h->esc, pb_json_str(c, "callsite", "?"));
 	fprintf(h->f, "</code></h3>\n<p>%lld failures, %lld pages, share %s, confidence %s.</p>\n",
-		rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
-		rj_str(c, "confidence", "low"));
+		pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+		pb_json_str(c, "confidence", "low"));
 	if (json_array_size(json_object_get(c, "stack"))) {
 		fputs("<p>Example stack (leaf first, the call site in bold):</p>\n<pre>", h->f);
 		json_array_foreach(json_object_get(c, "stack"), i, v) {
@@ -209,7 +209,7 @@ static void failure_detail(struct html_out *h, const char *key, const json_t *r)
 	size_t i;
 
 	fprintf(h->f, "<article id=\"f-%lld\"><h3", id);
-	if (f && !strcmp(rj_str(f, "outcome", ""), "final"))
+	if (f && !strcmp(pb_json_str(f, "outcome", ""), "final"))
 		fputs(" class=\"final\"", h->f);
 	fputc('>', h->f);
 	if (f)
@@ -222,8 +222,8 @@ static void failure_detail(struct html_out *h, const char *key, const json_t *r)
 		rj_failure_pages(&h->text, f);
 		fputs("<p>", h->f);
 		put_buf(h->f, &h->esc, &h->text);
-		if (rj_str(f, "source", NULL))
-			fprintf(h->f, " (%s:%lld)", rj_str(f, "source", ""), rj_int(f, "line", 0));
+		if (pb_json_str(f, "source", NULL))
+			fprintf(h->f, " (%s:%lld)", pb_json_str(f, "source", ""), pb_json_int(f, "line", 0));
 		fputs("</p>\n", h->f);
 	}
 	fputs("<ul>\n", h->f);
@@ -247,10 +247,10 @@ static void failure_detail(struct html_out *h, const char *key, const json_t *r)
 static void page_title(struct html_out *h, const json_t *r, const json_t *sites)
 {
 	pb_buf_addf(&h->text, "pinblame report: %lld failures",
-		    rj_int(json_object_get(r, "failure_counts"), "total", 0));
+		    pb_json_int(json_object_get(r, "failure_counts"), "total", 0));
 	if (json_array_size(sites))
 		pb_buf_addf(&h->text, ", top call site %s",
-			    rj_str(json_array_get(sites, 0), "callsite", "?"));
+			    pb_json_str(json_array_get(sites, 0), "callsite", "?"));
 	fputs("<title>", h->f);
 	put_buf(h->f, &h->esc, &h->text);
 	fputs("</title>\n", h->f);

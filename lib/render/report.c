@@ -153,11 +153,11 @@ static void add_failures(struct builder *b)
 		return;
 	}
 	json_array_foreach(list, i, f) {
-		const char *outcome = rj_str(f, "outcome", "");
+		const char *outcome = pb_json_str(f, "outcome", "");
 
 		final += !strcmp(outcome, "final");
 		recovered += !strcmp(outcome, "recovered");
-		json_array_append_new(ids, json_integer(rj_int(f, "id", 0)));
+		json_array_append_new(ids, json_integer(pb_json_int(f, "id", 0)));
 	}
 	json_object_set_new(b->report, "failure_counts",
 			    json_pack("{s:I,s:I,s:I}", "total", (json_int_t)json_array_size(list),
@@ -194,9 +194,9 @@ static void add_blame(struct builder *b, int top)
 		if (!st)
 			break;
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":callsite"),
-				  rj_str(c, "callsite", ""), -1, SQLITE_STATIC);
+				  pb_json_str(c, "callsite", ""), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":module"),
-				  rj_str(c, "module", NULL), -1, SQLITE_STATIC);
+				  pb_json_str(c, "module", NULL), -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
 		if (rc != SQLITE_DONE)

@@ -14,8 +14,6 @@
 #define REPORT_EXAMPLES 5
 
 /* Lookups that tolerate missing keys and wrong types. */
-const char *rj_str(const json_t *o, const char *key, const char *dflt);
-long long rj_int(const json_t *o, const char *key, long long dflt);
 double rj_real(const json_t *o, const char *key, double dflt);
 
 /* "93.0%" from a share in [0, 1]. */

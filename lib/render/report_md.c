@@ -51,9 +51,9 @@ static void areas(FILE *out, const json_t *r)
 	      "| --- | ---: | ---: | ---: |\n", out);
 	json_array_foreach(list, i, a) {
 		fputs("| ", out);
-		md_escape(out, rj_str(a, "area", "?"));
-		fprintf(out, " | %lld | %lld | %lld |\n", rj_int(a, "tried", 0),
-			rj_int(a, "failed", 0), rj_int(a, "busy_retries", 0));
+		md_escape(out, pb_json_str(a, "area", "?"));
+		fprintf(out, " | %lld | %lld | %lld |\n", pb_json_int(a, "tried", 0),
+			pb_json_int(a, "failed", 0), pb_json_int(a, "busy_retries", 0));
 	}
 }
 
@@ -63,13 +63,13 @@ static void busy_and_migrations(FILE *out, const json_t *r, struct pb_buf *b)
 	size_t i;
 
 	json_array_foreach(json_object_get(r, "busy_ranges"), i, x)
-		pb_buf_addf(b, "%s%lld %s", i ? ", " : "", rj_int(x, "count", 0),
-			    rj_str(x, "kind", "?"));
+		pb_buf_addf(b, "%s%lld %s", i ? ", " : "", pb_json_int(x, "count", 0),
+			    pb_json_str(x, "kind", "?"));
 	if (b->len)
 		md_line(out, "\nBusy ranges: ", b);
 	json_array_foreach(json_object_get(r, "migration_failures"), i, x)
-		pb_buf_addf(b, "%s%s %lld (%lld pages)", i ? ", " : "", rj_str(x, "reason", "?"),
-			    rj_int(x, "migrations", 0), rj_int(x, "pages", 0));
+		pb_buf_addf(b, "%s%s %lld (%lld pages)", i ? ", " : "", pb_json_str(x, "reason", "?"),
+			    pb_json_int(x, "migrations", 0), pb_json_int(x, "pages", 0));
 	if (b->len)
 		md_line(out, "\nMigrations with failed pages, by reason: ", b);
 }
@@ -90,9 +90,9 @@ static void ranking(FILE *out, const json_t *sites)
 	json_array_foreach(sites, i, c) {
 		rj_share(share, sizeof(share), rj_real(c, "share", 0));
 		fprintf(out, "| %lld | `%s` | %lld | %lld | %s | %s |\n",
-			rj_int(c, "rank", (long long)i + 1), rj_str(c, "callsite", "?"),
-			rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
-			rj_str(c, "confidence", "low"));
+			pb_json_int(c, "rank", (long long)i + 1), pb_json_str(c, "callsite", "?"),
+			pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+			pb_json_str(c, "confidence", "low"));
 	}
 }
 
@@ -138,12 +138,12 @@ static void callsite_detail(FILE *out, const json_t *r, const json_t *c, struct 
 	char share[16];
 
 	rj_share(share, sizeof(share), rj_real(c, "share", 0));
-	fprintf(out, "\n#### %lld. `%s`", rj_int(c, "rank", 0), rj_str(c, "callsite", "?"));
-	if (rj_str(c, "module", NULL))
-		fprintf(out, " [%s]", rj_str(c, "module", ""));
+	fprintf(out, "\n#### %lld. `%s`", pb_json_int(c, "rank", 0), pb_json_str(c, "callsite", "?"));
+	if (pb_json_str(c, "module", NULL))
+		fprintf(out, " [%s]", pb_json_str(c, "module", ""));
 	fprintf(out, "\n\n%lld failures, %lld pages, share %s, confidence %s.\n",
-		rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
-		rj_str(c, "confidence", "low"));
+		pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+		pb_json_str(c, "confidence", "low"));
 	if (json_array_size(json_object_get(c, "stack"))) {
 		fputs("\nExample stack (leaf first, > the call site):\n\n```\n", out);
 		json_array_foreach(json_object_get(c, "stack"), i, fr) {

@@ -102,9 +102,9 @@ static void cma_areas(struct text_out *t, const json_t *r)
 	heading(t, "CMA allocations per area");
 	put_line(t, "  area                    tried   failed  busy retries");
 	json_array_foreach(areas, i, a) {
-		pb_buf_addf(&t->line, "  %-20s %8lld %8lld %13lld", rj_str(a, "area", "?"),
-			    rj_int(a, "tried", 0), rj_int(a, "failed", 0),
-			    rj_int(a, "busy_retries", 0));
+		pb_buf_addf(&t->line, "  %-20s %8lld %8lld %13lld", pb_json_str(a, "area", "?"),
+			    pb_json_int(a, "tried", 0), pb_json_int(a, "failed", 0),
+			    pb_json_int(a, "busy_retries", 0));
 		flush_line(t);
 	}
 }
@@ -118,8 +118,8 @@ static void busy_and_migrations(struct text_out *t, const json_t *r)
 	if (json_array_size(busy)) {
 		heading(t, "Busy ranges");
 		json_array_foreach(busy, i, x) {
-			pb_buf_addf(&t->line, "  %-20s %8lld", rj_str(x, "kind", "?"),
-				    rj_int(x, "count", 0));
+			pb_buf_addf(&t->line, "  %-20s %8lld", pb_json_str(x, "kind", "?"),
+				    pb_json_int(x, "count", 0));
 			flush_line(t);
 		}
 	}
@@ -127,8 +127,8 @@ static void busy_and_migrations(struct text_out *t, const json_t *r)
 		heading(t, "Migration failures by reason");
 		put_line(t, "  reason               migrations  pages");
 		json_array_foreach(mig, i, x) {
-			pb_buf_addf(&t->line, "  %-20s %10lld %6lld", rj_str(x, "reason", "?"),
-				    rj_int(x, "migrations", 0), rj_int(x, "pages", 0));
+			pb_buf_addf(&t->line, "  %-20s %10lld %6lld", pb_json_str(x, "reason", "?"),
+				    pb_json_int(x, "migrations", 0), pb_json_int(x, "pages", 0));
 			flush_line(t);
 		}
 	}
@@ -153,13 +153,13 @@ static void ranking(struct text_out *t, const json_t *r)
 		    "failures", "pages", "share", "confidence");
 	flush_line(t);
 	json_array_foreach(sites, i, c) {
-		const char *name = rj_str(c, "callsite", "?");
+		const char *name = pb_json_str(c, "callsite", "?");
 
 		rj_share(share, sizeof(share), rj_real(c, "share", 0));
 		pb_buf_addf(&t->line, "  %3lld  %-*.*s %8lld %6lld %6s  %s",
-			    rj_int(c, "rank", (long long)i + 1), name_w, name_w, name,
-			    rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
-			    rj_str(c, "confidence", "low"));
+			    pb_json_int(c, "rank", (long long)i + 1), name_w, name_w, name,
+			    pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+			    pb_json_str(c, "confidence", "low"));
 		flush_line(t);
 	}
 }
@@ -214,12 +214,12 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 	char share[16];
 
 	rj_share(share, sizeof(share), rj_real(c, "share", 0));
-	pb_buf_addf(&t->line, "[%lld] %s", rj_int(c, "rank", 0), rj_str(c, "callsite", "?"));
-	if (rj_str(c, "module", NULL))
-		pb_buf_addf(&t->line, " [%s]", rj_str(c, "module", ""));
+	pb_buf_addf(&t->line, "[%lld] %s", pb_json_int(c, "rank", 0), pb_json_str(c, "callsite", "?"));
+	if (pb_json_str(c, "module", NULL))
+		pb_buf_addf(&t->line, " [%s]", pb_json_str(c, "module", ""));
 	pb_buf_addf(&t->line, ": %lld failures, %lld pages, %s, confidence %s",
-		    rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
-		    rj_str(c, "confidence", "low"));
+		    pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+		    pb_json_str(c, "confidence", "low"));
 	fputc('\n', t->f);
 	if (t->colour)
 		fputs("\033[1m", t->f);

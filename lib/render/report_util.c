@@ -6,20 +6,6 @@
 #include "pinblame/render.h"
 #include "report_int.h"
 
-const char *rj_str(const json_t *o, const char *key, const char *dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-long long rj_int(const json_t *o, const char *key, long long dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
-}
-
 double rj_real(const json_t *o, const char *key, double dflt)
 {
 	const json_t *v = json_object_get(o, key);
@@ -42,16 +28,16 @@ static void add_ts(struct pb_buf *b, long long ts_ns)
 
 void rj_failure_title(struct pb_buf *b, const json_t *f)
 {
-	const char *area = rj_str(f, "area", NULL), *reason = rj_str(f, "reason", NULL);
-	const char *outcome = rj_str(f, "outcome", NULL);
+	const char *area = pb_json_str(f, "area", NULL), *reason = pb_json_str(f, "reason", NULL);
+	const char *outcome = pb_json_str(f, "outcome", NULL);
 
-	pb_buf_addf(b, "#%lld %s", rj_int(f, "id", 0), rj_str(f, "kind", "?"));
+	pb_buf_addf(b, "#%lld %s", pb_json_int(f, "id", 0), pb_json_str(f, "kind", "?"));
 	if (reason)
 		pb_buf_addf(b, " (%s)", reason);
 	if (area)
 		pb_buf_addf(b, " %s", area);
 	pb_buf_adds(b, " at ");
-	add_ts(b, rj_int(f, "ts_ns", -1));
+	add_ts(b, pb_json_int(f, "ts_ns", -1));
 	pb_buf_adds(b, " s");
 	if (outcome)
 		pb_buf_addf(b, ", %s", outcome);
@@ -65,7 +51,7 @@ void rj_failure_title(struct pb_buf *b, const json_t *f)
 void rj_failure_pages(struct pb_buf *b, const json_t *f)
 {
 	const json_t *busy = json_object_get(f, "busy_pfns");
-	long long start = rj_int(f, "start_pfn", -1), end = rj_int(f, "end_pfn", -1);
+	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
 	size_t i, n = json_array_size(busy);
 	const json_t *p;
 
@@ -87,14 +73,14 @@ void rj_failure_pages(struct pb_buf *b, const json_t *f)
 
 void rj_evidence_line(struct pb_buf *b, const json_t *e)
 {
-	const char *src = rj_str(e, "source", NULL);
-	long long count = rj_int(e, "count", -1);
+	const char *src = pb_json_str(e, "source", NULL);
+	long long count = pb_json_int(e, "count", -1);
 
-	pb_buf_addf(b, "pfn %#llx: %s, %s", rj_int(e, "pfn", 0), rj_str(e, "callsite", "?"),
-		    rj_str(e, "kind", "?"));
+	pb_buf_addf(b, "pfn %#llx: %s, %s", pb_json_int(e, "pfn", 0), pb_json_str(e, "callsite", "?"),
+		    pb_json_str(e, "kind", "?"));
 	if (src)
-		pb_buf_addf(b, " at %s:%lld", src, rj_int(e, "line", 0));
-	pb_buf_addf(b, " (%s)", rj_str(e, "confidence", "low"));
+		pb_buf_addf(b, " at %s:%lld", src, pb_json_int(e, "line", 0));
+	pb_buf_addf(b, " (%s)", pb_json_str(e, "confidence", "low"));
 	if (count >= 0)
 		pb_buf_addf(b, ", refcount %lld", count);
 }
@@ -107,7 +93,7 @@ int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
 
 	snprintf(key, sizeof(key), "%lld", id);
 	ev = json_object_get(json_object_get(report, "evidence"), key);
-	more = rj_int(ev, "pages", 0) - (long long)json_array_size(json_object_get(ev, "holders"));
+	more = pb_json_int(ev, "pages", 0) - (long long)json_array_size(json_object_get(ev, "holders"));
 	if (more <= 0)
 		return 0;
 	pb_buf_addf(b, "%lld more page%s held: pinblame show %lld", more, more > 1 ? "s" : "", id);
@@ -116,7 +102,7 @@ int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
 
 int rj_is_callsite_frame(const json_t *c, const char *frame)
 {
-	const char *site = rj_str(c, "callsite", "");
+	const char *site = pb_json_str(c, "callsite", "");
 	size_t n = strlen(site);
 
 	/* frames may carry a compiler suffix or a module: "f.isra.0 [mod]" */
@@ -129,7 +115,7 @@ const json_t *rj_failure_by_id(const json_t *report, long long id)
 	size_t i;
 
 	json_array_foreach(json_object_get(report, "failures"), i, f)
-		if (rj_int(f, "id", 0) == id)
+		if (pb_json_int(f, "id", 0) == id)
 			return f;
 	return NULL;
 }
@@ -151,10 +137,10 @@ void rj_sources_line(struct pb_buf *b, const json_t *report)
 	json_array_foreach(json_object_get(report, "sources"), i, s) {
 		if (i)
 			pb_buf_adds(b, ", ");
-		pb_buf_addf(b, "%s (%s, %lld events", rj_str(s, "path", "?"),
-			    rj_str(s, "format", "?"), rj_int(s, "events", 0));
-		if (rj_int(s, "bad_lines", 0))
-			pb_buf_addf(b, ", %lld lines not understood", rj_int(s, "bad_lines", 0));
+		pb_buf_addf(b, "%s (%s, %lld events", pb_json_str(s, "path", "?"),
+			    pb_json_str(s, "format", "?"), pb_json_int(s, "events", 0));
+		if (pb_json_int(s, "bad_lines", 0))
+			pb_buf_addf(b, ", %lld lines not understood", pb_json_int(s, "bad_lines", 0));
 		pb_buf_addc(b, ')');
 	}
 	if (!i)
@@ -169,9 +155,9 @@ void rj_kernels_line(struct pb_buf *b, const json_t *report)
 	json_array_foreach(json_object_get(report, "kernels"), i, k) {
 		if (i)
 			pb_buf_adds(b, ", ");
-		pb_buf_adds(b, rj_str(k, "kernel", "?"));
-		if (rj_str(k, "arch", NULL))
-			pb_buf_addf(b, " (%s)", rj_str(k, "arch", ""));
+		pb_buf_adds(b, pb_json_str(k, "kernel", "?"));
+		if (pb_json_str(k, "arch", NULL))
+			pb_buf_addf(b, " (%s)", pb_json_str(k, "arch", ""));
 	}
 	if (!i)
 		pb_buf_adds(b, "unknown");
@@ -180,7 +166,7 @@ void rj_kernels_line(struct pb_buf *b, const json_t *report)
 void rj_span_line(struct pb_buf *b, const json_t *report)
 {
 	const json_t *span = json_object_get(report, "span");
-	long long first = rj_int(span, "first_ts_ns", -1), last = rj_int(span, "last_ts_ns", -1);
+	long long first = pb_json_int(span, "first_ts_ns", -1), last = pb_json_int(span, "last_ts_ns", -1);
 
 	if (first < 0 || last < 0) {
 		pb_buf_adds(b, "no timestamps");
@@ -195,7 +181,7 @@ void rj_span_line(struct pb_buf *b, const json_t *report)
 int rj_window_line(struct pb_buf *b, const json_t *report)
 {
 	const json_t *w = json_object_get(report, "window");
-	long long since = rj_int(w, "since_ns", -1), until = rj_int(w, "until_ns", -1);
+	long long since = pb_json_int(w, "since_ns", -1), until = pb_json_int(w, "until_ns", -1);
 
 	if (since >= 0) {
 		pb_buf_adds(b, "from ");
@@ -215,11 +201,11 @@ void rj_failures_line(struct pb_buf *b, const json_t *report)
 	const json_t *c = json_object_get(report, "failure_counts");
 	const json_t *blame = json_object_get(report, "blame");
 
-	pb_buf_addf(b, "%lld (%lld final, %lld recovered)", rj_int(c, "total", 0),
-		    rj_int(c, "final", 0), rj_int(c, "recovered", 0));
+	pb_buf_addf(b, "%lld (%lld final, %lld recovered)", pb_json_int(c, "total", 0),
+		    pb_json_int(c, "final", 0), pb_json_int(c, "recovered", 0));
 	if (blame)
 		pb_buf_addf(b, ", %lld attributed, %lld unattributed",
-			    rj_int(blame, "attributed", 0), rj_int(blame, "unattributed", 0));
+			    pb_json_int(blame, "attributed", 0), pb_json_int(blame, "unattributed", 0));
 }
 
 void rj_xml(struct pb_buf *b, const char *s)

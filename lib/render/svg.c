@@ -86,14 +86,14 @@ struct timeline {
 
 static void series_name(char *buf, size_t len, const json_t *f)
 {
-	const char *area = rj_str(f, "area", NULL), *reason = rj_str(f, "reason", NULL);
+	const char *area = pb_json_str(f, "area", NULL), *reason = pb_json_str(f, "reason", NULL);
 
 	if (area)
 		snprintf(buf, len, "%s", area);
 	else if (reason)
-		snprintf(buf, len, "%s %s", rj_str(f, "kind", "?"), reason);
+		snprintf(buf, len, "%s %s", pb_json_str(f, "kind", "?"), reason);
 	else
-		snprintf(buf, len, "%s", rj_str(f, "kind", "?"));
+		snprintf(buf, len, "%s", pb_json_str(f, "kind", "?"));
 }
 
 static struct series *series_get(struct timeline *t, const char *name)
@@ -121,10 +121,10 @@ static void timeline_span(struct timeline *t, const json_t *report)
 	const json_t *span = json_object_get(report, "span"), *f;
 	size_t i;
 
-	t->t0 = rj_int(span, "first_ts_ns", -1);
-	t->t1 = rj_int(span, "last_ts_ns", -1);
+	t->t0 = pb_json_int(span, "first_ts_ns", -1);
+	t->t1 = pb_json_int(span, "last_ts_ns", -1);
 	json_array_foreach(json_object_get(report, "failures"), i, f) {
-		long long ts = rj_int(f, "ts_ns", -1);
+		long long ts = pb_json_int(f, "ts_ns", -1);
 
 		if (ts < 0)
 			continue;
@@ -154,7 +154,7 @@ static void timeline_fill(struct timeline *t, const json_t *report)
 	size_t i;
 
 	json_array_foreach(json_object_get(report, "failures"), i, f) {
-		long long ts = rj_int(f, "ts_ns", -1);
+		long long ts = pb_json_int(f, "ts_ns", -1);
 		struct series *s;
 
 		if (ts < 0)
@@ -272,8 +272,8 @@ static void timeline_markers(struct pb_buf *b, const struct timeline *t, const j
 	size_t i;
 
 	json_array_foreach(json_object_get(report, "markers"), i, m) {
-		long long ts = rj_int(m, "ts_ns", -1);
-		const char *text = rj_str(m, "text", "");
+		long long ts = pb_json_int(m, "ts_ns", -1);
+		const char *text = pb_json_str(m, "text", "");
 		size_t cut = strcspn(text, ":");
 		double x, w;
 		char *label;
@@ -365,22 +365,22 @@ void svg_callsite_bars(struct pb_buf *b, const json_t *report)
 		pb_buf_addf(b, "<text x=\"10\" y=\"20\">no call site explains a failure</text>\n");
 	json_array_foreach(sites, i, c) {
 		double sh = rj_real(c, "share", 0), y = 5 + (double)i * BAR_ROW;
-		long long rank = rj_int(c, "rank", (long long)i + 1);
+		long long rank = pb_json_int(c, "rank", (long long)i + 1);
 
 		rj_share(share, sizeof(share), sh);
 		pb_buf_addf(b, "<a href=\"#cs-%lld\"><title>", rank);
-		rj_xml(b, rj_str(c, "callsite", "?"));
+		rj_xml(b, pb_json_str(c, "callsite", "?"));
 		pb_buf_addf(b, ": %lld failures, %lld pages, %s, confidence %s</title>",
-			    rj_int(c, "failures", 0), rj_int(c, "pages", 0), share,
-			    rj_str(c, "confidence", "low"));
+			    pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+			    pb_json_str(c, "confidence", "low"));
 		pb_buf_addf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
 			    "font-family=\"monospace\">", BAR_LABEL_W - 6, y + 14);
-		add_cut(b, rj_str(c, "callsite", "?"), 42);
+		add_cut(b, pb_json_str(c, "callsite", "?"), 42);
 		pb_buf_addf(b, "</text><rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
 			    "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">%lld failures, %s</text></a>\n",
 			    BAR_LABEL_W, y + 3, sh > 0 ? fmax(sh * BAR_PLOT_W, 1) : 0,
-			    BAR_ROW - 6, confidence_colour(rj_str(c, "confidence", "low")),
-			    BAR_LABEL_W + sh * BAR_PLOT_W + 6, y + 14, rj_int(c, "failures", 0),
+			    BAR_ROW - 6, confidence_colour(pb_json_str(c, "confidence", "low")),
+			    BAR_LABEL_W + sh * BAR_PLOT_W + 6, y + 14, pb_json_int(c, "failures", 0),
 			    share);
 	}
 	pb_buf_adds(b, "</svg>\n");
@@ -497,7 +497,7 @@ void svg_flamegraph(struct pb_buf *b, const json_t *report)
 	int depth, h;
 
 	json_array_foreach(json_object_get(report, "holder_stacks"), i, s)
-		fnode_add(&root, rj_str(s, "folded", ""), rj_int(s, "pages", 0));
+		fnode_add(&root, pb_json_str(s, "folded", ""), pb_json_int(s, "pages", 0));
 	depth = fnode_sort(&root);
 	h = depth * FG_ROW + 8;
 	svg_open(b, "flame graph of the stacks that held the busy pages", h);

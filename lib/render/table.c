@@ -5,6 +5,20 @@
 #include "pinblame/core.h"
 #include "pinblame/render.h"
 
+const char *pb_json_str(const json_t *o, const char *key, const char *dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+long long pb_json_int(const json_t *o, const char *key, long long dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}
+
 int pb_json_write(FILE *out, json_t *value)
 {
 	int rc = json_dumpf(value, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
