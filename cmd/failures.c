@@ -51,7 +51,8 @@ static void print_failure(const json_t *f)
 	if (!what)
 		what = pb_json_str(f, "reason", "-");
 	printf("%4lld  %12s  %-12s  %-14s  %-16s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
-	       pb_json_int(f, "id", 0), ts, pb_json_str(f, "kind", "?"), what, task, pb_json_str(f, "outcome", "?"),
+	       pb_json_int(f, "id", 0), ts, pb_json_str(f, "kind", "?"), what, task,
+	       pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "",
 	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
 	       pb_json_int(f, "attributed_pfns", 0), pfns);

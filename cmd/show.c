@@ -98,7 +98,8 @@ static void print_callsites(const json_t *rows)
 		printf("  %lld  %s", pb_json_int(r, "rank", 0), pb_json_str(r, "callsite", "?"));
 		if (pb_json_str(r, "module", NULL))
 			printf(" [%s]", pb_json_str(r, "module", ""));
-		printf("  %lld page%s, %s\n", pb_json_int(r, "pages", 0), pb_json_int(r, "pages", 0) == 1 ? "" : "s",
+		printf("  %lld page%s, %s\n", pb_json_int(r, "pages", 0),
+		       pb_json_int(r, "pages", 0) == 1 ? "" : "s",
 		       pb_json_str(r, "confidence", "?"));
 	}
 }
@@ -126,13 +127,15 @@ static void print_cand(const json_t *c, struct seen_stacks *seen)
 	const char *noise = pb_json_str(c, "noise", NULL);
 
 	if (pb_json_int(c, "pid", -1) >= 0)
-		snprintf(task, sizeof(task), " by %s[%lld]", pb_json_str(c, "comm", "?"), pb_json_int(c, "pid", -1));
+		snprintf(task, sizeof(task), " by %s[%lld]", pb_json_str(c, "comm", "?"),
+			 pb_json_int(c, "pid", -1));
 	printf("    #%lld %-8s %s", pb_json_int(c, "rank", 0),
 	       json_is_true(json_object_get(c, "blamed")) ? "blamed" : noise ? noise : "",
 	       pb_json_str(c, "callsite", "?"));
 	if (pb_json_str(c, "module", NULL))
 		printf(" [%s]", pb_json_str(c, "module", ""));
-	printf(" (%s, %s) at %s%s  %s %s\n", pb_json_str(c, "kind", "?"), pb_json_str(c, "confidence", "?"),
+	printf(" (%s, %s) at %s%s  %s %s\n", pb_json_str(c, "kind", "?"),
+	       pb_json_str(c, "confidence", "?"),
 	       ts(c, "ts_ns", t, sizeof(t)), task, where(c, at, sizeof(at)),
 	       pb_json_str(c, "event", ""));
 	if (!json_array_size(json_object_get(c, "stack")))
