@@ -206,7 +206,7 @@ budget 'store size / text size' "$(calc %.3f "$store_bytes / $big_bytes")" '≤ 
 
 # The rows the import wrote, to give the insert floor the same work.
 shape=$(sqlite3 -separator ' ' "$store" \
-	"SELECT count(*), CAST(avg(length(fields)) AS INT), count(body),
+	"SELECT count(*), CAST(avg(length(vals)) AS INT), count(body),
 		CAST(coalesce(avg(length(body)), 0) AS INT), count(stack_id) FROM event" 2>>"$log")
 other=0
 for t in $(sqlite3 "$store" "SELECT name FROM sqlite_schema WHERE type = 'table'

@@ -367,8 +367,8 @@ static int load_successes(struct finder *f, const struct cma_spans *spans,
 			  struct attempt_list *a)
 {
 	sqlite3_stmt *st = pb_store_prepare(f->s,
-		"SELECT e.id, e.source_id, e.ts_ns, e.pid, json_extract(e.fields, '$.end_pfn'), "
-		"json_extract(e.fields, '$.fin_pfn') FROM event e "
+		"SELECT e.id, e.source_id, e.ts_ns, e.pid, json_extract(pb_fields(e.keyset_id, e.vals), '$.end_pfn'), "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.fin_pfn') FROM event e "
 		"WHERE e.name_id IN (SELECT id FROM name WHERE text LIKE '%:test_pages_isolated')");
 	int rc;
 
@@ -560,16 +560,16 @@ static int load_loose(struct finder *f, struct loose_list *l)
 	sqlite3_stmt *st = pb_store_prepare(f->s,
 		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL "
 		"FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump' "
-		"AND (json_extract(e.fields, '$.reason') LIKE '%migrat%' "
-		"  OR json_extract(e.fields, '$.reason') LIKE '%isolat%' "
-		"  OR json_extract(e.fields, '$.reason') LIKE '%unmovable%') "
+		"AND (json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%migrat%' "
+		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%isolat%' "
+		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%unmovable%') "
 		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL "
 		"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
-		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(e.fields, '$.pfn'), "
+		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
 		"e.pid, 'migrate_failed', NULL, NULL FROM event e WHERE e.name_id = "
 		"(SELECT id FROM name WHERE text = 'kmsg:migrate_failed') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
-		"json_extract(e.fields, '$.name'), json_extract(e.fields, '$.count') FROM event e "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count') FROM event e "
 		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed')");
 	int rc;
 

@@ -69,8 +69,9 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, json_type(f, '$.page'), json_type(f, '$.pfn'), json_type(f, '$.pos') "
-		"FROM (SELECT n.id AS id, (SELECT e.fields FROM event e WHERE e.name_id = n.id "
-		"  AND e.fields IS NOT NULL LIMIT 1) AS f FROM name n) WHERE f IS NOT NULL");
+		"FROM (SELECT n.id AS id, (SELECT pb_fields(e.keyset_id, e.vals) FROM event e "
+		"  WHERE e.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS f FROM name n) "
+		"WHERE f IS NOT NULL");
 	int rc;
 
 	if (!st)
@@ -224,7 +225,7 @@ static void fit_all(struct point *p, size_t n, struct vmemmaps *vms)
 static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, struct vmemmaps *vms)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT source_id, fields FROM event WHERE name_id = ? LIMIT ?");
+		"SELECT source_id, pb_fields(keyset_id, vals) FROM event WHERE name_id = ? LIMIT ?");
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
 	int rc = SQLITE_DONE;
@@ -365,7 +366,8 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 		      struct hits *hs)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT id, source_id, ts_ns, pid, comm_id, stack_id, fields FROM event "
+		"SELECT id, source_id, ts_ns, pid, comm_id, stack_id, pb_fields(keyset_id, vals) "
+		"FROM event "
 		"WHERE name_id = ? ORDER BY id");
 	struct task_stacks tasks = { 0 };
 	size_t first = hs->n;
@@ -508,9 +510,9 @@ static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct 
 		      struct dumps *d)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT DISTINCT v.pfn, json_extract(e.fields, '$.mapping'), "
-		"json_extract(e.fields, '$.index') FROM evidence v JOIN event e ON e.id = v.event_id "
-		"WHERE v.kind = 'dump' AND json_extract(e.fields, '$.index') IS NOT NULL");
+		"SELECT DISTINCT v.pfn, json_extract(pb_fields(e.keyset_id, e.vals), '$.mapping'), "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.index') FROM evidence v JOIN event e ON e.id = v.event_id "
+		"WHERE v.kind = 'dump' AND json_extract(pb_fields(e.keyset_id, e.vals), '$.index') IS NOT NULL");
 	size_t cap = 0;
 	int rc;
 

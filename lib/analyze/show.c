@@ -198,8 +198,8 @@ static int prepare(struct pb_store *s, struct show_stmts *q)
 		"WHERE v.id = ?");
 	q->dumps = pb_store_prepare(s,
 		"SELECT v.ts_ns, v.count, v.mapcount, v.mapping, "
-		"json_extract(e.fields, '$.index'), json_extract(e.fields, '$.dentry'), "
-		"json_extract(e.fields, '$.reason'), s.path, e.line FROM evidence v "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.index'), json_extract(pb_fields(e.keyset_id, e.vals), '$.dentry'), "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.reason'), s.path, e.line FROM evidence v "
 		"JOIN event e ON e.id = v.event_id JOIN source s ON s.id = v.source_id "
 		"WHERE v.pfn = ?1 AND v.kind = 'dump' ORDER BY abs(v.ts_ns - ?2), v.id "
 		"LIMIT ?3");

@@ -96,6 +96,16 @@ int store_load_interned(struct pb_store *s)
 		pb_idmap_put(&s->symbols, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
 	}
 	sqlite3_finalize(st);
+	st = pb_store_prepare(s, "SELECT id, keys FROM keyset");
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		size_t n = strlen(t);
+
+		pb_idmap_put(&s->keysets, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
 	st = pb_store_prepare(s, "SELECT id, hash FROM stack");
 	if (!st)
 		return -1;
@@ -107,24 +117,46 @@ int store_load_interned(struct pb_store *s)
 	return 0;
 }
 
-int64_t store_name_id(struct pb_store *s, const char *text)
+void store_forget_interned(struct pb_store *s)
 {
-	size_t n = strlen(text);
+	pb_idmap_clear(&s->names);
+	pb_idmap_clear(&s->symbols);
+	pb_idmap_clear(&s->stacks);
+	pb_idmap_clear(&s->keysets);
+	store_keyset_cache_clear(&s->keyset_cache);
+	s->interned_loaded = 0;
+}
+
+/* Id of TEXT in a text-interning table (names, keysets), inserted with
+ * statement ST when new. */
+static int64_t intern_text(struct pb_store *s, struct pb_idmap *map, enum stmt_id st_id,
+			   const char *text, size_t n, const char *what)
+{
 	uint64_t h = pb_hash64(text, n);
-	int64_t id = pb_idmap_get(&s->names, h, text, n);
-	sqlite3_stmt *st = s->st[ST_NAME_INSERT];
+	int64_t id = pb_idmap_get(map, h, text, n);
+	sqlite3_stmt *st = s->st[st_id];
 
 	if (id)
 		return id;
 	sqlite3_bind_text(st, 1, text, (int)n, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
-		return store_sql_error(s, "name"), -1;
+		return store_sql_error(s, what), -1;
 	}
 	sqlite3_reset(st);
 	id = sqlite3_last_insert_rowid(s->db);
-	pb_idmap_put(&s->names, h, text, n, id);
+	pb_idmap_put(map, h, text, n, id);
 	return id;
+}
+
+int64_t store_name_id(struct pb_store *s, const char *text)
+{
+	return intern_text(s, &s->names, ST_NAME_INSERT, text, strlen(text), "name");
+}
+
+int64_t store_keyset_id(struct pb_store *s, const char *keys, size_t len)
+{
+	return intern_text(s, &s->keysets, ST_KEYSET_INSERT, keys, len, "keyset");
 }
 
 static int64_t symbol_id(struct pb_store *s, const struct pb_frame *f)

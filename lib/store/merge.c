@@ -57,6 +57,10 @@ static const char intern_sql[] =
 	"CREATE TEMP TABLE map_name(old INTEGER PRIMARY KEY, new INTEGER);\n"
 	"INSERT INTO map_name SELECT o.id, n.id FROM src.name o\n"
 	"  JOIN main.name n ON n.text = o.text;\n"
+	"INSERT OR IGNORE INTO main.keyset(keys) SELECT keys FROM src.keyset;\n"
+	"CREATE TEMP TABLE map_keyset(old INTEGER PRIMARY KEY, new INTEGER);\n"
+	"INSERT INTO map_keyset SELECT o.id, n.id FROM src.keyset o\n"
+	"  JOIN main.keyset n ON n.keys = o.keys;\n"
 	"INSERT OR IGNORE INTO main.symbol(name, module)\n"
 	"  SELECT name, module FROM src.symbol;\n"
 	"CREATE TEMP TABLE map_symbol(old INTEGER PRIMARY KEY, new INTEGER);\n"
@@ -81,7 +85,7 @@ static const char intern_sql[] =
 static const char drop_sql[] =
 	"DROP TABLE IF EXISTS temp.keep; DROP TABLE IF EXISTS temp.map_name;\n"
 	"DROP TABLE IF EXISTS temp.map_symbol; DROP TABLE IF EXISTS temp.new_stack;\n"
-	"DROP TABLE IF EXISTS temp.map_stack;";
+	"DROP TABLE IF EXISTS temp.map_stack; DROP TABLE IF EXISTS temp.map_keyset;";
 
 /* A stack id of the other store in ours (0 and NULL stay as they are). */
 #define STACK(col) "(SELECT new FROM map_stack WHERE old = " col ")"
@@ -91,20 +95,21 @@ static const char drop_sql[] =
 static const char rows_sql[] =
 	"INSERT INTO main.source(id, path, sha256, format, kernel, arch, events,\n"
 	"  bad_lines, lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events,\n"
-	"  unpaired, imported_at)\n"
+	"  unpaired, boot, imported_at)\n"
 	"  SELECT id + %1$lld, path, sha256, format, kernel, arch, events, bad_lines,\n"
 	"  lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events, unpaired,\n"
-	"  imported_at FROM src.source WHERE id IN keep;\n"
+	"  boot + %1$lld, imported_at FROM src.source WHERE id IN keep;\n"
 	"INSERT INTO main.bad_line(source_id, reason, count, first_line, example)\n"
 	"  SELECT source_id + %1$lld, reason, count, first_line, example\n"
 	"  FROM src.bad_line WHERE source_id IN keep;\n"
 	"INSERT INTO main.event(id, source_id, line, ts_ns, cpu, pid, tgid, comm_id,\n"
-	"  name_id, stack_id, ustack_id, fields, body)\n"
+	"  name_id, stack_id, ustack_id, keyset_id, vals, body)\n"
 	"  SELECT e.id + %2$lld, e.source_id + %1$lld, e.line, e.ts_ns, e.cpu, e.pid,\n"
 	"  e.tgid, (SELECT new FROM map_name WHERE old = e.comm_id),\n"
 	"  (SELECT new FROM map_name WHERE old = e.name_id),\n"
 	"  COALESCE(" STACK("e.stack_id") ", e.stack_id),\n"
-	"  COALESCE(" STACK("e.ustack_id") ", e.ustack_id), e.fields, e.body\n"
+	"  COALESCE(" STACK("e.ustack_id") ", e.ustack_id),\n"
+	"  (SELECT new FROM map_keyset WHERE old = e.keyset_id), e.vals, e.body\n"
 	"  FROM src.event e WHERE e.source_id IN keep;\n"
 	"INSERT INTO main.cma_alloc(id, source_id, area, pid, comm, start_ts_ns,\n"
 	"  end_ts_ns, pfn, count, align, ok, errorno, busy_retries, stack_id,\n"
@@ -216,9 +221,6 @@ int pb_store_merge(struct pb_store *s, const char *path, struct pb_merge_stats *
 detach:
 	sqlite3_exec(s->db, "DETACH DATABASE src", NULL, NULL, NULL);
 	/* The interning maps no longer know every row: reload on next use. */
-	pb_idmap_clear(&s->names);
-	pb_idmap_clear(&s->symbols);
-	pb_idmap_clear(&s->stacks);
-	s->interned_loaded = 0;
+	store_forget_interned(s);
 	return rc;
 }

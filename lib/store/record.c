@@ -35,18 +35,24 @@ static void json_string(struct pb_buf *b, const char *s)
 	pb_buf_addc(b, '"');
 }
 
-static void fields_json(struct pb_buf *b, const struct pb_record *r)
+/* The field names as a JSON array (the keyset) into KEYS, the values as
+ * a JSON array in the same order into VALS. */
+static void fields_json(struct pb_buf *keys, struct pb_buf *vals, const struct pb_record *r)
 {
-	pb_buf_reset(b);
-	pb_buf_addc(b, '{');
+	pb_buf_reset(keys);
+	pb_buf_reset(vals);
+	pb_buf_addc(keys, '[');
+	pb_buf_addc(vals, '[');
 	for (size_t i = 0; i < r->nfields; i++) {
-		if (i)
-			pb_buf_addc(b, ',');
-		json_string(b, r->fields[i].name);
-		pb_buf_addc(b, ':');
-		json_string(b, r->fields[i].value);
+		if (i) {
+			pb_buf_addc(keys, ',');
+			pb_buf_addc(vals, ',');
+		}
+		json_string(keys, r->fields[i].name);
+		json_string(vals, r->fields[i].value);
 	}
-	pb_buf_addc(b, '}');
+	pb_buf_addc(keys, ']');
+	pb_buf_addc(vals, ']');
 }
 
 /* Whether "k=v k=v" rebuilt from the fields is the body itself, in which
@@ -83,7 +89,7 @@ static int64_t record_name_id(struct pb_store *s, const struct pb_record *r)
 int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 {
 	sqlite3_stmt *st = s->st[ST_EVENT_INSERT];
-	int64_t name_id, comm_id = 0, stack_id, ustack_id, event_id;
+	int64_t name_id, comm_id = 0, stack_id, ustack_id, event_id, keyset_id = 0;
 
 	name_id = record_name_id(s, r);
 	if (name_id < 0)
@@ -94,7 +100,12 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	ustack_id = pb_store_stack(s, r->uframes, r->nuframes, 1);
 	if (stack_id < 0 || ustack_id < 0)
 		return -1;
-	fields_json(&s->fields_json, r);
+	if (r->nfields) {
+		fields_json(&s->keys_json, &s->fields_json, r);
+		keyset_id = store_keyset_id(s, s->keys_json.data, s->keys_json.len);
+		if (keyset_id < 0)
+			return -1;
+	}
 
 	sqlite3_bind_int64(st, 1, s->source_id);
 	sqlite3_bind_int64(st, 2, (int64_t)r->line);
@@ -106,15 +117,18 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	sqlite3_bind_int64(st, 8, name_id);
 	bind_opt_int(st, 9, stack_id ? stack_id : -1);
 	bind_opt_int(st, 10, ustack_id ? ustack_id : -1);
-	if (r->nfields)
-		sqlite3_bind_text(st, 11, s->fields_json.data, (int)s->fields_json.len,
+	if (r->nfields) {
+		sqlite3_bind_int64(st, 11, keyset_id);
+		sqlite3_bind_text(st, 12, s->fields_json.data, (int)s->fields_json.len,
 				  SQLITE_STATIC);
-	else
+	} else {
 		sqlite3_bind_null(st, 11);
-	if (r->body && *r->body && !body_is_fields(&s->body_check, r))
-		sqlite3_bind_text(st, 12, r->body, -1, SQLITE_STATIC);
-	else
 		sqlite3_bind_null(st, 12);
+	}
+	if (r->body && *r->body && !body_is_fields(&s->body_check, r))
+		sqlite3_bind_text(st, 13, r->body, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 13);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_sql_error(s, "event");

@@ -23,12 +23,16 @@ const char pb_schema_sql[] =
 	"  PRIMARY KEY(source_id, reason)) WITHOUT ROWID;\n"
 	/* Interned comms and event names. */
 	"CREATE TABLE name(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);\n"
-	/* fields: JSON object of the body's key=value pairs; body: the raw
-	 * text, kept only when the fields do not spell it out again. */
+	/* An event's fields: keyset_id names the interned list of its field
+	 * names (most events of one kind share it), vals is the JSON array of
+	 * the values in that order; body is the raw text, kept only when the
+	 * fields do not spell it out again. */
+	"CREATE TABLE keyset(id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);\n"
 	"CREATE TABLE event(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
 	"  line INTEGER NOT NULL, ts_ns INTEGER, cpu INTEGER, pid INTEGER,\n"
 	"  tgid INTEGER, comm_id INTEGER, name_id INTEGER NOT NULL,\n"
-	"  stack_id INTEGER, ustack_id INTEGER, fields TEXT, body TEXT);\n"
+	"  stack_id INTEGER, ustack_id INTEGER, keyset_id INTEGER, vals TEXT,\n"
+	"  body TEXT);\n"
 	"CREATE INDEX event_by_name ON event(name_id);\n"
 	"CREATE TABLE symbol(id INTEGER PRIMARY KEY, name TEXT NOT NULL,\n"
 	"  module TEXT NOT NULL DEFAULT '', UNIQUE(name, module));\n"
@@ -96,12 +100,15 @@ const char pb_schema_sql[] =
 	"  events, bad_lines, imported_at, boot FROM source;\n"
 	"CREATE VIEW events AS SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu,\n"
 	"  e.pid, e.tgid, c.text AS comm, n.text AS event, e.stack_id,\n"
-	"  COALESCE(e.body, (SELECT group_concat(j.key || '=' || j.value, ' ')\n"
-	"    FROM json_each(e.fields) j)) AS body\n"
+	"  COALESCE(e.body, (SELECT group_concat(kv, ' ') FROM\n"
+	"    (SELECT k.value || '=' || v.value AS kv FROM keyset ks,\n"
+	"     json_each(ks.keys) k, json_each(e.vals) v WHERE ks.id = e.keyset_id\n"
+	"     AND v.key = k.key ORDER BY k.key))) AS body\n"
 	"  FROM event e JOIN name n ON n.id = e.name_id\n"
 	"  LEFT JOIN name c ON c.id = e.comm_id;\n"
-	"CREATE VIEW event_fields AS SELECT e.id AS event_id, j.key AS name,\n"
-	"  j.value AS value FROM event e, json_each(e.fields) j;\n"
+	"CREATE VIEW event_fields AS SELECT e.id AS event_id, k.value AS name,\n"
+	"  v.value AS value FROM event e JOIN keyset ks ON ks.id = e.keyset_id,\n"
+	"  json_each(ks.keys) k, json_each(e.vals) v WHERE v.key = k.key;\n"
 	"CREATE VIEW cma_allocs AS SELECT id, source_id, area, pid, comm,\n"
 	"  start_ts_ns, end_ts_ns, pfn, count, align, ok, errorno, busy_retries,\n"
 	"  stack_id FROM cma_alloc;\n"

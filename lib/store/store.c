@@ -13,14 +13,15 @@
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_NAME_INSERT] = "INSERT INTO name(text) VALUES (?)",
+	[ST_KEYSET_INSERT] = "INSERT INTO keyset(keys) VALUES (?)",
 	[ST_SYMBOL_INSERT] = "INSERT INTO symbol(name, module) VALUES (?, ?)",
 	[ST_STACK_INSERT] = "INSERT INTO stack(hash, depth, user, folded, leaf) "
 			    "VALUES (?, ?, ?, ?, ?)",
 	[ST_FRAME_INSERT] = "INSERT INTO frame(stack_id, depth, symbol_id, offset) "
 			    "VALUES (?, ?, ?, ?)",
 	[ST_EVENT_INSERT] = "INSERT INTO event(source_id, line, ts_ns, cpu, pid, tgid, "
-			    "comm_id, name_id, stack_id, ustack_id, fields, body) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    "comm_id, name_id, stack_id, ustack_id, keyset_id, vals, body) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_ALLOC_START] = "INSERT INTO cma_alloc(source_id, area, pid, comm, "
 			   "start_ts_ns, count, align, stack_id, start_event_id) "
 			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -208,7 +209,7 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	 * and memory stays bounded whatever the input size. */
 	if (pb_store_exec(s, "PRAGMA cache_size = -32768") < 0)
 		goto fail;
-	if (check_schema(s) < 0)
+	if (check_schema(s) < 0 || store_register_functions(s) < 0)
 		goto fail;
 	if (s->writable && store_prepare_all(s) < 0)
 		goto fail;
@@ -227,10 +228,9 @@ void pb_store_close(struct pb_store *s)
 	store_finalize_all(s);
 	if (s->db)
 		sqlite3_close(s->db);
-	pb_idmap_clear(&s->names);
-	pb_idmap_clear(&s->symbols);
-	pb_idmap_clear(&s->stacks);
+	store_forget_interned(s);
 	pb_buf_free(&s->fields_json);
+	pb_buf_free(&s->keys_json);
 	pb_buf_free(&s->body_check);
 	pb_buf_free(&s->scratch);
 	free(s->open_allocs);
@@ -288,10 +288,7 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 		}
 	}
 	/* Ids interned by other processes since we last looked. */
-	pb_idmap_clear(&s->names);
-	pb_idmap_clear(&s->symbols);
-	pb_idmap_clear(&s->stacks);
-	s->interned_loaded = 0;
+	store_forget_interned(s);
 	if (store_load_interned(s) < 0)
 		goto fail;
 	st = pb_store_prepare(s, "INSERT INTO source(path, sha256, format, imported_at) "
@@ -400,10 +397,7 @@ void pb_store_source_rollback(struct pb_store *s)
 			sqlite3_reset(s->st[i]);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	/* The maps may hold ids that the rollback took away. */
-	pb_idmap_clear(&s->names);
-	pb_idmap_clear(&s->symbols);
-	pb_idmap_clear(&s->stacks);
-	s->interned_loaded = 0;
+	store_forget_interned(s);
 	reset_source_state(s);
 }
 

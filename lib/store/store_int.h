@@ -32,8 +32,16 @@ struct pb_open_alloc {
 	char area[64];
 };
 
+/* Keys of each keyset by id, for pb_fields(); NULL until looked up. */
+struct pb_keyset_cache {
+	char **keys;
+	size_t n;
+};
+void store_keyset_cache_clear(struct pb_keyset_cache *c);
+
 enum stmt_id {
 	ST_NAME_INSERT,
+	ST_KEYSET_INSERT,
 	ST_SYMBOL_INSERT,
 	ST_STACK_INSERT,
 	ST_FRAME_INSERT,
@@ -53,7 +61,8 @@ struct pb_store {
 	char *path;
 	int writable;
 	sqlite3_stmt *st[ST_COUNT];
-	struct pb_idmap names, symbols, stacks;
+	struct pb_idmap names, symbols, stacks, keysets;
+	struct pb_keyset_cache keyset_cache;
 	int interned_loaded;
 
 	/* the source being imported */
@@ -66,12 +75,20 @@ struct pb_store {
 	int64_t last_event_id;
 	struct pb_open_alloc *open_allocs;
 	size_t nopen, capopen;
-	struct pb_buf fields_json, body_check, scratch;
+	struct pb_buf fields_json, keys_json, body_check, scratch;
 };
 
 int store_prepare_all(struct pb_store *s);
 void store_finalize_all(struct pb_store *s);
 int store_load_interned(struct pb_store *s);
+/* Empties the interning maps (after a rollback, or when other processes
+ * may have added rows); they are loaded again on next use. */
+void store_forget_interned(struct pb_store *s);
+/* Id of the interned key list KEYS (a JSON array of field names). */
+int64_t store_keyset_id(struct pb_store *s, const char *keys, size_t len);
+/* Registers pb_fields(keyset_id, vals) on the connection: the JSON object
+ * of an event's fields, for the analysis' json_extract(). */
+int store_register_functions(struct pb_store *s);
 int64_t store_name_id(struct pb_store *s, const char *text);
 
 /* typed.c: rows of the typed tables for one record. */
