@@ -140,6 +140,14 @@ int64_t column_i64_or(sqlite3_stmt *st, int col, int64_t dflt);
 /* qsort() that accepts an empty (NULL) array. */
 void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 const char *column_text(sqlite3_stmt *st, int col);
+/* Whether evidence of boot A may speak of a page of boot B: sources.boot
+ * links a trace and the log imported with it; 0 is a source imported
+ * alone, which may go with any. */
+static inline int same_boot(int64_t a, int64_t b)
+{
+	return !a || !b || a == b;
+}
+
 /* A column as JSON: an integer, or a string, or null for SQL NULL. */
 json_t *int_or_null(sqlite3_stmt *st, int col);
 json_t *text_or_null(sqlite3_stmt *st, int col);

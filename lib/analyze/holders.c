@@ -16,7 +16,7 @@
 #include "analyze_int.h"
 
 struct ev {
-	int64_t id, ts_ns, count, delta, stack_id;
+	int64_t id, ts_ns, count, delta, stack_id, boot;
 	int32_t pid;
 	char kind[16];
 	const char *comm;
@@ -62,6 +62,7 @@ static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 		x->conf = confidence_parse(column_text(st, 6));
 		x->pid = (int32_t)column_i64_or(st, 7, -1);
 		x->comm = comm ? pb_arena_strdup(&e->strings, comm) : NULL;
+		x->boot = sqlite3_column_int64(st, 9);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -134,14 +135,17 @@ static struct cand *same_stack(struct cand_list *l, size_t first, enum cand_kind
 	return NULL;
 }
 
+/* Candidates of page PFN of FAILURE_ID, busy at T on boot BOOT: evidence
+ * of another linked boot speaks of another machine's page (boot 0: a
+ * source imported alone, which may go with any). */
 static void page_cands(const struct evs *e, int64_t failure_id, int64_t pfn, int64_t t,
-		       struct cand_list *l)
+		       int64_t boot, struct cand_list *l)
 {
 	int64_t last_free = -1, next_free = -1;
 	size_t first = l->n;
 
 	for (size_t i = 0; i < e->n; i++) {
-		if (!is_free(&e->v[i]) || e->v[i].ts_ns < 0)
+		if (!is_free(&e->v[i]) || e->v[i].ts_ns < 0 || !same_boot(e->v[i].boot, boot))
 			continue;
 		if (e->v[i].ts_ns < t)
 			last_free = e->v[i].ts_ns;
@@ -154,7 +158,7 @@ static void page_cands(const struct evs *e, int64_t failure_id, int64_t pfn, int
 		enum side side = classify(x, &kind);
 		struct cand *c;
 
-		if (!in_lifetime(x, side, t, last_free, next_free))
+		if (!same_boot(x->boot, boot) || !in_lifetime(x, side, t, last_free, next_free))
 			continue;
 		c = same_stack(l, first, kind, x->stack_id);
 		/* evidence is in time order: a later get is nearer to T */
@@ -178,11 +182,14 @@ static void page_cands(const struct evs *e, int64_t failure_id, int64_t pfn, int
 int collect_cands(struct pb_store *s, struct cand_list *l)
 {
 	sqlite3_stmt *pages = pb_store_prepare(s,
-		"SELECT p.failure_id, p.pfn, COALESCE(p.ts_ns, f.ts_ns, -1) FROM failure_pfn p "
-		"JOIN failure f ON f.id = p.failure_id ORDER BY p.pfn, p.failure_id");
+		"SELECT p.failure_id, p.pfn, COALESCE(p.ts_ns, f.ts_ns, -1), "
+		"COALESCE(fs.boot, 0) FROM failure_pfn p "
+		"JOIN failure f ON f.id = p.failure_id JOIN source fs ON fs.id = f.source_id "
+		"ORDER BY p.pfn, p.failure_id");
 	sqlite3_stmt *evidence = pb_store_prepare(s,
-		"SELECT id, ts_ns, kind, count, delta, stack_id, confidence, pid, comm "
-		"FROM evidence WHERE pfn = ? ORDER BY ts_ns, id");
+		"SELECT v.id, v.ts_ns, v.kind, v.count, v.delta, v.stack_id, v.confidence, v.pid, "
+		"v.comm, COALESCE(s.boot, 0) FROM evidence v JOIN source s ON s.id = v.source_id "
+		"WHERE v.pfn = ? ORDER BY v.ts_ns, v.id");
 	struct evs e = { 0 };
 	int64_t loaded = -1;
 	int rc = SQLITE_ERROR;
@@ -200,7 +207,7 @@ int collect_cands(struct pb_store *s, struct cand_list *l)
 			loaded = pfn;
 		}
 		page_cands(&e, sqlite3_column_int64(pages, 0), pfn,
-			   sqlite3_column_int64(pages, 2), l);
+			   sqlite3_column_int64(pages, 2), sqlite3_column_int64(pages, 3), l);
 	}
 out:
 	sqlite3_finalize(pages);

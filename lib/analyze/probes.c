@@ -37,6 +37,41 @@ struct probe_names {
 	size_t npairs, npages, nfiles;
 };
 
+/* Sources of one machine's boot (a trace and the kernel log imported with
+ * it: sources.boot) share what is learned from either; two linked
+ * sources of different boots never do. A source imported alone (boot 0)
+ * may go with any other. */
+struct boots {
+	int64_t *of;	/* boot by source id, 0 when not linked */
+	size_t n;
+};
+
+static int load_boots(struct pb_store *s, struct boots *b)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id, COALESCE(boot, 0) FROM source ORDER BY id");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(st, 0);
+
+		if (id >= b->n) {
+			b->of = pb_realloc(b->of, (id + 1) * sizeof(*b->of));
+			memset(b->of + b->n, 0, (id + 1 - b->n) * sizeof(*b->of));
+			b->n = id + 1;
+		}
+		b->of[id] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int64_t boot_of(const struct boots *b, int64_t source_id)
+{
+	return source_id >= 0 && (size_t)source_id < b->n ? b->of[source_id] : 0;
+}
+
 struct vmemmap {
 	int known;
 	uint64_t base, stride;
@@ -51,6 +86,7 @@ struct vmemmaps {
 	struct source_vmemmap *v;
 	size_t n;
 	struct vmemmap all;	/* the fit of every source's points */
+	struct boots boots;
 };
 
 struct sorted_ids {
@@ -220,37 +256,53 @@ static void fit_all(struct point *p, size_t n, struct vmemmaps *vms)
 	sort_n(all, n, sizeof(*all), cmp_point);
 	vms->all = fit(all, distinct_points(all, n));
 	free(all);
+	/* The store-wide fit stands only where every source agrees with it. */
+	for (size_t i = 0; i < vms->n; i++) {
+		const struct vmemmap *vm = &vms->v[i].vm;
+
+		if (vm->known && (vm->base != vms->all.base || vm->stride != vms->all.stride))
+			vms->all.known = 0;
+	}
 }
 
 static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, struct vmemmaps *vms)
 {
+	/* The first points of each source: in a merged store the first rows
+	 * of a name may all be one machine's. */
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT source_id, pb_fields(keyset_id, vals) FROM event WHERE name_id = ? LIMIT ?");
+		"SELECT pb_fields(keyset_id, vals) FROM event WHERE name_id = ? AND source_id = ? "
+		"LIMIT ?");
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
 	int rc = SQLITE_DONE;
 
-	if (!st)
+	if (!st || load_boots(s, &vms->boots) < 0) {
+		sqlite3_finalize(st);
 		return -1;
-	for (size_t i = 0; i < pn->npairs && rc == SQLITE_DONE; i++) {
-		sqlite3_bind_int64(st, 1, pn->pairs[i]);
-		sqlite3_bind_int(st, 2, VMEMMAP_POINTS);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *fields = column_text(st, 1), *pfn, *page;
-			size_t npfn, npage;
-			uint64_t vpfn, vpage;
+	}
+	for (size_t src = 1; src < vms->boots.n && rc == SQLITE_DONE; src++) {
+		for (size_t i = 0; i < pn->npairs && rc == SQLITE_DONE; i++) {
+			sqlite3_bind_int64(st, 1, pn->pairs[i]);
+			sqlite3_bind_int64(st, 2, (int64_t)src);
+			sqlite3_bind_int(st, 3, VMEMMAP_POINTS);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				const char *fields = column_text(st, 0), *pfn, *page;
+				size_t npfn, npage;
+				uint64_t vpfn, vpage;
 
-			pfn = field(fields, "pfn", &npfn);
-			page = field(fields, "page", &npage);
-			if (parse_num(pfn, npfn, &vpfn) < 0 || parse_ptr(page, npage, &vpage) < 0)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				p = pb_realloc(p, cap * sizeof(*p));
+				pfn = field(fields, "pfn", &npfn);
+				page = field(fields, "page", &npage);
+				if (parse_num(pfn, npfn, &vpfn) < 0 ||
+				    parse_ptr(page, npage, &vpage) < 0)
+					continue;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 256;
+					p = pb_realloc(p, cap * sizeof(*p));
+				}
+				p[n++] = (struct point){ (int64_t)src, vpfn, vpage };
 			}
-			p[n++] = (struct point){ sqlite3_column_int64(st, 0), vpfn, vpage };
+			sqlite3_reset(st);
 		}
-		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
 	fit_all(p, n, vms);
@@ -258,12 +310,19 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The mapping of the source's own points, else of its boot's, else the
+ * store-wide one when the source is not linked to a boot. */
 static const struct vmemmap *vmemmap_of(const struct vmemmaps *vms, int64_t source_id)
 {
+	int64_t boot = boot_of(&vms->boots, source_id);
+
 	for (size_t i = 0; i < vms->n; i++)
 		if (vms->v[i].source_id == source_id && vms->v[i].vm.known)
 			return &vms->v[i].vm;
-	return vms->all.known ? &vms->all : NULL;
+	for (size_t i = 0; boot && i < vms->n; i++)
+		if (boot_of(&vms->boots, vms->v[i].source_id) == boot && vms->v[i].vm.known)
+			return &vms->v[i].vm;
+	return !boot && vms->all.known ? &vms->all : NULL;
 }
 
 static int page_to_pfn(const struct vmemmap *vm, uint64_t page, int64_t *pfn)
@@ -493,8 +552,10 @@ static int page_hits(struct pb_store *s, const struct probe_names *pn, const str
 
 /* --- file-offset probes joined through dumps ---------------------------- */
 
+/* A kernel-log dump joins probe hits of its own boot only: a trace and
+ * the log imported with it (sources.boot), never another machine's. */
 struct dump {
-	int64_t pfn;
+	int64_t pfn, boot;
 	uint64_t index;
 	const char *mapping;
 };
@@ -503,6 +564,7 @@ struct dumps {
 	struct dump *v;
 	size_t n;
 	struct sorted_ids indexes;
+	struct boots boots;
 };
 
 /* The distinct (pfn, mapping, index) of the dumps of busy pages. */
@@ -510,9 +572,10 @@ static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct 
 		      struct dumps *d)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT DISTINCT v.pfn, json_extract(pb_fields(e.keyset_id, e.vals), '$.mapping'), "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.index') FROM evidence v JOIN event e ON e.id = v.event_id "
-		"WHERE v.kind = 'dump' AND json_extract(pb_fields(e.keyset_id, e.vals), '$.index') IS NOT NULL");
+		"SELECT DISTINCT v.pfn, json_extract(f, '$.mapping'), json_extract(f, '$.index'), "
+		"v.source_id FROM (SELECT v.pfn, v.source_id, pb_fields(e.keyset_id, e.vals) AS f "
+		"  FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump') v "
+		"WHERE json_extract(f, '$.index') IS NOT NULL");
 	size_t cap = 0;
 	int rc;
 
@@ -529,7 +592,8 @@ static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct 
 			cap = cap ? cap * 2 : 64;
 			d->v = pb_realloc(d->v, cap * sizeof(*d->v));
 		}
-		d->v[d->n++] = (struct dump){ pfn, v, mapping ? pb_arena_strdup(a, mapping) : NULL };
+		d->v[d->n++] = (struct dump){ pfn, boot_of(&d->boots, sqlite3_column_int64(st, 3)), v,
+					      mapping ? pb_arena_strdup(a, mapping) : NULL };
 		push_id(&d->indexes.v, &d->indexes.n, (int64_t)v);
 	}
 	sqlite3_finalize(st);
@@ -566,6 +630,7 @@ static size_t hits_at(const struct hits *hs, uint64_t index, size_t *first)
 }
 
 struct vote {
+	int64_t boot;
 	const char *mapping, *file;
 	size_t count;
 };
@@ -580,19 +645,21 @@ static int same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static void vote(struct votes *vs, const char *mapping, const char *file)
+static void vote(struct votes *vs, int64_t boot, const char *mapping, const char *file)
 {
 	for (size_t i = 0; i < vs->n; i++) {
-		if (same_str(vs->v[i].mapping, mapping) && same_str(vs->v[i].file, file)) {
+		if (vs->v[i].boot == boot && same_str(vs->v[i].mapping, mapping) &&
+		    same_str(vs->v[i].file, file)) {
 			vs->v[i].count++;
 			return;
 		}
 	}
 	vs->v = pb_realloc(vs->v, (vs->n + 1) * sizeof(*vs->v));
-	vs->v[vs->n++] = (struct vote){ mapping, file, 1 };
+	vs->v[vs->n++] = (struct vote){ boot, mapping, file, 1 };
 }
 
-/* Each distinct file at a dump's index gets one vote for its mapping. */
+/* Each distinct file at a dump's index, in the dump's boot, gets one vote
+ * for its mapping. */
 static void count_votes(const struct hits *hs, const struct dumps *d, struct votes *vs)
 {
 	for (size_t i = 0; i < d->n; i++) {
@@ -601,23 +668,27 @@ static void count_votes(const struct hits *hs, const struct dumps *d, struct vot
 		for (size_t j = first; j < end; j++) {
 			size_t k;
 
-			for (k = first; k < j && !same_str(hs->v[k].file, hs->v[j].file); k++)
+			if (!same_boot(boot_of(&d->boots, hs->v[j].source_id), d->v[i].boot))
+				continue;
+			for (k = first; k < j && (!same_boot(boot_of(&d->boots, hs->v[k].source_id),
+								d->v[i].boot) ||
+						  !same_str(hs->v[k].file, hs->v[j].file)); k++)
 				;
 			if (k == j)
-				vote(vs, d->v[i].mapping, hs->v[j].file);
+				vote(vs, d->v[i].boot, d->v[i].mapping, hs->v[j].file);
 		}
 	}
 }
 
 /* The file= a dump's mapping= stands for: the clear winner of the votes.
  * *ok is 0 when no file won. */
-static const char *file_of(const struct votes *vs, const char *mapping, int *ok)
+static const char *file_of(const struct votes *vs, int64_t boot, const char *mapping, int *ok)
 {
 	const struct vote *best = NULL;
 	size_t second = 0;
 
 	for (size_t i = 0; i < vs->n; i++) {
-		if (!same_str(vs->v[i].mapping, mapping))
+		if (vs->v[i].boot != boot || !same_str(vs->v[i].mapping, mapping))
 			continue;
 		if (!best || vs->v[i].count > best->count) {
 			second = best ? best->count : 0;
@@ -639,12 +710,13 @@ static int join_dumps(const struct hits *hs, const struct dumps *d, sqlite3_stmt
 	for (size_t i = 0; rc == 0 && i < d->n; i++) {
 		size_t first, end = hits_at(hs, d->v[i].index, &first);
 		int ok;
-		const char *file = file_of(&vs, d->v[i].mapping, &ok);
+		const char *file = file_of(&vs, d->v[i].boot, d->v[i].mapping, &ok);
 
 		for (size_t j = first; ok && rc == 0 && j < end; j++) {
 			struct hit h = hs->v[j];
 
-			if (!same_str(h.file, file))
+			if (!same_boot(boot_of(&d->boots, h.source_id), d->v[i].boot) ||
+			    !same_str(h.file, file))
 				continue;
 			h.pfn = d->v[i].pfn;
 			h.mapping = d->v[i].mapping;
@@ -660,7 +732,10 @@ static int file_hits(struct pb_store *s, const struct probe_names *pn,
 {
 	struct dumps d = { 0 };
 	struct hits hs = { 0 };
-	int rc = pn->nfiles ? load_dumps(s, busy, &hs.strings, &d) : 0;
+	int rc = pn->nfiles ? load_boots(s, &d.boots) : 0;
+
+	if (rc == 0 && pn->nfiles)
+		rc = load_dumps(s, busy, &hs.strings, &d);
 
 	for (size_t i = 0; rc == 0 && d.n && i < pn->nfiles; i++)
 		rc = scan_probe(s, pn->files[i], keep_file, &d.indexes, &hs);
@@ -670,6 +745,7 @@ static int file_hits(struct pb_store *s, const struct probe_names *pn,
 	}
 	free(d.v);
 	free(d.indexes.v);
+	free(d.boots.of);
 	free(hs.v);
 	pb_arena_free(&hs.strings);
 	return rc;
@@ -704,5 +780,6 @@ out:
 	free(pn.files);
 	free(busy.v);
 	free(vms.v);
+	free(vms.boots.of);
 	return rc;
 }

@@ -42,6 +42,13 @@ is "$("$PINBLAME" -d "$M" query --csv "$alloc_busy")" "$("$PINBLAME" -d "$A" que
 	"busy ranges still point at their CMA allocation"
 is "$(q "$M" "SELECT value FROM meta WHERE key = 'analysis'")" fresh "the merged store is analysed at once"
 is "$(q "$M" "SELECT count(*) FROM failures")" "$(sum "SELECT count(*) FROM failures")" "its failures are those of both stores"
+# The fleet ranking is each machine's added up: arm64 blames vmsplice for
+# 8 failures / 90 pages and splice for 4 / 43, amd64 splice for 1 / 10.
+# Evidence never crosses from one machine's boot to the other's pfns.
+blame_row() { "$PINBLAME" -d "$1" blame --json | python3 -c 'import json, sys
+for c in json.load(sys.stdin)["callsites"]: print(c["callsite"], c["failures"], c["pages"])'; }
+is "$(blame_row "$M")" "$(printf '__do_sys_vmsplice 8 90\ndo_splice 5 53')" "fleet blame: the sum of both machines"
+is "$(blame_row "$B")" "do_splice 1 10" "amd64 alone: splice, 1 failure, 10 pages"
 
 pb merge "$M" "$A"
 is "$rc" 0 "merging a store again exits 0"
