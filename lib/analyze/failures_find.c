@@ -90,6 +90,7 @@ struct cma_span {
 struct cma_spans {
 	struct cma_span *v;
 	size_t n, cap;
+	size_t *by_task;	/* indexes of v by source, pid, start time */
 };
 
 static const char *keep(struct finder *f, const char *text)
@@ -243,18 +244,72 @@ static struct cma_span *span_by_id(struct cma_spans *spans, int64_t id)
 	return NULL;
 }
 
+static const struct cma_spans *sort_spans;
+
+static int cmp_span_task(const void *a, const void *b)
+{
+	const struct cma_span *x = &sort_spans->v[*(const size_t *)a];
+	const struct cma_span *y = &sort_spans->v[*(const size_t *)b];
+
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start_ts_ns != y->start_ts_ns)
+		return x->start_ts_ns < y->start_ts_ns ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Orders the spans by task and time, so that a task's allocation at a
+ * time is a binary search (a long trace has many thousands). */
+static void order_spans(struct cma_spans *spans)
+{
+	spans->by_task = pb_malloc((spans->n + 1) * sizeof(*spans->by_task));
+	for (size_t i = 0; i < spans->n; i++)
+		spans->by_task[i] = i;
+	sort_spans = spans;
+	sort_n(spans->by_task, spans->n, sizeof(*spans->by_task), cmp_span_task);
+	sort_spans = NULL;
+}
+
+/* Position in by_task of the task's last allocation started at or before
+ * TS; SIZE_MAX when none. A task's allocations do not overlap. */
+static size_t task_span_at(const struct cma_spans *spans, int64_t source_id, int32_t pid,
+			   int64_t ts)
+{
+	size_t lo = 0, hi = spans->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cma_span *sp = &spans->v[spans->by_task[mid]];
+
+		if (sp->source_id < source_id ||
+		    (sp->source_id == source_id && (sp->pid < pid ||
+						    (sp->pid == pid && sp->start_ts_ns <= ts))))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return SIZE_MAX;
+	{
+		const struct cma_span *sp = &spans->v[spans->by_task[lo - 1]];
+
+		return sp->source_id == source_id && sp->pid == pid ? lo - 1 : SIZE_MAX;
+	}
+}
+
 /* Whether TS falls inside a CMA allocation of the task (its own isolation
  * tests are not a fallback's). */
 static int inside_cma(const struct cma_spans *spans, int64_t source_id, int32_t pid, int64_t ts)
 {
-	for (size_t i = 0; i < spans->n; i++) {
-		const struct cma_span *sp = &spans->v[i];
+	size_t at = task_span_at(spans, source_id, pid, ts);
+	const struct cma_span *sp;
 
-		if (sp->pid == pid && sp->source_id == source_id && sp->start_ts_ns <= ts &&
-		    (sp->end_ts_ns < 0 || ts <= sp->end_ts_ns))
-			return 1;
-	}
-	return 0;
+	if (at == SIZE_MAX)
+		return 0;
+	sp = &spans->v[spans->by_task[at]];
+	return sp->start_ts_ns <= ts && (sp->end_ts_ns < 0 || ts <= sp->end_ts_ns);
 }
 
 /* --- attempts outside CMA ---------------------------------------------- */
@@ -470,13 +525,33 @@ static void make_attempts(struct finder *f, struct attempt_list *a)
 	}
 }
 
+/* First attempt event of the task's class CLS later than TS (A sorted by
+ * cmp_attempt). */
+static size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,
+			    const char *cls, int64_t ts)
+{
+	struct attempt_ev key = { .source_id = source_id, .pid = pid, .cls = cls, .ts_ns = ts,
+				  .event_id = INT64_MAX };
+	size_t lo = 0, hi = a->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_attempt(&a->v[mid], &key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* A failed cma_alloc is recovered when the same task's fallback gets its
  * range soon after, before the task's next cma_alloc. */
 static void cma_outcomes(struct finder *f, const struct cma_spans *spans,
 			 const struct attempt_list *a)
 {
-	for (size_t i = 0; i < spans->n; i++) {
-		const struct cma_span *sp = &spans->v[i];
+	for (size_t k = 0; k < spans->n; k++) {
+		const struct cma_span *sp = &spans->v[spans->by_task[k]], *next;
 		int64_t until;
 		struct fail *x;
 
@@ -486,16 +561,18 @@ static void cma_outcomes(struct finder *f, const struct cma_spans *spans,
 		if (strcmp(x->kind, "cma_alloc"))
 			continue;
 		until = sp->end_ts_ns + RECOVERY_NS;
-		for (size_t j = 0; j < spans->n; j++)
-			if (spans->v[j].pid == sp->pid && spans->v[j].source_id == sp->source_id &&
-			    spans->v[j].start_ts_ns > sp->end_ts_ns && spans->v[j].start_ts_ns < until)
-				until = spans->v[j].start_ts_ns;
-		for (size_t j = 0; j < a->n; j++) {
+		next = k + 1 < spans->n ? &spans->v[spans->by_task[k + 1]] : NULL;
+		if (next && next->pid == sp->pid && next->source_id == sp->source_id &&
+		    next->start_ts_ns > sp->end_ts_ns && next->start_ts_ns < until)
+			until = next->start_ts_ns;
+		for (size_t j = attempt_after(a, sp->source_id, sp->pid, "contig", sp->end_ts_ns);
+		     j < a->n; j++) {
 			const struct attempt_ev *ev = &a->v[j];
 
-			if (ev->what == ATTEMPT_SUCCESS && ev->pid == sp->pid &&
-			    ev->source_id == sp->source_id && ev->ts_ns > sp->end_ts_ns &&
-			    ev->ts_ns < until) {
+			if (ev->source_id != sp->source_id || ev->pid != sp->pid ||
+			    strcmp(ev->cls, "contig") || ev->ts_ns >= until)
+				break;
+			if (ev->what == ATTEMPT_SUCCESS) {
 				x->outcome = "recovered";
 				break;
 			}
@@ -596,19 +673,70 @@ static int load_loose(struct finder *f, struct loose_list *l)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The failures that have a time window, by start, and the longest window
+ * (which grows as records join): a record's candidates are the windows
+ * that started at most that long before it. */
+struct window_order {
+	size_t *v;
+	size_t n;
+	int64_t longest;
+};
+
+static const struct finder *sort_finder;
+
+static int cmp_window(const void *a, const void *b)
+{
+	const struct fail *x = &sort_finder->v[*(const size_t *)a];
+	const struct fail *y = &sort_finder->v[*(const size_t *)b];
+
+	if (x->first_ts_ns != y->first_ts_ns)
+		return x->first_ts_ns < y->first_ts_ns ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void order_windows(const struct finder *f, size_t nwindows, struct window_order *o)
+{
+	o->v = pb_malloc((nwindows + 1) * sizeof(*o->v));
+	o->n = 0;
+	o->longest = 0;
+	for (size_t i = 0; i < nwindows; i++) {
+		const struct fail *x = &f->v[i];
+
+		if (x->first_ts_ns < 0)
+			continue;
+		o->v[o->n++] = i;
+		if (x->end_ts_ns - x->first_ts_ns > o->longest)
+			o->longest = x->end_ts_ns - x->first_ts_ns;
+	}
+	sort_finder = f;
+	sort_n(o->v, o->n, sizeof(*o->v), cmp_window);
+	sort_finder = NULL;
+}
+
 /* The failure whose window holds R: the same task if it is known, else the
  * innermost (latest start) window. */
-static struct fail *window_of(struct finder *f, const struct loose *r, size_t nwindows)
+static struct fail *window_of(struct finder *f, const struct loose *r,
+			      const struct window_order *o)
 {
-	struct fail *best = NULL;
+	size_t lo = 0, hi = o->n;
 
 	if (r->ts_ns < 0)
 		return NULL;
-	for (size_t i = 0; i < nwindows; i++) {
-		struct fail *x = &f->v[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (x->first_ts_ns < 0 || r->ts_ns < x->first_ts_ns ||
-		    r->ts_ns > x->end_ts_ns + WINDOW_SLACK_NS)
+		if (f->v[o->v[mid]].first_ts_ns <= r->ts_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* latest start first: the first window that fits is the innermost */
+	for (size_t i = lo; i-- > 0;) {
+		struct fail *x = &f->v[o->v[i]];
+
+		if (x->first_ts_ns < r->ts_ns - o->longest - WINDOW_SLACK_NS)
+			break;
+		if (r->ts_ns > x->end_ts_ns + WINDOW_SLACK_NS)
 			continue;
 		if (!strcmp(r->how, "cma_alloc_failed") && strcmp(x->kind, "cma_alloc"))
 			continue;
@@ -616,10 +744,9 @@ static struct fail *window_of(struct finder *f, const struct loose *r, size_t nw
 			continue;
 		if (r->area && (!x->area || strcmp(r->area, x->area)))
 			continue;
-		if (!best || x->first_ts_ns > best->first_ts_ns)
-			best = x;
+		return x;
 	}
-	return best;
+	return NULL;
 }
 
 static void join_loose(struct fail *x, const struct loose *r)
@@ -675,16 +802,22 @@ static int same_loose_failure(const struct loose *prev, const struct loose *r)
 static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
 	struct fail *x = NULL;
+	struct window_order o;
 	size_t n = 0;
 
+	order_windows(f, nwindows, &o);
 	for (size_t i = 0; i < l->n; i++) {
-		struct fail *w = window_of(f, &l->v[i], nwindows);
+		struct fail *w = window_of(f, &l->v[i], &o);
 
-		if (w)
+		if (w) {
 			join_loose(w, &l->v[i]);
-		else
+			if (w->end_ts_ns - w->first_ts_ns > o.longest)
+				o.longest = w->end_ts_ns - w->first_ts_ns;
+		} else {
 			l->v[n++] = l->v[i];
+		}
 	}
+	free(o.v);
 	l->n = n;
 	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose);
 	for (size_t i = 0; i < l->n; i++) {
@@ -902,7 +1035,10 @@ int find_failures(struct pb_store *s)
 	struct loose_list loose = { 0 };
 	int rc = -1;
 
-	if (load_cma(&f, &spans) < 0 || load_busy(&f, &spans, &attempts, &ranges) < 0 ||
+	if (load_cma(&f, &spans) < 0)
+		goto out;
+	order_spans(&spans);
+	if (load_busy(&f, &spans, &attempts, &ranges) < 0 ||
 	    load_migrations(&f, &spans, &attempts) < 0 ||
 	    load_successes(&f, &spans, &attempts) < 0 || load_loose(&f, &loose) < 0)
 		goto out;
@@ -914,6 +1050,7 @@ int find_failures(struct pb_store *s)
 	rc = write_all(&f);
 out:
 	free(spans.v);
+	free(spans.by_task);
 	free(attempts.v);
 	free(ranges.v);
 	free(loose.v);

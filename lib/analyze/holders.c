@@ -23,11 +23,22 @@ struct ev {
 	enum confidence conf;
 };
 
+/* A page's evidence in time order (untimed first), and where its timed
+ * part begins. */
 struct evs {
 	struct ev *v;
 	size_t n, cap;
+	size_t timed;
+	size_t *frees;		/* indexes of the timed frees, in time order */
+	size_t nfrees, capfrees;
 	struct pb_arena strings;
 };
+
+/* Evidence looked at on each side of a failure's time: a page that fails
+ * thousands of times (a long pin, an allocation retried every second)
+ * must not make the analysis quadratic; the nearest evidence is the one
+ * that names the holder. */
+#define EVIDENCE_WINDOW 512
 
 static int is_free(const struct ev *e)
 {
@@ -65,6 +76,18 @@ static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 		x->boot = sqlite3_column_int64(st, 9);
 	}
 	sqlite3_reset(st);
+	for (e->timed = 0; e->timed < e->n && e->v[e->timed].ts_ns < 0; e->timed++)
+		;
+	e->nfrees = 0;
+	for (size_t i = e->timed; i < e->n; i++) {
+		if (!is_free(&e->v[i]))
+			continue;
+		if (e->nfrees == e->capfrees) {
+			e->capfrees = e->capfrees ? e->capfrees * 2 : 16;
+			e->frees = pb_realloc(e->frees, e->capfrees * sizeof(*e->frees));
+		}
+		e->frees[e->nfrees++] = i;
+	}
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -138,45 +161,95 @@ static struct cand *same_stack(struct cand_list *l, size_t first, enum cand_kind
 /* Candidates of page PFN of FAILURE_ID, busy at T on boot BOOT: evidence
  * of another linked boot speaks of another machine's page (boot 0: a
  * source imported alone, which may go with any). */
+/* First timed evidence later than T. */
+static size_t after(const struct evs *e, int64_t t)
+{
+	size_t lo = e->timed, hi = e->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->v[mid].ts_ns <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The frees nearest before and after T (-1 when none). */
+static void frees_around(const struct evs *e, size_t split, int64_t boot, int64_t *last_free,
+			 int64_t *next_free)
+{
+	size_t lo = 0, hi = e->nfrees;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->frees[mid] < split)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*last_free = *next_free = -1;
+	for (size_t i = lo; i-- > 0;) {
+		if (same_boot(e->v[e->frees[i]].boot, boot)) {
+			*last_free = e->v[e->frees[i]].ts_ns;
+			break;
+		}
+	}
+	for (size_t i = lo; i < e->nfrees; i++) {
+		if (same_boot(e->v[e->frees[i]].boot, boot)) {
+			*next_free = e->v[e->frees[i]].ts_ns;
+			break;
+		}
+	}
+}
+
+static void take_cand(const struct ev *x, int64_t failure_id, int64_t pfn, int64_t t,
+		      int64_t boot, int64_t last_free, int64_t next_free, size_t first,
+		      struct cand_list *l)
+{
+	enum cand_kind kind;
+	enum side side = classify(x, &kind);
+	struct cand *c;
+
+	if (!same_boot(x->boot, boot) || !in_lifetime(x, side, t, last_free, next_free))
+		return;
+	c = same_stack(l, first, kind, x->stack_id);
+	/* evidence is in time order: a later get is nearer to T */
+	if (c && side != SIDE_GET)
+		return;
+	if (!c)
+		c = cand_add(l);
+	c->failure_id = failure_id;
+	c->pfn = pfn;
+	c->stack_id = x->stack_id;
+	c->evidence_id = x->id;
+	c->ts_ns = x->ts_ns;
+	c->busy_ts_ns = t;
+	c->pid = x->pid;
+	c->comm = x->comm ? pb_arena_strdup(&l->strings, x->comm) : NULL;
+	c->kind = kind;
+	c->conf = side == SIDE_OWNER ? CONF_LOW : x->conf;
+}
+
+/* Candidates of page PFN of FAILURE_ID, busy at T on boot BOOT: evidence
+ * of another linked boot speaks of another machine's page (boot 0: a
+ * source imported alone, which may go with any). */
 static void page_cands(const struct evs *e, int64_t failure_id, int64_t pfn, int64_t t,
 		       int64_t boot, struct cand_list *l)
 {
-	int64_t last_free = -1, next_free = -1;
-	size_t first = l->n;
+	size_t split = after(e, t), first = l->n;
+	size_t lo = split - e->timed > EVIDENCE_WINDOW ? split - EVIDENCE_WINDOW : e->timed;
+	size_t hi = e->n - split > EVIDENCE_WINDOW ? split + EVIDENCE_WINDOW : e->n;
+	int64_t last_free, next_free;
 
-	for (size_t i = 0; i < e->n; i++) {
-		if (!is_free(&e->v[i]) || e->v[i].ts_ns < 0 || !same_boot(e->v[i].boot, boot))
-			continue;
-		if (e->v[i].ts_ns < t)
-			last_free = e->v[i].ts_ns;
-		else if (next_free < 0)
-			next_free = e->v[i].ts_ns;
-	}
-	for (size_t i = 0; i < e->n; i++) {
-		const struct ev *x = &e->v[i];
-		enum cand_kind kind;
-		enum side side = classify(x, &kind);
-		struct cand *c;
-
-		if (!same_boot(x->boot, boot) || !in_lifetime(x, side, t, last_free, next_free))
-			continue;
-		c = same_stack(l, first, kind, x->stack_id);
-		/* evidence is in time order: a later get is nearer to T */
-		if (c && side != SIDE_GET)
-			continue;
-		if (!c)
-			c = cand_add(l);
-		c->failure_id = failure_id;
-		c->pfn = pfn;
-		c->stack_id = x->stack_id;
-		c->evidence_id = x->id;
-		c->ts_ns = x->ts_ns;
-		c->busy_ts_ns = t;
-		c->pid = x->pid;
-		c->comm = x->comm ? pb_arena_strdup(&l->strings, x->comm) : NULL;
-		c->kind = kind;
-		c->conf = side == SIDE_OWNER ? CONF_LOW : x->conf;
-	}
+	frees_around(e, split, boot, &last_free, &next_free);
+	for (size_t i = 0; i < e->timed; i++)
+		take_cand(&e->v[i], failure_id, pfn, t, boot, last_free, next_free, first, l);
+	for (size_t i = lo; i < hi; i++)
+		take_cand(&e->v[i], failure_id, pfn, t, boot, last_free, next_free, first, l);
 }
 
 int collect_cands(struct pb_store *s, struct cand_list *l)
@@ -213,6 +286,7 @@ out:
 	sqlite3_finalize(pages);
 	sqlite3_finalize(evidence);
 	free(e.v);
+	free(e.frees);
 	pb_arena_free(&e.strings);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
