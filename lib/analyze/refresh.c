@@ -108,10 +108,7 @@ int pb_analyze_refresh(struct pb_store *s)
 {
 	int dirty;
 
-	/* The probe scans read a good part of a large store: map it rather
-	 * than read it a page at a time. */
-	if (pb_store_exec(s, "PRAGMA mmap_size = 17179869184") < 0 ||
-	    pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
+	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	/* Another process may have refreshed it while we waited. */
 	dirty = pb_store_is_dirty(s);
