@@ -17,6 +17,7 @@
 
 struct ev {
 	int64_t id, ts_ns, count, delta, stack_id, boot;
+	int side, cand_kind, free;	/* classify() and is_free(), once per load */
 	int32_t pid;
 	char kind[16];
 	const char *comm;
@@ -48,6 +49,8 @@ static int is_free(const struct ev *e)
 	       (!strcmp(e->kind, "page_ref_put") || !strcmp(e->kind, "pinner_put"));
 }
 
+static int classify_ev(struct ev *x);
+
 static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 {
 	int rc;
@@ -74,13 +77,15 @@ static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 		x->pid = (int32_t)column_i64_or(st, 7, -1);
 		x->comm = comm ? pb_arena_strdup(&e->strings, comm) : NULL;
 		x->boot = sqlite3_column_int64(st, 9);
+		x->free = is_free(x);
+		classify_ev(x);
 	}
 	sqlite3_reset(st);
 	for (e->timed = 0; e->timed < e->n && e->v[e->timed].ts_ns < 0; e->timed++)
 		;
 	e->nfrees = 0;
 	for (size_t i = e->timed; i < e->n; i++) {
-		if (!is_free(&e->v[i]))
+		if (!e->v[i].free)
 			continue;
 		if (e->nfrees == e->capfrees) {
 			e->capfrees = e->capfrees ? e->capfrees * 2 : 16;
@@ -126,6 +131,17 @@ static enum side classify(const struct ev *e, enum cand_kind *kind)
 		}
 	}
 	return SIDE_NONE;
+}
+
+/* Caches the side and kind of X in it: the candidate loop sees each piece
+ * of evidence once per failure of its page. */
+static int classify_ev(struct ev *x)
+{
+	enum cand_kind kind = 0;
+
+	x->side = classify(x, &kind);
+	x->cand_kind = kind;
+	return x->side;
 }
 
 /* Whether evidence E speaks about the page as it was at time T, given the
@@ -210,8 +226,8 @@ static void take_cand(const struct ev *x, int64_t failure_id, int64_t pfn, int64
 		      int64_t boot, int64_t last_free, int64_t next_free, size_t first,
 		      struct cand_list *l)
 {
-	enum cand_kind kind;
-	enum side side = classify(x, &kind);
+	enum cand_kind kind = (enum cand_kind)x->cand_kind;
+	enum side side = (enum side)x->side;
 	struct cand *c;
 
 	if (!same_boot(x->boot, boot) || !in_lifetime(x, side, t, last_free, next_free))
