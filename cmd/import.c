@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "cmd.h"
-#include "pinblame/analyze.h"
 #include "pinblame/input.h"
 #include "pinblame/parse.h"
 #include "pinblame/store.h"
@@ -300,9 +299,8 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 			break;
 	}
 	/* Files given together are one capture: a trace and its kernel log.
-	 * Then the analysis runs once, so that the reading commands need not. */
-	if (store && worst != PB_EXIT_STORE &&
-	    (pb_store_link_boot(store, ids, nids) < 0 || pb_analyze_refresh(store) < 0))
+	 * (The analysis runs when a command first reads it.) */
+	if (store && worst != PB_EXIT_STORE && pb_store_link_boot(store, ids, nids) < 0)
 		worst = PB_EXIT_STORE;
 	pb_store_close(store);
 	free(ids);

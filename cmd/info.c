@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "pinblame/analyze.h"
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
@@ -174,7 +175,8 @@ int cmd_info(int argc, char **argv, const struct pb_globals *g)
 		pb_error("unexpected argument '%s'", argv[optind]);
 		return pb_usage(info_usage, PB_EXIT_USAGE);
 	}
-	store = pb_store_open(g->db_path, PB_STORE_READ);
+	/* the derived views (failures, attributions) are brought up to date */
+	store = pb_analyze_open(g->db_path);
 	if (!store)
 		return PB_EXIT_STORE;
 	info = info_json(store);

@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "pinblame/analyze.h"
 #include "pinblame/store.h"
 
 static const char merge_usage[] =
@@ -75,9 +74,6 @@ int cmd_merge(int argc, char **argv, const struct pb_globals *g)
 		       argv[i], (unsigned long long)st.sources,
 		       (unsigned long long)st.events, (unsigned long long)st.duplicates);
 	}
-	/* As after import: the analysis of the whole fleet, once, now. */
-	if (rc == PB_EXIT_OK && pb_analyze_refresh(out) < 0)
-		rc = PB_EXIT_STORE;
 	pb_store_close(out);
 	return rc;
 }

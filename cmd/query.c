@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "pinblame/analyze.h"
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
@@ -60,7 +61,8 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 		pb_error(optind == argc ? "no SQL given" : "give the SQL as one argument");
 		return pb_usage(query_usage, PB_EXIT_USAGE);
 	}
-	store = pb_store_open(g->db_path, PB_STORE_READ);
+	/* the derived views (failures, attributions) are brought up to date */
+	store = pb_analyze_open(g->db_path);
 	if (!store)
 		return PB_EXIT_STORE;
 	if (sqlite3_prepare_v2(pb_store_db(store), argv[optind], -1, &st, &tail) != SQLITE_OK) {

@@ -40,7 +40,7 @@ alloc_busy="SELECT s.sha256, a.area, a.ok, count(b.id) FROM cma_allocs a
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
 is "$("$PINBLAME" -d "$M" query --csv "$alloc_busy")" "$("$PINBLAME" -d "$A" query --csv "$alloc_busy")" \
 	"busy ranges still point at their CMA allocation"
-is "$(q "$M" "SELECT value FROM meta WHERE key = 'analysis'")" fresh "the merged store is analysed at once"
+is "$(q "$M" "SELECT value FROM meta WHERE key = 'analysis'")" fresh "the first read (query) analyses the merged store"
 is "$(q "$M" "SELECT count(*) FROM failures")" "$(sum "SELECT count(*) FROM failures")" "its failures are those of both stores"
 # The fleet ranking is each machine's added up: arm64 blames vmsplice for
 # 8 failures / 90 pages and splice for 4 / 43, amd64 splice for 1 / 10.
