@@ -223,7 +223,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 		      int64_t *source_id)
 {
 	struct import_file f = { .opts = o, .store = store };
-	struct pb_source_info info = { .path = path };
+	struct pb_source_info info = { 0 };
 	struct pb_input *in;
 	struct pb_parser *p = NULL;
 	char err[512], hex[65] = "";
@@ -232,6 +232,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	int rc;
 
 	f.name = !strcmp(path, "-") ? "<stdin>" : path;
+	info.path = f.name;	/* what show and report cite the lines of */
 	if (already_imported(&f, path, hex)) {
 		if (!o->quiet)
 			printf("%s: already imported; nothing added\n", f.name);
