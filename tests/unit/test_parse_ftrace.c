@@ -16,20 +16,6 @@
 	"#           TASK-PID       TGID    CPU#  |||||  TIMESTAMP  FUNCTION\n" \
 	"#              | |           |       |   |||||     |         |\n"
 
-static void check_context(const struct pb_record *r, uint64_t line, int64_t ts_ns, int cpu,
-			  int pid, int tgid, const char *comm, const char *system,
-			  const char *event)
-{
-	assert_true(r->line == line);
-	assert_true(r->ts_ns == ts_ns);
-	assert_int_equal(r->cpu, cpu);
-	assert_int_equal(r->pid, pid);
-	assert_int_equal(r->tgid, tgid);
-	assert_string_equal(r->comm, comm);
-	assert_string_equal(r->system, system);
-	assert_string_equal(r->event, event);
-}
-
 /* 6.1 capture: header, record-tgid, 5-char flags, <stack trace> */
 static void test_header_tgid_stack(void **state)
 {

@@ -22,14 +22,7 @@ static void test_capture_lines(void **state)
 		 "\t             e3b main+0x90b (/usr/bin/holdpages)\n"
 		 "\n");
 	rec = run_next(&r);
-	assert_true(rec->line == 1);
-	assert_true(rec->ts_ns == 5959264000);
-	assert_int_equal(rec->cpu, 0);
-	assert_int_equal(rec->pid, 267);
-	assert_int_equal(rec->tgid, -1);
-	assert_string_equal(rec->comm, "sh");
-	assert_string_equal(rec->system, "cma");
-	assert_string_equal(rec->event, "cma_alloc_start");
+	check_context(rec, 1, 5959264000, 0, 267, -1, "sh", "cma", "cma_alloc_start");
 	assert_string_equal(rec->body, "name=hugetlb0 count=8192 align=13");
 	assert_int_equal(rec->nfields, 3);
 	assert_field(rec, "name", "hugetlb0");

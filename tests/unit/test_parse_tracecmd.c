@@ -20,14 +20,7 @@ static void test_report_default(void **state)
 		 "       holdpages-353   [001]    16.211973: mm_page_alloc_extfrag: [FAILED TO PARSE] pfn=0x191400 alloc_order=1 fallback_order=10 alloc_migratetype=2 fallback_migratetype=1 change_ownership=1\n"
 		 "              sh-292   [000]    39.954554: cma_alloc_finish:     name=hugetlb0 pfn=0x13e000 page=(nil) count=8192 align=13\n");
 	rec = run_next(&r);
-	assert_true(rec->line == 2);
-	assert_true(rec->ts_ns == 7032023000);
-	assert_int_equal(rec->cpu, 0);
-	assert_int_equal(rec->pid, 292);
-	assert_int_equal(rec->tgid, -1);
-	assert_string_equal(rec->comm, "sh");
-	assert_string_equal(rec->system, "ftrace");
-	assert_string_equal(rec->event, "print");
+	check_context(rec, 2, 7032023000, 0, 292, -1, "sh", "ftrace", "print");
 	assert_int_equal(rec->nfields, 1);
 	assert_field(rec, "buf", "RT-PHASE P1-baseline: gigantic hugepages with no page held");
 	assert_int_equal(rec->nframes, 0);

@@ -101,14 +101,7 @@ static void test_first_records(void **state)
 	(void)state;
 	run_open_file(&r, PB_FMT_TRACE_DAT, V7);
 	rec = run_next(&r);
-	assert_true(rec->line == 1);
-	assert_true(rec->ts_ns == 7032022816);
-	assert_int_equal(rec->cpu, 0);
-	assert_int_equal(rec->pid, 292);
-	assert_int_equal(rec->tgid, -1);
-	assert_string_equal(rec->comm, "sh");
-	assert_string_equal(rec->system, "ftrace");
-	assert_string_equal(rec->event, "print");
+	check_context(rec, 1, 7032022816, 0, 292, -1, "sh", "ftrace", "print");
 	assert_int_equal(rec->nfields, 1);
 	assert_field(rec, "buf", "RT-PHASE P1-baseline: gigantic hugepages with no page held");
 
