@@ -41,33 +41,40 @@ struct import_opts {
 	int strict, dry_run, quiet;
 };
 
-/* Per-file state shared with the parser's bad-line callback. */
+/* Lines not understood for one reason: how many, and the first. */
+struct bad_lines {
+	uint64_t count;
+	uint64_t first_line;
+	char example[201];
+};
+
+/* Per-file state shared with the parser's bad-line callback (which runs on
+ * the parsing thread: it only counts, the store is written at commit). */
 struct import_file {
 	const struct import_opts *opts;
 	struct pb_store *store;
 	const char *name;
-	uint64_t bad[PB_BAD_NREASONS];
+	struct bad_lines bad[PB_BAD_NREASONS];
 	uint64_t bad_total;
-	uint64_t first_bad_line;
-	char first_bad_text[120];
 	enum pb_bad_reason first_bad_reason;
 	int64_t source_id;	/* the file's source, new or found; 0 if none */
+	struct pb_hash_job *hash;	/* content hash being computed, or NULL */
+	char sha256[65];	/* the content hash once known, else "" */
 };
 
 static int on_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
 		       const char *text, size_t len)
 {
 	struct import_file *f = ctx;
+	struct bad_lines *b = &f->bad[why];
 
-	if (!f->bad_total++) {
-		f->first_bad_line = line;
+	if (!f->bad_total++)
 		f->first_bad_reason = why;
-		snprintf(f->first_bad_text, sizeof(f->first_bad_text), "%.*s",
-			 (int)(len > 100 ? 100 : len), text);
+	if (!b->count++) {
+		b->first_line = line;
+		snprintf(b->example, sizeof(b->example), "%.*s", (int)(len > 200 ? 200 : len),
+			 text);
 	}
-	f->bad[why]++;
-	if (f->store)
-		pb_store_add_bad_line(f->store, why, line, text, len);
 	return f->opts->strict;
 }
 
@@ -80,8 +87,8 @@ static double now_seconds(void)
 }
 
 /* A progress line on a terminal, at most four times a second. */
-static void show_progress(struct pb_input *in, const char *name, uint64_t events,
-			  double *last)
+static void show_progress(struct pb_parser *p, struct pb_input *in, const char *name,
+			  uint64_t events, double *last)
 {
 	uint64_t size = pb_input_raw_size(in);
 	double t = now_seconds();
@@ -90,7 +97,7 @@ static void show_progress(struct pb_input *in, const char *name, uint64_t events
 		return;
 	*last = t;
 	fprintf(stderr, "\rpinblame: import: %s: %3d%%, %llu events", name,
-		(int)(100.0 * (double)pb_input_raw_offset(in) / (double)size),
+		(int)(100.0 * (double)pb_parser_raw_offset(p) / (double)size),
 		(unsigned long long)events);
 }
 
@@ -102,20 +109,70 @@ static void clear_progress(double last)
 
 static void report_bad_lines(const struct import_file *f)
 {
+	const struct bad_lines *first = &f->bad[f->first_bad_reason];
+
 	if (!f->bad_total)
 		return;
-	pb_warn("%s:%llu: %s: %s%s", f->name, (unsigned long long)f->first_bad_line,
-		pb_bad_reason_name(f->first_bad_reason), f->first_bad_text,
+	pb_warn("%s:%llu: %s: %.100s%s", f->name, (unsigned long long)first->first_line,
+		pb_bad_reason_name(f->first_bad_reason), first->example,
 		f->bad_total > 1 ? " (first of the lines not understood)" : "");
 	for (int i = 0; i < PB_BAD_NREASONS; i++)
-		if (f->bad[i])
+		if (f->bad[i].count)
 			pb_warn("%s: %llu line%s not understood: %s", f->name,
-				(unsigned long long)f->bad[i], f->bad[i] == 1 ? "" : "s",
+				(unsigned long long)f->bad[i].count,
+				f->bad[i].count == 1 ? "" : "s",
 				pb_bad_reason_name((enum pb_bad_reason)i));
 }
 
+static int store_bad_lines(const struct import_file *f)
+{
+	for (int i = 0; i < PB_BAD_NREASONS; i++) {
+		const struct bad_lines *b = &f->bad[i];
+
+		if (b->count && pb_store_add_bad_lines(f->store, (enum pb_bad_reason)i, b->count,
+						       b->first_line, b->example) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The content hash computed while parsing: "" until it is done (or when
+ * it failed: the file then cannot be told from another at commit). */
+static const char *hash_result(struct import_file *f, int wait)
+{
+	unsigned char digest[32];
+	char err[256];
+
+	if (!f->hash || (!wait && !pb_hash_job_done(f->hash)))
+		return f->sha256;
+	if (pb_hash_job_finish(f->hash, digest, err, sizeof(err)) == 0)
+		pb_sha256_hex(digest, f->sha256);
+	else
+		pb_warn("%s: cannot hash: %s", f->name, err);
+	f->hash = NULL;
+	return f->sha256;
+}
+
+/* Whether the hash computed while parsing is now known to be of a file in
+ * the store: parsing it further would be in vain. */
+static int found_while_parsing(struct import_file *f)
+{
+	int64_t id;
+
+	if (!f->hash || !*hash_result(f, 0))
+		return 0;
+	id = pb_store_find_source(f->store, f->sha256);
+	if (id <= 0 || id == f->source_id)
+		return 0;
+	f->source_id = id;
+	return 1;
+}
+
+/* parse_all(): the file turned out to be in the store already. */
+#define IMPORT_KNOWN (-1)
+
 /* Parses every record of IN; stores it unless dry-run. Returns the exit
- * code for this file. */
+ * code for this file, or IMPORT_KNOWN. */
 static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input *in,
 		     uint64_t *events)
 {
@@ -127,8 +184,13 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 	while (!pb_interrupted && (rc = pb_parser_next(p, &rec)) == 1) {
 		if (f->store && pb_store_add_record(f->store, rec) < 0)
 			return PB_EXIT_STORE;
-		if ((++*events & 0xffff) == 0)
-			show_progress(in, f->name, *events, &last);
+		if ((++*events & 0xffff) == 0) {
+			show_progress(p, in, f->name, *events, &last);
+			if (found_while_parsing(f)) {
+				clear_progress(last);
+				return IMPORT_KNOWN;
+			}
+		}
 	}
 	clear_progress(last);
 	if (pb_interrupted) {
@@ -164,29 +226,56 @@ static void print_summary(const struct import_file *f, enum pb_format format,
 	       (unsigned long long)f->bad_total, seconds, note);
 }
 
-static int already_imported(struct import_file *f, const char *path, char *hex)
+/* Files this large are hashed on a thread of their own while they are
+ * parsed, unless the store holds a source of the same size: then the hash
+ * comes first, so that importing the same file again costs only the hash. */
+#define HASH_WHILE_PARSING_MIN (64u << 20)
+
+/* Looks for a regular file in the store by its content hash, or starts
+ * hashing it. Returns 1 when it is in the store already. */
+static int hash_first(struct import_file *f, const char *path)
 {
 	unsigned char digest[32];
 	char err[256];
 	struct stat sb;
 
-	/* Only a store needs the content hash (--dry-run has none). */
+	/* Only a store needs the content hash (--dry-run has none); stdin is
+	 * hashed as it is read. */
 	if (!f->store || !strcmp(path, "-") || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	if ((uint64_t)sb.st_size >= HASH_WHILE_PARSING_MIN &&
+	    !pb_store_has_source_bytes(f->store, (uint64_t)sb.st_size) &&
+	    (f->hash = pb_file_sha256_start(path)))
 		return 0;
 	if (pb_file_sha256(path, digest, err, sizeof(err)) < 0)
 		return 0;	/* pb_input_open reports it */
-	pb_sha256_hex(digest, hex);
-	f->source_id = pb_store_find_source(f->store, hex);
+	pb_sha256_hex(digest, f->sha256);
+	f->source_id = pb_store_find_source(f->store, f->sha256);
 	return f->source_id > 0;
 }
 
-/* KNOWN_SHA is the hash computed before parsing (regular files), NULL
- * when it must come from the bytes read (stdin). */
-static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_input *in,
-		       uint64_t events, double seconds, const char *known_sha)
+/* The content hash of what was imported: computed first, while parsing,
+ * or (stdin) from the bytes read. NULL when it could not be computed. */
+static const char *content_hash(struct import_file *f, struct pb_input *in)
 {
 	unsigned char digest[32];
-	char hex[65], sink[4096];
+	char sink[4096];
+
+	if (f->hash)
+		return *hash_result(f, 1) ? f->sha256 : NULL;
+	if (!*f->sha256) {
+		/* Hash of every raw byte: read what the parser left unread. */
+		while (pb_input_read(in, sink, sizeof(sink)) > 0)
+			;
+		pb_input_sha256(in, digest);
+		pb_sha256_hex(digest, f->sha256);
+	}
+	return f->sha256;
+}
+
+static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_input *in,
+		       uint64_t events, double seconds)
+{
 	struct pb_source_totals t = {
 		.events = events,
 		.bad_lines = f->bad_total,
@@ -195,17 +284,17 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.seconds = seconds,
 		.kernel = pb_parser_meta(p, "kernel"),
 		.arch = pb_parser_meta(p, "arch"),
-		.sha256 = known_sha,
+		.sha256 = content_hash(f, in),
 	};
 	int rc;
 
-	if (!known_sha) {
-		/* Hash of every raw byte: read what the parser left unread. */
-		while (pb_input_read(in, sink, sizeof(sink)) > 0)
-			;
-		pb_input_sha256(in, digest);
-		pb_sha256_hex(digest, hex);
-		t.sha256 = hex;
+	if (!t.sha256) {
+		pb_store_source_rollback(f->store);
+		return PB_EXIT_INPUT;
+	}
+	if (store_bad_lines(f) < 0) {
+		pb_store_source_rollback(f->store);
+		return PB_EXIT_STORE;
 	}
 	rc = pb_store_source_commit(f->store, &t);
 	if (rc < 0)
@@ -217,62 +306,84 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 	return PB_EXIT_OK;
 }
 
+static int already_imported(const struct import_file *f)
+{
+	if (!f->opts->quiet)
+		printf("%s: already imported; nothing added\n", f->name);
+	return PB_EXIT_OK;
+}
+
+/* Parses the file into the store (or only parses, with --dry-run). */
+static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_input *in,
+			 double t0)
+{
+	struct pb_source_info info = {
+		.path = f->name,	/* what show and report cite the lines of */
+		.format = pb_format_name(pb_parser_format(p)),
+		.sha256 = *f->sha256 ? f->sha256 : NULL,
+	};
+	uint64_t events;
+	int rc;
+
+	if (!f->store) {
+		rc = parse_all(f, p, in, &events);
+		if (rc == PB_EXIT_OK) {
+			report_bad_lines(f);
+			print_summary(f, pb_parser_format(p), events, now_seconds() - t0, "");
+		}
+		return rc;
+	}
+	rc = pb_store_source_begin(f->store, &info, &f->source_id);
+	if (rc <= 0)
+		return rc < 0 ? PB_EXIT_STORE : already_imported(f);
+	/* The store's half of each record is worked out on the parsing thread,
+	 * SQLite gets this one to itself. Without a thread it all runs here. */
+	pb_parser_run_ahead(p, pb_store_prep_record, f->store);
+	rc = parse_all(f, p, in, &events);
+	if (rc == PB_EXIT_OK) {
+		report_bad_lines(f);
+		return commit_file(f, p, in, events, now_seconds() - t0);
+	}
+	pb_store_source_rollback(f->store);
+	return rc == IMPORT_KNOWN ? already_imported(f) : rc;
+}
+
 /* Imports PATH; *SOURCE_ID is its source in the store afterwards (0 when
  * none). Returns the exit code for this file. */
 static int import_one(const struct import_opts *o, struct pb_store *store, const char *path,
 		      int64_t *source_id)
 {
 	struct import_file f = { .opts = o, .store = store };
-	struct pb_source_info info = { 0 };
 	struct pb_input *in;
 	struct pb_parser *p = NULL;
-	char err[512], hex[65] = "";
-	uint64_t events;
+	char err[512];
 	double t0 = now_seconds();
 	int rc;
 
 	f.name = !strcmp(path, "-") ? "<stdin>" : path;
-	info.path = f.name;	/* what show and report cite the lines of */
-	if (already_imported(&f, path, hex)) {
-		if (!o->quiet)
-			printf("%s: already imported; nothing added\n", f.name);
+	if (hash_first(&f, path)) {
 		*source_id = f.source_id;
-		return PB_EXIT_OK;
+		return already_imported(&f);
 	}
 	in = pb_input_open(path, err, sizeof(err));
 	if (!in) {
 		pb_error("%s: %s", f.name, err);
-		return PB_EXIT_INPUT;
+		rc = PB_EXIT_INPUT;
+		goto out;
 	}
 	p = pb_parser_new(in, o->format, on_bad_line, &f, err, sizeof(err));
-	if (!p) {
+	if (p) {
+		rc = import_parsed(&f, p, in, t0);
+	} else {
 		/* Detection reads ahead: a signal may stop it. */
 		rc = pb_interrupted ? 128 + SIGINT : PB_EXIT_INPUT;
 		pb_error("%s: %s", f.name, pb_interrupted ? "interrupted" : err);
-		goto out;
 	}
-	if (store) {
-		info.format = pb_format_name(pb_parser_format(p));
-		info.sha256 = hex[0] ? hex : NULL;
-		rc = pb_store_source_begin(store, &info, &f.source_id);
-		if (rc <= 0) {
-			rc = rc < 0 ? PB_EXIT_STORE : PB_EXIT_OK;
-			goto out;
-		}
-	}
-	rc = parse_all(&f, p, in, &events);
-	if (rc == PB_EXIT_OK && store) {
-		report_bad_lines(&f);
-		rc = commit_file(&f, p, in, events, now_seconds() - t0, info.sha256);
-	} else if (store) {
-		pb_store_source_rollback(store);
-	} else if (rc == PB_EXIT_OK) {
-		report_bad_lines(&f);
-		print_summary(&f, pb_parser_format(p), events, now_seconds() - t0, "");
-	}
-out:
 	pb_parser_free(p);
 	pb_input_close(in);
+out:
+	if (f.hash)
+		pb_hash_job_finish(f.hash, NULL, NULL, 0);
 	*source_id = rc == PB_EXIT_OK ? f.source_id : 0;
 	return rc;
 }

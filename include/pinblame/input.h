@@ -7,6 +7,7 @@
 #ifndef PINBLAME_INPUT_H
 #define PINBLAME_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -72,6 +73,13 @@ uint64_t pb_input_lineno(const struct pb_input *in);
  * else is a programming error and aborts. */
 void pb_input_ungetline(struct pb_input *in);
 
+/* Lets another thread interrupt this input: after pb_input_cancel(), a
+ * read blocked on a pipe or terminal returns and every read fails with
+ * "cancelled". pb_input_cancelable() must be called first, by the thread
+ * that owns the input; returns 0, or -1 when no pipe can be made. */
+int pb_input_cancelable(struct pb_input *in);
+void pb_input_cancel(struct pb_input *in);
+
 /* Text of the last error ("truncated xz stream", "Input/output error"). */
 const char *pb_input_strerror(const struct pb_input *in);
 
@@ -83,6 +91,15 @@ void pb_input_sha256(struct pb_input *in, unsigned char out[32]);
 /* Hashes a whole regular file without decompressing (for the re-import
  * check before parsing). Returns 0, or -1 with err filled. */
 int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen);
+
+/* The same on a thread of its own, while the file is parsed. start returns
+ * NULL when no thread can be started. finish waits for the result and frees
+ * the job: 0 with OUT filled, or -1 with err; with OUT NULL it stops the
+ * hashing instead and only frees. */
+struct pb_hash_job;
+struct pb_hash_job *pb_file_sha256_start(const char *path);
+bool pb_hash_job_done(const struct pb_hash_job *j);
+int pb_hash_job_finish(struct pb_hash_job *j, unsigned char out[32], char *err, size_t errlen);
 
 /* Copies the rest of the decompressed stream into an unlinked temporary
  * file and returns its descriptor positioned at 0 (for libraries that need

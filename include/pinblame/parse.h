@@ -94,6 +94,8 @@ struct pb_record {
 	struct pb_frame *frames;
 	size_t nuframes;	/* user stack, leaf first */
 	struct pb_frame *uframes;
+	const void *prep;	/* what the run-ahead hook made of the record;
+				 * NULL when parsed on the calling thread */
 };
 
 /* Field lookup by name; NULL when absent. */
@@ -158,6 +160,40 @@ uint64_t pb_parser_error_line(const struct pb_parser *p);
 const char *pb_parser_meta(const struct pb_parser *p, const char *key);
 
 void pb_parser_free(struct pb_parser *p);
+
+/* Parts of a record for pb_record_copy(); the rest of the record (numbers,
+ * comm, system, event, nfields, nframes, nuframes) is always copied. */
+#define PB_COPY_BODY 1u
+#define PB_COPY_FIELDS 2u
+#define PB_COPY_FRAMES 4u	/* frames stays NULL without it */
+#define PB_COPY_UFRAMES 8u
+#define PB_COPY_ALL 15u
+
+/* DST becomes SRC with its strings in A, and only the PARTS asked for.
+ * Returns the bytes copied. */
+size_t pb_record_copy(struct pb_arena *a, struct pb_record *dst, const struct pb_record *src,
+		      unsigned parts);
+
+/* Work done on each record on the parsing thread (see below), so that the
+ * thread that consumes the records has less to do: it makes DST, the copy
+ * of SRC that the consumer gets, in ARENA (with pb_record_copy() of the
+ * parts the consumer reads), may set DST->prep, and returns the bytes it
+ * used. Must not touch state that the consumer uses. */
+typedef size_t (*pb_record_prep_fn)(struct pb_arena *arena, struct pb_record *dst,
+				    const struct pb_record *src, void *ctx);
+
+/* Moves the parsing of P to a thread of its own that runs ahead of
+ * pb_parser_next() by a few bounded batches of records, each copied by
+ * PREP (or whole when PREP is NULL). From then on, until pb_parser_next() returns 0 or -1:
+ * the bad-line callback runs on the parsing thread, pb_parser_meta() and
+ * the input must not be used by the caller (pb_parser_raw_offset() tells
+ * the progress). Returns 0, or -1 when no thread could be started (the
+ * parser then goes on parsing on the calling thread). */
+int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx);
+
+/* Raw input bytes consumed up to the record pb_parser_next() returned
+ * last (for progress). */
+uint64_t pb_parser_raw_offset(const struct pb_parser *p);
 
 /* --- Interface implemented by each format (lib/parse/FORMAT.c) --------- */
 struct pb_format_ops {

@@ -58,9 +58,20 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 			  int64_t *source_id);
 /* Adds one record (event row, fields, stacks, typed rows). 0 or -1. */
 int pb_store_add_record(struct pb_store *s, const struct pb_record *r);
-/* Counts one bad line of the current source. */
-void pb_store_add_bad_line(struct pb_store *s, enum pb_bad_reason why, uint64_t line,
-			   const char *text, size_t len);
+/* The part of pb_store_add_record() that needs only the record (names,
+ * hashes, fields JSON), as the pb_record_prep_fn of pb_parser_run_ahead()
+ * with the store as context: the copy it makes holds only what
+ * pb_store_add_record() reads (the frames of a stack the first time).
+ * Records are prepared by one thread at a time, the parsing one while it
+ * runs ahead. */
+size_t pb_store_prep_record(struct pb_arena *a, struct pb_record *dst,
+			    const struct pb_record *src, void *store);
+/* Records COUNT lines of the current source not understood for WHY, the
+ * first at FIRST_LINE reading EXAMPLE. 0 or -1. */
+int pb_store_add_bad_lines(struct pb_store *s, enum pb_bad_reason why, uint64_t count,
+			   uint64_t first_line, const char *example);
+/* Whether a source of BYTES (decompressed) bytes is in the store. */
+int pb_store_has_source_bytes(struct pb_store *s, uint64_t bytes);
 
 struct pb_source_totals {
 	uint64_t events;

@@ -10,6 +10,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +70,11 @@ struct pb_input {
 	bool eof;		/* everything has been decompressed */
 	bool failed;		/* errmsg says why; sticky */
 
+	/* pb_input_cancel() writes to wake[1]; reads from pipes and terminals
+	 * wait on wake[0] too (both -1 until pb_input_cancelable()). */
+	int wake[2];
+	atomic_bool cancelled;
+
 	uint64_t lineno;
 	size_t line_start;	/* window offset of the line last returned */
 	bool can_unget;
@@ -80,6 +89,27 @@ static void set_error(struct pb_input *in, const char *msg)
 	in->failed = true;
 }
 
+/* Waits until the descriptor can be read or the input is cancelled;
+ * 0 when it can be read. */
+static int wait_readable(struct pb_input *in)
+{
+	struct pollfd fds[2] = {
+		{ .fd = in->fd, .events = POLLIN },
+		{ .fd = in->wake[0], .events = POLLIN },
+	};
+
+	while (!atomic_load(&in->cancelled)) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR && !pb_interrupted)
+				continue;
+			return -1;
+		}
+		if (fds[0].revents)
+			return 0;
+	}
+	return -1;
+}
+
 /* Reads from the descriptor; hashes at once unless it can be re-read. */
 static ssize_t raw_read(struct pb_input *in, void *buf, size_t n)
 {
@@ -87,9 +117,13 @@ static ssize_t raw_read(struct pb_input *in, void *buf, size_t n)
 
 	/* A signal the program asked to stop for (SIGINT during import) ends
 	 * the read; any other just restarts it. */
-	do
+	do {
+		if (in->wake[0] >= 0 && wait_readable(in) < 0) {
+			set_error(in, atomic_load(&in->cancelled) ? "cancelled" : strerror(errno));
+			return -1;
+		}
 		got = read(in->fd, buf, n);
-	while (got < 0 && errno == EINTR && !pb_interrupted);
+	} while (got < 0 && errno == EINTR && !pb_interrupted);
 	if (got < 0) {
 		set_error(in, strerror(errno));
 		return -1;
@@ -245,6 +279,7 @@ static struct pb_input *input_new(const char *path, const char *name)
 	in->path = pb_strdup(path);
 	in->name = pb_strdup(name);
 	in->fd = -1;
+	in->wake[0] = in->wake[1] = -1;
 	in->win = pb_malloc(WINDOW_SIZE);
 	pb_sha256_init(&in->sha);
 	return in;
@@ -359,6 +394,9 @@ void pb_input_close(struct pb_input *in)
 		return;
 	if (in->own_fd)
 		close(in->fd);
+	for (int i = 0; i < 2; i++)
+		if (in->wake[i] >= 0)
+			close(in->wake[i]);
 	pb_decoder_free(in->dec);
 	free(in->raw);
 	free(in->win);
@@ -563,6 +601,23 @@ static int hash_catch_up(struct pb_input *in)
 	return in->hashed == upto ? 0 : -1;
 }
 
+int pb_input_cancelable(struct pb_input *in)
+{
+	/* Files and memory never block for long: only pipes and terminals
+	 * need the wake-up descriptor. */
+	if (in->fd < 0 || in->hash_later || in->wake[0] >= 0)
+		return 0;
+	return pipe2(in->wake, O_CLOEXEC | O_NONBLOCK);
+}
+
+void pb_input_cancel(struct pb_input *in)
+{
+	atomic_store(&in->cancelled, true);
+	if (in->wake[1] >= 0 && write(in->wake[1], "", 1) < 0) {
+		/* full: a wake-up byte is already waiting */
+	}
+}
+
 void pb_input_sha256(struct pb_input *in, unsigned char out[32])
 {
 	struct pb_sha256 copy;
@@ -576,7 +631,10 @@ void pb_input_sha256(struct pb_input *in, unsigned char out[32])
 	pb_sha256_final(&copy, out);
 }
 
-int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen)
+/* SHA-256 of the file at PATH; stops early with "cancelled" once *STOP
+ * is set (STOP may be NULL). */
+static int hash_file(const char *path, unsigned char out[32], char *err, size_t errlen,
+		     atomic_bool *stop)
 {
 	struct pb_sha256 sha;
 	unsigned char *buf;
@@ -589,21 +647,93 @@ int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t er
 	buf = pb_malloc(RAW_SIZE);
 	pb_sha256_init(&sha);
 	for (;;) {
+		if (stop && atomic_load(stop)) {
+			snprintf(err, errlen, "cancelled");
+			got = -1;
+			break;
+		}
 		got = read(fd, buf, RAW_SIZE);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0)
+			snprintf(err, errlen, "%s", strerror(errno));
 		if (got <= 0)
 			break;
 		pb_sha256_update(&sha, buf, (size_t)got);
 	}
-	if (got < 0)
-		snprintf(err, errlen, "%s", strerror(errno));
-	else
+	if (got == 0)
 		pb_sha256_final(&sha, out);
 	free(buf);
 	if (own)
 		close(fd);
 	return got < 0 ? -1 : 0;
+}
+
+int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen)
+{
+	return hash_file(path, out, err, errlen, NULL);
+}
+
+struct pb_hash_job {
+	pthread_t thread;
+	char *path;
+	atomic_bool stop, done;
+	int rc;
+	unsigned char digest[32];
+	char err[256];
+};
+
+static void *hash_thread(void *arg)
+{
+	struct pb_hash_job *j = arg;
+
+	j->rc = hash_file(j->path, j->digest, j->err, sizeof(j->err), &j->stop);
+	atomic_store(&j->done, true);
+	return NULL;
+}
+
+struct pb_hash_job *pb_file_sha256_start(const char *path)
+{
+	struct pb_hash_job *j = pb_calloc(1, sizeof(*j));
+	sigset_t all, old;
+	int err;
+
+	j->path = pb_strdup(path);
+	/* Signals (SIGINT) are for the thread that imports. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&j->thread, NULL, hash_thread, j);
+	if (!err)
+		pthread_setname_np(j->thread, "pinblame-hash");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		free(j->path);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+bool pb_hash_job_done(const struct pb_hash_job *j)
+{
+	return atomic_load(&j->done);
+}
+
+int pb_hash_job_finish(struct pb_hash_job *j, unsigned char out[32], char *err, size_t errlen)
+{
+	int rc;
+
+	if (!out)
+		atomic_store(&j->stop, true);
+	pthread_join(j->thread, NULL);
+	rc = j->rc;
+	if (out && !rc)
+		memcpy(out, j->digest, 32);
+	else if (out)
+		snprintf(err, errlen, "%s", j->err);
+	free(j->path);
+	free(j);
+	return rc;
 }
 
 static int write_all(int fd, const char *p, size_t n)

@@ -4,24 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pinblame/parse.h"
-
-#define META_MAX 8
-
-struct pb_parser {
-	struct pb_input *in;
-	const struct pb_format_ops *ops;
-	void *state;
-	struct pb_arena arena;
-	struct pb_record rec;
-	pb_bad_line_fn bad_line;
-	void *ctx;
-	char error[512];
-	uint64_t error_line;
-	int nmeta;
-	char *meta_key[META_MAX];
-	char *meta_value[META_MAX];
-};
+#include "parser_int.h"
 
 static const struct {
 	enum pb_format format;
@@ -128,6 +111,11 @@ enum pb_format pb_parser_format(const struct pb_parser *p)
 
 int pb_parser_next(struct pb_parser *p, struct pb_record **rec)
 {
+	return p->ahead ? parser_ahead_next(p, rec) : parser_next_here(p, rec);
+}
+
+int parser_next_here(struct pb_parser *p, struct pb_record **rec)
+{
 	int rc;
 
 	pb_arena_reset(&p->arena);
@@ -179,6 +167,7 @@ void pb_parser_free(struct pb_parser *p)
 {
 	if (!p)
 		return;
+	parser_ahead_stop(p);
 	if (p->state)
 		p->ops->close(p->state);
 	for (int i = 0; i < p->nmeta; i++) {

@@ -127,12 +127,11 @@ void store_forget_interned(struct pb_store *s)
 	s->interned_loaded = 0;
 }
 
-/* Id of TEXT in a text-interning table (names, keysets), inserted with
- * statement ST when new. */
+/* Id of TEXT (hashed H) in a text-interning table (names, keysets),
+ * inserted with statement ST when new. */
 static int64_t intern_text(struct pb_store *s, struct pb_idmap *map, enum stmt_id st_id,
-			   const char *text, size_t n, const char *what)
+			   const char *text, size_t n, uint64_t h, const char *what)
 {
-	uint64_t h = pb_hash64(text, n);
 	int64_t id = pb_idmap_get(map, h, text, n);
 	sqlite3_stmt *st = s->st[st_id];
 
@@ -149,14 +148,21 @@ static int64_t intern_text(struct pb_store *s, struct pb_idmap *map, enum stmt_i
 	return id;
 }
 
-int64_t store_name_id(struct pb_store *s, const char *text)
+int64_t store_name_id_hashed(struct pb_store *s, const char *text, size_t n, uint64_t h)
 {
-	return intern_text(s, &s->names, ST_NAME_INSERT, text, strlen(text), "name");
+	return intern_text(s, &s->names, ST_NAME_INSERT, text, n, h, "name");
 }
 
-int64_t store_keyset_id(struct pb_store *s, const char *keys, size_t len)
+int64_t store_name_id(struct pb_store *s, const char *text)
 {
-	return intern_text(s, &s->keysets, ST_KEYSET_INSERT, keys, len, "keyset");
+	size_t n = strlen(text);
+
+	return store_name_id_hashed(s, text, n, pb_hash64(text, n));
+}
+
+int64_t store_keyset_id(struct pb_store *s, const char *keys, size_t len, uint64_t h)
+{
+	return intern_text(s, &s->keysets, ST_KEYSET_INSERT, keys, len, h, "keyset");
 }
 
 static int64_t symbol_id(struct pb_store *s, const struct pb_frame *f)
@@ -193,7 +199,7 @@ static int64_t symbol_id(struct pb_store *s, const struct pb_frame *f)
 	return id;
 }
 
-static uint64_t stack_hash(const struct pb_frame *frames, size_t n, int user)
+uint64_t store_stack_hash(const struct pb_frame *frames, size_t n, int user)
 {
 	uint64_t h = pb_hash64(&user, sizeof(user));
 
@@ -253,16 +259,27 @@ static int insert_frames(struct pb_store *s, int64_t stack_id,
 
 int64_t pb_store_stack(struct pb_store *s, const struct pb_frame *frames, size_t n, int user)
 {
-	uint64_t h;
+	return n ? store_stack_id(s, frames, n, user, store_stack_hash(frames, n, user)) : 0;
+}
+
+int64_t store_stack_id(struct pb_store *s, const struct pb_frame *frames, size_t n, int user,
+		       uint64_t h)
+{
 	int64_t id;
 	sqlite3_stmt *st = s->st[ST_STACK_INSERT];
 
 	if (!n)
 		return 0;
-	h = stack_hash(frames, n, user);
 	id = pb_idmap_get(&s->stacks, h, NULL, 0);
 	if (id)
 		return id;
+	if (!frames) {
+		/* pb_store_prep_record() hands frames over with a stack's
+		 * first record: this one came first, or the map was emptied */
+		pb_error("%s: stack %016llx arrived without its frames", s->path,
+			 (unsigned long long)h);
+		return -1;
+	}
 	fold_stack(&s->scratch, frames, n);
 	sqlite3_bind_int64(st, 1, (int64_t)h);
 	sqlite3_bind_int64(st, 2, (int64_t)n);

@@ -1,6 +1,5 @@
 /* record.c - one normalized record into the event table (and, through
  * typed.c, the typed tables). */
-#include <stdio.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -57,17 +56,108 @@ static void fields_json(struct pb_buf *keys, struct pb_buf *vals, const struct p
 
 /* Whether "k=v k=v" rebuilt from the fields is the body itself, in which
  * case the body need not be stored twice. */
-static int body_is_fields(struct pb_buf *b, const struct pb_record *r)
+static int body_is_fields(const struct pb_record *r)
 {
-	pb_buf_reset(b);
+	const char *b = r->body;
+
 	for (size_t i = 0; i < r->nfields; i++) {
-		if (i)
-			pb_buf_addc(b, ' ');
-		pb_buf_adds(b, r->fields[i].name);
-		pb_buf_addc(b, '=');
-		pb_buf_adds(b, r->fields[i].value);
+		size_t kn = strlen(r->fields[i].name), vn = strlen(r->fields[i].value);
+
+		if (i && *b++ != ' ')
+			return 0;
+		if (strncmp(b, r->fields[i].name, kn) || b[kn] != '=')
+			return 0;
+		b += kn + 1;
+		if (strncmp(b, r->fields[i].value, vn))
+			return 0;
+		b += vn;
 	}
-	return !strcmp(pb_buf_str(b), r->body);
+	return *b == '\0';
+}
+
+static const char *arena_copy(struct pb_arena *a, const struct pb_buf *b)
+{
+	return pb_arena_strndup(a, b->data, b->len);
+}
+
+/* The typed handler of events named NAME, looked up once per name. */
+static int typed_handler(struct pb_store *s, const struct pb_record *r,
+			 const struct record_prep *p)
+{
+	int64_t h = pb_idmap_get(&s->handlers, p->name_hash, p->name, p->name_len);
+
+	if (!h) {
+		h = 1 + store_typed_handler(r);
+		pb_idmap_put(&s->handlers, p->name_hash, p->name, p->name_len, h);
+	}
+	return (int)h - 1;
+}
+
+const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
+				     struct pb_arena *a)
+{
+	struct record_prep *p = pb_arena_alloc(a, sizeof(*p));
+	const char *sys = r->system ? r->system : "ftrace";
+	size_t sl = strlen(sys), el = strlen(r->event);
+	char *name = pb_arena_alloc(a, sl + el + 2);
+
+	memset(p, 0, sizeof(*p));
+	memcpy(name, sys, sl);
+	name[sl] = ':';
+	memcpy(name + sl + 1, r->event, el + 1);
+	p->name = name;
+	p->name_len = sl + 1 + el;
+	p->name_hash = pb_hash64(name, p->name_len);
+	if (r->comm && *r->comm) {
+		p->comm_len = strlen(r->comm);
+		p->comm_hash = pb_hash64(r->comm, p->comm_len);
+	}
+	if (r->nframes)
+		p->stack_hash = store_stack_hash(r->frames, r->nframes, 0);
+	if (r->nuframes)
+		p->ustack_hash = store_stack_hash(r->uframes, r->nuframes, 1);
+	if (r->nfields) {
+		fields_json(&s->keys_json, &s->vals_json, r);
+		p->keys = arena_copy(a, &s->keys_json);
+		p->keys_len = s->keys_json.len;
+		p->keys_hash = pb_hash64(s->keys_json.data, s->keys_json.len);
+		p->vals = arena_copy(a, &s->vals_json);
+		p->vals_len = s->vals_json.len;
+	}
+	p->keep_body = r->body && *r->body && !body_is_fields(r);
+	p->typed = typed_handler(s, r, p);
+	return p;
+}
+
+/* Whether the consumer needs the frames of stack H: only the first time
+ * this source hands them over; after that the stack is interned by hash. */
+static int first_sent(struct pb_store *s, uint64_t h)
+{
+	if (!h || pb_idmap_get(&s->sent_stacks, h, NULL, 0))
+		return 0;
+	pb_idmap_put(&s->sent_stacks, h, NULL, 0, 1);
+	return 1;
+}
+
+size_t pb_store_prep_record(struct pb_arena *a, struct pb_record *dst,
+			    const struct pb_record *src, void *store)
+{
+	struct pb_store *s = store;
+	const struct record_prep *p = store_prep(s, src, a);
+	unsigned parts = 0;
+	size_t bytes;
+
+	if (p->keep_body)
+		parts |= PB_COPY_BODY;
+	if (p->typed)
+		parts |= PB_COPY_FIELDS;
+	if (first_sent(s, p->stack_hash))
+		parts |= PB_COPY_FRAMES;
+	if (first_sent(s, p->ustack_hash))
+		parts |= PB_COPY_UFRAMES;
+	bytes = pb_record_copy(a, dst, src, parts);
+	dst->prep = p;
+	return bytes + sizeof(*p) + p->keys_len + p->vals_len;
 }
 
 static void bind_opt_int(sqlite3_stmt *st, int col, int64_t v)
@@ -78,34 +168,38 @@ static void bind_opt_int(sqlite3_stmt *st, int col, int64_t v)
 		sqlite3_bind_int64(st, col, v);
 }
 
-static int64_t record_name_id(struct pb_store *s, const struct pb_record *r)
+static void note_time(struct pb_store *s, int64_t ts)
 {
-	char name[256];
-
-	snprintf(name, sizeof(name), "%s:%s", r->system ? r->system : "ftrace", r->event);
-	return store_name_id(s, name);
+	if (ts < 0)
+		return;
+	if (s->first_ts < 0 || ts < s->first_ts)
+		s->first_ts = ts;
+	if (ts > s->last_ts)
+		s->last_ts = ts;
 }
 
 int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 {
 	sqlite3_stmt *st = s->st[ST_EVENT_INSERT];
+	const struct record_prep *p = r->prep;
 	int64_t name_id, comm_id = 0, stack_id, ustack_id, event_id, keyset_id = 0;
 
-	name_id = record_name_id(s, r);
+	if (!p) {
+		pb_arena_reset(&s->prep_arena);
+		p = store_prep(s, r, &s->prep_arena);
+	}
+	name_id = store_name_id_hashed(s, p->name, p->name_len, p->name_hash);
 	if (name_id < 0)
 		return -1;
-	if (r->comm && *r->comm && (comm_id = store_name_id(s, r->comm)) < 0)
+	if (p->comm_len &&
+	    (comm_id = store_name_id_hashed(s, r->comm, p->comm_len, p->comm_hash)) < 0)
 		return -1;
-	stack_id = pb_store_stack(s, r->frames, r->nframes, 0);
-	ustack_id = pb_store_stack(s, r->uframes, r->nuframes, 1);
+	stack_id = store_stack_id(s, r->frames, r->nframes, 0, p->stack_hash);
+	ustack_id = store_stack_id(s, r->uframes, r->nuframes, 1, p->ustack_hash);
 	if (stack_id < 0 || ustack_id < 0)
 		return -1;
-	if (r->nfields) {
-		fields_json(&s->keys_json, &s->fields_json, r);
-		keyset_id = store_keyset_id(s, s->keys_json.data, s->keys_json.len);
-		if (keyset_id < 0)
-			return -1;
-	}
+	if (p->keys && (keyset_id = store_keyset_id(s, p->keys, p->keys_len, p->keys_hash)) < 0)
+		return -1;
 
 	sqlite3_bind_int64(st, 1, s->source_id);
 	sqlite3_bind_int64(st, 2, (int64_t)r->line);
@@ -117,15 +211,14 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	sqlite3_bind_int64(st, 8, name_id);
 	bind_opt_int(st, 9, stack_id ? stack_id : -1);
 	bind_opt_int(st, 10, ustack_id ? ustack_id : -1);
-	if (r->nfields) {
+	if (p->keys) {
 		sqlite3_bind_int64(st, 11, keyset_id);
-		sqlite3_bind_text(st, 12, s->fields_json.data, (int)s->fields_json.len,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 12, p->vals, (int)p->vals_len, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, 11);
 		sqlite3_bind_null(st, 12);
 	}
-	if (r->body && *r->body && !body_is_fields(&s->body_check, r))
+	if (p->keep_body)
 		sqlite3_bind_text(st, 13, r->body, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 13);
@@ -136,11 +229,6 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	sqlite3_reset(st);
 	event_id = sqlite3_last_insert_rowid(s->db);
 	s->events++;
-	if (r->ts_ns >= 0) {
-		if (s->first_ts < 0 || r->ts_ns < s->first_ts)
-			s->first_ts = r->ts_ns;
-		if (r->ts_ns > s->last_ts)
-			s->last_ts = r->ts_ns;
-	}
-	return store_typed_record(s, r, event_id, stack_id);
+	note_time(s, r->ts_ns);
+	return store_typed_record(s, r, p->typed, event_id, stack_id);
 }

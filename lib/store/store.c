@@ -1,5 +1,6 @@
 /* store.c - opening, versioning and the per-file import transaction. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,14 +179,24 @@ static int set_wal(struct pb_store *s)
 	return rc == SQLITE_OK ? 0 : store_sql_error(s, "setting WAL mode");
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation;
+ * nothing reads them. Must be set before SQLite initialises. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
 	struct pb_store *s = pb_calloc(1, sizeof(*s));
 	/* One connection per thread: SQLite's own mutexes are not needed. */
 	int flags = (mode == PB_STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 					    : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 	struct stat sb;
 
+	pthread_once(&configured, configure_sqlite);
 	s->path = pb_strdup(path);
 	s->writable = mode == PB_STORE_WRITE;
 	if (mode == PB_STORE_READ && stat(path, &sb) < 0) {
@@ -229,9 +240,11 @@ void pb_store_close(struct pb_store *s)
 	if (s->db)
 		sqlite3_close(s->db);
 	store_forget_interned(s);
-	pb_buf_free(&s->fields_json);
+	pb_buf_free(&s->vals_json);
 	pb_buf_free(&s->keys_json);
-	pb_buf_free(&s->body_check);
+	pb_idmap_clear(&s->handlers);
+	pb_idmap_clear(&s->sent_stacks);
+	pb_arena_free(&s->prep_arena);
 	pb_buf_free(&s->scratch);
 	free(s->open_allocs);
 	free(s->path);
@@ -308,6 +321,7 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 	}
 	sqlite3_finalize(st);
 	reset_source_state(s);
+	pb_idmap_clear(&s->sent_stacks);
 	s->in_source = 1;
 	s->source_id = *source_id = sqlite3_last_insert_rowid(s->db);
 	return 1;
@@ -321,23 +335,37 @@ uint64_t pb_store_source_events(const struct pb_store *s)
 	return s->events;
 }
 
-void pb_store_add_bad_line(struct pb_store *s, enum pb_bad_reason why, uint64_t line,
-			   const char *text, size_t len)
+int pb_store_add_bad_lines(struct pb_store *s, enum pb_bad_reason why, uint64_t count,
+			   uint64_t first_line, const char *example)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"INSERT INTO bad_line(source_id, reason, count, first_line, example) "
-		"VALUES (?, ?, 1, ?, ?) ON CONFLICT(source_id, reason) "
-		"DO UPDATE SET count = count + 1");
+		"VALUES (?, ?, ?, ?, ?)");
+	int rc;
 
 	if (!st)
-		return;
+		return -1;
 	sqlite3_bind_int64(st, 1, s->source_id);
 	sqlite3_bind_text(st, 2, pb_bad_reason_name(why), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)line);
-	sqlite3_bind_text(st, 4, text, len > 200 ? 200 : (int)len, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		store_sql_error(s, "bad_line");
+	sqlite3_bind_int64(st, 3, (int64_t)count);
+	sqlite3_bind_int64(st, 4, (int64_t)first_line);
+	sqlite3_bind_text(st, 5, example, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "bad_line");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int pb_store_has_source_bytes(struct pb_store *s, uint64_t bytes)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT 1 FROM source WHERE bytes = ?");
+	int found;
+
+	if (!st)
+		return 1;	/* as if: the caller then hashes first */
+	sqlite3_bind_int64(st, 1, (int64_t)bytes);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }
 
 static int write_totals(struct pb_store *s, const struct pb_source_totals *t)

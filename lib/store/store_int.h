@@ -75,7 +75,14 @@ struct pb_store {
 	int64_t last_event_id;
 	struct pb_open_alloc *open_allocs;
 	size_t nopen, capopen;
-	struct pb_buf fields_json, keys_json, body_check, scratch;
+	struct pb_buf scratch;
+	struct pb_arena prep_arena;	/* store_prep() of records parsed here */
+	/* Used by the thread that prepares records (pb_store_prep_record),
+	 * one at a time: */
+	struct pb_buf keys_json, vals_json;
+	struct pb_idmap handlers;	/* 1 + typed handler by event name */
+	struct pb_idmap sent_stacks;	/* stacks whose frames were handed over
+					 * in this source */
 };
 
 int store_prepare_all(struct pb_store *s);
@@ -84,15 +91,39 @@ int store_load_interned(struct pb_store *s);
 /* Empties the interning maps (after a rollback, or when other processes
  * may have added rows); they are loaded again on next use. */
 void store_forget_interned(struct pb_store *s);
-/* Id of the interned key list KEYS (a JSON array of field names). */
-int64_t store_keyset_id(struct pb_store *s, const char *keys, size_t len);
+/* Id of the interned key list KEYS (a JSON array of field names) whose
+ * pb_hash64() is H. */
+int64_t store_keyset_id(struct pb_store *s, const char *keys, size_t len, uint64_t h);
 /* Registers pb_fields(keyset_id, vals) on the connection: the JSON object
  * of an event's fields, for the analysis' json_extract(). */
 int store_register_functions(struct pb_store *s);
 int64_t store_name_id(struct pb_store *s, const char *text);
+int64_t store_name_id_hashed(struct pb_store *s, const char *text, size_t n, uint64_t h);
+/* The interning hash of a stack, and its id (0 for no frames). */
+uint64_t store_stack_hash(const struct pb_frame *frames, size_t n, int user);
+int64_t store_stack_id(struct pb_store *s, const struct pb_frame *frames, size_t n, int user,
+		       uint64_t h);
 
-/* typed.c: rows of the typed tables for one record. */
-int store_typed_record(struct pb_store *s, const struct pb_record *r,
+/* What a record needs from the store that depends on the record alone,
+ * worked out by store_prep() (on the parsing thread when it runs ahead). */
+struct record_prep {
+	const char *name;	/* "system:event" */
+	size_t name_len;
+	uint64_t name_hash;
+	size_t comm_len;	/* 0: no comm */
+	uint64_t comm_hash;
+	uint64_t stack_hash, ustack_hash;
+	const char *keys, *vals;	/* JSON arrays of the field names, values */
+	size_t keys_len, vals_len;
+	uint64_t keys_hash;
+	int keep_body;		/* the body says more than its fields */
+	int typed;		/* store_typed_handler() of the record */
+};
+const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
+				     struct pb_arena *a);
+/* typed.c: which typed rows a record makes (0: none), and those rows. */
+int store_typed_handler(const struct pb_record *r);
+int store_typed_record(struct pb_store *s, const struct pb_record *r, int handler,
 		       int64_t event_id, int64_t stack_id);
 /* Closes allocations left open at the end of a source. */
 void store_typed_finish(struct pb_store *s);

@@ -397,13 +397,14 @@ static const struct {
 	{ "page_owner", "allocated", 0, page_owner },
 };
 
-int store_typed_record(struct pb_store *s, const struct pb_record *r,
-		       int64_t event_id, int64_t stack_id)
+/* 1 + the index of the record's handler; LOST_EVENTS for a lost-events
+ * record; 0 when it makes no typed rows. */
+#define LOST_EVENTS ((int)PB_ARRAY_SIZE(handlers) + 1)
+
+int store_typed_handler(const struct pb_record *r)
 {
-	if (!strcmp(r->event, "lost_events")) {
-		s->lost_events += (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 0);
-		return 0;
-	}
+	if (!strcmp(r->event, "lost_events"))
+		return LOST_EVENTS;
 	for (size_t i = 0; i < PB_ARRAY_SIZE(handlers); i++) {
 		int match = handlers[i].prefix
 			? !strncmp(r->event, handlers[i].event, handlers[i].prefix)
@@ -411,9 +412,19 @@ int store_typed_record(struct pb_store *s, const struct pb_record *r,
 
 		if (match && (!handlers[i].system ||
 			      (r->system && !strcmp(r->system, handlers[i].system))))
-			return handlers[i].fn(s, r, event_id, stack_id);
+			return (int)i + 1;
 	}
 	return 0;
+}
+
+int store_typed_record(struct pb_store *s, const struct pb_record *r, int handler,
+		       int64_t event_id, int64_t stack_id)
+{
+	if (handler == LOST_EVENTS) {
+		s->lost_events += (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 0);
+		return 0;
+	}
+	return handler ? handlers[handler - 1].fn(s, r, event_id, stack_id) : 0;
 }
 
 void store_typed_finish(struct pb_store *s)

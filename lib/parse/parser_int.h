@@ -1,0 +1,35 @@
+/* parser_int.h - the parser object, shared by parser.c and ahead.c
+ * (private to lib/parse). */
+#ifndef PINBLAME_PARSER_INT_H
+#define PINBLAME_PARSER_INT_H
+
+#include "pinblame/parse.h"
+
+#define META_MAX 8
+
+struct parser_ahead;
+
+struct pb_parser {
+	struct pb_input *in;
+	const struct pb_format_ops *ops;
+	void *state;
+	struct pb_arena arena;
+	struct pb_record rec;
+	pb_bad_line_fn bad_line;
+	void *ctx;
+	char error[512];
+	uint64_t error_line;
+	int nmeta;
+	char *meta_key[META_MAX];
+	char *meta_value[META_MAX];
+	struct parser_ahead *ahead;	/* NULL unless pb_parser_run_ahead() */
+};
+
+/* The next record parsed on the calling thread. */
+int parser_next_here(struct pb_parser *p, struct pb_record **rec);
+/* The next record parsed ahead by the parsing thread. */
+int parser_ahead_next(struct pb_parser *p, struct pb_record **rec);
+/* Stops and joins the parsing thread, if any. */
+void parser_ahead_stop(struct pb_parser *p);
+
+#endif
