@@ -4,7 +4,7 @@
  *
  * Creates the store's event table (same columns, same index) and its
  * migration table in a new DB, with the store's pragmas (WAL, synchronous
- * NORMAL), and inserts EVENTS event rows and TYPED typed rows through
+ * NORMAL, no memory statistics), and inserts EVENTS event rows and TYPED typed rows through
  * prepared statements in one transaction: no parsing, no interning, no
  * lookups. FIELDS_LEN is the length of each row's fields text, BODIES rows
  * also get a raw body of BODY_LEN bytes and STACKED rows a stack id, so the
@@ -152,6 +152,8 @@ int main(int argc, char **argv)
 	a.body_len = strtoull(argv[5], NULL, 10);
 	a.stacked = strtoull(argv[6], NULL, 10);
 	a.typed = strtoull(argv[7], NULL, 10);
+	/* as pinblame does: no global mutex on every SQLite allocation */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sqlite3_open(argv[1], &db))
 		die_sql(db, argv[1]);
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL))

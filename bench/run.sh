@@ -187,11 +187,17 @@ fi
 
 say "pinblame import of $(mib "$big_bytes") MiB"
 store=$out/ftrace.db
+# the faster of two imports into a new store, as for the Python baseline
 rm_store "$store"
 measure "$out/import.out" "$pb" -d "$store" import "$big"
 [ "$RC" = 0 ] || die "pinblame import failed: $(reason)"
 imp_secs=$SECS
 imp_rss=$RSS_KB
+rm_store "$store"
+measure "$out/import.out" "$pb" -d "$store" import "$big"
+[ "$RC" = 0 ] || die "pinblame import failed: $(reason)"
+imp_secs=$(calc %.3f "$SECS < $imp_secs ? $SECS : $imp_secs")
+imp_rss=$((RSS_KB > imp_rss ? RSS_KB : imp_rss))
 imp_events=$(events_of "$out/import.out")
 store_bytes=$(store_size "$store")
 row '`pinblame import`' "$big_bytes" "$imp_secs" "$imp_events" \
@@ -203,6 +209,19 @@ budget 'peak RSS of import' "$((imp_rss / 1024)) MiB on $(mib "$big_bytes") MiB"
 	"$(verdict "$imp_rss < 65536")"
 budget 'store size / text size' "$(calc %.3f "$store_bytes / $big_bytes")" '≤ 0.3' \
 	"$(verdict "$store_bytes / $big_bytes <= 0.3")"
+
+# The same text from a pipe: hashed as it is read, on the parsing thread.
+say "pinblame import - of $(mib "$big_bytes") MiB from a pipe"
+pipe_store=$out/pipe.db
+rm_store "$pipe_store"
+measure "$out/pipe.out" sh -c 'cat "$1" | "$2" -d "$3" import -' sh "$big" "$pb" "$pipe_store"
+if [ "$RC" = 0 ]; then
+	row '`cat \| pinblame import -` (pipe)' "$big_bytes" "$SECS" "$(events_of "$out/pipe.out")" \
+		"peak RSS $((RSS_KB / 1024)) MiB, hashed as read"
+else
+	skip_row '`pinblame import -`' "$(reason)"
+fi
+rm_store "$pipe_store"
 
 # The rows the import wrote, to give the insert floor the same work.
 shape=$(sqlite3 -separator ' ' "$store" \
@@ -234,9 +253,12 @@ say "Python baseline"
 py_db=$out/baseline.db
 rm_store "$py_db"
 measure "$out/baseline.out" python3 "$bench/baseline-import.py" "$big" "$py_db"
+py_first=$SECS
+rm_store "$py_db"
+[ "$RC" = 0 ] && measure "$out/baseline.out" python3 "$bench/baseline-import.py" "$big" "$py_db"
 rm_store "$py_db"
 if [ "$RC" = 0 ]; then
-	py_secs=$SECS
+	py_secs=$(calc %.3f "$SECS < $py_first ? $SECS : $py_first")
 	row 'Python regex baseline (no stacks)' "$big_bytes" "$py_secs" "$(cat "$out/baseline.out")"
 	budget 'import vs Python baseline' "$(calc %.2f "$py_secs / $imp_secs")x" '≥ 4x' \
 		"$(verdict "$py_secs / $imp_secs >= 4")"
@@ -304,20 +326,22 @@ blame_store() {
 	if [ "$imp_events" -ge "$blame_events" ]; then
 		db=$store
 	else
-		say "blame store: $need MiB of replayed trace for $blame_events events" \
-			"($imp_events in $(mib "$big_bytes") MiB), streamed into import"
+		# a file, so that its import compares with the 1 GiB one
+		generate ftrace "$seed" "$need" "$out/ftrace-${need}M.txt"
+		say "blame store: importing $need MiB for $blame_events events" \
+			"($imp_events in $(mib "$big_bytes") MiB)"
 		rm_store "$db"
-		measure "$out/blame-import.out" sh -c '"$1" -f ftrace "$2" "$3" | "$4" -d "$5" import -' \
-			sh "$out/gen-trace" "$seed" "$need" "$pb" "$db"
+		measure "$out/blame-import.out" "$pb" -d "$db" import "$out/ftrace-${need}M.txt"
 		if [ "$RC" != 0 ]; then
 			skip_row '`pinblame blame`' "import of the large store failed: $(reason)"
 			return
 		fi
-		row '`gen-trace \| pinblame import -` (stdin)' $((need << 20)) "$SECS" \
-			"$(events_of "$out/blame-import.out")" \
-			"peak RSS $((RSS_KB / 1024)) MiB, largest process"
+		row '`pinblame import` (large store)' $((need << 20)) "$SECS" \
+			"$(events_of "$out/blame-import.out")" "peak RSS $((RSS_KB / 1024)) MiB"
 		budget "import MiB/s on $need MiB / on $(mib "$big_bytes") MiB (linear cost)" \
 			"$(calc %.2f "($need * 1048576 / $SECS) / ($big_bytes / $imp_secs)")" '≈ 1' -
+		budget "peak RSS of import on $need MiB" "$((RSS_KB / 1024)) MiB" '< 64 MiB' \
+			"$(verdict "$RSS_KB < 65536")"
 	fi
 	n=$(sqlite3 "$db" "SELECT count(*) FROM event" 2>>"$log")
 	measure "$out/blame.out" "$pb" -d "$db" blame

@@ -183,12 +183,13 @@ typedef size_t (*pb_record_prep_fn)(struct pb_arena *arena, struct pb_record *ds
 				    const struct pb_record *src, void *ctx);
 
 /* Moves the parsing of P to a thread of its own that runs ahead of
- * pb_parser_next() by a few bounded batches of records, each copied by
- * PREP (or whole when PREP is NULL). From then on, until pb_parser_next() returns 0 or -1:
- * the bad-line callback runs on the parsing thread, pb_parser_meta() and
- * the input must not be used by the caller (pb_parser_raw_offset() tells
- * the progress). Returns 0, or -1 when no thread could be started (the
- * parser then goes on parsing on the calling thread). */
+ * pb_parser_next() by a few bounded batches of records, each copied by PREP
+ * (whole when PREP is NULL). Call it before the first pb_parser_next().
+ * From then on, until pb_parser_next() returns 0 or -1, the bad-line
+ * callback runs on the parsing thread, and the caller must not use
+ * pb_parser_meta() or the input (pb_parser_raw_offset() tells the
+ * progress). Returns 0, or -1 when no thread could be started (parsing then
+ * goes on on the calling thread). */
 int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx);
 
 /* Raw input bytes consumed up to the record pb_parser_next() returned

@@ -118,7 +118,8 @@ static ssize_t raw_read(struct pb_input *in, void *buf, size_t n)
 	/* A signal the program asked to stop for (SIGINT during import) ends
 	 * the read; any other just restarts it. */
 	do {
-		if (in->wake[0] >= 0 && wait_readable(in) < 0) {
+		if (atomic_load(&in->cancelled) ||
+		    (in->wake[0] >= 0 && wait_readable(in) < 0)) {
 			set_error(in, atomic_load(&in->cancelled) ? "cancelled" : strerror(errno));
 			return -1;
 		}

@@ -87,6 +87,7 @@ size_t pb_record_copy(struct pb_arena *a, struct pb_record *dst, const struct pb
 	dst->fields = NULL;
 	if (src->nfields && (parts & PB_COPY_FIELDS)) {
 		dst->fields = pb_arena_alloc(a, src->nfields * sizeof(*dst->fields));
+		bytes += src->nfields * sizeof(*dst->fields);
 		for (size_t i = 0; i < src->nfields; i++) {
 			dst->fields[i].name = copy_str(a, src->fields[i].name, &bytes);
 			dst->fields[i].value = copy_str(a, src->fields[i].value, &bytes);

@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lzma.h>
@@ -759,6 +761,224 @@ static void test_names(void **state)
 	assert_string_equal(pb_compression_name(PB_COMP_ZSTD), "zstd");
 }
 
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A pipe opened by path, its first line already there (pb_input_open
+ * waits for the bytes that tell the compression); FDS[1] stays open, so
+ * reading past that line waits for a writer that never writes. */
+static struct pb_input *open_pipe(int fds[2])
+{
+	static const char first[] = "first line of the pipe\n";
+	char path[64], err[128];
+	struct pb_input *in;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], first, sizeof(first) - 1), (ssize_t)sizeof(first) - 1);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	in = pb_input_open(path, err, sizeof(err));
+	if (!in)
+		fail_msg("%s: %s", path, err);
+	assert_int_equal(pb_input_raw_size(in), 0);
+	return in;
+}
+
+static void *cancel_later(void *in)
+{
+	usleep(50 * 1000);
+	pb_input_cancel(in);
+	return NULL;
+}
+
+/* A read blocked on a pipe returns when another thread cancels the input,
+ * and every read after fails the same way. */
+static void test_cancel_blocked_read(void **state)
+{
+	struct pb_input *in;
+	pthread_t thread;
+	const char *line;
+	size_t len;
+	double t0, waited;
+	int fds[2];
+
+	(void)state;
+	/* without cancel the second read would never return: a hang, not a
+	 * failure, so the process is stopped instead */
+	alarm(60);
+	in = open_pipe(fds);
+	assert_int_equal(pb_input_cancelable(in), 0);
+	/* twice is fine: the wake-up pipe is made once */
+	assert_int_equal(pb_input_cancelable(in), 0);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(len, 22);
+	assert_memory_equal(line, "first line of the pipe", 22);
+	assert_string_equal(pb_input_strerror(in), "no error");
+	t0 = now();
+	assert_int_equal(pthread_create(&thread, NULL, cancel_later, in), 0);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_ERROR);
+	waited = now() - t0;
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	/* it did wait for the cancel, which came after 50 ms */
+	assert_true(waited >= 0.04);
+	assert_true(waited < 30.0);
+	assert_string_equal(pb_input_strerror(in), "cancelled");
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_ERROR);
+	assert_string_equal(pb_input_strerror(in), "cancelled");
+	assert_int_equal(pb_input_lineno(in), 1);
+	pb_input_close(in);
+	close(fds[0]);
+	close(fds[1]);
+	alarm(0);
+}
+
+/* Cancelled before it reads: the read fails at once, although there are
+ * bytes in the pipe to read. */
+static void test_cancel_before_read(void **state)
+{
+	struct pb_input *in;
+	const char *line;
+	size_t len;
+	char buf[16];
+	int fds[2];
+
+	(void)state;
+	alarm(60);
+	in = open_pipe(fds);
+	assert_int_equal(pb_input_cancelable(in), 0);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(write(fds[1], "second\n", 7), 7);
+	pb_input_cancel(in);
+	/* twice: a second wake-up byte is harmless */
+	pb_input_cancel(in);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_ERROR);
+	assert_string_equal(pb_input_strerror(in), "cancelled");
+	assert_int_equal(pb_input_read(in, buf, sizeof(buf)), -1);
+	pb_input_close(in);
+	/* "second\n" was never read (and if it was, this must not wait) */
+	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(read(fds[0], buf, sizeof(buf)), 7);
+	close(fds[0]);
+	close(fds[1]);
+	alarm(0);
+}
+
+/* Hashing on a thread gives the digest of hashing here, and of
+ * sha256sum: 3 MiB and 123 bytes, byte i = i * 31 + i / 4096, so that no
+ * 256 KiB read is like another and the last one is short. */
+static void test_hash_job(void **state)
+{
+	static const char want[] =
+		"3431e62698bef2a28213dfb2c9e121ca57ea73c7c3120e5ce8790404c40cca37";
+	struct blob b = { pb_malloc((3u << 20) + 123), (3u << 20) + 123 };
+	unsigned char digest[32];
+	char path[64], err[128], hex[65];
+	struct pb_hash_job *j;
+	double t0 = now();
+
+	(void)state;
+	for (size_t i = 0; i < b.len; i++)
+		b.data[i] = (unsigned char)(i * 31 + (i >> 12));
+	write_temp(&b, path, sizeof(path));
+	j = pb_file_sha256_start(path);
+	assert_non_null(j);
+	while (!pb_hash_job_done(j) && now() - t0 < 60)
+		usleep(1000);
+	assert_true(pb_hash_job_done(j));
+	assert_int_equal(pb_hash_job_finish(j, digest, err, sizeof(err)), 0);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, want);
+	assert_int_equal(pb_file_sha256(path, digest, err, sizeof(err)), 0);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, want);
+
+	/* finish without waiting for done first: it waits itself */
+	j = pb_file_sha256_start(path);
+	assert_non_null(j);
+	memset(digest, 0, sizeof(digest));
+	assert_int_equal(pb_hash_job_finish(j, digest, err, sizeof(err)), 0);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, want);
+	unlink(path);
+	free(b.data);
+}
+
+/* The empty file: the known digest of no bytes. */
+static void test_hash_job_empty(void **state)
+{
+	struct blob none = text_of("");
+	unsigned char digest[32];
+	char path[64], err[128], hex[65];
+	struct pb_hash_job *j;
+
+	(void)state;
+	write_temp(&none, path, sizeof(path));
+	j = pb_file_sha256_start(path);
+	assert_non_null(j);
+	assert_int_equal(pb_hash_job_finish(j, digest, err, sizeof(err)), 0);
+	pb_sha256_hex(digest, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	unlink(path);
+	free(none.data);
+}
+
+/* finish(NULL) stops the hashing of a file that would take seconds (16
+ * GiB, sparse: no disk used) and frees the job at once. */
+static void test_hash_job_cancel(void **state)
+{
+	char path[64] = "/tmp/pb-test-input-XXXXXX";
+	struct pb_hash_job *j;
+	double t0;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)16 << 30), 0);
+	close(fd);
+	j = pb_file_sha256_start(path);
+	assert_non_null(j);
+	/* let it start reading, so that it stops in the middle */
+	usleep(20 * 1000);
+	assert_false(pb_hash_job_done(j));
+	t0 = now();
+	assert_int_equal(pb_hash_job_finish(j, NULL, NULL, 0), -1);
+	assert_true(now() - t0 < 3.0);
+	unlink(path);
+}
+
+/* A file that cannot be hashed: done all the same, then -1 and why. */
+static void test_hash_job_errors(void **state)
+{
+	unsigned char digest[32];
+	char err[128];
+	struct pb_hash_job *j;
+	double t0 = now();
+
+	(void)state;
+	j = pb_file_sha256_start("/nonexistent/trace.txt");
+	assert_non_null(j);
+	while (!pb_hash_job_done(j) && now() - t0 < 60)
+		usleep(1000);
+	assert_true(pb_hash_job_done(j));
+	assert_int_equal(pb_hash_job_finish(j, digest, err, sizeof(err)), -1);
+	assert_string_equal(err, "No such file or directory");
+
+	j = pb_file_sha256_start("/tmp");
+	assert_non_null(j);
+	assert_int_equal(pb_hash_job_finish(j, digest, err, sizeof(err)), -1);
+	assert_string_equal(err, "is a directory");
+
+	/* stopped, nothing to tell: only freed */
+	j = pb_file_sha256_start("/nonexistent/trace.txt");
+	assert_non_null(j);
+	assert_int_equal(pb_hash_job_finish(j, NULL, NULL, 0), -1);
+}
+
 /* The real capture: counts checked with `xz -dc trace.txt.xz | wc -l`
  * (4492280 lines, 157294313 bytes) and sha256sum (of the .xz file). */
 static void test_real_capture(void **state)
@@ -815,6 +1035,12 @@ int main(void)
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_stdin_errors),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cancel_blocked_read),
+		cmocka_unit_test(test_cancel_before_read),
+		cmocka_unit_test(test_hash_job),
+		cmocka_unit_test(test_hash_job_empty),
+		cmocka_unit_test(test_hash_job_cancel),
+		cmocka_unit_test(test_hash_job_errors),
 		cmocka_unit_test(test_real_capture),
 	};
 
