@@ -59,6 +59,7 @@ json_t *stack_frames_json(struct pb_store *s, int64_t stack_id);
 
 enum cand_kind {
 	CAND_PIN,		/* page_ref get of GUP_PIN_COUNTING_BIAS */
+	CAND_LAST_PIN,		/* the last pinner a dump names (page_pinner) */
 	CAND_PROBE,		/* probe hit whose page= maps to the pfn */
 	CAND_PAGE_REF_GET,
 	CAND_DUMP_PROBE,	/* file-offset probe joined through a dump */

@@ -28,6 +28,8 @@ static unsigned ev_cats(enum cand_kind k)
 	case CAND_PINNER_PUT:
 	case CAND_ACK_PUT:
 		return 1u << EV_PAGE_PINNER;
+	case CAND_LAST_PIN:
+		return 1u << EV_PAGE_PINNER | 1u << EV_DUMP;
 	default:
 		return 1u << EV_PAGE_OWNER;
 	}

@@ -96,7 +96,9 @@ static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-enum side { SIDE_NONE, SIDE_GET, SIDE_PUT, SIDE_OWNER };
+/* SIDE_DUMPED: what a dump says of the page's current holder, whenever it
+ * was printed in the page's lifetime. */
+enum side { SIDE_NONE, SIDE_GET, SIDE_PUT, SIDE_OWNER, SIDE_DUMPED };
 
 /* GUP_PIN_COUNTING_BIAS: pin_user_pages() adds 1024 to a small page. */
 #define PIN_BIAS 1024
@@ -115,6 +117,7 @@ static enum side classify(const struct ev *e, enum cand_kind *kind)
 		{ "pinner_put", CAND_PINNER_PUT, SIDE_PUT },
 		{ "ack_put", CAND_ACK_PUT, SIDE_PUT },
 		{ "page_owner", CAND_PAGE_OWNER, SIDE_OWNER },
+		{ "last_pin", CAND_LAST_PIN, SIDE_DUMPED },
 	};
 
 	/* a dump's own stack is the page_owner allocation stack */
@@ -158,6 +161,7 @@ static int in_lifetime(const struct ev *e, enum side side, int64_t t, int64_t la
 		/* ACK records carry no time; they come after the failure */
 		return ts < 0 || (ts > t && (next_free < 0 || ts <= next_free));
 	case SIDE_OWNER:
+	case SIDE_DUMPED:
 		return ts < 0 || (ts <= t ? ts > last_free : next_free < 0 || ts < next_free);
 	default:
 		return 0;

@@ -13,6 +13,7 @@
 
 static const char *const kind_names[CAND_NKINDS] = {
 	[CAND_PIN] = "pin",
+	[CAND_LAST_PIN] = "last_pin",
 	[CAND_PROBE] = "probe",
 	[CAND_PAGE_REF_GET] = "page_ref_get",
 	[CAND_DUMP_PROBE] = "dump_probe",
@@ -26,6 +27,7 @@ static const char *const kind_names[CAND_NKINDS] = {
  * released the reference, an allocation stack only who made the page. */
 static const int kind_priority[CAND_NKINDS] = {
 	[CAND_PIN] = 0,
+	[CAND_LAST_PIN] = 0,
 	[CAND_PROBE] = 0,
 	[CAND_PAGE_REF_GET] = 1,
 	[CAND_DUMP_PROBE] = 1,

@@ -4,6 +4,7 @@
  * and CMA failure messages. A kernel log is mostly unrelated text, so every
  * other line is simply not an event; only records that start and then break
  * off are bad lines. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -785,6 +786,95 @@ static int cma_alloc_failed(struct kmsg *k, const struct kline *l, struct pb_rec
 	return finish_record(k, rec);
 }
 
+/* --- page_pinner ------------------------------------------------------- */
+
+/* "98.123456]" (the kernel prints no '[') as microseconds. */
+static int pinned_stamp(const struct dump_slice *w, char *us, size_t size)
+{
+	const char *dot = memchr(w->s, '.', w->len);
+	uint64_t sec, frac;
+
+	if (!dot || w->s[w->len - 1] != ']' || w->s + w->len - 1 - dot != 7 ||
+	    pb_parse_u64(w->s, (size_t)(dot - w->s), &sec) ||
+	    pb_parse_u64(dot + 1, 6, &frac))
+		return -1;
+	snprintf(us, size, "%llu", (unsigned long long)(sec * 1000000 + frac));
+	return 0;
+}
+
+/* "PFN 583073 Block 1138 type Movable Flags 0x...(...)": the pfn is decimal. */
+static int pinned_page_line(struct kmsg *k, const char *s, size_t len)
+{
+	static const char *const keys[] = { "PFN", "Block", "type", "Flags" };
+	static const char *const names[] = { "pfn", "block", "migratetype", "flags" };
+	const char *pos = s, *end = s + len;
+	struct dump_slice key, val;
+	uint64_t pfn;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(keys); i++) {
+		if (dump_word(&pos, end, &key) || !dump_prefix(key.s, key.len, keys[i]) ||
+		    key.len != strlen(keys[i]) || dump_word(&pos, end, &val))
+			return -1;
+		if (i == 0 && pb_parse_u64(val.s, val.len, &pfn))
+			return -1;
+		field(k, names[i], val.s, val.len);
+	}
+	return 0;
+}
+
+/* What __dump_page_pinner() of Android's page_pinner prints after a
+ * dump_page() (vendor kernels 5.10-5.15):
+ *   page last pinned %5lu.%06lu] count %d        (earlier: "ts %lld count %d", in us)
+ *   PFN %lu Block %lu type %s Flags %#lx(%pGp)
+ *    <the stack that last pinned the page, one frame per line>
+ * ("page_pinner allocation stack trace missing" instead of the stack). */
+static int last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
+		       struct pb_record *rec)
+{
+	const char *pos = first->text + skip, *end = first->text + first->len;
+	struct dump_slice w, count;
+	struct kline l;
+	char us[32];
+	int rc;
+
+	start_record(k, first, rec, "page_pinner_last_pinned");
+	pb_buf_reset(&k->head);
+	pb_buf_add(&k->head, first->text, first->len);
+	if (dump_word(&pos, end, &w))
+		return syntax(k, first);
+	if (w.len == 2 && !memcmp(w.s, "ts", 2)) {
+		if (dump_word(&pos, end, &w) || w.len >= sizeof(us))
+			return syntax(k, first);
+		snprintf(us, sizeof(us), "%.*s", (int)w.len, w.s);
+	} else if (pinned_stamp(&w, us, sizeof(us))) {
+		return syntax(k, first);
+	}
+	if (dump_word(&pos, end, &w) || !dump_prefix(w.s, w.len, "count") ||
+	    dump_word(&pos, end, &count))
+		return syntax(k, first);
+	field(k, "pinned_us", us, strlen(us));
+	field(k, "count", count.s, count.len);
+	while ((rc = next_line(k, &l)) == 1 && !l.kernel)
+		;
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || pinned_page_line(k, l.text, l.len)) {
+		if (rc)
+			unget_line(k);
+		return truncated(k, first->lineno);
+	}
+	while ((rc = next_line(k, &l)) == 1) {
+		if (!l.kernel ||
+		    dump_prefix(l.text, l.len, "page_pinner allocation stack trace missing"))
+			continue;
+		if (!dump_blanks(l.text, l.len) || dump_frame(&k->rec, arena(k), l.text, l.len)) {
+			unget_line(k);
+			break;
+		}
+	}
+	return rc < 0 ? -1 : finish_record(k, rec);
+}
+
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
 static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
@@ -801,6 +891,8 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return pfns_busy(k, l, n, rec);
 	if (dump_prefix(s, len, "cma: "))
 		return cma_alloc_failed(k, l, rec);
+	if ((n = dump_prefix(s, len, "page last pinned ")))
+		return last_pinned(k, l, n, rec);
 	if (dump_prefix(s, len, "CPU: "))
 		task_line(k, l);
 	else if ((n = dump_prefix(s, len, "Linux version ")))

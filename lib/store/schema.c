@@ -61,7 +61,8 @@ const char pb_schema_sql[] =
 	"  cma_alloc_id INTEGER);\n"
 	/* Evidence that ties a pfn to a holder. kind: page_ref_get, page_ref_put,
 	 * page_ref (other page_ref_*), pinner_failure, pinner_put, dump,
-	 * ack_put, ack_failure, ack_free, page_owner, probe (from analysis). */
+	 * ack_put, ack_failure, ack_free, page_owner, last_pin (a dump's
+	 * page_pinner stack), probe (from analysis). */
 	"CREATE TABLE evidence(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
 	"  ts_ns INTEGER, pfn INTEGER NOT NULL, kind TEXT NOT NULL, count INTEGER,\n"
 	"  mapcount INTEGER, flags TEXT, mapping TEXT, mt INTEGER, pid INTEGER,\n"

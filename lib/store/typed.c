@@ -362,6 +362,13 @@ static int ack_dump(struct pb_store *s, const struct pb_record *r, int64_t event
 	return evidence(s, r, event_id, stack_id, kind, "count", "high");
 }
 
+/* The stack that last pinned a dumped page (Android page_pinner). */
+static int last_pinned(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		       int64_t stack_id)
+{
+	return evidence(s, r, event_id, stack_id, "last_pin", "count", "high");
+}
+
 static int page_owner(struct pb_store *s, const struct pb_record *r, int64_t event_id,
 		      int64_t stack_id)
 {
@@ -391,6 +398,7 @@ static const struct {
 	{ NULL, "page_pin_owner_put", 0, pinner },
 	{ "kmsg", "dump_page", 0, dump_page },
 	{ "kmsg", "pfns_busy", 0, pfns_busy },
+	{ "kmsg", "page_pinner_last_pinned", 0, last_pinned },
 	{ "page_pinner_dump", "put", 0, ack_dump },
 	{ "page_pinner_dump", "free", 0, ack_dump },
 	{ "page_pinner_dump", "failure_detected", 0, ack_dump },

@@ -78,4 +78,18 @@ printf 'skip os_unlock_user_pages\n' >"$TMP/noise"
 pb blame --json --noise "$TMP/noise"
 is "$(printf '%s' "$out" | jq -r '.callsites[0].callsite')" _nv032165rm \
 	"--noise FILE: a skipped frame hands the blame to its caller"
+# --- scenario C: Android 5.10 kernel log, dump_page + page_pinner ----------
+export PINBLAME_DB=$TMP/c.db
+pb import "$SAMPLES/dmesg-5.10-android-page_pinner.txt"
+is "$rc" 0 "scenario C imports"
+is "$(sql "SELECT group_concat(printf('%s:0x%x:%s', kind, pfn, confidence), ' ') FROM page_evidence WHERE kind = 'last_pin'")" \
+	"last_pin:0x8e5a1:high last_pin:0x8e5a2:high" "two pages name their last pinner (decimal PFN read as such)"
+pb blame --json
+is "$(printf '%s' "$out" | jq -c '[.callsites[] | [.callsite, .module, .pages, .confidence, .evidence.page_pinner]]')" \
+	'[["edgetpu_pin_user_pages","edgetpu",2,"high",2]]' \
+	"the driver that pinned them, past the gup frames of its stack"
+is "$(printf '%s' "$out" | jq -c '[.pages, .attributed_pages]')" '[3,2]' \
+	"0x8e5a3, dumped without a page_pinner record, stays unattributed"
+is "$(printf '%s' "$out" | jq -c '[.attributed, .unattributed]')" '[1,2]' \
+	"the PFNs-busy line and the cma_alloc failure line name no page"
 done_testing

@@ -437,6 +437,89 @@ static void test_layout_69(void **state)
 }
 
 /* Records that start and break off are the only bad lines. */
+/* Android's __dump_page_pinner() after a dump (both timestamp styles,
+ * the pfn in decimal, the pinning stack); the sample's pages are
+ * 0x8e5a1 and 0x8e5a2, pinned by edgetpu_pin_user_pages. */
+static void test_page_pinner_sample(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_KMSG, "samples/dmesg-5.10-android-page_pinner.txt");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "pfn", "0x8e5a1");
+	/* the page_owner allocation stack ends where "page last free" starts */
+	assert_int_equal(rec->nframes, 11);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "page_pinner_last_pinned");
+	assert_true(rec->line == 41);
+	assert_true(rec->ts_ns == 301112264000);
+	assert_field(rec, "pinned_us", "296441210");
+	assert_field(rec, "count", "1");
+	assert_field(rec, "pfn", "583073");
+	assert_field(rec, "block", "1138");
+	assert_field(rec, "migratetype", "Movable");
+	assert_field(rec, "flags", "0x4000000000080014(uptodate|lru|swapbacked)");
+	assert_int_equal(rec->nframes, 12);
+	assert_frame(&rec->frames[0], "try_grab_page", 0xd8, 0x1a8, 0, NULL, 0);
+	assert_frame(&rec->frames[5], "edgetpu_pin_user_pages", 0x118, 0x2a0, 0, "edgetpu", 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "pfn", "0x8e5a2");
+	assert_int_equal(rec->nframes, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "page_pinner_last_pinned");
+	/* "ts %lld" of earlier trees: microseconds already */
+	assert_true(rec->line == 62);
+	assert_field(rec, "pinned_us", "296441388");
+	assert_field(rec, "pfn", "583074");
+	assert_int_equal(rec->nframes, 12);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "pfn", "0x8e5a3");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* A "page last pinned" line without its PFN line is cut off; one whose
+ * stamp is not the kernel's is not understood. */
+static void test_page_pinner_broken(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[    1.000000] page last pinned     0.500000] count 1\n"
+		 "[    1.000001] migrating pfn 14e005 failed ret:-16\n"
+		 "[    1.000002] page last pinned 0.5 count 1\n"
+		 "[    1.000003] page last pinned     0.600000] count 2\n"
+		 "[    1.000004] PFN 1368069 Block 2672 type Movable Flags 0x8(uptodate)\n"
+		 "[    1.000005] page_pinner allocation stack trace missing\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 1);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "page_pinner_last_pinned");
+	assert_field(rec, "pinned_us", "600000");
+	assert_field(rec, "pfn", "1368069");
+	assert_int_equal(rec->nframes, 0);
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
+	assert_true(r.last_bad_line == 3);
+	assert_int_equal(run_bad_total(&r), 2);
+	run_close(&r);
+}
+
 static void test_truncated(void **state)
 {
 	struct parse_run r;
@@ -551,6 +634,8 @@ int main(void)
 		cmocka_unit_test(test_journal_other_programs),
 		cmocka_unit_test(test_layout_510),
 		cmocka_unit_test(test_layout_69),
+		cmocka_unit_test(test_page_pinner_sample),
+		cmocka_unit_test(test_page_pinner_broken),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_deep_trace),
 		cmocka_unit_test(test_unrelated),
