@@ -610,6 +610,8 @@ struct loose {
 	const char *how;	/* dump, migrate_failed, pinner_failure, kmsg, cma_busy_retry */
 	const char *area;	/* cma_alloc_failed: the area */
 	int64_t count;
+	int has_ret;		/* cma_alloc_failed: ret is the error it printed */
+	int64_t ret;
 };
 
 struct loose_list {
@@ -635,18 +637,19 @@ static int load_loose(struct finder *f, struct loose_list *l)
 	/* Dumps for a page that could not be migrated or isolated; the other
 	 * dump reasons ("bad page state", ...) say nothing about pinning. */
 	sqlite3_stmt *st = pb_store_prepare(f->s,
-		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL "
+		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL, NULL "
 		"FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump' "
 		"AND (json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%migrat%' "
 		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%isolat%' "
 		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%unmovable%') "
-		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL "
+		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL "
 		"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
-		"e.pid, 'migrate_failed', NULL, NULL FROM event e WHERE e.name_id = "
+		"e.pid, 'migrate_failed', NULL, NULL, NULL FROM event e WHERE e.name_id = "
 		"(SELECT id FROM name WHERE text = 'kmsg:migrate_failed') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count') FROM event e "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret') FROM event e "
 		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed')");
 	int rc;
 
@@ -668,6 +671,8 @@ static int load_loose(struct finder *f, struct loose_list *l)
 		r->how = keep(f, column_text(st, 5));
 		r->area = keep(f, column_text(st, 6));
 		r->count = column_i64_or(st, 7, -1);
+		r->has_ret = sqlite3_column_type(st, 8) != SQLITE_NULL;
+		r->ret = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -798,6 +803,79 @@ static int same_loose_failure(const struct loose *prev, const struct loose *r)
 	       r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
 }
 
+static int cmp_loose_time(const void *a, const void *b)
+{
+	const struct loose *x = a, *y = b;
+
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
+/* What an "alloc failed" line of the kernel log can take as its own: the
+ * pages and ranges alloc_contig_range() reported busy while cma_alloc()
+ * tried. "migrating pfn ... failed" is memory offlining's. */
+static int alloc_failed_takes(const struct loose *alloc, const struct loose *r)
+{
+	return (!strcmp(r->how, "dump") || !strcmp(r->how, "pinner_failure") ||
+		!strcmp(r->how, "kmsg")) &&
+	       r->ts_ns >= 0 && alloc->ts_ns - r->ts_ns <= ATTEMPT_GAP_NS &&
+	       (r->pid < 0 || alloc->pid < 0 || r->pid == alloc->pid);
+}
+
+static struct fail *loose_fail(struct finder *f, const struct loose *r)
+{
+	struct fail *x = new_fail(f, loose_kind(r));
+
+	x->source_id = r->source_id;
+	x->event_id = r->event_id;
+	x->pid = r->pid;
+	x->area = r->area;
+	x->pages = r->count;
+	if (!strcmp(r->how, "cma_alloc_failed"))
+		x->nowarn = 0;
+	return x;
+}
+
+/* cma_alloc() says "alloc failed" once, after every range it tried failed:
+ * the dumps, page_pinner failures and "PFNs busy" lines of the same log
+ * since its previous such line, and close before it, are that failure's.
+ * Takes them and the "alloc failed" lines out of L. */
+static void alloc_failed_failures(struct finder *f, struct loose_list *l)
+{
+	size_t from = 0, n = 0;
+
+	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose_time);
+	for (size_t i = 0; i < l->n; i++) {
+		struct loose *r = &l->v[i];
+		struct fail *x;
+
+		if (i && r->source_id != l->v[i - 1].source_id)
+			from = i;
+		if (strcmp(r->how, "cma_alloc_failed") || r->ts_ns < 0)
+			continue;
+		x = loose_fail(f, r);
+		x->ts_ns = r->ts_ns;	/* when it failed; the window opens earlier */
+		if (r->has_ret)
+			x->errorno = r->ret;
+		for (size_t j = from; j < i; j++) {
+			if (l->v[j].how && alloc_failed_takes(r, &l->v[j])) {
+				join_loose(x, &l->v[j]);
+				l->v[j].how = NULL;
+			}
+		}
+		join_loose(x, r);
+		r->how = NULL;
+		from = i + 1;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].how)
+			l->v[n++] = l->v[i];
+	l->n = n;
+}
+
 /* Records that no failure's window holds become failures of their own. */
 static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
@@ -819,20 +897,13 @@ static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindo
 	}
 	free(o.v);
 	l->n = n;
+	alloc_failed_failures(f, l);
 	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct loose *r = &l->v[i];
 
-		if (!same_loose_failure(i ? &l->v[i - 1] : NULL, r)) {
-			x = new_fail(f, loose_kind(r));
-			x->source_id = r->source_id;
-			x->event_id = r->event_id;
-			x->pid = r->pid;
-			x->area = r->area;
-			x->pages = r->count;
-			if (!strcmp(r->how, "cma_alloc_failed"))
-				x->nowarn = 0;
-		}
+		if (!same_loose_failure(i ? &l->v[i - 1] : NULL, r))
+			x = loose_fail(f, r);
 		if (!strcmp(r->how, "migrate_failed"))
 			x->reason = "memory_hotplug";
 		join_loose(x, r);
