@@ -607,8 +607,11 @@ static int hugetlb_stack(struct pb_store *s, int64_t stack_id)
 struct loose {
 	int64_t source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn;
 	int32_t pid;
-	const char *how;	/* dump, migrate_failed, pinner_failure, kmsg, cma_busy_retry */
+	const char *how;	/* dump, migrate_failed, pinner_failure, kmsg, cma_busy_retry,
+				 * call_trace (a dump_stack() through alloc_contig_range) */
 	const char *area;	/* cma_alloc_failed: the area */
+	const char *comm;	/* call_trace: the task */
+	int64_t stack_id;	/* call_trace */
 	int64_t count;
 	int has_ret;		/* cma_alloc_failed: ret is the error it printed */
 	int64_t ret;
@@ -637,20 +640,26 @@ static int load_loose(struct finder *f, struct loose_list *l)
 	/* Dumps for a page that could not be migrated or isolated; the other
 	 * dump reasons ("bad page state", ...) say nothing about pinning. */
 	sqlite3_stmt *st = pb_store_prepare(f->s,
-		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL, NULL "
+		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL, NULL, NULL, NULL "
 		"FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump' "
 		"AND (json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%migrat%' "
 		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%isolat%' "
 		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%unmovable%') "
-		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL "
+		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, NULL "
 		"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
-		"e.pid, 'migrate_failed', NULL, NULL, NULL FROM event e WHERE e.name_id = "
+		"e.pid, 'migrate_failed', NULL, NULL, NULL, NULL, NULL FROM event e WHERE e.name_id = "
 		"(SELECT id FROM name WHERE text = 'kmsg:migrate_failed') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
 		"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret') FROM event e "
-		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed')");
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL FROM event e "
+		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed') "
+		/* alloc_contig_dump_pages() starts with dump_stack(): the task */
+		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'call_trace', NULL, NULL, "
+		"NULL, c.text, e.stack_id FROM event e LEFT JOIN name c ON c.id = e.comm_id "
+		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:call_trace') "
+		"AND e.pid IS NOT NULL AND e.stack_id IN "
+		"(SELECT id FROM stack WHERE folded LIKE '%;alloc_contig_range;%')");
 	int rc;
 
 	if (!st)
@@ -673,6 +682,8 @@ static int load_loose(struct finder *f, struct loose_list *l)
 		r->count = column_i64_or(st, 7, -1);
 		r->has_ret = sqlite3_column_type(st, 8) != SQLITE_NULL;
 		r->ret = sqlite3_column_int64(st, 8);
+		r->comm = keep(f, column_text(st, 9));
+		r->stack_id = column_i64_or(st, 10, 0);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -820,9 +831,21 @@ static int cmp_loose_time(const void *a, const void *b)
 static int alloc_failed_takes(const struct loose *alloc, const struct loose *r)
 {
 	return (!strcmp(r->how, "dump") || !strcmp(r->how, "pinner_failure") ||
-		!strcmp(r->how, "kmsg")) &&
+		!strcmp(r->how, "kmsg") || !strcmp(r->how, "call_trace")) &&
 	       r->ts_ns >= 0 && alloc->ts_ns - r->ts_ns <= ATTEMPT_GAP_NS &&
 	       (r->pid < 0 || alloc->pid < 0 || r->pid == alloc->pid);
+}
+
+/* The task of a call trace through alloc_contig_range() is the one that
+ * allocated, when nothing else named it. */
+static void take_task(struct fail *x, const struct loose *trace)
+{
+	if (x->pid >= 0)
+		return;
+	x->pid = trace->pid;
+	x->comm = trace->comm;
+	if (!x->stack_id)
+		x->stack_id = trace->stack_id;
 }
 
 static struct fail *loose_fail(struct finder *f, const struct loose *r)
@@ -861,17 +884,21 @@ static void alloc_failed_failures(struct finder *f, struct loose_list *l)
 		if (r->has_ret)
 			x->errorno = r->ret;
 		for (size_t j = from; j < i; j++) {
-			if (l->v[j].how && alloc_failed_takes(r, &l->v[j])) {
+			if (!l->v[j].how || !alloc_failed_takes(r, &l->v[j]))
+				continue;
+			if (!strcmp(l->v[j].how, "call_trace"))
+				take_task(x, &l->v[j]);
+			else
 				join_loose(x, &l->v[j]);
-				l->v[j].how = NULL;
-			}
+			l->v[j].how = NULL;
 		}
 		join_loose(x, r);
 		r->how = NULL;
 		from = i + 1;
 	}
+	/* a call trace no failure took names no page */
 	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].how)
+		if (l->v[i].how && strcmp(l->v[i].how, "call_trace"))
 			l->v[n++] = l->v[i];
 	l->n = n;
 }
@@ -885,7 +912,8 @@ static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindo
 
 	order_windows(f, nwindows, &o);
 	for (size_t i = 0; i < l->n; i++) {
-		struct fail *w = window_of(f, &l->v[i], &o);
+		struct fail *w = strcmp(l->v[i].how, "call_trace") ? window_of(f, &l->v[i], &o)
+								   : NULL;
 
 		if (w) {
 			join_loose(w, &l->v[i]);

@@ -94,4 +94,6 @@ pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .area, .errorno, .pages, .ts_ns, .busy_ranges, .busy_pfns]]')" \
 	"[[\"cma_alloc\",\"linux,cma\",-16,1024,301112561000,1,[$((0x8e5a1)),$((0x8e5a2)),$((0x8e5a3))]]]" \
 	"one failure: the 'alloc failed' line takes the dumps and the PFNs-busy range before it"
+is "$(printf '%s' "$out" | jq -c '[.failures[0].pid, .failures[0].comm]')" '[640,"HwBinder:512_2"]' \
+	"its task is the one whose call trace through alloc_contig_range came first"
 done_testing

@@ -534,6 +534,9 @@ static void test_kernel_log_alone(void **state)
 	assert_int_equal(num(json_array_get(list, 0), "pages"), 2048);
 	assert_int_equal(num(json_array_get(list, 0), "errorno"), -16);
 	assert_int_equal(num(json_array_get(list, 0), "ts_ns"), 4120550322000);
+	/* the dump_stack() of alloc_contig_dump_pages() says who allocated */
+	assert_int_equal(num(json_array_get(list, 0), "pid"), 2210);
+	assert_string_equal(str(json_array_get(list, 0), "comm"), "cam_alloc");
 	assert_true(json_is_false(json_object_get(json_array_get(list, 0), "nowarn")));
 	list = json_object_get(json_array_get(list, 0), "busy_pfns");
 	assert_int_equal(json_array_size(list), 2);
