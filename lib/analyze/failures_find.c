@@ -612,6 +612,7 @@ struct loose {
 	const char *area;	/* cma_alloc_failed: the area */
 	const char *comm;	/* call_trace: the task */
 	int64_t stack_id;	/* call_trace */
+	const char *caller;	/* call_trace: cma_alloc or alloc_contig, from the stack */
 	int64_t count;
 	int has_ret;		/* cma_alloc_failed: ret is the error it printed */
 	int64_t ret;
@@ -640,26 +641,28 @@ static int load_loose(struct finder *f, struct loose_list *l)
 	/* Dumps for a page that could not be migrated or isolated; the other
 	 * dump reasons ("bad page state", ...) say nothing about pinning. */
 	sqlite3_stmt *st = pb_store_prepare(f->s,
-		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL, NULL, NULL, NULL "
+		"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL, NULL, NULL, NULL, NULL "
 		"FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump' "
 		"AND (json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%migrat%' "
 		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%isolat%' "
 		"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%unmovable%') "
-		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, NULL "
+		"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, NULL, NULL "
 		"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
-		"e.pid, 'migrate_failed', NULL, NULL, NULL, NULL, NULL FROM event e WHERE e.name_id = "
+		"e.pid, 'migrate_failed', NULL, NULL, NULL, NULL, NULL, NULL FROM event e WHERE e.name_id = "
 		"(SELECT id FROM name WHERE text = 'kmsg:migrate_failed') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
 		"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL FROM event e "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL, NULL FROM event e "
 		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed') "
 		/* alloc_contig_dump_pages() starts with dump_stack(): the task */
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'call_trace', NULL, NULL, "
-		"NULL, c.text, e.stack_id FROM event e LEFT JOIN name c ON c.id = e.comm_id "
+		"NULL, c.text, e.stack_id, CASE WHEN s.folded LIKE '%;cma_alloc;%' THEN 'cma_alloc' "
+		"WHEN s.folded LIKE '%;alloc_contig_pages;%' THEN 'alloc_contig' END "
+		"FROM event e JOIN stack s ON s.id = e.stack_id "
+		"LEFT JOIN name c ON c.id = e.comm_id "
 		"WHERE e.name_id = (SELECT id FROM name WHERE text = 'kmsg:call_trace') "
-		"AND e.pid IS NOT NULL AND e.stack_id IN "
-		"(SELECT id FROM stack WHERE folded LIKE '%;alloc_contig_range;%')");
+		"AND e.pid IS NOT NULL AND s.folded LIKE '%;alloc_contig_range;%'");
 	int rc;
 
 	if (!st)
@@ -684,6 +687,7 @@ static int load_loose(struct finder *f, struct loose_list *l)
 		r->ret = sqlite3_column_int64(st, 8);
 		r->comm = keep(f, column_text(st, 9));
 		r->stack_id = column_i64_or(st, 10, 0);
+		r->caller = keep(f, column_text(st, 11));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -896,9 +900,8 @@ static void alloc_failed_failures(struct finder *f, struct loose_list *l)
 		r->how = NULL;
 		from = i + 1;
 	}
-	/* a call trace no failure took names no page */
 	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].how && strcmp(l->v[i].how, "call_trace"))
+		if (l->v[i].how)
 			l->v[n++] = l->v[i];
 	l->n = n;
 }
@@ -906,6 +909,7 @@ static void alloc_failed_failures(struct finder *f, struct loose_list *l)
 /* Records that no failure's window holds become failures of their own. */
 static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
+	const struct loose *prev = NULL, *trace = NULL;
 	struct fail *x = NULL;
 	struct window_order o;
 	size_t n = 0;
@@ -930,8 +934,21 @@ static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindo
 	for (size_t i = 0; i < l->n; i++) {
 		const struct loose *r = &l->v[i];
 
-		if (!same_loose_failure(i ? &l->v[i - 1] : NULL, r))
+		/* a call trace names no page: it gives the next dumps a task */
+		if (!strcmp(r->how, "call_trace")) {
+			trace = r;
+			continue;
+		}
+		if (!same_loose_failure(prev, r)) {
 			x = loose_fail(f, r);
+			if (trace && !strcmp(r->how, "dump") && trace->source_id == r->source_id &&
+			    r->ts_ns >= trace->ts_ns && r->ts_ns - trace->ts_ns <= ATTEMPT_GAP_NS) {
+				take_task(x, trace);
+				if (trace->caller)
+					x->kind = trace->caller;
+			}
+		}
+		prev = r;
 		if (!strcmp(r->how, "migrate_failed"))
 			x->reason = "memory_hotplug";
 		join_loose(x, r);

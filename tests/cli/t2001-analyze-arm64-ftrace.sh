@@ -103,4 +103,13 @@ is "$(printf '%s' "$out" | jq -r '[.callsites[].key] | join(",")')" holdpages \
 pb blame --failure 1 --json
 is "$(printf '%s' "$out" | jq -c '[.failures, .attributed_pages, .callsites[0].pages]')" \
 	'[1,11,11]' "--failure 1: 11 of its 32 busy pages held by vmsplice"
+# The kernel log alone: the dump_stack() before each round of dumps says
+# who allocated and through what (grep: 4 rounds of 43 distinct pfns, each
+# after "CPU: 1 PID: 106 Comm: sh" and a trace through alloc_contig_pages).
+export PINBLAME_DB=$TMP/dmesg.db
+pb import "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .comm, (.busy_pfns | length)]] | unique')" \
+	'[["alloc_contig",106,"sh",43]]' "dmesg alone: hugetlb's alloc_contig_pages by sh[106], 43 pages each"
+is "$(printf '%s' "$out" | jq '.failures | length')" 4 "four rounds"
 done_testing
