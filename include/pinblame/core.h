@@ -6,6 +6,7 @@
 #ifndef PINBLAME_CORE_H
 #define PINBLAME_CORE_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,6 +71,10 @@ void pb_arena_free(struct pb_arena *a);
 
 /* 64-bit FNV-1a, for interning tables. */
 uint64_t pb_hash64(const void *p, size_t n);
+
+/* Starts FN(ARG) on a thread named NAME with every signal blocked: signals
+ * (SIGINT) are for the thread that started it. 0, or an errno value. */
+int pb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name);
 
 /* SHA-256 of raw input bytes (content hash of imported files). */
 struct pb_sha256 {

@@ -232,6 +232,20 @@ void pb_arena_free(struct pb_arena *a)
 
 /* Eight bytes at a time with a multiply-xorshift mix: interning hashes
  * every symbol of every stack frame, so this is on the import hot path. */
+int pb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(t, NULL, fn, arg);
+	if (!err)
+		pthread_setname_np(*t, name);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err;
+}
+
 uint64_t pb_hash64(const void *p, size_t n)
 {
 	const unsigned char *s = p;

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -696,18 +695,9 @@ static void *hash_thread(void *arg)
 struct pb_hash_job *pb_file_sha256_start(const char *path)
 {
 	struct pb_hash_job *j = pb_calloc(1, sizeof(*j));
-	sigset_t all, old;
-	int err;
 
 	j->path = pb_strdup(path);
-	/* Signals (SIGINT) are for the thread that imports. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&j->thread, NULL, hash_thread, j);
-	if (!err)
-		pthread_setname_np(j->thread, "pinblame-hash");
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
+	if (pb_thread_start(&j->thread, hash_thread, j, "pinblame-hash")) {
 		free(j->path);
 		free(j);
 		return NULL;

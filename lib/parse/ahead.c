@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -163,9 +162,6 @@ static void *parse_thread(void *arg)
 int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx)
 {
 	struct parser_ahead *ah;
-	sigset_t all, old;
-	int err;
-
 	if (p->ahead)
 		return 0;
 	if (pb_input_cancelable(p->in) < 0)
@@ -182,13 +178,7 @@ int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx)
 	p->ahead = ah;
 	/* Signals (SIGINT) go to the consumer, which then cancels the input
 	 * the parsing thread may be blocked on. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&ah->thread, NULL, parse_thread, p);
-	if (!err)
-		pthread_setname_np(ah->thread, "pinblame-parse");
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
+	if (pb_thread_start(&ah->thread, parse_thread, p, "pinblame-parse")) {
 		p->ahead = NULL;
 		pthread_mutex_destroy(&ah->mu);
 		pthread_cond_destroy(&ah->filled);
