@@ -1,0 +1,220 @@
+/* lib/store: records stored from the parsing thread (pb_store_prep_record
+ * through pb_parser_run_ahead, as `pinblame import` does) give the very
+ * rows that records stored one at a time give; bad lines and source sizes
+ * as import writes and reads them. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "pinblame/parse.h"
+#include "pinblame/store.h"
+
+struct fixture {
+	char dir[64];
+	char db[2][96];
+	struct pb_store *s[2];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/pb-store.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	for (int i = 0; i < 2; i++) {
+		snprintf(f->db[i], sizeof(f->db[i]), "%s/%d.db", f->dir, i);
+		f->s[i] = pb_store_open(f->db[i], PB_STORE_WRITE);
+		assert_non_null(f->s[i]);
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	struct fixture *f = *state;
+	char path[128];
+
+	for (int i = 0; i < 2; i++) {
+		pb_store_close(f->s[i]);
+		for (size_t j = 0; j < PB_ARRAY_SIZE(suffixes); j++) {
+			snprintf(path, sizeof(path), "%s%s", f->db[i], suffixes[j]);
+			unlink(path);
+		}
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int count_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
+			  size_t len)
+{
+	(void)line, (void)why, (void)text, (void)len;
+	++*(unsigned *)ctx;
+	return 0;
+}
+
+/* Imports testdata file NAME into S, on a parsing thread when AHEAD. */
+static unsigned import_file(struct pb_store *s, const char *name, int ahead)
+{
+	char path[512], err[256], sha[65];
+	unsigned char digest[32];
+	struct pb_input *in;
+	struct pb_parser *p;
+	struct pb_record *rec;
+	struct pb_source_info info = { .path = name, .sha256 = sha };
+	struct pb_source_totals t = { .sha256 = sha };
+	unsigned bad = 0;
+	int64_t id;
+
+	snprintf(path, sizeof(path), "%s/%s", unit_testdata(), name);
+	assert_int_equal(pb_file_sha256(path, digest, err, sizeof(err)), 0);
+	pb_sha256_hex(digest, sha);
+	in = pb_input_open(path, err, sizeof(err));
+	assert_non_null(in);
+	p = pb_parser_new(in, PB_FMT_UNKNOWN, count_bad_line, &bad, err, sizeof(err));
+	assert_non_null(p);
+	info.format = pb_format_name(pb_parser_format(p));
+	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
+	if (ahead)
+		assert_int_equal(pb_parser_run_ahead(p, pb_store_prep_record, s), 0);
+	while (pb_parser_next(p, &rec) == 1) {
+		assert_true(ahead ? rec->prep != NULL : rec->prep == NULL);
+		assert_int_equal(pb_store_add_record(s, rec), 0);
+	}
+	t.events = pb_store_source_events(s);
+	assert_int_equal(pb_store_source_commit(s, &t), 1);
+	pb_parser_free(p);
+	pb_input_close(in);
+	return bad;
+}
+
+/* Every row of the public views, in a fixed order, hashed; *ROWS counts
+ * them. Stacks and symbols by text, so that the ids may differ. */
+static uint64_t store_digest(struct pb_store *s, uint64_t *rows)
+{
+	static const char *const views[] = {
+		"SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu, e.pid, e.tgid, e.comm, e.event, "
+		"e.body, st.folded FROM events e LEFT JOIN stacks st ON st.id = e.stack_id "
+		"ORDER BY e.id",
+		"SELECT event_id, name, value FROM event_fields ORDER BY event_id, name, value",
+		"SELECT s.folded, f.depth, f.symbol, f.offset, f.module FROM frames f "
+		"JOIN stacks s ON s.id = f.stack_id ORDER BY s.folded, f.depth",
+		"SELECT * FROM cma_allocs ORDER BY id",
+		"SELECT * FROM busy_ranges ORDER BY id",
+		"SELECT * FROM migrations ORDER BY id",
+		"SELECT * FROM page_evidence ORDER BY id",
+		"SELECT path, format, events, bad_lines FROM sources ORDER BY id",
+	};
+	uint64_t h = 0;
+
+	*rows = 0;
+	for (size_t v = 0; v < PB_ARRAY_SIZE(views); v++) {
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(pb_store_db(s), views[v], -1, &st, NULL),
+				 SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *t = sqlite3_column_text(st, c);
+
+				h = h * 1099511628211ull ^
+				    (t ? pb_hash64(t, (size_t)sqlite3_column_bytes(st, c)) : 7);
+			}
+			++*rows;
+		}
+		sqlite3_finalize(st);
+	}
+	return h;
+}
+
+static const char *const inputs[] = {
+	"real/amd64-ftrace-gigantic-nocma/trace.txt.xz",
+	"real/arm64-ftrace-hugetlb-cma/dmesg.txt",
+	"samples/ftrace-6.6-page_ref-cma_errorno.txt",
+	"samples/perf-script-5.15-page_pinner-rfc.txt",
+	"samples/ack-page_pinner-buffer-6.6.txt",
+	"samples/dmesg-5.10-android-page_pinner.txt",
+};
+
+static void test_ahead_same_rows(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t rows[2], digest[2];
+
+	for (int ahead = 0; ahead < 2; ahead++) {
+		for (size_t i = 0; i < PB_ARRAY_SIZE(inputs); i++)
+			import_file(f->s[ahead], inputs[i], ahead);
+		digest[ahead] = store_digest(f->s[ahead], &rows[ahead]);
+	}
+	/* the amd64 trace alone has 5,495 migrations (t1002) */
+	assert_true(rows[0] > 5495);
+	assert_int_equal(rows[0], rows[1]);
+	assert_true(digest[0] == digest[1]);
+}
+
+/* A stack seen again in a later source is handed over with its frames
+ * again (the parsing thread forgets at each source), and one seen twice
+ * in a source once: the store keeps one copy either way. */
+static void test_ahead_stacks_across_sources(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+
+	import_file(f->s[1], "samples/dmesg-5.10-android-page_pinner.txt", 1);
+	import_file(f->s[1], "samples/dmesg-6.6-dump_page-folio.txt", 1);
+	assert_int_equal(sqlite3_prepare_v2(pb_store_db(f->s[1]),
+		"SELECT count(*), count(DISTINCT folded) FROM stacks", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+	sqlite3_finalize(st);
+	/* the two page_pinner records share one stack of 12 frames */
+	assert_int_equal(sqlite3_prepare_v2(pb_store_db(f->s[1]),
+		"SELECT count(DISTINCT stack_id), max(s.depth) FROM page_evidence v "
+		"JOIN stacks s ON s.id = v.stack_id WHERE v.kind = 'last_pin'", -1, &st, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_int_equal(sqlite3_column_int(st, 1), 12);
+	sqlite3_finalize(st);
+}
+
+static void test_bad_lines_and_sizes(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_source_info info = { .path = "x.txt", .format = "ftrace", .sha256 = "ab" };
+	struct pb_source_totals t = { .bytes = 123456, .sha256 = "ab" };
+	sqlite3_stmt *st;
+	int64_t id;
+
+	assert_int_equal(pb_store_has_source_bytes(f->s[0], 123456), 0);
+	assert_int_equal(pb_store_source_begin(f->s[0], &info, &id), 1);
+	assert_int_equal(pb_store_add_bad_lines(f->s[0], PB_BAD_SYNTAX, 7, 42, "what is this"), 0);
+	assert_int_equal(pb_store_add_bad_lines(f->s[0], PB_BAD_TOO_LONG, 1, 50, "xxxx"), 0);
+	assert_int_equal(pb_store_source_commit(f->s[0], &t), 1);
+	assert_int_equal(pb_store_has_source_bytes(f->s[0], 123456), 1);
+	assert_int_equal(pb_store_has_source_bytes(f->s[0], 123457), 0);
+	assert_int_equal(sqlite3_prepare_v2(pb_store_db(f->s[0]),
+		"SELECT group_concat(reason || ':' || count || ':' || first_line || ':' || example, "
+		"'|') FROM (SELECT * FROM bad_line ORDER BY reason)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "line too long:1:50:xxxx|syntax:7:42:what is this");
+	sqlite3_finalize(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ahead_same_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ahead_stacks_across_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_lines_and_sizes, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
