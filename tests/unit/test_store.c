@@ -99,12 +99,12 @@ static unsigned import_file(struct pb_store *s, const char *name, int ahead)
 static uint64_t store_digest(struct pb_store *s, uint64_t *rows)
 {
 	static const char *const views[] = {
-		"SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu, e.pid, e.tgid, e.comm, e.event, "
-		"e.body, st.folded FROM events e LEFT JOIN stacks st ON st.id = e.stack_id "
-		"ORDER BY e.id",
+		("SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu, e.pid, e.tgid, e.comm, e.event, "
+		 "e.body, st.folded FROM events e LEFT JOIN stacks st ON st.id = e.stack_id "
+		 "ORDER BY e.id"),
 		"SELECT event_id, name, value FROM event_fields ORDER BY event_id, name, value",
-		"SELECT s.folded, f.depth, f.symbol, f.offset, f.module FROM frames f "
-		"JOIN stacks s ON s.id = f.stack_id ORDER BY s.folded, f.depth",
+		("SELECT s.folded, f.depth, f.symbol, f.offset, f.module FROM frames f "
+		 "JOIN stacks s ON s.id = f.stack_id ORDER BY s.folded, f.depth"),
 		"SELECT * FROM cma_allocs ORDER BY id",
 		"SELECT * FROM busy_ranges ORDER BY id",
 		"SELECT * FROM migrations ORDER BY id",
