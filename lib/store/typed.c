@@ -265,6 +265,49 @@ static int pfns_busy(struct pb_store *s, const struct pb_record *r, int64_t even
 			  field_i64(r, "end_pfn"), -1);
 }
 
+/* V as a name of NAMES when it is the number of one (the raw value that
+ * `trace-cmd report -R` prints, or that the kernel prints when it has no
+ * name for it), else V itself. */
+static const char *enum_name(const char *v, const char *const *names, size_t n)
+{
+	uint64_t i;
+
+	if (v && pb_parse_u64(v, strlen(v), &i) == 0 && i < n)
+		return names[i];
+	return v;
+}
+
+/* enum migrate_reason, in order (FORMATS §2); "cma" is contig_range's
+ * name before 5.1. */
+static const char *migrate_reason(const char *v)
+{
+	static const char *const names[] = {
+		"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
+		"mempolicy_mbind", "numa_misplaced", "contig_range", "longterm_pin",
+		"demotion", "damon",
+	};
+
+	if (v && !strcmp(v, "cma"))
+		return "contig_range";
+	return enum_name(v, names, PB_ARRAY_SIZE(names));
+}
+
+static const char *migrate_mode(const char *v)
+{
+	static const char *const names[] = {
+		"MIGRATE_ASYNC", "MIGRATE_SYNC_LIGHT", "MIGRATE_SYNC", "MIGRATE_SYNC_NO_COPY",
+	};
+
+	return enum_name(v, names, PB_ARRAY_SIZE(names));
+}
+
+/* The printed key, or the field's own name that raw output shows. */
+static void bind_count(sqlite3_stmt *st, int col, const struct pb_record *r, const char *printed,
+		       const char *field)
+{
+	bind_field(st, col, r, pb_record_field(r, printed) ? printed : field);
+}
+
 static int migration(struct pb_store *s, const struct pb_record *r, int64_t event_id,
 		     int64_t stack_id)
 {
@@ -274,10 +317,10 @@ static int migration(struct pb_store *s, const struct pb_record *r, int64_t even
 	bind_ts(st, 2, r->ts_ns);
 	bind_pid(st, 3, r->pid);
 	sqlite3_bind_text(st, 4, r->comm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, pb_record_field(r, "reason"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, pb_record_field(r, "mode"), -1, SQLITE_STATIC);
-	bind_field(st, 7, r, "nr_succeeded");
-	bind_field(st, 8, r, "nr_failed");
+	sqlite3_bind_text(st, 5, migrate_reason(pb_record_field(r, "reason")), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, migrate_mode(pb_record_field(r, "mode")), -1, SQLITE_STATIC);
+	bind_count(st, 7, r, "nr_succeeded", "succeeded");
+	bind_count(st, 8, r, "nr_failed", "failed");
 	bind_id(st, 9, stack_id);
 	sqlite3_bind_int64(st, 10, event_id);
 	bind_id(st, 11, r->pid >= 0 ? open_alloc_id(s, r->pid) : 0);

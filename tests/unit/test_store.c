@@ -184,6 +184,50 @@ static void test_ahead_stacks_across_sources(void **state)
 	sqlite3_finalize(st);
 }
 
+/* mm_migrate_pages as raw output shows it (field names, enum numbers), as
+ * kernels print numbers they have no name for, and with the name that
+ * contig_range had before 5.1: the migrations view speaks today's names. */
+static void test_migration_names(void **state)
+{
+	static const char text[] =
+		"sh-292 [000] ..... 7.1: mm_migrate_pages: succeeded=30 failed=2 thp_succeeded=0 "
+		"thp_failed=0 thp_split=0 mode=2 reason=6\n"
+		"sh-292 [000] ..... 7.2: mm_migrate_pages: nr_succeeded=1 nr_failed=0 "
+		"mode=MIGRATE_SYNC_LIGHT reason=0x9\n"
+		"sh-292 [000] ..... 7.3: mm_migrate_pages: nr_succeeded=5 nr_failed=1 "
+		"mode=0x3 reason=cma\n"
+		"sh-292 [000] ..... 7.4: mm_migrate_pages: nr_succeeded=0 nr_failed=0 "
+		"mode=7 reason=42\n";
+	struct fixture *f = *state;
+	struct pb_input *in = pb_input_open_memory(text, sizeof(text) - 1, "raw.txt");
+	struct pb_source_info info = { .path = "raw.txt", .format = "ftrace", .sha256 = "cd" };
+	struct pb_source_totals t = { .sha256 = "cd" };
+	struct pb_parser *p;
+	struct pb_record *rec;
+	sqlite3_stmt *st;
+	char err[256];
+	unsigned bad = 0;
+	int64_t id;
+
+	p = pb_parser_new(in, PB_FMT_FTRACE, count_bad_line, &bad, err, sizeof(err));
+	assert_non_null(p);
+	assert_int_equal(pb_store_source_begin(f->s[0], &info, &id), 1);
+	while (pb_parser_next(p, &rec) == 1)
+		assert_int_equal(pb_store_add_record(f->s[0], rec), 0);
+	assert_int_equal(pb_store_source_commit(f->s[0], &t), 1);
+	pb_parser_free(p);
+	pb_input_close(in);
+	assert_int_equal(bad, 0);
+	assert_int_equal(sqlite3_prepare_v2(pb_store_db(f->s[0]),
+		"SELECT group_concat(reason || '/' || mode || '/' || succeeded || '/' || failed, ' ') "
+		"FROM (SELECT * FROM migrations ORDER BY ts_ns)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "contig_range/MIGRATE_SYNC/30/2 damon/MIGRATE_SYNC_LIGHT/1/0 "
+			    "contig_range/MIGRATE_SYNC_NO_COPY/5/1 42/7/0/0");
+	sqlite3_finalize(st);
+}
+
 static void test_bad_lines_and_sizes(void **state)
 {
 	struct fixture *f = *state;
@@ -213,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ahead_same_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_stacks_across_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines_and_sizes, setup, teardown),
 	};
 
