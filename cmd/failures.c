@@ -35,23 +35,29 @@ static const char failures_usage[] =
 	"Exit: 0 ok, 1 failures listed with --exit-code, 2 usage, 3 unreadable\n"
 	"noise file, 4 store error.\n";
 
-static void print_failure(const json_t *f)
+/* "comm[pid]", or "-" when the task is not known. */
+static void task_text(const json_t *f, char *buf, size_t len)
+{
+	if (pb_json_int(f, "pid", -1) >= 0)
+		snprintf(buf, len, "%s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
+	else
+		snprintf(buf, len, "-");
+}
+
+static void print_failure(const json_t *f, int task_width)
 {
 	char ts[32], task[48], pfns[48] = "-";
 	const char *what = pb_json_str(f, "area", NULL);
 	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
 
 	pb_format_ts(ts, sizeof(ts), pb_json_int(f, "ts_ns", -1));
-	if (pb_json_int(f, "pid", -1) >= 0)
-		snprintf(task, sizeof(task), "%s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
-	else
-		snprintf(task, sizeof(task), "-");
+	task_text(f, task, sizeof(task));
 	if (start >= 0)
 		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
 	if (!what)
 		what = pb_json_str(f, "reason", "-");
-	printf("%4lld  %12s  %-12s  %-14s  %-16s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
-	       pb_json_int(f, "id", 0), ts, pb_json_str(f, "kind", "?"), what, task,
+	printf("%4lld  %12s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
+	       pb_json_int(f, "id", 0), ts, pb_json_str(f, "kind", "?"), what, task_width, task,
 	       pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "",
 	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
@@ -61,16 +67,24 @@ static void print_failure(const json_t *f)
 static void print_failures(const json_t *list)
 {
 	size_t i, final = 0;
+	int task_width = 16;	/* a comm is at most 15 characters */
+	char task[48];
 	json_t *f;
 
 	if (!json_array_size(list)) {
 		printf("no failures\n");
 		return;
 	}
-	printf("%4s  %12s  %-12s  %-14s  %-16s  %-16s  %6s  %4s  %6s  %s\n", "ID", "TIME",
-	       "KIND", "AREA/REASON", "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED", "PFNS");
 	json_array_foreach(list, i, f) {
-		print_failure(f);
+		task_text(f, task, sizeof(task));
+		if ((int)strlen(task) > task_width)
+			task_width = (int)strlen(task);
+	}
+	printf("%4s  %12s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %s\n", "ID", "TIME",
+	       "KIND", "AREA/REASON", task_width, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
+	       "PFNS");
+	json_array_foreach(list, i, f) {
+		print_failure(f, task_width);
 		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
 	}
 	printf("%zu failure%s: %zu final, %zu recovered\n", json_array_size(list),
