@@ -67,6 +67,10 @@ ssize_t pb_input_read(struct pb_input *in, void *buf, size_t n);
 enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, size_t *len);
 uint64_t pb_input_lineno(const struct pb_input *in);
 
+/* Whether the line pb_input_getline() returned last holds a NUL byte
+ * (binary data), found with one search per window of lines. */
+bool pb_input_line_has_nul(struct pb_input *in);
+
 /* Puts a line back: the next pb_input_getline() returns it again with the
  * same line number. Only one line can be pushed back, and only right after
  * pb_input_getline() returned it (no peek, read or spool between); anything

@@ -74,8 +74,13 @@ struct pb_input {
 	int wake[2];
 	atomic_bool cancelled;
 
+	/* NUL bytes, looked for once per window rather than once per line:
+	 * win[nul_from, nul_to) was searched and holds its first NUL at nul_at
+	 * (SIZE_MAX: none; nul_from SIZE_MAX: nothing searched). */
+	size_t nul_from, nul_to, nul_at;
+
 	uint64_t lineno;
-	size_t line_start;	/* window offset of the line last returned */
+	size_t line_start, line_len;	/* window offset and length of the line last returned */	/* window offset of the line last returned */
 	bool can_unget;
 	bool skip_rest;		/* the tail of a too-long line is still unread */
 
@@ -208,6 +213,7 @@ static void compact(struct pb_input *in)
 	size_t unread = in->len - in->pos;
 
 	memmove(in->win, in->win + in->pos, unread);
+	in->nul_from = in->nul_at = SIZE_MAX;	/* the offsets moved */
 	in->win_offset += in->pos;
 	in->pos = 0;
 	in->len = unread;
@@ -280,6 +286,7 @@ static struct pb_input *input_new(const char *path, const char *name)
 	in->name = pb_strdup(name);
 	in->fd = -1;
 	in->wake[0] = in->wake[1] = -1;
+	in->nul_from = in->nul_at = SIZE_MAX;
 	in->win = pb_malloc(WINDOW_SIZE);
 	pb_sha256_init(&in->sha);
 	return in;
@@ -513,6 +520,7 @@ static enum pb_line_status take_line(struct pb_input *in, size_t end, size_t eol
 	in->lineno++;
 	if (n && in->win[end - 1] == '\r')
 		n--;
+	in->line_len = n;
 	*line = in->win + start;
 	if (n > PB_LINE_MAX) {
 		*len = PB_LINE_MAX;
@@ -530,6 +538,7 @@ static enum pb_line_status take_long_line(struct pb_input *in, const char **line
 	in->lineno++;
 	*line = in->win + in->pos;
 	*len = PB_LINE_MAX;
+	in->line_len = PB_LINE_MAX;
 	in->pos += PB_LINE_MAX;
 	in->skip_rest = true;
 	return PB_LINE_TOO_LONG;
@@ -559,6 +568,23 @@ enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, siz
 			return take_line(in, in->len, 0, line, len);
 		}
 	}
+}
+
+bool pb_input_line_has_nul(struct pb_input *in)
+{
+	size_t start = in->line_start, end = in->line_start + in->line_len;
+	const char *nul;
+
+	/* search again when the line is not all in what was searched, or lies
+	 * past the NUL found there */
+	if (in->nul_from > start || in->nul_to < end ||
+	    (in->nul_at != SIZE_MAX && in->nul_at < start)) {
+		nul = memchr(in->win + start, '\0', in->len - start);
+		in->nul_from = start;
+		in->nul_to = in->len;
+		in->nul_at = nul ? (size_t)(nul - in->win) : SIZE_MAX;
+	}
+	return in->nul_at < end;
 }
 
 void pb_input_ungetline(struct pb_input *in)

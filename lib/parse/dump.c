@@ -107,7 +107,7 @@ int dump_getline(struct pb_parser *p, const char **line, size_t *len, uint64_t *
 			pb_parser_set_error(p, *lineno, "%s", pb_input_strerror(in));
 			return -1;
 		}
-		if (st == PB_LINE_OK && !memchr(*line, '\0', *len))
+		if (st == PB_LINE_OK && !pb_input_line_has_nul(in))
 			return 1;
 		why = st == PB_LINE_TOO_LONG ? PB_BAD_TOO_LONG : PB_BAD_BINARY;
 		if (pb_parser_bad_line(p, *lineno, why, *line, *len > 200 ? 200 : *len))

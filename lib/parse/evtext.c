@@ -522,7 +522,7 @@ static void event_line(struct evtext *st, uint64_t line, const struct pb_text_co
 }
 
 static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
-			const char *text, size_t len)
+			const char *text, size_t len, bool has_nul)
 {
 	const char *end = text + len, *s = pb_skip_blanks(text, end);
 	struct pb_text_context c;
@@ -532,7 +532,7 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	int64_t lost;
 	int32_t cpu;
 
-	if (memchr(text, '\0', len))
+	if (has_nul)
 		return bad(p, line, PB_BAD_BINARY, text, len);
 	if (end - s >= 2 && s[0] == '=' && s[1] == '>')
 		return frame_line(st, p, line, s + 2, text, len);
@@ -654,7 +654,8 @@ static int read_line(struct evtext *st, struct pb_parser *p)
 
 	switch (pb_input_getline(in, &text, &len)) {
 	case PB_LINE_OK:
-		return process_line(st, p, pb_input_lineno(in), text, len);
+		return process_line(st, p, pb_input_lineno(in), text, len,
+				    pb_input_line_has_nul(in));
 	case PB_LINE_EOF:
 		st->eof = 1;
 		return 0;

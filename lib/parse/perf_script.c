@@ -326,7 +326,7 @@ static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
 			header_line(p, line, len);
 			continue;
 		}
-		if (!memchr(line, '\0', len) && sample_head(line, len, &h) == 0) {
+		if (!pb_input_line_has_nul(in) && sample_head(line, len, &h) == 0) {
 			ps->orphan = 0;
 			rec->line = pb_input_lineno(in);
 			fill_head(rec, &h, line + len, pb_parser_arena(p));

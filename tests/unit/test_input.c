@@ -544,6 +544,55 @@ static void test_peek(void **state)
 	free(text.data);
 }
 
+/* Whether a line holds a NUL is known without searching each line: over
+ * several windows (and the moves between them), right after a line put
+ * back, and for the very last line; checked against memchr() per line. */
+static void test_line_has_nul(void **state)
+{
+	size_t cap = 7u << 20, n = 0, lines = 0, with_nul = 0, seen = 0;
+	char *text = malloc(cap);
+	struct pb_input *in;
+	const char *line;
+	size_t len;
+
+	(void)state;
+	assert_non_null(text);
+	while (n < cap - 200) {
+		int w = snprintf(text + n, 200, "line %zu %.*s", lines, (int)(lines % 97),
+				 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+				 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+
+		if (lines % 9973 == 0 || lines % 100003 == 1) {
+			text[n + 2] = '\0';	/* "li\0e N ..." */
+			with_nul++;
+		}
+		n += (size_t)w;
+		text[n++] = '\n';
+		lines++;
+	}
+	text[n++] = '\0';	/* a last line without '\n', only a NUL */
+	with_nul++;
+	lines++;
+	in = pb_input_open_memory(text, n, "nul");
+	while (pb_input_getline(in, &line, &len) == PB_LINE_OK) {
+		int has = memchr(line, '\0', len) != NULL;
+
+		assert_int_equal(pb_input_line_has_nul(in), has);
+		if (pb_input_lineno(in) % 1000 == 0) {
+			pb_input_ungetline(in);
+			assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+			assert_int_equal(pb_input_line_has_nul(in), has);
+		}
+		seen += (size_t)has;
+	}
+	assert_int_equal(pb_input_lineno(in), lines);
+	assert_int_equal(seen, with_nul);
+	assert_true(n > 3 * 2 * PB_LINE_MAX);	/* more than three windows */
+	assert_true(with_nul > 10);
+	pb_input_close(in);
+	free(text);
+}
+
 static void test_ungetline(void **state)
 {
 	struct blob t = long_line_text(PB_LINE_MAX + 5, "\n");
@@ -1029,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_xz_memlimit),
 		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_ungetline),
+		cmocka_unit_test(test_line_has_nul),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_spool),
 		cmocka_unit_test(test_spool_no_tmpdir),
