@@ -32,15 +32,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
 	struct fixture *f = *state;
-	char path[128];
 
 	pb_store_close(f->s);
-	for (size_t i = 0; i < PB_ARRAY_SIZE(suffixes); i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffixes[i]);
-		unlink(path);
-	}
+	unit_remove_store(f->db);
 	rmdir(f->dir);
 	free(f);
 	return 0;

@@ -35,16 +35,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
 	struct fixture *f = *state;
-	char path[128];
 
 	for (int i = 0; i < 2; i++) {
 		pb_store_close(f->s[i]);
-		for (size_t j = 0; j < PB_ARRAY_SIZE(suffixes); j++) {
-			snprintf(path, sizeof(path), "%s%s", f->db[i], suffixes[j]);
-			unlink(path);
-		}
+		unit_remove_store(f->db[i]);
 	}
 	rmdir(f->dir);
 	free(f);

@@ -13,11 +13,26 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
 static inline const char *unit_testdata(void)
 {
 	const char *d = getenv("PB_TESTDATA");
 
 	return d ? d : "testdata";
+}
+
+/* Removes the SQLite store DB and its -wal and -shm files. */
+static inline void unit_remove_store(const char *db)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", db, suffixes[i]);
+		unlink(path);
+	}
 }
 
 #endif
