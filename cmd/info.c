@@ -126,16 +126,21 @@ static void print_source(const json_t *src)
 		       pb_json_str(r, "example", ""));
 }
 
+/* Names in a column as wide as the longest (at least 40), counts after. */
 static void print_counts(const char *title, const json_t *counts)
 {
 	const char *k;
 	json_t *v;
+	int width = 40;
 
 	if (!json_object_size(counts))
 		return;
+	json_object_foreach((json_t *)counts, k, v)
+		if ((int)strlen(k) > width)
+			width = (int)strlen(k);
 	printf("\n%s:\n", title);
 	json_object_foreach((json_t *)counts, k, v)
-		printf("  %-40s %10lld\n", k, (long long)json_integer_value(v));
+		printf("  %-*s %10lld\n", width, k, (long long)json_integer_value(v));
 }
 
 static void print_info(const json_t *info)
