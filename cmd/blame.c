@@ -18,7 +18,8 @@ static const char blame_usage[] =
 	"and page_pinner events, kernel log dumps joined to file-offset probes)\n"
 	"is reduced to a call site: the first frame from the leaf that is not\n"
 	"noise. A page with several holders blames the one that is not a common\n"
-	"path. Pages without evidence are counted as unattributed, never guessed.\n"
+	"path. Pages without evidence are counted as unattributed, never guessed;\n"
+	"'hint:' lines on stderr then say what a capture would need to name them.\n"
 	"\n"
 	"options:\n"
 	"  --json            {\"schema\":\"pinblame.blame/1\",\"failures\":N,\"attributed\":N,\n"
@@ -112,6 +113,24 @@ static void print_blame(const json_t *res)
 	}
 }
 
+/* What to capture next time, on stderr as git's hints are: why pages
+ * went unattributed. */
+static void print_hints(const json_t *res)
+{
+	long long failures = pb_json_int(res, "failures", 0), pages = pb_json_int(res, "pages", 0);
+	long long left = pages - pb_json_int(res, "attributed_pages", 0);
+
+	if (failures && !pages)
+		fputs("hint: no failure names a busy page: failed migrations count pages without\n"
+		      "hint: naming them; test_pages_isolated events (fin_pfn) and the page dumps\n"
+		      "hint: of a kernel log name them (see pinblame-record(1))\n", stderr);
+	else if (left > 0)
+		fprintf(stderr, "hint: %lld busy page%s no holder evidence: page_ref events\n"
+			"hint: (CONFIG_DEBUG_PAGE_REF), page_pinner, or probes on get_user_pages\n"
+			"hint: (pinblame record --probe-gup) name holders\n",
+			left, left == 1 ? " has" : "s have");
+}
+
 static int parse_count(const char *arg, long long *out)
 {
 	char *end;
@@ -181,10 +200,12 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 		json_decref(res);
 		return PB_EXIT_USAGE;
 	}
-	if (json)
+	if (json) {
 		pb_json_write(stdout, res);
-	else
+	} else {
 		print_blame(res);
+		print_hints(res);
+	}
 	json_decref(res);
 	return PB_EXIT_OK;
 }

@@ -30,4 +30,9 @@ is "$(sql "SELECT group_concat(failed, ' ') FROM (SELECT failed FROM migrations 
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .reason, .comm]]')" \
 	'[["migrate","compaction","sh"]]' "one compaction failure, by the sh that asked for it"
+pb blame
+like "$err" "hint: no failure names a busy page" \
+	"blame says why nothing is attributed: failed migrations name no page"
+pb blame --json
+is "$err" "" "no hints with --json"
 done_testing

@@ -90,6 +90,8 @@ is "$(printf '%s' "$out" | jq -c '[.callsites[] | [.callsite, .module, .pages, .
 	"the driver that pinned them, past the gup frames of its stack"
 is "$(printf '%s' "$out" | jq -c '[.pages, .attributed_pages]')" '[3,2]' \
 	"0x8e5a3, dumped without a page_pinner record, stays unattributed"
+pb blame
+like "$err" "hint: 1 busy page has no holder evidence" "blame hints at what would name its holder"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .area, .errorno, .pages, .ts_ns, .busy_ranges, .busy_pfns]]')" \
 	"[[\"cma_alloc\",\"linux,cma\",-16,1024,301112561000,1,[$((0x8e5a1)),$((0x8e5a2)),$((0x8e5a3))]]]" \
