@@ -79,8 +79,9 @@ void pb_input_ungetline(struct pb_input *in);
 
 /* Lets another thread interrupt this input: after pb_input_cancel(), a
  * read blocked on a pipe or terminal returns, and every further read of a
- * descriptor fails with "cancelled" (memory inputs are not affected). pb_input_cancelable() must be called first, by the thread
- * that owns the input; returns 0, or -1 when no pipe can be made. */
+ * descriptor fails with "cancelled" (memory inputs are not affected).
+ * pb_input_cancelable() must be called first, by the thread that owns the
+ * input; returns 0, or -1 when no pipe can be made. */
 int pb_input_cancelable(struct pb_input *in);
 void pb_input_cancel(struct pb_input *in);
 

@@ -795,16 +795,20 @@ static const char *loose_kind(const struct loose *r)
 	return "migrate";
 }
 
+/* Time order of loose records, events in store order at equal times. */
+static int cmp_loose_ts(const struct loose *x, const struct loose *y)
+{
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
 static int cmp_loose(const void *a, const void *b)
 {
 	const struct loose *x = a, *y = b;
 	int c = strcmp(loose_kind(x), loose_kind(y));
 
-	if (c)
-		return c;
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+	return c ? c : cmp_loose_ts(x, y);
 }
 
 /* Kernel log dumps and page_pinner failures close in time are one
@@ -824,9 +828,7 @@ static int cmp_loose_time(const void *a, const void *b)
 
 	if (x->source_id != y->source_id)
 		return x->source_id < y->source_id ? -1 : 1;
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+	return cmp_loose_ts(x, y);
 }
 
 /* What an "alloc failed" line of the kernel log can take as its own: the

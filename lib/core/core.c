@@ -230,8 +230,6 @@ void pb_arena_free(struct pb_arena *a)
 	a->head = NULL;
 }
 
-/* Eight bytes at a time with a multiply-xorshift mix: interning hashes
- * every symbol of every stack frame, so this is on the import hot path. */
 int pb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name)
 {
 	sigset_t all, old;
@@ -246,6 +244,8 @@ int pb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *na
 	return err;
 }
 
+/* Eight bytes at a time with a multiply-xorshift mix: interning hashes
+ * every symbol of every stack frame, so this is on the import hot path. */
 uint64_t pb_hash64(const void *p, size_t n)
 {
 	const unsigned char *s = p;

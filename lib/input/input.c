@@ -80,7 +80,7 @@ struct pb_input {
 	size_t nul_from, nul_to, nul_at;
 
 	uint64_t lineno;
-	size_t line_start, line_len;	/* window offset and length of the line last returned */	/* window offset of the line last returned */
+	size_t line_start, line_len;	/* the line last returned: window offset, length */
 	bool can_unget;
 	bool skip_rest;		/* the tail of a too-long line is still unread */
 

@@ -6,7 +6,6 @@
  * it has gone past its last record. Memory stays bounded: AHEAD_BATCHES
  * batches of at most BATCH_RECORDS records or about BATCH_BYTES of text.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,9 +158,20 @@ static void *parse_thread(void *arg)
 	return NULL;
 }
 
+static void ahead_free(struct parser_ahead *ah)
+{
+	pthread_mutex_destroy(&ah->mu);
+	pthread_cond_destroy(&ah->filled);
+	pthread_cond_destroy(&ah->emptied);
+	for (int i = 0; i < AHEAD_BATCHES; i++)
+		pb_arena_free(&ah->batch[i].arena);
+	free(ah);
+}
+
 int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx)
 {
 	struct parser_ahead *ah;
+
 	if (p->ahead)
 		return 0;
 	if (pb_input_cancelable(p->in) < 0)
@@ -180,10 +190,7 @@ int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx)
 	 * the parsing thread may be blocked on. */
 	if (pb_thread_start(&ah->thread, parse_thread, p, "pinblame-parse")) {
 		p->ahead = NULL;
-		pthread_mutex_destroy(&ah->mu);
-		pthread_cond_destroy(&ah->filled);
-		pthread_cond_destroy(&ah->emptied);
-		free(ah);
+		ahead_free(ah);
 		return -1;
 	}
 	return 0;
@@ -259,12 +266,7 @@ void parser_ahead_stop(struct pb_parser *p)
 	/* A read blocked on a pipe would hold the join up. */
 	pb_input_cancel(p->in);
 	pthread_join(ah->thread, NULL);
-	pthread_mutex_destroy(&ah->mu);
-	pthread_cond_destroy(&ah->filled);
-	pthread_cond_destroy(&ah->emptied);
-	for (int i = 0; i < AHEAD_BATCHES; i++)
-		pb_arena_free(&ah->batch[i].arena);
-	free(ah);
+	ahead_free(ah);
 	p->ahead = NULL;
 }
 
