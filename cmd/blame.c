@@ -153,7 +153,7 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	enum pb_blame_by by = PB_BY_CALLSITE;
 	long long top = 0, failure = 0;
-	int c, help = 0, json = 0;
+	int c, help = 0, json = 0, rc;
 	struct pb_store *s;
 	json_t *res;
 
@@ -182,15 +182,11 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 				return pb_usage(blame_usage, PB_EXIT_USAGE);
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(blame_usage, PB_EXIT_USAGE);
-	}
-	if (pb_analyze_check_opts(&o) < 0)
-		return PB_EXIT_INPUT;
-	s = pb_analyze_open(g->db_path);
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], blame_usage);
+	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
-		return PB_EXIT_STORE;
+		return rc;
 	res = pb_analyze_blame(s, &o, by, top > 1000000 ? 1000000 : (int)top, failure);
 	pb_store_close(s);
 	if (!res)

@@ -330,10 +330,8 @@ static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_
 				return PB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(check_usage, PB_EXIT_USAGE);
-	}
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], check_usage);
 	if (r->max_failures < 0 && !r->nshares && !r->ndeny && !r->baseline)
 		r->max_failures = 0;
 	return -1;

@@ -35,6 +35,9 @@ int pb_import_files(const char *db_path, char **paths, int npaths, const char *f
 /* Prints USAGE (a whole help text) to stdout and returns PB_EXIT_OK when
  * asked for with --help; to stderr with PB_EXIT_USAGE after a usage error. */
 int pb_usage(const char *usage, int code);
+/* An operand ARG where the command takes none: the error, then USAGE on
+ * stderr; returns PB_EXIT_USAGE. */
+int pb_usage_operand(const char *arg, const char *usage);
 
 /* Parses options with getopt_long, handling --help/-h itself. Returns the
  * option character, -1 at the end of options, or '?' after printing a usage
@@ -67,6 +70,12 @@ enum {
 	{ "no-default-noise", no_argument, NULL, PB_OPT_NO_DEFAULT_NOISE }
 /* Applies option C with ARG to O; -1 after printing a usage error. */
 int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o);
+
+/* The store at DB_PATH with its analysis up to date, after checking O (the
+ * --noise file); NULL with *CODE the exit code (PB_EXIT_INPUT for O,
+ * PB_EXIT_STORE for the store) after printing why. */
+struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_opts *o,
+				  int *code);
 
 /* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
  * the error. pb_close_output() closes it and turns a write error into an

@@ -179,10 +179,8 @@ int cmd_export(int argc, char **argv, const struct pb_globals *g)
 		default: return PB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(export_usage, PB_EXIT_USAGE);
-	}
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], export_usage);
 	if (!jsonl) {
 		pb_error("say which format: --jsonl");
 		return pb_usage(export_usage, PB_EXIT_USAGE);

@@ -121,15 +121,11 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 				return pb_usage(failures_usage, PB_EXIT_USAGE);
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(failures_usage, PB_EXIT_USAGE);
-	}
-	if (pb_analyze_check_opts(&o) < 0)
-		return PB_EXIT_INPUT;
-	s = pb_analyze_open(g->db_path);
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], failures_usage);
+	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
-		return PB_EXIT_STORE;
+		return rc;
 	res = pb_analyze_failures(s, &o, reason, area);
 	pb_store_close(s);
 	if (!res)

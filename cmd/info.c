@@ -176,10 +176,8 @@ int cmd_info(int argc, char **argv, const struct pb_globals *g)
 		default: return PB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(info_usage, PB_EXIT_USAGE);
-	}
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], info_usage);
 	/* the derived views (failures, attributions) are brought up to date */
 	store = pb_analyze_open(g->db_path);
 	if (!store)

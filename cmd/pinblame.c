@@ -56,6 +56,12 @@ int pb_usage(const char *usage, int code)
 	return code;
 }
 
+int pb_usage_operand(const char *arg, const char *usage)
+{
+	pb_error("unexpected argument '%s'", arg);
+	return pb_usage(usage, PB_EXIT_USAGE);
+}
+
 int pb_getopt(int argc, char **argv, const char *shortopts,
 	      const struct option *longopts, const char *usage, int *help)
 {

@@ -119,6 +119,21 @@ int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o)
 	return -1;
 }
 
+struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_opts *o,
+				  int *code)
+{
+	struct pb_store *s;
+
+	if (pb_analyze_check_opts(o) < 0) {
+		*code = PB_EXIT_INPUT;
+		return NULL;
+	}
+	s = pb_analyze_open(db_path);
+	if (!s)
+		*code = PB_EXIT_STORE;
+	return s;
+}
+
 FILE *pb_open_output(const char *path)
 {
 	FILE *f;
@@ -185,10 +200,8 @@ int cmd_report(int argc, char **argv, const struct pb_globals *g)
 				return PB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(report_usage, PB_EXIT_USAGE);
-	}
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], report_usage);
 	if (path && !have_format)
 		format = format_of_path(path);
 	store = pb_analyze_open(g->db_path);

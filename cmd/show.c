@@ -195,7 +195,7 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
-	int c, help = 0, json = 0;
+	int c, help = 0, json = 0, rc;
 	struct pb_store *s;
 	long long id;
 	char *end;
@@ -220,11 +220,9 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 		pb_error("'%s' is not a failure id", argv[optind]);
 		return pb_usage(show_usage, PB_EXIT_USAGE);
 	}
-	if (pb_analyze_check_opts(&o) < 0)
-		return PB_EXIT_INPUT;
-	s = pb_analyze_open(g->db_path);
+	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
-		return PB_EXIT_STORE;
+		return rc;
 	res = pb_analyze_show(s, &o, id);
 	pb_store_close(s);
 	if (!res) {

@@ -68,7 +68,7 @@ int cmd_stacks(int argc, char **argv, const struct pb_globals *g)
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	enum pb_stacks_which which = PB_STACKS_HOLDERS;
 	enum stacks_format fmt = STACKS_TEXT;
-	int c, help = 0;
+	int c, help = 0, rc;
 	struct pb_store *s;
 	json_t *res;
 
@@ -85,15 +85,11 @@ int cmd_stacks(int argc, char **argv, const struct pb_globals *g)
 				return pb_usage(stacks_usage, PB_EXIT_USAGE);
 		}
 	}
-	if (optind != argc) {
-		pb_error("unexpected argument '%s'", argv[optind]);
-		return pb_usage(stacks_usage, PB_EXIT_USAGE);
-	}
-	if (pb_analyze_check_opts(&o) < 0)
-		return PB_EXIT_INPUT;
-	s = pb_analyze_open(g->db_path);
+	if (optind != argc)
+		return pb_usage_operand(argv[optind], stacks_usage);
+	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
-		return PB_EXIT_STORE;
+		return rc;
 	res = pb_analyze_stacks(s, &o, which);
 	pb_store_close(s);
 	if (!res)
