@@ -37,7 +37,8 @@ static const char check_usage[] =
 	"  --no-default-noise     only the globs of --noise\n"
 	"  -h, --help             this help\n"
 	"\n"
-	"Exit: 0 pass, 1 breach, 2 usage, 3 unreadable baseline, 4 store error.\n";
+	"Exit: 0 pass, 1 breach, 2 usage, 3 unreadable baseline or noise file,\n"
+	"4 store error.\n";
 
 struct share_rule {
 	char *glob;
@@ -356,10 +357,10 @@ int cmd_check(int argc, char **argv, const struct pb_globals *g)
 		free_rules(&r);
 		return rc;
 	}
-	store = pb_analyze_open(g->db_path);
+	store = pb_open_analysis(g->db_path, &o, &rc);
 	if (!store) {
 		free_rules(&r);
-		return PB_EXIT_STORE;
+		return rc;
 	}
 	rc = run_check(store, &o, &r, json);
 	pb_store_close(store);

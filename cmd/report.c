@@ -32,7 +32,8 @@ static const char report_usage[] =
 	"  --no-default-noise  only the globs of --noise\n"
 	"  -h, --help          this help\n"
 	"\n"
-	"Exit: 0 ok, 2 usage, 3 cannot write FILE, 4 store error.\n";
+	"Exit: 0 ok, 2 usage, 3 cannot write FILE or read the noise file, 4 store\n"
+	"error.\n";
 
 enum report_format { FMT_TEXT, FMT_MD, FMT_HTML, FMT_JSON };
 
@@ -204,9 +205,9 @@ int cmd_report(int argc, char **argv, const struct pb_globals *g)
 		return pb_usage_operand(argv[optind], report_usage);
 	if (path && !have_format)
 		format = format_of_path(path);
-	store = pb_analyze_open(g->db_path);
+	store = pb_open_analysis(g->db_path, &opts, &rc);
 	if (!store)
-		return PB_EXIT_STORE;
+		return rc;
 	report = pb_report_build(store, &opts, top);
 	pb_store_close(store);
 	if (!report)

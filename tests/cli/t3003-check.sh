@@ -87,6 +87,9 @@ pb check --baseline "$TMP/missing.json"
 is "$rc" 3 "a missing baseline: exit 3"
 pb -d "$TMP/none.db" check
 is "$rc" 4 "missing store: exit 4"
+pb check --noise "$TMP/no-such-noise"
+is "$rc" 3 "an unreadable --noise file: exit 3, as for blame"
+like "$err" "no-such-noise: No such file or directory" "and says why"
 pb check --help
 is "$rc" 0 "--help exits 0"
 done_testing
