@@ -325,8 +325,10 @@ struct dump_block *dump_block_new(struct pb_parser *p, const struct dump_block_o
 	return b;
 }
 
-void dump_block_free(struct dump_block *b)
+void dump_block_free(void *state)
 {
+	struct dump_block *b = state;
+
 	dump_rec_free(&b->rec);
 	pb_buf_free(&b->head);
 	free(b);
@@ -390,8 +392,9 @@ static int block_record(struct dump_block *b, struct pb_record *rec, uint64_t he
 	return bad(b, head_lineno, PB_BAD_TRUNCATED, b->head.data, b->head.len);
 }
 
-int dump_block_next(struct dump_block *b, struct pb_record *rec)
+int dump_block_next(void *state, struct pb_parser *p, struct pb_record *rec)
 {
+	struct dump_block *b = state;
 	const char *s;
 	size_t len;
 	uint64_t lineno;

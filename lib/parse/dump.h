@@ -96,9 +96,9 @@ struct dump_block {
 	struct pb_buf head;	/* first line of the record being read */
 };
 struct dump_block *dump_block_new(struct pb_parser *p, const struct dump_block_ops *ops);
-/* pb_format_ops.next for such records. */
-int dump_block_next(struct dump_block *b, struct pb_record *rec);
-void dump_block_free(struct dump_block *b);
+/* pb_format_ops.next and .close for such records (STATE is the block). */
+int dump_block_next(void *state, struct pb_parser *p, struct pb_record *rec);
+void dump_block_free(void *state);
 /* dump_field() into the record being read. */
 void dump_block_field(struct dump_block *b, const char *name, const char *value, size_t len);
 

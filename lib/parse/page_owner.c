@@ -111,19 +111,9 @@ static void *owner_open(struct pb_parser *p, char *err, size_t errlen)
 	return dump_block_new(p, &owner_block);
 }
 
-static int owner_next(void *state, struct pb_parser *p, struct pb_record *rec)
-{
-	return dump_block_next(state, rec);
-}
-
-static void owner_close(void *state)
-{
-	dump_block_free(state);
-}
-
 const struct pb_format_ops pb_page_owner_ops = {
 	.format = PB_FMT_PAGE_OWNER,
 	.open = owner_open,
-	.next = owner_next,
-	.close = owner_close,
+	.next = dump_block_next,
+	.close = dump_block_free,
 };

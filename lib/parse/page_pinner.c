@@ -75,19 +75,9 @@ static void *pinner_open(struct pb_parser *p, char *err, size_t errlen)
 	return dump_block_new(p, &pinner_block);
 }
 
-static int pinner_next(void *state, struct pb_parser *p, struct pb_record *rec)
-{
-	return dump_block_next(state, rec);
-}
-
-static void pinner_close(void *state)
-{
-	dump_block_free(state);
-}
-
 const struct pb_format_ops pb_page_pinner_ops = {
 	.format = PB_FMT_PAGE_PINNER,
 	.open = pinner_open,
-	.next = pinner_next,
-	.close = pinner_close,
+	.next = dump_block_next,
+	.close = dump_block_free,
 };
