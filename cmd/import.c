@@ -107,6 +107,23 @@ static void clear_progress(double last)
 		fputs("\r\033[K", stderr);
 }
 
+/* What to do about the lines not understood, when their reasons have a
+ * remedy: "hint: " before each line of it. */
+static void print_hints(const struct import_file *f)
+{
+	for (int i = 0; i < PB_BAD_NREASONS; i++) {
+		const char *hint = pb_bad_reason_hint((enum pb_bad_reason)i);
+
+		while (f->bad[i].count && hint && *hint) {
+			size_t n = strcspn(hint, "\n");
+
+			fprintf(stderr, "hint: %.*s\n", (int)n, hint);
+			hint += n + (hint[n] == '\n');
+		}
+	}
+}
+
+/* The lines not understood: the first one and the count of each reason. */
 static void report_bad_lines(const struct import_file *f)
 {
 	const struct bad_lines *first = &f->bad[f->first_bad_reason];
@@ -211,6 +228,7 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 		report_bad_lines(f);
 		pb_error("%s: no events understood in %llu lines", f->name,
 			 (unsigned long long)pb_input_lineno(in));
+		print_hints(f);
 		return PB_EXIT_INPUT;
 	}
 	return PB_EXIT_OK;
@@ -329,6 +347,7 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 		rc = parse_all(f, p, in, &events);
 		if (rc == PB_EXIT_OK) {
 			report_bad_lines(f);
+			print_hints(f);
 			print_summary(f, pb_parser_format(p), events, now_seconds() - t0, "");
 		}
 		return rc;
@@ -342,6 +361,7 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 	rc = parse_all(f, p, in, &events);
 	if (rc == PB_EXIT_OK) {
 		report_bad_lines(f);
+		print_hints(f);
 		return commit_file(f, p, in, events, now_seconds() - t0);
 	}
 	pb_store_source_rollback(f->store);

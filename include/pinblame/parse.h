@@ -130,9 +130,14 @@ enum pb_bad_reason {
 	PB_BAD_ORPHAN_STACK,	/* stack frames with no event before them */
 	PB_BAD_TIMESTAMP,	/* unparsable timestamp */
 	PB_BAD_TRUNCATED,	/* record cut off at end of input */
+	PB_BAD_RAW_OUTPUT,	/* ftrace printed with trace option raw or hex */
+	PB_BAD_NO_CONTEXT,	/* ftrace printed with nocontext-info */
 	PB_BAD_NREASONS
 };
 const char *pb_bad_reason_name(enum pb_bad_reason r);
+/* What to do about lines of reason R, for the reasons that have a remedy
+ * (lines of at most 80 columns, '\n' between them); NULL for the others. */
+const char *pb_bad_reason_hint(enum pb_bad_reason r);
 
 struct pb_parser;
 

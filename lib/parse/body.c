@@ -83,6 +83,49 @@ static size_t max_fields(const char *s, size_t len)
 	return n;
 }
 
+/* Whether [s, e) is a decimal number, with an optional '-'. */
+static int is_decimal(const char *s, const char *e)
+{
+	if (s < e && *s == '-')
+		s++;
+	if (s == e)
+		return 0;
+	for (; s < e; s++)
+		if (!pb_is_digit(*s))
+			return 0;
+	return 1;
+}
+
+/* The "fields" trace option prints every field raw: integers as
+ * "0x1f (31)", one-byte ones as "(1)" or "'a'(97)". One number is kept:
+ * the hex one, unless the decimal is negative and the field at most 32 bits
+ * wide (its hex would read as a large positive). *VALUE and *VEND move to
+ * it; any other value is left as it is. */
+static void fields_option_number(char **value, char **vend)
+{
+	char *v = *value, *e = *vend, *open;
+
+	if (e - v < 3 || e[-1] != ')' || !(open = memchr(v, '(', (size_t)(e - v))) ||
+	    !is_decimal(open + 1, e - 1))
+		return;
+	if (open == v || (open - v == 3 && v[0] == '\'' && v[2] == '\'')) {
+		*value = open + 1;
+		*vend = e - 1;
+		return;
+	}
+	if (open - v < 4 || v[0] != '0' || v[1] != 'x' || open[-1] != ' ')
+		return;
+	for (char *h = v + 2; h < open - 1; h++)
+		if (!pb_is_digit(*h) && !(*h >= 'a' && *h <= 'f'))
+			return;
+	if (open[1] == '-' && open - 1 - (v + 2) <= 8) {
+		*value = open + 1;
+		*vend = e - 1;
+	} else {
+		*vend = open - 1;
+	}
+}
+
 size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 		     struct pb_field **fields)
 {
@@ -119,6 +162,7 @@ size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 			vend--;
 		if (vend > value && vend[-1] == ',')
 			vend--;
+		fields_option_number(&value, &vend);
 		*vend = '\0';
 		f[n].name = key;
 		f[n].value = value;

@@ -171,11 +171,39 @@ static int parse_timestamp(const char *s, const char *e, struct pb_text_context 
 	return 0;
 }
 
+/* The timestamp of the kernel's latency format (trace option
+ * latency-format), after the cpu and flags "1...1.": microseconds since
+ * the buffer started with a delay mark, "13503243538us+: " ('+' over
+ * 10 us up to '$' over 1 s, else a blank), or "1234: " when the clock does
+ * not count nanoseconds. Returns the text after the ':', or NULL. */
+static const char *latency_timestamp(const char *p, const char *end,
+				     struct pb_text_context *c)
+{
+	const char *q = skip_digits(p, end);
+	uint64_t v;
+
+	if (q == p || pb_parse_u64(p, (size_t)(q - p), &v) < 0 || v > INT64_MAX / 1000)
+		return NULL;
+	if (end - q >= 4 && q[0] == 'u' && q[1] == 's' && q[2] &&
+	    strchr("$@*#!+ ", q[2]) && q[3] == ':') {
+		c->counter_clock = 0;
+		c->ts_ns = (int64_t)v * 1000;
+		return q + 4;
+	}
+	if (q < end && *q == ':') {
+		c->counter_clock = 1;
+		c->ts_ns = (int64_t)v;
+		return q + 1;
+	}
+	return NULL;
+}
+
 /* The columns after "comm-": 1 when they fit, 0 when not (try the next
  * '-'), -1 when everything fits but the timestamp is not a number. */
 static int columns(const char *p, const char *end, struct pb_text_context *c)
 {
 	const char *q = skip_digits(p, end), *ts;
+	int latency;
 
 	if (q == p || q == end || (*q != ' ' && *q != '\t') || parse_i32(p, q, &c->pid) < 0)
 		return 0;
@@ -187,11 +215,17 @@ static int columns(const char *p, const char *end, struct pb_text_context *c)
 			return 0;
 		p = pb_skip_blanks(p, end);
 	}
+	latency = p < end && *p != '[';
 	if (p == end || !(p = cpu_column(p, end, &c->cpu)))
 		return 0;
 	if (p == end || (*p != ' ' && *p != '\t'))
 		return 0;
 	p = pb_skip_blanks(p, end);
+	if (latency && (q = latency_timestamp(p, end, c))) {
+		c->rest = pb_skip_blanks(q, end);
+		c->rest_len = (size_t)(end - c->rest);
+		return 1;
+	}
 	q = token_end(p, end);
 	if (q == p)
 		return 0;
@@ -544,17 +578,27 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		return 0;
 	if (pb_text_lost_events(text, len, &cpu, &lost) == 0)
 		return lost_events(st, line, cpu, lost, text, len);
-	if (pb_text_context(text, len, &c, &why) < 0)
+	if (pb_text_context(text, len, &c, &why) < 0) {
+		if (why == PB_BAD_SYNTAX && st->dialect->why_not)
+			why = st->dialect->why_not(text, len);
 		return bad(p, line, why, text, len);
+	}
 	if (c.counter_clock && !st->clock_noted) {
 		pb_parser_set_meta(p, "clock", "counter");
 		st->clock_noted = 1;
 	}
+	ev.body = NULL;
+	ev.body_len = 0;
 	kind = st->dialect->classify(c.rest, c.rest_len, &ev);
 	switch (kind) {
 	case PB_EVTEXT_KSTACK:
 	case PB_EVTEXT_USTACK:
-		return stack_header(st, p, line, &c, kind == PB_EVTEXT_USTACK, text, len);
+		if (stack_header(st, p, line, &c, kind == PB_EVTEXT_USTACK, text, len) < 0)
+			return -1;
+		/* a header that holds the first frame: "kernel_stack: => func" */
+		if (ev.body_len >= 2 && ev.body[0] == '=' && ev.body[1] == '>')
+			return frame_line(st, p, line, ev.body + 2, text, len);
+		return 0;
 	case PB_EVTEXT_EVENT:
 	case PB_EVTEXT_PRINT:
 		event_line(st, line, &c, kind, &ev);

@@ -78,6 +78,30 @@ static int function_line(const char *rest, size_t len, struct pb_evtext_event *e
 	return 0;
 }
 
+/* A trace marker under the sym-offset or sym-addr options prints where it
+ * was written from: "tracing_mark_write+0x8a/0x170 <ffffffff81498b1a>: TEXT". */
+static int marker_with_ip(const char *rest, size_t len, struct pb_evtext_event *ev)
+{
+	const char *end = rest + len, *p = rest + 18;
+
+	if (!pb_has_prefix(rest, len, "tracing_mark_write") || p == end ||
+	    (*p != '+' && *p != ' '))
+		return -1;
+	while (p < end && *p != ' ' && *p != ':')	/* "+0x8a/0x170" */
+		p++;
+	if (end - p > 2 && p[0] == ' ' && p[1] == '<') {
+		p = pb_find_char(p, end, '>');
+		if (!p)
+			return -1;
+		p++;
+	}
+	if (p == end || *p != ':')
+		return -1;
+	ev->body = pb_skip_blanks(p + 1, end);
+	ev->body_len = (size_t)(end - ev->body);
+	return 0;
+}
+
 static enum pb_evtext_kind ftrace_classify(const char *rest, size_t len,
 					   struct pb_evtext_event *ev)
 {
@@ -86,16 +110,48 @@ static enum pb_evtext_kind ftrace_classify(const char *rest, size_t len,
 	if (pb_has_prefix(rest, len, "<user stack trace>"))
 		return PB_EVTEXT_USTACK;
 	if (pb_text_event_token(rest, len, &ev->name, &ev->name_len,
-				&ev->body, &ev->body_len) < 0)
+				&ev->body, &ev->body_len) < 0) {
+		if (marker_with_ip(rest, len, ev) == 0)
+			return PB_EVTEXT_PRINT;
 		return function_line(rest, len, ev) == 0 ? PB_EVTEXT_EVENT : PB_EVTEXT_INVALID;
+	}
 	if (ev->name_len == 18 && !memcmp(ev->name, "tracing_mark_write", 18))
 		return PB_EVTEXT_PRINT;
 	return PB_EVTEXT_EVENT;
 }
 
+/* Lines of the output options that leave out what an event line needs:
+ * raw "4043 1 13494886093248 type: 670" (pid, cpu, time), hex
+ * "00000fd1 00000000 00000c468300d38f type: 5" and nocontext-info
+ * "mm_migrate_pages: nr_succeeded=0 ...". */
+static enum pb_bad_reason ftrace_why_not(const char *line, size_t len)
+{
+	const char *end = line + len, *p = line;
+	struct pb_evtext_event ev;
+	int numbers = 0;
+
+	while (numbers < 3) {
+		const char *start = p;
+
+		while (p < end && (pb_is_digit(*p) || (*p >= 'a' && *p <= 'f')))
+			p++;
+		if (p == start || p == end || *p != ' ')
+			break;
+		p++;
+		numbers++;
+	}
+	if (numbers == 3)
+		return PB_BAD_RAW_OUTPUT;
+	if (len && pb_is_key_char(line[0]) &&
+	    pb_text_event_token(line, len, &ev.name, &ev.name_len, &ev.body, &ev.body_len) == 0)
+		return PB_BAD_NO_CONTEXT;
+	return PB_BAD_SYNTAX;
+}
+
 static const struct pb_evtext_dialect ftrace_dialect = {
 	.header = ftrace_header,
 	.classify = ftrace_classify,
+	.why_not = ftrace_why_not,
 };
 
 static void *ftrace_open(struct pb_parser *p, char *err, size_t errlen)

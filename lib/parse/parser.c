@@ -59,9 +59,27 @@ const char *pb_bad_reason_name(enum pb_bad_reason r)
 		[PB_BAD_ORPHAN_STACK] = "stack without event",
 		[PB_BAD_TIMESTAMP] = "bad timestamp",
 		[PB_BAD_TRUNCATED] = "truncated record",
+		[PB_BAD_RAW_OUTPUT] = "raw or hex output",
+		[PB_BAD_NO_CONTEXT] = "no task, cpu and time",
 	};
 
 	return (unsigned)r < PB_BAD_NREASONS ? names[r] : "unknown";
+}
+
+const char *pb_bad_reason_hint(enum pb_bad_reason r)
+{
+	switch (r) {
+	case PB_BAD_RAW_OUTPUT:
+		return "the trace was read with the trace option raw or hex, which print no\n"
+		       "event fields; read it again after 'echo noraw > trace_options' and\n"
+		       "'echo nohex > trace_options'";
+	case PB_BAD_NO_CONTEXT:
+		return "the trace was read with the trace option nocontext-info, which leaves\n"
+		       "out the task, cpu and time of each event; read it again after\n"
+		       "'echo context-info > trace_options'";
+	default:
+		return NULL;
+	}
 }
 
 struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,

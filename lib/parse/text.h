@@ -62,7 +62,9 @@ int pb_text_is_binary(const char *s, size_t n);
 
 /* The context columns of an ftrace or trace-cmd event line:
  * "comm-pid (tgid) [cpu] flags timestamp: " with the tgid and flags columns
- * optional and the cpu also in trace-cmd's latency form "0d..1.". */
+ * optional and the cpu also in the latency form "0d..1." of trace-cmd
+ * report -l and of the kernel's latency-format option, whose timestamps
+ * are microseconds ("13503243538us+:"). */
 struct pb_text_context {
 	const char *comm;
 	size_t comm_len;
@@ -91,8 +93,9 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 enum pb_evtext_kind {
 	PB_EVTEXT_EVENT,	/* name/body set */
 	PB_EVTEXT_PRINT,	/* trace marker: body = the text written */
-	PB_EVTEXT_KSTACK,	/* kernel stack header: frames follow */
-	PB_EVTEXT_USTACK,	/* user stack header: frames follow */
+	PB_EVTEXT_KSTACK,	/* kernel stack header: frames follow (the
+				 * first in body when it starts with "=>") */
+	PB_EVTEXT_USTACK,	/* user stack header: the same */
 	PB_EVTEXT_INVALID,
 };
 
@@ -109,6 +112,9 @@ struct pb_evtext_dialect {
 	int (*header)(struct pb_parser *p, const char *line, size_t len);
 	enum pb_evtext_kind (*classify)(const char *rest, size_t len,
 					struct pb_evtext_event *ev);
+	/* Optional: a more telling reason than PB_BAD_SYNTAX for a line whose
+	 * context columns do not parse. */
+	enum pb_bad_reason (*why_not)(const char *line, size_t len);
 };
 
 void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect);

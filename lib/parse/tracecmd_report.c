@@ -2,7 +2,9 @@
  *
  * Same line layout as ftrace (shared engine, evtext.c) with trace-cmd's own
  * header lines and pseudo-events: stacks are "kernel_stack: <stack trace >"
- * and "user_stack: <user stack trace >" followed by "=> func (addr)" lines,
+ * and "user_stack: <user stack trace >" followed by "=> func (addr)" lines
+ * (without trace-cmd's plugins, "-N" or none installed, the event's own
+ * format: "kernel_stack: \t=> func" and "\t=> func" lines, 8 frames at most),
  * markers are "print: tracing_mark_write: TEXT", event names are padded,
  * and --ts-diff inserts "(+delta)" before the event.
  */
@@ -51,10 +53,12 @@ static enum pb_evtext_kind tracecmd_classify(const char *rest, size_t len,
 	if (pb_text_event_token(rest, len, &ev->name, &ev->name_len,
 				&ev->body, &ev->body_len) < 0)
 		return PB_EVTEXT_INVALID;
-	if (is_name(ev, "kernel_stack") && pb_has_prefix(ev->body, ev->body_len, "<stack trace"))
+	if (is_name(ev, "kernel_stack") && (pb_has_prefix(ev->body, ev->body_len, "<stack trace") ||
+					     pb_has_prefix(ev->body, ev->body_len, "=>")))
 		return PB_EVTEXT_KSTACK;
 	if (is_name(ev, "user_stack") &&
-	    pb_has_prefix(ev->body, ev->body_len, "<user stack trace"))
+	    (pb_has_prefix(ev->body, ev->body_len, "<user stack trace") ||
+	     pb_has_prefix(ev->body, ev->body_len, "=>")))
 		return PB_EVTEXT_USTACK;
 	if (is_name(ev, "print") && pb_has_prefix(ev->body, ev->body_len, MARKER)) {
 		ev->body += sizeof(MARKER) - 1;

@@ -98,6 +98,25 @@ static void test_body_probe_and_quirks(void **state)
 	pb_arena_free(&arena);
 }
 
+/* The fields trace option prints integers raw, "0x1f (31)": one number is
+ * kept (lines of a 6.18 capture, and a made-up negative errorno). */
+static void test_body_fields_option(void **state)
+{
+	(void)state;
+	CHECK_BODY("succeeded=0x0 (0) failed=0x7 (7) thp_succeeded=0x0 (0) mode=0x2 (2) reason=0x0 (0)",
+		   { "succeeded", "0x0" }, { "failed", "0x7" }, { "thp_succeeded", "0x0" },
+		   { "mode", "0x2" }, { "reason", "0x0" });
+	CHECK_BODY("zone_start=0x1 (1) migrate_pfn=0x1 (1) free_pfn=0xe00 (3584) sync=(1) c='a'(97)",
+		   { "zone_start", "0x1" }, { "migrate_pfn", "0x1" }, { "free_pfn", "0xe00" },
+		   { "sync", "1" }, { "c", "97" });
+	/* a negative int: its decimal; a negative 64-bit value: its hex */
+	CHECK_BODY("errorno=0xfffffff0 (-16) page=0xffffea0004a3a400 (-24189255507968)",
+		   { "errorno", "-16" }, { "page", "0xffffea0004a3a400" });
+	/* other parentheses are left as they are */
+	CHECK_BODY("a=0x1 (x) b=(1 ~ 2) c=0x10 (16) d=12 (13)",
+		   { "a", "0x1 (x)" }, { "b", "(1 ~ 2)" }, { "c", "0x10" }, { "d", "12 (13)" });
+}
+
 static void test_event_system(void **state)
 {
 	/* the brief's table, system by system */
@@ -312,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_body_values_with_blanks),
 		cmocka_unit_test(test_body_empty_values),
 		cmocka_unit_test(test_body_probe_and_quirks),
+		cmocka_unit_test(test_body_fields_option),
 		cmocka_unit_test(test_event_system),
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_detect_text),

@@ -168,6 +168,99 @@ static void test_columns_variants(void **state)
 	run_close(&r);
 }
 
+/* The kernel's latency-format option (lines from a 6.18 capture): comm cut
+ * to 8 characters, cpu glued to the flags, microseconds with a delay mark
+ * or a blank before the ':', or a raw count when the clock is not in ns. */
+static void test_latency_format(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "#\n"
+		 "# nop latency trace v1.1.5 on 6.18.44-fc-v657\n"
+		 "#  cmd     pid     |||||| time  |   caller     \n"
+		 "#     \\   /        ||||||  \\    |    /       \n"
+		 "  gen.sh-4068      1...1. 13503243538us+: tracing_mark_write: pb marker lat\n"
+		 "  gen.sh-4068      0..... 13503243603us : mm_compaction_end: zone_start=0x1 migrate_pfn=0xe00 free_pfn=0xe00 zone_end=0x1000, mode=sync status=complete\n"
+		 "  gen.sh-4068      0..... 13503245891us!: mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "kworker/-1234567 11d.h2. 4294967296: mm_migrate_pages: nr_succeeded=0 nr_failed=7 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n");
+	rec = run_next(&r);
+	check_context(rec, 6, 13503243538000, 1, 4068, -1, "gen.sh", "ftrace", "print");
+	assert_field(rec, "buf", "pb marker lat");
+	rec = run_next(&r);
+	check_context(rec, 7, 13503243603000, 0, 4068, -1, "gen.sh", "compaction",
+		      "mm_compaction_end");
+	assert_field(rec, "status", "complete");
+	rec = run_next(&r);
+	check_context(rec, 8, 13503245891000, 0, 4068, -1, "gen.sh", "migrate",
+		      "mm_migrate_pages_start");
+	rec = run_next(&r);
+	check_context(rec, 9, 4294967296, 11, 1234567, -1, "kworker/", "migrate",
+		      "mm_migrate_pages");
+	assert_field(rec, "nr_failed", "7");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "counter");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* A trace marker under the sym-offset and sym-addr options names where it
+ * was written from; the message is what follows. */
+static void test_marker_with_ip(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "          gen.sh-4098    [001] ...1. 13513.659754: tracing_mark_write+0x8a/0x170 <ffffffff81498b1a>: pb marker stack\n"
+		 "          gen.sh-4098    [001] ...1. 13513.659755: tracing_mark_write+0x8a/0x170: a: b\n"
+		 "          gen.sh-4098    [001] ...1. 13513.659756: tracing_mark_write <ffffffff81498b1a>: c\n"
+		 "          gen.sh-4098    [001] ...1. 13513.659757: tracing_mark_write+0x8a/0x170 <ffffffff81498b1a> no colon\n");
+	rec = run_next(&r);
+	check_context(rec, 1, 13513659754000, 1, 4098, -1, "gen.sh", "ftrace", "print");
+	assert_field(rec, "buf", "pb marker stack");
+	rec = run_next(&r);
+	assert_field(rec, "buf", "a: b");
+	rec = run_next(&r);
+	assert_field(rec, "buf", "c");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
+	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+}
+
+/* The raw, hex and nocontext-info options print lines without the
+ * columns an event needs: counted under reasons of their own, which
+ * import turns into a hint. */
+static void test_output_option_lines(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "4043 1 13494886006579 # ffffffff81498b1a pb marker raw\n"
+		 "4043 1 13494886093248 type: 670\n"
+		 "00000fd1 00000001 00000c468301f165 type: 670\n"
+		 "\n"
+		 "mm_migrate_pages: nr_succeeded=0 nr_failed=26 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
+		 "tracing_mark_write: pb marker noctx\n"
+		 "4043 1 type: 670\n"
+		 "  mm_migrate_pages: nr_succeeded=0\n");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_RAW_OUTPUT], 3);
+	assert_int_equal(r.bad[PB_BAD_NO_CONTEXT], 2);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 2);
+	assert_non_null(pb_bad_reason_hint(PB_BAD_RAW_OUTPUT));
+	assert_non_null(strstr(pb_bad_reason_hint(PB_BAD_NO_CONTEXT), "context-info"));
+	assert_null(pb_bad_reason_hint(PB_BAD_SYNTAX));
+	run_close(&r);
+}
+
 /* kprobes, markers, lost events, CPU banners, function tracer, unknown
  * events, the empty-%s quirk */
 static void test_special_lines(void **state)
@@ -756,6 +849,9 @@ int main(void)
 		cmocka_unit_test(test_no_tgid_sym_offset),
 		cmocka_unit_test(test_old_layout),
 		cmocka_unit_test(test_columns_variants),
+		cmocka_unit_test(test_latency_format),
+		cmocka_unit_test(test_marker_with_ip),
+		cmocka_unit_test(test_output_option_lines),
 		cmocka_unit_test(test_special_lines),
 		cmocka_unit_test(test_user_stack),
 		cmocka_unit_test(test_real_user_stack),

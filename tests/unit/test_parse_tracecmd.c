@@ -141,6 +141,47 @@ static void test_report_stacks(void **state)
 	run_close(&r);
 }
 
+/* Without its plugins (-N, or none installed) trace-cmd prints stacks with
+ * their events' own format: the first frame on the event line, the others
+ * on lines of their own after a tab (lines of the arm64 capture). */
+static void test_report_stacks_no_plugins(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=2\n"
+		 "              sh-292   [000]     7.121862: mm_migrate_pages:     nr_succeeded=0 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=contig_range\n"
+		 "              sh-292   [000]     7.121889: kernel_stack:         \t=> __traceiter_mm_migrate_pages\n"
+		 "\t=> migrate_pages\n"
+		 "\t=> __alloc_contig_migrate_range\n"
+		 "              sh-292   [000]     7.121900: user_stack:           \t=> 0x7f1a2b3c4d5e\n"
+		 "              sh-292   [000]     7.122234: test_pages_isolated:  start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x102000 ret=success\n"
+		 "              sh-292   [000]     7.122257: kernel_stack:         \t=> test_pages_isolated\n"
+		 "              sh-292   [000]     7.122258: kernel_stack:         \t=> orphan\n"
+		 "\t=> orphan_caller\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "mm_migrate_pages");
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "__traceiter_mm_migrate_pages", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[1], "migrate_pages", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "__alloc_contig_migrate_range", 0, 0, 0, NULL, 0);
+	assert_int_equal(rec->nuframes, 1);
+	assert_frame(&rec->uframes[0], "0x7f1a2b3c4d5e", 0, 0, 0x7f1a2b3c4d5e, NULL,
+		     PB_FRAME_USER);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "test_pages_isolated");
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "test_pages_isolated", 0, 0, 0, NULL, 0);
+	run_end(&r);
+	/* the second stack of one event: an orphan block, reported once */
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
+	assert_true(r.last_bad_line == 9);
+	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+}
+
 static void test_report_bad_lines(void **state)
 {
 	struct parse_run r;
@@ -235,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_report_default),
 		cmocka_unit_test(test_report_options),
 		cmocka_unit_test(test_report_stacks),
+		cmocka_unit_test(test_report_stacks_no_plugins),
 		cmocka_unit_test(test_report_bad_lines),
 		cmocka_unit_test(test_real_report),
 	};
