@@ -19,6 +19,7 @@ enum pb_compression {
 	PB_COMP_GZIP,
 	PB_COMP_XZ,
 	PB_COMP_ZSTD,
+	PB_COMP_ZLIB,		/* atrace -z: "TRACE:" and a zlib stream */
 };
 
 enum pb_line_status {

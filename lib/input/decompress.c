@@ -1,6 +1,8 @@
 /* decompress.c - gzip (zlib), xz (liblzma) and zstd (libzstd) streaming
  * decoders. Each one accepts concatenated streams, as the command-line
- * tools do, and tells a clean end from a truncated one.
+ * tools do, and tells a clean end from a truncated one. Android's
+ * `atrace -z` output, a "TRACE:" line and a zlib stream, goes through the
+ * gzip decoder with zlib's own wrapper.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ struct pb_decoder {
 		struct {
 			z_stream z;
 			bool in_member;	/* inside a gzip member, not between */
+			bool past_line;	/* zlib: the "TRACE:" line was skipped */
 		} gz;
 		lzma_stream xz;
 		struct {
@@ -35,6 +38,18 @@ struct pb_decoder {
 	};
 };
 
+/* "TRACE:\n" (or "\r\n") and a zlib header: compression method 8, a
+ * window of at most 32 KiB, and the check bits that make it a multiple
+ * of 31. */
+static bool atrace_zlib(const unsigned char *p, size_t n)
+{
+	size_t k = n >= 7 && !memcmp(p, "TRACE:\n", 7) ? 7 :
+		   n >= 8 && !memcmp(p, "TRACE:\r\n", 8) ? 8 : 0;
+
+	return k && n >= k + 2 && (p[k] & 0x0f) == 8 && (p[k] >> 4) <= 7 &&
+	       ((unsigned)p[k] << 8 | p[k + 1]) % 31 == 0;
+}
+
 enum pb_compression pb_detect_compression(const unsigned char *p, size_t n)
 {
 	static const unsigned char gzip_magic[] = { 0x1f, 0x8b };
@@ -43,6 +58,8 @@ enum pb_compression pb_detect_compression(const unsigned char *p, size_t n)
 
 	if (n >= sizeof(gzip_magic) && !memcmp(p, gzip_magic, sizeof(gzip_magic)))
 		return PB_COMP_GZIP;
+	if (atrace_zlib(p, n))
+		return PB_COMP_ZLIB;
 	if (n >= sizeof(xz_magic) && !memcmp(p, xz_magic, sizeof(xz_magic)))
 		return PB_COMP_XZ;
 	if (n >= sizeof(zstd_magic) && !memcmp(p, zstd_magic, sizeof(zstd_magic)))
@@ -55,8 +72,8 @@ enum pb_compression pb_detect_compression(const unsigned char *p, size_t n)
 
 static int gzip_init(struct pb_decoder *d, char *err, size_t errlen)
 {
-	/* 15 + 16: largest window, gzip wrapper only */
-	if (inflateInit2(&d->gz.z, 15 + 16) != Z_OK) {
+	/* 15 + 16: largest window, gzip wrapper only; 15 alone: zlib's */
+	if (inflateInit2(&d->gz.z, d->comp == PB_COMP_ZLIB ? 15 : 15 + 16) != Z_OK) {
 		snprintf(err, errlen, "cannot initialise zlib");
 		return -1;
 	}
@@ -95,6 +112,7 @@ struct pb_decoder *pb_decoder_new(enum pb_compression comp, char *err, size_t er
 	d->comp = comp;
 	switch (comp) {
 	case PB_COMP_GZIP:
+	case PB_COMP_ZLIB:
 		ret = gzip_init(d, err, errlen);
 		break;
 	case PB_COMP_XZ:
@@ -120,6 +138,7 @@ void pb_decoder_free(struct pb_decoder *d)
 		return;
 	switch (d->comp) {
 	case PB_COMP_GZIP:
+	case PB_COMP_ZLIB:
 		inflateEnd(&d->gz.z);
 		break;
 	case PB_COMP_XZ:
@@ -140,14 +159,30 @@ static uInt zlib_len(size_t n)
 	return n > UINT_MAX ? UINT_MAX : (uInt)n;
 }
 
+/* Consumes atrace's "TRACE:" line, which pb_detect_compression() saw. */
+static void skip_trace_line(struct pb_decoder *d, const unsigned char **src, size_t *srclen)
+{
+	const unsigned char *nl = memchr(*src, '\n', *srclen);
+	size_t n = nl ? (size_t)(nl - *src) + 1 : *srclen;
+
+	*src += n;
+	*srclen -= n;
+	d->gz.past_line = nl != NULL;
+}
+
 static enum pb_decode_status gzip_run(struct pb_decoder *d, const unsigned char **src,
 				      size_t *srclen, bool last, void *dst, size_t cap,
 				      size_t *produced, char *err, size_t errlen)
 {
 	z_stream *z = &d->gz.z;
 	enum pb_decode_status status = PB_DECODE_MORE;
-	uInt avail_in = zlib_len(*srclen);
+	const char *name = d->comp == PB_COMP_ZLIB ? "zlib" : "gzip";
+	uInt avail_in;
 	int ret;
+
+	if (d->comp == PB_COMP_ZLIB && !d->gz.past_line)
+		skip_trace_line(d, src, srclen);
+	avail_in = zlib_len(*srclen);
 
 	z->next_in = (unsigned char *)*src;
 	z->avail_in = avail_in;
@@ -169,7 +204,7 @@ static enum pb_decode_status gzip_run(struct pb_decoder *d, const unsigned char 
 		if (ret == Z_BUF_ERROR)	/* no progress possible: needs input */
 			break;
 		if (ret != Z_OK) {
-			snprintf(err, errlen, "corrupt gzip data: %s",
+			snprintf(err, errlen, "corrupt %s data: %s", name,
 				 z->msg ? z->msg : zError(ret));
 			status = PB_DECODE_ERROR;
 			break;
@@ -185,7 +220,7 @@ static enum pb_decode_status gzip_run(struct pb_decoder *d, const unsigned char 
 	if (!last || *srclen)
 		return PB_DECODE_MORE;
 	if (d->gz.in_member) {
-		snprintf(err, errlen, "truncated gzip stream");
+		snprintf(err, errlen, "truncated %s stream", name);
 		return PB_DECODE_ERROR;
 	}
 	return PB_DECODE_END;
@@ -283,6 +318,7 @@ enum pb_decode_status pb_decoder_run(struct pb_decoder *d,
 {
 	switch (d->comp) {
 	case PB_COMP_GZIP:
+	case PB_COMP_ZLIB:
 		return gzip_run(d, src, srclen, last, dst, cap, produced, err, errlen);
 	case PB_COMP_XZ:
 		return xz_run(d, src, srclen, last, dst, cap, produced, err, errlen);

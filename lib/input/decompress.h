@@ -10,8 +10,9 @@
 
 #include "pinblame/input.h"
 
-/* Bytes needed to tell every supported format apart (the xz magic). */
-#define PB_MAGIC_LEN 6
+/* Bytes needed to tell every supported format apart ("TRACE:\r\n" and
+ * the two bytes of a zlib header). */
+#define PB_MAGIC_LEN 10
 
 enum pb_compression pb_detect_compression(const unsigned char *p, size_t n);
 

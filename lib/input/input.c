@@ -7,6 +7,9 @@
  * and filling behind them. The window holds twice PB_LINE_MAX, so any line
  * short enough to be returned fits whole, and moving a partial line is rare
  * and cheap.
+ *
+ * Trace text wrapped in systrace HTML or a JSON trace (unwrap.c) is taken
+ * out on the way: the file's bytes then go to a staging buffer first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include "pinblame/core.h"
 #include "pinblame/input.h"
 #include "decompress.h"
+#include "unwrap.h"
 
 #define RAW_SIZE (256u << 10)
 #define WINDOW_SIZE (2 * (size_t)PB_LINE_MAX)
@@ -61,6 +65,13 @@ struct pb_input {
 	unsigned char *raw;
 	const unsigned char *raw_pos;
 	size_t raw_len;
+
+	/* set at the first fill for wrapped text: stage[stage_pos,
+	 * stage_len) is decompressed but not yet unwrapped */
+	bool wrap_checked;
+	struct pb_unwrap *unwrap;
+	char *stage;
+	size_t stage_pos, stage_len;
 
 	/* decompressed bytes: win[pos, len) is unread */
 	char *win;
@@ -220,10 +231,61 @@ static void compact(struct pb_input *in)
 	in->can_unget = false;
 }
 
+static ssize_t fill_source(struct pb_input *in, char *dst, size_t space)
+{
+	if (in->comp == PB_COMP_NONE)
+		return fill_plain(in, dst, space);
+	return fill_decoded(in, dst, space);
+}
+
+/* The trace text of wrapped input: at least one byte, 0 at the end (an
+ * error when there was none), -1 on error. */
+static ssize_t fill_unwrapped(struct pb_input *in, char *dst, size_t space)
+{
+	size_t out = 0, used;
+	ssize_t got;
+
+	while (!out) {
+		if (in->stage_pos == in->stage_len) {
+			got = fill_source(in, in->stage, WINDOW_SIZE);
+			if (got <= 0) {
+				if (!got && pb_unwrap_end(in->unwrap)) {
+					set_error(in, pb_unwrap_end(in->unwrap));
+					return -1;
+				}
+				return got;
+			}
+			in->stage_pos = 0;
+			in->stage_len = (size_t)got;
+		}
+		out = pb_unwrap_run(in->unwrap, in->stage + in->stage_pos,
+				    in->stage_len - in->stage_pos, &used, dst, space);
+		in->stage_pos += used;
+	}
+	return (ssize_t)out;
+}
+
+/* The first bytes say whether the text is wrapped: then they are moved to
+ * the staging buffer and everything goes through the unwrapper. */
+static ssize_t check_wrapper(struct pb_input *in, char *dst, ssize_t got)
+{
+	enum pb_wrapper w = pb_detect_wrapper(dst, (size_t)got);
+
+	in->wrap_checked = true;
+	if (w == PB_WRAP_NONE)
+		return got;
+	in->unwrap = pb_unwrap_new(w);
+	in->stage = pb_malloc(WINDOW_SIZE);
+	memcpy(in->stage, dst, (size_t)got);
+	in->stage_len = (size_t)got;
+	return fill_unwrapped(in, dst, WINDOW_SIZE - in->len);
+}
+
 /* Appends to the window; returns bytes added, 0 at EOF, -1 on error.
  * Callers make sure the window is not full of unread bytes. */
 static ssize_t fill(struct pb_input *in)
 {
+	char *dst;
 	ssize_t got;
 
 	if (in->failed)
@@ -232,10 +294,13 @@ static ssize_t fill(struct pb_input *in)
 		return 0;
 	if (in->pos == in->len || (in->pos && WINDOW_SIZE - in->len < COMPACT_BELOW))
 		compact(in);
-	if (in->comp == PB_COMP_NONE)
-		got = fill_plain(in, in->win + in->len, WINDOW_SIZE - in->len);
+	dst = in->win + in->len;
+	if (in->unwrap)
+		got = fill_unwrapped(in, dst, WINDOW_SIZE - in->len);
 	else
-		got = fill_decoded(in, in->win + in->len, WINDOW_SIZE - in->len);
+		got = fill_source(in, dst, WINDOW_SIZE - in->len);
+	if (got > 0 && !in->wrap_checked)
+		got = check_wrapper(in, dst, got);
 	if (got < 0) {
 		in->failed = true;
 		return -1;
@@ -405,6 +470,8 @@ void pb_input_close(struct pb_input *in)
 		if (in->wake[i] >= 0)
 			close(in->wake[i]);
 	pb_decoder_free(in->dec);
+	pb_unwrap_free(in->unwrap);
+	free(in->stage);
 	free(in->raw);
 	free(in->win);
 	free(in->path);
@@ -438,6 +505,8 @@ const char *pb_compression_name(enum pb_compression c)
 		return "xz";
 	case PB_COMP_ZSTD:
 		return "zstd";
+	case PB_COMP_ZLIB:
+		return "zlib";
 	}
 	return "unknown";
 }

@@ -572,7 +572,7 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		return frame_line(st, p, line, s + 2, text, len);
 	st->target = NULL;
 	st->orphan = 0;
-	if (len == 0)
+	if (s == end)		/* blank, or blanks only (systrace HTML) */
 		return 0;
 	if (st->dialect->header(p, text, len))
 		return 0;

@@ -47,11 +47,14 @@ static void record_line(struct pb_parser *p, const char *s, const char *end)
 			pb_text_set_meta(p, keys[i], eq + 1, (size_t)(end - eq - 1));
 }
 
-/* Every '#' line is header or banner ("##### CPU 2 buffer started ####"). */
+/* Every '#' line is header or banner ("##### CPU 2 buffer started ####");
+ * Android's atrace writes "TRACE:" before the ftrace text. */
 static int ftrace_header(struct pb_parser *p, const char *line, size_t len)
 {
 	const char *end = line + len;
 
+	if (len == 6 && !memcmp(line, "TRACE:", 6))
+		return 1;
 	if (!len || line[0] != '#')
 		return 0;
 	if (pb_has_prefix(line, len, TRACER))

@@ -124,6 +124,165 @@ static void assert_same_lines(struct pb_input *in, const struct blob *text, int 
 	assert_int_equal(pb_input_offset(in), copies * text->len);
 }
 
+/* TEXT as the string of a JSON trace: every line end, quote and
+ * backslash escaped, and one in 50 of the other ASCII characters written
+ * as \u00XX, so that escapes fall across the 256 KiB raw reads. */
+static struct blob json_trace(const struct blob *text)
+{
+	struct pb_buf b = { 0 };
+
+	pb_buf_adds(&b, "{\"traceEvents\":[{\"name\":\"x\",\"args\":{\"systemTraceEvents\":\"decoy\"}}],"
+		    "\"meta\":{\"k\":\"]}\\\"systemTraceEvents\\\"\"},\"n\":12,\n \"systemTraceEvents\" : \"");
+	for (size_t i = 0; i < text->len; i++) {
+		unsigned char c = text->data[i];
+
+		if (c == '\n')
+			pb_buf_adds(&b, "\\n");
+		else if (c == '"' || c == '\\')
+			pb_buf_addf(&b, "\\%c", c);
+		else if (i % 50 == 7 && c < 0x80)
+			pb_buf_addf(&b, "\\u%04X", c);
+		else
+			pb_buf_addc(&b, (char)c);
+	}
+	pb_buf_adds(&b, "\",\"after\":[1,2]}\n");
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+/* TEXT in a systrace page: a JSON trace-data block first (not the ftrace
+ * text), script-like noise, then the block of text. */
+static struct blob html_trace(const struct blob *text)
+{
+	struct pb_buf b = { 0 };
+
+	pb_buf_adds(&b, "<!DOCTYPE html>\n<html><head><script>var a = '<scrip' + '</scr';</script>\n"
+		    "<script class=\"trace-data\" type=\"application/json\">\n{\"a\": \"x\"}\n</script>\n");
+	for (int i = 0; i < 20000; i++)
+		pb_buf_addf(&b, "<div class=\"x%d\">&lt;noise&gt; <script class=\"trace\"></div>\n", i);
+	pb_buf_adds(&b, "<!-- BEGIN TRACE -->\n  <script class=\"trace-data\" type=\"application/text\">\n");
+	pb_buf_add(&b, text->data, text->len);
+	pb_buf_adds(&b, "</script>\n<!-- END TRACE -->\n</body></html>\n");
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+/* Trace text wrapped by Android's tools reads as the text itself, escapes
+ * and tags cut anywhere by the raw reads. */
+static void test_wrapped_text(void **state)
+{
+	struct blob text = make_text();
+	struct pb_buf b = { 0 };
+	struct blob wrapped[2], special;
+
+	(void)state;
+	/* lines with what the wrappers must get right: '<' and near-closes,
+	 * escapes of every kind (blanks before the first line are not text) */
+	pb_buf_adds(&b, "# tracer: nop\n");
+	for (int i = 0; i < 3000; i++)
+		pb_buf_addf(&b, "  <idle>-0 </scrip </script x \"q\" \\ %d caf\xc3\xa9\n", i);
+	special.data = (unsigned char *)b.data;
+	special.len = b.len;
+	wrapped[0] = json_trace(&text);
+	wrapped[1] = html_trace(&text);
+	for (int i = 0; i < 2; i++) {
+		struct pb_input *in = pb_input_open_memory(wrapped[i].data, wrapped[i].len, "w");
+
+		assert_same_lines(in, &text, 1);
+		pb_input_close(in);
+		free(wrapped[i].data);
+	}
+	wrapped[0] = json_trace(&special);
+	wrapped[1] = html_trace(&special);
+	for (int i = 0; i < 2; i++) {
+		struct pb_input *in = pb_input_open_memory(wrapped[i].data, wrapped[i].len, "w");
+
+		assert_same_lines(in, &special, 1);
+		pb_input_close(in);
+		free(wrapped[i].data);
+	}
+	free(special.data);
+	free(text.data);
+}
+
+/* \u escapes beyond ASCII: surrogate pairs, and lone halves as U+FFFD. */
+static void test_json_unicode(void **state)
+{
+	static const char json[] = "{\"systemTraceEvents\":\"caf\\u00e9 \\ud83d\\ude00 "
+				   "\\ud800x \\udc00 \\u20AC\\t\\/\\q\\uZZZZ\\n\"}";
+	struct pb_input *in = pb_input_open_memory(json, strlen(json), "u");
+	const char *line;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(len, strlen("caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbdx \xef\xbf\xbd "
+				     "\xe2\x82\xac\t/\\q\xef\xbf\xbd"));
+	assert_memory_equal(line, "caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbdx \xef\xbf\xbd "
+			    "\xe2\x82\xac\t/\\q\xef\xbf\xbd", len);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	pb_input_close(in);
+}
+
+/* A page or JSON with no trace text in it is an error that says so. */
+static void test_wrapped_without_text(void **state)
+{
+	static const char *const files[] = {
+		"{\"traceEvents\":[{\"args\":{\"systemTraceEvents\":\"nested\"}}],\"k\":\"systemTraceEvents\"}",
+		"{\"systemTraceEvents\": 12}",
+		"  <!doctype HTML><html><script class=\"trace-data\">{\"json\": 1}</script></html>",
+	};
+	static const char *const why[] = {
+		"a JSON trace without \"systemTraceEvents\" text",
+		"a JSON trace without \"systemTraceEvents\" text",
+		"an HTML page without a systrace trace-data block",
+	};
+	const char *line;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(files); i++) {
+		struct pb_input *in = pb_input_open_memory(files[i], strlen(files[i]), "w");
+
+		assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_ERROR);
+		assert_string_equal(pb_input_strerror(in), why[i]);
+		pb_input_close(in);
+	}
+}
+
+/* atrace -z: a "TRACE:" line, then one zlib stream. */
+static void test_atrace_zlib(void **state)
+{
+	struct blob text = make_text();
+	uLongf cap = compressBound(text.len);
+	const char *prefix[] = { "TRACE:\n", "TRACE:\r\n" };
+	const char *line;
+	size_t len;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		size_t k = strlen(prefix[i]);
+		struct blob z = { pb_malloc(k + cap), 0 };
+		uLongf zlen = cap;
+		struct pb_input *in;
+
+		memcpy(z.data, prefix[i], k);
+		assert_int_equal(compress2(z.data + k, &zlen, text.data, text.len, 6), Z_OK);
+		z.len = k + zlen;
+		in = pb_input_open_memory(z.data, z.len, "atrace");
+		assert_int_equal(pb_input_compression(in), PB_COMP_ZLIB);
+		assert_same_lines(in, &text, 1);
+		pb_input_close(in);
+		/* cut short: the end of the stream is missing */
+		in = pb_input_open_memory(z.data, z.len - 100, "atrace");
+		while (pb_input_getline(in, &line, &len) == PB_LINE_OK)
+			;
+		assert_string_equal(pb_input_strerror(in), "truncated zlib stream");
+		pb_input_close(in);
+		free(z.data);
+	}
+	assert_string_equal(pb_compression_name(PB_COMP_ZLIB), "zlib");
+	free(text.data);
+}
+
 static void test_formats_same_lines(void **state)
 {
 	struct blob text = make_text();
@@ -1092,6 +1251,10 @@ int main(void)
 		cmocka_unit_test(test_hash_job_cancel),
 		cmocka_unit_test(test_hash_job_errors),
 		cmocka_unit_test(test_real_capture),
+		cmocka_unit_test(test_wrapped_text),
+		cmocka_unit_test(test_json_unicode),
+		cmocka_unit_test(test_wrapped_without_text),
+		cmocka_unit_test(test_atrace_zlib),
 	};
 
 	return cmocka_run_group_tests_name("input", tests, NULL, NULL);

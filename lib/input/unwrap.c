@@ -1,0 +1,389 @@
+/* unwrap.c - the trace text inside systrace HTML and JSON traces.
+ *
+ * Both unwrappers are state machines fed one buffer at a time: a match or
+ * an escape cut by a buffer boundary is carried over in the state, never
+ * by holding more of the file.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pinblame/core.h"
+#include "unwrap.h"
+
+/* systrace writes exactly these; catapult's trace2html too. */
+static const char html_open[] = "<script class=\"trace-data\"";
+static const char html_close[] = "</script>";
+static const char json_key[] = "systemTraceEvents";
+
+enum html_state {
+	HTML_SEEK,	/* before a trace-data block */
+	HTML_TAG,	/* in its opening tag, up to '>' */
+	HTML_START,	/* blanks before the block's text (dropped: the text
+			 * opens with "# tracer:" or "TRACE:" anyway) */
+	HTML_EMIT,	/* in a block of trace text */
+	HTML_SKIP,	/* in a block of JSON, which is not the ftrace text */
+};
+
+struct html {
+	enum html_state state;
+	size_t matched;		/* bytes of html_open or html_close matched */
+};
+
+struct json {
+	int depth;		/* {} and [] open around us */
+	bool in_string, escaped;
+	bool want_key;		/* at depth 1, the next string is a key */
+	bool key_string;	/* in a key at depth 1 */
+	size_t key_len;		/* its bytes that matched json_key, or SIZE_MAX */
+	bool at_target;		/* after the key json_key, before its value */
+	bool emitting;		/* in the value of json_key */
+	char esc[6];		/* an escape not yet complete: "\u00e9" */
+	size_t esc_len;
+	uint32_t high;		/* a high surrogate waiting for its low half */
+};
+
+struct pb_unwrap {
+	enum pb_wrapper kind;
+	uint64_t emitted;
+	union {
+		struct html html;
+		struct json json;
+	};
+};
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	if (end - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))	/* UTF-8 BOM */
+		p += 3;
+	while (p < end && is_space(*p))
+		p++;
+	return p;
+}
+
+enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
+{
+	const char *end = p + n, *s = skip_space(p, end);
+	size_t left = (size_t)(end - s);
+
+	if (left >= 14 && !strncasecmp(s, "<!DOCTYPE html", 14))
+		return PB_WRAP_HTML;
+	if (left >= 5 && !strncasecmp(s, "<html", 5))
+		return PB_WRAP_HTML;
+	if (left && *s == '{')
+		return PB_WRAP_JSON;
+	return PB_WRAP_NONE;
+}
+
+struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
+{
+	struct pb_unwrap *u = pb_calloc(1, sizeof(*u));
+
+	u->kind = w;
+	return u;
+}
+
+void pb_unwrap_free(struct pb_unwrap *u)
+{
+	free(u);
+}
+
+/* One byte of a trace-data block: held back while it may begin
+ * "</script>", written to *OUT (unless OUT is NULL: a block skipped) once
+ * it cannot. Returns 1 at the end of the block. */
+static int html_block_byte(struct html *h, char c, char **out)
+{
+	if (c == html_close[h->matched]) {
+		if (++h->matched < sizeof(html_close) - 1)
+			return 0;
+		h->matched = 0;
+		return 1;
+	}
+	if (h->matched && out) {
+		memcpy(*out, html_close, h->matched);
+		*out += h->matched;
+	}
+	/* '<' does not recur in html_close: it is the only restart */
+	h->matched = c == '<';
+	if (!h->matched && out)
+		*(*out)++ = c;
+	return 0;
+}
+
+static size_t html_run(struct html *h, const char *src, size_t *n, char *dst, size_t cap)
+{
+	char *out = dst;
+	size_t i;
+
+	for (i = 0; i < *n && cap - (size_t)(out - dst) >= PB_UNWRAP_SLACK; i++) {
+		char c = src[i];
+
+		switch (h->state) {
+		case HTML_SEEK:
+			if (c == html_open[h->matched]) {
+				if (++h->matched == sizeof(html_open) - 1) {
+					h->matched = 0;
+					h->state = HTML_TAG;
+				}
+			} else {
+				h->matched = c == '<';
+			}
+			break;
+		case HTML_TAG:
+			if (c == '>')
+				h->state = HTML_START;
+			break;
+		case HTML_START:
+			if (is_space(c))
+				break;
+			h->state = c == '{' || c == '[' ? HTML_SKIP : HTML_EMIT;
+			/* fall through */
+		case HTML_EMIT:
+		case HTML_SKIP:
+			if (html_block_byte(h, c, h->state == HTML_EMIT ? &out : NULL))
+				h->state = HTML_SEEK;
+			break;
+		}
+	}
+	*n = i;
+	return (size_t)(out - dst);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static char *put_utf8(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		*out++ = (char)cp;
+	} else if (cp < 0x800) {
+		*out++ = (char)(0xc0 | cp >> 6);
+		*out++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*out++ = (char)(0xe0 | cp >> 12);
+		*out++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*out++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*out++ = (char)(0xf0 | cp >> 18);
+		*out++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*out++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*out++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return out;
+}
+
+/* A high surrogate that no low one followed stands for U+FFFD. */
+static char *flush_high(struct json *j, char *out)
+{
+	if (!j->high)
+		return out;
+	j->high = 0;
+	return put_utf8(out, 0xfffd);
+}
+
+static char *json_code_unit(struct json *j, uint32_t u, char *out)
+{
+	if (u >= 0xdc00 && u <= 0xdfff && j->high) {
+		u = 0x10000 + ((j->high - 0xd800) << 10) + (u - 0xdc00);
+		j->high = 0;
+		return put_utf8(out, u);
+	}
+	out = flush_high(j, out);
+	if (u >= 0xd800 && u <= 0xdbff) {
+		j->high = u;
+		return out;
+	}
+	return put_utf8(out, u >= 0xdc00 && u <= 0xdfff ? 0xfffd : u);
+}
+
+/* The escape in esc[] once it is complete. */
+static char *json_escape(struct json *j, char *out)
+{
+	static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	uint32_t u = 0;
+
+	if (j->esc[1] != 'u') {
+		const char *s = memchr(simple, j->esc[1], sizeof(simple) - 1);
+
+		j->esc_len = 0;
+		out = flush_high(j, out);
+		/* an escape JSON does not have: kept as written */
+		if (!s || (s - simple) % 2) {
+			*out++ = '\\';
+			*out++ = j->esc[1];
+			return out;
+		}
+		*out++ = s[1];
+		return out;
+	}
+	if (j->esc_len < 6)
+		return out;
+	j->esc_len = 0;
+	for (int i = 2; i < 6; i++) {
+		int v = hex_value(j->esc[i]);
+
+		if (v < 0)
+			return put_utf8(flush_high(j, out), 0xfffd);
+		u = u << 4 | (uint32_t)v;
+	}
+	return json_code_unit(j, u, out);
+}
+
+/* Decodes the string value of json_key from src[*i] into out, up to END;
+ * returns where the output ends. Stops after its closing quote. */
+static char *json_emit(struct json *j, const char *src, size_t n, size_t *i, char *out,
+		       const char *end)
+{
+	while (*i < n && end - out >= PB_UNWRAP_SLACK) {
+		char c = src[(*i)++];
+
+		if (j->esc_len) {
+			j->esc[j->esc_len++] = c;
+			out = json_escape(j, out);
+		} else if (c == '\\') {
+			j->esc[0] = c;
+			j->esc_len = 1;
+		} else if (c == '"') {
+			j->emitting = false;
+			return flush_high(j, out);
+		} else {
+			/* the plain run from c on, copied at once */
+			const char *run = src + *i - 1;
+			size_t len = 1;
+
+			while (*i < n && src[*i] != '\\' && src[*i] != '"' &&
+			       len < (size_t)(end - out) - PB_UNWRAP_SLACK) {
+				(*i)++;
+				len++;
+			}
+			out = flush_high(j, out);
+			memcpy(out, run, len);
+			out += len;
+		}
+	}
+	return out;
+}
+
+/* One byte of the JSON around the target string. */
+static void json_skip_byte(struct json *j, char c)
+{
+	if (j->in_string) {
+		if (j->escaped) {
+			j->escaped = false;
+		} else if (c == '\\') {
+			j->escaped = true;
+		} else if (c == '"') {
+			j->in_string = false;
+			if (j->key_string) {
+				j->key_string = false;
+				j->want_key = false;
+				j->at_target = j->key_len == sizeof(json_key) - 1;
+			}
+		}
+		if (j->key_string && j->key_len != SIZE_MAX)
+			j->key_len = j->key_len < sizeof(json_key) - 1 && c == json_key[j->key_len]
+				     ? j->key_len + 1 : SIZE_MAX;
+		return;
+	}
+	switch (c) {
+	case '"':
+		j->in_string = true;
+		if (j->depth == 1 && j->at_target) {
+			j->in_string = false;
+			j->at_target = false;
+			j->emitting = true;
+		} else if (j->depth == 1 && j->want_key) {
+			j->key_string = true;
+			j->key_len = 0;
+		}
+		break;
+	case '{':
+	case '[':
+		if (++j->depth == 1)
+			j->want_key = c == '{';
+		j->at_target = false;
+		break;
+	case '}':
+	case ']':
+		j->depth--;
+		break;
+	case ',':
+		if (j->depth == 1)
+			j->want_key = true;
+		j->at_target = false;
+		break;
+	case ':':
+	case ' ':
+	case '\t':
+	case '\r':
+	case '\n':
+		break;
+	default:		/* a number, true, false or null: not a string */
+		j->at_target = false;
+		break;
+	}
+}
+
+static size_t json_run(struct json *j, const char *src, size_t *n, char *dst, size_t cap)
+{
+	char *out = dst, *end = dst + cap;
+	size_t i = 0;
+
+	while (i < *n && end - out >= PB_UNWRAP_SLACK) {
+		if (j->emitting)
+			out = json_emit(j, src, *n, &i, out, end);
+		else
+			json_skip_byte(j, src[i++]);
+	}
+	*n = i;
+	return (size_t)(out - dst);
+}
+
+size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *used,
+		     char *dst, size_t cap)
+{
+	size_t out = 0;
+
+	*used = n;
+	switch (u->kind) {
+	case PB_WRAP_HTML:
+		out = html_run(&u->html, src, used, dst, cap);
+		break;
+	case PB_WRAP_JSON:
+		out = json_run(&u->json, src, used, dst, cap);
+		break;
+	case PB_WRAP_NONE:
+		out = *used = n < cap ? n : cap;
+		memcpy(dst, src, out);
+		break;
+	}
+	u->emitted += out;
+	return out;
+}
+
+const char *pb_unwrap_end(const struct pb_unwrap *u)
+{
+	if (u->emitted)
+		return NULL;
+	switch (u->kind) {
+	case PB_WRAP_HTML:
+		return "an HTML page without a systrace trace-data block";
+	case PB_WRAP_JSON:
+		return "a JSON trace without \"systemTraceEvents\" text";
+	case PB_WRAP_NONE:
+		break;
+	}
+	return NULL;
+}

@@ -1,0 +1,45 @@
+/* unwrap.h - private to lib/input: trace text that Android tools wrap in
+ * another file format, taken out of it as the file is read.
+ *
+ * systrace (and catapult's trace2html) writes an HTML page whose
+ * <script class="trace-data" type="application/text"> block holds the atrace
+ * (ftrace) text; the JSON trace format of Chrome, systrace --json and
+ * Perfetto's `traceconv json` holds it as the string "systemTraceEvents".
+ * Both are unwrapped byte by byte, so memory stays bounded.
+ */
+#ifndef PINBLAME_INPUT_UNWRAP_H
+#define PINBLAME_INPUT_UNWRAP_H
+
+#include <stddef.h>
+
+enum pb_wrapper {
+	PB_WRAP_NONE,
+	PB_WRAP_HTML,		/* systrace HTML */
+	PB_WRAP_JSON,		/* JSON object with "systemTraceEvents" */
+};
+
+/* The wrapper of a stream that starts with P[0..n) (after any
+ * decompression); PB_WRAP_NONE for everything else. */
+enum pb_wrapper pb_detect_wrapper(const char *p, size_t n);
+
+/* The most one input byte can release: an escape or a held-back partial
+ * "</script>" that it completes. pb_unwrap_run() reads on only while its
+ * output has this much room left. */
+#define PB_UNWRAP_SLACK 16
+
+struct pb_unwrap;
+
+struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w);
+void pb_unwrap_free(struct pb_unwrap *u);
+
+/* Reads from SRC[0..n) and writes the trace text in it to DST (CAP bytes,
+ * at least PB_UNWRAP_SLACK). Returns the bytes written; *USED gets the
+ * bytes read, fewer than n when DST filled up. */
+size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *used,
+		     char *dst, size_t cap);
+
+/* At the end of the stream: NULL when trace text was found, else why the
+ * file holds none. */
+const char *pb_unwrap_end(const struct pb_unwrap *u);
+
+#endif
