@@ -165,13 +165,27 @@ static struct blob html_trace(const struct blob *text)
 	return (struct blob){ (unsigned char *)b.data, b.len };
 }
 
+/* TEXT wrapped both ways reads as TEXT itself. */
+static void assert_unwraps(const struct blob *text)
+{
+	struct blob wrapped[2] = { json_trace(text), html_trace(text) };
+
+	for (int i = 0; i < 2; i++) {
+		struct pb_input *in = pb_input_open_memory(wrapped[i].data, wrapped[i].len, "w");
+
+		assert_same_lines(in, text, 1);
+		pb_input_close(in);
+		free(wrapped[i].data);
+	}
+}
+
 /* Trace text wrapped by Android's tools reads as the text itself, escapes
  * and tags cut anywhere by the raw reads. */
 static void test_wrapped_text(void **state)
 {
 	struct blob text = make_text();
 	struct pb_buf b = { 0 };
-	struct blob wrapped[2], special;
+	struct blob special;
 
 	(void)state;
 	/* lines with what the wrappers must get right: '<' and near-closes,
@@ -181,24 +195,8 @@ static void test_wrapped_text(void **state)
 		pb_buf_addf(&b, "  <idle>-0 </scrip </script x \"q\" \\ %d caf\xc3\xa9\n", i);
 	special.data = (unsigned char *)b.data;
 	special.len = b.len;
-	wrapped[0] = json_trace(&text);
-	wrapped[1] = html_trace(&text);
-	for (int i = 0; i < 2; i++) {
-		struct pb_input *in = pb_input_open_memory(wrapped[i].data, wrapped[i].len, "w");
-
-		assert_same_lines(in, &text, 1);
-		pb_input_close(in);
-		free(wrapped[i].data);
-	}
-	wrapped[0] = json_trace(&special);
-	wrapped[1] = html_trace(&special);
-	for (int i = 0; i < 2; i++) {
-		struct pb_input *in = pb_input_open_memory(wrapped[i].data, wrapped[i].len, "w");
-
-		assert_same_lines(in, &special, 1);
-		pb_input_close(in);
-		free(wrapped[i].data);
-	}
+	assert_unwraps(&text);
+	assert_unwraps(&special);
 	free(special.data);
 	free(text.data);
 }
