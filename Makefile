@@ -74,10 +74,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIBA) \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-# Man pages: scdoc sources, rendered when scdoc is present.
+# Man pages: scdoc sources, rendered when scdoc is present (through a
+# temporary file, so that a page scdoc rejects is not left half written).
 man: $(MAN_PAGES)
 man/%: man/%.scd
-	@if command -v scdoc >/dev/null; then scdoc < $< > $@; fi
+	@if command -v scdoc >/dev/null; then scdoc < $< > $@.tmp && mv $@.tmp $@; fi
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
