@@ -40,26 +40,44 @@ static enum pb_format dump_marker(const char *line, size_t len)
 	return PB_FMT_UNKNOWN;
 }
 
-/* "[    0.000000] ", "<4>[ 41.6] " (dmesg -r) */
+/* Digits with one dot ("0.000022") from P; returns where they end, NULL
+ * when there are none of them or no dot. */
+static const char *seconds_end(const char *p, const char *end)
+{
+	int digits = 0, dot = 0;
+
+	for (; p < end && (*p == '.' || pb_is_digit(*p)); p++) {
+		if (*p == '.' && dot++)
+			return NULL;
+		digits += *p != '.';
+	}
+	return dot && digits > 1 ? p : NULL;
+}
+
+/* "[    0.000000] ", "<4>[ 41.6] " (dmesg -r), and util-linux's deltas:
+ * "[ 41.6 <    0.000022>] " (dmesg -d), "[<    0.000022>] " (--time-format
+ * delta), "[  +0.000022] " (-H, -e, --time-format reltime). */
 static int printk_time(const char *line, size_t len)
 {
 	const char *end = line + len, *p = line;
-	int digits = 0, dot = 0;
 
 	if (len > 3 && line[0] == '<' && pb_is_digit(line[1]) && line[2] == '>')
 		p += 3;
 	if (p == end || *p++ != '[')
 		return 0;
 	p = pb_skip_blanks(p, end);
-	for (; p < end && *p != ']'; p++) {
-		if (*p == '.' && !dot)
-			dot = 1;
-		else if (pb_is_digit(*p))
-			digits++;
-		else
+	if (p < end && *p == '+')
+		p++;
+	if (p < end && *p != '<' && !(p = seconds_end(p, end)))
+		return 0;
+	if (p < end && *p == ' ')
+		p = pb_skip_blanks(p, end);
+	if (p < end && *p == '<') {
+		p = seconds_end(pb_skip_blanks(p + 1, end), end);
+		if (!p || p == end || *p++ != '>')
 			return 0;
 	}
-	return p < end && dot && digits > 1;
+	return p < end && *p == ']';
 }
 
 /* /dev/kmsg records: "6,339,5140900,-;message" */
@@ -83,10 +101,21 @@ static int is_upper(int c)
 	return (unsigned)c - 'A' < 26;
 }
 
+/* "[Nov25 14:55]": dmesg --time-format reltime (-H, -e) when the minute
+ * changes; "2025-11-25T10:00:44,558144+00:00": dmesg --time-format iso
+ * (a comma before the microseconds, unlike journalctl's and syslog's). */
+static int dmesg_date(const char *line, size_t len)
+{
+	return (len > 13 && line[0] == '[' && is_upper(line[1]) && pb_is_digit(line[4]) &&
+		line[6] == ' ' && line[9] == ':' && line[12] == ']') ||
+	       (len > 26 && pb_is_digit(line[0]) && line[4] == '-' && line[7] == '-' &&
+		line[10] == 'T' && line[13] == ':' && line[19] == ',');
+}
+
 /* Kernel log lines with other prefixes than the printk time, or none:
  * journalctl and syslog ("... host kernel: "), dmesg -x ("kern  :warn  : "),
- * dmesg -T ("[Tue Nov 25 10:00:00 2025] "), /dev/kmsg, and the records a
- * console log shows without printk times. */
+ * dmesg -T ("[Tue Nov 25 10:00:00 2025] "), /dev/kmsg, dmesg's dates, and
+ * the records a console log shows without printk times. */
 static int kmsg_text(const char *line, size_t len)
 {
 	return (starts(line, len, "page:") && memmem(line, len, " refcount:", 10)) ||
@@ -94,7 +123,32 @@ static int kmsg_text(const char *line, size_t len)
 	       memmem(line, len < 64 ? len : 64, " kernel: ", 9) ||
 	       starts(line, len, "kern  :") || devkmsg_record(line, len) ||
 	       (len > 9 && line[0] == '[' && is_upper(line[1]) && line[4] == ' ' &&
-		is_upper(line[5]) && line[8] == ' ');
+		is_upper(line[5]) && line[8] == ' ') ||
+	       dmesg_date(line, len);
+}
+
+/* dmesg --color=always: the SGR escapes ("ESC[32m") before the prefix. */
+static size_t colour_escapes(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (len - i > 2 && line[i] == '\x1b' && line[i + 1] == '[') {
+		size_t j = i + 2;
+
+		while (j < len && (pb_is_digit(line[j]) || line[j] == ';'))
+			j++;
+		if (j == len || line[j] != 'm')
+			break;
+		i = j + 1;
+	}
+	return i;
+}
+
+static int kmsg_line(const char *line, size_t len)
+{
+	size_t esc = colour_escapes(line, len);
+
+	return printk_time(line + esc, len - esc) || kmsg_text(line + esc, len - esc);
 }
 
 static enum vote event_line_vote(const char *line, size_t len)
@@ -123,7 +177,7 @@ static enum vote line_vote(const char *line, size_t len)
 		return VOTE_FTRACE;
 	if (starts(line, len, "=> "))
 		return VOTE_TRACECMD;
-	if (printk_time(line, len) || kmsg_text(line, len))
+	if (kmsg_line(line, len))
 		return VOTE_KMSG;
 	if (pb_perf_sample_line(line, len))
 		return VOTE_PERF;

@@ -263,43 +263,241 @@ static void test_sample_66(void **state)
 	run_close(&r);
 }
 
-/* The same message behind every prefix style the tools print. */
+/* The same message behind every prefix style the tools print, and its
+ * time: the printk time when the line has it, else the date in ns since
+ * the epoch (date -u -d '2025-11-25 10:00:44' +%s -> 1764064844; without
+ * a year, 2000: date -u -d '2000-11-25 10:00:44' +%s -> 975146444). */
 static void test_prefixes(void **state)
 {
 	static const struct {
 		const char *line;
 		int64_t ts;
+		const char *clock;	/* parser meta "clock" */
 	} cases[] = {
-		{ "[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000 },
-		{ "<4>[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000 },
-		{ "[   44.142053][  T107] migrating pfn 102496 failed ret:-16\n", 44142053000 },
-		{ "[   44.142053] [    C1] migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		{ "<4>[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		{ "[   44.142053][  T107] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		{ "[   44.142053] [    C1] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
 		{ "[   44.142053] [2:   Binder:714_1:  744] migrating pfn 102496 failed ret:-16\n",
-		  44142053000 },
-		{ "4,1234,44142053,-;migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		  44142053000, NULL },
+		{ "4,1234,44142053,-;migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
 		{ "kern  :warn  : [   44.142053] migrating pfn 102496 failed ret:-16\n",
-		  44142053000 },
-		{ "[   44.142053] host kernel: migrating pfn 102496 failed ret:-16\n", 44142053000 },
-		{ "[Tue Nov 25 10:00:44 2025] migrating pfn 102496 failed ret:-16\n", -1 },
-		{ "Nov 25 10:00:44 host kernel: migrating pfn 102496 failed ret:-16\n", -1 },
-		{ "2025-11-25T10:00:44+0100 host kernel: migrating pfn 102496 failed ret:-16\n", -1 },
-		{ "migrating pfn 102496 failed ret:-16\n", -1 },
+		  44142053000, NULL },
+		{ "[   44.142053] host kernel: migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		/* dmesg -d; journalctl -o short-delta: the first number is the printk time */
+		{ "[   44.142053 <    0.000022>] migrating pfn 102496 failed ret:-16\n",
+		  44142053000, NULL },
+		{ "[   44.142053 <    0.000022>] host kernel: migrating pfn 102496 failed ret:-16\n",
+		  44142053000, NULL },
+		/* syslog and rsyslog with the printk time after the date: that one */
+		{ "Nov 25 10:00:44 host kernel: [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000, NULL },
+		{ "2025-11-25T10:00:44.600000+00:00 host kernel: [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000, NULL },
+		/* dmesg -T, also with -d, the day padded with a blank */
+		{ "[Tue Nov 25 10:00:44 2025] migrating pfn 102496 failed ret:-16\n",
+		  1764064844000000000, "realtime" },
+		{ "[Tue Nov 25 10:00:44 2025 <    0.000022>] migrating pfn 102496 failed ret:-16\n",
+		  1764064844000000000, "realtime" },
+		/* date -u -d '2025-11-04 10:00:44' +%s -> 1762250444 */
+		{ "[Tue Nov  4 10:00:44 2025] migrating pfn 102496 failed ret:-16\n",
+		  1762250444000000000, "realtime" },
+		/* dmesg --time-format iso */
+		{ "2025-11-25T10:00:44,142053+00:00 migrating pfn 102496 failed ret:-16\n",
+		  1764064844142053000, "realtime" },
+		/* journalctl -o short, short-precise (syslog's " 5" day too) */
+		{ "Nov 25 10:00:44 host kernel: migrating pfn 102496 failed ret:-16\n",
+		  975146444000000000, "realtime" },
+		{ "Nov 25 10:00:44.600000 host kernel: migrating pfn 102496 failed ret:-16\n",
+		  975146444600000000, "realtime" },
+		/* date -u -d '2000-11-05 10:00:44' +%s -> 973418444 */
+		{ "Nov  5 10:00:44 host kernel: migrating pfn 102496 failed ret:-16\n",
+		  973418444000000000, "realtime" },
+		/* -o short-iso, short-iso-precise: 10:00:44+01:00 is 09:00:44 UTC
+		 * (date -u -d '2025-11-25 09:00:44' +%s -> 1764061244) */
+		{ "2025-11-25T10:00:44+0100 host kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764061244000000000, "realtime" },
+		{ "2025-11-25T10:00:44.142053+01:00 host kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764061244142053000, "realtime" },
+		/* -o short-full: UTC, or a zone name that leaves the time as printed */
+		{ "Tue 2025-11-25 10:00:44 UTC host kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764064844000000000, "realtime" },
+		{ "Tue 2025-11-25 10:00:44 CET host kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764064844000000000, "realtime" },
+		/* -o short-unix */
+		{ "1764064844.142053 host kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764064844142053000, "realtime" },
+		/* dmesg --time-format reltime: the minute line (date -u -d
+		 * '2000-11-25 10:00' +%s -> 975146400) */
+		{ "[Nov25 10:00] migrating pfn 102496 failed ret:-16\n", 975146400000000000,
+		  "realtime" },
+		/* --time-format delta: from the first line */
+		{ "[<    0.000022>] migrating pfn 102496 failed ret:-16\n", 22000, "relative" },
+		/* reltime's delta with no minute line before it */
+		{ "[  +0.000022] migrating pfn 102496 failed ret:-16\n", -1, NULL },
+		{ "migrating pfn 102496 failed ret:-16\n", -1, NULL },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < PB_ARRAY_SIZE(cases); i++) {
+		const char *clock;
 		struct parse_run r;
 		struct pb_record *rec;
 
 		run_open(&r, PB_FMT_KMSG, cases[i].line);
 		rec = run_next(&r);
 		assert_string_equal(rec->event, "migrate_failed");
-		assert_true(rec->ts_ns == cases[i].ts);
+		if (rec->ts_ns != cases[i].ts)
+			fail_msg("%s: ts %lld", cases[i].line, (long long)rec->ts_ns);
 		assert_field(rec, "pfn", "0x102496");
 		assert_field(rec, "ret", "-16");
 		run_end(&r);
+		clock = pb_parser_meta(r.p, "clock");
+		if (cases[i].clock)
+			assert_string_equal(clock, cases[i].clock);
+		else
+			assert_null(clock);
 		run_close(&r);
 	}
+}
+
+/* dmesg --time-format reltime (-H, -e): "[  +x]" counts on from the line
+ * before, a minute line replaces it when the minute changes. The line that
+ * ends a dump is read twice (unget) and keeps its time. 975164100 is
+ * date -u -d '2000-11-25 14:55' +%s. */
+static void test_reltime(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  +0.500000] migrating pfn 257f00 failed ret:28\n"
+		 "[Nov25 14:55] migrating pfn 257f84 failed ret:28\n"
+		 "[  +0.000022] page: refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f1fd1246 pfn:0x257f84\n"
+		 "[  +0.000004] memcg:ffff888109bc2300\n"
+		 "[  +0.000002] anon flags: 0x17fff80002081c(referenced|uptodate)\n"
+		 "[  +0.000016] page dumped because: migration failure\n"
+		 "[  +0.000002] migrating pfn 257f2c failed ret:28\n"
+		 "[Nov25 14:56] alloc_contig_range: [257e00, 257f00) PFNs busy\n"
+		 "[ +12.500000] cma: cma_alloc: reserved: alloc failed, req-size: 2048 pages, ret: -16\n");
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == -1);
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 975164100000000000);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 3);
+	assert_true(rec->ts_ns == 975164100000022000);
+	assert_field(rec, "pfn", "0x257f84");
+	assert_field(rec, "memcg", "ffff888109bc2300");
+	assert_field(rec, "anon", "1");
+	assert_field(rec, "reason", "migration failure");
+	/* 22 + 4 + 2 + 16 + 2 us */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_true(rec->ts_ns == 975164100000046000);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_true(rec->ts_ns == 975164160000000000);
+	assert_field(rec, "start_pfn", "0x257e00");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_true(rec->ts_ns == 975164172500000000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "realtime");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* --time-format delta: the sum of the deltas, from 0 at the first line. */
+static void test_delta_only(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[<    0.000000>] Linux version 6.18.44 (builder@host) #1 SMP\n"
+		 "[<    0.500000>] migrating pfn 1 failed ret:-16\n"
+		 "[<   12.000001>] alloc_contig_range: [100000, 102000) PFNs busy\n");
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 500000000);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_true(rec->ts_ns == 12500001000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
+	run_close(&r);
+}
+
+/* One clock per file: the first line with a time sets it, a later line
+ * without a time on it gets none. Year-less dates go on into the next
+ * year after December (date -u -d '2000-12-31 23:59:59' +%s -> 978307199,
+ * '2001-01-01 00:00:01' -> 978307201), not after a month back
+ * ('2000-11-30 23:59:59' -> 975628799). */
+static void test_one_clock(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[   44.142053] migrating pfn 1 failed ret:-16\n"
+		 "[Tue Nov 25 10:00:44 2025] migrating pfn 2 failed ret:-16\n"
+		 "[  +0.000022] migrating pfn 3 failed ret:-16\n");
+	assert_true(run_next(&r)->ts_ns == 44142053000);
+	assert_true(run_next(&r)->ts_ns == -1);
+	assert_true(run_next(&r)->ts_ns == -1);
+	run_end(&r);
+	run_close(&r);
+
+	run_open(&r, PB_FMT_KMSG,
+		 "Dec 01 00:00:01 host kernel: migrating pfn 1 failed ret:-16\n"
+		 "Nov 30 23:59:59 host kernel: migrating pfn 2 failed ret:-16\n"
+		 "Dec 31 23:59:59 host kernel: migrating pfn 3 failed ret:-16\n"
+		 "Jan 01 00:00:01 host kernel: migrating pfn 4 failed ret:-16\n"
+		 "Jan 01 00:00:02 host kernel: [   44.142053] migrating pfn 5 failed ret:-16\n");
+	assert_true(run_next(&r)->ts_ns == 975628801000000000);
+	assert_true(run_next(&r)->ts_ns == 975628799000000000);
+	assert_true(run_next(&r)->ts_ns == 978307199000000000);
+	assert_true(run_next(&r)->ts_ns == 978307201000000000);
+	assert_true(run_next(&r)->ts_ns == 978307202000000000);
+	run_end(&r);
+	run_close(&r);
+}
+
+/* dmesg --color=always: SGR escapes around the time and in the message
+ * (lines of a 6.18 capture); other escapes stay. */
+static void test_colour(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_UNKNOWN,
+		 "\x1b[32m[13882.558122] \x1b[0m\x1b[1mmigrating pfn 257f84 failed ret:28\x1b[0m\n"
+		 "\x1b[32m[13882.558144] \x1b[0m\x1b[33mpage: \x1b[0m\x1b[1mrefcount:3 mapcount:1 mapping:0000000000000000 index:0x7f1fd1246 pfn:0x257f84\x1b[0m\n"
+		 "\x1b[32m[13882.558148] \x1b[0m\x1b[1mmemcg:ffff888109bc2300\x1b[0m\n"
+		 "\x1b[32m[13882.558150] \x1b[0m\x1b[33manon flags: \x1b[0m\x1b[1m0x17fff80002081c(referenced|uptodate)\x1b[0m\n"
+		 "\x1b[32m[13882.558166] \x1b[0m\x1b[33mpage dumped because: \x1b[0m\x1b[1mmigration failure\x1b[0m\n"
+		 "\x1b[32m[13882.558167] \x1b[0m\x1b]0;title\x07alloc_contig_range: [1, 2) PFNs busy\x1b\n");
+	assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_true(rec->ts_ns == 13882558122000);
+	assert_field(rec, "ret", "28");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->ts_ns == 13882558144000);
+	assert_string_equal(rec->body, "page: refcount:3 mapcount:1 mapping:0000000000000000 "
+			    "index:0x7f1fd1246 pfn:0x257f84");
+	assert_field(rec, "pfn", "0x257f84");
+	assert_field(rec, "memcg", "ffff888109bc2300");
+	assert_field(rec, "flags", "0x17fff80002081c(referenced|uptodate)");
+	assert_field(rec, "reason", "migration failure");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
 }
 
 /* journalctl without -k: other programs' lines are not the kernel's. */
@@ -604,13 +802,25 @@ static void test_unrelated(void **state)
 	run_close(&r);
 }
 
-/* The content-based detection picks kmsg for each real kernel log. */
+/* The content-based detection picks kmsg for each real kernel log, and for
+ * every prefix style of dmesg and journalctl. */
 static void test_detect(void **state)
 {
 	static const char *const files[] = {
 		"real/arm64-ftrace-hugetlb-cma/dmesg.txt",
 		"real/amd64-ftrace-gigantic-nocma/dmesg.txt",
 		"samples/dmesg-6.6-dump_page-folio.txt",
+	};
+	static const char *const lines[] = {
+		"[13882.558144 <    0.000022>] migrating pfn 257f84 failed ret:28\n",
+		"[<    0.000022>] migrating pfn 257f84 failed ret:28\n",
+		("[Nov25 14:55] migrating pfn 257f84 failed ret:28\n"
+		 "[  +0.000022] migrating pfn 257f84 failed ret:28\n"),
+		"2026-11-25T14:55:36,558144+00:00 migrating pfn 257f84 failed ret:28\n",
+		"\x1b[32m[Wed Nov 25 14:55:36 2026] \x1b[0mmigrating pfn 257f84 failed ret:28\n",
+		"Nov 25 14:48:31.600000 host kernel: migrating pfn 257f84 failed ret:28\n",
+		"Wed 2026-11-25 14:48:31 UTC host kernel: migrating pfn 257f84 failed ret:28\n",
+		"1795618111.600000 host kernel: migrating pfn 257f84 failed ret:28\n",
 	};
 
 	(void)state;
@@ -619,6 +829,14 @@ static void test_detect(void **state)
 
 		run_open_file(&r, PB_FMT_UNKNOWN, files[i]);
 		assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
+		run_close(&r);
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(lines); i++) {
+		struct parse_run r;
+
+		run_open(&r, PB_FMT_UNKNOWN, lines[i]);
+		assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
+		assert_non_null(run_next(&r));
 		run_close(&r);
 	}
 }
@@ -631,6 +849,10 @@ int main(void)
 		cmocka_unit_test(test_real_amd64),
 		cmocka_unit_test(test_sample_66),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_reltime),
+		cmocka_unit_test(test_delta_only),
+		cmocka_unit_test(test_one_clock),
+		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_journal_other_programs),
 		cmocka_unit_test(test_layout_510),
 		cmocka_unit_test(test_layout_69),
