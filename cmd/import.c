@@ -302,6 +302,7 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.seconds = seconds,
 		.kernel = pb_parser_meta(p, "kernel"),
 		.arch = pb_parser_meta(p, "arch"),
+		.clock = pb_parser_meta(p, "clock"),
 		.sha256 = content_hash(f, in),
 	};
 	int rc;

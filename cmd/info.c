@@ -23,7 +23,7 @@ static json_t *sources_json(struct pb_store *s)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, path, sha256, format, kernel, arch, events, bad_lines, lines, "
-		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at "
+		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at, clock "
 		"FROM source ORDER BY id");
 	sqlite3_stmt *bad = pb_store_prepare(s,
 		"SELECT reason, count, first_line, example FROM bad_line "
@@ -103,9 +103,13 @@ static void print_source(const json_t *src)
 
 	printf("source %lld: %s\n", pb_json_int(src, "id", 0),
 	       pb_json_str(src, "path", "?"));
-	printf("  format %s, kernel %s, arch %s\n", pb_json_str(src, "format", "?"),
+	printf("  format %s, kernel %s, arch %s", pb_json_str(src, "format", "?"),
 	       pb_json_str(src, "kernel", "unknown"),
 	       pb_json_str(src, "arch", "unknown"));
+	/* times not on the kernel's clock are never compared with others' */
+	if (pb_json_str(src, "clock", NULL))
+		printf(", clock %s", pb_json_str(src, "clock", ""));
+	putchar('\n');
 	printf("  %lld events, %lld lines, %lld not understood, %lld lost, span ",
 	       pb_json_int(src, "events", 0),
 	       pb_json_int(src, "lines", 0),

@@ -14,7 +14,7 @@
 #include "pinblame/parse.h"
 
 /* Bumped whenever the schema changes; older binaries refuse newer stores. */
-#define PB_SCHEMA_VERSION 1
+#define PB_SCHEMA_VERSION 2
 
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */
@@ -81,6 +81,8 @@ struct pb_source_totals {
 	double seconds;
 	const char *kernel;	/* may be NULL */
 	const char *arch;	/* may be NULL */
+	const char *clock;	/* NULL, or the clock that is not the kernel's
+				 * trace clock: the parser's "clock" meta */
 	const char *sha256;	/* final content hash (needed when the info's
 				 * was NULL) */
 };

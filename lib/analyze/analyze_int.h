@@ -143,11 +143,29 @@ void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const vo
 const char *column_text(sqlite3_stmt *st, int col);
 /* Whether evidence of boot A may speak of a page of boot B: sources.boot
  * links a trace and the log imported with it; 0 is a source imported
- * alone, which may go with any. */
+ * alone, which may go with any; a negative one is a source whose times
+ * are on a clock of its own (sources.clock: a log that prints dates, a
+ * raw counter), which goes with itself only. */
 static inline int same_boot(int64_t a, int64_t b)
 {
+	if (a < 0 || b < 0)
+		return a == b;
 	return !a || !b || a == b;
 }
+
+/* --- boots.c: the boot of each source, as same_boot() takes it -------- */
+
+/* The boot of source table alias S, as SQL. */
+#define BOOT_OF_SQL(s) \
+	"CASE WHEN " s ".clock IS NULL THEN COALESCE(" s ".boot, 0) ELSE -" s ".id END"
+
+struct boots {
+	int64_t *of;	/* by source id */
+	size_t n;
+};
+
+int load_boots(struct pb_store *s, struct boots *b);
+int64_t boot_of(const struct boots *b, int64_t source_id);
 
 /* A column as JSON: an integer, or a string, or null for SQL NULL. */
 json_t *int_or_null(sqlite3_stmt *st, int col);

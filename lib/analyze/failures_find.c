@@ -55,6 +55,7 @@ struct finder {
 	struct fail *v;
 	size_t n, cap;
 	struct pb_arena strings;
+	struct boots boots;
 };
 
 /* One event of an attempt outside CMA. CLS groups them: "contig" for
@@ -758,6 +759,9 @@ static struct fail *window_of(struct finder *f, const struct loose *r,
 			break;
 		if (r->ts_ns > x->end_ts_ns + WINDOW_SLACK_NS)
 			continue;
+		/* times of another boot, or of another clock, say nothing */
+		if (!same_boot(boot_of(&f->boots, x->source_id), boot_of(&f->boots, r->source_id)))
+			continue;
 		if (!strcmp(r->how, "cma_alloc_failed") && strcmp(x->kind, "cma_alloc"))
 			continue;
 		if (r->pid >= 0 && x->pid >= 0 && r->pid != x->pid)
@@ -1132,6 +1136,7 @@ static void finder_free(struct finder *f)
 		free(f->v[i].range_starts);
 	}
 	free(f->v);
+	free(f->boots.of);
 	pb_arena_free(&f->strings);
 }
 
@@ -1153,7 +1158,7 @@ int find_failures(struct pb_store *s)
 	struct loose_list loose = { 0 };
 	int rc = -1;
 
-	if (load_cma(&f, &spans) < 0)
+	if (load_boots(s, &f.boots) < 0 || load_cma(&f, &spans) < 0)
 		goto out;
 	order_spans(&spans);
 	if (load_busy(&f, &spans, &attempts, &ranges) < 0 ||

@@ -276,12 +276,12 @@ int collect_cands(struct pb_store *s, struct cand_list *l)
 {
 	sqlite3_stmt *pages = pb_store_prepare(s,
 		"SELECT p.failure_id, p.pfn, COALESCE(p.ts_ns, f.ts_ns, -1), "
-		"COALESCE(fs.boot, 0) FROM failure_pfn p "
+		BOOT_OF_SQL("fs") " FROM failure_pfn p "
 		"JOIN failure f ON f.id = p.failure_id JOIN source fs ON fs.id = f.source_id "
 		"ORDER BY p.pfn, p.failure_id");
 	sqlite3_stmt *evidence = pb_store_prepare(s,
 		"SELECT v.id, v.ts_ns, v.kind, v.count, v.delta, v.stack_id, v.confidence, v.pid, "
-		"v.comm, COALESCE(s.boot, 0) FROM evidence v JOIN source s ON s.id = v.source_id "
+		"v.comm, " BOOT_OF_SQL("s") " FROM evidence v JOIN source s ON s.id = v.source_id "
 		"WHERE v.pfn = ? ORDER BY v.ts_ns, v.id");
 	struct evs e = { 0 };
 	int64_t loaded = -1;

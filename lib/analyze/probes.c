@@ -37,41 +37,6 @@ struct probe_names {
 	size_t npairs, npages, nfiles;
 };
 
-/* Sources of one machine's boot (a trace and the kernel log imported with
- * it: sources.boot) share what is learned from either; two linked
- * sources of different boots never do. A source imported alone (boot 0)
- * may go with any other. */
-struct boots {
-	int64_t *of;	/* boot by source id, 0 when not linked */
-	size_t n;
-};
-
-static int load_boots(struct pb_store *s, struct boots *b)
-{
-	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id, COALESCE(boot, 0) FROM source ORDER BY id");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t id = (size_t)sqlite3_column_int64(st, 0);
-
-		if (id >= b->n) {
-			b->of = pb_realloc(b->of, (id + 1) * sizeof(*b->of));
-			memset(b->of + b->n, 0, (id + 1 - b->n) * sizeof(*b->of));
-			b->n = id + 1;
-		}
-		b->of[id] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int64_t boot_of(const struct boots *b, int64_t source_id)
-{
-	return source_id >= 0 && (size_t)source_id < b->n ? b->of[source_id] : 0;
-}
-
 struct vmemmap {
 	int known;
 	uint64_t base, stride;

@@ -95,10 +95,10 @@ static const char drop_sql[] =
 static const char rows_sql[] =
 	"INSERT INTO main.source(id, path, sha256, format, kernel, arch, events,\n"
 	"  bad_lines, lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events,\n"
-	"  unpaired, boot, imported_at)\n"
+	"  unpaired, boot, imported_at, clock)\n"
 	"  SELECT id + %1$lld, path, sha256, format, kernel, arch, events, bad_lines,\n"
 	"  lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events, unpaired,\n"
-	"  boot + %1$lld, imported_at FROM src.source WHERE id IN keep;\n"
+	"  boot + %1$lld, imported_at, clock FROM src.source WHERE id IN keep;\n"
 	"INSERT INTO main.bad_line(source_id, reason, count, first_line, example)\n"
 	"  SELECT source_id + %1$lld, reason, count, first_line, example\n"
 	"  FROM src.bad_line WHERE source_id IN keep;\n"

@@ -4,11 +4,21 @@
  * at the end are the documented contract for `query` and scripts. */
 #include "store_int.h"
 
-/* Version 1. Upgrades from older versions are applied in order by
- * store_upgrade(); there are none yet. */
+/* The sources view, created by the schema and again by the upgrade that
+ * added a column to it. */
+#define SOURCES_VIEW \
+	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n" \
+	"  events, bad_lines, imported_at, boot, clock FROM source;\n"
+
+/* Version 2. pb_schema_upgrade_sql takes older stores there, step by step. */
 const char pb_schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
-	/* One row per imported file; sha256 makes re-import a no-op. */
+	/* One row per imported file; sha256 makes re-import a no-op. clock:
+	 * NULL when ts_ns is the kernel's trace or printk clock (ns since boot,
+	 * or the local clock), else "counter" (raw counts of a clock not in
+	 * ns), "realtime" (ns since the epoch, from a log that prints dates)
+	 * or "relative" (ns since the file's first line): times on different
+	 * clocks are never compared. */
 	"CREATE TABLE source(\n"
 	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,\n"
 	"  format TEXT NOT NULL, kernel TEXT, arch TEXT,\n"
@@ -16,7 +26,7 @@ const char pb_schema_sql[] =
 	"  lines INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,\n"
 	"  seconds REAL, first_ts_ns INTEGER, last_ts_ns INTEGER,\n"
 	"  lost_events INTEGER NOT NULL DEFAULT 0, unpaired INTEGER NOT NULL DEFAULT 0,\n"
-	"  boot INTEGER, imported_at TEXT NOT NULL);\n"
+	"  boot INTEGER, imported_at TEXT NOT NULL, clock TEXT);\n"
 	/* Lines not understood, by reason, with the first one as an example. */
 	"CREATE TABLE bad_line(source_id INTEGER NOT NULL, reason TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL, first_line INTEGER NOT NULL, example TEXT,\n"
@@ -97,8 +107,7 @@ const char pb_schema_sql[] =
 	/* The analysis reads the few failed migrations among millions. */
 	"CREATE INDEX migration_failed ON migration(failed) WHERE failed > 0;\n"
 	/* --- public views (the stable contract) --- */
-	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n"
-	"  events, bad_lines, imported_at, boot FROM source;\n"
+	SOURCES_VIEW
 	"CREATE VIEW events AS SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu,\n"
 	"  e.pid, e.tgid, c.text AS comm, n.text AS event, e.stack_id,\n"
 	"  COALESCE(e.body, (SELECT group_concat(kv, ' ') FROM\n"
@@ -131,3 +140,11 @@ const char pb_schema_sql[] =
 	"CREATE VIEW frames AS SELECT f.stack_id, f.depth, s.name AS symbol,\n"
 	"  f.offset, NULLIF(s.module, '') AS module\n"
 	"  FROM frame f JOIN symbol s ON s.id = f.symbol_id;\n";
+
+/* [v] takes a store of version v + 1 to v + 2. */
+const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
+	/* 1 -> 2: the clock of a source's times */
+	"ALTER TABLE source ADD COLUMN clock TEXT;\n"
+	"DROP VIEW sources;\n"
+	SOURCES_VIEW,
+};

@@ -115,8 +115,23 @@ static int user_version(struct pb_store *s, int *version)
 	return 0;
 }
 
-/* Creates the schema in an empty store, refuses a newer one. Older
- * versions would be upgraded here, step by step, in one transaction. */
+/* A store opened to be read is upgraded through a connection of its own
+ * that may write. */
+static int upgrade_for_reader(struct pb_store *s)
+{
+	struct pb_store *w = pb_store_open(s->path, PB_STORE_WRITE);
+
+	if (!w) {
+		pb_error("%s: cannot upgrade the store to schema version %d", s->path,
+			 PB_SCHEMA_VERSION);
+		return -1;
+	}
+	pb_store_close(w);
+	return 0;
+}
+
+/* Creates the schema in an empty store, upgrades an older one step by
+ * step in one transaction, refuses a newer one. */
 static int check_schema(struct pb_store *s)
 {
 	int version;
@@ -133,21 +148,26 @@ static int check_schema(struct pb_store *s)
 	if (version == PB_SCHEMA_VERSION)
 		return 0;
 	if (!s->writable) {
-		pb_error("%s: not a pinblame store (schema version %d)", s->path, version);
-		return -1;
+		if (version == 0) {
+			pb_error("%s: not a pinblame store (schema version 0)", s->path);
+			return -1;
+		}
+		return upgrade_for_reader(s);
 	}
 	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -1;
-	/* Another process may have created it while we waited for the lock. */
+	/* Another process may have created or upgraded it while we waited for
+	 * the lock. */
 	if (user_version(s, &version) < 0)
 		goto fail;
-	if (version == 0) {
-		if (pb_store_exec(s, pb_schema_sql) < 0)
+	if (version == 0 && pb_store_exec(s, pb_schema_sql) < 0)
+		goto fail;
+	for (int v = version ? version : PB_SCHEMA_VERSION; v < PB_SCHEMA_VERSION; v++)
+		if (pb_store_exec(s, pb_schema_upgrade_sql[v - 1]) < 0)
 			goto fail;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", PB_SCHEMA_VERSION);
-		if (pb_store_exec(s, sql) < 0)
-			goto fail;
-	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", PB_SCHEMA_VERSION);
+	if (pb_store_exec(s, sql) < 0)
+		goto fail;
 	return pb_store_exec(s, "COMMIT");
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -375,7 +395,8 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"UPDATE source SET events = ?, bad_lines = ?, lines = ?, bytes = ?, "
 		"seconds = ?, kernel = ?, arch = ?, first_ts_ns = ?, last_ts_ns = ?, "
-		"lost_events = ?, unpaired = ?, sha256 = COALESCE(?, sha256) WHERE id = ?");
+		"lost_events = ?, unpaired = ?, sha256 = COALESCE(?, sha256), clock = ? "
+		"WHERE id = ?");
 	int rc;
 
 	if (!st)
@@ -394,7 +415,8 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	sqlite3_bind_int64(st, 10, (int64_t)s->lost_events);
 	sqlite3_bind_int64(st, 11, (int64_t)s->unpaired);
 	sqlite3_bind_text(st, 12, t->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 13, s->source_id);
+	sqlite3_bind_text(st, 13, t->clock, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, s->source_id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "source totals");
 	sqlite3_finalize(st);
 	return rc;
@@ -468,10 +490,11 @@ int pb_store_is_dirty(struct pb_store *s)
 	return dirty;
 }
 
-/* Whether sources A and B may be one boot: overlapping trace time and no
- * conflicting kernel. */
+/* Whether sources A and B may be one boot: overlapping trace time on the
+ * kernel's clock and no conflicting kernel. */
 static const char same_boot_sql[] =
 	"SELECT count(*) FROM source a, source b WHERE a.id = ?1 AND b.id = ?2 "
+	"AND a.clock IS NULL AND b.clock IS NULL "
 	"AND a.first_ts_ns <= b.last_ts_ns AND b.first_ts_ns <= a.last_ts_ns "
 	"AND (a.kernel IS NULL OR b.kernel IS NULL OR a.kernel = b.kernel)";
 

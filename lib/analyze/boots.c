@@ -1,0 +1,40 @@
+/* boots.c - which sources are one machine's boot.
+ *
+ * Sources imported together whose times overlap share sources.boot (a
+ * trace and its kernel log) and so share what is learned from either; two
+ * linked sources of different boots never do. A source imported alone
+ * (boot 0) may go with any other, unless its times are on a clock of its
+ * own (sources.clock): then its boot is minus its id, and nothing else's
+ * times are compared with its.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze_int.h"
+
+int load_boots(struct pb_store *s, struct boots *b)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT s.id, " BOOT_OF_SQL("s") " FROM source s ORDER BY s.id");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(st, 0);
+
+		if (id >= b->n) {
+			b->of = pb_realloc(b->of, (id + 1) * sizeof(*b->of));
+			memset(b->of + b->n, 0, (id + 1 - b->n) * sizeof(*b->of));
+			b->n = id + 1;
+		}
+		b->of[id] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t boot_of(const struct boots *b, int64_t source_id)
+{
+	return source_id >= 0 && (size_t)source_id < b->n ? b->of[source_id] : 0;
+}
