@@ -38,7 +38,7 @@ static const struct export_kind {
 } kinds[] = {
 	{ "source",
 	  "SELECT sha256 AS source, path, format, kernel, arch, events, bad_lines,\n"
-	  "  lines, first_ts_ns, last_ts_ns, lost_events, imported_at\n"
+	  "  lines, first_ts_ns, last_ts_ns, lost_events, imported_at, clock\n"
 	  "FROM source ORDER BY id" },
 	{ "stack",
 	  "SELECT printf('%016llx', hash) AS stack, depth, user, leaf, folded\n"
