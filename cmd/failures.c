@@ -44,7 +44,13 @@ static void task_text(const json_t *f, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void print_failure(const json_t *f, int task_width)
+/* Columns as wide as their longest value: a comm of 15 characters and a
+ * pid, a time in seconds since the epoch (a log with dates). */
+struct widths {
+	int ts, task;
+};
+
+static void print_failure(const json_t *f, const struct widths *w)
 {
 	char ts[32], task[48], pfns[48] = "-";
 	const char *what = pb_json_str(f, "area", NULL);
@@ -56,8 +62,8 @@ static void print_failure(const json_t *f, int task_width)
 		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
 	if (!what)
 		what = pb_json_str(f, "reason", "-");
-	printf("%4lld  %12s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
-	       pb_json_int(f, "id", 0), ts, pb_json_str(f, "kind", "?"), what, task_width, task,
+	printf("%4lld  %*s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
+	       pb_json_int(f, "id", 0), w->ts, ts, pb_json_str(f, "kind", "?"), what, w->task, task,
 	       pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "",
 	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
@@ -67,8 +73,8 @@ static void print_failure(const json_t *f, int task_width)
 static void print_failures(const json_t *list)
 {
 	size_t i, final = 0;
-	int task_width = 16;	/* a comm is at most 15 characters */
-	char task[48];
+	struct widths w = { 12, 16 };
+	char text[48];
 	json_t *f;
 
 	if (!json_array_size(list)) {
@@ -76,15 +82,18 @@ static void print_failures(const json_t *list)
 		return;
 	}
 	json_array_foreach(list, i, f) {
-		task_text(f, task, sizeof(task));
-		if ((int)strlen(task) > task_width)
-			task_width = (int)strlen(task);
+		task_text(f, text, sizeof(text));
+		if ((int)strlen(text) > w.task)
+			w.task = (int)strlen(text);
+		pb_format_ts(text, sizeof(text), pb_json_int(f, "ts_ns", -1));
+		if ((int)strlen(text) > w.ts)
+			w.ts = (int)strlen(text);
 	}
-	printf("%4s  %12s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %s\n", "ID", "TIME",
-	       "KIND", "AREA/REASON", task_width, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
+	printf("%4s  %*s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %s\n", "ID", w.ts, "TIME",
+	       "KIND", "AREA/REASON", w.task, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
 	       "PFNS");
 	json_array_foreach(list, i, f) {
-		print_failure(f, task_width);
+		print_failure(f, &w);
 		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
 	}
 	printf("%zu failure%s: %zu final, %zu recovered\n", json_array_size(list),
