@@ -234,14 +234,21 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 	return PB_EXIT_OK;
 }
 
-static void print_summary(const struct import_file *f, enum pb_format format,
+/* The summary line; records understood but not stored (perf's side-band
+ * records) are said after it. */
+static void print_summary(const struct import_file *f, struct pb_parser *p,
 			  uint64_t events, double seconds, const char *note)
 {
+	const char *sideband = pb_parser_meta(p, "sideband_records");
+
 	if (f->opts->quiet)
 		return;
-	printf("%s: %s, %llu events, %llu bad lines, %.2f s%s\n", f->name,
-	       pb_format_name(format), (unsigned long long)events,
+	printf("%s: %s, %llu events, %llu bad lines, %.2f s%s", f->name,
+	       pb_format_name(pb_parser_format(p)), (unsigned long long)events,
 	       (unsigned long long)f->bad_total, seconds, note);
+	if (sideband)
+		printf(" (%s side-band records skipped)", sideband);
+	putchar('\n');
 }
 
 /* Files this large are hashed on a thread of their own while they are
@@ -320,7 +327,7 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		return PB_EXIT_STORE;
 	if (rc == 0)
 		f->source_id = pb_store_find_source(f->store, t.sha256);
-	print_summary(f, pb_parser_format(p), events, seconds,
+	print_summary(f, p, events, seconds,
 		      rc == 0 ? " (already imported; nothing added)" : "");
 	return PB_EXIT_OK;
 }
@@ -349,7 +356,7 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 		if (rc == PB_EXIT_OK) {
 			report_bad_lines(f);
 			print_hints(f);
-			print_summary(f, pb_parser_format(p), events, now_seconds() - t0, "");
+			print_summary(f, p, events, now_seconds() - t0, "");
 		}
 		return rc;
 	}

@@ -1,22 +1,56 @@
 /* perf_script.c - "perf script" text of tracepoint samples (FORMATS §7.5).
  *
- *   comm pid[/tid] [cpu] secs.usecs: sys:event: body
+ *   comm pid/tid [cpu] misc tod secs.frac: period sys:event: body
  *   <TAB>addr sym+off (dso)          callchain, leaf first, with -g
+ *     srcline                        after each frame, with -F +srcline
  *   <blank line>                     ends a sample that has a callchain
  *
- * The comm is not padded when callchains are on and may hold blanks, so the
- * line is anchored on the timestamp: the first "digits.digits:" token
- * followed by an event token; pid and cpu are read backwards from it.
+ * perf script -F chooses the columns before the event, in this order:
+ * comm (not padded when callchains are on, may hold blanks), pid, tid or
+ * pid/tid, [cpu], the misc letters, the time of day
+ * "2026-11-25 14:54:01.678417", the time, the period. Each may be left out.
+ * A head is anchored on the time ("secs.frac:" followed by the event), or,
+ * without one, on the first "sys:event:" token; the other columns are read
+ * backwards from the anchor and what is left is the comm. A bare event
+ * name ("cycles:") is taken only after a time with a pid before it: ftrace
+ * lines print bare names too.
+ *
+ * Side-band records (--show-task-events, --show-mmap-events,
+ * --show-round-events, ...: "PERF_RECORD_FORK(1:1):(0:0)" after the same
+ * columns) are skipped and counted in the meta "sideband_records".
+ *
+ * --reltime and --deltatime print times since the first sample or since
+ * the previous one. A recorded clock is never exactly 0, so a first sample
+ * at 0.000000 sets the parser meta "clock" to "relative", and to "delta"
+ * once a time then goes backwards (--reltime's never do): the times are
+ * kept as printed, and the store then compares them with no other source's.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
 
+/* 64-bit kernels have their addresses in the upper half, user space below. */
+#define KERNEL_HALF 0x8000000000000000ull
+/* TASK_COMM_LEN - 1: the longest comm perf can print */
+#define COMM_MAX 15
+
+enum time_base {
+	TIME_UNSEEN,		/* no sample with a time yet */
+	TIME_ABSOLUTE,		/* or not known to be anything else */
+	TIME_RELATIVE,		/* --reltime or --deltatime */
+	TIME_DELTA,		/* --deltatime */
+};
+
 struct perf_script {
 	struct pb_frame *frames;	/* callchain of the sample being read */
 	size_t cap;
-	int orphan;			/* inside a reported orphan callchain */
+	uint64_t sideband;		/* side-band records skipped */
+	int64_t last_ts;		/* of the previous sample */
+	enum time_base time_base;
+	int addr64;			/* a kernel-half address was seen */
 };
 
 static void *perf_open(struct pb_parser *p, char *err, size_t errlen)
@@ -54,6 +88,37 @@ static void header_line(struct pb_parser *p, const char *line, size_t len)
 	}
 }
 
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A blank-separated token of a line: [s, e). */
+struct tok {
+	const char *s, *e;
+};
+
+static const char *token_end(const char *p, const char *end)
+{
+	while (p < end && !is_blank(*p))
+		p++;
+	return p;
+}
+
+/* The token before P (empty when only blanks are). */
+static struct tok token_before(const char *line, const char *p)
+{
+	struct tok t;
+
+	t.e = p;
+	while (t.e > line && is_blank(t.e[-1]))
+		t.e--;
+	t.s = t.e;
+	while (t.s > line && !is_blank(t.s[-1]))
+		t.s--;
+	return t;
+}
+
 static int is_timestamp(const char *s, const char *e)
 {
 	const char *dot = memchr(s, '.', (size_t)(e - s));
@@ -66,20 +131,58 @@ static int is_timestamp(const char *s, const char *e)
 	return 1;
 }
 
-/* "sys:event:" (or a bare "event:") followed by a blank or the end; the
- * names on both sides of the inner ':' are not empty. */
-static const char *event_token_end(const char *p, const char *end)
+/* Whether T is PAT, 'd' standing for a digit, with perhaps a fraction
+ * ".123" after it. */
+static int has_shape(struct tok t, const char *pat)
 {
-	const char *q = p, *sep;
+	const char *s = t.s;
 
-	while (q < end && *q != ' ' && *q != '\t')
-		q++;
-	if (q - p < 2 || q[-1] != ':')
-		return NULL;
-	sep = memchr(p, ':', (size_t)(q - 1 - p));
-	if (sep && (sep == p || sep + 1 == q - 1))
-		return NULL;
-	return q;
+	for (; *pat; pat++, s++)
+		if (s == t.e || (*pat == 'd' ? !pb_is_digit(*s) : *s != *pat))
+			return 0;
+	if (s < t.e && *s++ != '.')
+		return 0;
+	while (s < t.e && pb_is_digit(*s))
+		s++;
+	return s == t.e;
+}
+
+/* -F +misc: K(ernel) U(ser) H(ypervisor) G/g (guest), M(map data),
+ * E(xec), S(witch out) p(reempt), at most six. */
+static int is_misc(struct tok t)
+{
+	if (t.s == t.e || t.e - t.s > 6)
+		return 0;
+	for (const char *p = t.s; p < t.e; p++)
+		if (!memchr("KUHGgMESp", *p, 9))
+			return 0;
+	return 1;
+}
+
+static int is_cpu(struct tok t, int32_t *cpu)
+{
+	uint64_t v;
+
+	if (t.e - t.s < 3 || t.s[0] != '[' || t.e[-1] != ']' ||
+	    pb_parse_u64(t.s + 1, (size_t)(t.e - t.s - 2), &v) < 0 || v > INT32_MAX)
+		return 0;
+	*cpu = (int32_t)v;
+	return 1;
+}
+
+/* "pid", "tid" or "pid/tid": the record's pid is the thread, as in ftrace. */
+static int is_pid(struct tok t, int32_t *pid, int32_t *tgid)
+{
+	const char *slash = memchr(t.s, '/', (size_t)(t.e - t.s));
+	uint64_t a, b = 0;
+
+	if (pb_parse_u64(t.s, (size_t)((slash ? slash : t.e) - t.s), &a) < 0 || a > INT32_MAX ||
+	    (slash && (pb_parse_u64(slash + 1, (size_t)(t.e - slash - 1), &b) < 0 ||
+		       b > INT32_MAX)))
+		return 0;
+	*pid = (int32_t)(slash ? b : a);
+	*tgid = slash ? (int32_t)a : -1;
+	return 1;
 }
 
 struct sample_head {
@@ -90,50 +193,72 @@ struct sample_head {
 	int64_t ts_ns;
 };
 
-/* Reads "[cpu]" and "pid[/tid]" backwards from the timestamp at P. */
-static int columns_before(const char *line, const char *p, struct sample_head *h)
-{
-	const char *e, *s, *slash;
-	uint64_t v;
+enum head {
+	HEAD_NONE,
+	HEAD_SAMPLE,
+	HEAD_SIDEBAND,
+};
 
-	h->cpu = -1;
-	e = p;
-	while (e > line && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	if (e > line && e[-1] == ']') {
-		s = e - 1;
-		while (s > line && pb_is_digit(s[-1]))
-			s--;
-		if (s == e - 1 || s == line || s[-1] != '[' ||
-		    pb_parse_u64(s, (size_t)(e - 1 - s), &v) < 0 || v > INT32_MAX)
-			return -1;
-		h->cpu = (int32_t)v;
-		e = s - 1;
-		while (e > line && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-	}
-	s = e;
-	while (s > line && (pb_is_digit(s[-1]) || s[-1] == '/'))
-		s--;
-	if (s == e || s == line || (s[-1] != ' ' && s[-1] != '\t'))
-		return -1;
-	slash = memchr(s, '/', (size_t)(e - s));
-	if (pb_parse_u64(s, (size_t)((slash ? slash : e) - s), &v) < 0 || v > INT32_MAX)
-		return -1;
-	h->pid = (int32_t)v;
-	h->tgid = -1;
-	if (slash) {
-		/* "pid/tid": the record's pid is the thread, as in ftrace */
-		h->tgid = h->pid;
-		if (pb_parse_u64(slash + 1, (size_t)(e - slash - 1), &v) < 0 || v > INT32_MAX)
-			return -1;
-		h->pid = (int32_t)v;
-	}
-	h->comm = pb_skip_blanks(line, s);
-	h->comm_end = s;
-	while (h->comm_end > h->comm && (h->comm_end[-1] == ' ' || h->comm_end[-1] == '\t'))
-		h->comm_end--;
-	return h->comm_end > h->comm ? 0 : -1;
+/* The columns before the anchor at P, read backwards, each optional; the
+ * comm is what is left. */
+static void columns_before(const char *line, const char *p, struct sample_head *h)
+{
+	struct tok t = token_before(line, p), date = token_before(line, t.s);
+
+	if (has_shape(t, "dd:dd:dd") && has_shape(date, "dddd-dd-dd"))
+		t = token_before(line, date.s);
+	if (is_misc(t))
+		t = token_before(line, t.s);
+	if (is_cpu(t, &h->cpu))
+		t = token_before(line, t.s);
+	if (is_pid(t, &h->pid, &h->tgid))
+		t = token_before(line, t.s);
+	h->comm = pb_skip_blanks(line, t.e);
+	h->comm_end = t.e;
+}
+
+static int is_sideband(struct tok t)
+{
+	return t.e - t.s > 12 && !memcmp(t.s, "PERF_RECORD_", 12);
+}
+
+static int all_key_chars(const char *s, const char *e)
+{
+	if (s == e)
+		return 0;
+	for (; s < e; s++)
+		if (!pb_is_key_char(*s))
+			return 0;
+	return 1;
+}
+
+/* "sys:event:" with [A-Za-z0-9_] names on both sides of the inner ':'. */
+static int is_sys_event(struct tok t)
+{
+	const char *sep;
+
+	if (t.e - t.s < 4 || t.e[-1] != ':')
+		return 0;
+	sep = memchr(t.s, ':', (size_t)(t.e - 1 - t.s));
+	return sep && all_key_chars(t.s, sep) && all_key_chars(sep + 1, t.e - 1);
+}
+
+/* The event after the time: "sys:event:" or a bare "event:". */
+static int is_event(struct tok t)
+{
+	const char *sep;
+
+	if (t.e - t.s < 2 || t.e[-1] != ':')
+		return 0;
+	sep = memchr(t.s, ':', (size_t)(t.e - 1 - t.s));
+	return !sep || (sep != t.s && sep + 1 != t.e - 1);
+}
+
+static void set_event(struct sample_head *h, struct tok ev, const char *end)
+{
+	h->event = ev.s;
+	h->event_end = ev.e - 1;
+	h->body = pb_skip_blanks(ev.e, end);
 }
 
 /* "-F ...,period" prints the sample period between the time and the event. */
@@ -143,41 +268,93 @@ static const char *skip_period(const char *p, const char *end)
 
 	while (q < end && pb_is_digit(*q))
 		q++;
-	if (q == p || q == end || (*q != ' ' && *q != '\t'))
+	if (q == p || q == end || !is_blank(*q))
 		return p;
 	return pb_skip_blanks(q, end);
 }
 
-static int sample_head(const char *line, size_t len, struct sample_head *h)
+/* The head anchored on the time token TS. */
+static enum head after_time(const char *line, struct tok ts, const char *end,
+			    struct sample_head *h)
 {
-	const char *end = line + len, *colon = line;
+	struct tok ev;
 
-	while ((colon = memchr(colon, ':', (size_t)(end - colon)))) {
-		const char *ts = colon;
+	if (pb_parse_seconds_ns(ts.s, (size_t)(ts.e - 1 - ts.s), &h->ts_ns) < 0)
+		return HEAD_NONE;
+	ev.s = skip_period(pb_skip_blanks(ts.e, end), end);
+	ev.e = token_end(ev.s, end);
+	columns_before(line, ts.s, h);
+	if (is_sideband(ev))
+		return HEAD_SIDEBAND;
+	if (!is_event(ev) ||
+	    (!is_sys_event(ev) && (h->pid < 0 || h->comm == h->comm_end)))
+		return HEAD_NONE;
+	set_event(h, ev, end);
+	return HEAD_SAMPLE;
+}
 
-		while (ts > line && ts[-1] != ' ' && ts[-1] != '\t')
-			ts--;
-		if (ts > line && is_timestamp(ts, colon) &&
-		    pb_parse_seconds_ns(ts, (size_t)(colon - ts), &h->ts_ns) == 0 &&
-		    columns_before(line, ts, h) == 0) {
-			h->event = skip_period(pb_skip_blanks(colon + 1, end), end);
-			h->event_end = event_token_end(h->event, end);
-			if (!h->event_end)
-				return -1;
-			h->body = pb_skip_blanks(h->event_end, end);
-			h->event_end--;
-			return 0;
-		}
-		colon++;
+/* The head anchored on the token T, a side-band record name or "sys:event:",
+ * without a time: the comm is short, which tells it from a log line. */
+static enum head before_anchor(const char *line, struct tok t, enum head kind,
+			       const char *end, struct sample_head *h)
+{
+	columns_before(line, t.s, h);
+	if (h->comm_end - h->comm > COMM_MAX)
+		return HEAD_NONE;
+	if (kind == HEAD_SAMPLE)
+		set_event(h, t, end);
+	return kind;
+}
+
+static enum head parse_head(const char *line, size_t len, struct sample_head *h)
+{
+	const char *end = line + len;
+	struct tok t = { line, line };
+
+	h->pid = h->tgid = h->cpu = -1;
+	h->ts_ns = -1;
+	while ((t.s = pb_skip_blanks(t.e, end)) < end) {
+		t.e = token_end(t.s, end);
+		if (t.e[-1] == ':' && is_timestamp(t.s, t.e - 1))
+			return after_time(line, t, end, h);
+		if (is_sideband(t))
+			return before_anchor(line, t, HEAD_SIDEBAND, end, h);
+		if (is_sys_event(t))
+			return before_anchor(line, t, HEAD_SAMPLE, end, h);
 	}
-	return -1;
+	return HEAD_NONE;
+}
+
+/* Without a time only a known "system:event" pair tells a sample from a
+ * kernel log line such as "acpi PNP0A03:00: _OSC: ...". */
+static int known_event(const struct sample_head *h)
+{
+	const char *sep = memchr(h->event, ':', (size_t)(h->event_end - h->event));
+	size_t n = (size_t)(h->event_end - sep - 1);
+	const char *system;
+	char name[64];
+
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, sep + 1, n);
+	name[n] = '\0';
+	system = pb_event_system(name);
+	return system && strlen(system) == (size_t)(sep - h->event) &&
+	       !memcmp(system, h->event, (size_t)(sep - h->event));
 }
 
 int pb_perf_sample_line(const char *line, size_t len)
 {
 	struct sample_head h;
 
-	return sample_head(line, len, &h) == 0;
+	switch (parse_head(line, len, &h)) {
+	case HEAD_SIDEBAND:
+		return 1;
+	case HEAD_SAMPLE:
+		return h.ts_ns >= 0 || known_event(&h);
+	default:
+		return 0;
+	}
 }
 
 static void fill_head(struct pb_record *rec, const struct sample_head *h,
@@ -190,7 +367,8 @@ static void fill_head(struct pb_record *rec, const struct sample_head *h,
 	rec->cpu = h->cpu;
 	rec->pid = h->pid;
 	rec->tgid = h->tgid;
-	rec->comm = pb_arena_strndup(arena, h->comm, (size_t)(h->comm_end - h->comm));
+	if (h->comm_end > h->comm)
+		rec->comm = pb_arena_strndup(arena, h->comm, (size_t)(h->comm_end - h->comm));
 	if (sep) {
 		rec->system = pb_arena_strndup(arena, h->event, (size_t)(sep - h->event));
 		rec->event = pb_arena_strndup(arena, sep + 1, (size_t)(h->event_end - sep - 1));
@@ -203,6 +381,21 @@ static void fill_head(struct pb_record *rec, const struct sample_head *h,
 	}
 	rec->body = pb_arena_strndup(arena, h->body, (size_t)(end - h->body));
 	rec->nfields = pb_parse_body(h->body, (size_t)(end - h->body), arena, &rec->fields);
+}
+
+static void note_time(struct perf_script *ps, struct pb_parser *p, int64_t ts)
+{
+	if (ts < 0)
+		return;
+	if (ps->time_base == TIME_UNSEEN) {
+		ps->time_base = ts == 0 ? TIME_RELATIVE : TIME_ABSOLUTE;
+		if (ts == 0)
+			pb_parser_set_meta(p, "clock", "relative");
+	} else if (ps->time_base == TIME_RELATIVE && ts < ps->last_ts) {
+		ps->time_base = TIME_DELTA;
+		pb_parser_set_meta(p, "clock", "delta");
+	}
+	ps->last_ts = ts;
 }
 
 static int bad(struct pb_parser *p, enum pb_bad_reason why, const char *text, size_t len)
@@ -220,17 +413,62 @@ static int is_frame_line(const char *line, size_t len)
 	return s > line && s < line + len;
 }
 
+/* The address column perf prints first in a frame line, bare hex. */
+static int frame_ip(const char *line, size_t len, uint64_t *ip, struct tok *t)
+{
+	t->s = pb_skip_blanks(line, line + len);
+	t->e = token_end(t->s, line + len);
+	return pb_parse_hex(t->s, (size_t)(t->e - t->s), ip) == 0;
+}
+
+/* What pb_parse_frame() cannot know about perf's frames: the first column
+ * is the address even when short and alone ("f8350", "0"; taken for a
+ * symbol otherwise), and without a dso column a user-space address is a
+ * user frame (on 64-bit, known from a kernel address seen before). */
+static void perf_frame(struct perf_script *ps, struct pb_frame *f, uint64_t ip,
+		       struct tok ip_text, int has_dso, struct pb_arena *arena)
+{
+	size_t n = (size_t)(ip_text.e - ip_text.s);
+
+	if (strlen(f->symbol) == n && !memcmp(f->symbol, ip_text.s, n)) {
+		char *sym = pb_arena_alloc(arena, 19);
+
+		snprintf(sym, 19, "0x%" PRIx64, ip);
+		f->symbol = sym;
+		f->addr = ip;
+	}
+	if (ip >= KERNEL_HALF)
+		ps->addr64 = 1;
+	else if (ps->addr64 && !has_dso)
+		f->flags |= PB_FRAME_USER;
+}
+
+/* Adds the frame of LINE; returns 1 when it has an address column, 0 when
+ * not, -1 when it is not a frame. */
 static int add_frame(struct perf_script *ps, size_t *n, const char *line, size_t len,
 		     struct pb_arena *arena)
 {
+	static const char inlined[] = " (inlined)";
+	const size_t ni = sizeof(inlined) - 1;
+	struct tok ip_text;
+	uint64_t ip;
+	int has_ip = frame_ip(line, len, &ip, &ip_text);
+
 	if (*n == ps->cap) {
 		ps->cap = ps->cap ? 2 * ps->cap : 64;
 		ps->frames = pb_realloc(ps->frames, ps->cap * sizeof(*ps->frames));
 	}
+	while (len && is_blank(line[len - 1]))
+		len--;
+	/* perf prints " (inlined)" in place of the dso of an inlined function */
+	if (len > ni && !memcmp(line + len - ni, inlined, ni))
+		len -= ni;
 	if (pb_parse_frame(line, len, arena, &ps->frames[*n]) < 0)
 		return -1;
+	if (has_ip)
+		perf_frame(ps, &ps->frames[*n], ip, ip_text, line[len - 1] == ')', arena);
 	(*n)++;
-	return 0;
+	return has_ip;
 }
 
 /* Kernel frames to rec->frames, user frames to rec->uframes, both leaf
@@ -254,7 +492,18 @@ static void split_frames(struct perf_script *ps, size_t n, struct pb_record *rec
 	}
 }
 
-/* Lines after the sample head, up to the blank line or the next sample. */
+/* Whether a callchain line is a srcline one ("  write.c:26",
+ * "  [kernel.kallsyms][ffffffff8166cfa9]"): it follows a frame that had an
+ * address column and has none itself. */
+static int is_srcline(int after_ip_frame, const char *line, size_t len)
+{
+	struct tok t;
+	uint64_t ip;
+
+	return after_ip_frame && !frame_ip(line, len, &ip, &t);
+}
+
+/* Lines after the sample head, up to the blank line or the next head. */
 static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec)
 {
 	struct pb_input *in = pb_parser_input(p);
@@ -262,7 +511,7 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 	struct sample_head h;
 	const char *line;
 	size_t len, n = 0;
-	int rc = 0;
+	int rc = 0, after_ip_frame = 0, added;
 
 	for (;;) {
 		enum pb_line_status st = pb_input_getline(in, &line, &len);
@@ -277,21 +526,36 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 		if (st == PB_LINE_TOO_LONG) {
 			rc = bad(p, PB_BAD_TOO_LONG, line, len);
 		} else if (!is_frame_line(line, len) ||
-			   (line[0] != '\t' && sample_head(line, len, &h) == 0)) {
+			   (line[0] != '\t' && parse_head(line, len, &h) != HEAD_NONE)) {
 			pb_input_ungetline(in);
 			break;
 		} else if (pb_text_is_binary(line, len)) {
 			rc = bad(p, PB_BAD_BINARY, line, len);
+		} else if (is_srcline(after_ip_frame, line, len)) {
+			after_ip_frame = 0;
+			continue;
 		} else if (n == PB_STACK_FRAMES_MAX || len > PB_FRAME_TEXT_MAX) {
 			rc = bad(p, PB_BAD_TOO_LONG, line, len);
-		} else if (add_frame(ps, &n, line, len, arena) < 0) {
+		} else if ((added = add_frame(ps, &n, line, len, arena)) < 0) {
 			rc = bad(p, PB_BAD_SYNTAX, line, len);
+		} else {
+			after_ip_frame = added;
 		}
 		if (rc < 0)
 			break;
 	}
 	split_frames(ps, n, rec, arena);
 	return rc;
+}
+
+static void set_sideband_meta(struct perf_script *ps, struct pb_parser *p)
+{
+	char n[24];
+
+	if (!ps->sideband)
+		return;
+	snprintf(n, sizeof(n), "%" PRIu64, ps->sideband);
+	pb_parser_set_meta(p, "sideband_records", n);
 }
 
 static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
@@ -305,41 +569,43 @@ static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
 	for (;;) {
 		enum pb_line_status st = pb_input_getline(in, &line, &len);
 		enum pb_bad_reason why;
+		enum head kind;
 
-		if (st == PB_LINE_EOF)
+		if (st == PB_LINE_EOF) {
+			set_sideband_meta(ps, p);
 			return 0;
+		}
 		if (st == PB_LINE_ERROR) {
 			pb_parser_set_error(p, pb_input_lineno(in), "%s", pb_input_strerror(in));
 			return -1;
 		}
 		if (st == PB_LINE_TOO_LONG) {
-			ps->orphan = 0;
 			if (bad(p, PB_BAD_TOO_LONG, line, len) < 0)
 				return -1;
 			continue;
 		}
-		if (len == 0) {
-			ps->orphan = 0;
+		if (len == 0)
 			continue;
-		}
 		if (line[0] == '#') {
 			header_line(p, line, len);
 			continue;
 		}
-		if (!pb_input_line_has_nul(in) && sample_head(line, len, &h) == 0) {
-			ps->orphan = 0;
+		kind = pb_input_line_has_nul(in) ? HEAD_NONE : parse_head(line, len, &h);
+		if (kind == HEAD_SAMPLE) {
 			rec->line = pb_input_lineno(in);
 			fill_head(rec, &h, line + len, pb_parser_arena(p));
+			note_time(ps, p, h.ts_ns);
 			return read_callchain(ps, p, rec) < 0 ? -1 : 1;
 		}
-		if (is_frame_line(line, len)) {
-			if (ps->orphan)
-				continue;
-			ps->orphan = 1;
-			why = PB_BAD_ORPHAN_STACK;
-		} else {
-			why = pb_text_is_binary(line, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX;
+		if (kind == HEAD_SIDEBAND) {
+			ps->sideband++;
+			continue;
 		}
+		/* each line of a callchain whose head was not understood */
+		if (is_frame_line(line, len))
+			why = PB_BAD_ORPHAN_STACK;
+		else
+			why = pb_text_is_binary(line, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX;
 		if (bad(p, why, line, len) < 0)
 			return -1;
 	}

@@ -130,7 +130,9 @@ void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_
  * Returns 0, or -1 when the line is not a lost-events line. */
 int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *lost);
 
-/* Whether LINE is a perf script sample head "comm pid [cpu] ts: sys:event:". */
+/* Whether LINE is a perf script sample head, "comm pid [cpu] ts: sys:event:"
+ * or a layout of -F with columns left out or added, or a side-band record
+ * (PERF_RECORD_*). */
 int pb_perf_sample_line(const char *line, size_t len);
 
 #endif

@@ -16,9 +16,10 @@ const char pb_schema_sql[] =
 	/* One row per imported file; sha256 makes re-import a no-op. clock:
 	 * NULL when ts_ns is the kernel's trace or printk clock (ns since boot,
 	 * or the local clock), else "counter" (raw counts of a clock not in
-	 * ns), "realtime" (ns since the epoch, from a log that prints dates)
-	 * or "relative" (ns since the file's first line): times on different
-	 * clocks are never compared. */
+	 * ns), "realtime" (ns since the epoch, from a log that prints dates),
+	 * "relative" (ns since the file's first line) or "delta" (perf script
+	 * --deltatime: ns since the sample before): times on different clocks
+	 * are never compared. */
 	"CREATE TABLE source(\n"
 	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,\n"
 	"  format TEXT NOT NULL, kernel TEXT, arch TEXT,\n"

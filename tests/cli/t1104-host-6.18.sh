@@ -35,4 +35,11 @@ like "$err" "hint: no failure names a busy page" \
 	"blame says why nothing is attributed: failed migrations name no page"
 pb blame --json
 is "$err" "" "no hints with --json"
+
+# perf script --show-task-events: side-band records between the samples
+export PINBLAME_DB=$TMP/task.db
+sample=$SAMPLES/perf-script-6.18-task-events.txt
+pb import "$sample"
+like "$out" "perf-script, $(grep -cE ':[[:space:]]+(migrate|compaction):' "$sample") events, 0 bad lines, .* \($(grep -c PERF_RECORD "$sample") side-band records skipped\)" \
+	"--show-task-events: every sample, the side-band records skipped and counted"
 done_testing

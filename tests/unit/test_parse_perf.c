@@ -178,10 +178,367 @@ static void test_bad_lines(void **state)
 	assert_true(rec->line == 6);
 	assert_int_equal(rec->nframes, 1);
 	run_end(&r);
-	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);	/* lines 1-2, once */
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 2);	/* lines 1, 2 */
 	assert_int_equal(r.bad[PB_BAD_SYNTAX], 3);		/* lines 4, 5, 9 */
 	assert_int_equal(r.bad[PB_BAD_BINARY], 1);		/* line 8 */
-	assert_int_equal(run_bad_total(&r), 5);
+	assert_int_equal(run_bad_total(&r), 6);
+	run_close(&r);
+}
+
+/* perf script -F with fewer or more columns than the default: lines from
+ * the 6.18 survey (perf 6.1.187), one layout each */
+static void test_few_columns(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 /* -F +tod */
+		 "              sh  7290 [000] 2026-11-25 14:54:01.678417 13787.050430:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 /* -F +misc */
+		 "              sh  6256 [000] K     13744.611339:              migrate:mm_migrate_pages: nr_succeeded=2 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
+		 /* -F comm,pid,tid,cpu,misc,time,event,trace */
+		 "              sh  6256/6256  [000] K     13744.611209:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 /* -F tid,time,event,trace */
+		 " 6256 13744.611340: compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n"
+		 /* -F time,event,trace */
+		 "13744.611365:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 /* -F comm,event,trace */
+		 "              sh              migrate:mm_migrate_pages: nr_succeeded=0 nr_failed=7 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
+		 /* -F event,trace */
+		 "compaction:mm_compaction_migratepages: nr_migrated=0 nr_failed=7\n"
+		 /* -F cpu,event,trace */
+		 "[000]        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 /* -F tid,event,trace */
+		 " 6256              migrate:mm_migrate_pages: nr_succeeded=2 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n");
+	rec = run_next(&r);
+	check_context(rec, 1, 13787050430000, 0, 7290, -1, "sh", "migrate", "mm_migrate_pages_start");
+	assert_field(rec, "mode", "MIGRATE_SYNC");
+	rec = run_next(&r);
+	check_context(rec, 2, 13744611339000, 0, 6256, -1, "sh", "migrate", "mm_migrate_pages");
+	assert_field(rec, "nr_succeeded", "2");
+	rec = run_next(&r);
+	check_context(rec, 3, 13744611209000, 0, 6256, 6256, "sh", "migrate",
+		      "mm_migrate_pages_start");
+	rec = run_next(&r);
+	check_context(rec, 4, 13744611340000, -1, 6256, -1, "", "compaction",
+		      "mm_compaction_migratepages");
+	assert_field(rec, "nr_migrated", "2");
+	rec = run_next(&r);
+	check_context(rec, 5, 13744611365000, -1, -1, -1, "", "migrate", "mm_migrate_pages_start");
+	rec = run_next(&r);
+	check_context(rec, 6, -1, -1, -1, -1, "sh", "migrate", "mm_migrate_pages");
+	assert_field(rec, "nr_failed", "7");
+	rec = run_next(&r);
+	check_context(rec, 7, -1, -1, -1, -1, "", "compaction", "mm_compaction_migratepages");
+	assert_string_equal(rec->body, "nr_migrated=0 nr_failed=7");
+	rec = run_next(&r);
+	check_context(rec, 8, -1, 0, -1, -1, "", "migrate", "mm_migrate_pages_start");
+	rec = run_next(&r);
+	check_context(rec, 9, -1, -1, 6256, -1, "", "migrate", "mm_migrate_pages");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+static enum pb_format detect(const char *text)
+{
+	return pb_format_detect(text, strlen(text));
+}
+
+/* The layouts above are recognised without --format; without a time only
+ * known events count, so that device names such as "PNP0A03:00:" in a
+ * kernel log printed without times (dmesg -t) do not make it perf script. */
+static void test_detect_few_columns(void **state)
+{
+	(void)state;
+	assert_int_equal(detect("              sh  7290 [000] 2026-11-25 14:54:01.678417 13787.050430:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"),
+			 PB_FMT_PERF_SCRIPT);
+	assert_int_equal(detect("              sh  6256 [000] K     13744.611340: compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n"),
+			 PB_FMT_PERF_SCRIPT);
+	assert_int_equal(detect(" 6256 13744.611340: compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n"),
+			 PB_FMT_PERF_SCRIPT);
+	assert_int_equal(detect("13744.611365:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"),
+			 PB_FMT_PERF_SCRIPT);
+	assert_int_equal(detect("              sh compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n"),
+			 PB_FMT_PERF_SCRIPT);
+	assert_int_equal(detect("       migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+				"compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n"),
+			 PB_FMT_PERF_SCRIPT);
+	/* side-band records alone: the head of a perf script --show-mmap-events */
+	assert_int_equal(detect("swapper     0 [000]     0.000000: PERF_RECORD_MMAP -1/0: [0xffffffff81000000(0x1209988) @ 0xffffffff81000000]: x [kernel.kallsyms]_text\n"
+				"memfd:sealed-91     0 [000]     0.000000: PERF_RECORD_MMAP2 3323/3323: [0x7f53736fb000(0x2000) @ 0 00:00 0 0]: r-xp [vdso]\n"),
+			 PB_FMT_PERF_SCRIPT);
+	/* testdata/real/amd64-ftrace-gigantic-nocma/dmesg.txt without the times */
+	assert_int_equal(detect("acpi PNP0A03:00: _OSC: OS supports [ASPM ClockPM Segments MSI HPX-Type3]\n"
+				"pci_bus 0000:00: root bus resource [io  0x0000-0x0cf7 window]\n"),
+			 PB_FMT_UNKNOWN);
+}
+
+/* --show-task-events, --show-mmap-events, --show-round-events: skipped,
+ * counted, no events made of them; a side-band line also ends the sample
+ * before it. Lines from g-task, g-mmap and g-round of the survey, the last
+ * four from perf script -F pid / comm,misc / comm,tid,misc,time. */
+static void test_sideband(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "PERF_RECORD_FINISHED_ROUND\n"
+		 "swapper     0 [000]     0.000000: PERF_RECORD_FORK(1:1):(0:0)\n"
+		 "process_api     0 [000]     0.000000: PERF_RECORD_COMM: process_api:1/1\n"
+		 "swapper     0 [000]     0.000000: PERF_RECORD_MMAP -1/0: [0xffffffff81000000(0x1209988) @ 0xffffffff81000000]: x [kernel.kallsyms]_text\n"
+		 "memfd:sealed-91     0 [000]     0.000000: PERF_RECORD_MMAP2 3323/3323: [0x7f53736fb000(0x2000) @ 0 00:00 0 0]: r-xp [vdso]\n"
+		 "sh  6303 [000] 13748.022699: PERF_RECORD_COMM exec: sh:6303/6303\n"
+		 "sh  6303 [000] 13748.025736:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff8166cfa9 migrate_pages+0x739 ([kernel.kallsyms])\n"
+		 "\n"
+		 "sh  6303 [000] 13748.048381: PERF_RECORD_FORK(6305:6305):(6303:6303)\n"
+		 "mkdir  6308 [000] 13748.266940: PERF_RECORD_EXIT(6308:6308):(3324:3324)\n"
+		 "              sh  6256 13744.635761: compaction:mm_compaction_migratepages: nr_migrated=193 nr_failed=287\n"
+		 "    0 PERF_RECORD_FORK(1:1):(0:0)\n"
+		 "         swapper       PERF_RECORD_FORK(1:1):(0:0)\n"
+		 "         swapper     0 K         0.000000: PERF_RECORD_MMAP -1/0: [0xffffffff81000000(0x1209988) @ 0xffffffff81000000]: x [kernel.kallsyms]_text\n"
+		 "PERF_RECORD_FINISHED_ROUND\n");
+	rec = run_next(&r);
+	check_context(rec, 7, 13748025736000, 0, 6303, -1, "sh", "migrate", "mm_migrate_pages_start");
+	assert_int_equal(rec->nframes, 1);
+	rec = run_next(&r);
+	check_context(rec, 12, 13744635761000, -1, 6256, -1, "sh", "compaction",
+		      "mm_compaction_migratepages");
+	assert_int_equal(rec->nframes + rec->nuframes, 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	/* lines 1-6, 10, 11, 13-16 */
+	assert_string_equal(pb_parser_meta(r.p, "sideband_records"), "12");
+	run_close(&r);
+}
+
+/* samples/perf-script-6.18-task-events.txt: perf script --show-task-events */
+static void test_sample_task_events(void **state)
+{
+	struct event_count counts[] = {
+		{ "migrate:mm_migrate_pages_start", 0 }, { "migrate:mm_migrate_pages", 0 },
+		{ "compaction:mm_compaction_migratepages", 0 }, { NULL, 0 },
+	};
+	unsigned long records = 0, frames = 0, uframes = 0;
+	struct parse_run r;
+	struct pb_record *rec;
+	int rc;
+
+	(void)state;
+	run_open_file(&r, PB_FMT_UNKNOWN, "samples/perf-script-6.18-task-events.txt");
+	assert_int_equal(pb_parser_format(r.p), PB_FMT_PERF_SCRIPT);
+	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
+		char name[128];
+
+		records++;
+		frames += rec->nframes;
+		uframes += rec->nuframes;
+		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
+		for (struct event_count *c = counts; c->name; c++)
+			if (!strcmp(c->name, name))
+				c->n++;
+		assert_string_not_equal(rec->system, "perf");
+		if (records == 1) {
+			check_context(rec, 148, 13748025736000, 0, 6303, -1, "sh", "migrate",
+				      "mm_migrate_pages_start");
+			assert_int_equal(rec->nuframes, 2);
+			assert_frame(&rec->uframes[0], "__GI___libc_write", 0x10, 0, 0xf8350,
+				     "/usr/lib/x86_64-linux-gnu/libc.so.6", PB_FRAME_USER);
+			assert_frame(&rec->uframes[1], "[unknown]", 0, 0, 0, "[unknown]",
+				     PB_FRAME_USER);
+		}
+	}
+	assert_int_equal(rc, 0);
+	/* F=perf-script-6.18-task-events.txt; grep -c ' migrate:mm_migrate_pages_start: ' $F ... */
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages_start"), 2);
+	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages"), 1);
+	assert_int_equal(count_of(counts, "compaction:mm_compaction_migratepages"), 2);
+	assert_int_equal(records, 5);
+	/* grep -cP '^\t' $F -> 53 frame lines, 10 of them user: grep -c '(/usr/lib\|(\[unknown\])' */
+	assert_int_equal(frames, 53 - 10);
+	assert_int_equal(uframes, 10);
+	/* grep -c PERF_RECORD_ $F: 81 COMM, 86 FORK, 5 EXIT */
+	assert_string_equal(pb_parser_meta(r.p, "sideband_records"), "172");
+	/* the side-band records at 0.000000 are not samples */
+	assert_null(pb_parser_meta(r.p, "clock"));
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Callchains printed with -F ...,ip,sym / ip / ip,sym,symoff (no dso),
+ * ip,sym,dso,srcline, ip,dso,srcline, and --inline (dwarf): lines from the
+ * survey's g-F-ipsym, g-F-ip-only, g-F-ip-nodso, g-F-srcline and
+ * dwarf-default. Below a kernel-half address, a frame without a dso is a
+ * user one; srcline lines are not frames. */
+static void test_frames_without_dso(void **state)
+{
+	static const char *const libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "sh  6303 13748.025736:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff8166cfa9 migrate_pages\n"
+		 "\tffffffff81000130 entry_SYSCALL_64_after_hwframe\n"
+		 "\t           f8350 __GI___libc_write\n"
+		 "\t               0 [unknown]\n"
+		 "\n"
+		 "sh  6303 13748.025736:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff8166cfa9\n"
+		 "\t           f8350\n"
+		 "\t               0\n"
+		 "\n"
+		 "sh  6303 13748.025736:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff81000130 entry_SYSCALL_64_after_hwframe+0x76\n"
+		 "\t           f8350 __GI___libc_write+0x10\n"
+		 "\n"
+		 "sh  6303 13748.025736:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff8166cfa9 migrate_pages ([kernel.kallsyms])\n"
+		 "  [kernel.kallsyms][ffffffff8166cfa9]\n"
+		 "\t           f8350 __GI___libc_write (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+		 "  write.c:26\n"
+		 "\t               0 [unknown] ([unknown])\n"
+		 "\n"
+		 "sh  6303 13748.025736:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff8166cfa9 ([kernel.kallsyms])\n"
+		 "  [kernel.kallsyms][ffffffff8166cfa9]\n"
+		 "\t           f8350 (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+		 "  write.c:26\n"
+		 "\t               0 ([unknown])\n"
+		 "\n"
+		 "sh  6671 [000] 13751.543757:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "\tffffffff8166cfa9 migrate_pages+0x739 ([kernel.kallsyms])\n"
+		 "\t           27249 __libc_start_call_main+0x79 (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+		 "\t           27304 __libc_start_main_impl+0x84 (inlined)\n"
+		 "\t            4780 [unknown] (/usr/bin/dash)\n"
+		 "\n");
+	/* ip,sym */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[1], "entry_SYSCALL_64_after_hwframe", 0, 0, 0xffffffff81000130,
+		     NULL, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "__GI___libc_write", 0, 0, 0xf8350, NULL, PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "[unknown]", 0, 0, 0, NULL, PB_FRAME_USER);
+	/* ip: every frame is an address, the short ones too */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "0xffffffff8166cfa9", 0, 0, 0xffffffff8166cfa9, NULL, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "0xf8350", 0, 0, 0xf8350, NULL, PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "0x0", 0, 0, 0, NULL, PB_FRAME_USER);
+	/* ip,sym,symoff */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "entry_SYSCALL_64_after_hwframe", 0x76, 0,
+		     0xffffffff81000130, NULL, 0);
+	assert_int_equal(rec->nuframes, 1);
+	assert_frame(&rec->uframes[0], "__GI___libc_write", 0x10, 0, 0xf8350, NULL, PB_FRAME_USER);
+	/* ip,sym,dso,srcline */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "migrate_pages", 0, 0, 0xffffffff8166cfa9, NULL, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "__GI___libc_write", 0, 0, 0xf8350, libc, PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "[unknown]", 0, 0, 0, "[unknown]", PB_FRAME_USER);
+	/* ip,dso,srcline */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "0xffffffff8166cfa9", 0, 0, 0xffffffff8166cfa9, NULL, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "0xf8350", 0, 0, 0xf8350, libc, PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "0x0", 0, 0, 0, "[unknown]", PB_FRAME_USER);
+	/* --inline: "(inlined)" is not a dso */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 1);
+	assert_int_equal(rec->nuframes, 3);
+	assert_frame(&rec->uframes[0], "__libc_start_call_main", 0x79, 0, 0x27249, libc,
+		     PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "__libc_start_main_impl", 0x84, 0, 0x27304, NULL,
+		     PB_FRAME_USER);
+	assert_frame(&rec->uframes[2], "[unknown]", 0, 0, 0x4780, "/usr/bin/dash", PB_FRAME_USER);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* --format perf-script on callchains whose heads are not understood
+ * (g-F-ip-sym-symoff-dso: -F ip,sym,symoff,dso prints no head): each line
+ * is counted */
+static void test_orphan_frames(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "\n"
+		 "\tffffffff8166cfa9 migrate_pages+0x739 ([kernel.kallsyms])\n"
+		 "\tffffffff815d0dca __compact_zone+0x60a ([kernel.kallsyms])\n"
+		 "\tffffffff815d18f7 compact_node+0xb7 ([kernel.kallsyms])\n"
+		 "\tffffffff815d1aae sysctl_compaction_handler+0x9e ([kernel.kallsyms])\n"
+		 "\tffffffff817899a1 proc_sys_call_handler+0x1d1 ([kernel.kallsyms])\n"
+		 "\tffffffff816b946f vfs_write+0x22f ([kernel.kallsyms])\n"
+		 "\tffffffff816b9856 ksys_write+0x66 ([kernel.kallsyms])\n"
+		 "\tffffffff821ed511 do_syscall_64+0x71 ([kernel.kallsyms])\n"
+		 "\tffffffff81000130 entry_SYSCALL_64_after_hwframe+0x76 ([kernel.kallsyms])\n"
+		 "\t           f8350 __GI___libc_write+0x10 (/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+		 "\t               0 [unknown] ([unknown])\n"
+		 "\n");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 11);
+	assert_true(r.last_bad_line == 12);
+	assert_int_equal(run_bad_total(&r), 11);
+	run_close(&r);
+}
+
+/* --reltime (nog-reltime) and --deltatime (perf script --deltatime of the
+ * same recording) against the default times (nog-default) */
+static void test_time_base(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "              sh  6256 [000]     0.000000:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "              sh  6256 [000]     0.000129:              migrate:mm_migrate_pages: nr_succeeded=2 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
+		 "              sh  6256 [000]     0.000131: compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n");
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 0);
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 129000);
+	rec = run_next(&r);
+	assert_true(rec->ts_ns == 131000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
+	run_close(&r);
+
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "              sh  6256 [000]     0.000000:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "              sh  6256 [000]     0.000129:              migrate:mm_migrate_pages: nr_succeeded=2 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
+		 "              sh  6256 [000]     0.000001: compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n");
+	run_next(&r);
+	run_next(&r);
+	rec = run_next(&r);
+	/* kept as printed */
+	assert_true(rec->ts_ns == 1000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "delta");
+	run_close(&r);
+
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "              sh  6256 [000] 13744.611209:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n"
+		 "              sh  6256 [000] 13744.611339:              migrate:mm_migrate_pages: nr_succeeded=2 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n");
+	run_next(&r);
+	run_next(&r);
+	run_end(&r);
+	assert_null(pb_parser_meta(r.p, "clock"));
 	run_close(&r);
 }
 
@@ -264,6 +621,13 @@ int main(void)
 		cmocka_unit_test(test_heads),
 		cmocka_unit_test(test_fields_option),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_few_columns),
+		cmocka_unit_test(test_detect_few_columns),
+		cmocka_unit_test(test_sideband),
+		cmocka_unit_test(test_sample_task_events),
+		cmocka_unit_test(test_frames_without_dso),
+		cmocka_unit_test(test_orphan_frames),
+		cmocka_unit_test(test_time_base),
 		cmocka_unit_test(test_sample_rfc),
 	};
 
