@@ -248,12 +248,18 @@ static ssize_t fill_unwrapped(struct pb_input *in, char *dst, size_t space)
 	while (!out) {
 		if (in->stage_pos == in->stage_len) {
 			got = fill_source(in, in->stage, WINDOW_SIZE);
-			if (got <= 0) {
-				if (!got && pb_unwrap_end(in->unwrap)) {
+			if (got < 0)
+				return -1;
+			if (!got) {
+				/* what the unwrapper still holds (the last journal entry) */
+				out = pb_unwrap_run(in->unwrap, in->stage, 0, &used, dst, space);
+				if (out)
+					return (ssize_t)out;
+				if (pb_unwrap_end(in->unwrap)) {
 					set_error(in, pb_unwrap_end(in->unwrap));
 					return -1;
 				}
-				return got;
+				return 0;
 			}
 			in->stage_pos = 0;
 			in->stage_len = (size_t)got;

@@ -1,4 +1,5 @@
-/* unwrap.c - the trace text inside systrace HTML and JSON traces.
+/* unwrap.c - the trace text inside systrace HTML and JSON traces, and the
+ * kernel log inside a journal exported as JSON.
  *
  * Both unwrappers are state machines fed one buffer at a time: a match or
  * an escape cut by a buffer boundary is carried over in the state, never
@@ -16,7 +17,6 @@
 /* systrace writes exactly these; catapult's trace2html too. */
 static const char html_open[] = "<script class=\"trace-data\"";
 static const char html_close[] = "</script>";
-static const char json_key[] = "systemTraceEvents";
 
 enum html_state {
 	HTML_SEEK,	/* before a trace-data block */
@@ -32,17 +32,54 @@ struct html {
 	size_t matched;		/* bytes of html_open or html_close matched */
 };
 
+/* The fields a JSON unwrapper takes, at the top level of an object: the
+ * string of systemTraceEvents goes straight out; the journal's fields are
+ * gathered until the object ends, then make one printk line. */
+enum json_field {
+	FIELD_TRACE,		/* systemTraceEvents */
+	FIELD_MESSAGE,		/* the journal's */
+	FIELD_SOURCE_TIME,	/* _SOURCE_MONOTONIC_TIMESTAMP: printk time, us */
+	FIELD_TIME,		/* __MONOTONIC_TIMESTAMP: when journald got it, us */
+	FIELD_TRANSPORT,	/* _TRANSPORT: "kernel" for the kernel's */
+	NFIELDS,
+	FIELD_NONE = -1,
+};
+
+static const char *const field_names[NFIELDS] = {
+	"systemTraceEvents", "MESSAGE", "_SOURCE_MONOTONIC_TIMESTAMP",
+	"__MONOTONIC_TIMESTAMP", "_TRANSPORT",
+};
+
+/* Longest value kept of each gathered field; the rest is dropped. A
+ * kernel message is at most 1 KiB. */
+#define MESSAGE_MAX (64u << 10)
+#define SHORT_MAX 32u
+#define KEY_MAX 32u
+
+static size_t field_max(enum json_field f)
+{
+	return f == FIELD_MESSAGE ? MESSAGE_MAX : SHORT_MAX;
+}
+
 struct json {
+	bool journal;		/* journalctl -o json: gather, else stream */
 	int depth;		/* {} and [] open around us */
 	bool in_string, escaped;
 	bool want_key;		/* at depth 1, the next string is a key */
 	bool key_string;	/* in a key at depth 1 */
-	size_t key_len;		/* its bytes that matched json_key, or SIZE_MAX */
-	bool at_target;		/* after the key json_key, before its value */
-	bool emitting;		/* in the value of json_key */
+	char key[KEY_MAX];	/* its text, when short enough to be ours */
+	size_t key_len;
+	enum json_field target;	/* the key just read, before its value */
+	enum json_field emitting;	/* the string value being decoded */
 	char esc[6];		/* an escape not yet complete: "\u00e9" */
 	size_t esc_len;
 	uint32_t high;		/* a high surrogate waiting for its low half */
+	struct field_value {
+		char *data;	/* room for field_max() + PB_UNWRAP_SLACK */
+		size_t len;
+	} value[NFIELDS];	/* journal: this object's fields */
+	struct pb_buf pending;	/* journal: lines not yet given out */
+	size_t pending_pos;
 };
 
 struct pb_unwrap {
@@ -77,9 +114,13 @@ enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
 		return PB_WRAP_HTML;
 	if (left >= 5 && !strncasecmp(s, "<html", 5))
 		return PB_WRAP_HTML;
-	if (left && *s == '{')
-		return PB_WRAP_JSON;
-	return PB_WRAP_NONE;
+	if (!left || *s != '{')
+		return PB_WRAP_NONE;
+	/* journalctl -o json (or json-pretty, json-seq): each entry opens with
+	 * the journal's cursor */
+	if (memmem(s, left < 256 ? left : 256, "\"__CURSOR\"", 10))
+		return PB_WRAP_JOURNAL;
+	return PB_WRAP_JSON;
 }
 
 struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
@@ -87,11 +128,25 @@ struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
 	struct pb_unwrap *u = pb_calloc(1, sizeof(*u));
 
 	u->kind = w;
+	if (w == PB_WRAP_JSON || w == PB_WRAP_JOURNAL) {
+		u->json.journal = w == PB_WRAP_JOURNAL;
+		u->json.target = u->json.emitting = FIELD_NONE;
+		for (int f = FIELD_MESSAGE; u->json.journal && f < NFIELDS; f++)
+			u->json.value[f].data = pb_malloc(field_max((enum json_field)f) +
+							  PB_UNWRAP_SLACK);
+	}
 	return u;
 }
 
 void pb_unwrap_free(struct pb_unwrap *u)
 {
+	if (!u)
+		return;
+	if (u->kind == PB_WRAP_JOURNAL) {
+		for (int f = 0; f < NFIELDS; f++)
+			free(u->json.value[f].data);
+		pb_buf_free(&u->json.pending);
+	}
 	free(u);
 }
 
@@ -241,7 +296,7 @@ static char *json_escape(struct json *j, char *out)
 	return json_code_unit(j, u, out);
 }
 
-/* Decodes the string value of json_key from src[*i] into out, up to END;
+/* Decodes the string value being taken from src[*i] into out, up to END;
  * returns where the output ends. Stops after its closing quote. */
 static char *json_emit(struct json *j, const char *src, size_t n, size_t *i, char *out,
 		       const char *end)
@@ -256,7 +311,7 @@ static char *json_emit(struct json *j, const char *src, size_t n, size_t *i, cha
 			j->esc[0] = c;
 			j->esc_len = 1;
 		} else if (c == '"') {
-			j->emitting = false;
+			j->emitting = FIELD_NONE;
 			return flush_high(j, out);
 		} else {
 			/* the plain run from c on, copied at once */
@@ -276,35 +331,100 @@ static char *json_emit(struct json *j, const char *src, size_t n, size_t *i, cha
 	return out;
 }
 
-/* One byte of the JSON around the target string. */
+/* A gathered field's value from src[*i]: what does not fit is dropped, the
+ * string then read on as one that is skipped. */
+static void json_gather(struct json *j, const char *src, size_t n, size_t *i)
+{
+	struct field_value *v = &j->value[j->emitting];
+	size_t max = field_max(j->emitting);
+	char *out = json_emit(j, src, n, i, v->data + v->len, v->data + max + PB_UNWRAP_SLACK);
+
+	v->len = (size_t)(out - v->data);
+	if (j->emitting != FIELD_NONE && v->len > max) {
+		j->emitting = FIELD_NONE;
+		j->in_string = true;
+		/* inside an escape: its backslash is read, the rest is plain */
+		j->escaped = j->esc_len == 1;
+		j->esc_len = 0;
+	}
+}
+
+static enum json_field field_of(const struct json *j)
+{
+	for (int f = j->journal ? FIELD_MESSAGE : FIELD_TRACE;
+	     f < (j->journal ? NFIELDS : FIELD_TRACE + 1); f++)
+		if (j->key_len == strlen(field_names[f]) &&
+		    !memcmp(j->key, field_names[f], j->key_len))
+			return (enum json_field)f;
+	return FIELD_NONE;
+}
+
+/* "41611800" microseconds as printk prints it, "[   41.611800] ". */
+static void printk_time(struct pb_buf *out, const struct field_value *us)
+{
+	uint64_t v;
+
+	if (!us->len || pb_parse_u64(us->data, us->len, &v) < 0)
+		return;
+	pb_buf_addf(out, "[%5llu.%06llu] ", (unsigned long long)(v / 1000000),
+		    (unsigned long long)(v % 1000000));
+}
+
+/* The end of a journal entry: a kernel message becomes a printk line. */
+static void journal_entry(struct json *j)
+{
+	const struct field_value *transport = &j->value[FIELD_TRANSPORT];
+	bool kernel = !transport->len ||
+		      (transport->len == 6 && !memcmp(transport->data, "kernel", 6));
+
+	if (kernel && j->value[FIELD_MESSAGE].len) {
+		printk_time(&j->pending, j->value[FIELD_SOURCE_TIME].len ?
+					 &j->value[FIELD_SOURCE_TIME] : &j->value[FIELD_TIME]);
+		pb_buf_add(&j->pending, j->value[FIELD_MESSAGE].data, j->value[FIELD_MESSAGE].len);
+		pb_buf_addc(&j->pending, '\n');
+	}
+	for (int f = 0; f < NFIELDS; f++)
+		j->value[f].len = 0;
+}
+
+/* The closing quote of a string read through. */
+static void json_string_end(struct json *j)
+{
+	j->in_string = false;
+	if (j->key_string) {
+		j->key_string = false;
+		j->want_key = false;
+		j->target = field_of(j);
+	}
+}
+
+/* One byte of the JSON around the strings taken. */
 static void json_skip_byte(struct json *j, char c)
 {
 	if (j->in_string) {
-		if (j->escaped) {
+		if (j->escaped)
 			j->escaped = false;
-		} else if (c == '\\') {
+		else if (c == '\\')
 			j->escaped = true;
-		} else if (c == '"') {
-			j->in_string = false;
-			if (j->key_string) {
-				j->key_string = false;
-				j->want_key = false;
-				j->at_target = j->key_len == sizeof(json_key) - 1;
-			}
+		else if (c == '"')
+			return json_string_end(j);
+		/* a key longer than KEY_MAX is none of ours: its length says so */
+		if (j->key_string && j->key_len <= KEY_MAX) {
+			if (j->key_len < KEY_MAX)
+				j->key[j->key_len] = c;
+			j->key_len++;
 		}
-		if (j->key_string && j->key_len != SIZE_MAX)
-			j->key_len = j->key_len < sizeof(json_key) - 1 && c == json_key[j->key_len]
-				     ? j->key_len + 1 : SIZE_MAX;
 		return;
 	}
 	switch (c) {
 	case '"':
+		if (j->depth == 1 && j->target != FIELD_NONE) {
+			j->emitting = j->target;
+			j->target = FIELD_NONE;
+			break;
+		}
 		j->in_string = true;
-		if (j->depth == 1 && j->at_target) {
-			j->in_string = false;
-			j->at_target = false;
-			j->emitting = true;
-		} else if (j->depth == 1 && j->want_key) {
+		if (j->depth == 1 && j->want_key) {
 			j->key_string = true;
 			j->key_len = 0;
 		}
@@ -313,16 +433,18 @@ static void json_skip_byte(struct json *j, char c)
 	case '[':
 		if (++j->depth == 1)
 			j->want_key = c == '{';
-		j->at_target = false;
+		j->target = FIELD_NONE;
 		break;
 	case '}':
 	case ']':
-		j->depth--;
+		if (--j->depth == 0 && j->journal)
+			journal_entry(j);
+		j->target = FIELD_NONE;
 		break;
 	case ',':
 		if (j->depth == 1)
 			j->want_key = true;
-		j->at_target = false;
+		j->target = FIELD_NONE;
 		break;
 	case ':':
 	case ' ':
@@ -331,9 +453,23 @@ static void json_skip_byte(struct json *j, char c)
 	case '\n':
 		break;
 	default:		/* a number, true, false or null: not a string */
-		j->at_target = false;
+		j->target = FIELD_NONE;
 		break;
 	}
+}
+
+/* Gives out lines of journal entries that DST had no room for before. */
+static char *json_drain(struct json *j, char *out, const char *end)
+{
+	size_t n = j->pending.len - j->pending_pos;
+
+	if (n > (size_t)(end - out))
+		n = (size_t)(end - out);
+	memcpy(out, j->pending.data + j->pending_pos, n);
+	j->pending_pos += n;
+	if (j->pending_pos == j->pending.len)
+		j->pending.len = j->pending_pos = 0;
+	return out + n;
 }
 
 static size_t json_run(struct json *j, const char *src, size_t *n, char *dst, size_t cap)
@@ -341,9 +477,15 @@ static size_t json_run(struct json *j, const char *src, size_t *n, char *dst, si
 	char *out = dst, *end = dst + cap;
 	size_t i = 0;
 
-	while (i < *n && end - out >= PB_UNWRAP_SLACK) {
-		if (j->emitting)
+	for (;;) {
+		if (j->pending.len)
+			out = json_drain(j, out, end);
+		if (i == *n || end - out < PB_UNWRAP_SLACK || j->pending.len)
+			break;
+		if (j->emitting == FIELD_TRACE)
 			out = json_emit(j, src, *n, &i, out, end);
+		else if (j->emitting != FIELD_NONE)
+			json_gather(j, src, *n, &i);
 		else
 			json_skip_byte(j, src[i++]);
 	}
@@ -362,6 +504,7 @@ size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *use
 		out = html_run(&u->html, src, used, dst, cap);
 		break;
 	case PB_WRAP_JSON:
+	case PB_WRAP_JOURNAL:
 		out = json_run(&u->json, src, used, dst, cap);
 		break;
 	case PB_WRAP_NONE:
@@ -382,6 +525,8 @@ const char *pb_unwrap_end(const struct pb_unwrap *u)
 		return "an HTML page without a systrace trace-data block";
 	case PB_WRAP_JSON:
 		return "a JSON trace without \"systemTraceEvents\" text";
+	case PB_WRAP_JOURNAL:
+		return "a journal export (journalctl -o json) without kernel messages";
 	case PB_WRAP_NONE:
 		break;
 	}

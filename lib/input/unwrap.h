@@ -5,7 +5,9 @@
  * <script class="trace-data" type="application/text"> block holds the atrace
  * (ftrace) text; the JSON trace format of Chrome, systrace --json and
  * Perfetto's `traceconv json` holds it as the string "systemTraceEvents".
- * Both are unwrapped byte by byte, so memory stays bounded.
+ * `journalctl -o json` holds a kernel log as one object per message: its
+ * MESSAGE and _SOURCE_MONOTONIC_TIMESTAMP become a dmesg line.
+ * All are unwrapped byte by byte, so memory stays bounded.
  */
 #ifndef PINBLAME_INPUT_UNWRAP_H
 #define PINBLAME_INPUT_UNWRAP_H
@@ -16,6 +18,7 @@ enum pb_wrapper {
 	PB_WRAP_NONE,
 	PB_WRAP_HTML,		/* systrace HTML */
 	PB_WRAP_JSON,		/* JSON object with "systemTraceEvents" */
+	PB_WRAP_JOURNAL,	/* journalctl -o json, -o json-pretty */
 };
 
 /* The wrapper of a stream that starts with P[0..n) (after any

@@ -220,6 +220,80 @@ static void test_json_unicode(void **state)
 	pb_input_close(in);
 }
 
+/* journalctl -o json: one kernel message per entry, as a dmesg line with
+ * its printk time; other transports' entries are left out. TEXT's lines
+ * become the messages, entry i at i * 1001 us; *WANT gets the dmesg text. */
+static struct blob journal_json(const struct blob *text, struct blob *want)
+{
+	struct pb_buf b = { 0 }, w = { 0 };
+	const char *p = (const char *)text->data, *end = p + text->len;
+
+	for (unsigned i = 0; p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		unsigned long long us = i * 1001ull;
+
+		pb_buf_addf(&b, "{\"__CURSOR\":\"s=1;i=%x\",\"__MONOTONIC_TIMESTAMP\":\"%llu\",", i,
+			    us + 7);
+		/* every third entry: no printk time, the journal's is taken */
+		if (i % 3)
+			pb_buf_addf(&b, "\"_SOURCE_MONOTONIC_TIMESTAMP\":\"%llu\",", us);
+		else
+			us += 7;
+		pb_buf_adds(&b, "\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"");
+		for (const char *c = p; c < nl; c++)
+			pb_buf_addf(&b, *c == '"' ? "\\%c" : i % 5 ? "%c" : "\\u%04x", *c);
+		pb_buf_adds(&b, "\",\"MESSAGE_ID\":[1,2,{\"MESSAGE\":\"nested\"}]}\n");
+		pb_buf_addf(&w, "[%5llu.%06llu] %.*s\n", us / 1000000, us % 1000000, (int)(nl - p), p);
+		if (i % 7 == 0)
+			pb_buf_addf(&b, "{\"__CURSOR\":\"u%u\",\"_TRANSPORT\":\"stdout\","
+				    "\"MESSAGE\":\"not the kernel\"}\n", i);
+		p = nl + 1;
+	}
+	*want = (struct blob){ (unsigned char *)w.data, w.len };
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+static void test_journal_json(void **state)
+{
+	struct blob text = make_text(), want;
+	struct blob json = journal_json(&text, &want);
+	struct pb_input *in = pb_input_open_memory(json.data, json.len, "journal");
+
+	(void)state;
+	assert_same_lines(in, &want, 1);
+	pb_input_close(in);
+	free(json.data);
+	free(want.data);
+	free(text.data);
+}
+
+/* A message longer than 64 KiB is cut (the kernel's are at most 1 KiB);
+ * the entries after it read as before, an escape cut in two included. */
+static void test_journal_long_message(void **state)
+{
+	struct pb_buf b = { 0 };
+	struct pb_input *in;
+	const char *line;
+	size_t len;
+
+	(void)state;
+	pb_buf_adds(&b, "{\"__CURSOR\":\"a\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"1\",\"MESSAGE\":\"");
+	for (int i = 0; i < 20000; i++)
+		pb_buf_adds(&b, "xxxx\\u0041");
+	pb_buf_adds(&b, "\"}\n{\"__CURSOR\":\"b\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"2000001\","
+		    "\"MESSAGE\":\"next \\\"one\\\"\"}\n");
+	in = pb_input_open_memory(b.data, b.len, "journal");
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_true(len >= 15 + (64u << 10) && len <= 15 + (64u << 10) + 16);
+	assert_memory_equal(line, "[    0.000001] xxxxAxxxxA", 25);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(len, strlen("[    2.000001] next \"one\""));
+	assert_memory_equal(line, "[    2.000001] next \"one\"", len);
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
+	pb_input_close(in);
+	pb_buf_free(&b);
+}
+
 /* A page or JSON with no trace text in it is an error that says so. */
 static void test_wrapped_without_text(void **state)
 {
@@ -227,11 +301,14 @@ static void test_wrapped_without_text(void **state)
 		"{\"traceEvents\":[{\"args\":{\"systemTraceEvents\":\"nested\"}}],\"k\":\"systemTraceEvents\"}",
 		"{\"systemTraceEvents\": 12}",
 		"  <!doctype HTML><html><script class=\"trace-data\">{\"json\": 1}</script></html>",
+		"{\"__CURSOR\":\"s=1\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"sshd\"}\n"
+		"{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":[104,105]}",
 	};
 	static const char *const why[] = {
 		"a JSON trace without \"systemTraceEvents\" text",
 		"a JSON trace without \"systemTraceEvents\" text",
 		"an HTML page without a systrace trace-data block",
+		"a journal export (journalctl -o json) without kernel messages",
 	};
 	const char *line;
 	size_t len;
@@ -1251,6 +1328,8 @@ int main(void)
 		cmocka_unit_test(test_real_capture),
 		cmocka_unit_test(test_wrapped_text),
 		cmocka_unit_test(test_json_unicode),
+		cmocka_unit_test(test_journal_json),
+		cmocka_unit_test(test_journal_long_message),
 		cmocka_unit_test(test_wrapped_without_text),
 		cmocka_unit_test(test_atrace_zlib),
 	};

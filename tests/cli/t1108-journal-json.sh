@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# A kernel log exported by journalctl -o json (and -o json-pretty): each
+# kernel entry reads as the dmesg line it was, at its printk time, so the
+# log links with the trace of the same boot as the plain log does.
+. "$(dirname "$0")/lib.sh"
+
+dir=$REAL/arm64-ftrace-hugetlb-cma
+python3 - "$dir/dmesg.txt" "$TMP" <<'PY'
+import json, re, sys
+lines = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
+flat = open(sys.argv[2] + "/journal.json", "w")
+pretty = open(sys.argv[2] + "/journal-pretty.json", "w")
+for n, line in enumerate(lines):
+    m = re.match(r"\[ *(\d+)\.(\d+)\] (.*)$", line)
+    if not m:
+        continue
+    us = int(m.group(1)) * 1000000 + int(m.group(2))
+    entry = {"__CURSOR": "s=1;i=%x" % n, "__REALTIME_TIMESTAMP": str(1795600000000000 + us),
+             "__MONOTONIC_TIMESTAMP": str(us + 250), "_TRANSPORT": "kernel",
+             "SYSLOG_IDENTIFIER": "kernel", "MESSAGE": m.group(3),
+             "_SOURCE_MONOTONIC_TIMESTAMP": str(us), "_HOSTNAME": "guest"}
+    for out, indent in ((flat, None), (pretty, 8)):
+        out.write(json.dumps(entry, indent=indent) + "\n")
+        if n % 40 == 0:  # a service's entry in between, with a page dump's words
+            out.write(json.dumps({"__CURSOR": "u%d" % n, "_TRANSPORT": "stdout",
+                                  "MESSAGE": "page: refcount:1 mapcount:0 pfn:0x99999"},
+                                 indent=indent) + "\n")
+PY
+
+failures() {
+	"$PINBLAME" failures --json | jq -c '[.failures[] | [.kind, .ts_ns, .pages, (.busy_pfns | length)]]'
+}
+
+export PINBLAME_DB=$TMP/plain.db
+pb import "$dir/dmesg.txt"
+plain=$(failures)
+evidence=$(sql "SELECT count(*) FROM page_evidence")
+
+for f in journal.json journal-pretty.json; do
+	export PINBLAME_DB=$TMP/$f.db
+	pb import "$TMP/$f"
+	like "$out" "$f: kmsg, 332 events, 0 bad lines" "$f: the log's 332 records, as from dmesg.txt"
+	is "$(failures)" "$plain" "$f: the same failures at the same printk times"
+	is "$(sql "SELECT count(*) FROM page_evidence")" "$evidence" \
+		"$f: the same page evidence; other services' entries are left out"
+done
+
+export PINBLAME_DB=$TMP/linked.db
+xz -dc "$dir/trace.txt.xz" >"$TMP/trace.txt"
+pb import -q "$TMP/trace.txt" "$TMP/journal.json"
+is "$(sql "SELECT count(boot) || ' ' || count(clock) FROM sources")" "2 0" \
+	"linked with the trace of the same boot, as the plain log is"
+done_testing
