@@ -317,6 +317,30 @@ static void test_sideband(void **state)
 	run_close(&r);
 }
 
+/* Frames and records seen by next_counted(). */
+struct totals {
+	unsigned long records, frames, uframes;
+};
+
+/* pb_parser_next(), counting the record in COUNTS (NULL-terminated) and T. */
+static int next_counted(struct parse_run *r, struct pb_record **rec, struct event_count *counts,
+			struct totals *t)
+{
+	char name[128];
+	int rc = pb_parser_next(r->p, rec);
+
+	if (rc != 1)
+		return rc;
+	t->records++;
+	t->frames += (*rec)->nframes;
+	t->uframes += (*rec)->nuframes;
+	snprintf(name, sizeof(name), "%s:%s", (*rec)->system, (*rec)->event);
+	for (struct event_count *c = counts; c->name; c++)
+		if (!strcmp(c->name, name))
+			c->n++;
+	return 1;
+}
+
 /* samples/perf-script-6.18-task-events.txt: perf script --show-task-events */
 static void test_sample_task_events(void **state)
 {
@@ -324,7 +348,7 @@ static void test_sample_task_events(void **state)
 		{ "migrate:mm_migrate_pages_start", 0 }, { "migrate:mm_migrate_pages", 0 },
 		{ "compaction:mm_compaction_migratepages", 0 }, { NULL, 0 },
 	};
-	unsigned long records = 0, frames = 0, uframes = 0;
+	struct totals t = { 0 };
 	struct parse_run r;
 	struct pb_record *rec;
 	int rc;
@@ -332,18 +356,9 @@ static void test_sample_task_events(void **state)
 	(void)state;
 	run_open_file(&r, PB_FMT_UNKNOWN, "samples/perf-script-6.18-task-events.txt");
 	assert_int_equal(pb_parser_format(r.p), PB_FMT_PERF_SCRIPT);
-	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
-		char name[128];
-
-		records++;
-		frames += rec->nframes;
-		uframes += rec->nuframes;
-		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
-		for (struct event_count *c = counts; c->name; c++)
-			if (!strcmp(c->name, name))
-				c->n++;
+	while ((rc = next_counted(&r, &rec, counts, &t)) == 1) {
 		assert_string_not_equal(rec->system, "perf");
-		if (records == 1) {
+		if (t.records == 1) {
 			check_context(rec, 148, 13748025736000, 0, 6303, -1, "sh", "migrate",
 				      "mm_migrate_pages_start");
 			assert_int_equal(rec->nuframes, 2);
@@ -358,10 +373,10 @@ static void test_sample_task_events(void **state)
 	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages_start"), 2);
 	assert_int_equal(count_of(counts, "migrate:mm_migrate_pages"), 1);
 	assert_int_equal(count_of(counts, "compaction:mm_compaction_migratepages"), 2);
-	assert_int_equal(records, 5);
+	assert_int_equal(t.records, 5);
 	/* grep -cP '^\t' $F -> 53 frame lines, 10 of them user: grep -c '(/usr/lib\|(\[unknown\])' */
-	assert_int_equal(frames, 53 - 10);
-	assert_int_equal(uframes, 10);
+	assert_int_equal(t.frames, 53 - 10);
+	assert_int_equal(t.uframes, 10);
 	/* grep -c PERF_RECORD_ $F: 81 COMM, 86 FORK, 5 EXIT */
 	assert_string_equal(pb_parser_meta(r.p, "sideband_records"), "172");
 	/* the side-band records at 0.000000 are not samples */
@@ -550,7 +565,7 @@ static void test_sample_rfc(void **state)
 		{ "cma:cma_alloc_busy_retry", 0 }, { "page_pinner:page_pinner_put", 0 },
 		{ "cma:cma_alloc_finish", 0 }, { NULL, 0 },
 	};
-	unsigned long records = 0, frames = 0, uframes = 0;
+	struct totals t = { 0 };
 	struct parse_run r;
 	struct pb_record *rec;
 	int rc;
@@ -558,17 +573,8 @@ static void test_sample_rfc(void **state)
 	(void)state;
 	run_open_file(&r, PB_FMT_UNKNOWN, "samples/perf-script-5.15-page_pinner-rfc.txt");
 	assert_int_equal(pb_parser_format(r.p), PB_FMT_PERF_SCRIPT);
-	while ((rc = pb_parser_next(r.p, &rec)) == 1) {
-		char name[128];
-
-		records++;
-		frames += rec->nframes;
-		uframes += rec->nuframes;
-		snprintf(name, sizeof(name), "%s:%s", rec->system, rec->event);
-		for (struct event_count *c = counts; c->name; c++)
-			if (!strcmp(c->name, name))
-				c->n++;
-		if (records == 1) {
+	while ((rc = next_counted(&r, &rec, counts, &t)) == 1) {
+		if (t.records == 1) {
 			assert_string_equal(rec->comm, "ffmpeg");
 			assert_int_equal(rec->pid, 5102);
 			assert_int_equal(rec->cpu, 2);
@@ -582,7 +588,7 @@ static void test_sample_rfc(void **state)
 		}
 		if (!strcmp(rec->event, "cma_alloc_finish"))
 			assert_field(rec, "page", "(nil)");
-		if (records == 8) {
+		if (t.records == 8) {
 			/* the seed's real sample, last in the file: the nvidia put */
 			assert_string_equal(rec->comm, "cuda-EvtHandlr");
 			assert_int_equal(rec->pid, 31023);
@@ -605,11 +611,11 @@ static void test_sample_rfc(void **state)
 	assert_int_equal(count_of(counts, "page_pinner:page_pinner_put"), 4);
 	assert_int_equal(count_of(counts, "cma:cma_alloc_finish"), 1);
 	/* grep -cP '^[^\t]' $F -> 8 samples */
-	assert_int_equal(records, 8);
+	assert_int_equal(t.records, 8);
 	/* grep -cP '^\t' $F -> 64 frame lines, of which 8 repeat the sample's
 	 * first frame and 3 are in user dsos: grep -c '(/usr/lib' $F */
-	assert_int_equal(frames, 64 - 8 - 3);
-	assert_int_equal(uframes, 3);
+	assert_int_equal(t.frames, 64 - 8 - 3);
+	assert_int_equal(t.uframes, 3);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
 }
