@@ -301,8 +301,9 @@ static void test_wrapped_without_text(void **state)
 		"{\"traceEvents\":[{\"args\":{\"systemTraceEvents\":\"nested\"}}],\"k\":\"systemTraceEvents\"}",
 		"{\"systemTraceEvents\": 12}",
 		"  <!doctype HTML><html><script class=\"trace-data\">{\"json\": 1}</script></html>",
-		"{\"__CURSOR\":\"s=1\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"sshd\"}\n"
-		"{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":[104,105]}",
+		/* one file of two entries: a service's, a binary message */
+		("{\"__CURSOR\":\"s=1\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"sshd\"}\n"
+		 "{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":[104,105]}"),
 	};
 	static const char *const why[] = {
 		"a JSON trace without \"systemTraceEvents\" text",
