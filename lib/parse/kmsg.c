@@ -11,10 +11,10 @@
  * print only a date (dmesg -T and --time-format iso, journalctl -o short,
  * short-precise, short-iso, short-full, short-unix) keep it as ns since the
  * epoch: in UTC when the line gives the offset, else the local time as
- * printed. Such times never come near a trace's, so the analysis, which
- * compares times across sources (boot linking by overlapping times, failure
- * windows), does not tie the log to a trace it cannot be placed against;
- * the parser meta "clock" is "realtime". Dates without a year (syslog,
+ * printed, and the parser meta "clock" is "realtime": the store keeps it
+ * (sources.clock) and the analysis then compares these times with no other
+ * source's (boot linking, failure windows, holder lifetimes). Dates
+ * without a year (syslog,
  * journalctl -o short, dmesg -H's "[Nov25 14:55]") are taken in
  * YEARLESS_BASE, and in the next year after December turns into January.
  * dmesg -H, -e and --time-format reltime print "[  +0.000022]", the time
