@@ -88,11 +88,18 @@ static json_t *info_json(struct pb_store *s)
 	return o;
 }
 
-static void print_ts(const json_t *v)
+/* A source's time: seconds, or the date a log printed (clock realtime). */
+static void print_ts(const json_t *src, const char *key)
 {
-	char buf[32];
+	const json_t *v = json_object_get(src, key);
+	long long ts = json_is_integer(v) ? json_integer_value(v) : -1;
+	const char *clock = pb_json_str(src, "clock", "");
+	char buf[48];
 
-	pb_format_ts(buf, sizeof(buf), json_is_integer(v) ? json_integer_value(v) : -1);
+	if (!strcmp(clock, "realtime"))
+		pb_format_date(buf, sizeof(buf), ts);
+	else
+		pb_format_ts(buf, sizeof(buf), ts);
 	fputs(buf, stdout);
 }
 
@@ -115,10 +122,10 @@ static void print_source(const json_t *src)
 	       pb_json_int(src, "lines", 0),
 	       pb_json_int(src, "bad_lines", 0),
 	       pb_json_int(src, "lost_events", 0));
-	print_ts(json_object_get(src, "first_ts_ns"));
+	print_ts(src, "first_ts_ns");
 	fputs(" .. ", stdout);
-	print_ts(json_object_get(src, "last_ts_ns"));
-	fputs(" s\n", stdout);
+	print_ts(src, "last_ts_ns");
+	fputs(strcmp(pb_json_str(src, "clock", ""), "realtime") ? " s\n" : "\n", stdout);
 	if (pb_json_int(src, "unpaired", 0))
 		printf("  %lld CMA allocations started without a finish\n",
 		       pb_json_int(src, "unpaired", 0));

@@ -32,6 +32,9 @@ int pb_json_write(FILE *out, json_t *value);
 
 /* Formats ns as seconds with 6 decimals ("41.589960"). */
 void pb_format_ts(char *buf, size_t len, long long ts_ns);
+/* Formats ns since the epoch (a source on the realtime clock) as the date
+ * a log printed: "2026-11-25 09:47:23.000000". */
+void pb_format_date(char *buf, size_t len, long long ts_ns);
 
 /* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
 

@@ -1,6 +1,7 @@
 /* table.c - the output modes of every tabular command, done once. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pinblame/core.h"
 #include "pinblame/render.h"
@@ -33,6 +34,20 @@ void pb_format_ts(char *buf, size_t len, long long ts_ns)
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "%lld.%06lld", ts_ns / 1000000000, ts_ns % 1000000000 / 1000);
+}
+
+void pb_format_date(char *buf, size_t len, long long ts_ns)
+{
+	time_t secs = (time_t)(ts_ns / 1000000000);
+	struct tm tm;
+	char day[32];
+
+	if (ts_ns < 0 || !gmtime_r(&secs, &tm) ||
+	    !strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm)) {
+		pb_format_ts(buf, len, ts_ns);
+		return;
+	}
+	snprintf(buf, len, "%s.%06lld", day, ts_ns % 1000000000 / 1000);
 }
 
 json_t *pb_json_column(sqlite3_stmt *st, int i)

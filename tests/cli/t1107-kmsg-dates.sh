@@ -36,6 +36,8 @@ is "$(sql "SELECT ts_ns / 1000000000 FROM failures ORDER BY ts_ns LIMIT 1")" "$(
 	"at the date the log prints"
 pb info
 like "$out" "arch aarch64, clock realtime" "info says the times are dates"
+like "$out" "span 2026-11-25 09:4[0-9]:[0-9]{2}\.000000 \.\. 2026-11-25 09:4[0-9]:[0-9]{2}\.000000$" \
+	"and shows the span as dates (the log starts at 09:46:40, the last dump is within minutes)"
 
 export PINBLAME_DB=$TMP/both.db
 xz -dc "$dir/trace.txt.xz" >"$TMP/trace.txt"
