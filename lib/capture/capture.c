@@ -397,11 +397,16 @@ static int mkdir_p(const char *path)
 static int write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
+	int failed;
 
-	if (!f || fputs(text, f) == EOF || fclose(f) == EOF) {
+	if (!f) {
 		pb_error("cannot write %s: %s", path, strerror(errno));
-		if (f)
-			fclose(f);
+		return -1;
+	}
+	failed = fputs(text, f) == EOF;
+	/* closed once, whether the write failed or not */
+	if (fclose(f) == EOF || failed) {
+		pb_error("cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -907,7 +907,8 @@ static void mapping_line(struct kmsg *k, const char *s, size_t len)
 		q = find(s, len, "name:\"");
 	if (!q)
 		return;
-	q = memchr(q, '"', end - q) + 1;
+	/* the quote is in the pattern just found */
+	q = (const char *)memchr(q, '"', (size_t)(end - q)) + 1;
 	last = end;
 	while (last > q && last[-1] != '"')
 		last--;

@@ -162,7 +162,8 @@ static int check_schema(struct pb_store *s)
 		goto fail;
 	if (version == 0 && pb_store_exec(s, pb_schema_sql) < 0)
 		goto fail;
-	for (int v = version ? version : PB_SCHEMA_VERSION; v < PB_SCHEMA_VERSION; v++)
+	/* a store just created is of the latest version already */
+	for (int v = version; v > 0 && v < PB_SCHEMA_VERSION; v++)
 		if (pb_store_exec(s, pb_schema_upgrade_sql[v - 1]) < 0)
 			goto fail;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", PB_SCHEMA_VERSION);
