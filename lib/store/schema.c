@@ -142,6 +142,14 @@ const char pb_schema_sql[] =
 	"  f.offset, NULLIF(s.module, '') AS module\n"
 	"  FROM frame f JOIN symbol s ON s.id = f.symbol_id;\n";
 
+/* [v]: for a reader of a store of version v + 1 that it cannot upgrade
+ * (not writable), temporary views that look like version v + 2. */
+const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
+	/* 1 -> 2: every source on the kernel's clock */
+	"CREATE TEMP VIEW source AS SELECT *, NULL AS clock FROM main.source;\n"
+	"CREATE TEMP VIEW sources AS SELECT *, NULL AS clock FROM main.sources;\n",
+};
+
 /* [v] takes a store of version v + 1 to v + 2. */
 const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	/* 1 -> 2: the clock of a source's times */

@@ -115,12 +115,35 @@ static int user_version(struct pb_store *s, int *version)
 	return 0;
 }
 
-/* A store opened to be read is upgraded through a connection of its own
- * that may write. */
-static int upgrade_for_reader(struct pb_store *s)
+/* Whether the store and its directory (the WAL files go there) may be
+ * written by us. */
+static int store_writable(const char *path)
 {
-	struct pb_store *w = pb_store_open(s->path, PB_STORE_WRITE);
+	char *dir = pb_strdup(path), *slash = strrchr(dir, '/');
+	int ok;
 
+	if (slash)
+		slash[slash == dir] = '\0';
+	ok = access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+/* A store opened to be read is upgraded through a connection of its own
+ * that may write. One that cannot be written (someone else's file, a
+ * read-only mount) is read as it is: temporary views stand in for the
+ * columns added since its version. */
+static int upgrade_for_reader(struct pb_store *s, int version)
+{
+	struct pb_store *w;
+
+	if (!store_writable(s->path)) {
+		for (int v = version; v < PB_SCHEMA_VERSION; v++)
+			if (pb_store_exec(s, pb_schema_reader_sql[v - 1]) < 0)
+				return -1;
+		return 0;
+	}
+	w = pb_store_open(s->path, PB_STORE_WRITE);
 	if (!w) {
 		pb_error("%s: cannot upgrade the store to schema version %d", s->path,
 			 PB_SCHEMA_VERSION);
@@ -130,6 +153,15 @@ static int upgrade_for_reader(struct pb_store *s)
 	return 0;
 }
 
+static int newer_schema(const struct pb_store *s, int version)
+{
+	if (version <= PB_SCHEMA_VERSION)
+		return 0;
+	pb_error("%s: store schema version %d is newer than this pinblame "
+		 "understands (%d); upgrade pinblame", s->path, version, PB_SCHEMA_VERSION);
+	return 1;
+}
+
 /* Creates the schema in an empty store, upgrades an older one step by
  * step in one transaction, refuses a newer one. */
 static int check_schema(struct pb_store *s)
@@ -137,14 +169,8 @@ static int check_schema(struct pb_store *s)
 	int version;
 	char sql[64];
 
-	if (user_version(s, &version) < 0)
+	if (user_version(s, &version) < 0 || newer_schema(s, version))
 		return -1;
-	if (version > PB_SCHEMA_VERSION) {
-		pb_error("%s: store schema version %d is newer than this pinblame "
-			 "understands (%d); upgrade pinblame", s->path, version,
-			 PB_SCHEMA_VERSION);
-		return -1;
-	}
 	if (version == PB_SCHEMA_VERSION)
 		return 0;
 	if (!s->writable) {
@@ -152,14 +178,16 @@ static int check_schema(struct pb_store *s)
 			pb_error("%s: not a pinblame store (schema version 0)", s->path);
 			return -1;
 		}
-		return upgrade_for_reader(s);
+		return upgrade_for_reader(s, version);
 	}
 	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	/* Another process may have created or upgraded it while we waited for
-	 * the lock. */
-	if (user_version(s, &version) < 0)
+	 * the lock, to this version or to a newer one. */
+	if (user_version(s, &version) < 0 || newer_schema(s, version))
 		goto fail;
+	if (version == PB_SCHEMA_VERSION)
+		return pb_store_exec(s, "COMMIT");
 	if (version == 0 && pb_store_exec(s, pb_schema_sql) < 0)
 		goto fail;
 	/* a store just created is of the latest version already */
@@ -236,14 +264,16 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	 * sixth fewer B-tree splits on import than SQLite's 4 KiB. */
 	if (s->writable && (pb_store_exec(s, "PRAGMA page_size = 16384") < 0 || set_wal(s) < 0))
 		goto fail;
-	if (pb_store_exec(s, s->writable ? "PRAGMA synchronous = NORMAL"
-					 : "PRAGMA query_only = 1") < 0)
+	if (s->writable && pb_store_exec(s, "PRAGMA synchronous = NORMAL") < 0)
 		goto fail;
 	/* 32 MiB of page cache: index pages stay in memory during an import,
 	 * and memory stays bounded whatever the input size. */
 	if (pb_store_exec(s, "PRAGMA cache_size = -32768") < 0)
 		goto fail;
 	if (check_schema(s) < 0 || store_register_functions(s) < 0)
+		goto fail;
+	/* after check_schema(): a reader of an old store writes temporary views */
+	if (!s->writable && pb_store_exec(s, "PRAGMA query_only = 1") < 0)
 		goto fail;
 	if (s->writable && store_prepare_all(s) < 0)
 		goto fail;

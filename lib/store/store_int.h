@@ -8,6 +8,7 @@
 
 extern const char pb_schema_sql[];
 extern const char *const pb_schema_upgrade_sql[];
+extern const char *const pb_schema_reader_sql[];
 
 /* Map from a key (bytes, or only its 64-bit hash when KEY is NULL) to a
  * row id; open addressing, grows as needed. */

@@ -20,6 +20,23 @@ pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$SAMPLES/dmesg-6.6-dum
 pb blame --json
 is "$old" "$out" "blame on the upgraded store is what a store made now says"
 
+# A store it cannot write is read as it is, by another user than its owner.
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null &&
+	runuser -u nobody -- "$PINBLAME" --version >/dev/null 2>&1; then
+	ro=$(mktemp -d /tmp/pinblame-ro.XXXXXX)
+	xz -dc "$PB_TESTDATA/stores/v1-samples.db.xz" >"$ro/v1.db"
+	chmod 444 "$ro/v1.db"
+	chmod 755 "$ro"
+	run runuser -u nobody -- "$PINBLAME" -d "$ro/v1.db" query --csv "SELECT count(*), count(clock) FROM sources"
+	is "$rc $(printf '%s' "$out" | sed -n 2p)" "0 2,0" "a reader that cannot write it sees its sources, on the kernel's clock"
+	is "$(sqlite3 "$ro/v1.db" 'PRAGMA user_version')" 1 "and leaves it of version 1"
+	rm -rf "$ro"
+else
+	echo "ok $((_n + 1)) # skip cannot run pinblame as another user here"
+	echo "ok $((_n + 2)) # skip cannot run pinblame as another user here"
+	_n=$((_n + 2))
+fi
+
 cp "$TMP/v1.db" "$TMP/again.db"
 pb -d "$TMP/again.db" info
 is "$rc" 0 "an upgraded store opens again as it is"
