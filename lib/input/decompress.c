@@ -29,6 +29,7 @@ struct pb_decoder {
 			z_stream z;
 			bool in_member;	/* inside a gzip member, not between */
 			bool past_line;	/* zlib: the "TRACE:" line was skipped */
+			bool ended;	/* zlib: its one stream has ended */
 		} gz;
 		lzma_stream xz;
 		struct {
@@ -41,13 +42,31 @@ struct pb_decoder {
 /* "TRACE:\n" (or "\r\n") and a zlib header: compression method 8, a
  * window of at most 32 KiB, and the check bits that make it a multiple
  * of 31. */
-static bool atrace_zlib(const unsigned char *p, size_t n)
+/* Where the zlib stream of atrace -z output starts: after its "TRACE:"
+ * line, which may follow the "capturing trace... done" that adb shell
+ * mixes in; 0 when P does not start so. */
+static size_t atrace_zlib_start(const unsigned char *p, size_t n)
 {
-	size_t k = n >= 7 && !memcmp(p, "TRACE:\n", 7) ? 7 :
-		   n >= 8 && !memcmp(p, "TRACE:\r\n", 8) ? 8 : 0;
+	const unsigned char *t = n >= 7 ? memmem(p, n < PB_MAGIC_LEN ? n : PB_MAGIC_LEN,
+						"TRACE:", 6) : NULL;
+	size_t k;
 
-	return k && n >= k + 2 && (p[k] & 0x0f) == 8 && (p[k] >> 4) <= 7 &&
-	       ((unsigned)p[k] << 8 | p[k + 1]) % 31 == 0;
+	if (!t || (t > p && t[-1] != '\n'))
+		return 0;
+	k = (size_t)(t - p) + 6;
+	k += k < n && p[k] == '\r';
+	if (k >= n || p[k++] != '\n')
+		return 0;
+	return n >= k + 2 && (p[k] & 0x0f) == 8 && (p[k] >> 4) <= 7 &&
+	       ((unsigned)p[k] << 8 | p[k + 1]) % 31 == 0 ? k : 0;
+}
+
+bool pb_compression_undecided(const unsigned char *p, size_t n)
+{
+	if (n < 6)
+		return true;
+	return n < PB_MAGIC_LEN && (!memcmp(p, "TRACE:", 6) || !memcmp(p, "captur", 6)) &&
+	       !atrace_zlib_start(p, n);
 }
 
 enum pb_compression pb_detect_compression(const unsigned char *p, size_t n)
@@ -58,7 +77,7 @@ enum pb_compression pb_detect_compression(const unsigned char *p, size_t n)
 
 	if (n >= sizeof(gzip_magic) && !memcmp(p, gzip_magic, sizeof(gzip_magic)))
 		return PB_COMP_GZIP;
-	if (atrace_zlib(p, n))
+	if (atrace_zlib_start(p, n))
 		return PB_COMP_ZLIB;
 	if (n >= sizeof(xz_magic) && !memcmp(p, xz_magic, sizeof(xz_magic)))
 		return PB_COMP_XZ;
@@ -160,14 +179,16 @@ static uInt zlib_len(size_t n)
 }
 
 /* Consumes atrace's "TRACE:" line, which pb_detect_compression() saw. */
+/* Consumes the lines up to atrace's "TRACE:", which
+ * pb_detect_compression() saw within the first PB_MAGIC_LEN bytes (all
+ * in the first read). */
 static void skip_trace_line(struct pb_decoder *d, const unsigned char **src, size_t *srclen)
 {
-	const unsigned char *nl = memchr(*src, '\n', *srclen);
-	size_t n = nl ? (size_t)(nl - *src) + 1 : *srclen;
+	size_t n = atrace_zlib_start(*src, *srclen);
 
 	*src += n;
 	*srclen -= n;
-	d->gz.past_line = nl != NULL;
+	d->gz.past_line = true;
 }
 
 static enum pb_decode_status gzip_run(struct pb_decoder *d, const unsigned char **src,
@@ -190,8 +211,19 @@ static enum pb_decode_status gzip_run(struct pb_decoder *d, const unsigned char 
 	z->avail_out = zlib_len(cap);
 	while (z->avail_out > 0) {
 		if (!d->gz.in_member) {
+			/* atrace ends its one stream with a line end, at most */
+			while (d->gz.ended && z->avail_in &&
+			       (*z->next_in == '\n' || *z->next_in == '\r')) {
+				z->next_in++;
+				z->avail_in--;
+			}
 			if (!z->avail_in)
 				break;
+			if (d->gz.ended) {
+				snprintf(err, errlen, "data after the zlib stream");
+				status = PB_DECODE_ERROR;
+				break;
+			}
 			/* another member follows (gzip files concatenate) */
 			inflateReset(z);
 			d->gz.in_member = true;
@@ -199,6 +231,7 @@ static enum pb_decode_status gzip_run(struct pb_decoder *d, const unsigned char 
 		ret = inflate(z, Z_NO_FLUSH);
 		if (ret == Z_STREAM_END) {
 			d->gz.in_member = false;
+			d->gz.ended = d->comp == PB_COMP_ZLIB;
 			continue;
 		}
 		if (ret == Z_BUF_ERROR)	/* no progress possible: needs input */

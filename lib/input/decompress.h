@@ -10,11 +10,16 @@
 
 #include "pinblame/input.h"
 
-/* Bytes needed to tell every supported format apart ("TRACE:\r\n" and
- * the two bytes of a zlib header). */
-#define PB_MAGIC_LEN 10
+/* Bytes that may be needed to tell the formats apart: atrace -z's
+ * "TRACE:" line (after what adb shell may print first) and the two bytes
+ * of a zlib header. The magic numbers need 6 (xz's). */
+#define PB_MAGIC_LEN 64
 
 enum pb_compression pb_detect_compression(const unsigned char *p, size_t n);
+/* Whether the first N bytes are too few to tell (a pipe may hand over a
+ * few at a time; reading on waits only while they could start atrace's
+ * output). */
+bool pb_compression_undecided(const unsigned char *p, size_t n);
 
 enum pb_decode_status {
 	PB_DECODE_ERROR = -1,	/* corrupt or truncated data: see err */

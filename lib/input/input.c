@@ -275,8 +275,19 @@ static ssize_t fill_unwrapped(struct pb_input *in, char *dst, size_t space)
  * the staging buffer and everything goes through the unwrapper. */
 static ssize_t check_wrapper(struct pb_input *in, char *dst, ssize_t got)
 {
-	enum pb_wrapper w = pb_detect_wrapper(dst, (size_t)got);
+	enum pb_wrapper w;
+	ssize_t more = 1;
 
+	/* a pipe may hand over only a few bytes first; reading on is needed
+	 * only while they could start a wrapper */
+	while (more > 0 && pb_wrapper_undecided(dst, (size_t)got)) {
+		more = fill_source(in, dst + got, WINDOW_SIZE - in->len - (size_t)got);
+		/* an error is reported by the next fill (failed is set), after
+		 * the bytes that came before it */
+		if (more > 0)
+			got += more;
+	}
+	w = pb_detect_wrapper(dst, (size_t)got);
 	in->wrap_checked = true;
 	if (w == PB_WRAP_NONE)
 		return got;
@@ -403,7 +414,7 @@ static int read_magic(struct pb_input *in)
 	ssize_t got;
 
 	in->raw_pos = in->raw;
-	while (in->raw_len < PB_MAGIC_LEN) {
+	while (pb_compression_undecided(in->raw, in->raw_len)) {
 		got = raw_read(in, in->raw + in->raw_len, RAW_SIZE - in->raw_len);
 		if (got < 0)
 			return -1;

@@ -71,6 +71,8 @@ struct json {
 	size_t key_len;
 	enum json_field target;	/* the key just read, before its value */
 	enum json_field emitting;	/* the string value being decoded */
+	bool in_bytes;		/* in a MESSAGE given as an array of bytes */
+	int byte, byte_digits;	/* the number being read there */
 	char esc[6];		/* an escape not yet complete: "\u00e9" */
 	size_t esc_len;
 	uint32_t high;		/* a high surrogate waiting for its low half */
@@ -91,9 +93,10 @@ struct pb_unwrap {
 	};
 };
 
+/* Blanks, and the record separator before each entry of json-seq. */
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\x1e';
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -121,6 +124,19 @@ enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
 	if (memmem(s, left < 256 ? left : 256, "\"__CURSOR\"", 10))
 		return PB_WRAP_JOURNAL;
 	return PB_WRAP_JSON;
+}
+
+int pb_wrapper_undecided(const char *p, size_t n)
+{
+	const char *end = p + n, *s = skip_space(p, end);
+	size_t left = (size_t)(end - s);
+
+	if (!left)
+		return n < 256;
+	if (*s == '<')
+		return left < 14 && (!strncasecmp(s, "<!DOCTYPE html", left) ||
+				     !strncasecmp(s, "<html", left < 5 ? left : 5));
+	return *s == '{' && left < 32;
 }
 
 struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
@@ -387,6 +403,34 @@ static void journal_entry(struct json *j)
 		j->value[f].len = 0;
 }
 
+/* journalctl writes a MESSAGE with bytes that are not UTF-8 text as an
+ * array of numbers, "MESSAGE":[112,97,103,101,...]: one byte of it. */
+static void message_byte(struct json *j, char c)
+{
+	struct field_value *v = &j->value[FIELD_MESSAGE];
+
+	if (c >= '0' && c <= '9') {
+		j->byte = j->byte * 10 + (c - '0');
+		j->byte_digits += j->byte_digits < 4;
+		if (j->byte > 999)
+			j->byte = 999;
+		return;
+	}
+	if (c == '-') {		/* not a byte: read on as one too large */
+		j->byte = 999;
+		return;
+	}
+	if (c != ',' && c != ']')
+		return;
+	if (j->byte_digits && j->byte < 256 && v->len < MESSAGE_MAX)
+		v->data[v->len++] = (char)j->byte;
+	j->byte = j->byte_digits = 0;
+	if (c == ']') {
+		j->in_bytes = false;
+		j->depth--;
+	}
+}
+
 /* The closing quote of a string read through. */
 static void json_string_end(struct json *j)
 {
@@ -401,13 +445,19 @@ static void json_string_end(struct json *j)
 /* One byte of the JSON around the strings taken. */
 static void json_skip_byte(struct json *j, char c)
 {
+	if (j->in_bytes) {
+		message_byte(j, c);
+		return;
+	}
 	if (j->in_string) {
-		if (j->escaped)
+		if (j->escaped) {
 			j->escaped = false;
-		else if (c == '\\')
+		} else if (c == '\\') {
 			j->escaped = true;
-		else if (c == '"')
-			return json_string_end(j);
+		} else if (c == '"') {
+			json_string_end(j);
+			return;
+		}
 		/* a key longer than KEY_MAX is none of ours: its length says so */
 		if (j->key_string && j->key_len <= KEY_MAX) {
 			if (j->key_len < KEY_MAX)
@@ -433,6 +483,7 @@ static void json_skip_byte(struct json *j, char c)
 	case '[':
 		if (++j->depth == 1)
 			j->want_key = c == '{';
+		j->in_bytes = c == '[' && j->depth == 2 && j->target == FIELD_MESSAGE;
 		j->target = FIELD_NONE;
 		break;
 	case '}':

@@ -24,6 +24,9 @@ enum pb_wrapper {
 /* The wrapper of a stream that starts with P[0..n) (after any
  * decompression); PB_WRAP_NONE for everything else. */
 enum pb_wrapper pb_detect_wrapper(const char *p, size_t n);
+/* Whether P[0..n) is too short to tell: blanks only, the start of an HTML
+ * tag, or of a JSON object before its first key. */
+int pb_wrapper_undecided(const char *p, size_t n);
 
 /* The most one input byte can release: an escape or a held-back partial
  * "</script>" that it completes. pb_unwrap_run() reads on only while its

@@ -32,6 +32,25 @@ done
 is "$(sql "SELECT sha256 FROM sources")" "$(sha256sum <"$TMP/trace.json" | cut -d' ' -f1)" \
 	"the source is the wrapped file, by its own hash"
 
+# a pipe that hands over the first bytes alone still gets them unwrapped
+for f in systrace.html trace.json; do
+	run sh -c "(head -c 10 '$TMP/$f'; sleep 0.3; tail -c +11 '$TMP/$f') | '$PINBLAME' import --dry-run -"
+	like "$out" "<stdin>: ftrace, 4800 events, 0 bad lines" "$f through a pipe that stalls after 10 bytes"
+done
+# adb shell's words before atrace's TRACE: line, a line end after the stream
+python3 - "$TMP" <<'PY'
+import sys, zlib
+d = sys.argv[1]
+text = open(d + "/trace.txt", "rb").read()
+open(d + "/adb.bin", "wb").write(b"capturing trace... done\nTRACE:\n" + zlib.compress(text) + b"\n")
+open(d + "/junk.bin", "wb").write(b"TRACE:\n" + zlib.compress(text) + b"junk")
+PY
+pb import --dry-run "$TMP/adb.bin"
+like "$out" "adb.bin: ftrace, 4800 events, 0 bad lines" "atrace -z through adb shell: its words before TRACE: and the line end after"
+pb import --dry-run "$TMP/junk.bin"
+is "$rc" 3 "anything else after the stream is an error"
+like "$err" "junk.bin:[0-9]+: data after the zlib stream" "that says so"
+
 export PINBLAME_DB=$TMP/empty.db
 pb import "$TMP/empty.json"
 is "$rc" 3 "a JSON trace without ftrace text: exit 3"

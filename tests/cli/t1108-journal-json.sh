@@ -10,6 +10,7 @@ import json, re, sys
 lines = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
 flat = open(sys.argv[2] + "/journal.json", "w")
 pretty = open(sys.argv[2] + "/journal-pretty.json", "w")
+seq = open(sys.argv[2] + "/journal-seq.json", "w")
 for n, line in enumerate(lines):
     m = re.match(r"\[ *(\d+)\.(\d+)\] (.*)$", line)
     if not m:
@@ -19,7 +20,11 @@ for n, line in enumerate(lines):
              "__MONOTONIC_TIMESTAMP": str(us + 250), "_TRANSPORT": "kernel",
              "SYSLOG_IDENTIFIER": "kernel", "MESSAGE": m.group(3),
              "_SOURCE_MONOTONIC_TIMESTAMP": str(us), "_HOSTNAME": "guest"}
+    seq.write("\x1e" + json.dumps(entry) + "\n")
     for out, indent in ((flat, None), (pretty, 8)):
+        # every 50th message as journalctl writes one that is not all text
+        if n % 50 == 7 and indent is None:
+            entry = dict(entry, MESSAGE=list(entry["MESSAGE"].encode()))
         out.write(json.dumps(entry, indent=indent) + "\n")
         if n % 40 == 0:  # a service's entry in between, with a page dump's words
             out.write(json.dumps({"__CURSOR": "u%d" % n, "_TRANSPORT": "stdout",
@@ -36,7 +41,7 @@ pb import "$dir/dmesg.txt"
 plain=$(failures)
 evidence=$(sql "SELECT count(*) FROM page_evidence")
 
-for f in journal.json journal-pretty.json; do
+for f in journal.json journal-pretty.json journal-seq.json; do
 	export PINBLAME_DB=$TMP/$f.db
 	pb import "$TMP/$f"
 	like "$out" "$f: kmsg, 332 events, 0 bad lines" "$f: the log's 332 records, as from dmesg.txt"

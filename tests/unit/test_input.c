@@ -268,7 +268,8 @@ static void test_journal_json(void **state)
 }
 
 /* A message longer than 64 KiB is cut (the kernel's are at most 1 KiB);
- * the entries after it read as before, an escape cut in two included. */
+ * the entries after it read as before, an escape cut in two included, and
+ * so does a json-seq entry whose message is an array of bytes. */
 static void test_journal_long_message(void **state)
 {
 	struct pb_buf b = { 0 };
@@ -282,6 +283,9 @@ static void test_journal_long_message(void **state)
 		pb_buf_adds(&b, "xxxx\\u0041");
 	pb_buf_adds(&b, "\"}\n{\"__CURSOR\":\"b\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"2000001\","
 		    "\"MESSAGE\":\"next \\\"one\\\"\"}\n");
+	/* a message with bytes that are not text: an array of numbers */
+	pb_buf_adds(&b, "\x1e{\"__CURSOR\":\"c\",\"MESSAGE\":[109, 105,27 ,1000,-1],"
+		    "\"_SOURCE_MONOTONIC_TIMESTAMP\":\"3000000\"}\n");
 	in = pb_input_open_memory(b.data, b.len, "journal");
 	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
 	assert_true(len >= 15 + (64u << 10) && len <= 15 + (64u << 10) + 16);
@@ -289,6 +293,10 @@ static void test_journal_long_message(void **state)
 	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
 	assert_int_equal(len, strlen("[    2.000001] next \"one\""));
 	assert_memory_equal(line, "[    2.000001] next \"one\"", len);
+	/* the numbers that are not bytes (1000, -1) are left out */
+	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
+	assert_int_equal(len, strlen("[    3.000000] mi\x1b"));
+	assert_memory_equal(line, "[    3.000000] mi\x1b", len);
 	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_EOF);
 	pb_input_close(in);
 	pb_buf_free(&b);
@@ -301,9 +309,9 @@ static void test_wrapped_without_text(void **state)
 		"{\"traceEvents\":[{\"args\":{\"systemTraceEvents\":\"nested\"}}],\"k\":\"systemTraceEvents\"}",
 		"{\"systemTraceEvents\": 12}",
 		"  <!doctype HTML><html><script class=\"trace-data\">{\"json\": 1}</script></html>",
-		/* one file of two entries: a service's, a binary message */
+		/* one file of two entries, neither the kernel's */
 		("{\"__CURSOR\":\"s=1\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"sshd\"}\n"
-		 "{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":[104,105]}"),
+		 "{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"stdout\",\"MESSAGE\":[104,105]}"),
 	};
 	static const char *const why[] = {
 		"a JSON trace without \"systemTraceEvents\" text",
