@@ -607,6 +607,8 @@ static int hugetlb_stack(struct pb_store *s, int64_t stack_id)
 /* A record that names a page or range but not always its task. */
 struct loose {
 	int64_t source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn;
+	int64_t group;		/* records grouped by time: the boot of linked
+				 * sources, else minus the source's own id */
 	int32_t pid;
 	const char *how;	/* dump, migrate_failed, pinner_failure, kmsg, cma_busy_retry,
 				 * call_trace (a dump_stack() through alloc_contig_range) */
@@ -812,16 +814,22 @@ static int cmp_loose(const void *a, const void *b)
 	const struct loose *x = a, *y = b;
 	int c = strcmp(loose_kind(x), loose_kind(y));
 
-	return c ? c : cmp_loose_ts(x, y);
+	if (c)
+		return c;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return cmp_loose_ts(x, y);
 }
 
 /* Kernel log dumps and page_pinner failures close in time are one
- * failure; a busy range or an "alloc failed" line is one by itself. */
+ * failure, within one boot (times of two machines, or of two clocks, say
+ * nothing of each other); a busy range or an "alloc failed" line is one by
+ * itself. */
 static int same_loose_failure(const struct loose *prev, const struct loose *r)
 {
 	const char *kind = loose_kind(r);
 
-	return prev && !strcmp(kind, loose_kind(prev)) &&
+	return prev && !strcmp(kind, loose_kind(prev)) && prev->group == r->group &&
 	       (!strcmp(kind, "migrate") || !strcmp(kind, "page_pinner")) &&
 	       r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
 }
@@ -936,6 +944,11 @@ static void loose_failures(struct finder *f, struct loose_list *l, size_t nwindo
 	free(o.v);
 	l->n = n;
 	alloc_failed_failures(f, l);
+	for (size_t i = 0; i < l->n; i++) {
+		int64_t boot = boot_of(&f->boots, l->v[i].source_id);
+
+		l->v[i].group = boot > 0 ? boot : -l->v[i].source_id;
+	}
 	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct loose *r = &l->v[i];
