@@ -276,11 +276,15 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 }
 
 /* The mapping of the source's own points, else of its boot's, else the
- * store-wide one when the source is not linked to a boot. */
+ * store-wide one when the source is not linked to a boot. A source on a
+ * clock of its own is not linked: the mapping has nothing to do with
+ * times. */
 static const struct vmemmap *vmemmap_of(const struct vmemmaps *vms, int64_t source_id)
 {
 	int64_t boot = boot_of(&vms->boots, source_id);
 
+	if (boot < 0)
+		boot = 0;
 	for (size_t i = 0; i < vms->n; i++)
 		if (vms->v[i].source_id == source_id && vms->v[i].vm.known)
 			return &vms->v[i].vm;
