@@ -85,10 +85,12 @@ static int function_line(const char *rest, size_t len, struct pb_evtext_event *e
  * was written from: "tracing_mark_write+0x8a/0x170 <ffffffff81498b1a>: TEXT". */
 static int marker_with_ip(const char *rest, size_t len, struct pb_evtext_event *ev)
 {
-	const char *end = rest + len, *p = rest + 18;
+	const char *end = rest + len, *p;
 
-	if (!pb_has_prefix(rest, len, "tracing_mark_write") || p == end ||
-	    (*p != '+' && *p != ' '))
+	if (!pb_has_prefix(rest, len, "tracing_mark_write") || len == 18)
+		return -1;
+	p = rest + 18;
+	if (*p != '+' && *p != ' ')
 		return -1;
 	while (p < end && *p != ' ' && *p != ':')	/* "+0x8a/0x170" */
 		p++;
