@@ -91,14 +91,16 @@ static const char drop_sql[] =
 #define STACK(col) "(SELECT new FROM map_stack WHERE old = " col ")"
 
 /* The rows of the kept sources, ids shifted by the offsets. %1$lld is the
- * source offset, then event, alloc, busy, migration, evidence. */
+ * source offset, then event, alloc, busy, migration, evidence; %7$s the
+ * clock column, or NULL from a store of schema 1 (read as it is, when its
+ * reader cannot upgrade it). */
 static const char rows_sql[] =
 	"INSERT INTO main.source(id, path, sha256, format, kernel, arch, events,\n"
 	"  bad_lines, lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events,\n"
 	"  unpaired, boot, imported_at, clock)\n"
 	"  SELECT id + %1$lld, path, sha256, format, kernel, arch, events, bad_lines,\n"
 	"  lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events, unpaired,\n"
-	"  boot + %1$lld, imported_at, clock FROM src.source WHERE id IN keep;\n"
+	"  boot + %1$lld, imported_at, %7$s FROM src.source WHERE id IN keep;\n"
 	"INSERT INTO main.bad_line(source_id, reason, count, first_line, example)\n"
 	"  SELECT source_id + %1$lld, reason, count, first_line, example\n"
 	"  FROM src.bad_line WHERE source_id IN keep;\n"
@@ -159,17 +161,18 @@ static int copy_rows(struct pb_store *s, struct pb_merge_stats *st)
 {
 	struct id_offsets o;
 	struct pb_buf sql = { 0 };
+	int64_t version;
 	int rc;
 
 	if (pb_store_exec(s, intern_sql) < 0 || count_kept(s, st) < 0)
 		return -1;
 	if (!st->sources)
 		return 0;
-	if (read_offsets(s, &o) < 0)
+	if (read_offsets(s, &o) < 0 || query_i64(s, "PRAGMA src.user_version", &version))
 		return -1;
 	pb_buf_addf(&sql, rows_sql, (long long)o.source, (long long)o.event,
 		    (long long)o.alloc, (long long)o.busy, (long long)o.migration,
-		    (long long)o.evidence);
+		    (long long)o.evidence, version >= 2 ? "clock" : "NULL");
 	rc = pb_store_exec(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
 	if (rc < 0)
