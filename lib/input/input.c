@@ -69,6 +69,7 @@ struct pb_input {
 	/* set at the first fill for wrapped text: stage[stage_pos,
 	 * stage_len) is decompressed but not yet unwrapped */
 	bool wrap_checked;
+	bool source_ended;	/* the source was read to its end */
 	struct pb_unwrap *unwrap;
 	char *stage;
 	size_t stage_pos, stage_len;
@@ -247,10 +248,12 @@ static ssize_t fill_unwrapped(struct pb_input *in, char *dst, size_t space)
 
 	while (!out) {
 		if (in->stage_pos == in->stage_len) {
-			got = fill_source(in, in->stage, WINDOW_SIZE);
+			/* read to the end once: a terminal would want a second ^D */
+			got = in->source_ended ? 0 : fill_source(in, in->stage, WINDOW_SIZE);
 			if (got < 0)
 				return -1;
 			if (!got) {
+				in->source_ended = true;
 				/* what the unwrapper still holds (the last journal entry) */
 				out = pb_unwrap_run(in->unwrap, in->stage, 0, &used, dst, space);
 				if (out)
