@@ -39,12 +39,11 @@ struct pb_decoder {
 	};
 };
 
-/* "TRACE:\n" (or "\r\n") and a zlib header: compression method 8, a
- * window of at most 32 KiB, and the check bits that make it a multiple
- * of 31. */
 /* Where the zlib stream of atrace -z output starts: after its "TRACE:"
- * line, which may follow the "capturing trace... done" that adb shell
- * mixes in; 0 when P does not start so. */
+ * line ("\n" or "\r\n"), which may follow the "capturing trace... done"
+ * that adb shell mixes in, when a zlib header follows (compression method
+ * 8, a window of at most 32 KiB, check bits that make it a multiple of
+ * 31); 0 when P does not start so. */
 static size_t atrace_zlib_start(const unsigned char *p, size_t n)
 {
 	const unsigned char *t = n >= 7 ? memmem(p, n < PB_MAGIC_LEN ? n : PB_MAGIC_LEN,
@@ -178,7 +177,6 @@ static uInt zlib_len(size_t n)
 	return n > UINT_MAX ? UINT_MAX : (uInt)n;
 }
 
-/* Consumes atrace's "TRACE:" line, which pb_detect_compression() saw. */
 /* Consumes the lines up to atrace's "TRACE:", which
  * pb_detect_compression() saw within the first PB_MAGIC_LEN bytes (all
  * in the first read). */
