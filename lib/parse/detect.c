@@ -130,17 +130,10 @@ static int kmsg_text(const char *line, size_t len)
 /* dmesg --color=always: the SGR escapes ("ESC[32m") before the prefix. */
 static size_t colour_escapes(const char *line, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, n;
 
-	while (len - i > 2 && line[i] == '\x1b' && line[i + 1] == '[') {
-		size_t j = i + 2;
-
-		while (j < len && (pb_is_digit(line[j]) || line[j] == ';'))
-			j++;
-		if (j == len || line[j] != 'm')
-			break;
-		i = j + 1;
-	}
+	while ((n = pb_sgr_len(line + i, len - i)))
+		i += n;
 	return i;
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "text.h"
 
 /* A dump_page() record spans a dozen lines; lines of other CPUs may land
  * in between, but this many unknown ones mean the dump was cut off. */
@@ -90,11 +91,6 @@ static const char *const months[] = {
 
 static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int is_lower(char c)
 {
 	return c >= 'a' && c <= 'z';
@@ -115,7 +111,7 @@ static int digits(const char *s, size_t n)
 	int v = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
+		if (!pb_is_digit(s[i]))
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
@@ -168,9 +164,9 @@ static size_t fraction(const char *s, size_t n, int64_t *ns)
 	int64_t scale = NS_PER_SEC / 10;
 	size_t i = 1;
 
-	if (n < 2 || (s[0] != '.' && s[0] != ',') || !is_digit(s[1]))
+	if (n < 2 || (s[0] != '.' && s[0] != ',') || !pb_is_digit(s[1]))
 		return 0;
-	for (*ns = 0; i < n && is_digit(s[i]); i++, scale /= 10)
+	for (*ns = 0; i < n && pb_is_digit(s[i]); i++, scale /= 10)
 		*ns += (s[i] - '0') * scale;
 	return i;
 }
@@ -371,7 +367,7 @@ static int bracket_time(struct kmsg *k, const char *s, size_t n, struct stamps *
 		st->delta_of = CLOCK_WALL;
 		return seconds(s + 1, n - 1, &st->delta);
 	}
-	if (is_digit(s[0]))
+	if (pb_is_digit(s[0]))
 		return seconds(s, n, &st->boot);
 	if (!ctime_date(s, n, &d))
 		st->wall = date_ns(&d);
@@ -421,7 +417,7 @@ static size_t level_prefix(const char *s, size_t n)
 
 	if (n < 3 || s[0] != '<')
 		return 0;
-	while (i < n && i < 5 && is_digit(s[i]))
+	while (i < n && i < 5 && pb_is_digit(s[i]))
 		i++;
 	return i > 1 && i < n && s[i] == '>' ? i + 1 : 0;
 }
@@ -436,7 +432,7 @@ static size_t devkmsg_prefix(const char *s, size_t n, int64_t *ts)
 	for (i = 0; i < n && i < 48 && s[i] != ';'; i++) {
 		if (s[i] == ',') {
 			commas++;
-		} else if (commas < 3 && !is_digit(s[i])) {
+		} else if (commas < 3 && !pb_is_digit(s[i])) {
 			return 0;
 		} else if (commas == 2) {
 			us = us * 10 + (uint64_t)(s[i] - '0');
@@ -500,9 +496,9 @@ static size_t caller_prefix(const char *s, size_t n)
 	if (i == n || (s[i] != 'T' && s[i] != 'C'))
 		return 0;
 	i++;
-	if (i == n || !is_digit(s[i]))
+	if (i == n || !pb_is_digit(s[i]))
 		return 0;
-	while (i < n && is_digit(s[i]))
+	while (i < n && pb_is_digit(s[i]))
 		i++;
 	return i < n && s[i] == ']' ? i + 1 : 0;
 }
@@ -513,9 +509,9 @@ static size_t android_prefix(const char *s, size_t n)
 	const char *end;
 	size_t i = 1, j;
 
-	if (n < 8 || s[0] != '[' || !is_digit(s[1]))
+	if (n < 8 || s[0] != '[' || !pb_is_digit(s[1]))
 		return 0;
-	while (i < n && is_digit(s[i]))
+	while (i < n && pb_is_digit(s[i]))
 		i++;
 	if (i == n || s[i] != ':')
 		return 0;
@@ -523,9 +519,9 @@ static size_t android_prefix(const char *s, size_t n)
 	if (!end || (size_t)(end - s) + 1 >= n || end[1] != ' ')
 		return 0;
 	j = end - s;
-	if (!is_digit(s[j - 1]))
+	if (!pb_is_digit(s[j - 1]))
 		return 0;
-	while (j > i && is_digit(s[j - 1]))
+	while (j > i && pb_is_digit(s[j - 1]))
 		j--;
 	while (j > i && s[j - 1] == ' ')
 		j--;
@@ -623,18 +619,6 @@ static int64_t line_time(struct kmsg *k, uint64_t lineno, const struct stamps *s
 	return ts;
 }
 
-/* The length of the SGR escape ("ESC[0;32m") at S, 0 when it is none. */
-static size_t sgr_len(const char *s, size_t n)
-{
-	size_t i = 2;
-
-	if (n < 3 || s[1] != '[')
-		return 0;
-	while (i < n && (is_digit(s[i]) || s[i] == ';'))
-		i++;
-	return i < n && s[i] == 'm' ? i + 1 : 0;
-}
-
 /* dmesg --color=always colours prefixes and messages with SGR escapes;
  * *S becomes the line without them (a copy only when it has an ESC). */
 static void strip_colour(struct kmsg *k, const char **s, size_t *n)
@@ -645,7 +629,7 @@ static void strip_colour(struct kmsg *k, const char **s, size_t *n)
 		return;
 	pb_buf_reset(&k->plain);
 	for (; esc; esc = memchr(p, '\x1b', (size_t)(end - p))) {
-		size_t sgr = sgr_len(esc, (size_t)(end - esc));
+		size_t sgr = pb_sgr_len(esc, (size_t)(end - esc));
 
 		pb_buf_add(&k->plain, p, (size_t)(esc - p) + !sgr);
 		p = esc + (sgr ? sgr : 1);

@@ -19,6 +19,19 @@ static inline int pb_is_digit(int c)
 	return (unsigned)c - '0' < 10;
 }
 
+/* The length of the SGR escape ("ESC[0;32m") at S, 0 when there is none:
+ * dmesg --color=always colours its lines with them. */
+static inline size_t pb_sgr_len(const char *s, size_t n)
+{
+	size_t i = 2;
+
+	if (n < 3 || s[0] != '\x1b' || s[1] != '[')
+		return 0;
+	while (i < n && (pb_is_digit(s[i]) || s[i] == ';'))
+		i++;
+	return i < n && s[i] == 'm' ? i + 1 : 0;
+}
+
 /* [A-Za-z0-9_]: the characters of event names and body keys. */
 extern const unsigned char pb_key_chars[256];
 
