@@ -116,7 +116,7 @@ static void fields_option_number(char **value, char **vend)
 	if (open - v < 4 || v[0] != '0' || v[1] != 'x' || open[-1] != ' ')
 		return;
 	for (char *h = v + 2; h < open - 1; h++)
-		if (!pb_is_digit(*h) && !(*h >= 'a' && *h <= 'f'))
+		if (!pb_is_lower_hex(*h))
 			return;
 	if (open[1] == '-' && open - 1 - (v + 2) <= 8) {
 		*value = open + 1;

@@ -138,7 +138,7 @@ static enum pb_bad_reason ftrace_why_not(const char *line, size_t len)
 	while (numbers < 3) {
 		const char *start = p;
 
-		while (p < end && (pb_is_digit(*p) || (*p >= 'a' && *p <= 'f')))
+		while (p < end && pb_is_lower_hex(*p))
 			p++;
 		if (p == start || p == end || *p != ' ')
 			break;

@@ -19,6 +19,12 @@ static inline int pb_is_digit(int c)
 	return (unsigned)c - '0' < 10;
 }
 
+/* [0-9a-f]: the hex digits the kernel prints ("%x", "%08x"). */
+static inline int pb_is_lower_hex(int c)
+{
+	return pb_is_digit(c) || (unsigned)c - 'a' < 6;
+}
+
 /* The length of the SGR escape ("ESC[0;32m") at S, 0 when there is none:
  * dmesg --color=always colours its lines with them. */
 static inline size_t pb_sgr_len(const char *s, size_t n)
