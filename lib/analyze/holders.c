@@ -49,7 +49,7 @@ static int is_free(const struct ev *e)
 	       (!strcmp(e->kind, "page_ref_put") || !strcmp(e->kind, "pinner_put"));
 }
 
-static int classify_ev(struct ev *x);
+static void classify_ev(struct ev *x);
 
 static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 {
@@ -138,13 +138,12 @@ static enum side classify(const struct ev *e, enum cand_kind *kind)
 
 /* Caches the side and kind of X in it: the candidate loop sees each piece
  * of evidence once per failure of its page. */
-static int classify_ev(struct ev *x)
+static void classify_ev(struct ev *x)
 {
 	enum cand_kind kind = 0;
 
 	x->side = classify(x, &kind);
 	x->cand_kind = kind;
-	return x->side;
 }
 
 /* Whether evidence E speaks about the page as it was at time T, given the
