@@ -1,7 +1,7 @@
 /* unwrap.c - the trace text inside systrace HTML and JSON traces, and the
  * kernel log inside a journal exported as JSON.
  *
- * Both unwrappers are state machines fed one buffer at a time: a match or
+ * The unwrappers are state machines fed one buffer at a time: a match or
  * an escape cut by a buffer boundary is carried over in the state, never
  * by holding more of the file.
  */
@@ -497,14 +497,10 @@ static void json_skip_byte(struct json *j, char c)
 			j->want_key = true;
 		j->target = FIELD_NONE;
 		break;
-	case ':':
-	case ' ':
-	case '\t':
-	case '\r':
-	case '\n':
-		break;
-	default:		/* a number, true, false or null: not a string */
-		j->target = FIELD_NONE;
+	default:
+		/* a number, true, false or null: not a string */
+		if (c != ':' && !is_space(c))
+			j->target = FIELD_NONE;
 		break;
 	}
 }
