@@ -110,13 +110,6 @@ static int parse_i32(const char *s, const char *e, int32_t *out)
 	return 0;
 }
 
-static const char *token_end(const char *p, const char *end)
-{
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
-	return p;
-}
-
 /* "(    106)" or "(-------)": the tgid column of record-tgid. */
 static const char *tgid_column(const char *p, const char *end, int32_t *tgid)
 {
@@ -151,7 +144,7 @@ static const char *cpu_column(const char *p, const char *end, int32_t *cpu)
 	q = skip_digits(p, end);
 	if (q == p || parse_i32(p, q, cpu) < 0)
 		return NULL;
-	return token_end(q, end);
+	return pb_token_end(q, end);
 }
 
 static int parse_timestamp(const char *s, const char *e, struct pb_text_context *c)
@@ -226,7 +219,7 @@ static int columns(const char *p, const char *end, struct pb_text_context *c)
 		c->rest_len = (size_t)(end - c->rest);
 		return 1;
 	}
-	q = token_end(p, end);
+	q = pb_token_end(p, end);
 	if (q == p)
 		return 0;
 	if (q[-1] != ':') {
@@ -234,7 +227,7 @@ static int columns(const char *p, const char *end, struct pb_text_context *c)
 		if (q - p > 8)
 			return 0;
 		p = pb_skip_blanks(q, end);
-		q = token_end(p, end);
+		q = pb_token_end(p, end);
 		if (q == p || q[-1] != ':')
 			return 0;
 	}

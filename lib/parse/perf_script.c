@@ -98,13 +98,6 @@ struct tok {
 	const char *s, *e;
 };
 
-static const char *token_end(const char *p, const char *end)
-{
-	while (p < end && !is_blank(*p))
-		p++;
-	return p;
-}
-
 /* The token before P (empty when only blanks are). */
 static struct tok token_before(const char *line, const char *p)
 {
@@ -282,7 +275,7 @@ static enum head after_time(const char *line, struct tok ts, const char *end,
 	if (pb_parse_seconds_ns(ts.s, (size_t)(ts.e - 1 - ts.s), &h->ts_ns) < 0)
 		return HEAD_NONE;
 	ev.s = skip_period(pb_skip_blanks(ts.e, end), end);
-	ev.e = token_end(ev.s, end);
+	ev.e = pb_token_end(ev.s, end);
 	columns_before(line, ts.s, h);
 	if (is_sideband(ev))
 		return HEAD_SIDEBAND;
@@ -314,7 +307,7 @@ static enum head parse_head(const char *line, size_t len, struct sample_head *h)
 	h->pid = h->tgid = h->cpu = -1;
 	h->ts_ns = -1;
 	while ((t.s = pb_skip_blanks(t.e, end)) < end) {
-		t.e = token_end(t.s, end);
+		t.e = pb_token_end(t.s, end);
 		if (t.e[-1] == ':' && is_timestamp(t.s, t.e - 1))
 			return after_time(line, t, end, h);
 		if (is_sideband(t))
@@ -417,7 +410,7 @@ static int is_frame_line(const char *line, size_t len)
 static int frame_ip(const char *line, size_t len, uint64_t *ip, struct tok *t)
 {
 	t->s = pb_skip_blanks(line, line + len);
-	t->e = token_end(t->s, line + len);
+	t->e = pb_token_end(t->s, line + len);
 	return pb_parse_hex(t->s, (size_t)(t->e - t->s), ip) == 0;
 }
 

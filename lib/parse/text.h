@@ -56,6 +56,14 @@ static inline const char *pb_skip_blanks(const char *s, const char *end)
 	return s;
 }
 
+/* The end of the blank-separated token at P. */
+static inline const char *pb_token_end(const char *p, const char *end)
+{
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	return p;
+}
+
 /* memchr() for the short spans of a line, where the call costs more than
  * the scan. */
 static inline char *pb_find_char(const char *s, const char *end, char c)
