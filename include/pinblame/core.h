@@ -52,6 +52,10 @@ void pb_buf_addc(struct pb_buf *b, char c);
 void pb_buf_adds(struct pb_buf *b, const char *s);
 void pb_buf_addf(struct pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pb_buf_reset(struct pb_buf *b);
+/* Room for N more bytes at the end, for writing in place; returns where
+ * they start. pb_buf_commit() then ends the contents at END. */
+char *pb_buf_reserve(struct pb_buf *b, size_t n);
+void pb_buf_commit(struct pb_buf *b, char *end);
 void pb_buf_free(struct pb_buf *b);
 /* Returns data, or "" when empty. */
 const char *pb_buf_str(struct pb_buf *b);

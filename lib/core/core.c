@@ -109,6 +109,18 @@ void pb_buf_add(struct pb_buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+char *pb_buf_reserve(struct pb_buf *b, size_t n)
+{
+	buf_grow(b, n);
+	return b->data + b->len;
+}
+
+void pb_buf_commit(struct pb_buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
 void pb_buf_addc(struct pb_buf *b, char c)
 {
 	buf_grow(b, 1);

@@ -4,54 +4,75 @@
 
 #include "store_int.h"
 
-static void json_string(struct pb_buf *b, const char *s)
+/* S as a JSON string at O, which has room for json_room(strlen(S)) bytes;
+ * returns the end. Written straight into the buffer: this runs for every
+ * field of every event. */
+static char *put_json_string(char *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
 
-	pb_buf_addc(b, '"');
+	*o++ = '"';
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
 			continue;
-		pb_buf_add(b, run, (size_t)(s - run));
-		run = s + 1;
-		pb_buf_addc(b, '\\');
+		}
+		*o++ = '\\';
 		switch (c) {
-		case '"': pb_buf_addc(b, '"'); break;
-		case '\\': pb_buf_addc(b, '\\'); break;
-		case '\n': pb_buf_addc(b, 'n'); break;
-		case '\t': pb_buf_addc(b, 't'); break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\t': *o++ = 't'; break;
 		default:
-			pb_buf_addc(b, 'u');
-			pb_buf_adds(b, "00");
-			pb_buf_addc(b, hex[c >> 4]);
-			pb_buf_addc(b, hex[c & 15]);
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
 		}
 	}
-	pb_buf_add(b, run, (size_t)(s - run));
-	pb_buf_addc(b, '"');
+	*o++ = '"';
+	return o;
+}
+
+/* The most bytes a string of N bytes takes as a JSON array element: each
+ * byte escaped as \u00XX, the quotes and a comma. */
+static size_t json_room(size_t n)
+{
+	return 6 * n + 3;
 }
 
 /* The field names as a JSON array (the keyset) into KEYS, the values as
  * a JSON array in the same order into VALS. */
 static void fields_json(struct pb_buf *keys, struct pb_buf *vals, const struct pb_record *r)
 {
+	size_t key_room = 2, val_room = 2;
+	char *k, *v;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		key_room += json_room(strlen(r->fields[i].name));
+		val_room += json_room(strlen(r->fields[i].value));
+	}
 	pb_buf_reset(keys);
 	pb_buf_reset(vals);
-	pb_buf_addc(keys, '[');
-	pb_buf_addc(vals, '[');
+	k = pb_buf_reserve(keys, key_room);
+	v = pb_buf_reserve(vals, val_room);
+	*k++ = '[';
+	*v++ = '[';
 	for (size_t i = 0; i < r->nfields; i++) {
 		if (i) {
-			pb_buf_addc(keys, ',');
-			pb_buf_addc(vals, ',');
+			*k++ = ',';
+			*v++ = ',';
 		}
-		json_string(keys, r->fields[i].name);
-		json_string(vals, r->fields[i].value);
+		k = put_json_string(k, r->fields[i].name);
+		v = put_json_string(v, r->fields[i].value);
 	}
-	pb_buf_addc(keys, ']');
-	pb_buf_addc(vals, ']');
+	*k++ = ']';
+	*v++ = ']';
+	pb_buf_commit(keys, k);
+	pb_buf_commit(vals, v);
 }
 
 /* Whether "k=v k=v" rebuilt from the fields is the body itself, in which

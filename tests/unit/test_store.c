@@ -223,6 +223,39 @@ static void test_migration_names(void **state)
 	sqlite3_finalize(st);
 }
 
+/* Field names and values go into JSON arrays: quotes, backslashes and
+ * control bytes come back out of event_fields as they went in. */
+static void test_fields_escaped(void **state)
+{
+	struct pb_field fields[] = {
+		{ .name = "msg", .value = "say \"hi\"\\n\tnow\nthen\x01\x1f" },
+		{ .name = "k\"ey", .value = "" },
+		{ .name = "plain", .value = "0x10" },
+	};
+	struct pb_record r = {
+		.line = 1, .ts_ns = 5, .cpu = 0, .pid = 1, .tgid = -1, .comm = "sh",
+		.event = "quoting", .body = "not the fields", .nfields = 3, .fields = fields,
+	};
+	struct fixture *f = *state;
+	struct pb_source_info info = { .path = "q.txt", .format = "ftrace", .sha256 = "ef" };
+	struct pb_source_totals t = { .sha256 = "ef" };
+	sqlite3_stmt *st;
+	int64_t id;
+
+	assert_int_equal(pb_store_source_begin(f->s[0], &info, &id), 1);
+	assert_int_equal(pb_store_add_record(f->s[0], &r), 0);
+	assert_int_equal(pb_store_source_commit(f->s[0], &t), 1);
+	assert_int_equal(sqlite3_prepare_v2(pb_store_db(f->s[0]),
+		"SELECT name, value FROM event_fields", -1, &st, NULL), SQLITE_OK);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(fields); i++) {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), fields[i].name);
+		assert_string_equal((const char *)sqlite3_column_text(st, 1), fields[i].value);
+	}
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
 static void test_bad_lines_and_sizes(void **state)
 {
 	struct fixture *f = *state;
@@ -253,6 +286,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ahead_same_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_stacks_across_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fields_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines_and_sizes, setup, teardown),
 	};
 
