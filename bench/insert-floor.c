@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 
 static const char schema[] =
-	"PRAGMA page_size = 16384;\n"
+	"PRAGMA page_size = 65536;\n"
 	"PRAGMA journal_mode = WAL;\n"
 	"PRAGMA synchronous = NORMAL;\n"
 	"CREATE TABLE event(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"

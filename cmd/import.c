@@ -419,6 +419,19 @@ out:
 	return rc;
 }
 
+/* How to open the store: with large pages when the files given are large
+ * (a new store only; sizes of regular files, a pipe counts as small). */
+static enum pb_store_mode store_mode(char **paths, int npaths)
+{
+	uint64_t bytes = 0;
+	struct stat sb;
+
+	for (int i = 0; i < npaths; i++)
+		if (strcmp(paths[i], "-") && !stat(paths[i], &sb) && S_ISREG(sb.st_mode))
+			bytes += (uint64_t)sb.st_size;
+	return bytes >= PB_STORE_LARGE ? PB_STORE_WRITE_LARGE : PB_STORE_WRITE;
+}
+
 /* Every file is tried; the exit code is the first failure's. */
 static int import_paths(const struct import_opts *o, const char *db_path,
 			char **paths, int npaths)
@@ -428,7 +441,7 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	size_t nids = 0;
 	int rc, worst = PB_EXIT_OK;
 
-	if (!o->dry_run && !(store = pb_store_open(db_path, PB_STORE_WRITE))) {
+	if (!o->dry_run && !(store = pb_store_open(db_path, store_mode(paths, npaths)))) {
 		free(ids);
 		return PB_EXIT_STORE;
 	}

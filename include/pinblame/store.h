@@ -19,7 +19,11 @@
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */
 	PB_STORE_WRITE,		/* created when missing */
+	PB_STORE_WRITE_LARGE,	/* created when missing, with pages sized
+				 * for a large import (see PB_STORE_LARGE) */
 };
+/* Input bytes from which a new store gets large pages. */
+#define PB_STORE_LARGE (64ull << 20)
 
 struct pb_store;
 

@@ -241,13 +241,13 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 
 	struct pb_store *s = pb_calloc(1, sizeof(*s));
 	/* One connection per thread: SQLite's own mutexes are not needed. */
-	int flags = (mode == PB_STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-					    : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
+	int flags = (mode != PB_STORE_READ ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					   : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 	struct stat sb;
 
 	pthread_once(&configured, configure_sqlite);
 	s->path = pb_strdup(path);
-	s->writable = mode == PB_STORE_WRITE;
+	s->writable = mode != PB_STORE_READ;
 	if (mode == PB_STORE_READ && stat(path, &sb) < 0) {
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
 			 strerror(errno));
@@ -260,9 +260,16 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_extended_result_codes(s->db, 1);
-	/* 16 KiB pages for a new store (an existing one keeps its own): a
-	 * sixth fewer B-tree splits on import than SQLite's 4 KiB. */
-	if (s->writable && (pb_store_exec(s, "PRAGMA page_size = 16384") < 0 || set_wal(s) < 0))
+	/* Page size of a new store (an existing one keeps its own). 64 KiB,
+	 * SQLite's largest, when made for a large import: it writes a quarter
+	 * of the WAL frames and B-tree splits of 16 KiB pages and is 8% (1 GiB)
+	 * to 17% (4.4 GiB) faster, blame on 10 M events reads no slower; but
+	 * each of the schema's 26 tables and indexes takes a page, so small
+	 * stores keep 16 KiB (0.4 MiB empty, not 1.7 MiB). */
+	if (s->writable &&
+	    (pb_store_exec(s, mode == PB_STORE_WRITE_LARGE ? "PRAGMA page_size = 65536"
+							   : "PRAGMA page_size = 16384") < 0 ||
+	     set_wal(s) < 0))
 		goto fail;
 	if (s->writable && pb_store_exec(s, "PRAGMA synchronous = NORMAL") < 0)
 		goto fail;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A plain file past 64 MiB is hashed on a thread of its own while it is
 # parsed: the same events and hash as any import, a second import is a
-# no-op, and two imports of it at once store it once.
+# no-op, and two imports of it at once store it once. A store made for it
+# gets 64 KiB pages; one made for a small file 16 KiB.
 . "$(dirname "$0")/lib.sh"
 
 xz -dc "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" >"$TMP/trace.txt"
@@ -20,6 +21,7 @@ is "$(sql "SELECT count(*) FROM busy_ranges WHERE kind = 'isolation'")" 604 \
 	"604 failed isolation tests"
 is "$(sql "SELECT sum(count) FROM bad_line")" 4 "4 bad lines recorded (stacks without event)"
 events=$(sql "SELECT count(*) FROM events")
+is "$(sql "PRAGMA page_size")" 65536 "the new store got 64 KiB pages"
 
 pb import "$TMP/trace.txt"
 is "$rc" 0 "importing it again exits 0"
@@ -38,4 +40,11 @@ is "$(sql "SELECT count(*) FROM sources")" 1 "one source is stored"
 is "$(sql "SELECT count(*) FROM events")" "$events" "with every event once"
 is "$(cat "$TMP/a.out" "$TMP/b.out" | grep -c 'already imported')" 1 \
 	"one of the two says it was already imported"
+
+PINBLAME_DB=$TMP/small.db pb import "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
+is "$rc" 0 "a small file into a new store exits 0"
+is "$(PINBLAME_DB=$TMP/small.db sql "PRAGMA page_size")" 16384 "that store got 16 KiB pages"
+PINBLAME_DB=$TMP/small.db pb import "$TMP/trace.txt"
+is "$(PINBLAME_DB=$TMP/small.db sql "PRAGMA page_size")" 16384 \
+	"and keeps them when a large file is imported into it"
 done_testing
