@@ -94,6 +94,10 @@ struct pb_record {
 	struct pb_frame *frames;
 	size_t nuframes;	/* user stack, leaf first */
 	struct pb_frame *uframes;
+	/* Nonzero when the parser handed over the very frames of an earlier
+	 * record again: records with one key have the same frames (unique
+	 * across the process), so their stack need not be hashed again. */
+	uint64_t frames_key, uframes_key;
 	const void *prep;	/* what the run-ahead hook made of the record;
 				 * NULL when parsed on the calling thread */
 };

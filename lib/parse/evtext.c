@@ -16,6 +16,7 @@
  * call.
  */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,30 @@ struct system_cache {
 	const char *system;	/* NULL: not in the table */
 };
 
+/* Parsed stacks, kept by their text: a trace repeats a few call paths over
+ * and over (a stack per event of a hot path), and parsing every frame
+ * again was a fifth of the parsing. Direct-mapped and bounded: a stack
+ * past MEMO_TEXT_MAX bytes is parsed each time. Kernel and user stacks
+ * have memos of their own, so that the user stack of a record cannot
+ * evict the kernel stack it just got. */
+#define MEMO_SLOTS 64
+#define MEMO_TEXT_MAX 4096
+
+/* Keys of the memo's stacks, for pb_record.frames_key. */
+static _Atomic uint64_t memo_keys;
+
+struct stack_memo {
+	uint64_t key;		/* a new one each time the slot is filled */
+	char *text;		/* the frame texts as add_frame_text() wrote them */
+	uint32_t len, n;
+	struct pb_frame *frames;
+	size_t nframes;
+	struct pb_arena arena;	/* the texts parsed in place, the frames */
+};
+
 struct evtext {
 	const struct pb_evtext_dialect *dialect;
+	struct stack_memo memo[2][MEMO_SLOTS];	/* kernel, user */
 	struct system_cache systems[SYSTEM_CACHE];
 	struct slot slots[QUEUE_LEN];
 	unsigned head, count;
@@ -348,6 +371,10 @@ void pb_evtext_close(void *state)
 {
 	struct evtext *st = state;
 
+	for (unsigned i = 0; i < MEMO_SLOTS; i++) {
+		pb_arena_free(&st->memo[0][i].arena);
+		pb_arena_free(&st->memo[1][i].arena);
+	}
 	for (unsigned i = 0; i < QUEUE_LEN; i++) {
 		pb_buf_free(&st->slots[i].text);
 		pb_buf_free(&st->slots[i].stack[0].text);
@@ -607,30 +634,74 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		   text, len);
 }
 
-static size_t build_frames(struct stack_text *st, unsigned flags, struct pb_arena *arena,
+/* Parses the frame texts T (LEN bytes, N frames) in place into frames
+ * from ARENA; returns how many parsed. */
+static size_t parse_frames(char *t, uint32_t n, unsigned flags, struct pb_arena *arena,
 			   struct pb_frame **out)
 {
-	struct pb_frame *f;
-	char *t;
-	size_t n = 0;
+	struct pb_frame *f = pb_arena_alloc(arena, n * sizeof(*f));
+	size_t got = 0;
 
-	*out = NULL;
-	if (!st->n)
-		return 0;
-	f = pb_arena_alloc(arena, st->n * sizeof(*f));
-	t = st->text.data;
-	for (uint32_t i = 0; i < st->n; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		uint32_t len;
 
 		memcpy(&len, t, sizeof(len));
 		t += sizeof(len);
 		/* frame_line() stored only non-empty texts, which always parse */
-		if (pb_frame_parse_inplace(t, len, arena, &f[n]) == 0)
-			f[n++].flags |= flags;
+		if (pb_frame_parse_inplace(t, len, arena, &f[got]) == 0)
+			f[got++].flags |= flags;
 		t += len + 1;
 	}
 	*out = f;
-	return n;
+	return got;
+}
+
+/* The memo slot of frame texts T: the length and three of their words
+ * (at the leaf frame, the middle and the end), as the length alone would
+ * put stacks of one depth in one slot. */
+static struct stack_memo *memo_slot(struct stack_memo *memo, const char *t, uint32_t len,
+				    uint32_t n)
+{
+	size_t w = len < 8 ? len : 8;
+	uint64_t a = 0, b = 0, c = 0, h;
+
+	memcpy(&a, t + len - w, w);
+	memcpy(&b, t + (len - w) / 2, w);
+	memcpy(&c, t + (len - w < 4 ? len - w : 4), w);
+	h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^
+	    (c * 0x165667b19e3779f9ull) ^ ((uint64_t)len << 32 | n);
+	h ^= h >> 29;
+	return &memo[h % MEMO_SLOTS];
+}
+
+/* The frames of stack ST: parsed once per distinct stack text while it
+ * stays in the memo (the records share them: consumers only read them). */
+static size_t build_frames(struct evtext *ev, struct stack_text *st, unsigned flags,
+			   struct pb_arena *arena, struct pb_frame **out, uint64_t *key)
+{
+	uint32_t len = (uint32_t)st->text.len;
+	struct stack_memo *m;
+
+	*out = NULL;
+	*key = 0;
+	if (!st->n)
+		return 0;
+	if (len > MEMO_TEXT_MAX)
+		return parse_frames(st->text.data, st->n, flags, arena, out);
+	m = memo_slot(ev->memo[flags == PB_FRAME_USER], st->text.data, len, st->n);
+	if (!m->text || m->len != len || m->n != st->n || memcmp(m->text, st->text.data, len)) {
+		pb_arena_reset(&m->arena);
+		m->arena.chunk_size = 8192;
+		m->text = pb_arena_strndup(&m->arena, st->text.data, len);
+		m->len = len;
+		m->n = st->n;
+		m->nframes = parse_frames(pb_arena_strndup(&m->arena, st->text.data, len),
+					  st->n, flags, &m->arena, &m->frames);
+		m->key = atomic_fetch_add(&memo_keys, 1) + 1;
+	}
+	*key = m->key;
+	*out = m->frames;
+	return m->nframes;
 }
 
 static char *arena_number(struct pb_arena *arena, int64_t v)
@@ -682,8 +753,9 @@ static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
 		rec->nfields = s->lost >= 0 ? 2 : 1;
 		break;
 	}
-	rec->nframes = build_frames(&s->stack[0], 0, arena, &rec->frames);
-	rec->nuframes = build_frames(&s->stack[1], PB_FRAME_USER, arena, &rec->uframes);
+	rec->nframes = build_frames(st, &s->stack[0], 0, arena, &rec->frames, &rec->frames_key);
+	rec->nuframes = build_frames(st, &s->stack[1], PB_FRAME_USER, arena, &rec->uframes,
+				     &rec->uframes_key);
 	return 1;
 }
 

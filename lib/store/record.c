@@ -114,6 +114,22 @@ static int typed_handler(struct pb_store *s, const struct pb_record *r,
 	return (int)h - 1;
 }
 
+/* The hash of frames that the parser may have handed over before under
+ * KEY (0: no key), hashed again only when not. */
+static uint64_t keyed_stack_hash(struct pb_store *s, const struct pb_frame *frames, size_t n,
+				 int user, uint64_t key)
+{
+	size_t slot = key % PB_ARRAY_SIZE(s->keyed_hashes);
+
+	if (!key)
+		return store_stack_hash(frames, n, user);
+	if (s->keyed_hashes[slot].key != key) {
+		s->keyed_hashes[slot].key = key;
+		s->keyed_hashes[slot].hash = store_stack_hash(frames, n, user);
+	}
+	return s->keyed_hashes[slot].hash;
+}
+
 const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
 				     struct pb_arena *a)
 {
@@ -134,9 +150,9 @@ const struct record_prep *store_prep(struct pb_store *s, const struct pb_record 
 		p->comm_hash = pb_hash64(r->comm, p->comm_len);
 	}
 	if (r->nframes)
-		p->stack_hash = store_stack_hash(r->frames, r->nframes, 0);
+		p->stack_hash = keyed_stack_hash(s, r->frames, r->nframes, 0, r->frames_key);
 	if (r->nuframes)
-		p->ustack_hash = store_stack_hash(r->uframes, r->nuframes, 1);
+		p->ustack_hash = keyed_stack_hash(s, r->uframes, r->nuframes, 1, r->uframes_key);
 	if (r->nfields) {
 		fields_json(&s->keys_json, &s->vals_json, r);
 		p->keys = arena_copy(a, &s->keys_json);

@@ -85,6 +85,9 @@ struct pb_store {
 	struct pb_idmap handlers;	/* 1 + typed handler by event name */
 	struct pb_idmap sent_stacks;	/* stacks whose frames were handed over
 					 * in this source */
+	struct {			/* stack hashes by pb_record.frames_key */
+		uint64_t key, hash;
+	} keyed_hashes[256];
 };
 
 int store_prepare_all(struct pb_store *s);

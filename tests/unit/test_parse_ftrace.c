@@ -414,6 +414,84 @@ static void test_interleaved_cpus(void **state)
 	run_close(&r);
 }
 
+/* A stack seen before is handed over as the frames parsed the first time,
+ * under the same frames_key; another stack of the same length, the same
+ * frames as a user stack (of the same record), and a stack too long to
+ * keep get keys (or none) of their own, and every record still gets its
+ * own frames. */
+static void test_repeated_stacks(void **state)
+{
+	static char text[32768];
+	struct parse_run r;
+	struct pb_record *rec;
+	uint64_t first, other;
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "%s",
+		 "sh-1 [000] ..... 1.000001: cma_alloc_start: name=a count=1 align=0\n"
+		 "sh-1 [000] ..... 1.000002: <stack trace>\n"
+		 " => foo+0x1/0x2\n"
+		 " => common+0x10/0x20\n"
+		 "sh-1 [000] ..... 1.000003: cma_alloc_start: name=b count=1 align=0\n"
+		 "sh-1 [000] ..... 1.000004: <stack trace>\n"
+		 " => bar+0x1/0x2\n"
+		 " => common+0x10/0x20\n"
+		 "sh-1 [000] ..... 1.000005: cma_alloc_start: name=c count=1 align=0\n"
+		 "sh-1 [000] ..... 1.000006: <stack trace>\n"
+		 " => foo+0x1/0x2\n"
+		 " => common+0x10/0x20\n"
+		 "sh-1 [000] ..... 1.000007: cma_alloc_start: name=d count=1 align=0\n"
+		 "sh-1 [000] ..... 1.000008: <stack trace>\n"
+		 " => foo+0x1/0x2\n"
+		 " => common+0x10/0x20\n"
+		 "sh-1 [000] ..... 1.000008: <user stack trace>\n"
+		 " => foo+0x1/0x2\n"
+		 " => common+0x10/0x20\n");
+	for (int rep = 0; rep < 2; rep++) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+			 "sh-1 [000] ..... 2.00000%d: cma_alloc_start: name=long count=1 align=0\n"
+			 "sh-1 [000] ..... 2.00000%d: <stack trace>\n", rep, rep);
+		for (int i = 0; i < 200; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+					      " => deep_function_number_%03d+0x10/0x20\n", i);
+	}
+	run_open(&r, PB_FMT_FTRACE, text);
+	rec = run_next(&r);
+	first = rec->frames_key;
+	assert_true(first != 0);
+	assert_frame(&rec->frames[0], "foo", 1, 2, 0, NULL, 0);
+	rec = run_next(&r);
+	other = rec->frames_key;
+	assert_true(other != 0 && other != first);
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[0], "bar", 1, 2, 0, NULL, 0);
+	rec = run_next(&r);
+	assert_true(rec->frames_key == first);
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[0], "foo", 1, 2, 0, NULL, 0);
+	assert_frame(&rec->frames[1], "common", 0x10, 0x20, 0, NULL, 0);
+	/* the same text as kernel and as user stack of one record */
+	rec = run_next(&r);
+	assert_true(rec->frames_key == first);
+	assert_true(rec->uframes_key != 0 && rec->uframes_key != first &&
+		    rec->uframes_key != other);
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[0], "foo", 1, 2, 0, NULL, 0);
+	assert_int_equal(rec->nuframes, 2);
+	assert_frame(&rec->uframes[0], "foo", 1, 2, 0, NULL, PB_FRAME_USER);
+	assert_frame(&rec->uframes[1], "common", 0x10, 0x20, 0, NULL, PB_FRAME_USER);
+	for (int rep = 0; rep < 2; rep++) {
+		rec = run_next(&r);
+		assert_true(rec->frames_key == 0);
+		assert_int_equal(rec->nframes, 200);
+		assert_frame(&rec->frames[199], "deep_function_number_199", 0x10, 0x20, 0, NULL, 0);
+	}
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* Stacks with no event of their pid and CPU, or after the next event of
  * the CPU, are reported once per block and attached to nothing. */
 static void test_orphan_stacks(void **state)
@@ -856,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_user_stack),
 		cmocka_unit_test(test_real_user_stack),
 		cmocka_unit_test(test_interleaved_cpus),
+		cmocka_unit_test(test_repeated_stacks),
 		cmocka_unit_test(test_orphan_stacks),
 		cmocka_unit_test(test_long_wait),
 		cmocka_unit_test(test_held_bytes),
