@@ -65,18 +65,23 @@ struct system_cache {
 
 /* Parsed stacks, kept by their text: a trace repeats a few call paths over
  * and over (a stack per event of a hot path), and parsing every frame
- * again was a fifth of the parsing. Direct-mapped and bounded: a stack
- * past MEMO_TEXT_MAX bytes is parsed each time. Kernel and user stacks
- * have memos of their own, so that the user stack of a record cannot
- * evict the kernel stack it just got. */
-#define MEMO_SLOTS 64
+ * again was a fifth of the parsing. Bounded: MEMO_SETS sets of MEMO_WAYS
+ * stacks, the least recently used one replaced, so that a few hot stacks
+ * that fall in one set do not evict each other; a stack past MEMO_TEXT_MAX
+ * bytes is parsed each time. Kernel and user stacks have memos of their
+ * own, so that the user stack of a record cannot evict the kernel stack
+ * it just got. */
+#define MEMO_SETS 16
+#define MEMO_WAYS 8
 #define MEMO_TEXT_MAX 4096
 
 /* Keys of the memo's stacks, for pb_record.frames_key. */
 static _Atomic uint64_t memo_keys;
 
 struct stack_memo {
-	uint64_t key;		/* a new one each time the slot is filled */
+	uint64_t key;		/* a new one each time the entry is filled */
+	uint64_t sig;		/* memo_sig() of the text */
+	uint64_t used;		/* evtext.memo_clock when last used; 0: empty */
 	char *text;		/* the frame texts as add_frame_text() wrote them */
 	uint32_t len, n;
 	struct pb_frame *frames;
@@ -86,7 +91,8 @@ struct stack_memo {
 
 struct evtext {
 	const struct pb_evtext_dialect *dialect;
-	struct stack_memo memo[2][MEMO_SLOTS];	/* kernel, user */
+	struct stack_memo memo[2][MEMO_SETS * MEMO_WAYS];	/* kernel, user */
+	uint64_t memo_clock;
 	struct system_cache systems[SYSTEM_CACHE];
 	struct slot slots[QUEUE_LEN];
 	unsigned head, count;
@@ -371,7 +377,7 @@ void pb_evtext_close(void *state)
 {
 	struct evtext *st = state;
 
-	for (unsigned i = 0; i < MEMO_SLOTS; i++) {
+	for (unsigned i = 0; i < MEMO_SETS * MEMO_WAYS; i++) {
 		pb_arena_free(&st->memo[0][i].arena);
 		pb_arena_free(&st->memo[1][i].arena);
 	}
@@ -656,11 +662,9 @@ static size_t parse_frames(char *t, uint32_t n, unsigned flags, struct pb_arena 
 	return got;
 }
 
-/* The memo slot of frame texts T: the length and three of their words
- * (at the leaf frame, the middle and the end), as the length alone would
- * put stacks of one depth in one slot. */
-static struct stack_memo *memo_slot(struct stack_memo *memo, const char *t, uint32_t len,
-				    uint32_t n)
+/* A signature of frame texts T: their length and three of their words (at
+ * the leaf frame, the middle and the end). */
+static uint64_t memo_sig(const char *t, uint32_t len, uint32_t n)
 {
 	size_t w = len < 8 ? len : 8;
 	uint64_t a = 0, b = 0, c = 0, h;
@@ -670,8 +674,38 @@ static struct stack_memo *memo_slot(struct stack_memo *memo, const char *t, uint
 	memcpy(&c, t + (len - w < 4 ? len - w : 4), w);
 	h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^
 	    (c * 0x165667b19e3779f9ull) ^ ((uint64_t)len << 32 | n);
-	h ^= h >> 29;
-	return &memo[h % MEMO_SLOTS];
+	return h ^ (h >> 29);
+}
+
+/* The memo entry of stack ST, parsed now unless it was there: the
+ * least recently used entry of its set is replaced. */
+static struct stack_memo *memo_get(struct evtext *ev, struct stack_memo *memo,
+				   const struct stack_text *st, unsigned flags)
+{
+	uint32_t len = (uint32_t)st->text.len;
+	uint64_t sig = memo_sig(st->text.data, len, st->n);
+	struct stack_memo *set = &memo[sig % MEMO_SETS * MEMO_WAYS], *m = set;
+
+	for (unsigned i = 0; i < MEMO_WAYS; i++) {
+		if (set[i].used && set[i].sig == sig && set[i].len == len && set[i].n == st->n &&
+		    !memcmp(set[i].text, st->text.data, len)) {
+			set[i].used = ++ev->memo_clock;
+			return &set[i];
+		}
+		if (set[i].used < m->used)
+			m = &set[i];
+	}
+	pb_arena_reset(&m->arena);
+	m->arena.chunk_size = 8192;
+	m->text = pb_arena_strndup(&m->arena, st->text.data, len);
+	m->sig = sig;
+	m->len = len;
+	m->n = st->n;
+	m->nframes = parse_frames(pb_arena_strndup(&m->arena, st->text.data, len), st->n,
+				  flags, &m->arena, &m->frames);
+	m->key = atomic_fetch_add(&memo_keys, 1) + 1;
+	m->used = ++ev->memo_clock;
+	return m;
 }
 
 /* The frames of stack ST: parsed once per distinct stack text while it
@@ -679,26 +713,15 @@ static struct stack_memo *memo_slot(struct stack_memo *memo, const char *t, uint
 static size_t build_frames(struct evtext *ev, struct stack_text *st, unsigned flags,
 			   struct pb_arena *arena, struct pb_frame **out, uint64_t *key)
 {
-	uint32_t len = (uint32_t)st->text.len;
 	struct stack_memo *m;
 
 	*out = NULL;
 	*key = 0;
 	if (!st->n)
 		return 0;
-	if (len > MEMO_TEXT_MAX)
+	if (st->text.len > MEMO_TEXT_MAX)
 		return parse_frames(st->text.data, st->n, flags, arena, out);
-	m = memo_slot(ev->memo[flags == PB_FRAME_USER], st->text.data, len, st->n);
-	if (!m->text || m->len != len || m->n != st->n || memcmp(m->text, st->text.data, len)) {
-		pb_arena_reset(&m->arena);
-		m->arena.chunk_size = 8192;
-		m->text = pb_arena_strndup(&m->arena, st->text.data, len);
-		m->len = len;
-		m->n = st->n;
-		m->nframes = parse_frames(pb_arena_strndup(&m->arena, st->text.data, len),
-					  st->n, flags, &m->arena, &m->frames);
-		m->key = atomic_fetch_add(&memo_keys, 1) + 1;
-	}
+	m = memo_get(ev, ev->memo[flags == PB_FRAME_USER], st, flags);
 	*key = m->key;
 	*out = m->frames;
 	return m->nframes;

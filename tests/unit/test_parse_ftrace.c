@@ -492,6 +492,46 @@ static void test_repeated_stacks(void **state)
 	run_close(&r);
 }
 
+/* Forty stacks of one depth taken in turn, three times over: each is
+ * parsed once (its key stays), however their signatures fall in the
+ * memo's sets. */
+static void test_hot_stacks_stay(void **state)
+{
+	static char text[65536];
+	uint64_t keys[40];
+	struct parse_run r;
+	struct pb_record *rec;
+	size_t n = 0;
+
+	(void)state;
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 40; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+				"sh-1 [000] ..... %d.%06d: cma_alloc_start: name=a count=1 align=0\n"
+				"sh-1 [000] ..... %d.%06d: <stack trace>\n"
+				" => path_%02d_leaf+0x1/0x2\n"
+				" => path_%02d_mid+0x1/0x2\n"
+				" => common_root+0x10/0x20\n",
+				round + 1, 2 * i, round + 1, 2 * i + 1, i, i);
+	run_open(&r, PB_FMT_FTRACE, text);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 40; i++) {
+			char leaf[32];
+
+			rec = run_next(&r);
+			snprintf(leaf, sizeof(leaf), "path_%02d_leaf", i);
+			assert_int_equal(rec->nframes, 3);
+			assert_string_equal(rec->frames[0].symbol, leaf);
+			if (round == 0)
+				keys[i] = rec->frames_key;
+			else
+				assert_true(rec->frames_key == keys[i]);
+		}
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* Stacks with no event of their pid and CPU, or after the next event of
  * the CPU, are reported once per block and attached to nothing. */
 static void test_orphan_stacks(void **state)
@@ -935,6 +975,7 @@ int main(void)
 		cmocka_unit_test(test_real_user_stack),
 		cmocka_unit_test(test_interleaved_cpus),
 		cmocka_unit_test(test_repeated_stacks),
+		cmocka_unit_test(test_hot_stacks_stay),
 		cmocka_unit_test(test_orphan_stacks),
 		cmocka_unit_test(test_long_wait),
 		cmocka_unit_test(test_held_bytes),
