@@ -2,9 +2,11 @@
  *
  *   insert-floor DB EVENTS FIELDS_LEN BODIES BODY_LEN STACKED TYPED
  *
- * Creates the store's event table (same columns, same index) and its
- * migration table in a new DB, with the store's settings (16 KiB pages,
- * WAL, synchronous NORMAL, no memory statistics), and inserts EVENTS event
+ * Creates the store's event table (same columns; like the store's, no SQL
+ * index: the store writes its index by name as a few rows per block, which
+ * TYPED counts) and its migration table in a new DB, with the settings of a
+ * store made for a large import (64 KiB pages, WAL, synchronous NORMAL, no
+ * memory statistics), and inserts EVENTS event
  * rows and TYPED typed rows through prepared statements in one
  * transaction: no parsing, no interning, no lookups. FIELDS_LEN is the
  * length of each row's fields text, BODIES rows also get a raw body of
@@ -28,7 +30,6 @@ static const char schema[] =
 	"  line INTEGER NOT NULL, ts_ns INTEGER, cpu INTEGER, pid INTEGER,\n"
 	"  tgid INTEGER, comm_id INTEGER, name_id INTEGER NOT NULL,\n"
 	"  stack_id INTEGER, ustack_id INTEGER, fields TEXT, body TEXT);\n"
-	"CREATE INDEX event_by_name ON event(name_id);\n"
 	"CREATE TABLE migration(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
 	"  ts_ns INTEGER, pid INTEGER, comm TEXT, reason TEXT, mode TEXT,\n"
 	"  succeeded INTEGER, failed INTEGER, stack_id INTEGER, event_id INTEGER,\n"

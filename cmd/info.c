@@ -70,7 +70,7 @@ static json_t *info_json(struct pb_store *s)
 	json_object_set_new(o, "schema", json_string("pinblame.info/1"));
 	json_object_set_new(o, "sources", sources_json(s));
 	json_object_set_new(o, "events", counts_json(s,
-		"SELECT n.text, count(*) FROM event e JOIN name n ON n.id = e.name_id "
+		"SELECT n.text, sum(x.n) FROM event_index x JOIN name n ON n.id = x.name_id "
 		"GROUP BY n.text ORDER BY n.text"));
 	json_object_set_new(o, "cma_allocs", counts_json(s,
 		"SELECT 'started', count(start_ts_ns) FROM cma_alloc "

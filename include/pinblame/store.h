@@ -14,7 +14,7 @@
 #include "pinblame/parse.h"
 
 /* Bumped whenever the schema changes; older binaries refuse newer stores. */
-#define PB_SCHEMA_VERSION 2
+#define PB_SCHEMA_VERSION 3
 
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */
@@ -37,6 +37,13 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode);
 void pb_store_close(struct pb_store *s);
 sqlite3 *pb_store_db(struct pb_store *s);
 const char *pb_store_path(const struct pb_store *s);
+
+/* The ids of the events whose name id NAME_ID_SQL gives, as SQL, through
+ * the event table's index by name: "WHERE e.id IN " PB_EVENT_IDS_OF("?").
+ * (The event table has no SQL index on the name: see event_index.c.) */
+#define PB_EVENT_IDS_OF(name_id_sql) \
+	"(SELECT j.value FROM event_index x, json_each(x.ids) j WHERE x.name_id = " \
+	name_id_sql ")"
 
 /* Runs SQL (no results); prints the error and returns -1 on failure. */
 int pb_store_exec(struct pb_store *s, const char *sql);

@@ -70,8 +70,9 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, json_type(f, '$.page'), json_type(f, '$.pfn'), json_type(f, '$.pos') "
-		"FROM (SELECT n.id AS id, (SELECT pb_fields(e.keyset_id, e.vals) FROM event e "
-		"  WHERE e.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS f FROM name n) "
+		"FROM (SELECT n.id AS id, (SELECT pb_fields(e.keyset_id, e.vals) "
+		"  FROM event_index x, json_each(x.ids) j JOIN event e ON e.id = j.value "
+		"  WHERE x.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS f FROM name n) "
 		"WHERE f IS NOT NULL");
 	int rc;
 
@@ -235,8 +236,8 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	/* The first points of each source: in a merged store the first rows
 	 * of a name may all be one machine's. */
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT pb_fields(keyset_id, vals) FROM event WHERE name_id = ? AND source_id = ? "
-		"LIMIT ?");
+		"SELECT pb_fields(e.keyset_id, e.vals) FROM event_index x, json_each(x.ids) j "
+		"JOIN event e ON e.id = j.value WHERE x.name_id = ? AND x.source_id = ? LIMIT ?");
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
 	int rc = SQLITE_DONE;
@@ -395,8 +396,7 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, source_id, ts_ns, pid, comm_id, stack_id, pb_fields(keyset_id, vals) "
-		"FROM event "
-		"WHERE name_id = ? ORDER BY id");
+		"FROM event WHERE id IN " PB_EVENT_IDS_OF("?") " ORDER BY id");
 	struct task_stacks tasks = { 0 };
 	size_t first = hs->n;
 	int rc;

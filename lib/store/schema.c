@@ -10,7 +10,20 @@
 	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n" \
 	"  events, bad_lines, imported_at, boot, clock FROM source;\n"
 
-/* Version 2. pb_schema_upgrade_sql takes older stores there, step by step. */
+/* The event table's index by name (event_index.c writes it while
+ * importing): a row per name per block of events, the ids a JSON array. */
+#define EVENT_INDEX_TABLE \
+	"CREATE TABLE event_index(source_id INTEGER NOT NULL,\n" \
+	"  name_id INTEGER NOT NULL, first_id INTEGER NOT NULL, n INTEGER NOT NULL,\n" \
+	"  ids TEXT NOT NULL, PRIMARY KEY(name_id, first_id)) WITHOUT ROWID;\n"
+/* Event ids by event name, through the index: for SQL that looks events up
+ * by name in a large store. */
+#define EVENT_IDS_VIEW(kind) \
+	"CREATE " kind "VIEW event_ids AS SELECT n.text AS event, x.source_id,\n" \
+	"  j.value AS id FROM event_index x JOIN name n ON n.id = x.name_id,\n" \
+	"  json_each(x.ids) j;\n"
+
+/* Version 3. pb_schema_upgrade_sql takes older stores there, step by step. */
 const char pb_schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
 	/* One row per imported file; sha256 makes re-import a no-op. clock:
@@ -44,7 +57,7 @@ const char pb_schema_sql[] =
 	"  tgid INTEGER, comm_id INTEGER, name_id INTEGER NOT NULL,\n"
 	"  stack_id INTEGER, ustack_id INTEGER, keyset_id INTEGER, vals TEXT,\n"
 	"  body TEXT);\n"
-	"CREATE INDEX event_by_name ON event(name_id);\n"
+	EVENT_INDEX_TABLE
 	"CREATE TABLE symbol(id INTEGER PRIMARY KEY, name TEXT NOT NULL,\n"
 	"  module TEXT NOT NULL DEFAULT '', UNIQUE(name, module));\n"
 	/* Stacks are interned by a 64-bit hash of their frames. */
@@ -120,6 +133,7 @@ const char pb_schema_sql[] =
 	"CREATE VIEW event_fields AS SELECT e.id AS event_id, k.value AS name,\n"
 	"  v.value AS value FROM event e JOIN keyset ks ON ks.id = e.keyset_id,\n"
 	"  json_each(ks.keys) k, json_each(e.vals) v WHERE v.key = k.key;\n"
+	EVENT_IDS_VIEW("")
 	"CREATE VIEW cma_allocs AS SELECT id, source_id, area, pid, comm,\n"
 	"  start_ts_ns, end_ts_ns, pfn, count, align, ok, errorno, busy_retries,\n"
 	"  stack_id FROM cma_alloc;\n"
@@ -148,6 +162,9 @@ const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
 	/* 1 -> 2: every source on the kernel's clock */
 	"CREATE TEMP VIEW source AS SELECT *, NULL AS clock FROM main.source;\n"
 	"CREATE TEMP VIEW sources AS SELECT *, NULL AS clock FROM main.sources;\n",
+	/* 2 -> 3: the index by name worked out as it is read */
+	"CREATE TEMP VIEW event_index AS " EVENT_INDEX_ROWS("main.event", "") ";\n"
+	EVENT_IDS_VIEW("TEMP "),
 };
 
 /* [v] takes a store of version v + 1 to v + 2. */
@@ -156,4 +173,10 @@ const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	"ALTER TABLE source ADD COLUMN clock TEXT;\n"
 	"DROP VIEW sources;\n"
 	SOURCES_VIEW,
+	/* 2 -> 3: the index by name, a row per name per block of events */
+	EVENT_INDEX_TABLE
+	"INSERT INTO event_index(source_id, name_id, first_id, n, ids)\n"
+	EVENT_INDEX_ROWS("event", "") ";\n"
+	"DROP INDEX event_by_name;\n"
+	EVENT_IDS_VIEW(""),
 };

@@ -37,6 +37,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BUSY_INSERT] = "INSERT INTO busy_range(source_id, ts_ns, pid, start_pfn, "
 			   "end_pfn, busy_pfn, kind, cma_alloc_id, event_id) "
 			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_INDEX_INSERT] = "INSERT INTO event_index(source_id, name_id, first_id, n, ids) "
+			    "VALUES (?, ?, ?, ?, ?)",
 	[ST_MIGRATION_INSERT] = "INSERT INTO migration(source_id, ts_ns, pid, comm, "
 				"reason, mode, succeeded, failed, stack_id, event_id, "
 				"cma_alloc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -337,6 +339,7 @@ int64_t pb_store_find_source(struct pb_store *s, const char *sha256)
 
 static void reset_source_state(struct pb_store *s)
 {
+	store_index_reset(&s->index);
 	s->in_source = 0;
 	s->events = s->lost_events = s->unpaired = 0;
 	s->first_ts = s->last_ts = -1;
@@ -471,7 +474,7 @@ int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 		}
 	}
 	store_typed_finish(s);
-	if (write_totals(s, t) < 0 || pb_store_mark_dirty(s) < 0 ||
+	if (store_index_flush(s) < 0 || write_totals(s, t) < 0 || pb_store_mark_dirty(s) < 0 ||
 	    pb_store_exec(s, "COMMIT") < 0) {
 		pb_store_source_rollback(s);
 		return -1;

@@ -9,6 +9,12 @@
 extern const char pb_schema_sql[];
 extern const char *const pb_schema_upgrade_sql[];
 extern const char *const pb_schema_reader_sql[];
+/* The rows of event_index for the events of TABLE that WHERE selects, for
+ * stores that had none (upgrade, merge). */
+#define EVENT_INDEX_ROWS(table, where) \
+	"SELECT source_id, name_id, min(id) AS first_id, count(*) AS n,\n" \
+	"  json_group_array(id) AS ids\n" \
+	"  FROM " table " " where " GROUP BY name_id, source_id, id >> 16"
 
 /* Map from a key (bytes, or only its 64-bit hash when KEY is NULL) to a
  * row id; open addressing, grows as needed. */
@@ -55,8 +61,32 @@ enum stmt_id {
 	ST_BUSY_INSERT,
 	ST_MIGRATION_INSERT,
 	ST_EVIDENCE_INSERT,
+	ST_INDEX_INSERT,
 	ST_COUNT
 };
+
+/* The event ids of the block being imported, by name, until they go to
+ * the event_index table (event_index.c). */
+#define STORE_INDEX_BLOCK 65536
+#define STORE_INDEX_SLOTS (2 * STORE_INDEX_BLOCK)
+struct store_index {
+	size_t n, nnames;
+	int64_t id[STORE_INDEX_BLOCK];
+	uint32_t name_of[STORE_INDEX_BLOCK];	/* of each id: which name below */
+	int64_t grouped[STORE_INDEX_BLOCK];	/* the ids, name by name */
+	/* the block's distinct names, in order of first appearance */
+	uint32_t name_slot_of[STORE_INDEX_BLOCK];
+	uint32_t name_start[STORE_INDEX_BLOCK], name_count[STORE_INDEX_BLOCK];
+	/* name id by slot (0: free), and which name it is */
+	int64_t slot_name[STORE_INDEX_SLOTS];
+	uint32_t slot_index[STORE_INDEX_SLOTS];
+};
+/* Notes the event; writes the block when it is full. */
+int store_index_add(struct pb_store *s, int64_t name_id, int64_t event_id);
+/* Writes the ids noted so far (at commit). */
+int store_index_flush(struct pb_store *s);
+/* Forgets them (at rollback). */
+void store_index_reset(struct store_index *x);
 
 struct pb_store {
 	sqlite3 *db;
@@ -88,6 +118,8 @@ struct pb_store {
 	struct {			/* stack hashes by pb_record.frames_key */
 		uint64_t key, hash;
 	} keyed_hashes[256];
+	/* Used by the thread that stores records: */
+	struct store_index index;
 };
 
 int store_prepare_all(struct pb_store *s);

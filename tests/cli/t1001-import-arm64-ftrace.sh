@@ -18,6 +18,12 @@ is "$(count page_isolation:test_pages_isolated)" 632 "test_pages_isolated 632"
 # xz -dc trace.txt.xz | grep -c ': try_grab_folio: (try_grab_folio'
 is "$(count kprobes:try_grab_folio)" 40304 "try_grab_folio probe hits 40,304"
 is "$(count ftrace:print)" 8 "8 trace markers (grep -c tracing_mark_write)"
+# the same counts through the index by name, for every name at once
+by_name="SELECT event, count(*) FROM events GROUP BY event ORDER BY event"
+is "$(sql "SELECT event, count(*) FROM event_ids GROUP BY event ORDER BY event")" "$(sql "$by_name")" \
+	"event_ids has every event under its name"
+is "$(sql "SELECT count(*) FROM events WHERE id IN (SELECT id FROM event_ids WHERE event = 'cma:cma_alloc_finish')")" 28 \
+	"events selected by name through event_ids: cma_alloc_finish 28"
 
 is "$(sql "SELECT count(*) FROM cma_allocs WHERE ok = 0")" 4 "4 failed CMA allocations"
 is "$(sql "SELECT group_concat(DISTINCT area) FROM cma_allocs WHERE ok = 0")" hugetlb0 "all on hugetlb0"

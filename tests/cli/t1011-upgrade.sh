@@ -2,7 +2,8 @@
 # A store written by pinblame before schema version 2 (testdata/stores:
 # the page_ref sample and the dump_page log, imported and blamed by commit
 # 6ce1612) is upgraded in place by the first command that opens it, even
-# one that only reads, and answers as a store made now does.
+# one that only reads, and answers as a store made now does: version 2
+# added the sources' clock, version 3 the index of events by name.
 . "$(dirname "$0")/lib.sh"
 
 xz -dc "$PB_TESTDATA/stores/v1-samples.db.xz" >"$TMP/v1.db"
@@ -10,9 +11,18 @@ is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 1 "the committed store is of 
 
 pb -d "$TMP/v1.db" info
 is "$rc" 0 "info, a reader, opens it"
-is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 2 "and it is of version 2 now"
+is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 3 "and it is of version 3 now"
 is "$("$PINBLAME" -d "$TMP/v1.db" query --csv "SELECT count(*), count(clock) FROM sources" | sed -n 2p)" \
 	"2,0" "its two sources got the new clock column, NULL: the kernel's clock"
+by_name="SELECT event, count(*) FROM events GROUP BY event ORDER BY event"
+index_sum="SELECT n.text, sum(x.n) FROM event_index x JOIN name n ON n.id = x.name_id GROUP BY n.text ORDER BY n.text"
+ids_of="SELECT event, count(*) FROM event_ids GROUP BY event ORDER BY event"
+is "$(sqlite3 "$TMP/v1.db" "$index_sum")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
+	"its events are in the index by name, each once"
+is "$(sqlite3 "$TMP/v1.db" "$ids_of")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
+	"and the event_ids view lists them"
+is "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'event_by_name'")" 0 \
+	"the SQL index by name is gone"
 
 pb -d "$TMP/v1.db" blame --json
 old=$out
@@ -29,16 +39,21 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null &&
 	chmod 755 "$ro"
 	run runuser -u nobody -- "$PINBLAME" -d "$ro/v1.db" query --csv "SELECT count(*), count(clock) FROM sources"
 	is "$rc $(printf '%s' "$out" | sed -n 2p)" "0 2,0" "a reader that cannot write it sees its sources, on the kernel's clock"
+	run runuser -u nobody -- "$PINBLAME" -d "$ro/v1.db" query --csv "$ids_of"
+	is "$out" "$(printf 'event,count(*)\n'; sqlite3 -csv "$ro/v1.db" "$by_name")" \
+		"and its events by name through event_ids"
 	chmod 1777 "$ro"
 	run runuser -u nobody -- "$PINBLAME" merge "$ro/fleet.db" "$ro/v1.db"
 	is "$rc" 0 "it merges into a store of the reader's"
 	is "$(sqlite3 "$ro/v1.db" 'PRAGMA user_version')" 1 "and is left of version 1"
+	is "$(sqlite3 "$ro/fleet.db" "$index_sum")" "$(sqlite3 "$ro/fleet.db" "$by_name")" \
+		"the merged events are in the index by name"
 	rm -rf "$ro"
 else
-	for i in 1 2 3; do
+	for i in 1 2 3 4 5; do
 		echo "ok $((_n + i)) # skip cannot run pinblame as another user here"
 	done
-	_n=$((_n + 3))
+	_n=$((_n + 5))
 fi
 
 cp "$TMP/v1.db" "$TMP/again.db"

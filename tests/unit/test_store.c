@@ -223,6 +223,76 @@ static void test_migration_names(void **state)
 	sqlite3_finalize(st);
 }
 
+/* Adds N events named in turn a, b, c (and every 1000th d) to a source of
+ * S; commits it when COMMIT, else rolls it back. */
+static void add_named_events(struct pb_store *s, const char *sha, size_t n, int commit)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	struct pb_source_info info = { .path = sha, .format = "ftrace", .sha256 = sha };
+	struct pb_source_totals t = { .sha256 = sha };
+	int64_t id;
+
+	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
+	for (size_t i = 0; i < n; i++) {
+		struct pb_record r = {
+			.line = i + 1, .ts_ns = (int64_t)i, .cpu = 0, .pid = 1, .tgid = -1,
+			.comm = "sh", .system = "test",
+			.event = i % 1000 == 999 ? "d" : names[i % 3], .body = "",
+		};
+
+		assert_int_equal(pb_store_add_record(s, &r), 0);
+	}
+	if (commit) {
+		t.events = pb_store_source_events(s);
+		assert_int_equal(pb_store_source_commit(s, &t), 1);
+	} else {
+		pb_store_source_rollback(s);
+	}
+}
+
+static int64_t query_int(struct pb_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(sqlite3_prepare_v2(pb_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The index by name is written a block of 65,536 events at a time and at
+ * commit: every event once, under its own name, each row's ids ascending
+ * from its first_id; a source rolled back leaves none. */
+static void test_event_index(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_store *s = f->s[0];
+
+	add_named_events(s, "rolled-back", 1000, 0);
+	add_named_events(s, "s1", 140000, 1);
+	add_named_events(s, "s2", 10, 1);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event"), 140010);
+	assert_int_equal(query_int(s, "SELECT sum(n) FROM event_index"), 140010);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_ids"), 140010);
+	assert_int_equal(query_int(s, "SELECT count(DISTINCT id) FROM event_ids"), 140010);
+	/* 3 blocks of source 1 (65536, 65536, 8928 events) with 4 names each,
+	 * and one of source 2 with 3 */
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_index"), 3 * 4 + 3);
+	assert_int_equal(query_int(s,
+		"SELECT count(*) FROM event_index x, json_each(x.ids) j "
+		"WHERE (SELECT name_id FROM event WHERE id = j.value) = x.name_id "
+		"AND (SELECT source_id FROM event WHERE id = j.value) = x.source_id"), 140010);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_ids WHERE event = 'test:d'"), 140);
+	assert_int_equal(query_int(s,
+		"SELECT count(*) FROM (SELECT x.first_id, j.key, j.value, lag(j.value) "
+		"OVER (PARTITION BY x.name_id, x.first_id ORDER BY j.key) AS prev "
+		"FROM event_index x, json_each(x.ids) j) "
+		"WHERE (key = 0 AND value != first_id) OR (key > 0 AND value <= prev)"), 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_index WHERE n != json_array_length(ids)"), 0);
+}
+
 /* Field names and values go into JSON arrays: quotes, backslashes and
  * control bytes come back out of event_fields as they went in. */
 static void test_fields_escaped(void **state)
@@ -287,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ahead_stacks_across_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fields_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines_and_sizes, setup, teardown),
 	};
 

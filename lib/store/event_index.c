@@ -1,0 +1,117 @@
+/* event_index.c - the event table's index by name, written a block at a
+ * time.
+ *
+ * A B-tree index on the event name cost a quarter of an import: each of
+ * the millions of entries went into the middle of the index (after the
+ * entries of its name), a descent from the root each. Here the ids of a
+ * block of events are grouped by name in memory and written as one row per
+ * name, a JSON array of ids (table event_index): a few rows per block
+ * instead of an index entry per event. The analysis looks events up by
+ * name through it; SQL gets them with json_each() (view event_ids).
+ */
+#include <string.h>
+
+#include "store_int.h"
+
+/* Grouping is a counting sort by name over the block's distinct names,
+ * found through a small open-addressed table. */
+static size_t name_slot(struct store_index *x, int64_t name_id)
+{
+	size_t i = (size_t)((uint64_t)name_id * 0x9e3779b97f4a7c15ull >> 47) % STORE_INDEX_SLOTS;
+
+	while (x->slot_name[i] && x->slot_name[i] != name_id)
+		i = (i + 1) % STORE_INDEX_SLOTS;
+	return i;
+}
+
+void store_index_reset(struct store_index *x)
+{
+	for (size_t i = 0; i < x->nnames; i++)
+		x->slot_name[x->name_slot_of[i]] = 0;
+	x->n = x->nnames = 0;
+}
+
+static char *put_u64(char *o, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		*o++ = digits[--n];
+	return o;
+}
+
+/* One row: the ids of IDS[0..N) (ascending), of name NAME_ID. */
+static int write_row(struct pb_store *s, int64_t name_id, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *st = s->st[ST_INDEX_INSERT];
+	char *o;
+
+	pb_buf_reset(&s->scratch);
+	o = pb_buf_reserve(&s->scratch, 2 + 21 * n);
+	*o++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		o = put_u64(o, (uint64_t)ids[i]);
+	}
+	*o++ = ']';
+	pb_buf_commit(&s->scratch, o);
+	sqlite3_bind_int64(st, 1, s->source_id);
+	sqlite3_bind_int64(st, 2, name_id);
+	sqlite3_bind_int64(st, 3, ids[0]);
+	sqlite3_bind_int64(st, 4, (int64_t)n);
+	sqlite3_bind_text(st, 5, s->scratch.data, (int)s->scratch.len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_sql_error(s, "event index");
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int store_index_flush(struct pb_store *s)
+{
+	struct store_index *x = &s->index;
+	size_t start = 0;
+	int rc = 0;
+
+	/* count per name, then the ids of each name together, in id order */
+	for (size_t i = 0; i < x->nnames; i++) {
+		x->name_start[i] = start;
+		start += x->name_count[i];
+		x->name_count[i] = 0;
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		uint32_t k = x->name_of[i];
+
+		x->grouped[x->name_start[k] + x->name_count[k]++] = x->id[i];
+	}
+	for (size_t k = 0; k < x->nnames && !rc; k++)
+		rc = write_row(s, x->slot_name[x->name_slot_of[k]], x->grouped + x->name_start[k],
+			       x->name_count[k]);
+	store_index_reset(x);
+	return rc;
+}
+
+int store_index_add(struct pb_store *s, int64_t name_id, int64_t event_id)
+{
+	struct store_index *x = &s->index;
+	size_t slot = name_slot(x, name_id);
+	uint32_t k;
+
+	if (!x->slot_name[slot]) {
+		x->slot_name[slot] = name_id;
+		x->slot_index[slot] = (uint32_t)x->nnames;
+		x->name_slot_of[x->nnames] = (uint32_t)slot;
+		x->name_count[x->nnames++] = 0;
+	}
+	k = x->slot_index[slot];
+	x->name_of[x->n] = k;
+	x->id[x->n++] = event_id;
+	x->name_count[k]++;
+	return x->n == STORE_INDEX_BLOCK ? store_index_flush(s) : 0;
+}
