@@ -389,14 +389,17 @@ static struct hit *add_hit(struct hits *hs)
 	return &hs->v[hs->n++];
 }
 
-/* One pass over the hits of probe NAME_ID; the kept ones are appended to
- * HS with their own or inherited stack. */
+/* One pass over the hits of probe NAME_ID, in id order; the kept ones are
+ * appended to HS with their own or inherited stack. (The index rows of a
+ * name, by first_id, hold its ids ascending: ordering by first_id, their
+ * key, costs no sort, where ORDER BY e.id sorted a million hits.) */
 static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const void *ctx,
 		      struct hits *hs)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT id, source_id, ts_ns, pid, comm_id, stack_id, pb_fields(keyset_id, vals) "
-		"FROM event WHERE id IN " PB_EVENT_IDS_OF("?") " ORDER BY id");
+		"SELECT e.id, e.source_id, e.ts_ns, e.pid, e.comm_id, e.stack_id, "
+		"pb_fields(e.keyset_id, e.vals) FROM event_index x, json_each(x.ids) j "
+		"JOIN event e ON e.id = j.value WHERE x.name_id = ? ORDER BY x.first_id");
 	struct task_stacks tasks = { 0 };
 	size_t first = hs->n;
 	int rc;

@@ -9,6 +9,7 @@
  * instead of an index entry per event. The analysis looks events up by
  * name through it; SQL gets them with json_each() (view event_ids).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -60,7 +61,7 @@ static int write_row(struct pb_store *s, int64_t name_id, const int64_t *ids, si
 	}
 	*o++ = ']';
 	pb_buf_commit(&s->scratch, o);
-	sqlite3_bind_int64(st, 1, s->source_id);
+	sqlite3_bind_int64(st, 1, s->index.source_id);
 	sqlite3_bind_int64(st, 2, name_id);
 	sqlite3_bind_int64(st, 3, ids[0]);
 	sqlite3_bind_int64(st, 4, (int64_t)n);
@@ -97,11 +98,17 @@ int store_index_flush(struct pb_store *s)
 	return rc;
 }
 
-int store_index_add(struct pb_store *s, int64_t name_id, int64_t event_id)
+int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int64_t event_id)
 {
 	struct store_index *x = &s->index;
-	size_t slot = name_slot(x, name_id);
+	size_t slot;
 	uint32_t k;
+
+	/* a row holds the events of one source */
+	if (x->n && source_id != x->source_id && store_index_flush(s) < 0)
+		return -1;
+	x->source_id = source_id;
+	slot = name_slot(x, name_id);
 
 	if (!x->slot_name[slot]) {
 		x->slot_name[slot] = name_id;
@@ -114,4 +121,37 @@ int store_index_add(struct pb_store *s, int64_t name_id, int64_t event_id)
 	x->id[x->n++] = event_id;
 	x->name_count[k]++;
 	return x->n == STORE_INDEX_BLOCK ? store_index_flush(s) : 0;
+}
+
+int store_index_rebuild(struct pb_store *s, int64_t after_source)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT source_id, name_id, id FROM main.event WHERE source_id > ? ORDER BY id");
+	bool own_insert = !s->st[ST_INDEX_INSERT];
+	int rc = SQLITE_ROW;
+
+	if (!st)
+		return -1;
+	/* called by the upgrade before the statements are prepared */
+	if (own_insert && !(s->st[ST_INDEX_INSERT] = pb_store_prepare(s, STORE_INDEX_INSERT_SQL))) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	store_index_reset(&s->index);
+	sqlite3_bind_int64(st, 1, after_source);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (store_index_add(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+				    sqlite3_column_int64(st, 2)) < 0)
+			break;
+	if (rc == SQLITE_DONE)
+		rc = store_index_flush(s) < 0 ? SQLITE_ERROR : SQLITE_OK;
+	else if (rc != SQLITE_ROW)
+		store_sql_error(s, "event index");
+	sqlite3_finalize(st);
+	store_index_reset(&s->index);
+	if (own_insert) {
+		sqlite3_finalize(s->st[ST_INDEX_INSERT]);
+		s->st[ST_INDEX_INSERT] = NULL;
+	}
+	return rc == SQLITE_OK ? 0 : -1;
 }

@@ -112,8 +112,7 @@ static const char rows_sql[] =
 	"  COALESCE(" STACK("e.stack_id") ", e.stack_id),\n"
 	"  COALESCE(" STACK("e.ustack_id") ", e.ustack_id),\n"
 	"  (SELECT new FROM map_keyset WHERE old = e.keyset_id), e.vals, e.body\n"
-	"  FROM src.event e WHERE e.source_id IN keep;\n"	"INSERT INTO main.event_index(source_id, name_id, first_id, n, ids)\n"
-	EVENT_INDEX_ROWS("main.event", "WHERE source_id > %1$lld") ";\n"
+	"  FROM src.event e WHERE e.source_id IN keep;\n"
 	"INSERT INTO main.cma_alloc(id, source_id, area, pid, comm, start_ts_ns,\n"
 	"  end_ts_ns, pfn, count, align, ok, errorno, busy_retries, stack_id,\n"
 	"  start_event_id, end_event_id)\n"
@@ -176,7 +175,7 @@ static int copy_rows(struct pb_store *s, struct pb_merge_stats *st)
 		    (long long)o.evidence, version >= 2 ? "clock" : "NULL");
 	rc = pb_store_exec(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
-	if (rc < 0)
+	if (rc < 0 || store_index_rebuild(s, o.source) < 0)
 		return -1;
 	return pb_store_mark_dirty(s);
 }

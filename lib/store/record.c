@@ -265,7 +265,7 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	}
 	sqlite3_reset(st);
 	event_id = sqlite3_last_insert_rowid(s->db);
-	if (store_index_add(s, name_id, event_id) < 0)
+	if (store_index_add(s, s->source_id, name_id, event_id) < 0)
 		return -1;
 	s->events++;
 	note_time(s, r->ts_ns);

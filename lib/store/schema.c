@@ -162,8 +162,10 @@ const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
 	/* 1 -> 2: every source on the kernel's clock */
 	"CREATE TEMP VIEW source AS SELECT *, NULL AS clock FROM main.source;\n"
 	"CREATE TEMP VIEW sources AS SELECT *, NULL AS clock FROM main.sources;\n",
-	/* 2 -> 3: the index by name worked out as it is read */
-	"CREATE TEMP VIEW event_index AS " EVENT_INDEX_ROWS("main.event", "") ";\n"
+	/* 2 -> 3: the index by name, a row per event (found by the store's
+	 * own SQL index by name, in id order) */
+	"CREATE TEMP VIEW event_index AS SELECT source_id, name_id, id AS first_id,\n"
+	"  1 AS n, json_array(id) AS ids FROM main.event;\n"
 	EVENT_IDS_VIEW("TEMP "),
 };
 
@@ -173,10 +175,9 @@ const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	"ALTER TABLE source ADD COLUMN clock TEXT;\n"
 	"DROP VIEW sources;\n"
 	SOURCES_VIEW,
-	/* 2 -> 3: the index by name, a row per name per block of events */
+	/* 2 -> 3: the index by name, a row per name per block of events
+	 * (written by store_index_rebuild()) */
 	EVENT_INDEX_TABLE
-	"INSERT INTO event_index(source_id, name_id, first_id, n, ids)\n"
-	EVENT_INDEX_ROWS("event", "") ";\n"
 	"DROP INDEX event_by_name;\n"
 	EVENT_IDS_VIEW(""),
 };

@@ -37,8 +37,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BUSY_INSERT] = "INSERT INTO busy_range(source_id, ts_ns, pid, start_pfn, "
 			   "end_pfn, busy_pfn, kind, cma_alloc_id, event_id) "
 			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_INDEX_INSERT] = "INSERT INTO event_index(source_id, name_id, first_id, n, ids) "
-			    "VALUES (?, ?, ?, ?, ?)",
+	[ST_INDEX_INSERT] = STORE_INDEX_INSERT_SQL,
 	[ST_MIGRATION_INSERT] = "INSERT INTO migration(source_id, ts_ns, pid, comm, "
 				"reason, mode, succeeded, failed, stack_id, event_id, "
 				"cma_alloc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -196,6 +195,9 @@ static int check_schema(struct pb_store *s)
 	for (int v = version; v > 0 && v < PB_SCHEMA_VERSION; v++)
 		if (pb_store_exec(s, pb_schema_upgrade_sql[v - 1]) < 0)
 			goto fail;
+	/* 2 -> 3 made the index by name a table: its rows are written here */
+	if (version > 0 && version < 3 && store_index_rebuild(s, 0) < 0)
+		goto fail;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", PB_SCHEMA_VERSION);
 	if (pb_store_exec(s, sql) < 0)
 		goto fail;

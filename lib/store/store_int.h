@@ -9,12 +9,6 @@
 extern const char pb_schema_sql[];
 extern const char *const pb_schema_upgrade_sql[];
 extern const char *const pb_schema_reader_sql[];
-/* The rows of event_index for the events of TABLE that WHERE selects, for
- * stores that had none (upgrade, merge). */
-#define EVENT_INDEX_ROWS(table, where) \
-	"SELECT source_id, name_id, min(id) AS first_id, count(*) AS n,\n" \
-	"  json_group_array(id) AS ids\n" \
-	"  FROM " table " " where " GROUP BY name_id, source_id, id >> 16"
 
 /* Map from a key (bytes, or only its 64-bit hash when KEY is NULL) to a
  * row id; open addressing, grows as needed. */
@@ -70,6 +64,7 @@ enum stmt_id {
 #define STORE_INDEX_BLOCK 65536
 #define STORE_INDEX_SLOTS (2 * STORE_INDEX_BLOCK)
 struct store_index {
+	int64_t source_id;	/* of the ids noted */
 	size_t n, nnames;
 	int64_t id[STORE_INDEX_BLOCK];
 	uint32_t name_of[STORE_INDEX_BLOCK];	/* of each id: which name below */
@@ -81,12 +76,19 @@ struct store_index {
 	int64_t slot_name[STORE_INDEX_SLOTS];
 	uint32_t slot_index[STORE_INDEX_SLOTS];
 };
-/* Notes the event; writes the block when it is full. */
-int store_index_add(struct pb_store *s, int64_t name_id, int64_t event_id);
+#define STORE_INDEX_INSERT_SQL \
+	"INSERT INTO event_index(source_id, name_id, first_id, n, ids) VALUES (?, ?, ?, ?, ?)"
+/* Notes the event; writes the block when it is full or the source changes.
+ * Ids come in ascending order: each row's ids ascend from its first_id, and
+ * a name's rows, in first_id order, hold its ids in order. */
+int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int64_t event_id);
 /* Writes the ids noted so far (at commit). */
 int store_index_flush(struct pb_store *s);
 /* Forgets them (at rollback). */
 void store_index_reset(struct store_index *x);
+/* Writes the index rows of the events of the sources past AFTER_SOURCE,
+ * which have none (a store upgraded to schema 3, merged sources). */
+int store_index_rebuild(struct pb_store *s, int64_t after_source);
 
 struct pb_store {
 	sqlite3 *db;

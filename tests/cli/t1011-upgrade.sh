@@ -17,10 +17,16 @@ is "$("$PINBLAME" -d "$TMP/v1.db" query --csv "SELECT count(*), count(clock) FRO
 by_name="SELECT event, count(*) FROM events GROUP BY event ORDER BY event"
 index_sum="SELECT n.text, sum(x.n) FROM event_index x JOIN name n ON n.id = x.name_id GROUP BY n.text ORDER BY n.text"
 ids_of="SELECT event, count(*) FROM event_ids GROUP BY event ORDER BY event"
+# rows whose ids do not ascend from their first_id
+unordered="SELECT count(*) FROM (SELECT x.first_id, j.key, j.value, lag(j.value)
+	OVER (PARTITION BY x.name_id, x.first_id ORDER BY j.key) AS prev
+	FROM event_index x, json_each(x.ids) j)
+	WHERE (key = 0 AND value != first_id) OR (key > 0 AND value <= prev)"
 is "$(sqlite3 "$TMP/v1.db" "$index_sum")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
 	"its events are in the index by name, each once"
 is "$(sqlite3 "$TMP/v1.db" "$ids_of")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
 	"and the event_ids view lists them"
+is "$(sqlite3 "$TMP/v1.db" "$unordered")" 0 "each index row's ids ascend from its first_id"
 is "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'event_by_name'")" 0 \
 	"the SQL index by name is gone"
 
@@ -48,12 +54,13 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null &&
 	is "$(sqlite3 "$ro/v1.db" 'PRAGMA user_version')" 1 "and is left of version 1"
 	is "$(sqlite3 "$ro/fleet.db" "$index_sum")" "$(sqlite3 "$ro/fleet.db" "$by_name")" \
 		"the merged events are in the index by name"
+	is "$(sqlite3 "$ro/fleet.db" "$unordered")" 0 "in ascending rows"
 	rm -rf "$ro"
 else
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6; do
 		echo "ok $((_n + i)) # skip cannot run pinblame as another user here"
 	done
-	_n=$((_n + 5))
+	_n=$((_n + 6))
 fi
 
 cp "$TMP/v1.db" "$TMP/again.db"

@@ -265,32 +265,44 @@ static int64_t query_int(struct pb_store *s, const char *sql)
 /* The index by name is written a block of 65,536 events at a time and at
  * commit: every event once, under its own name, each row's ids ascending
  * from its first_id; a source rolled back leaves none. */
-static void test_event_index(void **state)
+/* The index rows of store S hold every event once, ascending. */
+static void assert_index_rows(struct pb_store *s, int64_t events)
 {
-	struct fixture *f = *state;
-	struct pb_store *s = f->s[0];
-
-	add_named_events(s, "rolled-back", 1000, 0);
-	add_named_events(s, "s1", 140000, 1);
-	add_named_events(s, "s2", 10, 1);
-	assert_int_equal(query_int(s, "SELECT count(*) FROM event"), 140010);
-	assert_int_equal(query_int(s, "SELECT sum(n) FROM event_index"), 140010);
-	assert_int_equal(query_int(s, "SELECT count(*) FROM event_ids"), 140010);
-	assert_int_equal(query_int(s, "SELECT count(DISTINCT id) FROM event_ids"), 140010);
-	/* 3 blocks of source 1 (65536, 65536, 8928 events) with 4 names each,
-	 * and one of source 2 with 3 */
-	assert_int_equal(query_int(s, "SELECT count(*) FROM event_index"), 3 * 4 + 3);
+	assert_int_equal(query_int(s, "SELECT sum(n) FROM event_index"), events);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_ids"), events);
+	assert_int_equal(query_int(s, "SELECT count(DISTINCT id) FROM event_ids"), events);
 	assert_int_equal(query_int(s,
 		"SELECT count(*) FROM event_index x, json_each(x.ids) j "
 		"WHERE (SELECT name_id FROM event WHERE id = j.value) = x.name_id "
-		"AND (SELECT source_id FROM event WHERE id = j.value) = x.source_id"), 140010);
-	assert_int_equal(query_int(s, "SELECT count(*) FROM event_ids WHERE event = 'test:d'"), 140);
+		"AND (SELECT source_id FROM event WHERE id = j.value) = x.source_id"), events);
 	assert_int_equal(query_int(s,
 		"SELECT count(*) FROM (SELECT x.first_id, j.key, j.value, lag(j.value) "
 		"OVER (PARTITION BY x.name_id, x.first_id ORDER BY j.key) AS prev "
 		"FROM event_index x, json_each(x.ids) j) "
 		"WHERE (key = 0 AND value != first_id) OR (key > 0 AND value <= prev)"), 0);
 	assert_int_equal(query_int(s, "SELECT count(*) FROM event_index WHERE n != json_array_length(ids)"), 0);
+}
+
+static void test_event_index(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_store *s = f->s[0];
+	struct pb_merge_stats stats;
+
+	add_named_events(s, "rolled-back", 1000, 0);
+	add_named_events(s, "s1", 140000, 1);
+	add_named_events(s, "s2", 10, 1);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event"), 140010);
+	assert_index_rows(s, 140010);
+	/* 3 blocks of source 1 (65536, 65536, 8928 events) with 4 names each,
+	 * and one of source 2 with 3 */
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_index"), 3 * 4 + 3);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM event_ids WHERE event = 'test:d'"), 140);
+	/* merged behind a source of the other store: rows rebuilt, the same */
+	add_named_events(f->s[1], "s3", 5, 1);
+	assert_int_equal(pb_store_merge(f->s[1], f->db[0], &stats), 0);
+	assert_index_rows(f->s[1], 140015);
+	assert_int_equal(query_int(f->s[1], "SELECT count(*) FROM event_index"), 3 + 3 * 4 + 3);
 }
 
 /* Field names and values go into JSON arrays: quotes, backslashes and
