@@ -136,7 +136,8 @@ static void add_summary(struct builder *b)
 	add_rows(b, "markers",
 		 "SELECT e.ts_ns, rtrim(e.body, ' \n') AS text, s.path AS source, e.line\n"
 		 "FROM events e JOIN source s ON s.id = e.source_id\n"
-		 "WHERE e.event = 'ftrace:print' AND " IN_WINDOW("e.ts_ns") "\n"
+		 "WHERE e.id IN (SELECT id FROM event_ids WHERE event = 'ftrace:print')\n"
+		 "  AND " IN_WINDOW("e.ts_ns") "\n"
 		 "ORDER BY e.ts_ns, e.source_id, e.line LIMIT :max_markers");
 }
 
