@@ -109,7 +109,6 @@ int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int6
 		return -1;
 	x->source_id = source_id;
 	slot = name_slot(x, name_id);
-
 	if (!x->slot_name[slot]) {
 		x->slot_name[slot] = name_id;
 		x->slot_index[slot] = (uint32_t)x->nnames;
@@ -123,10 +122,10 @@ int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int6
 	return x->n == STORE_INDEX_BLOCK ? store_index_flush(s) : 0;
 }
 
-int store_index_rebuild(struct pb_store *s, int64_t after_source)
+int store_index_rebuild(struct pb_store *s, int64_t after_event)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT source_id, name_id, id FROM main.event WHERE source_id > ? ORDER BY id");
+		"SELECT source_id, name_id, id FROM main.event WHERE id > ? ORDER BY id");
 	bool own_insert = !s->st[ST_INDEX_INSERT];
 	int rc = SQLITE_ROW;
 
@@ -138,7 +137,7 @@ int store_index_rebuild(struct pb_store *s, int64_t after_source)
 		return -1;
 	}
 	store_index_reset(&s->index);
-	sqlite3_bind_int64(st, 1, after_source);
+	sqlite3_bind_int64(st, 1, after_event);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (store_index_add(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 				    sqlite3_column_int64(st, 2)) < 0)

@@ -175,7 +175,8 @@ static int copy_rows(struct pb_store *s, struct pb_merge_stats *st)
 		    (long long)o.evidence, version >= 2 ? "clock" : "NULL");
 	rc = pb_store_exec(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
-	if (rc < 0 || store_index_rebuild(s, o.source) < 0)
+	/* the merged events are the ones past the offset */
+	if (rc < 0 || store_index_rebuild(s, o.event) < 0)
 		return -1;
 	return pb_store_mark_dirty(s);
 }

@@ -86,9 +86,9 @@ int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int6
 int store_index_flush(struct pb_store *s);
 /* Forgets them (at rollback). */
 void store_index_reset(struct store_index *x);
-/* Writes the index rows of the events of the sources past AFTER_SOURCE,
- * which have none (a store upgraded to schema 3, merged sources). */
-int store_index_rebuild(struct pb_store *s, int64_t after_source);
+/* Writes the index rows of the events past id AFTER_EVENT, which have
+ * none (a store upgraded to schema 3, the events of merged sources). */
+int store_index_rebuild(struct pb_store *s, int64_t after_event);
 
 struct pb_store {
 	sqlite3 *db;
