@@ -68,6 +68,8 @@ static void blocks_shani(struct pb_sha256 *s, const unsigned char *p, size_t n)
 		save1 = s1;
 		for (int j = 0; j < 4; j++)
 			w[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * j)), mask);
+		/* unrolled, W stays in registers and the rounds need no branch */
+#pragma GCC unroll 16
 		for (int i = 0; i < 16; i++) {
 			msg = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)&k[4 * i]));
 			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
