@@ -136,6 +136,8 @@ enum pb_bad_reason {
 	PB_BAD_TRUNCATED,	/* record cut off at end of input */
 	PB_BAD_RAW_OUTPUT,	/* ftrace printed with trace option raw or hex */
 	PB_BAD_NO_CONTEXT,	/* ftrace printed with nocontext-info */
+	PB_BAD_UNKNOWN_TYPE,	/* "UNKNOWN TYPE 5": an event the trace
+				 * option fields cannot print (a marker) */
 	PB_BAD_NREASONS
 };
 const char *pb_bad_reason_name(enum pb_bad_reason r);

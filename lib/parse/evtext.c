@@ -585,6 +585,18 @@ static void event_line(struct evtext *st, uint64_t line, const struct pb_text_co
 					 ev->body, ev->body_len);
 }
 
+/* "UNKNOWN TYPE 5": what the kernel prints under the trace option fields
+ * for an entry of a type with no event format (a marker). */
+static int unknown_type(const char *s, size_t n)
+{
+	const char *end = s + n, *digits;
+
+	if (!pb_has_prefix(s, n, "UNKNOWN TYPE "))
+		return 0;
+	digits = s + 13;
+	return digits < end && skip_digits(digits, end) == end;
+}
+
 static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 			const char *text, size_t len, bool has_nul)
 {
@@ -636,6 +648,8 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	case PB_EVTEXT_INVALID:
 		break;
 	}
+	if (unknown_type(c.rest, c.rest_len))
+		return bad(p, line, PB_BAD_UNKNOWN_TYPE, text, len);
 	return bad(p, line, pb_text_is_binary(text, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX,
 		   text, len);
 }

@@ -61,6 +61,7 @@ const char *pb_bad_reason_name(enum pb_bad_reason r)
 		[PB_BAD_TRUNCATED] = "truncated record",
 		[PB_BAD_RAW_OUTPUT] = "raw or hex output",
 		[PB_BAD_NO_CONTEXT] = "no task, cpu and time",
+		[PB_BAD_UNKNOWN_TYPE] = "event printed as UNKNOWN TYPE",
 	};
 
 	return (unsigned)r < PB_BAD_NREASONS ? names[r] : "unknown";
@@ -77,6 +78,10 @@ const char *pb_bad_reason_hint(enum pb_bad_reason r)
 		return "the trace was read with the trace option nocontext-info, which leaves\n"
 		       "out the task, cpu and time of each event; read it again after\n"
 		       "'echo context-info > trace_options'";
+	case PB_BAD_UNKNOWN_TYPE:
+		return "the trace was read with the trace option fields, which prints trace\n"
+		       "markers and other events without a format as 'UNKNOWN TYPE N', their\n"
+		       "text left out; read it again after 'echo nofields > trace_options'";
 	default:
 		return NULL;
 	}

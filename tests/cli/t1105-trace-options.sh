@@ -22,8 +22,9 @@ is "$(failed_migrations)" "3 34" "latency-format: 3 failed migrations, 34 pages"
 export PINBLAME_DB=$TMP/fields.db
 pb import "$dir/fields.txt"
 like "$out" "ftrace, 24 events, 1 bad lines" "fields: every event understood"
-like "$err" "fields.txt:13: syntax: .*UNKNOWN TYPE 5" \
+like "$err" "fields.txt:13: event printed as UNKNOWN TYPE: .*UNKNOWN TYPE 5" \
 	"fields: the marker the kernel cannot print this way is counted, not stored"
+like "$err" "hint: .*'echo nofields > trace_options'" "fields: and import says which option to turn off"
 is "$(failed_migrations)" "3 34" "fields: raw numbers and enum values give the same 3 failed migrations"
 is "$(sql "SELECT reason || ' ' || mode FROM migrations LIMIT 1")" "compaction MIGRATE_SYNC" \
 	"fields: reason 0x0 and mode 0x2 by their names"

@@ -250,11 +250,15 @@ static void test_output_option_lines(void **state)
 		 "mm_migrate_pages: nr_succeeded=0 nr_failed=26 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
 		 "tracing_mark_write: pb marker noctx\n"
 		 "4043 1 type: 670\n"
-		 "  mm_migrate_pages: nr_succeeded=0\n");
+		 "  mm_migrate_pages: nr_succeeded=0\n"
+		 "          gen.sh-4086    [000] ...1. 13509.474915: UNKNOWN TYPE 5\n"
+		 "          gen.sh-4086    [000] ...1. 13509.474916: UNKNOWN TYPE\n");
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_RAW_OUTPUT], 3);
 	assert_int_equal(r.bad[PB_BAD_NO_CONTEXT], 2);
-	assert_int_equal(r.bad[PB_BAD_SYNTAX], 2);
+	assert_int_equal(r.bad[PB_BAD_UNKNOWN_TYPE], 1);
+	assert_non_null(strstr(pb_bad_reason_hint(PB_BAD_UNKNOWN_TYPE), "nofields"));
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 3);
 	assert_non_null(pb_bad_reason_hint(PB_BAD_RAW_OUTPUT));
 	assert_non_null(strstr(pb_bad_reason_hint(PB_BAD_NO_CONTEXT), "context-info"));
 	assert_null(pb_bad_reason_hint(PB_BAD_SYNTAX));
