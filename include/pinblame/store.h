@@ -45,6 +45,11 @@ const char *pb_store_path(const struct pb_store *s);
 	"(SELECT j.value FROM event_index x, json_each(x.ids) j WHERE x.name_id = " \
 	name_id_sql ")"
 
+/* Writes again the index rows by name of the sources whose rows do not
+ * count all their events: those a pinblame older than schema 3 imported
+ * into the store after a newer one had upgraded it. In a transaction. */
+int pb_store_repair_index(struct pb_store *s);
+
 /* Runs SQL (no results); prints the error and returns -1 on failure. */
 int pb_store_exec(struct pb_store *s, const char *sql);
 /* Prepares SQL; prints the error and returns NULL on failure. */

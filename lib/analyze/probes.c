@@ -391,8 +391,9 @@ static struct hit *add_hit(struct hits *hs)
 
 /* One pass over the hits of probe NAME_ID, in id order; the kept ones are
  * appended to HS with their own or inherited stack. (The index rows of a
- * name, by first_id, hold its ids ascending: ordering by first_id, their
- * key, costs no sort, where ORDER BY e.id sorted a million hits.) */
+ * name, by first_id, hold its ids ascending, and json_each() gives them in
+ * array order: ordering by first_id, the rows' key, costs no sort, where
+ * ORDER BY e.id sorted a million hits. Ordering by j.key too would.) */
 static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const void *ctx,
 		      struct hits *hs)
 {

@@ -114,7 +114,8 @@ int pb_analyze_refresh(struct pb_store *s)
 	dirty = pb_store_is_dirty(s);
 	if (dirty <= 0)
 		return pb_store_exec(s, dirty < 0 ? "ROLLBACK" : "COMMIT") < 0 ? -1 : dirty;
-	if (pb_store_exec(s, "DELETE FROM attribution; DELETE FROM failure_pfn; "
+	if (pb_store_repair_index(s) < 0 ||
+	    pb_store_exec(s, "DELETE FROM attribution; DELETE FROM failure_pfn; "
 			  "DELETE FROM failure; "
 			  "DELETE FROM evidence WHERE kind IN ('probe', 'dump_probe')") < 0 ||
 	    find_failures(s) < 0 || probe_evidence(s) < 0 || attribute(s) < 0 ||

@@ -10,6 +10,7 @@
  * name through it; SQL gets them with json_each() (view event_ids).
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -122,10 +123,10 @@ int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int6
 	return x->n == STORE_INDEX_BLOCK ? store_index_flush(s) : 0;
 }
 
-int store_index_rebuild(struct pb_store *s, int64_t after_event)
+/* Writes the index rows of the events that ST (bound, one parameter
+ * left to bind to ARG) selects as (source_id, name_id, id) in id order. */
+static int rows_from(struct pb_store *s, sqlite3_stmt *st, int64_t arg)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT source_id, name_id, id FROM main.event WHERE id > ? ORDER BY id");
 	bool own_insert = !s->st[ST_INDEX_INSERT];
 	int rc = SQLITE_ROW;
 
@@ -137,7 +138,7 @@ int store_index_rebuild(struct pb_store *s, int64_t after_event)
 		return -1;
 	}
 	store_index_reset(&s->index);
-	sqlite3_bind_int64(st, 1, after_event);
+	sqlite3_bind_int64(st, 1, arg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (store_index_add(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 				    sqlite3_column_int64(st, 2)) < 0)
@@ -153,4 +154,49 @@ int store_index_rebuild(struct pb_store *s, int64_t after_event)
 		s->st[ST_INDEX_INSERT] = NULL;
 	}
 	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int store_index_rebuild(struct pb_store *s, int64_t after_event)
+{
+	return rows_from(s, pb_store_prepare(s,
+		"SELECT source_id, name_id, id FROM main.event WHERE id > ? ORDER BY id"), after_event);
+}
+
+/* Sources whose index rows do not count their events. */
+static const char unindexed_sql[] =
+	"SELECT id FROM source s WHERE events !=\n"
+	"  (SELECT COALESCE(sum(n), 0) FROM event_index x WHERE x.source_id = s.id)";
+
+int pb_store_repair_index(struct pb_store *s)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, unindexed_sql);
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap)
+			ids = pb_realloc(ids, (cap = cap ? 2 * cap : 8) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_stmt *del = pb_store_prepare(s, "DELETE FROM event_index WHERE source_id = ?");
+
+		if (!del) {
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int64(del, 1, ids[i]);
+		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : store_sql_error(s, "event index");
+		sqlite3_finalize(del);
+		if (!rc)
+			rc = rows_from(s, pb_store_prepare(s,
+				"SELECT source_id, name_id, id FROM main.event WHERE source_id = ? "
+				"ORDER BY id"), ids[i]);
+	}
+	free(ids);
+	return rc;
 }

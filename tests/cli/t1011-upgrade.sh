@@ -63,6 +63,16 @@ else
 	_n=$((_n + 6))
 fi
 
+# A pinblame of schema 2 that had the store open before the upgrade goes on
+# importing without index rows (as if they were deleted here); the next
+# command that reads the store writes them.
+sqlite3 "$TMP/v1.db" "DELETE FROM event_index WHERE source_id = 2;
+	UPDATE meta SET value = 'stale' WHERE key = 'analysis'"
+pb -d "$TMP/v1.db" info
+is "$(sqlite3 "$TMP/v1.db" "$index_sum")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
+	"events imported by an older pinblame after the upgrade get their index rows back"
+is "$(sqlite3 "$TMP/v1.db" "$unordered")" 0 "in ascending rows"
+
 cp "$TMP/v1.db" "$TMP/again.db"
 pb -d "$TMP/again.db" info
 is "$rc" 0 "an upgraded store opens again as it is"
