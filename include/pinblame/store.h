@@ -38,12 +38,17 @@ void pb_store_close(struct pb_store *s);
 sqlite3 *pb_store_db(struct pb_store *s);
 const char *pb_store_path(const struct pb_store *s);
 
-/* The ids of the events whose name id NAME_ID_SQL gives, as SQL, through
- * the event table's index by name: "WHERE e.id IN " PB_EVENT_IDS_OF("?").
- * (The event table has no SQL index on the name: see event_index.c.) */
-#define PB_EVENT_IDS_OF(name_id_sql) \
-	"(SELECT j.value FROM event_index x, json_each(x.ids) j WHERE x.name_id = " \
-	name_id_sql ")"
+/* SQL over the event table's index by name (the table has no SQL index on
+ * the name: see event_index.c).
+ * PB_EVENTS_NAMED: a FROM clause of the events e of the index rows x, for
+ * "WHERE x.name_id = ?"; "ORDER BY x.first_id" gives them in id order
+ * without a sort.
+ * PB_EVENT_IDS_OF(NAMES_SQL): the ids of the events whose name ids the
+ * query NAMES_SQL gives, for "WHERE e.id IN " PB_EVENT_IDS_OF("?"). */
+#define PB_EVENTS_NAMED "event_index x, json_each(x.ids) j JOIN event e ON e.id = j.value"
+#define PB_EVENT_IDS_OF(names_sql) \
+	"(SELECT j.value FROM event_index x, json_each(x.ids) j WHERE x.name_id IN (" \
+	names_sql "))"
 
 /* Writes again the index rows by name of the sources whose rows do not
  * count all their events: those a pinblame older than schema 3 imported

@@ -425,8 +425,8 @@ static int load_successes(struct finder *f, const struct cma_spans *spans,
 	sqlite3_stmt *st = pb_store_prepare(f->s,
 		"SELECT e.id, e.source_id, e.ts_ns, e.pid, json_extract(pb_fields(e.keyset_id, e.vals), '$.end_pfn'), "
 		"json_extract(pb_fields(e.keyset_id, e.vals), '$.fin_pfn') FROM event e "
-		"WHERE e.id IN (SELECT j.value FROM name n JOIN event_index x ON x.name_id = n.id, "
-		"json_each(x.ids) j WHERE n.text LIKE '%:test_pages_isolated')");
+		"WHERE e.id IN "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text LIKE '%:test_pages_isolated'"));
 	int rc;
 
 	if (!st)
@@ -654,12 +654,12 @@ static int load_loose(struct finder *f, struct loose_list *l)
 		"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
 		"e.pid, 'migrate_failed', NULL, NULL, NULL, NULL, NULL, NULL FROM event e WHERE e.id IN "
-		PB_EVENT_IDS_OF("(SELECT id FROM name WHERE text = 'kmsg:migrate_failed')") " "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:migrate_failed'") " "
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
 		"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
 		"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL, NULL FROM event e "
 		"WHERE e.id IN "
-		PB_EVENT_IDS_OF("(SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed')") " "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed'") " "
 		/* alloc_contig_dump_pages() starts with dump_stack(): the task */
 		"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'call_trace', NULL, NULL, "
 		"NULL, c.text, e.stack_id, CASE WHEN s.folded LIKE '%;cma_alloc;%' THEN 'cma_alloc' "
@@ -667,7 +667,7 @@ static int load_loose(struct finder *f, struct loose_list *l)
 		"FROM event e JOIN stack s ON s.id = e.stack_id "
 		"LEFT JOIN name c ON c.id = e.comm_id "
 		"WHERE e.id IN "
-		PB_EVENT_IDS_OF("(SELECT id FROM name WHERE text = 'kmsg:call_trace')") " "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:call_trace'") " "
 		"AND e.pid IS NOT NULL AND s.folded LIKE '%;alloc_contig_range;%'");
 	int rc;
 

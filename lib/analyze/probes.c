@@ -71,7 +71,7 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, json_type(f, '$.page'), json_type(f, '$.pfn'), json_type(f, '$.pos') "
 		"FROM (SELECT n.id AS id, (SELECT pb_fields(e.keyset_id, e.vals) "
-		"  FROM event_index x, json_each(x.ids) j JOIN event e ON e.id = j.value "
+		"  FROM " PB_EVENTS_NAMED
 		"  WHERE x.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS f FROM name n) "
 		"WHERE f IS NOT NULL");
 	int rc;
@@ -236,8 +236,8 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	/* The first points of each source: in a merged store the first rows
 	 * of a name may all be one machine's. */
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT pb_fields(e.keyset_id, e.vals) FROM event_index x, json_each(x.ids) j "
-		"JOIN event e ON e.id = j.value WHERE x.name_id = ? AND x.source_id = ? LIMIT ?");
+		"SELECT pb_fields(e.keyset_id, e.vals) FROM " PB_EVENTS_NAMED
+		" WHERE x.name_id = ? AND x.source_id = ? LIMIT ?");
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
 	int rc = SQLITE_DONE;
@@ -399,8 +399,8 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT e.id, e.source_id, e.ts_ns, e.pid, e.comm_id, e.stack_id, "
-		"pb_fields(e.keyset_id, e.vals) FROM event_index x, json_each(x.ids) j "
-		"JOIN event e ON e.id = j.value WHERE x.name_id = ? ORDER BY x.first_id");
+		"pb_fields(e.keyset_id, e.vals) FROM " PB_EVENTS_NAMED
+		" WHERE x.name_id = ? ORDER BY x.first_id");
 	struct task_stacks tasks = { 0 };
 	size_t first = hs->n;
 	int rc;
