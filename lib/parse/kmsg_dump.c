@@ -1,0 +1,444 @@
+/* kmsg_dump.c - the multi-line records of a kernel log: dump_page() with
+ * the page_owner block after it, dump_stack() call traces, and the blocks
+ * Android's page_pinner prints after a dump. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kmsg_int.h"
+#include "text.h"
+
+/* A dump_page() record spans a dozen lines; lines of other CPUs may land
+ * in between, but this many unknown ones mean the dump was cut off. */
+#define DUMP_UNKNOWN_MAX 16
+/* dump_stack() prints "CPU: N PID: N Comm: X" a few lines before its call
+ * trace ("Hardware name:", x86 registers); farther away it is not ours. */
+#define TASK_LINE_REACH 32
+
+/* --- dump_page() ------------------------------------------------------- */
+
+int kmsg_is_dump_head(const char *s, size_t len)
+{
+	const char *sp;
+
+	if (!dump_prefix(s, len, "page:"))
+		return 0;
+	sp = memchr(s, ' ', len);
+	if (!sp)
+		return 0;
+	sp++;
+	len -= sp - s;
+	return dump_prefix(sp, len, "refcount:") || dump_prefix(sp, len, "count:") ||
+	       dump_prefix(sp, len, "is uninitialized and poisoned");
+}
+
+int kmsg_is_call_trace(const char *s, size_t len)
+{
+	return dump_prefix(s, len, "Call trace:") || dump_prefix(s, len, "Call Trace:");
+}
+
+/* Lines that begin another record: a dump cut short ends at them. */
+static int starts_record(const char *s, size_t len)
+{
+	return kmsg_is_dump_head(s, len) || kmsg_is_call_trace(s, len) ||
+	       dump_prefix(s, len, "CPU: ") || dump_prefix(s, len, "migrating pfn ");
+}
+
+/* Field names of the key:value words of a dump's first and head: lines. */
+static const char *dump_key(const char *key, size_t len, int head_line)
+{
+	static const struct {
+		const char *key, *name;
+	} keys[] = {
+		{ "page", "page" }, { "refcount", "refcount" }, { "count", "refcount" },
+		{ "mapping", "mapping" }, { "index", "index" }, { "pfn", "pfn" },
+		{ "head", "head" }, { "order", "order" },
+		{ "compound_mapcount", "compound_mapcount" },
+		{ "compound_pincount", "pincount" }, { "pincount", "pincount" },
+		{ "entire_mapcount", "entire_mapcount" },
+		{ "nr_pages_mapped", "nr_pages_mapped" }, { "memcg", "memcg" },
+	};
+
+	/* a head: line's mapcount (6.11+) counts the whole folio */
+	if (len == 8 && !memcmp(key, "mapcount", 8))
+		return head_line ? "folio_mapcount" : "mapcount";
+	for (size_t i = 0; i < PB_ARRAY_SIZE(keys); i++)
+		if (strlen(keys[i].key) == len && !memcmp(keys[i].key, key, len))
+			return keys[i].name;
+	return NULL;
+}
+
+/* "page:fffffc0004380140 refcount:3 mapcount:0 ... pfn:0x14e005", and the
+ * "head:fffffc0002e8e800 order:9 entire_mapcount:1 ..." line. */
+static void dump_words(struct kmsg *k, const char *s, size_t len, int head_line)
+{
+	const char *pos = s, *end = s + len;
+	struct dump_slice w;
+
+	while (!dump_word(&pos, end, &w)) {
+		const char *colon = memchr(w.s, ':', w.len);
+		const char *name;
+		size_t vlen;
+
+		if (!colon)
+			continue;
+		vlen = w.len - (colon + 1 - w.s);
+		name = dump_key(w.s, colon - w.s, head_line);
+		if (name && vlen)
+			kmsg_field(k, name, colon + 1, vlen);
+	}
+}
+
+/* "head:" is both the compound head line and, with a blank after the
+ * colon and no key:value words, a hex row of the head struct page. */
+static void head_line(struct kmsg *k, const char *s, size_t len)
+{
+	const char *pos = s + 5, *end = s + len;
+	struct dump_slice w;
+
+	if (pos < end && *pos == ' ' && !dump_word(&pos, end, &w) && !memchr(w.s, ':', w.len))
+		return;
+	dump_words(k, s, len, 1);
+}
+
+/* "aops:0xffff800008d36200 ino:2 dentry name(?):"holdpages.dat"" and the
+ * other dump_mapping() forms ("aops:shmem_aops ino:2 dentry name:"x""). */
+static void mapping_line(struct kmsg *k, const char *s, size_t len)
+{
+	const char *pos = s, *end = s + len, *q, *last;
+	struct dump_slice w;
+
+	while (!dump_word(&pos, end, &w)) {
+		size_t n;
+
+		if ((n = dump_prefix(w.s, w.len, "aops:")) && w.len > n)
+			kmsg_field(k, "aops", w.s + n, w.len - n);
+		else if ((n = dump_prefix(w.s, w.len, "ino:")) && w.len > n)
+			kmsg_field(k, "ino", w.s + n, w.len - n);
+	}
+	q = kmsg_find(s, len, "name(?):\"");
+	if (!q)
+		q = kmsg_find(s, len, "name:\"");
+	if (!q)
+		return;
+	/* the quote is in the pattern just found */
+	q = (const char *)memchr(q, '"', (size_t)(end - q)) + 1;
+	last = end;
+	while (last > q && last[-1] != '"')
+		last--;
+	if (last > q)
+		kmsg_field(k, "dentry", q, last - 1 - q);
+}
+
+/* "[anon |ksm ]flags: 0xbfffc000008002e(referenced|...)[ CMA]" */
+static int flags_line(struct kmsg *k, const char *s, size_t len)
+{
+	const char *pos, *end = s + len;
+	struct dump_slice w;
+	size_t n;
+
+	if ((n = dump_prefix(s, len, "anon ")))
+		kmsg_field(k, "anon", "1", 1);
+	else if ((n = dump_prefix(s, len, "ksm ")) || (n = dump_prefix(s, len, "KSM ")))
+		kmsg_field(k, "ksm", "1", 1);
+	if (!dump_prefix(s + n, len - n, "flags:"))
+		return -1;
+	pos = s + n + 6;
+	if (dump_word(&pos, end, &w))
+		return 0;
+	kmsg_field(k, "flags", w.s, w.len);
+	if (!dump_word(&pos, end, &w) && w.len == 3 && !memcmp(w.s, "CMA", 3))
+		kmsg_field(k, "cma", "1", 1);
+	return 0;
+}
+
+/* One line between "page:" and "page dumped because:"; -1 when unknown. */
+static int dump_body_line(struct kmsg *k, const char *s, size_t len)
+{
+	size_t n;
+
+	if (dump_prefix(s, len, "raw: ") || dump_prefix(s, len, "page_type:"))
+		return 0;
+	if (dump_prefix(s, len, "head:")) {
+		head_line(k, s, len);
+		return 0;
+	}
+	if ((n = dump_prefix(s, len, "memcg:")) ||
+	    (n = dump_prefix(s, len, "pages's memcg:")) ||
+	    (n = dump_prefix(s, len, "page->mem_cgroup:"))) {
+		kmsg_field(k, "memcg", s + n, len - n);
+		return 0;
+	}
+	if (dump_prefix(s, len, "aops:")) {
+		mapping_line(k, s, len);
+		return 0;
+	}
+	if ((n = dump_prefix(s, len, "compound_mapcount: "))) {
+		kmsg_field(k, "compound_mapcount", s + n, len - n);
+		return 0;
+	}
+	return flags_line(k, s, len);
+}
+
+enum owner_stack { OWNER_NONE, OWNER_ALLOC, OWNER_FREE };
+
+/* "page last allocated via order 0, migratetype Movable, gfp_mask ..." */
+static void owner_alloc(struct kmsg *k, const char *s, size_t len)
+{
+	struct dump_alloc a;
+
+	if (dump_parse_alloc(s, len, &a))
+		return;
+	kmsg_field(k, "owner_order", a.order.s, a.order.len);
+	if (a.migratetype.len)
+		kmsg_field(k, "migratetype", a.migratetype.s, a.migratetype.len);
+	if (a.gfp_mask.len)
+		kmsg_field(k, "gfp_mask", a.gfp_mask.s, a.gfp_mask.len);
+	if (a.pid.len)
+		kmsg_field(k, "owner_pid", a.pid.s, a.pid.len);
+	if (a.tgid.len)
+		kmsg_field(k, "owner_tgid", a.tgid.s, a.tgid.len);
+	if (a.comm.len)
+		kmsg_field(k, "owner_comm", a.comm.s, a.comm.len);
+	if (a.ts.len)
+		kmsg_field(k, "owner_ts", a.ts.s, a.ts.len);
+	if (a.free_ts.len)
+		kmsg_field(k, "owner_free_ts", a.free_ts.s, a.free_ts.len);
+}
+
+/* Lines of dump_page_owner() that carry nothing but are part of it. */
+static int owner_note(const char *s, size_t len)
+{
+	static const char *const notes[] = {
+		"page_owner info is not present (never set?)",
+		"page_owner info is not active (free page?)",
+		"page_owner allocation stack trace missing",
+		"page_owner free stack trace missing",
+		"There is not page extension available.",
+	};
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(notes); i++)
+		if (dump_prefix(s, len, notes[i]))
+			return 1;
+	return 0;
+}
+
+/* One line after "page dumped because:". Returns 0 when it belongs to the
+ * dump, -1 when the dump is over. */
+static int dump_tail_line(struct kmsg *k, const char *s, size_t len, enum owner_stack *stack)
+{
+	size_t n = dump_blanks(s, len);
+
+	if (n) {
+		if (*stack == OWNER_ALLOC)
+			return dump_frame(&k->rec, kmsg_arena(k), s, len);
+		/* the free stack is not kept: its indented lines are skipped */
+		return *stack == OWNER_FREE ? 0 : -1;
+	}
+	*stack = OWNER_NONE;
+	if ((n = dump_prefix(s, len, "page_owner tracks the page as "))) {
+		kmsg_field(k, "owner_state", s + n, len - n);
+	} else if ((n = dump_prefix(s, len, "page last allocated via ")) ||
+		   (n = dump_prefix(s, len, "page allocated via "))) {
+		owner_alloc(k, s + n, len - n);
+		*stack = OWNER_ALLOC;
+	} else if (dump_prefix(s, len, "page last free ")) {
+		*stack = OWNER_FREE;
+	} else if ((n = dump_prefix(s, len, "page has been migrated, last migrate reason: "))) {
+		kmsg_field(k, "migrate_reason", s + n, len - n);
+	} else if ((n = dump_prefix(s, len, "page->mem_cgroup:"))) {
+		kmsg_field(k, "memcg", s + n, len - n);
+	} else if (!owner_note(s, len)) {
+		return -1;
+	}
+	return 0;
+}
+
+static int dump_tail(struct kmsg *k)
+{
+	enum owner_stack stack = OWNER_NONE;
+	struct kline l;
+	int rc;
+
+	while ((rc = kmsg_next_line(k, &l)) == 1) {
+		if (!l.kernel)
+			continue;
+		if (dump_tail_line(k, l.text, l.len, &stack)) {
+			kmsg_unget_line(k);
+			break;
+		}
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *rec)
+{
+	uint64_t head_lineno = first->lineno;
+	int unknown = 0, rc;
+	struct kline l;
+	size_t n;
+
+	kmsg_start_record(k, first, rec, "dump_page");
+	pb_buf_reset(&k->head);
+	pb_buf_add(&k->head, first->text, first->len);
+	dump_words(k, first->text, first->len, 0);
+	for (;;) {
+		rc = kmsg_next_line(k, &l);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return kmsg_truncated(k, head_lineno);
+		if (!l.kernel)
+			continue;
+		if ((n = dump_prefix(l.text, l.len, "page dumped because: ")))
+			break;
+		if (starts_record(l.text, l.len)) {
+			kmsg_unget_line(k);
+			return kmsg_truncated(k, head_lineno);
+		}
+		if (dump_body_line(k, l.text, l.len) && ++unknown > DUMP_UNKNOWN_MAX)
+			return kmsg_truncated(k, head_lineno);
+	}
+	kmsg_field(k, "reason", l.text + n, l.len - n);
+	if (dump_tail(k))
+		return -1;
+	return kmsg_finish_record(k, rec);
+}
+
+/* --- dump_stack() ------------------------------------------------------ */
+
+/* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
+static int trace_line(struct kmsg *k, const char *s, size_t len)
+{
+	size_t n = dump_blanks(s, len);
+
+	if (!n)
+		return -1;
+	s += n;
+	len -= n;
+	/* "<TASK>", "</IRQ>": x86 stack section markers */
+	if (len > 2 && s[0] == '<' && s[len - 1] == '>')
+		return 0;
+	/* "? func+0x1d0/0x230": a stale word the x86 unwinder is unsure of */
+	if (dump_prefix(s, len, "? "))
+		return 0;
+	return dump_frame(&k->rec, kmsg_arena(k), s, len);
+}
+
+int kmsg_call_trace(struct kmsg *k, const struct kline *first, struct pb_record *rec)
+{
+	uint64_t head_lineno = first->lineno;
+	struct kline l;
+	int rc;
+
+	kmsg_start_record(k, first, rec, "call_trace");
+	pb_buf_reset(&k->head);
+	pb_buf_add(&k->head, first->text, first->len);
+	if (k->task_line && first->lineno - k->task_line <= TASK_LINE_REACH) {
+		rec->cpu = k->task_cpu;
+		rec->pid = k->task_pid;
+		rec->comm = pb_arena_strdup(kmsg_arena(k), pb_buf_str(&k->task_comm));
+	}
+	k->task_line = 0;
+	while ((rc = kmsg_next_line(k, &l)) == 1) {
+		if (!l.kernel)
+			continue;
+		if (trace_line(k, l.text, l.len)) {
+			kmsg_unget_line(k);
+			break;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	if (!k->rec.nframes)
+		return kmsg_truncated(k, head_lineno);
+	return kmsg_finish_record(k, rec);
+}
+
+/* --- page_pinner ------------------------------------------------------- */
+
+/* "98.123456]" (the kernel prints no '[') as microseconds. */
+static int pinned_stamp(const struct dump_slice *w, char *us, size_t size)
+{
+	const char *dot = memchr(w->s, '.', w->len);
+	uint64_t sec, frac;
+
+	if (!dot || w->s[w->len - 1] != ']' || w->s + w->len - 1 - dot != 7 ||
+	    pb_parse_u64(w->s, (size_t)(dot - w->s), &sec) ||
+	    pb_parse_u64(dot + 1, 6, &frac))
+		return -1;
+	snprintf(us, size, "%llu", (unsigned long long)(sec * 1000000 + frac));
+	return 0;
+}
+
+/* "PFN 583073 Block 1138 type Movable Flags 0x...(...)": the pfn is decimal. */
+static int pinned_page_line(struct kmsg *k, const char *s, size_t len)
+{
+	static const char *const keys[] = { "PFN", "Block", "type", "Flags" };
+	static const char *const names[] = { "pfn", "block", "migratetype", "flags" };
+	const char *pos = s, *end = s + len;
+	struct dump_slice key, val;
+	uint64_t pfn;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(keys); i++) {
+		if (dump_word(&pos, end, &key) || !dump_prefix(key.s, key.len, keys[i]) ||
+		    key.len != strlen(keys[i]) || dump_word(&pos, end, &val))
+			return -1;
+		if (i == 0 && pb_parse_u64(val.s, val.len, &pfn))
+			return -1;
+		kmsg_field(k, names[i], val.s, val.len);
+	}
+	return 0;
+}
+
+/* What __dump_page_pinner() of Android's page_pinner prints after a
+ * dump_page() (vendor kernels 5.10-5.15):
+ *   page last pinned %5lu.%06lu] count %d        (earlier: "ts %lld count %d", in us)
+ *   PFN %lu Block %lu type %s Flags %#lx(%pGp)
+ *    <the stack that last pinned the page, one frame per line>
+ * ("page_pinner allocation stack trace missing" instead of the stack). */
+int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
+		       struct pb_record *rec)
+{
+	const char *pos = first->text + skip, *end = first->text + first->len;
+	struct dump_slice w, count;
+	struct kline l;
+	char us[32];
+	int rc;
+
+	kmsg_start_record(k, first, rec, "page_pinner_last_pinned");
+	pb_buf_reset(&k->head);
+	pb_buf_add(&k->head, first->text, first->len);
+	if (dump_word(&pos, end, &w))
+		return kmsg_syntax(k, first);
+	if (w.len == 2 && !memcmp(w.s, "ts", 2)) {
+		if (dump_word(&pos, end, &w) || w.len >= sizeof(us))
+			return kmsg_syntax(k, first);
+		snprintf(us, sizeof(us), "%.*s", (int)w.len, w.s);
+	} else if (pinned_stamp(&w, us, sizeof(us))) {
+		return kmsg_syntax(k, first);
+	}
+	if (dump_word(&pos, end, &w) || !dump_prefix(w.s, w.len, "count") ||
+	    dump_word(&pos, end, &count))
+		return kmsg_syntax(k, first);
+	kmsg_field(k, "pinned_us", us, strlen(us));
+	kmsg_field(k, "count", count.s, count.len);
+	while ((rc = kmsg_next_line(k, &l)) == 1 && !l.kernel)
+		;
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || pinned_page_line(k, l.text, l.len)) {
+		if (rc)
+			kmsg_unget_line(k);
+		return kmsg_truncated(k, first->lineno);
+	}
+	while ((rc = kmsg_next_line(k, &l)) == 1) {
+		if (!l.kernel ||
+		    dump_prefix(l.text, l.len, "page_pinner allocation stack trace missing"))
+			continue;
+		if (!dump_blanks(l.text, l.len) || dump_frame(&k->rec, kmsg_arena(k), l.text, l.len)) {
+			kmsg_unget_line(k);
+			break;
+		}
+	}
+	return rc < 0 ? -1 : kmsg_finish_record(k, rec);
+}

@@ -1,0 +1,113 @@
+/* kmsg_int.h - the kernel log parser's parts: the line prefixes and times
+ * (kmsg_prefix.c, kmsg_time.c), the multi-line records (kmsg_dump.c) and
+ * the one-line records with the parser itself (kmsg.c). */
+#ifndef PINBLAME_PARSE_KMSG_INT_H
+#define PINBLAME_PARSE_KMSG_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dump.h"
+
+#define NS_PER_SEC 1000000000LL
+
+/* One line of the log with its prefixes taken apart. */
+struct kline {
+	const char *text;	/* the message, prefixes removed */
+	size_t len;
+	int64_t ts_ns;		/* on the file's clock, -1 when the line has none */
+	uint64_t lineno;
+	int kernel;		/* 0: journal line of another program */
+	/* the task a vendor prefix names (Samsung "[cpu: comm: pid]",
+	 * MediaTek ".(cpu)[pid:comm]"); -1 and empty when none */
+	int32_t cpu, pid;
+	const char *comm;
+	size_t comm_len;
+};
+
+/* The clocks a kernel log's times can be on. */
+enum kclock { CLOCK_UNSET, CLOCK_BOOT, CLOCK_WALL, CLOCK_RELATIVE };
+
+/* What a line's prefixes say of its time; -1 for what they do not say. */
+struct stamps {
+	int64_t boot;		/* printk time: ns since boot */
+	int64_t wall;		/* a date: ns since the epoch */
+	int64_t delta;		/* dmesg's time since the line before */
+	enum kclock delta_of;	/* the clock that delta counts on */
+};
+
+/* The file's clock, and what times on it need from the lines before. */
+struct ktime {
+	enum kclock clock;
+	uint64_t line;		/* the line timed last */
+	int64_t before, at;	/* the time before that line's; its own */
+	int year, month;	/* dates without a year: the year, the last month */
+};
+
+/* The parser's state. */
+struct kmsg {
+	struct pb_parser *p;
+	struct dump_rec rec;
+	struct pb_buf head;	/* first line of the record being read */
+	struct pb_buf plain;	/* the line without its colour escapes */
+	struct pb_buf task_comm;
+	int32_t task_cpu, task_pid;
+	uint64_t task_line;	/* 0: no "CPU: ... PID: ..." line pending */
+	int have_banner;	/* kernel release known from "Linux version" */
+	struct ktime time;
+};
+
+/* --- kmsg.c: reading lines, building records ------------------------------ */
+
+/* The next line with its prefixes taken apart: 1, 0 at the end, -1 to stop. */
+int kmsg_next_line(struct kmsg *k, struct kline *l);
+/* The line just read is read again by the next kmsg_next_line(). */
+void kmsg_unget_line(struct kmsg *k);
+struct pb_arena *kmsg_arena(struct kmsg *k);
+void kmsg_field(struct kmsg *k, const char *name, const char *v, size_t len);
+/* A hex value printed without "0x" stored with it; -1 when V is not hex. */
+int kmsg_hex_field(struct kmsg *k, const char *name, const char *v, size_t len);
+void kmsg_start_record(struct kmsg *k, const struct kline *l, struct pb_record *rec,
+		       const char *event);
+int kmsg_finish_record(struct kmsg *k, struct pb_record *rec);
+/* Reports the record begun at LINE (saved in k->head) as cut off: 0, or
+ * -1 when the import stops there. */
+int kmsg_truncated(struct kmsg *k, uint64_t line);
+/* Reports L as a line that began a record and did not parse. */
+int kmsg_syntax(struct kmsg *k, const struct kline *l);
+const char *kmsg_find(const char *s, size_t len, const char *needle);
+
+/* --- kmsg_dump.c: records of several lines -------------------------------- */
+
+int kmsg_is_dump_head(const char *s, size_t len);
+int kmsg_is_call_trace(const char *s, size_t len);
+/* Each reads the record that FIRST begins: 1 with REC filled, 0 when it
+ * was cut off (reported), -1 to stop. */
+int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *rec);
+int kmsg_call_trace(struct kmsg *k, const struct kline *first, struct pb_record *rec);
+/* "page last pinned ..." (SKIP: the length of that prefix). */
+int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
+		     struct pb_record *rec);
+
+/* --- kmsg_time.c ---------------------------------------------------------- */
+
+void kmsg_time_init(struct ktime *t);
+/* A date at the start of a line: the journal's and syslog's, which a host
+ * and a program name follow (*JOURNAL), or dmesg --time-format iso's.
+ * Returns its length, 0 when S starts with none. */
+size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall, int *journal);
+/* dmesg's bracketed time ("[  109.600000]" and util-linux's variants) into
+ * *ST. Returns the length, 0 when S starts with none (*ST unchanged). */
+size_t kmsg_bracket_stamp(struct ktime *t, const char *s, size_t n, struct stamps *st);
+/* The time of line LINENO on the file's clock, -1 when it has none there;
+ * the first line with a time sets the clock (meta "clock" of P). */
+int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
+		       const struct stamps *st);
+
+/* --- kmsg_prefix.c -------------------------------------------------------- */
+
+/* Takes the prefixes off S into L (text, kernel, task) and ST. */
+void kmsg_strip_prefix(struct ktime *t, const char *s, size_t n, struct kline *l,
+		       struct stamps *st);
+
+#endif
