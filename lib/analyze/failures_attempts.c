@@ -1,0 +1,263 @@
+/* failures_attempts.c - contiguous allocations outside CMA (hugetlb's
+ * alloc_contig_pages fallback, memory offlining): per task, the failed
+ * isolation tests and contig_range/memory_hotplug migrations, cut into
+ * attempts by a successful isolation test or a pause; there is no event
+ * that starts or ends them. Any other failed migrations are cut the same
+ * way, by reason (one compaction run fails many migrate_pages() calls).
+ */
+#include <string.h>
+
+#include "failures_int.h"
+
+static struct attempt_ev *attempt_add(struct attempt_list *a)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->v = pb_realloc(a->v, a->cap * sizeof(*a->v));
+	}
+	memset(&a->v[a->n], 0, sizeof(a->v[0]));
+	return &a->v[a->n++];
+}
+
+/* Columns of the busy range query below, from b.id. */
+static void busy_event(struct finder *f, sqlite3_stmt *st, struct attempt_ev *ev,
+		       enum pfn_how how)
+{
+	ev->what = ATTEMPT_BUSY;
+	ev->how = how;
+	ev->range_id = sqlite3_column_int64(st, 0);
+	ev->source_id = sqlite3_column_int64(st, 1);
+	ev->ts_ns = column_i64_or(st, 2, -1);
+	ev->pid = (int32_t)column_i64_or(st, 3, -1);
+	ev->start_pfn = column_i64_or(st, 4, -1);
+	ev->end_pfn = column_i64_or(st, 5, -1);
+	ev->busy_pfn = column_i64_or(st, 6, -1);
+	ev->event_id = column_i64_or(st, 9, 0);
+	ev->stack_id = column_i64_or(st, 10, 0);
+	ev->comm = finder_keep(f, column_text(st, 11));
+	ev->reason = pfn_how_name(how);
+	ev->cls = ATTEMPT_CONTIG;
+}
+
+/* Busy ranges: inside a CMA allocation they belong to its failure; the
+ * isolation tests outside one are attempts; the rest stand alone. */
+int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
+	      struct attempt_list *loose)
+{
+	sqlite3_stmt *st = pb_store_prepare(f->s,
+		"SELECT b.id, b.source_id, b.ts_ns, b.pid, b.start_pfn, b.end_pfn, b.busy_pfn, "
+		"b.kind, b.cma_alloc_id, b.event_id, e.stack_id, c.text "
+		"FROM busy_range b LEFT JOIN event e ON e.id = b.event_id "
+		"LEFT JOIN name c ON c.id = e.comm_id ORDER BY b.id");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 8, 0));
+		enum pfn_how how;
+
+		/* the import writes only the kinds busy_kind_how() knows */
+		if (busy_kind_how(column_text(st, 7), &how) < 0)
+			how = HOW_KMSG;
+		if (sp) {
+			struct fail *x = cma_fail(f, sp);
+
+			fail_add_range(x, column_i64_or(st, 4, -1), column_i64_or(st, 5, -1));
+			fail_add_pfn(x, column_i64_or(st, 6, -1), sqlite3_column_int64(st, 0),
+				     column_i64_or(st, 2, -1), column_i64_or(st, 9, 0),
+				     HOW_ISOLATION);
+			continue;
+		}
+		busy_event(f, st, attempt_add(how == HOW_ISOLATION ? a : loose), how);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *attempt_class(const char *reason)
+{
+	if (strcmp(reason, "contig_range") && strcmp(reason, "memory_hotplug"))
+		return reason;
+	return ATTEMPT_CONTIG;
+}
+
+/* Failed migrations: counted into their CMA allocation, else events of
+ * attempts. */
+int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a)
+{
+	sqlite3_stmt *st = pb_store_prepare(f->s,
+		"SELECT id, source_id, ts_ns, pid, comm, reason, failed, stack_id, event_id, "
+		"cma_alloc_id FROM migration WHERE failed > 0");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 9, 0));
+		const char *reason = column_text(st, 5);
+		struct attempt_ev *ev;
+
+		if (sp) {
+			struct fail *x = cma_fail(f, sp);
+
+			x->failed_migrations++;
+			x->failed_pages += sqlite3_column_int64(st, 6);
+			continue;
+		}
+		ev = attempt_add(a);
+		ev->what = ATTEMPT_MIGRATION;
+		ev->source_id = sqlite3_column_int64(st, 1);
+		ev->ts_ns = column_i64_or(st, 2, -1);
+		ev->pid = (int32_t)column_i64_or(st, 3, -1);
+		ev->comm = finder_keep(f, column_text(st, 4));
+		ev->reason = finder_keep(f, reason ? reason : "unknown");
+		ev->cls = attempt_class(ev->reason);
+		ev->failed = sqlite3_column_int64(st, 6);
+		ev->stack_id = column_i64_or(st, 7, 0);
+		ev->event_id = column_i64_or(st, 8, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whether an isolation test with these end_pfn and fin_pfn got its range
+ * (test_pages_isolated() reports fin_pfn == end_pfn on success). */
+static int isolation_passed(const char *end, const char *fin)
+{
+	uint64_t e, fn;
+
+	return end && fin && pb_parse_u64(end, strlen(end), &e) == 0 &&
+	       pb_parse_u64(fin, strlen(fin), &fn) == 0 && fn >= e;
+}
+
+/* Successful isolation tests outside CMA allocations: the end of an
+ * attempt that got its range. */
+int load_successes(struct finder *f, const struct cma_spans *spans, struct attempt_list *a)
+{
+	sqlite3_stmt *st = pb_store_prepare(f->s,
+		"SELECT e.id, e.source_id, e.ts_ns, e.pid, json_extract(pb_fields(e.keyset_id, e.vals), '$.end_pfn'), "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.fin_pfn') FROM event e "
+		"WHERE e.id IN "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text LIKE '%:test_pages_isolated'"));
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct attempt_ev *ev;
+		int64_t ts = column_i64_or(st, 2, -1);
+		int32_t pid = (int32_t)column_i64_or(st, 3, -1);
+
+		if (!isolation_passed(column_text(st, 4), column_text(st, 5)))
+			continue;
+		if (inside_cma(spans, sqlite3_column_int64(st, 1), pid, ts))
+			continue;
+		ev = attempt_add(a);
+		ev->what = ATTEMPT_SUCCESS;
+		ev->cls = ATTEMPT_CONTIG;
+		ev->event_id = sqlite3_column_int64(st, 0);
+		ev->source_id = sqlite3_column_int64(st, 1);
+		ev->ts_ns = ts;
+		ev->pid = pid;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int cmp_attempt(const void *a, const void *b)
+{
+	const struct attempt_ev *x = a, *y = b;
+	int c;
+
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	c = strcmp(x->cls, y->cls);
+	if (c)
+		return c;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
+static void attempt_event(struct fail *x, const struct attempt_ev *ev)
+{
+	fail_widen(x, ev->ts_ns);
+	if (!x->event_id)
+		x->event_id = ev->event_id;
+	if (!x->stack_id)
+		x->stack_id = ev->stack_id;
+	if (!x->comm)
+		x->comm = ev->comm;
+	if (ev->what == ATTEMPT_BUSY) {
+		fail_add_range(x, ev->start_pfn, ev->end_pfn);
+		fail_add_pfn(x, ev->busy_pfn, ev->range_id, ev->ts_ns, ev->event_id,
+			     HOW_ISOLATION);
+	} else {
+		x->failed_migrations++;
+		x->failed_pages += ev->failed;
+		/* offlining is a migration failure, not an allocation */
+		if (strcmp(ev->reason, "contig_range")) {
+			x->kind = FAIL_MIGRATE;
+			x->reason = ev->reason;
+		}
+	}
+}
+
+/* Whether EV starts another attempt than PREV's: another task or class,
+ * or after a pause. */
+static int attempt_breaks(const struct attempt_ev *prev, const struct attempt_ev *ev)
+{
+	return prev->source_id != ev->source_id || prev->pid != ev->pid ||
+	       strcmp(prev->cls, ev->cls) || ev->ts_ns - prev->ts_ns > ATTEMPT_GAP_NS;
+}
+
+/* Cuts the events into attempts: a task's events of one class until a
+ * successful isolation test or a pause of ATTEMPT_GAP_NS. */
+void make_attempts(struct finder *f, struct attempt_list *a)
+{
+	struct fail *x = NULL;
+
+	sort_n(a->v, a->n, sizeof(*a->v), cmp_attempt);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct attempt_ev *ev = &a->v[i];
+
+		if (x && attempt_breaks(&a->v[i - 1], ev))
+			x = NULL;
+		if (ev->what == ATTEMPT_SUCCESS) {
+			if (x) {
+				x->outcome = OUTCOME_RECOVERED;
+				fail_widen(x, ev->ts_ns);
+			}
+			x = NULL;
+			continue;
+		}
+		if (!x) {
+			x = fail_new(f, FAIL_ALLOC_CONTIG);
+			x->reason = "contig_range";
+			x->source_id = ev->source_id;
+			x->pid = ev->pid;
+		}
+		attempt_event(x, ev);
+	}
+}
+
+size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,
+		     const char *cls, int64_t ts)
+{
+	struct attempt_ev key = { .source_id = source_id, .pid = pid, .cls = cls, .ts_ns = ts,
+				  .event_id = INT64_MAX };
+	size_t lo = 0, hi = a->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_attempt(&a->v[mid], &key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -1,0 +1,211 @@
+/* failures_int.h - what the files of the failure finder share.
+ *
+ * find_failures() (failures_find.c) loads the CMA allocations
+ * (failures_cma.c), cuts the other contiguous allocations and failed
+ * migrations into attempts (failures_attempts.c), joins the records that
+ * name no task to the failure whose time window holds them or makes
+ * failures of them (failures_loose.c), and writes the failures in time
+ * order (failures_write.c).
+ */
+#ifndef PINBLAME_FAILURES_INT_H
+#define PINBLAME_FAILURES_INT_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "analyze_int.h"
+
+/* Events of one task closer than this belong to the same attempt. */
+#define ATTEMPT_GAP_NS (5 * NS_PER_SEC)
+/* Kernel log lines are printed a little after the event they report. */
+#define WINDOW_SLACK_NS NS_PER_SEC
+/* A fallback that succeeds this soon after a failed cma_alloc recovers it. */
+#define RECOVERY_NS (120 * NS_PER_SEC)
+
+/* What failed (failure.kind). In the order of their names: records without
+ * a task are grouped by kind in that order, as before kinds were enums. */
+enum fail_kind {
+	FAIL_ALLOC_CONTIG,	/* a contiguous allocation outside CMA */
+	FAIL_BUSY_RANGE,	/* busy ranges of an allocation that went on */
+	FAIL_CMA_ALLOC,		/* cma_alloc() failed */
+	FAIL_MIGRATE,		/* failed migrations, by reason */
+	FAIL_PAGE_PINNER,	/* a page_pinner failure record */
+};
+
+enum fail_outcome { OUTCOME_FINAL, OUTCOME_RECOVERED };
+
+/* How a page or record came to a failure (failure_pfn.how). */
+enum pfn_how {
+	HOW_ISOLATION,		/* a failed isolation test (fin_pfn) */
+	HOW_DUMP,		/* a kernel log dump_page() */
+	HOW_MIGRATE_FAILED,	/* "migrating pfn ... failed" */
+	HOW_PINNER_FAILURE,	/* page_pinner / ack failure record */
+	HOW_KMSG,		/* a "PFNs busy" line of the kernel log */
+	HOW_CMA_BUSY_RETRY,	/* the cma_alloc_busy_retry event */
+	HOW_CMA_ALLOC_FAILED,	/* the "alloc failed" line of cma_alloc() */
+	HOW_CALL_TRACE,		/* a dump_stack() through alloc_contig_range() */
+};
+
+const char *fail_kind_name(enum fail_kind k);
+const char *fail_outcome_name(enum fail_outcome o);
+const char *pfn_how_name(enum pfn_how h);
+/* The how of a busy_range row by its kind column; -1 when unknown. */
+int busy_kind_how(const char *kind, enum pfn_how *h);
+
+struct fpfn {
+	int64_t pfn, busy_range_id, ts_ns, event_id;
+	enum pfn_how how;
+};
+
+struct fail {
+	enum fail_kind kind;
+	enum fail_outcome outcome;
+	const char *area, *reason, *comm;
+	/* ts_ns: when it failed; first_ts_ns..end_ts_ns: its time window */
+	int64_t source_id, ts_ns, first_ts_ns, end_ts_ns, start_pfn, end_pfn, pages;
+	int64_t cma_alloc_id, event_id, stack_id, errorno;
+	int64_t failed_pages;
+	int32_t pid;
+	int nowarn;		/* -1 unknown */
+	int failed_migrations;
+	int64_t *range_starts;	/* of busy ranges, for counting distinct ones */
+	size_t nranges, capranges;
+	struct fpfn *pfns;
+	size_t npfns, cappfns;
+	int64_t id;
+};
+
+struct finder {
+	struct pb_store *s;
+	struct fail *v;
+	size_t n, cap;
+	struct pb_arena strings;
+	struct boots boots;
+};
+
+/* A copy of TEXT that lives as long as the finder (NULL stays NULL). */
+const char *finder_keep(struct finder *f, const char *text);
+struct fail *fail_new(struct finder *f, enum fail_kind kind);
+void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
+		  int64_t event_id, enum pfn_how how);
+void fail_add_range(struct fail *x, int64_t start, int64_t end);
+/* Widens the time window of X to hold TS (-1: unknown, ignored). */
+void fail_widen(struct fail *x, int64_t ts);
+
+/* qsort_r() that accepts an empty (NULL) array. */
+static inline void sort_r_n(void *base, size_t n, size_t size,
+			    int (*cmp)(const void *, const void *, void *), void *arg)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, arg);
+}
+
+/* --- failures_cma.c: CMA allocations ----------------------------------- */
+
+/* A CMA allocation: its task and time tell fallbacks apart; it becomes a
+ * failure when it failed, or when busy ranges or failed migrations happened
+ * inside it. */
+struct cma_span {
+	int64_t id, source_id, start_ts_ns, end_ts_ns;
+	int64_t count, pfn, stack_id, event_id, errorno;
+	int32_t pid;
+	int ok;			/* 1, 0, -1 never finished */
+	const char *area, *comm;
+	size_t fail;		/* index in finder, or SIZE_MAX */
+};
+
+struct cma_spans {
+	struct cma_span *v;
+	size_t n, cap;
+	size_t *by_task;	/* indexes of v by source, pid, start time */
+};
+
+struct attempt_list;
+
+/* The failure of allocation SP, made on first use. */
+struct fail *cma_fail(struct finder *f, struct cma_span *sp);
+int load_cma(struct finder *f, struct cma_spans *spans);
+/* The allocation of id ID (0: none); NULL when there is none. */
+struct cma_span *span_by_id(struct cma_spans *spans, int64_t id);
+/* Orders the spans by task and time (by_task). */
+void order_spans(struct cma_spans *spans);
+/* Whether TS falls inside a CMA allocation of the task. */
+int inside_cma(const struct cma_spans *spans, int64_t source_id, int32_t pid, int64_t ts);
+/* Marks failed allocations recovered by a fallback of the same task. */
+void cma_outcomes(struct finder *f, const struct cma_spans *spans,
+		  const struct attempt_list *a);
+/* Sets nowarn of the CMA failures whose stack is hugetlb's. 0 or -1. */
+int mark_nowarn(struct finder *f);
+
+/* --- failures_attempts.c: attempts outside CMA ------------------------- */
+
+/* One event of an attempt outside CMA. CLS groups them: "contig" for
+ * isolation tests and contig_range/memory_hotplug migrations, else the
+ * migrate reason (compaction, longterm_pin, ...). */
+enum attempt_what { ATTEMPT_BUSY, ATTEMPT_MIGRATION, ATTEMPT_SUCCESS };
+struct attempt_ev {
+	enum attempt_what what;
+	const char *cls;
+	int64_t source_id, ts_ns, event_id, stack_id;
+	int64_t range_id, start_pfn, end_pfn, busy_pfn, failed;
+	int32_t pid;
+	const char *comm, *reason;
+	enum pfn_how how;	/* ATTEMPT_BUSY */
+};
+
+struct attempt_list {
+	struct attempt_ev *v;
+	size_t n, cap;
+};
+
+/* The class of the attempts of isolation tests and contig migrations. */
+#define ATTEMPT_CONTIG "contig"
+
+int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
+	      struct attempt_list *loose);
+int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a);
+int load_successes(struct finder *f, const struct cma_spans *spans, struct attempt_list *a);
+/* Sorts A and cuts it into failures. */
+void make_attempts(struct finder *f, struct attempt_list *a);
+/* First attempt event of the task's class CLS later than TS (A sorted). */
+size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,
+		     const char *cls, int64_t ts);
+
+/* --- failures_loose.c: records without a task -------------------------- */
+
+/* A record that names a page or range but not always its task. */
+struct loose {
+	int64_t source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn;
+	int64_t group;		/* records grouped by time: the boot of linked
+				 * sources, else minus the source's own id */
+	int32_t pid;
+	enum pfn_how how;
+	int taken;		/* joined to an "alloc failed" line already */
+	const char *area;	/* cma_alloc_failed: the area */
+	const char *comm;	/* call_trace: the task */
+	int64_t stack_id;	/* call_trace */
+	int has_caller;		/* call_trace: the stack names its caller */
+	enum fail_kind caller;	/* call_trace: cma_alloc or alloc_contig */
+	int64_t count;
+	int has_ret;		/* cma_alloc_failed: ret is the error it printed */
+	int64_t ret;
+};
+
+struct loose_list {
+	struct loose *v;
+	size_t n, cap;
+};
+
+int load_loose(struct finder *f, struct loose_list *l);
+/* Busy ranges outside any allocation (from load_busy) into L. */
+void loose_ranges(struct loose_list *l, const struct attempt_list *ranges);
+/* Joins the records of L to the first NWINDOWS failures' windows, or
+ * makes failures of them. */
+void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows);
+
+/* --- failures_write.c -------------------------------------------------- */
+
+/* Numbers the failures in time order and writes them. 0 or -1. */
+int write_all(struct finder *f);
+
+#endif

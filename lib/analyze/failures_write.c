@@ -1,0 +1,152 @@
+/* failures_write.c - the failures into the failure and failure_pfn tables,
+ * numbered in time order.
+ */
+#include "failures_int.h"
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_fpfn(const void *a, const void *b)
+{
+	const struct fpfn *x = a, *y = b;
+
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return 0;
+}
+
+static int cmp_fail(const void *a, const void *b)
+{
+	const struct fail *x = a, *y = b;
+	int64_t tx = x->ts_ns >= 0 ? x->ts_ns : x->first_ts_ns;
+	int64_t ty = y->ts_ns >= 0 ? y->ts_ns : y->first_ts_ns;
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
+	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
+}
+
+static size_t distinct_ranges(struct fail *x)
+{
+	size_t n = 0;
+
+	sort_n(x->range_starts, x->nranges, sizeof(int64_t), cmp_i64);
+	for (size_t i = 0; i < x->nranges; i++)
+		n += i == 0 || x->range_starts[i] != x->range_starts[i - 1];
+	return n;
+}
+
+static void bind_i64(sqlite3_stmt *st, int col, int64_t v, int64_t none)
+{
+	if (v == none)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, v);
+}
+
+/* The pages of X, each once (its earliest report). */
+static int write_pfns(sqlite3_stmt *st, struct fail *x)
+{
+	sort_n(x->pfns, x->npfns, sizeof(*x->pfns), cmp_fpfn);
+	for (size_t i = 0; i < x->npfns; i++) {
+		const struct fpfn *p = &x->pfns[i];
+
+		if (i && p->pfn == x->pfns[i - 1].pfn)
+			continue;
+		sqlite3_bind_int64(st, 1, x->id);
+		sqlite3_bind_int64(st, 2, p->pfn);
+		bind_i64(st, 3, p->busy_range_id, -1);
+		bind_i64(st, 4, p->ts_ns, -1);
+		bind_i64(st, 5, p->event_id, 0);
+		sqlite3_bind_text(st, 6, pfn_how_name(p->how), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return -1;
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+static int64_t failure_pages(struct fail *x)
+{
+	size_t distinct = 0;
+
+	if (x->pages >= 0)
+		return x->pages;
+	if (x->failed_pages > 0)
+		return x->failed_pages;
+	for (size_t i = 0; i < x->npfns; i++)
+		distinct += i == 0 || x->pfns[i].pfn != x->pfns[i - 1].pfn;
+	return (int64_t)distinct;
+}
+
+static int write_fail(sqlite3_stmt *ins, sqlite3_stmt *pins, struct fail *x)
+{
+	int64_t busy_ranges = (int64_t)distinct_ranges(x);
+
+	if (x->ts_ns < 0)
+		x->ts_ns = x->first_ts_ns;
+	if (write_pfns(pins, x) < 0)
+		return -1;
+	if (x->start_pfn < 0 && x->npfns) {
+		x->start_pfn = x->pfns[0].pfn;
+		x->end_pfn = x->pfns[x->npfns - 1].pfn + 1;
+	}
+	sqlite3_bind_int64(ins, 1, x->id);
+	sqlite3_bind_int64(ins, 2, x->source_id);
+	bind_i64(ins, 3, x->ts_ns, -1);
+	sqlite3_bind_text(ins, 4, fail_kind_name(x->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 5, x->area, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 6, x->reason, -1, SQLITE_STATIC);
+	bind_i64(ins, 7, x->start_pfn, -1);
+	bind_i64(ins, 8, x->end_pfn, -1);
+	sqlite3_bind_int64(ins, 9, failure_pages(x));
+	bind_i64(ins, 10, x->pid, -1);
+	sqlite3_bind_text(ins, 11, x->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 12, fail_outcome_name(x->outcome), -1, SQLITE_STATIC);
+	bind_i64(ins, 13, x->nowarn, -1);
+	bind_i64(ins, 14, x->cma_alloc_id, 0);
+	bind_i64(ins, 15, x->event_id, 0);
+	bind_i64(ins, 16, x->end_ts_ns, -1);
+	bind_i64(ins, 17, x->stack_id, 0);
+	sqlite3_bind_int64(ins, 18, busy_ranges);
+	sqlite3_bind_int64(ins, 19, x->failed_migrations);
+	bind_i64(ins, 20, x->errorno, -1);
+	bind_i64(ins, 21, x->first_ts_ns, -1);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return -1;
+	sqlite3_reset(ins);
+	return 0;
+}
+
+int write_all(struct finder *f)
+{
+	sqlite3_stmt *ins = pb_store_prepare(f->s,
+		"INSERT INTO failure(id, source_id, ts_ns, kind, area, reason, start_pfn, "
+		"end_pfn, pages, pid, comm, outcome, nowarn, cma_alloc_id, event_id, end_ts_ns, "
+		"stack_id, busy_ranges, failed_migrations, errorno, start_ts_ns) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *pins = pb_store_prepare(f->s,
+		"INSERT INTO failure_pfn(failure_id, pfn, busy_range_id, ts_ns, event_id, how) "
+		"VALUES (?, ?, ?, ?, ?, ?)");
+	int rc = ins && pins ? 0 : -1;
+
+	sort_n(f->v, f->n, sizeof(*f->v), cmp_fail);
+	for (size_t i = 0; rc == 0 && i < f->n; i++) {
+		f->v[i].id = (int64_t)i + 1;
+		rc = write_fail(ins, pins, &f->v[i]);
+	}
+	if (rc < 0 && ins && pins)
+		pb_error("%s: failures: %s", pb_store_path(f->s),
+			 sqlite3_errmsg(pb_store_db(f->s)));
+	sqlite3_finalize(ins);
+	sqlite3_finalize(pins);
+	return rc;
+}
