@@ -33,7 +33,8 @@ static const enum pb_format vote_format[NVOTES] = {
 static enum pb_format dump_marker(const char *line, size_t len)
 {
 	if (starts(line, len, "At least, pinned for ") ||
-	    starts(line, len, "Failure detected at [") || starts(line, len, "Freed at ["))
+	    starts(line, len, "Failure detected at [") || starts(line, len, "Freed at [") ||
+	    starts(line, len, "Page pinned for ") || starts(line, len, "Page pinned ts "))
 		return PB_FMT_PAGE_PINNER;
 	if (starts(line, len, "Page allocated via order "))
 		return PB_FMT_PAGE_OWNER;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "page_dump.h"
 
 static void alloc_field(struct dump_block *b, const char *name, struct dump_slice v)
 {
@@ -12,7 +13,10 @@ static void alloc_field(struct dump_block *b, const char *name, struct dump_slic
 }
 
 /* "Page allocated via order 0, mask 0x140dca(GFP_HIGHUSER_MOVABLE|...),
- * pid 1873, tgid 1873 (holdpages), ts 4101002113450 ns[, free_ts N ns]" */
+ * pid 1873, tgid 1873 (holdpages), ts 4101002113450 ns[, free_ts N ns]":
+ * the mask as "0x%x" alone up to 4.5, pid, tgid and comm, ts and free_ts
+ * added and dropped over the versions (doc/FORMATS.md section 3), so every
+ * piece after the order is optional. */
 static int owner_header(struct dump_block *b, struct pb_record *rec, const char *s, size_t len)
 {
 	struct pb_arena *arena = pb_parser_arena(b->p);
@@ -48,9 +52,52 @@ static int key_is(struct dump_slice k, const char *key)
 	return k.len == strlen(key) && !memcmp(k.s, key, k.len);
 }
 
-/* "PFN 0xa3a41 type Movable Block 1309 type CMA Flags 0x..(..)" (PFN in
- * decimal up to 5.12); the first "type" is the page's migratetype, the
- * second its pageblock's. */
+/* The flag letters of the first layout ("K" locked, "U" uptodate, ...),
+ * one column each, blank when the flag is clear: the letters without the
+ * blanks. */
+static void flag_letters(struct dump_block *b, const char *s, size_t len)
+{
+	char letters[32];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < sizeof(letters); i++)
+		if (s[i] != ' ')
+			letters[n++] = s[i];
+	dump_block_field(b, "flag_letters", letters, n);
+}
+
+/* "PFN 651440 Block 1272 type 2 Fallback Flags K  UDLA      M" (3.19 to
+ * 4.5): the pageblock's migratetype as a number (whose names changed
+ * order over those versions, so it is kept as the number), "Fallback"
+ * (or eight blanks) when the page's own migratetype differs, and one
+ * column per flag. Returns -1 when S is not of that layout. */
+static int owner_pfn_first(struct dump_block *b, const char *s, size_t len)
+{
+	const char *pos = s, *end = s + len, *flags;
+	struct dump_slice w[6];
+	uint64_t x;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(w); i++)
+		if (dump_word(&pos, end, &w[i]))
+			return -1;
+	if (!key_is(w[2], "Block") || !key_is(w[4], "type") ||
+	    pb_parse_u64(w[5].s, w[5].len, &x) ||
+	    !(flags = memmem(pos, (size_t)(end - pos), " Flags", 6)) ||
+	    (flags + 6 < end && flags[6] != ' '))
+		return -1;
+	dump_block_field(b, "pfn", w[1].s, w[1].len);
+	dump_block_field(b, "block", w[3].s, w[3].len);
+	dump_block_field(b, "block_type_id", w[5].s, w[5].len);
+	if (memmem(pos, (size_t)(flags - pos), "Fallback", 8))
+		dump_block_field(b, "fallback", "1", 1);
+	flag_letters(b, flags + 6, (size_t)(end - flags - 6));
+	return 0;
+}
+
+/* "PFN 651440 type Movable Block 1272 type CMA Flags 0x..(..)": the PFN
+ * in decimal up to 6.8, "0x%lx" from 6.9; the first "type" is the page's
+ * migratetype, the second its pageblock's. "Flags %#lx(%pGp)" up to 5.16,
+ * "%pGp" (which prints the value too) from 5.17. */
 static int owner_pfn(struct dump_block *b, const char *s, size_t len)
 {
 	struct dump_slice pairs[8][2];
@@ -59,6 +106,8 @@ static int owner_pfn(struct dump_block *b, const char *s, size_t len)
 
 	if (!dump_prefix(s, len, "PFN "))
 		return -1;
+	if (!owner_pfn_first(b, s, len))
+		return 0;
 	n = dump_pairs(s, len, pairs, PB_ARRAY_SIZE(pairs));
 	for (size_t i = 0; i < n; i++) {
 		struct dump_slice k = pairs[i][0], v = pairs[i][1];
@@ -71,6 +120,7 @@ static int owner_pfn(struct dump_block *b, const char *s, size_t len)
 		} else if (key_is(k, "type")) {
 			dump_block_field(b, type_name, v.s, v.len);
 		} else if (key_is(k, "Flags")) {
+			v = page_flags_single(v);
 			dump_block_field(b, "flags", v.s, v.len);
 		}
 	}
@@ -117,3 +167,18 @@ const struct pb_format_ops pb_page_owner_ops = {
 	.next = dump_block_next,
 	.close = dump_block_free,
 };
+
+struct dump_slice page_flags_single(struct dump_slice v)
+{
+	const char *open = memchr(v.s, '(', v.len);
+	size_t outer;
+
+	if (!open || v.len < 2 || v.s[v.len - 1] != ')')
+		return v;
+	outer = (size_t)(open - v.s);
+	/* the inner text is "0x3f(...)" and ends one ')' before the outer */
+	if (v.len < 2 * outer + 3 || memcmp(open + 1, v.s, outer) || open[1 + outer] != '(' ||
+	    v.s[v.len - 2] != ')')
+		return v;
+	return (struct dump_slice){ open + 1, v.len - outer - 2 };
+}
