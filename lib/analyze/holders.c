@@ -118,6 +118,9 @@ static enum side classify(const struct ev *e, enum cand_kind *kind)
 		{ "ack_put", CAND_ACK_PUT, SIDE_PUT },
 		{ "page_owner", CAND_PAGE_OWNER, SIDE_OWNER },
 		{ "last_pin", CAND_LAST_PIN, SIDE_DUMPED },
+		/* page_pinner's longterm_pinner/pinner records: the stack
+		 * that pinned the page, mostly untimed */
+		{ "ack_pin", CAND_LAST_PIN, SIDE_DUMPED },
 	};
 
 	/* a dump's own stack is the page_owner allocation stack */

@@ -399,7 +399,10 @@ static int dump_page(struct pb_store *s, const struct pb_record *r, int64_t even
 static int ack_dump(struct pb_store *s, const struct pb_record *r, int64_t event_id,
 		    int64_t stack_id)
 {
+	/* "pin": a longterm_pinner or pinner record, whose stack took the
+	 * reference (the get side); the other files' stacks put or free */
 	const char *kind = !strcmp(r->event, "put") ? "ack_put"
+			   : !strcmp(r->event, "pin") ? "ack_pin"
 			   : !strcmp(r->event, "free") ? "ack_free" : "ack_failure";
 
 	return evidence(s, r, event_id, stack_id, kind, "count", "high");
@@ -445,6 +448,7 @@ static const struct {
 	{ "page_pinner_dump", "put", 0, ack_dump },
 	{ "page_pinner_dump", "free", 0, ack_dump },
 	{ "page_pinner_dump", "failure_detected", 0, ack_dump },
+	{ "page_pinner_dump", "pin", 0, ack_dump },
 	{ "page_owner", "allocated", 0, page_owner },
 };
 
