@@ -19,75 +19,6 @@ static const char info_usage[] =
 	"\n"
 	"Exit: 0 ok, 2 usage, 4 store error.\n";
 
-static json_t *sources_json(struct pb_store *s)
-{
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT id, path, sha256, format, kernel, arch, events, bad_lines, lines, "
-		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at, clock "
-		"FROM source ORDER BY id");
-	sqlite3_stmt *bad = pb_store_prepare(s,
-		"SELECT reason, count, first_line, example FROM bad_line "
-		"WHERE source_id = ? ORDER BY reason");
-	json_t *arr = json_array();
-
-	while (st && bad && sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = json_object(), *reasons = json_array();
-
-		for (int i = 0; i < sqlite3_column_count(st); i++)
-			json_object_set_new(o, sqlite3_column_name(st, i), pb_json_column(st, i));
-		sqlite3_bind_int64(bad, 1, sqlite3_column_int64(st, 0));
-		while (sqlite3_step(bad) == SQLITE_ROW)
-			json_array_append_new(reasons, json_pack("{s:s,s:I,s:I,s:s?}",
-				"reason", (const char *)sqlite3_column_text(bad, 0),
-				"count", (json_int_t)sqlite3_column_int64(bad, 1),
-				"first_line", (json_int_t)sqlite3_column_int64(bad, 2),
-				"example", (const char *)sqlite3_column_text(bad, 3)));
-		sqlite3_reset(bad);
-		json_object_set_new(o, "bad_line_reasons", reasons);
-		json_array_append_new(arr, o);
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(bad);
-	return arr;
-}
-
-static json_t *counts_json(struct pb_store *s, const char *sql)
-{
-	sqlite3_stmt *st = pb_store_prepare(s, sql);
-	json_t *o = json_object();
-
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
-				    json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_finalize(st);
-	return o;
-}
-
-static json_t *info_json(struct pb_store *s)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "schema", json_string("pinblame.info/1"));
-	json_object_set_new(o, "sources", sources_json(s));
-	json_object_set_new(o, "events", counts_json(s,
-		"SELECT n.text, sum(x.n) FROM event_index x JOIN name n ON n.id = x.name_id "
-		"GROUP BY n.text ORDER BY n.text"));
-	json_object_set_new(o, "cma_allocs", counts_json(s,
-		"SELECT 'started', count(start_ts_ns) FROM cma_alloc "
-		"UNION ALL SELECT 'finished', count(end_ts_ns) FROM cma_alloc "
-		"UNION ALL SELECT 'failed', count(*) FROM cma_alloc WHERE ok = 0 "
-		"UNION ALL SELECT 'unfinished', count(*) FROM cma_alloc "
-		"WHERE end_ts_ns IS NULL"));
-	json_object_set_new(o, "busy_ranges", counts_json(s,
-		"SELECT kind, count(*) FROM busy_range GROUP BY kind ORDER BY kind"));
-	json_object_set_new(o, "migrations_failed", counts_json(s,
-		"SELECT COALESCE(reason, '?'), count(*) FROM migration WHERE failed > 0 "
-		"GROUP BY reason ORDER BY reason"));
-	json_object_set_new(o, "page_evidence", counts_json(s,
-		"SELECT kind, count(*) FROM evidence GROUP BY kind ORDER BY kind"));
-	return o;
-}
-
 /* A source's time: seconds, or the date a log printed (clock realtime). */
 static void print_ts(const json_t *src, const char *key)
 {
@@ -193,12 +124,14 @@ int cmd_info(int argc, char **argv, const struct pb_globals *g)
 	store = pb_analyze_open(g->db_path);
 	if (!store)
 		return PB_EXIT_STORE;
-	info = info_json(store);
+	info = pb_analyze_info(store);
+	pb_store_close(store);
+	if (!info)
+		return PB_EXIT_STORE;
 	if (json)
 		pb_json_write(stdout, info);
 	else
 		print_info(info);
 	json_decref(info);
-	pb_store_close(store);
 	return PB_EXIT_OK;
 }

@@ -97,11 +97,18 @@ int pb_finish_stdout(int code)
 	return code;
 }
 
+/* A store error no command turned into its exit code still is one: a read
+ * loop that stopped at an error must not pass for a complete answer. */
+static int store_guard(int code)
+{
+	return pb_store_error_seen() && code <= PB_EXIT_BREACH ? PB_EXIT_STORE : code;
+}
+
 static int run_command(size_t i, int argc, char **argv, const struct pb_globals *g)
 {
 	pb_cmd_name = commands[i].name;
 	optind = 1;
-	return pb_finish_stdout(commands[i].fn(argc, argv, g));
+	return pb_finish_stdout(store_guard(commands[i].fn(argc, argv, g)));
 }
 
 static int find_command(const char *name)

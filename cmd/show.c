@@ -224,7 +224,10 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 	if (!s)
 		return rc;
 	res = pb_analyze_show(s, &o, id);
+	rc = pb_store_failed(s) ? PB_EXIT_STORE : PB_EXIT_OK;
 	pb_store_close(s);
+	if (rc)
+		return rc;
 	if (!res) {
 		pb_error("no failure %lld (see 'pinblame failures')", id);
 		return PB_EXIT_USAGE;

@@ -67,9 +67,17 @@ json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 /* {"schema":"pinblame.show/1","failure":{...},"stack":[...],"busy_ranges":[...],
  *  "migrations":{...},"pages":[{"pfn":N,"candidates":[...],"dumps":[...]}],
  *  "callsites":[...]}: one failure's evidence chain down to source files
- * and lines; NULL when there is no such failure. */
+ * and lines; NULL when there is no such failure or on a store error (then
+ * pb_store_failed(S) is not 0). */
 json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o,
 			int64_t failure_id);
+
+/* {"schema":"pinblame.info/1","sources":[{"id":1,"path":"...",...,
+ *  "bad_line_reasons":[{"reason":"syntax","count":N,"first_line":N,
+ *  "example":"..."}]}],"events":{"name":N},"cma_allocs":{...},
+ *  "busy_ranges":{...},"migrations_failed":{...},"page_evidence":{...}}:
+ * what the store holds; NULL on a store error. */
+json_t *pb_analyze_info(struct pb_store *s);
 
 enum pb_stacks_which {
 	PB_STACKS_HOLDERS,	/* blamed holders, weighted by pages */

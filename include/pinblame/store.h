@@ -1,5 +1,6 @@
 /* store.h - the SQLite store: schema, versioning, import transactions,
- * interning of names, symbols and stacks, and the typed tables (DESIGN §6).
+ * interning of names, symbols and stacks, and the typed tables (doc/DESIGN.md,
+ * "The store").
  *
  * One transaction per input file: pb_store_source_begin() opens it,
  * pb_store_source_commit() or pb_store_source_rollback() ends it, so an
@@ -55,10 +56,37 @@ const char *pb_store_path(const struct pb_store *s);
  * into the store after a newer one had upgraded it. In a transaction. */
 int pb_store_repair_index(struct pb_store *s);
 
-/* Runs SQL (no results); prints the error and returns -1 on failure. */
+/* --- running SQL (lib/store/stmt.c) --------------------------------
+ * Every function here prints an error with the store's path and SQLite's
+ * message, and the store remembers the first: pb_store_failed() tells a
+ * command to exit PB_EXIT_STORE even when a loop stopped early on its own.
+ * Nothing outside lib/store calls sqlite3_step() itself. */
+
+/* Runs SQL (no results); -1 on failure. */
 int pb_store_exec(struct pb_store *s, const char *sql);
-/* Prepares SQL; prints the error and returns NULL on failure. */
+/* Prepares SQL; NULL on failure. */
 sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql);
+/* Steps ST: 1 with a row, 0 when done, -1 on error (ST is then reset), so
+ * "while (pb_store_step(s, st) > 0)" reads every row or stops at an error
+ * the store remembers. */
+int pb_store_step(struct pb_store *s, sqlite3_stmt *st);
+/* Runs ST, which returns no row, and resets it: 0 or -1. */
+int pb_store_run(struct pb_store *s, sqlite3_stmt *st);
+/* The first column of ST's first row into *VALUE, and resets ST: 1 with a
+ * row, 0 without (*VALUE untouched), -1 on error. */
+int pb_store_first_int64(struct pb_store *s, sqlite3_stmt *st, int64_t *value);
+/* Bind by name (":name"), for statements with more than a few parameters;
+ * a name the SQL lacks is a bug and aborts. TEXT NULL binds NULL; TEXT
+ * must live until the statement is reset. */
+void pb_store_bind_int64(sqlite3_stmt *st, const char *name, int64_t value);
+void pb_store_bind_text(sqlite3_stmt *st, const char *name, const char *text);
+void pb_store_bind_null(sqlite3_stmt *st, const char *name);
+void pb_store_finalize(sqlite3_stmt *st);
+/* The first error of S (an SQLite result code), 0 when none. */
+int pb_store_failed(const struct pb_store *s);
+/* Whether any store of this process met an error: the dispatcher's last
+ * guard, so that no command exits 0 after one. */
+int pb_store_error_seen(void);
 
 /* --- import of one source ------------------------------------------ */
 
@@ -69,7 +97,8 @@ struct pb_source_info {
 	const char *format;	/* pb_format_name() */
 };
 
-/* Source id of an imported file with this content hash, 0 when none. */
+/* Source id of an imported file with this content hash, 0 when none, -1
+ * on error. */
 int64_t pb_store_find_source(struct pb_store *s, const char *sha256);
 
 /* Begins the transaction for one file. Returns 1 and sets *source_id,

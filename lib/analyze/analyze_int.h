@@ -171,4 +171,20 @@ int64_t boot_of(const struct boots *b, int64_t source_id);
 json_t *int_or_null(sqlite3_stmt *st, int col);
 json_t *text_or_null(sqlite3_stmt *st, int col);
 
+/* --- rows.c: query rows as JSON ------------------------------------------
+ * A read that meets a store error stops with what it has; the store
+ * remembers the error (pb_store_failed()) and the command exits 4, so the
+ * loaders below never return NULL. */
+
+/* The column as JSON by its SQL type (integer, real, text, null). */
+json_t *column_json(sqlite3_stmt *st, int col);
+/* The current row as an object keyed by the column names. */
+json_t *stmt_row_json(sqlite3_stmt *st);
+/* Every row of ST (bound, not stepped yet) as stmt_row_json(); ST is reset. */
+json_t *stmt_rows_json(struct pb_store *s, sqlite3_stmt *st);
+/* Every row of SQL, with ?1 bound to ID when it has a parameter. */
+json_t *sql_rows_json(struct pb_store *s, const char *sql, int64_t id);
+/* {"first column": second column, ...} of SQL's (text, integer) rows. */
+json_t *sql_counts_json(struct pb_store *s, const char *sql);
+
 #endif

@@ -11,41 +11,15 @@
 /* Kernel log dumps listed per page, nearest in time first. */
 #define SHOW_DUMPS 3
 
-/* Rows of SQL (with ?1 bound to ID) as objects named by NAMES. */
-static json_t *rows_json(struct pb_store *s, const char *sql, int64_t id,
-			 const char *const *names, size_t nnames)
-{
-	sqlite3_stmt *st = pb_store_prepare(s, sql);
-	json_t *arr = json_array();
-
-	if (!st)
-		return arr;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (size_t i = 0; i < nnames; i++)
-			json_object_set_new(o, names[i], sqlite3_column_type(st, (int)i) ==
-					    SQLITE_TEXT ? text_or_null(st, (int)i)
-					    : int_or_null(st, (int)i));
-		json_array_append_new(arr, o);
-	}
-	sqlite3_finalize(st);
-	return arr;
-}
-
 static json_t *busy_ranges(struct pb_store *s, int64_t id)
 {
-	static const char *const names[] = {
-		"kind", "ts_ns", "start_pfn", "end_pfn", "busy_pfn", "source", "line",
-	};
-
-	return rows_json(s,
-		"SELECT b.kind, b.ts_ns, b.start_pfn, b.end_pfn, b.busy_pfn, s.path, e.line "
+	return sql_rows_json(s,
+		"SELECT b.kind AS kind, b.ts_ns AS ts_ns, b.start_pfn AS start_pfn, "
+		"b.end_pfn AS end_pfn, b.busy_pfn AS busy_pfn, s.path AS source, e.line AS line "
 		"FROM failure f JOIN busy_range b ON b.cma_alloc_id = f.cma_alloc_id "
 		"  OR b.id IN (SELECT busy_range_id FROM failure_pfn WHERE failure_id = f.id) "
 		"LEFT JOIN event e ON e.id = b.event_id LEFT JOIN source s ON s.id = b.source_id "
-		"WHERE f.id = ?1 ORDER BY b.ts_ns, b.id", id, names, PB_ARRAY_SIZE(names));
+		"WHERE f.id = ?1 ORDER BY b.ts_ns, b.id", id);
 }
 
 /* The failed migrations of the failure: those of its CMA allocation, or
@@ -62,9 +36,6 @@ static const char migrations_from[] =
 
 static json_t *migrations(struct pb_store *s, int64_t id)
 {
-	static const char *const names[] = {
-		"ts_ns", "reason", "mode", "succeeded", "failed", "source", "line",
-	};
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st;
 	json_t *o = json_object();
@@ -73,50 +44,35 @@ static json_t *migrations(struct pb_store *s, int64_t id)
 	st = pb_store_prepare(s, pb_buf_str(&sql));
 	if (st) {
 		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		if (pb_store_step(s, st) > 0) {
 			json_object_set_new(o, "failed", json_integer(sqlite3_column_int64(st, 0)));
 			json_object_set_new(o, "pages", json_integer(sqlite3_column_int64(st, 1)));
 		}
 		sqlite3_finalize(st);
 	}
 	pb_buf_reset(&sql);
-	pb_buf_addf(&sql, "SELECT m.ts_ns, m.reason, m.mode, m.succeeded, m.failed, s.path, "
-		    "e.line %s ORDER BY m.ts_ns, m.id LIMIT %d", migrations_from, SHOW_MIGRATIONS);
-	json_object_set_new(o, "events", rows_json(s, pb_buf_str(&sql), id, names,
-						   PB_ARRAY_SIZE(names)));
+	pb_buf_addf(&sql, "SELECT m.ts_ns AS ts_ns, m.reason AS reason, m.mode AS mode, "
+		    "m.succeeded AS succeeded, m.failed AS failed, s.path AS source, "
+		    "e.line AS line %s ORDER BY m.ts_ns, m.id LIMIT %d", migrations_from,
+		    SHOW_MIGRATIONS);
+	json_object_set_new(o, "events", sql_rows_json(s, pb_buf_str(&sql), id));
 	pb_buf_free(&sql);
 	return o;
 }
 
-static json_t *dumps(sqlite3_stmt *st, int64_t pfn, int64_t ts)
+static json_t *dumps(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, int64_t ts)
 {
-	static const char *const names[] = {
-		"ts_ns", "refcount", "mapcount", "mapping", "index", "file", "reason",
-		"source", "line",
-	};
-	json_t *arr = json_array();
-
 	sqlite3_bind_int64(st, 1, pfn);
 	sqlite3_bind_int64(st, 2, ts);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (size_t i = 0; i < PB_ARRAY_SIZE(names); i++)
-			json_object_set_new(o, names[i], sqlite3_column_type(st, (int)i) ==
-					    SQLITE_TEXT ? text_or_null(st, (int)i)
-					    : int_or_null(st, (int)i));
-		json_array_append_new(arr, o);
-	}
-	sqlite3_reset(st);
-	return arr;
+	return stmt_rows_json(s, st);
 }
 
 /* The event behind the evidence; a probe hit without a stack of its own
  * has the stack of an earlier hit of the same probe and task. */
-static void where(sqlite3_stmt *st, const struct cand *c, json_t *o)
+static void where(struct pb_store *s, sqlite3_stmt *st, const struct cand *c, json_t *o)
 {
 	sqlite3_bind_int64(st, 1, c->evidence_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (pb_store_step(s, st) > 0) {
 		json_object_set_new(o, "source", text_or_null(st, 0));
 		json_object_set_new(o, "line", int_or_null(st, 1));
 		json_object_set_new(o, "event", text_or_null(st, 2));
@@ -143,7 +99,7 @@ static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand
 	json_object_set_new(o, "pid", c->pid >= 0 ? json_integer(c->pid) : json_null());
 	json_object_set_new(o, "comm", c->comm ? json_string(c->comm) : json_null());
 	json_object_set_new(o, "stack_id", c->stack_id ? json_integer(c->stack_id) : json_null());
-	where(at, c, o);
+	where(s, at, c, o);
 	if (c->rank == 1 && c->stack_id)
 		json_object_set_new(o, "stack", stack_frames_json(s, c->stack_id));
 	return o;
@@ -160,7 +116,7 @@ static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
 	size_t c = 0;
 
 	sqlite3_bind_int64(q->pages, 1, id);
-	while (sqlite3_step(q->pages) == SQLITE_ROW) {
+	while (pb_store_step(s, q->pages) > 0) {
 		int64_t pfn = sqlite3_column_int64(q->pages, 0);
 		json_t *o = json_object(), *cands = json_array();
 
@@ -177,7 +133,7 @@ static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
 		for (; c < l->n && l->v[c].pfn == pfn; c++)
 			json_array_append_new(cands, cand_json(s, q->at, &l->v[c]));
 		json_object_set_new(o, "candidates", cands);
-		json_object_set_new(o, "dumps", dumps(q->dumps, pfn,
+		json_object_set_new(o, "dumps", dumps(s, q->dumps, pfn,
 			column_i64_or(q->pages, 2, 0)));
 		json_array_append_new(arr, o);
 	}
@@ -197,9 +153,12 @@ static int prepare(struct pb_store *s, struct show_stmts *q)
 		"JOIN source s ON s.id = e.source_id JOIN name n ON n.id = e.name_id "
 		"WHERE v.id = ?");
 	q->dumps = pb_store_prepare(s,
-		"SELECT v.ts_ns, v.count, v.mapcount, v.mapping, "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.index'), json_extract(pb_fields(e.keyset_id, e.vals), '$.dentry'), "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.reason'), s.path, e.line FROM evidence v "
+		"SELECT v.ts_ns AS ts_ns, v.count AS refcount, v.mapcount AS mapcount, "
+		"v.mapping AS mapping, "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.index') AS \"index\", "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.dentry') AS file, "
+		"json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') AS reason, "
+		"s.path AS source, e.line AS line FROM evidence v "
 		"JOIN event e ON e.id = v.event_id JOIN source s ON s.id = v.source_id "
 		"WHERE v.pfn = ?1 AND v.kind = 'dump' ORDER BY abs(v.ts_ns - ?2), v.id "
 		"LIMIT ?3");
@@ -216,8 +175,7 @@ static json_t *failure_stack(struct pb_store *s, int64_t id)
 	if (!st)
 		return json_array();
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		stack_id = column_i64_or(st, 0, 0);
+	pb_store_first_int64(s, st, &stack_id);
 	sqlite3_finalize(st);
 	return stack_id ? stack_frames_json(s, stack_id) : json_array();
 }
@@ -258,5 +216,10 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int
 	site_cache_free(sites);
 	cand_list_free(&l);
 	noise_free(&noise);
+	/* what was read up to an error is not the failure's evidence */
+	if (pb_store_failed(s)) {
+		json_decref(root);
+		root = NULL;
+	}
 	return root;
 }

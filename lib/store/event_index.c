@@ -67,12 +67,7 @@ static int write_row(struct pb_store *s, int64_t name_id, const int64_t *ids, si
 	sqlite3_bind_int64(st, 3, ids[0]);
 	sqlite3_bind_int64(st, 4, (int64_t)n);
 	sqlite3_bind_text(st, 5, s->scratch.data, (int)s->scratch.len, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return store_sql_error(s, "event index");
-	}
-	sqlite3_reset(st);
-	return 0;
+	return pb_store_run(s, st);
 }
 
 int store_index_flush(struct pb_store *s)
@@ -128,7 +123,7 @@ int store_index_add(struct pb_store *s, int64_t source_id, int64_t name_id, int6
 static int rows_from(struct pb_store *s, sqlite3_stmt *st, int64_t arg)
 {
 	bool own_insert = !s->st[ST_INDEX_INSERT];
-	int rc = SQLITE_ROW;
+	int rc;
 
 	if (!st)
 		return -1;
@@ -139,21 +134,21 @@ static int rows_from(struct pb_store *s, sqlite3_stmt *st, int64_t arg)
 	}
 	store_index_reset(&s->index);
 	sqlite3_bind_int64(st, 1, arg);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = pb_store_step(s, st)) > 0)
 		if (store_index_add(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-				    sqlite3_column_int64(st, 2)) < 0)
+				    sqlite3_column_int64(st, 2)) < 0) {
+			rc = -1;
 			break;
-	if (rc == SQLITE_DONE)
-		rc = store_index_flush(s) < 0 ? SQLITE_ERROR : SQLITE_OK;
-	else if (rc != SQLITE_ROW)
-		store_sql_error(s, "event index");
+		}
+	if (rc == 0)
+		rc = store_index_flush(s);
 	sqlite3_finalize(st);
 	store_index_reset(&s->index);
 	if (own_insert) {
 		sqlite3_finalize(s->st[ST_INDEX_INSERT]);
 		s->st[ST_INDEX_INSERT] = NULL;
 	}
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc;
 }
 
 int store_index_rebuild(struct pb_store *s, int64_t after_event)
@@ -176,7 +171,7 @@ int pb_store_repair_index(struct pb_store *s)
 
 	if (!st)
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		if (n == cap)
 			ids = pb_realloc(ids, (cap = cap ? 2 * cap : 8) * sizeof(*ids));
 		ids[n++] = sqlite3_column_int64(st, 0);
@@ -190,7 +185,7 @@ int pb_store_repair_index(struct pb_store *s)
 			break;
 		}
 		sqlite3_bind_int64(del, 1, ids[i]);
-		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : store_sql_error(s, "event index");
+		rc = pb_store_run(s, del);
 		sqlite3_finalize(del);
 		if (!rc)
 			rc = rows_from(s, pb_store_prepare(s,

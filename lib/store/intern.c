@@ -67,52 +67,48 @@ void pb_idmap_clear(struct pb_idmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Puts the rows of SQL into MAP: (id, key, key length) rows, or (id, hash)
+ * rows when KEYED is 0 (stacks are interned by hash alone). 0 or -1. */
+static int load_map(struct pb_store *s, struct pb_idmap *map, const char *sql, int keyed)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = pb_store_step(s, st)) > 0) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (keyed) {
+			const char *key = sqlite3_column_blob(st, 1);
+			size_t n = (size_t)sqlite3_column_int64(st, 2);
+
+			pb_idmap_put(map, pb_hash64(key, n), key, n, id);
+		} else {
+			pb_idmap_put(map, (uint64_t)sqlite3_column_int64(st, 1), NULL, 0, id);
+		}
+	}
+	pb_store_finalize(st);
+	return rc;
+}
+
 /* Loads the existing names, symbols and stacks of the store, once per
- * process, so interning needs no SELECT per record. */
+ * process, so interning needs no SELECT per record. The cache counts as
+ * loaded only when every row was read: a half-loaded cache would intern
+ * a second copy of what it missed. */
 int store_load_interned(struct pb_store *s)
 {
-	sqlite3_stmt *st;
-
 	if (s->interned_loaded)
 		return 0;
-	st = pb_store_prepare(s, "SELECT id, text FROM name");
-	if (!st)
+	if (load_map(s, &s->names, "SELECT id, text, length(CAST(text AS BLOB)) FROM name", 1) < 0 ||
+	    load_map(s, &s->symbols, "SELECT id, name || char(0) || module, "
+		     "length(name) + 1 + length(module) FROM symbol", 1) < 0 ||
+	    load_map(s, &s->keysets, "SELECT id, keys, length(CAST(keys AS BLOB)) FROM keyset",
+		     1) < 0 ||
+	    load_map(s, &s->stacks, "SELECT id, hash FROM stack", 0) < 0) {
+		store_forget_interned(s);
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 1);
-		size_t n = strlen(t);
-
-		pb_idmap_put(&s->names, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
 	}
-	sqlite3_finalize(st);
-	st = pb_store_prepare(s, "SELECT id, name || char(0) || module, "
-			      "length(name) + 1 + length(module) FROM symbol");
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = sqlite3_column_blob(st, 1);
-		size_t n = (size_t)sqlite3_column_int64(st, 2);
-
-		pb_idmap_put(&s->symbols, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
-	}
-	sqlite3_finalize(st);
-	st = pb_store_prepare(s, "SELECT id, keys FROM keyset");
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 1);
-		size_t n = strlen(t);
-
-		pb_idmap_put(&s->keysets, pb_hash64(t, n), t, n, sqlite3_column_int64(st, 0));
-	}
-	sqlite3_finalize(st);
-	st = pb_store_prepare(s, "SELECT id, hash FROM stack");
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		pb_idmap_put(&s->stacks, (uint64_t)sqlite3_column_int64(st, 1), NULL, 0,
-			     sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
 	s->interned_loaded = 1;
 	return 0;
 }

@@ -21,19 +21,17 @@ struct id_offsets {
 	int64_t source, event, alloc, busy, migration, evidence;
 };
 
+/* The value of SQL, which gives one row (an aggregate). 0 or -1. */
 static int query_i64(struct pb_store *s, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st = pb_store_prepare(s, sql);
+	int rc;
 
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return store_sql_error(s, "merge");
-	}
-	*out = sqlite3_column_int64(st, 0);
+	rc = pb_store_first_int64(s, st, out);
 	sqlite3_finalize(st);
-	return 0;
+	return rc > 0 ? 0 : -1;
 }
 
 static int read_offsets(struct pb_store *s, struct id_offsets *o)
@@ -201,7 +199,7 @@ static int attach(struct pb_store *s, const char *path)
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, path);
+	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -259,11 +259,8 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 		sqlite3_bind_text(st, 13, r->body, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 13);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return store_sql_error(s, "event");
-	}
-	sqlite3_reset(st);
+	if (pb_store_run(s, st) < 0)
+		return -1;
 	event_id = sqlite3_last_insert_rowid(s->db);
 	if (store_index_add(s, s->source_id, name_id, event_id) < 0)
 		return -1;

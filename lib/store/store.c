@@ -54,35 +54,6 @@ const char *pb_store_default_path(void)
 	return env && *env ? env : "pinblame.db";
 }
 
-int store_sql_error(struct pb_store *s, const char *what)
-{
-	pb_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
-	return -1;
-}
-
-int pb_store_exec(struct pb_store *s, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		pb_error("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_sql_error(s, "prepare");
-		return NULL;
-	}
-	return st;
-}
-
 int store_prepare_all(struct pb_store *s)
 {
 	for (int i = 0; i < ST_COUNT; i++) {
@@ -333,8 +304,8 @@ int64_t pb_store_find_source(struct pb_store *s, const char *sha256)
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
+	if (pb_store_first_int64(s, st, &id) < 0)
+		id = -1;
 	sqlite3_finalize(st);
 	return id;
 }
@@ -379,9 +350,8 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 	sqlite3_bind_text(st, 1, info->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, info->sha256 ? info->sha256 : placeholder, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, info->format, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
+	if (pb_store_run(s, st) < 0) {
 		sqlite3_finalize(st);
-		store_sql_error(s, "source");
 		goto fail;
 	}
 	sqlite3_finalize(st);
@@ -415,7 +385,7 @@ int pb_store_add_bad_lines(struct pb_store *s, enum pb_bad_reason why, uint64_t 
 	sqlite3_bind_int64(st, 3, (int64_t)count);
 	sqlite3_bind_int64(st, 4, (int64_t)first_line);
 	sqlite3_bind_text(st, 5, example, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "bad_line");
+	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -428,7 +398,8 @@ int pb_store_has_source_bytes(struct pb_store *s, uint64_t bytes)
 	if (!st)
 		return 1;	/* as if: the caller then hashes first */
 	sqlite3_bind_int64(st, 1, (int64_t)bytes);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	/* an error counts as found: the caller then hashes first */
+	found = pb_store_step(s, st) != 0;
 	sqlite3_finalize(st);
 	return found;
 }
@@ -460,7 +431,7 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	sqlite3_bind_text(st, 12, t->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, t->clock, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 14, s->source_id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "source totals");
+	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -472,7 +443,7 @@ int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 
 		if (other && other != s->source_id) {
 			pb_store_source_rollback(s);
-			return 0;
+			return other < 0 ? -1 : 0;
 		}
 	}
 	store_typed_finish(s);
@@ -505,7 +476,7 @@ static int set_meta(struct pb_store *s, const char *key, const char *value)
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_error(s, "meta");
+	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -527,8 +498,14 @@ int pb_store_is_dirty(struct pb_store *s)
 
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	switch (pb_store_step(s, st)) {
+	case 1:
 		dirty = !strcmp((const char *)sqlite3_column_text(st, 0), "stale");
+		break;
+	case -1:
+		dirty = -1;
+		break;
+	}
 	sqlite3_finalize(st);
 	return dirty;
 }
@@ -544,22 +521,17 @@ static const char same_boot_sql[] =
 static int link_pair(struct pb_store *s, sqlite3_stmt *same, sqlite3_stmt *link,
 		     int64_t a, int64_t b)
 {
-	int match;
+	int64_t match = 0;
 
 	sqlite3_bind_int64(same, 1, a);
 	sqlite3_bind_int64(same, 2, b);
-	match = sqlite3_step(same) == SQLITE_ROW && sqlite3_column_int(same, 0);
-	sqlite3_reset(same);
+	if (pb_store_first_int64(s, same, &match) < 0)
+		return -1;
 	if (!match)
 		return 0;
 	sqlite3_bind_int64(link, 1, a);
 	sqlite3_bind_int64(link, 2, b);
-	if (sqlite3_step(link) != SQLITE_DONE) {
-		sqlite3_reset(link);
-		return store_sql_error(s, "linking sources");
-	}
-	sqlite3_reset(link);
-	return 0;
+	return pb_store_run(s, link);
 }
 
 int pb_store_link_boot(struct pb_store *s, const int64_t *ids, size_t n)

@@ -95,6 +95,7 @@ struct pb_store {
 	char *path;
 	int writable;
 	sqlite3_stmt *st[ST_COUNT];
+	int first_error;	/* SQLite result code of the first error (stmt.c) */
 	struct pb_idmap names, symbols, stacks, keysets;
 	struct pb_keyset_cache keyset_cache;
 	int interned_loaded;

@@ -69,11 +69,10 @@ static void bind_ts(sqlite3_stmt *st, int col, int64_t ts)
 static int step(struct pb_store *s, enum stmt_id id, const char *what)
 {
 	sqlite3_stmt *st = s->st[id];
-	int rc = sqlite3_step(st);
+	int rc = pb_store_run(s, st);
 
-	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : store_sql_error(s, what);
+	return rc;
 }
 
 static struct pb_open_alloc *find_open(struct pb_store *s, int32_t pid)
@@ -84,6 +83,8 @@ static struct pb_open_alloc *find_open(struct pb_store *s, int32_t pid)
 	return NULL;
 }
 
+/* The allocation open on task PID. Events pasted without their task
+ * columns (pid -1) go with an allocation that started without one. */
 static int64_t open_alloc_id(struct pb_store *s, int32_t pid)
 {
 	struct pb_open_alloc *a = find_open(s, pid);
@@ -229,7 +230,7 @@ static int busy_range(struct pb_store *s, const struct pb_record *r, int64_t eve
 	bind_ts(st, 5, end);
 	bind_ts(st, 6, busy);
 	sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
-	bind_id(st, 8, r->pid >= 0 ? open_alloc_id(s, r->pid) : 0);
+	bind_id(st, 8, open_alloc_id(s, r->pid));
 	sqlite3_bind_int64(st, 9, event_id);
 	return step(s, ST_BUSY_INSERT, "busy_range");
 }
@@ -323,7 +324,7 @@ static int migration(struct pb_store *s, const struct pb_record *r, int64_t even
 	bind_count(st, 8, r, "nr_failed", "failed");
 	bind_id(st, 9, stack_id);
 	sqlite3_bind_int64(st, 10, event_id);
-	bind_id(st, 11, r->pid >= 0 ? open_alloc_id(s, r->pid) : 0);
+	bind_id(st, 11, open_alloc_id(s, r->pid));
 	return step(s, ST_MIGRATION_INSERT, "migration");
 }
 

@@ -1,0 +1,58 @@
+/* info.c - what the store holds, for `pinblame info`: the sources with
+ * the reasons their lines were not understood, and counts of events, CMA
+ * allocations, busy ranges, failed migrations and page evidence. */
+#include "analyze_int.h"
+
+/* The sources, each with its bad_line rows as "bad_line_reasons". */
+static json_t *sources_json(struct pb_store *s)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT id, path, sha256, format, kernel, arch, events, bad_lines, lines, "
+		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at, clock "
+		"FROM source ORDER BY id");
+	sqlite3_stmt *bad = pb_store_prepare(s,
+		"SELECT reason, count, first_line, example FROM bad_line "
+		"WHERE source_id = ? ORDER BY reason");
+	json_t *arr = json_array();
+
+	while (st && bad && pb_store_step(s, st) > 0) {
+		json_t *o = stmt_row_json(st), *reasons;
+
+		sqlite3_bind_int64(bad, 1, sqlite3_column_int64(st, 0));
+		reasons = stmt_rows_json(s, bad);
+		json_object_set_new(o, "bad_line_reasons", reasons);
+		json_array_append_new(arr, o);
+	}
+	pb_store_finalize(st);
+	pb_store_finalize(bad);
+	return arr;
+}
+
+json_t *pb_analyze_info(struct pb_store *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "schema", json_string("pinblame.info/1"));
+	json_object_set_new(o, "sources", sources_json(s));
+	json_object_set_new(o, "events", sql_counts_json(s,
+		"SELECT n.text, sum(x.n) FROM event_index x JOIN name n ON n.id = x.name_id "
+		"GROUP BY n.text ORDER BY n.text"));
+	json_object_set_new(o, "cma_allocs", sql_counts_json(s,
+		"SELECT 'started', count(start_ts_ns) FROM cma_alloc "
+		"UNION ALL SELECT 'finished', count(end_ts_ns) FROM cma_alloc "
+		"UNION ALL SELECT 'failed', count(*) FROM cma_alloc WHERE ok = 0 "
+		"UNION ALL SELECT 'unfinished', count(*) FROM cma_alloc "
+		"WHERE end_ts_ns IS NULL"));
+	json_object_set_new(o, "busy_ranges", sql_counts_json(s,
+		"SELECT kind, count(*) FROM busy_range GROUP BY kind ORDER BY kind"));
+	json_object_set_new(o, "migrations_failed", sql_counts_json(s,
+		"SELECT COALESCE(reason, '?'), count(*) FROM migration WHERE failed > 0 "
+		"GROUP BY reason ORDER BY reason"));
+	json_object_set_new(o, "page_evidence", sql_counts_json(s,
+		"SELECT kind, count(*) FROM evidence GROUP BY kind ORDER BY kind"));
+	if (pb_store_failed(s)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
