@@ -1,25 +1,59 @@
-/* sites.c - the call site of a stack: the first frame, from the leaf,
- * that the noise list does not skip. Stacks are interned, so each one is
- * reduced once and cached by id. */
+/* sites.c - the call site of a stack: the tracer's frames cut
+ * (callsite.c), then the first frame from there that the noise roles do
+ * not walk through. Stacks are interned, so each one is reduced once per
+ * mode and cached by id. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze_int.h"
 
+#define FRAMES_SQL \
+	"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id " \
+	"WHERE f.stack_id = ? ORDER BY f.depth"
+
 struct site_slot {
-	int64_t stack_id;	/* 0 = empty */
+	int64_t key;		/* stack id * MODE_NMODES + mode; 0 = empty */
 	struct site *site;
+};
+
+/* One stack's frames while it is reduced. */
+struct frames {
+	const char **funcs, **modules;
+	size_t n, cap;
+	struct pb_arena strings;
 };
 
 struct site_cache {
 	struct pb_store *store;
 	const struct pb_noise *noise;
+	struct probe_set probes;
 	sqlite3_stmt *frames;
 	struct site_slot *slots;
 	size_t cap, n;
 	struct pb_arena arena;
+	struct frames scratch;
 	struct site none;
 };
+
+/* The functions the store's kprobes probe: one event of each name says
+ * where its probe is. */
+static int load_probes(struct pb_store *s, struct probe_set *p)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT text, location FROM (SELECT n.text AS text, "
+		"(SELECT json_extract(pb_fields(e.keyset_id, e.vals), '$.__probe') "
+		"  FROM " PB_EVENTS_NAMED
+		"  WHERE x.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS location "
+		"FROM name n) WHERE location IS NOT NULL");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		probe_set_add(p, column_text(st, 1), column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
 
 struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n)
 {
@@ -27,11 +61,9 @@ struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n)
 
 	c->store = s;
 	c->noise = n;
-	c->frames = pb_store_prepare(s,
-		"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id "
-		"WHERE f.stack_id = ? ORDER BY f.depth");
-	if (!c->frames) {
-		free(c);
+	c->frames = pb_store_prepare(s, FRAMES_SQL);
+	if (!c->frames || load_probes(s, &c->probes) < 0) {
+		site_cache_free(c);
 		return NULL;
 	}
 	c->none.callsite = "(no stack)";
@@ -43,16 +75,20 @@ void site_cache_free(struct site_cache *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->frames);
+	probe_set_free(&c->probes);
 	pb_arena_free(&c->arena);
+	pb_arena_free(&c->scratch.strings);
+	free(c->scratch.funcs);
+	free(c->scratch.modules);
 	free(c->slots);
 	free(c);
 }
 
-static struct site_slot *slot_for(struct site_cache *c, int64_t stack_id)
+static struct site_slot *slot_for(struct site_cache *c, int64_t key)
 {
-	size_t i = (size_t)pb_hash64(&stack_id, sizeof(stack_id)) & (c->cap - 1);
+	size_t i = (size_t)pb_hash64(&key, sizeof(key)) & (c->cap - 1);
 
-	while (c->slots[i].stack_id && c->slots[i].stack_id != stack_id)
+	while (c->slots[i].key && c->slots[i].key != key)
 		i = (i + 1) & (c->cap - 1);
 	return &c->slots[i];
 }
@@ -65,86 +101,172 @@ static void grow(struct site_cache *c)
 	c->cap = c->cap ? c->cap * 2 : 256;
 	c->slots = pb_calloc(c->cap, sizeof(*c->slots));
 	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].stack_id)
-			*slot_for(c, old[i].stack_id) = old[i];
+		if (old[i].key)
+			*slot_for(c, old[i].key) = old[i];
 	free(old);
 }
 
-/* Walks the frames from the leaf to the first one that is not skipped. */
-static struct site *reduce(struct site_cache *c, int64_t stack_id)
+static void frames_push(struct frames *f, const char *symbol, const char *module)
 {
-	struct site *site = pb_arena_alloc(&c->arena, sizeof(*site));
-	sqlite3_stmt *st = c->frames;
 	char func[256];
+
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->funcs = pb_realloc(f->funcs, f->cap * sizeof(*f->funcs));
+		f->modules = pb_realloc(f->modules, f->cap * sizeof(*f->modules));
+	}
+	frame_func(symbol ? symbol : "", func, sizeof(func));
+	f->funcs[f->n] = pb_arena_strdup(&f->strings, func);
+	f->modules[f->n++] = module && *module ? pb_arena_strdup(&f->strings, module) : NULL;
+}
+
+/* The frames of STACK_ID into C->scratch; 0 or -1. */
+static int load_frames(struct site_cache *c, int64_t stack_id)
+{
+	sqlite3_stmt *st = c->frames;
 	int rc;
 
+	c->scratch.n = 0;
+	pb_arena_reset(&c->scratch.strings);
+	sqlite3_bind_int64(st, 1, stack_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		frames_push(&c->scratch, column_text(st, 0), column_text(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Cuts the tracer's frames, then walks to the first that is code. */
+static struct site *reduce(struct site_cache *c, int64_t stack_id, enum stack_mode mode)
+{
+	struct site *site = pb_arena_alloc(&c->arena, sizeof(*site));
+	struct frames *f = &c->scratch;
+	struct stack_cut cut;
+	char name[256];
+	size_t at;
+	int common;
+
+	if (load_frames(c, stack_id) < 0)
+		return NULL;
 	memset(site, 0, sizeof(*site));
 	site->has_stack = 1;
-	sqlite3_bind_int64(st, 1, stack_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *module = (const char *)sqlite3_column_text(st, 1);
-		enum frame_class cls;
-
-		frame_func((const char *)sqlite3_column_text(st, 0), func, sizeof(func));
-		cls = noise_classify(c->noise, func);
-		if (cls == FRAME_SKIP)
-			continue;
-		site->callsite = pb_arena_strdup(&c->arena, func);
-		site->module = module && *module ? pb_arena_strdup(&c->arena, module) : NULL;
-		site->listed = cls == FRAME_COMMON;
-		break;
+	cut = stack_cut(f->funcs, f->n, &c->probes);
+	site->first = cut.first;
+	site->cut_short = cut.cut_short;
+	if (cut.cut_short) {
+		/* a trampoline is nobody's call site: the callers were lost */
+		site->callsite = "(stack cut)";
+		site->listed = 1;
+		return site;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return NULL;
-	if (!site->callsite) {
+	at = callsite_pick(c->noise, f->funcs, f->n, cut.first, mode, &common);
+	if (at == f->n) {
 		/* Every frame is machinery: the stack names no caller. */
 		site->callsite = "(no call site)";
 		site->listed = 1;
+		return site;
 	}
+	callsite_name(f->funcs[at], name, sizeof(name));
+	site->callsite = pb_arena_strdup(&c->arena, name);
+	site->module = f->modules[at] ? pb_arena_strdup(&c->arena, f->modules[at]) : NULL;
+	site->listed = common;
 	return site;
 }
 
-const struct site *site_of(struct site_cache *c, int64_t stack_id)
+const struct site *site_of(struct site_cache *c, int64_t stack_id, enum stack_mode mode)
 {
 	struct site_slot *slot;
+	int64_t key = stack_id * MODE_NMODES + (int64_t)mode;
 
 	if (stack_id <= 0)
 		return &c->none;
 	if (c->n * 2 >= c->cap)
 		grow(c);
-	slot = slot_for(c, stack_id);
-	if (!slot->stack_id) {
-		slot->site = reduce(c, stack_id);
+	slot = slot_for(c, key);
+	if (!slot->key) {
+		slot->site = reduce(c, stack_id, mode);
 		if (!slot->site)
 			return NULL;
-		slot->stack_id = stack_id;
+		slot->key = key;
 		c->n++;
 	}
 	return slot->site;
 }
 
-json_t *stack_frames_json(struct pb_store *s, int64_t stack_id)
+/* Where the frames of STACK_ID past the tracer's begin, without a site:
+ * past a tracepoint's frames (a kprobe's need the probe set). */
+static size_t first_frame(struct pb_store *s, int64_t stack_id)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, FRAMES_SQL);
+	struct frames f = { 0 };
+	size_t first = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, stack_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		frames_push(&f, column_text(st, 0), NULL);
+	sqlite3_finalize(st);
+	first = stack_cut(f.funcs, f.n, NULL).first;
+	free(f.funcs);
+	free(f.modules);
+	pb_arena_free(&f.strings);
+	return first;
+}
+
+/* "func" or "func [module]" of the frame row of ST. */
+static const char *frame_text(sqlite3_stmt *st, struct pb_buf *b)
+{
+	const char *module = column_text(st, 1);
+
+	pb_buf_reset(b);
+	pb_buf_adds(b, column_text(st, 0));
+	if (module && *module)
+		pb_buf_addf(b, " [%s]", module);
+	return pb_buf_str(b);
+}
+
+json_t *site_frames_json(struct pb_store *s, const struct site *site, int64_t stack_id)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id "
-		"WHERE f.stack_id = ? ORDER BY f.depth");
+		"WHERE f.stack_id = ? AND f.depth >= ? ORDER BY f.depth");
+	size_t first = site && site->has_stack ? site->first : first_frame(s, stack_id);
 	json_t *frames = json_array();
 	struct pb_buf b = { 0 };
 
 	if (!st)
 		return frames;
 	sqlite3_bind_int64(st, 1, stack_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *module = (const char *)sqlite3_column_text(st, 1);
-
-		pb_buf_reset(&b);
-		pb_buf_adds(&b, (const char *)sqlite3_column_text(st, 0));
-		if (module && *module)
-			pb_buf_addf(&b, " [%s]", module);
-		json_array_append_new(frames, json_string(pb_buf_str(&b)));
-	}
+	sqlite3_bind_int64(st, 2, (int64_t)first);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(frames, json_string(frame_text(st, &b)));
 	sqlite3_finalize(st);
 	pb_buf_free(&b);
 	return frames;
+}
+
+json_t *stack_frames_json(struct pb_store *s, int64_t stack_id)
+{
+	return site_frames_json(s, NULL, stack_id);
+}
+
+int site_folded(struct pb_store *s, const struct site *site, int64_t stack_id, struct pb_buf *b)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id "
+		"WHERE f.stack_id = ? AND f.depth >= ? ORDER BY f.depth DESC");
+	size_t first = site && site->has_stack ? site->first : first_frame(s, stack_id);
+	struct pb_buf frame = { 0 };
+	int rc, n = 0;
+
+	pb_buf_reset(b);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, stack_id);
+	sqlite3_bind_int64(st, 2, (int64_t)first);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		pb_buf_addf(b, "%s%s", n++ ? ";" : "", frame_text(st, &frame));
+	sqlite3_finalize(st);
+	pb_buf_free(&frame);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

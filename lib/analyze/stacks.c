@@ -8,6 +8,7 @@
 
 struct weight {
 	int64_t stack_id, pfn;
+	const struct site *site;
 };
 
 static int cmp_weight(const void *a, const void *b)
@@ -19,25 +20,27 @@ static int cmp_weight(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-static json_t *stack_json(sqlite3_stmt *folded, const struct site *site, int64_t stack_id,
+/* The folded text is that of the frames past the tracer's, the same
+ * frames show and blame print. */
+static json_t *stack_json(struct pb_store *s, const struct site *site, int64_t stack_id,
 			  int64_t count)
 {
 	json_t *o = json_object();
+	struct pb_buf folded = { 0 };
 
-	sqlite3_bind_int64(folded, 1, stack_id);
 	json_object_set_new(o, "count", json_integer(count));
 	json_object_set_new(o, "stack_id", json_integer(stack_id));
 	json_object_set_new(o, "callsite", json_string(site->callsite));
 	json_object_set_new(o, "module", site->module ? json_string(site->module) : json_null());
-	json_object_set_new(o, "folded", sqlite3_step(folded) == SQLITE_ROW
-				? json_string(column_text(folded, 0)) : json_null());
-	sqlite3_reset(folded);
+	json_object_set_new(o, "folded", site_folded(s, site, stack_id, &folded) == 0
+				? json_string(pb_buf_str(&folded)) : json_null());
+	pb_buf_free(&folded);
 	return o;
 }
 
 /* Distinct pages per stack of the blamed holders. */
 static int holder_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
-			 struct site_cache *sites, sqlite3_stmt *folded, json_t *arr)
+			 struct site_cache *sites, json_t *arr)
 {
 	struct cand_list l = { 0 };
 	struct weight *w;
@@ -50,15 +53,14 @@ static int holder_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 	w = pb_malloc((l.n + 1) * sizeof(*w));
 	for (size_t i = 0; i < l.n; i++)
 		if (cand_blamed(&l.v[i]) && l.v[i].stack_id)
-			w[n++] = (struct weight){ l.v[i].stack_id, l.v[i].pfn };
+			w[n++] = (struct weight){ l.v[i].stack_id, l.v[i].pfn, l.v[i].site };
 	sort_n(w, n, sizeof(*w), cmp_weight);
 	for (size_t i = 0, j; i < n; i = j) {
 		int64_t pages = 0;
 
 		for (j = i; j < n && w[j].stack_id == w[i].stack_id; j++)
 			pages += j == i || w[j].pfn != w[j - 1].pfn;
-		json_array_append_new(arr, stack_json(folded, site_of(sites, w[i].stack_id),
-						      w[i].stack_id, pages));
+		json_array_append_new(arr, stack_json(s, w[i].site, w[i].stack_id, pages));
 	}
 	free(w);
 	cand_list_free(&l);
@@ -66,7 +68,7 @@ static int holder_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 }
 
 static int failure_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
-			  struct site_cache *sites, sqlite3_stmt *folded, json_t *arr)
+			  struct site_cache *sites, json_t *arr)
 {
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st;
@@ -79,13 +81,13 @@ static int failure_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 	st = pb_store_prepare(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct site *site = site_of(sites, sqlite3_column_int64(st, 0));
+		const struct site *site = site_of(sites, sqlite3_column_int64(st, 0), MODE_HOLD);
 
 		if (!site) {
 			rc = SQLITE_ERROR;
 			break;
 		}
-		json_array_append_new(arr, stack_json(folded, site, sqlite3_column_int64(st, 0),
+		json_array_append_new(arr, stack_json(s, site, sqlite3_column_int64(st, 0),
 						      sqlite3_column_int64(st, 1)));
 	}
 	sqlite3_finalize(st);
@@ -126,7 +128,6 @@ json_t *pb_analyze_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 {
 	struct pb_noise noise;
 	struct site_cache *sites;
-	sqlite3_stmt *folded;
 	json_t *arr = json_array(), *root = NULL;
 	int rc = -1;
 
@@ -135,18 +136,95 @@ json_t *pb_analyze_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 		return NULL;
 	}
 	sites = site_cache_new(s, &noise);
-	folded = pb_store_prepare(s, "SELECT folded FROM stack WHERE id = ?");
-	if (sites && folded)
-		rc = which == PB_STACKS_FAILURES ? failure_stacks(s, o, sites, folded, arr)
-						 : holder_stacks(s, o, sites, folded, arr);
+	if (sites)
+		rc = which == PB_STACKS_FAILURES ? failure_stacks(s, o, sites, arr)
+						 : holder_stacks(s, o, sites, arr);
 	if (rc == 0)
 		root = json_pack("{s:s,s:s,s:o}", "schema", "pinblame.stacks/1", "which",
 				 which == PB_STACKS_FAILURES ? "failures" : "holders",
 				 "stacks", sorted(arr));
 	else
 		json_decref(arr);
-	sqlite3_finalize(folded);
 	site_cache_free(sites);
 	noise_free(&noise);
 	return root;
+}
+
+/* One blamed page under the folded text of its holder's stack. */
+struct folded_page {
+	const char *folded;
+	int64_t pfn;
+};
+
+static int cmp_folded_page(const void *a, const void *b)
+{
+	const struct folded_page *x = a, *y = b;
+	int c = strcmp(x->folded, y->folded);
+
+	if (c)
+		return c;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* Distinct pages per folded text, from W sorted by stack: the text of
+ * each stack is made once. */
+static json_t *folded_pages(struct pb_store *s, const struct weight *w, size_t n)
+{
+	struct folded_page *v = pb_malloc((n + 1) * sizeof(*v));
+	struct pb_arena texts = { 0 };
+	struct pb_buf b = { 0 };
+	json_t *arr = json_array();
+	size_t k;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || w[i].stack_id != w[i - 1].stack_id) {
+			if (site_folded(s, w[i].site, w[i].stack_id, &b) < 0)
+				goto fail;
+		}
+		v[i] = (struct folded_page){ i && w[i].stack_id == w[i - 1].stack_id ? v[i - 1].folded
+					     : pb_arena_strdup(&texts, pb_buf_str(&b)), w[i].pfn };
+	}
+	sort_n(v, n, sizeof(*v), cmp_folded_page);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i, k = 0; j < n && !strcmp(v[j].folded, v[i].folded); j++)
+			k += j == i || v[j].pfn != v[j - 1].pfn;
+		json_array_append_new(arr, json_pack("{s:s,s:I}", "folded", v[i].folded,
+						     "pages", (json_int_t)k));
+	}
+	goto out;
+fail:
+	json_decref(arr);
+	arr = NULL;
+out:
+	free(v);
+	pb_buf_free(&b);
+	pb_arena_free(&texts);
+	return arr;
+}
+
+json_t *pb_analyze_holder_folded(struct pb_store *s, const struct pb_analyze_opts *o)
+{
+	struct pb_noise noise;
+	struct site_cache *sites;
+	struct cand_list l = { 0 };
+	struct weight *w = NULL;
+	json_t *arr = NULL;
+	size_t n = 0;
+
+	if (noise_init(&noise, o) < 0)
+		return NULL;
+	sites = site_cache_new(s, &noise);
+	if (sites && load_cands(s, o, 0, &l) == 0 && rank_cands(&l, sites) == 0) {
+		w = pb_malloc((l.n + 1) * sizeof(*w));
+		for (size_t i = 0; i < l.n; i++)
+			if (cand_blamed(&l.v[i]) && l.v[i].stack_id)
+				w[n++] = (struct weight){ l.v[i].stack_id, l.v[i].pfn, l.v[i].site };
+		sort_n(w, n, sizeof(*w), cmp_weight);
+		arr = folded_pages(s, w, n);
+	}
+	free(w);
+	cand_list_free(&l);
+	site_cache_free(sites);
+	noise_free(&noise);
+	return arr;
 }

@@ -62,8 +62,13 @@ static int printk_time(const char *line, size_t len)
 {
 	const char *end = line + len, *p = line;
 
-	if (len > 3 && line[0] == '<' && pb_is_digit(line[1]) && line[2] == '>')
-		p += 3;
+	if (len > 3 && line[0] == '<' && pb_is_digit(line[1])) {
+		/* "<6>", or with the facility "<14>" (syslog's priority) */
+		const char *gt = memchr(line, '>', len < 5 ? len : 5);
+
+		if (gt)
+			p = gt + 1;
+	}
 	if (p == end || *p++ != '[')
 		return 0;
 	p = pb_skip_blanks(p, end);
@@ -113,6 +118,38 @@ static int dmesg_date(const char *line, size_t len)
 		line[10] == 'T' && line[13] == ':' && line[19] == ',');
 }
 
+/* "[2:   Binder:714_1:  744] ": Samsung's "[%d:%15s:%5d] " task prefix,
+ * printed with or without a time before it. */
+static int samsung_task(const char *line, size_t len)
+{
+	const char *close = memchr(line, ']', len < 32 ? len : 32);
+	size_t i = 1;
+
+	if (!close || line[0] != '[' || close + 1 == line + len || close[1] != ' ')
+		return 0;
+	while (line + i < close && pb_is_digit(line[i]))
+		i++;
+	return i > 1 && line[i] == ':' && pb_is_digit(close[-1]) && memchr(line + i + 1, ':', (size_t)(close - line) - i - 1);
+}
+
+/* logcat -v threadtime: "01-01 09:03:01.490     0     0 I " (logcat -b
+ * kernel, the kernel's lines as logd relays them). */
+static int logcat_line(const char *line, size_t len)
+{
+	return len > 33 && pb_is_digit(line[0]) && line[2] == '-' && line[5] == ' ' &&
+	       line[8] == ':' && line[11] == ':' && line[14] == '.' && line[18] == ' ';
+}
+
+/* Messages that the kernel prints about failed contiguous allocations,
+ * in console logs that carry no prefix at all. */
+static int failure_message(const char *line, size_t len)
+{
+	return starts(line, len, "migrating pfn ") || starts(line, len, "alloc_contig_range: [") ||
+	       starts(line, len, "alloc_contig_range test_pages_isolated(") ||
+	       starts(line, len, "cma: cma_alloc") || starts(line, len, "cma: __cma_alloc") ||
+	       (starts(line, len, "page:") && memmem(line, len, " count:", 7));
+}
+
 /* Kernel log lines with other prefixes than the printk time, or none:
  * journalctl and syslog ("... host kernel: "), dmesg -x ("kern  :warn  : "),
  * dmesg -T ("[Tue Nov 25 10:00:00 2025] "), /dev/kmsg, dmesg's dates, and
@@ -125,7 +162,8 @@ static int kmsg_text(const char *line, size_t len)
 	       starts(line, len, "kern  :") || devkmsg_record(line, len) ||
 	       (len > 9 && line[0] == '[' && is_upper(line[1]) && line[4] == ' ' &&
 		is_upper(line[5]) && line[8] == ' ') ||
-	       dmesg_date(line, len);
+	       dmesg_date(line, len) || samsung_task(line, len) || logcat_line(line, len) ||
+	       failure_message(line, len);
 }
 
 /* dmesg --color=always: the SGR escapes ("ESC[32m") before the prefix. */

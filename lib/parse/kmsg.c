@@ -7,6 +7,7 @@
  *
  * Line prefixes and times are read in kmsg_prefix.c and kmsg_time.c,
  * dump_page(), call traces and page_pinner blocks in kmsg_dump.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,7 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	if (rc != 1)
 		return rc;
 	strip_colour(k, &s, &n);
-	kmsg_strip_prefix(&k->time, s, n, l, &st);
+	kmsg_strip_prefix(&k->time, &k->retag, s, n, l, &st);
 	l->ts_ns = l->kernel ? kmsg_line_time(&k->time, k->p, l->lineno, &st) : -1;
 	return rc;
 }
@@ -82,8 +83,11 @@ void kmsg_start_record(struct kmsg *k, const struct kline *l, struct pb_record *
 			 const char *event)
 {
 	dump_rec_reset(&k->rec);
-	rec->cpu = rec->pid = rec->tgid = -1;
-	rec->comm = "";
+	/* the task that a vendor prefix names (the printk caller) */
+	rec->cpu = l->cpu;
+	rec->pid = l->pid;
+	rec->tgid = -1;
+	rec->comm = l->comm ? pb_arena_strndup(kmsg_arena(k), l->comm, l->comm_len) : "";
 	rec->line = l->lineno;
 	rec->ts_ns = l->ts_ns;
 	rec->system = "kmsg";
@@ -199,37 +203,102 @@ static int migrate_failed(struct kmsg *k, const struct kline *l, size_t skip,
 		return kmsg_syntax(k, l);
 	if (!dump_word(&pos, end, &word) && dump_prefix(word.s, word.len, "ret:"))
 		kmsg_field(k, "ret", word.s + 4, word.len - 4);
+	/* the dump_page() that follows may print no pfn of its own */
+	snprintf(k->migrate_pfn, sizeof(k->migrate_pfn), "0x%.*s", (int)pfn.len, pfn.s);
+	k->migrate_line = l->lineno;
 	return kmsg_finish_record(k, rec);
 }
 
-/* "alloc_contig_range: [1b8000, 1c0000) PFNs busy" */
+/* "START, END)" into start_pfn and end_pfn: hex without "0x" (%lx). */
+static int pfn_pair(struct kmsg *k, const char *s, size_t len)
+{
+	const char *comma = memchr(s, ',', len), *close = memchr(s, ')', len);
+
+	return !comma || !close || close < comma || comma[1] != ' ' ||
+	       kmsg_hex_field(k, "start_pfn", s, comma - s) ||
+	       kmsg_hex_field(k, "end_pfn", comma + 2, close - comma - 2) ? -1 : 0;
+}
+
+/* "alloc_contig_range: [1b8000, 1c0000) PFNs busy" (3.19+: "%s: [%lx, %lx)
+ * PFNs busy", __func__) */
 static int pfns_busy(struct kmsg *k, const struct kline *l, size_t skip, struct pb_record *rec)
 {
-	const char *s = l->text + skip, *comma, *close;
+	const char *s = l->text + skip;
 	size_t len = l->len - skip;
 
 	if (!kmsg_find(s, len, ") PFNs busy"))
 		return 0;
 	kmsg_start_record(k, l, rec, "pfns_busy");
-	comma = memchr(s, ',', len);
-	close = memchr(s, ')', len);
-	if (!comma || !close || close < comma || comma[1] != ' ' ||
-	    kmsg_hex_field(k, "start_pfn", s, comma - s) ||
-	    kmsg_hex_field(k, "end_pfn", comma + 2, close - comma - 2))
-		return kmsg_syntax(k, l);
-	return kmsg_finish_record(k, rec);
+	return pfn_pair(k, s, len) ? kmsg_syntax(k, l) : kmsg_finish_record(k, rec);
 }
 
-/* "cma: cma_alloc: reserved: alloc failed, req-size: 2048 pages, ret: -16"
- * (before 5.13 without the area name). */
-static int cma_alloc_failed(struct kmsg *k, const struct kline *l, struct pb_record *rec)
+/* 3.5-3.18: "alloc_contig_range test_pages_isolated(%lx, %lx) failed", the
+ * same busy range as the later "PFNs busy" (and "__alloc_contig_migrate_range:
+ * test_pages_isolated(...)" of the patches that added it). */
+static int isolation_failed(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
-	const char *s = l->text, *end = s + l->len, *fail, *func_end, *pos;
+	const char *s = kmsg_find(l->text, l->len, "test_pages_isolated(");
+	const char *end = l->text + l->len;
+
+	if (!s || !kmsg_find(s, (size_t)(end - s), ") failed"))
+		return 0;
+	s += 20;
+	kmsg_start_record(k, l, rec, "pfns_busy");
+	return pfn_pair(k, s, (size_t)(end - s)) ? kmsg_syntax(k, l) : kmsg_finish_record(k, rec);
+}
+
+/* The word after PREFIX in S..END into field NAME; -1 when none. */
+static int word_after(struct kmsg *k, const char *s, const char *end, const char *prefix,
+		      const char *name)
+{
+	const char *at = kmsg_find(s, (size_t)(end - s), prefix);
 	struct dump_slice w;
 
-	fail = kmsg_find(s, l->len, "alloc failed, req-size: ");
-	if (!fail)
-		return 0;
+	if (!at)
+		return -1;
+	at += strlen(prefix);
+	if (dump_word(&at, end, &w))
+		return -1;
+	kmsg_field(k, name, w.s, w.len);
+	return 0;
+}
+
+/* cma_debug_show_areas() after a failure (CONFIG_CMA_DEBUG): "cma: number
+ * of available pages: 2@93+8@108=> 10 free of 1024 total pages" (4.12+),
+ * "number of available pages: 4+7=>11 pages, total: 2048 pages" (vendor
+ * kernels before it). Its figures go into the failure's record. */
+static void available_pages(struct kmsg *k)
+{
+	const char *s, *end, *arrow;
+	struct kline l;
+	size_t n;
+
+	if (kmsg_next_line(k, &l) != 1)
+		return;
+	s = l.text;
+	end = s + l.len;
+	n = dump_prefix(s, l.len, "cma: ");
+	if (!dump_prefix(s + n, l.len - n, "number of available pages: ") ||
+	    !(arrow = kmsg_find(s, l.len, "=>"))) {
+		kmsg_unget_line(k);
+		return;
+	}
+	arrow += 2;
+	if (!word_after(k, arrow, end, "", "free_pages")) {
+		if (word_after(k, arrow, end, "free of ", "total_pages"))
+			word_after(k, arrow, end, "total: ", "total_pages");
+	}
+}
+
+/* "cma: cma_alloc: alloc failed, req-size: %zu pages, ret: %d" (4.11-5.12),
+ * "cma: cma_alloc: %s: alloc failed, req-size: %lu pages, ret: %d" (5.13+,
+ * with the area's name; __cma_alloc in 6.12+) */
+static int cma_alloc_failed(struct kmsg *k, const struct kline *l, const char *fail,
+			    struct pb_record *rec)
+{
+	const char *s = l->text, *end = s + l->len, *func_end, *pos;
+	struct dump_slice w;
+
 	kmsg_start_record(k, l, rec, "cma_alloc_failed");
 	func_end = kmsg_find(s + 5, fail - s - 5, ": ");
 	if (func_end && func_end + 2 < fail) {
@@ -243,13 +312,62 @@ static int cma_alloc_failed(struct kmsg *k, const struct kline *l, struct pb_rec
 	if (dump_word(&pos, end, &w))
 		return kmsg_syntax(k, l);
 	kmsg_field(k, "count", w.s, w.len);
-	fail = kmsg_find(pos, end - pos, "ret: ");
-	if (fail) {
-		pos = fail + 5;
-		if (!dump_word(&pos, end, &w))
-			kmsg_field(k, "ret", w.s, w.len);
-	}
+	word_after(k, pos, end, "ret: ", "ret");
+	available_pages(k);
 	return kmsg_finish_record(k, rec);
+}
+
+/* The vendor tail ",%d, %d, %s" (pid, tgid, comm) after "retrying". */
+static void retry_task(struct kmsg *k, const char *s, const char *end, struct pb_record *rec)
+{
+	const char *comma = memchr(s, ',', (size_t)(end - s));
+	int64_t pid, tgid;
+	const char *p;
+
+	if (!comma || !(p = memchr(comma + 1, ',', (size_t)(end - comma - 1))) ||
+	    pb_parse_i64(comma + 1, (size_t)(p - comma - 1), &pid) || p + 2 > end)
+		return;
+	comma = p;
+	if (!(p = memchr(comma + 1, ',', (size_t)(end - comma - 1))) ||
+	    pb_parse_i64(comma + 2, (size_t)(p - comma - 2), &tgid) || p + 2 > end)
+		return;
+	rec->pid = (int32_t)pid;
+	rec->tgid = (int32_t)tgid;
+	rec->comm = pb_arena_strndup(kmsg_arena(k), p + 2, (size_t)(end - p - 2));
+}
+
+/* "cma: cma_alloc(): memory range at %p is busy, retrying" (pr_debug of
+ * 3.17-6.x cma_alloc(), dma_alloc_from_contiguous() before it); vendor
+ * kernels append ",%d, %d, %s" (pid, tgid, comm). %p is hashed from 4.15
+ * on, so the page pointer is kept only when it is printed whole. */
+static int cma_busy_retry(struct kmsg *k, const struct kline *l, const char *at,
+			  struct pb_record *rec)
+{
+	const char *pos = at + 16, *end = l->text + l->len;
+	struct dump_slice w;
+	uint64_t page;
+
+	kmsg_start_record(k, l, rec, "cma_busy_retry");
+	if (dump_word(&pos, end, &w))
+		return kmsg_syntax(k, l);
+	if (!pb_parse_hex(w.s, w.len, &page))
+		kmsg_field(k, "page", w.s, w.len);
+	if ((at = kmsg_find(pos, (size_t)(end - pos), "retrying")))
+		retry_task(k, at + 8, end, rec);
+	return kmsg_finish_record(k, rec);
+}
+
+/* Messages of mm/cma.c and of the DMA contiguous allocator before it. */
+static int cma_message(struct kmsg *k, const struct kline *l, struct pb_record *rec)
+{
+	const char *at;
+
+	if ((at = kmsg_find(l->text, l->len, "alloc failed, req-size: ")))
+		return cma_alloc_failed(k, l, at, rec);
+	if ((at = kmsg_find(l->text, l->len, "(): memory range at ")) &&
+	    kmsg_find(at, (size_t)(l->text + l->len - at), " is busy"))
+		return cma_busy_retry(k, l, at + 4, rec);
+	return 0;
 }
 
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
@@ -266,8 +384,11 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return migrate_failed(k, l, n, rec);
 	if ((n = dump_prefix(s, len, "alloc_contig_range: [")))
 		return pfns_busy(k, l, n, rec);
-	if (dump_prefix(s, len, "cma: "))
-		return cma_alloc_failed(k, l, rec);
+	if (dump_prefix(s, len, "cma: ") || dump_prefix(s, len, "dma_alloc_from_contiguous("))
+		return cma_message(k, l, rec);
+	if (dump_prefix(s, len, "alloc_contig_range test_pages_isolated(") ||
+	    dump_prefix(s, len, "__alloc_contig_migrate_range: test_pages_isolated("))
+		return isolation_failed(k, l, rec);
 	if ((n = dump_prefix(s, len, "page last pinned ")))
 		return kmsg_last_pinned(k, l, n, rec);
 	if (dump_prefix(s, len, "CPU: "))
@@ -311,6 +432,8 @@ static void kmsg_close(void *state)
 	dump_rec_free(&k->rec);
 	pb_buf_free(&k->head);
 	pb_buf_free(&k->plain);
+	pb_buf_free(&k->retag);
+	pb_buf_free(&k->owner);
 	pb_buf_free(&k->task_comm);
 	free(k);
 }

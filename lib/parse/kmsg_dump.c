@@ -13,6 +13,9 @@
 /* dump_stack() prints "CPU: N PID: N Comm: X" a few lines before its call
  * trace ("Hardware name:", x86 registers); farther away it is not ours. */
 #define TASK_LINE_REACH 32
+/* The "migrating pfn" line comes right before its dump; lines of other
+ * CPUs may land in between. */
+#define MIGRATE_LINE_REACH 4
 
 /* --- dump_page() ------------------------------------------------------- */
 
@@ -68,11 +71,14 @@ static const char *dump_key(const char *key, size_t len, int head_line)
 }
 
 /* "page:fffffc0004380140 refcount:3 mapcount:0 ... pfn:0x14e005", and the
- * "head:fffffc0002e8e800 order:9 entire_mapcount:1 ..." line. */
-static void dump_words(struct kmsg *k, const char *s, size_t len, int head_line)
+ * "head:fffffc0002e8e800 order:9 entire_mapcount:1 ..." line; up to 5.4
+ * " compound_mapcount: %d" with a blank after the colon. Returns the
+ * number of known words. */
+static int dump_words(struct kmsg *k, const char *s, size_t len, int head_line)
 {
 	const char *pos = s, *end = s + len;
-	struct dump_slice w;
+	struct dump_slice w, v;
+	int known = 0;
 
 	while (!dump_word(&pos, end, &w)) {
 		const char *colon = memchr(w.s, ':', w.len);
@@ -83,9 +89,21 @@ static void dump_words(struct kmsg *k, const char *s, size_t len, int head_line)
 			continue;
 		vlen = w.len - (colon + 1 - w.s);
 		name = dump_key(w.s, colon - w.s, head_line);
-		if (name && vlen)
+		if (!name)
+			continue;
+		known++;
+		if (vlen) {
 			kmsg_field(k, name, colon + 1, vlen);
+		} else {
+			const char *save = pos;
+
+			if (!dump_word(&pos, end, &v) && !memchr(v.s, ':', v.len))
+				kmsg_field(k, name, v.s, v.len);
+			else
+				pos = save;
+		}
 	}
+	return known;
 }
 
 /* "head:" is both the compound head line and, with a blank after the
@@ -151,11 +169,31 @@ static int flags_line(struct kmsg *k, const char *s, size_t len)
 	return 0;
 }
 
-/* One line between "page:" and "page dumped because:"; -1 when unknown. */
+/* 5.4-5.7 print the mapping as "%ps name:\"%pd\"" or "%ps" of its a_ops:
+ * "shmem_aops name:\"holdpages.dat\"". */
+static int aops_symbol_line(struct kmsg *k, const char *s, size_t len)
+{
+	const char *pos = s, *end = s + len, *q;
+	struct dump_slice w;
+
+	if (dump_word(&pos, end, &w) || w.len < 5 || memcmp(w.s + w.len - 5, "_aops", 5))
+		return -1;
+	kmsg_field(k, "aops", w.s, w.len);
+	q = kmsg_find(pos, (size_t)(end - pos), "name:\"");
+	if (q && end[-1] == '"' && end - 1 > q + 6)
+		kmsg_field(k, "dentry", q + 6, (size_t)(end - 1 - (q + 6)));
+	return 0;
+}
+
+/* One line between "page:" and "page dumped because:"; -1 when unknown.
+ * An indented line is the rest of the line before it, wrapped by a
+ * console or a mail client ("  index:0x7f20671f7 pfn:0x442b6a"). */
 static int dump_body_line(struct kmsg *k, const char *s, size_t len)
 {
 	size_t n;
 
+	if (dump_blanks(s, len))
+		return dump_words(k, s, len, 0) ? 0 : -1;
 	if (dump_prefix(s, len, "raw: ") || dump_prefix(s, len, "page_type:"))
 		return 0;
 	if (dump_prefix(s, len, "head:")) {
@@ -176,10 +214,18 @@ static int dump_body_line(struct kmsg *k, const char *s, size_t len)
 		kmsg_field(k, "compound_mapcount", s + n, len - n);
 		return 0;
 	}
+	if (!aops_symbol_line(k, s, len))
+		return 0;
 	return flags_line(k, s, len);
 }
 
 enum owner_stack { OWNER_NONE, OWNER_ALLOC, OWNER_FREE };
+
+/* Where the lines after "page dumped because:" are. */
+struct dump_tail_state {
+	enum owner_stack stack;
+	size_t frames_at;	/* frames of the record when the stack began */
+};
 
 /* "page last allocated via order 0, migratetype Movable, gfp_mask ..." */
 static void owner_alloc(struct kmsg *k, const char *s, size_t len)
@@ -222,27 +268,69 @@ static int owner_note(const char *s, size_t len)
 	return 0;
 }
 
+/* The header of page_owner's allocation stack wrapped by a console or a
+ * mail client: the line after it is its rest ("  Movable, gfp_mask
+ * 0x140dca(...), pid 1, ..."), not a frame: " %pS" prints no ", ". */
+static int is_wrapped_header(const char *s, size_t len)
+{
+	return kmsg_find(s, len, ", ") != NULL;
+}
+
+/* Takes the rest of a wrapped allocation header and reads it whole. */
+static void owner_alloc_rest(struct kmsg *k, const char *s, size_t len)
+{
+	size_t b = dump_blanks(s, len);
+
+	pb_buf_addc(&k->owner, ' ');
+	pb_buf_add(&k->owner, s + b, len - b);
+	owner_alloc(k, k->owner.data, k->owner.len);
+}
+
+/* The header of page_owner's allocation stack: the frames after it say
+ * where the page was allocated, and the record says so ("stack_of"). */
+static void owner_alloc_head(struct kmsg *k, const char *s, size_t len,
+			     struct dump_tail_state *st)
+{
+	pb_buf_reset(&k->owner);
+	pb_buf_add(&k->owner, s, len);
+	owner_alloc(k, s, len);
+	kmsg_field(k, "stack_of", "page_owner_alloc", 16);
+	st->stack = OWNER_ALLOC;
+	st->frames_at = k->rec.nframes;
+}
+
+/* An indented line after "page dumped because:": 0 when it is part of
+ * the dump, -1 when it ends it. */
+static int dump_tail_indented(struct kmsg *k, const char *s, size_t len,
+			      struct dump_tail_state *st)
+{
+	if (st->stack == OWNER_ALLOC) {
+		if (k->rec.nframes == st->frames_at && is_wrapped_header(s, len)) {
+			owner_alloc_rest(k, s, len);
+			return 0;
+		}
+		return dump_frame(&k->rec, kmsg_arena(k), s, len);
+	}
+	/* the free stack is not kept: its indented lines are skipped */
+	return st->stack == OWNER_FREE ? 0 : -1;
+}
+
 /* One line after "page dumped because:". Returns 0 when it belongs to the
  * dump, -1 when the dump is over. */
-static int dump_tail_line(struct kmsg *k, const char *s, size_t len, enum owner_stack *stack)
+static int dump_tail_line(struct kmsg *k, const char *s, size_t len, struct dump_tail_state *st)
 {
-	size_t n = dump_blanks(s, len);
+	size_t n;
 
-	if (n) {
-		if (*stack == OWNER_ALLOC)
-			return dump_frame(&k->rec, kmsg_arena(k), s, len);
-		/* the free stack is not kept: its indented lines are skipped */
-		return *stack == OWNER_FREE ? 0 : -1;
-	}
-	*stack = OWNER_NONE;
+	if (dump_blanks(s, len))
+		return dump_tail_indented(k, s, len, st);
+	st->stack = OWNER_NONE;
 	if ((n = dump_prefix(s, len, "page_owner tracks the page as "))) {
 		kmsg_field(k, "owner_state", s + n, len - n);
 	} else if ((n = dump_prefix(s, len, "page last allocated via ")) ||
 		   (n = dump_prefix(s, len, "page allocated via "))) {
-		owner_alloc(k, s + n, len - n);
-		*stack = OWNER_ALLOC;
+		owner_alloc_head(k, s + n, len - n, st);
 	} else if (dump_prefix(s, len, "page last free ")) {
-		*stack = OWNER_FREE;
+		st->stack = OWNER_FREE;
 	} else if ((n = dump_prefix(s, len, "page has been migrated, last migrate reason: "))) {
 		kmsg_field(k, "migrate_reason", s + n, len - n);
 	} else if ((n = dump_prefix(s, len, "page->mem_cgroup:"))) {
@@ -255,19 +343,39 @@ static int dump_tail_line(struct kmsg *k, const char *s, size_t len, enum owner_
 
 static int dump_tail(struct kmsg *k)
 {
-	enum owner_stack stack = OWNER_NONE;
+	struct dump_tail_state st = { OWNER_NONE, 0 };
 	struct kline l;
 	int rc;
 
 	while ((rc = kmsg_next_line(k, &l)) == 1) {
 		if (!l.kernel)
 			continue;
-		if (dump_tail_line(k, l.text, l.len, &stack)) {
+		if (dump_tail_line(k, l.text, l.len, &st)) {
 			kmsg_unget_line(k);
 			break;
 		}
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+static int has_field(const struct dump_rec *d, const char *name)
+{
+	for (size_t i = 0; i < d->nfields; i++)
+		if (!strcmp(d->fields[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Dumps before 5.9 print no pfn. do_migrate_range() prints "migrating pfn
+ * %lx failed ret:%d" right before dump_page() of that page: a dump without
+ * a pfn takes the pfn of that line when it came just before. */
+static void pfn_from_migrate_line(struct kmsg *k, uint64_t head_lineno)
+{
+	if (has_field(&k->rec, "pfn") || !k->migrate_line || head_lineno <= k->migrate_line ||
+	    head_lineno - k->migrate_line > MIGRATE_LINE_REACH)
+		return;
+	kmsg_field(k, "pfn", k->migrate_pfn, strlen(k->migrate_pfn));
+	kmsg_field(k, "pfn_from", "migrate_failed", 14);
 }
 
 int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *rec)
@@ -301,6 +409,7 @@ int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *
 	kmsg_field(k, "reason", l.text + n, l.len - n);
 	if (dump_tail(k))
 		return -1;
+	pfn_from_migrate_line(k, head_lineno);
 	return kmsg_finish_record(k, rec);
 }
 

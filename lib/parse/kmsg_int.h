@@ -42,6 +42,7 @@ struct ktime {
 	uint64_t line;		/* the line timed last */
 	int64_t before, at;	/* the time before that line's; its own */
 	int year, month;	/* dates without a year: the year, the last month */
+	int reltime;		/* a relative clock begun by reltime's deltas */
 };
 
 /* The parser's state. */
@@ -50,6 +51,10 @@ struct kmsg {
 	struct dump_rec rec;
 	struct pb_buf head;	/* first line of the record being read */
 	struct pb_buf plain;	/* the line without its colour escapes */
+	struct pb_buf retag;	/* a logcat line's message rebuilt */
+	struct pb_buf owner;	/* a page_owner allocation header, maybe wrapped */
+	char migrate_pfn[24];	/* the pfn of the last "migrating pfn" line */
+	uint64_t migrate_line;	/* its line; 0 when none */
 	struct pb_buf task_comm;
 	int32_t task_cpu, task_pid;
 	uint64_t task_line;	/* 0: no "CPU: ... PID: ..." line pending */
@@ -96,6 +101,9 @@ void kmsg_time_init(struct ktime *t);
  * and a program name follow (*JOURNAL), or dmesg --time-format iso's.
  * Returns its length, 0 when S starts with none. */
 size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall, int *journal);
+/* logcat's "01-01 09:03:01.490" (a date without a year, in ms) into
+ * *WALL. Returns its length, 0 when S starts with none. */
+size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall);
 /* dmesg's bracketed time ("[  109.600000]" and util-linux's variants) into
  * *ST. Returns the length, 0 when S starts with none (*ST unchanged). */
 size_t kmsg_bracket_stamp(struct ktime *t, const char *s, size_t n, struct stamps *st);
@@ -106,8 +114,9 @@ int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
 
 /* --- kmsg_prefix.c -------------------------------------------------------- */
 
-/* Takes the prefixes off S into L (text, kernel, task) and ST. */
-void kmsg_strip_prefix(struct ktime *t, const char *s, size_t n, struct kline *l,
-		       struct stamps *st);
+/* Takes the prefixes off S into L (text, kernel, task) and ST; the text
+ * may be rebuilt in SCRATCH (logcat's padded tags). */
+void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, size_t n,
+		       struct kline *l, struct stamps *st);
 
 #endif

@@ -87,7 +87,19 @@ static size_t journal_host(const char *s, size_t n, int *kernel)
 	return i + k;
 }
 
-/* CONFIG_PRINTK_CALLER: "[  T123]" or "[ C1]". */
+/* Digits at S[*I], advancing *I; 0 when there are none. */
+static int skip_digits(const char *s, size_t n, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < n && pb_is_digit(s[*i]))
+		(*i)++;
+	return *i > start;
+}
+
+/* CONFIG_PRINTK_CALLER: print_caller()'s "[%6s]" of "T%u" (a task) or
+ * "C%u" (a CPU): "[  T123]", "[ C1]"; Android's printk_cpuid vendor hook
+ * prints "T%u@C%u" in it: "[T1234@C3]". */
 static size_t caller_prefix(const char *s, size_t n)
 {
 	size_t i = 1;
@@ -99,36 +111,134 @@ static size_t caller_prefix(const char *s, size_t n)
 	if (i == n || (s[i] != 'T' && s[i] != 'C'))
 		return 0;
 	i++;
-	if (i == n || !pb_is_digit(s[i]))
+	if (!skip_digits(s, n, &i))
 		return 0;
-	while (i < n && pb_is_digit(s[i]))
-		i++;
+	if (i + 2 < n && s[i] == '@' && s[i + 1] == 'C') {
+		i += 2;
+		if (!skip_digits(s, n, &i))
+			return 0;
+	}
 	return i < n && s[i] == ']' ? i + 1 : 0;
 }
 
-/* Android vendor kernels: "[2:   Binder:714_1:  744] " (cpu: comm: pid). */
-static size_t android_prefix(const char *s, size_t n)
+static void set_task(struct kline *l, int64_t cpu, int64_t pid, const char *comm, size_t len)
+{
+	l->cpu = (int32_t)cpu;
+	l->pid = (int32_t)pid;
+	l->comm = comm;
+	l->comm_len = len;
+}
+
+/* Samsung (Exynos) kernels' "[%d:%15s:%5d] ", cpu, comm and pid:
+ * "[2:   Binder:714_1:  744] "; the comm may hold ':'. */
+static size_t samsung_prefix(const char *s, size_t n, struct kline *l)
 {
 	const char *end;
-	size_t i = 1, j;
+	size_t i = 1, j, pid_at;
+	int64_t cpu, pid;
 
-	if (n < 8 || s[0] != '[' || !pb_is_digit(s[1]))
-		return 0;
-	while (i < n && pb_is_digit(s[i]))
-		i++;
-	if (i == n || s[i] != ':')
+	if (n < 8 || s[0] != '[' || !skip_digits(s, n, &i) || i == n || s[i] != ':')
 		return 0;
 	end = memchr(s, ']', n < 48 ? n : 48);
 	if (!end || (size_t)(end - s) + 1 >= n || end[1] != ' ')
 		return 0;
 	j = end - s;
-	if (!pb_is_digit(s[j - 1]))
-		return 0;
 	while (j > i && pb_is_digit(s[j - 1]))
 		j--;
+	pid_at = j;
 	while (j > i && s[j - 1] == ' ')
 		j--;
-	return j > i + 1 && s[j - 1] == ':' ? (size_t)(end - s) + 2 : 0;
+	if (pid_at == (size_t)(end - s) || j <= i + 1 || s[j - 1] != ':' ||
+	    pb_parse_i64(s + 1, i - 1, &cpu) || pb_parse_i64(s + pid_at, (size_t)(end - s) - pid_at, &pid))
+		return 0;
+	i += 1 + dump_blanks(s + i + 1, j - 1 - i - 1);
+	set_task(l, cpu, pid, s + i, j - 1 - i);
+	return (size_t)(end - s) + 2;
+}
+
+/* MediaTek kernels (CONFIG_PRINTK_PREFIX_ENHANCE) put "%c(%x)[%d:%s]" in
+ * front of the message: a state character (' ', '.', '-'), the cpu in
+ * hex, the pid and the comm: ".(3)[1234:kworker/3:1]"; "%c(%x)" alone
+ * while the console is suspended. */
+static size_t mediatek_prefix(const char *s, size_t n, struct kline *l)
+{
+	const char *close, *colon, *end;
+	size_t i = 2;
+	uint64_t cpu;
+	int64_t pid;
+
+	if (n < 5 || s[0] == '[' || s[1] != '(')
+		return 0;
+	close = memchr(s + 2, ')', n - 2 < 10 ? n - 2 : 10);
+	if (!close || pb_parse_hex(s + 2, (size_t)(close - s) - 2, &cpu))
+		return 0;
+	i = (size_t)(close - s) + 1;
+	if (i == n || s[i] != '[') {
+		set_task(l, (int64_t)cpu, -1, NULL, 0);
+		return i;
+	}
+	colon = memchr(s + i, ':', n - i < 16 ? n - i : 16);
+	end = colon ? memchr(colon, ']', (size_t)(s + n - colon) < 24 ? (size_t)(s + n - colon) : 24)
+		    : NULL;
+	if (!end || pb_parse_i64(s + i + 1, (size_t)(colon - s) - i - 1, &pid))
+		return 0;
+	set_task(l, (int64_t)cpu, pid, colon + 1, (size_t)(end - colon) - 1);
+	return (size_t)(end - s) + 1;
+}
+
+/* The vendor task prefixes after the printk time; the time is followed
+ * by one blank, Samsung's kernels print two. */
+static size_t task_prefix(const char *s, size_t n, struct kline *l)
+{
+	size_t b = n && s[0] == ' ' ? 1 : 0, k;
+
+	if ((k = samsung_prefix(s + b, n - b, l)))
+		return b + k;
+	return mediatek_prefix(s, n, l);
+}
+
+/* logcat's "-v threadtime" head, "%02d-%02d %02d:%02d:%02d.%03d %5d %5d %c "
+ * ("01-01 09:03:01.490     0     0 I "): its length, 0 when S has none. */
+static size_t logcat_head(const char *s, size_t n)
+{
+	const char *pos = s, *end = s + (n < 48 ? n : 48);
+	struct dump_slice w;
+
+	if (n < 26 || s[2] != '-' || s[5] != ' ' || s[8] != ':' || s[14] != '.' ||
+	    !pb_is_digit(s[0]) || !pb_is_digit(s[17]))
+		return 0;
+	for (int word = 0; word < 5; word++)
+		if (dump_word(&pos, end, &w))
+			return 0;
+	/* the fifth word is the priority letter (V D I W E F) */
+	if (w.len != 1 || pos == end || *pos != ' ')
+		return 0;
+	return (size_t)(pos - s) + 1;
+}
+
+/* The tag after logcat's head, "%-8s: ": a tag shorter than 8 is padded
+ * with blanks ("cma     : cma_alloc: ..."), one that logd did not find is
+ * all blanks. The message is the tag, ": " and the rest, as printk wrote
+ * it, rebuilt in SCRATCH when there was padding. */
+static void logcat_tag(struct pb_buf *scratch, const char **s, size_t *n)
+{
+	const char *colon = kmsg_find(*s, *n < 40 ? *n : 40, ": "), *tag_end;
+	size_t lead;
+
+	if (!colon || colon == *s || colon[-1] != ' ')
+		return;
+	lead = dump_blanks(*s, (size_t)(colon - *s));
+	tag_end = *s + dump_rtrim(*s, (size_t)(colon - *s));
+	if (!lead && memchr(*s, ' ', (size_t)(tag_end - *s)))
+		return;
+	pb_buf_reset(scratch);
+	if (!lead) {
+		pb_buf_add(scratch, *s, (size_t)(tag_end - *s));
+		pb_buf_add(scratch, ": ", 2);
+	}
+	pb_buf_add(scratch, colon + 2, (size_t)(*s + *n - colon) - 2);
+	*s = pb_buf_str(scratch);
+	*n = scratch->len;
 }
 
 /* The bracketed time and what follows it: a caller id, and (journalctl -o
@@ -154,23 +264,35 @@ static size_t stamp_part(struct ktime *t, const char *s, size_t n, int dated,
 	return i;
 }
 
-void kmsg_strip_prefix(struct ktime *t, const char *s, size_t n, struct kline *l,
-			 struct stamps *st)
+void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, size_t n,
+		       struct kline *l, struct stamps *st)
 {
-	size_t i = 0, d;
+	size_t i = 0, d = 0, h;
 	int journal = 0;
 
 	*st = (struct stamps){ .boot = -1, .wall = -1, .delta = -1, .delta_of = CLOCK_UNSET };
 	l->kernel = 1;
+	l->cpu = l->pid = -1;
+	l->comm = NULL;
+	l->comm_len = 0;
 	i += level_prefix(s, n);
 	i += devkmsg_prefix(s + i, n - i, &st->boot);
 	i += facility_prefix(s + i, n - i);
-	d = kmsg_date_prefix(t, s + i, n - i, &st->wall, &journal);
-	i += d;
+	if ((h = logcat_head(s + i, n - i))) {
+		kmsg_logcat_date(t, s + i, n - i, &st->wall);
+		s += i + h;
+		n -= i + h;
+		logcat_tag(scratch, &s, &n);
+		i = level_prefix(s, n);
+		d = 1;
+	} else {
+		d = kmsg_date_prefix(t, s + i, n - i, &st->wall, &journal);
+		i += d;
+	}
 	if (journal)
 		i += journal_host(s + i, n - i, &l->kernel);
 	i += stamp_part(t, s + i, n - i, d != 0, st);
-	i += android_prefix(s + i, n - i);
+	i += task_prefix(s + i, n - i, l);
 	l->text = s + i;
 	l->len = dump_rtrim(s + i, n - i);
 }

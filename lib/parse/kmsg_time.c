@@ -15,7 +15,8 @@
  * dmesg -H, -e and --time-format reltime print "[  +0.000022]", the time
  * since the line before, and instead the date to the minute when the minute
  * changes: those lines count on from that minute, so their times are off by
- * the seconds that the minute line leaves out (under a minute).
+ * the seconds that the minute line leaves out (under a minute); an excerpt
+ * that begins with deltas counts them from its first line ("relative").
  * --time-format delta ("[<    0.000022>]") says nothing more: its times
  * count from its first line, "clock" is "relative". The first line with a
  * time decides the clock of the file; lines without a time on that clock
@@ -253,6 +254,20 @@ static size_t unix_date(const char *s, size_t n, int64_t *ns)
 	return (size_t)(sp - s) + 1;
 }
 
+size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall)
+{
+	struct kdate d = { 0 };
+	size_t k;
+
+	if (n < 18 || s[2] != '-' || s[5] != ' ' || (d.mon = digits(s, 2) - 1) < 0 ||
+	    d.mon > 11 || (d.mday = digits(s + 3, 2)) < 1 || !(k = clock_time(s + 6, n - 6, 1, &d)))
+		return 0;
+	k += 6;
+	k += fraction(s + k, n - k, &d.frac_ns);
+	*wall = yearless_ns(t, &d);
+	return k;
+}
+
 /* A date at the start of a line: the journal's and syslog's, which a host
  * and a program name follow (*JOURNAL), or dmesg --time-format iso's. */
 size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall, int *journal)
@@ -351,8 +366,9 @@ size_t kmsg_bracket_stamp(struct ktime *t, const char *s, size_t n, struct stamp
 /* --- the file's clock ---------------------------------------------------- */
 
 /* The first line with a time sets the clock: the printk time before a date
- * before a delta; a reltime delta alone says nothing (its minute line
- * comes first). */
+ * before a delta. A file that begins with reltime deltas (a dmesg -H
+ * excerpt cut after its minute line) counts them from its first line, as
+ * --time-format delta does. */
 static void set_clock(struct ktime *t, struct pb_parser *p, const struct stamps *st)
 {
 	if (st->boot >= 0) {
@@ -360,11 +376,22 @@ static void set_clock(struct ktime *t, struct pb_parser *p, const struct stamps 
 	} else if (st->wall >= 0) {
 		t->clock = CLOCK_WALL;
 		pb_parser_set_meta(p, "clock", "realtime");
-	} else if (st->delta >= 0 && st->delta_of == CLOCK_RELATIVE) {
+	} else if (st->delta >= 0) {
 		t->clock = CLOCK_RELATIVE;
+		t->reltime = st->delta_of == CLOCK_WALL;
 		t->at = 0;
 		pb_parser_set_meta(p, "clock", "relative");
 	}
+}
+
+/* Whether the delta of ST adds up on the file's clock: a delta counts on
+ * the clock of its kind, reltime's also on a relative clock it began
+ * (where its minute lines have no time: the delta they stand for is not
+ * printed, so the times after one are early by up to a minute). */
+static int delta_counts(const struct ktime *t, const struct stamps *st)
+{
+	return st->delta >= 0 && t->before >= 0 && st->delta <= INT64_MAX - t->before &&
+	       (st->delta_of == t->clock || (t->reltime && st->delta_of == CLOCK_WALL));
 }
 
 /* The time of line LINENO on the file's clock, -1 when it has none there.
@@ -385,8 +412,7 @@ int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
 		ts = st->boot;
 	else if (t->clock == CLOCK_WALL && st->wall >= 0)
 		ts = st->wall;
-	else if (st->delta >= 0 && st->delta_of == t->clock && t->before >= 0 &&
-		 st->delta <= INT64_MAX - t->before)
+	else if (delta_counts(t, st))
 		ts = t->before + st->delta;
 	if (ts >= 0)
 		t->at = ts;

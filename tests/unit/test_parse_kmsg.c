@@ -333,8 +333,13 @@ static void test_prefixes(void **state)
 		  "realtime" },
 		/* --time-format delta: from the first line */
 		{ "[<    0.000022>] migrating pfn 102496 failed ret:-16\n", 22000, "relative" },
-		/* reltime's delta with no minute line before it */
-		{ "[  +0.000022] migrating pfn 102496 failed ret:-16\n", -1, NULL },
+		/* reltime's delta with no minute line before it: from the first line */
+		{ "[  +0.000022] migrating pfn 102496 failed ret:-16\n", 22000, "relative" },
+		/* a syslog level before the time (dmesg -r, console logs) */
+		{ "<6>[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		/* print_caller()'s "[%6s]" with a long pid, and Android's "T%u@C%u" */
+		{ "[   44.142053][T123456] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		{ "[   44.142053][T1234@C3] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
 		{ "migrating pfn 102496 failed ret:-16\n", -1, NULL },
 	};
 
@@ -372,7 +377,7 @@ static void test_reltime(void **state)
 
 	(void)state;
 	run_open(&r, PB_FMT_KMSG,
-		 "[  +0.500000] migrating pfn 257f00 failed ret:28\n"
+		 "[Nov25 14:54] migrating pfn 257f00 failed ret:28\n"
 		 "[Nov25 14:55] migrating pfn 257f84 failed ret:28\n"
 		 "[  +0.000022] page: refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f1fd1246 pfn:0x257f84\n"
 		 "[  +0.000004] memcg:ffff888109bc2300\n"
@@ -382,7 +387,7 @@ static void test_reltime(void **state)
 		 "[Nov25 14:56] alloc_contig_range: [257e00, 257f00) PFNs busy\n"
 		 "[ +12.500000] cma: cma_alloc: reserved: alloc failed, req-size: 2048 pages, ret: -16\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == -1);
+	assert_true(rec->ts_ns == 975164040000000000);
 	rec = run_next(&r);
 	assert_true(rec->ts_ns == 975164100000000000);
 	rec = run_next(&r);
@@ -841,6 +846,293 @@ static void test_detect(void **state)
 	}
 }
 
+/* An excerpt of dmesg -H / --time-format reltime that begins after its
+ * minute line: the deltas add up from the first line, on a relative
+ * clock; a minute line later has no time there, the deltas after it go on
+ * from the last time known. */
+static void test_reltime_excerpt(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  +1.130923] migrating pfn 1 failed ret:-16\n"
+		 "[  +0.000100] migrating pfn 2 failed ret:-16\n"
+		 "[Nov25 14:55] migrating pfn 3 failed ret:-16\n"
+		 "[  +0.500000] migrating pfn 4 failed ret:-16\n");
+	assert_true(run_next(&r)->ts_ns == 1130923000);
+	assert_true(run_next(&r)->ts_ns == 1131023000);
+	assert_true(run_next(&r)->ts_ns == -1);
+	assert_true(run_next(&r)->ts_ns == 1631023000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
+	run_close(&r);
+}
+
+/* The task prefixes of vendor kernels, written from their format strings:
+ * Samsung's "[%d:%15s:%5d] " (with the printk time two blanks before it,
+ * or with no time at all), MediaTek's "%c(%x)[%d:%s]" (cpu in hex), and
+ * the task they name is the record's. */
+static void test_vendor_prefixes(void **state)
+{
+	static const struct {
+		const char *line;
+		int64_t ts;
+		int cpu, pid;
+		const char *comm;
+	} cases[] = {
+		{ "[  211.000100]  [3:  kworker/u16:3:  131] migrating pfn 1a2b3 failed ret:-16\n",
+		  211000100000, 3, 131, "kworker/u16:3" },
+		{ "[  211.000100] [3:   Binder:901_2: 9012] migrating pfn 1a2b3 failed ret:-16\n",
+		  211000100000, 3, 9012, "Binder:901_2" },
+		{ "[0:      init:    1] migrating pfn 1a2b3 failed ret:-16\n", -1, 0, 1, "init" },
+		{ "[  305.123456] .(3)[1234:kworker/3:1]migrating pfn 1a2b3 failed ret:-16\n",
+		  305123456000, 3, 1234, "kworker/3:1" },
+		{ "[  305.123456]  (a)[77:cma_test]migrating pfn 1a2b3 failed ret:-16\n",
+		  305123456000, 10, 77, "cma_test" },
+		{ "[  305.123456] -(1)migrating pfn 1a2b3 failed ret:-16\n", 305123456000, 1, -1, "" },
+		{ "<4>[  305.123456] .(0)[5:kworker/0:0]migrating pfn 1a2b3 failed ret:-16\n",
+		  305123456000, 0, 5, "kworker/0:0" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(cases); i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, cases[i].line);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "migrate_failed");
+		assert_field(rec, "pfn", "0x1a2b3");
+		if (rec->ts_ns != cases[i].ts)
+			fail_msg("%s: ts %lld", cases[i].line, (long long)rec->ts_ns);
+		assert_int_equal(rec->cpu, cases[i].cpu);
+		assert_int_equal(rec->pid, cases[i].pid);
+		assert_string_equal(rec->comm, cases[i].comm);
+		run_end(&r);
+		run_close(&r);
+	}
+}
+
+/* logcat -b kernel -v threadtime: "%02d-%02d %02d:%02d:%02d.%03d %5d %5d
+ * %c %-8s: "; the tag is the message's own first word (padded with blanks
+ * when short) or blank. The date has no year: 2000-01-01 09:03:01 is
+ * 946717381 (date -u -d '2000-01-01 09:03:01' +%s). */
+static void test_logcat(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_UNKNOWN,
+		 "01-01 09:03:01.490     0     0 I         : .(2)[456:dmabuf_heap]cma: cma_alloc: linux,cma: alloc failed, req-size: 64 pages, ret: -16\n"
+		 "01-01 09:03:01.491     0     0 W cma     : cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12\n"
+		 "01-01 09:03:01.492     0     0 I alloc_contig_range: [b2800, b2c00) PFNs busy\n"
+		 "01-01 09:03:01.493     0     0 I         : [  120.500000] migrating pfn b2810 failed ret:-16\n");
+	assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_true(rec->ts_ns == 946717381490000000);
+	assert_int_equal(rec->cpu, 2);
+	assert_int_equal(rec->pid, 456);
+	assert_string_equal(rec->comm, "dmabuf_heap");
+	assert_field(rec, "name", "linux,cma");
+	assert_field(rec, "count", "64");
+	assert_field(rec, "ret", "-16");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_string_equal(rec->body, "cma: cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12");
+	assert_field(rec, "name", "reserved");
+	assert_field(rec, "ret", "-12");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_true(rec->ts_ns == 946717381492000000);
+	assert_field(rec, "start_pfn", "0xb2800");
+	/* one clock per file: the first line set the date's, so a printk time
+	 * in the message does not replace it */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_true(rec->ts_ns == 946717381493000000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "realtime");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* The messages of mm/page_alloc.c and mm/cma.c across versions, written
+ * from their format strings: 3.x's "alloc_contig_range
+ * test_pages_isolated(%lx, %lx) failed", 3.19+'s "PFNs busy" (two ranges
+ * from one start pfn stay two), cma_alloc()'s busy retry (%p whole,
+ * hashed, and a vendor tail with the task), the failure with
+ * cma_debug_show_areas() after it (4.12+ and the earlier vendor form), and
+ * 6.12's __cma_alloc. */
+static void test_messages(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_UNKNOWN,
+		 "[   40.000001] alloc_contig_range test_pages_isolated(5f3a0, 5f3c0) failed\n"
+		 "[   40.000002] alloc_contig_range: [5f400, 5f500) PFNs busy\n"
+		 "[   40.000003] alloc_contig_range: [5f400, 5f440) PFNs busy\n"
+		 "[   40.000004] cma: cma_alloc(): memory range at ffffffbf0017ce80 is busy, retrying\n"
+		 "[   40.000005] cma: cma_alloc(): memory range at 00000000d6c1a2b3 is busy, retrying\n"
+		 "[   40.000006] cma: cma_alloc(): memory range at ffffffbf0017ce80 is busy, retrying,2211, 2200, camera@2.5-serv\n"
+		 "[   40.000007] cma: cma_alloc: alloc failed, req-size: 512 pages, ret: -16\n"
+		 "[   40.000008] cma: number of available pages: 3@125+16@144+512@512=> 531 free of 1024 total pages\n"
+		 "[   40.000009] cma: cma_alloc: alloc failed, req-size: 300 pages, ret: -12\n"
+		 "[   40.000010] number of available pages: 6+9+120=>135 pages, total: 4096 pages\n"
+		 "[   40.000011] cma: __cma_alloc: hugetlb1: alloc failed, req-size: 262144 pages, ret: -16\n"
+		 "[   40.000012] dma_alloc_from_contiguous(): memory range at c0a8b000 is busy, retrying\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_field(rec, "start_pfn", "0x5f3a0");
+	assert_field(rec, "end_pfn", "0x5f3c0");
+	rec = run_next(&r);
+	assert_field(rec, "end_pfn", "0x5f500");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_field(rec, "start_pfn", "0x5f400");
+	assert_field(rec, "end_pfn", "0x5f440");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_busy_retry");
+	assert_field(rec, "page", "ffffffbf0017ce80");
+	assert_int_equal(rec->pid, -1);
+	rec = run_next(&r);
+	assert_field(rec, "page", "00000000d6c1a2b3");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_busy_retry");
+	assert_int_equal(rec->pid, 2211);
+	assert_int_equal(rec->tgid, 2200);
+	assert_string_equal(rec->comm, "camera@2.5-serv");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_null(pb_record_field(rec, "name"));
+	assert_field(rec, "count", "512");
+	assert_field(rec, "ret", "-16");
+	assert_field(rec, "free_pages", "531");
+	assert_field(rec, "total_pages", "1024");
+	rec = run_next(&r);
+	assert_true(rec->line == 9);
+	assert_field(rec, "ret", "-12");
+	assert_field(rec, "free_pages", "135");
+	assert_field(rec, "total_pages", "4096");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_true(rec->line == 11);
+	assert_field(rec, "name", "hugetlb1");
+	assert_field(rec, "count", "262144");
+	assert_null(pb_record_field(rec, "free_pages"));
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_busy_retry");
+	assert_field(rec, "page", "c0a8b000");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* dump_page() of 4.14 ("page:%p count:%d ... index:%#lx" + pr_cont("
+ * compound_mapcount: %d"), no pfn) after do_migrate_range()'s "migrating
+ * pfn %lx failed ret:%d " takes that pfn; 5.4's "%ps name:\"%pd\"" a_ops
+ * line and page->mem_cgroup after the reason; 5.7's single-line compound
+ * head; 6.x page_owner with pid, tgid and timestamps whose header a
+ * console wrapped, and "page last free pid %d tgid %d stack trace:". */
+static void test_old_dumps(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[   88.100001] migrating pfn 7c1f3 failed ret:-16 \n"
+		 "[   88.100002] page:ffffffbf01f07cc0 count:3 mapcount:1 mapping:ffffffc0a81e4a01 index:0x7f8e1d2 compound_mapcount: 1\n"
+		 "[   88.100003] flags: 0x4008068(uptodate|lru|head|swapbacked)\n"
+		 "[   88.100004] raw: 0000000004008068 ffffffbf01f07ca0 ffffffbf01f07c60 ffffffc0a81e4a01\n"
+		 "[   88.100005] page dumped because: migration failure\n"
+		 "[   88.100006] page->mem_cgroup:ffffffc0b5e2c000\n"
+		 "[   88.200001] page:ffffea0001f2a000 refcount:2 mapcount:0 mapping:ffff8880a4d26f30 index:0x12\n"
+		 "[   88.200002] shmem_aops name:\"pinned-buf\"\n"
+		 "[   88.200003] flags: 0x100000000080014(uptodate|lru|swapbacked)\n"
+		 "[   88.200004] page dumped because: migration failure\n"
+		 "[   88.300001] page:ffffea0004a00040 refcount:513 mapcount:1 mapping:0000000000000000 index:0x7f0000201 head:ffffea0004a00000 order:9 compound_mapcount:1 compound_pincount:1\n"
+		 "[   88.300002] anon flags: 0x17ffffc0010000(head)\n"
+		 "[   88.300003] page dumped because: migration failure\n"
+		 "[   88.400001] page: refcount:3 mapcount:1 mapping:0000000000000000\n"
+		 "[   88.400001]   index:0x7f20671f7 pfn:0x442b6a\n"
+		 "[   88.400002] anon flags: 0x17fff80002081c(referenced|uptodate)\n"
+		 "[   88.400003] page dumped because: migration failure\n"
+		 "[   88.400004] page last allocated via order 0, migratetype\n"
+		 "[   88.400004]   Movable, gfp_mask 0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), pid 3311, tgid 3300 (pinner), ts 88000123456, free_ts 0\n"
+		 "[   88.400005]  post_alloc_hook+0x20c/0x230\n"
+		 "[   88.400006]  do_anonymous_page+0x1b4/0x6e0\n"
+		 "[   88.400007] page last free pid 1 tgid 1 stack trace:\n"
+		 "[   88.400008]  free_unref_page+0x1a/0x30\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_field(rec, "ret", "-16");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 2);
+	assert_field(rec, "refcount", "3");
+	assert_field(rec, "compound_mapcount", "1");
+	assert_field(rec, "pfn", "0x7c1f3");
+	assert_field(rec, "pfn_from", "migrate_failed");
+	assert_field(rec, "memcg", "ffffffc0b5e2c000");
+	rec = run_next(&r);
+	assert_true(rec->line == 7);
+	/* no "migrating pfn" line before this one: no pfn */
+	assert_null(pb_record_field(rec, "pfn"));
+	assert_field(rec, "aops", "shmem_aops");
+	assert_field(rec, "dentry", "pinned-buf");
+	rec = run_next(&r);
+	assert_field(rec, "head", "ffffea0004a00000");
+	assert_field(rec, "order", "9");
+	assert_field(rec, "pincount", "1");
+	assert_field(rec, "anon", "1");
+	rec = run_next(&r);
+	assert_true(rec->line == 14);
+	assert_field(rec, "index", "0x7f20671f7");
+	assert_field(rec, "pfn", "0x442b6a");
+	assert_field(rec, "migratetype", "Movable");
+	assert_field(rec, "gfp_mask", "0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO)");
+	assert_field(rec, "owner_pid", "3311");
+	assert_field(rec, "owner_tgid", "3300");
+	assert_field(rec, "owner_comm", "pinner");
+	assert_field(rec, "owner_ts", "88000123456");
+	assert_field(rec, "stack_of", "page_owner_alloc");
+	/* the allocation stack, not the wrapped header nor the free stack */
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[0], "post_alloc_hook", 0x20c, 0x230, 0, NULL, 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Console logs that print no times, and Samsung's prefix without one, are
+ * recognised as kernel logs without --format. */
+static void test_detect_untimed(void **state)
+{
+	static const char *const texts[] = {
+		"[2:   Binder:714_1:  744] cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n",
+		"migrating pfn 257f84 failed ret:-16\n"
+		"page:ffffea0009d7e100 refcount:3 mapcount:1 mapping:0000000000000000 index:0x1 pfn:0x257f84\n",
+		"alloc_contig_range: [1b8000, 1c0000) PFNs busy\n",
+		"<14>[  120.000000] migrating pfn 1 failed ret:-16\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(texts); i++) {
+		struct parse_run r;
+
+		run_open(&r, PB_FMT_UNKNOWN, texts[i]);
+		if (pb_parser_format(r.p) != PB_FMT_KMSG)
+			fail_msg("%s: not detected", texts[i]);
+		assert_non_null(run_next(&r));
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -862,6 +1154,12 @@ int main(void)
 		cmocka_unit_test(test_deep_trace),
 		cmocka_unit_test(test_unrelated),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_reltime_excerpt),
+		cmocka_unit_test(test_vendor_prefixes),
+		cmocka_unit_test(test_logcat),
+		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_old_dumps),
+		cmocka_unit_test(test_detect_untimed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
