@@ -90,4 +90,9 @@ enum pb_stacks_which {
 json_t *pb_analyze_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 			  enum pb_stacks_which which);
 
+/* [{"folded":"root;...;leaf","pages":N}]: the blamed holders' stacks,
+ * past the tracer's frames as pb_analyze_stacks() folds them, with the
+ * distinct pages under each text, sorted by text; NULL on error. */
+json_t *pb_analyze_holder_folded(struct pb_store *s, const struct pb_analyze_opts *o);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "pinblame/analyze.h"
 #include "pinblame/core.h"
+#include "callsite.h"
 
 #define NS_PER_SEC 1000000000LL
 
@@ -25,18 +26,18 @@ enum frame_class {
 };
 
 struct pb_noise {
-	char **skip, **common;	/* globs */
+	char **skip, **common;	/* globs of --noise FILE */
 	size_t nskip, ncommon;
+	int roles;		/* the built-in role table applies */
 };
 
-/* Default lists plus --noise FILE, unless --no-default-noise. 0, or -1
+/* The role table plus --noise FILE, unless --no-default-noise. 0, or -1
  * after printing why the file could not be read. */
 int noise_init(struct pb_noise *n, const struct pb_analyze_opts *o);
 void noise_free(struct pb_noise *n);
-enum frame_class noise_classify(const struct pb_noise *n, const char *func);
-/* The function name without compiler suffixes (".constprop.0", ".isra.0",
- * ".cold"), copied into BUF. */
-const char *frame_func(const char *symbol, char *buf, size_t len);
+/* FUNC is a frame_func() name; MODE says whether the stack is an
+ * allocation stack, where the page cache and shmem are walked through. */
+enum frame_class noise_classify(const struct pb_noise *n, const char *func, enum stack_mode mode);
 
 /* --- sites.c: the call site of a stack -------------------------------- */
 
@@ -45,15 +46,25 @@ struct site {
 	const char *module;	/* NULL for the kernel proper */
 	int listed;		/* reached a FRAME_COMMON frame first */
 	int has_stack;
+	int cut_short;		/* ends in a trampoline: names no call site */
+	size_t first;		/* frames leafward of it are the tracer's */
 };
 
 struct site_cache;
 struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n);
 void site_cache_free(struct site_cache *c);
-/* The call site of STACK_ID (0: none); NULL on an SQL error. */
-const struct site *site_of(struct site_cache *c, int64_t stack_id);
-/* Frames of STACK_ID, leaf first, as "func" or "func [module]". */
+/* The call site of STACK_ID (0: none) read in MODE; NULL on an SQL
+ * error. */
+const struct site *site_of(struct site_cache *c, int64_t stack_id, enum stack_mode mode);
+/* Frames of STACK_ID past the tracer's, leaf first, as "func" or "func
+ * [module]": those past SITE->first, or without a site those past the
+ * tracepoint's frames. */
+json_t *site_frames_json(struct pb_store *s, const struct site *site, int64_t stack_id);
 json_t *stack_frames_json(struct pb_store *s, int64_t stack_id);
+/* The same frames, root first and joined by ';' (FlameGraph's folded
+ * format), into B. 0 or -1. */
+int site_folded(struct pb_store *s, const struct site *site, int64_t stack_id,
+		struct pb_buf *b);
 
 /* --- rank.c: candidates and their ranking ------------------------------ */
 

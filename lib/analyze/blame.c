@@ -268,7 +268,7 @@ static json_t *row_json(struct pb_store *s, const struct row *r, size_t rank, si
 					    json_integer((json_int_t)r->evidence[cat]));
 	json_object_set_new(o, "evidence", ev);
 	json_object_set_new(o, "stack", r->example->stack_id
-				? stack_frames_json(s, r->example->stack_id) : json_array());
+				? site_frames_json(s, site, r->example->stack_id) : json_array());
 	return o;
 }
 

@@ -1,13 +1,24 @@
-/* noise.c - frames that are not call sites (DESIGN §4).
+/* noise.c - frames that are not call sites, named by their role.
  *
- * Two kinds of noise. SKIP frames are the machinery between an event and
- * the code that caused it: tracing and probe handlers, exception and
- * syscall entry, GUP internals, page reference helpers, splice helpers.
- * They are walked through to reach the caller. COMMON frames are paths
- * that touch every page (LRU drain, migration and rmap, page cache, unmap
- * and exit): a stack that reaches one before any call site belongs to a
- * common path, which is never blamed (seed 002: "usually the other two
- * would be common path like lru draining or rmap for page migration").
+ * The tracer's own frames are not here: they are cut by construction
+ * (callsite.c). What is left is walked from the leaf to the first frame
+ * that is code of its own. The roles:
+ *  - helpers, walked through in every stack: page reference and pin/unpin
+ *    helpers, GUP internals, splice internals that move pages into a
+ *    pipe, and syscall or exception entry from user space;
+ *  - the allocator, walked through in every stack;
+ *  - the page cache and shmem: walked through in an allocation stack
+ *    (page_owner names who asked for the page: drm_gem_get_pages, not
+ *    shmem_alloc_folio); a reference taken there is a page cache lookup,
+ *    a common path;
+ *  - common paths, never blamed: paths that touch every page (LRU drain,
+ *    migration and rmap, reclaim, unmap and exit). Seed 002: "usually the
+ *    other two would be common path like lru draining or rmap for page
+ *    migration".
+ * Names are matched after frame_func(), so ".constprop.0" and 6.10+'s
+ * "_noprof" need no pattern of their own. The patterns name roles, so a
+ * helper renamed across versions (try_grab_page, try_grab_folio,
+ * try_grab_folio_fast) still matches.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -17,44 +28,46 @@
 
 #include "analyze_int.h"
 
-static const char *const default_skip[] = {
-	/* tracing, stack capture and probes */
-	"trace_*", "__trace_*", "__traceiter_*", "perf_trace_*", "perf_*",
-	"__perf_*", "tracing_*", "ftrace_*", "__ftrace_*", "*kprobe*",
-	"*_breakpoint_handler", "brk_handler", "call_break_hook",
-	"do_debug_exception", "el1_*", "el1h_*", "stack_trace_*",
-	"arch_stack_walk", "arch_ftrace_*", "optimized_callback", "exc_int3",
-	"asm_exc_int3", "0x*", "[unknown]",
-	/* page_pinner and page reference helpers */
-	"__page_pinner_*", "page_pinner_*", "__set_page_pinner",
-	"__unset_page_pinner", "__page_ref_*", "page_ref_*", "folio_ref_*",
-	"folio_get", "folio_try_get*", "folio_put", "folio_put_refs",
-	"__folio_put*", "put_page*", "__put_page", "get_page", "get_page_unless_zero",
-	"try_get_page",
-	"try_grab_*", "grab_page", "gup_put_folio", "unpin_user_page*",
-	"unpin_user_pages*", "put_user_page*",
-	/* get_user_pages and its internals */
-	"get_user_pages*", "__get_user_pages*", "internal_get_user_pages_fast",
-	"lockless_pages_from_mm", "pin_user_pages*", "gup_*", "__gup_*",
-	"follow_page*", "faultin_page", "check_and_migrate_movable_pages",
-	"migrate_longterm_unpinnable_pages",
+enum role { ROLE_CODE, ROLE_HELPER, ROLE_ALLOCATOR, ROLE_CACHE, ROLE_COMMON_PATH };
+
+static const char *const helper_globs[] = {
+	/* page references, pins and their release */
+	"__page_ref_*", "page_ref_*", "folio_ref_*", "folio_get", "folio_try_get*",
+	"get_page", "get_page_unless_zero", "try_get_page", "try_get_folio",
+	"try_get_compound_head", "grab_page", "try_grab_*", "folio_put", "folio_put_refs",
+	"__folio_put", "__folio_put_large",
+	"put_page*", "__put_page", "put_compound_head", "gup_put_folio", "unpin_user_page*",
+	"unpin_folio*", "put_user_page*", "__page_pin*", "page_pin*", "*_page_pinner",
+	/* get_user_pages and its internals, every generation of them */
+	"get_user_pages*", "__get_user_pages*", "pin_user_pages*", "get_user_page_vma_remote",
+	"internal_get_user_pages_fast", "lockless_pages_from_mm", "gup_*", "__gup_*",
+	"follow_page*", "follow_*_mask", "faultin_page", "check_and_migrate_movable_*",
+	"migrate_longterm_unpinnable_*", "collect_longterm_unpinnable_*",
 	"iov_iter_get_pages*", "__iov_iter_get_pages*", "iov_iter_extract_*",
-	/* the page allocator, for allocation stacks (page_owner) */
-	"post_alloc_hook", "prep_new_page", "get_page_from_freelist",
-	"__alloc_pages*", "alloc_pages*", "__folio_alloc*", "folio_alloc*",
-	"vma_alloc_folio", "alloc_pages_mpol",
-	/* splice helpers that only move pages into a pipe */
-	"iter_to_pipe", "vmsplice_to_pipe", "splice_file_to_pipe",
-	"generic_file_splice_read", "filemap_splice_read", "copy_splice_read",
-	"add_to_pipe", "splice_to_pipe",
-	/* exception and syscall entry; __do_sys_X below the stubs is kept */
-	"el0*", "invoke_syscall", "do_el0_svc*", "el0_svc_common",
-	"__arm64_sys_*", "__x64_sys_*", "__ia32_sys_*", "__se_sys_*",
-	"do_syscall_64", "do_syscall_x64", "x64_sys_call", "entry_SYSCALL*",
-	"syscall_exit_*",
+	/* splice internals that move pages into a pipe; the syscall's
+	 * do_splice or __do_sys_vmsplice above them holds the pipe */
+	"*splice_read", "*_to_pipe", "*_into_pipe", "add_to_pipe",
+	/* syscall and exception entry from user space: the syscall itself
+	 * (__do_sys_X, named so from its wrappers) is kept */
+	"el0*", "invoke_syscall", "do_el0_svc*", "el0_svc_common", "do_syscall_64",
+	"do_syscall_x64", "x64_sys_call", "entry_SYSCALL*", "syscall_exit_*",
 };
 
-static const char *const default_common[] = {
+static const char *const allocator_globs[] = {
+	"post_alloc_hook", "prep_new_page", "get_page_from_freelist", "rmqueue*",
+	"__rmqueue*", "alloc_pages*", "__alloc_pages*", "alloc_frozen_pages*",
+	"__alloc_frozen_pages*", "__folio_alloc*", "folio_alloc*", "vma_alloc_folio*",
+	"alloc_page_interleave", "alloc_pages_vma", "__get_free_pages", "get_zeroed_page",
+};
+
+static const char *const cache_globs[] = {
+	"filemap_*", "__filemap_*", "page_cache_*", "__page_cache_*", "pagecache_get_page",
+	"find_get_page*", "find_lock_*", "find_or_create_page", "grab_cache_page*",
+	"read_cache_*", "do_read_cache_*", "read_pages", "generic_perform_write",
+	"shmem_*", "__shmem_*",
+};
+
+static const char *const common_globs[] = {
 	/* LRU drain and batched release */
 	"lru_add_drain*", "__lru_add_drain*", "folio_batch_move_lru",
 	"__pagevec_lru_add*", "pagevec_lru_move_fn", "release_pages",
@@ -67,27 +80,44 @@ static const char *const default_common[] = {
 	"remove_migration_pte*", "rmap_walk*", "putback_*", "folio_putback_*",
 	"isolate_*lru*", "folio_isolate_lru", "isolate_migratepages*",
 	"isolate_movable_page",
-	/* page cache and readahead */
-	"filemap_*", "__filemap_*", "page_cache_ra_*", "read_pages",
-	"pagecache_get_page", "find_get_page*", "find_lock_*",
+	/* readahead */
+	"page_cache_ra_*",
 	/* reclaim, unmap and exit */
 	"shrink_*", "zap_*", "unmap_page_range", "unmap_vmas",
 	"unmap_single_vma", "tlb_flush_mmu*", "tlb_finish_mmu",
 	"free_pages_and_swap_cache", "exit_mmap", "free_unref_*",
 };
 
+static int in_globs(const char *const *globs, size_t n, const char *func)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(globs[i], func, 0) == 0)
+			return 1;
+	return 0;
+}
+
+#define IN(globs, func) in_globs(globs, PB_ARRAY_SIZE(globs), func)
+
+/* Helpers first: "filemap_splice_read" is a splice internal, not a page
+ * cache lookup; common paths before the page cache: "page_cache_ra_*"
+ * is readahead. */
+static enum role role_of(const char *func)
+{
+	if (IN(helper_globs, func))
+		return ROLE_HELPER;
+	if (IN(allocator_globs, func))
+		return ROLE_ALLOCATOR;
+	if (IN(common_globs, func))
+		return ROLE_COMMON_PATH;
+	if (IN(cache_globs, func))
+		return ROLE_CACHE;
+	return ROLE_CODE;
+}
+
 static void add_glob(char ***v, size_t *n, const char *glob)
 {
 	*v = pb_realloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[(*n)++] = pb_strdup(glob);
-}
-
-static void add_defaults(struct pb_noise *n)
-{
-	for (size_t i = 0; i < PB_ARRAY_SIZE(default_skip); i++)
-		add_glob(&n->skip, &n->nskip, default_skip[i]);
-	for (size_t i = 0; i < PB_ARRAY_SIZE(default_common); i++)
-		add_glob(&n->common, &n->ncommon, default_common[i]);
 }
 
 /* One line of a noise file: "GLOB" or "skip GLOB" to walk through the
@@ -150,8 +180,7 @@ static int load_file(struct pb_noise *n, const char *path)
 int noise_init(struct pb_noise *n, const struct pb_analyze_opts *o)
 {
 	memset(n, 0, sizeof(*n));
-	if (!o || !o->no_default_noise)
-		add_defaults(n);
+	n->roles = !o || !o->no_default_noise;
 	if (o && o->noise_file && load_file(n, o->noise_file) < 0) {
 		noise_free(n);
 		return -1;
@@ -178,29 +207,27 @@ static int matches(char *const *globs, size_t n, const char *func)
 	return 0;
 }
 
-enum frame_class noise_classify(const struct pb_noise *n, const char *func)
+enum frame_class noise_classify(const struct pb_noise *n, const char *func, enum stack_mode mode)
 {
-	/* Skip first: a user's "skip" entry overrides a default common path. */
+	/* The user's file first: a "skip" entry overrides a default common
+	 * path, a "common" entry a default helper. */
 	if (matches(n->skip, n->nskip, func))
 		return FRAME_SKIP;
 	if (matches(n->common, n->ncommon, func))
 		return FRAME_COMMON;
-	return FRAME_HOLDER;
-}
-
-const char *frame_func(const char *symbol, char *buf, size_t len)
-{
-	size_t n = strlen(symbol);
-	const char *dot = symbol[0] == '.' ? NULL : strchr(symbol, '.');
-
-	/* "el0_svc_common.constprop.0", "io_sqe_buffers_register.cold" */
-	if (dot)
-		n = (size_t)(dot - symbol);
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, symbol, n);
-	buf[n] = '\0';
-	return buf;
+	if (!n->roles || frame_is_address(func))
+		return frame_is_address(func) ? FRAME_SKIP : FRAME_HOLDER;
+	switch (role_of(func)) {
+	case ROLE_HELPER:
+	case ROLE_ALLOCATOR:
+		return FRAME_SKIP;
+	case ROLE_CACHE:
+		return mode == MODE_ALLOC ? FRAME_SKIP : FRAME_COMMON;
+	case ROLE_COMMON_PATH:
+		return FRAME_COMMON;
+	default:
+		return FRAME_HOLDER;
+	}
 }
 
 int pb_analyze_check_opts(const struct pb_analyze_opts *o)

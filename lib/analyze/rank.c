@@ -244,7 +244,9 @@ int rank_cands(struct cand_list *l, struct site_cache *sites)
 	for (size_t i = 0; i < l->n; i++) {
 		struct cand *c = &l->v[i];
 
-		c->site = site_of(sites, c->stack_id);
+		/* an allocation stack names who asked for the page */
+		c->site = site_of(sites, c->stack_id,
+				  c->kind == CAND_PAGE_OWNER ? MODE_ALLOC : MODE_HOLD);
 		if (!c->site)
 			return -1;
 		c->role = c->site->listed ? ROLE_LISTED : ROLE_HOLDER;

@@ -101,7 +101,7 @@ static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand
 	json_object_set_new(o, "stack_id", c->stack_id ? json_integer(c->stack_id) : json_null());
 	where(s, at, c, o);
 	if (c->rank == 1 && c->stack_id)
-		json_object_set_new(o, "stack", stack_frames_json(s, c->stack_id));
+		json_object_set_new(o, "stack", site_frames_json(s, c->site, c->stack_id));
 	return o;
 }
 

@@ -282,11 +282,13 @@ static void add_evidence(struct builder *b)
 
 static void add_holder_stacks(struct builder *b)
 {
-	add_rows(b, "holder_stacks",
-		 "SELECT st.folded, count(DISTINCT a.pfn) AS pages FROM attribution a\n"
-		 "JOIN stack st ON st.id = a.stack_id\n"
-		 "WHERE " BLAMED "\n"
-		 "GROUP BY st.folded ORDER BY st.folded");
+	/* the same stacks as `stacks --folded`: past the tracer's frames */
+	json_t *rows = pb_analyze_holder_folded(b->s, b->o);
+
+	if (!rows)
+		b->error = 1;
+	else
+		json_object_set_new(b->report, "holder_stacks", rows);
 }
 
 json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int top)

@@ -115,35 +115,61 @@ static void test_frame_func(void **state)
 	assert_string_equal(frame_func("a_very_long_function_name", buf, 7), "a_very");
 }
 
+static void test_frame_func_noprof(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* 6.10+ memory allocation profiling renames the allocators */
+	assert_string_equal(frame_func("vma_alloc_folio_noprof", buf, sizeof(buf)),
+			    "vma_alloc_folio");
+	assert_string_equal(frame_func("alloc_pages_noprof.constprop.0", buf, sizeof(buf)),
+			    "alloc_pages");
+	assert_string_equal(frame_func("_noprof", buf, sizeof(buf)), "_noprof");
+}
+
 static void test_default_noise(void **state)
 {
 	struct pb_noise n;
 
 	(void)state;
 	assert_int_equal(noise_init(&n, NULL), 0);
-	/* the arm64 vmsplice probe stack, leaf to root */
-	assert_int_equal(noise_classify(&n, "trace_event_buffer_commit"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "kprobe_breakpoint_handler"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "el1h_64_sync_handler"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "try_grab_folio"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "get_user_pages_fast"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "__iov_iter_get_pages_alloc"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "__do_sys_vmsplice"), FRAME_HOLDER);
-	assert_int_equal(noise_classify(&n, "__arm64_sys_vmsplice"), FRAME_SKIP);
-	/* x86 kprobes through ftrace, and the trampoline's bare address */
-	assert_int_equal(noise_classify(&n, "kprobe_ftrace_handler"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "0xffffffffc02070c8"), FRAME_SKIP);
-	/* splice: the helpers are skipped, the syscall's do_splice holds */
-	assert_int_equal(noise_classify(&n, "splice_file_to_pipe"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "do_splice"), FRAME_HOLDER);
-	/* seed 002 */
-	assert_int_equal(noise_classify(&n, "__page_pinner_put"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "os_unlock_user_pages"), FRAME_HOLDER);
-	assert_int_equal(noise_classify(&n, "putback_lru_page"), FRAME_COMMON);
-	assert_int_equal(noise_classify(&n, "lru_add_drain_cpu"), FRAME_COMMON);
-	assert_int_equal(noise_classify(&n, "free_pages_and_swap_cache"), FRAME_COMMON);
-	assert_int_equal(noise_classify(&n, "isolate_migratepages_block"), FRAME_COMMON);
-	assert_int_equal(noise_classify(&n, "filemap_get_read_batch"), FRAME_COMMON);
+	/* the vmsplice probe stack past the tracer's frames, leaf to root */
+	assert_int_equal(noise_classify(&n, "try_grab_folio", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "try_grab_folio_fast", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "get_user_pages_fast", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "gup_fast_fallback", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "__iov_iter_get_pages_alloc", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "__do_sys_vmsplice", MODE_HOLD), FRAME_HOLDER);
+	/* a bare address is a trampoline, never a call site */
+	assert_int_equal(noise_classify(&n, "0xffffffffc02070c8", MODE_HOLD), FRAME_SKIP);
+	/* splice: the internals are walked, the syscall's do_splice holds */
+	assert_int_equal(noise_classify(&n, "splice_file_to_pipe", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "splice_folio_into_pipe", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "filemap_splice_read", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "shmem_file_splice_read", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "do_splice", MODE_HOLD), FRAME_HOLDER);
+	/* put helpers of every page_pinner and GUP generation */
+	assert_int_equal(noise_classify(&n, "__page_pinner_put", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "__page_pin_owner_put", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "put_compound_head", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "os_unlock_user_pages", MODE_HOLD), FRAME_HOLDER);
+	/* seed 002's common paths */
+	assert_int_equal(noise_classify(&n, "putback_lru_page", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "folio_putback_lru", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "lru_add_drain_cpu", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "free_pages_and_swap_cache", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "isolate_migratepages_block", MODE_HOLD), FRAME_COMMON);
+	/* a page cache lookup is a common path; in an allocation stack the
+	 * page cache and shmem are walked to whoever asked for the page */
+	assert_int_equal(noise_classify(&n, "filemap_get_read_batch", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "shmem_get_folio_gfp", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "shmem_get_folio_gfp", MODE_ALLOC), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "__filemap_get_folio", MODE_ALLOC), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "vma_alloc_folio", MODE_ALLOC), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "drm_gem_get_pages", MODE_ALLOC), FRAME_HOLDER);
+	/* readahead stays a common path in both */
+	assert_int_equal(noise_classify(&n, "page_cache_ra_unbounded", MODE_ALLOC), FRAME_COMMON);
 	noise_free(&n);
 }
 
@@ -161,15 +187,15 @@ static void test_noise_file(void **state)
 	fclose(f);
 	o.noise_file = path;
 	assert_int_equal(noise_init(&n, &o), 0);
-	assert_int_equal(noise_classify(&n, "my_helper_get"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "other_helper"), FRAME_SKIP);
-	assert_int_equal(noise_classify(&n, "my_pool_drain"), FRAME_COMMON);
-	assert_int_equal(noise_classify(&n, "try_grab_folio"), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "my_helper_get", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "other_helper", MODE_HOLD), FRAME_SKIP);
+	assert_int_equal(noise_classify(&n, "my_pool_drain", MODE_HOLD), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "try_grab_folio", MODE_HOLD), FRAME_SKIP);
 	noise_free(&n);
 	o.no_default_noise = 1;
 	assert_int_equal(noise_init(&n, &o), 0);
-	assert_int_equal(noise_classify(&n, "try_grab_folio"), FRAME_HOLDER);
-	assert_int_equal(noise_classify(&n, "my_pool_drain"), FRAME_COMMON);
+	assert_int_equal(noise_classify(&n, "try_grab_folio", MODE_HOLD), FRAME_HOLDER);
+	assert_int_equal(noise_classify(&n, "my_pool_drain", MODE_HOLD), FRAME_COMMON);
 	noise_free(&n);
 
 	f = fopen(path, "w");
@@ -545,7 +571,9 @@ static void test_kernel_log_alone(void **state)
 	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
 	list = json_object_get(res, "callsites");
 	assert_int_equal(json_array_size(list), 1);
-	assert_string_equal(str(json_array_get(list, 0), "callsite"), "shmem_alloc_folio");
+	/* the allocation stack, past the allocator and shmem (shmem_fault):
+	 * the page was made by a fault on the shmem mapping */
+	assert_string_equal(str(json_array_get(list, 0), "callsite"), "__do_fault");
 	assert_string_equal(str(json_array_get(list, 0), "confidence"), "low");
 	json_decref(res);
 }
@@ -554,6 +582,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame_func),
+		cmocka_unit_test(test_frame_func_noprof),
 		cmocka_unit_test(test_default_noise),
 		cmocka_unit_test(test_noise_file),
 		cmocka_unit_test_setup_teardown(test_rank_one_page, setup, teardown),

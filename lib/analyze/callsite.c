@@ -1,0 +1,252 @@
+/* callsite.c - the tracer's frames cut from a stack, and the call site
+ * named in what is left.
+ *
+ * A stack captured by a trace event starts (at the leaf) with the code
+ * that captured it. For a tracepoint that is the event's own frames
+ * (trace_event_raw_event_X, perf_trace_X, __traceiter_X, __bpf_trace_X)
+ * under the stacktrace trigger's (event_triggers_call, stack_trace_save,
+ * ...): the first frame past them emitted the event. For a kprobe it is
+ * the probe handlers and then whatever brought the CPU from the probed
+ * instruction to them: a breakpoint exception (arm64 el1_dbg on 6.1,
+ * do_el1_brk64 on 6.12, x86 exc_int3), an ftrace trampoline (x86
+ * kprobe_ftrace_handler under a bare address), an optprobe trampoline.
+ * Those differ by architecture and version, so they are not listed: the
+ * probed function is known from the probe's definition (the event's
+ * "(try_grab_folio+0x0/0x1d0)"), and everything leafward of it is the
+ * tracer's. An optimized kprobe (x86, a probe past the function's entry)
+ * runs from a trampoline that the unwinder cannot get out of: its stack
+ * ends at the trampoline's bare address, with no caller to name.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze_int.h"
+
+/* Frames of the tracing machinery itself: tracepoint emission, the
+ * stacktrace trigger and stack capture, perf and BPF, the kernel log's
+ * own dump_stack. */
+static const char *const tracer_globs[] = {
+	"trace_*", "__trace_*", "__traceiter_*", "perf_trace_*", "__bpf_trace_*",
+	"bpf_trace_run*", "tracing_*", "ftrace_*", "__ftrace_*", "arch_ftrace_*",
+	"event_triggers_*", "__event_trigger*", "stacktrace_*trigger*", "stack_trace_*",
+	"arch_stack_walk*", "save_stack_trace*", "perf_*", "__perf_*", "get_perf_callchain",
+	"dump_stack*", "__dump_stack", "show_stack", "dump_backtrace", "show_trace_log_lvl",
+};
+
+/* Probe handlers: the probed function is rootward of them, past the
+ * exception entry or trampoline that called them. */
+static const char *const probe_handler_globs[] = {
+	"*kprobe*", "*kretprobe*", "optimized_callback", "opt_pre_handler", "aggr_pre_handler",
+	"*fprobe*", "*rethook*", "*uprobe*",
+};
+
+static int matches_any(const char *const *globs, size_t n, const char *func)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(globs[i], func, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_tracer(const char *func)
+{
+	return matches_any(tracer_globs, PB_ARRAY_SIZE(tracer_globs), func);
+}
+
+static int is_probe_handler(const char *func)
+{
+	return matches_any(probe_handler_globs, PB_ARRAY_SIZE(probe_handler_globs), func);
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n > k && !memcmp(s + n - k, suffix, k);
+}
+
+const char *frame_func(const char *symbol, char *buf, size_t len)
+{
+	size_t n = strlen(symbol);
+	const char *dot = symbol[0] == '.' ? NULL : strchr(symbol, '.');
+
+	/* "el0_svc_common.constprop.0", "io_sqe_buffers_register.cold" */
+	if (dot)
+		n = (size_t)(dot - symbol);
+	/* alloc_hooks() of 6.10+ renames the allocators "X_noprof" */
+	if (ends_with(symbol, n, "_noprof"))
+		n -= strlen("_noprof");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, symbol, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+int frame_is_address(const char *func)
+{
+	if (!strcmp(func, "[unknown]"))
+		return 1;
+	if (func[0] != '0' || func[1] != 'x' || !func[2])
+		return 0;
+	return strspn(func + 2, "0123456789abcdefABCDEF") == strlen(func + 2);
+}
+
+/* --- the probed functions ---------------------------------------------- */
+
+static void probe_set_put(struct probe_set *p, const char *func, size_t len)
+{
+	char sym[256], buf[256];
+
+	if (!len || len >= sizeof(sym))
+		return;
+	memcpy(sym, func, len);
+	sym[len] = '\0';
+	frame_func(sym, buf, sizeof(buf));
+	if (probe_set_has(p, buf))
+		return;
+	p->v = pb_realloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n++] = pb_strdup(buf);
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The length of NAME without a "_N" that numbers a second probe of the
+ * same function, or 0 when it has none. */
+static size_t numbered_len(const char *name)
+{
+	size_t n = strlen(name), digits = 0;
+
+	while (digits < n && is_digit(name[n - 1 - digits]))
+		digits++;
+	if (!digits || digits + 1 >= n || name[n - 1 - digits] != '_')
+		return 0;
+	return n - 1 - digits;
+}
+
+void probe_set_add(struct probe_set *p, const char *location, const char *name)
+{
+	const char *plus = location ? strchr(location, '+') : NULL;
+	const char *event = name ? strchr(name, ':') : NULL;
+
+	/* ftrace prints "sym+0x0/0x1d0"; perf and trace-cmd an address */
+	if (plus && plus > location && !frame_is_address(location)) {
+		probe_set_put(p, location, (size_t)(plus - location));
+		return;
+	}
+	/* the probe's name then, which perf probe and record make the
+	 * function's ("probe:try_grab_folio"; a second probe is "..._1") */
+	event = event ? event + 1 : name;
+	if (!event)
+		return;
+	probe_set_put(p, event, strlen(event));
+	probe_set_put(p, event, numbered_len(event));
+}
+
+int probe_set_has(const struct probe_set *p, const char *func)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i], func))
+			return 1;
+	return 0;
+}
+
+void probe_set_free(struct probe_set *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* --- the cut ------------------------------------------------------------ */
+
+static int only_addresses(const char *const *funcs, size_t from, size_t n)
+{
+	for (size_t i = from; i < n; i++)
+		if (!frame_is_address(funcs[i]))
+			return 0;
+	return 1;
+}
+
+struct stack_cut stack_cut(const char *const *funcs, size_t n, const struct probe_set *probes)
+{
+	struct stack_cut cut = { 0, 0 };
+	int probed = 0;
+	size_t i;
+
+	/* the tracer's frames run from the leaf; bare addresses among them
+	 * are its trampolines */
+	for (i = 0; i < n; i++) {
+		if (is_probe_handler(funcs[i]))
+			probed = 1;
+		else if (!is_tracer(funcs[i]) && !frame_is_address(funcs[i]))
+			break;
+	}
+	cut.first = i;
+	if (probed && probes) {
+		for (size_t j = i; j < n; j++) {
+			if (probe_set_has(probes, funcs[j])) {
+				cut.first = j;
+				break;
+			}
+		}
+	}
+	/* nothing below the tracer but addresses: the unwinder stopped at a
+	 * trampoline (x86 optprobes), the callers are not known */
+	cut.cut_short = n > 0 && only_addresses(funcs, cut.first, n);
+	return cut;
+}
+
+/* --- the call site ------------------------------------------------------ */
+
+size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, size_t n,
+		     size_t first, enum stack_mode mode, int *common)
+{
+	*common = 0;
+	for (size_t i = first; i < n; i++) {
+		enum frame_class cls = noise_classify(noise, funcs[i], mode);
+
+		if (cls == FRAME_SKIP)
+			continue;
+		*common = cls == FRAME_COMMON;
+		return i;
+	}
+	return n;
+}
+
+/* "__arm64_sys_", "__x64_sys_", "__se_sys_", "__do_sys_",
+ * "__ia32_compat_sys_": the length of the prefix before "sys_", or 0. */
+static size_t syscall_wrapper(const char *func, int *compat)
+{
+	const char *p = func + 2, *sys;
+
+	if (func[0] != '_' || func[1] != '_')
+		return 0;
+	sys = strstr(p, "_sys_");
+	if (!sys || sys == p)
+		return 0;
+	*compat = sys - p >= 7 && !memcmp(sys - 7, "_compat", 7);
+	/* one word before "sys_" (the arch, "se", "do"), and "_compat" */
+	for (const char *q = p; q < sys - (*compat ? 7 : 0); q++)
+		if (*q == '_')
+			return 0;
+	return (size_t)(sys + 1 - func);
+}
+
+const char *callsite_name(const char *func, char *buf, size_t len)
+{
+	int compat = 0;
+	size_t prefix = syscall_wrapper(func, &compat);
+
+	if (!prefix)
+		snprintf(buf, len, "%s", func);
+	else
+		snprintf(buf, len, "%s%s", compat ? "__do_compat_" : "__do_", func + prefix);
+	return buf;
+}

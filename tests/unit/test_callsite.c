@@ -1,0 +1,386 @@
+/* lib/analyze/callsite.c: the tracer's frames cut from real stack shapes,
+ * and the call site named in what is left. Each stack is leaf first, as
+ * the capture printed it; where it comes from is said above it. For
+ * each: every frame leafward of the probed function (or the tracepoint's
+ * caller) is cut, and the call site is the holder. */
+#include "unit.h"
+
+#include "../../lib/analyze/analyze_int.h"
+
+#define MAX_FRAMES 48
+
+struct cut_result {
+	char funcs[MAX_FRAMES][128];
+	const char *v[MAX_FRAMES];
+	size_t n;
+	struct stack_cut cut;
+	const char *callsite;	/* NULL: none */
+	int common;
+	char name[128];
+};
+
+/* Runs FRAMES (NULL-terminated symbols) through frame_func(), the cut
+ * with the probes of LOCATIONS (NULL-terminated "sym+off/size" or
+ * "group:name" after a '|'), and the call-site walk of the default
+ * roles in MODE. */
+static void run(struct cut_result *r, const char *const *frames, const char *const *locations,
+		enum stack_mode mode)
+{
+	struct probe_set probes = { 0 };
+	struct pb_noise noise;
+	size_t at;
+
+	memset(r, 0, sizeof(*r));
+	for (; frames[r->n]; r->n++) {
+		assert_true(r->n < MAX_FRAMES);
+		r->v[r->n] = frame_func(frames[r->n], r->funcs[r->n], sizeof(r->funcs[0]));
+	}
+	for (size_t i = 0; locations && locations[i]; i++) {
+		const char *bar = strchr(locations[i], '|');
+		char loc[128];
+
+		snprintf(loc, sizeof(loc), "%.*s", bar ? (int)(bar - locations[i]) : 127,
+			 locations[i]);
+		probe_set_add(&probes, loc, bar ? bar + 1 : NULL);
+	}
+	r->cut = stack_cut(r->v, r->n, &probes);
+	assert_int_equal(noise_init(&noise, NULL), 0);
+	at = callsite_pick(&noise, r->v, r->n, r->cut.first, mode, &r->common);
+	if (!r->cut.cut_short && at < r->n)
+		r->callsite = callsite_name(r->v[at], r->name, sizeof(r->name));
+	noise_free(&noise);
+	probe_set_free(&probes);
+}
+
+/* The first frame kept is FIRST, and no frame leafward of it is. */
+static void assert_cut_at(const struct cut_result *r, const char *first)
+{
+	assert_false(r->cut.cut_short);
+	assert_true(r->cut.first < r->n);
+	assert_string_equal(r->v[r->cut.first], first);
+	for (size_t i = 0; i < r->cut.first; i++)
+		assert_string_not_equal(r->v[i], first);
+}
+
+/* --- arm64 ------------------------------------------------------------- */
+
+/* testdata/real/arm64-ftrace-hugetlb-cma (6.1): a kprobe runs from the
+ * breakpoint exception through el1_dbg. */
+static const char *const arm64_61_vmsplice[] = {
+	"trace_event_buffer_commit", "kprobe_trace_func", "kprobe_dispatcher",
+	"kprobe_breakpoint_handler", "call_break_hook", "brk_handler", "do_debug_exception",
+	"el1_dbg", "el1h_64_sync_handler", "el1h_64_sync", "try_grab_folio",
+	"get_user_pages_fast", "__iov_iter_get_pages_alloc", "iov_iter_get_pages2",
+	"__do_sys_vmsplice", "__arm64_sys_vmsplice", "invoke_syscall",
+	"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc", "el0t_64_sync_handler",
+	"el0t_64_sync", NULL,
+};
+
+static const char *const arm64_61_splice[] = {
+	"trace_event_buffer_commit", "kprobe_trace_func", "kprobe_dispatcher",
+	"kprobe_breakpoint_handler", "call_break_hook", "brk_handler", "do_debug_exception",
+	"el1_dbg", "el1h_64_sync_handler", "el1h_64_sync", "generic_file_splice_read",
+	"splice_file_to_pipe", "do_splice", "__arm64_sys_splice", "invoke_syscall",
+	"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc", "el0t_64_sync_handler",
+	"el0t_64_sync", NULL,
+};
+
+static const char *const probes_61[] = {
+	"try_grab_folio+0x0/0x1d0|kprobes:try_grab_folio",
+	"generic_file_splice_read+0x0/0x1a0|kprobes:generic_file_splice_read", NULL,
+};
+
+static void test_arm64_61_el1_dbg_path_cut_at_probed_function(void **state)
+{
+	struct cut_result r;
+
+	(void)state;
+	run(&r, arm64_61_vmsplice, probes_61, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_folio");
+	assert_int_equal(r.cut.first, 10);
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+	run(&r, arm64_61_splice, probes_61, MODE_HOLD);
+	assert_cut_at(&r, "generic_file_splice_read");
+	assert_string_equal(r.callsite, "do_splice");
+}
+
+/* testdata/real/arm64-6.12-ftrace-hugetlb-cma (Debian trixie 6.12): the
+ * breakpoint exception is do_el1_brk64 now, and splice reaches the pipe
+ * through splice_folio_into_pipe or shmem_file_splice_read. */
+static const char *const arm64_612_vmsplice[] = {
+	"kprobe_trace_func", "kprobe_dispatcher", "kprobe_brk_handler", "do_el1_brk64",
+	"el1_brk64", "el1h_64_sync_handler", "el1h_64_sync", "try_grab_folio_fast",
+	"get_user_pages_fast", "__iov_iter_get_pages_alloc", "iov_iter_get_pages2",
+	"__do_sys_vmsplice", "__arm64_sys_vmsplice", "invoke_syscall",
+	"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc", "el0t_64_sync_handler",
+	"el0t_64_sync", NULL,
+};
+
+static const char *const arm64_612_splice_folio[] = {
+	"kprobe_trace_func", "kprobe_dispatcher", "kprobe_brk_handler", "do_el1_brk64",
+	"el1_brk64", "el1h_64_sync_handler", "el1h_64_sync", "splice_folio_into_pipe",
+	"do_splice_read", "splice_file_to_pipe", "do_splice", "__arm64_sys_splice",
+	"invoke_syscall", "el0_svc_common.constprop.0", "do_el0_svc", "el0_svc",
+	"el0t_64_sync_handler", "el0t_64_sync", NULL,
+};
+
+static const char *const arm64_612_shmem_splice[] = {
+	"kprobe_trace_func", "kprobe_dispatcher", "kprobe_brk_handler", "do_el1_brk64",
+	"el1_brk64", "el1h_64_sync_handler", "el1h_64_sync", "shmem_file_splice_read",
+	"splice_file_to_pipe", "do_splice", "__arm64_sys_splice", "invoke_syscall",
+	"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc", "el0t_64_sync_handler",
+	"el0t_64_sync", NULL,
+};
+
+static const char *const probes_612[] = {
+	"try_grab_folio_fast+0x0/0x298|rtprobe:try_grab_folio_fast",
+	"shmem_file_splice_read+0x0/0x368|rtprobe:shmem_file_splice_read",
+	"splice_folio_into_pipe+0x0/0x128|rtprobe:splice_folio_into_pipe", NULL,
+};
+
+static void test_arm64_612_do_el1_brk64_path_names_same_holders(void **state)
+{
+	struct cut_result r;
+
+	(void)state;
+	run(&r, arm64_612_vmsplice, probes_612, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_folio_fast");
+	assert_int_equal(r.cut.first, 7);
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+	run(&r, arm64_612_splice_folio, probes_612, MODE_HOLD);
+	assert_cut_at(&r, "splice_folio_into_pipe");
+	assert_string_equal(r.callsite, "do_splice");
+	run(&r, arm64_612_shmem_splice, probes_612, MODE_HOLD);
+	assert_cut_at(&r, "shmem_file_splice_read");
+	assert_string_equal(r.callsite, "do_splice");
+}
+
+/* --- x86_64 ------------------------------------------------------------ */
+
+/* fuzz/corpus/ftrace/amd64-kprobe-stack.txt: a kprobe at a function's
+ * entry runs from ftrace, under the trampoline's bare address. */
+static const char *const x86_ftrace_kprobe[] = {
+	"kprobe_trace_func", "kprobe_dispatcher", "kprobe_ftrace_handler",
+	"0xffffffffc02070c8", "try_grab_folio", "internal_get_user_pages_fast",
+	"__iov_iter_get_pages_alloc", "iov_iter_get_pages2", "__do_sys_vmsplice",
+	"do_syscall_64", "entry_SYSCALL_64_after_hwframe", NULL,
+};
+
+/* A kprobe that is a breakpoint (not at an ftrace site): the int3
+ * exception, exc_int3 from asm_exc_int3, calls kprobe_int3_handler. */
+static const char *const x86_int3_kprobe[] = {
+	"kprobe_trace_func", "kprobe_dispatcher", "kprobe_int3_handler", "exc_int3",
+	"asm_exc_int3", "try_grab_folio", "internal_get_user_pages_fast",
+	"__iov_iter_get_pages_alloc", "iov_iter_get_pages2", "__do_sys_vmsplice",
+	"do_syscall_64", "entry_SYSCALL_64_after_hwframe", NULL,
+};
+
+static void test_x86_ftrace_and_int3_kprobes_cut_at_probed_function(void **state)
+{
+	static const char *const probes[] = { "try_grab_folio+0x0/0x370|kprobes:try_grab_folio",
+					      NULL };
+	struct cut_result r;
+
+	(void)state;
+	run(&r, x86_ftrace_kprobe, probes, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_folio");
+	assert_int_equal(r.cut.first, 4);
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+	run(&r, x86_int3_kprobe, probes, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_folio");
+	assert_int_equal(r.cut.first, 5);
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+}
+
+/* An optimized kprobe (x86, past the function's entry) is called from a
+ * trampoline the unwinder cannot leave: the stack ends there. */
+static void test_x86_optprobe_stack_is_cut_short_and_names_nobody(void **state)
+{
+	static const char *const optprobe[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "opt_pre_handler",
+		"optimized_callback", "0xffffffffc0a1b02a", NULL,
+	};
+	static const char *const probes[] = {
+		"splice_folio_into_pipe+0x4c/0x130|kprobes:splice_folio_into_pipe", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, optprobe, probes, MODE_HOLD);
+	assert_true(r.cut.cut_short);
+	assert_null(r.callsite);
+	/* an unresolved address alone, as perf prints it */
+	run(&r, (const char *const[]){ "kprobe_dispatcher", "[unknown]", NULL }, probes,
+	    MODE_HOLD);
+	assert_true(r.cut.cut_short);
+	assert_null(r.callsite);
+}
+
+/* --- perf script ------------------------------------------------------- */
+
+/* perf's callchain of a kprobe starts at the probe's registers: the
+ * probed function is the leaf, and perf prints its location as an
+ * address, so the probe is known by its name. The syscall shows as its
+ * wrapper when __do_sys_vmsplice is inlined into it. */
+static void test_perf_callchain_probe_named_by_its_syscall(void **state)
+{
+	static const char *const chain[] = {
+		"try_grab_folio_fast", "gup_fast_fallback", "__iov_iter_get_pages_alloc",
+		"iov_iter_get_pages2", "iter_to_pipe", "vmsplice_to_pipe",
+		"__x64_sys_vmsplice", "x64_sys_call", "do_syscall_64",
+		"entry_SYSCALL_64_after_hwframe", NULL,
+	};
+	static const char *const probes[] = { "ffffffff8137c5a0|probe:try_grab_folio_fast", NULL };
+	struct cut_result r;
+
+	(void)state;
+	run(&r, chain, probes, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_folio_fast");
+	assert_int_equal(r.cut.first, 0);
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+}
+
+/* A tracepoint's callchain in perf script (testdata/real/x86_64-6.18-
+ * host-compaction) and in ftrace's stacktrace trigger: the event's own
+ * frames go, the function that emitted it stays. */
+static void test_tracepoint_frames_cut_to_the_emitter(void **state)
+{
+	static const char *const ftrace_cma[] = {
+		"trace_event_raw_event_cma_alloc_start", "cma_alloc", "alloc_fresh_huge_page",
+		"alloc_pool_huge_page", NULL,
+	};
+	static const char *const traceiter[] = {
+		"trace_event_raw_event_mm_migrate_pages", "__traceiter_mm_migrate_pages",
+		"migrate_pages", "__alloc_contig_migrate_range", "alloc_contig_range", NULL,
+	};
+	static const char *const perf_compaction[] = {
+		"__compact_zone", "compact_node", "sysctl_compaction_handler", NULL,
+	};
+	static const char *const trigger[] = {
+		"stack_trace_save", "__ftrace_trace_stack", "event_triggers_call",
+		"trace_event_buffer_commit", "perf_trace_page_ref_mod_template",
+		"__page_ref_mod", "try_grab_folio", "pin_user_pages", "io_pin_pages",
+		"io_sqe_buffer_register", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, ftrace_cma, NULL, MODE_HOLD);
+	assert_cut_at(&r, "cma_alloc");
+	run(&r, traceiter, NULL, MODE_HOLD);
+	assert_cut_at(&r, "migrate_pages");
+	run(&r, perf_compaction, NULL, MODE_HOLD);
+	assert_int_equal(r.cut.first, 0);
+	run(&r, trigger, NULL, MODE_HOLD);
+	assert_cut_at(&r, "__page_ref_mod");
+	assert_string_equal(r.callsite, "io_pin_pages");
+}
+
+/* --- helpers walked by role ------------------------------------------- */
+
+static void test_put_helpers_of_every_version_are_walked(void **state)
+{
+	/* page_pinner RFC v2 */
+	static const char *const rfc_v2[] = {
+		"__page_pin_owner_put", "unpin_user_pages", "vfio_iommu_type1_unpin",
+		"vfio_unmap_unpin", NULL,
+	};
+	/* 5.7 to 5.16 */
+	static const char *const v515[] = {
+		"__page_ref_mod", "put_compound_head", "unpin_user_pages_dirty_lock",
+		"ib_umem_release", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, rfc_v2, NULL, MODE_HOLD);
+	assert_string_equal(r.callsite, "vfio_iommu_type1_unpin");
+	run(&r, v515, NULL, MODE_HOLD);
+	assert_string_equal(r.callsite, "ib_umem_release");
+}
+
+/* page_owner of 6.10+: the allocators are "_noprof", and the page was
+ * asked for through shmem by a driver. */
+static void test_page_owner_names_who_asked_for_the_page(void **state)
+{
+	static const char *const drm[] = {
+		"post_alloc_hook", "get_page_from_freelist", "__alloc_pages_noprof",
+		"alloc_pages_mpol_noprof", "folio_alloc_mpol_noprof", "shmem_alloc_folio",
+		"shmem_alloc_and_add_folio", "shmem_get_folio_gfp", "shmem_read_folio_gfp",
+		"drm_gem_get_pages", "drm_gem_shmem_get_pages", NULL,
+	};
+	static const char *const anon[] = {
+		"post_alloc_hook", "get_page_from_freelist", "__alloc_pages_noprof",
+		"alloc_pages_mpol_noprof", "vma_alloc_folio_noprof", "do_anonymous_page",
+		"__handle_mm_fault", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, drm, NULL, MODE_ALLOC);
+	assert_string_equal(r.callsite, "drm_gem_get_pages");
+	assert_false(r.common);
+	run(&r, anon, NULL, MODE_ALLOC);
+	assert_string_equal(r.callsite, "do_anonymous_page");
+	/* held, not allocated: a shmem lookup is the page cache's */
+	run(&r, drm, NULL, MODE_HOLD);
+	assert_string_equal(r.callsite, "shmem_alloc_folio");
+	assert_true(r.common);
+}
+
+/* --- names ------------------------------------------------------------- */
+
+static void test_syscall_wrappers_are_named_after_the_syscall(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(callsite_name("__arm64_sys_vmsplice", buf, sizeof(buf)),
+			    "__do_sys_vmsplice");
+	assert_string_equal(callsite_name("__x64_sys_splice", buf, sizeof(buf)), "__do_sys_splice");
+	assert_string_equal(callsite_name("__se_sys_vmsplice", buf, sizeof(buf)),
+			    "__do_sys_vmsplice");
+	assert_string_equal(callsite_name("__do_sys_vmsplice", buf, sizeof(buf)),
+			    "__do_sys_vmsplice");
+	assert_string_equal(callsite_name("__ia32_compat_sys_ioctl", buf, sizeof(buf)),
+			    "__do_compat_sys_ioctl");
+	/* not a wrapper: more than one word before "_sys_" */
+	assert_string_equal(callsite_name("__blk_mq_sys_x", buf, sizeof(buf)), "__blk_mq_sys_x");
+	assert_string_equal(callsite_name("do_splice", buf, sizeof(buf)), "do_splice");
+}
+
+static void test_probe_set_from_location_or_name(void **state)
+{
+	struct probe_set p = { 0 };
+
+	(void)state;
+	probe_set_add(&p, "try_grab_folio+0x0/0x1d0", "kprobes:try_grab_folio");
+	probe_set_add(&p, "ffffffff8137c5a0", "probe:splice_folio_into_pipe_1");
+	probe_set_add(&p, "vma_alloc_folio_noprof+0x0/0x90", "pinblame:alloc");
+	assert_true(probe_set_has(&p, "try_grab_folio"));
+	assert_true(probe_set_has(&p, "splice_folio_into_pipe"));
+	assert_true(probe_set_has(&p, "vma_alloc_folio"));
+	/* a probe named for itself says nothing of its location */
+	assert_false(probe_set_has(&p, "alloc"));
+	assert_int_equal(p.n, 4);
+	probe_set_free(&p);
+	assert_int_equal(p.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arm64_61_el1_dbg_path_cut_at_probed_function),
+		cmocka_unit_test(test_arm64_612_do_el1_brk64_path_names_same_holders),
+		cmocka_unit_test(test_x86_ftrace_and_int3_kprobes_cut_at_probed_function),
+		cmocka_unit_test(test_x86_optprobe_stack_is_cut_short_and_names_nobody),
+		cmocka_unit_test(test_perf_callchain_probe_named_by_its_syscall),
+		cmocka_unit_test(test_tracepoint_frames_cut_to_the_emitter),
+		cmocka_unit_test(test_put_helpers_of_every_version_are_walked),
+		cmocka_unit_test(test_page_owner_names_who_asked_for_the_page),
+		cmocka_unit_test(test_syscall_wrappers_are_named_after_the_syscall),
+		cmocka_unit_test(test_probe_set_from_location_or_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
