@@ -80,6 +80,11 @@ struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_o
 /* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
  * the error. pb_close_output() closes it and turns a write error into an
  * error message and exit code PB_EXIT_INPUT; it returns CODE otherwise. */
+/* PB_EXIT_INPUT when S holds no source, after saying so (PB_EXIT_STORE
+ * when it cannot tell), else PB_EXIT_OK: a command that judges the traces
+ * must not pass on an empty store. */
+int pb_no_traces(struct pb_store *s);
+
 FILE *pb_open_output(const char *path);
 int pb_close_output(FILE *f, const char *path, int code);
 

@@ -83,7 +83,7 @@ static json_t *row_json(sqlite3_stmt *st, const char *type)
 			v = json_null();
 			break;
 		default:
-			v = json_stringn((const char *)sqlite3_column_text(st, i),
+			v = pb_json_textn((const char *)sqlite3_column_text(st, i),
 					 (size_t)sqlite3_column_bytes(st, i));
 		}
 		json_object_set_new(o, name, v);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "pinblame/input.h"
@@ -188,6 +189,14 @@ static int found_while_parsing(struct import_file *f)
 	return 1;
 }
 
+/* A kernel log that printed no failure records (6.4+ kernels print no
+ * migration-failure dumps for __GFP_NOWARN callers) is still a kernel log,
+ * not input that was not understood: it imports with its kernel release. */
+static int empty_kernel_log(struct pb_parser *p)
+{
+	return pb_parser_format(p) == PB_FMT_KMSG && pb_parser_meta(p, "kernel_log");
+}
+
 /* parse_all(): the file turned out to be in the store already. */
 #define IMPORT_KNOWN (-1)
 
@@ -215,7 +224,7 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 	clear_progress(last);
 	if (pb_interrupted) {
 		pb_error("%s: interrupted; nothing of this file was stored", f->name);
-		return 128 + SIGINT;
+		return 128 + pb_interrupted;
 	}
 	if (rc < 0) {
 		uint64_t line = pb_parser_error_line(p);
@@ -227,7 +236,7 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 			pb_error("%s: %s", f->name, pb_parser_strerror(p));
 		return PB_EXIT_INPUT;
 	}
-	if (*events == 0) {
+	if (*events == 0 && !empty_kernel_log(p)) {
 		report_bad_lines(f);
 		pb_error("%s: no events understood in %llu lines", f->name,
 			 (unsigned long long)pb_input_lineno(in));
@@ -331,7 +340,8 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 	if (rc == 0)
 		f->source_id = pb_store_find_source(f->store, t.sha256);
 	print_summary(f, p, events, seconds,
-		      rc == 0 ? " (already imported; nothing added)" : "");
+		      rc == 0 ? " (already imported; nothing added)"
+		      : events ? "" : " (a kernel log with no failure records)");
 	return PB_EXIT_OK;
 }
 
@@ -359,7 +369,8 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 		if (rc == PB_EXIT_OK) {
 			report_bad_lines(f);
 			print_hints(f);
-			print_summary(f, p, events, now_seconds() - t0, "");
+			print_summary(f, p, events, now_seconds() - t0,
+				      " (dry run: nothing stored)");
 		}
 		return rc;
 	}
@@ -407,7 +418,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 		rc = import_parsed(&f, p, in, t0);
 	} else {
 		/* Detection reads ahead: a signal may stop it. */
-		rc = pb_interrupted ? 128 + SIGINT : PB_EXIT_INPUT;
+		rc = pb_interrupted ? 128 + pb_interrupted : PB_EXIT_INPUT;
 		pb_error("%s: %s", f.name, pb_interrupted ? "interrupted" : err);
 	}
 	pb_parser_free(p);
@@ -432,6 +443,28 @@ static enum pb_store_mode store_mode(char **paths, int npaths)
 	return bytes >= PB_STORE_LARGE ? PB_STORE_WRITE_LARGE : PB_STORE_WRITE;
 }
 
+/* A store that this import made and into which no file went is removed
+ * (unless another import has put a source into it meanwhile): an import
+ * that failed leaves nothing that a later command could take for an
+ * empty but valid capture. */
+static void remove_if_empty(struct pb_store *store, const char *db_path)
+{
+	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+	struct pb_buf name = { 0 };
+	int64_t sources = pb_store_count_sources(store);
+
+	pb_store_close(store);
+	if (sources != 0)
+		return;
+	unlink(db_path);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(suffixes); i++) {
+		pb_buf_reset(&name);
+		pb_buf_addf(&name, "%s%s", db_path, suffixes[i]);
+		unlink(pb_buf_str(&name));
+	}
+	pb_buf_free(&name);
+}
+
 /* Every file is tried; the exit code is the first failure's. */
 static int import_paths(const struct import_opts *o, const char *db_path,
 			char **paths, int npaths)
@@ -439,7 +472,7 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	struct pb_store *store = NULL;
 	int64_t *ids = pb_calloc((size_t)npaths, sizeof(*ids));
 	size_t nids = 0;
-	int rc, worst = PB_EXIT_OK;
+	int rc, worst = PB_EXIT_OK, existed = access(db_path, F_OK) == 0;
 
 	if (!o->dry_run && !(store = pb_store_open(db_path, store_mode(paths, npaths)))) {
 		free(ids);
@@ -458,7 +491,10 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	 * (The analysis runs when a command first reads it.) */
 	if (store && worst != PB_EXIT_STORE && pb_store_link_boot(store, ids, nids) < 0)
 		worst = PB_EXIT_STORE;
-	pb_store_close(store);
+	if (store && !existed && nids == 0)
+		remove_if_empty(store, db_path);
+	else
+		pb_store_close(store);
 	free(ids);
 	return worst;
 }

@@ -90,6 +90,8 @@ static void print_info(const json_t *info)
 	size_t i;
 	json_t *src;
 
+	if (!json_array_size(json_object_get(info, "sources")))
+		puts("no traces imported: the store is empty (pinblame import FILE)");
 	json_array_foreach(json_object_get(info, "sources"), i, src)
 		print_source(src);
 	print_counts("events", json_object_get(info, "events"));

@@ -1,5 +1,6 @@
 /* query.c - pinblame query: read-only SQL over the store's views. */
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "pinblame/analyze.h"
@@ -35,6 +36,82 @@ static const char query_usage[] =
 	"\n"
 	"Exit: 0 ok, 2 usage or SQL error, 4 store error.\n";
 
+/* What a read-only statement may still do: attach (and so create) another
+ * file, change the connection with a PRAGMA, load code. Refused before the
+ * statement runs, whatever the store's file permissions. */
+static int reading_pragma(const char *name)
+{
+	static const char *const reading[] = {
+		"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
+		"foreign_key_list", "integrity_check", "quick_check",
+	};
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(reading); i++)
+		if (!strcasecmp(name, reading[i]))
+			return 1;
+	return 0;
+}
+
+static int authorize_action(int action, const char *a, const char *b)
+{
+	switch (action) {
+	case SQLITE_ATTACH:
+	case SQLITE_DETACH:
+		pb_error("refused: query reads this store only (no ATTACH)");
+		return SQLITE_DENY;
+	case SQLITE_PRAGMA:
+		/* a PRAGMA with a value sets something, but for those that
+		 * take the name of what they describe */
+		if (b && !reading_pragma(a)) {
+			pb_error("refused: query does not set PRAGMA %s", a);
+			return SQLITE_DENY;
+		}
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		if (b && !strcasecmp(b, "load_extension")) {
+			pb_error("refused: query loads no extension");
+			return SQLITE_DENY;
+		}
+		return SQLITE_OK;
+	}
+	return SQLITE_OK;
+}
+
+static int authorize(void *refused, int action, const char *a, const char *b,
+		     const char *db, const char *trigger)
+{
+	int rc = authorize_action(action, a, b);
+
+	if (rc == SQLITE_DENY)
+		*(int *)refused = 1;
+	return rc;
+}
+
+/* The analysis is brought up to date first, on a connection of its own
+ * that may write; the statement then runs on one opened read-only, with
+ * query_only set and the authorizer above, so that nothing it does can
+ * write the store or another file. (A store we cannot write was brought
+ * up to date in a private copy, which is the one to read.) */
+static struct pb_store *open_read_only(const char *db_path, int *refused)
+{
+	struct pb_store *s = pb_analyze_open(db_path);
+
+	if (!s)
+		return NULL;
+	if (pb_store_writable(db_path)) {
+		pb_store_close(s);
+		s = pb_store_open(db_path, PB_STORE_READ);
+	} else if (pb_store_exec(s, "PRAGMA query_only = 1") < 0) {
+		pb_store_close(s);
+		return NULL;
+	}
+	if (!s)
+		return NULL;
+	sqlite3_db_config(pb_store_db(s), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_set_authorizer(pb_store_db(s), authorize, refused);
+	return s;
+}
+
 int cmd_query(int argc, char **argv, const struct pb_globals *g)
 {
 	static const struct option longopts[] = {
@@ -47,7 +124,7 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 	struct pb_store *store;
 	sqlite3_stmt *st = NULL;
 	const char *tail;
-	int c, help = 0, rc = PB_EXIT_OK;
+	int c, help = 0, rc = PB_EXIT_OK, refused = 0;
 
 	while ((c = pb_getopt(argc, argv, "h", longopts, query_usage, &help)) != -1) {
 		switch (c) {
@@ -61,12 +138,12 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 		pb_error(optind == argc ? "no SQL given" : "give the SQL as one argument");
 		return pb_usage(query_usage, PB_EXIT_USAGE);
 	}
-	/* the derived views (failures, attributions) are brought up to date */
-	store = pb_analyze_open(g->db_path);
+	store = open_read_only(g->db_path, &refused);
 	if (!store)
 		return PB_EXIT_STORE;
 	if (sqlite3_prepare_v2(pb_store_db(store), argv[optind], -1, &st, &tail) != SQLITE_OK) {
-		pb_error("%s", sqlite3_errmsg(pb_store_db(store)));
+		if (!refused)	/* the authorizer said why */
+			pb_error("%s", sqlite3_errmsg(pb_store_db(store)));
 		rc = PB_EXIT_USAGE;
 	} else if (!st) {
 		pb_error("no SQL statement given");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -67,18 +68,20 @@ static enum report_format format_of_path(const char *path)
 	return FMT_TEXT;
 }
 
-/* The terminal's width when writing to one, else $COLUMNS, else 80. */
+/* The terminal's width when writing to one, else $COLUMNS, else 80; cut
+ * to it only on a terminal (negative: laid out, not cut), so that a file
+ * or a pipe keeps every evidence location whole. */
 static int text_width(FILE *out)
 {
 	struct winsize ws;
 	const char *env = getenv("COLUMNS");
+	int tty = out == stdout && pb_stdout_is_tty();
 
-	if (out == stdout && pb_stdout_is_tty() &&
-	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	if (env && atoi(env) > 0)
-		return atoi(env);
-	return 80;
+		return tty ? atoi(env) : -atoi(env);
+	return tty ? 80 : -80;
 }
 
 static int render(FILE *out, const json_t *report, enum report_format f)
@@ -130,31 +133,95 @@ struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_o
 		return NULL;
 	}
 	s = pb_analyze_open(db_path);
-	if (!s)
+	if (!s) {
 		*code = PB_EXIT_STORE;
+		return NULL;
+	}
+	*code = pb_no_traces(s);
+	if (*code) {
+		pb_store_close(s);
+		return NULL;
+	}
 	return s;
+}
+
+int pb_no_traces(struct pb_store *s)
+{
+	int64_t n = pb_store_count_sources(s);
+
+	if (n == 0)
+		pb_error("%s: no traces imported (pinblame import FILE): there is "
+			 "nothing to judge", pb_store_path(s));
+	return n < 0 ? PB_EXIT_STORE : n == 0 ? PB_EXIT_INPUT : PB_EXIT_OK;
+}
+
+/* The output file being written: its temporary name beside it, renamed
+ * over PATH once everything is written, so that a failed write leaves the
+ * old file as it was and nothing half written. */
+static struct {
+	FILE *f;
+	char *tmp;
+} output;
+
+static FILE *open_temporary(const char *path)
+{
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	output.tmp = pb_malloc(strlen(path) + 16);
+	sprintf(output.tmp, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(output.tmp);
+	if (fd < 0) {
+		pb_error("%s: %s", path, strerror(errno));
+		free(output.tmp);
+		output.tmp = NULL;
+		return NULL;
+	}
+	/* as fopen() would have made it, not mkstemp()'s 0600 */
+	fchmod(fd, 0666 & ~mask);
+	return fdopen(fd, "w");
 }
 
 FILE *pb_open_output(const char *path)
 {
-	FILE *f;
+	struct stat sb;
+	FILE *raw;
 
 	if (!path)
 		return stdout;
-	f = fopen(path, "w");
-	if (!f)
-		pb_error("%s: %s", path, strerror(errno));
-	return f;
+	/* a device or a pipe (/dev/null, /dev/stdout) is written in place */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		raw = fopen(path, "w");
+	else
+		raw = open_temporary(path);
+	if (!raw) {
+		if (!output.tmp && errno)
+			pb_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	output.f = pb_term_stream(raw, 1);
+	return output.f;
 }
 
 int pb_close_output(FILE *f, const char *path, int code)
 {
+	int failed;
+
 	if (f == stdout)
 		return code;
-	if (ferror(f) | fclose(f)) {
+	failed = ferror(f) | fclose(f);
+	if (!failed && output.tmp && rename(output.tmp, path) < 0)
+		failed = 1;
+	if (failed)
 		pb_error("%s: write error: %s", path, strerror(errno));
+	if (output.tmp && (failed || code))
+		unlink(output.tmp);
+	free(output.tmp);
+	output.tmp = NULL;
+	output.f = NULL;
+	if (failed)
 		return code ? code : PB_EXIT_INPUT;
-	}
 	return code;
 }
 

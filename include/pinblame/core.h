@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PB_VERSION "0.1.0"
 
@@ -34,6 +35,9 @@ void pb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pb_verror(const char *fmt, va_list ap);
 /* Out of memory or another impossible state: message and abort. */
+/* Messages on stderr, names in them escaped as pb_term_escape() does:
+ * "pinblame: CMD: what is wrong", and for pb_warn(), which does not stop
+ * the command, "pinblame: CMD: warning: what to know". */
 void pb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 void *pb_malloc(size_t n);
@@ -109,3 +113,41 @@ int pb_stderr_is_tty(void);
 #define PB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
+/* Makes room for N elements in the array X of capacity ALLOC (size_t
+ * lvalues), growing it by half again each time, as git's ALLOC_GROW:
+ *   PB_GROW(v, n + 1, cap); v[n++] = x; */
+#define PB_GROW(x, n, alloc) \
+	do { \
+		if ((size_t)(n) > (alloc)) { \
+			size_t pb_grow_to_ = ((alloc) + 16) * 3 / 2; \
+			(alloc) = pb_grow_to_ < (size_t)(n) ? (size_t)(n) : pb_grow_to_; \
+			(x) = pb_realloc((x), (alloc) * sizeof(*(x))); \
+		} \
+	} while (0)
+
+/* --- text that is safe to print (lib/core/term.c) ------------------- */
+
+/* Length of the UTF-8 character at S (N bytes available), 0 when the
+ * bytes are not one (overlong, surrogate, cut short, stray continuation). */
+size_t pb_utf8_len(const char *s, size_t n);
+/* Appends S to OUT with control characters (C0 and DEL; newline and tab
+ * too unless KEEP_LINES), C1 characters and bytes that are not UTF-8
+ * written as \xNN, so that nothing in it drives a terminal. */
+void pb_term_escape(struct pb_buf *out, const char *s, size_t n, int keep_lines);
+/* S escaped as by pb_term_escape() into SCRATCH (newlines too): for one
+ * name in a message. "" for NULL. */
+const char *pb_term_str(struct pb_buf *scratch, const char *s);
+/* A stream over RAW that escapes as pb_term_escape(), newlines and tabs
+ * kept: every human-readable output is written through one. Closing it
+ * closes RAW when CLOSE_RAW. */
+FILE *pb_term_stream(FILE *raw, int close_raw);
+/* Writes S as it is to F, a stream of pb_term_stream(): the output's own
+ * escape sequences (colour on a terminal). */
+void pb_term_raw(FILE *f, const char *s);
+
+/* A JSON string of S. Bytes that are not UTF-8 (jansson would refuse the
+ * whole string) are kept as the character of the same number: 0xff
+ * becomes U+00FF ("\u00ff"). NULL gives JSON null. */
+struct json_t *pb_json_text(const char *s);
+struct json_t *pb_json_textn(const char *s, size_t n);
+

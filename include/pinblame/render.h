@@ -50,7 +50,9 @@ struct pb_analyze_opts;
 json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int top);
 
 /* Renderers of that object; each returns 0, or -1 on a write error.
- * Text fits WIDTH columns and uses ANSI bold only when COLOUR is set. */
+ * Text fits WIDTH columns, cutting longer lines (a terminal); a negative
+ * WIDTH lays it out for -WIDTH columns and cuts nothing (a file or a pipe
+ * keeps every evidence location whole). ANSI bold only when COLOUR. */
 int pb_report_text(FILE *out, const json_t *report, int width, int colour);
 int pb_report_markdown(FILE *out, const json_t *report);
 /* One self-contained page: inline CSS and SVG, nothing fetched. */

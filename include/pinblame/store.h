@@ -38,6 +38,10 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode);
 void pb_store_close(struct pb_store *s);
 sqlite3 *pb_store_db(struct pb_store *s);
 const char *pb_store_path(const struct pb_store *s);
+/* Whether we may write the store at PATH and its folder (or create it). */
+int pb_store_writable(const char *path);
+/* Sources imported into S; -1 on a store error (printed). */
+int64_t pb_store_count_sources(struct pb_store *s);
 
 /* SQL over the event table's index by name (the table has no SQL index on
  * the name: see event_index.c).

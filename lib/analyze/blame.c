@@ -255,9 +255,9 @@ static json_t *row_json(struct pb_store *s, const struct row *r, size_t rank, si
 
 	json_object_set_new(o, "rank", json_integer((json_int_t)rank));
 	if (by != PB_BY_CALLSITE)
-		json_object_set_new(o, "key", json_string(r->key));
-	json_object_set_new(o, "callsite", json_string(site->callsite));
-	json_object_set_new(o, "module", site->module ? json_string(site->module) : json_null());
+		json_object_set_new(o, "key", pb_json_text(r->key));
+	json_object_set_new(o, "callsite", pb_json_text(site->callsite));
+	json_object_set_new(o, "module", pb_json_text(site->module));
 	json_object_set_new(o, "failures", json_integer((json_int_t)r->failures));
 	json_object_set_new(o, "pages", json_integer((json_int_t)r->pages));
 	json_object_set_new(o, "share", json_real(pages ? (double)r->pages / (double)pages : 0));

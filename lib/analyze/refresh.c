@@ -32,7 +32,7 @@ json_t *text_or_null(sqlite3_stmt *st, int col)
 {
 	const char *t = column_text(st, col);
 
-	return t ? json_string(t) : json_null();
+	return pb_json_text(t);
 }
 
 void failure_filter_sql(struct pb_buf *b, const struct pb_analyze_opts *o)
@@ -142,7 +142,7 @@ struct pb_store *pb_analyze_open(const char *path)
 		return NULL;
 	}
 	pb_store_close(s);
-	s = pb_store_open(path, PB_STORE_WRITE);
+	s = pb_store_open(path, pb_store_writable(path) ? PB_STORE_WRITE : PB_STORE_SCRATCH);
 	if (s && pb_analyze_refresh(s) < 0) {
 		pb_store_close(s);
 		s = NULL;

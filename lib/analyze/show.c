@@ -88,8 +88,8 @@ static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand
 
 	json_object_set_new(o, "rank", json_integer(c->rank));
 	json_object_set_new(o, "blamed", json_boolean(cand_blamed(c)));
-	json_object_set_new(o, "callsite", json_string(c->site->callsite));
-	json_object_set_new(o, "module", c->site->module ? json_string(c->site->module)
+	json_object_set_new(o, "callsite", pb_json_text(c->site->callsite));
+	json_object_set_new(o, "module", c->site->module ? pb_json_text(c->site->module)
 				: json_null());
 	json_object_set_new(o, "kind", json_string(cand_kind_name(c->kind)));
 	json_object_set_new(o, "confidence", json_string(confidence_name(c->conf)));
@@ -97,7 +97,7 @@ static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand
 				? json_string(noise_role_name(c->role)) : json_null());
 	json_object_set_new(o, "ts_ns", c->ts_ns >= 0 ? json_integer(c->ts_ns) : json_null());
 	json_object_set_new(o, "pid", c->pid >= 0 ? json_integer(c->pid) : json_null());
-	json_object_set_new(o, "comm", c->comm ? json_string(c->comm) : json_null());
+	json_object_set_new(o, "comm", pb_json_text(c->comm));
 	json_object_set_new(o, "stack_id", c->stack_id ? json_integer(c->stack_id) : json_null());
 	where(s, at, c, o);
 	if (c->rank == 1 && c->stack_id)

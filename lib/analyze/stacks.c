@@ -30,10 +30,10 @@ static json_t *stack_json(struct pb_store *s, const struct site *site, int64_t s
 
 	json_object_set_new(o, "count", json_integer(count));
 	json_object_set_new(o, "stack_id", json_integer(stack_id));
-	json_object_set_new(o, "callsite", json_string(site->callsite));
-	json_object_set_new(o, "module", site->module ? json_string(site->module) : json_null());
+	json_object_set_new(o, "callsite", pb_json_text(site->callsite));
+	json_object_set_new(o, "module", pb_json_text(site->module));
 	json_object_set_new(o, "folded", site_folded(s, site, stack_id, &folded) == 0
-				? json_string(pb_buf_str(&folded)) : json_null());
+				? pb_json_text(pb_buf_str(&folded)) : json_null());
 	pb_buf_free(&folded);
 	return o;
 }
@@ -188,7 +188,7 @@ static json_t *folded_pages(struct pb_store *s, const struct weight *w, size_t n
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i, k = 0; j < n && !strcmp(v[j].folded, v[i].folded); j++)
 			k += j == i || v[j].pfn != v[j - 1].pfn;
-		json_array_append_new(arr, json_pack("{s:s,s:I}", "folded", v[i].folded,
+		json_array_append_new(arr, json_pack("{s:o,s:I}", "folded", pb_json_text(v[i].folded),
 						     "pages", (json_int_t)k));
 	}
 	goto out;

@@ -10,15 +10,34 @@
 const char *pb_cmd_name;
 volatile sig_atomic_t pb_interrupted;
 
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	struct pb_buf text = { 0 }, safe = { 0 };
+	va_list copy;
+	int n;
+
+	fflush(stdout);
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n > 0) {
+		vsnprintf(pb_buf_reserve(&text, (size_t)n), (size_t)n + 1, fmt, ap);
+		text.len = (size_t)n;
+	}
+	/* one message, one line: a name with a newline or an ESC in it
+	 * must neither forge a second message nor reach the terminal */
+	pb_term_escape(&safe, pb_buf_str(&text), text.len, 0);
+	if (pb_cmd_name)
+		fprintf(stderr, "pinblame: %s: %s%s\n", pb_cmd_name, kind, pb_buf_str(&safe));
+	else
+		fprintf(stderr, "pinblame: %s%s\n", kind, pb_buf_str(&safe));
+	pb_buf_free(&text);
+	pb_buf_free(&safe);
+}
+
 void pb_verror(const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	if (pb_cmd_name)
-		fprintf(stderr, "pinblame: %s: ", pb_cmd_name);
-	else
-		fputs("pinblame: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vmessage("", fmt, ap);
 }
 
 void pb_error(const char *fmt, ...)
@@ -35,7 +54,7 @@ void pb_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pb_verror(fmt, ap);
+	vmessage("warning: ", fmt, ap);
 	va_end(ap);
 }
 

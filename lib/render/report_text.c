@@ -1,5 +1,6 @@
 /* report_text.c - the report for a terminal: fits the width it is given,
  * colour only when asked (the caller asks when stdout is a tty). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pinblame/render.h"
@@ -8,6 +9,7 @@
 struct text_out {
 	FILE *f;
 	int width;
+	int cut;	/* lines longer than width are cut (a terminal) */
 	int colour;
 	struct pb_buf line;
 };
@@ -17,7 +19,7 @@ static void fit_width(struct text_out *t)
 {
 	size_t w = (size_t)t->width;
 
-	if (t->line.len <= w)
+	if (!t->cut || t->line.len <= w)
 		return;
 	t->line.len = w - 3;
 	pb_buf_adds(&t->line, "...");
@@ -64,10 +66,13 @@ static void put_wrapped(struct text_out *t, const char *label, const char *text)
 
 static void heading(struct text_out *t, const char *title)
 {
+	fputc('\n', t->f);
 	if (t->colour)
-		fprintf(t->f, "\n\033[1m%s\033[0m\n", title);
-	else
-		fprintf(t->f, "\n%s\n", title);
+		pb_term_raw(t->f, "\033[1m");
+	fputs(title, t->f);
+	if (t->colour)
+		pb_term_raw(t->f, "\033[0m");
+	fputc('\n', t->f);
 }
 
 static void summary(struct text_out *t, const json_t *r)
@@ -157,7 +162,8 @@ static void ranking(struct text_out *t, const json_t *r)
 
 		rj_share(share, sizeof(share), rj_real(c, "share", 0));
 		pb_buf_addf(&t->line, "  %3lld  %-*.*s %8lld %6lld %6s  %s",
-			    pb_json_int(c, "rank", (long long)i + 1), name_w, name_w, name,
+			    pb_json_int(c, "rank", (long long)i + 1), name_w,
+			    t->cut ? name_w : (int)strlen(name), name,
 			    pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
 			    pb_json_str(c, "confidence", "low"));
 		flush_line(t);
@@ -222,11 +228,13 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 		    pb_json_str(c, "confidence", "low"));
 	fputc('\n', t->f);
 	if (t->colour)
-		fputs("\033[1m", t->f);
+		pb_term_raw(t->f, "\033[1m");
 	fit_width(t);
 	fputs(pb_buf_str(&t->line), t->f);
 	pb_buf_reset(&t->line);
-	fputs(t->colour ? "\033[0m\n" : "\n", t->f);
+	if (t->colour)
+		pb_term_raw(t->f, "\033[0m");
+	fputc('\n', t->f);
 	if (json_array_size(json_object_get(c, "stack")))
 		put_line(t, "    example stack (leaf first, > the call site):");
 	json_array_foreach(json_object_get(c, "stack"), i, fr) {
@@ -242,14 +250,17 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 
 int pb_report_text(FILE *out, const json_t *report, int width, int colour)
 {
-	struct text_out t = { .f = out, .width = width < 40 ? 40 : width, .colour = colour };
+	struct text_out t = { .f = out, .width = abs(width) < 40 ? 40 : abs(width),
+			       .cut = width > 0, .colour = colour };
 	const json_t *c;
 	size_t i;
 
 	if (colour)
-		fputs("\033[1mpinblame report\033[0m\n", out);
-	else
-		fputs("pinblame report\n", out);
+		pb_term_raw(out, "\033[1m");
+	fputs("pinblame report", out);
+	if (colour)
+		pb_term_raw(out, "\033[0m");
+	fputc('\n', out);
 	summary(&t, report);
 	cma_areas(&t, report);
 	busy_and_migrations(&t, report);

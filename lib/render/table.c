@@ -60,7 +60,7 @@ json_t *pb_json_column(sqlite3_stmt *st, int i)
 	case SQLITE_NULL:
 		return json_null();
 	default:
-		return json_stringn((const char *)sqlite3_column_text(st, i),
+		return pb_json_textn((const char *)sqlite3_column_text(st, i),
 				    (size_t)sqlite3_column_bytes(st, i));
 	}
 }

@@ -215,38 +215,25 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
 	struct pb_store *s = pb_calloc(1, sizeof(*s));
-	/* One connection per thread: SQLite's own mutexes are not needed. */
-	int flags = (mode != PB_STORE_READ ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-					   : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 	struct stat sb;
 
 	pthread_once(&configured, configure_sqlite);
 	s->path = pb_strdup(path);
 	s->writable = mode != PB_STORE_READ;
-	if (mode == PB_STORE_READ && stat(path, &sb) < 0) {
+	s->scratch_copy = mode == PB_STORE_SCRATCH;
+	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && stat(path, &sb) < 0) {
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
 			 strerror(errno));
 		goto fail;
 	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+	if (open_connection(s, mode) != SQLITE_OK) {
 		pb_error("%s: cannot open store: %s", path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_extended_result_codes(s->db, 1);
-	/* Page size of a new store (an existing one keeps its own). 64 KiB,
-	 * SQLite's largest, when made for a large import: it writes a quarter
-	 * of the WAL frames and B-tree splits of 16 KiB pages and is 8% (1 GiB)
-	 * to 17% (4.4 GiB) faster, blame on 10 M events reads no slower; but
-	 * each of the schema's 26 tables and indexes takes a page, so small
-	 * stores keep 16 KiB (0.4 MiB empty, not 1.7 MiB). */
-	if (s->writable &&
-	    (pb_store_exec(s, mode == PB_STORE_WRITE_LARGE ? "PRAGMA page_size = 65536"
-							   : "PRAGMA page_size = 16384") < 0 ||
-	     set_wal(s) < 0))
-		goto fail;
-	if (s->writable && pb_store_exec(s, "PRAGMA synchronous = NORMAL") < 0)
+	if (s->writable && configure_writer(s, mode) < 0)
 		goto fail;
 	/* 32 MiB of page cache: index pages stay in memory during an import,
 	 * and memory stays bounded whatever the input size. */
@@ -377,6 +364,42 @@ int pb_store_add_bad_lines(struct pb_store *s, enum pb_bad_reason why, uint64_t 
 		"INSERT INTO bad_line(source_id, reason, count, first_line, example) "
 		"VALUES (?, ?, ?, ?, ?)");
 	int rc;
+/* A store at rest is left in rollback journal mode: then a reader needs
+ * no -wal and -shm files, so one who cannot write the folder can read it,
+ * and a reader leaves no file behind that the owner could not write. The
+ * switch checkpoints the WAL; it needs the store to itself, so while
+ * another process has it open it fails at once and the last one to close
+ * it switches. */
+static void rest_in_rollback_mode(struct pb_store *s)
+{
+	if (!s->writable || s->scratch_copy || !s->db)
+		return;
+	sqlite3_busy_timeout(s->db, 0);
+	sqlite3_exec(s->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+}
+
+int pb_store_writable(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) < 0 || store_writable(path);
+}
+
+int64_t pb_store_count_sources(struct pb_store *s)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT count(*) FROM source");
+	int64_t n = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		store_sql_error(s, "counting sources");
+	sqlite3_finalize(st);
+	return n;
+}
+
 
 	if (!st)
 		return -1;
@@ -384,6 +407,7 @@ int pb_store_add_bad_lines(struct pb_store *s, enum pb_bad_reason why, uint64_t 
 	sqlite3_bind_text(st, 2, pb_bad_reason_name(why), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)count);
 	sqlite3_bind_int64(st, 4, (int64_t)first_line);
+	rest_in_rollback_mode(s);
 	sqlite3_bind_text(st, 5, example, -1, SQLITE_STATIC);
 	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);

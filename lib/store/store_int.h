@@ -94,6 +94,7 @@ struct pb_store {
 	sqlite3 *db;
 	char *path;
 	int writable;
+	int scratch_copy;	/* PB_STORE_SCRATCH: a private copy */
 	sqlite3_stmt *st[ST_COUNT];
 	int first_error;	/* SQLite result code of the first error (stmt.c) */
 	struct pb_idmap names, symbols, stacks, keysets;
