@@ -37,13 +37,15 @@ static const char usage[] =
 	"  --events LIST      SYSTEM:EVENT patterns, comma-separated, EVENT may be '*',\n"
 	"                     '/nostack' skips the stack, '/stack-if=FILTER' takes it\n"
 	"                     when FILTER matches; every one must exist\n"
-	"  --probe-gup        kprobes on the get_user_pages entry points (page= and stack),\n"
-	"                     so holders show without page_ref or page_pinner events\n"
+	"  --probe-gup        kprobes where this kernel takes page references for holders:\n"
+	"                     get_user_pages and splice into pipes (page= and stack), so\n"
+	"                     holders show without page_ref or page_pinner events\n"
 	"  --buffer-kb N      ring buffer per CPU, at least N KB (default 16384)\n"
 	"  --import           import FILE into the store afterwards\n"
 	"  -h, --help         this help\n"
 	"\n"
-	"environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs\n"
+	"environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs, PINBLAME_PROC=DIR\n"
+	"             DIR as procfs (kallsyms, sys/debug/kprobes-optimization)\n"
 	"exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails,\n"
 	"126/127 when it cannot be run\n";
 
@@ -384,12 +386,16 @@ int cmd_record(int argc, char **argv, const struct pb_globals *g)
 	cap = pb_capture_open(getenv("PINBLAME_TRACEFS"));
 	if (!cap)
 		return PB_EXIT_INPUT;
+	if (getenv("PINBLAME_PROC"))
+		pb_capture_set_proc(cap, getenv("PINBLAME_PROC"));
 	if (pb_capture_select(cap, o.events ? o.events : pb_capture_default_events,
 			      !o.events) < 0 ||
 	    (o.probe_gup && pb_capture_probe_gup(cap) < 0)) {
 		pb_capture_close(cap);
 		return PB_EXIT_INPUT;
 	}
+	if (o.probe_gup)
+		fprintf(stderr, "pinblame record: %s\n", pb_capture_probe_report(cap));
 	out = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
 		pb_error("cannot write %s: %s", o.output, strerror(errno));

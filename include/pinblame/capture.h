@@ -46,11 +46,33 @@ const char *pb_capture_event_hint(const char *system, const char *event);
 size_t pb_capture_nevents(const struct pb_capture *cap);
 const char *pb_capture_event(const struct pb_capture *cap, size_t i);
 
-/* Adds kprobes on the get_user_pages entry points that take a page
- * reference (group "pinblame", each with a page= argument and a stack
- * trigger), those that this kernel has, and selects their events. Fails
- * when none can be placed, or when one is left over from an earlier run. */
+/* Where procfs is (default "/proc"): kallsyms, to know which functions
+ * this kernel has, and sys/debug/kprobes-optimization. For tests. */
+void pb_capture_set_proc(struct pb_capture *cap, const char *proc);
+/* The uname machine whose argument registers a probe falls back to
+ * (default: this machine's). For tests. */
+void pb_capture_set_machine(struct pb_capture *cap, const char *machine);
+
+/* Adds kprobes, at function entry, where this kernel takes page references
+ * for holders (group "pinblame", each with a stack trigger): every
+ * get_user_pages grab function it has (try_grab_folio_fast,
+ * try_grab_folio, try_grab_compound_head, try_grab_page, page=), the
+ * function that puts page-cache pages into pipes (splice_folio_into_pipe
+ * or copy_page_to_iter_pipe, page=) and generic_file_splice_read (file=,
+ * pos=). Turns kprobe optimization off for the run when a probe is not
+ * ftrace-based. Fails when no GUP probe can be placed, when the kernel
+ * has no kprobe_events, or when a probe is left over from an earlier run.
+ * Returns the number of GUP probes placed. */
 int pb_capture_probe_gup(struct pb_capture *cap);
+
+/* What pb_capture_probe_gup() chose, and which candidates this kernel
+ * lacks, as one line; NULL before. */
+const char *pb_capture_probe_report(const struct pb_capture *cap);
+
+/* The kprobe_events definition of candidate FUNC: arguments as $argN, or,
+ * with USE_REGISTERS, as MACHINE's argument registers. NULL when FUNC is no
+ * candidate or MACHINE's registers are not known. Allocated. */
+char *pb_capture_probe_definition(const char *func, const char *machine, int use_registers);
 
 /* Applies the settings: tracing off, the nop tracer, per-CPU buffer of at
  * least BUFFER_KB,

@@ -191,30 +191,78 @@ static int set_option(struct pb_capture *cap, const char *name, const char *valu
 	return set_value(cap, path, value);
 }
 
-/* buffer_size_kb reads "7 (expanded: 1408)" until the buffer is first
- * used: the size to keep (and restore) is the expanded one. The buffer is
- * grown to KB, never shrunk. */
+/* Remembers each CPU's buffer_size_kb, to be written back per CPU: the
+ * top-level file reads "X" when CPUs differ, and "X" cannot be written. */
+static int remember_per_cpu_sizes(struct pb_capture *cap)
+{
+	int fd = openat(cap->rootfd, "per_cpu", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d) {
+		pb_error("cannot read %s/per_cpu: %s", cap->root, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (ret == 0 && (de = readdir(d))) {
+		char path[300], *size;
+
+		if (strncmp(de->d_name, "cpu", 3))
+			continue;
+		snprintf(path, sizeof(path), "per_cpu/%s/buffer_size_kb", de->d_name);
+		size = pb_tracefs_read(cap, path);
+		if (!size) {
+			pb_error("cannot read %s/%s: %s", cap->root, path, strerror(errno));
+			ret = -1;
+			break;
+		}
+		value_word(size);
+		push_undo(cap, path, size, 0);
+		free(size);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* The buffer is grown to KB per CPU, never shrunk, and put back as it was
+ * read. buffer_size_kb reads one of:
+ *   "N"                  every CPU has N KB. Since 6.5 the kernel shows the
+ *                        size it allocated, in whole sub-buffer pages (4080
+ *                        bytes of events per 4 KiB page), so writing N
+ *                        back allocates the same pages and shows N again.
+ *   "X"                  the CPUs differ: each CPU's size is written back.
+ *   "N (expanded: M)"    not allocated yet. Enabling any event allocates M
+ *                        KB (the kernel's trace_buf_size), so M is what is
+ *                        written back; since 6.5 it then shows M rounded up
+ *                        to whole pages (1408 shows as 1410), as it would
+ *                        after any use of tracing. A never-used buffer
+ *                        cannot be made unused again. */
 static int set_buffer(struct pb_capture *cap, unsigned long kb)
 {
 	char *cur = pb_tracefs_read(cap, "buffer_size_kb");
 	const char *expanded;
 	unsigned long have;
+	int per_cpu, ret = 0;
 	char want[32], old[32];
-	int ret = 0;
 
 	if (!cur) {
 		pb_error("cannot read %s/buffer_size_kb: %s", cap->root, strerror(errno));
 		return -1;
 	}
+	per_cpu = cur[0] == 'X';
 	expanded = strstr(cur, "expanded:");
-	have = strtoul(expanded ? expanded + 9 : cur, NULL, 10);
+	have = per_cpu ? 0 : strtoul(expanded ? expanded + 9 : cur, NULL, 10);
 	free(cur);
 	if (have >= kb)
 		return 0;
 	snprintf(want, sizeof(want), "%lu", kb);
 	snprintf(old, sizeof(old), "%lu", have);
-	ret = pb_tracefs_change(cap, "buffer_size_kb", want, old, 0);
-	if (ret < 0)
+	if (per_cpu && remember_per_cpu_sizes(cap) < 0)
+		return -1;
+	ret = pb_tracefs_change(cap, "buffer_size_kb", want, per_cpu ? NULL : old, 0);
+	if (ret < 0 && !per_cpu)
 		pb_error("the buffer is %lu KB per CPU; try a smaller --buffer-kb", have);
 	return ret;
 }
@@ -539,6 +587,7 @@ struct pb_capture *pb_capture_open(const char *root)
 	struct pb_capture *cap = pb_calloc(1, sizeof(*cap));
 
 	cap->pipe_fd = -1;
+	cap->proc = pb_strdup("/proc");
 	cap->root = root ? pb_strdup(root) : find_tracefs();
 	cap->rootfd = cap->root ? open(cap->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (!cap->root || check_root(cap) < 0) {
@@ -547,6 +596,18 @@ struct pb_capture *pb_capture_open(const char *root)
 	}
 	cap->inst = tracefs_instance_alloc(cap->root, NULL);
 	return cap;
+}
+
+void pb_capture_set_proc(struct pb_capture *cap, const char *proc)
+{
+	free(cap->proc);
+	cap->proc = pb_strdup(proc);
+}
+
+void pb_capture_set_machine(struct pb_capture *cap, const char *machine)
+{
+	free(cap->machine);
+	cap->machine = machine ? pb_strdup(machine) : NULL;
 }
 
 const char *pb_capture_root(const struct pb_capture *cap)
@@ -571,5 +632,8 @@ void pb_capture_close(struct pb_capture *cap)
 		close(cap->rootfd);
 	tracefs_instance_free(cap->inst);
 	free(cap->root);
+	free(cap->proc);
+	free(cap->machine);
+	pb_buf_free(&cap->probe_report);
 	free(cap);
 }

@@ -43,20 +43,6 @@ static const struct {
 	  "a newer kernel: the event was added to mainline in 2024" },
 };
 
-/* get_user_pages takes its page references in these. Their first argument
- * is the page (before 6.10 for try_grab_folio, which since takes the folio,
- * whose address is that of its head page). */
-static const struct {
-	const char *func;
-	const char *args;
-} gup_probes[] = {
-	{ "try_grab_folio", "page=$arg1:%s refs=$arg2:s32 flags=$arg3:x32" },
-	{ "try_grab_page", "page=$arg1:%s flags=$arg2:x32" },
-	{ "try_grab_folio_fast", "page=$arg1:%s refs=$arg2:s32 flags=$arg3:x32" },
-};
-
-#define PROBE_GROUP "pinblame"
-
 /* The hint for SYSTEM:EVENT itself, else, when WHOLE_SYSTEM, the one for
  * its system: a system's config fits only when the system is missing, an
  * event missing from a system that is there is a matter of kernel version. */
@@ -294,73 +280,4 @@ int pb_capture_select(struct pb_capture *cap, const char *list, int optional)
 		return -1;
 	}
 	return (int)cap->nevents;
-}
-
-static int probe_exists(const char *kprobe_events, const char *name)
-{
-	char tag[128];
-
-	snprintf(tag, sizeof(tag), ":%s/%s ", PROBE_GROUP, name);
-	return strstr(kprobe_events, tag) != NULL;
-}
-
-/* Creates one probe; returns 1 when it is in place, 0 when this kernel
- * cannot have it (reported as a warning). */
-static int add_probe(struct pb_capture *cap, size_t i)
-{
-	const char *func = gup_probes[i].func;
-	char args[128], event_dir[256];
-	struct pb_buf def = { 0 }, undo = { 0 };
-	int ok = 0;
-
-	snprintf(args, sizeof(args), gup_probes[i].args, sizeof(long) == 8 ? "x64" : "x32");
-	pb_buf_addf(&def, "p:%s/%s %s %s", PROBE_GROUP, func, func, args);
-	pb_buf_addf(&undo, "-:%s/%s", PROBE_GROUP, func);
-	snprintf(event_dir, sizeof(event_dir), "events/%s/%s/enable", PROBE_GROUP, func);
-	if (pb_tracefs_try_command(cap, "kprobe_events", def.data, undo.data) < 0) {
-		int err = errno;
-		char *reason = pb_tracefs_reason(cap);
-
-		pb_warn("no kprobe on %s: %s%s%s%s", func, strerror(err),
-			reason ? " (kernel: " : "", reason ? reason : "", reason ? ")" : "");
-		free(reason);
-	} else if (!pb_tracefs_exists(cap, event_dir)) {
-		pb_warn("no kprobe on %s: the kernel took it but made no %s", func,
-			event_dir);
-	} else {
-		pb_capture_add_event(cap, PROBE_GROUP, func, 1, NULL);
-		ok = 1;
-	}
-	pb_buf_free(&def);
-	pb_buf_free(&undo);
-	return ok;
-}
-
-int pb_capture_probe_gup(struct pb_capture *cap)
-{
-	char *existing = pb_tracefs_read(cap, "kprobe_events");
-	int placed = 0;
-
-	if (!existing) {
-		pb_error("cannot read %s/kprobe_events: %s: --probe-gup needs a kernel "
-			 "with CONFIG_KPROBE_EVENTS=y", cap->root, strerror(errno));
-		return -1;
-	}
-	for (size_t i = 0; i < PB_ARRAY_SIZE(gup_probes); i++) {
-		if (!probe_exists(existing, gup_probes[i].func))
-			continue;
-		pb_error("kprobe %s/%s is left over from an earlier pinblame record; "
-			 "remove it with: echo '-:%s/%s' >> %s/kprobe_events", PROBE_GROUP,
-			 gup_probes[i].func, PROBE_GROUP, gup_probes[i].func, cap->root);
-		free(existing);
-		return -1;
-	}
-	free(existing);
-	for (size_t i = 0; i < PB_ARRAY_SIZE(gup_probes); i++)
-		placed += add_probe(cap, i);
-	if (!placed) {
-		pb_error("--probe-gup: none of the get_user_pages entry points could be probed");
-		return -1;
-	}
-	return placed;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pinblame/capture.h"
+#include "pinblame/core.h"
 
 struct tracefs_instance;
 
@@ -37,6 +38,10 @@ struct pb_capture {
 	size_t nundo, undo_cap;
 	int pipe_fd;
 	uint64_t lost_at_setup;
+	char *proc;			/* procfs: kallsyms, sys/debug */
+	char *machine;			/* for argument registers; NULL: uname */
+	int have_filter_functions;	/* tracefs lists what ftrace may patch */
+	struct pb_buf probe_report;	/* what --probe-gup chose */
 };
 
 /* Reads a whole control file; NULL with errno set on failure. */

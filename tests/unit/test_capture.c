@@ -26,9 +26,22 @@ static const char *const fake_events[] = {
 	"cma/cma_release", "migrate/mm_migrate_pages", "page_isolation/test_pages_isolated",
 	"compaction/mm_compaction_begin", "compaction/mm_compaction_end",
 	"kmem/mm_page_alloc_extfrag",
-	/* what the kernel makes for the probe that it accepts */
-	"pinblame/try_grab_folio",
+	/* what the kernel makes for the probes that it accepts */
+	"pinblame/try_grab_folio", "pinblame/generic_file_splice_read",
 };
+
+/* kallsyms of a 6.1-like kernel: try_grab_folio (GUP-fast) and
+ * try_grab_page (slow path), generic_file_splice_read, and
+ * copy_page_to_iter_pipe only as the compiler's changed copy. */
+#define KALLSYMS_61 \
+	"ffff8000082fff80 T try_grab_folio\n" \
+	"ffff800008300150 T try_grab_page\n" \
+	"ffff8000083f5f10 T generic_file_splice_read\n" \
+	"ffff8000085b3000 t copy_page_to_iter_pipe.isra.0\n" \
+	"ffff8000085b34e0 T copy_page_to_iter\n" \
+	"ffff800000a01000 t virtblk_probe\t[virtio_blk]\n"
+/* ftrace may patch the GUP functions, not generic_file_splice_read */
+#define FILTER_FUNCTIONS_61 "try_grab_folio\ntry_grab_page\ncopy_page_to_iter\n"
 
 struct fake {
 	char root[64];
@@ -89,6 +102,11 @@ static void build_tree(struct fake *f)
 	put(f, "events/header_event", "# compressed entry header\n");
 	put(f, "per_cpu/cpu0/stats", "entries: 0\noverrun: 0\ndropped events: 2\n");
 	put(f, "per_cpu/cpu1/stats", "entries: 0\noverrun: 5\ndropped events: 0\n");
+	put(f, "per_cpu/cpu0/buffer_size_kb", "7\n");
+	put(f, "per_cpu/cpu1/buffer_size_kb", "7\n");
+	put(f, "available_filter_functions", FILTER_FUNCTIONS_61);
+	put(f, "proc/kallsyms", KALLSYMS_61);
+	put(f, "proc/sys/debug/kprobes-optimization", "1\n");
 	for (size_t i = 0; i < PB_ARRAY_SIZE(fake_events); i++) {
 		snprintf(rel, sizeof(rel), "events/%s/enable", fake_events[i]);
 		put(f, rel, "0\n");
@@ -152,12 +170,36 @@ static char *release_stderr(struct fake *f)
 	return text;
 }
 
+static void unlink_rel(struct fake *f, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	assert_int_equal(unlink(path), 0);
+}
+
 static struct pb_capture *open_fake(struct fake *f)
 {
 	struct pb_capture *cap = pb_capture_open(f->root);
+	char proc[96];
 
 	assert_non_null(cap);
+	snprintf(proc, sizeof(proc), "%s/proc", f->root);
+	pb_capture_set_proc(cap, proc);
+	pb_capture_set_machine(cap, "aarch64");
 	return cap;
+}
+
+/* pb_warn() may mark its messages "warning: "; the tests compare what
+ * follows. Edits TEXT in place. */
+static char *without_warning_prefix(char *text)
+{
+	static const char mark[] = "warning: ";
+	char *p;
+
+	while ((p = strstr(text, mark)))
+		memmove(p, p + strlen(mark), strlen(p + strlen(mark)) + 1);
+	return text;
 }
 
 static void test_default_events(void **state)
@@ -168,7 +210,7 @@ static void test_default_events(void **state)
 
 	catch_stderr(f);
 	assert_int_equal(pb_capture_select(cap, pb_capture_default_events, 1), 9);
-	err = release_stderr(f);
+	err = without_warning_prefix(release_stderr(f));
 	/* sorted within a system, in list order across it */
 	assert_string_equal(pb_capture_event(cap, 0), "cma:cma_alloc_busy_retry");
 	assert_string_equal(pb_capture_event(cap, 3), "cma:cma_release");
@@ -253,8 +295,9 @@ static void select_all(struct fake *f, struct pb_capture *cap)
 	assert_int_equal(pb_capture_select(cap, pb_capture_default_events, 1), 9);
 	assert_int_equal(pb_capture_probe_gup(cap), 1);
 	release_stderr(f);
-	assert_int_equal(pb_capture_nevents(cap), 10);
+	assert_int_equal(pb_capture_nevents(cap), 11);
 	assert_string_equal(pb_capture_event(cap, 9), "pinblame:try_grab_folio");
+	assert_string_equal(pb_capture_event(cap, 10), "pinblame:generic_file_splice_read");
 }
 
 #define TRIGGER_FILE(ev) "events/" ev "/trigger"
@@ -267,12 +310,15 @@ static void test_setup_and_restore(void **state)
 	int out;
 
 	select_all(f, cap);
-	/* kprobes are placed at selection: the kernel took all three and
-	 * made an event for try_grab_folio only, so the others are removed */
+	/* kprobes are placed at selection, on what kallsyms has: the kernel
+	 * took all three and made no event for try_grab_page */
 	assert_string_equal(get(f, "kprobe_events"),
 		"p:pinblame/try_grab_folio try_grab_folio page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n"
 		"p:pinblame/try_grab_page try_grab_page page=$arg1:x64 flags=$arg2:x32\n"
-		"p:pinblame/try_grab_folio_fast try_grab_folio_fast page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n");
+		"p:pinblame/generic_file_splice_read generic_file_splice_read file=$arg1:x64 "
+		"pos=+0($arg2):s64 len=$arg4:u64\n");
+	/* generic_file_splice_read is a breakpoint probe: no optimization */
+	assert_string_equal(get(f, "proc/sys/debug/kprobes-optimization"), "0\n");
 	assert_int_equal(pb_capture_setup(cap, 4096), 0);
 	assert_string_equal(get(f, "tracing_on"), "0\n");
 	assert_string_equal(get(f, "current_tracer"), "nop\n");
@@ -317,8 +363,9 @@ static void test_setup_and_restore(void **state)
 	assert_string_equal(get(f, TRIGGER_FILE("compaction/mm_compaction_end")), TRIGGERS);
 	/* probes go last, newest first, after their events are off */
 	assert_non_null(strstr(get(f, "kprobe_events"),
-			       "flags=$arg3:x32\n-:pinblame/try_grab_folio_fast\n"
+			       "len=$arg4:u64\n-:pinblame/generic_file_splice_read\n"
 			       "-:pinblame/try_grab_page\n-:pinblame/try_grab_folio\n"));
+	assert_string_equal(get(f, "proc/sys/debug/kprobes-optimization"), "1\n");
 	/* nothing left to undo */
 	assert_int_equal(pb_capture_restore(cap), 0);
 	assert_string_equal(get(f, "tracing_on"), "1\n");
@@ -389,6 +436,176 @@ static void test_restore_on_error(void **state)
 	assert_string_equal(get(f, "tracing_on"), "1\n");
 	assert_string_equal(get(f, "buffer_size_kb"), "1408\n");
 	assert_string_equal(get(f, "options/hash-ptr"), "1\n");
+}
+
+/* A 6.12-like kernel: the GUP-fast grab is try_grab_folio_fast (static,
+ * "t"), try_grab_folio the slow path, page cache goes into pipes through
+ * splice_folio_into_pipe; everything ftrace may patch, and no optprobes
+ * sysctl (arm64 has none). */
+static void test_probes_chosen_on_612(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	const char *report;
+
+	put(f, "proc/kallsyms",
+	    "ffff8000803230e8 T splice_folio_into_pipe\n"
+	    "ffff8000803507e8 t shmem_file_splice_read\n"
+	    "ffff8000803715f8 t try_grab_folio_fast\n"
+	    "ffff800080372058 T try_grab_folio\n");
+	put(f, "available_filter_functions",
+	    "splice_folio_into_pipe\ntry_grab_folio_fast\ntry_grab_folio\n");
+	unlink_rel(f, "proc/sys/debug/kprobes-optimization");
+	/* what the kernel makes for the probes it accepts */
+	put(f, "events/pinblame/try_grab_folio_fast/enable", "0\n");
+	put(f, "events/pinblame/splice_folio_into_pipe/enable", "0\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), 2);
+	release_stderr(f);
+	assert_string_equal(get(f, "kprobe_events"),
+		"p:pinblame/try_grab_folio_fast try_grab_folio_fast page=$arg1:x64 refs=$arg2:s32 "
+		"flags=$arg3:x32\n"
+		"p:pinblame/try_grab_folio try_grab_folio page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n"
+		"p:pinblame/splice_folio_into_pipe splice_folio_into_pipe page=$arg2:x64 fpos=$arg3:s64 "
+		"size=$arg4:u64\n");
+	report = pb_capture_probe_report(cap);
+	assert_string_equal(report,
+		"probes: try_grab_folio_fast (GUP-fast grab), try_grab_folio (GUP grab), "
+		"splice_folio_into_pipe (page cache into pipes); not on this kernel: "
+		"try_grab_compound_head, "
+		"try_grab_page, copy_page_to_iter_pipe, generic_file_splice_read");
+	pb_capture_close(cap);
+	assert_string_equal(get(f, "kprobe_events") + strlen(get(f, "kprobe_events")) -
+			    strlen("-:pinblame/try_grab_folio_fast\n"),
+			    "-:pinblame/try_grab_folio_fast\n");
+}
+
+/* The report of the 6.1-like tree: what was placed, what the kernel lacks,
+ * and why optimization is off. */
+static void test_probe_report_names_missing(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	const char *err;
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), 1);
+	err = release_stderr(f);
+	assert_string_equal(pb_capture_probe_report(cap),
+		"probes: try_grab_folio (GUP grab), generic_file_splice_read (file and offset "
+		"spliced, a breakpoint: ftrace cannot patch it); not on this kernel: "
+		"try_grab_folio_fast, try_grab_compound_head, splice_folio_into_pipe, "
+		"copy_page_to_iter_pipe (only as copy_page_to_iter_pipe.isra.0, whose arguments "
+		"the compiler changed); kprobe optimization off for the run (breakpoint probes "
+		"keep whole stacks)");
+	assert_non_null(strstr(err, "no kprobe on try_grab_page: the kernel took it but made "
+			       "no events/pinblame/try_grab_page/enable"));
+	assert_non_null(strstr(err, "no probe gives the page of page-cache pages put into "
+			       "pipes"));
+	pb_capture_close(cap);
+	assert_string_equal(get(f, "proc/sys/debug/kprobes-optimization"), "1\n");
+}
+
+/* A kernel without any GUP grab function: an error that names them, and
+ * nothing left behind. */
+static void test_no_gup_symbol(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "proc/kallsyms", "ffff8000083f5f10 T generic_file_splice_read\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), -1);
+	assert_non_null(strstr(release_stderr(f),
+		"none of the get_user_pages grab functions could be probed (probes: "
+		"generic_file_splice_read (file and offset spliced, a breakpoint: ftrace cannot "
+		"patch it); not on this kernel: try_grab_folio_fast, try_grab_folio, "
+		"try_grab_compound_head, try_grab_page, "));
+	pb_capture_close(cap);
+	assert_string_equal(get(f, "proc/sys/debug/kprobes-optimization"), "1\n");
+	assert_string_equal(get(f, "kprobe_events"),
+		"p:pinblame/generic_file_splice_read generic_file_splice_read file=$arg1:x64 "
+		"pos=+0($arg2):s64 len=$arg4:u64\n-:pinblame/generic_file_splice_read\n");
+}
+
+/* Without kallsyms every candidate is tried, and the kernel decides. */
+static void test_no_kallsyms_tries_all(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	unlink_rel(f, "proc/kallsyms");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), 1);
+	assert_non_null(strstr(release_stderr(f), "/proc/kallsyms: No such file or directory; "
+			       "every probe is tried"));
+	assert_non_null(strstr(get(f, "kprobe_events"), "p:pinblame/try_grab_compound_head "));
+	assert_non_null(strstr(get(f, "kprobe_events"), "p:pinblame/copy_page_to_iter_pipe "));
+	pb_capture_close(cap);
+}
+
+/* $argN, else the registers that hold the arguments at function entry. */
+static void test_probe_definitions(void **state)
+{
+	char *def;
+
+	(void)state;
+	def = pb_capture_probe_definition("splice_folio_into_pipe", "aarch64", 0);
+	assert_string_equal(def, "p:pinblame/splice_folio_into_pipe splice_folio_into_pipe "
+			    "page=$arg2:x64 fpos=$arg3:s64 size=$arg4:u64");
+	free(def);
+	def = pb_capture_probe_definition("splice_folio_into_pipe", "aarch64", 1);
+	assert_string_equal(def, "p:pinblame/splice_folio_into_pipe splice_folio_into_pipe "
+			    "page=%x1:x64 fpos=%x2:s64 size=%x3:u64");
+	free(def);
+	def = pb_capture_probe_definition("generic_file_splice_read", "x86_64", 1);
+	assert_string_equal(def, "p:pinblame/generic_file_splice_read generic_file_splice_read "
+			    "file=%di:x64 pos=+0(%si):s64 len=%cx:u64");
+	free(def);
+	assert_null(pb_capture_probe_definition("try_grab_page", "mips", 1));
+	assert_null(pb_capture_probe_definition("copy_page_to_iter", "x86_64", 0));
+}
+
+/* CPUs of different sizes: the top level reads "X", which cannot be
+ * written back; each CPU's size is. */
+static void test_buffer_per_cpu_restored(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "buffer_size_kb", "X\n");
+	put(f, "per_cpu/cpu0/buffer_size_kb", "1410\n");
+	put(f, "per_cpu/cpu1/buffer_size_kb", "2820\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 4096), 0);
+	assert_string_equal(get(f, "buffer_size_kb"), "4096\n");
+	/* as the kernel does: the top-level write sized every CPU */
+	put(f, "per_cpu/cpu0/buffer_size_kb", "4096\n");
+	put(f, "per_cpu/cpu1/buffer_size_kb", "4096\n");
+	assert_int_equal(pb_capture_restore(cap), 0);
+	assert_string_equal(get(f, "buffer_size_kb"), "4096\n");
+	assert_string_equal(get(f, "per_cpu/cpu0/buffer_size_kb"), "1410\n");
+	assert_string_equal(get(f, "per_cpu/cpu1/buffer_size_kb"), "2820\n");
+	pb_capture_close(cap);
+}
+
+/* An allocated buffer is written back as read: "1410" is whole pages,
+ * which the kernel allocates again for 1410. */
+static void test_buffer_written_back_as_read(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "buffer_size_kb", "1410\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 4096), 0);
+	assert_int_equal(pb_capture_restore(cap), 0);
+	assert_string_equal(get(f, "buffer_size_kb"), "1410\n");
+	pb_capture_close(cap);
 }
 
 static void test_leftover_probe(void **state)
@@ -497,6 +714,13 @@ int main(void)
 		T(test_setup_and_restore),
 		T(test_leaves_alone),
 		T(test_restore_on_error),
+		T(test_probes_chosen_on_612),
+		T(test_probe_report_names_missing),
+		T(test_no_gup_symbol),
+		T(test_no_kallsyms_tries_all),
+		cmocka_unit_test(test_probe_definitions),
+		T(test_buffer_per_cpu_restored),
+		T(test_buffer_written_back_as_read),
 		T(test_leftover_probe),
 		T(test_no_kprobes),
 		T(test_lost_events),
