@@ -27,6 +27,9 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g);
 int cmd_blame(int argc, char **argv, const struct pb_globals *g);
 int cmd_show(int argc, char **argv, const struct pb_globals *g);
 int cmd_stacks(int argc, char **argv, const struct pb_globals *g);
+/* 'pinblame __complete failures|formats' (cmd/complete.c), for the shell
+ * completion; not in the command table, so not in --help. */
+int cmd_complete(int argc, char **argv, const struct pb_globals *g);
 
 /* Imports PATHS into the store at DB_PATH (FORMAT NULL: detect); the
  * exit code of the first failure. Used by import and record --import. */
@@ -77,14 +80,14 @@ int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o);
 struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_opts *o,
 				  int *code);
 
-/* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
- * the error. pb_close_output() closes it and turns a write error into an
- * error message and exit code PB_EXIT_INPUT; it returns CODE otherwise. */
 /* PB_EXIT_INPUT when S holds no source, after saying so (PB_EXIT_STORE
  * when it cannot tell), else PB_EXIT_OK: a command that judges the traces
  * must not pass on an empty store. */
 int pb_no_traces(struct pb_store *s);
 
+/* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
+ * the error. pb_close_output() closes it and turns a write error into an
+ * error message and exit code PB_EXIT_INPUT; it returns CODE otherwise. */
 FILE *pb_open_output(const char *path);
 int pb_close_output(FILE *f, const char *path, int code);
 

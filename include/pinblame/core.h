@@ -31,13 +31,13 @@ extern volatile sig_atomic_t pb_interrupted;
 /* Name of the running command, used as the error prefix ("import"). */
 extern const char *pb_cmd_name;
 
+/* Messages on stderr, names in them escaped as pb_term_escape() does:
+ * "pinblame: CMD: what is wrong", and for pb_warn(), which does not stop
+ * the command, "pinblame: CMD: warning: what to know". */
 void pb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pb_verror(const char *fmt, va_list ap);
 /* Out of memory or another impossible state: message and abort. */
-/* Messages on stderr, names in them escaped as pb_term_escape() does:
- * "pinblame: CMD: what is wrong", and for pb_warn(), which does not stop
- * the command, "pinblame: CMD: warning: what to know". */
 void pb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 void *pb_malloc(size_t n);
@@ -112,7 +112,6 @@ int pb_stderr_is_tty(void);
 
 #define PB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#endif
 /* Makes room for N elements in the array X of capacity ALLOC (size_t
  * lvalues), growing it by half again each time, as git's ALLOC_GROW:
  *   PB_GROW(v, n + 1, cap); v[n++] = x; */
@@ -151,3 +150,4 @@ void pb_term_raw(FILE *f, const char *s);
 struct json_t *pb_json_text(const char *s);
 struct json_t *pb_json_textn(const char *s, size_t n);
 
+#endif

@@ -22,6 +22,8 @@ enum pb_store_mode {
 	PB_STORE_WRITE,		/* created when missing */
 	PB_STORE_WRITE_LARGE,	/* created when missing, with pages sized
 				 * for a large import (see PB_STORE_LARGE) */
+	PB_STORE_SCRATCH,	/* must exist; a private writable copy, for a
+				 * store we may read but not write (warns) */
 };
 /* Input bytes from which a new store gets large pages. */
 #define PB_STORE_LARGE (64ull << 20)
@@ -36,12 +38,12 @@ const char *pb_store_default_path(void);
  * PB_EXIT_STORE. */
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode);
 void pb_store_close(struct pb_store *s);
-sqlite3 *pb_store_db(struct pb_store *s);
-const char *pb_store_path(const struct pb_store *s);
 /* Whether we may write the store at PATH and its folder (or create it). */
 int pb_store_writable(const char *path);
 /* Sources imported into S; -1 on a store error (printed). */
 int64_t pb_store_count_sources(struct pb_store *s);
+sqlite3 *pb_store_db(struct pb_store *s);
+const char *pb_store_path(const struct pb_store *s);
 
 /* SQL over the event table's index by name (the table has no SQL index on
  * the name: see event_index.c).
