@@ -104,11 +104,29 @@ static int store_guard(int code)
 	return pb_store_error_seen() && code <= PB_EXIT_BREACH ? PB_EXIT_STORE : code;
 }
 
+/* Standard output goes through a pb_term_stream(): what a command prints
+ * comes from the trace, and no byte of it may drive the terminal. record
+ * alone prints nothing of the trace, and may write a trace to stdout. */
 static int run_command(size_t i, int argc, char **argv, const struct pb_globals *g)
 {
+	FILE *raw = stdout, *safe;
+	int code, failed;
+
 	pb_cmd_name = commands[i].name;
 	optind = 1;
-	return pb_finish_stdout(store_guard(commands[i].fn(argc, argv, g)));
+	if (commands[i].fn == cmd_record)
+		return pb_finish_stdout(store_guard(commands[i].fn(argc, argv, g)));
+	stdout = safe = pb_term_stream(raw, 0);
+	code = pb_finish_stdout(store_guard(commands[i].fn(argc, argv, g)));
+	/* a write error was reported once, through the safe stream */
+	failed = ferror(safe);
+	stdout = raw;
+	fclose(safe);
+	if (failed) {
+		clearerr(raw);
+		return code;
+	}
+	return pb_finish_stdout(code);
 }
 
 static int find_command(const char *name)
