@@ -214,18 +214,26 @@ static int attempt_breaks(const struct attempt_ev *prev, const struct attempt_ev
 	       strcmp(prev->cls, ev->cls) || ev->ts_ns - prev->ts_ns > ATTEMPT_GAP_NS;
 }
 
+void sort_attempts(struct attempt_list *a)
+{
+	sort_n(a->v, a->n, sizeof(*a->v), cmp_attempt);
+}
+
 /* Cuts the events into attempts: a task's events of one class until a
  * successful isolation test or a pause of ATTEMPT_GAP_NS. */
 void make_attempts(struct finder *f, struct attempt_list *a)
 {
 	struct fail *x = NULL;
+	const struct attempt_ev *prev = NULL;
 
-	sort_n(a->v, a->n, sizeof(*a->v), cmp_attempt);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct attempt_ev *ev = &a->v[i];
 
-		if (x && attempt_breaks(&a->v[i - 1], ev))
+		if (ev->what == ATTEMPT_CLAIMED)
+			continue;
+		if (x && attempt_breaks(prev, ev))
 			x = NULL;
+		prev = ev;
 		if (ev->what == ATTEMPT_SUCCESS) {
 			if (x) {
 				x->outcome = OUTCOME_RECOVERED;

@@ -39,7 +39,8 @@ struct fail *cma_fail(struct finder *f, struct cma_span *sp)
 	x->event_id = sp->event_id;
 	x->errorno = sp->errorno;
 	cma_fail_times(x, sp);
-	if (sp->ok == 0 && sp->pfn >= 0 && sp->count > 0) {
+	/* a failed finish of 6.3+ prints pfn 0 for "no page" */
+	if (sp->ok == 0 && sp->pfn > 0 && sp->count > 0) {
 		x->start_pfn = sp->pfn;
 		x->end_pfn = sp->pfn + sp->count;
 	}
@@ -222,6 +223,68 @@ void cma_outcomes(struct finder *f, const struct cma_spans *spans,
 		next = k + 1 < spans->n ? &spans->v[spans->by_task[k + 1]] : NULL;
 		if (fallback_succeeded(a, sp, recovery_until(sp, next)))
 			x->outcome = OUTCOME_RECOVERED;
+	}
+}
+
+/* Whether EV can be a step of an allocation traced only at its end:
+ * a failed isolation test or a contig_range migration of its task. */
+static int whole_span_step(const struct attempt_ev *ev, const struct cma_span *sp)
+{
+	if (ev->source_id != sp->source_id || ev->pid != sp->pid ||
+	    strcmp(ev->cls, ATTEMPT_CONTIG) || ev->what == ATTEMPT_SUCCESS)
+		return 0;
+	return ev->what == ATTEMPT_BUSY || !strcmp(ev->reason, "contig_range");
+}
+
+static void claim_step(struct finder *f, struct cma_span *sp, struct attempt_ev *ev)
+{
+	struct fail *x = cma_fail(f, sp);
+
+	fail_widen(x, ev->ts_ns);
+	if (ev->what == ATTEMPT_BUSY) {
+		fail_add_range(x, ev->start_pfn, ev->end_pfn);
+		fail_add_pfn(x, ev->busy_pfn, ev->range_id, ev->ts_ns, ev->event_id,
+			     HOW_ISOLATION);
+	} else {
+		x->failed_migrations++;
+		x->failed_pages += ev->failed;
+	}
+	ev->what = ATTEMPT_CLAIMED;
+}
+
+/* The steps of the allocation SP (K in by_task order) that has no start
+ * event: back from its end, while they follow each other within
+ * ATTEMPT_GAP_NS, after the task's previous allocation and after its last
+ * successful isolation test (a fallback that got its range). */
+static void claim_steps(struct finder *f, struct cma_spans *spans, size_t k,
+			struct attempt_list *a)
+{
+	struct cma_span *sp = &spans->v[spans->by_task[k]];
+	const struct cma_span *prev = k ? &spans->v[spans->by_task[k - 1]] : NULL;
+	int64_t after = INT64_MIN, last = sp->end_ts_ns;
+
+	if (prev && prev->source_id == sp->source_id && prev->pid == sp->pid)
+		after = prev->end_ts_ns >= 0 ? prev->end_ts_ns : prev->start_ts_ns;
+	for (size_t j = attempt_after(a, sp->source_id, sp->pid, ATTEMPT_CONTIG, sp->end_ts_ns);
+	     j-- > 0;) {
+		struct attempt_ev *ev = &a->v[j];
+
+		if (!whole_span_step(ev, sp) || ev->ts_ns <= after ||
+		    last - ev->ts_ns > ATTEMPT_GAP_NS)
+			break;
+		claim_step(f, sp, ev);
+		last = ev->ts_ns;
+	}
+}
+
+void claim_whole_spans(struct finder *f, struct cma_spans *spans, struct attempt_list *a)
+{
+	sort_attempts(a);
+	for (size_t k = 0; k < spans->n; k++) {
+		const struct cma_span *sp = &spans->v[spans->by_task[k]];
+
+		if (sp->start_ts_ns < 0 && sp->end_ts_ns >= 0 && sp->pid >= 0)
+			claim_steps(f, spans, k, a);
 	}
 }
 

@@ -148,6 +148,7 @@ int find_failures(struct pb_store *s)
 	int rc = load_all(&f, &spans, &attempts, &ranges, &loose);
 
 	if (rc == 0) {
+		claim_whole_spans(&f, &spans, &attempts);
 		make_attempts(&f, &attempts);
 		cma_outcomes(&f, &spans, &attempts);
 		loose_ranges(&loose, &ranges);

@@ -131,6 +131,11 @@ struct cma_span *span_by_id(struct cma_spans *spans, int64_t id);
 void order_spans(struct cma_spans *spans);
 /* Whether TS falls inside a CMA allocation of the task. */
 int inside_cma(const struct cma_spans *spans, int64_t source_id, int32_t pid, int64_t ts);
+/* Old kernels (up to 5.12, vendor 4.19) trace cma_alloc() only at its end
+ * ("cma_alloc: pfn=%lx page=%p count=%u align=%u"): the failed isolation
+ * tests and contig_range migrations of its task just before it are its
+ * own. Moves them from A (sorted here) into the allocation's failure. */
+void claim_whole_spans(struct finder *f, struct cma_spans *spans, struct attempt_list *a);
 /* Marks failed allocations recovered by a fallback of the same task. */
 void cma_outcomes(struct finder *f, const struct cma_spans *spans,
 		  const struct attempt_list *a);
@@ -142,7 +147,12 @@ int mark_nowarn(struct finder *f);
 /* One event of an attempt outside CMA. CLS groups them: "contig" for
  * isolation tests and contig_range/memory_hotplug migrations, else the
  * migrate reason (compaction, longterm_pin, ...). */
-enum attempt_what { ATTEMPT_BUSY, ATTEMPT_MIGRATION, ATTEMPT_SUCCESS };
+enum attempt_what {
+	ATTEMPT_BUSY,
+	ATTEMPT_MIGRATION,
+	ATTEMPT_SUCCESS,
+	ATTEMPT_CLAIMED,	/* taken by a CMA allocation: not an attempt's */
+};
 struct attempt_ev {
 	enum attempt_what what;
 	const char *cls;
@@ -165,7 +175,9 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 	      struct attempt_list *loose);
 int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a);
 int load_successes(struct finder *f, const struct cma_spans *spans, struct attempt_list *a);
-/* Sorts A and cuts it into failures. */
+/* Orders A by task, class and time. */
+void sort_attempts(struct attempt_list *a);
+/* Cuts A (sorted) into failures. */
 void make_attempts(struct finder *f, struct attempt_list *a);
 /* First attempt event of the task's class CLS later than TS (A sorted). */
 size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,

@@ -213,6 +213,8 @@ static enum vote line_vote(const char *line, size_t len)
 		return VOTE_KMSG;
 	if (pb_perf_sample_line(line, len))
 		return VOTE_PERF;
+	if (pb_text_fragment(line, len, &(struct pb_text_context){ 0 }) == 0)
+		return VOTE_FTRACE;	/* "\t279.814717: event: body", pasted */
 	if (line[0] == '\t')
 		return VOTE_PERF;
 	return event_line_vote(line, len);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbase.h"
 #include "text.h"
 
 #define QUEUE_LEN 64
@@ -293,6 +294,29 @@ int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
 	}
 	*why = pb_text_is_binary(line, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX;
 	return -1;
+}
+
+int pb_text_fragment(const char *line, size_t len, struct pb_text_context *ctx)
+{
+	const char *end = line + len, *ts = pb_skip_blanks(line, end), *q = pb_token_end(ts, end);
+	const char *name, *body;
+	size_t name_len, body_len;
+
+	/* a seconds.fraction timestamp: a bare count could be anything */
+	if (q - ts < 3 || q[-1] != ':' || !pb_is_digit(*ts) || !pb_find_char(ts, q - 1, '.') ||
+	    pb_parse_seconds_ns(ts, (size_t)(q - 1 - ts), &ctx->ts_ns) < 0)
+		return -1;
+	ctx->rest = pb_skip_blanks(q, end);
+	ctx->rest_len = (size_t)(end - ctx->rest);
+	if (!pb_has_prefix(ctx->rest, ctx->rest_len, "<stack trace>") &&
+	    !pb_has_prefix(ctx->rest, ctx->rest_len, "<user stack trace>") &&
+	    pb_text_event_token(ctx->rest, ctx->rest_len, &name, &name_len, &body, &body_len) < 0)
+		return -1;
+	ctx->comm = "";
+	ctx->comm_len = 0;
+	ctx->pid = ctx->tgid = ctx->cpu = -1;
+	ctx->counter_clock = 0;
+	return 0;
 }
 
 int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,
@@ -620,7 +644,8 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		return 0;
 	if (pb_text_lost_events(text, len, &cpu, &lost) == 0)
 		return lost_events(st, line, cpu, lost, text, len);
-	if (pb_text_context(text, len, &c, &why) < 0) {
+	if (pb_text_context(text, len, &c, &why) < 0 &&
+	    (why != PB_BAD_SYNTAX || pb_text_fragment(text, len, &c) < 0)) {
 		if (why == PB_BAD_SYNTAX && st->dialect->why_not)
 			why = st->dialect->why_not(text, len);
 		return bad(p, line, why, text, len);
@@ -772,6 +797,7 @@ static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
 	switch (s->kind) {
 	case SLOT_EVENT:
 		rec->nfields = pb_parse_body(rec->body, s->body_len, arena, &rec->fields);
+		pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);
 		break;
 	case SLOT_PRINT:
 		f = pb_arena_alloc(arena, sizeof(*f));

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbase.h"
 #include "text.h"
 
 /* 64-bit kernels have their addresses in the upper half, user space below. */
@@ -374,6 +375,7 @@ static void fill_head(struct pb_record *rec, const struct sample_head *h,
 	}
 	rec->body = pb_arena_strndup(arena, h->body, (size_t)(end - h->body));
 	rec->nfields = pb_parse_body(h->body, (size_t)(end - h->body), arena, &rec->fields);
+	pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);
 }
 
 static void note_time(struct perf_script *ps, struct pb_parser *p, int64_t ts)

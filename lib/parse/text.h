@@ -106,6 +106,11 @@ struct pb_text_context {
 int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
 		    enum pb_bad_reason *why);
 
+/* An event line pasted without its task and CPU columns (a trace
+ * fragment): "  279.814717: event: body", or a stack header after the
+ * time. Fills CTX with an unknown task and CPU (-1, comm ""); 0 or -1. */
+int pb_text_fragment(const char *line, size_t len, struct pb_text_context *ctx);
+
 /* Splits "name: body" where name is [A-Za-z0-9_]+ and ':' is followed by
  * a blank or the end; the body starts after the blanks. Returns 0 or -1. */
 int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,

@@ -19,6 +19,8 @@
 
 #include "pinblame/parse.h"
 
+#include "fieldbase.h"
+
 /* Exported by libtracecmd, but declared only in its trace-cmd-private.h,
  * which is not installed: "sysname nodename release machine". */
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
@@ -30,6 +32,17 @@ const char *tracecmd_get_uname(struct tracecmd_input *handle);
 /* A stack record holds at most this many entries (FTRACE_STACK_ENTRIES is
  * far smaller; this only bounds a corrupt size field). */
 #define STACK_ENTRIES_MAX 512
+
+/* Events whose print format was read for hex fields, by id modulo this. */
+#define HEX_CACHE 128
+
+/* The fields an event prints as hex without "0x" ("pfn=%lx"), from its
+ * print format in the file. */
+struct hex_fields {
+	int id;			/* -1: empty */
+	size_t n;
+	char keys[PB_HEX_KEYS_MAX][PB_HEX_KEY_LEN];
+};
 
 struct tracedat {
 	struct pb_parser *p;
@@ -44,6 +57,7 @@ struct tracedat {
 	unsigned long long broken_offset;
 	int kernel_stack_id, user_stack_id, print_id;
 	struct trace_seq seq;
+	struct hex_fields hex[HEX_CACHE];
 };
 
 static int event_id(struct tep_handle *tep, const char *name)
@@ -412,6 +426,8 @@ static void *tracedat_open(struct pb_parser *p, char *err, size_t errlen)
 	t->kernel_stack_id = event_id(t->tep, "kernel_stack");
 	t->user_stack_id = event_id(t->tep, "user_stack");
 	t->print_id = event_id(t->tep, "print");
+	for (size_t i = 0; i < HEX_CACHE; i++)
+		t->hex[i].id = -1;
 	trace_seq_init(&t->seq);
 	set_meta(t);
 	return t;
@@ -571,10 +587,23 @@ static void print_record(struct tracedat *t, struct tep_event *ev, struct tep_re
 	rec->nfields = 1;
 }
 
+/* The hex fields of EV, read from its print format on first use. */
+static struct hex_fields *hex_fields_of(struct tracedat *t, struct tep_event *ev)
+{
+	struct hex_fields *h = &t->hex[(unsigned)ev->id % HEX_CACHE];
+
+	if (h->id != ev->id) {
+		h->id = ev->id;
+		h->n = pb_format_hex_keys(ev->print_fmt.format, h->keys);
+	}
+	return h;
+}
+
 static void event_record(struct tracedat *t, struct tep_event *ev, struct tep_record *r,
 			 struct pb_record *rec)
 {
 	struct pb_arena *arena = pb_parser_arena(t->p);
+	struct hex_fields *h;
 	size_t len;
 
 	trace_seq_reset(&t->seq);
@@ -583,6 +612,9 @@ static void event_record(struct tracedat *t, struct tep_event *ev, struct tep_re
 	len = rtrim_newlines(t->seq.buffer, t->seq.len);
 	rec->body = pb_arena_strndup(arena, t->seq.buffer, len);
 	rec->nfields = pb_parse_body(rec->body, len, arena, &rec->fields);
+	h = hex_fields_of(t, ev);
+	if (h->n)
+		pb_fields_hex_keys(rec->fields, rec->nfields, h->keys, h->n, arena);
 }
 
 /* ftrace:lost_events for a record the ring buffer dropped events before

@@ -2,6 +2,8 @@
  * format detection. Bodies are lines of FORMATS.md and the captures. */
 #include "parse_run.h"
 
+#include "../../lib/parse/fieldbase.h"
+
 struct kv {
 	const char *name, *value;
 };
@@ -324,6 +326,60 @@ static void test_detect_files(void **state)
 	assert_int_equal(detect_file("samples/ack-page_pinner-buffer-6.6.txt"), PB_FMT_PAGE_PINNER);
 }
 
+/* The hex fields of a print format as libtraceevent keeps it (trace.dat):
+ * "%lx" after "key=" is hex without 0x; "0x%lx", "%#lx", "%lu", "%p" and
+ * "%%" are not. Formats of include/trace/events/cma.h (4.19, 5.13) and
+ * migrate.h (migration_pte). */
+static void test_format_hex_keys(void **state)
+{
+	char keys[PB_HEX_KEYS_MAX][PB_HEX_KEY_LEN];
+
+	(void)state;
+	assert_int_equal(pb_format_hex_keys("pfn=%lx page=%p count=%u align=%u", keys), 1);
+	assert_string_equal(keys[0], "pfn");
+	assert_int_equal(pb_format_hex_keys("name=%s pfn=%lx page=%p count=%lu align=%u", keys), 1);
+	assert_string_equal(keys[0], "pfn");
+	assert_int_equal(pb_format_hex_keys("addr=%lx, pte=%lx order=%d", keys), 2);
+	assert_string_equal(keys[1], "pte");
+	assert_int_equal(pb_format_hex_keys("name=%s pfn=0x%lx page=%p count=%lu align=%u errorno=%d",
+					    keys), 0);
+	assert_int_equal(pb_format_hex_keys("flags=%#lx pct=100%% mask=%08x", keys), 1);
+	assert_string_equal(keys[0], "mask");
+	assert_int_equal(pb_format_hex_keys(NULL, keys), 0);
+}
+
+/* Values of those keys get "0x"; other fields, values that have one and
+ * values that are not hex stay as printed. */
+static void test_fields_hex_keys(void **state)
+{
+	struct pb_arena arena = { 0 };
+	struct pb_field f[] = {
+		{ "pfn", "b2800" }, { "count", "16" }, { "pte", "0x1f" }, { "addr", "(nil)" },
+	};
+	char keys[3][PB_HEX_KEY_LEN] = { "pfn", "pte", "addr" };
+
+	(void)state;
+	pb_fields_hex_keys(f, 4, keys, 3, &arena);
+	assert_string_equal(f[0].value, "0xb2800");
+	assert_string_equal(f[1].value, "16");
+	assert_string_equal(f[2].value, "0x1f");
+	assert_string_equal(f[3].value, "(nil)");
+	pb_event_fields_hex("mm_migrate_pages", f + 1, 1, &arena);
+	assert_string_equal(f[1].value, "16");
+	pb_arena_free(&arena);
+}
+
+/* Event lines pasted without their task columns are ftrace text, though
+ * they start with a tab as perf script's stack lines do. */
+static void test_detect_fragment(void **state)
+{
+	(void)state;
+	assert_int_equal(detect("\t279.814717: cma_alloc_start: name=reserved request_count=4\n"
+				"\t279.814901: cma_alloc_finish: name=reserved pfn=0x0\n"), PB_FMT_FTRACE);
+	assert_int_equal(detect("sh   267 [000]     5.959264:                   cma:cma_alloc_start: name=hugetlb0 count=8192 align=13\n"
+				"\tffff80000839cbf0 cma_alloc+0x3a0 ([kernel.kallsyms])\n\n"), PB_FMT_PERF_SCRIPT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +392,9 @@ int main(void)
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_detect_text),
 		cmocka_unit_test(test_detect_files),
+		cmocka_unit_test(test_format_hex_keys),
+		cmocka_unit_test(test_fields_hex_keys),
+		cmocka_unit_test(test_detect_fragment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

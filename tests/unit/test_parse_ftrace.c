@@ -963,6 +963,88 @@ static void test_sample_page_ref(void **state)
 	run_close(&r);
 }
 
+/* include/trace/events/cma.h prints "pfn=%lx" (no 0x) in cma_alloc and
+ * cma_release up to 5.12, in cma_alloc_finish / cma_alloc_busy_retry of
+ * 5.13, Android 5.10 and vendor 4.19 trees: the value is hex, and the
+ * parser gives it its 0x. Lines written from those format strings. */
+static void test_cma_pfn_without_0x_is_hex(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "              sh-412   [001] ....   102.500400: cma_alloc: pfn=b2c00 page=(null) count=1024 align=8\n"
+		 "              sh-412   [001] ....   102.600000: cma_alloc_busy_retry: pfn=102000 page=ffffffbf04080000 count=16 align=4\n"
+		 "              sh-412   [001] ....   102.700000: cma_alloc_finish: name=linux,cma pfn=ffffffffffffffff page=0000000000000000 count=16 align=4\n"
+		 "              sh-412   [001] ....   102.800000: cma_release: pfn=B2C00 page=00000000c0ffee11 count=1024\n"
+		 "              sh-412   [001] ....   102.900000: cma_alloc_finish: name=linux,cma pfn=0x102000 page=fffffc0003000000 count=16 align=4\n"
+		 "              sh-412   [001] ....   103.000000: test_pages_isolated: start_pfn=0xb2800 end_pfn=0xb2c00 fin_pfn=0xb2a13 ret=fail\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc");
+	assert_field(rec, "pfn", "0xb2c00");
+	assert_field(rec, "count", "1024");
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0x102000");
+	assert_field(rec, "count", "16");
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0xffffffffffffffff");
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0xB2C00");
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0x102000");
+	rec = run_next(&r);
+	assert_field(rec, "start_pfn", "0xb2800");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Event lines pasted without the task and CPU columns: events of an
+ * unknown task (pid -1, no comm), their stacks attached. */
+static void test_fragment_lines_have_unknown_task(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "\t279.814717: cma_alloc_start: name=reserved request_count=4 available_count=100 total_count=1024 align=2\n"
+		 "\t279.814720: <stack trace>\n"
+		 " => cma_alloc\n"
+		 " => dma_alloc_contiguous\n"
+		 "  279.814901: cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=4 align=2 errorno=-16\n");
+	rec = run_next(&r);
+	check_context(rec, 1, 279814717000, -1, -1, -1, "", "cma", "cma_alloc_start");
+	assert_field(rec, "request_count", "4");
+	assert_int_equal(rec->nframes, 2);
+	assert_string_equal(rec->frames[0].symbol, "cma_alloc");
+	rec = run_next(&r);
+	check_context(rec, 5, 279814901000, -1, -1, -1, "", "cma", "cma_alloc_finish");
+	assert_field(rec, "errorno", "-16");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* A time is what makes a fragment: without one (the trace option
+ * nocontext-info) the line still stops the import as before, and a bare
+ * count before the colon is not taken for a time. */
+static void test_fragment_needs_a_time(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "\t279.814717 cma_alloc_start: name=reserved count=4\n"
+		 "  279814717: cma_alloc_start: name=reserved count=4\n"
+		 "  279.814717: not an event\n");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 3);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -991,6 +1073,9 @@ int main(void)
 		cmocka_unit_test(test_real_arm64),
 		cmocka_unit_test(test_real_amd64),
 		cmocka_unit_test(test_sample_page_ref),
+		cmocka_unit_test(test_cma_pfn_without_0x_is_hex),
+		cmocka_unit_test(test_fragment_lines_have_unknown_task),
+		cmocka_unit_test(test_fragment_needs_a_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
