@@ -7,7 +7,9 @@
 #   make bench      import benchmark against baselines (ratios in one run)
 #   make fuzz       run every libFuzzer target (FUZZ_SECONDS each)
 #   make e2e        record on a real kernel under qemu, then import and blame
-#   make install    PREFIX=/usr/local
+#   make install    PREFIX=/usr/local (program, man pages, completion)
+#   make deb        the Debian package, in build-deb/
+#   make static-record  self-contained pinblame for aarch64 and this machine
 #
 # BUILD=dir keeps objects apart (e.g. BUILD=build-asan SAN=1); the program is
 # ./pinblame for the default build, BUILD/pinblame otherwise.
@@ -17,6 +19,9 @@ BUILD ?= build
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 300
 CHECK_FUZZ_SECONDS ?= 10
+# The version, in one place: the program (-DPB_VERSION), the man pages'
+# footer and the Debian package (debian/changelog, checked by t9001) read it.
+VERSION := $(shell cat VERSION)
 
 PKGS := libtraceevent libtracefs libtracecmd jansson sqlite3 zlib liblzma libzstd
 # Debian packages that provide the pkg-config modules above, plus tools.
@@ -27,7 +32,7 @@ DEB_PKGS := pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) -g
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DPB_VERSION='"$(VERSION)"' -Iinclude $(WARN) -g
 OPT_CFLAGS ?= -O2
 ifdef SAN
 OPT_CFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -36,7 +41,13 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-ALL_CFLAGS = $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+# STATIC=1 (make static-record): no libtracecmd.a in Debian, a stub instead
+ifdef STATIC
+PKG_LIBS = -static $(shell pkg-config --static --libs $(filter-out libtracecmd,$(PKGS)) \
+	2>/dev/null) -lm -lpthread
+STATIC_OBJS := $(BUILD)/contrib/static/tracecmd_stub.o
+endif
+ALL_CFLAGS = $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 
 LIB_SRCS := $(sort $(wildcard lib/*/*.c))
@@ -53,12 +64,12 @@ MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(MAN_SRCS:%.scd=%)
 
 .PHONY: all deps demo check unit cli check-asan check-fuzz fuzz bench e2e \
-	install clean man
+	install clean man deb static-record static-aarch64
 .SUFFIXES:
 
 all: $(PROG) man
 
-$(BUILD)/%.o: %.c $(HEADERS)
+$(BUILD)/%.o: %.c $(HEADERS) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -66,8 +77,8 @@ $(LIBA): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(PROG): $(CMD_OBJS) $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LIBA) $(PKG_LIBS)
+$(PROG): $(CMD_OBJS) $(LIBA) $(STATIC_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(STATIC_OBJS) $(LIBA) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
@@ -77,8 +88,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA)
 # Man pages: scdoc sources, rendered when scdoc is present (through a
 # temporary file, so that a page scdoc rejects is not left half written).
 man: $(MAN_PAGES)
-man/%: man/%.scd
-	@if command -v scdoc >/dev/null; then scdoc < $< > $@.tmp && mv $@.tmp $@; fi
+# The footer names the version: scdoc's title line takes it as its second field.
+man/%: man/%.scd VERSION
+	@if command -v scdoc >/dev/null; then \
+		sed '1s/^\([a-z-]*([0-9])\).*/\1 "pinblame $(VERSION)"/' $< | scdoc > $@.tmp \
+		&& mv $@.tmp $@; fi
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -154,10 +168,88 @@ bench: all
 e2e: all
 	@PINBLAME=$(CURDIR)/$(PROG) tests/e2e/run.sh
 
+# Completion goes where bash-completion looks for it under PREFIX.
+BASH_COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 pinblame $(DESTDIR)$(PREFIX)/bin/pinblame
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(BASH_COMPDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/pinblame
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
+	install -m 644 contrib/completion/pinblame.bash $(DESTDIR)$(BASH_COMPDIR)/pinblame
+
+# install-missing PACKAGE...: apt-get installs those not installed (root or sudo).
+define install-missing
+	@missing=""; for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+endef
+
+# make deb: the Debian package, built by dpkg-buildpackage in a copy of the
+# tree (its clean step runs 'make clean'), checked by lintian; the .deb is
+# left in $(DEB_DIR)/ for tests/cli/t9001-deb.sh.
+DEB_DIR := build-deb
+DEB_TOOLS := dpkg-dev debhelper fakeroot lintian pkg-config scdoc libcmocka-dev \
+	libtraceevent-dev libtracefs-dev libtracecmd-dev libjansson-dev \
+	libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev
+deb:
+	$(call install-missing,$(DEB_TOOLS))
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/pinblame-$(VERSION)
+	@git ls-files -z --cached --others --exclude-standard | \
+		tar -c --null -T - --ignore-failed-read 2>/dev/null | \
+		tar -x -C $(DEB_DIR)/pinblame-$(VERSION)
+	@t0=$$(date +%s); \
+	(cd $(DEB_DIR)/pinblame-$(VERSION) && dpkg-buildpackage -b -us -uc) \
+		> $(DEB_DIR)/build.log 2>&1 || { tail -30 $(DEB_DIR)/build.log; exit 1; }; \
+	echo "deb: $$(ls $(DEB_DIR)/pinblame_$(VERSION)_*.deb) built in $$(( $$(date +%s) - t0 )) s" \
+		"(log: $(DEB_DIR)/build.log)"
+	lintian --fail-on error $(DEB_DIR)/pinblame_$(VERSION)_*.deb
+
+# make static-record: pinblame for a board or phone with nothing installed,
+# one static binary per architecture in $(STATIC_DIR)/ARCH/pinblame: this
+# machine's and aarch64's (cross-compiled against Debian 12's arm64
+# libraries, which contrib/static/sysroot.sh downloads). Debian ships a .a
+# of every library but libtracecmd: these binaries do everything but read
+# trace.dat (contrib/static/tracecmd_stub.c says so when asked to).
+# Checked here: 'file' says statically linked, and each runs --version and
+# 'record --help' (aarch64 under qemu-user).
+STATIC_DIR := build-static
+HOST_ARCH := $(shell uname -m)
+STATIC_SYSROOT ?= $(or $(PB_E2E_CACHE),tests/e2e/cache)/arm64-sysroot
+STATIC_TOOLS := file qemu-user-static debootstrap gcc-aarch64-linux-gnu \
+	binutils-aarch64-linux-gnu libc6-dev pkg-config libtraceevent-dev \
+	libtracefs-dev libtracecmd-dev libjansson-dev libsqlite3-dev zlib1g-dev \
+	liblzma-dev libzstd-dev
+static-record:
+	$(call install-missing,$(STATIC_TOOLS))
+	@$(MAKE) --no-print-directory BUILD=$(STATIC_DIR)/$(HOST_ARCH) STATIC=1 \
+		$(STATIC_DIR)/$(HOST_ARCH)/pinblame
+ifneq ($(HOST_ARCH),aarch64)
+	@contrib/static/sysroot.sh $(STATIC_SYSROOT)
+	@$(MAKE) --no-print-directory static-aarch64 SYSROOT=$(CURDIR)/$(STATIC_SYSROOT)/root
+endif
+	@for arch in $(sort $(HOST_ARCH) aarch64); do \
+		bin=$(STATIC_DIR)/$$arch/pinblame; run=; \
+		[ $$arch = $(HOST_ARCH) ] || run=qemu-$$arch-static; \
+		file -b $$bin | grep -q 'statically linked' || { file $$bin; exit 1; }; \
+		$$run $$bin --version > /dev/null && $$run $$bin record --help > /dev/null || exit 1; \
+		echo "static-record: $$bin: $$(file -b $$bin | cut -d, -f1,2,4), $$(du -h $$bin | cut -f1)"; \
+	done
+
+# The aarch64 one alone, against the arm64 headers and libraries in SYSROOT
+# (an unpacked Debian arm64 root; tests/e2e/run.sh passes its guest's).
+static-aarch64:
+	@test -d "$(SYSROOT)/usr/lib/aarch64-linux-gnu" || { echo "static-aarch64: set SYSROOT"; exit 2; }
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/aarch64-linux-gnu/pkgconfig:$(SYSROOT)/usr/share/pkgconfig \
+	PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+		$(MAKE) --no-print-directory BUILD=$(STATIC_DIR)/aarch64 STATIC=1 \
+		CC="aarch64-linux-gnu-gcc --sysroot=$(SYSROOT)" $(STATIC_DIR)/aarch64/pinblame
 
 clean:
-	rm -rf build build-asan build-fuzz pinblame $(MAN_PAGES)
+	rm -rf build build-asan build-fuzz $(DEB_DIR) $(STATIC_DIR) pinblame $(MAN_PAGES)

@@ -13,7 +13,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PB_VERSION "0.1.0"
+/* The version lives in the file VERSION alone; the Makefile passes it as
+ * -DPB_VERSION so that the program, the man pages and the package agree. */
+#ifndef PB_VERSION
+#error "PB_VERSION is not defined: build with the Makefile (it reads VERSION)"
+#endif
 
 /* Exit codes (DESIGN §5). */
 enum pb_exit {
