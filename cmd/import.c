@@ -443,19 +443,11 @@ static enum pb_store_mode store_mode(char **paths, int npaths)
 	return bytes >= PB_STORE_LARGE ? PB_STORE_WRITE_LARGE : PB_STORE_WRITE;
 }
 
-/* A store that this import made and into which no file went is removed
- * (unless another import has put a source into it meanwhile): an import
- * that failed leaves nothing that a later command could take for an
- * empty but valid capture. */
-static void remove_if_empty(struct pb_store *store, const char *db_path)
+static void remove_store_files(const char *db_path)
 {
 	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
 	struct pb_buf name = { 0 };
-	int64_t sources = pb_store_count_sources(store);
 
-	pb_store_close(store);
-	if (sources != 0)
-		return;
 	unlink(db_path);
 	for (size_t i = 0; i < PB_ARRAY_SIZE(suffixes); i++) {
 		pb_buf_reset(&name);
@@ -463,6 +455,19 @@ static void remove_if_empty(struct pb_store *store, const char *db_path)
 		unlink(pb_buf_str(&name));
 	}
 	pb_buf_free(&name);
+}
+
+/* A store that this import made and into which no file went is removed
+ * (unless another import has put a source into it meanwhile): an import
+ * that failed leaves nothing that a later command could take for an
+ * empty but valid capture. */
+static void remove_if_empty(struct pb_store *store, const char *db_path)
+{
+	int64_t sources = pb_store_count_sources(store);
+
+	pb_store_close(store);
+	if (sources == 0)
+		remove_store_files(db_path);
 }
 
 /* Every file is tried; the exit code is the first failure's. */
@@ -475,6 +480,9 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	int rc, worst = PB_EXIT_OK, existed = access(db_path, F_OK) == 0;
 
 	if (!o->dry_run && !(store = pb_store_open(db_path, store_mode(paths, npaths)))) {
+		/* what a failed creation (a full disk) left */
+		if (!existed)
+			remove_store_files(db_path);
 		free(ids);
 		return PB_EXIT_STORE;
 	}

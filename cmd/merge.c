@@ -1,4 +1,5 @@
 /* merge.c - pinblame merge: combine the stores of many machines. */
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
@@ -20,12 +21,38 @@ static const char merge_usage[] =
 	"\n"
 	"Exit: 0 ok, 2 usage, 4 store error (OUT keeps the stores merged before).\n";
 
+/* SIGINT and SIGTERM stop the SQL running (SQLite's own shell does the
+ * same from its handler): the store being merged is rolled back, those
+ * merged before stay, and the exit code says which signal. */
+static sqlite3 *merging;
+
+static void on_interrupt(int sig)
+{
+	pb_interrupted = sig;
+	/* SQLite's "interrupted" is not the news: interrupted() says it */
+	pb_errors_muted = 1;
+	if (merging)
+		sqlite3_interrupt(merging);
+}
+
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* PATH: the store being merged when the signal came (NULL: between two). */
+static int interrupted(const char *path)
+{
+	pb_errors_muted = 0;
+	if (path)
+		pb_error("%s: interrupted; nothing of this store was merged, the "
+			 "stores before it were", path);
+	else
+		pb_error("interrupted; the stores named before were merged");
+	return 128 + pb_interrupted;
 }
 
 static int check_args(int argc, char **argv)
@@ -50,6 +77,7 @@ int cmd_merge(int argc, char **argv, const struct pb_globals *g)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pb_merge_stats st;
+	struct sigaction sa = { .sa_handler = on_interrupt };
 	struct pb_store *out;
 	int c, help = 0, rc;
 
@@ -65,15 +93,22 @@ int cmd_merge(int argc, char **argv, const struct pb_globals *g)
 	out = pb_store_open(argv[optind], PB_STORE_WRITE);
 	if (!out)
 		return PB_EXIT_STORE;
-	for (int i = optind + 1; i < argc; i++) {
+	merging = pb_store_db(out);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (int i = optind + 1; i < argc && !pb_interrupted; i++) {
 		if (pb_store_merge(out, argv[i], &st) < 0) {
-			rc = PB_EXIT_STORE;
+			rc = pb_interrupted ? interrupted(argv[i]) : PB_EXIT_STORE;
 			break;
 		}
 		printf("%s: %llu sources merged (%llu events), %llu already present\n",
 		       argv[i], (unsigned long long)st.sources,
 		       (unsigned long long)st.events, (unsigned long long)st.duplicates);
 	}
+	if (pb_interrupted && rc == PB_EXIT_OK)
+		rc = interrupted(NULL);
+	merging = NULL;
 	pb_store_close(out);
 	return rc;
 }

@@ -101,6 +101,12 @@ int pb_finish_stdout(int code)
  * loop that stopped at an error must not pass for a complete answer. */
 static int store_guard(int code)
 {
+	/* a damaged store is said once, whatever the command printed */
+	if (pb_store_damage()) {
+		pb_errors_muted = 0;
+		pb_error("%s", pb_store_damage());
+		return PB_EXIT_STORE;
+	}
 	return pb_store_error_seen() && code <= PB_EXIT_BREACH ? PB_EXIT_STORE : code;
 }
 

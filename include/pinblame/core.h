@@ -34,6 +34,9 @@ extern volatile sig_atomic_t pb_interrupted;
 
 /* Name of the running command, used as the error prefix ("import"). */
 extern const char *pb_cmd_name;
+/* Set, messages are not printed: a fault that will be said once in the
+ * end (a damaged store) is not said again by every caller it reaches. */
+extern int pb_errors_muted;
 
 /* Messages on stderr, names in them escaped as pb_term_escape() does:
  * "pinblame: CMD: what is wrong", and for pb_warn(), which does not stop

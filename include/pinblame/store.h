@@ -38,6 +38,10 @@ const char *pb_store_default_path(void);
  * PB_EXIT_STORE. */
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode);
 void pb_store_close(struct pb_store *s);
+/* NULL, or why a store of this process is damaged (SQLite found it
+ * corrupt or not a database), with what to do: a command that met one
+ * exits PB_EXIT_STORE, saying it once. */
+const char *pb_store_damage(void);
 /* Whether we may write the store at PATH and its folder (or create it). */
 int pb_store_writable(const char *path);
 /* Sources imported into S; -1 on a store error (printed). */

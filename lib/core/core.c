@@ -8,6 +8,7 @@
 #include "pinblame/core.h"
 
 const char *pb_cmd_name;
+int pb_errors_muted;
 volatile sig_atomic_t pb_interrupted;
 
 static void vmessage(const char *kind, const char *fmt, va_list ap)
@@ -17,6 +18,8 @@ static void vmessage(const char *kind, const char *fmt, va_list ap)
 	int n;
 
 	fflush(stdout);
+	if (pb_errors_muted)
+		return;
 	va_copy(copy, ap);
 	n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);

@@ -205,9 +205,40 @@ static int set_wal(struct pb_store *s)
 
 /* SQLite's memory statistics take a global mutex on every allocation;
  * nothing reads them. Must be set before SQLite initialises. */
+/* The first damage SQLite found in a store of this process (its error
+ * log sees every one, also those a caller took for "no row"), and the path
+ * of the store last opened, which it was found in. */
+static struct {
+	int found;
+	char message[256];
+	char path[512];
+} damage;
+
+static void log_damage(void *unused, int rc, const char *message)
+{
+	if (damage.found || ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB))
+		return;
+	damage.found = 1;
+	pb_errors_muted = 1;
+	snprintf(damage.message, sizeof(damage.message), "%s", sqlite3_errstr(rc));
+	(void)message;	/* SQLite's detail names a source line of its own */
+}
+
+const char *pb_store_damage(void)
+{
+	static char text[900];
+
+	if (!damage.found)
+		return NULL;
+	snprintf(text, sizeof(text), "%s: the store is damaged (%s): restore it from a copy, "
+		 "or import the traces into a new store", damage.path, damage.message);
+	return text;
+}
+
 static void configure_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_LOG, log_damage, NULL);
 }
 
 /* Whether the store file says WAL (its header's read and write versions,
@@ -331,6 +362,8 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 
 	pthread_once(&configured, configure_sqlite);
 	s->path = pb_strdup(path);
+	if (!damage.found)
+		snprintf(damage.path, sizeof(damage.path), "%s", path);
 	s->writable = mode != PB_STORE_READ;
 	s->scratch_copy = mode == PB_STORE_SCRATCH;
 	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && stat(path, &sb) < 0) {
