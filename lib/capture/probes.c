@@ -8,12 +8,14 @@
  * the commits are cited in doc/FORMATS.md):
  *
  *   try_grab_folio_fast(struct page *page, int refs, unsigned int flags)
- *       6.10+, the GUP-fast grab (get_user_pages_fast, vmsplice).
+ *       6.10+ (and 6.6.y stable, where "mm: gup: do not call
+ *       try_grab_folio() in slow path" was backported), the GUP-fast grab
+ *       (get_user_pages_fast, vmsplice).
  *   try_grab_folio(struct page *page, int refs, unsigned int flags)
  *       5.17-6.9, the GUP-fast grab;
  *   try_grab_folio(struct folio *folio, int refs, unsigned int flags)
- *       6.10+, the slow path (follow_page); a folio's address is that of
- *       its head page, so the pointer is still read as page=.
+ *       since that change, the slow path (follow_page); a folio's address
+ *       is that of its head page, so the pointer is still read as page=.
  *   try_grab_compound_head(struct page *page, int refs, unsigned int flags)
  *       5.7-5.16, the GUP-fast grab.
  *   try_grab_page(struct page *page, unsigned int flags)
