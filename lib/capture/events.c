@@ -39,8 +39,11 @@ static const struct {
 	  "/sys/kernel/debug/page_pinner/buffer" },
 	{ "page_ref", NULL, "CONFIG_DEBUG_PAGE_REF=y" },
 	{ "compaction", NULL, "CONFIG_COMPACTION=y" },
+	/* added in 6.10, under CONFIG_CONTIG_ALLOC since 2025: a kernel of any
+	 * version may lack it, so no version is promised */
 	{ "kmem", "mm_alloc_contig_migrate_range_info",
-	  "a newer kernel: the event was added to mainline in 2024" },
+	  "6.10 or newer built with CONFIG_CONTIG_ALLOC=y, which CONFIG_CMA selects; "
+	  "pinblame does not need it" },
 };
 
 /* The hint for SYSTEM:EVENT itself, else, when WHOLE_SYSTEM, the one for
