@@ -113,22 +113,80 @@ static void print_blame(const json_t *res)
 	}
 }
 
-/* What to capture next time, on stderr as git's hints are: why pages
- * went unattributed. */
-static void print_hints(const json_t *res)
+static long long gap(const json_t *res, const char *key)
 {
-	long long failures = pb_json_int(res, "failures", 0), pages = pb_json_int(res, "pages", 0);
-	long long left = pages - pb_json_int(res, "attributed_pages", 0);
+	return pb_json_int(json_object_get(res, "gaps"), key, 0);
+}
 
-	if (failures && !pages)
-		fputs("hint: no failure names a busy page: failed migrations count pages without\n"
-		      "hint: naming them; test_pages_isolated events (fin_pfn) and the page dumps\n"
-		      "hint: of a kernel log name them (see pinblame-record(1))\n", stderr);
-	else if (left > 0)
+/* Pages whose only stacks stop at a kprobe trampoline: their callers
+ * were lost, so no call site is named for them. */
+static long long hint_cut_stacks(const json_t *res)
+{
+	long long cut = gap(res, "cut_stack_pages");
+
+	if (cut > 0)
+		fprintf(stderr, "hint: %lld busy page%s only stacks cut short at a kprobe's trampoline:\n"
+			"hint: x86 optimizes a kprobe that is not at a function's entry, and its\n"
+			"hint: stack stops there; probe at the entry (+0), or run the capture with\n"
+			"hint: sysctl debug.kprobes-optimization=0\n",
+			cut, cut == 1 ? " has" : "s have");
+	return cut;
+}
+
+/* Unattributed page cache and shmem pages: a reference to them is
+ * taken by splice, which GUP probes do not see. */
+static long long hint_page_cache(const json_t *res)
+{
+	long long cache = gap(res, "page_cache_pages");
+	int probed = json_is_true(json_object_get(json_object_get(res, "gaps"), "splice_probes"));
+
+	if (cache > 0)
+		fprintf(stderr, "hint: %lld unattributed busy page%s page cache or shmem (a kernel log\n"
+			"hint: dump shows a file mapping): %s\n", cache, cache == 1 ? " is" : "s are",
+			probed ? "the splice probes of the trace did not name them"
+			       : "a probe on splice_folio_into_pipe (page=$arg2,\n"
+				 "hint: 6.5+) or generic_file_splice_read (older) names splice holders");
+	return cache;
+}
+
+/* Pages with no holder evidence at all: what would name their holder,
+ * leaving out the GUP probes when the trace has them. */
+static void hint_no_evidence(const json_t *res, long long left)
+{
+	if (left <= 0)
+		return;
+	if (json_is_true(json_object_get(json_object_get(res, "gaps"), "gup_probes")))
+		fprintf(stderr, "hint: %lld busy page%s no holder evidence although the trace probes\n"
+			"hint: get_user_pages: their holder took the reference another way; page_ref\n"
+			"hint: events (CONFIG_DEBUG_PAGE_REF) or page_pinner name any holder\n",
+			left, left == 1 ? " has" : "s have");
+	else
 		fprintf(stderr, "hint: %lld busy page%s no holder evidence: page_ref events\n"
 			"hint: (CONFIG_DEBUG_PAGE_REF), page_pinner, or probes on get_user_pages\n"
 			"hint: (pinblame record --probe-gup) name holders\n",
 			left, left == 1 ? " has" : "s have");
+}
+
+/* What to capture next time, on stderr as git's hints are: why pages
+ * went unattributed, from the facts of this capture ("gaps"). */
+static void print_hints(const json_t *res)
+{
+	long long failures = pb_json_int(res, "failures", 0), pages = pb_json_int(res, "pages", 0);
+	long long left = pages - pb_json_int(res, "attributed_pages", 0);
+	long long unattributed = pb_json_int(res, "unattributed", 0);
+	long long enomem = gap(res, "enomem_failures");
+
+	/* -ENOMEM: no free memory to migrate to, nobody pinned anything */
+	if (enomem > 0)
+		fprintf(stderr, "hint: %lld failure%s ended in -ENOMEM (no memory to migrate the pages\n"
+			"hint: to), not at a busy page: there is no holder to find for %s\n",
+			enomem, enomem == 1 ? "" : "s", enomem == 1 ? "it" : "them");
+	if (failures && !pages && unattributed > enomem)
+		fputs("hint: no failure names a busy page: failed migrations count pages without\n"
+		      "hint: naming them; test_pages_isolated events (fin_pfn) and the page dumps\n"
+		      "hint: of a kernel log name them (see pinblame-record(1))\n", stderr);
+	else if (left > 0)
+		hint_no_evidence(res, left - hint_cut_stacks(res) - hint_page_cache(res));
 }
 
 static int parse_count(const char *arg, long long *out)

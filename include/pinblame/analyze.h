@@ -57,7 +57,9 @@ json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,
 /* {"schema":"pinblame.blame/1","by":"callsite","failures":N,"attributed":N,
  *  "callsites":[{"rank":1,"callsite":"...","module":null,"failures":N,
  *  "pages":N,"share":0.68,"confidence":"high","evidence":{"probe":N},
- *  "stack":[...]}],"unattributed":N,"pages":N,"attributed_pages":N}
+ *  "stack":[...]}],"unattributed":N,"pages":N,"attributed_pages":N,
+ *  "gaps":{"gup_probes":true,"splice_probes":false,"cut_stack_pages":N,
+ *  "page_cache_pages":N,"enomem_failures":N}}
  * (rows grouped by anything but the call site also have "key").
  * FAILURE_ID > 0 restricts to one failure, TOP > 0 keeps the first TOP
  * rows. NULL on error. */

@@ -38,6 +38,10 @@ void noise_free(struct pb_noise *n);
 /* FUNC is a frame_func() name; MODE says whether the stack is an
  * allocation stack, where the page cache and shmem are walked through. */
 enum frame_class noise_classify(const struct pb_noise *n, const char *func, enum stack_mode mode);
+/* Whether FUNC is a GUP internal, a splice internal (as a probed
+ * function: the trace then has that kind of probe). */
+int noise_is_gup(const char *func);
+int noise_is_splice(const char *func);
 
 /* --- sites.c: the call site of a stack -------------------------------- */
 
@@ -56,6 +60,8 @@ void site_cache_free(struct site_cache *c);
 /* The call site of STACK_ID (0: none) read in MODE; NULL on an SQL
  * error. */
 const struct site *site_of(struct site_cache *c, int64_t stack_id, enum stack_mode mode);
+/* The functions the store's kprobes probe. */
+const struct probe_set *site_probes(const struct site_cache *c);
 /* Frames of STACK_ID past the tracer's, leaf first, as "func" or "func
  * [module]": those past SITE->first, or without a site those past the
  * tracepoint's frames. */
@@ -131,6 +137,14 @@ int cand_blamed(const struct cand *c);
  * attribution table. FAILURE_ID > 0 keeps one failure. 0 or -1. */
 int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
 	       struct cand_list *l);
+
+/* --- gaps.c: why pages are left unattributed --------------------------- */
+
+/* {"gup_probes":true,"splice_probes":false,"cut_stack_pages":N,
+ *  "page_cache_pages":N,"enomem_failures":N} of the failures that pass O
+ * (FAILURE_ID > 0: that one), L ranked with SITES; NULL on an SQL error. */
+json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
+			const struct cand_list *l, struct site_cache *sites);
 
 /* --- refresh parts ------------------------------------------------------ */
 

@@ -377,7 +377,7 @@ json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 			 enum pb_blame_by by, int top, int64_t failure_id)
 {
 	struct blame_state b = { 0 };
-	json_t *root = NULL;
+	json_t *root = NULL, *gaps;
 
 	if (noise_init(&b.noise, o) < 0)
 		return NULL;
@@ -386,6 +386,14 @@ json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 	    load_cands(s, o, failure_id, &b.cands) == 0 && rank_cands(&b.cands, b.sites) == 0) {
 		make_rows(&b, by);
 		root = blame_json(s, &b, o, by, top, failure_id);
+		/* what the hints say of the pages left: facts of this capture */
+		gaps = root ? blame_gaps_json(s, o, failure_id, &b.cands, b.sites) : NULL;
+		if (gaps) {
+			json_object_set_new(root, "gaps", gaps);
+		} else {
+			json_decref(root);
+			root = NULL;
+		}
 	}
 	state_free(&b);
 	return root;

@@ -30,25 +30,36 @@
 
 enum role { ROLE_CODE, ROLE_HELPER, ROLE_ALLOCATOR, ROLE_CACHE, ROLE_COMMON_PATH };
 
-static const char *const helper_globs[] = {
-	/* page references, pins and their release */
+/* Helpers, walked through in every stack. GUP: page references taken
+ * for get_user_pages and pin_user_pages and their internals, every
+ * generation of them. */
+static const char *const gup_globs[] = {
 	"__page_ref_*", "page_ref_*", "folio_ref_*", "folio_get", "folio_try_get*",
 	"get_page", "get_page_unless_zero", "try_get_page", "try_get_folio",
-	"try_get_compound_head", "grab_page", "try_grab_*", "folio_put", "folio_put_refs",
-	"__folio_put", "__folio_put_large",
-	"put_page*", "__put_page", "put_compound_head", "gup_put_folio", "unpin_user_page*",
-	"unpin_folio*", "put_user_page*", "__page_pin*", "page_pin*", "*_page_pinner",
-	/* get_user_pages and its internals, every generation of them */
+	"try_get_compound_head", "grab_page", "try_grab_*",
 	"get_user_pages*", "__get_user_pages*", "pin_user_pages*", "get_user_page_vma_remote",
 	"internal_get_user_pages_fast", "lockless_pages_from_mm", "gup_*", "__gup_*",
 	"follow_page*", "follow_*_mask", "faultin_page", "check_and_migrate_movable_*",
 	"migrate_longterm_unpinnable_*", "collect_longterm_unpinnable_*",
 	"iov_iter_get_pages*", "__iov_iter_get_pages*", "iov_iter_extract_*",
-	/* splice internals that move pages into a pipe; the syscall's
-	 * do_splice or __do_sys_vmsplice above them holds the pipe */
+};
+
+/* References dropped: put and unpin helpers, page_pinner's own. */
+static const char *const put_globs[] = {
+	"folio_put", "folio_put_refs", "__folio_put", "__folio_put_large", "put_page*",
+	"__put_page", "put_compound_head", "gup_put_folio", "unpin_user_page*", "unpin_folio*",
+	"put_user_page*", "__page_pin*", "page_pin*", "*_page_pinner",
+};
+
+/* Splice internals that move pages into a pipe; the syscall's do_splice
+ * or __do_sys_vmsplice above them holds the pipe. */
+static const char *const splice_globs[] = {
 	"*splice_read", "*_to_pipe", "*_into_pipe", "add_to_pipe",
-	/* syscall and exception entry from user space: the syscall itself
-	 * (__do_sys_X, named so from its wrappers) is kept */
+};
+
+/* Syscall and exception entry from user space: the syscall itself
+ * (__do_sys_X, named so from its wrappers) is kept. */
+static const char *const entry_globs[] = {
 	"el0*", "invoke_syscall", "do_el0_svc*", "el0_svc_common", "do_syscall_64",
 	"do_syscall_x64", "x64_sys_call", "entry_SYSCALL*", "syscall_exit_*",
 };
@@ -103,7 +114,8 @@ static int in_globs(const char *const *globs, size_t n, const char *func)
  * is readahead. */
 static enum role role_of(const char *func)
 {
-	if (IN(helper_globs, func))
+	if (IN(gup_globs, func) || IN(put_globs, func) || IN(splice_globs, func) ||
+	    IN(entry_globs, func))
 		return ROLE_HELPER;
 	if (IN(allocator_globs, func))
 		return ROLE_ALLOCATOR;
@@ -228,6 +240,16 @@ enum frame_class noise_classify(const struct pb_noise *n, const char *func, enum
 	default:
 		return FRAME_HOLDER;
 	}
+}
+
+int noise_is_gup(const char *func)
+{
+	return IN(gup_globs, func);
+}
+
+int noise_is_splice(const char *func)
+{
+	return IN(splice_globs, func);
 }
 
 int pb_analyze_check_opts(const struct pb_analyze_opts *o)

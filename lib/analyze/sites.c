@@ -70,6 +70,11 @@ struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n)
 	return c;
 }
 
+const struct probe_set *site_probes(const struct site_cache *c)
+{
+	return &c->probes;
+}
+
 void site_cache_free(struct site_cache *c)
 {
 	if (!c)
