@@ -71,7 +71,7 @@ static int load_sources(struct pb_store *s, struct sources *src)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		if (src->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			src->v = pb_realloc(src->v, cap * sizeof(*src->v));
@@ -83,7 +83,7 @@ static int load_sources(struct pb_store *s, struct sources *src)
 		};
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static const char *source_key(const struct sources *src, int64_t id, int kernel)
@@ -284,8 +284,8 @@ static int64_t count_sql(struct pb_store *s, const char *what, const struct pb_a
 	if (failure_id > 0)
 		pb_buf_addf(&sql, " AND f.id = %lld", (long long)failure_id);
 	st = pb_store_prepare(s, pb_buf_str(&sql));
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	if (st)
+		pb_store_first_int64(s, st, &n);
 	sqlite3_finalize(st);
 	pb_buf_free(&sql);
 	return n;

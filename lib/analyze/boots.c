@@ -20,7 +20,7 @@ int load_boots(struct pb_store *s, struct boots *b)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		size_t id = (size_t)sqlite3_column_int64(st, 0);
 
 		if (id >= b->n) {
@@ -31,7 +31,7 @@ int load_boots(struct pb_store *s, struct boots *b)
 		b->of[id] = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int64_t boot_of(const struct boots *b, int64_t source_id)

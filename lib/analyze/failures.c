@@ -12,19 +12,20 @@ static const char failure_sql[] =
 	"LEFT JOIN source s ON s.id = f.source_id LEFT JOIN event e ON e.id = f.event_id "
 	"WHERE 1";
 
-static json_t *busy_pfns(sqlite3_stmt *pfns, int64_t id)
+static json_t *busy_pfns(struct pb_store *s, sqlite3_stmt *pfns, int64_t id)
 {
 	json_t *a = json_array();
 
 	sqlite3_bind_int64(pfns, 1, id);
-	while (sqlite3_step(pfns) == SQLITE_ROW)
+	while (pb_store_step(s, pfns) > 0)
 		json_array_append_new(a, json_integer(sqlite3_column_int64(pfns, 0)));
 	sqlite3_reset(pfns);
 	return a;
 }
 
 /* One row of failure_sql as the documented object. */
-static json_t *failure_object(sqlite3_stmt *st, sqlite3_stmt *pfns, size_t attributed)
+static json_t *failure_object(struct pb_store *s, sqlite3_stmt *st, sqlite3_stmt *pfns,
+			      size_t attributed)
 {
 	json_t *o = json_object();
 	int64_t id = sqlite3_column_int64(st, 0);
@@ -45,7 +46,7 @@ static json_t *failure_object(sqlite3_stmt *st, sqlite3_stmt *pfns, size_t attri
 	json_object_set_new(o, "start_pfn", int_or_null(st, 12));
 	json_object_set_new(o, "end_pfn", int_or_null(st, 13));
 	json_object_set_new(o, "pages", int_or_null(st, 14));
-	json_object_set_new(o, "busy_pfns", busy_pfns(pfns, id));
+	json_object_set_new(o, "busy_pfns", busy_pfns(s, pfns, id));
 	json_object_set_new(o, "busy_ranges", int_or_null(st, 15));
 	json_object_set_new(o, "failed_migrations", int_or_null(st, 16));
 	json_object_set_new(o, "attributed_pfns", json_integer((json_int_t)attributed));
@@ -118,7 +119,7 @@ static int list_failures(struct pb_store *s, const struct pb_analyze_opts *o, co
 	struct blamed_counts bc = { 0 };
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st = NULL, *pfns;
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
 	pfns = pb_store_prepare(s, "SELECT pfn FROM failure_pfn WHERE failure_id = ? ORDER BY pfn");
 	pb_buf_adds(&sql, failure_sql);
@@ -135,15 +136,16 @@ static int list_failures(struct pb_store *s, const struct pb_analyze_opts *o, co
 	if (st) {
 		sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, area, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			json_array_append_new(arr, failure_object(st, pfns,
+		while ((rc = pb_store_step(s, st)) > 0)
+			json_array_append_new(arr, failure_object(s, st, pfns,
 				blamed_of(&bc, sqlite3_column_int64(st, 0))));
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(pfns);
 	pb_buf_free(&sql);
 	free(bc.failure);
-	return rc == SQLITE_DONE ? 0 : -1;
+	/* a failing read of the pfns stops them short: not the failure */
+	return rc || pb_store_failed(s) ? -1 : 0;
 }
 
 json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,

@@ -51,14 +51,14 @@ static int is_free(const struct ev *e)
 
 static void classify_ev(struct ev *x);
 
-static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
+static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct evs *e)
 {
 	int rc;
 
 	e->n = 0;
 	pb_arena_reset(&e->strings);
 	sqlite3_bind_int64(st, 1, pfn);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		struct ev *x;
 		const char *comm = column_text(st, 8);
 
@@ -93,7 +93,7 @@ static int load_evs(sqlite3_stmt *st, int64_t pfn, struct evs *e)
 		}
 		e->frees[e->nfrees++] = i;
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /* SIDE_DUMPED: what a dump says of the page's current holder, whenever it
@@ -287,16 +287,16 @@ int collect_cands(struct pb_store *s, struct cand_list *l)
 		"WHERE v.pfn = ? ORDER BY v.ts_ns, v.id");
 	struct evs e = { 0 };
 	int64_t loaded = -1;
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
 	if (!pages || !evidence)
 		goto out;
-	while ((rc = sqlite3_step(pages)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, pages)) > 0) {
 		int64_t pfn = sqlite3_column_int64(pages, 1);
 
 		if (pfn != loaded) {
-			if (load_evs(evidence, pfn, &e) < 0) {
-				rc = SQLITE_ERROR;
+			if (load_evs(s, evidence, pfn, &e) < 0) {
+				rc = -1;
 				break;
 			}
 			loaded = pfn;
@@ -310,5 +310,5 @@ out:
 	free(e.v);
 	free(e.frees);
 	pb_arena_free(&e.strings);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }

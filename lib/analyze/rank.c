@@ -282,7 +282,7 @@ int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t fail
 	pb_buf_free(&sql);
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		struct cand *c = cand_add(l);
 		const char *comm = column_text(st, 7);
 
@@ -299,5 +299,5 @@ int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t fail
 		c->conf = confidence_parse(column_text(st, 9));
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }

@@ -73,11 +73,10 @@ static int write_cands(struct pb_store *s, const struct cand_list *l)
 		if (c->pid >= 0)
 			sqlite3_bind_int(st, 13, c->pid);
 		sqlite3_bind_text(st, 14, c->comm, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
+		if (pb_store_run(s, st) < 0) {
 			sqlite3_finalize(st);
 			return -1;
 		}
-		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 	}
 	sqlite3_finalize(st);

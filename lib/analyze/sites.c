@@ -49,10 +49,10 @@ static int load_probes(struct pb_store *s, struct probe_set *p)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = pb_store_step(s, st)) > 0)
 		probe_set_add(p, column_text(st, 1), column_text(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n)
@@ -134,10 +134,10 @@ static int load_frames(struct site_cache *c, int64_t stack_id)
 	c->scratch.n = 0;
 	pb_arena_reset(&c->scratch.strings);
 	sqlite3_bind_int64(st, 1, stack_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = pb_store_step(c->store, st)) > 0)
 		frames_push(&c->scratch, column_text(st, 0), column_text(st, 1));
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /* Cuts the tracer's frames, then walks to the first that is code. */
@@ -208,7 +208,7 @@ static size_t first_frame(struct pb_store *s, int64_t stack_id)
 	if (!st)
 		return 0;
 	sqlite3_bind_int64(st, 1, stack_id);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (pb_store_step(s, st) > 0)
 		frames_push(&f, column_text(st, 0), NULL);
 	sqlite3_finalize(st);
 	first = stack_cut(f.funcs, f.n, NULL).first;
@@ -243,7 +243,7 @@ json_t *site_frames_json(struct pb_store *s, const struct site *site, int64_t st
 		return frames;
 	sqlite3_bind_int64(st, 1, stack_id);
 	sqlite3_bind_int64(st, 2, (int64_t)first);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (pb_store_step(s, st) > 0)
 		json_array_append_new(frames, json_string(frame_text(st, &b)));
 	sqlite3_finalize(st);
 	pb_buf_free(&b);
@@ -269,9 +269,9 @@ int site_folded(struct pb_store *s, const struct site *site, int64_t stack_id, s
 		return -1;
 	sqlite3_bind_int64(st, 1, stack_id);
 	sqlite3_bind_int64(st, 2, (int64_t)first);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = pb_store_step(s, st)) > 0)
 		pb_buf_addf(b, "%s%s", n++ ? ";" : "", frame_text(st, &frame));
 	sqlite3_finalize(st);
 	pb_buf_free(&frame);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }

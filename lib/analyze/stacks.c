@@ -72,7 +72,7 @@ static int failure_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 {
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st;
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
 	pb_buf_adds(&sql, "SELECT f.stack_id, count(*) FROM failure f "
 		    "WHERE f.stack_id IS NOT NULL");
@@ -80,18 +80,18 @@ static int failure_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
 	pb_buf_adds(&sql, " GROUP BY f.stack_id");
 	st = pb_store_prepare(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (st && (rc = pb_store_step(s, st)) > 0) {
 		const struct site *site = site_of(sites, sqlite3_column_int64(st, 0), MODE_HOLD);
 
 		if (!site) {
-			rc = SQLITE_ERROR;
+			rc = -1;
 			break;
 		}
 		json_array_append_new(arr, stack_json(s, site, sqlite3_column_int64(st, 0),
 						      sqlite3_column_int64(st, 1)));
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static int cmp_count(const void *a, const void *b)

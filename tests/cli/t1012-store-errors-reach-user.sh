@@ -66,4 +66,10 @@ is "$(sqlite3 "$TMP/fault-intern.db" 'SELECT count(*) FROM source')" 1 \
 cp "$BASE" "$TMP/fault-meta.db"
 PB_TEST_FAIL_STEP="FROM meta WHERE key = 'analysis'" run "$PINBLAME" -d "$TMP/fault-meta.db" failures
 is "$rc/$out" "4/" "failures: a failing read of the analysis state exits 4"
+# The busy pfns of each failure are read in a loop of their own.
+cp "$BASE" "$TMP/fault-pfns.db"
+PB_TEST_FAIL_STEP='SELECT pfn FROM failure_pfn' run "$PINBLAME" -d "$TMP/fault-pfns.db" failures --json
+is "$rc/$out" "4/" "failures: a failing read of the busy pfns exits 4, not a list without them"
+PB_TEST_FAIL_STEP='FROM attribution a' run "$PINBLAME" -d "$TMP/fault-pfns.db" blame
+is "$rc/$out" "4/" "blame: a failing read of the candidates exits 4"
 done_testing
