@@ -30,9 +30,6 @@ int cmd_stacks(int argc, char **argv, const struct pb_globals *g);
 /* 'pinblame __complete failures|formats' (cmd/complete.c), for the shell
  * completion; not in the command table, so not in --help. */
 int cmd_complete(int argc, char **argv, const struct pb_globals *g);
-/* 'pinblame __complete failures|formats' (cmd/complete.c), for the shell
- * completion; not in the command table, so not in --help. */
-int cmd_complete(int argc, char **argv, const struct pb_globals *g);
 
 /* Imports PATHS into the store at DB_PATH (FORMAT NULL: detect); the
  * exit code of the first failure. Used by import and record --import. */
