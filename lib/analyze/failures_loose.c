@@ -25,7 +25,7 @@ static int loose_how(const char *text, enum pfn_how *how)
 {
 	static const enum pfn_how hows[] = {
 		HOW_DUMP, HOW_PINNER_FAILURE, HOW_MIGRATE_FAILED, HOW_CMA_ALLOC_FAILED,
-		HOW_CALL_TRACE,
+		HOW_CALL_TRACE, HOW_KMSG,
 	};
 
 	for (size_t i = 0; text && i < sizeof(hows) / sizeof(hows[0]); i++) {
@@ -50,6 +50,11 @@ static const char loose_sql[] =
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
 	"e.pid, 'migrate_failed', NULL, NULL, NULL, NULL, NULL, NULL FROM event e WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:migrate_failed'") " "
+	/* cma_alloc()'s "memory range at %p is busy, retrying": no pfn (%p is
+	 * hashed), a retry of the allocation that its busy lines are part of */
+	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'kmsg', NULL, NULL, NULL, NULL, "
+	"NULL, NULL FROM event e WHERE e.id IN "
+	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:cma_busy_retry'") " "
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
 	"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
 	"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL, NULL FROM event e "
@@ -248,16 +253,26 @@ static int cmp_loose(const void *a, const void *b)
 	return cmp_loose_ts(x, y);
 }
 
+/* A run of the kernel log's "PFNs busy" and busy-retry lines is one
+ * allocation that retried (alloc_contig_range() prints one per range that
+ * cma_alloc() tried): the same task where the lines name one, close in
+ * time; the "alloc failed" line that ends such a run has taken it already. */
+static int same_busy_run(const struct loose *prev, const struct loose *r)
+{
+	return prev->how == HOW_KMSG && r->how == HOW_KMSG &&
+	       (prev->pid < 0 || r->pid < 0 || prev->pid == r->pid);
+}
+
 /* Kernel log dumps and page_pinner failures close in time are one
  * failure, within one boot (times of two machines, or of two clocks, say
- * nothing of each other); a busy range or an "alloc failed" line is one by
- * itself. */
+ * nothing of each other), and so is a run of busy lines; a busy range of
+ * a trace or an "alloc failed" line is one by itself. */
 static int same_loose_failure(const struct loose *prev, const struct loose *r)
 {
 	enum fail_kind kind = loose_kind(r);
 
 	return prev && kind == loose_kind(prev) && prev->group == r->group &&
-	       (kind == FAIL_MIGRATE || kind == FAIL_PAGE_PINNER) &&
+	       (kind == FAIL_MIGRATE || kind == FAIL_PAGE_PINNER || same_busy_run(prev, r)) &&
 	       r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
 }
 
@@ -415,6 +430,10 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 		if (!same_loose_failure(prev, r)) {
 			x = loose_fail(f, r);
 			trace_task(x, trace, r);
+			/* no "alloc failed" line took the busy lines: the
+			 * allocation went on; only such a line says it failed */
+			if (r->how == HOW_KMSG)
+				x->outcome = OUTCOME_RECOVERED;
 		}
 		prev = r;
 		if (r->how == HOW_MIGRATE_FAILED)

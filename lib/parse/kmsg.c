@@ -34,6 +34,17 @@ static void strip_colour(struct kmsg *k, const char **s, size_t *n)
 	*n = k->plain.len;
 }
 
+/* The file is a kernel log, whether or not it has failure records: a
+ * line had a kernel log's time or a banner (meta "kernel_log", so that an
+ * import of a log without failures is not taken for text not understood). */
+static void mark_kernel_log(struct kmsg *k)
+{
+	if (k->is_log)
+		return;
+	k->is_log = 1;
+	pb_parser_set_meta(k->p, "kernel_log", "1");
+}
+
 int kmsg_next_line(struct kmsg *k, struct kline *l)
 {
 	struct stamps st;
@@ -46,6 +57,8 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	strip_colour(k, &s, &n);
 	kmsg_strip_prefix(&k->time, &k->retag, s, n, l, &st);
 	l->ts_ns = l->kernel ? kmsg_line_time(&k->time, k->p, l->lineno, &st) : -1;
+	if (l->ts_ns >= 0)
+		mark_kernel_log(k);
 	return rc;
 }
 
@@ -129,6 +142,7 @@ static void banner(struct kmsg *k, const struct kline *l, size_t skip)
 		return;
 	set_release(k, w.s, w.len);
 	k->have_banner = 1;
+	mark_kernel_log(k);
 	/* distribution kernels name the machine in the compiler triplet */
 	arch = dump_arch_from_release(l->text, l->len);
 	if (!pb_parser_meta(k->p, "arch") && arch)

@@ -59,6 +59,7 @@ struct kmsg {
 	int32_t task_cpu, task_pid;
 	uint64_t task_line;	/* 0: no "CPU: ... PID: ..." line pending */
 	int have_banner;	/* kernel release known from "Linux version" */
+	int is_log;		/* meta "kernel_log" set */
 	struct ktime time;
 };
 

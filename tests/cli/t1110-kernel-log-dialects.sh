@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Kernel logs as vendor and old kernels print them: a log with no failure
+# records is imported (exit 0) with its kernel release; a run of busy lines
+# of one allocation is one failure, final only where the log says the
+# allocation failed. The logs are written here from the kernels' format
+# strings (doc/FORMATS.md, section 2).
+. "$(dirname "$0")/lib.sh"
+
+# --- a kernel log without failure records ----------------------------------
+
+# 6.4+ prints no migration-failure dumps for __GFP_NOWARN callers: a log of
+# such a run holds its banner and unrelated lines only
+cat >"$TMP/quiet.txt" <<'EOF'
+[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x410fd083]
+[    0.000000] Linux version 6.12.9-android16-5-g1a2b3c4d5e6f (build-user@build-host) (Android (12345, +pgo) clang version 19.0.1) #1 SMP PREEMPT Tue Jan  7 10:00:00 UTC 2025
+[    0.000000] Machine model: Example board
+[  120.500000] binder: 901:902 transaction failed 29189/-22, size 0-0 line 3210
+EOF
+
+export PINBLAME_DB=$TMP/quiet.db
+pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$TMP/quiet.txt"
+is "$rc" 0 "a trace and a kernel log without failure records import: exit 0"
+like "$out" "quiet.txt: kmsg, 0 events, 0 bad lines, [0-9.]+ s \(a kernel log with no failure records\)" \
+	"the summary says the log had no failure records"
+is "$(sql "SELECT kernel FROM sources WHERE path LIKE '%quiet.txt'")" "6.12.9-android16-5-g1a2b3c4d5e6f" \
+	"the log's kernel release is taken from its 'Linux version' line"
+is "$(sql "SELECT count(*) FROM sources")" 2 "both files are sources"
+
+# text that is no kernel log at all still stops the import
+printf 'hello\nworld\n' >"$TMP/prose.txt"
+export PINBLAME_DB=$TMP/prose.db
+pb import --format kmsg "$TMP/prose.txt"
+is "$rc" 3 "text forced as a kernel log with no kernel log line in it: exit 3"
+like "$err" "prose.txt: no events understood in 2 lines" "and it says so"
+
+# --- busy lines grouped into allocations ----------------------------------
+
+# Samsung's "[%d:%15s:%5d] " prefix names the task; alloc_contig_range()
+# prints "%s: [%lx, %lx) PFNs busy" per range, cma_alloc() its pr_debug
+# "%s(): memory range at %p is busy, retrying" and at last "%s: %s: alloc
+# failed, req-size: %lu pages, ret: %d"
+cat >"$TMP/runs.txt" <<'EOF'
+[  500.000000] [1:       cma_test:  900] alloc_contig_range: [a0000, a0400) PFNs busy
+[  500.000100] [1:       cma_test:  900] cma: cma_alloc(): memory range at 00000000aa11bb22 is busy, retrying
+[  500.000200] [1:       cma_test:  900] alloc_contig_range: [a0400, a0800) PFNs busy
+[  500.000300] [1:       cma_test:  900] cma: cma_alloc(): memory range at 00000000aa11bb23 is busy, retrying
+[  500.000400] [1:       cma_test:  900] alloc_contig_range: [a0400, a0600) PFNs busy
+[  520.000000] [2:     camera_hal:  901] alloc_contig_range: [b0000, b0400) PFNs busy
+[  520.000100] [3:        surface:  902] alloc_contig_range: [c0000, c0400) PFNs busy
+[  530.000000] [2:     camera_hal:  901] alloc_contig_range: [b1000, b1400) PFNs busy
+[  530.000100] [2:     camera_hal:  901] cma: cma_alloc: reserved: alloc failed, req-size: 1024 pages, ret: -16
+EOF
+
+export PINBLAME_DB=$TMP/runs.db
+pb import "$TMP/runs.txt"
+is "$rc" 0 "the log of busy runs imports"
+like "$out" "runs.txt: kmsg, 9 events, 0 bad lines" "every line is a record"
+is "$(sql "SELECT count(*) FROM busy_ranges")" 6 \
+	"six busy ranges are stored, the two from pfn a0400 as two"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .outcome]]')" \
+	'[["busy_range",900,"recovered"],["busy_range",901,"recovered"],["busy_range",902,"recovered"],["cma_alloc",901,"final"]]' \
+	"four allocations: cma_test's five lines are one that went on, two other tasks' lines are theirs, and the one the log says failed is final"
+is "$(printf '%s' "$out" | jq -c '[.failures[] | .start_pfn] | map(. // 0) | map(tostring)')" \
+	"[\"$((0xa0000))\",\"$((0xb0000))\",\"$((0xc0000))\",\"$((0xb1000))\"]" \
+	"each starts at the first pfn its lines name"
+is "$(sql "SELECT count(*) FROM failures")" 4 "not one failure per line (9 lines, 6 of them busy)"
+
+done_testing
