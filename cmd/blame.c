@@ -176,10 +176,11 @@ static void print_hints(const json_t *res)
 	long long unattributed = pb_json_int(res, "unattributed", 0);
 	long long enomem = gap(res, "enomem_failures");
 
-	/* -ENOMEM: no free memory to migrate to, nobody pinned anything */
+	/* -ENOMEM, not -EBUSY: memory ran out, no page was found busy */
 	if (enomem > 0)
-		fprintf(stderr, "hint: %lld failure%s ended in -ENOMEM (no memory to migrate the pages\n"
-			"hint: to), not at a busy page: there is no holder to find for %s\n",
+		fprintf(stderr, "hint: %lld failure%s ended in -ENOMEM, not -EBUSY: memory ran out (no\n"
+			"hint: free range in the area, or no room to migrate pages to) and no page\n"
+			"hint: was busy: there is no pinner to find for %s\n",
 			enomem, enomem == 1 ? "" : "s", enomem == 1 ? "it" : "them");
 	if (failures && !pages && unattributed > enomem)
 		fputs("hint: no failure names a busy page: failed migrations count pages without\n"

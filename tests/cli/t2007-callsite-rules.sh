@@ -118,4 +118,21 @@ like "$err" "although the trace probes" "the unattributed pages are said to esca
 is "$(printf '%s\n' "$err" | grep -c 'record --probe-gup')" 0 \
 	"no advice to add GUP probes to a trace that has them"
 
+# A failure that ended in -ENOMEM (cma_alloc_finish's errorno=%d, 6.1+)
+# had no busy page: no advice about pinners for it.
+cat >"$TMP/enomem.txt" <<'EOF'
+# tracer: nop
+              sh-151     (    151) [000] .....    18.221745: cma_alloc_start: name=hugetlb0 count=8192 align=13
+              sh-151     (    151) [000] .....    18.331745: cma_alloc_finish: name=hugetlb0 pfn=0x0 page=0000000000000000 count=8192 align=13 errorno=-12
+EOF
+export PINBLAME_DB=$TMP/enomem.db
+pb import "$TMP/enomem.txt"
+pb blame --json
+is "$(printf '%s' "$out" | jq -c '[.failures, .unattributed, .gaps.enomem_failures]')" '[1,1,1]' \
+	"the -ENOMEM failure is counted as such"
+pb blame
+like "$err" "hint: 1 failure ended in -ENOMEM, not -EBUSY" "blame says it ran out of memory"
+is "$(printf '%s\n' "$err" | grep -cE 'probe-gup|page_ref|no failure names a busy page')" 0 \
+	"and gives no advice about pinners or busy pages for it"
+
 done_testing
