@@ -183,7 +183,9 @@ int inside_cma(const struct cma_spans *spans, int64_t source_id, int32_t pid, in
  * after SP, before the task's next cma_alloc (NEXT in by_task order). */
 static int64_t recovery_until(const struct cma_span *sp, const struct cma_span *next)
 {
-	int64_t until = sp->end_ts_ns + RECOVERY_NS;
+	/* saturated: a timestamp near the end of the ns range stays in it */
+	int64_t until = sp->end_ts_ns > INT64_MAX - RECOVERY_NS ? INT64_MAX
+			: sp->end_ts_ns + RECOVERY_NS;
 
 	if (next && next->pid == sp->pid && next->source_id == sp->source_id &&
 	    next->start_ts_ns > sp->end_ts_ns && next->start_ts_ns < until)

@@ -216,7 +216,8 @@ static void fit_all(struct point *p, size_t n, struct vmemmaps *vms)
 		vms->v[vms->n].source_id = p[i].source_id;
 		vms->v[vms->n++].vm = fit(&p[i], distinct_points(&p[i], j - i));
 	}
-	memcpy(all, p, n * sizeof(*p));
+	if (n)	/* P is NULL when no event has a page= pointer */
+		memcpy(all, p, n * sizeof(*p));
 	for (size_t i = 0; i < n; i++)
 		all[i].source_id = 0;
 	sort_n(all, n, sizeof(*all), cmp_point);

@@ -5,14 +5,60 @@
 #include "pinblame/render.h"
 #include "report_int.h"
 
-/* Markdown would turn __do_sys_vmsplice into bold; escape what it reads. */
+/* Markdown would turn __do_sys_vmsplice into bold; escape what it reads.
+ * A line break in a name would end the table row or the list item. */
 static void md_escape(FILE *out, const char *s)
 {
 	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#", *s))
+		if (*s == '\n' || *s == '\r') {
+			fputc(' ', out);
+			continue;
+		}
+		if (strchr("\\`*_[]<>|#&!~", *s))
 			fputc('\\', out);
 		fputc(*s, out);
 	}
+}
+
+/* The longest run of backticks in S. */
+static size_t backtick_run(const char *s)
+{
+	size_t run = 0, longest = 0;
+
+	for (; *s; s++) {
+		run = *s == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	return longest;
+}
+
+static void fence(FILE *out, size_t n)
+{
+	while (n--)
+		fputc('`', out);
+}
+
+/* S as a code span: backslashes do not escape in one, so the span is
+ * fenced by more backticks than S holds in a row (padded with a space
+ * when S starts or ends with one); in a table cell a '|' still ends the
+ * cell, and GFM reads "\|" as '|' there, code spans included. */
+static void md_code(FILE *out, const char *s, int in_table)
+{
+	size_t n = backtick_run(s) + 1, len = strlen(s);
+	int pad = len && (s[0] == '`' || s[len - 1] == '`' || s[0] == ' ');
+
+	fence(out, n);
+	if (pad)
+		fputc(' ', out);
+	for (; *s; s++) {
+		if (in_table && *s == '|')
+			fputc('\\', out);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	}
+	if (pad)
+		fputc(' ', out);
+	fence(out, n);
 }
 
 static void md_line(FILE *out, const char *prefix, struct pb_buf *b)
@@ -89,10 +135,12 @@ static void ranking(FILE *out, const json_t *sites)
 	      "| ---: | --- | ---: | ---: | ---: | --- |\n", out);
 	json_array_foreach(sites, i, c) {
 		rj_share(share, sizeof(share), rj_real(c, "share", 0));
-		fprintf(out, "| %lld | `%s` | %lld | %lld | %s | %s |\n",
-			pb_json_int(c, "rank", (long long)i + 1), pb_json_str(c, "callsite", "?"),
-			pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
-			pb_json_str(c, "confidence", "low"));
+		fprintf(out, "| %lld | ", pb_json_int(c, "rank", (long long)i + 1));
+		md_code(out, pb_json_str(c, "callsite", "?"), 1);
+		fprintf(out, " | %lld | %lld | %s | ", pb_json_int(c, "failures", 0),
+			pb_json_int(c, "pages", 0), share);
+		md_escape(out, pb_json_str(c, "confidence", "low"));
+		fputs(" |\n", out);
 	}
 }
 
@@ -130,31 +178,51 @@ static void explained(FILE *out, const json_t *r, const json_t *c, struct pb_buf
 	}
 }
 
-static void callsite_detail(FILE *out, const json_t *r, const json_t *c, struct pb_buf *b)
+/* A fenced block, its fence longer than any run of backticks in the
+ * frames (at least three), so that no frame ends it. */
+static void example_stack(FILE *out, const json_t *c)
 {
 	const json_t *fr;
+	size_t i, n = 3;
 	int marked = 0;
-	size_t i;
+
+	json_array_foreach(json_object_get(c, "stack"), i, fr)
+		if (json_is_string(fr) && backtick_run(json_string_value(fr)) >= n)
+			n = backtick_run(json_string_value(fr)) + 1;
+	fputs("\nExample stack (leaf first, > the call site):\n\n", out);
+	fence(out, n);
+	fputc('\n', out);
+	json_array_foreach(json_object_get(c, "stack"), i, fr) {
+		const char *name = json_is_string(fr) ? json_string_value(fr) : "?";
+
+		fprintf(out, "%s ", !marked && rj_is_callsite_frame(c, name) ? ">" : " ");
+		for (const char *p = name; *p; p++)
+			fputc(*p == '\n' || *p == '\r' ? ' ' : *p, out);
+		fputc('\n', out);
+		marked |= rj_is_callsite_frame(c, name);
+	}
+	fence(out, n);
+	fputc('\n', out);
+}
+
+static void callsite_detail(FILE *out, const json_t *r, const json_t *c, struct pb_buf *b)
+{
 	char share[16];
 
 	rj_share(share, sizeof(share), rj_real(c, "share", 0));
-	fprintf(out, "\n#### %lld. `%s`", pb_json_int(c, "rank", 0), pb_json_str(c, "callsite", "?"));
-	if (pb_json_str(c, "module", NULL))
-		fprintf(out, " [%s]", pb_json_str(c, "module", ""));
+	fprintf(out, "\n#### %lld. ", pb_json_int(c, "rank", 0));
+	md_code(out, pb_json_str(c, "callsite", "?"), 0);
+	if (pb_json_str(c, "module", NULL)) {
+		/* "[nvidia]" alone is no link: the brackets stay as written */
+		fputs(" [", out);
+		md_escape(out, pb_json_str(c, "module", ""));
+		fputc(']', out);
+	}
 	fprintf(out, "\n\n%lld failures, %lld pages, share %s, confidence %s.\n",
 		pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
 		pb_json_str(c, "confidence", "low"));
-	if (json_array_size(json_object_get(c, "stack"))) {
-		fputs("\nExample stack (leaf first, > the call site):\n\n```\n", out);
-		json_array_foreach(json_object_get(c, "stack"), i, fr) {
-			const char *name = json_is_string(fr) ? json_string_value(fr) : "?";
-
-			fprintf(out, "%s %s\n", !marked && rj_is_callsite_frame(c, name) ? ">" : " ",
-				name);
-			marked |= rj_is_callsite_frame(c, name);
-		}
-		fputs("```\n", out);
-	}
+	if (json_array_size(json_object_get(c, "stack")))
+		example_stack(out, c);
 	explained(out, r, c, b);
 }
 

@@ -3,6 +3,7 @@
  * with the trace markers, the top call sites as bars, and a flame graph of
  * the holders' stacks. Output depends only on the report object, so it is
  * byte-for-byte stable for golden tests. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,9 @@ static void timeline_span(struct timeline *t, const json_t *report)
 	}
 	if (t->t0 < 0)
 		t->t0 = 0;
+	/* a second wide around a single time, within the range of ns */
+	if (t->t1 <= t->t0 && t->t0 > LLONG_MAX - 1000000000)
+		t->t0 = LLONG_MAX - 1000000000;
 	if (t->t1 <= t->t0)
 		t->t1 = t->t0 + 1000000000;
 }
@@ -192,9 +196,9 @@ static long long timeline_peak(const struct timeline *t)
 	return peak;
 }
 
-static double tl_x(const struct timeline *t, long long ts)
+static double tl_x(const struct timeline *t, double ts)
 {
-	return TL_LEFT + (double)(ts - t->t0) / (double)(t->t1 - t->t0) * TL_PLOT_W;
+	return TL_LEFT + (ts - (double)t->t0) / (double)(t->t1 - t->t0) * TL_PLOT_W;
 }
 
 static void timeline_axes(struct pb_buf *b, const struct timeline *t, double ymax)
@@ -213,15 +217,26 @@ static void timeline_axes(struct pb_buf *b, const struct timeline *t, double yma
 	for (double v = ceil((double)t->t0 / 1e9 / xstep) * xstep;
 	     v <= (double)t->t1 / 1e9; v += xstep)
 		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n",
-			    tl_x(t, (long long)(v * 1e9)), base + 14, v);
+			    tl_x(t, v * 1e9), base + 14, v);
 	pb_buf_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
 		    TL_LEFT, TL_LEFT + TL_PLOT_W, base, base);
+}
+
+/* Where bin K starts (K == TL_BINS: the end), in double: span * K may
+ * pass the range of a long long with timestamps that large. */
+static long long bin_start(const struct timeline *t, int k)
+{
+	long long span = t->t1 - t->t0;
+	double at = (double)span * k / TL_BINS;
+
+	if (k >= TL_BINS || at >= (double)span)
+		return t->t1;
+	return t->t0 + (long long)at;
 }
 
 static void timeline_bars(struct pb_buf *b, const struct timeline *t, double ymax)
 {
 	double bw = (double)TL_PLOT_W / TL_BINS, base = TL_TOP + TL_PLOT_H;
-	long long span = t->t1 - t->t0;
 
 	for (int k = 0; k < TL_BINS; k++) {
 		double y = base;
@@ -233,8 +248,8 @@ static void timeline_bars(struct pb_buf *b, const struct timeline *t, double yma
 			if (!t->s[i].bins[k])
 				continue;
 			y -= h;
-			pb_format_ts(from, sizeof(from), t->t0 + span * k / TL_BINS);
-			pb_format_ts(to, sizeof(to), t->t0 + span * (k + 1) / TL_BINS);
+			pb_format_ts(from, sizeof(from), bin_start(t, k));
+			pb_format_ts(to, sizeof(to), bin_start(t, k + 1));
 			pb_buf_addf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				    "fill=\"%s\"><title>", TL_LEFT + k * bw, y, bw > 1.5 ? bw - 0.5 : bw,
 				    h, palette[i % PB_ARRAY_SIZE(palette)]);
@@ -281,7 +296,7 @@ static void timeline_markers(struct pb_buf *b, const struct timeline *t, const j
 
 		if (ts < t->t0 || ts > t->t1)
 			continue;
-		x = tl_x(t, ts);
+		x = tl_x(t, (double)ts);
 		w = (double)(cut < MARK_CHARS ? cut : MARK_CHARS) * CHAR_W;
 		end = x + 2 + w > CHART_W;
 		row = marker_row(right, end ? x - w - 2 : x + 2, w);
