@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh PINBLAME - the import benchmark (make bench): pinblame against its
-# floors and baselines in one run, as ratios, with the DESIGN §9 budgets.
+# floors and baselines in one run, as ratios, with the budgets of
+# doc/DESIGN.md ("Budgets").
 #
 # Inputs are generated from the real captures and cached in $BENCH_OUT:
 #   BENCH_MB            size of the generated ftrace text in MiB (1024)

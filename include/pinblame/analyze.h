@@ -1,7 +1,8 @@
 /* analyze.h - from failed allocations to the call sites that held their
- * pages (DESIGN §4): failures, busy pfns, holder evidence, call sites,
- * ranking. Results are plain JSON objects in the documented schemas, so
- * every renderer (text, Markdown, HTML, JSON) starts from the same data.
+ * pages (doc/DESIGN.md, "Failures and attribution"): failures, busy pfns,
+ * holder evidence, call sites, ranking. Results are plain JSON objects in
+ * the documented schemas, so every renderer (text, Markdown, HTML, JSON)
+ * starts from the same data.
  */
 #ifndef PINBLAME_ANALYZE_H
 #define PINBLAME_ANALYZE_H
@@ -49,7 +50,7 @@ struct pb_store *pb_analyze_open(const char *path);
  *  "comm":"sh","outcome":"recovered","nowarn":true,"errorno":null,
  *  "start_pfn":N,"end_pfn":N,"pages":N,"busy_pfns":[N],"busy_ranges":32,
  *  "failed_migrations":N,"attributed_pfns":N,"source":"trace.txt.xz",
- *  "line":N}]} (DESIGN §7). REASON (a migrate reason or a kind) and AREA
+ *  "line":N}]} (doc/DESIGN.md, "JSON"). REASON (a migrate reason or a kind) and AREA
  * filter when not NULL. NULL on error. */
 json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,
 			    const char *reason, const char *area);

@@ -19,7 +19,7 @@
 #error "PB_VERSION is not defined: build with the Makefile (it reads VERSION)"
 #endif
 
-/* Exit codes (DESIGN §5). */
+/* Exit codes (doc/DESIGN.md, "Commands and exit codes"). */
 enum pb_exit {
 	PB_EXIT_OK = 0,
 	PB_EXIT_BREACH = 1,	/* check breached, failures --exit-code found some */

@@ -109,10 +109,10 @@ const char *pb_record_field(const struct pb_record *r, const char *name);
 int pb_record_u64(const struct pb_record *r, const char *name, uint64_t *out);
 int pb_record_i64(const struct pb_record *r, const char *name, int64_t *out);
 
-/* Splits an event body into key=value fields (DESIGN §3: split at the first
- * '=', a value runs to the next " key=", unknown keys kept). A leading
- * kprobe location "(func+0x0/0x1d0)" becomes the field "__probe". Strings
- * are allocated in ARENA. Returns the number of fields. */
+/* Splits an event body into key=value fields (doc/DESIGN.md, "Records":
+ * split at the first '=', a value runs to the next " key=", unknown keys
+ * kept). A leading kprobe location "(func+0x0/0x1d0)" becomes the field
+ * "__probe". Strings are allocated in ARENA. Returns the number of fields. */
 size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 		     struct pb_field **fields);
 

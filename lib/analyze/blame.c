@@ -1,5 +1,6 @@
 /* blame.c - call sites ranked by the failures they explain, then by the
- * pages they held (DESIGN §4, §7). Candidates are ranked again here with
+ * pages they held (doc/DESIGN.md, "Failures and attribution" and "JSON").
+ * Candidates are ranked again here with
  * the command's noise list; the stored ranks are those of the default
  * list. */
 #include <stdio.h>

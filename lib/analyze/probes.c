@@ -1,4 +1,5 @@
-/* probes.c - probe hits as page evidence (DESIGN §4).
+/* probes.c - probe hits as page evidence (doc/DESIGN.md, "Failures and
+ * attribution").
  *
  * Any event with a page= pointer and no pfn= (a kprobe on try_grab_folio,
  * say) may name a holder. The pointer becomes a pfn through the vmemmap

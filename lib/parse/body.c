@@ -1,4 +1,4 @@
-/* body.c - event bodies as key=value fields (DESIGN §3).
+/* body.c - event bodies as key=value fields (doc/DESIGN.md, "Records").
  *
  * TP_printk output is not a grammar: values may contain blanks
  * ("range=(0x100200 ~ 0x100400)", "buf=RT-PHASE P1 ..."), may be empty

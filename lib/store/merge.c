@@ -1,5 +1,5 @@
-/* merge.c - combining stores from many machines into one (DESIGN §5,
- * fleet). The other store is ATTACHed and its rows copied with their ids
+/* merge.c - combining stores from many machines into one (doc/DESIGN.md,
+ * "The store", fleet). The other store is ATTACHed and its rows copied with their ids
  * remapped: sources are deduplicated by content hash, names, symbols and
  * stacks are interned by text or hash, and the rows of every other table
  * keep their relations by shifting their ids past the ones already here.

@@ -1,4 +1,4 @@
-/* schema.c - the store's tables and public views (DESIGN §6).
+/* schema.c - the store's tables and public views (doc/DESIGN.md, "The store").
  *
  * Tables are internal and may change between schema versions; the views
  * at the end are the documented contract for `query` and scripts. */
