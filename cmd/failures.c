@@ -50,9 +50,25 @@ struct widths {
 	int ts, task;
 };
 
+/* After the outcome: "nowarn", and the kernel's error code when it gave
+ * one ("EBUSY", or "-N" for a code without a name). */
+static void outcome_flags(const json_t *f, char *buf, size_t len)
+{
+	const char *nowarn = json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "";
+	const char *name = pb_json_str(f, "errno_name", NULL);
+
+	if (!json_is_integer(json_object_get(f, "errno")))
+		snprintf(buf, len, "%s", nowarn);
+	else if (name)
+		snprintf(buf, len, "%s%s%s", nowarn, *nowarn ? " " : "", name);
+	else
+		snprintf(buf, len, "%s%s%lld", nowarn, *nowarn ? " " : "",
+			 pb_json_int(f, "errno", 0));
+}
+
 static void print_failure(const json_t *f, const struct widths *w)
 {
-	char ts[32], task[48], pfns[48] = "-";
+	char ts[32], task[48], pfns[48] = "-", flags[48];
 	const char *what = pb_json_str(f, "area", NULL);
 	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
 
@@ -62,11 +78,10 @@ static void print_failure(const json_t *f, const struct widths *w)
 		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
 	if (!what)
 		what = pb_json_str(f, "reason", "-");
+	outcome_flags(f, flags, sizeof(flags));
 	printf("%4lld  %*s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
 	       pb_json_int(f, "id", 0), w->ts, ts, pb_json_str(f, "kind", "?"), what, w->task, task,
-	       pb_json_str(f, "outcome", "?"),
-	       json_is_true(json_object_get(f, "nowarn")) ? "nowarn" : "",
-	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
+	       pb_json_str(f, "outcome", "?"), flags, pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
 	       pb_json_int(f, "attributed_pfns", 0), pfns);
 }
 

@@ -70,8 +70,13 @@ static void print_head(const json_t *res)
 		printf(", %s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
 	printf(", at %s (window %s-", ts(f, "ts_ns", t1, sizeof(t1)),
 	       ts(f, "start_ts_ns", t2, sizeof(t2)));
-	printf("%s), %s%s\n", ts(f, "end_ts_ns", t1, sizeof(t1)), pb_json_str(f, "outcome", "?"),
+	printf("%s), %s%s", ts(f, "end_ts_ns", t1, sizeof(t1)), pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? ", nowarn" : "");
+	/* the kernel's error code, when it gave one */
+	if (json_is_integer(json_object_get(f, "errno")))
+		printf(", %s (%lld)", pb_json_str(f, "errno_name", "error"),
+		       pb_json_int(f, "errno", 0));
+	printf("\n");
 	printf("  event: %s\n", where(f, at, sizeof(at)));
 	if (pb_json_int(f, "start_pfn", -1) >= 0)
 		printf("  pfns 0x%llx-0x%llx, ", pb_json_int(f, "start_pfn", 0), pb_json_int(f, "end_pfn", 0));

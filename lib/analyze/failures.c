@@ -1,4 +1,4 @@
-/* failures.c - the failures as JSON objects (doc/DESIGN.md, "JSON"), for `failures`
+/* failures.c - the failures as JSON objects (DESIGN §7), for `failures`
  * and as the head of `show`. */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,37 @@ static json_t *busy_pfns(struct pb_store *s, sqlite3_stmt *pfns, int64_t id)
 	return a;
 }
 
+/* Names of the error codes that cma_alloc(), alloc_contig_range() and
+ * migration return (include/uapi/asm-generic/errno-base.h, errno.h: the
+ * numbers of every architecture but alpha, mips, parisc and sparc past 34). */
+static const struct {
+	int code;
+	const char *name;
+} errno_names[] = {
+	{ 1, "EPERM" }, { 2, "ENOENT" }, { 4, "EINTR" }, { 5, "EIO" }, { 11, "EAGAIN" },
+	{ 12, "ENOMEM" }, { 14, "EFAULT" }, { 16, "EBUSY" }, { 17, "EEXIST" },
+	{ 19, "ENODEV" }, { 22, "EINVAL" }, { 28, "ENOSPC" }, { 38, "ENOSYS" },
+	{ 110, "ETIMEDOUT" }, { 125, "ECANCELED" }, { 133, "EHWPOISON" },
+};
+
+/* The kernel's error code of the failure (column COL) as "errno" and its
+ * name as "errno_name" (null for a code not in the table). Both are left
+ * out when the kernel reported none (NULL) or success (0), so that the
+ * objects of traces without error codes read as before. */
+static void set_errno(json_t *o, sqlite3_stmt *st, int col)
+{
+	int64_t code = sqlite3_column_int64(st, col);
+	const char *name = NULL;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL || code == 0)
+		return;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(errno_names); i++)
+		if (-code == errno_names[i].code)
+			name = errno_names[i].name;
+	json_object_set_new(o, "errno", json_integer(code));
+	json_object_set_new(o, "errno_name", name ? json_string(name) : json_null());
+}
+
 /* One row of failure_sql as the documented object. */
 static json_t *failure_object(struct pb_store *s, sqlite3_stmt *st, sqlite3_stmt *pfns,
 			      size_t attributed)
@@ -43,6 +74,7 @@ static json_t *failure_object(struct pb_store *s, sqlite3_stmt *st, sqlite3_stmt
 	json_object_set_new(o, "nowarn", sqlite3_column_type(st, 10) == SQLITE_NULL ? json_null()
 				: json_boolean(sqlite3_column_int(st, 10)));
 	json_object_set_new(o, "errorno", int_or_null(st, 11));
+	set_errno(o, st, 11);
 	json_object_set_new(o, "start_pfn", int_or_null(st, 12));
 	json_object_set_new(o, "end_pfn", int_or_null(st, 13));
 	json_object_set_new(o, "pages", int_or_null(st, 14));

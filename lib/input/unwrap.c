@@ -17,6 +17,11 @@
 /* systrace writes exactly these; catapult's trace2html too. */
 static const char html_open[] = "<script class=\"trace-data\"";
 static const char html_close[] = "</script>";
+/* Before the trace-data blocks (systrace of 2012-2014), the page held the
+ * trace as a JavaScript string: 'var linuxPerfData = "\' then each line
+ * ending in '\n\' (an escaped newline, then a line continuation), and
+ * '";' after the last. */
+static const char js_open[] = "var linuxPerfData = \"";
 
 enum html_state {
 	HTML_SEEK,	/* before a trace-data block */
@@ -25,11 +30,14 @@ enum html_state {
 			 * opens with "# tracer:" or "TRACE:" anyway) */
 	HTML_EMIT,	/* in a block of trace text */
 	HTML_SKIP,	/* in a block of JSON, which is not the ftrace text */
+	HTML_JS,	/* in the string of linuxPerfData */
+	HTML_JS_ESCAPE,	/* after a backslash in it */
 };
 
 struct html {
 	enum html_state state;
 	size_t matched;		/* bytes of html_open or html_close matched */
+	size_t js_matched;	/* bytes of js_open matched */
 };
 
 /* The fields a JSON unwrapper takes, at the top level of an object: the
@@ -188,6 +196,52 @@ static int html_block_byte(struct html *h, char c, char **out)
 	return 0;
 }
 
+/* Matches C against html_open and js_open at once, outside any block. */
+static void html_seek_byte(struct html *h, char c)
+{
+	if (c == html_open[h->matched]) {
+		if (++h->matched == sizeof(html_open) - 1) {
+			h->matched = h->js_matched = 0;
+			h->state = HTML_TAG;
+			return;
+		}
+	} else {
+		h->matched = c == '<';
+	}
+	if (c == js_open[h->js_matched]) {
+		if (++h->js_matched == sizeof(js_open) - 1) {
+			h->matched = h->js_matched = 0;
+			h->state = HTML_JS;
+		}
+	} else {
+		/* 'v' does not recur in js_open: it is the only restart */
+		h->js_matched = c == 'v';
+	}
+}
+
+/* One byte of the linuxPerfData string, its escapes undone: "\n" is a
+ * newline, a backslash before a line end continues the line, "\t" is a
+ * tab, any other escaped character stands for itself. */
+static void html_js_byte(struct html *h, char c, char **out)
+{
+	if (h->state == HTML_JS_ESCAPE) {
+		h->state = HTML_JS;
+		if (c == 'n')
+			*(*out)++ = '\n';
+		else if (c == 't')
+			*(*out)++ = '\t';
+		else if (c != '\n' && c != '\r')
+			*(*out)++ = c;
+		return;
+	}
+	if (c == '\\')
+		h->state = HTML_JS_ESCAPE;
+	else if (c == '"')
+		h->state = HTML_SEEK;
+	else
+		*(*out)++ = c;
+}
+
 static size_t html_run(struct html *h, const char *src, size_t *n, char *dst, size_t cap)
 {
 	char *out = dst;
@@ -198,14 +252,11 @@ static size_t html_run(struct html *h, const char *src, size_t *n, char *dst, si
 
 		switch (h->state) {
 		case HTML_SEEK:
-			if (c == html_open[h->matched]) {
-				if (++h->matched == sizeof(html_open) - 1) {
-					h->matched = 0;
-					h->state = HTML_TAG;
-				}
-			} else {
-				h->matched = c == '<';
-			}
+			html_seek_byte(h, c);
+			break;
+		case HTML_JS:
+		case HTML_JS_ESCAPE:
+			html_js_byte(h, c, &out);
 			break;
 		case HTML_TAG:
 			if (c == '>')

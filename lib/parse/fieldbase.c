@@ -10,7 +10,8 @@
  * the value is hex at every one. include/trace/events/cma.h: "pfn=%lx"
  * in cma_alloc and cma_release (4.x to 5.12), in cma_alloc_finish and
  * cma_alloc_busy_retry (5.13, Android 5.10, vendor 4.19), "pfn=0x%lx"
- * from 5.14 and in every cma_alloc_info read. */
+ * from 5.14 and in every cma_alloc_info read. migrate.h: migration_pte
+ * prints "addr=%lx, pte=%lx". Sorted by event. */
 static const struct {
 	const char *event;
 	const char *field;
@@ -20,6 +21,10 @@ static const struct {
 	{ "cma_alloc_finish", "pfn" },
 	{ "cma_alloc_info", "pfn" },
 	{ "cma_release", "pfn" },
+	{ "remove_migration_pte", "addr" },
+	{ "remove_migration_pte", "pte" },
+	{ "set_migration_pte", "addr" },
+	{ "set_migration_pte", "pte" },
 };
 
 static int is_hex_digit(int c)
@@ -57,8 +62,8 @@ void pb_fields_hex_keys(struct pb_field *f, size_t n, char keys[][PB_HEX_KEY_LEN
 void pb_event_fields_hex(const char *event, struct pb_field *f, size_t n,
 			 struct pb_arena *arena)
 {
-	/* every event of the table is a cma one: one compare for the others */
-	if (!event || strncmp(event, "cma_", 4))
+	/* the table's events start with "c", "r" or "s": one compare for most */
+	if (!event || !event[0] || !strchr("crs", event[0]))
 		return;
 	for (size_t e = 0; e < PB_ARRAY_SIZE(bare_hex); e++) {
 		if (strcmp(event, bare_hex[e].event))

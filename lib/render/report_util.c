@@ -43,6 +43,10 @@ void rj_failure_title(struct pb_buf *b, const json_t *f)
 		pb_buf_addf(b, ", %s", outcome);
 	if (json_is_true(json_object_get(f, "nowarn")))
 		pb_buf_adds(b, ", nowarn");
+	/* the kernel's error code, when it gave one */
+	if (json_is_integer(json_object_get(f, "errno")))
+		pb_buf_addf(b, ", %s (%lld)", pb_json_str(f, "errno_name", "error"),
+			    pb_json_int(f, "errno", 0));
 }
 
 /* Busy pfns past this many are summed up as "(+N)". */

@@ -165,12 +165,37 @@ static struct blob html_trace(const struct blob *text)
 	return (struct blob){ (unsigned char *)b.data, b.len };
 }
 
-/* TEXT wrapped both ways reads as TEXT itself. */
+/* TEXT in a systrace page of before the trace-data blocks: the string of
+ * 'var linuxPerfData = "\', each line ending in '\n\' (a JavaScript
+ * string: quotes and backslashes escaped), '";' after the last; near
+ * matches of the variable before it. */
+static struct blob js_html_trace(const struct blob *text)
+{
+	struct pb_buf b = { 0 };
+
+	pb_buf_adds(&b, "<!DOCTYPE HTML>\n<html>\n<head>\n<script>var linuxPerf = 1; "
+		    "var vvar linuxPerfDat = \"x\";</script>\n</head>\n<body>\n"
+		    "  <div class=\"view\">\n  </div>\n  <script>\n  var linuxPerfData = \"\\\n");
+	for (size_t i = 0; i < text->len; i++) {
+		unsigned char c = text->data[i];
+
+		if (c == '\n')
+			pb_buf_adds(&b, "\\n\\\n");
+		else if (c == '"' || c == '\\')
+			pb_buf_addf(&b, "\\%c", c);
+		else
+			pb_buf_addc(&b, (char)c);
+	}
+	pb_buf_adds(&b, "\";\n  </script>\n</body>\n</html>\n");
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+/* TEXT wrapped every way reads as TEXT itself. */
 static void assert_unwraps(const struct blob *text)
 {
-	struct blob wrapped[2] = { json_trace(text), html_trace(text) };
+	struct blob wrapped[3] = { json_trace(text), html_trace(text), js_html_trace(text) };
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		struct pb_input *in = pb_input_open_memory(wrapped[i].data, wrapped[i].len, "w");
 
 		assert_same_lines(in, text, 1);

@@ -366,6 +366,11 @@ static void test_fields_hex_keys(void **state)
 	assert_string_equal(f[3].value, "(nil)");
 	pb_event_fields_hex("mm_migrate_pages", f + 1, 1, &arena);
 	assert_string_equal(f[1].value, "16");
+	f[0].name = "addr";
+	f[0].value = "ffff8000";
+	pb_event_fields_hex("set_migration_pte", f, 2, &arena);
+	assert_string_equal(f[0].value, "0xffff8000");
+	assert_string_equal(f[1].value, "16");
 	pb_arena_free(&arena);
 }
 
