@@ -19,9 +19,9 @@ static struct attempt_ev *attempt_add(struct attempt_list *a)
 	return &a->v[a->n++];
 }
 
-/* Columns of the busy range query below, from b.id. */
-static void busy_event(struct finder *f, sqlite3_stmt *st, struct attempt_ev *ev,
-		       enum pfn_how how)
+/* Columns of the busy range query below, from b.id (the task's name is
+ * the caller's to keep). */
+static void busy_event(sqlite3_stmt *st, struct attempt_ev *ev, enum pfn_how how)
 {
 	ev->what = ATTEMPT_BUSY;
 	ev->how = how;
@@ -34,9 +34,100 @@ static void busy_event(struct finder *f, sqlite3_stmt *st, struct attempt_ev *ev
 	ev->busy_pfn = column_i64_or(st, 6, -1);
 	ev->event_id = column_i64_or(st, 9, 0);
 	ev->stack_id = column_i64_or(st, 10, 0);
-	ev->comm = finder_keep(f, column_text(st, 11));
 	ev->reason = pfn_how_name(how);
 	ev->cls = ATTEMPT_CONTIG;
+}
+
+/* Where the isolation tests of load_busy() may join a run of repeats. */
+struct busy_runs {
+	struct attempt_list successes;	/* the first entries of the list, sorted */
+	size_t first;		/* the list's first busy event */
+	int allowed;		/* 0 when allocations traced only at their end
+				 * claim events one by one (claim_whole_spans) */
+};
+
+/* The end of EV's time: its last repeat's. */
+static int64_t attempt_end(const struct attempt_ev *ev)
+{
+	return ev->repeats ? ev->last_ts_ns : ev->ts_ns;
+}
+
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Whether the task has a successful isolation test from FROM to TO: it
+ * ends an attempt, so a run must not go over it. */
+static int success_between(const struct busy_runs *r, const struct attempt_ev *ev,
+			   int64_t from, int64_t to)
+{
+	size_t j = attempt_after(&r->successes, ev->source_id, ev->pid, ATTEMPT_CONTIG,
+				 from - 1);
+	const struct attempt_ev *s;
+
+	if (j == r->successes.n)
+		return 0;
+	s = &r->successes.v[j];
+	return s->source_id == ev->source_id && s->pid == ev->pid && s->ts_ns <= to;
+}
+
+/* The task's latest busy event in A, if it can take EV as a repeat: the
+ * same range, page, stack and task name, no earlier, within a pause, no
+ * success between. Only what the first of a run says is ever read (its
+ * event, stack and name; the page's earliest report), so the repeats need
+ * nothing but their time. */
+static struct attempt_ev *run_for(struct attempt_list *a, const struct busy_runs *r,
+				  const struct attempt_ev *ev, const char *comm)
+{
+	enum { LOOK_BACK = 8 };	/* tasks interleaved in a trace */
+	struct attempt_ev *run = NULL;
+	int64_t end;
+
+	for (size_t i = a->n; r->allowed && !run && i > r->first && a->n - i < LOOK_BACK; i--) {
+		if (a->v[i - 1].source_id == ev->source_id && a->v[i - 1].pid == ev->pid)
+			run = &a->v[i - 1];
+	}
+	if (!run || !run->event_id || run->ts_ns < 0 || ev->ts_ns < 0)
+		return NULL;
+	end = attempt_end(run);
+	if (ev->ts_ns < end || ev->ts_ns - end > ATTEMPT_GAP_NS ||
+	    run->start_pfn != ev->start_pfn || run->end_pfn != ev->end_pfn ||
+	    run->busy_pfn != ev->busy_pfn || run->stack_id != ev->stack_id ||
+	    !same_text(run->comm, comm) || success_between(r, ev, end, ev->ts_ns))
+		return NULL;
+	return run;
+}
+
+/* Whether some allocation is traced only at its end (a pid, no start). */
+static int whole_spans(const struct cma_spans *spans)
+{
+	for (size_t i = 0; i < spans->n; i++) {
+		const struct cma_span *sp = &spans->v[i];
+
+		if (sp->start_ts_ns < 0 && sp->end_ts_ns >= 0 && sp->pid >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* An isolation test outside CMA: an attempt's event, or a repeat of the
+ * task's last one. */
+static void add_isolation(struct finder *f, struct attempt_list *a, const struct busy_runs *r,
+			  sqlite3_stmt *st)
+{
+	struct attempt_ev ev = { 0 }, *run;
+	const char *comm = column_text(st, 11);
+
+	busy_event(st, &ev, HOW_ISOLATION);
+	run = run_for(a, r, &ev, comm);
+	if (run) {
+		run->repeats++;
+		run->last_ts_ns = ev.ts_ns;
+		return;
+	}
+	ev.comm = finder_keep(f, comm);
+	*attempt_add(a) = ev;
 }
 
 /* Busy ranges: inside a CMA allocation they belong to its failure; the
@@ -49,6 +140,8 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 		"b.kind, b.cma_alloc_id, b.event_id, e.stack_id, c.text "
 		"FROM busy_range b LEFT JOIN event e ON e.id = b.event_id "
 		"LEFT JOIN name c ON c.id = e.comm_id ORDER BY b.id");
+	struct busy_runs runs = { .successes = { a->v, a->n, a->n }, .first = a->n,
+				  .allowed = !whole_spans(spans) };
 	int rc;
 
 	if (!st)
@@ -69,7 +162,13 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 				     HOW_ISOLATION);
 			continue;
 		}
-		busy_event(f, st, attempt_add(how == HOW_ISOLATION ? a : loose), how);
+		if (how == HOW_ISOLATION) {
+			add_isolation(f, a, &runs, st);
+			runs.successes.v = a->v;	/* moved by a realloc */
+			continue;
+		}
+		busy_event(st, attempt_add(loose), how);
+		loose->v[loose->n - 1].comm = finder_keep(f, column_text(st, 11));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -185,6 +284,7 @@ static int cmp_attempt(const void *a, const void *b)
 static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 {
 	fail_widen(x, ev->ts_ns);
+	fail_widen(x, attempt_end(ev));
 	if (!x->event_id)
 		x->event_id = ev->event_id;
 	if (!x->stack_id)
@@ -206,12 +306,19 @@ static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 	}
 }
 
-/* Whether EV starts another attempt than PREV's: another task or class,
- * or after a pause. */
-static int attempt_breaks(const struct attempt_ev *prev, const struct attempt_ev *ev)
+static int same_group(const struct attempt_ev *prev, const struct attempt_ev *ev)
 {
-	return prev->source_id != ev->source_id || prev->pid != ev->pid ||
-	       strcmp(prev->cls, ev->cls) || ev->ts_ns - prev->ts_ns > ATTEMPT_GAP_NS;
+	return prev->source_id == ev->source_id && prev->pid == ev->pid &&
+	       !strcmp(prev->cls, ev->cls);
+}
+
+/* Whether EV starts another attempt than PREV's: another task or class,
+ * or after a pause since PREV_END, the latest time of the group so far
+ * (a run of repeats can end after the events that follow its first). */
+static int attempt_breaks(const struct attempt_ev *prev, int64_t prev_end,
+			  const struct attempt_ev *ev)
+{
+	return !same_group(prev, ev) || ev->ts_ns - prev_end > ATTEMPT_GAP_NS;
 }
 
 void sort_attempts(struct attempt_list *a)
@@ -225,14 +332,17 @@ void make_attempts(struct finder *f, struct attempt_list *a)
 {
 	struct fail *x = NULL;
 	const struct attempt_ev *prev = NULL;
+	int64_t prev_end = -1;
 
 	for (size_t i = 0; i < a->n; i++) {
 		const struct attempt_ev *ev = &a->v[i];
 
 		if (ev->what == ATTEMPT_CLAIMED)
 			continue;
-		if (x && attempt_breaks(prev, ev))
+		if (x && attempt_breaks(prev, prev_end, ev))
 			x = NULL;
+		if (!prev || !same_group(prev, ev) || attempt_end(ev) > prev_end)
+			prev_end = attempt_end(ev);
 		prev = ev;
 		if (ev->what == ATTEMPT_SUCCESS) {
 			if (x) {

@@ -82,7 +82,14 @@ struct fail *fail_new(struct finder *f, enum fail_kind kind)
 void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
 		  int64_t event_id, enum pfn_how how)
 {
+	const struct fpfn *last = x->npfns ? &x->pfns[x->npfns - 1] : NULL;
+
 	if (pfn < 0)
+		return;
+	/* A page is written once, with its earliest report (the first of
+	 * equal ones): a repeat of the last page no earlier than it cannot be
+	 * that one, and keeping it would grow with every repeated event. */
+	if (last && last->pfn == pfn && last->ts_ns <= ts)
 		return;
 	if (x->npfns == x->cappfns) {
 		x->cappfns = x->cappfns ? x->cappfns * 2 : 8;
@@ -91,13 +98,21 @@ void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
 	x->pfns[x->npfns++] = (struct fpfn){ pfn, range_id, ts, event_id, how };
 }
 
-void fail_add_range(struct fail *x, int64_t start, int64_t end)
+/* Only the distinct starts are counted: a repeat of the last is not kept. */
+static void fail_keep_range_start(struct fail *x, int64_t start)
 {
+	if (x->nranges && x->range_starts[x->nranges - 1] == start)
+		return;
 	if (x->nranges == x->capranges) {
 		x->capranges = x->capranges ? x->capranges * 2 : 8;
 		x->range_starts = pb_realloc(x->range_starts, x->capranges * sizeof(int64_t));
 	}
 	x->range_starts[x->nranges++] = start;
+}
+
+void fail_add_range(struct fail *x, int64_t start, int64_t end)
+{
+	fail_keep_range_start(x, start);
 	if (start >= 0 && (x->start_pfn < 0 || start < x->start_pfn))
 		x->start_pfn = start;
 	if (end > x->end_pfn)
@@ -132,9 +147,11 @@ static int load_all(struct finder *f, struct cma_spans *spans, struct attempt_li
 	if (load_boots(f->s, &f->boots) < 0 || load_cma(f, spans) < 0)
 		return -1;
 	order_spans(spans);
+	if (load_successes(f, spans, attempts) < 0)
+		return -1;
+	sort_attempts(attempts);
 	if (load_busy(f, spans, attempts, ranges) < 0 ||
-	    load_migrations(f, spans, attempts) < 0 ||
-	    load_successes(f, spans, attempts) < 0 || load_loose(f, loose) < 0)
+	    load_migrations(f, spans, attempts) < 0 || load_loose(f, loose) < 0)
 		return -1;
 	return 0;
 }

@@ -161,6 +161,11 @@ struct attempt_ev {
 	int32_t pid;
 	const char *comm, *reason;
 	enum pfn_how how;	/* ATTEMPT_BUSY */
+	/* ATTEMPT_BUSY: a run of REPEATS more isolation tests of the task,
+	 * alike but for their time, the last at LAST_TS_NS; kept as one so
+	 * that a test repeated millions of times costs one entry. */
+	uint32_t repeats;
+	int64_t last_ts_ns;
 };
 
 struct attempt_list {
@@ -171,6 +176,8 @@ struct attempt_list {
 /* The class of the attempts of isolation tests and contig migrations. */
 #define ATTEMPT_CONTIG "contig"
 
+/* Needs A to hold only the successes (load_successes) sorted: a run of
+ * busy events never spans one. */
 int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 	      struct attempt_list *loose);
 int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a);
