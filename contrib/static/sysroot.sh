@@ -16,7 +16,7 @@ mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Created-By: Pac
 	awk -v s="$SUITE" '$1 == s { print $2; exit }')
 mirror=${mirror:-http://deb.debian.org/debian/}
 echo "sysroot: debootstrap --foreign $SUITE $ARCH (download only) into $DIR"
-rm -rf "$DIR"
+rm -rf "$DIR/debs" "$DIR/root"
 mkdir -p "$DIR/debs" "$DIR/root"
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
