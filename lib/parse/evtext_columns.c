@@ -1,0 +1,294 @@
+/* evtext_columns.c - the columns of an ftrace / trace-cmd report event
+ * line: "comm-pid (tgid) [cpu] flags timestamp: event: body", in every
+ * layout the trace options give it (see evtext.c for the engine that
+ * queues the events and attaches their stacks), and its special lines
+ * (lost events, fragments pasted without their context columns).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+
+int pb_text_is_binary(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *skip_digits(const char *p, const char *end)
+{
+	while (p < end && pb_is_digit(*p))
+		p++;
+	return p;
+}
+
+/* Decimal digits [s, e) as an int32_t (pids and cpus: a hot path). */
+static int parse_i32(const char *s, const char *e, int32_t *out)
+{
+	int64_t v = 0;
+
+	if (s == e || e - s > 10)
+		return -1;
+	for (; s < e; s++) {
+		if (!pb_is_digit(*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v > INT32_MAX)
+		return -1;
+	*out = (int32_t)v;
+	return 0;
+}
+
+/* "(    106)" or "(-------)": the tgid column of record-tgid. */
+static const char *tgid_column(const char *p, const char *end, int32_t *tgid)
+{
+	const char *close = pb_find_char(p, end, ')');
+	const char *s;
+
+	*tgid = -1;
+	if (!close)
+		return NULL;
+	s = pb_skip_blanks(p + 1, close);
+	if (s < close && *s == '-') {
+		while (s < close && *s == '-')
+			s++;
+		return s == close ? close + 1 : NULL;
+	}
+	if (parse_i32(s, close, tgid) < 0)
+		return NULL;
+	return close + 1;
+}
+
+/* "[003]", or the latency form "0d..1." (cpu digits glued to the flags). */
+static const char *cpu_column(const char *p, const char *end, int32_t *cpu)
+{
+	const char *q;
+
+	if (*p == '[') {
+		q = skip_digits(p + 1, end);
+		if (q == p + 1 || q == end || *q != ']' || parse_i32(p + 1, q, cpu) < 0)
+			return NULL;
+		return q + 1;
+	}
+	q = skip_digits(p, end);
+	if (q == p || parse_i32(p, q, cpu) < 0)
+		return NULL;
+	return pb_token_end(q, end);
+}
+
+static int parse_timestamp(const char *s, const char *e, struct pb_text_context *c)
+{
+	uint64_t count;
+
+	if (pb_find_char(s, e, '.')) {
+		c->counter_clock = 0;
+		return pb_parse_seconds_ns(s, (size_t)(e - s), &c->ts_ns);
+	}
+	/* trace_clock=counter / x86-tsc print a raw count, kept as is */
+	if (pb_parse_u64(s, (size_t)(e - s), &count) < 0 || count > INT64_MAX ||
+	    !pb_is_digit(*s))
+		return -1;
+	c->counter_clock = 1;
+	c->ts_ns = (int64_t)count;
+	return 0;
+}
+
+/* The timestamp of the kernel's latency format (trace option
+ * latency-format), after the cpu and flags "1...1.": microseconds since
+ * the buffer started with a delay mark, "13503243538us+: " ('+' over
+ * 10 us up to '$' over 1 s, else a blank), or "1234: " when the clock does
+ * not count nanoseconds. Returns the text after the ':', or NULL. */
+static const char *latency_timestamp(const char *p, const char *end,
+				     struct pb_text_context *c)
+{
+	const char *q = skip_digits(p, end);
+	uint64_t v;
+
+	if (q == p || pb_parse_u64(p, (size_t)(q - p), &v) < 0 || v > INT64_MAX / 1000)
+		return NULL;
+	if (end - q >= 4 && q[0] == 'u' && q[1] == 's' && q[2] &&
+	    strchr("$@*#!+ ", q[2]) && q[3] == ':') {
+		c->counter_clock = 0;
+		c->ts_ns = (int64_t)v * 1000;
+		return q + 4;
+	}
+	if (q < end && *q == ':') {
+		c->counter_clock = 1;
+		c->ts_ns = (int64_t)v;
+		return q + 1;
+	}
+	return NULL;
+}
+
+/* The columns after "comm-": 1 when they fit, 0 when not (try the next
+ * '-'), -1 when everything fits but the timestamp is not a number. */
+static int columns(const char *p, const char *end, struct pb_text_context *c)
+{
+	const char *q = skip_digits(p, end), *ts;
+	int latency;
+
+	if (q == p || q == end || (*q != ' ' && *q != '\t') || parse_i32(p, q, &c->pid) < 0)
+		return 0;
+	p = pb_skip_blanks(q, end);
+	c->tgid = -1;
+	if (p < end && *p == '(') {
+		p = tgid_column(p, end, &c->tgid);
+		if (!p)
+			return 0;
+		p = pb_skip_blanks(p, end);
+	}
+	latency = p < end && *p != '[';
+	if (p == end || !(p = cpu_column(p, end, &c->cpu)))
+		return 0;
+	if (p == end || (*p != ' ' && *p != '\t'))
+		return 0;
+	p = pb_skip_blanks(p, end);
+	if (latency && (q = latency_timestamp(p, end, c))) {
+		c->rest = pb_skip_blanks(q, end);
+		c->rest_len = (size_t)(end - c->rest);
+		return 1;
+	}
+	q = pb_token_end(p, end);
+	if (q == p)
+		return 0;
+	if (q[-1] != ':') {
+		/* irq flags "d..1." (absent with irq-info=0) */
+		if (q - p > 8)
+			return 0;
+		p = pb_skip_blanks(q, end);
+		q = pb_token_end(p, end);
+		if (q == p || q[-1] != ':')
+			return 0;
+	}
+	ts = p;
+	if (parse_timestamp(ts, q - 1, c) < 0)
+		return -1;
+	c->rest = pb_skip_blanks(q, end);
+	c->rest_len = (size_t)(end - c->rest);
+	return 1;
+}
+
+int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
+		    enum pb_bad_reason *why)
+{
+	const char *end = line + len;
+	const char *comm = pb_skip_blanks(line, end);
+	const char *dash = comm;
+
+	/* The comm may hold blanks and dashes ("POSIX timer 0-123"): the pid
+	 * is the first "-digits" that the other columns follow. */
+	while (dash < end && (dash = memchr(dash, '-', (size_t)(end - dash)))) {
+		int rc = dash > comm ? columns(dash + 1, end, ctx) : 0;
+
+		if (rc > 0) {
+			ctx->comm = comm;
+			ctx->comm_len = (size_t)(dash - comm);
+			return 0;
+		}
+		if (rc < 0) {
+			*why = PB_BAD_TIMESTAMP;
+			return -1;
+		}
+		dash++;
+	}
+	*why = pb_text_is_binary(line, len) ? PB_BAD_BINARY : PB_BAD_SYNTAX;
+	return -1;
+}
+
+int pb_text_fragment(const char *line, size_t len, struct pb_text_context *ctx)
+{
+	const char *end = line + len, *ts = pb_skip_blanks(line, end), *q = pb_token_end(ts, end);
+	const char *name, *body;
+	size_t name_len, body_len;
+
+	/* a seconds.fraction timestamp: a bare count could be anything */
+	if (q - ts < 3 || q[-1] != ':' || !pb_is_digit(*ts) || !pb_find_char(ts, q - 1, '.') ||
+	    pb_parse_seconds_ns(ts, (size_t)(q - 1 - ts), &ctx->ts_ns) < 0)
+		return -1;
+	ctx->rest = pb_skip_blanks(q, end);
+	ctx->rest_len = (size_t)(end - ctx->rest);
+	if (!pb_has_prefix(ctx->rest, ctx->rest_len, "<stack trace>") &&
+	    !pb_has_prefix(ctx->rest, ctx->rest_len, "<user stack trace>") &&
+	    pb_text_event_token(ctx->rest, ctx->rest_len, &name, &name_len, &body, &body_len) < 0)
+		return -1;
+	ctx->comm = "";
+	ctx->comm_len = 0;
+	ctx->pid = ctx->tgid = ctx->cpu = -1;
+	ctx->counter_clock = 0;
+	return 0;
+}
+
+int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,
+			const char **body, size_t *body_len)
+{
+	const char *end = s + n, *p = s;
+
+	while (p < end && pb_is_key_char((unsigned char)*p))
+		p++;
+	/* syscalls events print "sys_openat(dfd: ..)" and "sys_openat -> 0x3" */
+	if (p - s > 4 && !memcmp(s, "sys_", 4) && p < end &&
+	    (*p == '(' || (end - p > 4 && !memcmp(p, " -> ", 4)))) {
+		*name = s;
+		*name_len = (size_t)(p - s);
+		*body = pb_skip_blanks(p, end);
+		*body_len = (size_t)(end - *body);
+		return 0;
+	}
+	if (p == s || p == end || *p != ':')
+		return -1;
+	if (p + 1 < end && p[1] != ' ' && p[1] != '\t')
+		return -1;
+	*name = s;
+	*name_len = (size_t)(p - s);
+	*body = pb_skip_blanks(p + 1, end);
+	*body_len = (size_t)(end - *body);
+	return 0;
+}
+
+int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *lost)
+{
+	const char *end = line + len, *p, *q;
+	uint64_t v;
+
+	if (!pb_has_prefix(line, len, "CPU:"))
+		return -1;
+	p = line + 4;
+	q = skip_digits(p, end);
+	if (q == p || parse_i32(p, q, cpu) < 0 || !pb_has_prefix(q, (size_t)(end - q), " ["))
+		return -1;
+	p = q + 2;
+	if (pb_has_prefix(p, (size_t)(end - p), "LOST ")) {
+		p += 5;
+		q = skip_digits(p, end);
+		if (q == p || pb_parse_u64(p, (size_t)(q - p), &v) < 0 ||
+		    (size_t)(end - q) != 8 || memcmp(q, " EVENTS]", 8))
+			return -1;
+		*lost = (int64_t)(v > INT64_MAX ? INT64_MAX : v);
+		return 0;
+	}
+	*lost = -1;
+	q = skip_digits(p, end);
+	if (q > p) {
+		if (pb_parse_u64(p, (size_t)(q - p), &v) < 0 || *q != ' ')
+			return -1;
+		*lost = (int64_t)(v > INT64_MAX ? INT64_MAX : v);
+		p = q + 1;
+	}
+	if ((size_t)(end - p) != 15 || memcmp(p, "EVENTS DROPPED]", 15))
+		return -1;
+	return 0;
+}
+
+void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_t n)
+{
+	char value[64];
+
+	snprintf(value, sizeof(value), "%.*s", (int)n, s);
+	pb_parser_set_meta(p, key, value);
+}
