@@ -37,12 +37,21 @@ static const char blame_usage[] =
 	"\n"
 	"Exit: 0 ok, 2 usage, 3 unreadable noise file, 4 store error.\n";
 
-/* Whether FRAME ("func", "func.constprop.0", "func [mod]") is FUNC. */
+/* Whether FRAME ("func", "func.constprop.0", "func_noprof", "func [mod]")
+ * is FUNC; a syscall's wrapper ("__x64_sys_X") is the call site
+ * "__do_sys_X" that blame names after it. */
 static int frame_is(const char *frame, const char *func)
 {
 	size_t n = strlen(func);
+	const char *sys;
 
-	return !strncmp(frame, func, n) && (!frame[n] || frame[n] == ' ' || frame[n] == '.');
+	if (!strncmp(frame, func, n) && (!frame[n] || frame[n] == ' ' || frame[n] == '.' ||
+					 !strncmp(frame + n, "_noprof", 7)))
+		return 1;
+	if (strncmp(func, "__do_sys_", 9) || strncmp(frame, "__", 2) ||
+	    !(sys = strstr(frame, "_sys_")))
+		return 0;
+	return frame_is(sys + 5, func + 9);
 }
 
 /* A few frames each side of the call site, leaf first. */

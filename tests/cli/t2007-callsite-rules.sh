@@ -66,6 +66,17 @@ pb report --format json
 is "$(printf '%s' "$out" | jq -r '.holder_stacks[].folded' | grep -cE "$tracer")" 0 \
 	"no tracer frame in the report's flame graph stacks"
 
+# A kernel that inlines __do_sys_vmsplice into its wrapper: the same call
+# site, named after the syscall, marked in the wrapper's frame.
+grep -v '^ => __do_sys_vmsplice$' "$TMP/trace.txt" >"$TMP/inlined.txt"
+is "$(grep -c '^ => __do_sys_vmsplice$' "$TMP/inlined.txt")/$(grep -c '^ => __arm64_sys_vmsplice$' "$TMP/inlined.txt")" \
+	"0/$(grep -c '^ => __arm64_sys_vmsplice$' "$TMP/trace.txt")" "grep: the wrapper frames stay, __do_sys_vmsplice's go"
+export PINBLAME_DB=$TMP/inlined.db
+pb import "$TMP/inlined.txt"
+pb blame
+like "$out" '1  __do_sys_vmsplice +8 +91 ' "__arm64_sys_vmsplice is the call site __do_sys_vmsplice"
+like "$out" '<- \[__arm64_sys_vmsplice\] <-' "its stack marks the wrapper's frame"
+
 # --- x86 optimized kprobes: a stack cut short names nobody -----------------
 # The amd64 capture's splice probe, as it is when the probe is not at the
 # function's entry: x86 optimizes it, and its stack stops at the
