@@ -158,6 +158,9 @@ static int flags_line(struct kmsg *k, const char *s, size_t len)
 		kmsg_field(k, "anon", "1", 1);
 	else if ((n = dump_prefix(s, len, "ksm ")) || (n = dump_prefix(s, len, "KSM ")))
 		kmsg_field(k, "ksm", "1", 1);
+	/* 3.x dump_page_flags(): "page flags: %#lx(" */
+	if (!n && dump_prefix(s, len, "page flags:"))
+		n = 5;
 	if (!dump_prefix(s + n, len - n, "flags:"))
 		return -1;
 	pos = s + n + 6;
@@ -378,6 +381,23 @@ static void pfn_from_migrate_line(struct kmsg *k, uint64_t head_lineno)
 	kmsg_field(k, "pfn_from", "migrate_failed", 14);
 }
 
+/* Up to 4.4 do_migrate_range() dumped with no reason (dump_page(page,
+ * NULL)): a dump of that layout ("count:", not 4.16's "refcount:") is
+ * whole once its flags line came, and ends where its lines do. */
+static int whole_without_reason(struct kmsg *k, const struct kline *first)
+{
+	return kmsg_find(first->text, first->len, " count:") && has_field(&k->rec, "flags");
+}
+
+/* The dump's end: the page_owner block after the reason, the pfn. */
+static int dump_end(struct kmsg *k, uint64_t head_lineno, struct pb_record *rec)
+{
+	if (dump_tail(k))
+		return -1;
+	pfn_from_migrate_line(k, head_lineno);
+	return kmsg_finish_record(k, rec);
+}
+
 int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *rec)
 {
 	uint64_t head_lineno = first->lineno;
@@ -394,23 +414,28 @@ int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return kmsg_truncated(k, head_lineno);
+			return whole_without_reason(k, first) ? kmsg_finish_record(k, rec)
+							      : kmsg_truncated(k, head_lineno);
 		if (!l.kernel)
 			continue;
 		if ((n = dump_prefix(l.text, l.len, "page dumped because: ")))
 			break;
 		if (starts_record(l.text, l.len)) {
 			kmsg_unget_line(k);
-			return kmsg_truncated(k, head_lineno);
+			return whole_without_reason(k, first) ? dump_end(k, head_lineno, rec)
+							      : kmsg_truncated(k, head_lineno);
 		}
-		if (dump_body_line(k, l.text, l.len) && ++unknown > DUMP_UNKNOWN_MAX)
+		if (!dump_body_line(k, l.text, l.len))
+			continue;
+		if (whole_without_reason(k, first)) {
+			kmsg_unget_line(k);
+			return dump_end(k, head_lineno, rec);
+		}
+		if (++unknown > DUMP_UNKNOWN_MAX)
 			return kmsg_truncated(k, head_lineno);
 	}
 	kmsg_field(k, "reason", l.text + n, l.len - n);
-	if (dump_tail(k))
-		return -1;
-	pfn_from_migrate_line(k, head_lineno);
-	return kmsg_finish_record(k, rec);
+	return dump_end(k, head_lineno, rec);
 }
 
 /* --- dump_stack() ------------------------------------------------------ */

@@ -928,7 +928,8 @@ static void test_logcat(void **state)
 		 "01-01 09:03:01.490     0     0 I         : .(2)[456:dmabuf_heap]cma: cma_alloc: linux,cma: alloc failed, req-size: 64 pages, ret: -16\n"
 		 "01-01 09:03:01.491     0     0 W cma     : cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12\n"
 		 "01-01 09:03:01.492     0     0 I alloc_contig_range: [b2800, b2c00) PFNs busy\n"
-		 "01-01 09:03:01.493     0     0 I         : [  120.500000] migrating pfn b2810 failed ret:-16\n");
+		 "01-01 09:03:01.493     0     0 I         : [  120.500000] migrating pfn b2810 failed ret:-16\n"
+		 "01-01 09:03:01.494     0     0 I .(1)[77:kworker/1:2]migrating pfn b2811 failed ret:-16\n");
 	assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "cma_alloc_failed");
@@ -953,6 +954,11 @@ static void test_logcat(void **state)
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "migrate_failed");
 	assert_true(rec->ts_ns == 946717381493000000);
+	/* MediaTek's prefix where logd looked for a tag */
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0xb2811");
+	assert_int_equal(rec->pid, 77);
+	assert_string_equal(rec->comm, "kworker/1:2");
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "realtime");
 	assert_int_equal(run_bad_total(&r), 0);
@@ -1109,6 +1115,46 @@ static void test_old_dumps(void **state)
 	run_close(&r);
 }
 
+/* Up to 4.4 do_migrate_range() printed "migrating pfn %lx failed " and
+ * dump_page(page, NULL): no reason line; 3.x printed NULL as "(null)"
+ * padded to the pointer's width and its flags as "page flags: %#lx(". A
+ * dump of that layout is whole after its flags line. */
+static void test_dumps_without_reason(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[   60.000001] migrating pfn 5a2c1 failed \n"
+		 "[   60.000002] page:ffffea000168b040 count:2 mapcount:1 mapping:ffff88003c9a1e01 index:0x7f3c2a1\n"
+		 "[   60.000003] flags: 0x1fffff80080068(uptodate|lru|active|swapbacked)\n"
+		 "[   60.000004] migrating pfn 5a2c2 failed \n"
+		 "[   61.000000] page:ffffea000168b080 count:1 mapcount:0 mapping:          (null) index:0x0\n"
+		 "[   61.000001] page flags: 0x1fffff80000000()\n"
+		 "[   61.500000] Offlined Pages 32768\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_null(pb_record_field(rec, "ret"));
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "pfn", "0x5a2c1");
+	assert_field(rec, "refcount", "2");
+	assert_field(rec, "flags", "0x1fffff80080068(uptodate|lru|active|swapbacked)");
+	assert_null(pb_record_field(rec, "reason"));
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_true(rec->line == 5);
+	assert_field(rec, "pfn", "0x5a2c2");
+	assert_field(rec, "mapping", "(null)");
+	assert_field(rec, "flags", "0x1fffff80000000()");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* Console logs that print no times, and Samsung's prefix without one, are
  * recognised as kernel logs without --format. */
 static void test_detect_untimed(void **state)
@@ -1159,6 +1205,7 @@ int main(void)
 		cmocka_unit_test(test_logcat),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_old_dumps),
+		cmocka_unit_test(test_dumps_without_reason),
 		cmocka_unit_test(test_detect_untimed),
 	};
 
