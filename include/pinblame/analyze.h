@@ -82,6 +82,15 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o,
  * what the store holds; NULL on a store error. */
 json_t *pb_analyze_info(struct pb_store *s);
 
+/* Called with each object of an export in turn; 0, or -1 to stop. */
+typedef int (*pb_export_fn)(json_t *obj, void *ctx);
+/* The rows of the store for `export --jsonl` (pinblame.export/1): first
+ * {"type":"export","schema":...,"generator":GENERATOR,"counts":{...}},
+ * then one object per source, stack, failure, evidence and attribution
+ * row, each with its "type", streamed to EMIT. 0, or -1 on a store error
+ * or when EMIT stopped. */
+int pb_analyze_export(struct pb_store *s, const char *generator, pb_export_fn emit, void *ctx);
+
 enum pb_stacks_which {
 	PB_STACKS_HOLDERS,	/* blamed holders, weighted by pages */
 	PB_STACKS_FAILURES,	/* failing operations, weighted by failures */

@@ -203,8 +203,10 @@ json_t *text_or_null(sqlite3_stmt *st, int col);
 
 /* The column as JSON by its SQL type (integer, real, text, null). */
 json_t *column_json(sqlite3_stmt *st, int col);
-/* The current row as an object keyed by the column names. */
+/* The current row as an object keyed by the column names; into O (after
+ * the keys it has), which it returns. */
 json_t *stmt_row_json(sqlite3_stmt *st);
+json_t *stmt_row_into(json_t *o, sqlite3_stmt *st);
 /* Every row of ST (bound, not stepped yet) as stmt_row_json(); ST is reset. */
 json_t *stmt_rows_json(struct pb_store *s, sqlite3_stmt *st);
 /* Every row of SQL, with ?1 bound to ID when it has a parameter. */

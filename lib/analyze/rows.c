@@ -18,13 +18,16 @@ json_t *column_json(sqlite3_stmt *st, int col)
 	}
 }
 
-json_t *stmt_row_json(sqlite3_stmt *st)
+json_t *stmt_row_into(json_t *o, sqlite3_stmt *st)
 {
-	json_t *o = json_object();
-
 	for (int i = 0; i < sqlite3_column_count(st); i++)
 		json_object_set_new(o, sqlite3_column_name(st, i), column_json(st, i));
 	return o;
+}
+
+json_t *stmt_row_json(sqlite3_stmt *st)
+{
+	return stmt_row_into(json_object(), st);
 }
 
 json_t *stmt_rows_json(struct pb_store *s, sqlite3_stmt *st)

@@ -15,7 +15,7 @@ static void test_parse_numbers(void **state)
 	assert_int_equal(pb_parse_u64("81x2", 4, &u), -1);
 	assert_int_equal(pb_parse_u64("", 0, &u), -1);
 	assert_int_equal(pb_parse_hex("fffffc0003000000", 16, &u), 0);
-	assert_true(u == 0xfffffc0003000000ull);
+	assert_int_equal(u, 0xfffffc0003000000ull);
 	assert_int_equal(pb_parse_i64("-16", 3, &i), 0);
 	assert_int_equal(i, -16);
 	assert_int_equal(pb_parse_u64("18446744073709551616", 20, &u), -1);
@@ -36,7 +36,7 @@ static void test_parse_seconds(void **state)
 	assert_int_equal(pb_parse_seconds_ns("a.5", 3, &ns), -1);
 }
 
-static void test_sha256(void **state)
+static void test_sha256_matches_reference_digests(void **state)
 {
 	struct pb_sha256 s;
 	unsigned char d[32];
@@ -74,7 +74,7 @@ static void test_sha256(void **state)
 	}
 }
 
-static void test_buf_and_arena(void **state)
+static void test_buf_and_arena_grow_and_reset(void **state)
 {
 	struct pb_buf b = { 0 };
 	struct pb_arena a = { 0 };
@@ -102,8 +102,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test(test_parse_seconds),
-		cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_buf_and_arena),
+		cmocka_unit_test(test_sha256_matches_reference_digests),
+		cmocka_unit_test(test_buf_and_arena_grow_and_reset),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

@@ -214,9 +214,9 @@ static void assert_same_frames(const struct pb_frame *a, const struct pb_frame *
 {
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(a[i].symbol, b[i].symbol);
-		assert_true(a[i].offset == b[i].offset);
-		assert_true(a[i].size == b[i].size);
-		assert_true(a[i].addr == b[i].addr);
+		assert_int_equal(a[i].offset, b[i].offset);
+		assert_int_equal(a[i].size, b[i].size);
+		assert_int_equal(a[i].addr, b[i].addr);
 		assert_same_string(a[i].module, b[i].module);
 		assert_int_equal(a[i].flags, b[i].flags);
 	}
@@ -225,8 +225,8 @@ static void assert_same_frames(const struct pb_frame *a, const struct pb_frame *
 /* What every copy keeps, whatever the parts. */
 static void assert_same_context(const struct pb_record *a, const struct pb_record *b)
 {
-	assert_true(a->line == b->line);
-	assert_true(a->ts_ns == b->ts_ns);
+	assert_int_equal(a->line, b->line);
+	assert_int_equal(a->ts_ns, b->ts_ns);
 	assert_int_equal(a->cpu, b->cpu);
 	assert_int_equal(a->pid, b->pid);
 	assert_int_equal(a->tgid, b->tgid);
@@ -261,7 +261,7 @@ static void assert_same_bad_lines(const struct bad_log *a, const struct bad_log 
 {
 	assert_int_equal(a->n, b->n);
 	for (unsigned i = 0; i < a->n && i < MAX_BAD; i++) {
-		assert_true(a->line[i] == b->line[i]);
+		assert_int_equal(a->line[i], b->line[i]);
 		assert_int_equal(a->why[i], b->why[i]);
 		assert_string_equal(a->text[i], b->text[i]);
 	}
@@ -314,7 +314,7 @@ static void test_same_records(void **state)
 		/* each record against what was generated, not only against the
 		 * other parser: both could be wrong the same way */
 		assert_true(records < NRECORDS);
-		assert_true(rec->line == g.line[records]);
+		assert_int_equal(rec->line, g.line[records]);
 		frames += rec->nframes;
 		uframes += rec->nuframes;
 		assert_int_equal(pb_parser_next(ahead.p, &b), 1);
@@ -331,7 +331,7 @@ static void test_same_records(void **state)
 
 	assert_int_equal(here.bad.n, g.nbad);
 	for (unsigned i = 0; i < g.nbad; i++) {
-		assert_true(here.bad.line[i] == g.bad_line[i]);
+		assert_int_equal(here.bad.line[i], g.bad_line[i]);
 		assert_int_equal(here.bad.why[i], g.bad_why[i]);
 	}
 	assert_string_equal(here.bad.text[0], "this is not a trace line");
@@ -445,7 +445,7 @@ static void test_prep_hook(void **state)
 		with_frames += a->nframes > 0;
 		with_uframes += a->nuframes > 0;
 		assert_non_null(b->prep);
-		assert_true(*(const uint64_t *)b->prep == a->line * 10 + 7);
+		assert_int_equal(*(const uint64_t *)b->prep, a->line * 10 + 7);
 		records++;
 	}
 	assert_int_equal(rc, 0);
@@ -479,7 +479,7 @@ static void test_stop_early(void **state)
 	assert_int_equal(pb_parser_run_ahead(ahead.p, NULL, NULL), 0);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(pb_parser_next(ahead.p, &rec), 1);
-		assert_true(rec->line == g.line[i]);
+		assert_int_equal(rec->line, g.line[i]);
 	}
 	/* give it time to fill the whole ring and wait for the consumer */
 	usleep(100 * 1000);
@@ -529,8 +529,8 @@ static void test_stop_blocked_on_pipe(void **state)
 	assert_int_equal(pb_parser_run_ahead(p, NULL, NULL), 0);
 	/* the first batch is full at 512 records, before the pipe runs dry */
 	assert_int_equal(pb_parser_next(p, &rec), 1);
-	assert_true(rec->line == 1);
-	assert_true(rec->ts_ns == 1000000000);
+	assert_int_equal(rec->line, 1);
+	assert_int_equal(rec->ts_ns, 1000000000);
 	usleep(50 * 1000);
 	t0 = now();
 	pb_parser_free(p);
@@ -561,8 +561,8 @@ static void test_strict(void **state)
 	/* the events of records 1296..1299 (the last of each CPU) were still
 	 * open for a stack when the garbage line came */
 	assert_int_equal(records, 1296);
-	assert_true(pb_parser_error_line(here.p) == g.bad_line[0]);
-	assert_true(pb_parser_error_line(ahead.p) == g.bad_line[0]);
+	assert_int_equal(pb_parser_error_line(here.p), g.bad_line[0]);
+	assert_int_equal(pb_parser_error_line(ahead.p), g.bad_line[0]);
 	assert_string_equal(pb_parser_strerror(here.p), "syntax");
 	assert_string_equal(pb_parser_strerror(ahead.p), "syntax");
 	/* the thread stopped at the first bad line */
@@ -599,7 +599,7 @@ static void test_input_error(void **state)
 	/* several batches' worth before the cut */
 	assert_true(records > 4 * 512);
 	assert_true(pb_parser_error_line(ahead.p) > records);
-	assert_true(pb_parser_error_line(ahead.p) == pb_parser_error_line(here.p));
+	assert_int_equal(pb_parser_error_line(ahead.p), pb_parser_error_line(here.p));
 	assert_non_null(strstr(pb_parser_strerror(ahead.p), "xz"));
 	assert_string_equal(pb_parser_strerror(ahead.p), pb_parser_strerror(here.p));
 	/* the 4 orphan stacks of the capture come before the cut */
@@ -625,7 +625,7 @@ static void check_progress(const struct gen *g, int run_ahead)
 	if (run_ahead)
 		assert_int_equal(pb_parser_run_ahead(s.p, NULL, NULL), 0);
 	/* nothing read yet: the format was given, not detected */
-	assert_true(pb_parser_raw_offset(s.p) == 0);
+	assert_int_equal(pb_parser_raw_offset(s.p), 0);
 	while ((rc = pb_parser_next(s.p, &rec)) == 1) {
 		off = pb_parser_raw_offset(s.p);
 		assert_true(off >= g->end[records]);
@@ -638,7 +638,7 @@ static void check_progress(const struct gen *g, int run_ahead)
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(records, g->nrec);
-	assert_true(pb_parser_raw_offset(s.p) == g->text.len);
+	assert_int_equal(pb_parser_raw_offset(s.p), g->text.len);
 	/* 256 KiB, 512 KiB, ... then the end */
 	assert_true(steps >= 4);
 	side_close(&s);

@@ -41,8 +41,8 @@ static void test_first_generation_pinner_file_gives_timed_pins(void **state)
 	rec = run_next(&r);
 	assert_string_equal(rec->system, "page_pinner_dump");
 	assert_string_equal(rec->event, "pin");
-	assert_true(rec->ts_ns == 5123456789000);
-	assert_true(record_u64(rec, "pfn") == 651440);
+	assert_int_equal(rec->ts_ns, 5123456789000);
+	assert_int_equal(record_u64(rec, "pfn"), 651440);
 	assert_field(rec, "block", "1272");
 	assert_field(rec, "block_type", "Movable");
 	assert_field(rec, "pinner_count", "2");
@@ -73,12 +73,12 @@ static void test_first_generation_count0_without_file_name_is_counted(void **sta
 	run_open(&r, PB_FMT_PAGE_PINNER, first_gen_count0);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pinned");
-	assert_true(rec->ts_ns == -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_field(rec, "pinned_us", "400123");
 	assert_int_equal(rec->nframes, 1);
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_PINNER_SIDE], 1);
-	assert_true(r.last_bad_line == 1);
+	assert_int_equal(r.last_bad_line, 1);
 	assert_int_equal(run_bad_total(&r), 1);
 	run_close(&r);
 }
@@ -93,7 +93,7 @@ static void test_first_generation_count0_in_longterm_pinner_is_a_pin(void **stat
 		   "/tmp/pixel/page_pinner/longterm_pinner");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pin");
-	assert_true(rec->ts_ns == -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_field(rec, "elapsed_us", "400123");
 	assert_null(pb_record_field(rec, "pinned_us"));
 	run_end(&r);
@@ -110,7 +110,7 @@ static void test_first_generation_count0_in_alloc_contig_failed_is_a_timed_put(v
 	open_named(&r, PB_FMT_PAGE_PINNER, first_gen_count0, "alloc_contig_failed.txt");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "put");
-	assert_true(rec->ts_ns == 400123000);
+	assert_int_equal(rec->ts_ns, 400123000);
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
@@ -140,13 +140,13 @@ static void test_second_generation_heads_give_the_side(void **state)
 		 "\n");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "put");
-	assert_true(rec->ts_ns == 812004511000);
-	assert_true(record_u64(rec, "pfn") == 651442);
+	assert_int_equal(rec->ts_ns, 812004511000);
+	assert_int_equal(record_u64(rec, "pfn"), 651442);
 	assert_field(rec, "block_type", "CMA");
 	assert_int_equal(rec->nframes, 2);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pin");
-	assert_true(rec->ts_ns == -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_field(rec, "elapsed_us", "350000");
 	assert_int_equal(rec->nframes, 3);
 	assert_frame(&rec->frames[2], "__get_user_pages", 0x1a4, 0x3a8, 0, NULL, 0);
@@ -171,7 +171,7 @@ static void test_samsung_second_generation_has_a_hex_pfn_line(void **state)
 		 " sec_camera_map+0x1c/0x60 [sec_cam]\n");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pin");
-	assert_true(record_u64(rec, "pfn") == 0x9f0bb0);
+	assert_int_equal(record_u64(rec, "pfn"), 0x9f0bb0);
 	assert_field(rec, "count", "3");
 	assert_field(rec, "mapcount", "1");
 	assert_field(rec, "mapping", "0x0");
@@ -247,7 +247,7 @@ static void test_at_least_alone_is_counted_and_stops_a_strict_import(void **stat
 	run_open(&r, PB_FMT_PAGE_PINNER, at_least);
 	r.stop_on_bad = 1;
 	assert_int_equal(pb_parser_next(r.p, &rec), -1);
-	assert_true(pb_parser_error_line(r.p) == 1);
+	assert_int_equal(pb_parser_error_line(r.p), 1);
 	run_close(&r);
 }
 
@@ -294,12 +294,13 @@ static void test_owner_first_layout(void **state)
 	assert_string_equal(rec->event, "allocated");
 	assert_field(rec, "order", "0");
 	assert_field(rec, "gfp_mask", "0x200da");
-	assert_true(record_u64(rec, "pfn") == 651440);
+	assert_int_equal(record_u64(rec, "pfn"), 651440);
 	assert_field(rec, "block", "1272");
 	assert_field(rec, "block_type_id", "2");
 	assert_field(rec, "fallback", "1");
 	assert_field(rec, "flag_letters", "UDLAM");
-	assert_true(rec->pid == -1 && rec->ts_ns == -1);
+	assert_int_equal(rec->pid, -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_int_equal(rec->nframes, 2);
 	assert_frame(&rec->frames[0], "__alloc_pages_nodemask", 0x15a, 0xa30,
 		     0xffffffff8116e1ea, NULL, 0);
@@ -329,12 +330,12 @@ static void test_owner_named_migratetypes_layout(void **state)
 		 "\n");
 	rec = run_next(&r);
 	assert_field(rec, "gfp_mask", "0x24200ca(GFP_HIGHUSER_MOVABLE)");
-	assert_true(record_u64(rec, "pfn") == 651440);
+	assert_int_equal(record_u64(rec, "pfn"), 651440);
 	assert_field(rec, "migratetype", "Movable");
 	assert_field(rec, "block_type", "CMA");
 	assert_field(rec, "migrate_reason", "compaction");
 	assert_int_equal(rec->nframes, 2);
-	assert_true(rec->pid == -1);
+	assert_int_equal(rec->pid, -1);
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
@@ -364,7 +365,7 @@ static void test_owner_pid_tgid_and_times_as_printed(void **state)
 	rec = run_next(&r);
 	assert_int_equal(rec->pid, 812);
 	assert_int_equal(rec->tgid, -1);
-	assert_true(rec->ts_ns == 9012345678);
+	assert_int_equal(rec->ts_ns, 9012345678);
 	assert_null(pb_record_field(rec, "free_ts"));
 	rec = run_next(&r);
 	assert_int_equal(rec->pid, 813);
@@ -373,7 +374,7 @@ static void test_owner_pid_tgid_and_times_as_printed(void **state)
 	assert_int_equal(rec->pid, 1873);
 	assert_int_equal(rec->tgid, 1870);
 	assert_string_equal(rec->comm, "cuda-EvtHandlr");
-	assert_true(rec->ts_ns == 4101002113450);
+	assert_int_equal(rec->ts_ns, 4101002113450);
 	assert_field(rec, "free_ts", "0");
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
@@ -399,7 +400,7 @@ static void test_owner_hex_pfn_and_noprof_frames(void **state)
 		 "Charged to memcg camera\n"
 		 "\n");
 	rec = run_next(&r);
-	assert_true(record_u64(rec, "pfn") == 0xa3104);
+	assert_int_equal(record_u64(rec, "pfn"), 0xa3104);
 	assert_field(rec, "flags", "0x3fffc0000080068(uptodate|lru|active|swapbacked|node=0|zone=0|lastcpupid=0xffff)");
 	assert_string_equal(rec->comm, "cam_alloc");
 	assert_int_equal(rec->nframes, 5);

@@ -101,7 +101,7 @@ static void assert_has(const char *text, const char *needle)
 		fail_msg("missing: [%s]", needle);
 }
 
-static void test_text(void **state)
+static void test_text_report_fits_the_width_and_colours_only_when_asked(void **state)
 {
 	json_t *r = load_report();
 	char *t = render(pb_report_text, r, 80, 0);
@@ -140,7 +140,7 @@ static void test_text(void **state)
 	json_decref(r);
 }
 
-static void test_markdown(void **state)
+static void test_markdown_report_has_every_section(void **state)
 {
 	json_t *r = load_report();
 	char *t = render(md, r, 0, 0);
@@ -164,13 +164,13 @@ static void test_markdown(void **state)
 	json_decref(r);
 }
 
-static void test_html(void **state)
+static void test_html_report_is_self_contained_and_linked(void **state)
 {
 	json_t *r = load_report();
 	char *t = render(html, r, 0, 0);
 
 	(void)state;
-	assert_true(!strncmp(t, "<!DOCTYPE html>\n", 16));
+	assert_int_equal(strncmp(t, "<!DOCTYPE html>\n", 16), 0);
 	assert_has(t, "<title>pinblame report: 3 failures, top call site __do_sys_vmsplice</title>");
 	assert_int_equal(count_of(t, "<svg "), 3);
 	assert_int_equal(count_of(t, "</svg>"), 3);
@@ -190,12 +190,12 @@ static void test_html(void **state)
 	assert_has(t, "<code>a_call_site_with_a_very_long_name_that_will_not_fit&lt;T&gt;</code>");
 	assert_has(t, "<a href=\"#cs-2\">");
 	assert_has(t, "<article id=\"cs-2\">");
-	assert_true(!strcmp(t + strlen(t) - 15, "</body></html>\n"));
+	assert_string_equal(t + strlen(t) - 15, "</body></html>\n");
 	free(t);
 	json_decref(r);
 }
 
-static void test_svg_charts(void **state)
+static void test_svg_charts_bin_failures_and_scale_bars(void **state)
 {
 	json_t *r = load_report();
 	char *t = render(html, r, 0, 0);
@@ -220,7 +220,7 @@ static void test_svg_charts(void **state)
 	json_decref(r);
 }
 
-static void test_empty_report(void **state)
+static void test_empty_report_says_there_is_nothing(void **state)
 {
 	json_t *r = json_pack("{s:s}", "schema", "pinblame.report/1");
 	char *t;
@@ -240,11 +240,11 @@ static void test_empty_report(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_markdown),
-		cmocka_unit_test(test_html),
-		cmocka_unit_test(test_svg_charts),
-		cmocka_unit_test(test_empty_report),
+		cmocka_unit_test(test_text_report_fits_the_width_and_colours_only_when_asked),
+		cmocka_unit_test(test_markdown_report_has_every_section),
+		cmocka_unit_test(test_html_report_is_self_contained_and_linked),
+		cmocka_unit_test(test_svg_charts_bin_failures_and_scale_bars),
+		cmocka_unit_test(test_empty_report_says_there_is_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,7 +79,7 @@ static unsigned import_file(struct pb_store *s, const char *name, int ahead)
 	if (ahead)
 		assert_int_equal(pb_parser_run_ahead(p, pb_store_prep_record, s), 0);
 	while (pb_parser_next(p, &rec) == 1) {
-		assert_true(ahead ? rec->prep != NULL : rec->prep == NULL);
+		assert_int_equal(rec->prep != NULL, ahead);
 		assert_int_equal(pb_store_add_record(s, rec), 0);
 	}
 	t.events = pb_store_source_events(s);
@@ -150,7 +150,7 @@ static void test_ahead_same_rows(void **state)
 	/* the amd64 trace alone has 5,495 migrations (t1002) */
 	assert_true(rows[0] > 5495);
 	assert_int_equal(rows[0], rows[1]);
-	assert_true(digest[0] == digest[1]);
+	assert_int_equal(digest[0], digest[1]);
 }
 
 /* A stack seen again in a later source is handed over with its frames
