@@ -578,6 +578,84 @@ static void test_kernel_log_alone(void **state)
 	json_decref(res);
 }
 
+/* --- call sites of probe stacks, through the store --------------------- */
+
+/* The stack of the first event named like NAME. */
+static int64_t stack_of_event(struct pb_store *s, const char *name)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT e.stack_id FROM event e JOIN name n ON n.id = e.name_id "
+		"WHERE n.text LIKE ? AND e.stack_id IS NOT NULL ORDER BY e.id LIMIT 1");
+	int64_t id = 0;
+
+	assert_non_null(st);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_true(id > 0);
+	return id;
+}
+
+/* The probed function comes from the store: ftrace's location
+ * "(try_grab_folio_fast+0x0/0x298)" (a hit of
+ * testdata/real/arm64-6.12-ftrace-hugetlb-cma, whose breakpoint path
+ * do_el1_brk64 <- el1_brk64 <- el1h_64_sync_handler <- el1h_64_sync no
+ * role names), or perf script's probe name when its location is an
+ * address (a callchain that starts at the probed function, under the
+ * syscall's x86 wrapper). */
+static void test_probe_stacks_cut_at_the_probed_function_of_the_store(void **state)
+{
+	static const char perf[] =
+		"holdpages   310 [000]    33.290976: probe:try_grab_folio_fast: "
+		"(ffffffff8137c5a0) page=0xffd4000001a74e00 refs=1 flags=0x4\n"
+		"\tffffffff8137c5a1 try_grab_folio_fast+0x1 ([kernel.kallsyms])\n"
+		"\tffffffff8137d123 gup_fast_fallback+0x123 ([kernel.kallsyms])\n"
+		"\tffffffff81456789 __iov_iter_get_pages_alloc+0x89 ([kernel.kallsyms])\n"
+		"\tffffffff81456abc iov_iter_get_pages2+0x1c ([kernel.kallsyms])\n"
+		"\tffffffff81567890 __x64_sys_vmsplice+0x120 ([kernel.kallsyms])\n"
+		"\tffffffff81001234 do_syscall_64+0x34 ([kernel.kallsyms])\n"
+		"\tffffffff82000130 entry_SYSCALL_64_after_hwframe+0x76 ([kernel.kallsyms])\n\n";
+	static const char ftrace[] =
+		"       holdpages-383     (    383) [001] d....    47.862585: try_grab_folio_fast: "
+		"(try_grab_folio_fast+0x0/0x298) page=0xfffffdffc4158180 refs=1 flags=0x2\n"
+		"       holdpages-383     (    383) [001] d....    47.862893: <stack trace>\n"
+		" => kprobe_trace_func\n => kprobe_dispatcher\n => kprobe_brk_handler\n"
+		" => do_el1_brk64\n => el1_brk64\n => el1h_64_sync_handler\n => el1h_64_sync\n"
+		" => try_grab_folio_fast\n => get_user_pages_fast\n => __iov_iter_get_pages_alloc\n"
+		" => iov_iter_get_pages2\n => __do_sys_vmsplice\n => __arm64_sys_vmsplice\n"
+		" => invoke_syscall\n => el0_svc_common.constprop.0\n => do_el0_svc\n"
+		" => el0_svc\n => el0t_64_sync_handler\n => el0t_64_sync\n";
+	struct fixture *f = *state;
+	struct pb_noise noise;
+	struct site_cache *sites;
+	const struct site *site;
+	int64_t id;
+	json_t *frames;
+
+	import_text(f->s, "trace.txt", ftrace, sizeof(ftrace) - 1);
+	import_text(f->s, "perf.txt", perf, sizeof(perf) - 1);
+	assert_int_equal(noise_init(&noise, NULL), 0);
+	sites = site_cache_new(f->s, &noise);
+	assert_non_null(sites);
+	/* 7 frames of the tracer: the handlers and the breakpoint's path */
+	id = stack_of_event(f->s, "%try_grab_folio_fast");
+	site = site_of(sites, id, MODE_HOLD);
+	assert_non_null(site);
+	assert_string_equal(site->callsite, "__do_sys_vmsplice");
+	assert_int_equal(site->first, 7);
+	frames = site_frames_json(f->s, site, id);
+	assert_int_equal(json_array_size(frames), 19 - 7);
+	assert_string_equal(json_string_value(json_array_get(frames, 0)), "try_grab_folio_fast");
+	json_decref(frames);
+	id = stack_of_event(f->s, "probe:try_grab_folio_fast");
+	site = site_of(sites, id, MODE_HOLD);
+	assert_string_equal(site->callsite, "__do_sys_vmsplice");
+	assert_int_equal(site->first, 0);
+	site_cache_free(sites);
+	noise_free(&noise);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +670,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_probe_through_vmemmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_hashed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_log_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_stacks_cut_at_the_probed_function_of_the_store,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
