@@ -99,7 +99,7 @@ static int skip_digits(const char *s, size_t n, size_t *i)
 
 /* CONFIG_PRINTK_CALLER: print_caller()'s "[%6s]" of "T%u" (a task) or
  * "C%u" (a CPU): "[  T123]", "[ C1]"; Android's printk_cpuid vendor hook
- * prints "T%u@C%u" in it: "[T1234@C3]". */
+ * prints "T%u@C%u" in it ("[T1234@C3]"), other vendor trees "T%uC%u". */
 static size_t caller_prefix(const char *s, size_t n)
 {
 	size_t i = 1;
@@ -113,8 +113,11 @@ static size_t caller_prefix(const char *s, size_t n)
 	i++;
 	if (!skip_digits(s, n, &i))
 		return 0;
-	if (i + 2 < n && s[i] == '@' && s[i + 1] == 'C') {
-		i += 2;
+	/* the cpu after the task: "T%u@C%u", or "T%uC%u" of other vendors */
+	if (i + 2 < n && s[i] == '@' && s[i + 1] == 'C')
+		i++;
+	if (i + 1 < n && s[i] == 'C') {
+		i++;
 		if (!skip_digits(s, n, &i))
 			return 0;
 	}
@@ -186,11 +189,12 @@ static size_t mediatek_prefix(const char *s, size_t n, struct kline *l)
 	return (size_t)(end - s) + 1;
 }
 
-/* The vendor task prefixes after the printk time; the time is followed
- * by one blank, Samsung's kernels print two. */
+/* The vendor task prefixes after the printk time. Samsung's
+ * print_fixed_caller() prints "%c[%1d:%15s:%5d] " with 'I' in an interrupt,
+ * else a blank: two blanks after the time. */
 static size_t task_prefix(const char *s, size_t n, struct kline *l)
 {
-	size_t b = n && s[0] == ' ' ? 1 : 0, k;
+	size_t b = n > 1 && (s[0] == ' ' || s[0] == 'I') && s[1] == '[' ? 1 : 0, k;
 
 	if ((k = samsung_prefix(s + b, n - b, l)))
 		return b + k;

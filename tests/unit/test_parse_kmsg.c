@@ -340,6 +340,7 @@ static void test_prefixes(void **state)
 		/* print_caller()'s "[%6s]" with a long pid, and Android's "T%u@C%u" */
 		{ "[   44.142053][T123456] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
 		{ "[   44.142053][T1234@C3] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
+		{ "[   44.142053][T1234C3] migrating pfn 102496 failed ret:-16\n", 44142053000, NULL },
 		{ "migrating pfn 102496 failed ret:-16\n", -1, NULL },
 	};
 
@@ -886,6 +887,9 @@ static void test_vendor_prefixes(void **state)
 		{ "[  211.000100] [3:   Binder:901_2: 9012] migrating pfn 1a2b3 failed ret:-16\n",
 		  211000100000, 3, 9012, "Binder:901_2" },
 		{ "[0:      init:    1] migrating pfn 1a2b3 failed ret:-16\n", -1, 0, 1, "init" },
+		/* print_fixed_caller()'s 'I' in an interrupt */
+		{ "[  211.000100] I[5:      swapper/5:    0] migrating pfn 1a2b3 failed ret:-16\n",
+		  211000100000, 5, 0, "swapper/5" },
 		{ "[  305.123456] .(3)[1234:kworker/3:1]migrating pfn 1a2b3 failed ret:-16\n",
 		  305123456000, 3, 1234, "kworker/3:1" },
 		{ "[  305.123456]  (a)[77:cma_test]migrating pfn 1a2b3 failed ret:-16\n",
