@@ -10,6 +10,8 @@
  *
  * Trace text wrapped in systrace HTML or a JSON trace (unwrap.c) is taken
  * out on the way: the file's bytes then go to a staging buffer first.
+ * Hashing the source is in input_hash.c, spooling to a temporary file in
+ * input_spool.c; the state they share is in input_int.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,76 +30,7 @@
 #include "decompress.h"
 #include "unwrap.h"
 
-#define RAW_SIZE (256u << 10)
-#define WINDOW_SIZE (2 * (size_t)PB_LINE_MAX)
-/* Unread bytes move to the front once less than this is free behind them:
- * each move is paid for by at least this many fresh bytes. */
-#define COMPACT_BELOW (WINDOW_SIZE / 4)
-/* Without a '\n' in this many bytes, the line is too long even if its
- * last byte turns out to be the '\r' of a CRLF. */
-#define LONG_LINE_SEEN ((size_t)PB_LINE_MAX + 2)
-
-struct pb_input {
-	char *path;		/* as given, "-" for stdin */
-	char *name;		/* for messages */
-
-	/* raw source: a descriptor, or a caller's buffer */
-	int fd;			/* -1 for memory */
-	bool own_fd;
-	const unsigned char *mem;
-	size_t mem_len;
-	uint64_t raw_size;	/* 0 when unknown */
-	uint64_t raw_offset;	/* raw bytes taken from the source */
-	bool raw_eof;
-
-	/* Hashing is the slowest step on plain text, so sources that can be
-	 * read again (regular files, memory) are hashed only when asked;
-	 * pipes are hashed as they are read. */
-	struct pb_sha256 sha;
-	uint64_t hashed;	/* raw bytes fed to sha */
-	bool hash_later;
-	off_t file_start;	/* where the descriptor stood at open */
-
-	/* compressed input waiting for the decoder (raw_pos points into raw
-	 * for descriptors, into mem for memory sources) */
-	enum pb_compression comp;
-	struct pb_decoder *dec;
-	unsigned char *raw;
-	const unsigned char *raw_pos;
-	size_t raw_len;
-
-	/* set at the first fill for wrapped text: stage[stage_pos,
-	 * stage_len) is decompressed but not yet unwrapped */
-	bool wrap_checked;
-	bool source_ended;	/* the source was read to its end */
-	struct pb_unwrap *unwrap;
-	char *stage;
-	size_t stage_pos, stage_len;
-
-	/* decompressed bytes: win[pos, len) is unread */
-	char *win;
-	size_t pos, len;
-	uint64_t win_offset;	/* stream offset of win[0] */
-	bool eof;		/* everything has been decompressed */
-	bool failed;		/* errmsg says why; sticky */
-
-	/* pb_input_cancel() writes to wake[1]; reads from pipes and terminals
-	 * wait on wake[0] too (both -1 until pb_input_cancelable()). */
-	int wake[2];
-	atomic_bool cancelled;
-
-	/* NUL bytes, looked for once per window rather than once per line:
-	 * win[nul_from, nul_to) was searched and holds its first NUL at nul_at
-	 * (SIZE_MAX: none; nul_from SIZE_MAX: nothing searched). */
-	size_t nul_from, nul_to, nul_at;
-
-	uint64_t lineno;
-	size_t line_start, line_len;	/* the line last returned: window offset, length */
-	bool can_unget;
-	bool skip_rest;		/* the tail of a too-long line is still unread */
-
-	char errmsg[256];
-};
+#include "input_int.h"
 
 static void set_error(struct pb_input *in, const char *msg)
 {
@@ -303,7 +236,7 @@ static ssize_t check_wrapper(struct pb_input *in, char *dst, ssize_t got)
 
 /* Appends to the window; returns bytes added, 0 at EOF, -1 on error.
  * Callers make sure the window is not full of unread bytes. */
-static ssize_t fill(struct pb_input *in)
+ssize_t input_fill(struct pb_input *in)
 {
 	char *dst;
 	ssize_t got;
@@ -344,7 +277,7 @@ static int skip_rest_of_line(struct pb_input *in)
 			break;
 		}
 		in->pos = in->len;
-		got = fill(in);
+		got = input_fill(in);
 		if (got < 0)
 			return -1;
 		if (!got)
@@ -355,7 +288,7 @@ static int skip_rest_of_line(struct pb_input *in)
 }
 
 /* Before anything but getline reads on: no line can be put back then. */
-static int leave_lines(struct pb_input *in)
+int input_leave_lines(struct pb_input *in)
 {
 	in->can_unget = false;
 	if (in->skip_rest && skip_rest_of_line(in) < 0)
@@ -387,7 +320,7 @@ static int start_decoder(struct pb_input *in, const unsigned char *head, size_t 
 	return in->dec ? 0 : -1;
 }
 
-static int open_fd(const char *path, int *fd, bool *own, char *err, size_t errlen)
+int input_open_fd(const char *path, int *fd, bool *own, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -437,7 +370,7 @@ struct pb_input *pb_input_open(const char *path, char *err, size_t errlen)
 	bool own;
 	int fd;
 
-	if (open_fd(path, &fd, &own, err, errlen))
+	if (input_open_fd(path, &fd, &own, err, errlen))
 		return NULL;
 	in = input_new(path, own ? path : "<stdin>");
 	in->fd = fd;
@@ -562,12 +495,12 @@ size_t pb_input_peek(struct pb_input *in, const char **data, size_t want)
 	size_t have;
 	ssize_t got;
 
-	if (leave_lines(in))
+	if (input_leave_lines(in))
 		return (size_t)-1;
 	if (want > WINDOW_SIZE)
 		want = WINDOW_SIZE;
 	while (in->len - in->pos < want) {
-		got = fill(in);
+		got = input_fill(in);
 		if (got < 0)
 			return (size_t)-1;
 		if (!got)
@@ -583,10 +516,10 @@ ssize_t pb_input_read(struct pb_input *in, void *buf, size_t n)
 	size_t have;
 	ssize_t got;
 
-	if (leave_lines(in))
+	if (input_leave_lines(in))
 		return -1;
 	while (in->pos == in->len) {
-		got = fill(in);
+		got = input_fill(in);
 		if (got <= 0)
 			return got;
 	}
@@ -648,7 +581,7 @@ enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, siz
 		scanned = in->len - in->pos;
 		if (scanned >= LONG_LINE_SEEN)
 			return take_long_line(in, line, len);
-		got = fill(in);
+		got = input_fill(in);
 		if (got < 0)
 			return PB_LINE_ERROR;
 		if (!got) {
@@ -686,36 +619,6 @@ void pb_input_ungetline(struct pb_input *in)
 	in->can_unget = false;
 }
 
-/* Feeds the bytes read so far, but not yet hashed, to sha. */
-static int hash_catch_up(struct pb_input *in)
-{
-	uint64_t upto = in->raw_offset;
-	unsigned char *buf;
-	ssize_t got;
-
-	if (in->mem) {
-		pb_sha256_update(&in->sha, in->mem + in->hashed, (size_t)(upto - in->hashed));
-		in->hashed = upto;
-		return 0;
-	}
-	buf = pb_malloc(RAW_SIZE);
-	while (in->hashed < upto) {
-		size_t want = upto - in->hashed < RAW_SIZE ? (size_t)(upto - in->hashed) : RAW_SIZE;
-
-		got = pread(in->fd, buf, want, in->file_start + (off_t)in->hashed);
-		if (got <= 0) {
-			snprintf(in->errmsg, sizeof(in->errmsg), "cannot re-read input to hash it: %s",
-				 got < 0 ? strerror(errno) : "file shrank");
-			in->failed = true;
-			break;
-		}
-		pb_sha256_update(&in->sha, buf, (size_t)got);
-		in->hashed += (size_t)got;
-	}
-	free(buf);
-	return in->hashed == upto ? 0 : -1;
-}
-
 int pb_input_cancelable(struct pb_input *in)
 {
 	/* Files and memory never block for long: only pipes and terminals
@@ -731,184 +634,4 @@ void pb_input_cancel(struct pb_input *in)
 	if (in->wake[1] >= 0 && write(in->wake[1], "", 1) < 0) {
 		/* full: a wake-up byte is already waiting */
 	}
-}
-
-void pb_input_sha256(struct pb_input *in, unsigned char out[32])
-{
-	struct pb_sha256 copy;
-
-	if (in->hash_later && hash_catch_up(in)) {
-		memset(out, 0, 32);
-		return;
-	}
-	/* finish a copy, so that hashing can go on */
-	copy = in->sha;
-	pb_sha256_final(&copy, out);
-}
-
-/* SHA-256 of the file at PATH; stops early with "cancelled" once *STOP
- * is set (STOP may be NULL). */
-static int hash_file(const char *path, unsigned char out[32], char *err, size_t errlen,
-		     atomic_bool *stop)
-{
-	struct pb_sha256 sha;
-	unsigned char *buf;
-	ssize_t got;
-	bool own;
-	int fd;
-
-	if (open_fd(path, &fd, &own, err, errlen))
-		return -1;
-	buf = pb_malloc(RAW_SIZE);
-	pb_sha256_init(&sha);
-	for (;;) {
-		if (stop && atomic_load(stop)) {
-			snprintf(err, errlen, "cancelled");
-			got = -1;
-			break;
-		}
-		got = read(fd, buf, RAW_SIZE);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			snprintf(err, errlen, "%s", strerror(errno));
-		if (got <= 0)
-			break;
-		pb_sha256_update(&sha, buf, (size_t)got);
-	}
-	if (got == 0)
-		pb_sha256_final(&sha, out);
-	free(buf);
-	if (own)
-		close(fd);
-	return got < 0 ? -1 : 0;
-}
-
-int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen)
-{
-	return hash_file(path, out, err, errlen, NULL);
-}
-
-struct pb_hash_job {
-	pthread_t thread;
-	char *path;
-	atomic_bool stop, done;
-	int rc;
-	unsigned char digest[32];
-	char err[256];
-};
-
-static void *hash_thread(void *arg)
-{
-	struct pb_hash_job *j = arg;
-
-	j->rc = hash_file(j->path, j->digest, j->err, sizeof(j->err), &j->stop);
-	atomic_store(&j->done, true);
-	return NULL;
-}
-
-struct pb_hash_job *pb_file_sha256_start(const char *path)
-{
-	struct pb_hash_job *j = pb_calloc(1, sizeof(*j));
-
-	j->path = pb_strdup(path);
-	if (pb_thread_start(&j->thread, hash_thread, j, "pinblame-hash")) {
-		free(j->path);
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-bool pb_hash_job_done(const struct pb_hash_job *j)
-{
-	return atomic_load(&j->done);
-}
-
-int pb_hash_job_finish(struct pb_hash_job *j, unsigned char out[32], char *err, size_t errlen)
-{
-	int rc;
-
-	if (!out)
-		atomic_store(&j->stop, true);
-	pthread_join(j->thread, NULL);
-	rc = j->rc;
-	if (out && !rc)
-		memcpy(out, j->digest, 32);
-	else if (out)
-		snprintf(err, errlen, "%s", j->err);
-	free(j->path);
-	free(j);
-	return rc;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t done;
-
-	while (n) {
-		done = write(fd, p, n);
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return -1;
-		p += done;
-		n -= (size_t)done;
-	}
-	return 0;
-}
-
-static int temp_file(struct pb_input *in)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	/* O_TMPFILE needs file system support; fall back to unlink-on-create */
-	snprintf(path, sizeof(path), "%s/pinblame-XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(in->errmsg, sizeof(in->errmsg),
-			 "cannot create a temporary file in %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	unlink(path);
-	return fd;
-}
-
-int pb_input_spool(struct pb_input *in)
-{
-	ssize_t got;
-	int fd;
-
-	if (leave_lines(in))
-		return -1;
-	fd = temp_file(in);
-	if (fd < 0)
-		return -1;
-	do {
-		if (write_all(fd, in->win + in->pos, in->len - in->pos)) {
-			snprintf(in->errmsg, sizeof(in->errmsg),
-				 "cannot write a temporary file: %s", strerror(errno));
-			goto fail;
-		}
-		in->pos = in->len;
-		got = fill(in);
-	} while (got > 0);
-	if (got < 0)
-		goto fail;
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		snprintf(in->errmsg, sizeof(in->errmsg),
-			 "cannot rewind a temporary file: %s", strerror(errno));
-		goto fail;
-	}
-	return fd;
-fail:
-	close(fd);
-	return -1;
 }

@@ -202,4 +202,25 @@ like "$out" "ftrace, 6 events, 0 bad lines" "old systrace page: the trace inside
 is "$(failures_summary)" "[[\"cma_alloc\",null,2,1,$((0xb2800)),1024,412,\"final\"]]" \
 	"old systrace page: the same failure as the text itself"
 
+
+# --- trace.dat: the hex fields come from each event's own print format. The
+# 6.1 capture's cma formats ("name=%s pfn=0x%lx ...") rewritten as 5.13 and
+# Android 5.10 printed them ("pfn=%lx", padded to the same length): the
+# same pfns as the file itself, which the old reading took for decimal.
+xz -dc "$REAL/arm64-tracecmd-hugetlb-cma/trace-v6.dat.xz" >"$TMP/v6.dat"
+perl -pe 's/"name=%s pfn=0x%lx /"name=%s pfn=%lx   /g' "$TMP/v6.dat" >"$TMP/v6-lx.dat"
+is "$(cmp -l "$TMP/v6.dat" "$TMP/v6-lx.dat" | wc -l)" 15 "trace.dat: three print formats rewritten"
+alloc_pfns() {
+	sql "SELECT group_concat(pfn, ' ') FROM (SELECT pfn FROM cma_allocs ORDER BY id)"
+}
+export PINBLAME_DB=$TMP/dat.db
+pb import "$TMP/v6.dat"
+want=$(alloc_pfns)
+like "$want" "^$((0x100000)) " "trace.dat: the file's own pfns"
+export PINBLAME_DB=$TMP/dat-lx.db
+pb import "$TMP/v6-lx.dat"
+like "$(sql "SELECT body FROM events WHERE event = 'cma:cma_alloc_finish' LIMIT 1")" \
+	"pfn=100000 " "trace.dat: the rewritten format prints the pfn without 0x"
+is "$(alloc_pfns)" "$want" "trace.dat: pfn=%lx of the print format read as hex"
+
 done_testing

@@ -1,0 +1,151 @@
+/* input_hash.c - SHA-256 of an input's source, as it is read or after
+ * (files that can be read again are hashed only when asked), and of a
+ * file in a thread of its own while another is imported.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input_int.h"
+
+/* Feeds the bytes read so far, but not yet hashed, to sha. */
+static int hash_catch_up(struct pb_input *in)
+{
+	uint64_t upto = in->raw_offset;
+	unsigned char *buf;
+	ssize_t got;
+
+	if (in->mem) {
+		pb_sha256_update(&in->sha, in->mem + in->hashed, (size_t)(upto - in->hashed));
+		in->hashed = upto;
+		return 0;
+	}
+	buf = pb_malloc(RAW_SIZE);
+	while (in->hashed < upto) {
+		size_t want = upto - in->hashed < RAW_SIZE ? (size_t)(upto - in->hashed) : RAW_SIZE;
+
+		got = pread(in->fd, buf, want, in->file_start + (off_t)in->hashed);
+		if (got <= 0) {
+			snprintf(in->errmsg, sizeof(in->errmsg), "cannot re-read input to hash it: %s",
+				 got < 0 ? strerror(errno) : "file shrank");
+			in->failed = true;
+			break;
+		}
+		pb_sha256_update(&in->sha, buf, (size_t)got);
+		in->hashed += (size_t)got;
+	}
+	free(buf);
+	return in->hashed == upto ? 0 : -1;
+}
+
+void pb_input_sha256(struct pb_input *in, unsigned char out[32])
+{
+	struct pb_sha256 copy;
+
+	if (in->hash_later && hash_catch_up(in)) {
+		memset(out, 0, 32);
+		return;
+	}
+	/* finish a copy, so that hashing can go on */
+	copy = in->sha;
+	pb_sha256_final(&copy, out);
+}
+
+/* SHA-256 of the file at PATH; stops early with "cancelled" once *STOP
+ * is set (STOP may be NULL). */
+static int hash_file(const char *path, unsigned char out[32], char *err, size_t errlen,
+		     atomic_bool *stop)
+{
+	struct pb_sha256 sha;
+	unsigned char *buf;
+	ssize_t got;
+	bool own;
+	int fd;
+
+	if (input_open_fd(path, &fd, &own, err, errlen))
+		return -1;
+	buf = pb_malloc(RAW_SIZE);
+	pb_sha256_init(&sha);
+	for (;;) {
+		if (stop && atomic_load(stop)) {
+			snprintf(err, errlen, "cancelled");
+			got = -1;
+			break;
+		}
+		got = read(fd, buf, RAW_SIZE);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			snprintf(err, errlen, "%s", strerror(errno));
+		if (got <= 0)
+			break;
+		pb_sha256_update(&sha, buf, (size_t)got);
+	}
+	if (got == 0)
+		pb_sha256_final(&sha, out);
+	free(buf);
+	if (own)
+		close(fd);
+	return got < 0 ? -1 : 0;
+}
+
+int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen)
+{
+	return hash_file(path, out, err, errlen, NULL);
+}
+
+struct pb_hash_job {
+	pthread_t thread;
+	char *path;
+	atomic_bool stop, done;
+	int rc;
+	unsigned char digest[32];
+	char err[256];
+};
+
+static void *hash_thread(void *arg)
+{
+	struct pb_hash_job *j = arg;
+
+	j->rc = hash_file(j->path, j->digest, j->err, sizeof(j->err), &j->stop);
+	atomic_store(&j->done, true);
+	return NULL;
+}
+
+struct pb_hash_job *pb_file_sha256_start(const char *path)
+{
+	struct pb_hash_job *j = pb_calloc(1, sizeof(*j));
+
+	j->path = pb_strdup(path);
+	if (pb_thread_start(&j->thread, hash_thread, j, "pinblame-hash")) {
+		free(j->path);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+bool pb_hash_job_done(const struct pb_hash_job *j)
+{
+	return atomic_load(&j->done);
+}
+
+int pb_hash_job_finish(struct pb_hash_job *j, unsigned char out[32], char *err, size_t errlen)
+{
+	int rc;
+
+	if (!out)
+		atomic_store(&j->stop, true);
+	pthread_join(j->thread, NULL);
+	rc = j->rc;
+	if (out && !rc)
+		memcpy(out, j->digest, 32);
+	else if (out)
+		snprintf(err, errlen, "%s", j->err);
+	free(j->path);
+	free(j);
+	return rc;
+}
