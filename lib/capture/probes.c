@@ -313,9 +313,22 @@ static int kernel_took(struct pb_capture *cap, const char *def, const char *func
 	return ret == 0;
 }
 
+/* Why a kernel may refuse a function that ftrace cannot patch: kprobe
+ * events refuse notrace functions unless CONFIG_KPROBE_EVENTS_ON_NOTRACE
+ * ("Could not probe notrace function" in the kernel log; Debian's 6.1
+ * arm64 says so of copy_page_to_iter). */
+static const char *notrace_hint(const struct pb_capture *cap, const struct sym_info *sym)
+{
+	if (!cap->have_filter_functions || sym->ftrace)
+		return "";
+	return " (it is not in available_filter_functions, and kprobe events refuse "
+	       "notrace functions unless the kernel has CONFIG_KPROBE_EVENTS_ON_NOTRACE=y)";
+}
+
 /* Creates the probe on candidate I, with $argN, else with registers.
  * Returns 1 when it is in place, 0 when the kernel refused it (warned). */
-static int place_probe(struct pb_capture *cap, size_t i, const char *machine)
+static int place_probe(struct pb_capture *cap, size_t i, const char *machine,
+		       const char *hint)
 {
 	const char *func = candidates[i].func;
 	char event_dir[256], *why = NULL;
@@ -330,7 +343,8 @@ static int place_probe(struct pb_capture *cap, size_t i, const char *machine)
 	}
 	snprintf(event_dir, sizeof(event_dir), "events/%s/%s/enable", PROBE_GROUP, func);
 	if (!ok) {
-		pb_warn("no kprobe on %s: %s", func, why ? why : "no way to read its arguments");
+		pb_warn("no kprobe on %s: %s%s", func, why ? why : "no way to read its arguments",
+			hint);
 	} else if (!pb_tracefs_exists(cap, event_dir)) {
 		pb_warn("no kprobe on %s: the kernel took it but made no %s", func, event_dir);
 		ok = 0;
@@ -341,23 +355,12 @@ static int place_probe(struct pb_capture *cap, size_t i, const char *machine)
 	return ok;
 }
 
-/* Which candidates to place: every GUP one the kernel has, and the first
- * of each splice role. Candidates of unknown state are all tried. */
+/* The candidates the kernel has (or may have, without kallsyms). Of the
+ * splice roles only the first that the kernel takes is placed. */
 static void choose(const struct sym_info *syms, int *chosen)
 {
-	int role_done[3] = { 0, 0, 0 };
-
-	for (size_t i = 0; i < NCANDIDATES; i++) {
-		enum probe_role r = candidates[i].role;
-
-		chosen[i] = 0;
-		if (syms[i].state != SYM_PRESENT && syms[i].state != SYM_UNKNOWN)
-			continue;
-		if (r != ROLE_GUP && role_done[r])
-			continue;
-		chosen[i] = 1;
-		role_done[r] = syms[i].state == SYM_PRESENT;
-	}
+	for (size_t i = 0; i < NCANDIDATES; i++)
+		chosen[i] = syms[i].state == SYM_PRESENT || syms[i].state == SYM_UNKNOWN;
 }
 
 /* Breakpoint probes (not ftrace-patchable) would be jump-optimized on
@@ -416,12 +419,16 @@ static int place_chosen(struct pb_capture *cap, const struct sym_info *syms,
 {
 	struct utsname u;
 	const char *machine = cap->machine ? cap->machine : machine_name(&u);
-	int gup = 0, placed = 0;
+	int gup = 0, placed = 0, role_placed[3] = { 0, 0, 0 };
 
 	*splice_page = 0;
 	for (size_t i = 0; i < NCANDIDATES; i++) {
-		if (!chosen[i] || !place_probe(cap, i, machine))
+		enum probe_role r = candidates[i].role;
+
+		if (!chosen[i] || (r != ROLE_GUP && role_placed[r]) ||
+		    !place_probe(cap, i, machine, notrace_hint(cap, &syms[i])))
 			continue;
+		role_placed[r] = 1;
 		pb_buf_addf(&cap->probe_report, "%s%s (%s%s)", placed++ ? ", " : "",
 			    candidates[i].func, candidates[i].what,
 			    cap->have_filter_functions && !syms[i].ftrace ?

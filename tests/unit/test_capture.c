@@ -609,6 +609,30 @@ static void test_buffer_written_back_as_read(void **state)
 	pb_capture_close(cap);
 }
 
+/* A splice probe the kernel does not make: the next candidate of that
+ * role is placed instead; the first placed ends the role. */
+static void test_splice_probe_falls_back(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "proc/kallsyms",
+	    "ffff800080372058 T try_grab_folio\n"
+	    "ffff8000803230e8 T splice_folio_into_pipe\n"
+	    "ffff8000803230f0 t copy_page_to_iter_pipe\n");
+	put(f, "available_filter_functions", "try_grab_folio\ncopy_page_to_iter_pipe\n");
+	put(f, "events/pinblame/copy_page_to_iter_pipe/enable", "0\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), 1);
+	assert_non_null(strstr(release_stderr(f),
+		"no kprobe on splice_folio_into_pipe: the kernel took it but made no "
+		"events/pinblame/splice_folio_into_pipe/enable"));
+	assert_non_null(strstr(pb_capture_probe_report(cap),
+		"probes: try_grab_folio (GUP grab), copy_page_to_iter_pipe (page cache into "
+		"pipes); not on this kernel: "));
+	pb_capture_close(cap);
+}
+
 static void test_leftover_probe(void **state)
 {
 	struct fake *f = *state;
@@ -722,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_probe_definitions),
 		T(test_buffer_per_cpu_restored),
 		T(test_buffer_written_back_as_read),
+		T(test_splice_probe_falls_back),
 		T(test_leftover_probe),
 		T(test_no_kprobes),
 		T(test_lost_events),
