@@ -168,14 +168,17 @@ bench: all
 e2e: all
 	@PINBLAME=$(CURDIR)/$(PROG) tests/e2e/run.sh
 
-# Completion goes where bash-completion looks for it under PREFIX.
+# Completion goes where bash-completion and zsh look under PREFIX: zsh's
+# vendor directory for a distribution's /usr, site-functions otherwise.
 BASH_COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(BASH_COMPDIR)
+		$(DESTDIR)$(BASH_COMPDIR) $(DESTDIR)$(ZSH_COMPDIR)
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/pinblame
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	install -m 644 contrib/completion/pinblame.bash $(DESTDIR)$(BASH_COMPDIR)/pinblame
+	install -m 644 contrib/completion/pinblame.zsh $(DESTDIR)$(ZSH_COMPDIR)/_pinblame
 
 # install-missing PACKAGE...: apt-get installs those not installed (root or sudo).
 define install-missing

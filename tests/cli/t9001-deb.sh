@@ -31,7 +31,7 @@ arch=$(dpkg --print-architecture 2> /dev/null)
 deb=${PB_DEB:-$TOP/build-deb/pinblame_${version}_$arch.deb}
 if [ ! -f "$deb" ]; then
 	for name in "package is pinblame $version" "pinblame --version from the package" \
-		"import from the package" "man pages in the package" "completion in the package" \
+		"import from the package" "man pages in the package" "completion in the package: bash and zsh" \
 		"docs in the package"; do
 		skip "$name" "no $deb: run make deb"
 	done
@@ -53,8 +53,9 @@ scd=$(cd "$TOP/man" && ls *.1.scd | sed 's/\.scd$/.gz/' | sort | tr '\n' ' ')
 is "$(cd "$root/usr/share/man/man1" && ls | sort | tr '\n' ' ')" "$scd" "man pages in the package: one per man/*.scd"
 zcat "$root/usr/share/man/man1/pinblame.1.gz" | grep -q "^\.TH .* \"pinblame $version\"\$"
 ok $? "the packaged pinblame(1) names VERSION"
-cmp -s "$root/usr/share/bash-completion/completions/pinblame" "$TOP/contrib/completion/pinblame.bash"
-ok $? "completion in the package"
+cmp -s "$root/usr/share/bash-completion/completions/pinblame" "$TOP/contrib/completion/pinblame.bash" &&
+	cmp -s "$root/usr/share/zsh/vendor-completions/_pinblame" "$TOP/contrib/completion/pinblame.zsh"
+ok $? "completion in the package: bash and zsh"
 [ -f "$root/usr/share/doc/pinblame/README.md.gz" ] && [ -f "$root/usr/share/doc/pinblame/copyright" ]
 ok $? "docs in the package: README and copyright"
 

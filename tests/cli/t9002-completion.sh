@@ -107,4 +107,22 @@ pb --help
 unlike_help=$(printf '%s\n' "$out" | grep -c __complete)
 is "$unlike_help" 0 "__complete is not in the help"
 
+# zsh: pinblame.zsh asks the bash completion, in a bash subprocess; its
+# words for a few lines must be bash's (file names go to zsh's _files)
+zsh_words() {
+	zsh -fc 'zmodload zsh/parameter; source <(sed "\$d" "$1"); shift; _pinblame_candidates "$@"' \
+		zsh "${COMPLETION%.bash}.zsh" "$@" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+if command -v zsh > /dev/null; then
+	export PINBLAME_BASH_COMPLETION=$COMPLETION
+	is "$(zsh_words 2 "$PINBLAME" blame --b)" "$(complete_line blame --b)" "zsh: options, as bash"
+	is "$(zsh_words 1 "$PINBLAME" re)" "$(complete_line re)" "zsh: commands, as bash"
+	is "$(zsh_words 4 "$PINBLAME" -d "$db" show '')" "$ids" "zsh: failure ids"
+	is "$(zsh_words 2 "$PINBLAME" import "$TMP/tr")" "FILES" "zsh: file names left to _files"
+else
+	for name in options commands "failure ids" "file names"; do
+		_report 0 "zsh: $name # SKIP no zsh"
+	done
+fi
+
 done_testing
