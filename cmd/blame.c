@@ -151,7 +151,7 @@ static long long hint_page_cache(const json_t *res)
 
 	if (cache > 0)
 		fprintf(stderr, "hint: %lld unattributed busy page%s page cache or shmem (a kernel log\n"
-			"hint: dump shows a file mapping): %s\n", cache, cache == 1 ? " is" : "s are",
+			"hint: dump or the trace says so): %s\n", cache, cache == 1 ? " is" : "s are",
 			probed ? "the splice probes of the trace did not name them"
 			       : "a probe on splice_folio_into_pipe (page=$arg2,\n"
 				 "hint: 6.5+) or generic_file_splice_read (older) names splice holders");

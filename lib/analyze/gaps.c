@@ -2,8 +2,8 @@
  * as facts of the capture, so that the hints `blame` prints from them
  * are true of it: whether the trace has GUP and splice probes, which
  * pages only have stacks cut short at a kprobe trampoline, which pages a
- * kernel log dump shows in the page cache or shmem, and which failures
- * ended in -ENOMEM (no memory to migrate to, not a busy page).
+ * kernel log dump or the trace shows in the page cache or shmem, and
+ * which failures ended in -ENOMEM (memory ran out, no page was busy).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,37 +72,99 @@ static void failure_where(struct pb_buf *sql, const struct pb_analyze_opts *o,
 		pb_buf_addf(sql, " AND f.id = %lld", (long long)failure_id);
 }
 
-/* Busy pages neither blamed nor cut short that a dump shows with a file
- * mapping. */
-static int64_t page_cache_pages(struct pb_store *s, const struct pb_analyze_opts *o,
-				int64_t failure_id, const struct ids *blamed, const struct ids *cut)
+static void push_id(struct ids *v, size_t *cap, int64_t id)
+{
+	if (v->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		v->v = pb_realloc(v->v, *cap * sizeof(*v->v));
+	}
+	v->v[v->n++] = id;
+}
+
+/* The busy pages of the failures in scope, sorted and distinct. */
+static int busy_pages(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
+		      struct ids *out)
 {
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st;
-	int64_t n = 0, last = -1;
+	size_t cap = 0;
 	int rc = SQLITE_ERROR;
 
-	pb_buf_adds(&sql, "SELECT DISTINCT v.pfn, v.mapping FROM evidence v "
-		    "WHERE v.kind = 'dump' AND v.mapping IS NOT NULL AND v.pfn IN "
-		    "(SELECT p.pfn FROM failure_pfn p JOIN failure f ON f.id = p.failure_id "
-		    "WHERE 1");
+	pb_buf_adds(&sql, "SELECT DISTINCT p.pfn FROM failure_pfn p "
+		    "JOIN failure f ON f.id = p.failure_id WHERE 1");
 	failure_where(&sql, o, failure_id);
-	pb_buf_adds(&sql, ") ORDER BY v.pfn");
+	pb_buf_adds(&sql, " ORDER BY p.pfn");
 	st = pb_store_prepare(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		push_id(out, &cap, sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Busy pages that a kernel log dump shows with a file mapping. */
+static int dumped_cache_pages(struct pb_store *s, const struct ids *busy, struct ids *out,
+			      size_t *cap)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT v.pfn, v.mapping FROM evidence v "
+		"WHERE v.kind = 'dump' AND v.mapping IS NOT NULL");
+	int rc = SQLITE_ERROR;
+
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t pfn = sqlite3_column_int64(st, 0);
 		const char *mapping = column_text(st, 1);
 		unsigned long long m = mapping ? strtoull(mapping, NULL, 16) : 0;
 
-		if (!m || (m & MAPPING_FLAGS) || pfn == last || has_id(blamed, pfn) ||
-		    has_id(cut, pfn))
-			continue;
-		last = pfn;
-		n++;
+		if (m && !(m & MAPPING_FLAGS) && has_id(busy, sqlite3_column_int64(st, 0)))
+			push_id(out, cap, sqlite3_column_int64(st, 0));
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? n : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Busy pages that the trace saw added to the page cache
+ * (filemap:mm_filemap_add_to_page_cache, "... pfn=0x%lx ofs=%lu ..."). */
+static int traced_cache_pages(struct pb_store *s, const struct ids *busy, struct ids *out,
+			      size_t *cap)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn') FROM "
+		PB_EVENTS_NAMED " WHERE x.name_id IN "
+		"(SELECT id FROM name WHERE text LIKE '%mm_filemap_add_to_page_cache')");
+	int rc = SQLITE_ERROR;
+
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *text = column_text(st, 0);
+		int64_t pfn = text ? (int64_t)strtoull(text, NULL, 0) : -1;
+
+		if (pfn > 0 && has_id(busy, pfn))
+			push_id(out, cap, pfn);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Busy pages neither blamed nor cut short that are page cache or shmem
+ * pages, as a dump or the trace says. */
+static int64_t page_cache_pages(struct pb_store *s, const struct pb_analyze_opts *o,
+				int64_t failure_id, const struct ids *blamed, const struct ids *cut)
+{
+	struct ids busy = { 0 }, cache = { 0 };
+	size_t cap = 0;
+	int64_t n = -1;
+
+	if (busy_pages(s, o, failure_id, &busy) == 0 &&
+	    dumped_cache_pages(s, &busy, &cache, &cap) == 0 &&
+	    traced_cache_pages(s, &busy, &cache, &cap) == 0) {
+		sort_n(cache.v, cache.n, sizeof(*cache.v), cmp_id);
+		n = 0;
+		for (size_t i = 0; i < cache.n; i++)
+			n += (i == 0 || cache.v[i] != cache.v[i - 1]) &&
+			     !has_id(blamed, cache.v[i]) && !has_id(cut, cache.v[i]);
+	}
+	free(busy.v);
+	free(cache.v);
+	return n;
 }
 
 /* Failures without a blamed holder that ended in -ENOMEM. */

@@ -146,4 +146,24 @@ like "$err" "hint: 1 failure ended in -ENOMEM, not -EBUSY" "blame says it ran ou
 is "$(printf '%s\n' "$err" | grep -cE 'probe-gup|page_ref|no failure names a busy page')" 0 \
 	"and gives no advice about pinners or busy pages for it"
 
+# A busy page that the trace saw added to the page cache
+# (mm_filemap_add_to_page_cache: "dev %d:%d ino %lx pfn=0x%lx ofs=%lu
+# order=%u") and no probe names: the hint is the splice probe.
+cat >"$TMP/cache.txt" <<'EOF'
+# tracer: nop
+       holdpages-383     (    383) [001] .....    10.000000: mm_filemap_add_to_page_cache: dev 0:22 ino 2 pfn=0x145606 ofs=0 order=0
+              sh-151     (    151) [000] .....    18.221745: cma_alloc_start: name=hugetlb0 count=8192 align=13
+              sh-151     (    151) [000] .....    18.300000: test_pages_isolated: start_pfn=0x145600 end_pfn=0x145800 fin_pfn=0x145606 ret=fail
+              sh-151     (    151) [000] .....    18.331745: cma_alloc_finish: name=hugetlb0 pfn=0x145600 page=0000000000000000 count=8192 align=13 errorno=-16
+EOF
+export PINBLAME_DB=$TMP/cache.db
+pb import "$TMP/cache.txt"
+pb blame --json
+is "$(printf '%s' "$out" | jq -c '[.pages, .attributed_pages, .gaps.page_cache_pages]')" '[1,0,1]' \
+	"the busy page 0x145606 is known as a page cache page"
+pb blame
+like "$err" "hint: 1 unattributed busy page is page cache or shmem" "blame says so"
+like "$err" "splice_folio_into_pipe" "and suggests the splice probe"
+is "$(printf '%s\n' "$err" | grep -c 'no holder evidence')" 0 "not the generic advice"
+
 done_testing
