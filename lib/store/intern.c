@@ -38,10 +38,22 @@ static void insert_slot(struct pb_idmap *m, struct pb_idmap_slot sl)
 	m->slots[i] = sl;
 }
 
+/* Empties a full map, keeping its slots for the ids to come. */
+static void idmap_evict(struct pb_idmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	memset(m->slots, 0, m->cap * sizeof(*m->slots));
+	m->n = 0;
+	m->evicted = 1;
+}
+
 void pb_idmap_put(struct pb_idmap *m, uint64_t hash, const char *key, size_t len, int64_t id)
 {
 	struct pb_idmap_slot sl = { .hash = hash, .id = id, .keylen = len };
 
+	if (m->budget && m->n >= m->budget)
+		idmap_evict(m);
 	if ((m->n + 1) * 2 > m->cap) {
 		struct pb_idmap_slot *old = m->slots;
 		size_t oldcap = m->cap;
@@ -61,10 +73,26 @@ void pb_idmap_put(struct pb_idmap *m, uint64_t hash, const char *key, size_t len
 
 void pb_idmap_clear(struct pb_idmap *m)
 {
+	size_t budget = m->budget;
+
 	for (size_t i = 0; i < m->cap; i++)
 		free(m->slots[i].key);
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
+	m->budget = budget;
+}
+
+/* The id that statement ST (bound) finds in the store: 0 when none, -1 on
+ * an error. */
+static int64_t find_row(struct pb_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		id = store_sql_error(s, what);
+	sqlite3_reset(st);
+	return id;
 }
 
 /* Puts the rows of SQL into MAP: (id, key, key length) rows, or (id, hash)
@@ -100,6 +128,9 @@ int store_load_interned(struct pb_store *s)
 {
 	if (s->interned_loaded)
 		return 0;
+	/* a store of any size: the maps keep the latest ids, the store the rest */
+	s->names.budget = s->symbols.budget = PB_IDMAP_BUDGET;
+	s->keysets.budget = s->stacks.budget = PB_IDMAP_BUDGET;
 	if (load_map(s, &s->names, "SELECT id, text, length(CAST(text AS BLOB)) FROM name", 1) < 0 ||
 	    load_map(s, &s->symbols, "SELECT id, name || char(0) || module, "
 		     "length(name) + 1 + length(module) FROM symbol", 1) < 0 ||
@@ -123,6 +154,23 @@ void store_forget_interned(struct pb_store *s)
 	s->interned_loaded = 0;
 }
 
+/* Id of TEXT in the store when MAP evicted some (statement FIND_ID): 0
+ * when it has none, -1 on an error. */
+static int64_t find_text(struct pb_store *s, struct pb_idmap *map, enum stmt_id find_id,
+			 const char *text, size_t n, uint64_t h, const char *what)
+{
+	sqlite3_stmt *st = s->st[find_id];
+	int64_t id;
+
+	if (!map->evicted)
+		return 0;
+	sqlite3_bind_text(st, 1, text, (int)n, SQLITE_STATIC);
+	id = find_row(s, st, what);
+	if (id > 0)
+		pb_idmap_put(map, h, text, n, id);
+	return id;
+}
+
 /* Id of TEXT (hashed H) in a text-interning table (names, keysets),
  * inserted with statement ST when new. */
 static int64_t intern_text(struct pb_store *s, struct pb_idmap *map, enum stmt_id st_id,
@@ -131,6 +179,9 @@ static int64_t intern_text(struct pb_store *s, struct pb_idmap *map, enum stmt_i
 	int64_t id = pb_idmap_get(map, h, text, n);
 	sqlite3_stmt *st = s->st[st_id];
 
+	if (!id)
+		id = find_text(s, map, st_id == ST_NAME_INSERT ? ST_NAME_FIND : ST_KEYSET_FIND,
+			       text, n, h, what);
 	if (id)
 		return id;
 	sqlite3_bind_text(st, 1, text, (int)n, SQLITE_STATIC);
@@ -181,6 +232,13 @@ static int64_t symbol_id(struct pb_store *s, const struct pb_frame *f)
 	kl = nl + 1 + ml;
 	h = pb_hash64(key, kl);
 	id = pb_idmap_get(&s->symbols, h, key, kl);
+	if (!id && s->symbols.evicted) {
+		sqlite3_bind_text(s->st[ST_SYMBOL_FIND], 1, key, (int)nl, SQLITE_STATIC);
+		sqlite3_bind_text(s->st[ST_SYMBOL_FIND], 2, key + nl + 1, (int)ml, SQLITE_STATIC);
+		id = find_row(s, s->st[ST_SYMBOL_FIND], "symbol");
+		if (id > 0)
+			pb_idmap_put(&s->symbols, h, key, kl, id);
+	}
 	if (id)
 		return id;
 	sqlite3_bind_text(st, 1, key, (int)nl, SQLITE_STATIC);
@@ -267,6 +325,12 @@ int64_t store_stack_id(struct pb_store *s, const struct pb_frame *frames, size_t
 	if (!n)
 		return 0;
 	id = pb_idmap_get(&s->stacks, h, NULL, 0);
+	if (!id && s->stacks.evicted) {
+		sqlite3_bind_int64(s->st[ST_STACK_FIND], 1, (int64_t)h);
+		id = find_row(s, s->st[ST_STACK_FIND], "stack");
+		if (id > 0)
+			pb_idmap_put(&s->stacks, h, NULL, 0, id);
+	}
 	if (id)
 		return id;
 	if (!frames) {

@@ -172,6 +172,8 @@ static int first_sent(struct pb_store *s, uint64_t h)
 {
 	if (!h || pb_idmap_get(&s->sent_stacks, h, NULL, 0))
 		return 0;
+	/* forgetting one only hands its frames over again */
+	s->sent_stacks.budget = PB_IDMAP_BUDGET;
 	pb_idmap_put(&s->sent_stacks, h, NULL, 0, 1);
 	return 1;
 }

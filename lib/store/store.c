@@ -14,6 +14,10 @@
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_NAME_INSERT] = "INSERT INTO name(text) VALUES (?)",
+	[ST_NAME_FIND] = "SELECT id FROM name WHERE text = ?",
+	[ST_KEYSET_FIND] = "SELECT id FROM keyset WHERE keys = ?",
+	[ST_SYMBOL_FIND] = "SELECT id FROM symbol WHERE name = ? AND module = ?",
+	[ST_STACK_FIND] = "SELECT id FROM stack WHERE hash = ?",
 	[ST_KEYSET_INSERT] = "INSERT INTO keyset(keys) VALUES (?)",
 	[ST_SYMBOL_INSERT] = "INSERT INTO symbol(name, module) VALUES (?, ?)",
 	[ST_STACK_INSERT] = "INSERT INTO stack(hash, depth, user, folded, leaf) "

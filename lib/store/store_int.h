@@ -21,7 +21,14 @@ struct pb_idmap_slot {
 struct pb_idmap {
 	struct pb_idmap_slot *slots;
 	size_t cap, n;
+	/* At most BUDGET entries (0: no limit): a full map is emptied, so
+	 * that memory stays fixed whatever the input; EVICTED says a miss
+	 * may be a row the store has (look there), not a new one. */
+	size_t budget;
+	int evicted;
 };
+/* The budget of the interning maps: 65,536 ids take 4 MiB of slots. */
+#define PB_IDMAP_BUDGET 65536
 int64_t pb_idmap_get(const struct pb_idmap *m, uint64_t hash, const char *key, size_t len);
 void pb_idmap_put(struct pb_idmap *m, uint64_t hash, const char *key, size_t len, int64_t id);
 void pb_idmap_clear(struct pb_idmap *m);
@@ -56,6 +63,11 @@ enum stmt_id {
 	ST_MIGRATION_INSERT,
 	ST_EVIDENCE_INSERT,
 	ST_INDEX_INSERT,
+	/* the interned rows a map evicted (pb_idmap.evicted) */
+	ST_NAME_FIND,
+	ST_KEYSET_FIND,
+	ST_SYMBOL_FIND,
+	ST_STACK_FIND,
 	ST_COUNT
 };
 
