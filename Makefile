@@ -24,9 +24,12 @@ CHECK_FUZZ_SECONDS ?= 10
 VERSION := $(shell cat VERSION)
 
 PKGS := libtraceevent libtracefs libtracecmd jansson sqlite3 zlib liblzma libzstd
-# Debian packages that provide the pkg-config modules above, plus tools.
-DEB_PKGS := pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
-	libjansson-dev libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev \
+# Debian packages that provide the pkg-config modules above: all that
+# 'make demo' needs. 'make check' adds the test tools (chromium renders the
+# HTML report in the end-to-end tests).
+DEMO_PKGS := gcc make pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
+	libjansson-dev libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev
+DEB_PKGS := $(DEMO_PKGS) \
 	libcmocka-dev scdoc clang libclang-rt-14-dev xz-utils zstd gzip \
 	perl sqlite3 python3 chromium
 
@@ -63,7 +66,7 @@ PROG := $(if $(filter build,$(BUILD)),pinblame,$(BUILD)/pinblame)
 MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(MAN_SRCS:%.scd=%)
 
-.PHONY: all deps demo check unit cli check-asan check-fuzz fuzz bench e2e \
+.PHONY: all deps deps-demo demo check unit cli check-asan check-fuzz fuzz bench e2e \
 	install clean man deb static-record static-aarch64
 .SUFFIXES:
 
@@ -94,9 +97,12 @@ man/%: man/%.scd VERSION
 		sed '1s/^\([a-z-]*([0-9])\).*/\1 "pinblame $(VERSION)"/' $< | scdoc > $@.tmp \
 		&& mv $@.tmp $@; fi
 
-# Installs the Debian packages that are missing (needs root or sudo).
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# Installs the Debian packages that are missing (needs root or sudo):
+# those of make check (deps), or only those of make demo (deps-demo).
+deps: PKGS_WANTED = $(DEB_PKGS)
+deps-demo: PKGS_WANTED = $(DEMO_PKGS)
+deps deps-demo:
+	@missing=""; for p in $(PKGS_WANTED); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
 			|| missing="$$missing $$p"; \
 	done; \
@@ -107,7 +113,7 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-demo: deps
+demo: deps-demo
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh ./pinblame
 

@@ -7,35 +7,21 @@
 #include "pinblame/analyze.h"
 #include "pinblame/render.h"
 
-static const char blame_usage[] =
-	"usage: pinblame [-d DB] blame [--json] [--top N] [--failure ID]\n"
-	"                [--by callsite|stack|comm|module|source|kernel]\n"
-	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
-	"\n"
-	"Ranks the call sites that held the busy pages of the failures, by the\n"
-	"failures they explain, then by the pages they held. For each busy page\n"
-	"the holder evidence (probe hits whose page= maps to the pfn, page_ref\n"
-	"and page_pinner events, kernel log dumps joined to file-offset probes)\n"
-	"is reduced to a call site: the first frame from the leaf that is not\n"
-	"noise. A page with several holders blames the one that is not a common\n"
-	"path. Pages without evidence are counted as unattributed, never guessed;\n"
-	"'hint:' lines on stderr then say what a capture would need to name them.\n"
-	"\n"
-	"options:\n"
-	"  --json            {\"schema\":\"pinblame.blame/1\",\"failures\":N,\"attributed\":N,\n"
-	"                    \"callsites\":[...],\"unattributed\":N,...}\n"
-	"  --top N           only the first N rows\n"
-	"  --failure ID      only the pages of failure ID\n"
-	"  --by KEY          group by call site (default), stack, comm (the holder\n"
-	"                    task), module, source (file) or kernel\n"
-	"  --since S, --until S  only failures in this window (trace seconds)\n"
-	"  --noise FILE      more frames that are not call sites: 'GLOB' or\n"
-	"                    'skip GLOB' walks through a frame, 'common GLOB' marks a\n"
-	"                    common path that is never blamed; '#' comments\n"
-	"  --no-default-noise  drop the built-in noise list\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage, 3 unreadable noise file, 4 store error.\n";
+static const struct pb_usage blame_usage = {
+	.synopsis = "blame [--json] [--top N] [--failure ID]\n"
+		    "[--by callsite|stack|comm|module|source|kernel]\n"
+		    "[--since S] [--until S] [--noise FILE] [--no-default-noise]",
+	.about = "Ranks the call sites that held the busy pages of the failures, by the\n"
+		 "failures they explain, then by the pages they held. For each busy page\n"
+		 "the holder evidence (probe hits whose page= maps to the pfn, page_ref\n"
+		 "and page_pinner events, kernel log dumps joined to file-offset probes)\n"
+		 "is reduced to a call site: the first frame from the leaf that is not\n"
+		 "noise. A page with several holders blames the one that is not a common\n"
+		 "path. Pages without evidence are counted as unattributed, never guessed;\n"
+		 "'hint:' lines on stderr then say what a capture would need to name them.\n",
+	.footer = "Exit: 0 ok, 2 usage, 3 unreadable noise file or no traces imported,\n"
+		  "4 store error.\n",
+};
 
 /* Whether FRAME ("func", "func.constprop.0", "func_noprof", "func [mod]")
  * is FUNC; a syscall's wrapper ("__x64_sys_X") is the call site
@@ -199,59 +185,42 @@ static void print_hints(const json_t *res)
 		hint_no_evidence(res, left - hint_cut_stacks(res) - hint_page_cache(res));
 }
 
-static int parse_count(const char *arg, long long *out)
+static int take_by(const struct pb_option *opt, const char *arg)
 {
-	char *end;
-
-	*out = strtoll(arg, &end, 10);
-	return *arg && !*end && *out > 0 ? 0 : -1;
+	if (pb_blame_by_parse(arg, opt->value) < 0) {
+		pb_error("--by wants callsite, stack, comm, module, source or kernel, not '%s'",
+			 arg);
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "top", required_argument, NULL, 't' },
-		{ "failure", required_argument, NULL, 'f' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		PB_ANALYZE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	enum pb_blame_by by = PB_BY_CALLSITE;
 	long long top = 0, failure = 0;
-	int c, help = 0, json = 0, rc;
+	int json = 0, rc = PB_EXIT_OK;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "json", &json,
+			    "{\"schema\":\"pinblame.blame/1\",\"failures\":N,\"attributed\":N,\n"
+			    "\"callsites\":[...],\"unattributed\":N,...}"),
+		PB_OPT_COUNT(0, "top", &top, "N", "only the first N rows (0: all)"),
+		PB_OPT_COUNT(0, "failure", &failure, "ID", "only the pages of failure ID"),
+		PB_OPT_CALLBACK(0, "by", &by, "KEY",
+				"group by call site (default), stack, comm (the\n"
+				"holder task), module, source (file) or kernel", take_by),
+		PB_OPTS_ANALYSIS(&o),
+		PB_OPT_END(),
+	};
+	int at = pb_parse_options(argc, argv, options, &blame_usage, &rc);
 	struct pb_store *s;
 	json_t *res;
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, blame_usage, &help)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 't':
-		case 'f':
-			if (parse_count(optarg, c == 't' ? &top : &failure) < 0) {
-				pb_error("--%s wants a positive number, not '%s'",
-					 c == 't' ? "top" : "failure", optarg);
-				return pb_usage(blame_usage, PB_EXIT_USAGE);
-			}
-			break;
-		case 'b':
-			if (pb_blame_by_parse(optarg, &by) < 0) {
-				pb_error("--by wants callsite, stack, comm, module, source or "
-					 "kernel, not '%s'", optarg);
-				return pb_usage(blame_usage, PB_EXIT_USAGE);
-			}
-			break;
-		case 'h': return pb_usage(blame_usage, PB_EXIT_OK);
-		case '?': return PB_EXIT_USAGE;
-		default:
-			if (pb_analyze_option(c, optarg, &o) < 0)
-				return pb_usage(blame_usage, PB_EXIT_USAGE);
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], blame_usage);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
@@ -259,6 +228,7 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 	pb_store_close(s);
 	if (!res)
 		return PB_EXIT_STORE;
+	pb_noise_note(&o, res);
 	if (failure && !pb_json_int(res, "failures", 0)) {
 		pb_error("no failure %lld (see 'pinblame failures')", failure);
 		json_decref(res);

@@ -9,36 +9,17 @@
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
-static const char check_usage[] =
-	"usage: pinblame [-d DB] check [--max-failures N] [--max-share CALLSITE=F]...\n"
-	"                [--deny GLOB]... [--baseline FILE [--tolerance F]] [--json]\n"
-	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
-	"\n"
-	"Passes (exit 0, nothing printed) or fails (exit 1, one line per breach on\n"
-	"standard output). Without any rule, the trace passes only when it has no\n"
-	"failure at all (--max-failures 0).\n"
-	"\n"
-	"rules:\n"
-	"  --max-failures N       more than N failures is a breach\n"
-	"  --max-share GLOB=F     a call site matching GLOB whose share (as blame\n"
-	"                         shows it) is above F (0.25 or 25%) is a breach\n"
-	"  --deny GLOB            a call site matching GLOB that explains any failure\n"
-	"                         is a breach (repeatable)\n"
-	"  --baseline FILE        a previous 'blame --json' output, or a store: a call\n"
-	"                         site that is not in it, or whose share grew by more\n"
-	"                         than the tolerance, is a breach\n"
-	"  --tolerance F          growth of share allowed against the baseline\n"
-	"                         (default 0.05, i.e. 5 percentage points)\n"
-	"\n"
-	"options:\n"
-	"  --json                 {\"schema\":\"pinblame.check/1\",\"pass\":...,\"breaches\":[...]}\n"
-	"  --since S, --until S   only failures in this trace-time window (seconds)\n"
-	"  --noise FILE           more noise globs, one per line\n"
-	"  --no-default-noise     only the globs of --noise\n"
-	"  -h, --help             this help\n"
-	"\n"
-	"Exit: 0 pass, 1 breach, 2 usage, 3 unreadable baseline or noise file,\n"
-	"4 store error.\n";
+static const struct pb_usage check_usage = {
+	.synopsis = "check [--max-failures N] [--max-share CALLSITE=F]...\n"
+		    "[--deny GLOB]... [--baseline FILE [--tolerance F]] [--json]\n"
+		    "[--since S] [--until S] [--noise FILE] [--no-default-noise]",
+	.about = "Passes (exit 0, nothing printed) or fails (exit 1, one line per breach on\n"
+		 "standard output). Without any rule, the trace passes only when it has no\n"
+		 "failure at all (--max-failures 0). A store without traces never passes\n"
+		 "(exit 3).\n",
+	.footer = "Exit: 0 pass, 1 breach, 2 usage, 3 unreadable baseline or noise file,\n"
+		  "or no traces imported, 4 store error.\n",
+};
 
 struct share_rule {
 	char *glob;
@@ -48,9 +29,9 @@ struct share_rule {
 struct rules {
 	long long max_failures;		/* -1: no limit */
 	struct share_rule *shares;
-	size_t nshares;
+	size_t nshares, shares_cap;
 	const char **deny;
-	size_t ndeny;
+	size_t ndeny, deny_cap;
 	const char *baseline;
 	double tolerance;
 };
@@ -88,7 +69,7 @@ static int add_share_rule(struct rules *r, const char *arg)
 			 "not '%s'", arg);
 		return -1;
 	}
-	r->shares = pb_realloc(r->shares, (r->nshares + 1) * sizeof(*r->shares));
+	PB_GROW(r->shares, r->nshares + 1, r->shares_cap);
 	r->shares[r->nshares].glob = pb_strndup(arg, (size_t)(eq - arg));
 	r->shares[r->nshares++].max = max;
 	return 0;
@@ -273,13 +254,24 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 	return code;
 }
 
-static int parse_count(const char *arg, long long *out)
+static int take_share(const struct pb_option *opt, const char *arg)
 {
-	char *end;
+	return add_share_rule(opt->value, arg);
+}
 
-	*out = strtoll(arg, &end, 10);
-	if (end == arg || *end || *out < 0) {
-		pb_error("--max-failures wants a number, not '%s'", arg);
+static int take_deny(const struct pb_option *opt, const char *arg)
+{
+	struct rules *r = opt->value;
+
+	PB_GROW(r->deny, r->ndeny + 1, r->deny_cap);
+	r->deny[r->ndeny++] = arg;
+	return 0;
+}
+
+static int take_tolerance(const struct pb_option *opt, const char *arg)
+{
+	if (parse_share(arg, opt->value) < 0) {
+		pb_error("--tolerance wants a share (0.05 or 5%%), not '%s'", arg);
 		return -1;
 	}
 	return 0;
@@ -289,50 +281,33 @@ static int parse_count(const char *arg, long long *out)
 static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_opts *o,
 		      int *json)
 {
-	static const struct option longopts[] = {
-		{ "max-failures", required_argument, NULL, 'm' },
-		{ "max-share", required_argument, NULL, 's' },
-		{ "deny", required_argument, NULL, 'd' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "tolerance", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		PB_ANALYZE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct pb_option options[] = {
+		PB_OPT_COUNT(0, "max-failures", &r->max_failures, "N",
+			     "more than N failures is a breach"),
+		PB_OPT_CALLBACK(0, "max-share", r, "GLOB=F",
+				"a call site matching GLOB whose share (as blame\n"
+				"shows it) is above F (0.25 or 25%) is a breach", take_share),
+		PB_OPT_CALLBACK(0, "deny", r, "GLOB",
+				"a call site matching GLOB that explains any failure\n"
+				"is a breach (repeatable)", take_deny),
+		PB_OPT_STRING(0, "baseline", &r->baseline, "FILE",
+			      "a previous 'blame --json' output, or a store: a call\n"
+			      "site that is not in it, or whose share grew by more\n"
+			      "than the tolerance, is a breach"),
+		PB_OPT_CALLBACK(0, "tolerance", &r->tolerance, "F",
+				"growth of share allowed against the baseline\n"
+				"(default 0.05, i.e. 5 percentage points)", take_tolerance),
+		PB_OPT_BOOL(0, "json", json,
+			    "{\"schema\":\"pinblame.check/1\",\"pass\":...,\"breaches\":[...]}"),
+		PB_OPTS_ANALYSIS(o),
+		PB_OPT_END(),
 	};
-	int c, help = 0;
+	int rc, at = pb_parse_options(argc, argv, options, &check_usage, &rc);
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, check_usage, &help)) != -1) {
-		switch (c) {
-		case 'm':
-			if (parse_count(optarg, &r->max_failures) < 0)
-				return PB_EXIT_USAGE;
-			break;
-		case 's':
-			if (add_share_rule(r, optarg) < 0)
-				return PB_EXIT_USAGE;
-			break;
-		case 'd':
-			r->deny = pb_realloc(r->deny, (r->ndeny + 1) * sizeof(*r->deny));
-			r->deny[r->ndeny++] = optarg;
-			break;
-		case 'b': r->baseline = optarg; break;
-		case 't':
-			if (parse_share(optarg, &r->tolerance) < 0) {
-				pb_error("--tolerance wants a share (0.05 or 5%%), not '%s'", optarg);
-				return PB_EXIT_USAGE;
-			}
-			break;
-		case 'j': *json = 1; break;
-		case 'h': return pb_usage(check_usage, PB_EXIT_OK);
-		case '?': return PB_EXIT_USAGE;
-		default:
-			if (pb_analyze_option(c, optarg, o) < 0)
-				return PB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], check_usage);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
 	if (r->max_failures < 0 && !r->nshares && !r->ndeny && !r->baseline)
 		r->max_failures = 0;
 	return -1;

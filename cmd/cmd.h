@@ -6,7 +6,10 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "pinblame/core.h"
+#include "pinblame/options.h"
 
 /* Options that come before the command name. */
 struct pb_globals {
@@ -41,6 +44,9 @@ int pb_usage(const char *usage, int code);
 /* An operand ARG where the command takes none: the error, then USAGE on
  * stderr; returns PB_EXIT_USAGE. */
 int pb_usage_operand(const char *arg, const char *usage);
+/* An operand ARG where the command takes none: the error and "see
+ * 'pinblame CMD --help'"; returns PB_EXIT_USAGE. */
+int pb_unexpected_operand(const char *arg);
 
 /* Parses options with getopt_long, handling --help/-h itself. Returns the
  * option character, -1 at the end of options, or '?' after printing a usage
@@ -74,6 +80,21 @@ enum {
 /* Applies option C with ARG to O; -1 after printing a usage error. */
 int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o);
 
+/* The same options for a table of pb_parse_options(), on the struct
+ * pb_analyze_opts at O; the callback takes --since and --until. */
+int pb_opt_window(const struct pb_option *opt, const char *arg);
+#define PB_OPTS_ANALYSIS(o) \
+	PB_OPT_CALLBACK(0, "since", (o), "S", "only failures from S seconds of trace time on", \
+			pb_opt_window), \
+	PB_OPT_CALLBACK(0, "until", (o), "S", "only failures up to S seconds of trace time", \
+			pb_opt_window), \
+	PB_OPT_STRING(0, "noise", &(o)->noise_file, "FILE", \
+		      "more frames that are not call sites: 'GLOB' or\n'skip GLOB' walks " \
+		      "through a frame, 'common GLOB'\nmarks a common path that is never " \
+		      "blamed"), \
+	PB_OPT_BOOL(0, "no-default-noise", &(o)->no_default_noise, \
+		    "only the frames of --noise, not the built-in list")
+
 /* The store at DB_PATH with its analysis up to date, after checking O (the
  * --noise file); NULL with *CODE the exit code (PB_EXIT_INPUT for O,
  * PB_EXIT_STORE for the store) after printing why. */
@@ -84,6 +105,10 @@ struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_o
  * when it cannot tell), else PB_EXIT_OK: a command that judges the traces
  * must not pass on an empty store. */
 int pb_no_traces(struct pb_store *s);
+
+/* Says so when the --noise file of O left no call site in BLAME (a
+ * pinblame.blame/1 object). */
+void pb_noise_note(const struct pb_analyze_opts *o, const json_t *blame);
 
 /* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
  * the error. pb_close_output() closes it and turns a write error into an

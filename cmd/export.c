@@ -10,22 +10,16 @@
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
-static const char export_usage[] =
-	"usage: pinblame [-d DB] export --jsonl [-o FILE]\n"
-	"\n"
-	"Writes one JSON object per line: a header {\"type\":\"export\",\n"
-	"\"schema\":\"pinblame.export/1\",\"counts\":{...}}, then rows of type source,\n"
-	"stack, failure, evidence and attribution. Failures, evidence and\n"
-	"attributions are keyed by (source, id) where source is the sha256 of the\n"
-	"imported file; stacks by their 16-hex-digit hash. See pinblame-export(1)\n"
-	"for every field.\n"
-	"\n"
-	"options:\n"
-	"  --jsonl        JSON Lines (the only format, required)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help     this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage, 3 cannot write FILE, 4 store error.\n";
+static const struct pb_usage export_usage = {
+	.synopsis = "export --jsonl [-o FILE]",
+	.about = "Writes one JSON object per line: a header {\"type\":\"export\",\n"
+		 "\"schema\":\"pinblame.export/1\",\"counts\":{...}}, then rows of type source,\n"
+		 "stack, failure, evidence and attribution. Failures, evidence and\n"
+		 "attributions are keyed by (source, id) where source is the sha256 of the\n"
+		 "imported file; stacks by their 16-hex-digit hash. See pinblame-export(1)\n"
+		 "for every field.\n",
+	.footer = "Exit: 0 ok, 2 usage, 3 cannot write FILE, 4 store error.\n",
+};
 
 static int write_object(json_t *obj, void *out)
 {
@@ -40,30 +34,24 @@ static int export_jsonl(FILE *out, struct pb_store *s)
 
 int cmd_export(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "jsonl", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = NULL;
+	int jsonl = 0, rc = PB_EXIT_OK;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "jsonl", &jsonl, "JSON Lines (the only format, required)"),
+		PB_OPT_STRING('o', "output", &path, "FILE", "write to FILE instead of standard output"),
+		PB_OPT_END(),
+	};
+	int at = pb_parse_options(argc, argv, options, &export_usage, &rc);
 	struct pb_store *store;
 	FILE *out;
-	int c, help = 0, jsonl = 0, rc;
 
-	while ((c = pb_getopt(argc, argv, "ho:", longopts, export_usage, &help)) != -1) {
-		switch (c) {
-		case 'j': jsonl = 1; break;
-		case 'o': path = optarg; break;
-		case 'h': return pb_usage(export_usage, PB_EXIT_OK);
-		default: return PB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], export_usage);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
 	if (!jsonl) {
 		pb_error("say which format: --jsonl");
-		return pb_usage(export_usage, PB_EXIT_USAGE);
+		return pb_see_help();
 	}
 	store = pb_analyze_open(g->db_path);
 	if (!store)

@@ -6,34 +6,24 @@
 #include "pinblame/analyze.h"
 #include "pinblame/render.h"
 
-static const char failures_usage[] =
-	"usage: pinblame [-d DB] failures [--json] [--reason R] [--area NAME]\n"
-	"                [--since S] [--until S] [--exit-code]\n"
-	"                [--noise FILE] [--no-default-noise]\n"
-	"\n"
-	"Lists the failures in the store, in time order: failed CMA allocations\n"
-	"(cma_alloc), contiguous allocations outside CMA (alloc_contig: hugetlb's\n"
-	"alloc_contig_pages fallback), failed migrations by reason (migrate:\n"
-	"compaction, longterm_pin, memory_hotplug, ...), busy ranges outside any\n"
-	"allocation (busy_range) and page_pinner failures (page_pinner). Each has\n"
-	"an outcome: final, or recovered when the task got its memory another way\n"
-	"soon after; 'nowarn' marks callers that asked not to be warned.\n"
-	"\n"
-	"options:\n"
-	"  --json            {\"schema\":\"pinblame.failures/1\",\"failures\":[...]}\n"
-	"  --reason R        only failures of this kind or migrate reason\n"
-	"  --area NAME       only failures on this CMA area\n"
-	"  --since S, --until S  only failures in this window (trace seconds)\n"
-	"  --exit-code       exit 1 when a failure is listed\n"
-	"  --noise FILE      more frames that are not call sites (see blame)\n"
-	"  --no-default-noise  drop the built-in noise list\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Columns: BUSY is the number of busy pages found, BLAMED how many of\n"
-	"them a call site is blamed for (see 'pinblame blame').\n"
-	"\n"
-	"Exit: 0 ok, 1 failures listed with --exit-code, 2 usage, 3 unreadable\n"
-	"noise file, 4 store error.\n";
+static const struct pb_usage failures_usage = {
+	.synopsis = "failures [--json] [--reason R] [--area NAME]\n"
+		    "[--since S] [--until S] [--exit-code]\n"
+		    "[--noise FILE] [--no-default-noise]",
+	.about = "Lists the failures in the store, in time order: failed CMA allocations\n"
+		 "(cma_alloc), contiguous allocations outside CMA (alloc_contig: hugetlb's\n"
+		 "alloc_contig_pages fallback), failed migrations by reason (migrate:\n"
+		 "compaction, longterm_pin, memory_hotplug, ...), busy ranges outside any\n"
+		 "allocation (busy_range) and page_pinner failures (page_pinner). Each has\n"
+		 "an outcome: final, or recovered when the task got its memory another way\n"
+		 "soon after; 'nowarn' marks callers that asked not to be warned.\n",
+	.footer = "Columns: BUSY is the number of busy pages found, BLAMED how many of\n"
+		  "them a call site is blamed for (see 'pinblame blame').\n"
+		  "\n"
+		  "Exit: 0 ok, 1 failures listed with --exit-code, 2 usage (an --area or\n"
+		  "--reason the store does not have), 3 unreadable noise file or no traces\n"
+		  "imported, 4 store error.\n",
+};
 
 /* "comm[pid]", or "-" when the task is not known. */
 static void task_text(const json_t *f, char *buf, size_t len)
@@ -115,46 +105,100 @@ static void print_failures(const json_t *list)
 	       json_array_size(list) == 1 ? "" : "s", final, json_array_size(list) - final);
 }
 
+/* Adds V to the list KNOWN (" a, b,") unless there; whether V is NAME. */
+static int note_name(struct pb_buf *known, const char *v, const char *name)
+{
+	struct pb_buf needle = { 0 };
+
+	if (!v)
+		return 0;
+	pb_buf_addf(&needle, " %s,", v);
+	if (!strstr(pb_buf_str(known), pb_buf_str(&needle)))
+		pb_buf_add(known, needle.data, needle.len);
+	pb_buf_free(&needle);
+	return !strcmp(v, name);
+}
+
+/* Whether NAME is the KEY (or KEY2) of a failure in LIST; when not, says
+ * which names there are: a typo must not pass for "no failure". */
+static int known_name(const json_t *list, const char *key, const char *key2,
+		      const char *name, const char *opt)
+{
+	struct pb_buf known = { 0 };
+	const json_t *f;
+	size_t i;
+	int found = 0;
+
+	json_array_foreach(list, i, f) {
+		found |= note_name(&known, pb_json_str(f, key, NULL), name);
+		if (key2)
+			found |= note_name(&known, pb_json_str(f, key2, NULL), name);
+	}
+	if (!found) {
+		if (known.len)
+			known.data[--known.len] = '\0';
+		pb_error("--%s %s: no failure has it; the store has:%s", opt, name,
+			 known.len ? pb_buf_str(&known) : " none");
+	}
+	pb_buf_free(&known);
+	return found;
+}
+
+/* --area and --reason name what the store has (among all failures,
+ * whatever the window). */
+static int check_names(struct pb_store *s, const struct pb_analyze_opts *o,
+		       const char *reason, const char *area)
+{
+	struct pb_analyze_opts any = { o->noise_file, o->no_default_noise, -1, -1 };
+	json_t *all = pb_analyze_failures(s, &any, NULL, NULL);
+	const json_t *list = json_object_get(all, "failures");
+	int ok;
+
+	if (!all)
+		return PB_EXIT_STORE;
+	ok = !area || known_name(list, "area", NULL, area, "area");
+	/* a reason is a migration's reason, or a kind of failure */
+	if (ok && reason)
+		ok = known_name(list, "kind", "reason", reason, "reason");
+	json_decref(all);
+	return ok ? PB_EXIT_OK : PB_EXIT_USAGE;
+}
+
 int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "area", required_argument, NULL, 'a' },
-		{ "exit-code", no_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		PB_ANALYZE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	const char *reason = NULL, *area = NULL;
-	int c, help = 0, json = 0, exit_code = 0, rc = PB_EXIT_OK;
+	int json = 0, exit_code = 0, rc = PB_EXIT_OK;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "json", &json, "{\"schema\":\"pinblame.failures/1\",\"failures\":[...]}"),
+		PB_OPT_STRING(0, "reason", &reason, "R", "only failures of this kind or migrate reason"),
+		PB_OPT_STRING(0, "area", &area, "NAME", "only failures on this CMA area"),
+		PB_OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when a failure is listed"),
+		PB_OPTS_ANALYSIS(&o),
+		PB_OPT_END(),
+	};
+	int at = pb_parse_options(argc, argv, options, &failures_usage, &rc);
 	struct pb_store *s;
 	json_t *res, *list;
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, failures_usage, &help)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'r': reason = optarg; break;
-		case 'a': area = optarg; break;
-		case 'x': exit_code = 1; break;
-		case 'h': return pb_usage(failures_usage, PB_EXIT_OK);
-		case '?': return PB_EXIT_USAGE;
-		default:
-			if (pb_analyze_option(c, optarg, &o) < 0)
-				return pb_usage(failures_usage, PB_EXIT_USAGE);
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], failures_usage);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
 	res = pb_analyze_failures(s, &o, reason, area);
+	list = json_object_get(res, "failures");
+	if (res && !json_array_size(list) && (reason || area))
+		rc = check_names(s, &o, reason, area);
 	pb_store_close(s);
 	if (!res)
 		return PB_EXIT_STORE;
-	list = json_object_get(res, "failures");
+	if (rc != PB_EXIT_OK) {
+		json_decref(res);
+		return rc;
+	}
 	if (json)
 		pb_json_write(stdout, res);
 	else

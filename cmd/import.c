@@ -12,28 +12,19 @@
 #include "pinblame/parse.h"
 #include "pinblame/store.h"
 
-static const char import_usage[] =
-	"usage: pinblame [-d DB] import [options] FILE... | -\n"
-	"\n"
-	"Reads trace files (plain, .gz, .xz or .zst; the format is recognised\n"
-	"from the content) into the store: ftrace text, trace-cmd's trace.dat and\n"
-	"report, perf script, kernel logs (dmesg, journalctl, also -o json),\n"
-	"page_pinner and page_owner dumps, and the ftrace text inside atrace,\n"
-	"systrace HTML and JSON traces. Re-importing a file with the same\n"
-	"content is a no-op. Each file is one transaction: a failed or\n"
-	"interrupted import leaves the store as it was.\n"
-	"\n"
-	"options:\n"
-	"  -f, --format NAME  force the input format: ftrace, trace-cmd-report,\n"
-	"                     trace.dat, perf-script, kmsg, page_pinner, page_owner\n"
-	"  -s, --strict       stop with exit 3 at the first line not understood\n"
-	"  -n, --dry-run      parse only: count events, store nothing\n"
-	"  -q, --quiet        no per-file summary\n"
-	"  -h, --help         this help\n"
-	"\n"
-	"Prints per file: format, events, lines not understood, seconds.\n"
-	"Exit: 0 ok, 2 usage, 3 unreadable or unparsable input, 4 store error,\n"
-	"130 interrupted (the file being imported is rolled back).\n";
+static const struct pb_usage import_usage = {
+	.synopsis = "import [options] FILE... | -",
+	.about = "Reads trace files (plain, .gz, .xz or .zst; the format is recognised\n"
+		 "from the content) into the store: ftrace text, trace-cmd's trace.dat and\n"
+		 "report, perf script, kernel logs (dmesg, journalctl, also -o json),\n"
+		 "page_pinner and page_owner dumps, and the ftrace text inside atrace,\n"
+		 "systrace HTML and JSON traces. Re-importing a file with the same\n"
+		 "content is a no-op. Each file is one transaction: a failed or\n"
+		 "interrupted import leaves the store as it was.\n",
+	.footer = "Prints per file: format, events, lines not understood, seconds.\n"
+		  "Exit: 0 ok, 2 usage, 3 unreadable or unparsable input, 4 store error,\n"
+		  "130 interrupted (the file being imported is rolled back).\n",
+};
 
 static void on_interrupt(int sig)
 {
@@ -518,42 +509,42 @@ int pb_import_files(const char *db_path, char **paths, int npaths, const char *f
 	return import_paths(&o, db_path, paths, npaths);
 }
 
+static int take_format(const struct pb_option *opt, const char *arg)
+{
+	enum pb_format *format = opt->value;
+
+	*format = pb_format_from_name(arg);
+	if (*format == PB_FMT_UNKNOWN) {
+		pb_error("unknown format '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_import(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct import_opts o = { .format = PB_FMT_UNKNOWN };
-	int c, help = 0;
+	const struct pb_option options[] = {
+		PB_OPT_CALLBACK('f', "format", &o.format, "NAME",
+				"force the input format: ftrace, trace-cmd-report,\n"
+				"trace.dat, perf-script, kmsg, page_pinner, page_owner",
+				take_format),
+		PB_OPT_BOOL('s', "strict", &o.strict, "stop with exit 3 at the first line not understood"),
+		PB_OPT_BOOL('n', "dry-run", &o.dry_run, "parse only: count events, store nothing"),
+		PB_OPT_BOOL('q', "quiet", &o.quiet, "no per-file summary"),
+		PB_OPT_END(),
+	};
+	int rc = PB_EXIT_OK, at = pb_parse_options(argc, argv, options, &import_usage, &rc);
 	struct sigaction sa = { .sa_handler = on_interrupt };
 
-	while ((c = pb_getopt(argc, argv, "f:snqh", longopts, import_usage, &help)) != -1) {
-		switch (c) {
-		case 'f':
-			o.format = pb_format_from_name(optarg);
-			if (o.format == PB_FMT_UNKNOWN) {
-				pb_error("unknown format '%s'", optarg);
-				return pb_usage(import_usage, PB_EXIT_USAGE);
-			}
-			break;
-		case 's': o.strict = 1; break;
-		case 'n': o.dry_run = 1; break;
-		case 'q': o.quiet = 1; break;
-		case 'h': return pb_usage(import_usage, PB_EXIT_OK);
-		default: return PB_EXIT_USAGE;
-		}
-	}
-	if (optind == argc) {
+	if (at < 0)
+		return rc;
+	if (at == argc) {
 		pb_error("no input files (use - for standard input)");
-		return pb_usage(import_usage, PB_EXIT_USAGE);
+		return pb_see_help();
 	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	return import_paths(&o, g->db_path, argv + optind, argc - optind);
+	return import_paths(&o, g->db_path, argv + at, argc - at);
 }

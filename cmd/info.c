@@ -6,18 +6,13 @@
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
-static const char info_usage[] =
-	"usage: pinblame [-d DB] info [--json]\n"
-	"\n"
-	"Shows the imported sources (format, kernel, arch, events, lines not\n"
-	"understood and why), the time span, counts per event, CMA allocations\n"
-	"started but never finished, and lost events.\n"
-	"\n"
-	"options:\n"
-	"  --json      {\"schema\":\"pinblame.info/1\",\"sources\":[...],\"events\":{...},...}\n"
-	"  -h, --help  this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage, 4 store error.\n";
+static const struct pb_usage info_usage = {
+	.synopsis = "info [--json]",
+	.about = "Shows the imported sources (format, kernel, arch, events, lines not\n"
+		 "understood and why), the time span, counts per event, CMA allocations\n"
+		 "started but never finished, and lost events.\n",
+	.footer = "Exit: 0 ok, 2 usage, 4 store error.\n",
+};
 
 /* A source's time: seconds, or the date a log printed (clock realtime). */
 static void print_ts(const json_t *src, const char *key)
@@ -104,24 +99,20 @@ static void print_info(const json_t *info)
 
 int cmd_info(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	int json = 0, rc = PB_EXIT_OK;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "json", &json,
+			    "{\"schema\":\"pinblame.info/1\",\"sources\":[...],\"events\":{...},...}"),
+		PB_OPT_END(),
 	};
+	int at = pb_parse_options(argc, argv, options, &info_usage, &rc);
 	struct pb_store *store;
 	json_t *info;
-	int c, help = 0, json = 0;
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, info_usage, &help)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': return pb_usage(info_usage, PB_EXIT_OK);
-		default: return PB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], info_usage);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
 	/* the derived views (failures, attributions) are brought up to date */
 	store = pb_analyze_open(g->db_path);
 	if (!store)

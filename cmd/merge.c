@@ -5,21 +5,18 @@
 #include "cmd.h"
 #include "pinblame/store.h"
 
-static const char merge_usage[] =
-	"usage: pinblame merge OUT.db IN.db...\n"
-	"\n"
-	"Copies the sources of each IN store, with their events, stacks and\n"
-	"typed rows, into OUT (created when missing), so that blame, report and\n"
-	"check rank call sites across a fleet ('blame --by source|kernel' groups\n"
-	"them). A source already in OUT (same content hash) is skipped, so\n"
-	"merging the same store twice changes nothing. Each IN is merged in one\n"
-	"transaction; the analysis is recomputed on the next command that reads\n"
-	"failures. The global -d option is not used: OUT is named explicitly.\n"
-	"\n"
-	"options:\n"
-	"  -h, --help  this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage, 4 store error (OUT keeps the stores merged before).\n";
+static const struct pb_usage merge_usage = {
+	.synopsis = "merge OUT.db IN.db...",
+	.no_db = 1,
+	.about = "Copies the sources of each IN store, with their events, stacks and\n"
+		 "typed rows, into OUT (created when missing), so that blame, report and\n"
+		 "check rank call sites across a fleet ('blame --by source|kernel' groups\n"
+		 "them). A source already in OUT (same content hash) is skipped, so\n"
+		 "merging the same store twice changes nothing. Each IN is merged in one\n"
+		 "transaction; the analysis is recomputed on the next command that reads\n"
+		 "failures. The global -d option is not used: OUT is named explicitly.\n",
+	.footer = "Exit: 0 ok, 2 usage, 4 store error (OUT keeps the stores merged before).\n",
+};
 
 /* SIGINT and SIGTERM stop the SQL running (SQLite's own shell does the
  * same from its handler): the store being merged is rolled back, those
@@ -59,7 +56,7 @@ static int check_args(int argc, char **argv)
 {
 	if (argc - optind < 2) {
 		pb_error(argc == optind ? "no output store given" : "no input store given");
-		return pb_usage(merge_usage, PB_EXIT_USAGE);
+		return pb_see_help();
 	}
 	for (int i = optind + 1; i < argc; i++) {
 		if (same_file(argv[optind], argv[i])) {
@@ -72,21 +69,14 @@ static int check_args(int argc, char **argv)
 
 int cmd_merge(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct pb_option options[] = { PB_OPT_END() };
 	struct pb_merge_stats st;
 	struct sigaction sa = { .sa_handler = on_interrupt };
 	struct pb_store *out;
-	int c, help = 0, rc;
+	int rc = PB_EXIT_OK, at = pb_parse_options(argc, argv, options, &merge_usage, &rc);
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, merge_usage, &help)) != -1) {
-		switch (c) {
-		case 'h': return pb_usage(merge_usage, PB_EXIT_OK);
-		default: return PB_EXIT_USAGE;
-		}
-	}
+	if (at < 0)
+		return rc;
 	rc = check_args(argc, argv);
 	if (rc != PB_EXIT_OK)
 		return rc;

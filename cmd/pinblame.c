@@ -62,6 +62,36 @@ int pb_usage_operand(const char *arg, const char *usage)
 	return pb_usage(usage, PB_EXIT_USAGE);
 }
 
+int pb_unexpected_operand(const char *arg)
+{
+	pb_error("unexpected argument '%s'", arg);
+	return pb_see_help();
+}
+
+/* ARG ("--jsn", "--top") was not taken: a missing value, or an unknown
+ * option, with the one it may have meant. */
+static void long_option_error(const char *arg, const struct option *longopts)
+{
+	const char *names[64], *near;
+	size_t n = 0, len = strcspn(arg + 2, "=");
+	char word[64];
+
+	for (const struct option *o = longopts; o->name && n < PB_ARRAY_SIZE(names); o++) {
+		if (!strncmp(arg + 2, o->name, len) && !o->name[len] &&
+		    o->has_arg == required_argument) {
+			pb_error("option --%s needs a value", o->name);
+			return;
+		}
+		names[n++] = o->name;
+	}
+	snprintf(word, sizeof(word), "%.*s", (int)len, arg + 2);
+	near = strncmp(arg, "--", 2) ? NULL : pb_did_you_mean(word, names, n);
+	if (near)
+		pb_error("unknown option '%s'; did you mean --%s?", arg, near);
+	else
+		pb_error("unknown or incomplete option '%s'", arg);
+}
+
 int pb_getopt(int argc, char **argv, const char *shortopts,
 	      const struct option *longopts, const char *usage, int *help)
 {
@@ -79,8 +109,10 @@ int pb_getopt(int argc, char **argv, const char *shortopts,
 		else if (optopt)
 			pb_error("unknown option -%c", optopt);
 		else
-			pb_error("unknown or incomplete option '%s'", argv[optind - 1]);
-		fputs(usage, stderr);
+			long_option_error(argv[optind - 1], longopts);
+		/* a short error, not the whole usage: the option at fault stays
+		 * on the screen */
+		pb_see_help();
 		return '?';
 	}
 	return c;
@@ -133,6 +165,21 @@ static int run_command(size_t i, int argc, char **argv, const struct pb_globals 
 		return code;
 	}
 	return pb_finish_stdout(code);
+}
+
+/* As git does: the command the user probably meant, if one is close. */
+static int unknown_command(const char *name)
+{
+	const char *names[PB_ARRAY_SIZE(commands)], *near;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	near = pb_did_you_mean(name, names, PB_ARRAY_SIZE(commands));
+	if (near)
+		pb_error("'%s' is not a pinblame command; did you mean '%s'?", name, near);
+	else
+		pb_error("'%s' is not a pinblame command; see 'pinblame --help'", name);
+	return PB_EXIT_USAGE;
 }
 
 static int find_command(const char *name)
@@ -196,9 +243,7 @@ int main(int argc, char **argv)
 		return pb_finish_stdout(cmd_complete(argc - i, argv + i, &g));
 	}
 	c = find_command(argv[i]);
-	if (c < 0) {
-		pb_error("'%s' is not a pinblame command; see 'pinblame --help'", argv[i]);
-		return PB_EXIT_USAGE;
-	}
+	if (c < 0)
+		return unknown_command(argv[i]);
 	return run_command((size_t)c, argc - i, argv + i, &g);
 }

@@ -7,34 +7,28 @@
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
-static const char query_usage[] =
-	"usage: pinblame [-d DB] query [--csv | --json] SQL\n"
-	"\n"
-	"Runs one read-only SQL statement over the store and prints its rows.\n"
-	"Statements that would write are refused.\n"
-	"\n"
-	"Public views (stable; the tables behind them may change):\n"
-	"  sources(id, path, sha256, format, kernel, arch, events, bad_lines, imported_at, boot)\n"
-	"  events(id, source_id, line, ts_ns, cpu, pid, tgid, comm, event, stack_id, body)\n"
-	"  event_fields(event_id, name, value)\n"
-	"  cma_allocs(id, source_id, area, pid, comm, start_ts_ns, end_ts_ns, pfn,\n"
-	"             count, align, ok, errorno, busy_retries, stack_id)\n"
-	"  busy_ranges(id, source_id, ts_ns, start_pfn, end_pfn, busy_pfn, kind, cma_alloc_id)\n"
-	"  migrations(id, source_id, ts_ns, reason, mode, succeeded, failed, stack_id)\n"
-	"  page_evidence(id, source_id, ts_ns, pfn, kind, count, mapcount, flags,\n"
-	"                mapping, mt, pid, comm, stack_id, confidence)\n"
-	"  failures(id, source_id, ts_ns, kind, area, start_pfn, end_pfn, pages, reason,\n"
-	"           outcome, nowarn, pid, comm, start_ts_ns, end_ts_ns, busy_ranges, busy_pfns)\n"
-	"  attributions(failure_id, pfn, callsite, stack_id, evidence_id, confidence,\n"
-	"               rank, module, kind, noise)\n"
-	"  stacks(id, folded, leaf, depth)    frames(stack_id, depth, symbol, offset, module)\n"
-	"\n"
-	"options:\n"
-	"  --csv       comma-separated values with a header line\n"
-	"  --json      {\"schema\":\"pinblame.query/1\",\"columns\":[...],\"rows\":[{...}]}\n"
-	"  -h, --help  this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage or SQL error, 4 store error.\n";
+static const struct pb_usage query_usage = {
+	.synopsis = "query [--csv | --json] SQL",
+	.about = "Runs one read-only SQL statement over the store and prints its rows.\n"
+		 "Statements that would write are refused.\n"
+		 "\n"
+		 "Public views (stable; the tables behind them may change):\n"
+		 "  sources(id, path, sha256, format, kernel, arch, events, bad_lines, imported_at, boot)\n"
+		 "  events(id, source_id, line, ts_ns, cpu, pid, tgid, comm, event, stack_id, body)\n"
+		 "  event_fields(event_id, name, value)\n"
+		 "  cma_allocs(id, source_id, area, pid, comm, start_ts_ns, end_ts_ns, pfn,\n"
+		 "             count, align, ok, errorno, busy_retries, stack_id)\n"
+		 "  busy_ranges(id, source_id, ts_ns, start_pfn, end_pfn, busy_pfn, kind, cma_alloc_id)\n"
+		 "  migrations(id, source_id, ts_ns, reason, mode, succeeded, failed, stack_id)\n"
+		 "  page_evidence(id, source_id, ts_ns, pfn, kind, count, mapcount, flags,\n"
+		 "                mapping, mt, pid, comm, stack_id, confidence)\n"
+		 "  failures(id, source_id, ts_ns, kind, area, start_pfn, end_pfn, pages, reason,\n"
+		 "           outcome, nowarn, pid, comm, start_ts_ns, end_ts_ns, busy_ranges, busy_pfns)\n"
+		 "  attributions(failure_id, pfn, callsite, stack_id, evidence_id, confidence,\n"
+		 "               rank, module, kind, noise)\n"
+		 "  stacks(id, folded, leaf, depth)    frames(stack_id, depth, symbol, offset, module)\n",
+	.footer = "Exit: 0 ok, 2 usage or SQL error, 4 store error.\n",
+};
 
 /* What a read-only statement may still do: attach (and so create) another
  * file, change the connection with a PRAGMA, load code. Refused before the
@@ -114,30 +108,26 @@ static struct pb_store *open_read_only(const char *db_path, int *refused)
 
 int cmd_query(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "csv", no_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum pb_table_mode mode = PB_TABLE_TEXT;
+	int csv = 0, json = 0, rc = PB_EXIT_OK, refused = 0;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "csv", &csv, "comma-separated values with a header line"),
+		PB_OPT_BOOL(0, "json", &json,
+			    "{\"schema\":\"pinblame.query/1\",\"columns\":[...],\"rows\":[{...}]}"),
+		PB_OPT_END(),
+	};
+	int at = pb_parse_options(argc, argv, options, &query_usage, &rc);
 	struct pb_store *store;
 	sqlite3_stmt *st = NULL;
 	const char *tail;
-	int c, help = 0, rc = PB_EXIT_OK, refused = 0;
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, query_usage, &help)) != -1) {
-		switch (c) {
-		case 'c': mode = PB_TABLE_CSV; break;
-		case 'j': mode = PB_TABLE_JSON; break;
-		case 'h': return pb_usage(query_usage, PB_EXIT_OK);
-		default: return PB_EXIT_USAGE;
-		}
+	if (at < 0)
+		return rc;
+	if (at != argc - 1) {
+		pb_error(at == argc ? "no SQL given" : "give the SQL as one argument");
+		return pb_see_help();
 	}
-	if (optind != argc - 1) {
-		pb_error(optind == argc ? "no SQL given" : "give the SQL as one argument");
-		return pb_usage(query_usage, PB_EXIT_USAGE);
-	}
+	mode = json ? PB_TABLE_JSON : csv ? PB_TABLE_CSV : PB_TABLE_TEXT;
 	store = open_read_only(g->db_path, &refused);
 	if (!store)
 		return PB_EXIT_STORE;

@@ -1,6 +1,7 @@
 /* report.c - pinblame report: the whole failure report as text, Markdown,
  * HTML or JSON. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -12,29 +13,16 @@
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
-static const char report_usage[] =
-	"usage: pinblame [-d DB] report [--format text|md|html|json] [-o FILE] [--top N]\n"
-	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
-	"\n"
-	"The failure report: sources, kernel, span, CMA allocations tried and\n"
-	"failed per area, busy ranges, migration failures by reason, the call\n"
-	"sites ranked by the failures they explain, and for each its example\n"
-	"stack and the failures it explains with their evidence (source:line).\n"
-	"\n"
-	"options:\n"
-	"  --format F          text (default; fits the terminal), md (Markdown for a\n"
-	"                      bug report), html (one self-contained page with charts)\n"
-	"                      or json (schema pinblame.report/1); with -o and no\n"
-	"                      --format, taken from FILE's extension\n"
-	"  -o, --output FILE   write to FILE instead of standard output\n"
-	"  --top N             call sites to show (default 10, 0: all)\n"
-	"  --since S, --until S  only failures in this trace-time window (seconds)\n"
-	"  --noise FILE        more noise globs, one per line\n"
-	"  --no-default-noise  only the globs of --noise\n"
-	"  -h, --help          this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage, 3 cannot write FILE or read the noise file, 4 store\n"
-	"error.\n";
+static const struct pb_usage report_usage = {
+	.synopsis = "report [--format text|md|html|json] [-o FILE] [--top N]\n"
+		    "[--since S] [--until S] [--noise FILE] [--no-default-noise]",
+	.about = "The failure report: sources, kernel, span, CMA allocations tried and\n"
+		 "failed per area, busy ranges, migration failures by reason, the call\n"
+		 "sites ranked by the failures they explain, and for each its example\n"
+		 "stack and the failures it explains with their evidence (source:line).\n",
+	.footer = "Exit: 0 ok, 2 usage, 3 cannot write FILE, read the noise file or no\n"
+		  "traces imported, 4 store error.\n",
+};
 
 enum report_format { FMT_TEXT, FMT_MD, FMT_HTML, FMT_JSON };
 
@@ -100,6 +88,12 @@ static int render(FILE *out, const json_t *report, enum report_format f)
 	return -1;
 }
 
+int pb_opt_window(const struct pb_option *opt, const char *arg)
+{
+	return pb_analyze_option(strcmp(opt->long_name, "since") ? PB_OPT_UNTIL : PB_OPT_SINCE,
+				 arg, opt->value);
+}
+
 int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o)
 {
 	int64_t *bound = c == PB_OPT_SINCE ? &o->since_ns : &o->until_ns;
@@ -123,6 +117,33 @@ int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o)
 	return -1;
 }
 
+/* --since and --until within the traces' span: a window outside it would
+ * pass a gate on no failure at all. Says the span when not. */
+static int window_in_span(struct pb_store *s, const struct pb_analyze_opts *o)
+{
+	int64_t first, last;
+	char a[32], b[32];
+	int known;
+
+	if (o->since_ns >= 0 && o->until_ns >= 0 && o->since_ns > o->until_ns) {
+		pb_error("--since is after --until");
+		return pb_see_help();
+	}
+	if (o->since_ns < 0 && o->until_ns < 0)
+		return PB_EXIT_OK;
+	known = pb_store_span(s, &first, &last);
+	if (known <= 0)
+		return known < 0 ? PB_EXIT_STORE : PB_EXIT_OK;
+	pb_format_ts(a, sizeof(a), first);
+	pb_format_ts(b, sizeof(b), last);
+	if (o->since_ns > last || (o->until_ns >= 0 && o->until_ns < first)) {
+		pb_error("--%s is outside the traces, which span %s .. %s s",
+			 o->since_ns > last ? "since" : "until", a, b);
+		return PB_EXIT_USAGE;
+	}
+	return PB_EXIT_OK;
+}
+
 struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_opts *o,
 				  int *code)
 {
@@ -138,11 +159,22 @@ struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_o
 		return NULL;
 	}
 	*code = pb_no_traces(s);
+	if (!*code)
+		*code = window_in_span(s, o);
 	if (*code) {
 		pb_store_close(s);
 		return NULL;
 	}
 	return s;
+}
+
+void pb_noise_note(const struct pb_analyze_opts *o, const json_t *blame)
+{
+	if (o->noise_file && pb_json_int(blame, "failures", 0) > 0 &&
+	    !json_array_size(json_object_get(blame, "callsites")))
+		pb_warn("%s leaves no call site: every frame of the holders' stacks is "
+			"noise by it%s", o->noise_file,
+			o->no_default_noise ? "" : " and the built-in list");
 }
 
 int pb_no_traces(struct pb_store *s)
@@ -225,60 +257,51 @@ int pb_close_output(FILE *f, const char *path, int code)
 	return code;
 }
 
+static int take_format(const struct pb_option *opt, const char *arg)
+{
+	if (parse_format(arg, opt->value) < 0) {
+		pb_error("unknown format '%s' (text, md, html or json)", arg);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "top", required_argument, NULL, 't' },
-		PB_ANALYZE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pb_analyze_opts opts = { .since_ns = -1, .until_ns = -1 };
-	enum report_format format = FMT_TEXT;
+	enum report_format format = (enum report_format)-1;
 	const char *path = NULL;
-	int c, help = 0, top = 10, have_format = 0, rc = PB_EXIT_OK;
+	long long top = 10;
+	const struct pb_option options[] = {
+		PB_OPT_CALLBACK(0, "format", &format, "F",
+				"text (default; fits the terminal), md (Markdown for a\n"
+				"bug report), html (one self-contained page with charts)\n"
+				"or json (schema pinblame.report/1); with -o and no\n"
+				"--format, taken from FILE's extension", take_format),
+		PB_OPT_STRING('o', "output", &path, "FILE", "write to FILE instead of standard output"),
+		PB_OPT_COUNT(0, "top", &top, "N", "call sites to show (default 10, 0: all)"),
+		PB_OPTS_ANALYSIS(&opts),
+		PB_OPT_END(),
+	};
+	int rc = PB_EXIT_OK, at = pb_parse_options(argc, argv, options, &report_usage, &rc);
 	struct pb_store *store;
 	json_t *report;
 	FILE *out;
-	char *end;
 
-	while ((c = pb_getopt(argc, argv, "ho:", longopts, report_usage, &help)) != -1) {
-		switch (c) {
-		case 'f':
-			if (parse_format(optarg, &format) < 0) {
-				pb_error("unknown format '%s' (text, md, html or json)", optarg);
-				return PB_EXIT_USAGE;
-			}
-			have_format = 1;
-			break;
-		case 'o': path = optarg; break;
-		case 't':
-			top = (int)strtol(optarg, &end, 10);
-			if (*end || top < 0 || end == optarg) {
-				pb_error("--top wants a number, not '%s'", optarg);
-				return PB_EXIT_USAGE;
-			}
-			break;
-		case 'h': return pb_usage(report_usage, PB_EXIT_OK);
-		case '?': return PB_EXIT_USAGE;
-		default:
-			if (pb_analyze_option(c, optarg, &opts) < 0)
-				return PB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], report_usage);
-	if (path && !have_format)
-		format = format_of_path(path);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
+	if ((int)format < 0)
+		format = path ? format_of_path(path) : FMT_TEXT;
 	store = pb_open_analysis(g->db_path, &opts, &rc);
 	if (!store)
 		return rc;
-	report = pb_report_build(store, &opts, top);
+	report = pb_report_build(store, &opts, top > INT_MAX ? INT_MAX : (int)top);
 	pb_store_close(store);
 	if (!report)
 		return PB_EXIT_STORE;
+	pb_noise_note(&opts, json_object_get(report, "blame"));
 	out = pb_open_output(path);
 	if (!out)
 		rc = PB_EXIT_INPUT;

@@ -1,5 +1,6 @@
 /* show.c - pinblame show: one failure's evidence chain, down to the source
  * files and lines of the events that prove it. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,24 +8,19 @@
 #include "pinblame/analyze.h"
 #include "pinblame/render.h"
 
-static const char show_usage[] =
-	"usage: pinblame [-d DB] show [--json] [--noise FILE] [--no-default-noise]\n"
-	"                FAILURE-ID\n"
-	"\n"
-	"Walks one failure (an id from 'pinblame failures') down to its evidence:\n"
-	"the event that failed and its stack, the busy ranges and failed\n"
-	"migrations, and for every busy page the holder candidates in rank order\n"
-	"(the blamed one first, common paths marked) and the kernel log dumps of\n"
-	"the page, each with the file and line it comes from.\n"
-	"\n"
-	"options:\n"
-	"  --json            {\"schema\":\"pinblame.show/1\",\"failure\":{...},\"pages\":[...],...}\n"
-	"  --noise FILE      more frames that are not call sites (see blame)\n"
-	"  --no-default-noise  drop the built-in noise list\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage or no such failure, 3 unreadable noise file,\n"
-	"4 store error.\n";
+static const struct pb_usage show_usage = {
+	.synopsis = "show [--json] [--pages] [--noise FILE] [--no-default-noise]\n"
+		    "FAILURE-ID",
+	.about = "Walks one failure (an id from 'pinblame failures') down to its evidence:\n"
+		 "the event that failed and its stack, the busy ranges and failed\n"
+		 "migrations, then one block per blamed call site: the pages it held as\n"
+		 "pfn ranges, an example stack and the first evidence line (file:line),\n"
+		 "and the pages no call site is blamed for. --pages lists every busy page\n"
+		 "instead, with its holder candidates in rank order (the blamed one\n"
+		 "first, common paths marked) and the kernel log dumps of the page.\n",
+	.footer = "Exit: 0 ok, 2 usage or no such failure, 3 unreadable noise file or\n"
+		  "no traces imported, 4 store error.\n",
+};
 
 static const char *ts(const json_t *o, const char *key, char *buf, size_t len)
 {
@@ -78,13 +74,13 @@ static void print_head(const json_t *res)
 		       pb_json_int(f, "errno", 0));
 	printf("\n");
 	printf("  event: %s\n", where(f, at, sizeof(at)));
+	/* the range asked for, apart from the pages that failed in it */
 	if (pb_json_int(f, "start_pfn", -1) >= 0)
-		printf("  pfns 0x%llx-0x%llx, ", pb_json_int(f, "start_pfn", 0), pb_json_int(f, "end_pfn", 0));
-	else
-		printf("  ");
-	printf("%lld pages; %lld busy ranges, %zu busy pages, %lld blamed\n",
-	       pb_json_int(f, "pages", 0), pb_json_int(f, "busy_ranges", 0),
-	       json_array_size(json_object_get(f, "busy_pfns")), pb_json_int(f, "attributed_pfns", 0));
+		printf("  range 0x%llx-0x%llx (%lld pages)\n", pb_json_int(f, "start_pfn", 0),
+		       pb_json_int(f, "end_pfn", 0), pb_json_int(f, "pages", 0));
+	printf("  %lld busy ranges; %zu busy pages, %lld of them blamed\n",
+	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
+	       pb_json_int(f, "attributed_pfns", 0));
 	if (pb_json_int(mig, "failed", 0))
 		printf("  failed migrations: %lld (%lld pages), first %s\n", pb_json_int(mig, "failed", 0),
 		       pb_json_int(mig, "pages", 0), where(first, at, sizeof(at)));
@@ -191,40 +187,156 @@ static void print_pages(const json_t *pages)
 	}
 }
 
+/* The pages a call site held (or no call site: KEY NULL), in pfn order. */
+struct page_group {
+	const char *key;		/* "callsite [module]" */
+	const json_t *first;		/* its first blamed candidate: evidence */
+	const json_t *stack;		/* an example stack */
+	long long *pfns;
+	size_t n, cap;
+};
+
+struct page_groups {
+	struct page_group *v;
+	size_t n, cap;
+	struct page_group none;		/* pages no call site is blamed for */
+	struct pb_buf keys;
+};
+
+static const json_t *blamed_cand(const json_t *page)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(page, "candidates"), i, c)
+		if (json_is_true(json_object_get(c, "blamed")))
+			return c;
+	return NULL;
+}
+
+static struct page_group *group_of(struct page_groups *gs, const char *key)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (!strcmp(gs->v[i].key, key))
+			return &gs->v[i];
+	PB_GROW(gs->v, gs->n + 1, gs->cap);
+	gs->v[gs->n] = (struct page_group){ .key = pb_strdup(key) };
+	return &gs->v[gs->n++];
+}
+
+static void group_pages(struct page_groups *gs, const json_t *pages)
+{
+	const json_t *p;
+	size_t i;
+
+	json_array_foreach(pages, i, p) {
+		const json_t *c = blamed_cand(p);
+		struct page_group *grp = &gs->none;
+
+		if (c) {
+			pb_buf_reset(&gs->keys);
+			pb_buf_adds(&gs->keys, pb_json_str(c, "callsite", "?"));
+			if (pb_json_str(c, "module", NULL))
+				pb_buf_addf(&gs->keys, " [%s]", pb_json_str(c, "module", ""));
+			grp = group_of(gs, pb_buf_str(&gs->keys));
+			if (!grp->first)
+				grp->first = c;
+			if (!grp->stack && json_array_size(json_object_get(c, "stack")))
+				grp->stack = json_object_get(c, "stack");
+		}
+		PB_GROW(grp->pfns, grp->n + 1, grp->cap);
+		grp->pfns[grp->n++] = pb_json_int(p, "pfn", 0);
+	}
+}
+
+static int cmp_pfn(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* "0x100-0x103, 0x200" from the group's pfns: consecutive ones as one. */
+static void print_ranges(struct page_group *grp)
+{
+	qsort(grp->pfns, grp->n, sizeof(*grp->pfns), cmp_pfn);
+	for (size_t i = 0, j; i < grp->n; i = j) {
+		for (j = i + 1; j < grp->n && grp->pfns[j] <= grp->pfns[j - 1] + 1; j++)
+			;
+		printf("%s0x%llx", i ? ", " : "", grp->pfns[i]);
+		if (grp->pfns[j - 1] != grp->pfns[i])
+			printf("-0x%llx", grp->pfns[j - 1]);
+	}
+	putchar('\n');
+}
+
+static void print_group(struct page_group *grp)
+{
+	char t[32], at[512];
+
+	printf("\n%s: %zu page%s\n  pfns ", grp->key, grp->n, grp->n == 1 ? "" : "s");
+	print_ranges(grp);
+	print_frames("  stack: ", grp->stack);
+	printf("  first evidence: %s %s (%s, %s) at %s\n", where(grp->first, at, sizeof(at)),
+	       pb_json_str(grp->first, "event", ""), pb_json_str(grp->first, "kind", "?"),
+	       pb_json_str(grp->first, "confidence", "?"), ts(grp->first, "ts_ns", t, sizeof(t)));
+}
+
+/* The default view: one block per blamed call site, then the rest. */
+static void print_by_callsite(const json_t *pages)
+{
+	struct page_groups gs = { 0 };
+
+	group_pages(&gs, pages);
+	for (size_t i = 0; i < gs.n; i++) {
+		print_group(&gs.v[i]);
+		free((char *)gs.v[i].key);
+		free(gs.v[i].pfns);
+	}
+	if (gs.none.n) {
+		printf("\nno call site blamed: %zu page%s\n  pfns ", gs.none.n,
+		       gs.none.n == 1 ? "" : "s");
+		print_ranges(&gs.none);
+	}
+	if (gs.n || gs.none.n)
+		printf("\n(every page with its candidates: pinblame show --pages ID)\n");
+	free(gs.none.pfns);
+	free(gs.v);
+	pb_buf_free(&gs.keys);
+}
+
 int cmd_show(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		PB_ANALYZE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
-	int c, help = 0, json = 0, rc;
+	int json = 0, pages = 0, rc = PB_EXIT_OK;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "json", &json,
+			    "{\"schema\":\"pinblame.show/1\",\"failure\":{...},\"pages\":[...],...}"),
+		PB_OPT_BOOL(0, "pages", &pages,
+			    "every busy page with its holder candidates and dumps"),
+		PB_OPT_STRING(0, "noise", &o.noise_file, "FILE",
+			      "more frames that are not call sites (see blame)"),
+		PB_OPT_BOOL(0, "no-default-noise", &o.no_default_noise,
+			    "only the frames of --noise, not the built-in list"),
+		PB_OPT_END(),
+	};
+	int at = pb_parse_options(argc, argv, options, &show_usage, &rc);
 	struct pb_store *s;
 	long long id;
-	char *end;
+	uint64_t n;
 	json_t *res;
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, show_usage, &help)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': return pb_usage(show_usage, PB_EXIT_OK);
-		case '?': return PB_EXIT_USAGE;
-		default:
-			if (pb_analyze_option(c, optarg, &o) < 0)
-				return pb_usage(show_usage, PB_EXIT_USAGE);
-		}
+	if (at < 0)
+		return rc;
+	if (at != argc - 1) {
+		pb_error(at == argc ? "no failure id given" : "give one failure id");
+		return pb_see_help();
 	}
-	if (optind != argc - 1) {
-		pb_error(optind == argc ? "no failure id given" : "give one failure id");
-		return pb_usage(show_usage, PB_EXIT_USAGE);
+	if (pb_parse_u64(argv[at], strlen(argv[at]), &n) < 0 || n == 0 || n > LLONG_MAX) {
+		pb_error("'%s' is not a failure id", argv[at]);
+		return pb_see_help();
 	}
-	id = strtoll(argv[optind], &end, 10);
-	if (!*argv[optind] || *end || id <= 0) {
-		pb_error("'%s' is not a failure id", argv[optind]);
-		return pb_usage(show_usage, PB_EXIT_USAGE);
-	}
+	id = (long long)n;
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
@@ -242,7 +354,10 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 	} else {
 		print_head(res);
 		print_callsites(json_object_get(res, "callsites"));
-		print_pages(json_object_get(res, "pages"));
+		if (pages)
+			print_pages(json_object_get(res, "pages"));
+		else
+			print_by_callsite(json_object_get(res, "pages"));
 	}
 	json_decref(res);
 	return PB_EXIT_OK;

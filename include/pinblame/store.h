@@ -44,6 +44,9 @@ void pb_store_close(struct pb_store *s);
 const char *pb_store_damage(void);
 /* Whether we may write the store at PATH and its folder (or create it). */
 int pb_store_writable(const char *path);
+/* The trace time the sources on the kernel's clock span: 1 and *FIRST,
+ * *LAST (ns); 0 when none has a time; -1 on a store error (printed). */
+int pb_store_span(struct pb_store *s, int64_t *first, int64_t *last);
 /* Sources imported into S; -1 on a store error (printed). */
 int64_t pb_store_count_sources(struct pb_store *s);
 sqlite3 *pb_store_db(struct pb_store *s);

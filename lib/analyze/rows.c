@@ -13,7 +13,7 @@ json_t *column_json(sqlite3_stmt *st, int col)
 	case SQLITE_NULL:
 		return json_null();
 	default:
-		return json_stringn((const char *)sqlite3_column_text(st, col),
+		return pb_json_textn((const char *)sqlite3_column_text(st, col),
 				    (size_t)sqlite3_column_bytes(st, col));
 	}
 }

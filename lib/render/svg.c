@@ -81,7 +81,7 @@ struct series {
 
 struct timeline {
 	struct series *s;
-	size_t n;
+	size_t n, cap;
 	long long t0, t1;
 };
 
@@ -102,7 +102,7 @@ static struct series *series_get(struct timeline *t, const char *name)
 	for (size_t i = 0; i < t->n; i++)
 		if (!strcmp(t->s[i].name, name))
 			return &t->s[i];
-	t->s = pb_realloc(t->s, (t->n + 1) * sizeof(*t->s));
+	PB_GROW(t->s, t->n + 1, t->cap);
 	memset(&t->s[t->n], 0, sizeof(*t->s));
 	snprintf(t->s[t->n].name, sizeof(t->s[t->n].name), "%s", name);
 	return &t->s[t->n++];
@@ -411,7 +411,7 @@ struct fnode {
 	char *name;
 	long long value;
 	struct fnode *kids;
-	size_t nkids;
+	size_t nkids, cap;
 };
 
 static struct fnode *fnode_child(struct fnode *n, const char *name, size_t len)
@@ -419,7 +419,7 @@ static struct fnode *fnode_child(struct fnode *n, const char *name, size_t len)
 	for (size_t i = 0; i < n->nkids; i++)
 		if (strlen(n->kids[i].name) == len && !memcmp(n->kids[i].name, name, len))
 			return &n->kids[i];
-	n->kids = pb_realloc(n->kids, (n->nkids + 1) * sizeof(*n->kids));
+	PB_GROW(n->kids, n->nkids + 1, n->cap);
 	memset(&n->kids[n->nkids], 0, sizeof(*n->kids));
 	n->kids[n->nkids].name = pb_strndup(name, len);
 	return &n->kids[n->nkids++];

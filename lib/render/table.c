@@ -96,10 +96,7 @@ struct text_rows {
 
 static void text_add(struct text_rows *t, const char *s)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->cells = pb_realloc(t->cells, t->cap * sizeof(*t->cells));
-	}
+	PB_GROW(t->cells, t->n + 1, t->cap);
 	t->cells[t->n++] = pb_strdup(s);
 }
 

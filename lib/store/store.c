@@ -422,6 +422,26 @@ int pb_store_writable(const char *path)
 	return stat(path, &sb) < 0 || store_writable(path);
 }
 
+int pb_store_span(struct pb_store *s, int64_t *first, int64_t *last)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT min(first_ts_ns), max(last_ts_ns) FROM source "
+		"WHERE clock IS NULL AND first_ts_ns IS NOT NULL");
+	int known = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		known = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*first = sqlite3_column_int64(st, 0);
+		*last = sqlite3_column_int64(st, 1);
+	} else {
+		store_sql_error(s, "the span of the sources");
+	}
+	sqlite3_finalize(st);
+	return known;
+}
+
 int64_t pb_store_count_sources(struct pb_store *s)
 {
 	sqlite3_stmt *st = pb_store_prepare(s, "SELECT count(*) FROM source");

@@ -26,7 +26,13 @@ for cmd in $("$PINBLAME" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/
 	is "$rc" 0 "help $cmd exits 0"
 	pb "$cmd" --no-such-option
 	is "$rc" 2 "$cmd with an unknown option exits 2"
+	like "$err" "^see 'pinblame $cmd --help'\$" "$cmd: a short error, then where to read more"
+	is "$(grep -c '^usage:' <<<"$err")" 0 "$cmd: not the whole usage"
 done
+
+pb blam
+is "$rc" 2 "a mistyped command exits 2"
+like "$err" "did you mean 'blame'\?" "and gets a did-you-mean"
 
 pb -d
 is "$rc" 2 "-d without a path exits 2"

@@ -34,7 +34,7 @@ is "$fin" 153 "grep: 153 distinct failing fin_pfns"
 is "$(sql "SELECT count(DISTINCT pfn) FROM failure_pfn WHERE pfn IN
 	(SELECT busy_pfn FROM busy_ranges WHERE kind = 'isolation')")" "$fin" \
 	"all of them are busy pages of a failure"
-pb show 2
+pb show --pages 2
 like "$out" 'dump at [0-9.]+: refcount 3 mapcount 0 file holdpages.dat' "show lists a page's dump"
 like "$out" 'no holder evidence' "and says when there is no holder evidence"
 done_testing

@@ -38,7 +38,7 @@ pb failures --since 4x
 is "$rc" 2 "--since wants seconds"
 
 # Usage errors.
-for args in "show" "show abc" "show 1 2" "blame --by nothing" "blame --top 0" \
+for args in "show" "show abc" "show 1 2" "blame --by nothing" "blame --top -1" \
 	"blame --failure -1" "failures extra" "stacks extra"; do
 	pb $args
 	is "$rc" 2 "'$args' exits 2"
@@ -55,8 +55,8 @@ pb blame --noise "$TMP/bad-noise"
 is "$rc" 3 "a bad noise file exits 3"
 like "$err" 'bad-noise:2: expected' "with the line that is wrong"
 
-# show walks down to the lines of the events.
-pb show 1
+# show --pages walks down to the lines of the events, page by page.
+pb show --pages 1
 like "$out" '^failure 1: cma_alloc on reserved, cam_alloc\[2210\]' "show: the failure"
 like "$out" 'pfn 0xa3a41: ' "show: a busy page"
 like "$out" '#1 blamed +os_lock_user_pages \[nvidia\] \(pin, high\) .*ftrace-6.6-page_ref-cma_errorno.txt:13 ' \

@@ -24,7 +24,7 @@ like "$(cat "$TMP/import.err")" 'garbage \\x1b\[31mred\\x9b' "the bad line is ec
 raw "$TMP/import.err"
 is "$?" 1 "import's messages hold no control character"
 
-for cmd in failures blame "show 1" "stacks --folded" "stacks" "report" \
+for cmd in failures blame "show 1" "show --pages 1" "stacks --folded" "stacks" "report" \
 	"report --format md" "query SELECT\ comm,\ callsite\ FROM\ attributions,\ events" \
 	"query --csv SELECT\ callsite\ FROM\ attributions" "info"; do
 	eval "\"\$PINBLAME\" $cmd" > "$TMP/out.txt" 2> "$TMP/err.txt"
@@ -32,7 +32,7 @@ for cmd in failures blame "show 1" "stacks --folded" "stacks" "report" \
 	raw "$TMP/out.txt"
 	is "$?" 1 "$cmd prints no control character"
 done
-"$PINBLAME" show 1 > "$TMP/show.txt"
+"$PINBLAME" show --pages 1 > "$TMP/show.txt"
 like "$(cat "$TMP/show.txt")" 'cu\\x1b\]0;pwned\\x07da\[1873\]' "show prints the comm escaped"
 "$PINBLAME" blame > "$TMP/blame.txt"
 like "$(cat "$TMP/blame.txt")" 'os_lock\\x1b\[2Juser_pages \[nvidia\]' "blame prints the call site escaped"
