@@ -8,6 +8,9 @@
 #   BENCH_PERF_MB       size of the generated perf script text (200)
 #   BENCH_KMSG_MB       size of the generated kernel log (64)
 #   BENCH_BLAME_EVENTS  events in the store that blame is timed on (10000000)
+#   BENCH_BUSY_MB       size of the one-busy-line input in MiB (2048)
+#   BENCH_STACKS        events of the distinct-stacks input (2000000)
+#   BENCH_SOURCES       files of the many-small-sources input (1000)
 #   BENCH_OUT           work directory (bench/out)
 # Prints the tables and writes them to $BENCH_OUT/results.md. Steps that a
 # pinblame command cannot do yet are skipped with the reason.
@@ -363,6 +366,80 @@ else
 	skip_row '`pinblame blame`' 'this pinblame has no blame command yet'
 fi
 rm_store "$store"
+
+# --- inputs shaped to break bounds (bench/gen-shapes.c) ------------------
+
+# shape_budgets WHAT IMPORT_SECS IMPORT_RSS_KB DB: the first analysis of DB
+# (blame on the fresh store) against the import that made it.
+shape_budgets() {
+	local what=$1 imp=$2 imp_rss=$3 db=$4
+
+	budget "peak RSS of import, $what" "$((imp_rss / 1024)) MiB" '< 64 MiB' \
+		"$(verdict "$imp_rss < 65536")"
+	measure "$out/shape-blame.out" "$pb" -d "$db" blame
+	if [ "$RC" != 0 ]; then
+		skip_row "\`pinblame blame\`, $what" "$(reason)"
+		return
+	fi
+	row "\`pinblame blame\`, first run, $what" - "$SECS" - \
+		"peak RSS $((RSS_KB / 1024)) MiB"
+	budget "peak RSS of the first analysis, $what" "$((RSS_KB / 1024)) MiB" '< 256 MiB' \
+		"$(verdict "$RSS_KB < 262144")"
+	budget "first analysis / import time, $what" "$(calc %.2f "$SECS / $imp")" '≤ 2' \
+		"$(verdict "$SECS / $imp <= 2")"
+}
+
+# shape_import WHAT DB FILE...: imports FILEs into a new DB, a row and the
+# budgets of import and first analysis.
+shape_import() {
+	local what=$1 db=$2 bytes=0 f
+
+	shift 2
+	for f in "$@"; do
+		bytes=$((bytes + $(bytes_of "$f")))
+	done
+	say "pinblame import, $what"
+	rm_store "$db"
+	measure "$out/shape.out" "$pb" -d "$db" import "$@"
+	if [ "$RC" != 0 ]; then
+		skip_row "\`pinblame import\`, $what" "$(reason)"
+		return
+	fi
+	row "\`pinblame import\`, $what" "$bytes" "$SECS" "$(sqlite3 "$db" 'SELECT count(*) FROM event')" \
+		"peak RSS $((RSS_KB / 1024)) MiB"
+	shape_budgets "$what" "$SECS" "$RSS_KB" "$db"
+	rm_store "$db"
+}
+
+# shape_file NAME ARGS...: the generated input, cached while the generator
+# is unchanged.
+shape_file() {
+	local file=$out/shape-$1.txt
+
+	shift
+	if ! [ -f "$file" ] || ! [ "$file" -nt "$out/gen-shapes" ]; then
+		say "generating $file"
+		"$out/gen-shapes" "$@" > "$file.tmp" || die "cannot generate $file"
+		mv "$file.tmp" "$file"
+	fi
+	echo "$file"
+}
+
+busy_mb=${BENCH_BUSY_MB:-2048}
+distinct_stacks=${BENCH_STACKS:-2000000}
+small_sources=${BENCH_SOURCES:-1000}
+build gen-shapes
+shape_import "one busy line repeated ($busy_mb MiB)" "$out/shape.db" \
+	"$(shape_file "busy-$busy_mb" busy "$busy_mb")"
+shape_import "$distinct_stacks distinct stacks" "$out/shape.db" \
+	"$(shape_file "stacks-$distinct_stacks" stacks "$distinct_stacks")"
+sources_dir=$out/shape-sources-$small_sources
+if ! [ -d "$sources_dir" ] || ! [ "$sources_dir" -nt "$out/gen-shapes" ]; then
+	rm -rf "$sources_dir"
+	mkdir -p "$sources_dir" || die "cannot make $sources_dir"
+	"$out/gen-shapes" sources "$small_sources" "$sources_dir" || die "cannot generate $sources_dir"
+fi
+shape_import "$small_sources small sources" "$out/shape.db" "$sources_dir"/*.txt
 
 # --- report --------------------------------------------------------------
 
