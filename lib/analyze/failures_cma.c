@@ -84,6 +84,11 @@ int load_cma(struct finder *f, struct cma_spans *spans)
 		sp->event_id = column_i64_or(st, 11, 0);
 		sp->errorno = column_i64_or(st, 12, -1);
 		sp->fail = SIZE_MAX;
+		/* traced only at its end (old cma_alloc, a trace cut): it is
+		 * ordered, and holds events, from there */
+		sp->whole = sp->start_ts_ns < 0 && sp->end_ts_ns >= 0;
+		if (sp->whole)
+			sp->start_ts_ns = sp->end_ts_ns;
 		if (sp->ok == 0)
 			cma_fail(f, sp);
 	}
@@ -285,7 +290,7 @@ void claim_whole_spans(struct finder *f, struct cma_spans *spans, struct attempt
 	for (size_t k = 0; k < spans->n; k++) {
 		const struct cma_span *sp = &spans->v[spans->by_task[k]];
 
-		if (sp->start_ts_ns < 0 && sp->end_ts_ns >= 0 && sp->pid >= 0)
+		if (sp->whole && sp->pid >= 0)
 			claim_steps(f, spans, k, a);
 	}
 }

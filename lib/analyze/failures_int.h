@@ -110,6 +110,7 @@ struct cma_span {
 	int64_t count, pfn, stack_id, event_id, errorno;
 	int32_t pid;
 	int ok;			/* 1, 0, -1 never finished */
+	int whole;		/* traced only at its end: start_ts_ns is the end */
 	const char *area, *comm;
 	size_t fail;		/* index in finder, or SIZE_MAX */
 };

@@ -48,6 +48,26 @@ is "$(sql "SELECT value FROM event_fields f JOIN events e ON e.id = f.event_id
 	WHERE e.event = 'cma:cma_release' AND f.name = 'pfn'")" "0xb3000" \
 	"4.x: cma_release pfn=%lx stored as 0xb3000"
 
+# A task's isolation tests belong to its next single cma_alloc only after
+# its last successful isolation test (a fallback that got its range): the
+# fallback's failed test stays an alloc_contig attempt, which recovers the
+# first cma_alloc.
+cat >"$TMP/cut.txt" <<EOF
+$HEADER
+              sh-412   [001] ....   200.000100: test_pages_isolated: start_pfn=0xb2800 end_pfn=0xb2c00 fin_pfn=0xb2a13 ret=fail
+              sh-412   [001] ....   200.000400: cma_alloc: pfn=b2800 page=(null) count=1024 align=8
+              sh-412   [001] ....   200.100000: test_pages_isolated: start_pfn=0x40000 end_pfn=0x40400 fin_pfn=0x40010 ret=fail
+              sh-412   [001] ....   200.200000: test_pages_isolated: start_pfn=0x40400 end_pfn=0x40800 fin_pfn=0x40800 ret=success
+              sh-412   [001] ....   200.300100: test_pages_isolated: start_pfn=0xb2c00 end_pfn=0xb3000 fin_pfn=0xb2c40 ret=fail
+              sh-412   [001] ....   200.300400: cma_alloc: pfn=b2c00 page=(null) count=1024 align=8
+EOF
+export PINBLAME_DB=$TMP/cut.db
+pb import "$TMP/cut.txt"
+is "$(failures_summary)" "[[\"cma_alloc\",null,1,0,$((0xb2800)),1024,412,\"recovered\"],\
+[\"alloc_contig\",null,1,0,$((0x40000)),1,412,\"recovered\"],\
+[\"cma_alloc\",null,1,0,$((0xb2c00)),1024,412,\"final\"]]" \
+	"4.x: the fallback's test between two cma_alloc events is its own attempt"
+
 # --- vendor 4.19 (Qualcomm): cma_alloc_start "count=%u align=%u", then
 # cma_alloc_busy_retry and cma_alloc "pfn=%lx page=%p count=%u align=%u".
 cat >"$TMP/vendor.txt" <<EOF
