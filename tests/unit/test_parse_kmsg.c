@@ -1165,8 +1165,8 @@ static void test_detect_untimed(void **state)
 {
 	static const char *const texts[] = {
 		"[2:   Binder:714_1:  744] cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n",
-		"migrating pfn 257f84 failed ret:-16\n"
-		"page:ffffea0009d7e100 refcount:3 mapcount:1 mapping:0000000000000000 index:0x1 pfn:0x257f84\n",
+		("migrating pfn 257f84 failed ret:-16\n"
+		 "page:ffffea0009d7e100 refcount:3 mapcount:1 mapping:0000000000000000 index:0x1 pfn:0x257f84\n"),
 		"alloc_contig_range: [1b8000, 1c0000) PFNs busy\n",
 		"<14>[  120.000000] migrating pfn 1 failed ret:-16\n",
 	};
