@@ -1,8 +1,10 @@
 /* refresh.c - recomputes the derived tables (failure, failure_pfn,
  * attribution, probe evidence) in one transaction when an import has made
  * them stale, and the SQL helpers the readers share. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analyze_int.h"
 
@@ -103,6 +105,71 @@ static int attribute(struct pb_store *s)
 	return rc;
 }
 
+/* The first analysis of a big store takes a while: a line on stderr, when
+ * it is a terminal, says which step runs (as import shows its progress).
+ * SQLite calls show_progress() every PROGRESS_OPS steps of its virtual
+ * machine, and the analysis is SQL steps all along. */
+#define PROGRESS_OPS 100000
+
+struct progress {
+	const char *step;
+	double start, last;
+	int shown;
+};
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* After half a second, at most four times a second. */
+static int show_progress(void *ctx)
+{
+	struct progress *p = ctx;
+	double t = seconds_now();
+
+	if (t - p->start < 0.5 || t - p->last < 0.25)
+		return 0;
+	p->last = t;
+	p->shown = 1;
+	fprintf(stderr, "\rpinblame: analysis: %s, %.0f s\033[K", p->step, t - p->start);
+	return 0;
+}
+
+static int refresh_steps(struct pb_store *s, struct progress *p)
+{
+	p->step = "finding the failures";
+	if (find_failures(s) < 0)
+		return -1;
+	p->step = "reading the probes' hits";
+	if (probe_evidence(s) < 0)
+		return -1;
+	p->step = "attributing the busy pages";
+	if (attribute(s) < 0)
+		return -1;
+	p->step = "writing";
+	return pb_store_mark_clean(s) < 0 || pb_store_exec(s, "COMMIT") < 0 ? -1 : 0;
+}
+
+/* The derived tables again, from a transaction begun; -1 on an error. */
+static int refresh_all(struct pb_store *s)
+{
+	struct progress p = { .step = "", .start = seconds_now() };
+	sqlite3 *db = pb_store_db(s);
+	int rc;
+
+	if (pb_stderr_is_tty())
+		sqlite3_progress_handler(db, PROGRESS_OPS, show_progress, &p);
+	rc = refresh_steps(s, &p);
+	sqlite3_progress_handler(db, 0, NULL, NULL);
+	if (p.shown)
+		fputs("\r\033[K", stderr);
+	return rc;
+}
+
 int pb_analyze_refresh(struct pb_store *s)
 {
 	int dirty;
@@ -117,8 +184,7 @@ int pb_analyze_refresh(struct pb_store *s)
 	    pb_store_exec(s, "DELETE FROM attribution; DELETE FROM failure_pfn; "
 			  "DELETE FROM failure; "
 			  "DELETE FROM evidence WHERE kind IN ('probe', 'dump_probe')") < 0 ||
-	    find_failures(s) < 0 || probe_evidence(s) < 0 || attribute(s) < 0 ||
-	    pb_store_mark_clean(s) < 0 || pb_store_exec(s, "COMMIT") < 0) {
+	    refresh_all(s) < 0) {
 		pb_error("%s: the analysis could not be refreshed", pb_store_path(s));
 		pb_store_exec(s, "ROLLBACK");
 		return -1;
