@@ -1,6 +1,8 @@
 /* export.c - the store's rows for `export --jsonl` (schema
  * pinblame.export/1, documented in pinblame-export(1)): a header with the
  * counts, then one object per row of each type, streamed one at a time. */
+#include <string.h>
+
 #include "analyze_int.h"
 
 #define STACK_HEX(col) "CASE WHEN " col " > 0 THEN (SELECT printf('%016llx', hash) " \
@@ -17,7 +19,7 @@ static const struct export_kind {
 	  "  lines, first_ts_ns, last_ts_ns, lost_events, imported_at, clock\n"
 	  "FROM source ORDER BY id" },
 	{ "stack",
-	  "SELECT printf('%016llx', hash) AS stack, depth, user, leaf, folded\n"
+	  "SELECT id AS stack_id, printf('%016llx', hash) AS stack, depth, user, leaf, folded\n"
 	  "FROM stack ORDER BY id" },
 	{ "failure",
 	  "SELECT " SOURCE_HASH " AS source, id, ts_ns, end_ts_ns, kind, area, reason,\n"
@@ -67,8 +69,25 @@ static json_t *header_json(struct pb_store *s, const char *generator)
 	return h;
 }
 
-static int emit_rows(struct pb_store *s, const struct export_kind *k, pb_export_fn emit,
-		     void *ctx)
+/* A stack row also has "trimmed": its folded text past the tracer's
+ * frames, as blame, show, stacks and the report print it; the store's id
+ * is not exported. */
+static int add_trimmed(struct pb_store *s, struct site_cache *sites, json_t *row)
+{
+	int64_t id = json_integer_value(json_object_get(row, "stack_id"));
+	const struct site *site = site_of(sites, id, MODE_HOLD);
+	struct pb_buf b = { 0 };
+	int rc = site ? site_folded(s, site, id, &b) : -1;
+
+	if (rc == 0)
+		json_object_set_new(row, "trimmed", json_string(pb_buf_str(&b)));
+	json_object_del(row, "stack_id");
+	pb_buf_free(&b);
+	return rc;
+}
+
+static int emit_rows(struct pb_store *s, const struct export_kind *k, struct site_cache *sites,
+		     pb_export_fn emit, void *ctx)
 {
 	sqlite3_stmt *st = pb_store_prepare(s, k->sql);
 	int rc;
@@ -78,7 +97,9 @@ static int emit_rows(struct pb_store *s, const struct export_kind *k, pb_export_
 	while ((rc = pb_store_step(s, st)) > 0) {
 		json_t *row = stmt_row_into(json_pack("{s:s}", "type", k->type), st);
 
-		rc = emit(row, ctx);
+		rc = strcmp(k->type, "stack") ? 0 : add_trimmed(s, sites, row);
+		if (rc == 0)
+			rc = emit(row, ctx);
 		json_decref(row);
 		if (rc < 0)
 			break;
@@ -90,13 +111,22 @@ static int emit_rows(struct pb_store *s, const struct export_kind *k, pb_export_
 int pb_analyze_export(struct pb_store *s, const char *generator, pb_export_fn emit, void *ctx)
 {
 	json_t *h = header_json(s, generator);
+	struct pb_noise noise;
+	struct site_cache *sites;
 	int rc;
 
 	if (!h)
 		return -1;
-	rc = emit(h, ctx);
+	if (noise_init(&noise, NULL) < 0) {
+		json_decref(h);
+		return -1;
+	}
+	sites = site_cache_new(s, &noise);
+	rc = sites ? emit(h, ctx) : -1;
 	json_decref(h);
 	for (size_t k = 0; rc == 0 && k < PB_ARRAY_SIZE(kinds); k++)
-		rc = emit_rows(s, &kinds[k], emit, ctx);
+		rc = emit_rows(s, &kinds[k], sites, emit, ctx);
+	site_cache_free(sites);
+	noise_free(&noise);
 	return rc;
 }

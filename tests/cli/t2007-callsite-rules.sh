@@ -66,6 +66,15 @@ pb report --format json
 is "$(printf '%s' "$out" | jq -r '.holder_stacks[].folded' | grep -cE "$tracer")" 0 \
 	"no tracer frame in the report's flame graph stacks"
 
+pb export --jsonl
+printf '%s\n' "$out" | jq -c 'select(.type == "stack")' >"$TMP/stacks.jsonl"
+is "$(jq -r '.folded' "$TMP/stacks.jsonl" | grep -cE "$tracer")/$(jq -r '.trimmed' "$TMP/stacks.jsonl" | grep -cE "$tracer")" \
+	"$(jq -r '.folded' "$TMP/stacks.jsonl" | grep -cE "$tracer")/0" \
+	"export: each stack's folded text as stored, its trimmed text without tracer frames"
+is "$(jq -r 'select(.trimmed | endswith(";try_grab_folio_fast")) | .folded' "$TMP/stacks.jsonl" |
+	grep -c ';try_grab_folio_fast;el1h_64_sync;')" 1 \
+	"export: the vmsplice probe stack trimmed at the probed function"
+
 # A kernel that inlines __do_sys_vmsplice into its wrapper: the same call
 # site, named after the syscall, marked in the wrapper's frame.
 grep -v '^ => __do_sys_vmsplice$' "$TMP/trace.txt" >"$TMP/inlined.txt"
