@@ -61,9 +61,14 @@ json_t *sql_counts_json(struct pb_store *s, const char *sql)
 
 	if (!st)
 		return o;
-	while (pb_store_step(s, st) > 0)
-		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+	while (pb_store_step(s, st) > 0) {
+		/* a key that is not UTF-8 is kept as pb_json_text() keeps it */
+		json_t *key = pb_json_text((const char *)sqlite3_column_text(st, 0));
+
+		json_object_set_new(o, json_is_string(key) ? json_string_value(key) : "",
 				    json_integer(sqlite3_column_int64(st, 1)));
+		json_decref(key);
+	}
 	pb_store_finalize(st);
 	return o;
 }

@@ -29,8 +29,15 @@ like "$(cat "$TMP/stacks.json")" "os_lock$(printf '\xc3\xbf')user_pages" "stacks
 "$PINBLAME" failures --json > "$TMP/failures.json"
 "$PINBLAME" show --json 1 > "$TMP/show.json"
 like "$(cat "$TMP/show.json")" "\"comm\": *\"cuda$(printf '\xc3\xbe')\"" "show --json keeps the comm, 0xfe as U+00FE"
+# A JSON key: info --json counts failed migrations by reason, from the trace.
+sed 's/reason=contig_range/reason=contig\xffrange/' "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/reason.txt"
+"$PINBLAME" -d "$TMP/key.db" import -q "$TMP/reason.txt"
+"$PINBLAME" -d "$TMP/key.db" info --json > "$TMP/info.json"
+like "$(cat "$TMP/info.json")" "\"migrations_failed\": *\\{\"contig$(printf '\xc3\xbf')range\": *1\\}" \
+	"info --json keeps a reason that is not UTF-8 as a key"
+
 # Every JSON output is valid JSON (jansson would have refused the bytes).
-for f in blame.json report.json query.json stacks.json failures.json show.json; do
+for f in blame.json report.json query.json stacks.json failures.json show.json info.json; do
 	python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$TMP/$f"
 	is "$?" 0 "$f is valid UTF-8 JSON"
 done
