@@ -297,7 +297,7 @@ int cmd_report(int argc, char **argv, const struct pb_globals *g)
 	store = pb_open_analysis(g->db_path, &opts, &rc);
 	if (!store)
 		return rc;
-	report = pb_report_build(store, &opts, top > INT_MAX ? INT_MAX : (int)top);
+	report = pb_analyze_report(store, &opts, top > INT_MAX ? INT_MAX : (int)top);
 	pb_store_close(store);
 	if (!report)
 		return PB_EXIT_STORE;

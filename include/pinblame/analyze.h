@@ -82,6 +82,18 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o,
  * what the store holds; NULL on a store error. */
 json_t *pb_analyze_info(struct pb_store *s);
 
+/* Failures listed, with their evidence, under each call site of a report. */
+#define PB_REPORT_EXAMPLES 5
+
+/* The whole report as one {"schema":"pinblame.report/1",...} object: the
+ * summary read from the store (sources, kernels, span, CMA areas, busy
+ * ranges, migration failures, trace markers), the failures and blame of
+ * the analysis with each call site's failure ids, the evidence of the
+ * failures shown as examples (PB_REPORT_EXAMPLES per call site), and the
+ * holders' stacks. TOP > 0 keeps that many call sites. NULL on a store
+ * error (printed). */
+json_t *pb_analyze_report(struct pb_store *s, const struct pb_analyze_opts *o, int top);
+
 /* Called with each object of an export in turn; 0, or -1 to stop. */
 typedef int (*pb_export_fn)(json_t *obj, void *ctx);
 /* The rows of the store for `export --jsonl` (pinblame.export/1): first

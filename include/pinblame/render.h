@@ -41,13 +41,7 @@ void pb_format_date(char *buf, size_t len, long long ts_ns);
 struct pb_store;
 struct pb_analyze_opts;
 
-/* The whole report as one {"schema":"pinblame.report/1",...} object: the
- * summary read from the store (sources, kernels, span, CMA areas, busy
- * ranges, migration failures, trace markers), the failures and blame of
- * the analysis with each call site's failure ids, the evidence of the
- * failures shown as examples, and the holders' stacks. TOP > 0 keeps that
- * many call sites. NULL on a store error (printed). */
-json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int top);
+/* pb_analyze_report() (analyze.h) gathers the pinblame.report/1 object. */
 
 /* Renderers of that object; each returns 0, or -1 on a write error.
  * Text fits WIDTH columns, cutting longer lines (a terminal); a negative

@@ -44,16 +44,17 @@ static size_t distinct_ranges(struct fail *x)
 	return n;
 }
 
-static void bind_i64(sqlite3_stmt *st, int col, int64_t v, int64_t none)
+/* Binds V to parameter NAME, or NULL when V is NONE (not known). */
+static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v, int64_t none)
 {
 	if (v == none)
-		sqlite3_bind_null(st, col);
+		pb_store_bind_null(st, name);
 	else
-		sqlite3_bind_int64(st, col, v);
+		pb_store_bind_int64(st, name, v);
 }
 
 /* The pages of X, each once (its earliest report). */
-static int write_pfns(sqlite3_stmt *st, struct fail *x)
+static int write_pfns(struct pb_store *s, sqlite3_stmt *st, struct fail *x)
 {
 	sort_n(x->pfns, x->npfns, sizeof(*x->pfns), cmp_fpfn);
 	for (size_t i = 0; i < x->npfns; i++) {
@@ -61,15 +62,14 @@ static int write_pfns(sqlite3_stmt *st, struct fail *x)
 
 		if (i && p->pfn == x->pfns[i - 1].pfn)
 			continue;
-		sqlite3_bind_int64(st, 1, x->id);
-		sqlite3_bind_int64(st, 2, p->pfn);
-		bind_i64(st, 3, p->busy_range_id, -1);
-		bind_i64(st, 4, p->ts_ns, -1);
-		bind_i64(st, 5, p->event_id, 0);
-		sqlite3_bind_text(st, 6, pfn_how_name(p->how), -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		pb_store_bind_int64(st, ":failure_id", x->id);
+		pb_store_bind_int64(st, ":pfn", p->pfn);
+		bind_i64(st, ":busy_range_id", p->busy_range_id, -1);
+		bind_i64(st, ":ts_ns", p->ts_ns, -1);
+		bind_i64(st, ":event_id", p->event_id, 0);
+		pb_store_bind_text(st, ":how", pfn_how_name(p->how));
+		if (pb_store_run(s, st) < 0)
 			return -1;
-		sqlite3_reset(st);
 	}
 	return 0;
 }
@@ -87,43 +87,41 @@ static int64_t failure_pages(struct fail *x)
 	return (int64_t)distinct;
 }
 
-static int write_fail(sqlite3_stmt *ins, sqlite3_stmt *pins, struct fail *x)
+static int write_fail(struct pb_store *s, sqlite3_stmt *ins, sqlite3_stmt *pins,
+		      struct fail *x)
 {
 	int64_t busy_ranges = (int64_t)distinct_ranges(x);
 
 	if (x->ts_ns < 0)
 		x->ts_ns = x->first_ts_ns;
-	if (write_pfns(pins, x) < 0)
+	if (write_pfns(s, pins, x) < 0)
 		return -1;
 	if (x->start_pfn < 0 && x->npfns) {
 		x->start_pfn = x->pfns[0].pfn;
 		x->end_pfn = x->pfns[x->npfns - 1].pfn + 1;
 	}
-	sqlite3_bind_int64(ins, 1, x->id);
-	sqlite3_bind_int64(ins, 2, x->source_id);
-	bind_i64(ins, 3, x->ts_ns, -1);
-	sqlite3_bind_text(ins, 4, fail_kind_name(x->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 5, x->area, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 6, x->reason, -1, SQLITE_STATIC);
-	bind_i64(ins, 7, x->start_pfn, -1);
-	bind_i64(ins, 8, x->end_pfn, -1);
-	sqlite3_bind_int64(ins, 9, failure_pages(x));
-	bind_i64(ins, 10, x->pid, -1);
-	sqlite3_bind_text(ins, 11, x->comm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 12, fail_outcome_name(x->outcome), -1, SQLITE_STATIC);
-	bind_i64(ins, 13, x->nowarn, -1);
-	bind_i64(ins, 14, x->cma_alloc_id, 0);
-	bind_i64(ins, 15, x->event_id, 0);
-	bind_i64(ins, 16, x->end_ts_ns, -1);
-	bind_i64(ins, 17, x->stack_id, 0);
-	sqlite3_bind_int64(ins, 18, busy_ranges);
-	sqlite3_bind_int64(ins, 19, x->failed_migrations);
-	bind_i64(ins, 20, x->errorno, -1);
-	bind_i64(ins, 21, x->first_ts_ns, -1);
-	if (sqlite3_step(ins) != SQLITE_DONE)
-		return -1;
-	sqlite3_reset(ins);
-	return 0;
+	pb_store_bind_int64(ins, ":id", x->id);
+	pb_store_bind_int64(ins, ":source_id", x->source_id);
+	bind_i64(ins, ":ts_ns", x->ts_ns, -1);
+	pb_store_bind_text(ins, ":kind", fail_kind_name(x->kind));
+	pb_store_bind_text(ins, ":area", x->area);
+	pb_store_bind_text(ins, ":reason", x->reason);
+	bind_i64(ins, ":start_pfn", x->start_pfn, -1);
+	bind_i64(ins, ":end_pfn", x->end_pfn, -1);
+	pb_store_bind_int64(ins, ":pages", failure_pages(x));
+	bind_i64(ins, ":pid", x->pid, -1);
+	pb_store_bind_text(ins, ":comm", x->comm);
+	pb_store_bind_text(ins, ":outcome", fail_outcome_name(x->outcome));
+	bind_i64(ins, ":nowarn", x->nowarn, -1);
+	bind_i64(ins, ":cma_alloc_id", x->cma_alloc_id, 0);
+	bind_i64(ins, ":event_id", x->event_id, 0);
+	bind_i64(ins, ":end_ts_ns", x->end_ts_ns, -1);
+	bind_i64(ins, ":stack_id", x->stack_id, 0);
+	pb_store_bind_int64(ins, ":busy_ranges", busy_ranges);
+	pb_store_bind_int64(ins, ":failed_migrations", x->failed_migrations);
+	bind_i64(ins, ":errorno", x->errorno, -1);
+	bind_i64(ins, ":start_ts_ns", x->first_ts_ns, -1);
+	return pb_store_run(s, ins);
 }
 
 int write_all(struct finder *f)
@@ -132,20 +130,20 @@ int write_all(struct finder *f)
 		"INSERT INTO failure(id, source_id, ts_ns, kind, area, reason, start_pfn, "
 		"end_pfn, pages, pid, comm, outcome, nowarn, cma_alloc_id, event_id, end_ts_ns, "
 		"stack_id, busy_ranges, failed_migrations, errorno, start_ts_ns) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		"VALUES (:id, :source_id, :ts_ns, :kind, :area, :reason, :start_pfn, "
+		":end_pfn, :pages, :pid, :comm, :outcome, :nowarn, :cma_alloc_id, :event_id, "
+		":end_ts_ns, :stack_id, :busy_ranges, :failed_migrations, :errorno, "
+		":start_ts_ns)");
 	sqlite3_stmt *pins = pb_store_prepare(f->s,
 		"INSERT INTO failure_pfn(failure_id, pfn, busy_range_id, ts_ns, event_id, how) "
-		"VALUES (?, ?, ?, ?, ?, ?)");
+		"VALUES (:failure_id, :pfn, :busy_range_id, :ts_ns, :event_id, :how)");
 	int rc = ins && pins ? 0 : -1;
 
 	sort_n(f->v, f->n, sizeof(*f->v), cmp_fail);
 	for (size_t i = 0; rc == 0 && i < f->n; i++) {
 		f->v[i].id = (int64_t)i + 1;
-		rc = write_fail(ins, pins, &f->v[i]);
+		rc = write_fail(f->s, ins, pins, &f->v[i]);
 	}
-	if (rc < 0 && ins && pins)
-		pb_error("%s: failures: %s", pb_store_path(f->s),
-			 sqlite3_errmsg(pb_store_db(f->s)));
 	sqlite3_finalize(ins);
 	sqlite3_finalize(pins);
 	return rc;

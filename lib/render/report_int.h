@@ -8,10 +8,12 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "pinblame/analyze.h"
 #include "pinblame/core.h"
 
-/* Failures listed under each call site, with their evidence. */
-#define REPORT_EXAMPLES 5
+/* Failures listed under each call site, with their evidence: as many as
+ * the report object has. */
+#define REPORT_EXAMPLES PB_REPORT_EXAMPLES
 
 /* Lookups that tolerate missing keys and wrong types. */
 double rj_real(const json_t *o, const char *key, double dflt);

@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pinblame/analyze.h"
-#include "pinblame/render.h"
-#include "pinblame/store.h"
-#include "report_int.h"
+#include "analyze_int.h"
 
 /* Trace markers past this many are left out of the report. */
 #define MAX_MARKERS 64
@@ -51,32 +48,25 @@ static sqlite3_stmt *prepare(struct builder *b, const char *sql)
 	return st;
 }
 
-static void finish(struct builder *b, sqlite3_stmt *st, int rc)
+/* The text of KEY in O, DFLT when it has none. */
+static const char *text_of(const json_t *o, const char *key, const char *dflt)
 {
-	if (rc != SQLITE_DONE) {
-		pb_error("%s: %s", pb_store_path(b->s), sqlite3_errmsg(pb_store_db(b->s)));
-		b->error = 1;
-	}
-	sqlite3_finalize(st);
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : dflt;
 }
 
-/* An array of objects, one per row, keys named after the columns. */
+/* An array of objects, one per row, keys named after the columns; a store
+ * error is remembered by the store (pb_analyze_report() then fails). */
 static json_t *rows_json(struct builder *b, const char *sql)
 {
 	sqlite3_stmt *st = prepare(b, sql);
-	json_t *arr = json_array();
-	int rc;
+	json_t *arr;
 
 	if (!st)
-		return arr;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (int i = 0; i < sqlite3_column_count(st); i++)
-			json_object_set_new(o, sqlite3_column_name(st, i), pb_json_column(st, i));
-		json_array_append_new(arr, o);
-	}
-	finish(b, st, rc);
+		return json_array();
+	arr = stmt_rows_json(b->s, st);
+	pb_store_finalize(st);
 	return arr;
 }
 
@@ -154,11 +144,11 @@ static void add_failures(struct builder *b)
 		return;
 	}
 	json_array_foreach(list, i, f) {
-		const char *outcome = pb_json_str(f, "outcome", "");
+		const char *outcome = text_of(f, "outcome", "");
 
 		final += !strcmp(outcome, "final");
 		recovered += !strcmp(outcome, "recovered");
-		json_array_append_new(ids, json_integer(pb_json_int(f, "id", 0)));
+		json_array_append_new(ids, json_integer(json_integer_value(json_object_get(f, "id"))));
 	}
 	json_object_set_new(b->report, "failure_counts",
 			    json_pack("{s:I,s:I,s:I}", "total", (json_int_t)json_array_size(list),
@@ -190,18 +180,13 @@ static void add_blame(struct builder *b, int top)
 			"ORDER BY a.failure_id");
 	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
 		json_t *ids = json_array();
-		int rc;
 
 		if (!st)
 			break;
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":callsite"),
-				  pb_json_str(c, "callsite", ""), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":module"),
-				  pb_json_str(c, "module", NULL), -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		pb_store_bind_text(st, ":callsite", text_of(c, "callsite", ""));
+		pb_store_bind_text(st, ":module", text_of(c, "module", NULL));
+		while (pb_store_step(b->s, st) > 0)
 			json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
-		if (rc != SQLITE_DONE)
-			b->error = 1;
 		sqlite3_reset(st);
 		json_object_set_new(c, "failure_ids", ids);
 	}
@@ -215,23 +200,21 @@ static json_t *evidence_of(struct builder *b, sqlite3_stmt *st, long long id)
 {
 	json_t *items = json_array();
 	long long pages = 0;
-	int rc;
 
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":failure"), id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	pb_store_bind_int64(st, ":failure", id);
+	while (pb_store_step(b->s, st) > 0) {
 		json_t *o;
 
 		if (pages++ >= MAX_EVIDENCE)
 			continue;
+		/* a holder's object has the columns it knows */
 		o = json_object();
 		for (int i = 0; i < sqlite3_column_count(st); i++)
 			if (sqlite3_column_type(st, i) != SQLITE_NULL)
 				json_object_set_new(o, sqlite3_column_name(st, i),
-						    pb_json_column(st, i));
+						    column_json(st, i));
 		json_array_append_new(items, o);
 	}
-	if (rc != SQLITE_DONE)
-		b->error = 1;
 	sqlite3_reset(st);
 	return json_pack("{s:I,s:o}", "pages", (json_int_t)pages, "holders", items);
 }
@@ -257,13 +240,13 @@ static void add_evidence(struct builder *b)
 		"ORDER BY a.pfn, a.callsite");
 	const json_t *sites = json_object_get(json_object_get(b->report, "blame"), "callsites");
 	json_t *ev = json_object(), *c, *id;
-	long long *shown = pb_calloc(json_array_size(sites) * REPORT_EXAMPLES + 1,
+	long long *shown = pb_calloc(json_array_size(sites) * PB_REPORT_EXAMPLES + 1,
 				     sizeof(*shown));
 	size_t i, k, n = 0;
 
 	json_array_foreach(sites, i, c)
 		json_array_foreach(json_object_get(c, "failure_ids"), k, id) {
-			if (k == REPORT_EXAMPLES)
+			if (k == PB_REPORT_EXAMPLES)
 				break;
 			shown[n++] = (long long)json_integer_value(id);
 		}
@@ -291,7 +274,7 @@ static void add_holder_stacks(struct builder *b)
 		json_object_set_new(b->report, "holder_stacks", rows);
 }
 
-json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int top)
+json_t *pb_analyze_report(struct pb_store *s, const struct pb_analyze_opts *o, int top)
 {
 	struct builder b = { .s = s, .o = o, .report = json_object() };
 
@@ -307,7 +290,7 @@ json_t *pb_report_build(struct pb_store *s, const struct pb_analyze_opts *o, int
 		add_holder_stacks(&b);
 	}
 	free(b.failure_ids);
-	if (b.error) {
+	if (b.error || pb_store_failed(s)) {
 		json_decref(b.report);
 		return NULL;
 	}
