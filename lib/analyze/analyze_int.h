@@ -42,6 +42,9 @@ enum frame_class noise_classify(const struct pb_noise *n, const char *func, enum
  * function: the trace then has that kind of probe). */
 int noise_is_gup(const char *func);
 int noise_is_splice(const char *func);
+/* Whether FUNC is the page cache's or shmem's by the built-in roles (and
+ * not a common path of --noise FILE). */
+int noise_is_cache(const struct pb_noise *n, const char *func);
 
 /* --- sites.c: the call site of a stack -------------------------------- */
 

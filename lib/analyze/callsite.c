@@ -205,6 +205,17 @@ struct stack_cut stack_cut(const char *const *funcs, size_t n, const struct prob
 
 /* --- the call site ------------------------------------------------------ */
 
+/* Whether a splice internal is rootward of FUNCS[from]: the page cache
+ * read below it was made for the splice (up to 6.4 splice reads the file
+ * through filemap_read into the pipe). */
+static int spliced_from(const char *const *funcs, size_t from, size_t n)
+{
+	for (size_t i = from; i < n; i++)
+		if (noise_is_splice(funcs[i]))
+			return 1;
+	return 0;
+}
+
 size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, size_t n,
 		     size_t first, enum stack_mode mode, int *common)
 {
@@ -212,6 +223,9 @@ size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, siz
 	for (size_t i = first; i < n; i++) {
 		enum frame_class cls = noise_classify(noise, funcs[i], mode);
 
+		if (cls == FRAME_COMMON && noise_is_cache(noise, funcs[i]) &&
+		    spliced_from(funcs, i + 1, n))
+			continue;
 		if (cls == FRAME_SKIP)
 			continue;
 		*common = cls == FRAME_COMMON;

@@ -54,7 +54,10 @@ static const char *const put_globs[] = {
 /* Splice internals that move pages into a pipe; the syscall's do_splice
  * or __do_sys_vmsplice above them holds the pipe. */
 static const char *const splice_globs[] = {
-	"*splice_read", "*_to_pipe", "*_into_pipe", "add_to_pipe",
+	"*splice_read", "*_to_pipe", "*_into_pipe", "add_to_pipe", "do_splice_to",
+	/* up to 6.4 a file is read into the pipe through its iov_iter, and
+	 * copy_page_to_iter_pipe() takes the page reference */
+	"copy_page_to_iter*", "copy_folio_to_iter*",
 };
 
 /* Syscall and exception entry from user space: the syscall itself
@@ -75,7 +78,7 @@ static const char *const cache_globs[] = {
 	"filemap_*", "__filemap_*", "page_cache_*", "__page_cache_*", "pagecache_get_page",
 	"find_get_page*", "find_lock_*", "find_or_create_page", "grab_cache_page*",
 	"read_cache_*", "do_read_cache_*", "read_pages", "generic_perform_write",
-	"shmem_*", "__shmem_*",
+	"generic_file_read_iter", "generic_file_buffered_read*", "shmem_*", "__shmem_*",
 };
 
 static const char *const common_globs[] = {
@@ -250,6 +253,11 @@ int noise_is_gup(const char *func)
 int noise_is_splice(const char *func)
 {
 	return IN(splice_globs, func);
+}
+
+int noise_is_cache(const struct pb_noise *n, const char *func)
+{
+	return n->roles && IN(cache_globs, func) && !matches(n->common, n->ncommon, func);
 }
 
 int pb_analyze_check_opts(const struct pb_analyze_opts *o)

@@ -155,6 +155,45 @@ static void test_arm64_612_do_el1_brk64_path_names_same_holders(void **state)
 	assert_string_equal(r.callsite, "do_splice");
 }
 
+/* Up to 6.4 splice reads a file into the pipe through its iov_iter: the
+ * page reference is taken in copy_page_to_iter_pipe(), under the page
+ * cache read (5.10: generic_file_buffered_read; 5.12+: filemap_read),
+ * which is the splice's here, not a common path. 5.10's do_splice_to is
+ * a splice internal too. */
+static void test_splice_through_page_cache_read_names_do_splice(void **state)
+{
+	static const char *const v510[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_breakpoint_handler",
+		"call_break_hook", "brk_handler", "do_debug_exception", "el1_dbg",
+		"el1_sync_handler", "el1_sync", "copy_page_to_iter_pipe", "copy_page_to_iter",
+		"generic_file_buffered_read", "generic_file_read_iter",
+		"generic_file_splice_read", "do_splice_to", "do_splice", "__arm64_sys_splice",
+		"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc", NULL,
+	};
+	static const char *const v61[] = {
+		"copy_page_to_iter_pipe", "copy_page_to_iter", "filemap_read",
+		"generic_file_splice_read", "splice_file_to_pipe", "do_splice",
+		"__do_sys_splice", "do_syscall_64", NULL,
+	};
+	static const char *const probes[] = {
+		"copy_page_to_iter_pipe+0x0/0x1b8|kprobes:copy_page_to_iter_pipe", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, v510, probes, MODE_HOLD);
+	assert_cut_at(&r, "copy_page_to_iter_pipe");
+	assert_string_equal(r.callsite, "do_splice");
+	assert_false(r.common);
+	run(&r, v61, probes, MODE_HOLD);
+	assert_string_equal(r.callsite, "do_splice");
+	/* a page cache read that no splice made stays a common path */
+	run(&r, (const char *const[]){ "copy_page_to_iter", "filemap_read", "vfs_read",
+				       "ksys_read", NULL }, NULL, MODE_HOLD);
+	assert_string_equal(r.callsite, "filemap_read");
+	assert_true(r.common);
+}
+
 /* --- x86_64 ------------------------------------------------------------ */
 
 /* fuzz/corpus/ftrace/amd64-kprobe-stack.txt: a kprobe at a function's
@@ -372,6 +411,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arm64_61_el1_dbg_path_cut_at_probed_function),
 		cmocka_unit_test(test_arm64_612_do_el1_brk64_path_names_same_holders),
+		cmocka_unit_test(test_splice_through_page_cache_read_names_do_splice),
 		cmocka_unit_test(test_x86_ftrace_and_int3_kprobes_cut_at_probed_function),
 		cmocka_unit_test(test_x86_optprobe_stack_is_cut_short_and_names_nobody),
 		cmocka_unit_test(test_perf_callchain_probe_named_by_its_syscall),
