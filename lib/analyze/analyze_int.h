@@ -45,6 +45,8 @@ int noise_is_splice(const char *func);
 /* Whether FUNC is the page cache's or shmem's by the built-in roles (and
  * not a common path of --noise FILE). */
 int noise_is_cache(const struct pb_noise *n, const char *func);
+/* Whether FUNC handles a page fault, by the built-in roles. */
+int noise_is_fault(const struct pb_noise *n, const char *func);
 
 /* --- sites.c: the call site of a stack -------------------------------- */
 

@@ -205,14 +205,26 @@ struct stack_cut stack_cut(const char *const *funcs, size_t n, const struct prob
 
 /* --- the call site ------------------------------------------------------ */
 
-/* Whether a splice internal is rootward of FUNCS[from]: the page cache
- * read below it was made for the splice (up to 6.4 splice reads the file
- * through filemap_read into the pipe). */
-static int spliced_from(const char *const *funcs, size_t from, size_t n)
+/* Whether a frame of FUNCS[from..n) is one that IS says. */
+static int rootward(const char *const *funcs, size_t from, size_t n, int (*is)(const char *))
 {
 	for (size_t i = from; i < n; i++)
-		if (noise_is_splice(funcs[i]))
+		if (is(funcs[i]))
 			return 1;
+	return 0;
+}
+
+/* Frames that belong to the path rootward of them: a page cache read
+ * made for a splice (up to 6.4 splice reads the file through
+ * filemap_read into the pipe), and, in an allocation stack, a page
+ * fault that get_user_pages took for its caller (faultin_page). */
+static int walked_for_caller(const struct pb_noise *noise, const char *const *funcs, size_t i,
+			     size_t n, enum stack_mode mode, enum frame_class cls)
+{
+	if (cls == FRAME_COMMON && noise_is_cache(noise, funcs[i]))
+		return rootward(funcs, i + 1, n, noise_is_splice);
+	if (cls == FRAME_HOLDER && mode == MODE_ALLOC && noise_is_fault(noise, funcs[i]))
+		return rootward(funcs, i + 1, n, noise_is_gup);
 	return 0;
 }
 
@@ -223,10 +235,7 @@ size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, siz
 	for (size_t i = first; i < n; i++) {
 		enum frame_class cls = noise_classify(noise, funcs[i], mode);
 
-		if (cls == FRAME_COMMON && noise_is_cache(noise, funcs[i]) &&
-		    spliced_from(funcs, i + 1, n))
-			continue;
-		if (cls == FRAME_SKIP)
+		if (cls == FRAME_SKIP || walked_for_caller(noise, funcs, i, n, mode, cls))
 			continue;
 		*common = cls == FRAME_COMMON;
 		return i;

@@ -67,6 +67,15 @@ static const char *const entry_globs[] = {
 	"do_syscall_x64", "x64_sys_call", "entry_SYSCALL*", "syscall_exit_*",
 };
 
+/* Page fault handling: who faulted decides whose page it is (a user
+ * access, or get_user_pages faulting the page in for its caller). */
+static const char *const fault_globs[] = {
+	"handle_mm_fault", "__handle_mm_fault", "handle_pte_fault", "do_anonymous_page",
+	"do_fault", "__do_fault", "do_read_fault", "do_cow_fault", "do_shared_fault",
+	"do_wp_page", "wp_page_copy", "do_swap_page", "do_huge_pmd_anonymous_page",
+	"create_huge_pmd", "do_pte_missing",
+};
+
 static const char *const allocator_globs[] = {
 	"post_alloc_hook", "prep_new_page", "get_page_from_freelist", "rmqueue*",
 	"__rmqueue*", "alloc_pages*", "__alloc_pages*", "alloc_frozen_pages*",
@@ -253,6 +262,11 @@ int noise_is_gup(const char *func)
 int noise_is_splice(const char *func)
 {
 	return IN(splice_globs, func);
+}
+
+int noise_is_fault(const struct pb_noise *n, const char *func)
+{
+	return n->roles && IN(fault_globs, func);
 }
 
 int noise_is_cache(const struct pb_noise *n, const char *func)

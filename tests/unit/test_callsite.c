@@ -361,6 +361,13 @@ static void test_page_owner_names_who_asked_for_the_page(void **state)
 	assert_false(r.common);
 	run(&r, anon, NULL, MODE_ALLOC);
 	assert_string_equal(r.callsite, "do_anonymous_page");
+	/* the same fault taken by get_user_pages for io_uring's pin */
+	run(&r, (const char *const[]){ "post_alloc_hook", "get_page_from_freelist",
+		"__alloc_pages", "alloc_pages_mpol", "vma_alloc_folio", "do_anonymous_page",
+		"__handle_mm_fault", "handle_mm_fault", "faultin_page", "__get_user_pages",
+		"__gup_longterm_locked", "pin_user_pages", "io_pin_pages",
+		"io_sqe_buffer_register", NULL }, NULL, MODE_ALLOC);
+	assert_string_equal(r.callsite, "io_pin_pages");
 	/* held, not allocated: a shmem lookup is the page cache's */
 	run(&r, drm, NULL, MODE_HOLD);
 	assert_string_equal(r.callsite, "shmem_alloc_folio");
