@@ -6,12 +6,16 @@
 # (signed overflow).
 . "$(dirname "$0")/lib.sh"
 
-# A kernel log alone: no event has a page= pointer to learn vmemmap from.
-pb import "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
-is "$rc" 0 "import of a log without page= pointers"
+# A trace with busy pages and no page= pointer at all (the sample with its
+# pointers taken out): nothing to learn the vmemmap from.
+sed 's/ page=[0-9a-f]*//' "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/nopage.txt"
+is "$(grep -c 'page=' "$TMP/nopage.txt")" 0 "the trace has no page= pointer"
+pb import "$TMP/nopage.txt"
+is "$rc" 0 "import of a trace without page= pointers"
 pb blame
 is "$rc" 0 "blame runs its analysis (no pointer to map)"
-pb report --format html -o "$TMP/log.html"
+like "$out" '^1 failure' "and ranks its holders"
+pb report --format html -o "$TMP/nopage.html"
 is "$rc" 0 "and the HTML report"
 
 # The sample, and a failed CMA allocation 292 years later (9223372030 s:
