@@ -144,7 +144,7 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 	} else if (tail && tail[strspn(tail, " \t\r\n;")]) {
 		pb_error("one statement at a time");
 		rc = PB_EXIT_USAGE;
-	} else if (pb_table_write(stdout, st, mode, "pinblame.query/1") < 0) {
+	} else if (pb_table_write(stdout, store, st, mode, "pinblame.query/1") < 0) {
 		rc = PB_EXIT_USAGE;
 	}
 	sqlite3_finalize(st);

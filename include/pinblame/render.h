@@ -13,10 +13,12 @@ enum pb_table_mode {
 	PB_TABLE_JSON,	/* {"schema": ..., "columns": [...], "rows": [{...}]} */
 };
 
-/* Writes every row of ST (already bound) to OUT in MODE. SCHEMA is the
- * JSON schema name ("pinblame.query/1"). Returns the number of rows, or -1
- * on an SQL error (message printed). */
-long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
+struct pb_store;
+
+/* Writes every row of ST (already bound, prepared on S) to OUT in MODE.
+ * SCHEMA is the JSON schema name ("pinblame.query/1"). Returns the number
+ * of rows, or -1 on an SQL error (printed, and remembered by S). */
+long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_table_mode mode,
 		    const char *schema);
 
 /* Column I of the current row as JSON (integer, real, string or null). */

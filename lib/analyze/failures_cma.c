@@ -66,7 +66,7 @@ int load_cma(struct finder *f, struct cma_spans *spans)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(f->s, st)) > 0) {
 		struct cma_span *sp = span_add(spans);
 
 		sp->id = sqlite3_column_int64(st, 0);
@@ -93,7 +93,7 @@ int load_cma(struct finder *f, struct cma_spans *spans)
 			cma_fail(f, sp);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 struct cma_span *span_by_id(struct cma_spans *spans, int64_t id)
@@ -297,16 +297,12 @@ void claim_whole_spans(struct finder *f, struct cma_spans *spans, struct attempt
 
 /* hugetlb asks cma_alloc() not to warn (no_warn=true); so do callers whose
  * stack says so. 1, 0, or -1 on a store error. */
-static int hugetlb_stack(sqlite3_stmt *st, int64_t stack_id)
+static int hugetlb_stack(struct pb_store *s, sqlite3_stmt *st, int64_t stack_id)
 {
-	int rc;
+	int64_t found;
 
 	sqlite3_bind_int64(st, 1, stack_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return pb_store_first_int64(s, st, &found);
 }
 
 int mark_nowarn(struct finder *f)
@@ -322,14 +318,11 @@ int mark_nowarn(struct finder *f)
 
 		if (x->nowarn >= 0 || !x->cma_alloc_id || !x->stack_id)
 			continue;
-		rc = hugetlb_stack(st, x->stack_id);
+		rc = hugetlb_stack(f->s, st, x->stack_id);
 		if (rc == 1)
 			x->nowarn = 1;
 		rc = rc < 0 ? -1 : 0;
 	}
-	if (rc < 0 && st)
-		pb_error("%s: failures: %s", pb_store_path(f->s),
-			 sqlite3_errmsg(pb_store_db(f->s)));
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -108,7 +108,7 @@ int load_loose(struct finder *f, struct loose_list *l)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(f->s, st)) > 0) {
 		enum pfn_how how;
 
 		if (loose_how(column_text(st, 5), &how) < 0)
@@ -116,7 +116,7 @@ int load_loose(struct finder *f, struct loose_list *l)
 		loose_row(f, st, loose_add(l), how);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* The failures that have a time window, by start, and the longest window

@@ -88,7 +88,7 @@ static int busy_pages(struct pb_store *s, const struct pb_analyze_opts *o, int64
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
 	pb_buf_adds(&sql, "SELECT DISTINCT p.pfn FROM failure_pfn p "
 		    "JOIN failure f ON f.id = p.failure_id WHERE 1");
@@ -96,10 +96,10 @@ static int busy_pages(struct pb_store *s, const struct pb_analyze_opts *o, int64
 	pb_buf_adds(&sql, " ORDER BY p.pfn");
 	st = pb_store_prepare(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	while (st && (rc = pb_store_step(s, st)) > 0)
 		push_id(out, &cap, sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* Busy pages that a kernel log dump shows with a file mapping. */
@@ -109,9 +109,9 @@ static int dumped_cache_pages(struct pb_store *s, const struct ids *busy, struct
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT v.pfn, v.mapping FROM evidence v "
 		"WHERE v.kind = 'dump' AND v.mapping IS NOT NULL");
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (st && (rc = pb_store_step(s, st)) > 0) {
 		const char *mapping = column_text(st, 1);
 		unsigned long long m = mapping ? strtoull(mapping, NULL, 16) : 0;
 
@@ -119,7 +119,7 @@ static int dumped_cache_pages(struct pb_store *s, const struct ids *busy, struct
 			push_id(out, cap, sqlite3_column_int64(st, 0));
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* Busy pages that the trace saw added to the page cache
@@ -131,9 +131,9 @@ static int traced_cache_pages(struct pb_store *s, const struct ids *busy, struct
 		"SELECT json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn') FROM "
 		PB_EVENTS_NAMED " WHERE x.name_id IN "
 		"(SELECT id FROM name WHERE text LIKE '%mm_filemap_add_to_page_cache')");
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (st && (rc = pb_store_step(s, st)) > 0) {
 		const char *text = column_text(st, 0);
 		int64_t pfn = text ? (int64_t)strtoull(text, NULL, 0) : -1;
 
@@ -141,7 +141,7 @@ static int traced_cache_pages(struct pb_store *s, const struct ids *busy, struct
 			push_id(out, cap, pfn);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* Busy pages neither blamed nor cut short that are page cache or shmem
@@ -174,16 +174,16 @@ static int64_t enomem_failures(struct pb_store *s, const struct pb_analyze_opts 
 	struct pb_buf sql = { 0 };
 	sqlite3_stmt *st;
 	int64_t n = 0;
-	int rc = SQLITE_ERROR;
+	int rc = -1;
 
 	pb_buf_addf(&sql, "SELECT f.id FROM failure f WHERE f.errorno = %d", -ERRNO_ENOMEM);
 	failure_where(&sql, o, failure_id);
 	st = pb_store_prepare(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	while (st && (rc = pb_store_step(s, st)) > 0)
 		n += !has_id(blamed, sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? n : -1;
+	return rc ? -1 : n;
 }
 
 /* Whether the store has a probe on a function that IS says. */

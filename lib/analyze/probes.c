@@ -79,7 +79,7 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int page = sqlite3_column_type(st, 1) != SQLITE_NULL;
 		int pfn = sqlite3_column_type(st, 2) != SQLITE_NULL;
@@ -93,7 +93,7 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 			push_id(&pn->files, &pn->nfiles, id);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 static int parse_ptr(const char *text, size_t n, uint64_t *out)
@@ -242,18 +242,18 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 		" WHERE x.name_id = ? AND x.source_id = ? LIMIT ?");
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
-	int rc = SQLITE_DONE;
+	int rc = 0;
 
 	if (!st || load_boots(s, &vms->boots) < 0) {
 		sqlite3_finalize(st);
 		return -1;
 	}
-	for (size_t src = 1; src < vms->boots.n && rc == SQLITE_DONE; src++) {
-		for (size_t i = 0; i < pn->npairs && rc == SQLITE_DONE; i++) {
+	for (size_t src = 1; src < vms->boots.n && rc == 0; src++) {
+		for (size_t i = 0; i < pn->npairs && rc == 0; i++) {
 			sqlite3_bind_int64(st, 1, pn->pairs[i]);
 			sqlite3_bind_int64(st, 2, (int64_t)src);
 			sqlite3_bind_int(st, 3, VMEMMAP_POINTS);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			while ((rc = pb_store_step(s, st)) > 0) {
 				const char *fields = column_text(st, 0), *pfn, *page;
 				size_t npfn, npage;
 				uint64_t vpfn, vpage;
@@ -275,7 +275,7 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	sqlite3_finalize(st);
 	fit_all(p, n, vms);
 	free(p);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* The mapping of the source's own points, else of its boot's, else the
@@ -323,10 +323,10 @@ static int load_busy(struct pb_store *s, struct sorted_ids *b)
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = pb_store_step(s, st)) > 0)
 		push_id(&b->v, &b->n, sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 static int contains(const struct sorted_ids *set, int64_t id)
@@ -410,7 +410,7 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, name_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		struct task_stack *t = task(&tasks, (int32_t)column_i64_or(st, 3, -1));
 		int64_t own = column_i64_or(st, 5, 0);
 		struct hit *h;
@@ -438,7 +438,7 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 			hs->v[i].stack_id = task(&tasks, hs->v[i].pid)->first;
 	free(tasks.v);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 struct page_ctx {
@@ -487,7 +487,8 @@ static const char *hit_confidence(const struct hit *h, int joined)
 	return h->stack_id ? "medium" : "low";
 }
 
-static int insert_hit(sqlite3_stmt *ins, const struct hit *h, const char *kind)
+static int insert_hit(struct pb_store *s, sqlite3_stmt *ins, const struct hit *h,
+		      const char *kind)
 {
 	sqlite3_bind_int64(ins, 1, h->source_id);
 	if (h->ts_ns >= 0)
@@ -502,9 +503,8 @@ static int insert_hit(sqlite3_stmt *ins, const struct hit *h, const char *kind)
 	sqlite3_bind_text(ins, 8, hit_confidence(h, h->mapping != NULL), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ins, 9, h->event_id);
 	sqlite3_bind_text(ins, 10, h->mapping, -1, SQLITE_STATIC);
-	if (sqlite3_step(ins) != SQLITE_DONE)
+	if (pb_store_run(s, ins) < 0)
 		return -1;
-	sqlite3_reset(ins);
 	sqlite3_clear_bindings(ins);
 	return 0;
 }
@@ -519,7 +519,7 @@ static int page_hits(struct pb_store *s, const struct probe_names *pn, const str
 	for (size_t i = 0; rc == 0 && i < pn->npages; i++)
 		rc = scan_probe(s, pn->pages[i], keep_page, &ctx, &hs);
 	for (size_t i = 0; rc == 0 && i < hs.n; i++)
-		rc = insert_hit(ins, &hs.v[i], "probe");
+		rc = insert_hit(s, ins, &hs.v[i], "probe");
 	free(hs.v);
 	pb_arena_free(&hs.strings);
 	return rc;
@@ -556,7 +556,7 @@ static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct 
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		int64_t pfn = sqlite3_column_int64(st, 0);
 		const char *index = column_text(st, 2), *mapping = column_text(st, 1);
 		uint64_t v;
@@ -573,7 +573,7 @@ static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct 
 	}
 	sqlite3_finalize(st);
 	sort_n(d->indexes.v, d->indexes.n, sizeof(int64_t), cmp_i64);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -676,7 +676,8 @@ static const char *file_of(const struct votes *vs, int64_t boot, const char *map
 	return best ? best->file : NULL;
 }
 
-static int join_dumps(const struct hits *hs, const struct dumps *d, sqlite3_stmt *ins)
+static int join_dumps(struct pb_store *s, const struct hits *hs, const struct dumps *d,
+		      sqlite3_stmt *ins)
 {
 	struct votes vs = { 0 };
 	int rc = 0;
@@ -695,7 +696,7 @@ static int join_dumps(const struct hits *hs, const struct dumps *d, sqlite3_stmt
 				continue;
 			h.pfn = d->v[i].pfn;
 			h.mapping = d->v[i].mapping;
-			rc = insert_hit(ins, &h, "dump_probe");
+			rc = insert_hit(s, ins, &h, "dump_probe");
 		}
 	}
 	free(vs.v);
@@ -716,7 +717,7 @@ static int file_hits(struct pb_store *s, const struct probe_names *pn,
 		rc = scan_probe(s, pn->files[i], keep_file, &d.indexes, &hs);
 	if (rc == 0) {
 		sort_n(hs.v, hs.n, sizeof(*hs.v), cmp_index);
-		rc = join_dumps(&hs, &d, ins);
+		rc = join_dumps(s, &hs, &d, ins);
 	}
 	free(d.v);
 	free(d.indexes.v);

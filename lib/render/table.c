@@ -5,6 +5,7 @@
 
 #include "pinblame/core.h"
 #include "pinblame/render.h"
+#include "pinblame/store.h"
 
 const char *pb_json_str(const json_t *o, const char *key, const char *dflt)
 {
@@ -127,7 +128,7 @@ static void text_flush(FILE *out, struct text_rows *t, int ncol)
 	free(width);
 }
 
-long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
+long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_table_mode mode,
 		    const char *schema)
 {
 	int ncol = sqlite3_column_count(st), rc;
@@ -151,7 +152,7 @@ long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
 		json_dumpf(columns, out, JSON_COMPACT);
 		fputs(",\"rows\":[", out);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(s, st)) > 0) {
 		json_t *obj = mode == PB_TABLE_JSON ? json_object() : NULL;
 
 		for (int i = 0; i < ncol; i++) {
@@ -179,9 +180,7 @@ long pb_table_write(FILE *out, sqlite3_stmt *st, enum pb_table_mode mode,
 		fputs("]}\n", out);
 	if (mode == PB_TABLE_TEXT)
 		text_flush(out, &text, ncol);
-	if (rc != SQLITE_DONE) {
-		pb_error("%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+	if (rc < 0)
 		return -1;
-	}
 	return rows;
 }
