@@ -46,8 +46,8 @@ static void print_usage(FILE *f)
 	fputs(usage_text, f);
 	for (size_t i = 0; i < PB_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nexit codes: 0 ok, 1 check breached, 2 usage, 3 input error, "
-	      "4 store error\n", f);
+	fputs("\nexit codes: 0 ok, 1 check breached, 2 usage, 3 input error (or no\n"
+	      "traces imported), 4 store error, 130/143 interrupted\n", f);
 }
 
 int pb_usage(const char *usage, int code)
