@@ -244,7 +244,7 @@ json_t *site_frames_json(struct pb_store *s, const struct site *site, int64_t st
 	sqlite3_bind_int64(st, 1, stack_id);
 	sqlite3_bind_int64(st, 2, (int64_t)first);
 	while (pb_store_step(s, st) > 0)
-		json_array_append_new(frames, json_string(frame_text(st, &b)));
+		json_array_append_new(frames, pb_json_text(frame_text(st, &b)));
 	sqlite3_finalize(st);
 	pb_buf_free(&b);
 	return frames;
