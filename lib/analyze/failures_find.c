@@ -24,6 +24,7 @@ static const char *const pfn_how_names[] = {
 	[HOW_CMA_BUSY_RETRY] = "cma_busy_retry",
 	[HOW_CMA_ALLOC_FAILED] = "cma_alloc_failed",
 	[HOW_CALL_TRACE] = "call_trace",
+	[HOW_DRIVER_FAILED] = "driver_failed",
 };
 
 const char *fail_kind_name(enum fail_kind k)

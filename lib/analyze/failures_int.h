@@ -44,6 +44,7 @@ enum pfn_how {
 	HOW_CMA_BUSY_RETRY,	/* the cma_alloc_busy_retry event */
 	HOW_CMA_ALLOC_FAILED,	/* the "alloc failed" line of cma_alloc() */
 	HOW_CALL_TRACE,		/* a dump_stack() through alloc_contig_range() */
+	HOW_DRIVER_FAILED,	/* a driver's "failed to allocate" line */
 };
 
 const char *fail_kind_name(enum fail_kind k);

@@ -25,7 +25,7 @@ static int loose_how(const char *text, enum pfn_how *how)
 {
 	static const enum pfn_how hows[] = {
 		HOW_DUMP, HOW_PINNER_FAILURE, HOW_MIGRATE_FAILED, HOW_CMA_ALLOC_FAILED,
-		HOW_CALL_TRACE, HOW_KMSG,
+		HOW_CALL_TRACE, HOW_KMSG, HOW_DRIVER_FAILED,
 	};
 
 	for (size_t i = 0; text && i < sizeof(hows) / sizeof(hows[0]); i++) {
@@ -55,6 +55,9 @@ static const char loose_sql[] =
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'kmsg', NULL, NULL, NULL, NULL, "
 	"NULL, NULL FROM event e WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:cma_busy_retry'") " "
+	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'driver_failed', NULL, NULL, "
+	"NULL, NULL, NULL, NULL FROM event e WHERE e.id IN "
+	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:driver_failed'") " "
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
 	"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
 	"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL, NULL FROM event e "
@@ -381,7 +384,8 @@ static void join_windows(struct finder *f, struct loose_list *l, size_t nwindows
 
 	order_windows(f, nwindows, &o);
 	for (size_t i = 0; i < l->n; i++) {
-		struct fail *w = l->v[i].how != HOW_CALL_TRACE ? window_of(f, &l->v[i], &o) : NULL;
+		struct fail *w = l->v[i].how != HOW_CALL_TRACE && l->v[i].how != HOW_DRIVER_FAILED
+				 ? window_of(f, &l->v[i], &o) : NULL;
 
 		if (w) {
 			join_loose(w, &l->v[i]);
@@ -407,10 +411,26 @@ static void trace_task(struct fail *x, const struct loose *trace, const struct l
 		x->kind = trace->caller;
 }
 
+/* A driver's "failed to allocate" soon after a run of busy lines of its
+ * task (or of no task named) says that allocation failed: final. */
+static void driver_gave_up(struct finder *f, size_t first_fail, const struct loose *d)
+{
+	for (size_t i = first_fail; i < f->n; i++) {
+		struct fail *x = &f->v[i];
+
+		if (x->kind == FAIL_BUSY_RANGE && x->outcome == OUTCOME_RECOVERED &&
+		    x->source_id == d->source_id && d->ts_ns >= x->end_ts_ns &&
+		    d->ts_ns - x->end_ts_ns <= ATTEMPT_GAP_NS &&
+		    (x->pid < 0 || d->pid < 0 || x->pid == d->pid))
+			x->outcome = OUTCOME_FINAL;
+	}
+}
+
 void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
 	const struct loose *prev = NULL, *trace = NULL;
 	struct fail *x = NULL;
+	size_t first_fail = f->n;
 
 	join_windows(f, l, nwindows);
 	alloc_failed_failures(f, l);
@@ -427,11 +447,13 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 			trace = r;
 			continue;
 		}
+		if (r->how == HOW_DRIVER_FAILED)
+			continue;	/* no failure by itself: see driver_gave_up() */
 		if (!same_loose_failure(prev, r)) {
 			x = loose_fail(f, r);
 			trace_task(x, trace, r);
 			/* no "alloc failed" line took the busy lines: the
-			 * allocation went on; only such a line says it failed */
+			 * allocation went on, unless a driver says it gave up */
 			if (r->how == HOW_KMSG)
 				x->outcome = OUTCOME_RECOVERED;
 		}
@@ -440,6 +462,9 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 			x->reason = "memory_hotplug";
 		join_loose(x, r);
 	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].how == HOW_DRIVER_FAILED && l->v[i].ts_ns >= 0)
+			driver_gave_up(f, first_fail, &l->v[i]);
 }
 
 void loose_ranges(struct loose_list *l, const struct attempt_list *ranges)

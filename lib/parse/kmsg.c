@@ -384,6 +384,18 @@ static int cma_message(struct kmsg *k, const struct kline *l, struct pb_record *
 	return 0;
 }
 
+/* A driver that gave up on its buffer says so in its own words ("ion:
+ * failed to allocate ...", "cma_heap: Failed to allocate ..."): kept as a
+ * record of its task, which ends a run of busy lines as a failure. */
+static int driver_failed(struct kmsg *k, const struct kline *l, struct pb_record *rec)
+{
+	if (!kmsg_find(l->text, l->len, "failed to allocate") &&
+	    !kmsg_find(l->text, l->len, "Failed to allocate"))
+		return 0;
+	kmsg_start_record(k, l, rec, "driver_failed");
+	return kmsg_finish_record(k, rec);
+}
+
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
 static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
@@ -409,6 +421,8 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		task_line(k, l);
 	else if ((n = dump_prefix(s, len, "Linux version ")))
 		banner(k, l, n);
+	else
+		return driver_failed(k, l, rec);
 	return 0;
 }
 

@@ -66,4 +66,21 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | .start_pfn] | map(. // 0) | map
 	"each starts at the first pfn its lines name"
 is "$(sql "SELECT count(*) FROM failures")" 4 "not one failure per line (9 lines, 6 of them busy)"
 
+# a driver that gave up says so in its own words: the busy run before it
+# (its task, close in time) failed; such a line alone is no failure
+cat >"$TMP/driver.txt" <<'EOF'
+[  560.000000] [0:       composer:  950] alloc_contig_range: [d0000, d0400) PFNs busy
+[  560.000100] [0:       composer:  950] cma: cma_alloc(): memory range at 00000000aa11bb30 is busy, retrying
+[  560.000200] [0:       composer:  950] ion_cma_heap: failed to allocate 4194304 bytes
+[  580.000000] [2:       composer:  950] alloc_contig_range: [d1000, d1400) PFNs busy
+[  600.000000] [1:        wlan_fw:  960] wlan: Failed to allocate rx ring
+EOF
+export PINBLAME_DB=$TMP/driver.db
+pb import "$TMP/driver.txt"
+like "$out" "driver.txt: kmsg, 5 events, 0 bad lines" "the driver's lines are records too"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .outcome, .start_pfn]]')" \
+	"[[\"busy_range\",950,\"final\",$((0xd0000))],[\"busy_range\",950,\"recovered\",$((0xd1000))]]" \
+	"the run the driver gave up on is final, the later run went on, wlan's line alone is no failure"
+
 done_testing

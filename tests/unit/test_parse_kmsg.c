@@ -974,8 +974,8 @@ static void test_logcat(void **state)
  * test_pages_isolated(%lx, %lx) failed", 3.19+'s "PFNs busy" (two ranges
  * from one start pfn stay two), cma_alloc()'s busy retry (%p whole,
  * hashed, and a vendor tail with the task), the failure with
- * cma_debug_show_areas() after it (4.12+ and the earlier vendor form), and
- * 6.12's __cma_alloc. */
+ * cma_debug_show_areas() after it (4.12+ and the earlier vendor form),
+ * 6.12's __cma_alloc, and drivers' "failed to allocate" lines. */
 static void test_messages(void **state)
 {
 	struct parse_run r;
@@ -994,7 +994,9 @@ static void test_messages(void **state)
 		 "[   40.000009] cma: cma_alloc: alloc failed, req-size: 300 pages, ret: -12\n"
 		 "[   40.000010] number of available pages: 6+9+120=>135 pages, total: 4096 pages\n"
 		 "[   40.000011] cma: __cma_alloc: hugetlb1: alloc failed, req-size: 262144 pages, ret: -16\n"
-		 "[   40.000012] dma_alloc_from_contiguous(): memory range at c0a8b000 is busy, retrying\n");
+		 "[   40.000012] dma_alloc_from_contiguous(): memory range at c0a8b000 is busy, retrying\n"
+		 "[   40.000013] ion_cma_heap: failed to allocate 4194304 bytes\n"
+		 "[   40.000014] cma_heap: Failed to allocate buffer\n");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pfns_busy");
 	assert_field(rec, "start_pfn", "0x5f3a0");
@@ -1037,6 +1039,12 @@ static void test_messages(void **state)
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "cma_busy_retry");
 	assert_field(rec, "page", "c0a8b000");
+	/* a driver that gave up, in its own words */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "driver_failed");
+	assert_string_equal(rec->body, "ion_cma_heap: failed to allocate 4194304 bytes");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "driver_failed");
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
