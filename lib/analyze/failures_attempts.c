@@ -38,10 +38,10 @@ static void busy_event(sqlite3_stmt *st, struct attempt_ev *ev, enum pfn_how how
 	ev->cls = ATTEMPT_CONTIG;
 }
 
-/* Where the isolation tests of load_busy() may join a run of repeats. */
-struct busy_runs {
+/* Where the events of one loader may join a run of repeats. */
+struct runs {
 	struct attempt_list successes;	/* the first entries of the list, sorted */
-	size_t first;		/* the list's first busy event */
+	size_t first;		/* the list's first event of this loader */
 	int allowed;		/* 0 when allocations traced only at their end
 				 * claim events one by one (claim_whole_spans) */
 };
@@ -59,7 +59,7 @@ static int same_text(const char *a, const char *b)
 
 /* Whether the task has a successful isolation test from FROM to TO: it
  * ends an attempt, so a run must not go over it. */
-static int success_between(const struct busy_runs *r, const struct attempt_ev *ev,
+static int success_between(const struct runs *r, const struct attempt_ev *ev,
 			   int64_t from, int64_t to)
 {
 	size_t j = attempt_after(&r->successes, ev->source_id, ev->pid, ATTEMPT_CONTIG,
@@ -72,31 +72,53 @@ static int success_between(const struct busy_runs *r, const struct attempt_ev *e
 	return s->source_id == ev->source_id && s->pid == ev->pid && s->ts_ns <= to;
 }
 
-/* The task's latest busy event in A, if it can take EV as a repeat: the
- * same range, page, stack and task name, no earlier, within a pause, no
- * success between. Only what the first of a run says is ever read (its
- * event, stack and name; the page's earliest report), so the repeats need
- * nothing but their time. */
-static struct attempt_ev *run_for(struct attempt_list *a, const struct busy_runs *r,
-				  const struct attempt_ev *ev, const char *comm)
+/* Whether EV repeats RUN but for its time: the same stack and task name,
+ * and the same range and page (isolation tests) or reason (failed
+ * migrations). */
+static int alike(const struct attempt_ev *run, const struct attempt_ev *ev)
+{
+	if (run->what != ev->what || run->stack_id != ev->stack_id ||
+	    !same_text(run->comm, ev->comm))
+		return 0;
+	if (ev->what == ATTEMPT_BUSY)
+		return run->start_pfn == ev->start_pfn && run->end_pfn == ev->end_pfn &&
+		       run->busy_pfn == ev->busy_pfn;
+	return !strcmp(run->reason, ev->reason);
+}
+
+/* The latest event in A of EV's task and class, if it can take EV as a
+ * repeat: alike, no earlier, within a pause, no success between. Only
+ * what the first of a run says is ever read (its event, stack and name;
+ * the page's earliest report), so the repeats need nothing but their time
+ * (and the pages a migration failed, summed). */
+static struct attempt_ev *run_for(struct attempt_list *a, const struct runs *r,
+				  const struct attempt_ev *ev)
 {
 	enum { LOOK_BACK = 8 };	/* tasks interleaved in a trace */
 	struct attempt_ev *run = NULL;
 	int64_t end;
 
 	for (size_t i = a->n; r->allowed && !run && i > r->first && a->n - i < LOOK_BACK; i--) {
-		if (a->v[i - 1].source_id == ev->source_id && a->v[i - 1].pid == ev->pid)
+		const struct attempt_ev *c = &a->v[i - 1];
+
+		if (c->source_id == ev->source_id && c->pid == ev->pid && !strcmp(c->cls, ev->cls))
 			run = &a->v[i - 1];
 	}
-	if (!run || !run->event_id || run->ts_ns < 0 || ev->ts_ns < 0)
+	if (!run || !run->event_id || run->ts_ns < 0 || ev->ts_ns < 0 || !alike(run, ev))
 		return NULL;
 	end = attempt_end(run);
 	if (ev->ts_ns < end || ev->ts_ns - end > ATTEMPT_GAP_NS ||
-	    run->start_pfn != ev->start_pfn || run->end_pfn != ev->end_pfn ||
-	    run->busy_pfn != ev->busy_pfn || run->stack_id != ev->stack_id ||
-	    !same_text(run->comm, comm) || success_between(r, ev, end, ev->ts_ns))
+	    (!strcmp(ev->cls, ATTEMPT_CONTIG) && success_between(r, ev, end, ev->ts_ns)))
 		return NULL;
 	return run;
+}
+
+/* Counts EV into RUN as one more repeat. */
+static void repeat(struct attempt_ev *run, const struct attempt_ev *ev)
+{
+	run->repeats++;
+	run->last_ts_ns = ev->ts_ns;
+	run->failed += ev->failed;
 }
 
 /* Whether some allocation is traced only at its end (a pid, no start). */
@@ -111,22 +133,33 @@ static int whole_spans(const struct cma_spans *spans)
 	return 0;
 }
 
+/* Runs of the events loaded next into A, which holds the successes first
+ * (load_successes, sorted). */
+static struct runs runs_of(const struct attempt_list *a, const struct cma_spans *spans)
+{
+	struct runs r = { .successes = { a->v, 0, 0 }, .first = a->n,
+			  .allowed = !whole_spans(spans) };
+
+	while (r.successes.n < a->n && a->v[r.successes.n].what == ATTEMPT_SUCCESS)
+		r.successes.n++;
+	return r;
+}
+
 /* An isolation test outside CMA: an attempt's event, or a repeat of the
  * task's last one. */
-static void add_isolation(struct finder *f, struct attempt_list *a, const struct busy_runs *r,
+static void add_isolation(struct finder *f, struct attempt_list *a, const struct runs *r,
 			  sqlite3_stmt *st)
 {
 	struct attempt_ev ev = { 0 }, *run;
-	const char *comm = column_text(st, 11);
 
 	busy_event(st, &ev, HOW_ISOLATION);
-	run = run_for(a, r, &ev, comm);
+	ev.comm = column_text(st, 11);
+	run = run_for(a, r, &ev);
 	if (run) {
-		run->repeats++;
-		run->last_ts_ns = ev.ts_ns;
+		repeat(run, &ev);
 		return;
 	}
-	ev.comm = finder_keep(f, comm);
+	ev.comm = finder_keep(f, ev.comm);
 	*attempt_add(a) = ev;
 }
 
@@ -140,13 +173,12 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 		"b.kind, b.cma_alloc_id, b.event_id, e.stack_id, c.text "
 		"FROM busy_range b LEFT JOIN event e ON e.id = b.event_id "
 		"LEFT JOIN name c ON c.id = e.comm_id ORDER BY b.id");
-	struct busy_runs runs = { .successes = { a->v, a->n, a->n }, .first = a->n,
-				  .allowed = !whole_spans(spans) };
+	struct runs runs = runs_of(a, spans);
 	int rc;
 
 	if (!st)
 		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 8, 0));
 		enum pfn_how how;
 
@@ -171,7 +203,7 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 		loose->v[loose->n - 1].comm = finder_keep(f, column_text(st, 11));
 	}
 	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static const char *attempt_class(const char *reason)
@@ -181,6 +213,35 @@ static const char *attempt_class(const char *reason)
 	return ATTEMPT_CONTIG;
 }
 
+/* A failed migration outside CMA: an attempt's event, or a repeat of the
+ * task's last one of its class. */
+static void add_migration(struct finder *f, struct attempt_list *a, const struct runs *r,
+			  sqlite3_stmt *st)
+{
+	const char *reason = column_text(st, 5);
+	struct attempt_ev ev = { 0 }, *run;
+
+	ev.what = ATTEMPT_MIGRATION;
+	ev.source_id = sqlite3_column_int64(st, 1);
+	ev.ts_ns = column_i64_or(st, 2, -1);
+	ev.pid = (int32_t)column_i64_or(st, 3, -1);
+	ev.comm = column_text(st, 4);
+	ev.reason = reason ? reason : "unknown";
+	ev.cls = attempt_class(ev.reason);
+	ev.failed = sqlite3_column_int64(st, 6);
+	ev.stack_id = column_i64_or(st, 7, 0);
+	ev.event_id = column_i64_or(st, 8, 0);
+	run = run_for(a, r, &ev);
+	if (run) {
+		repeat(run, &ev);
+		return;
+	}
+	ev.comm = finder_keep(f, ev.comm);
+	ev.reason = finder_keep(f, ev.reason);
+	ev.cls = attempt_class(ev.reason);
+	*attempt_add(a) = ev;
+}
+
 /* Failed migrations: counted into their CMA allocation, else events of
  * attempts. */
 int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a)
@@ -188,14 +249,13 @@ int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_li
 	sqlite3_stmt *st = pb_store_prepare(f->s,
 		"SELECT id, source_id, ts_ns, pid, comm, reason, failed, stack_id, event_id, "
 		"cma_alloc_id FROM migration WHERE failed > 0");
+	struct runs runs = runs_of(a, spans);
 	int rc;
 
 	if (!st)
 		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 9, 0));
-		const char *reason = column_text(st, 5);
-		struct attempt_ev *ev;
 
 		if (sp) {
 			struct fail *x = cma_fail(f, sp);
@@ -204,20 +264,11 @@ int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_li
 			x->failed_pages += sqlite3_column_int64(st, 6);
 			continue;
 		}
-		ev = attempt_add(a);
-		ev->what = ATTEMPT_MIGRATION;
-		ev->source_id = sqlite3_column_int64(st, 1);
-		ev->ts_ns = column_i64_or(st, 2, -1);
-		ev->pid = (int32_t)column_i64_or(st, 3, -1);
-		ev->comm = finder_keep(f, column_text(st, 4));
-		ev->reason = finder_keep(f, reason ? reason : "unknown");
-		ev->cls = attempt_class(ev->reason);
-		ev->failed = sqlite3_column_int64(st, 6);
-		ev->stack_id = column_i64_or(st, 7, 0);
-		ev->event_id = column_i64_or(st, 8, 0);
+		add_migration(f, a, &runs, st);
+		runs.successes.v = a->v;	/* moved by a realloc */
 	}
 	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Whether an isolation test with these end_pfn and fin_pfn got its range
@@ -243,7 +294,7 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 
 	if (!st)
 		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct attempt_ev *ev;
 		int64_t ts = column_i64_or(st, 2, -1);
 		int32_t pid = (int32_t)column_i64_or(st, 3, -1);
@@ -261,7 +312,7 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 		ev->pid = pid;
 	}
 	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int cmp_attempt(const void *a, const void *b)
@@ -296,7 +347,7 @@ static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 		fail_add_pfn(x, ev->busy_pfn, ev->range_id, ev->ts_ns, ev->event_id,
 			     HOW_ISOLATION);
 	} else {
-		x->failed_migrations++;
+		x->failed_migrations += 1 + (int)ev->repeats;
 		x->failed_pages += ev->failed;
 		/* offlining is a migration failure, not an allocation */
 		if (strcmp(ev->reason, "contig_range")) {

@@ -64,6 +64,30 @@ is "$(sql "SELECT group_concat(pfn || '@' || (ts_ns / 100000000), ' ') FROM
 	(SELECT pfn, ts_ns FROM failure_pfn WHERE failure_id = 2 ORDER BY pfn)")" \
 	"$((0x101111))@15 $((0x101222))@25" "each page at its first report"
 
+# Failed migrations repeated by compaction (mm_migrate_pages, TP_printk of
+# include/trace/events/migrate.h since 5.x: "nr_succeeded=%lu nr_failed=%lu
+# nr_thp_succeeded=%lu nr_thp_failed=%lu nr_thp_split=%lu mode=%s
+# reason=%s"): runs of them too, their failed pages summed.
+mig() {
+	printf '         kswapd0-%d     (    %d) [001] .....  %11s: mm_migrate_pages: nr_succeeded=1 nr_failed=%d nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_ASYNC reason=%s\n' \
+		"$2" "$2" "$1" "$3" "${4:-compaction}"
+}
+{
+	header
+	mig 1.000000 90 2
+	mig 2.000000 90 3
+	mig 2.500000 90 1 numa_misplaced
+	mig 3.000000 90 4
+	mig 10.000000 90 5
+	mig 11.000000 90 6
+} >"$TMP/mig.txt"
+export PINBLAME_DB=$TMP/mig.db
+pb import "$TMP/mig.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -r '[.failures[] | "\(.reason):\(.start_ts_ns / 100000000 | floor)-\(.end_ts_ns / 100000000 | floor):\(.failed_migrations):\(.pages)"] | join(" ")')" \
+	"compaction:10-30:3:9 numa_misplaced:25-25:1:1 compaction:100-110:2:11" \
+	"each reason its own attempts, cut by a 7 s pause; migrations counted, failed pages summed"
+
 # Many repeats, 10 us apart: one failure from the first line to the last.
 n=20000
 {
