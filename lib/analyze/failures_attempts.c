@@ -178,7 +178,7 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(f->s, st)) > 0) {
 		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 8, 0));
 		enum pfn_how how;
 
@@ -203,7 +203,7 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 		loose->v[loose->n - 1].comm = finder_keep(f, column_text(st, 11));
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 static const char *attempt_class(const char *reason)
@@ -254,7 +254,7 @@ int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_li
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(f->s, st)) > 0) {
 		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 9, 0));
 
 		if (sp) {
@@ -268,7 +268,7 @@ int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_li
 		runs.successes.v = a->v;	/* moved by a realloc */
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 /* Whether an isolation test with these end_pfn and fin_pfn got its range
@@ -294,7 +294,7 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = pb_store_step(f->s, st)) > 0) {
 		struct attempt_ev *ev;
 		int64_t ts = column_i64_or(st, 2, -1);
 		int32_t pid = (int32_t)column_i64_or(st, 3, -1);
@@ -312,7 +312,7 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 		ev->pid = pid;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc ? -1 : 0;
 }
 
 static int cmp_attempt(const void *a, const void *b)
