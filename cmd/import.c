@@ -23,7 +23,8 @@ static const struct pb_usage import_usage = {
 		 "interrupted import leaves the store as it was.\n",
 	.footer = "Prints per file: format, events, lines not understood, seconds.\n"
 		  "Exit: 0 ok, 2 usage, 3 unreadable or unparsable input, 4 store error,\n"
-		  "130 interrupted (the file being imported is rolled back).\n",
+		  "130 or 143 interrupted by SIGINT or SIGTERM (the file being imported\n"
+		  "is rolled back). A store this import made and left empty is removed.\n",
 };
 
 static void on_interrupt(int sig)

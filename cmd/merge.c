@@ -15,7 +15,9 @@ static const struct pb_usage merge_usage = {
 		 "merging the same store twice changes nothing. Each IN is merged in one\n"
 		 "transaction; the analysis is recomputed on the next command that reads\n"
 		 "failures. The global -d option is not used: OUT is named explicitly.\n",
-	.footer = "Exit: 0 ok, 2 usage, 4 store error (OUT keeps the stores merged before).\n",
+	.footer = "Exit: 0 ok, 2 usage, 4 store error, 130 or 143 interrupted by SIGINT\n"
+		  "or SIGTERM (OUT keeps the stores merged before; the one being merged\n"
+		  "is rolled back).\n",
 };
 
 /* SIGINT and SIGTERM stop the SQL running (SQLite's own shell does the
