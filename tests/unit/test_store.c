@@ -362,6 +362,59 @@ static void test_bad_lines_and_sizes(void **state)
 	sqlite3_finalize(st);
 }
 
+/* The statement layer: rows, the end, and an error that a loop stopping
+ * early cannot hide, since the store remembers the first. */
+static void test_step_reports_rows_then_done(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *st = pb_store_prepare(f->s[0], "SELECT 7 UNION ALL SELECT 8");
+	int64_t v = 0;
+
+	assert_non_null(st);
+	assert_int_equal(pb_store_step(f->s[0], st), 1);
+	assert_int_equal(sqlite3_column_int64(st, 0), 7);
+	assert_int_equal(pb_store_step(f->s[0], st), 1);
+	assert_int_equal(pb_store_step(f->s[0], st), 0);
+	assert_int_equal(pb_store_first_int64(f->s[0], st, &v), 1);
+	assert_int_equal(v, 7);
+	pb_store_finalize(st);
+	assert_int_equal(pb_store_failed(f->s[0]), 0);
+}
+
+static void test_step_error_is_remembered_first(void **state)
+{
+	struct fixture *f = *state;
+	/* prepared fine, fails when the row is computed */
+	sqlite3_stmt *st = pb_store_prepare(f->s[0], "SELECT json('not json')");
+
+	assert_non_null(st);
+	assert_int_equal(pb_store_failed(f->s[0]), 0);
+	assert_int_equal(pb_store_step(f->s[0], st), -1);
+	assert_int_equal(pb_store_failed(f->s[0]), SQLITE_ERROR);
+	assert_true(pb_store_error_seen());
+	pb_store_finalize(st);
+	/* a later error of another kind does not replace the first */
+	assert_null(pb_store_prepare(f->s[0], "SELECT * FROM no_such_table"));
+	assert_int_equal(pb_store_failed(f->s[0]), SQLITE_ERROR);
+	/* the other store has none of it */
+	assert_int_equal(pb_store_failed(f->s[1]), 0);
+}
+
+static void test_named_parameters_bind_by_name(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *st = pb_store_prepare(f->s[0],
+		"SELECT :b || '-' || :a || '-' || COALESCE(:c, 'null')");
+
+	assert_non_null(st);
+	pb_store_bind_text(st, ":a", "first");
+	pb_store_bind_int64(st, ":b", 42);
+	pb_store_bind_text(st, ":c", NULL);
+	assert_int_equal(pb_store_step(f->s[0], st), 1);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "42-first-null");
+	pb_store_finalize(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +424,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fields_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines_and_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_reports_rows_then_done, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_error_is_remembered_first, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_named_parameters_bind_by_name, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
