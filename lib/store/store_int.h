@@ -27,8 +27,9 @@ struct pb_idmap {
 	size_t budget;
 	int evicted;
 };
-/* The budget of the interning maps: 65,536 ids take 4 MiB of slots. */
-#define PB_IDMAP_BUDGET 65536
+/* The budget of the interning maps: 32,768 ids take 2 MiB of slots (a
+ * real capture has tens of distinct stacks, a day of traces thousands). */
+#define PB_IDMAP_BUDGET 32768
 int64_t pb_idmap_get(const struct pb_idmap *m, uint64_t hash, const char *key, size_t len);
 void pb_idmap_put(struct pb_idmap *m, uint64_t hash, const char *key, size_t len, int64_t id);
 void pb_idmap_clear(struct pb_idmap *m);

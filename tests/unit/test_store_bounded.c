@@ -12,7 +12,7 @@
 #include "pinblame/parse.h"
 #include "pinblame/store.h"
 
-/* More than the maps keep (PB_IDMAP_BUDGET, 65,536). */
+/* More than the maps keep (PB_IDMAP_BUDGET, 32,768), twice over. */
 #define DISTINCT 70000
 #define REPEATS 100
 
