@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
 # merge: two stores of different machines give one store with the sum of
-# their rows, relations intact; a source already present is skipped.
+# their rows, relations intact; a source already present is skipped. Each
+# group of cases merges into a fleet store of its own, so one failing case
+# does not change what the next group sees.
 . "$(dirname "$0")/lib.sh"
 arm=$REAL/arm64-ftrace-hugetlb-cma
 amd=$REAL/amd64-ftrace-gigantic-nocma
-A=$TMP/arm.db B=$TMP/amd.db M=$TMP/fleet.db
+A=$TMP/arm.db B=$TMP/amd.db
 
-"$PINBLAME" -d "$A" import "$arm/trace.txt.xz" "$arm/dmesg.txt" >/dev/null 2>&1
-"$PINBLAME" -d "$B" import "$amd/trace.txt.xz" "$amd/dmesg.txt" >/dev/null 2>&1
+pb -d "$A" import "$arm/trace.txt.xz" "$arm/dmesg.txt"
+is "$rc" 0 "setup: the arm64 machine's store"
+pb -d "$B" import "$amd/trace.txt.xz" "$amd/dmesg.txt"
+is "$rc" 0 "setup: the amd64 machine's store"
 
 # q DB SQL: the single value of SQL over DB.
 q() { "$PINBLAME" -d "$1" query --csv "$2" | sed -n 2p; }
 sum() { echo $(( $(q "$A" "$1") + $(q "$B" "$1") )); }
+# fleet NAME: a new store $TMP/NAME.db with both machines merged into it.
+fleet() {
+	"$PINBLAME" merge "$TMP/$1.db" "$A" "$B" >/dev/null
+	echo "$TMP/$1.db"
+}
 
+M=$TMP/fleet.db
 pb merge "$M" "$A" "$B"
 is "$rc" 0 "merge exits 0"
 is "$out" "$A: 2 sources merged (332524 events), 0 already present
@@ -50,6 +60,7 @@ for c in json.load(sys.stdin)["callsites"]: print(c["callsite"], c["failures"], 
 is "$(blame_row "$M")" "$(printf '__do_sys_vmsplice 8 90\ndo_splice 5 53')" "fleet blame: the sum of both machines"
 is "$(blame_row "$B")" "do_splice 1 10" "amd64 alone: splice, 1 failure, 10 pages"
 
+M=$(fleet again)
 pb merge "$M" "$A"
 is "$rc" 0 "merging a store again exits 0"
 is "$out" "$A: 0 sources merged (0 events), 2 already present" "and copies nothing"
@@ -58,10 +69,12 @@ is "$(q "$M" "SELECT count(*) FROM events")" 394989 "events unchanged"
 # Another machine that imported one of the same files: deduplicated.
 C=$TMP/other.db
 "$PINBLAME" -d "$C" import "$arm/dmesg.txt" "$SAMPLES/dmesg-6.6-dump_page-folio.txt" >/dev/null 2>&1
+M=$(fleet dedup)
 pb merge "$M" "$C"
 like "$out" "1 sources merged \\([0-9]+ events\\), 1 already present" "a source already merged is skipped"
 is "$(q "$M" "SELECT count(*) FROM sources")" 5 "5 distinct sources"
 
+M=$(fleet errors)
 pb merge "$M"
 is "$rc" 2 "no input store: usage error"
 pb merge "$M" "$M"
@@ -72,8 +85,7 @@ like "$err" "missing.db" "names the missing store"
 echo "not a store" > "$TMP/junk.db"
 pb merge "$M" "$TMP/junk.db"
 is "$rc" 4 "not a store: store error"
-is "$(q "$M" "SELECT count(*) FROM events")" "$(( 394989 + $(q "$C" "SELECT count(*) FROM events WHERE source_id = 2") ))" \
-	"failed merges leave the store as it was"
+is "$(q "$M" "SELECT count(*) FROM events")" 394989 "failed merges leave the store as it was"
 pb merge --help
 is "$rc" 0 "--help exits 0"
 done_testing
