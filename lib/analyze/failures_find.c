@@ -99,21 +99,25 @@ void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
 	x->pfns[x->npfns++] = (struct fpfn){ pfn, range_id, ts, event_id, how };
 }
 
-/* Only the distinct starts are counted: a repeat of the last is not kept. */
-static void fail_keep_range_start(struct fail *x, int64_t start)
+/* Only distinct ranges are counted (two ranges from one start pfn, as
+ * "PFNs busy" lines print them, are two): a repeat of the last is not
+ * kept. */
+static void fail_keep_range(struct fail *x, int64_t start, int64_t end)
 {
-	if (x->nranges && x->range_starts[x->nranges - 1] == start)
+	const struct frange *last = x->nranges ? &x->ranges[x->nranges - 1] : NULL;
+
+	if (last && last->start == start && last->end == end)
 		return;
 	if (x->nranges == x->capranges) {
 		x->capranges = x->capranges ? x->capranges * 2 : 8;
-		x->range_starts = pb_realloc(x->range_starts, x->capranges * sizeof(int64_t));
+		x->ranges = pb_realloc(x->ranges, x->capranges * sizeof(*x->ranges));
 	}
-	x->range_starts[x->nranges++] = start;
+	x->ranges[x->nranges++] = (struct frange){ start, end };
 }
 
 void fail_add_range(struct fail *x, int64_t start, int64_t end)
 {
-	fail_keep_range_start(x, start);
+	fail_keep_range(x, start, end);
 	if (start >= 0 && (x->start_pfn < 0 || start < x->start_pfn))
 		x->start_pfn = start;
 	if (end > x->end_pfn)
@@ -134,7 +138,7 @@ static void finder_free(struct finder *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].pfns);
-		free(f->v[i].range_starts);
+		free(f->v[i].ranges);
 	}
 	free(f->v);
 	free(f->boots.of);

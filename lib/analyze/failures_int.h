@@ -58,6 +58,11 @@ struct fpfn {
 	enum pfn_how how;
 };
 
+/* A busy range [start, end) of a failure. */
+struct frange {
+	int64_t start, end;
+};
+
 struct fail {
 	enum fail_kind kind;
 	enum fail_outcome outcome;
@@ -69,7 +74,7 @@ struct fail {
 	int32_t pid;
 	int nowarn;		/* -1 unknown */
 	int failed_migrations;
-	int64_t *range_starts;	/* of busy ranges, for counting distinct ones */
+	struct frange *ranges;	/* busy ranges, for counting distinct ones */
 	size_t nranges, capranges;
 	struct fpfn *pfns;
 	size_t npfns, cappfns;

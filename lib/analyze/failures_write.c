@@ -3,11 +3,13 @@
  */
 #include "failures_int.h"
 
-static int cmp_i64(const void *a, const void *b)
+static int cmp_frange(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	const struct frange *x = a, *y = b;
 
-	return x < y ? -1 : x > y;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
 }
 
 static int cmp_fpfn(const void *a, const void *b)
@@ -38,9 +40,9 @@ static size_t distinct_ranges(struct fail *x)
 {
 	size_t n = 0;
 
-	sort_n(x->range_starts, x->nranges, sizeof(int64_t), cmp_i64);
+	sort_n(x->ranges, x->nranges, sizeof(*x->ranges), cmp_frange);
 	for (size_t i = 0; i < x->nranges; i++)
-		n += i == 0 || x->range_starts[i] != x->range_starts[i - 1];
+		n += i == 0 || cmp_frange(&x->ranges[i], &x->ranges[i - 1]);
 	return n;
 }
 

@@ -65,6 +65,8 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | .start_pfn] | map(. // 0) | map
 	"[\"$((0xa0000))\",\"$((0xb0000))\",\"$((0xc0000))\",\"$((0xb1000))\"]" \
 	"each starts at the first pfn its lines name"
 is "$(sql "SELECT count(*) FROM failures")" 4 "not one failure per line (9 lines, 6 of them busy)"
+is "$(printf '%s' "$out" | jq -c '[.failures[] | .busy_ranges]')" '[3,1,1,1]' \
+	"cma_test's run has three busy ranges: the two from pfn a0400 end apart, so they are two"
 
 # a driver that gave up says so in its own words: the busy run before it
 # (its task, close in time) failed; such a line alone is no failure
