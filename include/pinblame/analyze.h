@@ -82,6 +82,10 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o,
  * what the store holds; NULL on a store error. */
 json_t *pb_analyze_info(struct pb_store *s);
 
+/* Column COL of ST's current row as JSON by its SQL type: integer, real,
+ * text (made safe for a terminal) or null. */
+json_t *pb_json_column(sqlite3_stmt *st, int col);
+
 /* Failures listed, with their evidence, under each call site of a report. */
 #define PB_REPORT_EXAMPLES 5
 

@@ -21,9 +21,6 @@ struct pb_store;
 long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_table_mode mode,
 		    const char *schema);
 
-/* Column I of the current row as JSON (integer, real, string or null). */
-json_t *pb_json_column(sqlite3_stmt *st, int i);
-
 /* Member KEY of object O as a string / integer, DFLT when absent or of
  * another type. */
 const char *pb_json_str(const json_t *o, const char *key, const char *dflt);

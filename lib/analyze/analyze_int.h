@@ -206,8 +206,6 @@ json_t *text_or_null(sqlite3_stmt *st, int col);
  * remembers the error (pb_store_failed()) and the command exits 4, so the
  * loaders below never return NULL. */
 
-/* The column as JSON by its SQL type (integer, real, text, null). */
-json_t *column_json(sqlite3_stmt *st, int col);
 /* The current row as an object keyed by the column names; into O (after
  * the keys it has), which it returns. */
 json_t *stmt_row_json(sqlite3_stmt *st);

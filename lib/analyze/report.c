@@ -212,7 +212,7 @@ static json_t *evidence_of(struct builder *b, sqlite3_stmt *st, long long id)
 		for (int i = 0; i < sqlite3_column_count(st); i++)
 			if (sqlite3_column_type(st, i) != SQLITE_NULL)
 				json_object_set_new(o, sqlite3_column_name(st, i),
-						    column_json(st, i));
+						    pb_json_column(st, i));
 		json_array_append_new(items, o);
 	}
 	sqlite3_reset(st);

@@ -1,9 +1,10 @@
 /* rows.c - rows of a query as JSON objects keyed by their column names:
- * the one row loader of lib/analyze (info, show), so that every reader
- * steps through the store's statement layer and none drops an error. */
+ * the one row loader of lib/analyze (info, show, report, export), so that
+ * every reader steps through the store's statement layer and none drops
+ * an error. */
 #include "analyze_int.h"
 
-json_t *column_json(sqlite3_stmt *st, int col)
+json_t *pb_json_column(sqlite3_stmt *st, int col)
 {
 	switch (sqlite3_column_type(st, col)) {
 	case SQLITE_INTEGER:
@@ -21,7 +22,7 @@ json_t *column_json(sqlite3_stmt *st, int col)
 json_t *stmt_row_into(json_t *o, sqlite3_stmt *st)
 {
 	for (int i = 0; i < sqlite3_column_count(st); i++)
-		json_object_set_new(o, sqlite3_column_name(st, i), column_json(st, i));
+		json_object_set_new(o, sqlite3_column_name(st, i), pb_json_column(st, i));
 	return o;
 }
 

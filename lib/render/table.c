@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "pinblame/core.h"
+#include "pinblame/analyze.h"
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
@@ -49,21 +50,6 @@ void pb_format_date(char *buf, size_t len, long long ts_ns)
 		return;
 	}
 	snprintf(buf, len, "%s.%06lld", day, ts_ns % 1000000000 / 1000);
-}
-
-json_t *pb_json_column(sqlite3_stmt *st, int i)
-{
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, i));
-	case SQLITE_FLOAT:
-		return json_real(sqlite3_column_double(st, i));
-	case SQLITE_NULL:
-		return json_null();
-	default:
-		return pb_json_textn((const char *)sqlite3_column_text(st, i),
-				    (size_t)sqlite3_column_bytes(st, i));
-	}
 }
 
 static void csv_cell(FILE *out, const char *s)
