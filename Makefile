@@ -31,7 +31,7 @@ DEMO_PKGS := gcc make pkg-config libtraceevent-dev libtracefs-dev libtracecmd-de
 	libjansson-dev libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev
 DEB_PKGS := $(DEMO_PKGS) \
 	libcmocka-dev scdoc clang libclang-rt-14-dev xz-utils zstd gzip \
-	perl sqlite3 python3 chromium
+	perl sqlite3 python3 chromium libbpf-dev bpftool libelf-dev
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
@@ -50,7 +50,37 @@ PKG_LIBS = -static $(shell pkg-config --static --libs $(filter-out libtracecmd,$
 	2>/dev/null) -lm -lpthread
 STATIC_OBJS := $(BUILD)/contrib/static/tracecmd_stub.o
 endif
-ALL_CFLAGS = $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+# record --bpf: the BPF object (lib/capture/bpf/pinblame.bpf.c) is compiled
+# by clang against a vmlinux.h that bpftool writes from this machine's BTF
+# (CO-RE: the object then loads on any kernel with BTF) and embedded in the
+# program through a bpftool skeleton. BPF=auto builds it when clang,
+# bpftool, libbpf and BTF are all here, and says why not otherwise (the
+# program then refuses --bpf); BPF=1 makes their absence an error, BPF=0
+# leaves it out. The static builds leave it out (no BTF of the target).
+BPF ?= $(if $(STATIC),0,auto)
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
+BPF_CLANG ?= clang
+BPF_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH := $(patsubst aarch64,arm64,$(patsubst x86_64,x86,$(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))))
+BPF_MISSING := $(if $(shell command -v $(BPFTOOL) 2>/dev/null),,bpftool) \
+	$(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,$(BPF_CLANG)) \
+	$(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf-dev) \
+	$(if $(wildcard $(BPF_BTF)),,BTF ($(BPF_BTF)))
+ifeq ($(BPF),auto)
+BPF := $(if $(strip $(BPF_MISSING)),0,1)
+ifneq ($(BPF),1)
+$(info record --bpf left out of this build: missing $(strip $(BPF_MISSING)) (make deps installs the packages))
+endif
+endif
+ifeq ($(BPF),1)
+ifneq ($(strip $(BPF_MISSING)),)
+$(error BPF=1 but missing $(strip $(BPF_MISSING)): install libbpf-dev bpftool clang (make deps); BTF needs a kernel with CONFIG_DEBUG_INFO_BTF=y)
+endif
+BPF_DIR := $(BUILD)/lib/capture/bpf
+BPF_CFLAGS := -DPB_HAVE_BPF -I$(BPF_DIR) $(shell pkg-config --cflags libbpf)
+PKG_LIBS += $(shell pkg-config --libs libbpf)
+endif
+ALL_CFLAGS = $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(BPF_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 
 LIB_SRCS := $(sort $(wildcard lib/*/*.c))
@@ -75,6 +105,19 @@ all: $(PROG) man
 $(BUILD)/%.o: %.c $(HEADERS) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+ifeq ($(BPF),1)
+$(BPF_DIR)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(BPF_BTF) format c > $@.tmp && mv $@.tmp $@
+$(BPF_DIR)/pinblame.bpf.o: lib/capture/bpf/pinblame.bpf.c lib/capture/bpf/record.h $(BPF_DIR)/vmlinux.h
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+		-I$(BPF_DIR) -Ilib/capture/bpf -c -o $@ $<
+$(BPF_DIR)/pinblame.skel.h: $(BPF_DIR)/pinblame.bpf.o
+	$(BPFTOOL) gen skeleton $< name pinblame_bpf > $@.tmp && mv $@.tmp $@
+$(BUILD)/lib/capture/bpf.o: $(BPF_DIR)/pinblame.skel.h
+endif
+$(BUILD)/lib/capture/bpf.o: lib/capture/bpf/record.h
 
 $(LIBA): $(LIB_OBJS)
 	@rm -f $@

@@ -19,11 +19,15 @@
 
 #define DEFAULT_OUTPUT "pinblame.trace"
 #define DEFAULT_BUFFER_KB 16384UL
-#define IDLE_NS 100000000L	/* sleep between reads of an empty trace_pipe */
+#define IDLE_NS 100000000L
+#define DEFAULT_BPF_PAGES 65536UL
+#define BPF_POLL_MS 100	/* sleep between reads of an empty trace_pipe */
 
 static const char usage[] =
 	"usage: pinblame record [-o FILE] [--duration S] [--events LIST] [--probe-gup]\n"
 	"                       [--buffer-kb N] [--import] [-- COMMAND [ARG...]]\n"
+	"       pinblame record --bpf [--bpf-pages N] [-o FILE] [--duration S] [--import]\n"
+	"                       [-- COMMAND [ARG...]]\n"
 	"\n"
 	"Records, through tracefs, the CMA, migration, isolation, compaction,\n"
 	"page_ref and page_pinner events this kernel has, with kernel stacks,\n"
@@ -41,6 +45,11 @@ static const char usage[] =
 	"                     get_user_pages and splice into pipes (page= and stack), so\n"
 	"                     holders show without page_ref or page_pinner events\n"
 	"  --buffer-kb N      ring buffer per CPU, at least N KB (default 16384)\n"
+	"  --bpf              instead of tracefs, BPF (needs BTF and kprobes): keeps the\n"
+	"                     latest GUP or splice stack of each page and writes those of\n"
+	"                     the pages an allocation failed on\n"
+	"  --bpf-pages N      pages --bpf keeps at most (default 65536: 17 MiB of kernel\n"
+	"                     memory, about 270 bytes a page with the stacks)\n"
 	"  --import           import FILE into the store afterwards\n"
 	"  -h, --help         this help\n"
 	"\n"
@@ -55,6 +64,8 @@ enum {
 	OPT_PROBE_GUP,
 	OPT_BUFFER_KB,
 	OPT_IMPORT,
+	OPT_BPF,
+	OPT_BPF_PAGES,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +75,8 @@ static const struct option longopts[] = {
 	{ "probe-gup", no_argument, NULL, OPT_PROBE_GUP },
 	{ "buffer-kb", required_argument, NULL, OPT_BUFFER_KB },
 	{ "import", no_argument, NULL, OPT_IMPORT },
+	{ "bpf", no_argument, NULL, OPT_BPF },
+	{ "bpf-pages", required_argument, NULL, OPT_BPF_PAGES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -76,6 +89,8 @@ struct record_opts {
 	unsigned long buffer_kb;
 	int import;		/* import FILE afterwards */
 	char **command;		/* NULL: no COMMAND */
+	int bpf;		/* record --bpf */
+	unsigned long bpf_pages;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -102,6 +117,7 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 
 	o->output = DEFAULT_OUTPUT;
 	o->buffer_kb = DEFAULT_BUFFER_KB;
+	o->bpf_pages = DEFAULT_BPF_PAGES;
 	while ((c = pb_getopt(argc, argv, "+o:h", longopts, usage, &help)) != -1) {
 		switch (c) {
 		case 'h':
@@ -135,6 +151,18 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 			break;
 		case OPT_IMPORT:
 			o->import = 1;
+			break;
+		case OPT_BPF:
+			o->bpf = 1;
+			break;
+		case OPT_BPF_PAGES:
+			errno = 0;
+			o->bpf_pages = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || o->bpf_pages < 64 ||
+			    o->bpf_pages > (1UL << 24)) {
+				pb_error("--bpf-pages wants a number from 64 to 16777216, not '%s'", optarg);
+				return PB_EXIT_USAGE;
+			}
 			break;
 		default:
 			return PB_EXIT_USAGE;
@@ -371,6 +399,62 @@ static int finish(const struct record_opts *o, const struct session *s,
 	return child_result(s, o->command);
 }
 
+/* record --bpf: the BPF recorder (lib/capture/bpf.c) instead of tracefs,
+ * with the same COMMAND, --duration and Ctrl-C handling. */
+static int stream_bpf(struct pb_bpf_run *r, const struct record_opts *o, struct session *s)
+{
+	double deadline = o->duration > 0 ? now_seconds() + o->duration : 0;
+
+	for (;;) {
+		if (pb_bpf_poll(r, BPF_POLL_MS) < 0)
+			return -1;
+		if (s->child > 0 && waitpid(s->child, &s->child_status, WNOHANG) == s->child) {
+			s->child_done = 1;
+			return 0;
+		}
+		if (stop_signal || (deadline && now_seconds() >= deadline))
+			return 0;
+	}
+}
+
+static int record_bpf(const struct record_opts *o, struct session *s)
+{
+	const char *proc = getenv("PINBLAME_PROC"), *sysfs = getenv("PINBLAME_SYSFS");
+	const char *tracefs = getenv("PINBLAME_TRACEFS");
+	struct pb_bpf_opts bo = { proc ? proc : "/proc", sysfs ? sysfs : "/sys",
+				  tracefs ? tracefs : "/sys/kernel/tracing", o->bpf_pages, -1 };
+	struct pb_bpf_run *r;
+	int ret;
+
+	bo.out_fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (bo.out_fd < 0) {
+		pb_error("cannot write %s: %s", o->output, strerror(errno));
+		return PB_EXIT_INPUT;
+	}
+	r = pb_bpf_start(&bo);
+	if (!r) {
+		close(bo.out_fd);
+		unlink(o->output);
+		return PB_EXIT_INPUT;
+	}
+	ret = o->command ? start_command(s, o->command) : 0;
+	if (ret == 0)
+		ret = stream_bpf(r, o, s) < 0 ? PB_EXIT_INPUT : PB_EXIT_OK;
+	if (pb_bpf_stop(r) < 0 && ret == PB_EXIT_OK)
+		ret = PB_EXIT_INPUT;
+	s->bytes = pb_bpf_bytes(r);
+	pb_bpf_close(r);
+	end_child(s);
+	if (close(bo.out_fd) < 0 && ret == PB_EXIT_OK) {
+		pb_error("cannot write %s: %s", o->output, strerror(errno));
+		ret = PB_EXIT_INPUT;
+	}
+	if (ret == PB_EXIT_OK)
+		fprintf(stderr, "pinblame record: wrote %s (%" PRIu64 " bytes)\n", o->output,
+			s->bytes);
+	return ret;
+}
+
 int cmd_record(int argc, char **argv, const struct pb_globals *g)
 {
 	struct record_opts o = { 0 };
@@ -383,6 +467,10 @@ int cmd_record(int argc, char **argv, const struct pb_globals *g)
 	if (ret >= 0)
 		return ret;
 	catch_stop_signals();
+	if (o.bpf) {
+		ret = record_bpf(&o, &s);
+		return ret == PB_EXIT_OK ? finish(&o, &s, g) : ret;
+	}
 	cap = pb_capture_open(getenv("PINBLAME_TRACEFS"));
 	if (!cap)
 		return PB_EXIT_INPUT;

@@ -104,4 +104,24 @@ int pb_capture_restore(struct pb_capture *cap);
 /* Restores (if not done yet) and frees. */
 void pb_capture_close(struct pb_capture *cap);
 
+/* record --bpf (lib/capture/bpf.c): page references kept in BPF maps, the
+ * pages of failed allocations written to OUT_FD as ftrace text. */
+struct pb_bpf_opts {
+	const char *proc;	/* procfs: kallsyms */
+	const char *sysfs;	/* BTF and the kprobe PMU */
+	const char *tracefs;	/* kprobe_events, when perf has no kprobe PMU */
+	unsigned long max_pages;	/* entries of the page map and stack map */
+	int out_fd;
+};
+struct pb_bpf_run;
+/* Checks the kernel (BTF, kprobes, the GUP functions), loads and attaches.
+ * NULL after saying why and what to use instead: exit PB_EXIT_INPUT. */
+struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o);
+/* Waits up to TIMEOUT_MS for failure events and writes what they need. */
+int pb_bpf_poll(struct pb_bpf_run *r, int timeout_ms);
+/* Detaches, writes what is left and says what was seen. */
+int pb_bpf_stop(struct pb_bpf_run *r);
+uint64_t pb_bpf_bytes(const struct pb_bpf_run *r);
+void pb_bpf_close(struct pb_bpf_run *r);
+
 #endif

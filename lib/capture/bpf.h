@@ -1,0 +1,85 @@
+/* bpf.h - the user-space pieces of `record --bpf` that need no kernel:
+ * kallsyms as a symbol table, the choice of the functions to hook, and
+ * the writer of the ftrace-compatible text that `pinblame import` reads.
+ * The loader and the run (lib/capture/bpf.c, built with libbpf) use them.
+ */
+#ifndef PINBLAME_CAPTURE_BPF_H
+#define PINBLAME_CAPTURE_BPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "pinblame/core.h"
+#include "bpf/record.h"
+
+/* The text symbols of a kallsyms file, sorted by address. */
+struct pb_ksyms {
+	struct pb_ksym {
+		uint64_t addr;
+		size_t name;	/* offset in names */
+	} *syms;
+	size_t n, cap;
+	char *names;
+	size_t names_len, names_cap;
+};
+
+/* Reads kallsyms text from F (text symbols only: t, T, w, W). Returns the
+ * number of symbols, -1 on a read error. Addresses all 0 (kallsyms read
+ * without the right to see them) count as no symbols. */
+long pb_ksyms_load(struct pb_ksyms *ks, FILE *f);
+void pb_ksyms_free(struct pb_ksyms *ks);
+/* The symbol that ADDR is in: its name, *OFFSET from its start and *SIZE
+ * up to the next symbol; NULL when ADDR is before the first one. */
+const char *pb_ksyms_find(const struct pb_ksyms *ks, uint64_t addr, uint64_t *offset,
+			  uint64_t *size);
+/* Whether a function of exactly this NAME exists. */
+int pb_ksyms_has(const struct pb_ksyms *ks, const char *name);
+
+/* The BPF programs a function can be hooked with: which argument holds the
+ * page (or folio), and whether it takes or drops the reference. */
+enum pb_bpf_prog {
+	PB_BPF_GET_ARG1,
+	PB_BPF_GET_ARG2,
+	PB_BPF_PUT_ARG1,
+};
+
+enum pb_bpf_role {
+	PB_BPF_ROLE_GUP,	/* every one this kernel has */
+	PB_BPF_ROLE_SPLICE,	/* the first this kernel has */
+	PB_BPF_ROLE_PUT,	/* every one this kernel has */
+};
+
+struct pb_bpf_hook {
+	const char *func;
+	enum pb_bpf_role role;
+	enum pb_bpf_prog prog;
+};
+
+#define PB_BPF_MAX_HOOKS 12
+
+/* The functions of KS to hook, into HOOKS (at most PB_BPF_MAX_HOOKS).
+ * Returns how many; *NGUP says how many of them are GUP grabs (none: the
+ * caller refuses, naming pb_bpf_gup_candidates). */
+size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks, size_t *ngup);
+/* "try_grab_folio_fast, try_grab_folio, ...": for the refusal. */
+const char *pb_bpf_gup_candidates(void);
+
+/* A stack's frames: up to PB_BPF_STACK_DEPTH addresses, 0 ends it. */
+struct pb_bpf_frames {
+	const uint64_t *ip;
+	size_t n;
+};
+
+/* Appends to B, in the ftrace text of a kprobe hit with a stacktrace
+ * trigger, the latest get of PAGE: "FUNC: (FUNC+0x0/0xSIZE) page=0x..."
+ * and its <stack trace> block (none when STACK has no frames). */
+void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t page,
+		       const struct pb_bpf_page *rec, const struct pb_bpf_frames *stack);
+/* Appends a failure point as the kernel's tracepoint prints it, with its
+ * stack past the tracer's own frames. */
+void pb_bpf_write_failure(struct pb_buf *b, const struct pb_ksyms *ks,
+			  const struct pb_bpf_failure *f, const struct pb_bpf_frames *stack);
+
+#endif

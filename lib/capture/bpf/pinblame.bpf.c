@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pinblame.bpf.c - the kernel half of `pinblame record --bpf`: what
+ * page_pinner keeps, on any kernel with BTF.
+ *
+ * For every page a GUP grab or a splice into a pipe takes a reference on,
+ * the LRU hash map "pages" keeps the latest get (time, task, kernel and
+ * user stack ids) and put, keyed by the page's (or folio's) address: the
+ * struct page address is what every kernel passes to those functions, and
+ * turning it into a pfn needs the vmemmap, which user space learns (see
+ * lib/capture/bpf.c). The map is bounded and LRU, so memory stays fixed
+ * and the pages touched last are kept. The failure points go through a ring
+ * buffer; user space then writes out the records of the failing pages only.
+ *
+ * The kprobe programs take the page from one argument; which functions they
+ * are attached to is chosen in user space from kallsyms, since the names
+ * and argument positions changed between kernel versions. The failure
+ * points are raw tracepoints: their TP_PROTO arguments have not changed
+ * since the events exist, so no tracepoint struct layout is needed.
+ *
+ * GPL: bpf_probe_read_kernel_str and the stack helpers are GPL-only.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "record.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);	/* user space sets --bpf-pages */
+	__type(key, __u64);
+	__type(value, struct pb_bpf_page);
+} pages SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);	/* user space sets it with --bpf-pages */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, PB_BPF_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} failures SEC(".maps");
+
+/* Read by user space through the skeleton's bss. */
+__u64 vmemmap_base;		/* page address of pfn 0, once learned */
+__u64 page_struct_size;		/* sizeof(struct page) on this kernel */
+__u64 stack_errors;		/* stacks not taken (map full) */
+__u64 pages_missed;		/* records the LRU map could not insert */
+__u64 failures_lost;		/* ring buffer full */
+
+static __always_inline __s32 stack_id(void *ctx, __u64 flags)
+{
+	long id = bpf_get_stackid(ctx, &stacks, flags);
+
+	if (id < 0) {
+		__sync_fetch_and_add(&stack_errors, 1);
+		return -1;
+	}
+	return (__s32)id;
+}
+
+static __always_inline struct pb_bpf_page *page_record(__u64 page)
+{
+	struct pb_bpf_page *rec = bpf_map_lookup_elem(&pages, &page);
+	struct pb_bpf_page fresh = {};
+
+	if (rec)
+		return rec;
+	fresh.get_kstack = fresh.get_ustack = fresh.put_kstack = -1;
+	bpf_map_update_elem(&pages, &page, &fresh, BPF_NOEXIST);
+	rec = bpf_map_lookup_elem(&pages, &page);
+	if (!rec)
+		__sync_fetch_and_add(&pages_missed, 1);
+	return rec;
+}
+
+static __always_inline void on_get(struct pt_regs *ctx, __u64 page)
+{
+	struct pb_bpf_page *rec;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!page)
+		return;
+	rec = page_record(page);
+	if (!rec)
+		return;
+	rec->get_ns = bpf_ktime_get_ns();
+	rec->get_ip = PT_REGS_IP(ctx);
+	rec->get_kstack = stack_id(ctx, 0);
+	rec->get_ustack = stack_id(ctx, BPF_F_USER_STACK);
+	rec->pid = (__u32)pid_tgid;
+	rec->tgid = pid_tgid >> 32;
+	rec->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	__sync_fetch_and_add(&rec->gets, 1);
+}
+
+static __always_inline void on_put(struct pt_regs *ctx, __u64 page)
+{
+	struct pb_bpf_page *rec = page ? bpf_map_lookup_elem(&pages, &page) : NULL;
+
+	/* a put of a page no get was seen on tells nothing */
+	if (!rec)
+		return;
+	rec->put_ns = bpf_ktime_get_ns();
+	rec->put_kstack = stack_id(ctx, 0);
+	__sync_fetch_and_add(&rec->puts, 1);
+}
+
+/* try_grab_folio_fast(page, ...), try_grab_folio(page or folio, ...),
+ * try_grab_compound_head(page, ...), try_grab_page(page, ...),
+ * copy_page_to_iter_pipe(page, ...) */
+SEC("kprobe")
+int BPF_KPROBE(get_arg1, void *page)
+{
+	on_get(ctx, (__u64)page);
+	return 0;
+}
+
+/* splice_folio_into_pipe(pipe, folio, ...) */
+SEC("kprobe")
+int BPF_KPROBE(get_arg2, void *pipe, void *folio)
+{
+	on_get(ctx, (__u64)folio);
+	return 0;
+}
+
+/* gup_put_folio(folio, ...), unpin_user_page(page), unpin_folio(folio),
+ * put_compound_head(page, ...) */
+SEC("kprobe")
+int BPF_KPROBE(put_arg1, void *page)
+{
+	on_put(ctx, (__u64)page);
+	return 0;
+}
+
+static __always_inline void send_failure(void *ctx, struct pb_bpf_failure *f)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	f->ns = bpf_ktime_get_ns();
+	f->pid = (__u32)pid_tgid;
+	f->tgid = pid_tgid >> 32;
+	f->cpu = bpf_get_smp_processor_id();
+	f->kstack = stack_id(ctx, 0);
+	bpf_get_current_comm(f->comm, sizeof(f->comm));
+	if (bpf_ringbuf_output(&failures, f, sizeof(*f), 0))
+		__sync_fetch_and_add(&failures_lost, 1);
+}
+
+/* cma_alloc_busy_retry(const char *name, unsigned long pfn,
+ *                      const struct page *page, unsigned long count,
+ *                      unsigned int align), 5.18+. The one failure point
+ * with both a pfn and its struct page: it gives the vmemmap. */
+SEC("raw_tracepoint")
+int cma_busy_retry(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pb_bpf_failure f = {};
+	__u64 size = bpf_core_type_size(struct page);
+
+	f.kind = PB_BPF_CMA_BUSY_RETRY;
+	f.a = ctx->args[1];
+	f.b = ctx->args[2];
+	f.c = ctx->args[3];
+	f.d = ctx->args[4];
+	bpf_probe_read_kernel_str(f.name, sizeof(f.name), (void *)ctx->args[0]);
+	if (f.b && size) {
+		page_struct_size = size;
+		vmemmap_base = f.b - f.a * size;
+	}
+	send_failure(ctx, &f);
+	return 0;
+}
+
+/* test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn,
+ *                     unsigned long fin_pfn): failed when fin_pfn < end_pfn */
+SEC("raw_tracepoint")
+int pages_isolated(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pb_bpf_failure f = {};
+
+	if (ctx->args[2] >= ctx->args[1])
+		return 0;
+	f.kind = PB_BPF_ISOLATION_FAIL;
+	f.a = ctx->args[0];
+	f.b = ctx->args[1];
+	f.c = ctx->args[2];
+	send_failure(ctx, &f);
+	return 0;
+}
+
+/* mm_migrate_pages(unsigned long succeeded, unsigned long failed, ...) */
+SEC("raw_tracepoint")
+int migrate_pages(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pb_bpf_failure f = {};
+
+	if (!ctx->args[1])
+		return 0;
+	f.kind = PB_BPF_MIGRATE_FAIL;
+	f.a = ctx->args[0];
+	f.b = ctx->args[1];
+	send_failure(ctx, &f);
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* record.h - the records that the BPF program of `record --bpf` keeps and
+ * hands to user space. Included by the BPF program (with vmlinux.h, so
+ * only the __u types) and by lib/capture/bpf.c (with linux/types.h).
+ */
+#ifndef PINBLAME_BPF_RECORD_H
+#define PINBLAME_BPF_RECORD_H
+
+#define PB_BPF_COMM_LEN 16
+#define PB_BPF_NAME_LEN 32
+/* Frames kept per stack: what ftrace's stacktrace trigger keeps too. */
+#define PB_BPF_STACK_DEPTH 64
+
+/* One page's latest reference taken and dropped, keyed by the struct page
+ * (or folio) address in the LRU hash map "pages". A stack id is -1 when
+ * the stack map was full or the stack could not be taken. */
+struct pb_bpf_page {
+	__u64 get_ns;		/* bpf_ktime_get_ns() of the latest get */
+	__u64 get_ip;		/* the probed function (its address) */
+	__u64 put_ns;		/* of the latest put; 0: none seen */
+	__u32 gets, puts;	/* how many of each the map has seen */
+	__s32 get_kstack, get_ustack, put_kstack;
+	__u32 pid, tgid, cpu;
+	char comm[PB_BPF_COMM_LEN];
+};
+
+enum pb_bpf_failure_kind {
+	PB_BPF_CMA_BUSY_RETRY = 1,	/* a = pfn, b = page, c = count, d = align */
+	PB_BPF_ISOLATION_FAIL,		/* a = start_pfn, b = end_pfn, c = fin_pfn */
+	PB_BPF_MIGRATE_FAIL,		/* a = nr_succeeded, b = nr_failed */
+};
+
+/* A failure point, through the ring buffer "failures". */
+struct pb_bpf_failure {
+	__u64 ns;
+	__u64 a, b, c, d;
+	__u32 kind;
+	__u32 pid, tgid, cpu;
+	__s32 kstack;
+	char comm[PB_BPF_COMM_LEN];
+	char name[PB_BPF_NAME_LEN];	/* the CMA area */
+};
+
+#endif

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# record --bpf: option errors, the refusals before anything is loaded (no
+# BTF, no kprobes, no GUP function, kallsyms without addresses), each exit 3
+# with the reason and the fallback; and on this machine the branch its
+# kernel and build call for, checked here from the same facts.
+. "$(dirname "$0")/lib.sh"
+
+fallback="the fallback is 'pinblame record --probe-gup' (kprobe_events), or 'pinblame record' for the tracepoints alone"
+
+pb record --help
+like "$out" 'pinblame record --bpf \[--bpf-pages N\]' "--help shows the --bpf synopsis"
+like "$out" '--bpf-pages N +pages --bpf keeps at most \(default 65536' "and --bpf-pages"
+
+pb record --bpf --bpf-pages 63 -- true
+is "$rc" 2 "--bpf-pages below 64 exits 2"
+is "$err" "pinblame: record: --bpf-pages wants a number from 64 to 16777216, not '63'" "and says so"
+pb record --bpf --bpf-pages 1k -- true
+is "$rc" 2 "--bpf-pages with a unit exits 2"
+
+# A sysfs without BTF
+mkdir -p "$TMP/sys-nobtf/bus/event_source/devices/kprobe"
+PINBLAME_SYSFS=$TMP/sys-nobtf pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "no BTF exits 3"
+is "$err" "pinblame: record: --bpf: this kernel has no BTF (no /sys/kernel/btf/vmlinux: it needs CONFIG_DEBUG_INFO_BTF=y); $fallback" \
+	"and says why, with the fallback"
+ok "$([ ! -e "$TMP/t.trace" ]; echo $?)" "no trace file is left"
+
+# BTF but neither a kprobe PMU nor kprobe_events
+mkdir -p "$TMP/sys-nokp/kernel/btf" "$TMP/tracefs-nokp"
+: > "$TMP/sys-nokp/kernel/btf/vmlinux"
+PINBLAME_SYSFS=$TMP/sys-nokp PINBLAME_TRACEFS=$TMP/tracefs-nokp pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "no kprobes exits 3"
+is "$err" "pinblame: record: --bpf: kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs: CONFIG_KPROBE_EVENTS is off); $fallback" \
+	"and says why"
+
+# kprobes, but kallsyms without any GUP grab (a .constprop copy is not one)
+mkdir -p "$TMP/sys/kernel/btf" "$TMP/sys/bus/event_source/devices/kprobe" "$TMP/proc"
+: > "$TMP/sys/kernel/btf/vmlinux"
+printf 'ffffffff81000000 T _stext\nffffffff81100000 t try_grab_folio.constprop.0\nffffffff81200000 T gup_put_folio\n' \
+	> "$TMP/proc/kallsyms"
+PINBLAME_SYSFS=$TMP/sys PINBLAME_PROC=$TMP/proc pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "no GUP function exits 3"
+is "$err" "pinblame: record: --bpf: this kernel has none of try_grab_folio_fast, try_grab_folio, try_grab_compound_head, try_grab_page in kallsyms; $fallback" \
+	"and names the functions looked for"
+
+# kallsyms as a user without CAP_SYSLOG reads it
+printf '0000000000000000 T try_grab_folio\n' > "$TMP/proc/kallsyms"
+PINBLAME_SYSFS=$TMP/sys PINBLAME_PROC=$TMP/proc pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "kallsyms without addresses exits 3"
+is "$err" "pinblame: record: --bpf: kallsyms shows no addresses: recording needs root; $fallback" \
+	"and says that it needs root"
+
+# This machine, as it is: the first condition that fails decides.
+pb record --bpf -o "$TMP/host.trace" -- true
+if [ ! -r /sys/kernel/btf/vmlinux ]; then
+	is "$rc" 3 "here: no BTF, exits 3"
+	like "$err" "has no BTF" "and says so"
+elif [ ! -e /sys/bus/event_source/devices/kprobe ] && [ ! -e /sys/kernel/tracing/kprobe_events ]; then
+	is "$rc" 3 "here: BTF but no kprobes (CONFIG_KPROBE_EVENTS off), exits 3"
+	like "$err" "kprobes are not available on this kernel" "and says so"
+elif [ "$(id -u)" != 0 ]; then
+	is "$rc" 3 "here: not root, exits 3"
+	like "$err" "needs root" "and says so"
+elif ! grep -Eq ' (try_grab_folio_fast|try_grab_folio|try_grab_compound_head|try_grab_page)$' /proc/kallsyms; then
+	is "$rc" 3 "here: no GUP function, exits 3"
+	like "$err" "this kernel has none of" "and says so"
+else
+	# a kernel that can run it, unless this build has no BPF or the kernel
+	# refuses the program: then the reason is given and the exit is 3
+	if [ "$rc" = 0 ]; then
+		is "$(sed -n 's/^# pinblame-record: source=//p' "$TMP/host.trace")" bpf "here: the trace says it is from BPF"
+		like "$err" 'BPF saw 0 failure events, wrote 0 page records' "and 'true' made no failure"
+	else
+		is "$rc" 3 "here: the kernel refused BPF, exits 3"
+		like "$err" "record --probe-gup" "and names the fallback"
+	fi
+fi
+
+done_testing

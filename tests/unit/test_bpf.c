@@ -1,0 +1,342 @@
+/* test_bpf.c - the user-space pieces of `record --bpf` that need no
+ * kernel: kallsyms as a symbol table, the choice of the functions to hook,
+ * and the text written, which `pinblame import` must read as a probe
+ * capture (the page's stack blamed for the failing fin_pfn).
+ */
+#include "unit.h"
+
+#include <stdio.h>
+
+#include "../../lib/capture/bpf.h"
+#include "pinblame/analyze.h"
+#include "pinblame/input.h"
+#include "pinblame/parse.h"
+#include "pinblame/store.h"
+
+/* Addresses of a made-up arm64 kernel: function, next function. */
+static const char kallsyms_612[] =
+	"ffff800080010000 T el0_svc\n"
+	"ffff800080010100 T invoke_syscall\n"
+	"ffff800080020000 T __arm64_sys_vmsplice\n"
+	"ffff800080020100 t __do_sys_vmsplice\n"
+	"ffff800080030000 T iov_iter_get_pages2\n"
+	"ffff800080030100 t __iov_iter_get_pages_alloc\n"
+	"ffff800080040000 t gup_fast_fallback\n"
+	"ffff800080040800 t try_grab_folio_fast\n"
+	"ffff800080040a98 T try_grab_folio\n"
+	"ffff800080040c00 t gup_put_folio\n"
+	"ffff800080041000 T unpin_user_page\n"
+	"ffff800080050000 T splice_folio_into_pipe\n"
+	"ffff800080060000 T __cma_alloc\n"
+	"ffff800080060800 T cma_alloc_folio\n"
+	"ffff800080070000 T test_pages_isolated\n"
+	"ffff800080070400 T alloc_contig_range_noprof\n"
+	"ffff800080080000 T __traceiter_test_pages_isolated\n"
+	"ffff800080080100 T __traceiter_cma_alloc_busy_retry\n"
+	"ffff800080090000 T bpf_trace_run3\n"
+	"ffff800080090100 T bpf_trace_run5\n"
+	"ffff8000800a0000 D some_data\n"
+	"ffff8000800b0000 t bpf_prog_6deef7357e7b4530_pages_isolated\t[bpf]\n"
+	"ffff8000800b1000 t bpf_prog_00112233aabbccdd_cma_busy_retry\t[bpf]\n";
+
+static void load_text(struct pb_ksyms *ks, const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_non_null(f);
+	assert_true(pb_ksyms_load(ks, f) >= 0);
+	fclose(f);
+}
+
+static void test_kallsyms_finds_the_function_an_address_is_in(void **state)
+{
+	struct pb_ksyms ks;
+	uint64_t off = 0, size = 0;
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	assert_int_equal(ks.n, 22);	/* the data symbol is left out */
+	assert_string_equal(pb_ksyms_find(&ks, 0xffff800080040810ULL, &off, &size),
+			    "try_grab_folio_fast");
+	assert_int_equal(off, 0x10);
+	assert_int_equal(size, 0x298);
+	assert_string_equal(pb_ksyms_find(&ks, 0xffff800080020100ULL, &off, &size),
+			    "__do_sys_vmsplice");
+	assert_int_equal(off, 0);
+	assert_null(pb_ksyms_find(&ks, 0xffff80008000ffffULL, &off, &size));
+	assert_true(pb_ksyms_has(&ks, "unpin_user_page"));
+	assert_false(pb_ksyms_has(&ks, "try_grab_page"));
+	pb_ksyms_free(&ks);
+}
+
+static void test_kallsyms_without_addresses_has_no_symbols(void **state)
+{
+	struct pb_ksyms ks;
+
+	(void)state;
+	/* what a user without CAP_SYSLOG reads */
+	load_text(&ks, "0000000000000000 T try_grab_folio\n0000000000000000 t gup_put_folio\n");
+	assert_int_equal(ks.n, 0);
+	pb_ksyms_free(&ks);
+}
+
+static void assert_hook(const struct pb_bpf_hook *h, const char *func, enum pb_bpf_prog prog)
+{
+	assert_string_equal(h->func, func);
+	assert_int_equal(h->prog, prog);
+}
+
+static void test_hooks_of_a_6_12_kernel_are_both_grabs_splice_and_puts(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup, n;
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_int_equal(n, 5);
+	assert_int_equal(ngup, 2);
+	assert_hook(&hooks[0], "try_grab_folio_fast", PB_BPF_GET_ARG1);
+	assert_hook(&hooks[1], "try_grab_folio", PB_BPF_GET_ARG1);
+	/* the folio is splice_folio_into_pipe's second argument */
+	assert_hook(&hooks[2], "splice_folio_into_pipe", PB_BPF_GET_ARG2);
+	assert_hook(&hooks[3], "gup_put_folio", PB_BPF_PUT_ARG1);
+	assert_hook(&hooks[4], "unpin_user_page", PB_BPF_PUT_ARG1);
+	pb_ksyms_free(&ks);
+}
+
+static void test_hooks_of_a_6_1_kernel_take_the_older_names(void **state)
+{
+	static const char k61[] =
+		"ffffffc008300000 T try_grab_folio\n"
+		"ffffffc008300400 T try_grab_page\n"
+		"ffffffc008300800 t copy_page_to_iter_pipe\n"
+		"ffffffc008300c00 t put_compound_head\n";
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup, n;
+
+	(void)state;
+	load_text(&ks, k61);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_int_equal(n, 4);
+	assert_int_equal(ngup, 2);
+	assert_hook(&hooks[0], "try_grab_folio", PB_BPF_GET_ARG1);
+	assert_hook(&hooks[1], "try_grab_page", PB_BPF_GET_ARG1);
+	assert_hook(&hooks[2], "copy_page_to_iter_pipe", PB_BPF_GET_ARG1);
+	assert_hook(&hooks[3], "put_compound_head", PB_BPF_PUT_ARG1);
+	pb_ksyms_free(&ks);
+}
+
+static void test_a_compiler_copy_of_a_grab_is_not_hooked(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup;
+
+	(void)state;
+	/* a .constprop copy may take other arguments: no GUP hook at all */
+	load_text(&ks, "ffffffc008300000 t try_grab_folio.constprop.0\n"
+		       "ffffffc008300400 t gup_put_folio\n");
+	assert_int_equal(pb_bpf_choose_hooks(&ks, hooks, &ngup), 1);
+	assert_int_equal(ngup, 0);
+	pb_ksyms_free(&ks);
+}
+
+/* arm64 6.12 under qemu: vmemmap, sizeof(struct page) */
+#define VMEMMAP 0xfffffdffbf000000ULL
+#define PAGE_SIZEOF 64ULL
+#define FIN_PFN 0x10001fULL
+
+static const uint64_t get_stack[] = {
+	0xffff800080040804ULL,	/* try_grab_folio_fast+0x4 */
+	0xffff800080040123ULL,	/* gup_fast_fallback */
+	0xffff800080030180ULL,	/* __iov_iter_get_pages_alloc */
+	0xffff800080030010ULL,	/* iov_iter_get_pages2 */
+	0xffff800080020200ULL,	/* __do_sys_vmsplice */
+	0xffff800080020010ULL,	/* __arm64_sys_vmsplice */
+	0xffff800080010110ULL,	/* invoke_syscall */
+	0xffff800080010010ULL,	/* el0_svc */
+	0,
+};
+
+static const uint64_t isolation_stack[] = {
+	0xffff8000800b0040ULL,	/* the BPF program */
+	0xffff800080090010ULL,	/* bpf_trace_run3 */
+	0xffff800080080010ULL,	/* __traceiter_test_pages_isolated */
+	0xffff800080070100ULL,	/* test_pages_isolated */
+	0xffff800080070500ULL,	/* alloc_contig_range_noprof */
+	0xffff800080060100ULL,	/* __cma_alloc */
+	0xffff800080060900ULL,	/* cma_alloc_folio */
+	0,
+};
+
+static void write_page(struct pb_buf *b, const struct pb_ksyms *ks)
+{
+	struct pb_bpf_page rec = {
+		.get_ns = 53100000123ULL, .get_ip = 0xffff800080040804ULL,
+		.gets = 3, .puts = 1, .pid = 151, .tgid = 150, .cpu = 1,
+		.get_kstack = 7, .get_ustack = -1, .put_kstack = -1,
+	};
+	struct pb_bpf_frames fr = { get_stack, PB_ARRAY_SIZE(get_stack) };
+
+	strcpy(rec.comm, "holdpages");
+	pb_bpf_write_page(b, ks, VMEMMAP + FIN_PFN * PAGE_SIZEOF, &rec, &fr);
+}
+
+static void write_isolation_failure(struct pb_buf *b, const struct pb_ksyms *ks)
+{
+	struct pb_bpf_failure f = {
+		.ns = 53220926000ULL, .kind = PB_BPF_ISOLATION_FAIL,
+		.a = 0x100000, .b = 0x102000, .c = FIN_PFN, .pid = 151, .tgid = 151, .cpu = 1,
+	};
+	struct pb_bpf_frames fr = { isolation_stack, PB_ARRAY_SIZE(isolation_stack) };
+
+	strcpy(f.comm, "sh");
+	pb_bpf_write_failure(b, ks, &f, &fr);
+}
+
+static void write_busy_retry(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t pfn,
+			     uint64_t ns)
+{
+	struct pb_bpf_failure f = {
+		.ns = ns, .kind = PB_BPF_CMA_BUSY_RETRY, .a = pfn,
+		.b = VMEMMAP + pfn * PAGE_SIZEOF, .c = 8192, .d = 13,
+		.pid = 151, .tgid = 151, .cpu = 1,
+	};
+	struct pb_bpf_frames none = { NULL, 0 };
+
+	strcpy(f.comm, "sh");
+	strcpy(f.name, "hugetlb0");
+	pb_bpf_write_failure(b, ks, &f, &none);
+}
+
+static void test_page_record_is_written_as_a_kprobe_hit_with_its_stack(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_buf b = { 0 };
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	write_page(&b, &ks);
+	assert_string_equal(pb_buf_str(&b),
+		"       holdpages-151     (    150) [001] .....    53.100000: try_grab_folio_fast: "
+		"(try_grab_folio_fast+0x0/0x298) page=0xfffffdffc30007c0 gets=3 puts=1\n"
+		"       holdpages-151     (    150) [001] .....    53.100000: <stack trace>\n"
+		" => try_grab_folio_fast\n => gup_fast_fallback\n => __iov_iter_get_pages_alloc\n"
+		" => iov_iter_get_pages2\n => __do_sys_vmsplice\n => __arm64_sys_vmsplice\n"
+		" => invoke_syscall\n => el0_svc\n");
+	pb_buf_free(&b);
+	pb_ksyms_free(&ks);
+}
+
+static void test_failure_is_written_as_its_tracepoint_past_the_tracer_frames(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_buf b = { 0 };
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	write_isolation_failure(&b, &ks);
+	write_busy_retry(&b, &ks, 0x100000, 53221370000ULL);
+	assert_string_equal(pb_buf_str(&b),
+		"              sh-151     (    151) [001] .....    53.220926: test_pages_isolated: "
+		"start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x10001f ret=fail\n"
+		"              sh-151     (    151) [001] .....    53.220926: <stack trace>\n"
+		" => test_pages_isolated\n => alloc_contig_range_noprof\n => __cma_alloc\n"
+		" => cma_alloc_folio\n"
+		"              sh-151     (    151) [001] .....    53.221370: cma_alloc_busy_retry: "
+		"name=hugetlb0 pfn=0x100000 page=fffffdffc3000000 count=8192 align=13\n");
+	pb_buf_free(&b);
+	pb_ksyms_free(&ks);
+}
+
+static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
+			   size_t len)
+{
+	(void)ctx, (void)line, (void)why, (void)text, (void)len;
+	fail_msg("bad line %llu: %.*s", (unsigned long long)line, (int)len, text);
+	return 0;
+}
+
+static void import_text(struct pb_store *s, const char *text, size_t len)
+{
+	struct pb_input *in = pb_input_open_memory(text, len, "bpf.trace");
+	char err[256], sha[65];
+	unsigned char digest[32];
+	struct pb_sha256 h;
+	struct pb_parser *p;
+	struct pb_record *rec;
+	struct pb_source_totals t = { .sha256 = sha };
+	struct pb_source_info info = { .path = "bpf.trace", .sha256 = sha };
+	int64_t id;
+
+	pb_sha256_init(&h);
+	pb_sha256_update(&h, text, len);
+	pb_sha256_final(&h, digest);
+	pb_sha256_hex(digest, sha);
+	p = pb_parser_new(in, PB_FMT_UNKNOWN, ignore_bad_line, NULL, err, sizeof(err));
+	assert_non_null(p);
+	assert_string_equal(pb_format_name(pb_parser_format(p)), "ftrace");
+	info.format = pb_format_name(pb_parser_format(p));
+	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
+	while (pb_parser_next(p, &rec) == 1)
+		assert_int_equal(pb_store_add_record(s, rec), 0);
+	assert_int_equal(pb_store_source_commit(s, &t), 1);
+	pb_parser_free(p);
+	pb_input_close(in);
+}
+
+static void test_written_trace_blames_the_page_stack_for_the_fin_pfn(void **state)
+{
+	char dir[] = "/tmp/pb-bpf.XXXXXX", db[64];
+	struct pb_ksyms ks;
+	struct pb_buf b = { 0 };
+	struct pb_store *s;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/t.db", dir);
+	load_text(&ks, kallsyms_612);
+	pb_buf_adds(&b, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
+	write_page(&b, &ks);
+	write_isolation_failure(&b, &ks);
+	/* two retries: the importer learns the vmemmap from their pfn and page */
+	write_busy_retry(&b, &ks, 0x100000, 53221370000ULL);
+	write_busy_retry(&b, &ks, 0x102000, 53231370000ULL);
+	s = pb_store_open(db, PB_STORE_WRITE);
+	assert_non_null(s);
+	import_text(s, b.data, b.len);
+	assert_int_equal(pb_analyze_refresh(s), 0);
+	st = pb_store_prepare(s, "SELECT a.pfn, a.callsite FROM attribution a "
+				 "WHERE a.rank = 1 ORDER BY a.pfn");
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), FIN_PFN);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "__do_sys_vmsplice");
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	pb_store_close(s);
+	unit_remove_store(db);
+	rmdir(dir);
+	pb_buf_free(&b);
+	pb_ksyms_free(&ks);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kallsyms_finds_the_function_an_address_is_in),
+		cmocka_unit_test(test_kallsyms_without_addresses_has_no_symbols),
+		cmocka_unit_test(test_hooks_of_a_6_12_kernel_are_both_grabs_splice_and_puts),
+		cmocka_unit_test(test_hooks_of_a_6_1_kernel_take_the_older_names),
+		cmocka_unit_test(test_a_compiler_copy_of_a_grab_is_not_hooked),
+		cmocka_unit_test(test_page_record_is_written_as_a_kprobe_hit_with_its_stack),
+		cmocka_unit_test(test_failure_is_written_as_its_tracepoint_past_the_tracer_frames),
+		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
