@@ -490,19 +490,19 @@ static const char *hit_confidence(const struct hit *h, int joined)
 static int insert_hit(struct pb_store *s, sqlite3_stmt *ins, const struct hit *h,
 		      const char *kind)
 {
-	sqlite3_bind_int64(ins, 1, h->source_id);
+	pb_store_bind_int64(ins, ":source_id", h->source_id);
 	if (h->ts_ns >= 0)
-		sqlite3_bind_int64(ins, 2, h->ts_ns);
-	sqlite3_bind_int64(ins, 3, h->pfn);
-	sqlite3_bind_text(ins, 4, kind, -1, SQLITE_STATIC);
+		pb_store_bind_int64(ins, ":ts_ns", h->ts_ns);
+	pb_store_bind_int64(ins, ":pfn", h->pfn);
+	pb_store_bind_text(ins, ":kind", kind);
 	if (h->pid >= 0)
-		sqlite3_bind_int(ins, 5, h->pid);
-	sqlite3_bind_int64(ins, 6, h->comm_id);
+		pb_store_bind_int64(ins, ":pid", h->pid);
+	pb_store_bind_int64(ins, ":comm_id", h->comm_id);
 	if (h->stack_id)
-		sqlite3_bind_int64(ins, 7, h->stack_id);
-	sqlite3_bind_text(ins, 8, hit_confidence(h, h->mapping != NULL), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ins, 9, h->event_id);
-	sqlite3_bind_text(ins, 10, h->mapping, -1, SQLITE_STATIC);
+		pb_store_bind_int64(ins, ":stack_id", h->stack_id);
+	pb_store_bind_text(ins, ":confidence", hit_confidence(h, h->mapping != NULL));
+	pb_store_bind_int64(ins, ":event_id", h->event_id);
+	pb_store_bind_text(ins, ":mapping", h->mapping);
 	if (pb_store_run(s, ins) < 0)
 		return -1;
 	sqlite3_clear_bindings(ins);
@@ -742,8 +742,9 @@ int probe_evidence(struct pb_store *s)
 		goto out;
 	ins = pb_store_prepare(s,
 		"INSERT INTO evidence(source_id, ts_ns, pfn, kind, pid, comm, stack_id, "
-		"confidence, event_id, mapping) VALUES (?, ?, ?, ?, ?, "
-		"(SELECT text FROM name WHERE id = ?), ?, ?, ?, ?)");
+		"confidence, event_id, mapping) VALUES (:source_id, :ts_ns, :pfn, :kind, "
+		":pid, (SELECT text FROM name WHERE id = :comm_id), :stack_id, :confidence, "
+		":event_id, :mapping)");
 	if (!ins || learn_vmemmaps(s, &pn, &vms) < 0 || page_hits(s, &pn, &vms, &busy, ins) < 0 ||
 	    file_hits(s, &pn, &busy, ins) < 0)
 		rc = -1;

@@ -50,31 +50,32 @@ static int write_cands(struct pb_store *s, const struct cand_list *l)
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"INSERT INTO attribution(failure_id, pfn, callsite, module, stack_id, "
 		"evidence_id, confidence, rank, kind, side, noise, ts_ns, pid, comm) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		"VALUES (:failure_id, :pfn, :callsite, :module, :stack_id, :evidence_id, "
+		":confidence, :rank, :kind, :side, :noise, :ts_ns, :pid, :comm)");
 
 	if (!st)
 		return -1;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct cand *c = &l->v[i];
 
-		sqlite3_bind_int64(st, 1, c->failure_id);
-		sqlite3_bind_int64(st, 2, c->pfn);
-		sqlite3_bind_text(st, 3, c->site->callsite, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, c->site->module, -1, SQLITE_STATIC);
+		pb_store_bind_int64(st, ":failure_id", c->failure_id);
+		pb_store_bind_int64(st, ":pfn", c->pfn);
+		pb_store_bind_text(st, ":callsite", c->site->callsite);
+		pb_store_bind_text(st, ":module", c->site->module);
 		if (c->stack_id)
-			sqlite3_bind_int64(st, 5, c->stack_id);
-		sqlite3_bind_int64(st, 6, c->evidence_id);
-		sqlite3_bind_text(st, 7, confidence_name(c->conf), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 8, c->rank);
-		sqlite3_bind_text(st, 9, cand_kind_name(c->kind), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, c->kind == CAND_PAGE_OWNER ? "owner"
-					  : cand_is_put(c->kind) ? "put" : "get", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 11, noise_role_name(c->role), -1, SQLITE_STATIC);
+			pb_store_bind_int64(st, ":stack_id", c->stack_id);
+		pb_store_bind_int64(st, ":evidence_id", c->evidence_id);
+		pb_store_bind_text(st, ":confidence", confidence_name(c->conf));
+		pb_store_bind_int64(st, ":rank", c->rank);
+		pb_store_bind_text(st, ":kind", cand_kind_name(c->kind));
+		pb_store_bind_text(st, ":side", c->kind == CAND_PAGE_OWNER ? "owner"
+						: cand_is_put(c->kind) ? "put" : "get");
+		pb_store_bind_text(st, ":noise", noise_role_name(c->role));
 		if (c->ts_ns >= 0)
-			sqlite3_bind_int64(st, 12, c->ts_ns);
+			pb_store_bind_int64(st, ":ts_ns", c->ts_ns);
 		if (c->pid >= 0)
-			sqlite3_bind_int(st, 13, c->pid);
-		sqlite3_bind_text(st, 14, c->comm, -1, SQLITE_STATIC);
+			pb_store_bind_int64(st, ":pid", c->pid);
+		pb_store_bind_text(st, ":comm", c->comm);
 		if (pb_store_run(s, st) < 0) {
 			sqlite3_finalize(st);
 			return -1;
