@@ -130,8 +130,9 @@ static const struct pb_bpf_hook hook_candidates[] = {
 	{ "try_grab_page", PB_BPF_ROLE_GUP, PB_BPF_GET_ARG1 },
 	{ "splice_folio_into_pipe", PB_BPF_ROLE_SPLICE, PB_BPF_GET_ARG2 },
 	{ "copy_page_to_iter_pipe", PB_BPF_ROLE_SPLICE, PB_BPF_GET_ARG1 },
-	/* gup_put_folio(folio, refs, flags) 5.19+; put_compound_head(page,
-	 * refs, flags) before; unpin_user_page(page) 5.6+; unpin_folio 6.11+ */
+	/* gup_put_folio(folio, refs, flags) 5.17+; put_compound_head(page,
+	 * refs, flags) before; unpin_user_page(page) 5.6+; unpin_folio(folio)
+	 * 6.10+ */
 	{ "gup_put_folio", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
 	{ "put_compound_head", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
 	{ "unpin_user_page", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
