@@ -78,7 +78,11 @@ $(error BPF=1 but missing $(strip $(BPF_MISSING)): install libbpf-dev bpftool cl
 endif
 BPF_DIR := $(BUILD)/lib/capture/bpf
 BPF_CFLAGS := -DPB_HAVE_BPF -I$(BPF_DIR) $(shell pkg-config --cflags libbpf)
-PKG_LIBS += $(shell pkg-config --libs libbpf)
+PKG_LIBS += $(shell pkg-config $(if $(STATIC),--static) --libs libbpf)
+# vmlinux.h comes from this machine's BTF; a program for another
+# architecture (make static-aarch64 BPF=1 on x86) gets the few arm64 types
+# the kprobe argument macros need from pinblame.bpf.c itself.
+BPF_FOREIGN := $(if $(filter $(BPF_ARCH),$(patsubst aarch64,arm64,$(patsubst x86_64,x86,$(shell uname -m)))),,-DPB_BPF_FOREIGN_VMLINUX)
 endif
 ALL_CFLAGS = $(BASE_CFLAGS) $(OPT_CFLAGS) $(PKG_CFLAGS) $(BPF_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
@@ -111,7 +115,7 @@ $(BPF_DIR)/vmlinux.h:
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file $(BPF_BTF) format c > $@.tmp && mv $@.tmp $@
 $(BPF_DIR)/pinblame.bpf.o: lib/capture/bpf/pinblame.bpf.c lib/capture/bpf/record.h $(BPF_DIR)/vmlinux.h
-	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) $(BPF_FOREIGN) -Wall -Werror \
 		-I$(BPF_DIR) -Ilib/capture/bpf -c -o $@ $<
 $(BPF_DIR)/pinblame.skel.h: $(BPF_DIR)/pinblame.bpf.o
 	$(BPFTOOL) gen skeleton $< name pinblame_bpf > $@.tmp && mv $@.tmp $@

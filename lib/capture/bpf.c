@@ -517,6 +517,9 @@ static int write_header(struct pb_bpf_run *r)
 	return ret;
 }
 
+/* 1 when attached; 0 (warned) when the kernel refused this function: a
+ * notrace function is refused by kprobes without
+ * CONFIG_KPROBE_EVENTS_ON_NOTRACE, and another candidate may do. */
 static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h)
 {
 	struct bpf_program *progs[] = {
@@ -527,14 +530,11 @@ static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h)
 	struct bpf_link *l = bpf_program__attach_kprobe(progs[h->prog], false, h->func);
 
 	if (!l) {
-		if (h->role == PB_BPF_ROLE_PUT)	/* counts only: go on without */
-			return 0;
-		pb_error("--bpf: cannot attach a kprobe to %s: %s; %s", h->func,
-			 strerror(errno), PB_BPF_FALLBACK);
-		return -1;
+		pb_warn("--bpf: cannot attach a kprobe to %s: %s", h->func, strerror(errno));
+		return 0;
 	}
 	r->links[r->nlinks++] = l;
-	return 0;
+	return 1;
 }
 
 /* A failure point the kernel does not have is named, not fatal. */
@@ -592,9 +592,13 @@ static int load(struct pb_bpf_run *r, unsigned long max_pages)
 
 static int attach_all(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
 {
+	size_t gup = 0;
+
 	for (size_t i = 0; i < n; i++)
-		if (attach_hook(r, &hooks[i]) < 0)
-			return -1;
+		if (attach_hook(r, &hooks[i]) && hooks[i].role == PB_BPF_ROLE_GUP)
+			gup++;
+	if (!gup)
+		return refuse("no GUP function could be probed on this kernel");
 	attach_tracepoint(r, r->skel->progs.pages_isolated, "test_pages_isolated");
 	attach_tracepoint(r, r->skel->progs.cma_busy_retry, "cma_alloc_busy_retry");
 	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");

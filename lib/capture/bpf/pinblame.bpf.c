@@ -26,6 +26,17 @@
 
 #include "record.h"
 
+/* Built for arm64 against an x86 vmlinux.h: the register layout that
+ * bpf_tracing.h reads kprobe arguments from (arch/arm64 uapi ptrace.h). */
+#if defined(__TARGET_ARCH_arm64) && defined(PB_BPF_FOREIGN_VMLINUX)
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+};
+#endif
+
 char LICENSE[] SEC("license") = "GPL";
 
 struct {
