@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # failures, blame, show and stacks: options, errors and exit codes, the
-# refresh after an import, the views, flame graph stacks.
+# refresh after an import, the views, flame graph stacks. The cases read
+# one store made up front (the sample trace, then its kernel log, as two
+# imports); the cases about the refresh work on copies of their own.
 . "$(dirname "$0")/lib.sh"
 
 pb -d "$TMP/none.db" failures
@@ -9,18 +11,22 @@ like "$err" 'none.db: .*import a trace first' "and says how to make one"
 
 # A store with events but no failure: the first 120 lines of the capture.
 xz -dc "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" | head -120 >"$TMP/quiet.txt"
-pb import "$TMP/quiet.txt"
-pb failures --exit-code
+pb -d "$TMP/quiet.db" import "$TMP/quiet.txt"
+pb -d "$TMP/quiet.db" failures --exit-code
 is "$rc/$out" "0/no failures" "no failures: exit 0 even with --exit-code"
-pb blame
+pb -d "$TMP/quiet.db" blame
 like "$out" '^0 failures: 0 with a blamed holder' "blame on no failures"
 
-export PINBLAME_DB=$TMP/a.db
-pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
-pb failures --json
+# The store of every case below; trace.db keeps the trace alone, analysed.
+pb -d "$TMP/trace.db" import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+is "$rc" 0 "setup: the sample trace imports"
+pb -d "$TMP/trace.db" failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | .busy_pfns | length]')" '[2]' \
 	"the trace alone: 2 busy pages (the two fin_pfn)"
+export PINBLAME_DB=$TMP/a.db
+cp "$TMP/trace.db" "$PINBLAME_DB"
 pb import "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
+is "$rc" 0 "setup: its kernel log imports into a copy"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | .busy_pfns | length]')" '[3,1]' \
 	"after importing the kernel log the analysis is refreshed: its dumps add pages"
