@@ -79,6 +79,10 @@ endif
 BPF_DIR := $(BUILD)/lib/capture/bpf
 BPF_CFLAGS := -DPB_HAVE_BPF -I$(BPF_DIR) $(shell pkg-config --cflags libbpf)
 PKG_LIBS += $(shell pkg-config $(if $(STATIC),--static) --libs libbpf)
+# a static libbpf needs libelf.a, whose trixie build lacks two functions
+ifdef STATIC
+STATIC_OBJS += $(BUILD)/contrib/static/libelf_search_stub.o
+endif
 # vmlinux.h comes from this machine's BTF; a program for another
 # architecture (make static-aarch64 BPF=1 on x86) gets the few arm64 types
 # the kprobe argument macros need from pinblame.bpf.c itself.

@@ -30,7 +30,10 @@
 #
 # Env: PINBLAME (host binary, default ./pinblame), PB_E2E_CACHE,
 #      PB_E2E_KERNELS (suites, default "bookworm trixie"),
-#      PB_E2E_TIMEOUT (seconds for each boot, default 1800).
+#      PB_E2E_TIMEOUT (seconds for each boot, default 1800),
+#      PB_E2E_BPF=1 (record --bpf instead of --probe-gup, with a pinblame
+#      built with BPF=1; its own guest files and results, SUITE-arm64-bpf/
+#      and run-SUITE-bpf/, since the guest then has libbpf too).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -44,6 +47,9 @@ HOST_PKGS="qemu-system-arm debootstrap cpio gzip binutils gcc-$MA binutils-$MA l
 # the guest kernel and busybox, and what pinblame links with (the Makefile's
 # DEB_PKGS)
 GUEST_PKGS="linux-image-$ARCH,busybox-static,libtracefs-dev,libtraceevent-dev,libtracecmd-dev,libjansson-dev,libsqlite3-dev,zlib1g-dev,liblzma-dev,libzstd-dev"
+BPF=${PB_E2E_BPF:-}
+[ "$BPF" = 1 ] && GUEST_PKGS="$GUEST_PKGS,libbpf-dev,libelf-dev"
+SFX=${BPF:+-bpf}
 
 # The minimum precision and recall of the blamed pages.
 MIN_FIGURE=0.95
@@ -52,12 +58,12 @@ T0=$(date +%s)
 # Where one suite's files go (set_suite SUITE).
 set_suite() {
 	SUITE=$1
-	DIR=$CACHE/$SUITE-$ARCH
+	DIR=$CACHE/$SUITE-$ARCH$SFX
 	DEBS=$DIR/debs		# debootstrap --foreign: the .debs
 	ROOT=$DIR/root		# the .debs unpacked: kernel, libraries, headers
 	BUILD=$DIR/build	# arm64 objects and pinblame
 	INITRD=$DIR/initrd
-	RUN=$CACHE/run-$SUITE	# the last boot: serial log, output disk, results
+	RUN=$CACHE/run-$SUITE$SFX	# the last boot: serial log, output disk, results
 }
 
 step() { echo "e2e: [$(( $(date +%s) - T0 ))s] ${SUITE:+$SUITE: }$*"; }
@@ -112,7 +118,7 @@ unpack_guest() {
 # trace.dat, Debian having no static libtracecmd; record does not need it.)
 build_guest_programs() {
 	step "building the static arm64 pinblame (make static-aarch64) and holdpages"
-	make -s -C "$TOP" STATIC_DIR="$BUILD/static" SYSROOT="$ROOT" static-aarch64
+	make -s -C "$TOP" STATIC_DIR="$BUILD/static" SYSROOT="$ROOT" ${BPF:+BPF=1} static-aarch64
 	cp "$BUILD/static/aarch64/pinblame" "$BUILD/pinblame"
 	# a static executable has no program interpreter
 	[ "$(readelf -l "$BUILD/pinblame" | grep -c INTERP)" = 0 ] ||
@@ -167,6 +173,7 @@ build_initrd() {
 		echo "$m.ko" >> "$INITRD/modules/order"
 	done
 	cp "$HERE/init" "$INITRD/init"
+	[ "$BPF" != 1 ] || sed -i 's/record --probe-gup/record --bpf/' "$INITRD/init"
 	cp "$HERE/workload.sh" "$INITRD/workload.sh"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$INITRD/etc/passwd"
 	echo "root:x:0:" > "$INITRD/etc/group"
@@ -200,6 +207,11 @@ boot_guest() {
 check_guest() {
 	grep -q 'PB-E2E-RECORD rc=0 ' "$RUN/serial.log" ||
 		fail "pinblame record failed in the guest: $(grep PB-E2E-RECORD "$RUN/serial.log"), see $RUN/out/record.log"
+	# record --bpf leaves tracefs alone and writes no formats
+	if [ "$BPF" = 1 ]; then
+		[ -s "$RUN/out/trace.txt" ] || fail "no trace from record --bpf"
+		return
+	fi
 	grep -q 'PB-E2E-TRACEFS mounted by record' "$RUN/serial.log" ||
 		fail "record did not mount tracefs"
 	[ "$(cat "$RUN/out/after.txt")" = 1 ] ||
@@ -295,7 +307,7 @@ kernel_release() {
 summary() {
 	echo "e2e: $SUITE: PASS in $(( $(date +%s) - T0 ))s (boot ${BOOT_SECONDS}s): kernel $(kernel_release)"
 	echo "e2e:   trace $(wc -c < "$RUN/out/trace.txt") bytes, $(sed -n 's/.*: ftrace, \([0-9]* events\).*/\1/p' "$RUN/import.txt") imported"
-	echo "e2e:   $(grep '^pinblame record: probes:' "$RUN/out/record.log" | cut -c18-)"
+	echo "e2e:   $(grep -E '^pinblame record: (probes|BPF)' "$RUN/out/record.log" | cut -c18-)"
 	echo "e2e:   $FIGURES"
 	echo "e2e:   $RESULT"
 	echo "e2e:   results in $RUN/"
@@ -307,7 +319,7 @@ run_kernel() {
 	local kver
 	set_suite "$1"
 	mkdir -p "$DIR"
-	rm -f "$CACHE/run-$SUITE/figures.txt"
+	rm -f "$CACHE/run-$SUITE$SFX/figures.txt"
 	download_guest
 	unpack_guest
 	kver=$(basename "$(ls -d "$ROOT"/lib/modules/*)")
@@ -332,7 +344,7 @@ main() {
 	done
 	echo "e2e: figures per kernel (min $MIN_FIGURE):"
 	for suite in $KERNELS; do
-		echo "e2e:   $(cat "$CACHE/run-$suite/figures.txt" 2>/dev/null || echo "$suite: no figures")"
+		echo "e2e:   $(cat "$CACHE/run-$suite$SFX/figures.txt" 2>/dev/null || echo "$suite: no figures")"
 	done
 	[ -z "$failed" ] || fail "failed on:$failed"
 	echo "e2e: PASS on $KERNELS in $(( $(date +%s) - T0 ))s"
