@@ -88,6 +88,9 @@ static const char *const cache_globs[] = {
 	"find_get_page*", "find_lock_*", "find_or_create_page", "grab_cache_page*",
 	"read_cache_*", "do_read_cache_*", "read_pages", "generic_perform_write",
 	"generic_file_read_iter", "generic_file_buffered_read*", "shmem_*", "__shmem_*",
+	/* a read marks the page it copies accessed (record probes it where
+	 * no function takes a spliced page with the page as argument) */
+	"mark_page_accessed", "folio_mark_accessed",
 };
 
 static const char *const common_globs[] = {

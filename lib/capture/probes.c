@@ -29,6 +29,15 @@
  *                          struct iov_iter *i)
  *       4.9-6.4, the same for ITER_PIPE; static, so only when the compiler
  *       kept it out of line (Debian's 6.1 arm64 inlines it).
+ *   mark_page_accessed(struct page *page)
+ *       every version up to 6.1 at least (a wrapper of folio_mark_accessed
+ *       since 5.16): shmem_file_read_iter() calls it with the page it is
+ *       about to copy, when it reads from the start of the page, and a
+ *       splice of a tmpfs file reads through it into the pipe. It marks
+ *       pages accessed on other paths too (reads, unmaps, GUP's FOLL_TOUCH),
+ *       so it is placed only when neither probe above is on the kernel, and
+ *       the analysis counts a hit as a holder only when its stack goes
+ *       through a splice (doc/FORMATS.md, section 4).
  *   generic_file_splice_read(struct file *in, loff_t *ppos,
  *                            struct pipe_inode_info *pipe, size_t len,
  *                            unsigned int flags)
@@ -66,8 +75,11 @@
 enum probe_role {
 	ROLE_GUP,		/* every one the kernel has: fast and slow path */
 	ROLE_SPLICE_PAGE,	/* the first the kernel has */
+	ROLE_SPLICE_READ,	/* a page read, for a splice or not: only
+				 * without a ROLE_SPLICE_PAGE probe */
 	ROLE_SPLICE_FILE,	/* the first the kernel has */
 };
+#define NROLES 4
 
 struct probe_arg {
 	const char *name;
@@ -96,6 +108,8 @@ static const struct probe_candidate candidates[] = {
 	  { { "page", 2, 0, NULL }, { "fpos", 3, 0, "s64" }, { "size", 4, 0, "u64" } } },
 	{ "copy_page_to_iter_pipe", ROLE_SPLICE_PAGE, "page cache into pipes",
 	  { { "page", 1, 0, NULL }, { "offset", 2, 0, "u64" }, { "bytes", 3, 0, "u64" } } },
+	{ "mark_page_accessed", ROLE_SPLICE_READ, "tmpfs pages read, here into pipes",
+	  { { "page", 1, 0, NULL }, { NULL, 0, 0, NULL }, { NULL, 0, 0, NULL } } },
 	{ "generic_file_splice_read", ROLE_SPLICE_FILE, "file and offset spliced",
 	  { { "file", 1, 0, NULL }, { "pos", 2, 1, "s64" }, { "len", 4, 0, "u64" } } },
 };
@@ -413,19 +427,24 @@ static const char *machine_name(struct utsname *u)
 }
 
 /* Places the chosen probes; returns how many GUP probes are in place and
- * sets *SPLICE_PAGE when one gives the page of spliced page cache. */
+ * sets *SPLICE_PAGE to 2 when one gives the page of spliced page cache, 1
+ * when only a page read stands in for it, else 0. */
 static int place_chosen(struct pb_capture *cap, const struct sym_info *syms,
 			const int *chosen, int *splice_page)
 {
 	struct utsname u;
 	const char *machine = cap->machine ? cap->machine : machine_name(&u);
-	int gup = 0, placed = 0, role_placed[3] = { 0, 0, 0 };
+	int gup = 0, placed = 0, role_placed[NROLES] = { 0 };
 
 	*splice_page = 0;
 	for (size_t i = 0; i < NCANDIDATES; i++) {
 		enum probe_role r = candidates[i].role;
 
+		/* a page read stands in for the page put into the pipe only
+		 * where no probe gives that page: the candidates are in that
+		 * order */
 		if (!chosen[i] || (r != ROLE_GUP && role_placed[r]) ||
+		    (r == ROLE_SPLICE_READ && role_placed[ROLE_SPLICE_PAGE]) ||
 		    !place_probe(cap, i, machine, notrace_hint(cap, &syms[i])))
 			continue;
 		role_placed[r] = 1;
@@ -434,7 +453,10 @@ static int place_chosen(struct pb_capture *cap, const struct sym_info *syms,
 			    cap->have_filter_functions && !syms[i].ftrace ?
 			    ", a breakpoint: ftrace cannot patch it" : "");
 		gup += candidates[i].role == ROLE_GUP;
-		*splice_page |= candidates[i].role == ROLE_SPLICE_PAGE;
+		if (r == ROLE_SPLICE_PAGE)
+			*splice_page = 2;
+		else if (r == ROLE_SPLICE_READ)
+			*splice_page = 1;
 	}
 	return gup;
 }
@@ -486,9 +508,15 @@ int pb_capture_probe_gup(struct pb_capture *cap)
 			 "probed (%s)", pb_buf_str(&cap->probe_report));
 		return -1;
 	}
-	if (!splice_page)
+	if (splice_page == 1)
+		pb_warn("no probe gives the page of page-cache pages put into pipes (this "
+			"kernel has none of splice_folio_into_pipe, copy_page_to_iter_pipe): "
+			"mark_page_accessed stands in, for tmpfs pages spliced from the start "
+			"of a page");
+	else if (!splice_page)
 		pb_warn("no probe gives the page of page-cache pages put into pipes: this "
-			"kernel has none of splice_folio_into_pipe, copy_page_to_iter_pipe");
+			"kernel has none of splice_folio_into_pipe, copy_page_to_iter_pipe, "
+			"mark_page_accessed");
 	return gup;
 }
 

@@ -194,6 +194,49 @@ static void test_splice_through_page_cache_read_names_do_splice(void **state)
 	assert_true(r.common);
 }
 
+/* Debian's 6.1 arm64 inlines copy_page_to_iter_pipe, so record probes
+ * mark_page_accessed, which shmem_file_read_iter() calls with the page it
+ * copies into the pipe. A hit under a splice is the splice's; the same
+ * probe under a read(2) or an unmap at exit is a common path. */
+static void test_page_read_under_splice_names_do_splice(void **state)
+{
+	static const char *const spliced[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_breakpoint_handler",
+		"call_break_hook", "brk_handler", "do_debug_exception", "el1_dbg",
+		"el1h_64_sync_handler", "el1h_64_sync", "mark_page_accessed",
+		"shmem_file_read_iter", "generic_file_splice_read", "splice_file_to_pipe",
+		"do_splice", "__arm64_sys_splice", "invoke_syscall",
+		"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc",
+		"el0t_64_sync_handler", "el0t_64_sync", NULL,
+	};
+	static const char *const read[] = {
+		"kprobe_dispatcher", "el1h_64_sync", "mark_page_accessed", "shmem_file_read_iter",
+		"vfs_read",
+		"ksys_read", "__arm64_sys_read", "invoke_syscall", NULL,
+	};
+	static const char *const unmapped[] = {
+		"kprobe_dispatcher", "el1h_64_sync", "mark_page_accessed", "zap_pte_range",
+		"zap_pmd_range.isra.0",
+		"unmap_page_range", "unmap_vmas", "exit_mmap", "__mmput", "mmput", "do_exit",
+		NULL,
+	};
+	static const char *const probes[] = {
+		"mark_page_accessed+0x0/0x60|pinblame:mark_page_accessed", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, spliced, probes, MODE_HOLD);
+	assert_cut_at(&r, "mark_page_accessed");
+	assert_string_equal(r.callsite, "do_splice");
+	assert_false(r.common);
+	run(&r, read, probes, MODE_HOLD);
+	assert_cut_at(&r, "mark_page_accessed");
+	assert_true(r.common);
+	run(&r, unmapped, probes, MODE_HOLD);
+	assert_true(r.common);
+}
+
 /* --- x86_64 ------------------------------------------------------------ */
 
 /* fuzz/corpus/ftrace/amd64-kprobe-stack.txt: a kprobe at a function's
@@ -419,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_arm64_61_el1_dbg_path_cut_at_probed_function),
 		cmocka_unit_test(test_arm64_612_do_el1_brk64_path_names_same_holders),
 		cmocka_unit_test(test_splice_through_page_cache_read_names_do_splice),
+		cmocka_unit_test(test_page_read_under_splice_names_do_splice),
 		cmocka_unit_test(test_x86_ftrace_and_int3_kprobes_cut_at_probed_function),
 		cmocka_unit_test(test_x86_optprobe_stack_is_cut_short_and_names_nobody),
 		cmocka_unit_test(test_perf_callchain_probe_named_by_its_syscall),
