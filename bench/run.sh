@@ -11,6 +11,7 @@
 #   BENCH_BUSY_MB       size of the one-busy-line input in MiB (2048)
 #   BENCH_STACKS        events of the distinct-stacks input (2000000)
 #   BENCH_SOURCES       files of the many-small-sources input (1000)
+#   BENCH_MERGE_STORES  stores they are imported into and merged (100)
 #   BENCH_OUT           work directory (bench/out)
 # Prints the tables and writes them to $BENCH_OUT/results.md. Steps that a
 # pinblame command cannot do yet are skipped with the reason.
@@ -440,6 +441,42 @@ if ! [ -d "$sources_dir" ] || ! [ "$sources_dir" -nt "$out/gen-shapes" ]; then
 	"$out/gen-shapes" sources "$small_sources" "$sources_dir" || die "cannot generate $sources_dir"
 fi
 shape_import "$small_sources small sources" "$out/shape.db" "$sources_dir"/*.txt
+
+# merge_halves N: the small sources imported into N stores of equal size,
+# merged into one in two halves; when merge is linear in what it copies,
+# the second half (into a store that already holds the first) costs what
+# the first did.
+merge_halves() {
+	local n=$1 per dir=$out/merge-stores i first
+	local -a all files ins
+
+	all=("$sources_dir"/*.txt)
+	per=$((${#all[@]} / n))
+	[ "$per" -ge 1 ] || { skip_row '`pinblame merge`' "fewer sources than stores"; return; }
+	rm -rf "$dir"
+	mkdir -p "$dir" || die "cannot make $dir"
+	say "merge: importing $n stores of $per sources"
+	for ((i = 0; i < n; i++)); do
+		files=("${all[@]:i * per:per}")
+		"$pb" -d "$dir/in-$i.db" import "${files[@]}" >/dev/null 2>>"$log" ||
+			{ skip_row '`pinblame merge`' "import of store $i failed"; return; }
+		ins+=("$dir/in-$i.db")
+	done
+	rm_store "$dir/out.db"
+	measure /dev/null "$pb" merge "$dir/out.db" "${ins[@]:0:n / 2}"
+	[ "$RC" = 0 ] || { skip_row '`pinblame merge`' "$(reason)"; return; }
+	first=$SECS
+	row "\`pinblame merge\` of $((n / 2)) stores into a new one" - "$first" - \
+		"peak RSS $((RSS_KB / 1024)) MiB"
+	measure /dev/null "$pb" merge "$dir/out.db" "${ins[@]:n / 2}"
+	[ "$RC" = 0 ] || { skip_row '`pinblame merge`' "$(reason)"; return; }
+	row "\`pinblame merge\` of $((n - n / 2)) more stores into it" - "$SECS" - \
+		"peak RSS $((RSS_KB / 1024)) MiB"
+	budget "merge of $n stores: second half / first half time" "$(calc %.2f "$SECS / $first")" \
+		'≈ 1 (linear)' "$(verdict "$SECS / $first <= 1.5")"
+	rm -rf "$dir"
+}
+merge_halves "${BENCH_MERGE_STORES:-100}"
 
 # --- report --------------------------------------------------------------
 
