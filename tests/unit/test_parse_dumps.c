@@ -22,11 +22,11 @@ static void test_pinner_sample(void **state)
 	run_open_file(&r, PB_FMT_PAGE_PINNER, "samples/ack-page_pinner-buffer-6.6.txt");
 	/* newest first: grep -n '^[A-Z]' FILE | grep -v PFN */
 	rec = run_next(&r);
-	assert_true(rec->line == 1);
+	assert_int_equal(rec->line, 1);
 	assert_string_equal(rec->system, "page_pinner_dump");
 	assert_string_equal(rec->event, "free");
 	assert_string_equal(rec->body, "Freed at [ 4125.002310]");
-	assert_true(rec->ts_ns == 4125002310000);
+	assert_int_equal(rec->ts_ns, 4125002310000);
 	assert_field(rec, "pfn", "0xa3a42");
 	assert_field(rec, "block", "1309");
 	assert_field(rec, "count", "0");
@@ -38,9 +38,9 @@ static void test_pinner_sample(void **state)
 	assert_frame(&rec->frames[2], "shmem_undo_range", 0x2bc, 0x6a8, 0, NULL, 0);
 
 	rec = run_next(&r);
-	assert_true(rec->line == 20);
+	assert_int_equal(rec->line, 20);
 	assert_string_equal(rec->event, "put");
-	assert_true(rec->ts_ns == -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_field(rec, "elapsed_us", "1443318");
 	assert_field(rec, "pfn", "0xa3a42");
 	assert_field(rec, "count", "2");
@@ -53,14 +53,14 @@ static void test_pinner_sample(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_string_equal(run_next(&r)->event, "put");
 	rec = run_next(&r);
-	assert_true(rec->line == 86);
+	assert_int_equal(rec->line, 86);
 	assert_string_equal(rec->event, "failure_detected");
-	assert_true(rec->ts_ns == 4120310302000);
+	assert_int_equal(rec->ts_ns, 4120310302000);
 	assert_field(rec, "count", "1027");
 	assert_frame(&rec->frames[0], "__alloc_contig_migrate_range", 0x1b8, 0x1e0, 0, NULL, 0);
 	rec = run_next(&r);
-	assert_true(rec->line == 101);
-	assert_true(rec->ts_ns == 4120310300000);
+	assert_int_equal(rec->line, 101);
+	assert_int_equal(rec->ts_ns, 4120310300000);
 	assert_field(rec, "pfn", "0xa3a41");
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
@@ -93,7 +93,7 @@ static void test_pinner_broken(void **state)
 		 "\n"
 		 "Freed at [  182.000000]\n");
 	rec = run_next(&r);
-	assert_true(rec->line == 2);
+	assert_int_equal(rec->line, 2);
 	assert_field(rec, "elapsed_us", "301234");
 	assert_field(rec, "mapping", "kgsl_mmu_map+0x10/0x40 [msm_kgsl]");
 	assert_field(rec, "flags", "0x4000000000080014(uptodate|lru|swapbacked)");
@@ -101,15 +101,15 @@ static void test_pinner_broken(void **state)
 	assert_frame(&rec->frames[0], "kgsl_pin", 0x5c, 0x120, 0, "msm_kgsl", 0);
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
 	rec = run_next(&r);
-	assert_true(rec->line == 6);
+	assert_int_equal(rec->line, 6);
 	assert_string_equal(rec->event, "failure_detected");
-	assert_true(rec->ts_ns == 180058992000);
+	assert_int_equal(rec->ts_ns, 180058992000);
 	assert_int_equal(rec->nframes, 0);
 	/* line 5 syntax; line 9 not a number; line 10 and 12 without PFN line */
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_SYNTAX], 2);
 	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 2);
-	assert_true(r.last_bad_line == 12);
+	assert_int_equal(r.last_bad_line, 12);
 	assert_string_equal(r.last_bad_text, "Freed at [  182.000000]");
 	run_close(&r);
 }
@@ -123,10 +123,10 @@ static void test_owner_sample(void **state)
 	(void)state;
 	run_open_file(&r, PB_FMT_PAGE_OWNER, "samples/page_owner-6.6.txt");
 	rec = run_next(&r);
-	assert_true(rec->line == 1);
+	assert_int_equal(rec->line, 1);
 	assert_string_equal(rec->system, "page_owner");
 	assert_string_equal(rec->event, "allocated");
-	assert_true(rec->ts_ns == 4101002113450);
+	assert_int_equal(rec->ts_ns, 4101002113450);
 	assert_int_equal(rec->pid, 1873);
 	assert_int_equal(rec->tgid, 1870);
 	assert_string_equal(rec->comm, "cuda-EvtHandlr");
@@ -149,15 +149,15 @@ static void test_owner_sample(void **state)
 	assert_frame(&rec->frames[4], "shmem_alloc_folio", 0x84, 0xb8, 0, NULL, 0);
 
 	rec = run_next(&r);
-	assert_true(rec->line == 17);
+	assert_int_equal(rec->line, 17);
 	rec = run_next(&r);
-	assert_true(rec->line == 33);
+	assert_int_equal(rec->line, 33);
 	assert_field(rec, "pfn", "0xa3104");
 	assert_field(rec, "comm", "pipe-writer");
 	assert_field(rec, "migrate_reason", "compaction");
 	assert_field(rec, "memcg", "pipes");
 	rec = run_next(&r);
-	assert_true(rec->line == 51);
+	assert_int_equal(rec->line, 51);
 	assert_string_equal(rec->comm, "Binder:703_2");
 	assert_field(rec, "order", "3");
 	assert_field(rec, "migratetype", "Unmovable");
@@ -192,15 +192,15 @@ static void test_owner_old(void **state)
 		 "\n"
 		 "Page allocated via order 0, mask 0x0(), pid 303, tgid 303 (x), ts 7 ns\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_int_equal(rec->pid, -1);
 	assert_string_equal(rec->comm, "");
 	assert_field(rec, "pfn", "651440");
 	assert_null(pb_record_field(rec, "pid"));
 	assert_int_equal(rec->nframes, 1);
 	rec = run_next(&r);
-	assert_true(rec->line == 5);
-	assert_true(rec->ts_ns == 5012345678);
+	assert_int_equal(rec->line, 5);
+	assert_int_equal(rec->ts_ns, 5012345678);
 	assert_int_equal(rec->pid, 301);
 	assert_int_equal(rec->tgid, -1);
 	assert_field(rec, "free_ts", "4012345678");
@@ -212,7 +212,7 @@ static void test_owner_old(void **state)
 	assert_field(rec, "pfn", "0x9f0bb4");
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 1);
-	assert_true(r.last_bad_line == 11);
+	assert_int_equal(r.last_bad_line, 11);
 	assert_int_equal(run_bad_total(&r), 1);
 	run_close(&r);
 }

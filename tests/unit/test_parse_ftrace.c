@@ -374,7 +374,7 @@ static void test_real_user_stack(void **state)
 		 " =>  <00007f7464b5db70>\n"
 		 "            bash-28762   (  28762) [000] ...1.  2728.855023: tracing_mark_write: marker\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 2728851091000);
+	assert_int_equal(rec->ts_ns, 2728851091000);
 	assert_string_equal(rec->system, "ftrace");
 	assert_string_equal(rec->event, "sched_process_exec");
 	assert_field(rec, "filename", "/usr/bin/sh");
@@ -471,13 +471,13 @@ static void test_repeated_stacks(void **state)
 	assert_int_equal(rec->nframes, 2);
 	assert_frame(&rec->frames[0], "bar", 1, 2, 0, NULL, 0);
 	rec = run_next(&r);
-	assert_true(rec->frames_key == first);
+	assert_int_equal(rec->frames_key, first);
 	assert_int_equal(rec->nframes, 2);
 	assert_frame(&rec->frames[0], "foo", 1, 2, 0, NULL, 0);
 	assert_frame(&rec->frames[1], "common", 0x10, 0x20, 0, NULL, 0);
 	/* the same text as kernel and as user stack of one record */
 	rec = run_next(&r);
-	assert_true(rec->frames_key == first);
+	assert_int_equal(rec->frames_key, first);
 	assert_true(rec->uframes_key != 0 && rec->uframes_key != first &&
 		    rec->uframes_key != other);
 	assert_int_equal(rec->nframes, 2);
@@ -487,7 +487,7 @@ static void test_repeated_stacks(void **state)
 	assert_frame(&rec->uframes[1], "common", 0x10, 0x20, 0, NULL, PB_FRAME_USER);
 	for (int rep = 0; rep < 2; rep++) {
 		rec = run_next(&r);
-		assert_true(rec->frames_key == 0);
+		assert_int_equal(rec->frames_key, 0);
 		assert_int_equal(rec->nframes, 200);
 		assert_frame(&rec->frames[199], "deep_function_number_199", 0x10, 0x20, 0, NULL, 0);
 	}
@@ -529,7 +529,7 @@ static void test_hot_stacks_stay(void **state)
 			if (round == 0)
 				keys[i] = rec->frames_key;
 			else
-				assert_true(rec->frames_key == keys[i]);
+				assert_int_equal(rec->frames_key, keys[i]);
 		}
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
@@ -564,7 +564,7 @@ static void test_orphan_stacks(void **state)
 	/* lines 1, 4 and 10 (a second stack for the same event) */
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 3);
 	assert_int_equal(run_bad_total(&r), 3);
-	assert_true(r.last_bad_line == 10);
+	assert_int_equal(r.last_bad_line, 10);
 	run_close(&r);
 }
 
@@ -588,7 +588,7 @@ static void test_long_wait(void **state)
 	assert_int_equal(rec->nframes, 0);
 	for (int i = 0; i < 100; i++) {
 		rec = run_next(&r);
-		assert_true(rec->line == (uint64_t)i + 2);
+		assert_int_equal(rec->line, (uint64_t)i + 2);
 	}
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
@@ -649,7 +649,7 @@ static void test_bad_lines(void **state)
 	run_open_input(&r, PB_FMT_FTRACE,
 		       pb_input_open_memory(input, sizeof(input) - 1, "test"));
 	rec = run_next(&r);
-	assert_true(rec->line == 7);
+	assert_int_equal(rec->line, 7);
 	assert_field(rec, "name", "ok");
 	assert_int_equal(rec->nframes, 1);
 	assert_string_equal(rec->frames[0].symbol, "good_frame");
@@ -674,7 +674,7 @@ static void test_stop_on_bad_line(void **state)
 		 "              sh-106     [000] .....     8.000000: cma_alloc_start: name=later\n");
 	r.stop_on_bad = 1;
 	assert_int_equal(pb_parser_next(r.p, &rec), -1);
-	assert_true(pb_parser_error_line(r.p) == 2);
+	assert_int_equal(pb_parser_error_line(r.p), 2);
 	assert_string_equal(pb_parser_strerror(r.p), "syntax");
 	run_close(&r);
 }
@@ -698,7 +698,7 @@ static void test_too_long(void **state)
 		pb_buf_adds(&text, " => deep\n");
 	run_open(&r, PB_FMT_FTRACE, text.data);
 	rec = run_next(&r);
-	assert_true(rec->line == 2);
+	assert_int_equal(rec->line, 2);
 	assert_int_equal(rec->nframes, 1024);
 	run_end(&r);
 	/* the long line, the frame longer than 8192, each frame beyond 1024 */
@@ -792,8 +792,8 @@ static void test_real_arm64(void **state)
 			cma_failed++;
 			if (cma_failed == 1) {
 				/* grep -n -m1 'cma_alloc_finish: .*page=0000000000000000' */
-				assert_true(rec->line == 174659);
-				assert_true(rec->ts_ns == 41589960000);
+				assert_int_equal(rec->line, 174659);
+				assert_int_equal(rec->ts_ns, 41589960000);
 				assert_string_equal(rec->frames[1].symbol, "cma_alloc");
 			}
 		}
@@ -831,7 +831,7 @@ static void test_real_arm64(void **state)
 	assert_int_equal(frames, 3979084);
 	/* $T | grep -n 'cat-[0-9]* .*<stack trace>' -> lines 551 572 677 698 */
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 4);
-	assert_true(r.last_bad_line == 698);
+	assert_int_equal(r.last_bad_line, 698);
 	assert_int_equal(run_bad_total(&r), 4);
 	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
 	assert_string_equal(pb_parser_meta(r.p, "entries"), "513104");
@@ -875,7 +875,7 @@ static void test_real_amd64(void **state)
 			probe_stacks++;
 			/* x86 ftrace-based kprobes: the stack starts in the handler */
 			assert_string_equal(rec->frames[2].symbol, "kprobe_ftrace_handler");
-			assert_true(rec->frames[3].addr == 0xffffffffc02070c8);
+			assert_int_equal(rec->frames[3].addr, 0xffffffffc02070c8);
 		}
 		if (strcmp(rec->event, "mm_migrate_pages") ||
 		    pb_record_u64(rec, "nr_failed", &v) < 0 || v == 0)
@@ -946,7 +946,7 @@ static void test_sample_page_ref(void **state)
 				nvidia++;
 		if (!strcmp(rec->event, "cma_alloc_finish")) {
 			assert_field(rec, "errorno", "-16");
-			assert_true(rec->ts_ns == 4120550310000);
+			assert_int_equal(rec->ts_ns, 4120550310000);
 		}
 	}
 	assert_int_equal(rc, 0);

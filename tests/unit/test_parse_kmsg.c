@@ -48,8 +48,8 @@ static void test_real_arm64_ftrace(void **state)
 	/* grep -n -m1 'Call trace:' dmesg.txt -> 280; CPU: line 278 */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "call_trace");
-	assert_true(rec->line == 280);
-	assert_true(rec->ts_ns == 41611249000);
+	assert_int_equal(rec->line, 280);
+	assert_int_equal(rec->ts_ns, 41611249000);
 	assert_int_equal(rec->cpu, 1);
 	assert_int_equal(rec->pid, 106);
 	assert_string_equal(rec->comm, "sh");
@@ -63,8 +63,8 @@ static void test_real_arm64_ftrace(void **state)
 	/* sed -n 304,310p dmesg.txt */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 304);
-	assert_true(rec->ts_ns == 41611842000);
+	assert_int_equal(rec->line, 304);
+	assert_int_equal(rec->ts_ns, 41611842000);
 	assert_int_equal(rec->pid, -1);
 	assert_string_equal(rec->body, "page:fffffc0004380140 refcount:3 mapcount:0 "
 			    "mapping:ffff00010c80bc38 index:0x1540 pfn:0x14e005");
@@ -141,7 +141,7 @@ static void test_real_amd64(void **state)
 	 *      NR>421 && !/^\[[ 0-9.]+\]  /{print n; exit}' dmesg.txt -> 20 */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "call_trace");
-	assert_true(rec->line == 421);
+	assert_int_equal(rec->line, 421);
 	assert_string_equal(rec->body, "Call Trace:");
 	assert_int_equal(rec->cpu, 1);
 	assert_int_equal(rec->pid, 107);
@@ -155,13 +155,13 @@ static void test_real_amd64(void **state)
 	/* sed -n 509,516p dmesg.txt */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "migrate_failed");
-	assert_true(rec->line == 509);
-	assert_true(rec->ts_ns == 44142053000);
+	assert_int_equal(rec->line, 509);
+	assert_int_equal(rec->ts_ns, 44142053000);
 	assert_field(rec, "pfn", "0x102496");
 	assert_field(rec, "ret", "726");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 510);
+	assert_int_equal(rec->line, 510);
 	assert_field(rec, "pfn", "0x102496");
 	assert_field(rec, "aops", "shmem_aops");
 	assert_field(rec, "dentry", "holdpages.dat");
@@ -195,7 +195,7 @@ static void test_sample_66(void **state)
 	run_open_file(&r, PB_FMT_KMSG, "samples/dmesg-6.6-dump_page-folio.txt");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "call_trace");
-	assert_true(rec->line == 3);
+	assert_int_equal(rec->line, 3);
 	assert_int_equal(rec->cpu, 4);
 	assert_int_equal(rec->pid, 2210);
 	assert_string_equal(rec->comm, "cam_alloc");
@@ -205,8 +205,8 @@ static void test_sample_66(void **state)
 
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 20);
-	assert_true(rec->ts_ns == 4120309970000);
+	assert_int_equal(rec->line, 20);
+	assert_int_equal(rec->ts_ns, 4120309970000);
 	assert_field(rec, "pfn", "0xa3a41");
 	assert_field(rec, "refcount", "1027");
 	assert_field(rec, "dentry", "cuda.shm.1873");
@@ -226,15 +226,15 @@ static void test_sample_66(void **state)
 	assert_frame(&rec->frames[11], "do_page_fault", 0x210, 0x460, 0, NULL, 0);
 
 	rec = run_next(&r);
-	assert_true(rec->line == 43);
+	assert_int_equal(rec->line, 43);
 	assert_field(rec, "pfn", "0xa3a42");
 	assert_field(rec, "owner_ts", "4101002115012");
 	assert_int_equal(rec->nframes, 12);
 
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "cma_alloc_failed");
-	assert_true(rec->line == 66);
-	assert_true(rec->ts_ns == 4120550322000);
+	assert_int_equal(rec->line, 66);
+	assert_int_equal(rec->ts_ns, 4120550322000);
 	assert_field(rec, "name", "reserved");
 	assert_field(rec, "count", "2048");
 	assert_field(rec, "ret", "-16");
@@ -242,7 +242,7 @@ static void test_sample_66(void **state)
 	/* 6.3-6.8 compound tail page: head: line, raw head: rows */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 67);
+	assert_int_equal(rec->line, 67);
 	assert_field(rec, "pfn", "0xba3a4");
 	assert_field(rec, "head", "fffffc0002e8e800");
 	assert_field(rec, "order", "9");
@@ -388,13 +388,13 @@ static void test_reltime(void **state)
 		 "[Nov25 14:56] alloc_contig_range: [257e00, 257f00) PFNs busy\n"
 		 "[ +12.500000] cma: cma_alloc: reserved: alloc failed, req-size: 2048 pages, ret: -16\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 975164040000000000);
+	assert_int_equal(rec->ts_ns, 975164040000000000);
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 975164100000000000);
+	assert_int_equal(rec->ts_ns, 975164100000000000);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 3);
-	assert_true(rec->ts_ns == 975164100000022000);
+	assert_int_equal(rec->line, 3);
+	assert_int_equal(rec->ts_ns, 975164100000022000);
 	assert_field(rec, "pfn", "0x257f84");
 	assert_field(rec, "memcg", "ffff888109bc2300");
 	assert_field(rec, "anon", "1");
@@ -402,14 +402,14 @@ static void test_reltime(void **state)
 	/* 22 + 4 + 2 + 16 + 2 us */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "migrate_failed");
-	assert_true(rec->ts_ns == 975164100000046000);
+	assert_int_equal(rec->ts_ns, 975164100000046000);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pfns_busy");
-	assert_true(rec->ts_ns == 975164160000000000);
+	assert_int_equal(rec->ts_ns, 975164160000000000);
 	assert_field(rec, "start_pfn", "0x257e00");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "cma_alloc_failed");
-	assert_true(rec->ts_ns == 975164172500000000);
+	assert_int_equal(rec->ts_ns, 975164172500000000);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "realtime");
 	assert_int_equal(run_bad_total(&r), 0);
@@ -428,10 +428,10 @@ static void test_delta_only(void **state)
 		 "[<    0.500000>] migrating pfn 1 failed ret:-16\n"
 		 "[<   12.000001>] alloc_contig_range: [100000, 102000) PFNs busy\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 500000000);
+	assert_int_equal(rec->ts_ns, 500000000);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pfns_busy");
-	assert_true(rec->ts_ns == 12500001000);
+	assert_int_equal(rec->ts_ns, 12500001000);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
 	run_close(&r);
@@ -451,9 +451,9 @@ static void test_one_clock(void **state)
 		 "[   44.142053] migrating pfn 1 failed ret:-16\n"
 		 "[Tue Nov 25 10:00:44 2025] migrating pfn 2 failed ret:-16\n"
 		 "[  +0.000022] migrating pfn 3 failed ret:-16\n");
-	assert_true(run_next(&r)->ts_ns == 44142053000);
-	assert_true(run_next(&r)->ts_ns == -1);
-	assert_true(run_next(&r)->ts_ns == -1);
+	assert_int_equal(run_next(&r)->ts_ns, 44142053000);
+	assert_int_equal(run_next(&r)->ts_ns, -1);
+	assert_int_equal(run_next(&r)->ts_ns, -1);
 	run_end(&r);
 	run_close(&r);
 
@@ -463,11 +463,11 @@ static void test_one_clock(void **state)
 		 "Dec 31 23:59:59 host kernel: migrating pfn 3 failed ret:-16\n"
 		 "Jan 01 00:00:01 host kernel: migrating pfn 4 failed ret:-16\n"
 		 "Jan 01 00:00:02 host kernel: [   44.142053] migrating pfn 5 failed ret:-16\n");
-	assert_true(run_next(&r)->ts_ns == 975628801000000000);
-	assert_true(run_next(&r)->ts_ns == 975628799000000000);
-	assert_true(run_next(&r)->ts_ns == 978307199000000000);
-	assert_true(run_next(&r)->ts_ns == 978307201000000000);
-	assert_true(run_next(&r)->ts_ns == 978307202000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 975628801000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 975628799000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 978307199000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 978307201000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 978307202000000000);
 	run_end(&r);
 	run_close(&r);
 }
@@ -490,11 +490,11 @@ static void test_colour(void **state)
 	assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "migrate_failed");
-	assert_true(rec->ts_ns == 13882558122000);
+	assert_int_equal(rec->ts_ns, 13882558122000);
 	assert_field(rec, "ret", "28");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->ts_ns == 13882558144000);
+	assert_int_equal(rec->ts_ns, 13882558144000);
 	assert_string_equal(rec->body, "page: refcount:3 mapcount:1 mapping:0000000000000000 "
 			    "index:0x7f1fd1246 pfn:0x257f84");
 	assert_field(rec, "pfn", "0x257f84");
@@ -565,7 +565,7 @@ static void test_layout_510(void **state)
 	assert_frame(&rec->frames[1], "get_page_from_freelist", 0x1c4, 0x2a0, 0, NULL, 0);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pfns_busy");
-	assert_true(rec->line == 13);
+	assert_int_equal(rec->line, 13);
 	assert_field(rec, "start_pfn", "0x9f0a00");
 	assert_field(rec, "end_pfn", "0x9f0c00");
 	run_end(&r);
@@ -604,7 +604,7 @@ static void test_layout_69(void **state)
 		 "page dumped because: nonzero mapcount\n");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->ts_ns == -1);
+	assert_int_equal(rec->ts_ns, -1);
 	assert_null(pb_record_field(rec, "page"));
 	assert_field(rec, "refcount", "2");
 	assert_field(rec, "mapcount", "1");
@@ -630,7 +630,7 @@ static void test_layout_69(void **state)
 	/* 4.x: "count:" and no pfn */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 17);
+	assert_int_equal(rec->line, 17);
 	assert_field(rec, "refcount", "2");
 	assert_field(rec, "ksm", "1");
 	assert_field(rec, "reason", "nonzero mapcount");
@@ -660,8 +660,8 @@ static void test_page_pinner_sample(void **state)
 	assert_int_equal(rec->nframes, 11);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "page_pinner_last_pinned");
-	assert_true(rec->line == 41);
-	assert_true(rec->ts_ns == 301112264000);
+	assert_int_equal(rec->line, 41);
+	assert_int_equal(rec->ts_ns, 301112264000);
 	assert_field(rec, "pinned_us", "296441210");
 	assert_field(rec, "count", "1");
 	assert_field(rec, "pfn", "583073");
@@ -678,7 +678,7 @@ static void test_page_pinner_sample(void **state)
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "page_pinner_last_pinned");
 	/* "ts %lld" of earlier trees: microseconds already */
-	assert_true(rec->line == 62);
+	assert_int_equal(rec->line, 62);
 	assert_field(rec, "pinned_us", "296441388");
 	assert_field(rec, "pfn", "583074");
 	assert_int_equal(rec->nframes, 12);
@@ -719,7 +719,7 @@ static void test_page_pinner_broken(void **state)
 	assert_int_equal(rec->nframes, 0);
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
-	assert_true(r.last_bad_line == 3);
+	assert_int_equal(r.last_bad_line, 3);
 	assert_int_equal(run_bad_total(&r), 2);
 	run_close(&r);
 }
@@ -741,17 +741,17 @@ static void test_truncated(void **state)
 		 "[    1.000007] migrating pfn zz failed ret:-16\n"
 		 "[    1.000008] page:fffffc00043801c0 refcount:3 mapcount:0 mapping:0000000000000000 index:0x2 pfn:0x14e007\n");
 	rec = run_next(&r);
-	assert_true(rec->line == 3);
+	assert_int_equal(rec->line, 3);
 	assert_field(rec, "pfn", "0x14e006");
 	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 1);
-	assert_true(r.last_bad_line == 1);
+	assert_int_equal(r.last_bad_line, 1);
 	assert_string_equal(r.last_bad_text, "page:fffffc0004380140 refcount:3 mapcount:0 "
 			    "mapping:0000000000000000 index:0x0 pfn:0x14e005");
 	run_end(&r);
 	/* the empty call trace, the bad pfn, the dump cut by the end */
 	assert_int_equal(r.bad[PB_BAD_TRUNCATED], 3);
 	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
-	assert_true(r.last_bad_line == 9);
+	assert_int_equal(r.last_bad_line, 9);
 	assert_int_equal(run_bad_total(&r), 4);
 	run_close(&r);
 }
@@ -775,7 +775,7 @@ static void test_deep_trace(void **state)
 	assert_int_equal(rec->nframes, 256);
 	assert_string_equal(rec->frames[255].symbol, "frame255");
 	rec = run_next(&r);
-	assert_true(rec->line == 302);
+	assert_int_equal(rec->line, 302);
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
@@ -803,7 +803,7 @@ static void test_unrelated(void **state)
 	run_open_input(&r, PB_FMT_KMSG, pb_input_open_memory(text, sizeof(text) - 1, NULL));
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_BINARY], 1);
-	assert_true(r.last_bad_line == 8);
+	assert_int_equal(r.last_bad_line, 8);
 	assert_int_equal(run_bad_total(&r), 1);
 	run_close(&r);
 }
@@ -861,10 +861,10 @@ static void test_reltime_excerpt(void **state)
 		 "[  +0.000100] migrating pfn 2 failed ret:-16\n"
 		 "[Nov25 14:55] migrating pfn 3 failed ret:-16\n"
 		 "[  +0.500000] migrating pfn 4 failed ret:-16\n");
-	assert_true(run_next(&r)->ts_ns == 1130923000);
-	assert_true(run_next(&r)->ts_ns == 1131023000);
-	assert_true(run_next(&r)->ts_ns == -1);
-	assert_true(run_next(&r)->ts_ns == 1631023000);
+	assert_int_equal(run_next(&r)->ts_ns, 1130923000);
+	assert_int_equal(run_next(&r)->ts_ns, 1131023000);
+	assert_int_equal(run_next(&r)->ts_ns, -1);
+	assert_int_equal(run_next(&r)->ts_ns, 1631023000);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
 	run_close(&r);
@@ -937,7 +937,7 @@ static void test_logcat(void **state)
 	assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "cma_alloc_failed");
-	assert_true(rec->ts_ns == 946717381490000000);
+	assert_int_equal(rec->ts_ns, 946717381490000000);
 	assert_int_equal(rec->cpu, 2);
 	assert_int_equal(rec->pid, 456);
 	assert_string_equal(rec->comm, "dmabuf_heap");
@@ -951,13 +951,13 @@ static void test_logcat(void **state)
 	assert_field(rec, "ret", "-12");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "pfns_busy");
-	assert_true(rec->ts_ns == 946717381492000000);
+	assert_int_equal(rec->ts_ns, 946717381492000000);
 	assert_field(rec, "start_pfn", "0xb2800");
 	/* one clock per file: the first line set the date's, so a printk time
 	 * in the message does not replace it */
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "migrate_failed");
-	assert_true(rec->ts_ns == 946717381493000000);
+	assert_int_equal(rec->ts_ns, 946717381493000000);
 	/* MediaTek's prefix where logd looked for a tag */
 	rec = run_next(&r);
 	assert_field(rec, "pfn", "0xb2811");
@@ -1026,13 +1026,13 @@ static void test_messages(void **state)
 	assert_field(rec, "free_pages", "531");
 	assert_field(rec, "total_pages", "1024");
 	rec = run_next(&r);
-	assert_true(rec->line == 9);
+	assert_int_equal(rec->line, 9);
 	assert_field(rec, "ret", "-12");
 	assert_field(rec, "free_pages", "135");
 	assert_field(rec, "total_pages", "4096");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "cma_alloc_failed");
-	assert_true(rec->line == 11);
+	assert_int_equal(rec->line, 11);
 	assert_field(rec, "name", "hugetlb1");
 	assert_field(rec, "count", "262144");
 	assert_null(pb_record_field(rec, "free_pages"));
@@ -1091,14 +1091,14 @@ static void test_old_dumps(void **state)
 	assert_field(rec, "ret", "-16");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 2);
+	assert_int_equal(rec->line, 2);
 	assert_field(rec, "refcount", "3");
 	assert_field(rec, "compound_mapcount", "1");
 	assert_field(rec, "pfn", "0x7c1f3");
 	assert_field(rec, "pfn_from", "migrate_failed");
 	assert_field(rec, "memcg", "ffffffc0b5e2c000");
 	rec = run_next(&r);
-	assert_true(rec->line == 7);
+	assert_int_equal(rec->line, 7);
 	/* no "migrating pfn" line before this one: no pfn */
 	assert_null(pb_record_field(rec, "pfn"));
 	assert_field(rec, "aops", "shmem_aops");
@@ -1109,7 +1109,7 @@ static void test_old_dumps(void **state)
 	assert_field(rec, "pincount", "1");
 	assert_field(rec, "anon", "1");
 	rec = run_next(&r);
-	assert_true(rec->line == 14);
+	assert_int_equal(rec->line, 14);
 	assert_field(rec, "index", "0x7f20671f7");
 	assert_field(rec, "pfn", "0x442b6a");
 	assert_field(rec, "migratetype", "Movable");
@@ -1158,7 +1158,7 @@ static void test_dumps_without_reason(void **state)
 	assert_string_equal(rec->event, "migrate_failed");
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "dump_page");
-	assert_true(rec->line == 5);
+	assert_int_equal(rec->line, 5);
 	assert_field(rec, "pfn", "0x5a2c2");
 	assert_field(rec, "mapping", "(null)");
 	assert_field(rec, "flags", "0x1fffff80000000()");

@@ -36,7 +36,7 @@ static void test_capture_lines(void **state)
 	assert_frame(&rec->uframes[1], "[unknown]", 0, 0, 0x4cb4, "/bin/busybox", PB_FRAME_USER);
 
 	rec = run_next(&r);
-	assert_true(rec->line == 8);
+	assert_int_equal(rec->line, 8);
 	assert_string_equal(rec->comm, "holdpages");
 	assert_string_equal(rec->system, "rtprobe");
 	assert_string_equal(rec->event, "try_grab_folio");
@@ -75,13 +75,13 @@ static void test_heads(void **state)
 		 "POSIX timer 0  1234 [001]    10.000001:            cma:cma_release: name=reserved pfn=0xf0010 page=0xfffffc0003c00400 count=2\n"
 		 "\tffffffff8134a1c0 cma_release+0x20 ([kernel.kallsyms])\n");
 	rec = run_next(&r);
-	assert_true(rec->line == 8);
+	assert_int_equal(rec->line, 8);
 	assert_string_equal(rec->comm, "sh");
 	assert_string_equal(rec->event, "cma_alloc_start");
 	assert_int_equal(rec->nframes, 0);
 	rec = run_next(&r);
-	assert_true(rec->line == 9);
-	assert_true(rec->ts_ns == 5962848000);
+	assert_int_equal(rec->line, 9);
+	assert_int_equal(rec->ts_ns, 5962848000);
 	assert_string_equal(rec->system, "page_isolation");
 	assert_field(rec, "ret", "success");
 	rec = run_next(&r);
@@ -93,7 +93,7 @@ static void test_heads(void **state)
 	assert_field(rec, "flags", "0x8000000000080014");
 	/* -F ...,period */
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 5962900000);
+	assert_int_equal(rec->ts_ns, 5962900000);
 	assert_string_equal(rec->event, "cma_alloc_finish");
 	assert_field(rec, "pfn", "0x100000");
 	rec = run_next(&r);
@@ -131,7 +131,7 @@ static void test_fields_option(void **state)
 		 "\n"
 		 "sh 27625/27625 [000]  2691.585582887:          1 syscalls:sys_enter_openat: dfd: 0xffffff9c, filename: 0x7f2cf17c41e0, flags: 0x00080000, mode: 0x00000000\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 2691585304302);
+	assert_int_equal(rec->ts_ns, 2691585304302);
 	assert_int_equal(rec->pid, 27625);
 	assert_int_equal(rec->tgid, 27625);
 	assert_string_equal(rec->system, "sched");
@@ -150,7 +150,7 @@ static void test_fields_option(void **state)
 		     "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", PB_FRAME_USER);
 	assert_frame(&rec->uframes[1], "[unknown]", 0, 0, 0, "[unknown]", PB_FRAME_USER);
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 2691585582887);
+	assert_int_equal(rec->ts_ns, 2691585582887);
 	assert_int_equal(rec->nframes + rec->nuframes, 0);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "kernel"), "6.18.44-fc-v657");
@@ -175,7 +175,7 @@ static void test_bad_lines(void **state)
 		 "\t\x01\x02\n"
 		 "\t  \n");
 	rec = run_next(&r);
-	assert_true(rec->line == 6);
+	assert_int_equal(rec->line, 6);
 	assert_int_equal(rec->nframes, 1);
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 2);	/* lines 1, 2 */
@@ -507,7 +507,7 @@ static void test_orphan_frames(void **state)
 		 "\n");
 	run_end(&r);
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 11);
-	assert_true(r.last_bad_line == 12);
+	assert_int_equal(r.last_bad_line, 12);
 	assert_int_equal(run_bad_total(&r), 11);
 	run_close(&r);
 }
@@ -525,11 +525,11 @@ static void test_time_base(void **state)
 		 "              sh  6256 [000]     0.000129:              migrate:mm_migrate_pages: nr_succeeded=2 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=compaction\n"
 		 "              sh  6256 [000]     0.000131: compaction:mm_compaction_migratepages: nr_migrated=2 nr_failed=0\n");
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 0);
+	assert_int_equal(rec->ts_ns, 0);
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 129000);
+	assert_int_equal(rec->ts_ns, 129000);
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 131000);
+	assert_int_equal(rec->ts_ns, 131000);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
 	run_close(&r);
@@ -542,7 +542,7 @@ static void test_time_base(void **state)
 	run_next(&r);
 	rec = run_next(&r);
 	/* kept as printed */
-	assert_true(rec->ts_ns == 1000);
+	assert_int_equal(rec->ts_ns, 1000);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "delta");
 	run_close(&r);
@@ -578,7 +578,7 @@ static void test_sample_rfc(void **state)
 			assert_string_equal(rec->comm, "ffmpeg");
 			assert_int_equal(rec->pid, 5102);
 			assert_int_equal(rec->cpu, 2);
-			assert_true(rec->ts_ns == 3244931002000);
+			assert_int_equal(rec->ts_ns, 3244931002000);
 			assert_int_equal(rec->nframes, 6);
 			assert_frame(&rec->frames[0], "cma_alloc", 0x1f0, 0, 0xffffffff8134a1c0,
 				     NULL, 0);

@@ -26,8 +26,8 @@ static void test_report_default(void **state)
 	assert_int_equal(rec->nframes, 0);
 
 	rec = run_next(&r);
-	assert_true(rec->line == 3);
-	assert_true(rec->ts_ns == 7117344000);
+	assert_int_equal(rec->line, 3);
+	assert_int_equal(rec->ts_ns, 7117344000);
 	assert_string_equal(rec->system, "cma");
 	assert_string_equal(rec->event, "cma_alloc_start");
 	assert_string_equal(rec->body, "name=hugetlb0 count=8192 align=13");
@@ -40,7 +40,7 @@ static void test_report_default(void **state)
 		     NULL, 0);
 
 	rec = run_next(&r);
-	assert_true(rec->line == 8);
+	assert_int_equal(rec->line, 8);
 	assert_int_equal(rec->cpu, 1);
 	assert_int_equal(rec->pid, 353);
 	assert_string_equal(rec->comm, "holdpages");
@@ -51,7 +51,7 @@ static void test_report_default(void **state)
 	assert_field(rec, "change_ownership", "1");
 
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 39954554000);
+	assert_int_equal(rec->ts_ns, 39954554000);
 	assert_field(rec, "page", "(nil)");
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
@@ -79,16 +79,16 @@ static void test_report_options(void **state)
 		 "              sh-292   [000]     7.117344: (+85321) cma_alloc_start:      name=hugetlb0 count=8192 align=13\n"
 		 "              sh-292   [000]     7.032023: print:                 ip=tracing_mark_write buf=RT-PHASE P1-baseline: gigantic hugepages\n");
 	rec = run_next(&r);
-	assert_true(rec->line == 4);
+	assert_int_equal(rec->line, 4);
 	assert_int_equal(rec->cpu, 0);
 	assert_int_equal(rec->pid, 292);
 	assert_string_equal(rec->event, "cma_alloc_start");
 	/* the stack of CPU 1 (line 5) is not this event's: an orphan */
 	assert_int_equal(rec->nframes, 1);
 	rec = run_next(&r);
-	assert_true(rec->ts_ns == 7117344016);
+	assert_int_equal(rec->ts_ns, 7117344016);
 	rec = run_next(&r);
-	assert_true(rec->line == 10);
+	assert_int_equal(rec->line, 10);
 	assert_string_equal(rec->event, "cma_alloc_start");
 	assert_field(rec, "align", "13");
 	rec = run_next(&r);
@@ -100,7 +100,7 @@ static void test_report_options(void **state)
 	assert_string_equal(pb_parser_meta(r.p, "file_version"), "6");
 	assert_string_equal(pb_parser_meta(r.p, "cpus"), "2");
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
-	assert_true(r.last_bad_line == 5);
+	assert_int_equal(r.last_bad_line, 5);
 	assert_int_equal(run_bad_total(&r), 1);
 	run_close(&r);
 }
@@ -177,7 +177,7 @@ static void test_report_stacks_no_plugins(void **state)
 	run_end(&r);
 	/* the second stack of one event: an orphan block, reported once */
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
-	assert_true(r.last_bad_line == 9);
+	assert_int_equal(r.last_bad_line, 9);
 	assert_int_equal(run_bad_total(&r), 1);
 	run_close(&r);
 }
@@ -238,7 +238,7 @@ static void test_real_report(void **state)
 		if (!strcmp(rec->event, "cma_alloc_finish") &&
 		    !strcmp(pb_record_field(rec, "page"), "(nil)") && ++cma_failed == 1) {
 			/* $T | grep -n -m1 'cma_alloc_finish: .*page=(nil)' */
-			assert_true(rec->line == 127507);
+			assert_int_equal(rec->line, 127507);
 			assert_string_equal(rec->frames[0].symbol, "cma_alloc");
 			assert_string_equal(rec->frames[1].symbol, "alloc_fresh_huge_page");
 		}

@@ -109,8 +109,8 @@ static void test_first_records(void **state)
 	 * offsets and sizes from trace-cmd dump --kallsyms:
 	 * ffff80000839c850 T cma_alloc, ffff80000839cda0 T cma_pages_valid */
 	rec = run_next(&r);
-	assert_true(rec->line == 2);
-	assert_true(rec->ts_ns == 7117344016);
+	assert_int_equal(rec->line, 2);
+	assert_int_equal(rec->ts_ns, 7117344016);
 	assert_string_equal(rec->system, "cma");
 	assert_string_equal(rec->event, "cma_alloc_start");
 	assert_string_equal(rec->body, "name=hugetlb0 count=8192 align=13");
@@ -121,15 +121,15 @@ static void test_first_records(void **state)
 	assert_int_equal(rec->nframes, 17);
 	assert_frame(&rec->frames[0], "cma_alloc", 0x3a0, 0x550, 0xffff80000839cbf0, NULL, 0);
 	assert_string_equal(rec->frames[1].symbol, "alloc_fresh_huge_page");
-	assert_true(rec->frames[1].addr == 0xffff800008350468);
+	assert_int_equal(rec->frames[1].addr, 0xffff800008350468);
 	assert_string_equal(rec->frames[4].symbol, "nr_hugepages_store");
 	assert_string_equal(rec->frames[16].symbol, "el0t_64_sync");
-	assert_true(rec->frames[16].addr == 0xffff800008011548);
+	assert_int_equal(rec->frames[16].addr, 0xffff800008011548);
 	assert_int_equal(rec->nuframes, 0);
 
 	/* record 3 was the stack; sed -n 22p R */
 	rec = run_next(&r);
-	assert_true(rec->line == 4);
+	assert_int_equal(rec->line, 4);
 	assert_string_equal(rec->event, "mm_migrate_pages_start");
 	assert_string_equal(rec->body, "mode=MIGRATE_SYNC reason=contig_range");
 	run_close(&r);
@@ -139,9 +139,9 @@ static void assert_frames_equal(const struct pb_frame *a, const struct pb_frame 
 {
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(a[i].symbol, b[i].symbol);
-		assert_true(a[i].addr == b[i].addr);
-		assert_true(a[i].offset == b[i].offset);
-		assert_true(a[i].size == b[i].size);
+		assert_int_equal(a[i].addr, b[i].addr);
+		assert_int_equal(a[i].offset, b[i].offset);
+		assert_int_equal(a[i].size, b[i].size);
 	}
 }
 
@@ -164,8 +164,8 @@ static void test_v6_equals_v7(void **state)
 		if (rc6 != 1)
 			break;
 		n++;
-		assert_true(a->line == b->line);
-		assert_true(a->ts_ns == b->ts_ns);
+		assert_int_equal(a->line, b->line);
+		assert_int_equal(a->ts_ns, b->ts_ns);
 		assert_int_equal(a->cpu, b->cpu);
 		assert_int_equal(a->pid, b->pid);
 		assert_string_equal(a->comm, b->comm);
@@ -282,17 +282,17 @@ static void test_lost_events(void **state)
 	} while (strcmp(rec->event, "lost_events"));
 	/* 26 events before it: the same awk without the kernel_stack: lines */
 	assert_int_equal(n, 27);
-	assert_true(rec->line == 49);
+	assert_int_equal(rec->line, 49);
 	assert_string_equal(rec->system, "ftrace");
 	assert_int_equal(rec->cpu, 0);
 	assert_int_equal(rec->nfields, 1);
 	assert_field(rec, "cpu", "0");
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 0);
 	rec = run_next(&r);
-	assert_true(rec->line == 50);
+	assert_int_equal(rec->line, 50);
 	assert_string_equal(rec->event, "mm_migrate_pages");
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
-	assert_true(r.last_bad_line == 49);
+	assert_int_equal(r.last_bad_line, 49);
 	assert_string_equal(r.last_bad_text, "kernel_stack");
 	/* every record of the file plus the loss */
 	assert_int_equal(n + 1 + run_count(&r, (struct event_count[]){ { NULL, 0 } }), 90962);
@@ -333,7 +333,7 @@ static void test_plain_file(void **state)
 	assert_true(n < max);
 	fd = mkstemp(tmpl);
 	assert_true(fd >= 0);
-	assert_true(write(fd, buf, n) == (ssize_t)n);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
 	close(fd);
 	free(buf);
 	memset(&r, 0, sizeof(r));
