@@ -5,27 +5,17 @@
 #include "pinblame/analyze.h"
 #include "pinblame/render.h"
 
-static const char stacks_usage[] =
-	"usage: pinblame [-d DB] stacks [--folded | --json] [--holders | --failures]\n"
-	"                [--since S] [--until S] [--noise FILE] [--no-default-noise]\n"
-	"\n"
-	"Prints the stacks of the blamed holders (--holders, the default), each\n"
-	"weighted by the pages it held, or of the failing allocations and\n"
-	"migrations (--failures), weighted by failures. --folded writes the\n"
-	"FlameGraph folded format, root first ('a;b;c 12'), ready for\n"
-	"flamegraph.pl or speedscope.\n"
-	"\n"
-	"options:\n"
-	"  --folded          one 'frame;frame;... COUNT' line per stack\n"
-	"  --json            {\"schema\":\"pinblame.stacks/1\",\"which\":\"holders\",\"stacks\":[...]}\n"
-	"  --holders         the holders' stacks (default)\n"
-	"  --failures        the failures' stacks\n"
-	"  --since S, --until S  only failures in this window (trace seconds)\n"
-	"  --noise FILE      more frames that are not call sites (see blame)\n"
-	"  --no-default-noise  drop the built-in noise list\n"
-	"  -h, --help        this help\n"
-	"\n"
-	"Exit: 0 ok, 2 usage, 3 unreadable noise file, 4 store error.\n";
+static const struct pb_usage stacks_usage = {
+	.synopsis = "stacks [--folded | --json] [--holders | --failures]\n"
+		    "[--since S] [--until S] [--noise FILE] [--no-default-noise]",
+	.about = "Prints the stacks of the blamed holders (--holders, the default), each\n"
+		 "weighted by the pages it held, or of the failing allocations and\n"
+		 "migrations (--failures), weighted by failures. --folded writes the\n"
+		 "FlameGraph folded format, root first ('a;b;c 12'), ready for\n"
+		 "flamegraph.pl or speedscope.\n",
+	.footer = "Exit: 0 ok, 2 usage, 3 unreadable noise file or no traces imported,\n"
+		  "4 store error.\n",
+};
 
 enum stacks_format { STACKS_TEXT, STACKS_FOLDED, STACKS_JSON };
 
@@ -54,43 +44,47 @@ static void print_stacks(const json_t *stacks, enum stacks_format fmt)
 	}
 }
 
+/* Two options that choose the same thing: one of them, or a usage error. */
+static int one_of(int a, const char *name_a, int b, const char *name_b)
+{
+	if (a && b) {
+		pb_error("%s and %s: choose one", name_a, name_b);
+		return pb_see_help();
+	}
+	return PB_EXIT_OK;
+}
+
 int cmd_stacks(int argc, char **argv, const struct pb_globals *g)
 {
-	static const struct option longopts[] = {
-		{ "folded", no_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "holders", no_argument, NULL, 'H' },
-		{ "failures", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		PB_ANALYZE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
-	enum pb_stacks_which which = PB_STACKS_HOLDERS;
-	enum stacks_format fmt = STACKS_TEXT;
-	int c, help = 0, rc;
+	int folded = 0, json = 0, holders = 0, failures = 0, rc = PB_EXIT_OK;
+	const struct pb_option options[] = {
+		PB_OPT_BOOL(0, "folded", &folded, "one 'frame;frame;... COUNT' line per stack"),
+		PB_OPT_BOOL(0, "json", &json, "{\"schema\":\"pinblame.stacks/1\",\"which\":\"holders\",\"stacks\":[...]}"),
+		PB_OPT_BOOL(0, "holders", &holders, "the holders' stacks (default)"),
+		PB_OPT_BOOL(0, "failures", &failures, "the failures' stacks"),
+		PB_OPTS_ANALYSIS(&o),
+		PB_OPT_END(),
+	};
+	int at = pb_parse_options(argc, argv, options, &stacks_usage, &rc);
+	enum stacks_format fmt;
 	struct pb_store *s;
 	json_t *res;
 
-	while ((c = pb_getopt(argc, argv, "h", longopts, stacks_usage, &help)) != -1) {
-		switch (c) {
-		case 'F': fmt = STACKS_FOLDED; break;
-		case 'j': fmt = STACKS_JSON; break;
-		case 'H': which = PB_STACKS_HOLDERS; break;
-		case 'f': which = PB_STACKS_FAILURES; break;
-		case 'h': return pb_usage(stacks_usage, PB_EXIT_OK);
-		case '?': return PB_EXIT_USAGE;
-		default:
-			if (pb_analyze_option(c, optarg, &o) < 0)
-				return pb_usage(stacks_usage, PB_EXIT_USAGE);
-		}
-	}
-	if (optind != argc)
-		return pb_usage_operand(argv[optind], stacks_usage);
+	if (at < 0)
+		return rc;
+	if (at != argc)
+		return pb_unexpected_operand(argv[at]);
+	rc = one_of(folded, "--folded", json, "--json");
+	if (rc == PB_EXIT_OK)
+		rc = one_of(holders, "--holders", failures, "--failures");
+	if (rc != PB_EXIT_OK)
+		return rc;
+	fmt = json ? STACKS_JSON : folded ? STACKS_FOLDED : STACKS_TEXT;
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
-	res = pb_analyze_stacks(s, &o, which);
+	res = pb_analyze_stacks(s, &o, failures ? PB_STACKS_FAILURES : PB_STACKS_HOLDERS);
 	pb_store_close(s);
 	if (!res)
 		return PB_EXIT_STORE;
