@@ -148,12 +148,9 @@ man/%: man/%.scd VERSION
 		sed '1s/^\([a-z-]*([0-9])\).*/\1 "pinblame $(VERSION)"/' $< | scdoc > $@.tmp \
 		&& mv $@.tmp $@; fi
 
-# Installs the Debian packages that are missing (needs root or sudo):
-# those of make check (deps), or only those of make demo (deps-demo).
-deps: PKGS_WANTED = $(DEB_PKGS)
-deps-demo: PKGS_WANTED = $(DEMO_PKGS)
-deps deps-demo:
-	@missing=""; for p in $(PKGS_WANTED); do \
+# install-missing PACKAGE...: apt-get installs those not installed (root or sudo).
+define install-missing
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
 			|| missing="$$missing $$p"; \
 	done; \
@@ -163,6 +160,14 @@ deps deps-demo:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+# Installs the Debian packages that are missing (needs root or sudo):
+# those of make check (deps), or only those of make demo (deps-demo).
+deps: PKGS_WANTED = $(DEB_PKGS)
+deps-demo: PKGS_WANTED = $(DEMO_PKGS)
+deps deps-demo:
+	$(call install-missing,$(PKGS_WANTED))
 
 demo: deps-demo
 	@$(MAKE) --no-print-directory all
@@ -236,20 +241,6 @@ install: all
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	install -m 644 contrib/completion/pinblame.bash $(DESTDIR)$(BASH_COMPDIR)/pinblame
 	install -m 644 contrib/completion/pinblame.zsh $(DESTDIR)$(ZSH_COMPDIR)/_pinblame
-
-# install-missing PACKAGE...: apt-get installs those not installed (root or sudo).
-define install-missing
-	@missing=""; for p in $(1); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
-			|| missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
-endef
 
 # make deb: the Debian package, built by dpkg-buildpackage in a copy of the
 # tree (its clean step runs 'make clean'), checked by lintian; the .deb is
