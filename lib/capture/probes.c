@@ -29,15 +29,16 @@
  *                          struct iov_iter *i)
  *       4.9-6.4, the same for ITER_PIPE; static, so only when the compiler
  *       kept it out of line (Debian's 6.1 arm64 inlines it).
- *   mark_page_accessed(struct page *page)
- *       every version up to 6.1 at least (a wrapper of folio_mark_accessed
- *       since 5.16): shmem_file_read_iter() calls it with the page it is
- *       about to copy, when it reads from the start of the page, and a
- *       splice of a tmpfs file reads through it into the pipe. It marks
- *       pages accessed on other paths too (reads, unmaps, GUP's FOLL_TOUCH),
- *       so it is placed only when neither probe above is on the kernel, and
- *       the analysis counts a hit as a holder only when its stack goes
- *       through a splice (doc/FORMATS.md, section 4).
+ *   folio_mark_accessed(struct folio *folio)
+ *       5.16+; mark_page_accessed(struct page *page) before (since then a
+ *       wrapper of it, which 6.1's page cache reads no longer call): the
+ *       page cache read that splice makes up to 6.4 (shmem_file_read_iter,
+ *       filemap_read) marks the folio it copies into the pipe accessed when
+ *       it reads from its start. It marks folios on other paths too
+ *       (writes, reads, unmaps), so the first of the two is placed only
+ *       when neither probe above is taken, and the analysis counts a hit as
+ *       a holder only when its stack goes through a splice
+ *       (doc/FORMATS.md, section 4).
  *   generic_file_splice_read(struct file *in, loff_t *ppos,
  *                            struct pipe_inode_info *pipe, size_t len,
  *                            unsigned int flags)
@@ -108,7 +109,9 @@ static const struct probe_candidate candidates[] = {
 	  { { "page", 2, 0, NULL }, { "fpos", 3, 0, "s64" }, { "size", 4, 0, "u64" } } },
 	{ "copy_page_to_iter_pipe", ROLE_SPLICE_PAGE, "page cache into pipes",
 	  { { "page", 1, 0, NULL }, { "offset", 2, 0, "u64" }, { "bytes", 3, 0, "u64" } } },
-	{ "mark_page_accessed", ROLE_SPLICE_READ, "tmpfs pages read, here into pipes",
+	{ "folio_mark_accessed", ROLE_SPLICE_READ, "page cache read, here into pipes",
+	  { { "page", 1, 0, NULL }, { NULL, 0, 0, NULL }, { NULL, 0, 0, NULL } } },
+	{ "mark_page_accessed", ROLE_SPLICE_READ, "page cache read, here into pipes",
 	  { { "page", 1, 0, NULL }, { NULL, 0, 0, NULL }, { NULL, 0, 0, NULL } } },
 	{ "generic_file_splice_read", ROLE_SPLICE_FILE, "file and offset spliced",
 	  { { "file", 1, 0, NULL }, { "pos", 2, 1, "s64" }, { "len", 4, 0, "u64" } } },
@@ -510,13 +513,13 @@ int pb_capture_probe_gup(struct pb_capture *cap)
 	}
 	if (splice_page == 1)
 		pb_warn("no probe gives the page of page-cache pages put into pipes (this "
-			"kernel has none of splice_folio_into_pipe, copy_page_to_iter_pipe): "
-			"mark_page_accessed stands in, for tmpfs pages spliced from the start "
-			"of a page");
+			"kernel has none of splice_folio_into_pipe, copy_page_to_iter_pipe): the "
+			"page cache read's folio_mark_accessed or mark_page_accessed stands in, "
+			"for pages spliced from their start");
 	else if (!splice_page)
 		pb_warn("no probe gives the page of page-cache pages put into pipes: this "
 			"kernel has none of splice_folio_into_pipe, copy_page_to_iter_pipe, "
-			"mark_page_accessed");
+			"folio_mark_accessed, mark_page_accessed");
 	return gup;
 }
 

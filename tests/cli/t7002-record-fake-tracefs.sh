@@ -25,7 +25,7 @@ is "$rc" 0 "record -- COMMAND exits 0"
 is "$(tr '\n' ' ' < "$TMP/during")" "1 1 0 " \
 	"tracing and the events are on while COMMAND runs, kprobe optimization off"
 like "$err" "pinblame record: 11 events from $T, until 'sh' exits" "says what it records"
-like "$err" "pinblame record: probes: try_grab_folio \(GUP grab\), generic_file_splice_read \(file and offset spliced, a breakpoint: ftrace cannot patch it\); not on this kernel: try_grab_folio_fast, try_grab_compound_head, splice_folio_into_pipe, copy_page_to_iter_pipe, mark_page_accessed; kprobe optimization off for the run" \
+like "$err" "pinblame record: probes: try_grab_folio \(GUP grab\), generic_file_splice_read \(file and offset spliced, a breakpoint: ftrace cannot patch it\); not on this kernel: try_grab_folio_fast, try_grab_compound_head, splice_folio_into_pipe, copy_page_to_iter_pipe, folio_mark_accessed, mark_page_accessed; kprobe optimization off for the run" \
 	"says which probes it chose from kallsyms, and which this kernel lacks"
 like "$err" "no probe gives the page of page-cache pages put into pipes" \
 	"warns that no probe gives spliced pages"

@@ -195,15 +195,16 @@ static void test_splice_through_page_cache_read_names_do_splice(void **state)
 }
 
 /* Debian's 6.1 arm64 inlines copy_page_to_iter_pipe, so record probes
- * mark_page_accessed, which shmem_file_read_iter() calls with the page it
- * copies into the pipe. A hit under a splice is the splice's; the same
- * probe under a read(2) or an unmap at exit is a common path. */
+ * folio_mark_accessed (mark_page_accessed before 5.16), which
+ * shmem_file_read_iter() calls with the folio it copies into the pipe. A
+ * hit under a splice is the splice's; the same probe under a read(2) or an
+ * unmap at exit is a common path. */
 static void test_page_read_under_splice_names_do_splice(void **state)
 {
 	static const char *const spliced[] = {
 		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_breakpoint_handler",
 		"call_break_hook", "brk_handler", "do_debug_exception", "el1_dbg",
-		"el1h_64_sync_handler", "el1h_64_sync", "mark_page_accessed",
+		"el1h_64_sync_handler", "el1h_64_sync", "folio_mark_accessed",
 		"shmem_file_read_iter", "generic_file_splice_read", "splice_file_to_pipe",
 		"do_splice", "__arm64_sys_splice", "invoke_syscall",
 		"el0_svc_common.constprop.0", "do_el0_svc", "el0_svc",
@@ -221,13 +222,14 @@ static void test_page_read_under_splice_names_do_splice(void **state)
 		NULL,
 	};
 	static const char *const probes[] = {
+		"folio_mark_accessed+0x0/0x1a0|pinblame:folio_mark_accessed",
 		"mark_page_accessed+0x0/0x60|pinblame:mark_page_accessed", NULL,
 	};
 	struct cut_result r;
 
 	(void)state;
 	run(&r, spliced, probes, MODE_HOLD);
-	assert_cut_at(&r, "mark_page_accessed");
+	assert_cut_at(&r, "folio_mark_accessed");
 	assert_string_equal(r.callsite, "do_splice");
 	assert_false(r.common);
 	run(&r, read, probes, MODE_HOLD);

@@ -474,7 +474,7 @@ static void test_probes_chosen_on_612(void **state)
 		"probes: try_grab_folio_fast (GUP-fast grab), try_grab_folio (GUP grab), "
 		"splice_folio_into_pipe (page cache into pipes); not on this kernel: "
 		"try_grab_compound_head, "
-		"try_grab_page, copy_page_to_iter_pipe, mark_page_accessed, "
+		"try_grab_page, copy_page_to_iter_pipe, folio_mark_accessed, mark_page_accessed, "
 		"generic_file_splice_read");
 	pb_capture_close(cap);
 	assert_string_equal(get(f, "kprobe_events") + strlen(get(f, "kprobe_events")) -
@@ -498,13 +498,14 @@ static void test_probe_report_names_missing(void **state)
 		"spliced, a breakpoint: ftrace cannot patch it); not on this kernel: "
 		"try_grab_folio_fast, try_grab_compound_head, splice_folio_into_pipe, "
 		"copy_page_to_iter_pipe (only as copy_page_to_iter_pipe.isra.0, whose arguments "
-		"the compiler changed), mark_page_accessed; kprobe optimization off for the run "
+		"the compiler changed), folio_mark_accessed, mark_page_accessed; kprobe "
+		"optimization off for the run "
 		"(breakpoint probes keep whole stacks)");
 	assert_non_null(strstr(err, "no kprobe on try_grab_page: the kernel took it but made "
 			       "no events/pinblame/try_grab_page/enable"));
 	assert_non_null(strstr(err, "no probe gives the page of page-cache pages put into "
 			       "pipes: this kernel has none of splice_folio_into_pipe, "
-			       "copy_page_to_iter_pipe, mark_page_accessed"));
+			       "copy_page_to_iter_pipe, folio_mark_accessed, mark_page_accessed"));
 	pb_capture_close(cap);
 	assert_string_equal(get(f, "proc/sys/debug/kprobes-optimization"), "1\n");
 }
@@ -636,17 +637,21 @@ static void test_splice_probe_falls_back(void **state)
 }
 
 /* Debian's 6.1 arm64: copy_page_to_iter_pipe inlined into
- * copy_page_to_iter, which ftrace may not patch. The page that
- * shmem_file_read_iter() copies into the pipe is the argument of
- * mark_page_accessed, which stands in, and says so. */
+ * copy_page_to_iter, which ftrace may not patch. The folio that the
+ * page cache read (shmem_file_read_iter) copies into the pipe is the
+ * argument of folio_mark_accessed, which stands in, and says so; of the
+ * two page-read functions only the first the kernel takes is placed. */
 static void test_page_read_stands_in_without_splice_page(void **state)
 {
 	struct fake *f = *state;
 	struct pb_capture *cap = open_fake(f);
 	char *err;
 
-	put(f, "proc/kallsyms", KALLSYMS_61 "ffff8000082c1a40 T mark_page_accessed\n");
-	put(f, "available_filter_functions", FILTER_FUNCTIONS_61 "mark_page_accessed\n");
+	put(f, "proc/kallsyms", KALLSYMS_61 "ffff8000082c1a40 T mark_page_accessed\n"
+	    "ffff8000082a0e10 T folio_mark_accessed\n");
+	put(f, "available_filter_functions", FILTER_FUNCTIONS_61 "mark_page_accessed\n"
+	    "folio_mark_accessed\n");
+	put(f, "events/pinblame/folio_mark_accessed/enable", "0\n");
 	put(f, "events/pinblame/mark_page_accessed/enable", "0\n");
 	catch_stderr(f);
 	assert_int_equal(pb_capture_probe_gup(cap), 1);
@@ -654,15 +659,35 @@ static void test_page_read_stands_in_without_splice_page(void **state)
 	assert_string_equal(get(f, "kprobe_events"),
 		"p:pinblame/try_grab_folio try_grab_folio page=$arg1:x64 refs=$arg2:s32 flags=$arg3:x32\n"
 		"p:pinblame/try_grab_page try_grab_page page=$arg1:x64 flags=$arg2:x32\n"
-		"p:pinblame/mark_page_accessed mark_page_accessed page=$arg1:x64\n"
+		"p:pinblame/folio_mark_accessed folio_mark_accessed page=$arg1:x64\n"
 		"p:pinblame/generic_file_splice_read generic_file_splice_read file=$arg1:x64 "
 		"pos=+0($arg2):s64 len=$arg4:u64\n");
 	assert_non_null(strstr(pb_capture_probe_report(cap),
-		"probes: try_grab_folio (GUP grab), mark_page_accessed (tmpfs pages read, here "
+		"probes: try_grab_folio (GUP grab), folio_mark_accessed (page cache read, here "
 		"into pipes), generic_file_splice_read (file and offset spliced, a breakpoint: "
 		"ftrace cannot patch it); "));
 	assert_non_null(strstr(err, "(this kernel has none of splice_folio_into_pipe, "
-			       "copy_page_to_iter_pipe): mark_page_accessed stands in"));
+			       "copy_page_to_iter_pipe): the page cache read's folio_mark_accessed "
+			       "or mark_page_accessed stands in"));
+	pb_capture_close(cap);
+}
+
+/* Before folios (5.15 and older) mark_page_accessed did the marking. */
+static void test_page_read_before_folios(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+
+	put(f, "proc/kallsyms", KALLSYMS_61 "ffff8000082c1a40 T mark_page_accessed\n");
+	put(f, "available_filter_functions", FILTER_FUNCTIONS_61 "mark_page_accessed\n");
+	put(f, "events/pinblame/mark_page_accessed/enable", "0\n");
+	catch_stderr(f);
+	assert_int_equal(pb_capture_probe_gup(cap), 1);
+	release_stderr(f);
+	assert_non_null(strstr(get(f, "kprobe_events"),
+		"p:pinblame/mark_page_accessed mark_page_accessed page=$arg1:x64\n"));
+	assert_non_null(strstr(pb_capture_probe_report(cap),
+		"mark_page_accessed (page cache read, here into pipes)"));
 	pb_capture_close(cap);
 }
 
@@ -676,15 +701,18 @@ static void test_page_read_not_placed_with_splice_page(void **state)
 	put(f, "proc/kallsyms",
 	    "ffff800080372058 T try_grab_folio\n"
 	    "ffff8000802c1a40 T mark_page_accessed\n"
+	    "ffff8000802a0e10 T folio_mark_accessed\n"
 	    "ffff8000803230e8 T splice_folio_into_pipe\n");
 	put(f, "available_filter_functions",
-	    "try_grab_folio\nmark_page_accessed\nsplice_folio_into_pipe\n");
+	    "try_grab_folio\nmark_page_accessed\nfolio_mark_accessed\nsplice_folio_into_pipe\n");
 	put(f, "events/pinblame/splice_folio_into_pipe/enable", "0\n");
+	put(f, "events/pinblame/folio_mark_accessed/enable", "0\n");
 	put(f, "events/pinblame/mark_page_accessed/enable", "0\n");
 	catch_stderr(f);
 	assert_int_equal(pb_capture_probe_gup(cap), 1);
 	assert_null(strstr(release_stderr(f), "no probe gives the page"));
 	assert_null(strstr(get(f, "kprobe_events"), "mark_page_accessed"));
+	assert_null(strstr(get(f, "kprobe_events"), "folio_mark_accessed"));
 	assert_non_null(strstr(pb_capture_probe_report(cap),
 		"probes: try_grab_folio (GUP grab), splice_folio_into_pipe (page cache into "
 		"pipes); "));
@@ -806,6 +834,7 @@ int main(void)
 		T(test_buffer_written_back_as_read),
 		T(test_splice_probe_falls_back),
 		T(test_page_read_stands_in_without_splice_page),
+		T(test_page_read_before_folios),
 		T(test_page_read_not_placed_with_splice_page),
 		T(test_leftover_probe),
 		T(test_no_kprobes),
