@@ -76,6 +76,9 @@ json_t *stack_frames_json(struct pb_store *s, int64_t stack_id);
  * format), into B. 0 or -1. */
 int site_folded(struct pb_store *s, const struct site *site, int64_t stack_id,
 		struct pb_buf *b);
+/* site_folded() of site_of(C, STACK_ID, MODE_HOLD), without caching the
+ * site: for a walk over every stack. */
+int site_trimmed(struct site_cache *c, int64_t stack_id, struct pb_buf *b);
 
 /* --- rank.c: candidates and their ranking ------------------------------ */
 

@@ -71,13 +71,13 @@ static json_t *header_json(struct pb_store *s, const char *generator)
 
 /* A stack row also has "trimmed": its folded text past the tracer's
  * frames, as blame, show, stacks and the report print it; the store's id
- * is not exported. */
-static int add_trimmed(struct pb_store *s, struct site_cache *sites, json_t *row)
+ * is not exported. The site is not cached: export reads each stack once,
+ * and a cache of every stack grew with the store (and slowed it). */
+static int add_trimmed(struct site_cache *sites, json_t *row)
 {
 	int64_t id = json_integer_value(json_object_get(row, "stack_id"));
-	const struct site *site = site_of(sites, id, MODE_HOLD);
 	struct pb_buf b = { 0 };
-	int rc = site ? site_folded(s, site, id, &b) : -1;
+	int rc = site_trimmed(sites, id, &b);
 
 	if (rc == 0)
 		json_object_set_new(row, "trimmed", json_string(pb_buf_str(&b)));
@@ -97,7 +97,7 @@ static int emit_rows(struct pb_store *s, const struct export_kind *k, struct sit
 	while ((rc = pb_store_step(s, st)) > 0) {
 		json_t *row = stmt_row_into(json_pack("{s:s}", "type", k->type), st);
 
-		rc = strcmp(k->type, "stack") ? 0 : add_trimmed(s, sites, row);
+		rc = strcmp(k->type, "stack") ? 0 : add_trimmed(sites, row);
 		if (rc == 0)
 			rc = emit(row, ctx);
 		json_decref(row);

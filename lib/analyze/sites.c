@@ -28,6 +28,7 @@ struct site_cache {
 	const struct pb_noise *noise;
 	struct probe_set probes;
 	sqlite3_stmt *frames;
+	sqlite3_stmt *folded;	/* prepared on first use by site_trimmed */
 	struct site_slot *slots;
 	size_t cap, n;
 	struct pb_arena arena;
@@ -80,6 +81,7 @@ void site_cache_free(struct site_cache *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->frames);
+	sqlite3_finalize(c->folded);
 	probe_set_free(&c->probes);
 	pb_arena_free(&c->arena);
 	pb_arena_free(&c->scratch.strings);
@@ -255,23 +257,54 @@ json_t *stack_frames_json(struct pb_store *s, int64_t stack_id)
 	return site_frames_json(s, NULL, stack_id);
 }
 
-int site_folded(struct pb_store *s, const struct site *site, int64_t stack_id, struct pb_buf *b)
+#define FOLDED_SQL \
+	"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id " \
+	"WHERE f.stack_id = ? AND f.depth >= ? ORDER BY f.depth DESC"
+
+/* The frames of STACK_ID from depth FIRST, root first, joined by ';' into
+ * B, read with ST, which is left reset for the next stack. */
+static int folded_from(struct pb_store *s, sqlite3_stmt *st, int64_t stack_id, size_t first,
+		       struct pb_buf *b)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id "
-		"WHERE f.stack_id = ? AND f.depth >= ? ORDER BY f.depth DESC");
-	size_t first = site && site->has_stack ? site->first : first_frame(s, stack_id);
 	struct pb_buf frame = { 0 };
 	int rc, n = 0;
 
 	pb_buf_reset(b);
-	if (!st)
-		return -1;
 	sqlite3_bind_int64(st, 1, stack_id);
 	sqlite3_bind_int64(st, 2, (int64_t)first);
 	while ((rc = pb_store_step(s, st)) > 0)
 		pb_buf_addf(b, "%s%s", n++ ? ";" : "", frame_text(st, &frame));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	pb_buf_free(&frame);
 	return rc;
+}
+
+int site_folded(struct pb_store *s, const struct site *site, int64_t stack_id, struct pb_buf *b)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, FOLDED_SQL);
+	size_t first = site && site->has_stack ? site->first : first_frame(s, stack_id);
+	int rc;
+
+	pb_buf_reset(b);
+	if (!st)
+		return -1;
+	rc = folded_from(s, st, stack_id, first, b);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The site's first frame is worked out as site_of() does, but nothing is
+ * kept: a walk over every stack of a store (export) then holds one stack
+ * at a time, not a site per stack, and reuses its two statements. */
+int site_trimmed(struct site_cache *c, int64_t stack_id, struct pb_buf *b)
+{
+	size_t first;
+
+	pb_buf_reset(b);
+	if (!c->folded)
+		c->folded = pb_store_prepare(c->store, FOLDED_SQL);
+	if (!c->folded || load_frames(c, stack_id) < 0)
+		return -1;
+	first = stack_cut(c->scratch.funcs, c->scratch.n, &c->probes).first;
+	return folded_from(c->store, c->folded, stack_id, first, b);
 }
