@@ -409,7 +409,7 @@ shape_import() {
 	row "\`pinblame import\`, $what" "$bytes" "$SECS" "$(sqlite3 "$db" 'SELECT count(*) FROM event')" \
 		"peak RSS $((RSS_KB / 1024)) MiB"
 	shape_budgets "$what" "$SECS" "$RSS_KB" "$db"
-	rm_store "$db"
+	[ -n "${shape_keep:-}" ] || rm_store "$db"
 }
 
 # shape_file NAME ARGS...: the generated input, cached while the generator
@@ -432,8 +432,58 @@ small_sources=${BENCH_SOURCES:-1000}
 build gen-shapes
 shape_import "one busy line repeated ($busy_mb MiB)" "$out/shape.db" \
 	"$(shape_file "busy-$busy_mb" busy "$busy_mb")"
-shape_import "$distinct_stacks distinct stacks" "$out/shape.db" \
+shape_keep=1 shape_import "$distinct_stacks distinct stacks" "$out/shape.db" \
 	"$(shape_file "stacks-$distinct_stacks" stacks "$distinct_stacks")"
+
+# export_rows DB: the lines `export --jsonl` writes for DB (the header, then
+# a row per source, stack, failure, evidence and attribution).
+export_rows() {
+	sqlite3 "$1" "SELECT 1 + (SELECT count(*) FROM source) + (SELECT count(*) FROM stack)
+		+ (SELECT count(*) FROM failure) + (SELECT count(*) FROM evidence)
+		+ (SELECT count(*) FROM attribution)" 2>>"$log"
+}
+
+# export_rate WHAT DB: times `export --jsonl` of DB (analyzed by the first
+# blame already) and sets RATE, its lines per second.
+export_rate() {
+	local what=$1 db=$2 lines
+
+	RATE=
+	lines=$(export_rows "$db")
+	[ -n "$lines" ] || { skip_row "\`pinblame export --jsonl\`, $what" "cannot count its rows"; return; }
+	say "pinblame export, $what"
+	measure /dev/null "$pb" -d "$db" export --jsonl -o /dev/null
+	[ "$RC" = 0 ] || { skip_row "\`pinblame export --jsonl\`, $what" "$(reason)"; return; }
+	row "\`pinblame export --jsonl\`, $what" - "$SECS" "$lines" \
+		"lines as events; peak RSS $((RSS_KB / 1024)) MiB"
+	RATE=$(calc %.1f "$lines / $SECS")
+}
+
+# Export at a constant rate: the distinct-stacks store above against one of
+# a tenth of its stacks, the same shape, in this run. The ratio of their
+# lines per second is 1 when the time per row does not grow with the store.
+export_constant() {
+	local big=$distinct_stacks small=$((distinct_stacks / 10)) big_rate
+
+	[ -f "$out/shape.db" ] || { skip_row '`pinblame export --jsonl`' 'no distinct-stacks store'; return; }
+	export_rate "$big distinct stacks" "$out/shape.db"
+	big_rate=$RATE
+	rm_store "$out/shape.db"
+	[ -n "$big_rate" ] || return
+	rm_store "$out/export-small.db"
+	if ! "$pb" -d "$out/export-small.db" import \
+		"$(shape_file "stacks-$small" stacks "$small")" >/dev/null 2>>"$log" ||
+		! "$pb" -d "$out/export-small.db" blame >/dev/null 2>>"$log"; then
+		skip_row '`pinblame export --jsonl`' "cannot make a store of $small stacks"
+		return
+	fi
+	export_rate "$small distinct stacks" "$out/export-small.db"
+	rm_store "$out/export-small.db"
+	[ -n "$RATE" ] || return
+	budget "export lines/s, $big / $small distinct stacks" "$(calc %.2f "$big_rate / $RATE")" \
+		'≥ 0.9 (constant rate)' "$(verdict "$big_rate / $RATE >= 0.9")"
+}
+export_constant
 sources_dir=$out/shape-sources-$small_sources
 if ! [ -d "$sources_dir" ] || ! [ "$sources_dir" -nt "$out/gen-shapes" ]; then
 	rm -rf "$sources_dir"
