@@ -36,21 +36,27 @@ struct pinner {
 };
 
 /* "Page pinned ts 1234567 us count 2" (the first generation, pinner and
- * longterm_pinner files): the number is a time or an elapsed time, by file. */
+ * longterm_pinner files), or "Page pinned ts 1234567 us" without the count
+ * (a later print_page_pinner() that serves longterm_pinner and
+ * alloc_contig_failed alike): the number is a time or an elapsed time, by
+ * file. A missing count reads as count 0: nothing says the page is pinned
+ * now, so the file decides, as for count 0. */
 static int head_ts_count(struct dump_block *b, struct pb_record *rec, const char *s, size_t len)
 {
 	const char *pos = s, *end = s + len;
-	struct dump_slice us, unit, word, count;
+	struct dump_slice us, unit, word, count = { NULL, 0 };
 	int64_t x;
 
 	if (dump_word(&pos, end, &us) || pb_parse_i64(us.s, us.len, &x) ||
-	    dump_word(&pos, end, &unit) || unit.len != 2 || memcmp(unit.s, "us", 2) ||
-	    dump_word(&pos, end, &word) || word.len != 5 || memcmp(word.s, "count", 5) ||
-	    dump_word(&pos, end, &count) || pb_parse_i64(count.s, count.len, &x) ||
-	    pos != end)
+	    dump_word(&pos, end, &unit) || unit.len != 2 || memcmp(unit.s, "us", 2))
+		return -1;
+	if (pos != end &&
+	    (dump_word(&pos, end, &word) || word.len != 5 || memcmp(word.s, "count", 5) ||
+	     dump_word(&pos, end, &count) || pb_parse_i64(count.s, count.len, &x) || pos != end))
 		return -1;
 	dump_block_field(b, "pinned_us", us.s, us.len);
-	dump_block_field(b, "pinner_count", count.s, count.len);
+	if (count.s)
+		dump_block_field(b, "pinner_count", count.s, count.len);
 	rec->event = EV_TS_COUNT;
 	return 0;
 }

@@ -116,6 +116,47 @@ static void test_first_generation_count0_in_alloc_contig_failed_is_a_timed_put(v
 	run_close(&r);
 }
 
+/* "Page pinned ts %lld us" without " count %d" (one print_page_pinner()
+ * for longterm_pinner and alloc_contig_failed, a gs201 5.10 tree): read as
+ * count 0, so the file's name decides the side, and nothing else counts
+ * it as undecided. */
+static const char ts_without_count[] =
+	"Page pinned ts 76543 us\n"
+	"PFN 651442 Block 1272 type CMA Flags 0x4000000000080014(uptodate|lru|swapbacked)\n"
+	" mali_mem_pin+0x40/0x110 [mali_kbase]\n"
+	"\n";
+
+static void test_ts_head_without_count_takes_the_side_of_its_file(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	open_named(&r, PB_FMT_PAGE_PINNER, ts_without_count, "longterm_pinner");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pin");
+	assert_field(rec, "elapsed_us", "76543");
+	assert_null(pb_record_field(rec, "pinner_count"));
+	assert_int_equal(record_u64(rec, "pfn"), 651442);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+
+	open_named(&r, PB_FMT_PAGE_PINNER, ts_without_count, "alloc_contig_failed");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "put");
+	assert_int_equal(rec->ts_ns, 76543000);
+	run_end(&r);
+	run_close(&r);
+
+	run_open(&r, PB_FMT_PAGE_PINNER, ts_without_count);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pinned");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_PINNER_SIDE], 1);
+	run_close(&r);
+}
+
 /* "Page pinned for %lld us" (longterm_pinner) and "Page pinned ts
  * [%5lu.%06lu]" (alloc_contig_failed): heads of their own, so the side is
  * known whatever the name; the PFN line in decimal with the pageblock's
@@ -442,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_first_generation_count0_without_file_name_is_counted),
 		cmocka_unit_test(test_first_generation_count0_in_longterm_pinner_is_a_pin),
 		cmocka_unit_test(test_first_generation_count0_in_alloc_contig_failed_is_a_timed_put),
+		cmocka_unit_test(test_ts_head_without_count_takes_the_side_of_its_file),
 		cmocka_unit_test(test_second_generation_heads_give_the_side),
 		cmocka_unit_test(test_samsung_second_generation_has_a_hex_pfn_line),
 		cmocka_unit_test(test_at_least_in_longterm_pinner_is_a_pin),
