@@ -1,4 +1,4 @@
-/* failures.c - the failures as JSON objects (DESIGN §7), for `failures`
+/* failures.c - the failures as JSON objects (doc/DESIGN.md, "JSON"), for `failures`
  * and as the head of `show`. */
 #include <stdlib.h>
 #include <string.h>
