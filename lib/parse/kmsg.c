@@ -396,6 +396,20 @@ static int driver_failed(struct kmsg *k, const struct kline *l, struct pb_record
 	return kmsg_finish_record(k, rec);
 }
 
+/* "FUNC: [" at the start of S, FUNC a C identifier: the length up to the
+ * '[' included, else 0. "PFNs busy" is printed with "%s: ", __func__, and
+ * the function has had several names (alloc_contig_range, a vendor's
+ * __alloc_contig_range, 6.10's alloc_contig_range_noprof). */
+static size_t func_bracket(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && (s[n] == '_' || (s[n] >= 'a' && s[n] <= 'z') ||
+			   (s[n] >= 'A' && s[n] <= 'Z') || (n && s[n] >= '0' && s[n] <= '9')))
+		n++;
+	return n && len - n >= 3 && !memcmp(s + n, ": [", 3) ? n + 3 : 0;
+}
+
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
 static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
@@ -408,7 +422,7 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return kmsg_call_trace(k, l, rec);
 	if ((n = dump_prefix(s, len, "migrating pfn ")))
 		return migrate_failed(k, l, n, rec);
-	if ((n = dump_prefix(s, len, "alloc_contig_range: [")))
+	if ((n = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy"))
 		return pfns_busy(k, l, n, rec);
 	if (dump_prefix(s, len, "cma: ") || dump_prefix(s, len, "dma_alloc_from_contiguous("))
 		return cma_message(k, l, rec);

@@ -969,6 +969,31 @@ static void test_logcat(void **state)
 	run_close(&r);
 }
 
+/* "%s: [%lx, %lx) PFNs busy" prints __func__, which was alloc_contig_range,
+ * a vendor's __alloc_contig_range and 6.10's alloc_contig_range_noprof:
+ * every name gives the range; another "NAME: [" line is not one. */
+static void test_pfns_busy_takes_any_function_name(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[   50.000001] __alloc_contig_range: [13e000, 13e200) PFNs busy\n"
+		 "[   50.000002] alloc_contig_range_noprof: [13e200, 13e400) PFNs busy\n"
+		 "[   50.000003] usb 1-1: [new device] at 2\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_field(rec, "start_pfn", "0x13e000");
+	assert_field(rec, "end_pfn", "0x13e200");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_field(rec, "start_pfn", "0x13e200");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* The messages of mm/page_alloc.c and mm/cma.c across versions, written
  * from their format strings: 3.x's "alloc_contig_range
  * test_pages_isolated(%lx, %lx) failed", 3.19+'s "PFNs busy" (two ranges
@@ -1216,6 +1241,7 @@ int main(void)
 		cmocka_unit_test(test_vendor_prefixes),
 		cmocka_unit_test(test_logcat),
 		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_pfns_busy_takes_any_function_name),
 		cmocka_unit_test(test_old_dumps),
 		cmocka_unit_test(test_dumps_without_reason),
 		cmocka_unit_test(test_detect_untimed),
