@@ -1,5 +1,5 @@
 /* detect.c - which format a file is, from its first decompressed bytes
- * (FORMATS §8). Markers that only one format prints decide at once (the
+ * (doc/HACKING.md, adding an input format). Markers that only one format prints decide at once (the
  * trace.dat magic, the ftrace "# tracer:" header, trace-cmd's "cpus=" first
  * line, the page_pinner and page_owner record heads); otherwise every line
  * votes and the format with most votes wins.

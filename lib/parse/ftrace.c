@@ -1,4 +1,4 @@
-/* ftrace.c - tracefs "trace" and "trace_pipe" text (FORMATS §7.1, §7.2).
+/* ftrace.c - tracefs "trace" and "trace_pipe" text (doc/FORMATS.md section 1).
  *
  * The line layout itself is handled by the shared engine (evtext.c); this
  * file knows the ftrace header and how ftrace prints its pseudo-events:

@@ -1,4 +1,4 @@
-/* perf_script.c - "perf script" text of tracepoint samples (FORMATS §7.5).
+/* perf_script.c - "perf script" text of tracepoint samples (doc/FORMATS.md section 1).
  *
  *   comm pid/tid [cpu] misc tod secs.frac: period sys:event: body
  *   <TAB>addr sym+off (dso)          callchain, leaf first, with -g

@@ -1,4 +1,4 @@
-/* tracecmd_report.c - "trace-cmd report" text (FORMATS §7.3, §7.4).
+/* tracecmd_report.c - "trace-cmd report" text (doc/FORMATS.md section 1).
  *
  * Same line layout as ftrace (shared engine, evtext.c) with trace-cmd's own
  * header lines and pseudo-events: stacks are "kernel_stack: <stack trace >"

@@ -278,8 +278,8 @@ static const char *enum_name(const char *v, const char *const *names, size_t n)
 	return v;
 }
 
-/* enum migrate_reason, in order (FORMATS §2); "cma" is contig_range's
- * name before 5.1. */
+/* enum migrate_reason, in order (doc/FORMATS.md section 1,
+ * mm_migrate_pages); "cma" is contig_range's name before 5.1. */
 static const char *migrate_reason(const char *v)
 {
 	static const char *const names[] = {

@@ -112,9 +112,9 @@ static inline void assert_frame(const struct pb_frame *f, const char *symbol,
 				const char *module, unsigned flags)
 {
 	assert_string_equal(f->symbol, symbol);
-	assert_true(f->offset == offset);
-	assert_true(f->size == size);
-	assert_true(f->addr == addr);
+	assert_int_equal(f->offset, offset);
+	assert_int_equal(f->size, size);
+	assert_int_equal(f->addr, addr);
 	if (module)
 		assert_string_equal(f->module, module);
 	else
@@ -162,8 +162,8 @@ static inline void check_context(const struct pb_record *r, uint64_t line, int64
 				 int cpu, int pid, int tgid, const char *comm,
 				 const char *system, const char *event)
 {
-	assert_true(r->line == line);
-	assert_true(r->ts_ns == ts_ns);
+	assert_int_equal(r->line, line);
+	assert_int_equal(r->ts_ns, ts_ns);
 	assert_int_equal(r->cpu, cpu);
 	assert_int_equal(r->pid, pid);
 	assert_int_equal(r->tgid, tgid);

@@ -563,7 +563,8 @@ static void assert_long_line(struct pb_input *in, size_t long_len)
 	assert_int_equal(pb_input_getline(in, &line, &len), want);
 	assert_int_equal(pb_input_lineno(in), 2);
 	assert_int_equal(len, long_len > PB_LINE_MAX ? PB_LINE_MAX : long_len);
-	assert_true(line[0] == 'x' && line[len - 1] == 'x');
+	assert_int_equal(line[0], 'x');
+	assert_int_equal(line[len - 1], 'x');
 	assert_int_equal(pb_input_getline(in, &line, &len), PB_LINE_OK);
 	assert_int_equal(pb_input_lineno(in), 3);
 	assert_int_equal(len, 5);

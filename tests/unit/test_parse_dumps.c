@@ -1,5 +1,5 @@
-/* The debugfs dump parsers: ACK page_pinner (FORMATS §4.2/4.3) and
- * /sys/kernel/debug/page_owner (§6.4), on the committed samples and on
+/* The debugfs dump parsers: ACK page_pinner and
+ * /sys/kernel/debug/page_owner (doc/FORMATS.md section 3), on the committed samples and on
  * the older layouts and broken records. */
 #include "parse_run.h"
 

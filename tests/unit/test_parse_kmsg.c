@@ -1,4 +1,4 @@
-/* Kernel log parser (FORMATS §6): the real dmesg captures, the 6.6 sample
+/* Kernel log parser (doc/FORMATS.md section 2): the real dmesg captures, the 6.6 sample
  * with page_owner blocks, every printk prefix style and the dump_page()
  * layouts from 5.10 to 6.11+. */
 #include "parse_run.h"
@@ -522,7 +522,7 @@ static void test_journal_other_programs(void **state)
 
 /* 5.10: compound fields on the first line, "anon flags:", CMA suffix,
  * page->mem_cgroup after the reason; page_owner ~5.13 line without comm. */
-static void test_layout_510(void **state)
+static void test_dump_of_5_10_with_cma_flags_and_mem_cgroup(void **state)
 {
 	struct parse_run r;
 	struct pb_record *rec;
@@ -576,7 +576,7 @@ static void test_layout_510(void **state)
 /* 6.9+ __dump_folio(): no page pointer, "head: order:" lines (6.11 with the
  * folio's own mapcount), file mapping without dentry, KSM; 5.19 page_owner
  * line with comm but no tgid; old CMA failure text without area name. */
-static void test_layout_69(void **state)
+static void test_dump_of_the_folio_era_from_6_9(void **state)
 {
 	struct parse_run r;
 	struct pb_record *rec;
@@ -1229,8 +1229,8 @@ int main(void)
 		cmocka_unit_test(test_one_clock),
 		cmocka_unit_test(test_colour),
 		cmocka_unit_test(test_journal_other_programs),
-		cmocka_unit_test(test_layout_510),
-		cmocka_unit_test(test_layout_69),
+		cmocka_unit_test(test_dump_of_5_10_with_cma_flags_and_mem_cgroup),
+		cmocka_unit_test(test_dump_of_the_folio_era_from_6_9),
 		cmocka_unit_test(test_page_pinner_sample),
 		cmocka_unit_test(test_page_pinner_broken),
 		cmocka_unit_test(test_truncated),

@@ -1,8 +1,8 @@
-/* perf script text (FORMATS §7.5): sample heads, callchains, dsos, and the
+/* perf script text (doc/FORMATS.md section 1): sample heads, callchains, dsos, and the
  * scenario B sample. */
 #include "parse_run.h"
 
-/* The 6.1 perf capture lines of FORMATS §7.5 */
+/* Lines of the 6.1 perf capture (testdata/real) */
 static void test_capture_lines(void **state)
 {
 	struct parse_run r;

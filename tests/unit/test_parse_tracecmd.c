@@ -1,4 +1,4 @@
-/* trace-cmd report text (FORMATS §7.3-7.4). Lines come from the arm64
+/* trace-cmd report text (doc/FORMATS.md section 1). Lines come from the arm64
  * capture's report and from "trace-cmd report -l / -t / --ts-diff / -R"
  * (trace-cmd 3.1.6) run on its trace-v6.dat. */
 #include "parse_run.h"

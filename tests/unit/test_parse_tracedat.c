@@ -1,4 +1,4 @@
-/* trace.dat through libtracecmd (FORMATS §7.3): the arm64 trace-cmd
+/* trace.dat through libtracecmd (doc/FORMATS.md section 1): the arm64 trace-cmd
  * capture in file versions 7 (zstd sections) and 6, checked against the
  * trace-cmd report text of the same recording (R = xz -dc
  * trace-cmd-report.txt.xz), and files libtracecmd cannot read. */
