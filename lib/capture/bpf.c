@@ -162,6 +162,18 @@ const char *pb_bpf_gup_candidates(void)
 	return "try_grab_folio_fast, try_grab_folio, try_grab_compound_head, try_grab_page";
 }
 
+int pb_bpf_seen(struct pb_bpf_seen *seen, uint64_t page, uint64_t get_ns)
+{
+	/* struct pages are 64 bytes or so apart: drop the low bits */
+	size_t i = (size_t)((page >> 6) * 0x9e3779b97f4a7c15ULL >> 52) % PB_BPF_SEEN_SLOTS;
+
+	if (seen->slot[i].page == page && seen->slot[i].get_ns == get_ns)
+		return 1;
+	seen->slot[i].page = page;
+	seen->slot[i].get_ns = get_ns;
+	return 0;
+}
+
 /* --- the text written -------------------------------------------------- */
 
 /* The line prefix of trace_pipe with the tgid column. */
@@ -393,6 +405,7 @@ struct pb_bpf_run {
 	uint64_t pending[PENDING_MAX];	/* failing pfns not written yet */
 	size_t npending;
 	struct pb_buf held;	/* failure lines waiting for their pages */
+	struct pb_bpf_seen seen;	/* page records written */
 };
 
 static int write_out(struct pb_bpf_run *r, struct pb_buf *b)
@@ -436,7 +449,8 @@ static void write_pfn(struct pb_bpf_run *r, struct pb_buf *b, uint64_t pfn)
 	struct pb_bpf_page rec;
 	struct pb_bpf_frames fr;
 
-	if (bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec, sizeof(rec), 0))
+	if (bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec, sizeof(rec), 0) ||
+	    pb_bpf_seen(&r->seen, page, rec.get_ns))
 		return;
 	fr = read_stack(r, rec.get_kstack, ip);
 	pb_bpf_write_page(b, &r->ks, page, &rec, &fr);

@@ -66,6 +66,18 @@ size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
 /* "try_grab_folio_fast, try_grab_folio, ...": for the refusal. */
 const char *pb_bpf_gup_candidates(void);
 
+/* The page records written lately, so that a page that fails again with
+ * the same latest get is not written twice: direct-mapped, fixed size (a
+ * collision only means a record written again). */
+#define PB_BPF_SEEN_SLOTS 4096
+struct pb_bpf_seen {
+	struct {
+		uint64_t page, get_ns;
+	} slot[PB_BPF_SEEN_SLOTS];
+};
+/* 1 when PAGE was written with this GET_NS already; else remembers it. */
+int pb_bpf_seen(struct pb_bpf_seen *seen, uint64_t page, uint64_t get_ns);
+
 /* A stack's frames: up to PB_BPF_STACK_DEPTH addresses, 0 ends it. */
 struct pb_bpf_frames {
 	const uint64_t *ip;

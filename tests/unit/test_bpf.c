@@ -252,6 +252,49 @@ static void test_failure_is_written_as_its_tracepoint_past_the_tracer_frames(voi
 	pb_ksyms_free(&ks);
 }
 
+static void test_page_written_again_only_after_a_newer_get(void **state)
+{
+	static struct pb_bpf_seen seen;
+	const uint64_t page = VMEMMAP + FIN_PFN * PAGE_SIZEOF;
+
+	(void)state;
+	assert_int_equal(pb_bpf_seen(&seen, page, 100), 0);
+	assert_int_equal(pb_bpf_seen(&seen, page, 100), 1);
+	/* its neighbour has a slot of its own */
+	assert_int_equal(pb_bpf_seen(&seen, page + PAGE_SIZEOF, 100), 0);
+	assert_int_equal(pb_bpf_seen(&seen, page, 100), 1);
+	/* a newer get of the same page is news */
+	assert_int_equal(pb_bpf_seen(&seen, page, 200), 0);
+	assert_int_equal(pb_bpf_seen(&seen, page, 200), 1);
+}
+
+static void write_migration_failure(struct pb_buf *b, const struct pb_ksyms *ks)
+{
+	struct pb_bpf_failure f = {
+		.ns = 53218243505ULL, .kind = PB_BPF_MIGRATE_FAIL, .a = 0, .b = 3,
+		.pid = 151, .tgid = 151, .cpu = 0,
+	};
+	struct pb_bpf_frames none = { NULL, 0 };
+
+	strcpy(f.comm, "sh");
+	pb_bpf_write_failure(b, ks, &f, &none);
+}
+
+static void test_failed_migration_is_written_with_its_counts(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_buf b = { 0 };
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	write_migration_failure(&b, &ks);
+	assert_string_equal(pb_buf_str(&b),
+		"              sh-151     (    151) [000] .....    53.218243: mm_migrate_pages: "
+		"nr_succeeded=0 nr_failed=3\n");
+	pb_buf_free(&b);
+	pb_ksyms_free(&ks);
+}
+
 static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
 			   size_t len)
 {
@@ -302,6 +345,7 @@ static void test_written_trace_blames_the_page_stack_for_the_fin_pfn(void **stat
 	load_text(&ks, kallsyms_612);
 	pb_buf_adds(&b, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
 	write_page(&b, &ks);
+	write_migration_failure(&b, &ks);
 	write_isolation_failure(&b, &ks);
 	/* two retries: the importer learns the vmemmap from their pfn and page */
 	write_busy_retry(&b, &ks, 0x100000, 53221370000ULL);
@@ -317,6 +361,12 @@ static void test_written_trace_blames_the_page_stack_for_the_fin_pfn(void **stat
 	assert_int_equal(sqlite3_column_int64(st, 0), FIN_PFN);
 	assert_string_equal((const char *)sqlite3_column_text(st, 1), "__do_sys_vmsplice");
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	/* the failed migration is read as one */
+	st = pb_store_prepare(s, "SELECT sum(failed) FROM migration");
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 3);
 	sqlite3_finalize(st);
 	pb_store_close(s);
 	unit_remove_store(db);
@@ -335,6 +385,8 @@ int main(void)
 		cmocka_unit_test(test_a_compiler_copy_of_a_grab_is_not_hooked),
 		cmocka_unit_test(test_page_record_is_written_as_a_kprobe_hit_with_its_stack),
 		cmocka_unit_test(test_failure_is_written_as_its_tracepoint_past_the_tracer_frames),
+		cmocka_unit_test(test_page_written_again_only_after_a_newer_get),
+		cmocka_unit_test(test_failed_migration_is_written_with_its_counts),
 		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),
 	};
 
