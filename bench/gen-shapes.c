@@ -5,6 +5,8 @@
  *   gen-shapes stacks N > stacks.txt    N page_ref_mod events, each with a
  *                                       stack of its own
  *   gen-shapes sources N DIR            N small ftrace files in DIR
+ *   gen-shapes kmsg N > kmsg.txt        N "PFNs busy" lines of a kernel
+ *                                       log, no task named
  *
  * The lines follow the kernel's format strings (TP_printk of
  * test_pages_isolated and page_ref_mod, the ftrace stack trace output), the
@@ -115,6 +117,29 @@ static int gen_stacks(FILE *out, uint64_t count)
 	return 0;
 }
 
+/* alloc_contig_range()'s pr_info "%s: [%lx, %lx) PFNs busy" (3.19+), with
+ * dmesg's "[%5lu.%06lu] " time: a retry loop that walks BUSY_PAGES in
+ * KMSG_RANGE_PAGES steps, one line every 10 us; every KMSG_RUN lines it
+ * pauses 10 s (longer than any retry gap), so the log is many runs of busy
+ * lines, none named by a task. */
+#define KMSG_RANGE_PAGES 0x200u
+#define KMSG_RUN 4096u
+
+static int gen_kmsg(FILE *out, uint64_t count)
+{
+	for (uint64_t n = 0; n < count; n++) {
+		uint64_t us = 1000000 + n * 10 + (n / KMSG_RUN) * 10000000;
+		uint64_t start = BUSY_START_PFN + (n % (BUSY_PAGES / KMSG_RANGE_PAGES)) * KMSG_RANGE_PAGES;
+
+		fprintf(out, "[%5" PRIu64 ".%06" PRIu64 "] alloc_contig_range: [%" PRIx64 ", %" PRIx64
+			") PFNs busy\n", us / 1000000, us % 1000000, start, start + KMSG_RANGE_PAGES);
+		if ((n & 0xffff) == 0)
+			check_write(out);
+	}
+	check_write(out);
+	return 0;
+}
+
 /* Each source: a few events of a failed isolation, its own time range. */
 static int gen_sources(uint64_t count, const char *dir)
 {
@@ -149,7 +174,7 @@ int main(int argc, char **argv)
 	uint64_t n;
 
 	if (argc < 3) {
-		fputs("usage: gen-shapes busy MB | stacks N | sources N DIR\n", stderr);
+		fputs("usage: gen-shapes busy MB | stacks N | sources N DIR | kmsg N\n", stderr);
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
@@ -157,6 +182,8 @@ int main(int argc, char **argv)
 		return gen_busy(stdout, n);
 	if (!strcmp(argv[1], "stacks"))
 		return gen_stacks(stdout, n);
+	if (!strcmp(argv[1], "kmsg"))
+		return gen_kmsg(stdout, n);
 	if (!strcmp(argv[1], "sources") && argc == 4)
 		return gen_sources(n, argv[3]);
 	fputs("gen-shapes: unknown shape\n", stderr);

@@ -11,6 +11,7 @@
 #   BENCH_BUSY_MB       size of the one-busy-line input in MiB (2048)
 #   BENCH_STACKS        events of the distinct-stacks input (2000000)
 #   BENCH_SOURCES       files of the many-small-sources input (1000)
+#   BENCH_KMSG_BUSY     "PFNs busy" lines of the kernel-log input (2000000)
 #   BENCH_MERGE_STORES  stores they are imported into and merged (100)
 #   BENCH_OUT           work directory (bench/out)
 # Prints the tables and writes them to $BENCH_OUT/results.md. Steps that a
@@ -484,6 +485,9 @@ export_constant() {
 		'≥ 0.9 (constant rate)' "$(verdict "$big_rate / $RATE >= 0.9")"
 }
 export_constant
+kmsg_busy_lines=${BENCH_KMSG_BUSY:-2000000}
+shape_import "$kmsg_busy_lines 'PFNs busy' lines of a kernel log" "$out/shape.db" \
+	"$(shape_file "kmsg-$kmsg_busy_lines" kmsg "$kmsg_busy_lines")"
 sources_dir=$out/shape-sources-$small_sources
 if ! [ -d "$sources_dir" ] || ! [ "$sources_dir" -nt "$out/gen-shapes" ]; then
 	rm -rf "$sources_dir"
