@@ -166,7 +166,7 @@ static void add_isolation(struct finder *f, struct attempt_list *a, const struct
 /* Busy ranges: inside a CMA allocation they belong to its failure; the
  * isolation tests outside one are attempts; the rest stand alone. */
 int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
-	      struct attempt_list *loose)
+	      struct loose_list *loose)
 {
 	sqlite3_stmt *st = pb_store_prepare(f->s,
 		"SELECT b.id, b.source_id, b.ts_ns, b.pid, b.start_pfn, b.end_pfn, b.busy_pfn, "
@@ -199,8 +199,11 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 			runs.successes.v = a->v;	/* moved by a realloc */
 			continue;
 		}
-		busy_event(st, attempt_add(loose), how);
-		loose->v[loose->n - 1].comm = finder_keep(f, column_text(st, 11));
+		/* a loose record uses no task name, so none is kept */
+		struct attempt_ev ev = { 0 };
+
+		busy_event(st, &ev, how);
+		loose_range(loose, &ev);
 	}
 	sqlite3_finalize(st);
 	return rc ? -1 : 0;

@@ -147,7 +147,7 @@ static void finder_free(struct finder *f)
 
 /* Everything the failures are made of, loaded into F and the lists. */
 static int load_all(struct finder *f, struct cma_spans *spans, struct attempt_list *attempts,
-		    struct attempt_list *ranges, struct loose_list *loose)
+		    struct loose_list *loose)
 {
 	if (load_boots(f->s, &f->boots) < 0 || load_cma(f, spans) < 0)
 		return -1;
@@ -155,8 +155,9 @@ static int load_all(struct finder *f, struct cma_spans *spans, struct attempt_li
 	if (load_successes(f, spans, attempts) < 0)
 		return -1;
 	sort_attempts(attempts);
-	if (load_busy(f, spans, attempts, ranges) < 0 ||
-	    load_migrations(f, spans, attempts) < 0 || load_loose(f, loose) < 0)
+	/* the loose records first: busy ranges join them in that order */
+	if (load_loose(f, loose) < 0 || load_busy(f, spans, attempts, loose) < 0 ||
+	    load_migrations(f, spans, attempts) < 0)
 		return -1;
 	return 0;
 }
@@ -165,15 +166,14 @@ int find_failures(struct pb_store *s)
 {
 	struct finder f = { .s = s };
 	struct cma_spans spans = { 0 };
-	struct attempt_list attempts = { 0 }, ranges = { 0 };
+	struct attempt_list attempts = { 0 };
 	struct loose_list loose = { 0 };
-	int rc = load_all(&f, &spans, &attempts, &ranges, &loose);
+	int rc = load_all(&f, &spans, &attempts, &loose);
 
 	if (rc == 0) {
 		claim_whole_spans(&f, &spans, &attempts);
 		make_attempts(&f, &attempts);
 		cma_outcomes(&f, &spans, &attempts);
-		loose_ranges(&loose, &ranges);
 		loose_failures(&f, &loose, f.n);
 		rc = mark_nowarn(&f);
 	}
@@ -182,7 +182,6 @@ int find_failures(struct pb_store *s)
 	free(spans.v);
 	free(spans.by_task);
 	free(attempts.v);
-	free(ranges.v);
 	free(loose.v);
 	finder_free(&f);
 	return rc;

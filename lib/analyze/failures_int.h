@@ -183,10 +183,12 @@ struct attempt_list {
 /* The class of the attempts of isolation tests and contig migrations. */
 #define ATTEMPT_CONTIG "contig"
 
+struct loose_list;
 /* Needs A to hold only the successes (load_successes) sorted: a run of
- * busy events never spans one. */
+ * busy events never spans one. The busy ranges outside any allocation go
+ * to LOOSE, after what load_loose() put there. */
 int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
-	      struct attempt_list *loose);
+	      struct loose_list *loose);
 int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a);
 int load_successes(struct finder *f, const struct cma_spans *spans, struct attempt_list *a);
 /* Orders A by task, class and time. */
@@ -223,8 +225,9 @@ struct loose_list {
 };
 
 int load_loose(struct finder *f, struct loose_list *l);
-/* Busy ranges outside any allocation (from load_busy) into L. */
-void loose_ranges(struct loose_list *l, const struct attempt_list *ranges);
+/* A busy range outside any allocation (from load_busy) into L: kept as a
+ * record without a task only, not also as an attempt event. */
+void loose_range(struct loose_list *l, const struct attempt_ev *ev);
 /* Joins the records of L to the first NWINDOWS failures' windows, or
  * makes failures of them. */
 void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows);

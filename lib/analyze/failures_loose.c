@@ -467,20 +467,17 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 			driver_gave_up(f, first_fail, &l->v[i]);
 }
 
-void loose_ranges(struct loose_list *l, const struct attempt_list *ranges)
+void loose_range(struct loose_list *l, const struct attempt_ev *ev)
 {
-	for (size_t i = 0; i < ranges->n; i++) {
-		const struct attempt_ev *ev = &ranges->v[i];
-		struct loose *r = loose_add(l);
+	struct loose *r = loose_add(l);
 
-		r->source_id = ev->source_id;
-		r->ts_ns = ev->ts_ns;
-		r->event_id = ev->event_id;
-		r->pid = ev->pid;
-		r->range_id = ev->range_id;
-		r->start_pfn = ev->start_pfn;
-		r->end_pfn = ev->end_pfn;
-		r->pfn = ev->busy_pfn;
-		r->how = ev->how;
-	}
+	r->source_id = ev->source_id;
+	r->ts_ns = ev->ts_ns;
+	r->event_id = ev->event_id;
+	r->pid = ev->pid;
+	r->range_id = ev->range_id;
+	r->start_pfn = ev->start_pfn;
+	r->end_pfn = ev->end_pfn;
+	r->pfn = ev->busy_pfn;
+	r->how = ev->how;
 }
