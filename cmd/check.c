@@ -34,6 +34,7 @@ struct rules {
 	size_t ndeny, deny_cap;
 	const char *baseline;
 	double tolerance;
+	int tolerance_given;
 };
 
 struct verdict {
@@ -206,7 +207,11 @@ static json_t *load_baseline(const char *path, const struct pb_analyze_opts *o, 
 	*code = PB_EXIT_INPUT;
 	blame = json_load_file(path, 0, &err);
 	if (!blame) {
-		pb_error("--baseline %s:%d: %s", path, err.line, err.text);
+		/* jansson gives no line when the file could not be read at all */
+		if (err.line > 0)
+			pb_error("--baseline %s:%d: %s", path, err.line, err.text);
+		else
+			pb_error("--baseline %s: %s", path, err.text);
 		return NULL;
 	}
 	if (!json_is_string(json_object_get(blame, "schema")) ||
@@ -270,10 +275,13 @@ static int take_deny(const struct pb_option *opt, const char *arg)
 
 static int take_tolerance(const struct pb_option *opt, const char *arg)
 {
-	if (parse_share(arg, opt->value) < 0) {
+	struct rules *r = opt->value;
+
+	if (parse_share(arg, &r->tolerance) < 0) {
 		pb_error("--tolerance wants a share (0.05 or 5%%), not '%s'", arg);
 		return -1;
 	}
+	r->tolerance_given = 1;
 	return 0;
 }
 
@@ -294,7 +302,7 @@ static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_
 			      "a previous 'blame --json' output, or a store: a call\n"
 			      "site that is not in it, or whose share grew by more\n"
 			      "than the tolerance, is a breach"),
-		PB_OPT_CALLBACK(0, "tolerance", &r->tolerance, "F",
+		PB_OPT_CALLBACK(0, "tolerance", r, "F",
 				"growth of share allowed against the baseline\n"
 				"(default 0.05, i.e. 5 percentage points)", take_tolerance),
 		PB_OPT_BOOL(0, "json", json,
@@ -308,6 +316,10 @@ static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_
 		return rc;
 	if (at != argc)
 		return pb_unexpected_operand(argv[at]);
+	if (r->tolerance_given && !r->baseline) {
+		pb_error("--tolerance applies to --baseline, which is not given");
+		return pb_see_help();
+	}
 	if (r->max_failures < 0 && !r->nshares && !r->ndeny && !r->baseline)
 		r->max_failures = 0;
 	return -1;

@@ -85,6 +85,11 @@ pb check --baseline "$TMP/wrong.json"
 is "$rc" 3 "a baseline that is not a blame output: exit 3"
 pb check --baseline "$TMP/missing.json"
 is "$rc" 3 "a missing baseline: exit 3"
+is "$err" "pinblame: check: --baseline $TMP/missing.json: unable to open $TMP/missing.json: No such file or directory" \
+	"and says why, with no line number"
+pb check --tolerance 0.01
+is "$rc" 2 "--tolerance without --baseline: usage error"
+like "$err" "--tolerance applies to --baseline" "and says so"
 pb -d "$TMP/none.db" check
 is "$rc" 4 "missing store: exit 4"
 pb check --noise "$TMP/no-such-noise"
