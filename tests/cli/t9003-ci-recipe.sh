@@ -48,7 +48,12 @@ make_baseline() {
 	(cd "$1" && bash -e -c "$(blocks ci-baseline | grep -v '^---$')") > /dev/null 2>&1
 }
 
-export TRACE_DIR=$arm OUT=out MAX_FAILURES=20
+# the capture as record leaves it: the trace, the kernel log, and the
+# trace.txt.d/ folder of formats beside the trace, which import must not get
+cap=$TMP/capture
+mkdir -p "$cap/trace.txt.d/formats"
+ln -s "$arm/trace.txt.xz" "$arm/dmesg.txt" "$cap/"
+export TRACE_DIR=$cap OUT=out MAX_FAILURES=20
 w=$TMP/same
 mkdir -p "$w"
 make_baseline "$w" "$arm"
