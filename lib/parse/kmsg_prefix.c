@@ -99,10 +99,14 @@ static int skip_digits(const char *s, size_t n, size_t *i)
 
 /* CONFIG_PRINTK_CALLER: print_caller()'s "[%6s]" of "T%u" (a task) or
  * "C%u" (a CPU): "[  T123]", "[ C1]"; Android's printk_cpuid vendor hook
- * prints "T%u@C%u" in it ("[T1234@C3]"), other vendor trees "T%uC%u". */
-static size_t caller_prefix(const char *s, size_t n)
+ * prints "T%u@C%u" in it ("[T1234@C3]"), other vendor trees "T%uC%u".
+ * The task id is the pid that printed the line: lines of two tasks are two
+ * allocations. L (may be NULL: only the length) takes the pid and cpu. */
+static size_t caller_prefix(const char *s, size_t n, struct kline *l)
 {
-	size_t i = 1;
+	size_t i = 1, at;
+	int64_t id, cpu = -1, pid = -1;
+	char who;
 
 	if (n < 4 || s[0] != '[')
 		return 0;
@@ -110,18 +114,26 @@ static size_t caller_prefix(const char *s, size_t n)
 		i++;
 	if (i == n || (s[i] != 'T' && s[i] != 'C'))
 		return 0;
-	i++;
-	if (!skip_digits(s, n, &i))
+	who = s[i++];
+	at = i;
+	if (!skip_digits(s, n, &i) || pb_parse_i64(s + at, i - at, &id))
 		return 0;
+	*(who == 'T' ? &pid : &cpu) = id;
 	/* the cpu after the task: "T%u@C%u", or "T%uC%u" of other vendors */
 	if (i + 2 < n && s[i] == '@' && s[i + 1] == 'C')
 		i++;
 	if (i + 1 < n && s[i] == 'C') {
-		i++;
-		if (!skip_digits(s, n, &i))
+		at = ++i;
+		if (!skip_digits(s, n, &i) || pb_parse_i64(s + at, i - at, &cpu))
 			return 0;
 	}
-	return i < n && s[i] == ']' ? i + 1 : 0;
+	if (i == n || s[i] != ']')
+		return 0;
+	if (l) {
+		l->pid = (int32_t)pid;
+		l->cpu = (int32_t)cpu;
+	}
+	return i + 1;
 }
 
 static void set_task(struct kline *l, int64_t cpu, int64_t pid, const char *comm, size_t len)
@@ -249,15 +261,15 @@ static void logcat_tag(struct pb_buf *scratch, const char **s, size_t *n)
  * short-monotonic, short-delta: "[  1.23] host kernel: ") when no date
  * came first, the host. */
 static size_t stamp_part(struct ktime *t, const char *s, size_t n, int dated,
-			 struct stamps *st)
+			 struct stamps *st, struct kline *l)
 {
 	size_t i = kmsg_bracket_stamp(t, s, n, st);
 
 	if (!i)
 		return 0;
-	if (i < n && s[i] == ' ' && caller_prefix(s + i + 1, n - i - 1))
+	if (i < n && s[i] == ' ' && caller_prefix(s + i + 1, n - i - 1, NULL))
 		i++;
-	i += caller_prefix(s + i, n - i);
+	i += caller_prefix(s + i, n - i, l);
 	if (i < n && s[i] == ' ')
 		i++;
 	if (!dated) {
@@ -295,7 +307,11 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 	}
 	if (journal)
 		i += journal_host(s + i, n - i, &l->kernel);
-	i += stamp_part(t, s + i, n - i, d != 0, st);
+	h = stamp_part(t, s + i, n - i, d != 0, st, l);
+	/* printk.time=0 leaves the caller id alone: "[  T901] " */
+	if (!h && (h = caller_prefix(s + i, n - i, l)) && h < n - i && s[i + h] == ' ')
+		h++;
+	i += h;
 	i += task_prefix(s + i, n - i, l);
 	l->text = s + i;
 	l->len = dump_rtrim(s + i, n - i);

@@ -68,6 +68,22 @@ is "$(sql "SELECT count(*) FROM failures")" 4 "not one failure per line (9 lines
 is "$(printf '%s' "$out" | jq -c '[.failures[] | .busy_ranges]')" '[3,1,1,1]' \
 	"cma_test's run has three busy ranges: the two from pfn a0400 end apart, so they are two"
 
+# CONFIG_PRINTK_CALLER's "[%6s]" of "T%u" names the task that printed, "C%u"
+# a CPU (no task): two tasks' busy lines at the same moment are two
+# allocations, as with Samsung's prefix
+cat >"$TMP/caller.txt" <<'EOF'
+[   10.000000] [  T901] alloc_contig_range: [a0000, a0400) PFNs busy
+[   10.000100] [  T901] alloc_contig_range: [a0400, a0800) PFNs busy
+[   10.000200] [  T902] alloc_contig_range: [b0000, b0400) PFNs busy
+EOF
+export PINBLAME_DB=$TMP/caller.db
+pb import "$TMP/caller.txt"
+is "$(sql "SELECT count(*) FROM events WHERE pid = 901") $(sql "SELECT count(*) FROM events WHERE pid = 902")" "2 1" \
+	"the caller id's task is each line's pid"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .busy_ranges]]')" '[[901,2],[902,1]]' \
+	"T901's two lines are one allocation, T902's another"
+
 # a driver that gave up says so in its own words: the busy run before it
 # (its task, close in time) failed; such a line alone is no failure
 cat >"$TMP/driver.txt" <<'EOF'

@@ -918,6 +918,43 @@ static void test_vendor_prefixes(void **state)
 	}
 }
 
+/* CONFIG_PRINTK_CALLER's "[%6s]" of "T%u" (the task that printed: its
+ * pid) or "C%u" (a CPU, in an interrupt: no task), with and without the
+ * printk time (printk.time=0), and Android's "T%u@C%u" with both. */
+static void test_caller_id_names_the_task(void **state)
+{
+	static const struct {
+		const char *line;
+		int64_t ts;
+		int cpu, pid;
+	} cases[] = {
+		{ "[   44.142053] [  T901] migrating pfn 1a2b3 failed ret:-16\n", 44142053000, -1, 901 },
+		{ "[   44.142053][T901] migrating pfn 1a2b3 failed ret:-16\n", 44142053000, -1, 901 },
+		{ "[   44.142053] [    C1] migrating pfn 1a2b3 failed ret:-16\n", 44142053000, 1, -1 },
+		{ "[   44.142053][T1234@C3] migrating pfn 1a2b3 failed ret:-16\n", 44142053000, 3, 1234 },
+		{ "[   44.142053][T1234C3] migrating pfn 1a2b3 failed ret:-16\n", 44142053000, 3, 1234 },
+		{ "[  T901] migrating pfn 1a2b3 failed ret:-16\n", -1, -1, 901 },
+		{ "[T77] migrating pfn 1a2b3 failed ret:-16\n", -1, -1, 77 },
+		{ "[    C0] migrating pfn 1a2b3 failed ret:-16\n", -1, 0, -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(cases); i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, cases[i].line);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "migrate_failed");
+		assert_field(rec, "pfn", "0x1a2b3");
+		if (rec->ts_ns != cases[i].ts || rec->pid != cases[i].pid || rec->cpu != cases[i].cpu)
+			fail_msg("%s: ts %lld pid %d cpu %d", cases[i].line, (long long)rec->ts_ns,
+				 (int)rec->pid, (int)rec->cpu);
+		run_end(&r);
+		run_close(&r);
+	}
+}
+
 /* logcat -b kernel -v threadtime: "%02d-%02d %02d:%02d:%02d.%03d %5d %5d
  * %c %-8s: "; the tag is the message's own first word (padded with blanks
  * when short) or blank. The date has no year: 2000-01-01 09:03:01 is
@@ -1239,6 +1276,7 @@ int main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_reltime_excerpt),
 		cmocka_unit_test(test_vendor_prefixes),
+		cmocka_unit_test(test_caller_id_names_the_task),
 		cmocka_unit_test(test_logcat),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_pfns_busy_takes_any_function_name),
