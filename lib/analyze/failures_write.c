@@ -126,6 +126,24 @@ static int write_fail(struct pb_store *s, sqlite3_stmt *ins, sqlite3_stmt *pins,
 	return pb_store_run(s, ins);
 }
 
+/* The task name of a failure that has only its pid: the kernel log's
+ * vendor prefixes (Samsung's, MediaTek's) name the task on each line, and
+ * the failure's first record is one of its task's lines. 0 or -1. */
+static int fail_comm(struct finder *f, sqlite3_stmt *st, struct fail *x)
+{
+	int rc;
+
+	if (x->comm || x->pid < 0 || !x->event_id)
+		return 0;
+	pb_store_bind_int64(st, ":event_id", x->event_id);
+	pb_store_bind_int64(st, ":pid", x->pid);
+	rc = pb_store_step(f->s, st);
+	if (rc > 0)
+		x->comm = finder_keep(f, column_text(st, 0));
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int write_all(struct finder *f)
 {
 	sqlite3_stmt *ins = pb_store_prepare(f->s,
@@ -139,14 +157,20 @@ int write_all(struct finder *f)
 	sqlite3_stmt *pins = pb_store_prepare(f->s,
 		"INSERT INTO failure_pfn(failure_id, pfn, busy_range_id, ts_ns, event_id, how) "
 		"VALUES (:failure_id, :pfn, :busy_range_id, :ts_ns, :event_id, :how)");
-	int rc = ins && pins ? 0 : -1;
+	sqlite3_stmt *comm = pb_store_prepare(f->s,
+		"SELECT c.text FROM event e JOIN name c ON c.id = e.comm_id "
+		"WHERE e.id = :event_id AND e.pid = :pid");
+	int rc = ins && pins && comm ? 0 : -1;
 
 	sort_n(f->v, f->n, sizeof(*f->v), cmp_fail);
 	for (size_t i = 0; rc == 0 && i < f->n; i++) {
 		f->v[i].id = (int64_t)i + 1;
-		rc = write_fail(f->s, ins, pins, &f->v[i]);
+		rc = fail_comm(f, comm, &f->v[i]);
+		if (rc == 0)
+			rc = write_fail(f->s, ins, pins, &f->v[i]);
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(pins);
+	sqlite3_finalize(comm);
 	return rc;
 }

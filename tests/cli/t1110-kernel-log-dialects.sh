@@ -84,6 +84,22 @@ pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .busy_ranges]]')" '[[901,2],[902,1]]' \
 	"T901's two lines are one allocation, T902's another"
 
+# the task a vendor prefix names (MediaTek's "%c(%x)[%d:%s]": cpu in hex,
+# pid, comm) is the failure's task, name and pid, in every view
+cat >"$TMP/comm.txt" <<'EOF'
+[  305.123456] .(3)[1267:camera_hal]alloc_contig_range: [a0000, a0400) PFNs busy
+[  305.123556] .(3)[1267:camera_hal]cma: cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16
+EOF
+export PINBLAME_DB=$TMP/comm.db
+pb import "$TMP/comm.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .comm]]')" '[[1267,"camera_hal"]]' \
+	"the failure's task is camera_hal, pid 1267"
+pb failures
+like "$out" " camera_hal\[1267\] " "failures shows the task by name"
+pb show 1
+like "$out" "failure 1: cma_alloc on linux,cma, camera_hal\[1267\]," "and so does show"
+
 # a driver that gave up says so in its own words: the busy run before it
 # (its task, close in time) failed; such a line alone is no failure
 cat >"$TMP/driver.txt" <<'EOF'
