@@ -47,8 +47,10 @@ static const char loose_sql[] =
 	"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%unmovable%') "
 	"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, NULL, NULL "
 	"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
+	/* "migrating pfn %lx failed ret:%d": the error of the migration */
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
-	"e.pid, 'migrate_failed', NULL, NULL, NULL, NULL, NULL, NULL FROM event e WHERE e.id IN "
+	"e.pid, 'migrate_failed', NULL, NULL, json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), "
+	"NULL, NULL, NULL FROM event e WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:migrate_failed'") " "
 	/* cma_alloc()'s "memory range at %p is busy, retrying": no pfn (%p is
 	 * hashed), a retry of the allocation that its busy lines are part of */
@@ -426,6 +428,17 @@ static void driver_gave_up(struct finder *f, size_t first_fail, const struct loo
 	}
 }
 
+/* "migrating pfn %lx failed ret:%d" is memory offlining's; a negative ret
+ * is the kernel's error code (-EBUSY: the page is held), the first one
+ * the failure's. migrate_pages() also returns a positive count of pages
+ * it did not migrate (ret:28), which is no error code. */
+static void migrate_failed_joins(struct fail *x, const struct loose *r)
+{
+	x->reason = "memory_hotplug";
+	if (r->has_ret && r->ret < 0 && x->errorno == -1)
+		x->errorno = r->ret;
+}
+
 void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
 	const struct loose *prev = NULL, *trace = NULL;
@@ -459,7 +472,7 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 		}
 		prev = r;
 		if (r->how == HOW_MIGRATE_FAILED)
-			x->reason = "memory_hotplug";
+			migrate_failed_joins(x, r);
 		join_loose(x, r);
 	}
 	for (size_t i = 0; i < l->n; i++)

@@ -100,6 +100,26 @@ like "$out" " camera_hal\[1267\] " "failures shows the task by name"
 pb show 1
 like "$out" "failure 1: cma_alloc on linux,cma, camera_hal\[1267\]," "and so does show"
 
+# 5.4's "migrating pfn %lx failed ret:%d" and the dump_page() after it
+# ("page:%px refcount:%d mapcount:%d mapping:%px index:%#lx", no pfn):
+# the error the migration returned is the failure's; a positive ret
+# (pages migrate_pages() left) is no error code
+cat >"$TMP/migr.txt" <<'EOF'
+[  100.000000] migrating pfn 80a10 failed ret:-16
+[  100.000010] page:ffffea0002028400 refcount:3 mapcount:1 mapping:ffff888012345679 index:0x7f20671f7
+[  100.000020] flags: 0x100000000080014(uptodate|lru|swapbacked)
+[  100.000030] page dumped because: migration failure
+[  200.000000] migrating pfn 90b20 failed ret:28
+EOF
+export PINBLAME_DB=$TMP/migr.db
+pb import "$TMP/migr.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.reason, .start_pfn, .errno]]')" \
+	"[[\"memory_hotplug\",$((0x80a10)),-16],[\"memory_hotplug\",$((0x90b20)),null]]" \
+	"the migration that returned -16 is an EBUSY failure, the one that returned 28 has no error code"
+pb failures
+like "$out" "memory_hotplug +- +final +EBUSY " "failures shows EBUSY"
+
 # a driver that gave up says so in its own words: the busy run before it
 # (its task, close in time) failed; such a line alone is no failure
 cat >"$TMP/driver.txt" <<'EOF'
