@@ -23,10 +23,9 @@
 #
 # On 6.1 no function that kprobe events accept receives the page that
 # splice puts into the pipe (copy_page_to_iter is notrace there, its
-# helpers inline), so spliced pages are joined to pfns only through the
-# kernel's dumps of pages that failed migration; pages that failed
-# isolation without being dumped stay unattributed, and recall falls short
-# (0.88 in two runs).
+# helpers inline): record probes the page cache read's folio_mark_accessed
+# instead, and blame counts its hits under a splice. Without it recall was
+# 0.88 (pages that failed isolation without being dumped); with it 1.000.
 #
 # Env: PINBLAME (host binary, default ./pinblame), PB_E2E_CACHE,
 #      PB_E2E_KERNELS (suites, default "bookworm trixie"),
