@@ -20,6 +20,20 @@ static struct loose *loose_add(struct loose_list *l)
 	return &l->v[l->n++];
 }
 
+/* Kernel logs without times (console logs, printk.time=0) still keep
+ * their lines in order: such records get the order of their events as
+ * times from UNTIMED_NS on, far beyond any clock's, one nanosecond apart,
+ * so that the rules for records close in time group the consecutive
+ * records of a log (a run of busy lines and the "alloc failed" line after
+ * it are one allocation, as with times). untimed_back() takes these times
+ * out of the failures again: they are no times. */
+#define UNTIMED_NS (INT64_MAX / 2)
+
+static int untimed(int64_t ts)
+{
+	return ts >= UNTIMED_NS;
+}
+
 /* The query's how column; its texts are pfn_how_name()'s. */
 static int loose_how(const char *text, enum pfn_how *how)
 {
@@ -413,19 +427,60 @@ static void trace_task(struct fail *x, const struct loose *trace, const struct l
 		x->kind = trace->caller;
 }
 
-/* A driver's "failed to allocate" soon after a run of busy lines of its
- * task (or of no task named) says that allocation failed: final. */
-static void driver_gave_up(struct finder *f, size_t first_fail, const struct loose *d)
+/* A driver's "failed to allocate" line ends the allocation before it: the
+ * records after it are put further away than records of one attempt can
+ * be, those before it close. Sorts L by log and time. */
+static void untimed_in_order(struct loose_list *l)
+{
+	int64_t after_driver = 0;
+
+	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose_time);
+	for (size_t i = 0; i < l->n; i++) {
+		struct loose *r = &l->v[i];
+
+		if (i && r->source_id != l->v[i - 1].source_id)
+			after_driver = 0;
+		if (r->ts_ns >= 0)
+			continue;
+		r->ts_ns = UNTIMED_NS + after_driver + r->event_id;
+		if (r->how == HOW_DRIVER_FAILED)
+			after_driver += ATTEMPT_GAP_NS + 1;
+	}
+}
+
+static void untimed_back(struct finder *f, size_t first_fail)
 {
 	for (size_t i = first_fail; i < f->n; i++) {
 		struct fail *x = &f->v[i];
 
-		if (x->kind == FAIL_BUSY_RANGE && x->outcome == OUTCOME_RECOVERED &&
-		    x->source_id == d->source_id && d->ts_ns >= x->end_ts_ns &&
-		    d->ts_ns - x->end_ts_ns <= ATTEMPT_GAP_NS &&
-		    (x->pid < 0 || d->pid < 0 || x->pid == d->pid))
-			x->outcome = OUTCOME_FINAL;
+		if (untimed(x->ts_ns))
+			x->ts_ns = -1;
+		if (untimed(x->first_ts_ns))
+			x->first_ts_ns = x->end_ts_ns = -1;
+		for (size_t j = 0; j < x->npfns; j++)
+			if (untimed(x->pfns[j].ts_ns))
+				x->pfns[j].ts_ns = -1;
 	}
+}
+
+/* Whether busy failure X may be the allocation that a driver's "failed to
+ * allocate" line D gave up: before it, of its log and task (or of no task
+ * named), and close in time. */
+static int driver_gave_up_on(const struct fail *x, const struct loose *d)
+{
+	return x->kind == FAIL_BUSY_RANGE && x->outcome == OUTCOME_RECOVERED &&
+	       x->source_id == d->source_id && d->ts_ns >= x->end_ts_ns &&
+	       d->ts_ns - x->end_ts_ns <= ATTEMPT_GAP_NS &&
+	       (x->pid < 0 || d->pid < 0 || x->pid == d->pid);
+}
+
+/* A driver's "failed to allocate" soon after a run of busy lines of its
+ * task (or of no task named) says that allocation failed: final. */
+static void driver_gave_up(struct finder *f, size_t first_fail, const struct loose *d)
+{
+	for (size_t i = first_fail; i < f->n; i++)
+		if (driver_gave_up_on(&f->v[i], d))
+			f->v[i].outcome = OUTCOME_FINAL;
 }
 
 /* "migrating pfn %lx failed ret:%d" is memory offlining's; a negative ret
@@ -446,11 +501,13 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 	size_t first_fail = f->n;
 
 	join_windows(f, l, nwindows);
+	untimed_in_order(l);
 	alloc_failed_failures(f, l);
 	for (size_t i = 0; i < l->n; i++) {
 		int64_t boot = boot_of(&f->boots, l->v[i].source_id);
 
-		l->v[i].group = boot > 0 ? boot : -l->v[i].source_id;
+		/* lines without times are in order within their own log only */
+		l->v[i].group = boot > 0 && !untimed(l->v[i].ts_ns) ? boot : -l->v[i].source_id;
 	}
 	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose);
 	for (size_t i = 0; i < l->n; i++) {
@@ -478,6 +535,7 @@ void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].how == HOW_DRIVER_FAILED && l->v[i].ts_ns >= 0)
 			driver_gave_up(f, first_fail, &l->v[i]);
+	untimed_back(f, first_fail);
 }
 
 void loose_range(struct loose_list *l, const struct attempt_ev *ev)

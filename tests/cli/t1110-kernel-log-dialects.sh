@@ -137,4 +137,63 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .outcome, .start_
 	"[[\"busy_range\",950,\"final\",$((0xd0000))],[\"busy_range\",950,\"recovered\",$((0xd1000))]]" \
 	"the run the driver gave up on is final, the later run went on, wlan's line alone is no failure"
 
+# --- kernel logs without times ---------------------------------------------
+
+# a console log (printk.time=0) keeps its lines in order: the records of
+# one allocation are consecutive, so the busy line and the dump_page()
+# before the "alloc failed" line are that failure's, with its error, as in
+# the same log with times
+cat >"$TMP/untimed.txt" <<'EOF'
+page:ffffffe000f23000 refcount:3 mapcount:1 mapping:ffffff8012345678 index:0x7f2067 pfn:0x108c40
+anon flags: 0x4000000000080014(uptodate|lru|swapbacked)
+page dumped because: migration failure
+alloc_contig_range: [108c00, 108e00) PFNs busy
+cma: __cma_alloc: reserved: alloc failed, req-size: 512 pages, ret: -16
+EOF
+sed 's/^/[   12.345678] /' "$TMP/untimed.txt" >"$TMP/timed.txt"
+for log in untimed timed; do
+	export PINBLAME_DB=$TMP/$log.db
+	pb import "$TMP/$log.txt"
+	pb failures --json
+	is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .area, .outcome, .errno, .busy_ranges, .start_pfn]]')" \
+		"[[\"cma_alloc\",\"reserved\",\"final\",-16,1,$((0x108c00))]]" \
+		"$log: one allocation that failed with -EBUSY, its busy range and dump joined"
+done
+export PINBLAME_DB=$TMP/untimed.db
+is "$(sql "SELECT count(*) FROM failure_pfn WHERE pfn = $((0x108c40)) AND ts_ns IS NULL")" 1 \
+	"without times the dumped page is the failure's, and has no time"
+
+# Samsung's prefix without the printk time: the busy line and the "alloc
+# failed" line of the same task are one failed allocation
+cat >"$TMP/samsung-untimed.txt" <<'EOF'
+[2:   Binder:714_1:  744] alloc_contig_range: [b2a00, b2c00) PFNs busy
+[2:   Binder:714_1:  744] cma: cma_alloc: alloc failed, req-size: 512 pages, ret: -16
+EOF
+export PINBLAME_DB=$TMP/samsung-untimed.db
+pb import "$TMP/samsung-untimed.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .comm, .outcome, .errno, .busy_ranges, .ts_ns]]')" \
+	'[["cma_alloc",744,"Binder:714_1","final",-16,1,null]]' \
+	"one failure of Binder:714_1 with -EBUSY and its busy range, and no time"
+pb failures
+like "$out" "Binder:714_1\[744\] +final +EBUSY " "failures shows the task and EBUSY"
+
+# without times, line order decides: a driver that gave up ends the run
+# just before it (not an earlier one), a later run of that task went on,
+# and an "alloc failed" line takes its own task's run after the driver's
+cat >"$TMP/untimed-runs.txt" <<'EOF'
+[0:       composer:  950] alloc_contig_range: [d0000, d0400) PFNs busy
+[0:       composer:  950] ion_cma_heap: failed to allocate 4194304 bytes
+[2:       composer:  950] alloc_contig_range: [d1000, d1400) PFNs busy
+[2:       composer:  950] alloc_contig_range: [d1400, d1800) PFNs busy
+[1:     camera_hal:  901] alloc_contig_range: [b1000, b1400) PFNs busy
+[1:     camera_hal:  901] cma: cma_alloc: reserved: alloc failed, req-size: 1024 pages, ret: -16
+EOF
+export PINBLAME_DB=$TMP/untimed-runs.db
+pb import "$TMP/untimed-runs.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .outcome, .busy_ranges, .start_pfn]]')" \
+	"[[\"busy_range\",950,\"final\",1,$((0xd0000))],[\"busy_range\",950,\"recovered\",2,$((0xd1000))],[\"cma_alloc\",901,\"final\",1,$((0xb1000))]]" \
+	"three allocations: the one the driver gave up, composer's next run, camera_hal's failed one"
+
 done_testing
