@@ -259,7 +259,9 @@ static int cmp_loose_ts(const struct loose *x, const struct loose *y)
 	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
 }
 
-/* By kind (in the order of the kinds' names), group, then time. */
+/* By kind (in the order of the kinds' names), group, then time; busy
+ * lines by task before time, so that another task's lines printed in
+ * between do not cut a task's run in two. */
 static int cmp_loose(const void *a, const void *b)
 {
 	const struct loose *x = a, *y = b;
@@ -269,6 +271,8 @@ static int cmp_loose(const void *a, const void *b)
 		return kx < ky ? -1 : 1;
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
+	if (kx == FAIL_BUSY_RANGE && x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
 	return cmp_loose_ts(x, y);
 }
 

@@ -84,6 +84,19 @@ pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .busy_ranges]]')" '[[901,2],[902,1]]' \
 	"T901's two lines are one allocation, T902's another"
 
+# another task's line printed in between does not cut a task's run in two
+cat >"$TMP/interleaved.txt" <<'EOF'
+[   10.000000] [  T901] alloc_contig_range: [a0000, a0400) PFNs busy
+[   10.000100] [  T902] alloc_contig_range: [b0000, b0400) PFNs busy
+[   10.000200] [  T901] alloc_contig_range: [a0400, a0800) PFNs busy
+EOF
+export PINBLAME_DB=$TMP/interleaved.db
+pb import "$TMP/interleaved.txt"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .busy_ranges, .start_pfn]]')" \
+	"[[901,2,$((0xa0000))],[902,1,$((0xb0000))]]" \
+	"T901's lines around T902's are still one allocation"
+
 # the task a vendor prefix names (MediaTek's "%c(%x)[%d:%s]": cpu in hex,
 # pid, comm) is the failure's task, name and pid, in every view
 cat >"$TMP/comm.txt" <<'EOF'
