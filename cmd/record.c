@@ -4,11 +4,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -354,7 +356,8 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 	uint64_t lost;
 
 	if (pb_capture_setup(cap, o->buffer_kb) < 0 ||
-	    pb_capture_save_formats(cap, formats_dir) < 0 || write_header(out, cap) < 0)
+	    (formats_dir && pb_capture_save_formats(cap, formats_dir) < 0) ||
+	    write_header(out, cap) < 0)
 		return PB_EXIT_INPUT;
 	if (stop_signal) {
 		pb_error("interrupted before recording started");
@@ -380,6 +383,105 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 	if (lost)
 		pb_warn("%" PRIu64 " events were lost (ring buffer full): "
 			"try a larger --buffer-kb", lost);
+	return ret;
+}
+
+/* The trace file and its FILE.d/ folder of formats, written under
+ * temporary names beside them and renamed once the recording worked, so
+ * that a failed or refused run leaves the old ones as they were and
+ * nothing half written. A device or a pipe (/dev/null) is written in
+ * place, without a folder. */
+struct record_out {
+	const char *path;
+	char *tmp;		/* the trace's temporary name; NULL in place */
+	char *dir_tmp;		/* the formats folder's; NULL without one */
+	int fd;
+};
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+	if (dir)
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *with_suffix(const char *path, const char *suffix)
+{
+	char *p = pb_malloc(strlen(path) + strlen(suffix) + 1);
+
+	return strcat(strcpy(p, path), suffix);
+}
+
+static int out_open(struct record_out *w, const char *path, int with_formats)
+{
+	struct stat sb;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	memset(w, 0, sizeof(*w));
+	w->path = path;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		w->fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else {
+		w->tmp = with_suffix(path, ".tmp-XXXXXX");
+		w->fd = mkostemp(w->tmp, O_CLOEXEC);
+		/* as open() would have made it, not mkstemp()'s 0600 */
+		if (w->fd >= 0)
+			fchmod(w->fd, 0666 & ~mask);
+		if (w->fd >= 0 && with_formats) {
+			w->dir_tmp = with_suffix(path, ".d.tmp-XXXXXX");
+			if (!mkdtemp(w->dir_tmp)) {
+				close(w->fd);
+				w->fd = -1;
+			} else {
+				chmod(w->dir_tmp, 0777 & ~mask);
+			}
+		}
+	}
+	if (w->fd < 0) {
+		pb_error("cannot write %s: %s", path, strerror(errno));
+		if (w->tmp)
+			unlink(w->tmp);
+		free(w->tmp);
+		free(w->dir_tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes the trace; on RET == PB_EXIT_OK puts both in place, otherwise
+ * removes them. Returns RET, or PB_EXIT_INPUT after a write error. */
+static int out_close(struct record_out *w, int ret)
+{
+	char *dir = with_suffix(w->path, ".d");
+
+	if (close(w->fd) < 0 && ret == PB_EXIT_OK) {
+		pb_error("cannot write %s: %s", w->path, strerror(errno));
+		ret = PB_EXIT_INPUT;
+	}
+	if (ret == PB_EXIT_OK && w->tmp && rename(w->tmp, w->path) < 0) {
+		pb_error("cannot write %s: %s", w->path, strerror(errno));
+		ret = PB_EXIT_INPUT;
+	}
+	if (ret == PB_EXIT_OK && w->dir_tmp) {
+		remove_tree(dir);
+		if (rename(w->dir_tmp, dir) < 0) {
+			pb_error("cannot write %s: %s", dir, strerror(errno));
+			ret = PB_EXIT_INPUT;
+		}
+	}
+	if (ret != PB_EXIT_OK) {
+		if (w->tmp)
+			unlink(w->tmp);
+		remove_tree(w->dir_tmp);
+	}
+	free(dir);
+	free(w->tmp);
+	free(w->dir_tmp);
 	return ret;
 }
 
@@ -424,19 +526,15 @@ static int record_bpf(const struct record_opts *o, struct session *s)
 	struct pb_bpf_opts bo = { proc ? proc : "/proc", sysfs ? sysfs : "/sys",
 				  tracefs ? tracefs : "/sys/kernel/tracing", o->bpf_pages, -1 };
 	struct pb_bpf_run *r;
+	struct record_out w;
 	int ret;
 
-	bo.out_fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (bo.out_fd < 0) {
-		pb_error("cannot write %s: %s", o->output, strerror(errno));
+	if (out_open(&w, o->output, 0) < 0)
 		return PB_EXIT_INPUT;
-	}
+	bo.out_fd = w.fd;
 	r = pb_bpf_start(&bo);
-	if (!r) {
-		close(bo.out_fd);
-		unlink(o->output);
-		return PB_EXIT_INPUT;
-	}
+	if (!r)
+		return out_close(&w, PB_EXIT_INPUT);
 	ret = o->command ? start_command(s, o->command) : 0;
 	if (ret == 0)
 		ret = stream_bpf(r, o, s) < 0 ? PB_EXIT_INPUT : PB_EXIT_OK;
@@ -445,10 +543,7 @@ static int record_bpf(const struct record_opts *o, struct session *s)
 	s->bytes = pb_bpf_bytes(r);
 	pb_bpf_close(r);
 	end_child(s);
-	if (close(bo.out_fd) < 0 && ret == PB_EXIT_OK) {
-		pb_error("cannot write %s: %s", o->output, strerror(errno));
-		ret = PB_EXIT_INPUT;
-	}
+	ret = out_close(&w, ret);
 	if (ret == PB_EXIT_OK)
 		fprintf(stderr, "pinblame record: wrote %s (%" PRIu64 " bytes)\n", o->output,
 			s->bytes);
@@ -460,8 +555,8 @@ int cmd_record(int argc, char **argv, const struct pb_globals *g)
 	struct record_opts o = { 0 };
 	struct session s = { 0 };
 	struct pb_capture *cap;
-	struct pb_buf formats_dir = { 0 };
-	int ret, out;
+	struct record_out w;
+	int ret, with_formats;
 
 	ret = parse_opts(argc, argv, &o);
 	if (ret >= 0)
@@ -484,25 +579,22 @@ int cmd_record(int argc, char **argv, const struct pb_globals *g)
 	}
 	if (o.probe_gup)
 		fprintf(stderr, "pinblame record: %s\n", pb_capture_probe_report(cap));
-	out = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		pb_error("cannot write %s: %s", o.output, strerror(errno));
+	if (out_open(&w, o.output, 1) < 0) {
 		pb_capture_close(cap);
 		return PB_EXIT_INPUT;
 	}
-	pb_buf_addf(&formats_dir, "%s.d", o.output);
-	ret = run(cap, out, formats_dir.data, &o, &s);
+	ret = run(cap, w.fd, w.dir_tmp, &o, &s);
 	if (pb_capture_restore(cap) < 0 && ret == PB_EXIT_OK)
 		ret = PB_EXIT_INPUT;
 	pb_capture_close(cap);
 	end_child(&s);
-	if (close(out) < 0 && ret == PB_EXIT_OK) {
-		pb_error("cannot write %s: %s", o.output, strerror(errno));
-		ret = PB_EXIT_INPUT;
-	}
-	if (ret == PB_EXIT_OK)
+	with_formats = w.dir_tmp != NULL;
+	ret = out_close(&w, ret);
+	if (ret == PB_EXIT_OK && with_formats)
 		fprintf(stderr, "pinblame record: wrote %s (%" PRIu64 " bytes of trace), "
-			"formats and uname in %s/\n", o.output, s.bytes, formats_dir.data);
-	pb_buf_free(&formats_dir);
+			"formats and uname in %s.d/\n", o.output, s.bytes, o.output);
+	else if (ret == PB_EXIT_OK)
+		fprintf(stderr, "pinblame record: wrote %s (%" PRIu64 " bytes of trace)\n",
+			o.output, s.bytes);
 	return ret == PB_EXIT_OK ? finish(&o, &s, g) : ret;
 }
