@@ -6,6 +6,14 @@
  * format's own comma ("zone_end=0x100000, mode=sync"). So a key is
  * [A-Za-z0-9_]+ followed by '=' at the start of the body or after a blank,
  * and its value runs to the blank before the next such key.
+ *
+ * A value's leading blanks are padding, not part of it: the kernel's
+ * vsprintf right-justifies a field to its width, and in the 3.x to 4.19
+ * trees read a NULL %p prints "(null)" padded to the pointer's width
+ * (lib/vsprintf.c pointer(): "same width as a pointer so it makes tabular
+ * output look nice"), so a failed single cma_alloc event reads
+ * "page=          (null) count=512": page is "(null)", not an empty value
+ * with a stray word after it (doc/FORMATS.md section 1).
  */
 #include <string.h>
 
@@ -160,6 +168,8 @@ size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 		vend = next ? next - 1 : end;
 		while (vend > value && (vend[-1] == ' ' || vend[-1] == '\t'))
 			vend--;
+		while (value < vend && (*value == ' ' || *value == '\t'))
+			value++;
 		if (vend > value && vend[-1] == ',')
 			vend--;
 		fields_option_number(&value, &vend);

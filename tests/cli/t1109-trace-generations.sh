@@ -86,6 +86,66 @@ is "$(sql "SELECT group_concat(kind || ':' || start_pfn, ' ') FROM busy_ranges")
 is "$(failures_summary)" "[[\"cma_alloc\",null,1,0,$((0x102000)),256,2201,\"final\"]]" \
 	"vendor 4.19: start and cma_alloc paired, the busy ranges are its"
 
+# --- 4.14/4.19: vsprintf's pointer() prints a NULL %p as "(null)" padded
+# to the pointer's width (16 characters on 64-bit), so the failed single
+# cma_alloc reads "page=          (null)"; its pfn is -1 when no free range
+# was found, else the last range tried (the vendor form).
+cat >"$TMP/v419.txt" <<EOF
+$HEADER
+          camera-1804  [002] ....   310.000100: test_pages_isolated: start_pfn=0xc0000 end_pfn=0xc0200 fin_pfn=0xc0011 ret=fail
+          camera-1804  [002] ....   310.000200: mm_migrate_pages: nr_succeeded=30 nr_failed=1 mode=MIGRATE_SYNC reason=cma
+          camera-1804  [002] ....   310.000300: test_pages_isolated: start_pfn=0xc0200 end_pfn=0xc0400 fin_pfn=0xc0203 ret=fail
+          camera-1804  [002] ....   310.000400: cma_alloc: pfn=ffffffffffffffff page=          (null) count=512 align=9
+EOF
+export PINBLAME_DB=$TMP/v419.db
+pb import "$TMP/v419.txt"
+like "$out" "ftrace, 4 events, 0 bad lines" "4.19: every line understood"
+is "$(sql "SELECT value FROM event_fields f JOIN events e ON e.id = f.event_id
+	WHERE e.event = 'cma:cma_alloc' AND f.name = 'page'")" "(null)" \
+	"4.19: the padded NULL page is the field's value"
+is "$(sql "SELECT group_concat(ok, ' ') FROM cma_allocs")" 0 "4.19: the padded NULL page failed"
+is "$(failures_summary)" \
+	"[[\"cma_alloc\",null,2,1,$((0xc0000)),512,1804,\"final\"]]" \
+	"4.19: one final cma_alloc failure with its 2 failed isolation tests and the failed migration"
+is "$(sql "SELECT count(*) FROM failures WHERE kind IN ('alloc_contig', 'busy_range')")" 0 \
+	"4.19: its isolation tests are not failures of their own"
+pb info
+like "$out" "failed +1" "4.19: info counts the failed allocation"
+
+# The vendor 4.19 form: the last range tried as pfn, the NULL page padded.
+sed 's/page=(null)/page=          (null)/' "$TMP/vendor.txt" >"$TMP/vendor-pad.txt"
+is "$(grep -c 'page=          (null) count=256' "$TMP/vendor-pad.txt")" 1 \
+	"vendor 4.19 padded: the input has the padded NULL page"
+export PINBLAME_DB=$TMP/vendor-pad.db
+pb import "$TMP/vendor-pad.txt"
+like "$out" "ftrace, 4 events, 0 bad lines" "vendor 4.19 padded: every line understood"
+is "$(failures_summary)" "[[\"cma_alloc\",null,1,0,$((0x102000)),256,2201,\"final\"]]" \
+	"vendor 4.19 padded: one final failure with its busy ranges"
+
+# perf script and trace-cmd report print %p through libtraceevent, with the
+# C library's %p ("(nil)") or, in older copies, "0x%llx" ("0x0"): never
+# padded. The same 4.19 events in both.
+sed -n 's/^ *camera-1804 *\[002\] \.\.\.\. *\([0-9.]*\): \([a-z_]*\): /camera  1804 [002]   \1: cma:\2: /p' \
+	"$TMP/v419.txt" | sed 's/cma:test_pages_isolated/page_isolation:test_pages_isolated/;
+	s/cma:mm_migrate_pages/migrate:mm_migrate_pages/; s/page=          (null)/page=(nil)/' \
+	>"$TMP/v419.perf"
+is "$(grep -c 'cma:cma_alloc: .*page=(nil) ' "$TMP/v419.perf")" 1 "4.19 perf script: the input has page=(nil)"
+export PINBLAME_DB=$TMP/v419-perf.db
+pb import --format perf-script "$TMP/v419.perf"
+like "$out" "perf-script, 4 events, 0 bad lines" "4.19 perf script: every line understood"
+is "$(failures_summary)" \
+	"[[\"cma_alloc\",null,2,1,$((0xc0000)),512,1804,\"final\"]]" \
+	"4.19 perf script: the same failure as the ftrace text"
+{ echo "cpus=4"; sed -n 's/^\( *camera-1804 *\[002\]\) \.\.\.\.\( *[0-9.]*: [a-z_]*:\) /\1\2   /p' \
+	"$TMP/v419.txt" | sed 's/page=          (null)/page=0x0/'; } >"$TMP/v419.report"
+is "$(grep -c 'cma_alloc: .*page=0x0 ' "$TMP/v419.report")" 1 "4.19 trace-cmd report: the input has page=0x0"
+export PINBLAME_DB=$TMP/v419-report.db
+pb import "$TMP/v419.report"
+like "$out" "trace-cmd-report, 4 events, 0 bad lines" "4.19 trace-cmd report: every line understood"
+is "$(failures_summary)" \
+	"[[\"cma_alloc\",null,2,1,$((0xc0000)),512,1804,\"final\"]]" \
+	"4.19 trace-cmd report: the same failure as the ftrace text"
+
 # --- Android 5.10: "name=%s pfn=%lx page=%p count=%u align=%u" for finish
 # and busy retry, cma_alloc_info "name=%s pfn=0x%lx ... err_test=%u".
 cat >"$TMP/a510.txt" <<EOF

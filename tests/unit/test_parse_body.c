@@ -73,6 +73,28 @@ static void test_body_empty_values(void **state)
 	CHECK_BODY("last=", { "last", "" });
 }
 
+/* Up to 4.19 vsprintf pads a NULL %p's "(null)" to the pointer's width
+ * (16 characters on 64-bit, 8 on 32-bit); before the hash key is ready a
+ * non-NULL one prints "(ptrval)" padded the same way. The padding is no
+ * part of the value, and the padded "(null)" is no field of its own. */
+static void test_body_padded_pointer_is_its_value(void **state)
+{
+	(void)state;
+	CHECK_BODY("pfn=ffffffffffffffff page=          (null) count=512 align=9",
+		   { "pfn", "ffffffffffffffff" }, { "page", "(null)" }, { "count", "512" },
+		   { "align", "9" });
+	CHECK_BODY("pfn=102100 page=  (null) count=256 align=8",
+		   { "pfn", "102100" }, { "page", "(null)" }, { "count", "256" },
+		   { "align", "8" });
+	CHECK_BODY("name=cma pfn=102000 page=        (ptrval) count=16 align=4",
+		   { "name", "cma" }, { "pfn", "102000" }, { "page", "(ptrval)" },
+		   { "count", "16" }, { "align", "4" });
+	/* the last field, and a tab */
+	CHECK_BODY("pfn=b3000 page=\t        (null)", { "pfn", "b3000" }, { "page", "(null)" });
+	/* an empty value stays empty: the blanks before the next key are not its */
+	CHECK_BODY("mode=    reason=cma", { "mode", "" }, { "reason", "cma" });
+}
+
 static void test_body_probe_and_quirks(void **state)
 {
 	struct pb_arena arena = { 0 };
@@ -391,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_body_plain),
 		cmocka_unit_test(test_body_values_with_blanks),
 		cmocka_unit_test(test_body_empty_values),
+		cmocka_unit_test(test_body_padded_pointer_is_its_value),
 		cmocka_unit_test(test_body_probe_and_quirks),
 		cmocka_unit_test(test_body_fields_option),
 		cmocka_unit_test(test_event_system),
