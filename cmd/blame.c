@@ -200,7 +200,7 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	enum pb_blame_by by = PB_BY_CALLSITE;
 	long long top = 0, failure = 0;
-	int json = 0, rc = PB_EXIT_OK;
+	int json = 0, rc = PB_EXIT_OK, noise_ate_all;
 	const struct pb_option options[] = {
 		PB_OPT_BOOL(0, "json", &json,
 			    "{\"schema\":\"pinblame.blame/1\",\"failures\":N,\"attributed\":N,\n"
@@ -228,7 +228,7 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 	pb_store_close(s);
 	if (!res)
 		return PB_EXIT_STORE;
-	pb_noise_note(&o, res);
+	noise_ate_all = pb_noise_note(&o, res);
 	if (failure && !pb_json_int(res, "failures", 0)) {
 		pb_error("no failure %lld (see 'pinblame failures')", failure);
 		json_decref(res);
@@ -238,7 +238,9 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 		pb_json_write(stdout, res);
 	} else {
 		print_blame(res);
-		print_hints(res);
+		/* the evidence is there: the noise file removed every holder */
+		if (!noise_ate_all)
+			print_hints(res);
 	}
 	json_decref(res);
 	return PB_EXIT_OK;

@@ -107,8 +107,8 @@ struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_o
 int pb_no_traces(struct pb_store *s);
 
 /* Says so when the --noise file of O left no call site in BLAME (a
- * pinblame.blame/1 object). */
-void pb_noise_note(const struct pb_analyze_opts *o, const json_t *blame);
+ * pinblame.blame/1 object); 1 when it did, 0 otherwise. */
+int pb_noise_note(const struct pb_analyze_opts *o, const json_t *blame);
 
 /* -o FILE: opens PATH for writing (stdout when NULL); NULL after printing
  * the error. pb_close_output() closes it and turns a write error into an

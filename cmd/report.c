@@ -168,13 +168,14 @@ struct pb_store *pb_open_analysis(const char *db_path, const struct pb_analyze_o
 	return s;
 }
 
-void pb_noise_note(const struct pb_analyze_opts *o, const json_t *blame)
+int pb_noise_note(const struct pb_analyze_opts *o, const json_t *blame)
 {
-	if (o->noise_file && pb_json_int(blame, "failures", 0) > 0 &&
-	    !json_array_size(json_object_get(blame, "callsites")))
-		pb_warn("%s leaves no call site: every frame of the holders' stacks is "
-			"noise by it%s", o->noise_file,
-			o->no_default_noise ? "" : " and the built-in list");
+	if (!o->noise_file || pb_json_int(blame, "failures", 0) <= 0 ||
+	    json_array_size(json_object_get(blame, "callsites")))
+		return 0;
+	pb_warn("%s leaves no call site: every frame of the holders' stacks is "
+		"noise by it%s", o->noise_file, o->no_default_noise ? "" : " and the built-in list");
+	return 1;
 }
 
 int pb_no_traces(struct pb_store *s)

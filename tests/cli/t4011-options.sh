@@ -73,6 +73,7 @@ like "$out" 'dry run: nothing stored' "import --dry-run says nothing was stored"
 printf '*\n' > "$TMP/all.noise"
 pb blame --noise "$TMP/all.noise" --no-default-noise
 like "$err" "warning: .*all.noise leaves no call site" "a noise file that leaves no call site says so"
+is "$(grep -c '^hint:' "$TMP/err")" 0 "and no hint then claims the pages have no holder evidence"
 
 # --help is generated from the option table: every option it parses.
 pb report --help
