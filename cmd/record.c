@@ -25,62 +25,20 @@
 #define DEFAULT_BPF_PAGES 65536UL
 #define BPF_POLL_MS 100	/* sleep between reads of an empty trace_pipe */
 
-static const char usage[] =
-	"usage: pinblame record [-o FILE] [--duration S] [--events LIST] [--probe-gup]\n"
-	"                       [--buffer-kb N] [--import] [-- COMMAND [ARG...]]\n"
-	"       pinblame record --bpf [--bpf-pages N] [-o FILE] [--duration S] [--import]\n"
-	"                       [-- COMMAND [ARG...]]\n"
-	"\n"
-	"Records, through tracefs, the CMA, migration, isolation, compaction,\n"
-	"page_ref and page_pinner events this kernel has, with kernel stacks,\n"
-	"while COMMAND runs (or for S seconds, or until Ctrl-C), into FILE for\n"
-	"'pinblame import'. Every tracefs setting is restored afterwards. Needs root.\n"
-	"\n"
-	"options:\n"
-	"  -o, --output FILE  trace file to write (default " DEFAULT_OUTPUT "); the event\n"
-	"                     formats and uname go to FILE.d/\n"
-	"  --duration S       stop after S seconds (COMMAND, if still running, gets SIGTERM)\n"
-	"  --events LIST      SYSTEM:EVENT patterns, comma-separated, EVENT may be '*',\n"
-	"                     '/nostack' skips the stack, '/stack-if=FILTER' takes it\n"
-	"                     when FILTER matches; every one must exist\n"
-	"  --probe-gup        kprobes where this kernel takes page references for holders:\n"
-	"                     get_user_pages and splice into pipes (page= and stack), so\n"
-	"                     holders show without page_ref or page_pinner events\n"
-	"  --buffer-kb N      ring buffer per CPU, at least N KB (default 16384)\n"
-	"  --bpf              instead of tracefs, BPF (needs BTF and kprobes): keeps the\n"
-	"                     latest GUP or splice stack of each page and writes those of\n"
-	"                     the pages an allocation failed on\n"
-	"  --bpf-pages N      pages --bpf keeps at most (default 65536: 17 MiB of kernel\n"
-	"                     memory, about 270 bytes a page with the stacks)\n"
-	"  --import           import FILE into the store afterwards\n"
-	"  -h, --help         this help\n"
-	"\n"
-	"environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs, PINBLAME_PROC=DIR\n"
-	"             DIR as procfs (kallsyms, sys/debug/kprobes-optimization)\n"
-	"exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails,\n"
-	"126/127 when it cannot be run\n";
-
-enum {
-	OPT_DURATION = 256,
-	OPT_EVENTS,
-	OPT_PROBE_GUP,
-	OPT_BUFFER_KB,
-	OPT_IMPORT,
-	OPT_BPF,
-	OPT_BPF_PAGES,
-};
-
-static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "events", required_argument, NULL, OPT_EVENTS },
-	{ "probe-gup", no_argument, NULL, OPT_PROBE_GUP },
-	{ "buffer-kb", required_argument, NULL, OPT_BUFFER_KB },
-	{ "import", no_argument, NULL, OPT_IMPORT },
-	{ "bpf", no_argument, NULL, OPT_BPF },
-	{ "bpf-pages", required_argument, NULL, OPT_BPF_PAGES },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
+static const struct pb_usage record_usage = {
+	.synopsis = "record [-o FILE] [--duration S] [--events LIST] [--probe-gup]\n"
+		    "[--buffer-kb N] [--import] [-- COMMAND [ARG...]]\n"
+		    "record --bpf [--bpf-pages N] [-o FILE] [--duration S] [--import]\n"
+		    "[-- COMMAND [ARG...]]",
+	.about = "Records, through tracefs, the CMA, migration, isolation, compaction,\n"
+		 "page_ref and page_pinner events this kernel has, with kernel stacks,\n"
+		 "while COMMAND runs (or for S seconds, or until Ctrl-C), into FILE for\n"
+		 "'pinblame import'. Every tracefs setting is restored afterwards. Needs root.\n",
+	.footer = "environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs, PINBLAME_PROC=DIR\n"
+		  "             DIR as procfs (kallsyms, sys/debug/kprobes-optimization)\n"
+		  "exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails,\n"
+		  "126/127 when it cannot be run\n",
+	.in_order = 1,
 };
 
 struct record_opts {
@@ -112,70 +70,89 @@ static void catch_stop_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+static int take_duration(const struct pb_option *opt, const char *arg)
+{
+	double *seconds = opt->value;
+	char *end;
+
+	errno = 0;
+	*seconds = strtod(arg, &end);
+	if (errno || end == arg || *end || !(*seconds > 0)) {
+		pb_error("--duration wants a number of seconds > 0, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int take_events(const struct pb_option *opt, const char *arg)
+{
+	if (pb_capture_check_list(arg) < 0)
+		return -1;
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+/* A whole number from 1 (MIN for --bpf-pages) to MAX, by the one number
+ * parser of the options. */
+static int take_size(const struct pb_option *opt, const char *arg)
+{
+	int bpf = !strcmp(opt->long_name, "bpf-pages");
+	long long min = bpf ? 64 : 1, max = bpf ? 1LL << 24 : 1LL << 40, v;
+
+	if (pb_parse_count(opt->long_name, arg, max, &v) < 0)
+		return -1;
+	if (v < min) {
+		pb_error("--%s wants a number from %lld to %lld, not '%s'", opt->long_name, min,
+			 max, arg);
+		return -1;
+	}
+	*(unsigned long *)opt->value = (unsigned long)v;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct record_opts *o)
 {
-	int c, help = 0;
-	char *end;
+	const struct pb_option options[] = {
+		PB_OPT_STRING('o', "output", &o->output, "FILE",
+			      "trace file to write (default " DEFAULT_OUTPUT "); the event\n"
+			      "formats and uname go to FILE.d/"),
+		PB_OPT_CALLBACK(0, "duration", &o->duration, "S",
+				"stop after S seconds (COMMAND, if still running, gets SIGTERM)",
+				take_duration),
+		PB_OPT_CALLBACK(0, "events", &o->events, "LIST",
+				"SYSTEM:EVENT patterns, comma-separated, EVENT may be '*',\n"
+				"'/nostack' skips the stack, '/stack-if=FILTER' takes it\n"
+				"when FILTER matches; every one must exist", take_events),
+		PB_OPT_BOOL(0, "probe-gup", &o->probe_gup,
+			    "kprobes where this kernel takes page references for holders:\n"
+			    "get_user_pages and splice into pipes (page= and stack), so\n"
+			    "holders show without page_ref or page_pinner events"),
+		PB_OPT_CALLBACK(0, "buffer-kb", &o->buffer_kb, "N",
+				"ring buffer per CPU, at least N KB (default 16384)", take_size),
+		PB_OPT_BOOL(0, "bpf", &o->bpf,
+			    "instead of tracefs, BPF (needs BTF and kprobes): keeps the\n"
+			    "latest GUP or splice stack of each page and writes those of\n"
+			    "the pages an allocation failed on"),
+		PB_OPT_CALLBACK(0, "bpf-pages", &o->bpf_pages, "N",
+				"pages --bpf keeps at most (default 65536: 17 MiB of kernel\n"
+				"memory, about 270 bytes a page with the stacks)", take_size),
+		PB_OPT_BOOL(0, "import", &o->import, "import FILE into the store afterwards"),
+		PB_OPT_END(),
+	};
+	int rc, at;
 
 	o->output = DEFAULT_OUTPUT;
 	o->buffer_kb = DEFAULT_BUFFER_KB;
 	o->bpf_pages = DEFAULT_BPF_PAGES;
-	while ((c = pb_getopt(argc, argv, "+o:h", longopts, usage, &help)) != -1) {
-		switch (c) {
-		case 'h':
-			return pb_usage(usage, PB_EXIT_OK);
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_DURATION:
-			errno = 0;
-			o->duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o->duration > 0)) {
-				pb_error("--duration wants a number of seconds > 0, not '%s'", optarg);
-				return PB_EXIT_USAGE;
-			}
-			break;
-		case OPT_EVENTS:
-			if (pb_capture_check_list(optarg) < 0)
-				return PB_EXIT_USAGE;
-			o->events = optarg;
-			break;
-		case OPT_PROBE_GUP:
-			o->probe_gup = 1;
-			break;
-		case OPT_BUFFER_KB:
-			errno = 0;
-			o->buffer_kb = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || !o->buffer_kb || *optarg == '-') {
-				pb_error("--buffer-kb wants a number of KB > 0, not '%s'", optarg);
-				return PB_EXIT_USAGE;
-			}
-			break;
-		case OPT_IMPORT:
-			o->import = 1;
-			break;
-		case OPT_BPF:
-			o->bpf = 1;
-			break;
-		case OPT_BPF_PAGES:
-			errno = 0;
-			o->bpf_pages = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || o->bpf_pages < 64 ||
-			    o->bpf_pages > (1UL << 24)) {
-				pb_error("--bpf-pages wants a number from 64 to 16777216, not '%s'", optarg);
-				return PB_EXIT_USAGE;
-			}
-			break;
-		default:
-			return PB_EXIT_USAGE;
-		}
-	}
+	at = pb_parse_options(argc, argv, options, &record_usage, &rc);
+	if (at < 0)
+		return rc;
 	if (!*o->output) {
 		pb_error("-o wants a file name");
-		return PB_EXIT_USAGE;
+		return pb_see_help();
 	}
-	if (optind < argc)
-		o->command = argv + optind;
+	if (at < argc)
+		o->command = argv + at;
 	return -1;
 }
 

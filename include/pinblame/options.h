@@ -49,6 +49,8 @@ struct pb_usage {
 	const char *about;	/* the paragraphs before "options:" */
 	const char *footer;	/* after the options: the exit codes */
 	int no_db;		/* the command takes no -d DB (merge) */
+	int in_order;		/* options end at the first operand, which starts
+				 * a COMMAND with options of its own (record) */
 };
 
 /* Parses the options of ARGV (ARGV[0] is the command) by OPTS, up to the

@@ -152,12 +152,13 @@ void pb_print_usage(FILE *f, const struct pb_option *opts, const struct pb_usage
 	pb_buf_free(&label);
 }
 
-static void build_getopt(const struct pb_option *opts, size_t n, struct option *longopts,
-			 struct pb_buf *shortopts)
+static void build_getopt(const struct pb_option *opts, size_t n, int in_order,
+			 struct option *longopts, struct pb_buf *shortopts)
 {
 	size_t k = 0;
 
-	pb_buf_adds(shortopts, ":h");
+	/* '+': stop at the first operand instead of looking past it */
+	pb_buf_adds(shortopts, in_order ? "+:h" : ":h");
 	for (size_t i = 0; i < n; i++) {
 		if (opts[i].short_name) {
 			pb_buf_addc(shortopts, (char)opts[i].short_name);
@@ -272,7 +273,7 @@ int pb_parse_options(int argc, char **argv, const struct pb_option *opts,
 	struct pb_buf shortopts = { 0 };
 	int c, rc = 0;
 
-	build_getopt(opts, n, longopts, &shortopts);
+	build_getopt(opts, n, u->in_order, longopts, &shortopts);
 	opterr = 0;
 	while (rc == 0 &&
 	       (c = getopt_long(argc, argv, pb_buf_str(&shortopts), longopts, NULL)) != -1)

@@ -6,7 +6,7 @@
 
 pb record --help
 is "$rc" 0 "record --help exits 0"
-like "$out" '^usage: pinblame record \[-o FILE\] \[--duration S\] \[--events LIST\] \[--probe-gup\]' \
+like "$out" '^usage: pinblame \[-d DB\] record \[-o FILE\] \[--duration S\] \[--events LIST\] \[--probe-gup\]' \
 	"and shows the synopsis"
 like "$out" 'PINBLAME_TRACEFS=DIR' "and the tracefs override"
 

@@ -8,12 +8,13 @@
 fallback="the fallback is 'pinblame record --probe-gup' (kprobe_events), or 'pinblame record' for the tracepoints alone"
 
 pb record --help
-like "$out" 'pinblame record --bpf \[--bpf-pages N\]' "--help shows the --bpf synopsis"
+like "$out" '^ +record --bpf \[--bpf-pages N\]' "--help shows the --bpf synopsis"
 like "$out" '--bpf-pages N +pages --bpf keeps at most \(default 65536' "and --bpf-pages"
 
 pb record --bpf --bpf-pages 63 -- true
 is "$rc" 2 "--bpf-pages below 64 exits 2"
-is "$err" "pinblame: record: --bpf-pages wants a number from 64 to 16777216, not '63'" "and says so"
+is "$err" "pinblame: record: --bpf-pages wants a number from 64 to 16777216, not '63'
+see 'pinblame record --help'" "and says so, and where to look"
 pb record --bpf --bpf-pages 1k -- true
 is "$rc" 2 "--bpf-pages with a unit exits 2"
 
