@@ -384,9 +384,12 @@ static void pfn_from_migrate_line(struct kmsg *k, uint64_t head_lineno)
 /* Up to 4.4 do_migrate_range() dumped with no reason (dump_page(page,
  * NULL)): a dump of that layout ("count:", not 4.16's "refcount:") is
  * whole once its flags line came, and ends where its lines do. */
-static int whole_without_reason(struct kmsg *k, const struct kline *first)
+static int whole_without_reason(struct kmsg *k)
 {
-	return kmsg_find(first->text, first->len, " count:") && has_field(&k->rec, "flags");
+	/* the head line's own copy: the line read may have been the colour
+	 * stripper's buffer, which the lines after it reuse */
+	return kmsg_find(pb_buf_str(&k->head), k->head.len, " count:") &&
+	       has_field(&k->rec, "flags");
 }
 
 /* The dump's end: the page_owner block after the reason, the pfn. */
@@ -414,7 +417,7 @@ int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return whole_without_reason(k, first) ? kmsg_finish_record(k, rec)
+			return whole_without_reason(k) ? kmsg_finish_record(k, rec)
 							      : kmsg_truncated(k, head_lineno);
 		if (!l.kernel)
 			continue;
@@ -422,12 +425,12 @@ int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *
 			break;
 		if (starts_record(l.text, l.len)) {
 			kmsg_unget_line(k);
-			return whole_without_reason(k, first) ? dump_end(k, head_lineno, rec)
+			return whole_without_reason(k) ? dump_end(k, head_lineno, rec)
 							      : kmsg_truncated(k, head_lineno);
 		}
 		if (!dump_body_line(k, l.text, l.len))
 			continue;
-		if (whole_without_reason(k, first)) {
+		if (whole_without_reason(k)) {
 			kmsg_unget_line(k);
 			return dump_end(k, head_lineno, rec);
 		}

@@ -1189,6 +1189,27 @@ static void test_old_dumps(void **state)
 	run_close(&r);
 }
 
+/* The same dump with dmesg --color=always: the head line is the colour
+ * stripper's copy, which the next line reuses; the dump must be judged
+ * whole from its own copy of the head (a use after free under ASan). */
+static void test_coloured_dump_without_reason(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "\x1b[32m[   60.000002] \x1b[0mpage:ffffea000168b040 count:2 mapcount:1 mapping:ffff88003c9a1e01 index:0x7f3c2a1\n"
+		 "\x1b[32m[   60.000003] \x1b[0mflags: 0x1fffff80080068(uptodate|lru|active|swapbacked)\n"
+		 "\x1b[32m[   61.500000] \x1b[0mOfflined Pages 32768\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "refcount", "2");
+	assert_field(rec, "flags", "0x1fffff80080068(uptodate|lru|active|swapbacked)");
+	run_end(&r);
+	run_close(&r);
+}
+
 /* Up to 4.4 do_migrate_range() printed "migrating pfn %lx failed " and
  * dump_page(page, NULL): no reason line; 3.x printed NULL as "(null)"
  * padded to the pointer's width and its flags as "page flags: %#lx(". A
@@ -1282,6 +1303,7 @@ int main(void)
 		cmocka_unit_test(test_pfns_busy_takes_any_function_name),
 		cmocka_unit_test(test_old_dumps),
 		cmocka_unit_test(test_dumps_without_reason),
+		cmocka_unit_test(test_coloured_dump_without_reason),
 		cmocka_unit_test(test_detect_untimed),
 	};
 
