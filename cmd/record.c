@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,21 +160,13 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
  * kernel that the trace_pipe text does not carry. */
 static int write_header(int fd, struct pb_capture *cap)
 {
-	struct utsname u;
 	struct pb_buf b = { 0 };
 	int ret = 0;
 
-	if (uname(&u) < 0) {
-		pb_error("uname: %s", strerror(errno));
+	if (pb_capture_header(&b) < 0) {
+		pb_buf_free(&b);
 		return -1;
 	}
-	pb_buf_adds(&b, "# tracer: nop\n#\n");
-	pb_buf_addf(&b, "# pinblame-record: version=%s\n", PB_VERSION);
-	pb_buf_addf(&b, "# pinblame-record: kernel=%s\n", u.release);
-	pb_buf_addf(&b, "# pinblame-record: arch=%s\n", u.machine);
-	pb_buf_addf(&b, "# pinblame-record: uname=%s %s %s %s %s\n", u.sysname, u.nodename,
-		    u.release, u.version, u.machine);
-	pb_buf_addf(&b, "# pinblame-record: cpus=%ld\n", sysconf(_SC_NPROCESSORS_CONF));
 	pb_buf_adds(&b, "# pinblame-record: events=");
 	for (size_t i = 0; i < pb_capture_nevents(cap); i++)
 		pb_buf_addf(&b, "%s%s", i ? "," : "", pb_capture_event(cap, i));

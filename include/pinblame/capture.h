@@ -97,6 +97,14 @@ uint64_t pb_capture_lost(struct pb_capture *cap);
  * header_event, and uname.txt. */
 int pb_capture_save_formats(struct pb_capture *cap, const char *dir);
 
+/* The head of every trace record writes, into B: "# tracer: nop" (the
+ * ftrace parser's mark of its format) and the "# pinblame-record:
+ * KEY=VALUE" facts the trace_pipe text does not carry (version, kernel,
+ * arch, uname, cpus); the caller adds its own keys and the closing "#".
+ * -1 after printing why uname failed. */
+struct pb_buf;
+int pb_capture_header(struct pb_buf *b);
+
 /* Undoes every change, newest first; continues past a file that cannot be
  * restored and returns -1 if there was one. Safe to call more than once. */
 int pb_capture_restore(struct pb_capture *cap);

@@ -24,7 +24,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "bpf.h"
@@ -510,21 +509,13 @@ static int on_failure(void *ctx, void *data, size_t size)
  * the format's mark and "# pinblame-record: KEY=VALUE" as facts. */
 static int write_header(struct pb_bpf_run *r)
 {
-	struct utsname u;
 	struct pb_buf b = { 0 };
 	int ret;
 
-	if (uname(&u) < 0) {
-		pb_error("uname: %s", strerror(errno));
+	if (pb_capture_header(&b) < 0) {
+		pb_buf_free(&b);
 		return -1;
 	}
-	pb_buf_adds(&b, "# tracer: nop\n#\n");
-	pb_buf_addf(&b, "# pinblame-record: version=%s\n", PB_VERSION);
-	pb_buf_addf(&b, "# pinblame-record: kernel=%s\n", u.release);
-	pb_buf_addf(&b, "# pinblame-record: arch=%s\n", u.machine);
-	pb_buf_addf(&b, "# pinblame-record: uname=%s %s %s %s %s\n", u.sysname, u.nodename,
-		    u.release, u.version, u.machine);
-	pb_buf_addf(&b, "# pinblame-record: cpus=%ld\n", sysconf(_SC_NPROCESSORS_CONF));
 	pb_buf_adds(&b, "# pinblame-record: source=bpf\n#\n");
 	ret = write_out(r, &b);
 	pb_buf_free(&b);

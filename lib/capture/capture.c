@@ -501,6 +501,24 @@ static int save_uname(const char *dir)
 	return ret;
 }
 
+int pb_capture_header(struct pb_buf *b)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0) {
+		pb_error("uname: %s", strerror(errno));
+		return -1;
+	}
+	pb_buf_adds(b, "# tracer: nop\n#\n");
+	pb_buf_addf(b, "# pinblame-record: version=%s\n", PB_VERSION);
+	pb_buf_addf(b, "# pinblame-record: kernel=%s\n", u.release);
+	pb_buf_addf(b, "# pinblame-record: arch=%s\n", u.machine);
+	pb_buf_addf(b, "# pinblame-record: uname=%s %s %s %s %s\n", u.sysname, u.nodename,
+		    u.release, u.version, u.machine);
+	pb_buf_addf(b, "# pinblame-record: cpus=%ld\n", sysconf(_SC_NPROCESSORS_CONF));
+	return 0;
+}
+
 int pb_capture_save_formats(struct pb_capture *cap, const char *dir)
 {
 	char from[512], to[512];
