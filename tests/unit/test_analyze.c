@@ -2,7 +2,7 @@
  * failures and their outcomes, probe pointers mapped through the vmemmap
  * learned from the trace. Every expected value is worked out by hand in
  * the comment next to it. */
-#include "unit.h"
+#include "store_fixture.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -10,36 +10,6 @@
 #include "pinblame/analyze.h"
 #include "pinblame/parse.h"
 #include "../../lib/analyze/analyze_int.h"
-
-struct fixture {
-	char dir[64];
-	char db[96];
-	struct pb_store *s;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pb-analyze.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	f->s = pb_store_open(f->db, PB_STORE_WRITE);
-	assert_non_null(f->s);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pb_store_close(f->s);
-	unit_remove_store(f->db);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
 			   size_t len)

@@ -2,7 +2,7 @@
  * memory does not grow with the distinct stacks, symbols and names of a
  * trace); what they forgot is found again in the store, never stored
  * twice. */
-#include "unit.h"
+#include "store_fixture.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -15,36 +15,6 @@
 /* More than the maps keep (PB_IDMAP_BUDGET, 32,768), twice over. */
 #define DISTINCT 70000
 #define REPEATS 100
-
-struct fixture {
-	char dir[64];
-	char db[96];
-	struct pb_store *s;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pb-bounded.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
-	f->s = pb_store_open(f->db, PB_STORE_WRITE);
-	assert_non_null(f->s);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pb_store_close(f->s);
-	unit_remove_store(f->db);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static int64_t query_int(struct pb_store *s, const char *sql)
 {
