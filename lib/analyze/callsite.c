@@ -244,32 +244,39 @@ size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, siz
 }
 
 /* "__arm64_sys_", "__x64_sys_", "__se_sys_", "__do_sys_",
- * "__ia32_compat_sys_": the length of the prefix before "sys_", or 0. */
-static size_t syscall_wrapper(const char *func, int *compat)
+ * "__ia32_compat_sys_", and SYSCALL_DEFINE's own "sys_X" / "compat_sys_X"
+ * (the syscall's name where the arch has no wrappers, as ppc64 before
+ * 6.x, with __do_sys_X inlined into it): where "sys_" starts, or NULL. */
+static const char *syscall_name(const char *func, int *compat)
 {
 	const char *p = func + 2, *sys;
 
+	*compat = !strncmp(func, "compat_sys_", 11);
+	if (*compat)
+		return func + 7;
+	if (!strncmp(func, "sys_", 4))
+		return func;
 	if (func[0] != '_' || func[1] != '_')
-		return 0;
+		return NULL;
 	sys = strstr(p, "_sys_");
 	if (!sys || sys == p)
-		return 0;
+		return NULL;
 	*compat = sys - p >= 7 && !memcmp(sys - 7, "_compat", 7);
 	/* one word before "sys_" (the arch, "se", "do"), and "_compat" */
 	for (const char *q = p; q < sys - (*compat ? 7 : 0); q++)
 		if (*q == '_')
-			return 0;
-	return (size_t)(sys + 1 - func);
+			return NULL;
+	return sys + 1;
 }
 
 const char *callsite_name(const char *func, char *buf, size_t len)
 {
 	int compat = 0;
-	size_t prefix = syscall_wrapper(func, &compat);
+	const char *sys = syscall_name(func, &compat);
 
-	if (!prefix)
+	if (!sys)
 		snprintf(buf, len, "%s", func);
 	else
-		snprintf(buf, len, "%s%s", compat ? "__do_compat_" : "__do_", func + prefix);
+		snprintf(buf, len, "%s%s", compat ? "__do_compat_" : "__do_", sys);
 	return buf;
 }

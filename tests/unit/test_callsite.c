@@ -276,6 +276,58 @@ static void test_x86_ftrace_and_int3_kprobes_cut_at_probed_function(void **state
 	assert_string_equal(r.callsite, "__do_sys_vmsplice");
 }
 
+/* --- arches and versions no rule was written from ---------------------- */
+
+/* riscv64 6.6: a kprobe is an ebreak, handle_exception -> do_trap_break ->
+ * handle_break -> kprobe_breakpoint_handler; syscalls come in through
+ * do_trap_ecall_u and the __riscv_sys_ wrappers; 5.15's GUP grab is
+ * try_grab_compound_head. ppc64le 5.14: program_check_exception ->
+ * kprobe_handler, system_call_exception and sys_ wrappers. s390x 5.15:
+ * a kprobe is a program check (pgm_check_handler -> kprobe_exceptions_notify),
+ * __s390x_sys_ wrappers. No frame of these entries is named in a role
+ * table: the cut at the probed function and the syscall rule must do. */
+static void test_other_arches_name_the_same_holders(void **state)
+{
+	static const char *const riscv_66[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_breakpoint_handler",
+		"handle_break", "do_trap_break", "handle_exception", "try_grab_folio",
+		"internal_get_user_pages_fast", "__iov_iter_get_pages_alloc",
+		"iov_iter_get_pages2", "__do_sys_vmsplice", "__riscv_sys_vmsplice",
+		"do_trap_ecall_u", "handle_exception", NULL,
+	};
+	static const char *const ppc64_514[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_handler",
+		"program_check_exception", "program_check_common_virt",
+		"try_grab_compound_head", "internal_get_user_pages_fast",
+		"iov_iter_get_pages", "vmsplice_to_pipe", "sys_vmsplice",
+		"system_call_exception", "system_call_vectored_common", NULL,
+	};
+	static const char *const s390_515_splice[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_handler",
+		"kprobe_exceptions_notify", "notify_die", "do_report_trap",
+		"pgm_check_handler", "generic_file_splice_read", "do_splice_to",
+		"do_splice", "__do_sys_splice", "__s390x_sys_splice", "__do_syscall",
+		"system_call", NULL,
+	};
+	static const char *const probes[] = {
+		"try_grab_folio+0x0/0x1d0|kprobes:try_grab_folio",
+		"try_grab_compound_head+0x0/0x2a0|kprobes:try_grab_compound_head",
+		"generic_file_splice_read+0x0/0x1a0|kprobes:generic_file_splice_read", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, riscv_66, probes, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_folio");
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+	run(&r, ppc64_514, probes, MODE_HOLD);
+	assert_cut_at(&r, "try_grab_compound_head");
+	assert_string_equal(r.callsite, "__do_sys_vmsplice");
+	run(&r, s390_515_splice, probes, MODE_HOLD);
+	assert_cut_at(&r, "generic_file_splice_read");
+	assert_string_equal(r.callsite, "do_splice");
+}
+
 /* An optimized kprobe (x86, past the function's entry) is called from a
  * trampoline the unwinder cannot leave: the stack ends there. */
 static void test_x86_optprobe_stack_is_cut_short_and_names_nobody(void **state)
@@ -467,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_page_read_under_splice_names_do_splice),
 		cmocka_unit_test(test_x86_ftrace_and_int3_kprobes_cut_at_probed_function),
 		cmocka_unit_test(test_x86_optprobe_stack_is_cut_short_and_names_nobody),
+		cmocka_unit_test(test_other_arches_name_the_same_holders),
 		cmocka_unit_test(test_perf_callchain_probe_named_by_its_syscall),
 		cmocka_unit_test(test_tracepoint_frames_cut_to_the_emitter),
 		cmocka_unit_test(test_put_helpers_of_every_version_are_walked),
