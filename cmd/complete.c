@@ -12,28 +12,25 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "cmd.h"
+#include "pinblame/analyze.h"
 #include "pinblame/parse.h"
 #include "pinblame/store.h"
+
+static int print_id(int64_t id, void *ctx)
+{
+	(void)ctx;
+	return printf("%lld\n", (long long)id) < 0 ? -1 : 0;
+}
 
 static int print_failure_ids(const char *db_path)
 {
 	struct pb_store *s = pb_store_open(db_path, PB_STORE_READ);
-	sqlite3_stmt *st;
-	int rc = PB_EXIT_STORE;
+	int rc;
 
 	if (!s)
-		return rc;
-	st = pb_store_prepare(s, "SELECT id FROM failures ORDER BY id");
-	if (st) {
-		while (pb_store_step(s, st) > 0)
-			printf("%lld\n", (long long)sqlite3_column_int64(st, 0));
-		if (!pb_store_failed(s))
-			rc = PB_EXIT_OK;
-		pb_store_finalize(st);
-	}
+		return PB_EXIT_STORE;
+	rc = pb_analyze_failure_ids(s, print_id, NULL) == 0 ? PB_EXIT_OK : PB_EXIT_STORE;
 	pb_store_close(s);
 	return rc;
 }

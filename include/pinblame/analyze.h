@@ -55,6 +55,12 @@ struct pb_store *pb_analyze_open(const char *path);
 json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,
 			    const char *reason, const char *area);
 
+/* Calls EACH with the id of every failure the last analysis wrote, in
+ * order, without analysing again (for shell completion, which must answer
+ * at once). 0, EACH's first non-zero result, or -1 on a store error. */
+typedef int (*pb_failure_id_fn)(int64_t id, void *ctx);
+int pb_analyze_failure_ids(struct pb_store *s, pb_failure_id_fn each, void *ctx);
+
 /* {"schema":"pinblame.blame/1","by":"callsite","failures":N,"attributed":N,
  *  "callsites":[{"rank":1,"callsite":"...","module":null,"failures":N,
  *  "pages":N,"share":0.68,"confidence":"high","evidence":{"probe":N},

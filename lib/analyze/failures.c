@@ -201,3 +201,16 @@ json_t *failure_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_
 	json_decref(arr);
 	return one;
 }
+
+int pb_analyze_failure_ids(struct pb_store *s, pb_failure_id_fn each, void *ctx)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id FROM failures ORDER BY id");
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	while (rc == 0 && pb_store_step(s, st) > 0)
+		rc = each(sqlite3_column_int64(st, 0), ctx);
+	pb_store_finalize(st);
+	return pb_store_failed(s) ? -1 : rc;
+}
