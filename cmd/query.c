@@ -1,7 +1,4 @@
 /* query.c - pinblame query: read-only SQL over the store's views. */
-#include <string.h>
-#include <strings.h>
-
 #include "cmd.h"
 #include "pinblame/analyze.h"
 #include "pinblame/render.h"
@@ -30,63 +27,13 @@ static const struct pb_usage query_usage = {
 	.footer = "Exit: 0 ok, 2 usage or SQL error, 4 store error.\n",
 };
 
-/* What a read-only statement may still do: attach (and so create) another
- * file, change the connection with a PRAGMA, load code. Refused before the
- * statement runs, whatever the store's file permissions. */
-static int reading_pragma(const char *name)
-{
-	static const char *const reading[] = {
-		"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
-		"foreign_key_list", "integrity_check", "quick_check",
-	};
-
-	for (size_t i = 0; i < PB_ARRAY_SIZE(reading); i++)
-		if (!strcasecmp(name, reading[i]))
-			return 1;
-	return 0;
-}
-
-static int authorize_action(int action, const char *a, const char *b)
-{
-	switch (action) {
-	case SQLITE_ATTACH:
-	case SQLITE_DETACH:
-		pb_error("refused: query reads this store only (no ATTACH)");
-		return SQLITE_DENY;
-	case SQLITE_PRAGMA:
-		/* a PRAGMA with a value sets something, but for those that
-		 * take the name of what they describe */
-		if (b && !reading_pragma(a)) {
-			pb_error("refused: query does not set PRAGMA %s", a);
-			return SQLITE_DENY;
-		}
-		return SQLITE_OK;
-	case SQLITE_FUNCTION:
-		if (b && !strcasecmp(b, "load_extension")) {
-			pb_error("refused: query loads no extension");
-			return SQLITE_DENY;
-		}
-		return SQLITE_OK;
-	}
-	return SQLITE_OK;
-}
-
-static int authorize(void *refused, int action, const char *a, const char *b,
-		     const char *db, const char *trigger)
-{
-	int rc = authorize_action(action, a, b);
-
-	if (rc == SQLITE_DENY)
-		*(int *)refused = 1;
-	return rc;
-}
-
 /* The analysis is brought up to date first, on a connection of its own
  * that may write; the statement then runs on one opened read-only, with
- * query_only set and the authorizer above, so that nothing it does can
- * write the store or another file. (A store we cannot write was brought
- * up to date in a private copy, which is the one to read.) */
-static struct pb_store *open_read_only(const char *db_path, int *refused)
+ * query_only set and the authorizer of pb_store_prepare_query(), so that
+ * nothing it does can write the store or another file. (A store we cannot
+ * write was brought up to date in a private copy, which is the one to
+ * read.) */
+static struct pb_store *open_read_only(const char *db_path)
 {
 	struct pb_store *s = pb_analyze_open(db_path);
 
@@ -99,17 +46,13 @@ static struct pb_store *open_read_only(const char *db_path, int *refused)
 		pb_store_close(s);
 		return NULL;
 	}
-	if (!s)
-		return NULL;
-	sqlite3_db_config(pb_store_db(s), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-	sqlite3_set_authorizer(pb_store_db(s), authorize, refused);
 	return s;
 }
 
 int cmd_query(int argc, char **argv, const struct pb_globals *g)
 {
 	enum pb_table_mode mode = PB_TABLE_TEXT;
-	int csv = 0, json = 0, rc = PB_EXIT_OK, refused = 0;
+	int csv = 0, json = 0, rc = PB_EXIT_OK;
 	const struct pb_option options[] = {
 		PB_OPT_BOOL(0, "csv", &csv, "comma-separated values with a header line"),
 		PB_OPT_BOOL(0, "json", &json,
@@ -118,8 +61,7 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 	};
 	int at = pb_parse_options(argc, argv, options, &query_usage, &rc);
 	struct pb_store *store;
-	sqlite3_stmt *st = NULL;
-	const char *tail;
+	sqlite3_stmt *st;
 
 	if (at < 0)
 		return rc;
@@ -128,26 +70,13 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 		return pb_see_help();
 	}
 	mode = json ? PB_TABLE_JSON : csv ? PB_TABLE_CSV : PB_TABLE_TEXT;
-	store = open_read_only(g->db_path, &refused);
+	store = open_read_only(g->db_path);
 	if (!store)
 		return PB_EXIT_STORE;
-	if (sqlite3_prepare_v2(pb_store_db(store), argv[optind], -1, &st, &tail) != SQLITE_OK) {
-		if (!refused)	/* the authorizer said why */
-			pb_error("%s", sqlite3_errmsg(pb_store_db(store)));
+	st = pb_store_prepare_query(store, argv[optind]);
+	if (!st || pb_table_write(stdout, store, st, mode, "pinblame.query/1") < 0)
 		rc = PB_EXIT_USAGE;
-	} else if (!st) {
-		pb_error("no SQL statement given");
-		rc = PB_EXIT_USAGE;
-	} else if (!sqlite3_stmt_readonly(st)) {
-		pb_error("refused: the store is read-only for query");
-		rc = PB_EXIT_USAGE;
-	} else if (tail && tail[strspn(tail, " \t\r\n;")]) {
-		pb_error("one statement at a time");
-		rc = PB_EXIT_USAGE;
-	} else if (pb_table_write(stdout, store, st, mode, "pinblame.query/1") < 0) {
-		rc = PB_EXIT_USAGE;
-	}
-	sqlite3_finalize(st);
+	pb_store_finalize(st);
 	pb_store_close(store);
 	return rc;
 }

@@ -101,6 +101,12 @@ int pb_store_failed(const struct pb_store *s);
  * guard, so that no command exits 0 after one. */
 int pb_store_error_seen(void);
 
+/* The user's SQL of `pinblame query` (lib/store/query.c): one statement
+ * that reads, compiled on S with an authorizer that refuses ATTACH,
+ * PRAGMAs that set, and loading extensions. NULL after printing why (the
+ * user's error: the store does not remember it). */
+sqlite3_stmt *pb_store_prepare_query(struct pb_store *s, const char *sql);
+
 /* --- import of one source ------------------------------------------ */
 
 struct pb_source_info {

@@ -113,6 +113,7 @@ struct pb_store {
 	struct pb_idmap names, symbols, stacks, keysets;
 	struct pb_keyset_cache keyset_cache;
 	int interned_loaded;
+	int query_refused;	/* the authorizer refused the user's SQL (query.c) */
 
 	/* the source being imported */
 	int in_source;
