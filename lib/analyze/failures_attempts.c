@@ -35,7 +35,7 @@ static void busy_event(sqlite3_stmt *st, struct attempt_ev *ev, enum pfn_how how
 	ev->event_id = column_i64_or(st, 9, 0);
 	ev->stack_id = column_i64_or(st, 10, 0);
 	ev->reason = pfn_how_name(how);
-	ev->cls = ATTEMPT_CONTIG;
+	ev->why = REASON_CONTIG;
 }
 
 /* Where the events of one loader may join a run of repeats. */
@@ -57,12 +57,57 @@ static int same_text(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+static const char *const reason_names[] = {
+	[REASON_COMPACTION] = "compaction",
+	[REASON_CONTIG] = "contig",
+	[REASON_CONTIG_RANGE] = "contig_range",
+	[REASON_DAMON] = "damon",
+	[REASON_DEMOTION] = "demotion",
+	[REASON_LONGTERM_PIN] = "longterm_pin",
+	[REASON_MEMORY_FAILURE] = "memory_failure",
+	[REASON_MEMORY_HOTPLUG] = "memory_hotplug",
+	[REASON_MEMPOLICY_MBIND] = "mempolicy_mbind",
+	[REASON_NUMA_MISPLACED] = "numa_misplaced",
+	[REASON_SYSCALL_OR_CPUSET] = "syscall_or_cpuset",
+	[REASON_UNKNOWN] = "unknown",
+};
+
+/* The reason of a migration row by its text (NULL: it printed none). */
+static enum attempt_reason reason_parse(const char *text)
+{
+	if (!text)
+		return REASON_UNKNOWN;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(reason_names); i++) {
+		if (!strcmp(text, reason_names[i]))
+			return (enum attempt_reason)i;
+	}
+	return REASON_OTHER;
+}
+
+enum attempt_reason attempt_class(const struct attempt_ev *ev)
+{
+	if (ev->why == REASON_CONTIG_RANGE || ev->why == REASON_MEMORY_HOTPLUG)
+		return REASON_CONTIG;
+	return ev->why;
+}
+
+/* Orders events by class; those of reasons the kernel does not name by
+ * their text, as the text of every class was compared before. */
+static int cmp_class(const struct attempt_ev *x, const struct attempt_ev *y)
+{
+	enum attempt_reason cx = attempt_class(x), cy = attempt_class(y);
+
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return cx == REASON_OTHER ? strcmp(x->reason, y->reason) : 0;
+}
+
 /* Whether the task has a successful isolation test from FROM to TO: it
  * ends an attempt, so a run must not go over it. */
 static int success_between(const struct runs *r, const struct attempt_ev *ev,
 			   int64_t from, int64_t to)
 {
-	size_t j = attempt_after(&r->successes, ev->source_id, ev->pid, ATTEMPT_CONTIG,
+	size_t j = attempt_after(&r->successes, ev->source_id, ev->pid, REASON_CONTIG,
 				 from - 1);
 	const struct attempt_ev *s;
 
@@ -83,7 +128,8 @@ static int alike(const struct attempt_ev *run, const struct attempt_ev *ev)
 	if (ev->what == ATTEMPT_BUSY)
 		return run->start_pfn == ev->start_pfn && run->end_pfn == ev->end_pfn &&
 		       run->busy_pfn == ev->busy_pfn;
-	return !strcmp(run->reason, ev->reason);
+	return run->why == ev->why &&
+	       (ev->why != REASON_OTHER || !strcmp(run->reason, ev->reason));
 }
 
 /* The latest event in A of EV's task and class, if it can take EV as a
@@ -101,14 +147,14 @@ static struct attempt_ev *run_for(struct attempt_list *a, const struct runs *r,
 	for (size_t i = a->n; r->allowed && !run && i > r->first && a->n - i < LOOK_BACK; i--) {
 		const struct attempt_ev *c = &a->v[i - 1];
 
-		if (c->source_id == ev->source_id && c->pid == ev->pid && !strcmp(c->cls, ev->cls))
+		if (c->source_id == ev->source_id && c->pid == ev->pid && !cmp_class(c, ev))
 			run = &a->v[i - 1];
 	}
 	if (!run || !run->event_id || run->ts_ns < 0 || ev->ts_ns < 0 || !alike(run, ev))
 		return NULL;
 	end = attempt_end(run);
 	if (ev->ts_ns < end || ev->ts_ns - end > ATTEMPT_GAP_NS ||
-	    (!strcmp(ev->cls, ATTEMPT_CONTIG) && success_between(r, ev, end, ev->ts_ns)))
+	    (attempt_class(ev) == REASON_CONTIG && success_between(r, ev, end, ev->ts_ns)))
 		return NULL;
 	return run;
 }
@@ -209,13 +255,6 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 	return rc ? -1 : 0;
 }
 
-static const char *attempt_class(const char *reason)
-{
-	if (strcmp(reason, "contig_range") && strcmp(reason, "memory_hotplug"))
-		return reason;
-	return ATTEMPT_CONTIG;
-}
-
 /* A failed migration outside CMA: an attempt's event, or a repeat of the
  * task's last one of its class. */
 static void add_migration(struct finder *f, struct attempt_list *a, const struct runs *r,
@@ -225,12 +264,12 @@ static void add_migration(struct finder *f, struct attempt_list *a, const struct
 	struct attempt_ev ev = { 0 }, *run;
 
 	ev.what = ATTEMPT_MIGRATION;
+	ev.why = reason_parse(reason);
 	ev.source_id = sqlite3_column_int64(st, 1);
 	ev.ts_ns = column_i64_or(st, 2, -1);
 	ev.pid = (int32_t)column_i64_or(st, 3, -1);
 	ev.comm = column_text(st, 4);
 	ev.reason = reason ? reason : "unknown";
-	ev.cls = attempt_class(ev.reason);
 	ev.failed = sqlite3_column_int64(st, 6);
 	ev.stack_id = column_i64_or(st, 7, 0);
 	ev.event_id = column_i64_or(st, 8, 0);
@@ -240,8 +279,8 @@ static void add_migration(struct finder *f, struct attempt_list *a, const struct
 		return;
 	}
 	ev.comm = finder_keep(f, ev.comm);
-	ev.reason = finder_keep(f, ev.reason);
-	ev.cls = attempt_class(ev.reason);
+	/* a name of the table needs no copy */
+	ev.reason = ev.why == REASON_OTHER ? finder_keep(f, ev.reason) : reason_names[ev.why];
 	*attempt_add(a) = ev;
 }
 
@@ -308,7 +347,7 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 			continue;
 		ev = attempt_add(a);
 		ev->what = ATTEMPT_SUCCESS;
-		ev->cls = ATTEMPT_CONTIG;
+		ev->why = REASON_CONTIG;
 		ev->event_id = sqlite3_column_int64(st, 0);
 		ev->source_id = sqlite3_column_int64(st, 1);
 		ev->ts_ns = ts;
@@ -327,7 +366,7 @@ static int cmp_attempt(const void *a, const void *b)
 		return x->source_id < y->source_id ? -1 : 1;
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	c = strcmp(x->cls, y->cls);
+	c = cmp_class(x, y);
 	if (c)
 		return c;
 	if (x->ts_ns != y->ts_ns)
@@ -353,7 +392,7 @@ static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 		x->failed_migrations += 1 + (int)ev->repeats;
 		x->failed_pages += ev->failed;
 		/* offlining is a migration failure, not an allocation */
-		if (strcmp(ev->reason, "contig_range")) {
+		if (ev->why != REASON_CONTIG_RANGE) {
 			x->kind = FAIL_MIGRATE;
 			x->reason = ev->reason;
 		}
@@ -363,7 +402,7 @@ static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 static int same_group(const struct attempt_ev *prev, const struct attempt_ev *ev)
 {
 	return prev->source_id == ev->source_id && prev->pid == ev->pid &&
-	       !strcmp(prev->cls, ev->cls);
+	       !cmp_class(prev, ev);
 }
 
 /* Whether EV starts another attempt than PREV's: another task or class,
@@ -417,9 +456,9 @@ void make_attempts(struct finder *f, struct attempt_list *a)
 }
 
 size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,
-		     const char *cls, int64_t ts)
+		     enum attempt_reason cls, int64_t ts)
 {
-	struct attempt_ev key = { .source_id = source_id, .pid = pid, .cls = cls, .ts_ns = ts,
+	struct attempt_ev key = { .source_id = source_id, .pid = pid, .why = cls, .ts_ns = ts,
 				  .event_id = INT64_MAX };
 	size_t lo = 0, hi = a->n;
 

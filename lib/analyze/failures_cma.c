@@ -202,12 +202,12 @@ static int64_t recovery_until(const struct cma_span *sp, const struct cma_span *
 static int fallback_succeeded(const struct attempt_list *a, const struct cma_span *sp,
 			      int64_t until)
 {
-	for (size_t j = attempt_after(a, sp->source_id, sp->pid, ATTEMPT_CONTIG, sp->end_ts_ns);
+	for (size_t j = attempt_after(a, sp->source_id, sp->pid, REASON_CONTIG, sp->end_ts_ns);
 	     j < a->n; j++) {
 		const struct attempt_ev *ev = &a->v[j];
 
 		if (ev->source_id != sp->source_id || ev->pid != sp->pid ||
-		    strcmp(ev->cls, ATTEMPT_CONTIG) || ev->ts_ns >= until)
+		    attempt_class(ev) != REASON_CONTIG || ev->ts_ns >= until)
 			break;
 		if (ev->what == ATTEMPT_SUCCESS)
 			return 1;
@@ -238,9 +238,9 @@ void cma_outcomes(struct finder *f, const struct cma_spans *spans,
 static int whole_span_step(const struct attempt_ev *ev, const struct cma_span *sp)
 {
 	if (ev->source_id != sp->source_id || ev->pid != sp->pid ||
-	    strcmp(ev->cls, ATTEMPT_CONTIG) || ev->what == ATTEMPT_SUCCESS)
+	    attempt_class(ev) != REASON_CONTIG || ev->what == ATTEMPT_SUCCESS)
 		return 0;
-	return ev->what == ATTEMPT_BUSY || !strcmp(ev->reason, "contig_range");
+	return ev->what == ATTEMPT_BUSY || ev->why == REASON_CONTIG_RANGE;
 }
 
 static void claim_step(struct finder *f, struct cma_span *sp, struct attempt_ev *ev)
@@ -272,7 +272,7 @@ static void claim_steps(struct finder *f, struct cma_spans *spans, size_t k,
 
 	if (prev && prev->source_id == sp->source_id && prev->pid == sp->pid)
 		after = prev->end_ts_ns >= 0 ? prev->end_ts_ns : prev->start_ts_ns;
-	for (size_t j = attempt_after(a, sp->source_id, sp->pid, ATTEMPT_CONTIG, sp->end_ts_ns);
+	for (size_t j = attempt_after(a, sp->source_id, sp->pid, REASON_CONTIG, sp->end_ts_ns);
 	     j-- > 0;) {
 		struct attempt_ev *ev = &a->v[j];
 

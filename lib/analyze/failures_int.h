@@ -151,9 +151,32 @@ int mark_nowarn(struct finder *f);
 
 /* --- failures_attempts.c: attempts outside CMA ------------------------- */
 
-/* One event of an attempt outside CMA. CLS groups them: "contig" for
- * isolation tests and contig_range/memory_hotplug migrations, else the
- * migrate reason (compaction, longterm_pin, ...). */
+/* Why an event outside CMA happened: the reason of a failed migration
+ * (enum migrate_reason's names, as lib/store/typed.c writes them), or
+ * REASON_CONTIG for an isolation test. In the order of their names, as
+ * when the classes were strings and sorted so; REASON_OTHER now sorts
+ * after them, which orders a task's attempts, not the failures (those are
+ * written in time order). */
+enum attempt_reason {
+	REASON_COMPACTION,
+	REASON_CONTIG,		/* an isolation test */
+	REASON_CONTIG_RANGE,
+	REASON_DAMON,
+	REASON_DEMOTION,
+	REASON_LONGTERM_PIN,
+	REASON_MEMORY_FAILURE,
+	REASON_MEMORY_HOTPLUG,
+	REASON_MEMPOLICY_MBIND,
+	REASON_NUMA_MISPLACED,
+	REASON_SYSCALL_OR_CPUSET,
+	REASON_UNKNOWN,		/* the migration printed none */
+	REASON_OTHER,		/* a name the kernel's enum does not have (a
+				 * vendor's, or a number): its text tells */
+};
+
+/* One event of an attempt outside CMA. Its class (attempt_class()) groups
+ * them: REASON_CONTIG for isolation tests and contig_range/memory_hotplug
+ * migrations, else the migrate reason (compaction, longterm_pin, ...). */
 enum attempt_what {
 	ATTEMPT_BUSY,
 	ATTEMPT_MIGRATION,
@@ -162,7 +185,7 @@ enum attempt_what {
 };
 struct attempt_ev {
 	enum attempt_what what;
-	const char *cls;
+	enum attempt_reason why;
 	int64_t source_id, ts_ns, event_id, stack_id;
 	int64_t range_id, start_pfn, end_pfn, busy_pfn, failed;
 	int32_t pid;
@@ -180,8 +203,9 @@ struct attempt_list {
 	size_t n, cap;
 };
 
-/* The class of the attempts of isolation tests and contig migrations. */
-#define ATTEMPT_CONTIG "contig"
+/* The class of EV's attempt: REASON_CONTIG, or the reason of a migration
+ * outside it. */
+enum attempt_reason attempt_class(const struct attempt_ev *ev);
 
 struct loose_list;
 /* Needs A to hold only the successes (load_successes) sorted: a run of
@@ -195,20 +219,22 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 void sort_attempts(struct attempt_list *a);
 /* Cuts A (sorted) into failures. */
 void make_attempts(struct finder *f, struct attempt_list *a);
-/* First attempt event of the task's class CLS later than TS (A sorted). */
+/* First attempt event of the task's class CLS (not REASON_OTHER) later
+ * than TS (A sorted). */
 size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,
-		     const char *cls, int64_t ts);
+		     enum attempt_reason cls, int64_t ts);
 
 /* --- failures_loose.c: records without a task -------------------------- */
 
-/* A record that names a page or range but not always its task. */
+/* A record that names a page or range but not always its task. Read from
+ * the table below: AREA and COMM live until the statement steps on. */
 struct loose {
+	int64_t seq;		/* the order records were loaded in */
 	int64_t source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn;
 	int64_t group;		/* records grouped by time: the boot of linked
 				 * sources, else minus the source's own id */
 	int32_t pid;
 	enum pfn_how how;
-	int taken;		/* joined to an "alloc failed" line already */
 	const char *area;	/* cma_alloc_failed: the area */
 	const char *comm;	/* call_trace: the task */
 	int64_t stack_id;	/* call_trace */
@@ -219,9 +245,16 @@ struct loose {
 	int64_t ret;
 };
 
+/* The records wait in a temporary table of the store (failures_loose_table.c),
+ * not in memory: a kernel log can hold millions of "PFNs busy" lines outside
+ * any allocation. Each pass of loose_failures() reads them in the order it
+ * needs; a record a pass joins to a failure leaves the table. */
 struct loose_list {
-	struct loose *v;
-	size_t n, cap;
+	struct finder *f;
+	sqlite3_stmt *add;	/* the insert */
+	int failed;		/* an insert failed: loose_failures() says so */
+	size_t untimed;		/* records without a time */
+	size_t alloc_failed;	/* "alloc failed" lines */
 };
 
 int load_loose(struct finder *f, struct loose_list *l);
@@ -229,8 +262,24 @@ int load_loose(struct finder *f, struct loose_list *l);
  * record without a task only, not also as an attempt event. */
 void loose_range(struct loose_list *l, const struct attempt_ev *ev);
 /* Joins the records of L to the first NWINDOWS failures' windows, or
- * makes failures of them. */
-void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows);
+ * makes failures of them. 0 or -1. */
+int loose_failures(struct finder *f, struct loose_list *l, size_t nwindows);
+/* Drops the table of L. 0 or -1. */
+int loose_end(struct loose_list *l);
+
+/* failures_loose_table.c: the table. */
+int loose_table(struct finder *f, struct loose_list *l);
+/* Adds R, ordered for grouping by KIND, R->group and TASK. 0 or -1. */
+int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
+		 int32_t task);
+/* The columns loose_read() reads, in its order, for a SELECT from it. */
+#define LOOSE_COLUMNS \
+	"seq, source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn, pid, how, " \
+	"area, comm, stack_id, caller, count, ret, grp"
+#define LOOSE_TABLE "temp.pb_loose"
+void loose_read(sqlite3_stmt *st, struct loose *r);
+/* Removes the record SEQ with DEL (DELETE ... WHERE seq = :seq). 0 or -1. */
+int loose_remove(struct pb_store *s, sqlite3_stmt *del, int64_t seq);
 
 /* --- failures_write.c -------------------------------------------------- */
 

@@ -441,6 +441,47 @@ static void test_outcomes(void **state)
 	json_decref(res);
 }
 
+/* Failed migrations of one task are cut into attempts by reason: reasons
+ * the kernel's enum does not name (a vendor's, a number it printed for
+ * one it has no name for) stay apart from each other and from the named
+ * ones, however they interleave. */
+static const char reasons_trace[] =
+	LINE("sh-108", 1, "50.000000", "mm_migrate_pages: nr_succeeded=0 nr_failed=1 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=vendor_a")
+	LINE("sh-108", 1, "50.500000", "mm_migrate_pages: nr_succeeded=0 nr_failed=2 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=12")
+	LINE("sh-108", 1, "51.000000", "mm_migrate_pages: nr_succeeded=0 nr_failed=4 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=vendor_a")
+	LINE("sh-108", 1, "51.500000", "mm_migrate_pages: nr_succeeded=0 nr_failed=8 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=compaction");
+
+static const json_t *failure_of_reason(const json_t *list, const char *reason)
+{
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *x = json_array_get(list, i);
+
+		if (str(x, "reason") && !strcmp(str(x, "reason"), reason))
+			return x;
+	}
+	fail_msg("no failure of reason %s", reason);
+	return NULL;
+}
+
+static void test_migrations_cut_by_each_reason(void **state)
+{
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, reasons_trace);
+	const json_t *list = json_object_get(res, "failures"), *x;
+
+	assert_int_equal(json_array_size(list), 3);
+	x = failure_of_reason(list, "vendor_a");
+	assert_string_equal(str(x, "kind"), "migrate");
+	assert_int_equal(num(x, "pages"), 5);		/* 1 + 4 failed pages */
+	assert_int_equal(num(x, "failed_migrations"), 2);
+	x = failure_of_reason(list, "12");
+	assert_int_equal(num(x, "pages"), 2);
+	assert_int_equal(num(x, "failed_migrations"), 1);
+	x = failure_of_reason(list, "compaction");
+	assert_int_equal(num(x, "pages"), 8);
+	json_decref(res);
+}
+
 /* The cma events give two (pfn, page) pairs: base 0xfffffbffff000000,
  * stride 64, as on the arm64 capture; the extfrag page is hashed and
  * fits nothing. 0xfffffc0004380140 maps to pfn 0x14e005, the busy page;
@@ -637,6 +678,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rank_frequent_demoted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rank_single_culprit_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrations_cut_by_each_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_through_vmemmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_hashed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_log_alone, setup, teardown),
