@@ -11,6 +11,8 @@ trap 'rm -rf "$TMP"' EXIT
 export PINBLAME_DB=$TMP/pinblame.db
 _n=0
 _failed=0
+_broken=
+_broken_fixture=
 
 # run CMD...: runs it, keeping stdout in $out, stderr in $err, status in $rc.
 run() {
@@ -27,7 +29,12 @@ pb() {
 
 _report() {
 	_n=$((_n + 1))
-	if [ "$1" = 0 ]; then
+	if [ -n "$_broken" ]; then
+		# what the case needs was never made: no comparison against it
+		echo "not ok $_n - $2"
+		echo "#   not checked: setup '$_broken' failed"
+		_failed=1
+	elif [ "$1" = 0 ]; then
 		echo "ok $_n - $2"
 	else
 		echo "not ok $_n - $2"
@@ -46,7 +53,8 @@ is() {
 		_report 0 "$3"
 	else
 		_report 1 "$3"
-		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" | head -20
+		[ -n "$_broken" ] ||
+			printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" | head -20
 	fi
 }
 
@@ -56,8 +64,63 @@ like() {
 		_report 0 "$3"
 	else
 		_report 1 "$3"
-		printf '#   got: %s\n#   not matching: %s\n' "$1" "$2" | head -20
+		[ -n "$_broken" ] ||
+			printf '#   got: %s\n#   not matching: %s\n' "$1" "$2" | head -20
 	fi
+}
+
+# fixture NAME CMD...: a setup step the rest of the script reads; run once
+# (built once per script, so a 150 MiB capture is imported once) and
+# reported as the case "setup: NAME". CMD runs as run() runs it ($out,
+# $err, $rc); a function may do several steps, its status is the step's.
+# When it fails, every later case fails at once with "setup 'NAME'
+# failed" instead of comparing against what was never made.
+fixture() {
+	_setup_step "$@" && return 0
+	_broken_fixture=$_broken
+	return 1
+}
+
+# setup NAME CMD...: as fixture, for the cases up to the next setup or
+# fixture: a group of cases that sets up its own store (copy_store) or
+# files. When it fails those cases fail at once, and the next group runs
+# as usual.
+setup() {
+	_setup_step "$@"
+}
+
+_setup_step() {
+	local name=$1
+	shift
+	_broken=$_broken_fixture
+	run "$@"
+	if [ -n "$_broken" ]; then
+		_report 1 "setup: $name"
+		return 1
+	fi
+	if [ "$rc" = 0 ]; then
+		_report 0 "setup: $name"
+		return 0
+	fi
+	_report 1 "setup: $name"
+	printf '#   exit %s: %s\n' "$rc" "$err" | head -20
+	_broken=$name
+	return 1
+}
+
+# copy_store SRC DST: DST becomes a copy of the store SRC (with its -wal,
+# -shm and -journal files, if any), for a case that changes a store the
+# other cases read.
+copy_store() {
+	local ext
+	[ -s "$1" ] || { echo "copy_store: no store $1" >&2; return 1; }
+	rm -f "$2" "$2-wal" "$2-shm" "$2-journal"
+	cp "$1" "$2" || return 1
+	for ext in -wal -shm -journal; do
+		if [ -e "$1$ext" ]; then
+			cp "$1$ext" "$2$ext" || return 1
+		fi
+	done
 }
 
 # sql QUERY: the single value of a query over $PINBLAME_DB.
