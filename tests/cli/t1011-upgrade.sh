@@ -6,7 +6,7 @@
 # added the sources' clock, version 3 the index of events by name.
 . "$(dirname "$0")/lib.sh"
 
-xz -dc "$PB_TESTDATA/stores/v1-samples.db.xz" >"$TMP/v1.db"
+fixture "the committed store unpacks" sh -c 'xz -dc "$1" >"$2"' sh "$PB_TESTDATA/stores/v1-samples.db.xz" "$TMP/v1.db"
 is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 1 "the committed store is of version 1"
 
 pb -d "$TMP/v1.db" info
@@ -29,12 +29,6 @@ is "$(sqlite3 "$TMP/v1.db" "$ids_of")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
 is "$(sqlite3 "$TMP/v1.db" "$unordered")" 0 "each index row's ids ascend from its first_id"
 is "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'event_by_name'")" 0 \
 	"the SQL index by name is gone"
-
-pb -d "$TMP/v1.db" blame --json
-old=$out
-pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
-pb blame --json
-is "$old" "$out" "blame on the upgraded store is what a store made now says"
 
 # A store it cannot write is read as it is, by another user than its owner.
 if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null &&
@@ -63,17 +57,29 @@ else
 	_n=$((_n + 6))
 fi
 
+setup "a store made now of the same files" "$PINBLAME" import \
+	"$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
+pb -d "$TMP/v1.db" blame --json
+old=$out
+pb blame --json
+is "$old" "$out" "blame on the upgraded store is what a store made now says"
+
 # A pinblame of schema 2 that had the store open before the upgrade goes on
 # importing without index rows (as if they were deleted here); the next
-# command that reads the store writes them.
-sqlite3 "$TMP/v1.db" "DELETE FROM event_index WHERE source_id = 2;
-	UPDATE meta SET value = 'stale' WHERE key = 'analysis'"
-pb -d "$TMP/v1.db" info
-is "$(sqlite3 "$TMP/v1.db" "$index_sum")" "$(sqlite3 "$TMP/v1.db" "$by_name")" \
+# command that reads the store writes them. On a copy of the upgraded store.
+old2=$TMP/schema2.db
+without_index_rows() {
+	copy_store "$TMP/v1.db" "$old2" && sqlite3 "$old2" "DELETE FROM event_index WHERE source_id = 2;
+		UPDATE meta SET value = 'stale' WHERE key = 'analysis'" &&
+		[ "$(sqlite3 "$old2" "SELECT count(*) FROM event_index WHERE source_id = 2")" = 0 ]
+}
+setup "a copy of the upgraded store, the index rows of one source deleted" without_index_rows
+pb -d "$old2" info
+is "$(sqlite3 "$old2" "$index_sum")" "$(sqlite3 "$old2" "$by_name")" \
 	"events imported by an older pinblame after the upgrade get their index rows back"
-is "$(sqlite3 "$TMP/v1.db" "$unordered")" 0 "in ascending rows"
+is "$(sqlite3 "$old2" "$unordered")" 0 "in ascending rows"
 
-cp "$TMP/v1.db" "$TMP/again.db"
+setup "a copy of the upgraded store" copy_store "$TMP/v1.db" "$TMP/again.db"
 pb -d "$TMP/again.db" info
 is "$rc" 0 "an upgraded store opens again as it is"
 done_testing

@@ -9,10 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 
 BASE=$TMP/base.db
-pb -d "$BASE" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
-is "$rc" 0 "setup: the sample imports"
-pb -d "$BASE" failures
-is "$rc" 0 "setup: the analysis is up to date, so readers do not refresh it"
+fixture "the sample imports" "$PINBLAME" -d "$BASE" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+fixture "the analysis is up to date, so readers do not refresh it" "$PINBLAME" -d "$BASE" failures
 
 # broken NAME TABLE COLUMNS: a copy of the base store in $TMP/NAME.db whose
 # TABLE is a view of COLUMNS with one row that fails with "malformed JSON".
@@ -70,6 +68,7 @@ is "$rc/$out" "4/" "failures: a failing read of the analysis state exits 4"
 cp "$BASE" "$TMP/fault-pfns.db"
 PB_TEST_FAIL_STEP='SELECT pfn FROM failure_pfn' run "$PINBLAME" -d "$TMP/fault-pfns.db" failures --json
 is "$rc/$out" "4/" "failures: a failing read of the busy pfns exits 4, not a list without them"
-PB_TEST_FAIL_STEP='FROM attribution a' run "$PINBLAME" -d "$TMP/fault-pfns.db" blame
+cp "$BASE" "$TMP/fault-candidates.db"
+PB_TEST_FAIL_STEP='FROM attribution a' run "$PINBLAME" -d "$TMP/fault-candidates.db" blame
 is "$rc/$out" "4/" "blame: a failing read of the candidates exits 4"
 done_testing
