@@ -21,22 +21,33 @@ like "$out" 'dry run: nothing stored' "and says that nothing was stored"
 ok "$([ ! -e "$PINBLAME_DB" ]; echo $?)" "and makes no store"
 
 # A store that existed before a failed import stays, empty: an empty file
-# made by hand, as a CI job might.
-: > "$PINBLAME_DB"
-pb import "$TMP/nosuch.txt"
+# made by hand, as a CI job might. Each command below reads its own copy
+# of that store, so one that wrongly wrote to it does not change the
+# next's.
+EMPTY=$TMP/empty.db
+: > "$EMPTY"
+pb -d "$EMPTY" import "$TMP/nosuch.txt"
 is "$rc" 3 "import into an existing empty store of a missing file exits 3"
-ok "$([ -e "$PINBLAME_DB" ]; echo $?)" "the store given by the user is kept"
+ok "$([ -e "$EMPTY" ]; echo $?)" "the store given by the user is kept"
+# empty NAME: $PINBLAME_DB becomes a copy of that store, $TMP/NAME.db.
+empty() {
+	export PINBLAME_DB=$TMP/$1.db
+	cp "$EMPTY" "$PINBLAME_DB"
+}
 for cmd in "check --max-failures 0" failures blame report; do
+	empty "${cmd%% *}"
 	pb $cmd
 	is "$rc" 3 "$cmd on a store without traces exits 3"
 	like "$err" 'no traces imported' "$cmd says no traces were imported"
 	is "$out" "" "$cmd prints nothing on stdout"
 done
+empty info
 pb info
 is "$rc" 0 "info on an empty store exits 0"
 like "$out" '^no traces imported' "info says the store is empty"
 
 # With a trace, the same gate passes or fails on what it holds.
+empty trace
 pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
 is "$rc" 0 "import of a trace into it"
 pb check --max-failures 0

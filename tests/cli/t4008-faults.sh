@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 sample=$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt
 big=$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz
-"$PINBLAME" -d "$TMP/good.db" import -q "$sample"
-"$PINBLAME" -d "$TMP/good.db" failures > /dev/null
+fixture "the sample imports and is analysed" \
+	sh -c '"$1" -d "$2" import -q "$3" && "$1" -d "$2" failures' sh "$PINBLAME" "$TMP/good.db" "$sample"
 
 # damaged STORE: every command exits 4 with one message naming it.
 damaged() {
@@ -35,6 +35,7 @@ is "$rc" 4 "a file that is no store: blame exits 4"
 like "$err" 'noise.db: the store is damaged \(file is not a database\)' "and says so"
 
 # A disk that fills (writes past 300 KiB fail): one message, no store left.
+export PINBLAME_DB=$TMP/full.db
 run bash -c "trap '' XFSZ; ulimit -f 300; exec \"\$0\" import \"\$1\"" "$PINBLAME" "$big"
 is "$rc" 4 "a full disk during import exits 4"
 is "$(grep -c . <<<"$err")" 1 "with one message"
@@ -42,8 +43,9 @@ unlike=$(grep -c 'rollback' <<<"$err")
 is "$unlike" 0 "and no second one about the rollback"
 ok "$([ ! -e "$PINBLAME_DB" ]; echo $?)" "the store it was making is gone"
 
-# SIGTERM: exit 143, the file rolled back.
-"$PINBLAME" import -q "$sample"
+# SIGTERM: exit 143, the file rolled back; into a store of its own.
+export PINBLAME_DB=$TMP/term.db
+setup "a store that holds the sample" copy_store "$TMP/good.db" "$PINBLAME_DB"
 "$PINBLAME" import "$big" > "$TMP/o" 2> "$TMP/e" &
 pid=$!
 sleep 0.4
@@ -54,7 +56,7 @@ like "$(cat "$TMP/e")" 'interrupted; nothing of this file was stored' "and says 
 is "$(sql "SELECT count(*) FROM sources")" 1 "the store is as before"
 
 # merge: SIGINT and SIGTERM roll back the store being merged.
-"$PINBLAME" -d "$TMP/big.db" import -q "$big"
+setup "the arm64 capture imports" "$PINBLAME" -d "$TMP/big.db" import -q "$big"
 for sig in INT TERM; do
 	rm -f "$TMP/out.db"
 	"$PINBLAME" merge "$TMP/out.db" "$TMP/good.db" "$TMP/big.db" > "$TMP/o" 2> "$TMP/e" &

@@ -83,8 +83,9 @@ is "$(complete_line record -o out.txt -- ech)" "echo" "record -- COMMAND: comman
 
 # failure ids from the store: the same ids as the failures view
 db=$TMP/ids.db
-"$PINBLAME" -d "$db" import -q "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" 2> /dev/null
-"$PINBLAME" -d "$db" failures > /dev/null
+fixture "the capture imports and is analysed" \
+	sh -c '"$1" -d "$2" import -q "$3" && "$1" -d "$2" failures' sh "$PINBLAME" "$db" \
+	"$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz"
 ids=$("$PINBLAME" -d "$db" query --csv "SELECT id FROM failures" | tail -n +2 | sort | tr '\n' ' ' | sed 's/ $//')
 is "$ids" "1 10 2 3 4 5 6 7 8 9" "the capture has failures 1..10"
 is "$(complete_line -d "$db" show '')" "$ids" "show: the failure ids of -d's store"
@@ -93,12 +94,6 @@ is "$(complete_line "--db=$db" show 1)" "1 10" "--db=PATH, and ids from their fi
 is "$(PINBLAME_DB=$db complete_line show 1)" "1 10" "the store of \$PINBLAME_DB"
 is "$(complete_line -d "$TMP/none.db" show '')" "" "no store: no ids, no error"
 
-# the ids come from one read-only query: a store imported into since the
-# last analysis is not analysed again (nor written) by a completion
-"$PINBLAME" -d "$db" import -q "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt" 2> /dev/null
-before=$(cat "$db" "$db-wal" 2> /dev/null | sha256sum)
-is "$(complete_line -d "$db" show '')" "$ids" "after an import: the ids of the last analysis"
-is "$(cat "$db" "$db-wal" 2> /dev/null | sha256sum)" "$before" "the completion left the store as it was"
 pb -d "$db" __complete failures
 is "$rc:$(echo "$out" | tr '\n' ' ')" "0:1 2 3 4 5 6 7 8 9 10 " "__complete failures: one id a line, exit 0"
 pb __complete nothing
@@ -124,5 +119,16 @@ else
 		_report 0 "zsh: $name # SKIP no zsh"
 	done
 fi
+
+# the ids come from one read-only query: a store imported into since the
+# last analysis is not analysed again (nor written) by a completion. The
+# import goes into a copy of the store, which the cases above read.
+later=$TMP/later.db
+setup "a copy of the store, and the capture's kernel log imported into it" \
+	sh -c 'cp "$1" "$2" && "$3" -d "$2" import -q "$4"' sh "$db" "$later" "$PINBLAME" \
+	"$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
+before=$(cat "$later" "$later-wal" 2> /dev/null | sha256sum)
+is "$(complete_line -d "$later" show '')" "$ids" "after an import: the ids of the last analysis"
+is "$(cat "$later" "$later-wal" 2> /dev/null | sha256sum)" "$before" "the completion left the store as it was"
 
 done_testing
