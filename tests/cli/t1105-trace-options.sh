@@ -40,17 +40,18 @@ is "$(sql "SELECT value FROM event_fields f JOIN events e ON e.id = f.event_id W
 	"pb marker stack" "the marker's text, after the address it was written from"
 is "$(failed_migrations)" "3 34" "sym-offset: the same 3 failed migrations"
 
-export PINBLAME_DB=$TMP/bad.db
-# file:first line after the header:reason:the option that undoes it
+# file:first line after the header:reason:the option that undoes it; each
+# into a store of its own
 for f in raw:13:"raw or hex output":noraw hex:13:"raw or hex output":nohex \
 	nocontext-info:3:"no task, cpu and time":context-info; do
 	IFS=: read -r name line reason option <<<"$f"
+	export PINBLAME_DB=$TMP/bad-$name.db
 	pb import "$dir/$name.txt"
 	is "$rc" 3 "$name: nothing to import, exit 3"
 	like "$err" "$name.txt:$line: $reason" "$name: the lines are named for what they are"
 	like "$err" "hint: .*'echo $option > trace_options'" "$name: the hint says which option to set"
 done
-ok "$([ ! -e "$PINBLAME_DB" ]; echo $?)" "nothing stored (and no store left)"
+ok "$(ls "$TMP"/bad-*.db >/dev/null 2>&1; [ $? != 0 ]; echo $?)" "nothing stored (and no store left)"
 
 export PINBLAME_DB=$TMP/noplugins.db
 report=$REAL/arm64-tracecmd-hugetlb-cma/trace-cmd-report-N.txt.xz

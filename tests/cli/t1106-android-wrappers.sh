@@ -29,7 +29,7 @@ for f in atrace.txt atrace-z.bin systrace.html trace.json; do
 	is "$(sql "SELECT count(*) || ' ' || sum(failed) FROM migrations WHERE failed > 0")" "3 41" \
 		"$f: the same three failed migrations, 41 pages"
 done
-is "$(sql "SELECT sha256 FROM sources")" "$(sha256sum <"$TMP/trace.json" | cut -d' ' -f1)" \
+is "$(PINBLAME_DB=$TMP/trace.json.db sql "SELECT sha256 FROM sources")" "$(sha256sum <"$TMP/trace.json" | cut -d' ' -f1)" \
 	"the source is the wrapped file, by its own hash"
 
 # a pipe that hands over the first bytes alone still gets them unwrapped

@@ -21,8 +21,9 @@ failures() {
 	"$PINBLAME" failures --json | jq -c '[.failures[] | [.kind, .pages, (.busy_pfns | length)]]'
 }
 
+# The plain log's answers, which the cases below compare with.
 export PINBLAME_DB=$TMP/plain.db
-pb import "$dir/dmesg.txt"
+fixture "the plain log imports" "$PINBLAME" import "$dir/dmesg.txt"
 plain=$(failures)
 is "$plain" '[["alloc_contig",43,43],["alloc_contig",43,43],["alloc_contig",43,43],["alloc_contig",43,43]]' \
 	"the plain log: hugetlb's four rounds, 43 busy pages each"

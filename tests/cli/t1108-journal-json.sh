@@ -36,8 +36,9 @@ failures() {
 	"$PINBLAME" failures --json | jq -c '[.failures[] | [.kind, .ts_ns, .pages, (.busy_pfns | length)]]'
 }
 
+# The plain log's answers, which the cases below compare with.
 export PINBLAME_DB=$TMP/plain.db
-pb import "$dir/dmesg.txt"
+fixture "the plain log imports" "$PINBLAME" import "$dir/dmesg.txt"
 plain=$(failures)
 evidence=$(sql "SELECT count(*) FROM page_evidence")
 

@@ -35,7 +35,7 @@ $HEADER
               sh-412   [001] ....   104.100000: cma_release: pfn=b3000 page=00000000c0ffee11 count=1024
 EOF
 export PINBLAME_DB=$TMP/old.db
-pb import "$TMP/old.txt"
+setup "old.txt imports" "$PINBLAME" import "$TMP/old.txt"
 like "$out" "ftrace, 6 events, 0 bad lines" "4.x: every line understood"
 is "$(sql "SELECT group_concat(pfn || ':' || ok, ' ') FROM cma_allocs")" \
 	"$((0xb2c00)):0 $((0xb3000)):1" "4.x: cma_alloc pfn=b2c00 is hex, a NULL page failed"
@@ -62,7 +62,7 @@ $HEADER
               sh-412   [001] ....   200.300400: cma_alloc: pfn=b2c00 page=(null) count=1024 align=8
 EOF
 export PINBLAME_DB=$TMP/cut.db
-pb import "$TMP/cut.txt"
+setup "cut.txt imports" "$PINBLAME" import "$TMP/cut.txt"
 is "$(failures_summary)" "[[\"cma_alloc\",null,1,0,$((0xb2800)),1024,412,\"recovered\"],\
 [\"alloc_contig\",null,1,0,$((0x40000)),1,412,\"recovered\"],\
 [\"cma_alloc\",null,1,0,$((0xb2c00)),1024,412,\"final\"]]" \
@@ -78,7 +78,7 @@ $HEADER
    composer-2201   [003] ....   880.200000: cma_alloc: pfn=102100 page=(null) count=256 align=8
 EOF
 export PINBLAME_DB=$TMP/vendor.db
-pb import "$TMP/vendor.txt"
+setup "vendor.txt imports" "$PINBLAME" import "$TMP/vendor.txt"
 like "$out" "ftrace, 4 events, 0 bad lines" "vendor 4.19: every line understood"
 is "$(sql "SELECT group_concat(kind || ':' || start_pfn, ' ') FROM busy_ranges")" \
 	"cma_busy_retry:$((0x102000)) isolation:$((0x102000))" \
@@ -98,7 +98,7 @@ $HEADER
           camera-1804  [002] ....   310.000400: cma_alloc: pfn=ffffffffffffffff page=          (null) count=512 align=9
 EOF
 export PINBLAME_DB=$TMP/v419.db
-pb import "$TMP/v419.txt"
+setup "v419.txt imports" "$PINBLAME" import "$TMP/v419.txt"
 like "$out" "ftrace, 4 events, 0 bad lines" "4.19: every line understood"
 is "$(sql "SELECT value FROM event_fields f JOIN events e ON e.id = f.event_id
 	WHERE e.event = 'cma:cma_alloc' AND f.name = 'page'")" "(null)" \
@@ -117,7 +117,7 @@ sed 's/page=(null)/page=          (null)/' "$TMP/vendor.txt" >"$TMP/vendor-pad.t
 is "$(grep -c 'page=          (null) count=256' "$TMP/vendor-pad.txt")" 1 \
 	"vendor 4.19 padded: the input has the padded NULL page"
 export PINBLAME_DB=$TMP/vendor-pad.db
-pb import "$TMP/vendor-pad.txt"
+setup "vendor-pad.txt imports" "$PINBLAME" import "$TMP/vendor-pad.txt"
 like "$out" "ftrace, 4 events, 0 bad lines" "vendor 4.19 padded: every line understood"
 is "$(failures_summary)" "[[\"cma_alloc\",null,1,0,$((0x102000)),256,2201,\"final\"]]" \
 	"vendor 4.19 padded: one final failure with its busy ranges"
@@ -131,7 +131,7 @@ sed -n 's/^ *camera-1804 *\[002\] \.\.\.\. *\([0-9.]*\): \([a-z_]*\): /camera  1
 	>"$TMP/v419.perf"
 is "$(grep -c 'cma:cma_alloc: .*page=(nil) ' "$TMP/v419.perf")" 1 "4.19 perf script: the input has page=(nil)"
 export PINBLAME_DB=$TMP/v419-perf.db
-pb import --format perf-script "$TMP/v419.perf"
+setup "v419.perf imports" "$PINBLAME" import --format perf-script "$TMP/v419.perf"
 like "$out" "perf-script, 4 events, 0 bad lines" "4.19 perf script: every line understood"
 is "$(failures_summary)" \
 	"[[\"cma_alloc\",null,2,1,$((0xc0000)),512,1804,\"final\"]]" \
@@ -140,7 +140,7 @@ is "$(failures_summary)" \
 	"$TMP/v419.txt" | sed 's/page=          (null)/page=0x0/'; } >"$TMP/v419.report"
 is "$(grep -c 'cma_alloc: .*page=0x0 ' "$TMP/v419.report")" 1 "4.19 trace-cmd report: the input has page=0x0"
 export PINBLAME_DB=$TMP/v419-report.db
-pb import "$TMP/v419.report"
+setup "v419.report imports" "$PINBLAME" import "$TMP/v419.report"
 like "$out" "trace-cmd-report, 4 events, 0 bad lines" "4.19 trace-cmd report: every line understood"
 is "$(failures_summary)" \
 	"[[\"cma_alloc\",null,2,1,$((0xc0000)),512,1804,\"final\"]]" \
@@ -158,7 +158,7 @@ $HEADER
   camera-3301  [000] ....  1501.000300: cma_alloc_finish: name=reserved pfn=b2800 page=fffffffe02ca0000 count=64 align=6
 EOF
 export PINBLAME_DB=$TMP/a510.db
-pb import "$TMP/a510.txt"
+setup "a510.txt imports" "$PINBLAME" import "$TMP/a510.txt"
 like "$out" "ftrace, 6 events, 0 bad lines" "Android 5.10: every line understood"
 is "$(sql "SELECT group_concat(ok || ':' || COALESCE(pfn, '-'), ' ') FROM cma_allocs")" \
 	"0:-1 1:$((0xb2800))" "Android 5.10: pfn=b2800 is hex; the failed one printed -1"
@@ -174,7 +174,7 @@ $HEADER
               sh-90    [001] ....    51.000500: cma_alloc_finish: name=cma pfn=0x102010 page=00000000aa55aa56 count=16 align=4
 EOF
 export PINBLAME_DB=$TMP/v513.db
-pb import "$TMP/v513.txt"
+setup "v513.txt imports" "$PINBLAME" import "$TMP/v513.txt"
 is "$(sql "SELECT group_concat(pfn, ' ') FROM cma_allocs")" "$((0x102000)) $((0x102010))" \
 	"5.13 and 5.14: the same pfns with and without 0x"
 
@@ -194,7 +194,7 @@ $HEADER
      cam_alloc-2211 [003] .....  4130.000500: cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=8192 align=13 errorno=-12
 EOF
 export PINBLAME_DB=$TMP/v66.db
-pb import "$TMP/v66.txt"
+setup "v66.txt imports" "$PINBLAME" import "$TMP/v66.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.errorno, .errno, .errno_name]]')" \
 	'[[-16,-16,"EBUSY"],[-12,-12,"ENOMEM"]]' "6.3+: errno and its name in failures --json"
@@ -218,7 +218,7 @@ $HEADER
               sh-40     [001] .....   30.000000: mm_migrate_pages: nr_succeeded=1 nr_failed=0 mode=MIGRATE_ASYNC reason=compaction
 EOF
 export PINBLAME_DB=$TMP/migrate.db
-pb import "$TMP/migrate.txt"
+setup "migrate.txt imports" "$PINBLAME" import "$TMP/migrate.txt"
 like "$out" "ftrace, 3 events, 0 bad lines" "mm_migrate_pages: every generation understood"
 is "$(sql "SELECT group_concat(reason || ':' || failed, ' ') FROM migrations")" \
 	"compaction:3 longterm_pin:7 compaction:0" "mm_migrate_pages: nr_failed of each generation"
@@ -234,7 +234,7 @@ $HEADER
               sh-50     [000] .....   60.000300: mm_alloc_contig_migrate_range_info: start=0xa3800 end=0xa4000 alloc_flags=0 nr_migrated=0 nr_reclaimed=0 nr_mapped=0
 EOF
 export PINBLAME_DB=$TMP/misc.db
-pb import "$TMP/misc.txt"
+setup "misc.txt imports" "$PINBLAME" import "$TMP/misc.txt"
 like "$out" "ftrace, 4 events, 0 bad lines" "page_ref and kmem variants understood"
 is "$(sql "SELECT group_concat(kind || ':' || pfn, ' ') FROM page_evidence")" \
 	"page_ref_get:$((0xa3104)) page_ref_put:$((0xa3104))" "page_ref: a get and a put of 0xa3104"
@@ -245,7 +245,7 @@ is "$(sql "SELECT count(*) FROM events WHERE event = 'kmem:mm_alloc_contig_migra
 printf '\t279.814717: cma_alloc_start: name=reserved request_count=4 available_count=100 total_count=1024 align=2\n\t279.814800: test_pages_isolated: start_pfn=0x1000 end_pfn=0x1004 fin_pfn=0x1002 ret=fail\n\t279.814901: cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=4 align=2 errorno=-16\n' \
 	>"$TMP/fragment.txt"
 export PINBLAME_DB=$TMP/fragment.db
-pb import "$TMP/fragment.txt"
+setup "fragment.txt imports" "$PINBLAME" import "$TMP/fragment.txt"
 like "$out" "fragment.txt: ftrace, 3 events, 0 bad lines" "fragment: recognised as ftrace, every line understood"
 is "$(sql "SELECT count(*) FROM events WHERE pid IS NULL AND comm IS NULL")" 3 \
 	"fragment: events of an unknown task"
@@ -257,14 +257,14 @@ sed -n 's/^ *sh-412 *\[001\] \.\.\.\. *\([0-9.]*\): \([a-z_]*\): /sh   412 [001]
 	"$TMP/old.txt" | sed 's/cma:test_pages_isolated/page_isolation:test_pages_isolated/;
 	s/cma:mm_migrate_pages/migrate:mm_migrate_pages/' >"$TMP/old.perf"
 export PINBLAME_DB=$TMP/perf.db
-pb import --format perf-script "$TMP/old.perf"
+setup "old.perf imports" "$PINBLAME" import --format perf-script "$TMP/old.perf"
 like "$out" "perf-script, 6 events, 0 bad lines" "perf script: every line understood"
 is "$(sql "SELECT group_concat(pfn, ' ') FROM cma_allocs")" "$((0xb2c00)) $((0xb3000))" \
 	"perf script: pfn=%lx read as hex"
 { echo "cpus=2"; sed -n 's/^\( *sh-412 *\[001\]\) \.\.\.\.\( *[0-9.]*: [a-z_]*:\) /\1\2   /p' "$TMP/old.txt"; } \
 	>"$TMP/old.report"
 export PINBLAME_DB=$TMP/report.db
-pb import "$TMP/old.report"
+setup "old.report imports" "$PINBLAME" import "$TMP/old.report"
 like "$out" "trace-cmd-report, 6 events, 0 bad lines" "trace-cmd report: every line understood"
 is "$(failures_summary)" "[[\"cma_alloc\",null,2,1,$((0xb2800)),1024,412,\"final\"]]" \
 	"trace-cmd report: the same failure as the ftrace text"
@@ -277,7 +277,7 @@ is "$(failures_summary)" "[[\"cma_alloc\",null,2,1,$((0xb2800)),1024,412,\"final
 	printf '";\n  </script>\n</body>\n</html>\n'
 } >"$TMP/old.html"
 export PINBLAME_DB=$TMP/html.db
-pb import "$TMP/old.html"
+setup "old.html imports" "$PINBLAME" import "$TMP/old.html"
 like "$out" "ftrace, 6 events, 0 bad lines" "old systrace page: the trace inside linuxPerfData"
 is "$(failures_summary)" "[[\"cma_alloc\",null,2,1,$((0xb2800)),1024,412,\"final\"]]" \
 	"old systrace page: the same failure as the text itself"
@@ -294,11 +294,11 @@ alloc_pfns() {
 	sql "SELECT group_concat(pfn, ' ') FROM (SELECT pfn FROM cma_allocs ORDER BY id)"
 }
 export PINBLAME_DB=$TMP/dat.db
-pb import "$TMP/v6.dat"
+fixture "v6.dat imports" "$PINBLAME" import "$TMP/v6.dat"
 want=$(alloc_pfns)
 like "$want" "^$((0x100000)) " "trace.dat: the file's own pfns"
 export PINBLAME_DB=$TMP/dat-lx.db
-pb import "$TMP/v6-lx.dat"
+setup "v6-lx.dat imports" "$PINBLAME" import "$TMP/v6-lx.dat"
 like "$(sql "SELECT body FROM events WHERE event = 'cma:cma_alloc_finish' LIMIT 1")" \
 	"pfn=100000 " "trace.dat: the rewritten format prints the pfn without 0x"
 is "$(alloc_pfns)" "$want" "trace.dat: pfn=%lx of the print format read as hex"

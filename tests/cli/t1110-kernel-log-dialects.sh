@@ -18,8 +18,7 @@ cat >"$TMP/quiet.txt" <<'EOF'
 EOF
 
 export PINBLAME_DB=$TMP/quiet.db
-pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$TMP/quiet.txt"
-is "$rc" 0 "a trace and a kernel log without failure records import: exit 0"
+setup "a trace and a kernel log without failure records import: exit 0" "$PINBLAME" import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$TMP/quiet.txt"
 like "$out" "quiet.txt: kmsg, 0 events, 0 bad lines, [0-9.]+ s \(a kernel log with no failure records\)" \
 	"the summary says the log had no failure records"
 is "$(sql "SELECT kernel FROM sources WHERE path LIKE '%quiet.txt'")" "6.12.9-android16-5-g1a2b3c4d5e6f" \
@@ -52,8 +51,7 @@ cat >"$TMP/runs.txt" <<'EOF'
 EOF
 
 export PINBLAME_DB=$TMP/runs.db
-pb import "$TMP/runs.txt"
-is "$rc" 0 "the log of busy runs imports"
+setup "the log of busy runs imports" "$PINBLAME" import "$TMP/runs.txt"
 like "$out" "runs.txt: kmsg, 9 events, 0 bad lines" "every line is a record"
 is "$(sql "SELECT count(*) FROM busy_ranges")" 6 \
 	"six busy ranges are stored, the two from pfn a0400 as two"
@@ -77,7 +75,7 @@ cat >"$TMP/caller.txt" <<'EOF'
 [   10.000200] [  T902] alloc_contig_range: [b0000, b0400) PFNs busy
 EOF
 export PINBLAME_DB=$TMP/caller.db
-pb import "$TMP/caller.txt"
+setup "caller.txt imports" "$PINBLAME" import "$TMP/caller.txt"
 is "$(sql "SELECT count(*) FROM events WHERE pid = 901") $(sql "SELECT count(*) FROM events WHERE pid = 902")" "2 1" \
 	"the caller id's task is each line's pid"
 pb failures --json
@@ -91,7 +89,7 @@ cat >"$TMP/interleaved.txt" <<'EOF'
 [   10.000200] [  T901] alloc_contig_range: [a0400, a0800) PFNs busy
 EOF
 export PINBLAME_DB=$TMP/interleaved.db
-pb import "$TMP/interleaved.txt"
+setup "interleaved.txt imports" "$PINBLAME" import "$TMP/interleaved.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .busy_ranges, .start_pfn]]')" \
 	"[[901,2,$((0xa0000))],[902,1,$((0xb0000))]]" \
@@ -104,7 +102,7 @@ cat >"$TMP/comm.txt" <<'EOF'
 [  305.123556] .(3)[1267:camera_hal]cma: cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16
 EOF
 export PINBLAME_DB=$TMP/comm.db
-pb import "$TMP/comm.txt"
+setup "comm.txt imports" "$PINBLAME" import "$TMP/comm.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .comm]]')" '[[1267,"camera_hal"]]' \
 	"the failure's task is camera_hal, pid 1267"
@@ -125,7 +123,7 @@ cat >"$TMP/migr.txt" <<'EOF'
 [  200.000000] migrating pfn 90b20 failed ret:28
 EOF
 export PINBLAME_DB=$TMP/migr.db
-pb import "$TMP/migr.txt"
+setup "migr.txt imports" "$PINBLAME" import "$TMP/migr.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.reason, .start_pfn, .errno]]')" \
 	"[[\"memory_hotplug\",$((0x80a10)),-16],[\"memory_hotplug\",$((0x90b20)),null]]" \
@@ -143,7 +141,7 @@ cat >"$TMP/driver.txt" <<'EOF'
 [  600.000000] [1:        wlan_fw:  960] wlan: Failed to allocate rx ring
 EOF
 export PINBLAME_DB=$TMP/driver.db
-pb import "$TMP/driver.txt"
+setup "driver.txt imports" "$PINBLAME" import "$TMP/driver.txt"
 like "$out" "driver.txt: kmsg, 5 events, 0 bad lines" "the driver's lines are records too"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .outcome, .start_pfn]]')" \
@@ -166,7 +164,7 @@ EOF
 sed 's/^/[   12.345678] /' "$TMP/untimed.txt" >"$TMP/timed.txt"
 for log in untimed timed; do
 	export PINBLAME_DB=$TMP/$log.db
-	pb import "$TMP/$log.txt"
+	setup "$log.txt imports" "$PINBLAME" import "$TMP/$log.txt"
 	pb failures --json
 	is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .area, .outcome, .errno, .busy_ranges, .start_pfn]]')" \
 		"[[\"cma_alloc\",\"reserved\",\"final\",-16,1,$((0x108c00))]]" \
@@ -183,7 +181,7 @@ cat >"$TMP/samsung-untimed.txt" <<'EOF'
 [2:   Binder:714_1:  744] cma: cma_alloc: alloc failed, req-size: 512 pages, ret: -16
 EOF
 export PINBLAME_DB=$TMP/samsung-untimed.db
-pb import "$TMP/samsung-untimed.txt"
+setup "samsung-untimed.txt imports" "$PINBLAME" import "$TMP/samsung-untimed.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .comm, .outcome, .errno, .busy_ranges, .ts_ns]]')" \
 	'[["cma_alloc",744,"Binder:714_1","final",-16,1,null]]' \
@@ -203,7 +201,7 @@ cat >"$TMP/untimed-runs.txt" <<'EOF'
 [1:     camera_hal:  901] cma: cma_alloc: reserved: alloc failed, req-size: 1024 pages, ret: -16
 EOF
 export PINBLAME_DB=$TMP/untimed-runs.db
-pb import "$TMP/untimed-runs.txt"
+setup "untimed-runs.txt imports" "$PINBLAME" import "$TMP/untimed-runs.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .outcome, .busy_ranges, .start_pfn]]')" \
 	"[[\"busy_range\",950,\"final\",1,$((0xd0000))],[\"busy_range\",950,\"recovered\",2,$((0xd1000))],[\"cma_alloc\",901,\"final\",1,$((0xb1000))]]" \

@@ -14,8 +14,7 @@ summary() {
 }
 for input in trace-cmd-report.txt.xz trace.dat.xz; do
 	export PINBLAME_DB=$TMP/$input.db
-	pb import "$cap/$input" "$cap/dmesg.txt"
-	is "$rc" 0 "$input: import exits 0"
+	setup "$input: import exits 0" "$PINBLAME" import "$cap/$input" "$cap/dmesg.txt"
 	pb failures --json
 	is "$(printf '%s' "$out" | summary)" \
 		'[["hugetlb0",32,"recovered"],["hugetlb0",32,"recovered"]]' \
@@ -27,7 +26,8 @@ for input in trace-cmd-report.txt.xz trace.dat.xz; do
 		"$input: nothing attributed without holder evidence"
 done
 
-# The busy pages are still shown with their dumps.
+# The busy pages are still shown with their dumps (the trace.dat store).
+export PINBLAME_DB=$TMP/trace.dat.xz.db
 fin=$(grep 'test_pages_isolated:' "$TMP/report.txt" | grep 'ret=fail' |
 	sed 's/.*fin_pfn=\([^ ]*\).*/\1/' | sort -u | wc -l)
 is "$fin" 153 "grep: 153 distinct failing fin_pfns"
