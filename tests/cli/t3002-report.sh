@@ -25,8 +25,12 @@ for f in trace.txt.xz dmesg.txt; do
 	ln -s "$REAL/arm64-ftrace-hugetlb-cma/$f" "$TMP/arm64/$f"
 	ln -s "$REAL/amd64-ftrace-gigantic-nocma/$f" "$TMP/amd64/$f"
 done
-(cd "$TMP/arm64" && "$PINBLAME" -d arm64.db import trace.txt.xz dmesg.txt >/dev/null 2>&1)
-(cd "$TMP/amd64" && "$PINBLAME" -d amd64.db import trace.txt.xz dmesg.txt >/dev/null 2>&1)
+# import_here MACHINE: its capture into $TMP/MACHINE/MACHINE.db, by relative names.
+import_here() {
+	(cd "$TMP/$1" && "$PINBLAME" -d "$1.db" import trace.txt.xz dmesg.txt)
+}
+fixture "the arm64 capture imports" import_here arm64
+fixture "the amd64 capture imports" import_here amd64
 export PINBLAME_DB=$TMP/arm64/arm64.db
 
 pb report

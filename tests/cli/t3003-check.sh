@@ -5,7 +5,7 @@
 # attributed pages, do_splice 4 with 32.3%).
 . "$(dirname "$0")/lib.sh"
 arm=$REAL/arm64-ftrace-hugetlb-cma
-"$PINBLAME" import "$arm/trace.txt.xz" "$arm/dmesg.txt" >/dev/null 2>&1
+fixture "the arm64 capture imports" "$PINBLAME" import "$arm/trace.txt.xz" "$arm/dmesg.txt"
 
 pb check --max-failures 10
 is "$rc" 0 "10 failures, at most 10 allowed: pass"
@@ -28,39 +28,8 @@ is "$out" "max-share: __do_sys_vmsplice has a share of 67.7%, more than 50.0%" "
 pb check --max-share '*=0.7'
 is "$rc" 0 "every call site under 70%: pass"
 
-# Baselines: the blame object of an earlier run, edited as if vmsplice had
-# not been there (a new pinner) or had held less (it grew).
-pb report --format json
-printf '%s' "$out" | python3 -c '
-import json, sys, copy
-b = json.load(sys.stdin)["blame"]
-json.dump(b, open(sys.argv[1] + "/same.json", "w"))
-new = copy.deepcopy(b)
-new["callsites"] = [c for c in b["callsites"] if c["callsite"] != "__do_sys_vmsplice"]
-json.dump(new, open(sys.argv[1] + "/without.json", "w"))
-for c in b["callsites"]:
-    if c["callsite"] == "__do_sys_vmsplice":
-        c["share"] = 0.6
-json.dump(b, open(sys.argv[1] + "/less.json", "w"))
-' "$TMP"
-pb check --baseline "$TMP/same.json"
-is "$rc" 0 "same call sites as the baseline: pass"
-pb check --baseline "$TMP/without.json"
-is "$rc" 1 "a call site missing from the baseline: breach"
-is "$out" "new: __do_sys_vmsplice explains 8 failures (share 67.7%) and is not in the baseline" "reported as new"
-pb check --baseline "$TMP/less.json"
-is "$rc" 1 "share grew from 60% to 67.7%: breach"
-is "$out" "grew: __do_sys_vmsplice has a share of 67.7%, 60.0% in the baseline (tolerance 5.0 points)" "reported as grown"
-pb check --baseline "$TMP/less.json" --tolerance 0.1
-is "$rc" 0 "within a 10-point tolerance: pass"
 pb check --baseline "$PINBLAME_DB"
 is "$rc" 0 "a store as the baseline: pass against itself"
-amd=$TMP/amd64.db
-"$PINBLAME" -d "$amd" import "$REAL/amd64-ftrace-gigantic-nocma/trace.txt.xz" \
-	"$REAL/amd64-ftrace-gigantic-nocma/dmesg.txt" >/dev/null 2>&1
-pb check --baseline "$amd"
-is "$rc" 1 "against the amd64 store, where only do_splice holds pages"
-like "$out" "^new: __do_sys_vmsplice" "vmsplice is new there"
 
 pb check --json --deny '*vmsplice*'
 is "$rc" 1 "--json keeps the exit code"
@@ -97,4 +66,40 @@ is "$rc" 3 "an unreadable --noise file: exit 3, as for blame"
 like "$err" "no-such-noise: No such file or directory" "and says why"
 pb check --help
 is "$rc" 0 "--help exits 0"
+
+# Baselines: the blame object of an earlier run, edited as if vmsplice had
+# not been there (a new pinner) or had held less (it grew).
+baselines() {
+	"$PINBLAME" report --format json | python3 -c '
+import json, sys, copy
+b = json.load(sys.stdin)["blame"]
+json.dump(b, open(sys.argv[1] + "/same.json", "w"))
+new = copy.deepcopy(b)
+new["callsites"] = [c for c in b["callsites"] if c["callsite"] != "__do_sys_vmsplice"]
+json.dump(new, open(sys.argv[1] + "/without.json", "w"))
+for c in b["callsites"]:
+    if c["callsite"] == "__do_sys_vmsplice":
+        c["share"] = 0.6
+json.dump(b, open(sys.argv[1] + "/less.json", "w"))
+' "$TMP"
+}
+setup "baselines from the report's blame object" baselines
+pb check --baseline "$TMP/same.json"
+is "$rc" 0 "same call sites as the baseline: pass"
+pb check --baseline "$TMP/without.json"
+is "$rc" 1 "a call site missing from the baseline: breach"
+is "$out" "new: __do_sys_vmsplice explains 8 failures (share 67.7%) and is not in the baseline" "reported as new"
+pb check --baseline "$TMP/less.json"
+is "$rc" 1 "share grew from 60% to 67.7%: breach"
+is "$out" "grew: __do_sys_vmsplice has a share of 67.7%, 60.0% in the baseline (tolerance 5.0 points)" "reported as grown"
+pb check --baseline "$TMP/less.json" --tolerance 0.1
+is "$rc" 0 "within a 10-point tolerance: pass"
+
+# A store of another machine as the baseline.
+amd=$TMP/amd64.db
+setup "the amd64 capture imports" "$PINBLAME" -d "$amd" import "$REAL/amd64-ftrace-gigantic-nocma/trace.txt.xz" \
+	"$REAL/amd64-ftrace-gigantic-nocma/dmesg.txt"
+pb check --baseline "$amd"
+is "$rc" 1 "against the amd64 store, where only do_splice holds pages"
+like "$out" "^new: __do_sys_vmsplice" "vmsplice is new there"
 done_testing

@@ -8,13 +8,16 @@ for f in trace.txt.xz dmesg.txt; do
 	ln -s "$REAL/arm64-ftrace-hugetlb-cma/$f" "$TMP/arm64/$f"
 	ln -s "$REAL/amd64-ftrace-gigantic-nocma/$f" "$TMP/amd64/$f"
 done
-for m in arm64 amd64; do
-	(cd "$TMP/$m" && "$PINBLAME" -d host.db import trace.txt.xz dmesg.txt >/dev/null 2>&1)
-done
+# import_here MACHINE: its capture into $TMP/MACHINE/host.db, by relative names.
+import_here() {
+	(cd "$TMP/$1" && "$PINBLAME" -d host.db import trace.txt.xz dmesg.txt)
+}
+fixture "the arm64 capture imports" import_here arm64
+fixture "the amd64 capture imports" import_here amd64
 export PINBLAME_DB=$TMP/arm64/host.db
 
-pb export --jsonl -o "$TMP/arm64.jsonl"
-is "$rc" 0 "export exits 0"
+# The arm64 export, read by the cases below.
+fixture "export exits 0" "$PINBLAME" export --jsonl -o "$TMP/arm64.jsonl"
 is "$out" "" "nothing on stdout with -o"
 pb export --jsonl
 is "$out" "$(cat "$TMP/arm64.jsonl")" "the same lines on stdout"
@@ -55,8 +58,17 @@ PY
 ok $? "every line parses; counts match the header and the store; keys join"
 is "$(sql "SELECT count(*) FROM failures")" 10 "10 failures exported for arm64"
 
+pb export
+is "$rc" 2 "no format: usage error"
+pb export --jsonl extra
+is "$rc" 2 "extra argument: usage error"
+pb export --jsonl -o "$TMP/no/such/dir/x.jsonl"
+is "$rc" 3 "unwritable output: exit 3"
+pb -d "$TMP/none.db" export --jsonl
+is "$rc" 4 "missing store: exit 4"
+
 # The fleet-wide ranking in a real engine: SQLite over both exports.
-"$PINBLAME" -d "$TMP/amd64/host.db" export --jsonl -o "$TMP/amd64.jsonl"
+setup "the amd64 export" "$PINBLAME" -d "$TMP/amd64/host.db" export --jsonl -o "$TMP/amd64.jsonl"
 ranking=$(cd "$TMP" && sqlite3 fleet.sqlite <<'SQL'
 CREATE TABLE export(j TEXT);
 .mode ascii
@@ -77,17 +89,11 @@ SQL
 is "$ranking" "__do_sys_vmsplice 8 90
 do_splice 5 53" "fleet ranking in SQLite: the sum over both machines"
 
-pb merge "$TMP/fleet.db" "$TMP/arm64/host.db" "$TMP/amd64/host.db"
-pb -d "$TMP/fleet.db" export --jsonl -o "$TMP/fleet.jsonl"
+fleet() {
+	"$PINBLAME" merge "$TMP/fleet.db" "$TMP/arm64/host.db" "$TMP/amd64/host.db" &&
+		"$PINBLAME" -d "$TMP/fleet.db" export --jsonl -o "$TMP/fleet.jsonl"
+}
+setup "the two stores merged, and the merged store exported" fleet
 is "$(grep -c '"type":"failure"' "$TMP/fleet.jsonl")" 15 "merged store: 10 + 5 failures"
 is "$(grep -c '"type":"source"' "$TMP/fleet.jsonl")" 4 "merged store: 4 sources"
-
-pb export
-is "$rc" 2 "no format: usage error"
-pb export --jsonl extra
-is "$rc" 2 "extra argument: usage error"
-pb export --jsonl -o "$TMP/no/such/dir/x.jsonl"
-is "$rc" 3 "unwritable output: exit 3"
-pb -d "$TMP/none.db" export --jsonl
-is "$rc" 4 "missing store: exit 4"
 done_testing

@@ -3,8 +3,8 @@
 # Chromium renders it (tests/html-render.sh), the page is not blank and
 # shows its titles and its three charts.
 . "$(dirname "$0")/lib.sh"
-"$PINBLAME" import "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" \
-	"$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt" >/dev/null 2>&1
+fixture "the arm64 capture imports" "$PINBLAME" import "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" \
+	"$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
 
 pb report --format html -o "$TMP/report.html"
 is "$rc" 0 "report --format html exits 0"
@@ -13,8 +13,7 @@ is "$(grep -c 'class="marker"' "$TMP/report.html")" 8 "the 8 trace markers on th
 "$(dirname "$0")/../html-render.sh" "$TMP/report.html" "$TMP/report.png" > "$TMP/render.log" 2>&1
 rc=$?
 if [ "$rc" = 77 ]; then
-	echo "ok 4 # SKIP chromium unavailable"
-	_n=4
+	_report 0 "Chromium renders the page # SKIP chromium unavailable"
 else
 	ok "$rc" "Chromium renders the page: $(tail -1 "$TMP/render.log")"
 fi
