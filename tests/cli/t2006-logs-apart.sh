@@ -13,9 +13,11 @@ shift = lambda m: m.group(1) + "%x" % (int(m.group(2), 16) + 0x10000)
 open(sys.argv[2], "w").write(re.sub(r"(pfn[:=]0x|pfn )([0-9a-f]+)", shift, text))
 PY
 
-pb import -q "$log"
-alone=$("$PINBLAME" failures --json | jq -c '[.failures[] | [.kind, (.busy_pfns | length)]]')
-pb import -q "$TMP/other.txt"
+# What the first log gives alone, in a store of its own.
+fixture "the first log imports alone" "$PINBLAME" -d "$TMP/alone.db" import -q "$log"
+alone=$("$PINBLAME" -d "$TMP/alone.db" failures --json | jq -c '[.failures[] | [.kind, (.busy_pfns | length)]]')
+both() { "$PINBLAME" import -q "$log" && "$PINBLAME" import -q "$TMP/other.txt"; }
+fixture "both logs import, one after the other" both
 pb failures --json
 is "$(printf '%s' "$out" | jq -c --arg log "$log" '[.failures[] | select(.source == $log) | [.kind, (.busy_pfns | length)]]')" \
 	"$alone" "the first log's failures are what it gives alone"

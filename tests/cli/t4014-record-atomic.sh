@@ -17,7 +17,7 @@ others() {
 	(cd "$outdir" && ls -A | grep -v -x -F "$(printf '%s\n' "$@")")
 }
 
-make_fake_tracefs "$T"
+setup "a fake tracefs" make_fake_tracefs "$T"
 echo old > "$outdir/a.trace"
 mkdir -p "$outdir/a.trace.d"
 echo old > "$outdir/a.trace.d/stale"
@@ -31,9 +31,12 @@ is "$(stat -c %a "$outdir/a.trace.d")" "$(printf '%o' $((0777 & ~$(umask))))" \
 is "$(others a.trace a.trace.d)" "" "no temporary file or folder is left"
 
 # a run that fails once recording started: trace_pipe cannot be read
-make_fake_tracefs "$T"
-rm -f "$T/trace_pipe"
-mkdir "$T/trace_pipe"
+# broken_tracefs: a fresh fake tracefs whose trace_pipe is a folder.
+broken_tracefs() {
+	rm -rf "$T/trace_pipe"
+	make_fake_tracefs "$T" && rm -f "$T/trace_pipe" && mkdir "$T/trace_pipe"
+}
+setup "a tracefs whose trace_pipe cannot be read" broken_tracefs
 echo old > "$outdir/b.trace"
 mkdir -p "$outdir/b.trace.d"
 echo old > "$outdir/b.trace.d/x"
@@ -45,13 +48,14 @@ is "$(ls "$outdir/b.trace.d")" "x" "and the old folder"
 is "$(others a.trace a.trace.d b.trace b.trace.d)" "" "no temporary file or folder is left"
 
 # the same failure with no old trace: nothing at all is left
+setup "again a tracefs whose trace_pipe cannot be read" broken_tracefs
 pb record -o "$outdir/c.trace" -- true
 is "$rc" 3 "a failed first run exits 3"
 is "$(others a.trace a.trace.d b.trace b.trace.d)" "" "and leaves neither a trace nor a folder"
 
 # a device is written in place, with no FILE.d/ beside it
 rm -rf "$T/trace_pipe"
-make_fake_tracefs "$T"
+setup "a fake tracefs" make_fake_tracefs "$T"
 dev=$TMP/dev
 mkdir -p "$dev"
 mkfifo "$dev/pipe"

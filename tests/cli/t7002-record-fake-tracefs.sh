@@ -14,7 +14,9 @@ snapshot() {
 	(cd "$T" && find . -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done)
 	(cd "$P" && find . -type f | sort | while read -r f; do echo "== proc $f"; cat "$f"; done)
 }
-# command files keep what was written to them: drop those lines again
+# command files keep what was written to them: drop those lines again;
+# each case starts from a fresh fake tracefs, not from what the record
+# before it put back
 reset_commands() {
 	make_fake_tracefs "$T"
 }
@@ -81,21 +83,25 @@ like "$err" "pinblame: record: 'sh' exited with status 7" "and reported"
 is "$(grep -v '^#' "$TMP/t.trace")" "$(cat "$T/trace_pipe")" "the trace is still written"
 is "$(cat "$T/tracing_on")" 1 "and tracing_on restored"
 
+reset_commands
 pb record -o "$TMP/t.trace" -- sh -c 'kill -KILL $$'
 is "$rc" 137 "a COMMAND killed by signal 9 makes 137"
 like "$err" "'sh' was killed by signal 9" "and is reported"
 
+reset_commands
 pb record -o "$TMP/t.trace" -- "$TMP/no-such-program"
 is "$rc" 127 "a COMMAND that does not exist makes 127"
 like "$err" "cannot run '$TMP/no-such-program': No such file or directory" "and is reported"
 is "$(cat "$T/tracing_on") $(cat "$T/events/cma/cma_release/enable")" "1 0" "and tracefs is restored"
 
+reset_commands
 start=$(date +%s%N)
 pb record --duration 0.3 -o "$TMP/t.trace" -- sleep 30
 is "$rc" 0 "--duration ends a longer COMMAND; that is no failure"
 ok "$([ $(( ($(date +%s%N) - start) / 1000000 )) -lt 5000 ]; echo $?)" "within the duration"
 
 # no COMMAND: until a signal
+reset_commands
 "$PINBLAME" record -o "$TMP/sig.trace" 2> "$TMP/sig.err" &
 pid=$!
 # until it says it records (a signal before that ends it with 130 and no
