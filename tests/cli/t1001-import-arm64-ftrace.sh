@@ -4,8 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 cap=$REAL/arm64-ftrace-hugetlb-cma
 
-pb import "$cap/trace.txt.xz"
-is "$rc" 0 "import exits 0"
+fixture "import exits 0" "$PINBLAME" import "$cap/trace.txt.xz"
 like "$out" 'trace.txt.xz: ftrace, 332192 events, 4 bad lines' "summary: format, events, bad lines"
 
 count() { sql "SELECT count(*) FROM events WHERE event = '$1'"; }

@@ -3,8 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 cap=$REAL/amd64-ftrace-gigantic-nocma
 
-pb import "$cap/trace.txt.xz"
-is "$rc" 0 "import exits 0"
+fixture "import exits 0" "$PINBLAME" import "$cap/trace.txt.xz"
 count() { sql "SELECT count(*) FROM events WHERE event = '$1'"; }
 is "$(count migrate:mm_migrate_pages)" 5495 "mm_migrate_pages 5,495"
 is "$(count page_isolation:test_pages_isolated)" 2 "test_pages_isolated 2"

@@ -6,8 +6,7 @@
 f=$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt
 BASE=$TMP/base.db
 
-pb -d "$BASE" import "$f"
-is "$rc" 0 "first import"
+fixture "first import" "$PINBLAME" -d "$BASE" import "$f"
 n=$(PINBLAME_DB=$BASE sql "SELECT count(*) FROM events")
 ok "$([ "$n" -gt 0 ]; echo $?)" "events stored ($n)"
 

@@ -9,8 +9,7 @@ xz -dc "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" >"$TMP/trace.txt"
 size=$(stat -c %s "$TMP/trace.txt")
 ok "$([ "$size" -ge $((64 << 20)) ]; echo $?)" "the capture is past 64 MiB ($size bytes)"
 
-pb import "$TMP/trace.txt"
-is "$rc" 0 "import exits 0"
+fixture "import exits 0" "$PINBLAME" import "$TMP/trace.txt"
 is "$(sql "SELECT sha256 FROM sources")" "$(sha256sum <"$TMP/trace.txt" | cut -d' ' -f1)" \
 	"the source's hash is sha256sum's"
 is "$(sql "SELECT count(*) FROM events WHERE event = 'migrate:mm_migrate_pages'")" 89935 \

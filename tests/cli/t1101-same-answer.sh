@@ -14,8 +14,7 @@ dump() { # DB: everything that must not depend on the format
 }
 
 for f in trace-cmd-report.txt.xz trace.dat.xz trace-v6.dat.xz; do
-	pb -d "$TMP/$f.db" import "$cap/$f"
-	is "$rc" 0 "$f imports"
+	fixture "$f imports" "$PINBLAME" -d "$TMP/$f.db" import "$cap/$f"
 	dump "$TMP/$f.db" > "$TMP/$f.dump"
 done
 like "$(sed -n 1p "$TMP/trace.dat.xz.dump")" '^event,count' "the dump has content"

@@ -7,8 +7,7 @@ dir=$REAL/x86_64-6.18-host-compaction
 xz -dc "$dir/trace.txt.xz" >"$TMP/trace.txt"
 xz -dc "$dir/perf-script.txt.xz" >"$TMP/perf.txt"
 
-pb import "$TMP/trace.txt"
-is "$rc" 0 "the 6.18 ftrace capture imports"
+setup "the 6.18 ftrace capture imports" "$PINBLAME" import "$TMP/trace.txt"
 like "$out" "ftrace, 4800 events, 0 bad lines" "4,800 events, every line understood"
 is "$(sql "SELECT kernel || ' ' || arch FROM sources")" "6.18.44-fc-v657 x86_64" \
 	"kernel and arch from the record header"
@@ -20,8 +19,7 @@ is "$(sql "SELECT count(*) FROM events WHERE stack_id IS NOT NULL")" \
 	"$(grep -c '<stack trace>' "$TMP/trace.txt")" "every stack block attached"
 
 export PINBLAME_DB=$TMP/perf.db
-pb import "$TMP/perf.txt"
-is "$rc" 0 "perf script of the 6.18 kernel imports"
+setup "perf script of the 6.18 kernel imports" "$PINBLAME" import "$TMP/perf.txt"
 like "$out" "perf-script, 1312 events, 0 bad lines" "1,312 samples, every line understood"
 is "$(sql "SELECT count(*) FROM migrations")" \
 	"$(grep -c 'migrate:mm_migrate_pages:' "$TMP/perf.txt")" "mm_migrate_pages as grep counts them"

@@ -27,8 +27,7 @@ at_least >"$TMP/b/alloc_contig_failed.txt"
 at_least >"$TMP/c/dump.txt"
 
 export PINBLAME_DB=$TMP/a.db
-pb import "$TMP/a/longterm_pinner.txt"
-is "$rc" 0 "longterm_pinner imports"
+setup "longterm_pinner imports" "$PINBLAME" import "$TMP/a/longterm_pinner.txt"
 like "$out" "page_pinner, 1 events, 0 bad lines" "recognised without --format, nothing counted"
 is "$(sql "SELECT event FROM events")" "page_pinner_dump:pin" "its record is a pin"
 is "$(sql "SELECT kind || ' ' || pfn FROM page_evidence")" "ack_pin $((PFN))" \
@@ -85,8 +84,8 @@ is "$(sql "SELECT group_concat(kind || ':' || coalesce(ts_ns, '-'), ' ') FROM (S
 # The pin is get-side evidence: with the sample trace's failure, whose
 # busy page 0xa3104 it names, it is a candidate holder of that page.
 export PINBLAME_DB=$TMP/g.db
-pb import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$TMP/a/longterm_pinner.txt"
-is "$rc" 0 "the sample trace and the longterm_pinner file import together"
+setup "the sample trace and the longterm_pinner file import together" "$PINBLAME" import \
+	"$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" "$TMP/a/longterm_pinner.txt"
 pb show --json 1
 is "$(printf '%s\n' "$out" | jq -r --argjson pfn $((PFN)) '.pages[] | select(.pfn == $pfn) |
 	.candidates[] | select(.kind == "last_pin") | .callsite')" "h3drv_map_user" \

@@ -4,8 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 cap=$REAL/arm64-ftrace-hugetlb-cma
 
-pb import "$cap/trace.txt.xz" "$cap/dmesg.txt"
-is "$rc" 0 "import of trace and kernel log exits 0"
+fixture "import of trace and kernel log exits 0" "$PINBLAME" import "$cap/trace.txt.xz" "$cap/dmesg.txt"
 
 # --- failures -------------------------------------------------------------
 xz -dc "$cap/trace.txt.xz" >"$TMP/trace.txt"
@@ -107,7 +106,7 @@ is "$(printf '%s' "$out" | jq -c '[.failures, .attributed_pages, .callsites[0].p
 # who allocated and through what (grep: 4 rounds of 43 distinct pfns, each
 # after "CPU: 1 PID: 106 Comm: sh" and a trace through alloc_contig_pages).
 export PINBLAME_DB=$TMP/dmesg.db
-pb import "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
+setup "the kernel log alone imports" "$PINBLAME" import "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .pid, .comm, (.busy_pfns | length)]] | unique')" \
 	'[["alloc_contig",106,"sh",43]]' "dmesg alone: hugetlb's alloc_contig_pages by sh[106], 43 pages each"

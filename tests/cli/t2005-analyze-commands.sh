@@ -18,15 +18,16 @@ pb -d "$TMP/quiet.db" blame
 like "$out" '^0 failures: 0 with a blamed holder' "blame on no failures"
 
 # The store of every case below; trace.db keeps the trace alone, analysed.
-pb -d "$TMP/trace.db" import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
-is "$rc" 0 "setup: the sample trace imports"
+fixture "the sample trace imports" "$PINBLAME" -d "$TMP/trace.db" import "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
 pb -d "$TMP/trace.db" failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | .busy_pfns | length]')" '[2]' \
 	"the trace alone: 2 busy pages (the two fin_pfn)"
 export PINBLAME_DB=$TMP/a.db
-cp "$TMP/trace.db" "$PINBLAME_DB"
-pb import "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
-is "$rc" 0 "setup: its kernel log imports into a copy"
+log_into_copy() {
+	copy_store "$TMP/trace.db" "$PINBLAME_DB" &&
+		"$PINBLAME" import "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
+}
+fixture "its kernel log imports into a copy" log_into_copy
 pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | .busy_pfns | length]')" '[3,1]' \
 	"after importing the kernel log the analysis is refreshed: its dumps add pages"

@@ -9,8 +9,7 @@ cap=$REAL/arm64-6.12-ftrace-hugetlb-cma
 tracer='kprobe|do_el1_brk64|el1_brk64|el1h_64_sync|trace_event_|__traceiter_|optimized_callback'
 
 # --- arm64 6.12: the same holders as 6.1 -----------------------------------
-pb import "$cap/trace.txt.xz"
-is "$rc" 0 "the 6.12 trace imports"
+fixture "the 6.12 trace imports" "$PINBLAME" import "$cap/trace.txt.xz"
 xz -dc "$cap/trace.txt.xz" >"$TMP/trace.txt"
 is "$(grep -c 'cma_alloc_finish: name=hugetlb0 .*errorno=-16' "$TMP/trace.txt")" 4 \
 	"grep: 4 hugetlb0 allocations failed with -EBUSY"
@@ -81,7 +80,7 @@ grep -v '^ => __do_sys_vmsplice$' "$TMP/trace.txt" >"$TMP/inlined.txt"
 is "$(grep -c '^ => __do_sys_vmsplice$' "$TMP/inlined.txt")/$(grep -c '^ => __arm64_sys_vmsplice$' "$TMP/inlined.txt")" \
 	"0/$(grep -c '^ => __arm64_sys_vmsplice$' "$TMP/trace.txt")" "grep: the wrapper frames stay, __do_sys_vmsplice's go"
 export PINBLAME_DB=$TMP/inlined.db
-pb import "$TMP/inlined.txt"
+setup "the trace without __do_sys_vmsplice frames imports" "$PINBLAME" import "$TMP/inlined.txt"
 pb blame
 like "$out" '1  __do_sys_vmsplice +8 +91 ' "__arm64_sys_vmsplice is the call site __do_sys_vmsplice"
 like "$out" '<- \[__arm64_sys_vmsplice\] <-' "its stack marks the wrapper's frame"
@@ -93,7 +92,7 @@ like "$out" '<- \[__arm64_sys_vmsplice\] <-' "its stack marks the wrapper's fram
 # the trampoline's address, no caller).
 amd=$REAL/amd64-ftrace-gigantic-nocma
 export PINBLAME_DB=$TMP/amd64.db
-pb import "$amd/trace.txt.xz" "$amd/dmesg.txt"
+setup "the amd64 capture imports" "$PINBLAME" import "$amd/trace.txt.xz" "$amd/dmesg.txt"
 pb blame --json
 splice_pages=$(printf '%s' "$out" | jq '[.callsites[] | select(.callsite == "do_splice")][0].pages')
 is "$splice_pages" 10 "as captured (ftrace-based kprobes): do_splice holds 10 pages"
@@ -116,7 +115,7 @@ is "$(grep -c 'optimized_callback' "$TMP/optprobe.txt")" \
 	"$(xz -dc "$amd/trace.txt.xz" | grep -A1 ' generic_file_splice_read: (' | grep -c '<stack trace>')" \
 	"every splice probe stack of the capture rewritten"
 export PINBLAME_DB=$TMP/optprobe.db
-pb import "$TMP/optprobe.txt" "$amd/dmesg.txt"
+setup "the capture with optimized probe stacks imports" "$PINBLAME" import "$TMP/optprobe.txt" "$amd/dmesg.txt"
 pb blame --json
 is "$(printf '%s' "$out" | jq '[.callsites[] | select(.callsite | test("^0x|optimized_callback|opt_pre_handler|kprobe|splice"))] | length')" 0 \
 	"no call site from a cut stack: not the trampoline, not the probed function"
@@ -132,7 +131,7 @@ is "$(printf '%s\n' "$out" | grep -c 'optimized_callback')" 0 "stacks --folded s
 # --- hints that are true -----------------------------------------------------
 # The 6.1 capture probes get_user_pages: no advice to add such probes.
 export PINBLAME_DB=$TMP/arm61.db
-pb import "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz"
+setup "the 6.1 trace imports" "$PINBLAME" import "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz"
 pb blame
 like "$err" "although the trace probes" "the unattributed pages are said to escape the GUP probes"
 is "$(printf '%s\n' "$err" | grep -c 'record --probe-gup')" 0 \
@@ -146,7 +145,7 @@ cat >"$TMP/enomem.txt" <<'EOF'
               sh-151     (    151) [000] .....    18.331745: cma_alloc_finish: name=hugetlb0 pfn=0x0 page=0000000000000000 count=8192 align=13 errorno=-12
 EOF
 export PINBLAME_DB=$TMP/enomem.db
-pb import "$TMP/enomem.txt"
+setup "the -ENOMEM trace imports" "$PINBLAME" import "$TMP/enomem.txt"
 pb blame --json
 is "$(printf '%s' "$out" | jq -c '[.failures, .unattributed, .gaps.enomem_failures]')" '[1,1,1]' \
 	"the -ENOMEM failure is counted as such"
@@ -166,7 +165,7 @@ cat >"$TMP/cache.txt" <<'EOF'
               sh-151     (    151) [000] .....    18.331745: cma_alloc_finish: name=hugetlb0 pfn=0x145600 page=0000000000000000 count=8192 align=13 errorno=-16
 EOF
 export PINBLAME_DB=$TMP/cache.db
-pb import "$TMP/cache.txt"
+setup "the page cache trace imports" "$PINBLAME" import "$TMP/cache.txt"
 pb blame --json
 is "$(printf '%s' "$out" | jq -c '[.pages, .attributed_pages, .gaps.page_cache_pages]')" '[1,0,1]' \
 	"the busy page 0x145606 is known as a page cache page"

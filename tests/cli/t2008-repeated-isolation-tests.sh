@@ -33,8 +33,7 @@ header() { printf '# tracer: nop\n#\n'; }
 	iso 19.000000 106 0x101234
 } >"$TMP/cuts.txt"
 export PINBLAME_DB=$TMP/cuts.db
-pb import "$TMP/cuts.txt"
-is "$rc" 0 "repeated tests import"
+setup "repeated tests import" "$PINBLAME" import "$TMP/cuts.txt"
 windows="SELECT group_concat(w, ' ') FROM (SELECT (start_ts_ns / 100000000) || '-' ||
 	(end_ts_ns / 100000000) || ':' || outcome AS w FROM failures ORDER BY id)"
 is "$(sql "$windows")" "10-35:recovered 40-120:final 180-190:final" \

@@ -8,10 +8,8 @@ arm=$REAL/arm64-ftrace-hugetlb-cma
 amd=$REAL/amd64-ftrace-gigantic-nocma
 A=$TMP/arm.db B=$TMP/amd.db
 
-pb -d "$A" import "$arm/trace.txt.xz" "$arm/dmesg.txt"
-is "$rc" 0 "setup: the arm64 machine's store"
-pb -d "$B" import "$amd/trace.txt.xz" "$amd/dmesg.txt"
-is "$rc" 0 "setup: the amd64 machine's store"
+fixture "the arm64 machine's store" "$PINBLAME" -d "$A" import "$arm/trace.txt.xz" "$arm/dmesg.txt"
+fixture "the amd64 machine's store" "$PINBLAME" -d "$B" import "$amd/trace.txt.xz" "$amd/dmesg.txt"
 
 # q DB SQL: the single value of SQL over DB.
 q() { "$PINBLAME" -d "$1" query --csv "$2" | sed -n 2p; }

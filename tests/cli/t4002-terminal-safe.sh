@@ -18,8 +18,8 @@ raw() {
 	LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f\x9b]' "$1"
 }
 
-"$PINBLAME" import "$TMP/evil.txt" > "$TMP/import.out" 2> "$TMP/import.err"
-is "$?" 0 "import exits 0"
+import_evil() { "$PINBLAME" import "$TMP/evil.txt" > "$TMP/import.out" 2> "$TMP/import.err"; }
+fixture "import exits 0" import_evil
 like "$(cat "$TMP/import.err")" 'garbage \\x1b\[31mred\\x9b' "the bad line is echoed escaped"
 raw "$TMP/import.err"
 is "$?" 1 "import's messages hold no control character"

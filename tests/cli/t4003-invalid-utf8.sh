@@ -6,8 +6,7 @@
 
 sed -e 's/os_lock_user_pages/os_lock\xffuser_pages/' -e 's/cuda-EvtHandlr/cuda\xfe/' \
 	"$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/latin.txt"
-pb import "$TMP/latin.txt"
-is "$rc" 0 "import exits 0"
+fixture "import exits 0" "$PINBLAME" import "$TMP/latin.txt"
 
 want=$(printf 'os_lock\xc3\xbfuser_pages')
 # sites FILE: the distinct call sites named in FILE (JSON of any shape).
@@ -31,7 +30,7 @@ like "$(cat "$TMP/stacks.json")" "os_lock$(printf '\xc3\xbf')user_pages" "stacks
 like "$(cat "$TMP/show.json")" "\"comm\": *\"cuda$(printf '\xc3\xbe')\"" "show --json keeps the comm, 0xfe as U+00FE"
 # A JSON key: info --json counts failed migrations by reason, from the trace.
 sed 's/reason=contig_range/reason=contig\xffrange/' "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/reason.txt"
-"$PINBLAME" -d "$TMP/key.db" import -q "$TMP/reason.txt"
+setup "the trace with a reason that is not UTF-8 imports" "$PINBLAME" -d "$TMP/key.db" import -q "$TMP/reason.txt"
 "$PINBLAME" -d "$TMP/key.db" info --json > "$TMP/info.json"
 like "$(cat "$TMP/info.json")" "\"migrations_failed\": *\\{\"contig$(printf '\xc3\xbf')range\": *1\\}" \
 	"info --json keeps a reason that is not UTF-8 as a key"

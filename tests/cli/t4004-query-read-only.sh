@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$TMP" || exit 1
 
-"$PINBLAME" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+fixture "the sample imports" "$PINBLAME" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
 # Right after the import: the refresh is due, the statement runs after it.
 pb query "PRAGMA optimize"
 is "$rc" 0 "PRAGMA optimize right after an import runs"

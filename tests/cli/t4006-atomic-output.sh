@@ -4,7 +4,7 @@
 # half written.
 . "$(dirname "$0")/lib.sh"
 cd "$TMP" || exit 1
-"$PINBLAME" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+fixture "the sample imports" "$PINBLAME" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
 mkdir dir
 umask 022
 

@@ -5,7 +5,7 @@
 unset COLUMNS NO_COLOR
 long=os_lock_user_pages_$(printf 'x%.0s' $(seq 100))
 sed "s/os_lock_user_pages/$long/" "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/long.txt"
-"$PINBLAME" import -q "$TMP/long.txt"
+fixture "the sample with a long name imports" "$PINBLAME" import -q "$TMP/long.txt"
 
 "$PINBLAME" report > "$TMP/r.txt"
 is "$?" 0 "report to a file exits 0"

@@ -10,8 +10,7 @@
 # pointers taken out): nothing to learn the vmemmap from.
 sed 's/ page=[0-9a-f]*//' "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/nopage.txt"
 is "$(grep -c 'page=' "$TMP/nopage.txt")" 0 "the trace has no page= pointer"
-pb import "$TMP/nopage.txt"
-is "$rc" 0 "import of a trace without page= pointers"
+setup "import of a trace without page= pointers" "$PINBLAME" import "$TMP/nopage.txt"
 pb blame
 is "$rc" 0 "blame runs its analysis (no pointer to map)"
 like "$out" '^1 failure' "and ranks its holders"
@@ -26,8 +25,7 @@ export PINBLAME_DB=$TMP/late.db
   echo '       cam_alloc-2210    [004] .....  9223372030.000000: cma_alloc_start: name=reserved count=2048 align=8'
   echo '       cam_alloc-2210    [004] .....  9223372030.100000: cma_alloc_finish: name=reserved pfn=0xa3800 page=0000000000000000 count=2048 align=8 errorno=-16'
 } > "$TMP/late.txt"
-pb import "$TMP/late.txt"
-is "$rc" 0 "import of a trace whose last event is at 9223372030 s"
+setup "import of a trace whose last event is at 9223372030 s" "$PINBLAME" import "$TMP/late.txt"
 pb query --csv "SELECT max(ts_ns) FROM events"
 is "$(sed -n 2p <<<"$out")" 9223372030100000000 "the late event is kept to the ns"
 pb failures

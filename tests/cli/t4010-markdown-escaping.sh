@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 sed -e 's/os_lock_user_pages/os_lock|user`pages/' -e 's/_nv041283rm/_nv```x/' \
 	"$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/md.txt"
-"$PINBLAME" import -q "$TMP/md.txt"
+fixture "the sample with '|' and backticks imports" "$PINBLAME" import -q "$TMP/md.txt"
 pb report --format md
 is "$rc" 0 "report --format md exits 0"
 printf '%s\n' "$out" > "$TMP/r.md"

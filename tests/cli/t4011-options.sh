@@ -6,7 +6,7 @@
 # traces print their span; an unknown --area or --reason lists the known
 # ones; --dry-run says nothing was stored.
 . "$(dirname "$0")/lib.sh"
-"$PINBLAME" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+fixture "the sample imports" "$PINBLAME" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
 
 pb blam
 is "$rc" 2 "a mistyped command exits 2"

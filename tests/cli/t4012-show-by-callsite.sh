@@ -5,12 +5,16 @@
 # page. The header keeps the range asked for apart from the pages that
 # failed in it.
 . "$(dirname "$0")/lib.sh"
-"$PINBLAME" import -q "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" 2>/dev/null
+fixture "the arm64 trace imports" "$PINBLAME" import -q "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz"
 # the failure with the most busy pages
-id=$("$PINBLAME" failures --json | python3 -c '
+biggest() {
+	"$PINBLAME" failures --json | python3 -c '
 import json, sys
 f = json.load(sys.stdin)["failures"]
-print(max(f, key=lambda x: (len(x["busy_pfns"]), -x["id"]))["id"])')
+print(max(f, key=lambda x: (len(x["busy_pfns"]), -x["id"]))["id"])'
+}
+fixture "the failure with the most busy pages" biggest
+id=$out
 "$PINBLAME" show --json "$id" > "$TMP/show.json"
 pb show "$id"
 is "$rc" 0 "show $id exits 0"
