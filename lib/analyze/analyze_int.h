@@ -27,7 +27,7 @@ enum frame_class {
 
 struct pb_noise {
 	char **skip, **common;	/* globs of --noise FILE */
-	size_t nskip, ncommon;
+	size_t nskip, ncommon, capskip, capcommon;
 	int roles;		/* the built-in role table applies */
 };
 
@@ -194,7 +194,7 @@ static inline int same_boot(int64_t a, int64_t b)
 
 struct boots {
 	int64_t *of;	/* by source id */
-	size_t n;
+	size_t n, cap;
 };
 
 int load_boots(struct pb_store *s, struct boots *b);

@@ -73,10 +73,7 @@ static int load_sources(struct pb_store *s, struct sources *src)
 	if (!st)
 		return -1;
 	while ((rc = pb_store_step(s, st)) > 0) {
-		if (src->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			src->v = pb_realloc(src->v, cap * sizeof(*src->v));
-		}
+		PB_GROW(src->v, src->n + 1, cap);
 		src->v[src->n++] = (struct failure_source){
 			sqlite3_column_int64(st, 0),
 			pb_arena_strdup(&src->strings, column_text(st, 1)),

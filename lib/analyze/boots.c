@@ -24,7 +24,9 @@ int load_boots(struct pb_store *s, struct boots *b)
 		size_t id = (size_t)sqlite3_column_int64(st, 0);
 
 		if (id >= b->n) {
-			b->of = pb_realloc(b->of, (id + 1) * sizeof(*b->of));
+			/* indexed by id, N the ids loaded: one row more each
+			 * time, as the ids ascend, so room is made ahead */
+			PB_GROW(b->of, id + 1, b->cap);
 			memset(b->of + b->n, 0, (id + 1 - b->n) * sizeof(*b->of));
 			b->n = id + 1;
 		}

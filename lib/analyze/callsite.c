@@ -107,7 +107,7 @@ static void probe_set_put(struct probe_set *p, const char *func, size_t len)
 	frame_func(sym, buf, sizeof(buf));
 	if (probe_set_has(p, buf))
 		return;
-	p->v = pb_realloc(p->v, (p->n + 1) * sizeof(*p->v));
+	PB_GROW(p->v, p->n + 1, p->cap);
 	p->v[p->n++] = pb_strdup(buf);
 }
 

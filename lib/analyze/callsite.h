@@ -28,7 +28,7 @@ int frame_is_address(const char *func);
  * its name ("probe:try_grab_folio"). */
 struct probe_set {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* LOCATION is "sym+0x0/0x1d0" or an address; NAME "group:event". */

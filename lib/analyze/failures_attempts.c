@@ -11,10 +11,7 @@
 
 static struct attempt_ev *attempt_add(struct attempt_list *a)
 {
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 256;
-		a->v = pb_realloc(a->v, a->cap * sizeof(*a->v));
-	}
+	PB_GROW(a->v, a->n + 1, a->cap);
 	memset(&a->v[a->n], 0, sizeof(a->v[0]));
 	return &a->v[a->n++];
 }

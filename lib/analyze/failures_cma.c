@@ -49,10 +49,7 @@ struct fail *cma_fail(struct finder *f, struct cma_span *sp)
 
 static struct cma_span *span_add(struct cma_spans *spans)
 {
-	if (spans->n == spans->cap) {
-		spans->cap = spans->cap ? spans->cap * 2 : 64;
-		spans->v = pb_realloc(spans->v, spans->cap * sizeof(*spans->v));
-	}
+	PB_GROW(spans->v, spans->n + 1, spans->cap);
 	return &spans->v[spans->n++];
 }
 

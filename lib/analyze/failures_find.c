@@ -65,10 +65,7 @@ struct fail *fail_new(struct finder *f, enum fail_kind kind)
 {
 	struct fail *x;
 
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 64;
-		f->v = pb_realloc(f->v, f->cap * sizeof(*f->v));
-	}
+	PB_GROW(f->v, f->n + 1, f->cap);
 	x = &f->v[f->n++];
 	memset(x, 0, sizeof(*x));
 	x->kind = kind;
@@ -92,10 +89,7 @@ void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
 	 * that one, and keeping it would grow with every repeated event. */
 	if (last && last->pfn == pfn && last->ts_ns <= ts)
 		return;
-	if (x->npfns == x->cappfns) {
-		x->cappfns = x->cappfns ? x->cappfns * 2 : 8;
-		x->pfns = pb_realloc(x->pfns, x->cappfns * sizeof(*x->pfns));
-	}
+	PB_GROW(x->pfns, x->npfns + 1, x->cappfns);
 	x->pfns[x->npfns++] = (struct fpfn){ pfn, range_id, ts, event_id, how };
 }
 
@@ -108,10 +102,7 @@ static void fail_keep_range(struct fail *x, int64_t start, int64_t end)
 
 	if (last && last->start == start && last->end == end)
 		return;
-	if (x->nranges == x->capranges) {
-		x->capranges = x->capranges ? x->capranges * 2 : 8;
-		x->ranges = pb_realloc(x->ranges, x->capranges * sizeof(*x->ranges));
-	}
+	PB_GROW(x->ranges, x->nranges + 1, x->capranges);
 	x->ranges[x->nranges++] = (struct frange){ start, end };
 }
 

@@ -74,10 +74,7 @@ static void failure_where(struct pb_buf *sql, const struct pb_analyze_opts *o,
 
 static void push_id(struct ids *v, size_t *cap, int64_t id)
 {
-	if (v->n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		v->v = pb_realloc(v->v, *cap * sizeof(*v->v));
-	}
+	PB_GROW(v->v, v->n + 1, *cap);
 	v->v[v->n++] = id;
 }
 

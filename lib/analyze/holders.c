@@ -62,10 +62,7 @@ static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct ev
 		struct ev *x;
 		const char *comm = column_text(st, 8);
 
-		if (e->n == e->cap) {
-			e->cap = e->cap ? e->cap * 2 : 64;
-			e->v = pb_realloc(e->v, e->cap * sizeof(*e->v));
-		}
+		PB_GROW(e->v, e->n + 1, e->cap);
 		x = &e->v[e->n++];
 		x->id = sqlite3_column_int64(st, 0);
 		x->ts_ns = column_i64_or(st, 1, -1);
@@ -87,10 +84,7 @@ static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct ev
 	for (size_t i = e->timed; i < e->n; i++) {
 		if (!e->v[i].free)
 			continue;
-		if (e->nfrees == e->capfrees) {
-			e->capfrees = e->capfrees ? e->capfrees * 2 : 16;
-			e->frees = pb_realloc(e->frees, e->capfrees * sizeof(*e->frees));
-		}
+		PB_GROW(e->frees, e->nfrees + 1, e->capfrees);
 		e->frees[e->nfrees++] = i;
 	}
 	return rc;

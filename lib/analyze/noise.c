@@ -141,9 +141,9 @@ static enum role role_of(const char *func)
 	return ROLE_CODE;
 }
 
-static void add_glob(char ***v, size_t *n, const char *glob)
+static void add_glob(char ***v, size_t *n, size_t *cap, const char *glob)
 {
-	*v = pb_realloc(*v, (*n + 1) * sizeof(**v));
+	PB_GROW(*v, *n + 1, *cap);
 	(*v)[(*n)++] = pb_strdup(glob);
 }
 
@@ -160,15 +160,15 @@ static int add_line(struct pb_noise *n, char *line, const char *path, unsigned l
 	end = word + strcspn(word, " \t");
 	glob = end + strspn(end, " \t");
 	if (!*glob) {
-		add_glob(&n->skip, &n->nskip, word);
+		add_glob(&n->skip, &n->nskip, &n->capskip, word);
 		return 0;
 	}
 	*end = '\0';
 	glob[strcspn(glob, " \t")] = '\0';
 	if (!strcmp(word, "skip")) {
-		add_glob(&n->skip, &n->nskip, glob);
+		add_glob(&n->skip, &n->nskip, &n->capskip, glob);
 	} else if (!strcmp(word, "common")) {
-		add_glob(&n->common, &n->ncommon, glob);
+		add_glob(&n->common, &n->ncommon, &n->capcommon, glob);
 	} else {
 		pb_error("%s:%u: expected 'GLOB', 'skip GLOB' or 'common GLOB'", path, lineno);
 		return -1;

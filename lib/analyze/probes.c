@@ -33,9 +33,15 @@
 /* Points read per event name for learning the vmemmap. */
 #define VMEMMAP_POINTS 4096
 
+/* Event ids, or pfns; sorted where they are a set to search. */
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+/* Event names by what their first event carries. */
 struct probe_names {
-	int64_t *pairs, *pages, *files;
-	size_t npairs, npages, nfiles;
+	struct ids pairs, pages, files;
 };
 
 struct vmemmap {
@@ -50,20 +56,15 @@ struct source_vmemmap {
 
 struct vmemmaps {
 	struct source_vmemmap *v;
-	size_t n;
+	size_t n, cap;
 	struct vmemmap all;	/* the fit of every source's points */
 	struct boots boots;
 };
 
-struct sorted_ids {
-	int64_t *v;
-	size_t n;
-};
-
-static void push_id(int64_t **v, size_t *n, int64_t id)
+static void push_id(struct ids *ids, int64_t id)
 {
-	*v = pb_realloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = id;
+	PB_GROW(ids->v, ids->n + 1, ids->cap);
+	ids->v[ids->n++] = id;
 }
 
 /* Sorts event names by what their first event carries. */
@@ -86,11 +87,11 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 		int pos = sqlite3_column_type(st, 3) != SQLITE_NULL;
 
 		if (page && pfn)
-			push_id(&pn->pairs, &pn->npairs, id);
+			push_id(&pn->pairs, id);
 		else if (page)
-			push_id(&pn->pages, &pn->npages, id);
+			push_id(&pn->pages, id);
 		else if (pos && !pfn)
-			push_id(&pn->files, &pn->nfiles, id);
+			push_id(&pn->files, id);
 	}
 	sqlite3_finalize(st);
 	return rc ? -1 : 0;
@@ -213,7 +214,7 @@ static void fit_all(struct point *p, size_t n, struct vmemmaps *vms)
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && p[j].source_id == p[i].source_id; j++)
 			;
-		vms->v = pb_realloc(vms->v, (vms->n + 1) * sizeof(*vms->v));
+		PB_GROW(vms->v, vms->n + 1, vms->cap);
 		vms->v[vms->n].source_id = p[i].source_id;
 		vms->v[vms->n++].vm = fit(&p[i], distinct_points(&p[i], j - i));
 	}
@@ -249,8 +250,8 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 		return -1;
 	}
 	for (size_t src = 1; src < vms->boots.n && rc == 0; src++) {
-		for (size_t i = 0; i < pn->npairs && rc == 0; i++) {
-			sqlite3_bind_int64(st, 1, pn->pairs[i]);
+		for (size_t i = 0; i < pn->pairs.n && rc == 0; i++) {
+			sqlite3_bind_int64(st, 1, pn->pairs.v[i]);
 			sqlite3_bind_int64(st, 2, (int64_t)src);
 			sqlite3_bind_int(st, 3, VMEMMAP_POINTS);
 			while ((rc = pb_store_step(s, st)) > 0) {
@@ -263,10 +264,7 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 				if (parse_num(pfn, npfn, &vpfn) < 0 ||
 				    parse_ptr(page, npage, &vpage) < 0)
 					continue;
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					p = pb_realloc(p, cap * sizeof(*p));
-				}
+				PB_GROW(p, n + 1, cap);
 				p[n++] = (struct point){ (int64_t)src, vpfn, vpage };
 			}
 			sqlite3_reset(st);
@@ -316,7 +314,7 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int load_busy(struct pb_store *s, struct sorted_ids *b)
+static int load_busy(struct pb_store *s, struct ids *b)
 {
 	sqlite3_stmt *st = pb_store_prepare(s, "SELECT DISTINCT pfn FROM failure_pfn ORDER BY pfn");
 	int rc;
@@ -324,12 +322,12 @@ static int load_busy(struct pb_store *s, struct sorted_ids *b)
 	if (!st)
 		return -1;
 	while ((rc = pb_store_step(s, st)) > 0)
-		push_id(&b->v, &b->n, sqlite3_column_int64(st, 0));
+		push_id(b, sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
 	return rc ? -1 : 0;
 }
 
-static int contains(const struct sorted_ids *set, int64_t id)
+static int contains(const struct ids *set, int64_t id)
 {
 	return set->n && bsearch(&id, set->v, set->n, sizeof(*set->v), cmp_i64) != NULL;
 }
@@ -368,10 +366,7 @@ static struct task_stack *task(struct task_stacks *t, int32_t pid)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].pid == pid)
 			return &t->v[i];
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->v = pb_realloc(t->v, t->cap * sizeof(*t->v));
-	}
+	PB_GROW(t->v, t->n + 1, t->cap);
 	t->v[t->n] = (struct task_stack){ pid, 0, 0 };
 	return &t->v[t->n++];
 }
@@ -383,10 +378,7 @@ typedef int (*keep_fn)(const void *ctx, int64_t source_id, const char *fields, s
 
 static struct hit *add_hit(struct hits *hs)
 {
-	if (hs->n == hs->cap) {
-		hs->cap = hs->cap ? hs->cap * 2 : 256;
-		hs->v = pb_realloc(hs->v, hs->cap * sizeof(*hs->v));
-	}
+	PB_GROW(hs->v, hs->n + 1, hs->cap);
 	memset(&hs->v[hs->n], 0, sizeof(hs->v[0]));
 	return &hs->v[hs->n++];
 }
@@ -443,7 +435,7 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 
 struct page_ctx {
 	const struct vmemmaps *vms;
-	const struct sorted_ids *busy;
+	const struct ids *busy;
 };
 
 /* Page-pointer hits whose page is busy. */
@@ -464,7 +456,7 @@ static int keep_page(const void *ctx, int64_t source_id, const char *fields, str
 static int keep_file(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
 		     struct pb_arena *a)
 {
-	const struct sorted_ids *indexes = ctx;
+	const struct ids *indexes = ctx;
 	size_t n, nfile;
 	const char *pos = field(fields, "pos", &n), *file;
 	uint64_t off;
@@ -510,14 +502,14 @@ static int insert_hit(struct pb_store *s, sqlite3_stmt *ins, const struct hit *h
 }
 
 static int page_hits(struct pb_store *s, const struct probe_names *pn, const struct vmemmaps *vms,
-		     const struct sorted_ids *busy, sqlite3_stmt *ins)
+		     const struct ids *busy, sqlite3_stmt *ins)
 {
 	struct page_ctx ctx = { vms, busy };
 	struct hits hs = { 0 };
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < pn->npages; i++)
-		rc = scan_probe(s, pn->pages[i], keep_page, &ctx, &hs);
+	for (size_t i = 0; rc == 0 && i < pn->pages.n; i++)
+		rc = scan_probe(s, pn->pages.v[i], keep_page, &ctx, &hs);
 	for (size_t i = 0; rc == 0 && i < hs.n; i++)
 		rc = insert_hit(s, ins, &hs.v[i], "probe");
 	free(hs.v);
@@ -538,12 +530,12 @@ struct dump {
 struct dumps {
 	struct dump *v;
 	size_t n;
-	struct sorted_ids indexes;
+	struct ids indexes;
 	struct boots boots;
 };
 
 /* The distinct (pfn, mapping, index) of the dumps of busy pages. */
-static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct pb_arena *a,
+static int load_dumps(struct pb_store *s, const struct ids *busy, struct pb_arena *a,
 		      struct dumps *d)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
@@ -563,13 +555,10 @@ static int load_dumps(struct pb_store *s, const struct sorted_ids *busy, struct 
 
 		if (!contains(busy, pfn) || parse_num(index, strlen(index), &v) < 0)
 			continue;
-		if (d->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			d->v = pb_realloc(d->v, cap * sizeof(*d->v));
-		}
+		PB_GROW(d->v, d->n + 1, cap);
 		d->v[d->n++] = (struct dump){ pfn, boot_of(&d->boots, sqlite3_column_int64(st, 3)), v,
 					      mapping ? pb_arena_strdup(a, mapping) : NULL };
-		push_id(&d->indexes.v, &d->indexes.n, (int64_t)v);
+		push_id(&d->indexes, (int64_t)v);
 	}
 	sqlite3_finalize(st);
 	sort_n(d->indexes.v, d->indexes.n, sizeof(int64_t), cmp_i64);
@@ -612,7 +601,7 @@ struct vote {
 
 struct votes {
 	struct vote *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int same_str(const char *a, const char *b)
@@ -629,7 +618,7 @@ static void vote(struct votes *vs, int64_t boot, const char *mapping, const char
 			return;
 		}
 	}
-	vs->v = pb_realloc(vs->v, (vs->n + 1) * sizeof(*vs->v));
+	PB_GROW(vs->v, vs->n + 1, vs->cap);
 	vs->v[vs->n++] = (struct vote){ boot, mapping, file, 1 };
 }
 
@@ -704,17 +693,17 @@ static int join_dumps(struct pb_store *s, const struct hits *hs, const struct du
 }
 
 static int file_hits(struct pb_store *s, const struct probe_names *pn,
-		     const struct sorted_ids *busy, sqlite3_stmt *ins)
+		     const struct ids *busy, sqlite3_stmt *ins)
 {
 	struct dumps d = { 0 };
 	struct hits hs = { 0 };
-	int rc = pn->nfiles ? load_boots(s, &d.boots) : 0;
+	int rc = pn->files.n ? load_boots(s, &d.boots) : 0;
 
-	if (rc == 0 && pn->nfiles)
+	if (rc == 0 && pn->files.n)
 		rc = load_dumps(s, busy, &hs.strings, &d);
 
-	for (size_t i = 0; rc == 0 && d.n && i < pn->nfiles; i++)
-		rc = scan_probe(s, pn->files[i], keep_file, &d.indexes, &hs);
+	for (size_t i = 0; rc == 0 && d.n && i < pn->files.n; i++)
+		rc = scan_probe(s, pn->files.v[i], keep_file, &d.indexes, &hs);
 	if (rc == 0) {
 		sort_n(hs.v, hs.n, sizeof(*hs.v), cmp_index);
 		rc = join_dumps(s, &hs, &d, ins);
@@ -731,7 +720,7 @@ int probe_evidence(struct pb_store *s)
 {
 	struct probe_names pn = { 0 };
 	struct vmemmaps vms = { 0 };
-	struct sorted_ids busy = { 0 };
+	struct ids busy = { 0 };
 	sqlite3_stmt *ins = NULL;
 	int rc = -1;
 
@@ -752,9 +741,9 @@ out:
 	if (rc < 0)
 		pb_error("%s: probe evidence: %s", pb_store_path(s), sqlite3_errmsg(pb_store_db(s)));
 	sqlite3_finalize(ins);
-	free(pn.pairs);
-	free(pn.pages);
-	free(pn.files);
+	free(pn.pairs.v);
+	free(pn.pages.v);
+	free(pn.files.v);
 	free(busy.v);
 	free(vms.v);
 	free(vms.boots.of);

@@ -79,10 +79,7 @@ const char *noise_role_name(enum noise_role r)
 
 struct cand *cand_add(struct cand_list *l)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		l->v = pb_realloc(l->v, l->cap * sizeof(*l->v));
-	}
+	PB_GROW(l->v, l->n + 1, l->cap);
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
 	return &l->v[l->n++];
 }

@@ -117,11 +117,11 @@ static void frames_push(struct frames *f, const char *symbol, const char *module
 {
 	char func[256];
 
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 64;
-		f->funcs = pb_realloc(f->funcs, f->cap * sizeof(*f->funcs));
-		f->modules = pb_realloc(f->modules, f->cap * sizeof(*f->modules));
-	}
+	size_t cap = f->cap;
+
+	/* two arrays of one length: the second grows as the first did */
+	PB_GROW(f->funcs, f->n + 1, f->cap);
+	PB_GROW(f->modules, f->n + 1, cap);
 	frame_func(symbol ? symbol : "", func, sizeof(func));
 	f->funcs[f->n] = pb_arena_strdup(&f->strings, func);
 	f->modules[f->n++] = module && *module ? pb_arena_strdup(&f->strings, module) : NULL;

@@ -119,10 +119,7 @@ static void push_undo(struct pb_capture *cap, const char *path, const char *text
 {
 	struct pb_undo *u;
 
-	if (cap->nundo == cap->undo_cap) {
-		cap->undo_cap = cap->undo_cap ? 2 * cap->undo_cap : 32;
-		cap->undo = pb_realloc(cap->undo, cap->undo_cap * sizeof(*cap->undo));
-	}
+	PB_GROW(cap->undo, cap->nundo + 1, cap->undo_cap);
 	u = &cap->undo[cap->nundo++];
 	u->path = pb_strdup(path);
 	u->text = pb_strdup(text);

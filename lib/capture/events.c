@@ -82,10 +82,7 @@ void pb_capture_add_event(struct pb_capture *cap, const char *system, const char
 			return;
 		}
 	}
-	if (cap->nevents == cap->events_cap) {
-		cap->events_cap = cap->events_cap ? 2 * cap->events_cap : 32;
-		cap->events = pb_realloc(cap->events, cap->events_cap * sizeof(*cap->events));
-	}
+	PB_GROW(cap->events, cap->nevents + 1, cap->events_cap);
 	ev = &cap->events[cap->nevents++];
 	ev->name = name.data;
 	ev->system = pb_strdup(system);

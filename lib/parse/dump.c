@@ -29,10 +29,7 @@ void dump_field(struct dump_rec *d, struct pb_arena *a, const char *name,
 		}
 	}
 	if (!f) {
-		if (d->nfields == d->fields_cap) {
-			d->fields_cap = d->fields_cap ? 2 * d->fields_cap : 16;
-			d->fields = pb_realloc(d->fields, d->fields_cap * sizeof(*d->fields));
-		}
+		PB_GROW(d->fields, d->nfields + 1, d->fields_cap);
 		f = &d->fields[d->nfields++];
 		f->name = name;
 	}
@@ -76,10 +73,7 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
 		return -1;
 	if (!f.addr)
 		f.addr = addr;
-	if (d->nframes == d->frames_cap) {
-		d->frames_cap = d->frames_cap ? 2 * d->frames_cap : 32;
-		d->frames = pb_realloc(d->frames, d->frames_cap * sizeof(*d->frames));
-	}
+	PB_GROW(d->frames, d->nframes + 1, d->frames_cap);
 	d->frames[d->nframes++] = f;
 	return 0;
 }

@@ -449,10 +449,7 @@ static int add_frame(struct perf_script *ps, size_t *n, const char *line, size_t
 	uint64_t ip;
 	int has_ip = frame_ip(line, len, &ip, &ip_text);
 
-	if (*n == ps->cap) {
-		ps->cap = ps->cap ? 2 * ps->cap : 64;
-		ps->frames = pb_realloc(ps->frames, ps->cap * sizeof(*ps->frames));
-	}
+	PB_GROW(ps->frames, *n + 1, ps->cap);
 	while (len && is_blank(line[len - 1]))
 		len--;
 	/* perf prints " (inlined)" in place of the dso of an inlined function */

@@ -172,8 +172,7 @@ int pb_store_repair_index(struct pb_store *s)
 	if (!st)
 		return -1;
 	while ((rc = pb_store_step(s, st)) > 0) {
-		if (n == cap)
-			ids = pb_realloc(ids, (cap = cap ? 2 * cap : 8) * sizeof(*ids));
+		PB_GROW(ids, n + 1, cap);
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);

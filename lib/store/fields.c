@@ -37,11 +37,11 @@ static const char *keys_of(sqlite3_context *ctx, struct pb_keyset_cache *c, int6
 	if (id <= 0)
 		return NULL;
 	if ((size_t)id >= c->n) {
-		size_t n = (size_t)id * 2 + 16;
+		size_t old = c->n;
 
-		c->keys = pb_realloc(c->keys, n * sizeof(*c->keys));
-		memset(c->keys + c->n, 0, (n - c->n) * sizeof(*c->keys));
-		c->n = n;
+		/* indexed by id: every slot is one, NULL until looked up */
+		PB_GROW(c->keys, (size_t)id + 1, c->n);
+		memset(c->keys + old, 0, (c->n - old) * sizeof(*c->keys));
 	}
 	if (c->keys[id])
 		return c->keys[id];

@@ -135,10 +135,7 @@ static int alloc_start(struct pb_store *s, const struct pb_record *r, int64_t ev
 	sqlite3_bind_int64(st, 9, event_id);
 	if (step(s, ST_ALLOC_START, "cma_alloc") < 0)
 		return -1;
-	if (s->nopen == s->capopen) {
-		s->capopen = s->capopen ? s->capopen * 2 : 8;
-		s->open_allocs = pb_realloc(s->open_allocs, s->capopen * sizeof(*a));
-	}
+	PB_GROW(s->open_allocs, s->nopen + 1, s->capopen);
 	a = &s->open_allocs[s->nopen++];
 	memset(a, 0, sizeof(*a));
 	a->pid = r->pid;
