@@ -1299,7 +1299,7 @@ static void test_hash_job_errors(void **state)
 
 /* The real capture: counts checked with `xz -dc trace.txt.xz | wc -l`
  * (4492280 lines, 157294313 bytes) and sha256sum (of the .xz file). */
-static void test_real_capture(void **state)
+static void test_xz_capture_lines_offsets_and_sha256(void **state)
 {
 	static const char want_sha[] =
 		"913d6d602d73f14e035ff2c0b87491435168aa81a241b50bb5124f5284b0a485";
@@ -1360,7 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_hash_job_empty),
 		cmocka_unit_test(test_hash_job_cancel),
 		cmocka_unit_test(test_hash_job_errors),
-		cmocka_unit_test(test_real_capture),
+		cmocka_unit_test(test_xz_capture_lines_offsets_and_sha256),
 		cmocka_unit_test(test_wrapped_text),
 		cmocka_unit_test(test_json_unicode),
 		cmocka_unit_test(test_journal_json),

@@ -324,7 +324,8 @@ static enum pb_format detect_file(const char *path)
 	if (!in)
 		fail_msg("%s: %s", full, err);
 	n = pb_input_peek(in, &head, 64 * 1024);
-	assert_true(n > 0 && n != (size_t)-1);
+	assert_int_not_equal(n, 0);
+	assert_int_not_equal(n, (size_t)-1);
 	f = pb_format_detect(head, n);
 	pb_input_close(in);
 	return f;

@@ -12,7 +12,7 @@ static void assert_frame_counts(struct parse_run *r, const size_t *counts, size_
 	run_end(r);
 }
 
-static void test_pinner_sample(void **state)
+static void test_ack_page_pinner_buffer_free_put_and_failure_records(void **state)
 {
 	static const size_t frames[] = { 16, 13, 13, 14, 14, 12, 12 };
 	struct parse_run r;
@@ -114,7 +114,7 @@ static void test_pinner_broken(void **state)
 	run_close(&r);
 }
 
-static void test_owner_sample(void **state)
+static void test_page_owner_records_with_task_flags_and_stack(void **state)
 {
 	static const size_t frames[] = { 12, 12, 13, 13 };
 	struct parse_run r;
@@ -233,9 +233,9 @@ static void test_detect(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pinner_sample),
+		cmocka_unit_test(test_ack_page_pinner_buffer_free_put_and_failure_records),
 		cmocka_unit_test(test_pinner_broken),
-		cmocka_unit_test(test_owner_sample),
+		cmocka_unit_test(test_page_owner_records_with_task_flags_and_stack),
 		cmocka_unit_test(test_owner_old),
 		cmocka_unit_test(test_detect),
 	};

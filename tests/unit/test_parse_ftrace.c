@@ -358,7 +358,7 @@ static void test_user_stack(void **state)
  * records keep the file order. */
 /* userstacktrace=1 with sym-userobj=1 on this project's build machine
  * (kernel 6.18): the object name is empty, two blanks before the address */
-static void test_real_user_stack(void **state)
+static void test_user_stack_block_gives_user_frames_of_its_event(void **state)
 {
 	struct parse_run r;
 	struct pb_record *rec;
@@ -463,11 +463,12 @@ static void test_repeated_stacks(void **state)
 	run_open(&r, PB_FMT_FTRACE, text);
 	rec = run_next(&r);
 	first = rec->frames_key;
-	assert_true(first != 0);
+	assert_int_not_equal(first, 0);
 	assert_frame(&rec->frames[0], "foo", 1, 2, 0, NULL, 0);
 	rec = run_next(&r);
 	other = rec->frames_key;
-	assert_true(other != 0 && other != first);
+	assert_int_not_equal(other, 0);
+	assert_int_not_equal(other, first);
 	assert_int_equal(rec->nframes, 2);
 	assert_frame(&rec->frames[0], "bar", 1, 2, 0, NULL, 0);
 	rec = run_next(&r);
@@ -478,8 +479,9 @@ static void test_repeated_stacks(void **state)
 	/* the same text as kernel and as user stack of one record */
 	rec = run_next(&r);
 	assert_int_equal(rec->frames_key, first);
-	assert_true(rec->uframes_key != 0 && rec->uframes_key != first &&
-		    rec->uframes_key != other);
+	assert_int_not_equal(rec->uframes_key, 0);
+	assert_int_not_equal(rec->uframes_key, first);
+	assert_int_not_equal(rec->uframes_key, other);
 	assert_int_equal(rec->nframes, 2);
 	assert_frame(&rec->frames[0], "foo", 1, 2, 0, NULL, 0);
 	assert_int_equal(rec->nuframes, 2);
@@ -753,7 +755,7 @@ static void test_empty_input(void **state)
 }
 
 /* testdata/real/arm64-ftrace-hugetlb-cma: counts of its README */
-static void test_real_arm64(void **state)
+static void test_arm64_capture_events_frames_and_orphan_stacks_as_grep_counts(void **state)
 {
 	struct event_count counts[] = {
 		{ "cma:cma_alloc_start", 0 }, { "cma:cma_alloc_finish", 0 },
@@ -839,7 +841,7 @@ static void test_real_arm64(void **state)
 }
 
 /* testdata/real/amd64-ftrace-gigantic-nocma: counts of its README */
-static void test_real_amd64(void **state)
+static void test_amd64_capture_failed_migrations_by_reason_as_grep_counts(void **state)
 {
 	static const char *const reasons[] = { "contig_range", "compaction", "memory_hotplug",
 					       "longterm_pin" };
@@ -920,7 +922,7 @@ static void test_real_amd64(void **state)
 }
 
 /* samples/ftrace-6.6-page_ref-cma_errorno.txt (synthetic, scenario A) */
-static void test_sample_page_ref(void **state)
+static void test_page_ref_events_keep_errorno_and_module_frames(void **state)
 {
 	struct event_count counts[] = {
 		{ "page_ref:page_ref_mod", 0 }, { "page_ref:page_ref_mod_unless", 0 },
@@ -1058,7 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_output_option_lines),
 		cmocka_unit_test(test_special_lines),
 		cmocka_unit_test(test_user_stack),
-		cmocka_unit_test(test_real_user_stack),
+		cmocka_unit_test(test_user_stack_block_gives_user_frames_of_its_event),
 		cmocka_unit_test(test_interleaved_cpus),
 		cmocka_unit_test(test_repeated_stacks),
 		cmocka_unit_test(test_hot_stacks_stay),
@@ -1070,9 +1072,9 @@ int main(void)
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_truncated_input),
 		cmocka_unit_test(test_empty_input),
-		cmocka_unit_test(test_real_arm64),
-		cmocka_unit_test(test_real_amd64),
-		cmocka_unit_test(test_sample_page_ref),
+		cmocka_unit_test(test_arm64_capture_events_frames_and_orphan_stacks_as_grep_counts),
+		cmocka_unit_test(test_amd64_capture_failed_migrations_by_reason_as_grep_counts),
+		cmocka_unit_test(test_page_ref_events_keep_errorno_and_module_frames),
 		cmocka_unit_test(test_cma_pfn_without_0x_is_hex),
 		cmocka_unit_test(test_fragment_lines_have_unknown_task),
 		cmocka_unit_test(test_fragment_needs_a_time),

@@ -37,7 +37,7 @@ static void kmsg_totals(struct parse_run *r, struct kmsg_totals *t)
 	assert_int_equal(rc, 0);
 }
 
-static void test_real_arm64_ftrace(void **state)
+static void test_arm64_log_dump_fields_and_call_traces_as_grep_counts(void **state)
 {
 	struct kmsg_totals t;
 	struct parse_run r;
@@ -108,7 +108,7 @@ static void test_real_arm64_ftrace(void **state)
 	run_close(&r);
 }
 
-static void test_real_arm64_tracecmd(void **state)
+static void test_second_arm64_log_dumps_and_call_traces_as_grep_counts(void **state)
 {
 	struct kmsg_totals t;
 	struct parse_run r;
@@ -127,7 +127,7 @@ static void test_real_arm64_tracecmd(void **state)
 	run_close(&r);
 }
 
-static void test_real_amd64(void **state)
+static void test_x86_call_trace_skips_stale_frames_and_migrating_pfn_is_a_record(void **state)
 {
 	struct kmsg_totals t;
 	struct parse_run r;
@@ -644,7 +644,7 @@ static void test_dump_of_the_folio_era_from_6_9(void **state)
 /* Android's __dump_page_pinner() after a dump (both timestamp styles,
  * the pfn in decimal, the pinning stack); the sample's pages are
  * 0x8e5a1 and 0x8e5a2, pinned by edgetpu_pin_user_pages. */
-static void test_page_pinner_sample(void **state)
+static void test_android_page_pinner_records_between_their_dumps(void **state)
 {
 	struct parse_run r;
 	struct pb_record *rec;
@@ -1277,9 +1277,9 @@ static void test_detect_untimed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real_arm64_ftrace),
-		cmocka_unit_test(test_real_arm64_tracecmd),
-		cmocka_unit_test(test_real_amd64),
+		cmocka_unit_test(test_arm64_log_dump_fields_and_call_traces_as_grep_counts),
+		cmocka_unit_test(test_second_arm64_log_dumps_and_call_traces_as_grep_counts),
+		cmocka_unit_test(test_x86_call_trace_skips_stale_frames_and_migrating_pfn_is_a_record),
 		cmocka_unit_test(test_sample_66),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_reltime),
@@ -1289,7 +1289,7 @@ int main(void)
 		cmocka_unit_test(test_journal_other_programs),
 		cmocka_unit_test(test_dump_of_5_10_with_cma_flags_and_mem_cgroup),
 		cmocka_unit_test(test_dump_of_the_folio_era_from_6_9),
-		cmocka_unit_test(test_page_pinner_sample),
+		cmocka_unit_test(test_android_page_pinner_records_between_their_dumps),
 		cmocka_unit_test(test_page_pinner_broken),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_deep_trace),

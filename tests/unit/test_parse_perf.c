@@ -342,7 +342,7 @@ static int next_counted(struct parse_run *r, struct pb_record **rec, struct even
 }
 
 /* samples/perf-script-6.18-task-events.txt: perf script --show-task-events */
-static void test_sample_task_events(void **state)
+static void test_side_band_task_records_are_skipped(void **state)
 {
 	struct event_count counts[] = {
 		{ "migrate:mm_migrate_pages_start", 0 }, { "migrate:mm_migrate_pages", 0 },
@@ -558,7 +558,7 @@ static void test_time_base(void **state)
 }
 
 /* samples/perf-script-5.15-page_pinner-rfc.txt (scenario B) */
-static void test_sample_rfc(void **state)
+static void test_page_pinner_rfc_samples_with_kernel_and_user_frames(void **state)
 {
 	struct event_count counts[] = {
 		{ "cma:cma_alloc_start", 0 }, { "page_pinner:page_pinner_failure", 0 },
@@ -630,11 +630,11 @@ int main(void)
 		cmocka_unit_test(test_few_columns),
 		cmocka_unit_test(test_detect_few_columns),
 		cmocka_unit_test(test_sideband),
-		cmocka_unit_test(test_sample_task_events),
+		cmocka_unit_test(test_side_band_task_records_are_skipped),
 		cmocka_unit_test(test_frames_without_dso),
 		cmocka_unit_test(test_orphan_frames),
 		cmocka_unit_test(test_time_base),
-		cmocka_unit_test(test_sample_rfc),
+		cmocka_unit_test(test_page_pinner_rfc_samples_with_kernel_and_user_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,7 +200,7 @@ static void test_report_bad_lines(void **state)
 
 /* testdata/real/arm64-tracecmd-hugetlb-cma/trace-cmd-report.txt.xz: counts
  * of its README. T='xz -dc trace-cmd-report.txt.xz' */
-static void test_real_report(void **state)
+static void test_report_text_of_arm64_capture_as_grep_counts(void **state)
 {
 	struct event_count counts[] = {
 		{ "cma:cma_alloc_start", 0 }, { "cma:cma_alloc_finish", 0 },
@@ -278,7 +278,7 @@ int main(void)
 		cmocka_unit_test(test_report_stacks),
 		cmocka_unit_test(test_report_stacks_no_plugins),
 		cmocka_unit_test(test_report_bad_lines),
-		cmocka_unit_test(test_real_report),
+		cmocka_unit_test(test_report_text_of_arm64_capture_as_grep_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

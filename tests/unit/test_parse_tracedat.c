@@ -80,13 +80,13 @@ static void check_capture(const char *path)
 	run_close(&r);
 }
 
-static void test_v7_counts(void **state)
+static void test_trace_dat_v7_as_grep_counts_the_report(void **state)
 {
 	(void)state;
 	check_capture(V7);
 }
 
-static void test_v6_counts(void **state)
+static void test_trace_dat_v6_as_grep_counts_the_report(void **state)
 {
 	(void)state;
 	check_capture(V6);
@@ -147,7 +147,7 @@ static void assert_frames_equal(const struct pb_frame *a, const struct pb_frame 
 
 /* trace-cmd convert --file-version 6 kept every record: both files give
  * the same records, field by field. */
-static void test_v6_equals_v7(void **state)
+static void test_trace_dat_v6_and_v7_give_the_same_records(void **state)
 {
 	struct parse_run r6, r7;
 	struct pb_record *a, *b;
@@ -348,10 +348,10 @@ static void test_plain_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v7_counts),
-		cmocka_unit_test(test_v6_counts),
+		cmocka_unit_test(test_trace_dat_v7_as_grep_counts_the_report),
+		cmocka_unit_test(test_trace_dat_v6_as_grep_counts_the_report),
 		cmocka_unit_test(test_first_records),
-		cmocka_unit_test(test_v6_equals_v7),
+		cmocka_unit_test(test_trace_dat_v6_and_v7_give_the_same_records),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_lost_events),
 		cmocka_unit_test(test_corrupt_page),
