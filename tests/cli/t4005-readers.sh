@@ -29,8 +29,8 @@ files() {
 # 1. A folder only its owner (root) may write; the store analysed.
 ro=$TMP/ro
 mkdir "$ro"
-"$PINBLAME" -d "$ro/pinblame.db" import -q "$TMP/one.txt"
-"$PINBLAME" -d "$ro/pinblame.db" failures > /dev/null
+analysed() { "$PINBLAME" -d "$ro/pinblame.db" import -q "$TMP/one.txt" && "$PINBLAME" -d "$ro/pinblame.db" failures; }
+fixture "the sample imports and is analysed" analysed
 chmod 755 "$ro"
 chmod 644 "$ro/pinblame.db"
 before=$(files "$ro")
@@ -45,7 +45,7 @@ is "$rc" 0 "nobody: query reads it"
 is "$(files "$ro")" "$before" "and leaves no file in it"
 
 # 2. The refresh is due (a file imported since) and nobody cannot write.
-"$PINBLAME" -d "$ro/pinblame.db" import -q "$TMP/two.txt"
+setup "a kernel log imported since" "$PINBLAME" -d "$ro/pinblame.db" import -q "$TMP/two.txt"
 sum=$(sha256sum "$ro/pinblame.db")
 as nobody "$PINBLAME" -d "$ro/pinblame.db" failures
 is "$rc" 0 "nobody: failures on a store due a refresh"

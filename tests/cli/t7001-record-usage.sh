@@ -52,7 +52,9 @@ is "$(cat "$TMP/tracefs/tracing_on")" 1 "tracing_on untouched"
 ok "$([ ! -e "$TMP/t.trace" ]; echo $?)" "no trace file written"
 
 # --events: every pattern must exist; the missing ones are named with the
-# config that adds them, and nothing is changed
+# config that adds them, and nothing is changed (in a fresh fake tracefs,
+# not the one the case before may have changed)
+setup "a fresh fake tracefs" make_fake_tracefs "$TMP/tracefs"
 PINBLAME_TRACEFS=$TMP/tracefs pb record --events 'cma:*,page_ref:*,page_pinner:page_pinner_put,migrate:mm_migrate_pages_start' \
 	-o "$TMP/t.trace" -- true
 is "$rc" 3 "a missing event exits 3"
@@ -64,7 +66,8 @@ is "$(cat "$TMP/tracefs/events/cma/cma_alloc_start/enable")" 0 "no event enabled
 ok "$([ ! -e "$TMP/t.trace" ]; echo $?)" "no trace file written"
 
 # --probe-gup on a kernel without kprobe events
-rm "$TMP/tracefs/kprobe_events"
+no_kprobes() { make_fake_tracefs "$TMP/tracefs" && rm "$TMP/tracefs/kprobe_events"; }
+setup "a fake tracefs without kprobe_events" no_kprobes
 PINBLAME_TRACEFS=$TMP/tracefs pb record --probe-gup -o "$TMP/t.trace" -- true
 is "$rc" 3 "--probe-gup without kprobe events exits 3"
 like "$err" "--probe-gup needs a kernel with CONFIG_KPROBE_EVENTS=y" "and names the config"
