@@ -136,6 +136,11 @@ static const struct pb_bpf_hook hook_candidates[] = {
 	{ "put_compound_head", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
 	{ "unpin_user_page", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
 	{ "unpin_folio", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
+	/* no function takes the spliced page (6.1): the page cache read that
+	 * fills the pipe marks the folio it copies; a hit counts only under a
+	 * splice (the BPF program looks for it in the stack) */
+	{ "folio_mark_accessed", PB_BPF_ROLE_SPLICE_READ, PB_BPF_READ_ARG1 },
+	{ "mark_page_accessed", PB_BPF_ROLE_SPLICE_READ, PB_BPF_READ_ARG1 },
 };
 
 size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks, size_t *ngup)
@@ -147,9 +152,11 @@ size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
 	for (size_t i = 0; i < PB_ARRAY_SIZE(hook_candidates) && n < PB_BPF_MAX_HOOKS; i++) {
 		const struct pb_bpf_hook *c = &hook_candidates[i];
 
-		if (!pb_ksyms_has(ks, c->func) || (c->role == PB_BPF_ROLE_SPLICE && splice))
+		int splices = c->role == PB_BPF_ROLE_SPLICE || c->role == PB_BPF_ROLE_SPLICE_READ;
+
+		if (!pb_ksyms_has(ks, c->func) || (splices && splice))
 			continue;
-		splice |= c->role == PB_BPF_ROLE_SPLICE;
+		splice |= splices;
 		*ngup += c->role == PB_BPF_ROLE_GUP;
 		hooks[n++] = *c;
 	}
@@ -235,6 +242,17 @@ void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t pag
 	write_stack(b, ks, rec->comm, rec->pid, rec->tgid, rec->cpu, rec->get_ns, stack);
 }
 
+void pb_bpf_write_ustack(struct pb_buf *b, const struct pb_bpf_page *rec,
+			 const struct pb_bpf_frames *stack)
+{
+	if (!stack->n || !stack->ip[0])
+		return;
+	write_prefix(b, rec->comm, rec->pid, rec->tgid, rec->cpu, rec->get_ns);
+	pb_buf_adds(b, "<user stack trace>\n");
+	for (size_t i = 0; i < stack->n && stack->ip[i]; i++)
+		pb_buf_addf(b, " =>  <%016" PRIx64 ">\n", stack->ip[i]);
+}
+
 /* Each as its TP_printk prints it (doc/FORMATS.md). */
 static void write_failure_fields(struct pb_buf *b, const struct pb_bpf_failure *f)
 {
@@ -249,8 +267,12 @@ static void write_failure_fields(struct pb_buf *b, const struct pb_bpf_failure *
 			    " fin_pfn=0x%llx ret=fail\n", f->a, f->b, f->c);
 		break;
 	default:
-		pb_buf_addf(b, "mm_migrate_pages: nr_succeeded=%llu nr_failed=%llu\n",
-			    f->a, f->b);
+		pb_buf_addf(b, "mm_migrate_pages: nr_succeeded=%llu nr_failed=%llu", f->a, f->b);
+		/* the names of MIGRATE_REASON in the event's __print_symbolic */
+		if (f->c > PB_BPF_MR_UNKNOWN && f->c <= PB_BPF_MR_LONGTERM_PIN)
+			pb_buf_addf(b, " reason=%s", (const char *[]){ "", "contig_range",
+				    "memory_hotplug", "compaction", "longterm_pin" }[f->c]);
+		pb_buf_adds(b, "\n");
 		break;
 	}
 }
@@ -281,10 +303,38 @@ static int refuse(const char *why)
 	return -1;
 }
 
+/* How the hooks are attached: fentry (BPF trampolines: BTF and, on arm64,
+ * 6.0+) where the kernel takes them, else kprobes; PINBLAME_BPF_ATTACH=
+ * fentry or kprobe forces one. */
+enum attach_kind { ATTACH_AUTO, ATTACH_FENTRY, ATTACH_KPROBE };
+
+static const char *const attach_names[] = { "auto", "fentry", "kprobe" };
+
+static int attach_wanted(enum attach_kind *kind)
+{
+	const char *v = getenv("PINBLAME_BPF_ATTACH");
+
+	*kind = ATTACH_AUTO;
+	if (!v || !*v)
+		return 0;
+	for (int k = ATTACH_AUTO; k <= ATTACH_KPROBE; k++)
+		if (!strcmp(v, attach_names[k])) {
+			*kind = (enum attach_kind)k;
+			return 0;
+		}
+	pb_error("--bpf: PINBLAME_BPF_ATTACH is auto, fentry or kprobe, not '%s'", v);
+	return -1;
+}
+
+#define NO_KPROBES "kprobes are not available on this kernel (no kprobe PMU in " \
+	"/sys/bus/event_source/devices and no kprobe_events in tracefs: " \
+	"CONFIG_KPROBE_EVENTS is off)"
+
 /* What this kernel must offer before anything is loaded: BTF (the
- * program is CO-RE) and kprobes (perf's kprobe PMU, or tracefs's
- * kprobe_events, which libbpf falls back to). */
-static int check_kernel(const char *sysfs, const char *tracefs)
+ * program is CO-RE, and fentry attaches by BTF id). *KPROBES says whether
+ * kprobes are there (perf's kprobe PMU, or tracefs's kprobe_events, which
+ * libbpf falls back to); without them only fentry can do. */
+static int check_kernel(const char *sysfs, const char *tracefs, int *kprobes)
 {
 	char path[4096];
 
@@ -293,14 +343,10 @@ static int check_kernel(const char *sysfs, const char *tracefs)
 		return refuse("this kernel has no BTF (no /sys/kernel/btf/vmlinux: "
 			      "it needs CONFIG_DEBUG_INFO_BTF=y)");
 	snprintf(path, sizeof(path), "%s/bus/event_source/devices/kprobe", sysfs);
-	if (access(path, F_OK) == 0)
-		return 0;
+	*kprobes = access(path, F_OK) == 0;
 	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs);
-	if (access(path, F_OK) == 0)
-		return 0;
-	return refuse("kprobes are not available on this kernel (no kprobe PMU in "
-		      "/sys/bus/event_source/devices and no kprobe_events in tracefs: "
-		      "CONFIG_KPROBE_EVENTS is off)");
+	*kprobes |= access(path, F_OK) == 0;
+	return 0;
 }
 
 static int load_ksyms(struct pb_ksyms *ks, const char *proc)
@@ -327,15 +373,22 @@ static int load_ksyms(struct pb_ksyms *ks, const char *proc)
 }
 
 /* Everything that can be known before loading: the kernel's BTF and
- * kprobes, kallsyms, and the functions to hook (at least one GUP grab). */
+ * kprobes, kallsyms, and the functions to hook (at least one GUP grab).
+ * Without kprobes, only a forced kprobe attach is refused here: fentry
+ * may still do. */
 static int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks,
-		     struct pb_bpf_hook *hooks, size_t *nhooks)
+		     struct pb_bpf_hook *hooks, size_t *nhooks, int *kprobes,
+		     enum attach_kind *kind)
 {
 	char why[512];
 	size_t ngup;
 
 	memset(ks, 0, sizeof(*ks));
-	if (check_kernel(o->sysfs, o->tracefs) < 0 || load_ksyms(ks, o->proc) < 0)
+	if (attach_wanted(kind) < 0 || check_kernel(o->sysfs, o->tracefs, kprobes) < 0)
+		return -1;
+	if (*kind == ATTACH_KPROBE && !*kprobes)
+		return refuse(NO_KPROBES);
+	if (load_ksyms(ks, o->proc) < 0)
 		return -1;
 	*nhooks = pb_bpf_choose_hooks(ks, hooks, &ngup);
 	if (ngup)
@@ -356,7 +409,9 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 	struct pb_ksyms ks;
 	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
 	size_t n;
-	int ok = preflight(o, &ks, hooks, &n) == 0;
+	int kprobes;
+	enum attach_kind kind;
+	int ok = preflight(o, &ks, hooks, &n, &kprobes, &kind) == 0;
 
 	pb_ksyms_free(&ks);
 	if (ok)
@@ -397,6 +452,8 @@ struct pb_bpf_run {
 	struct ring_buffer *rb;
 	struct bpf_link *links[PB_BPF_MAX_HOOKS + 3];
 	size_t nlinks;
+	enum attach_kind kind;	/* fentry or kprobe, as loaded */
+	struct bpf_program *hook_prog[PB_BPF_MAX_HOOKS];	/* NULL: no slot */
 	struct pb_ksyms ks;
 	int out;
 	int failed;		/* a write failed */
@@ -453,6 +510,8 @@ static void write_pfn(struct pb_bpf_run *r, struct pb_buf *b, uint64_t pfn)
 		return;
 	fr = read_stack(r, rec.get_kstack, ip);
 	pb_bpf_write_page(b, &r->ks, page, &rec, &fr);
+	fr = read_stack(r, rec.get_ustack, ip);
+	pb_bpf_write_ustack(b, &rec, &fr);
 	r->pages_written++;
 }
 
@@ -516,28 +575,100 @@ static int write_header(struct pb_bpf_run *r)
 		pb_buf_free(&b);
 		return -1;
 	}
-	pb_buf_adds(&b, "# pinblame-record: source=bpf\n#\n");
+	pb_buf_addf(&b, "# pinblame-record: source=bpf\n# pinblame-record: bpf_attach=%s\n#\n",
+		    attach_names[r->kind]);
 	ret = write_out(r, &b);
 	pb_buf_free(&b);
 	return ret;
 }
 
-/* 1 when attached; 0 (warned) when the kernel refused this function: a
- * notrace function is refused by kprobes without
- * CONFIG_KPROBE_EVENTS_ON_NOTRACE, and another candidate may do. */
-static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h)
+/* The kprobe program of each kind of hook (one program, many functions). */
+static struct bpf_program *kprobe_prog(struct pinblame_bpf *skel, enum pb_bpf_prog prog)
 {
 	struct bpf_program *progs[] = {
-		[PB_BPF_GET_ARG1] = r->skel->progs.get_arg1,
-		[PB_BPF_GET_ARG2] = r->skel->progs.get_arg2,
-		[PB_BPF_PUT_ARG1] = r->skel->progs.put_arg1,
+		[PB_BPF_GET_ARG1] = skel->progs.get_arg1,
+		[PB_BPF_GET_ARG2] = skel->progs.get_arg2,
+		[PB_BPF_PUT_ARG1] = skel->progs.put_arg1,
+		[PB_BPF_READ_ARG1] = skel->progs.read_arg1,
 	};
-	struct bpf_link *l = bpf_program__attach_kprobe(progs[h->prog], false, h->func);
 
-	if (!l) {
-		pb_warn("--bpf: cannot attach a kprobe to %s: %s", h->func, strerror(errno));
+	return progs[prog];
+}
+
+/* The fentry program of slot I of a kind of hook (one per function), NULL
+ * past the slots the BPF program has. */
+static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_prog prog,
+				       size_t i)
+{
+	struct bpf_program *get1[] = { skel->progs.fe_get_arg1_0, skel->progs.fe_get_arg1_1,
+				       skel->progs.fe_get_arg1_2, skel->progs.fe_get_arg1_3,
+				       skel->progs.fe_get_arg1_4 };
+	struct bpf_program *put1[] = { skel->progs.fe_put_arg1_0, skel->progs.fe_put_arg1_1,
+				       skel->progs.fe_put_arg1_2, skel->progs.fe_put_arg1_3 };
+
+	switch (prog) {
+	case PB_BPF_GET_ARG1:
+		return i < PB_ARRAY_SIZE(get1) ? get1[i] : NULL;
+	case PB_BPF_PUT_ARG1:
+		return i < PB_ARRAY_SIZE(put1) ? put1[i] : NULL;
+	case PB_BPF_GET_ARG2:
+		return i ? NULL : skel->progs.fe_get_arg2_0;
+	default:
+		return i ? NULL : skel->progs.fe_read_arg1_0;
+	}
+}
+
+/* Which programs load: the raw tracepoints always; of the hooks, the kind
+ * of KIND, and for fentry only the slots given a function. */
+static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
+{
+	struct bpf_program *p;
+	size_t used[PB_BPF_READ_ARG1 + 1] = { 0 };
+
+	bpf_object__for_each_program(p, r->skel->obj) {
+		enum bpf_prog_type t = bpf_program__type(p);
+
+		if (t == BPF_PROG_TYPE_KPROBE)
+			bpf_program__set_autoload(p, r->kind == ATTACH_KPROBE);
+		else if (t == BPF_PROG_TYPE_TRACING)
+			bpf_program__set_autoload(p, false);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r->kind == ATTACH_KPROBE) {
+			r->hook_prog[i] = kprobe_prog(r->skel, hooks[i].prog);
+			continue;
+		}
+		p = fentry_prog(r->skel, hooks[i].prog, used[hooks[i].prog]++);
+		r->hook_prog[i] = p;
+		if (!p)
+			continue;
+		if (bpf_program__set_attach_target(p, 0, hooks[i].func) ||
+		    bpf_program__set_autoload(p, true)) {
+			pb_error("--bpf: cannot set the fentry target %s", hooks[i].func);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* 1 when attached; 0 when the kernel refused this function (errno says
+ * why): a notrace function is refused by kprobes without
+ * CONFIG_KPROBE_EVENTS_ON_NOTRACE and by fentry, and another candidate may
+ * do. */
+static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h, struct bpf_program *p)
+{
+	struct bpf_link *l;
+
+	if (!p) {
+		errno = ENOSPC;
 		return 0;
 	}
+	if (r->kind == ATTACH_KPROBE)
+		l = bpf_program__attach_kprobe(p, false, h->func);
+	else
+		l = bpf_program__attach_trace(p);
+	if (!l)
+		return 0;
 	r->links[r->nlinks++] = l;
 	return 1;
 }
@@ -563,54 +694,112 @@ static int libbpf_message(enum libbpf_print_level level, const char *fmt, va_lis
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int load(struct pb_bpf_run *r, unsigned long max_pages)
+/* [start, end) of NAME in kallsyms, 0s when it has none. */
+static void ksym_range(const struct pb_ksyms *ks, const char *name, volatile __u64 *range)
 {
-	int err;
+	range[0] = range[1] = 0;
+	for (size_t i = 0; i < ks->n; i++)
+		if (!strcmp(ks->names + ks->syms[i].name, name)) {
+			range[0] = ks->syms[i].addr;
+			range[1] = i + 1 < ks->n ? ks->syms[i + 1].addr : ks->syms[i].addr + 1;
+			return;
+		}
+}
 
+/* Opens the object and sizes the maps. Stacks are shared (one per distinct
+ * call path, a few hundred in practice), so a quarter of the pages is room
+ * to spare; a full stack map only loses stacks, which the end of the run
+ * reports. Memory: about 130 bytes per page record and 536 per stack, 17
+ * MiB in all for the default 65536 pages. */
+static int open_object(struct pb_bpf_run *r, unsigned long max_pages)
+{
 	libbpf_set_print(libbpf_message);
 	r->skel = pinblame_bpf__open();
 	if (!r->skel) {
 		pb_error("--bpf: cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
-	/* Stacks are shared (one per distinct call path, a few hundred in
-	 * practice), so a quarter of the pages is room to spare; a full stack
-	 * map only loses stacks, which the end of the run reports. Memory:
-	 * about 130 bytes per page record and 536 per stack, 17 MiB in all
-	 * for the default 65536 pages. */
 	if (bpf_map__set_max_entries(r->skel->maps.pages, (uint32_t)max_pages) ||
 	    bpf_map__set_max_entries(r->skel->maps.stacks,
 				     (uint32_t)(max_pages / 4 > 1024 ? max_pages / 4 : 1024))) {
 		pb_error("--bpf: cannot size the maps");
 		return -1;
 	}
+	ksym_range(&r->ks, "do_splice", r->skel->rodata->splice_ranges[0]);
+	ksym_range(&r->ks, "splice_file_to_pipe", r->skel->rodata->splice_ranges[1]);
+	return 0;
+}
+
+/* Loads with r->kind's hooks. 0 when loaded; -1 when refused for a reason
+ * the other kind has too (permission: said); 1 when only this kind was
+ * refused (WHY says why). */
+static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_bpf_hook *hooks,
+		size_t n, char *why, size_t why_size)
+{
+	int err;
+
+	if (open_object(r, max_pages) < 0 || choose_programs(r, hooks, n) < 0)
+		return -1;
 	err = pinblame_bpf__load(r->skel);
-	if (err == -EPERM || err == -EACCES)
+	/* as root, EPERM is this kernel refusing the kind (lockdown, or a
+	 * kernel that takes no tracing programs), and the other may load */
+	if ((err == -EPERM || err == -EACCES) && geteuid() != 0)
 		return refuse("loading BPF was refused: it needs root (CAP_BPF and CAP_PERFMON)");
 	if (err) {
-		pb_error("--bpf: this kernel refused the BPF program: %s; %s",
-			 strerror(-err), PB_BPF_FALLBACK);
-		return -1;
+		snprintf(why, why_size, "this kernel refused the %s programs: %s",
+			 attach_names[r->kind], strerror(-err));
+		return 1;
 	}
 	return 0;
 }
 
-static int attach_all(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
+/* errno as said: 524 is the kernel's own ENOTSUPP, which libc has no name
+ * for (fentry on a kernel without ftrace direct calls, as arm64 before 6.4). */
+static const char *attach_error(int err)
+{
+	return err == 524 ? "ENOTSUPP: this kernel cannot attach BPF trampolines to its functions"
+			  : strerror(err);
+}
+
+/* Attaches r->kind's hooks. 0 when at least one GUP grab is on (a function
+ * refused alone is warned); 1 when none is (WHY says why). */
+static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n,
+			char *why, size_t why_size)
 {
 	size_t gup = 0;
+	int refused[PB_BPF_MAX_HOOKS];
 
-	for (size_t i = 0; i < n; i++)
-		if (attach_hook(r, &hooks[i]) && hooks[i].role == PB_BPF_ROLE_GUP)
-			gup++;
-	if (!gup)
-		return refuse("no GUP function could be probed on this kernel");
+	for (size_t i = 0; i < n; i++) {
+		refused[i] = 0;
+		if (attach_hook(r, &hooks[i], r->hook_prog[i]))
+			gup += hooks[i].role == PB_BPF_ROLE_GUP;
+		else
+			refused[i] = errno ? errno : EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!refused[i])
+			continue;
+		if (!gup) {
+			snprintf(why, why_size, "no GUP function could be hooked with %s (%s: %s)",
+				 attach_names[r->kind], hooks[i].func, attach_error(refused[i]));
+			return 1;
+		}
+		pb_warn("--bpf: cannot attach %s to %s: %s", attach_names[r->kind],
+			hooks[i].func, attach_error(refused[i]));
+	}
+	return 0;
+}
+
+/* The failure points, the ring buffer, and what is on. */
+static int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
+{
 	attach_tracepoint(r, r->skel->progs.pages_isolated, "test_pages_isolated");
 	attach_tracepoint(r, r->skel->progs.cma_busy_retry, "cma_alloc_busy_retry");
 	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");
 	fprintf(stderr, "pinblame record: BPF on");
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "%s%s", i ? ", " : " ", hooks[i].func);
-	fprintf(stderr, "; %lu page records at most\n",
+	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
 		(unsigned long)bpf_map__max_entries(r->skel->maps.pages));
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.failures), on_failure, r, NULL);
 	if (!r->rb) {
@@ -620,16 +809,70 @@ static int attach_all(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, siz
 	return 0;
 }
 
+/* Undoes a load of one kind, before the other is tried. */
+static void unload(struct pb_bpf_run *r)
+{
+	for (size_t i = 0; i < r->nlinks; i++)
+		bpf_link__destroy(r->links[i]);
+	r->nlinks = 0;
+	pinblame_bpf__destroy(r->skel);
+	r->skel = NULL;
+}
+
+/* Loads and attaches KIND's hooks: 0, -1 (said), or 1 (this kind refused,
+ * WHY says why). */
+static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, const struct pb_bpf_opts *o,
+		    const struct pb_bpf_hook *hooks, size_t n, char *why, size_t why_size)
+{
+	int ret;
+
+	r->kind = kind;
+	ret = load(r, o->max_pages, hooks, n, why, why_size);
+	if (!ret)
+		ret = attach_hooks(r, hooks, n, why, why_size);
+	if (ret)
+		unload(r);
+	return ret;
+}
+
+/* fentry first (unless kprobes are forced), then kprobes (unless fentry
+ * is forced or the kernel has none). */
+static int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o,
+			   enum attach_kind want, int kprobes, const struct pb_bpf_hook *hooks,
+			   size_t n)
+{
+	char why[512] = "", fentry_why[512] = "";
+	int ret = 1;
+
+	if (want != ATTACH_KPROBE) {
+		ret = try_kind(r, ATTACH_FENTRY, o, hooks, n, fentry_why, sizeof(fentry_why));
+		if (ret <= 0)
+			return ret;
+		if (want == ATTACH_FENTRY)
+			return refuse(fentry_why);
+		if (!kprobes) {
+			snprintf(why, sizeof(why), "%s, and %s", fentry_why, NO_KPROBES);
+			return refuse(why);
+		}
+		fprintf(stderr, "pinblame record: %s: kprobes instead\n", fentry_why);
+	}
+	ret = try_kind(r, ATTACH_KPROBE, o, hooks, n, why, sizeof(why));
+	return ret > 0 ? refuse(why) : ret;
+}
+
 struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 {
 	struct pb_bpf_run *r = pb_malloc(sizeof(*r));
 	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
 	size_t n;
+	int kprobes;
+	enum attach_kind want;
 
 	memset(r, 0, sizeof(*r));
 	r->out = o->out_fd;
-	if (preflight(o, &r->ks, hooks, &n) < 0 || load(r, o->max_pages) < 0 ||
-	    write_header(r) < 0 || attach_all(r, hooks, n) < 0) {
+	if (preflight(o, &r->ks, hooks, &n, &kprobes, &want) < 0 ||
+	    load_and_attach(r, o, want, kprobes, hooks, n) < 0 || write_header(r) < 0 ||
+	    attach_failures(r, hooks, n) < 0) {
 		pb_bpf_close(r);
 		return NULL;
 	}

@@ -43,12 +43,14 @@ enum pb_bpf_prog {
 	PB_BPF_GET_ARG1,
 	PB_BPF_GET_ARG2,
 	PB_BPF_PUT_ARG1,
+	PB_BPF_READ_ARG1,	/* a get only under a splice */
 };
 
 enum pb_bpf_role {
 	PB_BPF_ROLE_GUP,	/* every one this kernel has */
 	PB_BPF_ROLE_SPLICE,	/* the first this kernel has */
 	PB_BPF_ROLE_PUT,	/* every one this kernel has */
+	PB_BPF_ROLE_SPLICE_READ,	/* the first, when no SPLICE one is there */
 };
 
 struct pb_bpf_hook {
@@ -89,6 +91,11 @@ struct pb_bpf_frames {
  * and its <stack trace> block (none when STACK has no frames). */
 void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t page,
 		       const struct pb_bpf_page *rec, const struct pb_bpf_frames *stack);
+/* Appends the user stack of REC's get as ftrace's userstacktrace option
+ * prints it ("<user stack trace>", then " =>  <%016lx>" per frame); nothing
+ * when STACK has no frames. */
+void pb_bpf_write_ustack(struct pb_buf *b, const struct pb_bpf_page *rec,
+			 const struct pb_bpf_frames *stack);
 /* Appends a failure point as the kernel's tracepoint prints it, with its
  * stack past the tracer's own frames. */
 void pb_bpf_write_failure(struct pb_buf *b, const struct pb_ksyms *ks,

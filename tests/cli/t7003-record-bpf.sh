@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # record --bpf: option errors, the refusals before anything is loaded (no
-# BTF, no kprobes, no GUP function, kallsyms without addresses), each exit 3
-# with the reason and the fallback; and on this machine the branch its
-# kernel and build call for, checked here from the same facts.
+# BTF, kprobes forced where there are none, no GUP function, kallsyms
+# without addresses), each exit 3 with the reason and the fallback; and on
+# this machine the branch its kernel and build call for, checked here from
+# the same facts.
 . "$(dirname "$0")/lib.sh"
 
 fallback="the fallback is 'pinblame record --probe-gup' (kprobe_events), or 'pinblame record' for the tracepoints alone"
@@ -26,13 +27,20 @@ is "$err" "pinblame: record: --bpf: this kernel has no BTF (no /sys/kernel/btf/v
 	"and says why, with the fallback"
 ok "$([ ! -e "$TMP/t.trace" ]; echo $?)" "no trace file is left"
 
-# BTF but neither a kprobe PMU nor kprobe_events
+# BTF but neither a kprobe PMU nor kprobe_events, kprobes forced (without
+# PINBLAME_BPF_ATTACH=kprobe fentry would be tried: the last branch below)
 mkdir -p "$TMP/sys-nokp/kernel/btf" "$TMP/tracefs-nokp"
 : > "$TMP/sys-nokp/kernel/btf/vmlinux"
-PINBLAME_SYSFS=$TMP/sys-nokp PINBLAME_TRACEFS=$TMP/tracefs-nokp pb record --bpf -o "$TMP/t.trace" -- true
-is "$rc" 3 "no kprobes exits 3"
+PINBLAME_BPF_ATTACH=kprobe PINBLAME_SYSFS=$TMP/sys-nokp PINBLAME_TRACEFS=$TMP/tracefs-nokp \
+	pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "kprobes forced without kprobes exits 3"
 is "$err" "pinblame: record: --bpf: kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs: CONFIG_KPROBE_EVENTS is off); $fallback" \
 	"and says why"
+
+PINBLAME_BPF_ATTACH=trampoline PINBLAME_SYSFS=$TMP/sys-nokp pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "an unknown PINBLAME_BPF_ATTACH exits 3"
+is "$err" "pinblame: record: --bpf: PINBLAME_BPF_ATTACH is auto, fentry or kprobe, not 'trampoline'" \
+	"and names the values it takes"
 
 # kprobes, but kallsyms without any GUP grab (a .constprop copy is not one)
 mkdir -p "$TMP/sys/kernel/btf" "$TMP/sys/bus/event_source/devices/kprobe" "$TMP/proc"
@@ -51,29 +59,33 @@ is "$rc" 3 "kallsyms without addresses exits 3"
 is "$err" "pinblame: record: --bpf: kallsyms shows no addresses: recording needs root; $fallback" \
 	"and says that it needs root"
 
-# This machine, as it is: the first condition that fails decides.
+# This machine, as it is: the first condition that fails decides. The
+# kprobes are needed only when fentry is refused (this build machine's 6.18
+# refuses both).
 pb record --bpf -o "$TMP/host.trace" -- true
 if [ ! -r /sys/kernel/btf/vmlinux ]; then
 	is "$rc" 3 "here: no BTF, exits 3"
 	like "$err" "has no BTF" "and says so"
-elif [ ! -e /sys/bus/event_source/devices/kprobe ] && [ ! -e /sys/kernel/tracing/kprobe_events ]; then
-	is "$rc" 3 "here: BTF but no kprobes (CONFIG_KPROBE_EVENTS off), exits 3"
-	like "$err" "kprobes are not available on this kernel" "and says so"
 elif [ "$(id -u)" != 0 ]; then
 	is "$rc" 3 "here: not root, exits 3"
 	like "$err" "needs root" "and says so"
 elif ! grep -Eq ' (try_grab_folio_fast|try_grab_folio|try_grab_compound_head|try_grab_page)$' /proc/kallsyms; then
 	is "$rc" 3 "here: no GUP function, exits 3"
 	like "$err" "this kernel has none of" "and says so"
+elif [ "$rc" = 0 ]; then
+	# a kernel that can run it: the trace says how it was attached
+	is "$(sed -n 's/^# pinblame-record: source=//p' "$TMP/host.trace")" bpf "here: the trace says it is from BPF"
+	like "$(sed -n 's/^# pinblame-record: bpf_attach=//p' "$TMP/host.trace")" '^(fentry|kprobe)$' \
+		"and whether fentry or kprobes ran"
+	like "$err" 'BPF saw 0 failure events, wrote 0 page records' "and 'true' made no failure"
 else
-	# a kernel that can run it, unless this build has no BPF or the kernel
-	# refuses the program: then the reason is given and the exit is 3
-	if [ "$rc" = 0 ]; then
-		is "$(sed -n 's/^# pinblame-record: source=//p' "$TMP/host.trace")" bpf "here: the trace says it is from BPF"
-		like "$err" 'BPF saw 0 failure events, wrote 0 page records' "and 'true' made no failure"
-	else
-		is "$rc" 3 "here: the kernel refused BPF, exits 3"
-		like "$err" "record --probe-gup" "and names the fallback"
+	# this build has no BPF, or the kernel refused the programs
+	is "$rc" 3 "here: BPF refused or left out of the build, exits 3"
+	like "$err" "record --probe-gup" "and names the fallback"
+	if [ ! -e /sys/bus/event_source/devices/kprobe ] && [ ! -e /sys/kernel/tracing/kprobe_events ] &&
+		! [[ "$err" == *"built without BPF"* ]]; then
+		like "$err" "refused the fentry programs: .*, and kprobes are not available on this kernel" \
+			"fentry refused and no kprobes: says both"
 	fi
 fi
 

@@ -129,6 +129,37 @@ static void test_hooks_of_a_6_1_kernel_take_the_older_names(void **state)
 	pb_ksyms_free(&ks);
 }
 
+static void test_page_cache_read_stands_in_when_no_function_takes_the_spliced_page(void **state)
+{
+	/* Debian 6.1 arm64: copy_page_to_iter_pipe inlined, both markers */
+	static const char k61[] =
+		"ffffffc008300000 T try_grab_folio\n"
+		"ffffffc008300400 T try_grab_page\n"
+		"ffffffc008300800 t gup_put_folio\n"
+		"ffffffc008300c00 T mark_page_accessed\n"
+		"ffffffc008301000 T folio_mark_accessed\n";
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup, n;
+
+	(void)state;
+	load_text(&ks, k61);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_int_equal(n, 4);
+	assert_int_equal(ngup, 2);
+	assert_hook(&hooks[2], "gup_put_folio", PB_BPF_PUT_ARG1);
+	/* the first of the two, as a get only under a splice */
+	assert_hook(&hooks[3], "folio_mark_accessed", PB_BPF_READ_ARG1);
+	assert_int_equal(hooks[3].role, PB_BPF_ROLE_SPLICE_READ);
+	pb_ksyms_free(&ks);
+	/* 6.12 has the spliced page's own function: no page cache read */
+	load_text(&ks, kallsyms_612);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	for (size_t i = 0; i < n; i++)
+		assert_int_not_equal(hooks[i].prog, PB_BPF_READ_ARG1);
+	pb_ksyms_free(&ks);
+}
+
 static void test_a_compiler_copy_of_a_grab_is_not_hooked(void **state)
 {
 	struct pb_ksyms ks;
@@ -252,6 +283,38 @@ static void test_failure_is_written_as_its_tracepoint_past_the_tracer_frames(voi
 	pb_ksyms_free(&ks);
 }
 
+static const uint64_t user_stack[] = { 0x0000aaaab0c01234ULL, 0x0000ffff8e2d0a9cULL, 0 };
+
+static void write_user_stack(struct pb_buf *b)
+{
+	struct pb_bpf_page rec = {
+		.get_ns = 53100000123ULL, .pid = 151, .tgid = 150, .cpu = 1,
+	};
+	struct pb_bpf_frames fr = { user_stack, PB_ARRAY_SIZE(user_stack) };
+
+	strcpy(rec.comm, "holdpages");
+	pb_bpf_write_ustack(b, &rec, &fr);
+}
+
+static void test_user_stack_is_written_as_ftrace_userstacktrace_prints_it(void **state)
+{
+	struct pb_buf b = { 0 };
+	struct pb_bpf_page rec = { 0 };
+	struct pb_bpf_frames none = { NULL, 0 };
+
+	(void)state;
+	write_user_stack(&b);
+	/* trace_output.c: " => " then seq_print_user_ip's " <%016lx>" */
+	assert_string_equal(pb_buf_str(&b),
+		"       holdpages-151     (    150) [001] .....    53.100000: <user stack trace>\n"
+		" =>  <0000aaaab0c01234>\n =>  <0000ffff8e2d0a9c>\n");
+	/* no user stack taken (a kernel thread, or the map was full): nothing */
+	pb_buf_reset(&b);
+	pb_bpf_write_ustack(&b, &rec, &none);
+	assert_int_equal(b.len, 0);
+	pb_buf_free(&b);
+}
+
 static void test_page_written_again_only_after_a_newer_get(void **state)
 {
 	static struct pb_bpf_seen seen;
@@ -272,6 +335,7 @@ static void write_migration_failure(struct pb_buf *b, const struct pb_ksyms *ks)
 {
 	struct pb_bpf_failure f = {
 		.ns = 53218243505ULL, .kind = PB_BPF_MIGRATE_FAIL, .a = 0, .b = 3,
+		.c = PB_BPF_MR_CONTIG_RANGE,
 		.pid = 151, .tgid = 151, .cpu = 0,
 	};
 	struct pb_bpf_frames none = { NULL, 0 };
@@ -290,7 +354,7 @@ static void test_failed_migration_is_written_with_its_counts(void **state)
 	write_migration_failure(&b, &ks);
 	assert_string_equal(pb_buf_str(&b),
 		"              sh-151     (    151) [000] .....    53.218243: mm_migrate_pages: "
-		"nr_succeeded=0 nr_failed=3\n");
+		"nr_succeeded=0 nr_failed=3 reason=contig_range\n");
 	pb_buf_free(&b);
 	pb_ksyms_free(&ks);
 }
@@ -345,6 +409,7 @@ static void test_written_trace_blames_the_page_stack_for_the_fin_pfn(void **stat
 	load_text(&ks, kallsyms_612);
 	pb_buf_adds(&b, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
 	write_page(&b, &ks);
+	write_user_stack(&b);
 	write_migration_failure(&b, &ks);
 	write_isolation_failure(&b, &ks);
 	/* two retries: the importer learns the vmemmap from their pfn and page */
@@ -363,10 +428,19 @@ static void test_written_trace_blames_the_page_stack_for_the_fin_pfn(void **stat
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	/* the failed migration is read as one */
-	st = pb_store_prepare(s, "SELECT sum(failed) FROM migration");
+	st = pb_store_prepare(s, "SELECT sum(failed) FROM migration WHERE reason = 'contig_range'");
 	assert_non_null(st);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int64(st, 0), 3);
+	sqlite3_finalize(st);
+	/* the user stack after the page's kernel stack is that hit's */
+	st = pb_store_prepare(s, "SELECT k.depth, k.user FROM event e JOIN stack k ON k.id = "
+				 "e.ustack_id JOIN name n ON n.id = e.name_id "
+				 "WHERE n.text = 'kprobes:try_grab_folio_fast'");
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 2);
+	assert_int_equal(sqlite3_column_int64(st, 1), 1);
 	sqlite3_finalize(st);
 	pb_store_close(s);
 	unit_remove_store(db);
@@ -382,9 +456,11 @@ int main(void)
 		cmocka_unit_test(test_kallsyms_without_addresses_has_no_symbols),
 		cmocka_unit_test(test_hooks_of_a_6_12_kernel_are_both_grabs_splice_and_puts),
 		cmocka_unit_test(test_hooks_of_a_6_1_kernel_take_the_older_names),
+		cmocka_unit_test(test_page_cache_read_stands_in_when_no_function_takes_the_spliced_page),
 		cmocka_unit_test(test_a_compiler_copy_of_a_grab_is_not_hooked),
 		cmocka_unit_test(test_page_record_is_written_as_a_kprobe_hit_with_its_stack),
 		cmocka_unit_test(test_failure_is_written_as_its_tracepoint_past_the_tracer_frames),
+		cmocka_unit_test(test_user_stack_is_written_as_ftrace_userstacktrace_prints_it),
 		cmocka_unit_test(test_page_written_again_only_after_a_newer_get),
 		cmocka_unit_test(test_failed_migration_is_written_with_its_counts),
 		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),

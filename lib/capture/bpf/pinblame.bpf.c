@@ -11,11 +11,15 @@
  * and the pages touched last are kept. The failure points go through a ring
  * buffer; user space then writes out the records of the failing pages only.
  *
- * The kprobe programs take the page from one argument; which functions they
- * are attached to is chosen in user space from kallsyms, since the names
- * and argument positions changed between kernel versions. The failure
- * points are raw tracepoints: their TP_PROTO arguments have not changed
- * since the events exist, so no tracepoint struct layout is needed.
+ * The programs take the page from one argument; which functions they are
+ * attached to is chosen in user space from kallsyms, since the names and
+ * argument positions changed between kernel versions. Each hook exists
+ * twice: as fentry (a BPF trampoline, cheaper: no breakpoint and no pt_regs;
+ * one program per function, so a few numbered slots) and as kprobe (one
+ * program for many functions). User space loads one kind, fentry where the
+ * kernel takes it. The failure points are raw tracepoints: their TP_PROTO
+ * arguments have not changed since the events exist, so no tracepoint
+ * struct layout is needed.
  *
  * GPL: bpf_probe_read_kernel_str and the stack helpers are GPL-only.
  */
@@ -58,6 +62,19 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } failures SEC(".maps");
 
+/* A stack taken to be looked at, not kept: too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[PB_BPF_STACK_DEPTH]);
+} scratch SEC(".maps");
+
+/* [start, end) of the functions a page cache read must run under to be a
+ * splice into a pipe (do_splice, splice_file_to_pipe), set by user space
+ * before load; unused ones are 0. */
+const volatile __u64 splice_ranges[PB_BPF_SPLICE_RANGES][2];
+
 /* Read by user space through the skeleton's bss. */
 __u64 vmemmap_base;		/* page address of pfn 0, once learned */
 __u64 page_struct_size;		/* sizeof(struct page) on this kernel */
@@ -91,7 +108,9 @@ static __always_inline struct pb_bpf_page *page_record(__u64 page)
 	return rec;
 }
 
-static __always_inline void on_get(struct pt_regs *ctx, __u64 page)
+/* CTX is a kprobe's pt_regs or an fentry's argument array: the stack
+ * helpers take either. IP is the hooked function. */
+static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
 {
 	struct pb_bpf_page *rec;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -102,7 +121,7 @@ static __always_inline void on_get(struct pt_regs *ctx, __u64 page)
 	if (!rec)
 		return;
 	rec->get_ns = bpf_ktime_get_ns();
-	rec->get_ip = PT_REGS_IP(ctx);
+	rec->get_ip = ip;
 	rec->get_kstack = stack_id(ctx, 0);
 	rec->get_ustack = stack_id(ctx, BPF_F_USER_STACK);
 	rec->pid = (__u32)pid_tgid;
@@ -112,7 +131,7 @@ static __always_inline void on_get(struct pt_regs *ctx, __u64 page)
 	__sync_fetch_and_add(&rec->gets, 1);
 }
 
-static __always_inline void on_put(struct pt_regs *ctx, __u64 page)
+static __always_inline void on_put(void *ctx, __u64 page)
 {
 	struct pb_bpf_page *rec = page ? bpf_map_lookup_elem(&pages, &page) : NULL;
 
@@ -124,13 +143,43 @@ static __always_inline void on_put(struct pt_regs *ctx, __u64 page)
 	__sync_fetch_and_add(&rec->puts, 1);
 }
 
-/* try_grab_folio_fast(page, ...), try_grab_folio(page or folio, ...),
- * try_grab_compound_head(page, ...), try_grab_page(page, ...),
+/* Whether the current stack runs through one of splice_ranges. */
+static __always_inline int under_splice(void *ctx)
+{
+	__u32 zero = 0;
+	__u64 *ips = bpf_map_lookup_elem(&scratch, &zero);
+	long n;
+
+	if (!ips)
+		return 0;
+	n = bpf_get_stack(ctx, ips, PB_BPF_STACK_DEPTH * sizeof(__u64), 0);
+	if (n <= 0)
+		return 0;
+	n /= sizeof(__u64);
+	for (int i = 0; i < PB_BPF_STACK_DEPTH && i < n; i++)
+		for (int j = 0; j < PB_BPF_SPLICE_RANGES; j++)
+			if (ips[i] >= splice_ranges[j][0] && ips[i] < splice_ranges[j][1])
+				return 1;
+	return 0;
+}
+
+/* A page cache read (folio_mark_accessed(folio), mark_page_accessed(page))
+ * counts only under a splice: where no function takes the spliced page
+ * (6.1: copy_page_to_iter_pipe inlined, copy_page_to_iter notrace), the
+ * read that fills the pipe marks the page it copies. */
+static __always_inline void on_read(void *ctx, __u64 page, __u64 ip)
+{
+	if (under_splice(ctx))
+		on_get(ctx, page, ip);
+}
+
+/* kprobes. try_grab_folio_fast(page, ...), try_grab_folio(page or folio,
+ * ...), try_grab_compound_head(page, ...), try_grab_page(page, ...),
  * copy_page_to_iter_pipe(page, ...) */
 SEC("kprobe")
 int BPF_KPROBE(get_arg1, void *page)
 {
-	on_get(ctx, (__u64)page);
+	on_get(ctx, (__u64)page, PT_REGS_IP(ctx));
 	return 0;
 }
 
@@ -138,7 +187,7 @@ int BPF_KPROBE(get_arg1, void *page)
 SEC("kprobe")
 int BPF_KPROBE(get_arg2, void *pipe, void *folio)
 {
-	on_get(ctx, (__u64)folio);
+	on_get(ctx, (__u64)folio, PT_REGS_IP(ctx));
 	return 0;
 }
 
@@ -148,6 +197,47 @@ SEC("kprobe")
 int BPF_KPROBE(put_arg1, void *page)
 {
 	on_put(ctx, (__u64)page);
+	return 0;
+}
+
+/* folio_mark_accessed(folio), mark_page_accessed(page) */
+SEC("kprobe")
+int BPF_KPROBE(read_arg1, void *page)
+{
+	on_read(ctx, (__u64)page, PT_REGS_IP(ctx));
+	return 0;
+}
+
+/* fentry: the same, one program per function (user space sets the target
+ * of the slots it uses and loads only those). */
+#define FENTRY_GET1(n) \
+	SEC("fentry") int BPF_PROG(fe_get_arg1_##n, void *page) \
+	{ on_get(ctx, (__u64)page, bpf_get_func_ip(ctx)); return 0; }
+#define FENTRY_PUT1(n) \
+	SEC("fentry") int BPF_PROG(fe_put_arg1_##n, void *page) \
+	{ on_put(ctx, (__u64)page); return 0; }
+
+FENTRY_GET1(0)
+FENTRY_GET1(1)
+FENTRY_GET1(2)
+FENTRY_GET1(3)
+FENTRY_GET1(4)
+FENTRY_PUT1(0)
+FENTRY_PUT1(1)
+FENTRY_PUT1(2)
+FENTRY_PUT1(3)
+
+SEC("fentry")
+int BPF_PROG(fe_get_arg2_0, void *pipe, void *folio)
+{
+	on_get(ctx, (__u64)folio, bpf_get_func_ip(ctx));
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fe_read_arg1_0, void *page)
+{
+	on_read(ctx, (__u64)page, bpf_get_func_ip(ctx));
 	return 0;
 }
 
@@ -206,6 +296,50 @@ int pages_isolated(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/* The reason argument of mm_migrate_pages: TP_PROTO(succeeded, failed,
+ * [thp_succeeded, thp_failed, thp_split, [large_folio_split,]] mode,
+ * reason). Which form this kernel has, its event struct says. */
+/* A raw tracepoint's argument N, loaded at a constant offset: the verifier
+ * takes no ctx pointer that was added to, which clang makes of args[i] in
+ * branches (one load at a chosen offset); an asm load it cannot merge. */
+#define RAW_ARG(ctx, n) ({ \
+	__u64 __v; \
+	asm volatile("%0 = *(u64 *)(%1 + " #n " * 8)" : "=r"(__v) : "r"(ctx)); \
+	__v; \
+})
+
+static __always_inline int migrate_reason_arg(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct trace_event_raw_mm_migrate_pages *e = NULL;
+
+	/* only the taken branch is verified: the load of an argument past
+	 * this kernel's last would make the attach fail */
+	if (bpf_core_field_exists(e->large_folio_split))
+		return (int)RAW_ARG(ctx, 7);
+	if (bpf_core_field_exists(e->thp_split))
+		return (int)RAW_ARG(ctx, 6);
+	return (int)RAW_ARG(ctx, 3);
+}
+
+/* This kernel's enum migrate_reason value, as one of ours: the values moved
+ * as reasons were added (MR_CONTIG_RANGE was MR_CMA before 5.1). */
+static __always_inline __u64 reason_code(int reason)
+{
+	if (bpf_core_enum_value_exists(enum migrate_reason, MR_CONTIG_RANGE) &&
+	    reason == bpf_core_enum_value(enum migrate_reason, MR_CONTIG_RANGE))
+		return PB_BPF_MR_CONTIG_RANGE;
+	if (bpf_core_enum_value_exists(enum migrate_reason, MR_MEMORY_HOTPLUG) &&
+	    reason == bpf_core_enum_value(enum migrate_reason, MR_MEMORY_HOTPLUG))
+		return PB_BPF_MR_MEMORY_HOTPLUG;
+	if (bpf_core_enum_value_exists(enum migrate_reason, MR_COMPACTION) &&
+	    reason == bpf_core_enum_value(enum migrate_reason, MR_COMPACTION))
+		return PB_BPF_MR_COMPACTION;
+	if (bpf_core_enum_value_exists(enum migrate_reason, MR_LONGTERM_PIN) &&
+	    reason == bpf_core_enum_value(enum migrate_reason, MR_LONGTERM_PIN))
+		return PB_BPF_MR_LONGTERM_PIN;
+	return PB_BPF_MR_UNKNOWN;
+}
+
 /* mm_migrate_pages(unsigned long succeeded, unsigned long failed, ...) */
 SEC("raw_tracepoint")
 int migrate_pages(struct bpf_raw_tracepoint_args *ctx)
@@ -217,6 +351,7 @@ int migrate_pages(struct bpf_raw_tracepoint_args *ctx)
 	f.kind = PB_BPF_MIGRATE_FAIL;
 	f.a = ctx->args[0];
 	f.b = ctx->args[1];
+	f.c = reason_code(migrate_reason_arg(ctx));
 	send_failure(ctx, &f);
 	return 0;
 }

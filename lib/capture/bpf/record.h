@@ -10,6 +10,10 @@
 /* Frames kept per stack: what ftrace's stacktrace trigger keeps too. */
 #define PB_BPF_STACK_DEPTH 64
 
+/* Functions whose calls make a page cache read a splice (do_splice,
+ * splice_file_to_pipe). */
+#define PB_BPF_SPLICE_RANGES 2
+
 /* One page's latest reference taken and dropped, keyed by the struct page
  * (or folio) address in the LRU hash map "pages". A stack id is -1 when
  * the stack map was full or the stack could not be taken. */
@@ -26,7 +30,17 @@ struct pb_bpf_page {
 enum pb_bpf_failure_kind {
 	PB_BPF_CMA_BUSY_RETRY = 1,	/* a = pfn, b = page, c = count, d = align */
 	PB_BPF_ISOLATION_FAIL,		/* a = start_pfn, b = end_pfn, c = fin_pfn */
-	PB_BPF_MIGRATE_FAIL,		/* a = nr_succeeded, b = nr_failed */
+	PB_BPF_MIGRATE_FAIL,		/* a = nr_succeeded, b = nr_failed, c = reason */
+};
+
+/* mm_migrate_pages's reason, as the BPF program maps this kernel's enum
+ * migrate_reason (whose values changed between versions). */
+enum pb_bpf_migrate_reason {
+	PB_BPF_MR_UNKNOWN,
+	PB_BPF_MR_CONTIG_RANGE,
+	PB_BPF_MR_MEMORY_HOTPLUG,
+	PB_BPF_MR_COMPACTION,
+	PB_BPF_MR_LONGTERM_PIN,
 };
 
 /* A failure point, through the ring buffer "failures". */
