@@ -72,6 +72,16 @@ uint64_t pb_input_lineno(const struct pb_input *in);
  * (binary data), found with one search per window of lines. */
 bool pb_input_line_has_nul(struct pb_input *in);
 
+/* A fast path for parsers of many short lines: the unread bytes already
+ * in memory, up to (not including) the first NUL byte, so that each line
+ * that ends in them with a '\n' is text as pb_input_getline() would
+ * return it. Returns how many (0: none buffered; pb_input_getline() reads
+ * on). The parser takes whole lines of them with pb_input_take_lines():
+ * BYTES up to and including the '\n' of the last of LINES lines, none
+ * longer than PB_LINE_MAX. */
+size_t pb_input_buffered(struct pb_input *in, const char **data);
+void pb_input_take_lines(struct pb_input *in, size_t bytes, uint64_t lines);
+
 /* Puts a line back: the next pb_input_getline() returns it again with the
  * same line number. Only one line can be pushed back, and only right after
  * pb_input_getline() returned it (no peek, read or spool between); anything

@@ -592,13 +592,14 @@ enum pb_line_status pb_input_getline(struct pb_input *in, const char **line, siz
 	}
 }
 
-bool pb_input_line_has_nul(struct pb_input *in)
+/* The window offset of the first NUL in win[start, end), SIZE_MAX when
+ * there is none; END is at most in->len. */
+static size_t first_nul(struct pb_input *in, size_t start, size_t end)
 {
-	size_t start = in->line_start, end = in->line_start + in->line_len;
 	const char *nul;
 
-	/* search again when the line is not all in what was searched, or lies
-	 * past the NUL found there */
+	/* search again when [start, end) is not all in what was searched, or
+	 * lies past the NUL found there */
 	if (in->nul_from > start || in->nul_to < end ||
 	    (in->nul_at != SIZE_MAX && in->nul_at < start)) {
 		nul = memchr(in->win + start, '\0', in->len - start);
@@ -606,7 +607,40 @@ bool pb_input_line_has_nul(struct pb_input *in)
 		in->nul_to = in->len;
 		in->nul_at = nul ? (size_t)(nul - in->win) : SIZE_MAX;
 	}
-	return in->nul_at < end;
+	return in->nul_at < end ? in->nul_at : SIZE_MAX;
+}
+
+bool pb_input_line_has_nul(struct pb_input *in)
+{
+	return first_nul(in, in->line_start, in->line_start + in->line_len) != SIZE_MAX;
+}
+
+size_t pb_input_buffered(struct pb_input *in, const char **data)
+{
+	size_t nul;
+
+	*data = in->win + in->pos;
+	if (in->skip_rest || in->pos == in->len)
+		return 0;
+	nul = first_nul(in, in->pos, in->len);
+	return (nul == SIZE_MAX ? in->len : nul) - in->pos;
+}
+
+void pb_input_take_lines(struct pb_input *in, size_t bytes, uint64_t lines)
+{
+	const char *last;
+
+	if (!lines)
+		return;
+	/* the last line taken can be put back, as after pb_input_getline() */
+	last = memrchr(in->win + in->pos, '\n', bytes - 1);
+	in->line_start = last ? (size_t)(last - in->win) + 1 : in->pos;
+	in->line_len = in->pos + bytes - 1 - in->line_start;
+	if (in->line_len && in->win[in->line_start + in->line_len - 1] == '\r')
+		in->line_len--;
+	in->can_unget = true;
+	in->pos += bytes;
+	in->lineno += lines;
 }
 
 void pb_input_ungetline(struct pb_input *in)

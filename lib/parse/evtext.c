@@ -23,9 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
+#include "evtext_int.h"
 #include "fieldbase.h"
-#include "text.h"
+#include "parser_int.h"
 
 #define QUEUE_LEN 64
 #define HELD_MAX (4u << 20)	/* text bytes the queue may hold */
@@ -105,6 +109,10 @@ struct evtext {
 	int orphan;		/* inside a stack block already reported */
 	int eof;
 	int clock_noted;
+	int started;		/* read_line() decided how to read */
+	struct evtext_lines *lines;	/* the reading thread, if any */
+	const struct evtext_line *line_batch;	/* its lines being read */
+	size_t nlines, line_pos;
 };
 
 void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect)
@@ -119,6 +127,7 @@ void pb_evtext_close(void *state)
 {
 	struct evtext *st = state;
 
+	evtext_lines_stop(st->lines);
 	for (unsigned i = 0; i < MEMO_SETS * MEMO_WAYS; i++) {
 		pb_arena_free(&st->memo[0][i].arena);
 		pb_arena_free(&st->memo[1][i].arena);
@@ -241,6 +250,83 @@ int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	return bad(p, line, PB_BAD_ORPHAN_STACK, text, len);
 }
 
+/* The first '\n' in [s, end), or NULL: a word at a time, as a call to
+ * memchr() for each short frame line cost more than the search. */
+static inline const char *find_newline(const char *s, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	while (end - s >= 16) {
+		unsigned hit = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), nl));
+
+		if (hit)
+			return s + __builtin_ctz(hit);
+		s += 16;
+	}
+#endif
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	while (end - s >= 8) {
+		uint64_t w, hit;
+
+		memcpy(&w, s, sizeof(w));
+		w ^= ones * '\n';
+		hit = (w - ones) & ~w & highs;	/* the zero bytes, from the lowest */
+		if (hit) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return s + (__builtin_ctzll(hit) >> 3);
+#else
+			break;	/* the byte loop finds it in these 8 */
+#endif
+		}
+		s += 8;
+	}
+	while (s < end && *s != '\n')
+		s++;
+	return s < end ? s : NULL;
+}
+
+/* The frame lines of the stack being read (st->target) that are in the
+ * input's buffer already, taken in one go: they are most lines of a trace
+ * with stacks, and reading them one call at a time cost more than the
+ * rest of their handling. Leaves to process_line() whatever is not simply
+ * a frame of this stack: another line, an empty or too long frame, a line
+ * not in the buffer whole, and every line once the queue holds more than
+ * HELD_MAX (pb_evtext_next() lets an event out first). Returns the lines
+ * taken. */
+static uint64_t frame_lines(struct evtext *st, struct pb_input *in)
+{
+	struct stack_text *t = st->target;
+	const char *data, *s, *end;
+	size_t before = t->text.len;
+	uint64_t lines = 0;
+
+	size_t n = pb_input_buffered(in, &data);
+
+	end = data + n;
+	for (s = data; st->held + (t->text.len - before) <= HELD_MAX; lines++) {
+		const char *nl = find_newline(s, end), *eol, *frame;
+
+		if (!nl || nl - s > PB_LINE_MAX)
+			break;
+		eol = nl > s && nl[-1] == '\r' ? nl - 1 : nl;	/* as pb_input_getline() */
+		frame = pb_skip_blanks(s, eol);
+		if (eol - frame < 2 || frame[0] != '=' || frame[1] != '>')
+			break;
+		frame = pb_skip_blanks(frame + 2, eol);
+		if (frame == eol || t->n == PB_STACK_FRAMES_MAX || eol - frame > PB_FRAME_TEXT_MAX)
+			break;
+		add_frame_text(&t->text, frame, (uint32_t)(eol - frame));
+		t->n++;
+		s = nl + 1;
+	}
+	st->held += t->text.len - before;
+	pb_input_take_lines(in, (size_t)(s - data), lines);
+	return lines;
+}
+
 static int stack_header(struct evtext *st, struct pb_parser *p, uint64_t line,
 			const struct pb_text_context *c, int user, const char *text, size_t len)
 {
@@ -341,8 +427,11 @@ static int unknown_type(const char *s, size_t n)
 	return digits > s + 13 && digits == end;
 }
 
+/* LOOK: what the line says by itself, worked out ahead (evtext_lines.c),
+ * or NULL to work it out here. */
 static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
-			const char *text, size_t len, bool has_nul)
+			const char *text, size_t len, bool has_nul,
+			const struct evtext_look *look)
 {
 	const char *end = text + len, *s = pb_skip_blanks(text, end);
 	struct pb_text_context c;
@@ -351,6 +440,7 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	enum pb_bad_reason why;
 	int64_t lost;
 	int32_t cpu;
+	int rc;
 
 	if (has_nul)
 		return bad(p, line, PB_BAD_BINARY, text, len);
@@ -364,8 +454,14 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		return 0;
 	if (pb_text_lost_events(text, len, &cpu, &lost) == 0)
 		return lost_events(st, line, cpu, lost, text, len);
-	if (pb_text_context(text, len, &c, &why) < 0 &&
-	    (why != PB_BAD_SYNTAX || pb_text_fragment(text, len, &c) < 0)) {
+	if (look) {
+		rc = look->ctx_rc;
+		c = look->c;
+		why = look->why;
+	} else {
+		rc = pb_text_context(text, len, &c, &why);
+	}
+	if (rc < 0 && (why != PB_BAD_SYNTAX || pb_text_fragment(text, len, &c) < 0)) {
 		if (why == PB_BAD_SYNTAX && st->dialect->why_not)
 			why = st->dialect->why_not(text, len);
 		return bad(p, line, why, text, len);
@@ -374,9 +470,14 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		pb_parser_set_meta(p, "clock", "counter");
 		st->clock_noted = 1;
 	}
-	ev.body = NULL;
-	ev.body_len = 0;
-	kind = st->dialect->classify(c.rest, c.rest_len, &ev);
+	if (look && rc == 0) {
+		kind = look->kind;
+		ev = look->ev;
+	} else {
+		ev.body = NULL;
+		ev.body_len = 0;
+		kind = st->dialect->classify(c.rest, c.rest_len, &ev);
+	}
 	switch (kind) {
 	case PB_EVTEXT_KSTACK:
 	case PB_EVTEXT_USTACK:
@@ -542,16 +643,68 @@ static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
 	return 1;
 }
 
+/* A line of the reading thread (read_line() for its lines). */
+static int read_line_ahead(struct evtext *st, struct pb_parser *p)
+{
+	const struct evtext_line *l;
+	uint64_t lineno;
+	char err[256];
+
+	if (st->line_pos == st->nlines) {
+		size_t n = evtext_lines_next(st->lines, &st->line_batch, &lineno, err,
+					     sizeof(err));
+
+		if (n == (size_t)-1) {
+			pb_parser_set_error(p, lineno, "%s", err);
+			return -1;
+		}
+		st->nlines = n;
+		st->line_pos = 0;
+		if (!n) {
+			st->eof = 1;
+			return 0;
+		}
+	}
+	l = &st->line_batch[st->line_pos++];
+	if (l->status == PB_LINE_OK)
+		return process_line(st, p, l->lineno, l->text, l->len, l->has_nul, l->look);
+	st->target = NULL;
+	st->orphan = 0;
+	return bad(p, l->lineno, PB_BAD_TOO_LONG, l->text, l->len);
+}
+
+/* Inputs this large are read on a thread of their own when the parser
+ * runs on the caller's (import --dry-run): the line work splits over two
+ * cores. Under pb_parser_run_ahead() the caller's thread has work of its
+ * own (SQLite), and small inputs are not worth a thread. */
+#define LINES_THREAD_MIN (64u << 20)
+
+static void maybe_read_ahead(struct evtext *st, struct pb_parser *p)
+{
+	struct pb_input *in = pb_parser_input(p);
+	const char *force = getenv("PINBLAME_LINE_THREAD");	/* "0" or "1", for tests */
+
+	st->started = 1;
+	if (force ? *force != '1' : (p->ahead ||
+				      pb_input_raw_size(in) < LINES_THREAD_MIN))
+		return;
+	st->lines = evtext_lines_start(in, st->dialect);
+}
+
 static int read_line(struct evtext *st, struct pb_parser *p)
 {
 	struct pb_input *in = pb_parser_input(p);
 	const char *text;
 	size_t len;
 
+	if (!st->started)
+		maybe_read_ahead(st, p);
+	if (st->lines)
+		return read_line_ahead(st, p);
 	switch (pb_input_getline(in, &text, &len)) {
 	case PB_LINE_OK:
 		return process_line(st, p, pb_input_lineno(in), text, len,
-				    pb_input_line_has_nul(in));
+				    pb_input_line_has_nul(in), NULL);
 	case PB_LINE_EOF:
 		st->eof = 1;
 		return 0;
@@ -576,6 +729,9 @@ int pb_evtext_next(void *state, struct pb_parser *p, struct pb_record *rec)
 			return emit(st, p, rec);
 		if (st->eof)
 			return 0;
+		if (st->target && !st->lines && st->started &&
+		    frame_lines(st, pb_parser_input(p)))
+			continue;
 		if (read_line(st, p) < 0)
 			return -1;
 	}

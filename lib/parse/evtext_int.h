@@ -1,0 +1,50 @@
+/* evtext_int.h - shared by evtext.c (the queue and the stacks) and
+ * evtext_lines.c (lines read and looked at on a thread of their own);
+ * private to lib/parse. */
+#ifndef PINBLAME_PARSE_EVTEXT_INT_H
+#define PINBLAME_PARSE_EVTEXT_INT_H
+
+#include <stdbool.h>
+
+#include "text.h"
+
+/* What a line of ftrace or trace-cmd report text says by itself, whatever
+ * came before it: worked out ahead for evtext.c's process_line(). */
+struct evtext_look {
+	bool frame;		/* "=>" after blanks: a stack frame line */
+	int ctx_rc;		/* pb_text_context() */
+	enum pb_bad_reason why;	/* its reason when ctx_rc < 0 */
+	struct pb_text_context c;
+	enum pb_evtext_kind kind;	/* the dialect's classify(), when ctx_rc == 0 */
+	struct pb_evtext_event ev;
+};
+
+/* Looks at LINE as process_line() would, up to what depends on the lines
+ * before it. */
+void evtext_look(const struct pb_evtext_dialect *d, const char *text, size_t len,
+		 struct evtext_look *look);
+
+/* A line of the reading thread: what pb_input_getline() returned. */
+struct evtext_line {
+	const char *text;
+	size_t len;
+	uint64_t lineno;
+	enum pb_line_status status;	/* PB_LINE_OK or PB_LINE_TOO_LONG */
+	bool has_nul;
+	const struct evtext_look *look;	/* NULL: not looked at (not OK text) */
+};
+
+struct evtext_lines;
+
+/* Reads IN on a thread of its own from now on; NULL when no thread can be
+ * started (the caller reads on). */
+struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evtext_dialect *d);
+/* The lines of the next batch: how many (*LINES), 0 at the end of the
+ * input, or (size_t)-1 with *LINENO and ERR set (a read error, or
+ * interrupted). They stay valid until the next call. */
+size_t evtext_lines_next(struct evtext_lines *l, const struct evtext_line **lines,
+			 uint64_t *lineno, char *err, size_t errlen);
+/* Stops the thread (if still reading) and frees everything. */
+void evtext_lines_stop(struct evtext_lines *l);
+
+#endif

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# ftrace and trace-cmd report text read on a thread of its own (what
+# import --dry-run does with a large file) gives what reading it on the
+# parser's thread gives: the same stores, row for row, and the same
+# messages. PINBLAME_LINE_THREAD=1 forces the reading thread on any input
+# and under a real import, =0 keeps it off; the two stores are compared
+# with sqlite3, line for line of their dumps.
+. "$(dirname "$0")/lib.sh"
+
+# dump DB: every row but the import's own (times, paths of the run)
+dump() {
+	sqlite3 "$1" .dump | grep -v '^INSERT INTO source\|^INSERT INTO meta'
+}
+
+# same NAME FILE: imports FILE both ways, compares
+same() {
+	local m
+	for m in 0 1; do
+		rm -f "$TMP/t$m.db"*
+		PINBLAME_LINE_THREAD=$m "$PINBLAME" -d "$TMP/t$m.db" import "$2" >"$TMP/out$m" 2>"$TMP/err$m"
+		echo "exit $?" >>"$TMP/out$m"
+		sed -i 's/, [0-9.]* s$//' "$TMP/out$m"
+		dump "$TMP/t$m.db" >"$TMP/dump$m"
+		PINBLAME_LINE_THREAD=$m "$PINBLAME" import --dry-run "$2" 2>&1 |
+			sed 's/, [0-9.]* s (dry/ (dry/' >"$TMP/dry$m"
+	done
+	ok "$([ -s "$TMP/dump0" ] && cmp -s "$TMP/dump0" "$TMP/dump1"; echo $?)" "$1: the same store"
+	ok "$(cmp -s "$TMP/out0" "$TMP/out1" && cmp -s "$TMP/err0" "$TMP/err1"; echo $?)" \
+		"$1: the same summary and warnings"
+	ok "$(cmp -s "$TMP/dry0" "$TMP/dry1"; echo $?)" "$1: the same dry run"
+}
+
+same "arm64 capture" "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz"
+same "trace-cmd report" "$REAL/arm64-tracecmd-hugetlb-cma/trace-cmd-report-N.txt.xz"
+same "latency format" "$REAL/x86_64-6.18-trace-options/latency-format.txt"
+same "user stacks" "$REAL/x86_64-6.18-host-compaction/trace.txt.xz"
+
+# What only the line reader decides: CRLF ends, a NUL byte, a frame line
+# too long for a stack, a line longer than PB_LINE_MAX (1 MiB), an empty
+# frame, stacks without their event, the last line without its '\n'.
+odd=$TMP/odd.txt
+{
+	printf '# tracer: nop\r\n#\r\n'
+	for i in 1 2 3 4 5 6; do
+		printf '           cat-10%s    (   10%s) [00%s] d....  1.00000%s: mm_migrate_pages: nr_succeeded=1 nr_failed=%s\r\n' \
+			"$((i % 2))" "$((i % 2))" "$((i % 2))" "$i" "$i"
+		printf '           cat-10%s    (   10%s) [00%s] d....  1.00000%s: <stack trace>\n' \
+			"$((i % 2))" "$((i % 2))" "$((i % 2))" "$i"
+		printf ' => frame_a\r\n =>  frame_b\n\t=> frame_c+0x10/0x20\n'
+	done
+	printf ' => lost_frame\n'
+	printf 'a NUL \0 here\n'
+	printf '           cat-100    (   100) [000] d....  2.000000: mm_migrate_pages: nr_failed=8\n'
+	printf '           cat-100    (   100) [000] d....  2.000000: <stack trace>\n'
+	printf ' => %09000d\n' 0
+	printf ' =>\n'
+	printf ' => %01100000d\n' 0
+	printf '           cat-100    (   100) [000] d....  2.000001: mm_migrate_pages: nr_failed=9\n'
+	printf '           cat-100    (   100) [000] d....  2.000002: <stack trace>\n => last'
+} >"$odd"
+same "odd lines" "$odd"
+like "$(cat "$TMP/err1")" "1 line not understood: binary data" "odd lines: the NUL line counted"
+like "$(cat "$TMP/err1")" "2 lines not understood: line too long" \
+	"odd lines: the long frame and the long line counted"
+like "$(cat "$TMP/err1")" "1 line not understood: syntax" "odd lines: the empty frame counted"
+is "$(sqlite3 "$TMP/t1.db" "SELECT count(*) FROM event WHERE stack_id IS NOT NULL")" 7 \
+	"odd lines: six stacks of three frames and the last one attached"
+
+done_testing
