@@ -1,4 +1,5 @@
 /* dump.c - helpers shared by the kmsg, page_pinner and page_owner parsers. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,11 @@ size_t dump_stamp(const char *s, size_t len, int64_t *ns)
 	return end - s + 1;
 }
 
+int dump_slice_is(struct dump_slice s, const char *text)
+{
+	return s.len == strlen(text) && !memcmp(s.s, text, s.len);
+}
+
 /* Splits "KEY VALUE" at the first blank. */
 static void key_value(struct dump_slice seg, struct dump_slice *key, struct dump_slice *val)
 {
@@ -221,6 +227,59 @@ static struct dump_slice strip_ns(struct dump_slice v)
 	return v;
 }
 
+/* How a piece of an "allocated via" line is printed. */
+enum alloc_form {
+	FORM_TEXT,		/* as it stands */
+	FORM_NS,		/* "N ns" or "N": the number */
+	FORM_ID_COMM,		/* "N (comm)": the number, and the comm's piece */
+	FORM_NONE,		/* no key of its own (the comm) */
+};
+
+/* The pieces of an "allocated via" line in the order page_owner prints
+ * them (doc/FORMATS.md section 3): the keys printed before them (KEY2: the
+ * mask's name before gfp_mask), and the field each parser stores them as
+ * (NULL: not kept; a debugfs header prints no migratetype). A piece the
+ * kernel adds is a member of struct dump_alloc and a row here. */
+static const struct alloc_piece {
+	const char *key, *key2;
+	size_t at;		/* offsetof(struct dump_alloc, ...) */
+	enum alloc_form form;
+	const char *name[2];	/* by enum dump_alloc_names */
+} alloc_pieces[] = {
+	{ "order", NULL, offsetof(struct dump_alloc, order), FORM_TEXT,
+	  { "owner_order", "order" } },
+	{ "migratetype", NULL, offsetof(struct dump_alloc, migratetype), FORM_TEXT,
+	  { "migratetype", NULL } },
+	{ "gfp_mask", "mask", offsetof(struct dump_alloc, gfp_mask), FORM_TEXT,
+	  { "gfp_mask", "gfp_mask" } },
+	{ "pid", NULL, offsetof(struct dump_alloc, pid), FORM_ID_COMM,
+	  { "owner_pid", "pid" } },
+	{ "tgid", NULL, offsetof(struct dump_alloc, tgid), FORM_ID_COMM,
+	  { "owner_tgid", "tgid" } },
+	{ NULL, NULL, offsetof(struct dump_alloc, comm), FORM_NONE,
+	  { "owner_comm", "comm" } },
+	{ "ts", NULL, offsetof(struct dump_alloc, ts), FORM_NS,
+	  { "owner_ts", "alloc_ts" } },
+	{ "free_ts", NULL, offsetof(struct dump_alloc, free_ts), FORM_NS,
+	  { "owner_free_ts", "free_ts" } },
+};
+
+static struct dump_slice *piece_of(struct dump_alloc *a, const struct alloc_piece *p)
+{
+	return (struct dump_slice *)((char *)a + p->at);
+}
+
+static const struct alloc_piece *piece_by_key(struct dump_slice key)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(alloc_pieces); i++) {
+		const struct alloc_piece *p = &alloc_pieces[i];
+
+		if ((p->key && dump_slice_is(key, p->key)) || (p->key2 && dump_slice_is(key, p->key2)))
+			return p;
+	}
+	return NULL;
+}
+
 int dump_parse_alloc(const char *s, size_t len, struct dump_alloc *out)
 {
 	size_t pos = 0;
@@ -229,27 +288,30 @@ int dump_parse_alloc(const char *s, size_t len, struct dump_alloc *out)
 	len = dump_rtrim(s, len);
 	while (pos < len) {
 		struct dump_slice seg = next_segment(s, len, &pos), key, val;
+		const struct alloc_piece *p;
 
 		key_value(seg, &key, &val);
-		if (!val.len)
+		if (!val.len || !(p = piece_by_key(key)))
 			continue;
-		if (key.len == 5 && !memcmp(key.s, "order", 5))
-			out->order = val;
-		else if (key.len == 11 && !memcmp(key.s, "migratetype", 11))
-			out->migratetype = val;
-		else if ((key.len == 4 && !memcmp(key.s, "mask", 4)) ||
-			 (key.len == 8 && !memcmp(key.s, "gfp_mask", 8)))
-			out->gfp_mask = val;
-		else if (key.len == 3 && !memcmp(key.s, "pid", 3))
-			number_and_comm(val, &out->pid, &out->comm);
-		else if (key.len == 4 && !memcmp(key.s, "tgid", 4))
-			number_and_comm(val, &out->tgid, &out->comm);
-		else if (key.len == 2 && !memcmp(key.s, "ts", 2))
-			out->ts = strip_ns(val);
-		else if (key.len == 7 && !memcmp(key.s, "free_ts", 7))
-			out->free_ts = strip_ns(val);
+		if (p->form == FORM_ID_COMM)
+			number_and_comm(val, piece_of(out, p), &out->comm);
+		else
+			*piece_of(out, p) = p->form == FORM_NS ? strip_ns(val) : val;
 	}
 	return out->order.len ? 0 : -1;
+}
+
+void dump_alloc_put(const struct dump_alloc *a, enum dump_alloc_names names,
+		    void (*put)(void *ctx, const char *name, const char *v, size_t len),
+		    void *ctx)
+{
+	for (size_t i = 0; i < PB_ARRAY_SIZE(alloc_pieces); i++) {
+		const struct alloc_piece *p = &alloc_pieces[i];
+		const struct dump_slice *v = (const struct dump_slice *)((const char *)a + p->at);
+
+		if (v->len && p->name[names])
+			put(ctx, p->name[names], v->s, v->len);
+	}
 }
 
 static int is_alnum(char c)

@@ -45,6 +45,8 @@ struct dump_slice {
 	const char *s;
 	size_t len;
 };
+/* Whether S is TEXT, whole. */
+int dump_slice_is(struct dump_slice s, const char *text);
 
 /* Length of PREFIX when S starts with it, else 0. */
 size_t dump_prefix(const char *s, size_t len, const char *prefix);
@@ -70,6 +72,17 @@ struct dump_alloc {
 };
 /* S is the text after "allocated via ". Returns 0, -1 when it has no order. */
 int dump_parse_alloc(const char *s, size_t len, struct dump_alloc *out);
+/* Which parser's names the pieces are stored under. */
+enum dump_alloc_names {
+	ALLOC_NAMES_KMSG,	/* a kernel log's dump_page(): owner_pid, ... */
+	ALLOC_NAMES_DEBUGFS,	/* a page_owner debugfs record: pid, ... */
+};
+/* Calls PUT(CTX, NAME, VALUE, LEN) for each piece of A that was printed
+ * and that parser keeps, in the order of the line, under its name there
+ * (one table in dump.c says how each piece is printed and named). */
+void dump_alloc_put(const struct dump_alloc *a, enum dump_alloc_names names,
+		    void (*put)(void *ctx, const char *name, const char *v, size_t len),
+		    void *ctx);
 
 /* Splits a line of "KEY VALUE" words ("PFN 0xa3a41 Block 1309 count 2
  * mapping 0xffff.. Flags 0x..(..)") into at most MAX pairs; a "[module]"

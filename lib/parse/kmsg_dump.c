@@ -230,28 +230,18 @@ struct dump_tail_state {
 	size_t frames_at;	/* frames of the record when the stack began */
 };
 
+static void put_field(void *k, const char *name, const char *v, size_t len)
+{
+	kmsg_field(k, name, v, len);
+}
+
 /* "page last allocated via order 0, migratetype Movable, gfp_mask ..." */
 static void owner_alloc(struct kmsg *k, const char *s, size_t len)
 {
 	struct dump_alloc a;
 
-	if (dump_parse_alloc(s, len, &a))
-		return;
-	kmsg_field(k, "owner_order", a.order.s, a.order.len);
-	if (a.migratetype.len)
-		kmsg_field(k, "migratetype", a.migratetype.s, a.migratetype.len);
-	if (a.gfp_mask.len)
-		kmsg_field(k, "gfp_mask", a.gfp_mask.s, a.gfp_mask.len);
-	if (a.pid.len)
-		kmsg_field(k, "owner_pid", a.pid.s, a.pid.len);
-	if (a.tgid.len)
-		kmsg_field(k, "owner_tgid", a.tgid.s, a.tgid.len);
-	if (a.comm.len)
-		kmsg_field(k, "owner_comm", a.comm.s, a.comm.len);
-	if (a.ts.len)
-		kmsg_field(k, "owner_ts", a.ts.s, a.ts.len);
-	if (a.free_ts.len)
-		kmsg_field(k, "owner_free_ts", a.free_ts.s, a.free_ts.len);
+	if (dump_parse_alloc(s, len, &a) == 0)
+		dump_alloc_put(&a, ALLOC_NAMES_KMSG, put_field, k);
 }
 
 /* Lines of dump_page_owner() that carry nothing but are part of it. */

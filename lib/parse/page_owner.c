@@ -6,10 +6,9 @@
 #include "dump.h"
 #include "page_dump.h"
 
-static void alloc_field(struct dump_block *b, const char *name, struct dump_slice v)
+static void put_field(void *b, const char *name, const char *v, size_t len)
 {
-	if (v.len)
-		dump_block_field(b, name, v.s, v.len);
+	dump_block_field(b, name, v, len);
 }
 
 /* "Page allocated via order 0, mask 0x140dca(GFP_HIGHUSER_MOVABLE|...),
@@ -29,13 +28,7 @@ static int owner_header(struct dump_block *b, struct pb_record *rec, const char 
 		return -1;
 	rec->system = "page_owner";
 	rec->event = "allocated";
-	alloc_field(b, "order", a.order);
-	alloc_field(b, "gfp_mask", a.gfp_mask);
-	alloc_field(b, "pid", a.pid);
-	alloc_field(b, "tgid", a.tgid);
-	alloc_field(b, "comm", a.comm);
-	alloc_field(b, "alloc_ts", a.ts);
-	alloc_field(b, "free_ts", a.free_ts);
+	dump_alloc_put(&a, ALLOC_NAMES_DEBUGFS, put_field, b);
 	if (!pb_parse_i64(a.pid.s, a.pid.len, &x))
 		rec->pid = (int32_t)x;
 	if (!pb_parse_i64(a.tgid.s, a.tgid.len, &x))
@@ -45,11 +38,6 @@ static int owner_header(struct dump_block *b, struct pb_record *rec, const char 
 	if (!pb_parse_i64(a.ts.s, a.ts.len, &x))
 		rec->ts_ns = x;
 	return 0;
-}
-
-static int key_is(struct dump_slice k, const char *key)
-{
-	return k.len == strlen(key) && !memcmp(k.s, key, k.len);
 }
 
 /* The flag letters of the first layout ("K" locked, "U" uptodate, ...),
@@ -80,7 +68,7 @@ static int owner_pfn_first(struct dump_block *b, const char *s, size_t len)
 	for (size_t i = 0; i < PB_ARRAY_SIZE(w); i++)
 		if (dump_word(&pos, end, &w[i]))
 			return -1;
-	if (!key_is(w[2], "Block") || !key_is(w[4], "type") ||
+	if (!dump_slice_is(w[2], "Block") || !dump_slice_is(w[4], "type") ||
 	    pb_parse_u64(w[5].s, w[5].len, &x) ||
 	    !(flags = memmem(pos, (size_t)(end - pos), " Flags", 6)) ||
 	    (flags + 6 < end && flags[6] != ' '))
@@ -112,14 +100,14 @@ static int owner_pfn(struct dump_block *b, const char *s, size_t len)
 	for (size_t i = 0; i < n; i++) {
 		struct dump_slice k = pairs[i][0], v = pairs[i][1];
 
-		if (key_is(k, "PFN")) {
+		if (dump_slice_is(k, "PFN")) {
 			dump_block_field(b, "pfn", v.s, v.len);
-		} else if (key_is(k, "Block")) {
+		} else if (dump_slice_is(k, "Block")) {
 			dump_block_field(b, "block", v.s, v.len);
 			type_name = "block_type";
-		} else if (key_is(k, "type")) {
+		} else if (dump_slice_is(k, "type")) {
 			dump_block_field(b, type_name, v.s, v.len);
-		} else if (key_is(k, "Flags")) {
+		} else if (dump_slice_is(k, "Flags")) {
 			v = page_flags_single(v);
 			dump_block_field(b, "flags", v.s, v.len);
 		}
