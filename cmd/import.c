@@ -329,8 +329,9 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 	rc = pb_store_source_commit(f->store, &t);
 	if (rc < 0)
 		return PB_EXIT_STORE;
-	if (rc == 0)
-		f->source_id = pb_store_find_source(f->store, t.sha256);
+	/* also when committed: a new store's first file may have been merged
+	 * into one another import made meanwhile, under another id */
+	f->source_id = pb_store_find_source(f->store, t.sha256);
 	print_summary(f, p, events, seconds,
 		      rc == 0 ? " (already imported; nothing added)"
 		      : events ? "" : " (a kernel log with no failure records)");
@@ -469,17 +470,15 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	struct pb_store *store = NULL;
 	int64_t *ids = pb_calloc((size_t)npaths, sizeof(*ids));
 	size_t nids = 0;
-	int rc, worst = PB_EXIT_OK, existed = access(db_path, F_OK) == 0;
+	int rc, tried, worst = PB_EXIT_OK, existed = access(db_path, F_OK) == 0;
 
-	if (!o->dry_run && !(store = pb_store_open(db_path, store_mode(paths, npaths)))) {
-		/* what a failed creation (a full disk) left */
-		if (!existed)
-			remove_store_files(db_path);
+	/* a new store is made aside and leaves nothing when it fails */
+	if (!o->dry_run && !(store = pb_store_open_import(db_path, store_mode(paths, npaths)))) {
 		free(ids);
 		return PB_EXIT_STORE;
 	}
-	for (int i = 0; i < npaths && !pb_interrupted; i++) {
-		rc = import_one(o, store, paths[i], &ids[nids]);
+	for (tried = 0; tried < npaths && !pb_interrupted; tried++) {
+		rc = import_one(o, store, paths[tried], &ids[nids]);
 		if (ids[nids] > 0)
 			nids++;
 		if (rc != PB_EXIT_OK && worst == PB_EXIT_OK)
@@ -487,11 +486,17 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 		if (rc == PB_EXIT_STORE)
 			break;
 	}
+	/* a signal between files (or while the store opened): the rest untried */
+	if (pb_interrupted && worst == PB_EXIT_OK && tried < npaths) {
+		pb_error("interrupted; %s and the files after it were not imported",
+			 paths[tried]);
+		worst = 128 + pb_interrupted;
+	}
 	/* Files given together are one capture: a trace and its kernel log.
 	 * (The analysis runs when a command first reads it.) */
 	if (store && worst != PB_EXIT_STORE && pb_store_link_boot(store, ids, nids) < 0)
 		worst = PB_EXIT_STORE;
-	if (store && !existed && nids == 0)
+	if (store && !existed && nids == 0 && pb_store_in_place(store))
 		remove_if_empty(store, db_path);
 	else
 		pb_store_close(store);

@@ -37,6 +37,13 @@ const char *pb_store_default_path(void);
  * prints "pinblame: CMD: PATH: why" and returns NULL; the caller exits
  * PB_EXIT_STORE. */
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode);
+/* Opens the store to import into (MODE: a writing one). A store that does
+ * not exist yet is built in a file of its own next to PATH, its data
+ * written once, without a WAL, and put in place when its first file
+ * commits (lib/store/aside.c); closed before that, it leaves nothing. */
+struct pb_store *pb_store_open_import(const char *path, enum pb_store_mode mode);
+/* Whether S is the store at its path (not a new one still built aside). */
+int pb_store_in_place(const struct pb_store *s);
 void pb_store_close(struct pb_store *s);
 /* NULL, or why a store of this process is damaged (SQLite found it
  * corrupt or not a database), with what to do: a command that met one

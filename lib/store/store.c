@@ -344,61 +344,170 @@ static int open_connection(struct pb_store *s, enum pb_store_mode mode)
  * the WAL frames and B-tree splits of 16 KiB pages and is 8% (1 GiB) to
  * 17% (4.4 GiB) faster, blame on 10 M events reads no slower; but each of
  * the schema's 26 tables and indexes takes a page, so small stores keep
- * 16 KiB (0.4 MiB empty, not 1.7 MiB). WAL while we write, so that
- * readers and other imports go on; synchronous NORMAL is safe with it. */
+ * 16 KiB (0.4 MiB empty, not 1.7 MiB).
+ * A store in place is written in WAL mode, so that readers and other
+ * imports go on; synchronous NORMAL is safe with it. A new store built
+ * aside (aside.c) has no reader: its pages are written once, straight
+ * into it, with the rollback journal in memory (the pages a transaction
+ * changes that existed before it: the empty schema's, for its first
+ * file) and no sync until store_aside_place() syncs it whole; a crash
+ * before then leaves a file that is never put in place. */
 static int configure_writer(struct pb_store *s, enum pb_store_mode mode)
 {
 	if (mode == PB_STORE_SCRATCH)
 		return 0;
 	if (pb_store_exec(s, mode == PB_STORE_WRITE_LARGE ? "PRAGMA page_size = 65536"
-							  : "PRAGMA page_size = 16384") < 0 ||
-	    set_wal(s) < 0)
+							  : "PRAGMA page_size = 16384") < 0)
+		return -1;
+	if (s->aside)
+		return pb_store_exec(s, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF");
+	if (set_wal(s) < 0)
 		return -1;
 	return pb_store_exec(s, "PRAGMA synchronous = NORMAL");
 }
 
-struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
+static struct pb_store *store_new(const char *path, enum pb_store_mode mode)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
-
 	struct pb_store *s = pb_calloc(1, sizeof(*s));
-	struct stat sb;
 
 	pthread_once(&configured, configure_sqlite);
 	s->path = pb_strdup(path);
+	s->aside_fd = -1;
+	s->mode = mode;
 	if (!damage.found)
 		snprintf(damage.path, sizeof(damage.path), "%s", path);
 	s->writable = mode != PB_STORE_READ;
 	s->scratch_copy = mode == PB_STORE_SCRATCH;
+	return s;
+}
+
+/* What every connection needs once it is open: the schema, the settings,
+ * the functions and (to write) the statements. */
+static int setup_connection(struct pb_store *s, enum pb_store_mode mode)
+{
+	sqlite3_busy_timeout(s->db, busy_timeout_ms());
+	sqlite3_extended_result_codes(s->db, 1);
+	if (s->writable && configure_writer(s, mode) < 0)
+		return -1;
+	/* 32 MiB of page cache: index pages stay in memory during an import,
+	 * and memory stays bounded whatever the input size. */
+	if (pb_store_exec(s, "PRAGMA cache_size = -32768") < 0)
+		return -1;
+	if (check_schema(s) < 0 || store_register_functions(s) < 0)
+		return -1;
+	/* after check_schema(): a reader of an old store writes temporary views */
+	if (!s->writable && pb_store_exec(s, "PRAGMA query_only = 1") < 0)
+		return -1;
+	if (s->writable && store_prepare_all(s) < 0)
+		return -1;
+	return 0;
+}
+
+static int open_failed(struct pb_store *s)
+{
+	pb_error("%s: cannot open store: %s", s->path,
+		 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	return -1;
+}
+
+struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
+{
+	struct pb_store *s = store_new(path, mode);
+	struct stat sb;
+
 	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && stat(path, &sb) < 0) {
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
 			 strerror(errno));
 		goto fail;
 	}
 	if (open_connection(s, mode) != SQLITE_OK) {
-		pb_error("%s: cannot open store: %s", path,
-			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		open_failed(s);
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, busy_timeout_ms());
-	sqlite3_extended_result_codes(s->db, 1);
-	if (s->writable && configure_writer(s, mode) < 0)
-		goto fail;
-	/* 32 MiB of page cache: index pages stay in memory during an import,
-	 * and memory stays bounded whatever the input size. */
-	if (pb_store_exec(s, "PRAGMA cache_size = -32768") < 0)
-		goto fail;
-	if (check_schema(s) < 0 || store_register_functions(s) < 0)
-		goto fail;
-	/* after check_schema(): a reader of an old store writes temporary views */
-	if (!s->writable && pb_store_exec(s, "PRAGMA query_only = 1") < 0)
-		goto fail;
-	if (s->writable && store_prepare_all(s) < 0)
+	if (setup_connection(s, mode) < 0)
 		goto fail;
 	return s;
 fail:
 	pb_store_close(s);
 	return NULL;
+}
+
+struct pb_store *pb_store_open_import(const char *path, enum pb_store_mode mode)
+{
+	struct pb_store *s;
+
+	if (access(path, F_OK) == 0 || errno != ENOENT)
+		return pb_store_open(path, mode);
+	store_aside_remove_stale(path);
+	s = store_new(path, mode);
+	s->aside = store_aside_create(path, &s->aside_fd);
+	if (!s->aside)
+		goto fail;
+	if (sqlite3_open_v2(s->aside, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		open_failed(s);
+		goto fail;
+	}
+	if (setup_connection(s, mode) < 0)
+		goto fail;
+	return s;
+fail:
+	pb_store_close(s);
+	return NULL;
+}
+
+int pb_store_in_place(const struct pb_store *s)
+{
+	return !s->aside;
+}
+
+/* Removes the file a new store was built in, if it is still there. After
+ * the connections to it are closed: closing a descriptor of a file drops
+ * the (POSIX) locks SQLite holds on it. */
+static void discard_aside(struct pb_store *s)
+{
+	if (!s->aside)
+		return;
+	unlink(s->aside);
+	close(s->aside_fd);
+	free(s->aside);
+	s->aside = NULL;
+	s->aside_fd = -1;
+}
+
+/* The new store's first file is committed: the file it was built in takes
+ * the store's name. When another import made the store meanwhile (or the
+ * file system has no hard links) its sources are merged into that store
+ * instead. Later files go into the store in place, as into any other.
+ * Returns 1, 0 when the other import had stored the same file, or -1. */
+static int put_in_place(struct pb_store *s)
+{
+	struct pb_merge_stats merged = { 0 };
+	int placed, rc;
+
+	store_finalize_all(s);
+	rc = sqlite3_close(s->db);
+	s->db = NULL;
+	if (rc != SQLITE_OK) {
+		pb_error("%s: cannot close the new store: %s", s->path, sqlite3_errstr(rc));
+		return -1;
+	}
+	placed = store_aside_place(s->aside, s->aside_fd, s->path);
+	if (placed < 0)
+		return -1;
+	if (open_connection(s, s->mode) != SQLITE_OK)
+		rc = open_failed(s);
+	else
+		rc = setup_connection(s, s->mode);
+	if (rc == 0 && placed == 1)
+		rc = pb_store_merge(s, s->aside, &merged);
+	discard_aside(s);
+	/* ids interned in the file merged may differ here */
+	store_forget_interned(s);
+	if (rc < 0)
+		return -1;
+	return placed == 0 || merged.sources > 0;
 }
 
 /* A store at rest is left in rollback journal mode: then a reader needs
@@ -464,9 +573,11 @@ void pb_store_close(struct pb_store *s)
 	if (s->in_source)
 		pb_store_source_rollback(s);
 	store_finalize_all(s);
-	rest_in_rollback_mode(s);
+	if (!s->aside)
+		rest_in_rollback_mode(s);
 	if (s->db)
 		sqlite3_close(s->db);
+	discard_aside(s);
 	store_forget_interned(s);
 	pb_buf_free(&s->vals_json);
 	pb_buf_free(&s->keys_json);
@@ -646,7 +757,7 @@ int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 		return -1;
 	}
 	reset_source_state(s);
-	return 1;
+	return s->aside ? put_in_place(s) : 1;
 }
 
 void pb_store_source_rollback(struct pb_store *s)

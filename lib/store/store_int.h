@@ -106,6 +106,11 @@ int store_index_rebuild(struct pb_store *s, int64_t after_event);
 struct pb_store {
 	sqlite3 *db;
 	char *path;
+	/* A new store's file until it is put in place at PATH (aside.c), and
+	 * the descriptor that holds its lock; NULL and -1 once in place. */
+	char *aside;
+	int aside_fd;
+	enum pb_store_mode mode;
 	int writable;
 	int scratch_copy;	/* PB_STORE_SCRATCH: a private copy */
 	sqlite3_stmt *st[ST_COUNT];
@@ -184,5 +189,16 @@ int store_typed_record(struct pb_store *s, const struct pb_record *r, int handle
 void store_typed_finish(struct pb_store *s);
 
 int store_sql_error(struct pb_store *s, const char *what);
+
+/* aside.c: the file a new store is built in, next to PATH. */
+/* Removes the files of imports into PATH that were killed. */
+void store_aside_remove_stale(const char *path);
+/* Creates and locks a new file for the store PATH: its name, and its
+ * descriptor in *FD; NULL (printed) on failure. */
+char *store_aside_create(const char *path, int *fd);
+/* Syncs ASIDE (open as FD) and links it to PATH unless PATH exists: 0 when
+ * it is in place (ASIDE's name removed), 1 when PATH exists or cannot be
+ * linked, -1 on failure (printed). */
+int store_aside_place(const char *aside, int fd, const char *path);
 
 #endif
