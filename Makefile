@@ -7,6 +7,7 @@
 #   make bench      import benchmark against baselines (ratios in one run)
 #   make fuzz       run every libFuzzer target (FUZZ_SECONDS each)
 #   make e2e        record on a real kernel under qemu, then import and blame
+#   make bench-bpf  record --bpf's overhead on a GUP loop under qemu (ratios)
 #   make install    PREFIX=/usr/local (program, man pages, completion)
 #   make deb        the Debian package, in build-deb/
 #   make static-record  self-contained pinblame for aarch64 and this machine
@@ -104,7 +105,7 @@ PROG := $(if $(filter build,$(BUILD)),pinblame,$(BUILD)/pinblame)
 MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(MAN_SRCS:%.scd=%)
 
-.PHONY: all deps deps-demo demo check unit cli check-asan check-fuzz fuzz bench e2e \
+.PHONY: all deps deps-demo demo check unit cli check-asan check-fuzz fuzz bench e2e bench-bpf \
 	install clean man deb static-record static-aarch64
 .SUFFIXES:
 
@@ -229,6 +230,11 @@ bench: all
 
 e2e: all
 	@PINBLAME=$(CURDIR)/$(PROG) tests/e2e/run.sh
+
+# The e2e guests running the GUP loop of tests/e2e/gupbench.c with no
+# tracing, under record --probe-gup and under record --bpf (bench/README.md)
+bench-bpf: all
+	@PB_E2E_BENCH=1 PINBLAME=$(CURDIR)/$(PROG) tests/e2e/run.sh
 
 # Completion goes where bash-completion and zsh look under PREFIX: zsh's
 # vendor directory for a distribution's /usr, site-functions otherwise.

@@ -32,7 +32,15 @@
 #      PB_E2E_TIMEOUT (seconds for each boot, default 1800),
 #      PB_E2E_BPF=1 (record --bpf instead of --probe-gup, with a pinblame
 #      built with BPF=1; its own guest files and results, SUITE-arm64-bpf/
-#      and run-SUITE-bpf/, since the guest then has libbpf too).
+#      and run-SUITE-bpf/, since the guest then has libbpf too; precision
+#      and recall must then be >= 0.99, and the figures say whether fentry
+#      or kprobes ran), PB_E2E_BPF_ATTACH=fentry|kprobe (forces one, as
+#      PINBLAME_BPF_ATTACH does; default: fentry where the kernel takes it),
+#      PB_E2E_BENCH=1 (make bench-bpf: the overhead benchmark instead of the
+#      workload, with the BPF guest: bench.sh runs gupbench's GUP loop with
+#      no tracing, under record --probe-gup, record --bpf and record --bpf
+#      with kprobes, 3 times each in turn; printed: the median seconds and
+#      the slowdown against no tracing; results in run-SUITE-bench/).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -47,11 +55,16 @@ HOST_PKGS="qemu-system-arm debootstrap cpio gzip binutils gcc-$MA binutils-$MA l
 # DEB_PKGS)
 GUEST_PKGS="linux-image-$ARCH,busybox-static,libtracefs-dev,libtraceevent-dev,libtracecmd-dev,libjansson-dev,libsqlite3-dev,zlib1g-dev,liblzma-dev,libzstd-dev"
 BPF=${PB_E2E_BPF:-}
+BPF_ATTACH=${PB_E2E_BPF_ATTACH:-}
+BENCH=${PB_E2E_BENCH:-}
+[ "$BENCH" = 1 ] && BPF=1
 [ "$BPF" = 1 ] && GUEST_PKGS="$GUEST_PKGS,libbpf-dev,libelf-dev"
 SFX=${BPF:+-bpf}
 
-# The minimum precision and recall of the blamed pages.
+# The minimum precision and recall of the blamed pages: record --bpf keeps
+# every page's latest get in its map, so it must miss (almost) none.
 MIN_FIGURE=0.95
+[ "$BPF" = 1 ] && MIN_FIGURE=0.99
 T0=$(date +%s)
 
 # Where one suite's files go (set_suite SUITE).
@@ -63,6 +76,7 @@ set_suite() {
 	BUILD=$DIR/build	# arm64 objects and pinblame
 	INITRD=$DIR/initrd
 	RUN=$CACHE/run-$SUITE$SFX	# the last boot: serial log, output disk, results
+	if [ "$BENCH" = 1 ]; then RUN=$CACHE/run-$SUITE-bench; fi
 }
 
 step() { echo "e2e: [$(( $(date +%s) - T0 ))s] ${SUITE:+$SUITE: }$*"; }
@@ -123,6 +137,7 @@ build_guest_programs() {
 	[ "$(readelf -l "$BUILD/pinblame" | grep -c INTERP)" = 0 ] ||
 		fail "$BUILD/pinblame is not statically linked"
 	$MA-gcc -O2 -Wall -Wextra -Werror -static -o "$BUILD/holdpages" "$HERE/holdpages.c"
+	$MA-gcc -O2 -Wall -Wextra -Werror -static -o "$BUILD/gupbench" "$HERE/gupbench.c"
 }
 
 # Paths (inside ROOT) of the shared libraries FILE... need, recursively.
@@ -172,8 +187,12 @@ build_initrd() {
 		echo "$m.ko" >> "$INITRD/modules/order"
 	done
 	cp "$HERE/init" "$INITRD/init"
-	[ "$BPF" != 1 ] || sed -i 's/record --probe-gup/record --bpf/' "$INITRD/init"
+	[ "$BPF" != 1 ] || sed -i "s/^pinblame record --probe-gup/PINBLAME_BPF_ATTACH=$BPF_ATTACH pinblame record --bpf/" "$INITRD/init"
 	cp "$HERE/workload.sh" "$INITRD/workload.sh"
+	if [ "$BENCH" = 1 ]; then
+		cp "$BUILD/gupbench" "$INITRD/usr/bin/"
+		cp "$HERE/bench.sh" "$INITRD/bench.sh"
+	fi
 	echo "root:x:0:0:root:/root:/bin/sh" > "$INITRD/etc/passwd"
 	echo "root:x:0:" > "$INITRD/etc/group"
 	(cd "$INITRD" && find . | cpio -o -H newc --quiet | gzip -1) > "$DIR/initrd.cpio.gz"
@@ -289,6 +308,7 @@ for x in c[:2]:
 	read -r second second_failures second_pages < <(sed -n 3p "$RUN/top.txt")
 	measure
 	RESULT="$failures failures; $top: $top_failures failures, $top_pages pages; $second: $second_failures failures, $second_pages pages"
+	[ "$BPF" = 1 ] && RESULT="$RESULT; BPF attached with $(sed -n 's/^# pinblame-record: bpf_attach=//p' "$RUN/out/trace.txt")"
 	echo "$SUITE $(kernel_release): $FIGURES; $RESULT" > "$RUN/figures.txt"
 	step "$FIGURES"
 	step "$RESULT"
@@ -297,6 +317,29 @@ for x in c[:2]:
 	[ "$second" = do_splice ] || fail "second call site is '$second', not do_splice"
 	at_least "$PRECISION" $MIN_FIGURE || fail "precision $PRECISION < $MIN_FIGURE"
 	at_least "$RECALL" $MIN_FIGURE || fail "recall $RECALL < $MIN_FIGURE"
+}
+
+# The median of the numbers on stdin.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The benchmark's lines "PB-BENCH mode=M rep=N rc=RC seconds=S [attach=A]":
+# every run must have worked; the median of each mode and its slowdown
+# against no tracing. Not a timed test: the figures are printed, not judged
+# (TCG makes the absolute times meaningless; the ratios hold roughly).
+bench_report() {
+	local f=$RUN/out/bench.txt mode med base attach line=""
+	grep -q 'PB-E2E-BENCH rc=0' "$RUN/serial.log" || fail "the benchmark failed, see $RUN/serial.log"
+	! grep '^PB-BENCH' "$f" | grep -v ' rc=0 ' || fail "a benchmark run failed, see $f"
+	base=$(sed -n 's/^PB-BENCH mode=none .* seconds=\([0-9.]*\).*/\1/p' "$f" | median)
+	for mode in none probe-gup bpf bpf-kprobe; do
+		med=$(sed -n "s/^PB-BENCH mode=$mode .* seconds=\([0-9.]*\).*/\1/p" "$f" | median)
+		attach=$(sed -n "s/^PB-BENCH mode=$mode .* attach=\([a-z]*\).*/\1/p" "$f" | sort -u | tr '\n' ' ')
+		line="$line${line:+; }$mode${attach:+ (${attach% })} ${med}s x$(ratio "$med" "$base")"
+	done
+	echo "$SUITE $(kernel_release): $(grep -c '^PB-BENCH mode=none' "$f") runs each, median loop time and slowdown vs none: $line" > "$RUN/figures.txt"
+	step "$(cat "$RUN/figures.txt")"
 }
 
 kernel_release() {
@@ -318,13 +361,17 @@ run_kernel() {
 	local kver
 	set_suite "$1"
 	mkdir -p "$DIR"
-	rm -f "$CACHE/run-$SUITE$SFX/figures.txt"
+	rm -f "$RUN/figures.txt"
 	download_guest
 	unpack_guest
 	kver=$(basename "$(ls -d "$ROOT"/lib/modules/*)")
 	build_guest_programs
 	build_initrd "$kver"
 	boot_guest "$ROOT/boot/vmlinuz-$kver"
+	if [ "$BENCH" = 1 ]; then
+		bench_report
+		return
+	fi
 	check_guest
 	check_blame
 	summary
@@ -341,9 +388,14 @@ main() {
 		(run_kernel "$suite") &
 		wait $! || failed="$failed $suite"
 	done
-	echo "e2e: figures per kernel (min $MIN_FIGURE):"
+	if [ "$BENCH" = 1 ]; then
+		echo "e2e: benchmark per kernel:"
+	else
+		echo "e2e: figures per kernel (min $MIN_FIGURE):"
+	fi
 	for suite in $KERNELS; do
-		echo "e2e:   $(cat "$CACHE/run-$suite$SFX/figures.txt" 2>/dev/null || echo "$suite: no figures")"
+		set_suite "$suite"
+		echo "e2e:   $(cat "$RUN/figures.txt" 2>/dev/null || echo "$suite: no figures")"
 	done
 	[ -z "$failed" ] || fail "failed on:$failed"
 	echo "e2e: PASS on $KERNELS in $(( $(date +%s) - T0 ))s"

@@ -1,0 +1,35 @@
+#!/bin/sh
+# The overhead benchmark in the guest (run.sh with PB_E2E_BENCH=1): the
+# GUP-heavy loop of gupbench with no tracing, under record --probe-gup (a
+# stacktrace trigger on every hit), under record --bpf with the kind the
+# kernel takes (fentry where it can) and under record --bpf with kprobes;
+# the modes take turns, REPS times, so that a slower moment of the host
+# falls on all of them. One line per run:
+#   PB-BENCH mode=MODE rep=N seconds=S
+# (S: the loop alone, as gupbench times it). Argument: the block device
+# for the O_DIRECT reads.
+DEV=$1
+ROUNDS=${PB_BENCH_ROUNDS:-4000}
+REPS=${PB_BENCH_REPS:-3}
+run() {
+	mode=$1 rep=$2
+	shift 2
+	"$@" > /tmp/bench.out 2>&1
+	rc=$?
+	s=$(sed -n 's/^gupbench: .* seconds=\([0-9.]*\)$/\1/p' /tmp/bench.out)
+	a=$(sed -nE 's/^pinblame record: BPF on .* \((fentry|kprobe)\);.*/\1/p' /tmp/bench.out)
+	echo "PB-BENCH mode=$mode rep=$rep rc=$rc seconds=${s:-?}${a:+ attach=$a}"
+	[ "$rc" = 0 ] && [ -n "$s" ] || cat /tmp/bench.out
+	rm -f /tmp/bench.trace
+	rm -rf /tmp/bench.trace.d
+}
+# once before timing: page cache, device and binaries warm
+gupbench -n 200 -d "$DEV" > /dev/null || exit 1
+rep=1
+while [ $rep -le "$REPS" ]; do
+	run none $rep gupbench -n "$ROUNDS" -d "$DEV"
+	run probe-gup $rep pinblame record --probe-gup -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run bpf $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run bpf-kprobe $rep env PINBLAME_BPF_ATTACH=kprobe pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	rep=$((rep + 1))
+done
