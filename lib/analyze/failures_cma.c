@@ -110,18 +110,27 @@ struct cma_span *span_by_id(struct cma_spans *spans, int64_t id)
 	return NULL;
 }
 
+/* Where SP stands against the task's time TS in by_task order: by task,
+ * then by start time. */
+static int cmp_task_time(const struct cma_span *sp, int64_t source_id, int32_t pid,
+			 int64_t ts)
+{
+	if (sp->source_id != source_id)
+		return sp->source_id < source_id ? -1 : 1;
+	if (sp->pid != pid)
+		return sp->pid < pid ? -1 : 1;
+	return sp->start_ts_ns < ts ? -1 : sp->start_ts_ns > ts;
+}
+
 static int cmp_span_task(const void *a, const void *b, void *arg)
 {
 	const struct cma_spans *spans = arg;
 	const struct cma_span *x = &spans->v[*(const size_t *)a];
 	const struct cma_span *y = &spans->v[*(const size_t *)b];
+	int c = cmp_task_time(x, y->source_id, y->pid, y->start_ts_ns);
 
-	if (x->source_id != y->source_id)
-		return x->source_id < y->source_id ? -1 : 1;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	if (x->start_ts_ns != y->start_ts_ns)
-		return x->start_ts_ns < y->start_ts_ns ? -1 : 1;
+	if (c)
+		return c;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -135,17 +144,6 @@ void order_spans(struct cma_spans *spans)
 	sort_r_n(spans->by_task, spans->n, sizeof(*spans->by_task), cmp_span_task, spans);
 }
 
-/* Whether span SP sorts at or before the task's time TS. */
-static int span_at_or_before(const struct cma_span *sp, int64_t source_id, int32_t pid,
-			     int64_t ts)
-{
-	if (sp->source_id != source_id)
-		return sp->source_id < source_id;
-	if (sp->pid != pid)
-		return sp->pid < pid;
-	return sp->start_ts_ns <= ts;
-}
-
 /* Position in by_task of the task's last allocation started at or before
  * TS; SIZE_MAX when none. A task's allocations do not overlap. */
 static size_t task_span_at(const struct cma_spans *spans, int64_t source_id, int32_t pid,
@@ -157,7 +155,7 @@ static size_t task_span_at(const struct cma_spans *spans, int64_t source_id, int
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (span_at_or_before(&spans->v[spans->by_task[mid]], source_id, pid, ts))
+		if (cmp_task_time(&spans->v[spans->by_task[mid]], source_id, pid, ts) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
