@@ -93,15 +93,44 @@ void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
 	x->pfns[x->npfns++] = (struct fpfn){ pfn, range_id, ts, event_id, how };
 }
 
+static int cmp_range(const void *a, const void *b)
+{
+	const struct frange *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Keeps each range of X once. */
+static void distinct_ranges_only(struct fail *x)
+{
+	size_t n = 0;
+
+	sort_n(x->ranges, x->nranges, sizeof(*x->ranges), cmp_range);
+	for (size_t i = 0; i < x->nranges; i++)
+		if (!n || cmp_range(&x->ranges[i], &x->ranges[n - 1]))
+			x->ranges[n++] = x->ranges[i];
+	x->nranges = n;
+}
+
 /* Only distinct ranges are counted (two ranges from one start pfn, as
  * "PFNs busy" lines print them, are two): a repeat of the last is not
- * kept. */
+ * kept, and a full list keeps each range once before it grows (a retry
+ * loop walks the same few ranges for as long as it runs: millions of
+ * "PFNs busy" lines of a kernel log are a few ranges). */
 static void fail_keep_range(struct fail *x, int64_t start, int64_t end)
 {
 	const struct frange *last = x->nranges ? &x->ranges[x->nranges - 1] : NULL;
 
 	if (last && last->start == start && last->end == end)
 		return;
+	if (x->nranges && x->nranges == x->capranges) {
+		distinct_ranges_only(x);
+		/* room for as many again, so that lists of distinct ranges
+		 * are not sorted at each range added */
+		PB_GROW(x->ranges, x->nranges * 2, x->capranges);
+	}
 	PB_GROW(x->ranges, x->nranges + 1, x->capranges);
 	x->ranges[x->nranges++] = (struct frange){ start, end };
 }
@@ -165,15 +194,17 @@ int find_failures(struct pb_store *s)
 		claim_whole_spans(&f, &spans, &attempts);
 		make_attempts(&f, &attempts);
 		cma_outcomes(&f, &spans, &attempts);
-		loose_failures(&f, &loose, f.n);
-		rc = mark_nowarn(&f);
+		rc = loose_failures(&f, &loose, f.n);
+		if (rc == 0)
+			rc = mark_nowarn(&f);
 	}
 	if (rc == 0)
 		rc = write_all(&f);
 	free(spans.v);
 	free(spans.by_task);
 	free(attempts.v);
-	free(loose.v);
+	if (loose_end(&loose) < 0)
+		rc = -1;
 	finder_free(&f);
 	return rc;
 }

@@ -226,14 +226,15 @@ size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pi
 
 /* --- failures_loose.c: records without a task -------------------------- */
 
-/* A record that names a page or range but not always its task. */
+/* A record that names a page or range but not always its task. Read from
+ * the table below: AREA and COMM live until the statement steps on. */
 struct loose {
+	int64_t seq;		/* the order records were loaded in */
 	int64_t source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn;
 	int64_t group;		/* records grouped by time: the boot of linked
 				 * sources, else minus the source's own id */
 	int32_t pid;
 	enum pfn_how how;
-	int taken;		/* joined to an "alloc failed" line already */
 	const char *area;	/* cma_alloc_failed: the area */
 	const char *comm;	/* call_trace: the task */
 	int64_t stack_id;	/* call_trace */
@@ -244,9 +245,22 @@ struct loose {
 	int64_t ret;
 };
 
+/* The records wait in a temporary table of the store (failures_loose_table.c),
+ * not in memory: a kernel log can hold millions of "PFNs busy" lines outside
+ * any allocation. Each pass of loose_failures() reads them in the order it
+ * needs; a record a pass joins to a failure leaves the table. */
 struct loose_list {
-	struct loose *v;
-	size_t n, cap;
+	struct finder *f;
+	sqlite3_stmt *add, *add_range;	/* the inserts */
+	int failed;		/* an insert failed: loose_failures() says so */
+	size_t untimed;		/* records without a time */
+	size_t alloc_failed;	/* "alloc failed" lines */
+	int64_t n;		/* records added: the last seq */
+	struct loose last;	/* the last added (its texts not kept) */
+	/* where the runs of records already in the grouping's order start
+	 * (seq), as long as there are few: merged, they need no sort */
+	int64_t *runs;
+	size_t nruns, capruns;
 };
 
 int load_loose(struct finder *f, struct loose_list *l);
@@ -254,8 +268,24 @@ int load_loose(struct finder *f, struct loose_list *l);
  * record without a task only, not also as an attempt event. */
 void loose_range(struct loose_list *l, const struct attempt_ev *ev);
 /* Joins the records of L to the first NWINDOWS failures' windows, or
- * makes failures of them. */
-void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows);
+ * makes failures of them. 0 or -1. */
+int loose_failures(struct finder *f, struct loose_list *l, size_t nwindows);
+/* Drops the table of L. 0 or -1. */
+int loose_end(struct loose_list *l);
+
+/* failures_loose_table.c: the table. */
+int loose_table(struct finder *f, struct loose_list *l);
+/* Adds R, ordered for grouping by KIND, R->group and TASK. 0 or -1. */
+int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
+		 int32_t task);
+/* The columns loose_read() reads, in its order, for a SELECT from it. */
+#define LOOSE_COLUMNS \
+	"seq, source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn, pid, how, " \
+	"area, comm, stack_id, caller, count, ret, grp"
+#define LOOSE_TABLE "temp.pb_loose"
+void loose_read(sqlite3_stmt *st, struct loose *r);
+/* Removes the record SEQ with DEL (DELETE ... WHERE seq = :seq). 0 or -1. */
+int loose_remove(struct pb_store *s, sqlite3_stmt *del, int64_t seq);
 
 /* --- failures_write.c -------------------------------------------------- */
 

@@ -2,23 +2,17 @@
  * pfn failed", page_pinner failures, busy ranges of the kernel log) join
  * the failure whose time window holds them, else form failures of their
  * own.
+ *
+ * There can be millions of them (a kernel log of "PFNs busy" lines), so
+ * they wait in a temporary table (failures_loose_table.c) and each pass
+ * reads them from SQL in its own order, keeping in memory only what that
+ * order needs: the window join in load order, the "alloc failed" pass per
+ * such line the records of the 5 s before it, the grouping the previous
+ * record. A record joined to a failure leaves the table.
  */
 #include <string.h>
 
 #include "failures_int.h"
-
-static struct loose *loose_add(struct loose_list *l)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = pb_realloc(l->v, l->cap * sizeof(*l->v));
-	}
-	memset(&l->v[l->n], 0, sizeof(l->v[0]));
-	l->v[l->n].pid = -1;
-	l->v[l->n].pfn = l->v[l->n].range_id = l->v[l->n].count = -1;
-	l->v[l->n].start_pfn = l->v[l->n].end_pfn = -1;
-	return &l->v[l->n++];
-}
 
 /* Kernel logs without times (console logs, printk.time=0) still keep
  * their lines in order: such records get the order of their events as
@@ -97,12 +91,20 @@ static void loose_caller(struct loose *r, const char *caller)
 		r->caller = !strcmp(caller, "cma_alloc") ? FAIL_CMA_ALLOC : FAIL_ALLOC_CONTIG;
 }
 
-static void loose_row(struct finder *f, sqlite3_stmt *st, struct loose *r, enum pfn_how how)
+/* A record with nothing known but its source. */
+static struct loose loose_blank(int64_t source_id)
+{
+	return (struct loose){ .source_id = source_id, .ts_ns = -1, .pfn = -1, .range_id = -1,
+			       .start_pfn = -1, .end_pfn = -1, .pid = -1, .count = -1 };
+}
+
+/* Row ST of loose_sql; its texts live until the statement steps on. */
+static void loose_row(sqlite3_stmt *st, struct loose *r, enum pfn_how how)
 {
 	const char *pfn = column_text(st, 3);
 	uint64_t v;
 
-	r->source_id = sqlite3_column_int64(st, 0);
+	*r = loose_blank(sqlite3_column_int64(st, 0));
 	r->ts_ns = column_i64_or(st, 1, -1);
 	r->event_id = column_i64_or(st, 2, 0);
 	if (sqlite3_column_type(st, 3) == SQLITE_INTEGER)
@@ -111,31 +113,136 @@ static void loose_row(struct finder *f, sqlite3_stmt *st, struct loose *r, enum 
 		r->pfn = (int64_t)v;
 	r->pid = (int32_t)column_i64_or(st, 4, -1);
 	r->how = how;
-	r->area = finder_keep(f, column_text(st, 6));
+	r->area = column_text(st, 6);
 	r->count = column_i64_or(st, 7, -1);
 	r->has_ret = sqlite3_column_type(st, 8) != SQLITE_NULL;
 	r->ret = sqlite3_column_int64(st, 8);
-	r->comm = finder_keep(f, column_text(st, 9));
+	r->comm = column_text(st, 9);
 	r->stack_id = column_i64_or(st, 10, 0);
 	loose_caller(r, column_text(st, 11));
 }
 
+static enum fail_kind loose_kind(const struct loose *r)
+{
+	switch (r->how) {
+	case HOW_PINNER_FAILURE:
+		return FAIL_PAGE_PINNER;
+	case HOW_CMA_ALLOC_FAILED:
+		return FAIL_CMA_ALLOC;
+	case HOW_KMSG:
+	case HOW_CMA_BUSY_RETRY:
+		return FAIL_BUSY_RANGE;
+	default:
+		return FAIL_MIGRATE;
+	}
+}
+
+/* The grouping's order: by kind (in the order of the kinds' names), group,
+ * then time; busy lines by task before time, so that another task's lines
+ * printed in between do not cut a task's run in two. Records alike in all
+ * that keep the order of their log and load (seq is unique). */
+static int64_t group_task(const struct loose *r)
+{
+	return loose_kind(r) == FAIL_BUSY_RANGE ? r->pid : 0;
+}
+
+#define CMP_BY(a, b) \
+	do { \
+		if ((a) != (b)) \
+			return (a) < (b) ? -1 : 1; \
+	} while (0)
+
+static int cmp_group_order(const struct loose *x, const struct loose *y)
+{
+	CMP_BY(loose_kind(x), loose_kind(y));
+	CMP_BY(x->group, y->group);
+	CMP_BY(group_task(x), group_task(y));
+	CMP_BY(x->ts_ns, y->ts_ns);
+	CMP_BY(x->event_id, y->event_id);
+	CMP_BY(x->source_id, y->source_id);
+	CMP_BY(x->seq, y->seq);
+	return 0;
+}
+
+/* Runs already in the grouping's order are merged rather than sorted while
+ * there are at most this many (a log's busy lines, each kind of line, in
+ * the order of the log). */
+#define MERGED_RUNS 16
+
+/* Notes where R starts a new run in the grouping's order. */
+static void note_run(struct loose_list *l, const struct loose *r)
+{
+	if (l->nruns && cmp_group_order(&l->last, r) < 0)
+		return;
+	if (l->nruns <= MERGED_RUNS) {
+		PB_GROW(l->runs, l->nruns + 1, l->capruns);
+		l->runs[l->nruns++] = r->seq;
+	}
+}
+
+/* Into the table, with the order the grouping reads it in (above). A
+ * record without a time gets one in its own log's order
+ * (untimed_in_order()), so it is grouped within that log. */
+static int loose_add(struct loose_list *l, struct loose *r)
+{
+	int64_t boot = boot_of(&l->f->boots, r->source_id);
+
+	if (l->failed)
+		return -1;
+	r->seq = l->n + 1;
+	r->group = boot > 0 && r->ts_ns >= 0 && !untimed(r->ts_ns) ? boot : -r->source_id;
+	if (loose_insert(l, r, loose_kind(r), (int32_t)group_task(r)) < 0) {
+		l->failed = 1;
+		return -1;
+	}
+	l->n++;
+	l->untimed += r->ts_ns < 0;
+	l->alloc_failed += r->how == HOW_CMA_ALLOC_FAILED;
+	note_run(l, r);
+	l->last = *r;
+	l->last.area = l->last.comm = NULL;
+	return 0;
+}
+
 int load_loose(struct finder *f, struct loose_list *l)
 {
-	sqlite3_stmt *st = pb_store_prepare(f->s, loose_sql);
+	sqlite3_stmt *st;
 	int rc;
 
+	if (loose_table(f, l) < 0)
+		return -1;
+	st = pb_store_prepare(f->s, loose_sql);
 	if (!st)
 		return -1;
 	while ((rc = pb_store_step(f->s, st)) > 0) {
 		enum pfn_how how;
+		struct loose r;
 
 		if (loose_how(column_text(st, 5), &how) < 0)
 			continue;	/* the query names only those */
-		loose_row(f, st, loose_add(l), how);
+		loose_row(st, &r, how);
+		if (loose_add(l, &r) < 0) {
+			rc = -1;
+			break;
+		}
 	}
-	sqlite3_finalize(st);
+	pb_store_finalize(st);
 	return rc ? -1 : 0;
+}
+
+void loose_range(struct loose_list *l, const struct attempt_ev *ev)
+{
+	struct loose r = loose_blank(ev->source_id);
+
+	r.ts_ns = ev->ts_ns;
+	r.event_id = ev->event_id;
+	r.pid = ev->pid;
+	r.range_id = ev->range_id;
+	r.start_pfn = ev->start_pfn;
+	r.end_pfn = ev->end_pfn;
+	r.pfn = ev->busy_pfn;
+	r.how = ev->how;
+	loose_add(l, &r);	/* a failure is loose_failures()'s to report */
 }
 
 /* The failures that have a time window, by start, and the longest window
@@ -236,46 +343,6 @@ static void join_loose(struct fail *x, const struct loose *r)
 		x->nowarn = 0;	/* alloc_contig_dump_pages() stays quiet with __GFP_NOWARN */
 }
 
-static enum fail_kind loose_kind(const struct loose *r)
-{
-	switch (r->how) {
-	case HOW_PINNER_FAILURE:
-		return FAIL_PAGE_PINNER;
-	case HOW_CMA_ALLOC_FAILED:
-		return FAIL_CMA_ALLOC;
-	case HOW_KMSG:
-	case HOW_CMA_BUSY_RETRY:
-		return FAIL_BUSY_RANGE;
-	default:
-		return FAIL_MIGRATE;
-	}
-}
-
-/* Time order of loose records, events in store order at equal times. */
-static int cmp_loose_ts(const struct loose *x, const struct loose *y)
-{
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
-}
-
-/* By kind (in the order of the kinds' names), group, then time; busy
- * lines by task before time, so that another task's lines printed in
- * between do not cut a task's run in two. */
-static int cmp_loose(const void *a, const void *b)
-{
-	const struct loose *x = a, *y = b;
-	enum fail_kind kx = loose_kind(x), ky = loose_kind(y);
-
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
-	if (x->group != y->group)
-		return x->group < y->group ? -1 : 1;
-	if (kx == FAIL_BUSY_RANGE && x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return cmp_loose_ts(x, y);
-}
-
 /* A run of the kernel log's "PFNs busy" and busy-retry lines is one
  * allocation that retried (alloc_contig_range() prints one per range that
  * cma_alloc() tried): the same task where the lines name one, close in
@@ -299,22 +366,12 @@ static int same_loose_failure(const struct loose *prev, const struct loose *r)
 	       r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
 }
 
-static int cmp_loose_time(const void *a, const void *b)
-{
-	const struct loose *x = a, *y = b;
-
-	if (x->source_id != y->source_id)
-		return x->source_id < y->source_id ? -1 : 1;
-	return cmp_loose_ts(x, y);
-}
-
 /* What an "alloc failed" line of the kernel log can take as its own: the
  * pages and ranges alloc_contig_range() reported busy while cma_alloc()
  * tried. "migrating pfn ... failed" is memory offlining's. */
 static int alloc_failed_takes(const struct loose *alloc, const struct loose *r)
 {
-	return !r->taken &&
-	       (r->how == HOW_DUMP || r->how == HOW_PINNER_FAILURE || r->how == HOW_KMSG ||
+	return (r->how == HOW_DUMP || r->how == HOW_PINNER_FAILURE || r->how == HOW_KMSG ||
 		r->how == HOW_CALL_TRACE) &&
 	       r->ts_ns >= 0 && alloc->ts_ns - r->ts_ns <= ATTEMPT_GAP_NS &&
 	       (r->pid < 0 || alloc->pid < 0 || r->pid == alloc->pid);
@@ -322,12 +379,12 @@ static int alloc_failed_takes(const struct loose *alloc, const struct loose *r)
 
 /* The task of a call trace through alloc_contig_range() is the one that
  * allocated, when nothing else named it. */
-static void take_task(struct fail *x, const struct loose *trace)
+static void take_task(struct finder *f, struct fail *x, const struct loose *trace)
 {
 	if (x->pid >= 0)
 		return;
 	x->pid = trace->pid;
-	x->comm = trace->comm;
+	x->comm = finder_keep(f, trace->comm);
 	if (!x->stack_id)
 		x->stack_id = trace->stack_id;
 }
@@ -339,117 +396,231 @@ static struct fail *loose_fail(struct finder *f, const struct loose *r)
 	x->source_id = r->source_id;
 	x->event_id = r->event_id;
 	x->pid = r->pid;
-	x->area = r->area;
+	x->area = finder_keep(f, r->area);
 	x->pages = r->count;
 	if (r->how == HOW_CMA_ALLOC_FAILED)
 		x->nowarn = 0;
 	return x;
 }
 
-/* The failure of "alloc failed" line L->v[I], with the records since FROM
- * that it takes. */
-static void alloc_failed_failure(struct finder *f, struct loose_list *l, size_t from,
-				 size_t i)
+/* The statements of a pass, finalized together: READ the records in the
+ * pass's order, NEAR those close to one, WRITE deletes (or updates) a row
+ * read. */
+struct pass {
+	struct pb_store *s;
+	sqlite3_stmt *read, *near, *write;
+};
+
+static int pass_prepare(struct pass *p, sqlite3_stmt **st, const char *sql)
 {
-	struct loose *r = &l->v[i];
+	*st = pb_store_prepare(p->s, sql);
+	return *st ? 0 : -1;
+}
+
+static int pass_end(struct pass *p, int rc)
+{
+	pb_store_finalize(p->read);
+	pb_store_finalize(p->near);
+	pb_store_finalize(p->write);
+	return rc ? -1 : 0;
+}
+
+static const char delete_sql[] = "DELETE FROM " LOOSE_TABLE " WHERE seq = :seq";
+
+/* Joins the records that a failure's window holds to it, in the order
+ * they were loaded (a record joined widens the window for the ones after
+ * it); the others stay. A call trace names no page: it waits for the
+ * dumps it precedes. */
+static int join_windows(struct finder *f, size_t nwindows)
+{
+	struct pass p = { .s = f->s };
+	struct window_order o;
+	int rc;
+
+	order_windows(f, nwindows, &o);
+	if (!o.n) {
+		free(o.v);
+		return 0;	/* no window: nothing to join */
+	}
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " WHERE ts_ns >= 0 AND how NOT IN (:trace, :driver) ORDER BY seq") < 0 ||
+	    pass_prepare(&p, &p.write, delete_sql) < 0) {
+		free(o.v);
+		return pass_end(&p, -1);
+	}
+	pb_store_bind_int64(p.read, ":trace", HOW_CALL_TRACE);
+	pb_store_bind_int64(p.read, ":driver", HOW_DRIVER_FAILED);
+	while ((rc = pb_store_step(f->s, p.read)) > 0) {
+		struct loose r;
+		struct fail *w;
+
+		loose_read(p.read, &r);
+		w = window_of(f, &r, &o);
+		if (!w)
+			continue;
+		join_loose(w, &r);
+		if (w->end_ts_ns - w->first_ts_ns > o.longest)
+			o.longest = w->end_ts_ns - w->first_ts_ns;
+		/* deleting the row a statement stands on is safe in SQLite */
+		if (loose_remove(f->s, p.write, r.seq) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	free(o.v);
+	return pass_end(&p, rc);
+}
+
+/* A driver's "failed to allocate" line ends the allocation before it: the
+ * records after it are put further away than records of one attempt can
+ * be, those before it close. In the order of each log (events in store
+ * order; the timed records of a log sort after these). */
+static int untimed_in_order(struct finder *f, const struct loose_list *l)
+{
+	struct pass p = { .s = f->s };
+	int64_t after_driver = 0, source_id = -1;
+	int rc;
+
+	if (!l->untimed)
+		return 0;
+	/* the new times are written back while the sorted rows are read: no
+	 * index holds ts_ns yet, so the sort has read them all first */
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " WHERE ts_ns < 0 ORDER BY source_id, ts_ns, event_id, seq") < 0 ||
+	    pass_prepare(&p, &p.write, "UPDATE " LOOSE_TABLE " SET ts_ns = :ts_ns WHERE seq = :seq") < 0)
+		return pass_end(&p, -1);
+	while ((rc = pb_store_step(f->s, p.read)) > 0) {
+		struct loose r;
+
+		loose_read(p.read, &r);
+		if (r.source_id != source_id)
+			after_driver = 0;
+		source_id = r.source_id;
+		pb_store_bind_int64(p.write, ":ts_ns", UNTIMED_NS + after_driver + r.event_id);
+		pb_store_bind_int64(p.write, ":seq", r.seq);
+		if (pb_store_run(f->s, p.write) < 0) {
+			rc = -1;
+			break;
+		}
+		if (r.how == HOW_DRIVER_FAILED)
+			after_driver += ATTEMPT_GAP_NS + 1;
+	}
+	return pass_end(&p, rc);
+}
+
+/* Where a record is in a log's order: by time, event, then load order. */
+struct log_place {
+	int64_t source_id, ts_ns, event_id, seq;
+};
+
+static struct log_place place_of(const struct loose *r)
+{
+	return (struct log_place){ r->source_id, r->ts_ns, r->event_id, r->seq };
+}
+
+static int cmp_place(const struct log_place *x, const struct log_place *y)
+{
+	if (x->source_id != y->source_id)
+		return x->source_id < y->source_id ? -1 : 1;
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	if (x->event_id != y->event_id)
+		return x->event_id < y->event_id ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The failure of "alloc failed" line R, with the records of its log since
+ * the line before it (SINCE; source_id -1: none) that it takes. */
+static int alloc_failed_failure(struct finder *f, struct pass *p, const struct loose *r,
+				const struct log_place *since)
+{
 	struct fail *x = loose_fail(f, r);
+	struct log_place at = place_of(r);
+	int64_t from = r->ts_ns - ATTEMPT_GAP_NS;
+	int rc;
 
 	x->ts_ns = r->ts_ns;	/* when it failed; the window opens earlier */
 	if (r->has_ret)
 		x->errorno = r->ret;
-	for (size_t j = from; j < i; j++) {
-		if (!alloc_failed_takes(r, &l->v[j]))
+	if (since->source_id == r->source_id && since->ts_ns > from)
+		from = since->ts_ns;
+	pb_store_bind_int64(p->near, ":source_id", r->source_id);
+	pb_store_bind_int64(p->near, ":from", from);
+	pb_store_bind_int64(p->near, ":to", r->ts_ns);
+	while ((rc = pb_store_step(f->s, p->near)) > 0) {
+		struct loose c;
+		struct log_place cp;
+
+		loose_read(p->near, &c);
+		cp = place_of(&c);
+		if (cmp_place(&cp, since) <= 0 || cmp_place(&cp, &at) >= 0 ||
+		    !alloc_failed_takes(r, &c))
 			continue;
-		if (l->v[j].how == HOW_CALL_TRACE)
-			take_task(x, &l->v[j]);
+		if (c.how == HOW_CALL_TRACE)
+			take_task(f, x, &c);
 		else
-			join_loose(x, &l->v[j]);
-		l->v[j].taken = 1;
+			join_loose(x, &c);
+		if (loose_remove(f->s, p->write, c.seq) < 0) {
+			rc = -1;
+			break;
+		}
 	}
+	sqlite3_reset(p->near);
+	if (rc)
+		return -1;
 	join_loose(x, r);
-	r->taken = 1;
+	return loose_remove(f->s, p->write, r->seq);
 }
 
 /* cma_alloc() says "alloc failed" once, after every range it tried failed:
  * the dumps, page_pinner failures and "PFNs busy" lines of the same log
  * since its previous such line, and close before it, are that failure's.
- * Takes them and the "alloc failed" lines out of L. */
-static void alloc_failed_failures(struct finder *f, struct loose_list *l)
+ * Takes them and the "alloc failed" lines out of the table. */
+static int alloc_failed_failures(struct finder *f, const struct loose_list *l)
 {
-	size_t from = 0, n = 0;
+	struct pass p = { .s = f->s };
+	struct log_place since = { .source_id = -1 };
+	int rc;
 
-	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose_time);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct loose *r = &l->v[i];
+	if (!l->alloc_failed)
+		return 0;
+	/* NOT INDEXED: the few lines sorted, not every record looked up */
+	if (pb_store_exec(f->s, "CREATE INDEX " LOOSE_TABLE "_log ON pb_loose "
+			  "(source_id, ts_ns, event_id)") < 0 ||
+	    pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " NOT INDEXED WHERE how = :how ORDER BY source_id, ts_ns, event_id, seq") < 0 ||
+	    pass_prepare(&p, &p.near, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " WHERE source_id = :source_id AND ts_ns BETWEEN :from AND :to "
+			 "ORDER BY ts_ns, event_id, seq") < 0 ||
+	    pass_prepare(&p, &p.write, delete_sql) < 0)
+		return pass_end(&p, -1);
+	pb_store_bind_int64(p.read, ":how", HOW_CMA_ALLOC_FAILED);
+	while ((rc = pb_store_step(f->s, p.read)) > 0) {
+		struct loose r;
 
-		if (i && r->source_id != l->v[i - 1].source_id)
-			from = i;
-		if (r->how != HOW_CMA_ALLOC_FAILED || r->ts_ns < 0)
+		loose_read(p.read, &r);
+		if (r.ts_ns < 0)
 			continue;
-		alloc_failed_failure(f, l, from, i);
-		from = i + 1;
-	}
-	for (size_t i = 0; i < l->n; i++)
-		if (!l->v[i].taken)
-			l->v[n++] = l->v[i];
-	l->n = n;
-}
-
-/* Joins the records that a failure's window holds to it; keeps the others
- * in L. A call trace names no page: it waits for the dumps it precedes. */
-static void join_windows(struct finder *f, struct loose_list *l, size_t nwindows)
-{
-	struct window_order o;
-	size_t n = 0;
-
-	order_windows(f, nwindows, &o);
-	for (size_t i = 0; i < l->n; i++) {
-		struct fail *w = l->v[i].how != HOW_CALL_TRACE && l->v[i].how != HOW_DRIVER_FAILED
-				 ? window_of(f, &l->v[i], &o) : NULL;
-
-		if (w) {
-			join_loose(w, &l->v[i]);
-			if (w->end_ts_ns - w->first_ts_ns > o.longest)
-				o.longest = w->end_ts_ns - w->first_ts_ns;
-		} else {
-			l->v[n++] = l->v[i];
+		if (alloc_failed_failure(f, &p, &r, &since) < 0) {
+			rc = -1;
+			break;
 		}
+		since = place_of(&r);
 	}
-	free(o.v);
-	l->n = n;
+	return pass_end(&p, rc);
 }
 
 /* A dump soon after a call trace of the same log is the trace's: its task,
  * and the caller its stack names. */
-static void trace_task(struct fail *x, const struct loose *trace, const struct loose *r)
+static void trace_task(struct finder *f, struct fail *x, const struct loose *trace,
+		       const struct loose *r)
 {
 	if (!trace || r->how != HOW_DUMP || trace->source_id != r->source_id ||
 	    r->ts_ns < trace->ts_ns || r->ts_ns - trace->ts_ns > ATTEMPT_GAP_NS)
 		return;
-	take_task(x, trace);
+	take_task(f, x, trace);
 	if (trace->has_caller)
 		x->kind = trace->caller;
-}
-
-/* A driver's "failed to allocate" line ends the allocation before it: the
- * records after it are put further away than records of one attempt can
- * be, those before it close. Sorts L by log and time. */
-static void untimed_in_order(struct loose_list *l)
-{
-	int64_t after_driver = 0;
-
-	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose_time);
-	for (size_t i = 0; i < l->n; i++) {
-		struct loose *r = &l->v[i];
-
-		if (i && r->source_id != l->v[i - 1].source_id)
-			after_driver = 0;
-		if (r->ts_ns >= 0)
-			continue;
-		r->ts_ns = UNTIMED_NS + after_driver + r->event_id;
-		if (r->how == HOW_DRIVER_FAILED)
-			after_driver += ATTEMPT_GAP_NS + 1;
-	}
 }
 
 static void untimed_back(struct finder *f, size_t first_fail)
@@ -480,11 +651,24 @@ static int driver_gave_up_on(const struct fail *x, const struct loose *d)
 
 /* A driver's "failed to allocate" soon after a run of busy lines of its
  * task (or of no task named) says that allocation failed: final. */
-static void driver_gave_up(struct finder *f, size_t first_fail, const struct loose *d)
+static int drivers_gave_up(struct finder *f, size_t first_fail)
 {
-	for (size_t i = first_fail; i < f->n; i++)
-		if (driver_gave_up_on(&f->v[i], d))
-			f->v[i].outcome = OUTCOME_FINAL;
+	struct pass p = { .s = f->s };
+	int rc;
+
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " WHERE how = :how AND ts_ns >= 0") < 0)
+		return pass_end(&p, -1);
+	pb_store_bind_int64(p.read, ":how", HOW_DRIVER_FAILED);
+	while ((rc = pb_store_step(f->s, p.read)) > 0) {
+		struct loose d;
+
+		loose_read(p.read, &d);
+		for (size_t i = first_fail; i < f->n; i++)
+			if (driver_gave_up_on(&f->v[i], &d))
+				f->v[i].outcome = OUTCOME_FINAL;
+	}
+	return pass_end(&p, rc);
 }
 
 /* "migrating pfn %lx failed ret:%d" is memory offlining's; a negative ret
@@ -498,61 +682,146 @@ static void migrate_failed_joins(struct fail *x, const struct loose *r)
 		x->errorno = r->ret;
 }
 
-void loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
+/* What the grouping keeps of the records before the one it reads: the
+ * previous one, and the last call trace with its task's name. */
+struct grouping {
+	struct loose prev, trace;
+	int has_prev, has_trace;
+	char *trace_comm;
+	struct fail *x;
+};
+
+static void keep_trace(struct grouping *g, const struct loose *r)
 {
-	const struct loose *prev = NULL, *trace = NULL;
-	struct fail *x = NULL;
-	size_t first_fail = f->n;
-
-	join_windows(f, l, nwindows);
-	untimed_in_order(l);
-	alloc_failed_failures(f, l);
-	for (size_t i = 0; i < l->n; i++) {
-		int64_t boot = boot_of(&f->boots, l->v[i].source_id);
-
-		/* lines without times are in order within their own log only */
-		l->v[i].group = boot > 0 && !untimed(l->v[i].ts_ns) ? boot : -l->v[i].source_id;
-	}
-	sort_n(l->v, l->n, sizeof(*l->v), cmp_loose);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct loose *r = &l->v[i];
-
-		if (r->how == HOW_CALL_TRACE) {
-			trace = r;
-			continue;
-		}
-		if (r->how == HOW_DRIVER_FAILED)
-			continue;	/* no failure by itself: see driver_gave_up() */
-		if (!same_loose_failure(prev, r)) {
-			x = loose_fail(f, r);
-			trace_task(x, trace, r);
-			/* no "alloc failed" line took the busy lines: the
-			 * allocation went on, unless a driver says it gave up */
-			if (r->how == HOW_KMSG)
-				x->outcome = OUTCOME_RECOVERED;
-		}
-		prev = r;
-		if (r->how == HOW_MIGRATE_FAILED)
-			migrate_failed_joins(x, r);
-		join_loose(x, r);
-	}
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].how == HOW_DRIVER_FAILED && l->v[i].ts_ns >= 0)
-			driver_gave_up(f, first_fail, &l->v[i]);
-	untimed_back(f, first_fail);
+	free(g->trace_comm);
+	g->trace_comm = r->comm ? pb_strdup(r->comm) : NULL;
+	g->trace = *r;
+	g->trace.area = NULL;
+	g->trace.comm = g->trace_comm;
+	g->has_trace = 1;
 }
 
-void loose_range(struct loose_list *l, const struct attempt_ev *ev)
+static void group_one(struct finder *f, struct grouping *g, const struct loose *r)
 {
-	struct loose *r = loose_add(l);
+	if (r->how == HOW_CALL_TRACE) {
+		keep_trace(g, r);
+		return;
+	}
+	if (r->how == HOW_DRIVER_FAILED)
+		return;	/* no failure by itself: see drivers_gave_up() */
+	if (!same_loose_failure(g->has_prev ? &g->prev : NULL, r)) {
+		g->x = loose_fail(f, r);
+		trace_task(f, g->x, g->has_trace ? &g->trace : NULL, r);
+		/* no "alloc failed" line took the busy lines: the allocation
+		 * went on, unless a driver says it gave up */
+		if (r->how == HOW_KMSG)
+			g->x->outcome = OUTCOME_RECOVERED;
+	}
+	g->prev = *r;
+	g->prev.area = g->prev.comm = NULL;	/* not kept past the row */
+	g->has_prev = 1;
+	if (r->how == HOW_MIGRATE_FAILED)
+		migrate_failed_joins(g->x, r);
+	join_loose(g->x, r);
+}
 
-	r->source_id = ev->source_id;
-	r->ts_ns = ev->ts_ns;
-	r->event_id = ev->event_id;
-	r->pid = ev->pid;
-	r->range_id = ev->range_id;
-	r->start_pfn = ev->start_pfn;
-	r->end_pfn = ev->end_pfn;
-	r->pfn = ev->busy_pfn;
-	r->how = ev->how;
+/* One run of the records in the grouping's order, from seq FROM up to
+ * (not with) TO, and the row it stands on. */
+struct run {
+	sqlite3_stmt *st;
+	struct loose r;
+	int live;
+};
+
+static int run_step(struct pb_store *s, struct run *run)
+{
+	int rc = pb_store_step(s, run->st);
+
+	run->live = rc > 0;
+	if (run->live)
+		loose_read(run->st, &run->r);
+	return rc;
+}
+
+static int run_open(struct pb_store *s, struct run *run, int64_t from, int64_t to)
+{
+	run->st = pb_store_prepare(s, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+				   " WHERE seq >= :from AND seq < :to ORDER BY seq");
+	if (!run->st)
+		return -1;
+	pb_store_bind_int64(run->st, ":from", from);
+	pb_store_bind_int64(run->st, ":to", to);
+	return run_step(s, run);
+}
+
+/* The run whose row comes first, or NULL when all are done. */
+static struct run *first_run(struct run *runs, size_t n)
+{
+	struct run *first = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (runs[i].live && (!first || cmp_group_order(&runs[i].r, &first->r) < 0))
+			first = &runs[i];
+	return first;
+}
+
+/* The grouping over the runs of L merged: the order of the sort below
+ * without sorting, when few runs are in that order already. */
+static int group_merged(struct finder *f, const struct loose_list *l, struct grouping *g)
+{
+	struct run *runs = pb_calloc(l->nruns ? l->nruns : 1, sizeof(*runs));
+	struct run *first;
+	int rc = 0;
+
+	for (size_t i = 0; i < l->nruns && rc >= 0; i++)
+		rc = run_open(f->s, &runs[i], l->runs[i],
+			      i + 1 < l->nruns ? l->runs[i + 1] : l->n + 1);
+	while (rc >= 0 && (first = first_run(runs, l->nruns))) {
+		group_one(f, g, &first->r);
+		rc = run_step(f->s, first);
+	}
+	for (size_t i = 0; i < l->nruns; i++)
+		pb_store_finalize(runs[i].st);
+	free(runs);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The records no window or "alloc failed" line took, grouped in order of
+ * kind, group, (task,) time; records alike in all that in the order of
+ * their log and load, as before. Times given to records without one
+ * break the runs in that order noted as they were loaded: sorted then. */
+static int group_failures(struct finder *f, const struct loose_list *l)
+{
+	struct pass p = { .s = f->s };
+	struct grouping g = { 0 };
+	int rc;
+
+	if (!l->untimed && l->nruns <= MERGED_RUNS) {
+		rc = group_merged(f, l, &g);
+		free(g.trace_comm);
+		return rc;
+	}
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " ORDER BY kind, grp, task, ts_ns, event_id, source_id, seq") < 0)
+		return pass_end(&p, -1);
+	while ((rc = pb_store_step(f->s, p.read)) > 0) {
+		struct loose r;
+
+		loose_read(p.read, &r);
+		group_one(f, &g, &r);
+	}
+	free(g.trace_comm);
+	return pass_end(&p, rc);
+}
+
+int loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
+{
+	size_t first_fail = f->n;
+
+	if (l->failed || join_windows(f, nwindows) < 0 || untimed_in_order(f, l) < 0 ||
+	    alloc_failed_failures(f, l) < 0 || group_failures(f, l) < 0 ||
+	    drivers_gave_up(f, first_fail) < 0)
+		return -1;
+	untimed_back(f, first_fail);
+	return 0;
 }
