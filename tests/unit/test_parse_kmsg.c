@@ -186,7 +186,7 @@ static void test_x86_call_trace_skips_stale_frames_and_migrating_pfn_is_a_record
 
 /* testdata/samples/dmesg-6.6-dump_page-folio.txt: dump_stack() first, two
  * dumps with page_owner blocks, the CMA failure, a THP tail page. */
-static void test_sample_66(void **state)
+static void test_6_6_dump_page_with_page_owner_and_compound_tail_fields(void **state)
 {
 	struct parse_run r;
 	struct pb_record *rec;
@@ -1280,7 +1280,7 @@ int main(void)
 		cmocka_unit_test(test_arm64_log_dump_fields_and_call_traces_as_grep_counts),
 		cmocka_unit_test(test_second_arm64_log_dumps_and_call_traces_as_grep_counts),
 		cmocka_unit_test(test_x86_call_trace_skips_stale_frames_and_migrating_pfn_is_a_record),
-		cmocka_unit_test(test_sample_66),
+		cmocka_unit_test(test_6_6_dump_page_with_page_owner_and_compound_tail_fields),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_reltime),
 		cmocka_unit_test(test_delta_only),
