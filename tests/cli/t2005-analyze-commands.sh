@@ -11,7 +11,7 @@ like "$err" 'none.db: .*import a trace first' "and says how to make one"
 
 # A store with events but no failure: the first 120 lines of the capture.
 xz -dc "$REAL/arm64-ftrace-hugetlb-cma/trace.txt.xz" | head -120 >"$TMP/quiet.txt"
-pb -d "$TMP/quiet.db" import "$TMP/quiet.txt"
+setup "the first 120 lines import" "$PINBLAME" -d "$TMP/quiet.db" import "$TMP/quiet.txt"
 pb -d "$TMP/quiet.db" failures --exit-code
 is "$rc/$out" "0/no failures" "no failures: exit 0 even with --exit-code"
 pb -d "$TMP/quiet.db" blame
