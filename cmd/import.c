@@ -24,7 +24,8 @@ static const struct pb_usage import_usage = {
 	.footer = "Prints per file: format, events, lines not understood, seconds.\n"
 		  "Exit: 0 ok, 2 usage, 3 unreadable or unparsable input, 4 store error,\n"
 		  "130 or 143 interrupted by SIGINT or SIGTERM (the file being imported\n"
-		  "is rolled back). A store this import made and left empty is removed.\n",
+		  "is rolled back). A new store appears when its first file is stored:\n"
+		  "an import into a new store that fails or is interrupted leaves none.\n",
 };
 
 static void on_interrupt(int sig)
