@@ -10,6 +10,10 @@
 /* Frames kept per stack: what ftrace's stacktrace trigger keeps too. */
 #define PB_BPF_STACK_DEPTH 64
 
+/* How long the stacks of a page's get stand for the gets of the same page
+ * by the same task through the same function (bpf_ktime_get_ns units). */
+#define PB_BPF_STACK_REUSE_NS 10000000ULL
+
 /* Functions whose calls make a page cache read a splice (do_splice,
  * splice_file_to_pipe). */
 #define PB_BPF_SPLICE_RANGES 2
@@ -21,8 +25,9 @@ struct pb_bpf_page {
 	__u64 get_ns;		/* bpf_ktime_get_ns() of the latest get */
 	__u64 get_ip;		/* the probed function (its address) */
 	__u64 put_ns;		/* of the latest put; 0: none seen */
+	__u64 stack_ns;		/* when the get stacks were taken */
 	__u32 gets, puts;	/* how many of each the map has seen */
-	__s32 get_kstack, get_ustack, put_kstack;
+	__s32 get_kstack, get_ustack, put_kstack;	/* put_kstack: not taken, -1 */
 	__u32 pid, tgid, cpu;
 	char comm[PB_BPF_COMM_LEN];
 };
