@@ -217,11 +217,105 @@ static void note_time(struct pb_store *s, int64_t ts)
 		s->last_ts = ts;
 }
 
+/* Binds row R (its text in RS) to the 14 parameters of ST from BASE on. */
+static void bind_row(struct pb_store *s, sqlite3_stmt *st, int base,
+		     const struct store_event_row *r, const char *vals, const char *body)
+{
+	sqlite3_bind_int64(st, base + 1, r->id);
+	sqlite3_bind_int64(st, base + 2, s->source_id);
+	sqlite3_bind_int64(st, base + 3, r->line);
+	bind_opt_int(st, base + 4, r->ts_ns);
+	bind_opt_int(st, base + 5, r->cpu);
+	bind_opt_int(st, base + 6, r->pid);
+	bind_opt_int(st, base + 7, r->tgid);
+	bind_opt_int(st, base + 8, r->comm_id);
+	sqlite3_bind_int64(st, base + 9, r->name_id);
+	bind_opt_int(st, base + 10, r->stack_id);
+	bind_opt_int(st, base + 11, r->ustack_id);
+	if (r->keyset_id >= 0) {
+		sqlite3_bind_int64(st, base + 12, r->keyset_id);
+		sqlite3_bind_text(st, base + 13, vals, (int)r->vals_len, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, base + 12);
+		sqlite3_bind_null(st, base + 13);
+	}
+	if (r->has_body)
+		sqlite3_bind_text(st, base + 14, body, (int)r->body_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 14);
+}
+
+int store_events_flush(struct pb_store *s)
+{
+	struct store_event_rows *rs = &s->event_rows;
+	sqlite3_stmt *st = s->st[ST_EVENT_INSERT_ROWS];
+	size_t n = rs->n, i = 0;
+
+	rs->n = rs->text_len = 0;
+	/* rows noted before a rollback, none of this source's */
+	if (store_migrations_flush(s, !s->events) < 0)
+		return -1;
+	if (!s->events)
+		return 0;
+	if (n == STORE_EVENT_ROWS) {
+		for (; i < n; i++)
+			bind_row(s, st, (int)i * 14, &rs->row[i], rs->text + rs->row[i].vals_off,
+				 rs->text + rs->row[i].body_off);
+		return pb_store_run(s, st);
+	}
+	for (st = s->st[ST_EVENT_INSERT]; i < n; i++) {
+		bind_row(s, st, 0, &rs->row[i], rs->text + rs->row[i].vals_off,
+			 rs->text + rs->row[i].body_off);
+		if (pb_store_run(s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The id of the source's first event: the store's last + 1, as SQLite
+ * would give it. */
+static int first_event_id(struct pb_store *s)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT coalesce(max(id), 0) + 1 FROM event");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = pb_store_first_int64(s, st, &s->event_rows.next_id);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Writes the event row R (its text VALS, BODY) now, or notes it for the
+ * next statement of STORE_EVENT_ROWS rows, its text copied. */
+static int add_event_row(struct pb_store *s, struct store_event_row *r, const char *vals,
+			 const char *body)
+{
+	struct store_event_rows *rs = &s->event_rows;
+	size_t need = r->vals_len + r->body_len;
+
+	if (need > sizeof(rs->text) - rs->text_len && store_events_flush(s) < 0)
+		return -1;
+	if (need > sizeof(rs->text)) {
+		/* too long to copy: written alone, its text still valid */
+		bind_row(s, s->st[ST_EVENT_INSERT], 0, r, vals, body);
+		return pb_store_run(s, s->st[ST_EVENT_INSERT]);
+	}
+	r->vals_off = (uint32_t)rs->text_len;
+	memcpy(rs->text + rs->text_len, vals, r->vals_len);
+	rs->text_len += r->vals_len;
+	r->body_off = (uint32_t)rs->text_len;
+	memcpy(rs->text + rs->text_len, body, r->body_len);
+	rs->text_len += r->body_len;
+	rs->row[rs->n++] = *r;
+	return rs->n == STORE_EVENT_ROWS ? store_events_flush(s) : 0;
+}
+
 int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 {
-	sqlite3_stmt *st = s->st[ST_EVENT_INSERT];
 	const struct record_prep *p = r->prep;
-	int64_t name_id, comm_id = 0, stack_id, ustack_id, event_id, keyset_id = 0;
+	struct store_event_row row;
+	int64_t name_id, comm_id = 0, stack_id, ustack_id, keyset_id = 0;
 
 	if (!p) {
 		pb_arena_reset(&s->prep_arena);
@@ -239,34 +333,34 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 		return -1;
 	if (p->keys && (keyset_id = store_keyset_id(s, p->keys, p->keys_len, p->keys_hash)) < 0)
 		return -1;
-
-	sqlite3_bind_int64(st, 1, s->source_id);
-	sqlite3_bind_int64(st, 2, (int64_t)r->line);
-	bind_opt_int(st, 3, r->ts_ns);
-	bind_opt_int(st, 4, r->cpu);
-	bind_opt_int(st, 5, r->pid);
-	bind_opt_int(st, 6, r->tgid);
-	bind_opt_int(st, 7, comm_id ? comm_id : -1);
-	sqlite3_bind_int64(st, 8, name_id);
-	bind_opt_int(st, 9, stack_id ? stack_id : -1);
-	bind_opt_int(st, 10, ustack_id ? ustack_id : -1);
-	if (p->keys) {
-		sqlite3_bind_int64(st, 11, keyset_id);
-		sqlite3_bind_text(st, 12, p->vals, (int)p->vals_len, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, 11);
-		sqlite3_bind_null(st, 12);
+	/* the source's first event: nothing noted is of this source */
+	if (!s->events) {
+		s->event_rows.n = s->event_rows.text_len = 0;
+		store_migrations_flush(s, 1);
+		if (first_event_id(s) < 0)
+			return -1;
 	}
-	if (p->keep_body)
-		sqlite3_bind_text(st, 13, r->body, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 13);
-	if (pb_store_run(s, st) < 0)
+	row = (struct store_event_row){
+		.id = s->event_rows.next_id++,
+		.line = (int64_t)r->line,
+		.ts_ns = r->ts_ns,
+		.cpu = r->cpu,
+		.pid = r->pid,
+		.tgid = r->tgid,
+		.comm_id = comm_id ? comm_id : -1,
+		.name_id = name_id,
+		.stack_id = stack_id ? stack_id : -1,
+		.ustack_id = ustack_id ? ustack_id : -1,
+		.keyset_id = p->keys ? keyset_id : -1,
+		.vals_len = p->keys ? (uint32_t)p->vals_len : 0,
+		.has_body = p->keep_body,
+		.body_len = p->keep_body ? (uint32_t)strlen(r->body) : 0,
+	};
+	if (add_event_row(s, &row, p->keys ? p->vals : "", p->keep_body ? r->body : "") < 0)
 		return -1;
-	event_id = sqlite3_last_insert_rowid(s->db);
-	if (store_index_add(s, s->source_id, name_id, event_id) < 0)
+	if (store_index_add(s, s->source_id, name_id, row.id) < 0)
 		return -1;
 	s->events++;
 	note_time(s, r->ts_ns);
-	return store_typed_record(s, r, p->typed, event_id, stack_id);
+	return store_typed_record(s, r, p->typed, row.id, stack_id);
 }

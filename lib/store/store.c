@@ -24,9 +24,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "VALUES (?, ?, ?, ?, ?)",
 	[ST_FRAME_INSERT] = "INSERT INTO frame(stack_id, depth, symbol_id, offset) "
 			    "VALUES (?, ?, ?, ?)",
-	[ST_EVENT_INSERT] = "INSERT INTO event(source_id, line, ts_ns, cpu, pid, tgid, "
-			    "comm_id, name_id, stack_id, ustack_id, keyset_id, vals, body) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_EVENT_INSERT] = STORE_EVENT_INSERT_SQL,
+	[ST_EVENT_INSERT_ROWS] = STORE_EVENT_ROWS_SQL,
 	[ST_ALLOC_START] = "INSERT INTO cma_alloc(source_id, area, pid, comm, "
 			   "start_ts_ns, count, align, stack_id, start_event_id) "
 			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -42,9 +41,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "end_pfn, busy_pfn, kind, cma_alloc_id, event_id) "
 			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_INDEX_INSERT] = STORE_INDEX_INSERT_SQL,
-	[ST_MIGRATION_INSERT] = "INSERT INTO migration(source_id, ts_ns, pid, comm, "
-				"reason, mode, succeeded, failed, stack_id, event_id, "
-				"cma_alloc_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_MIGRATION_INSERT] = STORE_MIGRATION_INSERT_SQL,
+	[ST_MIGRATION_INSERT_ROWS] = STORE_MIGRATION_ROWS_SQL,
 	[ST_EVIDENCE_INSERT] = "INSERT INTO evidence(source_id, ts_ns, pfn, kind, count, "
 			       "mapcount, flags, mapping, mt, pid, comm, stack_id, "
 			       "confidence, event_id, delta) "
@@ -751,7 +749,8 @@ int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 		}
 	}
 	store_typed_finish(s);
-	if (store_index_flush(s) < 0 || write_totals(s, t) < 0 || pb_store_mark_dirty(s) < 0 ||
+	if (store_events_flush(s) < 0 || store_index_flush(s) < 0 || write_totals(s, t) < 0 ||
+	    pb_store_mark_dirty(s) < 0 ||
 	    pb_store_exec(s, "COMMIT") < 0) {
 		pb_store_source_rollback(s);
 		return -1;

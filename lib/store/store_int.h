@@ -64,6 +64,8 @@ enum stmt_id {
 	ST_MIGRATION_INSERT,
 	ST_EVIDENCE_INSERT,
 	ST_INDEX_INSERT,
+	ST_EVENT_INSERT_ROWS,
+	ST_MIGRATION_INSERT_ROWS,
 	/* the interned rows a map evicted (pb_idmap.evicted) */
 	ST_NAME_FIND,
 	ST_KEYSET_FIND,
@@ -89,6 +91,65 @@ struct store_index {
 	int64_t slot_name[STORE_INDEX_SLOTS];
 	uint32_t slot_index[STORE_INDEX_SLOTS];
 };
+/* Event rows are written STORE_EVENT_ROWS to a statement (record.c):
+ * the cost of a statement (its start, cursor and end) was as much as the
+ * row's. Their ids are given (the table's max + 1 on), and their text is
+ * copied here until then: a record's text does not outlive the next one. */
+#define STORE_EVENT_ROWS 16
+#define STORE_EVENT_TEXT (16u << 10)
+struct store_event_row {
+	int64_t id, line, ts_ns, cpu, pid, tgid, comm_id, name_id, stack_id, ustack_id;
+	int64_t keyset_id;	/* -1: no fields, vals NULL */
+	uint32_t vals_off, vals_len, body_off, body_len;
+	int has_body;
+};
+struct store_event_rows {
+	int64_t next_id;	/* of the next event; 0: not read from the store yet */
+	size_t n, text_len;
+	struct store_event_row row[STORE_EVENT_ROWS];
+	char text[STORE_EVENT_TEXT];
+};
+#define STORE_EVENT_INTO "INTO event(id, source_id, line, ts_ns, cpu, pid, tgid, " \
+	"comm_id, name_id, stack_id, ustack_id, keyset_id, vals, body) VALUES "
+#define STORE_EVENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define STORE_EVENT_ROW4 STORE_EVENT_ROW ", " STORE_EVENT_ROW ", " STORE_EVENT_ROW ", " \
+	STORE_EVENT_ROW
+/* OR ROLLBACK: a statement of several rows that could fail half way would
+ * need a statement journal, which copies the page it changes first (64 KiB
+ * pages); the ids are new and every NOT NULL column is bound, so no row
+ * fails, and if one did the file's transaction would be rolled back anyway. */
+#define STORE_EVENT_INSERT_SQL "INSERT " STORE_EVENT_INTO STORE_EVENT_ROW
+#define STORE_EVENT_ROWS_SQL "INSERT OR ROLLBACK " STORE_EVENT_INTO \
+	STORE_EVENT_ROW4 ", " STORE_EVENT_ROW4 ", " STORE_EVENT_ROW4 ", " STORE_EVENT_ROW4
+/* Writes the event rows noted so far, and the migration rows (at commit). */
+int store_events_flush(struct pb_store *s);
+
+/* Migration rows go STORE_EVENT_ROWS to a statement too (typed.c): a
+ * value is NULL, an integer, or text copied here. */
+#define STORE_MIGRATION_COLUMNS 11
+struct store_value {
+	int type;		/* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
+	int64_t i;
+	uint32_t off, len;	/* text */
+};
+struct store_migration_rows {
+	size_t n, text_len;
+	struct store_value v[STORE_EVENT_ROWS][STORE_MIGRATION_COLUMNS];
+	char text[4096];
+};
+#define STORE_MIGRATION_INTO "INTO migration(source_id, ts_ns, pid, comm, reason, " \
+	"mode, succeeded, failed, stack_id, event_id, cma_alloc_id) VALUES "
+#define STORE_MIGRATION_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define STORE_MIGRATION_ROW4 STORE_MIGRATION_ROW ", " STORE_MIGRATION_ROW ", " \
+	STORE_MIGRATION_ROW ", " STORE_MIGRATION_ROW
+#define STORE_MIGRATION_INSERT_SQL "INSERT " STORE_MIGRATION_INTO STORE_MIGRATION_ROW
+/* OR ROLLBACK as for the event rows */
+#define STORE_MIGRATION_ROWS_SQL "INSERT OR ROLLBACK " STORE_MIGRATION_INTO \
+	STORE_MIGRATION_ROW4 ", " STORE_MIGRATION_ROW4 ", " STORE_MIGRATION_ROW4 ", " \
+	STORE_MIGRATION_ROW4
+/* Writes the migration rows noted so far; with DROP, forgets them. */
+int store_migrations_flush(struct pb_store *s, int drop);
+
 #define STORE_INDEX_INSERT_SQL \
 	"INSERT INTO event_index(source_id, name_id, first_id, n, ids) VALUES (?, ?, ?, ?, ?)"
 /* Notes the event; writes the block when it is full or the source changes.
@@ -143,6 +204,8 @@ struct pb_store {
 	} keyed_hashes[256];
 	/* Used by the thread that stores records: */
 	struct store_index index;
+	struct store_event_rows event_rows;
+	struct store_migration_rows migration_rows;
 };
 
 int store_prepare_all(struct pb_store *s);

@@ -306,8 +306,9 @@ static void bind_count(sqlite3_stmt *st, int col, const struct pb_record *r, con
 	bind_field(st, col, r, pb_record_field(r, printed) ? printed : field);
 }
 
-static int migration(struct pb_store *s, const struct pb_record *r, int64_t event_id,
-		     int64_t stack_id)
+/* A migration row with its text too long to note: written now. */
+static int migration_alone(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+			   int64_t stack_id)
 {
 	sqlite3_stmt *st = s->st[ST_MIGRATION_INSERT];
 
@@ -323,6 +324,133 @@ static int migration(struct pb_store *s, const struct pb_record *r, int64_t even
 	sqlite3_bind_int64(st, 10, event_id);
 	bind_id(st, 11, open_alloc_id(s, r->pid));
 	return step(s, ST_MIGRATION_INSERT, "migration");
+}
+
+static struct store_value value_int(int64_t v)
+{
+	return (struct store_value){ .type = SQLITE_INTEGER, .i = v };
+}
+
+/* An integer, or NULL when V is not (is NULL in the binders above). */
+static struct store_value value_id(int64_t v)
+{
+	return (struct store_value){ .type = v > 0 ? SQLITE_INTEGER : SQLITE_NULL, .i = v };
+}
+
+static struct store_value value_ts(int64_t v)
+{
+	return (struct store_value){ .type = v >= 0 ? SQLITE_INTEGER : SQLITE_NULL, .i = v };
+}
+
+/* The field NAME, or NAME2 when NAME is not printed (raw output). */
+static struct store_value value_count(const struct pb_record *r, const char *name,
+				      const char *name2)
+{
+	int64_t v;
+
+	if (pb_record_i64(r, pb_record_field(r, name) ? name : name2, &v) < 0)
+		return (struct store_value){ .type = SQLITE_NULL };
+	return value_int(v);
+}
+
+/* TEXT (NULL: NULL) copied into the rows' text; 0, or -1 when it does
+ * not fit. */
+static int value_text(struct store_migration_rows *rs, struct store_value *v, const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	*v = (struct store_value){ .type = text ? SQLITE_TEXT : SQLITE_NULL };
+	if (n > sizeof(rs->text) - rs->text_len)
+		return -1;
+	v->off = (uint32_t)rs->text_len;
+	v->len = (uint32_t)n;
+	memcpy(rs->text + rs->text_len, text, n);
+	rs->text_len += n;
+	return 0;
+}
+
+static void bind_values(sqlite3_stmt *st, int base, const struct store_value *v, size_t n,
+			const char *text)
+{
+	for (size_t i = 0; i < n; i++) {
+		int col = base + (int)i + 1;
+
+		if (v[i].type == SQLITE_INTEGER)
+			sqlite3_bind_int64(st, col, v[i].i);
+		else if (v[i].type == SQLITE_TEXT)
+			sqlite3_bind_text(st, col, text + v[i].off, (int)v[i].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, col);
+	}
+}
+
+int store_migrations_flush(struct pb_store *s, int drop)
+{
+	struct store_migration_rows *rs = &s->migration_rows;
+	size_t n = rs->n;
+
+	rs->n = rs->text_len = 0;
+	if (drop || !n)
+		return 0;
+	if (n == STORE_EVENT_ROWS) {
+		for (size_t i = 0; i < n; i++)
+			bind_values(s->st[ST_MIGRATION_INSERT_ROWS], (int)i * STORE_MIGRATION_COLUMNS,
+				    rs->v[i], STORE_MIGRATION_COLUMNS, rs->text);
+		return pb_store_run(s, s->st[ST_MIGRATION_INSERT_ROWS]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bind_values(s->st[ST_MIGRATION_INSERT], 0, rs->v[i], STORE_MIGRATION_COLUMNS,
+			    rs->text);
+		if (step(s, ST_MIGRATION_INSERT, "migration") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Notes the row's text values; 0, or -1 when they do not fit with the
+ * text of the rows noted before. */
+static int migration_texts(struct store_migration_rows *rs, struct store_value *v,
+			   const struct pb_record *r)
+{
+	return value_text(rs, &v[3], r->comm) < 0 ||
+	       value_text(rs, &v[4], migrate_reason(pb_record_field(r, "reason"))) < 0 ||
+	       value_text(rs, &v[5], migrate_mode(pb_record_field(r, "mode"))) < 0 ? -1 : 0;
+}
+
+static int migration(struct pb_store *s, const struct pb_record *r, int64_t event_id,
+		     int64_t stack_id)
+{
+	struct store_migration_rows *rs = &s->migration_rows;
+	struct store_value *v = rs->v[rs->n];
+	size_t text_len = rs->text_len;
+
+	v[0] = value_int(s->source_id);
+	v[1] = value_ts(r->ts_ns);
+	v[2] = (struct store_value){ .type = r->pid >= 0 ? SQLITE_INTEGER : SQLITE_NULL,
+				     .i = r->pid };
+	v[6] = value_count(r, "nr_succeeded", "succeeded");
+	v[7] = value_count(r, "nr_failed", "failed");
+	v[8] = value_id(stack_id);
+	v[9] = value_int(event_id);
+	v[10] = value_id(open_alloc_id(s, r->pid));
+	if (migration_texts(rs, v, r) < 0) {
+		/* no room left: the rows before go first, this one after */
+		struct store_value row[STORE_MIGRATION_COLUMNS];
+
+		memcpy(row, v, sizeof(row));
+		rs->text_len = text_len;
+		if (store_migrations_flush(s, 0) < 0)
+			return -1;
+		v = rs->v[0];
+		memcpy(v, row, sizeof(row));
+		if (migration_texts(rs, v, r) < 0) {
+			/* longer than the whole room: written alone, from the record */
+			rs->n = rs->text_len = 0;
+			return migration_alone(s, r, event_id, stack_id);
+		}
+	}
+	rs->n++;
+	return rs->n == STORE_EVENT_ROWS ? store_migrations_flush(s, 0) : 0;
 }
 
 /* One row of page evidence. COUNT_FIELD names the refcount field of the
