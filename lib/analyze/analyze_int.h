@@ -204,10 +204,36 @@ int64_t boot_of(const struct boots *b, int64_t source_id);
 json_t *int_or_null(sqlite3_stmt *st, int col);
 json_t *text_or_null(sqlite3_stmt *st, int col);
 
-/* --- rows.c: query rows as JSON ------------------------------------------
+/* --- rows.c: query rows into memory, and as JSON ------------------------
  * A read that meets a store error stops with what it has; the store
  * remembers the error (pb_store_failed()) and the command exits 4, so the
  * loaders below never return NULL. */
+
+/* The loop of every loader that reads a SELECT into memory: calls
+ * ROW(ST, CTX) with each row of SQL. 0, or -1 on a store error. */
+int sql_rows_each(struct pb_store *s, const char *sql,
+		  void (*row)(sqlite3_stmt *st, void *ctx), void *ctx);
+
+/* Each event name with the fields of its first event that has any, as a
+ * table (id, text, f) of SQL: what a probe's events carry, and where it
+ * probes (__probe), the first says for all. */
+#define NAMES_FIRST_FIELDS \
+	"(SELECT n.id AS id, n.text AS text, (SELECT pb_fields(e.keyset_id, e.vals) " \
+	"  FROM " PB_EVENTS_NAMED \
+	"  WHERE x.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS f FROM name n)"
+
+/* Ids or pfns, sorted where ids_has() searches them. */
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+void ids_push(struct ids *ids, int64_t id);
+int ids_has(const struct ids *sorted, int64_t id);
+/* Orders int64_t values, for sorting ids. */
+int cmp_id(const void *a, const void *b);
+/* Appends the first column of each row of SQL to OUT. 0 or -1. */
+int sql_ids(struct pb_store *s, const char *sql, struct ids *out);
 
 /* The current row as an object keyed by the column names; into O (after
  * the keys it has), which it returns. */

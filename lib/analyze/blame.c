@@ -58,30 +58,27 @@ struct failure_source {
 
 struct sources {
 	struct failure_source *v;
-	size_t n;
+	size_t n, cap;
 	struct pb_arena strings;
 };
 
+static void source_row(sqlite3_stmt *st, void *ctx)
+{
+	struct sources *src = ctx;
+
+	PB_GROW(src->v, src->n + 1, src->cap);
+	src->v[src->n++] = (struct failure_source){
+		sqlite3_column_int64(st, 0),
+		pb_arena_strdup(&src->strings, column_text(st, 1)),
+		pb_arena_strdup(&src->strings, column_text(st, 2)),
+	};
+}
+
 static int load_sources(struct pb_store *s, struct sources *src)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
+	return sql_rows_each(s,
 		"SELECT f.id, s.path, COALESCE(s.kernel, 'unknown') FROM failure f "
-		"JOIN source s ON s.id = f.source_id ORDER BY f.id");
-	size_t cap = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0) {
-		PB_GROW(src->v, src->n + 1, cap);
-		src->v[src->n++] = (struct failure_source){
-			sqlite3_column_int64(st, 0),
-			pb_arena_strdup(&src->strings, column_text(st, 1)),
-			pb_arena_strdup(&src->strings, column_text(st, 2)),
-		};
-	}
-	sqlite3_finalize(st);
-	return rc;
+		"JOIN source s ON s.id = f.source_id ORDER BY f.id", source_row, src);
 }
 
 static const char *source_key(const struct sources *src, int64_t id, int kernel)

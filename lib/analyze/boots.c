@@ -12,28 +12,25 @@
 
 #include "analyze_int.h"
 
+static void boot_row(sqlite3_stmt *st, void *ctx)
+{
+	struct boots *b = ctx;
+	size_t id = (size_t)sqlite3_column_int64(st, 0);
+
+	if (id >= b->n) {
+		/* indexed by id, N the ids loaded: one row more each time, as
+		 * the ids ascend, so room is made ahead */
+		PB_GROW(b->of, id + 1, b->cap);
+		memset(b->of + b->n, 0, (id + 1 - b->n) * sizeof(*b->of));
+		b->n = id + 1;
+	}
+	b->of[id] = sqlite3_column_int64(st, 1);
+}
+
 int load_boots(struct pb_store *s, struct boots *b)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT s.id, " BOOT_OF_SQL("s") " FROM source s ORDER BY s.id");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0) {
-		size_t id = (size_t)sqlite3_column_int64(st, 0);
-
-		if (id >= b->n) {
-			/* indexed by id, N the ids loaded: one row more each
-			 * time, as the ids ascend, so room is made ahead */
-			PB_GROW(b->of, id + 1, b->cap);
-			memset(b->of + b->n, 0, (id + 1 - b->n) * sizeof(*b->of));
-			b->n = id + 1;
-		}
-		b->of[id] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return sql_rows_each(s, "SELECT s.id, " BOOT_OF_SQL("s") " FROM source s ORDER BY s.id",
+			     boot_row, b);
 }
 
 int64_t boot_of(const struct boots *b, int64_t source_id)

@@ -206,50 +206,55 @@ static void add_isolation(struct finder *f, struct attempt_list *a, const struct
 	*attempt_add(a) = ev;
 }
 
-/* Busy ranges: inside a CMA allocation they belong to its failure; the
- * isolation tests outside one are attempts; the rest stand alone. */
+/* What the loaders of busy ranges and failed migrations read into. */
+struct attempt_load {
+	struct finder *f;
+	struct cma_spans *spans;
+	struct attempt_list *a;
+	struct runs runs;
+	struct loose_list *loose;	/* busy ranges outside everything */
+};
+
+/* A busy range: inside a CMA allocation it belongs to its failure; an
+ * isolation test outside one is an attempt's; the rest stand alone. */
+static void busy_row(sqlite3_stmt *st, void *ctx)
+{
+	struct attempt_load *l = ctx;
+	struct cma_span *sp = span_by_id(l->spans, column_i64_or(st, 8, 0));
+	struct attempt_ev ev = { 0 };
+	enum pfn_how how;
+
+	/* the import writes only the kinds busy_kind_how() knows */
+	if (busy_kind_how(column_text(st, 7), &how) < 0)
+		how = HOW_KMSG;
+	if (sp) {
+		struct fail *x = cma_fail(l->f, sp);
+
+		fail_add_range(x, column_i64_or(st, 4, -1), column_i64_or(st, 5, -1));
+		fail_add_pfn(x, column_i64_or(st, 6, -1), sqlite3_column_int64(st, 0),
+			     column_i64_or(st, 2, -1), column_i64_or(st, 9, 0), HOW_ISOLATION);
+		return;
+	}
+	if (how == HOW_ISOLATION) {
+		add_isolation(l->f, l->a, &l->runs, st);
+		l->runs.successes.v = l->a->v;	/* moved by a realloc */
+		return;
+	}
+	/* a loose record uses no task name, so none is kept */
+	busy_event(st, &ev, how);
+	loose_range(l->loose, &ev);
+}
+
 int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 	      struct loose_list *loose)
 {
-	sqlite3_stmt *st = pb_store_prepare(f->s,
+	struct attempt_load l = { f, spans, a, runs_of(a, spans), loose };
+
+	return sql_rows_each(f->s,
 		"SELECT b.id, b.source_id, b.ts_ns, b.pid, b.start_pfn, b.end_pfn, b.busy_pfn, "
 		"b.kind, b.cma_alloc_id, b.event_id, e.stack_id, c.text "
 		"FROM busy_range b LEFT JOIN event e ON e.id = b.event_id "
-		"LEFT JOIN name c ON c.id = e.comm_id ORDER BY b.id");
-	struct runs runs = runs_of(a, spans);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
-		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 8, 0));
-		enum pfn_how how;
-
-		/* the import writes only the kinds busy_kind_how() knows */
-		if (busy_kind_how(column_text(st, 7), &how) < 0)
-			how = HOW_KMSG;
-		if (sp) {
-			struct fail *x = cma_fail(f, sp);
-
-			fail_add_range(x, column_i64_or(st, 4, -1), column_i64_or(st, 5, -1));
-			fail_add_pfn(x, column_i64_or(st, 6, -1), sqlite3_column_int64(st, 0),
-				     column_i64_or(st, 2, -1), column_i64_or(st, 9, 0),
-				     HOW_ISOLATION);
-			continue;
-		}
-		if (how == HOW_ISOLATION) {
-			add_isolation(f, a, &runs, st);
-			runs.successes.v = a->v;	/* moved by a realloc */
-			continue;
-		}
-		/* a loose record uses no task name, so none is kept */
-		struct attempt_ev ev = { 0 };
-
-		busy_event(st, &ev, how);
-		loose_range(loose, &ev);
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+		"LEFT JOIN name c ON c.id = e.comm_id ORDER BY b.id", busy_row, &l);
 }
 
 /* A failed migration outside CMA: an attempt's event, or a repeat of the
@@ -281,33 +286,31 @@ static void add_migration(struct finder *f, struct attempt_list *a, const struct
 	*attempt_add(a) = ev;
 }
 
-/* Failed migrations: counted into their CMA allocation, else events of
- * attempts. */
+/* A failed migration: counted into its CMA allocation, else an event of
+ * an attempt. */
+static void migration_row(sqlite3_stmt *st, void *ctx)
+{
+	struct attempt_load *l = ctx;
+	struct cma_span *sp = span_by_id(l->spans, column_i64_or(st, 9, 0));
+
+	if (sp) {
+		struct fail *x = cma_fail(l->f, sp);
+
+		x->failed_migrations++;
+		x->failed_pages += sqlite3_column_int64(st, 6);
+		return;
+	}
+	add_migration(l->f, l->a, &l->runs, st);
+	l->runs.successes.v = l->a->v;	/* moved by a realloc */
+}
+
 int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_list *a)
 {
-	sqlite3_stmt *st = pb_store_prepare(f->s,
+	struct attempt_load l = { f, spans, a, runs_of(a, spans), NULL };
+
+	return sql_rows_each(f->s,
 		"SELECT id, source_id, ts_ns, pid, comm, reason, failed, stack_id, event_id, "
-		"cma_alloc_id FROM migration WHERE failed > 0");
-	struct runs runs = runs_of(a, spans);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
-		struct cma_span *sp = span_by_id(spans, column_i64_or(st, 9, 0));
-
-		if (sp) {
-			struct fail *x = cma_fail(f, sp);
-
-			x->failed_migrations++;
-			x->failed_pages += sqlite3_column_int64(st, 6);
-			continue;
-		}
-		add_migration(f, a, &runs, st);
-		runs.successes.v = a->v;	/* moved by a realloc */
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+		"cma_alloc_id FROM migration WHERE failed > 0", migration_row, &l);
 }
 
 /* Whether an isolation test with these end_pfn and fin_pfn got its range
@@ -320,38 +323,44 @@ static int isolation_passed(const char *end, const char *fin)
 	       pb_parse_u64(fin, strlen(fin), &fn) == 0 && fn >= e;
 }
 
+struct success_load {
+	const struct cma_spans *spans;
+	struct attempt_list *a;
+};
+
+/* An isolation test: the end of an attempt when it got its range outside
+ * the task's CMA allocation. */
+static void success_row(sqlite3_stmt *st, void *ctx)
+{
+	struct success_load *l = ctx;
+	struct attempt_ev *ev;
+	int64_t ts = column_i64_or(st, 2, -1);
+	int32_t pid = (int32_t)column_i64_or(st, 3, -1);
+
+	if (!isolation_passed(column_text(st, 4), column_text(st, 5)) ||
+	    inside_cma(l->spans, sqlite3_column_int64(st, 1), pid, ts))
+		return;
+	ev = attempt_add(l->a);
+	ev->what = ATTEMPT_SUCCESS;
+	ev->why = REASON_CONTIG;
+	ev->event_id = sqlite3_column_int64(st, 0);
+	ev->source_id = sqlite3_column_int64(st, 1);
+	ev->ts_ns = ts;
+	ev->pid = pid;
+}
+
 /* Successful isolation tests outside CMA allocations: the end of an
  * attempt that got its range. */
 int load_successes(struct finder *f, const struct cma_spans *spans, struct attempt_list *a)
 {
-	sqlite3_stmt *st = pb_store_prepare(f->s,
+	struct success_load l = { spans, a };
+
+	return sql_rows_each(f->s,
 		"SELECT e.id, e.source_id, e.ts_ns, e.pid, json_extract(pb_fields(e.keyset_id, e.vals), '$.end_pfn'), "
 		"json_extract(pb_fields(e.keyset_id, e.vals), '$.fin_pfn') FROM event e "
 		"WHERE e.id IN "
-		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text LIKE '%:test_pages_isolated'"));
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
-		struct attempt_ev *ev;
-		int64_t ts = column_i64_or(st, 2, -1);
-		int32_t pid = (int32_t)column_i64_or(st, 3, -1);
-
-		if (!isolation_passed(column_text(st, 4), column_text(st, 5)))
-			continue;
-		if (inside_cma(spans, sqlite3_column_int64(st, 1), pid, ts))
-			continue;
-		ev = attempt_add(a);
-		ev->what = ATTEMPT_SUCCESS;
-		ev->why = REASON_CONTIG;
-		ev->event_id = sqlite3_column_int64(st, 0);
-		ev->source_id = sqlite3_column_int64(st, 1);
-		ev->ts_ns = ts;
-		ev->pid = pid;
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text LIKE '%:test_pages_isolated'"),
+		success_row, &l);
 }
 
 static int cmp_attempt(const void *a, const void *b)

@@ -53,44 +53,49 @@ static struct cma_span *span_add(struct cma_spans *spans)
 	return &spans->v[spans->n++];
 }
 
+struct cma_load {
+	struct finder *f;
+	struct cma_spans *spans;
+};
+
+static void cma_row(sqlite3_stmt *st, void *ctx)
+{
+	struct cma_load *l = ctx;
+	struct finder *f = l->f;
+	struct cma_span *sp = span_add(l->spans);
+
+	sp->id = sqlite3_column_int64(st, 0);
+	sp->source_id = sqlite3_column_int64(st, 1);
+	sp->pid = (int32_t)column_i64_or(st, 2, -1);
+	sp->start_ts_ns = column_i64_or(st, 3, -1);
+	sp->end_ts_ns = column_i64_or(st, 4, -1);
+	/* -1: never finished, not a failure by itself */
+	sp->ok = (int)column_i64_or(st, 5, -1);
+	sp->area = finder_keep(f, column_text(st, 6));
+	sp->comm = finder_keep(f, column_text(st, 7));
+	sp->count = column_i64_or(st, 8, -1);
+	sp->pfn = column_i64_or(st, 9, -1);
+	sp->stack_id = column_i64_or(st, 10, 0);
+	sp->event_id = column_i64_or(st, 11, 0);
+	sp->errorno = column_i64_or(st, 12, -1);
+	sp->fail = SIZE_MAX;
+	/* traced only at its end (old cma_alloc, a trace cut): it is
+	 * ordered, and holds events, from there */
+	sp->whole = sp->start_ts_ns < 0 && sp->end_ts_ns >= 0;
+	if (sp->whole)
+		sp->start_ts_ns = sp->end_ts_ns;
+	if (sp->ok == 0)
+		cma_fail(f, sp);
+}
+
 int load_cma(struct finder *f, struct cma_spans *spans)
 {
-	sqlite3_stmt *st = pb_store_prepare(f->s,
+	struct cma_load l = { f, spans };
+
+	return sql_rows_each(f->s,
 		"SELECT id, source_id, pid, start_ts_ns, end_ts_ns, ok, area, comm, count, pfn, "
 		"stack_id, COALESCE(end_event_id, start_event_id), errorno "
-		"FROM cma_alloc ORDER BY id");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(f->s, st)) > 0) {
-		struct cma_span *sp = span_add(spans);
-
-		sp->id = sqlite3_column_int64(st, 0);
-		sp->source_id = sqlite3_column_int64(st, 1);
-		sp->pid = (int32_t)column_i64_or(st, 2, -1);
-		sp->start_ts_ns = column_i64_or(st, 3, -1);
-		sp->end_ts_ns = column_i64_or(st, 4, -1);
-		/* -1: never finished, not a failure by itself */
-		sp->ok = (int)column_i64_or(st, 5, -1);
-		sp->area = finder_keep(f, column_text(st, 6));
-		sp->comm = finder_keep(f, column_text(st, 7));
-		sp->count = column_i64_or(st, 8, -1);
-		sp->pfn = column_i64_or(st, 9, -1);
-		sp->stack_id = column_i64_or(st, 10, 0);
-		sp->event_id = column_i64_or(st, 11, 0);
-		sp->errorno = column_i64_or(st, 12, -1);
-		sp->fail = SIZE_MAX;
-		/* traced only at its end (old cma_alloc, a trace cut): it is
-		 * ordered, and holds events, from there */
-		sp->whole = sp->start_ts_ns < 0 && sp->end_ts_ns >= 0;
-		if (sp->whole)
-			sp->start_ts_ns = sp->end_ts_ns;
-		if (sp->ok == 0)
-			cma_fail(f, sp);
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+		"FROM cma_alloc ORDER BY id", cma_row, &l);
 }
 
 struct cma_span *span_by_id(struct cma_spans *spans, int64_t id)

@@ -17,27 +17,11 @@
  * PAGE_MAPPING_MOVABLE in include/linux/page-flags.h). */
 #define MAPPING_FLAGS 3u
 
-struct ids {
-	int64_t *v;
-	size_t n;
-};
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int has_id(const struct ids *s, int64_t id)
-{
-	return s->n && bsearch(&id, s->v, s->n, sizeof(*s->v), cmp_id) != NULL;
-}
-
 /* The pages (or failures, with FAILURES) some call site is blamed for. */
 static void blamed_ids(const struct cand_list *l, int failures, struct ids *out)
 {
-	out->v = pb_malloc((l->n + 1) * sizeof(*out->v));
+	out->cap = l->n + 1;
+	out->v = pb_malloc(out->cap * sizeof(*out->v));
 	out->n = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (cand_blamed(&l->v[i]))
@@ -52,10 +36,11 @@ static void cut_stack_pages(const struct cand_list *l, const struct ids *blamed,
 {
 	size_t n = 0;
 
-	out->v = pb_malloc((l->n + 1) * sizeof(*out->v));
+	out->cap = l->n + 1;
+	out->v = pb_malloc(out->cap * sizeof(*out->v));
 	out->n = 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].site && l->v[i].site->cut_short && !has_id(blamed, l->v[i].pfn))
+		if (l->v[i].site && l->v[i].site->cut_short && !ids_has(blamed, l->v[i].pfn))
 			out->v[out->n++] = l->v[i].pfn;
 	sort_n(out->v, out->n, sizeof(*out->v), cmp_id);
 	for (size_t i = 0; i < out->n; i++)
@@ -72,73 +57,66 @@ static void failure_where(struct pb_buf *sql, const struct pb_analyze_opts *o,
 		pb_buf_addf(sql, " AND f.id = %lld", (long long)failure_id);
 }
 
-static void push_id(struct ids *v, size_t *cap, int64_t id)
-{
-	PB_GROW(v->v, v->n + 1, *cap);
-	v->v[v->n++] = id;
-}
-
 /* The busy pages of the failures in scope, sorted and distinct. */
 static int busy_pages(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
 		      struct ids *out)
 {
 	struct pb_buf sql = { 0 };
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc = -1;
+	int rc;
 
 	pb_buf_adds(&sql, "SELECT DISTINCT p.pfn FROM failure_pfn p "
 		    "JOIN failure f ON f.id = p.failure_id WHERE 1");
 	failure_where(&sql, o, failure_id);
 	pb_buf_adds(&sql, " ORDER BY p.pfn");
-	st = pb_store_prepare(s, pb_buf_str(&sql));
+	rc = sql_ids(s, pb_buf_str(&sql), out);
 	pb_buf_free(&sql);
-	while (st && (rc = pb_store_step(s, st)) > 0)
-		push_id(out, &cap, sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+	return rc;
+}
+
+/* The busy pages (sorted) and the page cache pages found among them. */
+struct cache_pages {
+	const struct ids *busy;
+	struct ids *out;
+};
+
+/* A page a kernel log dump shows with a file mapping. */
+static void dumped_cache_page(sqlite3_stmt *st, void *ctx)
+{
+	struct cache_pages *c = ctx;
+	const char *mapping = column_text(st, 1);
+	unsigned long long m = mapping ? strtoull(mapping, NULL, 16) : 0;
+
+	if (m && !(m & MAPPING_FLAGS) && ids_has(c->busy, sqlite3_column_int64(st, 0)))
+		ids_push(c->out, sqlite3_column_int64(st, 0));
 }
 
 /* Busy pages that a kernel log dump shows with a file mapping. */
-static int dumped_cache_pages(struct pb_store *s, const struct ids *busy, struct ids *out,
-			      size_t *cap)
+static int dumped_cache_pages(struct pb_store *s, struct cache_pages *c)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT v.pfn, v.mapping FROM evidence v "
-		"WHERE v.kind = 'dump' AND v.mapping IS NOT NULL");
-	int rc = -1;
-
-	while (st && (rc = pb_store_step(s, st)) > 0) {
-		const char *mapping = column_text(st, 1);
-		unsigned long long m = mapping ? strtoull(mapping, NULL, 16) : 0;
-
-		if (m && !(m & MAPPING_FLAGS) && has_id(busy, sqlite3_column_int64(st, 0)))
-			push_id(out, cap, sqlite3_column_int64(st, 0));
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+	return sql_rows_each(s, "SELECT v.pfn, v.mapping FROM evidence v "
+			     "WHERE v.kind = 'dump' AND v.mapping IS NOT NULL",
+			     dumped_cache_page, c);
 }
 
 /* Busy pages that the trace saw added to the page cache
  * (filemap:mm_filemap_add_to_page_cache, "... pfn=0x%lx ofs=%lu ..."). */
-static int traced_cache_pages(struct pb_store *s, const struct ids *busy, struct ids *out,
-			      size_t *cap)
+static void traced_cache_page(sqlite3_stmt *st, void *ctx)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
+	struct cache_pages *c = ctx;
+	const char *text = column_text(st, 0);
+	int64_t pfn = text ? (int64_t)strtoull(text, NULL, 0) : -1;
+
+	if (pfn > 0 && ids_has(c->busy, pfn))
+		ids_push(c->out, pfn);
+}
+
+static int traced_cache_pages(struct pb_store *s, struct cache_pages *c)
+{
+	return sql_rows_each(s,
 		"SELECT json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn') FROM "
 		PB_EVENTS_NAMED " WHERE x.name_id IN "
-		"(SELECT id FROM name WHERE text LIKE '%mm_filemap_add_to_page_cache')");
-	int rc = -1;
-
-	while (st && (rc = pb_store_step(s, st)) > 0) {
-		const char *text = column_text(st, 0);
-		int64_t pfn = text ? (int64_t)strtoull(text, NULL, 0) : -1;
-
-		if (pfn > 0 && has_id(busy, pfn))
-			push_id(out, cap, pfn);
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+		"(SELECT id FROM name WHERE text LIKE '%mm_filemap_add_to_page_cache')",
+		traced_cache_page, c);
 }
 
 /* Busy pages neither blamed nor cut short that are page cache or shmem
@@ -147,17 +125,16 @@ static int64_t page_cache_pages(struct pb_store *s, const struct pb_analyze_opts
 				int64_t failure_id, const struct ids *blamed, const struct ids *cut)
 {
 	struct ids busy = { 0 }, cache = { 0 };
-	size_t cap = 0;
+	struct cache_pages c = { &busy, &cache };
 	int64_t n = -1;
 
-	if (busy_pages(s, o, failure_id, &busy) == 0 &&
-	    dumped_cache_pages(s, &busy, &cache, &cap) == 0 &&
-	    traced_cache_pages(s, &busy, &cache, &cap) == 0) {
+	if (busy_pages(s, o, failure_id, &busy) == 0 && dumped_cache_pages(s, &c) == 0 &&
+	    traced_cache_pages(s, &c) == 0) {
 		sort_n(cache.v, cache.n, sizeof(*cache.v), cmp_id);
 		n = 0;
 		for (size_t i = 0; i < cache.n; i++)
 			n += (i == 0 || cache.v[i] != cache.v[i - 1]) &&
-			     !has_id(blamed, cache.v[i]) && !has_id(cut, cache.v[i]);
+			     !ids_has(blamed, cache.v[i]) && !ids_has(cut, cache.v[i]);
 	}
 	free(busy.v);
 	free(cache.v);
@@ -169,17 +146,17 @@ static int64_t enomem_failures(struct pb_store *s, const struct pb_analyze_opts 
 			       int64_t failure_id, const struct ids *blamed)
 {
 	struct pb_buf sql = { 0 };
-	sqlite3_stmt *st;
+	struct ids enomem = { 0 };
 	int64_t n = 0;
-	int rc = -1;
+	int rc;
 
 	pb_buf_addf(&sql, "SELECT f.id FROM failure f WHERE f.errorno = %d", -ERRNO_ENOMEM);
 	failure_where(&sql, o, failure_id);
-	st = pb_store_prepare(s, pb_buf_str(&sql));
+	rc = sql_ids(s, pb_buf_str(&sql), &enomem);
 	pb_buf_free(&sql);
-	while (st && (rc = pb_store_step(s, st)) > 0)
-		n += !has_id(blamed, sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
+	for (size_t i = 0; i < enomem.n; i++)
+		n += !ids_has(blamed, enomem.v[i]);
+	free(enomem.v);
 	return rc ? -1 : n;
 }
 

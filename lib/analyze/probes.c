@@ -33,12 +33,6 @@
 /* Points read per event name for learning the vmemmap. */
 #define VMEMMAP_POINTS 4096
 
-/* Event ids, or pfns; sorted where they are a set to search. */
-struct ids {
-	int64_t *v;
-	size_t n, cap;
-};
-
 /* Event names by what their first event carries. */
 struct probe_names {
 	struct ids pairs, pages, files;
@@ -61,40 +55,28 @@ struct vmemmaps {
 	struct boots boots;
 };
 
-static void push_id(struct ids *ids, int64_t id)
+static void name_row(sqlite3_stmt *st, void *ctx)
 {
-	PB_GROW(ids->v, ids->n + 1, ids->cap);
-	ids->v[ids->n++] = id;
+	struct probe_names *pn = ctx;
+	int64_t id = sqlite3_column_int64(st, 0);
+	int page = sqlite3_column_type(st, 1) != SQLITE_NULL;
+	int pfn = sqlite3_column_type(st, 2) != SQLITE_NULL;
+	int pos = sqlite3_column_type(st, 3) != SQLITE_NULL;
+
+	if (page && pfn)
+		ids_push(&pn->pairs, id);
+	else if (page)
+		ids_push(&pn->pages, id);
+	else if (pos && !pfn)
+		ids_push(&pn->files, id);
 }
 
 /* Sorts event names by what their first event carries. */
 static int find_names(struct pb_store *s, struct probe_names *pn)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
+	return sql_rows_each(s,
 		"SELECT id, json_type(f, '$.page'), json_type(f, '$.pfn'), json_type(f, '$.pos') "
-		"FROM (SELECT n.id AS id, (SELECT pb_fields(e.keyset_id, e.vals) "
-		"  FROM " PB_EVENTS_NAMED
-		"  WHERE x.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS f FROM name n) "
-		"WHERE f IS NOT NULL");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		int page = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		int pfn = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		int pos = sqlite3_column_type(st, 3) != SQLITE_NULL;
-
-		if (page && pfn)
-			push_id(&pn->pairs, id);
-		else if (page)
-			push_id(&pn->pages, id);
-		else if (pos && !pfn)
-			push_id(&pn->files, id);
-	}
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
+		"FROM " NAMES_FIRST_FIELDS " WHERE f IS NOT NULL", name_row, pn);
 }
 
 static int parse_ptr(const char *text, size_t n, uint64_t *out)
@@ -305,33 +287,6 @@ static int page_to_pfn(const struct vmemmap *vm, uint64_t page, int64_t *pfn)
 	return 0;
 }
 
-/* --- sets of ids ---------------------------------------------------------- */
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int load_busy(struct pb_store *s, struct ids *b)
-{
-	sqlite3_stmt *st = pb_store_prepare(s, "SELECT DISTINCT pfn FROM failure_pfn ORDER BY pfn");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0)
-		push_id(b, sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
-	return rc ? -1 : 0;
-}
-
-static int contains(const struct ids *set, int64_t id)
-{
-	return set->n && bsearch(&id, set->v, set->n, sizeof(*set->v), cmp_i64) != NULL;
-}
-
 /* --- scanning a probe's hits ---------------------------------------------- */
 
 struct hit {
@@ -449,7 +404,7 @@ static int keep_page(const void *ctx, int64_t source_id, const char *fields, str
 	uint64_t page;
 
 	return vm && parse_ptr(v, n, &page) == 0 && page_to_pfn(vm, page, &h->pfn) == 0 &&
-	       contains(c->busy, h->pfn);
+	       ids_has(c->busy, h->pfn);
 }
 
 /* File-offset hits at a page index some busy page's dump has. */
@@ -461,7 +416,7 @@ static int keep_file(const void *ctx, int64_t source_id, const char *fields, str
 	const char *pos = field(fields, "pos", &n), *file;
 	uint64_t off;
 
-	if (parse_num(pos, n, &off) < 0 || !contains(indexes, (int64_t)(off / PROBE_PAGE_SIZE)))
+	if (parse_num(pos, n, &off) < 0 || !ids_has(indexes, (int64_t)(off / PROBE_PAGE_SIZE)))
 		return 0;
 	h->index = off / PROBE_PAGE_SIZE;
 	file = field(fields, "file", &nfile);
@@ -529,40 +484,46 @@ struct dump {
 
 struct dumps {
 	struct dump *v;
-	size_t n;
+	size_t n, cap;
 	struct ids indexes;
 	struct boots boots;
 };
+
+struct dump_load {
+	const struct ids *busy;
+	struct pb_arena *strings;
+	struct dumps *d;
+};
+
+static void dump_row(sqlite3_stmt *st, void *ctx)
+{
+	struct dump_load *l = ctx;
+	struct dumps *d = l->d;
+	int64_t pfn = sqlite3_column_int64(st, 0);
+	const char *index = column_text(st, 2), *mapping = column_text(st, 1);
+	uint64_t v;
+
+	if (!ids_has(l->busy, pfn) || parse_num(index, strlen(index), &v) < 0)
+		return;
+	PB_GROW(d->v, d->n + 1, d->cap);
+	d->v[d->n++] = (struct dump){ pfn, boot_of(&d->boots, sqlite3_column_int64(st, 3)), v,
+				      mapping ? pb_arena_strdup(l->strings, mapping) : NULL };
+	ids_push(&d->indexes, (int64_t)v);
+}
 
 /* The distinct (pfn, mapping, index) of the dumps of busy pages. */
 static int load_dumps(struct pb_store *s, const struct ids *busy, struct pb_arena *a,
 		      struct dumps *d)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
+	struct dump_load l = { busy, a, d };
+	int rc = sql_rows_each(s,
 		"SELECT DISTINCT v.pfn, json_extract(f, '$.mapping'), json_extract(f, '$.index'), "
 		"v.source_id FROM (SELECT v.pfn, v.source_id, pb_fields(e.keyset_id, e.vals) AS f "
 		"  FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump') v "
-		"WHERE json_extract(f, '$.index') IS NOT NULL");
-	size_t cap = 0;
-	int rc;
+		"WHERE json_extract(f, '$.index') IS NOT NULL", dump_row, &l);
 
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0) {
-		int64_t pfn = sqlite3_column_int64(st, 0);
-		const char *index = column_text(st, 2), *mapping = column_text(st, 1);
-		uint64_t v;
-
-		if (!contains(busy, pfn) || parse_num(index, strlen(index), &v) < 0)
-			continue;
-		PB_GROW(d->v, d->n + 1, cap);
-		d->v[d->n++] = (struct dump){ pfn, boot_of(&d->boots, sqlite3_column_int64(st, 3)), v,
-					      mapping ? pb_arena_strdup(a, mapping) : NULL };
-		push_id(&d->indexes, (int64_t)v);
-	}
-	sqlite3_finalize(st);
-	sort_n(d->indexes.v, d->indexes.n, sizeof(int64_t), cmp_i64);
-	return rc ? -1 : 0;
+	sort_n(d->indexes.v, d->indexes.n, sizeof(int64_t), cmp_id);
+	return rc;
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -724,7 +685,8 @@ int probe_evidence(struct pb_store *s)
 	sqlite3_stmt *ins = NULL;
 	int rc = -1;
 
-	if (find_names(s, &pn) < 0 || load_busy(s, &busy) < 0)
+	if (find_names(s, &pn) < 0 ||
+	    sql_ids(s, "SELECT DISTINCT pfn FROM failure_pfn ORDER BY pfn", &busy) < 0)
 		goto out;
 	rc = 0;
 	if (!busy.n)

@@ -259,11 +259,30 @@ int rank_cands(struct cand_list *l, struct site_cache *sites)
 	return 0;
 }
 
+/* A row of the attribution query of load_cands(). */
+static void cand_row(sqlite3_stmt *st, void *ctx)
+{
+	struct cand_list *l = ctx;
+	struct cand *c = cand_add(l);
+	const char *comm = column_text(st, 7);
+
+	c->failure_id = sqlite3_column_int64(st, 0);
+	c->pfn = sqlite3_column_int64(st, 1);
+	c->stack_id = column_i64_or(st, 2, 0);
+	c->evidence_id = column_i64_or(st, 3, 0);
+	c->ts_ns = column_i64_or(st, 4, -1);
+	c->busy_ts_ns = column_i64_or(st, 5, -1);
+	c->pid = (int32_t)column_i64_or(st, 6, -1);
+	c->comm = comm ? pb_arena_strdup(&l->strings, comm) : NULL;
+	if (cand_kind_parse(column_text(st, 8), &c->kind) < 0)
+		c->kind = CAND_PAGE_OWNER;
+	c->conf = confidence_parse(column_text(st, 9));
+}
+
 int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
 	       struct cand_list *l)
 {
 	struct pb_buf sql = { 0 };
-	sqlite3_stmt *st;
 	int rc;
 
 	pb_buf_adds(&sql,
@@ -275,26 +294,7 @@ int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t fail
 	failure_filter_sql(&sql, o);
 	if (failure_id > 0)
 		pb_buf_addf(&sql, " AND f.id = %lld", (long long)failure_id);
-	st = pb_store_prepare(s, pb_buf_str(&sql));
+	rc = sql_rows_each(s, pb_buf_str(&sql), cand_row, l);
 	pb_buf_free(&sql);
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0) {
-		struct cand *c = cand_add(l);
-		const char *comm = column_text(st, 7);
-
-		c->failure_id = sqlite3_column_int64(st, 0);
-		c->pfn = sqlite3_column_int64(st, 1);
-		c->stack_id = column_i64_or(st, 2, 0);
-		c->evidence_id = column_i64_or(st, 3, 0);
-		c->ts_ns = column_i64_or(st, 4, -1);
-		c->busy_ts_ns = column_i64_or(st, 5, -1);
-		c->pid = (int32_t)column_i64_or(st, 6, -1);
-		c->comm = comm ? pb_arena_strdup(&l->strings, comm) : NULL;
-		if (cand_kind_parse(column_text(st, 8), &c->kind) < 0)
-			c->kind = CAND_PAGE_OWNER;
-		c->conf = confidence_parse(column_text(st, 9));
-	}
-	sqlite3_finalize(st);
 	return rc;
 }

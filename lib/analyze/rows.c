@@ -1,8 +1,52 @@
-/* rows.c - rows of a query as JSON objects keyed by their column names:
- * the one row loader of lib/analyze (info, show, report, export), so that
- * every reader steps through the store's statement layer and none drops
- * an error. */
+/* rows.c - rows of a query into memory (sql_rows_each, sql_ids) or as
+ * JSON objects keyed by their column names (info, show, report, export):
+ * the one row loader of lib/analyze, so that every reader steps through
+ * the store's statement layer and none drops an error. */
+#include <stdlib.h>
+
 #include "analyze_int.h"
+
+int sql_rows_each(struct pb_store *s, const char *sql,
+		  void (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = pb_store_step(s, st)) > 0)
+		row(st, ctx);
+	pb_store_finalize(st);
+	return rc ? -1 : 0;
+}
+
+void ids_push(struct ids *ids, int64_t id)
+{
+	PB_GROW(ids->v, ids->n + 1, ids->cap);
+	ids->v[ids->n++] = id;
+}
+
+int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int ids_has(const struct ids *sorted, int64_t id)
+{
+	return sorted->n && bsearch(&id, sorted->v, sorted->n, sizeof(*sorted->v), cmp_id);
+}
+
+static void id_row(sqlite3_stmt *st, void *out)
+{
+	ids_push(out, sqlite3_column_int64(st, 0));
+}
+
+int sql_ids(struct pb_store *s, const char *sql, struct ids *out)
+{
+	return sql_rows_each(s, sql, id_row, out);
+}
 
 json_t *pb_json_column(sqlite3_stmt *st, int col)
 {

@@ -38,22 +38,16 @@ struct site_cache {
 
 /* The functions the store's kprobes probe: one event of each name says
  * where its probe is. */
+static void probe_row(sqlite3_stmt *st, void *p)
+{
+	probe_set_add(p, column_text(st, 1), column_text(st, 0));
+}
+
 static int load_probes(struct pb_store *s, struct probe_set *p)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT text, location FROM (SELECT n.text AS text, "
-		"(SELECT json_extract(pb_fields(e.keyset_id, e.vals), '$.__probe') "
-		"  FROM " PB_EVENTS_NAMED
-		"  WHERE x.name_id = n.id AND e.vals IS NOT NULL LIMIT 1) AS location "
-		"FROM name n) WHERE location IS NOT NULL");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = pb_store_step(s, st)) > 0)
-		probe_set_add(p, column_text(st, 1), column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc;
+	return sql_rows_each(s,
+		"SELECT text, location FROM (SELECT text, json_extract(f, '$.__probe') AS location "
+		"FROM " NAMES_FIRST_FIELDS ") WHERE location IS NOT NULL", probe_row, p);
 }
 
 struct site_cache *site_cache_new(struct pb_store *s, const struct pb_noise *n)
