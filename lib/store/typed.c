@@ -360,6 +360,8 @@ static int value_text(struct store_migration_rows *rs, struct store_value *v, co
 	size_t n = text ? strlen(text) : 0;
 
 	*v = (struct store_value){ .type = text ? SQLITE_TEXT : SQLITE_NULL };
+	if (!text)
+		return 0;
 	if (n > sizeof(rs->text) - rs->text_len)
 		return -1;
 	v->off = (uint32_t)rs->text_len;
