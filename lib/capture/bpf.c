@@ -207,9 +207,11 @@ static void write_stack(struct pb_buf *b, const struct pb_ksyms *ks, const char 
 	uint64_t off, size;
 	const char *name;
 
-	/* skip the tracer's frames, but not all of a stack made only of them */
-	while (i < stack->n && stack->ip[i] && (name = pb_ksyms_find(ks, stack->ip[i], &off, &size)) &&
-	       is_tracer_frame(name))
+	/* skip the tracer's frames, but not all of a stack made only of them;
+	 * an address kallsyms has no symbol for at the top is the BPF program
+	 * or trampoline, loaded after kallsyms was read */
+	while (i < stack->n && stack->ip[i] &&
+	       (!(name = pb_ksyms_find(ks, stack->ip[i], &off, &size)) || is_tracer_frame(name)))
 		i++;
 	if (i == stack->n || !stack->ip[i])
 		i = 0;

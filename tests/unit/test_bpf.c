@@ -315,6 +315,39 @@ static void test_user_stack_is_written_as_ftrace_userstacktrace_prints_it(void *
 	pb_buf_free(&b);
 }
 
+static void test_frames_above_the_tracepoint_outside_kallsyms_are_skipped(void **state)
+{
+	/* arm64 6.1: the BPF program (JIT code below the kernel image, loaded
+	 * after kallsyms was read) twice, then the tracepoint's dispatch */
+	static const uint64_t stack[] = {
+		0xffff80000842536cULL, 0xffff80000842536cULL,
+		0xffff800080090010ULL,	/* bpf_trace_run3 */
+		0xffff800080080010ULL,	/* __traceiter_test_pages_isolated */
+		0xffff800080070100ULL,	/* test_pages_isolated */
+		0xffff800080070500ULL,	/* alloc_contig_range_noprof */
+		0,
+	};
+	struct pb_bpf_failure f = {
+		.ns = 53220926000ULL, .kind = PB_BPF_ISOLATION_FAIL,
+		.a = 0x100000, .b = 0x102000, .c = FIN_PFN, .pid = 151, .tgid = 151, .cpu = 1,
+	};
+	struct pb_bpf_frames fr = { stack, PB_ARRAY_SIZE(stack) };
+	struct pb_ksyms ks;
+	struct pb_buf b = { 0 };
+
+	(void)state;
+	strcpy(f.comm, "sh");
+	load_text(&ks, kallsyms_612);
+	pb_bpf_write_failure(&b, &ks, &f, &fr);
+	assert_string_equal(pb_buf_str(&b),
+		"              sh-151     (    151) [001] .....    53.220926: test_pages_isolated: "
+		"start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x10001f ret=fail\n"
+		"              sh-151     (    151) [001] .....    53.220926: <stack trace>\n"
+		" => test_pages_isolated\n => alloc_contig_range_noprof\n");
+	pb_buf_free(&b);
+	pb_ksyms_free(&ks);
+}
+
 static void test_page_written_again_only_after_a_newer_get(void **state)
 {
 	static struct pb_bpf_seen seen;
@@ -461,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_page_record_is_written_as_a_kprobe_hit_with_its_stack),
 		cmocka_unit_test(test_failure_is_written_as_its_tracepoint_past_the_tracer_frames),
 		cmocka_unit_test(test_user_stack_is_written_as_ftrace_userstacktrace_prints_it),
+		cmocka_unit_test(test_frames_above_the_tracepoint_outside_kallsyms_are_skipped),
 		cmocka_unit_test(test_page_written_again_only_after_a_newer_get),
 		cmocka_unit_test(test_failed_migration_is_written_with_its_counts),
 		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),
