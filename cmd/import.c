@@ -437,33 +437,6 @@ static enum pb_store_mode store_mode(char **paths, int npaths)
 	return bytes >= PB_STORE_LARGE ? PB_STORE_WRITE_LARGE : PB_STORE_WRITE;
 }
 
-static void remove_store_files(const char *db_path)
-{
-	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
-	struct pb_buf name = { 0 };
-
-	unlink(db_path);
-	for (size_t i = 0; i < PB_ARRAY_SIZE(suffixes); i++) {
-		pb_buf_reset(&name);
-		pb_buf_addf(&name, "%s%s", db_path, suffixes[i]);
-		unlink(pb_buf_str(&name));
-	}
-	pb_buf_free(&name);
-}
-
-/* A store that this import made and into which no file went is removed
- * (unless another import has put a source into it meanwhile): an import
- * that failed leaves nothing that a later command could take for an
- * empty but valid capture. */
-static void remove_if_empty(struct pb_store *store, const char *db_path)
-{
-	int64_t sources = pb_store_count_sources(store);
-
-	pb_store_close(store);
-	if (sources == 0)
-		remove_store_files(db_path);
-}
-
 /* Every file is tried; the exit code is the first failure's. */
 static int import_paths(const struct import_opts *o, const char *db_path,
 			char **paths, int npaths)
@@ -471,7 +444,7 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	struct pb_store *store = NULL;
 	int64_t *ids = pb_calloc((size_t)npaths, sizeof(*ids));
 	size_t nids = 0;
-	int rc, tried, worst = PB_EXIT_OK, existed = access(db_path, F_OK) == 0;
+	int rc, tried, worst = PB_EXIT_OK;
 
 	/* a new store is made aside and leaves nothing when it fails */
 	if (!o->dry_run && !(store = pb_store_open_import(db_path, store_mode(paths, npaths)))) {
@@ -497,10 +470,8 @@ static int import_paths(const struct import_opts *o, const char *db_path,
 	 * (The analysis runs when a command first reads it.) */
 	if (store && worst != PB_EXIT_STORE && pb_store_link_boot(store, ids, nids) < 0)
 		worst = PB_EXIT_STORE;
-	if (store && !existed && nids == 0 && pb_store_in_place(store))
-		remove_if_empty(store, db_path);
-	else
-		pb_store_close(store);
+	/* a new store none of whose files went in was never put in place */
+	pb_store_close(store);
 	free(ids);
 	return worst;
 }

@@ -1,4 +1,10 @@
-/* store.c - opening, versioning and the per-file import transaction. */
+/* store.c - opening, versioning and the per-file import transaction.
+ *
+ * An import writes through the WAL, so that readers and other imports go
+ * on meanwhile, except into a store that does not exist yet: that one is
+ * built in a file of its own without a WAL, its pages written once, and
+ * put in place when its first file commits (pb_store_open_import(),
+ * put_in_place(), aside.c; doc/DESIGN.md, "The store"). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
