@@ -231,6 +231,8 @@ size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pi
 struct loose {
 	int64_t seq;		/* the order records were loaded in */
 	int64_t source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn;
+	int64_t ts_load;	/* ts_ns as loaded: < 0 when the record had no
+				 * time and ts_ns is one in its log's order */
 	int64_t group;		/* records grouped by time: the boot of linked
 				 * sources, else minus the source's own id */
 	int32_t pid;
@@ -253,8 +255,9 @@ struct loose_list {
 	struct finder *f;
 	sqlite3_stmt *add, *add_range;	/* the inserts */
 	int failed;		/* an insert failed: loose_failures() says so */
-	size_t untimed;		/* records without a time */
+	size_t untimed_drivers;	/* drivers' lines without a time */
 	size_t alloc_failed;	/* "alloc failed" lines */
+	int reordered;		/* times changed since the runs were noted */
 	int64_t n;		/* records added: the last seq */
 	struct loose last;	/* the last added (its texts not kept) */
 	/* where the runs of records already in the grouping's order start

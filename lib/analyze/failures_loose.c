@@ -181,8 +181,9 @@ static void note_run(struct loose_list *l, const struct loose *r)
 }
 
 /* Into the table, with the order the grouping reads it in (above). A
- * record without a time gets one in its own log's order
- * (untimed_in_order()), so it is grouped within that log. */
+ * record without a time gets one in its own log's order, so it is grouped
+ * within that log: its event's, from UNTIMED_NS on (drivers_apart() puts
+ * the records after a driver's line further on). */
 static int loose_add(struct loose_list *l, struct loose *r)
 {
 	int64_t boot = boot_of(&l->f->boots, r->source_id);
@@ -191,12 +192,15 @@ static int loose_add(struct loose_list *l, struct loose *r)
 		return -1;
 	r->seq = l->n + 1;
 	r->group = boot > 0 && r->ts_ns >= 0 && !untimed(r->ts_ns) ? boot : -r->source_id;
+	r->ts_load = r->ts_ns;
+	if (r->ts_ns < 0)
+		r->ts_ns = UNTIMED_NS + r->event_id;
 	if (loose_insert(l, r, loose_kind(r), (int32_t)group_task(r)) < 0) {
 		l->failed = 1;
 		return -1;
 	}
 	l->n++;
-	l->untimed += r->ts_ns < 0;
+	l->untimed_drivers += r->ts_load < 0 && r->how == HOW_DRIVER_FAILED;
 	l->alloc_failed += r->how == HOW_CMA_ALLOC_FAILED;
 	note_run(l, r);
 	l->last = *r;
@@ -443,7 +447,7 @@ static int join_windows(struct finder *f, size_t nwindows)
 		return 0;	/* no window: nothing to join */
 	}
 	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
-			 " WHERE ts_ns >= 0 AND how NOT IN (:trace, :driver) ORDER BY seq") < 0 ||
+			 " WHERE ts_load IS NULL AND how NOT IN (:trace, :driver) ORDER BY seq") < 0 ||
 	    pass_prepare(&p, &p.write, delete_sql) < 0) {
 		free(o.v);
 		return pass_end(&p, -1);
@@ -472,21 +476,22 @@ static int join_windows(struct finder *f, size_t nwindows)
 }
 
 /* A driver's "failed to allocate" line ends the allocation before it: the
- * records after it are put further away than records of one attempt can
- * be, those before it close. In the order of each log (events in store
- * order; the timed records of a log sort after these). */
-static int untimed_in_order(struct finder *f, const struct loose_list *l)
+ * records without a time after it are put further away than records of
+ * one attempt can be, those before it close. In the order of each log
+ * (events in store order). The records moved leave the runs noted in
+ * load order out of order: L->reordered. */
+static int drivers_apart(struct finder *f, struct loose_list *l)
 {
 	struct pass p = { .s = f->s };
 	int64_t after_driver = 0, source_id = -1;
 	int rc;
 
-	if (!l->untimed)
+	if (!l->untimed_drivers)
 		return 0;
 	/* the new times are written back while the sorted rows are read: no
 	 * index holds ts_ns yet, so the sort has read them all first */
 	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
-			 " WHERE ts_ns < 0 ORDER BY source_id, ts_ns, event_id, seq") < 0 ||
+			 " WHERE ts_load IS NOT NULL ORDER BY source_id, ts_load, event_id, seq") < 0 ||
 	    pass_prepare(&p, &p.write, "UPDATE " LOOSE_TABLE " SET ts_ns = :ts_ns WHERE seq = :seq") < 0)
 		return pass_end(&p, -1);
 	while ((rc = pb_store_step(f->s, p.read)) > 0) {
@@ -496,11 +501,14 @@ static int untimed_in_order(struct finder *f, const struct loose_list *l)
 		if (r.source_id != source_id)
 			after_driver = 0;
 		source_id = r.source_id;
-		pb_store_bind_int64(p.write, ":ts_ns", UNTIMED_NS + after_driver + r.event_id);
-		pb_store_bind_int64(p.write, ":seq", r.seq);
-		if (pb_store_run(f->s, p.write) < 0) {
-			rc = -1;
-			break;
+		if (after_driver) {
+			pb_store_bind_int64(p.write, ":ts_ns", r.ts_ns + after_driver);
+			pb_store_bind_int64(p.write, ":seq", r.seq);
+			if (pb_store_run(f->s, p.write) < 0) {
+				rc = -1;
+				break;
+			}
+			l->reordered = 1;
 		}
 		if (r.how == HOW_DRIVER_FAILED)
 			after_driver += ATTEMPT_GAP_NS + 1;
@@ -788,15 +796,15 @@ static int group_merged(struct finder *f, const struct loose_list *l, struct gro
 
 /* The records no window or "alloc failed" line took, grouped in order of
  * kind, group, (task,) time; records alike in all that in the order of
- * their log and load, as before. Times given to records without one
- * break the runs in that order noted as they were loaded: sorted then. */
+ * their log and load. Merged from the runs noted as they were loaded
+ * while those are few and still in order, else sorted. */
 static int group_failures(struct finder *f, const struct loose_list *l)
 {
 	struct pass p = { .s = f->s };
 	struct grouping g = { 0 };
 	int rc;
 
-	if (!l->untimed && l->nruns <= MERGED_RUNS) {
+	if (!l->reordered && l->nruns <= MERGED_RUNS) {
 		rc = group_merged(f, l, &g);
 		free(g.trace_comm);
 		return rc;
@@ -818,7 +826,7 @@ int loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
 	size_t first_fail = f->n;
 
-	if (l->failed || join_windows(f, nwindows) < 0 || untimed_in_order(f, l) < 0 ||
+	if (l->failed || join_windows(f, nwindows) < 0 || drivers_apart(f, l) < 0 ||
 	    alloc_failed_failures(f, l) < 0 || group_failures(f, l) < 0 ||
 	    drivers_gave_up(f, first_fail) < 0)
 		return -1;

@@ -9,30 +9,31 @@
 
 /* seq: the order records were loaded in (the window join's order, and what
  * keeps equal records in the order they came, as a stable sort would);
- * caller and ret are NULL where the record has none; kind, grp and task
- * are the grouping's order (loose_insert()). */
+ * ts_load: the time of a record that had none as it was loaded (NULL for
+ * the others); caller and ret are NULL where the record has none; kind,
+ * grp and task are the grouping's order (loose_insert()). */
 static const char create_sql[] =
 	"DROP TABLE IF EXISTS " LOOSE_TABLE "; "
 	"CREATE TABLE " LOOSE_TABLE " (seq INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, "
-	"ts_ns INTEGER NOT NULL, event_id INTEGER NOT NULL, pfn INTEGER NOT NULL, "
+	"ts_ns INTEGER NOT NULL, ts_load INTEGER, event_id INTEGER NOT NULL, pfn INTEGER NOT NULL, "
 	"range_id INTEGER NOT NULL, start_pfn INTEGER NOT NULL, end_pfn INTEGER NOT NULL, "
 	"pid INTEGER NOT NULL, how INTEGER NOT NULL, area TEXT, comm TEXT, "
 	"stack_id INTEGER NOT NULL, caller INTEGER, count INTEGER NOT NULL, ret INTEGER, "
 	"kind INTEGER NOT NULL, grp INTEGER NOT NULL, task INTEGER NOT NULL)";
 
 static const char insert_sql[] =
-	"INSERT INTO " LOOSE_TABLE " (seq, source_id, ts_ns, event_id, pfn, range_id, start_pfn, "
-	"end_pfn, pid, how, area, comm, stack_id, caller, count, ret, kind, grp, task) "
-	"VALUES (:seq, :source_id, :ts_ns, :event_id, :pfn, :range_id, :start_pfn, :end_pfn, :pid, "
-	":how, :area, :comm, :stack_id, :caller, :count, :ret, :kind, :grp, :task)";
+	"INSERT INTO " LOOSE_TABLE " (seq, source_id, ts_ns, ts_load, event_id, pfn, range_id, "
+	"start_pfn, end_pfn, pid, how, area, comm, stack_id, caller, count, ret, kind, grp, task) "
+	"VALUES (:seq, :source_id, :ts_ns, :ts_load, :event_id, :pfn, :range_id, :start_pfn, "
+	":end_pfn, :pid, :how, :area, :comm, :stack_id, :caller, :count, :ret, :kind, :grp, :task)";
 
 /* A record that names no more than a busy range, as nearly all do: the
  * parameters are looked up by name, so fewer of them is faster. */
 static const char insert_range_sql[] =
-	"INSERT INTO " LOOSE_TABLE " (seq, source_id, ts_ns, event_id, pfn, range_id, start_pfn, "
-	"end_pfn, pid, how, stack_id, count, kind, grp, task) "
-	"VALUES (:seq, :source_id, :ts_ns, :event_id, :pfn, :range_id, :start_pfn, :end_pfn, :pid, "
-	":how, 0, -1, :kind, :grp, :task)";
+	"INSERT INTO " LOOSE_TABLE " (seq, source_id, ts_ns, ts_load, event_id, pfn, range_id, "
+	"start_pfn, end_pfn, pid, how, stack_id, count, kind, grp, task) "
+	"VALUES (:seq, :source_id, :ts_ns, :ts_load, :event_id, :pfn, :range_id, :start_pfn, "
+	":end_pfn, :pid, :how, 0, -1, :kind, :grp, :task)";
 
 int loose_table(struct finder *f, struct loose_list *l)
 {
@@ -57,6 +58,10 @@ static void bind_range(sqlite3_stmt *st, const struct loose *r, enum fail_kind k
 	pb_store_bind_int64(st, ":seq", r->seq);
 	pb_store_bind_int64(st, ":source_id", r->source_id);
 	pb_store_bind_int64(st, ":ts_ns", r->ts_ns);
+	if (r->ts_load < 0)
+		pb_store_bind_int64(st, ":ts_load", r->ts_load);
+	else
+		pb_store_bind_null(st, ":ts_load");
 	pb_store_bind_int64(st, ":event_id", r->event_id);
 	pb_store_bind_int64(st, ":pfn", r->pfn);
 	pb_store_bind_int64(st, ":range_id", r->range_id);
