@@ -63,6 +63,7 @@ import_passes() {
 		"$PINBLAME" import -q "$TMP/c.txt"
 }
 setup "the trace with two logs, then a third log apart, import" import_passes
+copy_store "$PINBLAME_DB" "$TMP/passes-unanalysed.db"
 is "$(sql "SELECT count(DISTINCT boot) || ' ' || count(boot) FROM sources")" "1 3" \
 	"the trace and the two logs imported with it are one boot, the third is none"
 pb failures --json
@@ -99,5 +100,33 @@ pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.pid, .busy_ranges, .start_pfn, .end_pfn]]')" \
 	"[[901,20,$((0xe0000)),$((0xe0000 + 38 * 0x400 + 0x400))],[902,20,$((0xe0400)),$((0xe0400 + 39 * 0x400))]]" \
 	"one failure per task, each with its 20 ranges"
+
+# Each pass reads and writes the records through SQL: a step that fails
+# (PB_TEST_FAIL_STEP, as a disk I/O error would) stops the analysis with
+# exit 4, and the store keeps no failure of a half-done analysis.
+# fault STORE TEXT WHAT: the analysis of a copy of STORE with the steps of
+# the statement whose SQL holds TEXT failing.
+fault() {
+	copy_store "$1" "$TMP/fault.db"
+	PB_TEST_FAIL_STEP=$2 run "$PINBLAME" -d "$TMP/fault.db" failures
+	is "$rc/$out/$(sqlite3 "$TMP/fault.db" "SELECT count(*) || ' ' || (SELECT value FROM meta
+		WHERE key = 'analysis') FROM failure")" "4//0 stale" \
+		"a failing $3 exits 4 and leaves the analysis to do"
+}
+fault "$TMP/passes-unanalysed.db" "INSERT INTO temp.pb_loose" "write of a record into the table"
+fault "$TMP/passes-unanalysed.db" "ts_load IS NULL AND how" "read in load order (windows)"
+fault "$TMP/passes-unanalysed.db" "NOT INDEXED WHERE how" "read of the 'alloc failed' lines"
+fault "$TMP/passes-unanalysed.db" "ts_ns BETWEEN :from AND :to" "read of the records before one"
+fault "$TMP/passes-unanalysed.db" "DELETE FROM temp.pb_loose" "removal of a record taken"
+fault "$TMP/passes-unanalysed.db" "WHERE seq >= :from" "read of a run in order (merged)"
+fault "$TMP/passes-unanalysed.db" "WHERE how = :how AND ts_ns >= 0" "read of the drivers' lines"
+setup "interleaved tasks import again" "$PINBLAME" -d "$TMP/tasks-unanalysed.db" import -q "$TMP/tasks.txt"
+fault "$TMP/tasks-unanalysed.db" "ORDER BY kind, grp" "read of the records sorted"
+# a log without times, a driver's line in it: the lines after it are moved
+printf '%s\n' 'alloc_contig_range: [d0000, d0400) PFNs busy' \
+	'ion_cma_heap: failed to allocate 4194304 bytes' \
+	'alloc_contig_range: [d1000, d1400) PFNs busy' >"$TMP/untimed.txt"
+setup "a log without times imports" "$PINBLAME" -d "$TMP/untimed.db" import -q "$TMP/untimed.txt"
+fault "$TMP/untimed.db" "UPDATE temp.pb_loose SET ts_ns" "move of a record after a driver's line"
 
 done_testing
