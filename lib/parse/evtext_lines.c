@@ -19,9 +19,9 @@
 
 #include "evtext_int.h"
 
-#define LINES_BATCHES 4
-#define LINES_MAX 4096
-#define LINES_BYTES (128u << 10)
+#define LINES_BATCHES 8
+#define LINES_MAX 8192
+#define LINES_BYTES (256u << 10)
 
 struct line_batch {
 	struct pb_buf text;
