@@ -537,6 +537,42 @@ static int cmp_place(const struct log_place *x, const struct log_place *y)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The records taken out of the table, by seq from LO to HI (none when HI
+ * < LO): a log loads the lines of one allocation one after the other, so
+ * one statement removes them, not one each. */
+struct taken {
+	int64_t lo, hi;
+};
+
+static int taken_flush(struct pb_store *s, sqlite3_stmt *del, struct taken *t)
+{
+	int rc = 0;
+
+	if (t->hi >= t->lo) {
+		pb_store_bind_int64(del, ":from", t->lo);
+		pb_store_bind_int64(del, ":to", t->hi);
+		rc = pb_store_run(s, del);
+	}
+	t->lo = 1;
+	t->hi = 0;
+	return rc;
+}
+
+/* Takes record SEQ out; every seq from T->lo to T->hi was taken, so a seq
+ * that follows on extends them (deleting rows already read is safe while
+ * a statement reads on). */
+static int take(struct pb_store *s, sqlite3_stmt *del, struct taken *t, int64_t seq)
+{
+	int rc = 0;
+
+	if (t->hi < t->lo || seq != t->hi + 1) {
+		rc = taken_flush(s, del, t);
+		t->lo = seq;
+	}
+	t->hi = seq;
+	return rc;
+}
+
 /* The failure of "alloc failed" line R, with the records of its log since
  * the line before it (SINCE; source_id -1: none) that it takes. */
 static int alloc_failed_failure(struct finder *f, struct pass *p, const struct loose *r,
@@ -544,6 +580,7 @@ static int alloc_failed_failure(struct finder *f, struct pass *p, const struct l
 {
 	struct fail *x = loose_fail(f, r);
 	struct log_place at = place_of(r);
+	struct taken taken = { 1, 0 };
 	int64_t from = r->ts_ns - ATTEMPT_GAP_NS;
 	int rc;
 
@@ -568,7 +605,7 @@ static int alloc_failed_failure(struct finder *f, struct pass *p, const struct l
 			take_task(f, x, &c);
 		else
 			join_loose(x, &c);
-		if (loose_remove(f->s, p->write, c.seq) < 0) {
+		if (take(f->s, p->write, &taken, c.seq) < 0) {
 			rc = -1;
 			break;
 		}
@@ -577,7 +614,9 @@ static int alloc_failed_failure(struct finder *f, struct pass *p, const struct l
 	if (rc)
 		return -1;
 	join_loose(x, r);
-	return loose_remove(f->s, p->write, r->seq);
+	if (take(f->s, p->write, &taken, r->seq) < 0)
+		return -1;
+	return taken_flush(f->s, p->write, &taken);
 }
 
 /* cma_alloc() says "alloc failed" once, after every range it tried failed:
@@ -600,7 +639,8 @@ static int alloc_failed_failures(struct finder *f, const struct loose_list *l)
 	    pass_prepare(&p, &p.near, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
 			 " WHERE source_id = :source_id AND ts_ns BETWEEN :from AND :to "
 			 "ORDER BY ts_ns, event_id, seq") < 0 ||
-	    pass_prepare(&p, &p.write, delete_sql) < 0)
+	    pass_prepare(&p, &p.write, "DELETE FROM " LOOSE_TABLE
+			 " WHERE seq BETWEEN :from AND :to") < 0)
 		return pass_end(&p, -1);
 	pb_store_bind_int64(p.read, ":how", HOW_CMA_ALLOC_FAILED);
 	while ((rc = pb_store_step(f->s, p.read)) > 0) {
