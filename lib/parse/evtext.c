@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -676,7 +677,8 @@ static int read_line_ahead(struct evtext *st, struct pb_parser *p)
 /* Inputs this large are read on a thread of their own when the parser
  * runs on the caller's (import --dry-run): the line work splits over two
  * cores. Under pb_parser_run_ahead() the caller's thread has work of its
- * own (SQLite), and small inputs are not worth a thread. */
+ * own (SQLite), small inputs are not worth a thread, and on one core it
+ * would only add the hand-over. */
 #define LINES_THREAD_MIN (64u << 20)
 
 static void maybe_read_ahead(struct evtext *st, struct pb_parser *p)
@@ -685,7 +687,7 @@ static void maybe_read_ahead(struct evtext *st, struct pb_parser *p)
 	const char *force = getenv("PINBLAME_LINE_THREAD");	/* "0" or "1", for tests */
 
 	st->started = 1;
-	if (force ? *force != '1' : (p->ahead ||
+	if (force ? *force != '1' : (p->ahead || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
 				      pb_input_raw_size(in) < LINES_THREAD_MIN))
 		return;
 	st->lines = evtext_lines_start(in, st->dialect);
