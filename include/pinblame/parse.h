@@ -231,6 +231,10 @@ int pb_parser_bad_line(struct pb_parser *p, uint64_t line, enum pb_bad_reason wh
 void pb_parser_set_error(struct pb_parser *p, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void pb_parser_set_meta(struct pb_parser *p, const char *key, const char *value);
+/* For a format that reads the input on a thread of its own from now on:
+ * the slot that thread keeps its raw offset in (with __atomic_store_n),
+ * for pb_parser_raw_offset() to read from any thread. */
+uint64_t *pb_parser_input_elsewhere(struct pb_parser *p);
 
 extern const struct pb_format_ops pb_ftrace_ops;
 extern const struct pb_format_ops pb_tracecmd_report_ops;

@@ -272,5 +272,16 @@ void parser_ahead_stop(struct pb_parser *p)
 
 uint64_t pb_parser_raw_offset(const struct pb_parser *p)
 {
-	return p->ahead ? p->ahead->raw_offset : pb_input_raw_offset(p->in);
+	if (p->ahead)
+		return p->ahead->raw_offset;
+	if (p->input_elsewhere)
+		return __atomic_load_n(&p->input_offset, __ATOMIC_RELAXED);
+	return pb_input_raw_offset(p->in);
+}
+
+uint64_t *pb_parser_input_elsewhere(struct pb_parser *p)
+{
+	p->input_offset = pb_input_raw_offset(p->in);
+	p->input_elsewhere = 1;
+	return &p->input_offset;
 }

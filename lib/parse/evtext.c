@@ -690,7 +690,9 @@ static void maybe_read_ahead(struct evtext *st, struct pb_parser *p)
 	if (force ? *force != '1' : (p->ahead || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
 				      pb_input_raw_size(in) < LINES_THREAD_MIN))
 		return;
-	st->lines = evtext_lines_start(in, st->dialect);
+	st->lines = evtext_lines_start(in, st->dialect, p);
+	if (!st->lines)
+		p->input_elsewhere = 0;	/* read here after all */
 }
 
 static int read_line(struct evtext *st, struct pb_parser *p)

@@ -45,6 +45,7 @@ struct evtext_lines {
 
 	struct pb_input *in;
 	const struct pb_evtext_dialect *dialect;
+	uint64_t *offset;	/* the parser's, for its progress */
 
 	int holding;		/* batch[take] is the consumer's */
 };
@@ -198,6 +199,7 @@ static void *lines_thread(void *arg)
 
 		read_batch(l, b);
 		end = b->end;
+		__atomic_store_n(l->offset, pb_input_raw_offset(l->in), __ATOMIC_RELAXED);
 
 		pthread_mutex_lock(&l->mu);
 		l->fill = (l->fill + 1) % LINES_BATCHES;
@@ -210,7 +212,8 @@ static void *lines_thread(void *arg)
 	return NULL;
 }
 
-struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evtext_dialect *d)
+struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evtext_dialect *d,
+					struct pb_parser *p)
 {
 	struct evtext_lines *l;
 
@@ -219,6 +222,7 @@ struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evt
 	l = pb_calloc(1, sizeof(*l));
 	l->in = in;
 	l->dialect = d;
+	l->offset = pb_parser_input_elsewhere(p);
 	for (int i = 0; i < LINES_BATCHES; i++) {
 		l->batch[i].lines = pb_malloc(LINES_MAX * sizeof(*l->batch[i].lines));
 		l->batch[i].looks = pb_malloc(LINES_MAX * sizeof(*l->batch[i].looks));

@@ -23,6 +23,11 @@ struct pb_parser {
 	char *meta_key[META_MAX];
 	char *meta_value[META_MAX];
 	struct parser_ahead *ahead;	/* NULL unless pb_parser_run_ahead() */
+	/* Set when a format reads the input on a thread of its own: that
+	 * thread stores its raw offset here (atomically), as the input is
+	 * not the calling thread's to read any more. */
+	int input_elsewhere;
+	uint64_t input_offset;
 };
 
 /* The next record parsed on the calling thread. */
