@@ -4,7 +4,7 @@
  * (failures_cma.c), cuts the other contiguous allocations and failed
  * migrations into attempts (failures_attempts.c), joins the records that
  * name no task to the failure whose time window holds them or makes
- * failures of them (failures_loose.c), and writes the failures in time
+ * failures of them (failures_loose*.c), and writes the failures in time
  * order (failures_write.c).
  */
 #ifndef PINBLAME_FAILURES_INT_H
@@ -224,7 +224,7 @@ void make_attempts(struct finder *f, struct attempt_list *a);
 size_t attempt_after(const struct attempt_list *a, int64_t source_id, int32_t pid,
 		     enum attempt_reason cls, int64_t ts);
 
-/* --- failures_loose.c: records without a task -------------------------- */
+/* --- failures_loose*.c: records without a task ------------------------- */
 
 /* A record that names a page or range but not always its task. Read from
  * the table below: AREA and COMM live until the statement steps on. */
@@ -289,6 +289,44 @@ int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kin
 void loose_read(sqlite3_stmt *st, struct loose *r);
 /* Removes the record SEQ with DEL (DELETE ... WHERE seq = :seq). 0 or -1. */
 int loose_remove(struct pb_store *s, sqlite3_stmt *del, int64_t seq);
+
+/* failures_loose.c: what the passes over the table share. */
+enum fail_kind loose_kind(const struct loose *r);
+/* The grouping's order (the table's kind, grp, task, then time, event,
+ * source, seq): <0, 0 or >0. */
+int cmp_group_order(const struct loose *x, const struct loose *y);
+/* Runs already in the grouping's order are merged rather than sorted while
+ * there are at most this many (a log's busy lines, each kind of line, in
+ * the order of the log). */
+#define MERGED_RUNS 16
+/* Joins R to X: its time, and its page and range. */
+void join_loose(struct fail *x, const struct loose *r);
+/* Gives X the task of call trace TRACE when X names none. */
+void take_task(struct finder *f, struct fail *x, const struct loose *trace);
+/* A new failure of record R. */
+struct fail *loose_fail(struct finder *f, const struct loose *r);
+
+/* The statements of a pass, finalized together: READ the records in the
+ * pass's order, NEAR those close to one, WRITE deletes (or updates) a row
+ * read. */
+struct pass {
+	struct pb_store *s;
+	sqlite3_stmt *read, *near, *write;
+};
+
+/* Prepares SQL into *ST of P. 0 or -1. */
+int pass_prepare(struct pass *p, sqlite3_stmt **st, const char *sql);
+/* Finalizes the statements of P; RC (a step's result) as 0 or -1. */
+int pass_end(struct pass *p, int rc);
+
+/* The passes of loose_failures(), in its order. 0 or -1 each. */
+/* failures_loose_windows.c */
+int join_windows(struct finder *f, size_t nwindows);
+/* failures_loose_alloc.c */
+int alloc_failed_failures(struct finder *f, const struct loose_list *l);
+/* failures_loose_group.c */
+int group_failures(struct finder *f, const struct loose_list *l);
+int drivers_gave_up(struct finder *f, size_t first_fail);
 
 /* --- failures_write.c -------------------------------------------------- */
 
