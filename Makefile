@@ -124,9 +124,9 @@ $(BPF_DIR)/pinblame.bpf.o: lib/capture/bpf/pinblame.bpf.c lib/capture/bpf/record
 		-I$(BPF_DIR) -Ilib/capture/bpf -c -o $@ $<
 $(BPF_DIR)/pinblame.skel.h: $(BPF_DIR)/pinblame.bpf.o
 	$(BPFTOOL) gen skeleton $< name pinblame_bpf > $@.tmp && mv $@.tmp $@
-$(BUILD)/lib/capture/bpf.o: $(BPF_DIR)/pinblame.skel.h
+$(BUILD)/lib/capture/bpf.o $(BUILD)/lib/capture/bpf_attach.o: $(BPF_DIR)/pinblame.skel.h
 endif
-$(BUILD)/lib/capture/bpf.o: lib/capture/bpf/record.h
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/capture/bpf*.c)): lib/capture/bpf/record.h
 
 $(LIBA): $(LIB_OBJS)
 	@rm -f $@

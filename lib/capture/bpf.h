@@ -1,7 +1,9 @@
 /* bpf.h - the user-space pieces of `record --bpf` that need no kernel:
  * kallsyms as a symbol table, the choice of the functions to hook, and
  * the writer of the ftrace-compatible text that `pinblame import` reads.
- * The loader and the run (lib/capture/bpf.c, built with libbpf) use them.
+ * The loader (lib/capture/bpf_attach.c) and the run (lib/capture/bpf.c),
+ * built with libbpf, use them; bpf_ksyms.c, bpf_text.c and (the choice
+ * of hooks) bpf_attach.c define them.
  */
 #ifndef PINBLAME_CAPTURE_BPF_H
 #define PINBLAME_CAPTURE_BPF_H

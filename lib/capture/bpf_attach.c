@@ -1,0 +1,450 @@
+/* bpf_attach.c - which functions `record --bpf` hooks and how: the hook
+ * candidates looked up in kallsyms, the checks made before anything is
+ * loaded (BTF, kprobes, kallsyms, PINBLAME_BPF_ATTACH), and, in a build
+ * with BPF, loading the programs of one attach kind (fentry, else
+ * kprobes), attaching them and falling back from one kind to the other.
+ * Apart from the run (bpf.c), which starts from what this chose and turns
+ * the ring buffer and the maps into text. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf_int.h"
+
+/* --- which functions to hook ------------------------------------------ */
+
+/* The functions, per version, that take or drop the page references of
+ * holders; signatures in lib/capture/probes.c and doc/FORMATS.md. Only
+ * exact names: a .constprop or .isra copy may take other arguments. */
+static const struct pb_bpf_hook hook_candidates[] = {
+	{ "try_grab_folio_fast", PB_BPF_ROLE_GUP, PB_BPF_GET_ARG1 },
+	{ "try_grab_folio", PB_BPF_ROLE_GUP, PB_BPF_GET_ARG1 },
+	{ "try_grab_compound_head", PB_BPF_ROLE_GUP, PB_BPF_GET_ARG1 },
+	{ "try_grab_page", PB_BPF_ROLE_GUP, PB_BPF_GET_ARG1 },
+	{ "splice_folio_into_pipe", PB_BPF_ROLE_SPLICE, PB_BPF_GET_ARG2 },
+	{ "copy_page_to_iter_pipe", PB_BPF_ROLE_SPLICE, PB_BPF_GET_ARG1 },
+	/* gup_put_folio(folio, refs, flags) 5.17+; put_compound_head(page,
+	 * refs, flags) before; unpin_user_page(page) 5.6+; unpin_folio(folio)
+	 * 6.10+ */
+	{ "gup_put_folio", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
+	{ "put_compound_head", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
+	{ "unpin_user_page", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
+	{ "unpin_folio", PB_BPF_ROLE_PUT, PB_BPF_PUT_ARG1 },
+	/* no function takes the spliced page (6.1): the page cache read that
+	 * fills the pipe marks the folio it copies; a hit counts only under a
+	 * splice (the BPF program looks for it in the stack) */
+	{ "folio_mark_accessed", PB_BPF_ROLE_SPLICE_READ, PB_BPF_READ_ARG1 },
+	{ "mark_page_accessed", PB_BPF_ROLE_SPLICE_READ, PB_BPF_READ_ARG1 },
+};
+
+size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks, size_t *ngup)
+{
+	size_t n = 0;
+	int splice = 0;
+
+	*ngup = 0;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(hook_candidates) && n < PB_BPF_MAX_HOOKS; i++) {
+		const struct pb_bpf_hook *c = &hook_candidates[i];
+
+		int splices = c->role == PB_BPF_ROLE_SPLICE || c->role == PB_BPF_ROLE_SPLICE_READ;
+
+		if (!pb_ksyms_has(ks, c->func) || (splices && splice))
+			continue;
+		splice |= splices;
+		*ngup += c->role == PB_BPF_ROLE_GUP;
+		hooks[n++] = *c;
+	}
+	return n;
+}
+
+const char *pb_bpf_gup_candidates(void)
+{
+	return "try_grab_folio_fast, try_grab_folio, try_grab_compound_head, try_grab_page";
+}
+
+/* --- before loading ---------------------------------------------------- */
+
+#define PB_BPF_FALLBACK "the fallback is 'pinblame record --probe-gup' (kprobe_events), " \
+	"or 'pinblame record' for the tracepoints alone"
+
+/* A refusal: why, and what to use instead. */
+int refuse(const char *why)
+{
+	pb_error("--bpf: %s; %s", why, PB_BPF_FALLBACK);
+	return -1;
+}
+
+const char *const attach_names[] = { "auto", "fentry", "kprobe" };
+
+static int attach_wanted(enum attach_kind *kind)
+{
+	const char *v = getenv("PINBLAME_BPF_ATTACH");
+
+	*kind = ATTACH_AUTO;
+	if (!v || !*v)
+		return 0;
+	for (int k = ATTACH_AUTO; k <= ATTACH_KPROBE; k++)
+		if (!strcmp(v, attach_names[k])) {
+			*kind = (enum attach_kind)k;
+			return 0;
+		}
+	pb_error("--bpf: PINBLAME_BPF_ATTACH is auto, fentry or kprobe, not '%s'", v);
+	return -1;
+}
+
+#define NO_KPROBES "kprobes are not available on this kernel (no kprobe PMU in " \
+	"/sys/bus/event_source/devices and no kprobe_events in tracefs: " \
+	"CONFIG_KPROBE_EVENTS is off)"
+
+/* What this kernel must offer before anything is loaded: BTF (the
+ * program is CO-RE, and fentry attaches by BTF id). *KPROBES says whether
+ * kprobes are there (perf's kprobe PMU, or tracefs's kprobe_events, which
+ * libbpf falls back to); without them only fentry can do. */
+static int check_kernel(const char *sysfs, const char *tracefs, int *kprobes)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/kernel/btf/vmlinux", sysfs);
+	if (access(path, R_OK) < 0)
+		return refuse("this kernel has no BTF (no /sys/kernel/btf/vmlinux: "
+			      "it needs CONFIG_DEBUG_INFO_BTF=y)");
+	snprintf(path, sizeof(path), "%s/bus/event_source/devices/kprobe", sysfs);
+	*kprobes = access(path, F_OK) == 0;
+	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs);
+	*kprobes |= access(path, F_OK) == 0;
+	return 0;
+}
+
+static int load_ksyms(struct pb_ksyms *ks, const char *proc)
+{
+	char path[4096];
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/kallsyms", proc);
+	f = fopen(path, "re");
+	if (!f) {
+		pb_error("--bpf: cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = pb_ksyms_load(ks, f);
+	fclose(f);
+	if (n < 0) {
+		pb_error("--bpf: cannot read %s", path);
+		return -1;
+	}
+	if (n == 0)
+		return refuse("kallsyms shows no addresses: recording needs root");
+	return 0;
+}
+
+/* Everything that can be known before loading: the kernel's BTF and
+ * kprobes, kallsyms, and the functions to hook (at least one GUP grab).
+ * Without kprobes, only a forced kprobe attach is refused here: fentry
+ * may still do. */
+int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
+	      size_t *nhooks, int *kprobes, enum attach_kind *kind)
+{
+	char why[512];
+	size_t ngup;
+
+	memset(ks, 0, sizeof(*ks));
+	if (attach_wanted(kind) < 0 || check_kernel(o->sysfs, o->tracefs, kprobes) < 0)
+		return -1;
+	if (*kind == ATTACH_KPROBE && !*kprobes)
+		return refuse(NO_KPROBES);
+	if (load_ksyms(ks, o->proc) < 0)
+		return -1;
+	*nhooks = pb_bpf_choose_hooks(ks, hooks, &ngup);
+	if (ngup)
+		return 0;
+	snprintf(why, sizeof(why), "this kernel has none of %s in kallsyms",
+		 pb_bpf_gup_candidates());
+	return refuse(why);
+}
+
+#ifdef PB_HAVE_BPF
+
+/* --- loading and attaching ------------------------------------------- */
+
+/* The kprobe program of each kind of hook (one program, many functions). */
+static struct bpf_program *kprobe_prog(struct pinblame_bpf *skel, enum pb_bpf_prog prog)
+{
+	struct bpf_program *progs[] = {
+		[PB_BPF_GET_ARG1] = skel->progs.get_arg1,
+		[PB_BPF_GET_ARG2] = skel->progs.get_arg2,
+		[PB_BPF_PUT_ARG1] = skel->progs.put_arg1,
+		[PB_BPF_READ_ARG1] = skel->progs.read_arg1,
+	};
+
+	return progs[prog];
+}
+
+/* The fentry program of slot I of a kind of hook (one per function), NULL
+ * past the slots the BPF program has. */
+static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_prog prog,
+				       size_t i)
+{
+	struct bpf_program *get1[] = { skel->progs.fe_get_arg1_0, skel->progs.fe_get_arg1_1,
+				       skel->progs.fe_get_arg1_2, skel->progs.fe_get_arg1_3,
+				       skel->progs.fe_get_arg1_4 };
+	struct bpf_program *put1[] = { skel->progs.fe_put_arg1_0, skel->progs.fe_put_arg1_1,
+				       skel->progs.fe_put_arg1_2, skel->progs.fe_put_arg1_3 };
+
+	switch (prog) {
+	case PB_BPF_GET_ARG1:
+		return i < PB_ARRAY_SIZE(get1) ? get1[i] : NULL;
+	case PB_BPF_PUT_ARG1:
+		return i < PB_ARRAY_SIZE(put1) ? put1[i] : NULL;
+	case PB_BPF_GET_ARG2:
+		return i ? NULL : skel->progs.fe_get_arg2_0;
+	default:
+		return i ? NULL : skel->progs.fe_read_arg1_0;
+	}
+}
+
+/* Which programs load: the raw tracepoints always; of the hooks, the kind
+ * of KIND, and for fentry only the slots given a function. */
+static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
+{
+	struct bpf_program *p;
+	size_t used[PB_BPF_READ_ARG1 + 1] = { 0 };
+
+	bpf_object__for_each_program(p, r->skel->obj) {
+		enum bpf_prog_type t = bpf_program__type(p);
+
+		if (t == BPF_PROG_TYPE_KPROBE)
+			bpf_program__set_autoload(p, r->kind == ATTACH_KPROBE);
+		else if (t == BPF_PROG_TYPE_TRACING)
+			bpf_program__set_autoload(p, false);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r->kind == ATTACH_KPROBE) {
+			r->hook_prog[i] = kprobe_prog(r->skel, hooks[i].prog);
+			continue;
+		}
+		p = fentry_prog(r->skel, hooks[i].prog, used[hooks[i].prog]++);
+		r->hook_prog[i] = p;
+		if (!p)
+			continue;
+		if (bpf_program__set_attach_target(p, 0, hooks[i].func) ||
+		    bpf_program__set_autoload(p, true)) {
+			pb_error("--bpf: cannot set the fentry target %s", hooks[i].func);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* 1 when attached; 0 when the kernel refused this function (errno says
+ * why): a notrace function is refused by kprobes without
+ * CONFIG_KPROBE_EVENTS_ON_NOTRACE and by fentry, and another candidate may
+ * do. */
+static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h, struct bpf_program *p)
+{
+	struct bpf_link *l;
+
+	if (!p) {
+		errno = ENOSPC;
+		return 0;
+	}
+	if (r->kind == ATTACH_KPROBE)
+		l = bpf_program__attach_kprobe(p, false, h->func);
+	else
+		l = bpf_program__attach_trace(p);
+	if (!l)
+		return 0;
+	r->links[r->nlinks++] = l;
+	return 1;
+}
+
+/* A failure point the kernel does not have is named, not fatal. */
+static void attach_tracepoint(struct pb_bpf_run *r, struct bpf_program *p, const char *tp)
+{
+	struct bpf_link *l = bpf_program__attach_raw_tracepoint(p, tp);
+
+	if (!l) {
+		pb_warn("--bpf: no tracepoint %s on this kernel (%s)", tp, strerror(errno));
+		return;
+	}
+	r->links[r->nlinks++] = l;
+}
+
+/* libbpf's own messages (its warnings repeat what we report, with the
+ * internals) only with PINBLAME_BPF_DEBUG set. */
+static int libbpf_message(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!getenv("PINBLAME_BPF_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* [start, end) of NAME in kallsyms, 0s when it has none. */
+static void ksym_range(const struct pb_ksyms *ks, const char *name, volatile __u64 *range)
+{
+	range[0] = range[1] = 0;
+	for (size_t i = 0; i < ks->n; i++)
+		if (!strcmp(ks->names + ks->syms[i].name, name)) {
+			range[0] = ks->syms[i].addr;
+			range[1] = i + 1 < ks->n ? ks->syms[i + 1].addr : ks->syms[i].addr + 1;
+			return;
+		}
+}
+
+/* Opens the object and sizes the maps. Stacks are shared (one per distinct
+ * call path, a few hundred in practice), so a quarter of the pages is room
+ * to spare; a full stack map only loses stacks, which the end of the run
+ * reports. Memory: about 130 bytes per page record and 536 per stack, 17
+ * MiB in all for the default 65536 pages. */
+static int open_object(struct pb_bpf_run *r, unsigned long max_pages)
+{
+	libbpf_set_print(libbpf_message);
+	r->skel = pinblame_bpf__open();
+	if (!r->skel) {
+		pb_error("--bpf: cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	if (bpf_map__set_max_entries(r->skel->maps.pages, (uint32_t)max_pages) ||
+	    bpf_map__set_max_entries(r->skel->maps.stacks,
+				     (uint32_t)(max_pages / 4 > 1024 ? max_pages / 4 : 1024))) {
+		pb_error("--bpf: cannot size the maps");
+		return -1;
+	}
+	ksym_range(&r->ks, "do_splice", r->skel->rodata->splice_ranges[0]);
+	ksym_range(&r->ks, "splice_file_to_pipe", r->skel->rodata->splice_ranges[1]);
+	return 0;
+}
+
+/* Loads with r->kind's hooks. 0 when loaded; -1 when refused for a reason
+ * the other kind has too (permission: said); 1 when only this kind was
+ * refused (WHY says why). */
+static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_bpf_hook *hooks,
+		size_t n, char *why, size_t why_size)
+{
+	int err;
+
+	if (open_object(r, max_pages) < 0 || choose_programs(r, hooks, n) < 0)
+		return -1;
+	err = pinblame_bpf__load(r->skel);
+	/* as root, EPERM is this kernel refusing the kind (lockdown, or a
+	 * kernel that takes no tracing programs), and the other may load */
+	if ((err == -EPERM || err == -EACCES) && geteuid() != 0)
+		return refuse("loading BPF was refused: it needs root (CAP_BPF and CAP_PERFMON)");
+	if (err) {
+		snprintf(why, why_size, "this kernel refused the %s programs: %s",
+			 attach_names[r->kind], strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+/* errno as said: 524 is the kernel's own ENOTSUPP, which libc has no name
+ * for (fentry on a kernel without ftrace direct calls, as arm64 before 6.4). */
+static const char *attach_error(int err)
+{
+	return err == 524 ? "ENOTSUPP: this kernel cannot attach BPF trampolines to its functions"
+			  : strerror(err);
+}
+
+/* Attaches r->kind's hooks. 0 when at least one GUP grab is on (a function
+ * refused alone is warned); 1 when none is (WHY says why). */
+static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n,
+			char *why, size_t why_size)
+{
+	size_t gup = 0;
+	int refused[PB_BPF_MAX_HOOKS];
+
+	for (size_t i = 0; i < n; i++) {
+		refused[i] = 0;
+		if (attach_hook(r, &hooks[i], r->hook_prog[i]))
+			gup += hooks[i].role == PB_BPF_ROLE_GUP;
+		else
+			refused[i] = errno ? errno : EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!refused[i])
+			continue;
+		if (!gup) {
+			snprintf(why, why_size, "no GUP function could be hooked with %s (%s: %s)",
+				 attach_names[r->kind], hooks[i].func, attach_error(refused[i]));
+			return 1;
+		}
+		pb_warn("--bpf: cannot attach %s to %s: %s", attach_names[r->kind],
+			hooks[i].func, attach_error(refused[i]));
+	}
+	return 0;
+}
+
+/* The failure points, the ring buffer, and what is on. */
+int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
+{
+	attach_tracepoint(r, r->skel->progs.pages_isolated, "test_pages_isolated");
+	attach_tracepoint(r, r->skel->progs.cma_busy_retry, "cma_alloc_busy_retry");
+	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");
+	fprintf(stderr, "pinblame record: BPF on");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i ? ", " : " ", hooks[i].func);
+	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
+		(unsigned long)bpf_map__max_entries(r->skel->maps.pages));
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.failures), on_failure, r, NULL);
+	if (!r->rb) {
+		pb_error("--bpf: cannot open the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Undoes a load of one kind, before the other is tried. */
+static void unload(struct pb_bpf_run *r)
+{
+	for (size_t i = 0; i < r->nlinks; i++)
+		bpf_link__destroy(r->links[i]);
+	r->nlinks = 0;
+	pinblame_bpf__destroy(r->skel);
+	r->skel = NULL;
+}
+
+/* Loads and attaches KIND's hooks: 0, -1 (said), or 1 (this kind refused,
+ * WHY says why). */
+static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, const struct pb_bpf_opts *o,
+		    const struct pb_bpf_hook *hooks, size_t n, char *why, size_t why_size)
+{
+	int ret;
+
+	r->kind = kind;
+	ret = load(r, o->max_pages, hooks, n, why, why_size);
+	if (!ret)
+		ret = attach_hooks(r, hooks, n, why, why_size);
+	if (ret)
+		unload(r);
+	return ret;
+}
+
+/* fentry first (unless kprobes are forced), then kprobes (unless fentry
+ * is forced or the kernel has none). */
+int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
+		    int kprobes, const struct pb_bpf_hook *hooks, size_t n)
+{
+	char why[512] = "", fentry_why[512] = "";
+	int ret = 1;
+
+	if (want != ATTACH_KPROBE) {
+		ret = try_kind(r, ATTACH_FENTRY, o, hooks, n, fentry_why, sizeof(fentry_why));
+		if (ret <= 0)
+			return ret;
+		if (want == ATTACH_FENTRY)
+			return refuse(fentry_why);
+		if (!kprobes) {
+			snprintf(why, sizeof(why), "%s, and %s", fentry_why, NO_KPROBES);
+			return refuse(why);
+		}
+		fprintf(stderr, "pinblame record: %s: kprobes instead\n", fentry_why);
+	}
+	ret = try_kind(r, ATTACH_KPROBE, o, hooks, n, why, sizeof(why));
+	return ret > 0 ? refuse(why) : ret;
+}
+
+#endif /* PB_HAVE_BPF */

@@ -1,0 +1,70 @@
+/* bpf_int.h - what the files of `record --bpf` share beyond bpf.h: the
+ * attach kind and the checks before loading (bpf_attach.c) that the run
+ * (bpf.c) starts from, and, in a build with BPF, the run itself, which
+ * bpf_attach.c loads and attaches and whose ring buffer calls on_failure.
+ */
+#ifndef PINBLAME_CAPTURE_BPF_INT_H
+#define PINBLAME_CAPTURE_BPF_INT_H
+
+#include "bpf.h"
+#include "pinblame/capture.h"
+
+/* Failing pfns waiting for the vmemmap, and pages already written. */
+#define PENDING_MAX 65536
+
+/* How the hooks are attached: fentry (BPF trampolines: BTF and, on arm64,
+ * 6.0+) where the kernel takes them, else kprobes; PINBLAME_BPF_ATTACH=
+ * fentry or kprobe forces one. */
+enum attach_kind { ATTACH_AUTO, ATTACH_FENTRY, ATTACH_KPROBE };
+
+/* The names of the kinds, as PINBLAME_BPF_ATTACH takes them and the
+ * trace header says the one loaded. */
+extern const char *const attach_names[];
+
+/* A refusal: why, and what to use instead. */
+int refuse(const char *why);
+
+/* Everything that can be known before loading: the kernel's BTF and
+ * kprobes, kallsyms, and the functions to hook (at least one GUP grab).
+ * Without kprobes, only a forced kprobe attach is refused here: fentry
+ * may still do. */
+int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
+	      size_t *nhooks, int *kprobes, enum attach_kind *kind);
+
+#ifdef PB_HAVE_BPF
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "pinblame.skel.h"
+
+struct pb_bpf_run {
+	struct pinblame_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[PB_BPF_MAX_HOOKS + 3];
+	size_t nlinks;
+	enum attach_kind kind;	/* fentry or kprobe, as loaded */
+	struct bpf_program *hook_prog[PB_BPF_MAX_HOOKS];	/* NULL: no slot */
+	struct pb_ksyms ks;
+	int out;
+	int failed;		/* a write failed */
+	uint64_t bytes, failures, pages_written, pending_dropped;
+	uint64_t pending[PENDING_MAX];	/* failing pfns not written yet */
+	size_t npending;
+	struct pb_buf held;	/* failure lines waiting for their pages */
+	struct pb_bpf_seen seen;	/* page records written */
+};
+
+/* The ring buffer's callback: a failure point, written (bpf.c). */
+int on_failure(void *ctx, void *data, size_t size);
+
+/* fentry first (unless kprobes are forced), then kprobes (unless fentry
+ * is forced or the kernel has none). */
+int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
+		    int kprobes, const struct pb_bpf_hook *hooks, size_t n);
+/* The failure points, the ring buffer, and what is on. */
+int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n);
+
+#endif /* PB_HAVE_BPF */
+
+#endif
