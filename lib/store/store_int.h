@@ -264,4 +264,13 @@ char *store_aside_create(const char *path, int *fd);
  * linked, -1 on failure (printed). */
 int store_aside_place(const char *aside, int fd, const char *path);
 
+/* open.c: a new store's first file is committed (source.c): the file it
+ * was built in takes the store's name, or its sources are merged into the
+ * store another import made meanwhile. 1, 0 when that store had the same
+ * file, or -1. */
+int put_in_place(struct pb_store *s);
+/* Removes the file a new store was built in, if still there, once the
+ * connections to it are closed (store.c, at close). */
+void discard_aside(struct pb_store *s);
+
 #endif
