@@ -129,9 +129,9 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 		PB_OPT_CALLBACK(0, "buffer-kb", &o->buffer_kb, "N",
 				"ring buffer per CPU, at least N KB (default 16384)", take_size),
 		PB_OPT_BOOL(0, "bpf", &o->bpf,
-			    "instead of tracefs, BPF (needs BTF and kprobes): keeps the\n"
-			    "latest GUP or splice stack of each page and writes those of\n"
-			    "the pages an allocation failed on"),
+			    "instead of tracefs, BPF (needs BTF; fentry or kprobes):\n"
+			    "keeps the latest GUP or splice stack of each page and\n"
+			    "writes those of the pages an allocation failed on"),
 		PB_OPT_CALLBACK(0, "bpf-pages", &o->bpf_pages, "N",
 				"pages --bpf keeps at most (default 65536: 17 MiB of kernel\n"
 				"memory, about 270 bytes a page with the stacks)", take_size),
