@@ -7,6 +7,7 @@
 #ifndef PINBLAME_INPUT_H
 #define PINBLAME_INPUT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,6 +96,12 @@ void pb_input_ungetline(struct pb_input *in);
  * input; returns 0, or -1 when no pipe can be made. */
 int pb_input_cancelable(struct pb_input *in);
 void pb_input_cancel(struct pb_input *in);
+/* For the thread that waits (MU held) on COND for what another thread
+ * reads from IN: one wait of at most 50 ms. A signal the program stops for
+ * (SIGINT) reaches the waiting thread, not the reading one: the tick lets
+ * the waiter see it, and then it cancels IN, where the reader may be
+ * blocked, and waits for the reader's last word. */
+void pb_input_wait_tick(struct pb_input *in, pthread_cond_t *cond, pthread_mutex_t *mu);
 
 /* Text of the last error ("truncated xz stream", "Input/output error"). */
 const char *pb_input_strerror(const struct pb_input *in);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pinblame/core.h"
@@ -668,4 +669,22 @@ void pb_input_cancel(struct pb_input *in)
 	if (in->wake[1] >= 0 && write(in->wake[1], "", 1) < 0) {
 		/* full: a wake-up byte is already waiting */
 	}
+}
+
+void pb_input_wait_tick(struct pb_input *in, pthread_cond_t *cond, pthread_mutex_t *mu)
+{
+	struct timespec until;
+
+	if (pb_interrupted) {
+		pb_input_cancel(in);
+		pthread_cond_wait(cond, mu);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 50 * 1000 * 1000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cond, mu, &until);
 }

@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "parser_int.h"
 
@@ -196,29 +195,12 @@ int pb_parser_run_ahead(struct pb_parser *p, pb_record_prep_fn prep, void *ctx)
 	return 0;
 }
 
-/* Waits for a filled batch, called with the mutex held. A signal the
- * program stops for (SIGINT) reaches this thread, not the parsing one: it
- * ends the wait with a tick, and the parsing thread is told through its
- * input, where it may be blocked. */
+/* Waits for a filled batch, called with the mutex held; a SIGINT reaches
+ * the parsing thread through its input (pb_input_wait_tick). */
 static void wait_filled(struct pb_parser *p, struct parser_ahead *ah)
 {
-	while (!ah->nfull && !ah->done) {
-		struct timespec until;
-
-		if (pb_interrupted) {
-			pb_input_cancel(p->in);
-			pthread_cond_wait(&ah->filled, &ah->mu);
-			continue;
-		}
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 50 * 1000 * 1000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&ah->filled, &ah->mu, &until);
-	}
+	while (!ah->nfull && !ah->done)
+		pb_input_wait_tick(p->in, &ah->filled, &ah->mu);
 }
 
 int parser_ahead_next(struct pb_parser *p, struct pb_record **rec)

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "evtext_int.h"
 
@@ -239,27 +238,12 @@ struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evt
 	return l;
 }
 
-/* Waits for a filled batch, with the mutex held. A signal (SIGINT) reaches
- * this thread: the wait ends with a tick, and the reading thread is told
- * through its input, where it may be blocked. */
+/* Waits for a filled batch, with the mutex held; a SIGINT reaches the
+ * reading thread through its input (pb_input_wait_tick). */
 static void wait_filled(struct evtext_lines *l)
 {
-	while (!l->nfull && !l->done) {
-		struct timespec until;
-
-		if (pb_interrupted) {
-			pb_input_cancel(l->in);
-			pthread_cond_wait(&l->filled, &l->mu);
-			continue;
-		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 50 * 1000 * 1000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&l->filled, &l->mu, &until);
-	}
+	while (!l->nfull && !l->done)
+		pb_input_wait_tick(l->in, &l->filled, &l->mu);
 }
 
 size_t evtext_lines_next(struct evtext_lines *l, const struct evtext_line **lines,
