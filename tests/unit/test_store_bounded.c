@@ -16,18 +16,6 @@
 #define DISTINCT 70000
 #define REPEATS 100
 
-static int64_t query_int(struct pb_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(pb_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* Record LINE: task "tN" with a stack whose leaf is "fn_N" (a module
  * frame for every other one), N = (LINE - 1) % DISTINCT. */
 static void add_numbered(struct pb_store *s, uint64_t line)

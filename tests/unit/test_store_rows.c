@@ -6,18 +6,6 @@
 
 #include <string.h>
 
-static int64_t query_int(struct pb_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(pb_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* Adds N events "test:e" (every third an mm_migrate_pages whose reason is
  * REASON_LEN bytes when LONG_EVERY divides its line) to a new source of S,
  * lines FIRST on; commits it when COMMIT, else rolls it back. */
