@@ -120,7 +120,10 @@ struct pb_bpf_opts {
 	const char *tracefs;	/* kprobe_events, when perf has no kprobe PMU */
 	unsigned long max_pages;	/* entries of the page map and stack map */
 	int out_fd;
+	const char *pfns;	/* --bpf-pfns; NULL: the CMA areas and ZONE_MOVABLE */
 };
+/* Whether SPEC is a --bpf-pfns value: 0, or -1 after saying why. */
+int pb_bpf_check_pfns(const char *spec);
 struct pb_bpf_run;
 /* Checks the kernel (BTF, kprobes, the GUP functions), loads and attaches.
  * NULL after saying why and what to use instead: exit PB_EXIT_INPUT. */

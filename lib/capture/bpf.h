@@ -70,6 +70,38 @@ size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
 /* "try_grab_folio_fast, try_grab_folio, ...": for the refusal. */
 const char *pb_bpf_gup_candidates(void);
 
+/* The pfn ranges watched, [start, end), sorted and joined; none: every
+ * page (bpf_watch.c). */
+struct pb_bpf_range {
+	uint64_t start, end;
+};
+struct pb_bpf_watch {
+	struct pb_bpf_range r[PB_BPF_WATCH_RANGES];
+	size_t n;
+};
+/* Adds [START, END); past PB_BPF_WATCH_RANGES the last range grows. */
+void pb_bpf_watch_add(struct pb_bpf_watch *w, uint64_t start, uint64_t end);
+/* --bpf-pfns START-END[,START-END...]: 0 or -1 after saying why. */
+int pb_bpf_watch_parse(struct pb_bpf_watch *w, const char *spec);
+/* Adds the Movable zones of /proc/zoneinfo text: how many, -1 on a read
+ * error. */
+long pb_bpf_watch_zoneinfo(struct pb_bpf_watch *w, FILE *f);
+/* Adds the CMA area of a kernel log line "cma: Reserved N MiB at 0x...":
+ * 1, or 0 for any other line. */
+int pb_bpf_watch_log_line(struct pb_bpf_watch *w, const char *line, unsigned page_shift);
+/* Each line of a kernel log (dmesg) text: areas added, -1 on a read error. */
+long pb_bpf_watch_log(struct pb_bpf_watch *w, FILE *f, unsigned page_shift);
+/* Adds DIR/<name>/base_pfn and count of each area (debugfs cma/): how many. */
+long pb_bpf_watch_cma_debugfs(struct pb_bpf_watch *w, const char *dir);
+/* The CMA areas (debugfs, else the kernel log at KMSG) and the Movable
+ * zones; FROM says where they came from. */
+void pb_bpf_watch_defaults(struct pb_bpf_watch *w, const char *proc, const char *sysfs,
+			   const char *kmsg, unsigned page_shift, struct pb_buf *from);
+/* Whether PFN is watched (every pfn is when there are no ranges). */
+int pb_bpf_watch_has(const struct pb_bpf_watch *w, uint64_t pfn);
+/* "0xS-0xE,..." or "all". */
+void pb_bpf_watch_format(const struct pb_bpf_watch *w, struct pb_buf *b);
+
 /* The page records written lately, so that a page that fails again with
  * the same latest get is not written twice: direct-mapped, fixed size (a
  * collision only means a record written again). */

@@ -18,6 +18,10 @@
  * splice_file_to_pipe). */
 #define PB_BPF_SPLICE_RANGES 2
 
+/* pfn ranges [start, end) whose pages get records (--bpf-pfns, or the CMA
+ * areas and ZONE_MOVABLE); none set: every page. */
+#define PB_BPF_WATCH_RANGES 8
+
 /* One page's latest reference taken and dropped, keyed by the struct page
  * (or folio) address in the LRU hash map "pages". A stack id is -1 when
  * the stack map was full or the stack could not be taken. */
