@@ -27,8 +27,8 @@
 static const struct pb_usage record_usage = {
 	.synopsis = "record [-o FILE] [--duration S] [--events LIST] [--probe-gup]\n"
 		    "[--buffer-kb N] [--import] [-- COMMAND [ARG...]]\n"
-		    "record --bpf [--bpf-pages N] [-o FILE] [--duration S] [--import]\n"
-		    "[-- COMMAND [ARG...]]",
+		    "record --bpf [--bpf-pages N] [--bpf-pfns RANGES] [-o FILE] [--duration S]\n"
+		    "[--import] [-- COMMAND [ARG...]]",
 	.about = "Records, through tracefs, the CMA, migration, isolation, compaction,\n"
 		 "page_ref and page_pinner events this kernel has, with kernel stacks,\n"
 		 "while COMMAND runs (or for S seconds, or until Ctrl-C), into FILE for\n"
@@ -50,6 +50,7 @@ struct record_opts {
 	char **command;		/* NULL: no COMMAND */
 	int bpf;		/* record --bpf */
 	unsigned long bpf_pages;
+	const char *bpf_pfns;	/* NULL: the defaults */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -109,6 +110,14 @@ static int take_size(const struct pb_option *opt, const char *arg)
 	return 0;
 }
 
+static int take_pfns(const struct pb_option *opt, const char *arg)
+{
+	if (pb_bpf_check_pfns(arg) < 0)
+		return -1;
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct record_opts *o)
 {
 	const struct pb_option options[] = {
@@ -135,6 +144,11 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 		PB_OPT_CALLBACK(0, "bpf-pages", &o->bpf_pages, "N",
 				"pages --bpf keeps at most (default 65536: 17 MiB of kernel\n"
 				"memory, about 270 bytes a page with the stacks)", take_size),
+		PB_OPT_CALLBACK(0, "bpf-pfns", &o->bpf_pfns, "RANGES",
+				"pfns whose pages --bpf watches: START-END[,START-END...],\n"
+				"END not included, 0x for hex, at most 8 (default: the CMA\n"
+				"areas and ZONE_MOVABLE; every page when neither is found)",
+				take_pfns),
 		PB_OPT_BOOL(0, "import", &o->import, "import FILE into the store afterwards"),
 		PB_OPT_END(),
 	};
@@ -492,7 +506,8 @@ static int record_bpf(const struct record_opts *o, struct session *s)
 	const char *proc = getenv("PINBLAME_PROC"), *sysfs = getenv("PINBLAME_SYSFS");
 	const char *tracefs = getenv("PINBLAME_TRACEFS");
 	struct pb_bpf_opts bo = { proc ? proc : "/proc", sysfs ? sysfs : "/sys",
-				  tracefs ? tracefs : "/sys/kernel/tracing", o->bpf_pages, -1 };
+				  tracefs ? tracefs : "/sys/kernel/tracing", o->bpf_pages, -1,
+				  o->bpf_pfns };
 	struct pb_bpf_run *r;
 	struct record_out w;
 	int ret;

@@ -24,10 +24,13 @@
  * attaching in bpf_attach.c (what they share: bpf_int.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 
 #include "bpf_int.h"
 #include "pinblame/capture.h"
@@ -171,9 +174,103 @@ int on_failure(void *ctx, void *data, size_t size)
 	r->failures++;
 	fr = read_stack(r, f.kstack, ip);
 	pb_bpf_write_failure(&r->held, &r->ks, &f, &fr);
-	if (f.kind == PB_BPF_ISOLATION_FAIL)
+	/* a failing pfn outside the watched memory has no record: counted,
+	 * so the end can say that its holder could not be kept */
+	if (f.kind == PB_BPF_ISOLATION_FAIL && !pb_bpf_watch_has(&r->watch, f.c))
+		r->unwatched++;
+	else if (f.kind == PB_BPF_ISOLATION_FAIL)
 		add_pending(r, f.c);
 	return flush_pending(r, r->held.len > (16u << 20));
+}
+
+/* The pfn of our page at ADDR: /proc/self/pagemap's bits 0-54 when bit 63
+ * (present) is set; 0 when not, or without CAP_SYS_ADMIN (pfns read 0). */
+static uint64_t pagemap_pfn(const char *proc, const void *addr, long page_size)
+{
+	char path[1024];
+	uint64_t e = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/self/pagemap", proc);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (off_t)((uintptr_t)addr / (uintptr_t)page_size *
+					     sizeof(e))) != (ssize_t)sizeof(e))
+		e = 0;
+	close(fd);
+	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+/* The vmemmap, which the program needs to tell a page's pfn: we vmsplice
+ * a page of our own, whose pfn pagemap gives, and the GUP hook keeps the
+ * struct page of our get (calib_page). The same pfn before and after says
+ * the page did not move in between. */
+static int learn_vmemmap(struct pb_bpf_run *r, const char *proc)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, (size_t)page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct iovec iov = { p, (size_t)page_size };
+	uint64_t pfn;
+	int fds[2], spliced = 0;
+
+	if (p == MAP_FAILED)
+		return -1;
+	memset(p, 0x5a, (size_t)page_size);
+	pfn = pagemap_pfn(proc, p, page_size);
+	if (pfn && pipe(fds) == 0) {
+		r->skel->bss->calib_page = 0;
+		r->skel->bss->calib_tgid = (uint32_t)getpid();
+		spliced = vmsplice(fds[1], &iov, 1, 0) == page_size;
+		r->skel->bss->calib_tgid = 0;
+		close(fds[0]);
+		close(fds[1]);
+	}
+	spliced = spliced && pagemap_pfn(proc, p, page_size) == pfn;
+	munmap(p, (size_t)page_size);
+	if (!spliced || !r->skel->bss->calib_page || !r->skel->bss->page_struct_size)
+		return -1;
+	r->skel->bss->vmemmap_base = r->skel->bss->calib_page -
+				     pfn * r->skel->bss->page_struct_size;
+	return 0;
+}
+
+/* The watched ranges into the program (none: every page), said on stderr.
+ * Never fails: at worst every page is watched, as before there were ranges. */
+static int set_watch(struct pb_bpf_run *r, const struct pb_bpf_opts *o)
+{
+	struct pb_buf from = { 0 }, ranges = { 0 };
+	long page_size = sysconf(_SC_PAGESIZE);
+	unsigned shift = 0;
+
+	while ((1L << shift) < page_size)
+		shift++;
+	if (o->pfns) {
+		pb_bpf_watch_parse(&r->watch, o->pfns);	/* checked by the option */
+		pb_buf_adds(&from, "--bpf-pfns");
+	} else {
+		pb_bpf_watch_defaults(&r->watch, o->proc, o->sysfs, "/dev/kmsg", shift, &from);
+	}
+	if (r->watch.n && learn_vmemmap(r, o->proc) < 0) {
+		pb_buf_adds(&from, "; but the vmemmap could not be learned (a vmsplice of a "
+			    "page of ours, its pfn from /proc/self/pagemap, which needs root)");
+		r->watch.n = 0;
+	}
+	for (size_t i = 0; i < r->watch.n; i++) {
+		r->skel->bss->watch[i][0] = r->watch.r[i].start;
+		r->skel->bss->watch[i][1] = r->watch.r[i].end;
+	}
+	r->skel->bss->watch_ranges = (uint32_t)r->watch.n;
+	pb_bpf_watch_format(&r->watch, &ranges);
+	if (r->watch.n)
+		fprintf(stderr, "pinblame record: --bpf watches the pages of pfns %s (%s)\n",
+			ranges.data, from.data);
+	else
+		fprintf(stderr, "pinblame record: --bpf watches every page (%s)\n", from.data);
+	pb_buf_free(&from);
+	pb_buf_free(&ranges);
+	return 0;
 }
 
 /* The header of `record`'s traces: the ftrace parser takes "# tracer:" as
@@ -187,8 +284,10 @@ static int write_header(struct pb_bpf_run *r)
 		pb_buf_free(&b);
 		return -1;
 	}
-	pb_buf_addf(&b, "# pinblame-record: source=bpf\n# pinblame-record: bpf_attach=%s\n#\n",
-		    attach_names[r->kind]);
+	pb_buf_addf(&b, "# pinblame-record: source=bpf\n# pinblame-record: bpf_attach=%s\n"
+		    "# pinblame-record: bpf_watch=", attach_names[r->kind]);
+	pb_bpf_watch_format(&r->watch, &b);
+	pb_buf_adds(&b, "\n#\n");
 	ret = write_out(r, &b);
 	pb_buf_free(&b);
 	return ret;
@@ -205,7 +304,8 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 	memset(r, 0, sizeof(*r));
 	r->out = o->out_fd;
 	if (preflight(o, &r->ks, hooks, &n, &kprobes, &want) < 0 ||
-	    load_and_attach(r, o, want, kprobes, hooks, n) < 0 || write_header(r) < 0 ||
+	    load_and_attach(r, o, want, kprobes, hooks, n) < 0 || set_watch(r, o) < 0 ||
+	    write_header(r) < 0 ||
 	    attach_failures(r, hooks, n) < 0) {
 		pb_bpf_close(r);
 		return NULL;
@@ -247,6 +347,10 @@ int pb_bpf_stop(struct pb_bpf_run *r)
 			"(maps full: try a larger --bpf-pages)",
 			(unsigned long long)r->skel->bss->stack_errors,
 			(unsigned long long)r->skel->bss->pages_missed);
+	if (r->unwatched)
+		pb_warn("--bpf: %llu failures were on pfns outside the watched memory, whose "
+			"holders were not kept: --bpf-pfns can widen it",
+			(unsigned long long)r->unwatched);
 	fprintf(stderr, "pinblame record: BPF saw %llu failure events, wrote %llu page records\n",
 		(unsigned long long)r->failures, (unsigned long long)r->pages_written);
 	return 0;

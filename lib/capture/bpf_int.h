@@ -53,6 +53,8 @@ struct pb_bpf_run {
 	size_t npending;
 	struct pb_buf held;	/* failure lines waiting for their pages */
 	struct pb_bpf_seen seen;	/* page records written */
+	struct pb_bpf_watch watch;	/* as the program has it; none: every page */
+	uint64_t unwatched;	/* failing pfns outside it: no record to write */
 };
 
 /* The ring buffer's callback: a failure point, written (bpf.c). */

@@ -19,6 +19,25 @@ see 'pinblame record --help'" "and says so, and where to look"
 pb record --bpf --bpf-pages 1k -- true
 is "$rc" 2 "--bpf-pages with a unit exits 2"
 
+# --bpf-pfns: pfn ranges START-END, END not included, at most 8
+pb record --help
+like "$out" '--bpf-pfns RANGES +pfns whose pages --bpf watches: START-END\[,START-END\.\.\.\],' \
+	"--help shows --bpf-pfns"
+pb record --bpf --bpf-pfns 0x100000 -- true
+is "$rc" 2 "--bpf-pfns without an END exits 2"
+is "$err" "pinblame: record: --bpf-pfns wants START-END[,START-END...] (pfns, 0x for hex; END not included), not '0x100000'
+see 'pinblame record --help'" "and says what it wants"
+pb record --bpf --bpf-pfns 0x100000-0x140000,ff-100 -- true
+is "$rc" 2 "--bpf-pfns with hex without 0x exits 2"
+like "$err" "not '0x100000-0x140000,ff-100'" "and quotes the whole value"
+pb record --bpf --bpf-pfns 0x100000-0x140000,0x200-0x200 -- true
+is "$rc" 2 "--bpf-pfns with an empty range exits 2"
+is "$err" "pinblame: record: --bpf-pfns: the range '0x200-0x200' is empty (END, not included, must be above START)
+see 'pinblame record --help'" "and names the range"
+pb record --bpf --bpf-pfns 1-2,3-4,5-6,7-8,9-10,11-12,13-14,15-16,17-18 -- true
+is "$rc" 2 "nine --bpf-pfns ranges exit 2"
+like "$err" "^pinblame: record: --bpf-pfns takes at most 8 ranges" "and give the limit"
+
 # A sysfs without BTF
 mkdir -p "$TMP/sys-nobtf/bus/event_source/devices/kprobe"
 PINBLAME_SYSFS=$TMP/sys-nobtf pb record --bpf -o "$TMP/t.trace" -- true

@@ -78,6 +78,15 @@ const volatile __u64 splice_ranges[PB_BPF_SPLICE_RANGES][2];
 /* Read by user space through the skeleton's bss. */
 __u64 vmemmap_base;		/* page address of pfn 0, once learned */
 __u64 page_struct_size;		/* sizeof(struct page) on this kernel */
+
+/* The pfn ranges [start, end) whose pages get records, written by user
+ * space once it knows the vmemmap (watch_ranges 0: every page). Until
+ * then the gets of task calib_tgid give it: user space splices a page
+ * whose pfn it read from /proc/self/pagemap, and takes calib_page. */
+__u64 watch[PB_BPF_WATCH_RANGES][2];
+__u32 watch_ranges;
+__u32 calib_tgid;
+__u64 calib_page;
 __u64 stack_errors;		/* stacks not taken (map full) */
 __u64 pages_missed;		/* records the LRU map could not insert */
 __u64 failures_lost;		/* ring buffer full */
@@ -108,17 +117,45 @@ static __always_inline struct pb_bpf_page *page_record(__u64 page)
 	return rec;
 }
 
+/* Whether PAGE is in the watched memory: checked before anything else,
+ * so that a page outside costs a few comparisons and no stack walk. */
+static __always_inline int watched(__u64 page)
+{
+	__u32 n = watch_ranges;
+	__u64 size = page_struct_size, pfn;
+
+	if (!n || !size || page < vmemmap_base)
+		return 1;
+	pfn = (page - vmemmap_base) / size;
+	for (int i = 0; i < PB_BPF_WATCH_RANGES; i++)
+		if (i < n && pfn >= watch[i][0] && pfn < watch[i][1])
+			return 1;
+	return 0;
+}
+
+/* The calibration get of user space: the struct page of a known pfn. */
+static __always_inline void calibrate(__u64 page, __u64 pid_tgid)
+{
+	if (calib_tgid && (__u32)(pid_tgid >> 32) == calib_tgid && !calib_page) {
+		page_struct_size = bpf_core_type_size(struct page);
+		calib_page = page;
+	}
+}
+
 /* CTX is a kprobe's pt_regs or an fentry's argument array: the stack
  * helpers take either. IP is the hooked function. */
 static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
 {
 	struct pb_bpf_page *rec;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now;
 
 	if (!page)
 		return;
+	calibrate(page, pid_tgid);
+	if (!watched(page))
+		return;
+	now = bpf_ktime_get_ns();
 	rec = page_record(page);
 	if (!rec)
 		return;
@@ -145,7 +182,8 @@ static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
 
 static __always_inline void on_put(void *ctx, __u64 page)
 {
-	struct pb_bpf_page *rec = page ? bpf_map_lookup_elem(&pages, &page) : NULL;
+	struct pb_bpf_page *rec = page && watched(page) ? bpf_map_lookup_elem(&pages, &page)
+							 : NULL;
 
 	/* a put of a page no get was seen on tells nothing */
 	if (!rec)
@@ -183,7 +221,8 @@ static __always_inline int under_splice(void *ctx)
  * read that fills the pipe marks the page it copies. */
 static __always_inline void on_read(void *ctx, __u64 page, __u64 ip)
 {
-	if (under_splice(ctx))
+	/* the stack walk of under_splice only for a watched page */
+	if (page && watched(page) && under_splice(ctx))
 		on_get(ctx, page, ip);
 }
 
