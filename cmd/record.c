@@ -146,8 +146,8 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 				"memory, about 270 bytes a page with the stacks)", take_size),
 		PB_OPT_CALLBACK(0, "bpf-pfns", &o->bpf_pfns, "RANGES",
 				"pfns whose pages --bpf watches: START-END[,START-END...],\n"
-				"END not included, 0x for hex, at most 8 (default: the CMA\n"
-				"areas and ZONE_MOVABLE; every page when neither is found)",
+				"END not included, 0x for hex, at most 8; 'cma': the CMA\n"
+				"areas and ZONE_MOVABLE; 'all' (default): every page",
 				take_pfns),
 		PB_OPT_BOOL(0, "import", &o->import, "import FILE into the store afterwards"),
 		PB_OPT_END(),

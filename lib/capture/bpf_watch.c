@@ -105,7 +105,7 @@ int pb_bpf_watch_parse(struct pb_bpf_watch *w, const char *spec)
 		if (parse_pfn(p, &q, &start) < 0 || *q != '-' || parse_pfn(q + 1, &q, &end) < 0 ||
 		    (*q && *q != ',')) {
 			pb_error("--bpf-pfns wants START-END[,START-END...] (pfns, 0x for hex; END "
-				 "not included), not '%s'", spec);
+				 "not included), 'cma' or 'all', not '%s'", spec);
 			return -1;
 		}
 		if (start >= end) {
@@ -132,6 +132,8 @@ int pb_bpf_check_pfns(const char *spec)
 {
 	struct pb_bpf_watch w;
 
+	if (!strcmp(spec, "all") || !strcmp(spec, "cma"))
+		return 0;
 	return pb_bpf_watch_parse(&w, spec);
 }
 

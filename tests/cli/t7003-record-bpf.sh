@@ -25,7 +25,7 @@ like "$out" '--bpf-pfns RANGES +pfns whose pages --bpf watches: START-END\[,STAR
 	"--help shows --bpf-pfns"
 pb record --bpf --bpf-pfns 0x100000 -- true
 is "$rc" 2 "--bpf-pfns without an END exits 2"
-is "$err" "pinblame: record: --bpf-pfns wants START-END[,START-END...] (pfns, 0x for hex; END not included), not '0x100000'
+is "$err" "pinblame: record: --bpf-pfns wants START-END[,START-END...] (pfns, 0x for hex; END not included), 'cma' or 'all', not '0x100000'
 see 'pinblame record --help'" "and says what it wants"
 pb record --bpf --bpf-pfns 0x100000-0x140000,ff-100 -- true
 is "$rc" 2 "--bpf-pfns with hex without 0x exits 2"
@@ -37,6 +37,13 @@ see 'pinblame record --help'" "and names the range"
 pb record --bpf --bpf-pfns 1-2,3-4,5-6,7-8,9-10,11-12,13-14,15-16,17-18 -- true
 is "$rc" 2 "nine --bpf-pfns ranges exit 2"
 like "$err" "^pinblame: record: --bpf-pfns takes at most 8 ranges" "and give the limit"
+pb record --bpf --bpf-pfns cmaa -- true
+is "$rc" 2 "--bpf-pfns with a word other than cma or all exits 2"
+for w in cma all; do
+	pb record --bpf --bpf-pfns $w -- true
+	printf '%s\n' "$err" | grep -q -- '--bpf-pfns'
+	ok $((!$?)) "--bpf-pfns $w is taken (the run then stops at BPF itself, exit $rc)"
+done
 
 # A sysfs without BTF
 mkdir -p "$TMP/sys-nobtf/bus/event_source/devices/kprobe"

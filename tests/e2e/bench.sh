@@ -2,7 +2,8 @@
 # The overhead benchmark in the guest (run.sh with PB_E2E_BENCH=1): the
 # GUP-heavy loop of gupbench with no tracing, under record --probe-gup (a
 # stacktrace trigger on every hit), under record --bpf with the kind the
-# kernel takes (fentry where it can) and under record --bpf with kprobes;
+# kernel takes (fentry where it can), under record --bpf with kprobes and
+# under record --bpf watching only the CMA areas and ZONE_MOVABLE;
 # the modes take turns, REPS times, so that a slower moment of the host
 # falls on all of them. One line per run:
 #   PB-BENCH mode=MODE rep=N seconds=S
@@ -31,5 +32,6 @@ while [ $rep -le "$REPS" ]; do
 	run probe-gup $rep pinblame record --probe-gup -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-kprobe $rep env PINBLAME_BPF_ATTACH=kprobe pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run bpf-cma $rep pinblame record --bpf --bpf-pfns cma -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	rep=$((rep + 1))
 done
