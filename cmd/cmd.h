@@ -30,7 +30,7 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g);
 int cmd_blame(int argc, char **argv, const struct pb_globals *g);
 int cmd_show(int argc, char **argv, const struct pb_globals *g);
 int cmd_stacks(int argc, char **argv, const struct pb_globals *g);
-/* 'pinblame __complete failures|formats' (cmd/complete.c), for the shell
+/* 'pinblame complete failures|formats' (cmd/complete.c), for the shell
  * completion; not in the command table, so not in --help. */
 int cmd_complete(int argc, char **argv, const struct pb_globals *g);
 

@@ -1,4 +1,4 @@
-/* complete.c - 'pinblame __complete WHAT', the words that the shell
+/* complete.c - 'pinblame complete WHAT' (also '__complete'), the words that the shell
  * completion (contrib/completion/) cannot read from a command's --help:
  *
  *   failures  the failure ids in the store (-d, $PINBLAME_DB), one a line
@@ -53,6 +53,6 @@ int cmd_complete(int argc, char **argv, const struct pb_globals *g)
 		return print_failure_ids(g->db_path);
 	if (argc == 2 && !strcmp(argv[1], "formats"))
 		return print_formats();
-	pb_error("usage: pinblame __complete failures|formats");
+	pb_error("usage: pinblame complete failures|formats");
 	return PB_EXIT_USAGE;
 }

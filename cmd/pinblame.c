@@ -237,9 +237,10 @@ int main(int argc, char **argv)
 		char *help_argv[] = { argv[i + 1], "--help", NULL };
 		return run_command((size_t)c, 2, help_argv, &g);
 	}
-	/* the words of the shell completion (contrib/completion/), not in --help */
-	if (!strcmp(argv[i], "__complete")) {
-		pb_cmd_name = "__complete";
+	/* the words of the shell completion (contrib/completion/), not in
+	 * --help; "__complete" is the name completion scripts of 0.1.0 call */
+	if (!strcmp(argv[i], "complete") || !strcmp(argv[i], "__complete")) {
+		pb_cmd_name = "complete";
 		return pb_finish_stdout(cmd_complete(argc - i, argv + i, &g));
 	}
 	c = find_command(argv[i]);

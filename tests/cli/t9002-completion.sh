@@ -96,11 +96,14 @@ is "$(complete_line -d "$TMP/none.db" show '')" "" "no store: no ids, no error"
 
 pb -d "$db" __complete failures
 is "$rc:$(echo "$out" | tr '\n' ' ')" "0:1 2 3 4 5 6 7 8 9 10 " "__complete failures: one id a line, exit 0"
+pb -d "$db" complete failures
+is "$rc:$(echo "$out" | tr '\n' ' ')" "0:1 2 3 4 5 6 7 8 9 10 " "complete failures: the same, by its documented name"
 pb __complete nothing
 is "$rc" 2 "__complete with an unknown word: usage error"
+is "$err" "pinblame: complete: usage: pinblame complete failures|formats" "and says the usage"
 pb --help
-unlike_help=$(printf '%s\n' "$out" | grep -c __complete)
-is "$unlike_help" 0 "__complete is not in the help"
+unlike_help=$(printf '%s\n' "$out" | grep -cw -e __complete -e complete)
+is "$unlike_help" 0 "complete is not in the help"
 
 # zsh: pinblame.zsh asks the bash completion, in a bash subprocess; its
 # words for a few lines must be bash's (file names go to zsh's _files)
