@@ -84,12 +84,19 @@ static int take_duration(const struct pb_option *opt, const char *arg)
 	return 0;
 }
 
-static int take_events(const struct pb_option *opt, const char *arg)
+/* ARG into OPT's string once CHECK (which says why not) takes it. */
+static int take_checked(const struct pb_option *opt, const char *arg,
+			int (*check)(const char *arg))
 {
-	if (pb_capture_check_list(arg) < 0)
+	if (check(arg) < 0)
 		return -1;
 	*(const char **)opt->value = arg;
 	return 0;
+}
+
+static int take_events(const struct pb_option *opt, const char *arg)
+{
+	return take_checked(opt, arg, pb_capture_check_list);
 }
 
 /* A whole number from 1 (MIN for --bpf-pages) to MAX, by the one number
@@ -112,10 +119,7 @@ static int take_size(const struct pb_option *opt, const char *arg)
 
 static int take_pfns(const struct pb_option *opt, const char *arg)
 {
-	if (pb_bpf_check_pfns(arg) < 0)
-		return -1;
-	*(const char **)opt->value = arg;
-	return 0;
+	return take_checked(opt, arg, pb_bpf_check_pfns);
 }
 
 static int parse_opts(int argc, char **argv, struct record_opts *o)
