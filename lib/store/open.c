@@ -357,6 +357,18 @@ static int open_failed(struct pb_store *s)
 	return -1;
 }
 
+/* The rest of opening S, whose sqlite3_open_v2() returned RC: S set up, or
+ * NULL after saying why. */
+static struct pb_store *store_connected(struct pb_store *s, int rc, enum pb_store_mode mode)
+{
+	if (rc != SQLITE_OK)
+		open_failed(s);
+	else if (setup_connection(s, mode) == 0)
+		return s;
+	pb_store_close(s);
+	return NULL;
+}
+
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 {
 	struct pb_store *s = store_new(path, mode);
@@ -365,18 +377,10 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && stat(path, &sb) < 0) {
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
 			 strerror(errno));
-		goto fail;
+		pb_store_close(s);
+		return NULL;
 	}
-	if (open_connection(s, mode) != SQLITE_OK) {
-		open_failed(s);
-		goto fail;
-	}
-	if (setup_connection(s, mode) < 0)
-		goto fail;
-	return s;
-fail:
-	pb_store_close(s);
-	return NULL;
+	return store_connected(s, open_connection(s, mode), mode);
 }
 
 struct pb_store *pb_store_open_import(const char *path, enum pb_store_mode mode)
@@ -388,19 +392,13 @@ struct pb_store *pb_store_open_import(const char *path, enum pb_store_mode mode)
 	store_aside_remove_stale(path);
 	s = store_new(path, mode);
 	s->aside = store_aside_create(path, &s->aside_fd);
-	if (!s->aside)
-		goto fail;
-	if (sqlite3_open_v2(s->aside, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		open_failed(s);
-		goto fail;
+	if (!s->aside) {
+		pb_store_close(s);
+		return NULL;
 	}
-	if (setup_connection(s, mode) < 0)
-		goto fail;
-	return s;
-fail:
-	pb_store_close(s);
-	return NULL;
+	return store_connected(s, sqlite3_open_v2(s->aside, &s->db,
+						  SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+						  NULL), mode);
 }
 
 int pb_store_in_place(const struct pb_store *s)
