@@ -71,6 +71,21 @@ const char *pb_store_path(const struct pb_store *s);
 	"(SELECT j.value FROM event_index x, json_each(x.ids) j WHERE x.name_id IN (" \
 	names_sql "))"
 
+/* An event's fields without SQL's pb_fields(), for a pass over millions of
+ * events that reads one or two fields of each (lib/store/fields.c): the
+ * event row's keyset_id names the JSON array of its field names, its vals
+ * holds the values in that order.
+ * pb_store_keyset_keys: the names of keyset KEYSET_ID (kept for the life
+ * of the store), NULL when there is none.
+ * pb_fields_key_index: where KEY (spelled as in JSON, no escapes) is in
+ * KEYS, -1 when it is not.
+ * pb_fields_value_at: the INDEX-th value of VALS (LEN bytes) as written
+ * between its quotes (escapes not undone) and its length in *N, NULL when
+ * there are fewer values. */
+const char *pb_store_keyset_keys(struct pb_store *s, int64_t keyset_id);
+int pb_fields_key_index(const char *keys, const char *key);
+const char *pb_fields_value_at(const char *vals, size_t len, int index, size_t *n);
+
 /* Writes again the index rows by name of the sources whose rows do not
  * count all their events: those a pinblame older than schema 3 imported
  * into the store after a newer one had upgraded it. In a transaction. */

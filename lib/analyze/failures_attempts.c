@@ -356,8 +356,8 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 	struct success_load l = { spans, a };
 
 	return sql_rows_each(f->s,
-		"SELECT e.id, e.source_id, e.ts_ns, e.pid, json_extract(pb_fields(e.keyset_id, e.vals), '$.end_pfn'), "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.fin_pfn') FROM event e "
+		"SELECT e.id, e.source_id, e.ts_ns, e.pid, pb_field(e.keyset_id, e.vals, 'end_pfn'), "
+		"pb_field(e.keyset_id, e.vals, 'fin_pfn') FROM event e "
 		"WHERE e.id IN "
 		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text LIKE '%:test_pages_isolated'"),
 		success_row, &l);

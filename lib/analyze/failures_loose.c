@@ -55,14 +55,14 @@ static int loose_how(const char *text, enum pfn_how *how)
 static const char loose_sql[] =
 	"SELECT v.source_id, v.ts_ns, v.event_id, v.pfn, NULL, 'dump', NULL, NULL, NULL, NULL, NULL, NULL "
 	"FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump' "
-	"AND (json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%migrat%' "
-	"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%isolat%' "
-	"  OR json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') LIKE '%unmovable%') "
+	"AND (pb_field(e.keyset_id, e.vals, 'reason') LIKE '%migrat%' "
+	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%isolat%' "
+	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%unmovable%') "
 	"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, NULL, NULL "
 	"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
 	/* "migrating pfn %lx failed ret:%d": the error of the migration */
-	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn'), "
-	"e.pid, 'migrate_failed', NULL, NULL, json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), "
+	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, pb_field(e.keyset_id, e.vals, 'pfn'), "
+	"e.pid, 'migrate_failed', NULL, NULL, pb_field(e.keyset_id, e.vals, 'ret'), "
 	"NULL, NULL, NULL FROM event e WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:migrate_failed'") " "
 	/* cma_alloc()'s "memory range at %p is busy, retrying": no pfn (%p is
@@ -74,8 +74,8 @@ static const char loose_sql[] =
 	"NULL, NULL, NULL, NULL FROM event e WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:driver_failed'") " "
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'cma_alloc_failed', "
-	"json_extract(pb_fields(e.keyset_id, e.vals), '$.name'), json_extract(pb_fields(e.keyset_id, e.vals), '$.count'), "
-	"json_extract(pb_fields(e.keyset_id, e.vals), '$.ret'), NULL, NULL, NULL FROM event e "
+	"pb_field(e.keyset_id, e.vals, 'name'), pb_field(e.keyset_id, e.vals, 'count'), "
+	"pb_field(e.keyset_id, e.vals, 'ret'), NULL, NULL, NULL FROM event e "
 	"WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed'") " "
 	/* alloc_contig_dump_pages() starts with dump_stack(): the task */

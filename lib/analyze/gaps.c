@@ -113,7 +113,7 @@ static void traced_cache_page(sqlite3_stmt *st, void *ctx)
 static int traced_cache_pages(struct pb_store *s, struct cache_pages *c)
 {
 	return sql_rows_each(s,
-		"SELECT json_extract(pb_fields(e.keyset_id, e.vals), '$.pfn') FROM "
+		"SELECT pb_field(e.keyset_id, e.vals, 'pfn') FROM "
 		PB_EVENTS_NAMED " WHERE x.name_id IN "
 		"(SELECT id FROM name WHERE text LIKE '%mm_filemap_add_to_page_cache')",
 		traced_cache_page, c);

@@ -89,26 +89,50 @@ static int parse_num(const char *text, size_t n, uint64_t *out)
 	return text && pb_parse_u64(text, n, out) == 0 ? 0 : -1;
 }
 
-/* The string value of KEY in the fields JSON the store writes
- * ({"key":"value",...}); the values read here (pointers, numbers) need no
- * unescaping. */
-static const char *field(const char *fields, const char *key, size_t *len)
-{
-	char pat[32];
-	const char *v, *end;
+/* An event's fields as the store keeps them (its keyset's names, its
+ * array of values), read by name without building the JSON object
+ * pb_fields() makes: a scan reads a field or two of a million hits. The
+ * values read here (pointers, numbers, file names) are taken as written
+ * between their quotes. */
+struct ev_fields {
+	struct pb_store *s;
+	int64_t keyset_id;
+	const char *vals;
+	size_t len;
+	/* where the names asked for are in the keysets seen last: the hits
+	 * of one probe share a keyset */
+	struct { int64_t keyset_id; const char *key; int index; } memo[4];
+	unsigned next;
+};
 
-	if (!fields)
-		return NULL;
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	v = strstr(fields, pat);
-	if (!v)
-		return NULL;
-	v += strlen(pat);
-	end = strchr(v, '"');
-	if (!end)
-		return NULL;
-	*len = (size_t)(end - v);
-	return v;
+static void ev_fields_row(struct ev_fields *f, sqlite3_stmt *st, int keyset_col, int vals_col)
+{
+	f->keyset_id = column_i64_or(st, keyset_col, 0);
+	f->vals = (const char *)sqlite3_column_text(st, vals_col);
+	f->len = (size_t)sqlite3_column_bytes(st, vals_col);
+}
+
+static int key_index(struct ev_fields *f, const char *key)
+{
+	unsigned slot;
+	int index;
+
+	for (slot = 0; slot < PB_ARRAY_SIZE(f->memo); slot++)
+		if (f->memo[slot].key == key && f->memo[slot].keyset_id == f->keyset_id)
+			return f->memo[slot].index;
+	index = pb_fields_key_index(pb_store_keyset_keys(f->s, f->keyset_id), key);
+	slot = f->next++ % PB_ARRAY_SIZE(f->memo);
+	f->memo[slot].keyset_id = f->keyset_id;
+	f->memo[slot].key = key;
+	f->memo[slot].index = index;
+	return index;
+}
+
+/* The value of field KEY (a string constant: the memo compares pointers)
+ * and its length in *LEN, NULL when the event has none. */
+static const char *field(struct ev_fields *f, const char *key, size_t *len)
+{
+	return pb_fields_value_at(f->vals, f->len, key_index(f, key), len);
 }
 
 /* --- the vmemmap ------------------------------------------------------- */
@@ -221,8 +245,9 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	/* The first points of each source: in a merged store the first rows
 	 * of a name may all be one machine's. */
 	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT pb_fields(e.keyset_id, e.vals) FROM " PB_EVENTS_NAMED
+		"SELECT e.keyset_id, e.vals FROM " PB_EVENTS_NAMED
 		" WHERE x.name_id = ? AND x.source_id = ? LIMIT ?");
+	struct ev_fields f = { .s = s };
 	struct point *p = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
@@ -237,12 +262,13 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 			sqlite3_bind_int64(st, 2, (int64_t)src);
 			sqlite3_bind_int(st, 3, VMEMMAP_POINTS);
 			while ((rc = pb_store_step(s, st)) > 0) {
-				const char *fields = column_text(st, 0), *pfn, *page;
+				const char *pfn, *page;
 				size_t npfn, npage;
 				uint64_t vpfn, vpage;
 
-				pfn = field(fields, "pfn", &npfn);
-				page = field(fields, "page", &npage);
+				ev_fields_row(&f, st, 0, 1);
+				pfn = field(&f, "pfn", &npfn);
+				page = field(&f, "page", &npage);
 				if (parse_num(pfn, npfn, &vpfn) < 0 ||
 				    parse_ptr(page, npage, &vpage) < 0)
 					continue;
@@ -314,22 +340,29 @@ struct task_stack {
 struct task_stacks {
 	struct task_stack *v;
 	size_t n, cap;
+	size_t last;	/* the task found last: hits come in runs of one task */
 };
 
 static struct task_stack *task(struct task_stacks *t, int32_t pid)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].pid == pid)
+	if (t->last < t->n && t->v[t->last].pid == pid)
+		return &t->v[t->last];
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i].pid == pid) {
+			t->last = i;
 			return &t->v[i];
+		}
+	}
 	PB_GROW(t->v, t->n + 1, t->cap);
 	t->v[t->n] = (struct task_stack){ pid, 0, 0 };
+	t->last = t->n;
 	return &t->v[t->n++];
 }
 
 /* Decides whether to keep a hit of SOURCE_ID, filling what it names into
  * H. */
-typedef int (*keep_fn)(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
-		       struct pb_arena *strings);
+typedef int (*keep_fn)(const void *ctx, int64_t source_id, struct ev_fields *fields,
+		       struct hit *h, struct pb_arena *strings);
 
 static struct hit *add_hit(struct hits *hs)
 {
@@ -348,8 +381,9 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT e.id, e.source_id, e.ts_ns, e.pid, e.comm_id, e.stack_id, "
-		"pb_fields(e.keyset_id, e.vals) FROM " PB_EVENTS_NAMED
+		"e.keyset_id, e.vals FROM " PB_EVENTS_NAMED
 		" WHERE x.name_id = ? ORDER BY x.first_id");
+	struct ev_fields fields = { .s = s };
 	struct task_stacks tasks = { 0 };
 	size_t first = hs->n;
 	int rc;
@@ -368,7 +402,8 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 				t->first = own;
 		}
 		h = add_hit(hs);
-		if (!keep(ctx, sqlite3_column_int64(st, 1), column_text(st, 6), h, &hs->strings)) {
+		ev_fields_row(&fields, st, 6, 7);
+		if (!keep(ctx, sqlite3_column_int64(st, 1), &fields, h, &hs->strings)) {
 			hs->n--;
 			continue;
 		}
@@ -394,7 +429,7 @@ struct page_ctx {
 };
 
 /* Page-pointer hits whose page is busy. */
-static int keep_page(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
+static int keep_page(const void *ctx, int64_t source_id, struct ev_fields *fields, struct hit *h,
 		     struct pb_arena *a)
 {
 	const struct page_ctx *c = ctx;
@@ -408,7 +443,7 @@ static int keep_page(const void *ctx, int64_t source_id, const char *fields, str
 }
 
 /* File-offset hits at a page index some busy page's dump has. */
-static int keep_file(const void *ctx, int64_t source_id, const char *fields, struct hit *h,
+static int keep_file(const void *ctx, int64_t source_id, struct ev_fields *fields, struct hit *h,
 		     struct pb_arena *a)
 {
 	const struct ids *indexes = ctx;
@@ -517,10 +552,10 @@ static int load_dumps(struct pb_store *s, const struct ids *busy, struct pb_aren
 {
 	struct dump_load l = { busy, a, d };
 	int rc = sql_rows_each(s,
-		"SELECT DISTINCT v.pfn, json_extract(f, '$.mapping'), json_extract(f, '$.index'), "
-		"v.source_id FROM (SELECT v.pfn, v.source_id, pb_fields(e.keyset_id, e.vals) AS f "
-		"  FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump') v "
-		"WHERE json_extract(f, '$.index') IS NOT NULL", dump_row, &l);
+		"SELECT DISTINCT v.pfn, pb_field(e.keyset_id, e.vals, 'mapping'), "
+		"pb_field(e.keyset_id, e.vals, 'index'), v.source_id "
+		"FROM evidence v JOIN event e ON e.id = v.event_id WHERE v.kind = 'dump' "
+		"AND pb_field(e.keyset_id, e.vals, 'index') IS NOT NULL", dump_row, &l);
 
 	sort_n(d->indexes.v, d->indexes.n, sizeof(int64_t), cmp_id);
 	return rc;

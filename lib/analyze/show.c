@@ -155,9 +155,9 @@ static int prepare(struct pb_store *s, struct show_stmts *q)
 	q->dumps = pb_store_prepare(s,
 		"SELECT v.ts_ns AS ts_ns, v.count AS refcount, v.mapcount AS mapcount, "
 		"v.mapping AS mapping, "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.index') AS \"index\", "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.dentry') AS file, "
-		"json_extract(pb_fields(e.keyset_id, e.vals), '$.reason') AS reason, "
+		"pb_field(e.keyset_id, e.vals, 'index') AS \"index\", "
+		"pb_field(e.keyset_id, e.vals, 'dentry') AS file, "
+		"pb_field(e.keyset_id, e.vals, 'reason') AS reason, "
 		"s.path AS source, e.line AS line FROM evidence v "
 		"JOIN event e ON e.id = v.event_id JOIN source s ON s.id = v.source_id "
 		"WHERE v.pfn = ?1 AND v.kind = 'dump' ORDER BY abs(v.ts_ns - ?2), v.id "
