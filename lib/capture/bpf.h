@@ -86,15 +86,33 @@ int pb_bpf_watch_parse(struct pb_bpf_watch *w, const char *spec);
 /* Adds the Movable zones of /proc/zoneinfo text: how many, -1 on a read
  * error. */
 long pb_bpf_watch_zoneinfo(struct pb_bpf_watch *w, FILE *f);
-/* Adds the CMA area of a kernel log line "cma: Reserved N MiB at 0x...":
- * 1, or 0 for any other line. */
-int pb_bpf_watch_log_line(struct pb_bpf_watch *w, const char *line, unsigned page_shift);
-/* Each line of a kernel log (dmesg) text: areas added, -1 on a read error. */
-long pb_bpf_watch_log(struct pb_bpf_watch *w, FILE *f, unsigned page_shift);
-/* Adds DIR/<name>/base_pfn and count of each area (debugfs cma/): how many. */
-long pb_bpf_watch_cma_debugfs(struct pb_bpf_watch *w, const char *dir);
+/* The CMA areas a source told of: those whose pfns were added, those it
+ * names with no address, and the pages added (to hold against
+ * /proc/meminfo's CmaTotal). */
+struct pb_bpf_cma_found {
+	long placed, unplaced;
+	uint64_t pages;
+};
+/* A kernel log line that tells of a CMA area: "cma: Reserved N MiB at
+ * 0x..." or "Reserved memory: created CMA memory pool at 0x..., size N
+ * MiB" (added), or "cma: Reserved N MiB in M ranges" (no address). 1 for
+ * such a line, counted in FOUND; 0 for any other. */
+int pb_bpf_watch_log_line(struct pb_bpf_watch *w, const char *line, unsigned page_shift,
+			  struct pb_bpf_cma_found *found);
+/* Each line of a kernel log (dmesg) text: areas told of, -1 on a read
+ * error. */
+long pb_bpf_watch_log(struct pb_bpf_watch *w, FILE *f, unsigned page_shift,
+		      struct pb_bpf_cma_found *found);
+/* Adds each area of DIR (debugfs cma/): its ranges/<N>/ when it has them,
+ * else its base_pfn and count. Areas found (counted in FOUND). */
+long pb_bpf_watch_cma_debugfs(struct pb_bpf_watch *w, const char *dir,
+			      struct pb_bpf_cma_found *found);
+/* The "CmaTotal:" of /proc/meminfo text in kB; -1 when it has none. */
+long long pb_bpf_cma_total_kb(FILE *f);
 /* The CMA areas (debugfs, else the kernel log at KMSG) and the Movable
- * zones; FROM says where they came from. */
+ * zones; FROM says where they came from. No ranges (every page) when a CMA
+ * area has no address or the areas found hold less than CmaTotal: FROM
+ * then says why. */
 void pb_bpf_watch_defaults(struct pb_bpf_watch *w, const char *proc, const char *sysfs,
 			   const char *kmsg, unsigned page_shift, struct pb_buf *from);
 /* Whether PFN is watched (every pfn is when there are no ranges). */
