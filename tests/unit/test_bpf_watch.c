@@ -549,6 +549,31 @@ static void test_defaults_watch_every_page_when_areas_hold_less_than_cma_total(v
 	pb_buf_free(&from);
 }
 
+/* The Debian 6.12 arm64 boot of testdata/real (hugetlb_cma=1G cma=256M):
+ * its two "cma: Reserved ... at ... on node" lines hold 1310720 kB, the
+ * CmaTotal its phases.log shows: the ranges, as before the CmaTotal check. */
+static void test_real_6_12_boot_log_keeps_its_ranges(void **state)
+{
+	char dir[] = "/tmp/pb-watch-XXXXXX", kmsg[600];
+	struct pb_bpf_watch w;
+	struct pb_buf b = { 0 }, from = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	make_proc(dir, 1310720, "");
+	snprintf(kmsg, sizeof(kmsg), "%s/real/arm64-6.12-ftrace-hugetlb-cma/dmesg.txt",
+		 unit_testdata());
+	pb_bpf_watch_defaults(&w, dir, dir, kmsg, 12, &from);
+	/* 256 MiB at 0xf0000000 and 1 GiB at 0x100000000, joined */
+	assert_string_equal(formatted(&w, &b), "0xf0000-0x140000,0x200000-0x240000,"
+			    "0x300000-0x301000");
+	assert_string_equal(from.data, "2 CMA areas from the kernel log, ZONE_MOVABLE from "
+			    "zoneinfo");
+	remove_tree(dir);
+	pb_buf_free(&b);
+	pb_buf_free(&from);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_cma_total_is_read_from_meminfo),
 		cmocka_unit_test(test_defaults_watch_every_page_when_an_area_has_no_address),
 		cmocka_unit_test(test_defaults_watch_every_page_when_areas_hold_less_than_cma_total),
+		cmocka_unit_test(test_real_6_12_boot_log_keeps_its_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
