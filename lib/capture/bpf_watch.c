@@ -298,7 +298,9 @@ static int bitmap_pages(const char *dir, unsigned long long order_per_bit, uint6
 	fclose(f);
 	if (failed || !words || order_per_bit > 32)
 		return -1;
-	*pages = (words * 32) << order_per_bit;
+	/* more than 64 bits can count: as large as can be, the caller caps it */
+	*pages = words > UINT64_MAX >> 5 >> order_per_bit ? UINT64_MAX
+							   : (words * 32) << order_per_bit;
 	return 0;
 }
 
