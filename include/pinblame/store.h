@@ -15,7 +15,7 @@
 #include "pinblame/parse.h"
 
 /* Bumped whenever the schema changes; older binaries refuse newer stores. */
-#define PB_SCHEMA_VERSION 3
+#define PB_SCHEMA_VERSION 4
 
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */
@@ -101,6 +101,12 @@ int pb_store_repair_index(struct pb_store *s);
 int pb_store_exec(struct pb_store *s, const char *sql);
 /* Prepares SQL; NULL on failure. */
 sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql);
+/* Defines SQL function NAME of NARGS arguments on S's connection, FN
+ * called with CTX as its user data (FN NULL removes it): a test that SQL
+ * runs on each of a million rows, so that only the rows it passes reach
+ * the caller. 0, or -1 (printed). */
+int pb_store_define_function(struct pb_store *s, const char *name, int nargs,
+			     void (*fn)(sqlite3_context *, int, sqlite3_value **), void *ctx);
 /* Steps ST: 1 with a row, 0 when done, -1 on error (ST is then reset), so
  * "while (pb_store_step(s, st) > 0)" reads every row or stops at an error
  * the store remembers. */

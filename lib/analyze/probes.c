@@ -371,6 +371,28 @@ static struct hit *add_hit(struct hits *hs)
 	return &hs->v[hs->n++];
 }
 
+/* The keep test run inside SQL, on every hit of a probe: a hit that it
+ * does not keep and that has no stack of its own never reaches the scan's
+ * loop (of a million hits, a few are kept and a few thousand have a
+ * stack; each row read through the API costs a dozen calls). */
+struct keep_sql {
+	keep_fn keep;
+	const void *ctx;
+	struct ev_fields fields;
+};
+
+static void keep_sql_fn(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	struct keep_sql *k = sqlite3_user_data(c);
+	struct hit h = { 0 };
+
+	(void)argc;
+	k->fields.keyset_id = sqlite3_value_int64(argv[1]);
+	k->fields.vals = (const char *)sqlite3_value_text(argv[2]);
+	k->fields.len = (size_t)sqlite3_value_bytes(argv[2]);
+	sqlite3_result_int(c, k->keep(k->ctx, sqlite3_value_int64(argv[0]), &k->fields, &h, NULL));
+}
+
 /* One pass over the hits of probe NAME_ID, in id order; the kept ones are
  * appended to HS with their own or inherited stack. (The index rows of a
  * name, by first_id, hold its ids ascending, and json_each() gives them in
@@ -379,10 +401,13 @@ static struct hit *add_hit(struct hits *hs)
 static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const void *ctx,
 		      struct hits *hs)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
+	struct keep_sql k = { keep, ctx, { .s = s } };
+	sqlite3_stmt *st = pb_store_define_function(s, "pb_probe_keep", 3, keep_sql_fn, &k) < 0
+		? NULL : pb_store_prepare(s,
 		"SELECT e.id, e.source_id, e.ts_ns, e.pid, e.comm_id, e.stack_id, "
 		"e.keyset_id, e.vals FROM " PB_EVENTS_NAMED
-		" WHERE x.name_id = ? ORDER BY x.first_id");
+		" WHERE x.name_id = ? AND (e.stack_id IS NOT NULL OR "
+		"pb_probe_keep(e.source_id, e.keyset_id, e.vals)) ORDER BY x.first_id");
 	struct ev_fields fields = { .s = s };
 	struct task_stacks tasks = { 0 };
 	size_t first = hs->n;
@@ -420,6 +445,8 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 			hs->v[i].stack_id = task(&tasks, hs->v[i].pid)->first;
 	free(tasks.v);
 	sqlite3_finalize(st);
+	if (pb_store_define_function(s, "pb_probe_keep", 3, NULL, NULL) < 0)
+		rc = -1;
 	return rc ? -1 : 0;
 }
 
@@ -455,7 +482,8 @@ static int keep_file(const void *ctx, int64_t source_id, struct ev_fields *field
 		return 0;
 	h->index = off / PROBE_PAGE_SIZE;
 	file = field(fields, "file", &nfile);
-	h->file = file ? pb_arena_strndup(a, file, nfile) : NULL;
+	/* (no arena: only the decision is asked for) */
+	h->file = file && a ? pb_arena_strndup(a, file, nfile) : NULL;
 	return 1;
 }
 

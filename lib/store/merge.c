@@ -91,7 +91,8 @@ static const char drop_sql[] =
 /* The rows of the kept sources, ids shifted by the offsets. %1$lld is the
  * source offset, then event, alloc, busy, migration, evidence; %7$s the
  * clock column, or NULL from a store of schema 1 (read as it is, when its
- * reader cannot upgrade it). */
+ * reader cannot upgrade it); %8$s and %9$s the busy ranges' stack_id and
+ * comm_id, or NULL before schema 4. */
 static const char rows_sql[] =
 	"INSERT INTO main.source(id, path, sha256, format, kernel, arch, events,\n"
 	"  bad_lines, lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events,\n"
@@ -120,10 +121,12 @@ static const char rows_sql[] =
 	"  a.start_event_id + %2$lld, a.end_event_id + %2$lld\n"
 	"  FROM src.cma_alloc a WHERE a.source_id IN keep;\n"
 	"INSERT INTO main.busy_range(id, source_id, ts_ns, pid, start_pfn, end_pfn,\n"
-	"  busy_pfn, kind, cma_alloc_id, event_id)\n"
-	"  SELECT id + %4$lld, source_id + %1$lld, ts_ns, pid, start_pfn, end_pfn,\n"
-	"  busy_pfn, kind, cma_alloc_id + %3$lld, event_id + %2$lld\n"
-	"  FROM src.busy_range WHERE source_id IN keep;\n"
+	"  busy_pfn, kind, cma_alloc_id, event_id, stack_id, comm_id)\n"
+	"  SELECT b.id + %4$lld, b.source_id + %1$lld, b.ts_ns, b.pid, b.start_pfn,\n"
+	"  b.end_pfn, b.busy_pfn, b.kind, b.cma_alloc_id + %3$lld, b.event_id + %2$lld,\n"
+	"  COALESCE(" STACK("%8$s") ", %8$s),\n"
+	"  COALESCE((SELECT new FROM map_name WHERE old = %9$s), %9$s)\n"
+	"  FROM src.busy_range b WHERE b.source_id IN keep;\n"
 	"INSERT INTO main.migration(id, source_id, ts_ns, pid, comm, reason, mode,\n"
 	"  succeeded, failed, stack_id, event_id, cma_alloc_id)\n"
 	"  SELECT m.id + %5$lld, m.source_id + %1$lld, m.ts_ns, m.pid, m.comm,\n"
@@ -170,7 +173,8 @@ static int copy_rows(struct pb_store *s, struct pb_merge_stats *st)
 		return -1;
 	pb_buf_addf(&sql, rows_sql, (long long)o.source, (long long)o.event,
 		    (long long)o.alloc, (long long)o.busy, (long long)o.migration,
-		    (long long)o.evidence, version >= 2 ? "clock" : "NULL");
+		    (long long)o.evidence, version >= 2 ? "clock" : "NULL",
+		    version >= 4 ? "b.stack_id" : "NULL", version >= 4 ? "b.comm_id" : "NULL");
 	rc = pb_store_exec(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
 	/* the merged events are the ones past the offset */

@@ -362,5 +362,6 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 		return -1;
 	s->events++;
 	note_time(s, r->ts_ns);
+	s->record_comm_id = comm_id;
 	return store_typed_record(s, r, p->typed, row.id, stack_id);
 }

@@ -23,7 +23,7 @@
 	"  j.value AS id FROM event_index x JOIN name n ON n.id = x.name_id,\n" \
 	"  json_each(x.ids) j;\n"
 
-/* Version 3. pb_schema_upgrade_sql takes older stores there, step by step. */
+/* Version 4. pb_schema_upgrade_sql takes older stores there, step by step. */
 const char pb_schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
 	/* One row per imported file; sha256 makes re-import a no-op. clock:
@@ -74,11 +74,13 @@ const char pb_schema_sql[] =
 	"  busy_retries INTEGER NOT NULL DEFAULT 0, stack_id INTEGER,\n"
 	"  start_event_id INTEGER, end_event_id INTEGER);\n"
 	/* kind: cma_busy_retry, isolation (test_pages_isolated ret=fail),
-	 * kmsg (alloc_contig_range PFNs busy). */
+	 * kmsg (alloc_contig_range PFNs busy). stack_id, comm_id: its event's
+	 * (0 when it has none; NULL in rows from before version 4: read them
+	 * from the event). */
 	"CREATE TABLE busy_range(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
 	"  ts_ns INTEGER, pid INTEGER, start_pfn INTEGER, end_pfn INTEGER,\n"
 	"  busy_pfn INTEGER, kind TEXT NOT NULL, cma_alloc_id INTEGER,\n"
-	"  event_id INTEGER);\n"
+	"  event_id INTEGER, stack_id INTEGER, comm_id INTEGER);\n"
 	"CREATE TABLE migration(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,\n"
 	"  ts_ns INTEGER, pid INTEGER, comm TEXT, reason TEXT, mode TEXT,\n"
 	"  succeeded INTEGER, failed INTEGER, stack_id INTEGER, event_id INTEGER,\n"
@@ -167,6 +169,9 @@ const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
 	"CREATE TEMP VIEW event_index AS SELECT source_id, name_id, id AS first_id,\n"
 	"  1 AS n, json_array(id) AS ids FROM main.event;\n"
 	EVENT_IDS_VIEW("TEMP "),
+	/* 3 -> 4: busy ranges whose stack and task name are their event's */
+	("CREATE TEMP VIEW busy_range AS SELECT *, NULL AS stack_id, NULL AS comm_id\n"
+	 "  FROM main.busy_range;\n"),
 };
 
 /* [v] takes a store of version v + 1 to v + 2. */
@@ -180,4 +185,8 @@ const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	EVENT_INDEX_TABLE
 	"DROP INDEX event_by_name;\n"
 	EVENT_IDS_VIEW(""),
+	/* 3 -> 4: a busy range's stack and task name (NULL in the rows
+	 * already there: the analysis reads those from their events) */
+	("ALTER TABLE busy_range ADD COLUMN stack_id INTEGER;\n"
+	 "ALTER TABLE busy_range ADD COLUMN comm_id INTEGER;\n"),
 };

@@ -69,6 +69,15 @@ sqlite3_stmt *pb_store_prepare(struct pb_store *s, const char *sql)
 	return st;
 }
 
+int pb_store_define_function(struct pb_store *s, const char *name, int nargs,
+			     void (*fn)(sqlite3_context *, int, sqlite3_value **), void *ctx)
+{
+	if (sqlite3_create_function_v2(s->db, name, nargs, SQLITE_UTF8, ctx, fn, NULL, NULL,
+				       NULL) != SQLITE_OK)
+		return store_sql_error(s, name);
+	return 0;
+}
+
 /* Whether the test asked this statement's steps to fail (see the top). */
 static int injected_failure(sqlite3_stmt *st)
 {

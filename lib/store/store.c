@@ -35,8 +35,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 				  "end_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_ALLOC_RETRIES] = "UPDATE cma_alloc SET busy_retries = ? WHERE id = ?",
 	[ST_BUSY_INSERT] = "INSERT INTO busy_range(source_id, ts_ns, pid, start_pfn, "
-			   "end_pfn, busy_pfn, kind, cma_alloc_id, event_id) "
-			   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   "end_pfn, busy_pfn, kind, cma_alloc_id, event_id, stack_id, "
+			   "comm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_INDEX_INSERT] = STORE_INDEX_INSERT_SQL,
 	[ST_MIGRATION_INSERT] = STORE_MIGRATION_INSERT_SQL,
 	[ST_MIGRATION_INSERT_ROWS] = STORE_MIGRATION_ROWS_SQL,

@@ -187,6 +187,8 @@ struct pb_store {
 	uint64_t events;
 	uint64_t lost_events;
 	uint64_t unpaired;
+	int64_t record_comm_id;	/* the task name of the record being stored,
+				 * 0 when none: busy ranges keep it */
 	int64_t first_ts, last_ts;
 	int64_t last_event_id;
 	struct pb_open_alloc *open_allocs;

@@ -215,8 +215,11 @@ static int alloc_finish(struct pb_store *s, const struct pb_record *r, int64_t e
 	return 0;
 }
 
+/* A busy range keeps its event's stack and task name (0 for none: NULL is
+ * a row of a store before schema 4, whose event has them), so that the
+ * analysis need not read a store page per busy range for them. */
 static int busy_range(struct pb_store *s, const struct pb_record *r, int64_t event_id,
-		      const char *kind, int64_t start, int64_t end, int64_t busy)
+		      int64_t stack_id, const char *kind, int64_t start, int64_t end, int64_t busy)
 {
 	sqlite3_stmt *st = s->st[ST_BUSY_INSERT];
 
@@ -229,6 +232,8 @@ static int busy_range(struct pb_store *s, const struct pb_record *r, int64_t eve
 	sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
 	bind_id(st, 8, open_alloc_id(s, r->pid));
 	sqlite3_bind_int64(st, 9, event_id);
+	sqlite3_bind_int64(st, 10, stack_id > 0 ? stack_id : 0);
+	sqlite3_bind_int64(st, 11, s->record_comm_id > 0 ? s->record_comm_id : 0);
 	return step(s, ST_BUSY_INSERT, "busy_range");
 }
 
@@ -240,7 +245,7 @@ static int busy_retry(struct pb_store *s, const struct pb_record *r, int64_t eve
 
 	if (a)
 		a->busy_retries++;
-	return busy_range(s, r, event_id, "cma_busy_retry", pfn,
+	return busy_range(s, r, event_id, stack_id, "cma_busy_retry", pfn,
 			  pfn >= 0 && count >= 0 ? pfn + count : -1, -1);
 }
 
@@ -253,13 +258,13 @@ static int isolation(struct pb_store *s, const struct pb_record *r, int64_t even
 	/* ret is computed by the kernel as end_pfn <= fin_pfn ? success : fail */
 	if (fin < 0 || end < 0 || fin >= end)
 		return 0;
-	return busy_range(s, r, event_id, "isolation", start, end, fin);
+	return busy_range(s, r, event_id, stack_id, "isolation", start, end, fin);
 }
 
 static int pfns_busy(struct pb_store *s, const struct pb_record *r, int64_t event_id,
 		     int64_t stack_id)
 {
-	return busy_range(s, r, event_id, "kmsg", field_i64(r, "start_pfn"),
+	return busy_range(s, r, event_id, stack_id, "kmsg", field_i64(r, "start_pfn"),
 			  field_i64(r, "end_pfn"), -1);
 }
 
