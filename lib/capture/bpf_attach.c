@@ -428,7 +428,7 @@ static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, const struct pb
 int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n)
 {
-	char why[512] = "", fentry_why[512] = "";
+	char fentry_why[512] = "", why[sizeof(fentry_why) + sizeof(NO_KPROBES) + 8] = "";
 	int ret = 1;
 
 	if (want != ATTACH_KPROBE) {
