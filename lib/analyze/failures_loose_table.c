@@ -21,19 +21,29 @@ static const char create_sql[] =
 	"stack_id INTEGER NOT NULL, caller INTEGER, count INTEGER NOT NULL, ret INTEGER, "
 	"kind INTEGER NOT NULL, grp INTEGER NOT NULL, task INTEGER NOT NULL)";
 
-static const char insert_sql[] =
-	"INSERT INTO " LOOSE_TABLE " (seq, source_id, ts_ns, ts_load, event_id, pfn, range_id, "
-	"start_pfn, end_pfn, pid, how, area, comm, stack_id, caller, count, ret, kind, grp, task) "
-	"VALUES (:seq, :source_id, :ts_ns, :ts_load, :event_id, :pfn, :range_id, :start_pfn, "
-	":end_pfn, :pid, :how, :area, :comm, :stack_id, :caller, :count, :ret, :kind, :grp, :task)";
+/* The inserts' parameters by number: a parameter bound by name is looked
+ * up in the statement's list of names each time, which on 2 M records of a
+ * kernel log was a fifth of the first analysis. The columns every record
+ * has come first, so that the insert of a record with only a busy range
+ * takes the same numbers. */
+enum loose_param {
+	P_SEQ = 1, P_SOURCE_ID, P_TS_NS, P_TS_LOAD, P_EVENT_ID, P_PFN, P_RANGE_ID,
+	P_START_PFN, P_END_PFN, P_PID, P_HOW, P_KIND, P_GRP, P_TASK,
+	P_AREA, P_COMM, P_STACK_ID, P_CALLER, P_COUNT, P_RET,
+};
 
-/* A record that names no more than a busy range, as nearly all do: the
- * parameters are looked up by name, so fewer of them is faster. */
+#define RANGE_COLUMNS "seq, source_id, ts_ns, ts_load, event_id, pfn, range_id, start_pfn, " \
+	"end_pfn, pid, how, kind, grp, task"
+#define RANGE_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
+
+static const char insert_sql[] =
+	"INSERT INTO " LOOSE_TABLE " (" RANGE_COLUMNS ", area, comm, stack_id, caller, count, ret) "
+	"VALUES (" RANGE_VALUES ", ?15, ?16, ?17, ?18, ?19, ?20)";
+
+/* A record that names no more than a busy range, as nearly all do. */
 static const char insert_range_sql[] =
-	"INSERT INTO " LOOSE_TABLE " (seq, source_id, ts_ns, ts_load, event_id, pfn, range_id, "
-	"start_pfn, end_pfn, pid, how, stack_id, count, kind, grp, task) "
-	"VALUES (:seq, :source_id, :ts_ns, :ts_load, :event_id, :pfn, :range_id, :start_pfn, "
-	":end_pfn, :pid, :how, 0, -1, :kind, :grp, :task)";
+	"INSERT INTO " LOOSE_TABLE " (" RANGE_COLUMNS ", stack_id, count) "
+	"VALUES (" RANGE_VALUES ", 0, -1)";
 
 int loose_table(struct finder *f, struct loose_list *l)
 {
@@ -55,23 +65,31 @@ static int range_only(const struct loose *r)
 static void bind_range(sqlite3_stmt *st, const struct loose *r, enum fail_kind kind,
 		       int32_t task)
 {
-	pb_store_bind_int64(st, ":seq", r->seq);
-	pb_store_bind_int64(st, ":source_id", r->source_id);
-	pb_store_bind_int64(st, ":ts_ns", r->ts_ns);
+	sqlite3_bind_int64(st, P_SEQ, r->seq);
+	sqlite3_bind_int64(st, P_SOURCE_ID, r->source_id);
+	sqlite3_bind_int64(st, P_TS_NS, r->ts_ns);
 	if (r->ts_load < 0)
-		pb_store_bind_int64(st, ":ts_load", r->ts_load);
+		sqlite3_bind_int64(st, P_TS_LOAD, r->ts_load);
 	else
-		pb_store_bind_null(st, ":ts_load");
-	pb_store_bind_int64(st, ":event_id", r->event_id);
-	pb_store_bind_int64(st, ":pfn", r->pfn);
-	pb_store_bind_int64(st, ":range_id", r->range_id);
-	pb_store_bind_int64(st, ":start_pfn", r->start_pfn);
-	pb_store_bind_int64(st, ":end_pfn", r->end_pfn);
-	pb_store_bind_int64(st, ":pid", r->pid);
-	pb_store_bind_int64(st, ":how", r->how);
-	pb_store_bind_int64(st, ":kind", kind);
-	pb_store_bind_int64(st, ":grp", r->group);
-	pb_store_bind_int64(st, ":task", task);
+		sqlite3_bind_null(st, P_TS_LOAD);
+	sqlite3_bind_int64(st, P_EVENT_ID, r->event_id);
+	sqlite3_bind_int64(st, P_PFN, r->pfn);
+	sqlite3_bind_int64(st, P_RANGE_ID, r->range_id);
+	sqlite3_bind_int64(st, P_START_PFN, r->start_pfn);
+	sqlite3_bind_int64(st, P_END_PFN, r->end_pfn);
+	sqlite3_bind_int64(st, P_PID, r->pid);
+	sqlite3_bind_int64(st, P_HOW, r->how);
+	sqlite3_bind_int64(st, P_KIND, kind);
+	sqlite3_bind_int64(st, P_GRP, r->group);
+	sqlite3_bind_int64(st, P_TASK, task);
+}
+
+static void bind_opt(sqlite3_stmt *st, int param, int has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(st, param, v);
+	else
+		sqlite3_bind_null(st, param);
 }
 
 int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
@@ -84,18 +102,13 @@ int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kin
 		return pb_store_run(l->f->s, l->add_range);
 	}
 	bind_range(st, r, kind, task);
-	pb_store_bind_text(st, ":area", r->area);
-	pb_store_bind_text(st, ":comm", r->comm);
-	pb_store_bind_int64(st, ":stack_id", r->stack_id);
-	if (r->has_caller)
-		pb_store_bind_int64(st, ":caller", r->caller);
-	else
-		pb_store_bind_null(st, ":caller");
-	pb_store_bind_int64(st, ":count", r->count);
-	if (r->has_ret)
-		pb_store_bind_int64(st, ":ret", r->ret);
-	else
-		pb_store_bind_null(st, ":ret");
+	/* (a NULL text binds NULL) */
+	sqlite3_bind_text(st, P_AREA, r->area, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, P_COMM, r->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, P_STACK_ID, r->stack_id);
+	bind_opt(st, P_CALLER, r->has_caller, r->caller);
+	sqlite3_bind_int64(st, P_COUNT, r->count);
+	bind_opt(st, P_RET, r->has_ret, r->ret);
 	return pb_store_run(l->f->s, st);
 }
 
