@@ -261,26 +261,30 @@ int BPF_KPROBE(read_arg1, void *page)
 	return 0;
 }
 
-/* An fentry argument as a plain number: the verifier types it as the
- * kernel pointer the function takes (struct page *), and refuses on such a
- * pointer the division of watched() (6.12 refused every fentry program);
- * copied through bpf_probe_read_kernel it is a number. */
-static __always_inline __u64 as_number(void *ptr)
+/* An fentry argument as a plain number: the verifier types the argument
+ * as the kernel pointer the function takes (struct page *), and refuses on
+ * such a pointer the division of watched() (6.12 refused every fentry
+ * program). bpf_get_func_arg() gives it as a number and costs no call: the
+ * verifier inlines it as a load from the trampoline's frame, where the copy
+ * through bpf_probe_read_kernel() that stood here cost a helper call (with
+ * its fault handling) on every get and put. It exists since 5.17; an older
+ * kernel refuses the fentry programs and record takes kprobes. */
+static __always_inline __u64 arg_number(void *ctx, __u32 n)
 {
-	__u64 n = 0;
+	__u64 v = 0;
 
-	bpf_probe_read_kernel(&n, sizeof(n), &ptr);
-	return n;
+	bpf_get_func_arg(ctx, n, &v);
+	return v;
 }
 
 /* fentry: the same, one program per function (user space sets the target
  * of the slots it uses and loads only those). */
 #define FENTRY_GET1(n) \
 	SEC("fentry") int BPF_PROG(fe_get_arg1_##n, void *page) \
-	{ on_get(ctx, as_number(page), bpf_get_func_ip(ctx)); return 0; }
+	{ on_get(ctx, arg_number(ctx, 0), bpf_get_func_ip(ctx)); return 0; }
 #define FENTRY_PUT1(n) \
 	SEC("fentry") int BPF_PROG(fe_put_arg1_##n, void *page) \
-	{ on_put(ctx, as_number(page)); return 0; }
+	{ on_put(ctx, arg_number(ctx, 0)); return 0; }
 
 FENTRY_GET1(0)
 FENTRY_GET1(1)
@@ -295,14 +299,14 @@ FENTRY_PUT1(3)
 SEC("fentry")
 int BPF_PROG(fe_get_arg2_0, void *pipe, void *folio)
 {
-	on_get(ctx, as_number(folio), bpf_get_func_ip(ctx));
+	on_get(ctx, arg_number(ctx, 1), bpf_get_func_ip(ctx));
 	return 0;
 }
 
 SEC("fentry")
 int BPF_PROG(fe_read_arg1_0, void *page)
 {
-	on_read(ctx, as_number(page), bpf_get_func_ip(ctx));
+	on_read(ctx, arg_number(ctx, 0), bpf_get_func_ip(ctx));
 	return 0;
 }
 
