@@ -20,8 +20,9 @@
  * before them, else the first one after them.
  *
  * Probes fire for every page touched, so their hits are scanned once, with
- * the fields read straight from the stored JSON, and only the hits that
- * name a busy page are kept.
+ * the fields read straight from the stored array of values, and the test
+ * whether a hit names a busy page runs inside SQL: only those hits and the
+ * ones with a stack (to be inherited) reach the scan's loop.
  */
 #include <stdlib.h>
 #include <string.h>
