@@ -6,9 +6,9 @@
 # under record --bpf watching only the CMA areas and ZONE_MOVABLE;
 # the modes take turns, REPS times, so that a slower moment of the host
 # falls on all of them. One line per run:
-#   PB-BENCH mode=MODE rep=N seconds=S
-# (S: the loop alone, as gupbench times it). Argument: the block device
-# for the O_DIRECT reads.
+#   PB-BENCH mode=MODE rep=N seconds=S cpu=C
+# (the loop alone, as gupbench times it: S on the clock, C on the process's
+# CPU). Argument: the block device for the O_DIRECT reads.
 DEV=$1
 ROUNDS=${PB_BENCH_ROUNDS:-4000}
 REPS=${PB_BENCH_REPS:-3}
@@ -17,9 +17,10 @@ run() {
 	shift 2
 	"$@" > /tmp/bench.out 2>&1
 	rc=$?
-	s=$(sed -n 's/^gupbench: .* seconds=\([0-9.]*\)$/\1/p' /tmp/bench.out)
+	s=$(sed -n 's/^gupbench: .* seconds=\([0-9.]*\).*/\1/p' /tmp/bench.out)
+	c=$(sed -n 's/^gupbench: .* cpu=\([0-9.]*\).*/\1/p' /tmp/bench.out)
 	a=$(sed -nE 's/^pinblame record: BPF on .* \((fentry|kprobe)\);.*/\1/p' /tmp/bench.out)
-	echo "PB-BENCH mode=$mode rep=$rep rc=$rc seconds=${s:-?}${a:+ attach=$a}"
+	echo "PB-BENCH mode=$mode rep=$rep rc=$rc seconds=${s:-?} cpu=${c:-?}${a:+ attach=$a}"
 	[ "$rc" = 0 ] && [ -n "$s" ] || cat /tmp/bench.out
 	rm -f /tmp/bench.trace
 	rm -rf /tmp/bench.trace.d
