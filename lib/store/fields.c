@@ -36,12 +36,15 @@ static int next_string(const char **p, const char *end, const char **start,
 	return 0;
 }
 
-/* The keys of keyset ID, looked up once per process and kept. */
-static const char *keys_of(sqlite3 *db, struct pb_keyset_cache *c, int64_t id)
+/* The keys of keyset ID, looked up once per process and kept; NULL when
+ * there is no such keyset, or with *FAILED set when SQLite failed. */
+static const char *keys_of(sqlite3 *db, struct pb_keyset_cache *c, int64_t id, int *failed)
 {
 	sqlite3_stmt *st;
 	const unsigned char *text;
+	int rc;
 
+	*failed = 0;
 	if (id <= 0)
 		return NULL;
 	if ((size_t)id >= c->n) {
@@ -53,18 +56,28 @@ static const char *keys_of(sqlite3 *db, struct pb_keyset_cache *c, int64_t id)
 	}
 	if (c->keys[id])
 		return c->keys[id];
-	if (sqlite3_prepare_v2(db, "SELECT keys FROM keyset WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT keys FROM keyset WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		*failed = 1;
 		return NULL;
+	}
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && (text = sqlite3_column_text(st, 0)))
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (text = sqlite3_column_text(st, 0)))
 		c->keys[id] = pb_strdup((const char *)text);
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		*failed = 1;
 	sqlite3_finalize(st);
 	return c->keys[id];
 }
 
 const char *pb_store_keyset_keys(struct pb_store *s, int64_t keyset_id)
 {
-	return keys_of(s->db, &s->keyset_cache, keyset_id);
+	int failed;
+	const char *keys = keys_of(s->db, &s->keyset_cache, keyset_id, &failed);
+
+	if (failed)
+		store_sql_error(s, "reading a keyset");
+	return keys;
 }
 
 int pb_fields_key_index(const char *keys, const char *key)
@@ -98,11 +111,17 @@ const char *pb_fields_value_at(const char *vals, size_t len, int index, size_t *
 static void pb_fields_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct pb_keyset_cache *c = sqlite3_user_data(ctx);
-	const char *keys = keys_of(sqlite3_context_db_handle(ctx), c, sqlite3_value_int64(argv[0]));
+	int failed;
+	const char *keys = keys_of(sqlite3_context_db_handle(ctx), c, sqlite3_value_int64(argv[0]),
+				   &failed);
 	const char *vals = (const char *)sqlite3_value_text(argv[1]);
 	const char *kp, *kend, *vp, *vend, *ks, *ke, *vs, *ve;
 	struct pb_buf b = { 0 };
 
+	if (failed) {
+		sqlite3_result_error(ctx, "pb_fields: the keyset could not be read", -1);
+		return;
+	}
 	if (!keys || !vals) {
 		sqlite3_result_null(ctx);
 		return;
@@ -210,13 +229,18 @@ static void pb_field_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *keys, *v;
 	struct pb_buf b = { 0 };
 	size_t n;
+	int failed;
 
 	(void)argc;
 	if (!vals || !key) {
 		sqlite3_result_null(ctx);
 		return;
 	}
-	keys = keys_of(sqlite3_context_db_handle(ctx), c, sqlite3_value_int64(argv[0]));
+	keys = keys_of(sqlite3_context_db_handle(ctx), c, sqlite3_value_int64(argv[0]), &failed);
+	if (failed) {
+		sqlite3_result_error(ctx, "pb_field: the keyset could not be read", -1);
+		return;
+	}
 	v = pb_fields_value_at(vals, (size_t)sqlite3_value_bytes(argv[1]),
 			       pb_fields_key_index(keys, key), &n);
 	if (!v) {
