@@ -97,10 +97,11 @@ int pb_fields_key_index(const char *keys, const char *key)
 
 const char *pb_fields_value_at(const char *vals, size_t len, int index, size_t *n)
 {
-	const char *p = vals, *end = vals + len, *vs = NULL, *ve = NULL;
+	const char *p = vals, *end, *vs = NULL, *ve = NULL;
 
 	if (!vals || index < 0)
 		return NULL;
+	end = vals + len;
 	for (int i = 0; i <= index; i++)
 		if (next_string(&p, end, &vs, &ve) < 0)
 			return NULL;
