@@ -195,6 +195,14 @@ static void write_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
+static void remove_tree(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* mm/cma_debug.c: base_pfn and count through cma_debugfs_fops, "%llu\n". */
 static void test_cma_areas_come_from_debugfs_base_pfn_and_count(void **state)
 {
@@ -218,8 +226,7 @@ static void test_cma_areas_come_from_debugfs_base_pfn_and_count(void **state)
 	assert_int_equal(found.placed, 1);
 	assert_int_equal(found.pages, 16384);
 	assert_int_equal(pb_bpf_watch_cma_debugfs(&w, "/nonexistent/cma", &found), 0);
-	snprintf(empty, sizeof(empty), "rm -r '%s'", dir);
-	assert_int_equal(system(empty), 0);
+	remove_tree(dir);
 	pb_buf_free(&b);
 }
 
@@ -231,14 +238,9 @@ static void test_defaults_take_debugfs_then_zoneinfo_and_say_so(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/kernel", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/kernel/debug", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/kernel/debug/cma", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "mkdir -p '%s/kernel/debug/cma/a'", dir);
+	assert_int_equal(system(path), 0);
 	snprintf(path, sizeof(path), "%s/kernel/debug/cma/a", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
 	write_file(path, "base_pfn", "256\n");
 	write_file(path, "count", "256\n");
 	write_file(dir, "zoneinfo", zoneinfo);
@@ -255,8 +257,7 @@ static void test_defaults_take_debugfs_then_zoneinfo_and_say_so(void **state)
 	assert_true(pb_bpf_watch_has(&w, 12345));	/* none: every pfn */
 	assert_string_equal(from.data, "no CMA area (no debugfs cma/, no 'cma: Reserved' in the "
 			    "kernel log), no ZONE_MOVABLE");
-	snprintf(path, sizeof(path), "rm -r '%s'", dir);
-	assert_int_equal(system(path), 0);
+	remove_tree(dir);
 	pb_buf_free(&b);
 	pb_buf_free(&from);
 }
@@ -392,14 +393,6 @@ static void make_multi_range_tree(const char *dir)
 	make_dir(area, sizeof(area), dir, "reserved");
 	write_file(area, "base_pfn", "1032192\n");
 	write_file(area, "count", "16384\n");
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 static void test_multi_range_areas_come_from_debugfs_ranges(void **state)
