@@ -231,11 +231,23 @@ static int walked_for_caller(const struct pb_noise *noise, const char *const *fu
 size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, size_t n,
 		     size_t first, enum stack_mode mode, int *common)
 {
+	int splice_read = 0;	/* a page cache read made for a splice is leafward */
+
 	*common = 0;
 	for (size_t i = first; i < n; i++) {
 		enum frame_class cls = noise_classify(noise, funcs[i], mode);
 
-		if (cls == FRAME_SKIP || walked_for_caller(noise, funcs, i, n, mode, cls))
+		if (cls == FRAME_SKIP)
+			continue;
+		if (walked_for_caller(noise, funcs, i, n, mode, cls)) {
+			splice_read |= cls == FRAME_COMMON;
+			continue;
+		}
+		/* Between that read and the splice that made it, the file's own
+		 * read path (ext4_file_read_iter, nfs_file_read,
+		 * cifs_strict_readv, ...) is the splice's too, whatever its
+		 * name. */
+		if (splice_read && rootward(funcs, i + 1, n, noise_is_splice))
 			continue;
 		*common = cls == FRAME_COMMON;
 		return i;

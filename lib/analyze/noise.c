@@ -91,10 +91,6 @@ static const char *const cache_globs[] = {
 	/* a read marks the page it copies accessed (record probes it where
 	 * no function takes a spliced page with the page as argument) */
 	"mark_page_accessed", "folio_mark_accessed",
-	/* a filesystem's buffered read (its ->read_iter), which the splice or
-	 * read(2) above it called: ext4_, xfs_, btrfs_, f2fs_file_read_iter,
-	 * xfs_file_buffered_read */
-	"*_file_read_iter", "*_file_buffered_read",
 };
 
 static const char *const common_globs[] = {

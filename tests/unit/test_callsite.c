@@ -280,6 +280,55 @@ static void test_page_read_under_splice_other_kernels_name_do_splice(void **stat
 	assert_false(r.common);
 }
 
+/* Filesystems whose read path has no *_file_read_iter name, written from
+ * their call chains: x86_64 6.1 NFS (generic_file_splice_read ->
+ * nfs_file_read -> generic_file_read_iter -> filemap_read ->
+ * folio_mark_accessed) and arm64 6.12 SMB (copy_splice_read ->
+ * cifs_strict_readv -> netfs_buffered_read_iter -> filemap_read). Every
+ * frame between the page cache read and the splice is the splice's; the
+ * same NFS read under read(2) stays a common path. */
+static void test_any_file_read_under_splice_names_do_splice(void **state)
+{
+	static const char *const x86_61_nfs[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_ftrace_handler",
+		"0xffffffffc0a1f0c8", "folio_mark_accessed", "filemap_read",
+		"generic_file_read_iter", "nfs_file_read", "generic_file_splice_read",
+		"splice_file_to_pipe", "do_splice", "__x64_sys_splice", "do_syscall_64",
+		"entry_SYSCALL_64_after_hwframe", NULL,
+	};
+	static const char *const arm64_612_smb[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_brk_handler", "do_el1_brk64",
+		"el1_brk64", "el1h_64_sync_handler", "el1h_64_sync", "folio_mark_accessed",
+		"filemap_read", "netfs_buffered_read_iter", "cifs_strict_readv",
+		"copy_splice_read", "splice_file_to_pipe", "do_splice", "__do_sys_splice",
+		"__arm64_sys_splice", "invoke_syscall", "el0_svc_common.constprop.0",
+		"do_el0_svc", "el0_svc", "el0t_64_sync_handler", "el0t_64_sync", NULL,
+	};
+	static const char *const x86_61_nfs_read[] = {
+		"kprobe_trace_func", "kprobe_dispatcher", "kprobe_ftrace_handler",
+		"0xffffffffc0a1f0c8", "folio_mark_accessed", "filemap_read",
+		"generic_file_read_iter", "nfs_file_read", "vfs_read", "ksys_read",
+		"do_syscall_64", "entry_SYSCALL_64_after_hwframe", NULL,
+	};
+	static const char *const probes[] = {
+		"folio_mark_accessed+0x0/0x1a0|pinblame:folio_mark_accessed", NULL,
+	};
+	struct cut_result r;
+
+	(void)state;
+	run(&r, x86_61_nfs, probes, MODE_HOLD);
+	assert_cut_at(&r, "folio_mark_accessed");
+	assert_string_equal(r.callsite, "do_splice");
+	assert_false(r.common);
+	run(&r, arm64_612_smb, probes, MODE_HOLD);
+	assert_cut_at(&r, "folio_mark_accessed");
+	assert_string_equal(r.callsite, "do_splice");
+	assert_false(r.common);
+	run(&r, x86_61_nfs_read, probes, MODE_HOLD);
+	assert_string_equal(r.callsite, "folio_mark_accessed");
+	assert_true(r.common);
+}
+
 /* --- x86_64 ------------------------------------------------------------ */
 
 /* fuzz/corpus/ftrace/amd64-kprobe-stack.txt: a kprobe at a function's
@@ -559,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_splice_through_page_cache_read_names_do_splice),
 		cmocka_unit_test(test_page_read_under_splice_names_do_splice),
 		cmocka_unit_test(test_page_read_under_splice_other_kernels_name_do_splice),
+		cmocka_unit_test(test_any_file_read_under_splice_names_do_splice),
 		cmocka_unit_test(test_x86_ftrace_and_int3_kprobes_cut_at_probed_function),
 		cmocka_unit_test(test_x86_optprobe_stack_is_cut_short_and_names_nobody),
 		cmocka_unit_test(test_other_arches_name_the_same_holders),
