@@ -10,25 +10,13 @@
 #include <unistd.h>
 
 #include "pinblame/store.h"
+#include "store_query.h"
 
 struct fixture {
 	char dir[64];
 	char db[96];
 	struct pb_store *s;
 };
-
-/* The single integer SQL gives over store S (the test fails otherwise). */
-static inline int64_t query_int(struct pb_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(pb_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 static int setup(void **state)
 {

@@ -11,6 +11,7 @@
 
 #include "pinblame/parse.h"
 #include "pinblame/store.h"
+#include "store_query.h"
 
 struct fixture {
 	char dir[64];
@@ -248,18 +249,6 @@ static void add_named_events(struct pb_store *s, const char *sha, size_t n, int 
 	} else {
 		pb_store_source_rollback(s);
 	}
-}
-
-static int64_t query_int(struct pb_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(pb_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* The index by name is written a block of 65,536 events at a time and at
