@@ -431,13 +431,11 @@ static void watch_kmsg(struct pb_bpf_watch *w, const char *path, unsigned page_s
 
 static long long cma_total_kb(const char *proc)
 {
-	char path[1024];
+	char path[PB_WATCH_PATH];
 	long long kb;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/meminfo", proc);
-	f = fopen(path, "r");
-	if (!f)
+	if (join(path, proc, "meminfo") < 0 || !(f = fopen(path, "r")))
 		return -1;
 	kb = pb_bpf_cma_total_kb(f);
 	fclose(f);
@@ -478,13 +476,13 @@ void pb_bpf_watch_defaults(struct pb_bpf_watch *w, const char *proc, const char 
 {
 	struct pb_bpf_cma_found found = { 0 };
 	const char *source = "debugfs";
-	char path[1024];
-	FILE *f;
+	char path[PB_WATCH_PATH];
+	FILE *f = NULL;
 	long n;
 
 	memset(w, 0, sizeof(*w));
-	snprintf(path, sizeof(path), "%s/kernel/debug/cma", sysfs);
-	if (pb_bpf_watch_cma_debugfs(w, path, &found) <= 0) {
+	if (join(path, sysfs, "kernel/debug/cma") < 0 ||
+	    pb_bpf_watch_cma_debugfs(w, path, &found) <= 0) {
 		source = "the kernel log";
 		watch_kmsg(w, kmsg, page_shift, &found);
 	}
@@ -497,8 +495,8 @@ void pb_bpf_watch_defaults(struct pb_bpf_watch *w, const char *proc, const char 
 	else
 		pb_buf_adds(from, "no CMA area (no debugfs cma/, no 'cma: Reserved' in the "
 			    "kernel log)");
-	snprintf(path, sizeof(path), "%s/zoneinfo", proc);
-	f = fopen(path, "r");
+	if (join(path, proc, "zoneinfo") == 0)
+		f = fopen(path, "r");
 	n = f ? pb_bpf_watch_zoneinfo(w, f) : 0;
 	if (f)
 		fclose(f);
