@@ -102,8 +102,7 @@ static int cmp_range(const void *a, const void *b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Keeps each range of X once. */
-static void distinct_ranges_only(struct fail *x)
+size_t fail_distinct_ranges(struct fail *x)
 {
 	size_t n = 0;
 
@@ -112,6 +111,7 @@ static void distinct_ranges_only(struct fail *x)
 		if (!n || cmp_range(&x->ranges[i], &x->ranges[n - 1]))
 			x->ranges[n++] = x->ranges[i];
 	x->nranges = n;
+	return n;
 }
 
 /* Only distinct ranges are counted (two ranges from one start pfn, as
@@ -126,7 +126,7 @@ static void fail_keep_range(struct fail *x, int64_t start, int64_t end)
 	if (last && last->start == start && last->end == end)
 		return;
 	if (x->nranges && x->nranges == x->capranges) {
-		distinct_ranges_only(x);
+		fail_distinct_ranges(x);
 		/* room for as many again, so that lists of distinct ranges
 		 * are not sorted at each range added */
 		PB_GROW(x->ranges, x->nranges * 2, x->capranges);

@@ -95,6 +95,8 @@ struct fail *fail_new(struct finder *f, enum fail_kind kind);
 void fail_add_pfn(struct fail *x, int64_t pfn, int64_t range_id, int64_t ts,
 		  int64_t event_id, enum pfn_how how);
 void fail_add_range(struct fail *x, int64_t start, int64_t end);
+/* Keeps each busy range of X once (sorted); how many. */
+size_t fail_distinct_ranges(struct fail *x);
 /* Widens the time window of X to hold TS (-1: unknown, ignored). */
 void fail_widen(struct fail *x, int64_t ts);
 

@@ -3,15 +3,6 @@
  */
 #include "failures_int.h"
 
-static int cmp_frange(const void *a, const void *b)
-{
-	const struct frange *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->end < y->end ? -1 : x->end > y->end;
-}
-
 static int cmp_fpfn(const void *a, const void *b)
 {
 	const struct fpfn *x = a, *y = b;
@@ -34,16 +25,6 @@ static int cmp_fail(const void *a, const void *b)
 	if (x->source_id != y->source_id)
 		return x->source_id < y->source_id ? -1 : 1;
 	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
-}
-
-static size_t distinct_ranges(struct fail *x)
-{
-	size_t n = 0;
-
-	sort_n(x->ranges, x->nranges, sizeof(*x->ranges), cmp_frange);
-	for (size_t i = 0; i < x->nranges; i++)
-		n += i == 0 || cmp_frange(&x->ranges[i], &x->ranges[i - 1]);
-	return n;
 }
 
 /* Binds V to parameter NAME, or NULL when V is NONE (not known). */
@@ -92,7 +73,7 @@ static int64_t failure_pages(struct fail *x)
 static int write_fail(struct pb_store *s, sqlite3_stmt *ins, sqlite3_stmt *pins,
 		      struct fail *x)
 {
-	int64_t busy_ranges = (int64_t)distinct_ranges(x);
+	int64_t busy_ranges = (int64_t)fail_distinct_ranges(x);
 
 	if (x->ts_ns < 0)
 		x->ts_ns = x->first_ts_ns;
