@@ -428,6 +428,8 @@ static int scan_probe(struct pb_store *s, int64_t name_id, keep_fn keep, const v
 				t->first = own;
 		}
 		h = add_hit(hs);
+		/* again, for what it fills in: the rows with a stack come
+		 * whether kept or not */
 		ev_fields_row(&fields, st, 6, 7);
 		if (!keep(ctx, sqlite3_column_int64(st, 1), &fields, h, &hs->strings)) {
 			hs->n--;
