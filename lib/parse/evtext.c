@@ -24,9 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "evtext_int.h"
 #include "fieldbase.h"
@@ -98,10 +95,31 @@ struct stack_memo {
 	struct pb_arena arena;	/* the texts parsed in place, the frames */
 };
 
+/* Runs of frame lines, kept by their bytes: the same bytes read from an
+ * empty stack always give the same frame texts (a frame line's handling
+ * depends only on its bytes and on how many frames came before), so a run
+ * seen before is taken in one compare and one copy instead of a line at a
+ * time; on a trace of repeated call paths that was most of the lines.
+ * Bounded like the stack memo; a run past BLOCK_RAW_MAX bytes is read a
+ * line at a time always. */
+#define BLOCK_SETS 16
+#define BLOCK_WAYS 8
+#define BLOCK_RAW_MAX 8192
+
+struct block_memo {
+	uint64_t sig;		/* block_sig() of the bytes */
+	uint64_t used;		/* evtext.block_clock when last used; 0: empty */
+	uint32_t lines;
+	struct pb_buf raw;	/* the lines, each with its '\n' */
+	struct pb_buf frames;	/* what add_frame_text() wrote for them */
+};
+
 struct evtext {
 	const struct pb_evtext_dialect *dialect;
 	struct stack_memo memo[2][MEMO_SETS * MEMO_WAYS];	/* kernel, user */
 	uint64_t memo_clock;
+	struct block_memo blocks[BLOCK_SETS * BLOCK_WAYS];
+	uint64_t block_clock;
 	struct system_cache systems[SYSTEM_CACHE];
 	struct slot slots[QUEUE_LEN];
 	unsigned head, count;
@@ -114,6 +132,10 @@ struct evtext {
 	struct evtext_lines *lines;	/* the reading thread, if any */
 	const struct evtext_line *line_batch;	/* its lines being read */
 	size_t nlines, line_pos;
+	/* a run of frame lines of the reading thread read a line at a time */
+	size_t run_off;		/* its bytes read */
+	uint64_t run_line;	/* the number of its next line */
+	struct stack_text *run_target;	/* its stack, if empty when it began */
 };
 
 void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect)
@@ -132,6 +154,10 @@ void pb_evtext_close(void *state)
 	for (unsigned i = 0; i < MEMO_SETS * MEMO_WAYS; i++) {
 		pb_arena_free(&st->memo[0][i].arena);
 		pb_arena_free(&st->memo[1][i].arena);
+	}
+	for (unsigned i = 0; i < BLOCK_SETS * BLOCK_WAYS; i++) {
+		pb_buf_free(&st->blocks[i].raw);
+		pb_buf_free(&st->blocks[i].frames);
 	}
 	for (unsigned i = 0; i < QUEUE_LEN; i++) {
 		pb_buf_free(&st->slots[i].text);
@@ -251,42 +277,82 @@ int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	return bad(p, line, PB_BAD_ORPHAN_STACK, text, len);
 }
 
-/* The first '\n' in [s, end), or NULL: a word at a time, as a call to
- * memchr() for each short frame line cost more than the search. */
-static inline const char *find_newline(const char *s, const char *end)
+/* A signature of the LEN bytes RAW of a run of LINES frame lines: four of
+ * their words (runs of one tracepoint share their first frames, and often
+ * their last ones) with the length and the line count. */
+static uint64_t block_sig(const char *raw, size_t len, uint32_t lines)
 {
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t w[4] = { 0 }, h = (uint64_t)len << 32 | lines;
+	size_t at = len < 8 ? 0 : len - 8, n = len < 8 ? len : 8;
 
-	while (end - s >= 16) {
-		unsigned hit = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), nl));
+	memcpy(&w[0], raw + at / 4, n);
+	memcpy(&w[1], raw + at / 2, n);
+	memcpy(&w[2], raw + at / 4 * 3, n);
+	memcpy(&w[3], raw + at, n);
+	h ^= w[0] * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full ^
+	     w[2] * 0x165667b19e3779f9ull ^ w[3] * 0x27d4eb2f165667c5ull;
+	return h ^ (h >> 31);
+}
 
-		if (hit)
-			return s + __builtin_ctz(hit);
-		s += 16;
+static struct block_memo *block_set(struct evtext *st, uint64_t sig)
+{
+	return &st->blocks[sig % BLOCK_SETS * BLOCK_WAYS];
+}
+
+/* Stack T, empty, takes the frames of the run RAW (LEN bytes, LINES
+ * lines) from the memo in one go, if the memo has the run and the queue
+ * can hold them (else a line at a time could let an event out in the
+ * middle of the run). Returns whether it did. */
+static bool block_take(struct evtext *st, struct stack_text *t, const char *raw, size_t len,
+		       uint32_t lines)
+{
+	uint64_t sig;
+	struct block_memo *set;
+
+	if (len > BLOCK_RAW_MAX)
+		return false;
+	sig = block_sig(raw, len, lines);
+	set = block_set(st, sig);
+	for (unsigned i = 0; i < BLOCK_WAYS; i++) {
+		struct block_memo *m = &set[i];
+
+		if (!m->used || m->sig != sig || m->lines != lines || m->raw.len != len ||
+		    memcmp(m->raw.data, raw, len))
+			continue;
+		if (st->held + m->frames.len > HELD_MAX)
+			return false;
+		pb_buf_add(&t->text, m->frames.data, m->frames.len);
+		t->n = lines;
+		st->held += m->frames.len;
+		m->used = ++st->block_clock;
+		return true;
 	}
-#endif
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	return false;
+}
 
-	while (end - s >= 8) {
-		uint64_t w, hit;
+/* Remembers that the run RAW (LEN bytes, LINES lines), read a line at a
+ * time from an empty stack, gave stack T: the least recently used entry
+ * of its set is replaced. */
+static void block_keep(struct evtext *st, const char *raw, size_t len, uint32_t lines,
+		       const struct stack_text *t)
+{
+	uint64_t sig;
+	struct block_memo *set, *m;
 
-		memcpy(&w, s, sizeof(w));
-		w ^= ones * '\n';
-		hit = (w - ones) & ~w & highs;	/* the zero bytes, from the lowest */
-		if (hit) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			return s + (__builtin_ctzll(hit) >> 3);
-#else
-			break;	/* the byte loop finds it in these 8 */
-#endif
-		}
-		s += 8;
-	}
-	while (s < end && *s != '\n')
-		s++;
-	return s < end ? s : NULL;
+	if (len > BLOCK_RAW_MAX || t->n != lines)
+		return;
+	sig = block_sig(raw, len, lines);
+	set = m = block_set(st, sig);
+	for (unsigned i = 1; i < BLOCK_WAYS; i++)
+		if (set[i].used < m->used)
+			m = &set[i];
+	m->sig = sig;
+	m->lines = lines;
+	pb_buf_reset(&m->raw);
+	pb_buf_add(&m->raw, raw, len);
+	pb_buf_reset(&m->frames);
+	pb_buf_add(&m->frames, t->text.data, t->text.len);
+	m->used = ++st->block_clock;
 }
 
 /* The frame lines of the stack being read (st->target) that are in the
@@ -297,18 +363,44 @@ static inline const char *find_newline(const char *s, const char *end)
  * not in the buffer whole, and every line once the queue holds more than
  * HELD_MAX (pb_evtext_next() lets an event out first). Returns the lines
  * taken. */
+/* The run of frame lines whole in [DATA, END): its bytes, its lines in
+ * *LINES; 0 when it is longer than the block memo keeps. */
+static size_t frame_run_extent(const char *data, const char *end, uint32_t *lines)
+{
+	const char *s = data, *nl;
+
+	*lines = 0;
+	while ((nl = evtext_find_newline(s, end)) && nl - s <= PB_LINE_MAX && evtext_is_frame(s, nl)) {
+		s = nl + 1;
+		if (s - data > BLOCK_RAW_MAX) {
+			*lines = 0;
+			return 0;
+		}
+		++*lines;
+	}
+	return (size_t)(s - data);
+}
+
 static uint64_t frame_lines(struct evtext *st, struct pb_input *in)
 {
 	struct stack_text *t = st->target;
 	const char *data, *s, *end;
-	size_t before = t->text.len;
+	size_t before = t->text.len, run = 0;
+	uint32_t run_lines = 0;
 	uint64_t lines = 0;
 
 	size_t n = pb_input_buffered(in, &data);
 
 	end = data + n;
+	if (!t->n) {
+		run = frame_run_extent(data, end, &run_lines);
+		if (run_lines && block_take(st, t, data, run, run_lines)) {
+			pb_input_take_lines(in, run, run_lines);
+			return run_lines;
+		}
+	}
 	for (s = data; st->held + (t->text.len - before) <= HELD_MAX; lines++) {
-		const char *nl = find_newline(s, end), *eol, *frame;
+		const char *nl = evtext_find_newline(s, end), *eol, *frame;
 
 		if (!nl || nl - s > PB_LINE_MAX)
 			break;
@@ -324,6 +416,8 @@ static uint64_t frame_lines(struct evtext *st, struct pb_input *in)
 		s = nl + 1;
 	}
 	st->held += t->text.len - before;
+	if (run_lines && (size_t)(s - data) == run && lines == run_lines)
+		block_keep(st, data, run, run_lines, t);
 	pb_input_take_lines(in, (size_t)(s - data), lines);
 	return lines;
 }
@@ -644,6 +738,39 @@ static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
 	return 1;
 }
 
+/* Run L of frame lines of the reading thread: taken whole when it begins
+ * an empty stack and the block memo has it, else a line a call as any
+ * other lines (the queue may let an event out between two). */
+static int frame_run(struct evtext *st, struct pb_parser *p, const struct evtext_line *l)
+{
+	const char *s = l->text + st->run_off, *nl;
+	size_t len;
+	int rc;
+
+	if (!st->run_off) {
+		st->run_target = st->target && !st->target->n ? st->target : NULL;
+		if (st->run_target && block_take(st, st->run_target, l->text, l->len, l->frames)) {
+			st->line_pos++;
+			return 0;
+		}
+		st->run_line = l->lineno;
+	}
+	/* every line of a run ends in '\n' (evtext_lines.c) */
+	nl = evtext_find_newline(s, l->text + l->len);
+	len = (size_t)(nl - s);
+	if (len && s[len - 1] == '\r')	/* as pb_input_getline() */
+		len--;
+	st->run_off = (size_t)(nl + 1 - l->text);
+	rc = process_line(st, p, st->run_line++, s, len, false, NULL);
+	if (st->run_off == l->len) {
+		st->run_off = 0;
+		st->line_pos++;
+		if (rc == 0 && st->run_target && st->target == st->run_target)
+			block_keep(st, l->text, l->len, l->frames, st->target);
+	}
+	return rc;
+}
+
 /* A line of the reading thread (read_line() for its lines). */
 static int read_line_ahead(struct evtext *st, struct pb_parser *p)
 {
@@ -666,7 +793,10 @@ static int read_line_ahead(struct evtext *st, struct pb_parser *p)
 			return 0;
 		}
 	}
-	l = &st->line_batch[st->line_pos++];
+	l = &st->line_batch[st->line_pos];
+	if (l->frames)
+		return frame_run(st, p, l);
+	st->line_pos++;
 	if (l->status == PB_LINE_OK)
 		return process_line(st, p, l->lineno, l->text, l->len, l->has_nul, l->look);
 	st->target = NULL;

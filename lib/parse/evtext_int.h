@@ -5,6 +5,11 @@
 #define PINBLAME_PARSE_EVTEXT_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
@@ -19,6 +24,52 @@ struct evtext_look {
 	struct pb_evtext_event ev;
 };
 
+/* The first '\n' in [s, end), or NULL: a word at a time, as a call to
+ * memchr() for each short frame line cost more than the search. */
+static inline const char *evtext_find_newline(const char *s, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	while (end - s >= 16) {
+		unsigned hit = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), nl));
+
+		if (hit)
+			return s + __builtin_ctz(hit);
+		s += 16;
+	}
+#endif
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	while (end - s >= 8) {
+		uint64_t w, hit;
+
+		memcpy(&w, s, sizeof(w));
+		w ^= ones * '\n';
+		hit = (w - ones) & ~w & highs;	/* the zero bytes, from the lowest */
+		if (hit) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return s + (__builtin_ctzll(hit) >> 3);
+#else
+			break;	/* the byte loop finds it in these 8 */
+#endif
+		}
+		s += 8;
+	}
+	while (s < end && *s != '\n')
+		s++;
+	return s < end ? s : NULL;
+}
+
+/* Whether [S, EOL) is a stack frame line: "=>" after blanks. A '\r'
+ * before EOL changes nothing: it cannot be a blank or part of "=>". */
+static inline bool evtext_is_frame(const char *s, const char *eol)
+{
+	s = pb_skip_blanks(s, eol);
+	return eol - s >= 2 && s[0] == '=' && s[1] == '>';
+}
+
 /* Looks at LINE as process_line() would, up to what depends on the lines
  * before it. */
 void evtext_look(const struct pb_evtext_dialect *d, const char *text, size_t len,
@@ -32,6 +83,11 @@ struct evtext_line {
 	enum pb_line_status status;	/* PB_LINE_OK or PB_LINE_TOO_LONG */
 	bool has_nul;
 	const struct evtext_look *look;	/* NULL: not looked at (not OK text) */
+	/* 0: one line. Else a run of this many frame lines taken together
+	 * (their stack's memo may know them all): TEXT then holds them with
+	 * their ends, each '\n' kept (and a '\r' before it), LINENO is the
+	 * first one's. */
+	uint32_t frames;
 };
 
 struct evtext_lines;

@@ -81,6 +81,7 @@ static void add_line(struct evtext_lines *l, struct line_batch *b, const char *t
 	line->status = status;
 	line->has_nul = has_nul;
 	line->look = NULL;
+	line->frames = 0;
 	/* a frame line is left to process_line(): it looks only at its head */
 	if (status == PB_LINE_OK && !has_nul) {
 		struct evtext_look *look = &b->looks[b->nlooks];
@@ -105,16 +106,39 @@ static void copy_line(struct evtext_lines *l, struct line_batch *b, const char *
 	add_line(l, b, copy, len, pb_input_lineno(l->in), status, has_nul);
 }
 
+/* Frame line S (LEN bytes, with its '\n') added to the run of frame
+ * lines RUN ends with, or as a new run (returned). */
+static struct evtext_line *add_frame(struct line_batch *b, struct evtext_line *run,
+				     const char *s, size_t len, uint64_t lineno)
+{
+	if (run && run->text + run->len == s) {
+		run->len += len;
+		run->frames++;
+		return run;
+	}
+	run = &b->lines[b->n++];
+	run->text = s;
+	run->len = len;
+	run->lineno = lineno;
+	run->status = PB_LINE_OK;
+	run->has_nul = false;
+	run->look = NULL;
+	run->frames = 1;
+	return run;
+}
+
 /* The whole lines at the head of the input's buffer, copied in one go,
- * each what pb_input_getline() would return for it. Returns how many
- * (0: let pb_input_getline() read the next one). */
+ * each what pb_input_getline() would return for it, but a run of frame
+ * lines one entry. Returns how many entries (0: let pb_input_getline()
+ * read the next line). */
 static size_t take_buffered(struct evtext_lines *l, struct line_batch *b)
 {
 	const char *data, *s, *end, *nl;
 	size_t n = pb_input_buffered(l->in, &data), room = LINES_BYTES - b->text.len;
-	uint64_t lineno = pb_input_lineno(l->in);
+	uint64_t lineno = pb_input_lineno(l->in), first_lineno = lineno;
 	size_t first = b->n;
 	char *copy = b->text.data + b->text.len;
+	struct evtext_line *run = NULL;
 
 	if (n > room)
 		n = room;
@@ -127,16 +151,21 @@ static size_t take_buffered(struct evtext_lines *l, struct line_batch *b)
 	for (s = copy; s < end && b->n < LINES_MAX; s = nl + 1) {
 		size_t len;
 
-		nl = memchr(s, '\n', (size_t)(end - s));
+		nl = evtext_find_newline(s, end);
 		len = (size_t)(nl - s);
 		if (len > PB_LINE_MAX)
 			break;
+		if (evtext_is_frame(s, nl)) {
+			run = add_frame(b, run, s, len + 1, ++lineno);
+			continue;
+		}
+		run = NULL;
 		if (len && s[len - 1] == '\r')	/* as pb_input_getline() */
 			len--;
 		add_line(l, b, s, len, ++lineno, PB_LINE_OK, false);
 	}
 	b->text.len += (size_t)(s - copy);
-	pb_input_take_lines(l->in, (size_t)(s - copy), b->n - first);
+	pb_input_take_lines(l->in, (size_t)(s - copy), lineno - first_lineno);
 	return b->n - first;
 }
 

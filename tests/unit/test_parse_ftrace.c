@@ -538,6 +538,88 @@ static void test_hot_stacks_stay(void **state)
 	run_close(&r);
 }
 
+static void assert_abc(const struct pb_frame *f, size_t n, unsigned flags)
+{
+	static const char *const names[] = { "a", "b", "c", "d" };
+
+	for (size_t i = 0; i < n; i++)
+		assert_frame(&f[i], names[i], 2 * i + 1, 2 * i + 2, 0, NULL, flags);
+}
+
+/* The same run of frame lines, three times over, read on the parser's
+ * thread (THREAD 0) or on the reading thread: each time it gives the
+ * frames its lines give, however it was read before; with an empty frame
+ * the empty one is counted each time; with CRLF ends, one frame more, as
+ * a user stack or with no stack header, each its own. */
+static void run_repeated_frame_runs(const char *thread)
+{
+	static const char abc[] = " => a+0x1/0x2\n => b+0x3/0x4\n\t=> c+0x5/0x6\n";
+	struct pb_buf text = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+
+	for (int rep = 0; rep < 3; rep++) {
+		pb_buf_addf(&text, "sh-1 [000] ..... %d.000001: cma_alloc_start: name=a count=1 align=0\n"
+			    "sh-1 [000] ..... %d.000002: <stack trace>\n%s", rep + 1, rep + 1, abc);
+		pb_buf_addf(&text, "sh-1 [000] ..... %d.000003: cma_alloc_start: name=b count=1 align=0\n"
+			    "sh-1 [000] ..... %d.000004: <stack trace>\n"
+			    " => a+0x1/0x2\n =>\n => b+0x3/0x4\n", rep + 1, rep + 1);
+		pb_buf_addf(&text, "sh-1 [000] ..... %d.000005: cma_alloc_start: name=c count=1 align=0\n"
+			    "sh-1 [000] ..... %d.000006: <stack trace>\n"
+			    " => a+0x1/0x2\r\n => b+0x3/0x4\r\n\t=> c+0x5/0x6\r\n", rep + 1, rep + 1);
+		pb_buf_addf(&text, "sh-1 [000] ..... %d.000007: cma_alloc_start: name=d count=1 align=0\n"
+			    "sh-1 [000] ..... %d.000008: <stack trace>\n%s => d+0x7/0x8\n",
+			    rep + 1, rep + 1, abc);
+		pb_buf_addf(&text, "sh-1 [000] ..... %d.000009: cma_alloc_start: name=e count=1 align=0\n%s",
+			    rep + 1, abc);
+		pb_buf_addf(&text, "sh-1 [000] ..... %d.000010: cma_alloc_start: name=f count=1 align=0\n"
+			    "sh-1 [000] ..... %d.000011: <user stack trace>\n%s", rep + 1, rep + 1, abc);
+	}
+	assert_int_equal(setenv("PINBLAME_LINE_THREAD", thread, 1), 0);
+	run_open(&r, PB_FMT_FTRACE, text.data);
+	for (int rep = 0; rep < 3; rep++) {
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 3);
+		assert_abc(rec->frames, 3, 0);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 2);
+		assert_abc(rec->frames, 2, 0);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 3);
+		assert_abc(rec->frames, 3, 0);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 4);
+		assert_abc(rec->frames, 4, 0);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes + rec->nuframes, 0);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 0);
+		assert_int_equal(rec->nuframes, 3);
+		assert_abc(rec->uframes, 3, PB_FRAME_USER);
+	}
+	run_end(&r);
+	assert_int_equal(unsetenv("PINBLAME_LINE_THREAD"), 0);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 3);
+	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 3);
+	assert_int_equal(run_bad_total(&r), 6);
+	/* 30 lines a round; the last orphan run is the third round's 23rd */
+	assert_int_equal(r.last_bad_line, 2 * 30 + 23);
+	run_close(&r);
+	pb_buf_free(&text);
+}
+
+static void test_repeated_frame_runs_read_here(void **state)
+{
+	(void)state;
+	run_repeated_frame_runs("0");
+}
+
+static void test_repeated_frame_runs_read_ahead(void **state)
+{
+	(void)state;
+	run_repeated_frame_runs("1");
+}
+
 /* Stacks with no event of their pid and CPU, or after the next event of
  * the CPU, are reported once per block and attached to nothing. */
 static void test_orphan_stacks(void **state)
@@ -1064,6 +1146,8 @@ int main(void)
 		cmocka_unit_test(test_interleaved_cpus),
 		cmocka_unit_test(test_repeated_stacks),
 		cmocka_unit_test(test_hot_stacks_stay),
+		cmocka_unit_test(test_repeated_frame_runs_read_here),
+		cmocka_unit_test(test_repeated_frame_runs_read_ahead),
 		cmocka_unit_test(test_orphan_stacks),
 		cmocka_unit_test(test_long_wait),
 		cmocka_unit_test(test_held_bytes),
