@@ -814,13 +814,15 @@ static int read_line_ahead(struct evtext *st, struct pb_parser *p)
 static void maybe_read_ahead(struct evtext *st, struct pb_parser *p)
 {
 	struct pb_input *in = pb_parser_input(p);
-	const char *force = getenv("PINBLAME_LINE_THREAD");	/* "0" or "1", for tests */
+	/* for tests: "0" off, "1" on, "2" on and every line looked at there */
+	const char *force = getenv("PINBLAME_LINE_THREAD");
 
 	st->started = 1;
-	if (force ? *force != '1' : (p->ahead || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
-				      pb_input_raw_size(in) < LINES_THREAD_MIN))
+	if (force ? *force != '1' && *force != '2' :
+		    (p->ahead || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+		     pb_input_raw_size(in) < LINES_THREAD_MIN))
 		return;
-	st->lines = evtext_lines_start(in, st->dialect, p);
+	st->lines = evtext_lines_start(in, st->dialect, p, force && *force == '2');
 	if (!st->lines)
 		p->input_elsewhere = 0;	/* read here after all */
 }

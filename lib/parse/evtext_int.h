@@ -94,9 +94,10 @@ struct evtext_lines;
 
 /* Reads IN on a thread of its own from now on, keeping P's raw offset
  * (pb_parser_input_elsewhere()); NULL when no thread can be started (the
- * caller reads on). */
+ * caller reads on). ALWAYS_LOOK: the thread looks at every line (else only
+ * while it is ahead of the consumer). */
 struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evtext_dialect *d,
-					struct pb_parser *p);
+					struct pb_parser *p, bool always_look);
 /* The lines of the next batch: how many (*LINES), 0 at the end of the
  * input, or (size_t)-1 with *LINENO and ERR set (a read error, or
  * interrupted). They stay valid until the next call. */

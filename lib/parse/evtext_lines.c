@@ -29,6 +29,7 @@ struct line_batch {
 	struct evtext_look *looks;	/* of the lines that are not frames */
 	size_t nlooks;
 	int end;		/* after the lines: 1 more, 0 EOF, -1 error */
+	bool look;		/* its lines are looked at here (see lines_thread()) */
 	uint64_t err_lineno;
 	char err[256];
 };
@@ -47,6 +48,7 @@ struct evtext_lines {
 	uint64_t *offset;	/* the parser's, for its progress */
 
 	int holding;		/* batch[take] is the consumer's */
+	bool always_look;	/* for tests: see evtext_lines_start() */
 };
 
 void evtext_look(const struct pb_evtext_dialect *d, const char *text, size_t len,
@@ -83,7 +85,7 @@ static void add_line(struct evtext_lines *l, struct line_batch *b, const char *t
 	line->look = NULL;
 	line->frames = 0;
 	/* a frame line is left to process_line(): it looks only at its head */
-	if (status == PB_LINE_OK && !has_nul) {
+	if (b->look && status == PB_LINE_OK && !has_nul) {
 		struct evtext_look *look = &b->looks[b->nlooks];
 
 		evtext_look(l->dialect, text, len, look);
@@ -223,6 +225,11 @@ static void *lines_thread(void *arg)
 			break;
 		}
 		b = &l->batch[l->fill];
+		/* Looking at the lines is work either thread can do. While half
+		 * the batches wait for the consumer it is the slower one and this
+		 * thread looks at the lines; else it leaves them to the consumer:
+		 * the two stay about as busy whatever the input. */
+		b->look = l->always_look || l->nfull >= LINES_BATCHES / 2;
 		pthread_mutex_unlock(&l->mu);
 
 		read_batch(l, b);
@@ -241,7 +248,7 @@ static void *lines_thread(void *arg)
 }
 
 struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evtext_dialect *d,
-					struct pb_parser *p)
+					struct pb_parser *p, bool always_look)
 {
 	struct evtext_lines *l;
 
@@ -250,6 +257,7 @@ struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evt
 	l = pb_calloc(1, sizeof(*l));
 	l->in = in;
 	l->dialect = d;
+	l->always_look = always_look;
 	l->offset = pb_parser_input_elsewhere(p);
 	for (int i = 0; i < LINES_BATCHES; i++) {
 		l->batch[i].lines = pb_malloc(LINES_MAX * sizeof(*l->batch[i].lines));

@@ -618,6 +618,7 @@ static void test_repeated_frame_runs_read_ahead(void **state)
 {
 	(void)state;
 	run_repeated_frame_runs("1");
+	run_repeated_frame_runs("2");	/* every line looked at ahead */
 }
 
 /* Stacks with no event of their pid and CPU, or after the next event of
