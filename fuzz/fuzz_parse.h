@@ -14,7 +14,7 @@
 
 /* Compressed inputs are fuzz_input's business: a few bytes of xz or zstd
  * expand to gigabytes of lines, which would only time the target out. */
-static int fuzz_compressed(const uint8_t *data, size_t size)
+static inline int fuzz_compressed(const uint8_t *data, size_t size)
 {
 	static const struct {
 		const char *magic;
@@ -29,7 +29,7 @@ static int fuzz_compressed(const uint8_t *data, size_t size)
 	return 0;
 }
 
-static int fuzz_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
+static inline int fuzz_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
 			 const char *text, size_t len)
 {
 	if ((unsigned)why >= PB_BAD_NREASONS || line == 0 || (len && !text))
@@ -38,14 +38,14 @@ static int fuzz_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
 	return 0;
 }
 
-static void fuzz_check_frames(const struct pb_frame *f, size_t n)
+static inline void fuzz_check_frames(const struct pb_frame *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!f[i].symbol || !f[i].symbol[0])
 			abort();
 }
 
-static void fuzz_check_record(const struct pb_record *r, uint64_t prev_line)
+static inline void fuzz_check_record(const struct pb_record *r, uint64_t prev_line)
 {
 	if (!r->comm || !r->system || !r->event || !r->body || !r->event[0])
 		abort();
@@ -58,7 +58,7 @@ static void fuzz_check_record(const struct pb_record *r, uint64_t prev_line)
 	fuzz_check_frames(r->uframes, r->nuframes);
 }
 
-static int fuzz_parse(const uint8_t *data, size_t size, enum pb_format format)
+static inline int fuzz_parse(const uint8_t *data, size_t size, enum pb_format format)
 {
 	unsigned long bad = 0, records = 0;
 	struct pb_input *in;

@@ -120,6 +120,7 @@ struct evtext {
 	uint64_t memo_clock;
 	struct block_memo blocks[BLOCK_SETS * BLOCK_WAYS];
 	uint64_t block_clock;
+	bool blocks_off;	/* PINBLAME_RUN_MEMO=0: every run a line at a time */
 	struct system_cache systems[SYSTEM_CACHE];
 	struct slot slots[QUEUE_LEN];
 	unsigned head, count;
@@ -141,8 +142,10 @@ struct evtext {
 void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect)
 {
 	struct evtext *st = pb_calloc(1, sizeof(*st));
+	const char *memo = getenv("PINBLAME_RUN_MEMO");	/* for tests */
 
 	st->dialect = dialect;
+	st->blocks_off = memo && *memo == '0';
 	return st;
 }
 
@@ -309,7 +312,7 @@ static bool block_take(struct evtext *st, struct stack_text *t, const char *raw,
 	uint64_t sig;
 	struct block_memo *set;
 
-	if (len > BLOCK_RAW_MAX)
+	if (len > BLOCK_RAW_MAX || st->blocks_off)
 		return false;
 	sig = block_sig(raw, len, lines);
 	set = block_set(st, sig);

@@ -6,7 +6,8 @@
 # and under a real import, =0 keeps it off, =2 has the reading thread look
 # at every line's columns (else it leaves them to the parser while it is
 # the slower thread); the stores are compared with sqlite3, line for line
-# of their dumps.
+# of their dumps, and with the one read with PINBLAME_RUN_MEMO=0 (every run
+# of frame lines read a line at a time, not taken from the memo of runs).
 . "$(dirname "$0")/lib.sh"
 
 # dump DB: every row but the import's own (times, paths of the run)
@@ -16,16 +17,24 @@ dump() {
 
 # same NAME FILE: imports FILE both ways, compares
 same() {
-	local m
-	for m in 0 1 2; do
+	local m memo
+	for m in r 0 1 2; do
+		memo=1
+		[ "$m" = r ] && memo=0
 		rm -f "$TMP/t$m.db"*
-		PINBLAME_LINE_THREAD=$m "$PINBLAME" -d "$TMP/t$m.db" import "$2" >"$TMP/out$m" 2>"$TMP/err$m"
+		PINBLAME_RUN_MEMO=$memo PINBLAME_LINE_THREAD=${m/r/0} \
+			"$PINBLAME" -d "$TMP/t$m.db" import "$2" >"$TMP/out$m" 2>"$TMP/err$m"
 		echo "exit $?" >>"$TMP/out$m"
 		sed -i 's/, [0-9.]* s$//' "$TMP/out$m"
 		dump "$TMP/t$m.db" >"$TMP/dump$m"
-		PINBLAME_LINE_THREAD=$m "$PINBLAME" import --dry-run "$2" 2>&1 |
+		PINBLAME_RUN_MEMO=$memo PINBLAME_LINE_THREAD=${m/r/0} \
+			"$PINBLAME" import --dry-run "$2" 2>&1 |
 			sed 's/, [0-9.]* s (dry/ (dry/' >"$TMP/dry$m"
 	done
+	ok "$([ -s "$TMP/dumpr" ] && cmp -s "$TMP/dumpr" "$TMP/dump0"; echo $?)" \
+		"$1: the same store as without the memo of runs"
+	ok "$(cmp -s "$TMP/outr" "$TMP/out0" && cmp -s "$TMP/errr" "$TMP/err0"; echo $?)" \
+		"$1: the same summary and warnings as without the memo of runs"
 	for m in 1 2; do
 		ok "$([ -s "$TMP/dump0" ] && cmp -s "$TMP/dump0" "$TMP/dump$m"; echo $?)" \
 			"$1: the same store ($m)"
