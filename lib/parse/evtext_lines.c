@@ -71,11 +71,12 @@ void evtext_look(const struct pb_evtext_dialect *d, const char *text, size_t len
  * at LINES_BYTES, and a line is at most PB_LINE_MAX (and its NUL). */
 #define BATCH_TEXT (LINES_BYTES + PB_LINE_MAX + 1)
 
-/* Line I of B is TEXT (in B's text), LEN bytes: what it says by itself. */
-static void add_line(struct evtext_lines *l, struct line_batch *b, const char *text,
-		     size_t len, uint64_t lineno, enum pb_line_status status, bool has_nul)
+/* The next entry of B: TEXT (in B's text), LEN bytes, not looked at. */
+static struct evtext_line *add_entry(struct line_batch *b, const char *text, size_t len,
+				     uint64_t lineno, enum pb_line_status status, bool has_nul,
+				     uint32_t frames)
 {
-	struct evtext_line *line = &b->lines[b->n];
+	struct evtext_line *line = &b->lines[b->n++];
 
 	line->text = text;
 	line->len = len;
@@ -83,7 +84,17 @@ static void add_line(struct evtext_lines *l, struct line_batch *b, const char *t
 	line->status = status;
 	line->has_nul = has_nul;
 	line->look = NULL;
-	line->frames = 0;
+	line->frames = frames;
+	return line;
+}
+
+/* A line of B, with what it says by itself when B's lines are looked at
+ * here. */
+static void add_line(struct evtext_lines *l, struct line_batch *b, const char *text,
+		     size_t len, uint64_t lineno, enum pb_line_status status, bool has_nul)
+{
+	struct evtext_line *line = add_entry(b, text, len, lineno, status, has_nul, 0);
+
 	/* a frame line is left to process_line(): it looks only at its head */
 	if (b->look && status == PB_LINE_OK && !has_nul) {
 		struct evtext_look *look = &b->looks[b->nlooks];
@@ -94,7 +105,6 @@ static void add_line(struct evtext_lines *l, struct line_batch *b, const char *t
 			b->nlooks++;
 		}
 	}
-	b->n++;
 }
 
 /* A line from pb_input_getline(), copied. */
@@ -118,15 +128,7 @@ static struct evtext_line *add_frame(struct line_batch *b, struct evtext_line *r
 		run->frames++;
 		return run;
 	}
-	run = &b->lines[b->n++];
-	run->text = s;
-	run->len = len;
-	run->lineno = lineno;
-	run->status = PB_LINE_OK;
-	run->has_nul = false;
-	run->look = NULL;
-	run->frames = 1;
-	return run;
+	return add_entry(b, s, len, lineno, PB_LINE_OK, false, 1);
 }
 
 /* The whole lines at the head of the input's buffer, copied in one go,
