@@ -6,12 +6,33 @@
  */
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
+/* Sixteen bytes at a time where SSE2 is: perf script asks it of every
+ * callchain line, and the byte loop was a fifth of that parser's time. */
 int pb_text_is_binary(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i high3 = _mm_set1_epi8((char)0xe0), zero = _mm_setzero_si128();
+	const __m128i tab = _mm_set1_epi8('\t'), del = _mm_set1_epi8(0x7f);
+
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		/* below 0x20 (its top three bits clear) but a tab, or DEL */
+		__m128i ctl = _mm_andnot_si128(_mm_cmpeq_epi8(v, tab),
+					       _mm_cmpeq_epi8(_mm_and_si128(v, high3), zero));
+
+		if (_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(v, del))))
+			return 1;
+	}
+#endif
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f)

@@ -52,14 +52,15 @@ static int is_hex(int c)
 
 /* Cheap checks first: most texts tested are symbols that end or start
  * with a letter beyond 'f'. */
-static int all_hex(struct span t)
+/* Whether T is a hex number, with or without "0x": then *V is its value
+ * (untouched otherwise). */
+static int all_hex(struct span t, uint64_t *v)
 {
 	const char *digits = t.s;
-	uint64_t v;
 
 	if (t.e - t.s > 2 && t.s[0] == '0' && t.s[1] == 'x')
 		digits += 2;
-	return digits < t.e && is_hex(*digits) && is_hex(t.e[-1]) && hex_span(t, &v) == 0;
+	return digits < t.e && is_hex(*digits) && is_hex(t.e[-1]) && hex_span(t, v) == 0;
 }
 
 /* The '+' of a "+0x3a0/0x6c0" ending T, found from the end. */
@@ -175,8 +176,8 @@ static int strip_decorations(struct span *t, struct pb_frame *f, struct span *ds
 
 	/* "(dso)" of perf, "(addr)" of trace-cmd */
 	if (strip_group(t, '(', ')', &inside, &glued)) {
-		if (!glued && all_hex(inside))
-			*have_addr = hex_span(inside, &f->addr) == 0;
+		if (!glued && all_hex(inside, &f->addr))
+			*have_addr = 1;
 		else if (!glued && inside.e > inside.s)
 			*dso = inside;
 		else
@@ -184,8 +185,8 @@ static int strip_decorations(struct span *t, struct pb_frame *f, struct span *ds
 	}
 	/* " <addr>" of sym-addr, or the whole user frame "<00007f...>" */
 	if (!*have_addr && strip_group(t, '<', '>', &inside, &glued)) {
-		if (all_hex(inside))
-			*have_addr = hex_span(inside, &f->addr) == 0;
+		if (all_hex(inside, &f->addr))
+			*have_addr = 1;
 		else
 			t->e = inside.e + 1;
 	}
@@ -222,8 +223,7 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 		return 0;
 	/* perf's leading address column */
 	blank = memchr(t.s, ' ', (size_t)(t.e - t.s));
-	if (blank && all_hex((struct span){ t.s, blank })) {
-		hex_span((struct span){ t.s, blank }, &f->addr);
+	if (blank && all_hex((struct span){ t.s, blank }, &f->addr)) {
 		have_addr = 1;
 		t.s = blank;
 		trim(&t);
@@ -233,8 +233,8 @@ int pb_frame_parse_inplace(char *s, size_t len, struct pb_arena *arena, struct p
 	if (module.s)
 		f->module = terminate(module);
 	/* an address alone: "0xffffffffc02070c8", trace-cmd's "ffff80000839cbf0" */
-	if (!have_addr && (t.e - t.s >= 8 || (t.e - t.s > 2 && t.s[1] == 'x')) && all_hex(t)) {
-		hex_span(t, &f->addr);
+	if (!have_addr && (t.e - t.s >= 8 || (t.e - t.s > 2 && t.s[1] == 'x')) &&
+	    all_hex(t, &f->addr)) {
 		have_addr = 1;
 		t.e = t.s;
 	}

@@ -438,16 +438,14 @@ static void perf_frame(struct perf_script *ps, struct pb_frame *f, uint64_t ip,
 		f->flags |= PB_FRAME_USER;
 }
 
-/* Adds the frame of LINE; returns 1 when it has an address column, 0 when
- * not, -1 when it is not a frame. */
+/* Adds the frame of LINE, whose address column frame_ip() read (HAS_IP,
+ * IP, IP_TEXT); returns 1 when it has an address column, 0 when not, -1
+ * when it is not a frame. */
 static int add_frame(struct perf_script *ps, size_t *n, const char *line, size_t len,
-		     struct pb_arena *arena)
+		     int has_ip, uint64_t ip, struct tok ip_text, struct pb_arena *arena)
 {
 	static const char inlined[] = " (inlined)";
 	const size_t ni = sizeof(inlined) - 1;
-	struct tok ip_text;
-	uint64_t ip;
-	int has_ip = frame_ip(line, len, &ip, &ip_text);
 
 	PB_GROW(ps->frames, *n + 1, ps->cap);
 	while (len && is_blank(line[len - 1]))
@@ -484,17 +482,6 @@ static void split_frames(struct perf_script *ps, size_t n, struct pb_record *rec
 	}
 }
 
-/* Whether a callchain line is a srcline one ("  write.c:26",
- * "  [kernel.kallsyms][ffffffff8166cfa9]"): it follows a frame that had an
- * address column and has none itself. */
-static int is_srcline(int after_ip_frame, const char *line, size_t len)
-{
-	struct tok t;
-	uint64_t ip;
-
-	return after_ip_frame && !frame_ip(line, len, &ip, &t);
-}
-
 /* Lines after the sample head, up to the blank line or the next head. */
 static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec)
 {
@@ -503,7 +490,9 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 	struct sample_head h;
 	const char *line;
 	size_t len, n = 0;
-	int rc = 0, after_ip_frame = 0, added;
+	int rc = 0, after_ip_frame = 0, added, has_ip = 0;
+	struct tok ip_text;
+	uint64_t ip = 0;
 
 	for (;;) {
 		enum pb_line_status st = pb_input_getline(in, &line, &len);
@@ -523,12 +512,14 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 			break;
 		} else if (pb_text_is_binary(line, len)) {
 			rc = bad(p, PB_BAD_BINARY, line, len);
-		} else if (is_srcline(after_ip_frame, line, len)) {
+		} else if (!(has_ip = frame_ip(line, len, &ip, &ip_text)) && after_ip_frame) {
+			/* a srcline ("  write.c:26", "  [kernel.kallsyms][ffff...]"):
+			 * no address column, after a frame that had one */
 			after_ip_frame = 0;
 			continue;
 		} else if (n == PB_STACK_FRAMES_MAX || len > PB_FRAME_TEXT_MAX) {
 			rc = bad(p, PB_BAD_TOO_LONG, line, len);
-		} else if ((added = add_frame(ps, &n, line, len, arena)) < 0) {
+		} else if ((added = add_frame(ps, &n, line, len, has_ip, ip, ip_text, arena)) < 0) {
 			rc = bad(p, PB_BAD_SYNTAX, line, len);
 		} else {
 			after_ip_frame = added;

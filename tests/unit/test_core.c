@@ -1,3 +1,6 @@
+#include <ctype.h>
+#include <stdlib.h>
+
 #include "unit.h"
 
 #include "pinblame/core.h"
@@ -19,6 +22,32 @@ static void test_parse_numbers(void **state)
 	assert_int_equal(pb_parse_i64("-16", 3, &i), 0);
 	assert_int_equal(i, -16);
 	assert_int_equal(pb_parse_u64("18446744073709551616", 20, &u), -1);
+}
+
+/* Every byte value as the middle digit of "1?0", against the C library's
+ * isxdigit() and strtoull(); the "0x"/"0X" prefix and the 16-digit limit. */
+static void test_parse_hex_takes_hex_digits_only(void **state)
+{
+	uint64_t u;
+
+	(void)state;
+	for (int c = 0; c < 256; c++) {
+		char text[4] = { '1', (char)c, '0', '\0' };
+		int rc = pb_parse_hex(text, 3, &u);
+
+		if (isxdigit(c)) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(u, strtoull(text, NULL, 16));
+		} else {
+			assert_int_equal(rc, -1);
+		}
+	}
+	assert_int_equal(pb_parse_hex("0XfF", 4, &u), 0);
+	assert_int_equal(u, 0xff);
+	assert_int_equal(pb_parse_hex("0x", 2, &u), -1);
+	assert_int_equal(pb_parse_hex("ffffffffffffffff", 16, &u), 0);
+	assert_int_equal(u, UINT64_MAX);
+	assert_int_equal(pb_parse_hex("10000000000000000", 17, &u), -1);
 }
 
 static void test_parse_seconds(void **state)
@@ -101,6 +130,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_numbers),
+		cmocka_unit_test(test_parse_hex_takes_hex_digits_only),
 		cmocka_unit_test(test_parse_seconds),
 		cmocka_unit_test(test_sha256_matches_reference_digests),
 		cmocka_unit_test(test_buf_and_arena_grow_and_reset),

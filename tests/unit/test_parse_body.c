@@ -3,6 +3,7 @@
 #include "parse_run.h"
 
 #include "../../lib/parse/fieldbase.h"
+#include "../../lib/parse/text.h"
 
 struct kv {
 	const char *name, *value;
@@ -408,10 +409,33 @@ static void test_detect_fragment(void **state)
 				"\tffff80000839cbf0 cma_alloc+0x3a0 ([kernel.kallsyms])\n\n"), PB_FMT_PERF_SCRIPT);
 }
 
+/* Each byte value at each place of lines of 0 to 40 bytes (so in the
+ * sixteen-byte blocks and in the tail after them): a line is binary when
+ * it holds a control byte other than a tab, or DEL; bytes from 0x80 (UTF-8)
+ * are text. */
+static void test_text_is_binary_by_byte_and_place(void **state)
+{
+	char line[40];
+
+	(void)state;
+	for (size_t len = 1; len <= sizeof(line); len++)
+		for (size_t at = 0; at < len; at++)
+			for (int c = 0; c < 256; c++) {
+				memset(line, 'a', sizeof(line));
+				line[at] = (char)c;
+				assert_int_equal(pb_text_is_binary(line, len),
+						 (c < 0x20 && c != '\t') || c == 0x7f);
+			}
+	memset(line, '\t', sizeof(line));
+	assert_int_equal(pb_text_is_binary(line, sizeof(line)), 0);
+	assert_int_equal(pb_text_is_binary(line, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_body_plain),
+		cmocka_unit_test(test_text_is_binary_by_byte_and_place),
 		cmocka_unit_test(test_body_values_with_blanks),
 		cmocka_unit_test(test_body_empty_values),
 		cmocka_unit_test(test_body_padded_pointer_is_its_value),
