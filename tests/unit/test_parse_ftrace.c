@@ -619,6 +619,70 @@ static void test_repeated_frame_runs_read_ahead(void **state)
 	run_repeated_frame_runs("2");	/* every line looked at ahead */
 }
 
+/* A run the memo has, arriving when the queue holds its events' text up
+ * to 3000 bytes short of its limit (4 MiB): taken whole it would carry the
+ * queue past the limit, so it is read a line at a time as without the
+ * memo, and the waiting event leaves in its middle (its last frames are
+ * then an orphan block). THREAD and MEMO: the two environment switches.
+ * Returns the frames of the waiting event, and counts the orphans. */
+static size_t read_run_at_held_limit(const char *thread, const char *memo, unsigned *orphans)
+{
+	/* held text of an event: comm, event name and body, each with a NUL */
+	const size_t waiting = sizeof("lonely") + sizeof("cma_alloc_start") +
+			       sizeof("name=x count=1 align=0");
+	const size_t held_max = 4u << 20, big = 450000;
+	size_t last = held_max - 3000 - waiting - 9 * (big + 10) - 10, n;
+	struct pb_buf text = { 0 }, run = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+
+	for (int i = 0; i < 150; i++)	/* 150 lines of 39 bytes */
+		pb_buf_addf(&run, " => deep_function_number_%03d+0x10/0x20\n", i);
+	pb_buf_addf(&text, "  sh-1 [000] ..... 1.000000: cma_alloc_start: name=r count=1 align=0\n"
+		    "  sh-1 [000] ..... 1.000001: <stack trace>\n%s", run.data);
+	pb_buf_adds(&text, "  lonely-7 [001] ..... 2.000000: cma_alloc_start: name=x count=1 align=0\n");
+	for (int i = 0; i < 10; i++) {
+		pb_buf_addf(&text, "  busy-8 [000] ..... %d.500000: big: k=", i + 2);
+		for (size_t b = 2; b < (i < 9 ? big : last); b++)
+			pb_buf_addc(&text, 'x');
+		pb_buf_addc(&text, '\n');
+	}
+	pb_buf_addf(&text, "  lonely-7 [001] ..... 12.000000: <stack trace>\n%s", run.data);
+	assert_int_equal(setenv("PINBLAME_LINE_THREAD", thread, 1), 0);
+	assert_int_equal(setenv("PINBLAME_RUN_MEMO", memo, 1), 0);
+	run_open(&r, PB_FMT_FTRACE, text.data);
+	assert_int_equal(run_next(&r)->nframes, 150);	/* the run, first seen */
+	rec = run_next(&r);
+	assert_string_equal(rec->comm, "lonely");
+	n = rec->nframes;
+	for (int i = 0; i < 10; i++)
+		assert_string_equal(run_next(&r)->event, "big");
+	run_end(&r);
+	assert_int_equal(unsetenv("PINBLAME_LINE_THREAD"), 0);
+	assert_int_equal(unsetenv("PINBLAME_RUN_MEMO"), 0);
+	*orphans = r.bad[PB_BAD_ORPHAN_STACK];
+	run_close(&r);
+	pb_buf_free(&text);
+	pb_buf_free(&run);
+	return n;
+}
+
+static void test_run_past_the_held_limit_is_read_a_line_at_a_time(void **state)
+{
+	unsigned orphans, with_memo_orphans;
+	size_t frames = read_run_at_held_limit("0", "0", &orphans);
+
+	(void)state;
+	/* 3000 bytes of room: 76 frames of 39 bytes fit, the 77th is taken and
+	 * carries the queue past its limit, and the event leaves */
+	assert_int_equal(frames, 77);
+	assert_int_equal(orphans, 1);
+	assert_int_equal(read_run_at_held_limit("0", "1", &with_memo_orphans), frames);
+	assert_int_equal(with_memo_orphans, 1);
+	assert_int_equal(read_run_at_held_limit("2", "1", &with_memo_orphans), frames);
+	assert_int_equal(with_memo_orphans, 1);
+}
+
 /* Stacks with no event of their pid and CPU, or after the next event of
  * the CPU, are reported once per block and attached to nothing. */
 static void test_orphan_stacks(void **state)
@@ -1147,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(test_hot_stacks_stay),
 		cmocka_unit_test(test_repeated_frame_runs_read_here),
 		cmocka_unit_test(test_repeated_frame_runs_read_ahead),
+		cmocka_unit_test(test_run_past_the_held_limit_is_read_a_line_at_a_time),
 		cmocka_unit_test(test_orphan_stacks),
 		cmocka_unit_test(test_long_wait),
 		cmocka_unit_test(test_held_bytes),
