@@ -19,7 +19,6 @@
  * call.
  */
 #include <inttypes.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +79,6 @@ struct system_cache {
 #define MEMO_SETS 16
 #define MEMO_WAYS 8
 #define MEMO_TEXT_MAX 4096
-
-/* Keys of the memo's stacks, for pb_record.frames_key. */
-static _Atomic uint64_t memo_keys;
 
 struct stack_memo {
 	uint64_t key;		/* a new one each time the entry is filled */
@@ -661,7 +657,7 @@ static struct stack_memo *memo_get(struct evtext *ev, struct stack_memo *memo,
 	m->n = st->n;
 	m->nframes = parse_frames(pb_arena_strndup(&m->arena, st->text.data, len), st->n,
 				  flags, &m->arena, &m->frames);
-	m->key = atomic_fetch_add(&memo_keys, 1) + 1;
+	m->key = pb_frames_keys(1);
 	m->used = ++ev->memo_clock;
 	return m;
 }

@@ -1,10 +1,19 @@
 /* parser.c - the parser object shared by every format: format selection,
  * per-record arena, bad-line accounting, error text and header facts. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parser_int.h"
+#include "text.h"
+
+static _Atomic uint64_t frames_keys;
+
+uint64_t pb_frames_keys(unsigned n)
+{
+	return atomic_fetch_add(&frames_keys, n) + 1;
+}
 
 static const struct {
 	enum pb_format format;

@@ -26,6 +26,7 @@
  * kept as printed, and the store then compares them with no other source's.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,36 @@ enum time_base {
 	TIME_DELTA,		/* --deltatime */
 };
 
+/* Callchains, kept by their bytes: a trace repeats a few call paths, and
+ * parsing every frame line of every sample again was most of the parsing.
+ * The same lines read from the same state (whether a kernel address was
+ * seen, which makes a later address without a dso a user frame) give the
+ * same frames, so a callchain seen before is taken with one compare.
+ * Bounded: CHAIN_SETS sets of CHAIN_WAYS, the least recently used one
+ * replaced; a callchain past CHAIN_RAW_MAX bytes is parsed each time. */
+#define CHAIN_SETS 16
+#define CHAIN_WAYS 4
+#define CHAIN_RAW_MAX 16384
+
+struct chain_memo {
+	uint64_t sig;		/* chain_sig() of the bytes */
+	uint64_t used;		/* perf_script.chain_clock when last used; 0: empty */
+	uint64_t key;		/* frames_key; uframes_key is key + 1 */
+	int addr64_in, addr64_out;
+	uint32_t lines;		/* the blank line that ends it included */
+	struct pb_buf raw;
+	struct pb_arena arena;	/* the frames and their strings */
+	struct pb_frame *frames, *uframes;
+	size_t nframes, nuframes;
+};
+
 struct perf_script {
 	struct pb_frame *frames;	/* callchain of the sample being read */
 	size_t cap;
+	struct chain_memo chains[CHAIN_SETS * CHAIN_WAYS];
+	uint64_t chain_clock;
+	struct pb_buf chain_raw;	/* the bytes of the callchain being parsed */
+	bool chains_off;		/* PINBLAME_RUN_MEMO=0, for tests */
 	uint64_t sideband;		/* side-band records skipped */
 	int64_t last_ts;		/* of the previous sample */
 	enum time_base time_base;
@@ -56,13 +84,22 @@ struct perf_script {
 
 static void *perf_open(struct pb_parser *p, char *err, size_t errlen)
 {
-	return pb_calloc(1, sizeof(struct perf_script));
+	struct perf_script *ps = pb_calloc(1, sizeof(*ps));
+	const char *memo = getenv("PINBLAME_RUN_MEMO");
+
+	ps->chains_off = memo && *memo == '0';
+	return ps;
 }
 
 static void perf_close(void *state)
 {
 	struct perf_script *ps = state;
 
+	for (size_t i = 0; i < PB_ARRAY_SIZE(ps->chains); i++) {
+		pb_buf_free(&ps->chains[i].raw);
+		pb_arena_free(&ps->chains[i].arena);
+	}
+	pb_buf_free(&ps->chain_raw);
 	free(ps->frames);
 	free(ps);
 }
@@ -482,8 +519,23 @@ static void split_frames(struct perf_script *ps, size_t n, struct pb_record *rec
 	}
 }
 
+/* How read_chain_lines() ended: the lines it read (the blank one
+ * included), whether a blank line ended them, whether one was bad. */
+struct chain_read {
+	uint32_t lines;
+	bool blank_end, bad;
+};
+
+static int chain_bad(struct pb_parser *p, struct chain_read *how, enum pb_bad_reason why,
+		     const char *text, size_t len)
+{
+	how->bad = true;
+	return bad(p, why, text, len);
+}
+
 /* Lines after the sample head, up to the blank line or the next head. */
-static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec)
+static int read_chain_lines(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec,
+			    struct chain_read *how)
 {
 	struct pb_input *in = pb_parser_input(p);
 	struct pb_arena *arena = pb_parser_arena(p);
@@ -494,33 +546,38 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 	struct tok ip_text;
 	uint64_t ip = 0;
 
-	for (;;) {
+	for (;; how->lines++) {
 		enum pb_line_status st = pb_input_getline(in, &line, &len);
 
-		if (st == PB_LINE_EOF || (st == PB_LINE_OK && len == 0))
+		if (st == PB_LINE_EOF)
 			break;
+		if (st == PB_LINE_OK && len == 0) {
+			how->lines++;
+			how->blank_end = true;
+			break;
+		}
 		if (st == PB_LINE_ERROR) {
 			pb_parser_set_error(p, pb_input_lineno(in), "%s", pb_input_strerror(in));
 			rc = -1;
 			break;
 		}
 		if (st == PB_LINE_TOO_LONG) {
-			rc = bad(p, PB_BAD_TOO_LONG, line, len);
+			rc = chain_bad(p, how, PB_BAD_TOO_LONG, line, len);
 		} else if (!is_frame_line(line, len) ||
 			   (line[0] != '\t' && parse_head(line, len, &h) != HEAD_NONE)) {
 			pb_input_ungetline(in);
 			break;
 		} else if (pb_text_is_binary(line, len)) {
-			rc = bad(p, PB_BAD_BINARY, line, len);
+			rc = chain_bad(p, how, PB_BAD_BINARY, line, len);
 		} else if (!(has_ip = frame_ip(line, len, &ip, &ip_text)) && after_ip_frame) {
 			/* a srcline ("  write.c:26", "  [kernel.kallsyms][ffff...]"):
 			 * no address column, after a frame that had one */
 			after_ip_frame = 0;
 			continue;
 		} else if (n == PB_STACK_FRAMES_MAX || len > PB_FRAME_TEXT_MAX) {
-			rc = bad(p, PB_BAD_TOO_LONG, line, len);
+			rc = chain_bad(p, how, PB_BAD_TOO_LONG, line, len);
 		} else if ((added = add_frame(ps, &n, line, len, has_ip, ip, ip_text, arena)) < 0) {
-			rc = bad(p, PB_BAD_SYNTAX, line, len);
+			rc = chain_bad(p, how, PB_BAD_SYNTAX, line, len);
 		} else {
 			after_ip_frame = added;
 		}
@@ -528,6 +585,143 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 			break;
 	}
 	split_frames(ps, n, rec, arena);
+	return rc;
+}
+
+/* The callchain at DATA (AVAIL bytes buffered): its bytes up to and with
+ * the blank line that ends it, its lines in *LINES; 0 when that line is
+ * not in the buffer, a line that starts with no blank (a sample of perf
+ * script without -g, or another head) comes first, or the callchain is
+ * longer than the memo keeps. */
+static size_t chain_extent(const char *data, size_t avail, uint32_t *lines)
+{
+	const char *s = data, *end = data + (avail < CHAIN_RAW_MAX ? avail : CHAIN_RAW_MAX);
+	const char *nl;
+
+	*lines = 0;
+	while ((nl = memchr(s, '\n', (size_t)(end - s)))) {
+		++*lines;
+		if (nl == s || (nl == s + 1 && *s == '\r'))	/* blank, as getline sees it */
+			return (size_t)(nl + 1 - data);
+		if (!is_blank(*s))
+			break;
+		s = nl + 1;
+	}
+	*lines = 0;
+	return 0;
+}
+
+/* A signature of a callchain's LEN bytes RAW: four of its words, its
+ * length and lines, and the state its frames depend on. */
+static uint64_t chain_sig(const char *raw, size_t len, uint32_t lines, int addr64)
+{
+	uint64_t w[4] = { 0 }, h = (uint64_t)len << 33 | (uint64_t)lines << 1 | (unsigned)addr64;
+	size_t at = len < 8 ? 0 : len - 8, n = len < 8 ? len : 8;
+
+	memcpy(&w[0], raw + at / 4, n);
+	memcpy(&w[1], raw + at / 2, n);
+	memcpy(&w[2], raw + at / 4 * 3, n);
+	memcpy(&w[3], raw + at, n);
+	h ^= w[0] * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full ^
+	     w[2] * 0x165667b19e3779f9ull ^ w[3] * 0x27d4eb2f165667c5ull;
+	return h ^ (h >> 31);
+}
+
+static void take_chain(struct perf_script *ps, struct pb_record *rec, struct chain_memo *m)
+{
+	rec->frames = m->frames;
+	rec->nframes = m->nframes;
+	rec->frames_key = m->nframes ? m->key : 0;
+	rec->uframes = m->uframes;
+	rec->nuframes = m->nuframes;
+	rec->uframes_key = m->nuframes ? m->key + 1 : 0;
+	ps->addr64 = m->addr64_out;
+	m->used = ++ps->chain_clock;
+}
+
+/* The memo entry of callchain RAW read from the current state, or NULL. */
+static struct chain_memo *chain_find(struct perf_script *ps, const char *raw, size_t len,
+				     uint32_t lines)
+{
+	uint64_t sig = chain_sig(raw, len, lines, ps->addr64);
+	struct chain_memo *set = &ps->chains[sig % CHAIN_SETS * CHAIN_WAYS];
+
+	for (unsigned i = 0; i < CHAIN_WAYS; i++)
+		if (set[i].used && set[i].sig == sig && set[i].lines == lines &&
+		    set[i].addr64_in == ps->addr64 && set[i].raw.len == len &&
+		    !memcmp(set[i].raw.data, raw, len))
+			return &set[i];
+	return NULL;
+}
+
+static struct pb_frame *copy_frames(struct pb_arena *a, const struct pb_frame *f, size_t n)
+{
+	struct pb_frame *c = pb_arena_alloc(a, n * sizeof(*c) + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		c[i] = f[i];
+		c[i].symbol = pb_arena_strndup(a, f[i].symbol, strlen(f[i].symbol));
+		if (f[i].module)
+			c[i].module = pb_arena_strndup(a, f[i].module, strlen(f[i].module));
+	}
+	return c;
+}
+
+/* Keeps callchain RAW (LEN bytes, LINES lines), read from state ADDR64_IN
+ * into REC, in the least recently used entry of its set; REC then has the
+ * kept frames and their keys. */
+static void keep_chain(struct perf_script *ps, const char *raw, size_t len, uint32_t lines,
+		       int addr64_in, struct pb_record *rec)
+{
+	uint64_t sig = chain_sig(raw, len, lines, addr64_in);
+	struct chain_memo *set = &ps->chains[sig % CHAIN_SETS * CHAIN_WAYS], *m = set;
+
+	for (unsigned i = 1; i < CHAIN_WAYS; i++)
+		if (set[i].used < m->used)
+			m = &set[i];
+	pb_arena_reset(&m->arena);
+	m->arena.chunk_size = 8192;
+	pb_buf_reset(&m->raw);
+	pb_buf_add(&m->raw, raw, len);
+	m->sig = sig;
+	m->lines = lines;
+	m->addr64_in = addr64_in;
+	m->addr64_out = ps->addr64;
+	m->frames = copy_frames(&m->arena, rec->frames, rec->nframes);
+	m->nframes = rec->nframes;
+	m->uframes = copy_frames(&m->arena, rec->uframes, rec->nuframes);
+	m->nuframes = rec->nuframes;
+	m->key = pb_frames_keys(2);
+	take_chain(ps, rec, m);
+}
+
+/* The callchain of the sample REC: from the memo when its bytes, read
+ * from this state, were read before, else line by line (and kept, when
+ * every line of it was understood and a blank line ended it). */
+static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec)
+{
+	struct pb_input *in = pb_parser_input(p);
+	struct chain_read how = { 0, false, false };
+	const char *data;
+	size_t avail = pb_input_buffered(in, &data), len = 0;
+	uint32_t lines = 0;
+	int addr64_in = ps->addr64, rc;
+
+	if (!ps->chains_off && (len = chain_extent(data, avail, &lines))) {
+		struct chain_memo *m = chain_find(ps, data, len, lines);
+
+		if (m) {
+			take_chain(ps, rec, m);
+			pb_input_take_lines(in, len, lines);
+			return 0;
+		}
+		/* the input's buffer moves on while the lines are read */
+		pb_buf_reset(&ps->chain_raw);
+		pb_buf_add(&ps->chain_raw, data, len);
+	}
+	rc = read_chain_lines(ps, p, rec, &how);
+	if (len && rc == 0 && how.blank_end && !how.bad && how.lines == lines)
+		keep_chain(ps, ps->chain_raw.data, len, lines, addr64_in, rec);
 	return rc;
 }
 

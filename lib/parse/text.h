@@ -84,6 +84,10 @@ static inline char *pb_find_char(const char *s, const char *end, char c)
 #define PB_FRAME_TEXT_MAX 8192
 #define PB_STACK_FRAMES_MAX 1024
 
+/* N fresh keys for pb_record.frames_key / uframes_key, the first
+ * returned: unique in the process, whichever parser or thread asks. */
+uint64_t pb_frames_keys(unsigned n);
+
 /* NUL or another control byte (TAB excepted): the line is not text. */
 int pb_text_is_binary(const char *s, size_t n);
 

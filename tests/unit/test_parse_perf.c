@@ -483,6 +483,92 @@ static void test_frames_without_dso(void **state)
 	run_close(&r);
 }
 
+/* The same callchain, three times over, with and without the memo of
+ * callchains (PINBLAME_RUN_MEMO): each time the frames its lines give,
+ * with one key; a user address without a dso is a user frame only once a
+ * kernel address was seen, so the same bytes give another stack after the
+ * first kernel frame; a bad line is counted each time; a callchain that
+ * the next head ends (no blank line) and one frame more are their own. */
+static void run_repeated_callchains(const char *memo)
+{
+	static const char head[] =
+		"sh  6303 [000] 1.%06d:        migrate:mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction\n";
+	static const char user[] = "\t           f8350 __GI___libc_write+0x10\n\n";
+	static const char kernel[] =
+		"\tffffffff8166cfa9 migrate_pages+0x739 ([kernel.kallsyms])\n"
+		"\tffffffff81000130 entry_SYSCALL_64_after_hwframe+0x76 ([kernel.kallsyms])\n";
+	static const char odd[] = "\tffffffff8166cfa9 migrate_pages+0x739 ([kernel.kallsyms])\n"
+				  "\t \x01 binary\n\n";
+	struct pb_buf text = { 0 };
+	struct parse_run r;
+	struct pb_record *rec;
+	uint64_t kernel_key = 0;
+	int t = 0;
+
+	for (int rep = 0; rep < 3; rep++)	/* before any kernel address */
+		pb_buf_addf(&text, head, t++), pb_buf_adds(&text, user);
+	for (int rep = 0; rep < 3; rep++) {
+		pb_buf_addf(&text, head, t++);
+		pb_buf_addf(&text, "%s\n", kernel);
+		pb_buf_addf(&text, head, t++);
+		pb_buf_adds(&text, user);
+		pb_buf_addf(&text, head, t++);
+		pb_buf_adds(&text, odd);
+		pb_buf_addf(&text, head, t++);
+		pb_buf_adds(&text, kernel);	/* the next head ends it */
+		pb_buf_addf(&text, head, t++);
+		pb_buf_addf(&text, "%s\t           f8350 __GI___libc_write+0x10\n\n", kernel);
+	}
+	assert_int_equal(setenv("PINBLAME_RUN_MEMO", memo, 1), 0);
+	run_open(&r, PB_FMT_PERF_SCRIPT, text.data);
+	for (int rep = 0; rep < 3; rep++) {
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 1);
+		assert_int_equal(rec->nuframes, 0);
+		assert_frame(&rec->frames[0], "__GI___libc_write", 0x10, 0, 0xf8350, NULL, 0);
+	}
+	for (int rep = 0; rep < 3; rep++) {
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 2);
+		assert_frame(&rec->frames[1], "entry_SYSCALL_64_after_hwframe", 0x76, 0,
+			     0xffffffff81000130, NULL, 0);
+		/* the first was read before any kernel address: another state */
+		if (rep == 2 && *memo == '1')
+			assert_int_equal(rec->frames_key, kernel_key);
+		kernel_key = rec->frames_key;
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 0);
+		assert_int_equal(rec->nuframes, 1);
+		assert_frame(&rec->uframes[0], "__GI___libc_write", 0x10, 0, 0xf8350, NULL,
+			     PB_FRAME_USER);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 1);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 2);
+		rec = run_next(&r);
+		assert_int_equal(rec->nframes, 2);
+		assert_int_equal(rec->nuframes, 1);
+	}
+	run_end(&r);
+	assert_int_equal(unsetenv("PINBLAME_RUN_MEMO"), 0);
+	assert_int_equal(r.bad[PB_BAD_BINARY], 3);
+	assert_int_equal(run_bad_total(&r), 3);
+	run_close(&r);
+	pb_buf_free(&text);
+}
+
+static void test_repeated_callchains_with_the_memo(void **state)
+{
+	(void)state;
+	run_repeated_callchains("1");
+}
+
+static void test_repeated_callchains_without_the_memo(void **state)
+{
+	(void)state;
+	run_repeated_callchains("0");
+}
+
 /* --format perf-script on callchains whose heads are not understood
  * (g-F-ip-sym-symoff-dso: -F ip,sym,symoff,dso prints no head): each line
  * is counted */
@@ -632,6 +718,8 @@ int main(void)
 		cmocka_unit_test(test_sideband),
 		cmocka_unit_test(test_side_band_task_records_are_skipped),
 		cmocka_unit_test(test_frames_without_dso),
+		cmocka_unit_test(test_repeated_callchains_with_the_memo),
+		cmocka_unit_test(test_repeated_callchains_without_the_memo),
 		cmocka_unit_test(test_orphan_frames),
 		cmocka_unit_test(test_time_base),
 		cmocka_unit_test(test_page_pinner_rfc_samples_with_kernel_and_user_frames),
