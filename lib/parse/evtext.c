@@ -276,21 +276,10 @@ int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	return bad(p, line, PB_BAD_ORPHAN_STACK, text, len);
 }
 
-/* A signature of the LEN bytes RAW of a run of LINES frame lines: four of
- * their words (runs of one tracepoint share their first frames, and often
- * their last ones) with the length and the line count. */
+/* The signature of a run of LINES frame lines, LEN bytes at RAW. */
 static uint64_t block_sig(const char *raw, size_t len, uint32_t lines)
 {
-	uint64_t w[4] = { 0 }, h = (uint64_t)len << 32 | lines;
-	size_t at = len < 8 ? 0 : len - 8, n = len < 8 ? len : 8;
-
-	memcpy(&w[0], raw + at / 4, n);
-	memcpy(&w[1], raw + at / 2, n);
-	memcpy(&w[2], raw + at / 4 * 3, n);
-	memcpy(&w[3], raw + at, n);
-	h ^= w[0] * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full ^
-	     w[2] * 0x165667b19e3779f9ull ^ w[3] * 0x27d4eb2f165667c5ull;
-	return h ^ (h >> 31);
+	return pb_bytes_sig(raw, len, lines);
 }
 
 static struct block_memo *block_set(struct evtext *st, uint64_t sig)

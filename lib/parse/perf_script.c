@@ -611,20 +611,11 @@ static size_t chain_extent(const char *data, size_t avail, uint32_t *lines)
 	return 0;
 }
 
-/* A signature of a callchain's LEN bytes RAW: four of its words, its
- * length and lines, and the state its frames depend on. */
+/* The signature of a callchain of LINES lines, LEN bytes at RAW, read
+ * from state ADDR64. */
 static uint64_t chain_sig(const char *raw, size_t len, uint32_t lines, int addr64)
 {
-	uint64_t w[4] = { 0 }, h = (uint64_t)len << 33 | (uint64_t)lines << 1 | (unsigned)addr64;
-	size_t at = len < 8 ? 0 : len - 8, n = len < 8 ? len : 8;
-
-	memcpy(&w[0], raw + at / 4, n);
-	memcpy(&w[1], raw + at / 2, n);
-	memcpy(&w[2], raw + at / 4 * 3, n);
-	memcpy(&w[3], raw + at, n);
-	h ^= w[0] * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full ^
-	     w[2] * 0x165667b19e3779f9ull ^ w[3] * 0x27d4eb2f165667c5ull;
-	return h ^ (h >> 31);
+	return pb_bytes_sig(raw, len, (uint64_t)lines << 1 | (unsigned)addr64);
 }
 
 static void take_chain(struct perf_script *ps, struct pb_record *rec, struct chain_memo *m)

@@ -84,6 +84,24 @@ static inline char *pb_find_char(const char *s, const char *end, char c)
 #define PB_FRAME_TEXT_MAX 8192
 #define PB_STACK_FRAMES_MAX 1024
 
+/* A signature of the LEN bytes RAW for a memo of them (compared byte for
+ * byte on a match): four of their words, spread over them (the stacks of
+ * one tracepoint share their first frames, and often their last ones),
+ * with LEN and SALT (what else the memo's result depends on). */
+static inline uint64_t pb_bytes_sig(const char *raw, size_t len, uint64_t salt)
+{
+	uint64_t w[4] = { 0 }, h = (uint64_t)len << 32 ^ salt;
+	size_t at = len < 8 ? 0 : len - 8, n = len < 8 ? len : 8;
+
+	memcpy(&w[0], raw + at / 4, n);
+	memcpy(&w[1], raw + at / 2, n);
+	memcpy(&w[2], raw + at / 4 * 3, n);
+	memcpy(&w[3], raw + at, n);
+	h ^= w[0] * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full ^
+	     w[2] * 0x165667b19e3779f9ull ^ w[3] * 0x27d4eb2f165667c5ull;
+	return h ^ (h >> 31);
+}
+
 /* N fresh keys for pb_record.frames_key / uframes_key, the first
  * returned: unique in the process, whichever parser or thread asks. */
 uint64_t pb_frames_keys(unsigned n);
