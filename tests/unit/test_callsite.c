@@ -62,6 +62,17 @@ static void assert_cut_at(const struct cut_result *r, const char *first)
 		assert_string_not_equal(r->v[i], first);
 }
 
+/* FRAMES, held through PROBES, cut at CUT: a page cache read made by a
+ * splice, named do_splice and not a common path. */
+static void assert_splice_hold(struct cut_result *r, const char *const *frames,
+			       const char *const *probes, const char *cut)
+{
+	run(r, frames, probes, MODE_HOLD);
+	assert_cut_at(r, cut);
+	assert_string_equal(r->callsite, "do_splice");
+	assert_false(r->common);
+}
+
 /* --- arm64 ------------------------------------------------------------- */
 
 /* testdata/real/arm64-ftrace-hugetlb-cma (6.1): a kprobe runs from the
@@ -181,10 +192,7 @@ static void test_splice_through_page_cache_read_names_do_splice(void **state)
 	struct cut_result r;
 
 	(void)state;
-	run(&r, v510, probes, MODE_HOLD);
-	assert_cut_at(&r, "copy_page_to_iter_pipe");
-	assert_string_equal(r.callsite, "do_splice");
-	assert_false(r.common);
+	assert_splice_hold(&r, v510, probes, "copy_page_to_iter_pipe");
 	run(&r, v61, probes, MODE_HOLD);
 	assert_string_equal(r.callsite, "do_splice");
 	/* a page cache read that no splice made stays a common path */
@@ -228,10 +236,7 @@ static void test_page_read_under_splice_names_do_splice(void **state)
 	struct cut_result r;
 
 	(void)state;
-	run(&r, spliced, probes, MODE_HOLD);
-	assert_cut_at(&r, "folio_mark_accessed");
-	assert_string_equal(r.callsite, "do_splice");
-	assert_false(r.common);
+	assert_splice_hold(&r, spliced, probes, "folio_mark_accessed");
 	run(&r, read, probes, MODE_HOLD);
 	assert_cut_at(&r, "mark_page_accessed");
 	assert_true(r.common);
@@ -270,14 +275,8 @@ static void test_page_read_under_splice_other_kernels_name_do_splice(void **stat
 	struct cut_result r;
 
 	(void)state;
-	run(&r, x86_510_ext4, probes, MODE_HOLD);
-	assert_cut_at(&r, "mark_page_accessed");
-	assert_string_equal(r.callsite, "do_splice");
-	assert_false(r.common);
-	run(&r, ppc64le_66_xfs, probes, MODE_HOLD);
-	assert_cut_at(&r, "folio_mark_accessed");
-	assert_string_equal(r.callsite, "do_splice");
-	assert_false(r.common);
+	assert_splice_hold(&r, x86_510_ext4, probes, "mark_page_accessed");
+	assert_splice_hold(&r, ppc64le_66_xfs, probes, "folio_mark_accessed");
 }
 
 /* Filesystems whose read path has no *_file_read_iter name, written from
@@ -316,14 +315,8 @@ static void test_any_file_read_under_splice_names_do_splice(void **state)
 	struct cut_result r;
 
 	(void)state;
-	run(&r, x86_61_nfs, probes, MODE_HOLD);
-	assert_cut_at(&r, "folio_mark_accessed");
-	assert_string_equal(r.callsite, "do_splice");
-	assert_false(r.common);
-	run(&r, arm64_612_smb, probes, MODE_HOLD);
-	assert_cut_at(&r, "folio_mark_accessed");
-	assert_string_equal(r.callsite, "do_splice");
-	assert_false(r.common);
+	assert_splice_hold(&r, x86_61_nfs, probes, "folio_mark_accessed");
+	assert_splice_hold(&r, arm64_612_smb, probes, "folio_mark_accessed");
 	run(&r, x86_61_nfs_read, probes, MODE_HOLD);
 	assert_string_equal(r.callsite, "folio_mark_accessed");
 	assert_true(r.common);
