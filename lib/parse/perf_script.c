@@ -658,22 +658,25 @@ static struct pb_frame *copy_frames(struct pb_arena *a, const struct pb_frame *f
 	return c;
 }
 
-/* Keeps callchain RAW (LEN bytes, LINES lines), read from state ADDR64_IN
+/* Keeps callchain ps->chain_raw (LINES lines), read from state ADDR64_IN
  * into REC, in the least recently used entry of its set; REC then has the
- * kept frames and their keys. */
-static void keep_chain(struct perf_script *ps, const char *raw, size_t len, uint32_t lines,
-		       int addr64_in, struct pb_record *rec)
+ * kept frames and their keys. The entry takes ps->chain_raw's buffer (and
+ * gives it its own) rather than a copy of the bytes. */
+static void keep_chain(struct perf_script *ps, uint32_t lines, int addr64_in,
+		       struct pb_record *rec)
 {
-	uint64_t sig = chain_sig(raw, len, lines, addr64_in);
+	uint64_t sig = chain_sig(ps->chain_raw.data, ps->chain_raw.len, lines, addr64_in);
 	struct chain_memo *set = &ps->chains[sig % CHAIN_SETS * CHAIN_WAYS], *m = set;
+	struct pb_buf old;
 
 	for (unsigned i = 1; i < CHAIN_WAYS; i++)
 		if (set[i].used < m->used)
 			m = &set[i];
 	pb_arena_reset(&m->arena);
 	m->arena.chunk_size = 8192;
-	pb_buf_reset(&m->raw);
-	pb_buf_add(&m->raw, raw, len);
+	old = m->raw;
+	m->raw = ps->chain_raw;
+	ps->chain_raw = old;
 	m->sig = sig;
 	m->lines = lines;
 	m->addr64_in = addr64_in;
@@ -712,7 +715,7 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 	}
 	rc = read_chain_lines(ps, p, rec, &how);
 	if (len && rc == 0 && how.blank_end && !how.bad && how.lines == lines)
-		keep_chain(ps, ps->chain_raw.data, len, lines, addr64_in, rec);
+		keep_chain(ps, lines, addr64_in, rec);
 	return rc;
 }
 
