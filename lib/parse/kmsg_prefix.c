@@ -69,22 +69,42 @@ static size_t facility_prefix(const char *s, size_t n)
 	return i < n && s[i] == ' ' ? i + 1 : 0;
 }
 
-/* "host kernel: " after a journal date; *KERNEL is cleared for lines of
- * other programs ("host systemd[1]: "). */
+/* busybox syslogd's "facility.priority" word ("kern.warn"), printed by
+ * parse_fac_prio_20() as "%s.%s" of the facility and priority names. */
+static int fac_prio(const char *s, size_t n)
+{
+	const char *dot = memchr(s, '.', n);
+	size_t i;
+
+	if (!dot || dot == s || dot == s + n - 1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s + i != dot && !is_lower(s[i]))
+			return 0;
+	return 1;
+}
+
+/* What comes between a journal or syslog date and the kernel's message:
+ * "host kernel: " (journalctl, rsyslog), "kernel: " (journalctl
+ * --no-hostname), "host kern.warn kernel: " (busybox syslogd: "%s %.64s
+ * %s %s\n", date, host, facility.priority, message), "kern.warn kernel: "
+ * (OpenWrt logread: "%s %s.%s%s %s\n" with " kernel:"). *KERNEL is cleared
+ * for lines of other programs ("host systemd[1]: "). */
 static size_t journal_host(const char *s, size_t n, int *kernel)
 {
-	const char *sp = memchr(s, ' ', n);
-	size_t i, k;
+	size_t i = 0, k;
+	const char *sp;
 
-	if (!sp)
-		return 0;
-	i = sp - s + 1;
-	k = dump_prefix(s + i, n - i, "kernel: ");
-	if (!k) {
-		*kernel = 0;
-		return 0;
+	for (int words = 0;; words++) {
+		if ((k = dump_prefix(s + i, n - i, "kernel: ")))
+			return i + k;
+		if (words == 2 || !(sp = memchr(s + i, ' ', n - i)) ||
+		    (words == 1 && !fac_prio(s + i, (size_t)(sp - s) - i)))
+			break;
+		i = (size_t)(sp - s) + 1;
 	}
-	return i + k;
+	*kernel = 0;
+	return 0;
 }
 
 /* Digits at S[*I], advancing *I; 0 when there are none. */

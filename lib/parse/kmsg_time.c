@@ -254,6 +254,16 @@ static size_t unix_date(const char *s, size_t n, int64_t *ns)
 	return (size_t)(sp - s) + 1;
 }
 
+static int ctime_date(const char *s, size_t n, struct kdate *d);
+
+/* "Mon Sep  6 00:40:01 2021 " (OpenWrt logread: ctime() without its
+ * newline, then the facility.priority). Returns the length with the blank. */
+static size_t logread_date(const char *s, size_t n, struct kdate *d)
+{
+	*d = (struct kdate){ 0 };
+	return n > 25 && s[24] == ' ' && !ctime_date(s, 24, d) ? 25 : 0;
+}
+
 size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall)
 {
 	struct kdate d = { 0 };
@@ -276,7 +286,8 @@ size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall,
 	int comma = 0;
 	size_t len;
 
-	if ((len = iso_date(s, n, &d, &comma)) || (len = full_date(s, n, &d)))
+	if ((len = iso_date(s, n, &d, &comma)) || (len = full_date(s, n, &d)) ||
+	    (len = logread_date(s, n, &d)))
 		*wall = date_ns(&d);
 	else if ((len = syslog_date(s, n, &d)))
 		*wall = yearless_ns(t, &d);

@@ -1274,6 +1274,64 @@ static void test_detect_untimed(void **state)
 	}
 }
 
+/* What syslog daemons and journalctl print between the date and the
+ * kernel's message besides "host kernel: ": journalctl --no-hostname
+ * ("kernel: "), busybox syslogd ("%s %.64s %s %s\n": date, host,
+ * facility.priority, message) and OpenWrt logread ("%s %s.%s%s %s\n":
+ * ctime() without its newline, facility.priority, " kernel:"). Each line
+ * is the kernel's; a line of another program behind the same words is not. */
+static void test_syslog_daemons_without_host_or_with_facility(void **state)
+{
+	static const struct {
+		const char *line;
+		int64_t ts;
+	} cases[] = {
+		{ "[   44.142053] kernel: migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		/* date -u -d '2025-11-25 10:00:44' +%s -> 1764064844 */
+		{ "2025-11-25T10:00:44+0000 kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764064844000000000 },
+		{ "Nov 25 10:00:44 host kern.warn kernel: [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000 },
+		{ "Nov 25 10:00:44 host kern.warn kernel: migrating pfn 102496 failed ret:-16\n",
+		  975146444000000000 },
+		{ "Tue Nov 25 10:00:44 2025 kern.warn kernel: [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000 },
+		{ "Tue Nov 25 10:00:44 2025 kern.warn kernel: migrating pfn 102496 failed ret:-16\n",
+		  1764064844000000000 },
+		{ "Tue Nov  4 10:00:44 2025 kern.err kernel: migrating pfn 102496 failed ret:-16\n",
+		  1762250444000000000 },
+	};
+	static const char *const others[] = {
+		"Nov 25 10:00:44 host daemon.info dnsmasq[812]: migrating pfn 102496 failed ret:-16\n",
+		"Tue Nov 25 10:00:44 2025 daemon.info dnsmasq[812]: migrating pfn 102496 failed ret:-16\n",
+		"Nov 25 10:00:44 host systemd[1]: migrating pfn 102496 failed ret:-16\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(cases); i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, cases[i].line);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "migrate_failed");
+		if (rec->ts_ns != cases[i].ts)
+			fail_msg("%s: ts %lld", cases[i].line, (long long)rec->ts_ns);
+		assert_field(rec, "pfn", "0x102496");
+		assert_field(rec, "ret", "-16");
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(others); i++) {
+		struct parse_run r;
+
+		run_open(&r, PB_FMT_KMSG, others[i]);
+		run_end(&r);
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1305,6 +1363,7 @@ int main(void)
 		cmocka_unit_test(test_dumps_without_reason),
 		cmocka_unit_test(test_coloured_dump_without_reason),
 		cmocka_unit_test(test_detect_untimed),
+		cmocka_unit_test(test_syslog_daemons_without_host_or_with_facility),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
