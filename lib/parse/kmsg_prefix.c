@@ -277,6 +277,59 @@ static void logcat_tag(struct pb_buf *scratch, const char **s, size_t *n)
 	*n = scratch->len;
 }
 
+/* logcat's "-v brief" head "%c/%-8s(%5d): " ("E/cma     (    0): "),
+ * also after the date of "-v time" ("%s.%03ld %c/%-8s(%5d): "). Returns
+ * the length of the head; *TAG and *TAG_LEN take the tag, blanks cut. */
+static size_t logcat_brief_head(const char *s, size_t n, const char **tag, size_t *tag_len)
+{
+	const char *open, *close;
+	size_t i;
+
+	if (n < 8 || !memchr("VDIWEFS", s[0], 7) || s[1] != '/' ||
+	    !(open = memchr(s + 2, '(', n - 2 < 48 ? n - 2 : 48)) ||
+	    !(close = memchr(open, ')', (size_t)(s + n - open))))
+		return 0;
+	i = (size_t)(open - s) + 1;
+	i += dump_blanks(s + i, (size_t)(close - s) - i);
+	if (!skip_digits(s, (size_t)(close - s), &i) || s + i != close ||
+	    (size_t)(close - s) + 3 > n || close[1] != ':' || close[2] != ' ')
+		return 0;
+	*tag = s + 2;
+	*tag_len = dump_rtrim(s + 2, (size_t)(open - s) - 2);
+	return (size_t)(close - s) + 3;
+}
+
+/* A logcat "-v time" or "-v brief" line: *S becomes the message as printk
+ * wrote it, the tag, ": " and the rest, rebuilt in SCRATCH (logd took the
+ * kernel's "cma: " off as the tag); the date goes into *WALL. Returns 0
+ * when S is no such line. */
+static int logcat_brief(struct ktime *t, struct pb_buf *scratch, const char **s, size_t *n,
+			int64_t *wall)
+{
+	struct ktime probe = *t;	/* the date read once the line is known */
+	const char *tag;
+	size_t d, h, tag_len;
+	int64_t ignored;
+
+	d = kmsg_logcat_date(&probe, *s, *n, &ignored);
+	if (d && (d == *n || (*s)[d] != ' '))
+		return 0;
+	d += d != 0;
+	if (!(h = logcat_brief_head(*s + d, *n - d, &tag, &tag_len)))
+		return 0;
+	if (d)
+		kmsg_logcat_date(t, *s, *n, wall);
+	pb_buf_reset(scratch);
+	if (tag_len) {
+		pb_buf_add(scratch, tag, tag_len);
+		pb_buf_add(scratch, ": ", 2);
+	}
+	pb_buf_add(scratch, *s + d + h, *n - d - h);
+	*s = pb_buf_str(scratch);
+	*n = scratch->len;
+	return 1;
+}
+
 /* The bracketed time and what follows it: a caller id, and (journalctl -o
  * short-monotonic, short-delta: "[  1.23] host kernel: ") when no date
  * came first, the host. */
@@ -303,7 +356,8 @@ static size_t stamp_part(struct ktime *t, const char *s, size_t n, int dated,
 void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, size_t n,
 		       struct kline *l, struct stamps *st)
 {
-	size_t i = 0, d = 0, h;
+	size_t i = 0, d = 0, h, ln;
+	const char *ls;
 	int journal = 0;
 
 	*st = (struct stamps){ .boot = -1, .wall = -1, .delta = -1, .delta_of = CLOCK_UNSET };
@@ -319,6 +373,11 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 		s += i + h;
 		n -= i + h;
 		logcat_tag(scratch, &s, &n);
+		i = level_prefix(s, n);
+		d = 1;
+	} else if ((ls = s + i, ln = n - i, logcat_brief(t, scratch, &ls, &ln, &st->wall))) {
+		s = ls;
+		n = ln;
 		i = level_prefix(s, n);
 		d = 1;
 	} else {

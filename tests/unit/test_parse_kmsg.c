@@ -1332,6 +1332,50 @@ static void test_syslog_daemons_without_host_or_with_facility(void **state)
 	}
 }
 
+/* logcat's other formats of the kernel buffer: "-v time" ("%s.%03ld
+ * %c/%-8s(%5d): ", liblog's FORMAT_TIME) and "-v brief" ("%c/%-8s(%5d): ",
+ * no date). The tag logd took off is put back, so the message reads as
+ * printk wrote it; a line of that shape from an app is no kernel record. */
+static void test_logcat_time_and_brief(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "01-01 09:03:01.491 W/cma     (    0): cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12\n"
+		 "01-01 09:03:01.492 I/        (    0): alloc_contig_range: [b2800, b2c00) PFNs busy\n"
+		 "01-01 09:03:01.493 I/ActivityManager(  812): Start proc 4321:com.example/u0a77\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_string_equal(rec->body, "cma: cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12");
+	assert_int_equal(rec->ts_ns, 946717381491000000);
+	assert_field(rec, "name", "reserved");
+	assert_field(rec, "count", "8");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_int_equal(rec->ts_ns, 946717381492000000);
+	assert_field(rec, "start_pfn", "0xb2800");
+	assert_field(rec, "end_pfn", "0xb2c00");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+
+	run_open(&r, PB_FMT_KMSG,
+		 "E/cma     (    0): cma_alloc: alloc failed, req-size: 2025 pages, ret: -12\n"
+		 "I/        (    0): migrating pfn b2811 failed ret:-16\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_int_equal(rec->ts_ns, -1);
+	assert_field(rec, "count", "2025");
+	assert_field(rec, "ret", "-12");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_field(rec, "pfn", "0xb2811");
+	run_end(&r);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1364,6 +1408,7 @@ int main(void)
 		cmocka_unit_test(test_coloured_dump_without_reason),
 		cmocka_unit_test(test_detect_untimed),
 		cmocka_unit_test(test_syslog_daemons_without_host_or_with_facility),
+		cmocka_unit_test(test_logcat_time_and_brief),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
