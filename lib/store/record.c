@@ -1,5 +1,6 @@
 /* record.c - one normalized record into the event table (and, through
  * typed.c, the typed tables). */
+#include <inttypes.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -217,32 +218,50 @@ static void note_time(struct pb_store *s, int64_t ts)
 		s->last_ts = ts;
 }
 
-/* Binds row R (its text in RS) to the 14 parameters of ST from BASE on. */
+/* Binds row R (its text in RS) to the 13 parameters of ST from BASE on. */
 static void bind_row(struct pb_store *s, sqlite3_stmt *st, int base,
 		     const struct store_event_row *r, const char *vals, const char *body)
 {
-	sqlite3_bind_int64(st, base + 1, r->id);
-	sqlite3_bind_int64(st, base + 2, s->source_id);
-	sqlite3_bind_int64(st, base + 3, r->line);
-	bind_opt_int(st, base + 4, r->ts_ns);
-	bind_opt_int(st, base + 5, r->cpu);
-	bind_opt_int(st, base + 6, r->pid);
-	bind_opt_int(st, base + 7, r->tgid);
-	bind_opt_int(st, base + 8, r->comm_id);
-	sqlite3_bind_int64(st, base + 9, r->name_id);
-	bind_opt_int(st, base + 10, r->stack_id);
-	bind_opt_int(st, base + 11, r->ustack_id);
+	sqlite3_bind_int64(st, base + 1, s->source_id);
+	sqlite3_bind_int64(st, base + 2, r->line);
+	bind_opt_int(st, base + 3, r->ts_ns);
+	bind_opt_int(st, base + 4, r->cpu);
+	bind_opt_int(st, base + 5, r->pid);
+	bind_opt_int(st, base + 6, r->tgid);
+	bind_opt_int(st, base + 7, r->comm_id);
+	sqlite3_bind_int64(st, base + 8, r->name_id);
+	bind_opt_int(st, base + 9, r->stack_id);
+	bind_opt_int(st, base + 10, r->ustack_id);
 	if (r->keyset_id >= 0) {
-		sqlite3_bind_int64(st, base + 12, r->keyset_id);
-		sqlite3_bind_text(st, base + 13, vals, (int)r->vals_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, base + 11, r->keyset_id);
+		sqlite3_bind_text(st, base + 12, vals, (int)r->vals_len, SQLITE_STATIC);
 	} else {
+		sqlite3_bind_null(st, base + 11);
 		sqlite3_bind_null(st, base + 12);
-		sqlite3_bind_null(st, base + 13);
 	}
 	if (r->has_body)
-		sqlite3_bind_text(st, base + 14, body, (int)r->body_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, base + 13, body, (int)r->body_len, SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, base + 14);
+		sqlite3_bind_null(st, base + 13);
+}
+
+/* Runs ST, which inserted event rows whose last is R. The ids are left to
+ * SQLite (the largest + 1: no lookup of each id, where binding it made
+ * SQLite check it was free) and were given out the same way here, since
+ * nobody else writes inside this transaction; the check costs no lookup
+ * and turns a divergence (a store whose largest id is 2^63 - 1, where
+ * SQLite picks ids at random) into an error instead of wrong references. */
+static int run_event_insert(struct pb_store *s, sqlite3_stmt *st,
+			    const struct store_event_row *r)
+{
+	if (pb_store_run(s, st) < 0)
+		return -1;
+	if (sqlite3_last_insert_rowid(s->db) != r->id) {
+		pb_error("%s: event %" PRId64 " was stored with id %lld", s->path, r->id,
+			 (long long)sqlite3_last_insert_rowid(s->db));
+		return store_failure(s, SQLITE_FULL);
+	}
+	return 0;
 }
 
 int store_events_flush(struct pb_store *s)
@@ -259,14 +278,14 @@ int store_events_flush(struct pb_store *s)
 		return 0;
 	if (n == STORE_EVENT_ROWS) {
 		for (; i < n; i++)
-			bind_row(s, st, (int)i * 14, &rs->row[i], rs->text + rs->row[i].vals_off,
+			bind_row(s, st, (int)i * 13, &rs->row[i], rs->text + rs->row[i].vals_off,
 				 rs->text + rs->row[i].body_off);
-		return pb_store_run(s, st);
+		return run_event_insert(s, st, &rs->row[n - 1]);
 	}
 	for (st = s->st[ST_EVENT_INSERT]; i < n; i++) {
 		bind_row(s, st, 0, &rs->row[i], rs->text + rs->row[i].vals_off,
 			 rs->text + rs->row[i].body_off);
-		if (pb_store_run(s, st) < 0)
+		if (run_event_insert(s, st, &rs->row[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -276,14 +295,24 @@ int store_events_flush(struct pb_store *s)
  * would give it. */
 static int first_event_id(struct pb_store *s)
 {
-	sqlite3_stmt *st = pb_store_prepare(s, "SELECT coalesce(max(id), 0) + 1 FROM event");
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT coalesce(max(id), 0) FROM event");
+	int64_t last = 0;
 	int rc;
 
 	if (!st)
 		return -1;
-	rc = pb_store_first_int64(s, st, &s->event_rows.next_id);
+	rc = pb_store_first_int64(s, st, &last);
 	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	/* ids past half the range were not given out by an import */
+	if (last < 0 || last > INT64_MAX / 2) {
+		pb_error("%s: the largest event id, %" PRId64 ", leaves no room for more",
+			 s->path, last);
+		return store_failure(s, SQLITE_FULL);
+	}
+	s->event_rows.next_id = last + 1;
+	return 0;
 }
 
 /* Writes the event row R (its text VALS, BODY) now, or notes it for the
@@ -299,7 +328,7 @@ static int add_event_row(struct pb_store *s, struct store_event_row *r, const ch
 	if (need > sizeof(rs->text)) {
 		/* too long to copy: written alone, its text still valid */
 		bind_row(s, s->st[ST_EVENT_INSERT], 0, r, vals, body);
-		return pb_store_run(s, s->st[ST_EVENT_INSERT]);
+		return run_event_insert(s, s->st[ST_EVENT_INSERT], r);
 	}
 	r->vals_off = (uint32_t)rs->text_len;
 	memcpy(rs->text + rs->text_len, vals, r->vals_len);

@@ -34,6 +34,12 @@ int store_sql_error(struct pb_store *s, const char *what)
 	return -1;
 }
 
+int store_failure(struct pb_store *s, int rc)
+{
+	remember(s, rc);
+	return -1;
+}
+
 int pb_store_failed(const struct pb_store *s)
 {
 	return s->first_error;

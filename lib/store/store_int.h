@@ -109,9 +109,9 @@ struct store_event_rows {
 	struct store_event_row row[STORE_EVENT_ROWS];
 	char text[STORE_EVENT_TEXT];
 };
-#define STORE_EVENT_INTO "INTO event(id, source_id, line, ts_ns, cpu, pid, tgid, " \
+#define STORE_EVENT_INTO "INTO event(source_id, line, ts_ns, cpu, pid, tgid, " \
 	"comm_id, name_id, stack_id, ustack_id, keyset_id, vals, body) VALUES "
-#define STORE_EVENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define STORE_EVENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define STORE_EVENT_ROW4 STORE_EVENT_ROW ", " STORE_EVENT_ROW ", " STORE_EVENT_ROW ", " \
 	STORE_EVENT_ROW
 /* OR ROLLBACK: a statement of several rows that could fail half way would
@@ -254,6 +254,9 @@ int store_typed_record(struct pb_store *s, const struct pb_record *r, int handle
 void store_typed_finish(struct pb_store *s);
 
 int store_sql_error(struct pb_store *s, const char *what);
+/* Notes a store failure of code RC that SQLite did not report (the message
+ * printed by the caller); returns -1. */
+int store_failure(struct pb_store *s, int rc);
 
 /* aside.c: the file a new store is built in, next to PATH. */
 /* Removes the files of imports into PATH that were killed. */
