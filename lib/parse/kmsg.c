@@ -396,25 +396,66 @@ static int driver_failed(struct kmsg *k, const struct kline *l, struct pb_record
 	return kmsg_finish_record(k, rec);
 }
 
-/* "FUNC: [" at the start of S, FUNC a C identifier: the length up to the
- * '[' included, else 0. "PFNs busy" is printed with "%s: ", __func__, and
- * the function has had several names (alloc_contig_range, a vendor's
- * __alloc_contig_range, 6.10's alloc_contig_range_noprof). */
-static size_t func_bracket(const char *s, size_t len)
+/* The length of the C identifier at the start of S when ": " follows it,
+ * else 0 (the "%s: " of __func__). */
+static size_t func_colon(const char *s, size_t len)
 {
 	size_t n = 0;
 
 	while (n < len && (s[n] == '_' || (s[n] >= 'a' && s[n] <= 'z') ||
 			   (s[n] >= 'A' && s[n] <= 'Z') || (n && s[n] >= '0' && s[n] <= '9')))
 		n++;
+	return n && len - n >= 2 && s[n] == ':' && s[n + 1] == ' ' ? n : 0;
+}
+
+/* "FUNC: [" at the start of S, FUNC a C identifier: the length up to the
+ * '[' included, else 0. "PFNs busy" is printed with "%s: ", __func__, and
+ * the function has had several names (alloc_contig_range, a vendor's
+ * __alloc_contig_range, 6.10's alloc_contig_range_noprof). */
+static size_t func_bracket(const char *s, size_t len)
+{
+	size_t n = func_colon(s, len);
+
 	return n && len - n >= 3 && !memcmp(s + n, ": [", 3) ? n + 3 : 0;
+}
+
+/* Whether FUNC (LEN bytes) prints the messages read here: the "PFNs busy"
+ * line (alloc_contig_range() and its vendor and _noprof names), cma_alloc()'s
+ * failure (__cma_alloc from 6.12) and do_migrate_range()'s "migrating pfn". */
+static int prints_our_messages(const char *func, size_t len)
+{
+	return kmsg_find(func, len, "alloc_contig_range") || kmsg_find(func, len, "cma_alloc") ||
+	       (len == 16 && !memcmp(func, "do_migrate_range", 16));
+}
+
+/* "alloc_contig_range: 7 callbacks suppressed": ___ratelimit() says how
+ * many messages of that function the kernel did not print ("%s: %d
+ * callbacks suppressed", the function of the ratelimited printk). Kept as
+ * a record so that a log's failures can be known to be a lower bound.
+ * Returns the length of the count at S + FUNC_LEN + 2, 0 when S is not one. */
+static size_t suppressed_count(const char *s, size_t len, size_t func_len)
+{
+	size_t at = func_len + 2, n = at;
+
+	while (n < len && pb_is_digit(s[n]))
+		n++;
+	return n > at && len - n == 21 && !memcmp(s + n, " callbacks suppressed", 21) ? n - at : 0;
+}
+
+static int suppressed(struct kmsg *k, const struct kline *l, size_t func_len, size_t count_len,
+		      struct pb_record *rec)
+{
+	kmsg_start_record(k, l, rec, "suppressed");
+	kmsg_field(k, "function", l->text, func_len);
+	kmsg_field(k, "count", l->text + func_len + 2, count_len);
+	return kmsg_finish_record(k, rec);
 }
 
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
 static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
 	const char *s = l->text;
-	size_t len = l->len, n;
+	size_t len = l->len, n, count;
 
 	if (kmsg_is_dump_head(s, len))
 		return kmsg_dump_page(k, l, rec);
@@ -431,6 +472,9 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return isolation_failed(k, l, rec);
 	if ((n = dump_prefix(s, len, "page last pinned ")))
 		return kmsg_last_pinned(k, l, n, rec);
+	if ((n = func_colon(s, len)) && prints_our_messages(s, n) &&
+	    (count = suppressed_count(s, len, n)))
+		return suppressed(k, l, n, count, rec);
 	if (dump_prefix(s, len, "CPU: "))
 		task_line(k, l);
 	else if ((n = dump_prefix(s, len, "Linux version ")))

@@ -1376,6 +1376,42 @@ static void test_logcat_time_and_brief(void **state)
 	run_close(&r);
 }
 
+/* ___ratelimit()'s "%s: %d callbacks suppressed" after a ratelimited
+ * message of a function whose lines are read here is a record with the
+ * function and the count the kernel left out; other functions' (warn_alloc)
+ * and lines with more after the words are not records, nor bad lines. */
+static void test_suppressed_messages_are_counted_for_our_functions(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  101.000000] alloc_contig_range: [a5a80, a5ade) PFNs busy\n"
+		 "[  104.610071] alloc_contig_range: 7 callbacks suppressed\n"
+		 "[  104.610080] warn_alloc: 59 callbacks suppressed\n"
+		 "[  104.610090] do_migrate_range: 12 callbacks suppressed\n"
+		 "[  104.610100] __cma_alloc: 3 callbacks suppressed\n"
+		 "[  104.610110] alloc_contig_range: 7 callbacks suppressed twice\n"
+		 "[  104.610120] alloc_contig_range: callbacks suppressed\n");
+	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "suppressed");
+	assert_int_equal(rec->line, 2);
+	assert_int_equal(rec->ts_ns, 104610071000);
+	assert_field(rec, "function", "alloc_contig_range");
+	assert_field(rec, "count", "7");
+	rec = run_next(&r);
+	assert_field(rec, "function", "do_migrate_range");
+	assert_field(rec, "count", "12");
+	rec = run_next(&r);
+	assert_field(rec, "function", "__cma_alloc");
+	assert_field(rec, "count", "3");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1409,6 +1445,7 @@ int main(void)
 		cmocka_unit_test(test_detect_untimed),
 		cmocka_unit_test(test_syslog_daemons_without_host_or_with_facility),
 		cmocka_unit_test(test_logcat_time_and_brief),
+		cmocka_unit_test(test_suppressed_messages_are_counted_for_our_functions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
