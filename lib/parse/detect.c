@@ -220,6 +220,22 @@ static enum vote line_vote(const char *line, size_t len)
 	return event_line_vote(line, len);
 }
 
+/* "trace.dat: cpus=2": trace-cmd report of more than one file prints
+ * each file's name, right-justified, before its "cpus=" line
+ * (print_handle_file()). */
+static int named_cpus_line(const char *line, size_t len)
+{
+	const char *end = line + len, *p = line;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (p == end || *p == ':')
+		return 0;
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	return p > line && p[-1] == ':' && starts(p, (size_t)(end - p), " cpus=");
+}
+
 enum pb_format pb_format_detect(const char *head, size_t len)
 {
 	const char *end = head + len, *line = head;
@@ -243,7 +259,8 @@ enum pb_format pb_format_detect(const char *head, size_t len)
 			return PB_FMT_UNKNOWN;
 		if (starts(line, n, "# tracer: ") || starts(line, n, "# entries-in-buffer/"))
 			return PB_FMT_FTRACE;
-		if (first && n && (starts(line, n, "cpus=") || starts(line, n, "version = ")))
+		if (first && n && (starts(line, n, "cpus=") || starts(line, n, "version = ") ||
+				   named_cpus_line(line, n)))
 			return PB_FMT_TRACECMD_REPORT;
 		marker = dump_marker(line, n);
 		if (marker != PB_FMT_UNKNOWN)

@@ -225,10 +225,14 @@ static void add_string(struct pb_buf *b, const char *str, size_t n)
 
 /* Appends "length text NUL" (the length a uint32_t) to a stack's frame
  * texts. The copy is inlined when the buffer has room: this runs for
- * every frame line. */
+ * every frame line. Under the function_graph tracer a stack is printed in
+ * a comment that closes after its last frame (print_graph_comment()):
+ * that " * /" (without the blank between) is no part of the frame. */
 static inline __attribute__((always_inline))
 void add_frame_text(struct pb_buf *b, const char *s, uint32_t n)
 {
+	if (n > 3 && s[n - 1] == '/' && s[n - 2] == '*' && s[n - 3] == ' ')
+		n -= 3;
 	size_t need = sizeof(n) + n + 1;
 
 	if (b->cap - b->len > need) {
@@ -510,6 +514,27 @@ static int unknown_type(const char *s, size_t n)
 	return digits > s + 13 && digits == end;
 }
 
+/* The layouts tried when a line's columns are not the usual ones: a
+ * fragment pasted without its columns, an event under the function_graph
+ * tracer, the verbose latency format. 0 with C filled; 1 for a line of
+ * the function_graph tracer that is no event (a function's entry or exit,
+ * a task switch banner); -1 with *WHY (PB_BAD_TIMESTAMP: an event under
+ * function_graph printed without funcgraph-abstime). */
+static int other_layout(const char *text, size_t len, struct pb_text_context *c,
+			enum pb_bad_reason *why)
+{
+	int rc;
+
+	if (pb_text_fragment(text, len, c) == 0 || evtext_verbose_latency(text, len, c) == 0)
+		return 0;
+	rc = evtext_funcgraph(text, len, c, why);
+	if (rc == 0)
+		return 0;
+	if (rc > 0)
+		return -1;
+	return evtext_graph_line(text, len) ? 1 : -1;
+}
+
 /* LOOK: what the line says by itself, worked out ahead (evtext_lines.c),
  * or NULL to work it out here. */
 static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
@@ -544,11 +569,15 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	} else {
 		rc = pb_text_context(text, len, &c, &why);
 	}
-	if (rc < 0 && (why != PB_BAD_SYNTAX || pb_text_fragment(text, len, &c) < 0)) {
+	if (rc < 0 && why == PB_BAD_SYNTAX)
+		rc = other_layout(text, len, &c, &why);
+	if (rc < 0) {
 		if (why == PB_BAD_SYNTAX && st->dialect->why_not)
 			why = st->dialect->why_not(text, len);
 		return bad(p, line, why, text, len);
 	}
+	if (rc > 0)		/* the function_graph tracer's own lines */
+		return 0;
 	if (c.counter_clock && !st->clock_noted) {
 		pb_parser_set_meta(p, "clock", "counter");
 		st->clock_noted = 1;

@@ -10,7 +10,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "text.h"
+#include "evtext_int.h"
 
 /* Sixteen bytes at a time where SSE2 is: perf script asks it of every
  * callchain line, and the byte loop was a fifth of that parser's time. */
@@ -167,7 +167,10 @@ static int columns(const char *p, const char *end, struct pb_text_context *c)
 	latency = p < end && *p != '[';
 	if (p == end || !(p = cpu_column(p, end, &c->cpu)))
 		return 0;
-	if (p == end || (*p != ' ' && *p != '\t'))
+	/* trace-cmd report prints a clock that does not count nanoseconds
+	 * (x86-tsc, counter) with "%12d:" right after "[%03d]": a count of
+	 * 12 digits or more meets the ']' with no blank. */
+	if (p == end || (*p != ' ' && *p != '\t' && (latency || !pb_is_digit(*p))))
 		return 0;
 	p = pb_skip_blanks(p, end);
 	if (latency && (q = latency_timestamp(p, end, c))) {
@@ -195,6 +198,25 @@ static int columns(const char *p, const char *end, struct pb_text_context *c)
 	return 1;
 }
 
+/* The comm in [COMM, DASH) without the "%*s: " that trace-cmd report
+ * prints before each line of a file or buffer instance when it reads more
+ * than one (print_handle_file()). A task's comm is at most 15 bytes
+ * (TASK_COMM_LEN - 1), printed "%16s": a longer field that holds ": " has
+ * that name in front, cut at its last ": ". */
+static const char *after_input_name(const char *comm, const char *dash)
+{
+	const char *p = dash, *name_end = NULL;
+
+	if (dash - comm <= 16)
+		return comm;
+	while (p - comm >= 2 && !name_end) {
+		p--;
+		if (p[-1] == ':' && (*p == ' ' || *p == '\t'))
+			name_end = p;
+	}
+	return name_end ? pb_skip_blanks(name_end, dash) : comm;
+}
+
 int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
 		    enum pb_bad_reason *why)
 {
@@ -208,6 +230,7 @@ int pb_text_context(const char *line, size_t len, struct pb_text_context *ctx,
 		int rc = dash > comm ? columns(dash + 1, end, ctx) : 0;
 
 		if (rc > 0) {
+			comm = after_input_name(comm, dash);
 			ctx->comm = comm;
 			ctx->comm_len = (size_t)(dash - comm);
 			return 0;
@@ -312,4 +335,192 @@ void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_
 
 	snprintf(value, sizeof(value), "%.*s", (int)n, s);
 	pb_parser_set_meta(p, key, value);
+}
+
+/* The tokens of a line, blank separated, read one at a time. */
+struct tokens {
+	const char *p, *end;
+};
+
+static int next_token(struct tokens *t, const char **s, const char **e)
+{
+	*s = pb_skip_blanks(t->p, t->end);
+	*e = pb_token_end(*s, t->end);
+	t->p = *e;
+	return *e > *s;
+}
+
+static int all_hex(const char *s, const char *e)
+{
+	if (s == e)
+		return 0;
+	for (; s < e; s++)
+		if (!pb_is_digit(*s) && !pb_is_lower_hex(*s))
+			return 0;
+	return 1;
+}
+
+/* The irq flags column of trace_print_lat_fmt(): irqs-off, need-resched,
+ * hard/soft irq, then preempt depth and (from 5.x) migrate-disable depth
+ * in hex or '.' (4 or 5 characters, more on preempt-lazy kernels). */
+static int is_lat_flags(const char *s, const char *e)
+{
+	if (e - s < 4 || e - s > 8)
+		return 0;
+	for (; s < e; s++)
+		if (!strchr(".dDbXNnpLBZzHhs0123456789abcdef", *s))
+			return 0;
+	return 1;
+}
+
+/* "comm-pid" of the function_graph tracer's funcgraph-proc column
+ * (print_graph_proc(): the comm cut to 7 bytes). */
+static int graph_proc(const char *s, const char *e, struct pb_text_context *c)
+{
+	const char *dash = e;
+
+	while (dash > s && dash[-1] != '-')
+		dash--;
+	if (dash - 1 <= s || parse_i32(dash, e, &c->pid) < 0)
+		return 0;
+	c->comm = s;
+	c->comm_len = (size_t)(dash - 1 - s);
+	return 1;
+}
+
+/* One token of the columns print_graph_prologue() prints before an event:
+ * funcgraph-abstime "%5lu.%06lu |  ", funcgraph-reltime "%9llu us |  ",
+ * funcgraph-cpu " %*d) ", funcgraph-proc "comm-pid | ", the latency flags,
+ * and the '|' of the duration column. 1 when it is one of them. */
+static int graph_column(const char *s, const char *e, struct pb_text_context *c,
+			int *has_time)
+{
+	const char *q = skip_digits(s, e);
+
+	if (e - s == 1 && *s == '|')
+		return 1;
+	if (q > s && q + 1 == e && *q == ')')
+		return parse_i32(s, q, &c->cpu) == 0;
+	if (q > s && q == e)	/* the count of a relative time, "us" follows */
+		return 1;
+	if (e - s == 2 && s[0] == 'u' && s[1] == 's')
+		return 1;
+	if (q > s && *q == '.' && skip_digits(q + 1, e) == e) {
+		*has_time = pb_parse_seconds_ns(s, (size_t)(e - s), &c->ts_ns) == 0;
+		return *has_time;
+	}
+	return is_lat_flags(s, e) || graph_proc(s, e, c);
+}
+
+int evtext_funcgraph(const char *line, size_t len, struct pb_text_context *c,
+		     enum pb_bad_reason *why)
+{
+	const char *end = line + len, *open = line, *s, *e;
+	struct tokens t;
+	int has_time = 0;
+
+	while ((open = memchr(open, '/', (size_t)(end - open))) &&
+	       !(end - open >= 3 && open[1] == '*' && open[2] == ' '))
+		open++;
+	if (!open)
+		return -1;
+	c->comm = "";
+	c->comm_len = 0;
+	c->pid = c->tgid = c->cpu = -1;
+	c->counter_clock = 0;
+	t.p = line;
+	t.end = open;
+	while (next_token(&t, &s, &e))
+		if (!graph_column(s, e, c, &has_time))
+			return -1;
+	if (c->cpu < 0 && !has_time)
+		return -1;
+	if (!has_time) {
+		*why = PB_BAD_TIMESTAMP;	/* without funcgraph-abstime */
+		return 1;
+	}
+	c->rest = pb_skip_blanks(open + 3, end);
+	c->rest_len = (size_t)(end - c->rest);
+	/* the comment closes on its line, or after the last frame of a stack */
+	if (c->rest_len >= 3 && !memcmp(end - 3, " */", 3))
+		c->rest_len -= 3;
+	return 0;
+}
+
+/* The columns of the latency format with the verbose option
+ * (trace_print_lat_context()): "%16s %7d %3d %d %08x %08lx " (comm, pid,
+ * cpu, flags, preempt count, index; pid "%5d" before 5.x), then
+ * "[%08llx] %ld.%03ldms (+%ld.%03ldms): " with the time in microseconds in
+ * hex, or "[%016llx] %lld (+%lld): " with a clock that does not count
+ * nanoseconds (the raw count in hex). */
+int evtext_verbose_latency(const char *line, size_t len, struct pb_text_context *c)
+{
+	const char *end = line + len, *open, *close, *colon, *col[5], *col_end[5];
+	uint64_t v;
+
+	open = line;
+	while ((open = memchr(open, '[', (size_t)(end - open)))) {
+		close = pb_find_char(open, end, ']');
+		if (close && close + 1 < end && close[1] == ' ' && all_hex(open + 1, close))
+			break;
+		open++;
+	}
+	if (!open || pb_parse_hex(open + 1, (size_t)(close - open - 1), &v) < 0 || v > INT64_MAX / 1000)
+		return -1;
+	colon = close;
+	while ((colon = memchr(colon, ')', (size_t)(end - colon))) && (end - colon < 2 || colon[1] != ':'))
+		colon++;
+	if (!colon)
+		return -1;
+	/* the five number columns before it, read backwards */
+	const char *p = open;
+	for (int i = 4; i >= 0; i--) {
+		while (p > line && p[-1] == ' ')
+			p--;
+		col_end[i] = p;
+		while (p > line && p[-1] != ' ')
+			p--;
+		col[i] = p;
+		if (col[i] == col_end[i] || !all_hex(col[i], col_end[i]))
+			return -1;
+	}
+	if (parse_i32(col[0], col_end[0], &c->pid) < 0 || parse_i32(col[1], col_end[1], &c->cpu) < 0)
+		return -1;
+	c->comm = pb_skip_blanks(line, p);
+	c->comm_len = (size_t)(p - c->comm);
+	while (c->comm_len && c->comm[c->comm_len - 1] == ' ')
+		c->comm_len--;
+	c->tgid = -1;
+	c->counter_clock = !pb_find_char(close, colon, '.');
+	c->ts_ns = c->counter_clock ? (int64_t)v : (int64_t)v * 1000;
+	c->rest = pb_skip_blanks(colon + 2, end);
+	c->rest_len = (size_t)(end - c->rest);
+	return 0;
+}
+
+/* A line the function_graph tracer prints for itself
+ * (trace_functions_graph.c): a function's entry "foo() {", a leaf
+ * "foo();", an exit "}" or "} / * foo * /" (without the blanks), the
+ * irq markers "==========>" and "<==========", a task switch
+ * " 1)  sh-412  =>  bash-413" between two dashed lines; after the
+ * columns of graph_column(), the first a cpu "1)", a time or the '|' of
+ * the duration. */
+int evtext_graph_line(const char *line, size_t len)
+{
+	const char *end = line + len, *s = pb_skip_blanks(line, end), *e = pb_token_end(s, end);
+	const char *last = end;
+
+	while (last > s && (last[-1] == ' ' || last[-1] == '\t' || last[-1] == '\r'))
+		last--;
+	if (last - s >= 10 && *s == '-' && (size_t)(last - s) == strspn(s, "-"))
+		return 1;
+	if (e == s || !((e[-1] == ')' && skip_digits(s, e) == e - 1 && e - 1 > s) ||
+			(pb_is_digit(*s) && pb_find_char(s, e, '.')) || (e - s == 1 && *s == '|')))
+		return 0;
+	if (last[-1] == '{' || last[-1] == ';' || last[-1] == '}')
+		return 1;
+	if (last - s >= 2 && last[-2] == '*' && last[-1] == '/' && memmem(s, (size_t)(last - s), "} /*", 4))
+		return 1;
+	return memmem(s, (size_t)(last - s), " => ", 4) || memmem(s, (size_t)(last - s), "==========>", 11) ||
+	       memmem(s, (size_t)(last - s), "<==========", 11);
 }

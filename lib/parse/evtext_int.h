@@ -70,6 +70,19 @@ static inline bool evtext_is_frame(const char *s, const char *eol)
 	return eol - s >= 2 && s[0] == '=' && s[1] == '>';
 }
 
+/* A line of the function_graph tracer: an event printed as a C comment
+ * (opened by slash-star, closed by star-slash) after the tracer's columns,
+ * print_graph_comment(). 0 with C
+ * filled (its time from funcgraph-abstime), 1 when it is such a line but
+ * has no time (*WHY set), -1 when it is not one. */
+int evtext_funcgraph(const char *line, size_t len, struct pb_text_context *c,
+		     enum pb_bad_reason *why);
+/* Whether LINE is one the function_graph tracer prints for itself (a
+ * function's entry or exit, an irq marker, a task switch banner). */
+int evtext_graph_line(const char *line, size_t len);
+/* A line of the latency format under the verbose option; 0 or -1. */
+int evtext_verbose_latency(const char *line, size_t len, struct pb_text_context *c);
+
 /* Looks at LINE as process_line() would, up to what depends on the lines
  * before it. */
 void evtext_look(const struct pb_evtext_dialect *d, const char *text, size_t len,

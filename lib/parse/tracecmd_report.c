@@ -14,10 +14,30 @@
 
 #define MARKER "tracing_mark_write: "
 
+/* The "%*s: " file name that trace-cmd report prints before "cpus=" and
+ * each event line when it reads more than one file (print_handle_file()):
+ * the text after it, or LINE. */
+static const char *after_file_name(const char *line, size_t len)
+{
+	const char *end = line + len, *p = pb_skip_blanks(line, end);
+
+	while (p < end && *p != ' ' && *p != '\t' && *p != '=')
+		p++;
+	if (p == line || p[-1] != ':' || p == end)
+		return line;
+	return pb_skip_blanks(p, end);
+}
+
 /* "cpus=2", "version = 6" (trace.dat file version, trace-cmd 2.x) and
  * "CPU 1 is empty" open the report. */
 static int tracecmd_header(struct pb_parser *p, const char *line, size_t len)
 {
+	const char *cpus = after_file_name(line, len);
+
+	if (cpus != line && pb_has_prefix(cpus, (size_t)(line + len - cpus), "cpus=")) {
+		len -= (size_t)(cpus - line);
+		line = cpus;
+	}
 	if (pb_has_prefix(line, len, "cpus=")) {
 		pb_text_set_meta(p, "cpus", line + 5, len - 5);
 		return 1;

@@ -1192,6 +1192,88 @@ static void test_fragment_needs_a_time(void **state)
 	run_close(&r);
 }
 
+/* The function_graph tracer prints an event as a comment after its own
+ * columns (print_graph_comment(), print_graph_prologue()): funcgraph-abstime
+ * "%5lu.%06lu |  ", funcgraph-cpu " %*d) ", funcgraph-proc "comm-pid"
+ * centred in 14 columns then " | ", the latency flags " d..1. | " (no
+ * " | " in older kernels), the empty duration "              |  " and the
+ * indentation; a stack's comment closes after its last frame. Its own
+ * lines (entries, exits, task switch banners) are no events and no bad
+ * lines. */
+static void test_function_graph_comments_are_events(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: function_graph\n"
+		 "  102.500100 |   1)    sh-412     |               |  cma_alloc() {\n"
+		 "  102.500101 |   1)    sh-412     |               |    /* cma_alloc_start: name=reserved count=1024 align=8 */\n"
+		 "  102.500102 |   1)    sh-412     |  d..1.  |               |    /* <stack trace>\n"
+		 " => __cma_alloc+0x2c/0x480\n"
+		 " => cma_alloc+0x18/0x30 */\n"
+		 "  102.500103 |   1)    sh-412     |  d..1.               |    /* cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=1024 align=8 errorno=-16 */\n"
+		 "  102.500200 |   1)    sh-412     | ! 150.123 us  |  }\n"
+		 " ------------------------------------------\n"
+		 "  1)    sh-412     =>   bash-413   \n"
+		 " ------------------------------------------\n"
+		 "  102.500300 |   1)   bash-413    |   0.312 us    |  foo();\n"
+		 "  102.500400 |   1)   bash-413    |               |  } /* bar */\n");
+	rec = run_next(&r);
+	check_context(rec, 3, 102500101000, 1, 412, -1, "sh", "cma", "cma_alloc_start");
+	assert_string_equal(rec->body, "name=reserved count=1024 align=8");
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[1], "cma_alloc", 0x18, 0x30, 0, NULL, 0);
+	rec = run_next(&r);
+	check_context(rec, 7, 102500103000, 1, 412, -1, "sh", "cma", "cma_alloc_finish");
+	assert_field(rec, "errorno", "-16");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* Without funcgraph-abstime an event under function_graph has no time:
+ * counted as such, never given one. */
+static void test_function_graph_event_without_time_is_counted(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: function_graph\n"
+		 " 1)               |  /* cma_alloc_start: name=reserved count=1024 align=8 */\n"
+		 " 1)   0.312 us    |  foo();\n");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_TIMESTAMP], 1);
+	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+}
+
+/* The latency format under the verbose option (trace_print_lat_context()):
+ * "%16s %7d %3d %d %08x %08lx " then "[%08llx] %ld.%03ldms (+%ld.%03ldms): "
+ * (microseconds in hex) or, with a clock that does not count nanoseconds,
+ * "[%016llx] %lld (+%lld): " (the count in hex). */
+static void test_verbose_latency_format(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "              sh     412   1 1 00000001 00000002 [0005d3f0] 381.936ms (+0.001ms): cma_alloc_start: name=reserved count=1024 align=8\n"
+		 "   POSIX timer 0      77   0 0 00000000 00000003 [000000c468300d38] 13494886093248 (+12): cma_alloc_start: name=reserved count=1024 align=8\n");
+	rec = run_next(&r);
+	check_context(rec, 2, 0x5d3f0 * 1000LL, 1, 412, -1, "sh", "cma", "cma_alloc_start");
+	rec = run_next(&r);
+	check_context(rec, 3, 0xc468300d38LL, 0, 77, -1, "POSIX timer 0", "cma", "cma_alloc_start");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "counter");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1226,6 +1308,9 @@ int main(void)
 		cmocka_unit_test(test_cma_pfn_without_0x_is_hex),
 		cmocka_unit_test(test_fragment_lines_have_unknown_task),
 		cmocka_unit_test(test_fragment_needs_a_time),
+		cmocka_unit_test(test_function_graph_comments_are_events),
+		cmocka_unit_test(test_function_graph_event_without_time_is_counted),
+		cmocka_unit_test(test_verbose_latency_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -270,6 +270,58 @@ static void test_report_text_of_arm64_capture_as_grep_counts(void **state)
 	run_close(&r);
 }
 
+/* trace-cmd's trace-read.c prints a clock that does not count nanoseconds
+ * (x86-tsc, counter) with "%12d:" right after "[%03d]": a count of 12
+ * digits or more has no blank before it. */
+static void test_counter_clock_glued_to_the_cpu_column(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=2\n"
+		 "              sh-412   [001]1234567890123: cma_alloc_start:      name=reserved count=1024 align=8\n"
+		 "              sh-412   [001]  98765432109: cma_alloc_start:      name=reserved count=1024 align=8\n");
+	rec = run_next(&r);
+	check_context(rec, 2, 1234567890123, 1, 412, -1, "sh", "cma", "cma_alloc_start");
+	rec = run_next(&r);
+	assert_int_equal(rec->ts_ns, 98765432109);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "counter");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* trace-cmd report of two files, or of a file with buffer instances,
+ * prints each line's file or instance name first, "%*s: "
+ * (print_handle_file()), and "%*s  " for the top buffer: the name is no
+ * part of the comm, and "NAME: cpus=N" is the header. */
+static void test_file_name_before_each_line_is_not_the_comm(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "host.dat: cpus=4\n"
+		 "host.dat:               sh-412   [001]  1024.500101: cma_alloc_start:      name=reserved count=1024 align=8\n"
+		 "    inst:  POSIX timer 0-77    [002]  1024.500102: cma_alloc_start:      name=reserved count=1024 align=8\n"
+		 "                      sh-413   [003]  1024.500103: cma_alloc_start:      name=reserved count=1024 align=8\n");
+	rec = run_next(&r);
+	check_context(rec, 2, 1024500101000, 1, 412, -1, "sh", "cma", "cma_alloc_start");
+	rec = run_next(&r);
+	assert_int_equal(rec->pid, 77);
+	assert_string_equal(rec->comm, "POSIX timer 0");
+	rec = run_next(&r);
+	assert_int_equal(rec->pid, 413);
+	assert_string_equal(rec->comm, "sh");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "4");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +331,8 @@ int main(void)
 		cmocka_unit_test(test_report_stacks_no_plugins),
 		cmocka_unit_test(test_report_bad_lines),
 		cmocka_unit_test(test_report_text_of_arm64_capture_as_grep_counts),
+		cmocka_unit_test(test_counter_clock_glued_to_the_cpu_column),
+		cmocka_unit_test(test_file_name_before_each_line_is_not_the_comm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
