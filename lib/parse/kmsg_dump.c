@@ -34,9 +34,22 @@ int kmsg_is_dump_head(const char *s, size_t len)
 	       dump_prefix(sp, len, "is uninitialized and poisoned");
 }
 
+/* arm's dump_backtrace_entry() with CONFIG_BACKTRACE_VERBOSE, and every
+ * arm kernel before that option: "[<%08lx>] (%ps) from [<%08lx>] (%pS)",
+ * the loglevel and no blank before it. Until 6.1 no "Call trace:" came
+ * before the first one, so such a line also begins a call trace. */
+static int arm_verbose_frame(const char *s, size_t len)
+{
+	const char *close;
+
+	return dump_prefix(s, len, "[<") && (close = kmsg_find(s, len, ">] (")) &&
+	       kmsg_find(close, (size_t)(s + len - close), ") from [<") && s[len - 1] == ')';
+}
+
 int kmsg_is_call_trace(const char *s, size_t len)
 {
-	return dump_prefix(s, len, "Call trace:") || dump_prefix(s, len, "Call Trace:");
+	return dump_prefix(s, len, "Call trace:") || dump_prefix(s, len, "Call Trace:") ||
+	       arm_verbose_frame(s, len);
 }
 
 /* Lines that begin another record: a dump cut short ends at them. */
@@ -433,15 +446,52 @@ int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *
 
 /* --- dump_stack() ------------------------------------------------------ */
 
+/* One side of an arm backtrace line, "[<c010e4b0>] (show_stack+0x10/0x14)"
+ * or "show_stack+0x10/0x14", as a frame: the parentheses of the verbose
+ * form are taken off ("[<addr>] sym+off/size" is a frame as x86 printed it). */
+static int arm_side(struct kmsg *k, const char *s, size_t len)
+{
+	const char *open = kmsg_find(s, len, "] (");
+	char buf[640];
+
+	if (!dump_prefix(s, len, "[<"))
+		return dump_frame(&k->rec, kmsg_arena(k), s, len);
+	if (!open || s[len - 1] != ')' || len > sizeof(buf))
+		return -1;
+	/* "[<addr>] " then what the parentheses hold */
+	memcpy(buf, s, (size_t)(open - s) + 2);
+	memcpy(buf + (open - s) + 2, open + 3, len - (size_t)(open - s) - 4);
+	return dump_frame(&k->rec, kmsg_arena(k), buf, len - 2);
+}
+
+/* arm's "WHERE from CALLER" (dump_backtrace_entry(): " %ps from %pS", or
+ * the verbose "[<%08lx>] (%ps) from [<%08lx>] (%pS)"): the function, and
+ * the caller it returns into with the offset. A line's caller is the next
+ * line's function, so the first line gives both frames and each later one
+ * its caller. Returns 1 when S is no such line. */
+static int arm_frames(struct kmsg *k, const char *s, size_t len)
+{
+	const char *from = kmsg_find(s, len, " from ");
+
+	if (!from)
+		return 1;
+	if (!k->rec.nframes && arm_side(k, s, (size_t)(from - s)))
+		return -1;
+	return arm_side(k, from + 6, (size_t)(s + len - from - 6)) ? -1 : 0;
+}
+
 /* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
 static int trace_line(struct kmsg *k, const char *s, size_t len)
 {
 	size_t n = dump_blanks(s, len);
+	int rc;
 
-	if (!n)
+	if (!n && !arm_verbose_frame(s, len))
 		return -1;
 	s += n;
 	len -= n;
+	if ((rc = arm_frames(k, s, len)) <= 0)
+		return rc;
 	/* "<TASK>", "</IRQ>": x86 stack section markers */
 	if (len > 2 && s[0] == '<' && s[len - 1] == '>')
 		return 0;
@@ -466,6 +516,9 @@ int kmsg_call_trace(struct kmsg *k, const struct kline *first, struct pb_record 
 		rec->comm = pb_arena_strdup(kmsg_arena(k), pb_buf_str(&k->task_comm));
 	}
 	k->task_line = 0;
+	/* an arm trace without a "Call trace:" line begins with its first frame */
+	if (arm_verbose_frame(first->text, first->len) && trace_line(k, first->text, first->len))
+		return kmsg_truncated(k, head_lineno);
 	while ((rc = kmsg_next_line(k, &l)) == 1) {
 		if (!l.kernel)
 			continue;

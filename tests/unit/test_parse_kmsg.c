@@ -1412,6 +1412,58 @@ static void test_suppressed_messages_are_counted_for_our_functions(void **state)
 	run_close(&r);
 }
 
+/* 32-bit arm prints each frame as dump_backtrace_entry() does: the verbose
+ * "[<%08lx>] (%ps) from [<%08lx>] (%pS)" with no "Call trace:" before it
+ * up to 6.1, and " %ps from %pS" after a "Call trace: " line since. Each
+ * line names the function and the caller it returns into: the frames are
+ * the first function, then every caller with its offset. */
+static void test_arm32_backtraces_give_their_frames(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  120.000000] CPU: 0 PID: 2323 Comm: kodi.bin Not tainted 4.19.97-v7+ #1294\n"
+		 "[  120.000010] Hardware name: BCM2835\n"
+		 "[  120.000020] [<80111e84>] (unwind_backtrace) from [<8010d0bc>] (show_stack+0x20/0x24)\n"
+		 "[  120.000030] [<8010d0bc>] (show_stack) from [<80847e6c>] (dump_stack+0xcc/0x110)\n"
+		 "[  120.000040] [<80847e6c>] (dump_stack) from [<80258d44>] (alloc_contig_range+0x3d0/0x3f8)\n"
+		 "[  120.000050] [<80258d44>] (alloc_contig_range) from [<802c4a4c>] (cma_alloc+0x150/0x5a4)\n"
+		 "[  120.000060] alloc_contig_range: [2f100, 2f20a) PFNs busy\n"
+		 "[  130.000000] CPU: 2 PID: 812 Comm: v4l2-ctl Not tainted 6.1.21-v7l+ #1642\n"
+		 "[  130.000010] Hardware name: BCM2711\n"
+		 "[  130.000020] Call trace: \n"
+		 "[  130.000030]  unwind_backtrace from show_stack+0x18/0x1c\n"
+		 "[  130.000040]  show_stack from dump_stack_lvl+0x40/0x4c\n"
+		 "[  130.000050]  dump_stack_lvl from __alloc_contig_migrate_range+0x1a4/0x1e8\n"
+		 "[  130.000060]  __alloc_contig_migrate_range from alloc_contig_range+0x148/0x2b0\n"
+		 "[  130.000070]  alloc_contig_range from vc4_bo_create+0x30/0x1c0 [vc4]\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->line, 3);
+	assert_int_equal(rec->pid, 2323);
+	assert_string_equal(rec->comm, "kodi.bin");
+	assert_int_equal(rec->nframes, 5);
+	assert_frame(&rec->frames[0], "unwind_backtrace", 0, 0, 0x80111e84, NULL, 0);
+	assert_frame(&rec->frames[1], "show_stack", 0x20, 0x24, 0x8010d0bc, NULL, 0);
+	assert_frame(&rec->frames[3], "alloc_contig_range", 0x3d0, 0x3f8, 0x80258d44, NULL, 0);
+	assert_frame(&rec->frames[4], "cma_alloc", 0x150, 0x5a4, 0x802c4a4c, NULL, 0);
+	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->line, 10);
+	assert_int_equal(rec->pid, 812);
+	assert_int_equal(rec->nframes, 6);
+	assert_frame(&rec->frames[0], "unwind_backtrace", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[1], "show_stack", 0x18, 0x1c, 0, NULL, 0);
+	assert_frame(&rec->frames[4], "alloc_contig_range", 0x148, 0x2b0, 0, NULL, 0);
+	assert_frame(&rec->frames[5], "vc4_bo_create", 0x30, 0x1c0, 0, "vc4", 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1446,6 +1498,7 @@ int main(void)
 		cmocka_unit_test(test_syslog_daemons_without_host_or_with_facility),
 		cmocka_unit_test(test_logcat_time_and_brief),
 		cmocka_unit_test(test_suppressed_messages_are_counted_for_our_functions),
+		cmocka_unit_test(test_arm32_backtraces_give_their_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
