@@ -22,12 +22,32 @@ long long pb_json_int(const json_t *o, const char *key, long long dflt)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
 }
 
+static int json_to_buf(const char *text, size_t n, void *buf)
+{
+	pb_buf_add(buf, text, n);
+	return 0;
+}
+
+/* VALUE as compact JSON, then SUFFIX, in one write: json_dumpf() writes
+ * each token apart, a locked stdio call each, which was most of the time
+ * of `export` (a write of a few bytes for every key, quote and comma). */
+static int json_dump_to(FILE *out, json_t *value, size_t flags, const char *suffix)
+{
+	/* only the calling thread writes output */
+	static struct pb_buf line;
+	int rc;
+
+	pb_buf_reset(&line);
+	rc = json_dump_callback(value, json_to_buf, &line, flags);
+	pb_buf_add(&line, suffix, strlen(suffix));
+	if (fwrite(line.data, 1, line.len, out) != line.len)
+		return -1;
+	return rc;
+}
+
 int pb_json_write(FILE *out, json_t *value)
 {
-	int rc = json_dumpf(value, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	fputc('\n', out);
-	return rc;
+	return json_dump_to(out, value, JSON_COMPACT | JSON_PRESERVE_ORDER, "\n");
 }
 
 void pb_format_ts(char *buf, size_t len, long long ts_ns)
@@ -156,7 +176,7 @@ long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_tab
 		if (obj) {
 			if (rows)
 				fputc(',', out);
-			json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_dump_to(out, obj, JSON_COMPACT | JSON_PRESERVE_ORDER, "");
 			json_decref(obj);
 		}
 		rows++;
