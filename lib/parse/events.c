@@ -20,6 +20,8 @@ static const struct event_system known_events[] = {
 	{ "bprint", "ftrace" },
 	{ "bputs", "ftrace" },
 	{ "cma_alloc", "cma" },
+	{ "cma_alloc_at_finish", "cma" },
+	{ "cma_alloc_at_start", "cma" },
 	{ "cma_alloc_busy_retry", "cma" },
 	{ "cma_alloc_finish", "cma" },
 	{ "cma_alloc_info", "cma" },

@@ -498,13 +498,35 @@ int evtext_verbose_latency(const char *line, size_t len, struct pb_text_context 
 	return 0;
 }
 
+/* Whether the text before the last " /" + "*" of [S, LAST) ends a
+ * function's line: "{", ";" or "}" (a comment after it: the function's
+ * name after "}" with funcgraph-tail, "ret=" with funcgraph-retval, "<-"
+ * and the caller with funcgraph-retaddr). */
+static int function_then_comment(const char *s, const char *last)
+{
+	const char *c = NULL;
+
+	for (const char *p = s; (p = memmem(p, (size_t)(last - p), " /*", 3)); p++)
+		c = p;
+	return c && c > s && last[-2] == '*' && last[-1] == '/' && strchr("{;}", c[-1]);
+}
+
+/* Whether the number before P is a time of the function_graph tracer:
+ * funcgraph-abstime's, followed by '|', or a duration, followed by "us". */
+static int time_column(const char *p, const char *end)
+{
+	const char *next = pb_skip_blanks(p, end), *e = pb_token_end(next, end);
+
+	return (e - next == 1 && *next == '|') || (e - next == 2 && !memcmp(next, "us", 2));
+}
+
 /* A line the function_graph tracer prints for itself
  * (trace_functions_graph.c): a function's entry "foo() {", a leaf
- * "foo();", an exit "}" or "} / * foo * /" (without the blanks), the
- * irq markers "==========>" and "<==========", a task switch
+ * "foo();", an exit "}", each with an optional comment after it, the irq
+ * markers "==========>" and "<==========", a task switch
  * " 1)  sh-412  =>  bash-413" between two dashed lines; after the
- * columns of graph_column(), the first a cpu "1)", a time or the '|' of
- * the duration. */
+ * columns of graph_column(), the first a cpu "1)", a time, an overhead
+ * mark of the duration ("+ 12.345 us") or the '|' of the duration. */
 int evtext_graph_line(const char *line, size_t len)
 {
 	const char *end = line + len, *s = pb_skip_blanks(line, end), *e = pb_token_end(s, end);
@@ -515,11 +537,10 @@ int evtext_graph_line(const char *line, size_t len)
 	if (last - s >= 10 && *s == '-' && (size_t)(last - s) == strspn(s, "-"))
 		return 1;
 	if (e == s || !((e[-1] == ')' && skip_digits(s, e) == e - 1 && e - 1 > s) ||
-			(pb_is_digit(*s) && pb_find_char(s, e, '.')) || (e - s == 1 && *s == '|')))
+			(pb_is_digit(*s) && pb_find_char(s, e, '.') && time_column(e, last)) ||
+			(e - s == 1 && strchr("|+!#*@$", *s))))
 		return 0;
-	if (last[-1] == '{' || last[-1] == ';' || last[-1] == '}')
-		return 1;
-	if (last - s >= 2 && last[-2] == '*' && last[-1] == '/' && memmem(s, (size_t)(last - s), "} /*", 4))
+	if (strchr("{;}", last[-1]) || function_then_comment(s, last))
 		return 1;
 	return memmem(s, (size_t)(last - s), " => ", 4) || memmem(s, (size_t)(last - s), "==========>", 11) ||
 	       memmem(s, (size_t)(last - s), "<==========", 11);

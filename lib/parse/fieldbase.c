@@ -10,13 +10,17 @@
  * the value is hex at every one. include/trace/events/cma.h: "pfn=%lx"
  * in cma_alloc and cma_release (4.x to 5.12), in cma_alloc_finish and
  * cma_alloc_busy_retry (5.13, Android 5.10, vendor 4.19), "pfn=0x%lx"
- * from 5.14 and in every cma_alloc_info read. migrate.h: migration_pte
- * prints "addr=%lx, pte=%lx". Sorted by event. */
+ * from 5.14 and in every cma_alloc_info read; cma_alloc_at_start (an
+ * allocation at a given pfn, after the multi-range series) prints
+ * "pfn=%lx," and cma_alloc_at_finish "pfn=0x%lx". migrate.h:
+ * migration_pte prints "addr=%lx, pte=%lx". Sorted by event. */
 static const struct {
 	const char *event;
 	const char *field;
 } bare_hex[] = {
 	{ "cma_alloc", "pfn" },
+	{ "cma_alloc_at_finish", "pfn" },
+	{ "cma_alloc_at_start", "pfn" },
 	{ "cma_alloc_busy_retry", "pfn" },
 	{ "cma_alloc_finish", "pfn" },
 	{ "cma_alloc_info", "pfn" },

@@ -1274,6 +1274,53 @@ static void test_verbose_latency_format(void **state)
 	run_close(&r);
 }
 
+/* The function_graph tracer's own lines with the comments its options add
+ * after a function: funcgraph-retval "foo(); / * ret=0x0 * /",
+ * funcgraph-retaddr, funcgraph-tail "} / * foo * /" (the comment marks
+ * written here with a blank inside); no event, no bad line. */
+static void test_function_graph_options_lines_are_no_events(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: function_graph\n"
+		 " 1)   0.312 us    |  foo(); /* ret=0x0 */\n"
+		 " 1)               |  bar() { /* <-baz+0x10/0x30 */\n"
+		 " 1) + 12.345 us   |  } /* bar ret=-16 */\n"
+		 " 1)   0.100 us    |  qux(a=0x1, b=2);\n"
+		 " 1)   ==========> |\n");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* cma_alloc_at_start "name=%s pfn=%lx, request_count=%lu ..." and
+ * cma_alloc_at_finish "name=%s pfn=0x%lx page=%p count=%lu errorno=%d"
+ * (linux-mm, after the multi-range CMA series): system cma, the pfn hex. */
+static void test_cma_alloc_at_events_have_hex_pfns(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "              sh-412   [001] .....   102.500101: cma_alloc_at_start: name=hugetlb pfn=b2800, request_count=512 available_count=1024 total_count=4096\n"
+		 "              sh-412   [001] .....   102.500102: cma_alloc_at_finish: name=hugetlb pfn=0xb2800 page=0000000000000000 count=512 errorno=-16\n");
+	rec = run_next(&r);
+	check_context(rec, 2, 102500101000, 1, 412, -1, "sh", "cma", "cma_alloc_at_start");
+	assert_field(rec, "pfn", "0xb2800");
+	assert_field(rec, "request_count", "512");
+	rec = run_next(&r);
+	assert_string_equal(rec->system, "cma");
+	assert_field(rec, "pfn", "0xb2800");
+	assert_field(rec, "errorno", "-16");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1311,6 +1358,8 @@ int main(void)
 		cmocka_unit_test(test_function_graph_comments_are_events),
 		cmocka_unit_test(test_function_graph_event_without_time_is_counted),
 		cmocka_unit_test(test_verbose_latency_format),
+		cmocka_unit_test(test_function_graph_options_lines_are_no_events),
+		cmocka_unit_test(test_cma_alloc_at_events_have_hex_pfns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
