@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "text.h"
+#include "evtext_int.h"
 
 #define TRACE_DAT_MAGIC "\x17\x08\x44tracing"
 
@@ -190,8 +190,15 @@ static enum vote event_line_vote(const char *line, size_t len)
 	const char *name, *body;
 	size_t name_len, body_len;
 
-	if (pb_text_context(line, len, &c, &why) < 0)
+	if (pb_text_context(line, len, &c, &why) < 0) {
+		/* trace_pipe prints no "# tracer:" header: the function_graph
+		 * tracer's lines, its events as comments, the verbose latency
+		 * format are ftrace's too */
+		if (evtext_funcgraph(line, len, &c, &why) >= 0 || evtext_graph_line(line, len) ||
+		    evtext_verbose_latency(line, len, &c) == 0)
+			return VOTE_FTRACE;
 		return VOTE_NONE;
+	}
 	if (c.tgid >= 0 || starts(c.rest, c.rest_len, "<stack trace>") ||
 	    starts(c.rest, c.rest_len, "<user stack trace>"))
 		return VOTE_FTRACE;

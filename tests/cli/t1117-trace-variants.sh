@@ -116,6 +116,14 @@ is "$(sql "SELECT e.event FROM events e WHERE e.stack_id IS NOT NULL")" "cma:cma
 	"function_graph: the stack belongs to the event before it"
 is "$(failures_summary)" "$FAILED" "function_graph: the failure"
 
+# trace_pipe prints no "# tracer:" header: the layout alone says ftrace
+grep -v '^#' "$TMP/graph.txt" >"$TMP/graph-pipe.txt"
+import_case graph-pipe
+is "$(failures_summary)" "$FAILED" "function_graph from trace_pipe: the failure"
+grep -v '^#' "$TMP/verbose.txt" >"$TMP/verbose-pipe.txt"
+import_case verbose-pipe
+is "$(failures_summary)" "$FAILED" "verbose latency from trace_pipe: the failure"
+
 # without funcgraph-abstime the events have no time: counted, not stored
 { echo '# tracer: function_graph'; write ft ' 1)               |  /* %s %s */'; } >"$TMP/graph-notime.txt"
 export PINBLAME_DB=$TMP/graph-notime.db
