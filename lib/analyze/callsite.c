@@ -228,15 +228,91 @@ static int walked_for_caller(const struct pb_noise *noise, const char *const *fu
 	return 0;
 }
 
+/* Direct I/O: the block layer's bio made from an iov_iter, a file
+ * system's or block device's direct-I/O code (iomap_dio_bio_iter, 5.10's
+ * iomap_dio_bio_actor, __blockdev_direct_IO and its dio_*, ext4_dio_*,
+ * xfs_file_dio_*, fuse_direct_io, nfs_direct_read_*). */
+static const char *const direct_io_globs[] = {
+	"bio_iov_iter_*", "__bio_iov_iter_*", "*direct_IO*", "*direct_io*", "*_dio_*",
+	"dio_*", "*direct_read*", "*direct_write*",
+};
+
+static int is_direct_io(const char *func)
+{
+	return matches_any(direct_io_globs, PB_ARRAY_SIZE(direct_io_globs), func);
+}
+
+static const char *syscall_name(const char *func, int *compat);
+
+/* Who issues a file's I/O request: a syscall (read, pread64, readv,
+ * io_submit, ...), whatever the arch calls its entry, or io_uring's
+ * issue of a request, which runs from io_uring_enter, an io-wq worker or
+ * the SQPOLL thread alike. */
+static int is_io_issuer(const char *func)
+{
+	int compat;
+
+	return syscall_name(func, &compat) || !strcmp(func, "io_issue_sqe");
+}
+
+/* Whether FUNC is a part of CALLER that bears its name, "F_slow",
+ * "F_fast", "F_locked" called by F (hva_to_pfn_slow and hva_to_pfn_fast
+ * by hva_to_pfn): one function that takes the page on either path, and
+ * whose parts the compiler inlines or not, is named F on every path.
+ * "__F" is not one: the kernel names so the worker that several callers
+ * share (__do_fault under do_fault, do_read_fault, do_cow_fault). */
+static int is_part_of(const char *func, const char *caller)
+{
+	size_t k = strlen(caller);
+
+	return k && !strncmp(func, caller, k) && func[k] == '_' && func[k + 1];
+}
+
+/* Whether frame I serves a direct I/O that an issuer rootward of it
+ * made: a direct-I/O frame leafward of it (DIRECT_IO, the bio helper
+ * walked through) or between it and the issuer (fuse_get_user_pages()
+ * under fuse_direct_io()). */
+static int serves_direct_io(const char *const *funcs, size_t i, size_t n, int direct_io)
+{
+	if (is_io_issuer(funcs[i]))
+		return 0;
+	for (size_t j = i; j < n; j++) {
+		if (is_io_issuer(funcs[j]))
+			return direct_io;
+		direct_io |= is_direct_io(funcs[j]);
+	}
+	return 0;
+}
+
+/* Frame I of FUNCS[..n) is walked to a caller rootward that names the
+ * holder better: the issuer of the direct I/O it serves, or the function
+ * it is a part of. */
+static int named_by_caller(const struct pb_noise *noise, const char *const *funcs, size_t i,
+			   size_t n, enum stack_mode mode, int direct_io)
+{
+	if (!noise->roles)
+		return 0;
+	/* the I/O request holds the pages until it completes; the frames
+	 * that carry it (VFS, the file system, iomap or the legacy dio
+	 * code) are its path whatever their names, and the same file read
+	 * through read(2), io_submit(2) or io_uring takes the same path */
+	if (serves_direct_io(funcs, i, n, direct_io))
+		return 1;
+	return i + 1 < n && is_part_of(funcs[i], funcs[i + 1]) &&
+	       noise_classify(noise, funcs[i + 1], mode) == FRAME_HOLDER;
+}
+
 size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, size_t n,
 		     size_t first, enum stack_mode mode, int *common)
 {
 	int splice_read = 0;	/* a page cache read made for a splice is leafward */
+	int direct_io = 0;	/* the pages are a direct I/O's */
 
 	*common = 0;
 	for (size_t i = first; i < n; i++) {
 		enum frame_class cls = noise_classify(noise, funcs[i], mode);
 
+		direct_io |= is_direct_io(funcs[i]);
 		if (cls == FRAME_SKIP)
 			continue;
 		if (walked_for_caller(noise, funcs, i, n, mode, cls)) {
@@ -248,6 +324,8 @@ size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, siz
 		 * cifs_strict_readv, ...) is the splice's too, whatever its
 		 * name. */
 		if (splice_read && rootward(funcs, i + 1, n, noise_is_splice))
+			continue;
+		if (named_by_caller(noise, funcs, i, n, mode, direct_io))
 			continue;
 		*common = cls == FRAME_COMMON;
 		return i;

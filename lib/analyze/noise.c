@@ -37,11 +37,34 @@ static const char *const gup_globs[] = {
 	"__page_ref_*", "page_ref_*", "folio_ref_*", "folio_get", "folio_try_get*",
 	"get_page", "get_page_unless_zero", "try_get_page", "try_get_folio",
 	"try_get_compound_head", "grab_page", "try_grab_*",
-	"get_user_pages*", "__get_user_pages*", "pin_user_pages*", "get_user_page_vma_remote",
+	"get_user_pages*", "__get_user_pages*", "pin_user_pages*", "get_user_page_*",
 	"internal_get_user_pages_fast", "lockless_pages_from_mm", "gup_*", "__gup_*",
 	"follow_page*", "follow_*_mask", "faultin_page", "check_and_migrate_movable_*",
 	"migrate_longterm_unpinnable_*", "collect_longterm_unpinnable_*",
 	"iov_iter_get_pages*", "__iov_iter_get_pages*", "iov_iter_extract_*",
+};
+
+/* GUP-caller plumbing: code that takes a user buffer's pages for a caller
+ * that decides what they are for, so the caller is the holder. The block
+ * layer's bio built from an iov_iter (direct I/O, SG_IO), mm's access to
+ * another process's memory (/proc/PID/mem, ptrace, /proc/PID/cmdline),
+ * mm's frame vector (5.10 mm/frame_vector.c, since 5.15 videobuf2's),
+ * net's fill of an skb from an iov_iter (MSG_ZEROCOPY, tun and vhost-net
+ * zerocopy), and a subsystem's pin library, named so because several of
+ * its own callers share it: "<subsys>_pin_pages" (io_uring's io_pin_pages
+ * for registered buffers, rings and buffer rings; the VFIO API
+ * vfio_pin_pages for mdev drivers) and the helpers under it
+ * ("vfio_pin_pages_remote", "vfio_pin_page_external", "vaddr_get_pfn",
+ * 5.12+ "vaddr_get_pfns"). A driver's one wrapper that says whose pages
+ * it pins ("os_lock_user_pages", "edgetpu_pin_user_pages") is its own
+ * code and names it. */
+static const char *const plumbing_globs[] = {
+	"bio_iov_iter_get_pages*", "__bio_iov_iter_get_pages*", "bio_map_user_iov",
+	"blk_rq_map_user*", "__blk_rq_map_user*",
+	"access_remote_vm", "__access_remote_vm", "access_process_vm",
+	"get_vaddr_frames",
+	"*zerocopy*_from_iter", "skb_zerocopy_iter_*",
+	"*_pin_pages", "*_pin_pages_*", "*_pin_page_*", "*_get_pfn", "*_get_pfns",
 };
 
 /* References dropped: put and unpin helpers, page_pinner's own. */
@@ -129,8 +152,8 @@ static int in_globs(const char *const *globs, size_t n, const char *func)
  * is readahead. */
 static enum role role_of(const char *func)
 {
-	if (IN(gup_globs, func) || IN(put_globs, func) || IN(splice_globs, func) ||
-	    IN(entry_globs, func))
+	if (IN(gup_globs, func) || IN(plumbing_globs, func) || IN(put_globs, func) ||
+	    IN(splice_globs, func) || IN(entry_globs, func))
 		return ROLE_HELPER;
 	if (IN(allocator_globs, func))
 		return ROLE_ALLOCATOR;
