@@ -43,6 +43,10 @@ struct ktime {
 	int64_t before, at;	/* the time before that line's; its own */
 	int year, month;	/* dates without a year: the year, the last month */
 	int reltime;		/* a relative clock begun by reltime's deltas */
+	/* a log of several boots on the printk clock: the last printk time
+	 * and date read, what the boots after the first add to their times */
+	int64_t last_boot, last_wall, boot_offset;
+	int reboots;
 };
 
 /* The parser's state. */

@@ -405,6 +405,44 @@ static int delta_counts(const struct ktime *t, const struct stamps *st)
 	       (st->delta_of == t->clock || (t->reltime && st->delta_of == CLOCK_WALL));
 }
 
+/* How far a printk time may fall behind the line above it within one boot:
+ * the CPUs' clocks put a line microseconds before the one another CPU
+ * printed just before it; a new boot starts its count again from 0. */
+#define REBOOT_BACK_NS NS_PER_SEC
+
+/* A printk time on the boot clock. A log of several boots (a syslog file
+ * kept over reboots, dmesg outputs pasted one after the other) counts its
+ * printk times from 0 again at each boot. The new boot began after the
+ * last line of the one before, so its first line came at least its printk
+ * time after that line, or the time between the two lines' dates when the
+ * lines have dates and that is more: the later boot's times go on from
+ * there, and no two boots share times. The file's clock is then no boot
+ * clock ("relative": its times are not to be compared with one boot's
+ * trace). */
+static int64_t boot_time(struct ktime *t, struct pb_parser *p, int new_line,
+			 const struct stamps *st)
+{
+	int64_t since = st->boot;	/* from the last line of the boot before */
+
+	if (st->boot < 0)
+		return -1;
+	if (!new_line)
+		return st->boot <= INT64_MAX - t->boot_offset ? st->boot + t->boot_offset : -1;
+	if (st->wall >= 0 && t->last_wall >= 0 && st->wall - t->last_wall > since)
+		since = st->wall - t->last_wall;
+	if (t->last_boot >= 0 && st->boot < t->last_boot - REBOOT_BACK_NS &&
+	    since <= INT64_MAX - t->last_boot &&
+	    t->last_boot + since - st->boot <= INT64_MAX - t->boot_offset) {
+		t->boot_offset += t->last_boot + since - st->boot;
+		if (!t->reboots++)
+			pb_parser_set_meta(p, "clock", "relative");
+	}
+	t->last_boot = st->boot;
+	if (st->wall >= 0)
+		t->last_wall = st->wall;
+	return st->boot <= INT64_MAX - t->boot_offset ? st->boot + t->boot_offset : -1;
+}
+
 /* The time of line LINENO on the file's clock, -1 when it has none there.
  * A line read again after unget_line() gets the same time: a delta adds to
  * the time of the line timed before it, not to its own. */
@@ -412,15 +450,16 @@ int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
 		       const struct stamps *st)
 {
 	int64_t ts = -1;
+	int new_line = lineno != t->line;
 
 	if (t->clock == CLOCK_UNSET)
 		set_clock(t, p, st);
-	if (lineno != t->line) {
+	if (new_line) {
 		t->line = lineno;
 		t->before = t->at;
 	}
 	if (t->clock == CLOCK_BOOT)
-		ts = st->boot;
+		ts = boot_time(t, p, new_line, st);
 	else if (t->clock == CLOCK_WALL && st->wall >= 0)
 		ts = st->wall;
 	else if (delta_counts(t, st))
@@ -433,5 +472,6 @@ int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
 void kmsg_time_init(struct ktime *t)
 {
 	*t = (struct ktime){ .clock = CLOCK_UNSET, .before = -1, .at = -1,
-			     .year = YEARLESS_BASE, .month = -1 };
+			     .year = YEARLESS_BASE, .month = -1, .last_boot = -1,
+			     .last_wall = -1 };
 }

@@ -141,4 +141,24 @@ pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .area, .outcome]]')" \
 	'[["cma_alloc","reserved","final"]]' "the failure names its area from the line logd split"
 
+# --- a syslog file kept over a reboot ---------------------------------------
+
+# rsyslog writes the printk time after its date; after the reboot it counts
+# from 0 again. The second boot's failures come after the first boot's.
+cat >"$TMP/kernlog.log" <<'EOF'
+Jan 11 14:29:18 novena kernel: [ 5009.361913] alloc_contig_range: [700fb, 700fc) PFNs busy
+Jan 11 14:37:29 novena kernel: [ 5500.027057] alloc_contig_range: [700fc, 700ff) PFNs busy
+Jan 11 14:51:00 novena kernel: [    0.000000] Booting Linux on physical CPU 0x0
+Jan 11 14:51:56 novena kernel: [   56.408503] alloc_contig_range: [700fb, 700fc) PFNs busy
+Jan 11 14:52:07 novena kernel: [   67.205937] alloc_contig_range: [700fd, 700fe) PFNs busy
+EOF
+export PINBLAME_DB=$TMP/kernlog.db
+setup "a syslog file over a reboot imports" "$PINBLAME" import "$TMP/kernlog.log"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | .line]')" \
+	"[$(grep -n 'PFNs busy' "$TMP/kernlog.log" | cut -d: -f1 | paste -sd,)]" \
+	"the failures are in the order of the file, not of the printk times"
+is "$(sql "SELECT clock FROM sources")" "relative" \
+	"the file's clock is no single boot's (never compared with a trace's times)"
+
 done_testing

@@ -1464,6 +1464,45 @@ static void test_arm32_backtraces_give_their_frames(void **state)
 	run_close(&r);
 }
 
+/* A syslog file kept over a reboot: the printk times start again from 0.
+ * The later boot's times go on from the earlier boot's last one plus the
+ * time between the two lines by their dates, or at least the later line's
+ * printk time (so no two boots share times),
+ * and the file's clock is no boot clock any more. A line a CPU printed
+ * microseconds "before" the one above it is no reboot. */
+static void test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "Nov 25 10:00:00 host kernel: [ 4000.000000] migrating pfn 1 failed ret:-16\n"
+		 "Nov 25 10:00:00 host kernel: [ 3999.999990] migrating pfn 2 failed ret:-16\n"
+		 "Nov 25 10:10:00 host kernel: [   12.000000] migrating pfn 3 failed ret:-16\n"
+		 "Nov 25 10:11:00 host kernel: [   72.000000] migrating pfn 4 failed ret:-16\n");
+	assert_int_equal(run_next(&r)->ts_ns, 4000000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 3999999990000);
+	assert_null(pb_parser_meta(r.p, "clock"));
+	/* 3999.99999 + 600 s between the dates: 4599.99999 for the line at 12 s */
+	assert_int_equal(run_next(&r)->ts_ns, 4599999990000);
+	assert_int_equal(run_next(&r)->ts_ns, 4659999990000);
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "relative");
+	run_close(&r);
+
+	/* two dmesg outputs one after the other, no dates: the new boot began
+	 * after the last line, its line at 3 s at least 3 s after that line */
+	run_open(&r, PB_FMT_KMSG,
+		 "[  500.000000] migrating pfn 1 failed ret:-16\n"
+		 "[    3.000000] migrating pfn 2 failed ret:-16\n"
+		 "[    4.000000] migrating pfn 3 failed ret:-16\n");
+	assert_int_equal(run_next(&r)->ts_ns, 500000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 503000000000);
+	assert_int_equal(run_next(&r)->ts_ns, 504000000000);
+	run_end(&r);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1499,6 +1538,7 @@ int main(void)
 		cmocka_unit_test(test_logcat_time_and_brief),
 		cmocka_unit_test(test_suppressed_messages_are_counted_for_our_functions),
 		cmocka_unit_test(test_arm32_backtraces_give_their_frames),
+		cmocka_unit_test(test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
