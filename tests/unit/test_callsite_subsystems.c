@@ -84,6 +84,10 @@
 	SEG("try_grab_page", "follow_page_pte", "follow_pmd_mask", "follow_pud_mask",    \
 	    "follow_p4d_mask", "follow_page_mask", "__get_user_pages",                    \
 	    "__get_user_pages_locked")
+/* 6.6: as 6.1 (the gup_fast_* names and the slow walk's try_grab_folio()
+ * came in 6.11) */
+#define GUP_FAST_66 GUP_FAST_61
+#define GUP_SLOW_66 GUP_SLOW_61
 /* 6.12: gup_fast_*, try_grab_folio_fast(); the slow walk's grab is
  * try_grab_folio() */
 #define GUP_FAST_612                                                                      \
@@ -220,6 +224,19 @@ static void test_io_uring_buffers_arm64_612_page_ref_and_kprobe(void **state)
 		      "gup_fast_fallback", "io_sqe_buffer_register");
 }
 
+/* 6.6 io_uring/rsrc.c: io_pin_pages() -> pin_user_pages() (6.5 dropped its
+ * vmas array; 6.7 moved it to pin_user_pages_fast()). */
+static void test_io_uring_buffers_arm64_66_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(KP_ARM64_61, GUP_SLOW_66,
+			    SEG("__gup_longterm_locked", "pin_user_pages", "io_pin_pages",
+				"io_sqe_buffer_register", "io_sqe_buffers_register",
+				"__io_uring_register", "__arm64_sys_io_uring_register"),
+			    EL0_61),
+		      "try_grab_page", "io_sqe_buffer_register");
+}
+
 /* ACK 6.1/6.6 page_pinner records the put: the buffers' unregistration
  * (io_buffer_unmap() -> unpin_user_page()) names who let go. */
 static void test_io_uring_buffers_arm64_66_page_pinner_put(void **state)
@@ -328,6 +345,25 @@ static void test_direct_read_io_submit_ext4_x86_64_612_page_ref(void **state)
 				"__se_sys_io_submit", "__x64_sys_io_submit"),
 			    X86_ENTRY_612),
 		      "__page_ref_mod", "__do_sys_io_submit");
+}
+
+/* 6.6 io_submit(2) O_DIRECT write on xfs: aio_write() ->
+ * xfs_file_write_iter() -> xfs_file_dio_write() ->
+ * xfs_file_dio_write_aligned() -> iomap_dio_rw() -> ... ->
+ * bio_iov_iter_get_pages() -> iov_iter_extract_pages() (6.5+) ->
+ * pin_user_pages_fast(). */
+static void test_direct_write_io_submit_xfs_arm64_66_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(KP_ARM64_61, GUP_FAST_66,
+			    SEG("pin_user_pages_fast", "iov_iter_extract_user_pages",
+				"iov_iter_extract_pages", "__bio_iov_iter_get_pages",
+				"bio_iov_iter_get_pages", "iomap_dio_bio_iter", "iomap_dio_iter",
+				"__iomap_dio_rw", "iomap_dio_rw", "xfs_file_dio_write_aligned",
+				"xfs_file_dio_write", "xfs_file_write_iter", "aio_write",
+				"io_submit_one", "__arm64_sys_io_submit"),
+			    EL0_61),
+		      "try_grab_folio", "__do_sys_io_submit");
 }
 
 /* 5.10 fs/direct-io.c, a file system on the legacy direct I/O (ext2):
@@ -478,6 +514,22 @@ static void test_kvm_hva_to_pfn_x86_64_510_fast_and_slow(void **state)
 		      "try_grab_page", "hva_to_pfn");
 }
 
+/* x86_64 6.6: kvm_faultin_pfn() -> __kvm_faultin_pfn() ->
+ * __gfn_to_pfn_memslot() -> hva_to_pfn() -> hva_to_pfn_slow() ->
+ * get_user_pages_unlocked(). */
+static void test_kvm_hva_to_pfn_x86_64_66_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(KP_X86_INT3, GUP_SLOW_66,
+			    SEG("get_user_pages_unlocked", "hva_to_pfn_slow", "hva_to_pfn",
+				"__gfn_to_pfn_memslot", "__kvm_faultin_pfn", "kvm_faultin_pfn",
+				"kvm_tdp_page_fault", "kvm_mmu_do_page_fault", "kvm_mmu_page_fault",
+				"vmx_handle_exit", "vcpu_enter_guest", "vcpu_run",
+				"kvm_arch_vcpu_ioctl_run", "kvm_vcpu_ioctl", "__x64_sys_ioctl"),
+			    X86_ENTRY_510),
+		      "try_grab_page", "hva_to_pfn");
+}
+
 /* arm64 6.12: user_mem_abort() -> __gfn_to_pfn_memslot() -> hva_to_pfn()
  * -> hva_to_pfn_slow(). */
 static void test_kvm_hva_to_pfn_arm64_612_kprobe(void **state)
@@ -588,6 +640,23 @@ static void test_remote_access_x86_64_510_and_arm64_612(void **state)
 		      "try_grab_folio", "ptrace_access_vm");
 }
 
+/* SG_IO passthrough, 6.6 block/scsi_ioctl.c: sg_io() ->
+ * blk_rq_map_user_io() -> blk_rq_map_user_iov() -> bio_map_user_iov() ->
+ * iov_iter_extract_pages(). The block layer's mapping of a user buffer
+ * into a request is plumbing; sg_io() built the request and holds it (no
+ * direct I/O of a file here). */
+static void test_sg_io_passthrough_x86_64_66_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(KP_X86_FTRACE, GUP_FAST_66,
+			    SEG("pin_user_pages_fast", "iov_iter_extract_user_pages",
+				"iov_iter_extract_pages", "bio_map_user_iov", "blk_rq_map_user_iov",
+				"blk_rq_map_user_io", "sg_io", "scsi_ioctl", "sd_ioctl",
+				"blkdev_ioctl", "__x64_sys_ioctl"),
+			    X86_ENTRY_510),
+		      "try_grab_folio", "sg_io");
+}
+
 /* --- MSG_ZEROCOPY and tun zerocopy -------------------------------------- */
 
 /* 5.10 TCP: tcp_sendmsg() -> tcp_sendmsg_locked() ->
@@ -691,12 +760,14 @@ int main(void)
 		cmocka_unit_test(test_io_uring_buffers_arm64_510_page_pinner),
 		cmocka_unit_test(test_io_uring_buffers_x86_64_61_kprobe),
 		cmocka_unit_test(test_io_uring_buffers_arm64_612_page_ref_and_kprobe),
+		cmocka_unit_test(test_io_uring_buffers_arm64_66_kprobe),
 		cmocka_unit_test(test_io_uring_buffers_arm64_66_page_pinner_put),
 		cmocka_unit_test(test_io_uring_direct_read_x86_64_510_kprobe),
 		cmocka_unit_test(test_io_uring_direct_read_arm64_612_io_wq),
 		cmocka_unit_test(test_direct_read_pread64_ext4_arm64_510_kprobe),
 		cmocka_unit_test(test_direct_read_read_xfs_x86_64_61_kprobe),
 		cmocka_unit_test(test_direct_read_io_submit_ext4_x86_64_612_page_ref),
+		cmocka_unit_test(test_direct_write_io_submit_xfs_arm64_66_kprobe),
 		cmocka_unit_test(test_direct_read_legacy_dio_x86_64_510_kprobe),
 		cmocka_unit_test(test_fuse_direct_io_arm64_510_and_x86_64_612),
 		cmocka_unit_test(test_rdma_umem_x86_64_510_kprobe),
@@ -705,12 +776,14 @@ int main(void)
 		cmocka_unit_test(test_vfio_map_dma_arm64_612_kprobe),
 		cmocka_unit_test(test_vfio_mdev_pin_x86_64_612_kprobe),
 		cmocka_unit_test(test_kvm_hva_to_pfn_x86_64_510_fast_and_slow),
+		cmocka_unit_test(test_kvm_hva_to_pfn_x86_64_66_kprobe),
 		cmocka_unit_test(test_kvm_hva_to_pfn_arm64_612_kprobe),
 		cmocka_unit_test(test_kvm_hva_to_pfn_x86_64_613_perf),
 		cmocka_unit_test(test_vb2_userptr_arm64_510_kprobe),
 		cmocka_unit_test(test_vb2_userptr_x86_64_612_kprobe),
 		cmocka_unit_test(test_process_vm_readv_arm64_510_and_x86_64_612),
 		cmocka_unit_test(test_remote_access_x86_64_510_and_arm64_612),
+		cmocka_unit_test(test_sg_io_passthrough_x86_64_66_kprobe),
 		cmocka_unit_test(test_msg_zerocopy_tcp_x86_64_510_kprobe),
 		cmocka_unit_test(test_msg_zerocopy_tcp_arm64_612_page_ref),
 		cmocka_unit_test(test_zerocopy_udp_and_tun_x86_64),
