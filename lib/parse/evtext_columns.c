@@ -337,6 +337,12 @@ void pb_text_set_meta(struct pb_parser *p, const char *key, const char *s, size_
 	pb_parser_set_meta(p, key, value);
 }
 
+/* Whether C is one of the characters of SET (never the NUL that ends it). */
+static int in_set(char c, const char *set)
+{
+	return c && strchr(set, c);
+}
+
 /* The tokens of a line, blank separated, read one at a time. */
 struct tokens {
 	const char *p, *end;
@@ -368,7 +374,7 @@ static int is_lat_flags(const char *s, const char *e)
 	if (e - s < 4 || e - s > 8)
 		return 0;
 	for (; s < e; s++)
-		if (!strchr(".dDbXNnpLBZzHhs0123456789abcdef", *s))
+		if (!in_set(*s, ".dDbXNnpLBZzHhs0123456789abcdef"))
 			return 0;
 	return 1;
 }
@@ -465,7 +471,7 @@ int evtext_verbose_latency(const char *line, size_t len, struct pb_text_context 
 			break;
 		open++;
 	}
-	if (!open || pb_parse_hex(open + 1, (size_t)(close - open - 1), &v) < 0 || v > INT64_MAX / 1000)
+	if (!open || pb_parse_hex(open + 1, (size_t)(close - open - 1), &v) < 0 || v > INT64_MAX)
 		return -1;
 	colon = close;
 	while ((colon = memchr(colon, ')', (size_t)(end - colon))) && (end - colon < 2 || colon[1] != ':'))
@@ -492,6 +498,8 @@ int evtext_verbose_latency(const char *line, size_t len, struct pb_text_context 
 		c->comm_len--;
 	c->tgid = -1;
 	c->counter_clock = !pb_find_char(close, colon, '.');
+	if (!c->counter_clock && v > INT64_MAX / 1000)
+		return -1;
 	c->ts_ns = c->counter_clock ? (int64_t)v : (int64_t)v * 1000;
 	c->rest = pb_skip_blanks(colon + 2, end);
 	c->rest_len = (size_t)(end - c->rest);
@@ -508,7 +516,15 @@ static int function_then_comment(const char *s, const char *last)
 
 	for (const char *p = s; (p = memmem(p, (size_t)(last - p), " /*", 3)); p++)
 		c = p;
-	return c && c > s && last[-2] == '*' && last[-1] == '/' && strchr("{;}", c[-1]);
+	return c && c > s && last[-2] == '*' && last[-1] == '/' && in_set(c[-1], "{;}");
+}
+
+static int dashes_only(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (*s != '-')
+			return 0;
+	return 1;
 }
 
 /* Whether the number before P is a time of the function_graph tracer:
@@ -534,13 +550,13 @@ int evtext_graph_line(const char *line, size_t len)
 
 	while (last > s && (last[-1] == ' ' || last[-1] == '\t' || last[-1] == '\r'))
 		last--;
-	if (last - s >= 10 && *s == '-' && (size_t)(last - s) == strspn(s, "-"))
+	if (last - s >= 10 && dashes_only(s, last))
 		return 1;
 	if (e == s || !((e[-1] == ')' && skip_digits(s, e) == e - 1 && e - 1 > s) ||
 			(pb_is_digit(*s) && pb_find_char(s, e, '.') && time_column(e, last)) ||
-			(e - s == 1 && strchr("|+!#*@$", *s))))
+			(e - s == 1 && in_set(*s, "|+!#*@$"))))
 		return 0;
-	if (strchr("{;}", last[-1]) || function_then_comment(s, last))
+	if (in_set(last[-1], "{;}") || function_then_comment(s, last))
 		return 1;
 	return memmem(s, (size_t)(last - s), " => ", 4) || memmem(s, (size_t)(last - s), "==========>", 11) ||
 	       memmem(s, (size_t)(last - s), "<==========", 11);

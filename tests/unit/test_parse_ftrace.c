@@ -1263,11 +1263,15 @@ static void test_verbose_latency_format(void **state)
 	run_open(&r, PB_FMT_FTRACE,
 		 "# tracer: nop\n"
 		 "              sh     412   1 1 00000001 00000002 [0005d3f0] 381.936ms (+0.001ms): cma_alloc_start: name=reserved count=1024 align=8\n"
-		 "   POSIX timer 0      77   0 0 00000000 00000003 [000000c468300d38] 13494886093248 (+12): cma_alloc_start: name=reserved count=1024 align=8\n");
+		 "   POSIX timer 0      77   0 0 00000000 00000003 [000000c468300d38] 13494886093248 (+12): cma_alloc_start: name=reserved count=1024 align=8\n"
+		 "              sh     412   1 1 00000001 00000004 [00f0000000000000] 67553994410557440 (+1): cma_alloc_start: name=reserved count=1024 align=8\n");
 	rec = run_next(&r);
 	check_context(rec, 2, 0x5d3f0 * 1000LL, 1, 412, -1, "sh", "cma", "cma_alloc_start");
 	rec = run_next(&r);
 	check_context(rec, 3, 0xc468300d38LL, 0, 77, -1, "POSIX timer 0", "cma", "cma_alloc_start");
+	/* a count past INT64_MAX / 1000 is no microseconds: kept as it is */
+	rec = run_next(&r);
+	assert_int_equal(rec->ts_ns, 0xf0000000000000LL);
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "clock"), "counter");
 	assert_int_equal(run_bad_total(&r), 0);
