@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# One failed cma_alloc of a 6.x kernel, written in the line layouts of
+# One failed cma_alloc of a 6.x kernel (and, in five layouts, a pin of its
+# failing page by mydrv with its stack), written in the line layouts of
 # the kernel's trace output (trace_output.c, trace_functions_graph.c),
 # of trace-cmd report (trace-read.c) and of perf script at the versions
 # and options doc/FORMATS.md section 1.1 names. Each layout is imported into
 # a store of its own; the events are counted in the input with grep, the
-# pfns and times worked out with the shell's arithmetic.
+# pfns and times worked out with the shell's arithmetic, the holder is the
+# caller of pin_user_pages in the stack written.
 . "$(dirname "$0")/lib.sh"
 
 # "event: body" of the allocation: start, a failed isolation test, a
@@ -46,6 +48,25 @@ failures_summary() {
 		.pid, .outcome, .errno]]'
 }
 
+# A holder: a pin of the failing pfn (fin_pfn 0xb2a13) by mydrv before
+# the allocation, its stack written in each layout below
+REF='page_ref_mod: pfn=0xb2a13 flags=uptodate|lru count=2 mapcount=1 mapping=0000000000000000 mt=4 val=1'
+FRAMES='try_grab_folio __get_user_pages pin_user_pages mydrv_pin_buffer mydrv_ioctl'
+# frames FMT: each frame of the holder's stack through printf FMT
+frames() {
+	local f
+	for f in $FRAMES; do
+		# shellcheck disable=SC2059
+		printf "$1\n" "$f"
+	done
+}
+
+# blame --json as [callsite, pages] per call site
+blamed() {
+	"$PINBLAME" blame --json | jq -c '[.callsites[] | [.callsite, .pages]]'
+}
+BLAMED='[["mydrv_pin_buffer",1]]'
+
 FAILED="[[\"cma_alloc\",$((0xb2800)),1024,412,\"final\",-16]]"
 FAILED_NOPID="[[\"cma_alloc\",$((0xb2800)),1024,null,\"final\",-16]]"
 
@@ -59,12 +80,19 @@ import_case() {
 	like "$out" ", $(grep -Ec "$EVENTS" "$TMP/$name.txt") events, 0 bad lines" \
 		"$name: every event line read, none bad"
 }
-EVENTS='(cma_alloc_start|test_pages_isolated|mm_migrate_pages|cma_alloc_busy_retry|cma_alloc_finish|^CPU:[0-9]+ \[)'
+EVENTS='(page_ref_mod|cma_alloc_start|test_pages_isolated|mm_migrate_pages|cma_alloc_busy_retry|cma_alloc_finish|^CPU:[0-9]+ \[)'
 
 # --- ftrace, 4.x: 4-character irq flags "d..1" (no migrate-disable column)
-{ echo '# tracer: nop'; write ft '              sh-412   [001] d..1   102.50010%s: %s %s'; } >"$TMP/flags4.txt"
+{
+	echo '# tracer: nop'
+	echo "           mydrv-77    [000] d..1   101.000000: $REF"
+	echo '           mydrv-77    [000] d..1   101.000001: <stack trace>'
+	frames ' => %s'
+	write ft '              sh-412   [001] d..1   102.50010%s: %s %s'
+} >"$TMP/flags4.txt"
 import_case flags4
 is "$(failures_summary)" "$FAILED" "4.x flags: the failure"
+is "$(blamed)" "$BLAMED" "4.x flags: the holder's call site blamed"
 
 # --- 6.x: record-tgid "(%7d) " and the 5-character flags of a softirq with
 # need-resched "dNs1."
@@ -87,9 +115,16 @@ is "$(failures_summary)" "$FAILED" "counter clock: the failure"
 
 # --- latency-format with verbose: "%16s %7d %3d %d %08x %08lx " then
 # "[%08llx] %ld.%03ldms (+%ld.%03ldms): " (microseconds in hex)
-{ echo '# tracer: nop'; write ft '              sh     412   1 1 00000001 0000000%s [0005d3f0] 381.936ms (+0.001ms): %s %s'; } >"$TMP/verbose.txt"
+{
+	echo '# tracer: nop'
+	echo "           mydrv      77   0 1 00000001 00000000 [0005c3f0] 377.840ms (+0.001ms): $REF"
+	echo '           mydrv      77   0 1 00000001 00000000 [0005c3f1] 377.841ms (+0.001ms): <stack trace>'
+	frames ' => %s'
+	write ft '              sh     412   1 1 00000001 0000000%s [0005d3f0] 381.936ms (+0.001ms): %s %s'
+} >"$TMP/verbose.txt"
 import_case verbose
-is "$(sql "SELECT DISTINCT ts_ns FROM events")" "$((0x5d3f0 * 1000))" \
+is "$(blamed)" "$BLAMED" "verbose latency: the holder's call site blamed"
+is "$(sql "SELECT DISTINCT ts_ns FROM events WHERE pid = 412")" "$((0x5d3f0 * 1000))" \
 	"verbose latency: the time is the hex microseconds"
 is "$(failures_summary)" "$FAILED" "verbose latency: the failure"
 
@@ -98,6 +133,9 @@ is "$(failures_summary)" "$FAILED" "verbose latency: the failure"
 # comment closed after its last frame; the tracer's own lines between
 {
 	echo '# tracer: function_graph'
+	echo "  101.000000 |   0)   mydrv-77    |               |  /* $REF */"
+	echo '  101.000001 |   0)   mydrv-77    |               |  /* <stack trace>'
+	frames ' => %s' | sed '$s/$/ *\//'
 	echo '  102.500100 |   1)    sh-412     |               |  cma_alloc() {'
 	write ft '  102.50010%s |   1)    sh-412     |               |    /* %s %s */' |
 		sed '4a\  102.500104 |   1)    sh-412     |               |    /* <stack trace>\
@@ -110,10 +148,13 @@ is "$(failures_summary)" "$FAILED" "verbose latency: the failure"
 	echo '  102.500300 |   1)   bash-413    |   0.312 us    |  foo();'
 } >"$TMP/graph.txt"
 import_case graph
-is "$(sql "SELECT group_concat(s.name, ' ') FROM frame f JOIN symbol s ON s.id = f.symbol_id")" \
+is "$(sql "SELECT group_concat(s.name, ' ') FROM events e JOIN frame f ON f.stack_id = e.stack_id
+	JOIN symbol s ON s.id = f.symbol_id WHERE e.event = 'cma:cma_alloc_busy_retry'")" \
 	"__cma_alloc cma_alloc" "function_graph: the stack's last frame without the comment's end"
-is "$(sql "SELECT e.event FROM events e WHERE e.stack_id IS NOT NULL")" "cma:cma_alloc_busy_retry" \
-	"function_graph: the stack belongs to the event before it"
+is "$(sql "SELECT group_concat(e.event, ' ') FROM events e WHERE e.stack_id IS NOT NULL")" \
+	"page_ref:page_ref_mod cma:cma_alloc_busy_retry" \
+	"function_graph: each stack belongs to the event before it"
+is "$(blamed)" "$BLAMED" "function_graph: the holder's call site blamed"
 is "$(failures_summary)" "$FAILED" "function_graph: the failure"
 
 # trace_pipe prints no "# tracer:" header: the layout alone says ftrace
@@ -149,8 +190,15 @@ import_case tc --format trace-cmd-report
 is "$(failures_summary)" "$FAILED" "trace-cmd report: the failure"
 
 # -l: "%8.8s-%-5d %3d" with the latency flags glued to the cpu
-{ echo 'cpus=2'; write ft '      sh-412       1d..1.  1024.50010%s: %s %s'; } >"$TMP/tc-l.txt"
+{
+	echo 'cpus=2'
+	echo "   mydrv-77       0d..1.  1023.000000: $REF"
+	echo '   mydrv-77       0d..1.  1023.000001: kernel_stack:         <stack trace >'
+	frames '=> %s (ffffffff81234567)'
+	write ft '      sh-412       1d..1.  1024.50010%s: %s %s'
+} >"$TMP/tc-l.txt"
 import_case tc-l
+is "$(blamed)" "$BLAMED" "trace-cmd report -l: the holder's call site blamed"
 is "$(failures_summary)" "$FAILED" "trace-cmd report -l: the failure"
 
 # -l -R: the flags as "-0x%x"
@@ -192,6 +240,14 @@ is "$(failures_summary)" "$FAILED_NOPID" "perf script -F time,event,trace: the f
 write perf '   412/412   [001]  1024.50010%s:          1 %s %s' >"$TMP/perf-period.txt"
 import_case perf-period --format perf-script
 is "$(failures_summary)" "$FAILED" "perf script -F pid,tid,cpu,time,period: the failure"
+{
+	echo "           mydrv    77 [000]  1023.000000: page_ref:$REF"
+	frames '\tffffffff81234567 %s+0x0 ([kernel.kallsyms])'
+	echo
+	write perf '              sh   412 [001]  1024.50010%s: %s %s'
+} >"$TMP/perf-hold.txt"
+import_case perf-hold
+is "$(blamed)" "$BLAMED" "perf script -g: the holder's call site blamed"
 write perf '              sh   412 [001]  1024.50010%s: %s %s' | while IFS= read -r l; do
 	printf '%s\n\tffffffff812a1b2c __cma_alloc+0x2c ([kernel.kallsyms])\n' "$l"
 	printf '\tffffffffc0a01234 mydrv_alloc+0x34 ([mydrv])\n\t    7f1234567890 [unknown] ([unknown])\n\n'
