@@ -106,6 +106,10 @@ void kmsg_time_init(struct ktime *t);
  * and a program name follow (*JOURNAL), or dmesg --time-format iso's.
  * Returns its length, 0 when S starts with none. */
 size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall, int *journal);
+/* A serial terminal program's stamp before a line ("[10:00:44.123] ",
+ * tio); an ISO date in it goes into *WALL. Returns its length, 0 when S
+ * starts with none. */
+size_t kmsg_serial_stamp(const char *s, size_t n, int64_t *wall);
 /* logcat's "01-01 09:03:01.490" (a date without a year, in ms) into
  * *WALL. Returns its length, 0 when S starts with none. */
 size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall);

@@ -365,7 +365,8 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 	l->cpu = l->pid = -1;
 	l->comm = NULL;
 	l->comm_len = 0;
-	i += level_prefix(s, n);
+	i += kmsg_serial_stamp(s, n, &st->wall);
+	i += level_prefix(s + i, n - i);
 	i += devkmsg_prefix(s + i, n - i, &st->boot);
 	i += facility_prefix(s + i, n - i);
 	if ((h = logcat_head(s + i, n - i))) {

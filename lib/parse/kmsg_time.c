@@ -278,6 +278,36 @@ size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall)
 	return k;
 }
 
+/* The stamp a serial terminal program writes before each line it logs:
+ * tio's "[%s] " of "%H:%M:%S" or "%Y-%m-%dT%H:%M:%S", then ".%03ld" (its
+ * 24hour, 24hour-start, 24hour-delta and iso8601 timestamps). Only the
+ * ISO one is a date (*WALL, local time as printed); a time of day alone
+ * says nothing of the day, and the printk time after it, when there is
+ * one, is the line's time. Returns the length with the blank after it. */
+size_t kmsg_serial_stamp(const char *s, size_t n, int64_t *wall)
+{
+	struct kdate d = { 0 };
+	size_t i = 1, k;
+	int dated;
+
+	if (n < 16 || s[0] != '[')
+		return 0;
+	dated = (k = ymd(s + 1, n - 1, &d)) && s[1 + k] == 'T';
+	if (dated)
+		i += k + 1;
+	if (!(k = clock_time(s + i, n - i, 1, &d)))
+		return 0;
+	i += k;
+	if ((k = fraction(s + i, n - i, &d.frac_ns)) != 4 || s[i] != '.')
+		return 0;
+	i += k;
+	if (i + 1 >= n || s[i] != ']' || s[i + 1] != ' ')
+		return 0;
+	if (dated)
+		*wall = date_ns(&d);
+	return i + 2;
+}
+
 /* A date at the start of a line: the journal's and syslog's, which a host
  * and a program name follow (*JOURNAL), or dmesg --time-format iso's. */
 size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall, int *journal)

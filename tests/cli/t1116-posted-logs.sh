@@ -161,4 +161,20 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | .line]')" \
 is "$(sql "SELECT clock FROM sources")" "relative" \
 	"the file's clock is no single boot's (never compared with a trace's times)"
 
+# --- a serial console captured with tio's timestamps -----------------------
+
+# tio writes "\r\n[%s] " with "%H:%M:%S.%03ld" before each line it logs
+printf '%s\r\n' \
+	'[10:00:44.101] [ 5009.361913] alloc_contig_range: [700fb, 700fc) PFNs busy' \
+	'[10:00:44.102] [ 5009.362001] alloc_contig_range: [70100, 70104) PFNs busy' \
+	'[10:00:44.103] [ 5009.362300] cma: cma_alloc: alloc failed, req-size: 1024 pages, ret: -16' \
+	>"$TMP/tio.log"
+export PINBLAME_DB=$TMP/tio.db
+setup "a tio console log imports" "$PINBLAME" import "$TMP/tio.log"
+like "$out" "tio.log: kmsg, $(grep -c '^\[[0-9:.]*\] \[' "$TMP/tio.log") events, 0 bad lines" "every line is a record"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .outcome, .busy_ranges, .ts_ns]]')" \
+	"[[\"cma_alloc\",\"final\",$(grep -c 'PFNs busy' "$TMP/tio.log"),5009362300000]]" \
+	"one final cma_alloc failure at the printk time of its line"
+
 done_testing

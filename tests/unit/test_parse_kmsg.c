@@ -1503,6 +1503,42 @@ static void test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot(void 
 	run_close(&r);
 }
 
+/* A console captured with tio's timestamps: "[%s] " of "%H:%M:%S.%03ld"
+ * (24hour, 24hour-start, 24hour-delta) or "%Y-%m-%dT%H:%M:%S.%03ld"
+ * (iso8601) before each line, with "\r\n" line ends. The printk time after
+ * it is the line's time; without one only the ISO stamp is a time. */
+static void test_serial_terminal_stamps_before_the_line(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t ts;
+	} cases[] = {
+		{ "[10:00:44.123] [   44.142053] migrating pfn 102496 failed ret:-16\r\n", 44142053000 },
+		{ "[2025-11-25T10:00:44.123] [   44.142053] migrating pfn 102496 failed ret:-16\r\n",
+		  44142053000 },
+		{ "[10:00:44.123] <4>[   44.142053] migrating pfn 102496 failed ret:-16\n", 44142053000 },
+		{ "[10:00:44.123] migrating pfn 102496 failed ret:-16\n", -1 },
+		/* date -u -d '2025-11-25 10:00:44' +%s -> 1764064844 */
+		{ "[2025-11-25T10:00:44.123] migrating pfn 102496 failed ret:-16\n", 1764064844123000000 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(cases); i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, cases[i].text);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "migrate_failed");
+		if (rec->ts_ns != cases[i].ts)
+			fail_msg("%s: ts %lld", cases[i].text, (long long)rec->ts_ns);
+		assert_field(rec, "pfn", "0x102496");
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1539,6 +1575,7 @@ int main(void)
 		cmocka_unit_test(test_suppressed_messages_are_counted_for_our_functions),
 		cmocka_unit_test(test_arm32_backtraces_give_their_frames),
 		cmocka_unit_test(test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot),
+		cmocka_unit_test(test_serial_terminal_stamps_before_the_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
