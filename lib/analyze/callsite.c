@@ -288,15 +288,17 @@ static int serves_direct_io(const char *const *funcs, size_t i, size_t n, int di
  * holder better: the issuer of the direct I/O it serves, or the function
  * it is a part of. */
 static int named_by_caller(const struct pb_noise *noise, const char *const *funcs, size_t i,
-			   size_t n, enum stack_mode mode, int direct_io)
+			   size_t n, enum stack_mode mode, enum frame_class cls, int direct_io)
 {
 	if (!noise->roles)
 		return 0;
 	/* the I/O request holds the pages until it completes; the frames
 	 * that carry it (VFS, the file system, iomap or the legacy dio
-	 * code) are its path whatever their names, and the same file read
-	 * through read(2), io_submit(2) or io_uring takes the same path */
-	if (serves_direct_io(funcs, i, n, direct_io))
+	 * code, generic_file_read_iter) are its path whatever their names,
+	 * and the same file read through read(2), io_submit(2) or io_uring
+	 * takes the same path. A common path of --noise FILE stays one. */
+	if ((cls == FRAME_HOLDER || noise_is_cache(noise, funcs[i])) &&
+	    serves_direct_io(funcs, i, n, direct_io))
 		return 1;
 	return i + 1 < n && is_part_of(funcs[i], funcs[i + 1]) &&
 	       noise_classify(noise, funcs[i + 1], mode) == FRAME_HOLDER;
@@ -325,7 +327,7 @@ size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, siz
 		 * name. */
 		if (splice_read && rootward(funcs, i + 1, n, noise_is_splice))
 			continue;
-		if (named_by_caller(noise, funcs, i, n, mode, direct_io))
+		if (named_by_caller(noise, funcs, i, n, mode, cls, direct_io))
 			continue;
 		*common = cls == FRAME_COMMON;
 		return i;

@@ -130,8 +130,10 @@ struct picked {
 };
 
 /* Runs the stack of SEGS through frame_func(), the cut with the probes
- * above and the walk of the default roles in MODE. */
-static void pick(struct picked *p, const char *const *const *segs, enum stack_mode mode)
+ * above and the walk of the roles of OPTS (NULL: the default ones) in
+ * MODE. */
+static void pick_with(struct picked *p, const char *const *const *segs, enum stack_mode mode,
+		      const struct pb_analyze_opts *opts)
 {
 	struct probe_set set = { 0 };
 	struct pb_noise noise;
@@ -155,12 +157,17 @@ static void pick(struct picked *p, const char *const *const *segs, enum stack_mo
 	cut = stack_cut(p->v, p->n, &set);
 	assert_false(cut.cut_short);
 	p->first = cut.first;
-	assert_int_equal(noise_init(&noise, NULL), 0);
+	assert_int_equal(noise_init(&noise, opts), 0);
 	p->at = callsite_pick(&noise, p->v, p->n, cut.first, mode, &p->common);
 	assert_true(p->at < p->n);
 	callsite_name(p->v[p->at], p->name, sizeof(p->name));
 	noise_free(&noise);
 	probe_set_free(&set);
+}
+
+static void pick(struct picked *p, const char *const *const *segs, enum stack_mode mode)
+{
+	pick_with(p, segs, mode, NULL);
 }
 
 /* The stack of SEGS is cut at FIRST (the probed function, or the function
@@ -754,6 +761,41 @@ static void test_rules_stay_within_their_role(void **state)
 	assert_string_equal(p.name, "__do_fault");
 }
 
+/* A common path that the user's --noise FILE names stays one on a direct
+ * I/O's path: the walk to the issuer does not pass it. */
+static void test_direct_io_walk_stops_at_a_listed_common_path(void **state)
+{
+	const char *const *const *xfs_read =
+		STACK(KP_X86_FTRACE, GUP_FAST_61,
+		      SEG("get_user_pages_fast", "__iov_iter_get_pages_alloc", "iov_iter_get_pages2",
+			  "__bio_iov_iter_get_pages", "bio_iov_iter_get_pages", "iomap_dio_bio_iter",
+			  "__iomap_dio_rw", "iomap_dio_rw", "xfs_file_dio_read", "xfs_file_read_iter",
+			  "new_sync_read", "vfs_read", "ksys_read", "__x64_sys_read"),
+		      X86_ENTRY_510);
+	char path[] = "/tmp/pb-callsite-noise-XXXXXX";
+	struct pb_analyze_opts opts = { 0 };
+	struct picked p;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("common xfs_file_dio_*\n", f);
+	assert_int_equal(fclose(f), 0);
+	opts.noise_file = path;
+	pick_with(&p, xfs_read, MODE_HOLD, &opts);
+	unlink(path);
+	assert_string_equal(p.name, "xfs_file_dio_read");
+	assert_true(p.common);
+	/* and without the file, the read's syscall */
+	pick(&p, xfs_read, MODE_HOLD);
+	assert_string_equal(p.name, "__do_sys_read");
+	assert_false(p.common);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +830,7 @@ int main(void)
 		cmocka_unit_test(test_msg_zerocopy_tcp_arm64_612_page_ref),
 		cmocka_unit_test(test_zerocopy_udp_and_tun_x86_64),
 		cmocka_unit_test(test_rules_stay_within_their_role),
+		cmocka_unit_test(test_direct_io_walk_stops_at_a_listed_common_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
