@@ -84,6 +84,33 @@ static int fac_prio(const char *s, size_t n)
 	return 1;
 }
 
+/* Digits at S[*I], advancing *I; 0 when there are none. */
+static int skip_digits(const char *s, size_t n, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < n && pb_is_digit(s[*i]))
+		(*i)++;
+	return *i > start;
+}
+
+/* The kernel's identifier in a journal or syslog line, "kernel: ", or
+ * "kernel[%d]: " where a forwarder that logs with its pid relayed the
+ * kernel's lines (the printk time still in them). Returns its length. */
+static size_t kernel_ident(const char *s, size_t n)
+{
+	size_t i;
+
+	if (dump_prefix(s, n, "kernel: "))
+		return 8;
+	if (!dump_prefix(s, n, "kernel["))
+		return 0;
+	i = 7;
+	if (!skip_digits(s, n, &i) || n - i < 3 || memcmp(s + i, "]: ", 3))
+		return 0;
+	return i + 3;
+}
+
 /* What comes between a journal or syslog date and the kernel's message:
  * "host kernel: " (journalctl, rsyslog), "kernel: " (journalctl
  * --no-hostname), "host kern.warn kernel: " (busybox syslogd: "%s %.64s
@@ -96,7 +123,7 @@ static size_t journal_host(const char *s, size_t n, int *kernel)
 	const char *sp;
 
 	for (int words = 0;; words++) {
-		if ((k = dump_prefix(s + i, n - i, "kernel: ")))
+		if ((k = kernel_ident(s + i, n - i)))
 			return i + k;
 		if (words == 2 || !(sp = memchr(s + i, ' ', n - i)) ||
 		    (words == 1 && !fac_prio(s + i, (size_t)(sp - s) - i)))
@@ -107,15 +134,6 @@ static size_t journal_host(const char *s, size_t n, int *kernel)
 	return 0;
 }
 
-/* Digits at S[*I], advancing *I; 0 when there are none. */
-static int skip_digits(const char *s, size_t n, size_t *i)
-{
-	size_t start = *i;
-
-	while (*i < n && pb_is_digit(s[*i]))
-		(*i)++;
-	return *i > start;
-}
 
 /* CONFIG_PRINTK_CALLER: print_caller()'s "[%6s]" of "T%u" (a task) or
  * "C%u" (a CPU): "[  T123]", "[ C1]"; Android's printk_cpuid vendor hook

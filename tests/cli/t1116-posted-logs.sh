@@ -177,4 +177,22 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .outcome, .busy_ranges,
 	"[[\"cma_alloc\",\"final\",$(grep -c 'PFNs busy' "$TMP/tio.log"),5009362300000]]" \
 	"one final cma_alloc failure at the printk time of its line"
 
+# --- a journal as syslog, some kernel lines relayed as "kernel[%d]: " -------
+
+# journald's own kernel lines ("kernel: ", a frame with its indent kept)
+# and a forwarder's copy carrying the printk time
+cat >"$TMP/orin.log" <<'EOF'
+Jul 10 16:36:36 orin kernel:  el0t_64_sync+0x1a4/0x1a8
+Jul 10 16:36:36 orin kernel: nvgpu: 17000000.gpu nvgpu_cbc_init_support:91 [ERR] Failed to allocate comptags
+Jul 10 16:36:36 orin kernel[851]: [   13.879784] cma: cma_alloc: linux,cma: alloc failed, req-size: 62864 pages, ret: -12
+Jul 10 16:36:36 orin sh[963]: cma: cma_alloc: linux,cma: alloc failed, req-size: 1 pages, ret: -12
+EOF
+export PINBLAME_DB=$TMP/orin.db
+setup "a journal with relayed kernel lines imports" "$PINBLAME" import "$TMP/orin.log"
+is "$(count_event kmsg:cma_alloc_failed)" "$(grep -c 'kernel\[[0-9]*\]: .*alloc failed' "$TMP/orin.log")" \
+	"the relayed kernel line is a record, the shell's of the same words none"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | select(.kind == "cma_alloc") | [.area, .errorno]]')" \
+	'[["linux,cma",-12]]' "its failure names the area and the error"
+
 done_testing

@@ -1300,11 +1300,15 @@ static void test_syslog_daemons_without_host_or_with_facility(void **state)
 		  1764064844000000000 },
 		{ "Tue Nov  4 10:00:44 2025 kern.err kernel: migrating pfn 102496 failed ret:-16\n",
 		  1762250444000000000 },
+		/* a forwarder logging the kernel's lines with its own pid */
+		{ "Nov 25 10:00:44 orin kernel[851]: [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000 },
 	};
 	static const char *const others[] = {
 		"Nov 25 10:00:44 host daemon.info dnsmasq[812]: migrating pfn 102496 failed ret:-16\n",
 		"Tue Nov 25 10:00:44 2025 daemon.info dnsmasq[812]: migrating pfn 102496 failed ret:-16\n",
 		"Nov 25 10:00:44 host systemd[1]: migrating pfn 102496 failed ret:-16\n",
+		"Nov 25 10:00:44 host kernel[x]: migrating pfn 102496 failed ret:-16\n",
 	};
 
 	(void)state;
