@@ -1543,6 +1543,50 @@ static void test_serial_terminal_stamps_before_the_line(void **state)
 	}
 }
 
+/* 4.19's __dump_page(): "page:%px count:%d mapcount:%d mapping:%px
+ * index:%#lx", " compound_mapcount: %d" continued on the line, "flags:
+ * %#lx(%pGp)", and "page:%px is uninitialized and poisoned" before the raw
+ * rows of a poisoned page; no pfn of its own (the "migrating pfn" line just
+ * before gives it). */
+static void test_dump_of_4_19_with_count_and_a_poisoned_page(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "<4>[  300.100000] migrating pfn 8a3c1 failed ret:-16\n"
+		 "<0>[  300.100001] page:ffffffbf2228f040 is uninitialized and poisoned\n"
+		 "<1>[  300.100002] raw: ffffffffffffffff ffffffffffffffff ffffffffffffffff ffffffffffffffff\n"
+		 "<1>[  300.100004] page dumped because: migration failure\n"
+		 "<4>[  300.200000] migrating pfn 8a3c2 failed ret:-16\n"
+		 "<0>[  300.200001] page:ffffffbf2228f080 count:3 mapcount:1 mapping:ffffffc0d1e2a0a1 index:0x7fa1b2c compound_mapcount: 1\n"
+		 "<0>[  300.200002] flags: 0x4000000000010068(uptodate|lru|active|head)\n"
+		 "<1>[  300.200003] raw: 4000000000010068 ffffffbf2228f008 ffffffbf2228f088 ffffffc0d1e2a0a1\n"
+		 "<1>[  300.200004] page dumped because: migration failure\n"
+		 "<1>[  300.200005] page->mem_cgroup:ffffffc0b3b8c000\n");
+	assert_string_equal(run_next(&r)->event, "migrate_failed");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "page", "ffffffbf2228f040");
+	assert_field(rec, "pfn", "0x8a3c1");
+	assert_field(rec, "reason", "migration failure");
+	assert_string_equal(run_next(&r)->event, "migrate_failed");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_int_equal(rec->line, 6);
+	assert_field(rec, "pfn", "0x8a3c2");
+	assert_field(rec, "pfn_from", "migrate_failed");
+	assert_field(rec, "refcount", "3");
+	assert_field(rec, "mapcount", "1");
+	assert_field(rec, "compound_mapcount", "1");
+	assert_field(rec, "flags", "0x4000000000010068(uptodate|lru|active|head)");
+	assert_field(rec, "memcg", "ffffffc0b3b8c000");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1580,6 +1624,7 @@ int main(void)
 		cmocka_unit_test(test_arm32_backtraces_give_their_frames),
 		cmocka_unit_test(test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot),
 		cmocka_unit_test(test_serial_terminal_stamps_before_the_line),
+		cmocka_unit_test(test_dump_of_4_19_with_count_and_a_poisoned_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
