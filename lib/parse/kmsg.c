@@ -277,6 +277,26 @@ static int word_after(struct kmsg *k, const char *s, const char *end, const char
 	return 0;
 }
 
+/* The "%d" after PREFIX in S..END into field NAME: the sign and digits
+ * only, as a vendor tail may follow the number (", try to use default
+ * cma"). -1 when none. */
+static int int_after(struct kmsg *k, const char *s, const char *end, const char *prefix,
+		     const char *name)
+{
+	const char *at = kmsg_find(s, (size_t)(end - s), prefix), *p;
+
+	if (!at)
+		return -1;
+	at += strlen(prefix);
+	p = at + (at < end && *at == '-');
+	while (p < end && pb_is_digit(*p))
+		p++;
+	if (p == at || (p == at + 1 && *at == '-'))
+		return -1;
+	kmsg_field(k, name, at, (size_t)(p - at));
+	return 0;
+}
+
 /* cma_debug_show_areas() after a failure (CONFIG_CMA_DEBUG): "cma: number
  * of available pages: 2@93+8@108=> 10 free of 1024 total pages" (4.12+),
  * "number of available pages: 4+7=>11 pages, total: 2048 pages" (vendor
@@ -306,7 +326,8 @@ static void available_pages(struct kmsg *k)
 
 /* "cma: cma_alloc: alloc failed, req-size: %zu pages, ret: %d" (4.11-5.12),
  * "cma: cma_alloc: %s: alloc failed, req-size: %lu pages, ret: %d" (5.13+,
- * with the area's name; __cma_alloc in 6.12+) */
+ * with the area's name; __cma_alloc in 6.12+); vendor trees append words
+ * after the error (", try to use default cma") */
 static int cma_alloc_failed(struct kmsg *k, const struct kline *l, const char *fail,
 			    struct pb_record *rec)
 {
@@ -326,7 +347,7 @@ static int cma_alloc_failed(struct kmsg *k, const struct kline *l, const char *f
 	if (dump_word(&pos, end, &w))
 		return kmsg_syntax(k, l);
 	kmsg_field(k, "count", w.s, w.len);
-	word_after(k, pos, end, "ret: ", "ret");
+	int_after(k, pos, end, "ret: ", "ret");
 	available_pages(k);
 	return kmsg_finish_record(k, rec);
 }

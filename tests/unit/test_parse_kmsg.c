@@ -1587,6 +1587,31 @@ static void test_dump_of_4_19_with_count_and_a_poisoned_page(void **state)
 	run_close(&r);
 }
 
+/* A vendor cma_alloc() that falls back to the default area appends words
+ * after the error: "%s: %s: alloc failed, req-size: %lu pages, ret: %d, try
+ * to use default cma". The error is the number, without the comma. */
+static void test_cma_failure_with_a_vendor_tail_keeps_the_error(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[   10.000000] cma: cma_alloc: vendor_cma: alloc failed, req-size: 8 pages, ret: -12, try to use default cma\n"
+		 "[   10.000100] cma: cma_alloc: alloc failed, req-size: 2040 pages, ret: -16\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_field(rec, "name", "vendor_cma");
+	assert_field(rec, "count", "8");
+	assert_field(rec, "ret", "-12");
+	rec = run_next(&r);
+	assert_field(rec, "count", "2040");
+	assert_field(rec, "ret", "-16");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1625,6 +1650,7 @@ int main(void)
 		cmocka_unit_test(test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot),
 		cmocka_unit_test(test_serial_terminal_stamps_before_the_line),
 		cmocka_unit_test(test_dump_of_4_19_with_count_and_a_poisoned_page),
+		cmocka_unit_test(test_cma_failure_with_a_vendor_tail_keeps_the_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
