@@ -371,6 +371,51 @@ static size_t stamp_part(struct ktime *t, const char *s, size_t n, int dated,
 	return i;
 }
 
+/* Whether S (N bytes, from its '[') holds a printk time, "[%5lu.%06lu]":
+ * blanks, digits, a '.', six digits. */
+static int printk_stamp_at(const char *s, size_t n)
+{
+	size_t i = 1, at;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	at = i;
+	if (!skip_digits(s, n, &i) || i == n || s[i] != '.')
+		return 0;
+	at = ++i;
+	return skip_digits(s, n, &i) && i - at == 6 && i < n && s[i] == ']';
+}
+
+/* A console shared with programs' output: a kernel line may begin in the
+ * middle of a program's text ("video/[  421.495561] alloc_contig_range:
+ * ..."), or its '[' may end the line above, leaving "421.504399] ..." at
+ * the start of this one. For a line with no prefix at all: where the
+ * kernel's line begins after its printk time, 0 when S has none. */
+static size_t console_stamp(struct ktime *t, const char *s, size_t n, struct stamps *st,
+			    struct kline *l)
+{
+	const char *p, *end = s + n;
+	size_t i = 0, at;
+
+	if (n < 2)
+		return 0;
+	/* "%lu.%06lu] " without its '[' */
+	if (skip_digits(s, n, &i) && i < n && s[i] == '.' && (at = ++i, skip_digits(s, n, &i)) &&
+	    i - at == 6 && n - i >= 2 && s[i] == ']' && s[i + 1] == ' ' &&
+	    !pb_parse_seconds_ns(s, i, &st->boot))
+		return i + 2;
+	for (p = memchr(s + 1, '[', n - 1); p; p = memchr(p + 1, '[', (size_t)(end - p - 1))) {
+		size_t h;
+
+		if (end - p < 2)
+			break;
+		if (printk_stamp_at(p, (size_t)(end - p)) &&
+		    (h = stamp_part(t, p, (size_t)(end - p), 0, st, l)))
+			return (size_t)(p - s) + h;
+	}
+	return 0;
+}
+
 void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, size_t n,
 		       struct kline *l, struct stamps *st)
 {
@@ -410,6 +455,8 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 	if (!h && (h = caller_prefix(s + i, n - i, l)) && h < n - i && s[i + h] == ' ')
 		h++;
 	i += h;
+	if (!i)
+		i = console_stamp(t, s, n, st, l);
 	i += task_prefix(s + i, n - i, l);
 	l->text = s + i;
 	l->len = dump_rtrim(s + i, n - i);

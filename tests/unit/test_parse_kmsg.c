@@ -1612,6 +1612,37 @@ static void test_cma_failure_with_a_vendor_tail_keeps_the_error(void **state)
 	run_close(&r);
 }
 
+/* A serial console that programs write to as well: a kernel line may begin
+ * in the middle of a program's text, or the '[' of its printk time may end
+ * the line above. Its printk time still begins it; the program's text
+ * before it is not the kernel's, and a line of program text alone is no
+ * record. */
+static void test_kernel_line_in_the_middle_of_a_programs_output(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  421.400000] imx-ipuv3 2400000.ipu: IPU DMFC NORMAL mode: 1(0~1), 5B(4,5), 5F(6,7)\n"
+		 "video/[  421.495561] alloc_contig_range: [9c480, 9c4a6) PFNs busy\n"
+		 "x-raw, format=(string)BGRx, width=(int)320, height=(int)240, fra[\n"
+		 "421.504399] alloc_contig_range: [9c4c0, 9c4e6) PFNs busy\n"
+		 "merate=(fraction)30000/1001, took [12] of [ 1.5] and [<c0ffee>]\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_int_equal(rec->line, 2);
+	assert_int_equal(rec->ts_ns, 421495561000);
+	assert_string_equal(rec->body, "alloc_contig_range: [9c480, 9c4a6) PFNs busy");
+	rec = run_next(&r);
+	assert_int_equal(rec->line, 4);
+	assert_int_equal(rec->ts_ns, 421504399000);
+	assert_field(rec, "start_pfn", "0x9c4c0");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1651,6 +1682,7 @@ int main(void)
 		cmocka_unit_test(test_serial_terminal_stamps_before_the_line),
 		cmocka_unit_test(test_dump_of_4_19_with_count_and_a_poisoned_page),
 		cmocka_unit_test(test_cma_failure_with_a_vendor_tail_keeps_the_error),
+		cmocka_unit_test(test_kernel_line_in_the_middle_of_a_programs_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
