@@ -279,17 +279,37 @@ size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall)
 }
 
 /* The stamp a serial terminal program writes before each line it logs:
- * tio's "[%s] " of "%H:%M:%S" or "%Y-%m-%dT%H:%M:%S", then ".%03ld" (its
- * 24hour, 24hour-start, 24hour-delta and iso8601 timestamps). Only the
+ * grabserial's (above), tio's "[%s] " of "%H:%M:%S" or
+ * "%Y-%m-%dT%H:%M:%S", then ".%03ld" (its 24hour, 24hour-start,
+ * 24hour-delta and iso8601 timestamps). Only the
  * ISO one is a date (*WALL, local time as printed); a time of day alone
  * says nothing of the day, and the printk time after it, when there is
  * one, is the line's time. Returns the length with the blank after it. */
+/* grabserial's "[%4.6f %2.6f] " (seconds since its start, since the line
+ * before): two times of the capture, neither the kernel's. Returns the
+ * length with the blank after it, 0 when S does not start with it. */
+static size_t grabserial_stamp(const char *s, size_t n)
+{
+	const char *sp = n > 1 ? memchr(s, ' ', n < 48 ? n : 48) : NULL, *close;
+	int64_t ns;
+
+	if (!sp || s[0] != '[' || !(close = memchr(sp, ']', (size_t)(s + n - sp))) ||
+	    (size_t)(close - s) + 1 >= n || close[1] != ' ' ||
+	    !memchr(s, '.', (size_t)(sp - s)) || !memchr(sp, '.', (size_t)(close - sp)) ||
+	    pb_parse_seconds_ns(s + 1, (size_t)(sp - s) - 1, &ns) ||
+	    pb_parse_seconds_ns(sp + 1, (size_t)(close - sp) - 1, &ns))
+		return 0;
+	return (size_t)(close - s) + 2;
+}
+
 size_t kmsg_serial_stamp(const char *s, size_t n, int64_t *wall)
 {
 	struct kdate d = { 0 };
 	size_t i = 1, k;
 	int dated;
 
+	if ((k = grabserial_stamp(s, n)))
+		return k;
 	if (n < 16 || s[0] != '[')
 		return 0;
 	dated = (k = ymd(s + 1, n - 1, &d)) && s[1 + k] == 'T';

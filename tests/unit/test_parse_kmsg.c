@@ -1509,7 +1509,7 @@ static void test_printk_times_of_a_later_boot_go_on_after_the_earlier_boot(void 
 
 /* A console captured with tio's timestamps: "[%s] " of "%H:%M:%S.%03ld"
  * (24hour, 24hour-start, 24hour-delta) or "%Y-%m-%dT%H:%M:%S.%03ld"
- * (iso8601) before each line, with "\r\n" line ends. The printk time after
+ * (iso8601) before each line, with "\r\n" line ends, or grabserial's. The printk time after
  * it is the line's time; without one only the ISO stamp is a time. */
 static void test_serial_terminal_stamps_before_the_line(void **state)
 {
@@ -1524,6 +1524,12 @@ static void test_serial_terminal_stamps_before_the_line(void **state)
 		{ "[10:00:44.123] migrating pfn 102496 failed ret:-16\n", -1 },
 		/* date -u -d '2025-11-25 10:00:44' +%s -> 1764064844 */
 		{ "[2025-11-25T10:00:44.123] migrating pfn 102496 failed ret:-16\n", 1764064844123000000 },
+		/* grabserial's "[%4.6f %2.6f] ": times of the capture, not the kernel's */
+		{ "[24793.191864 0.000036] [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		  44142053000 },
+		{ "[24793.191864 0.000036] migrating pfn 102496 failed ret:-16\n", -1 },
+		/* dmesg -d with a five-digit time is not grabserial's */
+		{ "[12345.678901 <    0.000022>] migrating pfn 102496 failed ret:-16\n", 12345678901000 },
 	};
 
 	(void)state;
