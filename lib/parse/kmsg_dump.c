@@ -49,7 +49,21 @@ static int arm_verbose_frame(const char *s, size_t len)
 int kmsg_is_call_trace(const char *s, size_t len)
 {
 	return dump_prefix(s, len, "Call trace:") || dump_prefix(s, len, "Call Trace:") ||
-	       arm_verbose_frame(s, len);
+	       dump_prefix(s, len, "Backtrace:") || arm_verbose_frame(s, len);
+}
+
+/* The registers arm's frame-pointer unwinder prints between two frames,
+ * dump_backtrace_stm()'s " r%d:%08x" groups ("r6:c06a1f30 r5:00000000"):
+ * part of the trace, no frame. */
+static int arm_saved_registers(const char *s, size_t len)
+{
+	size_t i = 1;
+
+	if (len < 4 || s[0] != 'r')
+		return 0;
+	while (i < len && pb_is_digit(s[i]))
+		i++;
+	return i > 1 && i + 1 < len && s[i] == ':' && pb_is_lower_hex(s[i + 1]);
 }
 
 /* Lines that begin another record: a dump cut short ends at them. */
@@ -490,6 +504,8 @@ static int trace_line(struct kmsg *k, const char *s, size_t len)
 		return -1;
 	s += n;
 	len -= n;
+	if (arm_saved_registers(s, len))
+		return 0;
 	if ((rc = arm_frames(k, s, len)) <= 0)
 		return rc;
 	/* "<TASK>", "</IRQ>": x86 stack section markers */

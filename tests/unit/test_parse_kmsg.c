@@ -1649,6 +1649,39 @@ static void test_kernel_line_in_the_middle_of_a_programs_output(void **state)
 	run_close(&r);
 }
 
+/* arm's frame-pointer unwinder (no CONFIG_ARM_UNWIND): "Backtrace: " on a
+ * line of its own, then the verbose frames with dump_backtrace_stm()'s
+ * saved registers (" r%d:%08x" groups) between them, which are no frames. */
+static void test_arm32_frame_pointer_backtrace_skips_saved_registers(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[   50.000000] CPU: 0 PID: 77 Comm: omxplayer Not tainted 4.4.13+ #894\n"
+		 "[   50.000010] Hardware name: BCM2708\n"
+		 "[   50.000020] Backtrace: \n"
+		 "[   50.000030] [<c0013a64>] (dump_backtrace+0x0/0x118) from [<c0013c6c>] (show_stack+0x20/0x28)\n"
+		 "[   50.000040]  r6:c06a1f30 r5:00000000 r4:c0717e18 r3:00000000\n"
+		 "[   50.000050] [<c0013c4c>] (show_stack) from [<c02f6a00>] (dump_stack+0x20/0x28)\n"
+		 "[   50.000070]  r10:00000000 r9:c07d3a90 r8:00000001\n"
+		 "[   50.000080] [<c02f69e0>] (dump_stack) from [<c00a1b2c>] (alloc_contig_range+0x2c4/0x2d8)\n"
+		 "[   50.000090] alloc_contig_range: [1b800, 1b900) PFNs busy\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->line, 3);
+	assert_int_equal(rec->pid, 77);
+	assert_int_equal(rec->nframes, 4);
+	assert_frame(&rec->frames[0], "dump_backtrace", 0, 0x118, 0xc0013a64, NULL, 0);
+	assert_frame(&rec->frames[1], "show_stack", 0x20, 0x28, 0xc0013c6c, NULL, 0);
+	assert_frame(&rec->frames[3], "alloc_contig_range", 0x2c4, 0x2d8, 0xc00a1b2c, NULL, 0);
+	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1689,6 +1722,7 @@ int main(void)
 		cmocka_unit_test(test_dump_of_4_19_with_count_and_a_poisoned_page),
 		cmocka_unit_test(test_cma_failure_with_a_vendor_tail_keeps_the_error),
 		cmocka_unit_test(test_kernel_line_in_the_middle_of_a_programs_output),
+		cmocka_unit_test(test_arm32_frame_pointer_backtrace_skips_saved_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
