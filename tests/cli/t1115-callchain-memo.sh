@@ -19,7 +19,7 @@ same() {
 		rm -f "$TMP/t$m.db"*
 		PINBLAME_RUN_MEMO=$m "$PINBLAME" -d "$TMP/t$m.db" import "$2" >"$TMP/out$m" 2>"$TMP/err$m"
 		echo "exit $?" >>"$TMP/out$m"
-		sed -i 's/, [0-9.]* s$//' "$TMP/out$m"
+		sed -i 's/, [0-9.]* s\( (\|$\)/\1/' "$TMP/out$m"
 		dump "$TMP/t$m.db" >"$TMP/dump$m"
 	done
 	ok "$([ -s "$TMP/dump0" ] && cmp -s "$TMP/dump0" "$TMP/dump1"; echo $?)" "$1: the same store"
