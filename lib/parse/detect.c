@@ -76,6 +76,9 @@ static int printk_time(const char *line, size_t len)
 		p++;
 	if (p < end && *p != '<' && !(p = seconds_end(p, end)))
 		return 0;
+	/* HiSilicon kernels' print_time(): "[%5lu.%06lus]" */
+	if (p < end && *p == 's')
+		p++;
 	if (p < end && *p == ' ')
 		p = pb_skip_blanks(p, end);
 	if (p < end && *p == '<') {

@@ -239,6 +239,39 @@ static size_t mediatek_prefix(const char *s, size_t n, struct kline *l)
 	return (size_t)(end - s) + 1;
 }
 
+/* HiSilicon (Huawei Kirin) kernels store in front of the text, with
+ * CONFIG_HISI_PRINTK_EXTENSION, "[pid:%d,cpu%d,%s]" (the comm, or "in irq"
+ * where the pid is the interrupted task's, no task of the line), after the
+ * RTC date "[%lu:%.2d:%.2d %.2d:%.2d:%.2d]" at most once a second
+ * (hisi_log_store_add_time()). Returns the length of both. */
+static size_t hisi_prefix(const char *s, size_t n, struct kline *l)
+{
+	const char *close, *comma;
+	size_t i = 0, at;
+	int64_t pid, cpu;
+
+	if (n > 21 && s[0] == '[' && s[5] == ':' && s[11] == ' ' && s[20] == ']' &&
+	    pb_is_digit(s[1]) && pb_is_digit(s[19]))
+		i = 21;
+	if (!dump_prefix(s + i, n - i, "[pid:") || !(close = memchr(s + i, ']', n - i)))
+		return 0;
+	at = i + 5;
+	i = at;
+	if (!skip_digits(s, (size_t)(close - s), &i) || pb_parse_i64(s + at, i - at, &pid) ||
+	    !dump_prefix(s + i, (size_t)(close - s) - i, ",cpu"))
+		return 0;
+	at = i += 4;
+	if (!skip_digits(s, (size_t)(close - s), &i) || pb_parse_i64(s + at, i - at, &cpu) ||
+	    s[i] != ',')
+		return 0;
+	comma = s + i + 1;
+	if ((size_t)(close - comma) == 6 && !memcmp(comma, "in irq", 6))
+		set_task(l, cpu, -1, NULL, 0);
+	else
+		set_task(l, cpu, pid, comma, (size_t)(close - comma));
+	return (size_t)(close - s) + 1;
+}
+
 /* The vendor task prefixes after the printk time. Samsung's
  * print_fixed_caller() prints "%c[%1d:%15s:%5d] " with 'I' in an interrupt,
  * else a blank: two blanks after the time. */
@@ -248,6 +281,8 @@ static size_t task_prefix(const char *s, size_t n, struct kline *l)
 
 	if ((k = samsung_prefix(s + b, n - b, l)))
 		return b + k;
+	if ((k = hisi_prefix(s, n, l)))
+		return k;
 	return mediatek_prefix(s, n, l);
 }
 

@@ -384,8 +384,9 @@ static int bracket_time(struct ktime *t, const char *s, size_t n, struct stamps 
 		st->delta_of = CLOCK_WALL;
 		return seconds(s + 1, n - 1, &st->delta);
 	}
+	/* HiSilicon kernels' print_time(): "[%5lu.%06lus]", an 's' after it */
 	if (pb_is_digit(s[0]))
-		return seconds(s, n, &st->boot);
+		return seconds(s, n - (n > 1 && s[n - 1] == 's' && pb_is_digit(s[n - 2])), &st->boot);
 	if (!ctime_date(s, n, &d))
 		st->wall = date_ns(&d);
 	else if (!short_ctime(s, n, &d))

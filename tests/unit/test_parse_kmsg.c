@@ -1682,6 +1682,42 @@ static void test_arm32_frame_pointer_backtrace_skips_saved_registers(void **stat
 	run_close(&r);
 }
 
+/* HiSilicon (Huawei Kirin) kernels: print_time()'s "[%5lu.%06lus]" with an
+ * 's', then in front of the text the RTC date "[%lu:%.2d:%.2d
+ * %.2d:%.2d:%.2d]" at most once a second and "[pid:%d,cpu%d,%s]" of the
+ * task ("in irq": the pid is the interrupted task's, no task of the line).
+ * Detected as a kernel log without --format. */
+static void test_hisilicon_time_and_task_prefix(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_UNKNOWN,
+		 "[  123.456789s][2021:09:06 00:40:01][pid:1234,cpu3,camera@2.0-serv]alloc_contig_range: [b2800, b2c00) PFNs busy\n"
+		 "[  123.456800s][pid:1234,cpu3,camera@2.0-serv]cma: cma_alloc: alloc failed, req-size: 1024 pages, ret: -16\n"
+		 "[  123.456900s][pid:77,cpu1,in irq]migrating pfn b2810 failed ret:-16\n");
+	assert_int_equal(pb_parser_format(r.p), PB_FMT_KMSG);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_int_equal(rec->ts_ns, 123456789000);
+	assert_int_equal(rec->cpu, 3);
+	assert_int_equal(rec->pid, 1234);
+	assert_string_equal(rec->comm, "camera@2.0-serv");
+	assert_field(rec, "start_pfn", "0xb2800");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_int_equal(rec->pid, 1234);
+	assert_field(rec, "ret", "-16");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_int_equal(rec->cpu, 1);
+	assert_int_equal(rec->pid, -1);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1723,6 +1759,7 @@ int main(void)
 		cmocka_unit_test(test_cma_failure_with_a_vendor_tail_keeps_the_error),
 		cmocka_unit_test(test_kernel_line_in_the_middle_of_a_programs_output),
 		cmocka_unit_test(test_arm32_frame_pointer_backtrace_skips_saved_registers),
+		cmocka_unit_test(test_hisilicon_time_and_task_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
