@@ -285,28 +285,63 @@ static void fold_stack(struct pb_buf *b, const struct pb_frame *frames, size_t n
 	}
 }
 
+/* The statement that writes K frames, K a power of two up to 16. */
+static sqlite3_stmt *frames_statement(struct pb_store *s, size_t k)
+{
+	switch (k) {
+	case 16: return s->st[ST_FRAME_INSERT_16];
+	case 8: return s->st[ST_FRAME_INSERT_8];
+	case 4: return s->st[ST_FRAME_INSERT_4];
+	case 2: return s->st[ST_FRAME_INSERT_2];
+	default: return s->st[ST_FRAME_INSERT];
+	}
+}
+
+/* Frames [first, first + K) of a stack through one statement. */
+static int insert_frame_rows(struct pb_store *s, int64_t stack_id, const int64_t *syms,
+			     const struct pb_frame *frames, size_t first, size_t k)
+{
+	sqlite3_stmt *st = frames_statement(s, k);
+
+	for (size_t j = 0; j < k; j++) {
+		size_t i = first + j;
+		int base = (int)j * 4;
+
+		sqlite3_bind_int64(st, base + 1, stack_id);
+		sqlite3_bind_int64(st, base + 2, (int64_t)i);
+		sqlite3_bind_int64(st, base + 3, syms[j]);
+		if (frames[i].offset)
+			sqlite3_bind_int64(st, base + 4, (int64_t)frames[i].offset);
+		else
+			sqlite3_bind_null(st, base + 4);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_sql_error(s, "frame");
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* A stack's N frames, the largest power of two of them up to 16 a
+ * statement: a step has a cost of its own (a VDBE program run, a cursor
+ * opened), which was most of the import of a trace whose stacks all
+ * differ; 9 frames are two steps, not nine. */
 static int insert_frames(struct pb_store *s, int64_t stack_id,
 			 const struct pb_frame *frames, size_t n)
 {
-	sqlite3_stmt *st = s->st[ST_FRAME_INSERT];
+	for (size_t i = 0; i < n;) {
+		size_t k = 16;
+		int64_t syms[16];
 
-	for (size_t i = 0; i < n; i++) {
-		int64_t sym = symbol_id(s, &frames[i]);
-
-		if (sym < 0)
+		while (k > n - i)
+			k >>= 1;
+		for (size_t j = 0; j < k; j++)
+			if ((syms[j] = symbol_id(s, &frames[i + j])) < 0)
+				return -1;
+		if (insert_frame_rows(s, stack_id, syms, frames, i, k) < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, stack_id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_int64(st, 3, sym);
-		if (frames[i].offset)
-			sqlite3_bind_int64(st, 4, (int64_t)frames[i].offset);
-		else
-			sqlite3_bind_null(st, 4);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_reset(st);
-			return store_sql_error(s, "frame");
-		}
-		sqlite3_reset(st);
+		i += k;
 	}
 	return 0;
 }

@@ -9,6 +9,11 @@
 
 #include "store_int.h"
 
+#define STORE_FRAME_INTO "INSERT OR ROLLBACK INTO frame(stack_id, depth, symbol_id, " \
+	"offset) VALUES "
+#define FRAME_ROW2 "(?, ?, ?, ?), (?, ?, ?, ?)"
+#define FRAME_ROW8 FRAME_ROW2 ", " FRAME_ROW2 ", " FRAME_ROW2 ", " FRAME_ROW2
+
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_NAME_INSERT] = "INSERT INTO name(text) VALUES (?)",
 	[ST_NAME_FIND] = "SELECT id FROM name WHERE text = ?",
@@ -21,6 +26,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "VALUES (?, ?, ?, ?, ?)",
 	[ST_FRAME_INSERT] = "INSERT INTO frame(stack_id, depth, symbol_id, offset) "
 			    "VALUES (?, ?, ?, ?)",
+	/* OR ROLLBACK as for the event rows: a new stack's frames cannot
+	 * conflict, and no statement journal is kept for them */
+	[ST_FRAME_INSERT_2] = STORE_FRAME_INTO FRAME_ROW2,
+	[ST_FRAME_INSERT_4] = STORE_FRAME_INTO FRAME_ROW2 ", " FRAME_ROW2,
+	[ST_FRAME_INSERT_8] = STORE_FRAME_INTO FRAME_ROW8,
+	[ST_FRAME_INSERT_16] = STORE_FRAME_INTO FRAME_ROW8 ", " FRAME_ROW8,
 	[ST_EVENT_INSERT] = STORE_EVENT_INSERT_SQL,
 	[ST_EVENT_INSERT_ROWS] = STORE_EVENT_ROWS_SQL,
 	[ST_ALLOC_START] = "INSERT INTO cma_alloc(source_id, area, pid, comm, "

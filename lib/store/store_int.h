@@ -66,6 +66,11 @@ enum stmt_id {
 	ST_INDEX_INSERT,
 	ST_EVENT_INSERT_ROWS,
 	ST_MIGRATION_INSERT_ROWS,
+	/* a stack's frames 2, 4, 8 and 16 to a statement (1: ST_FRAME_INSERT) */
+	ST_FRAME_INSERT_2,
+	ST_FRAME_INSERT_4,
+	ST_FRAME_INSERT_8,
+	ST_FRAME_INSERT_16,
 	/* the interned rows a map evicted (pb_idmap.evicted) */
 	ST_NAME_FIND,
 	ST_KEYSET_FIND,

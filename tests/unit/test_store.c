@@ -449,6 +449,44 @@ static void test_event_ids_exhausted_are_an_error(void **state)
 	pb_store_source_rollback(s);
 }
 
+/* A stack's frames go a power of two of them to a statement: every depth
+ * from 1 to 40 (one to five statements, each size used) stores each frame
+ * once, at its depth, with its symbol and offset. */
+static void test_stack_frames_of_every_depth(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_store *s = f->s[0];
+	static char names[40][16];
+	struct pb_frame frames[40] = { 0 };
+	int64_t rows = 0;
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "fn%d", i);
+		frames[i].symbol = names[i];
+		frames[i].offset = i % 3 ? (uint64_t)i * 4 : 0;
+		frames[i].module = i % 7 == 6 ? "mod" : NULL;
+	}
+	assert_int_equal(pb_store_exec(s, "BEGIN"), 0);
+	for (size_t n = 1; n <= 40; n++) {
+		frames[0].offset = n;	/* a stack of its own at every depth */
+		assert_true(pb_store_stack(s, frames, n, 0) > 0);
+		rows += (int64_t)n;
+	}
+	assert_int_equal(pb_store_exec(s, "COMMIT"), 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM frame"), rows);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM stack s WHERE depth != "
+				      "(SELECT count(*) FROM frame WHERE stack_id = s.id)"), 0);
+	/* each frame's symbol, module and offset as given for its depth */
+	assert_int_equal(query_int(s, "SELECT count(*) FROM frame f JOIN symbol y "
+		"ON y.id = f.symbol_id WHERE y.name != 'fn' || f.depth "
+		"OR y.module != CASE WHEN f.depth % 7 = 6 THEN 'mod' ELSE '' END "
+		"OR (f.depth > 0 AND f.offset IS NOT (CASE WHEN f.depth % 3 != 0 "
+		"THEN f.depth * 4 END))"), 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM frame f JOIN stack s "
+		"ON s.id = f.stack_id WHERE f.depth = 0 AND f.offset != s.depth"), 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM symbol"), 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +504,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_ids_out_of_step_are_an_error, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_event_ids_exhausted_are_an_error, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stack_frames_of_every_depth, setup,
 						teardown),
 	};
 
