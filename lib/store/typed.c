@@ -565,6 +565,10 @@ static const struct {
 } handlers[] = {
 	{ NULL, "cma_alloc_start", 0, alloc_start },
 	{ NULL, "cma_alloc_finish", 0, alloc_finish },
+	/* an allocation at a pfn the caller names: request_count at the
+	 * start, pfn, page, count and errorno at the finish, no align */
+	{ NULL, "cma_alloc_at_start", 0, alloc_start },
+	{ NULL, "cma_alloc_at_finish", 0, alloc_finish },
 	{ NULL, "cma_alloc_info", 0, alloc_finish },
 	{ NULL, "cma_alloc", 0, alloc_finish },
 	{ NULL, "cma_alloc_busy_retry", 0, busy_retry },
