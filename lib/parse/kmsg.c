@@ -405,6 +405,40 @@ static int cma_message(struct kmsg *k, const struct kline *l, struct pb_record *
 	return 0;
 }
 
+/* offline_pages() when a memory block did not go offline, most often
+ * because a page in it could not be migrated: "memory offlining %lx to %lx
+ * failed" (pfns, 3.x), "memory offlining [mem %#010llx-%#010llx] failed"
+ * (the physical range, its last byte; KERN_INFO, later pr_debug), with
+ * " due to %s" (the reason) from 4.20. A record of the range, so that the
+ * log says which block failed. */
+static int offline_failed(struct kmsg *k, const struct kline *l, size_t skip,
+			  struct pb_record *rec)
+{
+	const char *s = l->text + skip, *end = l->text + l->len, *dash, *close, *to;
+	size_t len = l->len - skip;
+
+	if (!kmsg_find(s, len, " failed"))
+		return 0;
+	kmsg_start_record(k, l, rec, "offline_failed");
+	if (dump_prefix(s, len, "[mem ")) {
+		dash = memchr(s, '-', len);
+		close = memchr(s, ']', len);
+		if (!dash || !close || close < dash)
+			return kmsg_syntax(k, l);
+		kmsg_field(k, "start_addr", s + 5, (size_t)(dash - s) - 5);
+		kmsg_field(k, "end_addr", dash + 1, (size_t)(close - dash) - 1);
+		if ((s = kmsg_find(close, (size_t)(end - close), " due to ")))
+			kmsg_field(k, "reason", s + 8, (size_t)(end - s) - 8);
+		return kmsg_finish_record(k, rec);
+	}
+	to = kmsg_find(s, len, " to ");
+	if (!to || kmsg_hex_field(k, "start_pfn", s, (size_t)(to - s)) ||
+	    kmsg_hex_field(k, "end_pfn", to + 4,
+			   (size_t)(kmsg_find(to, (size_t)(end - to), " failed") - to) - 4))
+		return kmsg_syntax(k, l);
+	return kmsg_finish_record(k, rec);
+}
+
 /* A driver that gave up on its buffer says so in its own words ("ion:
  * failed to allocate ...", "cma_heap: Failed to allocate ..."): kept as a
  * record of its task, which ends a run of busy lines as a failure. */
@@ -477,6 +511,7 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 {
 	const char *s = l->text;
 	size_t len = l->len, n, count;
+	int rc;
 
 	if (kmsg_is_dump_head(s, len))
 		return kmsg_dump_page(k, l, rec);
@@ -493,6 +528,8 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return isolation_failed(k, l, rec);
 	if ((n = dump_prefix(s, len, "page last pinned ")))
 		return kmsg_last_pinned(k, l, n, rec);
+	if ((n = dump_prefix(s, len, "memory offlining ")) && (rc = offline_failed(k, l, n, rec)))
+		return rc;
 	if ((n = func_colon(s, len)) && prints_our_messages(s, n) &&
 	    (count = suppressed_count(s, len, n)))
 		return suppressed(k, l, n, count, rec);

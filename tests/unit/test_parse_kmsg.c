@@ -1718,6 +1718,40 @@ static void test_hisilicon_time_and_task_prefix(void **state)
 	run_close(&r);
 }
 
+/* offline_pages()'s failure: "memory offlining %lx to %lx failed" (pfns,
+ * 3.x), "memory offlining [mem %#010llx-%#010llx] failed" (the physical
+ * range), with " due to %s" from 4.20: a record of the range and reason; a
+ * line that begins so but does not close its range is a bad line, other
+ * "memory offlining" lines are none. */
+static void test_memory_offlining_failures_are_records_of_their_range(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  500.000100] memory offlining [mem 0x13c000000-0x13fffffff] failed due to failure to migrate\n"
+		 "[  500.000200] memory offlining [mem 0x140000000-0x147ffffff] failed\n"
+		 "[  500.000300] memory offlining 13c000 to 140000 failed\n"
+		 "[  500.000400] memory offlining [mem 0x140000000 failed\n"
+		 "[  500.000500] memory offlining started\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "offline_failed");
+	assert_field(rec, "start_addr", "0x13c000000");
+	assert_field(rec, "end_addr", "0x13fffffff");
+	assert_field(rec, "reason", "failure to migrate");
+	rec = run_next(&r);
+	assert_field(rec, "end_addr", "0x147ffffff");
+	assert_null(pb_record_field(rec, "reason"));
+	rec = run_next(&r);
+	assert_field(rec, "start_pfn", "0x13c000");
+	assert_field(rec, "end_pfn", "0x140000");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 1);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1760,6 +1794,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_line_in_the_middle_of_a_programs_output),
 		cmocka_unit_test(test_arm32_frame_pointer_backtrace_skips_saved_registers),
 		cmocka_unit_test(test_hisilicon_time_and_task_prefix),
+		cmocka_unit_test(test_memory_offlining_failures_are_records_of_their_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
