@@ -44,16 +44,28 @@ struct hex_fields {
 	char keys[PB_HEX_KEYS_MAX][PB_HEX_KEY_LEN];
 };
 
+/* The records of one CPU of one buffer: the top one or an instance
+ * (trace-cmd record -B NAME), each read through a handle of its own. */
+struct lane {
+	struct tracecmd_input *handle;
+	const char *buffer;		/* the instance's name; NULL: the top buffer */
+	int cpu;
+	struct tep_record *next;	/* the record to return next */
+};
+
 struct tracedat {
 	struct pb_parser *p;
-	struct tracecmd_input *handle;
-	struct tep_handle *tep;
+	struct tracecmd_input *handle;	/* the file and its top buffer */
+	struct tracecmd_input **instances;
+	int ninstances;
+	struct tep_handle *tep;		/* one for the file: instances share it */
 	int ncpus;
-	struct tep_record **next;	/* per CPU: the record to return next */
+	struct lane *lanes;		/* every CPU of every buffer */
+	int nlanes;
 	uint64_t index;			/* records taken so far */
 	dev_t dev;			/* the file libtracecmd reads */
 	ino_t ino;
-	int broken_cpu;			/* CPU whose data stopped advancing, or -1 */
+	int broken;			/* lane whose data stopped advancing, or -1 */
 	unsigned long long broken_offset;
 	int kernel_stack_id, user_stack_id, print_id;
 	struct trace_seq seq;
@@ -392,6 +404,57 @@ static void set_meta(struct tracedat *t)
 	free(copy);
 }
 
+static void tracedat_close(void *state);
+
+/* Exported by libtracecmd 1.x ("return the number of CPUs recorded") but
+ * declared by its public header only in later releases: a buffer instance
+ * may hold fewer CPUs than the file's event parser counts. */
+int tracecmd_cpus(struct tracecmd_input *handle);
+
+/* The CPUs of HANDLE (of buffer BUFFER) as lanes, their first records read. */
+static void add_lanes(struct tracedat *t, struct tracecmd_input *handle, const char *buffer)
+{
+	int ncpus = tracecmd_cpus(handle);
+
+	t->lanes = pb_realloc(t->lanes, (size_t)(t->nlanes + (ncpus > 0 ? ncpus : 0)) *
+			      sizeof(*t->lanes));
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		struct lane *l = &t->lanes[t->nlanes++];
+
+		l->handle = handle;
+		l->buffer = buffer;
+		l->cpu = cpu;
+		l->next = tracecmd_read_data(handle, cpu);
+	}
+}
+
+/* The lanes of the top buffer and of every instance recorded beside it
+ * (trace-cmd record -B, trace-cmd extract -a): trace-cmd report prints
+ * them all, merged by time, so their events are the file's too. */
+static int open_lanes(struct tracedat *t, char *err, size_t errlen)
+{
+	int n = tracecmd_buffer_instances(t->handle);
+
+	add_lanes(t, t->handle, NULL);
+	if (n <= 0)
+		return 0;
+	t->instances = pb_calloc((size_t)n, sizeof(*t->instances));
+	for (int i = 0; i < n; i++) {
+		const char *name = tracecmd_buffer_instance_name(t->handle, i);
+
+		t->instances[i] = tracecmd_buffer_instance_handle(t->handle, i);
+		if (!t->instances[i]) {
+			snprintf(err, errlen, "libtracecmd cannot read the buffer instance "
+				 "'%s' of this trace.dat: corrupt or truncated",
+				 name ? name : "?");
+			return -1;
+		}
+		t->ninstances = i + 1;
+		add_lanes(t, t->instances[i], name ? name : "?");
+	}
+	return 0;
+}
+
 static void *tracedat_open(struct pb_parser *p, char *err, size_t errlen)
 {
 	struct pb_input *in = pb_parser_input(p);
@@ -419,29 +482,31 @@ static void *tracedat_open(struct pb_parser *p, char *err, size_t errlen)
 	t->ncpus = tep_get_cpus(t->tep);
 	if (t->ncpus < 0)
 		t->ncpus = 0;
-	t->next = pb_calloc(t->ncpus ? t->ncpus : 1, sizeof(*t->next));
-	t->broken_cpu = -1;
-	for (int cpu = 0; cpu < t->ncpus; cpu++)
-		t->next[cpu] = tracecmd_read_data(t->handle, cpu);
+	t->broken = -1;
+	trace_seq_init(&t->seq);
+	if (open_lanes(t, err, errlen) < 0) {
+		tracedat_close(t);
+		return NULL;
+	}
 	t->kernel_stack_id = event_id(t->tep, "kernel_stack");
 	t->user_stack_id = event_id(t->tep, "user_stack");
 	t->print_id = event_id(t->tep, "print");
 	for (size_t i = 0; i < HEX_CACHE; i++)
 		t->hex[i].id = -1;
-	trace_seq_init(&t->seq);
 	set_meta(t);
 	return t;
 }
 
-/* The CPU whose next record is the oldest; ties go to the lower CPU, as in
- * trace-cmd report. -1 when all are done. */
-static int oldest_cpu(struct tracedat *t)
+/* The lane whose next record is the oldest; ties go to the top buffer,
+ * then the lower CPU, as in trace-cmd report. -1 when all are done. */
+static int oldest_lane(struct tracedat *t)
 {
 	int best = -1;
 
-	for (int cpu = 0; cpu < t->ncpus; cpu++)
-		if (t->next[cpu] && (best < 0 || t->next[cpu]->ts < t->next[best]->ts))
-			best = cpu;
+	for (int i = 0; i < t->nlanes; i++)
+		if (t->lanes[i].next &&
+		    (best < 0 || t->lanes[i].next->ts < t->lanes[best].next->ts))
+			best = i;
 	return best;
 }
 
@@ -449,18 +514,19 @@ static int oldest_cpu(struct tracedat *t)
  * page can make libtracecmd return the same record forever: records must
  * advance through the file, else the rest of that CPU's data is dropped
  * and reported. */
-static struct tep_record *take(struct tracedat *t, int cpu)
+static struct tep_record *take(struct tracedat *t, int lane)
 {
-	struct tep_record *r = t->next[cpu], *next;
+	struct lane *l = &t->lanes[lane];
+	struct tep_record *r = l->next, *next;
 
-	next = tracecmd_read_data(t->handle, cpu);
+	next = tracecmd_read_data(l->handle, l->cpu);
 	if (next && next->offset <= r->offset) {
-		t->broken_cpu = cpu;
+		t->broken = lane;
 		t->broken_offset = next->offset;
 		tracecmd_free_record(next);
 		next = NULL;
 	}
-	t->next[cpu] = next;
+	l->next = next;
 	t->index++;
 	return r;
 }
@@ -468,14 +534,19 @@ static struct tep_record *take(struct tracedat *t, int cpu)
 /* Reports the CPU data take() gave up on; non-zero to stop. */
 static int report_broken(struct tracedat *t)
 {
-	char what[96];
+	char what[192];
+	const struct lane *l;
 	int n;
 
-	if (t->broken_cpu < 0)
+	if (t->broken < 0)
 		return 0;
-	n = snprintf(what, sizeof(what), "CPU %d: ring-buffer data does not advance at "
-		     "offset %llu, the rest of it is skipped", t->broken_cpu, t->broken_offset);
-	t->broken_cpu = -1;
+	l = &t->lanes[t->broken];
+	n = snprintf(what, sizeof(what), "%s%s%sCPU %d: ring-buffer data does not advance at "
+		     "offset %llu, the rest of it is skipped", l->buffer ? "buffer " : "",
+		     l->buffer ? l->buffer : "", l->buffer ? ", " : "", l->cpu, t->broken_offset);
+	if (n >= (int)sizeof(what))
+		n = (int)sizeof(what) - 1;
+	t->broken = -1;
 	return pb_parser_bad_line(t->p, t->index, PB_BAD_SYNTAX, what, (size_t)n);
 }
 
@@ -538,18 +609,18 @@ static size_t stack_frames(struct tracedat *t, struct tep_event *ev, struct tep_
 	return i;
 }
 
-/* Attaches the stack records that follow the event on its CPU to REC, or
- * drops them with the event when REC is NULL. */
-static void attach_stacks(struct tracedat *t, int cpu, int pid, struct pb_record *rec)
+/* Attaches the stack records that follow the event on its CPU (of its
+ * buffer) to REC, or drops them with the event when REC is NULL. */
+static void attach_stacks(struct tracedat *t, int lane, int pid, struct pb_record *rec)
 {
 	struct tep_record *r;
 
-	while ((r = t->next[cpu]) && !r->missed_events) {
+	while ((r = t->lanes[lane].next) && !r->missed_events) {
 		struct tep_event *ev = tep_find_event_by_record(t->tep, r);
 
 		if (!ev || !is_stack(t, ev->id) || tep_data_pid(t->tep, r) != pid)
 			return;
-		take(t, cpu);
+		take(t, lane);
 		if (rec && ev->id == t->kernel_stack_id && !rec->nframes)
 			rec->nframes = stack_frames(t, ev, r, 0, &rec->frames);
 		else if (rec && ev->id == t->user_stack_id && !rec->nuframes)
@@ -660,19 +731,20 @@ static int tracedat_next(void *state, struct pb_parser *p, struct pb_record *rec
 	struct tracedat *t = state;
 
 	for (;;) {
-		int cpu = oldest_cpu(t), pid;
+		int lane = oldest_lane(t), cpu, pid;
 		struct tep_record *r;
 		struct tep_event *ev;
 
 		if (report_broken(t))
 			return -1;
-		if (cpu < 0)
+		if (lane < 0)
 			return 0;
-		if (t->next[cpu]->missed_events) {
-			lost_record(t, cpu, t->next[cpu], rec);
+		cpu = t->lanes[lane].cpu;
+		if (t->lanes[lane].next->missed_events) {
+			lost_record(t, cpu, t->lanes[lane].next, rec);
 			return 1;
 		}
-		r = take(t, cpu);
+		r = take(t, lane);
 		ev = tep_find_event_by_record(t->tep, r);
 		pid = tep_data_pid(t->tep, r);
 		if (!ev || is_stack(t, ev->id)) {
@@ -680,7 +752,7 @@ static int tracedat_next(void *state, struct pb_parser *p, struct pb_record *rec
 
 			tracecmd_free_record(r);
 			if (!ev)
-				attach_stacks(t, cpu, pid, NULL);
+				attach_stacks(t, lane, pid, NULL);
 			if (stop)
 				return -1;
 			continue;
@@ -697,7 +769,7 @@ static int tracedat_next(void *state, struct pb_parser *p, struct pb_record *rec
 		else
 			event_record(t, ev, r, rec);
 		tracecmd_free_record(r);
-		attach_stacks(t, cpu, pid, rec);
+		attach_stacks(t, lane, pid, rec);
 		return 1;
 	}
 }
@@ -706,10 +778,14 @@ static void tracedat_close(void *state)
 {
 	struct tracedat *t = state;
 
-	for (int cpu = 0; cpu < t->ncpus; cpu++)
-		if (t->next[cpu])
-			tracecmd_free_record(t->next[cpu]);
-	free(t->next);
+	for (int i = 0; i < t->nlanes; i++)
+		if (t->lanes[i].next)
+			tracecmd_free_record(t->lanes[i].next);
+	free(t->lanes);
+	/* an instance's handle holds a reference to the file's */
+	for (int i = 0; i < t->ninstances; i++)
+		tracecmd_close(t->instances[i]);
+	free(t->instances);
 	trace_seq_destroy(&t->seq);
 	tracecmd_close(t->handle);
 	unmap_leftovers(t->dev, t->ino);
