@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evtext_int.h"
+#include "kmsg_int.h"
 
 #define TRACE_DAT_MAGIC "\x17\x08\x44tracing"
 
@@ -213,8 +214,32 @@ static enum vote event_line_vote(const char *line, size_t len)
 	return VOTE_FTRACE;
 }
 
+/* A line the kernel log parser reads, though it starts with none of the
+ * prefixes above: the parser's own prefix reading (kmsg_strip_prefix())
+ * takes off what a serial terminal (tio, grabserial), logcat -v brief or a
+ * paste (quoted "> ", indented, a program's text before the kernel's
+ * line) put in front, and what is left is a kernel message known here or
+ * follows a printk time. Asked only of a line no other format claims. */
+static int kmsg_wrapped(const char *line, size_t len)
+{
+	struct pb_buf scratch = { 0 };
+	struct ktime t;
+	struct kline l;
+	struct stamps st;
+	int kernel;
+
+	kmsg_time_init(&t);
+	kmsg_strip_prefix(&t, &scratch, line, len, &l, &st);
+	kernel = l.text != line && l.len && l.kernel &&
+		 (st.boot >= 0 || kmsg_text(l.text, l.len));
+	pb_buf_free(&scratch);
+	return kernel;
+}
+
 static enum vote line_vote(const char *line, size_t len)
 {
+	enum vote v;
+
 	if (starts(line, len, " => "))
 		return VOTE_FTRACE;
 	if (starts(line, len, "=> "))
@@ -227,7 +252,10 @@ static enum vote line_vote(const char *line, size_t len)
 		return VOTE_FTRACE;	/* "\t279.814717: event: body", pasted */
 	if (line[0] == '\t')
 		return VOTE_PERF;
-	return event_line_vote(line, len);
+	v = event_line_vote(line, len);
+	if (v == VOTE_NONE && kmsg_wrapped(line, len))
+		return VOTE_KMSG;
+	return v;
 }
 
 /* "trace.dat: cpus=2": trace-cmd report of more than one file prints

@@ -1752,6 +1752,35 @@ static void test_memory_offlining_failures_are_records_of_their_range(void **sta
 	run_close(&r);
 }
 
+/* Lines whose kernel log prefixes only the parser knows how to take off
+ * are detected as a kernel log: a serial terminal's stamp (tio's time or
+ * ISO date, grabserial's "[%4.6f %2.6f] "), logcat -v brief, a paste quoted
+ * with "> " or indented, a program's text before the kernel's line. Each
+ * was "unrecognised format" before, readable only with --format kmsg. */
+static void test_detect_wrapped_kernel_lines(void **state)
+{
+	static const char *const texts[] = {
+		"[10:00:44.123] migrating pfn 102496 failed ret:-16\n",
+		"[2025-11-25T10:00:44.123] [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		"[24793.191864 0.000036] [   44.142053] migrating pfn 102496 failed ret:-16\n",
+		"E/cma     (    0): cma_alloc: alloc failed, req-size: 2025 pages, ret: -12\n",
+		"> [   44.142053] alloc_contig_range: [b2800, b2c00) PFNs busy\n",
+		"    [   44.142053] alloc_contig_range: [b2800, b2c00) PFNs busy\n",
+		"video/[  421.495561] alloc_contig_range: [b2800, b2c00) PFNs busy\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(texts); i++) {
+		struct parse_run r;
+
+		run_open(&r, PB_FMT_UNKNOWN, texts[i]);
+		if (pb_parser_format(r.p) != PB_FMT_KMSG)
+			fail_msg("%s: not detected", texts[i]);
+		assert_non_null(run_next(&r));
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1795,6 +1824,7 @@ int main(void)
 		cmocka_unit_test(test_arm32_frame_pointer_backtrace_skips_saved_registers),
 		cmocka_unit_test(test_hisilicon_time_and_task_prefix),
 		cmocka_unit_test(test_memory_offlining_failures_are_records_of_their_range),
+		cmocka_unit_test(test_detect_wrapped_kernel_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
