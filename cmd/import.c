@@ -16,10 +16,10 @@ static const struct pb_usage import_usage = {
 	.synopsis = "import [options] FILE... | -",
 	.about = "Reads trace files (plain, .gz, .xz or .zst; the format is recognised\n"
 		 "from the content) into the store: ftrace text, trace-cmd's trace.dat and\n"
-		 "report, perf script, kernel logs (dmesg, journalctl, also -o json),\n"
-		 "page_pinner and page_owner dumps, and the ftrace text inside atrace,\n"
-		 "systrace HTML and JSON traces. Re-importing a file with the same\n"
-		 "content is a no-op. Each file is one transaction: a failed or\n"
+		 "report, perf script, kernel logs (dmesg, also --json; journalctl, also\n"
+		 "-o json), page_pinner and page_owner dumps, and the ftrace text inside\n"
+		 "atrace, systrace HTML and JSON traces. Re-importing a file with the\n"
+		 "same content is a no-op. Each file is one transaction: a failed or\n"
 		 "interrupted import leaves the store as it was.\n",
 	.footer = "Prints per file: format, events, lines not understood, seconds.\n"
 		  "Exit: 0 ok, 2 usage, 3 unreadable or unparsable input, 4 store error,\n"

@@ -40,22 +40,34 @@ struct html {
 	size_t js_matched;	/* bytes of js_open matched */
 };
 
-/* The fields a JSON unwrapper takes, at the top level of an object: the
- * string of systemTraceEvents goes straight out; the journal's fields are
- * gathered until the object ends, then make one printk line. */
+/* The fields a JSON unwrapper takes, at the level of its entries: the
+ * string of systemTraceEvents goes straight out (the top object); the
+ * fields of a journal entry (a top object) or of a dmesg --json entry (an
+ * object of the array "dmesg") are gathered until the entry ends, then
+ * make one printk line. */
 enum json_field {
 	FIELD_TRACE,		/* systemTraceEvents */
 	FIELD_MESSAGE,		/* the journal's */
 	FIELD_SOURCE_TIME,	/* _SOURCE_MONOTONIC_TIMESTAMP: printk time, us */
 	FIELD_TIME,		/* __MONOTONIC_TIMESTAMP: when journald got it, us */
 	FIELD_TRANSPORT,	/* _TRANSPORT: "kernel" for the kernel's */
+	FIELD_DMESG_MSG,	/* dmesg's: the message */
+	FIELD_DMESG_TIME,	/* the time as dmesg prints it, a bare number */
+	FIELD_DMESG_CALLER,	/* the printk caller id, "T123" or "C1" */
 	NFIELDS,
 	FIELD_NONE = -1,
 };
 
 static const char *const field_names[NFIELDS] = {
 	"systemTraceEvents", "MESSAGE", "_SOURCE_MONOTONIC_TIMESTAMP",
-	"__MONOTONIC_TIMESTAMP", "_TRANSPORT",
+	"__MONOTONIC_TIMESTAMP", "_TRANSPORT", "msg", "time", "caller",
+};
+
+/* The fields each kind of JSON takes: [first, last]. */
+static const enum json_field kind_fields[][2] = {
+	[PB_WRAP_JSON] = { FIELD_TRACE, FIELD_TRACE },
+	[PB_WRAP_JOURNAL] = { FIELD_MESSAGE, FIELD_TRANSPORT },
+	[PB_WRAP_DMESG] = { FIELD_DMESG_MSG, FIELD_DMESG_CALLER },
 };
 
 /* Longest value kept of each gathered field; the rest is dropped. A
@@ -66,11 +78,13 @@ static const char *const field_names[NFIELDS] = {
 
 static size_t field_max(enum json_field f)
 {
-	return f == FIELD_MESSAGE ? MESSAGE_MAX : SHORT_MAX;
+	return f == FIELD_MESSAGE || f == FIELD_DMESG_MSG ? MESSAGE_MAX : SHORT_MAX;
 }
 
 struct json {
-	bool journal;		/* journalctl -o json: gather, else stream */
+	enum pb_wrapper kind;
+	bool journal;		/* a journal or dmesg: gather, else stream */
+	int entry_depth;	/* the depth inside an entry's object */
 	int depth;		/* {} and [] open around us */
 	bool in_string, escaped;
 	bool want_key;		/* at depth 1, the next string is a key */
@@ -131,6 +145,10 @@ enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
 	 * the journal's cursor */
 	if (memmem(s, left < 256 ? left : 256, "\"__CURSOR\"", 10))
 		return PB_WRAP_JOURNAL;
+	/* util-linux's dmesg --json: {"dmesg": [ */
+	s = skip_space(s + 1, end);
+	if (end - s >= 7 && !memcmp(s, "\"dmesg\"", 7))
+		return PB_WRAP_DMESG;
 	return PB_WRAP_JSON;
 }
 
@@ -152,10 +170,13 @@ struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
 	struct pb_unwrap *u = pb_calloc(1, sizeof(*u));
 
 	u->kind = w;
-	if (w == PB_WRAP_JSON || w == PB_WRAP_JOURNAL) {
-		u->json.journal = w == PB_WRAP_JOURNAL;
+	if (w == PB_WRAP_JSON || w == PB_WRAP_JOURNAL || w == PB_WRAP_DMESG) {
+		u->json.kind = w;
+		u->json.journal = w != PB_WRAP_JSON;
+		/* a dmesg entry is an object in the array of the top object */
+		u->json.entry_depth = w == PB_WRAP_DMESG ? 3 : 1;
 		u->json.target = u->json.emitting = FIELD_NONE;
-		for (int f = FIELD_MESSAGE; u->json.journal && f < NFIELDS; f++)
+		for (int f = kind_fields[w][0]; u->json.journal && f <= kind_fields[w][1]; f++)
 			u->json.value[f].data = pb_malloc(field_max((enum json_field)f) +
 							  PB_UNWRAP_SLACK);
 	}
@@ -166,7 +187,7 @@ void pb_unwrap_free(struct pb_unwrap *u)
 {
 	if (!u)
 		return;
-	if (u->kind == PB_WRAP_JOURNAL) {
+	if (u->kind == PB_WRAP_JOURNAL || u->kind == PB_WRAP_DMESG) {
 		for (int f = 0; f < NFIELDS; f++)
 			free(u->json.value[f].data);
 		pb_buf_free(&u->json.pending);
@@ -418,8 +439,7 @@ static void json_gather(struct json *j, const char *src, size_t n, size_t *i)
 
 static enum json_field field_of(const struct json *j)
 {
-	for (int f = j->journal ? FIELD_MESSAGE : FIELD_TRACE;
-	     f < (j->journal ? NFIELDS : FIELD_TRACE + 1); f++)
+	for (int f = kind_fields[j->kind][0]; f <= kind_fields[j->kind][1]; f++)
 		if (j->key_len == strlen(field_names[f]) &&
 		    !memcmp(j->key, field_names[f], j->key_len))
 			return (enum json_field)f;
@@ -452,6 +472,46 @@ static void journal_entry(struct json *j)
 	}
 	for (int f = 0; f < NFIELDS; f++)
 		j->value[f].len = 0;
+}
+
+/* The end of a dmesg --json entry: the line dmesg prints, "[time] " (the
+ * printk time as a number of seconds), the caller id "[T123] " when the
+ * kernel keeps them, the message. */
+static void dmesg_entry(struct json *j)
+{
+	const struct field_value *time = &j->value[FIELD_DMESG_TIME];
+	const struct field_value *caller = &j->value[FIELD_DMESG_CALLER];
+
+	if (j->value[FIELD_DMESG_MSG].len) {
+		if (time->len) {
+			pb_buf_addc(&j->pending, '[');
+			pb_buf_add(&j->pending, time->data, time->len);
+			pb_buf_add(&j->pending, "] ", 2);
+		}
+		if (caller->len) {
+			pb_buf_addc(&j->pending, '[');
+			pb_buf_add(&j->pending, caller->data, caller->len);
+			pb_buf_add(&j->pending, "] ", 2);
+		}
+		pb_buf_add(&j->pending, j->value[FIELD_DMESG_MSG].data,
+			   j->value[FIELD_DMESG_MSG].len);
+		pb_buf_addc(&j->pending, '\n');
+	}
+	for (int f = 0; f < NFIELDS; f++)
+		j->value[f].len = 0;
+}
+
+/* A character of a number that is a field's value (dmesg's "time"). */
+static bool number_byte(struct json *j, char c)
+{
+	struct field_value *v;
+
+	if (j->target != FIELD_DMESG_TIME || !((c >= '0' && c <= '9') || c == '.'))
+		return false;
+	v = &j->value[FIELD_DMESG_TIME];
+	if (v->len < SHORT_MAX)
+		v->data[v->len++] = c;
+	return true;
 }
 
 /* journalctl writes a MESSAGE with bytes that are not UTF-8 text as an
@@ -519,38 +579,44 @@ static void json_skip_byte(struct json *j, char c)
 	}
 	switch (c) {
 	case '"':
-		if (j->depth == 1 && j->target != FIELD_NONE) {
+		if (j->depth == j->entry_depth && j->target != FIELD_NONE) {
 			j->emitting = j->target;
 			j->target = FIELD_NONE;
 			break;
 		}
 		j->in_string = true;
-		if (j->depth == 1 && j->want_key) {
+		if (j->depth == j->entry_depth && j->want_key) {
 			j->key_string = true;
 			j->key_len = 0;
 		}
 		break;
 	case '{':
 	case '[':
-		if (++j->depth == 1)
+		if (++j->depth == j->entry_depth)
 			j->want_key = c == '{';
-		j->in_bytes = c == '[' && j->depth == 2 && j->target == FIELD_MESSAGE;
+		j->in_bytes = c == '[' && j->depth == j->entry_depth + 1 &&
+			      j->target == FIELD_MESSAGE;
 		j->target = FIELD_NONE;
 		break;
 	case '}':
 	case ']':
-		if (--j->depth == 0 && j->journal)
-			journal_entry(j);
+		if (--j->depth == j->entry_depth - 1 && j->journal) {
+			if (j->kind == PB_WRAP_DMESG)
+				dmesg_entry(j);
+			else
+				journal_entry(j);
+		}
 		j->target = FIELD_NONE;
 		break;
 	case ',':
-		if (j->depth == 1)
+		if (j->depth == j->entry_depth)
 			j->want_key = true;
 		j->target = FIELD_NONE;
 		break;
 	default:
-		/* a number, true, false or null: not a string */
-		if (c != ':' && !is_space(c))
+		/* a number, true, false or null: not a string, but for a
+		 * number taken as it is written */
+		if (c != ':' && !is_space(c) && !number_byte(j, c))
 			j->target = FIELD_NONE;
 		break;
 	}
@@ -603,6 +669,7 @@ size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *use
 		break;
 	case PB_WRAP_JSON:
 	case PB_WRAP_JOURNAL:
+	case PB_WRAP_DMESG:
 		out = json_run(&u->json, src, used, dst, cap);
 		break;
 	case PB_WRAP_NONE:
@@ -625,6 +692,8 @@ const char *pb_unwrap_end(const struct pb_unwrap *u)
 		return "a JSON trace without \"systemTraceEvents\" text";
 	case PB_WRAP_JOURNAL:
 		return "a journal export (journalctl -o json) without kernel messages";
+	case PB_WRAP_DMESG:
+		return "a dmesg --json output without messages";
 	case PB_WRAP_NONE:
 		break;
 	}

@@ -6,7 +6,9 @@
  * (ftrace) text; the JSON trace format of Chrome, systrace --json and
  * Perfetto's `traceconv json` holds it as the string "systemTraceEvents".
  * `journalctl -o json` holds a kernel log as one object per message: its
- * MESSAGE and _SOURCE_MONOTONIC_TIMESTAMP become a dmesg line.
+ * MESSAGE and _SOURCE_MONOTONIC_TIMESTAMP become a dmesg line. `dmesg
+ * --json` holds it as {"dmesg":[{"pri":..,"time":..,"caller":..,"msg":..}]}:
+ * each entry becomes the line dmesg would have printed.
  * All are unwrapped byte by byte, so memory stays bounded.
  */
 #ifndef PINBLAME_INPUT_UNWRAP_H
@@ -19,6 +21,7 @@ enum pb_wrapper {
 	PB_WRAP_HTML,		/* systrace HTML */
 	PB_WRAP_JSON,		/* JSON object with "systemTraceEvents" */
 	PB_WRAP_JOURNAL,	/* journalctl -o json, -o json-pretty */
+	PB_WRAP_DMESG,		/* dmesg --json (util-linux 2.37+) */
 };
 
 /* The wrapper of a stream that starts with P[0..n) (after any

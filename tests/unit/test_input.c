@@ -292,6 +292,62 @@ static void test_journal_json(void **state)
 	free(text.data);
 }
 
+/* dmesg --json (util-linux 2.37+: ul_jsonwrt, three blanks a level):
+ * {"dmesg": [ {"pri": 6, "time":     0.001001, "caller": "T1", "msg":
+ * "..."},{...} ]}. TEXT's lines become the messages, entry i at i * 1001
+ * us, every other one with a caller id, every fifth with -x's string
+ * "fac" and "pri"; *WANT gets the text dmesg prints for them. */
+static struct blob dmesg_json(const struct blob *text, struct blob *want)
+{
+	struct pb_buf b = { 0 }, w = { 0 };
+	const char *p = (const char *)text->data, *end = p + text->len;
+
+	pb_buf_adds(&b, "{\n   \"dmesg\": [\n");
+	for (unsigned i = 0; p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		unsigned long long us = i * 1001ull;
+		char caller[16] = "";
+
+		pb_buf_adds(&b, i ? "},{\n" : "      {\n");
+		if (i % 5 == 0)
+			pb_buf_adds(&b, "         \"fac\": \"kern\",\n         \"pri\": \"warn\",\n");
+		else
+			pb_buf_adds(&b, "         \"pri\": 4,\n");
+		pb_buf_addf(&b, "         \"time\": %5llu.%06llu,\n", us / 1000000, us % 1000000);
+		if (i % 2)
+			snprintf(caller, sizeof(caller), "T%u", i);
+		if (caller[0])
+			pb_buf_addf(&b, "         \"caller\": \"%s\",\n", caller);
+		pb_buf_adds(&b, "         \"msg\": \"");
+		for (const char *c = p; c < nl; c++)
+			pb_buf_addf(&b, *c == '"' || *c == '\\' ? "\\%c" : i % 3 ? "%c" : "\\u%04x",
+				    *c);
+		pb_buf_adds(&b, "\"\n      ");
+		pb_buf_addf(&w, "[%llu.%06llu] ", us / 1000000, us % 1000000);
+		if (caller[0])
+			pb_buf_addf(&w, "[%s] ", caller);
+		pb_buf_addf(&w, "%.*s\n", (int)(nl - p), p);
+		p = nl + 1;
+	}
+	pb_buf_adds(&b, "}\n   ]\n}\n");
+	*want = (struct blob){ (unsigned char *)w.data, w.len };
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+static void test_dmesg_json(void **state)
+{
+	struct blob text = make_text(), want;
+	struct blob json = dmesg_json(&text, &want);
+	struct pb_input *in = pb_input_open_memory(json.data, json.len, "dmesg");
+
+	(void)state;
+	assert_same_lines(in, &want, 1);
+	pb_input_close(in);
+	free(json.data);
+	free(want.data);
+	free(text.data);
+}
+
 /* A message longer than 64 KiB is cut (the kernel's are at most 1 KiB);
  * the entries after it read as before, an escape cut in two included, and
  * so does a json-seq entry whose message is an array of bytes. */
@@ -337,12 +393,14 @@ static void test_wrapped_without_text(void **state)
 		/* one file of two entries, neither the kernel's */
 		("{\"__CURSOR\":\"s=1\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"sshd\"}\n"
 		 "{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"stdout\",\"MESSAGE\":[104,105]}"),
+		"{\n   \"dmesg\": [\n   ]\n}\n",
 	};
 	static const char *const why[] = {
 		"a JSON trace without \"systemTraceEvents\" text",
 		"a JSON trace without \"systemTraceEvents\" text",
 		"an HTML page without a systrace trace-data block",
 		"a journal export (journalctl -o json) without kernel messages",
+		"a dmesg --json output without messages",
 	};
 	const char *line;
 	size_t len;
@@ -1365,6 +1423,7 @@ int main(void)
 		cmocka_unit_test(test_json_unicode),
 		cmocka_unit_test(test_journal_json),
 		cmocka_unit_test(test_journal_long_message),
+		cmocka_unit_test(test_dmesg_json),
 		cmocka_unit_test(test_wrapped_without_text),
 		cmocka_unit_test(test_atrace_zlib),
 	};
