@@ -582,7 +582,9 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		pb_parser_set_meta(p, "clock", "counter");
 		st->clock_noted = 1;
 	}
-	if (look && rc == 0) {
+	/* the look classified the line only when its columns were read
+	 * there: a line read by other_layout() here is classified here */
+	if (look && look->ctx_rc == 0) {
 		kind = look->kind;
 		ev = look->ev;
 	} else {

@@ -70,14 +70,24 @@ odd=$TMP/odd.txt
 	printf ' =>\n'
 	printf ' => %01100000d\n' 0
 	printf '           cat-100    (   100) [000] d....  2.000001: mm_migrate_pages: nr_failed=9\n'
-	printf '           cat-100    (   100) [000] d....  2.000002: <stack trace>\n => last'
+	printf '           cat-100    (   100) [000] d....  2.000002: <stack trace>\n => last\n'
+	# lines of other layouts, which the reading thread's look cannot read
+	# and the parser reads itself: a fragment pasted without its columns
+	# (a stack header among them), the function_graph tracer's
+	printf '  2.000003: <user stack trace>\n => user_frame\n'
+	printf '  2.000004: mm_migrate_pages: nr_failed=10\n'
+	printf '  2.000005 |   0)   cat-100    |               |  /* mm_migrate_pages: nr_failed=11 */\n'
+	printf '   0)               |  cma_alloc() {\n'
+	printf '           cat-100    (   100) [000] d....  2.000006: <stack trace>\n => last'
 } >"$odd"
 same "odd lines" "$odd"
 like "$(cat "$TMP/err1")" "1 line not understood: binary data" "odd lines: the NUL line counted"
 like "$(cat "$TMP/err1")" "2 lines not understood: line too long" \
 	"odd lines: the long frame and the long line counted"
 like "$(cat "$TMP/err1")" "1 line not understood: syntax" "odd lines: the empty frame counted"
-is "$(sqlite3 "$TMP/t1.db" "SELECT count(*) FROM event WHERE stack_id IS NOT NULL")" 7 \
-	"odd lines: six stacks of three frames and the last one attached"
+is "$(sqlite3 "$TMP/t1.db" "SELECT count(*) FROM event WHERE stack_id IS NOT NULL")" 8 \
+	"odd lines: six stacks of three frames, the one after the long lines and the last one attached"
+is "$(sqlite3 "$TMP/t1.db" "SELECT count(*) FROM event WHERE ts_ns IN (2000004000, 2000005000)")" 2 \
+	"odd lines: the fragment's event and the function_graph tracer's event read"
 
 done_testing
