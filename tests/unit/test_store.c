@@ -408,23 +408,25 @@ static void test_named_parameters_bind_by_name(void **state)
  * gives the largest + 1 as well: a row that appears behind the import's
  * back (here, written in the same transaction) makes them differ, and the
  * import stops with a store error instead of storing wrong references. */
+static const struct pb_source_info id_source = { .path = "x", .format = "ftrace", .sha256 = "x" };
+static const struct pb_record id_record = { .line = 1, .ts_ns = 1, .cpu = 0, .pid = 1, .tgid = -1,
+					    .comm = "sh", .system = "test", .event = "a",
+					    .body = "" };
+
 static void test_event_ids_out_of_step_are_an_error(void **state)
 {
 	struct fixture *f = *state;
 	struct pb_store *s = f->s[0];
-	struct pb_source_info info = { .path = "x", .format = "ftrace", .sha256 = "x" };
-	struct pb_record r = { .line = 1, .ts_ns = 1, .cpu = 0, .pid = 1, .tgid = -1,
-			       .comm = "sh", .system = "test", .event = "a", .body = "" };
 	int64_t id;
 	int rc = 0;
 
-	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
+	assert_int_equal(pb_store_source_begin(s, &id_source, &id), 1);
 	/* the first event is given id 1 and noted; 16 go to SQLite at a time */
-	assert_int_equal(pb_store_add_record(s, &r), 0);
+	assert_int_equal(pb_store_add_record(s, &id_record), 0);
 	assert_int_equal(pb_store_exec(s, "INSERT INTO event(id, source_id, line, name_id) "
 				      "VALUES (7, 1, 1, 1)"), 0);
 	for (int i = 1; i < 16 && rc == 0; i++)
-		rc = pb_store_add_record(s, &r);
+		rc = pb_store_add_record(s, &id_record);
 	assert_int_equal(rc, -1);
 	assert_int_equal(pb_store_failed(s), SQLITE_FULL);
 	pb_store_source_rollback(s);
@@ -436,15 +438,12 @@ static void test_event_ids_exhausted_are_an_error(void **state)
 {
 	struct fixture *f = *state;
 	struct pb_store *s = f->s[0];
-	struct pb_source_info info = { .path = "x", .format = "ftrace", .sha256 = "x" };
-	struct pb_record r = { .line = 1, .ts_ns = 1, .cpu = 0, .pid = 1, .tgid = -1,
-			       .comm = "sh", .system = "test", .event = "a", .body = "" };
 	int64_t id;
 
 	assert_int_equal(pb_store_exec(s, "INSERT INTO event(id, source_id, line, name_id) "
 				      "VALUES (9223372036854775807, 1, 1, 1)"), 0);
-	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
-	assert_int_equal(pb_store_add_record(s, &r), -1);
+	assert_int_equal(pb_store_source_begin(s, &id_source, &id), 1);
+	assert_int_equal(pb_store_add_record(s, &id_record), -1);
 	assert_int_equal(pb_store_failed(s), SQLITE_FULL);
 	pb_store_source_rollback(s);
 }
