@@ -120,48 +120,94 @@ static int note_name(struct pb_buf *known, const char *v, const char *name)
 }
 
 /* Whether NAME is the KEY (or KEY2) of a failure in LIST; when not, says
- * which names there are: a typo must not pass for "no failure". */
+ * which names there are (KNOWN, " a, b,", holds those known otherwise): a
+ * typo must not pass for "no failure". */
 static int known_name(const json_t *list, const char *key, const char *key2,
-		      const char *name, const char *opt)
+		      const char *name, const char *opt, struct pb_buf *known)
 {
-	struct pb_buf known = { 0 };
 	const json_t *f;
 	size_t i;
 	int found = 0;
 
 	json_array_foreach(list, i, f) {
-		found |= note_name(&known, pb_json_str(f, key, NULL), name);
+		found |= note_name(known, pb_json_str(f, key, NULL), name);
 		if (key2)
-			found |= note_name(&known, pb_json_str(f, key2, NULL), name);
+			found |= note_name(known, pb_json_str(f, key2, NULL), name);
 	}
 	if (!found) {
-		if (known.len)
-			known.data[--known.len] = '\0';
+		if (known->len)
+			known->data[--known->len] = '\0';
 		pb_error("--%s %s: no failure has it; the store has:%s", opt, name,
-			 known.len ? pb_buf_str(&known) : " none");
+			 known->len ? pb_buf_str(known) : " none");
 	}
-	pb_buf_free(&known);
 	return found;
 }
 
-/* --area and --reason name what the store has (among all failures,
- * whatever the window). */
+/* Whether NAME is a kind of failure or a reason of the kernel's enum
+ * migrate_reason: a gate on one that did not fail this time passes
+ * (`failures --reason longterm_pin --exit-code` exits 0 on a good run). */
+static int known_reason(const char *name)
+{
+	static const char *const names[] = {
+		"cma_alloc", "alloc_contig", "busy_range", "migrate", "page_pinner",
+		"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
+		"mempolicy_mbind", "numa_misplaced", "contig_range", "longterm_pin",
+		"demotion", "damon",
+	};
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Notes in KNOWN the areas the store allocated from, failed or not; whether
+ * NAME is one of them, or -1 on a store error (printed). */
+static int note_cma_areas(struct pb_store *s, struct pb_buf *known, const char *name)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT DISTINCT area FROM cma_allocs WHERE area IS NOT NULL ORDER BY area");
+	int found = 0;
+
+	if (!st)
+		return -1;
+	while (pb_store_step(s, st) > 0)
+		found |= note_name(known, (const char *)sqlite3_column_text(st, 0), name);
+	pb_store_finalize(st);
+	return pb_store_failed(s) ? -1 : found;
+}
+
+/* --area and --reason name what the store has: an area it allocated from
+ * or a kind or reason pinblame knows, which merely had no failure; else a
+ * name among all failures, whatever the window. */
 static int check_names(struct pb_store *s, const struct pb_analyze_opts *o,
 		       const char *reason, const char *area)
 {
 	struct pb_analyze_opts any = { o->noise_file, o->no_default_noise, -1, -1 };
-	json_t *all = pb_analyze_failures(s, &any, NULL, NULL);
-	const json_t *list = json_object_get(all, "failures");
-	int ok;
+	struct pb_buf areas = { 0 }, reasons = { 0 };
+	int area_known = area ? note_cma_areas(s, &areas, area) : 1;
+	int rc = PB_EXIT_OK;
+	json_t *all;
+	const json_t *list;
 
-	if (!all)
-		return PB_EXIT_STORE;
-	ok = !area || known_name(list, "area", NULL, area, "area");
-	/* a reason is a migration's reason, or a kind of failure */
-	if (ok && reason)
-		ok = known_name(list, "kind", "reason", reason, "reason");
-	json_decref(all);
-	return ok ? PB_EXIT_OK : PB_EXIT_USAGE;
+	if (area_known < 0)
+		rc = PB_EXIT_STORE;
+	else if (!area_known || (reason && !known_reason(reason))) {
+		all = pb_analyze_failures(s, &any, NULL, NULL);
+		list = json_object_get(all, "failures");
+		if (!all)
+			rc = PB_EXIT_STORE;
+		else if (!area_known && !known_name(list, "area", NULL, area, "area", &areas))
+			rc = PB_EXIT_USAGE;
+		/* a reason is a migration's reason, or a kind of failure */
+		else if (reason && !known_reason(reason) &&
+			 !known_name(list, "kind", "reason", reason, "reason", &reasons))
+			rc = PB_EXIT_USAGE;
+		json_decref(all);
+	}
+	pb_buf_free(&areas);
+	pb_buf_free(&reasons);
+	return rc;
 }
 
 int cmd_failures(int argc, char **argv, const struct pb_globals *g)
