@@ -10,7 +10,7 @@
 #include "pinblame/store.h"
 
 static const struct pb_usage check_usage = {
-	.synopsis = "check [--max-failures N] [--max-share CALLSITE=F]...\n"
+	.synopsis = "check [--max-failures N] [--max-share GLOB=F]...\n"
 		    "[--deny GLOB]... [--baseline FILE [--tolerance F]] [--json]\n"
 		    "[--since S] [--until S] [--noise FILE] [--no-default-noise]",
 	.about = "Passes (exit 0, nothing printed) or fails (exit 1, one line per breach on\n"
@@ -66,7 +66,7 @@ static int add_share_rule(struct rules *r, const char *arg)
 	double max;
 
 	if (!eq || eq == arg || parse_share(eq + 1, &max) < 0) {
-		pb_error("--max-share wants CALLSITE=F with F a share (0.25 or 25%%), "
+		pb_error("--max-share wants GLOB=F with F a share (0.25 or 25%%), "
 			 "not '%s'", arg);
 		return -1;
 	}

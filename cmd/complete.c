@@ -53,6 +53,14 @@ int cmd_complete(int argc, char **argv, const struct pb_globals *g)
 		return print_failure_ids(g->db_path);
 	if (argc == 2 && !strcmp(argv[1], "formats"))
 		return print_formats();
+	/* every command answers --help; the words themselves are in the man page */
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("usage: pinblame [-d DB] complete failures|formats\n\n"
+		     "The words the shell completion cannot read from --help: the failure\n"
+		     "ids of the store, one a line, or the names import --format takes.\n"
+		     "See pinblame-complete(1).");
+		return PB_EXIT_OK;
+	}
 	pb_error("usage: pinblame complete failures|formats");
 	return PB_EXIT_USAGE;
 }

@@ -182,6 +182,23 @@ static int unknown_command(const char *name)
 	return PB_EXIT_USAGE;
 }
 
+/* An option before the command that pinblame does not have: a short
+ * error that stays on the screen, with the option probably meant. */
+static int unknown_global_option(const char *arg)
+{
+	static const char *const names[] = { "db", "version", "help" };
+	const char *near = NULL;
+
+	if (!strncmp(arg, "--", 2))
+		near = pb_did_you_mean(arg + 2, names, PB_ARRAY_SIZE(names));
+	if (near)
+		pb_error("unknown option '%s'; did you mean --%s?", arg, near);
+	else
+		pb_error("unknown option '%s'", arg);
+	fputs("see 'pinblame --help'\n", stderr);
+	return PB_EXIT_USAGE;
+}
+
 static int find_command(const char *name)
 {
 	for (size_t i = 0; i < PB_ARRAY_SIZE(commands); i++)
@@ -215,9 +232,7 @@ int main(int argc, char **argv)
 			print_usage(stdout);
 			return pb_finish_stdout(PB_EXIT_OK);
 		} else {
-			pb_error("unknown option '%s'", a);
-			print_usage(stderr);
-			return PB_EXIT_USAGE;
+			return unknown_global_option(a);
 		}
 	}
 	if (i == argc) {

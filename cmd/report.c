@@ -199,6 +199,7 @@ static struct {
 static FILE *open_temporary(const char *path)
 {
 	mode_t mask = umask(0);
+	FILE *f;
 	int fd;
 
 	umask(mask);
@@ -213,7 +214,15 @@ static FILE *open_temporary(const char *path)
 	}
 	/* as fopen() would have made it, not mkstemp()'s 0600 */
 	fchmod(fd, 0666 & ~mask);
-	return fdopen(fd, "w");
+	f = fdopen(fd, "w");
+	if (!f) {
+		pb_error("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(output.tmp);
+		free(output.tmp);
+		output.tmp = NULL;
+	}
+	return f;
 }
 
 FILE *pb_open_output(const char *path)
@@ -224,15 +233,16 @@ FILE *pb_open_output(const char *path)
 	if (!path)
 		return stdout;
 	/* a device or a pipe (/dev/null, /dev/stdout) is written in place */
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		raw = fopen(path, "w");
-	else
-		raw = open_temporary(path);
-	if (!raw) {
-		if (!output.tmp && errno)
+		if (!raw)
 			pb_error("%s: %s", path, strerror(errno));
-		return NULL;
+	} else {
+		/* says why itself when it cannot make the file */
+		raw = open_temporary(path);
 	}
+	if (!raw)
+		return NULL;
 	output.f = pb_term_stream(raw, 1);
 	return output.f;
 }
