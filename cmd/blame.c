@@ -170,6 +170,7 @@ static void print_hints(const json_t *res)
 	long long left = pages - pb_json_int(res, "attributed_pages", 0);
 	long long unattributed = pb_json_int(res, "unattributed", 0);
 	long long enomem = gap(res, "enomem_failures");
+	long long suppressed = gap(res, "suppressed_messages");
 
 	/* -ENOMEM, not -EBUSY: memory ran out, no page was found busy */
 	if (enomem > 0)
@@ -177,6 +178,13 @@ static void print_hints(const json_t *res)
 			"hint: free range in the area, or no room to migrate pages to) and no page\n"
 			"hint: was busy: there is no pinner to find for %s\n",
 			enomem, enomem == 1 ? "" : "s", enomem == 1 ? "it" : "them");
+	/* pr_info_ratelimited() and friends: 10 lines in 5 s, then a count */
+	if (suppressed > 0)
+		fprintf(stderr, "hint: the kernel log left out %lld message%s of the functions read here\n"
+			"hint: (\"callbacks suppressed\": its rate limit): more allocations failed and\n"
+			"hint: more pages were busy than it shows; trace events (cma_alloc_finish,\n"
+			"hint: test_pages_isolated) are not rate limited\n",
+			suppressed, suppressed == 1 ? "" : "s");
 	if (failures && !pages && unattributed > enomem)
 		fputs("hint: no failure names a busy page: failed migrations count pages without\n"
 		      "hint: naming them; test_pages_isolated events (fin_pfn) and the page dumps\n"

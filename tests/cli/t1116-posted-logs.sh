@@ -94,6 +94,13 @@ is "$(count_event kmsg:pfns_busy)" "$(grep -c 'PFNs busy' "$TMP/reltime.log")" \
 	"the busy lines around them are all read"
 pb info
 like "$out" "kmsg:suppressed +2" "info lists them"
+suppressed=$(awk '/alloc_contig_range: [0-9]+ callbacks suppressed/ { n += $(NF - 2) } END { print n }' "$TMP/reltime.log")
+pb blame --json
+is "$(printf '%s' "$out" | jq .gaps.suppressed_messages)" "$suppressed" \
+	"blame counts the messages left out as a gap"
+pb blame
+like "$err" "hint: the kernel log left out $suppressed messages of the functions read here" \
+	"and says so: the failures and busy pages shown are fewer than there were"
 
 # --- 32-bit arm: a call trace without a "Call trace:" line ------------------
 
