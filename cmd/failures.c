@@ -165,16 +165,17 @@ static int known_reason(const char *name)
  * NAME is one of them, or -1 on a store error (printed). */
 static int note_cma_areas(struct pb_store *s, struct pb_buf *known, const char *name)
 {
-	sqlite3_stmt *st = pb_store_prepare(s,
-		"SELECT DISTINCT area FROM cma_allocs WHERE area IS NOT NULL ORDER BY area");
+	json_t *areas = pb_analyze_cma_areas(s);
+	const json_t *area;
+	size_t i;
 	int found = 0;
 
-	if (!st)
+	if (!areas)
 		return -1;
-	while (pb_store_step(s, st) > 0)
-		found |= note_name(known, (const char *)sqlite3_column_text(st, 0), name);
-	pb_store_finalize(st);
-	return pb_store_failed(s) ? -1 : found;
+	json_array_foreach(areas, i, area)
+		found |= note_name(known, json_string_value(area), name);
+	json_decref(areas);
+	return found;
 }
 
 /* --area and --reason name what the store has: an area it allocated from

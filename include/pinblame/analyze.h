@@ -87,6 +87,10 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o,
  *  "busy_ranges":{...},"migrations_failed":{...},"page_evidence":{...}}:
  * what the store holds; NULL on a store error. */
 json_t *pb_analyze_info(struct pb_store *s);
+/* The CMA areas the store has allocations of, failed or not, as a sorted
+ * JSON array of names (what `failures --area` may name); NULL on a store
+ * error (printed). */
+json_t *pb_analyze_cma_areas(struct pb_store *s);
 
 /* Column COL of ST's current row as JSON by its SQL type: integer, real,
  * text (made safe for a terminal) or null. */

@@ -56,3 +56,20 @@ json_t *pb_analyze_info(struct pb_store *s)
 	}
 	return o;
 }
+
+static void add_area(sqlite3_stmt *st, void *areas)
+{
+	json_array_append_new(areas, text_or_null(st, 0));
+}
+
+json_t *pb_analyze_cma_areas(struct pb_store *s)
+{
+	json_t *areas = json_array();
+
+	if (sql_rows_each(s, "SELECT DISTINCT area FROM cma_alloc WHERE area IS NOT NULL "
+			  "ORDER BY area", add_area, areas) < 0) {
+		json_decref(areas);
+		return NULL;
+	}
+	return areas;
+}
