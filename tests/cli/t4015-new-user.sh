@@ -133,4 +133,15 @@ is "$out" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))
 ok "$([ "$(python3 -c 'import json,sys; print(max(e["pages"] for e in json.load(open(sys.argv[1]))["evidence"].values()))' "$TMP/report.json")" -gt 4 ]; echo $?)" \
 	"a failure with more than 4 attributed pages is among them (the cap is exercised)"
 
+# man pinblame-export's fleet ranking counts a call site's pages as blame
+# does: distinct pfns of its rank-1 attributions, not one per failure.
+"$PINBLAME" -d "$REAL_DB" export --jsonl -o "$TMP/real.jsonl"
+from_export=$(jq -r 'select(.type == "attribution" and .rank == 1 and .noise == null)
+	| "\(.callsite) \(.source):\(.pfn)"' "$TMP/real.jsonl" | sort -u | awk '{n[$1]++} END {for (c in n) print c, n[c]}' | sort)
+from_blame=$("$PINBLAME" -d "$REAL_DB" blame --json | jq -r '.callsites[] | "\(.callsite) \(.pages)"' | sort)
+ok "$([ -n "$from_blame" ]; echo $?)" "blame ranks call sites on the arm64 capture"
+is "$from_export" "$from_blame" "the export's distinct pages per call site are blame's pages"
+rows=$(jq -r 'select(.type == "attribution" and .rank == 1 and .noise == null) | .callsite' "$TMP/real.jsonl" | sort | uniq -c | awk '{print $2, $1}' | sort)
+ok "$([ "$rows" != "$from_blame" ]; echo $?)" "and counting the lines instead (count(*)) would not be"
+
 done_testing
