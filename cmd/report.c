@@ -1,5 +1,6 @@
 /* report.c - pinblame report: the whole failure report as text, Markdown,
  * HTML or JSON. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -41,17 +42,25 @@ static int parse_format(const char *name, enum report_format *f)
 	return -1;
 }
 
-/* report.html, report.md, report.json: the format a file name asks for. */
+/* report.html, report.md, report.json: the format a file name asks for,
+ * in any case (REPORT.HTML is a page too, as a browser would take it). */
 static enum report_format format_of_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	enum report_format f;
+	char ext[16];
+	size_t i;
 
-	if (dot && (!strcmp(dot, ".htm") || !strcmp(dot, ".html")))
+	if (!dot || strlen(dot + 1) >= sizeof(ext))
+		return FMT_TEXT;
+	for (i = 0; dot[i + 1]; i++)
+		ext[i] = (char)tolower((unsigned char)dot[i + 1]);
+	ext[i] = '\0';
+	if (!strcmp(ext, "htm") || !strcmp(ext, "html"))
 		return FMT_HTML;
-	if (dot && !strcmp(dot, ".markdown"))
+	if (!strcmp(ext, "markdown"))
 		return FMT_MD;
-	if (dot && !parse_format(dot + 1, &f))
+	if (!parse_format(ext, &f))
 		return f;
 	return FMT_TEXT;
 }
