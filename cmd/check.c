@@ -1,5 +1,6 @@
 /* check.c - pinblame check: the CI gate. Exit 1, with one line per
  * breach, when the trace breaks one of the rules given. */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,11 +191,22 @@ static json_t *load_baseline(const char *path, const struct pb_analyze_opts *o, 
 	struct pb_store *s;
 	json_t *blame;
 	FILE *f = fopen(path, "rb");
+	int read_errno = 0;
 
-	if (!f || fread(head, 1, sizeof(head), f) != sizeof(head))
+	if (!f || fread(head, 1, sizeof(head), f) != sizeof(head)) {
+		/* a directory opens, then fails to read: jansson would call it
+		 * an empty file */
+		if (f && ferror(f))
+			read_errno = errno;
 		memset(head, 0, sizeof(head));
+	}
 	if (f)
 		fclose(f);
+	if (read_errno) {
+		*code = PB_EXIT_INPUT;
+		pb_error("--baseline %s: %s", path, strerror(read_errno));
+		return NULL;
+	}
 	if (!memcmp(head, magic, sizeof(magic))) {
 		*code = PB_EXIT_STORE;
 		s = pb_analyze_open(path);

@@ -2,12 +2,13 @@
 # A new user's first hour, from the README and the man pages: the gate
 # `failures --area A --exit-code` passes on a run where A did not fail
 # (it is not a usage error); an output file that cannot be made is named
-# once; report -o FILE.HTML is HTML; a mistyped global option gets a
-# "did you mean"; `complete --help` answers; every option an example of
-# the README or a man page uses, and every option a command's --help
-# lists, is in its man page; query --help names every view; report
-# --format json's evidence has the shape its man page gives, and the
-# export's pages per call site are blame's.
+# once, and a folder given as check's baseline is named as one; report -o
+# FILE.HTML is HTML; a mistyped global option gets a "did you mean";
+# `complete --help` answers; every option an example of the README or a
+# man page uses, and every option a command's --help lists, is in its man
+# page; query --help names every view; report --format json's evidence has
+# the shape its man page gives, and the export's pages per call site are
+# blame's.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -47,6 +48,13 @@ is "$err" "pinblame: report: $TMP/no/such/dir/r.html: No such file or directory"
 pb export --jsonl -o "$TMP/no/such/dir/e.jsonl"
 is "$rc" 3 "export -o into a missing folder exits 3"
 is "$err" "pinblame: export: $TMP/no/such/dir/e.jsonl: No such file or directory" "and says so once"
+
+# A folder given as a baseline is named as one (jansson called it an
+# empty file).
+mkdir -p "$TMP/baseline-dir"
+pb check --baseline "$TMP/baseline-dir"
+is "$rc" 3 "check --baseline DIR exits 3"
+is "$err" "pinblame: check: --baseline $TMP/baseline-dir: Is a directory" "and says it is a folder"
 
 # report -o takes the format from the extension in any case.
 pb report -o "$TMP/REPORT.HTML"
