@@ -6,9 +6,9 @@
 # FILE.HTML is HTML; a mistyped global option gets a "did you mean";
 # `complete --help` answers; every option an example of the README or a
 # man page uses, and every option a command's --help lists, is in its man
-# page; query --help names every view; report --format json's evidence has
-# the shape its man page gives, and the export's pages per call site are
-# blame's.
+# page, every import format has its man entry; query --help names every
+# view; report --format json's evidence has the shape its man page gives,
+# and the export's pages per call site are blame's.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -101,6 +101,18 @@ done < <(awk '/^```/{c=!c; next} c' "$top/README.md" "$top"/man/*.scd |
 	grep -oE '(^|[|;&(] *|\$ |sudo |\./)(\./)?pinblame( -d [^ ]+)? [a-z]+[^|;&#]*' |
 	sed -E 's/^.*pinblame( -d [^ ]+)? //')
 is "$bad" "" "the examples of the README and the man pages use only options the commands have"
+
+# Every format import --format takes has its entry in man pinblame-import
+# and is named by import --help.
+formats=$("$PINBLAME" complete formats)
+ihelp=$("$PINBLAME" import --help | tr -s ' \n' ' ')
+missing=
+for f in $formats; do
+	grep -qx "\\*$f\\*" "$top/man/pinblame-import.1.scd" || missing="$missing man:$f"
+	grep -qE "[ :]$f[,. ]" <<<"$ihelp" || missing="$missing help:$f"
+done
+ok "$([ "$(wc -w <<<"$formats")" -ge 7 ]; echo $?)" "complete formats lists the formats ($(echo $formats))"
+is "$missing" "" "each has its entry in man pinblame-import and is named by import --help"
 
 # query --help names every view of the store.
 views=$("$PINBLAME" query --csv "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name" | sed 1d)
