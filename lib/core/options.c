@@ -186,6 +186,22 @@ static const char **long_names(const struct pb_option *opts, size_t n, size_t *c
 	return names;
 }
 
+/* Says so when WORD starts several of the option NAMES, which getopt_long
+ * refuses as it refuses an unknown one; whether it did. */
+static int ambiguous(const char *word, const char **names, size_t count)
+{
+	struct pb_buf list = { 0 };
+	size_t len = strlen(word), matches = 0;
+
+	for (size_t i = 0; len && i < count; i++)
+		if (!strncmp(names[i], word, len))
+			pb_buf_addf(&list, "%s--%s", matches++ ? ", " : "", names[i]);
+	if (matches > 1)
+		pb_error("option --%s is ambiguous: %s", word, pb_buf_str(&list));
+	pb_buf_free(&list);
+	return matches > 1;
+}
+
 /* The error for what getopt_long did not take: ARG as the user wrote it. */
 static void option_error(const struct pb_option *opts, size_t n, const char *arg, int missing)
 {
@@ -204,11 +220,13 @@ static void option_error(const struct pb_option *opts, size_t n, const char *arg
 	}
 	pb_buf_add(&word, arg + 2, strcspn(arg + 2, "="));
 	names = long_names(opts, n, &count);
-	near = pb_did_you_mean(pb_buf_str(&word), names, count);
-	if (near)
-		pb_error("unknown option --%s; did you mean --%s?", pb_buf_str(&word), near);
-	else
-		pb_error("unknown option --%s", pb_buf_str(&word));
+	if (!ambiguous(pb_buf_str(&word), names, count)) {
+		near = pb_did_you_mean(pb_buf_str(&word), names, count);
+		if (near)
+			pb_error("unknown option --%s; did you mean --%s?", pb_buf_str(&word), near);
+		else
+			pb_error("unknown option --%s", pb_buf_str(&word));
+	}
 	free(names);
 	pb_buf_free(&word);
 }

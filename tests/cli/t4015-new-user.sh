@@ -72,6 +72,17 @@ pb --frobnicate
 is "$err" "pinblame: unknown option '--frobnicate'
 see 'pinblame --help'" "no guess for a word that is not close"
 
+# A prefix of several options (man pinblame: options may be shortened) is
+# named as ambiguous, with the options it could be, not as unknown.
+pb blame --no x
+is "$rc" 2 "an ambiguous option prefix exits 2"
+is "$err" "pinblame: blame: option --no is ambiguous: --noise, --no-default-noise
+see 'pinblame blame --help'" "and lists the options it could be"
+n=$(sql "SELECT count(*) FROM failures")
+ok "$([ "${n:-0}" -gt 0 ]; echo $?)" "the sample has failures ($n)"
+pb failures --exit
+is "$rc" 1 "a prefix of one option is that option: --exit is --exit-code, which exits 1 on them"
+
 pb complete --help
 is "$rc" 0 "complete --help exits 0"
 like "$out" '^usage: pinblame \[-d DB\] complete failures\|formats$' "and prints its usage on stdout"
