@@ -1,6 +1,10 @@
 /* merge.c - pinblame merge: combine the stores of many machines. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "pinblame/store.h"
@@ -54,6 +58,37 @@ static int interrupted(const char *path)
 	return 128 + pb_interrupted;
 }
 
+/* Whether PATH can be an input store: a readable SQLite file. Checked
+ * for every input before the output is opened, so that a mistyped name
+ * leaves no output store behind, and a file that is no database is not
+ * called a damaged store. Returns 0 or an exit code, having said why. */
+static int check_input(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[sizeof(magic)];
+	struct stat sb;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		pb_error("%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return PB_EXIT_STORE;
+	}
+	n = S_ISDIR(sb.st_mode) ? -1 : read(fd, head, sizeof(head));
+	close(fd);
+	if (S_ISDIR(sb.st_mode)) {
+		pb_error("%s: is a directory, not a store", path);
+		return PB_EXIT_STORE;
+	}
+	if (n != (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(magic))) {
+		pb_error("%s: not a pinblame store (not an SQLite database)", path);
+		return PB_EXIT_STORE;
+	}
+	return PB_EXIT_OK;
+}
+
 static int check_args(int argc, char **argv)
 {
 	if (argc - optind < 2) {
@@ -61,10 +96,14 @@ static int check_args(int argc, char **argv)
 		return pb_see_help();
 	}
 	for (int i = optind + 1; i < argc; i++) {
+		int rc;
+
 		if (same_file(argv[optind], argv[i])) {
 			pb_error("%s: the output store cannot also be an input", argv[i]);
 			return PB_EXIT_USAGE;
 		}
+		if ((rc = check_input(argv[i])) != PB_EXIT_OK)
+			return rc;
 	}
 	return PB_EXIT_OK;
 }

@@ -328,12 +328,43 @@ static struct pb_store *store_new(const char *path, enum pb_store_mode mode)
 	return s;
 }
 
+/* Whether S is an SQLite database of something else: no schema version
+ * of ours and tables of its own. pinblame would add its tables beside
+ * them (and turn on WAL): refused before anything is written. */
+static int foreign_database(struct pb_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t version = 0, objects = 0;
+
+	st = pb_store_prepare(s, "PRAGMA user_version");
+	if (!st || pb_store_first_int64(s, st, &version) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (version != 0)
+		return 0;
+	st = pb_store_prepare(s, "SELECT count(*) FROM sqlite_master");
+	if (!st || pb_store_first_int64(s, st, &objects) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (!objects)
+		return 0;
+	pb_error("%s: not a pinblame store: an SQLite database with %lld tables, views or "
+		 "indexes of its own (give -d a new file)", s->path, (long long)objects);
+	return 1;
+}
+
 /* What every connection needs once it is open: the schema, the settings,
  * the functions and (to write) the statements. */
 static int setup_connection(struct pb_store *s, enum pb_store_mode mode)
 {
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_extended_result_codes(s->db, 1);
+	if (s->writable && !s->aside && mode != PB_STORE_SCRATCH && foreign_database(s))
+		return -1;
 	if (s->writable && configure_writer(s, mode) < 0)
 		return -1;
 	/* 32 MiB of page cache: index pages stay in memory during an import,
@@ -374,6 +405,12 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 	struct pb_store *s = store_new(path, mode);
 	struct stat sb;
 
+	/* SQLite says "disk I/O error" of a directory */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		pb_error("%s: is a directory, not a store (give -d a file)", path);
+		pb_store_close(s);
+		return NULL;
+	}
 	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && stat(path, &sb) < 0) {
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
 			 strerror(errno));

@@ -45,4 +45,36 @@ wait $locker
 is "$rc" 4 "a store locked past the busy timeout exits 4"
 like "$err" 'locked' "and says it is locked"
 
+# -d naming a directory: said so, not SQLite's "disk I/O error"
+mkdir "$TMP/adir"
+for c in info "import $REAL/amd64-ftrace-gigantic-nocma/dmesg.txt"; do
+	# shellcheck disable=SC2086
+	run "$PINBLAME" -d "$TMP/adir" $c
+	is "$rc" 4 "${c%% *} on a directory exits 4"
+	like "$err" "adir: is a directory, not a store" "${c%% *} says it is a directory"
+done
+
+# An SQLite database of something else is not written into: its tables,
+# its journal mode and its contents stay as they were
+sqlite3 "$TMP/other.db" "CREATE TABLE mine(x); INSERT INTO mine VALUES (42);"
+before=$(sqlite3 "$TMP/other.db" .dump | sha256sum)
+run "$PINBLAME" -d "$TMP/other.db" import "$REAL/amd64-ftrace-gigantic-nocma/dmesg.txt"
+is "$rc" 4 "import into another program's database exits 4"
+like "$err" "other.db: not a pinblame store: an SQLite database with 1 tables" "and says why"
+is "$(sqlite3 "$TMP/other.db" .dump | sha256sum)" "$before" "its database is untouched"
+is "$(sqlite3 "$TMP/other.db" 'PRAGMA journal_mode')" delete "and left in its journal mode"
+
+# merge checks every input before it makes the output: a mistyped input,
+# a file that is no database, a directory leave no output store
+printf 'not a store\n' >"$TMP/text.txt"
+for bad in "$TMP/missing.db" "$TMP/text.txt" "$TMP/adir"; do
+	run "$PINBLAME" merge "$TMP/merged.db" "$PINBLAME_DB" "$bad"
+	is "$rc/$(test -e "$TMP/merged.db" && echo made || echo none)" "4/none" \
+		"merge with input ${bad##*/}: exit 4 and no output store"
+done
+like "$err" "adir: is a directory, not a store" "the directory named as such"
+run "$PINBLAME" merge "$TMP/merged.db" "$TMP/text.txt"
+like "$err" "text.txt: not a pinblame store \(not an SQLite database\)" \
+	"a text file is not called a damaged store"
+
 done_testing
