@@ -51,3 +51,26 @@ const char *tracecmd_get_uname(struct tracecmd_input *handle)
 void tracecmd_set_loglevel(enum tep_loglevel level)
 {
 }
+
+/* declared by tracedat.c too: trace-cmd.h of libtracecmd 1.3 lacks it */
+int tracecmd_cpus(struct tracecmd_input *handle);
+
+int tracecmd_cpus(struct tracecmd_input *handle)
+{
+	return 0;
+}
+
+int tracecmd_buffer_instances(struct tracecmd_input *handle)
+{
+	return 0;
+}
+
+const char *tracecmd_buffer_instance_name(struct tracecmd_input *handle, int indx)
+{
+	return NULL;
+}
+
+struct tracecmd_input *tracecmd_buffer_instance_handle(struct tracecmd_input *handle, int indx)
+{
+	return NULL;
+}
