@@ -32,7 +32,7 @@ for arch in $(printf '%s\n' "$host" aarch64 | sort -u); do
 	run env -i $runner "$bin" --version
 	is "$out" "pinblame $version" "$arch: --version is VERSION"
 	run env -i $runner "$bin" record --help
-	like "$rc:$out" '^0:usage: pinblame record' "$arch: record --help"
+	like "$rc:$out" '^0:usage: pinblame \[-d DB\] record' "$arch: record --help"
 	run env -i $runner "$bin" -d "$TMP/$arch/s.db" import "$REAL/arm64-ftrace-hugetlb-cma/dmesg.txt"
 	like "$rc:$out" '^0:.*dmesg.txt: kmsg, [0-9]+ events' "$arch: imports a kernel log"
 done
