@@ -124,7 +124,9 @@ int pb_finish_stdout(int code)
 		if (errno == EPIPE)
 			return code;
 		pb_error("write error on standard output: %s", strerror(errno));
-		return code ? code : PB_EXIT_STORE;
+		/* an output file's write error is an input/output error (3), as
+		 * for -o FILE; it was called a store error */
+		return code ? code : PB_EXIT_INPUT;
 	}
 	return code;
 }

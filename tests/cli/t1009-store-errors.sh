@@ -18,7 +18,7 @@ ok "$([ -s "$TMP/env.db" ]; echo $?)" "and the store was created there"
 export PINBLAME_DB=$BASE
 if [ -w /dev/full ]; then
 	run sh -c "'$PINBLAME' info > /dev/full"
-	ok "$([ "$rc" -ne 0 ]; echo $?)" "a write error on stdout is an error (exit $rc)"
+	is "$rc" 3 "a write error on stdout is an output error, exit 3 as for -o FILE"
 	like "$err" 'write error on standard output' "and is reported"
 fi
 
