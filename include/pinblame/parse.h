@@ -138,6 +138,8 @@ enum pb_bad_reason {
 	PB_BAD_NO_CONTEXT,	/* ftrace printed with nocontext-info */
 	PB_BAD_UNKNOWN_TYPE,	/* "UNKNOWN TYPE 5": an event the trace
 				 * option fields cannot print (a marker) */
+	PB_BAD_NO_ABSTIME,	/* an event under the function_graph tracer
+				 * printed without funcgraph-abstime */
 	PB_BAD_PINNER_SIDE,	/* page_pinner record whose stack may be a pin
 				 * or a put: the file is not known */
 	PB_BAD_NREASONS

@@ -518,7 +518,7 @@ static int unknown_type(const char *s, size_t n)
  * fragment pasted without its columns, an event under the function_graph
  * tracer, the verbose latency format. 0 with C filled; 1 for a line of
  * the function_graph tracer that is no event (a function's entry or exit,
- * a task switch banner); -1 with *WHY (PB_BAD_TIMESTAMP: an event under
+ * a task switch banner); -1 with *WHY (PB_BAD_NO_ABSTIME: an event under
  * function_graph printed without funcgraph-abstime). */
 static int other_layout(const char *text, size_t len, struct pb_text_context *c,
 			enum pb_bad_reason *why)

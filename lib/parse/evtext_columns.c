@@ -442,7 +442,7 @@ int evtext_funcgraph(const char *line, size_t len, struct pb_text_context *c,
 	if (c->cpu < 0 && !has_time)
 		return -1;
 	if (!has_time) {
-		*why = PB_BAD_TIMESTAMP;	/* without funcgraph-abstime */
+		*why = PB_BAD_NO_ABSTIME;
 		return 1;
 	}
 	c->rest = pb_skip_blanks(open + 3, end);

@@ -71,6 +71,7 @@ const char *pb_bad_reason_name(enum pb_bad_reason r)
 		[PB_BAD_RAW_OUTPUT] = "raw or hex output",
 		[PB_BAD_NO_CONTEXT] = "no task, cpu and time",
 		[PB_BAD_UNKNOWN_TYPE] = "event printed as UNKNOWN TYPE",
+		[PB_BAD_NO_ABSTIME] = "function_graph event without a time",
 		[PB_BAD_PINNER_SIDE] = "page_pinner record: pin or put unknown",
 	};
 
@@ -92,6 +93,10 @@ const char *pb_bad_reason_hint(enum pb_bad_reason r)
 		return "the trace was read with the trace option fields, which prints trace\n"
 		       "markers and other events without a format as 'UNKNOWN TYPE N', their\n"
 		       "text left out; read it again after 'echo nofields > trace_options'";
+	case PB_BAD_NO_ABSTIME:
+		return "the trace was read under the function_graph tracer without the\n"
+		       "trace option funcgraph-abstime, which leaves out each event's time;\n"
+		       "read it again after 'echo funcgraph-abstime > trace_options'";
 	case PB_BAD_PINNER_SIDE:
 		return "page_pinner's longterm_pinner and alloc_contig_failed files print\n"
 		       "their records alike in some kernels (a pin there, a put here); keep\n"

@@ -170,8 +170,9 @@ is "$(failures_summary)" "$FAILED" "verbose latency from trace_pipe: the failure
 export PINBLAME_DB=$TMP/graph-notime.db
 pb import "$TMP/graph-notime.txt"
 is "$rc" 3 "function_graph without abstime: nothing to import, exit 3"
-like "$err" "$(grep -c '/\* ' "$TMP/graph-notime.txt") lines not understood: bad timestamp" \
-	"function_graph without abstime: each event counted as a bad timestamp"
+like "$err" "$(grep -c '/\* ' "$TMP/graph-notime.txt") lines not understood: function_graph event without a time" \
+	"function_graph without abstime: each event counted as such"
+like "$err" "echo funcgraph-abstime > trace_options" "and the option that gives them their time is named"
 
 # --- ftrace's lost-events line between events
 {

@@ -1245,7 +1245,7 @@ static void test_function_graph_event_without_time_is_counted(void **state)
 		 " 1)               |  /* cma_alloc_start: name=reserved count=1024 align=8 */\n"
 		 " 1)   0.312 us    |  foo();\n");
 	run_end(&r);
-	assert_int_equal(r.bad[PB_BAD_TIMESTAMP], 1);
+	assert_int_equal(r.bad[PB_BAD_NO_ABSTIME], 1);
 	assert_int_equal(run_bad_total(&r), 1);
 	run_close(&r);
 }
