@@ -796,6 +796,79 @@ static void test_direct_io_walk_stops_at_a_listed_common_path(void **state)
 	assert_false(p.common);
 }
 
+/* --- arches and versions none of the above comes from -------------------
+ * Written from the lead's reading of those kernels' entry and GUP code
+ * (not re-read in a tree for this test): the rules must name the same
+ * holders on riscv64, ppc64le and s390x, and on 5.4, as above. */
+
+/* riscv64 6.6: a kprobe is an ebreak, do_trap_break() -> handle_break();
+ * the syscall entry do_trap_ecall_u() under handle_exception. */
+static void test_io_uring_buffers_riscv64_66_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(SEG("kprobe_trace_func", "kprobe_dispatcher",
+				"kprobe_breakpoint_handler", "handle_break", "do_trap_break",
+				"handle_exception"),
+			    GUP_SLOW_66,
+			    SEG("__gup_longterm_locked", "pin_user_pages", "io_pin_pages",
+				"io_sqe_buffer_register", "io_sqe_buffers_register",
+				"__io_uring_register", "__riscv_sys_io_uring_register",
+				"do_trap_ecall_u", "handle_exception")),
+		      "try_grab_page", "io_sqe_buffer_register");
+}
+
+/* ppc64le 5.15: pread64(2) O_DIRECT on ext4 under the page_ref_mod
+ * tracepoint; the syscall's wrapper is sys_pread64, the entry
+ * system_call_exception() under system_call_vectored_common. */
+static void test_direct_read_pread64_ppc64le_515_page_ref(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("try_grab_compound_head", "gup_pte_range", "gup_pmd_range",
+				"gup_pud_range", "gup_pgd_range", "lockless_pages_from_mm",
+				"internal_get_user_pages_fast", "get_user_pages_fast",
+				"iov_iter_get_pages", "__bio_iov_iter_get_pages",
+				"bio_iov_iter_get_pages", "iomap_dio_bio_iter", "__iomap_dio_rw",
+				"iomap_dio_rw", "ext4_dio_read_iter", "ext4_file_read_iter",
+				"new_sync_read", "vfs_read", "ksys_pread64", "sys_pread64",
+				"system_call_exception", "system_call_vectored_common")),
+		      "__page_ref_mod", "__do_sys_pread64");
+}
+
+/* s390x 6.1: VFIO_IOMMU_MAP_DMA, a kprobe through the program check of
+ * its breakpoint; the entry __do_syscall() under system_call. */
+static void test_vfio_map_dma_s390x_61_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(SEG("kprobe_trace_func", "kprobe_dispatcher", "kprobe_handler",
+				"kprobe_exceptions_notify", "notify_die", "illegal_op",
+				"__do_pgm_check", "pgm_check_handler"),
+			    GUP_SLOW_61,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
+				"vfio_pin_pages_remote", "vfio_pin_map_dma", "vfio_dma_do_map",
+				"vfio_iommu_type1_ioctl", "__s390x_sys_ioctl", "__do_syscall",
+				"system_call")),
+		      "try_grab_page", "vfio_pin_map_dma");
+}
+
+/* x86_64 5.4: KVM faults a guest page in through get_user_pages_unlocked()
+ * (hva_to_pfn_slow(), inlined or not); 5.4's follow_page_pte() takes the
+ * reference with get_page(), so __page_ref_mod() is under it directly. */
+static void test_kvm_hva_to_pfn_x86_64_54_page_ref(void **state)
+{
+	const char *const *const path =
+		SEG("follow_page_pte", "follow_pmd_mask", "follow_pud_mask", "follow_p4d_mask",
+		    "follow_page_mask", "__get_user_pages", "__get_user_pages_locked",
+		    "get_user_pages_unlocked", "hva_to_pfn_slow", "hva_to_pfn",
+		    "__gfn_to_pfn_memslot", "try_async_pf", "tdp_page_fault",
+		    "kvm_mmu_page_fault", "vmx_handle_exit", "vcpu_enter_guest",
+		    "kvm_arch_vcpu_ioctl_run", "kvm_vcpu_ioctl", "do_vfs_ioctl", "ksys_ioctl",
+		    "__x64_sys_ioctl");
+
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD, path, X86_ENTRY_510), "__page_ref_mod", "hva_to_pfn");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -831,6 +904,10 @@ int main(void)
 		cmocka_unit_test(test_zerocopy_udp_and_tun_x86_64),
 		cmocka_unit_test(test_rules_stay_within_their_role),
 		cmocka_unit_test(test_direct_io_walk_stops_at_a_listed_common_path),
+		cmocka_unit_test(test_io_uring_buffers_riscv64_66_kprobe),
+		cmocka_unit_test(test_direct_read_pread64_ppc64le_515_page_ref),
+		cmocka_unit_test(test_vfio_map_dma_s390x_61_kprobe),
+		cmocka_unit_test(test_kvm_hva_to_pfn_x86_64_54_page_ref),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
