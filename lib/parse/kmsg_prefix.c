@@ -406,19 +406,27 @@ static size_t stamp_part(struct ktime *t, const char *s, size_t n, int dated,
 	return i;
 }
 
-/* Whether S (N bytes, from its '[') holds a printk time, "[%5lu.%06lu]":
- * blanks, digits, a '.', six digits. */
-static int printk_stamp_at(const char *s, size_t n)
+/* Where the seconds of a printk time ("%lu.%06lu": digits, a '.', six
+ * digits) that start at S[I] end, 0 when there are none. */
+static size_t printk_seconds_end(const char *s, size_t n, size_t i)
 {
-	size_t i = 1, at;
+	size_t at;
 
-	while (i < n && s[i] == ' ')
-		i++;
-	at = i;
 	if (!skip_digits(s, n, &i) || i == n || s[i] != '.')
 		return 0;
 	at = ++i;
-	return skip_digits(s, n, &i) && i - at == 6 && i < n && s[i] == ']';
+	return skip_digits(s, n, &i) && i - at == 6 ? i : 0;
+}
+
+/* Whether S (N bytes, from its '[') holds a printk time, "[%5lu.%06lu]". */
+static int printk_stamp_at(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	i = printk_seconds_end(s, n, i);
+	return i && i < n && s[i] == ']';
 }
 
 /* A console shared with programs' output: a kernel line may begin in the
@@ -430,13 +438,13 @@ static size_t console_stamp(struct ktime *t, const char *s, size_t n, struct sta
 			    struct kline *l)
 {
 	const char *p, *end = s + n;
-	size_t i = 0, at;
+	size_t i;
 
 	if (n < 2)
 		return 0;
 	/* "%lu.%06lu] " without its '[' */
-	if (skip_digits(s, n, &i) && i < n && s[i] == '.' && (at = ++i, skip_digits(s, n, &i)) &&
-	    i - at == 6 && n - i >= 2 && s[i] == ']' && s[i + 1] == ' ' &&
+	i = printk_seconds_end(s, n, 0);
+	if (i && n - i >= 2 && s[i] == ']' && s[i + 1] == ' ' &&
 	    !pb_parse_seconds_ns(s, i, &st->boot))
 		return i + 2;
 	for (p = memchr(s + 1, '[', n - 1); p; p = memchr(p + 1, '[', (size_t)(end - p - 1))) {
