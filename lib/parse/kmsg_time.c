@@ -278,13 +278,6 @@ size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall)
 	return k;
 }
 
-/* The stamp a serial terminal program writes before each line it logs:
- * grabserial's (above), tio's "[%s] " of "%H:%M:%S" or
- * "%Y-%m-%dT%H:%M:%S", then ".%03ld" (its 24hour, 24hour-start,
- * 24hour-delta and iso8601 timestamps). Only the
- * ISO one is a date (*WALL, local time as printed); a time of day alone
- * says nothing of the day, and the printk time after it, when there is
- * one, is the line's time. Returns the length with the blank after it. */
 /* grabserial's "[%4.6f %2.6f] " (seconds since its start, since the line
  * before): two times of the capture, neither the kernel's. Returns the
  * length with the blank after it, 0 when S does not start with it. */
@@ -302,6 +295,13 @@ static size_t grabserial_stamp(const char *s, size_t n)
 	return (size_t)(close - s) + 2;
 }
 
+/* The stamp a serial terminal program writes before each line it logs:
+ * grabserial's (above), tio's "[%s] " of "%H:%M:%S" or
+ * "%Y-%m-%dT%H:%M:%S", then ".%03ld" (its 24hour, 24hour-start,
+ * 24hour-delta and iso8601 timestamps). Only the
+ * ISO one is a date (*WALL, local time as printed); a time of day alone
+ * says nothing of the day, and the printk time after it, when there is
+ * one, is the line's time. Returns the length with the blank after it. */
 size_t kmsg_serial_stamp(const char *s, size_t n, int64_t *wall)
 {
 	struct kdate d = { 0 };
