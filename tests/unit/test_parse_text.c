@@ -1,0 +1,121 @@
+/* The scanning helpers of lib/parse/text.h (blanks, tokens, a byte) read
+ * sixteen bytes a compare where SSE2 is: each must give what a byte at a
+ * time gives, wherever the byte sought stands and however short the span,
+ * and never look past its end. */
+#include "unit.h"
+
+#include "../../lib/parse/text.h"
+
+#define SPAN_MAX 48
+
+/* The byte loops the helpers stand for. */
+static const char *ref_skip_blanks(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+static const char *ref_token_end(const char *s, const char *end)
+{
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	return s;
+}
+
+static const char *ref_find_char(const char *s, const char *end, char c)
+{
+	while (s < end && *s != c)
+		s++;
+	return s < end ? s : NULL;
+}
+
+/* LEN bytes of FILL at the end of a heap block, so that a read past the
+ * span runs into ASan's redzone, with STOP at AT (when AT < LEN). */
+static char *span(size_t len, char fill, size_t at, char stop)
+{
+	char *s = malloc(len ? len : 1);
+
+	assert_non_null(s);
+	memset(s, fill, len);
+	if (at < len)
+		s[at] = stop;
+	return s;
+}
+
+static void test_skip_blanks_stops_at_the_first_other_byte(void **state)
+{
+	(void)state;
+	for (size_t len = 0; len <= SPAN_MAX; len++) {
+		for (size_t at = 0; at <= len; at++) {
+			char *s = span(len, at % 3 ? ' ' : '\t', at, 'x');
+
+			assert_ptr_equal(pb_skip_blanks(s, s + len), ref_skip_blanks(s, s + len));
+			free(s);
+		}
+	}
+}
+
+static void test_skip_blanks_mixes_spaces_and_tabs(void **state)
+{
+	const char *line = "  \t      \t         \t \t  sh-106     (    106) [000]";
+	const char *end = line + strlen(line);
+
+	(void)state;
+	assert_ptr_equal(pb_skip_blanks(line, end), line + 24);
+	assert_ptr_equal(pb_skip_blanks(line + 30, end), line + 35);
+	assert_ptr_equal(pb_skip_blanks(end, end), end);
+}
+
+static void test_token_end_stops_at_the_first_blank(void **state)
+{
+	(void)state;
+	for (size_t len = 0; len <= SPAN_MAX; len++) {
+		for (size_t at = 0; at <= len; at++) {
+			char *s = span(len, 'a', at, at % 2 ? '\t' : ' ');
+
+			assert_ptr_equal(pb_token_end(s, s + len), ref_token_end(s, s + len));
+			free(s);
+		}
+	}
+}
+
+static void test_find_char_finds_the_first_one_or_none(void **state)
+{
+	(void)state;
+	for (size_t len = 0; len <= SPAN_MAX; len++) {
+		for (size_t at = 0; at <= len; at++) {
+			char *s = span(len, '-', at, ')');
+
+			assert_ptr_equal(pb_find_char(s, s + len, ')'), ref_find_char(s, s + len, ')'));
+			/* a second one after the first is not the one found */
+			if (at + 1 < len) {
+				s[len - 1] = ')';
+				assert_ptr_equal(pb_find_char(s, s + len, ')'), s + at);
+			}
+			free(s);
+		}
+	}
+}
+
+static void test_find_char_reads_high_bytes_as_bytes(void **state)
+{
+	const char text[] = "comm\xc3\xa9-12 \xff)";
+
+	(void)state;
+	assert_ptr_equal(pb_find_char(text, text + sizeof(text) - 1, '\xff'), text + 10);
+	assert_ptr_equal(pb_token_end(text, text + sizeof(text) - 1), text + 9);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_skip_blanks_stops_at_the_first_other_byte),
+		cmocka_unit_test(test_skip_blanks_mixes_spaces_and_tabs),
+		cmocka_unit_test(test_token_end_stops_at_the_first_blank),
+		cmocka_unit_test(test_find_char_finds_the_first_one_or_none),
+		cmocka_unit_test(test_find_char_reads_high_bytes_as_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
