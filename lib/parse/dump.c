@@ -37,8 +37,9 @@ void dump_field(struct dump_rec *d, struct pb_arena *a, const char *name,
 	f->value = pb_arena_strndup(a, value, len);
 }
 
-/* "[<ffffffff8108c2d0>] " in front of frames of old x86 and arm64 kernels:
- * returns its length and the address, 0 when absent. */
+/* "[<ffffffff8108c2d0>] " in front of frames of old x86 and arm64 kernels
+ * and of s390 (show_stack(): " [<%016lx>] %pSR "): returns its length and
+ * the address, 0 when absent. */
 static size_t old_frame_addr(const char *s, size_t len, uint64_t *addr)
 {
 	const char *end;
@@ -53,6 +54,46 @@ static size_t old_frame_addr(const char *s, size_t len, uint64_t *addr)
 	return end - s + 3;
 }
 
+/* "[HEX] " at the start of S: its length, 0 when absent. */
+static size_t bracketed_hex(const char *s, size_t len, uint64_t *v)
+{
+	const char *end = len > 3 && s[0] == '[' ? memchr(s, ']', len) : NULL;
+
+	if (!end || end == s + 1 || (size_t)(end - s) + 1 >= len || end[1] != ' ' ||
+	    pb_parse_hex(s + 1, (size_t)(end - s) - 1, v))
+		return 0;
+	return (size_t)(end - s) + 2;
+}
+
+size_t dump_ppc_frame_addr(const char *s, size_t len, uint64_t *ip)
+{
+	uint64_t sp;
+	size_t n = bracketed_hex(s, len, &sp), m;
+
+	if (!n || !(m = bracketed_hex(s + n, len - n, ip)))
+		return 0;
+	return n + m;
+}
+
+/* What powerpc prints after a frame's symbol: " (unreliable)" on the
+ * first, and " (%pS)" of the real return address where the function
+ * graph tracer put return_to_handler in its place. S..LEN is the text
+ * after the addresses; returns the symbol's text in *SYM and its length. */
+static size_t ppc_frame_symbol(const char *s, size_t len, const char **sym)
+{
+	const char *open = len && s[len - 1] == ')' ? memchr(s, '(', len) : NULL;
+
+	*sym = s;
+	if (!open || open == s || open[-1] != ' ')
+		return len;
+	if (dump_prefix(s, len, "return_to_handler") &&
+	    !dump_prefix(open, (size_t)(s + len - open), "(unreliable)")) {
+		*sym = open + 1;
+		return (size_t)(s + len - open) - 2;
+	}
+	return dump_rtrim(s, (size_t)(open - s));
+}
+
 int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len)
 {
 	struct pb_frame f;
@@ -61,10 +102,19 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
 
 	skip = dump_blanks(s, len);
 	s += skip;
-	len -= skip;
-	skip = old_frame_addr(s, len, &addr);
-	s += skip;
 	len = dump_rtrim(s, len - skip);
+	/* s390's frames the unwinder is unsure of: "([<%016lx>] %pSR)" */
+	if (len > 4 && s[0] == '(' && s[1] == '[' && s[len - 1] == ')') {
+		s++;
+		len -= 2;
+	}
+	if ((skip = dump_ppc_frame_addr(s, len, &addr))) {
+		len = ppc_frame_symbol(s + skip, len - skip, &s);
+	} else {
+		skip = old_frame_addr(s, len, &addr);
+		s += skip;
+		len = dump_rtrim(s, len - skip);
+	}
 	if (!len)
 		return -1;
 	/* the rest of an overlong stack is taken for frames, unread */

@@ -28,8 +28,13 @@ void dump_rec_free(struct dump_rec *d);
  * VALUE[0..LEN); a later value of the same name replaces the earlier one. */
 void dump_field(struct dump_rec *d, struct pb_arena *a, const char *name,
 		const char *value, size_t len);
-/* Parses a stack line (leading blanks allowed, an x86 "[<addr>] " prefix
- * too) and appends the frame. Returns -1 when the text is not a frame;
+/* powerpc's show_stack() frame, "[%016lx] [%016lx] %pS" (the stack
+ * pointer, then the return address): the length of the two addresses and
+ * the blank after each, with the second in *IP; 0 when S is no such line. */
+size_t dump_ppc_frame_addr(const char *s, size_t len, uint64_t *ip);
+/* Parses a stack line (leading blanks allowed, an x86 or s390 "[<addr>] "
+ * prefix, s390's "([<addr>] sym)" of an unsure frame and powerpc's
+ * "[sp] [ip] sym (unreliable)" too) and appends the frame. Returns -1 when the text is not a frame;
  * past DUMP_FRAMES_MAX frames every non-blank text counts as one. */
 int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len);
 /* Points REC's fields and frames at what was collected. */

@@ -494,13 +494,29 @@ static int arm_frames(struct kmsg *k, const char *s, size_t len)
 	return arm_side(k, from + 6, (size_t)(s + len - from - 6)) ? -1 : 0;
 }
 
+/* Frames printed without a blank before them: arm's verbose ones,
+ * powerpc's "[%016lx] [%016lx] %pS" (stack pointer, return address; see
+ * dump_ppc_frame_addr()) and s390's "([<%016lx>] %pSR)" of a frame its
+ * unwinder is unsure of. */
+static int unindented_frame(const char *s, size_t len)
+{
+	uint64_t ip;
+
+	return arm_verbose_frame(s, len) || dump_ppc_frame_addr(s, len, &ip) ||
+	       dump_prefix(s, len, "([<");
+}
+
 /* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
 static int trace_line(struct kmsg *k, const char *s, size_t len)
 {
 	size_t n = dump_blanks(s, len);
 	int rc;
 
-	if (!n && !arm_verbose_frame(s, len))
+	/* powerpc's "--- interrupt: %lx at %pS" between the frames of an
+	 * exception and the ones below it (the entry from user space last) */
+	if (!n && dump_prefix(s, len, "--- interrupt: "))
+		return 0;
+	if (!n && !unindented_frame(s, len))
 		return -1;
 	s += n;
 	len -= n;

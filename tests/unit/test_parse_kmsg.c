@@ -1781,6 +1781,65 @@ static void test_detect_wrapped_kernel_lines(void **state)
 	}
 }
 
+/* powerpc's show_stack(): "[%016lx] [%016lx] %pS" (stack pointer, return
+ * address) with " (unreliable)" after the first frame, " (%pS)" of the
+ * real return address where the graph tracer put return_to_handler, and
+ * "--- interrupt: %lx at %pS" before the entry from user space; s390's
+ * " [<%016lx>] %pSR " and "([<%016lx>] %pSR)" of a frame its unwinder is
+ * unsure of. Each frame is the symbol, never the addresses or the notes. */
+static void test_powerpc_and_s390_call_traces_give_their_frames(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[ 8812.330000] CPU: 12 PID: 4411 Comm: qemu-system-ppc Not tainted 6.6.0 #1\n"
+		 "[ 8812.330004] Hardware name: IBM,9009-22A POWER9 (raw) 0x4e1202 0xf000005 pSeries\n"
+		 "[ 8812.330008] Call Trace:\n"
+		 "[ 8812.330012] [c00000002d3bf4e0] [c000000000f9b6d8] dump_stack_lvl+0x70/0xa4 (unreliable)\n"
+		 "[ 8812.330016] [c00000002d3bf510] [c0000000004e2b3c] __alloc_contig_migrate_range+0x23c/0x270\n"
+		 "[ 8812.330020] [c00000002d3bf5c0] [c00000000008f3a0] return_to_handler+0x0/0x40 (alloc_contig_range+0x1f8/0x3f0)\n"
+		 "[ 8812.330024] [c00000002d3bf790] [c008000017a3b6a4] kvmppc_allocate_hpt+0xbc/0x1e0 [kvm_hv]\n"
+		 "[ 8812.330028] [c00000002d3bfe50] [c00000000000d05c] system_call_vectored_common+0x15c/0x2ec\n"
+		 "[ 8812.330032] --- interrupt: 3000 at 0x7fffa8e4c86c\n"
+		 "[ 8812.330036] alloc_contig_range: [2a1c00, 2a1d00) PFNs busy\n"
+		 "[ 9000.000000] CPU: 3 PID: 912 Comm: qemu-kvm Not tainted 6.1.0 #1\n"
+		 "[ 9000.000004] Hardware name: IBM 8561 T01 703 (LPAR)\n"
+		 "[ 9000.000008] Call Trace:\n"
+		 "[ 9000.000012]  [<0000000112a3b4c6>] dump_stack_lvl+0x8e/0xc8 \n"
+		 "[ 9000.000016] ([<0000000112c5e1a2>] __alloc_contig_migrate_range+0x1b2/0x1d0)\n"
+		 "[ 9000.000020]  [<000003ff80a61e3c>] vfio_pin_map_dma+0x10c/0x2a0 [vfio_iommu_type1] \n"
+		 "[ 9000.000024] alloc_contig_range: [81c00, 81d00) PFNs busy\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->pid, 4411);
+	assert_string_equal(rec->comm, "qemu-system-ppc");
+	assert_int_equal(rec->nframes, 5);
+	assert_frame(&rec->frames[0], "dump_stack_lvl", 0x70, 0xa4, 0xc000000000f9b6d8, NULL, 0);
+	assert_frame(&rec->frames[1], "__alloc_contig_migrate_range", 0x23c, 0x270,
+		     0xc0000000004e2b3c, NULL, 0);
+	assert_frame(&rec->frames[2], "alloc_contig_range", 0x1f8, 0x3f0, 0xc00000000008f3a0, NULL, 0);
+	assert_frame(&rec->frames[3], "kvmppc_allocate_hpt", 0xbc, 0x1e0, 0xc008000017a3b6a4,
+		     "kvm_hv", 0);
+	assert_frame(&rec->frames[4], "system_call_vectored_common", 0x15c, 0x2ec,
+		     0xc00000000000d05c, NULL, 0);
+	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->pid, 912);
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "dump_stack_lvl", 0x8e, 0xc8, 0x112a3b4c6, NULL, 0);
+	assert_frame(&rec->frames[1], "__alloc_contig_migrate_range", 0x1b2, 0x1d0, 0x112c5e1a2,
+		     NULL, 0);
+	assert_frame(&rec->frames[2], "vfio_pin_map_dma", 0x10c, 0x2a0, 0x3ff80a61e3c,
+		     "vfio_iommu_type1", 0);
+	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1825,6 +1884,7 @@ int main(void)
 		cmocka_unit_test(test_hisilicon_time_and_task_prefix),
 		cmocka_unit_test(test_memory_offlining_failures_are_records_of_their_range),
 		cmocka_unit_test(test_detect_wrapped_kernel_lines),
+		cmocka_unit_test(test_powerpc_and_s390_call_traces_give_their_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
