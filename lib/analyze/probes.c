@@ -72,13 +72,18 @@ static void name_row(sqlite3_stmt *st, void *ctx)
 		ids_push(&pn->files, id);
 }
 
-/* Sorts event names by what their first event carries. */
+/* Sorts event names by what their first event carries. A folio= pointer
+ * is a page pointer too: a folio's address is its head page's, so a probe
+ * on try_grab_folio() with the argument named after its type (folio=$arg1,
+ * as a user writes it for 6.10+) names the page as page= does. */
 static int find_names(struct pb_store *s, struct probe_names *pn)
 {
 	return sql_rows_each(s,
-		"SELECT id, json_type(f, '$.page'), json_type(f, '$.pfn'), json_type(f, '$.pos') "
+		"SELECT id, COALESCE(json_type(f, '$.page'), json_type(f, '$.folio')), "
+		"json_type(f, '$.pfn'), json_type(f, '$.pos') "
 		"FROM " NAMES_FIRST_FIELDS " WHERE f IS NOT NULL", name_row, pn);
 }
+
 
 static int parse_ptr(const char *text, size_t n, uint64_t *out)
 {
@@ -134,6 +139,14 @@ static int key_index(struct ev_fields *f, const char *key)
 static const char *field(struct ev_fields *f, const char *key, size_t *len)
 {
 	return pb_fields_value_at(f->vals, f->len, key_index(f, key), len);
+}
+
+/* The struct page pointer of a hit: page=, else folio= (see find_names()). */
+static const char *page_pointer(struct ev_fields *f, size_t *len)
+{
+	const char *v = field(f, "page", len);
+
+	return v ? v : field(f, "folio", len);
 }
 
 /* --- the vmemmap ------------------------------------------------------- */
@@ -465,7 +478,7 @@ static int keep_page(const void *ctx, int64_t source_id, struct ev_fields *field
 	const struct page_ctx *c = ctx;
 	const struct vmemmap *vm = vmemmap_of(c->vms, source_id);
 	size_t n;
-	const char *v = field(fields, "page", &n);
+	const char *v = page_pointer(fields, &n);
 	uint64_t page;
 
 	return vm && parse_ptr(v, n, &page) == 0 && page_to_pfn(vm, page, &h->pfn) == 0 &&

@@ -667,6 +667,35 @@ static void test_probe_stacks_cut_at_the_probed_function_of_the_store(void **sta
 	noise_free(&noise);
 }
 
+/* A kprobe on try_grab_folio() whose argument the user named after its
+ * type (folio=$arg1, the 6.10+ signature): the folio's address is its
+ * head page's, so it maps to a pfn through the vmemmap as page= does, and
+ * the busy page gets the probe's holder. */
+static void test_probe_folio_pointer_names_the_page(void **state)
+{
+	static const char folio_trace[] =
+		LINE("vmsplice_hold-5120", 2, "36.608185", "grab: (try_grab_folio+0x5/0x1c0) folio=0xfffffc0004380140")
+		LINE("vmsplice_hold-5120", 2, "36.608190", "<stack trace>")
+		" => try_grab_folio\n => follow_page_pte\n => __get_user_pages\n"
+		" => iov_iter_get_pages2\n => __do_sys_vmsplice\n => el0_svc\n"
+		LINE("sh-106", 0, "39.225432", "cma_alloc_start: name=hugetlb0 count=8192 align=13")
+		LINE("sh-106", 0, "39.233990", "test_pages_isolated: start_pfn=0x14e000 end_pfn=0x150000 fin_pfn=0x14e005 ret=fail")
+		LINE("sh-106", 0, "39.234269", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x14e000 page=fffffc0004380000 count=8192 align=13")
+		LINE("sh-106", 0, "39.300000", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x100000 page=fffffc0003000000 count=8192 align=13")
+		LINE("sh-106", 0, "41.589960", "cma_alloc_finish: name=hugetlb0 pfn=0x13e000 page=0000000000000000 count=8192 align=13");
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, folio_trace), *row;
+
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	assert_int_equal(num(res, "attributed_pages"), 1);
+	row = json_array_get(json_object_get(res, "callsites"), 0);
+	assert_string_equal(str(row, "callsite"), "__do_sys_vmsplice");
+	assert_string_equal(str(row, "confidence"), "high");
+	assert_int_equal(num(json_object_get(row, "evidence"), "probe"), 1);
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_log_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_stacks_cut_at_the_probed_function_of_the_store,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_folio_pointer_names_the_page, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
