@@ -326,6 +326,8 @@ int pass_end(struct pass *p, int rc);
 int join_windows(struct finder *f, size_t nwindows);
 /* failures_loose_alloc.c */
 int alloc_failed_failures(struct finder *f, const struct loose_list *l);
+/* failures_loose_pinner.c: page_pinner failure records by their page */
+int pinner_records_by_page(struct finder *f);
 /* failures_loose_group.c */
 int group_failures(struct finder *f, const struct loose_list *l);
 int drivers_gave_up(struct finder *f, size_t first_fail);

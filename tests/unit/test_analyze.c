@@ -696,6 +696,56 @@ static void test_probe_folio_pointer_names_the_page(void **state)
 	json_decref(res);
 }
 
+/* page_pinner stamps its records with the boot time, which counts a
+ * phone's suspend, the kernel log with the local clock, which does not:
+ * the "Failure detected" records of 0xb3c41 and 0xb3c42, 1234 s "after"
+ * the "alloc failed" line, are that allocation's pages, as its busy range
+ * holds them. A record of a page outside every busy range (0xb4f00), and
+ * one stamped before the failure could have happened (0xb3c43 at 10 s),
+ * stay failures of their own. */
+static void test_pinner_failure_records_join_the_failure_of_their_page(void **state)
+{
+	static const char log[] =
+		"[  812.402090] alloc_contig_range: [b3c00, b3e00) PFNs busy\n"
+		"[  812.402311] cma: cma_alloc: camera: alloc failed, req-size: 512 pages, ret: -16\n";
+	static const char buffer[] =
+		"Failure detected at [ 2046.902142]\n"
+		"PFN 0xb3c42 Block 1438 count 1026 mapcount 1 mapping 0x0 Flags 0x14(uptodate|lru)\n"
+		" __alloc_contig_migrate_range+0x1b0/0x1e0\n alloc_contig_range+0x1e4/0x2b8\n\n"
+		"Failure detected at [ 2046.902133]\n"
+		"PFN 0xb3c41 Block 1438 count 1026 mapcount 1 mapping 0x0 Flags 0x14(uptodate|lru)\n"
+		" __alloc_contig_migrate_range+0x1b0/0x1e0\n alloc_contig_range+0x1e4/0x2b8\n\n"
+		"Failure detected at [ 2046.902120]\n"
+		"PFN 0xb4f00 Block 1447 count 3 mapcount 1 mapping 0x0 Flags 0x14(uptodate|lru)\n"
+		" __alloc_contig_migrate_range+0x1b0/0x1e0\n\n"
+		"Failure detected at [   10.000000]\n"
+		"PFN 0xb3c43 Block 1438 count 3 mapcount 1 mapping 0x0 Flags 0x14(uptodate|lru)\n"
+		" __alloc_contig_migrate_range+0x1b0/0x1e0\n\n";
+	struct fixture *f = *state;
+	json_t *res, *list, *x;
+
+	import_text(f->s, "dmesg.txt", log, strlen(log));
+	import_text(f->s, "page_pinner/buffer", buffer, strlen(buffer));
+	assert_int_equal(pb_analyze_refresh(f->s), 0);
+	res = pb_analyze_failures(f->s, &all, NULL, NULL);
+	list = json_object_get(res, "failures");
+	assert_int_equal(json_array_size(list), 3);
+	x = json_array_get(list, 1);
+	assert_string_equal(str(x, "kind"), "cma_alloc");
+	assert_string_equal(str(x, "area"), "camera");
+	assert_int_equal(json_array_size(json_object_get(x, "busy_pfns")), 2);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(x, "busy_pfns"), 0)), 0xb3c41);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(x, "busy_pfns"), 1)), 0xb3c42);
+	assert_int_equal(num(x, "ts_ns"), 812402311000);
+	assert_string_equal(str(json_array_get(list, 0), "kind"), "page_pinner");
+	assert_int_equal(json_integer_value(json_array_get(
+		json_object_get(json_array_get(list, 0), "busy_pfns"), 0)), 0xb3c43);
+	assert_string_equal(str(json_array_get(list, 2), "kind"), "page_pinner");
+	assert_int_equal(json_integer_value(json_array_get(
+		json_object_get(json_array_get(list, 2), "busy_pfns"), 0)), 0xb4f00);
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +764,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_probe_stacks_cut_at_the_probed_function_of_the_store,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_folio_pointer_names_the_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pinner_failure_records_join_the_failure_of_their_page,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

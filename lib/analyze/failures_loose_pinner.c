@@ -1,0 +1,78 @@
+/* failures_loose_pinner.c - page_pinner's failure records join the
+ * failure of their page, not of their time.
+ *
+ * page_pinner stamps its records with ktime_get_boottime() (mm/page_pinner.c
+ * of the Android trees, doc/FORMATS.md section 3.1), which counts the time
+ * a phone was suspended; the kernel log and the trace count the kernel's
+ * local clock, which stops in suspend. So a "Failure detected at" record
+ * of a phone that slept is minutes or hours after the cma_alloc() failure
+ * it belongs to, and the passes that group records by time made it a
+ * failure of its own beside that allocation, which kept its busy ranges
+ * and no page (a phone's page_pinner buffer and its dmesg). A record the
+ * time passes left joins instead the failure of another source whose busy
+ * range holds its page and that failed no later than the record (boot time
+ * is never behind the local clock): the latest such, since the record is
+ * made at the first failure of its page after the page was freed.
+ */
+#include "failures_int.h"
+
+/* Whether failure X reported the range that holds PFN. */
+static int range_holds(const struct fail *x, int64_t pfn)
+{
+	for (size_t i = 0; i < x->nranges; i++)
+		if (x->ranges[i].start <= pfn && pfn < x->ranges[i].end)
+			return 1;
+	return 0;
+}
+
+/* Whether failure X may be the one page_pinner record R was made in. */
+static int pinner_record_fits(struct finder *f, const struct fail *x, const struct loose *r)
+{
+	if (x->source_id == r->source_id || x->kind == FAIL_PAGE_PINNER ||
+	    !same_boot(boot_of(&f->boots, x->source_id), boot_of(&f->boots, r->source_id)) ||
+	    !range_holds(x, r->pfn))
+		return 0;
+	return x->ts_ns < 0 || r->ts_ns < 0 || x->ts_ns <= r->ts_ns + ATTEMPT_GAP_NS;
+}
+
+/* The failure record R joins, or NULL. */
+static struct fail *pinner_record_failure(struct finder *f, const struct loose *r)
+{
+	struct fail *best = NULL;
+
+	for (size_t i = 0; i < f->n; i++) {
+		struct fail *x = &f->v[i];
+
+		if (pinner_record_fits(f, x, r) && (!best || x->ts_ns > best->ts_ns))
+			best = x;
+	}
+	return best;
+}
+
+int pinner_records_by_page(struct finder *f)
+{
+	struct pass p = { .s = f->s };
+	int rc;
+
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+			 " WHERE how = :how AND pfn >= 0 ORDER BY seq") < 0 ||
+	    pass_prepare(&p, &p.write, "DELETE FROM " LOOSE_TABLE " WHERE seq = :seq") < 0)
+		return pass_end(&p, -1);
+	pb_store_bind_int64(p.read, ":how", HOW_PINNER_FAILURE);
+	while ((rc = pb_store_step(f->s, p.read)) > 0) {
+		struct loose r;
+		struct fail *x;
+
+		loose_read(p.read, &r);
+		if (!(x = pinner_record_failure(f, &r)))
+			continue;
+		/* busy when that allocation failed: the record's time is on
+		 * another clock, so neither it nor the window takes it */
+		fail_add_pfn(x, r.pfn, -1, x->ts_ns, r.event_id, r.how);
+		if (loose_remove(f->s, p.write, r.seq) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	return pass_end(&p, rc);
+}
