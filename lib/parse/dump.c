@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "text.h"
 
 void dump_rec_reset(struct dump_rec *d)
 {
@@ -94,6 +95,29 @@ static size_t ppc_frame_symbol(const char *s, size_t len, const char **sym)
 	return dump_rtrim(s, (size_t)(open - s));
 }
 
+/* The hex digits of a module's build id: "%pSb" and "%pBb" print the
+ * 20-byte id as "%20phN" after the module's name (CONFIG_STACKTRACE_BUILD_ID,
+ * 5.14+; kernel/kallsyms.c): " [mali_kbase 8f1c...3e]". */
+#define BUILD_ID_HEX 40
+
+/* S..LEN ending "[module BUILDID]": its length without " BUILDID]" (the
+ * caller puts the ']' back), else 0. */
+static size_t build_id_at_end(const char *s, size_t len)
+{
+	size_t i = len - 1, digits = 0;
+
+	if (len < BUILD_ID_HEX + 4 || s[len - 1] != ']')
+		return 0;
+	while (i > 0 && pb_is_lower_hex(s[i - 1]) && digits <= BUILD_ID_HEX) {
+		i--;
+		digits++;
+	}
+	if (digits != BUILD_ID_HEX || i < 2 || s[i - 1] != ' ' ||
+	    !memchr(s, '[', i - 1))
+		return 0;
+	return i - 1;
+}
+
 int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len)
 {
 	struct pb_frame f;
@@ -120,6 +144,14 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
 	/* the rest of an overlong stack is taken for frames, unread */
 	if (d->nframes == DUMP_FRAMES_MAX)
 		return 0;
+	if ((skip = build_id_at_end(s, len))) {
+		char *text = pb_arena_alloc(a, skip + 2);
+
+		memcpy(text, s, skip);
+		memcpy(text + skip, "]", 2);
+		s = text;
+		len = skip + 1;
+	}
 	if (pb_parse_frame(s, len, a, &f))
 		return -1;
 	if (!f.addr)

@@ -1840,6 +1840,35 @@ static void test_powerpc_and_s390_call_traces_give_their_frames(void **state)
 	run_close(&r);
 }
 
+/* A kernel with CONFIG_STACKTRACE_BUILD_ID (5.14+) prints a module's
+ * frames with "%pSb" (arm64) and "%pBb" (x86): the module's build id,
+ * 40 hex digits, after its name inside the brackets. The module is its
+ * name alone: "mali_kbase", as without the option. */
+static void test_module_build_id_is_not_part_of_the_module(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  812.400000] CPU: 5 PID: 2210 Comm: cam_alloc Tainted: G           OE      6.1.75 #1\n"
+		 "[  812.400004] Hardware name: Synthetic ARM64 board (DT)\n"
+		 "[  812.400008] Call trace:\n"
+		 "[  812.400012]  dump_backtrace+0xe4/0x124\n"
+		 "[  812.400016]  kbase_jd_user_buf_pin_pages+0x6c/0x110 [mali_kbase 8f1c2e0a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e]\n"
+		 "[  812.400020]  kbase_ioctl+0x2f8/0x1200 [mali_kbase 8f1c2e0a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e]\n"
+		 "[  812.400024]  __arm64_sys_ioctl+0xb4/0x100\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->nframes, 4);
+	assert_frame(&rec->frames[1], "kbase_jd_user_buf_pin_pages", 0x6c, 0x110, 0, "mali_kbase", 0);
+	assert_frame(&rec->frames[2], "kbase_ioctl", 0x2f8, 0x1200, 0, "mali_kbase", 0);
+	assert_frame(&rec->frames[3], "__arm64_sys_ioctl", 0xb4, 0x100, 0, NULL, 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1885,6 +1914,7 @@ int main(void)
 		cmocka_unit_test(test_memory_offlining_failures_are_records_of_their_range),
 		cmocka_unit_test(test_detect_wrapped_kernel_lines),
 		cmocka_unit_test(test_powerpc_and_s390_call_traces_give_their_frames),
+		cmocka_unit_test(test_module_build_id_is_not_part_of_the_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
