@@ -82,8 +82,15 @@ size_t dump_ppc_frame_addr(const char *s, size_t len, uint64_t *ip)
  * after the addresses; returns the symbol's text in *SYM and its length. */
 static size_t ppc_frame_symbol(const char *s, size_t len, const char **sym)
 {
-	const char *open = len && s[len - 1] == ')' ? memchr(s, '(', len) : NULL;
+	const char *open;
 
+	/* 64-bit ELFv1 (big-endian) kallsyms names a function's text with a
+	 * dot before it (".get_user_pages"): the function is the name */
+	if (len > 1 && s[0] == '.') {
+		s++;
+		len--;
+	}
+	open = len && s[len - 1] == ')' ? memchr(s, '(', len) : NULL;
 	*sym = s;
 	if (!open || open == s || open[-1] != ' ')
 		return len;

@@ -512,9 +512,14 @@ static int trace_line(struct kmsg *k, const char *s, size_t len)
 	size_t n = dump_blanks(s, len);
 	int rc;
 
-	/* powerpc's "--- interrupt: %lx at %pS" between the frames of an
-	 * exception and the ones below it (the entry from user space last) */
-	if (!n && dump_prefix(s, len, "--- interrupt: "))
+	/* powerpc's "--- interrupt: %lx at %pS" (3.x: "--- Exception: %lx
+	 * at %pS" and "    LR = %pS" under it) between the frames of an
+	 * exception and the ones below it; the registers 5.x+ print after
+	 * it (NIP:, GPR00:, ...) end the trace, the syscall's entry being its
+	 * last frame */
+	if (!n && (dump_prefix(s, len, "--- interrupt: ") || dump_prefix(s, len, "--- Exception: ")))
+		return 0;
+	if (n && dump_prefix(s + n, len - n, "LR = "))
 		return 0;
 	if (!n && !unindented_frame(s, len))
 		return -1;

@@ -1803,7 +1803,16 @@ static void test_powerpc_and_s390_call_traces_give_their_frames(void **state)
 		 "[ 8812.330024] [c00000002d3bf790] [c008000017a3b6a4] kvmppc_allocate_hpt+0xbc/0x1e0 [kvm_hv]\n"
 		 "[ 8812.330028] [c00000002d3bfe50] [c00000000000d05c] system_call_vectored_common+0x15c/0x2ec\n"
 		 "[ 8812.330032] --- interrupt: 3000 at 0x7fffa8e4c86c\n"
+		 "[ 8812.330033] NIP:  00007fffa8e4c86c LR: 00000001123a4b2c CTR: 0000000000000000\n"
+		 "[ 8812.330034] --- interrupt: 3000\n"
 		 "[ 8812.330036] alloc_contig_range: [2a1c00, 2a1d00) PFNs busy\n"
+		 "[ 8900.000000] CPU: 1 PID: 77 Comm: insmod Not tainted 3.10.0 #1\n"
+		 "[ 8900.000004] Call Trace:\n"
+		 "[ 8900.000008] [c0000003ed2ff6a0] [c000000000014e1c] .show_stack+0x7c/0x1f0 (unreliable)\n"
+		 "[ 8900.000012] [c0000003ed2ff770] [c0000000001b2a44] .alloc_contig_range+0x2b4/0x3a0\n"
+		 "[ 8900.000016] --- Exception: 501 at .arch_local_irq_restore+0x60/0x90\n"
+		 "[ 8900.000018]     LR = .arch_local_irq_restore+0x60/0x90\n"
+		 "[ 8900.000020] [c0000003ed2ff840] [c0000000001f5c10] .dma_alloc_from_contiguous+0x140/0x260\n"
 		 "[ 9000.000000] CPU: 3 PID: 912 Comm: qemu-kvm Not tainted 6.1.0 #1\n"
 		 "[ 9000.000004] Hardware name: IBM 8561 T01 703 (LPAR)\n"
 		 "[ 9000.000008] Call Trace:\n"
@@ -1825,6 +1834,13 @@ static void test_powerpc_and_s390_call_traces_give_their_frames(void **state)
 	assert_frame(&rec->frames[4], "system_call_vectored_common", 0x15c, 0x2ec,
 		     0xc00000000000d05c, NULL, 0);
 	assert_string_equal(run_next(&r)->event, "pfns_busy");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->pid, 77);
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "show_stack", 0x7c, 0x1f0, 0xc000000000014e1c, NULL, 0);
+	assert_frame(&rec->frames[2], "dma_alloc_from_contiguous", 0x140, 0x260,
+		     0xc0000000001f5c10, NULL, 0);
 	rec = run_next(&r);
 	assert_string_equal(rec->event, "call_trace");
 	assert_int_equal(rec->pid, 912);
