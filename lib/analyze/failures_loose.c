@@ -259,6 +259,12 @@ void join_loose(struct fail *x, const struct loose *r)
 	}
 	if (r->range_id >= 0)
 		fail_add_range(x, r->start_pfn, r->end_pfn);
+	/* "migrating pfn %lx failed ret:%d": a negative ret is the kernel's
+	 * error (-EBUSY: the page is held), the first one the failure's,
+	 * whichever failure (the trace's migration, the log's own) took it */
+	if (r->how == HOW_MIGRATE_FAILED && x->kind == FAIL_MIGRATE && r->has_ret && r->ret < 0 &&
+	    x->errorno == -1)
+		x->errorno = r->ret;
 	fail_add_pfn(x, r->pfn, r->range_id, r->ts_ns, r->event_id, r->how);
 	if (r->how == HOW_DUMP && x->kind != FAIL_CMA_ALLOC)
 		x->nowarn = 0;	/* alloc_contig_dump_pages() stays quiet with __GFP_NOWARN */

@@ -78,15 +78,12 @@ int drivers_gave_up(struct finder *f, size_t first_fail)
 	return pass_end(&p, rc);
 }
 
-/* "migrating pfn %lx failed ret:%d" is memory offlining's; a negative ret
- * is the kernel's error code (-EBUSY: the page is held), the first one
- * the failure's. migrate_pages() also returns a positive count of pages
- * it did not migrate (ret:28), which is no error code. */
-static void migrate_failed_joins(struct fail *x, const struct loose *r)
+/* "migrating pfn %lx failed ret:%d" is memory offlining's (its error is
+ * taken by join_loose(); migrate_pages() also returns a positive count of
+ * pages it did not migrate, ret:28, which is no error code). */
+static void migrate_failed_joins(struct fail *x)
 {
 	x->reason = "memory_hotplug";
-	if (r->has_ret && r->ret < 0 && x->errorno == -1)
-		x->errorno = r->ret;
 }
 
 /* What the grouping keeps of the records before the one it reads: the
@@ -128,7 +125,7 @@ static void group_one(struct finder *f, struct grouping *g, const struct loose *
 	g->prev.area = g->prev.comm = NULL;	/* not kept past the row */
 	g->has_prev = 1;
 	if (r->how == HOW_MIGRATE_FAILED)
-		migrate_failed_joins(g->x, r);
+		migrate_failed_joins(g->x);
 	join_loose(g->x, r);
 }
 

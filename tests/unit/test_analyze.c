@@ -746,6 +746,29 @@ static void test_pinner_failure_records_join_the_failure_of_their_page(void **st
 	json_decref(res);
 }
 
+/* Memory offlining seen in a trace and its kernel log: the trace's failed
+ * migration (memory_hotplug) takes the log's "migrating pfn ... failed
+ * ret:-16" lines, and with them their error. */
+static void test_offlining_failure_takes_the_error_of_the_log(void **state)
+{
+	static const char trace[] =
+		LINE("bash-3390", 3, "3001.100000", "mm_migrate_pages: nr_succeeded=0 nr_failed=1 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=memory_hotplug");
+	static const char log[] =
+		"[ 3001.100030] migrating pfn 1c0a41 failed ret:-16\n"
+		"[ 3001.300030] migrating pfn 1c0a41 failed ret:-16\n";
+	struct fixture *f = *state;
+	json_t *res, *x;
+
+	import_text(f->s, "dmesg.txt", log, strlen(log));
+	res = failures_of(f, trace);
+	assert_int_equal(json_array_size(json_object_get(res, "failures")), 1);
+	x = json_array_get(json_object_get(res, "failures"), 0);
+	assert_string_equal(str(x, "reason"), "memory_hotplug");
+	assert_int_equal(num(x, "errorno"), -16);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(x, "busy_pfns"), 0)), 0x1c0a41);
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -765,6 +788,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_folio_pointer_names_the_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pinner_failure_records_join_the_failure_of_their_page,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offlining_failure_takes_the_error_of_the_log,
 						setup, teardown),
 	};
 
