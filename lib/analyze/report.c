@@ -86,14 +86,18 @@ static void add_window(struct builder *b)
 	json_object_set_new(b->report, "window", w);
 }
 
-/* The trace's span, narrowed to the window when one is given. */
+/* The trace's span, narrowed to the window when one is given: of the
+ * sources on the kernel's clock when there are some, since the times of
+ * a log on a clock of its own (dmesg -T's dates, a log's relative times)
+ * are no trace times: with them a 61 ms incident spanned 55 years. */
 static void add_span(struct builder *b)
 {
 	json_t *rows = rows_json(b,
 		"SELECT CASE WHEN :since >= 0 THEN max(min(first_ts_ns), :since)\n"
 		"  ELSE min(first_ts_ns) END AS first_ts_ns,\n"
 		"  CASE WHEN :until >= 0 THEN min(max(last_ts_ns), :until)\n"
-		"  ELSE max(last_ts_ns) END AS last_ts_ns FROM source");
+		"  ELSE max(last_ts_ns) END AS last_ts_ns FROM source\n"
+		"WHERE clock IS NULL OR NOT EXISTS (SELECT 1 FROM source WHERE clock IS NULL)");
 
 	json_object_set(b->report, "span", json_array_get(rows, 0));
 	json_decref(rows);

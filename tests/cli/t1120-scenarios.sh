@@ -203,6 +203,10 @@ is "$(jq -c '[.failures[] | select(.comm == "vdec-worker") | .busy_pfns][0]' <<<
 	"$S: the trace's failure has the isolation tests' busy pages"
 is "$(jq -c '[.failures[] | select(.comm == null) | .busy_pfns | length]' <<<"$f")" "[0]" \
 	"$S: the log's failure takes none of the trace's pages"
+pb report --format json
+is "$(jq -c '[.span.first_ts_ns, .span.last_ts_ns]' <<<"$out")" \
+	"[$(awk '/^Page allocated via/ { for (i = 1; i < NF; i++) if ($i == "ts") { sub(",", "", $(i + 1)); print $(i + 1) } }' "$SC/$S/page_owner.txt" | sort -n | head -1),$(ns_of "$(awk '$2 ~ /^\[[0-9]+\]$/ { sub(":", "", $3); t = $3 } END { print t }' "$SC/$S/trace-cmd-report.txt")")]" \
+	"$S: the report's span is the trace clock's, the dates of dmesg -T left out"
 b=$(blame_json)
 is "$(jq -r '.callsites[0] | "\(.callsite) [\(.module)] \(.confidence) \(.pages)"' <<<"$b")" \
 	"h264_hold_user_frames [vpu_ext] low $(grep -c 'fin_pfn' "$SC/$S/trace-cmd-report.txt")" \

@@ -41,6 +41,7 @@ static void import_text(struct pb_store *s, const char *name, const char *text, 
 	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
 	while (pb_parser_next(p, &rec) == 1)
 		assert_int_equal(pb_store_add_record(s, rec), 0);
+	t.clock = pb_parser_meta(p, "clock");	/* as import keeps it */
 	assert_int_equal(pb_store_source_commit(s, &t), 1);
 	pb_parser_free(p);
 	pb_input_close(in);
@@ -769,6 +770,29 @@ static void test_offlining_failure_takes_the_error_of_the_log(void **state)
 	json_decref(res);
 }
 
+/* A report's span is the trace's: a dmesg -T log beside it is on the wall
+ * clock (its times are dates, 55 years of nanoseconds), so its times are
+ * left out of the span, not taken as its end. */
+static void test_report_span_leaves_out_a_wall_clock_log(void **state)
+{
+	static const char trace[] =
+		LINE("sh-106", 0, "2205.118000", "cma_alloc_start: name=linux,cma count=1024 align=8")
+		LINE("sh-106", 0, "2205.179000", "cma_alloc_finish: name=linux,cma pfn=0xc6800 page=0000000000000000 count=1024 align=8");
+	static const char log[] =
+		"[Sat Dec  6 16:40:05 2025] alloc_contig_range: [c6400, c6800) PFNs busy\n"
+		"[Sat Dec  6 16:40:05 2025] cma: cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16\n";
+	struct fixture *f = *state;
+	json_t *res;
+
+	import_text(f->s, "dmesg-T.txt", log, strlen(log));
+	json_decref(failures_of(f, trace));
+	res = pb_analyze_report(f->s, &all, 10);
+	assert_non_null(res);
+	assert_int_equal(num(json_object_get(res, "span"), "first_ts_ns"), 2205118000000);
+	assert_int_equal(num(json_object_get(res, "span"), "last_ts_ns"), 2205179000000);
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -791,6 +815,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offlining_failure_takes_the_error_of_the_log,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_span_leaves_out_a_wall_clock_log, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
