@@ -196,6 +196,8 @@ int find_failures(struct pb_store *s)
 		cma_outcomes(&f, &spans, &attempts);
 		rc = loose_failures(&f, &loose, f.n);
 		if (rc == 0)
+			rc = offline_blocks(&f);
+		if (rc == 0)
 			rc = mark_nowarn(&f);
 	}
 	if (rc == 0)

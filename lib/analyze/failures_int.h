@@ -330,6 +330,8 @@ int alloc_failed_failures(struct finder *f, const struct loose_list *l);
 int pinner_records_by_page(struct finder *f);
 /* failures_loose_group.c */
 int group_failures(struct finder *f, const struct loose_list *l);
+/* failures_offline.c: the block a memory-hotplug failure was offlining */
+int offline_blocks(struct finder *f);
 int drivers_gave_up(struct finder *f, size_t first_fail);
 
 /* --- failures_write.c -------------------------------------------------- */

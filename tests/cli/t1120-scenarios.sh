@@ -165,6 +165,10 @@ is "$(jq -r '.failures[0] | "\(.kind) \(.reason) \(.comm) \(.errorno)"' <<<"$f")
 is "$(jq -c '.failures[0].busy_pfns' <<<"$f")" \
 	"$(sed -n 's/.*migrating pfn \([0-9a-f]*\) failed.*/0x\1/p' "$SC/$S/dmesg.txt" | pfn_list)" \
 	"$S: the page the log says could not be migrated"
+block=$(sed -n 's/.*memory offlining \[mem 0x\([0-9a-f]*\)-0x\([0-9a-f]*\)\] failed.*/\1 \2/p' "$SC/$S/dmesg.txt")
+is "$(jq -c '.failures[0] | [.start_pfn, .end_pfn]' <<<"$f")" \
+	"[$((16#${block% *} >> 12)),$(((16#${block#* } + 1) >> 12))]" \
+	"$S: its range is the memory block offlining gave up on (4 KiB pages)"
 b=$(blame_json)
 is "$(jq -r '.callsites[0] | "\(.confidence) \(.evidence.page_ref)"' <<<"$b")" "high 1" \
 	"$S: the page_ref pin of the page, high"

@@ -793,6 +793,35 @@ static void test_report_span_leaves_out_a_wall_clock_log(void **state)
 	json_decref(res);
 }
 
+/* "memory offlining [mem START-END] failed" after the pages it could not
+ * migrate: the failure of those pages gets the block as its range, in
+ * pfns of the page size that holds them (4 KiB here, 64 KiB for the
+ * second log); a block that does not hold them changes nothing. */
+static void test_offlining_line_gives_its_block_to_the_failure(void **state)
+{
+	static const char log4k[] =
+		"[ 3001.100030] migrating pfn 1c0a41 failed ret:-16\n"
+		"[ 3001.610000] memory offlining [mem 0x1c0000000-0x1c7ffffff] failed due to signal backoff\n";
+	static const char log64k[] =
+		"[ 9001.100030] migrating pfn 2c0a4 failed ret:-16\n"
+		"[ 9001.600000] memory offlining [mem 0x300000000-0x30fffffff] failed due to signal backoff\n"
+		"[ 9001.610000] memory offlining [mem 0x2c0000000-0x2cfffffff] failed due to signal backoff\n";
+	struct fixture *f = *state;
+	json_t *res, *list;
+
+	import_text(f->s, "dmesg-4k.txt", log4k, strlen(log4k));
+	import_text(f->s, "dmesg-64k.txt", log64k, strlen(log64k));
+	assert_int_equal(pb_analyze_refresh(f->s), 0);
+	res = pb_analyze_failures(f->s, &all, NULL, NULL);
+	list = json_object_get(res, "failures");
+	assert_int_equal(json_array_size(list), 2);
+	assert_int_equal(num(json_array_get(list, 0), "start_pfn"), 0x1c0000);
+	assert_int_equal(num(json_array_get(list, 0), "end_pfn"), 0x1c8000);
+	assert_int_equal(num(json_array_get(list, 1), "start_pfn"), 0x2c000);
+	assert_int_equal(num(json_array_get(list, 1), "end_pfn"), 0x2d000);
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -817,6 +846,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_span_leaves_out_a_wall_clock_log, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_offlining_line_gives_its_block_to_the_failure,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
