@@ -82,6 +82,14 @@ bool pb_input_line_has_nul(struct pb_input *in);
  * longer than PB_LINE_MAX. */
 size_t pb_input_buffered(struct pb_input *in, const char **data);
 void pb_input_take_lines(struct pb_input *in, size_t bytes, uint64_t lines);
+/* Whether the bytes pb_input_buffered() gives now stay readable, the same,
+ * until pb_input_close() (a mapped file): a reader may keep pointers to
+ * them instead of copies. */
+bool pb_input_buffered_stays(const struct pb_input *in);
+/* Such a reader's pointers reach at most BYTES behind what it has not
+ * taken yet: the pages behind those go back to the system (a reader that
+ * reads them later only reads them again from the file, more slowly). */
+void pb_input_keep_behind(struct pb_input *in, size_t bytes);
 
 /* Puts a line back: the next pb_input_getline() returns it again with the
  * same line number. Only one line can be pushed back, and only right after

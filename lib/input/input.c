@@ -246,6 +246,14 @@ ssize_t input_fill(struct pb_input *in)
 		return -1;
 	if (in->eof)
 		return 0;
+	if (input_map_ready(in)) {
+		got = input_map_fill(in);
+		if (got)
+			return got;
+		/* 0: the mapping's end, read() goes on (-1 if it cannot) */
+		if (in->failed)
+			return -1;
+	}
 	if (in->pos == in->len || (in->pos && WINDOW_SIZE - in->len < COMPACT_BELOW))
 		compact(in);
 	dst = in->win + in->len;
@@ -306,7 +314,8 @@ static struct pb_input *input_new(const char *path, const char *name)
 	in->fd = -1;
 	in->wake[0] = in->wake[1] = -1;
 	in->nul_from = in->nul_at = SIZE_MAX;
-	in->win = pb_malloc(WINDOW_SIZE);
+	in->win = in->win_buf = pb_malloc(WINDOW_SIZE);
+	in->map_slot = -1;
 	pb_sha256_init(&in->sha);
 	return in;
 }
@@ -392,6 +401,8 @@ struct pb_input *pb_input_open(const char *path, char *err, size_t errlen)
 	}
 	if (start_decoder(in, in->raw, in->raw_len, err, errlen))
 		goto fail;
+	if (in->hash_later)
+		input_map_open(in, &st);
 	return in;
 fail:
 	pb_input_close(in);
@@ -423,11 +434,12 @@ void pb_input_close(struct pb_input *in)
 	for (int i = 0; i < 2; i++)
 		if (in->wake[i] >= 0)
 			close(in->wake[i]);
+	input_map_close(in);
 	pb_decoder_free(in->dec);
 	pb_unwrap_free(in->unwrap);
 	free(in->stage);
 	free(in->raw);
-	free(in->win);
+	free(in->win_buf);
 	free(in->path);
 	free(in->name);
 	free(in);

@@ -54,6 +54,49 @@ void pb_input_sha256(struct pb_input *in, unsigned char out[32])
 	pb_sha256_final(&copy, out);
 }
 
+/* Bytes hashed from a mapping between checks of *STOP, given back behind. */
+#define HASH_STEP ((size_t)2 << 20)
+
+/* Hashes FD's file from a mapping of it, as large as it was just now (a
+ * read() into a buffer copied each byte once more than the hash reads
+ * it), and leaves FD's position after those bytes. 1 when done, 0 when the
+ * file is not mapped (read() does it), -1 with ERR. */
+static int hash_mapped(int fd, struct pb_sha256 *sha, char *err, size_t errlen,
+		       atomic_bool *stop)
+{
+	struct stat st;
+	const char *map;
+	size_t size, done = 0;
+	int slot;
+
+	if (fstat(fd, &st) < 0 || !(map = input_map_file(fd, &st, &slot)))
+		return 0;
+	size = (size_t)st.st_size;
+	while (done < size) {
+		size_t n = size - done < HASH_STEP ? size - done : HASH_STEP;
+
+		if (stop && atomic_load(stop)) {
+			snprintf(err, errlen, "cancelled");
+			break;
+		}
+		pb_sha256_update(sha, map + done, n);
+		if (input_map_cut_short(slot)) {
+			snprintf(err, errlen, "file shrank while hashed");
+			break;
+		}
+		input_map_give_back(map, done, done + n);
+		done += n;
+	}
+	input_unmap(map, size, slot);
+	if (done < size)
+		return -1;
+	if (lseek(fd, (off_t)size, SEEK_SET) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
 /* SHA-256 of the file at PATH; stops early with "cancelled" once *STOP
  * is set (STOP may be NULL). */
 static int hash_file(const char *path, unsigned char out[32], char *err, size_t errlen,
@@ -61,7 +104,7 @@ static int hash_file(const char *path, unsigned char out[32], char *err, size_t 
 {
 	struct pb_sha256 sha;
 	unsigned char *buf;
-	ssize_t got;
+	ssize_t got = 0;
 	bool own;
 	int fd;
 
@@ -69,15 +112,20 @@ static int hash_file(const char *path, unsigned char out[32], char *err, size_t 
 		return -1;
 	buf = pb_malloc(RAW_SIZE);
 	pb_sha256_init(&sha);
-	for (;;) {
+	/* a file the size of a mapping is read on after it: it may have grown */
+	if (own && hash_mapped(fd, &sha, err, errlen, stop) < 0)
+		got = -1;
+	while (got >= 0) {
 		if (stop && atomic_load(stop)) {
 			snprintf(err, errlen, "cancelled");
 			got = -1;
 			break;
 		}
 		got = read(fd, buf, RAW_SIZE);
-		if (got < 0 && errno == EINTR)
+		if (got < 0 && errno == EINTR) {
+			got = 0;
 			continue;
+		}
 		if (got < 0)
 			snprintf(err, errlen, "%s", strerror(errno));
 		if (got <= 0)

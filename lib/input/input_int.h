@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "pinblame/core.h"
@@ -59,8 +60,19 @@ struct pb_input {
 	char *stage;
 	size_t stage_pos, stage_len;
 
-	/* decompressed bytes: win[pos, len) is unread */
+	/* decompressed bytes: win[pos, len) is unread. WIN is win_buf, or a
+	 * place in the file's mapping (input_map.c) */
 	char *win;
+	char *win_buf;
+	/* A large regular file of plain text is read through a read-only
+	 * mapping of it, from offset 0 (map NULL: read() into win_buf). */
+	const char *map;
+	size_t map_len;		/* the file's size at open */
+	size_t map_freed;	/* file offset below which pages were given back */
+	size_t map_keep;	/* bytes behind the window kept mapped */
+	int map_slot;		/* in the SIGBUS guard's table, -1: none */
+	bool in_map;		/* win points into map */
+	bool map_ended;		/* read() took over at the mapping's end */
 	size_t pos, len;
 	uint64_t win_offset;	/* stream offset of win[0] */
 	bool eof;		/* everything has been decompressed */
@@ -83,6 +95,27 @@ struct pb_input {
 
 	char errmsg[256];
 };
+
+/* input_map.c: maps a regular file of plain text large enough to gain
+ * by it (nothing happens otherwise: read() goes on); fills the window from
+ * the mapping, leaving it (win moves back to win_buf) at the mapping's end:
+ * bytes added, or 0 once read() must go on; unmaps. */
+void input_map_open(struct pb_input *in, const struct stat *st);
+/* FD's file (its size in ST) mapped read-only under the SIGBUS guard,
+ * *SLOT its place there; NULL when it is too small or cannot be. */
+const char *input_map_file(int fd, const struct stat *st, int *slot);
+/* Whether the file of SLOT was cut short while mapped (zeros since). */
+bool input_map_cut_short(int slot);
+/* The whole pages in [FROM, TO) of MAP go back to the page cache. */
+void input_map_give_back(const char *map, size_t from, size_t to);
+void input_unmap(const char *map, size_t len, int slot);
+ssize_t input_map_fill(struct pb_input *in);
+void input_map_close(struct pb_input *in);
+/* Whether the next fill may come from the mapping. */
+static inline bool input_map_ready(const struct pb_input *in)
+{
+	return in->map && !in->map_ended && in->wrap_checked && !in->unwrap && !in->raw_len;
+}
 
 /* Opens PATH ("-": stdin, not owned); 0, or -1 with ERR. */
 int input_open_fd(const char *path, int *fd, bool *own, char *err, size_t errlen);

@@ -6,8 +6,9 @@
  * its event name. None of it depends on the lines before, so a thread can
  * do it a few batches ahead while evtext.c, on the caller's thread, keeps
  * the queue of events and their stacks, in file order as always. Each
- * batch holds a copy of its lines (the input's window moves on), their
- * line numbers, and what each line said by itself (struct evtext_look).
+ * batch holds its lines (a copy, as the input's window moves on, but for a
+ * mapped file, whose bytes stay: pb_input_buffered_stays()), their line
+ * numbers, and what each line said by itself (struct evtext_look).
  * Memory stays bounded: LINES_BATCHES batches of at most LINES_MAX lines
  * or about LINES_BYTES of text (one line may add PB_LINE_MAX).
  */
@@ -23,7 +24,8 @@
 #define LINES_BYTES (256u << 10)
 
 struct line_batch {
-	struct pb_buf text;
+	struct pb_buf text;	/* the lines copied */
+	size_t bytes;		/* of the lines, copied or not */
 	struct evtext_line *lines;
 	size_t n;
 	struct evtext_look *looks;	/* of the lines that are not frames */
@@ -115,6 +117,7 @@ static void copy_line(struct evtext_lines *l, struct line_batch *b, const char *
 
 	memcpy(copy, text, len);
 	b->text.len += len;
+	b->bytes += len;
 	add_line(l, b, copy, len, pb_input_lineno(l->in), status, has_nul);
 }
 
@@ -131,17 +134,17 @@ static struct evtext_line *add_frame(struct line_batch *b, struct evtext_line *r
 	return add_entry(b, s, len, lineno, PB_LINE_OK, false, 1);
 }
 
-/* The whole lines at the head of the input's buffer, copied in one go,
- * each what pb_input_getline() would return for it, but a run of frame
- * lines one entry. Returns how many entries (0: let pb_input_getline()
- * read the next line). */
+/* The whole lines at the head of the input's buffer, taken in one go
+ * (copied, unless they stay where they are), each what pb_input_getline()
+ * would return for it, but a run of frame lines one entry. Returns how many
+ * entries (0: let pb_input_getline() read the next line). */
 static size_t take_buffered(struct evtext_lines *l, struct line_batch *b)
 {
-	const char *data, *s, *end, *nl;
-	size_t n = pb_input_buffered(l->in, &data), room = LINES_BYTES - b->text.len;
+	const char *data, *s, *end, *nl, *text;
+	size_t n = pb_input_buffered(l->in, &data), room = LINES_BYTES - b->bytes;
 	uint64_t lineno = pb_input_lineno(l->in), first_lineno = lineno;
 	size_t first = b->n;
-	char *copy = b->text.data + b->text.len;
+	bool copied = !pb_input_buffered_stays(l->in);
 	struct evtext_line *run = NULL;
 
 	if (n > room)
@@ -150,9 +153,11 @@ static size_t take_buffered(struct evtext_lines *l, struct line_batch *b)
 	if (!nl)
 		return 0;
 	n = (size_t)(nl - data) + 1;
-	memcpy(copy, data, n);
-	end = copy + n;
-	for (s = copy; s < end && b->n < LINES_MAX; s = nl + 1) {
+	text = data;
+	if (copied)
+		text = memcpy(b->text.data + b->text.len, data, n);
+	end = text + n;
+	for (s = text; s < end && b->n < LINES_MAX; s = nl + 1) {
 		size_t len;
 
 		nl = evtext_find_newline(s, end);
@@ -168,8 +173,10 @@ static size_t take_buffered(struct evtext_lines *l, struct line_batch *b)
 			len--;
 		add_line(l, b, s, len, ++lineno, PB_LINE_OK, false);
 	}
-	b->text.len += (size_t)(s - copy);
-	pb_input_take_lines(l->in, (size_t)(s - copy), lineno - first_lineno);
+	if (copied)
+		b->text.len += (size_t)(s - text);
+	b->bytes += (size_t)(s - text);
+	pb_input_take_lines(l->in, (size_t)(s - text), lineno - first_lineno);
 	return b->n - first;
 }
 
@@ -181,9 +188,9 @@ static void read_batch(struct evtext_lines *l, struct line_batch *b)
 
 	pb_buf_reset(&b->text);
 	pb_buf_reserve(&b->text, BATCH_TEXT);
-	b->n = b->nlooks = 0;
+	b->n = b->nlooks = b->bytes = 0;
 	b->end = 1;
-	while (b->n < LINES_MAX && b->text.len < LINES_BYTES) {
+	while (b->n < LINES_MAX && b->bytes < LINES_BYTES) {
 		if (pb_interrupted) {
 			b->end = -1;
 			b->err_lineno = pb_input_lineno(l->in);
@@ -261,6 +268,9 @@ struct evtext_lines *evtext_lines_start(struct pb_input *in, const struct pb_evt
 	l->dialect = d;
 	l->always_look = always_look;
 	l->offset = pb_parser_input_elsewhere(p);
+	/* the lines a batch takes in place are behind the input's position
+	 * until the consumer gives the batch back */
+	pb_input_keep_behind(in, LINES_BATCHES * (size_t)LINES_BYTES);
 	for (int i = 0; i < LINES_BATCHES; i++) {
 		l->batch[i].lines = pb_malloc(LINES_MAX * sizeof(*l->batch[i].lines));
 		l->batch[i].looks = pb_malloc(LINES_MAX * sizeof(*l->batch[i].looks));
