@@ -106,7 +106,7 @@ MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(MAN_SRCS:%.scd=%)
 
 .PHONY: all deps deps-demo demo check unit cli check-static check-asan check-fuzz fuzz bench e2e bench-bpf \
-	install clean man deb static-record static-aarch64
+	install clean man deb static-record static-aarch64 static-x86_64
 .SUFFIXES:
 
 all: $(PROG) man
@@ -315,6 +315,16 @@ static-aarch64:
 	PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
 		$(MAKE) --no-print-directory BUILD=$(STATIC_DIR)/aarch64 STATIC=1 \
 		CC="aarch64-linux-gnu-gcc --sysroot=$(SYSROOT)" $(STATIC_DIR)/aarch64/pinblame
+
+# The x86_64 one against the amd64 headers and libraries in SYSROOT, with
+# this machine's gcc (tests/e2e/run.sh with PB_E2E_ARCH=amd64 passes its
+# guest's root: the guest's libtracefs and libbpf, not this machine's).
+static-x86_64:
+	@test -d "$(SYSROOT)/usr/lib/x86_64-linux-gnu" || { echo "static-x86_64: set SYSROOT"; exit 2; }
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/x86_64-linux-gnu/pkgconfig:$(SYSROOT)/usr/share/pkgconfig \
+	PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+		$(MAKE) --no-print-directory BUILD=$(STATIC_DIR)/x86_64 STATIC=1 \
+		CC="gcc --sysroot=$(SYSROOT)" $(STATIC_DIR)/x86_64/pinblame
 
 clean:
 	rm -rf build build-asan build-fuzz $(DEB_DIR) $(STATIC_DIR) pinblame $(MAN_PAGES)
