@@ -287,6 +287,7 @@ int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kin
 #define LOOSE_COLUMNS \
 	"seq, source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn, pid, how, " \
 	"area, comm, stack_id, caller, count, ret, grp"
+#define LOOSE_NCOLUMNS 17
 #define LOOSE_TABLE "temp.pb_loose"
 void loose_read(sqlite3_stmt *st, struct loose *r);
 /* Removes the record SEQ with DEL (DELETE ... WHERE seq = :seq). 0 or -1. */

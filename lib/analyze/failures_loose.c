@@ -58,8 +58,10 @@ static const char loose_sql[] =
 	"AND (pb_field(e.keyset_id, e.vals, 'reason') LIKE '%migrat%' "
 	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%isolat%' "
 	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%unmovable%') "
-	"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, NULL, NULL "
-	"FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
+	/* (with its stack: failures_loose_pinner.c asks whether it is a CMA
+	 * allocation's) */
+	"UNION ALL SELECT source_id, ts_ns, event_id, pfn, pid, 'pinner_failure', NULL, NULL, NULL, NULL, "
+	"stack_id, NULL FROM evidence WHERE kind IN ('pinner_failure', 'ack_failure') "
 	/* "migrating pfn %lx failed ret:%d": the error of the migration */
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, pb_field(e.keyset_id, e.vals, 'pfn'), "
 	"e.pid, 'migrate_failed', NULL, NULL, pb_field(e.keyset_id, e.vals, 'ret'), "

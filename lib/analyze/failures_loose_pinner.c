@@ -11,8 +11,11 @@
  * and no page (a phone's page_pinner buffer and its dmesg). A record the
  * time passes left joins instead the failure of another source whose busy
  * range holds its page and that failed no later than the record (boot time
- * is never behind the local clock): the latest such, since the record is
- * made at the first failure of its page after the page was freed.
+ * is never behind the local clock): the latest such. A kernel that prints
+ * no busy range (6.10+ dropped "PFNs busy") leaves only the allocation: a
+ * record whose stack went through cma_alloc() then joins the latest
+ * cma_alloc() failure of another source that names no range, at or before
+ * it, when no failure's range holds its page.
  */
 #include "failures_int.h"
 
@@ -35,8 +38,19 @@ static int pinner_record_fits(struct finder *f, const struct fail *x, const stru
 	return x->ts_ns < 0 || r->ts_ns < 0 || x->ts_ns <= r->ts_ns + ATTEMPT_GAP_NS;
 }
 
-/* The failure record R joins, or NULL. */
-static struct fail *pinner_record_failure(struct finder *f, const struct loose *r)
+/* Whether failure X, of a log that printed no range, may be the CMA
+ * allocation record R (whose stack went through cma_alloc()) was made in. */
+static int rangeless_cma_fits(struct finder *f, const struct fail *x, const struct loose *r)
+{
+	if (x->source_id == r->source_id || x->kind != FAIL_CMA_ALLOC || x->nranges ||
+	    !same_boot(boot_of(&f->boots, x->source_id), boot_of(&f->boots, r->source_id)))
+		return 0;
+	return x->ts_ns < 0 || r->ts_ns < 0 || x->ts_ns <= r->ts_ns + ATTEMPT_GAP_NS;
+}
+
+/* The failure record R joins, or NULL; IN_CMA: R's stack went through
+ * cma_alloc(). */
+static struct fail *pinner_record_failure(struct finder *f, const struct loose *r, int in_cma)
 {
 	struct fail *best = NULL;
 
@@ -44,6 +58,12 @@ static struct fail *pinner_record_failure(struct finder *f, const struct loose *
 		struct fail *x = &f->v[i];
 
 		if (pinner_record_fits(f, x, r) && (!best || x->ts_ns > best->ts_ns))
+			best = x;
+	}
+	for (size_t i = 0; !best && in_cma && i < f->n; i++) {
+		struct fail *x = &f->v[i];
+
+		if (rangeless_cma_fits(f, x, r) && (!best || x->ts_ns > best->ts_ns))
 			best = x;
 	}
 	return best;
@@ -54,7 +74,11 @@ int pinner_records_by_page(struct finder *f)
 	struct pass p = { .s = f->s };
 	int rc;
 
-	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+	/* the frames of the stack, ';' around each */
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS ", (SELECT "
+			 "instr(';' || s.folded || ';', ';cma_alloc;') > 0 OR "
+			 "instr(';' || s.folded || ';', ';__cma_alloc;') > 0 FROM stack s "
+			 "WHERE s.id = stack_id) FROM " LOOSE_TABLE
 			 " WHERE how = :how AND pfn >= 0 ORDER BY seq") < 0 ||
 	    pass_prepare(&p, &p.write, "DELETE FROM " LOOSE_TABLE " WHERE seq = :seq") < 0)
 		return pass_end(&p, -1);
@@ -64,7 +88,7 @@ int pinner_records_by_page(struct finder *f)
 		struct fail *x;
 
 		loose_read(p.read, &r);
-		if (!(x = pinner_record_failure(f, &r)))
+		if (!(x = pinner_record_failure(f, &r, sqlite3_column_int(p.read, LOOSE_NCOLUMNS))))
 			continue;
 		/* busy when that allocation failed: the record's time is on
 		 * another clock, so neither it nor the window takes it */

@@ -79,6 +79,17 @@ pb show 1
 like "$out" "page_pinner_buffer.txt:[0-9]+ page_pinner_dump:put" "$S: show names the put record's line"
 pb report
 like "$out" "kbase_jd_user_buf_unpin_pages" "$S: report names the holder"
+# The same phone on android16-6.12: 6.10+ prints no "PFNs busy" and names
+# __cma_alloc; the records' stacks through cma_alloc still give the pages.
+mkdir -p "$TMP/a16"
+grep -v 'PFNs busy' "$SC/$S/dmesg.txt" | sed 's/cma: cma_alloc: /cma: __cma_alloc: /' >"$TMP/a16/dmesg.txt"
+cp "$SC/$S/page_pinner_buffer.txt" "$TMP/a16/"
+export PINBLAME_DB=$TMP/a16.db
+setup "$S without busy lines imports" "$PINBLAME" import "$TMP/a16/dmesg.txt" "$TMP/a16/page_pinner_buffer.txt"
+f=$(fail_json)
+is "$(jq -c '[.failures[] | [.kind, .area, .busy_pfns]]' <<<"$f")" \
+	"[[\"cma_alloc\",\"camera\",$(grep -A1 '^Failure detected at' "$SC/$S/page_pinner_buffer.txt" | awk '$1 == "PFN" { print $2 }' | pfn_list)]]" \
+	"$S on 6.12: one cma_alloc failure with the records' pages"
 
 # --- 2. Android 12 (android12-5.10): longterm_pinner + alloc_contig_failed -
 S=android12-5.10-arm64-page-pinner

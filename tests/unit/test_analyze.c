@@ -822,6 +822,42 @@ static void test_offlining_line_gives_its_block_to_the_failure(void **state)
 	json_decref(res);
 }
 
+/* 6.10+ prints no "PFNs busy": the log's cma_alloc failure names no range.
+ * A page_pinner failure record whose stack went through cma_alloc() then
+ * joins the latest such failure at or before it; one made under
+ * alloc_contig_pages() (a gigantic page, not CMA) does not. */
+static void test_pinner_failure_record_joins_a_rangeless_cma_failure(void **state)
+{
+	static const char log[] =
+		"[  812.402311] cma: __cma_alloc: camera: alloc failed, req-size: 512 pages, ret: -16\n";
+	static const char buffer[] =
+		"Failure detected at [ 2046.902142]\n"
+		"PFN 0xb3c42 Block 1438 count 1026 mapcount 1 mapping 0x0 Flags 0x14(uptodate|lru)\n"
+		" __alloc_contig_migrate_range+0x1b0/0x1e0\n alloc_contig_range+0x1e4/0x2b8\n"
+		" cma_alloc+0x1a4/0x600\n cma_heap_allocate+0xd8/0x3a0\n\n"
+		"Failure detected at [ 2046.902133]\n"
+		"PFN 0x1c0a41 Block 3589 count 1026 mapcount 1 mapping 0x0 Flags 0x14(uptodate|lru)\n"
+		" __alloc_contig_migrate_range+0x1b0/0x1e0\n alloc_contig_range+0x1e4/0x2b8\n"
+		" alloc_contig_pages+0x1b5/0x240\n alloc_gigantic_folio+0x93/0x1a0\n\n";
+	struct fixture *f = *state;
+	json_t *res, *list;
+
+	import_text(f->s, "dmesg.txt", log, strlen(log));
+	import_text(f->s, "page_pinner/buffer", buffer, strlen(buffer));
+	assert_int_equal(pb_analyze_refresh(f->s), 0);
+	res = pb_analyze_failures(f->s, &all, NULL, NULL);
+	list = json_object_get(res, "failures");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(str(json_array_get(list, 0), "kind"), "cma_alloc");
+	assert_int_equal(json_array_size(json_object_get(json_array_get(list, 0), "busy_pfns")), 1);
+	assert_int_equal(json_integer_value(json_array_get(
+		json_object_get(json_array_get(list, 0), "busy_pfns"), 0)), 0xb3c42);
+	assert_string_equal(str(json_array_get(list, 1), "kind"), "page_pinner");
+	assert_int_equal(json_integer_value(json_array_get(
+		json_object_get(json_array_get(list, 1), "busy_pfns"), 0)), 0x1c0a41);
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -847,6 +883,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_span_leaves_out_a_wall_clock_log, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_offlining_line_gives_its_block_to_the_failure,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pinner_failure_record_joins_a_rangeless_cma_failure,
 						setup, teardown),
 	};
 
