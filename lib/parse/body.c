@@ -41,7 +41,7 @@ static char *next_key(char *body, char *from, char *end, char **eq)
 	char *p = from;
 
 	while (p < end) {
-		char *e = memchr(p, '=', (size_t)(end - p));
+		char *e = pb_find_char(p, end, '=');
 		char *k;
 
 		if (!e)

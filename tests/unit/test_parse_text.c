@@ -1,9 +1,11 @@
 /* The scanning helpers of lib/parse/text.h (blanks, tokens, a byte) read
  * sixteen bytes a compare where SSE2 is: each must give what a byte at a
  * time gives, wherever the byte sought stands and however short the span,
- * and never look past its end. */
+ * and never look past its end. An event line's time, read in one pass,
+ * is what pb_parse_seconds_ns() reads. */
 #include "unit.h"
 
+#include "pinblame/core.h"
 #include "../../lib/parse/text.h"
 
 #define SPAN_MAX 48
@@ -107,6 +109,50 @@ static void test_find_char_reads_high_bytes_as_bytes(void **state)
 	assert_ptr_equal(pb_token_end(text, text + sizeof(text) - 1), text + 9);
 }
 
+/* An event line's time, read where the line is, is what
+ * pb_parse_seconds_ns() makes of the same text, for every number of digits
+ * on either side of the dot (ftrace prints 6, or 9 for a nanosecond clock),
+ * leading zeros, and forms it refuses. */
+static void check_time(const char *ts)
+{
+	char line[128];
+	struct pb_text_context c;
+	enum pb_bad_reason why = PB_BAD_SYNTAX;
+	int64_t want = 0;
+	int want_rc = pb_parse_seconds_ns(ts, strlen(ts), &want) < 0 ? -1 : 0;
+
+	snprintf(line, sizeof(line), "              sh-106     (    106) [000] d....  %s: "
+		 "tracing_mark_write: x", ts);
+	assert_int_equal(pb_text_context(line, strlen(line), &c, &why), want_rc);
+	if (want_rc < 0) {
+		assert_int_equal(why, PB_BAD_TIMESTAMP);
+		return;
+	}
+	assert_int_equal(c.ts_ns, want);
+	assert_int_equal(c.counter_clock, 0);
+}
+
+static void test_event_time_is_read_as_pb_parse_seconds_ns_reads_it(void **state)
+{
+	static const char *const odd[] = {
+		"1.2.3", "12.", "0.000000000", "000000001.000000001", "9999999999.999999999",
+		"18446744073.709551615", "1.0000000009", "0x10.5", "12.5e3",
+	};
+	const char digits[] = "90817263544536271809";
+	char ts[64];
+
+	(void)state;
+	for (int sec = 1; sec <= 12; sec++) {
+		for (int frac = 1; frac <= 12; frac++) {
+			snprintf(ts, sizeof(ts), "%.*s.%.*s", sec, digits + frac % 5, frac,
+				 digits + sec % 7);
+			check_time(ts);
+		}
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(odd); i++)
+		check_time(odd[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_token_end_stops_at_the_first_blank),
 		cmocka_unit_test(test_find_char_finds_the_first_one_or_none),
 		cmocka_unit_test(test_find_char_reads_high_bytes_as_bytes),
+		cmocka_unit_test(test_event_time_is_read_as_pb_parse_seconds_ns_reads_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
