@@ -46,9 +46,7 @@ static char *next_key(char *body, char *from, char *end, char **eq)
 
 		if (!e)
 			return NULL;
-		k = e;
-		while (k > from && pb_is_key_char((unsigned char)k[-1]))
-			k--;
+		k = (char *)pb_key_start(from, e);
 		if (k < e && (k == body || k[-1] == ' ' || k[-1] == '\t')) {
 			*eq = e;
 			return k;

@@ -301,10 +301,8 @@ int pb_text_fragment(const char *line, size_t len, struct pb_text_context *ctx)
 int pb_text_event_token(const char *s, size_t n, const char **name, size_t *name_len,
 			const char **body, size_t *body_len)
 {
-	const char *end = s + n, *p = s;
+	const char *end = s + n, *p = pb_key_end(s, end);
 
-	while (p < end && pb_is_key_char((unsigned char)*p))
-		p++;
 	/* syscalls events print "sys_openat(dfd: ..)" and "sys_openat -> 0x3" */
 	if (p - s > 4 && !memcmp(s, "sys_", 4) && p < end &&
 	    (*p == '(' || (end - p > 4 && !memcmp(p, " -> ", 4)))) {

@@ -50,6 +50,60 @@ static inline int pb_is_key_char(int c)
 }
 
 #ifdef __SSE2__
+/* A bit for each of the 16 bytes at S that is a key character: a letter
+ * (either case: OR 0x20 folds 'A'-'Z' onto 'a'-'z' and nothing else onto
+ * them), a digit or '_'; bytes over 0x7f are negative here, never in. */
+static inline unsigned pb_key_bits16(const char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), under));
+}
+#endif
+
+/* The end of the run of key characters at P: event names and body keys
+ * run to 20 or 30 of them, sixteen a compare where SSE2 is. */
+static inline const char *pb_key_end(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		unsigned other = ~pb_key_bits16(p) & 0xffff;
+
+		if (other)
+			return p + __builtin_ctz(other);
+		p += 16;
+	}
+#endif
+	while (p < end && pb_is_key_char(*p))
+		p++;
+	return p;
+}
+
+/* The start of the run of key characters that ends at P, no further back
+ * than FROM. */
+static inline const char *pb_key_start(const char *from, const char *p)
+{
+#ifdef __SSE2__
+	while (p - from >= 16) {
+		unsigned other = ~pb_key_bits16(p - 16) & 0xffff;
+
+		if (other)
+			return p - 16 + (31 - __builtin_clz(other)) + 1;
+		p -= 16;
+	}
+#endif
+	while (p > from && pb_is_key_char(p[-1]))
+		p--;
+	return p;
+}
+
+#ifdef __SSE2__
 /* A bit for each of the 16 bytes at S that is a blank (' ' or '\t'). */
 static inline unsigned pb_blank_bits16(const char *s)
 {

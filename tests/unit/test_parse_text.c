@@ -1,9 +1,12 @@
 /* The scanning helpers of lib/parse/text.h (blanks, tokens, a byte) read
  * sixteen bytes a compare where SSE2 is: each must give what a byte at a
  * time gives, wherever the byte sought stands and however short the span,
- * and never look past its end. An event line's time, read in one pass,
- * is what pb_parse_seconds_ns() reads. */
+ * and never look past its end; so must the runs of key characters
+ * ([A-Za-z0-9_]) of event names and body keys. An event line's time,
+ * read in one pass, is what pb_parse_seconds_ns() reads. */
 #include "unit.h"
+
+#include <ctype.h>
 
 #include "pinblame/core.h"
 #include "../../lib/parse/text.h"
@@ -109,6 +112,39 @@ static void test_find_char_reads_high_bytes_as_bytes(void **state)
 	assert_ptr_equal(pb_token_end(text, text + sizeof(text) - 1), text + 9);
 }
 
+static const char *ref_key_end(const char *s, const char *end)
+{
+	while (s < end && (isalnum((unsigned char)*s) || *s == '_'))
+		s++;
+	return s;
+}
+
+static const char *ref_key_start(const char *from, const char *p)
+{
+	while (p > from && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		p--;
+	return p;
+}
+
+/* Every byte value, at every place of spans of every length, stops a run
+ * of key characters exactly when it is not [A-Za-z0-9_]. */
+static void test_key_runs_stop_at_the_first_other_byte(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 256; c++) {
+		for (size_t len = 0; len <= 40; len += 3) {
+			for (size_t at = 0; at <= len; at++) {
+				char *s = span(len, "aZ09_"[at % 5], at, (char)c);
+
+				assert_ptr_equal(pb_key_end(s, s + len), ref_key_end(s, s + len));
+				assert_ptr_equal(pb_key_start(s, s + len),
+						 ref_key_start(s, s + len));
+				free(s);
+			}
+		}
+	}
+}
+
 /* An event line's time, read where the line is, is what
  * pb_parse_seconds_ns() makes of the same text, for every number of digits
  * on either side of the dot (ftrace prints 6, or 9 for a nanosecond clock),
@@ -161,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_token_end_stops_at_the_first_blank),
 		cmocka_unit_test(test_find_char_finds_the_first_one_or_none),
 		cmocka_unit_test(test_find_char_reads_high_bytes_as_bytes),
+		cmocka_unit_test(test_key_runs_stop_at_the_first_other_byte),
 		cmocka_unit_test(test_event_time_is_read_as_pb_parse_seconds_ns_reads_it),
 	};
 
