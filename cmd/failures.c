@@ -35,7 +35,7 @@ static void task_text(const json_t *f, char *buf, size_t len)
 }
 
 /* Columns as wide as their longest value: a comm of 15 characters and a
- * pid, a time in seconds since the epoch (a log with dates). */
+ * pid, the date of a log that prints dates. */
 struct widths {
 	int ts, task;
 };
@@ -56,13 +56,19 @@ static void outcome_flags(const json_t *f, char *buf, size_t len)
 			 pb_json_int(f, "errno", 0));
 }
 
+/* When F failed, as its source's clock prints it. */
+static void failure_time(const json_t *f, char *buf, size_t len)
+{
+	pb_format_time(buf, len, pb_json_int(f, "ts_ns", -1), pb_json_str(f, "clock", NULL));
+}
+
 static void print_failure(const json_t *f, const struct widths *w)
 {
-	char ts[32], task[48], pfns[48] = "-", flags[48];
+	char ts[48], task[48], pfns[48] = "-", flags[48];
 	const char *what = pb_json_str(f, "area", NULL);
 	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
 
-	pb_format_ts(ts, sizeof(ts), pb_json_int(f, "ts_ns", -1));
+	failure_time(f, ts, sizeof(ts));
 	task_text(f, task, sizeof(task));
 	if (start >= 0)
 		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
@@ -90,7 +96,7 @@ static void print_failures(const json_t *list)
 		task_text(f, text, sizeof(text));
 		if ((int)strlen(text) > w.task)
 			w.task = (int)strlen(text);
-		pb_format_ts(text, sizeof(text), pb_json_int(f, "ts_ns", -1));
+		failure_time(f, text, sizeof(text));
 		if ((int)strlen(text) > w.ts)
 			w.ts = (int)strlen(text);
 	}

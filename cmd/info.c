@@ -19,13 +19,9 @@ static void print_ts(const json_t *src, const char *key)
 {
 	const json_t *v = json_object_get(src, key);
 	long long ts = json_is_integer(v) ? json_integer_value(v) : -1;
-	const char *clock = pb_json_str(src, "clock", "");
 	char buf[48];
 
-	if (!strcmp(clock, "realtime"))
-		pb_format_date(buf, sizeof(buf), ts);
-	else
-		pb_format_ts(buf, sizeof(buf), ts);
+	pb_format_time(buf, sizeof(buf), ts, pb_json_str(src, "clock", NULL));
 	fputs(buf, stdout);
 }
 
@@ -51,7 +47,7 @@ static void print_source(const json_t *src)
 	print_ts(src, "first_ts_ns");
 	fputs(" .. ", stdout);
 	print_ts(src, "last_ts_ns");
-	fputs(strcmp(pb_json_str(src, "clock", ""), "realtime") ? " s\n" : "\n", stdout);
+	printf("%s\n", pb_time_unit(pb_json_str(src, "clock", NULL)));
 	if (pb_json_int(src, "unpaired", 0))
 		printf("  %lld CMA allocations started without a finish\n",
 		       pb_json_int(src, "unpaired", 0));

@@ -22,10 +22,49 @@ static const struct pb_usage show_usage = {
 		  "no traces imported, 4 store error.\n",
 };
 
+static const char *where(const json_t *o, char *buf, size_t len);
+
+/* The clock of the failure shown (NULL: the kernel's): its evidence is
+ * of the same boot, so of the same clock (analyze_int.h, same_boot()). */
+static const char *shown_clock;
+
 static const char *ts(const json_t *o, const char *key, char *buf, size_t len)
 {
-	pb_format_ts(buf, len, pb_json_int(o, key, -1));
+	pb_format_time(buf, len, pb_json_int(o, key, -1), shown_clock);
 	return buf;
+}
+
+/* "range A-B (N pages)": the size of the range itself; the pages asked
+ * for beside it when they differ (a cma_alloc() of 1024 pages tried
+ * ranges of 2048), else nothing: the failure's own pages are the busy
+ * and failed ones the next lines count. */
+static void print_range(const json_t *f)
+{
+	long long range = pb_json_int(f, "range_pages", -1);
+	long long asked = pb_json_int(f, "requested_pages", -1);
+
+	if (pb_json_int(f, "start_pfn", -1) < 0)
+		return;
+	printf("  range 0x%llx-0x%llx (%lld page%s", pb_json_int(f, "start_pfn", 0),
+	       pb_json_int(f, "end_pfn", 0), range, range == 1 ? "" : "s");
+	if (asked >= 0 && asked != range)
+		printf("; %lld page%s requested", asked, asked == 1 ? "" : "s");
+	if (json_object_get(f, "offline"))
+		printf("; the memory block offlined");
+	printf(")\n");
+}
+
+/* Why offline_pages() gave up on the block, as the kernel log said. */
+static void print_offline(const json_t *f)
+{
+	const json_t *off = json_object_get(f, "offline");
+	char at[512];
+
+	if (!off)
+		return;
+	printf("  memory offlining failed due to %s  %s\n",
+	       pb_json_str(off, "reason", "(no reason printed: before 4.20)"),
+	       where(off, at, sizeof(at)));
 }
 
 /* "file:line", or "" when unknown. */
@@ -55,8 +94,9 @@ static void print_head(const json_t *res)
 	const json_t *f = json_object_get(res, "failure");
 	const json_t *mig = json_object_get(res, "migrations");
 	const json_t *first = json_array_get(json_object_get(mig, "events"), 0);
-	char t1[32], t2[32], at[512];
+	char t1[48], t2[48], at[512];
 
+	shown_clock = pb_json_str(f, "clock", NULL);
 	printf("failure %lld: %s", pb_json_int(f, "id", 0), pb_json_str(f, "kind", "?"));
 	if (pb_json_str(f, "area", NULL))
 		printf(" on %s", pb_json_str(f, "area", ""));
@@ -74,10 +114,8 @@ static void print_head(const json_t *res)
 		       pb_json_int(f, "errno", 0));
 	printf("\n");
 	printf("  event: %s\n", where(f, at, sizeof(at)));
-	/* the range asked for, apart from the pages that failed in it */
-	if (pb_json_int(f, "start_pfn", -1) >= 0)
-		printf("  range 0x%llx-0x%llx (%lld pages)\n", pb_json_int(f, "start_pfn", 0),
-		       pb_json_int(f, "end_pfn", 0), pb_json_int(f, "pages", 0));
+	print_range(f);
+	print_offline(f);
 	printf("  %lld busy ranges; %zu busy pages, %lld of them blamed\n",
 	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
 	       pb_json_int(f, "attributed_pfns", 0));
@@ -124,7 +162,7 @@ static int seen_before(struct seen_stacks *seen, long long id)
 static void print_cand(const json_t *c, struct seen_stacks *seen)
 {
 	long long stack_id = pb_json_int(c, "stack_id", 0);
-	char t[32], task[64] = "", at[512];
+	char t[48], task[64] = "", at[512];
 	const char *noise = pb_json_str(c, "noise", NULL);
 
 	if (pb_json_int(c, "pid", -1) >= 0)
@@ -152,7 +190,7 @@ static void print_cand(const json_t *c, struct seen_stacks *seen)
 
 static void print_dump(const json_t *d)
 {
-	char t[32], at[512];
+	char t[48], at[512];
 
 	printf("    dump at %s: refcount %lld mapcount %lld", ts(d, "ts_ns", t, sizeof(t)),
 	       pb_json_int(d, "refcount", -1), pb_json_int(d, "mapcount", -1));
@@ -168,7 +206,7 @@ static void print_pages(const json_t *pages)
 	struct seen_stacks seen = { .n = 0 };
 	size_t i, j;
 	json_t *p, *x;
-	char t[32], at[512];
+	char t[48], at[512];
 
 	if (!json_array_size(pages))
 		return;
@@ -272,7 +310,7 @@ static void print_ranges(struct page_group *grp)
 
 static void print_group(struct page_group *grp)
 {
-	char t[32], at[512];
+	char t[48], at[512];
 
 	printf("\n%s: %zu page%s\n  pfns ", grp->key, grp->n, grp->n == 1 ? "" : "s");
 	print_ranges(grp);

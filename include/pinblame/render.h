@@ -35,6 +35,12 @@ void pb_format_ts(char *buf, size_t len, long long ts_ns);
  * a log printed: "2026-11-25 09:47:23.000000". */
 void pb_format_date(char *buf, size_t len, long long ts_ns);
 
+/* A time as its source's clock (sources.clock, NULL for the kernel's)
+ * prints it: the date for "realtime" (a log with dates), else seconds;
+ * and the unit to print after it, " s" or "" (a date). */
+void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock);
+const char *pb_time_unit(const char *clock);
+
 /* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
 
 struct pb_store;

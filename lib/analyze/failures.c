@@ -8,7 +8,7 @@
 static const char failure_sql[] =
 	"SELECT f.id, f.kind, f.area, f.reason, f.ts_ns, f.start_ts_ns, f.end_ts_ns, f.pid, f.comm, "
 	"f.outcome, f.nowarn, f.errorno, f.start_pfn, f.end_pfn, f.pages, f.busy_ranges, "
-	"f.failed_migrations, s.path, e.line FROM failure f "
+	"f.failed_migrations, s.path, e.line, s.clock FROM failure f "
 	"LEFT JOIN source s ON s.id = f.source_id LEFT JOIN event e ON e.id = f.event_id "
 	"WHERE 1";
 
@@ -84,6 +84,9 @@ static json_t *failure_object(struct pb_store *s, sqlite3_stmt *st, sqlite3_stmt
 	json_object_set_new(o, "attributed_pfns", json_integer((json_int_t)attributed));
 	json_object_set_new(o, "source", text_or_null(st, 17));
 	json_object_set_new(o, "line", int_or_null(st, 18));
+	/* only off the kernel's clock: the objects of traces read as before */
+	if (sqlite3_column_type(st, 19) != SQLITE_NULL)
+		json_object_set_new(o, "clock", text_or_null(st, 19));
 	return o;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "pinblame/render.h"
 
 /* Failed migrations listed; the rest are only counted. */
 #define SHOW_MIGRATIONS 20
@@ -180,6 +181,111 @@ static json_t *failure_stack(struct pb_store *s, int64_t id)
 	return stack_id ? stack_frames_json(s, stack_id) : json_array();
 }
 
+/* The pages the allocation asked for: the count of its cma_alloc() (trace
+ * events), or of the kernel log's "alloc failed, req-size: %zu pages" line
+ * the failure was read from; NULL when neither says (the failure's pages
+ * column then counts failed pages). */
+static json_t *requested_pages(struct pb_store *s, int64_t id)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT COALESCE((SELECT c.count FROM cma_alloc c WHERE c.id = f.cma_alloc_id), "
+		"  CASE WHEN e.name_id IN (SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed') "
+		"  THEN pb_field(e.keyset_id, e.vals, 'count') END) "
+		"FROM failure f LEFT JOIN event e ON e.id = f.event_id WHERE f.id = ?");
+	json_t *v = json_null();
+
+	if (!st)
+		return v;
+	sqlite3_bind_int64(st, 1, id);
+	if (pb_store_step(s, st) > 0 && column_i64_or(st, 0, -1) > 0) {
+		json_decref(v);
+		v = json_integer(sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The page sizes of the kernels that offline memory, as failures_offline.c
+ * places the block of "memory offlining [mem %#010llx-%#010llx] failed". */
+static const int offline_page_shifts[] = { 12, 14, 16 };
+
+struct offline_match {
+	int64_t start_pfn, end_pfn, ts_ns;
+	json_t *found;		/* {reason, source, line} of the line, or NULL */
+};
+
+static int parse_hex_col(sqlite3_stmt *st, int col, uint64_t *v)
+{
+	const char *t = column_text(st, col);
+
+	return t && pb_parse_u64(t, strlen(t), v) == 0 ? 0 : -1;
+}
+
+/* Whether the line's block (bytes, its last byte included; or pfns of 3.x)
+ * is the failure's range under one of the page sizes. */
+static int offline_block_is(sqlite3_stmt *st, const struct offline_match *m)
+{
+	uint64_t lo, hi;
+
+	if (parse_hex_col(st, 0, &lo) == 0 && parse_hex_col(st, 1, &hi) == 0) {
+		for (size_t i = 0; i < PB_ARRAY_SIZE(offline_page_shifts); i++)
+			if ((int64_t)(lo >> offline_page_shifts[i]) == m->start_pfn &&
+			    (int64_t)((hi + 1) >> offline_page_shifts[i]) == m->end_pfn)
+				return 1;
+		return 0;
+	}
+	return parse_hex_col(st, 2, &lo) == 0 && parse_hex_col(st, 3, &hi) == 0 &&
+	       (int64_t)lo == m->start_pfn && (int64_t)hi == m->end_pfn;
+}
+
+static void offline_row(sqlite3_stmt *st, void *ctx)
+{
+	struct offline_match *m = ctx;
+	int64_t ts = column_i64_or(st, 5, -1);
+
+	/* the first line of the block at or after the failure ended it */
+	if (m->found || (ts >= 0 && m->ts_ns >= 0 && ts < m->ts_ns) || !offline_block_is(st, m))
+		return;
+	m->found = json_pack("{s:o,s:o,s:o}", "reason", text_or_null(st, 4),
+			     "source", text_or_null(st, 6), "line", int_or_null(st, 7));
+}
+
+/* Why the memory block of a memory-hotplug failure did not go offline:
+ * the reason offline_pages() printed (" due to %s", 4.20+), from the line
+ * that gave the failure its range (failures_offline.c). NULL if none. */
+static json_t *offline_json(struct pb_store *s, const json_t *failure)
+{
+	struct offline_match m = { .start_pfn = pb_json_int(failure, "start_pfn", -1),
+				   .end_pfn = pb_json_int(failure, "end_pfn", -1),
+				   .ts_ns = pb_json_int(failure, "ts_ns", -1) };
+
+	if (strcmp(pb_json_str(failure, "reason", ""), "memory_hotplug") || m.start_pfn < 0)
+		return NULL;
+	sql_rows_each(s,
+		"SELECT pb_field(e.keyset_id, e.vals, 'start_addr'), "
+		"pb_field(e.keyset_id, e.vals, 'end_addr'), pb_field(e.keyset_id, e.vals, 'start_pfn'), "
+		"pb_field(e.keyset_id, e.vals, 'end_pfn'), pb_field(e.keyset_id, e.vals, 'reason'), "
+		"e.ts_ns, s.path, e.line FROM event e JOIN source s ON s.id = e.source_id "
+		"WHERE e.id IN "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:offline_failed'")
+		" ORDER BY e.ts_ns, e.id", offline_row, &m);
+	return m.found;
+}
+
+/* What the show object adds to the failure of `failures --json`: the size
+ * its range has, the pages asked for, why offlining failed. */
+static void add_failure_facts(struct pb_store *s, json_t *failure, int64_t id)
+{
+	long long lo = pb_json_int(failure, "start_pfn", -1), hi = pb_json_int(failure, "end_pfn", -1);
+	json_t *offline = offline_json(s, failure);
+
+	json_object_set_new(failure, "range_pages", lo >= 0 && hi >= lo ? json_integer(hi - lo)
+								  : json_null());
+	json_object_set_new(failure, "requested_pages", requested_pages(s, id));
+	if (offline)
+		json_object_set_new(failure, "offline", offline);
+}
+
 json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id)
 {
 	struct show_stmts q = { 0 };
@@ -196,6 +302,7 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int
 		json_decref(failure);
 		return NULL;
 	}
+	add_failure_facts(s, failure, failure_id);
 	sites = site_cache_new(s, &noise);
 	blame = pb_analyze_blame(s, &all, PB_BY_CALLSITE, 0, failure_id);
 	if (sites && blame && prepare(s, &q) == 0 && load_cands(s, &all, failure_id, &l) == 0 &&

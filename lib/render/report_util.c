@@ -26,6 +26,17 @@ static void add_ts(struct pb_buf *b, long long ts_ns)
 	pb_buf_adds(b, ts);
 }
 
+/* A failure's time as its source's clock prints it, with its unit. */
+static void add_failure_time(struct pb_buf *b, const json_t *f)
+{
+	const char *clock = pb_json_str(f, "clock", NULL);
+	char ts[48];
+
+	pb_format_time(ts, sizeof(ts), pb_json_int(f, "ts_ns", -1), clock);
+	pb_buf_adds(b, ts);
+	pb_buf_adds(b, pb_time_unit(clock));
+}
+
 void rj_failure_title(struct pb_buf *b, const json_t *f)
 {
 	const char *area = pb_json_str(f, "area", NULL), *reason = pb_json_str(f, "reason", NULL);
@@ -37,8 +48,7 @@ void rj_failure_title(struct pb_buf *b, const json_t *f)
 	if (area)
 		pb_buf_addf(b, " %s", area);
 	pb_buf_adds(b, " at ");
-	add_ts(b, pb_json_int(f, "ts_ns", -1));
-	pb_buf_adds(b, " s");
+	add_failure_time(b, f);
 	if (outcome)
 		pb_buf_addf(b, ", %s", outcome);
 	if (json_is_true(json_object_get(f, "nowarn")))

@@ -117,6 +117,13 @@ static int series_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* When F failed on the kernel's clock, the chart's axis; -1 when not
+ * known, or on a clock of its own (a log's dates: 55 years from boot). */
+static long long kernel_ts(const json_t *f)
+{
+	return pb_json_str(f, "clock", NULL) ? -1 : pb_json_int(f, "ts_ns", -1);
+}
+
 static void timeline_span(struct timeline *t, const json_t *report)
 {
 	const json_t *span = json_object_get(report, "span"), *f;
@@ -125,7 +132,7 @@ static void timeline_span(struct timeline *t, const json_t *report)
 	t->t0 = pb_json_int(span, "first_ts_ns", -1);
 	t->t1 = pb_json_int(span, "last_ts_ns", -1);
 	json_array_foreach(json_object_get(report, "failures"), i, f) {
-		long long ts = pb_json_int(f, "ts_ns", -1);
+		long long ts = kernel_ts(f);
 
 		if (ts < 0)
 			continue;
@@ -158,7 +165,7 @@ static void timeline_fill(struct timeline *t, const json_t *report)
 	size_t i;
 
 	json_array_foreach(json_object_get(report, "failures"), i, f) {
-		long long ts = pb_json_int(f, "ts_ns", -1);
+		long long ts = kernel_ts(f);
 		struct series *s;
 
 		if (ts < 0)

@@ -72,6 +72,21 @@ void pb_format_date(char *buf, size_t len, long long ts_ns)
 	snprintf(buf, len, "%s.%06lld", day, ts_ns % 1000000000 / 1000);
 }
 
+void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock)
+{
+	/* a realtime source's ns count from the epoch: as seconds they read
+	 * as 55 years of uptime, and match nothing the log printed */
+	if (clock && !strcmp(clock, "realtime"))
+		pb_format_date(buf, len, ts_ns);
+	else
+		pb_format_ts(buf, len, ts_ns);
+}
+
+const char *pb_time_unit(const char *clock)
+{
+	return clock && !strcmp(clock, "realtime") ? "" : " s";
+}
+
 static void csv_cell(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "pinblame/render.h"
+#include "../../lib/render/report_int.h"
 
 static const char report_json[] =
 	"{\"schema\":\"pinblame.report/1\","
@@ -237,6 +238,41 @@ static void test_empty_report_says_there_is_nothing(void **state)
 	json_decref(r);
 }
 
+/* 2025-12-06 16:40:05 UTC is 1765039205 s after the epoch (date -u -d). */
+static void test_time_of_a_dated_log_is_its_date_and_of_the_kernel_seconds(void **state)
+{
+	char buf[48];
+
+	(void)state;
+	pb_format_time(buf, sizeof(buf), 1765039205000000000LL, "realtime");
+	assert_string_equal(buf, "2025-12-06 16:40:05.000000");
+	assert_string_equal(pb_time_unit("realtime"), "");
+	pb_format_time(buf, sizeof(buf), 2205179000000LL, NULL);
+	assert_string_equal(buf, "2205.179000");
+	assert_string_equal(pb_time_unit(NULL), " s");
+	/* a raw counter is no date either */
+	pb_format_time(buf, sizeof(buf), 42000, "counter");
+	assert_string_equal(buf, "0.000042");
+}
+
+static void test_text_report_prints_a_dated_failure_as_its_date(void **state)
+{
+	json_t *f = json_pack("{s:i,s:s,s:s,s:I,s:s}", "id", 2, "kind", "cma_alloc", "area",
+			      "linux,cma", "ts_ns", (json_int_t)1765039205000000000LL,
+			      "clock", "realtime");
+	struct pb_buf b = { 0 };
+
+	(void)state;
+	rj_failure_title(&b, f);
+	assert_string_equal(pb_buf_str(&b), "#2 cma_alloc linux,cma at 2025-12-06 16:40:05.000000");
+	json_object_del(f, "clock");
+	pb_buf_reset(&b);
+	rj_failure_title(&b, f);
+	assert_string_equal(pb_buf_str(&b), "#2 cma_alloc linux,cma at 1765039205.000000 s");
+	pb_buf_free(&b);
+	json_decref(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +281,8 @@ int main(void)
 		cmocka_unit_test(test_html_report_is_self_contained_and_linked),
 		cmocka_unit_test(test_svg_charts_bin_failures_and_scale_bars),
 		cmocka_unit_test(test_empty_report_says_there_is_nothing),
+		cmocka_unit_test(test_time_of_a_dated_log_is_its_date_and_of_the_kernel_seconds),
+		cmocka_unit_test(test_text_report_prints_a_dated_failure_as_its_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
