@@ -142,6 +142,8 @@ enum pb_bad_reason {
 				 * printed without funcgraph-abstime */
 	PB_BAD_PINNER_SIDE,	/* page_pinner record whose stack may be a pin
 				 * or a put: the file is not known */
+	PB_BAD_RAW_STACK,	/* a stack trace-cmd report -R printed as the
+				 * bytes of 8 addresses, without symbols */
 	PB_BAD_NREASONS
 };
 const char *pb_bad_reason_name(enum pb_bad_reason r);

@@ -73,6 +73,7 @@ const char *pb_bad_reason_name(enum pb_bad_reason r)
 		[PB_BAD_UNKNOWN_TYPE] = "event printed as UNKNOWN TYPE",
 		[PB_BAD_NO_ABSTIME] = "function_graph event without a time",
 		[PB_BAD_PINNER_SIDE] = "page_pinner record: pin or put unknown",
+		[PB_BAD_RAW_STACK] = "stack printed raw (trace-cmd report -R): no symbols",
 	};
 
 	return (unsigned)r < PB_BAD_NREASONS ? names[r] : "unknown";
@@ -102,6 +103,10 @@ const char *pb_bad_reason_hint(enum pb_bad_reason r)
 		       "their records alike in some kernels (a pin there, a put here); keep\n"
 		       "the debugfs name in the file's name (longterm_pinner.txt,\n"
 		       "alloc_contig_failed.txt, buffer.txt) and import it again";
+	case PB_BAD_RAW_STACK:
+		return "trace-cmd report -R prints a stack as the bytes of at most 8\n"
+		       "addresses, without symbols, so no holder can be named from it;\n"
+		       "import the trace.dat itself, or trace-cmd report without -R";
 	default:
 		return NULL;
 	}

@@ -63,4 +63,32 @@ ok "$(! printf '%s' "$out" | grep -q '17[0-9]\{8\}\.'; echo $?)" "nor does the t
 pb info
 like "$out" "span $date\\.000000 \\.\\. $date\\.000000\$" "info prints the same date"
 
+# --- trace-cmd report -R: stacks as bytes, no symbols --------------------
+# Lines of -R (libtraceevent's raw fields) around one failed allocation.
+export PINBLAME_DB=$TMP/raw.db
+cat > "$TMP/report-R.txt" <<'TXT'
+cpus=2
+              sh-292   [000]     7.032023: print:                 ip=tracing_mark_write buf=RT-PHASE P1-baseline
+              sh-292   [000]     7.117344: cma_alloc_start:       name=hugetlb0 count=8192 align=13
+              sh-292   [000]     7.118441: kernel_stack:          size=17 caller=ARRAY[f0, cb, 39, 08, 00, 80, ff, ff, 68, 04, 35, 08, 00, 80, ff, ff]
+              sh-292   [000]     7.121862: mm_migrate_pages:      succeeded=8190 failed=2 thp_succeeded=0 thp_failed=0 thp_split=0 mode=2 reason=6
+              sh-292   [000]     7.121870: kernel_stack:          size=21 caller=ARRAY[cc, e7, 31, 08, 00, 80, ff, ff]
+              sh-292   [000]     7.122234: test_pages_isolated:   start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x100041
+       holdpages-353   [001]     7.122300: user_stack:            tgid=353 caller=ARRAY[00, 10, 40, 00, 00, 00, 00, 00]
+              sh-292   [000]     7.263869: cma_alloc_finish:      name=hugetlb0 pfn=0x100000 page=(nil) count=8192 align=13
+TXT
+stacks=$(grep -c 'caller=ARRAY\[' "$TMP/report-R.txt")
+events=$(grep -vc 'caller=ARRAY\[\|^cpus=' "$TMP/report-R.txt")
+pb import "$TMP/report-R.txt"
+is "$rc" 0 "a report of -R imports"
+like "$err" "$stacks lines not understood: stack printed raw \\(trace-cmd report -R\\): no symbols" \
+	"its $stacks stacks are counted as not understood, saying what they are"
+like "$err" "hint: import the trace.dat itself, or trace-cmd report without -R" "with the way out"
+is "$(sql "SELECT count(*) FROM events WHERE event LIKE '%stack%'")" 0 "no stack is stored as an event"
+is "$(sql "SELECT count(*) FROM events")" "$events" "the $events other events are"
+is "$(sql "SELECT body FROM events WHERE event = 'ftrace:print'")" "RT-PHASE P1-baseline" \
+	"-R's marker (ip=... buf=TEXT) is its text"
+is "$(sql "SELECT reason || ' ' || mode FROM migrations")" "contig_range MIGRATE_SYNC" \
+	"mm_migrate_pages' numbers (reason=6 mode=2) are read as their names"
+
 done_testing

@@ -94,7 +94,8 @@ static void test_report_options(void **state)
 	rec = run_next(&r);
 	assert_string_equal(rec->system, "ftrace");
 	assert_string_equal(rec->event, "print");
-	assert_field(rec, "ip", "tracing_mark_write");
+	/* -R's marker is the text written, as without -R */
+	assert_string_equal(rec->body, "RT-PHASE P1-baseline: gigantic hugepages");
 	assert_field(rec, "buf", "RT-PHASE P1-baseline: gigantic hugepages");
 	run_end(&r);
 	assert_string_equal(pb_parser_meta(r.p, "file_version"), "6");
@@ -102,6 +103,68 @@ static void test_report_options(void **state)
 	assert_int_equal(r.bad[PB_BAD_ORPHAN_STACK], 1);
 	assert_int_equal(r.last_bad_line, 5);
 	assert_int_equal(run_bad_total(&r), 1);
+	run_close(&r);
+}
+
+/* -R prints the stack events' fields raw: kernel_stack's size and the
+ * bytes of its caller[8] array, user_stack's tgid and the same array
+ * (libtraceevent's "ARRAY[" with "%02x" bytes, trace-cmd 3.1.6 on the
+ * arm64 capture's trace.dat). No symbol is in them: each is a line not
+ * understood, of its own reason, and no event; the events around them
+ * are read, their fields raw too (mm_migrate_pages' mode and reason as
+ * numbers, test_pages_isolated without ret). */
+static void test_raw_stacks_are_lines_not_understood_of_their_own_reason(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=2\n"
+		 "              sh-292   [000]     7.117344: cma_alloc_start:       name=hugetlb0 count=8192 align=13\n"
+		 "              sh-292   [000]     7.118441: kernel_stack:          size=17 caller=ARRAY[f0, cb, 39, 08, 00, 80, ff, ff, 68, 04, 35, 08, 00, 80, ff, ff]\n"
+		 "              sh-292   [000]     7.121862: mm_migrate_pages:      succeeded=0 failed=2 thp_succeeded=0 thp_failed=0 thp_split=0 mode=2 reason=6\n"
+		 "       holdpages-353   [001]     7.121900: user_stack:            tgid=353 caller=ARRAY[00, 10, 40, 00, 00, 00, 00, 00]\n"
+		 "              sh-292   [000]     7.122234: test_pages_isolated:   start_pfn=0x100000 end_pfn=0x102000 fin_pfn=0x100041\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	assert_int_equal(rec->nframes, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "mm_migrate_pages");
+	assert_field(rec, "mode", "2");
+	assert_field(rec, "reason", "6");
+	assert_int_equal(rec->nuframes, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "test_pages_isolated");
+	assert_field(rec, "fin_pfn", "0x100041");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_RAW_STACK], 2);
+	assert_int_equal(r.last_bad_line, 5);
+	assert_int_equal(run_bad_total(&r), 2);
+	assert_string_equal(pb_bad_reason_name(PB_BAD_RAW_STACK),
+			    "stack printed raw (trace-cmd report -R): no symbols");
+	assert_non_null(strstr(pb_bad_reason_hint(PB_BAD_RAW_STACK), "without -R"));
+	run_close(&r);
+}
+
+/* A body that only looks like it, or a stack event of another layout,
+ * is not taken for one: "caller=ARRAY[" must be the second field. */
+static void test_raw_stack_needs_the_array_as_its_second_field(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "cpus=1\n"
+		 "              sh-292   [000]     7.118441: my_event:              size=17 caller=ARRAY[f0]\n"
+		 "              sh-292   [000]     7.118442: kernel_stack:          caller=ARRAY[f0]\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "my_event");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "kernel_stack");
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_RAW_STACK], 0);
 	run_close(&r);
 }
 
@@ -333,6 +396,8 @@ int main(void)
 		cmocka_unit_test(test_report_text_of_arm64_capture_as_grep_counts),
 		cmocka_unit_test(test_counter_clock_glued_to_the_cpu_column),
 		cmocka_unit_test(test_file_name_before_each_line_is_not_the_comm),
+		cmocka_unit_test(test_raw_stacks_are_lines_not_understood_of_their_own_reason),
+		cmocka_unit_test(test_raw_stack_needs_the_array_as_its_second_field),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
