@@ -11,6 +11,34 @@
 
 #include "input_int.h"
 
+/* Bytes hashed from a mapping at a time, given back behind. */
+#define HASH_STEP ((size_t)2 << 20)
+
+/* hash_catch_up() over the input's own mapping: no copy, and its pages
+ * go back as they are hashed (the file was read to at least UPTO). */
+static int hash_catch_up_mapped(struct pb_input *in, uint64_t upto)
+{
+	size_t at = (size_t)in->file_start + (size_t)in->hashed;
+	size_t end = (size_t)in->file_start + (size_t)upto;
+
+	if (end > in->map_len)
+		end = in->map_len;	/* read() went on after it */
+	while (at < end) {
+		size_t n = end - at < HASH_STEP ? end - at : HASH_STEP;
+
+		pb_sha256_update(&in->sha, in->map + at, n);
+		if (input_map_cut_short(in->map_slot)) {
+			snprintf(in->errmsg, sizeof(in->errmsg), "file shrank while hashed");
+			in->failed = true;
+			return -1;
+		}
+		input_map_give_back(in->map, at, at + n);
+		at += n;
+		in->hashed += n;
+	}
+	return 0;
+}
+
 /* Feeds the bytes read so far, but not yet hashed, to sha. */
 static int hash_catch_up(struct pb_input *in)
 {
@@ -23,6 +51,8 @@ static int hash_catch_up(struct pb_input *in)
 		in->hashed = upto;
 		return 0;
 	}
+	if (in->map && hash_catch_up_mapped(in, upto) < 0)
+		return -1;
 	buf = pb_malloc(RAW_SIZE);
 	while (in->hashed < upto) {
 		size_t want = upto - in->hashed < RAW_SIZE ? (size_t)(upto - in->hashed) : RAW_SIZE;
@@ -53,9 +83,6 @@ void pb_input_sha256(struct pb_input *in, unsigned char out[32])
 	copy = in->sha;
 	pb_sha256_final(&copy, out);
 }
-
-/* Bytes hashed from a mapping between checks of *STOP, given back behind. */
-#define HASH_STEP ((size_t)2 << 20)
 
 /* Hashes FD's file from a mapping of it, as large as it was just now (a
  * read() into a buffer copied each byte once more than the hash reads

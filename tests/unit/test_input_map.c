@@ -148,6 +148,8 @@ static void test_mapped_file_reads_as_read_does(void **state)
 static void test_mapped_file_is_read_on_past_its_size_at_open(void **state)
 {
 	struct text t = make_text();
+	unsigned char direct[32], hashed[32];
+	struct pb_sha256 sha;
 	struct pb_input *in;
 	const char *s, *last = NULL;
 	size_t len, last_len = 0;
@@ -168,6 +170,13 @@ static void test_mapped_file_is_read_on_past_its_size_at_open(void **state)
 	assert_int_equal(last_len, 8);
 	assert_memory_equal(last, "appended", 8);
 	assert_int_equal(pb_input_raw_offset(in), t.len + 19);
+	/* the hash too takes the bytes past the mapping */
+	add(&t, " and more\nappended\n", 19);
+	pb_sha256_init(&sha);
+	pb_sha256_update(&sha, t.data, t.len);
+	pb_sha256_final(&sha, direct);
+	pb_input_sha256(in, hashed);
+	assert_memory_equal(hashed, direct, 32);
 	pb_input_close(in);
 	unlink(path);
 	free(t.data);
