@@ -104,8 +104,9 @@ static void print_head(const json_t *res)
 		printf(" (%s)", pb_json_str(f, "reason", ""));
 	if (pb_json_int(f, "pid", -1) >= 0)
 		printf(", %s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
-	printf(", at %s (window %s-", ts(f, "ts_ns", t1, sizeof(t1)),
-	       ts(f, "start_ts_ns", t2, sizeof(t2)));
+	/* a date has dashes of its own */
+	printf(", at %s (window %s%s", ts(f, "ts_ns", t1, sizeof(t1)),
+	       ts(f, "start_ts_ns", t2, sizeof(t2)), shown_clock ? " .. " : "-");
 	printf("%s), %s%s", ts(f, "end_ts_ns", t1, sizeof(t1)), pb_json_str(f, "outcome", "?"),
 	       json_is_true(json_object_get(f, "nowarn")) ? ", nowarn" : "");
 	/* the kernel's error code, when it gave one */

@@ -50,7 +50,8 @@ like "$out" "^  range 0x[0-9a-f]+-0x[0-9a-f]+ \\($span pages; $count pages reque
 stamp=$(sed -n 's/^\[\([^]]*\)\] .*req-size.*/\1/p' "$BUN/dmesg-T.txt" | head -1)
 date=$(TZ=UTC date -d "$stamp" '+%Y-%m-%d %H:%M:%S')
 pb show "$logid"
-like "$out" "^failure $logid: .* at $date\\.000000 \\(window $date" "show prints the log's date ($date)"
+like "$out" "^failure $logid: .* at $date\\.000000 \\(window $date\\.000000 \\.\\. $date\\.000000\\)" \
+	"show prints the log's date ($date), its window with ' .. ' between dates"
 like "$out" "^  range .*; $req pages requested\\)" "and the $req pages its req-size asked"
 pb failures
 like "$out" "^ +$logid +$date\\.000000 +cma_alloc" "failures prints the date"
