@@ -340,17 +340,36 @@ static void timeline_legend(struct pb_buf *b, const struct timeline *t, int y)
 	}
 }
 
+/* How many failures the chart leaves out: those dated by a log of their
+ * own clock, which says nothing of when on the kernel's they happened. */
+static size_t off_clock_failures(const json_t *report)
+{
+	const json_t *f;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(report, "failures"), i, f)
+		n += pb_json_str(f, "clock", NULL) != NULL;
+	return n;
+}
+
 void svg_timeline(struct pb_buf *b, const json_t *report)
 {
 	struct timeline t = { 0 };
 	int h = TL_TOP + TL_PLOT_H + 44;
+	size_t off_clock = off_clock_failures(report);
+	char title[160];
 	double ymax;
 
 	timeline_span(&t, report);
 	timeline_fill(&t, report);
 	ymax = (double)timeline_peak(&t);
 	ymax = ceil(ymax / count_step(ymax)) * count_step(ymax);
-	svg_open(b, "failures over time, per area, with the trace markers", h);
+	if (off_clock)
+		snprintf(title, sizeof(title), "failures over time, per area, with the trace "
+			 "markers; %zu of a log with dates not charted", off_clock);
+	else
+		snprintf(title, sizeof(title), "failures over time, per area, with the trace markers");
+	svg_open(b, title, h);
 	timeline_axes(b, &t, ymax);
 	timeline_bars(b, &t, ymax);
 	timeline_markers(b, &t, report);

@@ -59,6 +59,9 @@ ok "$(! printf '%s' "$out" | grep -q '17[0-9]\{8\}\.'; echo $?)" "and no epoch s
 pb report --format html
 ok "$(! printf '%s' "$out" | grep -q '17[0-9]\{8\}\.'; echo $?)" \
 	"the HTML report's timeline keeps the kernel's clock (no epoch seconds)"
+dated=$(grep -c 'alloc failed' "$BUN/dmesg-T.txt")
+like "$out" "<title>failures over time.*; $dated of a log with dates not charted" \
+	"and says the $dated failure of the dated log is not charted"
 pb report
 ok "$(! printf '%s' "$out" | grep -q '17[0-9]\{8\}\.'; echo $?)" "nor does the text report"
 pb info
