@@ -13,10 +13,13 @@
  *
  * The map is keyed by struct page address, which is what the hooked
  * functions receive; a failing pfn becomes that address through the
- * vmemmap, which the program learns from cma_alloc_busy_retry (the one
- * failure point that carries both). Failing pfns seen before that wait in
- * a bounded list. The importer learns the same vmemmap from the
- * cma_alloc_busy_retry lines written, as for any probe capture.
+ * vmemmap, which record learns at the start from two gets of its own pages
+ * (their pfns from /proc/self/pagemap), else the program from
+ * cma_alloc_busy_retry (the one failure point that carries both). Failing
+ * pfns seen before that wait in a bounded list. The importer fits the same
+ * vmemmap through the pfn and page of the start's gets (pinblame_vmemmap
+ * lines) and of the cma_alloc_busy_retry lines written, as for any probe
+ * capture.
  *
  * This file is the run: start, the ring buffer's failures and the pages
  * they name turned into text, stop. Its pieces are apart: kallsyms in
@@ -26,8 +29,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -202,38 +207,67 @@ static uint64_t pagemap_pfn(const char *proc, const void *addr, long page_size)
 	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
 }
 
-/* The vmemmap, which the program needs to tell a page's pfn: we vmsplice
- * a page of our own, whose pfn pagemap gives, and the GUP hook keeps the
- * struct page of our get (calib_page). The same pfn before and after says
- * the page did not move in between. */
-static int learn_vmemmap(struct pb_bpf_run *r, const char *proc)
+/* One get of our own: a vmsplice of our page at P, whose pfn pagemap gives,
+ * and the struct page the GUP hook kept of it (calib_page). The same pfn
+ * before and after says the page did not move in between. 0 or -1. */
+static int calibrate_page(struct pb_bpf_run *r, const char *proc, void *p, long page_size)
 {
-	long page_size = sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, (size_t)page_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct iovec iov = { p, (size_t)page_size };
-	uint64_t pfn;
+	uint64_t pfn = pagemap_pfn(proc, p, page_size);
+	struct timespec now;
 	int fds[2], spliced = 0;
 
-	if (p == MAP_FAILED)
-		return -1;
-	memset(p, 0x5a, (size_t)page_size);
-	pfn = pagemap_pfn(proc, p, page_size);
 	if (pfn && pipe(fds) == 0) {
 		r->skel->bss->calib_page = 0;
 		r->skel->bss->calib_tgid = (uint32_t)getpid();
+		clock_gettime(CLOCK_MONOTONIC, &now);	/* bpf_ktime_get_ns()'s clock */
 		spliced = vmsplice(fds[1], &iov, 1, 0) == page_size;
 		r->skel->bss->calib_tgid = 0;
 		close(fds[0]);
 		close(fds[1]);
 	}
-	spliced = spliced && pagemap_pfn(proc, p, page_size) == pfn;
-	munmap(p, (size_t)page_size);
-	if (!spliced || !r->skel->bss->calib_page || !r->skel->bss->page_struct_size)
+	if (!spliced || pagemap_pfn(proc, p, page_size) != pfn || !r->skel->bss->calib_page)
 		return -1;
-	r->skel->bss->vmemmap_base = r->skel->bss->calib_page -
-				     pfn * r->skel->bss->page_struct_size;
+	r->calib[r->ncalib].pfn = pfn;
+	r->calib[r->ncalib].page = r->skel->bss->calib_page;
+	r->calib[r->ncalib].ns = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+	r->calib[r->ncalib].cpu = (uint32_t)(sched_getcpu() < 0 ? 0 : sched_getcpu());
+	r->ncalib++;
 	return 0;
+}
+
+/* The vmemmap, which the program needs to tell a page's pfn, from two gets
+ * of our own pages (calibrate_page()); they must agree. Written into the
+ * trace too (write_header()), so that the importer maps the page records
+ * to pfns on a kernel where no cma_alloc_busy_retry line names a page and
+ * its pfn (one without CMA: gigantic pages, memory offlining). */
+static int learn_vmemmap(struct pb_bpf_run *r, const char *proc)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * (size_t)page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t size, base0, base1;
+	int ok;
+
+	if (p == MAP_FAILED)
+		return -1;
+	memset(p, 0x5a, 2 * (size_t)page_size);
+	r->ncalib = 0;
+	ok = calibrate_page(r, proc, p, page_size) == 0 &&
+	     calibrate_page(r, proc, p + page_size, page_size) == 0;
+	munmap(p, 2 * (size_t)page_size);
+	size = r->skel->bss->page_struct_size;
+	if (!ok || !size)
+		goto fail;
+	base0 = r->calib[0].page - r->calib[0].pfn * size;
+	base1 = r->calib[1].page - r->calib[1].pfn * size;
+	if (base0 != base1)
+		goto fail;
+	r->skel->bss->vmemmap_base = base0;
+	return 0;
+fail:
+	r->ncalib = 0;
+	return -1;
 }
 
 /* The watched ranges into the program (none: every page), said on stderr.
@@ -260,9 +294,14 @@ static int set_watch(struct pb_bpf_run *r, const struct pb_bpf_opts *o)
 		pb_bpf_watch_parse(&r->watch, o->pfns);	/* checked by the option */
 		pb_buf_adds(&from, "--bpf-pfns");
 	}
-	if (r->watch.n && learn_vmemmap(r, o->proc) < 0) {
-		pb_buf_adds(&from, "; but the vmemmap could not be learned (a vmsplice of a "
-			    "page of ours, its pfn from /proc/self/pagemap, which needs root)");
+	/* learned up front whatever is watched: where no cma_alloc_busy_retry
+	 * comes (no CMA), nothing else gives it */
+	if (learn_vmemmap(r, o->proc) < 0) {
+		pb_buf_adds(&from, r->watch.n ? "; but the vmemmap could not be learned (a "
+			    "vmsplice of a page of ours, its pfn from /proc/self/pagemap, which "
+			    "needs root)" : "; the vmemmap not learned now (a vmsplice of a page of "
+			    "ours, its pfn from /proc/self/pagemap, which needs root): from the "
+			    "first cma_alloc_busy_retry");
 		r->watch.n = 0;
 	}
 	for (size_t i = 0; i < r->watch.n; i++) {
@@ -296,6 +335,9 @@ static int write_header(struct pb_bpf_run *r)
 		    "# pinblame-record: bpf_watch=", attach_names[r->kind]);
 	pb_bpf_watch_format(&r->watch, &b);
 	pb_buf_adds(&b, "\n#\n");
+	for (size_t i = 0; i < r->ncalib; i++)
+		pb_bpf_write_calibration(&b, (uint32_t)getpid(), r->calib[i].cpu, r->calib[i].ns,
+					 r->calib[i].pfn, r->calib[i].page);
 	ret = write_out(r, &b);
 	pb_buf_free(&b);
 	return ret;
@@ -342,8 +384,9 @@ int pb_bpf_stop(struct pb_bpf_run *r)
 	if (ring_buffer__consume(r->rb) < 0 && !r->failed)
 		pb_warn("--bpf: the last failure events could not be read");
 	if (!r->skel->bss->page_struct_size && r->npending)
-		pb_warn("--bpf: no cma_alloc_busy_retry event gave the vmemmap: "
-			"the pages of %zu failing pfns are not written", r->npending);
+		pb_warn("--bpf: the vmemmap was not learned (no page of ours at the start, no "
+			"cma_alloc_busy_retry event): the pages of %zu failing pfns are not written",
+			r->npending);
 	if (flush_pending(r, 1) < 0)
 		return -1;
 	if (r->skel->bss->failures_lost || r->pending_dropped)

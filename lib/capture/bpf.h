@@ -143,6 +143,10 @@ struct pb_bpf_frames {
  * and its <stack trace> block (none when STACK has no frames). */
 void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t page,
 		       const struct pb_bpf_page *rec, const struct pb_bpf_frames *stack);
+/* A get of record's own whose pfn /proc/self/pagemap gave (PFN, its struct
+ * PAGE), at NS on CPU: a point the importer fits the vmemmap through. */
+void pb_bpf_write_calibration(struct pb_buf *b, uint32_t pid, uint32_t cpu, uint64_t ns,
+			      uint64_t pfn, uint64_t page);
 /* Appends the user stack of REC's get as ftrace's userstacktrace option
  * prints it ("<user stack trace>", then " =>  <%016lx>" per frame); nothing
  * when STACK has no frames. */

@@ -55,6 +55,11 @@ struct pb_bpf_run {
 	struct pb_bpf_seen seen;	/* page records written */
 	struct pb_bpf_watch watch;	/* as the program has it; none: every page */
 	uint64_t unwatched;	/* failing pfns outside it: no record to write */
+	struct {
+		uint64_t pfn, page, ns;
+		uint32_t cpu;
+	} calib[2];		/* record's own gets the vmemmap was learned by */
+	size_t ncalib;
 };
 
 /* The ring buffer's callback: a failure point, written (bpf.c). */

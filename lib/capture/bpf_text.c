@@ -84,6 +84,16 @@ void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t pag
 	write_stack(b, ks, rec->comm, rec->pid, rec->tgid, rec->cpu, rec->get_ns, stack);
 }
 
+/* As an event that names a page and its pfn: the importer fits the vmemmap
+ * through such points (lib/analyze/probes.c), as through cma_alloc_busy_retry
+ * lines, so the page records map to pfns also on a kernel without CMA. */
+void pb_bpf_write_calibration(struct pb_buf *b, uint32_t pid, uint32_t cpu, uint64_t ns,
+			      uint64_t pfn, uint64_t page)
+{
+	write_prefix(b, "pinblame", pid, pid, cpu, ns);
+	pb_buf_addf(b, "pinblame_vmemmap: pfn=0x%" PRIx64 " page=0x%" PRIx64 "\n", pfn, page);
+}
+
 void pb_bpf_write_ustack(struct pb_buf *b, const struct pb_bpf_page *rec,
 			 const struct pb_bpf_frames *stack)
 {

@@ -482,6 +482,63 @@ static void test_written_trace_blames_the_page_stack_for_the_fin_pfn(void **stat
 	pb_ksyms_free(&ks);
 }
 
+/* The rank-1 call site of FIN_PFN in a store of TEXT, or "" when none. */
+static void blamed_of(const struct pb_buf *text, char *out, size_t cap)
+{
+	char dir[] = "/tmp/pb-bpf.XXXXXX", db[64];
+	struct pb_store *s;
+	sqlite3_stmt *st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/t.db", dir);
+	s = pb_store_open(db, PB_STORE_WRITE);
+	assert_non_null(s);
+	import_text(s, text->data, text->len);
+	assert_int_equal(pb_analyze_refresh(s), 0);
+	st = pb_store_prepare(s, "SELECT a.callsite FROM attribution a WHERE a.rank = 1 "
+				 "AND a.pfn = ?");
+	assert_non_null(st);
+	sqlite3_bind_int64(st, 1, (int64_t)FIN_PFN);
+	snprintf(out, cap, "%s", sqlite3_step(st) == SQLITE_ROW ?
+		 (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	pb_store_close(s);
+	unit_remove_store(db);
+	rmdir(dir);
+}
+
+/* A kernel without CMA (gigantic pages through alloc_contig_pages(), memory
+ * offlining) prints no cma_alloc_busy_retry: the two gets record made of
+ * its own pages at the start are what maps the page records to pfns. */
+static void test_start_gets_map_pages_to_pfns_where_no_cma_event_does(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_buf with = { 0 }, without = { 0 };
+	char got[128];
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	pb_buf_adds(&with, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
+	pb_bpf_write_calibration(&with, 4242, 0, 52000000000ULL, 0x4a001,
+				 VMEMMAP + 0x4a001 * PAGE_SIZEOF);
+	pb_bpf_write_calibration(&with, 4242, 1, 52000000900ULL, 0x1b3f7e,
+				 VMEMMAP + 0x1b3f7e * PAGE_SIZEOF);
+	assert_non_null(strstr(with.data, "pinblame_vmemmap: pfn=0x4a001 page=0x"));
+	pb_buf_adds(&without, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
+	write_page(&with, &ks);
+	write_page(&without, &ks);
+	write_isolation_failure(&with, &ks);
+	write_isolation_failure(&without, &ks);
+	blamed_of(&with, got, sizeof(got));
+	assert_string_equal(got, "__do_sys_vmsplice");
+	/* and without them nothing tells the page's pfn */
+	blamed_of(&without, got, sizeof(got));
+	assert_string_equal(got, "");
+	pb_buf_free(&with);
+	pb_buf_free(&without);
+	pb_ksyms_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_page_written_again_only_after_a_newer_get),
 		cmocka_unit_test(test_failed_migration_is_written_with_its_counts),
 		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),
+		cmocka_unit_test(test_start_gets_map_pages_to_pfns_where_no_cma_event_does),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
