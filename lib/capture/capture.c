@@ -264,6 +264,26 @@ static int set_buffer(struct pb_capture *cap, unsigned long kb)
 	return ret;
 }
 
+/* Whether EV is a probe record placed (lib/capture/probes.c), whose hits
+ * in record's own process are not wanted: on 6.1 the page cache read's
+ * probe (folio_mark_accessed) fires on every write of the trace, which was
+ * half of the hits and of the trace. The filter keeps them out of the
+ * buffer; the trigger's condition out of the stacks too, since a trigger
+ * without one fires before the filter is tested ("stack without event"). */
+static int is_own_probe(const struct pb_capture_ev *ev)
+{
+	return !strcmp(ev->system, PB_PROBE_GROUP);
+}
+
+static int filter_own_process(struct pb_capture *cap, const struct pb_capture_ev *ev)
+{
+	char path[512], filter[64];
+
+	snprintf(path, sizeof(path), "events/%s/%s/filter", ev->system, ev->event);
+	snprintf(filter, sizeof(filter), "common_pid != %d", (int)getpid());
+	return pb_tracefs_change(cap, path, filter, "0", 0);
+}
+
 /* Adds a stacktrace trigger unless the event has one (the kernel refuses
  * a second); removed again at restore. */
 static int add_stack_trigger(struct pb_capture *cap, const struct pb_capture_ev *ev)
@@ -286,8 +306,12 @@ static int add_stack_trigger(struct pb_capture *cap, const struct pb_capture_ev 
 	if (has)
 		return 0;
 	pb_buf_adds(&cmd, "stacktrace");
-	if (ev->stack_if)
+	if (ev->stack_if && is_own_probe(ev))
+		pb_buf_addf(&cmd, " if (%s) && common_pid != %d", ev->stack_if, (int)getpid());
+	else if (ev->stack_if)
 		pb_buf_addf(&cmd, " if %s", ev->stack_if);
+	else if (is_own_probe(ev))
+		pb_buf_addf(&cmd, " if common_pid != %d", (int)getpid());
 	/* the kernel removes a stacktrace trigger whatever its filter */
 	ret = pb_tracefs_change(cap, path, cmd.data, "!stacktrace", 1);
 	pb_buf_free(&cmd);
@@ -298,6 +322,8 @@ static int enable_event(struct pb_capture *cap, const struct pb_capture_ev *ev)
 {
 	char path[512];
 
+	if (is_own_probe(ev) && filter_own_process(cap, ev) < 0)
+		return -1;
 	snprintf(path, sizeof(path), "events/%s/%s/enable", ev->system, ev->event);
 	if (set_value(cap, path, "1") < 0)
 		return -1;

@@ -70,7 +70,7 @@
 #include "pinblame/core.h"
 #include "session.h"
 
-#define PROBE_GROUP "pinblame"
+#define PROBE_GROUP PB_PROBE_GROUP
 #define OPTPROBES_SYSCTL "sys/debug/kprobes-optimization"
 
 enum probe_role {

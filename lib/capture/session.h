@@ -12,6 +12,9 @@
 
 struct tracefs_instance;
 
+/* The event system of the kprobes record places (probes.c). */
+#define PB_PROBE_GROUP "pinblame"
+
 /* How to put one file back: write TEXT to PATH, appended for command files
  * (triggers, kprobe_events) where a write is a command, not a value. */
 struct pb_undo {

@@ -12,6 +12,7 @@ fake_event() { # ROOT SYSTEM EVENT
 	d=$1/events/$2/$3
 	fake_file "$d/enable" '0\n'
 	fake_file "$d/trigger" '# Available triggers:\n# traceon traceoff snapshot stacktrace enable_event disable_event enable_hist disable_hist hist\n'
+	fake_file "$d/filter" 'none\n'
 	fake_file "$d/format" "name: $3\nID: 1\nformat:\n"
 	fake_file "$1/events/$2/enable" '0\n'
 }

@@ -52,12 +52,19 @@ is "$(cat "$TMP/t.trace.d/uname.txt")" "$(uname -snrvm)" "and uname"
 # the old buffer content, and buffer_size_kb, which was not expanded yet
 # ("7 (expanded: 1408)"): enabling any event expands it to 1408, and that
 # is what is put back (a real kernel since 6.5 then shows 1410, the 1408
-# KB rounded up to whole ring-buffer pages, as after any use of tracing).
+# KB rounded up to whole ring-buffer pages, as after any use of tracing);
+# and the filter of each probe, cleared by writing 0, which a kernel then
+# reads as "none" and this fake as 0.
 snapshot > "$TMP/after"
 diff "$TMP/before" "$TMP/after" | grep '^[<>]' > "$TMP/changed"
 is "$(grep -v -e '^> stacktrace' -e '^> !stacktrace' -e '^> [p-]:pinblame/' -e '^< old buffer' \
-	-e '^< # tracer' "$TMP/changed")" "< 7 (expanded: 1408)
+	-e '^< # tracer' "$TMP/changed" | grep -v -x -e '< none' -e '> 0')" "< 7 (expanded: 1408)
 > 1408" "every value is back"
+is "$(grep -c -x -e '< none' "$TMP/changed") $(grep -c -x -e '> 0' "$TMP/changed")" \
+	"$(grep -c '^pinblame:' <<<"$(tr , '\n' <<<"$(sed -n 's/^# pinblame-record: events=//p' "$TMP/t.trace")")") $(grep -c '^pinblame:' <<<"$(tr , '\n' <<<"$(sed -n 's/^# pinblame-record: events=//p' "$TMP/t.trace")")")" \
+	"each probe's filter is cleared again (and only theirs)"
+is "$(cat "$T/events/pinblame/try_grab_folio/trigger" | grep -c 'stacktrace if common_pid != ')" 1 \
+	"the probe's stack trigger leaves record's own process out"
 is "$(grep -c '^> stacktrace' "$TMP/changed") $(grep -c '^> !stacktrace' "$TMP/changed")" "9 9" \
 	"each stacktrace trigger added is removed"
 is "$(grep -c '^> p:pinblame/' "$TMP/changed") $(grep -c '^> -:pinblame/' "$TMP/changed")" "3 3" \

@@ -112,6 +112,8 @@ static void build_tree(struct fake *f)
 		put(f, rel, "0\n");
 		snprintf(rel, sizeof(rel), "events/%s/trigger", fake_events[i]);
 		put(f, rel, TRIGGERS);
+		snprintf(rel, sizeof(rel), "events/%s/filter", fake_events[i]);
+		put(f, rel, "none\n");
 		snprintf(rel, sizeof(rel), "events/%s/format", fake_events[i]);
 		put(f, rel, strchr(fake_events[i], '/') + 1);
 	}
@@ -307,7 +309,7 @@ static void test_setup_and_restore(void **state)
 {
 	struct fake *f = *state;
 	struct pb_capture *cap = open_fake(f);
-	char out_path[96];
+	char out_path[96], own[256];
 	int out;
 
 	select_all(f, cap);
@@ -336,8 +338,12 @@ static void test_setup_and_restore(void **state)
 			    TRIGGERS "stacktrace if failed>0\n");
 	assert_string_equal(get(f, TRIGGER_FILE("compaction/mm_compaction_end")), TRIGGERS);
 	assert_string_equal(get(f, TRIGGER_FILE("kmem/mm_page_alloc_extfrag")), TRIGGERS);
-	assert_string_equal(get(f, TRIGGER_FILE("pinblame/try_grab_folio")),
-			    TRIGGERS "stacktrace\n");
+	/* record's own process is kept out of its probes: the filter, and the
+	 * trigger's condition (an unconditional trigger fires before it) */
+	snprintf(own, sizeof(own), "common_pid != %d\n", (int)getpid());
+	assert_string_equal(get(f, "events/pinblame/try_grab_folio/filter"), own);
+	snprintf(own, sizeof(own), TRIGGERS "stacktrace if common_pid != %d\n", (int)getpid());
+	assert_string_equal(get(f, TRIGGER_FILE("pinblame/try_grab_folio")), own);
 
 	assert_int_equal(pb_capture_start(cap), 0);
 	assert_string_equal(get(f, "tracing_on"), "1\n");
@@ -359,6 +365,7 @@ static void test_setup_and_restore(void **state)
 	assert_string_equal(get(f, "options/hash-ptr"), "1\n");
 	assert_string_equal(get(f, "events/cma/cma_release/enable"), "0\n");
 	assert_string_equal(get(f, "events/pinblame/try_grab_folio/enable"), "0\n");
+	assert_string_equal(get(f, "events/pinblame/try_grab_folio/filter"), "0\n");
 	assert_string_equal(get(f, TRIGGER_FILE("migrate/mm_migrate_pages")),
 			    TRIGGERS "stacktrace if failed>0\n!stacktrace\n");
 	assert_string_equal(get(f, TRIGGER_FILE("compaction/mm_compaction_end")), TRIGGERS);
