@@ -360,6 +360,7 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 		pb_bpf_close(r);
 		return NULL;
 	}
+	reload_ksyms(r, o->proc);
 	return r;
 }
 

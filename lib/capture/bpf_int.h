@@ -71,6 +71,8 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n);
 /* The failure points, the ring buffer, and what is on. */
 int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n);
+/* kallsyms again, with the programs loaded (bpf_attach.c). */
+void reload_ksyms(struct pb_bpf_run *r, const char *proc);
 
 #endif /* PB_HAVE_BPF */
 
