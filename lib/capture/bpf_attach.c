@@ -141,27 +141,6 @@ static int load_ksyms(struct pb_ksyms *ks, const char *proc)
 	return 0;
 }
 
-/* kallsyms read again once the programs are in: it then names them and
- * their trampolines ("bpf_prog_..._NAME", "bpf_trampoline_..." [bpf]), so
- * the stacks written skip them as the tracer's own frames. Read before,
- * an address of theirs took the name of the last symbol below it (on
- * x86_64, whose BPF images sit in the module area, a module's last
- * function: handshake_exit on Debian's 6.12). Kept as it was when it
- * cannot be read again. */
-void reload_ksyms(struct pb_bpf_run *r, const char *proc)
-{
-	struct pb_ksyms now = { 0 };
-
-	if (load_ksyms(&now, proc) < 0) {
-		pb_ksyms_free(&now);
-		pb_warn("--bpf: kallsyms not read again after loading: frames of the BPF "
-			"programs may take other names");
-		return;
-	}
-	pb_ksyms_free(&r->ks);
-	r->ks = now;
-}
-
 /* Everything that can be known before loading: the kernel's BTF and
  * kprobes, kallsyms, and the functions to hook (at least one GUP grab).
  * Without kprobes, only a forced kprobe attach is refused here: fentry
@@ -466,6 +445,27 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 	}
 	ret = try_kind(r, ATTACH_KPROBE, o, hooks, n, why, sizeof(why));
 	return ret > 0 ? refuse(why) : ret;
+}
+
+/* kallsyms read again once the programs are in: it then names them and
+ * their trampolines ("bpf_prog_..._NAME", "bpf_trampoline_..." [bpf]), so
+ * the stacks written skip them as the tracer's own frames. Read before,
+ * an address of theirs took the name of the last symbol below it (on
+ * x86_64, whose BPF images sit in the module area, a module's last
+ * function: handshake_exit on Debian's 6.12). Kept as it was when it
+ * cannot be read again. */
+void reload_ksyms(struct pb_bpf_run *r, const char *proc)
+{
+	struct pb_ksyms now = { 0 };
+
+	if (load_ksyms(&now, proc) < 0) {
+		pb_ksyms_free(&now);
+		pb_warn("--bpf: kallsyms not read again after loading: frames of the BPF "
+			"programs may take other names");
+		return;
+	}
+	pb_ksyms_free(&r->ks);
+	r->ks = now;
 }
 
 #endif /* PB_HAVE_BPF */
