@@ -84,7 +84,6 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 		"FROM " NAMES_FIRST_FIELDS " WHERE f IS NOT NULL", name_row, pn);
 }
 
-
 static int parse_ptr(const char *text, size_t n, uint64_t *out)
 {
 	return text && pb_parse_hex(text, n, out) == 0 && *out ? 0 : -1;
