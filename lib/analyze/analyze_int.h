@@ -246,4 +246,20 @@ json_t *sql_rows_json(struct pb_store *s, const char *sql, int64_t id);
 /* {"first column": second column, ...} of SQL's (text, integer) rows. */
 json_t *sql_counts_json(struct pb_store *s, const char *sql);
 
+/* "memory offlining [mem %#010llx-%#010llx] failed" prints the block in
+ * bytes, its last byte included; failures have pfns. The page sizes of the
+ * kernels that offline memory (x86, s390: 4 KiB; arm64: 4, 16 or 64 KiB;
+ * powerpc: 4 or 64 KiB), as shifts, and the block [*LO, *HI) in pfns under
+ * the I-th of them. Shared by the analysis that places the block
+ * (failures_offline.c) and show, which finds the line again (show.c). */
+#define OFFLINE_PAGE_SIZES 3
+static inline void offline_block_pfns(uint64_t start, uint64_t end, size_t i, int64_t *lo,
+				      int64_t *hi)
+{
+	static const int shifts[OFFLINE_PAGE_SIZES] = { 12, 14, 16 };
+
+	*lo = (int64_t)(start >> shifts[i]);
+	*hi = (int64_t)((end + 1) >> shifts[i]);
+}
+
 #endif

@@ -15,12 +15,6 @@
 
 #include "failures_int.h"
 
-/* The page sizes of the kernels that offline memory (x86, s390: 4 KiB;
- * arm64: 4, 16 or 64 KiB; powerpc: 4 or 64 KiB): the line prints bytes,
- * the failure has pfns, so the block is placed by the page size under
- * which it holds the failure's pages. */
-static const int page_shifts[] = { 12, 14, 16 };
-
 struct offline_line {
 	int64_t source_id, ts_ns;
 	uint64_t start, end;	/* [start, end]: bytes, or pfns when PFNS */
@@ -36,8 +30,9 @@ static int pages_within(const struct fail *x, int64_t lo, int64_t hi)
 	return x->npfns > 0;
 }
 
-/* The block of line L in pfns, as the pages of X place it: 0, or -1
- * when no page size puts them all in it. */
+/* The block of line L in pfns, as the pages of X place it (the page size
+ * under which it holds them all: offline_block_pfns()): 0, or -1 when no
+ * page size does. */
 static int block_of(const struct offline_line *l, const struct fail *x, int64_t *lo, int64_t *hi)
 {
 	if (l->pfns) {
@@ -45,9 +40,8 @@ static int block_of(const struct offline_line *l, const struct fail *x, int64_t 
 		*hi = (int64_t)l->end;
 		return pages_within(x, *lo, *hi) ? 0 : -1;
 	}
-	for (size_t i = 0; i < PB_ARRAY_SIZE(page_shifts); i++) {
-		*lo = (int64_t)(l->start >> page_shifts[i]);
-		*hi = (int64_t)((l->end + 1) >> page_shifts[i]);
+	for (size_t i = 0; i < OFFLINE_PAGE_SIZES; i++) {
+		offline_block_pfns(l->start, l->end, i, lo, hi);
 		if (pages_within(x, *lo, *hi))
 			return 0;
 	}

@@ -205,10 +205,6 @@ static json_t *requested_pages(struct pb_store *s, int64_t id)
 	return v;
 }
 
-/* The page sizes of the kernels that offline memory, as failures_offline.c
- * places the block of "memory offlining [mem %#010llx-%#010llx] failed". */
-static const int offline_page_shifts[] = { 12, 14, 16 };
-
 struct offline_match {
 	int64_t start_pfn, end_pfn, ts_ns;
 	json_t *found;		/* {reason, source, line} of the line, or NULL */
@@ -222,16 +218,19 @@ static int parse_hex_col(sqlite3_stmt *st, int col, uint64_t *v)
 }
 
 /* Whether the line's block (bytes, its last byte included; or pfns of 3.x)
- * is the failure's range under one of the page sizes. */
+ * is the failure's range under one of the page sizes, as failures_offline.c
+ * placed it. */
 static int offline_block_is(sqlite3_stmt *st, const struct offline_match *m)
 {
 	uint64_t lo, hi;
+	int64_t start_pfn, end_pfn;
 
 	if (parse_hex_col(st, 0, &lo) == 0 && parse_hex_col(st, 1, &hi) == 0) {
-		for (size_t i = 0; i < PB_ARRAY_SIZE(offline_page_shifts); i++)
-			if ((int64_t)(lo >> offline_page_shifts[i]) == m->start_pfn &&
-			    (int64_t)((hi + 1) >> offline_page_shifts[i]) == m->end_pfn)
+		for (size_t i = 0; i < OFFLINE_PAGE_SIZES; i++) {
+			offline_block_pfns(lo, hi, i, &start_pfn, &end_pfn);
+			if (start_pfn == m->start_pfn && end_pfn == m->end_pfn)
 				return 1;
+		}
 		return 0;
 	}
 	return parse_hex_col(st, 2, &lo) == 0 && parse_hex_col(st, 3, &hi) == 0 &&
