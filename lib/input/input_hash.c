@@ -14,27 +14,50 @@
 /* Bytes hashed from a mapping at a time, given back behind. */
 #define HASH_STEP ((size_t)2 << 20)
 
+/* Hashes MAP[FROM, TO) (mapping SLOT) into SHA a step at a time, giving
+ * its pages back behind; stops early, saying why in ERR, once *STOP is set
+ * (STOP may be NULL) or the file shrank. Returns the bytes hashed. */
+static size_t hash_mapping(struct pb_sha256 *sha, const char *map, size_t from, size_t to,
+			   int slot, atomic_bool *stop, char *err, size_t errlen)
+{
+	size_t at = from;
+
+	while (at < to) {
+		size_t n = to - at < HASH_STEP ? to - at : HASH_STEP;
+
+		if (stop && atomic_load(stop)) {
+			snprintf(err, errlen, "cancelled");
+			break;
+		}
+		pb_sha256_update(sha, map + at, n);
+		if (input_map_cut_short(slot)) {
+			snprintf(err, errlen, "file shrank while hashed");
+			break;
+		}
+		input_map_give_back(map, at, at + n);
+		at += n;
+	}
+	return at - from;
+}
+
 /* hash_catch_up() over the input's own mapping: no copy, and its pages
  * go back as they are hashed (the file was read to at least UPTO). */
 static int hash_catch_up_mapped(struct pb_input *in, uint64_t upto)
 {
 	size_t at = (size_t)in->file_start + (size_t)in->hashed;
 	size_t end = (size_t)in->file_start + (size_t)upto;
+	size_t done;
 
 	if (end > in->map_len)
 		end = in->map_len;	/* read() went on after it */
-	while (at < end) {
-		size_t n = end - at < HASH_STEP ? end - at : HASH_STEP;
-
-		pb_sha256_update(&in->sha, in->map + at, n);
-		if (input_map_cut_short(in->map_slot)) {
-			snprintf(in->errmsg, sizeof(in->errmsg), "file shrank while hashed");
-			in->failed = true;
-			return -1;
-		}
-		input_map_give_back(in->map, at, at + n);
-		at += n;
-		in->hashed += n;
+	if (end <= at)
+		return 0;
+	done = hash_mapping(&in->sha, in->map, at, end, in->map_slot, NULL, in->errmsg,
+			    sizeof(in->errmsg));
+	in->hashed += done;
+	if (done < end - at) {
+		in->failed = true;
+		return -1;
 	}
 	return 0;
 }
@@ -93,27 +116,13 @@ static int hash_mapped(int fd, struct pb_sha256 *sha, char *err, size_t errlen,
 {
 	struct stat st;
 	const char *map;
-	size_t size, done = 0;
+	size_t size, done;
 	int slot;
 
 	if (fstat(fd, &st) < 0 || !(map = input_map_file(fd, &st, &slot)))
 		return 0;
 	size = (size_t)st.st_size;
-	while (done < size) {
-		size_t n = size - done < HASH_STEP ? size - done : HASH_STEP;
-
-		if (stop && atomic_load(stop)) {
-			snprintf(err, errlen, "cancelled");
-			break;
-		}
-		pb_sha256_update(sha, map + done, n);
-		if (input_map_cut_short(slot)) {
-			snprintf(err, errlen, "file shrank while hashed");
-			break;
-		}
-		input_map_give_back(map, done, done + n);
-		done += n;
-	}
+	done = hash_mapping(sha, map, 0, size, slot, stop, err, errlen);
 	input_unmap(map, size, slot);
 	if (done < size)
 		return -1;
