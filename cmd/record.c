@@ -365,6 +365,8 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 		else
 			s->bytes += (uint64_t)n;
 	}
+	if (ret == PB_EXIT_OK && pb_capture_mark_dropped(cap, out) < 0)
+		ret = PB_EXIT_INPUT;
 	lost = pb_capture_lost(cap);
 	if (lost)
 		pb_warn("%" PRIu64 " events were lost (ring buffer full): "

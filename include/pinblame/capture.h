@@ -92,6 +92,11 @@ long pb_capture_pump(struct pb_capture *cap, int fd);
 /* Events the ring buffer dropped or overwrote since setup. */
 uint64_t pb_capture_lost(struct pb_capture *cap);
 
+/* Writes to FD, after what was copied from trace_pipe, a line
+ * "CPU:N [LOST M EVENTS]" for each CPU whose full buffer refused M events
+ * since setup (trace_pipe does not mark those). 0, or -1 on a write error. */
+int pb_capture_mark_dropped(struct pb_capture *cap, int fd);
+
 /* Writes, under directory DIR (created), the format file of every selected
  * event and probe (formats/SYSTEM/EVENT/format), header_page and
  * header_event, and uname.txt. */

@@ -330,36 +330,74 @@ static int enable_event(struct pb_capture *cap, const struct pb_capture_ev *ev)
 	return ev->stack ? add_stack_trigger(cap, ev) : 0;
 }
 
-/* Sum of the events each CPU's ring buffer overwrote or dropped. */
-static uint64_t count_lost(struct pb_capture *cap)
+static int by_cpu(const void *a, const void *b)
+{
+	const struct pb_cpu_lost *x = a, *y = b;
+
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+/* Each CPU's counts of events overwritten (overrun) and refused when the
+ * buffer was full (dropped events), from per_cpu/cpuN/stats, by cpu. */
+static void read_lost(struct pb_capture *cap, struct pb_cpu_lost **out, size_t *n)
 {
 	int fd = openat(cap->rootfd, "per_cpu", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
-	uint64_t lost = 0;
+	size_t cap_n = 0;
 
+	*out = NULL;
+	*n = 0;
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return 0;
+		return;
 	}
 	while ((de = readdir(d))) {
-		char path[300], *stats, *p;
+		char path[300], *stats, *p, *end;
+		struct pb_cpu_lost c = { 0 };
+		long cpu;
 
 		if (strncmp(de->d_name, "cpu", 3))
 			continue;
+		cpu = strtol(de->d_name + 3, &end, 10);
+		if (end == de->d_name + 3 || *end || cpu < 0 || cpu > INT32_MAX)
+			continue;
+		c.cpu = (int)cpu;
 		snprintf(path, sizeof(path), "per_cpu/%s/stats", de->d_name);
 		stats = pb_tracefs_read(cap, path);
 		for (p = stats; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 			if (!strncmp(p, "overrun:", 8))
-				lost += strtoull(p + 8, NULL, 10);
+				c.overrun = strtoull(p + 8, NULL, 10);
 			else if (!strncmp(p, "dropped events:", 15))
-				lost += strtoull(p + 15, NULL, 10);
+				c.dropped = strtoull(p + 15, NULL, 10);
 		}
 		free(stats);
+		if (*n == cap_n) {
+			cap_n = cap_n ? 2 * cap_n : 16;
+			*out = pb_realloc(*out, cap_n * sizeof(**out));
+		}
+		(*out)[(*n)++] = c;
 	}
 	closedir(d);
-	return lost;
+	if (*n)
+		qsort(*out, *n, sizeof(**out), by_cpu);
+}
+
+/* CPU's counts at setup: what its buffer lost before is not ours. */
+static const struct pb_cpu_lost *lost_at_setup(const struct pb_capture *cap, int cpu)
+{
+	static const struct pb_cpu_lost none;
+
+	for (size_t i = 0; i < cap->nlost_at_setup; i++)
+		if (cap->lost_at_setup[i].cpu == cpu)
+			return &cap->lost_at_setup[i];
+	return &none;
+}
+
+static uint64_t since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
 }
 
 int pb_capture_setup(struct pb_capture *cap, unsigned long buffer_kb)
@@ -378,7 +416,8 @@ int pb_capture_setup(struct pb_capture *cap, unsigned long buffer_kb)
 	for (size_t i = 0; i < cap->nevents; i++)
 		if (enable_event(cap, &cap->events[i]) < 0)
 			return -1;
-	cap->lost_at_setup = count_lost(cap);
+	free(cap->lost_at_setup);
+	read_lost(cap, &cap->lost_at_setup, &cap->nlost_at_setup);
 	return 0;
 }
 
@@ -432,6 +471,7 @@ long pb_capture_pump(struct pb_capture *cap, int fd)
 			pb_error("cannot write the trace: %s", strerror(errno));
 			return -1;
 		}
+		cap->pumped_last = buf[n - 1];
 		total += (size_t)n;
 	}
 	return (long)total;
@@ -439,9 +479,51 @@ long pb_capture_pump(struct pb_capture *cap, int fd)
 
 uint64_t pb_capture_lost(struct pb_capture *cap)
 {
-	uint64_t now = count_lost(cap);
+	struct pb_cpu_lost *now;
+	uint64_t lost = 0;
+	size_t n;
 
-	return now > cap->lost_at_setup ? now - cap->lost_at_setup : 0;
+	read_lost(cap, &now, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pb_cpu_lost *then = lost_at_setup(cap, now[i].cpu);
+
+		lost += since(now[i].overrun, then->overrun) + since(now[i].dropped, then->dropped);
+	}
+	free(now);
+	return lost;
+}
+
+/* With the option overwrite off, a full buffer refuses new events and
+ * trace_pipe never says so (it prints "CPU:N [LOST M EVENTS]" only for
+ * events overwritten before it read them). The trace then has holes that
+ * nothing in it shows: a stack whose event was refused reads as a stack
+ * without event, and import would count no loss. So the drops are written
+ * at the end, in trace_pipe's own words, one line per CPU. Where in the
+ * trace they happened is not known: in the middle, between two reads, a
+ * line could come between an event and its stack. */
+int pb_capture_mark_dropped(struct pb_capture *cap, int fd)
+{
+	struct pb_cpu_lost *now;
+	struct pb_buf marks = { 0 };
+	size_t n;
+	int ret = 0;
+
+	read_lost(cap, &now, &n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t dropped = since(now[i].dropped, lost_at_setup(cap, now[i].cpu)->dropped);
+
+		if (dropped)
+			pb_buf_addf(&marks, "CPU:%d [LOST %" PRIu64 " EVENTS]\n", now[i].cpu, dropped);
+	}
+	free(now);
+	if (marks.len && cap->pumped_last != '\n' && cap->pumped_last)
+		ret = write_all(fd, "\n", 1);
+	if (marks.len && !ret)
+		ret = write_all(fd, marks.data, marks.len);
+	if (ret < 0)
+		pb_error("cannot write the trace: %s", strerror(errno));
+	pb_buf_free(&marks);
+	return ret;
 }
 
 static int mkdir_p(const char *path)
@@ -669,6 +751,7 @@ void pb_capture_close(struct pb_capture *cap)
 	}
 	free(cap->events);
 	free(cap->undo);
+	free(cap->lost_at_setup);
 	if (cap->rootfd >= 0)
 		close(cap->rootfd);
 	tracefs_instance_free(cap->inst);

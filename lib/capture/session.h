@@ -31,6 +31,11 @@ struct pb_capture_ev {
 	char *stack_if;		/* only when this filter matches, or NULL */
 };
 
+struct pb_cpu_lost {
+	int cpu;
+	uint64_t overrun, dropped;
+};
+
 struct pb_capture {
 	char *root;
 	int rootfd;
@@ -40,7 +45,9 @@ struct pb_capture {
 	struct pb_undo *undo;
 	size_t nundo, undo_cap;
 	int pipe_fd;
-	uint64_t lost_at_setup;
+	struct pb_cpu_lost *lost_at_setup;	/* each CPU's counts at setup */
+	size_t nlost_at_setup;
+	char pumped_last;		/* last byte copied from trace_pipe */
 	char *proc;			/* procfs: kallsyms, sys/debug */
 	char *machine;			/* for argument registers; NULL: uname */
 	int have_filter_functions;	/* tracefs lists what ftrace may patch */

@@ -144,4 +144,17 @@ like "$out" "i.trace: ftrace, 1 events" "and imports the trace"
 is "$(sql "SELECT format || ' ' || events FROM sources WHERE path LIKE '%i.trace'")" "ftrace 1" \
 	"into the store"
 
+# events a full buffer refused while COMMAND ran (overwrite is off, so
+# trace_pipe does not mark them): written at the end in trace_pipe's
+# words, counted by import
+reset_commands
+pb record -o "$TMP/d.trace" -- sh -c "printf 'entries: 3\\noverrun: 0\\ndropped events: 7\\n' > '$T/per_cpu/cpu0/stats'"
+is "$rc" 0 "record with events dropped exits 0"
+like "$err" "7 events were lost \\(ring buffer full\\)" "and warns of them"
+is "$(tail -1 "$TMP/d.trace")" "CPU:0 [LOST 7 EVENTS]" "the trace ends with the drops of each CPU"
+is "$(grep -v '^#' "$TMP/d.trace" | sed '$d')" "$(cat "$T/trace_pipe")" "after trace_pipe's text, whole"
+pb -d "$TMP/d.db" import "$TMP/d.trace"
+pb -d "$TMP/d.db" info
+like "$out" ", 0 not understood, 7 lost, span " "import counts them as lost"
+
 done_testing

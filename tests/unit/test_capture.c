@@ -774,6 +774,40 @@ static void test_lost_events(void **state)
 	pb_capture_close(cap);
 }
 
+/* With overwrite off, trace_pipe says nothing of the events a full buffer
+ * refused: record writes them at the end in trace_pipe's words, per CPU,
+ * counted from setup; overwritten ones trace_pipe marks itself. */
+static void test_dropped_events_marked_at_the_end(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	char out_path[300];
+	int out;
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 1), 0);
+	put(f, "trace_pipe", "   sh-1 [000] .....   1.000000: cma_release: name=x pfn=0x1");
+	assert_int_equal(pb_capture_start(cap), 0);
+	snprintf(out_path, sizeof(out_path), "%s/out.txt", f->root);
+	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(out >= 0);
+	assert_true(pb_capture_pump(cap, out) > 0);
+	put(f, "per_cpu/cpu0/stats", "entries: 9\noverrun: 0\ndropped events: 12\n");
+	put(f, "per_cpu/cpu1/stats", "entries: 0\noverrun: 8\ndropped events: 0\n");
+	put(f, "per_cpu/cpu11/stats", "entries: 0\noverrun: 0\ndropped events: 3\n");
+	assert_int_equal(pb_capture_mark_dropped(cap, out), 0);
+	close(out);
+	/* the line pumped last had no newline: one is put before the marks */
+	assert_string_equal(get(f, "out.txt"),
+			    "   sh-1 [000] .....   1.000000: cma_release: name=x pfn=0x1\n"
+			    "CPU:0 [LOST 10 EVENTS]\nCPU:11 [LOST 3 EVENTS]\n");
+	/* (12 - 2) + (8 - 5) + 3 */
+	assert_int_equal(pb_capture_lost(cap), 16);
+	pb_capture_close(cap);
+}
+
 static void test_save_formats(void **state)
 {
 	struct fake *f = *state;
@@ -846,6 +880,7 @@ int main(void)
 		T(test_leftover_probe),
 		T(test_no_kprobes),
 		T(test_lost_events),
+		T(test_dropped_events_marked_at_the_end),
 		T(test_save_formats),
 		T(test_open_errors),
 	};
