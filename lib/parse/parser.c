@@ -103,6 +103,14 @@ const char *pb_bad_reason_hint(enum pb_bad_reason r)
 		       "their records alike in some kernels (a pin there, a put here); keep\n"
 		       "the debugfs name in the file's name (longterm_pinner.txt,\n"
 		       "alloc_contig_failed.txt, buffer.txt) and import it again";
+	case PB_BAD_ORPHAN_STACK:
+		return "frames with no event or record before them. In ftrace text: a full\n"
+		       "ring buffer refused the event, and the reader had made room by the time\n"
+		       "its stack trigger wrote the stack; with the option overwrite off,\n"
+		       "trace_pipe marks no such loss (per_cpu/cpuN/stats counts them as\n"
+		       "'dropped events'). Record with a larger buffer (pinblame record\n"
+		       "--buffer-kb, or buffer_size_kb). Otherwise the text was cut or edited\n"
+		       "between a record and its frames";
 	case PB_BAD_RAW_STACK:
 		return "trace-cmd report -R prints a stack as the bytes of at most 8\n"
 		       "addresses, without symbols, so no holder can be named from it;\n"

@@ -49,4 +49,11 @@ like "$out" '"reason":"stack without event","count":4' "info reports the lines n
 
 pb info
 like "$out" 'not understood: 4 x stack without event \(first at line 551' "text info shows the first bad line"
+# a stack whose event is not there: the hint says how that comes about
+printf '# tracer: nop\n              sh-1       [000] .....     1.000000: <stack trace>\n => cma_alloc\n' > "$TMP/orphan.txt"
+pb -d "$TMP/orphan.db" import "$TMP/orphan.txt"
+like "$err" "orphan.txt: 1 line not understood: stack without event" "a stack without event is counted"
+like "$err" "hint: ring buffer refused the event, and the reader had made room by the time" \
+	"and the hint names a full ring buffer"
+like "$err" "hint: --buffer-kb, or buffer_size_kb\\)" "and how to record with a larger one"
 done_testing
