@@ -106,10 +106,10 @@ static void clear_progress(double last)
 
 /* What to do about the lines not understood, when their reasons have a
  * remedy: "hint: " before each line of it. */
-static void print_hints(const struct import_file *f)
+static void print_hints(const struct import_file *f, enum pb_format format)
 {
 	for (int i = 0; i < PB_BAD_NREASONS; i++) {
-		const char *hint = pb_bad_reason_hint((enum pb_bad_reason)i);
+		const char *hint = pb_bad_line_hint(format, (enum pb_bad_reason)i);
 
 		while (f->bad[i].count && hint && *hint) {
 			size_t n = strcspn(hint, "\n");
@@ -233,7 +233,7 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 		report_bad_lines(f);
 		pb_error("%s: no events understood in %llu lines", f->name,
 			 (unsigned long long)pb_input_lineno(in));
-		print_hints(f);
+		print_hints(f, pb_parser_format(p));
 		return PB_EXIT_INPUT;
 	}
 	return PB_EXIT_OK;
@@ -362,7 +362,7 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 		rc = parse_all(f, p, in, &events);
 		if (rc == PB_EXIT_OK) {
 			report_bad_lines(f);
-			print_hints(f);
+			print_hints(f, pb_parser_format(p));
 			print_summary(f, p, events, now_seconds() - t0,
 				      " (dry run: nothing stored)");
 		}
@@ -377,7 +377,7 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 	rc = parse_all(f, p, in, &events);
 	if (rc == PB_EXIT_OK) {
 		report_bad_lines(f);
-		print_hints(f);
+		print_hints(f, pb_parser_format(p));
 		return commit_file(f, p, in, events, now_seconds() - t0);
 	}
 	pb_store_source_rollback(f->store);

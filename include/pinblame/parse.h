@@ -150,6 +150,8 @@ const char *pb_bad_reason_name(enum pb_bad_reason r);
 /* What to do about lines of reason R, for the reasons that have a remedy
  * (lines of at most 80 columns, '\n' between them); NULL for the others. */
 const char *pb_bad_reason_hint(enum pb_bad_reason r);
+/* The same, or a remedy of the tools of format F for lines of reason R. */
+const char *pb_bad_line_hint(enum pb_format f, enum pb_bad_reason r);
 
 struct pb_parser;
 

@@ -103,14 +103,6 @@ const char *pb_bad_reason_hint(enum pb_bad_reason r)
 		       "their records alike in some kernels (a pin there, a put here); keep\n"
 		       "the debugfs name in the file's name (longterm_pinner.txt,\n"
 		       "alloc_contig_failed.txt, buffer.txt) and import it again";
-	case PB_BAD_ORPHAN_STACK:
-		return "frames with no event or record before them. In ftrace text: a full\n"
-		       "ring buffer refused the event, and the reader had made room by the time\n"
-		       "its stack trigger wrote the stack; with the option overwrite off,\n"
-		       "trace_pipe marks no such loss (per_cpu/cpuN/stats counts them as\n"
-		       "'dropped events'). Record with a larger buffer (pinblame record\n"
-		       "--buffer-kb, or buffer_size_kb). Otherwise the text was cut or edited\n"
-		       "between a record and its frames";
 	case PB_BAD_RAW_STACK:
 		return "trace-cmd report -R prints a stack as the bytes of at most 8\n"
 		       "addresses, without symbols, so no holder can be named from it;\n"
@@ -118,6 +110,21 @@ const char *pb_bad_reason_hint(enum pb_bad_reason r)
 	default:
 		return NULL;
 	}
+}
+
+/* The hint for lines of reason R in a source of format F: some remedies
+ * are those of one format's tools. */
+const char *pb_bad_line_hint(enum pb_format f, enum pb_bad_reason r)
+{
+	if (f == PB_FMT_FTRACE && r == PB_BAD_ORPHAN_STACK)
+		return "a stack with no event before it: a full ring buffer refused the\n"
+		       "event, and the reader had made room by the time its stack trigger\n"
+		       "wrote the stack; with the option overwrite off, trace_pipe marks no\n"
+		       "such loss (per_cpu/cpuN/stats counts them as 'dropped events').\n"
+		       "Record with a larger buffer (pinblame record --buffer-kb, or\n"
+		       "buffer_size_kb). Otherwise the text was cut between an event and\n"
+		       "its stack";
+	return pb_bad_reason_hint(r);
 }
 
 struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,

@@ -53,7 +53,13 @@ like "$out" 'not understood: 4 x stack without event \(first at line 551' "text 
 printf '# tracer: nop\n              sh-1       [000] .....     1.000000: <stack trace>\n => cma_alloc\n' > "$TMP/orphan.txt"
 pb -d "$TMP/orphan.db" import "$TMP/orphan.txt"
 like "$err" "orphan.txt: 1 line not understood: stack without event" "a stack without event is counted"
-like "$err" "hint: ring buffer refused the event, and the reader had made room by the time" \
+like "$err" "hint: a stack with no event before it: a full ring buffer refused the" \
 	"and the hint names a full ring buffer"
-like "$err" "hint: --buffer-kb, or buffer_size_kb\\)" "and how to record with a larger one"
+like "$err" "hint: Record with a larger buffer \\(pinblame record --buffer-kb, or" \
+	"and how to record with a larger one"
+# frames without a record in a page_owner dump: not a ring buffer's doing
+printf 'Page allocated via order 0, mask 0x0(), pid 1, tgid 1 (sh), ts 1 ns\nPFN 0x10 type Movable Block 0 type Movable Flags 0x0()\n f+0x0/0x4\n\n g+0x0/0x4\n' > "$TMP/owner.txt"
+pb -d "$TMP/owner.db" import "$TMP/owner.txt"
+like "$err" "1 line not understood: stack without event" "page_owner: frames with no record are counted"
+is "$(grep -c "ring buffer" <<<"$err")" 0 "without the ring buffer's hint"
 done_testing
