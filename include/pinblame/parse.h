@@ -32,6 +32,9 @@ const char *pb_format_name(enum pb_format f);
 enum pb_format pb_format_from_name(const char *name);
 /* Guesses the format from the first bytes of the decompressed content. */
 enum pb_format pb_format_detect(const char *head, size_t len);
+/* Whether the text's first line is one of page_owner_sort's group heads
+ * ("12 times, 12 pages, ..."): records counted by stack, their pfns gone. */
+int pb_page_owner_sort_output(const char *head, size_t len);
 
 struct pb_field {
 	const char *name;

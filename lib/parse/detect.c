@@ -42,6 +42,40 @@ static enum pb_format dump_marker(const char *line, size_t len)
 	return PB_FMT_UNKNOWN;
 }
 
+/* page_owner_sort's summary of a group of records: "%d times:" (up to
+ * 5.16, tools/vm), "%d times, %d pages, " then what the group shares
+ * (5.17+, tools/vm then tools/mm). */
+static int owner_sort_head(const char *line, size_t len)
+{
+	const char *end = line + len, *p = line;
+
+	while (p < end && pb_is_digit(*p))
+		p++;
+	if (p == line)
+		return 0;
+	return starts(p, (size_t)(end - p), " times:") ||
+	       starts(p, (size_t)(end - p), " times, ");
+}
+
+int pb_page_owner_sort_output(const char *head, size_t len)
+{
+	const char *end = head + len, *line = head;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (n)
+			return owner_sort_head(line, n);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return 0;
+}
+
 /* Digits with one dot ("0.000022") from P; returns where they end, NULL
  * when there are none of them or no dot. */
 static const char *seconds_end(const char *p, const char *end)

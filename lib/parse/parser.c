@@ -145,6 +145,14 @@ struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,
 			snprintf(err, errlen, "empty input");
 			return NULL;
 		}
+		if (pb_page_owner_sort_output(head, n)) {
+			snprintf(err, errlen, "page_owner_sort's output (its first line counts "
+				 "a group: 'N times'): records summed by stack, without the pfn "
+				 "of each page, so no busy page can be matched to them; import "
+				 "the page_owner dump it was made from (cat "
+				 "/sys/kernel/debug/page_owner > page_owner_full.txt)");
+			return NULL;
+		}
 		format = pb_format_detect(head, n);
 		if (format == PB_FMT_UNKNOWN) {
 			snprintf(err, errlen, "unrecognised format "

@@ -41,4 +41,13 @@ pb import "$SAMPLES/page_owner-6.6.txt"
 like "$out" 'page_owner, ' "a page_owner dump is recognised"
 # grep -c '^Page allocated via' page_owner-6.6.txt
 is "$(sql "SELECT count(*) FROM page_evidence WHERE kind = 'page_owner'")" 4 "4 records"
+
+# page_owner_sort's output ("%d times, %d pages, " then the record):
+# summed by stack, no pfns; refused with what to import instead
+export PINBLAME_DB=$TMP/owner-sort.db
+printf '4 times, 4 pages, allocated by OTHERS :\nPage allocated via order 0, mask 0x140cca(GFP_HIGHUSER_MOVABLE), pid 7, tgid 7 (sh), ts 90 ns\n post_alloc_hook+0x1c/0x30\n\n' > "$TMP/sorted.txt"
+pb import "$TMP/sorted.txt"
+is "$rc" 3 "page_owner_sort's output is refused, exit 3"
+like "$err" "sorted.txt: page_owner_sort's output" "and named as such"
+like "$err" "import the page_owner dump it was made from" "with what to import instead"
 done_testing

@@ -312,6 +312,41 @@ static void test_detect_text(void **state)
 	assert_int_equal(pb_format_detect("ab\0cd\n", 6), PB_FMT_UNKNOWN);
 }
 
+/* page_owner_sort's output, from its fprintf()s: the group heads of 5.16
+ * and before, of 5.17+ (default and --cull), are refused; other lines
+ * starting with a number are not its. */
+#define OWNER_RECORD "Page allocated via order 0, mask 0x140cca(GFP_HIGHUSER_MOVABLE), pid 7, tgid 7 (sh), ts 90 ns\n"
+static void test_page_owner_sort_output(void **state)
+{
+	static const char *const sorted[] = {
+		"12 times:\n" OWNER_RECORD,
+		"12 times, 12 pages, allocated by OTHERS :\n" OWNER_RECORD,
+		"\n\n3 times, 24 pages, PID 7, TGID 7, task_comm_name: sh:\n post_alloc_hook+0x1/0x2\n",
+		"3 times:\r\n" OWNER_RECORD,
+	};
+	static const char *const not_sorted[] = {
+		OWNER_RECORD "12 times:\n",
+		"12 timestamps\n",
+		"times: 12\n",
+		"",
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(sorted); i++) {
+		struct pb_input *in = pb_input_open_memory(sorted[i], strlen(sorted[i]), NULL);
+
+		assert_int_equal(pb_page_owner_sort_output(sorted[i], strlen(sorted[i])), 1);
+		err[0] = '\0';
+		assert_null(pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err)));
+		assert_non_null(strstr(err, "page_owner_sort's output"));
+		assert_non_null(strstr(err, "/sys/kernel/debug/page_owner"));
+		pb_input_close(in);
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(not_sorted); i++)
+		assert_int_equal(pb_page_owner_sort_output(not_sorted[i], strlen(not_sorted[i])), 0);
+}
+
 static enum pb_format detect_file(const char *path)
 {
 	char full[4096], err[256];
@@ -445,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_detect_text),
 		cmocka_unit_test(test_detect_files),
+		cmocka_unit_test(test_page_owner_sort_output),
 		cmocka_unit_test(test_format_hex_keys),
 		cmocka_unit_test(test_fields_hex_keys),
 		cmocka_unit_test(test_detect_fragment),
