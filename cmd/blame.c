@@ -185,6 +185,13 @@ static void print_hints(const json_t *res)
 			"hint: more pages were busy than it shows; trace events (cma_alloc_finish,\n"
 			"hint: test_pages_isolated) are not rate limited\n",
 			suppressed, suppressed == 1 ? "" : "s");
+	/* a full ring buffer: what would have named a holder may be lost */
+	if (left > 0 && gap(res, "lost_events") > 0)
+		fprintf(stderr, "hint: the capture lost %lld event%s (ring buffer full): the evidence of\n"
+			"hint: the %lld busy page%s left unattributed may be among them; record with a\n"
+			"hint: larger buffer (pinblame record --buffer-kb, or buffer_size_kb)\n",
+			gap(res, "lost_events"), gap(res, "lost_events") == 1 ? "" : "s", left,
+			left == 1 ? "" : "s");
 	if (failures && !pages && unattributed > enomem)
 		fputs("hint: no failure names a busy page: failed migrations count pages without\n"
 		      "hint: naming them; test_pages_isolated events (fin_pfn) and the page dumps\n"

@@ -187,6 +187,21 @@ static int64_t suppressed_messages(struct pb_store *s, const struct pb_analyze_o
 	return rc ? -1 : n;
 }
 
+/* Events the traces lost (ring buffer full, or overwritten before they
+ * were read), as their sources counted them: holder evidence may have
+ * been among them. */
+static int64_t lost_events(struct pb_store *s)
+{
+	struct ids n = { 0 };
+	int64_t lost;
+
+	if (sql_ids(s, "SELECT coalesce(sum(lost_events), 0) FROM source", &n))
+		return -1;
+	lost = n.n ? n.v[0] : 0;
+	free(n.v);
+	return lost;
+}
+
 /* Whether the store has a probe on a function that IS says. */
 static int probes_any(const struct probe_set *p, int (*is)(const char *))
 {
@@ -201,7 +216,7 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 {
 	const struct probe_set *probes = site_probes(sites);
 	struct ids pages, failures, cut;
-	int64_t cache, enomem, suppressed;
+	int64_t cache, enomem, suppressed, lost;
 	json_t *o_json = NULL;
 
 	blamed_ids(l, 0, &pages);
@@ -210,14 +225,16 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	cache = page_cache_pages(s, o, failure_id, &pages, &cut);
 	enomem = enomem_failures(s, o, failure_id, &failures);
 	suppressed = failure_id > 0 ? 0 : suppressed_messages(s, o);
-	if (cache >= 0 && enomem >= 0 && suppressed >= 0)
-		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I}",
+	lost = lost_events(s);
+	if (cache >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0)
+		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I}",
 				   "gup_probes", probes_any(probes, noise_is_gup),
 				   "splice_probes", probes_any(probes, noise_is_splice),
 				   "cut_stack_pages", (json_int_t)cut.n,
 				   "page_cache_pages", (json_int_t)cache,
 				   "enomem_failures", (json_int_t)enomem,
-				   "suppressed_messages", (json_int_t)suppressed);
+				   "suppressed_messages", (json_int_t)suppressed,
+				   "lost_events", (json_int_t)lost);
 	free(pages.v);
 	free(failures.v);
 	free(cut.v);

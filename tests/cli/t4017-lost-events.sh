@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Events a trace lost (trace_pipe's "CPU:%d [LOST %lu EVENTS]", which
+# record also writes for the events a full buffer refused): blame counts
+# them among the gaps, and when busy pages are left unattributed its hint
+# says their evidence may be among the lost events. Expected values are
+# the numbers written into the trace, summed with awk.
+. "$(dirname "$0")/lib.sh"
+
+trace() { # LOST... : one busy page, no holder evidence, then the marks
+	printf '# tracer: nop\n#\n'
+	printf '              sh-152     (    152) [000] .....    82.719000: test_pages_isolated: start_pfn=0x180000 end_pfn=0x1c0000 fin_pfn=0x180123 ret=fail\n'
+	cpu=0
+	for n in "$@"; do
+		printf 'CPU:%d [LOST %d EVENTS]\n' "$cpu" "$n"
+		cpu=$((cpu + 1))
+	done
+}
+
+trace 40 2 > "$TMP/lost.txt"
+lost=$(sed -n 's/^CPU:[0-9]* \[LOST \([0-9]*\) EVENTS\]$/\1/p' "$TMP/lost.txt" | awk '{ s += $1 } END { print s }')
+export PINBLAME_DB=$TMP/lost.db
+pb import "$TMP/lost.txt"
+is "$rc" 0 "a trace with lost events imports"
+pb blame --json
+is "$(printf '%s' "$out" | jq .gaps.lost_events)" "$lost" "blame --json counts the lost events among the gaps"
+is "$(printf '%s' "$out" | jq .attributed_pages)" 0 "the busy page has no holder"
+pb blame
+like "$err" "hint: the capture lost $lost events \\(ring buffer full\\): the evidence of" \
+	"the hint says events were lost"
+like "$err" "hint: the 1 busy page left unattributed may be among them" "and what they may have held"
+
+# nothing lost: no such hint
+trace > "$TMP/whole.txt"
+export PINBLAME_DB=$TMP/whole.db
+pb import "$TMP/whole.txt"
+pb blame --json
+is "$(printf '%s' "$out" | jq .gaps.lost_events)" 0 "a trace that lost nothing counts 0"
+pb blame
+is "$(grep -c 'capture lost' <<<"$err")" 0 "and blame gives no hint of lost events"
+like "$err" "hint: 1 busy page has no holder evidence" "only the hint of the evidence missing"
+done_testing
