@@ -258,6 +258,7 @@ struct loose_list {
 	sqlite3_stmt *add, *add_range;	/* the inserts */
 	int failed;		/* an insert failed: loose_failures() says so */
 	size_t untimed_drivers;	/* drivers' lines without a time */
+	size_t drivers;		/* drivers' "failed to allocate" lines */
 	size_t alloc_failed;	/* "alloc failed" lines */
 	int reordered;		/* times changed since the runs were noted */
 	int64_t n;		/* records added: the last seq */

@@ -203,6 +203,7 @@ static int loose_add(struct loose_list *l, struct loose *r)
 	}
 	l->n++;
 	l->untimed_drivers += r->ts_load < 0 && r->how == HOW_DRIVER_FAILED;
+	l->drivers += r->how == HOW_DRIVER_FAILED;
 	l->alloc_failed += r->how == HOW_CMA_ALLOC_FAILED;
 	note_run(l, r);
 	l->last = *r;

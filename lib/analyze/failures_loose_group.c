@@ -32,6 +32,47 @@ static int same_loose_failure(const struct loose *prev, const struct loose *r)
 	       r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
 }
 
+/* The drivers' lines of a log by place, for driver_between(): a partial
+ * index holds only them, so each question reads a few rows (the how of
+ * the index and of the question is one literal, as SQLite wants). */
+static int drivers_index(struct pb_store *s, sqlite3_stmt **between)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS " LOOSE_TABLE "_driver ON pb_loose "
+		 "(source_id, event_id) WHERE how = %d", (int)HOW_DRIVER_FAILED);
+	if (pb_store_exec(s, sql) < 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM " LOOSE_TABLE " WHERE how = %d "
+		 "AND source_id = :source_id AND event_id > :after AND event_id < :before "
+		 "AND (pid < 0 OR :pid < 0 OR pid = :pid) LIMIT 1", (int)HOW_DRIVER_FAILED);
+	*between = pb_store_prepare(s, sql);
+	return *between ? 0 : -1;
+}
+
+/* Whether a driver's "failed to allocate" line of their log, and of their
+ * task or of no task named, was printed between busy lines PREV and R:
+ * the driver gave up on the allocation of PREV, and R is of the next one
+ * it asked for (vc4 allocates again after a failure, and 4.10 or older
+ * kernels print no "alloc failed" line that would end the first). 1, 0,
+ * or -1 on a store error. */
+static int driver_between(struct pb_store *s, sqlite3_stmt *between, const struct loose *prev,
+			  const struct loose *r)
+{
+	int rc;
+
+	if (!between || prev->how != HOW_KMSG || r->how != HOW_KMSG ||
+	    prev->source_id != r->source_id)
+		return 0;
+	pb_store_bind_int64(between, ":source_id", r->source_id);
+	pb_store_bind_int64(between, ":after", prev->event_id < r->event_id ? prev->event_id : r->event_id);
+	pb_store_bind_int64(between, ":before", prev->event_id < r->event_id ? r->event_id : prev->event_id);
+	pb_store_bind_int64(between, ":pid", prev->pid >= 0 ? prev->pid : r->pid);
+	rc = pb_store_step(s, between);
+	sqlite3_reset(between);
+	return rc;
+}
+
 /* A dump soon after a call trace of the same log is the trace's: its task,
  * and the caller its stack names. */
 static void trace_task(struct finder *f, struct fail *x, const struct loose *trace,
@@ -93,6 +134,8 @@ struct grouping {
 	int has_prev, has_trace;
 	char *trace_comm;
 	struct fail *x;
+	sqlite3_stmt *driver_between;	/* NULL: no driver's line in the logs */
+	int failed;			/* a store error in driver_between() */
 };
 
 static void keep_trace(struct grouping *g, const struct loose *r)
@@ -105,6 +148,19 @@ static void keep_trace(struct grouping *g, const struct loose *r)
 	g->has_trace = 1;
 }
 
+/* Whether R goes on the failure of the record before it. */
+static int joins_prev(struct finder *f, struct grouping *g, const struct loose *r)
+{
+	int apart;
+
+	if (!g->has_prev || !same_loose_failure(&g->prev, r))
+		return 0;
+	apart = driver_between(f->s, g->driver_between, &g->prev, r);
+	if (apart < 0)
+		g->failed = 1;
+	return !apart;
+}
+
 static void group_one(struct finder *f, struct grouping *g, const struct loose *r)
 {
 	if (r->how == HOW_CALL_TRACE) {
@@ -113,7 +169,7 @@ static void group_one(struct finder *f, struct grouping *g, const struct loose *
 	}
 	if (r->how == HOW_DRIVER_FAILED)
 		return;	/* no failure by itself: see drivers_gave_up() */
-	if (!same_loose_failure(g->has_prev ? &g->prev : NULL, r)) {
+	if (!joins_prev(f, g, r)) {
 		g->x = loose_fail(f, r);
 		trace_task(f, g->x, g->has_trace ? &g->trace : NULL, r);
 		/* no "alloc failed" line took the busy lines: the allocation
@@ -200,20 +256,23 @@ int group_failures(struct finder *f, const struct loose_list *l)
 	struct grouping g = { 0 };
 	int rc;
 
+	if (l->drivers && drivers_index(f->s, &g.driver_between) < 0)
+		return -1;
 	if (!l->reordered && l->nruns <= MERGED_RUNS) {
 		rc = group_merged(f, l, &g);
-		free(g.trace_comm);
-		return rc;
-	}
-	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
-			 " ORDER BY kind, grp, task, ts_ns, event_id, source_id, seq") < 0)
-		return pass_end(&p, -1);
-	while ((rc = pb_store_step(f->s, p.read)) > 0) {
-		struct loose r;
+	} else if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS " FROM " LOOSE_TABLE
+				" ORDER BY kind, grp, task, ts_ns, event_id, source_id, seq") < 0) {
+		rc = pass_end(&p, -1);
+	} else {
+		while ((rc = pb_store_step(f->s, p.read)) > 0) {
+			struct loose r;
 
-		loose_read(p.read, &r);
-		group_one(f, &g, &r);
+			loose_read(p.read, &r);
+			group_one(f, &g, &r);
+		}
+		rc = pass_end(&p, rc);
 	}
 	free(g.trace_comm);
-	return pass_end(&p, rc);
+	pb_store_finalize(g.driver_between);
+	return rc < 0 || g.failed ? -1 : 0;
 }
