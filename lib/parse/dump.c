@@ -125,11 +125,138 @@ static size_t build_id_at_end(const char *s, size_t len)
 	return i - 1;
 }
 
+/* "path/file.c:123" (a file with an extension, a colon, a line number):
+ * the source position a symbolizer writes after a frame. */
+static int source_position(const char *s, size_t len)
+{
+	const char *colon = len > 2 ? memrchr(s, ':', len) : NULL;
+
+	if (!colon || colon == s || colon + 1 == s + len || !memchr(s, '.', (size_t)(colon - s)))
+		return 0;
+	for (const char *c = colon + 1; c < s + len; c++)
+		if (*c < '0' || *c > '9')
+			return 0;
+	return 1;
+}
+
+/* The length of the word at S (up to a blank), or of the parenthesized
+ * group it opens, nested groups within ("(mm/gup.c:123 (discriminator
+ * 2))"); 0 for an unclosed group. */
+static size_t word_or_group(const char *s, size_t len)
+{
+	size_t i = 0;
+	int depth = 0;
+
+	if (s[0] != '(') {
+		while (i < len && s[i] != ' ' && s[i] != '\t')
+			i++;
+		return i;
+	}
+	for (; i < len; i++) {
+		depth += s[i] == '(';
+		depth -= s[i] == ')';
+		if (!depth)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Whether word W (or a group) is a symbolizer's: a source position alone
+ * ("mm/gup.c:123"), the group of them that decode_stacktrace.sh writes
+ * ("(mm/gup.c:123 include/linux/mm.h:1203)"), or syzkaller's "[inline]"
+ * after one. */
+static int symbolizer_word(const char *w, size_t n, int after_position)
+{
+	size_t first;
+
+	if (n == 8 && !memcmp(w, "[inline]", 8))
+		return after_position;
+	if (w[0] != '(')
+		return source_position(w, n);
+	first = word_or_group(w + 1, n - 2);
+	return first && source_position(w + 1, first);
+}
+
+int dump_decoded_frame(const char *s, size_t len)
+{
+	size_t w, g;
+
+	if (len > 2 && s[0] == '?' && s[1] == ' ') {
+		s += 2;
+		len -= 2;
+	}
+	len = dump_rtrim(s, len);
+	w = word_or_group(s, len);
+	if (!w || s[0] == '(' || w + 2 >= len || s[w] != ' ' || s[w + 1] != '(')
+		return 0;
+	g = word_or_group(s + w + 1, len - w - 1);
+	if (!g || !symbolizer_word(s + w + 1, g, 0))
+		return 0;
+	/* nothing after the group, or the module's name alone */
+	w += 1 + g;
+	if (w == len)
+		return 1;
+	return s[w] == ' ' && word_or_group(s + w + 1, len - w - 1) == len - w - 1;
+}
+
+/* A frame that a symbolizer wrote the source of: syzkaller's
+ * symbolizeLine() appends " %v:%v" (file, line) to the frame, and
+ * " [inline]" to an inlined function's, which it names without an offset
+ * ("prep_new_page mm/page_alloc.c:1540 [inline]": *INLINED set); the
+ * kernel's scripts/decode_stacktrace.sh puts "name (file:line ...)" in
+ * place of "name+off/size". The frame is the rest; S..*LEN is copied
+ * without those words into A when it has any. */
+#define GROUP_DROPPED 2
+
+static const char *without_source(struct pb_arena *a, const char *s, size_t *len, int *inlined)
+{
+	char *out = NULL;
+	size_t n = 0, at = 0;
+	int dropped = 0;
+
+	*inlined = 0;
+	while (at < *len) {
+		size_t w = word_or_group(s + at, *len - at);
+
+		if (!w)
+			break;	/* an unclosed group: kept as printed */
+		if (at && symbolizer_word(s + at, w, dropped)) {
+			*inlined |= w == 8 && s[at] == '[';
+			if (!out) {
+				out = pb_arena_alloc(a, *len + 3);
+				memcpy(out, s, at);
+				n = dump_rtrim(out, at);
+			}
+			dropped = s[at] == '(' ? GROUP_DROPPED : 1;
+		} else if (out && dropped == GROUP_DROPPED && s[at] != '[' && at + w == *len) {
+			/* decode_stacktrace.sh prints the module without its
+			 * brackets after the group: put them back */
+			out[n++] = ' ';
+			out[n++] = '[';
+			memcpy(out + n, s + at, w);
+			n += w;
+			out[n++] = ']';
+		} else if (out) {
+			out[n++] = ' ';
+			memcpy(out + n, s + at, w);
+			n += w;
+		}
+		at += w;
+		at += dump_blanks(s + at, *len - at);
+	}
+	if (!out)
+		return s;
+	out[n] = '\0';
+	*len = n;
+	return out;
+}
+
 int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len)
 {
 	struct pb_frame f;
 	uint64_t addr = 0;
 	size_t skip;
+	int inlined;
 
 	skip = dump_blanks(s, len);
 	s += skip;
@@ -148,6 +275,11 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
 	}
 	if (!len)
 		return -1;
+	s = without_source(a, s, &len, &inlined);
+	/* the kernel printed one frame for the function and what was inlined
+	 * in it; syzkaller writes the inlined ones first, each a line */
+	if (inlined)
+		return 0;
 	/* the rest of an overlong stack is taken for frames, unread */
 	if (d->nframes == DUMP_FRAMES_MAX)
 		return 0;

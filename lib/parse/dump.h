@@ -37,6 +37,11 @@ size_t dump_ppc_frame_addr(const char *s, size_t len, uint64_t *ip);
  * "[sp] [ip] sym (unreliable)" too) and appends the frame. Returns -1 when the text is not a frame;
  * past DUMP_FRAMES_MAX frames every non-blank text counts as one. */
 int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len);
+/* Whether S is a frame as the kernel's scripts/decode_stacktrace.sh prints
+ * it: "name (file:line ...)", the module's name after it when the frame
+ * had one, "? " before a stale one, and no blank before it (the script
+ * joins the line's words with one blank). */
+int dump_decoded_frame(const char *s, size_t len);
 /* Points REC's fields and frames at what was collected. */
 void dump_rec_attach(struct dump_rec *d, struct pb_record *rec);
 

@@ -341,7 +341,7 @@ static int dump_tail_line(struct kmsg *k, const char *s, size_t len, struct dump
 {
 	size_t n;
 
-	if (dump_blanks(s, len))
+	if (dump_blanks(s, len) || (st->stack != OWNER_NONE && dump_decoded_frame(s, len)))
 		return dump_tail_indented(k, s, len, st);
 	st->stack = OWNER_NONE;
 	if ((n = dump_prefix(s, len, "page_owner tracks the page as "))) {
@@ -503,7 +503,7 @@ static int unindented_frame(const char *s, size_t len)
 	uint64_t ip;
 
 	return arm_verbose_frame(s, len) || dump_ppc_frame_addr(s, len, &ip) ||
-	       dump_prefix(s, len, "([<");
+	       dump_prefix(s, len, "([<") || dump_decoded_frame(s, len);
 }
 
 /* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
@@ -652,7 +652,8 @@ int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
 		if (!l.kernel ||
 		    dump_prefix(l.text, l.len, "page_pinner allocation stack trace missing"))
 			continue;
-		if (!dump_blanks(l.text, l.len) || dump_frame(&k->rec, kmsg_arena(k), l.text, l.len)) {
+		if ((!dump_blanks(l.text, l.len) && !dump_decoded_frame(l.text, l.len)) ||
+		    dump_frame(&k->rec, kmsg_arena(k), l.text, l.len)) {
 			kmsg_unget_line(k);
 			break;
 		}

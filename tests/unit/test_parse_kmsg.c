@@ -1885,6 +1885,83 @@ static void test_module_build_id_is_not_part_of_the_module(void **state)
 	run_close(&r);
 }
 
+/* Call traces and page_owner stacks as symbolizers rewrite them before
+ * they are posted: syzkaller's symbolizeLine() appends " file:line" to a
+ * frame and " [inline]" to an inlined function's, named without offset;
+ * the kernel's scripts/decode_stacktrace.sh puts "name (file:line ...)"
+ * in place of "name+off/size", the module's name bare after it, and joins
+ * the words of the line with one blank (no indentation left). The frames
+ * are the functions the kernel printed either way: syzkaller's lines of
+ * inlined functions are none. */
+static void test_symbolized_frames_are_their_functions(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  701.100000][ T4242] Call Trace:\n"
+		 "[  701.100001][ T4242]  <TASK>\n"
+		 "[  701.100002][ T4242]  __dump_stack lib/dump_stack.c:88 [inline]\n"
+		 "[  701.100003][ T4242]  dump_stack_lvl+0x1e9/0x2d0 lib/dump_stack.c:106\n"
+		 "[  701.100004][ T4242]  alloc_contig_range+0x5d1/0x8a0 mm/page_alloc.c:6480\n"
+		 "[  701.100005][ T4242]  cma_alloc+0x3c2/0xa40 mm/cma.c:505\n"
+		 "[  701.100006][ T4242]  vb2_dc_alloc+0x8c/0x170 drivers/media/videobuf2-dma-contig.c:160 [videobuf2_dma_contig]\n"
+		 "[  701.100007][ T4242]  </TASK>\n"
+		 "[  702.200000] Call trace:\n"
+		 "[  702.200001] __alloc_pages (mm/page_alloc.c:4567) \n"
+		 "[  702.200002] ? dma_alloc_attrs (kernel/dma/mapping.c:455) \n"
+		 "[  702.200003] get_page_from_freelist (mm/page_alloc.c:3311 mm/page_alloc.c:3320 (discriminator 2)) \n"
+		 "[  702.200004] vb2_dc_alloc (drivers/media/videobuf2-dma-contig.c:160) videobuf2_dma_contig\n"
+		 "[  702.200005] ---[ end trace 0000000000000000 ]---\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->pid, 4242);
+	assert_int_equal(rec->nframes, 4);
+	assert_frame(&rec->frames[0], "dump_stack_lvl", 0x1e9, 0x2d0, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "cma_alloc", 0x3c2, 0xa40, 0, NULL, 0);
+	assert_frame(&rec->frames[3], "vb2_dc_alloc", 0x8c, 0x170, 0, "videobuf2_dma_contig", 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "__alloc_pages", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[1], "get_page_from_freelist", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "vb2_dc_alloc", 0, 0, 0, "videobuf2_dma_contig", 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* dump_page()'s page_owner stack through decode_stacktrace.sh: its frames
+ * lost their indentation but are the stack all the same, up to the next
+ * line of the dump; a word that is no source position stays the frame's. */
+static void test_decoded_page_owner_stack_is_read_to_its_end(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  90.000001] page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000000000000 index:0x1 pfn:0x9a100\n"
+		 "[  90.000002] flags: 0x4000000000080024(uptodate|active|swapbacked|zone=1)\n"
+		 "[  90.000003] page dumped because: migration failure\n"
+		 "[  90.000004] page_owner tracks the page as allocated\n"
+		 "[  90.000005] page last allocated via order 0, migratetype Movable, gfp_mask 0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), pid 77, tgid 77 (camd), ts 89000000000, free_ts 0\n"
+		 "[  90.000006] post_alloc_hook (mm/page_alloc.c:1533) \n"
+		 "[  90.000007] do_anonymous_page (mm/memory.c:4080) \n"
+		 "[  90.000008] pin_user_pages_fast (mm/gup.c:3098) \n"
+		 "[  90.000009] page_owner free stack trace missing\n"
+		 "[  90.000010] foo (bar) baz qux\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[0], "post_alloc_hook", 0, 0, 0, NULL, 0);
+	assert_frame(&rec->frames[2], "pin_user_pages_fast", 0, 0, 0, NULL, 0);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1931,6 +2008,8 @@ int main(void)
 		cmocka_unit_test(test_detect_wrapped_kernel_lines),
 		cmocka_unit_test(test_powerpc_and_s390_call_traces_give_their_frames),
 		cmocka_unit_test(test_module_build_id_is_not_part_of_the_module),
+		cmocka_unit_test(test_symbolized_frames_are_their_functions),
+		cmocka_unit_test(test_decoded_page_owner_stack_is_read_to_its_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
