@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Shapes of the kernel logs that users post that pinblame read wrong: a
+# driver giving up between two runs of "PFNs busy" lines, and stacks that
+# a symbolizer rewrote before the log was posted (syzbot reports, the
+# kernel's scripts/decode_stacktrace.sh). The logs under testdata/posted/
+# are written from the format strings (doc/FORMATS.md, section 2), never
+# copied from a post; each case has its own store, and the expected
+# figures are counted from the file with grep and awk.
+. "$(dirname "$0")/lib.sh"
+
+POSTED=$PB_TESTDATA/posted
+
+# --- a driver's "failed to allocate" line ends the allocation before it ---
+
+# 4.10 prints no "alloc failed": vc4 gives up on one buffer and asks for the
+# next at once; the busy lines after its line are the next allocation's
+log=$POSTED/vc4-4.10-driver-between-runs.log
+export PINBLAME_DB=$TMP/vc4.db
+setup "the vc4 log imports" "$PINBLAME" import "$log"
+# the busy lines before the first driver line, and those between it and the next
+first_run=$(awk '/failed to allocate/ { exit } /PFNs busy/ { n++ } END { print n + 0 }' "$log")
+second_run=$(awk '/failed to allocate/ { d++; next } d == 1 && /PFNs busy/ { n++ } END { print n + 0 }' "$log")
+pfn_of() { # the start pfn of busy line number $1 of the log, in decimal
+	grep 'PFNs busy' "$log" | sed -n "${1}p" | sed 's/.*\[\([0-9a-f]*\),.*/\1/' |
+		xargs -I{} printf '%d' 0x{}
+}
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .outcome, .busy_ranges, .start_pfn]]')" \
+	"[[\"busy_range\",\"final\",$first_run,$(pfn_of 1)],[\"busy_range\",\"final\",$second_run,$(pfn_of $((first_run + 1)))]]" \
+	"two final failures, split at the driver's line (they were one, over both ranges)"
+
+# --- syzbot's symbolized frames -------------------------------------------
+
+log=$POSTED/syzbot-symbolized-dump.log
+export PINBLAME_DB=$TMP/syzbot.db
+setup "the symbolized dump imports" "$PINBLAME" import "$log"
+like "$out" "syzbot-symbolized-dump.log: kmsg, 2 events, 0 bad lines" \
+	"the dump and its 'migrating pfn' line are records, no line is bad"
+# the page_owner stack: frame lines with an offset (the [inline] ones are
+# syzkaller's additions, no frame the kernel printed)
+frames=$(awk '/page last allocated/ { on = 1; next } /page_owner free/ { on = 0 }
+	on && /\+0x/ { sub(/.*\]  /, ""); sub(/\+.*/, ""); printf "%s%s", sep, $0; sep = " <- " }' "$log")
+pb show 1
+like "$out" "stack: $frames\$" \
+	"the stack is the kernel's frames, no file:line, no inlined function"
+pb blame --json
+# the call-site rules name the caller of the pinning helper: the frame
+# after io_pin_pages, as the kernel printed it
+is "$(printf '%s' "$out" | jq -r '.callsites[0].callsite')" \
+	"$(awk '/io_pin_pages/ { getline; sub(/.*\]  /, ""); sub(/\+.*/, ""); print }' "$log")" \
+	"blamed on the io_uring caller (the frames kept their file:line, the first was blamed)"
+
+# --- decode_stacktrace.sh: no indentation, 'name (file:line)' -------------
+
+log=$POSTED/decode-stacktrace-dump.log
+export PINBLAME_DB=$TMP/decoded.db
+setup "the decoded dump imports" "$PINBLAME" import "$log"
+pb blame --json
+# the frames: the lines between the page_owner header and its last line
+nframes=$(awk '/page last allocated/ { on = 1; next } /page_owner free/ { on = 0 } on { n++ } END { print n }' "$log")
+is "$(printf '%s' "$out" | jq -r '.callsites[0].stack | length')" "$nframes" \
+	"every decoded line of the page_owner stack is a frame (none was read)"
+# the last frame: its function, and the module the script printed bare
+last=$(awk '/page_owner free/ { print prev } { prev = $0 }' "$log")
+is "$(printf '%s' "$out" | jq -r '.callsites[0] | .callsite + " " + .module')" \
+	"$(printf '%s' "$last" | awk '{ print $3, $NF }')" \
+	"blamed on the driver that pinned, with its module"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .errorno, .pages, .busy_pfns]]')" \
+	"[[\"cma_alloc\",-16,$(grep -o 'req-size: [0-9]*' "$log" | awk '{ print $2 }'),[$(printf '%d' "$(grep -o 'pfn:0x[0-9a-f]*' "$log" | cut -d: -f2)")]]]" \
+	"one EBUSY failure of the requested size, its busy page the dumped one"
+
+done_testing
