@@ -207,11 +207,17 @@ static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_pr
 }
 
 /* Which programs load: the raw tracepoints always; of the hooks, the kind
- * of KIND, and for fentry only the slots given a function. */
-static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
+ * of KIND, and for fentry only the slots given a function. 0, or 1 when
+ * fentry cannot take a function (WHY says which): an fentry target is
+ * found by its BTF id, and a static function the kernel's BTF leaves out
+ * (Debian's 5.10 arm64: try_grab_compound_head) has none, while kprobes,
+ * which find it in kallsyms, still can. */
+static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n,
+			   char *why, size_t why_size)
 {
 	struct bpf_program *p;
 	size_t used[PB_BPF_READ_ARG1 + 1] = { 0 };
+	int err;
 
 	bpf_object__for_each_program(p, r->skel->obj) {
 		enum bpf_prog_type t = bpf_program__type(p);
@@ -230,10 +236,12 @@ static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks
 		r->hook_prog[i] = p;
 		if (!p)
 			continue;
-		if (bpf_program__set_attach_target(p, 0, hooks[i].func) ||
-		    bpf_program__set_autoload(p, true)) {
-			pb_error("--bpf: cannot set the fentry target %s", hooks[i].func);
-			return -1;
+		err = bpf_program__set_attach_target(p, 0, hooks[i].func);
+		if (err || bpf_program__set_autoload(p, true)) {
+			snprintf(why, why_size, "fentry cannot attach to %s (%s)", hooks[i].func,
+				 err == -ESRCH || err == -ENOENT ? "not in this kernel's BTF"
+								 : strerror(err < 0 ? -err : EINVAL));
+			return 1;
 		}
 	}
 	return 0;
@@ -326,8 +334,11 @@ static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_b
 {
 	int err;
 
-	if (open_object(r, max_pages) < 0 || choose_programs(r, hooks, n) < 0)
+	if (open_object(r, max_pages) < 0)
 		return -1;
+	err = choose_programs(r, hooks, n, why, why_size);
+	if (err)
+		return err;
 	err = pinblame_bpf__load(r->skel);
 	/* as root, EPERM is this kernel refusing the kind (lockdown, or a
 	 * kernel that takes no tracing programs), and the other may load */

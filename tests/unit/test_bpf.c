@@ -539,6 +539,37 @@ static void test_start_gets_map_pages_to_pfns_where_no_cma_event_does(void **sta
 	pb_ksyms_free(&ks);
 }
 
+static void test_hooks_of_a_5_10_kernel_are_the_compound_head_grab_and_a_page_read(void **state)
+{
+	/* the functions Debian bullseye's 5.10 arm64 has (make e2e with
+	 * PB_E2E_KERNELS=bullseye): no folios, copy_page_to_iter_pipe inlined */
+	static const char k510[] =
+		"ffff800010290000 t try_grab_compound_head\n"
+		"ffff800010290400 T try_grab_page\n"
+		"ffff800010290800 t put_compound_head\n"
+		"ffff800010290c00 T unpin_user_page\n"
+		"ffff800010291000 T mark_page_accessed\n"
+		"ffff800010291400 T generic_file_splice_read\n";
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup, n;
+
+	(void)state;
+	load_text(&ks, k510);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_int_equal(n, 5);
+	assert_int_equal(ngup, 2);
+	assert_hook(&hooks[0], "try_grab_compound_head", PB_BPF_GET_ARG1);
+	assert_hook(&hooks[1], "try_grab_page", PB_BPF_GET_ARG1);
+	assert_hook(&hooks[2], "put_compound_head", PB_BPF_PUT_ARG1);
+	assert_hook(&hooks[3], "unpin_user_page", PB_BPF_PUT_ARG1);
+	/* the page read stands in for the spliced page, a get only under a
+	 * splice; generic_file_splice_read gives no page and is not hooked */
+	assert_hook(&hooks[4], "mark_page_accessed", PB_BPF_READ_ARG1);
+	assert_int_equal(hooks[4].role, PB_BPF_ROLE_SPLICE_READ);
+	pb_ksyms_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_failed_migration_is_written_with_its_counts),
 		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),
 		cmocka_unit_test(test_start_gets_map_pages_to_pfns_where_no_cma_event_does),
+		cmocka_unit_test(test_hooks_of_a_5_10_kernel_are_the_compound_head_grab_and_a_page_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
