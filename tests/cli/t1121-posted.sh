@@ -70,4 +70,23 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .errorno, .pages, .busy
 	"[[\"cma_alloc\",-16,$(grep -o 'req-size: [0-9]*' "$log" | awk '{ print $2 }'),[$(printf '%d' "$(grep -o 'pfn:0x[0-9a-f]*' "$log" | cut -d: -f2)")]]]" \
 	"one EBUSY failure of the requested size, its busy page the dumped one"
 
+# --- the page allocator's warning after a CMA failure names the requester ---
+
+# the DMA allocator asks the page allocator once cma_alloc() failed; for an
+# order it has not, that warns once a boot, in the same task: the call
+# trace right after the first "alloc failed" line is its requester's
+log=$POSTED/arm64-5.10-cma-fallback-warning.log
+export PINBLAME_DB=$TMP/fallback.db
+setup "the fallback warning log imports" "$PINBLAME" import "$log"
+task=$(sed -n 's/.*CPU: [0-9]* PID: \([0-9]*\) Comm: \([^ ]*\).*/"\2",\1/p' "$log")
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.errorno, .comm, .pid]]')" \
+	"[[-12,$task],[-12,null,null]]" \
+	"the first failure is the warning task's; the second (no warning: once a boot) names none"
+pb show 1
+# the requester's stack: the trace's frames, as the kernel printed them
+first=$(awk '/Call trace:/ { getline; sub(/.*\]  /, ""); sub(/\+.*/, ""); print; exit }' "$log")
+caller=$(grep -o 'vb2_dc_alloc+[^ ]* \[[a-z_0-9]*\]' "$log" | sed 's/+[^ ]*//; s/\[/\\[/; s/\]/\\]/')
+like "$out" "stack: $first <- .* <- $caller <- " "its stack is the warning's, through the driver's buffer allocation"
+
 done_testing
