@@ -15,6 +15,18 @@
 # the kind of page held there (vmspliced anon: __do_sys_vmsplice, spliced
 # tmpfs: do_splice). The figures are printed per kernel.
 #
+# PB_E2E_KERNELS=bullseye boots Debian bullseye's 5.10, the generation
+# before folios (GUP-fast grab try_grab_compound_head) and before the
+# cma_alloc_start/finish/busy_retry events (one cma:cma_alloc at the end,
+# page 0 on failure), its own arm64 kernel and busybox with the static
+# pinblame built against bookworm's libraries (bullseye's libtracefs is too
+# old, see lib_suite()). There cma_alloc() fails each 32 MB range of the
+# area at its first busy page, 32 fin_pfns in all, and the pool then grows
+# below 4 GB: 2 recovered failures; precision and recall 1.000 (32 of 32)
+# with --probe-gup and with --bpf (kprobes: arm64 5.10 has no fentry, and
+# its BTF leaves out the static try_grab_compound_head). The kept run is
+# testdata/real/arm64-5.10-ftrace-hugetlb-cma.
+#
 # PB_E2E_ARCH=amd64 does the same with Debian's amd64 kernels under
 # qemu-system-x86_64 (KVM when kvm_intel or kvm_amd is there and qemu can
 # use it, else TCG: a /dev/kvm of kvm_pvm, as on this build machine, does
@@ -45,7 +57,7 @@
 # Env: PINBLAME (host binary, default ./pinblame), PB_E2E_CACHE,
 #      PB_E2E_ARCH (arm64, the default, or amd64), PB_E2E_KVM=0 (TCG even
 #      where KVM works),
-#      PB_E2E_KERNELS (suites, default "bookworm trixie"),
+#      PB_E2E_KERNELS (suites, default "bookworm trixie"; bullseye too),
 #      PB_E2E_TIMEOUT (seconds for each boot, default 1800),
 #      PB_E2E_BPF=1 (record --bpf instead of --probe-gup, with a pinblame
 #      built with BPF=1; its own guest files and results, SUITE-arm64-bpf/
@@ -99,7 +111,8 @@ amd64)
 esac
 # the guest kernel and busybox, and what pinblame links with (the Makefile's
 # DEB_PKGS)
-GUEST_PKGS="linux-image-$ARCH,busybox-static,libtracefs-dev,libtraceevent-dev,libtracecmd-dev,libjansson-dev,libsqlite3-dev,zlib1g-dev,liblzma-dev,libzstd-dev"
+KERNEL_PKGS="linux-image-$ARCH,busybox-static"
+LIB_PKGS="libtracefs-dev,libtraceevent-dev,libtracecmd-dev,libjansson-dev,libsqlite3-dev,zlib1g-dev,liblzma-dev,libzstd-dev"
 BPF=${PB_E2E_BPF:-}
 BPF_ATTACH=${PB_E2E_BPF_ATTACH:-}
 BENCH=${PB_E2E_BENCH:-}
@@ -107,7 +120,8 @@ BENCH=${PB_E2E_BENCH:-}
 ICOUNT=${PB_E2E_ICOUNT:-1}
 BENCH_ROUNDS=${PB_E2E_BENCH_ROUNDS:-}
 KVM=0
-[ "$BPF" = 1 ] && GUEST_PKGS="$GUEST_PKGS,libbpf-dev,libelf-dev"
+[ "$BPF" = 1 ] && LIB_PKGS="$LIB_PKGS,libbpf-dev,libelf-dev"
+GUEST_PKGS="$KERNEL_PKGS,$LIB_PKGS"
 SFX=${BPF:+-bpf}
 
 # The minimum precision and recall of the blamed pages: record --bpf keeps
@@ -116,12 +130,31 @@ MIN_FIGURE=0.95
 [ "$BPF" = 1 ] && MIN_FIGURE=0.99
 T0=$(date +%s)
 
+# The Debian release whose libraries the guest's static pinblame is built
+# with: the guest's own, but bookworm's for bullseye, whose libtracefs
+# (1.0.2) lacks functions record calls (tracefs_tracing_dir_is_mounted(),
+# tracefs_error_last()) and which has no libtracecmd at all. The binary is
+# static, so bullseye's older libc in the guest does not matter: it needs
+# nothing there but the kernel's system calls.
+lib_suite() {
+	case $1 in
+	bullseye) echo bookworm ;;
+	*) echo "$1" ;;
+	esac
+}
+
 # Where one suite's files go (set_suite SUITE).
 set_suite() {
 	SUITE=$1
+	LIB_SUITE=$(lib_suite "$SUITE")
 	DIR=$CACHE/$SUITE-$ARCH$SFX
 	DEBS=$DIR/debs		# debootstrap --foreign: the .debs
 	ROOT=$DIR/root		# the .debs unpacked: kernel, libraries, headers
+	# the libraries and headers pinblame is built against: ROOT, or when
+	# they come from another release, that release's .debs unpacked apart
+	LIB_DEBS=$DIR/lib-debs
+	SYSROOT=$ROOT
+	[ "$LIB_SUITE" = "$SUITE" ] || SYSROOT=$DIR/lib-root
 	BUILD=$DIR/build	# arm64 objects and pinblame
 	INITRD=$DIR/initrd
 	RUN=$CACHE/run-$SUITE$RUN_SFX$SFX	# the last boot: serial log, output disk, results
@@ -143,35 +176,55 @@ install_host_tools() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing > /dev/null
 }
 
-# The Debian mirror that apt on this machine uses for $SUITE, else
-# Debian's own (a bookworm host has no trixie sources).
+# The Debian mirror that apt on this machine uses for release $1, else
+# Debian's own (a bookworm host has no trixie or bullseye sources).
 apt_mirror() {
 	local m
 	m=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Created-By: Packages' |
-		awk -v s="$SUITE" '$1 == s { print $2; exit }')
+		awk -v s="$1" '$1 == s { print $2; exit }')
 	echo "${m:-http://deb.debian.org/debian}"
 }
 
-download_guest() {
-	[ "$(cat "$DEBS/.done" 2>/dev/null)" = "$GUEST_PKGS" ] && return
-	step "debootstrap --foreign $SUITE $ARCH (download only): $GUEST_PKGS"
-	rm -rf "$DEBS" "$ROOT"
-	mkdir -p "$DEBS"
-	debootstrap --arch=$ARCH --foreign --variant=minbase --include="$GUEST_PKGS" \
-		$SUITE "$DEBS" "$(apt_mirror)" > "$DIR/debootstrap.log" 2>&1 ||
-		fail "debootstrap failed, see $DIR/debootstrap.log"
-	echo "$GUEST_PKGS" > "$DEBS/.done"
+# debootstrap --foreign (download only) of PACKAGES of RELEASE into DEBS,
+# unpacked into ROOT: fetch RELEASE PACKAGES DEBS ROOT LOG.
+fetch() {
+	local release=$1 pkgs=$2 debs=$3 root=$4 log=$5
+	[ "$(cat "$debs/.done" 2>/dev/null)" = "$pkgs" ] && return
+	step "debootstrap --foreign $release $ARCH (download only): $pkgs"
+	rm -rf "$debs" "$root"
+	mkdir -p "$debs"
+	debootstrap --arch=$ARCH --foreign --variant=minbase --include="$pkgs" \
+		$release "$debs" "$(apt_mirror "$release")" > "$log" 2>&1 ||
+		fail "debootstrap failed, see $log"
+	echo "$pkgs" > "$debs/.done"
 }
 
-unpack_guest() {
-	[ -e "$ROOT/.done" ] && return
-	step "unpacking $(ls "$DEBS"/var/cache/apt/archives/*.deb | wc -l) .debs"
-	rm -rf "$ROOT"
-	mkdir -p "$ROOT"
-	for d in "$DEBS"/var/cache/apt/archives/*.deb; do
-		dpkg-deb -x "$d" "$ROOT"
+unpack() {
+	local debs=$1 root=$2
+	[ -e "$root/.done" ] && return
+	step "unpacking $(ls "$debs"/var/cache/apt/archives/*.deb | wc -l) .debs into $root"
+	rm -rf "$root"
+	mkdir -p "$root"
+	for d in "$debs"/var/cache/apt/archives/*.deb; do
+		dpkg-deb -x "$d" "$root"
 	done
-	touch "$ROOT/.done"
+	touch "$root/.done"
+}
+
+# The guest's kernel, busybox and libraries: one download when the
+# libraries are of the guest's release (the cache as it always was), else
+# the kernel and busybox of the guest's release and the libraries of
+# LIB_SUITE apart.
+download_guest() {
+	if [ "$LIB_SUITE" = "$SUITE" ]; then
+		fetch "$SUITE" "$GUEST_PKGS" "$DEBS" "$ROOT" "$DIR/debootstrap.log"
+		unpack "$DEBS" "$ROOT"
+		return
+	fi
+	fetch "$SUITE" "$KERNEL_PKGS" "$DEBS" "$ROOT" "$DIR/debootstrap.log"
+	unpack "$DEBS" "$ROOT"
+	fetch "$LIB_SUITE" "$LIB_PKGS,libc6-dev" "$LIB_DEBS" "$SYSROOT" "$DIR/debootstrap-lib.log"
+	unpack "$LIB_DEBS" "$SYSROOT"
 }
 
 # The guest's pinblame as a board gets it: the static binary of 'make
@@ -181,8 +234,8 @@ unpack_guest() {
 # trace.dat, Debian having no static libtracecmd; record does not need it.)
 build_guest_programs() {
 	local target=static-${MA%%-*}
-	step "building the static $ARCH pinblame (make $target) and holdpages"
-	make -s -C "$TOP" STATIC_DIR="$BUILD/static" SYSROOT="$ROOT" ${BPF:+BPF=1} $target
+	step "building the static $ARCH pinblame (make $target, $LIB_SUITE's libraries) and holdpages"
+	make -s -C "$TOP" STATIC_DIR="$BUILD/static" SYSROOT="$SYSROOT" ${BPF:+BPF=1} $target
 	cp "$BUILD/static/${MA%%-*}/pinblame" "$BUILD/pinblame"
 	# a static executable has no program interpreter
 	[ "$(readelf -l "$BUILD/pinblame" | grep -c INTERP)" = 0 ] ||
@@ -450,16 +503,28 @@ print(n)' "$RUN/out/held-pages.tsv" "$RUN/blamed-kinds.csv" "$RUN/wrong-kind.txt
 	KINDS="$KINDS blamed held pfns, $(wc -l < "$RUN/wrong-kind.txt") named other than their holder"
 }
 
-# The first two call sites. arm64: __do_sys_vmsplice then do_splice, over
-# some 160 failing pfns (60% of the held pages are vmspliced anon ones).
-# amd64: 1 to 3 ranges reach the isolation test, one fin_pfn each, so the
-# order is the luck of where the pages fell; there the names must be
-# holders' (check_kinds says whose), in any order.
+# The first two call sites. arm64: both holders; __do_sys_vmsplice first
+# where some 160 pfns failed (6.1, 6.12: 60% of the held pages are
+# vmspliced anon ones, and so are about 60% of the failing pfns), in any
+# order where fewer than 100 did: bullseye's 5.10 fails each 32 MB range
+# of the area at its first busy page, 32 pfns, of which 13 anon and 19
+# tmpfs in the kept run (testdata/real/arm64-5.10-ftrace-hugetlb-cma):
+# which kind of held page the kernel put at the start of each range (the
+# lower 13 ranges begin with anon pages, the upper 19 with tmpfs). amd64: 1 to 3 ranges reach
+# the isolation test, one fin_pfn each, so the order is luck there too;
+# the names must be holders' (check_kinds says whose), in any order, and
+# one of them may be missing.
 check_order() {
-	local name
-	if [ "$ARCH" = arm64 ]; then
+	local name truth
+	truth=$(wc -l < "$RUN/truth-pfns.txt")
+	if [ "$ARCH" = arm64 ] && [ "$truth" -ge 100 ]; then
 		[ "$1" = __do_sys_vmsplice ] || fail "first call site is '$1', not __do_sys_vmsplice"
 		[ "$2" = do_splice ] || fail "second call site is '$2', not do_splice"
+		return
+	fi
+	if [ "$ARCH" = arm64 ]; then
+		[ "$1 $2" = "__do_sys_vmsplice do_splice" ] || [ "$1 $2" = "do_splice __do_sys_vmsplice" ] ||
+			fail "first call sites are '$1' and '$2', not __do_sys_vmsplice and do_splice"
 		return
 	fi
 	for name in "$1" "$2"; do
@@ -575,7 +640,6 @@ run_kernel() {
 	mkdir -p "$DIR"
 	rm -f "$RUN/figures.txt"
 	download_guest
-	unpack_guest
 	kver=$(basename "$(ls -d "$ROOT"/lib/modules/*)")
 	build_guest_programs
 	build_initrd "$kver"
