@@ -11,7 +11,9 @@
  * (sources.clock) and the analysis then compares these times with no other
  * source's (boot linking, failure windows, holder lifetimes). Dates
  * without a year (syslog, journalctl -o short, dmesg -H's "[Nov25 14:55]") are taken in
- * YEARLESS_BASE, and in the next year after December turns into January.
+ * YEARLESS_BASE, and in the next year after December turns into January;
+ * their clock is "yearless", so that the year, which no line printed, is
+ * not shown.
  * dmesg -H, -e and --time-format reltime print "[  +0.000022]", the time
  * since the line before, and instead the date to the minute when the minute
  * changes: those lines count on from that minute, so their times are off by
@@ -437,7 +439,9 @@ static void set_clock(struct ktime *t, struct pb_parser *p, const struct stamps 
 		t->clock = CLOCK_BOOT;
 	} else if (st->wall >= 0) {
 		t->clock = CLOCK_WALL;
-		pb_parser_set_meta(p, "clock", "realtime");
+		/* a date without a year (t->month set) is on the year-less
+		 * scale: its year is none the log printed, not to be shown */
+		pb_parser_set_meta(p, "clock", t->month >= 0 ? "yearless" : "realtime");
 	} else if (st->delta >= 0) {
 		t->clock = CLOCK_RELATIVE;
 		t->reltime = st->delta_of == CLOCK_WALL;

@@ -72,19 +72,43 @@ void pb_format_date(char *buf, size_t len, long long ts_ns)
 	snprintf(buf, len, "%s.%06lld", day, ts_ns % 1000000000 / 1000);
 }
 
+/* A date the log printed without a year ("Jun  9 20:38:39" of syslog and
+ * journalctl -o short): as it printed it, the year the parser counted in
+ * left out. */
+static void format_yearless(char *buf, size_t len, long long ts_ns)
+{
+	time_t secs = (time_t)(ts_ns / 1000000000);
+	struct tm tm;
+	char day[32];
+
+	if (ts_ns < 0 || !gmtime_r(&secs, &tm) ||
+	    !strftime(day, sizeof(day), "%b %d %H:%M:%S", &tm)) {
+		pb_format_ts(buf, len, ts_ns);
+		return;
+	}
+	snprintf(buf, len, "%s.%06lld", day, ts_ns % 1000000000 / 1000);
+}
+
+static int dated_clock(const char *clock)
+{
+	return clock && (!strcmp(clock, "realtime") || !strcmp(clock, "yearless"));
+}
+
 void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock)
 {
 	/* a realtime source's ns count from the epoch: as seconds they read
 	 * as 55 years of uptime, and match nothing the log printed */
 	if (clock && !strcmp(clock, "realtime"))
 		pb_format_date(buf, len, ts_ns);
+	else if (clock && !strcmp(clock, "yearless"))
+		format_yearless(buf, len, ts_ns);
 	else
 		pb_format_ts(buf, len, ts_ns);
 }
 
 const char *pb_time_unit(const char *clock)
 {
-	return clock && !strcmp(clock, "realtime") ? "" : " s";
+	return dated_clock(clock) ? "" : " s";
 }
 
 static void csv_cell(FILE *out, const char *s)

@@ -89,4 +89,21 @@ first=$(awk '/Call trace:/ { getline; sub(/.*\]  /, ""); sub(/\+.*/, ""); print;
 caller=$(grep -o 'vb2_dc_alloc+[^ ]* \[[a-z_0-9]*\]' "$log" | sed 's/+[^ ]*//; s/\[/\\[/; s/\]/\\]/')
 like "$out" "stack: $first <- .* <- $caller <- " "its stack is the warning's, through the driver's buffer allocation"
 
+# --- journalctl -o short: dates without a year, shown as printed ---------
+
+log=$POSTED/journal-short-yearless.log
+export PINBLAME_DB=$TMP/yearless.db
+setup "the journal without years imports" "$PINBLAME" import "$log"
+is "$(sql "SELECT clock FROM sources")" "yearless" "its clock says the year is not the log's"
+pb failures
+# each "alloc failed" line's date as the journal printed it
+while read -r stamp; do
+	like "$out" " $stamp\\.000000 +cma_alloc " "the failure of $stamp is shown at its date, with no year"
+done < <(awk '/alloc failed/ { print $1, $2, $3 }' "$log")
+if printf '%s\n' "$out" | grep -q '2000-'; then ok 1 "no year 2000 invented"; else ok 0 "no year 2000 invented"; fi
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.clock, .comm]]')" \
+	"[[\"yearless\",\"$(sed -n 's/.* Comm: \([^ ]*\) .*/\1/p' "$log")\"],[\"yearless\",null]]" \
+	"the warning's task names the first failure, through the journal's prefixes"
+
 done_testing
