@@ -178,6 +178,15 @@ static int logcat_line(const char *line, size_t len)
 	       line[8] == ':' && line[11] == ':' && line[14] == '.' && line[18] == ' ';
 }
 
+/* logcat -v long: "[ 01-01 09:03:01.490     0:    0 I/cma      ]", the
+ * head of an entry whose message is on the lines after it. */
+static int logcat_long_head(const char *line, size_t len)
+{
+	return len > 32 && line[0] == '[' && line[1] == ' ' && pb_is_digit(line[2]) &&
+	       line[4] == '-' && line[7] == ' ' && line[10] == ':' && line[16] == '.' &&
+	       line[len - 1] == ']' && line[len - 2] == ' ' && memchr(line, '/', len);
+}
+
 /* Messages that the kernel prints about failed contiguous allocations,
  * in console logs that carry no prefix at all. */
 static int failure_message(const char *line, size_t len)
@@ -201,7 +210,7 @@ static int kmsg_text(const char *line, size_t len)
 	       (len > 9 && line[0] == '[' && is_upper(line[1]) && line[4] == ' ' &&
 		is_upper(line[5]) && line[8] == ' ') ||
 	       dmesg_date(line, len) || samsung_task(line, len) || logcat_line(line, len) ||
-	       failure_message(line, len);
+	       logcat_long_head(line, len) || failure_message(line, len);
 }
 
 /* dmesg --color=always: the SGR escapes ("ESC[32m") before the prefix. */

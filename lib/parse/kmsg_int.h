@@ -47,6 +47,11 @@ struct ktime {
 	 * and date read, what the boots after the first add to their times */
 	int64_t last_boot, last_wall, boot_offset;
 	int reboots;
+	/* logcat -v long: the entry whose head was read last, up to the blank
+	 * line that ends it: its date (-1: no entry open) and tag */
+	int64_t entry_wall;
+	char entry_tag[48];
+	size_t entry_tag_len;
 };
 
 /* The parser's state. */

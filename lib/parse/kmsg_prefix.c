@@ -383,6 +383,65 @@ static int logcat_brief(struct ktime *t, struct pb_buf *scratch, const char **s,
 	return 1;
 }
 
+/* logcat's "-v long" head of an entry, alone on its line: liblog's
+ * FORMAT_LONG "[ %s %5d:%5d %c/%-8s ]" (date, pid, tid, priority, tag);
+ * the message follows on its own lines, and a blank line ends the entry.
+ * Opens the entry in T (its date, the tag logd took off the kernel's
+ * message) and returns 1 when S is one. */
+static int logcat_long_head(struct ktime *t, const char *s, size_t n)
+{
+	struct ktime probe = *t;	/* the date read once the line is known */
+	const char *tag;
+	size_t d, i, tag_len;
+	int64_t wall;
+
+	if (n < 32 || s[0] != '[' || s[1] != ' ' || s[n - 1] != ']' || s[n - 2] != ' ' ||
+	    !(d = kmsg_logcat_date(&probe, s + 2, n - 2, &wall)))
+		return 0;
+	i = 2 + d;
+	i += dump_blanks(s + i, n - i);
+	if (!skip_digits(s, n, &i) || i >= n || s[i] != ':')
+		return 0;
+	i++;
+	i += dump_blanks(s + i, n - i);
+	if (!skip_digits(s, n, &i) || i + 3 >= n || s[i] != ' ' ||
+	    !memchr("VDIWEFS", s[i + 1], 7) || s[i + 2] != '/')
+		return 0;
+	tag = s + i + 3;
+	tag_len = dump_rtrim(tag, (size_t)(s + n - 2 - tag));
+	if (tag_len >= sizeof(t->entry_tag) || memchr(tag, ' ', tag_len))
+		return 0;
+	kmsg_logcat_date(t, s + 2, n - 2, &t->entry_wall);
+	memcpy(t->entry_tag, tag, tag_len);
+	t->entry_tag_len = tag_len;
+	return 1;
+}
+
+/* A line of logcat -v long's open entry: the message, the tag put back in
+ * front as printk wrote it ("cma: cma_alloc: ..."), rebuilt in SCRATCH,
+ * with the entry's date. A blank line closes the entry. Returns 1 when
+ * the line was one of the entry's. */
+static int logcat_long_line(struct ktime *t, struct pb_buf *scratch, const char *s, size_t n,
+			    struct kline *l, struct stamps *st)
+{
+	if (t->entry_wall < 0)
+		return 0;
+	if (!dump_rtrim(s, n)) {
+		t->entry_wall = -1;
+		return 0;
+	}
+	pb_buf_reset(scratch);
+	if (t->entry_tag_len) {
+		pb_buf_add(scratch, t->entry_tag, t->entry_tag_len);
+		pb_buf_add(scratch, ": ", 2);
+	}
+	pb_buf_add(scratch, s, n);
+	st->wall = t->entry_wall;
+	l->text = pb_buf_str(scratch);
+	l->len = dump_rtrim(l->text, scratch->len);
+	return 1;
+}
+
 /* The bracketed time and what follows it: a caller id, and (journalctl -o
  * short-monotonic, short-delta: "[  1.23] host kernel: ") when no date
  * came first, the host. */
@@ -471,6 +530,14 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 	l->cpu = l->pid = -1;
 	l->comm = NULL;
 	l->comm_len = 0;
+	if (logcat_long_head(t, s, n)) {
+		l->kernel = 0;	/* the head of the entry, no message */
+		l->text = s + n;
+		l->len = 0;
+		return;
+	}
+	if (logcat_long_line(t, scratch, s, n, l, st))
+		return;
 	i += kmsg_serial_stamp(s, n, &st->wall);
 	i += level_prefix(s + i, n - i);
 	i += devkmsg_prefix(s + i, n - i, &st->boot);

@@ -528,5 +528,5 @@ void kmsg_time_init(struct ktime *t)
 {
 	*t = (struct ktime){ .clock = CLOCK_UNSET, .before = -1, .at = -1,
 			     .year = YEARLESS_BASE, .month = -1, .last_boot = -1,
-			     .last_wall = -1 };
+			     .last_wall = -1, .entry_wall = -1 };
 }

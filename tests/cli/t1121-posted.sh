@@ -106,4 +106,19 @@ is "$(printf '%s' "$out" | jq -c '[.failures[] | [.clock, .comm]]')" \
 	"[[\"yearless\",\"$(sed -n 's/.* Comm: \([^ ]*\) .*/\1/p' "$log")\"],[\"yearless\",null]]" \
 	"the warning's task names the first failure, through the journal's prefixes"
 
+# --- logcat -v long: the head of each entry on a line of its own ----------
+
+log=$POSTED/logcat-long-kernel.log
+export PINBLAME_DB=$TMP/logcat-long.db
+setup "the logcat -v long log imports (found a kernel log by its heads)" "$PINBLAME" import "$log"
+like "$out" "logcat-long-kernel.log: kmsg, $(grep -c -e 'PFNs busy' -e 'alloc failed' "$log") events, 0 bad lines" \
+	"each kernel message under its head is a record"
+pb failures --json
+is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .area, .errorno, .busy_ranges]]')" \
+	"[[\"cma_alloc\",\"$(sed -n 's/.*cma_alloc: \([^:]*\): alloc failed.*/\1/p' "$log")\",-16,$(grep -c 'PFNs busy' "$log")]]" \
+	"one EBUSY failure of its area, the busy lines before it its ranges"
+pb failures
+like "$out" " $(awk '/W\/cma/ { print $2 }' "$log" | awk -F- '{ split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print m[$1 + 0], $2 }') $(awk '/W\/cma/ { print $3 }' "$log")000 +cma_alloc" \
+	"at the date of its entry's head"
+
 done_testing

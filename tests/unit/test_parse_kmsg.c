@@ -1962,6 +1962,43 @@ static void test_decoded_page_owner_stack_is_read_to_its_end(void **state)
 	run_close(&r);
 }
 
+/* logcat -v long (liblog's FORMAT_LONG): each entry is a head "[ %s
+ * %5d:%5d %c/%-8s ]" on a line of its own, the message on the lines after
+ * it, a blank line after the entry. The message is read with the head's
+ * date and the tag logd took off put back; the head alone is no record. */
+static void test_logcat_long_entries_are_read_with_their_head(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "--------- beginning of kernel\n"
+		 "[ 03-14 15:09:26.535     0:    0 I/         ]\n"
+		 "alloc_contig_range: [c1200, c1600) PFNs busy\n"
+		 "\n"
+		 "[ 03-14 15:09:26.541     0:    0 W/cma      ]\n"
+		 "cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16\n"
+		 "\n"
+		 "[ 03-14 15:09:27.002   812:  901 I/ActivityManager ]\n"
+		 "Start proc 4321:com.example/u0a77\n"
+		 "\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	/* date -u -d '2000-03-14 15:09:26.535' +%s%N */
+	assert_int_equal(rec->ts_ns, 953046566535000000);
+	assert_field(rec, "start_pfn", "0xc1200");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_string_equal(rec->body, "cma: cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16");
+	assert_int_equal(rec->ts_ns, 953046566541000000);
+	assert_field(rec, "name", "linux,cma");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "clock"), "yearless");
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2010,6 +2047,7 @@ int main(void)
 		cmocka_unit_test(test_module_build_id_is_not_part_of_the_module),
 		cmocka_unit_test(test_symbolized_frames_are_their_functions),
 		cmocka_unit_test(test_decoded_page_owner_stack_is_read_to_its_end),
+		cmocka_unit_test(test_logcat_long_entries_are_read_with_their_head),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
