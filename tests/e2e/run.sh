@@ -541,9 +541,10 @@ check_order() {
 # no_range_tried: why a kernel may test no range at all. Debian bullseye's
 # 5.10 amd64 (no CMA, so the 1 GB pool grows through alloc_contig_pages())
 # leaves out every range with a page in use: pfn_range_valid_contig() there
-# returns false on page_count(page) > 0 (a check later dropped: "mm,
-# page_alloc: drop unnecessary checks from pfn_range_valid_contig",
-# eb14d4eefdc4), and this workload holds a page in every 128 KB, so
+# returns false on page_count(page) > 0 (an in-use page; the check was
+# dropped in 2021, after 5.10, by eb14d4eefdc4 "mm,page_alloc: drop
+# unnecessary checks from pfn_range_valid_contig", since the range's pages
+# can be migrated), and this workload holds a page in every 128 KB, so
 # alloc_contig_pages() isolates, migrates and traces nothing and fails
 # silently (nr_hugepages 2 -> 0). arm64's 5.10 takes its pages from the
 # hugetlb_cma area through cma_alloc(), which has no such check.
