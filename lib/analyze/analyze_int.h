@@ -174,6 +174,9 @@ int64_t column_i64_or(sqlite3_stmt *st, int col, int64_t dflt);
 /* qsort() that accepts an empty (NULL) array. */
 void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 const char *column_text(sqlite3_stmt *st, int col);
+/* The column's text read as a number (hex with 0x, else decimal): 0, or
+ * -1 when it is NULL or no number. */
+int column_u64(sqlite3_stmt *st, int col, uint64_t *v);
 /* Whether evidence of boot A may speak of a page of boot B: sources.boot
  * links a trace and the log imported with it; 0 is a source imported
  * alone, which may go with any; a negative one is a source whose times

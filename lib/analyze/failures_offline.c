@@ -79,25 +79,18 @@ static void place_offline_line(struct finder *f, const struct offline_line *l)
 	best->end_pfn = hi;
 }
 
-static int parse_hex_text(const unsigned char *text, uint64_t *v)
-{
-	return text && pb_parse_u64((const char *)text, strlen((const char *)text), v) == 0 ? 0 : -1;
-}
-
 static void offline_row(sqlite3_stmt *st, void *ctx)
 {
 	struct finder *f = ctx;
 	struct offline_line l = { .source_id = sqlite3_column_int64(st, 0),
 				  .ts_ns = column_i64_or(st, 1, -1) };
 
-	if (parse_hex_text(sqlite3_column_text(st, 2), &l.start) == 0 &&
-	    parse_hex_text(sqlite3_column_text(st, 3), &l.end) == 0 && l.end > l.start) {
+	if (column_u64(st, 2, &l.start) == 0 && column_u64(st, 3, &l.end) == 0 && l.end > l.start) {
 		place_offline_line(f, &l);
 		return;
 	}
 	l.pfns = 1;
-	if (parse_hex_text(sqlite3_column_text(st, 4), &l.start) == 0 &&
-	    parse_hex_text(sqlite3_column_text(st, 5), &l.end) == 0 && l.end > l.start)
+	if (column_u64(st, 4, &l.start) == 0 && column_u64(st, 5, &l.end) == 0 && l.end > l.start)
 		place_offline_line(f, &l);
 }
 

@@ -24,6 +24,13 @@ const char *column_text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
+int column_u64(sqlite3_stmt *st, int col, uint64_t *v)
+{
+	const char *t = column_text(st, col);
+
+	return t && pb_parse_u64(t, strlen(t), v) == 0 ? 0 : -1;
+}
+
 json_t *int_or_null(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()

@@ -210,13 +210,6 @@ struct offline_match {
 	json_t *found;		/* {reason, source, line} of the line, or NULL */
 };
 
-static int parse_hex_col(sqlite3_stmt *st, int col, uint64_t *v)
-{
-	const char *t = column_text(st, col);
-
-	return t && pb_parse_u64(t, strlen(t), v) == 0 ? 0 : -1;
-}
-
 /* Whether the line's block (bytes, its last byte included; or pfns of 3.x)
  * is the failure's range under one of the page sizes, as failures_offline.c
  * placed it. */
@@ -225,7 +218,7 @@ static int offline_block_is(sqlite3_stmt *st, const struct offline_match *m)
 	uint64_t lo, hi;
 	int64_t start_pfn, end_pfn;
 
-	if (parse_hex_col(st, 0, &lo) == 0 && parse_hex_col(st, 1, &hi) == 0) {
+	if (column_u64(st, 0, &lo) == 0 && column_u64(st, 1, &hi) == 0) {
 		for (size_t i = 0; i < OFFLINE_PAGE_SIZES; i++) {
 			offline_block_pfns(lo, hi, i, &start_pfn, &end_pfn);
 			if (start_pfn == m->start_pfn && end_pfn == m->end_pfn)
@@ -233,7 +226,7 @@ static int offline_block_is(sqlite3_stmt *st, const struct offline_match *m)
 		}
 		return 0;
 	}
-	return parse_hex_col(st, 2, &lo) == 0 && parse_hex_col(st, 3, &hi) == 0 &&
+	return column_u64(st, 2, &lo) == 0 && column_u64(st, 3, &hi) == 0 &&
 	       (int64_t)lo == m->start_pfn && (int64_t)hi == m->end_pfn;
 }
 
