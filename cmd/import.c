@@ -303,6 +303,21 @@ static const char *content_hash(struct import_file *f, struct pb_input *in)
 	return f->sha256;
 }
 
+/* ftrace's header "# entries-in-buffer/entries-written: E/W   #P:N": the
+ * buffer wrapped and overwrote W - E events before the trace was read,
+ * and no line of it marks them. */
+static uint64_t overwritten(struct pb_parser *p)
+{
+	const char *kept = pb_parser_meta(p, "entries");
+	const char *written = pb_parser_meta(p, "entries_written");
+	uint64_t k, w;
+
+	if (!kept || !written || pb_parse_u64(kept, strlen(kept), &k) < 0 ||
+	    pb_parse_u64(written, strlen(written), &w) < 0)
+		return 0;
+	return w > k ? w - k : 0;
+}
+
 static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_input *in,
 		       uint64_t events, double seconds)
 {
@@ -316,6 +331,7 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.arch = pb_parser_meta(p, "arch"),
 		.clock = pb_parser_meta(p, "clock"),
 		.sha256 = content_hash(f, in),
+		.overwritten = overwritten(p),
 	};
 	int rc;
 

@@ -182,6 +182,9 @@ struct pb_source_totals {
 				 * trace clock: the parser's "clock" meta */
 	const char *sha256;	/* final content hash (needed when the info's
 				 * was NULL) */
+	uint64_t overwritten;	/* events lost that no record marks: those
+				 * the buffer overwrote before the trace was
+				 * read, as its header counts them */
 };
 /* Finishes typed tables (pairs left open are closed), writes the totals
  * and commits. Returns 1 when committed, 0 when the content turned out to

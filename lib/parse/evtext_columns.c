@@ -335,6 +335,12 @@ int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *los
 	if (q == p || parse_i32(p, q, cpu) < 0 || !pb_has_prefix(q, (size_t)(end - q), " ["))
 		return -1;
 	p = q + 2;
+	/* "[LOST EVENTS]": the trace file's reader (5.7+) saw the writer
+	 * overwrite what it had not read yet, a count it cannot know */
+	if ((size_t)(end - p) == 12 && !memcmp(p, "LOST EVENTS]", 12)) {
+		*lost = -1;
+		return 0;
+	}
 	if (pb_has_prefix(p, (size_t)(end - p), "LOST ")) {
 		p += 5;
 		q = skip_digits(p, end);

@@ -140,7 +140,7 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 		sqlite3_bind_int64(st, 8, s->first_ts);
 		sqlite3_bind_int64(st, 9, s->last_ts);
 	}
-	sqlite3_bind_int64(st, 10, (int64_t)s->lost_events);
+	sqlite3_bind_int64(st, 10, (int64_t)(s->lost_events + t->overwritten));
 	sqlite3_bind_int64(st, 11, (int64_t)s->unpaired);
 	sqlite3_bind_text(st, 12, t->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, t->clock, -1, SQLITE_STATIC);

@@ -613,7 +613,9 @@ int store_typed_record(struct pb_store *s, const struct pb_record *r, int handle
 		       int64_t event_id, int64_t stack_id)
 {
 	if (handler == LOST_EVENTS) {
-		s->lost_events += (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 0);
+		/* a mark without its count ("[LOST EVENTS]", "[EVENTS
+		 * DROPPED]") says at least one was lost */
+		s->lost_events += (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 1);
 		return 0;
 	}
 	return handler ? handlers[handler - 1].fn(s, r, event_id, stack_id) : 0;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Events a trace lost (trace_pipe's "CPU:%d [LOST %lu EVENTS]", which
-# record also writes for the events a full buffer refused): blame counts
-# them among the gaps, and when busy pages are left unattributed its hint
-# says their evidence may be among the lost events. Expected values are
-# the numbers written into the trace, summed with awk.
+# record also writes for the events a full buffer refused; "[LOST
+# EVENTS]" without a count; the trace file header's overwritten events):
+# info and blame count them, and when busy pages are left unattributed
+# blame's hint says their evidence may be among the lost events. Expected
+# values are the numbers written into the trace, summed with awk and sed.
 . "$(dirname "$0")/lib.sh"
 
 trace() { # LOST... : one busy page, no holder evidence, then the marks
@@ -28,6 +29,26 @@ pb blame
 like "$err" "hint: the capture lost $lost events \\(ring buffer full\\): the evidence of" \
 	"the hint says events were lost"
 like "$err" "hint: the 1 busy page left unattributed may be among them" "and what they may have held"
+
+# `cat trace` after the buffer wrapped: its header counts the events
+# written and those still in the buffer (the difference was overwritten,
+# with no line to say so), and a reader racing the writer marks "[LOST
+# EVENTS]" without a count (at least one)
+{
+	printf '# tracer: nop\n#\n# entries-in-buffer/entries-written: 2/1502   #P:2\n#\n'
+	trace | sed 1d
+	printf 'CPU:1 [LOST EVENTS]\n'
+} > "$TMP/wrapped.txt"
+hdr=$(sed -n 's|^# entries-in-buffer/entries-written: \([0-9]*\)/\([0-9]*\) .*|\2 - \1|p' "$TMP/wrapped.txt")
+marks=$(grep -c '^CPU:[0-9]* \[LOST EVENTS\]$' "$TMP/wrapped.txt")
+export PINBLAME_DB=$TMP/wrapped.db
+pb import "$TMP/wrapped.txt"
+is "$(printf '%s' "$out" | grep -o '[0-9]* bad lines')" "0 bad lines" "'[LOST EVENTS]' is understood"
+pb info
+like "$out" " 0 not understood, $(( hdr + marks )) lost, " \
+	"the header's overwritten events and the uncounted mark are lost events"
+pb blame --json
+is "$(printf '%s' "$out" | jq .gaps.lost_events)" "$(( hdr + marks ))" "and blame's gaps count them"
 
 # nothing lost: no such hint
 trace > "$TMP/whole.txt"

@@ -265,6 +265,31 @@ static void test_output_option_lines(void **state)
 	run_close(&r);
 }
 
+/* The trace file's reader since 5.7 marks pages the writer overwrote while
+ * it read them, without a count (print_trace_line(): lost_events -1). */
+static void test_lost_events_without_count(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "CPU:1 [LOST EVENTS]\n"
+		 "CPU:0 [LOST 7 EVENTS]\n"
+		 "CPU:1 [LOST  EVENTS]\n");
+	rec = run_next(&r);
+	check_context(rec, 1, -1, 1, -1, -1, "", "ftrace", "lost_events");
+	assert_int_equal(rec->nfields, 1);
+	assert_field(rec, "cpu", "1");
+	rec = run_next(&r);
+	assert_field(rec, "lost", "7");
+	/* two blanks: not the kernel's text */
+	run_end(&r);
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
+	assert_int_equal(r.last_bad_line, 3);
+	run_close(&r);
+}
+
 /* kprobes, markers, lost events, CPU banners, function tracer, unknown
  * events, the empty-%s quirk */
 static void test_special_lines(void **state)
@@ -1337,6 +1362,7 @@ int main(void)
 		cmocka_unit_test(test_marker_with_ip),
 		cmocka_unit_test(test_output_option_lines),
 		cmocka_unit_test(test_special_lines),
+		cmocka_unit_test(test_lost_events_without_count),
 		cmocka_unit_test(test_user_stack),
 		cmocka_unit_test(test_user_stack_block_gives_user_frames_of_its_event),
 		cmocka_unit_test(test_interleaved_cpus),
