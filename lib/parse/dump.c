@@ -206,6 +206,54 @@ int dump_decoded_frame(const char *s, size_t len)
  * kernel's scripts/decode_stacktrace.sh puts "name (file:line ...)" in
  * place of "name+off/size". The frame is the rest; S..*LEN is copied
  * without those words into A when it has any. */
+/* "name+0xoff/0xsize": a frame as %pS prints it. */
+static int symbol_with_offset(const char *w, size_t n)
+{
+	const char *plus = memchr(w, '+', n), *slash, *end = w + n;
+
+	if (!plus || plus == w || end - plus < 6 || plus[1] != '0' || plus[2] != 'x' ||
+	    !(slash = memchr(plus, '/', (size_t)(end - plus))) || end - slash < 4 ||
+	    slash[1] != '0' || slash[2] != 'x' || slash - plus < 4)
+		return 0;
+	for (const char *c = plus + 3; c < end; c++)
+		if (c != slash && c != slash + 1 && c != slash + 2 && !pb_is_lower_hex(*c) &&
+		    (*c < 'A' || *c > 'F'))
+			return 0;
+	return 1;
+}
+
+int dump_symbol_frame(const char *s, size_t len)
+{
+	size_t w, at;
+
+	if (len > 2 && s[0] == '?' && s[1] == ' ') {
+		s += 2;
+		len -= 2;
+	}
+	len = dump_rtrim(s, len);
+	if (!len || s[0] == '[' || s[0] == '(')
+		return 0;
+	w = word_or_group(s, len);
+	at = w + dump_blanks(s + w, len - w);
+	/* syzkaller's line of an inlined function: its name, then its source */
+	if (!symbol_with_offset(s, w) &&
+	    (at >= len || !source_position(s + at, word_or_group(s + at, len - at))))
+		return 0;
+	while (at < len) {
+		size_t n = word_or_group(s + at, len - at);
+
+		/* the module, a build id within its brackets, or "[inline]" */
+		if (s[at] == '[')
+			return s[len - 1] == ']';
+		if (!n || !symbolizer_word(s + at, n, 1))
+			return 0;
+		at += n;
+		at += dump_blanks(s + at, len - at);
+	}
+	return 1;
+}
+
+#define GROUP_DROPPED 2
 #define GROUP_DROPPED 2
 
 static const char *without_source(struct pb_arena *a, const char *s, size_t *len, int *inlined)
@@ -636,7 +684,9 @@ static int block_rest(struct dump_block *b)
 		len = dump_rtrim(s, len);
 		if (!len)
 			break;
-		if (dump_blanks(s, len)) {
+		/* a frame's leading blank, lost when a page collapsed the
+		 * white space of the paste: the frame alone is one still */
+		if (dump_blanks(s, len) || dump_symbol_frame(s, len)) {
 			if (dump_frame(&b->rec, pb_parser_arena(b->p), s, len) &&
 			    bad(b, lineno, PB_BAD_SYNTAX, s, len))
 				return -1;

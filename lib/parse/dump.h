@@ -42,6 +42,10 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
  * had one, "? " before a stale one, and no blank before it (the script
  * joins the line's words with one blank). */
 int dump_decoded_frame(const char *s, size_t len);
+/* Whether S is a frame as %pS prints it, "name+0xoff/0xsize", with a
+ * module or a symbolizer's source after it, and no blank before it: the
+ * frame lines of a paste whose white space a web page collapsed. */
+int dump_symbol_frame(const char *s, size_t len);
 /* Points REC's fields and frames at what was collected. */
 void dump_rec_attach(struct dump_rec *d, struct pb_record *rec);
 

@@ -341,7 +341,8 @@ static int dump_tail_line(struct kmsg *k, const char *s, size_t len, struct dump
 {
 	size_t n;
 
-	if (dump_blanks(s, len) || (st->stack != OWNER_NONE && dump_decoded_frame(s, len)))
+	if (dump_blanks(s, len) ||
+	    (st->stack != OWNER_NONE && (dump_decoded_frame(s, len) || dump_symbol_frame(s, len))))
 		return dump_tail_indented(k, s, len, st);
 	st->stack = OWNER_NONE;
 	if ((n = dump_prefix(s, len, "page_owner tracks the page as "))) {
@@ -494,6 +495,20 @@ static int arm_frames(struct kmsg *k, const char *s, size_t len)
 	return arm_side(k, from + 6, (size_t)(s + len - from - 6)) ? -1 : 0;
 }
 
+/* x86's stack section markers ("<TASK>", "</IRQ>"), their blank lost
+ * with the rest of a collapsed paste's. */
+static int stack_marker(const char *s, size_t len)
+{
+	size_t i = s[0] == '<' ? 1 + (len > 1 && s[1] == '/') : 0;
+
+	if (!i || len < i + 3 || len > 8 || s[len - 1] != '>')
+		return 0;
+	for (; i < len - 1; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return 1;
+}
+
 /* Frames printed without a blank before them: arm's verbose ones,
  * powerpc's "[%016lx] [%016lx] %pS" (stack pointer, return address; see
  * dump_ppc_frame_addr()) and s390's "([<%016lx>] %pSR)" of a frame its
@@ -503,7 +518,8 @@ static int unindented_frame(const char *s, size_t len)
 	uint64_t ip;
 
 	return arm_verbose_frame(s, len) || dump_ppc_frame_addr(s, len, &ip) ||
-	       dump_prefix(s, len, "([<") || dump_decoded_frame(s, len);
+	       dump_prefix(s, len, "([<") || dump_decoded_frame(s, len) ||
+	       dump_symbol_frame(s, len) || stack_marker(s, len);
 }
 
 /* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
@@ -652,7 +668,8 @@ int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
 		if (!l.kernel ||
 		    dump_prefix(l.text, l.len, "page_pinner allocation stack trace missing"))
 			continue;
-		if ((!dump_blanks(l.text, l.len) && !dump_decoded_frame(l.text, l.len)) ||
+		if ((!dump_blanks(l.text, l.len) && !dump_decoded_frame(l.text, l.len) &&
+		     !dump_symbol_frame(l.text, l.len)) ||
 		    dump_frame(&k->rec, kmsg_arena(k), l.text, l.len)) {
 			kmsg_unget_line(k);
 			break;

@@ -437,12 +437,23 @@ static int bad(struct pb_parser *p, enum pb_bad_reason why, const char *text, si
 	return pb_parser_bad_line(p, pb_input_lineno(in), why, text, len) ? -1 : 0;
 }
 
-/* Callchain lines: one TAB, or blanks when a mail client ate the TAB. */
+/* Callchain lines: one TAB, or blanks when a mail client ate the TAB; no
+ * blank at all when a web page collapsed the white space of the paste,
+ * and then the address column first and the dso in parentheses last
+ * ("ffffffff8123abcd func+0x12 ([kernel.kallsyms])") say it is one. A
+ * sample's head is tried first where the line has no TAB. */
 static int is_frame_line(const char *line, size_t len)
 {
-	const char *s = pb_skip_blanks(line, line + len);
+	const char *s = pb_skip_blanks(line, line + len), *e;
+	uint64_t ip;
 
-	return s > line && s < line + len;
+	if (s > line)
+		return s < line + len;
+	while (len && is_blank(line[len - 1]))
+		len--;
+	e = pb_token_end(line, line + len);
+	return e > line && e < line + len && line[len - 1] == ')' &&
+	       pb_parse_hex(line, (size_t)(e - line), &ip) == 0;
 }
 
 /* The address column perf prints first in a frame line, bare hex. */

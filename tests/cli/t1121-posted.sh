@@ -121,4 +121,32 @@ pb failures
 like "$out" " $(awk '/W\/cma/ { print $2 }' "$log" | awk -F- '{ split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); print m[$1 + 0], $2 }') $(awk '/W\/cma/ { print $3 }' "$log")000 +cma_alloc" \
 	"at the date of its entry's head"
 
+# --- pastes whose white space a web page collapsed --------------------------
+
+# the same log and perf script, as a forum renders them: runs of blanks made
+# one, leading blanks gone; they must read as the originals do
+orig=$SAMPLES/dmesg-6.6-dump_page-folio.txt
+sed 's/^[ \t]*//; s/[ \t][ \t]*/ /g' "$orig" >"$TMP/collapsed-dmesg.txt"
+export PINBLAME_DB=$TMP/orig-dmesg.db
+setup "the original log imports" "$PINBLAME" import "$orig"
+pb blame --json
+want=$(printf '%s' "$out" | jq -c '[.callsites[] | [.callsite, .pages, .stack]]')
+export PINBLAME_DB=$TMP/collapsed-dmesg.db
+setup "the collapsed log imports" "$PINBLAME" import "$TMP/collapsed-dmesg.txt"
+like "$out" "collapsed-dmesg.txt: kmsg, .* 0 bad lines" "no line of it is bad (its call trace was cut at 'Call trace:')"
+pb blame --json
+is "$(printf '%s' "$out" | jq -c '[.callsites[] | [.callsite, .pages, .stack]]')" "$want" \
+	"it blames the same call sites on the same pages and stacks"
+
+orig=$SAMPLES/perf-script-5.15-page_pinner-rfc.txt
+sed 's/^[ \t]*//' "$orig" >"$TMP/collapsed-perf.txt"
+export PINBLAME_DB=$TMP/orig-perf.db
+setup "the original perf script imports" "$PINBLAME" import "$orig"
+want=$(sql "SELECT group_concat(s.folded, ' | ') FROM event e JOIN stack s ON s.id = e.stack_id")
+export PINBLAME_DB=$TMP/collapsed-perf.db
+setup "the perf script without TABs imports" "$PINBLAME" import "$TMP/collapsed-perf.txt"
+like "$out" "collapsed-perf.txt: perf-script, .* 0 bad lines" "its frame lines are no bad lines"
+is "$(sql "SELECT group_concat(s.folded, ' | ') FROM event e JOIN stack s ON s.id = e.stack_id")" "$want" \
+	"its samples have the original's stacks"
+
 done_testing

@@ -1999,6 +1999,53 @@ static void test_logcat_long_entries_are_read_with_their_head(void **state)
 	run_close(&r);
 }
 
+/* A log pasted where a web page collapsed its white space: a frame's
+ * leading blank (" %pS") and x86's "<TASK>" markers' are gone, the frames
+ * alone on their lines after the prefix. A line that is a frame as %pS
+ * prints it, "name+0xoff/0xsize" with its module, is one of the trace or
+ * page_owner stack it is in; the line after them ends them as before. */
+static void test_collapsed_paste_keeps_its_frames(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[ 88.100000] CPU: 2 PID: 3107 Comm: camapp Tainted: G C 6.1.55 #1\n"
+		 "[ 88.100001] Call Trace:\n"
+		 "[ 88.100002] <TASK>\n"
+		 "[ 88.100003] dump_stack_lvl+0x48/0x60\n"
+		 "[ 88.100004] ? cma_alloc+0x1a4/0x600\n"
+		 "[ 88.100005] alloc_contig_range+0x1e4/0x2b8\n"
+		 "[ 88.100006] cma_alloc+0x1a4/0x600\n"
+		 "[ 88.100007] vb2_dc_alloc+0x8c/0x170 [videobuf2_dma_contig]\n"
+		 "[ 88.100008] </TASK>\n"
+		 "[ 88.100009] page:fffffc00028e9040 refcount:3 mapcount:1 mapping:0000000000000000 index:0x41 pfn:0xa3a41\n"
+		 "[ 88.100010] page dumped because: migration failure\n"
+		 "[ 88.100011] page_owner tracks the page as allocated\n"
+		 "[ 88.100012] page last allocated via order 0, migratetype Movable, gfp_mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 77, tgid 77 (camd), ts 87000000000, free_ts 0\n"
+		 "[ 88.100013] post_alloc_hook+0x1a0/0x1c8\n"
+		 "[ 88.100014] pin_user_pages_fast+0x40/0x60\n"
+		 "[ 88.100015] cam_ioctl+0x10/0x20 [cam 8f1c2e0a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e]\n"
+		 "[ 88.100016] page_owner free stack trace missing\n"
+		 "[ 88.100017] cma: cma_alloc: alloc failed, req-size: 64 pages, ret: -16\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->pid, 3107);
+	assert_int_equal(rec->nframes, 4);
+	assert_frame(&rec->frames[0], "dump_stack_lvl", 0x48, 0x60, 0, NULL, 0);
+	assert_frame(&rec->frames[3], "vb2_dc_alloc", 0x8c, 0x170, 0, "videobuf2_dma_contig", 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_int_equal(rec->nframes, 3);
+	assert_frame(&rec->frames[2], "cam_ioctl", 0x10, 0x20, 0, "cam", 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2048,6 +2095,7 @@ int main(void)
 		cmocka_unit_test(test_symbolized_frames_are_their_functions),
 		cmocka_unit_test(test_decoded_page_owner_stack_is_read_to_its_end),
 		cmocka_unit_test(test_logcat_long_entries_are_read_with_their_head),
+		cmocka_unit_test(test_collapsed_paste_keeps_its_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

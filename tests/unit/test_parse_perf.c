@@ -706,6 +706,38 @@ static void test_page_pinner_rfc_samples_with_kernel_and_user_frames(void **stat
 	run_close(&r);
 }
 
+/* A callchain whose TABs a web page took with the rest of the paste's
+ * leading white space: the address column first and the dso last make a
+ * line a frame still; a head is one where it reads as one. */
+static void test_callchain_without_its_tabs(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "sh 267 [000] 5.959264: cma:cma_alloc_start: name=hugetlb0 count=8192 align=13\n"
+		 "ffff80000839cbf0 cma_alloc+0x3a0 ([kernel.kallsyms])\n"
+		 "ffff800008350468 alloc_fresh_huge_page+0x94 ([kernel.kallsyms])\n"
+		 "4a7cc [unknown] (/bin/busybox)\n"
+		 "\n"
+		 "sh 267 [000] 5.959300: cma:cma_alloc_finish: name=hugetlb0 pfn=0x0 page=0x0 count=8192 align=13 errorno=-16\n"
+		 "ffff80000839cd10 cma_alloc+0x4c0 ([kernel.kallsyms])\n"
+		 "\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[1], "alloc_fresh_huge_page", 0x94, 0, 0xffff800008350468,
+		     NULL, 0);
+	assert_int_equal(rec->nuframes, 1);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_finish");
+	assert_int_equal(rec->nframes, 1);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_orphan_frames),
 		cmocka_unit_test(test_time_base),
 		cmocka_unit_test(test_page_pinner_rfc_samples_with_kernel_and_user_frames),
+		cmocka_unit_test(test_callchain_without_its_tabs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
