@@ -269,16 +269,18 @@ static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h, struct
 	return 1;
 }
 
-/* A failure point the kernel does not have is named, not fatal. */
-static void attach_tracepoint(struct pb_bpf_run *r, struct bpf_program *p, const char *tp)
+/* A failure point the kernel does not have is named, not fatal; 1 when
+ * attached. */
+static int attach_tracepoint(struct pb_bpf_run *r, struct bpf_program *p, const char *tp)
 {
 	struct bpf_link *l = bpf_program__attach_raw_tracepoint(p, tp);
 
 	if (!l) {
 		pb_warn("--bpf: no tracepoint %s on this kernel (%s)", tp, strerror(errno));
-		return;
+		return 0;
 	}
 	r->links[r->nlinks++] = l;
+	return 1;
 }
 
 /* libbpf's own messages (its warnings repeat what we report, with the
@@ -392,8 +394,17 @@ static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, s
 /* The failure points, the ring buffer, and what is on. */
 int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
 {
+	struct bpf_link *l;
+
 	attach_tracepoint(r, r->skel->progs.pages_isolated, "test_pages_isolated");
-	attach_tracepoint(r, r->skel->progs.cma_busy_retry, "cma_alloc_busy_retry");
+	/* a CMA failure: cma_alloc_busy_retry (5.18+), else the single
+	 * cma_alloc event of 5.12 and before (Debian's 5.10), which a kernel
+	 * between has neither of: tried without a warning of its own */
+	if (!attach_tracepoint(r, r->skel->progs.cma_busy_retry, "cma_alloc_busy_retry")) {
+		l = bpf_program__attach_raw_tracepoint(r->skel->progs.cma_alloc_end, "cma_alloc");
+		if (l)
+			r->links[r->nlinks++] = l;
+	}
 	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");
 	fprintf(stderr, "pinblame record: BPF on");
 	for (size_t i = 0; i < n; i++)

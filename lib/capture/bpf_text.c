@@ -118,6 +118,12 @@ static void write_failure_fields(struct pb_buf *b, const struct pb_bpf_failure *
 		pb_buf_addf(b, "test_pages_isolated: start_pfn=0x%llx end_pfn=0x%llx"
 			    " fin_pfn=0x%llx ret=fail\n", f->a, f->b, f->c);
 		break;
+	case PB_BPF_CMA_ALLOC_FAIL:
+		/* "pfn=%lx page=%p count=%u align=%u", the NULL page as 5.10's
+		 * %p prints it */
+		pb_buf_addf(b, "cma_alloc: pfn=%llx page=%016x count=%llu align=%llu\n", f->a,
+			    0, f->c, f->d);
+		break;
 	default:
 		pb_buf_addf(b, "mm_migrate_pages: nr_succeeded=%llu nr_failed=%llu", f->a, f->b);
 		/* the names of MIGRATE_REASON in the event's __print_symbolic */

@@ -570,6 +570,30 @@ static void test_hooks_of_a_5_10_kernel_are_the_compound_head_grab_and_a_page_re
 	pb_ksyms_free(&ks);
 }
 
+/* 5.10's CMA failure: the single cma_alloc event, NULL page, written as
+ * that kernel's TP_printk prints it (the page's %p as 16 zeros), which the
+ * importer reads as a failed cma_alloc as in a tracefs capture. */
+static void test_single_cma_alloc_failure_is_written_as_5_10_prints_it(void **state)
+{
+	struct pb_bpf_failure f = {
+		.ns = 104260599000ULL, .kind = PB_BPF_CMA_ALLOC_FAIL, .a = 0x17e000,
+		.c = 8192, .d = 13, .pid = 96, .tgid = 96, .cpu = 0,
+	};
+	struct pb_bpf_frames none = { NULL, 0 };
+	struct pb_ksyms ks;
+	struct pb_buf b = { 0 };
+
+	(void)state;
+	load_text(&ks, kallsyms_612);
+	strcpy(f.comm, "sh");
+	pb_bpf_write_failure(&b, &ks, &f, &none);
+	assert_string_equal(pb_buf_str(&b),
+		"              sh-96      (     96) [000] .....   104.260599: cma_alloc: "
+		"pfn=17e000 page=0000000000000000 count=8192 align=13\n");
+	pb_buf_free(&b);
+	pb_ksyms_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_written_trace_blames_the_page_stack_for_the_fin_pfn),
 		cmocka_unit_test(test_start_gets_map_pages_to_pfns_where_no_cma_event_does),
 		cmocka_unit_test(test_hooks_of_a_5_10_kernel_are_the_compound_head_grab_and_a_page_read),
+		cmocka_unit_test(test_single_cma_alloc_failure_is_written_as_5_10_prints_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

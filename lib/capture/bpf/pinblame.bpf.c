@@ -348,6 +348,26 @@ int cma_busy_retry(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/* cma_alloc(unsigned long pfn, const struct page *page, unsigned int count,
+ *           unsigned int align), up to 5.12: the single event at the end of
+ * cma_alloc(), page NULL when it failed (later kernels have
+ * cma_alloc_busy_retry and cma_alloc_finish instead). Only a failure is
+ * sent. */
+SEC("raw_tracepoint")
+int cma_alloc_end(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pb_bpf_failure f = {};
+
+	if (ctx->args[1])
+		return 0;
+	f.kind = PB_BPF_CMA_ALLOC_FAIL;
+	f.a = ctx->args[0];
+	f.c = (__u32)ctx->args[2];
+	f.d = (__u32)ctx->args[3];
+	send_failure(ctx, &f);
+	return 0;
+}
+
 /* test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn,
  *                     unsigned long fin_pfn): failed when fin_pfn < end_pfn */
 SEC("raw_tracepoint")

@@ -40,6 +40,8 @@ enum pb_bpf_failure_kind {
 	PB_BPF_CMA_BUSY_RETRY = 1,	/* a = pfn, b = page, c = count, d = align */
 	PB_BPF_ISOLATION_FAIL,		/* a = start_pfn, b = end_pfn, c = fin_pfn */
 	PB_BPF_MIGRATE_FAIL,		/* a = nr_succeeded, b = nr_failed, c = reason */
+	PB_BPF_CMA_ALLOC_FAIL,		/* the single cma_alloc of 5.12 and before:
+					 * a = pfn, c = count, d = align (page NULL) */
 };
 
 /* mm_migrate_pages's reason, as the BPF program maps this kernel's enum
