@@ -22,9 +22,11 @@
 # pinblame built against bookworm's libraries (bullseye's libtracefs is too
 # old, see lib_suite()). There cma_alloc() fails each 32 MB range of the
 # area at its first busy page, 32 fin_pfns in all, and the pool then grows
-# below 4 GB: 2 recovered failures; precision and recall 1.000 (32 of 32)
+# below 4 GB: 2 cma_alloc failures, recovered (final under --bpf, which
+# writes no successful isolation); precision and recall 1.000 (32 of 32)
 # with --probe-gup and with --bpf (kprobes: arm64 5.10 has no fentry, and
-# its BTF leaves out the static try_grab_compound_head). The kept run is
+# its BTF leaves out the static try_grab_compound_head). About 2 minutes
+# each with the caches filled, 4 at first (downloads of both releases). The kept run is
 # testdata/real/arm64-5.10-ftrace-hugetlb-cma. With PB_E2E_ARCH=amd64 (no
 # CMA) 5.10 tests no range at all while the pages are held (see the comment
 # above check_blame), and the run fails saying so.
