@@ -522,6 +522,54 @@ static int unindented_frame(const char *s, size_t len)
 	       dump_symbol_frame(s, len) || stack_marker(s, len);
 }
 
+/* 3.x-4.9 x86: print_trace_stack() writes "%s <%s> " (IRQ, EOI, NMI)
+ * with no newline, so the first frame of the section follows it on its
+ * line ("<IRQ>  [<ffffffff81080e63>] ? warn_alloc_failed+0x10a/0x11d"):
+ * the line without the marker. */
+static const char *x86_section_start(const char *s, size_t *len)
+{
+	const char *close = *len > 3 && s[0] == '<' ? memchr(s, '>', *len < 8 ? *len : 8) : NULL;
+	size_t n;
+
+	if (!close || (size_t)(close - s) + 1 == *len)
+		return s;
+	n = (size_t)(close - s) + 1;
+	n += dump_blanks(s + n, *len - n);
+	if (!dump_prefix(s + n, *len - n, "[<"))
+		return s;
+	*len -= n;
+	return s + n;
+}
+
+/* A frame of old x86 and arm64, "[<%p>] %pS" (its "? " too), with its
+ * blank collapsed away. */
+static int addressed_frame(const char *s, size_t len)
+{
+	const char *close = dump_prefix(s, len, "[<") ? memchr(s, ']', len) : NULL;
+
+	return close && (size_t)(s + len - close) > 2 && close[1] == ' ' &&
+	       dump_symbol_frame(close + 2, (size_t)(s + len - close) - 2);
+}
+
+/* Such lines, after a section marker or not, with their blank collapsed
+ * away. */
+static int x86_marked_frame(const char *s, size_t len)
+{
+	const char *rest = x86_section_start(s, &len);
+
+	return addressed_frame(rest, len);
+}
+
+/* printk_stack_address() of 3.x-4.9 x86, "%s [<%p>] %s%pB": the "? " of
+ * a frame the unwinder is unsure of comes after the address. */
+static int x86_stale_addressed(const char *s, size_t len)
+{
+	const char *close = dump_prefix(s, len, "[<") ? memchr(s, ']', len) : NULL;
+
+	return close && (size_t)(s + len - close) > 3 && close[1] == ' ' && close[2] == '?' &&
+	       close[3] == ' ';
+}
+
 /* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
 static int trace_line(struct kmsg *k, const char *s, size_t len)
 {
@@ -537,10 +585,11 @@ static int trace_line(struct kmsg *k, const char *s, size_t len)
 		return 0;
 	if (n && dump_prefix(s + n, len - n, "LR = "))
 		return 0;
-	if (!n && !unindented_frame(s, len))
+	if (!n && !unindented_frame(s, len) && !x86_marked_frame(s, len))
 		return -1;
 	s += n;
 	len -= n;
+	s = x86_section_start(s, &len);
 	if (arm_saved_registers(s, len))
 		return 0;
 	if ((rc = arm_frames(k, s, len)) <= 0)
@@ -548,8 +597,9 @@ static int trace_line(struct kmsg *k, const char *s, size_t len)
 	/* "<TASK>", "</IRQ>": x86 stack section markers */
 	if (len > 2 && s[0] == '<' && s[len - 1] == '>')
 		return 0;
-	/* "? func+0x1d0/0x230": a stale word the x86 unwinder is unsure of */
-	if (dump_prefix(s, len, "? "))
+	/* "? func+0x1d0/0x230": a stale word the x86 unwinder is unsure of,
+	 * also after the address of 3.x-4.9 ("[<%p>] %s%pB": "? " there) */
+	if (dump_prefix(s, len, "? ") || x86_stale_addressed(s, len))
 		return 0;
 	return dump_frame(&k->rec, kmsg_arena(k), s, len);
 }

@@ -2046,6 +2046,52 @@ static void test_collapsed_paste_keeps_its_frames(void **state)
 	run_close(&r);
 }
 
+/* x86's traces of 3.x-4.9: printk_stack_address() prints "%s [<%p>] %s%pB"
+ * with the "? " of a stale frame after the address, and print_trace_stack()
+ * "%s <%s> " with no newline, so a section's first frame follows its
+ * marker on one line. Stale frames are no frames, the marker no part of
+ * the frame; the same with the blanks collapsed away. */
+static void test_x86_addressed_frames_with_markers_and_stale_words(void **state)
+{
+	static const char indented[] =
+		"[ 2448.946976] Call Trace:\n"
+		"[ 2448.946978]  <IRQ>  [<ffffffff81080e63>] ? warn_alloc_failed+0x10a/0x11d\n"
+		"[ 2448.946989]  [<ffffffff810837c5>] __alloc_pages_nodemask+0x611/0x66a\n"
+		"[ 2448.947002]  [<ffffffffa089d7f9>] try_fill_recv+0x58/0x402 [virtio_net]\n"
+		"[ 2448.947076]  <EOI>  [<ffffffffa09220e0>] ? compress+0x148/0x1d5 [zfs]\n"
+		"[ 2448.947102]  [<ffffffffa096e1d9>] zio_compress_data+0x63/0xa1 [zfs]\n"
+		"[ 2448.947110] cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n";
+	static const char collapsed[] =
+		"[ 2448.946976] Call Trace:\n"
+		"[ 2448.946978] <IRQ> [<ffffffff81080e63>] ? warn_alloc_failed+0x10a/0x11d\n"
+		"[ 2448.946989] [<ffffffff810837c5>] __alloc_pages_nodemask+0x611/0x66a\n"
+		"[ 2448.947002] [<ffffffffa089d7f9>] try_fill_recv+0x58/0x402 [virtio_net]\n"
+		"[ 2448.947076] <EOI> [<ffffffffa09220e0>] ? compress+0x148/0x1d5 [zfs]\n"
+		"[ 2448.947102] [<ffffffffa096e1d9>] zio_compress_data+0x63/0xa1 [zfs]\n"
+		"[ 2448.947110] cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n";
+	const char *inputs[] = { indented, collapsed };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, inputs[i]);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "call_trace");
+		assert_int_equal(rec->nframes, 3);
+		assert_frame(&rec->frames[0], "__alloc_pages_nodemask", 0x611, 0x66a,
+			     0xffffffff810837c5, NULL, 0);
+		assert_frame(&rec->frames[2], "zio_compress_data", 0x63, 0xa1, 0xffffffffa096e1d9,
+			     "zfs", 0);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "cma_alloc_failed");
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2096,6 +2142,7 @@ int main(void)
 		cmocka_unit_test(test_decoded_page_owner_stack_is_read_to_its_end),
 		cmocka_unit_test(test_logcat_long_entries_are_read_with_their_head),
 		cmocka_unit_test(test_collapsed_paste_keeps_its_frames),
+		cmocka_unit_test(test_x86_addressed_frames_with_markers_and_stale_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
