@@ -159,21 +159,34 @@ const char *kmsg_find(const char *s, size_t len, const char *needle)
 static void task_line(struct kmsg *k, const struct kline *l)
 {
 	const char *s = l->text, *end = s + l->len, *pid, *comm, *taint, *hash;
-	int64_t cpu, npid;
+	int64_t cpu = -1, npid;
 	struct dump_slice w;
 	const char *pos;
 
-	pid = kmsg_find(s, l->len, " PID: ");
-	comm = kmsg_find(s, l->len, " Comm: ");
-	if (!pid || !comm || comm < pid)
-		return;
-	pos = s + 5;
-	if (dump_word(&pos, end, &w) || pb_parse_i64(w.s, w.len, &cpu))
-		return;
-	pos = pid + 6;
-	if (dump_word(&pos, end, &w) || pb_parse_i64(w.s, w.len, &npid))
-		return;
-	comm += 7;
+	/* before 3.9, x86's dump_stack() printed "Pid: %d, comm: %.20s %s %s"
+	 * (no cpu); then dump_stack_print_info() "CPU: %d PID: %d Comm: %.20s" */
+	if (dump_prefix(s, l->len, "Pid: ")) {
+		pid = s + 5;
+		comm = kmsg_find(s, l->len, ", comm: ");
+		if (!comm)
+			return;
+		pos = pid;
+		if (dump_word(&pos, comm, &w) || pb_parse_i64(w.s, w.len, &npid))
+			return;
+		comm += 8;
+	} else {
+		pid = kmsg_find(s, l->len, " PID: ");
+		comm = kmsg_find(s, l->len, " Comm: ");
+		if (!pid || !comm || comm < pid)
+			return;
+		pos = s + 5;
+		if (dump_word(&pos, end, &w) || pb_parse_i64(w.s, w.len, &cpu))
+			return;
+		pos = pid + 6;
+		if (dump_word(&pos, end, &w) || pb_parse_i64(w.s, w.len, &npid))
+			return;
+		comm += 7;
+	}
 	taint = kmsg_find(comm, end - comm, " Not tainted");
 	if (!taint)
 		taint = kmsg_find(comm, end - comm, " Tainted:");
@@ -533,7 +546,7 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 	if ((n = func_colon(s, len)) && prints_our_messages(s, n) &&
 	    (count = suppressed_count(s, len, n)))
 		return suppressed(k, l, n, count, rec);
-	if (dump_prefix(s, len, "CPU: "))
+	if (dump_prefix(s, len, "CPU: ") || dump_prefix(s, len, "Pid: "))
 		task_line(k, l);
 	else if ((n = dump_prefix(s, len, "Linux version ")))
 		banner(k, l, n);

@@ -2050,10 +2050,12 @@ static void test_collapsed_paste_keeps_its_frames(void **state)
  * with the "? " of a stale frame after the address, and print_trace_stack()
  * "%s <%s> " with no newline, so a section's first frame follows its
  * marker on one line. Stale frames are no frames, the marker no part of
- * the frame; the same with the blanks collapsed away. */
+ * the frame; the same with the blanks collapsed away. Before 3.9 the task
+ * line was dump_stack()'s "Pid: %d, comm: %.20s %s %s". */
 static void test_x86_addressed_frames_with_markers_and_stale_words(void **state)
 {
 	static const char indented[] =
+		"[ 2448.946974] Pid: 32222, comm: z_wr_iss/1 Tainted: P           O 3.3.0-gentoo-r1 #1\n"
 		"[ 2448.946976] Call Trace:\n"
 		"[ 2448.946978]  <IRQ>  [<ffffffff81080e63>] ? warn_alloc_failed+0x10a/0x11d\n"
 		"[ 2448.946989]  [<ffffffff810837c5>] __alloc_pages_nodemask+0x611/0x66a\n"
@@ -2062,6 +2064,7 @@ static void test_x86_addressed_frames_with_markers_and_stale_words(void **state)
 		"[ 2448.947102]  [<ffffffffa096e1d9>] zio_compress_data+0x63/0xa1 [zfs]\n"
 		"[ 2448.947110] cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n";
 	static const char collapsed[] =
+		"[ 2448.946974] Pid: 32222, comm: z_wr_iss/1 Tainted: P O 3.3.0-gentoo-r1 #1\n"
 		"[ 2448.946976] Call Trace:\n"
 		"[ 2448.946978] <IRQ> [<ffffffff81080e63>] ? warn_alloc_failed+0x10a/0x11d\n"
 		"[ 2448.946989] [<ffffffff810837c5>] __alloc_pages_nodemask+0x611/0x66a\n"
@@ -2079,6 +2082,9 @@ static void test_x86_addressed_frames_with_markers_and_stale_words(void **state)
 		run_open(&r, PB_FMT_KMSG, inputs[i]);
 		rec = run_next(&r);
 		assert_string_equal(rec->event, "call_trace");
+		/* the task of dump_stack() before 3.9, "Pid: %d, comm: %.20s" */
+		assert_int_equal(rec->pid, 32222);
+		assert_string_equal(rec->comm, "z_wr_iss/1");
 		assert_int_equal(rec->nframes, 3);
 		assert_frame(&rec->frames[0], "__alloc_pages_nodemask", 0x611, 0x66a,
 			     0xffffffff810837c5, NULL, 0);
