@@ -181,8 +181,10 @@ static int64_t suppressed_messages(struct pb_store *s, const struct pb_analyze_o
 		pb_buf_addf(&sql, " AND e.ts_ns <= %lld", (long long)o->until_ns);
 	rc = sql_ids(s, pb_buf_str(&sql), &counts);
 	pb_buf_free(&sql);
+	/* a log may print any count: the sum stops at the largest */
 	for (size_t i = 0; i < counts.n; i++)
-		n += counts.v[i] > 0 ? counts.v[i] : 0;
+		if (counts.v[i] > 0)
+			n = counts.v[i] > INT64_MAX - n ? INT64_MAX : n + counts.v[i];
 	free(counts.v);
 	return rc ? -1 : n;
 }
@@ -195,7 +197,9 @@ static int64_t lost_events(struct pb_store *s)
 	struct ids n = { 0 };
 	int64_t lost;
 
-	if (sql_ids(s, "SELECT coalesce(sum(lost_events), 0) FROM source", &n))
+	/* total(), not sum(): sum() fails on an integer overflow, and a
+	 * trace may print any count; the cast stops at the largest integer */
+	if (sql_ids(s, "SELECT CAST(min(total(lost_events), 9223372036854775807.0) AS INTEGER) FROM source", &n))
 		return -1;
 	lost = n.n ? n.v[0] : 0;
 	free(n.v);

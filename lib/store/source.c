@@ -118,6 +118,15 @@ int pb_store_has_source_bytes(struct pb_store *s, uint64_t bytes)
 	return found;
 }
 
+/* The source's lost events: the counts its lines printed and those its
+ * header implies, which may be any size; the sum stops at the largest. */
+static int64_t lost_total(uint64_t marked, uint64_t overwritten)
+{
+	uint64_t sum = marked + overwritten;
+
+	return sum < marked || sum > INT64_MAX ? INT64_MAX : (int64_t)sum;
+}
+
 static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
@@ -140,7 +149,7 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 		sqlite3_bind_int64(st, 8, s->first_ts);
 		sqlite3_bind_int64(st, 9, s->last_ts);
 	}
-	sqlite3_bind_int64(st, 10, (int64_t)(s->lost_events + t->overwritten));
+	sqlite3_bind_int64(st, 10, lost_total(s->lost_events, t->overwritten));
 	sqlite3_bind_int64(st, 11, (int64_t)s->unpaired);
 	sqlite3_bind_text(st, 12, t->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, t->clock, -1, SQLITE_STATIC);

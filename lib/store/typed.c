@@ -615,7 +615,9 @@ int store_typed_record(struct pb_store *s, const struct pb_record *r, int handle
 	if (handler == LOST_EVENTS) {
 		/* a mark without its count ("[LOST EVENTS]", "[EVENTS
 		 * DROPPED]") says at least one was lost */
-		s->lost_events += (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 1);
+		uint64_t lost = (uint64_t)(field_i64(r, "lost") > 0 ? field_i64(r, "lost") : 1);
+
+		s->lost_events = lost > UINT64_MAX - s->lost_events ? UINT64_MAX : s->lost_events + lost;
 		return 0;
 	}
 	return handler ? handlers[handler - 1].fn(s, r, event_id, stack_id) : 0;

@@ -50,6 +50,20 @@ like "$out" " 0 not understood, $(( hdr + marks )) lost, " \
 pb blame --json
 is "$(printf '%s' "$out" | jq .gaps.lost_events)" "$(( hdr + marks ))" "and blame's gaps count them"
 
+# counts past what a signed 64-bit sum holds: the sums stop at the
+# largest (a failed sum() in SQL, an overflow in C, before)
+max=9223372036854775807
+{ trace | sed '$d'; printf 'CPU:0 [LOST 18446744073709551615 EVENTS]\nCPU:1 [LOST %s EVENTS]\n' "$max"; } > "$TMP/huge.txt"
+printf '[   82.700000] alloc_contig_range: [180000, 180400) PFNs busy\n[   83.000000] alloc_contig_range: %s callbacks suppressed\n[   84.000000] alloc_contig_range: %s callbacks suppressed\n' "$max" "$max" > "$TMP/huge-dmesg.txt"
+export PINBLAME_DB=$TMP/huge.db
+pb import "$TMP/huge.txt" "$TMP/huge-dmesg.txt"
+is "$rc" 0 "huge counts import"
+pb blame --json
+is "$rc" 0 "blame sums them"
+is "$(printf '%s' "$out" | grep -o '"lost_events":[0-9]*')" "\"lost_events\":$max" "lost events stop at the largest"
+is "$(printf '%s' "$out" | grep -o '"suppressed_messages":[0-9]*')" "\"suppressed_messages\":$max" \
+	"and so do the messages the log left out"
+
 # nothing lost: no such hint
 trace > "$TMP/whole.txt"
 export PINBLAME_DB=$TMP/whole.db
