@@ -343,7 +343,7 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 
 	if (pb_capture_setup(cap, o->buffer_kb) < 0 ||
 	    (formats_dir && pb_capture_save_formats(cap, formats_dir) < 0) ||
-	    write_header(out, cap) < 0)
+	    write_header(out, cap) < 0 || (o->probe_gup && pb_capture_calibrate(cap, out) < 0))
 		return PB_EXIT_INPUT;
 	if (stop_signal) {
 		pb_error("interrupted before recording started");

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct pb_capture;
 
@@ -96,6 +97,28 @@ uint64_t pb_capture_lost(struct pb_capture *cap);
  * "CPU:N [LOST M EVENTS]" for each CPU whose full buffer refused M events
  * since setup (trace_pipe does not mark those). 0, or -1 on a write error. */
 int pb_capture_mark_dropped(struct pb_capture *cap, int fd);
+
+/* With the GUP probes placed and set up, before the capture starts: a
+ * child vmsplices two pages of its own and FD gets, for each, a line
+ * "pinblame_vmemmap: pfn=0x%lx page=0x%lx" with the page= its probe hit
+ * printed and the pfn /proc/self/pagemap gave, in the hit's task, cpu and
+ * time, so that import maps the probes' pointers to pfns on any kernel.
+ * When that cannot be done a warning says why. 0, or -1 on an error. */
+int pb_capture_calibrate(struct pb_capture *cap, int fd);
+
+/* The pfn of our page at ADDR from PROC/self/pagemap (bits 0-54 when bit
+ * 63, present, is set); 0 when not present or without CAP_SYS_ADMIN. */
+uint64_t pb_pagemap_pfn(const char *proc, const void *addr, long page_size);
+
+/* A probe hit of the calibrating child in the trace file's text. */
+struct pb_calib_hit {
+	uint64_t page;		/* its page= */
+	const char *prefix;	/* its line, up to the event name */
+	size_t prefix_len;
+};
+/* The hits of task PID that print page=, in order, into HITS; how many
+ * (MAX + 1 when there are more). */
+size_t pb_calib_hits(const char *text, pid_t pid, struct pb_calib_hit *hits, size_t max);
 
 /* Writes, under directory DIR (created), the format file of every selected
  * event and probe (formats/SYSTEM/EVENT/format), header_page and

@@ -188,32 +188,13 @@ int on_failure(void *ctx, void *data, size_t size)
 	return flush_pending(r, r->held.len > (16u << 20));
 }
 
-/* The pfn of our page at ADDR: /proc/self/pagemap's bits 0-54 when bit 63
- * (present) is set; 0 when not, or without CAP_SYS_ADMIN (pfns read 0). */
-static uint64_t pagemap_pfn(const char *proc, const void *addr, long page_size)
-{
-	char path[1024];
-	uint64_t e = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/self/pagemap", proc);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e), (off_t)((uintptr_t)addr / (uintptr_t)page_size *
-					     sizeof(e))) != (ssize_t)sizeof(e))
-		e = 0;
-	close(fd);
-	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
-}
-
 /* One get of our own: a vmsplice of our page at P, whose pfn pagemap gives,
  * and the struct page the GUP hook kept of it (calib_page). The same pfn
  * before and after says the page did not move in between. 0 or -1. */
 static int calibrate_page(struct pb_bpf_run *r, const char *proc, void *p, long page_size)
 {
 	struct iovec iov = { p, (size_t)page_size };
-	uint64_t pfn = pagemap_pfn(proc, p, page_size);
+	uint64_t pfn = pb_pagemap_pfn(proc, p, page_size);
 	struct timespec now;
 	int fds[2], spliced = 0;
 
@@ -226,7 +207,7 @@ static int calibrate_page(struct pb_bpf_run *r, const char *proc, void *p, long 
 		close(fds[0]);
 		close(fds[1]);
 	}
-	if (!spliced || pagemap_pfn(proc, p, page_size) != pfn || !r->skel->bss->calib_page)
+	if (!spliced || pb_pagemap_pfn(proc, p, page_size) != pfn || !r->skel->bss->calib_page)
 		return -1;
 	r->calib[r->ncalib].pfn = pfn;
 	r->calib[r->ncalib].page = r->skel->bss->calib_page;

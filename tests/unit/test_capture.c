@@ -808,6 +808,62 @@ static void test_dropped_events_marked_at_the_end(void **state)
 	pb_capture_close(cap);
 }
 
+/* The calibrating child's probe hits in the trace file: its lines with a
+ * page=, in order, whatever else ran; the prefix is its task, cpu, flags
+ * and time, up to the event name. */
+static void test_calibration_hits_are_the_childs(void **state)
+{
+	static const char text[] =
+		"# tracer: nop\n#\n"
+		"        pinblame-4321    (   4321) [001] d....    36.608185: try_grab_folio_fast: (try_grab_folio_fast+0x0/0x1d0) page=0xfffffc00040ece40 refs=1 flags=0x4\n"
+		"        pinblame-4321    (   4321) [001] d....    36.608190: <stack trace>\n"
+		" => try_grab_folio_fast\n"
+		"       holdpages-43210   (  43210) [000] d....    36.608191: try_grab_folio_fast: (try_grab_folio_fast+0x0/0x1d0) page=0xfffffc0000000040 refs=1 flags=0x4\n"
+		"             sh-4321    (   4321) [000] .....    36.608192: test_pages_isolated: start_pfn=0x1 end_pfn=0x2 fin_pfn=0x2 ret=success\n"
+		"        pinblame-4321    (   4321) [001] d....    36.608199: try_grab_folio_fast: (try_grab_folio_fast+0x0/0x1d0) page=0xfffffc00040ece80 refs=1 flags=0x4\n";
+	struct pb_calib_hit hits[2];
+	char prefix[128];
+
+	(void)state;
+	assert_int_equal(pb_calib_hits(text, 4321, hits, 2), 2);
+	assert_true(hits[0].page == 0xfffffc00040ece40ULL);
+	assert_true(hits[1].page == 0xfffffc00040ece80ULL);
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)hits[0].prefix_len, hits[0].prefix);
+	assert_string_equal(prefix, "        pinblame-4321    (   4321) [001] d....    36.608185: ");
+	/* more hits than asked: said so */
+	assert_int_equal(pb_calib_hits(text, 4321, hits, 1), 2);
+	assert_int_equal(pb_calib_hits(text, 999, hits, 2), 0);
+}
+
+/* Where pagemap gives no pfn (the fake proc has none; without root it
+ * reads 0), calibration warns and goes on, tracing off and the buffer
+ * emptied of what the child did. */
+static void test_calibration_without_pagemap_warns(void **state)
+{
+	struct fake *f = *state;
+	struct pb_capture *cap = open_fake(f);
+	char out_path[300];
+	int out;
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 1), 0);
+	put(f, "trace", "left over\n");
+	snprintf(out_path, sizeof(out_path), "%s/out.txt", f->root);
+	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(out >= 0);
+	catch_stderr(f);
+	assert_int_equal(pb_capture_calibrate(cap, out), 0);
+	assert_non_null(strstr(release_stderr(f), "could not learn the vmemmap from two vmsplice "
+				"gets of our own (no pfn in /proc/self/pagemap (it needs root))"));
+	close(out);
+	assert_string_equal(get(f, "out.txt"), "");
+	assert_string_equal(get(f, "tracing_on"), "0\n");
+	assert_string_equal(get(f, "trace"), "");
+	pb_capture_close(cap);
+}
+
 static void test_save_formats(void **state)
 {
 	struct fake *f = *state;
@@ -881,6 +937,8 @@ int main(void)
 		T(test_no_kprobes),
 		T(test_lost_events),
 		T(test_dropped_events_marked_at_the_end),
+		cmocka_unit_test(test_calibration_hits_are_the_childs),
+		T(test_calibration_without_pagemap_warns),
 		T(test_save_formats),
 		T(test_open_errors),
 	};
