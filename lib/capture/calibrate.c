@@ -140,7 +140,7 @@ static int of_task(const char *line, const char *end, pid_t pid)
 	return cpu && memmem(line, (size_t)(cpu - line), needle, (size_t)n) != NULL;
 }
 
-/* The child's probe hits in TEXT (the trace file: no event but ours
+/* The child's GUP probe hits in TEXT (the trace file: no event but ours
  * consumed it) with their page=, in order; the prefix of each line up to
  * its event name (task, cpu, flags, time) in PREFIX. Returns how many. */
 size_t pb_calib_hits(const char *text, pid_t pid, struct pb_calib_hit *hits, size_t max)
@@ -158,7 +158,10 @@ size_t pb_calib_hits(const char *text, pid_t pid, struct pb_calib_hit *hits, siz
 				ts = ev;
 				ev = p;
 			}
-		if (page && ts && of_task(line, end, pid)) {
+		/* only the gets: the child's exit unmaps record's file pages, which
+		 * a page cache read probe (folio_mark_accessed) sees too */
+		if (page && ts && of_task(line, end, pid) &&
+		    pb_capture_is_gup_probe(ts + 2, (size_t)(ev - ts - 2))) {
 			char *stop;
 
 			if (n == max)

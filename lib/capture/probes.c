@@ -119,6 +119,15 @@ static const struct probe_candidate candidates[] = {
 
 #define NCANDIDATES PB_ARRAY_SIZE(candidates)
 
+int pb_capture_is_gup_probe(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NCANDIDATES; i++)
+		if (candidates[i].role == ROLE_GUP && strlen(candidates[i].func) == len &&
+		    !memcmp(candidates[i].func, name, len))
+			return 1;
+	return 0;
+}
+
 /* What the kernel says about each candidate's symbol. */
 enum sym_state {
 	SYM_UNKNOWN,		/* kallsyms unreadable: let the kernel decide */

@@ -70,6 +70,10 @@ int pb_tracefs_try_command(struct pb_capture *cap, const char *path, const char 
 /* The kernel's last error_log message, allocated; NULL when none. */
 char *pb_tracefs_reason(struct pb_capture *cap);
 
+/* Whether the probe event NAME (LEN bytes) is one record places on a GUP
+ * grab function (probes.c). */
+int pb_capture_is_gup_probe(const char *name, size_t len);
+
 /* Adds SYSTEM:EVENT to the selection unless it is there already. */
 void pb_capture_add_event(struct pb_capture *cap, const char *system,
 			  const char *event, int stack, const char *stack_if);

@@ -808,8 +808,8 @@ static void test_dropped_events_marked_at_the_end(void **state)
 	pb_capture_close(cap);
 }
 
-/* The calibrating child's probe hits in the trace file: its lines with a
- * page=, in order, whatever else ran; the prefix is its task, cpu, flags
+/* The calibrating child's GUP probe hits in the trace file: its gets with
+ * a page=, in order, whatever else ran or it did; the prefix is its task, cpu, flags
  * and time, up to the event name. */
 static void test_calibration_hits_are_the_childs(void **state)
 {
@@ -820,7 +820,9 @@ static void test_calibration_hits_are_the_childs(void **state)
 		" => try_grab_folio_fast\n"
 		"       holdpages-43210   (  43210) [000] d....    36.608191: try_grab_folio_fast: (try_grab_folio_fast+0x0/0x1d0) page=0xfffffc0000000040 refs=1 flags=0x4\n"
 		"             sh-4321    (   4321) [000] .....    36.608192: test_pages_isolated: start_pfn=0x1 end_pfn=0x2 fin_pfn=0x2 ret=success\n"
-		"        pinblame-4321    (   4321) [001] d....    36.608199: try_grab_folio_fast: (try_grab_folio_fast+0x0/0x1d0) page=0xfffffc00040ece80 refs=1 flags=0x4\n";
+		"        pinblame-4321    (   4321) [001] d....    36.608199: try_grab_folio_fast: (try_grab_folio_fast+0x0/0x1d0) page=0xfffffc00040ece80 refs=1 flags=0x4\n"
+		/* its exit unmaps record's text: a page cache probe, not a get */
+		"        pinblame-4321    (   4321) [001] d....    36.608300: folio_mark_accessed: (folio_mark_accessed+0x0/0x100) page=0xfffffc0000123440\n";
 	struct pb_calib_hit hits[2];
 	char prefix[128];
 
