@@ -87,6 +87,10 @@ void pb_arena_free(struct pb_arena *a);
 /* 64-bit FNV-1a, for interning tables. */
 uint64_t pb_hash64(const void *p, size_t n);
 
+/* Writes all N bytes of DATA to FD, again after a short write or EINTR.
+ * 0, or -1 with errno set. */
+int pb_write_all(int fd, const void *data, size_t n);
+
 /* Starts FN(ARG) on a thread named NAME with every signal blocked: signals
  * (SIGINT) are for the thread that started it. 0, or an errno value. */
 int pb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name);

@@ -45,21 +45,6 @@ uint64_t pb_pagemap_pfn(const char *proc, const void *addr, long page_size)
 	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* In the child: vmsplices each of its pages into a pipe (one GUP get each,
  * in this order) and reports their pfns to FD, 0 for a page whose pfn it
  * could not read or that moved while it was spliced. */
@@ -206,7 +191,7 @@ int pb_capture_calibrate(struct pb_capture *cap, int fd)
 		pb_warn("could not learn the vmemmap from two vmsplice gets of our own (%s): "
 			"probe hits become pfns only through events that print a page and its "
 			"pfn (cma_alloc_busy_retry, mm_page_alloc_extfrag)", why);
-	else if (write_all(fd, lines.data, lines.len) < 0) {
+	else if (pb_write_all(fd, lines.data, lines.len) < 0) {
 		pb_error("cannot write the trace: %s", strerror(errno));
 		ret = -1;
 	}

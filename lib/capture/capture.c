@@ -436,21 +436,6 @@ int pb_capture_stop(struct pb_capture *cap)
 	return pb_tracefs_change(cap, "tracing_on", "0", NULL, 0);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* trace_pipe opened O_NONBLOCK says EAGAIN when it is empty; after
  * tracing stops it may also say 0 (end), as a plain file does. */
 long pb_capture_pump(struct pb_capture *cap, int fd)
@@ -467,7 +452,7 @@ long pb_capture_pump(struct pb_capture *cap, int fd)
 			pb_error("cannot read %s/trace_pipe: %s", cap->root, strerror(errno));
 			return -1;
 		}
-		if (write_all(fd, buf, (size_t)n) < 0) {
+		if (pb_write_all(fd, buf, (size_t)n) < 0) {
 			pb_error("cannot write the trace: %s", strerror(errno));
 			return -1;
 		}
@@ -517,9 +502,9 @@ int pb_capture_mark_dropped(struct pb_capture *cap, int fd)
 	}
 	free(now);
 	if (marks.len && cap->pumped_last != '\n' && cap->pumped_last)
-		ret = write_all(fd, "\n", 1);
+		ret = pb_write_all(fd, "\n", 1);
 	if (marks.len && !ret)
-		ret = write_all(fd, marks.data, marks.len);
+		ret = pb_write_all(fd, marks.data, marks.len);
 	if (ret < 0)
 		pb_error("cannot write the trace: %s", strerror(errno));
 	pb_buf_free(&marks);

@@ -264,6 +264,23 @@ void pb_arena_free(struct pb_arena *a)
 	a->head = NULL;
 }
 
+int pb_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n) {
+		ssize_t done = write(fd, p, n);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0)
+			return -1;
+		p += done;
+		n -= (size_t)done;
+	}
+	return 0;
+}
+
 int pb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name)
 {
 	sigset_t all, old;

@@ -10,22 +10,6 @@
 
 #include "input_int.h"
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t done;
-
-	while (n) {
-		done = write(fd, p, n);
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return -1;
-		p += done;
-		n -= (size_t)done;
-	}
-	return 0;
-}
-
 static int temp_file(struct pb_input *in)
 {
 	const char *dir = getenv("TMPDIR");
@@ -60,7 +44,7 @@ int pb_input_spool(struct pb_input *in)
 	if (fd < 0)
 		return -1;
 	do {
-		if (write_all(fd, in->win + in->pos, in->len - in->pos)) {
+		if (pb_write_all(fd, in->win + in->pos, in->len - in->pos)) {
 			snprintf(in->errmsg, sizeof(in->errmsg),
 				 "cannot write a temporary file: %s", strerror(errno));
 			goto fail;
