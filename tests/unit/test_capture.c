@@ -774,25 +774,34 @@ static void test_lost_events(void **state)
 	pb_capture_close(cap);
 }
 
+/* A fake capture of cma:cma_release, set up, and the trace file it writes
+ * to (out.txt under the fake root), opened in *OUT. */
+static struct pb_capture *set_up_with_output(struct fake *f, int *out)
+{
+	struct pb_capture *cap = open_fake(f);
+	char out_path[300];
+
+	catch_stderr(f);
+	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
+	release_stderr(f);
+	assert_int_equal(pb_capture_setup(cap, 1), 0);
+	snprintf(out_path, sizeof(out_path), "%s/out.txt", f->root);
+	*out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(*out >= 0);
+	return cap;
+}
+
 /* With overwrite off, trace_pipe says nothing of the events a full buffer
  * refused: record writes them at the end in trace_pipe's words, per CPU,
  * counted from setup; overwritten ones trace_pipe marks itself. */
 static void test_dropped_events_marked_at_the_end(void **state)
 {
 	struct fake *f = *state;
-	struct pb_capture *cap = open_fake(f);
-	char out_path[300];
 	int out;
+	struct pb_capture *cap = set_up_with_output(f, &out);
 
-	catch_stderr(f);
-	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
-	release_stderr(f);
-	assert_int_equal(pb_capture_setup(cap, 1), 0);
 	put(f, "trace_pipe", "   sh-1 [000] .....   1.000000: cma_release: name=x pfn=0x1");
 	assert_int_equal(pb_capture_start(cap), 0);
-	snprintf(out_path, sizeof(out_path), "%s/out.txt", f->root);
-	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(out >= 0);
 	assert_true(pb_capture_pump(cap, out) > 0);
 	put(f, "per_cpu/cpu0/stats", "entries: 9\noverrun: 0\ndropped events: 12\n");
 	put(f, "per_cpu/cpu1/stats", "entries: 0\noverrun: 8\ndropped events: 0\n");
@@ -843,18 +852,10 @@ static void test_calibration_hits_are_the_childs(void **state)
 static void test_calibration_without_pagemap_warns(void **state)
 {
 	struct fake *f = *state;
-	struct pb_capture *cap = open_fake(f);
-	char out_path[300];
 	int out;
+	struct pb_capture *cap = set_up_with_output(f, &out);
 
-	catch_stderr(f);
-	assert_int_equal(pb_capture_select(cap, "cma:cma_release", 0), 1);
-	release_stderr(f);
-	assert_int_equal(pb_capture_setup(cap, 1), 0);
 	put(f, "trace", "left over\n");
-	snprintf(out_path, sizeof(out_path), "%s/out.txt", f->root);
-	out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(out >= 0);
 	catch_stderr(f);
 	assert_int_equal(pb_capture_calibrate(cap, out), 0);
 	assert_non_null(strstr(release_stderr(f), "could not learn the vmemmap from two vmsplice "
