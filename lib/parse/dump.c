@@ -177,15 +177,22 @@ static int symbolizer_word(const char *w, size_t n, int after_position)
 	return first && source_position(w + 1, first);
 }
 
+/* A frame line without the "? " of a stale frame and trailing blanks:
+ * the words the frame tests below look at. */
+static size_t frame_words(const char **s, size_t len)
+{
+	if (len > 2 && (*s)[0] == '?' && (*s)[1] == ' ') {
+		*s += 2;
+		len -= 2;
+	}
+	return dump_rtrim(*s, len);
+}
+
 int dump_decoded_frame(const char *s, size_t len)
 {
 	size_t w, g;
 
-	if (len > 2 && s[0] == '?' && s[1] == ' ') {
-		s += 2;
-		len -= 2;
-	}
-	len = dump_rtrim(s, len);
+	len = frame_words(&s, len);
 	w = word_or_group(s, len);
 	if (!w || s[0] == '(' || w + 2 >= len || s[w] != ' ' || s[w + 1] != '(')
 		return 0;
@@ -199,13 +206,6 @@ int dump_decoded_frame(const char *s, size_t len)
 	return s[w] == ' ' && word_or_group(s + w + 1, len - w - 1) == len - w - 1;
 }
 
-/* A frame that a symbolizer wrote the source of: syzkaller's
- * symbolizeLine() appends " %v:%v" (file, line) to the frame, and
- * " [inline]" to an inlined function's, which it names without an offset
- * ("prep_new_page mm/page_alloc.c:1540 [inline]": *INLINED set); the
- * kernel's scripts/decode_stacktrace.sh puts "name (file:line ...)" in
- * place of "name+off/size". The frame is the rest; S..*LEN is copied
- * without those words into A when it has any. */
 /* "name+0xoff/0xsize": a frame as %pS prints it. */
 static int symbol_with_offset(const char *w, size_t n)
 {
@@ -226,11 +226,7 @@ int dump_symbol_frame(const char *s, size_t len)
 {
 	size_t w, at;
 
-	if (len > 2 && s[0] == '?' && s[1] == ' ') {
-		s += 2;
-		len -= 2;
-	}
-	len = dump_rtrim(s, len);
+	len = frame_words(&s, len);
 	if (!len || s[0] == '[' || s[0] == '(')
 		return 0;
 	w = word_or_group(s, len);
@@ -254,8 +250,14 @@ int dump_symbol_frame(const char *s, size_t len)
 }
 
 #define GROUP_DROPPED 2
-#define GROUP_DROPPED 2
 
+/* A frame that a symbolizer wrote the source of: syzkaller's
+ * symbolizeLine() appends " %v:%v" (file, line) to the frame, and
+ * " [inline]" to an inlined function's, which it names without an offset
+ * ("prep_new_page mm/page_alloc.c:1540 [inline]": *INLINED set); the
+ * kernel's scripts/decode_stacktrace.sh puts "name (file:line ...)" in
+ * place of "name+off/size". The frame is the rest; S..*LEN is copied
+ * without those words into A when it has any. */
 static const char *without_source(struct pb_arena *a, const char *s, size_t *len, int *inlined)
 {
 	char *out = NULL;
