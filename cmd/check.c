@@ -242,6 +242,7 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 	struct verdict v = { .breaches = json_array(), .json = json };
 	json_t *blame = pb_analyze_blame(s, o, PB_BY_CALLSITE, 0, 0), *base = NULL;
 	int code = PB_EXIT_OK;
+	long long lost;
 
 	if (!blame) {
 		json_decref(v.breaches);
@@ -256,11 +257,17 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 	if (base)
 		check_baseline(&v, r, blame, base);
 	code = json_array_size(v.breaches) ? PB_EXIT_BREACH : PB_EXIT_OK;
+	lost = pb_json_int(json_object_get(blame, "gaps"), "lost_events", 0);
+	/* a pass on a capture with holes: what the rules did not see */
+	if (code == PB_EXIT_OK && lost > 0)
+		pb_warn("the capture lost %lld event%s (ring buffer full): call sites that "
+			"held pages only in them are not seen by these rules", lost,
+			lost == 1 ? "" : "s");
 	if (json) {
-		json_t *out = json_pack("{s:s,s:b,s:O,s:I,s:O}", "schema", "pinblame.check/1",
+		json_t *out = json_pack("{s:s,s:b,s:O,s:I,s:O,s:I}", "schema", "pinblame.check/1",
 			"pass", code == PB_EXIT_OK, "failures", json_object_get(blame, "failures"),
 			"callsites", (json_int_t)json_array_size(json_object_get(blame, "callsites")),
-			"breaches", v.breaches);
+			"breaches", v.breaches, "lost_events", (json_int_t)lost);
 
 		pb_json_write(stdout, out);
 		json_decref(out);

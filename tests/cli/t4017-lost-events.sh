@@ -29,6 +29,17 @@ pb blame
 like "$err" "hint: the capture lost $lost events \\(ring buffer full\\): the evidence of" \
 	"the hint says events were lost"
 like "$err" "hint: the 1 busy page left unattributed may be among them" "and what they may have held"
+# a CI gate that passes on a capture with holes says so on stderr
+pb check --max-failures 5
+is "$rc" 0 "check passes within its rules"
+is "$out" "" "and prints nothing on stdout"
+like "$err" "warning: the capture lost $lost events \\(ring buffer full\\): call sites that held pages only in them are not seen" \
+	"but warns that the capture lost events"
+pb check --max-failures 5 --json
+is "$(printf '%s' "$out" | jq .lost_events)" "$lost" "check --json counts them"
+pb check
+is "$rc" 1 "a breach"
+is "$(grep -c 'capture lost' <<<"$err")" 0 "needs no such warning"
 
 # `cat trace` after the buffer wrapped: its header counts the events
 # written and those still in the buffer (the difference was overwritten,
@@ -73,4 +84,6 @@ is "$(printf '%s' "$out" | jq .gaps.lost_events)" 0 "a trace that lost nothing c
 pb blame
 is "$(grep -c 'capture lost' <<<"$err")" 0 "and blame gives no hint of lost events"
 like "$err" "hint: 1 busy page has no holder evidence" "only the hint of the evidence missing"
+pb check --max-failures 5
+is "$(grep -c 'capture lost' <<<"$err")" 0 "nor check a warning"
 done_testing
