@@ -1,6 +1,8 @@
 /* fuzz_input.c - lib/input over arbitrary bytes: plain or compressed,
  * truncated or corrupt. Reads each input three ways (bytes, lines, spool)
- * and checks that they agree.
+ * and checks that they agree; then from a file read through a mapping
+ * (PINBLAME_MAP_MIN=1 maps any file), whose lines and hash must be those
+ * of the memory buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +15,16 @@
 /* A few bytes of zstd or xz can expand to gigabytes; stop well before. */
 #define OUTPUT_LIMIT (32u << 20)
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setenv("PINBLAME_MAP_MIN", "1", 1);
+	return 0;
+}
 
 static void check(int ok)
 {
@@ -100,6 +111,49 @@ static void spool_rest(const uint8_t *data, size_t size, uint64_t total)
 	pb_input_close(in);
 }
 
+/* DATA written to a file and read through the mapping: the same lines at
+ * the same offsets as from memory, the same hash of what was read, and the
+ * whole-file hash (which maps the file too) that read() gives. */
+static void mapped_matches(const uint8_t *data, size_t size)
+{
+	char path[] = "/tmp/pb-fuzz-map-XXXXXX", err[256];
+	unsigned char mem_digest[32], map_digest[32], mapped[32], read[32];
+	struct pb_input *mem, *map;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return;
+	check(write(fd, data, size) == (ssize_t)size);
+	close(fd);
+	mem = pb_input_open_memory(data, size, "fuzz");
+	map = pb_input_open(path, err, sizeof(err));
+	check(map != NULL);
+	while (pb_input_offset(mem) < OUTPUT_LIMIT) {
+		const char *a, *b;
+		size_t na, nb;
+		enum pb_line_status sa = pb_input_getline(mem, &a, &na);
+		enum pb_line_status sb = pb_input_getline(map, &b, &nb);
+
+		check(sa == sb);
+		if (sa <= 0)
+			break;
+		check(na == nb && !memcmp(a, b, na));
+		check(pb_input_offset(mem) == pb_input_offset(map));
+		check(pb_input_lineno(mem) == pb_input_lineno(map));
+	}
+	pb_input_sha256(mem, mem_digest);
+	pb_input_sha256(map, map_digest);
+	check(!memcmp(mem_digest, map_digest, 32));
+	pb_input_close(mem);
+	pb_input_close(map);
+	check(pb_file_sha256(path, mapped, err, sizeof(err)) == 0);
+	setenv("PINBLAME_NO_MMAP", "1", 1);
+	check(pb_file_sha256(path, read, err, sizeof(err)) == 0);
+	unsetenv("PINBLAME_NO_MMAP");
+	check(!memcmp(mapped, read, 32));
+	unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char digest[32];
@@ -115,5 +169,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = pb_input_open_memory(data, size, "fuzz");
 	pb_input_sha256(in, digest);
 	pb_input_close(in);
+	mapped_matches(data, size);
 	return 0;
 }

@@ -129,11 +129,26 @@ static void guard_remove(int slot)
 	atomic_store(&guard[slot].used, false);
 }
 
+/* The size from which a file is mapped: PINBLAME_MAP_MIN=BYTES sets
+ * another, so that the fuzzer (fuzz/fuzz_input.c) and tests reach the
+ * mapping with small files. */
+static off_t map_min(void)
+{
+	const char *v = getenv("PINBLAME_MAP_MIN");
+	char *end;
+	long long n;
+
+	if (!v || !*v)
+		return MAP_MIN;
+	n = strtoll(v, &end, 10);
+	return !*end && n > 0 ? (off_t)n : MAP_MIN;
+}
+
 const char *input_map_file(int fd, const struct stat *st, int *slot)
 {
 	void *m;
 
-	if (!S_ISREG(st->st_mode) || st->st_size < MAP_MIN || (uint64_t)st->st_size > SIZE_MAX ||
+	if (!S_ISREG(st->st_mode) || st->st_size < map_min() || (uint64_t)st->st_size > SIZE_MAX ||
 	    getenv("PINBLAME_NO_MMAP") || guard_install() < 0)
 		return NULL;
 	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
