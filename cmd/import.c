@@ -1,5 +1,6 @@
 /* import.c - pinblame import: read trace files into the store, one
  * transaction per file. */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,7 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.sha256 = content_hash(f, in),
 		.overwritten = overwritten(p),
 	};
+	uint64_t lost;
 	int rc;
 
 	if (!t.sha256) {
@@ -343,12 +345,17 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		pb_store_source_rollback(f->store);
 		return PB_EXIT_STORE;
 	}
+	lost = pb_store_source_lost(f->store, &t);	/* commit starts the next count */
 	rc = pb_store_source_commit(f->store, &t);
 	if (rc < 0)
 		return PB_EXIT_STORE;
 	/* also when committed: a new store's first file may have been merged
 	 * into one another import made meanwhile, under another id */
 	f->source_id = pb_store_find_source(f->store, t.sha256);
+	if (rc == 1 && lost > 0)
+		pb_warn("%s: %" PRIu64 " event%s lost before the trace was read (ring buffer full "
+			"or overwritten): holders in them cannot be named", f->name, lost,
+			lost == 1 ? " was" : "s were");
 	print_summary(f, p, events, seconds,
 		      rc == 0 ? " (already imported; nothing added)"
 		      : events ? "" : " (a kernel log with no failure records)");

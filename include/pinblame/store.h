@@ -191,6 +191,9 @@ struct pb_source_totals {
  * be imported already (rolled back, *source_id of begin is void), -1 on
  * error (rolled back). */
 int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t);
+/* The events the source being imported lost: those its lines marked and
+ * T's overwritten (before pb_store_source_commit()). */
+uint64_t pb_store_source_lost(const struct pb_store *s, const struct pb_source_totals *t);
 void pb_store_source_rollback(struct pb_store *s);
 
 /* Links sources imported together (one `import` of a trace and its

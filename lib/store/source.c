@@ -159,6 +159,11 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	return rc;
 }
 
+uint64_t pb_store_source_lost(const struct pb_store *s, const struct pb_source_totals *t)
+{
+	return (uint64_t)lost_total(s->lost_events, t->overwritten);
+}
+
 int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 {
 	if (t->sha256) {

@@ -22,6 +22,8 @@ lost=$(sed -n 's/^CPU:[0-9]* \[LOST \([0-9]*\) EVENTS\]$/\1/p' "$TMP/lost.txt" |
 export PINBLAME_DB=$TMP/lost.db
 pb import "$TMP/lost.txt"
 is "$rc" 0 "a trace with lost events imports"
+like "$err" "warning: .*lost.txt: $lost events were lost before the trace was read \\(ring buffer full or overwritten\\): holders in them cannot be named" \
+	"and import says how many were lost"
 pb blame --json
 is "$(printf '%s' "$out" | jq .gaps.lost_events)" "$lost" "blame --json counts the lost events among the gaps"
 is "$(printf '%s' "$out" | jq .attributed_pages)" 0 "the busy page has no holder"
@@ -79,6 +81,7 @@ is "$(printf '%s' "$out" | grep -o '"suppressed_messages":[0-9]*')" "\"suppresse
 trace > "$TMP/whole.txt"
 export PINBLAME_DB=$TMP/whole.db
 pb import "$TMP/whole.txt"
+is "$err" "" "a trace that lost nothing imports without a warning"
 pb blame --json
 is "$(printf '%s' "$out" | jq .gaps.lost_events)" 0 "a trace that lost nothing counts 0"
 pb blame
