@@ -590,6 +590,7 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	} else {
 		ev.body = NULL;
 		ev.body_len = 0;
+		ev.why = PB_BAD_SYNTAX;
 		kind = st->dialect->classify(c.rest, c.rest_len, &ev);
 	}
 	switch (kind) {
@@ -606,6 +607,8 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 		event_line(st, line, &c, kind, &ev);
 		return 0;
 	case PB_EVTEXT_INVALID:
+		if (ev.why != PB_BAD_SYNTAX)
+			return bad(p, line, ev.why, text, len);
 		break;
 	}
 	if (unknown_type(c.rest, c.rest_len))

@@ -66,6 +66,7 @@ void evtext_look(const struct pb_evtext_dialect *d, const char *text, size_t len
 		return;
 	look->ev.body = NULL;
 	look->ev.body_len = 0;
+	look->ev.why = PB_BAD_SYNTAX;
 	look->kind = d->classify(look->c.rest, look->c.rest_len, &look->ev);
 }
 

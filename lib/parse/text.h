@@ -257,6 +257,9 @@ struct pb_evtext_event {
 	size_t name_len;
 	const char *body;
 	size_t body_len;
+	/* PB_EVTEXT_INVALID: why, when the dialect knows better than
+	 * PB_BAD_SYNTAX (set to it before classify is asked) */
+	enum pb_bad_reason why;
 };
 
 struct pb_evtext_dialect {

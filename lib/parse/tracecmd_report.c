@@ -18,10 +18,8 @@
  * can name a holder from those; such lines are not understood, of their
  * own reason, so that import says to read the trace.dat itself.
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include "parser_int.h"
 #include "text.h"
 
 #define MARKER "tracing_mark_write: "
@@ -85,25 +83,6 @@ static int raw_stack_body(const char *body, size_t len)
 	return pb_has_prefix(sp, (size_t)(end - sp), RAW_ARRAY);
 }
 
-/* Whether LINE (a whole line) is such a stack: the bad lines the engine
- * finds no syntax in are told apart by it. */
-static int raw_stack_line(const char *line, size_t len)
-{
-	static const char *const names[] = { " kernel_stack:", " user_stack:" };
-
-	for (size_t i = 0; i < PB_ARRAY_SIZE(names); i++) {
-		const char *at = memmem(line, len, names[i], strlen(names[i]));
-		const char *end = line + len, *body;
-
-		if (!at)
-			continue;
-		body = pb_skip_blanks(at + strlen(names[i]), end);
-		if (raw_stack_body(body, (size_t)(end - body)))
-			return 1;
-	}
-	return 0;
-}
-
 /* -R's marker: "ip=tracing_mark_write buf=TEXT" (ip a symbol, or an
  * address when not resolved): the body becomes TEXT. */
 static int raw_marker(struct pb_evtext_event *ev)
@@ -137,10 +116,12 @@ static enum pb_evtext_kind tracecmd_classify(const char *rest, size_t len,
 	if (pb_text_event_token(rest, len, &ev->name, &ev->name_len,
 				&ev->body, &ev->body_len) < 0)
 		return PB_EVTEXT_INVALID;
-	/* a stack of -R: bytes, no symbols (raw_stack_line() gives the reason) */
+	/* a stack of -R: bytes, no symbols */
 	if ((is_name(ev, "kernel_stack") || is_name(ev, "user_stack")) &&
-	    raw_stack_body(ev->body, ev->body_len))
+	    raw_stack_body(ev->body, ev->body_len)) {
+		ev->why = PB_BAD_RAW_STACK;
 		return PB_EVTEXT_INVALID;
+	}
 	if (is_name(ev, "kernel_stack") && (pb_has_prefix(ev->body, ev->body_len, "<stack trace") ||
 					     pb_has_prefix(ev->body, ev->body_len, "=>")))
 		return PB_EVTEXT_KSTACK;
@@ -163,54 +144,14 @@ static const struct pb_evtext_dialect tracecmd_dialect = {
 	.classify = tracecmd_classify,
 };
 
-/* The shared engine's state, and the caller's bad-line callback, which
- * tracecmd_bad_line() stands in front of to give -R's stacks their reason. */
-struct tracecmd {
-	void *evtext;
-	pb_bad_line_fn bad_line;
-	void *ctx;
-};
-
-static int tracecmd_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
-			     const char *text, size_t len)
-{
-	struct tracecmd *t = ctx;
-
-	if (why == PB_BAD_SYNTAX && raw_stack_line(text, len))
-		why = PB_BAD_RAW_STACK;
-	return t->bad_line ? t->bad_line(t->ctx, line, why, text, len) : 0;
-}
-
 static void *tracecmd_open(struct pb_parser *p, char *err, size_t errlen)
 {
-	struct tracecmd *t = pb_calloc(1, sizeof(*t));
-
-	t->evtext = pb_evtext_open(p, &tracecmd_dialect);
-	t->bad_line = p->bad_line;
-	t->ctx = p->ctx;
-	p->bad_line = tracecmd_bad_line;
-	p->ctx = t;
-	return t;
-}
-
-static int tracecmd_next(void *state, struct pb_parser *p, struct pb_record *rec)
-{
-	return pb_evtext_next(((struct tracecmd *)state)->evtext, p, rec);
-}
-
-static void tracecmd_close(void *state)
-{
-	struct tracecmd *t = state;
-
-	if (!t)
-		return;
-	pb_evtext_close(t->evtext);
-	free(t);
+	return pb_evtext_open(p, &tracecmd_dialect);
 }
 
 const struct pb_format_ops pb_tracecmd_report_ops = {
 	.format = PB_FMT_TRACECMD_REPORT,
 	.open = tracecmd_open,
-	.next = tracecmd_next,
-	.close = tracecmd_close,
+	.next = pb_evtext_next,
+	.close = pb_evtext_close,
 };
