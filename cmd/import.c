@@ -304,19 +304,14 @@ static const char *content_hash(struct import_file *f, struct pb_input *in)
 	return f->sha256;
 }
 
-/* ftrace's header "# entries-in-buffer/entries-written: E/W   #P:N": the
- * buffer wrapped and overwrote W - E events before the trace was read,
- * and no line of it marks them. */
+/* Events lost that no line of the source marks, as the parser found them
+ * stated (ftrace's header: those overwritten before the trace was read). */
 static uint64_t overwritten(struct pb_parser *p)
 {
-	const char *kept = pb_parser_meta(p, "entries");
-	const char *written = pb_parser_meta(p, "entries_written");
-	uint64_t k, w;
+	const char *n = pb_parser_meta(p, "overwritten");
+	uint64_t v;
 
-	if (!kept || !written || pb_parse_u64(kept, strlen(kept), &k) < 0 ||
-	    pb_parse_u64(written, strlen(written), &w) < 0)
-		return 0;
-	return w > k ? w - k : 0;
+	return n && pb_parse_u64(n, strlen(n), &v) == 0 ? v : 0;
 }
 
 static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_input *in,

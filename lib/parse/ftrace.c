@@ -5,6 +5,8 @@
  * "<stack trace>", "<user stack trace>", trace markers as
  * "tracing_mark_write: TEXT", and function tracer lines "func <-parent".
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -13,21 +15,28 @@
 #define ENTRIES "# entries-in-buffer/entries-written: "
 #define RECORD "# pinblame-record: "
 
-/* "513104/513104   #P:2": entries kept in the buffer, entries written
- * (more when older ones were overwritten), and the number of CPUs. */
+/* "513104/513104   #P:2" (print_event_info()): entries kept in the buffer,
+ * entries written (more when older ones were overwritten), and the number
+ * of CPUs. The difference was lost before the trace was read, and no line
+ * of it marks those: meta "overwritten". */
 static void entries_line(struct pb_parser *p, const char *s, const char *end)
 {
 	const char *slash = memchr(s, '/', (size_t)(end - s));
 	const char *ncpu;
+	uint64_t kept, written;
 
 	if (!slash)
 		return;
-	pb_text_set_meta(p, "entries", s, (size_t)(slash - s));
-	s = slash + 1;
-	ncpu = s;
+	ncpu = slash + 1;
 	while (ncpu < end && *ncpu != ' ')
 		ncpu++;
-	pb_text_set_meta(p, "entries_written", s, (size_t)(ncpu - s));
+	if (pb_parse_u64(s, (size_t)(slash - s), &kept) == 0 &&
+	    pb_parse_u64(slash + 1, (size_t)(ncpu - slash - 1), &written) == 0 && written > kept) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%" PRIu64, written - kept);
+		pb_parser_set_meta(p, "overwritten", n);
+	}
 	ncpu = pb_skip_blanks(ncpu, end);
 	if (pb_has_prefix(ncpu, (size_t)(end - ncpu), "#P:"))
 		pb_text_set_meta(p, "cpus", ncpu + 3, (size_t)(end - ncpu - 3));
