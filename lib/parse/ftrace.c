@@ -27,9 +27,11 @@ static void entries_line(struct pb_parser *p, const char *s, const char *end)
 
 	if (!slash)
 		return;
+	pb_text_set_meta(p, "entries", s, (size_t)(slash - s));
 	ncpu = slash + 1;
 	while (ncpu < end && *ncpu != ' ')
 		ncpu++;
+	pb_text_set_meta(p, "entries_written", slash + 1, (size_t)(ncpu - slash - 1));
 	if (pb_parse_u64(s, (size_t)(slash - s), &kept) == 0 &&
 	    pb_parse_u64(slash + 1, (size_t)(ncpu - slash - 1), &written) == 0 && written > kept) {
 		char n[24];
