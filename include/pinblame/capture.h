@@ -110,6 +110,11 @@ int pb_capture_calibrate(struct pb_capture *cap, int fd);
  * 63, present, is set); 0 when not present or without CAP_SYS_ADMIN. */
 uint64_t pb_pagemap_pfn(const char *proc, const void *addr, long page_size);
 
+/* A get of our own: vmsplices our page at P, whose pfn is PFN, into the
+ * pipe FD; 1 when the pipe took it and pagemap still gives PFN (the page
+ * did not move in between), else 0. */
+int pb_splice_own_page(const char *proc, int fd, void *p, long page_size, uint64_t pfn);
+
 /* A probe hit of the calibrating child in the trace file's text. */
 struct pb_calib_hit {
 	uint64_t page;		/* its page= */

@@ -35,7 +35,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/uio.h>
 
 #include "bpf_int.h"
 #include "pinblame/capture.h"
@@ -193,21 +192,20 @@ int on_failure(void *ctx, void *data, size_t size)
  * before and after says the page did not move in between. 0 or -1. */
 static int calibrate_page(struct pb_bpf_run *r, const char *proc, void *p, long page_size)
 {
-	struct iovec iov = { p, (size_t)page_size };
 	uint64_t pfn = pb_pagemap_pfn(proc, p, page_size);
 	struct timespec now;
-	int fds[2], spliced = 0;
+	int fds[2], kept = 0;
 
 	if (pfn && pipe(fds) == 0) {
 		r->skel->bss->calib_page = 0;
 		r->skel->bss->calib_tgid = (uint32_t)getpid();
 		clock_gettime(CLOCK_MONOTONIC, &now);	/* bpf_ktime_get_ns()'s clock */
-		spliced = vmsplice(fds[1], &iov, 1, 0) == page_size;
+		kept = pb_splice_own_page(proc, fds[1], p, page_size, pfn);
 		r->skel->bss->calib_tgid = 0;
 		close(fds[0]);
 		close(fds[1]);
 	}
-	if (!spliced || pb_pagemap_pfn(proc, p, page_size) != pfn || !r->skel->bss->calib_page)
+	if (!kept || !r->skel->bss->calib_page)
 		return -1;
 	r->calib[r->ncalib].pfn = pfn;
 	r->calib[r->ncalib].page = r->skel->bss->calib_page;

@@ -45,6 +45,13 @@ uint64_t pb_pagemap_pfn(const char *proc, const void *addr, long page_size)
 	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
 }
 
+int pb_splice_own_page(const char *proc, int fd, void *p, long page_size, uint64_t pfn)
+{
+	struct iovec iov = { p, (size_t)page_size };
+
+	return vmsplice(fd, &iov, 1, 0) == page_size && pb_pagemap_pfn(proc, p, page_size) == pfn;
+}
+
 /* In the child: vmsplices each of its pages into a pipe (one GUP get each,
  * in this order) and reports their pfns to FD, 0 for a page whose pfn it
  * could not read or that moved while it was spliced. */
@@ -60,11 +67,10 @@ static void child_gets(const char *proc, int fd)
 		madvise(p, CALIB_PAGES * (size_t)page_size, MADV_NOHUGEPAGE);
 		memset(p, 0x5a, CALIB_PAGES * (size_t)page_size);
 		for (int i = 0; i < CALIB_PAGES; i++) {
-			struct iovec iov = { p + i * page_size, (size_t)page_size };
-			uint64_t pfn = pb_pagemap_pfn(proc, iov.iov_base, page_size);
+			char *page = p + i * page_size;
+			uint64_t pfn = pb_pagemap_pfn(proc, page, page_size);
 
-			if (pfn && vmsplice(fds[1], &iov, 1, 0) == page_size &&
-			    pb_pagemap_pfn(proc, iov.iov_base, page_size) == pfn)
+			if (pfn && pb_splice_own_page(proc, fds[1], page, page_size, pfn))
 				pfns[i] = pfn;
 		}
 	}
