@@ -339,7 +339,7 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 	       const struct record_opts *o, struct session *s)
 {
 	int ret;
-	uint64_t lost;
+	uint64_t lost = 0;
 
 	if (pb_capture_setup(cap, o->buffer_kb) < 0 ||
 	    (formats_dir && pb_capture_save_formats(cap, formats_dir) < 0) ||
@@ -365,9 +365,8 @@ static int run(struct pb_capture *cap, int out, const char *formats_dir,
 		else
 			s->bytes += (uint64_t)n;
 	}
-	if (ret == PB_EXIT_OK && pb_capture_mark_dropped(cap, out) < 0)
+	if (ret == PB_EXIT_OK && pb_capture_mark_dropped(cap, out, &lost) < 0)
 		ret = PB_EXIT_INPUT;
-	lost = pb_capture_lost(cap);
 	if (lost)
 		pb_warn("%" PRIu64 " events were lost (ring buffer full): "
 			"try a larger --buffer-kb", lost);

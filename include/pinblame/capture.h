@@ -90,13 +90,12 @@ int pb_capture_stop(struct pb_capture *cap);
  * number of bytes copied (0 when there was nothing), or -1. */
 long pb_capture_pump(struct pb_capture *cap, int fd);
 
-/* Events the ring buffer dropped or overwrote since setup. */
-uint64_t pb_capture_lost(struct pb_capture *cap);
-
 /* Writes to FD, after what was copied from trace_pipe, a line
  * "CPU:N [LOST M EVENTS]" for each CPU whose full buffer refused M events
- * since setup (trace_pipe does not mark those). 0, or -1 on a write error. */
-int pb_capture_mark_dropped(struct pb_capture *cap, int fd);
+ * since setup (trace_pipe does not mark those), and sets *LOST to the
+ * events the ring buffer dropped or overwrote since setup, all CPUs, from
+ * the same reading of their counts. 0, or -1 on a write error. */
+int pb_capture_mark_dropped(struct pb_capture *cap, int fd, uint64_t *lost);
 
 /* With the GUP probes placed and set up, before the capture starts: a
  * child vmsplices two pages of its own and FD gets, for each, a line

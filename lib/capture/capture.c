@@ -462,22 +462,6 @@ long pb_capture_pump(struct pb_capture *cap, int fd)
 	return (long)total;
 }
 
-uint64_t pb_capture_lost(struct pb_capture *cap)
-{
-	struct pb_cpu_lost *now;
-	uint64_t lost = 0;
-	size_t n;
-
-	read_lost(cap, &now, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct pb_cpu_lost *then = lost_at_setup(cap, now[i].cpu);
-
-		lost += since(now[i].overrun, then->overrun) + since(now[i].dropped, then->dropped);
-	}
-	free(now);
-	return lost;
-}
-
 /* With the option overwrite off, a full buffer refuses new events and
  * trace_pipe never says so (it prints "CPU:N [LOST M EVENTS]" only for
  * events overwritten before it read them). The trace then has holes that
@@ -486,17 +470,20 @@ uint64_t pb_capture_lost(struct pb_capture *cap)
  * at the end, in trace_pipe's own words, one line per CPU. Where in the
  * trace they happened is not known: in the middle, between two reads, a
  * line could come between an event and its stack. */
-int pb_capture_mark_dropped(struct pb_capture *cap, int fd)
+int pb_capture_mark_dropped(struct pb_capture *cap, int fd, uint64_t *lost)
 {
 	struct pb_cpu_lost *now;
 	struct pb_buf marks = { 0 };
 	size_t n;
 	int ret = 0;
 
+	*lost = 0;
 	read_lost(cap, &now, &n);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t dropped = since(now[i].dropped, lost_at_setup(cap, now[i].cpu)->dropped);
+		const struct pb_cpu_lost *then = lost_at_setup(cap, now[i].cpu);
+		uint64_t dropped = since(now[i].dropped, then->dropped);
 
+		*lost += dropped + since(now[i].overrun, then->overrun);
 		if (dropped)
 			pb_buf_addf(&marks, "CPU:%d [LOST %" PRIu64 " EVENTS]\n", now[i].cpu, dropped);
 	}
