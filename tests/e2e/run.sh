@@ -634,6 +634,17 @@ bench_report() {
 	step "$(cat "$RUN/figures.txt")"
 }
 
+# The guest kernel's image: /boot/vmlinuz-KVER up to trixie; sid's 7.2
+# packages (linux-binary-KVER, which linux-image-KVER depends on) ship it
+# as /usr/lib/modules/KVER/vmlinuz and leave /boot empty.
+kernel_image() {
+	local f
+	for f in "$ROOT/boot/vmlinuz-$1" "$ROOT/usr/lib/modules/$1/vmlinuz"; do
+		[ -e "$f" ] && { echo "$f"; return; }
+	done
+	fail "no kernel image of $1 in $ROOT (boot/ or usr/lib/modules/)"
+}
+
 kernel_release() {
 	cut -d' ' -f3 "$RUN/out/uname.txt" 2>/dev/null || echo "?"
 }
@@ -651,7 +662,7 @@ summary() {
 # One kernel, from download to blame; exits non-zero at the first failure
 # (run in a subshell, so that the next kernel still runs).
 run_kernel() {
-	local kver
+	local kver image
 	set_suite "$1"
 	mkdir -p "$DIR"
 	rm -f "$RUN/figures.txt"
@@ -659,7 +670,8 @@ run_kernel() {
 	kver=$(basename "$(ls -d "$ROOT"/lib/modules/*)")
 	build_guest_programs
 	build_initrd "$kver"
-	boot_guest "$ROOT/boot/vmlinuz-$kver"
+	image=$(kernel_image "$kver")
+	boot_guest "$image"
 	if [ "$BENCH" = 1 ]; then
 		bench_report
 		return
