@@ -177,15 +177,39 @@ static int symbolizer_word(const char *w, size_t n, int after_position)
 	return first && source_position(w + 1, first);
 }
 
-/* A frame line without the "? " of a stale frame and trailing blanks:
- * the words the frame tests below look at. */
+/* arm64's dump_backtrace_entry() (6.13+) prints after a frame where its
+ * unwinder took the address from: " %pSb%s%s%s%s%s" of " (", a source
+ * letter (C the caller, T a blocked task, P the pc of an exception's
+ * registers, U unknown; none for a frame record), F (recovered from the
+ * function graph tracer), K (from a kretprobe), ")". The frame is the
+ * symbol before it: the length of S without the note, LEN when none. */
+static size_t without_unwind_note(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 5 || s[len - 1] != ')')
+		return len;
+	i = len - 1;
+	if (s[i - 1] == 'K')
+		i--;
+	if (s[i - 1] == 'F')
+		i--;
+	if (s[i - 1] == 'C' || s[i - 1] == 'T' || s[i - 1] == 'P' || s[i - 1] == 'U')
+		i--;
+	if (i == len - 1 || i < 3 || s[i - 1] != '(' || s[i - 2] != ' ')
+		return len;
+	return dump_rtrim(s, i - 2);
+}
+
+/* A frame line without the "? " of a stale frame, arm64's unwinder note
+ * and trailing blanks: the words the frame tests below look at. */
 static size_t frame_words(const char **s, size_t len)
 {
 	if (len > 2 && (*s)[0] == '?' && (*s)[1] == ' ') {
 		*s += 2;
 		len -= 2;
 	}
-	return dump_rtrim(*s, len);
+	return without_unwind_note(*s, dump_rtrim(*s, len));
 }
 
 int dump_decoded_frame(const char *s, size_t len)
@@ -310,7 +334,7 @@ int dump_frame(struct dump_rec *d, struct pb_arena *a, const char *s, size_t len
 
 	skip = dump_blanks(s, len);
 	s += skip;
-	len = dump_rtrim(s, len - skip);
+	len = without_unwind_note(s, dump_rtrim(s, len - skip));
 	/* s390's frames the unwinder is unsure of: "([<%016lx>] %pSR)" */
 	if (len > 4 && s[0] == '(' && s[1] == '[' && s[len - 1] == ')') {
 		s++;

@@ -310,31 +310,73 @@ static int int_after(struct kmsg *k, const char *s, const char *end, const char 
 	return 0;
 }
 
-/* cma_debug_show_areas() after a failure (CONFIG_CMA_DEBUG): "cma: number
- * of available pages: 2@93+8@108=> 10 free of 1024 total pages" (4.12+),
- * "number of available pages: 4+7=>11 pages, total: 2048 pages" (vendor
- * kernels before it). Its figures go into the failure's record. */
-static void available_pages(struct kmsg *k)
+/* The figures "=> %lu free of %lu total pages" (4.12+) or Samsung's
+ * "=>%lu pages, total: %lu pages" from ARROW + 2 into the failure's
+ * fields. */
+static void free_of_total(struct kmsg *k, const char *arrow, const char *end)
 {
-	const char *s, *end, *arrow;
-	struct kline l;
-	size_t n;
-
-	if (kmsg_next_line(k, &l) != 1)
-		return;
-	s = l.text;
-	end = s + l.len;
-	n = dump_prefix(s, l.len, "cma: ");
-	if (!dump_prefix(s + n, l.len - n, "number of available pages: ") ||
-	    !(arrow = kmsg_find(s, l.len, "=>"))) {
-		kmsg_unget_line(k);
-		return;
-	}
 	arrow += 2;
 	if (!word_after(k, arrow, end, "", "free_pages")) {
 		if (word_after(k, arrow, end, "free of ", "total_pages"))
 			word_after(k, arrow, end, "total: ", "total_pages");
 	}
+}
+
+/* The lines cma_debug_show_areas() prints between its head and its "=>"
+ * when an area has ranges: one "range %d: " line a range, at most
+ * CMA_MAX_RANGES (8, mm/cma.h), and the empty pr_info("\n") after them. */
+#define AREA_LINES_MAX 12
+
+/* One of those lines (without its "cma: "), or the "=>" line that ends
+ * them: 1 a range or the empty line, 2 the "=>" line (*ARROW at it), 0
+ * neither. */
+static int area_line(const struct kline *l, const char **arrow)
+{
+	size_t n = dump_prefix(l->text, l->len, "cma:");
+	size_t len = dump_rtrim(l->text + n, l->len - n);
+	const char *s = l->text + n + dump_blanks(l->text + n, len);
+
+	len -= (size_t)(s - l->text - n);
+	if (dump_prefix(s, len, "=>")) {
+		*arrow = s;
+		return 2;
+	}
+	return n && (!len || dump_prefix(s, len, "range ")) ? 1 : 0;
+}
+
+/* cma_debug_show_areas() after a failure (printed without
+ * CONFIG_CMA_DEBUG from 5.x on): "cma: number of available pages:
+ * 2@93+8@108=> 10 free of 1024 total pages" (4.12+, pr_cont() pieces of
+ * one line), "number of available pages: 4+7=>11 pages, total: 2048
+ * pages" (vendor kernels before it). Since areas have several ranges
+ * (after 6.12) each range is a line "cma: range %d: " with its runs, an
+ * empty "cma: " line follows them, and the pr_cont() of "=> %lu free of
+ * %lu total pages" after that newline is a line of its own, without
+ * pr_fmt's "cma: ". Its figures go into the failure's record. */
+static void available_pages(struct kmsg *k)
+{
+	const char *arrow = NULL;
+	struct kline l;
+	size_t n;
+
+	if (kmsg_next_line(k, &l) != 1)
+		return;
+	n = dump_prefix(l.text, l.len, "cma: ");
+	if (!dump_prefix(l.text + n, l.len - n, "number of available pages:")) {
+		kmsg_unget_line(k);
+		return;
+	}
+	arrow = kmsg_find(l.text, l.len, "=>");
+	for (int i = 0; !arrow && i < AREA_LINES_MAX; i++) {
+		if (kmsg_next_line(k, &l) != 1)
+			return;
+		if (!l.kernel || !area_line(&l, &arrow)) {
+			kmsg_unget_line(k);
+			return;
+		}
+	}
+	if (arrow)
+		free_of_total(k, arrow, l.text + l.len);
 }
 
 /* "cma: cma_alloc: alloc failed, req-size: %zu pages, ret: %d" (4.11-5.12),

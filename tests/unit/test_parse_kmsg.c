@@ -2098,6 +2098,125 @@ static void test_x86_addressed_frames_with_markers_and_stale_words(void **state)
 	}
 }
 
+/* Linux 7.x (from 6.13) arm64 dump_backtrace_entry(): " %pSb%s%s%s%s%s",
+ * the frame then " (" source letter (C, T, P, U), F, K ")" when the
+ * unwinder took the address from somewhere else than a frame record. The
+ * note is no part of the frame: show_stack's "(C)" was read as the address
+ * 0xc, el0_svc's "(P)" as a user dso named P. The same with the blanks
+ * collapsed, where a frame followed by a note ended the trace. The task
+ * line of 7.x ends with the preemption model (dump_stack_print_info():
+ * "... %.*s %s " BUILD_ID_FMT). */
+static void test_arm64_unwinder_notes_are_no_part_of_the_frame(void **state)
+{
+	static const char indented[] =
+		"[  812.004211] CPU: 2 UID: 0 PID: 3120 Comm: cma_test Not tainted 7.2.8-arm64 #1 PREEMPT(lazy) \n"
+		"[  812.004214] Hardware name: linux,dummy-virt (DT)\n"
+		"[  812.004215] Call trace:\n"
+		"[  812.004216]  show_stack+0x20/0x38 (C)\n"
+		"[  812.004219]  dump_stack_lvl+0x78/0x90\n"
+		"[  812.004223]  __alloc_contig_migrate_range+0x1f4/0x2a8\n"
+		"[  812.004226]  alloc_contig_frozen_range_noprof+0x118/0x388 (F)\n"
+		"[  812.004228]  mydrv_alloc+0x2c/0x50 [mydrv] (CFK)\n"
+		"[  812.004234]  el0_svc+0x3c/0x140 (P)\n"
+		"[  812.004235]  el0t_64_sync_handler+0x84/0x130 (T)\n"
+		"[  812.004236]  el0t_64_sync+0x198/0x1a0 (U)\n"
+		"[  812.004240] cma: __cma_alloc_frozen: reserved: alloc failed, req-size: 512 pages, ret: -16\n";
+	static const char collapsed[] =
+		"[ 812.004211] CPU: 2 UID: 0 PID: 3120 Comm: cma_test Not tainted 7.2.8-arm64 #1 PREEMPT(lazy)\n"
+		"[ 812.004214] Hardware name: linux,dummy-virt (DT)\n"
+		"[ 812.004215] Call trace:\n"
+		"[ 812.004216] show_stack+0x20/0x38 (C)\n"
+		"[ 812.004219] dump_stack_lvl+0x78/0x90\n"
+		"[ 812.004223] __alloc_contig_migrate_range+0x1f4/0x2a8\n"
+		"[ 812.004226] alloc_contig_frozen_range_noprof+0x118/0x388 (F)\n"
+		"[ 812.004228] mydrv_alloc+0x2c/0x50 [mydrv] (CFK)\n"
+		"[ 812.004234] el0_svc+0x3c/0x140 (P)\n"
+		"[ 812.004235] el0t_64_sync_handler+0x84/0x130 (T)\n"
+		"[ 812.004236] el0t_64_sync+0x198/0x1a0 (U)\n"
+		"[ 812.004240] cma: __cma_alloc_frozen: reserved: alloc failed, req-size: 512 pages, ret: -16\n";
+	const char *inputs[] = { indented, collapsed };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct parse_run r;
+		struct pb_record *rec;
+
+		run_open(&r, PB_FMT_KMSG, inputs[i]);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "call_trace");
+		assert_int_equal(rec->pid, 3120);
+		assert_string_equal(rec->comm, "cma_test");
+		assert_string_equal(pb_parser_meta(r.p, "kernel"), "7.2.8-arm64");
+		assert_int_equal(rec->nframes, 8);
+		assert_frame(&rec->frames[0], "show_stack", 0x20, 0x38, 0, NULL, 0);
+		assert_frame(&rec->frames[3], "alloc_contig_frozen_range_noprof", 0x118, 0x388, 0,
+			     NULL, 0);
+		assert_frame(&rec->frames[4], "mydrv_alloc", 0x2c, 0x50, 0, "mydrv", 0);
+		assert_frame(&rec->frames[5], "el0_svc", 0x3c, 0x140, 0, NULL, 0);
+		assert_frame(&rec->frames[6], "el0t_64_sync_handler", 0x84, 0x130, 0, NULL, 0);
+		assert_frame(&rec->frames[7], "el0t_64_sync", 0x198, 0x1a0, 0, NULL, 0);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "cma_alloc_failed");
+		assert_field(rec, "name", "reserved");
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+}
+
+/* Linux 7.x cma_debug_show_areas() after "alloc failed" (now printed by
+ * __cma_alloc_frozen()): pr_info("number of available pages: "), then a
+ * pr_info("range %d: ") line a range with pr_cont("%s%lu@%lu") runs, an
+ * empty pr_info("\n"), and the pr_cont("=> %lu free of %lu total pages\n")
+ * after that newline: a line of its own without "cma: ". The figures go
+ * into the failure as the one-line form of 4.12-6.12 did; a head whose
+ * "=>" never comes gives none, and the line that broke it off is read. */
+static void test_cma_failure_of_7_x_reads_the_free_pages_after_its_ranges(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  812.004267] cma: __cma_alloc_frozen: reserved: alloc failed, req-size: 512 pages, ret: -16\n"
+		 "[  812.004270] cma: number of available pages: \n"
+		 "[  812.004271] cma: range 0: +1024@1024+512@3072\n"
+		 "[  812.004272] cma: range 1: 2048@0\n"
+		 "[  812.004273] cma: \n"
+		 "[  812.004274] => 3584 free of 8192 total pages\n"
+		 "[  813.000001] cma: __cma_alloc_frozen: hugetlb1: alloc failed, req-size: 262144 pages, ret: -16\n"
+		 "[  813.000002] cma: number of available pages:\n"
+		 "[  813.000003] cma: range 0: 4096@0\n"
+		 "[  813.000004] migrating pfn 8a210 failed ret:-16\n"
+		 "[  813.000005] cma: __cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -16\n"
+		 "[  813.000006] cma: number of available pages: 2@93+8@108=> 10 free of 1024 total pages\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_int_equal(rec->line, 1);
+	assert_field(rec, "name", "reserved");
+	assert_field(rec, "count", "512");
+	assert_field(rec, "ret", "-16");
+	assert_field(rec, "free_pages", "3584");
+	assert_field(rec, "total_pages", "8192");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_field(rec, "name", "hugetlb1");
+	assert_field(rec, "count", "262144");
+	assert_null(pb_record_field(rec, "free_pages"));
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_int_equal(rec->line, 10);
+	assert_field(rec, "pfn", "0x8a210");
+	/* 6.12's one line */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_field(rec, "free_pages", "10");
+	assert_field(rec, "total_pages", "1024");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2149,6 +2268,8 @@ int main(void)
 		cmocka_unit_test(test_logcat_long_entries_are_read_with_their_head),
 		cmocka_unit_test(test_collapsed_paste_keeps_its_frames),
 		cmocka_unit_test(test_x86_addressed_frames_with_markers_and_stale_words),
+		cmocka_unit_test(test_arm64_unwinder_notes_are_no_part_of_the_frame),
+		cmocka_unit_test(test_cma_failure_of_7_x_reads_the_free_pages_after_its_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
