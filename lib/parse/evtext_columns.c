@@ -402,13 +402,16 @@ static int all_hex(const char *s, const char *e)
 
 /* The irq flags column of trace_print_lat_fmt(): irqs-off, need-resched,
  * hard/soft irq, then preempt depth and (from 5.x) migrate-disable depth
- * in hex or '.' (4 or 5 characters, more on preempt-lazy kernels). */
+ * in hex or '.' (4 or 5 characters, more on preempt-lazy kernels). The
+ * lazy preemption of 6.13+ adds need-resched letters for
+ * TRACE_FLAG_NEED_RESCHED_LAZY: 'l' alone, 'L' with PREEMPT_RESCHED, 'b'
+ * with NEED_RESCHED, 'B' with both. */
 static int is_lat_flags(const char *s, const char *e)
 {
 	if (e - s < 4 || e - s > 8)
 		return 0;
 	for (; s < e; s++)
-		if (!in_set(*s, ".dDbXNnpLBZzHhs0123456789abcdef"))
+		if (!in_set(*s, ".dDbXNnpLlBZzHhs0123456789abcdef"))
 			return 0;
 	return 1;
 }

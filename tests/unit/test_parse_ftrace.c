@@ -1350,6 +1350,35 @@ static void test_cma_alloc_at_events_have_hex_pfns(void **state)
 	run_close(&r);
 }
 
+/* Lazy preemption (6.13+, Linux 7.x kernels) gives trace_print_lat_fmt()
+ * four more need-resched letters for TRACE_FLAG_NEED_RESCHED_LAZY: 'l'
+ * alone, 'L' with PREEMPT_RESCHED, 'b' with NEED_RESCHED, 'B' with both.
+ * In the function_graph tracer's latency column (print_graph_lat_fmt():
+ * ' ', the flags, " | ") they are flags like 'N' and 'n'. */
+static void test_lazy_preemption_flags_in_function_graph_columns(void **state)
+{
+	static const char *const flags[] = { "dl.1.", "dL.1.", "db.1.", "dB.1." };
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(flags); i++) {
+		char text[512];
+		struct parse_run r;
+		struct pb_record *rec;
+
+		snprintf(text, sizeof(text),
+			 "# tracer: function_graph\n"
+			 "  102.500103 |   1)    sh-412     |  %s |               |    /* cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=1024 align=8 errorno=-16 */\n",
+			 flags[i]);
+		run_open(&r, PB_FMT_FTRACE, text);
+		rec = run_next(&r);
+		check_context(rec, 2, 102500103000, 1, 412, -1, "sh", "cma", "cma_alloc_finish");
+		assert_field(rec, "errorno", "-16");
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1390,6 +1419,7 @@ int main(void)
 		cmocka_unit_test(test_verbose_latency_format),
 		cmocka_unit_test(test_function_graph_options_lines_are_no_events),
 		cmocka_unit_test(test_cma_alloc_at_events_have_hex_pfns),
+		cmocka_unit_test(test_lazy_preemption_flags_in_function_graph_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
