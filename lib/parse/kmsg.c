@@ -426,25 +426,51 @@ static void retry_task(struct kmsg *k, const char *s, const char *end, struct pb
 	rec->comm = pb_arena_strndup(kmsg_arena(k), p + 2, (size_t)(end - p - 2));
 }
 
+/* The rest of a busy retry line from POS: the vendor task after
+ * "retrying", then the record. */
+static int finish_busy_retry(struct kmsg *k, const char *pos, const char *end,
+			     struct pb_record *rec)
+{
+	const char *at = kmsg_find(pos, (size_t)(end - pos), "retrying");
+
+	if (at)
+		retry_task(k, at + 8, end, rec);
+	return kmsg_finish_record(k, rec);
+}
+
 /* "cma: cma_alloc(): memory range at %p is busy, retrying" (pr_debug of
  * 3.17-6.x cma_alloc(), dma_alloc_from_contiguous() before it); vendor
  * kernels append ",%d, %d, %s" (pid, tgid, comm). %p is hashed from 4.15
- * on, so the page pointer is kept only when it is printed whole. */
+ * on, so the page pointer is kept only when it is printed whole. Later
+ * kernels print the range's first pfn before the page, "memory range at
+ * pfn 0x%lx %p is busy" (6.12's __cma_alloc(), 7.x's cma_range_alloc()). */
 static int cma_busy_retry(struct kmsg *k, const struct kline *l, const char *at,
 			  struct pb_record *rec)
 {
 	const char *pos = at + 16, *end = l->text + l->len;
 	struct dump_slice w;
-	uint64_t page;
+	uint64_t page, pfn;
 
 	kmsg_start_record(k, l, rec, "cma_busy_retry");
 	if (dump_word(&pos, end, &w))
 		return kmsg_syntax(k, l);
+	if (dump_slice_is(w, "pfn")) {
+		if (dump_word(&pos, end, &w) || !dump_prefix(w.s, w.len, "0x") ||
+		    pb_parse_hex(w.s + 2, w.len - 2, &pfn))
+			return kmsg_syntax(k, l);
+		kmsg_field(k, "pfn", w.s, w.len);
+		if (dump_word(&pos, end, &w))
+			return kmsg_syntax(k, l);
+		/* a pfn beside a page teaches the analysis the vmemmap: only
+		 * a pointer printed whole (no_hash_pointers), never the
+		 * 32-bit hash that %p prints as "00000000%08x" */
+		if (!pb_parse_hex(w.s, w.len, &page) && page >> 32)
+			kmsg_field(k, "page", w.s, w.len);
+		return finish_busy_retry(k, pos, end, rec);
+	}
 	if (!pb_parse_hex(w.s, w.len, &page))
 		kmsg_field(k, "page", w.s, w.len);
-	if ((at = kmsg_find(pos, (size_t)(end - pos), "retrying")))
-		retry_task(k, at + 8, end, rec);
-	return kmsg_finish_record(k, rec);
+	return finish_busy_retry(k, pos, end, rec);
 }
 
 /* Messages of mm/cma.c and of the DMA contiguous allocator before it. */

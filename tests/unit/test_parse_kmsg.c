@@ -2217,6 +2217,35 @@ static void test_cma_failure_of_7_x_reads_the_free_pages_after_its_ranges(void *
 	run_close(&r);
 }
 
+/* The busy retry of 6.12's __cma_alloc() and 7.x's cma_range_alloc()
+ * (pr_debug, under dynamic debug): "%s(): memory range at pfn 0x%lx %p is
+ * busy, retrying". The range's first pfn is a field (the word "pfn" was
+ * taken for the page and the pfn was lost), the page only when printed
+ * whole. */
+static void test_cma_busy_retry_with_the_pfn_of_its_range(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  812.004100] cma: cma_range_alloc(): memory range at pfn 0x8a200 fffffdffc0228000 is busy, retrying\n"
+		 "[  812.004200] cma: cma_range_alloc(): memory range at pfn 0x8a400 000000003c1bd5c7 is busy, retrying\n"
+		 "[  812.004300] cma: cma_range_alloc(): memory range at pfn 8a600 is busy, retrying\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_busy_retry");
+	assert_field(rec, "pfn", "0x8a200");
+	assert_field(rec, "page", "fffffdffc0228000");
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0x8a400");
+	/* a hashed %p is no page to fit a vmemmap with */
+	assert_null(pb_record_field(rec, "page"));
+	run_end(&r);
+	/* a pfn not as "0x%lx" prints it: the record broke off */
+	assert_int_equal(r.bad[PB_BAD_SYNTAX], 1);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2270,6 +2299,7 @@ int main(void)
 		cmocka_unit_test(test_x86_addressed_frames_with_markers_and_stale_words),
 		cmocka_unit_test(test_arm64_unwinder_notes_are_no_part_of_the_frame),
 		cmocka_unit_test(test_cma_failure_of_7_x_reads_the_free_pages_after_its_ranges),
+		cmocka_unit_test(test_cma_busy_retry_with_the_pfn_of_its_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
