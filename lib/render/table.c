@@ -28,17 +28,48 @@ static int json_to_buf(const char *text, size_t n, void *buf)
 	return 0;
 }
 
+/* DEL and the C1 controls (U+0080..U+009F, a comm cut by the kernel in
+ * the middle of a character gives one) are valid in a JSON string as they
+ * are, and jansson writes them so; but output to a terminal shows them as
+ * \xNN, which no JSON reader takes. Written as \u00NN instead, they are
+ * valid and safe both. Outside strings JSON is ASCII without DEL, so every
+ * such character found is inside a string. */
+static void json_escape_controls(struct pb_buf *out, const char *text, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)text;
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c;
+
+		if (s[i] == 0x7f)
+			c = 0x7f;
+		else if (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] < 0xa0)
+			c = s[i + 1];
+		else
+			continue;
+		pb_buf_add(out, text + done, i - done);
+		pb_buf_add(out, (char[]){ '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] }, 6);
+		i += c != 0x7f;
+		done = i + 1;
+	}
+	pb_buf_add(out, text + done, n - done);
+}
+
 /* VALUE as compact JSON, then SUFFIX, in one write: json_dumpf() writes
  * each token apart, a locked stdio call each, which was most of the time
  * of `export` (a write of a few bytes for every key, quote and comma). */
 static int json_dump_to(FILE *out, json_t *value, size_t flags, const char *suffix)
 {
 	/* only the calling thread writes output */
-	static struct pb_buf line;
+	static struct pb_buf dumped, line;
 	int rc;
 
+	pb_buf_reset(&dumped);
 	pb_buf_reset(&line);
-	rc = json_dump_callback(value, json_to_buf, &line, flags);
+	rc = json_dump_callback(value, json_to_buf, &dumped, flags);
+	json_escape_controls(&line, dumped.data, dumped.len);
 	pb_buf_add(&line, suffix, strlen(suffix));
 	if (fwrite(line.data, 1, line.len, out) != line.len)
 		return -1;
@@ -184,7 +215,7 @@ long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_tab
 	for (int i = 0; i < ncol; i++) {
 		const char *name = sqlite3_column_name(st, i);
 
-		json_array_append_new(columns, json_string(name));
+		json_array_append_new(columns, pb_json_text(name));
 		if (mode == PB_TABLE_TEXT)
 			text_add(&text, name);
 		else if (mode == PB_TABLE_CSV) {
@@ -194,7 +225,7 @@ long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_tab
 	}
 	if (mode == PB_TABLE_JSON) {
 		fprintf(out, "{\"schema\":\"%s\",\"columns\":", schema);
-		json_dumpf(columns, out, JSON_COMPACT);
+		json_dump_to(out, columns, JSON_COMPACT, "");
 		fputs(",\"rows\":[", out);
 	}
 	while ((rc = pb_store_step(s, st)) > 0) {

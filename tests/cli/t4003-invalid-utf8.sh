@@ -42,4 +42,19 @@ for f in blame.json report.json query.json stacks.json failures.json show.json i
 done
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]' "$TMP/export.jsonl"
 is "$?" 0 "export.jsonl is valid UTF-8 JSON Lines"
+
+# A comm the kernel cut in the middle of a character (TASK_COMM_LEN: 15
+# bytes) ends in a byte 0x80..0x9f: the character of that number is a C1
+# control, and DEL a control too; JSON takes both as they are, a terminal
+# does not: they are written \u009c and \u007f, valid JSON, safe to show.
+sed -e 's/cam_alloc-/cam\xe6\x9c\x7f-/' "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt" > "$TMP/c1.txt"
+setup "a comm ending in a cut character imports" "$PINBLAME" -d "$TMP/c1.db" import -q "$TMP/c1.txt"
+"$PINBLAME" -d "$TMP/c1.db" failures --json > "$TMP/c1.json"
+like "$(cat "$TMP/c1.json")" '"comm":"cam'"$(printf '\xc3\xa6')"'\\u009c\\u007f"' \
+	"failures --json writes the C1 control and DEL as \\u escapes"
+is "$(python3 -c 'import json,sys; print(" ".join("%x" % ord(c) for c in json.load(open(sys.argv[1]))["failures"][0]["comm"]))' "$TMP/c1.json")" \
+	"63 61 6d e6 9c 7f" "a JSON reader reads the comm back, character for character"
+"$PINBLAME" -d "$TMP/c1.db" export --jsonl > "$TMP/c1.jsonl"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]' "$TMP/c1.jsonl"
+is "$?" 0 "export --jsonl with that comm is valid JSON Lines"
 done_testing
