@@ -8,6 +8,7 @@
 
 #include "evtext_int.h"
 #include "kmsg_int.h"
+#include "parser_int.h"
 
 #define TRACE_DAT_MAGIC "\x17\x08\x44tracing"
 
@@ -69,6 +70,50 @@ int pb_page_owner_sort_output(const char *head, size_t len)
 			n--;
 		if (n)
 			return owner_sort_head(line, n);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return 0;
+}
+
+/* "handle: %d" or "nr_base_pages: %d", the counts under a stack of
+ * page_owner's show_stacks files. */
+static int stack_count_line(const char *line, size_t len)
+{
+	size_t n = starts(line, len, "handle: ") ? 8 : starts(line, len, "nr_base_pages: ") ? 15 : 0;
+
+	if (!n || n == len)
+		return 0;
+	if (line[n] == '-' && n + 1 < len)
+		n++;
+	for (; n < len; n++)
+		if (!pb_is_digit(line[n]))
+			return 0;
+	return 1;
+}
+
+/* page_owner's debugfs files of stacks (6.10+, mm/page_owner.c
+ * stack_print()): each stack's " %pS" frames (none in show_handles), then
+ * "handle: %d" (7.x) and "nr_base_pages: %d", then a blank line. The
+ * first such block decides. */
+int pb_page_owner_stacks_output(const char *head, size_t len)
+{
+	const char *end = head + len, *line = head;
+	int counts = 0;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (!n)
+			return counts;
+		if (stack_count_line(line, n))
+			counts++;
+		else if (counts || line[0] != ' ' || n < 2 || line[1] == ' ')
+			return 0;
 		if (!nl)
 			break;
 		line = nl + 1;

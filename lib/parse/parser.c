@@ -153,6 +153,14 @@ struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,
 				 "/sys/kernel/debug/page_owner > page_owner_full.txt)");
 			return NULL;
 		}
+		if (pb_page_owner_stacks_output(head, n)) {
+			snprintf(err, errlen, "page_owner's show_stacks (a stack, then "
+				 "'nr_base_pages: N'): pages counted by the stack that "
+				 "allocated them, without the pfn of each page, so no busy "
+				 "page can be matched to them; import the page_owner dump "
+				 "(cat /sys/kernel/debug/page_owner > page_owner_full.txt)");
+			return NULL;
+		}
 		format = pb_format_detect(head, n);
 		if (format == PB_FMT_UNKNOWN) {
 			snprintf(err, errlen, "unrecognised format "

@@ -36,5 +36,8 @@ int parser_next_here(struct pb_parser *p, struct pb_record **rec);
 int parser_ahead_next(struct pb_parser *p, struct pb_record **rec);
 /* Stops and joins the parsing thread, if any. */
 void parser_ahead_stop(struct pb_parser *p);
+/* Whether the text is page_owner's debugfs show_stacks, show_handles or
+ * show_stacks_handles (detect.c): pages counted by stack, no pfns. */
+int pb_page_owner_stacks_output(const char *head, size_t len);
 
 #endif

@@ -150,4 +150,13 @@ site=$(awk '/=> .*\[mydrv\]$/{print $2; exit}' "$TMP/trace.txt")
 pb blame --json
 is "$(printf '%s\n' "$out" | jq -c '[.callsites[] | [.callsite, .pages, .confidence]]')" "[[\"$site\",1,\"high\"]]" \
 	"the driver function that pinned the page through pin_user_pages is blamed"
+
+# --- page_owner's show_stacks of 7.x ------------------------------------
+# stack_print(): " %pS" frames, "handle: %d", "nr_base_pages: %d", a blank
+# line: pages counted by stack, without pfns, refused with the hint
+printf ' post_alloc_hook+0x1b0/0x1e0\n mydrv_alloc_buffer+0x44/0x120 [mydrv]\nhandle: 12345\nnr_base_pages: 512\n\n' >"$TMP/show_stacks.txt"
+export PINBLAME_DB=$TMP/stacks.db
+pb import "$TMP/show_stacks.txt"
+is "$rc" 3 "page_owner's show_stacks is refused, exit 3"
+like "$err" "show_stacks.txt: page_owner's show_stacks .*/sys/kernel/debug/page_owner" "named as such, with the file to import instead"
 done_testing

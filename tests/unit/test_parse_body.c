@@ -466,6 +466,53 @@ static void test_text_is_binary_by_byte_and_place(void **state)
 	assert_int_equal(pb_text_is_binary(line, 0), 0);
 }
 
+/* page_owner's debugfs show_stacks (stack_print(): " %pS" frames, then
+ * "nr_base_pages: %d"; 7.x writes "handle: %d" before it and has
+ * show_handles without frames, show_stacks_handles without the count),
+ * each block ended by a blank line: pages counted by stack, no pfns, so
+ * refused with the hint to import the page_owner dump. A page_owner dump
+ * and a kernel log are not refused. */
+static void test_page_owner_show_stacks_are_refused(void **state)
+{
+	static const char *const stacks[] = {
+		" post_alloc_hook+0x1b0/0x1e0\n get_page_from_freelist+0x3a8/0x1140\n"
+		"nr_base_pages: 512\n\n",
+		" post_alloc_hook+0x1b0/0x1e0\n mydrv_alloc_buffer+0x44/0x120 [mydrv]\n"
+		"handle: 12345\nnr_base_pages: 512\n\n",
+		"handle: 12345\nnr_base_pages: 512\n\nhandle: 2233\nnr_base_pages: 64\n\n",
+		" post_alloc_hook+0x1b0/0x1e0\r\nhandle: 12345\r\n\r\n",
+	};
+	static const char *const others[] = {
+		OWNER_RECORD "PFN 0x8a310 type Movable Block 1105 type CMA Flags 0x2081c(uptodate)\n"
+		" post_alloc_hook+0x1b0/0x1e0\n\n",
+		"[  812.004254]  post_alloc_hook+0x1b0/0x1e0\nnr_base_pages: 512\n\n",
+		" post_alloc_hook+0x1b0/0x1e0\n\n",
+	};
+	char err[320];
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(stacks); i++) {
+		struct pb_input *in = pb_input_open_memory(stacks[i], strlen(stacks[i]), NULL);
+
+		err[0] = '\0';
+		assert_null(pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err)));
+		assert_non_null(strstr(err, "show_stacks"));
+		assert_non_null(strstr(err, "/sys/kernel/debug/page_owner"));
+		pb_input_close(in);
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(others); i++) {
+		struct pb_input *in = pb_input_open_memory(others[i], strlen(others[i]), NULL);
+		struct pb_parser *p;
+
+		err[0] = '\0';
+		p = pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err));
+		assert_null(strstr(err, "show_stacks"));
+		if (p)
+			pb_parser_free(p);
+		pb_input_close(in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_format_hex_keys),
 		cmocka_unit_test(test_fields_hex_keys),
 		cmocka_unit_test(test_detect_fragment),
+		cmocka_unit_test(test_page_owner_show_stacks_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
