@@ -11,7 +11,7 @@
 #include "pinblame/store.h"
 
 static const struct pb_usage check_usage = {
-	.synopsis = "check [--max-failures N] [--max-share GLOB=F]...\n"
+	.synopsis = "check [--max-failures N] [--max-final N] [--max-share GLOB=F]...\n"
 		    "[--deny GLOB]... [--baseline FILE [--tolerance F]] [--json]\n"
 		    "[--since S] [--until S] [--noise FILE] [--no-default-noise]",
 	.about = "Passes (exit 0, nothing printed) or fails (exit 1, one line per breach on\n"
@@ -29,6 +29,7 @@ struct share_rule {
 
 struct rules {
 	long long max_failures;		/* -1: no limit */
+	long long max_final;		/* -1: no limit */
 	struct share_rule *shares;
 	size_t nshares, shares_cap;
 	const char **deny;
@@ -112,35 +113,96 @@ static const char *site_name(const json_t *c)
 	return s ? s : "?";
 }
 
+/* Whether GLOB names call site C: as blame prints it ("fn [module]" for a
+ * module's function), or its function alone; the whole name as given also
+ * matches, so that a name copied from blame's output, whose "[module]" a
+ * glob would read as a set of characters, matches itself. */
+static int site_matches(const char *glob, const json_t *c)
+{
+	const char *module = json_string_value(json_object_get(c, "module"));
+	struct pb_buf printed = { 0 };
+	int match;
+
+	pb_buf_addf(&printed, "%s", site_name(c));
+	if (module && *module)
+		pb_buf_addf(&printed, " [%s]", module);
+	match = !strcmp(glob, pb_buf_str(&printed)) || !fnmatch(glob, pb_buf_str(&printed), 0) ||
+		!fnmatch(glob, site_name(c), 0);
+	pb_buf_free(&printed);
+	return match;
+}
+
+/* "1 failure", "3 failures": what call site C explains. */
+static const char *failures_text(const json_t *c)
+{
+	static char text[48];
+	long long n = (long long)json_integer_value(json_object_get(c, "failures"));
+
+	snprintf(text, sizeof(text), "%lld failure%s", n, n == 1 ? "" : "s");
+	return text;
+}
+
+/* The name blame prints for C, for the breach lines. */
+static const char *site_label(struct pb_buf *buf, const json_t *c)
+{
+	const char *module = json_string_value(json_object_get(c, "module"));
+
+	pb_buf_reset(buf);
+	pb_buf_addf(buf, "%s", site_name(c));
+	if (module && *module)
+		pb_buf_addf(buf, " [%s]", module);
+	return pb_buf_str(buf);
+}
+
 static double site_share(const json_t *c)
 {
 	return json_number_value(json_object_get(c, "share"));
 }
 
-static void check_limits(struct verdict *v, const struct rules *r, const json_t *blame)
+static void check_limits(struct verdict *v, const struct rules *r, const json_t *blame,
+			 long long final)
 {
 	long long failures = (long long)json_integer_value(json_object_get(blame, "failures"));
+	struct pb_buf label = { 0 };
 	const json_t *c;
 	size_t i;
 
 	if (r->max_failures >= 0 && failures > r->max_failures)
-		breach(v, "max-failures", NULL, "%lld failures, more than %lld", failures,
-		       r->max_failures);
+		breach(v, "max-failures", NULL, "%lld failure%s, more than %lld", failures,
+		       failures == 1 ? "" : "s", r->max_failures);
+	if (r->max_final >= 0 && final > r->max_final)
+		breach(v, "max-final", NULL, "%lld final failure%s, more than %lld", final,
+		       final == 1 ? "" : "s", r->max_final);
 	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
 		for (size_t k = 0; k < r->nshares; k++)
-			if (!fnmatch(r->shares[k].glob, site_name(c), 0) &&
-			    site_share(c) > r->shares[k].max)
+			if (site_matches(r->shares[k].glob, c) && site_share(c) > r->shares[k].max)
 				breach(v, "max-share", c, "%s has a share of %.1f%%, more than "
-				       "%.1f%%", site_name(c), site_share(c) * 100,
+				       "%.1f%%", site_label(&label, c), site_share(c) * 100,
 				       r->shares[k].max * 100);
 		for (size_t k = 0; k < r->ndeny; k++)
-			if (!fnmatch(r->deny[k], site_name(c), 0) &&
+			if (site_matches(r->deny[k], c) &&
 			    json_integer_value(json_object_get(c, "failures")) > 0)
-				breach(v, "deny", c, "%s explains %lld failures (denied by '%s')",
-				       site_name(c),
-				       (long long)json_integer_value(json_object_get(c, "failures")),
-				       r->deny[k]);
+				breach(v, "deny", c, "%s explains %s (denied by '%s')",
+				       site_label(&label, c), failures_text(c), r->deny[k]);
 	}
+	pb_buf_free(&label);
+}
+
+/* The failures in the window that the task did not recover from; -1 on a
+ * store error (printed). */
+static long long count_final(struct pb_store *s, const struct pb_analyze_opts *o)
+{
+	json_t *res = pb_analyze_failures(s, o, NULL, NULL);
+	const json_t *f;
+	long long final = 0;
+	size_t i;
+
+	if (!res)
+		return -1;
+	json_array_foreach(json_object_get(res, "failures"), i, f)
+		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
+	json_decref(res);
+	return final;
 }
 
 static const json_t *find_site(const json_t *blame, const json_t *site)
@@ -162,6 +224,7 @@ static const json_t *find_site(const json_t *blame, const json_t *site)
 static void check_baseline(struct verdict *v, const struct rules *r, const json_t *blame,
 			   const json_t *base)
 {
+	struct pb_buf label = { 0 };
 	const json_t *c, *old;
 	size_t i;
 
@@ -170,15 +233,15 @@ static void check_baseline(struct verdict *v, const struct rules *r, const json_
 			continue;
 		old = find_site(base, c);
 		if (!old)
-			breach(v, "new", c, "%s explains %lld failures (share %.1f%%) and is "
-			       "not in the baseline", site_name(c),
-			       (long long)json_integer_value(json_object_get(c, "failures")),
+			breach(v, "new", c, "%s explains %s (share %.1f%%) and is "
+			       "not in the baseline", site_label(&label, c), failures_text(c),
 			       site_share(c) * 100);
 		else if (site_share(c) > site_share(old) + r->tolerance)
 			breach(v, "grew", c, "%s has a share of %.1f%%, %.1f%% in the baseline "
-			       "(tolerance %.1f points)", site_name(c),
+			       "(tolerance %.1f points)", site_label(&label, c),
 			       site_share(c) * 100, site_share(old) * 100, r->tolerance * 100);
 	}
+	pb_buf_free(&label);
 }
 
 /* Reads a pinblame.blame/1 object, or ranks the call sites of a store. */
@@ -242,9 +305,10 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 	struct verdict v = { .breaches = json_array(), .json = json };
 	json_t *blame = pb_analyze_blame(s, o, PB_BY_CALLSITE, 0, 0), *base = NULL;
 	int code = PB_EXIT_OK;
-	long long lost;
+	long long lost, final = r->max_final >= 0 && blame ? count_final(s, o) : 0;
 
-	if (!blame) {
+	if (!blame || final < 0) {
+		json_decref(blame);
 		json_decref(v.breaches);
 		return PB_EXIT_STORE;
 	}
@@ -253,7 +317,7 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 		json_decref(v.breaches);
 		return code;
 	}
-	check_limits(&v, r, blame);
+	check_limits(&v, r, blame, final);
 	if (base)
 		check_baseline(&v, r, blame, base);
 	code = json_array_size(v.breaches) ? PB_EXIT_BREACH : PB_EXIT_OK;
@@ -311,6 +375,9 @@ static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_
 	const struct pb_option options[] = {
 		PB_OPT_COUNT(0, "max-failures", &r->max_failures, "N",
 			     "more than N failures is a breach"),
+		PB_OPT_COUNT(0, "max-final", &r->max_final, "N",
+			     "more than N final failures (not recovered: the\n"
+			     "task did not get its memory another way) is a breach"),
 		PB_OPT_CALLBACK(0, "max-share", r, "GLOB=F",
 				"a call site matching GLOB whose share (as blame\n"
 				"shows it) is above F (0.25 or 25%) is a breach", take_share),
@@ -339,7 +406,7 @@ static int parse_args(int argc, char **argv, struct rules *r, struct pb_analyze_
 		pb_error("--tolerance applies to --baseline, which is not given");
 		return pb_see_help();
 	}
-	if (r->max_failures < 0 && !r->nshares && !r->ndeny && !r->baseline)
+	if (r->max_failures < 0 && r->max_final < 0 && !r->nshares && !r->ndeny && !r->baseline)
 		r->max_failures = 0;
 	return -1;
 }
@@ -354,7 +421,7 @@ static void free_rules(struct rules *r)
 
 int cmd_check(int argc, char **argv, const struct pb_globals *g)
 {
-	struct rules r = { .max_failures = -1, .tolerance = 0.05 };
+	struct rules r = { .max_failures = -1, .max_final = -1, .tolerance = 0.05 };
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	struct pb_store *store;
 	int json = 0, rc = parse_args(argc, argv, &r, &o, &json);

@@ -7,7 +7,7 @@
 #include "pinblame/render.h"
 
 static const struct pb_usage failures_usage = {
-	.synopsis = "failures [--json] [--reason R] [--area NAME]\n"
+	.synopsis = "failures [--json] [--reason R] [--area NAME] [--outcome O]\n"
 		    "[--since S] [--until S] [--exit-code]\n"
 		    "[--noise FILE] [--no-default-noise]",
 	.about = "Lists the failures in the store, in time order: failed CMA allocations\n"
@@ -217,15 +217,25 @@ static int check_names(struct pb_store *s, const struct pb_analyze_opts *o,
 	return rc;
 }
 
+/* Leaves in LIST the failures of OUTCOME ("final" or "recovered"). */
+static void keep_outcome(json_t *list, const char *outcome)
+{
+	for (size_t i = json_array_size(list); i-- > 0;)
+		if (strcmp(pb_json_str(json_array_get(list, i), "outcome", ""), outcome))
+			json_array_remove(list, i);
+}
+
 int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 {
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
-	const char *reason = NULL, *area = NULL;
+	const char *reason = NULL, *area = NULL, *outcome = NULL;
 	int json = 0, exit_code = 0, rc = PB_EXIT_OK;
 	const struct pb_option options[] = {
 		PB_OPT_BOOL(0, "json", &json, "{\"schema\":\"pinblame.failures/1\",\"failures\":[...]}"),
 		PB_OPT_STRING(0, "reason", &reason, "R", "only failures of this kind or migrate reason"),
 		PB_OPT_STRING(0, "area", &area, "NAME", "only failures on this CMA area"),
+		PB_OPT_STRING(0, "outcome", &outcome, "O",
+			      "only failures of this outcome: final, or recovered"),
 		PB_OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when a failure is listed"),
 		PB_OPTS_ANALYSIS(&o),
 		PB_OPT_END(),
@@ -238,6 +248,10 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 		return rc;
 	if (at != argc)
 		return pb_unexpected_operand(argv[at]);
+	if (outcome && strcmp(outcome, "final") && strcmp(outcome, "recovered")) {
+		pb_error("--outcome is final or recovered, not '%s'", outcome);
+		return pb_see_help();
+	}
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
@@ -252,6 +266,8 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 		json_decref(res);
 		return rc;
 	}
+	if (outcome)
+		keep_outcome(list, outcome);
 	if (json)
 		pb_json_write(stdout, res);
 	else

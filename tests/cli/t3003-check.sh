@@ -60,7 +60,7 @@ pb check --tolerance 0.01
 is "$rc" 2 "--tolerance without --baseline: usage error"
 like "$err" "--tolerance applies to --baseline" "and says so"
 pb -d "$TMP/none.db" check
-is "$rc" 4 "missing store: exit 4"
+is "$rc" 3 "missing store: no traces imported, exit 3"
 pb check --noise "$TMP/no-such-noise"
 is "$rc" 3 "an unreadable --noise file: exit 3, as for blame"
 like "$err" "no-such-noise: No such file or directory" "and says why"
@@ -102,4 +102,41 @@ setup "the amd64 capture imports" "$PINBLAME" -d "$amd" import "$REAL/amd64-ftra
 pb check --baseline "$amd"
 is "$rc" 1 "against the amd64 store, where only do_splice holds pages"
 like "$out" "^new: __do_sys_vmsplice" "vmsplice is new there"
+
+# --max-final counts only the failures the task did not recover from: on
+# the arm64 capture 2 of the 10 (failures' OUTCOME column, counted by awk).
+final=$("$PINBLAME" failures | awk '$1 ~ /^[0-9]+$/ && / final /' | wc -l)
+is "$final" 2 "failures lists 2 final failures"
+pb check --max-final 2
+is "$rc" 0 "2 final failures, at most 2 allowed: pass, whatever the 8 recovered"
+pb check --max-final 1
+is "$rc" 1 "at most 1 final failure allowed: breach"
+is "$out" "max-final: 2 final failures, more than 1" "one line, final counted apart"
+pb failures --outcome final
+is "$(printf '%s\n' "$out" | awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9.]+$/' | wc -l)" 2 "failures --outcome final lists those 2"
+is "$(printf '%s\n' "$out" | tail -1)" "2 failures: 2 final, 0 recovered" "and counts them"
+pb failures --outcome recovered --json
+is "$(printf '%s' "$out" | grep -o '"outcome":"[a-z]*"' | sort | uniq -c | tr -s ' ')" ' 8 "outcome":"recovered"' \
+	"--outcome recovered --json: the 8 recovered, no other"
+pb failures --outcome ok
+is "$rc" 2 "another outcome is a usage error"
+
+# A module's function, named as blame prints it ("fn [module]"): matched
+# by that whole name (whose brackets a glob would read as a set), by a
+# glob on it, or by the function alone; the sample's nvidia pin explains
+# its one failure, the breach line names it as blame does.
+mod=$TMP/module.db
+setup "a trace with a module's pinner imports" "$PINBLAME" -d "$mod" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+is "$("$PINBLAME" -d "$mod" blame | grep -c '^ *[0-9]  os_lock_user_pages \[nvidia\]')" 1 "blame names it 'os_lock_user_pages [nvidia]'"
+for glob in 'os_lock_user_pages [nvidia]' '*nvidia*' 'os_lock_user_pages' '*\[nvidia\]'; do
+	pb -d "$mod" check --deny "$glob"
+	is "$rc" 1 "--deny '$glob' matches it"
+	is "$out" "deny: os_lock_user_pages [nvidia] explains 1 failure (denied by '$glob')" \
+		"the breach names it as blame does, one failure in the singular"
+done
+pb -d "$mod" check --deny '*\[nvidia_uvm\]' --max-share 'os_lock_user_pages [nvidia]=0.6'
+is "$rc" 0 "another module's name does not match; a share under its limit passes"
+pb -d "$mod" check --max-share 'os_lock_user_pages [nvidia]=0.4'
+is "$out" "max-share: os_lock_user_pages [nvidia] has a share of 50.0%, more than 40.0%" \
+	"--max-share takes the printed name too"
 done_testing
