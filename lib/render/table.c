@@ -133,12 +133,17 @@ void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock)
 		pb_format_date(buf, len, ts_ns);
 	else if (clock && !strcmp(clock, "yearless"))
 		format_yearless(buf, len, ts_ns);
+	else if (clock && !strcmp(clock, "counter") && ts_ns >= 0)
+		/* trace_clock x86-tsc or counter: a count, not nanoseconds */
+		snprintf(buf, len, "%lld", ts_ns);
 	else
 		pb_format_ts(buf, len, ts_ns);
 }
 
 const char *pb_time_unit(const char *clock)
 {
+	if (clock && !strcmp(clock, "counter"))
+		return " ticks";
 	return dated_clock(clock) ? "" : " s";
 }
 

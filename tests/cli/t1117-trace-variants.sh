@@ -112,6 +112,8 @@ import_case counter
 is "$(sql "SELECT min(ts_ns) || ' ' || max(ts_ns) FROM events")" "13494886093241 13494886093245" \
 	"counter clock: the counts kept as printed"
 is "$(failures_summary)" "$FAILED" "counter clock: the failure"
+like "$("$PINBLAME" info)" "span 13494886093241 \\.\\. 13494886093245 ticks" \
+	"counter clock: info shows the span in ticks, as counted, not as seconds"
 
 # --- latency-format with verbose: "%16s %7d %3d %d %08x %08lx " then
 # "[%08llx] %ld.%03ldms (+%ld.%03ldms): " (microseconds in hex)
