@@ -657,7 +657,12 @@ static char *find_tracefs(void)
 static int check_root(struct pb_capture *cap)
 {
 	if (cap->rootfd < 0) {
-		pb_error("no tracefs at %s: %s", cap->root, strerror(errno));
+		/* /sys/kernel/tracing is mode 700: a user sees it, cannot enter */
+		if ((errno == EACCES || errno == EPERM) && geteuid() != 0)
+			pb_error("cannot open %s: %s: recording needs root (sudo pinblame "
+				 "record ...)", cap->root, strerror(errno));
+		else
+			pb_error("no tracefs at %s: %s", cap->root, strerror(errno));
 		return -1;
 	}
 	if (!pb_tracefs_exists(cap, "tracing_on")) {

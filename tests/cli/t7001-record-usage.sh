@@ -48,6 +48,15 @@ PINBLAME_TRACEFS=$TMP/tracefs run $as_user "$PINBLAME" record -o "$TMP/t.trace" 
 is "$rc" 3 "not root exits 3"
 is "$err" "pinblame: record: cannot write $TMP/tracefs/tracing_on: Permission denied: recording needs root" \
 	"and says that recording needs root"
+# /sys/kernel/tracing is mode 700: a user cannot even enter it
+if [ -n "$as_user" ]; then
+	chmod 700 "$TMP/tracefs"
+	PINBLAME_TRACEFS=$TMP/tracefs run $as_user "$PINBLAME" record -o "$TMP/t.trace" -- true
+	is "$rc" 3 "not root, a tracefs it cannot enter: exits 3"
+	is "$err" "pinblame: record: cannot open $TMP/tracefs: Permission denied: recording needs root (sudo pinblame record ...)" \
+		"and says that recording needs root, not that there is no tracefs"
+	chmod 755 "$TMP/tracefs"
+fi
 is "$(cat "$TMP/tracefs/tracing_on")" 1 "tracing_on untouched"
 ok "$([ ! -e "$TMP/t.trace" ]; echo $?)" "no trace file written"
 
