@@ -10,8 +10,9 @@
 
 static const struct pb_usage show_usage = {
 	.synopsis = "show [--json] [--pages] [--noise FILE] [--no-default-noise]\n"
-		    "FAILURE-ID",
-	.about = "Walks one failure (an id from 'pinblame failures') down to its evidence:\n"
+		    "FAILURE-ID | FILE:LINE",
+	.about = "Walks one failure (an id from 'pinblame failures', or the FILE:LINE of\n"
+		 "its event, which another import does not renumber) down to its evidence:\n"
 		 "the event that failed and its stack, the busy ranges and failed\n"
 		 "migrations, then one block per blamed call site: the pages it held as\n"
 		 "pfn ranges, an example stack and the first evidence line (file:line),\n"
@@ -344,6 +345,26 @@ static void print_by_callsite(const json_t *pages)
 	pb_buf_free(&gs.keys);
 }
 
+/* *ID of the failure whose event was read at REF, "FILE:LINE" (COLON at
+ * its last ':', LINE its number): an exit code. */
+static int failure_at(struct pb_store *s, const char *ref, const char *colon, uint64_t line,
+		      long long *id)
+{
+	char *file = pb_strndup(ref, (size_t)(colon - ref));
+	int64_t found = 0;
+	int n = line <= INT64_MAX ? pb_analyze_failure_at(s, file, (int64_t)line, &found) : 0;
+
+	if (n == 0)
+		pb_error("no failure's event is at %s (see 'pinblame failures --json', "
+			 "source and line)", ref);
+	else if (n > 1)
+		pb_warn("%d failures' events are at %s: showing the first, %lld", n, ref,
+			(long long)found);
+	free(file);
+	*id = found;
+	return n < 0 ? PB_EXIT_STORE : n == 0 ? PB_EXIT_USAGE : PB_EXIT_OK;
+}
+
 int cmd_show(int argc, char **argv, const struct pb_globals *g)
 {
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
@@ -364,6 +385,7 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 	long long id;
 	uint64_t n;
 	json_t *res;
+	const char *at_line;
 
 	if (at < 0)
 		return rc;
@@ -371,14 +393,20 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 		pb_error(at == argc ? "no failure id given" : "give one failure id");
 		return pb_see_help();
 	}
-	if (pb_parse_u64(argv[at], strlen(argv[at]), &n) < 0 || n == 0 || n > LLONG_MAX) {
-		pb_error("'%s' is not a failure id", argv[at]);
+	at_line = strrchr(argv[at], ':');
+	if (at_line ? pb_parse_u64(at_line + 1, strlen(at_line + 1), &n) < 0 || at_line == argv[at] :
+		      pb_parse_u64(argv[at], strlen(argv[at]), &n) < 0 || n == 0 || n > LLONG_MAX) {
+		pb_error("'%s' is not a failure id nor FILE:LINE", argv[at]);
 		return pb_see_help();
 	}
 	id = (long long)n;
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
+	if (at_line && (rc = failure_at(s, argv[at], at_line, n, &id)) != PB_EXIT_OK) {
+		pb_store_close(s);
+		return rc;
+	}
 	res = pb_analyze_show(s, &o, id);
 	rc = pb_store_failed(s) ? PB_EXIT_STORE : PB_EXIT_OK;
 	pb_store_close(s);

@@ -73,6 +73,13 @@ int pb_analyze_failure_ids(struct pb_store *s, pb_failure_id_fn each, void *ctx)
 json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 			 enum pb_blame_by by, int top, int64_t failure_id);
 
+/* The failure whose event was read at LINE of FILE (the path as imported,
+ * its last components: "trace.txt" for "/tmp/run/trace.txt", or a longer
+ * path ending in a relative one imported): *ID, the
+ * smallest when several. Returns how many failures are there (0: none),
+ * or -1 on a store error. */
+int pb_analyze_failure_at(struct pb_store *s, const char *file, int64_t line, int64_t *id);
+
 /* {"schema":"pinblame.show/1","failure":{...},"stack":[...],"busy_ranges":[...],
  *  "migrations":{...},"pages":[{"pfn":N,"candidates":[...],"dumps":[...]}],
  *  "callsites":[...]}: one failure's evidence chain down to source files
