@@ -228,6 +228,7 @@ enum head {
 	HEAD_NONE,
 	HEAD_SAMPLE,
 	HEAD_SIDEBAND,
+	HEAD_DEFERRED,		/* a side-band record with user frames under it */
 };
 
 /* The columns before the anchor at P, read backwards, each optional; the
@@ -251,6 +252,19 @@ static void columns_before(const char *line, const char *p, struct sample_head *
 static int is_sideband(struct tok t)
 {
 	return t.e - t.s > 12 && !memcmp(t.s, "PERF_RECORD_", 12);
+}
+
+/* perf 6.19+ with --no-merge-callchains prints the user callchain that
+ * the kernel unwound later as a record of its own, "DEFERRED CALLCHAIN
+ * [cookie: %llx]" after the sample columns, its frames under it
+ * (builtin-script.c process_deferred_sample_event()). */
+static int is_deferred(struct tok ev, const char *end)
+{
+	static const char word[] = "CALLCHAIN";
+	const char *next = pb_skip_blanks(ev.e, end);
+
+	return ev.e - ev.s == 8 && !memcmp(ev.s, "DEFERRED", 8) &&
+	       (size_t)(end - next) >= sizeof(word) - 1 && !memcmp(next, word, sizeof(word) - 1);
 }
 
 static int all_key_chars(const char *s, const char *e)
@@ -317,6 +331,8 @@ static enum head after_time(const char *line, struct tok ts, const char *end,
 	columns_before(line, ts.s, h);
 	if (is_sideband(ev))
 		return HEAD_SIDEBAND;
+	if (is_deferred(ev, end))
+		return HEAD_DEFERRED;
 	if (!is_event(ev) ||
 	    (!is_sys_event(ev) && (h->pid < 0 || h->comm == h->comm_end)))
 		return HEAD_NONE;
@@ -380,6 +396,7 @@ int pb_perf_sample_line(const char *line, size_t len)
 
 	switch (parse_head(line, len, &h)) {
 	case HEAD_SIDEBAND:
+	case HEAD_DEFERRED:
 		return 1;
 	case HEAD_SAMPLE:
 		return h.ts_ns >= 0 || known_event(&h);
@@ -503,6 +520,10 @@ static int add_frame(struct perf_script *ps, size_t *n, const char *line, size_t
 		len -= ni;
 	if (pb_parse_frame(line, len, arena, &ps->frames[*n]) < 0)
 		return -1;
+	/* perf 6.19+ prints "(cookie)" in place of the symbol where the
+	 * user callchain was deferred (evsel_fprintf.c): no frame */
+	if (!strcmp(ps->frames[*n].symbol, "(cookie)"))
+		return has_ip;
 	if (has_ip)
 		perf_frame(ps, &ps->frames[*n], ip, ip_text, line[len - 1] == ')', arena);
 	(*n)++;
@@ -740,6 +761,28 @@ static void set_sideband_meta(struct perf_script *ps, struct pb_parser *p)
 	pb_parser_set_meta(p, "sideband_records", n);
 }
 
+/* The frame lines after a deferred callchain's head: user frames of a
+ * sample printed before it, which the call sites do not read. 0 at the
+ * first other line (left to be read), -1 on a read error. */
+static int skip_frame_lines(struct pb_input *in)
+{
+	const char *line;
+	size_t len;
+
+	for (;;) {
+		enum pb_line_status st = pb_input_getline(in, &line, &len);
+
+		if (st == PB_LINE_EOF)
+			return 0;
+		if (st == PB_LINE_ERROR)
+			return -1;
+		if (st != PB_LINE_OK || !len || !is_frame_line(line, len)) {
+			pb_input_ungetline(in);
+			return 0;
+		}
+	}
+}
+
 static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
 {
 	struct perf_script *ps = state;
@@ -781,6 +824,15 @@ static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
 		}
 		if (kind == HEAD_SIDEBAND) {
 			ps->sideband++;
+			continue;
+		}
+		if (kind == HEAD_DEFERRED) {
+			ps->sideband++;
+			if (skip_frame_lines(in) < 0) {
+				pb_parser_set_error(p, pb_input_lineno(in), "%s",
+						    pb_input_strerror(in));
+				return -1;
+			}
 			continue;
 		}
 		/* each line of a callchain whose head was not understood */

@@ -738,6 +738,45 @@ static void test_callchain_without_its_tabs(void **state)
 	run_close(&r);
 }
 
+/* perf 6.19+ can defer a sample's user callchain (the kernel unwinds it
+ * on the way back to user space): the sample's callchain then ends with a
+ * "(cookie)" entry in place of a symbol (evsel_fprintf.c), and with
+ * --no-merge-callchains the user frames come later as a record of their
+ * own, "DEFERRED CALLCHAIN [cookie: %llx]" after the sample columns
+ * (builtin-script.c). The cookie is no frame; the record and its frames
+ * are side-band, not lines refused. */
+static void test_deferred_user_callchain_is_side_band(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "holdpin  3001 [000]   790.112233: page_ref:page_ref_mod: pfn=0x8a310 flags=uptodate|lru count=3 mapcount=1 mapping=0000000000000000 mt=1 val=1\n"
+		 "\tffff800080312a40 __page_ref_mod+0x0 ([kernel.kallsyms])\n"
+		 "\tffff800080312b00 try_grab_folio+0x40 ([kernel.kallsyms])\n"
+		 "\tffff800001a10044 mydrv_pin_buffer+0x44 ([mydrv])\n"
+		 "\t        12345678 (cookie) ([unknown])\n"
+		 "\n"
+		 "holdpin  3001 [000]   790.112240: DEFERRED CALLCHAIN [cookie: 12345678]\n"
+		 "\t    7f1a2b3c4d5e ioctl+0xe (/usr/lib/libc.so.6)\n"
+		 "\t    55d0c0ffee00 main+0x40 (/usr/bin/holdpin)\n"
+		 "\n"
+		 "cma_test  3120 [002]   812.004300: cma:cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=512 align=9 errorno=-16\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "page_ref_mod");
+	assert_int_equal(rec->nframes, 3);
+	assert_string_equal(rec->frames[2].symbol, "mydrv_pin_buffer");
+	assert_int_equal(rec->nuframes, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_finish");
+	assert_int_equal(rec->line, 11);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	assert_string_equal(pb_parser_meta(r.p, "sideband_records"), "1");
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_time_base),
 		cmocka_unit_test(test_page_pinner_rfc_samples_with_kernel_and_user_frames),
 		cmocka_unit_test(test_callchain_without_its_tabs),
+		cmocka_unit_test(test_deferred_user_callchain_is_side_band),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
