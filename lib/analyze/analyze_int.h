@@ -56,6 +56,9 @@ struct site {
 	int listed;		/* reached a FRAME_COMMON frame first */
 	int has_stack;
 	int cut_short;		/* ends in a trampoline: names no call site */
+	int fault_alloc;	/* an allocation stack whose call site is a page
+				 * fault handler: a user page, which its
+				 * allocator holds no reference to */
 	size_t first;		/* frames leafward of it are the tracer's */
 };
 
@@ -101,6 +104,7 @@ enum noise_role {
 	ROLE_HOLDER,
 	ROLE_FREQUENT,	/* on nearly every failed page */
 	ROLE_LISTED,	/* a common path of the noise list */
+	ROLE_FAULT_ALLOC,	/* only allocated the page (a page fault's) */
 };
 
 struct cand {

@@ -17,6 +17,7 @@
 
 struct ev {
 	int64_t id, ts_ns, count, delta, stack_id, boot;
+	int64_t ended_ns;	/* a get: when a put gave its reference back; -1 */
 	int side, cand_kind, free;	/* classify() and is_free(), once per load */
 	int32_t pid;
 	char kind[16];
@@ -50,6 +51,7 @@ static int is_free(const struct ev *e)
 }
 
 static void classify_ev(struct ev *x);
+static void end_given_back_gets(struct evs *e);
 
 static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct evs *e)
 {
@@ -75,6 +77,7 @@ static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct ev
 		x->comm = comm ? pb_arena_strdup(&e->strings, comm) : NULL;
 		x->boot = sqlite3_column_int64(st, 9);
 		x->free = is_free(x);
+		x->ended_ns = -1;
 		classify_ev(x);
 	}
 	sqlite3_reset(st);
@@ -87,12 +90,16 @@ static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct ev
 		PB_GROW(e->frees, e->nfrees + 1, e->capfrees);
 		e->frees[e->nfrees++] = i;
 	}
+	end_given_back_gets(e);
 	return rc;
 }
 
 /* SIDE_DUMPED: what a dump says of the page's current holder, whenever it
- * was printed in the page's lifetime. */
-enum side { SIDE_NONE, SIDE_GET, SIDE_PUT, SIDE_OWNER, SIDE_DUMPED };
+ * was printed in the page's lifetime. SIDE_OWNER: a dump's page_owner
+ * stack, timed when the log printed it; SIDE_ALLOCATED: a page_owner
+ * record, timed when the page was allocated (its "ts %llu ns", the
+ * kernel's local_clock() as the trace's default clock). */
+enum side { SIDE_NONE, SIDE_GET, SIDE_PUT, SIDE_OWNER, SIDE_DUMPED, SIDE_ALLOCATED };
 
 /* GUP_PIN_COUNTING_BIAS: pin_user_pages() adds 1024 to a small page. */
 #define PIN_BIAS 1024
@@ -110,7 +117,7 @@ static enum side classify(const struct ev *e, enum cand_kind *kind)
 		{ "page_ref_put", CAND_PAGE_REF_PUT, SIDE_PUT },
 		{ "pinner_put", CAND_PINNER_PUT, SIDE_PUT },
 		{ "ack_put", CAND_ACK_PUT, SIDE_PUT },
-		{ "page_owner", CAND_PAGE_OWNER, SIDE_OWNER },
+		{ "page_owner", CAND_PAGE_OWNER, SIDE_ALLOCATED },
 		{ "last_pin", CAND_LAST_PIN, SIDE_DUMPED },
 		/* page_pinner's longterm_pinner/pinner records: the stack
 		 * that pinned the page, mostly untimed */
@@ -143,6 +150,57 @@ static void classify_ev(struct ev *x)
 	x->cand_kind = kind;
 }
 
+/* Whether X took a reference whose size and the count after it the trace
+ * printed (page_ref's "count=%d ... val=%d": the count after the change,
+ * and the change). */
+static int counted_get(const struct ev *x)
+{
+	return x->side == SIDE_GET && x->count >= 0 && x->delta > 0 &&
+	       (x->cand_kind == CAND_PAGE_REF_GET || x->cand_kind == CAND_PIN);
+}
+
+/* The put that gives back the reference of get G = E->v[I], or NULL. A
+ * refcount does not say whose reference a put drops; the put of G's own
+ * task that brings the count back to (or below) what it was before G,
+ * with no get of the page between them, is taken as G's: a GUP user that
+ * gives pages back in the task that took them (a direct I/O's or a
+ * vmsplice's release after the request, a pin's unpin) puts so. Another
+ * task's put is as likely an older reference (a mapping, the page cache)
+ * going away, and a get between makes the count no longer G's own. */
+static const struct ev *giving_back(const struct evs *e, size_t i)
+{
+	const struct ev *g = &e->v[i];
+	int64_t before = g->count - g->delta;
+	size_t end = e->n - i > EVIDENCE_WINDOW ? i + EVIDENCE_WINDOW : e->n;
+
+	for (size_t j = i + 1; j < end; j++) {
+		const struct ev *y = &e->v[j];
+
+		if (!same_boot(y->boot, g->boot))
+			continue;
+		if (counted_get(y))
+			return NULL;
+		if (!strcmp(y->kind, "page_ref_put") && y->pid == g->pid && y->count >= 0 &&
+		    y->count <= before)
+			return y;
+	}
+	return NULL;
+}
+
+/* Marks when each counted get of E was given back (ended_ns). */
+static void end_given_back_gets(struct evs *e)
+{
+	for (size_t i = e->timed; i < e->n; i++) {
+		const struct ev *put;
+
+		if (!counted_get(&e->v[i]))
+			continue;
+		put = giving_back(e, i);
+		if (put)
+			e->v[i].ended_ns = put->ts_ns;
+	}
+}
+
 /* Whether evidence E speaks about the page as it was at time T, given the
  * frees around T. */
 static int in_lifetime(const struct ev *e, enum side side, int64_t t, int64_t last_free,
@@ -152,10 +210,14 @@ static int in_lifetime(const struct ev *e, enum side side, int64_t t, int64_t la
 
 	switch (side) {
 	case SIDE_GET:
-		return ts >= 0 && ts <= t && ts > last_free;
+		/* a reference given back before T held nothing at T */
+		return ts >= 0 && ts <= t && ts > last_free && (e->ended_ns < 0 || e->ended_ns > t);
 	case SIDE_PUT:
 		/* ACK records carry no time; they come after the failure */
 		return ts < 0 || (ts > t && (next_free < 0 || ts <= next_free));
+	case SIDE_ALLOCATED:
+		/* a page allocated after T is not the page that was busy at T */
+		return ts < 0 || (ts <= t && ts > last_free);
 	case SIDE_OWNER:
 	case SIDE_DUMPED:
 		return ts < 0 || (ts <= t ? ts > last_free : next_free < 0 || ts < next_free);
@@ -247,7 +309,7 @@ static void take_cand(const struct ev *x, int64_t failure_id, int64_t pfn, int64
 	c->pid = x->pid;
 	c->comm = x->comm ? pb_arena_strdup(&l->strings, x->comm) : NULL;
 	c->kind = kind;
-	c->conf = side == SIDE_OWNER ? CONF_LOW : x->conf;
+	c->conf = side == SIDE_OWNER || side == SIDE_ALLOCATED ? CONF_LOW : x->conf;
 }
 
 /* Candidates of page PFN of FAILURE_ID, busy at T on boot BOOT: evidence

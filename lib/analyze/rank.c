@@ -74,6 +74,8 @@ enum confidence confidence_parse(const char *name)
 
 const char *noise_role_name(enum noise_role r)
 {
+	if (r == ROLE_FAULT_ALLOC)
+		return "allocator";
 	return r == ROLE_LISTED ? "listed" : r == ROLE_FREQUENT ? "frequent" : NULL;
 }
 
@@ -246,7 +248,8 @@ int rank_cands(struct cand_list *l, struct site_cache *sites)
 				  c->kind == CAND_PAGE_OWNER ? MODE_ALLOC : MODE_HOLD);
 		if (!c->site)
 			return -1;
-		c->role = c->site->listed ? ROLE_LISTED : ROLE_HOLDER;
+		c->role = c->site->listed ? ROLE_LISTED
+			  : c->site->fault_alloc ? ROLE_FAULT_ALLOC : ROLE_HOLDER;
 	}
 	sort_n(l->v, l->n, sizeof(*l->v), cmp_page);
 	demote_frequent(l);

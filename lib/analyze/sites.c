@@ -170,6 +170,7 @@ static struct site *reduce(struct site_cache *c, int64_t stack_id, enum stack_mo
 	site->callsite = pb_arena_strdup(&c->arena, name);
 	site->module = f->modules[at] ? pb_arena_strdup(&c->arena, f->modules[at]) : NULL;
 	site->listed = common;
+	site->fault_alloc = mode == MODE_ALLOC && noise_is_fault(c->noise, f->funcs[at]);
 	return site;
 }
 
