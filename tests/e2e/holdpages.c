@@ -30,7 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PG 4096UL
+/* The kernel's page size (4, 16 or 64 KiB on arm64): what one pagemap
+ * entry, one pipe slot and one held page stand for. */
+static size_t page_size;
 #define PIPE_BYTES (1 << 20)	/* 256 page slots per pipe */
 #define FILE_PATH "/dev/shm/holdpages.dat"
 
@@ -75,7 +77,7 @@ static double now(void)
 static uint64_t page_pfn(const void *p)
 {
 	uint64_t ent = 0;
-	off_t off = (off_t)((uintptr_t)p / PG * sizeof(ent));
+	off_t off = (off_t)((uintptr_t)p / page_size * sizeof(ent));
 
 	if (pagemap_fd < 0 || pread(pagemap_fd, &ent, sizeof(ent), off) != sizeof(ent))
 		return 0;
@@ -94,7 +96,7 @@ static int pipe_slot(struct pipes *ps)
 	if (pipe(fds))
 		die("pipe");
 	size = fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES);
-	ps->slot_max = (size > 0 ? size : 65536) / (int)PG;
+	ps->slot_max = (size > 0 ? size : 65536) / (int)page_size;
 	ps->fd = fds[1];
 	ps->slots = 0;
 	ps->count++;
@@ -154,7 +156,7 @@ static unsigned char *fill_anon(size_t len)
 	if (p == MAP_FAILED)
 		die("mmap");
 	madvise(p, len, MADV_NOHUGEPAGE);
-	for (size_t off = 0; off < len; off += PG)
+	for (size_t off = 0; off < len; off += page_size)
 		p[off] = (unsigned char)(off >> 12) | 1;
 	return p;
 }
@@ -164,10 +166,10 @@ static long hold_anon(struct pipes *ps, unsigned char *anon, size_t len, size_t 
 	long held = 0;
 
 	for (size_t off = 0; off < len; off += stride) {
-		struct iovec iov = { anon + off, PG };
+		struct iovec iov = { anon + off, page_size };
 		ssize_t n = vmsplice(pipe_slot(ps), &iov, 1, SPLICE_F_NONBLOCK);
 
-		if (n != (ssize_t)PG) {
+		if (n != (ssize_t)page_size) {
 			fprintf(stderr, "holdpages: vmsplice at %zu: %s\n", off, strerror(errno));
 			ps->slots = ps->slot_max;
 			continue;
@@ -191,10 +193,10 @@ static long hold_file(struct pipes *ps, int fd, size_t len, size_t stride)
 		map = NULL;
 	for (size_t off = 0; off < len; off += stride) {
 		loff_t pos = (loff_t)off;
-		ssize_t n = splice(fd, &pos, pipe_slot(ps), NULL, PG, SPLICE_F_NONBLOCK);
+		ssize_t n = splice(fd, &pos, pipe_slot(ps), NULL, page_size, SPLICE_F_NONBLOCK);
 		uint64_t pfn = 0;
 
-		if (n != (ssize_t)PG) {
+		if (n != (ssize_t)page_size) {
 			fprintf(stderr, "holdpages: splice at %zu: %s\n", off, strerror(errno));
 			ps->slots = ps->slot_max;
 			continue;
@@ -249,6 +251,7 @@ int main(int argc, char **argv)
 	double t0 = now();
 	int fd = -1;
 
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	parse(argc, argv, &o);
 	anon_len = (size_t)o.anon_mb << 20;
 	file_len = (size_t)o.file_mb << 20;

@@ -4,17 +4,34 @@
 # nobody reads); then the gigantic hugetlb pool is grown out of hugetlb_cma
 # while the pages are held, so cma_alloc() runs into them; then the holder
 # is let go. The held pages are listed in /out/held-pages.tsv.
-# the smallest gigantic size (beyond the buddy allocator: cma_alloc() and
-# alloc_contig_range()): 32 MB on arm64 with 4K pages, 1 GB on x86_64
-HP=/sys/kernel/mm/hugepages/hugepages-32768kB
-[ -d $HP ] || HP=/sys/kernel/mm/hugepages/hugepages-1048576kB
+# the smallest gigantic size: the smallest huge page larger than the
+# buddy allocator's largest block (the page size << MAX_PAGE_ORDER; buddyinfo
+# has a column per order), which cma_alloc() and alloc_contig_range() must
+# then provide: 32 MB on arm64 with 4K pages (blocks of 4 MB), 1 GB on
+# x86_64 (4 MB) and on arm64 with 16K pages (32 MB blocks, so its 32 MB
+# PMD pages come from the buddy allocator)
+page_kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+orders=$(awk 'NR == 1 { print NF - 4 }' /proc/buddyinfo)
+block_kb=$(( page_kb << (orders - 1) ))
+HP=
+for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+	kb=${d##*hugepages-}
+	kb=${kb%kB}
+	[ "$kb" -gt "$block_kb" ] || continue
+	[ -n "$HP" ] && [ "$kb" -ge "$hp_kb" ] && continue
+	HP=$d
+	hp_kb=$kb
+done
+[ -n "$HP" ] || { echo "workload: no huge page size above the ${block_kb} kB buddy blocks"; exit 1; }
+echo "workload: ${page_kb} kB pages, ${block_kb} kB buddy blocks: gigantic pages of ${hp_kb} kB"
 STRIDE_KB=128
 NHUGE=2
 # memory left free: a range can only be emptied into free memory elsewhere.
 # arm64 grows 32 MB pages from the CMA area; amd64 (no CMA in Debian's
 # kernels) migrates out 1 GB ranges, which fails with -ENOMEM, before any
 # page is tested, when memory is full (run.sh passes PB_E2E_HEADROOM_MB)
-HEADROOM_MB=${PB_E2E_HEADROOM_MB:-600}
+# (1 GB pages, as on arm64 with 16K pages, need some 3 of them free: 3072)
+HEADROOM_MB=${PB_E2E_HEADROOM_MB:-$(( hp_kb >> 20 > 0 ? 3 * (hp_kb >> 10) : 600 ))}
 
 avail=$(( $(sed -n 's/^MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024 ))
 fill=$(( avail - HEADROOM_MB ))
