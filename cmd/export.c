@@ -1,5 +1,5 @@
 /* export.c - pinblame export: the store's normalized rows as JSON Lines
- * (schema pinblame.export/1, documented in pinblame-export(1)), for a
+ * (schema pinblame.export/2, documented in pinblame-export(1)), for a
  * distributed engine. Rows name their source by content hash and their
  * stack by its frame hash, so exports of many machines can be loaded
  * side by side without merging. */
@@ -13,12 +13,13 @@
 static const struct pb_usage export_usage = {
 	.synopsis = "export --jsonl [-o FILE]",
 	.about = "Writes one JSON object per line: a header {\"type\":\"export\",\n"
-		 "\"schema\":\"pinblame.export/1\",\"counts\":{...}}, then rows of type source,\n"
+		 "\"schema\":\"pinblame.export/2\",\"counts\":{...}}, then rows of type source,\n"
 		 "stack, failure, evidence and attribution. Failures, evidence and\n"
 		 "attributions are keyed by (source, id) where source is the sha256 of the\n"
 		 "imported file; stacks by their 16-hex-digit hash. See pinblame-export(1)\n"
 		 "for every field.\n",
-	.footer = "Exit: 0 ok, 2 usage, 3 cannot write FILE, 4 store error.\n",
+	.footer = "Exit: 0 ok, 2 usage, 3 cannot write FILE or no store (no traces imported),\n"
+		  "4 store error.\n",
 };
 
 static int write_object(json_t *obj, void *out)

@@ -42,27 +42,36 @@ static int parse_format(const char *name, enum report_format *f)
 	return -1;
 }
 
-/* report.html, report.md, report.json: the format a file name asks for,
- * in any case (REPORT.HTML is a page too, as a browser would take it). */
-static enum report_format format_of_path(const char *path)
+/* report.html, report.md, report.json, report.txt: the format a file name
+ * asks for, in any case (REPORT.HTML is a page too, as a browser would
+ * take it); text when the name has no extension. -1 after saying so for
+ * an extension of another format (report.pdf): writing text under that
+ * name would pass for what it is not. */
+static int format_of_path(const char *path, enum report_format *f)
 {
-	const char *dot = strrchr(path, '.');
-	enum report_format f;
+	const char *base = strrchr(path, '/'), *dot;
 	char ext[16];
 	size_t i;
 
-	if (!dot || strlen(dot + 1) >= sizeof(ext))
-		return FMT_TEXT;
-	for (i = 0; dot[i + 1]; i++)
+	dot = strrchr(base ? base + 1 : path, '.');
+	*f = FMT_TEXT;
+	if (!dot || dot == (base ? base + 1 : path))
+		return 0;
+	for (i = 0; dot[i + 1] && i + 1 < sizeof(ext); i++)
 		ext[i] = (char)tolower((unsigned char)dot[i + 1]);
 	ext[i] = '\0';
 	if (!strcmp(ext, "htm") || !strcmp(ext, "html"))
-		return FMT_HTML;
-	if (!strcmp(ext, "markdown"))
-		return FMT_MD;
-	if (!parse_format(ext, &f))
-		return f;
-	return FMT_TEXT;
+		*f = FMT_HTML;
+	else if (!strcmp(ext, "markdown"))
+		*f = FMT_MD;
+	else if (!strcmp(ext, "txt") || !strcmp(ext, "text"))
+		*f = FMT_TEXT;
+	else if (dot[i + 1] || parse_format(ext, f) < 0) {
+		pb_error("-o %s: no report format is written as '%s' (.txt, .md, .html or "
+			 ".json; or say which with --format)", path, dot);
+		return -1;
+	}
+	return 0;
 }
 
 /* The terminal's width when writing to one, else $COLUMNS, else 80; cut
@@ -86,7 +95,7 @@ static int render(FILE *out, const json_t *report, enum report_format f)
 	switch (f) {
 	case FMT_TEXT:
 		return pb_report_text(out, report, text_width(out),
-				      out == stdout && pb_stdout_is_tty() && !getenv("NO_COLOR"));
+				      out == stdout && pb_stdout_styled());
 	case FMT_MD:
 		return pb_report_markdown(out, report);
 	case FMT_HTML:
@@ -312,8 +321,10 @@ int cmd_report(int argc, char **argv, const struct pb_globals *g)
 		return rc;
 	if (at != argc)
 		return pb_unexpected_operand(argv[at]);
+	if ((int)format < 0 && path && format_of_path(path, &format) < 0)
+		return pb_see_help();
 	if ((int)format < 0)
-		format = path ? format_of_path(path) : FMT_TEXT;
+		format = FMT_TEXT;
 	store = pb_open_analysis(g->db_path, &opts, &rc);
 	if (!store)
 		return rc;

@@ -95,6 +95,8 @@ static void print_head(const json_t *res)
 	const json_t *f = json_object_get(res, "failure");
 	const json_t *mig = json_object_get(res, "migrations");
 	const json_t *first = json_array_get(json_object_get(mig, "events"), 0);
+	long long ranges = pb_json_int(f, "busy_ranges", 0);
+	size_t busy = json_array_size(json_object_get(f, "busy_pfns"));
 	char t1[48], t2[48], at[512];
 
 	shown_clock = pb_json_str(f, "clock", NULL);
@@ -118,12 +120,13 @@ static void print_head(const json_t *res)
 	printf("  event: %s\n", where(f, at, sizeof(at)));
 	print_range(f);
 	print_offline(f);
-	printf("  %lld busy ranges; %zu busy pages, %lld of them blamed\n",
-	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
+	printf("  %lld busy range%s; %zu busy page%s, %lld of them blamed\n", ranges,
+	       pb_plural(ranges), busy, pb_plural((long long)busy),
 	       pb_json_int(f, "attributed_pfns", 0));
 	if (pb_json_int(mig, "failed", 0))
-		printf("  failed migrations: %lld (%lld pages), first %s\n", pb_json_int(mig, "failed", 0),
-		       pb_json_int(mig, "pages", 0), where(first, at, sizeof(at)));
+		printf("  failed migrations: %lld (%lld page%s), first %s\n", pb_json_int(mig, "failed", 0),
+		       pb_json_int(mig, "pages", 0), pb_plural(pb_json_int(mig, "pages", 0)),
+		       where(first, at, sizeof(at)));
 	print_frames("  stack: ", json_object_get(res, "stack"));
 }
 

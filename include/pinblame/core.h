@@ -154,6 +154,9 @@ FILE *pb_term_stream(FILE *raw, int close_raw);
 /* Writes S as it is to F, a stream of pb_term_stream(): the output's own
  * escape sequences (colour on a terminal). */
 void pb_term_raw(FILE *f, const char *s);
+/* Whether stdout is a terminal that may be styled (bold): not with TERM
+ * unset or "dumb", nor with NO_COLOR set. */
+int pb_stdout_styled(void);
 
 /* A JSON string of S. Bytes that are not UTF-8 (jansson would refuse the
  * whole string) are kept as the character of the same number: 0xff

@@ -29,6 +29,9 @@ long long pb_json_int(const json_t *o, const char *key, long long dflt);
 /* Writes a JSON value followed by a newline; 0 or -1. */
 int pb_json_write(FILE *out, json_t *value);
 
+/* "s" after a count of N things, "" when N is 1: "1 page", "2 pages". */
+const char *pb_plural(long long n);
+
 /* Formats ns as seconds with 6 decimals ("41.589960"). */
 void pb_format_ts(char *buf, size_t len, long long ts_ns);
 /* Formats ns since the epoch (a source on the realtime clock) as the date
@@ -42,6 +45,13 @@ void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock);
 const char *pb_time_unit(const char *clock);
 
 /* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
+
+/* What a capture would need to name the holders of the busy pages that
+ * pinblame.blame/1 object BLAME leaves unattributed, from its "gaps", and
+ * of the UNNAMED failures left unattributed that name no busy page (not
+ * counting those that ran out of memory): a JSON array of hints, one
+ * paragraph each (empty when none applies). */
+json_t *pb_blame_hints(const json_t *blame, long long unnamed);
 
 struct pb_store;
 struct pb_analyze_opts;

@@ -1,5 +1,5 @@
 /* export.c - the store's rows for `export --jsonl` (schema
- * pinblame.export/1, documented in pinblame-export(1)): a header with the
+ * pinblame.export/2, documented in pinblame-export(1)): a header with the
  * counts, then one object per row of each type, streamed one at a time. */
 #include <string.h>
 
@@ -21,11 +21,15 @@ static const struct export_kind {
 	{ "stack",
 	  "SELECT id AS stack_id, printf('%016llx', hash) AS stack, depth, user, leaf, folded\n"
 	  "FROM stack ORDER BY id" },
+	/* keys of the same name as pinblame.failures/1's have its types:
+	 * nowarn a boolean, errno the kernel's error code or null; a count of
+	 * the busy pfns, which that schema lists, is busy_pfn_count */
 	{ "failure",
 	  "SELECT " SOURCE_HASH " AS source, id, ts_ns, end_ts_ns, kind, area, reason,\n"
-	  "  start_pfn, end_pfn, pages, pid, comm, outcome, nowarn, busy_ranges,\n"
+	  "  start_pfn, end_pfn, pages, pid, comm, outcome, nowarn,\n"
+	  "  NULLIF(errorno, 0) AS errno, busy_ranges,\n"
 	  "  (SELECT count(*) FROM failure_pfn p WHERE p.failure_id = failure.id)\n"
-	  "    AS busy_pfns,\n"
+	  "    AS busy_pfn_count,\n"
 	  "  (SELECT line FROM event WHERE id = event_id) AS line\n"
 	  "FROM failure ORDER BY source_id, id" },
 	{ "evidence",
@@ -45,7 +49,7 @@ static const struct export_kind {
 static json_t *header_json(struct pb_store *s, const char *generator)
 {
 	json_t *h = json_pack("{s:s,s:s,s:s}", "type", "export",
-			      "schema", "pinblame.export/1", "generator", generator);
+			      "schema", "pinblame.export/2", "generator", generator);
 	json_t *counts = json_object();
 
 	for (size_t k = 0; k < PB_ARRAY_SIZE(kinds); k++) {
@@ -86,6 +90,16 @@ static int add_trimmed(struct site_cache *sites, json_t *row)
 	return rc;
 }
 
+/* SQLite has no boolean: the 0 or 1 of a failure's nowarn becomes false
+ * or true, as in pinblame.failures/1 (null stays null: not known). */
+static void nowarn_boolean(json_t *row)
+{
+	json_t *v = json_object_get(row, "nowarn");
+
+	if (json_is_integer(v))
+		json_object_set_new(row, "nowarn", json_boolean(json_integer_value(v)));
+}
+
 static int emit_rows(struct pb_store *s, const struct export_kind *k, struct site_cache *sites,
 		     pb_export_fn emit, void *ctx)
 {
@@ -98,6 +112,8 @@ static int emit_rows(struct pb_store *s, const struct export_kind *k, struct sit
 		json_t *row = stmt_row_into(json_pack("{s:s}", "type", k->type), st);
 
 		rc = strcmp(k->type, "stack") ? 0 : add_trimmed(sites, row);
+		if (!strcmp(k->type, "failure"))
+			nowarn_boolean(row);
 		if (rc == 0)
 			rc = emit(row, ctx);
 		json_decref(row);

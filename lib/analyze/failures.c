@@ -37,16 +37,19 @@ static const struct {
 };
 
 /* The kernel's error code of the failure (column COL) as "errno" and its
- * name as "errno_name" (null for a code not in the table). Both are left
- * out when the kernel reported none (NULL) or success (0), so that the
- * objects of traces without error codes read as before. */
+ * name as "errno_name": null when the kernel reported none (NULL) or
+ * success (0), and the name null for a code not in the table. Present in
+ * every object, so that a key has one type whatever the trace. */
 static void set_errno(json_t *o, sqlite3_stmt *st, int col)
 {
 	int64_t code = sqlite3_column_int64(st, col);
 	const char *name = NULL;
 
-	if (sqlite3_column_type(st, col) == SQLITE_NULL || code == 0)
+	if (sqlite3_column_type(st, col) == SQLITE_NULL || code == 0) {
+		json_object_set_new(o, "errno", json_null());
+		json_object_set_new(o, "errno_name", json_null());
 		return;
+	}
 	for (size_t i = 0; i < PB_ARRAY_SIZE(errno_names); i++)
 		if (-code == errno_names[i].code)
 			name = errno_names[i].name;
@@ -73,6 +76,8 @@ static json_t *failure_object(struct pb_store *s, sqlite3_stmt *st, sqlite3_stmt
 	json_object_set_new(o, "outcome", text_or_null(st, 9));
 	json_object_set_new(o, "nowarn", sqlite3_column_type(st, 10) == SQLITE_NULL ? json_null()
 				: json_boolean(sqlite3_column_int(st, 10)));
+	/* errorno: the trace event's name of errno, kept in schema
+	 * pinblame.failures/1 for the scripts that read it (doc/DESIGN.md) */
 	json_object_set_new(o, "errorno", int_or_null(st, 11));
 	set_errno(o, st, 11);
 	json_object_set_new(o, "start_pfn", int_or_null(st, 12));

@@ -7,11 +7,22 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "pinblame/render.h"
 
 /* Trace markers past this many are left out of the report. */
 #define MAX_MARKERS 64
 /* Holders listed per failure, one per busy page; "pinblame show" has all. */
 #define MAX_EVIDENCE 4
+/* Failures no call site explains listed in full; "pinblame failures" has
+ * all. 20,000 failures of one kernel log would otherwise fill the report. */
+#define MAX_UNATTRIBUTED 10
+/* Kernel log dumps listed per unattributed failure, one per busy page. */
+#define MAX_DUMPS 4
+/* The failure object's count of busy pages a call site is blamed for. */
+#define ATTRIBUTED_KEY "attributed_pfns"
+/* errno ENOMEM, the same number on every Linux architecture: such a
+ * failure ran out of memory, it has no busy page to name. */
+#define ERRNO_ENOMEM 12
 
 /* A query restricted to the --since/--until window: :since and :until
  * are the bounds in ns, -1 when open. */
@@ -45,6 +56,8 @@ static sqlite3_stmt *prepare(struct builder *b, const char *sql)
 		sqlite3_bind_text(st, i, b->failure_ids, -1, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(st, ":max_markers")))
 		sqlite3_bind_int(st, i, MAX_MARKERS);
+	if ((i = sqlite3_bind_parameter_index(st, ":max_dumps")))
+		sqlite3_bind_int(st, i, MAX_DUMPS);
 	return st;
 }
 
@@ -112,11 +125,19 @@ static void add_summary(struct builder *b)
 		 "SELECT DISTINCT kernel, arch FROM source WHERE kernel IS NOT NULL\n"
 		 "  ORDER BY kernel, arch");
 	add_span(b);
+	/* A kernel log prints the failed allocations only ("cma_alloc: %s:
+	 * alloc failed"): those that name their area count as tried and
+	 * failed there, and log_failures says how many of them there are. */
 	add_rows(b, "cma_areas",
-		 "SELECT COALESCE(area, '?') AS area, count(*) AS tried,\n"
-		 "  count(CASE WHEN ok = 0 THEN 1 END) AS failed,\n"
-		 "  sum(busy_retries) AS busy_retries FROM cma_alloc\n"
-		 "WHERE " IN_WINDOW("COALESCE(start_ts_ns, end_ts_ns)") "\n"
+		 "SELECT area, sum(tried) AS tried, sum(failed) AS failed,\n"
+		 "  sum(busy_retries) AS busy_retries, sum(logged) AS log_failures FROM (\n"
+		 "  SELECT COALESCE(area, '?') AS area, 1 AS tried, ok = 0 AS failed,\n"
+		 "    busy_retries, 0 AS logged FROM cma_alloc\n"
+		 "  WHERE " IN_WINDOW("COALESCE(start_ts_ns, end_ts_ns)") "\n"
+		 "  UNION ALL SELECT area, 1, 1, 0, 1 FROM failure\n"
+		 "  WHERE kind = 'cma_alloc' AND cma_alloc_id IS NULL AND area IS NOT NULL\n"
+		 "    AND source_id IN (SELECT id FROM source WHERE format = 'kmsg')\n"
+		 "    AND " IN_WINDOW("ts_ns") ")\n"
 		 "GROUP BY area ORDER BY area");
 	add_rows(b, "busy_ranges",
 		 "SELECT kind, count(*) AS count FROM busy_range\n"
@@ -267,6 +288,81 @@ static void add_evidence(struct builder *b)
 	json_object_set_new(b->report, "evidence", ev);
 }
 
+/* The dumps of an unattributed failure's busy pages: for each of its
+ * first MAX_DUMPS pages, the kernel log dump nearest in time, as `show`
+ * lists them first. PAGES lists the pages, DUMP finds one page's dump. */
+struct dump_stmts {
+	sqlite3_stmt *pages, *dump;
+};
+
+static json_t *dumps_of(struct builder *b, struct dump_stmts *q, long long id)
+{
+	json_t *rows = json_array();
+
+	pb_store_bind_int64(q->pages, ":failure", id);
+	while (pb_store_step(b->s, q->pages) > 0) {
+		pb_store_bind_int64(q->dump, ":pfn", sqlite3_column_int64(q->pages, 0));
+		pb_store_bind_int64(q->dump, ":ts", sqlite3_column_int64(q->pages, 1));
+		if (pb_store_step(b->s, q->dump) > 0)
+			json_array_append_new(rows, stmt_row_json(q->dump));
+		sqlite3_reset(q->dump);
+	}
+	sqlite3_reset(q->pages);
+	return rows;
+}
+
+static int prepare_dumps(struct builder *b, struct dump_stmts *q)
+{
+	q->pages = prepare(b, "SELECT pfn, COALESCE(ts_ns, 0) FROM failure_pfn\n"
+			      "WHERE failure_id = :failure ORDER BY pfn LIMIT :max_dumps");
+	q->dump = prepare(b,
+		"SELECT v.pfn, v.ts_ns, v.count AS refcount, v.mapcount, v.mapping, v.flags,\n"
+		"  s.path AS source, e.line FROM evidence v\n"
+		"LEFT JOIN event e ON e.id = v.event_id LEFT JOIN source s ON s.id = v.source_id\n"
+		"WHERE v.pfn = :pfn AND v.kind = 'dump' ORDER BY abs(v.ts_ns - :ts), v.id LIMIT 1");
+	return q->pages && q->dump ? 0 : -1;
+}
+
+/* Whether failure F is one the report lists first: a final one. */
+static int listed_first(const json_t *f, int pass)
+{
+	int final = !strcmp(text_of(f, "outcome", ""), "final");
+
+	return pass == 0 ? final : !final;
+}
+
+/* The failures no call site explains, with what is known of them: the
+ * first MAX_UNATTRIBUTED (final ones first, then by id), the rest counted.
+ * A report for a bug must show them, not only say nothing was blamed. */
+static void add_unattributed(struct builder *b)
+{
+	struct dump_stmts q = { 0 };
+	const json_t *f, *list = json_object_get(b->report, "failures");
+	json_t *shown = json_array();
+	long long count = 0, unnamed = 0;
+	int ready = prepare_dumps(b, &q) == 0;
+	size_t i;
+
+	for (int pass = 0; pass < 2; pass++)
+		json_array_foreach(list, i, f) {
+			long long id = json_integer_value(json_object_get(f, "id"));
+
+			if (pb_json_int(f, ATTRIBUTED_KEY, 0) > 0 || !listed_first(f, pass))
+				continue;
+			unnamed += !json_array_size(json_object_get(f, "busy_pfns")) &&
+				   pb_json_int(f, "errno", 0) != -ERRNO_ENOMEM;
+			if (count++ < MAX_UNATTRIBUTED && ready)
+				json_array_append_new(shown, json_pack("{s:I,s:o}", "id", (json_int_t)id,
+						      "dumps", dumps_of(b, &q, id)));
+		}
+	sqlite3_finalize(q.pages);
+	sqlite3_finalize(q.dump);
+	json_object_set_new(b->report, "unattributed_failures",
+			    json_pack("{s:I,s:o}", "count", (json_int_t)count, "failures", shown));
+	json_object_set_new(b->report, "hints",
+			    pb_blame_hints(json_object_get(b->report, "blame"), unnamed));
+}
+
 static void add_holder_stacks(struct builder *b)
 {
 	/* the same stacks as `stacks --folded`: past the tracer's frames */
@@ -291,6 +387,7 @@ json_t *pb_analyze_report(struct pb_store *s, const struct pb_analyze_opts *o, i
 		add_blame(&b, top);
 	if (!b.error) {
 		add_evidence(&b);
+		add_unattributed(&b);
 		add_holder_stacks(&b);
 	}
 	free(b.failure_ids);

@@ -248,6 +248,19 @@ void pb_term_raw(FILE *f, const char *s)
 	c->passthrough = 0;
 }
 
+/* Whether stdout may be styled: a terminal that takes escape sequences.
+ * As git decides it, a TERM that is unset or "dumb" (Emacs' shell, some
+ * CI logs) takes none; NO_COLOR set to anything (no-color.org) asks for
+ * none either. */
+int pb_stdout_styled(void)
+{
+	const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
+
+	if (!pb_stdout_is_tty() || (no_color && *no_color))
+		return 0;
+	return term && *term && strcmp(term, "dumb") != 0;
+}
+
 /* --- JSON ---------------------------------------------------------- */
 
 json_t *pb_json_textn(const char *s, size_t n)

@@ -105,9 +105,21 @@ static void counts(struct html_out *h, const json_t *r)
 	static const char *const mig_keys[] = { "reason", "migrations", "pages" };
 
 	fputs("<h2 id=\"allocations\">Allocations and migrations</h2>\n", h->f);
+	const json_t *a;
+	long long logged = 0;
+	size_t i;
+
 	if (json_array_size(json_object_get(r, "cma_areas")))
 		table(h, json_object_get(r, "cma_areas"), area_heads, area_keys, 4);
-	else
+	json_array_foreach(json_object_get(r, "cma_areas"), i, a)
+		logged += pb_json_int(a, "log_failures", 0);
+	if (logged) {
+		fputs("<p>", h->f);
+		put_escaped(h->f, &h->esc, rj_log_failures_note(&h->text, logged));
+		pb_buf_reset(&h->text);
+		fputs("</p>\n", h->f);
+	}
+	if (!json_array_size(json_object_get(r, "cma_areas")))
 		fputs("<p>No CMA allocation in the trace.</p>\n", h->f);
 	if (json_array_size(json_object_get(r, "busy_ranges")))
 		table(h, json_object_get(r, "busy_ranges"), busy_heads, busy_keys, 2);
@@ -173,8 +185,9 @@ static void callsite_detail(struct html_out *h, const json_t *r, const json_t *c
 	rj_share(share, sizeof(share), rj_real(c, "share", 0));
 	fprintf(h->f, "<article id=\"cs-%lld\"><h3>%lld. <code>", rank, rank);
 	put_escaped(h->f, &h->esc, pb_json_str(c, "callsite", "?"));
-	fprintf(h->f, "</code></h3>\n<p>%lld failures, %lld pages, share %s, confidence %s.</p>\n",
-		pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+	fprintf(h->f, "</code></h3>\n<p>%lld failure%s, %lld page%s, share %s, confidence %s.</p>\n",
+		pb_json_int(c, "failures", 0), pb_plural(pb_json_int(c, "failures", 0)),
+		pb_json_int(c, "pages", 0), pb_plural(pb_json_int(c, "pages", 0)), share,
 		pb_json_str(c, "confidence", "low"));
 	if (json_array_size(json_object_get(c, "stack"))) {
 		fputs("<p>Example stack (leaf first, the call site in bold):</p>\n<pre>", h->f);
@@ -222,8 +235,14 @@ static void failure_detail(struct html_out *h, const char *key, const json_t *r)
 		rj_failure_pages(&h->text, f);
 		fputs("<p>", h->f);
 		put_buf(h->f, &h->esc, &h->text);
-		if (pb_json_str(f, "source", NULL))
-			fprintf(h->f, " (%s:%lld)", pb_json_str(f, "source", ""), pb_json_int(f, "line", 0));
+		if (pb_json_str(f, "source", NULL)) {
+			/* a file name is text to escape, and one line */
+			pb_buf_adds(&h->text, " (");
+			pb_term_escape(&h->text, pb_json_str(f, "source", ""),
+				       strlen(pb_json_str(f, "source", "")), 0);
+			pb_buf_addf(&h->text, ":%lld)", pb_json_int(f, "line", 0));
+			put_buf(h->f, &h->esc, &h->text);
+		}
 		fputs("</p>\n", h->f);
 	}
 	fputs("<ul>\n", h->f);
@@ -244,10 +263,65 @@ static void failure_detail(struct html_out *h, const char *key, const json_t *r)
 	fputs("</ul>\n</article>\n", h->f);
 }
 
+/* One failure no call site explains: its title, what is known of it
+ * and the kernel log dumps of its busy pages. */
+static void unattributed_failure(struct html_out *h, const json_t *r, const json_t *u)
+{
+	long long id = pb_json_int(u, "id", 0);
+	const json_t *f = rj_failure_by_id(r, id), *d;
+	size_t i;
+
+	if (!f)
+		return;
+	fprintf(h->f, "<article id=\"f-%lld\"><h3%s>", id,
+		strcmp(pb_json_str(f, "outcome", ""), "final") ? "" : " class=\"final\"");
+	rj_failure_title(&h->text, f);
+	put_buf(h->f, &h->esc, &h->text);
+	fputs("</h3>\n<p>", h->f);
+	rj_failure_facts(&h->text, f);
+	put_buf(h->f, &h->esc, &h->text);
+	fputs("</p>\n", h->f);
+	if (json_array_size(json_object_get(u, "dumps")))
+		fputs("<ul>\n", h->f);
+	json_array_foreach(json_object_get(u, "dumps"), i, d) {
+		rj_dump_line(&h->text, d);
+		fputs("<li>", h->f);
+		put_buf(h->f, &h->esc, &h->text);
+		fputs("</li>\n", h->f);
+	}
+	if (json_array_size(json_object_get(u, "dumps")))
+		fputs("</ul>\n", h->f);
+	fputs("</article>\n", h->f);
+}
+
+static void unattributed(struct html_out *h, const json_t *r)
+{
+	const json_t *u, *hint;
+	size_t i;
+
+	if (!rj_unattributed_heading(&h->text, r))
+		return;
+	fputs("<h2 id=\"unattributed\">", h->f);
+	put_buf(h->f, &h->esc, &h->text);
+	fputs("</h2>\n", h->f);
+	json_array_foreach(json_object_get(json_object_get(r, "unattributed_failures"), "failures"), i, u)
+		unattributed_failure(h, r, u);
+	if (json_array_size(json_object_get(r, "hints")))
+		fputs("<p>Hints:</p>\n<ul>\n", h->f);
+	json_array_foreach(json_object_get(r, "hints"), i, hint) {
+		fputs("<li>", h->f);
+		put_escaped(h->f, &h->esc, json_string_value(hint));
+		fputs("</li>\n", h->f);
+	}
+	if (json_array_size(json_object_get(r, "hints")))
+		fputs("</ul>\n", h->f);
+}
+
 static void page_title(struct html_out *h, const json_t *r, const json_t *sites)
 {
-	pb_buf_addf(&h->text, "pinblame report: %lld failures",
-		    pb_json_int(json_object_get(r, "failure_counts"), "total", 0));
+	long long total = pb_json_int(json_object_get(r, "failure_counts"), "total", 0);
+
+	pb_buf_addf(&h->text, "pinblame report: %lld failure%s", total, pb_plural(total));
 	if (json_array_size(sites))
 		pb_buf_addf(&h->text, ", top call site %s",
 			    pb_json_str(json_array_get(sites, 0), "callsite", "?"));
@@ -277,11 +351,15 @@ int pb_report_html(FILE *out, const json_t *report)
 	ranking(&h, sites);
 	chart(&h, "flamegraph", "Holder stacks", svg_flamegraph, report);
 	fputs("<h2 id=\"details\">Call site details</h2>\n", out);
+	if (!json_array_size(sites))
+		fputs("<p>No call site explains a failure.</p>\n", out);
 	json_array_foreach(sites, i, v)
 		callsite_detail(&h, report, v);
-	fputs("<h2 id=\"evidence\">Failures and their evidence</h2>\n", out);
+	if (json_object_size(json_object_get(report, "evidence")))
+		fputs("<h2 id=\"evidence\">Failures and their evidence</h2>\n", out);
 	json_object_foreach((json_t *)json_object_get(report, "evidence"), key, v)
 		failure_detail(&h, key, report);
+	unattributed(&h, report);
 	fprintf(out, "<footer>Generated by pinblame %s.</footer>\n</body></html>\n", PB_VERSION);
 	pb_buf_free(&h.text);
 	pb_buf_free(&h.esc);

@@ -26,6 +26,19 @@ void rj_share(char *buf, size_t len, double share);
 void rj_failure_title(struct pb_buf *b, const json_t *failure);
 /* Its pages: "pfn 0x13e000-0x140000, busy 0x13e100 0x13e2a0 (+3)". */
 void rj_failure_pages(struct pb_buf *b, const json_t *failure);
+/* What is known of a failure no call site explains: its pages as above
+ * (or that none is named, with its busy ranges) and where it was read:
+ * "pfn 0x8c400-0x8cc00, no busy page named (2 busy ranges); dmesg.txt:3". */
+void rj_failure_facts(struct pb_buf *b, const json_t *failure);
+/* A kernel log dump of a busy page: "pfn 0x1a2b3: dump refcount 3
+ * mapcount 1 mapping ffff888103a4c001 flags 0x24(uptodate) at dmesg.txt:3". */
+void rj_dump_line(struct pb_buf *b, const json_t *dump);
+/* Into B (emptied first), and returned: the note under the CMA areas
+ * when LOGGED of their failures come from a kernel log alone. */
+const char *rj_log_failures_note(struct pb_buf *b, long long logged);
+/* "Failures no call site explains (first 10 of 20000; all: pinblame
+ * failures)"; 0 (nothing added) when every failure is explained. */
+int rj_unattributed_heading(struct pb_buf *b, const json_t *report);
 /* One blamed holder of a failure: "pfn 0x13e100: __do_sys_vmsplice, probe
  * at trace.txt.xz:700 (high)". */
 void rj_evidence_line(struct pb_buf *b, const json_t *item);

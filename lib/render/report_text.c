@@ -100,6 +100,7 @@ static void summary(struct text_out *t, const json_t *r)
 static void cma_areas(struct text_out *t, const json_t *r)
 {
 	const json_t *a, *areas = json_object_get(r, "cma_areas");
+	long long logged = 0;
 	size_t i;
 
 	if (!json_array_size(areas))
@@ -112,6 +113,11 @@ static void cma_areas(struct text_out *t, const json_t *r)
 			    pb_json_int(a, "busy_retries", 0));
 		flush_line(t);
 	}
+	json_array_foreach(areas, i, a)
+		logged += pb_json_int(a, "log_failures", 0);
+	if (logged)
+		put_wrapped(t, "  ", rj_log_failures_note(&t->line, logged));
+	pb_buf_reset(&t->line);
 }
 
 static void busy_and_migrations(struct text_out *t, const json_t *r)
@@ -223,8 +229,9 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 	pb_buf_addf(&t->line, "[%lld] %s", pb_json_int(c, "rank", 0), pb_json_str(c, "callsite", "?"));
 	if (pb_json_str(c, "module", NULL))
 		pb_buf_addf(&t->line, " [%s]", pb_json_str(c, "module", ""));
-	pb_buf_addf(&t->line, ": %lld failures, %lld pages, %s, confidence %s",
-		    pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
+	pb_buf_addf(&t->line, ": %lld failure%s, %lld page%s, %s, confidence %s",
+		    pb_json_int(c, "failures", 0), pb_plural(pb_json_int(c, "failures", 0)),
+		    pb_json_int(c, "pages", 0), pb_plural(pb_json_int(c, "pages", 0)), share,
 		    pb_json_str(c, "confidence", "low"));
 	fputc('\n', t->f);
 	if (t->colour)
@@ -248,6 +255,38 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 	explained(t, r, c);
 }
 
+/* The failures no call site explains, each with what is known of it,
+ * then the hints of what would have named their holders. */
+static void unattributed(struct text_out *t, const json_t *r)
+{
+	const json_t *u, *d, *hint;
+	size_t i, k;
+
+	if (!rj_unattributed_heading(&t->line, r))
+		return;
+	heading(t, pb_buf_str(&t->line));
+	pb_buf_reset(&t->line);
+	json_array_foreach(json_object_get(json_object_get(r, "unattributed_failures"), "failures"), i, u) {
+		const json_t *f = rj_failure_by_id(r, pb_json_int(u, "id", 0));
+
+		if (!f)
+			continue;
+		pb_buf_adds(&t->line, "  ");
+		rj_failure_title(&t->line, f);
+		flush_line(t);
+		pb_buf_adds(&t->line, "    ");
+		rj_failure_facts(&t->line, f);
+		flush_line(t);
+		json_array_foreach(json_object_get(u, "dumps"), k, d) {
+			pb_buf_adds(&t->line, "    ");
+			rj_dump_line(&t->line, d);
+			flush_line(t);
+		}
+	}
+	json_array_foreach(json_object_get(r, "hints"), i, hint)
+		put_wrapped(t, "  hint: ", json_string_value(hint));
+}
+
 int pb_report_text(FILE *out, const json_t *report, int width, int colour)
 {
 	struct text_out t = { .f = out, .width = abs(width) < 40 ? 40 : abs(width),
@@ -267,6 +306,7 @@ int pb_report_text(FILE *out, const json_t *report, int width, int colour)
 	ranking(&t, report);
 	json_array_foreach(json_object_get(json_object_get(report, "blame"), "callsites"), i, c)
 		callsite_detail(&t, report, c);
+	unattributed(&t, report);
 	pb_buf_free(&t.line);
 	return ferror(out) ? -1 : 0;
 }

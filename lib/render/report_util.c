@@ -85,6 +85,90 @@ void rj_failure_pages(struct pb_buf *b, const json_t *f)
 	}
 }
 
+/* ", " between the parts of a line, none before the first (at FROM). */
+static void add_part(struct pb_buf *b, size_t from, const char *part)
+{
+	if (b->len > from)
+		pb_buf_adds(b, ", ");
+	pb_buf_adds(b, part);
+}
+
+void rj_failure_facts(struct pb_buf *b, const json_t *f)
+{
+	const char *src = pb_json_str(f, "source", NULL);
+	long long ranges = pb_json_int(f, "busy_ranges", 0);
+	long long migrations = pb_json_int(f, "failed_migrations", 0);
+	size_t from = b->len;
+	char part[96];
+
+	rj_failure_pages(b, f);
+	if (!json_array_size(json_object_get(f, "busy_pfns"))) {
+		/* what counted its pages without naming one */
+		if (ranges > 0) {
+			snprintf(part, sizeof(part), "%lld busy range%s", ranges, ranges == 1 ? "" : "s");
+			add_part(b, from, part);
+		}
+		if (migrations > 0) {
+			snprintf(part, sizeof(part), "%lld failed migration%s", migrations,
+				 migrations == 1 ? "" : "s");
+			add_part(b, from, part);
+		}
+		add_part(b, from, "no busy page named");
+	}
+	if (src) {
+		/* a file name is one line: its newlines escaped too */
+		pb_buf_adds(b, "; ");
+		pb_term_escape(b, src, strlen(src), 0);
+		pb_buf_addf(b, ":%lld", pb_json_int(f, "line", 0));
+	}
+}
+
+void rj_dump_line(struct pb_buf *b, const json_t *d)
+{
+	const char *mapping = pb_json_str(d, "mapping", NULL), *flags = pb_json_str(d, "flags", NULL);
+	const char *src = pb_json_str(d, "source", NULL);
+
+	pb_buf_addf(b, "pfn %#llx: dump", pb_json_int(d, "pfn", 0));
+	if (json_is_integer(json_object_get(d, "refcount")))
+		pb_buf_addf(b, " refcount %lld", pb_json_int(d, "refcount", 0));
+	if (json_is_integer(json_object_get(d, "mapcount")))
+		pb_buf_addf(b, " mapcount %lld", pb_json_int(d, "mapcount", 0));
+	if (mapping)
+		pb_buf_addf(b, " mapping %s", mapping);
+	if (flags)
+		pb_buf_addf(b, " flags %s", flags);
+	if (src) {
+		pb_buf_adds(b, " at ");
+		pb_term_escape(b, src, strlen(src), 0);
+		pb_buf_addf(b, ":%lld", pb_json_int(d, "line", 0));
+	}
+}
+
+const char *rj_log_failures_note(struct pb_buf *b, long long logged)
+{
+	pb_buf_reset(b);
+	pb_buf_addf(b, "%lld of the failures come%s from a kernel log alone, which prints "
+		    "failed allocations only: tried does not count those that succeeded there.",
+		    logged, logged == 1 ? "s" : "");
+	return pb_buf_str(b);
+}
+
+int rj_unattributed_heading(struct pb_buf *b, const json_t *report)
+{
+	const json_t *u = json_object_get(report, "unattributed_failures");
+	long long count = pb_json_int(u, "count", 0);
+	size_t shown = json_array_size(json_object_get(u, "failures"));
+
+	if (count <= 0)
+		return 0;
+	pb_buf_adds(b, "Failures no call site explains");
+	if ((long long)shown < count)
+		pb_buf_addf(b, " (first %zu of %lld; all: pinblame failures)", shown, count);
+	else
+		pb_buf_addf(b, " (%lld)", count);
+	return 1;
+}
+
 void rj_evidence_line(struct pb_buf *b, const json_t *e)
 {
 	const char *src = pb_json_str(e, "source", NULL);
@@ -92,8 +176,11 @@ void rj_evidence_line(struct pb_buf *b, const json_t *e)
 
 	pb_buf_addf(b, "pfn %#llx: %s, %s", pb_json_int(e, "pfn", 0), pb_json_str(e, "callsite", "?"),
 		    pb_json_str(e, "kind", "?"));
-	if (src)
-		pb_buf_addf(b, " at %s:%lld", src, pb_json_int(e, "line", 0));
+	if (src) {
+		pb_buf_adds(b, " at ");
+		pb_term_escape(b, src, strlen(src), 0);
+		pb_buf_addf(b, ":%lld", pb_json_int(e, "line", 0));
+	}
 	pb_buf_addf(b, " (%s)", pb_json_str(e, "confidence", "low"));
 	if (count >= 0)
 		pb_buf_addf(b, ", refcount %lld", count);
@@ -110,7 +197,7 @@ int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
 	more = pb_json_int(ev, "pages", 0) - (long long)json_array_size(json_object_get(ev, "holders"));
 	if (more <= 0)
 		return 0;
-	pb_buf_addf(b, "%lld more page%s held: pinblame show %lld", more, more > 1 ? "s" : "", id);
+	pb_buf_addf(b, "%lld more page%s held: pinblame show %lld", more, pb_plural(more), id);
 	return 1;
 }
 
@@ -151,10 +238,13 @@ void rj_sources_line(struct pb_buf *b, const json_t *report)
 	json_array_foreach(json_object_get(report, "sources"), i, s) {
 		if (i)
 			pb_buf_adds(b, ", ");
-		pb_buf_addf(b, "%s (%s, %lld events", pb_json_str(s, "path", "?"),
-			    pb_json_str(s, "format", "?"), pb_json_int(s, "events", 0));
-		if (pb_json_int(s, "bad_lines", 0))
-			pb_buf_addf(b, ", %lld lines not understood", pb_json_int(s, "bad_lines", 0));
+		long long events = pb_json_int(s, "events", 0), bad = pb_json_int(s, "bad_lines", 0);
+
+		pb_term_escape(b, pb_json_str(s, "path", "?"), strlen(pb_json_str(s, "path", "?")), 0);
+		pb_buf_addf(b, " (%s, %lld event%s", pb_json_str(s, "format", "?"), events,
+			    pb_plural(events));
+		if (bad)
+			pb_buf_addf(b, ", %lld line%s not understood", bad, pb_plural(bad));
 		pb_buf_addc(b, ')');
 	}
 	if (!i)

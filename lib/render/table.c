@@ -125,6 +125,11 @@ static int dated_clock(const char *clock)
 	return clock && (!strcmp(clock, "realtime") || !strcmp(clock, "yearless"));
 }
 
+const char *pb_plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock)
 {
 	/* a realtime source's ns count from the epoch: as seconds they read

@@ -31,7 +31,7 @@ import collections, json, sys
 lines = open(sys.argv[1]).read().splitlines()
 rows = [json.loads(l) for l in lines]          # every line parses
 head, rows = rows[0], rows[1:]
-assert head == {"type": "export", "schema": "pinblame.export/1",
+assert head == {"type": "export", "schema": "pinblame.export/2",
                 "generator": head["generator"], "counts": head["counts"]}, head
 kinds = ["source", "stack", "failure", "evidence", "attribution"]
 seen = collections.Counter(r["type"] for r in rows)
