@@ -144,11 +144,27 @@ static long long hint_page_cache(const json_t *res)
 	return cache;
 }
 
+/* Probe hits whose page= pointer became no pfn: the vmemmap mapping was
+ * not learned, so those hits named no page. */
+static int hint_unmapped(const json_t *res)
+{
+	long long hits = gap(res, "unmapped_probe_hits");
+
+	if (hits <= 0)
+		return 0;
+	fprintf(stderr, "hint: %lld probe hit%s page= could not be mapped to a pfn: %s\n", hits,
+		hits == 1 ? " whose" : "s whose",
+		json_is_true(json_object_get(json_object_get(res, "gaps"), "hashed_pointers"))
+		? "the trace printed\nhint: its pointers hashed (echo 0 > /sys/kernel/tracing/options/hash-ptr\nhint: before the capture, or pinblame record, which does it)"
+		: "too few events\nhint: printed both pfn= and page= (cma_alloc_finish of an allocation that\nhint: succeeded, cma_alloc_busy_retry, mm_page_alloc_extfrag) to learn the vmemmap");
+	return 1;
+}
+
 /* Pages with no holder evidence at all: what would name their holder,
  * leaving out the GUP probes when the trace has them. */
 static void hint_no_evidence(const json_t *res, long long left)
 {
-	if (left <= 0)
+	if (left <= 0 || hint_unmapped(res))
 		return;
 	if (json_is_true(json_object_get(json_object_get(res, "gaps"), "gup_probes")))
 		fprintf(stderr, "hint: %lld busy page%s no holder evidence although the trace probes\n"

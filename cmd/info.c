@@ -76,6 +76,19 @@ static void print_counts(const char *title, const json_t *counts)
 		printf("  %-*s %10lld\n", width, k, (long long)json_integer_value(v));
 }
 
+/* Probe hits whose page= pointer could not be mapped to a pfn, and why. */
+static void print_unmapped(const json_t *probe_pages)
+{
+	long long hits = pb_json_int(probe_pages, "unmapped_hits", 0);
+
+	if (hits <= 0)
+		return;
+	printf("\nprobe hits whose page= could not be mapped to a pfn: %lld\n  %s\n", hits,
+	       json_is_true(json_object_get(probe_pages, "hashed"))
+	       ? "the pointers are hashed (echo 0 > options/hash-ptr, or pinblame record)"
+	       : "too few events printed both pfn= and page=");
+}
+
 static void print_info(const json_t *info)
 {
 	size_t i;
@@ -91,6 +104,7 @@ static void print_info(const json_t *info)
 	print_counts("migrations with failed pages, by reason",
 		     json_object_get(info, "migrations_failed"));
 	print_counts("page evidence", json_object_get(info, "page_evidence"));
+	print_unmapped(json_object_get(info, "probe_pages"));
 }
 
 int cmd_info(int argc, char **argv, const struct pb_globals *g)

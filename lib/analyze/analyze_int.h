@@ -164,6 +164,15 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 int find_failures(struct pb_store *s);
 /* probes.c: evidence rows of kind probe / dump_probe for busy pages. */
 int probe_evidence(struct pb_store *s);
+/* probes.c: why page-pointer probe hits named no page: UNMAPPED_HITS
+ * hits in sources for which no vmemmap mapping was learned; HASHED when
+ * such a source printed its pointers hashed (the trace option hash-ptr),
+ * else too few of its events printed both pfn= and page=. */
+struct probe_map_gaps {
+	int64_t unmapped_hits;
+	int hashed;
+};
+int probe_map_gaps(struct pb_store *s, struct probe_map_gaps *g);
 /* holders.c: every candidate of every busy page into L. */
 int collect_cands(struct pb_store *s, struct cand_list *l);
 

@@ -2,8 +2,10 @@
  * as facts of the capture, so that the hints `blame` prints from them
  * are true of it: whether the trace has GUP and splice probes, which
  * pages only have stacks cut short at a kprobe trampoline, which pages a
- * kernel log dump or the trace shows in the page cache or shmem, and
- * which failures ended in -ENOMEM (memory ran out, no page was busy).
+ * kernel log dump or the trace shows in the page cache or shmem, which
+ * failures ended in -ENOMEM (memory ran out, no page was busy), and how
+ * many probe hits named no page because their page= could not be mapped
+ * (hashed pointers, or too few events that print both pfn and page).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +223,7 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	const struct probe_set *probes = site_probes(sites);
 	struct ids pages, failures, cut;
 	int64_t cache, enomem, suppressed, lost;
+	struct probe_map_gaps unmapped;
 	json_t *o_json = NULL;
 
 	blamed_ids(l, 0, &pages);
@@ -230,15 +233,18 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	enomem = enomem_failures(s, o, failure_id, &failures);
 	suppressed = failure_id > 0 ? 0 : suppressed_messages(s, o);
 	lost = lost_events(s);
-	if (cache >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0)
-		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I}",
+	if (cache >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0 &&
+	    probe_map_gaps(s, &unmapped) == 0)
+		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:b}",
 				   "gup_probes", probes_any(probes, noise_is_gup),
 				   "splice_probes", probes_any(probes, noise_is_splice),
 				   "cut_stack_pages", (json_int_t)cut.n,
 				   "page_cache_pages", (json_int_t)cache,
 				   "enomem_failures", (json_int_t)enomem,
 				   "suppressed_messages", (json_int_t)suppressed,
-				   "lost_events", (json_int_t)lost);
+				   "lost_events", (json_int_t)lost,
+				   "unmapped_probe_hits", (json_int_t)unmapped.unmapped_hits,
+				   "hashed_pointers", unmapped.hashed);
 	free(pages.v);
 	free(failures.v);
 	free(cut.v);

@@ -28,6 +28,18 @@ static json_t *sources_json(struct pb_store *s)
 	return arr;
 }
 
+/* {"unmapped_hits":N,"hashed":B}: probe hits whose page= became no pfn
+ * (probe_map_gaps()), or NULL on a store error. */
+static json_t *probe_pages_json(struct pb_store *s)
+{
+	struct probe_map_gaps g;
+
+	if (probe_map_gaps(s, &g) < 0)
+		return NULL;
+	return json_pack("{s:I,s:b}", "unmapped_hits", (json_int_t)g.unmapped_hits, "hashed",
+			 g.hashed);
+}
+
 json_t *pb_analyze_info(struct pb_store *s)
 {
 	json_t *o = json_object();
@@ -50,6 +62,7 @@ json_t *pb_analyze_info(struct pb_store *s)
 		"GROUP BY reason ORDER BY reason"));
 	json_object_set_new(o, "page_evidence", sql_counts_json(s,
 		"SELECT kind, count(*) FROM evidence GROUP BY kind ORDER BY kind"));
+	json_object_set_new(o, "probe_pages", probe_pages_json(s));
 	if (pb_store_failed(s)) {
 		json_decref(o);
 		return NULL;

@@ -24,6 +24,7 @@
  * whether a hit names a busy page runs inside SQL: only those hits and the
  * ones with a stack (to be inherited) reach the scan's loop.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ struct vmemmaps {
 	size_t n, cap;
 	struct vmemmap all;	/* the fit of every source's points */
 	struct boots boots;
+	struct ids hashed_sources;	/* sources that printed a hashed page= */
 };
 
 static void name_row(sqlite3_stmt *st, void *ctx)
@@ -87,6 +89,25 @@ static int find_names(struct pb_store *s, struct probe_names *pn)
 static int parse_ptr(const char *text, size_t n, uint64_t *out)
 {
 	return text && pb_parse_hex(text, n, out) == 0 && *out ? 0 : -1;
+}
+
+/* Whether TEXT is a %p the kernel printed hashed: with the trace option
+ * hash-ptr (set by default: TRACE_DEFAULT_FLAGS in kernel/trace/trace.c;
+ * trace_event_format() turns %p into %px only when it is off), and in
+ * printk, %p prints ptr_to_id() (lib/vsprintf.c): on a 64-bit kernel 32
+ * bits of a hash, zero-padded to the 16 digits of a pointer. No struct
+ * page lies there: the kernel's half of a 64-bit address space has its
+ * top bits set. (A 32-bit kernel's hash has a pointer's 8 digits and
+ * cannot be told from one.) */
+static int hashed_pointer(const char *text, size_t n)
+{
+	size_t zeros = 0;
+
+	if (!text || n != 16)
+		return 0;
+	while (zeros < n && text[zeros] == '0')
+		zeros++;
+	return zeros >= 8 && zeros < n;
 }
 
 static int parse_num(const char *text, size_t n, uint64_t *out)
@@ -282,6 +303,11 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 				ev_fields_row(&f, st, 0, 1);
 				pfn = field(&f, "pfn", &npfn);
 				page = field(&f, "page", &npage);
+				/* a hash is no address: it teaches nothing */
+				if (hashed_pointer(page, npage)) {
+					ids_push(&vms->hashed_sources, (int64_t)src);
+					continue;
+				}
 				if (parse_num(pfn, npfn, &vpfn) < 0 ||
 				    parse_ptr(page, npage, &vpage) < 0)
 					continue;
@@ -787,5 +813,53 @@ out:
 	free(busy.v);
 	free(vms.v);
 	free(vms.boots.of);
+	free(vms.hashed_sources.v);
+	return rc;
+}
+
+/* --- why page pointers were left unmapped -------------------------------- */
+
+struct unmapped_ctx {
+	const struct vmemmaps *vms;
+	struct probe_map_gaps *g;
+};
+
+/* A probe's hits in one source (name, source, hits): counted when that
+ * source has no mapping, with whether the source printed hashes. */
+static void unmapped_row(sqlite3_stmt *st, void *ctx)
+{
+	struct unmapped_ctx *c = ctx;
+	int64_t source_id = sqlite3_column_int64(st, 0);
+
+	if (vmemmap_of(c->vms, source_id))
+		return;
+	c->g->unmapped_hits += sqlite3_column_int64(st, 1);
+	c->g->hashed |= ids_has(&c->vms->hashed_sources, source_id);
+}
+
+int probe_map_gaps(struct pb_store *s, struct probe_map_gaps *g)
+{
+	struct probe_names pn = { 0 };
+	struct vmemmaps vms = { 0 };
+	struct unmapped_ctx ctx = { &vms, g };
+	int rc = find_names(s, &pn);
+
+	memset(g, 0, sizeof(*g));
+	if (rc == 0 && pn.pages.n)
+		rc = learn_vmemmaps(s, &pn, &vms);
+	sort_n(vms.hashed_sources.v, vms.hashed_sources.n, sizeof(int64_t), cmp_id);
+	for (size_t i = 0; rc == 0 && i < pn.pages.n; i++) {
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "SELECT source_id, sum(n) FROM event_index "
+			 "WHERE name_id = %lld GROUP BY source_id", (long long)pn.pages.v[i]);
+		rc = sql_rows_each(s, sql, unmapped_row, &ctx);
+	}
+	free(pn.pairs.v);
+	free(pn.pages.v);
+	free(pn.files.v);
+	free(vms.v);
+	free(vms.boots.of);
+	free(vms.hashed_sources.v);
 	return rc;
 }

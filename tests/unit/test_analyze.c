@@ -858,6 +858,126 @@ static void test_pinner_failure_record_joins_a_rangeless_cma_failure(void **stat
 	json_decref(res);
 }
 
+/* A get its own task gave back before the failure held nothing then:
+ * the put brings the count back to what it was before the get (page_ref's
+ * "count=%d" is the count after the change, "val=%d" the change). */
+#define PAGE_REF(task, ts, event, pfn, count, val) \
+	LINE(task, 1, ts, event ": pfn=" pfn " flags=uptodate|lru count=" count \
+	     " mapcount=1 mapping=0000000071c3a2e1 mt=1 val=" val " ret=1")
+#define GET_STACK(task, ts) \
+	LINE(task, 1, ts, "<stack trace>") \
+	" => __page_ref_mod_unless\n => folio_try_get_rcu\n => gup_fast_pte_range\n" \
+	" => get_user_pages_fast\n => iov_iter_extract_pages\n => bio_iov_iter_get_pages\n" \
+	" => __blkdev_direct_IO_simple\n => blkdev_read_iter\n => vfs_read\n"
+#define BUSY_AT_50(pfn) \
+	LINE("alloc-700", 0, "50.000000", "cma_alloc_start: name=reserved count=1024 align=10") \
+	LINE("alloc-700", 0, "50.000100", "test_pages_isolated: start_pfn=0x120000 end_pfn=0x120400 fin_pfn=" pfn " ret=fail") \
+	LINE("alloc-700", 0, "50.001000", "cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=1024 align=10 errorno=-16")
+
+static long long attributed_pages(struct fixture *f, const char *trace)
+{
+	json_t *res = failures_of(f, trace);
+	long long n;
+
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	assert_int_equal(num(res, "failures"), 1);
+	n = num(res, "attributed_pages");
+	json_decref(res);
+	return n;
+}
+
+static void test_get_given_back_by_its_task_holds_nothing(void **state)
+{
+	static const char trace[] =
+		PAGE_REF("reader-950", "40.000000", "page_ref_mod_unless", "0x120011", "3", "1")
+		GET_STACK("reader-950", "40.000010")
+		PAGE_REF("reader-950", "40.100000", "page_ref_mod_and_test", "0x120011", "2", "-1")
+		BUSY_AT_50("0x120011");
+
+	assert_int_equal(attributed_pages(*state, trace), 0);
+}
+
+static void test_get_put_by_another_task_still_holds(void **state)
+{
+	static const char trace[] =
+		PAGE_REF("reader-950", "40.000000", "page_ref_mod_unless", "0x120011", "3", "1")
+		GET_STACK("reader-950", "40.000010")
+		PAGE_REF("cat-951", "40.100000", "page_ref_mod_and_test", "0x120011", "2", "-1")
+		BUSY_AT_50("0x120011");
+
+	assert_int_equal(attributed_pages(*state, trace), 1);
+}
+
+/* A get of another task between them: the count is no longer the first
+ * get's own, so the put gives nothing back. */
+static void test_get_with_a_get_between_still_holds(void **state)
+{
+	static const char trace[] =
+		PAGE_REF("reader-950", "40.000000", "page_ref_mod_unless", "0x120011", "3", "1")
+		GET_STACK("reader-950", "40.000010")
+		PAGE_REF("cat-951", "40.050000", "page_ref_mod", "0x120011", "4", "1")
+		PAGE_REF("reader-950", "40.100000", "page_ref_mod_and_test", "0x120011", "3", "-1")
+		BUSY_AT_50("0x120011");
+
+	assert_int_equal(attributed_pages(*state, trace), 1);
+}
+
+/* The put after the failure: the get held the page when it was busy. */
+static void test_get_given_back_after_the_failure_held_it(void **state)
+{
+	static const char trace[] =
+		PAGE_REF("reader-950", "40.000000", "page_ref_mod_unless", "0x120011", "3", "1")
+		GET_STACK("reader-950", "40.000010")
+		BUSY_AT_50("0x120011")
+		PAGE_REF("reader-950", "51.000000", "page_ref_mod_and_test", "0x120011", "2", "-1");
+
+	assert_int_equal(attributed_pages(*state, trace), 1);
+}
+
+/* Hashed %p (32 bits of hash zero-padded to 16 digits) teaches no
+ * vmemmap: the probe's hit is counted as unmapped, and why. */
+static void test_hashed_pointers_leave_probe_hits_unmapped(void **state)
+{
+	static const char trace[] =
+		LINE("cam-812", 1, "36.700000", "try_grab_folio: (try_grab_folio+0x0/0x1d0) page=0xfffffc0003001140 refs=1 flags=0x4")
+		LINE("sh-106", 0, "39.225432", "cma_alloc_start: name=hugetlb0 count=8192 align=13")
+		LINE("sh-106", 0, "39.233990", "test_pages_isolated: start_pfn=0x14e000 end_pfn=0x150000 fin_pfn=0x14e005 ret=fail")
+		LINE("sh-106", 0, "39.234269", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x14e000 page=00000000c9a2f3d1 count=8192 align=13")
+		LINE("sh-106", 0, "39.300000", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x100000 page=000000005b1e22f0 count=8192 align=13")
+		LINE("sh-106", 0, "41.589960", "cma_alloc_finish: name=hugetlb0 pfn=0x13e000 page=0000000000000000 count=8192 align=13");
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, trace), *gaps;
+
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	gaps = json_object_get(res, "gaps");
+	assert_int_equal(num(gaps, "unmapped_probe_hits"), 1);
+	assert_true(json_is_true(json_object_get(gaps, "hashed_pointers")));
+	json_decref(res);
+}
+
+/* Whole pointers, one pfn and page pair: too few to learn the mapping;
+ * unmapped, but not hashed. */
+static void test_one_pair_leaves_probe_hits_unmapped_unhashed(void **state)
+{
+	static const char trace[] =
+		LINE("cam-812", 1, "36.700000", "try_grab_folio: (try_grab_folio+0x0/0x1d0) page=0xfffffc0003001140 refs=1 flags=0x4")
+		LINE("sh-106", 0, "39.225432", "cma_alloc_start: name=hugetlb0 count=8192 align=13")
+		LINE("sh-106", 0, "39.233990", "test_pages_isolated: start_pfn=0x14e000 end_pfn=0x150000 fin_pfn=0x14e005 ret=fail")
+		LINE("sh-106", 0, "39.234269", "cma_alloc_busy_retry: name=hugetlb0 pfn=0x14e000 page=fffffc0005380000 count=8192 align=13")
+		LINE("sh-106", 0, "41.589960", "cma_alloc_finish: name=hugetlb0 pfn=0x13e000 page=0000000000000000 count=8192 align=13");
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, trace), *gaps;
+
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	gaps = json_object_get(res, "gaps");
+	assert_int_equal(num(gaps, "unmapped_probe_hits"), 1);
+	assert_true(json_is_false(json_object_get(gaps, "hashed_pointers")));
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +1005,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offlining_line_gives_its_block_to_the_failure,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pinner_failure_record_joins_a_rangeless_cma_failure,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_given_back_by_its_task_holds_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_get_put_by_another_task_still_holds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_get_with_a_get_between_still_holds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_get_given_back_after_the_failure_held_it, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hashed_pointers_leave_probe_hits_unmapped, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_one_pair_leaves_probe_hits_unmapped_unhashed,
 						setup, teardown),
 	};
 
