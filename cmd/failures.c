@@ -35,9 +35,11 @@ static void task_text(const json_t *f, char *buf, size_t len)
 }
 
 /* Columns as wide as their longest value: a comm of 15 characters and a
- * pid, the date of a log that prints dates. */
+ * pid, the date of a log that prints dates; SOURCE (the file as imported)
+ * only when the failures listed come from more than one, so that those of
+ * unrelated captures in one store are told apart. */
 struct widths {
-	int ts, task;
+	int ts, task, pfns, sources;
 };
 
 /* After the outcome: "nowarn", and the kernel's error code when it gave
@@ -62,29 +64,54 @@ static void failure_time(const json_t *f, char *buf, size_t len)
 	pb_format_time(buf, len, pb_json_int(f, "ts_ns", -1), pb_json_str(f, "clock", NULL));
 }
 
+/* "0x100000-0x140000", or "-" when the failure has no range. */
+static void pfns_text(const json_t *f, char *buf, size_t len)
+{
+	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
+
+	if (start >= 0)
+		snprintf(buf, len, "0x%llx-0x%llx", start, end);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void print_failure(const json_t *f, const struct widths *w)
 {
-	char ts[48], task[48], pfns[48] = "-", flags[48];
+	char ts[48], task[48], pfns[48], flags[48];
 	const char *what = pb_json_str(f, "area", NULL);
-	long long start = pb_json_int(f, "start_pfn", -1), end = pb_json_int(f, "end_pfn", -1);
 
 	failure_time(f, ts, sizeof(ts));
 	task_text(f, task, sizeof(task));
-	if (start >= 0)
-		snprintf(pfns, sizeof(pfns), "0x%llx-0x%llx", start, end);
+	pfns_text(f, pfns, sizeof(pfns));
 	if (!what)
 		what = pb_json_str(f, "reason", "-");
 	outcome_flags(f, flags, sizeof(flags));
-	printf("%4lld  %*s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %s\n",
+	printf("%4lld  %*s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %-*s",
 	       pb_json_int(f, "id", 0), w->ts, ts, pb_json_str(f, "kind", "?"), what, w->task, task,
 	       pb_json_str(f, "outcome", "?"), flags, pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
-	       pb_json_int(f, "attributed_pfns", 0), pfns);
+	       pb_json_int(f, "attributed_pfns", 0), w->sources ? w->pfns : 0, pfns);
+	if (w->sources)
+		printf("  %s", pb_json_str(f, "source", "-"));
+	putchar('\n');
+}
+
+/* Whether the failures of LIST come from more than one source file. */
+static int several_sources(const json_t *list)
+{
+	const char *first = pb_json_str(json_array_get(list, 0), "source", "");
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(list, i, f)
+		if (strcmp(pb_json_str(f, "source", ""), first))
+			return 1;
+	return 0;
 }
 
 static void print_failures(const json_t *list)
 {
 	size_t i, final = 0;
-	struct widths w = { 12, 16 };
+	struct widths w = { 12, 16, 4, several_sources(list) };
 	char text[48];
 	json_t *f;
 
@@ -99,10 +126,13 @@ static void print_failures(const json_t *list)
 		failure_time(f, text, sizeof(text));
 		if ((int)strlen(text) > w.ts)
 			w.ts = (int)strlen(text);
+		pfns_text(f, text, sizeof(text));
+		if ((int)strlen(text) > w.pfns)
+			w.pfns = (int)strlen(text);
 	}
-	printf("%4s  %*s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %s\n", "ID", w.ts, "TIME",
+	printf("%4s  %*s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %-*s%s\n", "ID", w.ts, "TIME",
 	       "KIND", "AREA/REASON", w.task, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
-	       "PFNS");
+	       w.sources ? w.pfns : 0, "PFNS", w.sources ? "  SOURCE" : "");
 	json_array_foreach(list, i, f) {
 		print_failure(f, &w);
 		final += !strcmp(pb_json_str(f, "outcome", ""), "final");

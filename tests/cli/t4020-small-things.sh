@@ -63,4 +63,14 @@ is "$rc" 0 "a dot in the folder's name is no extension"
 pb report -o "$TMP/r.JSON"
 like "$(head -c 30 "$TMP/r.JSON")" '^\{"schema":"pinblame.report/1"' ".JSON in capitals is JSON"
 
+# failures: a SOURCE column when the failures come from several files.
+pb failures
+is "$(head -1 <<<"$out" | grep -c SOURCE)" 0 "failures of one file: no SOURCE column"
+pb -d "$TMP/mix.db" import -q "$TMP/one.txt" "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
+pb -d "$TMP/mix.db" failures
+like "$(head -1 <<<"$out")" ' PFNS +SOURCE$' "failures of two files: a SOURCE column, last"
+is "$(awk 'NR > 1 && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9.]+$/ { print $1, $NF }' <<<"$out")" \
+	"1 $SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt
+2 $TMP/one.txt" "each failure names the file it was read from, as imported"
+
 done_testing
