@@ -180,8 +180,8 @@ static const struct ev *giving_back(const struct evs *e, size_t i)
 			continue;
 		if (counted_get(y))
 			return NULL;
-		if (!strcmp(y->kind, "page_ref_put") && y->pid == g->pid && y->count >= 0 &&
-		    y->count <= before)
+		if (!strcmp(y->kind, "page_ref_put") && g->pid >= 0 && y->pid == g->pid &&
+		    y->count >= 0 && y->count <= before)
 			return y;
 	}
 	return NULL;
