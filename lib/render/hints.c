@@ -91,11 +91,31 @@ static long long hint_page_cache(json_t *hints, struct pb_buf *b, const json_t *
 	return cache;
 }
 
+/* Probe hits whose page= became no pfn: the vmemmap was not learned. */
+static int hint_unmapped(json_t *hints, struct pb_buf *b, const json_t *blame)
+{
+	long long hits = gap(blame, "unmapped_probe_hits");
+
+	if (hits <= 0)
+		return 0;
+	pb_buf_addf(b, "%lld probe hit%s page= could not be mapped to a pfn: %s.", hits,
+		    hits == 1 ? " whose" : "s whose",
+		    gap_true(blame, "hashed_pointers")
+			    ? "the trace printed its pointers hashed (echo 0 > "
+			      "/sys/kernel/tracing/options/hash-ptr before the capture, or pinblame "
+			      "record, which does it)"
+			    : "too few events printed both pfn= and page= (cma_alloc_finish of an "
+			      "allocation that succeeded, cma_alloc_busy_retry, mm_page_alloc_extfrag) "
+			      "to learn the vmemmap");
+	add_hint(hints, b);
+	return 1;
+}
+
 /* Pages with no holder evidence at all, and what would name their holder. */
 static void hint_no_evidence(json_t *hints, struct pb_buf *b, const json_t *blame,
 			     long long left)
 {
-	if (left <= 0)
+	if (left <= 0 || hint_unmapped(hints, b, blame))
 		return;
 	if (gap_true(blame, "gup_probes"))
 		pb_buf_addf(b, "%lld busy page%s no holder evidence although the trace probes "

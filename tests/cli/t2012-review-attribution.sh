@@ -167,6 +167,9 @@ like "$err" "hint: 3 probe hits whose page= could not be mapped to a pfn: the tr
 hint: its pointers hashed \(echo 0 > /sys/kernel/tracing/options/hash-ptr" "blame's hint names the hashing"
 like "$(printf '%s' "$err" | grep -c 'another way')" "^0$" \
 	"and does not say the holder took the reference another way"
+pb report --format json
+is "$(printf '%s' "$out" | jq -r '.hints[]' | grep -c 'could not be mapped to a pfn: the trace printed its pointers hashed')" 1 \
+	"the report's hints say it too"
 
 export PINBLAME_DB=$TMP/one.db
 setup "a trace with one pfn and page pair imports" "$PINBLAME" import "$TMP/one.txt"
