@@ -2,12 +2,13 @@
  *
  * For a page found busy at time T, the evidence that names its holders:
  * on the get side, references taken before T (page_ref increments, probe
- * hits) and after the page was last freed; on the put side, references
- * dropped after T (page_ref decrements, page_pinner puts) up to the put
- * that frees it (whoever drops the extra reference later is the one that
- * held it, as the page_pinner RFC works); and the page's allocation stack
- * (page_owner) while it lives. Repeats of one stack keep the one nearest
- * to T.
+ * hits) and after the page was last freed, unless their task gave them
+ * back before T (giving_back()); on the put side, references dropped
+ * after T (page_ref decrements, page_pinner puts) up to the put that
+ * frees it (whoever drops the extra reference later is the one that held
+ * it, as the page_pinner RFC works); and the page's allocation stack
+ * (page_owner) while it lives, allocated before T. Repeats of one stack
+ * keep the one nearest to T.
  */
 #include <stdio.h>
 #include <stdlib.h>
