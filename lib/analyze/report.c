@@ -18,8 +18,6 @@
 #define MAX_UNATTRIBUTED 10
 /* Kernel log dumps listed per unattributed failure, one per busy page. */
 #define MAX_DUMPS 4
-/* The failure object's count of busy pages a call site is blamed for. */
-#define ATTRIBUTED_KEY "attributed_pfns"
 /* errno ENOMEM, the same number on every Linux architecture: such a
  * failure ran out of memory, it has no busy page to name. */
 #define ERRNO_ENOMEM 12
@@ -323,8 +321,9 @@ static int prepare_dumps(struct builder *b, struct dump_stmts *q)
 	return q->pages && q->dump ? 0 : -1;
 }
 
-/* Whether failure F is one the report lists first: a final one. */
-static int listed_first(const json_t *f, int pass)
+/* Whether failure F is listed in PASS: the final ones in the first pass,
+ * the others (recovered) in the second, as reports lead with final ones. */
+static int in_pass(const json_t *f, int pass)
 {
 	int final = !strcmp(text_of(f, "outcome", ""), "final");
 
@@ -347,7 +346,7 @@ static void add_unattributed(struct builder *b)
 		json_array_foreach(list, i, f) {
 			long long id = json_integer_value(json_object_get(f, "id"));
 
-			if (pb_json_int(f, ATTRIBUTED_KEY, 0) > 0 || !listed_first(f, pass))
+			if (pb_json_int(f, "attributed_pfns", 0) > 0 || !in_pass(f, pass))
 				continue;
 			unnamed += !json_array_size(json_object_get(f, "busy_pfns")) &&
 				   pb_json_int(f, "errno", 0) != -ERRNO_ENOMEM;
