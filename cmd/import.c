@@ -52,12 +52,15 @@ struct import_file {
 	const struct import_opts *opts;
 	struct pb_store *store;
 	const char *name;
+	const char *shown;	/* NAME as stdout shows it: escaped, newlines too
+				 * (a file name is never more than one line) */
 	struct bad_lines bad[PB_BAD_NREASONS];
 	uint64_t bad_total;
 	enum pb_bad_reason first_bad_reason;
 	int64_t source_id;	/* the file's source, new or found; 0 if none */
-	struct pb_hash_job *hash;	/* content hash being computed, or NULL */
-	char sha256[65];	/* the content hash once known, else "" */
+	struct pb_hash_job *hash;	/* raw file's hash being computed, or NULL */
+	char raw_sha256[65];	/* the raw file's hash once known, else "" */
+	char sha256[65];	/* the content's (decompressed) once known */
 };
 
 static int on_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why,
@@ -151,21 +154,21 @@ static int store_bad_lines(const struct import_file *f)
 	return 0;
 }
 
-/* The content hash computed while parsing: "" until it is done (or when
- * it failed: the file then cannot be told from another at commit). */
+/* The raw file's hash computed while parsing: "" until it is done (or
+ * when it failed: the file then cannot be told from another at commit). */
 static const char *hash_result(struct import_file *f, int wait)
 {
 	unsigned char digest[32];
 	char err[256];
 
 	if (!f->hash || (!wait && !pb_hash_job_done(f->hash)))
-		return f->sha256;
+		return f->raw_sha256;
 	if (pb_hash_job_finish(f->hash, digest, err, sizeof(err)) == 0)
-		pb_sha256_hex(digest, f->sha256);
+		pb_sha256_hex(digest, f->raw_sha256);
 	else
 		pb_warn("%s: cannot hash: %s", f->name, err);
 	f->hash = NULL;
-	return f->sha256;
+	return f->raw_sha256;
 }
 
 /* Whether the hash computed while parsing is now known to be of a file in
@@ -176,7 +179,7 @@ static int found_while_parsing(struct import_file *f)
 
 	if (!f->hash || !*hash_result(f, 0))
 		return 0;
-	id = pb_store_find_source(f->store, f->sha256);
+	id = pb_store_find_source(f->store, f->raw_sha256);
 	if (id <= 0 || id == f->source_id)
 		return 0;
 	f->source_id = id;
@@ -208,7 +211,7 @@ static int parse_all(struct import_file *f, struct pb_parser *p, struct pb_input
 		if (f->store && pb_store_add_record(f->store, rec) < 0)
 			return PB_EXIT_STORE;
 		if ((++*events & 0xffff) == 0) {
-			show_progress(p, in, f->name, *events, &last);
+			show_progress(p, in, f->shown, *events, &last);
 			if (found_while_parsing(f)) {
 				clear_progress(last);
 				return IMPORT_KNOWN;
@@ -249,7 +252,7 @@ static void print_summary(const struct import_file *f, struct pb_parser *p,
 
 	if (f->opts->quiet)
 		return;
-	printf("%s: %s, %llu events, %llu bad lines, %.2f s%s", f->name,
+	printf("%s: %s, %llu events, %llu bad lines, %.2f s%s", f->shown,
 	       pb_format_name(pb_parser_format(p)), (unsigned long long)events,
 	       (unsigned long long)f->bad_total, seconds, note);
 	if (sideband)
@@ -262,8 +265,9 @@ static void print_summary(const struct import_file *f, struct pb_parser *p,
  * comes first, so that importing the same file again costs only the hash. */
 #define HASH_WHILE_PARSING_MIN (64u << 20)
 
-/* Looks for a regular file in the store by its content hash, or starts
- * hashing it. Returns 1 when it is in the store already. */
+/* Looks for a regular file in the store by the hash of its bytes (the
+ * content's hash of a file not compressed, and the raw hash of one that
+ * is), or starts hashing it. Returns 1 when it is in the store already. */
 static int hash_first(struct import_file *f, const char *path)
 {
 	unsigned char digest[32];
@@ -280,28 +284,77 @@ static int hash_first(struct import_file *f, const char *path)
 		return 0;
 	if (pb_file_sha256(path, digest, err, sizeof(err)) < 0)
 		return 0;	/* pb_input_open reports it */
-	pb_sha256_hex(digest, f->sha256);
-	f->source_id = pb_store_find_source(f->store, f->sha256);
+	pb_sha256_hex(digest, f->raw_sha256);
+	f->source_id = pb_store_find_source(f->store, f->raw_sha256);
 	return f->source_id > 0;
 }
 
-/* The content hash of what was imported: computed first, while parsing,
- * or (stdin) from the bytes read. NULL when it could not be computed. */
-static const char *content_hash(struct import_file *f, struct pb_input *in)
+/* The hashes of what was imported: the raw file's, computed first, while
+ * parsing, or (stdin) from the bytes read; the content's, of a compressed
+ * file from the bytes decompressed, else the raw one. 0, or -1 when they
+ * could not be computed (said). */
+static int final_hashes(struct import_file *f, struct pb_input *in)
 {
+	int compressed = pb_input_compression(in) != PB_COMP_NONE;
 	unsigned char digest[32];
 	char sink[4096];
+	ssize_t got;
 
-	if (f->hash)
-		return *hash_result(f, 1) ? f->sha256 : NULL;
-	if (!*f->sha256) {
-		/* Hash of every raw byte: read what the parser left unread. */
-		while (pb_input_read(in, sink, sizeof(sink)) > 0)
+	if (f->hash && !*hash_result(f, 1))
+		return -1;
+	if (!*f->raw_sha256 || compressed) {
+		/* every byte counts: read what the parser left unread */
+		while ((got = pb_input_read(in, sink, sizeof(sink))) > 0)
 			;
-		pb_input_sha256(in, digest);
-		pb_sha256_hex(digest, f->sha256);
+		if (got < 0) {
+			pb_error("%s: cannot hash it: %s", f->name, pb_input_strerror(in));
+			return -1;
+		}
 	}
-	return f->sha256;
+	if (!*f->raw_sha256) {
+		pb_input_sha256(in, digest);
+		pb_sha256_hex(digest, f->raw_sha256);
+	}
+	if (compressed) {
+		pb_input_content_sha256(in, digest);
+		pb_sha256_hex(digest, f->sha256);
+	} else {
+		memcpy(f->sha256, f->raw_sha256, sizeof(f->sha256));
+	}
+	return 0;
+}
+
+/* PUNCT and "the same content as PATH" of source ID into BUF, when its
+ * path is not the file's own; "" otherwise. */
+static const char *same_as(const struct import_file *f, int64_t id, const char *punct,
+			   char *buf, size_t len)
+{
+	struct pb_buf shown = { 0 };
+	char path[1024];
+
+	buf[0] = '\0';
+	if (id <= 0)
+		return buf;
+	pb_store_source_path(f->store, id, path, sizeof(path));
+	if (*path && strcmp(path, f->name))
+		snprintf(buf, len, "%sthe same content as %s", punct, pb_term_str(&shown, path));
+	pb_buf_free(&shown);
+	return buf;
+}
+
+/* A source the file's events duplicate, imported from another file (a
+ * trace.dat and its trace-cmd report): both are kept, said at import. */
+static void warn_same_capture(const struct import_file *f)
+{
+	int64_t other = pb_store_same_capture(f->store, f->source_id);
+	char path[1024];
+
+	if (other <= 0)
+		return;
+	pb_store_source_path(f->store, other, path, sizeof(path));
+	pb_warn("%s: the same capture as %s, in another format? As many events, the first "
+		"and the last at the same times: each failure in them is now counted twice "
+		"(import one of the two into a store)", f->name, path);
 }
 
 /* Events lost that no line of the source marks, as the parser found them
@@ -326,13 +379,15 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.kernel = pb_parser_meta(p, "kernel"),
 		.arch = pb_parser_meta(p, "arch"),
 		.clock = pb_parser_meta(p, "clock"),
-		.sha256 = content_hash(f, in),
+		.sha256 = f->sha256,
+		.raw_sha256 = f->raw_sha256,
 		.overwritten = overwritten(p),
 	};
+	char note[1200], other[1100];
 	uint64_t lost;
 	int rc;
 
-	if (!t.sha256) {
+	if (final_hashes(f, in) < 0) {
 		pb_store_source_rollback(f->store);
 		return PB_EXIT_INPUT;
 	}
@@ -347,20 +402,27 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 	/* also when committed: a new store's first file may have been merged
 	 * into one another import made meanwhile, under another id */
 	f->source_id = pb_store_find_source(f->store, t.sha256);
+	if (rc == 1)
+		warn_same_capture(f);
 	if (rc == 1 && lost > 0)
 		pb_warn("%s: %" PRIu64 " event%s lost before the trace was read (ring buffer full "
 			"or overwritten): holders in them cannot be named", f->name, lost,
 			lost == 1 ? " was" : "s were");
+	if (rc == 0)
+		snprintf(note, sizeof(note), " (already imported; nothing added%s)",
+			 same_as(f, f->source_id, ": ", other, sizeof(other)));
 	print_summary(f, p, events, seconds,
-		      rc == 0 ? " (already imported; nothing added)"
-		      : events ? "" : " (a kernel log with no failure records)");
+		      rc == 0 ? note : events ? "" : " (a kernel log with no failure records)");
 	return PB_EXIT_OK;
 }
 
 static int already_imported(const struct import_file *f)
 {
+	char other[1100];
+
 	if (!f->opts->quiet)
-		printf("%s: already imported; nothing added\n", f->name);
+		printf("%s: already imported; nothing added%s\n", f->shown,
+		       same_as(f, f->source_id, ": ", other, sizeof(other)));
 	return PB_EXIT_OK;
 }
 
@@ -371,7 +433,10 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 	struct pb_source_info info = {
 		.path = f->name,	/* what show and report cite the lines of */
 		.format = pb_format_name(pb_parser_format(p)),
-		.sha256 = *f->sha256 ? f->sha256 : NULL,
+		/* a compressed file's content hash is known at its end */
+		.sha256 = *f->raw_sha256 && pb_input_compression(in) == PB_COMP_NONE
+			  ? f->raw_sha256 : NULL,
+		.raw_sha256 = *f->raw_sha256 ? f->raw_sha256 : NULL,
 	};
 	uint64_t events;
 	int rc;
@@ -408,6 +473,7 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 		      int64_t *source_id)
 {
 	struct import_file f = { .opts = o, .store = store };
+	struct pb_buf shown = { 0 };
 	struct pb_input *in;
 	struct pb_parser *p = NULL;
 	char err[512];
@@ -415,9 +481,12 @@ static int import_one(const struct import_opts *o, struct pb_store *store, const
 	int rc;
 
 	f.name = !strcmp(path, "-") ? "<stdin>" : path;
+	f.shown = pb_term_str(&shown, f.name);
 	if (hash_first(&f, path)) {
 		*source_id = f.source_id;
-		return already_imported(&f);
+		rc = already_imported(&f);
+		pb_buf_free(&shown);
+		return rc;
 	}
 	in = pb_input_open(path, err, sizeof(err));
 	if (!in) {
@@ -439,6 +508,7 @@ out:
 	if (f.hash)
 		pb_hash_job_finish(f.hash, NULL, NULL, 0);
 	*source_id = rc == PB_EXIT_OK ? f.source_id : 0;
+	pb_buf_free(&shown);
 	return rc;
 }
 

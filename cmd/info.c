@@ -11,7 +11,7 @@ static const struct pb_usage info_usage = {
 	.about = "Shows the imported sources (format, kernel, arch, events, lines not\n"
 		 "understood and why), the time span, counts per event, CMA allocations\n"
 		 "started but never finished, and lost events.\n",
-	.footer = "Exit: 0 ok, 2 usage, 4 store error.\n",
+	.footer = "Exit: 0 ok, 2 usage, 3 no store (no traces imported), 4 store error.\n",
 };
 
 /* A source's time: seconds, or the date a log printed (clock realtime). */
@@ -27,11 +27,14 @@ static void print_ts(const json_t *src, const char *key)
 
 static void print_source(const json_t *src)
 {
+	struct pb_buf shown = { 0 };
 	size_t i;
 	json_t *r;
 
+	/* a file name is one line: its newlines escaped too */
 	printf("source %lld: %s\n", pb_json_int(src, "id", 0),
-	       pb_json_str(src, "path", "?"));
+	       pb_term_str(&shown, pb_json_str(src, "path", "?")));
+	pb_buf_free(&shown);
 	printf("  format %s, kernel %s, arch %s", pb_json_str(src, "format", "?"),
 	       pb_json_str(src, "kernel", "unknown"),
 	       pb_json_str(src, "arch", "unknown"));

@@ -141,6 +141,10 @@ static int store_guard(int code)
 		pb_error("%s", pb_store_damage());
 		return PB_EXIT_STORE;
 	}
+	/* a store that is not there holds no traces: an input error, as a
+	 * store without traces is for every command (doc/DESIGN.md) */
+	if (code == PB_EXIT_STORE && pb_store_was_missing())
+		return PB_EXIT_INPUT;
 	return pb_store_error_seen() && code <= PB_EXIT_BREACH ? PB_EXIT_STORE : code;
 }
 

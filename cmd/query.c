@@ -27,7 +27,8 @@ static const struct pb_usage query_usage = {
 		 "  attributions(failure_id, pfn, callsite, stack_id, evidence_id, confidence,\n"
 		 "               rank, module, kind, noise)\n"
 		 "  stacks(id, folded, leaf, depth)    frames(stack_id, depth, symbol, offset, module)\n",
-	.footer = "Exit: 0 ok, 2 usage or SQL error, 4 store error.\n",
+	.footer = "Exit: 0 ok, 2 usage or SQL error, 3 no store (no traces imported),\n"
+		  "4 store error.\n",
 };
 
 /* The analysis is brought up to date first, on a connection of its own

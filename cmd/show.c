@@ -71,9 +71,14 @@ static void print_offline(const json_t *f)
 /* "file:line", or "" when unknown. */
 static const char *where(const json_t *o, char *buf, size_t len)
 {
+	struct pb_buf shown = { 0 };
+
 	if (!pb_json_str(o, "source", NULL))
 		return "";
-	snprintf(buf, len, "%s:%lld", pb_json_str(o, "source", "?"), pb_json_int(o, "line", 0));
+	/* a file name is one line: its newlines escaped too */
+	snprintf(buf, len, "%s:%lld", pb_term_str(&shown, pb_json_str(o, "source", "?")),
+		 pb_json_int(o, "line", 0));
+	pb_buf_free(&shown);
 	return buf;
 }
 

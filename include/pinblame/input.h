@@ -119,6 +119,12 @@ const char *pb_input_strerror(const struct pb_input *in);
  * re-read when this is called, so that imports that never ask do not pay. */
 void pb_input_sha256(struct pb_input *in, unsigned char out[32]);
 
+/* SHA-256 of the content: the decompressed bytes read so far (before
+ * any unwrapping or re-encoding), complete once EOF was reached; the raw
+ * bytes' hash for a source that is not compressed. The same trace
+ * compressed two ways has one content hash (that of `xz -dc FILE`). */
+void pb_input_content_sha256(struct pb_input *in, unsigned char out[32]);
+
 /* Hashes a whole regular file without decompressing (for the re-import
  * check before parsing). Returns 0, or -1 with err filled. */
 int pb_file_sha256(const char *path, unsigned char out[32], char *err, size_t errlen);

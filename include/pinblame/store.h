@@ -15,7 +15,7 @@
 #include "pinblame/parse.h"
 
 /* Bumped whenever the schema changes; older binaries refuse newer stores. */
-#define PB_SCHEMA_VERSION 4
+#define PB_SCHEMA_VERSION 5
 
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */
@@ -128,6 +128,9 @@ int pb_store_failed(const struct pb_store *s);
 /* Whether any store of this process met an error: the dispatcher's last
  * guard, so that no command exits 0 after one. */
 int pb_store_error_seen(void);
+/* Whether a store this process was to read did not exist (no trace was
+ * ever imported into it): the dispatcher exits 3 for it, not 4. */
+int pb_store_was_missing(void);
 
 /* The user's SQL of `pinblame query` (lib/store/query.c): one statement
  * that reads, compiled on S with an authorizer that refuses ATTACH,
@@ -139,14 +142,25 @@ sqlite3_stmt *pb_store_prepare_query(struct pb_store *s, const char *sql);
 
 struct pb_source_info {
 	const char *path;	/* as given on the command line */
-	const char *sha256;	/* hex content hash of the raw file, or NULL
-				 * when only known at the end (stdin) */
+	const char *sha256;	/* hex SHA-256 of the content (the bytes the
+				 * parser reads, decompressed), or NULL when
+				 * only known at the end (compressed, stdin) */
+	const char *raw_sha256;	/* of the file's bytes as they are on disk,
+				 * or NULL when not known yet (stdin) */
 	const char *format;	/* pb_format_name() */
 };
 
-/* Source id of an imported file with this content hash, 0 when none, -1
- * on error. */
+/* Source id of an imported file whose content or raw file has this hash
+ * (a plain file's raw hash is its content hash), 0 when none, -1 on
+ * error. */
 int64_t pb_store_find_source(struct pb_store *s, const char *sha256);
+/* The path source ID was imported from into BUF ("" when none). */
+void pb_store_source_path(struct pb_store *s, int64_t id, char *buf, size_t len);
+/* Another source that looks like the same capture as source ID in
+ * another format (trace.dat and its trace-cmd report): as many events,
+ * the first and the last less than a microsecond apart (a report rounds
+ * to it), on the same clock. Its id, 0 when none, -1 on error. */
+int64_t pb_store_same_capture(struct pb_store *s, int64_t id);
 
 /* Begins the transaction for one file. Returns 1 and sets *source_id,
  * 0 when a source with the same hash exists (nothing begun; *source_id is
@@ -182,6 +196,7 @@ struct pb_source_totals {
 				 * trace clock: the parser's "clock" meta */
 	const char *sha256;	/* final content hash (needed when the info's
 				 * was NULL) */
+	const char *raw_sha256;	/* the raw file's, or NULL: the info's */
 	uint64_t overwritten;	/* events lost that no record marks: those
 				 * the buffer overwrote before the trace was
 				 * read, as its header counts them */

@@ -202,6 +202,17 @@ static int ambiguous(const char *word, const char **names, size_t count)
 	return matches > 1;
 }
 
+/* pinblame's own option -d (--db) given after the command, which does
+ * not have it: where it goes, as git says of its own. */
+static void global_option_hint(const char *arg)
+{
+	const char *cmd = pb_cmd_name ? pb_cmd_name : "COMMAND";
+
+	if (!strcmp(arg, "-d") || !strcmp(arg, "--db") || !strncmp(arg, "--db=", 5))
+		fprintf(stderr, "hint: -d (--db) is an option of pinblame, not of %s: give it "
+			"before the command: pinblame -d DB %s ...\n", cmd, cmd);
+}
+
 /* The error for what getopt_long did not take: ARG as the user wrote it. */
 static void option_error(const struct pb_option *opts, size_t n, const char *arg, int missing)
 {
@@ -275,6 +286,7 @@ static int one_option(int c, int argc, char **argv, const struct pb_option *opts
 			arg = shortname;
 		}
 		option_error(opts, n, optind <= argc ? arg : "?", c == ':');
+		global_option_hint(arg);
 		return -1;
 	}
 	i = c >= OPT_VAL(0) ? c - OPT_VAL(0) : index_of_short(opts, n, c);

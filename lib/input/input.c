@@ -168,9 +168,14 @@ static void compact(struct pb_input *in)
 
 static ssize_t fill_source(struct pb_input *in, char *dst, size_t space)
 {
+	ssize_t got;
+
 	if (in->comp == PB_COMP_NONE)
 		return fill_plain(in, dst, space);
-	return fill_decoded(in, dst, space);
+	got = fill_decoded(in, dst, space);
+	if (got > 0)
+		pb_sha256_update(&in->content_sha, dst, (size_t)got);
+	return got;
 }
 
 /* The trace text of wrapped input: at least one byte, 0 at the end (an
@@ -235,6 +240,16 @@ static ssize_t check_wrapper(struct pb_input *in, char *dst, ssize_t got)
 	return fill_unwrapped(in, dst, WINDOW_SIZE - in->len);
 }
 
+/* A UTF-8 byte order mark (Windows editors write one) is no part of the
+ * first line: it is taken as read, as a decompressed file's magic is, so
+ * that the line numbers and the file's offsets stay what they are. GOT
+ * bytes were just read into the empty window. */
+static void skip_bom(struct pb_input *in, ssize_t got)
+{
+	if (got >= 3 && !in->unwrap && in->len == 0 && !memcmp(in->win, "\xef\xbb\xbf", 3))
+		in->pos = 3;
+}
+
 /* Appends to the window; returns bytes added, 0 at EOF, -1 on error.
  * Callers make sure the window is not full of unread bytes. */
 ssize_t input_fill(struct pb_input *in)
@@ -261,8 +276,10 @@ ssize_t input_fill(struct pb_input *in)
 		got = fill_unwrapped(in, dst, WINDOW_SIZE - in->len);
 	else
 		got = fill_source(in, dst, WINDOW_SIZE - in->len);
-	if (got > 0 && !in->wrap_checked)
+	if (got > 0 && !in->wrap_checked) {
 		got = check_wrapper(in, dst, got);
+		skip_bom(in, got);
+	}
 	if (got < 0) {
 		in->failed = true;
 		return -1;
@@ -317,6 +334,7 @@ static struct pb_input *input_new(const char *path, const char *name)
 	in->win = in->win_buf = pb_malloc(WINDOW_SIZE);
 	in->map_slot = -1;
 	pb_sha256_init(&in->sha);
+	pb_sha256_init(&in->content_sha);
 	return in;
 }
 

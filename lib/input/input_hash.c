@@ -107,6 +107,18 @@ void pb_input_sha256(struct pb_input *in, unsigned char out[32])
 	pb_sha256_final(&copy, out);
 }
 
+void pb_input_content_sha256(struct pb_input *in, unsigned char out[32])
+{
+	struct pb_sha256 copy;
+
+	if (in->comp == PB_COMP_NONE) {
+		pb_input_sha256(in, out);
+		return;
+	}
+	copy = in->content_sha;
+	pb_sha256_final(&copy, out);
+}
+
 /* Hashes FD's file from a mapping of it, as large as it was just now (a
  * read() into a buffer copied each byte once more than the hash reads
  * it), and leaves FD's position after those bytes. 1 when done, 0 when the

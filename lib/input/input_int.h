@@ -43,6 +43,10 @@ struct pb_input {
 	uint64_t hashed;	/* raw bytes fed to sha */
 	bool hash_later;
 	off_t file_start;	/* where the descriptor stood at open */
+	/* The content's hash: of the decompressed bytes, as they are
+	 * decoded (a compressed source is read once, so this is never
+	 * later); a plain source's content is its raw bytes. */
+	struct pb_sha256 content_sha;
 
 	/* compressed input waiting for the decoder (raw_pos points into raw
 	 * for descriptors, into mem for memory sources) */

@@ -106,12 +106,23 @@ struct json {
 	size_t pending_pos;
 };
 
+/* UTF-16 text: a code unit's first byte, or a high surrogate, may wait
+ * for the next buffer. */
+struct utf16 {
+	bool big_endian;
+	bool started;		/* past the first character (a BOM there is dropped) */
+	bool have_byte;
+	unsigned char byte;
+	uint32_t high;		/* a high surrogate waiting for its low one */
+};
+
 struct pb_unwrap {
 	enum pb_wrapper kind;
 	uint64_t emitted;
 	union {
 		struct html html;
 		struct json json;
+		struct utf16 utf16;
 	};
 };
 
@@ -130,10 +141,48 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
+/* Bytes of UTF-16 text without a BOM looked at: every other one is 0
+ * in text that is ASCII but for a few characters. */
+#define UTF16_LOOK 1024u
+
+/* Whether the bytes of P[0..n) at LANE (0 or 1) of each pair are all 0
+ * and those of the other lane not all. */
+static bool zero_lane(const unsigned char *p, size_t n, size_t lane)
+{
+	bool other = false;
+
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		if (p[i + lane])
+			return false;
+		other |= p[i + 1 - lane] != 0;
+	}
+	return other;
+}
+
+/* PB_WRAP_UTF16LE or BE for UTF-16 text, else PB_WRAP_NONE. */
+static enum pb_wrapper utf16_kind(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		return PB_WRAP_UTF16LE;
+	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		return PB_WRAP_UTF16BE;
+	if (n > UTF16_LOOK)
+		n = UTF16_LOOK;
+	if (zero_lane(p, n, 1))
+		return PB_WRAP_UTF16LE;
+	if (zero_lane(p, n, 0))
+		return PB_WRAP_UTF16BE;
+	return PB_WRAP_NONE;
+}
+
 enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
 {
 	const char *end = p + n, *s = skip_space(p, end);
 	size_t left = (size_t)(end - s);
+	enum pb_wrapper utf16 = utf16_kind((const unsigned char *)p, n);
+
+	if (utf16 != PB_WRAP_NONE)
+		return utf16;
 
 	if (left >= 14 && !strncasecmp(s, "<!DOCTYPE html", 14))
 		return PB_WRAP_HTML;
@@ -156,6 +205,14 @@ int pb_wrapper_undecided(const char *p, size_t n)
 {
 	const char *end = p + n, *s = skip_space(p, end);
 	size_t left = (size_t)(end - s);
+
+	/* a UTF-8 BOM cut short, or what may be UTF-16 without a BOM */
+	if (n < 3 && !memcmp(p, "\xef\xbb\xbf", n))
+		return 1;
+	if (n < 2 || (n < UTF16_LOOK && (unsigned char)p[0] != 0xff &&
+		      (unsigned char)p[0] != 0xfe &&
+		      utf16_kind((const unsigned char *)p, n) != PB_WRAP_NONE))
+		return 1;
 
 	if (!left)
 		return n < 256;
@@ -180,6 +237,8 @@ struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
 			u->json.value[f].data = pb_malloc(field_max((enum json_field)f) +
 							  PB_UNWRAP_SLACK);
 	}
+	if (w == PB_WRAP_UTF16LE || w == PB_WRAP_UTF16BE)
+		u->utf16.big_endian = w == PB_WRAP_UTF16BE;
 	return u;
 }
 
@@ -657,6 +716,60 @@ static size_t json_run(struct json *j, const char *src, size_t *n, char *dst, si
 	return (size_t)(out - dst);
 }
 
+/* One UTF-16 code unit as UTF-8: a BOM at the start is dropped, a
+ * surrogate without its other half is U+FFFD. At most 7 bytes. */
+static char *utf16_unit(struct utf16 *u, uint32_t unit, char *out)
+{
+	bool low = unit >= 0xdc00 && unit <= 0xdfff;
+
+	if (low && u->high) {
+		unit = 0x10000 + ((u->high - 0xd800) << 10) + (unit - 0xdc00);
+		u->high = 0;
+		return put_utf8(out, unit);
+	}
+	if (u->high)
+		out = put_utf8(out, 0xfffd);
+	u->high = 0;
+	if (unit >= 0xd800 && unit <= 0xdbff) {
+		u->high = unit;
+		return out;
+	}
+	if (unit == 0xfeff && !u->started) {
+		u->started = true;
+		return out;
+	}
+	u->started = true;
+	return put_utf8(out, low ? 0xfffd : unit);
+}
+
+/* SRC[0..*n) of UTF-16 as UTF-8 into DST; *n becomes the bytes read. At
+ * the end (N 0) a half character left over is U+FFFD. */
+static size_t utf16_run(struct utf16 *u, const unsigned char *src, size_t *n, char *dst,
+			size_t cap)
+{
+	char *out = dst, *end = dst + cap;
+	size_t i = 0;
+
+	if (!*n && (u->have_byte || u->high) && cap >= PB_UNWRAP_SLACK) {
+		u->have_byte = false;
+		u->high = 0;
+		return (size_t)(put_utf8(out, 0xfffd) - dst);
+	}
+	while (i < *n && end - out >= PB_UNWRAP_SLACK) {
+		if (!u->have_byte) {
+			u->byte = src[i++];
+			u->have_byte = true;
+			continue;
+		}
+		u->have_byte = false;
+		out = utf16_unit(u, u->big_endian ? (uint32_t)u->byte << 8 | src[i]
+						  : (uint32_t)src[i] << 8 | u->byte, out);
+		i++;
+	}
+	*n = i;
+	return (size_t)(out - dst);
+}
+
 size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *used,
 		     char *dst, size_t cap)
 {
@@ -671,6 +784,10 @@ size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *use
 	case PB_WRAP_JOURNAL:
 	case PB_WRAP_DMESG:
 		out = json_run(&u->json, src, used, dst, cap);
+		break;
+	case PB_WRAP_UTF16LE:
+	case PB_WRAP_UTF16BE:
+		out = utf16_run(&u->utf16, (const unsigned char *)src, used, dst, cap);
 		break;
 	case PB_WRAP_NONE:
 		out = *used = n < cap ? n : cap;
@@ -694,6 +811,8 @@ const char *pb_unwrap_end(const struct pb_unwrap *u)
 		return "a journal export (journalctl -o json) without kernel messages";
 	case PB_WRAP_DMESG:
 		return "a dmesg --json output without messages";
+	case PB_WRAP_UTF16LE:
+	case PB_WRAP_UTF16BE:
 	case PB_WRAP_NONE:
 		break;
 	}

@@ -8,7 +8,8 @@
  * `journalctl -o json` holds a kernel log as one object per message: its
  * MESSAGE and _SOURCE_MONOTONIC_TIMESTAMP become a dmesg line. `dmesg
  * --json` holds it as {"dmesg":[{"pri":..,"time":..,"caller":..,"msg":..}]}:
- * each entry becomes the line dmesg would have printed.
+ * each entry becomes the line dmesg would have printed. Text in UTF-16
+ * (a BOM, or every other byte 0) becomes UTF-8, line for line.
  * All are unwrapped byte by byte, so memory stays bounded.
  */
 #ifndef PINBLAME_INPUT_UNWRAP_H
@@ -22,6 +23,8 @@ enum pb_wrapper {
 	PB_WRAP_JSON,		/* JSON object with "systemTraceEvents" */
 	PB_WRAP_JOURNAL,	/* journalctl -o json, -o json-pretty */
 	PB_WRAP_DMESG,		/* dmesg --json (util-linux 2.37+) */
+	PB_WRAP_UTF16LE,	/* text in UTF-16 (what PowerShell's '>' writes), */
+	PB_WRAP_UTF16BE,	/* re-encoded as UTF-8 */
 };
 
 /* The wrapper of a stream that starts with P[0..n) (after any

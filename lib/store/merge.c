@@ -50,7 +50,9 @@ static int read_offsets(struct pb_store *s, struct id_offsets *o)
 static const char intern_sql[] =
 	"CREATE TEMP TABLE keep(id INTEGER PRIMARY KEY);\n"
 	"INSERT INTO keep SELECT id FROM src.source\n"
-	"  WHERE sha256 NOT IN (SELECT sha256 FROM main.source);\n"
+	"  WHERE sha256 NOT IN (SELECT sha256 FROM main.source)\n"
+	"  AND sha256 NOT IN (SELECT raw_sha256 FROM main.source\n"
+	"                     WHERE raw_sha256 IS NOT NULL);\n"
 	"INSERT OR IGNORE INTO main.name(text) SELECT text FROM src.name;\n"
 	"CREATE TEMP TABLE map_name(old INTEGER PRIMARY KEY, new INTEGER);\n"
 	"INSERT INTO map_name SELECT o.id, n.id FROM src.name o\n"
@@ -92,14 +94,15 @@ static const char drop_sql[] =
  * source offset, then event, alloc, busy, migration, evidence; %7$s the
  * clock column, or NULL from a store of schema 1 (read as it is, when its
  * reader cannot upgrade it); %8$s and %9$s the busy ranges' stack_id and
- * comm_id, or NULL before schema 4. */
+ * comm_id, or NULL before schema 4; %10$s the raw file's hash, or sha256
+ * before schema 5 (which was the raw file's). */
 static const char rows_sql[] =
 	"INSERT INTO main.source(id, path, sha256, format, kernel, arch, events,\n"
 	"  bad_lines, lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events,\n"
-	"  unpaired, boot, imported_at, clock)\n"
+	"  unpaired, boot, imported_at, clock, raw_sha256)\n"
 	"  SELECT id + %1$lld, path, sha256, format, kernel, arch, events, bad_lines,\n"
 	"  lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events, unpaired,\n"
-	"  boot + %1$lld, imported_at, %7$s FROM src.source WHERE id IN keep;\n"
+	"  boot + %1$lld, imported_at, %7$s, %10$s FROM src.source WHERE id IN keep;\n"
 	"INSERT INTO main.bad_line(source_id, reason, count, first_line, example)\n"
 	"  SELECT source_id + %1$lld, reason, count, first_line, example\n"
 	"  FROM src.bad_line WHERE source_id IN keep;\n"
@@ -174,7 +177,8 @@ static int copy_rows(struct pb_store *s, struct pb_merge_stats *st)
 	pb_buf_addf(&sql, rows_sql, (long long)o.source, (long long)o.event,
 		    (long long)o.alloc, (long long)o.busy, (long long)o.migration,
 		    (long long)o.evidence, version >= 2 ? "clock" : "NULL",
-		    version >= 4 ? "b.stack_id" : "NULL", version >= 4 ? "b.comm_id" : "NULL");
+		    version >= 4 ? "b.stack_id" : "NULL", version >= 4 ? "b.comm_id" : "NULL",
+		    version >= 5 ? "raw_sha256" : "sha256");
 	rc = pb_store_exec(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
 	/* the merged events are the ones past the offset */

@@ -11,6 +11,7 @@
  * Apart from store.c and source.c because none of it runs after a store
  * is open, but for put_in_place(), which opens the store again. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,98 @@ static struct pb_store *store_connected(struct pb_store *s, int rc, enum pb_stor
 	return NULL;
 }
 
+/* What the first bytes of a file that is not an SQLite database look
+ * like, for the error that says so: a store given a trace by mistake, or
+ * a store still compressed. */
+static const char *looks_like(const unsigned char *head, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *what;
+	} kinds[] = {
+		{ "\xfd" "7zXZ", 5, "xz-compressed data: decompress a store first, with xz -dk" },
+		{ "\x1f\x8b", 2, "gzip-compressed data: decompress a store first, with gzip -dk" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed data: decompress a store first, with zstd -d" },
+		{ "\x17\x08\x44" "tracing", 10, "a trace-cmd trace.dat: import it with pinblame import FILE" },
+	};
+	size_t text = 0;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(kinds); i++)
+		if (n >= kinds[i].len && !memcmp(head, kinds[i].magic, kinds[i].len))
+			return kinds[i].what;
+	while (text < n && (head[text] >= 0x20 || head[text] == '\n' || head[text] == '\t' ||
+			    head[text] == '\r' || head[text] == 0x1b))
+		text++;
+	if (text == n)
+		return "text, a trace or a log: import it with pinblame import FILE";
+	return "no SQLite database: another program's file, or a store whose first page "
+	       "was overwritten";
+}
+
+/* Checks, before SQLite opens PATH, what SQLite would say in words of its
+ * own ("unable to open database file", "file is not a database", taken
+ * for damage): a file we may not read, and one that is no SQLite file at
+ * all. An empty file is a new store. 0, or -1 after saying why. */
+static int check_store_file(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char head[512];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;	/* created, or said by the caller */
+		pb_error("%s: cannot open the store: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0) {
+		pb_error("%s: cannot read the store: %s", path, strerror(errno));
+		return -1;
+	}
+	if (n == 0 || ((size_t)n >= sizeof(magic) && !memcmp(head, magic, sizeof(magic))))
+		return 0;
+	pb_error("%s is not a pinblame store (it looks like %s)", path,
+		 looks_like(head, (size_t)n));
+	return -1;
+}
+
+/* A store to write must be writable, and so must its folder (SQLite's
+ * WAL and journal files go there): said with the reason, not as SQLite's
+ * "attempt to write a readonly database". 0 or -1. */
+static int check_store_writable(const char *path)
+{
+	char *dir = pb_strdup(path), *slash = strrchr(dir, '/');
+	const char *folder = slash ? dir : ".";
+	int rc = 0;
+
+	if (slash)
+		slash[slash == dir] = '\0';
+	if (access(path, W_OK) < 0 && errno != ENOENT) {
+		pb_error("%s: cannot write the store: %s", path, strerror(errno));
+		rc = -1;
+	} else if (access(folder, W_OK) < 0) {
+		pb_error("%s: cannot write the store's folder %s (its journal goes there): %s",
+			 path, folder, strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+/* Whether a store to be read was not there: nothing was imported, which
+ * is the input's fault (exit 3, as for a store without traces), not a
+ * store that is in a bad way (4). */
+static int store_missing;
+
+int pb_store_was_missing(void)
+{
+	return store_missing;
+}
+
 struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 {
 	struct pb_store *s = store_new(path, mode);
@@ -412,8 +505,15 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 		return NULL;
 	}
 	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && stat(path, &sb) < 0) {
+		store_missing = errno == ENOENT;
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
-			 strerror(errno));
+			 store_missing ? "no store: no traces imported" : strerror(errno));
+		pb_store_close(s);
+		return NULL;
+	}
+	if (check_store_file(path) < 0 ||
+	    ((mode == PB_STORE_WRITE || mode == PB_STORE_WRITE_LARGE) &&
+	     check_store_writable(path) < 0)) {
 		pb_store_close(s);
 		return NULL;
 	}

@@ -23,10 +23,13 @@
 	"  j.value AS id FROM event_index x JOIN name n ON n.id = x.name_id,\n" \
 	"  json_each(x.ids) j;\n"
 
-/* Version 4. pb_schema_upgrade_sql takes older stores there, step by step. */
+/* Version 5. pb_schema_upgrade_sql takes older stores there, step by step. */
 const char pb_schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
-	/* One row per imported file; sha256 makes re-import a no-op. clock:
+	/* One row per imported file; sha256 (of the content, decompressed)
+	 * makes re-import a no-op, raw_sha256 (of the file as it is on disk)
+	 * lets the same file be refused before it is parsed (no index: a
+	 * store holds few sources). clock:
 	 * NULL when ts_ns is the kernel's trace or printk clock (ns since boot,
 	 * or the local clock), else "counter" (raw counts of a clock not in
 	 * ns), "realtime" (ns since the epoch, from a log that prints dates),
@@ -40,7 +43,7 @@ const char pb_schema_sql[] =
 	"  lines INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,\n"
 	"  seconds REAL, first_ts_ns INTEGER, last_ts_ns INTEGER,\n"
 	"  lost_events INTEGER NOT NULL DEFAULT 0, unpaired INTEGER NOT NULL DEFAULT 0,\n"
-	"  boot INTEGER, imported_at TEXT NOT NULL, clock TEXT);\n"
+	"  boot INTEGER, imported_at TEXT NOT NULL, clock TEXT, raw_sha256 TEXT);\n"
 	/* Lines not understood, by reason, with the first one as an example. */
 	"CREATE TABLE bad_line(source_id INTEGER NOT NULL, reason TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL, first_line INTEGER NOT NULL, example TEXT,\n"
@@ -172,6 +175,8 @@ const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
 	/* 3 -> 4: busy ranges whose stack and task name are their event's */
 	("CREATE TEMP VIEW busy_range AS SELECT *, NULL AS stack_id, NULL AS comm_id\n"
 	 "  FROM main.busy_range;\n"),
+	/* 4 -> 5: only an import (a writer) reads the raw file's hash */
+	"",
 };
 
 /* [v] takes a store of version v + 1 to v + 2. */
@@ -189,4 +194,10 @@ const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	 * already there: the analysis reads those from their events) */
 	("ALTER TABLE busy_range ADD COLUMN stack_id INTEGER;\n"
 	 "ALTER TABLE busy_range ADD COLUMN comm_id INTEGER;\n"),
+	/* 4 -> 5: the raw file's hash beside the content's. Before, sha256
+	 * was the raw file's: a compressed source keeps that one in both (its
+	 * content's is not known), so the same file is still found, but not
+	 * the same content compressed otherwise. */
+	("ALTER TABLE source ADD COLUMN raw_sha256 TEXT;\n"
+	 "UPDATE source SET raw_sha256 = sha256;\n"),
 };

@@ -12,7 +12,9 @@
 
 int64_t pb_store_find_source(struct pb_store *s, const char *sha256)
 {
-	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id FROM source WHERE sha256 = ?");
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id FROM source WHERE sha256 = ?1 "
+					    "UNION ALL SELECT id FROM source WHERE raw_sha256 = ?1 "
+					    "LIMIT 1");
 	int64_t id = 0;
 
 	if (!st)
@@ -22,6 +24,38 @@ int64_t pb_store_find_source(struct pb_store *s, const char *sha256)
 		id = -1;
 	sqlite3_finalize(st);
 	return id;
+}
+
+void pb_store_source_path(struct pb_store *s, int64_t id, char *buf, size_t len)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT path FROM source WHERE id = ?");
+
+	buf[0] = '\0';
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (pb_store_step(s, st) > 0)
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+int64_t pb_store_same_capture(struct pb_store *s, int64_t id)
+{
+	sqlite3_stmt *st = pb_store_prepare(s,
+		"SELECT o.id FROM source n JOIN source o ON o.id != n.id\n"
+		"  AND o.events = n.events AND o.clock IS n.clock\n"
+		"  AND abs(o.first_ts_ns - n.first_ts_ns) < 1000\n"
+		"  AND abs(o.last_ts_ns - n.last_ts_ns) < 1000\n"
+		"  WHERE n.id = ? AND n.events > 0 ORDER BY o.id LIMIT 1");
+	int64_t other = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (pb_store_first_int64(s, st, &other) < 0)
+		other = -1;
+	sqlite3_finalize(st);
+	return other;
 }
 
 static void reset_source_state(struct pb_store *s)
@@ -42,8 +76,10 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 
 	if (pb_store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -1;
-	if (info->sha256) {
-		existing = pb_store_find_source(s, info->sha256);
+	for (int i = 0; i < 2; i++) {
+		const char *hash = i ? info->raw_sha256 : info->sha256;
+
+		existing = hash ? pb_store_find_source(s, hash) : 0;
 		if (existing) {
 			pb_store_exec(s, "ROLLBACK");
 			*source_id = existing;
@@ -54,8 +90,9 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 	store_forget_interned(s);
 	if (store_load_interned(s) < 0)
 		goto fail;
-	st = pb_store_prepare(s, "INSERT INTO source(path, sha256, format, imported_at) "
-			      "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+	st = pb_store_prepare(s, "INSERT INTO source(path, sha256, format, imported_at, "
+			      "raw_sha256) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', "
+			      "'now'), ?)");
 	if (!st)
 		goto fail;
 	/* A unique placeholder until the hash is known (stdin). */
@@ -64,6 +101,7 @@ int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
 	sqlite3_bind_text(st, 1, info->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, info->sha256 ? info->sha256 : placeholder, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, info->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, info->raw_sha256, -1, SQLITE_STATIC);
 	if (pb_store_run(s, st) < 0) {
 		sqlite3_finalize(st);
 		goto fail;
@@ -132,8 +170,8 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"UPDATE source SET events = ?, bad_lines = ?, lines = ?, bytes = ?, "
 		"seconds = ?, kernel = ?, arch = ?, first_ts_ns = ?, last_ts_ns = ?, "
-		"lost_events = ?, unpaired = ?, sha256 = COALESCE(?, sha256), clock = ? "
-		"WHERE id = ?");
+		"lost_events = ?, unpaired = ?, sha256 = COALESCE(?, sha256), clock = ?, "
+		"raw_sha256 = COALESCE(?, raw_sha256) WHERE id = ?");
 	int rc;
 
 	if (!st)
@@ -153,10 +191,29 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	sqlite3_bind_int64(st, 11, (int64_t)s->unpaired);
 	sqlite3_bind_text(st, 12, t->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, t->clock, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 14, s->source_id);
+	sqlite3_bind_text(st, 14, t->raw_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, s->source_id);
 	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* A source other than the one being imported with this content or raw
+ * hash: the content hash of a compressed file is known only at its end. */
+static int64_t find_other_source(struct pb_store *s, const char *sha256)
+{
+	sqlite3_stmt *st = pb_store_prepare(s, "SELECT id FROM source WHERE id != ?2 AND "
+					    "(sha256 = ?1 OR raw_sha256 = ?1) LIMIT 1");
+	int64_t id = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, s->source_id);
+	if (pb_store_first_int64(s, st, &id) < 0)
+		id = -1;
+	sqlite3_finalize(st);
+	return id;
 }
 
 uint64_t pb_store_source_lost(const struct pb_store *s, const struct pb_source_totals *t)
@@ -166,10 +223,11 @@ uint64_t pb_store_source_lost(const struct pb_store *s, const struct pb_source_t
 
 int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 {
-	if (t->sha256) {
-		int64_t other = pb_store_find_source(s, t->sha256);
+	for (int i = 0; i < 2; i++) {
+		const char *hash = i ? t->raw_sha256 : t->sha256;
+		int64_t other = hash ? find_other_source(s, hash) : 0;
 
-		if (other && other != s->source_id) {
+		if (other) {
 			pb_store_source_rollback(s);
 			return other < 0 ? -1 : 0;
 		}

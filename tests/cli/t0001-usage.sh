@@ -38,7 +38,7 @@ pb -d
 is "$rc" 2 "-d without a path exits 2"
 
 pb -d "$TMP/none.db" info
-is "$rc" 4 "info on a missing store exits 4"
-like "$err" 'none.db: No such file' "and names the store"
+is "$rc" 3 "info on a missing store exits 3 (no traces imported)"
+like "$err" 'none.db: no store: no traces imported' "and names the store"
 
 done_testing

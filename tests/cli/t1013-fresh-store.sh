@@ -47,7 +47,7 @@ wait_for aside_there
 ok $? "while the first file imports, its store is built aside ($(files))"
 is "$(ls -A "$d" | grep -vc 'import-')" 0 "with no store, WAL or journal yet"
 pb -d "$store" info
-is "$rc" 4 "a reader meanwhile finds no store"
+is "$rc" 3 "a reader meanwhile finds no store (no traces imported)"
 like "$err" 'import a trace first' "and says to import one"
 kill $writer
 wait $pid

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pb -d "$TMP/none.db" failures
-is "$rc" 4 "a missing store is a store error"
+is "$rc" 3 "a missing store holds no traces: exit 3"
 like "$err" 'none.db: .*import a trace first' "and says how to make one"
 
 # A store with events but no failure: the first 120 lines of the capture.

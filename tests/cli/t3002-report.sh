@@ -106,7 +106,7 @@ is "$rc" 2 "extra argument: usage error"
 pb report -o "$TMP/no/such/dir/r.html"
 is "$rc" 3 "unwritable output: exit 3"
 pb -d "$TMP/none.db" report
-is "$rc" 4 "missing store: exit 4"
+is "$rc" 3 "missing store: no traces imported, exit 3"
 pb report --noise "$TMP/no-such-noise"
 is "$rc" 3 "an unreadable --noise file: exit 3, as for blame"
 like "$err" "no-such-noise: No such file or directory" "and says why"

@@ -65,7 +65,7 @@ is "$rc" 2 "extra argument: usage error"
 pb export --jsonl -o "$TMP/no/such/dir/x.jsonl"
 is "$rc" 3 "unwritable output: exit 3"
 pb -d "$TMP/none.db" export --jsonl
-is "$rc" 4 "missing store: exit 4"
+is "$rc" 3 "missing store: no traces imported, exit 3"
 
 # The fleet-wide ranking in a real engine: SQLite over both exports.
 setup "the amd64 export" "$PINBLAME" -d "$TMP/amd64/host.db" export --jsonl -o "$TMP/amd64.jsonl"

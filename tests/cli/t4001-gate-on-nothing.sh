@@ -8,7 +8,7 @@ pb import "$TMP/nosuch.txt"
 is "$rc" 3 "import of a missing file exits 3"
 ok "$([ ! -e "$PINBLAME_DB" ]; echo $?)" "and leaves no store behind"
 pb check --max-failures 0
-is "$rc" 4 "check without a store fails (exit 4)"
+is "$rc" 3 "check without a store fails (exit 3: no traces imported)"
 
 printf 'nothing a parser knows\n' > "$TMP/junk.txt"
 pb import "$TMP/junk.txt"

@@ -32,7 +32,7 @@ like "$err" 'zeroed.db: the store is damaged \(database disk image is malformed\
 head -c 100000 /dev/urandom > "$TMP/noise.db"
 pb -d "$TMP/noise.db" blame
 is "$rc" 4 "a file that is no store: blame exits 4"
-like "$err" 'noise.db: the store is damaged \(file is not a database\)' "and says so"
+like "$err" 'noise.db is not a pinblame store \(it looks like no SQLite database' "and says so"
 
 # A disk that fills (writes past 300 KiB fail): one message, no store left.
 export PINBLAME_DB=$TMP/full.db
