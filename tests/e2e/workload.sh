@@ -10,7 +10,8 @@
 # then provide: 32 MB on arm64 with 4K pages (blocks of 4 MB), 1 GB on
 # x86_64 (4 MB) and on arm64 with 16K pages (32 MB blocks, so its 32 MB
 # PMD pages come from the buddy allocator)
-page_kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+page_kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps 2>/dev/null)
+page_kb=${page_kb:-4}	# smaps needs CONFIG_PROC_PAGE_MONITOR
 orders=$(awk 'NR == 1 { print NF - 4 }' /proc/buddyinfo)
 block_kb=$(( page_kb << (orders - 1) ))
 HP=
