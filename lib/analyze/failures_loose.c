@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "callsite.h"
 #include "failures_int.h"
 
 /* Kernel logs without times (console logs, printk.time=0) still keep
@@ -80,22 +81,67 @@ static const char loose_sql[] =
 	"pb_field(e.keyset_id, e.vals, 'ret'), NULL, NULL, NULL FROM event e "
 	"WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:cma_alloc_failed'") " "
-	/* alloc_contig_dump_pages() starts with dump_stack(): the task */
+	/* alloc_contig_dump_pages() starts with dump_stack(): the task; its
+	 * stack (column 11) says whether and for whom (trace_through()) */
 	"UNION ALL SELECT e.source_id, e.ts_ns, e.id, NULL, e.pid, 'call_trace', NULL, NULL, "
-	"NULL, c.text, e.stack_id, CASE WHEN s.folded LIKE '%;cma_alloc;%' THEN 'cma_alloc' "
-	"WHEN s.folded LIKE '%;alloc_contig_pages;%' THEN 'alloc_contig' END "
+	"NULL, c.text, e.stack_id, s.folded "
 	"FROM event e JOIN stack s ON s.id = e.stack_id "
 	"LEFT JOIN name c ON c.id = e.comm_id "
 	"WHERE e.id IN "
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:call_trace'") " "
-	"AND e.pid IS NOT NULL AND s.folded LIKE '%;alloc_contig_range;%'";
+	"AND e.pid IS NOT NULL";
 
-/* The caller the stack of a call trace names (column 11 of loose_sql). */
-static void loose_caller(struct loose *r, const char *caller)
+/* What a frame of a call trace is to the contiguous allocator. */
+enum contig_role { CONTIG_NONE, CONTIG_RANGE, CONTIG_PAGES, CONTIG_CMA };
+
+/* By the function's name, whatever the kernel's generation calls it:
+ * alloc_hooks() of 6.10+ adds "_noprof", 7.x allocates frozen pages
+ * through alloc_contig_frozen_range() and alloc_contig_frozen_pages(),
+ * and CMA's entry points are cma_alloc(), __cma_alloc(),
+ * cma_alloc_frozen(), __cma_alloc_frozen(), cma_alloc_frozen_compound()
+ * (doc/FORMATS.md). Leading underscores are internal variants. */
+static enum contig_role contig_role(const char *frame, size_t len)
 {
-	r->has_caller = caller != NULL;
-	if (caller)
-		r->caller = !strcmp(caller, "cma_alloc") ? FAIL_CMA_ALLOC : FAIL_ALLOC_CONTIG;
+	char sym[256], buf[256];
+	const char *f;
+
+	if (len >= sizeof(sym))
+		return CONTIG_NONE;
+	memcpy(sym, frame, len);
+	sym[len] = '\0';
+	f = frame_func(sym, buf, sizeof(buf));
+	f += strspn(f, "_");
+	if (!strcmp(f, "alloc_contig_range") || !strcmp(f, "alloc_contig_frozen_range"))
+		return CONTIG_RANGE;
+	if (!strcmp(f, "alloc_contig_pages") || !strcmp(f, "alloc_contig_frozen_pages"))
+		return CONTIG_PAGES;
+	if (!strncmp(f, "cma_alloc", 9) && (!f[9] || f[9] == '_'))
+		return CONTIG_CMA;
+	return CONTIG_NONE;
+}
+
+/* Whether the call trace FOLDED ("a;b;c") went through the range
+ * allocator, which alloc_contig_dump_pages() is part of; R's caller then,
+ * CMA or alloc_contig_pages(), when a frame names one. */
+static int trace_through(struct loose *r, const char *folded)
+{
+	int range = 0, cma = 0, pages = 0;
+
+	for (const char *p = folded; p && *p;) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		switch (contig_role(p, len)) {
+		case CONTIG_RANGE: range = 1; break;
+		case CONTIG_PAGES: pages = 1; break;
+		case CONTIG_CMA: cma = 1; break;
+		case CONTIG_NONE: break;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	r->has_caller = cma || pages;
+	r->caller = cma ? FAIL_CMA_ALLOC : FAIL_ALLOC_CONTIG;
+	return range;
 }
 
 /* A record with nothing known but its source. */
@@ -126,7 +172,6 @@ static void loose_row(sqlite3_stmt *st, struct loose *r, enum pfn_how how)
 	r->ret = sqlite3_column_int64(st, 8);
 	r->comm = column_text(st, 9);
 	r->stack_id = column_i64_or(st, 10, 0);
-	loose_caller(r, column_text(st, 11));
 }
 
 enum fail_kind loose_kind(const struct loose *r)
@@ -228,6 +273,8 @@ int load_loose(struct finder *f, struct loose_list *l)
 		if (loose_how(column_text(st, 5), &how) < 0)
 			continue;	/* the query names only those */
 		loose_row(st, &r, how);
+		if (how == HOW_CALL_TRACE && !trace_through(&r, column_text(st, 11)))
+			continue;	/* another dump_stack() */
 		if (loose_add(l, &r) < 0) {
 			rc = -1;
 			break;

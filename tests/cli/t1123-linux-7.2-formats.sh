@@ -120,6 +120,11 @@ errno=$(sed -n 's/.*alloc failed, .* ret: \(-[0-9]*\)$/\1/p' "$TMP/dmesg.txt")
 busy=$(($(grep -o 'pfn:0x[0-9a-f]*' "$TMP/dmesg.txt" | cut -d: -f2)))
 is "$(jq -c '[.failures[] | [.kind, .area, .errno, .outcome, .busy_pfns]]' "$TMP/log-failures.json")" \
 	"[[\"cma_alloc\",\"$area\",$errno,\"final\",[$busy]]]" "one final cma_alloc failure of area $area, its busy pfn from the dump"
+# its task: the call trace's, through alloc_contig_frozen_range_noprof()
+# under cma_alloc() (7.x's names of alloc_contig_range() and its CMA caller)
+task=$(sed -n 's/.* PID: \([0-9]*\) Comm: \([^ ]*\) .*/\2[\1]/p' "$TMP/dmesg.txt")
+is "$(jq -r '.failures[0] | "\(.comm)[\(.pid)]"' "$TMP/log-failures.json")" "$task" \
+	"the failure's task is the one of the call trace through 7.x's contiguous allocator"
 
 # the holder: the page_owner stack's first frame of a module
 site=$(awk '/page last allocated/{f=1; next} f && /\[mydrv\]$/{sub(/\+.*/, "", $3); print $3; exit}' "$TMP/dmesg.txt")
