@@ -99,7 +99,7 @@ static void print_head(const json_t *res)
 {
 	const json_t *f = json_object_get(res, "failure");
 	const json_t *mig = json_object_get(res, "migrations");
-	const json_t *first = json_array_get(json_object_get(mig, "events"), 0);
+	const json_t *first = json_array_get(json_object_get(mig, "listed"), 0);
 	long long ranges = pb_json_int(f, "busy_ranges", 0);
 	size_t busy = json_array_size(json_object_get(f, "busy_pfns"));
 	char t1[48], t2[48], at[512];
@@ -379,7 +379,7 @@ int cmd_show(int argc, char **argv, const struct pb_globals *g)
 	int json = 0, pages = 0, rc = PB_EXIT_OK;
 	const struct pb_option options[] = {
 		PB_OPT_BOOL(0, "json", &json,
-			    "{\"schema\":\"pinblame.show/1\",\"failure\":{...},\"pages\":[...],...}"),
+			    "{\"schema\":\"pinblame.show/2\",\"failure\":{...},\"pages\":[...],...}"),
 		PB_OPT_BOOL(0, "pages", &pages,
 			    "every busy page with its holder candidates and dumps"),
 		PB_OPT_STRING(0, "noise", &o.noise_file, "FILE",

@@ -80,7 +80,7 @@ json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
  * or -1 on a store error. */
 int pb_analyze_failure_at(struct pb_store *s, const char *file, int64_t line, int64_t *id);
 
-/* {"schema":"pinblame.show/1","failure":{...},"stack":[...],"busy_ranges":[...],
+/* {"schema":"pinblame.show/2","failure":{...},"stack":[...],"busy_ranges":[...],
  *  "migrations":{...},"pages":[{"pfn":N,"candidates":[...],"dumps":[...]}],
  *  "callsites":[...]}: one failure's evidence chain down to source files
  * and lines; NULL when there is no such failure or on a store error (then

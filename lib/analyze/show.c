@@ -56,7 +56,8 @@ static json_t *migrations(struct pb_store *s, int64_t id)
 		    "m.succeeded AS succeeded, m.failed AS failed, s.path AS source, "
 		    "e.line AS line %s ORDER BY m.ts_ns, m.id LIMIT %d", migrations_from,
 		    SHOW_MIGRATIONS);
-	json_object_set_new(o, "events", sql_rows_json(s, pb_buf_str(&sql), id));
+	/* "listed": "events" is a count in the sources of every output */
+	json_object_set_new(o, "listed", sql_rows_json(s, pb_buf_str(&sql), id));
 	pb_buf_free(&sql);
 	return o;
 }
@@ -129,7 +130,9 @@ static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
 		/* candidates are sorted by pfn, as are the pages */
 		while (c < l->n && l->v[c].pfn < pfn)
 			c++;
-		json_object_set_new(o, "attributed", json_boolean(c < l->n && l->v[c].pfn == pfn &&
+		/* "blamed", as its candidates say it: "attributed" counts
+		 * failures in pinblame.blame/1 */
+		json_object_set_new(o, "blamed", json_boolean(c < l->n && l->v[c].pfn == pfn &&
 								  cand_blamed(&l->v[c])));
 		for (; c < l->n && l->v[c].pfn == pfn; c++)
 			json_array_append_new(cands, cand_json(s, q->at, &l->v[c]));
@@ -300,7 +303,7 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int
 	if (sites && blame && prepare(s, &q) == 0 && load_cands(s, &all, failure_id, &l) == 0 &&
 	    rank_cands(&l, sites) == 0) {
 		root = json_pack("{s:s,s:O,s:o,s:o,s:o,s:o,s:O}",
-				 "schema", "pinblame.show/1", "failure", failure,
+				 "schema", "pinblame.show/2", "failure", failure,
 				 "stack", failure_stack(s, failure_id),
 				 "busy_ranges", busy_ranges(s, failure_id),
 				 "migrations", migrations(s, failure_id),
