@@ -166,7 +166,13 @@ static void hint_no_evidence(const json_t *res, long long left)
 {
 	if (left <= 0 || hint_unmapped(res))
 		return;
-	if (json_is_true(json_object_get(json_object_get(res, "gaps"), "gup_probes")))
+	if (json_is_true(json_object_get(json_object_get(res, "gaps"), "page_ref_events")))
+		fprintf(stderr, "hint: %lld busy page%s no holder evidence although the trace has\n"
+			"hint: page_ref events: every reference they show taken before the failure\n"
+			"hint: was given back, so the holder took its reference before the trace\n"
+			"hint: began; start the capture earlier, or a page_pinner dump names it\n",
+			left, left == 1 ? " has" : "s have");
+	else if (json_is_true(json_object_get(json_object_get(res, "gaps"), "gup_probes")))
 		fprintf(stderr, "hint: %lld busy page%s no holder evidence although the trace probes\n"
 			"hint: get_user_pages: their holder took the reference another way; page_ref\n"
 			"hint: events (CONFIG_DEBUG_PAGE_REF) or page_pinner name any holder\n",

@@ -208,6 +208,22 @@ static int64_t lost_events(struct pb_store *s)
 	return lost;
 }
 
+/* Whether the traces have page_ref events (CONFIG_DEBUG_PAGE_REF): then
+ * every reference taken while they ran is seen, and a busy page left
+ * without a get was taken before the trace began. 1, 0, or -1. */
+static int page_ref_events(struct pb_store *s)
+{
+	struct ids n = { 0 };
+	int any;
+
+	if (sql_ids(s, "SELECT EXISTS(SELECT 1 FROM evidence WHERE kind IN "
+		    "('page_ref_get', 'page_ref_put', 'page_ref'))", &n))
+		return -1;
+	any = n.n && n.v[0];
+	free(n.v);
+	return any;
+}
+
 /* Whether the store has a probe on a function that IS says. */
 static int probes_any(const struct probe_set *p, int (*is)(const char *))
 {
@@ -223,6 +239,7 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	const struct probe_set *probes = site_probes(sites);
 	struct ids pages, failures, cut;
 	int64_t cache, enomem, suppressed, lost;
+	int page_refs = page_ref_events(s);
 	struct probe_map_gaps unmapped;
 	json_t *o_json = NULL;
 
@@ -233,9 +250,9 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	enomem = enomem_failures(s, o, failure_id, &failures);
 	suppressed = failure_id > 0 ? 0 : suppressed_messages(s, o);
 	lost = lost_events(s);
-	if (cache >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0 &&
+	if (cache >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0 && page_refs >= 0 &&
 	    probe_map_gaps(s, &unmapped) == 0)
-		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:b}",
+		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b}",
 				   "gup_probes", probes_any(probes, noise_is_gup),
 				   "splice_probes", probes_any(probes, noise_is_splice),
 				   "cut_stack_pages", (json_int_t)cut.n,
@@ -244,7 +261,8 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 				   "suppressed_messages", (json_int_t)suppressed,
 				   "lost_events", (json_int_t)lost,
 				   "unmapped_probe_hits", (json_int_t)unmapped.unmapped_hits,
-				   "hashed_pointers", unmapped.hashed);
+				   "hashed_pointers", unmapped.hashed,
+				   "page_ref_events", page_refs);
 	free(pages.v);
 	free(failures.v);
 	free(cut.v);

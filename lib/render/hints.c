@@ -117,7 +117,13 @@ static void hint_no_evidence(json_t *hints, struct pb_buf *b, const json_t *blam
 {
 	if (left <= 0 || hint_unmapped(hints, b, blame))
 		return;
-	if (gap_true(blame, "gup_probes"))
+	if (gap_true(blame, "page_ref_events"))
+		pb_buf_addf(b, "%lld busy page%s no holder evidence although the trace has page_ref "
+			    "events: every reference they show taken before the failure was given back, "
+			    "so the holder took its reference before the trace began; start the capture "
+			    "earlier, or a page_pinner dump names it.", left,
+			    left == 1 ? " has" : "s have");
+	else if (gap_true(blame, "gup_probes"))
 		pb_buf_addf(b, "%lld busy page%s no holder evidence although the trace probes "
 			    "get_user_pages: their holder took the reference another way; page_ref "
 			    "events (CONFIG_DEBUG_PAGE_REF) or page_pinner name any holder.", left,

@@ -76,6 +76,9 @@ pb blame
 like "$out" "^1 failure: 1 with a blamed holder, 0 unattributed; 2 of 3 busy pages attributed" \
 	"blame counts the two held pages"
 like "$out" "__blkdev_direct_IO_simple +1 +2 " "the direct I/O's issuer holds both"
+like "$err" "hint: 1 busy page has no holder evidence although the trace has
+hint: page_ref events: every reference they show taken before the failure" \
+	"the hint for the page given back: its holder's reference predates the trace"
 
 # page_owner: a record of each of three busy pages of a failure at 101.0 s:
 #  0x9f844 allocated at 200.001234567 s, after the failure: not that page;
