@@ -978,6 +978,24 @@ static void test_one_pair_leaves_probe_hits_unmapped_unhashed(void **state)
 	json_decref(res);
 }
 
+/* With page_ref events in the trace, a page left without a get says so
+ * among the gaps (its holder's reference predates the trace). */
+static void test_page_ref_events_are_a_gap_fact(void **state)
+{
+	static const char trace[] =
+		PAGE_REF("reader-950", "40.000000", "page_ref_mod_unless", "0x120011", "3", "1")
+		GET_STACK("reader-950", "40.000010")
+		PAGE_REF("reader-950", "40.100000", "page_ref_mod_and_test", "0x120011", "2", "-1")
+		BUSY_AT_50("0x120011");
+	struct fixture *f = *state;
+	json_t *res = failures_of(f, trace);
+
+	json_decref(res);
+	res = pb_analyze_blame(f->s, &all, PB_BY_CALLSITE, 0, 0);
+	assert_true(json_is_true(json_object_get(json_object_get(res, "gaps"), "page_ref_events")));
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1018,6 +1036,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_one_pair_leaves_probe_hits_unmapped_unhashed,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_ref_events_are_a_gap_fact, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
