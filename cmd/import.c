@@ -357,6 +357,27 @@ static void warn_same_capture(const struct import_file *f)
 		"(import one of the two into a store)", f->name, path);
 }
 
+/* The file's hashes, once it was read whole; a compressed file's content
+ * (and a pipe's) is known only now: when the store holds it already (compressed
+ * otherwise, or not at all), the file adds nothing, and its lines not
+ * understood are not worth a word. PB_EXIT_OK, IMPORT_KNOWN (the other
+ * source in f->source_id), or an exit code after saying why. */
+static int content_known(struct import_file *f, struct pb_input *in)
+{
+	int64_t id;
+
+	if (final_hashes(f, in) < 0)
+		return PB_EXIT_INPUT;
+	/* a file not compressed was looked for before parsing, but on a pipe */
+	id = pb_store_find_source(f->store, f->sha256);
+	if (id < 0)
+		return PB_EXIT_STORE;
+	if (id == 0 || id == f->source_id)
+		return PB_EXIT_OK;
+	f->source_id = id;
+	return IMPORT_KNOWN;
+}
+
 /* Events lost that no line of the source marks, as the parser found them
  * stated (ftrace's header: those overwritten before the trace was read). */
 static uint64_t overwritten(struct pb_parser *p)
@@ -387,10 +408,6 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 	uint64_t lost;
 	int rc;
 
-	if (final_hashes(f, in) < 0) {
-		pb_store_source_rollback(f->store);
-		return PB_EXIT_INPUT;
-	}
 	if (store_bad_lines(f) < 0) {
 		pb_store_source_rollback(f->store);
 		return PB_EXIT_STORE;
@@ -458,6 +475,8 @@ static int import_parsed(struct import_file *f, struct pb_parser *p, struct pb_i
 	 * SQLite gets this one to itself. Without a thread it all runs here. */
 	pb_parser_run_ahead(p, pb_store_prep_record, f->store);
 	rc = parse_all(f, p, in, &events);
+	if (rc == PB_EXIT_OK)
+		rc = content_known(f, in);
 	if (rc == PB_EXIT_OK) {
 		report_bad_lines(f);
 		print_hints(f, pb_parser_format(p));

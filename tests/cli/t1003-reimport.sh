@@ -33,6 +33,6 @@ fresh gzip
 gzip -c "$f" > "$TMP/copy.gz"
 run sh -c "cat '$TMP/copy.gz' | '$PINBLAME' import -"
 is "$rc" 0 "gzip on stdin exits 0"
-like "$out" '^<stdin>: ftrace, .*already imported; nothing added' "stdin is named <stdin>; its content is known (t1014)"
+like "$out" '^<stdin>: already imported; nothing added' "stdin is named <stdin>; its content is known (t1014)"
 is "$(sql "SELECT count(*) FROM events")" "$n" "nothing is added (other bytes, the same content)"
 done_testing
