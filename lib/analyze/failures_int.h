@@ -285,6 +285,15 @@ int loose_table(struct finder *f, struct loose_list *l);
 int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
 		 int32_t task);
 /* The columns loose_read() reads, in its order, for a SELECT from it. */
+/* What a frame (its function, as folded stacks keep it) is to the
+ * contiguous allocator, by the function's name in any generation
+ * (failures_loose.c). */
+enum contig_role { CONTIG_NONE, CONTIG_RANGE, CONTIG_PAGES, CONTIG_CMA };
+enum contig_role contig_role(const char *frame, size_t len);
+/* The roles of the frames of a folded stack ("a;b;c"): bit 1 << role for
+ * each role but CONTIG_NONE. */
+unsigned contig_roles(const char *folded);
+
 #define LOOSE_COLUMNS \
 	"seq, source_id, ts_ns, event_id, pfn, range_id, start_pfn, end_pfn, pid, how, " \
 	"area, comm, stack_id, caller, count, ret, grp"

@@ -91,16 +91,13 @@ static const char loose_sql[] =
 	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:call_trace'") " "
 	"AND e.pid IS NOT NULL";
 
-/* What a frame of a call trace is to the contiguous allocator. */
-enum contig_role { CONTIG_NONE, CONTIG_RANGE, CONTIG_PAGES, CONTIG_CMA };
-
 /* By the function's name, whatever the kernel's generation calls it:
  * alloc_hooks() of 6.10+ adds "_noprof", 7.x allocates frozen pages
  * through alloc_contig_frozen_range() and alloc_contig_frozen_pages(),
  * and CMA's entry points are cma_alloc(), __cma_alloc(),
  * cma_alloc_frozen(), __cma_alloc_frozen(), cma_alloc_frozen_compound()
  * (doc/FORMATS.md). Leading underscores are internal variants. */
-static enum contig_role contig_role(const char *frame, size_t len)
+enum contig_role contig_role(const char *frame, size_t len)
 {
 	char sym[256], buf[256];
 	const char *f;
@@ -123,25 +120,29 @@ static enum contig_role contig_role(const char *frame, size_t len)
 /* Whether the call trace FOLDED ("a;b;c") went through the range
  * allocator, which alloc_contig_dump_pages() is part of; R's caller then,
  * CMA or alloc_contig_pages(), when a frame names one. */
-static int trace_through(struct loose *r, const char *folded)
+unsigned contig_roles(const char *folded)
 {
-	int range = 0, cma = 0, pages = 0;
+	unsigned roles = 0;
 
 	for (const char *p = folded; p && *p;) {
 		const char *end = strchr(p, ';');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
 
-		switch (contig_role(p, len)) {
-		case CONTIG_RANGE: range = 1; break;
-		case CONTIG_PAGES: pages = 1; break;
-		case CONTIG_CMA: cma = 1; break;
-		case CONTIG_NONE: break;
-		}
+		enum contig_role role = contig_role(p, end ? (size_t)(end - p) : strlen(p));
+
+		if (role != CONTIG_NONE)
+			roles |= 1u << role;
 		p = end ? end + 1 : NULL;
 	}
-	r->has_caller = cma || pages;
-	r->caller = cma ? FAIL_CMA_ALLOC : FAIL_ALLOC_CONTIG;
-	return range;
+	return roles;
+}
+
+static int trace_through(struct loose *r, const char *folded)
+{
+	unsigned roles = contig_roles(folded);
+
+	r->has_caller = (roles & (1u << CONTIG_CMA | 1u << CONTIG_PAGES)) != 0;
+	r->caller = roles & 1u << CONTIG_CMA ? FAIL_CMA_ALLOC : FAIL_ALLOC_CONTIG;
+	return (roles & 1u << CONTIG_RANGE) != 0;
 }
 
 /* A record with nothing known but its source. */

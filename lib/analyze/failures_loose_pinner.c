@@ -74,11 +74,9 @@ int pinner_records_by_page(struct finder *f)
 	struct pass p = { .s = f->s };
 	int rc;
 
-	/* the frames of the stack, ';' around each */
-	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS ", (SELECT "
-			 "instr(';' || s.folded || ';', ';cma_alloc;') > 0 OR "
-			 "instr(';' || s.folded || ';', ';__cma_alloc;') > 0 FROM stack s "
-			 "WHERE s.id = stack_id) FROM " LOOSE_TABLE
+	/* the record's stack, whose frames say whether it went through CMA */
+	if (pass_prepare(&p, &p.read, "SELECT " LOOSE_COLUMNS ", (SELECT s.folded "
+			 "FROM stack s WHERE s.id = stack_id) FROM " LOOSE_TABLE
 			 " WHERE how = :how AND pfn >= 0 ORDER BY seq") < 0 ||
 	    pass_prepare(&p, &p.write, "DELETE FROM " LOOSE_TABLE " WHERE seq = :seq") < 0)
 		return pass_end(&p, -1);
@@ -86,9 +84,12 @@ int pinner_records_by_page(struct finder *f)
 	while ((rc = pb_store_step(f->s, p.read)) > 0) {
 		struct loose r;
 		struct fail *x;
+		int in_cma;
 
 		loose_read(p.read, &r);
-		if (!(x = pinner_record_failure(f, &r, sqlite3_column_int(p.read, LOOSE_NCOLUMNS))))
+		in_cma = (contig_roles((const char *)sqlite3_column_text(p.read, LOOSE_NCOLUMNS)) &
+			  1u << CONTIG_CMA) != 0;
+		if (!(x = pinner_record_failure(f, &r, in_cma)))
 			continue;
 		/* busy when that allocation failed: the record's time is on
 		 * another clock, so neither it nor the window takes it */

@@ -10,6 +10,7 @@
 #include "pinblame/analyze.h"
 #include "pinblame/parse.h"
 #include "../../lib/analyze/analyze_int.h"
+#include "../../lib/analyze/failures_int.h"
 
 static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
 			   size_t len)
@@ -97,6 +98,27 @@ static void test_frame_func_noprof(void **state)
 	assert_string_equal(frame_func("alloc_pages_noprof.constprop.0", buf, sizeof(buf)),
 			    "alloc_pages");
 	assert_string_equal(frame_func("_noprof", buf, sizeof(buf)), "_noprof");
+}
+
+/* The contiguous allocator's frames by role, in every generation's names
+ * (6.1 alloc_contig_range, 6.10+ _noprof, 7.x frozen; CMA's entries). */
+static void test_contig_roles_of_every_generation(void **state)
+{
+	const unsigned range = 1u << CONTIG_RANGE, pages = 1u << CONTIG_PAGES,
+		       cma = 1u << CONTIG_CMA;
+
+	(void)state;
+	assert_int_equal(contig_roles("el0_svc;cma_alloc;alloc_contig_range;dump_stack"),
+			 cma | range);
+	assert_int_equal(contig_roles("cma_alloc;__cma_alloc_frozen;alloc_contig_frozen_range_noprof"),
+			 cma | range);
+	assert_int_equal(contig_roles("alloc_gigantic_folio;alloc_contig_frozen_pages_noprof;"
+				      "alloc_contig_range_noprof.constprop.0"), pages | range);
+	assert_int_equal(contig_roles("hugetlb_cma_alloc_folio;cma_alloc_frozen_compound"), cma);
+	assert_int_equal(contig_roles("__alloc_contig_range"), range);
+	/* another function that starts alike is not one of them */
+	assert_int_equal(contig_roles("cma_allocator_init;alloc_contig_range_check;cmalloc"), 0);
+	assert_int_equal(contig_roles(""), 0);
 }
 
 static void test_default_noise(void **state)
@@ -1001,6 +1023,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame_func),
 		cmocka_unit_test(test_frame_func_noprof),
+		cmocka_unit_test(test_contig_roles_of_every_generation),
 		cmocka_unit_test(test_default_noise),
 		cmocka_unit_test(test_noise_file),
 		cmocka_unit_test_setup_teardown(test_rank_one_page, setup, teardown),
