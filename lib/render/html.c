@@ -310,7 +310,7 @@ static void unattributed(struct html_out *h, const json_t *r)
 		fputs("<p>Hints:</p>\n<ul>\n", h->f);
 	json_array_foreach(json_object_get(r, "hints"), i, hint) {
 		fputs("<li>", h->f);
-		put_escaped(h->f, &h->esc, json_string_value(hint));
+		put_escaped(h->f, &h->esc, rj_text(hint));
 		fputs("</li>\n", h->f);
 	}
 	if (json_array_size(json_object_get(r, "hints")))

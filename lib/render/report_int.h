@@ -18,6 +18,9 @@
 /* Lookups that tolerate missing keys and wrong types. */
 double rj_real(const json_t *o, const char *key, double dflt);
 
+/* The text of string V, "?" when V is no string (a hand-made object). */
+const char *rj_text(const json_t *v);
+
 /* "93.0%" from a share in [0, 1]. */
 void rj_share(char *buf, size_t len, double share);
 

@@ -261,7 +261,7 @@ static void unattributed(FILE *out, const json_t *r, struct pb_buf *b)
 	if (json_array_size(json_object_get(r, "hints")))
 		fputs("\nHints:\n\n", out);
 	json_array_foreach(json_object_get(r, "hints"), i, hint) {
-		pb_buf_adds(b, json_string_value(hint));
+		pb_buf_adds(b, rj_text(hint));
 		md_line(out, "- ", b);
 	}
 }

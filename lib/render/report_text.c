@@ -284,7 +284,7 @@ static void unattributed(struct text_out *t, const json_t *r)
 		}
 	}
 	json_array_foreach(json_object_get(r, "hints"), i, hint)
-		put_wrapped(t, "  hint: ", json_string_value(hint));
+		put_wrapped(t, "  hint: ", rj_text(hint));
 }
 
 int pb_report_text(FILE *out, const json_t *report, int width, int colour)

@@ -13,6 +13,11 @@ double rj_real(const json_t *o, const char *key, double dflt)
 	return json_is_number(v) ? json_number_value(v) : dflt;
 }
 
+const char *rj_text(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : "?";
+}
+
 void rj_share(char *buf, size_t len, double share)
 {
 	snprintf(buf, len, "%.1f%%", share * 100.0);

@@ -138,6 +138,29 @@ static void test_every_page_attributed_gives_no_hint(void **state)
 	json_decref(blame);
 }
 
+static void test_a_hint_that_is_no_string_prints_as_a_question_mark(void **state)
+{
+	json_t *r = load("{\"unattributed_failures\":{\"count\":1,\"failures\":[{\"id\":7}]},"
+			 "\"failures\":[{\"id\":7,\"kind\":\"migrate\",\"ts_ns\":1000000000,"
+			 "\"busy_pfns\":[]}],\"hints\":[42]}");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(pb_report_text(f, r, -80, 0), 0);
+	assert_int_equal(pb_report_markdown(f, r), 0);
+	assert_int_equal(pb_report_html(f, r), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "  hint: ?\n"));
+	assert_non_null(strstr(text, "- ?\n"));
+	assert_non_null(strstr(text, "<li>?</li>"));
+	assert_non_null(strstr(text, "  #7 migrate at 1.000000 s\n    no busy page named\n"));
+	free(text);
+	json_decref(r);
+}
+
 static void test_plural_is_for_all_counts_but_one(void **state)
 {
 	(void)state;
@@ -156,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_hints_follow_the_gaps_of_the_capture),
 		cmocka_unit_test(test_no_page_named_at_all_is_one_hint),
 		cmocka_unit_test(test_every_page_attributed_gives_no_hint),
+		cmocka_unit_test(test_a_hint_that_is_no_string_prints_as_a_question_mark),
 		cmocka_unit_test(test_plural_is_for_all_counts_but_one),
 	};
 
