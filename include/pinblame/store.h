@@ -159,7 +159,7 @@ void pb_store_source_path(struct pb_store *s, int64_t id, char *buf, size_t len)
 /* Another source that looks like the same capture as source ID in
  * another format (trace.dat and its trace-cmd report): as many events,
  * the first and the last less than a microsecond apart (a report rounds
- * to it), on the same clock. Its id, 0 when none, -1 on error. */
+ * to it), on the same clock, the first on the same CPU and task. Its id, 0 when none, -1 on error. */
 int64_t pb_store_same_capture(struct pb_store *s, int64_t id);
 
 /* Begins the transaction for one file. Returns 1 and sets *source_id,

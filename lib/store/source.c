@@ -39,6 +39,12 @@ void pb_store_source_path(struct pb_store *s, int64_t id, char *buf, size_t len)
 	sqlite3_finalize(st);
 }
 
+/* The CPU and task of source SRC's first event (its smallest id, found
+ * through the index by name: the event table has no index by source). */
+#define FIRST_TASK(src) \
+	"(SELECT cpu || ' ' || pid FROM event WHERE id =\n" \
+	"   (SELECT min(first_id) FROM event_index WHERE source_id = " src ".id))"
+
 int64_t pb_store_same_capture(struct pb_store *s, int64_t id)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
@@ -46,6 +52,7 @@ int64_t pb_store_same_capture(struct pb_store *s, int64_t id)
 		"  AND o.events = n.events AND o.clock IS n.clock\n"
 		"  AND abs(o.first_ts_ns - n.first_ts_ns) < 1000\n"
 		"  AND abs(o.last_ts_ns - n.last_ts_ns) < 1000\n"
+		"  AND " FIRST_TASK("o") " IS " FIRST_TASK("n") "\n"
 		"  WHERE n.id = ? AND n.events > 0 ORDER BY o.id LIMIT 1");
 	int64_t other = 0;
 

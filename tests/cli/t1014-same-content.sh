@@ -76,4 +76,11 @@ like "$err" "warning: $td/trace-cmd-report.txt.xz: the same capture as $td/trace
 is "$(sql "SELECT count(*) FROM sources")" 2 "both are kept: nothing dropped silently"
 pb import "$SAMPLES/dmesg-6.6-dump_page-folio.txt"
 is "$rc/$err" "0/" "a file of another capture gets no such warning"
+# as many events at the same times, but the first on another CPU: no warning
+export PINBLAME_DB=$TMP/cpu.db
+setup "the sample imports" "$PINBLAME" import "$f"
+sed '13,14s/\[003\]/[002]/' "$f" >"$TMP/other-cpu.txt"
+pb import "$TMP/other-cpu.txt"
+is "$rc/$err/$(sql "SELECT count(*) FROM sources")" "0//2" \
+	"a trace whose first event is on another CPU is another capture: stored, no warning"
 done_testing
