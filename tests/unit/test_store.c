@@ -351,6 +351,56 @@ static void test_bad_lines_and_sizes(void **state)
 	sqlite3_finalize(st);
 }
 
+/* A compressed file: its raw hash is known when it begins, its content's
+ * at its end. Both find it; a file of the same content under another raw
+ * hash (the same trace compressed otherwise) is refused at commit. */
+static void test_source_is_found_by_content_and_by_raw_hash(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_source_info xz = { .path = "t.xz", .format = "ftrace", .raw_sha256 = "raw-xz" };
+	struct pb_source_info gz = { .path = "t.gz", .format = "ftrace", .raw_sha256 = "raw-gz" };
+	struct pb_source_totals xz_end = { .sha256 = "content", .raw_sha256 = "raw-xz" };
+	struct pb_source_totals gz_end = { .sha256 = "content", .raw_sha256 = "raw-gz" };
+	int64_t id, again;
+
+	assert_int_equal(pb_store_source_begin(f->s[0], &xz, &id), 1);
+	assert_int_equal(pb_store_source_commit(f->s[0], &xz_end), 1);
+	assert_int_equal(pb_store_find_source(f->s[0], "content"), id);
+	assert_int_equal(pb_store_find_source(f->s[0], "raw-xz"), id);
+	assert_int_equal(pb_store_find_source(f->s[0], "raw-gz"), 0);
+	/* the same file again: refused when it begins */
+	assert_int_equal(pb_store_source_begin(f->s[0], &xz, &again), 0);
+	assert_int_equal(again, id);
+	/* the same content compressed otherwise: refused at its end */
+	assert_int_equal(pb_store_source_begin(f->s[0], &gz, &again), 1);
+	assert_int_equal(pb_store_source_commit(f->s[0], &gz_end), 0);
+	assert_int_equal(query_int(f->s[0], "SELECT count(*) FROM source"), 1);
+	assert_int_equal(pb_store_find_source(f->s[0], "raw-gz"), 0);
+}
+
+/* Two sources of as many events over the same times (to the microsecond)
+ * are the same capture; a third of another span is not. */
+static void test_same_capture_is_told_by_count_and_span(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = pb_store_db(f->s[0]);
+
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO source(id, path, sha256, format, events, first_ts_ns, last_ts_ns, "
+		"  imported_at) VALUES "
+		"(1, 'trace.dat', 'a', 'trace.dat', 3, 7032022816, 90926926672, 'now'),"
+		"(2, 'report.txt', 'b', 'trace-cmd-report', 3, 7032023000, 90926927000, 'now'),"
+		"(3, 'other.txt', 'c', 'ftrace', 3, 7032023000, 90926928000, 'now');"
+		"INSERT INTO event(id, source_id, line, cpu, pid, name_id) VALUES "
+		"(1, 1, 1, 0, 292, 1), (2, 2, 1, 0, 292, 1), (3, 3, 1, 0, 292, 1);"
+		"INSERT INTO event_index(source_id, name_id, first_id, n, ids) VALUES "
+		"(1, 1, 1, 1, '[1]'), (2, 2, 2, 1, '[2]'), (3, 3, 3, 1, '[3]');",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(pb_store_same_capture(f->s[0], 2), 1);
+	assert_int_equal(pb_store_same_capture(f->s[0], 1), 2);
+	assert_int_equal(pb_store_same_capture(f->s[0], 3), 0);
+}
+
 /* The statement layer: rows, the end, and an error that a loop stopping
  * early cannot hide, since the store remembers the first. */
 static void test_step_reports_rows_then_done(void **state)
@@ -495,6 +545,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fields_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines_and_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_is_found_by_content_and_by_raw_hash,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_capture_is_told_by_count_and_span, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_step_reports_rows_then_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_error_is_remembered_first, setup,
 						teardown),
