@@ -90,8 +90,13 @@ static void print_failure(const json_t *f, const struct widths *w)
 	       pb_json_int(f, "id", 0), w->ts, ts, pb_json_str(f, "kind", "?"), what, w->task, task,
 	       pb_json_str(f, "outcome", "?"), flags, pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
 	       pb_json_int(f, "attributed_pfns", 0), w->sources ? w->pfns : 0, pfns);
-	if (w->sources)
-		printf("  %s", pb_json_str(f, "source", "-"));
+	if (w->sources) {
+		struct pb_buf shown = { 0 };
+
+		/* a file name is one line: its newlines escaped too */
+		printf("  %s", pb_term_str(&shown, pb_json_str(f, "source", "-")));
+		pb_buf_free(&shown);
+	}
 	putchar('\n');
 }
 

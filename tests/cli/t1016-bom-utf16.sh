@@ -56,7 +56,9 @@ is "$(wc -l <<<"$out")" 1 "the import's summary is one line"
 like "$out" "^$(sed 's/[][\\.]/\\&/g' <<<"$shown"): ftrace, 29 events" "with the name escaped"
 pb -d "$TMP/evil.db" import "$evil"
 is "$(wc -l <<<"$out")" 1 "so is 'already imported'"
-for c in info "show 1" report "report --format md" "report --format html"; do
+# a second file's failures: failures gets a SOURCE column
+setup "the kernel log imports beside it" "$PINBLAME" -d "$TMP/evil.db" import -q "$log"
+for c in info failures "show 1" report "report --format md" "report --format html"; do
 	# shellcheck disable=SC2086
 	pb -d "$TMP/evil.db" $c
 	is "$(grep -c '^\.txt' <<<"$out")" 0 "$c: no line starts with the name's tail"
