@@ -78,6 +78,7 @@ static void print_blame(const json_t *res)
 {
 	const json_t *rows = json_object_get(res, "callsites"), *r;
 	int by_callsite = !strcmp(pb_json_str(res, "by", ""), "callsite");
+	struct pb_buf shown = { 0 };
 	char name[256];
 	size_t i;
 
@@ -92,8 +93,9 @@ static void print_blame(const json_t *res)
 	       by_callsite ? "CALL SITE" : "KEY", "FAILURES", "PAGES", "SHARE", "CONFIDENCE",
 	       "EVIDENCE");
 	json_array_foreach(rows, i, r) {
-		if (!by_callsite)
-			snprintf(name, sizeof(name), "%s", pb_json_str(r, "key", "?"));
+		if (!by_callsite)	/* --by source: a file name, one line */
+			snprintf(name, sizeof(name), "%s",
+				 pb_term_str(&shown, pb_json_str(r, "key", "?")));
 		else if (json_is_string(json_object_get(r, "module")))
 			snprintf(name, sizeof(name), "%s [%s]", pb_json_str(r, "callsite", "?"),
 				 pb_json_str(r, "module", "?"));
@@ -106,6 +108,7 @@ static void print_blame(const json_t *res)
 		print_evidence(json_object_get(r, "evidence"));
 		print_stack(r);
 	}
+	pb_buf_free(&shown);
 }
 
 static long long gap(const json_t *res, const char *key)

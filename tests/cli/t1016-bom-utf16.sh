@@ -58,7 +58,7 @@ pb -d "$TMP/evil.db" import "$evil"
 is "$(wc -l <<<"$out")" 1 "so is 'already imported'"
 # a second file's failures: failures gets a SOURCE column
 setup "the kernel log imports beside it" "$PINBLAME" -d "$TMP/evil.db" import -q "$log"
-for c in info failures "show 1" report "report --format md" "report --format html"; do
+for c in info failures "blame --by source" "show 1" report "report --format md" "report --format html"; do
 	# shellcheck disable=SC2086
 	pb -d "$TMP/evil.db" $c
 	is "$(grep -c '^\.txt' <<<"$out")" 0 "$c: no line starts with the name's tail"
