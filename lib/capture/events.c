@@ -39,11 +39,11 @@ static const struct {
 	  "/sys/kernel/debug/page_pinner/buffer" },
 	{ "page_ref", NULL, "CONFIG_DEBUG_PAGE_REF=y" },
 	{ "compaction", NULL, "CONFIG_COMPACTION=y" },
-	/* added in 6.10, under CONFIG_CONTIG_ALLOC since 2025: a kernel of any
-	 * version may lack it, so no version is promised */
+	/* added in 6.10, under CONFIG_CONTIG_ALLOC since 2025, gone again by
+	 * 7.1 (6.12.107 has it, 7.1.8 and 7.2.8 not: doc/FORMATS.md) */
 	{ "kmem", "mm_alloc_contig_migrate_range_info",
-	  "6.10 or newer built with CONFIG_CONTIG_ALLOC=y, which CONFIG_CMA selects; "
-	  "pinblame does not need it" },
+	  "a kernel from 6.10 to 6.x built with CONFIG_CONTIG_ALLOC=y, which "
+	  "CONFIG_CMA selects (7.x removed it); pinblame does not need it" },
 };
 
 /* The hint for SYSTEM:EVENT itself, else, when WHOLE_SYSTEM, the one for

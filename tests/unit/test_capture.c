@@ -231,8 +231,8 @@ static void test_default_events(void **state)
 		"instead: import /sys/kernel/debug/page_pinner/buffer)\n"
 		"pinblame: page_ref:* is not on this kernel (needs CONFIG_DEBUG_PAGE_REF=y)\n"
 		"pinblame: kmem:mm_alloc_contig_migrate_range_info is not on this kernel "
-		"(needs 6.10 or newer built with CONFIG_CONTIG_ALLOC=y, which CONFIG_CMA "
-		"selects; pinblame does not need it)\n");
+		"(needs a kernel from 6.10 to 6.x built with CONFIG_CONTIG_ALLOC=y, which "
+		"CONFIG_CMA selects (7.x removed it); pinblame does not need it)\n");
 	pb_capture_close(cap);
 }
 
