@@ -242,12 +242,13 @@ static ssize_t check_wrapper(struct pb_input *in, char *dst, ssize_t got)
 
 /* A UTF-8 byte order mark (Windows editors write one) is no part of the
  * first line: it is taken as read, as a decompressed file's magic is, so
- * that the line numbers and the file's offsets stay what they are. GOT
- * bytes were just read into the empty window. */
+ * that the line numbers stay what they are and the window's offsets those
+ * of the file (a mapping goes on from them); pb_input_offset() does not
+ * count it. GOT bytes were just read into the empty window. */
 static void skip_bom(struct pb_input *in, ssize_t got)
 {
 	if (got >= 3 && !in->unwrap && in->len == 0 && !memcmp(in->win, "\xef\xbb\xbf", 3))
-		in->pos = 3;
+		in->pos = in->bom_len = 3;
 }
 
 /* Appends to the window; returns bytes added, 0 at EOF, -1 on error.
@@ -508,7 +509,7 @@ uint64_t pb_input_raw_offset(const struct pb_input *in)
 
 uint64_t pb_input_offset(const struct pb_input *in)
 {
-	return in->win_offset + in->pos;
+	return in->win_offset + in->pos - in->bom_len;
 }
 
 const char *pb_input_strerror(const struct pb_input *in)

@@ -79,6 +79,8 @@ struct pb_input {
 	bool map_ended;		/* read() took over at the mapping's end */
 	size_t pos, len;
 	uint64_t win_offset;	/* stream offset of win[0] */
+	size_t bom_len;		/* a UTF-8 BOM taken as read at the start: no
+				 * byte delivered, so no offset counts it */
 	bool eof;		/* everything has been decompressed */
 	bool failed;		/* errmsg says why; sticky */
 

@@ -89,8 +89,11 @@ static void test_utf8_bom_is_not_part_of_the_first_line(void **state)
 	(void)state;
 	assert_int_equal(pb_input_peek(in, &peek, 7), 7);
 	assert_memory_equal(peek, "# trace", 7);
+	assert_int_equal(pb_input_offset(in), 0);
 	assert_string_equal(next_line(in), "# tracer: nop");
 	assert_int_equal(pb_input_lineno(in), 1);
+	/* the bytes delivered: the line and its CRLF, not the BOM */
+	assert_int_equal(pb_input_offset(in), 15);
 	assert_string_equal(next_line(in), "second");
 	assert_int_equal(pb_input_lineno(in), 2);
 	pb_input_close(in);
