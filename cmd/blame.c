@@ -111,118 +111,18 @@ static void print_blame(const json_t *res)
 	pb_buf_free(&shown);
 }
 
-static long long gap(const json_t *res, const char *key)
-{
-	return pb_json_int(json_object_get(res, "gaps"), key, 0);
-}
-
-/* Pages whose only stacks stop at a kprobe trampoline: their callers
- * were lost, so no call site is named for them. */
-static long long hint_cut_stacks(const json_t *res)
-{
-	long long cut = gap(res, "cut_stack_pages");
-
-	if (cut > 0)
-		fprintf(stderr, "hint: %lld busy page%s only stacks cut short at a kprobe's trampoline:\n"
-			"hint: x86 optimizes a kprobe that is not at a function's entry, and its\n"
-			"hint: stack stops there; probe at the entry (+0), or run the capture with\n"
-			"hint: sysctl debug.kprobes-optimization=0\n",
-			cut, cut == 1 ? " has" : "s have");
-	return cut;
-}
-
-/* Unattributed page cache and shmem pages: a reference to them is
- * taken by splice, which GUP probes do not see. */
-static long long hint_page_cache(const json_t *res)
-{
-	long long cache = gap(res, "page_cache_pages");
-	int probed = json_is_true(json_object_get(json_object_get(res, "gaps"), "splice_probes"));
-
-	if (cache > 0)
-		fprintf(stderr, "hint: %lld unattributed busy page%s page cache or shmem (a kernel log\n"
-			"hint: dump or the trace says so): %s\n", cache, cache == 1 ? " is" : "s are",
-			probed ? "the splice probes of the trace did not name them"
-			       : "a probe on splice_folio_into_pipe (page=$arg2,\n"
-				 "hint: 6.5+) or generic_file_splice_read (older) names splice holders");
-	return cache;
-}
-
-/* Probe hits whose page= pointer became no pfn: the vmemmap mapping was
- * not learned, so those hits named no page. */
-static int hint_unmapped(const json_t *res)
-{
-	long long hits = gap(res, "unmapped_probe_hits");
-
-	if (hits <= 0)
-		return 0;
-	fprintf(stderr, "hint: %lld probe hit%s page= could not be mapped to a pfn: %s\n", hits,
-		hits == 1 ? " whose" : "s whose",
-		json_is_true(json_object_get(json_object_get(res, "gaps"), "hashed_pointers"))
-		? "the trace printed\nhint: its pointers hashed (echo 0 > /sys/kernel/tracing/options/hash-ptr\nhint: before the capture, or pinblame record, which does it)"
-		: "too few events\nhint: printed both pfn= and page= (cma_alloc_finish of an allocation that\nhint: succeeded, cma_alloc_busy_retry, mm_page_alloc_extfrag) to learn the vmemmap");
-	return 1;
-}
-
-/* Pages with no holder evidence at all: what would name their holder,
- * leaving out the GUP probes when the trace has them. */
-static void hint_no_evidence(const json_t *res, long long left)
-{
-	if (left <= 0 || hint_unmapped(res))
-		return;
-	if (json_is_true(json_object_get(json_object_get(res, "gaps"), "page_ref_events")))
-		fprintf(stderr, "hint: %lld busy page%s no holder evidence although the trace has\n"
-			"hint: page_ref events: every reference they show taken before the failure\n"
-			"hint: was given back, so the holder took its reference before the trace\n"
-			"hint: began; start the capture earlier, or a page_pinner dump names it\n",
-			left, left == 1 ? " has" : "s have");
-	else if (json_is_true(json_object_get(json_object_get(res, "gaps"), "gup_probes")))
-		fprintf(stderr, "hint: %lld busy page%s no holder evidence although the trace probes\n"
-			"hint: get_user_pages: their holder took the reference another way; page_ref\n"
-			"hint: events (CONFIG_DEBUG_PAGE_REF) or page_pinner name any holder\n",
-			left, left == 1 ? " has" : "s have");
-	else
-		fprintf(stderr, "hint: %lld busy page%s no holder evidence: page_ref events\n"
-			"hint: (CONFIG_DEBUG_PAGE_REF), page_pinner, or probes on get_user_pages\n"
-			"hint: (pinblame record --probe-gup) name holders\n",
-			left, left == 1 ? " has" : "s have");
-}
-
 /* What to capture next time, on stderr as git's hints are: why pages
- * went unattributed, from the facts of this capture ("gaps"). */
+ * went unattributed, from the facts of this capture ("gaps"); the
+ * report's hints, in the same words. */
 static void print_hints(const json_t *res)
 {
-	long long failures = pb_json_int(res, "failures", 0), pages = pb_json_int(res, "pages", 0);
-	long long left = pages - pb_json_int(res, "attributed_pages", 0);
-	long long unattributed = pb_json_int(res, "unattributed", 0);
-	long long enomem = gap(res, "enomem_failures");
-	long long suppressed = gap(res, "suppressed_messages");
+	json_t *hints = pb_blame_hints(res, 0);
+	const json_t *h;
+	size_t i;
 
-	/* -ENOMEM, not -EBUSY: memory ran out, no page was found busy */
-	if (enomem > 0)
-		fprintf(stderr, "hint: %lld failure%s ended in -ENOMEM, not -EBUSY: memory ran out (no\n"
-			"hint: free range in the area, or no room to migrate pages to) and no page\n"
-			"hint: was busy: there is no pinner to find for %s\n",
-			enomem, enomem == 1 ? "" : "s", enomem == 1 ? "it" : "them");
-	/* pr_info_ratelimited() and friends: 10 lines in 5 s, then a count */
-	if (suppressed > 0)
-		fprintf(stderr, "hint: the kernel log left out %lld message%s of the functions read here\n"
-			"hint: (\"callbacks suppressed\": its rate limit): more allocations failed and\n"
-			"hint: more pages were busy than it shows; trace events (cma_alloc_finish,\n"
-			"hint: test_pages_isolated) are not rate limited\n",
-			suppressed, suppressed == 1 ? "" : "s");
-	/* a full ring buffer: what would have named a holder may be lost */
-	if (left > 0 && gap(res, "lost_events") > 0)
-		fprintf(stderr, "hint: the capture lost %lld event%s (ring buffer full): the evidence of\n"
-			"hint: the %lld busy page%s left unattributed may be among them; record with a\n"
-			"hint: larger buffer (pinblame record --buffer-kb, or buffer_size_kb)\n",
-			gap(res, "lost_events"), gap(res, "lost_events") == 1 ? "" : "s", left,
-			left == 1 ? "" : "s");
-	if (failures && !pages && unattributed > enomem)
-		fputs("hint: no failure names a busy page: failed migrations count pages without\n"
-		      "hint: naming them; test_pages_isolated events (fin_pfn) and the page dumps\n"
-		      "hint: of a kernel log name them (see pinblame-record(1))\n", stderr);
-	else if (left > 0)
-		hint_no_evidence(res, left - hint_cut_stacks(res) - hint_page_cache(res));
+	json_array_foreach(hints, i, h)
+		pb_put_wrapped(stderr, "hint: ", "hint: ", json_string_value(h), 76);
+	json_decref(hints);
 }
 
 static int take_by(const struct pb_option *opt, const char *arg)

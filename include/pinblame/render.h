@@ -44,6 +44,12 @@ void pb_format_date(char *buf, size_t len, long long ts_ns);
 void pb_format_time(char *buf, size_t len, long long ts_ns, const char *clock);
 const char *pb_time_unit(const char *clock);
 
+/* TEXT, prose, to OUT wrapped at spaces to WIDTH columns: FIRST before the
+ * first line, LATER before each next one (a hint's "hint: " on each, or
+ * a label's width of spaces). */
+void pb_put_wrapped(FILE *out, const char *first, const char *later, const char *text,
+		    size_t width);
+
 /* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
 
 /* What a capture would need to name the holders of the busy pages that

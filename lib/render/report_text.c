@@ -42,26 +42,10 @@ static void put_line(struct text_out *t, const char *line)
 /* Long prose is wrapped at spaces instead, with INDENT on later lines. */
 static void put_wrapped(struct text_out *t, const char *label, const char *text)
 {
-	size_t col, indent = strlen(label), w = (size_t)t->width;
+	char indent[64];
 
-	fputs(label, t->f);
-	col = indent;
-	while (*text) {
-		size_t word = strcspn(text, " ");
-
-		if (col > indent && col + 1 + word > w) {
-			fprintf(t->f, "\n%*s", (int)indent, "");
-			col = indent;
-		} else if (col > indent) {
-			fputc(' ', t->f);
-			col++;
-		}
-		fprintf(t->f, "%.*s", (int)word, text);
-		col += word;
-		text += word;
-		text += strspn(text, " ");
-	}
-	fputc('\n', t->f);
+	snprintf(indent, sizeof(indent), "%*s", (int)strlen(label), "");
+	pb_put_wrapped(t->f, label, indent, text, (size_t)t->width);
 }
 
 static void heading(struct text_out *t, const char *title)

@@ -152,6 +152,30 @@ const char *pb_time_unit(const char *clock)
 	return dated_clock(clock) ? "" : " s";
 }
 
+void pb_put_wrapped(FILE *out, const char *first, const char *later, const char *text,
+		    size_t width)
+{
+	size_t col = strlen(first), start = col;
+
+	fputs(first, out);
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (col > start && col + 1 + word > width) {
+			fprintf(out, "\n%s", later);
+			col = start = strlen(later);
+		} else if (col > start) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)word, text);
+		col += word;
+		text += word;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
 static void csv_cell(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {

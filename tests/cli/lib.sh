@@ -27,6 +27,12 @@ pb() {
 	run "$PINBLAME" "$@"
 }
 
+# hints: the 'hint:' lines of $err joined into one line of prose: the
+# hints' words, wherever the width wrapped them.
+hints() {
+	printf '%s\n' "$err" | sed -n 's/^hint: //p' | tr '\n' ' '
+}
+
 _report() {
 	_n=$((_n + 1))
 	if [ -n "$_broken" ]; then

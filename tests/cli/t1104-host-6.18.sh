@@ -29,7 +29,7 @@ pb failures --json
 is "$(printf '%s' "$out" | jq -c '[.failures[] | [.kind, .reason, .comm]]')" \
 	'[["migrate","compaction","sh"]]' "one compaction failure, by the sh that asked for it"
 pb blame
-like "$err" "hint: no failure names a busy page" \
+like "$(hints)" "No failure names a busy page" \
 	"blame says why nothing is attributed: failed migrations name no page"
 pb blame --json
 is "$err" "" "no hints with --json"

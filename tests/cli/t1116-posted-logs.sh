@@ -99,7 +99,7 @@ pb blame --json
 is "$(printf '%s' "$out" | jq .gaps.suppressed_messages)" "$suppressed" \
 	"blame counts the messages left out as a gap"
 pb blame
-like "$err" "hint: the kernel log left out $suppressed messages of the functions read here" \
+like "$(hints)" "The kernel log left out $suppressed messages of the functions read here" \
 	"and says so: the failures and busy pages shown are fewer than there were"
 
 # --- 32-bit arm: a call trace without a "Call trace:" line ------------------

@@ -122,9 +122,9 @@ is "$(printf '%s' "$out" | jq '[.callsites[] | select(.callsite | test("^0x|opti
 is "$(printf '%s' "$out" | jq '.gaps.cut_stack_pages')" "$splice_pages" \
 	"the 10 pages are counted as cut short"
 pb blame
-like "$err" "hint: 10 busy pages have only stacks cut short at a kprobe's trampoline" \
+like "$(hints)" "10 busy pages have only stacks cut short at a kprobe's trampoline" \
 	"blame says the stacks were cut"
-like "$err" "sysctl debug.kprobes-optimization=0" "and how to avoid it"
+like "$(hints)" "run the capture with sysctl debug.kprobes-optimization=0" "and how to avoid it"
 pb stacks --folded
 is "$(printf '%s\n' "$out" | grep -c 'optimized_callback')" 0 "stacks --folded shows no trampoline"
 

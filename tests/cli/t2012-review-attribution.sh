@@ -76,8 +76,7 @@ pb blame
 like "$out" "^1 failure: 1 with a blamed holder, 0 unattributed; 2 of 3 busy pages attributed" \
 	"blame counts the two held pages"
 like "$out" "__blkdev_direct_IO_simple +1 +2 " "the direct I/O's issuer holds both"
-like "$err" "hint: 1 busy page has no holder evidence although the trace has
-hint: page_ref events: every reference they show taken before the failure" \
+like "$(hints)" "1 busy page has no holder evidence although the trace has page_ref events: every reference they show taken before the failure" \
 	"the hint for the page given back: its holder's reference predates the trace"
 
 # page_owner: a record of each of three busy pages of a failure at 101.0 s:
@@ -166,8 +165,7 @@ pb info
 like "$out" "probe hits whose page= could not be mapped to a pfn: 3
   the pointers are hashed \(echo 0 > options/hash-ptr, or pinblame record\)" "info says why"
 pb blame
-like "$err" "hint: 3 probe hits whose page= could not be mapped to a pfn: the trace printed
-hint: its pointers hashed \(echo 0 > /sys/kernel/tracing/options/hash-ptr" "blame's hint names the hashing"
+like "$(hints)" "3 probe hits whose page= could not be mapped to a pfn: the trace printed its pointers hashed \(echo 0 > /sys/kernel/tracing/options/hash-ptr" "blame's hint names the hashing"
 like "$(printf '%s' "$err" | grep -c 'another way')" "^0$" \
 	"and does not say the holder took the reference another way"
 pb report --format json
@@ -180,8 +178,7 @@ pb info --json
 is "$(printf '%s' "$out" | jq -c .probe_pages)" '{"unmapped_hits":3,"hashed":false}' \
 	"one pair teaches no mapping: three hits unmapped, not hashed"
 pb blame
-like "$err" "could not be mapped to a pfn: too few events
-hint: printed both pfn= and page=" "blame's hint says too few pairs"
+like "$(hints)" "could not be mapped to a pfn: too few events printed both pfn= and page=" "blame's hint says too few pairs"
 
 export PINBLAME_DB=$TMP/whole.db
 setup "a trace with whole pointers imports" "$PINBLAME" import "$TMP/whole.txt"
