@@ -191,6 +191,32 @@ void rj_evidence_line(struct pb_buf *b, const json_t *e)
 		pb_buf_addf(b, ", refcount %lld", count);
 }
 
+/* What `show` takes for failure ID: the FILE:LINE of its event, which an
+ * import of an earlier failure does not renumber as it does the ids (the
+ * report is read later, beside a store that may have grown); the id when
+ * the event has no line or its path would need quoting in a shell. */
+static void add_show_ref(struct pb_buf *b, const json_t *report, long long id)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "failures"), i, f) {
+		const char *path = pb_json_str(f, "source", NULL);
+		long long line = pb_json_int(f, "line", 0);
+
+		if (pb_json_int(f, "id", 0) != id)
+			continue;
+		if (path && *path && line > 0 &&
+		    strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "0123456789/._+-,@") == strlen(path)) {
+			pb_buf_addf(b, "%s:%lld", path, line);
+			return;
+		}
+		break;
+	}
+	pb_buf_addf(b, "%lld", id);
+}
+
 int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
 {
 	char key[32];
@@ -202,7 +228,8 @@ int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
 	more = pb_json_int(ev, "pages", 0) - (long long)json_array_size(json_object_get(ev, "holders"));
 	if (more <= 0)
 		return 0;
-	pb_buf_addf(b, "%lld more page%s held: pinblame show %lld", more, pb_plural(more), id);
+	pb_buf_addf(b, "%lld more page%s held: pinblame show ", more, pb_plural(more));
+	add_show_ref(b, report, id);
 	return 1;
 }
 

@@ -28,6 +28,11 @@ pb show "$arm/trace.txt.xz:$line" --json
 like "$out" '"ts_ns":66047485000' "the path as imported names it too (--json)"
 pb show "real/arm64-ftrace-hugetlb-cma/trace.txt.xz:$line"
 is "$rc" 0 "as do its last components"
+# the report's pointer to the rest of a failure's pages is such a FILE:LINE
+ref=$("$PINBLAME" report | sed -n 's/.*more pages held: pinblame show //p' | head -1)
+like "$ref" "trace\\.txt\\.xz:[0-9]+$" "the report points to show by FILE:LINE, not by id"
+pb show "$ref"
+is "$rc" 0 "and show takes it"
 pb show "race.txt.xz:$line"
 is "$rc" 2 "part of a file name is no file: exit 2"
 is "$err" "pinblame: show: no failure's event is at race.txt.xz:$line (see 'pinblame failures --json', source and line)" \

@@ -128,7 +128,7 @@ static void test_text_report_fits_the_width_and_colours_only_when_asked(void **s
 		   "        pfn 0x13e000-0x140000, busy 0x13e100 0x13e101 0x13e102 0x13e103 (+2)\n"
 		   "        pfn 0x13e100: __do_sys_vmsplice, probe at trace.txt.xz:700 (high)\n"
 		   "        pfn 0x13e101: do_splice, dump at dmesg.txt:1234 (medium), refcount 3\n"
-		   "        3 more pages held: pinblame show 12\n"
+		   "        3 more pages held: pinblame show trace.txt.xz:44914\n"
 		   "      #13 cma_alloc");
 	assert_has(t, "      #20 migrate (longterm_pin) at 100.000000 s, recovered\n");
 	assert_null(strchr(t, '\033'));
@@ -157,7 +157,7 @@ static void test_markdown_report_has_every_section(void **state)
 	assert_has(t, "  - pfn 0x13e100: \\_\\_do\\_sys\\_vmsplice, probe at "
 		   "trace.txt.xz:700 (high)\n"
 		   "  - pfn 0x13e101: do\\_splice, dump at dmesg.txt:1234 (medium), "
-		   "refcount 3\n  - 3 more pages held: pinblame show 12\n");
+		   "refcount 3\n  - 3 more pages held: pinblame show trace.txt.xz:44914\n");
 	assert_has(t, "#### 2. `a_call_site_with_a_very_long_name_that_will_not_fit<T>` [nvidia]");
 	assert_has(t, "Migrations with failed pages, by reason: contig\\_range 1240 (1380 pages)\n");
 	assert_int_equal(count_of(t, "<"), count_of(t, "`a_call_site_with_a_very_long_name"));
@@ -184,7 +184,7 @@ static void test_html_report_is_self_contained_and_linked(void **state)
 	assert_has(t, "<li><a href=\"#f-12\">#12 cma_alloc hugetlb0 at 41.589960 s, final</a></li>");
 	assert_has(t, "<article id=\"f-12\"><h3 class=\"final\">");
 	assert_has(t, "<li>pfn 0x13e101: do_splice, dump at dmesg.txt:1234 (medium), "
-		   "refcount 3</li>\n<li>3 more pages held: pinblame show 12</li>");
+		   "refcount 3</li>\n<li>3 more pages held: pinblame show trace.txt.xz:44914</li>");
 	assert_has(t, "<pre>try_grab_folio\n<strong>__do_sys_vmsplice</strong>\nel0_svc\n</pre>");
 	assert_has(t, "<article id=\"f-20\">");
 	assert_has(t, "<li>no holder evidence");
