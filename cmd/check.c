@@ -113,23 +113,13 @@ static const char *site_name(const json_t *c)
 	return s ? s : "?";
 }
 
-/* Whether GLOB names call site C: as blame prints it ("fn [module]" for a
- * module's function), or its function alone; the whole name as given also
+/* Whether GLOB names call site C: as blame prints it (LABEL, from
+ * site_label()), or its function alone; the whole name as given also
  * matches, so that a name copied from blame's output, whose "[module]" a
  * glob would read as a set of characters, matches itself. */
-static int site_matches(const char *glob, const json_t *c)
+static int site_matches(const char *glob, const json_t *c, const char *label)
 {
-	const char *module = json_string_value(json_object_get(c, "module"));
-	struct pb_buf printed = { 0 };
-	int match;
-
-	pb_buf_addf(&printed, "%s", site_name(c));
-	if (module && *module)
-		pb_buf_addf(&printed, " [%s]", module);
-	match = !strcmp(glob, pb_buf_str(&printed)) || !fnmatch(glob, pb_buf_str(&printed), 0) ||
-		!fnmatch(glob, site_name(c), 0);
-	pb_buf_free(&printed);
-	return match;
+	return !strcmp(glob, label) || !fnmatch(glob, label, 0) || !fnmatch(glob, site_name(c), 0);
 }
 
 /* "1 failure", "3 failures": what call site C explains. */
@@ -174,16 +164,19 @@ static void check_limits(struct verdict *v, const struct rules *r, const json_t 
 		breach(v, "max-final", NULL, "%lld final failure%s, more than %lld", final,
 		       final == 1 ? "" : "s", r->max_final);
 	json_array_foreach(json_object_get(blame, "callsites"), i, c) {
+		const char *name = site_label(&label, c);
+
 		for (size_t k = 0; k < r->nshares; k++)
-			if (site_matches(r->shares[k].glob, c) && site_share(c) > r->shares[k].max)
+			if (site_matches(r->shares[k].glob, c, name) &&
+			    site_share(c) > r->shares[k].max)
 				breach(v, "max-share", c, "%s has a share of %.1f%%, more than "
-				       "%.1f%%", site_label(&label, c), site_share(c) * 100,
+				       "%.1f%%", name, site_share(c) * 100,
 				       r->shares[k].max * 100);
 		for (size_t k = 0; k < r->ndeny; k++)
-			if (site_matches(r->deny[k], c) &&
+			if (site_matches(r->deny[k], c, name) &&
 			    json_integer_value(json_object_get(c, "failures")) > 0)
 				breach(v, "deny", c, "%s explains %s (denied by '%s')",
-				       site_label(&label, c), failures_text(c), r->deny[k]);
+				       name, failures_text(c), r->deny[k]);
 	}
 	pb_buf_free(&label);
 }

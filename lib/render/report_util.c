@@ -197,24 +197,16 @@ void rj_evidence_line(struct pb_buf *b, const json_t *e)
  * the event has no line or its path would need quoting in a shell. */
 static void add_show_ref(struct pb_buf *b, const json_t *report, long long id)
 {
-	const json_t *f;
-	size_t i;
+	const json_t *f = rj_failure_by_id(report, id);
+	const char *path = pb_json_str(f, "source", NULL);
+	long long line = pb_json_int(f, "line", 0);
 
-	json_array_foreach(json_object_get(report, "failures"), i, f) {
-		const char *path = pb_json_str(f, "source", NULL);
-		long long line = pb_json_int(f, "line", 0);
-
-		if (pb_json_int(f, "id", 0) != id)
-			continue;
-		if (path && *path && line > 0 &&
-		    strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			   "0123456789/._+-,@") == strlen(path)) {
-			pb_buf_addf(b, "%s:%lld", path, line);
-			return;
-		}
-		break;
-	}
-	pb_buf_addf(b, "%lld", id);
+	if (path && *path && line > 0 &&
+	    strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789/._+-,@") == strlen(path))
+		pb_buf_addf(b, "%s:%lld", path, line);
+	else
+		pb_buf_addf(b, "%lld", id);
 }
 
 int rj_evidence_more(struct pb_buf *b, const json_t *report, long long id)
