@@ -93,14 +93,12 @@ static void print_blame(const json_t *res)
 	       by_callsite ? "CALL SITE" : "KEY", "FAILURES", "PAGES", "SHARE", "CONFIDENCE",
 	       "EVIDENCE");
 	json_array_foreach(rows, i, r) {
-		if (!by_callsite)	/* --by source: a file name, one line */
-			snprintf(name, sizeof(name), "%s",
-				 pb_term_str(&shown, pb_json_str(r, "key", "?")));
-		else if (json_is_string(json_object_get(r, "module")))
-			snprintf(name, sizeof(name), "%s [%s]", pb_json_str(r, "callsite", "?"),
-				 pb_json_str(r, "module", "?"));
-		else
-			snprintf(name, sizeof(name), "%s", pb_json_str(r, "callsite", "?"));
+		pb_buf_reset(&shown);
+		/* --by source: a file name, one line */
+		snprintf(name, sizeof(name), "%s", by_callsite
+			 ? pb_site_name(&shown, pb_json_str(r, "callsite", "?"),
+					pb_json_str(r, "module", NULL))
+			 : pb_term_str(&shown, pb_json_str(r, "key", "?")));
 		printf("%4lld  %-32s  %8lld  %5lld  %5.1f%%  %-10s  ", pb_json_int(r, "rank", 0), name,
 		       pb_json_int(r, "failures", 0), pb_json_int(r, "pages", 0),
 		       100 * json_real_value(json_object_get(r, "share")),

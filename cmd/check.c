@@ -135,13 +135,8 @@ static const char *failures_text(const json_t *c)
 /* The name blame prints for C, for the breach lines. */
 static const char *site_label(struct pb_buf *buf, const json_t *c)
 {
-	const char *module = json_string_value(json_object_get(c, "module"));
-
 	pb_buf_reset(buf);
-	pb_buf_addf(buf, "%s", site_name(c));
-	if (module && *module)
-		pb_buf_addf(buf, " [%s]", module);
-	return pb_buf_str(buf);
+	return pb_site_name(buf, site_name(c), json_string_value(json_object_get(c, "module")));
 }
 
 static double site_share(const json_t *c)

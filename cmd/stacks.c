@@ -21,6 +21,7 @@ enum stacks_format { STACKS_TEXT, STACKS_FOLDED, STACKS_JSON };
 
 static void print_stacks(const json_t *stacks, enum stacks_format fmt)
 {
+	struct pb_buf site = { 0 };
 	size_t i;
 	json_t *st;
 
@@ -30,7 +31,6 @@ static void print_stacks(const json_t *stacks, enum stacks_format fmt)
 		const char *folded = json_string_value(json_object_get(st, "folded"));
 		long long count = json_integer_value(json_object_get(st, "count"));
 		const char *module = json_string_value(json_object_get(st, "module"));
-		char site[256];
 
 		if (!folded)
 			continue;
@@ -38,10 +38,11 @@ static void print_stacks(const json_t *stacks, enum stacks_format fmt)
 			printf("%s %lld\n", folded, count);
 			continue;
 		}
-		snprintf(site, sizeof(site), module ? "%s [%s]" : "%s",
-			 json_string_value(json_object_get(st, "callsite")), module);
-		printf("%7lld  %-32s  %s\n", count, site, folded);
+		pb_buf_reset(&site);
+		printf("%7lld  %-32s  %s\n", count,
+		       pb_site_name(&site, pb_json_str(st, "callsite", "?"), module), folded);
 	}
+	pb_buf_free(&site);
 }
 
 /* Two options that choose the same thing: one of them, or a usage error. */

@@ -29,6 +29,13 @@ long long pb_json_int(const json_t *o, const char *key, long long dflt);
 /* Writes a JSON value followed by a newline; 0 or -1. */
 int pb_json_write(FILE *out, json_t *value);
 
+struct pb_buf;
+/* Appends the name of a call site to B, "CALLSITE" or "CALLSITE [MODULE]"
+ * (MODULE NULL or empty: the kernel proper), and returns B's whole text.
+ * Not escaped: names come from traces, and are printed through
+ * pb_term_stream() or made JSON by pb_json_text(). */
+const char *pb_site_name(struct pb_buf *b, const char *callsite, const char *module);
+
 /* "s" after a count of N things, "" when N is 1: "1 page", "2 pages". */
 const char *pb_plural(long long n);
 

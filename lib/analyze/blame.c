@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "pinblame/render.h"
 
 enum ev_cat { EV_PROBE, EV_DUMP, EV_PAGE_REF, EV_PAGE_PINNER, EV_PAGE_OWNER, EV_NCATS };
 
@@ -98,6 +99,16 @@ static const char *source_key(const struct sources *src, int64_t id, int kernel)
 	return "?";
 }
 
+/* The row key of a call site: its name as every output prints it, in A. */
+static const char *site_key(const struct site *site, struct pb_arena *a)
+{
+	struct pb_buf name = { 0 };
+	const char *key = pb_arena_strdup(a, pb_site_name(&name, site->callsite, site->module));
+
+	pb_buf_free(&name);
+	return key;
+}
+
 static const char *row_key(enum pb_blame_by by, const struct cand *c, const struct sources *src,
 			   struct pb_arena *a)
 {
@@ -119,10 +130,7 @@ static const char *row_key(enum pb_blame_by by, const struct cand *c, const stru
 	case PB_BY_KERNEL:
 		return source_key(src, c->failure_id, 1);
 	default:
-		if (!c->site->module)
-			return c->site->callsite;
-		snprintf(buf, sizeof(buf), "%s [%s]", c->site->callsite, c->site->module);
-		return pb_arena_strdup(a, buf);
+		return site_key(c->site, a);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "pinblame/render.h"
 
 #define FRAMES_SQL \
 	"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id " \
@@ -218,13 +219,8 @@ static size_t first_frame(struct pb_store *s, int64_t stack_id)
 /* "func" or "func [module]" of the frame row of ST. */
 static const char *frame_text(sqlite3_stmt *st, struct pb_buf *b)
 {
-	const char *module = column_text(st, 1);
-
 	pb_buf_reset(b);
-	pb_buf_adds(b, column_text(st, 0));
-	if (module && *module)
-		pb_buf_addf(b, " [%s]", module);
-	return pb_buf_str(b);
+	return pb_site_name(b, column_text(st, 0), column_text(st, 1));
 }
 
 json_t *site_frames_json(struct pb_store *s, const struct site *site, int64_t stack_id)

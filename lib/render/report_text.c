@@ -210,9 +210,8 @@ static void callsite_detail(struct text_out *t, const json_t *r, const json_t *c
 	char share[16];
 
 	rj_share(share, sizeof(share), rj_real(c, "share", 0));
-	pb_buf_addf(&t->line, "[%lld] %s", pb_json_int(c, "rank", 0), pb_json_str(c, "callsite", "?"));
-	if (pb_json_str(c, "module", NULL))
-		pb_buf_addf(&t->line, " [%s]", pb_json_str(c, "module", ""));
+	pb_buf_addf(&t->line, "[%lld] ", pb_json_int(c, "rank", 0));
+	pb_site_name(&t->line, pb_json_str(c, "callsite", "?"), pb_json_str(c, "module", NULL));
 	pb_buf_addf(&t->line, ": %lld failure%s, %lld page%s, %s, confidence %s",
 		    pb_json_int(c, "failures", 0), pb_plural(pb_json_int(c, "failures", 0)),
 		    pb_json_int(c, "pages", 0), pb_plural(pb_json_int(c, "pages", 0)), share,
