@@ -399,6 +399,7 @@ static int commit_file(struct import_file *f, struct pb_parser *p, struct pb_inp
 		.seconds = seconds,
 		.kernel = pb_parser_meta(p, "kernel"),
 		.arch = pb_parser_meta(p, "arch"),
+		.page_size = pb_parser_meta(p, "page_size"),
 		.clock = pb_parser_meta(p, "clock"),
 		.sha256 = f->sha256,
 		.raw_sha256 = f->raw_sha256,

@@ -8,9 +8,9 @@
 
 static const struct pb_usage info_usage = {
 	.synopsis = "info [--json]",
-	.about = "Shows the imported sources (format, kernel, arch, events, lines not\n"
-		 "understood and why), the time span, counts per event, CMA allocations\n"
-		 "started but never finished, and lost events.\n",
+	.about = "Shows the imported sources (format, kernel, arch, page size, events,\n"
+		 "lines not understood and why), the time span, counts per event, CMA\n"
+		 "allocations started but never finished, and lost events.\n",
 	.footer = "Exit: 0 ok, 2 usage, 3 no store (no traces imported), 4 store error.\n",
 };
 
@@ -23,6 +23,21 @@ static void print_ts(const json_t *src, const char *key)
 
 	pb_format_time(buf, sizeof(buf), ts, pb_json_str(src, "clock", NULL));
 	fputs(buf, stdout);
+}
+
+/* The traced kernel's page size and what said it; nothing when unknown
+ * (the file-offset join then says the size it tried: blame's gaps). */
+static void print_page_size(const json_t *src)
+{
+	const char *from = pb_json_str(src, "page_size_from", "");
+	long long size = pb_json_int(src, "page_size", 0);
+
+	if (size <= 0)
+		return;
+	printf(", page size %lld (%s)", size,
+	       !strcmp(from, "header") ? "its header" :
+	       !strcmp(from, "release") ? "the kernel release" :
+	       !strcmp(from, "arch") ? "the arch" : from);
 }
 
 static void print_source(const json_t *src)
@@ -41,6 +56,7 @@ static void print_source(const json_t *src)
 	/* times not on the kernel's clock are never compared with others' */
 	if (pb_json_str(src, "clock", NULL))
 		printf(", clock %s", pb_json_str(src, "clock", ""));
+	print_page_size(src);
 	putchar('\n');
 	printf("  %lld events, %lld lines, %lld not understood, %lld lost, span ",
 	       pb_json_int(src, "events", 0),

@@ -11,7 +11,7 @@ static const struct pb_usage query_usage = {
 		 "\n"
 		 "Public views (stable; the tables behind them may change):\n"
 		 "  sources(id, path, sha256, format, kernel, arch, events, bad_lines, imported_at,\n"
-		 "          boot, clock)\n"
+		 "          boot, clock, page_size, page_size_from)\n"
 		 "  events(id, source_id, line, ts_ns, cpu, pid, tgid, comm, event, stack_id, body)\n"
 		 "  event_fields(event_id, name, value)\n"
 		 "  event_ids(event, source_id, id)   the index by name: select events by name\n"

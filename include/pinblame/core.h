@@ -117,6 +117,26 @@ int pb_parse_i64(const char *s, size_t n, int64_t *out);
 /* "123.456789" seconds (any number of fraction digits, or none) -> ns. */
 int pb_parse_seconds_ns(const char *s, size_t n, int64_t *out);
 
+/* --- facts about the traced kernel (kernel_facts.c) --- */
+/* The page size a distro flavour names at the end of the kernel release
+ * ("6.1.0-28-arm64-16k", "5.14.0-427.el9.aarch64+64k", "...-generic-64k":
+ * a separator, 4, 16 or 64, then k), else 0. */
+long pb_release_page_size(const char *release);
+/* 4096 for the architectures whose page size is fixed (x86, s390), else
+ * 0 (arm64, powerpc, riscv... have several). */
+long pb_arch_page_size(const char *arch);
+/* The width of the kernel's pointers by its uname machine: 64, 32, 0
+ * when unknown. */
+int pb_arch_long_bits(const char *arch);
+enum pb_pointer {
+	PB_POINTER_NONE,	/* not a hex number, or NULL */
+	PB_POINTER_HASHED,	/* a hashed %p: no address */
+	PB_POINTER_ADDRESS,	/* a real kernel address */
+	PB_POINTER_EITHER,	/* 32 bits that may be either */
+};
+/* What a printed pointer is, on a kernel of LONG_BITS (0: unknown). */
+enum pb_pointer pb_pointer_kind(const char *text, size_t n, int long_bits);
+
 /* Whether stdout / stderr are terminals (cached). */
 int pb_stdout_is_tty(void);
 int pb_stderr_is_tty(void);

@@ -15,7 +15,7 @@
 #include "pinblame/parse.h"
 
 /* Bumped whenever the schema changes; older binaries refuse newer stores. */
-#define PB_SCHEMA_VERSION 5
+#define PB_SCHEMA_VERSION 6
 
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */
@@ -192,6 +192,9 @@ struct pb_source_totals {
 	double seconds;
 	const char *kernel;	/* may be NULL */
 	const char *arch;	/* may be NULL */
+	const char *page_size;	/* NULL, or the PAGE_SIZE the capture's own
+				 * header says: the parser's "page_size" meta
+				 * (else the release or arch may tell it) */
 	const char *clock;	/* NULL, or the clock that is not the kernel's
 				 * trace clock: the parser's "clock" meta */
 	const char *sha256;	/* final content hash (needed when the info's

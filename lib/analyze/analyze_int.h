@@ -162,6 +162,9 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 
 /* failures_find.c: fills failure and failure_pfn. */
 int find_failures(struct pb_store *s);
+/* probes.c: the vmemmap fit of each source into probe_map (before
+ * probe_evidence(), which reads it). */
+int probe_map_refresh(struct pb_store *s);
 /* probes.c: evidence rows of kind probe / dump_probe for busy pages. */
 int probe_evidence(struct pb_store *s);
 /* probes.c: why page-pointer probe hits named no page: UNMAPPED_HITS
@@ -175,6 +178,33 @@ struct probe_map_gaps {
 int probe_map_gaps(struct pb_store *s, struct probe_map_gaps *g);
 /* holders.c: every candidate of every busy page into L. */
 int collect_cands(struct pb_store *s, struct cand_list *l);
+
+/* holders.c: a page_ref get (or pin) of a busy page that is no candidate
+ * because its own task's put brought the count back before the page was
+ * found busy (a refcount does not say whose reference a put drops; see
+ * doc/DESIGN.md, "Attribution"). Show lists them: a user who finds the
+ * get in the trace learns why it was not blamed. */
+struct given_back {
+	int64_t failure_id, pfn;
+	int64_t get_id, put_id;		/* evidence ids */
+	int64_t ts_ns, put_ts_ns;
+	int64_t stack_id;		/* of the get; 0: none */
+	int64_t delta, count;		/* page_ref's val= and count= (after it) */
+	int32_t pid;
+	const char *comm;		/* may be NULL */
+	enum cand_kind kind;		/* CAND_PAGE_REF_GET or CAND_PIN */
+};
+
+struct given_back_list {
+	struct given_back *v;
+	size_t n, cap;
+	struct pb_arena strings;
+};
+
+/* The given-back gets of the busy pages of FAILURE_ID into L, by pfn, then
+ * in time order: within the evidence the candidates are read from. 0 or -1. */
+int collect_given_back(struct pb_store *s, int64_t failure_id, struct given_back_list *l);
+void given_back_list_free(struct given_back_list *l);
 
 /* failures.c: failure FAILURE_ID as in `failures --json`, or NULL. */
 json_t *failure_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id);

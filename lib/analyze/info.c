@@ -8,8 +8,8 @@ static json_t *sources_json(struct pb_store *s)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, path, sha256, format, kernel, arch, events, bad_lines, lines, "
-		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at, clock "
-		"FROM source ORDER BY id");
+		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at, clock, "
+		"page_size, page_size_from FROM source ORDER BY id");
 	sqlite3_stmt *bad = pb_store_prepare(s,
 		"SELECT reason, count, first_line, example FROM bad_line "
 		"WHERE source_id = ? ORDER BY reason");

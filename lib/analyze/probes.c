@@ -10,10 +10,17 @@
  * some, else the one most events of all sources agree on (a trace without
  * CMA events and the kernel log of the same machine).
  *
+ * The fit is learned at the analysis refresh and kept in the derived
+ * table probe_map, which blame's and info's gaps read again.
+ *
  * A probe with a file offset instead (pos=, on generic_file_splice_read)
  * names page cache pages: a kernel log dump of a busy page gives its
  * mapping and index, and index == pos / PAGE_SIZE joins the two. Which
- * probe file= belongs to which dump mapping= is learned by vote.
+ * probe file= belongs to which dump mapping= is learned by vote. PAGE_SIZE
+ * is the source's (sources.page_size), or its boot's; when no source of
+ * the boot knows it, 4096 is tried first, and 16 KiB, then 64 KiB, only
+ * for a source whose hits 4096 put at no busy page's index (probe_map
+ * says which size was taken).
  *
  * Hits without a stack inherit the stack of the same probe and task (the
  * stacktrace trigger is often limited to the first hits): the last one
@@ -30,8 +37,10 @@
 
 #include "analyze_int.h"
 
-/* Page size for file offsets; the captures are all 4 KiB kernels. */
-#define PROBE_PAGE_SIZE 4096
+/* The page sizes tried, in order, for a source whose own is unknown:
+ * 4 KiB is the common one; arm64 has 16 and 64 KiB flavours, powerpc
+ * 64 KiB, loongarch 16 KiB. */
+static const long guessed_page_sizes[] = { 4096, 16384, 65536 };
 /* Points read per event name for learning the vmemmap. */
 #define VMEMMAP_POINTS 4096
 
@@ -56,7 +65,60 @@ struct vmemmaps {
 	struct vmemmap all;	/* the fit of every source's points */
 	struct boots boots;
 	struct ids hashed_sources;	/* sources that printed a hashed page= */
+	int stored;	/* read from probe_map */
 };
+
+/* What the source table says of each source's kernel, by source id. */
+struct source_fact {
+	int long_bits;		/* 64, 32, 0 when its arch is unknown */
+	long page_size;		/* its own or its boot's; 0 when unknown */
+};
+
+struct source_facts {
+	struct source_fact *v;
+	size_t n, cap;
+};
+
+static void fact_row(sqlite3_stmt *st, void *ctx)
+{
+	struct source_facts *f = ctx;
+	size_t id = (size_t)sqlite3_column_int64(st, 0);
+
+	if (id >= f->n) {
+		PB_GROW(f->v, id + 1, f->cap);
+		memset(f->v + f->n, 0, (id + 1 - f->n) * sizeof(*f->v));
+		f->n = id + 1;
+	}
+	f->v[id].long_bits = pb_arch_long_bits(column_text(st, 1));
+	f->v[id].page_size = (long)column_i64_or(st, 2, 0);
+}
+
+/* A source linked to a boot (a trace and its kernel log) whose own page
+ * size is unknown takes one its boot's other sources know. */
+static void share_boot_page_size(struct source_facts *f, const struct boots *b)
+{
+	for (size_t i = 0; i < f->n; i++)
+		for (size_t j = 0; !f->v[i].page_size && j < f->n; j++)
+			if (f->v[j].page_size && boot_of(b, (int64_t)i) > 0 &&
+			    boot_of(b, (int64_t)i) == boot_of(b, (int64_t)j))
+				f->v[i].page_size = f->v[j].page_size;
+}
+
+static int load_source_facts(struct pb_store *s, const struct boots *b, struct source_facts *f)
+{
+	int rc = sql_rows_each(s, "SELECT id, arch, page_size FROM source ORDER BY id",
+			       fact_row, f);
+
+	share_boot_page_size(f, b);
+	return rc;
+}
+
+static const struct source_fact *fact_of(const struct source_facts *f, int64_t source_id)
+{
+	static const struct source_fact unknown = { 0, 0 };
+
+	return source_id >= 0 && (size_t)source_id < f->n ? &f->v[source_id] : &unknown;
+}
 
 static void name_row(sqlite3_stmt *st, void *ctx)
 {
@@ -91,23 +153,13 @@ static int parse_ptr(const char *text, size_t n, uint64_t *out)
 	return text && pb_parse_hex(text, n, out) == 0 && *out ? 0 : -1;
 }
 
-/* Whether TEXT is a %p the kernel printed hashed: with the trace option
- * hash-ptr (set by default: TRACE_DEFAULT_FLAGS in kernel/trace/trace.c;
- * trace_event_format() turns %p into %px only when it is off), and in
- * printk, %p prints ptr_to_id() (lib/vsprintf.c): on a 64-bit kernel 32
- * bits of a hash, zero-padded to the 16 digits of a pointer. No struct
- * page lies there: the kernel's half of a 64-bit address space has its
- * top bits set. (A 32-bit kernel's hash has a pointer's 8 digits and
- * cannot be told from one.) */
-static int hashed_pointer(const char *text, size_t n)
+/* Whether TEXT is a %p the kernel printed hashed (pb_pointer_kind()):
+ * with the trace option hash-ptr (set by default: TRACE_DEFAULT_FLAGS in
+ * kernel/trace/trace.c; trace_event_format() turns %p into %px only when
+ * it is off), and in printk. */
+static int hashed_pointer(const char *text, size_t n, int long_bits)
 {
-	size_t zeros = 0;
-
-	if (!text || n != 16)
-		return 0;
-	while (zeros < n && text[zeros] == '0')
-		zeros++;
-	return zeros >= 8 && zeros < n;
+	return pb_pointer_kind(text, n, long_bits) == PB_POINTER_HASHED;
 }
 
 static int parse_num(const char *text, size_t n, uint64_t *out)
@@ -274,7 +326,8 @@ static void fit_all(struct point *p, size_t n, struct vmemmaps *vms)
 	}
 }
 
-static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, struct vmemmaps *vms)
+static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn,
+			  const struct source_facts *facts, struct vmemmaps *vms)
 {
 	/* The first points of each source: in a merged store the first rows
 	 * of a name may all be one machine's. */
@@ -286,7 +339,7 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	size_t n = 0, cap = 0;
 	int rc = 0;
 
-	if (!st || load_boots(s, &vms->boots) < 0) {
+	if (!st) {
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -304,7 +357,8 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 				pfn = field(&f, "pfn", &npfn);
 				page = field(&f, "page", &npage);
 				/* a hash is no address: it teaches nothing */
-				if (hashed_pointer(page, npage)) {
+				if (hashed_pointer(page, npage,
+						   fact_of(facts, (int64_t)src)->long_bits)) {
 					ids_push(&vms->hashed_sources, (int64_t)src);
 					continue;
 				}
@@ -321,6 +375,107 @@ static int learn_vmemmaps(struct pb_store *s, const struct probe_names *pn, stru
 	fit_all(p, n, vms);
 	free(p);
 	return rc ? -1 : 0;
+}
+
+/* --- the fit kept in probe_map ----------------------------------------- */
+
+static int store_fit(struct pb_store *s, sqlite3_stmt *ins, int64_t source_id,
+		     const struct vmemmap *vm, int hashed)
+{
+	pb_store_bind_int64(ins, ":source_id", source_id);
+	pb_store_bind_int64(ins, ":known", vm->known);
+	/* base and stride as the 64 bits they are (a base above 2^63 reads
+	 * back as a negative integer, cast again on load) */
+	if (vm->known) {
+		pb_store_bind_int64(ins, ":base", (int64_t)vm->base);
+		pb_store_bind_int64(ins, ":stride", (int64_t)vm->stride);
+	}
+	pb_store_bind_int64(ins, ":hashed", hashed);
+	if (pb_store_run(s, ins) < 0)
+		return -1;
+	sqlite3_clear_bindings(ins);
+	return 0;
+}
+
+/* Writes the fits of VMS: a row per source with points or hashes, and
+ * source 0, the store-wide fit, which also says the fit was stored. */
+static int store_fits(struct pb_store *s, const struct vmemmaps *vms)
+{
+	sqlite3_stmt *ins = pb_store_prepare(s,
+		"INSERT INTO probe_map(source_id, known, base, stride, hashed) "
+		"VALUES (:source_id, :known, :base, :stride, :hashed) "
+		"ON CONFLICT(source_id) DO UPDATE SET hashed = excluded.hashed");
+	static const struct vmemmap none = { 0 };
+	int rc = ins ? store_fit(s, ins, 0, &vms->all, 0) : -1;
+
+	for (size_t i = 0; rc == 0 && i < vms->n; i++)
+		rc = store_fit(s, ins, vms->v[i].source_id, &vms->v[i].vm,
+			       ids_has(&vms->hashed_sources, vms->v[i].source_id));
+	for (size_t i = 0; rc == 0 && i < vms->hashed_sources.n; i++)
+		rc = store_fit(s, ins, vms->hashed_sources.v[i], &none, 1);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+int probe_map_refresh(struct pb_store *s)
+{
+	struct probe_names pn = { 0 };
+	struct vmemmaps vms = { 0 };
+	struct source_facts facts = { 0 };
+	int rc = find_names(s, &pn);
+
+	if (rc == 0)
+		rc = load_boots(s, &vms.boots);
+	if (rc == 0)
+		rc = load_source_facts(s, &vms.boots, &facts);
+	if (rc == 0)
+		rc = learn_vmemmaps(s, &pn, &facts, &vms);
+	sort_n(vms.hashed_sources.v, vms.hashed_sources.n, sizeof(int64_t), cmp_id);
+	if (rc == 0)
+		rc = store_fits(s, &vms);
+	free(pn.pairs.v);
+	free(pn.pages.v);
+	free(pn.files.v);
+	free(vms.v);
+	free(vms.boots.of);
+	free(vms.hashed_sources.v);
+	free(facts.v);
+	return rc;
+}
+
+static void fit_row(sqlite3_stmt *st, void *ctx)
+{
+	struct vmemmaps *vms = ctx;
+	int64_t source_id = sqlite3_column_int64(st, 0);
+	struct vmemmap vm = { sqlite3_column_int(st, 1),
+			      (uint64_t)sqlite3_column_int64(st, 2),
+			      (uint64_t)sqlite3_column_int64(st, 3) };
+
+	if (vm.known && !vm.stride)
+		vm.known = 0;	/* a hand-edited row: page_to_pfn() divides by it */
+	if (sqlite3_column_int(st, 4))
+		ids_push(&vms->hashed_sources, source_id);
+	if (!source_id) {
+		vms->all = vm;
+		vms->stored = 1;
+		return;
+	}
+	PB_GROW(vms->v, vms->n + 1, vms->cap);
+	vms->v[vms->n].source_id = source_id;
+	vms->v[vms->n++].vm = vm;
+}
+
+/* The fits probe_map_refresh() stored (VMS->stored 0 when the table has
+ * none: a store upgraded, or read as it is, before its next refresh). */
+static int load_fits(struct pb_store *s, struct vmemmaps *vms)
+{
+	int rc = load_boots(s, &vms->boots);
+
+	if (rc == 0)
+		rc = sql_rows_each(s, "SELECT source_id, known, base, stride, hashed "
+				   "FROM probe_map ORDER BY source_id", fit_row, vms);
+	sort_n(vms->hashed_sources.v, vms->hashed_sources.n, sizeof(int64_t), cmp_id);
+	return rc;
 }
 
 /* The mapping of the source's own points, else of its boot's, else the
@@ -510,18 +665,28 @@ static int keep_page(const void *ctx, int64_t source_id, struct ev_fields *field
 	       ids_has(c->busy, h->pfn);
 }
 
+/* A pass over the file-offset hits: the page size each source's offsets
+ * are divided by in it (0: not in this pass). */
+struct file_ctx {
+	const struct ids *indexes;
+	const long *size_of;	/* by source id */
+	size_t n;
+};
+
 /* File-offset hits at a page index some busy page's dump has. */
 static int keep_file(const void *ctx, int64_t source_id, struct ev_fields *fields, struct hit *h,
 		     struct pb_arena *a)
 {
-	const struct ids *indexes = ctx;
+	const struct file_ctx *c = ctx;
+	long size = source_id >= 0 && (size_t)source_id < c->n ? c->size_of[source_id] : 0;
 	size_t n, nfile;
 	const char *pos = field(fields, "pos", &n), *file;
 	uint64_t off;
 
-	if (parse_num(pos, n, &off) < 0 || !ids_has(indexes, (int64_t)(off / PROBE_PAGE_SIZE)))
+	if (!size || parse_num(pos, n, &off) < 0 ||
+	    !ids_has(c->indexes, (int64_t)(off / (uint64_t)size)))
 		return 0;
-	h->index = off / PROBE_PAGE_SIZE;
+	h->index = off / (uint64_t)size;
 	file = field(fields, "file", &nfile);
 	/* (no arena: only the decision is asked for) */
 	h->file = file && a ? pb_arena_strndup(a, file, nfile) : NULL;
@@ -757,8 +922,140 @@ static int join_dumps(struct pb_store *s, const struct hits *hs, const struct du
 	return rc;
 }
 
+/* The page size the file-offset join takes per source: its own (or its
+ * boot's), else the sizes of guessed_page_sizes[] in turn while none has
+ * put a hit of it at a busy page's index. */
+struct offset_sizes {
+	long *pass;	/* this pass's, by source id; 0: not in it */
+	long *taken;	/* the size whose hits were kept; 0: none yet */
+	int *guessed;	/* 1 when the source's size is unknown */
+	int *has_hits;	/* 1 when the source has file-offset hits */
+	size_t n;
+};
+
+static void offset_sizes_init(struct offset_sizes *o, const struct source_facts *facts)
+{
+	o->n = facts->n;
+	o->pass = pb_calloc(o->n + 1, sizeof(*o->pass));
+	o->taken = pb_calloc(o->n + 1, sizeof(*o->taken));
+	o->guessed = pb_calloc(o->n + 1, sizeof(*o->guessed));
+	o->has_hits = pb_calloc(o->n + 1, sizeof(*o->has_hits));
+	for (size_t i = 0; i < o->n; i++) {
+		o->guessed[i] = !facts->v[i].page_size;
+		o->pass[i] = o->guessed[i] ? guessed_page_sizes[0] : facts->v[i].page_size;
+	}
+}
+
+static void offset_sizes_free(struct offset_sizes *o)
+{
+	free(o->pass);
+	free(o->taken);
+	free(o->guessed);
+	free(o->has_hits);
+}
+
+/* After pass PASS kept the hits HS[first..]: the sizes of the next pass,
+ * for the sources still guessing with hits of their own; 0 when none. */
+static int next_pass(struct offset_sizes *o, const struct hits *hs, size_t first, size_t pass)
+{
+	int more = 0;
+
+	for (size_t i = first; i < hs->n; i++) {
+		size_t src = (size_t)hs->v[i].source_id;
+
+		if (src < o->n && !o->taken[src])
+			o->taken[src] = o->pass[src];
+	}
+	for (size_t i = 0; i < o->n; i++) {
+		o->pass[i] = o->guessed[i] && o->has_hits[i] && !o->taken[i] &&
+			pass + 1 < PB_ARRAY_SIZE(guessed_page_sizes)
+			? guessed_page_sizes[pass + 1] : 0;
+		more |= o->pass[i] != 0;
+	}
+	return more;
+}
+
+static void has_hits_row(sqlite3_stmt *st, void *ctx)
+{
+	struct offset_sizes *o = ctx;
+	size_t src = (size_t)sqlite3_column_int64(st, 0);
+
+	if (src < o->n)
+		o->has_hits[src] = 1;
+}
+
+/* Which sources have hits of the file-offset probes PN->files. */
+static int find_hit_sources(struct pb_store *s, const struct probe_names *pn,
+			    struct offset_sizes *o)
+{
+	struct pb_buf sql = { 0 };
+	int rc;
+
+	pb_buf_adds(&sql, "SELECT DISTINCT source_id FROM event_index WHERE name_id IN (");
+	for (size_t i = 0; i < pn->files.n; i++)
+		pb_buf_addf(&sql, "%s%lld", i ? ", " : "", (long long)pn->files.v[i]);
+	pb_buf_adds(&sql, ")");
+	rc = sql_rows_each(s, sql.data, has_hits_row, o);
+	pb_buf_free(&sql);
+	return rc;
+}
+
+/* Keeps in probe_map the page size the join took for each source with
+ * file-offset hits, and whether it was the source's own or a guess
+ * (NULL: no size put a hit at a busy page's index). */
+static int store_offset_sizes(struct pb_store *s, const struct offset_sizes *o,
+			      const struct source_facts *facts)
+{
+	sqlite3_stmt *up = pb_store_prepare(s,
+		"INSERT INTO probe_map(source_id, file_page_size, file_page_size_from) "
+		"VALUES (?1, ?2, ?3) ON CONFLICT(source_id) DO UPDATE SET "
+		"file_page_size = ?2, file_page_size_from = ?3");
+	int rc = up ? 0 : -1;
+
+	for (size_t i = 1; rc == 0 && i < o->n; i++) {
+		long size = o->guessed[i] ? o->taken[i] : facts->v[i].page_size;
+
+		if (!o->has_hits[i])
+			continue;
+		sqlite3_bind_int64(up, 1, (int64_t)i);
+		if (size)
+			sqlite3_bind_int64(up, 2, size);
+		sqlite3_bind_text(up, 3, o->guessed[i] ? "guess" : "source", -1, SQLITE_STATIC);
+		rc = pb_store_run(s, up);
+		sqlite3_clear_bindings(up);
+	}
+	sqlite3_finalize(up);
+	return rc;
+}
+
+/* The hits of the file-offset probes at the index of a busy page's dump,
+ * pass by pass (offset_sizes). */
+static int scan_file_hits(struct pb_store *s, const struct probe_names *pn,
+			  const struct dumps *d, const struct source_facts *facts, struct hits *hs)
+{
+	struct offset_sizes o;
+	struct file_ctx ctx = { &d->indexes, NULL, 0 };
+	int rc, more = 1;
+
+	offset_sizes_init(&o, facts);
+	ctx.size_of = o.pass;
+	ctx.n = o.n;
+	rc = find_hit_sources(s, pn, &o);
+	for (size_t pass = 0; rc == 0 && more; pass++) {
+		size_t first = hs->n;
+
+		for (size_t i = 0; rc == 0 && i < pn->files.n; i++)
+			rc = scan_probe(s, pn->files.v[i], keep_file, &ctx, hs);
+		more = next_pass(&o, hs, first, pass);
+	}
+	if (rc == 0)
+		rc = store_offset_sizes(s, &o, facts);
+	offset_sizes_free(&o);
+	return rc;
+}
+
 static int file_hits(struct pb_store *s, const struct probe_names *pn,
-		     const struct ids *busy, sqlite3_stmt *ins)
+		     const struct source_facts *facts, const struct ids *busy, sqlite3_stmt *ins)
 {
 	struct dumps d = { 0 };
 	struct hits hs = { 0 };
@@ -766,9 +1063,8 @@ static int file_hits(struct pb_store *s, const struct probe_names *pn,
 
 	if (rc == 0 && pn->files.n)
 		rc = load_dumps(s, busy, &hs.strings, &d);
-
-	for (size_t i = 0; rc == 0 && d.n && i < pn->files.n; i++)
-		rc = scan_probe(s, pn->files.v[i], keep_file, &d.indexes, &hs);
+	if (rc == 0 && d.n)
+		rc = scan_file_hits(s, pn, &d, facts, &hs);
 	if (rc == 0) {
 		sort_n(hs.v, hs.n, sizeof(*hs.v), cmp_index);
 		rc = join_dumps(s, &hs, &d, ins);
@@ -785,6 +1081,7 @@ int probe_evidence(struct pb_store *s)
 {
 	struct probe_names pn = { 0 };
 	struct vmemmaps vms = { 0 };
+	struct source_facts facts = { 0 };
 	struct ids busy = { 0 };
 	sqlite3_stmt *ins = NULL;
 	int rc = -1;
@@ -800,8 +1097,8 @@ int probe_evidence(struct pb_store *s)
 		"confidence, event_id, mapping) VALUES (:source_id, :ts_ns, :pfn, :kind, "
 		":pid, (SELECT text FROM name WHERE id = :comm_id), :stack_id, :confidence, "
 		":event_id, :mapping)");
-	if (!ins || learn_vmemmaps(s, &pn, &vms) < 0 || page_hits(s, &pn, &vms, &busy, ins) < 0 ||
-	    file_hits(s, &pn, &busy, ins) < 0)
+	if (!ins || load_fits(s, &vms) < 0 || load_source_facts(s, &vms.boots, &facts) < 0 ||
+	    page_hits(s, &pn, &vms, &busy, ins) < 0 || file_hits(s, &pn, &facts, &busy, ins) < 0)
 		rc = -1;
 out:
 	if (rc < 0)
@@ -814,6 +1111,7 @@ out:
 	free(vms.v);
 	free(vms.boots.of);
 	free(vms.hashed_sources.v);
+	free(facts.v);
 	return rc;
 }
 
@@ -837,6 +1135,23 @@ static void unmapped_row(sqlite3_stmt *st, void *ctx)
 	c->g->hashed |= ids_has(&c->vms->hashed_sources, source_id);
 }
 
+/* The fits the last refresh stored, else (a store not refreshed since
+ * its upgrade, or read as it is) learned again. */
+static int fits_for_gaps(struct pb_store *s, const struct probe_names *pn, struct vmemmaps *vms)
+{
+	struct source_facts facts = { 0 };
+	int rc = load_fits(s, vms);
+
+	if (rc == 0 && !vms->stored) {
+		rc = load_source_facts(s, &vms->boots, &facts);
+		if (rc == 0)
+			rc = learn_vmemmaps(s, pn, &facts, vms);
+		sort_n(vms->hashed_sources.v, vms->hashed_sources.n, sizeof(int64_t), cmp_id);
+	}
+	free(facts.v);
+	return rc;
+}
+
 int probe_map_gaps(struct pb_store *s, struct probe_map_gaps *g)
 {
 	struct probe_names pn = { 0 };
@@ -846,8 +1161,7 @@ int probe_map_gaps(struct pb_store *s, struct probe_map_gaps *g)
 
 	memset(g, 0, sizeof(*g));
 	if (rc == 0 && pn.pages.n)
-		rc = learn_vmemmaps(s, &pn, &vms);
-	sort_n(vms.hashed_sources.v, vms.hashed_sources.n, sizeof(int64_t), cmp_id);
+		rc = fits_for_gaps(s, &pn, &vms);
 	for (size_t i = 0; rc == 0 && i < pn.pages.n; i++) {
 		char sql[160];
 

@@ -1,5 +1,5 @@
 /* refresh.c - recomputes the derived tables (failure, failure_pfn,
- * attribution, probe evidence) in one transaction when an import has made
+ * attribution, probe evidence, probe_map) in one transaction when an import has made
  * them stale, and the SQL helpers the readers share. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +153,7 @@ static int refresh_steps(struct pb_store *s, struct progress *p)
 	if (find_failures(s) < 0)
 		return -1;
 	p->step = "reading the probes' hits";
-	if (probe_evidence(s) < 0)
+	if (probe_map_refresh(s) < 0 || probe_evidence(s) < 0)
 		return -1;
 	p->step = "attributing the busy pages";
 	if (attribute(s) < 0)
@@ -190,7 +190,7 @@ int pb_analyze_refresh(struct pb_store *s)
 		return pb_store_exec(s, dirty < 0 ? "ROLLBACK" : "COMMIT") < 0 ? -1 : dirty;
 	if (pb_store_repair_index(s) < 0 ||
 	    pb_store_exec(s, "DELETE FROM attribution; DELETE FROM failure_pfn; "
-			  "DELETE FROM failure; "
+			  "DELETE FROM failure; DELETE FROM probe_map; "
 			  "DELETE FROM evidence WHERE kind IN ('probe', 'dump_probe')") < 0 ||
 	    refresh_all(s) < 0) {
 		pb_error("%s: the analysis could not be refreshed", pb_store_path(s));

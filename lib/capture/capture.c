@@ -590,6 +590,9 @@ int pb_capture_header(struct pb_buf *b)
 	pb_buf_addf(b, "# pinblame-record: version=%s\n", PB_VERSION);
 	pb_buf_addf(b, "# pinblame-record: kernel=%s\n", u.release);
 	pb_buf_addf(b, "# pinblame-record: arch=%s\n", u.machine);
+	/* the analysis turns a file offset into a page index by it: arm64,
+	 * powerpc and loongarch kernels may have 4, 16 or 64 KiB pages */
+	pb_buf_addf(b, "# pinblame-record: page_size=%ld\n", sysconf(_SC_PAGESIZE));
 	pb_buf_addf(b, "# pinblame-record: uname=%s %s %s %s %s\n", u.sysname, u.nodename,
 		    u.release, u.version, u.machine);
 	pb_buf_addf(b, "# pinblame-record: cpus=%ld\n", sysconf(_SC_NPROCESSORS_CONF));

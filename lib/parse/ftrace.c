@@ -45,10 +45,12 @@ static void entries_line(struct pb_parser *p, const char *s, const char *end)
 }
 
 /* "# pinblame-record: KEY=VALUE" lines that `pinblame record` writes:
- * kernel and arch (uname -r, -m) become the source's. */
+ * kernel and arch (uname -r, -m) become the source's, and page_size
+ * (sysconf(_SC_PAGESIZE), written since schema 6; older records lack it)
+ * the traced kernel's page size. */
 static void record_line(struct pb_parser *p, const char *s, const char *end)
 {
-	static const char *const keys[] = { "kernel", "arch" };
+	static const char *const keys[] = { "kernel", "arch", "page_size" };
 	const char *eq = memchr(s, '=', (size_t)(end - s));
 
 	if (!eq)

@@ -448,6 +448,7 @@ static int cma_busy_retry(struct kmsg *k, const struct kline *l, const char *at,
 			  struct pb_record *rec)
 {
 	const char *pos = at + 16, *end = l->text + l->len;
+	int long_bits = pb_arch_long_bits(pb_parser_meta(k->p, "arch"));
 	struct dump_slice w;
 	uint64_t page, pfn;
 
@@ -463,8 +464,11 @@ static int cma_busy_retry(struct kmsg *k, const struct kline *l, const char *at,
 			return kmsg_syntax(k, l);
 		/* a pfn beside a page teaches the analysis the vmemmap: only
 		 * a pointer printed whole (no_hash_pointers), never the
-		 * 32-bit hash that %p prints as "00000000%08x" */
-		if (!pb_parse_hex(w.s, w.len, &page) && page >> 32)
+		 * 32-bit hash that %p prints (pb_pointer_kind()); a 32-bit
+		 * kernel's 8 digits may be either, and a hash fits no line */
+		enum pb_pointer kind = pb_pointer_kind(w.s, w.len, long_bits);
+
+		if (kind == PB_POINTER_ADDRESS || (kind == PB_POINTER_EITHER && long_bits == 32))
 			kmsg_field(k, "page", w.s, w.len);
 		return finish_busy_retry(k, pos, end, rec);
 	}

@@ -379,6 +379,37 @@ static struct tracecmd_input *open_handle(struct tracedat *t, struct pb_input *i
 	return handle;
 }
 
+/* Whether RELEASE ("6.1.0-50-arm64") is older than 6.8, from which a
+ * ring buffer's sub-buffer may be larger than a page. */
+static int before_subbuf_size(const char *release)
+{
+	unsigned major = 0, minor = 0;
+
+	return release && sscanf(release, "%u.%u", &major, &minor) == 2 &&
+	       (major < 6 || (major == 6 && minor < 8));
+}
+
+/* The traced kernel's page size, from the ring buffer's sub-buffer size
+ * (doc/FORMATS.md, trace.dat): libtraceevent adds the offset and size of
+ * the data field of the kernel's own events/header_page, copied into the
+ * file, which ring_buffer_print_page_header() printed as PAGE_SIZE less
+ * the page header before Linux 6.8 and as the sub-buffer size from 6.8
+ * on, where buffer_subbuf_size_kb may make it several pages (never fewer
+ * than one). So it is PAGE_SIZE before 6.8, and after only when it is
+ * 4096. (The file header's page size is no better: trace-cmd wrote the
+ * recording host's getpagesize() there, later the sub-buffer size too,
+ * and libtracecmd does not give it.) */
+static void set_page_size(struct tracedat *t, const char *release)
+{
+	int size = tep_get_sub_buffer_size(t->tep);
+	char buf[16];
+
+	if (size != 4096 && ((size != 16384 && size != 65536) || !before_subbuf_size(release)))
+		return;
+	snprintf(buf, sizeof(buf), "%d", size);
+	pb_parser_set_meta(t->p, "page_size", buf);
+}
+
 /* "Linux (none) 6.1.0-50-arm64 aarch64" -> kernel and arch. */
 static void set_meta(struct tracedat *t)
 {
@@ -401,6 +432,7 @@ static void set_meta(struct tracedat *t)
 		if (machine != release)
 			pb_parser_set_meta(t->p, "arch", machine);
 	}
+	set_page_size(t, release);
 	free(copy);
 }
 

@@ -8,7 +8,19 @@
  * added a column to it. */
 #define SOURCES_VIEW \
 	"CREATE VIEW sources AS SELECT id, path, sha256, format, kernel, arch,\n" \
-	"  events, bad_lines, imported_at, boot, clock FROM source;\n"
+	"  events, bad_lines, imported_at, boot, clock, page_size, page_size_from\n" \
+	"  FROM source;\n"
+
+/* Derived (refreshed with the failures): per source, the vmemmap fit that
+ * turns a struct page pointer into a pfn (known 0 when its points fit no
+ * line; source 0 is the fit of every source's points), whether the
+ * source printed its pointers hashed, and the page size the file-offset
+ * join took for its probes with how it chose it. */
+#define PROBE_MAP_TABLE(kind) \
+	"CREATE " kind "TABLE probe_map(source_id INTEGER PRIMARY KEY,\n" \
+	"  known INTEGER NOT NULL DEFAULT 0, base INTEGER, stride INTEGER,\n" \
+	"  hashed INTEGER NOT NULL DEFAULT 0, file_page_size INTEGER,\n" \
+	"  file_page_size_from TEXT);\n"
 
 /* The event table's index by name (event_index.c writes it while
  * importing): a row per name per block of events, the ids a JSON array. */
@@ -23,7 +35,7 @@
 	"  j.value AS id FROM event_index x JOIN name n ON n.id = x.name_id,\n" \
 	"  json_each(x.ids) j;\n"
 
-/* Version 5. pb_schema_upgrade_sql takes older stores there, step by step. */
+/* Version 6. pb_schema_upgrade_sql takes older stores there, step by step. */
 const char pb_schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
 	/* One row per imported file; sha256 (of the content, decompressed)
@@ -35,7 +47,10 @@ const char pb_schema_sql[] =
 	 * ns), "realtime" (ns since the epoch, from a log that prints dates),
 	 * "relative" (ns since the file's first line) or "delta" (perf script
 	 * --deltatime: ns since the sample before): times on different clocks
-	 * are never compared. */
+	 * are never compared. page_size: the traced kernel's PAGE_SIZE, NULL
+	 * when unknown; page_size_from: what said it (header: the capture's
+	 * own header, release: the kernel release's flavour, arch: an
+	 * architecture with one page size). */
 	"CREATE TABLE source(\n"
 	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,\n"
 	"  format TEXT NOT NULL, kernel TEXT, arch TEXT,\n"
@@ -43,7 +58,8 @@ const char pb_schema_sql[] =
 	"  lines INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,\n"
 	"  seconds REAL, first_ts_ns INTEGER, last_ts_ns INTEGER,\n"
 	"  lost_events INTEGER NOT NULL DEFAULT 0, unpaired INTEGER NOT NULL DEFAULT 0,\n"
-	"  boot INTEGER, imported_at TEXT NOT NULL, clock TEXT, raw_sha256 TEXT);\n"
+	"  boot INTEGER, imported_at TEXT NOT NULL, clock TEXT, raw_sha256 TEXT,\n"
+	"  page_size INTEGER, page_size_from TEXT);\n"
 	/* Lines not understood, by reason, with the first one as an example. */
 	"CREATE TABLE bad_line(source_id INTEGER NOT NULL, reason TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL, first_line INTEGER NOT NULL, example TEXT,\n"
@@ -123,6 +139,7 @@ const char pb_schema_sql[] =
 	"  evidence_id INTEGER, confidence TEXT NOT NULL, rank INTEGER,\n"
 	"  kind TEXT, side TEXT, noise TEXT, ts_ns INTEGER, pid INTEGER, comm TEXT);\n"
 	"CREATE INDEX attribution_by_failure ON attribution(failure_id);\n"
+	PROBE_MAP_TABLE("")
 	/* The analysis reads the few failed migrations among millions. */
 	"CREATE INDEX migration_failed ON migration(failed) WHERE failed > 0;\n"
 	/* --- public views (the stable contract) --- */
@@ -164,9 +181,12 @@ const char pb_schema_sql[] =
 /* [v]: for a reader of a store of version v + 1 that it cannot upgrade
  * (not writable), temporary views that look like version v + 2. */
 const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
-	/* 1 -> 2: every source on the kernel's clock */
-	"CREATE TEMP VIEW source AS SELECT *, NULL AS clock FROM main.source;\n"
-	"CREATE TEMP VIEW sources AS SELECT *, NULL AS clock FROM main.sources;\n",
+	/* 1 -> 2: every source on the kernel's clock (and, as 5 -> 6 cannot
+	 * make these views again, its page size unknown) */
+	"CREATE TEMP VIEW source AS SELECT *, NULL AS clock, NULL AS page_size,\n"
+	"  NULL AS page_size_from FROM main.source;\n"
+	"CREATE TEMP VIEW sources AS SELECT *, NULL AS clock, NULL AS page_size,\n"
+	"  NULL AS page_size_from FROM main.sources;\n",
 	/* 2 -> 3: the index by name, a row per event (found by the store's
 	 * own SQL index by name, in id order) */
 	"CREATE TEMP VIEW event_index AS SELECT source_id, name_id, id AS first_id,\n"
@@ -177,6 +197,13 @@ const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
 	 "  FROM main.busy_range;\n"),
 	/* 4 -> 5: only an import (a writer) reads the raw file's hash */
 	"",
+	/* 5 -> 6: every page size unknown; no stored vmemmap fit (the
+	 * analysis learns it again when the table has no row) */
+	"CREATE TEMP VIEW IF NOT EXISTS source AS SELECT *, NULL AS page_size,\n"
+	"  NULL AS page_size_from FROM main.source;\n"
+	"CREATE TEMP VIEW IF NOT EXISTS sources AS SELECT *, NULL AS page_size,\n"
+	"  NULL AS page_size_from FROM main.sources;\n"
+	PROBE_MAP_TABLE("TEMP "),
 };
 
 /* [v] takes a store of version v + 1 to v + 2. */
@@ -200,4 +227,13 @@ const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	 * the same content compressed otherwise. */
 	("ALTER TABLE source ADD COLUMN raw_sha256 TEXT;\n"
 	 "UPDATE source SET raw_sha256 = sha256;\n"),
+	/* 5 -> 6: the traced kernel's page size, unknown in the sources
+	 * already there (their headers are not read again), and the stored
+	 * vmemmap fit, empty until the next refresh (the analysis learns it
+	 * again while the table has no row) */
+	("ALTER TABLE source ADD COLUMN page_size INTEGER;\n"
+	 "ALTER TABLE source ADD COLUMN page_size_from TEXT;\n"
+	 "DROP VIEW sources;\n"
+	 SOURCES_VIEW
+	 PROBE_MAP_TABLE("")),
 };

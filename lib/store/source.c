@@ -172,13 +172,43 @@ static int64_t lost_total(uint64_t marked, uint64_t overwritten)
 	return sum < marked || sum > INT64_MAX ? INT64_MAX : (int64_t)sum;
 }
 
+/* The traced kernel's page size and what said it, strongest first: the
+ * capture's own header (pinblame record's sysconf(_SC_PAGESIZE), a
+ * trace.dat's when it can only be the kernel's), the flavour at the end
+ * of the kernel release ("-arm64-16k", "+64k"), an architecture that has
+ * one page size. 0 when none does: arm64, powerpc and riscv have several. */
+static long page_size_of(const struct pb_source_totals *t, const char **from)
+{
+	uint64_t header;
+	long size;
+
+	if (t->page_size && pb_parse_u64(t->page_size, strlen(t->page_size), &header) == 0 &&
+	    header >= 4096 && header <= (1u << 20) && !(header & (header - 1))) {
+		*from = "header";
+		return (long)header;
+	}
+	if ((size = pb_release_page_size(t->kernel)) > 0) {
+		*from = "release";
+		return size;
+	}
+	if ((size = pb_arch_page_size(t->arch)) > 0) {
+		*from = "arch";
+		return size;
+	}
+	*from = NULL;
+	return 0;
+}
+
 static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 {
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"UPDATE source SET events = ?, bad_lines = ?, lines = ?, bytes = ?, "
 		"seconds = ?, kernel = ?, arch = ?, first_ts_ns = ?, last_ts_ns = ?, "
 		"lost_events = ?, unpaired = ?, sha256 = COALESCE(?, sha256), clock = ?, "
-		"raw_sha256 = COALESCE(?, raw_sha256) WHERE id = ?");
+		"raw_sha256 = COALESCE(?, raw_sha256), page_size = ?16, "
+		"page_size_from = ?17 WHERE id = ?15");
+	const char *size_from;
+	long page_size = page_size_of(t, &size_from);
 	int rc;
 
 	if (!st)
@@ -200,6 +230,9 @@ static int write_totals(struct pb_store *s, const struct pb_source_totals *t)
 	sqlite3_bind_text(st, 13, t->clock, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, t->raw_sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 15, s->source_id);
+	if (page_size > 0)
+		sqlite3_bind_int64(st, 16, page_size);
+	sqlite3_bind_text(st, 17, size_from, -1, SQLITE_STATIC);
 	rc = pb_store_run(s, st);
 	sqlite3_finalize(st);
 	return rc;

@@ -1,0 +1,91 @@
+/* kernel_facts.c - what a kernel release string, an arch name or a printed
+ * pointer tell about the traced kernel: its page size, the width of its
+ * pointers, whether a %p was hashed. Shared by the parsers and the
+ * analysis, which must agree on them. */
+#include <string.h>
+
+#include "pinblame/core.h"
+
+/* Whether the N bytes at S are one of the NULL-terminated NAMES. */
+static int one_of(const char *s, size_t n, const char *const *names)
+{
+	for (; *names; names++)
+		if (strlen(*names) == n && !memcmp(s, *names, n))
+			return 1;
+	return 0;
+}
+
+long pb_release_page_size(const char *release)
+{
+	size_t n = release ? strlen(release) : 0;
+	size_t digits = 0;
+	long kib = 0;
+
+	/* "...(sep)(4|16|64)k": the flavour names its page size last */
+	if (n < 3 || (release[n - 1] != 'k' && release[n - 1] != 'K'))
+		return 0;
+	while (digits < 2 && digits + 1 < n && release[n - 2 - digits] >= '0' &&
+	       release[n - 2 - digits] <= '9')
+		digits++;
+	if (!digits || digits + 1 >= n || !strchr("-+_.", release[n - 2 - digits]))
+		return 0;
+	for (size_t i = n - 1 - digits; i < n - 1; i++)
+		kib = kib * 10 + (release[i] - '0');
+	return kib == 4 || kib == 16 || kib == 64 ? kib * 1024 : 0;
+}
+
+/* Architectures whose page size is fixed at 4 KiB: x86 (both widths) and
+ * s390. arm64, powerpc, riscv, loongarch, mips and others have more than
+ * one, so their name alone says nothing. */
+long pb_arch_page_size(const char *arch)
+{
+	static const char *const fixed_4k[] = { "x86_64", "amd64", "x86", "i386", "i486",
+						"i586", "i686", "s390", "s390x", NULL };
+
+	return arch && one_of(arch, strlen(arch), fixed_4k) ? 4096 : 0;
+}
+
+int pb_arch_long_bits(const char *arch)
+{
+	static const char *const bits64[] = {
+		"x86_64", "amd64", "aarch64", "arm64", "aarch64_be", "ppc64", "ppc64le",
+		"s390x", "riscv64", "loongarch64", "mips64", "mips64el", "sparc64",
+		"parisc64", "alpha", "ia64", NULL };
+	static const char *const bits32[] = {
+		"x86", "i386", "i486", "i586", "i686", "s390", "ppc", "riscv32", "mips",
+		"mipsel", "armeb", "loongarch32", "parisc", "sparc", NULL };
+	size_t n = arch ? strlen(arch) : 0;
+
+	if (!n)
+		return 0;
+	if (one_of(arch, n, bits64))
+		return 64;
+	/* arm, armv5tel, armv7l, armv8l (a 32-bit kernel on a 64-bit core) */
+	if (one_of(arch, n, bits32) || (n >= 3 && !memcmp(arch, "arm", 3)))
+		return 32;
+	return 0;
+}
+
+/* A %p without no_hash_pointers prints ptr_to_id() (lib/vsprintf.c): 32
+ * bits of a keyed hash, zero-padded to the width of a pointer on the
+ * kernel's printk path ("0000000012345678" on 64 bits) or not padded
+ * where a tracer prints it ("12345678"). A real kernel pointer on a
+ * 64-bit kernel lies in the top half of the address space: its top bits
+ * are set, so a value above 32 bits is an address and one within 32 bits
+ * is a hash. On a 32-bit kernel both are 8 digits: the text cannot tell
+ * them apart (a hash then fits no vmemmap line, so it teaches nothing). */
+enum pb_pointer pb_pointer_kind(const char *text, size_t n, int long_bits)
+{
+	uint64_t v;
+
+	if (!text || pb_parse_hex(text, n, &v) < 0 || !v)
+		return PB_POINTER_NONE;
+	if (v >> 32)
+		return PB_POINTER_ADDRESS;
+	if (long_bits == 64)
+		return PB_POINTER_HASHED;
+	if (long_bits == 32)
+		return PB_POINTER_EITHER;
+	/* unknown width: 16 digits are a 64-bit kernel's padding */
+	return n == 16 ? PB_POINTER_HASHED : PB_POINTER_EITHER;
+}
