@@ -135,8 +135,15 @@ static void print_head(const json_t *res)
 	print_frames("  stack: ", json_object_get(res, "stack"));
 }
 
+/* "callsite [module]" of call site or candidate O, appended to B. */
+static const char *site_name(struct pb_buf *b, const json_t *o)
+{
+	return pb_site_name(b, pb_json_str(o, "callsite", "?"), pb_json_str(o, "module", NULL));
+}
+
 static void print_callsites(const json_t *rows)
 {
+	struct pb_buf name = { 0 };
 	size_t i;
 	json_t *r;
 
@@ -144,13 +151,13 @@ static void print_callsites(const json_t *rows)
 		return;
 	printf("\ncall sites:\n");
 	json_array_foreach(rows, i, r) {
-		printf("  %lld  %s", pb_json_int(r, "rank", 0), pb_json_str(r, "callsite", "?"));
-		if (pb_json_str(r, "module", NULL))
-			printf(" [%s]", pb_json_str(r, "module", ""));
-		printf("  %lld page%s, %s\n", pb_json_int(r, "pages", 0),
+		pb_buf_reset(&name);
+		printf("  %lld  %s  %lld page%s, %s\n", pb_json_int(r, "rank", 0),
+		       site_name(&name, r), pb_json_int(r, "pages", 0),
 		       pb_json_int(r, "pages", 0) == 1 ? "" : "s",
 		       pb_json_str(r, "confidence", "?"));
 	}
+	pb_buf_free(&name);
 }
 
 /* Stacks already printed, so that each is printed once. */
@@ -172,6 +179,7 @@ static int seen_before(struct seen_stacks *seen, long long id)
 static void print_cand(const json_t *c, struct seen_stacks *seen)
 {
 	long long stack_id = pb_json_int(c, "stack_id", 0);
+	struct pb_buf name = { 0 };
 	char t[48], task[64] = "", at[512];
 	const char *noise = pb_json_str(c, "noise", NULL);
 
@@ -180,9 +188,8 @@ static void print_cand(const json_t *c, struct seen_stacks *seen)
 			 pb_json_int(c, "pid", -1));
 	printf("    #%lld %-8s %s", pb_json_int(c, "rank", 0),
 	       json_is_true(json_object_get(c, "blamed")) ? "blamed" : noise ? noise : "",
-	       pb_json_str(c, "callsite", "?"));
-	if (pb_json_str(c, "module", NULL))
-		printf(" [%s]", pb_json_str(c, "module", ""));
+	       site_name(&name, c));
+	pb_buf_free(&name);
 	printf(" (%s, %s) at %s%s  %s %s\n", pb_json_str(c, "kind", "?"),
 	       pb_json_str(c, "confidence", "?"),
 	       ts(c, "ts_ns", t, sizeof(t)), task, where(c, at, sizeof(at)),
@@ -211,6 +218,39 @@ static void print_dump(const json_t *d)
 	printf("  %s\n", where(d, at, sizeof(at)));
 }
 
+/* A get of the page that is no candidate: its own task's put brought the
+ * count back before the page was found busy. */
+static void print_given_back_get(const json_t *g)
+{
+	const json_t *put = json_object_get(g, "put");
+	struct pb_buf name = { 0 };
+	char t[48], at[512];
+
+	printf("    not blamed: %s val=%lld count=%lld at %s by %s[%lld] from %s  %s\n",
+	       pb_json_str(g, "kind", "?"), pb_json_int(g, "val", 0), pb_json_int(g, "refcount", 0),
+	       ts(g, "ts_ns", t, sizeof(t)), pb_json_str(g, "comm", "?"), pb_json_int(g, "pid", -1),
+	       site_name(&name, g), where(g, at, sizeof(at)));
+	printf("      given back at %s by a put in the same task (%s)\n",
+	       ts(put, "ts_ns", t, sizeof(t)), where(put, at, sizeof(at)));
+	pb_buf_free(&name);
+}
+
+/* The gets of a page given back before the failure, which a reader finds
+ * in the trace and would take for holders: the nearest listed. */
+static void print_given_back(const json_t *page)
+{
+	const json_t *gb = json_object_get(page, "given_back");
+	const json_t *listed = json_object_get(gb, "listed"), *g;
+	long long more = pb_json_int(gb, "count", 0) - (long long)json_array_size(listed);
+	size_t i;
+
+	if (more > 0)
+		printf("    not blamed: %lld earlier get%s given back by %s own task\n", more,
+		       pb_plural(more), more == 1 ? "its" : "their");
+	json_array_foreach(listed, i, g)
+		print_given_back_get(g);
+}
+
 static void print_pages(const json_t *pages)
 {
 	struct seen_stacks seen = { .n = 0 };
@@ -232,6 +272,7 @@ static void print_pages(const json_t *pages)
 			print_dump(x);
 		if (!json_array_size(cands))
 			printf("    no holder evidence\n");
+		print_given_back(p);
 	}
 }
 
@@ -283,10 +324,7 @@ static void group_pages(struct page_groups *gs, const json_t *pages)
 
 		if (c) {
 			pb_buf_reset(&gs->keys);
-			pb_buf_adds(&gs->keys, pb_json_str(c, "callsite", "?"));
-			if (pb_json_str(c, "module", NULL))
-				pb_buf_addf(&gs->keys, " [%s]", pb_json_str(c, "module", ""));
-			grp = group_of(gs, pb_buf_str(&gs->keys));
+			grp = group_of(gs, site_name(&gs->keys, c));
 			if (!grp->first)
 				grp->first = c;
 			if (!grp->stack && json_array_size(json_object_get(c, "stack")))
@@ -330,6 +368,26 @@ static void print_group(struct page_group *grp)
 	       pb_json_str(grp->first, "confidence", "?"), ts(grp->first, "ts_ns", t, sizeof(t)));
 }
 
+/* How many gets of the pages were given back before the failure: a reader
+ * who finds one in the trace learns it was seen, and where to look. */
+static void print_given_back_count(const json_t *pages)
+{
+	long long gets = 0, on = 0;
+	const json_t *p;
+	size_t i;
+
+	json_array_foreach(pages, i, p) {
+		long long n = pb_json_int(json_object_get(p, "given_back"), "count", 0);
+
+		gets += n;
+		on += n > 0;
+	}
+	if (gets)
+		printf("\nnot blamed: %lld get%s on %lld page%s given back by %s own task "
+		       "before the failure\n", gets, pb_plural(gets), on, pb_plural(on),
+		       gets == 1 ? "its" : "their");
+}
+
 /* The default view: one block per blamed call site, then the rest. */
 static void print_by_callsite(const json_t *pages)
 {
@@ -346,6 +404,7 @@ static void print_by_callsite(const json_t *pages)
 		       gs.none.n == 1 ? "" : "s");
 		print_ranges(&gs.none);
 	}
+	print_given_back_count(pages);
 	if (gs.n || gs.none.n)
 		printf("\n(every page with its candidates: pinblame show --pages ID)\n");
 	free(gs.none.pfns);

@@ -8,7 +8,9 @@
  * frees it (whoever drops the extra reference later is the one that held
  * it, as the page_pinner RFC works); and the page's allocation stack
  * (page_owner) while it lives, allocated before T. Repeats of one stack
- * keep the one nearest to T.
+ * keep the one nearest to T. The gets left out because they were given
+ * back are collected too (collect_given_back()), for show to say why the
+ * reference a user sees in the trace was not blamed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 struct ev {
 	int64_t id, ts_ns, count, delta, stack_id, boot;
 	int64_t ended_ns;	/* a get: when a put gave its reference back; -1 */
+	int64_t ended_by;	/* and that put's evidence id; 0 */
 	int side, cand_kind, free;	/* classify() and is_free(), once per load */
 	int32_t pid;
 	char kind[16];
@@ -79,6 +82,7 @@ static int load_evs(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, struct ev
 		x->boot = sqlite3_column_int64(st, 9);
 		x->free = is_free(x);
 		x->ended_ns = -1;
+		x->ended_by = 0;
 		classify_ev(x);
 	}
 	sqlite3_reset(st);
@@ -197,9 +201,24 @@ static void end_given_back_gets(struct evs *e)
 		if (!counted_get(&e->v[i]))
 			continue;
 		put = giving_back(e, i);
-		if (put)
+		if (put) {
 			e->v[i].ended_ns = put->ts_ns;
+			e->v[i].ended_by = put->id;
+		}
 	}
+}
+
+/* Whether get E was taken before T in the page's lifetime (after its last
+ * free before T). */
+static int taken_in_lifetime(const struct ev *e, int64_t t, int64_t last_free)
+{
+	return e->ts_ns >= 0 && e->ts_ns <= t && e->ts_ns > last_free;
+}
+
+/* Whether get E's own task gave it back by T (giving_back()). */
+static int given_back_by(const struct ev *e, int64_t t)
+{
+	return e->ended_ns >= 0 && e->ended_ns <= t;
 }
 
 /* Whether evidence E speaks about the page as it was at time T, given the
@@ -212,7 +231,7 @@ static int in_lifetime(const struct ev *e, enum side side, int64_t t, int64_t la
 	switch (side) {
 	case SIDE_GET:
 		/* a reference given back before T held nothing at T */
-		return ts >= 0 && ts <= t && ts > last_free && (e->ended_ns < 0 || e->ended_ns > t);
+		return taken_in_lifetime(e, t, last_free) && !given_back_by(e, t);
 	case SIDE_PUT:
 		/* ACK records carry no time; they come after the failure */
 		return ts < 0 || (ts > t && (next_free < 0 || ts <= next_free));
@@ -237,9 +256,15 @@ static struct cand *same_stack(struct cand_list *l, size_t first, enum cand_kind
 	return NULL;
 }
 
-/* Candidates of page PFN of FAILURE_ID, busy at T on boot BOOT: evidence
- * of another linked boot speaks of another machine's page (boot 0: a
- * source imported alone, which may go with any). */
+/* A busy page of a failure: found busy at T on boot BOOT (evidence of
+ * another linked boot speaks of another machine's page; boot 0, a source
+ * imported alone, may go with any), between the frees of the page nearest
+ * before and after T (-1 when none). */
+struct busy_page {
+	int64_t failure_id, pfn, t, boot;
+	int64_t last_free, next_free;
+};
+
 /* First timed evidence later than T. */
 static size_t after(const struct evs *e, int64_t t)
 {
@@ -256,9 +281,8 @@ static size_t after(const struct evs *e, int64_t t)
 	return lo;
 }
 
-/* The frees nearest before and after T (-1 when none). */
-static void frees_around(const struct evs *e, size_t split, int64_t boot, int64_t *last_free,
-			 int64_t *next_free)
+/* The frees nearest before and after the evidence at SPLIT, of P's boot. */
+static void frees_around(const struct evs *e, size_t split, struct busy_page *p)
 {
 	size_t lo = 0, hi = e->nfrees;
 
@@ -270,30 +294,40 @@ static void frees_around(const struct evs *e, size_t split, int64_t boot, int64_
 		else
 			hi = mid;
 	}
-	*last_free = *next_free = -1;
+	p->last_free = p->next_free = -1;
 	for (size_t i = lo; i-- > 0;) {
-		if (same_boot(e->v[e->frees[i]].boot, boot)) {
-			*last_free = e->v[e->frees[i]].ts_ns;
+		if (same_boot(e->v[e->frees[i]].boot, p->boot)) {
+			p->last_free = e->v[e->frees[i]].ts_ns;
 			break;
 		}
 	}
 	for (size_t i = lo; i < e->nfrees; i++) {
-		if (same_boot(e->v[e->frees[i]].boot, boot)) {
-			*next_free = e->v[e->frees[i]].ts_ns;
+		if (same_boot(e->v[e->frees[i]].boot, p->boot)) {
+			p->next_free = e->v[e->frees[i]].ts_ns;
 			break;
 		}
 	}
 }
 
-static void take_cand(const struct ev *x, int64_t failure_id, int64_t pfn, int64_t t,
-		      int64_t boot, int64_t last_free, int64_t next_free, size_t first,
+/* The timed evidence looked at for page P: [*LO, *HI), EVIDENCE_WINDOW on
+ * each side of *SPLIT, the first later than P->t; fills P's frees. */
+static void window(const struct evs *e, struct busy_page *p, size_t *lo, size_t *split,
+		   size_t *hi)
+{
+	*split = after(e, p->t);
+	*lo = *split - e->timed > EVIDENCE_WINDOW ? *split - EVIDENCE_WINDOW : e->timed;
+	*hi = e->n - *split > EVIDENCE_WINDOW ? *split + EVIDENCE_WINDOW : e->n;
+	frees_around(e, *split, p);
+}
+
+static void take_cand(const struct ev *x, const struct busy_page *p, size_t first,
 		      struct cand_list *l)
 {
 	enum cand_kind kind = (enum cand_kind)x->cand_kind;
 	enum side side = (enum side)x->side;
 	struct cand *c;
 
-	if (!same_boot(x->boot, boot) || !in_lifetime(x, side, t, last_free, next_free))
+	if (!same_boot(x->boot, p->boot) || !in_lifetime(x, side, p->t, p->last_free, p->next_free))
 		return;
 	c = same_stack(l, first, kind, x->stack_id);
 	/* evidence is in time order: a later get is nearer to T */
@@ -301,65 +335,101 @@ static void take_cand(const struct ev *x, int64_t failure_id, int64_t pfn, int64
 		return;
 	if (!c)
 		c = cand_add(l);
-	c->failure_id = failure_id;
-	c->pfn = pfn;
+	c->failure_id = p->failure_id;
+	c->pfn = p->pfn;
 	c->stack_id = x->stack_id;
 	c->evidence_id = x->id;
 	c->ts_ns = x->ts_ns;
-	c->busy_ts_ns = t;
+	c->busy_ts_ns = p->t;
 	c->pid = x->pid;
 	c->comm = x->comm ? pb_arena_strdup(&l->strings, x->comm) : NULL;
 	c->kind = kind;
 	c->conf = side == SIDE_OWNER || side == SIDE_ALLOCATED ? CONF_LOW : x->conf;
 }
 
-/* Candidates of page PFN of FAILURE_ID, busy at T on boot BOOT: evidence
- * of another linked boot speaks of another machine's page (boot 0: a
- * source imported alone, which may go with any). */
-static void page_cands(const struct evs *e, int64_t failure_id, int64_t pfn, int64_t t,
-		       int64_t boot, struct cand_list *l)
+/* Candidates of busy page P into the cand_list CTX. */
+static void page_cands(const struct evs *e, struct busy_page *p, void *ctx)
 {
-	size_t split = after(e, t), first = l->n;
-	size_t lo = split - e->timed > EVIDENCE_WINDOW ? split - EVIDENCE_WINDOW : e->timed;
-	size_t hi = e->n - split > EVIDENCE_WINDOW ? split + EVIDENCE_WINDOW : e->n;
-	int64_t last_free, next_free;
+	struct cand_list *l = ctx;
+	size_t lo, split, hi, first = l->n;
 
-	frees_around(e, split, boot, &last_free, &next_free);
+	window(e, p, &lo, &split, &hi);
 	for (size_t i = 0; i < e->timed; i++)
-		take_cand(&e->v[i], failure_id, pfn, t, boot, last_free, next_free, first, l);
+		take_cand(&e->v[i], p, first, l);
 	for (size_t i = lo; i < hi; i++)
-		take_cand(&e->v[i], failure_id, pfn, t, boot, last_free, next_free, first, l);
+		take_cand(&e->v[i], p, first, l);
 }
 
-int collect_cands(struct pb_store *s, struct cand_list *l)
+/* The gets of busy page P that in_lifetime() left out because their task
+ * gave them back before P->t, into the given_back_list CTX. */
+static void page_given_back(const struct evs *e, struct busy_page *p, void *ctx)
 {
-	sqlite3_stmt *pages = pb_store_prepare(s,
+	struct given_back_list *l = ctx;
+	size_t lo, split, hi;
+
+	window(e, p, &lo, &split, &hi);
+	for (size_t i = lo; i < split; i++) {
+		const struct ev *x = &e->v[i];
+		struct given_back *g;
+
+		if (x->side != SIDE_GET || !same_boot(x->boot, p->boot) ||
+		    !taken_in_lifetime(x, p->t, p->last_free) || !given_back_by(x, p->t))
+			continue;
+		PB_GROW(l->v, l->n + 1, l->cap);
+		g = &l->v[l->n++];
+		*g = (struct given_back){ .failure_id = p->failure_id, .pfn = p->pfn,
+					  .get_id = x->id, .put_id = x->ended_by,
+					  .ts_ns = x->ts_ns, .put_ts_ns = x->ended_ns,
+					  .stack_id = x->stack_id, .delta = x->delta,
+					  .count = x->count, .pid = x->pid,
+					  .kind = (enum cand_kind)x->cand_kind };
+		g->comm = x->comm ? pb_arena_strdup(&l->strings, x->comm) : NULL;
+	}
+}
+
+typedef void (*busy_page_fn)(const struct evs *e, struct busy_page *p, void *ctx);
+
+/* Calls EACH with every busy page of FAILURE_ID (0: of every failure) and
+ * the page's evidence, in pfn order, loading each page's evidence once.
+ * 0 or -1. */
+static int each_busy_page(struct pb_store *s, int64_t failure_id, busy_page_fn each, void *ctx)
+{
+	static const char pages_sql[] =
 		"SELECT p.failure_id, p.pfn, COALESCE(p.ts_ns, f.ts_ns, -1), "
 		BOOT_OF_SQL("fs") " FROM failure_pfn p "
-		"JOIN failure f ON f.id = p.failure_id JOIN source fs ON fs.id = f.source_id "
-		"ORDER BY p.pfn, p.failure_id");
-	sqlite3_stmt *evidence = pb_store_prepare(s,
-		"SELECT v.id, v.ts_ns, v.kind, v.count, v.delta, v.stack_id, v.confidence, v.pid, "
-		"v.comm, " BOOT_OF_SQL("s") " FROM evidence v JOIN source s ON s.id = v.source_id "
-		"WHERE v.pfn = ? ORDER BY v.ts_ns, v.id");
+		"JOIN failure f ON f.id = p.failure_id JOIN source fs ON fs.id = f.source_id ";
+	struct pb_buf sql = { 0 };
+	sqlite3_stmt *pages, *evidence;
 	struct evs e = { 0 };
 	int64_t loaded = -1;
 	int rc = -1;
 
+	pb_buf_addf(&sql, "%s%s ORDER BY p.pfn, p.failure_id", pages_sql,
+		    failure_id > 0 ? "WHERE p.failure_id = ?1" : "");
+	pages = pb_store_prepare(s, pb_buf_str(&sql));
+	evidence = pb_store_prepare(s,
+		"SELECT v.id, v.ts_ns, v.kind, v.count, v.delta, v.stack_id, v.confidence, v.pid, "
+		"v.comm, " BOOT_OF_SQL("s") " FROM evidence v JOIN source s ON s.id = v.source_id "
+		"WHERE v.pfn = ? ORDER BY v.ts_ns, v.id");
+	pb_buf_free(&sql);
 	if (!pages || !evidence)
 		goto out;
+	if (failure_id > 0)
+		sqlite3_bind_int64(pages, 1, failure_id);
 	while ((rc = pb_store_step(s, pages)) > 0) {
-		int64_t pfn = sqlite3_column_int64(pages, 1);
+		struct busy_page p = { .failure_id = sqlite3_column_int64(pages, 0),
+				       .pfn = sqlite3_column_int64(pages, 1),
+				       .t = sqlite3_column_int64(pages, 2),
+				       .boot = sqlite3_column_int64(pages, 3) };
 
-		if (pfn != loaded) {
-			if (load_evs(s, evidence, pfn, &e) < 0) {
+		if (p.pfn != loaded) {
+			if (load_evs(s, evidence, p.pfn, &e) < 0) {
 				rc = -1;
 				break;
 			}
-			loaded = pfn;
+			loaded = p.pfn;
 		}
-		page_cands(&e, sqlite3_column_int64(pages, 0), pfn,
-			   sqlite3_column_int64(pages, 2), sqlite3_column_int64(pages, 3), l);
+		each(&e, &p, ctx);
 	}
 out:
 	sqlite3_finalize(pages);
@@ -368,4 +438,21 @@ out:
 	free(e.frees);
 	pb_arena_free(&e.strings);
 	return rc;
+}
+
+int collect_cands(struct pb_store *s, struct cand_list *l)
+{
+	return each_busy_page(s, 0, page_cands, l);
+}
+
+int collect_given_back(struct pb_store *s, int64_t failure_id, struct given_back_list *l)
+{
+	return each_busy_page(s, failure_id, page_given_back, l);
+}
+
+void given_back_list_free(struct given_back_list *l)
+{
+	free(l->v);
+	pb_arena_free(&l->strings);
+	*l = (struct given_back_list){ 0 };
 }

@@ -11,6 +11,9 @@
 #define SHOW_MIGRATIONS 20
 /* Kernel log dumps listed per page, nearest in time first. */
 #define SHOW_DUMPS 3
+/* Given-back gets listed per page, those nearest the failure; the rest
+ * are only counted. */
+#define SHOW_GIVEN_BACK 3
 
 static json_t *busy_ranges(struct pb_store *s, int64_t id)
 {
@@ -69,18 +72,27 @@ static json_t *dumps(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, int64_t 
 	return stmt_rows_json(s, st);
 }
 
+/* The source, line and event name of evidence EVIDENCE_ID into O; 1 when
+ * found, with ST on its row (SELECT path, line, name, stack_id), to be
+ * reset by the caller. */
+static int evidence_at(struct pb_store *s, sqlite3_stmt *st, int64_t evidence_id, json_t *o)
+{
+	sqlite3_bind_int64(st, 1, evidence_id);
+	if (pb_store_step(s, st) <= 0)
+		return 0;
+	json_object_set_new(o, "source", text_or_null(st, 0));
+	json_object_set_new(o, "line", int_or_null(st, 1));
+	json_object_set_new(o, "event", text_or_null(st, 2));
+	return 1;
+}
+
 /* The event behind the evidence; a probe hit without a stack of its own
  * has the stack of an earlier hit of the same probe and task. */
 static void where(struct pb_store *s, sqlite3_stmt *st, const struct cand *c, json_t *o)
 {
-	sqlite3_bind_int64(st, 1, c->evidence_id);
-	if (pb_store_step(s, st) > 0) {
-		json_object_set_new(o, "source", text_or_null(st, 0));
-		json_object_set_new(o, "line", int_or_null(st, 1));
-		json_object_set_new(o, "event", text_or_null(st, 2));
+	if (evidence_at(s, st, c->evidence_id, o))
 		json_object_set_new(o, "inherited_stack", json_boolean(
 			c->stack_id && sqlite3_column_type(st, 3) == SQLITE_NULL));
-	}
 	sqlite3_reset(st);
 }
 
@@ -109,7 +121,63 @@ static json_t *cand_json(struct pb_store *s, sqlite3_stmt *at, const struct cand
 
 struct show_stmts {
 	sqlite3_stmt *pages, *at, *dumps;
+	struct site_cache *sites;
+	const struct given_back_list *given_back;
+	size_t next_given_back;		/* the first of the next pages' */
 };
+
+static json_t *ts_or_null(int64_t ts_ns)
+{
+	return ts_ns >= 0 ? json_integer(ts_ns) : json_null();
+}
+
+/* One given-back get: what it was, where the trace has it, its call site,
+ * and the put that gave it back. */
+static json_t *given_back_json(struct pb_store *s, struct show_stmts *q,
+			       const struct given_back *g)
+{
+	const struct site *site = site_of(q->sites, g->stack_id, MODE_HOLD);
+	json_t *o = json_object(), *put = json_object();
+
+	json_object_set_new(o, "kind", json_string(cand_kind_name(g->kind)));
+	json_object_set_new(o, "ts_ns", ts_or_null(g->ts_ns));
+	json_object_set_new(o, "pid", g->pid >= 0 ? json_integer(g->pid) : json_null());
+	json_object_set_new(o, "comm", pb_json_text(g->comm));
+	json_object_set_new(o, "val", json_integer(g->delta));
+	json_object_set_new(o, "refcount", json_integer(g->count));
+	json_object_set_new(o, "callsite", site ? pb_json_text(site->callsite) : json_null());
+	json_object_set_new(o, "module", site && site->module ? pb_json_text(site->module)
+				: json_null());
+	json_object_set_new(o, "stack_id", g->stack_id ? json_integer(g->stack_id) : json_null());
+	evidence_at(s, q->at, g->get_id, o);
+	sqlite3_reset(q->at);
+	json_object_set_new(put, "ts_ns", ts_or_null(g->put_ts_ns));
+	evidence_at(s, q->at, g->put_id, put);
+	sqlite3_reset(q->at);
+	json_object_set_new(o, "put", put);
+	return o;
+}
+
+/* {"count":N,"listed":[...]}: the gets of page PFN that their own task
+ * gave back before the page was found busy (holders.c), so that none of
+ * them is a candidate; the SHOW_GIVEN_BACK nearest the failure listed, in
+ * time order. */
+static json_t *gets_given_back(struct pb_store *s, struct show_stmts *q, int64_t pfn)
+{
+	const struct given_back_list *l = q->given_back;
+	size_t first, end;
+	json_t *listed = json_array();
+
+	while (q->next_given_back < l->n && l->v[q->next_given_back].pfn < pfn)
+		q->next_given_back++;
+	first = end = q->next_given_back;
+	while (end < l->n && l->v[end].pfn == pfn)
+		end++;
+	q->next_given_back = end;
+	for (size_t i = end - first > SHOW_GIVEN_BACK ? end - SHOW_GIVEN_BACK : first; i < end; i++)
+		json_array_append_new(listed, given_back_json(s, q, &l->v[i]));
+	return json_pack("{s:I,s:o}", "count", (json_int_t)(end - first), "listed", listed);
+}
 
 static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
 			  const struct cand_list *l)
@@ -139,6 +207,7 @@ static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
 		json_object_set_new(o, "candidates", cands);
 		json_object_set_new(o, "dumps", dumps(s, q->dumps, pfn,
 			column_i64_or(q->pages, 2, 0)));
+		json_object_set_new(o, "given_back", gets_given_back(s, q, pfn));
 		json_array_append_new(arr, o);
 	}
 	sqlite3_reset(q->pages);
@@ -285,6 +354,7 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int
 {
 	struct show_stmts q = { 0 };
 	struct cand_list l = { 0 };
+	struct given_back_list given = { 0 };
 	struct pb_noise noise;
 	struct site_cache *sites = NULL;
 	struct pb_analyze_opts all = o ? *o : (struct pb_analyze_opts){ 0 };
@@ -299,9 +369,11 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int
 	}
 	add_failure_facts(s, failure, failure_id);
 	sites = site_cache_new(s, &noise);
+	q.sites = sites;
+	q.given_back = &given;
 	blame = pb_analyze_blame(s, &all, PB_BY_CALLSITE, 0, failure_id);
 	if (sites && blame && prepare(s, &q) == 0 && load_cands(s, &all, failure_id, &l) == 0 &&
-	    rank_cands(&l, sites) == 0) {
+	    rank_cands(&l, sites) == 0 && collect_given_back(s, failure_id, &given) == 0) {
 		root = json_pack("{s:s,s:O,s:o,s:o,s:o,s:o,s:O}",
 				 "schema", "pinblame.show/2", "failure", failure,
 				 "stack", failure_stack(s, failure_id),
@@ -317,6 +389,7 @@ json_t *pb_analyze_show(struct pb_store *s, const struct pb_analyze_opts *o, int
 	json_decref(blame);
 	site_cache_free(sites);
 	cand_list_free(&l);
+	given_back_list_free(&given);
 	noise_free(&noise);
 	/* what was read up to an error is not the failure's evidence */
 	if (pb_store_failed(s)) {
