@@ -131,21 +131,233 @@ static uint64_t keyed_stack_hash(struct pb_store *s, const struct pb_frame *fram
 	return s->keyed_hashes[slot].hash;
 }
 
-const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
-				     struct pb_arena *a)
-{
-	struct record_prep *p = pb_arena_alloc(a, sizeof(*p));
-	const char *sys = r->system ? r->system : "ftrace";
-	size_t sl = strlen(sys), el = strlen(r->event);
-	char *name = pb_arena_alloc(a, sl + el + 2);
+/* The bytes JSON escapes: control bytes, '"' and '\\'. */
+static const unsigned char json_escaped[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+	[0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+	[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
 
-	memset(p, 0, sizeof(*p));
+/* Whether the N bytes S need escaping in JSON: a table look-up a byte,
+ * without a branch, as names and values of fields almost never do. */
+static int needs_escape(const char *s, size_t n)
+{
+	unsigned escaped = 0;
+
+	for (size_t i = 0; i < n; i++)
+		escaped |= json_escaped[(unsigned char)s[i]];
+	return escaped != 0;
+}
+
+/* Records with up to this many fields take the quick way (fields_plain). */
+#define PLAIN_FIELDS_MAX 64
+
+struct field_lens {
+	uint32_t name, value;
+};
+
+/* The lengths of R's field names and values into LENS, and of their JSON
+ * arrays; 0, or -1 when one needs escaping (or is too long to count
+ * here): fields_json() then. */
+static int fields_plain(const struct pb_record *r, struct field_lens *lens, size_t *keys_len,
+			size_t *vals_len)
+{
+	size_t keys = 1, vals = 1;	/* the brackets, less the first comma */
+
+	if (r->nfields > PLAIN_FIELDS_MAX)
+		return -1;
+	for (size_t i = 0; i < r->nfields; i++) {
+		size_t kn = strlen(r->fields[i].name), vn = strlen(r->fields[i].value);
+
+		if (kn > UINT32_MAX / 2 || vn > UINT32_MAX / 2 ||
+		    needs_escape(r->fields[i].name, kn) || needs_escape(r->fields[i].value, vn))
+			return -1;
+		lens[i].name = (uint32_t)kn;
+		lens[i].value = (uint32_t)vn;
+		keys += kn + 3;
+		vals += vn + 3;
+	}
+	*keys_len = keys;
+	*vals_len = vals;
+	return 0;
+}
+
+/* The JSON array (LEN bytes) of the names (VALUES 0) or values of R's
+ * fields, none of which needs escaping, in A. */
+static const char *plain_array(struct pb_arena *a, const struct pb_record *r,
+			       const struct field_lens *lens, size_t len, int values)
+{
+	char *json = pb_arena_alloc(a, len + 1), *o = json;
+
+	*o++ = '[';
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *text = values ? r->fields[i].value : r->fields[i].name;
+		size_t n = values ? lens[i].value : lens[i].name;
+
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		memcpy(o, text, n);
+		o += n;
+		*o++ = '"';
+	}
+	*o++ = ']';
+	*o = '\0';
+	return json;
+}
+
+/* Whether "k=v k=v" rebuilt from the fields (their lengths LENS) is the
+ * body (LEN bytes) itself. */
+static int body_is_plain_fields(const struct pb_record *r, const struct field_lens *lens,
+				size_t len)
+{
+	const char *b = r->body, *end = r->body + len;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		size_t kn = lens[i].name, vn = lens[i].value;
+
+		if (i && (b == end || *b++ != ' '))
+			return 0;
+		if ((size_t)(end - b) < kn + 1 + vn || memcmp(b, r->fields[i].name, kn) ||
+		    b[kn] != '=' || memcmp(b + kn + 1, r->fields[i].value, vn))
+			return 0;
+		b += kn + 1 + vn;
+	}
+	return b == end;
+}
+
+/* Whether the keyset the memo M holds is the names of R's fields. */
+static int memo_keys_match(const struct store_prep_memo *m, const struct pb_record *r,
+			   const struct field_lens *lens, size_t keys_len)
+{
+	const char *k = m->keys + 1;
+
+	if (m->keys_len != keys_len)
+		return 0;
+	/* as long as R's array would be: the same bytes if each name is
+	 * between quotes, then a comma or (the last) the bracket */
+	for (size_t i = 0; i < r->nfields; k += lens[i].name + 3, i++) {
+		size_t n = lens[i].name;
+
+		if (k[0] != '"' || memcmp(k + 1, r->fields[i].name, n) || k[n + 1] != '"' ||
+		    k[n + 2] != (i + 1 < r->nfields ? ',' : ']'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The keyset of R into P, from the memo M when it is the same. */
+static void plain_keys(struct pb_arena *a, struct store_prep_memo *m, const struct pb_record *r,
+		       const struct field_lens *lens, size_t keys_len, struct record_prep *p)
+{
+	if (m && memo_keys_match(m, r, lens, keys_len)) {
+		p->keys = pb_arena_strndup(a, m->keys, keys_len);
+		p->keys_hash = m->keys_hash;
+	} else {
+		p->keys = plain_array(a, r, lens, keys_len, 0);
+		p->keys_hash = pb_hash64(p->keys, keys_len);
+		if (m && keys_len < sizeof(m->keys)) {
+			memcpy(m->keys, p->keys, keys_len);
+			m->keys_len = (uint32_t)keys_len;
+			m->keys_hash = p->keys_hash;
+		}
+	}
+	p->keys_len = keys_len;
+}
+
+/* The fields of R as JSON into P, and whether its body is kept. */
+static void prep_fields(struct pb_store *s, struct store_prep_memo *m, const struct pb_record *r,
+			struct pb_arena *a, struct record_prep *p)
+{
+	struct field_lens lens[PLAIN_FIELDS_MAX];
+	size_t keys_len = 0, vals_len = 0, body_len = r->body ? strlen(r->body) : 0;
+
+	if (fields_plain(r, lens, &keys_len, &vals_len) < 0) {
+		fields_json(&s->keys_json, &s->vals_json, r);
+		p->keys = arena_copy(a, &s->keys_json);
+		p->keys_len = s->keys_json.len;
+		p->keys_hash = pb_hash64(s->keys_json.data, s->keys_json.len);
+		p->vals = arena_copy(a, &s->vals_json);
+		p->vals_len = s->vals_json.len;
+		p->keep_body = body_len && !body_is_fields(r);
+	} else {
+		if (r->nfields) {
+			plain_keys(a, m, r, lens, keys_len, p);
+			p->vals = plain_array(a, r, lens, vals_len, 1);
+			p->vals_len = vals_len;
+		}
+		p->keep_body = body_len && !body_is_plain_fields(r, lens, body_len);
+	}
+	p->body_len = p->keep_body ? body_len : 0;
+}
+
+/* The memo of R's event name, filled now if it held another; NULL when
+ * the name is too long for one. */
+static struct store_prep_memo *prep_memo(struct pb_store *s, const struct pb_record *r,
+					 const char *sys)
+{
+	size_t sl = strlen(sys), el = strlen(r->event);
+	struct store_prep_memo *m =
+		&s->prep_memo[pb_hash64(r->event, el) % PB_ARRAY_SIZE(s->prep_memo)];
+	struct record_prep name;
+
+	if (sl + 1 + el >= sizeof(m->name))
+		return NULL;
+	if (m->event_len == el && m->sys_len == sl && !memcmp(m->name, sys, sl) &&
+	    !memcmp(m->name + sl + 1, r->event, el))
+		return m;
+	memcpy(m->name, sys, sl);
+	m->name[sl] = ':';
+	memcpy(m->name + sl + 1, r->event, el + 1);
+	m->sys_len = (uint32_t)sl;
+	m->event_len = (uint32_t)el;
+	m->name_hash = pb_hash64(m->name, sl + 1 + el);
+	m->keys_len = 0;
+	name.name = m->name;
+	name.name_len = sl + 1 + el;
+	name.name_hash = m->name_hash;
+	m->typed = typed_handler(s, r, &name);
+	return m;
+}
+
+/* The name of R's event into P, from its memo M or worked out. */
+static void prep_name(struct pb_store *s, const struct store_prep_memo *m,
+		      const struct pb_record *r, const char *sys, struct pb_arena *a,
+		      struct record_prep *p)
+{
+	size_t sl, el;
+	char *name;
+
+	if (m) {
+		p->name_len = m->sys_len + 1 + m->event_len;
+		p->name = pb_arena_strndup(a, m->name, p->name_len);
+		p->name_hash = m->name_hash;
+		p->typed = m->typed;
+		return;
+	}
+	sl = strlen(sys);
+	el = strlen(r->event);
+	name = pb_arena_alloc(a, sl + el + 2);
 	memcpy(name, sys, sl);
 	name[sl] = ':';
 	memcpy(name + sl + 1, r->event, el + 1);
 	p->name = name;
 	p->name_len = sl + 1 + el;
 	p->name_hash = pb_hash64(name, p->name_len);
+	p->typed = typed_handler(s, r, p);
+}
+
+const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
+				     struct pb_arena *a)
+{
+	struct record_prep *p = pb_arena_alloc(a, sizeof(*p));
+	const char *sys = r->system ? r->system : "ftrace";
+	struct store_prep_memo *m = prep_memo(s, r, sys);
+
+	memset(p, 0, sizeof(*p));
+	prep_name(s, m, r, sys, a, p);
 	if (r->comm && *r->comm) {
 		p->comm_len = strlen(r->comm);
 		p->comm_hash = pb_hash64(r->comm, p->comm_len);
@@ -154,16 +366,7 @@ const struct record_prep *store_prep(struct pb_store *s, const struct pb_record 
 		p->stack_hash = keyed_stack_hash(s, r->frames, r->nframes, 0, r->frames_key);
 	if (r->nuframes)
 		p->ustack_hash = keyed_stack_hash(s, r->uframes, r->nuframes, 1, r->uframes_key);
-	if (r->nfields) {
-		fields_json(&s->keys_json, &s->vals_json, r);
-		p->keys = arena_copy(a, &s->keys_json);
-		p->keys_len = s->keys_json.len;
-		p->keys_hash = pb_hash64(s->keys_json.data, s->keys_json.len);
-		p->vals = arena_copy(a, &s->vals_json);
-		p->vals_len = s->vals_json.len;
-	}
-	p->keep_body = r->body && *r->body && !body_is_fields(r);
-	p->typed = typed_handler(s, r, p);
+	prep_fields(s, m, r, a, p);
 	return p;
 }
 
@@ -383,7 +586,7 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 		.keyset_id = p->keys ? keyset_id : -1,
 		.vals_len = p->keys ? (uint32_t)p->vals_len : 0,
 		.has_body = p->keep_body,
-		.body_len = p->keep_body ? (uint32_t)strlen(r->body) : 0,
+		.body_len = (uint32_t)p->body_len,
 	};
 	if (add_event_row(s, &row, p->keys ? p->vals : "", p->keep_body ? r->body : "") < 0)
 		return -1;

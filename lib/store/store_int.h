@@ -169,6 +169,22 @@ void store_index_reset(struct store_index *x);
  * none (a store upgraded to schema 3, the events of merged sources). */
 int store_index_rebuild(struct pb_store *s, int64_t after_event);
 
+/* What store_prep() worked out from an event's name, and the keyset of
+ * the last record of that name, for the next records of it: a trace has
+ * a few names, each printed with the same fields a million times over.
+ * Direct-mapped by a hash of the event's name; a name or keyset too long
+ * for it is worked out each time. */
+#define STORE_PREP_MEMOS 64
+struct store_prep_memo {
+	uint32_t sys_len, event_len;	/* 0 event_len: empty */
+	uint64_t name_hash;
+	int typed;
+	char name[128];		/* "system:event" */
+	uint32_t keys_len;	/* 0: no keyset yet */
+	uint64_t keys_hash;
+	char keys[512];		/* a JSON array of names without escapes */
+};
+
 struct pb_store {
 	sqlite3 *db;
 	char *path;
@@ -204,6 +220,7 @@ struct pb_store {
 	 * one at a time: */
 	struct pb_buf keys_json, vals_json;
 	struct pb_idmap handlers;	/* 1 + typed handler by event name */
+	struct store_prep_memo prep_memo[STORE_PREP_MEMOS];
 	struct pb_idmap sent_stacks;	/* stacks whose frames were handed over
 					 * in this source */
 	struct {			/* stack hashes by pb_record.frames_key */
@@ -247,8 +264,10 @@ struct record_prep {
 	size_t keys_len, vals_len;
 	uint64_t keys_hash;
 	int keep_body;		/* the body says more than its fields */
+	size_t body_len;	/* of the body kept */
 	int typed;		/* store_typed_handler() of the record */
 };
+
 const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
 				     struct pb_arena *a);
 /* typed.c: which typed rows a record makes (0: none), and those rows. */
