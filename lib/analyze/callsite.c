@@ -335,40 +335,57 @@ size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, siz
 	return n;
 }
 
-/* "__arm64_sys_", "__x64_sys_", "__se_sys_", "__do_sys_",
- * "__ia32_compat_sys_", and SYSCALL_DEFINE's own "sys_X" / "compat_sys_X"
- * (the syscall's name where the arch has no wrappers, as ppc64 before
- * 6.x, with __do_sys_X inlined into it): where "sys_" starts, or NULL. */
+/* The syscall's name, X, of an entry frame, whatever wrapper the kernel
+ * generation or the arch made of it, or NULL: 4.17+'s SYSCALL_DEFINE
+ * makes "__se_sys_X" call "__do_sys_X", arch wrappers add "__arm64_sys_X",
+ * "__x64_sys_X", "__ia32_compat_sys_X"; before 4.17 it made "SyS_X" call
+ * "SYSC_X" (COMPAT_SYSCALL_DEFINE: "compat_SyS_X" and "C_SYSC_X"); and
+ * "sys_X" / "compat_sys_X" name the syscall where the arch has no
+ * wrappers (ppc64 before 6.x, with the body inlined into it). *COMPAT:
+ * whether it is the compat entry. */
 static const char *syscall_name(const char *func, int *compat)
 {
+	static const struct {
+		const char *prefix;
+		int compat;
+	} pre_4_17[] = {
+		{ "SyS_", 0 }, { "SYSC_", 0 }, { "compat_SyS_", 1 }, { "C_SYSC_", 1 },
+		{ "compat_sys_", 1 }, { "sys_", 0 },
+	};
 	const char *p = func + 2, *sys;
 
-	*compat = !strncmp(func, "compat_sys_", 11);
-	if (*compat)
-		return func + 7;
-	if (!strncmp(func, "sys_", 4))
-		return func;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(pre_4_17); i++) {
+		size_t k = strlen(pre_4_17[i].prefix);
+
+		if (!strncmp(func, pre_4_17[i].prefix, k) && func[k]) {
+			*compat = pre_4_17[i].compat;
+			return func + k;
+		}
+	}
+	*compat = 0;
 	if (func[0] != '_' || func[1] != '_')
 		return NULL;
 	sys = strstr(p, "_sys_");
-	if (!sys || sys == p)
+	if (!sys || sys == p || !sys[5])
 		return NULL;
 	*compat = sys - p >= 7 && !memcmp(sys - 7, "_compat", 7);
 	/* one word before "sys_" (the arch, "se", "do"), and "_compat" */
 	for (const char *q = p; q < sys - (*compat ? 7 : 0); q++)
 		if (*q == '_')
 			return NULL;
-	return sys + 1;
+	return sys + 5;
 }
 
+/* An entry frame by the name 4.17+ gives the syscall's body, so that a
+ * holder is named alike on every kernel generation and arch. */
 const char *callsite_name(const char *func, char *buf, size_t len)
 {
 	int compat = 0;
-	const char *sys = syscall_name(func, &compat);
+	const char *name = syscall_name(func, &compat);
 
-	if (!sys)
+	if (!name)
 		snprintf(buf, len, "%s", func);
 	else
-		snprintf(buf, len, "%s%s", compat ? "__do_compat_" : "__do_", sys);
+		snprintf(buf, len, "%s%s", compat ? "__do_compat_sys_" : "__do_sys_", name);
 	return buf;
 }

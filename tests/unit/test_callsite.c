@@ -571,6 +571,20 @@ static void test_syscall_wrappers_are_named_after_the_syscall(void **state)
 			    "__do_sys_vmsplice");
 	assert_string_equal(callsite_name("__ia32_compat_sys_ioctl", buf, sizeof(buf)),
 			    "__do_compat_sys_ioctl");
+	/* before 4.17, SYSCALL_DEFINE made SyS_X call SYSC_X, and
+	 * COMPAT_SYSCALL_DEFINE compat_SyS_X call C_SYSC_X */
+	assert_string_equal(callsite_name("SyS_vmsplice", buf, sizeof(buf)), "__do_sys_vmsplice");
+	assert_string_equal(callsite_name("SYSC_vmsplice", buf, sizeof(buf)), "__do_sys_vmsplice");
+	assert_string_equal(callsite_name("compat_SyS_ioctl", buf, sizeof(buf)),
+			    "__do_compat_sys_ioctl");
+	assert_string_equal(callsite_name("C_SYSC_ioctl", buf, sizeof(buf)),
+			    "__do_compat_sys_ioctl");
+	assert_string_equal(callsite_name("sys_vmsplice", buf, sizeof(buf)), "__do_sys_vmsplice");
+	assert_string_equal(callsite_name("compat_sys_ioctl", buf, sizeof(buf)),
+			    "__do_compat_sys_ioctl");
+	/* a prefix alone names nothing */
+	assert_string_equal(callsite_name("SyS_", buf, sizeof(buf)), "SyS_");
+	assert_string_equal(callsite_name("__x64_sys_", buf, sizeof(buf)), "__x64_sys_");
 	/* not a wrapper: more than one word before "_sys_" */
 	assert_string_equal(callsite_name("__blk_mq_sys_x", buf, sizeof(buf)), "__blk_mq_sys_x");
 	assert_string_equal(callsite_name("do_splice", buf, sizeof(buf)), "do_splice");
