@@ -63,6 +63,20 @@ like "$err" "--area reserve: no failure has it; the store has: reserved" "and li
 pb failures --reason nosuch --exit-code
 is "$rc" 2 "an unknown --reason exits 2, not 0"
 like "$err" "the store has: .*cma_alloc" "and lists the known kinds and reasons"
+# 4.x kernels print MR_CMA as "cma", 5.1+ contig_range: one reason either way
+# (migrate.h 4.19: "nr_succeeded=%lu nr_failed=%lu mode=%s reason=%s").
+cat > "$TMP/migrate-4.19.txt" <<'EOF2'
+# tracer: nop
+#
+            bash-412   [001] ....   812.500001: mm_migrate_pages: nr_succeeded=510 nr_failed=2 mode=MIGRATE_SYNC reason=cma
+EOF2
+"$PINBLAME" -d "$TMP/m419.db" import -q "$TMP/migrate-4.19.txt"
+pb -d "$TMP/m419.db" failures --reason cma --json
+is "$rc" 0 "--reason cma is a known reason"
+is "$(printf '%s' "$out" | jq -r '[.failures[] | .reason] | join(",")')" contig_range \
+	"--reason cma lists the failure of reason contig_range"
+pb -d "$TMP/m419.db" failures --reason contig_range --json
+is "$(printf '%s' "$out" | jq '.failures | length')" 1 "and --reason contig_range the same one"
 pb failures --area reserved --exit-code
 is "$rc" 1 "a known area with a failure: --exit-code exits 1"
 
