@@ -40,6 +40,22 @@ static void print_page_size(const json_t *src)
 	       !strcmp(from, "arch") ? "the arch" : from);
 }
 
+/* The page size the file-offset join took for a source whose own is
+ * unknown, and how many busy pages it found with it. */
+static void print_offset_guess(const json_t *src)
+{
+	long long size = pb_json_int(src, "file_page_size", 0);
+	long long pages = pb_json_int(src, "file_busy_pages", 0);
+
+	if (strcmp(pb_json_str(src, "file_page_size_from", ""), "guess"))
+		return;
+	if (size > 0)
+		printf("  page size unknown; pos / %lld matched %lld busy page%s\n", size, pages,
+		       pages == 1 ? "" : "s");
+	else
+		printf("  page size unknown; pos / 4096, 16384 or 65536 matched no busy page\n");
+}
+
 static void print_source(const json_t *src)
 {
 	struct pb_buf shown = { 0 };
@@ -67,6 +83,7 @@ static void print_source(const json_t *src)
 	fputs(" .. ", stdout);
 	print_ts(src, "last_ts_ns");
 	printf("%s\n", pb_time_unit(pb_json_str(src, "clock", NULL)));
+	print_offset_guess(src);
 	if (pb_json_int(src, "unpaired", 0))
 		printf("  %lld CMA allocations started without a finish\n",
 		       pb_json_int(src, "unpaired", 0));
