@@ -113,13 +113,36 @@ static const char *site_name(const json_t *c)
 	return s ? s : "?";
 }
 
+/* Whether GLOB matches LABEL with its brackets taken as text: blame
+ * prints a module as "func [nvidia]", and '*[nvidia]' written after it
+ * would otherwise be a set of five letters that no name ends with. */
+static int matches_with_brackets_as_text(const char *glob, const char *label)
+{
+	struct pb_buf literal = { 0 };
+	int found;
+
+	if (!strpbrk(glob, "[]"))
+		return 0;
+	for (const char *p = glob; *p; p++) {
+		if (*p == '[' || *p == ']')
+			pb_buf_addc(&literal, '\\');
+		pb_buf_addc(&literal, *p);
+	}
+	found = !fnmatch(pb_buf_str(&literal), label, 0);
+	pb_buf_free(&literal);
+	return found;
+}
+
 /* Whether GLOB names call site C: as blame prints it (LABEL, from
  * site_label()), or its function alone; the whole name as given also
- * matches, so that a name copied from blame's output, whose "[module]" a
- * glob would read as a set of characters, matches itself. */
+ * matches, and so does the glob with its brackets as text, so that a
+ * name or a pattern written after blame's output, whose "[module]" a
+ * glob would read as a set of characters, matches what it was copied
+ * from. */
 static int site_matches(const char *glob, const json_t *c, const char *label)
 {
-	return !strcmp(glob, label) || !fnmatch(glob, label, 0) || !fnmatch(glob, site_name(c), 0);
+	return !strcmp(glob, label) || !fnmatch(glob, label, 0) ||
+	       !fnmatch(glob, site_name(c), 0) || matches_with_brackets_as_text(glob, label);
 }
 
 /* "1 failure", "3 failures": what call site C explains. */

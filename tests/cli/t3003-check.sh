@@ -128,12 +128,17 @@ is "$rc" 2 "another outcome is a usage error"
 mod=$TMP/module.db
 setup "a trace with a module's pinner imports" "$PINBLAME" -d "$mod" import -q "$SAMPLES/ftrace-6.6-page_ref-cma_errorno.txt"
 is "$("$PINBLAME" -d "$mod" blame | grep -c '^ *[0-9]  os_lock_user_pages \[nvidia\]')" 1 "blame names it 'os_lock_user_pages [nvidia]'"
-for glob in 'os_lock_user_pages [nvidia]' '*nvidia*' 'os_lock_user_pages' '*\[nvidia\]'; do
+# '*[nvidia]', written after blame's output, is also read with its
+# brackets as text: as a set alone it matches no name ending in ']'.
+for glob in 'os_lock_user_pages [nvidia]' '*nvidia*' 'os_lock_user_pages' '*\[nvidia\]' \
+	'*[nvidia]'; do
 	pb -d "$mod" check --deny "$glob"
 	is "$rc" 1 "--deny '$glob' matches it"
 	is "$out" "deny: os_lock_user_pages [nvidia] explains 1 failure (denied by '$glob')" \
 		"the breach names it as blame does, one failure in the singular"
 done
+pb -d "$mod" check --deny '*[nvidia_uvm]'
+is "$rc" 0 "another module's name with its brackets as text does not match"
 pb -d "$mod" check --deny '*\[nvidia_uvm\]' --max-share 'os_lock_user_pages [nvidia]=0.6'
 is "$rc" 0 "another module's name does not match; a share under its limit passes"
 pb -d "$mod" check --max-share 'os_lock_user_pages [nvidia]=0.4'
