@@ -2,23 +2,51 @@
  *
  * offline_pages() says which block it gave up on and why (mm/memory_hotplug.c:
  * "memory offlining [mem %#010llx-%#010llx] failed due to %s", the physical
- * range to its last byte; 3.x "memory offlining %lx to %lx failed" in pfns;
- * doc/FORMATS.md section 2.2) after do_migrate_range() failed on the pages
- * of it ("migrating pfn %lx failed ret:%d", a dump). Those pages, or the
- * trace's failed migrations of reason memory_hotplug, are a failure of
- * their own (failures_loose_group.c); this line gives it the block it was
- * offlining, as a cma_alloc() failure has the range it tried: the latest
- * memory-hotplug failure of the line's boot, at or before the line, whose
- * busy pages lie in the block.
+ * range to its last byte; 4.x without " due to %s"; 3.x "memory offlining
+ * %lx to %lx failed" in pfns; doc/FORMATS.md section 2.2). A failed
+ * offlining is a failed contiguous allocation of that block: offlining
+ * must empty every page of it, as alloc_contig_range() must.
+ *
+ * The pages it could not move come before the line: do_migrate_range()'s
+ * "migrating pfn %lx failed ret:%d" and "failed to isolate pfn %lx" with a
+ * dump, the trace's failed migrations of reason memory_hotplug, or the
+ * dump of the page that kept the block from being isolated ("unmovable
+ * page", set_migratetype_isolate()); those are a failure of their own
+ * (failures_loose_group.c), and the line gives it the block as its range,
+ * as a cma_alloc() failure has the range it tried: the latest such failure
+ * of the line's boot, at or before the line, whose busy pages lie in the
+ * block, and that no earlier line took. A line that finds none (its pages
+ * went unprinted: a 4.x kernel without CONFIG_DEBUG_VM, a ratelimit, a
+ * log cut before them) is a failure by itself, of the block and no page.
  */
 #include <string.h>
 
 #include "failures_int.h"
 
 struct offline_line {
-	int64_t source_id, ts_ns;
+	int64_t source_id, ts_ns, event_id;
 	uint64_t start, end;	/* [start, end]: bytes, or pfns when PFNS */
 	int pfns;
+	int64_t page_size;	/* of the line's kernel, 0 when not known */
+};
+
+/* The page size under which a line of a source placed its block. */
+struct learned_size {
+	int64_t source_id, page_size;
+};
+
+/* The finder; which of its failures a line has taken (by index): a later
+ * line of the same block is another offlining that failed; the lines that
+ * took none, made failures once every line has been placed; the page
+ * sizes that placing taught. */
+struct offline_pass {
+	struct finder *f;
+	unsigned char *taken;
+	size_t ntaken;
+	struct offline_line *waiting;
+	size_t nwaiting, capwaiting;
+	struct learned_size *learned;
+	size_t nlearned, caplearned;
 };
 
 /* Whether every busy page of X lies in [LO, HI). */
@@ -48,58 +76,173 @@ static int block_of(const struct offline_line *l, const struct fail *x, int64_t 
 	return -1;
 }
 
+/* Whether failure X may be what offlining line L gave up on: failed
+ * migrations of memory hotplug, or a dump of no reason of its own (the
+ * "unmovable page" of set_migratetype_isolate(), which only offlining
+ * asks to print: REPORT_FAILURE), of the line's boot, at or before it. */
 static int offline_candidate(struct finder *f, const struct fail *x, const struct offline_line *l)
 {
-	return x->kind == FAIL_MIGRATE && x->reason && !strcmp(x->reason, "memory_hotplug") &&
+	return x->kind == FAIL_MIGRATE && (!x->reason || !strcmp(x->reason, "memory_hotplug")) &&
 	       same_boot(boot_of(&f->boots, x->source_id), boot_of(&f->boots, l->source_id)) &&
 	       (l->ts_ns < 0 || x->ts_ns < 0 || x->ts_ns <= l->ts_ns);
 }
 
-/* Gives line L's block to the failure it ended, if any. */
-static void place_offline_line(struct finder *f, const struct offline_line *l)
+/* The block of line L in pfns when no page places it: by the page size
+ * of its kernel, else 4 KiB (x86's, s390's and most arm64 kernels'; a
+ * log without a banner says no other). Only the sizes show.c finds the
+ * line again by (offline_block_pfns()). */
+static void block_by_page_size(const struct offline_line *l, int64_t *lo, int64_t *hi)
 {
-	struct fail *best = NULL;
+	int shift = l->page_size == 16384 ? 14 : l->page_size == 65536 ? 16 : 12;
+
+	if (l->pfns) {
+		*lo = (int64_t)l->start;
+		*hi = (int64_t)l->end;
+		return;
+	}
+	*lo = (int64_t)(l->start >> shift);
+	*hi = (int64_t)((l->end + 1) >> shift);
+}
+
+/* The block of line L as failure X would have it: placed by its pages,
+ * or by the page size when it has none (a trace's failed migrations of
+ * memory_hotplug name no page). 0, or -1 when its pages lie outside. */
+static int block_for(const struct offline_line *l, const struct fail *x, int64_t *lo, int64_t *hi)
+{
+	if (x->npfns)
+		return block_of(l, x, lo, hi);
+	block_by_page_size(l, lo, hi);
+	return 0;
+}
+
+/* Line L as a failure by itself: the offlining of its block, no page. */
+static void offline_failure(struct finder *f, const struct offline_line *l)
+{
+	struct fail *x = fail_new(f, FAIL_MIGRATE);
+
+	x->reason = "memory_hotplug";
+	x->source_id = l->source_id;
+	x->ts_ns = l->ts_ns;
+	x->event_id = l->event_id;
+	fail_widen(x, l->ts_ns);
+	block_by_page_size(l, &x->start_pfn, &x->end_pfn);
+}
+
+/* Marks failure I of P's finder as taken by a line. */
+static void take(struct offline_pass *p, size_t i)
+{
+	size_t n = p->f->n;
+
+	if (i >= p->ntaken) {
+		p->taken = pb_realloc(p->taken, n);
+		memset(p->taken + p->ntaken, 0, n - p->ntaken);
+		p->ntaken = n;
+	}
+	p->taken[i] = 1;
+}
+
+/* Notes the page size under which line L's block [LO, HI) in pfns held
+ * the pages of a failure: the other lines of its log are of that kernel. */
+static void learn_page_size(struct offline_pass *p, const struct offline_line *l, int64_t lo,
+			    int64_t hi)
+{
+	if (l->pfns || l->page_size || hi <= lo)
+		return;
+	for (size_t i = 0; i < p->nlearned; i++)
+		if (p->learned[i].source_id == l->source_id)
+			return;
+	PB_GROW(p->learned, p->nlearned + 1, p->caplearned);
+	p->learned[p->nlearned++] = (struct learned_size){
+		l->source_id, (int64_t)((l->end + 1 - l->start) / (uint64_t)(hi - lo)) };
+}
+
+/* Gives line L's block to the failure it ended: 1, or 0 when none. */
+static int place_offline_line(struct offline_pass *p, const struct offline_line *l)
+{
+	struct finder *f = p->f;
+	size_t best = SIZE_MAX;
 	int64_t lo = -1, hi = -1;
 
 	for (size_t i = 0; i < f->n; i++) {
 		struct fail *x = &f->v[i];
 		int64_t a, b;
 
-		if (offline_candidate(f, x, l) && block_of(l, x, &a, &b) == 0 &&
-		    (!best || x->ts_ns > best->ts_ns)) {
-			best = x;
+		if ((i >= p->ntaken || !p->taken[i]) && offline_candidate(f, x, l) &&
+		    block_for(l, x, &a, &b) == 0 && (best == SIZE_MAX || x->ts_ns > f->v[best].ts_ns)) {
+			best = i;
 			lo = a;
 			hi = b;
 		}
 	}
-	if (!best)
-		return;
+	if (best == SIZE_MAX)
+		return 0;
 	/* the block offlining tried, in place of the pages' own span */
-	best->start_pfn = lo;
-	best->end_pfn = hi;
+	f->v[best].start_pfn = lo;
+	f->v[best].end_pfn = hi;
+	f->v[best].reason = "memory_hotplug";
+	if (f->v[best].npfns)
+		learn_page_size(p, l, lo, hi);
+	take(p, best);
+	return 1;
+}
+
+/* The lines that took no failure, each a failure by itself, in pfns of
+ * its kernel's page size or, when its source does not say it, of the one
+ * another line of its log placed its pages by. */
+static void offline_failures(struct offline_pass *p)
+{
+	for (size_t i = 0; i < p->nwaiting; i++) {
+		struct offline_line *l = &p->waiting[i];
+
+		for (size_t j = 0; !l->page_size && j < p->nlearned; j++)
+			if (p->learned[j].source_id == l->source_id)
+				l->page_size = p->learned[j].page_size;
+		offline_failure(p->f, l);
+	}
+}
+
+static void offline_line(struct offline_pass *p, const struct offline_line *l)
+{
+	if (place_offline_line(p, l))
+		return;
+	PB_GROW(p->waiting, p->nwaiting + 1, p->capwaiting);
+	p->waiting[p->nwaiting++] = *l;
 }
 
 static void offline_row(sqlite3_stmt *st, void *ctx)
 {
-	struct finder *f = ctx;
 	struct offline_line l = { .source_id = sqlite3_column_int64(st, 0),
-				  .ts_ns = column_i64_or(st, 1, -1) };
+				  .ts_ns = column_i64_or(st, 1, -1),
+				  .event_id = sqlite3_column_int64(st, 6),
+				  .page_size = column_i64_or(st, 7, 0) };
 
 	if (column_u64(st, 2, &l.start) == 0 && column_u64(st, 3, &l.end) == 0 && l.end > l.start) {
-		place_offline_line(f, &l);
+		offline_line(ctx, &l);
 		return;
 	}
 	l.pfns = 1;
 	if (column_u64(st, 4, &l.start) == 0 && column_u64(st, 5, &l.end) == 0 && l.end > l.start)
-		place_offline_line(f, &l);
+		offline_line(ctx, &l);
 }
 
+/* The lines in the order of the logs: a line takes the failure before it
+ * that no earlier line took; the lines that took none are failures. */
 int offline_blocks(struct finder *f)
 {
-	return sql_rows_each(f->s,
+	struct offline_pass p = { .f = f };
+	int rc = sql_rows_each(f->s,
 		"SELECT e.source_id, e.ts_ns, pb_field(e.keyset_id, e.vals, 'start_addr'), "
 		"pb_field(e.keyset_id, e.vals, 'end_addr'), pb_field(e.keyset_id, e.vals, 'start_pfn'), "
-		"pb_field(e.keyset_id, e.vals, 'end_pfn') FROM event e WHERE e.id IN "
-		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:offline_failed'"),
-		offline_row, f);
+		"pb_field(e.keyset_id, e.vals, 'end_pfn'), e.id, "
+		"(SELECT s.page_size FROM source s WHERE s.id = e.source_id) FROM event e WHERE e.id IN "
+		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:offline_failed'")
+		" ORDER BY e.id",
+		offline_row, &p);
+
+	if (rc == 0)
+		offline_failures(&p);
+	free(p.taken);
+	free(p.waiting);
+	free(p.learned);
+	return rc;
 }

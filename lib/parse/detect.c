@@ -232,14 +232,25 @@ static int logcat_long_head(const char *line, size_t len)
 	       line[len - 1] == ']' && line[len - 2] == ' ' && memchr(line, '/', len);
 }
 
+/* offline_pages()'s "memory offlining [mem %#010llx-%#010llx] failed"
+ * (" due to %s" from 4.20) or 3.x's "memory offlining %lx to %lx failed":
+ * the words and the bracket are the kernel's, no other format's line
+ * starts so. */
+static int offlining_failed(const char *line, size_t len)
+{
+	return starts(line, len, "memory offlining ") && memmem(line, len, " failed", 7) &&
+	       (starts(line + 17, len - 17, "[mem 0x") || memmem(line, len, " to ", 4));
+}
+
 /* Messages that the kernel prints about failed contiguous allocations,
- * in console logs that carry no prefix at all. */
+ * in console logs that carry no prefix at all (a line pasted alone). */
 static int failure_message(const char *line, size_t len)
 {
 	return starts(line, len, "migrating pfn ") || starts(line, len, "alloc_contig_range: [") ||
 	       starts(line, len, "alloc_contig_range test_pages_isolated(") ||
 	       starts(line, len, "cma: cma_alloc") || starts(line, len, "cma: __cma_alloc") ||
-	       (starts(line, len, "page:") && memmem(line, len, " count:", 7));
+	       (starts(line, len, "page:") && memmem(line, len, " count:", 7)) ||
+	       starts(line, len, "failed to isolate pfn ") || offlining_failed(line, len);
 }
 
 /* Kernel log lines with other prefixes than the printk time, or none:

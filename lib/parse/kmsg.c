@@ -217,6 +217,14 @@ int kmsg_syntax(struct kmsg *k, const struct kline *l)
 	return pb_parser_bad_line(k->p, l->lineno, PB_BAD_SYNTAX, l->text, l->len) ? -1 : 0;
 }
 
+/* The pfn of a line that do_migrate_range() prints right before
+ * dump_page() of that page: the dump may print no pfn of its own. */
+static void remember_pfn(struct kmsg *k, const struct kline *l, struct dump_slice pfn)
+{
+	snprintf(k->migrate_pfn, sizeof(k->migrate_pfn), "0x%.*s", (int)pfn.len, pfn.s);
+	k->migrate_line = l->lineno;
+}
+
 /* "migrating pfn 102496 failed ret:-16" (older: no ret, trailing blank) */
 static int migrate_failed(struct kmsg *k, const struct kline *l, size_t skip,
 			  struct pb_record *rec)
@@ -230,9 +238,32 @@ static int migrate_failed(struct kmsg *k, const struct kline *l, size_t skip,
 		return kmsg_syntax(k, l);
 	if (!dump_word(&pos, end, &word) && dump_prefix(word.s, word.len, "ret:"))
 		kmsg_field(k, "ret", word.s + 4, word.len - 4);
-	/* the dump_page() that follows may print no pfn of its own */
-	snprintf(k->migrate_pfn, sizeof(k->migrate_pfn), "0x%.*s", (int)pfn.len, pfn.s);
-	k->migrate_line = l->lineno;
+	remember_pfn(k, l, pfn);
+	return kmsg_finish_record(k, rec);
+}
+
+/* do_migrate_range() when it could not take a page off the LRU for the
+ * migration, right before dump_page(page, "isolation failed"): "failed to
+ * isolate pfn %lx" (4.18 on; pr_alert under CONFIG_DEBUG_VM, later pr_warn,
+ * ratelimited from 5.x), before it "removing pfn %lx from LRU failed" with
+ * dump_page(page, "failed to remove from LRU"). Memory offlining's failed
+ * migration of that page, as "migrating pfn" is (a migrate_failed record,
+ * its step "isolate"); the dump of 4.x prints no pfn, so this line is the
+ * only place the page's pfn appears. TAIL: what the line has after the
+ * pfn. */
+static int isolate_failed(struct kmsg *k, const struct kline *l, size_t skip, const char *tail,
+			  struct pb_record *rec)
+{
+	const char *pos = l->text + skip, *end = l->text + l->len;
+	size_t tail_len = strlen(tail);
+	struct dump_slice pfn;
+
+	kmsg_start_record(k, l, rec, "migrate_failed");
+	if (dump_word(&pos, end, &pfn) || kmsg_hex_field(k, "pfn", pfn.s, pfn.len) ||
+	    dump_rtrim(pos, (size_t)(end - pos)) != tail_len || memcmp(pos, tail, tail_len))
+		return kmsg_syntax(k, l);
+	kmsg_field(k, "step", "isolate", 7);
+	remember_pfn(k, l, pfn);
 	return kmsg_finish_record(k, rec);
 }
 
@@ -604,6 +635,10 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return kmsg_call_trace(k, l, rec);
 	if ((n = dump_prefix(s, len, "migrating pfn ")))
 		return migrate_failed(k, l, n, rec);
+	if ((n = dump_prefix(s, len, "failed to isolate pfn ")))
+		return isolate_failed(k, l, n, "", rec);
+	if ((n = dump_prefix(s, len, "removing pfn ")) && kmsg_find(s, len, " from LRU failed"))
+		return isolate_failed(k, l, n, " from LRU failed", rec);
 	if ((n = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy"))
 		return pfns_busy(k, l, n, rec);
 	if (dump_prefix(s, len, "cma: ") || dump_prefix(s, len, "dma_alloc_from_contiguous("))

@@ -818,7 +818,9 @@ static void test_report_span_leaves_out_a_wall_clock_log(void **state)
 /* "memory offlining [mem START-END] failed" after the pages it could not
  * migrate: the failure of those pages gets the block as its range, in
  * pfns of the page size that holds them (4 KiB here, 64 KiB for the
- * second log); a block that does not hold them changes nothing. */
+ * second log); a block that does not hold them is another offlining that
+ * failed, a failure of its own in the page size its log's other line
+ * placed its pages by. */
 static void test_offlining_line_gives_its_block_to_the_failure(void **state)
 {
 	static const char log4k[] =
@@ -836,11 +838,14 @@ static void test_offlining_line_gives_its_block_to_the_failure(void **state)
 	assert_int_equal(pb_analyze_refresh(f->s), 0);
 	res = pb_analyze_failures(f->s, &all, NULL, NULL);
 	list = json_object_get(res, "failures");
-	assert_int_equal(json_array_size(list), 2);
+	assert_int_equal(json_array_size(list), 3);
 	assert_int_equal(num(json_array_get(list, 0), "start_pfn"), 0x1c0000);
 	assert_int_equal(num(json_array_get(list, 0), "end_pfn"), 0x1c8000);
 	assert_int_equal(num(json_array_get(list, 1), "start_pfn"), 0x2c000);
 	assert_int_equal(num(json_array_get(list, 1), "end_pfn"), 0x2d000);
+	assert_int_equal(num(json_array_get(list, 2), "start_pfn"), 0x30000);
+	assert_int_equal(num(json_array_get(list, 2), "end_pfn"), 0x31000);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(list, 2), "busy_pfns")), 0);
 	json_decref(res);
 }
 
