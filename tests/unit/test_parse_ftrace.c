@@ -82,6 +82,33 @@ static void test_record_header(void **state)
 	run_close(&r);
 }
 
+/* page_size= (sysconf(_SC_PAGESIZE), schema 6) is the traced kernel's:
+ * the analysis divides a file offset by it. Older records lack it. */
+static void test_record_header_page_size(void **state)
+{
+	struct parse_run r;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "#\n"
+		 "# pinblame-record: kernel=6.1.0-28-arm64-16k\n"
+		 "# pinblame-record: page_size=16384\n"
+		 "              sh-106     (    106) [000] .....     6.843004: cma_alloc_start: name=hugetlb0 count=8192 align=13\n");
+	assert_non_null(run_next(&r));
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "page_size"), "16384");
+	run_close(&r);
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n"
+		 "# pinblame-record: kernel=6.1.0-50-arm64\n"
+		 "              sh-106     (    106) [000] .....     6.843004: cma_alloc_start: name=hugetlb0 count=8192 align=13\n");
+	assert_non_null(run_next(&r));
+	run_end(&r);
+	assert_null(pb_parser_meta(r.p, "page_size"));
+	run_close(&r);
+}
+
 static void test_no_tgid_sym_offset(void **state)
 {
 	struct parse_run r;
@@ -1384,6 +1411,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_tgid_stack),
 		cmocka_unit_test(test_record_header),
+		cmocka_unit_test(test_record_header_page_size),
 		cmocka_unit_test(test_no_tgid_sym_offset),
 		cmocka_unit_test(test_old_layout),
 		cmocka_unit_test(test_columns_variants),
