@@ -95,14 +95,16 @@ static const char drop_sql[] =
  * clock column, or NULL from a store of schema 1 (read as it is, when its
  * reader cannot upgrade it); %8$s and %9$s the busy ranges' stack_id and
  * comm_id, or NULL before schema 4; %10$s the raw file's hash, or sha256
- * before schema 5 (which was the raw file's). */
+ * before schema 5 (which was the raw file's); %11$s and %12$s the page
+ * size and what said it, or NULL (unknown) before schema 6. */
 static const char rows_sql[] =
 	"INSERT INTO main.source(id, path, sha256, format, kernel, arch, events,\n"
 	"  bad_lines, lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events,\n"
-	"  unpaired, boot, imported_at, clock, raw_sha256)\n"
+	"  unpaired, boot, imported_at, clock, raw_sha256, page_size, page_size_from)\n"
 	"  SELECT id + %1$lld, path, sha256, format, kernel, arch, events, bad_lines,\n"
 	"  lines, bytes, seconds, first_ts_ns, last_ts_ns, lost_events, unpaired,\n"
-	"  boot + %1$lld, imported_at, %7$s, %10$s FROM src.source WHERE id IN keep;\n"
+	"  boot + %1$lld, imported_at, %7$s, %10$s, %11$s, %12$s FROM src.source\n"
+	"  WHERE id IN keep;\n"
 	"INSERT INTO main.bad_line(source_id, reason, count, first_line, example)\n"
 	"  SELECT source_id + %1$lld, reason, count, first_line, example\n"
 	"  FROM src.bad_line WHERE source_id IN keep;\n"
@@ -178,7 +180,8 @@ static int copy_rows(struct pb_store *s, struct pb_merge_stats *st)
 		    (long long)o.alloc, (long long)o.busy, (long long)o.migration,
 		    (long long)o.evidence, version >= 2 ? "clock" : "NULL",
 		    version >= 4 ? "b.stack_id" : "NULL", version >= 4 ? "b.comm_id" : "NULL",
-		    version >= 5 ? "raw_sha256" : "sha256");
+		    version >= 5 ? "raw_sha256" : "sha256", version >= 6 ? "page_size" : "NULL",
+		    version >= 6 ? "page_size_from" : "NULL");
 	rc = pb_store_exec(s, pb_buf_str(&sql));
 	pb_buf_free(&sql);
 	/* the merged events are the ones past the offset */

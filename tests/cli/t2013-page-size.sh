@@ -78,6 +78,10 @@ like "$out" "arch aarch64, page size 16384 \\(its header\\)" "info says the size
 pb info --json
 like "$out" '"page_size":16384,"page_size_from":"header"' "info --json has both"
 
+pb merge "$TMP/merged.db" "$PINBLAME_DB"
+is "$("$PINBLAME" -d "$TMP/merged.db" query --csv "SELECT page_size || ' ' || page_size_from FROM sources WHERE format = 'ftrace'" | sed -n 2p)" \
+	"16384 header" "merge copies the page size and what said it"
+
 case_store header4k kernel=6.1.0-50-arm64 arch=aarch64 page_size=4096
 is "$(joined)" "0 -" "a 4 KiB kernel's same offset is index 32: no join, and no other size tried"
 
