@@ -411,8 +411,10 @@ static int store_fits(struct pb_store *s, const struct vmemmaps *vms)
 	for (size_t i = 0; rc == 0 && i < vms->n; i++)
 		rc = store_fit(s, ins, vms->v[i].source_id, &vms->v[i].vm,
 			       ids_has(&vms->hashed_sources, vms->v[i].source_id));
+	/* sorted, a source once per hashed pointer it printed */
 	for (size_t i = 0; rc == 0 && i < vms->hashed_sources.n; i++)
-		rc = store_fit(s, ins, vms->hashed_sources.v[i], &none, 1);
+		if (!i || vms->hashed_sources.v[i] != vms->hashed_sources.v[i - 1])
+			rc = store_fit(s, ins, vms->hashed_sources.v[i], &none, 1);
 	sqlite3_finalize(ins);
 	return rc;
 }
