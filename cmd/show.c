@@ -123,6 +123,9 @@ static void print_head(const json_t *res)
 		       pb_json_int(f, "errno", 0));
 	printf("\n");
 	printf("  event: %s\n", where(f, at, sizeof(at)));
+	if (shown_clock && !strcmp(shown_clock, "counter"))
+		printf("  times: ticks of the trace's clock (counter, x86-tsc, uptime), not seconds:\n"
+		       "  its attempts are cut by the order of the task's events, never by a pause\n");
 	print_range(f);
 	print_offline(f);
 	printf("  %lld busy range%s; %zu busy page%s, %lld of them blamed\n", ranges,

@@ -31,6 +31,7 @@ static void busy_event(sqlite3_stmt *st, struct attempt_ev *ev, enum pfn_how how
 	ev->busy_pfn = column_i64_or(st, 6, -1);
 	ev->event_id = column_i64_or(st, 9, 0);
 	ev->stack_id = column_i64_or(st, 10, 0);
+	ev->ticks = sqlite3_column_int(st, 12);
 	ev->reason = pfn_how_name(how);
 	ev->why = REASON_CONTIG;
 }
@@ -42,6 +43,15 @@ struct runs {
 	int allowed;		/* 0 when allocations traced only at their end
 				 * claim events one by one (claim_whole_spans) */
 };
+
+/* The longest pause between two events of one attempt of EV's task. On a
+ * clock of ticks (attempt_ev.ticks) 5 s is no number of ticks: there the
+ * order of the events alone cuts the attempts (another task or class, a
+ * successful isolation test), never a pause. */
+static int64_t attempt_gap(const struct attempt_ev *ev)
+{
+	return ev->ticks ? INT64_MAX : ATTEMPT_GAP_NS;
+}
 
 /* The end of EV's time: its last repeat's. */
 static int64_t attempt_end(const struct attempt_ev *ev)
@@ -150,7 +160,7 @@ static struct attempt_ev *run_for(struct attempt_list *a, const struct runs *r,
 	if (!run || !run->event_id || run->ts_ns < 0 || ev->ts_ns < 0 || !alike(run, ev))
 		return NULL;
 	end = attempt_end(run);
-	if (ev->ts_ns < end || ev->ts_ns - end > ATTEMPT_GAP_NS ||
+	if (ev->ts_ns < end || ev->ts_ns - end > attempt_gap(ev) ||
 	    (attempt_class(ev) == REASON_CONTIG && success_between(r, ev, end, ev->ts_ns)))
 		return NULL;
 	return run;
@@ -260,7 +270,7 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 		"  ELSE NULLIF(b.stack_id, 0) END, "
 		"(SELECT text FROM name WHERE id = CASE WHEN b.comm_id IS NULL "
 		"  THEN (SELECT e.comm_id FROM event e WHERE e.id = b.event_id) "
-		"  ELSE b.comm_id END) "
+		"  ELSE b.comm_id END), " TICKS_OF_SQL("b.source_id") " "
 		"FROM busy_range b ORDER BY b.id", busy_row, &l);
 }
 
@@ -282,6 +292,7 @@ static void add_migration(struct finder *f, struct attempt_list *a, const struct
 	ev.failed = sqlite3_column_int64(st, 6);
 	ev.stack_id = column_i64_or(st, 7, 0);
 	ev.event_id = column_i64_or(st, 8, 0);
+	ev.ticks = sqlite3_column_int(st, 10);
 	run = run_for(a, r, &ev);
 	if (run) {
 		repeat(run, &ev);
@@ -317,7 +328,8 @@ int load_migrations(struct finder *f, struct cma_spans *spans, struct attempt_li
 
 	return sql_rows_each(f->s,
 		"SELECT id, source_id, ts_ns, pid, comm, reason, failed, stack_id, event_id, "
-		"cma_alloc_id FROM migration WHERE failed > 0", migration_row, &l);
+		"cma_alloc_id, " TICKS_OF_SQL("migration.source_id") " FROM migration "
+		"WHERE failed > 0", migration_row, &l);
 }
 
 /* Whether an isolation test with these end_pfn and fin_pfn got its range
@@ -354,6 +366,7 @@ static void success_row(sqlite3_stmt *st, void *ctx)
 	ev->source_id = sqlite3_column_int64(st, 1);
 	ev->ts_ns = ts;
 	ev->pid = pid;
+	ev->ticks = sqlite3_column_int(st, 6);
 }
 
 /* Successful isolation tests outside CMA allocations: the end of an
@@ -367,8 +380,8 @@ int load_successes(struct finder *f, const struct cma_spans *spans, struct attem
 
 	return sql_rows_each(f->s,
 		"SELECT e.id, e.source_id, e.ts_ns, e.pid, pb_field(e.keyset_id, e.vals, 'end_pfn'), "
-		"pb_field(e.keyset_id, e.vals, 'fin_pfn') FROM event e "
-		"WHERE e.id IN (SELECT value FROM "
+		"pb_field(e.keyset_id, e.vals, 'fin_pfn'), " TICKS_OF_SQL("e.source_id") " "
+		"FROM event e WHERE e.id IN (SELECT value FROM "
 		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text LIKE '%:test_pages_isolated'")
 		" EXCEPT SELECT event_id FROM busy_range WHERE kind = 'isolation')",
 		success_row, &l);
@@ -428,7 +441,7 @@ static int same_group(const struct attempt_ev *prev, const struct attempt_ev *ev
 static int attempt_breaks(const struct attempt_ev *prev, int64_t prev_end,
 			  const struct attempt_ev *ev)
 {
-	return !same_group(prev, ev) || ev->ts_ns - prev_end > ATTEMPT_GAP_NS;
+	return !same_group(prev, ev) || ev->ts_ns - prev_end > attempt_gap(ev);
 }
 
 void sort_attempts(struct attempt_list *a)

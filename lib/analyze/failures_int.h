@@ -198,7 +198,17 @@ struct attempt_ev {
 	 * that a test repeated millions of times costs one entry. */
 	uint32_t repeats;
 	int64_t last_ts_ns;
+	/* Its source's clock counts events or ticks of a rate the trace does
+	 * not give (sources.clock 'counter': trace_clock counter, x86-tsc,
+	 * uptime), where a pause of ATTEMPT_GAP_NS cannot be told. */
+	int ticks;
 };
+
+/* 1 when the clock of the source of id SOURCE_ID (an SQL expression)
+ * counts ticks, else 0, as SQL (attempt_ev.ticks); a column of its own, so
+ * that the query around it reads its rows as it did. */
+#define TICKS_OF_SQL(source_id) \
+	"(SELECT count(*) FROM source t WHERE t.id = " source_id " AND t.clock IS 'counter')"
 
 struct attempt_list {
 	struct attempt_ev *v;
