@@ -30,11 +30,16 @@ static json_t *busy_ranges(struct pb_store *s, int64_t id)
  * those of its task, kind and time window. */
 static const char migrations_from[] =
 	"FROM failure f JOIN migration m ON m.failed > 0 AND "
-	"(m.cma_alloc_id = f.cma_alloc_id OR (f.cma_alloc_id IS NULL "
-	"  AND m.cma_alloc_id IS NULL AND m.source_id = f.source_id AND m.pid IS f.pid "
+	"(m.cma_alloc_id = f.cma_alloc_id OR (m.cma_alloc_id IS NULL "
+	"  AND m.source_id = f.source_id AND m.pid IS f.pid "
 	"  AND m.ts_ns BETWEEN f.start_ts_ns AND f.end_ts_ns "
 	"  AND (m.reason = f.reason OR (f.kind = 'alloc_contig' "
-	"    AND m.reason IN ('contig_range', 'memory_hotplug'))))) "
+	"    AND m.reason IN ('contig_range', 'memory_hotplug')) "
+	/* a kernel before 5.13 traces a CMA allocation only at its end (one
+	 * cma_alloc event): the import attaches no migration to it, and the
+	 * analysis claims its task's contig_range migrations back to its
+	 * start (failures_cma.c), which its window now spans */
+	"    OR (f.cma_alloc_id IS NOT NULL AND m.reason = 'contig_range')))) "
 	"LEFT JOIN event e ON e.id = m.event_id LEFT JOIN source s ON s.id = m.source_id "
 	"WHERE f.id = ?1";
 

@@ -36,6 +36,21 @@ is "$(jq -c '[.failures[] | [.kind, .outcome, .busy_ranges]]' "$TMP/failures.jso
 is "$(jq -r '.failures[] | "\(.start_pfn) \(.end_pfn)"' "$TMP/failures.json" |
 	while read -r a b; do printf '0x%x-0x%x ' "$a" "$b"; done)" \
 	"0x140000-0x180000 0x140000-0x180000 " "both span the 1 GB hugetlb_cma area"
+# The failed contig_range migrations of each allocation: before its
+# cma_alloc event (104.260599, 110.402809), counted with awk; failures and
+# show must say the same (repeats of a migration count one each).
+awk '/ mm_migrate_pages: .*nr_failed=[1-9].*reason=contig_range/ {
+	for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = $i + 0
+	for (i = 1; i <= NF; i++) if ($i ~ /^nr_failed=/) { split($i, kv, "="); n = kv[2] }
+	k = ts <= 104.260599 ? 1 : 2; m[k]++; p[k] += n }
+	END { printf "%d/%d %d/%d", m[1], p[1], m[2], p[2] }' "$TMP/trace.txt" >"$TMP/migr"
+is "$(cat "$TMP/migr")" "100/120 100/120" "awk: 100 failed migrations (120 pages) before each cma_alloc event"
+is "$(jq -r '[.failures[] | "\(.failed_migrations)"] | join(" ")' "$TMP/failures.json")" "100 100" \
+	"each failure counts its 100 failed migrations"
+for id in 1 2; do
+	is "$("$PINBLAME" show "$id" | sed -n 's/^ *failed migrations: \([0-9]*\) (\([0-9]*\) pages).*/\1\/\2/p')" \
+		"100/120" "show $id lists the 100 failed migrations (120 pages) the failure counts"
+done
 grep 'test_pages_isolated: .*ret=fail' "$TMP/trace.txt" |
 	sed 's/.*fin_pfn=\([^ ]*\).*/\1/' | sort -u >"$TMP/fin"
 jq -r '[.failures[].busy_pfns[]] | unique | .[]' "$TMP/failures.json" |
