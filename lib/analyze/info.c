@@ -9,12 +9,16 @@ static json_t *sources_json(struct pb_store *s)
 	sqlite3_stmt *st = pb_store_prepare(s,
 		"SELECT id, path, sha256, format, kernel, arch, events, bad_lines, lines, "
 		"first_ts_ns, last_ts_ns, lost_events, unpaired, imported_at, clock, "
-		"page_size, page_size_from, m.file_page_size, m.file_page_size_from, "
+		"page_size, page_size_from, "
+		"(SELECT file_page_size FROM probe_map m WHERE m.source_id = source.id) "
+		"  AS file_page_size, "
+		"(SELECT file_page_size_from FROM probe_map m WHERE m.source_id = source.id) "
+		"  AS file_page_size_from, "
 		/* the busy pages its file offsets were joined to */
-		"CASE WHEN m.file_page_size_from IS NOT NULL THEN (SELECT count(DISTINCT v.pfn) "
-		"  FROM evidence v WHERE v.kind = 'dump_probe' AND v.source_id = source.id) "
-		"END AS file_busy_pages "
-		"FROM source LEFT JOIN probe_map m ON m.source_id = source.id ORDER BY id");
+		"CASE WHEN (SELECT file_page_size_from FROM probe_map m WHERE m.source_id = "
+		"  source.id) IS NOT NULL THEN (SELECT count(DISTINCT v.pfn) FROM evidence v "
+		"  WHERE v.kind = 'dump_probe' AND v.source_id = source.id) END AS file_busy_pages "
+		"FROM source ORDER BY id");
 	sqlite3_stmt *bad = pb_store_prepare(s,
 		"SELECT reason, count, first_line, example FROM bad_line "
 		"WHERE source_id = ? ORDER BY reason");
