@@ -151,6 +151,8 @@ void store_forget_interned(struct pb_store *s)
 	pb_idmap_clear(&s->stacks);
 	pb_idmap_clear(&s->keysets);
 	store_keyset_cache_clear(&s->keyset_cache);
+	/* a rollback takes the rows, and their ids, away */
+	memset(s->tagged_ids, 0, sizeof(s->tagged_ids));
 	s->interned_loaded = 0;
 }
 

@@ -249,8 +249,9 @@ static int memo_keys_match(const struct store_prep_memo *m, const struct pb_reco
 }
 
 /* The keyset of R into P, from the memo M when it is the same. */
-static void plain_keys(struct pb_arena *a, struct store_prep_memo *m, const struct pb_record *r,
-		       const struct field_lens *lens, size_t keys_len, struct record_prep *p)
+static void plain_keys(struct pb_store *s, struct pb_arena *a, struct store_prep_memo *m,
+		       const struct pb_record *r, const struct field_lens *lens, size_t keys_len,
+		       struct record_prep *p)
 {
 	if (m && memo_keys_match(m, r, lens, keys_len)) {
 		p->keys = pb_arena_strndup(a, m->keys, keys_len);
@@ -262,9 +263,13 @@ static void plain_keys(struct pb_arena *a, struct store_prep_memo *m, const stru
 			memcpy(m->keys, p->keys, keys_len);
 			m->keys_len = (uint32_t)keys_len;
 			m->keys_hash = p->keys_hash;
+			m->keys_tag = ++s->prep_tags;
+		} else if (m) {
+			m->keys_len = 0;
 		}
 	}
 	p->keys_len = keys_len;
+	p->keys_tag = m && m->keys_len ? m->keys_tag : 0;
 }
 
 /* The fields of R as JSON into P, and whether its body is kept. */
@@ -284,7 +289,7 @@ static void prep_fields(struct pb_store *s, struct store_prep_memo *m, const str
 		p->keep_body = body_len && !body_is_fields(r);
 	} else {
 		if (r->nfields) {
-			plain_keys(a, m, r, lens, keys_len, p);
+			plain_keys(s, a, m, r, lens, keys_len, p);
 			p->vals = plain_array(a, r, lens, vals_len, 1);
 			p->vals_len = vals_len;
 		}
@@ -314,6 +319,7 @@ static struct store_prep_memo *prep_memo(struct pb_store *s, const struct pb_rec
 	m->sys_len = (uint32_t)sl;
 	m->event_len = (uint32_t)el;
 	m->name_hash = pb_hash64(m->name, sl + 1 + el);
+	m->name_tag = ++s->prep_tags;
 	m->keys_len = 0;
 	name.name = m->name;
 	name.name_len = sl + 1 + el;
@@ -334,6 +340,7 @@ static void prep_name(struct pb_store *s, const struct store_prep_memo *m,
 		p->name_len = m->sys_len + 1 + m->event_len;
 		p->name = pb_arena_strndup(a, m->name, p->name_len);
 		p->name_hash = m->name_hash;
+		p->name_tag = m->name_tag;
 		p->typed = m->typed;
 		return;
 	}
@@ -543,6 +550,25 @@ static int add_event_row(struct pb_store *s, struct store_event_row *r, const ch
 	return rs->n == STORE_EVENT_ROWS ? store_events_flush(s) : 0;
 }
 
+/* The id of a name or keyset that store_prep() tagged TAG (0: none),
+ * interned by INTERN from TEXT (N bytes, hash H) unless known by its tag. */
+static int64_t tagged_id(struct pb_store *s, uint64_t tag,
+			 int64_t (*intern)(struct pb_store *, const char *, size_t, uint64_t),
+			 const char *text, size_t n, uint64_t h)
+{
+	struct store_tagged_id *t = &s->tagged_ids[tag % STORE_TAGGED_IDS];
+	int64_t id;
+
+	if (tag && t->tag == tag)
+		return t->id;
+	id = intern(s, text, n, h);
+	if (tag && id > 0) {
+		t->tag = tag;
+		t->id = id;
+	}
+	return id;
+}
+
 int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 {
 	const struct record_prep *p = r->prep;
@@ -553,7 +579,8 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 		pb_arena_reset(&s->prep_arena);
 		p = store_prep(s, r, &s->prep_arena);
 	}
-	name_id = store_name_id_hashed(s, p->name, p->name_len, p->name_hash);
+	name_id = tagged_id(s, p->name_tag, store_name_id_hashed, p->name, p->name_len,
+			    p->name_hash);
 	if (name_id < 0)
 		return -1;
 	if (p->comm_len &&
@@ -563,7 +590,8 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	ustack_id = store_stack_id(s, r->uframes, r->nuframes, 1, p->ustack_hash);
 	if (stack_id < 0 || ustack_id < 0)
 		return -1;
-	if (p->keys && (keyset_id = store_keyset_id(s, p->keys, p->keys_len, p->keys_hash)) < 0)
+	if (p->keys && (keyset_id = tagged_id(s, p->keys_tag, store_keyset_id, p->keys,
+					      p->keys_len, p->keys_hash)) < 0)
 		return -1;
 	/* the source's first event: nothing noted is of this source */
 	if (!s->events) {

@@ -183,6 +183,18 @@ struct store_prep_memo {
 	uint32_t keys_len;	/* 0: no keyset yet */
 	uint64_t keys_hash;
 	char keys[512];		/* a JSON array of names without escapes */
+	/* The name, the keyset, each under a number that no other text
+	 * has in this store: the thread that stores records keeps the ids
+	 * of the last ones by that number (store_tagged_ids). */
+	uint64_t name_tag, keys_tag;
+};
+/* Ids of the names and keysets of store_prep_memo by their tag, for the
+ * thread that stores records: the id without hashing the text again or
+ * comparing its bytes. Direct-mapped; emptied with the interning maps. */
+#define STORE_TAGGED_IDS 128
+struct store_tagged_id {
+	uint64_t tag;		/* 0: empty */
+	int64_t id;
 };
 
 struct pb_store {
@@ -221,12 +233,14 @@ struct pb_store {
 	struct pb_buf keys_json, vals_json;
 	struct pb_idmap handlers;	/* 1 + typed handler by event name */
 	struct store_prep_memo prep_memo[STORE_PREP_MEMOS];
+	uint64_t prep_tags;	/* tags given out */
 	struct pb_idmap sent_stacks;	/* stacks whose frames were handed over
 					 * in this source */
 	struct {			/* stack hashes by pb_record.frames_key */
 		uint64_t key, hash;
 	} keyed_hashes[256];
 	/* Used by the thread that stores records: */
+	struct store_tagged_id tagged_ids[STORE_TAGGED_IDS];
 	struct store_index index;
 	struct store_event_rows event_rows;
 	struct store_migration_rows migration_rows;
@@ -266,6 +280,7 @@ struct record_prep {
 	int keep_body;		/* the body says more than its fields */
 	size_t body_len;	/* of the body kept */
 	int typed;		/* store_typed_handler() of the record */
+	uint64_t name_tag, keys_tag;	/* of the memo that had them; 0: none */
 };
 
 const struct record_prep *store_prep(struct pb_store *s, const struct pb_record *r,
