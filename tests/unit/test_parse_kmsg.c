@@ -2246,6 +2246,33 @@ static void test_cma_busy_retry_with_the_pfn_of_its_range(void **state)
 	run_close(&r);
 }
 
+/* A 32-bit kernel prints a page pointer and a hashed %p in the same 8
+ * digits (pb_pointer_kind()): its page is kept for the vmemmap fit, which
+ * a hash fits no line of; a 64-bit kernel's 8 digits are a hash. */
+static void test_cma_busy_retry_page_by_the_kernel_width(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[    0.000000] Linux version 6.1.0-28-armmp (debian-kernel@lists.debian.org) (arm-linux-gnueabihf-gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP Debian 6.1.119-1\n"
+		 "[  812.004100] cma: cma_range_alloc(): memory range at pfn 0x8a200 eef44000 is busy, retrying\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_busy_retry");
+	assert_string_equal(pb_parser_meta(r.p, "arch"), "armv7l");
+	assert_field(rec, "page", "eef44000");
+	run_end(&r);
+	run_close(&r);
+	run_open(&r, PB_FMT_KMSG,
+		 "[    0.000000] Linux version 6.1.0-28-arm64 (debian-kernel@lists.debian.org) (aarch64-linux-gnu-gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP Debian 6.1.119-1\n"
+		 "[  812.004100] cma: cma_range_alloc(): memory range at pfn 0x8a200 eef44000 is busy, retrying\n");
+	rec = run_next(&r);
+	assert_null(pb_record_field(rec, "page"));
+	run_end(&r);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2300,6 +2327,7 @@ int main(void)
 		cmocka_unit_test(test_arm64_unwinder_notes_are_no_part_of_the_frame),
 		cmocka_unit_test(test_cma_failure_of_7_x_reads_the_free_pages_after_its_ranges),
 		cmocka_unit_test(test_cma_busy_retry_with_the_pfn_of_its_range),
+		cmocka_unit_test(test_cma_busy_retry_page_by_the_kernel_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
