@@ -28,11 +28,14 @@ struct offline_line {
 	uint64_t start, end;	/* [start, end]: bytes, or pfns when PFNS */
 	int pfns;
 	int64_t page_size;	/* of the line's kernel, 0 when not known */
+	int64_t after_id;	/* the event of its log's offlining line before
+				 * it, 0 when none: its attempt began after it */
 };
 
-/* The page size under which a line of a source placed its block. */
+/* Per source: the page size under which a line placed its block (0:
+ * none yet), and the event of its last offlining line. */
 struct learned_size {
-	int64_t source_id, page_size;
+	int64_t source_id, page_size, last_line_id;
 };
 
 /* The finder; which of its failures a line has taken (by index): a later
@@ -141,19 +144,29 @@ static void take(struct offline_pass *p, size_t i)
 	p->taken[i] = 1;
 }
 
+/* What P learned of source SOURCE_ID, made on first use. */
+static struct learned_size *learned_of(struct offline_pass *p, int64_t source_id)
+{
+	for (size_t i = 0; i < p->nlearned; i++)
+		if (p->learned[i].source_id == source_id)
+			return &p->learned[i];
+	PB_GROW(p->learned, p->nlearned + 1, p->caplearned);
+	p->learned[p->nlearned] = (struct learned_size){ source_id, 0, 0 };
+	return &p->learned[p->nlearned++];
+}
+
 /* Notes the page size under which line L's block [LO, HI) in pfns held
  * the pages of a failure: the other lines of its log are of that kernel. */
 static void learn_page_size(struct offline_pass *p, const struct offline_line *l, int64_t lo,
 			    int64_t hi)
 {
+	struct learned_size *ls;
+
 	if (l->pfns || l->page_size || hi <= lo)
 		return;
-	for (size_t i = 0; i < p->nlearned; i++)
-		if (p->learned[i].source_id == l->source_id)
-			return;
-	PB_GROW(p->learned, p->nlearned + 1, p->caplearned);
-	p->learned[p->nlearned++] = (struct learned_size){
-		l->source_id, (int64_t)((l->end + 1 - l->start) / (uint64_t)(hi - lo)) };
+	ls = learned_of(p, l->source_id);
+	if (!ls->page_size)
+		ls->page_size = (int64_t)((l->end + 1 - l->start) / (uint64_t)(hi - lo));
 }
 
 /* Gives line L's block to the failure it ended: 1, or 0 when none. */
@@ -186,23 +199,77 @@ static int place_offline_line(struct offline_pass *p, const struct offline_line 
 	return 1;
 }
 
-/* The lines that took no failure, each a failure by itself, in pfns of
- * its kernel's page size or, when its source does not say it, of the one
- * another line of its log placed its pages by. */
-static void offline_failures(struct offline_pass *p)
-{
-	for (size_t i = 0; i < p->nwaiting; i++) {
-		struct offline_line *l = &p->waiting[i];
+/* The pages of its block that the log of line L names between the
+ * offlining line before it and L: the dumps of pages offlining could not
+ * isolate or migrate, and do_migrate_range()'s lines. A line whose pages
+ * an earlier attempt's failure took (the records of both, close in time,
+ * are one there) still has its own. */
+static const char attempt_pages_sql[] =
+	"SELECT v.pfn, v.ts_ns, v.event_id, 1 FROM evidence v JOIN event e ON e.id = v.event_id "
+	"WHERE v.kind = 'dump' AND v.source_id = :source_id AND v.pfn >= :lo AND v.pfn < :hi "
+	"AND v.event_id > :after AND v.event_id < :line "
+	"AND (pb_field(e.keyset_id, e.vals, 'reason') LIKE '%isolat%' "
+	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%unmovable%' "
+	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%migrat%' "
+	"  OR pb_field(e.keyset_id, e.vals, 'reason') LIKE '%LRU%') "
+	"UNION ALL SELECT pb_field(e.keyset_id, e.vals, 'pfn'), e.ts_ns, e.id, 0 FROM event e "
+	"WHERE e.id > :after AND e.id < :line AND e.source_id = :source_id AND e.id IN "
+	PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:migrate_failed'")
+	" ORDER BY 1, 2";
 
-		for (size_t j = 0; !l->page_size && j < p->nlearned; j++)
-			if (p->learned[j].source_id == l->source_id)
-				l->page_size = p->learned[j].page_size;
-		offline_failure(p->f, l);
+/* Adds to X, the failure of line L, the pages of its attempt. 0 or -1. */
+static int attempt_pages(struct pb_store *s, sqlite3_stmt *st, struct fail *x,
+			 const struct offline_line *l)
+{
+	int rc;
+
+	pb_store_bind_int64(st, ":source_id", l->source_id);
+	pb_store_bind_int64(st, ":lo", x->start_pfn);
+	pb_store_bind_int64(st, ":hi", x->end_pfn);
+	pb_store_bind_int64(st, ":after", l->after_id);
+	pb_store_bind_int64(st, ":line", l->event_id);
+	while ((rc = pb_store_step(s, st)) > 0) {
+		uint64_t pfn;
+
+		if (column_u64(st, 0, &pfn) || (int64_t)pfn < x->start_pfn ||
+		    (int64_t)pfn >= x->end_pfn)
+			continue;
+		fail_add_pfn(x, (int64_t)pfn, -1, column_i64_or(st, 1, -1),
+			     sqlite3_column_int64(st, 2),
+			     sqlite3_column_int(st, 3) ? HOW_DUMP : HOW_MIGRATE_FAILED);
+		fail_widen(x, column_i64_or(st, 1, -1));
 	}
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
-static void offline_line(struct offline_pass *p, const struct offline_line *l)
+/* The lines that took no failure, each a failure by itself, in pfns of
+ * its kernel's page size or, when its source does not say it, of the one
+ * another line of its log placed its pages by; with its attempt's pages.
+ * 0 or -1. */
+static int offline_failures(struct offline_pass *p)
 {
+	sqlite3_stmt *st = p->nwaiting ? pb_store_prepare(p->f->s, attempt_pages_sql) : NULL;
+	int rc = p->nwaiting && !st ? -1 : 0;
+
+	for (size_t i = 0; rc == 0 && i < p->nwaiting; i++) {
+		struct offline_line *l = &p->waiting[i];
+
+		if (!l->page_size)
+			l->page_size = learned_of(p, l->source_id)->page_size;
+		offline_failure(p->f, l);
+		rc = attempt_pages(p->f->s, st, &p->f->v[p->f->n - 1], l);
+	}
+	pb_store_finalize(st);
+	return rc;
+}
+
+static void offline_line(struct offline_pass *p, struct offline_line *l)
+{
+	struct learned_size *ls = learned_of(p, l->source_id);
+
+	l->after_id = ls->last_line_id;
+	ls->last_line_id = l->event_id;
 	if (place_offline_line(p, l))
 		return;
 	PB_GROW(p->waiting, p->nwaiting + 1, p->capwaiting);
@@ -240,7 +307,7 @@ int offline_blocks(struct finder *f)
 		offline_row, &p);
 
 	if (rc == 0)
-		offline_failures(&p);
+		rc = offline_failures(&p);
 	free(p.taken);
 	free(p.waiting);
 	free(p.learned);

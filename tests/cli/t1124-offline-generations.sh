@@ -91,6 +91,22 @@ is "$(jq -r '.pages[0].dumps[0] | "\(.refcount) \(.mapcount) \(.reason)"' <<<"$o
 pb -d "$TMP/d.db" show 1
 like "$out" "memory offlining failed due to $reason" "5.x: show's text says why"
 
+# --- 5.x: the offlining tried again, and another block ---------------------
+# Each attempt dumps the page that refused isolation and ends with its line:
+# one failure per attempt, each with the page its own dump names; the other
+# block's line, with no dump before it, is a failure without a page.
+{
+	sed -n '1,6p' "$TMP/unmovable.txt"
+	sed -n '7p' "$TMP/unmovable.txt"
+	sed -n '2,6p;7p' "$TMP/unmovable.txt" | sed 's/^\[ 3310\./[ 3312./'
+	echo '[ 3313.100000] memory offlining [mem 0x1f0000000-0x1f7ffffff] failed due to signal backoff'
+} >"$TMP/retry.txt"
+pb -d "$TMP/r.db" import -q "$TMP/retry.txt"
+pb -d "$TMP/r.db" failures --json
+is "$(jq -c '[.failures[] | [.start_pfn, .end_pfn, .busy_pfns]]' <<<"$out")" \
+	"[[$(block "$TMP/unmovable.txt" 12 | tr ' ' ,),[$((pfn))]],[$(block "$TMP/unmovable.txt" 12 | tr ' ' ,),[$((pfn))]],[$((0x1f0000000 >> 12)),$((0x1f8000000 >> 12)),[]]]" \
+	"5.x retried: a failure per attempt with its own dump's page; the other block's line, none"
+
 # --- 5.14 arm64 with 64 KiB pages: "migrating pfn" lines --------------------
 cat >"$TMP/arm64-64k.txt" <<'LOG'
 [    0.000000] Linux version 5.14.0-503.11.1.el9_5.aarch64+64k (mockbuild@builder) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-2), GNU ld version 2.35.2-54.el9) #1 SMP PREEMPT_DYNAMIC Mon Oct 14 11:22:32 EDT 2024
