@@ -66,7 +66,8 @@ int pb_analyze_failure_ids(struct pb_store *s, pb_failure_id_fn each, void *ctx)
  *  "pages":N,"share":0.68,"confidence":"high","evidence":{"probe":N},
  *  "stack":[...]}],"unattributed":N,"pages":N,"attributed_pages":N,
  *  "gaps":{"gup_probes":true,"splice_probes":false,"cut_stack_pages":N,
- *  "page_cache_pages":N,"enomem_failures":N}}
+ *  "page_cache_pages":N,"enomem_failures":N,"tick_clock_failures":N (when
+ *  some failures are of a trace on a clock of ticks)}}
  * (rows grouped by anything but the call site also have "key").
  * FAILURE_ID > 0 restricts to one failure, TOP > 0 keeps the first TOP
  * rows. NULL on error. */

@@ -376,6 +376,22 @@ static json_t *blame_json(struct pb_store *s, struct blame_state *b, const struc
 	return root;
 }
 
+/* The failures read from a trace on a clock of ticks, not ns
+ * (sources.clock 'counter'), into GAPS as "tick_clock_failures" when there
+ * are any (as failures --json has "clock" only off the kernel's clock):
+ * no pause cuts their attempts (failures_attempts.c), which the hints
+ * say. 0, or -1 on a store error. */
+static int add_tick_clock_failures(struct pb_store *s, const struct pb_analyze_opts *o,
+				   int64_t failure_id, json_t *gaps)
+{
+	int64_t n = count_sql(s, "count(*) FROM failure f JOIN source fs ON fs.id = f.source_id "
+			      "AND fs.clock IS 'counter'", o, failure_id);
+
+	if (n > 0)
+		json_object_set_new(gaps, "tick_clock_failures", json_integer(n));
+	return n < 0 ? -1 : 0;
+}
+
 json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 			 enum pb_blame_by by, int top, int64_t failure_id)
 {
@@ -391,6 +407,10 @@ json_t *pb_analyze_blame(struct pb_store *s, const struct pb_analyze_opts *o,
 		root = blame_json(s, &b, o, by, top, failure_id);
 		/* what the hints say of the pages left: facts of this capture */
 		gaps = root ? blame_gaps_json(s, o, failure_id, &b.cands, b.sites) : NULL;
+		if (gaps && add_tick_clock_failures(s, o, failure_id, gaps) < 0) {
+			json_decref(gaps);
+			gaps = NULL;
+		}
 		if (gaps) {
 			json_object_set_new(root, "gaps", gaps);
 		} else {

@@ -33,6 +33,21 @@ static void hint_enomem(json_t *hints, struct pb_buf *b, long long enomem)
 	add_hint(hints, b);
 }
 
+/* A clock of ticks (trace_clock counter, x86-tsc, uptime): no pause can
+ * be told on it, so attempts were cut by the order of events alone. */
+static void hint_tick_clock(json_t *hints, struct pb_buf *b, long long n)
+{
+	if (n <= 0)
+		return;
+	pb_buf_addf(b, "%lld failure%s from a trace whose clock counts ticks, not nanoseconds "
+		    "(trace_clock counter, x86-tsc or uptime): no pause can be told there, so a "
+		    "task's attempts were cut by the order of its events alone, and times print "
+		    "as counts. Record with a clock in nanoseconds (trace_clock local, the "
+		    "default, or global, mono, boot) for time windows.", n,
+		    n == 1 ? " comes" : "s come");
+	add_hint(hints, b);
+}
+
 /* pr_info_ratelimited() and friends: 10 lines in 5 s, then a count. */
 static void hint_suppressed(json_t *hints, struct pb_buf *b, long long suppressed)
 {
@@ -159,6 +174,7 @@ json_t *pb_blame_hints(const json_t *blame, long long unnamed)
 	hint_enomem(hints, &b, enomem);
 	hint_suppressed(hints, &b, gap(blame, "suppressed_messages"));
 	hint_lost(hints, &b, gap(blame, "lost_events"), left);
+	hint_tick_clock(hints, &b, gap(blame, "tick_clock_failures"));
 	if (failures && !pages && pb_json_int(blame, "unattributed", 0) > enomem) {
 		pb_buf_adds(&b, "No failure names a busy page: failed migrations and the busy "
 			    "ranges of a kernel log count pages without naming them; "

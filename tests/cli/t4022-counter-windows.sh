@@ -49,7 +49,16 @@ like "$out" "^  times: ticks of the trace's clock \\(counter, x86-tsc, uptime\\)
 like "$out" "never by a pause\$" "and that no pause cut the attempt"
 like "$out" "\\(window 1000000000000 \\.\\. 1010000000100\\)" \
 	"its window spans both failed tests and the success, in ticks as printed"
+pb blame --json
+is "$(printf '%s' "$out" | jq -c '.gaps.tick_clock_failures')" 2 \
+	"blame --json counts the failures of the clock of ticks (gaps)"
+pb blame
+like "$(hints)" "^2 failures come from a trace whose clock counts ticks, not nanoseconds .*cut by the order of its events alone" \
+	"and blame's hint says what that means, and how to record in ns"
 export PINBLAME_DB=$TMP/ns.db
 pb show 1
 is "$(printf '%s\n' "$out" | grep -c 'times: ticks')" 0 "on the kernel's clock show says nothing of it"
+pb blame --json
+is "$(printf '%s' "$out" | jq -c '.gaps | has("tick_clock_failures")')" false \
+	"nor does blame"
 done_testing
