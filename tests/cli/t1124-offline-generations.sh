@@ -3,7 +3,8 @@
 # (doc/FORMATS.md 2.2, "Memory offlining, by generation"): 4.18/4.19 with
 # CONFIG_DEBUG_VM ("failed to isolate pfn %lx", a dump without a pfn, the
 # offlining line without a reason), the same kernel without those lines
-# (the offlining line alone, also pasted without a prefix), 5.x refused at
+# (the offlining line alone, also pasted without a prefix), the older
+# "removing pfn %lx from LRU failed" with 3.x's pfn range, 5.x refused at
 # isolation (an "unmovable page" dump, "failed due to failure to isolate
 # range"), and 5.14's 64 KiB arm64 kernel with "migrating pfn" lines. Each
 # is one failure of the block, with the pages the log names. Expected
@@ -67,6 +68,20 @@ is "$rc" 0 "one pasted offlining line imports without --format"
 like "$out$err" "kmsg, 1 event" "as a kernel log of one event"
 is "$(failure_of "$TMP/c.db")" "1|migrate|memory_hotplug|$(block "$TMP/pasted.txt" 12)|" \
 	"and is the failure of its block (4 KiB pfns: no banner says another size)"
+
+# --- before the rename: "removing pfn from LRU failed", 3.x's pfn range --
+cat >"$TMP/lru.txt" <<'LOG'
+<1>[   95.120000] removing pfn 3a0f1 from LRU failed
+<1>[   95.120004] page:ffffea0000e83c40 count:4 mapcount:1 mapping:ffff88003b1c0a01 index:0x7f11c
+<1>[   95.120006] page flags: 0x100000000080068(uptodate|lru|active|swapbacked)
+<1>[   95.120008] page dumped because: failed to remove from LRU
+<6>[   95.300000] memory offlining 38000 to 40000 failed
+LOG
+read -r lo hi < <(sed -n 's/.*memory offlining \([0-9a-f]*\) to \([0-9a-f]*\) failed/\1 \2/p' "$TMP/lru.txt")
+pb -d "$TMP/l.db" import -q "$TMP/lru.txt"
+is "$(failure_of "$TMP/l.db")" \
+	"1|migrate|memory_hotplug|$((0x$lo)) $((0x$hi))|$((0x$(sed -n 's/.*removing pfn \([0-9a-f]*\) .*/\1/p' "$TMP/lru.txt")))" \
+	"old form: the LRU line's page, the block as the pfns the line printed"
 
 # --- 5.x: isolation refused the block ------------------------------------
 cat >"$TMP/unmovable.txt" <<'LOG'
