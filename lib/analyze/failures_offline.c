@@ -118,7 +118,8 @@ static int block_for(const struct offline_line *l, const struct fail *x, int64_t
 	return 0;
 }
 
-/* Line L as a failure by itself: the offlining of its block, no page. */
+/* Line L as a failure by itself: the offlining of its block (its pages,
+ * if its log printed any, from attempt_pages()). */
 static void offline_failure(struct finder *f, const struct offline_line *l)
 {
 	struct fail *x = fail_new(f, FAIL_MIGRATE);
