@@ -199,9 +199,11 @@ static void check_limits(struct verdict *v, const struct rules *r, const json_t 
 	pb_buf_free(&label);
 }
 
-/* The failures in the window that the task did not recover from; -1 on a
- * store error (printed). */
-static long long count_final(struct pb_store *s, const struct pb_analyze_opts *o)
+/* The failures in the window that the task did not recover from, and in
+ * *UNKNOWN those whose end the traces do not tell; -1 on a store error
+ * (printed). */
+static long long count_final(struct pb_store *s, const struct pb_analyze_opts *o,
+			     long long *unknown)
 {
 	json_t *res = pb_analyze_failures(s, o, NULL, NULL);
 	const json_t *f;
@@ -210,8 +212,10 @@ static long long count_final(struct pb_store *s, const struct pb_analyze_opts *o
 
 	if (!res)
 		return -1;
-	json_array_foreach(json_object_get(res, "failures"), i, f)
+	json_array_foreach(json_object_get(res, "failures"), i, f) {
 		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
+		*unknown += !strcmp(pb_json_str(f, "outcome", ""), "unknown");
+	}
 	json_decref(res);
 	return final;
 }
@@ -316,7 +320,8 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 	struct verdict v = { .breaches = json_array(), .json = json };
 	json_t *blame = pb_analyze_blame(s, o, PB_BY_CALLSITE, 0, 0), *base = NULL;
 	int code = PB_EXIT_OK;
-	long long lost, final = r->max_final >= 0 && blame ? count_final(s, o) : 0;
+	long long lost, unknown = 0;
+	long long final = r->max_final >= 0 && blame ? count_final(s, o, &unknown) : 0;
 
 	if (!blame || final < 0) {
 		json_decref(blame);
@@ -338,6 +343,12 @@ static int run_check(struct pb_store *s, const struct pb_analyze_opts *o,
 		pb_warn("the capture lost %lld event%s (ring buffer full): call sites that "
 			"held pages only in them are not seen by these rules", lost,
 			lost == 1 ? "" : "s");
+	/* a final count that is a floor: say what it left out */
+	if (code == PB_EXIT_OK && unknown > 0)
+		pb_warn("%lld failure%s of unknown outcome (a kernel log's busy lines, with no "
+			"line that says how the allocation ended) %s not counted by --max-final; "
+			"--max-failures counts %s", unknown, unknown == 1 ? "" : "s",
+			unknown == 1 ? "is" : "are", unknown == 1 ? "it" : "them");
 	if (json) {
 		json_t *out = json_pack("{s:s,s:b,s:O,s:I,s:O,s:I}", "schema", "pinblame.check/1",
 			"pass", code == PB_EXIT_OK, "failures", json_object_get(blame, "failures"),

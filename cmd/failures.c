@@ -15,8 +15,9 @@ static const struct pb_usage failures_usage = {
 		 "alloc_contig_pages fallback), failed migrations by reason (migrate:\n"
 		 "compaction, longterm_pin, memory_hotplug, ...), busy ranges outside any\n"
 		 "allocation (busy_range) and page_pinner failures (page_pinner). Each has\n"
-		 "an outcome: final, or recovered when the task got its memory another way\n"
-		 "soon after; 'nowarn' marks callers that asked not to be warned.\n",
+		 "an outcome: final, recovered when the task got its memory another way\n"
+		 "soon after, or unknown when a kernel log's busy lines are all there is;\n"
+		 "'nowarn' marks callers that asked not to be warned.\n",
 	.footer = "Columns: BUSY is the number of busy pages found, BLAMED how many of\n"
 		  "them a call site is blamed for (see 'pinblame blame').\n"
 		  "\n"
@@ -115,7 +116,7 @@ static int several_sources(const json_t *list)
 
 static void print_failures(const json_t *list)
 {
-	size_t i, final = 0;
+	size_t i, final = 0, unknown = 0;
 	struct widths w = { 12, 16, 4, several_sources(list) };
 	char text[48];
 	json_t *f;
@@ -141,9 +142,15 @@ static void print_failures(const json_t *list)
 	json_array_foreach(list, i, f) {
 		print_failure(f, &w);
 		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
+		unknown += !strcmp(pb_json_str(f, "outcome", ""), "unknown");
 	}
-	printf("%zu failure%s: %zu final, %zu recovered\n", json_array_size(list),
-	       json_array_size(list) == 1 ? "" : "s", final, json_array_size(list) - final);
+	printf("%zu failure%s: %zu final, %zu recovered", json_array_size(list),
+	       json_array_size(list) == 1 ? "" : "s", final,
+	       json_array_size(list) - final - unknown);
+	/* only when a kernel log left some untold: the line reads as before */
+	if (unknown)
+		printf(", %zu of unknown outcome", unknown);
+	putchar('\n');
 }
 
 /* Adds V to the list KNOWN (" a, b,") unless there; whether V is NAME. */
@@ -252,7 +259,7 @@ static int check_names(struct pb_store *s, const struct pb_analyze_opts *o,
 	return rc;
 }
 
-/* Leaves in LIST the failures of OUTCOME ("final" or "recovered"). */
+/* Leaves in LIST the failures of OUTCOME (final, recovered, unknown). */
 static void keep_outcome(json_t *list, const char *outcome)
 {
 	for (size_t i = json_array_size(list); i-- > 0;)
@@ -270,7 +277,7 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 		PB_OPT_STRING(0, "reason", &reason, "R", "only failures of this kind or migrate reason"),
 		PB_OPT_STRING(0, "area", &area, "NAME", "only failures on this CMA area"),
 		PB_OPT_STRING(0, "outcome", &outcome, "O",
-			      "only failures of this outcome: final, or recovered"),
+			      "only failures of this outcome: final, recovered or unknown"),
 		PB_OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when a failure is listed"),
 		PB_OPTS_ANALYSIS(&o),
 		PB_OPT_END(),
@@ -287,8 +294,9 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 	 * the store keeps the one name, the user may know the other */
 	if (reason && !strcmp(reason, "cma"))
 		reason = "contig_range";
-	if (outcome && strcmp(outcome, "final") && strcmp(outcome, "recovered")) {
-		pb_error("--outcome is final or recovered, not '%s'", outcome);
+	if (outcome && strcmp(outcome, "final") && strcmp(outcome, "recovered") &&
+	    strcmp(outcome, "unknown")) {
+		pb_error("--outcome is final, recovered or unknown, not '%s'", outcome);
 		return pb_see_help();
 	}
 	s = pb_open_analysis(g->db_path, &o, &rc);

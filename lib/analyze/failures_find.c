@@ -34,7 +34,7 @@ const char *fail_kind_name(enum fail_kind k)
 
 const char *fail_outcome_name(enum fail_outcome o)
 {
-	return o == OUTCOME_RECOVERED ? "recovered" : "final";
+	return o == OUTCOME_RECOVERED ? "recovered" : o == OUTCOME_UNKNOWN ? "unknown" : "final";
 }
 
 const char *pfn_how_name(enum pfn_how h)

@@ -32,7 +32,11 @@ enum fail_kind {
 	FAIL_PAGE_PINNER,	/* a page_pinner failure record */
 };
 
-enum fail_outcome { OUTCOME_FINAL, OUTCOME_RECOVERED };
+/* UNKNOWN: a kernel log's busy run that no line ends, neither a failure
+ * ("alloc failed", a driver's) nor a retry of cma_alloc(), which prints
+ * its failure: alloc_contig_pages() (gigantic pages, virtio-mem) prints
+ * nothing after its "PFNs busy" lines, so the log cannot tell. */
+enum fail_outcome { OUTCOME_FINAL, OUTCOME_RECOVERED, OUTCOME_UNKNOWN };
 
 /* How a page or record came to a failure (failure_pfn.how). */
 enum pfn_how {

@@ -91,7 +91,7 @@ static void trace_task(struct finder *f, struct fail *x, const struct loose *tra
  * named), and close in time. */
 static int driver_gave_up_on(const struct fail *x, const struct loose *d)
 {
-	return x->kind == FAIL_BUSY_RANGE && x->outcome == OUTCOME_RECOVERED &&
+	return x->kind == FAIL_BUSY_RANGE && x->outcome != OUTCOME_FINAL &&
 	       x->source_id == d->source_id && d->ts_ns >= x->end_ts_ns &&
 	       d->ts_ns - x->end_ts_ns <= ATTEMPT_GAP_NS &&
 	       (x->pid < 0 || d->pid < 0 || x->pid == d->pid);
@@ -148,6 +148,16 @@ static void keep_trace(struct grouping *g, const struct loose *r)
 	g->has_trace = 1;
 }
 
+/* Whether R is cma_alloc()'s "memory range at %p is busy, retrying"
+ * (a kmsg record with no range: failures_loose.c). cma_alloc() prints
+ * "alloc failed" when it gives up (unless its caller asked for no
+ * warning: hugetlb's no_warn), so a run it retried that no such line
+ * took went on. */
+static int is_cma_retry(const struct loose *r)
+{
+	return r->how == HOW_KMSG && r->start_pfn < 0 && r->end_pfn < 0;
+}
+
 /* Whether R goes on the failure of the record before it. */
 static int joins_prev(struct finder *f, struct grouping *g, const struct loose *r)
 {
@@ -172,11 +182,14 @@ static void group_one(struct finder *f, struct grouping *g, const struct loose *
 	if (!joins_prev(f, g, r)) {
 		g->x = loose_fail(f, r);
 		trace_task(f, g->x, g->has_trace ? &g->trace : NULL, r);
-		/* no "alloc failed" line took the busy lines: the allocation
-		 * went on, unless a driver says it gave up */
+		/* no "alloc failed" line took the busy lines: how the
+		 * allocation ended is not known, unless a retry of cma_alloc()
+		 * joins (below) or a driver says it gave up */
 		if (r->how == HOW_KMSG)
-			g->x->outcome = OUTCOME_RECOVERED;
+			g->x->outcome = OUTCOME_UNKNOWN;
 	}
+	if (is_cma_retry(r) && g->x->outcome == OUTCOME_UNKNOWN)
+		g->x->outcome = OUTCOME_RECOVERED;
 	g->prev = *r;
 	g->prev.area = g->prev.comm = NULL;	/* not kept past the row */
 	g->has_prev = 1;

@@ -158,7 +158,7 @@ static void add_failures(struct builder *b)
 {
 	json_t *res = pb_analyze_failures(b->s, b->o, NULL, NULL), *f;
 	json_t *list = json_object_get(res, "failures"), *ids = json_array();
-	long long final = 0, recovered = 0;
+	long long final = 0, recovered = 0, unknown = 0;
 	size_t i;
 
 	if (!res) {
@@ -171,12 +171,13 @@ static void add_failures(struct builder *b)
 
 		final += !strcmp(outcome, "final");
 		recovered += !strcmp(outcome, "recovered");
+		unknown += !strcmp(outcome, "unknown");
 		json_array_append_new(ids, json_integer(json_integer_value(json_object_get(f, "id"))));
 	}
 	json_object_set_new(b->report, "failure_counts",
-			    json_pack("{s:I,s:I,s:I}", "total", (json_int_t)json_array_size(list),
+			    json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)json_array_size(list),
 				      "final", (json_int_t)final, "recovered",
-				      (json_int_t)recovered));
+				      (json_int_t)recovered, "unknown", (json_int_t)unknown));
 	json_object_set(b->report, "failures", list);
 	b->failure_ids = json_dumps(ids, JSON_COMPACT);
 	json_decref(ids);
@@ -322,7 +323,8 @@ static int prepare_dumps(struct builder *b, struct dump_stmts *q)
 }
 
 /* Whether failure F is listed in PASS: the final ones in the first pass,
- * the others (recovered) in the second, as reports lead with final ones. */
+ * the others (recovered, unknown) in the second, as reports lead with
+ * final ones. */
 static int in_pass(const json_t *f, int pass)
 {
 	int final = !strcmp(text_of(f, "outcome", ""), "final");

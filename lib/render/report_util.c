@@ -329,8 +329,12 @@ void rj_failures_line(struct pb_buf *b, const json_t *report)
 	const json_t *c = json_object_get(report, "failure_counts");
 	const json_t *blame = json_object_get(report, "blame");
 
-	pb_buf_addf(b, "%lld (%lld final, %lld recovered)", pb_json_int(c, "total", 0),
+	pb_buf_addf(b, "%lld (%lld final, %lld recovered", pb_json_int(c, "total", 0),
 		    pb_json_int(c, "final", 0), pb_json_int(c, "recovered", 0));
+	/* only when a kernel log left some untold: the line reads as before */
+	if (pb_json_int(c, "unknown", 0))
+		pb_buf_addf(b, ", %lld of unknown outcome", pb_json_int(c, "unknown", 0));
+	pb_buf_addc(b, ')');
 	if (blame)
 		pb_buf_addf(b, ", %lld attributed, %lld unattributed",
 			    pb_json_int(blame, "attributed", 0), pb_json_int(blame, "unattributed", 0));

@@ -74,15 +74,15 @@ row() { printf '%s' "$rows" | jq -c ".[$1]"; }
 is "$(printf '%s' "$rows" | jq length)" 6 "six failures"
 is "$(row 0)" "[\"cma_alloc\",700,\"final\",-16,3,$((0xa0000)),$((0xa0c00)),3000,3023,[],\"trace.txt\"]" \
 	"the traced allocation's window took the busy line 1.8 s after its end, through the one 0.9 s after"
-is "$(row 1)" "[\"busy_range\",null,\"recovered\",null,1,$((0xb0000)),$((0xb0400)),3200,3200,[],\"a.txt\"]" \
-	"the busy line 10 s before 'alloc failed' is a run of its own, which went on"
+is "$(row 1)" "[\"busy_range\",null,\"unknown\",null,1,$((0xb0000)),$((0xb0400)),3200,3200,[],\"a.txt\"]" \
+	"the busy line 10 s before 'alloc failed' is a run of its own, whose end the log does not tell"
 is "$(row 2)" "[\"cma_alloc\",null,\"final\",-16,1,$((0xb0400)),$((0xb0800)),3260,3300,[$((0xb0410))],\"a.txt\"]" \
 	"'alloc failed' took the busy line and the dump of the 5 s before it, with the error it printed"
-is "$(row 3)" "[\"busy_range\",null,\"recovered\",null,1,$((0xb0800)),$((0xb0c00)),3305,3305,[],\"a.txt\"]" \
+is "$(row 3)" "[\"busy_range\",null,\"unknown\",null,1,$((0xb0800)),$((0xb0c00)),3305,3305,[],\"a.txt\"]" \
 	"the busy line after 'alloc failed' is not its"
-is "$(row 4)" "[\"busy_range\",null,\"recovered\",null,3,$((0xc0000)),$((0xc0c00)),4000,4006,[],\"a.txt\"]" \
+is "$(row 4)" "[\"busy_range\",null,\"unknown\",null,3,$((0xc0000)),$((0xc0c00)),4000,4006,[],\"a.txt\"]" \
 	"the busy lines of the two logs of one boot are one run"
-is "$(row 5)" "[\"busy_range\",null,\"recovered\",null,1,$((0xd0000)),$((0xd0400)),4002,4002,[],\"c.txt\"]" \
+is "$(row 5)" "[\"busy_range\",null,\"unknown\",null,1,$((0xd0000)),$((0xd0400)),4002,4002,[],\"c.txt\"]" \
 	"the line of the log of another boot is a run of its own"
 
 # Two tasks' busy lines interleaved (CONFIG_PRINTK_CALLER's "[T%u]"), 20
