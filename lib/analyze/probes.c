@@ -68,6 +68,20 @@ struct vmemmaps {
 	int stored;	/* read from probe_map */
 };
 
+static void probe_names_free(struct probe_names *pn)
+{
+	free(pn->pairs.v);
+	free(pn->pages.v);
+	free(pn->files.v);
+}
+
+static void vmemmaps_free(struct vmemmaps *vms)
+{
+	free(vms->v);
+	free(vms->boots.of);
+	free(vms->hashed_sources.v);
+}
+
 /* What the source table says of each source's kernel, by source id. */
 struct source_fact {
 	int long_bits;		/* 64, 32, 0 when its arch is unknown */
@@ -435,12 +449,8 @@ int probe_map_refresh(struct pb_store *s)
 	sort_n(vms.hashed_sources.v, vms.hashed_sources.n, sizeof(int64_t), cmp_id);
 	if (rc == 0)
 		rc = store_fits(s, &vms);
-	free(pn.pairs.v);
-	free(pn.pages.v);
-	free(pn.files.v);
-	free(vms.v);
-	free(vms.boots.of);
-	free(vms.hashed_sources.v);
+	probe_names_free(&pn);
+	vmemmaps_free(&vms);
 	free(facts.v);
 	return rc;
 }
@@ -1106,13 +1116,9 @@ out:
 	if (rc < 0)
 		pb_error("%s: probe evidence: %s", pb_store_path(s), sqlite3_errmsg(pb_store_db(s)));
 	sqlite3_finalize(ins);
-	free(pn.pairs.v);
-	free(pn.pages.v);
-	free(pn.files.v);
+	probe_names_free(&pn);
 	free(busy.v);
-	free(vms.v);
-	free(vms.boots.of);
-	free(vms.hashed_sources.v);
+	vmemmaps_free(&vms);
 	free(facts.v);
 	return rc;
 }
@@ -1171,11 +1177,7 @@ int probe_map_gaps(struct pb_store *s, struct probe_map_gaps *g)
 			 "WHERE name_id = %lld GROUP BY source_id", (long long)pn.pages.v[i]);
 		rc = sql_rows_each(s, sql, unmapped_row, &ctx);
 	}
-	free(pn.pairs.v);
-	free(pn.pages.v);
-	free(pn.files.v);
-	free(vms.v);
-	free(vms.boots.of);
-	free(vms.hashed_sources.v);
+	probe_names_free(&pn);
+	vmemmaps_free(&vms);
 	return rc;
 }
