@@ -151,18 +151,46 @@ static int needs_escape(const char *s, size_t n)
 	return escaped != 0;
 }
 
-/* Records with up to this many fields take the quick way (fields_plain). */
+/* Records with up to this many fields take the quick way (field_lengths). */
 #define PLAIN_FIELDS_MAX 64
 
 struct field_lens {
 	uint32_t name, value;
 };
 
+/* Whether the 8 bytes W hold a byte that JSON escapes (exact tests:
+ * "haszero" and "hasless" of the Bit Twiddling Hacks). */
+static int word_needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+
+	return ((((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+		 ((backslash - ones) & ~backslash)) & highs) != 0;
+}
+
+/* needs_escape() a word at a time, for a longer text (a body). */
+static int text_needs_escape(const char *s, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	if (n < 8)
+		return needs_escape(s, n);
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_needs_escape(w))
+			return 1;
+	}
+	memcpy(&w, s + n - 8, 8);	/* the last bytes, some again */
+	return word_needs_escape(w);
+}
+
 /* The lengths of R's field names and values into LENS, and of their JSON
- * arrays; 0, or -1 when one needs escaping (or is too long to count
- * here): fields_json() then. */
-static int fields_plain(const struct pb_record *r, struct field_lens *lens, size_t *keys_len,
-			size_t *vals_len)
+ * arrays when none needs escaping; 0, or -1 when there are too many or
+ * too long to count here: fields_json() then. */
+static int field_lengths(const struct pb_record *r, struct field_lens *lens, size_t *keys_len,
+			 size_t *vals_len)
 {
 	size_t keys = 1, vals = 1;	/* the brackets, less the first comma */
 
@@ -171,8 +199,7 @@ static int fields_plain(const struct pb_record *r, struct field_lens *lens, size
 	for (size_t i = 0; i < r->nfields; i++) {
 		size_t kn = strlen(r->fields[i].name), vn = strlen(r->fields[i].value);
 
-		if (kn > UINT32_MAX / 2 || vn > UINT32_MAX / 2 ||
-		    needs_escape(r->fields[i].name, kn) || needs_escape(r->fields[i].value, vn))
+		if (kn > UINT32_MAX / 2 || vn > UINT32_MAX / 2)
 			return -1;
 		lens[i].name = (uint32_t)kn;
 		lens[i].value = (uint32_t)vn;
@@ -181,6 +208,16 @@ static int fields_plain(const struct pb_record *r, struct field_lens *lens, size
 	}
 	*keys_len = keys;
 	*vals_len = vals;
+	return 0;
+}
+
+/* Whether a name or value of R's fields needs escaping in JSON. */
+static int fields_need_escape(const struct pb_record *r, const struct field_lens *lens)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (needs_escape(r->fields[i].name, lens[i].name) ||
+		    needs_escape(r->fields[i].value, lens[i].value))
+			return 1;
 	return 0;
 }
 
@@ -278,24 +315,27 @@ static void prep_fields(struct pb_store *s, struct store_prep_memo *m, const str
 {
 	struct field_lens lens[PLAIN_FIELDS_MAX];
 	size_t keys_len = 0, vals_len = 0, body_len = r->body ? strlen(r->body) : 0;
+	int counted = field_lengths(r, lens, &keys_len, &vals_len) == 0;
+	int is_fields = counted ? body_len && body_is_plain_fields(r, lens, body_len)
+				: body_len && body_is_fields(r);
 
-	if (fields_plain(r, lens, &keys_len, &vals_len) < 0) {
+	p->keep_body = body_len && !is_fields;
+	p->body_len = p->keep_body ? body_len : 0;
+	/* a body that is "k=v k=v" holds every name and value: one look at
+	 * it a word at a time instead of one at each of them */
+	if (!counted || (is_fields ? text_needs_escape(r->body, body_len)
+				   : fields_need_escape(r, lens))) {
 		fields_json(&s->keys_json, &s->vals_json, r);
 		p->keys = arena_copy(a, &s->keys_json);
 		p->keys_len = s->keys_json.len;
 		p->keys_hash = pb_hash64(s->keys_json.data, s->keys_json.len);
 		p->vals = arena_copy(a, &s->vals_json);
 		p->vals_len = s->vals_json.len;
-		p->keep_body = body_len && !body_is_fields(r);
-	} else {
-		if (r->nfields) {
-			plain_keys(s, a, m, r, lens, keys_len, p);
-			p->vals = plain_array(a, r, lens, vals_len, 1);
-			p->vals_len = vals_len;
-		}
-		p->keep_body = body_len && !body_is_plain_fields(r, lens, body_len);
+	} else if (r->nfields) {
+		plain_keys(s, a, m, r, lens, keys_len, p);
+		p->vals = plain_array(a, r, lens, vals_len, 1);
+		p->vals_len = vals_len;
 	}
-	p->body_len = p->keep_body ? body_len : 0;
 }
 
 /* The memo of R's event name, filled now if it held another; NULL when
@@ -337,6 +377,7 @@ static void prep_name(struct pb_store *s, const struct store_prep_memo *m,
 	char *name;
 
 	if (m) {
+		p->sys_len = m->sys_len;
 		p->name_len = m->sys_len + 1 + m->event_len;
 		p->name = pb_arena_strndup(a, m->name, p->name_len);
 		p->name_hash = m->name_hash;
@@ -351,6 +392,7 @@ static void prep_name(struct pb_store *s, const struct store_prep_memo *m,
 	name[sl] = ':';
 	memcpy(name + sl + 1, r->event, el + 1);
 	p->name = name;
+	p->sys_len = sl;
 	p->name_len = sl + 1 + el;
 	p->name_hash = pb_hash64(name, p->name_len);
 	p->typed = typed_handler(s, r, p);
@@ -389,6 +431,25 @@ static int first_sent(struct pb_store *s, uint64_t h)
 	return 1;
 }
 
+/* pb_record_copy() of SRC, its strings copied with the lengths P knows
+ * (the event's name is the end of P's "system:event"). */
+static size_t copy_record(struct pb_arena *a, struct pb_record *dst, const struct pb_record *src,
+			  unsigned parts, const struct record_prep *p)
+{
+	struct pb_record rest = *src;
+	size_t bytes;
+
+	rest.comm = rest.system = rest.event = rest.body = NULL;
+	bytes = pb_record_copy(a, dst, &rest, parts & ~PB_COPY_BODY);
+	if (src->comm)
+		dst->comm = p->comm_len ? pb_arena_strndup(a, src->comm, p->comm_len) : "";
+	if (src->system)
+		dst->system = pb_arena_strndup(a, src->system, p->sys_len);
+	dst->event = p->name + p->sys_len + 1;
+	dst->body = parts & PB_COPY_BODY ? pb_arena_strndup(a, src->body, p->body_len) : "";
+	return bytes + p->comm_len + p->sys_len + p->body_len + 3;
+}
+
 size_t pb_store_prep_record(struct pb_arena *a, struct pb_record *dst,
 			    const struct pb_record *src, void *store)
 {
@@ -405,7 +466,7 @@ size_t pb_store_prep_record(struct pb_arena *a, struct pb_record *dst,
 		parts |= PB_COPY_FRAMES;
 	if (first_sent(s, p->ustack_hash))
 		parts |= PB_COPY_UFRAMES;
-	bytes = pb_record_copy(a, dst, src, parts);
+	bytes = copy_record(a, dst, src, parts, p);
 	dst->prep = p;
 	return bytes + sizeof(*p) + p->keys_len + p->vals_len;
 }

@@ -269,7 +269,7 @@ int64_t store_stack_id(struct pb_store *s, const struct pb_frame *frames, size_t
  * worked out by store_prep() (on the parsing thread when it runs ahead). */
 struct record_prep {
 	const char *name;	/* "system:event" */
-	size_t name_len;
+	size_t sys_len, name_len;
 	uint64_t name_hash;
 	size_t comm_len;	/* 0: no comm */
 	uint64_t comm_hash;
