@@ -471,12 +471,41 @@ size_t pb_store_prep_record(struct pb_arena *a, struct pb_record *dst,
 	return bytes + sizeof(*p) + p->keys_len + p->vals_len;
 }
 
-static void bind_opt_int(sqlite3_stmt *st, int col, int64_t v)
+/* Binds V to parameter COL of ST unless it holds it (B: what ST's
+ * parameters hold). */
+static void bind_int(sqlite3_stmt *st, struct store_bound *b, int col, int64_t v)
+{
+	struct store_bound *held = &b[col - 1];
+
+	if (held->state == STORE_BOUND_INT && held->v == v)
+		return;
+	sqlite3_bind_int64(st, col, v);
+	held->state = STORE_BOUND_INT;
+	held->v = v;
+}
+
+static void bind_null(sqlite3_stmt *st, struct store_bound *b, int col)
+{
+	if (b[col - 1].state == STORE_BOUND_NULL)
+		return;
+	sqlite3_bind_null(st, col);
+	b[col - 1].state = STORE_BOUND_NULL;
+}
+
+/* Text is bound every time: its bytes are read at the step. */
+static void bind_text(sqlite3_stmt *st, struct store_bound *b, int col, const char *text,
+		      uint32_t len)
+{
+	sqlite3_bind_text(st, col, text, (int)len, SQLITE_STATIC);
+	b[col - 1].state = STORE_BOUND_UNKNOWN;
+}
+
+static void bind_opt_int(sqlite3_stmt *st, struct store_bound *b, int col, int64_t v)
 {
 	if (v < 0)
-		sqlite3_bind_null(st, col);
+		bind_null(st, b, col);
 	else
-		sqlite3_bind_int64(st, col, v);
+		bind_int(st, b, col, v);
 }
 
 static void note_time(struct pb_store *s, int64_t ts)
@@ -489,31 +518,32 @@ static void note_time(struct pb_store *s, int64_t ts)
 		s->last_ts = ts;
 }
 
-/* Binds row R (its text in RS) to the 13 parameters of ST from BASE on. */
-static void bind_row(struct pb_store *s, sqlite3_stmt *st, int base,
+/* Binds row R (its text VALS, BODY) to the 13 parameters of ST from BASE
+ * on; B: what ST's parameters hold. */
+static void bind_row(struct pb_store *s, sqlite3_stmt *st, struct store_bound *b, int base,
 		     const struct store_event_row *r, const char *vals, const char *body)
 {
-	sqlite3_bind_int64(st, base + 1, s->source_id);
-	sqlite3_bind_int64(st, base + 2, r->line);
-	bind_opt_int(st, base + 3, r->ts_ns);
-	bind_opt_int(st, base + 4, r->cpu);
-	bind_opt_int(st, base + 5, r->pid);
-	bind_opt_int(st, base + 6, r->tgid);
-	bind_opt_int(st, base + 7, r->comm_id);
-	sqlite3_bind_int64(st, base + 8, r->name_id);
-	bind_opt_int(st, base + 9, r->stack_id);
-	bind_opt_int(st, base + 10, r->ustack_id);
+	bind_int(st, b, base + 1, s->source_id);
+	bind_int(st, b, base + 2, r->line);
+	bind_opt_int(st, b, base + 3, r->ts_ns);
+	bind_opt_int(st, b, base + 4, r->cpu);
+	bind_opt_int(st, b, base + 5, r->pid);
+	bind_opt_int(st, b, base + 6, r->tgid);
+	bind_opt_int(st, b, base + 7, r->comm_id);
+	bind_int(st, b, base + 8, r->name_id);
+	bind_opt_int(st, b, base + 9, r->stack_id);
+	bind_opt_int(st, b, base + 10, r->ustack_id);
 	if (r->keyset_id >= 0) {
-		sqlite3_bind_int64(st, base + 11, r->keyset_id);
-		sqlite3_bind_text(st, base + 12, vals, (int)r->vals_len, SQLITE_STATIC);
+		bind_int(st, b, base + 11, r->keyset_id);
+		bind_text(st, b, base + 12, vals, r->vals_len);
 	} else {
-		sqlite3_bind_null(st, base + 11);
-		sqlite3_bind_null(st, base + 12);
+		bind_null(st, b, base + 11);
+		bind_null(st, b, base + 12);
 	}
 	if (r->has_body)
-		sqlite3_bind_text(st, base + 13, body, (int)r->body_len, SQLITE_STATIC);
+		bind_text(st, b, base + 13, body, r->body_len);
 	else
-		sqlite3_bind_null(st, base + 13);
+		bind_null(st, b, base + 13);
 }
 
 /* Runs ST, which inserted event rows whose last is R. The ids are left to
@@ -549,12 +579,12 @@ int store_events_flush(struct pb_store *s)
 		return 0;
 	if (n == STORE_EVENT_ROWS) {
 		for (; i < n; i++)
-			bind_row(s, st, (int)i * 13, &rs->row[i], rs->text + rs->row[i].vals_off,
-				 rs->text + rs->row[i].body_off);
+			bind_row(s, st, rs->bound_rows, (int)i * STORE_EVENT_COLUMNS, &rs->row[i],
+				 rs->text + rs->row[i].vals_off, rs->text + rs->row[i].body_off);
 		return run_event_insert(s, st, &rs->row[n - 1]);
 	}
 	for (st = s->st[ST_EVENT_INSERT]; i < n; i++) {
-		bind_row(s, st, 0, &rs->row[i], rs->text + rs->row[i].vals_off,
+		bind_row(s, st, rs->bound_one, 0, &rs->row[i], rs->text + rs->row[i].vals_off,
 			 rs->text + rs->row[i].body_off);
 		if (run_event_insert(s, st, &rs->row[i]) < 0)
 			return -1;
@@ -598,7 +628,7 @@ static int add_event_row(struct pb_store *s, struct store_event_row *r, const ch
 		return -1;
 	if (need > sizeof(rs->text)) {
 		/* too long to copy: written alone, its text still valid */
-		bind_row(s, s->st[ST_EVENT_INSERT], 0, r, vals, body);
+		bind_row(s, s->st[ST_EVENT_INSERT], rs->bound_one, 0, r, vals, body);
 		return run_event_insert(s, s->st[ST_EVENT_INSERT], r);
 	}
 	r->vals_off = (uint32_t)rs->text_len;
@@ -657,6 +687,9 @@ int pb_store_add_record(struct pb_store *s, const struct pb_record *r)
 	/* the source's first event: nothing noted is of this source */
 	if (!s->events) {
 		s->event_rows.n = s->event_rows.text_len = 0;
+		/* the statements may have been prepared again since */
+		memset(s->event_rows.bound_rows, 0, sizeof(s->event_rows.bound_rows));
+		memset(s->event_rows.bound_one, 0, sizeof(s->event_rows.bound_one));
 		store_migrations_flush(s, 1);
 		if (first_event_id(s) < 0)
 			return -1;

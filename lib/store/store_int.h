@@ -108,11 +108,25 @@ struct store_event_row {
 	uint32_t vals_off, vals_len, body_off, body_len;
 	int has_body;
 };
+/* What a parameter of an event statement was bound to: a statement keeps
+ * its parameters from one run to the next, and a bind costs as much as a
+ * column's share of the insert (SQLite's mutex, the old value released),
+ * so a value bound already is not bound again. */
+enum { STORE_BOUND_UNKNOWN, STORE_BOUND_INT, STORE_BOUND_NULL };
+struct store_bound {
+	int64_t v;
+	int state;
+};
+#define STORE_EVENT_COLUMNS 13
 struct store_event_rows {
 	int64_t next_id;	/* of the next event; 0: not read from the store yet */
 	size_t n, text_len;
 	struct store_event_row row[STORE_EVENT_ROWS];
 	char text[STORE_EVENT_TEXT];
+	/* of ST_EVENT_INSERT_ROWS and ST_EVENT_INSERT; forgotten at each
+	 * source's first event */
+	struct store_bound bound_rows[STORE_EVENT_ROWS * STORE_EVENT_COLUMNS];
+	struct store_bound bound_one[STORE_EVENT_COLUMNS];
 };
 #define STORE_EVENT_INTO "INTO event(source_id, line, ts_ns, cpu, pid, tgid, " \
 	"comm_id, name_id, stack_id, ustack_id, keyset_id, vals, body) VALUES "
