@@ -199,6 +199,8 @@ int find_failures(struct pb_store *s)
 			rc = offline_blocks(&f);
 		if (rc == 0)
 			rc = mark_nowarn(&f);
+		if (rc == 0)
+			rc = name_cma_areas(&f);
 	}
 	if (rc == 0)
 		rc = write_all(&f);

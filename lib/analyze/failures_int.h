@@ -357,6 +357,9 @@ int pinner_records_by_page(struct finder *f);
 int group_failures(struct finder *f, const struct loose_list *l);
 /* failures_offline.c: the block a memory-hotplug failure was offlining */
 int offline_blocks(struct finder *f);
+/* cma_areas.c: a CMA failure with no area takes the one its boot's log
+ * declared at its pfns */
+int name_cma_areas(struct finder *f);
 int drivers_gave_up(struct finder *f, size_t first_fail);
 
 /* --- failures_write.c -------------------------------------------------- */

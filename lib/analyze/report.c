@@ -129,8 +129,11 @@ static void add_summary(struct builder *b)
 	add_rows(b, "cma_areas",
 		 "SELECT area, sum(tried) AS tried, sum(failed) AS failed,\n"
 		 "  sum(busy_retries) AS busy_retries, sum(logged) AS log_failures FROM (\n"
-		 "  SELECT COALESCE(area, '?') AS area, 1 AS tried, ok = 0 AS failed,\n"
-		 "    busy_retries, 0 AS logged FROM cma_alloc\n"
+		 /* before 5.13 the trace names no area; its failure may have
+		  * one from the boot's log (lib/analyze/cma_areas.c) */
+		 "  SELECT COALESCE(c.area, (SELECT f.area FROM failure f\n"
+		 "    WHERE f.cma_alloc_id = c.id), '?') AS area, 1 AS tried, ok = 0 AS failed,\n"
+		 "    busy_retries, 0 AS logged FROM cma_alloc c\n"
 		 "  WHERE " IN_WINDOW("COALESCE(start_ts_ns, end_ts_ns)") "\n"
 		 "  UNION ALL SELECT area, 1, 1, 0, 1 FROM failure\n"
 		 "  WHERE kind = 'cma_alloc' AND cma_alloc_id IS NULL AND area IS NOT NULL\n"

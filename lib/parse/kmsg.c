@@ -641,6 +641,8 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 		return isolate_failed(k, l, n, " from LRU failed", rec);
 	if ((n = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy"))
 		return pfns_busy(k, l, n, rec);
+	if ((rc = kmsg_cma_area(k, l, rec)))
+		return rc;
 	if (dump_prefix(s, len, "cma: ") || dump_prefix(s, len, "dma_alloc_from_contiguous("))
 		return cma_message(k, l, rec);
 	if (dump_prefix(s, len, "alloc_contig_range test_pages_isolated(") ||

@@ -104,6 +104,12 @@ int kmsg_call_trace(struct kmsg *k, const struct kline *first, struct pb_record 
 int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
 		     struct pb_record *rec);
 
+/* --- kmsg_area.c: the CMA areas declared at boot ------------------------ */
+
+/* A "cma_area" record when L declares one: 1 with REC filled, 0 when L is
+ * not such a line, -1 to stop. May read the line after L. */
+int kmsg_cma_area(struct kmsg *k, const struct kline *l, struct pb_record *rec);
+
 /* --- kmsg_time.c ---------------------------------------------------------- */
 
 void kmsg_time_init(struct ktime *t);

@@ -57,7 +57,7 @@ evidence=$(sql "SELECT count(*) FROM page_evidence")
 for f in journal.json journal-pretty.json journal-seq.json dmesg.json; do
 	export PINBLAME_DB=$TMP/$f.db
 	pb import "$TMP/$f"
-	like "$out" "$f: kmsg, 332 events, 0 bad lines" "$f: the log's 332 records, as from dmesg.txt"
+	like "$out" "$f: kmsg, 334 events, 0 bad lines" "$f: the log's 334 records (332 and its 2 CMA areas), as from dmesg.txt"
 	is "$(failures)" "$plain" "$f: the same failures at the same printk times"
 	is "$(sql "SELECT count(*) FROM page_evidence")" "$evidence" \
 		"$f: the same page evidence; other services' entries are left out"

@@ -23,7 +23,7 @@ fleet() {
 M=$TMP/fleet.db
 pb merge "$M" "$A" "$B"
 is "$rc" 0 "merge exits 0"
-is "$out" "$A: 2 sources merged (332524 events), 0 already present
+is "$out" "$A: 2 sources merged (332526 events), 0 already present
 $B: 2 sources merged (62465 events), 0 already present" "merge says what it copied"
 
 for t in sources events event_fields cma_allocs busy_ranges migrations frames; do
@@ -32,7 +32,7 @@ done
 # Evidence read from the inputs adds up; probe evidence is the analysis's.
 imported="SELECT count(*) FROM page_evidence WHERE kind NOT IN ('probe', 'dump_probe')"
 is "$(q "$M" "$imported")" "$(sum "$imported")" "page_evidence from the inputs: sum of both stores"
-is "$(q "$M" "SELECT count(*) FROM events")" 394989 "events: 332,524 + 62,465"
+is "$(q "$M" "SELECT count(*) FROM events")" 394991 "events: 332,526 + 62,465"
 is "$(q "$M" "SELECT count(*) FROM cma_allocs WHERE ok = 0")" 4 "the 4 failed CMA allocations of arm64"
 is "$(q "$M" "SELECT sum(failed) FROM migrations WHERE reason = 'memory_hotplug'")" 30010 "amd64 offlining: 30,010 failed pages"
 is "$(q "$M" "SELECT count(*) FROM stacks")" "$(sum "SELECT count(*) FROM stacks")" "no stack shared by arm64 and amd64"
@@ -62,7 +62,7 @@ M=$(fleet again)
 pb merge "$M" "$A"
 is "$rc" 0 "merging a store again exits 0"
 is "$out" "$A: 0 sources merged (0 events), 2 already present" "and copies nothing"
-is "$(q "$M" "SELECT count(*) FROM events")" 394989 "events unchanged"
+is "$(q "$M" "SELECT count(*) FROM events")" 394991 "events unchanged"
 
 # Another machine that imported one of the same files: deduplicated.
 C=$TMP/other.db
@@ -83,7 +83,7 @@ like "$err" "missing.db" "names the missing store"
 echo "not a store" > "$TMP/junk.db"
 pb merge "$M" "$TMP/junk.db"
 is "$rc" 4 "not a store: store error"
-is "$(q "$M" "SELECT count(*) FROM events")" 394989 "failed merges leave the store as it was"
+is "$(q "$M" "SELECT count(*) FROM events")" 394991 "failed merges leave the store as it was"
 pb merge --help
 is "$rc" 0 "--help exits 0"
 done_testing
