@@ -208,6 +208,17 @@ static void print_cand(const json_t *c, struct seen_stacks *seen)
 		print_frames(": ", json_object_get(c, "stack"));
 }
 
+/* The FOLL_PIN pins a dump's count shows, on a line of their own after
+ * INDENT, then TAIL, then the dump's file:line unless AT is NULL. */
+static void print_pins(const json_t *d, const char *indent, const char *tail, const char *at)
+{
+	struct pb_buf b = { 0 };
+
+	if (pb_pins_reading(&b, pb_json_int(d, "refcount", 0), pb_json_int(d, "pins", 0)))
+		printf("%s%s%s%s%s\n", indent, pb_buf_str(&b), tail, at ? "  " : "", at ? at : "");
+	pb_buf_free(&b);
+}
+
 static void print_dump(const json_t *d)
 {
 	char t[48], at[512];
@@ -219,6 +230,8 @@ static void print_dump(const json_t *d)
 	if (pb_json_str(d, "index", NULL))
 		printf(" index %s", pb_json_str(d, "index", ""));
 	printf("  %s\n", where(d, at, sizeof(at)));
+	print_pins(d, "      ", ": a pin_user_pages() caller holds the page (a driver's DMA, "
+		   "vfio, RDMA, io_uring registered buffers)", NULL);
 }
 
 /* A get of the page that is no candidate: its own task's put brought the
@@ -391,6 +404,28 @@ static void print_given_back_count(const json_t *pages)
 		       gets == 1 ? "its" : "their");
 }
 
+/* Pages no call site is blamed for whose dump shows a FOLL_PIN pin: the
+ * holder is a pin_user_pages() caller. The first SHOWN_PINNED listed. */
+#define SHOWN_PINNED 10
+static void print_unblamed_pins(const json_t *pages)
+{
+	const json_t *p, *d;
+	size_t i, shown = 0;
+	char at[512], pfn[48];
+
+	json_array_foreach(pages, i, p) {
+		if (blamed_cand(p) || pb_json_int(p, "pins", 0) < 1)
+			continue;
+		if (shown++ == SHOWN_PINNED) {
+			printf("  (more pinned pages: pinblame show --pages)\n");
+			break;
+		}
+		d = json_array_get(json_object_get(p, "dumps"), 0);
+		snprintf(pfn, sizeof(pfn), "  pfn 0x%llx: ", pb_json_int(p, "pfn", 0));
+		print_pins(d, pfn, ": held by a pin_user_pages() caller", where(d, at, sizeof(at)));
+	}
+}
+
 /* The default view: one block per blamed call site, then the rest. */
 static void print_by_callsite(const json_t *pages)
 {
@@ -406,6 +441,7 @@ static void print_by_callsite(const json_t *pages)
 		printf("\nno call site blamed: %zu page%s\n  pfns ", gs.none.n,
 		       gs.none.n == 1 ? "" : "s");
 		print_ranges(&gs.none);
+		print_unblamed_pins(pages);
 	}
 	print_given_back_count(pages);
 	if (gs.n || gs.none.n)

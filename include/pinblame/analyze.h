@@ -67,7 +67,10 @@ int pb_analyze_failure_ids(struct pb_store *s, pb_failure_id_fn each, void *ctx)
  *  "stack":[...]}],"unattributed":N,"pages":N,"attributed_pages":N,
  *  "gaps":{"gup_probes":true,"splice_probes":false,"cut_stack_pages":N,
  *  "page_cache_pages":N,"enomem_failures":N,"tick_clock_failures":N (when
- *  some failures are of a trace on a clock of ticks)}}
+ *  some failures are of a trace on a clock of ticks),"pinned_pages":N
+ *  (when some pages left show a FOLL_PIN pin in their dump),
+ *  "pinner_unput_pages":N (when some pages left are of a boot whose
+ *  page_pinner records hold no put of theirs)}}
  * (rows grouped by anything but the call site also have "key").
  * FAILURE_ID > 0 restricts to one failure, TOP > 0 keeps the first TOP
  * rows. NULL on error. */

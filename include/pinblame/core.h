@@ -136,6 +136,22 @@ enum pb_pointer {
 };
 /* What a printed pointer is, on a kernel of LONG_BITS (0: unknown). */
 enum pb_pointer pb_pointer_kind(const char *text, size_t n, int long_bits);
+/* Whether kernel RELEASE ("5.10.198-android12-...") is MAJOR.MINOR or
+ * later: 1, 0, or -1 when it does not begin with two numbers. */
+int pb_release_at_least(const char *release, int major, int minor);
+/* What dump_page() prints that tells a page's FOLL_PIN pins. */
+#define PB_GUP_PIN_BIAS 1024	/* GUP_PIN_COUNTING_BIAS, include/linux/mm.h */
+struct pb_dump_counts {
+	long long refcount, mapcount;	/* -1 when not printed */
+	int compound;		/* a head: line (or its words) was printed */
+	long long pincount;	/* the folio's own pin count, -1 when not printed */
+	int since_5_7;		/* the kernel adds the bias: 1, 0, -1 unknown */
+};
+/* The pins of the dumped page: a large folio's printed pincount, or an
+ * order-0 page's refcount read by the bias on a 5.7+ kernel; -1 when the
+ * dump cannot say (a compound page without pincount, an older or unknown
+ * kernel, counts missing). See kernel_facts.c for the bound. */
+long long pb_dump_pins(const struct pb_dump_counts *c);
 
 /* Whether stdout / stderr are terminals (cached). */
 int pb_stdout_is_tty(void);

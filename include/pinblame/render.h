@@ -57,6 +57,11 @@ const char *pb_time_unit(const char *clock);
 void pb_put_wrapped(FILE *out, const char *first, const char *later, const char *text,
 		    size_t width);
 
+/* How a dump's count reads when its "pins" (PINS) is 1 or more, into B:
+ * "refcount 1026 = 1 pin (FOLL_PIN, 1024 each) + 2" (an order-0 page), or
+ * "2 pins (the folio's pincount)"; 0 with nothing added when PINS < 1. */
+int pb_pins_reading(struct pb_buf *b, long long refcount, long long pins);
+
 /* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
 
 /* What a capture would need to name the holders of the busy pages that

@@ -158,6 +158,24 @@ int load_cands(struct pb_store *s, const struct pb_analyze_opts *o, int64_t fail
 json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
 			const struct cand_list *l, struct site_cache *sites);
 
+/* --- dump_pins.c: the FOLL_PIN pins of a kernel log dump --------------- */
+
+/* The columns a dump row needs for dump_add_pins(), of event alias E and
+ * source alias S; the row also has "refcount" and "mapcount". */
+#define DUMP_PINS_COLUMNS(e, s) \
+	"(pb_field(" e ".keyset_id, " e ".vals, 'order') IS NOT NULL OR " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'head') IS NOT NULL OR " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'compound_mapcount') IS NOT NULL OR " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'entire_mapcount') IS NOT NULL OR " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'pincount') IS NOT NULL) AS pins_compound, " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'pincount') AS pins_pincount, " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'pfn') IS NOT NULL AS pins_dump_pfn, " \
+	s ".kernel AS pins_kernel"
+/* Replaces those columns of dump row D by "pins": N, or null when the
+ * dump cannot say (pb_dump_pins()). */
+void dump_add_pins(json_t *d);
+void dumps_add_pins(json_t *dumps);
+
 /* --- refresh parts ------------------------------------------------------ */
 
 /* failures_find.c: fills failure and failure_pfn. */

@@ -2,7 +2,9 @@
  * as facts of the capture, so that the hints `blame` prints from them
  * are true of it: whether the trace has GUP and splice probes, which
  * pages only have stacks cut short at a kprobe trampoline, which pages a
+ * kernel log dump shows pinned by pin_user_pages() (FOLL_PIN), which a
  * kernel log dump or the trace shows in the page cache or shmem, which
+ * are of a boot whose page_pinner records hold no put of theirs, which
  * failures ended in -ENOMEM (memory ran out, no page was busy), and how
  * many probe hits named no page because their page= could not be mapped
  * (hashed pointers, or too few events that print both pfn and page).
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
+#include "pinblame/render.h"
 
 /* errno ENOMEM, the same number on every Linux architecture */
 #define ERRNO_ENOMEM 12
@@ -121,25 +124,161 @@ static int traced_cache_pages(struct pb_store *s, struct cache_pages *c)
 		traced_cache_page, c);
 }
 
+/* The pages a hint already explains, each hint's after the one before:
+ * sorted, for ids_has(). */
+struct explained {
+	const struct ids *blamed, *cut, *pinned, *cache;
+};
+
+static int explained_has(const struct explained *x, int64_t pfn)
+{
+	return (x->blamed && ids_has(x->blamed, pfn)) || (x->cut && ids_has(x->cut, pfn)) ||
+	       (x->pinned && ids_has(x->pinned, pfn)) || (x->cache && ids_has(x->cache, pfn));
+}
+
+/* Sorts OUT and drops repeated pfns. */
+static void ids_distinct(struct ids *out)
+{
+	size_t n = 0;
+
+	sort_n(out->v, out->n, sizeof(*out->v), cmp_id);
+	for (size_t i = 0; i < out->n; i++)
+		if (i == 0 || out->v[i] != out->v[i - 1])
+			out->v[n++] = out->v[i];
+	out->n = n;
+}
+
+struct pinned_scan {
+	const struct explained *x;
+	struct ids *out;
+	int64_t failure_id, pfn;	/* of the row before */
+};
+
+/* A busy page whose dump nearest its failure shows a FOLL_PIN pin. */
+static void pinned_row(sqlite3_stmt *st, void *ctx)
+{
+	struct pinned_scan *c = ctx;
+	int64_t pfn = sqlite3_column_int64(st, 0), failure_id = sqlite3_column_int64(st, 1);
+	json_t *d;
+
+	if (pfn == c->pfn && failure_id == c->failure_id)
+		return;
+	c->pfn = pfn;
+	c->failure_id = failure_id;
+	d = stmt_row_json(st);
+	dump_add_pins(d);
+	if (pb_json_int(d, "pins", 0) > 0 && !explained_has(c->x, pfn))
+		ids_push(c->out, pfn);
+	json_decref(d);
+}
+
+/* Busy pages neither blamed nor cut short whose kernel log dump (the one
+ * nearest the failure, as show lists it first) shows a pin of
+ * pin_user_pages() in its counts: their holder is such a caller. */
+static int pinned_pages(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
+			const struct explained *x, struct ids *out)
+{
+	struct pinned_scan c = { x, out, -1, -1 };
+	struct pb_buf sql = { 0 };
+	int rc;
+
+	/* every dump of each busy page, the nearest first: the row callback
+	 * reads the first of each */
+	pb_buf_adds(&sql, "SELECT p.pfn, p.failure_id, v.count AS refcount, "
+		    "v.mapcount AS mapcount, " DUMP_PINS_COLUMNS("e", "s") " "
+		    "FROM failure_pfn p JOIN failure f ON f.id = p.failure_id "
+		    "JOIN evidence v ON v.pfn = p.pfn AND v.kind = 'dump' "
+		    "LEFT JOIN event e ON e.id = v.event_id LEFT JOIN source s ON s.id = v.source_id "
+		    "WHERE 1");
+	failure_where(&sql, o, failure_id);
+	pb_buf_adds(&sql, " ORDER BY p.failure_id, p.pfn, abs(v.ts_ns - COALESCE(p.ts_ns, 0)), v.id");
+	rc = sql_rows_each(s, pb_buf_str(&sql), pinned_row, &c);
+	pb_buf_free(&sql);
+	ids_distinct(out);
+	return rc;
+}
+
 /* Busy pages neither blamed nor cut short that are page cache or shmem
  * pages, as a dump or the trace says. */
 static int64_t page_cache_pages(struct pb_store *s, const struct pb_analyze_opts *o,
-				int64_t failure_id, const struct ids *blamed, const struct ids *cut)
+				int64_t failure_id, const struct explained *x, struct ids *cache)
 {
-	struct ids busy = { 0 }, cache = { 0 };
-	struct cache_pages c = { &busy, &cache };
+	struct ids busy = { 0 };
+	struct cache_pages c = { &busy, cache };
 	int64_t n = -1;
 
 	if (busy_pages(s, o, failure_id, &busy) == 0 && dumped_cache_pages(s, &c) == 0 &&
 	    traced_cache_pages(s, &c) == 0) {
-		sort_n(cache.v, cache.n, sizeof(*cache.v), cmp_id);
-		n = 0;
-		for (size_t i = 0; i < cache.n; i++)
-			n += (i == 0 || cache.v[i] != cache.v[i - 1]) &&
-			     !ids_has(blamed, cache.v[i]) && !ids_has(cut, cache.v[i]);
+		size_t kept = 0;
+
+		ids_distinct(cache);
+		for (size_t i = 0; i < cache->n; i++)
+			if (!explained_has(x, cache->v[i]))
+				cache->v[kept++] = cache->v[i];
+		cache->n = kept;
+		n = (int64_t)kept;
 	}
 	free(busy.v);
-	free(cache.v);
+	return n;
+}
+
+/* Page_pinner's failure-side records (mm/page_pinner.c: PP_PUT, PP_FREE,
+ * PP_FAIL_DETECTED in its `buffer` ring, or the alloc_contig_failed file
+ * before it): the put that gave back a failed page's reference is kept
+ * there, so a page without one was still held when the file was read, or
+ * its put was overwritten. The boots (as BOOT_OF_SQL) of the sources
+ * that have such records, into OUT. */
+static int pinner_put_boots(struct pb_store *s, struct ids *out)
+{
+	return sql_ids(s, "SELECT DISTINCT " BOOT_OF_SQL("s") " FROM source s "
+		       "WHERE s.format = 'page_pinner' AND EXISTS (SELECT 1 FROM evidence v "
+		       "WHERE v.source_id = s.id AND v.kind IN ('ack_put', 'ack_free', 'ack_failure'))",
+		       out);
+}
+
+struct pinner_scan {
+	const struct explained *x;
+	const struct ids *boots;
+	struct ids *out;
+};
+
+static void pinner_row(sqlite3_stmt *st, void *ctx)
+{
+	struct pinner_scan *c = ctx;
+	int64_t pfn = sqlite3_column_int64(st, 0), boot = sqlite3_column_int64(st, 1);
+
+	if (explained_has(c->x, pfn))
+		return;
+	for (size_t i = 0; i < c->boots->n; i++)
+		if (same_boot(c->boots->v[i], boot)) {
+			ids_push(c->out, pfn);
+			return;
+		}
+}
+
+/* Busy pages no hint before explains, of failures of a boot whose
+ * page_pinner records have puts: their put is not among them. */
+static int64_t pinner_unput_pages(struct pb_store *s, const struct pb_analyze_opts *o,
+				  int64_t failure_id, const struct explained *x)
+{
+	struct ids boots = { 0 }, out = { 0 };
+	struct pinner_scan c = { x, &boots, &out };
+	struct pb_buf sql = { 0 };
+	int64_t n = -1;
+
+	if (pinner_put_boots(s, &boots) == 0) {
+		pb_buf_adds(&sql, "SELECT p.pfn, " BOOT_OF_SQL("fs") " FROM failure_pfn p "
+			    "JOIN failure f ON f.id = p.failure_id "
+			    "JOIN source fs ON fs.id = f.source_id WHERE 1");
+		failure_where(&sql, o, failure_id);
+		if (!boots.n || sql_rows_each(s, pb_buf_str(&sql), pinner_row, &c) == 0) {
+			ids_distinct(&out);
+			n = (int64_t)out.n;
+		}
+	}
+	pb_buf_free(&sql);
+	free(boots.v);
+	free(out.v);
 	return n;
 }
 
@@ -237,21 +376,31 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 			const struct cand_list *l, struct site_cache *sites)
 {
 	const struct probe_set *probes = site_probes(sites);
-	struct ids pages, failures, cut;
-	int64_t cache, enomem, suppressed, lost;
-	int page_refs = page_ref_events(s);
+	struct ids pages, failures, cut, pinned = { 0 }, cache_ids = { 0 };
+	struct explained x = { 0 };
+	int64_t cache, enomem, suppressed, lost, pinner = -1;
+	int page_refs = page_ref_events(s), rc_pinned;
 	struct probe_map_gaps unmapped;
 	json_t *o_json = NULL;
 
 	blamed_ids(l, 0, &pages);
 	blamed_ids(l, 1, &failures);
 	cut_stack_pages(l, &pages, &cut);
-	cache = page_cache_pages(s, o, failure_id, &pages, &cut);
+	/* each page to the first hint that explains it, a pin before the
+	 * page cache: splice takes no FOLL_PIN pin */
+	x.blamed = &pages;
+	x.cut = &cut;
+	rc_pinned = pinned_pages(s, o, failure_id, &x, &pinned);
+	x.pinned = &pinned;
+	cache = page_cache_pages(s, o, failure_id, &x, &cache_ids);
+	x.cache = &cache_ids;
+	if (rc_pinned == 0 && cache >= 0)
+		pinner = pinner_unput_pages(s, o, failure_id, &x);
 	enomem = enomem_failures(s, o, failure_id, &failures);
 	suppressed = failure_id > 0 ? 0 : suppressed_messages(s, o);
 	lost = lost_events(s);
-	if (cache >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0 && page_refs >= 0 &&
-	    probe_map_gaps(s, &unmapped) == 0)
+	if (cache >= 0 && pinner >= 0 && enomem >= 0 && suppressed >= 0 && lost >= 0 &&
+	    page_refs >= 0 && probe_map_gaps(s, &unmapped) == 0)
 		o_json = json_pack("{s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b}",
 				   "gup_probes", probes_any(probes, noise_is_gup),
 				   "splice_probes", probes_any(probes, noise_is_splice),
@@ -263,6 +412,13 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 				   "unmapped_probe_hits", (json_int_t)unmapped.unmapped_hits,
 				   "hashed_pointers", unmapped.hashed,
 				   "page_ref_events", page_refs);
+	/* only when some, as the scripts of version 1 know the keys above */
+	if (o_json && pinned.n)
+		json_object_set_new(o_json, "pinned_pages", json_integer((json_int_t)pinned.n));
+	if (o_json && pinner > 0)
+		json_object_set_new(o_json, "pinner_unput_pages", json_integer(pinner));
+	free(pinned.v);
+	free(cache_ids.v);
 	free(pages.v);
 	free(failures.v);
 	free(cut.v);

@@ -305,8 +305,12 @@ static json_t *dumps_of(struct builder *b, struct dump_stmts *q, long long id)
 	while (pb_store_step(b->s, q->pages) > 0) {
 		pb_store_bind_int64(q->dump, ":pfn", sqlite3_column_int64(q->pages, 0));
 		pb_store_bind_int64(q->dump, ":ts", sqlite3_column_int64(q->pages, 1));
-		if (pb_store_step(b->s, q->dump) > 0)
-			json_array_append_new(rows, stmt_row_json(q->dump));
+		if (pb_store_step(b->s, q->dump) > 0) {
+			json_t *d = stmt_row_json(q->dump);
+
+			dump_add_pins(d);
+			json_array_append_new(rows, d);
+		}
 		sqlite3_reset(q->dump);
 	}
 	sqlite3_reset(q->pages);
@@ -319,7 +323,7 @@ static int prepare_dumps(struct builder *b, struct dump_stmts *q)
 			      "WHERE failure_id = :failure ORDER BY pfn LIMIT :max_dumps");
 	q->dump = prepare(b,
 		"SELECT v.pfn, v.ts_ns, v.count AS refcount, v.mapcount, v.mapping, v.flags,\n"
-		"  s.path AS source, e.line FROM evidence v\n"
+		"  s.path AS source, e.line, " DUMP_PINS_COLUMNS("e", "s") " FROM evidence v\n"
 		"LEFT JOIN event e ON e.id = v.event_id LEFT JOIN source s ON s.id = v.source_id\n"
 		"WHERE v.pfn = :pfn AND v.kind = 'dump' ORDER BY abs(v.ts_ns - :ts), v.id LIMIT 1");
 	return q->pages && q->dump ? 0 : -1;

@@ -72,9 +72,13 @@ static json_t *migrations(struct pb_store *s, int64_t id)
 
 static json_t *dumps(struct pb_store *s, sqlite3_stmt *st, int64_t pfn, int64_t ts)
 {
+	json_t *rows;
+
 	sqlite3_bind_int64(st, 1, pfn);
 	sqlite3_bind_int64(st, 2, ts);
-	return stmt_rows_json(s, st);
+	rows = stmt_rows_json(s, st);
+	dumps_add_pins(rows);
+	return rows;
 }
 
 /* The source, line and event name of evidence EVIDENCE_ID into O; 1 when
@@ -212,6 +216,11 @@ static json_t *pages_json(struct pb_store *s, struct show_stmts *q, int64_t id,
 		json_object_set_new(o, "candidates", cands);
 		json_object_set_new(o, "dumps", dumps(s, q->dumps, pfn,
 			column_i64_or(q->pages, 2, 0)));
+		/* the pins of the dump nearest the failure: a pin_user_pages()
+		 * holder even where no event names it */
+		json_object_set(o, "pins", json_array_size(json_object_get(o, "dumps"))
+			? json_object_get(json_array_get(json_object_get(o, "dumps"), 0), "pins")
+			: json_null());
 		json_object_set_new(o, "given_back", gets_given_back(s, q, pfn));
 		json_array_append_new(arr, o);
 	}
@@ -236,7 +245,7 @@ static int prepare(struct pb_store *s, struct show_stmts *q)
 		"pb_field(e.keyset_id, e.vals, 'index') AS \"index\", "
 		"pb_field(e.keyset_id, e.vals, 'dentry') AS file, "
 		"pb_field(e.keyset_id, e.vals, 'reason') AS reason, "
-		"s.path AS source, e.line AS line FROM evidence v "
+		"s.path AS source, e.line AS line, " DUMP_PINS_COLUMNS("e", "s") " FROM evidence v "
 		"JOIN event e ON e.id = v.event_id JOIN source s ON s.id = v.source_id "
 		"WHERE v.pfn = ?1 AND v.kind = 'dump' ORDER BY abs(v.ts_ns - ?2), v.id "
 		"LIMIT ?3");

@@ -89,3 +89,41 @@ enum pb_pointer pb_pointer_kind(const char *text, size_t n, int long_bits)
 	/* unknown width: 16 digits are a 64-bit kernel's padding */
 	return n == 16 ? PB_POINTER_HASHED : PB_POINTER_EITHER;
 }
+
+int pb_release_at_least(const char *release, int major, int minor)
+{
+	uint64_t v[2] = { 0, 0 };
+	const char *p = release;
+
+	/* "5.10.198-android12-9-...": the first two numbers, dot between */
+	for (int i = 0; i < 2; i++) {
+		size_t n = 0;
+
+		while (p && p[n] >= '0' && p[n] <= '9' && n < 9)
+			n++;
+		if (!p || !n || pb_parse_u64(p, n, &v[i]) < 0 || (i == 0 && p[n] != '.'))
+			return -1;
+		p += n + 1;
+	}
+	return v[0] != (uint64_t)major ? v[0] > (uint64_t)major : v[1] >= (uint64_t)minor;
+}
+
+/* The pins a dump_page() count holds. From 5.7 (mm/gup: track FOLL_PIN
+ * pages) pin_user_pages() adds GUP_PIN_COUNTING_BIAS, 1024, to an order-0
+ * page's refcount per pin, where a get adds 1; a large folio keeps its
+ * pins in a count of its own, which the dump prints (compound_pincount
+ * 5.8-6.1, pincount 6.3+). Each mapping of the page holds a reference of
+ * its own, so a count R with mapcount M holds at most (R - M) / 1024
+ * pins: below 1024 references beyond the mappings there is no pin at all;
+ * at or above, the reading is that many pins, unless the page has 1024
+ * more ordinary references besides its mappings (pipe buffers, gets in
+ * flight), which no dump can tell apart. */
+long long pb_dump_pins(const struct pb_dump_counts *c)
+{
+	if (c->compound)
+		return c->pincount >= 0 ? c->pincount : -1;
+	if (c->since_5_7 != 1 || c->refcount < 0 || c->mapcount < 0 ||
+	    c->refcount < c->mapcount)
+		return -1;
+	return (c->refcount - c->mapcount) / PB_GUP_PIN_BIAS;
+}

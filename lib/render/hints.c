@@ -106,6 +106,46 @@ static long long hint_page_cache(json_t *hints, struct pb_buf *b, const json_t *
 	return cache;
 }
 
+/* Pages whose dump counts a pin of pin_user_pages() (FOLL_PIN adds 1024
+ * to an order-0 page's refcount from 5.7; a folio prints its pincount):
+ * the holder pinned it for DMA or for long, not a short-term get. */
+static long long hint_pinned(json_t *hints, struct pb_buf *b, const json_t *blame)
+{
+	long long pinned = gap(blame, "pinned_pages");
+
+	if (pinned <= 0)
+		return 0;
+	pb_buf_addf(b, "%lld unattributed busy page%s a FOLL_PIN pin in the counts of %s kernel "
+		    "log dump (1024 in the refcount per pin, or the folio's pincount): the holder is "
+		    "a pin_user_pages() caller (a driver's DMA buffer, vfio, RDMA, io_uring "
+		    "registered buffers), not a short-term get_user_pages(); the GUP probes of "
+		    "pinblame record --probe-gup (try_grab_folio, try_grab_page) with their "
+		    "stacks, or page_pinner, name it.", pinned, pinned == 1 ? " shows" : "s show",
+		    pinned == 1 ? "its" : "their");
+	add_hint(hints, b);
+	return pinned;
+}
+
+/* Pages of a boot whose page_pinner records (puts, frees, failures, as
+ * mm/page_pinner.c keeps them in a ring) have no put of theirs. */
+static long long hint_pinner_unput(json_t *hints, struct pb_buf *b, const json_t *blame)
+{
+	long long unput = gap(blame, "pinner_unput_pages");
+
+	if (unput <= 0)
+		return 0;
+	pb_buf_addf(b, "%lld busy page%s no holder evidence although page_pinner's records "
+		    "of the same boot were imported (puts, frees and failures): no put of %s is "
+		    "among them, so the page was still held when the file was read, or its put "
+		    "was overwritten in page_pinner's ring of records; read buffer again after the "
+		    "holder lets go of the page, or raise buffer_size. page_ref events "
+		    "(CONFIG_DEBUG_PAGE_REF) or probes on get_user_pages (pinblame record "
+		    "--probe-gup) name holders too.", unput, unput == 1 ? " has" : "s have",
+		    unput == 1 ? "it" : "theirs");
+	add_hint(hints, b);
+	return unput;
+}
+
 /* Probe hits whose page= became no pfn: the vmemmap was not learned. */
 static int hint_unmapped(json_t *hints, struct pb_buf *b, const json_t *blame)
 {
@@ -185,7 +225,9 @@ json_t *pb_blame_hints(const json_t *blame, long long unnamed)
 		hint_unnamed(hints, &b, unnamed);
 		if (left > 0) {
 			left -= hint_cut_stacks(hints, &b, blame);
+			left -= hint_pinned(hints, &b, blame);
 			left -= hint_page_cache(hints, &b, blame);
+			left -= hint_pinner_unput(hints, &b, blame);
 			hint_no_evidence(hints, &b, blame, left);
 		}
 	}

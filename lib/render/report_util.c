@@ -128,14 +128,35 @@ void rj_failure_facts(struct pb_buf *b, const json_t *f)
 	}
 }
 
+int pb_pins_reading(struct pb_buf *b, long long refcount, long long pins)
+{
+	if (pins < 1)
+		return 0;
+	/* an order-0 page's pins are in its refcount, a folio's apart */
+	if (refcount >= pins * PB_GUP_PIN_BIAS)
+		pb_buf_addf(b, "refcount %lld = %lld pin%s (FOLL_PIN, 1024 each) + %lld", refcount,
+			    pins, pins == 1 ? "" : "s", refcount - pins * PB_GUP_PIN_BIAS);
+	else
+		pb_buf_addf(b, "%lld pin%s (the folio's pincount)", pins, pins == 1 ? "" : "s");
+	return 1;
+}
+
 void rj_dump_line(struct pb_buf *b, const json_t *d)
 {
 	const char *mapping = pb_json_str(d, "mapping", NULL), *flags = pb_json_str(d, "flags", NULL);
 	const char *src = pb_json_str(d, "source", NULL);
+	long long refcount = pb_json_int(d, "refcount", 0), pins = pb_json_int(d, "pins", 0);
 
 	pb_buf_addf(b, "pfn %#llx: dump", pb_json_int(d, "pfn", 0));
-	if (json_is_integer(json_object_get(d, "refcount")))
-		pb_buf_addf(b, " refcount %lld", pb_json_int(d, "refcount", 0));
+	if (json_is_integer(json_object_get(d, "refcount"))) {
+		pb_buf_addf(b, " refcount %lld", refcount);
+		/* the pins a kernel engineer reads in the count first */
+		if (pins > 0 && refcount >= pins * PB_GUP_PIN_BIAS)
+			pb_buf_addf(b, " = %lld pin%s (FOLL_PIN, 1024 each) + %lld,", pins,
+				    pins == 1 ? "" : "s", refcount - pins * PB_GUP_PIN_BIAS);
+	}
+	if (pins > 0 && refcount < pins * PB_GUP_PIN_BIAS)
+		pb_buf_addf(b, " %lld pin%s (the folio's pincount),", pins, pins == 1 ? "" : "s");
 	if (json_is_integer(json_object_get(d, "mapcount")))
 		pb_buf_addf(b, " mapcount %lld", pb_json_int(d, "mapcount", 0));
 	if (mapping)

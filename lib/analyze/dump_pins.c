@@ -1,0 +1,56 @@
+/* dump_pins.c - the FOLL_PIN pins a kernel log dump's counts show, as the
+ * "pins" of a dump row of show and report (pb_dump_pins() does the
+ * arithmetic). */
+#include <string.h>
+
+#include "analyze_int.h"
+#include "pinblame/render.h"
+
+/* Whether the dump's kernel adds GUP_PIN_COUNTING_BIAS per pin (5.7+):
+ * by its release, else by the dump's own words: a "pfn:" on the first
+ * line was printed from 5.9 on (doc/FORMATS.md, section 2.3). */
+static int since_5_7(const json_t *d)
+{
+	int at = pb_release_at_least(pb_json_str(d, "pins_kernel", NULL), 5, 7);
+
+	if (at >= 0)
+		return at;
+	return pb_json_int(d, "pins_dump_pfn", 0) ? 1 : -1;
+}
+
+void dump_add_pins(json_t *d)
+{
+	struct pb_dump_counts c = {
+		.refcount = json_is_integer(json_object_get(d, "refcount"))
+			    ? pb_json_int(d, "refcount", -1) : -1,
+		.mapcount = json_is_integer(json_object_get(d, "mapcount"))
+			    ? pb_json_int(d, "mapcount", -1) : -1,
+		.compound = pb_json_int(d, "pins_compound", 0) != 0,
+		.pincount = -1,
+		.since_5_7 = since_5_7(d),
+	};
+	const char *pincount = pb_json_str(d, "pins_pincount", NULL);
+	long long pins;
+
+	if (pincount) {
+		int64_t v;
+
+		if (pb_parse_i64(pincount, strlen(pincount), &v) == 0 && v >= 0)
+			c.pincount = v;
+	}
+	pins = pb_dump_pins(&c);
+	json_object_del(d, "pins_kernel");
+	json_object_del(d, "pins_dump_pfn");
+	json_object_del(d, "pins_compound");
+	json_object_del(d, "pins_pincount");
+	json_object_set_new(d, "pins", pins >= 0 ? json_integer(pins) : json_null());
+}
+
+void dumps_add_pins(json_t *dumps)
+{
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(dumps, i, d)
+		dump_add_pins(d);
+}
