@@ -34,21 +34,6 @@ struct area_list {
 	size_t npage_size, cap_page_size;
 };
 
-/* Whether RELEASE ("4.19.157-perf-...") is MAJOR.MINOR or later. */
-static int release_at_least(const char *release, int major, int minor)
-{
-	char *end;
-	long maj, min;
-
-	if (!release)
-		return 0;
-	maj = strtol(release, &end, 10);
-	if (end == release || *end != '.')
-		return 0;
-	min = strtol(end + 1, NULL, 10);
-	return maj > major || (maj == major && min >= minor);
-}
-
 static void area_row(sqlite3_stmt *st, void *ctx)
 {
 	struct area_list *a = ctx;
@@ -112,7 +97,7 @@ static void default_names(struct area_list *a)
 			continue;
 		for (size_t j = 0; x->declared && j < a->n; j++)
 			alike += a->v[j].declared && a->v[j].source_id == x->source_id;
-		if (alike == 1 && release_at_least(x->release, 4, 16)) {
+		if (alike == 1 && pb_release_at_least(x->release, 4, 16) == 1) {
 			x->name = "reserved";
 			continue;
 		}
