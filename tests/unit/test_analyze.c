@@ -3,6 +3,7 @@
  * learned from the trace. Every expected value is worked out by hand in
  * the comment next to it. */
 #include "store_fixture.h"
+#include "import_text.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -11,42 +12,6 @@
 #include "pinblame/parse.h"
 #include "../../lib/analyze/analyze_int.h"
 #include "../../lib/analyze/failures_int.h"
-
-static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
-			   size_t len)
-{
-	(void)ctx, (void)line, (void)why, (void)text, (void)len;
-	return 0;
-}
-
-/* Imports TEXT as one source, the way `pinblame import` does. */
-static void import_text(struct pb_store *s, const char *name, const char *text, size_t len)
-{
-	struct pb_input *in = pb_input_open_memory(text, len, name);
-	char err[256], sha[65];
-	unsigned char digest[32];
-	struct pb_sha256 h;
-	struct pb_parser *p;
-	struct pb_record *rec;
-	struct pb_source_totals t = { .sha256 = sha };
-	struct pb_source_info info = { .path = name, .sha256 = sha };
-	int64_t id;
-
-	pb_sha256_init(&h);
-	pb_sha256_update(&h, text, len);
-	pb_sha256_final(&h, digest);
-	pb_sha256_hex(digest, sha);
-	p = pb_parser_new(in, PB_FMT_UNKNOWN, ignore_bad_line, NULL, err, sizeof(err));
-	assert_non_null(p);
-	info.format = pb_format_name(pb_parser_format(p));
-	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
-	while (pb_parser_next(p, &rec) == 1)
-		assert_int_equal(pb_store_add_record(s, rec), 0);
-	t.clock = pb_parser_meta(p, "clock");	/* as import keeps it */
-	assert_int_equal(pb_store_source_commit(s, &t), 1);
-	pb_parser_free(p);
-	pb_input_close(in);
-}
 
 static void import_file(struct pb_store *s, const char *rel)
 {
@@ -64,7 +29,7 @@ static void import_file(struct pb_store *s, const char *rel)
 	text = malloc((size_t)n + 1);
 	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
-	import_text(s, path, text, (size_t)n);
+	unit_import_text(s, path, text, (size_t)n);
 	free(text);
 }
 
@@ -405,7 +370,7 @@ static json_t *failures_of(struct fixture *f, const char *trace)
 
 	strcpy(text, header);
 	strcat(text, trace);
-	import_text(f->s, "trace.txt", text, strlen(text));
+	unit_import_text(f->s, "trace.txt", text, strlen(text));
 	free(text);
 	assert_int_equal(pb_analyze_refresh(f->s), 0);
 	res = pb_analyze_failures(f->s, &all, NULL, NULL);
@@ -667,8 +632,8 @@ static void test_probe_stacks_cut_at_the_probed_function_of_the_store(void **sta
 	int64_t id;
 	json_t *frames;
 
-	import_text(f->s, "trace.txt", ftrace, sizeof(ftrace) - 1);
-	import_text(f->s, "perf.txt", perf, sizeof(perf) - 1);
+	unit_import_text(f->s, "trace.txt", ftrace, sizeof(ftrace) - 1);
+	unit_import_text(f->s, "perf.txt", perf, sizeof(perf) - 1);
 	assert_int_equal(noise_init(&noise, NULL), 0);
 	sites = site_cache_new(f->s, &noise);
 	assert_non_null(sites);
@@ -747,8 +712,8 @@ static void test_pinner_failure_records_join_the_failure_of_their_page(void **st
 	struct fixture *f = *state;
 	json_t *res, *list, *x;
 
-	import_text(f->s, "dmesg.txt", log, strlen(log));
-	import_text(f->s, "page_pinner/buffer", buffer, strlen(buffer));
+	unit_import_text(f->s, "dmesg.txt", log, strlen(log));
+	unit_import_text(f->s, "page_pinner/buffer", buffer, strlen(buffer));
 	assert_int_equal(pb_analyze_refresh(f->s), 0);
 	res = pb_analyze_failures(f->s, &all, NULL, NULL);
 	list = json_object_get(res, "failures");
@@ -782,7 +747,7 @@ static void test_offlining_failure_takes_the_error_of_the_log(void **state)
 	struct fixture *f = *state;
 	json_t *res, *x;
 
-	import_text(f->s, "dmesg.txt", log, strlen(log));
+	unit_import_text(f->s, "dmesg.txt", log, strlen(log));
 	res = failures_of(f, trace);
 	assert_int_equal(json_array_size(json_object_get(res, "failures")), 1);
 	x = json_array_get(json_object_get(res, "failures"), 0);
@@ -806,7 +771,7 @@ static void test_report_span_leaves_out_a_wall_clock_log(void **state)
 	struct fixture *f = *state;
 	json_t *res;
 
-	import_text(f->s, "dmesg-T.txt", log, strlen(log));
+	unit_import_text(f->s, "dmesg-T.txt", log, strlen(log));
 	json_decref(failures_of(f, trace));
 	res = pb_analyze_report(f->s, &all, 10);
 	assert_non_null(res);
@@ -833,8 +798,8 @@ static void test_offlining_line_gives_its_block_to_the_failure(void **state)
 	struct fixture *f = *state;
 	json_t *res, *list;
 
-	import_text(f->s, "dmesg-4k.txt", log4k, strlen(log4k));
-	import_text(f->s, "dmesg-64k.txt", log64k, strlen(log64k));
+	unit_import_text(f->s, "dmesg-4k.txt", log4k, strlen(log4k));
+	unit_import_text(f->s, "dmesg-64k.txt", log64k, strlen(log64k));
 	assert_int_equal(pb_analyze_refresh(f->s), 0);
 	res = pb_analyze_failures(f->s, &all, NULL, NULL);
 	list = json_object_get(res, "failures");
@@ -869,8 +834,8 @@ static void test_pinner_failure_record_joins_a_rangeless_cma_failure(void **stat
 	struct fixture *f = *state;
 	json_t *res, *list;
 
-	import_text(f->s, "dmesg.txt", log, strlen(log));
-	import_text(f->s, "page_pinner/buffer", buffer, strlen(buffer));
+	unit_import_text(f->s, "dmesg.txt", log, strlen(log));
+	unit_import_text(f->s, "page_pinner/buffer", buffer, strlen(buffer));
 	assert_int_equal(pb_analyze_refresh(f->s), 0);
 	res = pb_analyze_failures(f->s, &all, NULL, NULL);
 	list = json_object_get(res, "failures");

@@ -5,18 +5,12 @@
  * ret=%s" with the context column " %12llu" of such a clock
  * (kernel/trace/trace_output.c); expected values worked out by hand. */
 #include "store_fixture.h"
+#include "import_text.h"
 
 #include "pinblame/analyze.h"
 #include "pinblame/parse.h"
 
 static const struct pb_analyze_opts all = { .since_ns = -1, .until_ns = -1 };
-
-static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
-			   size_t len)
-{
-	(void)ctx, (void)line, (void)why, (void)text, (void)len;
-	return 0;
-}
 
 /* Imports TEXT as one source, keeping the clock the parser found as
  * import does, runs the analysis and returns the busy ranges of each
@@ -24,28 +18,10 @@ static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, con
 static const char *ranges_per_failure(struct pb_store *s, const char *text, char *out,
 				      size_t len)
 {
-	static const char sha[65] =
-		"0000000000000000000000000000000000000000000000000000000000000002";
-	struct pb_input *in = pb_input_open_memory(text, strlen(text), "trace.txt");
-	struct pb_source_totals t = { .sha256 = sha };
-	struct pb_source_info info = { .path = "trace.txt", .sha256 = sha };
-	struct pb_record *rec;
-	struct pb_parser *p;
 	json_t *res, *x;
 	size_t i, at = 0;
-	char err[256];
-	int64_t id;
 
-	p = pb_parser_new(in, PB_FMT_UNKNOWN, ignore_bad_line, NULL, err, sizeof(err));
-	assert_non_null(p);
-	info.format = pb_format_name(pb_parser_format(p));
-	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
-	while (pb_parser_next(p, &rec) == 1)
-		assert_int_equal(pb_store_add_record(s, rec), 0);
-	t.clock = pb_parser_meta(p, "clock");
-	assert_int_equal(pb_store_source_commit(s, &t), 1);
-	pb_parser_free(p);
-	pb_input_close(in);
+	unit_import_text(s, "trace.txt", text, strlen(text));
 	assert_int_equal(pb_analyze_refresh(s), 0);
 	res = pb_analyze_failures(s, &all, NULL, NULL);
 	assert_non_null(res);

@@ -5,41 +5,17 @@
  * val=%d" (include/trace/events/page_ref.h); expected values worked out by
  * hand in the comments. */
 #include "store_fixture.h"
+#include "import_text.h"
 
 #include "pinblame/analyze.h"
 #include "pinblame/parse.h"
 #include "../../lib/analyze/analyze_int.h"
 
-static int ignore_bad_line(void *ctx, uint64_t line, enum pb_bad_reason why, const char *text,
-			   size_t len)
-{
-	(void)ctx, (void)line, (void)why, (void)text, (void)len;
-	return 0;
-}
-
 /* Imports TEXT as one source "trace.txt", as `pinblame import` does, and
  * runs the analysis. */
 static void import_and_analyze(struct pb_store *s, const char *text)
 {
-	struct pb_input *in = pb_input_open_memory(text, strlen(text), "trace.txt");
-	static const char sha[65] =
-		"0000000000000000000000000000000000000000000000000000000000000001";
-	struct pb_source_totals t = { .sha256 = sha };
-	struct pb_source_info info = { .path = "trace.txt", .sha256 = sha };
-	struct pb_record *rec;
-	struct pb_parser *p;
-	char err[256];
-	int64_t id;
-
-	p = pb_parser_new(in, PB_FMT_UNKNOWN, ignore_bad_line, NULL, err, sizeof(err));
-	assert_non_null(p);
-	info.format = pb_format_name(pb_parser_format(p));
-	assert_int_equal(pb_store_source_begin(s, &info, &id), 1);
-	while (pb_parser_next(p, &rec) == 1)
-		assert_int_equal(pb_store_add_record(s, rec), 0);
-	assert_int_equal(pb_store_source_commit(s, &t), 1);
-	pb_parser_free(p);
-	pb_input_close(in);
+	unit_import_text(s, "trace.txt", text, strlen(text));
 	assert_int_equal(pb_analyze_refresh(s), 0);
 }
 
