@@ -206,18 +206,14 @@ static long long count_final(struct pb_store *s, const struct pb_analyze_opts *o
 			     long long *unknown)
 {
 	json_t *res = pb_analyze_failures(s, o, NULL, NULL);
-	const json_t *f;
-	long long final = 0;
-	size_t i;
+	struct pb_outcome_counts n;
 
 	if (!res)
 		return -1;
-	json_array_foreach(json_object_get(res, "failures"), i, f) {
-		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
-		*unknown += !strcmp(pb_json_str(f, "outcome", ""), "unknown");
-	}
+	n = pb_count_outcomes(json_object_get(res, "failures"));
 	json_decref(res);
-	return final;
+	*unknown = n.unknown;
+	return n.final;
 }
 
 static const json_t *find_site(const json_t *blame, const json_t *site)

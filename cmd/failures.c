@@ -116,7 +116,8 @@ static int several_sources(const json_t *list)
 
 static void print_failures(const json_t *list)
 {
-	size_t i, final = 0, unknown = 0;
+	size_t i;
+	struct pb_outcome_counts n;
 	struct widths w = { 12, 16, 4, several_sources(list) };
 	char text[48];
 	json_t *f;
@@ -139,17 +140,14 @@ static void print_failures(const json_t *list)
 	printf("%4s  %*s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %-*s%s\n", "ID", w.ts, "TIME",
 	       "KIND", "AREA/REASON", w.task, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
 	       w.sources ? w.pfns : 0, "PFNS", w.sources ? "  SOURCE" : "");
-	json_array_foreach(list, i, f) {
+	json_array_foreach(list, i, f)
 		print_failure(f, &w);
-		final += !strcmp(pb_json_str(f, "outcome", ""), "final");
-		unknown += !strcmp(pb_json_str(f, "outcome", ""), "unknown");
-	}
-	printf("%zu failure%s: %zu final, %zu recovered", json_array_size(list),
-	       json_array_size(list) == 1 ? "" : "s", final,
-	       json_array_size(list) - final - unknown);
+	n = pb_count_outcomes(list);
+	printf("%zu failure%s: %lld final, %lld recovered", json_array_size(list),
+	       json_array_size(list) == 1 ? "" : "s", n.final, n.recovered);
 	/* only when a kernel log left some untold: the line reads as before */
-	if (unknown)
-		printf(", %zu of unknown outcome", unknown);
+	if (n.unknown)
+		printf(", %lld of unknown outcome", n.unknown);
 	putchar('\n');
 }
 

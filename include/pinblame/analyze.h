@@ -55,6 +55,13 @@ struct pb_store *pb_analyze_open(const char *path);
 json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,
 			    const char *reason, const char *area);
 
+/* How many failures of the list FAILURES (pb_analyze_failures()'s
+ * "failures") have each outcome. */
+struct pb_outcome_counts {
+	long long final, recovered, unknown;
+};
+struct pb_outcome_counts pb_count_outcomes(const json_t *failures);
+
 /* Calls EACH with the id of every failure the last analysis wrote, in
  * order, without analysing again (for shell completion, which must answer
  * at once). 0, EACH's first non-zero result, or -1 on a store error. */

@@ -200,6 +200,24 @@ json_t *pb_analyze_failures(struct pb_store *s, const struct pb_analyze_opts *o,
 	return json_pack("{s:s,s:o}", "schema", "pinblame.failures/1", "failures", arr);
 }
 
+struct pb_outcome_counts pb_count_outcomes(const json_t *failures)
+{
+	struct pb_outcome_counts c = { 0, 0, 0 };
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(failures, i, f) {
+		const char *outcome = json_string_value(json_object_get(f, "outcome"));
+
+		if (!outcome)
+			continue;
+		c.final += !strcmp(outcome, "final");
+		c.recovered += !strcmp(outcome, "recovered");
+		c.unknown += !strcmp(outcome, "unknown");
+	}
+	return c;
+}
+
 json_t *failure_json(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id)
 {
 	json_t *arr = json_array(), *one = NULL;

@@ -161,7 +161,7 @@ static void add_failures(struct builder *b)
 {
 	json_t *res = pb_analyze_failures(b->s, b->o, NULL, NULL), *f;
 	json_t *list = json_object_get(res, "failures"), *ids = json_array();
-	long long final = 0, recovered = 0, unknown = 0;
+	struct pb_outcome_counts n;
 	size_t i;
 
 	if (!res) {
@@ -169,18 +169,13 @@ static void add_failures(struct builder *b)
 		json_decref(ids);
 		return;
 	}
-	json_array_foreach(list, i, f) {
-		const char *outcome = text_of(f, "outcome", "");
-
-		final += !strcmp(outcome, "final");
-		recovered += !strcmp(outcome, "recovered");
-		unknown += !strcmp(outcome, "unknown");
+	json_array_foreach(list, i, f)
 		json_array_append_new(ids, json_integer(json_integer_value(json_object_get(f, "id"))));
-	}
+	n = pb_count_outcomes(list);
 	json_object_set_new(b->report, "failure_counts",
 			    json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)json_array_size(list),
-				      "final", (json_int_t)final, "recovered",
-				      (json_int_t)recovered, "unknown", (json_int_t)unknown));
+				      "final", (json_int_t)n.final, "recovered",
+				      (json_int_t)n.recovered, "unknown", (json_int_t)n.unknown));
 	json_object_set(b->report, "failures", list);
 	b->failure_ids = json_dumps(ids, JSON_COMPACT);
 	json_decref(ids);
