@@ -191,6 +191,21 @@ else
 	skip_row '`pinblame import --dry-run`' "$(reason)"
 fi
 
+# The same through a mapping of the file (PINBLAME_MMAP=1), side by side:
+# whether read()'s copies or the mapping's page faults cost more depends
+# on the machine (input_map.c).
+if [ -n "${dry_secs:-}" ]; then
+	say "pinblame import --dry-run through a mapping"
+	measure "$out/dry-map.out" env PINBLAME_MMAP=1 "$pb" import --dry-run "$big"
+	if [ "$RC" = 0 ]; then
+		row '`PINBLAME_MMAP=1 pinblame import --dry-run` (mapped)' "$big_bytes" "$SECS" \
+			"$(events_of "$out/dry-map.out")" \
+			"$(calc %.2f "$SECS / $dry_secs") of the time with read()"
+	else
+		skip_row '`PINBLAME_MMAP=1 pinblame import --dry-run`' "$(reason)"
+	fi
+fi
+
 say "pinblame import of $(mib "$big_bytes") MiB"
 store=$out/ftrace.db
 # the faster of two imports into a new store, as for the Python baseline

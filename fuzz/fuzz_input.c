@@ -1,7 +1,7 @@
 /* fuzz_input.c - lib/input over arbitrary bytes: plain or compressed,
  * truncated or corrupt. Reads each input three ways (bytes, lines, spool)
  * and checks that they agree; then from a file read through a mapping
- * (PINBLAME_MAP_MIN=1 maps any file), whose lines and hash must be those
+ * (PINBLAME_MMAP=1 with PINBLAME_MAP_MIN=1 maps any file), whose lines and hash must be those
  * of the memory buffer.
  */
 #include <stdint.h>
@@ -22,6 +22,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	setenv("PINBLAME_MMAP", "1", 1);
 	setenv("PINBLAME_MAP_MIN", "1", 1);
 	return 0;
 }
@@ -147,9 +148,9 @@ static void mapped_matches(const uint8_t *data, size_t size)
 	pb_input_close(mem);
 	pb_input_close(map);
 	check(pb_file_sha256(path, mapped, err, sizeof(err)) == 0);
-	setenv("PINBLAME_NO_MMAP", "1", 1);
+	unsetenv("PINBLAME_MMAP");
 	check(pb_file_sha256(path, read, err, sizeof(err)) == 0);
-	unsetenv("PINBLAME_NO_MMAP");
+	setenv("PINBLAME_MMAP", "1", 1);
 	check(!memcmp(mapped, read, 32));
 	unlink(path);
 }

@@ -1,6 +1,6 @@
 /* test_input_map.c - a large regular file is read through a mapping
  * (lib/input/input_map.c): every line, number, offset, status and hash is
- * what read() gives (PINBLAME_NO_MMAP), a file that grows is read on past
+ * what read() gives (without PINBLAME_MMAP=1), a file that grows is read on past
  * its size at open, one cut short while read is an error rather than a
  * SIGBUS, its hash is that of its bytes, and the pages behind the window
  * go back to the system. */
@@ -73,11 +73,9 @@ static struct pb_input *open_file(const char *path, int mapped)
 	struct pb_input *in;
 
 	if (mapped)
-		unsetenv("PINBLAME_NO_MMAP");
-	else
-		setenv("PINBLAME_NO_MMAP", "1", 1);
+		setenv("PINBLAME_MMAP", "1", 1);
 	in = pb_input_open(path, err, sizeof(err));
-	unsetenv("PINBLAME_NO_MMAP");
+	unsetenv("PINBLAME_MMAP");
 	assert_non_null(in);
 	return in;
 }
@@ -220,15 +218,15 @@ static void test_mapped_file_hashes_as_its_bytes(void **state)
 	pb_sha256_init(&sha);
 	pb_sha256_update(&sha, t.data, t.len);
 	pb_sha256_final(&sha, direct);
+	setenv("PINBLAME_MMAP", "1", 1);
 	assert_int_equal(pb_file_sha256(path, mapped, err, sizeof(err)), 0);
 	assert_memory_equal(mapped, direct, 32);
 	j = pb_file_sha256_start(path);
 	assert_non_null(j);
 	assert_int_equal(pb_hash_job_finish(j, job, err, sizeof(err)), 0);
 	assert_memory_equal(job, direct, 32);
-	setenv("PINBLAME_NO_MMAP", "1", 1);
+	unsetenv("PINBLAME_MMAP");
 	assert_int_equal(pb_file_sha256(path, read_in, err, sizeof(err)), 0);
-	unsetenv("PINBLAME_NO_MMAP");
 	assert_memory_equal(read_in, direct, 32);
 	unlink(path);
 	free(t.data);
