@@ -72,6 +72,7 @@ static void reset_source_state(struct pb_store *s)
 	s->events = s->lost_events = s->unpaired = 0;
 	s->first_ts = s->last_ts = -1;
 	s->nopen = 0;
+	memset(&s->migrate_numbers, 0, sizeof(s->migrate_numbers));
 }
 
 int pb_store_source_begin(struct pb_store *s, const struct pb_source_info *info,
@@ -273,7 +274,8 @@ int pb_store_source_commit(struct pb_store *s, const struct pb_source_totals *t)
 		}
 	}
 	store_typed_finish(s);
-	if (store_events_flush(s) < 0 || store_index_flush(s) < 0 || write_totals(s, t) < 0 ||
+	if (store_events_flush(s) < 0 || store_migrations_name(s, t->kernel) < 0 ||
+	    store_index_flush(s) < 0 || write_totals(s, t) < 0 ||
 	    pb_store_mark_dirty(s) < 0 ||
 	    pb_store_exec(s, "COMMIT") < 0) {
 		pb_store_source_rollback(s);

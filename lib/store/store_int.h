@@ -168,6 +168,16 @@ struct store_migration_rows {
 	STORE_MIGRATION_ROW4
 /* Writes the migration rows noted so far; with DROP, forgets them. */
 int store_migrations_flush(struct pb_store *s, int drop);
+/* The numbers stored as migrate reasons and modes in the source being
+ * imported, to be named by its kernel's release at its commit (typed.c):
+ * bit V of seen[which][printed] for the number V. */
+struct store_migrate_numbers {
+	uint64_t rows;		/* migration rows of the source */
+	uint64_t seen[2][2];
+};
+/* Names those numbers by RELEASE (the source's kernel, NULL when unknown)
+ * once the source's migration rows are written. 0, or -1. */
+int store_migrations_name(struct pb_store *s, const char *release);
 
 #define STORE_INDEX_INSERT_SQL \
 	"INSERT INTO event_index(source_id, name_id, first_id, n, ids) VALUES (?, ?, ?, ?, ?)"
@@ -258,6 +268,7 @@ struct pb_store {
 	struct store_index index;
 	struct store_event_rows event_rows;
 	struct store_migration_rows migration_rows;
+	struct store_migrate_numbers migrate_numbers;
 };
 
 int store_prepare_all(struct pb_store *s);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migrate_names.h"
 #include "store_int.h"
 
 /* NULL as the printers spell it: 0000000000000000, (nil), (null), 0x0. */
@@ -268,40 +269,80 @@ static int pfns_busy(struct pb_store *s, const struct pb_record *r, int64_t even
 			  field_i64(r, "end_pfn"), -1);
 }
 
-/* V as a name of NAMES when it is the number of one (the raw value that
- * `trace-cmd report -R` prints, or that the kernel prints when it has no
- * name for it), else V itself. */
-static const char *enum_name(const char *v, const char *const *names, size_t n)
+/* Whether R shows mm_migrate_pages' fields raw: the fields option and
+ * trace-cmd report -R print the struct's field names ("succeeded=",
+ * kernel/trace/trace_output.c print_fields(): " %s=", field->name) where
+ * TP_printk prints "nr_succeeded=" at every release. */
+static int raw_fields(const struct pb_record *r)
 {
-	uint64_t i;
-
-	if (v && pb_parse_u64(v, strlen(v), &i) == 0 && i < n)
-		return names[i];
-	return v;
+	return !pb_record_field(r, "nr_succeeded") && pb_record_field(r, "succeeded");
 }
 
-/* enum migrate_reason, in order (doc/FORMATS.md section 1,
- * mm_migrate_pages); "cma" is contig_range's name before 5.1. */
-static const char *migrate_reason(const char *v)
+/* What the field KEY of R (a reason or a mode, WHICH) is stored as: the
+ * name the kernel printed ("cma" as contig_range, its name from 4.18), or
+ * a number, which store_migrations_name() names at the commit by the
+ * source's kernel: in BUF, decimal when raw output showed it, "0x%x" when
+ * the kernel printed it for want of a name (doc/FORMATS.md section 1.3). */
+static const char *migrate_value(struct pb_store *s, const struct pb_record *r, const char *key,
+				 enum store_migrate_enum which, char buf[24])
 {
-	static const char *const names[] = {
-		"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
-		"mempolicy_mbind", "numa_misplaced", "contig_range", "longterm_pin",
-		"demotion", "damon",
-	};
+	const char *v = pb_record_field(r, key);
+	int hex = v && v[0] == '0' && v[1] == 'x';
+	int printed;
+	uint64_t n;
 
-	if (v && !strcmp(v, "cma"))
+	if (v && which == STORE_MIGRATE_REASON && !strcmp(v, "cma"))
 		return "contig_range";
-	return enum_name(v, names, PB_ARRAY_SIZE(names));
+	/* a kernel never prints a symbolic field in decimal */
+	if (!v || (hex ? pb_parse_hex(v + 2, strlen(v + 2), &n) : pb_parse_u64(v, strlen(v), &n)) < 0)
+		return v;
+	if (n >= 64)		/* no enum had that many */
+		return v;
+	printed = hex && !raw_fields(r);
+	s->migrate_numbers.seen[which][printed] |= (uint64_t)1 << n;
+	snprintf(buf, 24, printed ? "0x%x" : "%u", (unsigned)n);
+	return buf;
 }
 
-static const char *migrate_mode(const char *v)
+/* Names the numbers of WHICH (in its column) of the source's migration
+ * rows: the last S->migrate_numbers.rows of the table, by their ids. */
+static int name_numbers(struct pb_store *s, enum store_migrate_enum which, const char *release)
 {
-	static const char *const names[] = {
-		"MIGRATE_ASYNC", "MIGRATE_SYNC_LIGHT", "MIGRATE_SYNC", "MIGRATE_SYNC_NO_COPY",
+	static const char *const sql[] = {
+		"UPDATE migration SET reason = ?1 WHERE id > (SELECT max(id) FROM migration) - ?2 "
+		"AND source_id = ?3 AND reason = ?4",
+		"UPDATE migration SET mode = ?1 WHERE id > (SELECT max(id) FROM migration) - ?2 "
+		"AND source_id = ?3 AND mode = ?4",
 	};
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
 
-	return enum_name(v, names, PB_ARRAY_SIZE(names));
+	for (int printed = 0; printed < 2 && rc == 0; printed++) {
+		for (unsigned n = 0; n < 64 && rc == 0; n++) {
+			const char *name;
+			char text[24];
+
+			if (!(s->migrate_numbers.seen[which][printed] >> n & 1) ||
+			    !(name = store_migrate_name(which, n, release, printed)))
+				continue;
+			if (!st && !(st = pb_store_prepare(s, sql[which])))
+				return -1;
+			snprintf(text, sizeof(text), printed ? "0x%x" : "%u", n);
+			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, (int64_t)s->migrate_numbers.rows);
+			sqlite3_bind_int64(st, 3, s->source_id);
+			sqlite3_bind_text(st, 4, text, -1, SQLITE_TRANSIENT);
+			rc = pb_store_run(s, st);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_migrations_name(struct pb_store *s, const char *release)
+{
+	return name_numbers(s, STORE_MIGRATE_REASON, release) < 0 ||
+	       name_numbers(s, STORE_MIGRATE_MODE, release) < 0 ? -1 : 0;
 }
 
 /* The printed key, or the field's own name that raw output shows. */
@@ -316,13 +357,16 @@ static int migration_alone(struct pb_store *s, const struct pb_record *r, int64_
 			   int64_t stack_id)
 {
 	sqlite3_stmt *st = s->st[ST_MIGRATION_INSERT];
+	char reason[24], mode[24];
 
 	sqlite3_bind_int64(st, 1, s->source_id);
 	bind_ts(st, 2, r->ts_ns);
 	bind_pid(st, 3, r->pid);
 	sqlite3_bind_text(st, 4, r->comm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, migrate_reason(pb_record_field(r, "reason")), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, migrate_mode(pb_record_field(r, "mode")), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, migrate_value(s, r, "reason", STORE_MIGRATE_REASON, reason), -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, migrate_value(s, r, "mode", STORE_MIGRATE_MODE, mode), -1,
+			  SQLITE_TRANSIENT);
 	bind_count(st, 7, r, "nr_succeeded", "succeeded");
 	bind_count(st, 8, r, "nr_failed", "failed");
 	bind_id(st, 9, stack_id);
@@ -416,12 +460,14 @@ int store_migrations_flush(struct pb_store *s, int drop)
 
 /* Notes the row's text values; 0, or -1 when they do not fit with the
  * text of the rows noted before. */
-static int migration_texts(struct store_migration_rows *rs, struct store_value *v,
-			   const struct pb_record *r)
+static int migration_texts(struct pb_store *s, struct store_value *v, const struct pb_record *r)
 {
+	struct store_migration_rows *rs = &s->migration_rows;
+	char reason[24], mode[24];
+
 	return value_text(rs, &v[3], r->comm) < 0 ||
-	       value_text(rs, &v[4], migrate_reason(pb_record_field(r, "reason"))) < 0 ||
-	       value_text(rs, &v[5], migrate_mode(pb_record_field(r, "mode"))) < 0 ? -1 : 0;
+	       value_text(rs, &v[4], migrate_value(s, r, "reason", STORE_MIGRATE_REASON, reason)) < 0 ||
+	       value_text(rs, &v[5], migrate_value(s, r, "mode", STORE_MIGRATE_MODE, mode)) < 0 ? -1 : 0;
 }
 
 static int migration(struct pb_store *s, const struct pb_record *r, int64_t event_id,
@@ -431,6 +477,7 @@ static int migration(struct pb_store *s, const struct pb_record *r, int64_t even
 	struct store_value *v = rs->v[rs->n];
 	size_t text_len = rs->text_len;
 
+	s->migrate_numbers.rows++;
 	v[0] = value_int(s->source_id);
 	v[1] = value_ts(r->ts_ns);
 	v[2] = (struct store_value){ .type = r->pid >= 0 ? SQLITE_INTEGER : SQLITE_NULL,
@@ -440,7 +487,7 @@ static int migration(struct pb_store *s, const struct pb_record *r, int64_t even
 	v[8] = value_id(stack_id);
 	v[9] = value_int(event_id);
 	v[10] = value_id(open_alloc_id(s, r->pid));
-	if (migration_texts(rs, v, r) < 0) {
+	if (migration_texts(s, v, r) < 0) {
 		/* no room left: the rows before go first, this one after */
 		struct store_value row[STORE_MIGRATION_COLUMNS];
 
@@ -450,7 +497,7 @@ static int migration(struct pb_store *s, const struct pb_record *r, int64_t even
 			return -1;
 		v = rs->v[0];
 		memcpy(v, row, sizeof(row));
-		if (migration_texts(rs, v, r) < 0) {
+		if (migration_texts(s, v, r) < 0) {
 			/* longer than the whole room: written alone, from the record */
 			rs->n = rs->text_len = 0;
 			return migration_alone(s, r, event_id, stack_id);
