@@ -2,7 +2,8 @@
  * busy ranges and failed migrations that the import attached to it (same
  * task, inside its start/finish); one that succeeded after busy ranges is a
  * recovered busy_range failure; a failed one whose task's fallback got its
- * range soon after is recovered.
+ * range soon after (on a clock of ticks: before the task's next cma_alloc)
+ * is recovered.
  */
 #include <string.h>
 
@@ -185,11 +186,15 @@ int inside_cma(const struct cma_spans *spans, int64_t source_id, int32_t pid, in
 }
 
 /* The end of the time in which a fallback of SP's task recovers it: soon
- * after SP, before the task's next cma_alloc (NEXT in by_task order). */
-static int64_t recovery_until(const struct cma_span *sp, const struct cma_span *next)
+ * after SP, before the task's next cma_alloc (NEXT in by_task order). On a
+ * clock of ticks (TICKS: source_ticks()) RECOVERY_NS is no number of
+ * ticks, so the order alone bounds it: the task's next cma_alloc, else the
+ * end of the source (a fallback is its task's, in its source). */
+static int64_t recovery_until(const struct cma_span *sp, const struct cma_span *next,
+			      int ticks)
 {
 	/* saturated: a timestamp near the end of the ns range stays in it */
-	int64_t until = sp->end_ts_ns > INT64_MAX - RECOVERY_NS ? INT64_MAX
+	int64_t until = ticks || sp->end_ts_ns > INT64_MAX - RECOVERY_NS ? INT64_MAX
 			: sp->end_ts_ns + RECOVERY_NS;
 
 	if (next && next->pid == sp->pid && next->source_id == sp->source_id &&
@@ -228,7 +233,8 @@ void cma_outcomes(struct finder *f, const struct cma_spans *spans,
 		if (x->kind != FAIL_CMA_ALLOC)
 			continue;
 		next = k + 1 < spans->n ? &spans->v[spans->by_task[k + 1]] : NULL;
-		if (fallback_succeeded(a, sp, recovery_until(sp, next)))
+		if (fallback_succeeded(a, sp,
+				       recovery_until(sp, next, source_ticks(f, sp->source_id))))
 			x->outcome = OUTCOME_RECOVERED;
 	}
 }
@@ -266,13 +272,15 @@ static void claim_step(struct finder *f, struct cma_span *sp, struct attempt_ev 
 /* The steps of the allocation SP (K in by_task order) that has no start
  * event: back from its end, while they follow each other within
  * ATTEMPT_GAP_NS, after the task's previous allocation and after its last
- * successful isolation test (a fallback that got its range). */
+ * successful isolation test (a fallback that got its range). On a clock of
+ * ticks no pause can be told: only the last two bound them. */
 static void claim_steps(struct finder *f, struct cma_spans *spans, size_t k,
 			struct attempt_list *a)
 {
 	struct cma_span *sp = &spans->v[spans->by_task[k]];
 	const struct cma_span *prev = k ? &spans->v[spans->by_task[k - 1]] : NULL;
 	int64_t after = INT64_MIN, last = sp->end_ts_ns;
+	int64_t gap = source_ticks(f, sp->source_id) ? INT64_MAX : ATTEMPT_GAP_NS;
 
 	if (prev && prev->source_id == sp->source_id && prev->pid == sp->pid)
 		after = prev->end_ts_ns >= 0 ? prev->end_ts_ns : prev->start_ts_ns;
@@ -281,7 +289,7 @@ static void claim_steps(struct finder *f, struct cma_spans *spans, size_t k,
 		struct attempt_ev *ev = &a->v[j];
 
 		if (!whole_span_step(ev, sp) || ev->ts_ns <= after ||
-		    last - ev->ts_ns > ATTEMPT_GAP_NS)
+		    last - ev->ts_ns > gap)
 			break;
 		claim_step(f, sp, ev);
 		last = ev->ts_ns;

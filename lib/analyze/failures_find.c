@@ -162,14 +162,40 @@ static void finder_free(struct finder *f)
 	}
 	free(f->v);
 	free(f->boots.of);
+	free(f->tick_sources);
 	pb_arena_free(&f->strings);
+}
+
+static void tick_source_row(sqlite3_stmt *st, void *ctx)
+{
+	struct finder *f = ctx;
+
+	PB_GROW(f->tick_sources, f->ntick_sources + 1, f->captick_sources);
+	f->tick_sources[f->ntick_sources++] = sqlite3_column_int64(st, 0);
+}
+
+/* The sources whose clock counts ticks: a store holds few sources, and
+ * fewer of them on such a clock, so a list does. */
+static int load_tick_sources(struct finder *f)
+{
+	return sql_rows_each(f->s, "SELECT id FROM source WHERE clock IS 'counter' ORDER BY id",
+			     tick_source_row, f);
+}
+
+int source_ticks(const struct finder *f, int64_t source_id)
+{
+	for (size_t i = 0; i < f->ntick_sources; i++)
+		if (f->tick_sources[i] == source_id)
+			return 1;
+	return 0;
 }
 
 /* Everything the failures are made of, loaded into F and the lists. */
 static int load_all(struct finder *f, struct cma_spans *spans, struct attempt_list *attempts,
 		    struct loose_list *loose)
 {
-	if (load_boots(f->s, &f->boots) < 0 || load_cma(f, spans) < 0)
+	if (load_boots(f->s, &f->boots) < 0 || load_tick_sources(f) < 0 ||
+	    load_cma(f, spans) < 0)
 		return -1;
 	order_spans(spans);
 	if (load_successes(f, spans, attempts) < 0)

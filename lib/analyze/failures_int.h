@@ -91,7 +91,16 @@ struct finder {
 	size_t n, cap;
 	struct pb_arena strings;
 	struct boots boots;
+	/* the ids of the sources whose clock counts ticks (TICKS_OF_SQL) */
+	int64_t *tick_sources;
+	size_t ntick_sources, captick_sources;
 };
+
+/* 1 when the clock of source SOURCE_ID counts ticks or events, not ns
+ * (sources.clock 'counter'), where no span of seconds can be told: the
+ * rules that take records a few seconds apart as one go by their order
+ * there (TICKS_OF_SQL, attempt_ev.ticks). */
+int source_ticks(const struct finder *f, int64_t source_id);
 
 /* A copy of TEXT that lives as long as the finder (NULL stays NULL). */
 const char *finder_keep(struct finder *f, const char *text);

@@ -19,17 +19,32 @@ static int same_busy_run(const struct loose *prev, const struct loose *r)
 	       (prev->pid < 0 || r->pid < 0 || prev->pid == r->pid);
 }
 
+/* Whether R, of PREV's kind and group and after it in the grouping's
+ * order, is close enough to PREV to be of its failure: within
+ * ATTEMPT_GAP_NS. A source on a clock of ticks (source_ticks(): a trace's
+ * page_pinner failure events; kernel logs print printk time, never ticks)
+ * is a group of its own, where no pause can be told: there PREV, the
+ * record of its kind before R in the source, is of R's failure when it is
+ * of R's task, and another task's record between them ends the failure,
+ * as their order cuts the attempts of a task (failures_attempts.c). */
+static int close_to_prev(struct finder *f, const struct loose *prev, const struct loose *r)
+{
+	if (source_ticks(f, r->source_id))
+		return prev->source_id == r->source_id && prev->pid == r->pid;
+	return r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
+}
+
 /* Kernel log dumps and page_pinner failures close in time are one
  * failure, within one boot (times of two machines, or of two clocks, say
  * nothing of each other), and so is a run of busy lines; a busy range of
  * a trace or an "alloc failed" line is one by itself. */
-static int same_loose_failure(const struct loose *prev, const struct loose *r)
+static int same_loose_failure(struct finder *f, const struct loose *prev, const struct loose *r)
 {
 	enum fail_kind kind = loose_kind(r);
 
 	return prev && kind == loose_kind(prev) && prev->group == r->group &&
 	       (kind == FAIL_MIGRATE || kind == FAIL_PAGE_PINNER || same_busy_run(prev, r)) &&
-	       r->ts_ns - prev->ts_ns <= ATTEMPT_GAP_NS;
+	       close_to_prev(f, prev, r);
 }
 
 /* The drivers' lines of a log by place, for driver_between(): a partial
@@ -163,7 +178,7 @@ static int joins_prev(struct finder *f, struct grouping *g, const struct loose *
 {
 	int apart;
 
-	if (!g->has_prev || !same_loose_failure(&g->prev, r))
+	if (!g->has_prev || !same_loose_failure(f, &g->prev, r))
 		return 0;
 	apart = driver_between(f->s, g->driver_between, &g->prev, r);
 	if (apart < 0)

@@ -67,6 +67,10 @@ static struct fail *window_of(struct finder *f, const struct loose *r,
 			      const struct window_order *o)
 {
 	size_t lo = 0, hi = o->n;
+	/* a second of ticks is no number: a record of a clock of ticks joins
+	 * only a window of its own source (same_boot()), whose events are on
+	 * that clock and printed at once, so the window itself, by order */
+	int64_t slack = source_ticks(f, r->source_id) ? 0 : WINDOW_SLACK_NS;
 
 	if (r->ts_ns < 0)
 		return NULL;
@@ -84,7 +88,7 @@ static struct fail *window_of(struct finder *f, const struct loose *r,
 
 		if (x->first_ts_ns < r->ts_ns - o->longest - WINDOW_SLACK_NS)
 			break;
-		if (r->ts_ns > x->end_ts_ns + WINDOW_SLACK_NS)
+		if (r->ts_ns > x->end_ts_ns + slack)
 			continue;
 		if (window_takes(f, x, r))
 			return x;
