@@ -288,7 +288,7 @@ int cmd_failures(int argc, char **argv, const struct pb_globals *g)
 		return rc;
 	if (at != argc)
 		return pb_unexpected_operand(argv[at]);
-	/* kernels before 5.1 print MR_CMA, which 5.1 renamed contig_range:
+	/* kernels before 4.18 print MR_CMA, which 4.18 renamed contig_range:
 	 * the store keeps the one name, the user may know the other */
 	if (reason && !strcmp(reason, "cma"))
 		reason = "contig_range";
