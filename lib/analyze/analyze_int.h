@@ -250,19 +250,55 @@ static inline int same_boot(int64_t a, int64_t b)
 	return !a || !b || a == b;
 }
 
-/* --- boots.c: the boot of each source, as same_boot() takes it -------- */
+/* --- boots.c: the boot of each source, as same_boot() takes it, and the
+ * page size of its kernel -------------------------------------------------- */
 
 /* The boot of source table alias S, as SQL. */
 #define BOOT_OF_SQL(s) \
 	"CASE WHEN " s ".clock IS NULL THEN COALESCE(" s ".boot, 0) ELSE -" s ".id END"
 
+struct source_boot {
+	int64_t boot;
+	int64_t page_size;	/* its own, else its linked boot's; 0 unknown */
+};
+
 struct boots {
-	int64_t *of;	/* by source id */
+	struct source_boot *v;	/* by source id */
 	size_t n, cap;
 };
 
+/* Each source's boot and page size, loaded once per analysis (the
+ * finder's, probes.c's). 0, or -1 on a store error. */
 int load_boots(struct pb_store *s, struct boots *b);
+void boots_free(struct boots *b);
 int64_t boot_of(const struct boots *b, int64_t source_id);
+/* The page size of SOURCE_ID's kernel: its own (sources.page_size), else
+ * the one another source of its linked boot knows; 0 when unknown. */
+int64_t page_size_of(const struct boots *b, int64_t source_id);
+/* The shift that turns bytes into pfns under PAGE_SIZE (bytes >> shift):
+ * log2 of a page size, 12 (4 KiB: x86's, s390's, most arm64 kernels')
+ * for 0 or a size that is no page size. */
+unsigned pfn_shift(int64_t page_size);
+
+/* --- cma_areas.c: the CMA areas the boot logs declare ------------------- */
+
+struct cma_area;
+struct cma_areas {
+	struct cma_area *v;
+	size_t n, cap;
+	struct pb_arena strings;	/* the names */
+	const struct boots *boots;	/* each source's boot and page size */
+};
+
+/* The kmsg:cma_area records of every log, each named (doc/FORMATS.md,
+ * "CMA areas at boot"). 0, or -1 on a store error. */
+int cma_areas_load(struct pb_store *s, const struct boots *b, struct cma_areas *a);
+void cma_areas_free(struct cma_areas *a);
+/* The name of the area of SOURCE_ID's boot that holds the pfns [START_PFN,
+ * END_PFN) under the source's page size; NULL when none does. The name
+ * lives as long as A. */
+const char *cma_area_holding(const struct cma_areas *a, int64_t source_id, int64_t start_pfn,
+			     int64_t end_pfn);
 
 /* A column as JSON: an integer, or a string, or null for SQL NULL. */
 json_t *int_or_null(sqlite3_stmt *st, int col);

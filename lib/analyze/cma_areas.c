@@ -11,11 +11,16 @@
  * of "cma: Reserved" with no other such line in its log is that one. Any
  * other is "cma@0x" and its base address. An area named by the trace is
  * kept.
+ *
+ * The same areas name an allocation that did not fail (no failure row to
+ * hold its area) for the report's rows per area (report.c): the list is
+ * loaded by either, with the page sizes of boots.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze_int.h"
 #include "failures_int.h"
 
 struct cma_area {
@@ -26,17 +31,14 @@ struct cma_area {
 	const char *release;	/* of its source's kernel, NULL if unknown */
 };
 
-struct area_list {
-	struct finder *f;
-	struct cma_area *v;
-	size_t n, cap;
-	int64_t *page_size;	/* by source id, 0 when unknown */
-	size_t npage_size, cap_page_size;
-};
+static const char *keep(struct cma_areas *a, const char *text)
+{
+	return text ? pb_arena_strdup(&a->strings, text) : NULL;
+}
 
 static void area_row(sqlite3_stmt *st, void *ctx)
 {
-	struct area_list *a = ctx;
+	struct cma_areas *a = ctx;
 	uint64_t base, mib;
 	const char *by = column_text(st, 4);
 	struct cma_area *x;
@@ -48,44 +50,15 @@ static void area_row(sqlite3_stmt *st, void *ctx)
 	x->source_id = sqlite3_column_int64(st, 0);
 	x->base = base;
 	x->bytes = mib << 20;
-	x->name = finder_keep(a->f, column_text(st, 3));
+	x->name = keep(a, column_text(st, 3));
 	x->declared = !x->name && by && !strcmp(by, "cma");
-	x->release = finder_keep(a->f, column_text(st, 5));
-}
-
-static void page_size_row(sqlite3_stmt *st, void *ctx)
-{
-	struct area_list *a = ctx;
-	int64_t id = sqlite3_column_int64(st, 0);
-
-	if (id < 0)
-		return;
-	if ((size_t)id >= a->npage_size) {
-		PB_GROW(a->page_size, (size_t)id + 1, a->cap_page_size);
-		memset(a->page_size + a->npage_size, 0,
-		       ((size_t)id + 1 - a->npage_size) * sizeof(*a->page_size));
-		a->npage_size = (size_t)id + 1;
-	}
-	a->page_size[id] = column_i64_or(st, 1, 0);
-}
-
-/* The page shift of SOURCE's kernel: its page_size, else 4096's. */
-static unsigned page_shift_of(const struct area_list *a, int64_t source_id)
-{
-	int64_t size = source_id >= 0 && (size_t)source_id < a->npage_size
-			       ? a->page_size[source_id] : 0;
-	unsigned shift = 12;
-
-	if (size > 0 && !(size & (size - 1)))
-		for (shift = 0; (1LL << shift) < size; shift++)
-			;
-	return shift;
+	x->release = keep(a, column_text(st, 5));
 }
 
 /* The name of an area its log did not name: "reserved" for the global one
  * (the only "cma: Reserved" area of a log of a kernel that names it), else
  * "cma@0x" and its base. */
-static void default_names(struct area_list *a)
+static void default_names(struct cma_areas *a)
 {
 	char buf[32];
 
@@ -102,76 +75,81 @@ static void default_names(struct area_list *a)
 			continue;
 		}
 		snprintf(buf, sizeof(buf), "cma@0x%llx", (unsigned long long)x->base);
-		x->name = finder_keep(a->f, buf);
+		x->name = keep(a, buf);
 	}
 }
 
-static int load_areas(struct area_list *a)
+int cma_areas_load(struct pb_store *s, const struct boots *b, struct cma_areas *a)
 {
-	int rc = sql_rows_each(a->f->s,
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	a->boots = b;
+	rc = sql_rows_each(s,
 		"SELECT e.source_id, pb_field(e.keyset_id, e.vals, 'base'), "
 		"pb_field(e.keyset_id, e.vals, 'size_mib'), pb_field(e.keyset_id, e.vals, 'name'), "
 		"pb_field(e.keyset_id, e.vals, 'by'), s.kernel "
 		"FROM event e JOIN source s ON s.id = e.source_id WHERE e.id IN "
 		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:cma_area'") " ORDER BY e.id",
 		area_row, a);
-
-	if (rc < 0 || !a->n)
-		return rc;
 	default_names(a);
-	return sql_rows_each(a->f->s, "SELECT id, page_size FROM source ORDER BY id",
-			     page_size_row, a);
+	return rc;
 }
 
-/* Whether area X is of the boot of failure F's source: the same log, or
- * a log imported with it (the same sources.boot; a source imported alone
+void cma_areas_free(struct cma_areas *a)
+{
+	free(a->v);
+	pb_arena_free(&a->strings);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Whether area X is of the boot of source SOURCE_ID: the same log, or a
+ * log imported with it (the same sources.boot; a source imported alone
  * goes with no other here, as another boot may place its areas
  * elsewhere). */
-static int area_of_boot(const struct finder *f, const struct cma_area *x, int64_t source_id)
+static int area_of_boot(const struct boots *b, const struct cma_area *x, int64_t source_id)
 {
-	int64_t b = boot_of(&f->boots, source_id);
+	int64_t boot = boot_of(b, source_id);
 
-	return x->source_id == source_id || (b > 0 && b == boot_of(&f->boots, x->source_id));
+	return x->source_id == source_id || (boot > 0 && boot == boot_of(b, x->source_id));
 }
 
-/* The area that holds X's pfns: the last one of the log (the records have
- * no time: a log of several boots declares them again, mostly the same);
- * NULL when none. */
-static const struct cma_area *area_holding(const struct area_list *a, const struct fail *x)
+/* The last area of the log (the records have no time: a log of several
+ * boots declares them again, mostly the same) that holds the pfns. */
+const char *cma_area_holding(const struct cma_areas *a, int64_t source_id, int64_t start_pfn,
+			     int64_t end_pfn)
 {
-	unsigned shift = page_shift_of(a, x->source_id);
+	unsigned shift = pfn_shift(page_size_of(a->boots, source_id));
 	const struct cma_area *best = NULL;
 
+	if (start_pfn < 0 || end_pfn <= start_pfn)
+		return NULL;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct cma_area *ar = &a->v[i];
 		int64_t start = (int64_t)(ar->base >> shift);
 		int64_t end = start + (int64_t)(ar->bytes >> shift);
 
-		if (!area_of_boot(a->f, ar, x->source_id) || x->start_pfn < start ||
-		    x->end_pfn > end)
+		if (!area_of_boot(a->boots, ar, source_id) || start_pfn < start || end_pfn > end)
 			continue;
 		best = ar;
 	}
-	return best;
+	return best ? best->name : NULL;
 }
 
 int name_cma_areas(struct finder *f)
 {
-	struct area_list a = { .f = f };
-	int rc = load_areas(&a);
+	struct cma_areas a;
+	int rc = cma_areas_load(f->s, &f->boots, &a);
 
 	for (size_t i = 0; rc == 0 && i < f->n && a.n; i++) {
 		struct fail *x = &f->v[i];
-		const struct cma_area *ar;
 
-		if (x->area || (x->kind != FAIL_CMA_ALLOC && !x->cma_alloc_id) ||
-		    x->start_pfn < 0 || x->end_pfn <= x->start_pfn)
+		if (x->area || (x->kind != FAIL_CMA_ALLOC && !x->cma_alloc_id))
 			continue;
-		ar = area_holding(&a, x);
-		if (ar)
-			x->area = ar->name;
+		/* the list's names go with it: the failure keeps a copy */
+		x->area = finder_keep(f, cma_area_holding(&a, x->source_id, x->start_pfn,
+							  x->end_pfn));
 	}
-	free(a.v);
-	free(a.page_size);
+	cma_areas_free(&a);
 	return rc;
 }

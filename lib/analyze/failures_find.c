@@ -161,7 +161,7 @@ static void finder_free(struct finder *f)
 		free(f->v[i].ranges);
 	}
 	free(f->v);
-	free(f->boots.of);
+	boots_free(&f->boots);
 	free(f->tick_sources);
 	pb_arena_free(&f->strings);
 }

@@ -27,7 +27,8 @@ struct offline_line {
 	int64_t source_id, ts_ns, event_id;
 	uint64_t start, end;	/* [start, end]: bytes, or pfns when PFNS */
 	int pfns;
-	int64_t page_size;	/* of the line's kernel, 0 when not known */
+	int64_t page_size;	/* of the line's kernel (page_size_of()), 0 when
+				 * not known */
 	int64_t after_id;	/* the event of its log's offlining line before
 				 * it, 0 when none: its attempt began after it */
 };
@@ -91,12 +92,12 @@ static int offline_candidate(struct finder *f, const struct fail *x, const struc
 }
 
 /* The block of line L in pfns when no page places it: by the page size
- * of its kernel, else 4 KiB (x86's, s390's and most arm64 kernels'; a
- * log without a banner says no other). Only the sizes show.c finds the
- * line again by (offline_block_pfns()). */
+ * of its kernel, its own or its boot's (a log without its banner beside
+ * the trace of its boot), else 4 KiB (x86's, s390's and most arm64
+ * kernels'): pfn_shift(). */
 static void block_by_page_size(const struct offline_line *l, int64_t *lo, int64_t *hi)
 {
-	int shift = l->page_size == 16384 ? 14 : l->page_size == 65536 ? 16 : 12;
+	unsigned shift = pfn_shift(l->page_size);
 
 	if (l->pfns) {
 		*lo = (int64_t)l->start;
@@ -245,9 +246,9 @@ static int attempt_pages(struct pb_store *s, sqlite3_stmt *st, struct fail *x,
 }
 
 /* The lines that took no failure, each a failure by itself, in pfns of
- * its kernel's page size or, when its source does not say it, of the one
- * another line of its log placed its pages by; with its attempt's pages.
- * 0 or -1. */
+ * its kernel's page size or, when neither its source nor its boot says
+ * it, of the one another line of its log placed its pages by; with its
+ * attempt's pages. 0 or -1. */
 static int offline_failures(struct offline_pass *p)
 {
 	sqlite3_stmt *st = p->nwaiting ? pb_store_prepare(p->f->s, attempt_pages_sql) : NULL;
@@ -279,18 +280,19 @@ static void offline_line(struct offline_pass *p, struct offline_line *l)
 
 static void offline_row(sqlite3_stmt *st, void *ctx)
 {
+	struct offline_pass *p = ctx;
 	struct offline_line l = { .source_id = sqlite3_column_int64(st, 0),
 				  .ts_ns = column_i64_or(st, 1, -1),
-				  .event_id = sqlite3_column_int64(st, 6),
-				  .page_size = column_i64_or(st, 7, 0) };
+				  .event_id = sqlite3_column_int64(st, 6) };
 
+	l.page_size = page_size_of(&p->f->boots, l.source_id);
 	if (column_u64(st, 2, &l.start) == 0 && column_u64(st, 3, &l.end) == 0 && l.end > l.start) {
-		offline_line(ctx, &l);
+		offline_line(p, &l);
 		return;
 	}
 	l.pfns = 1;
 	if (column_u64(st, 4, &l.start) == 0 && column_u64(st, 5, &l.end) == 0 && l.end > l.start)
-		offline_line(ctx, &l);
+		offline_line(p, &l);
 }
 
 /* The lines in the order of the logs: a line takes the failure before it
@@ -301,8 +303,7 @@ int offline_blocks(struct finder *f)
 	int rc = sql_rows_each(f->s,
 		"SELECT e.source_id, e.ts_ns, pb_field(e.keyset_id, e.vals, 'start_addr'), "
 		"pb_field(e.keyset_id, e.vals, 'end_addr'), pb_field(e.keyset_id, e.vals, 'start_pfn'), "
-		"pb_field(e.keyset_id, e.vals, 'end_pfn'), e.id, "
-		"(SELECT s.page_size FROM source s WHERE s.id = e.source_id) FROM event e WHERE e.id IN "
+		"pb_field(e.keyset_id, e.vals, 'end_pfn'), e.id FROM event e WHERE e.id IN "
 		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:offline_failed'")
 		" ORDER BY e.id",
 		offline_row, &p);

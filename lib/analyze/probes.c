@@ -17,8 +17,8 @@
  * names page cache pages: a kernel log dump of a busy page gives its
  * mapping and index, and index == pos / PAGE_SIZE joins the two. Which
  * probe file= belongs to which dump mapping= is learned by vote. PAGE_SIZE
- * is the source's (sources.page_size), or its boot's; when no source of
- * the boot knows it, 4096 is tried first, and 16 KiB, then 64 KiB, only
+ * is the source's, or its boot's (page_size_of(), boots.c); when no source
+ * of the boot knows it, 4096 is tried first, and 16 KiB, then 64 KiB, only
  * for a source whose hits 4096 put at no busy page's index (probe_map
  * says which size was taken).
  *
@@ -78,14 +78,14 @@ static void probe_names_free(struct probe_names *pn)
 static void vmemmaps_free(struct vmemmaps *vms)
 {
 	free(vms->v);
-	free(vms->boots.of);
+	boots_free(&vms->boots);
 	free(vms->hashed_sources.v);
 }
 
-/* What the source table says of each source's kernel, by source id. */
+/* What the source table says of each source's kernel, by source id (its
+ * page size: page_size_of()). */
 struct source_fact {
 	int long_bits;		/* 64, 32, 0 when its arch is unknown */
-	long page_size;		/* its own or its boot's; 0 when unknown */
 };
 
 struct source_facts {
@@ -104,32 +104,16 @@ static void fact_row(sqlite3_stmt *st, void *ctx)
 		f->n = id + 1;
 	}
 	f->v[id].long_bits = pb_arch_long_bits(column_text(st, 1));
-	f->v[id].page_size = (long)column_i64_or(st, 2, 0);
 }
 
-/* A source linked to a boot (a trace and its kernel log) whose own page
- * size is unknown takes one its boot's other sources know. */
-static void share_boot_page_size(struct source_facts *f, const struct boots *b)
+static int load_source_facts(struct pb_store *s, struct source_facts *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		for (size_t j = 0; !f->v[i].page_size && j < f->n; j++)
-			if (f->v[j].page_size && boot_of(b, (int64_t)i) > 0 &&
-			    boot_of(b, (int64_t)i) == boot_of(b, (int64_t)j))
-				f->v[i].page_size = f->v[j].page_size;
-}
-
-static int load_source_facts(struct pb_store *s, const struct boots *b, struct source_facts *f)
-{
-	int rc = sql_rows_each(s, "SELECT id, arch, page_size FROM source ORDER BY id",
-			       fact_row, f);
-
-	share_boot_page_size(f, b);
-	return rc;
+	return sql_rows_each(s, "SELECT id, arch FROM source ORDER BY id", fact_row, f);
 }
 
 static const struct source_fact *fact_of(const struct source_facts *f, int64_t source_id)
 {
-	static const struct source_fact unknown = { 0, 0 };
+	static const struct source_fact unknown = { 0 };
 
 	return source_id >= 0 && (size_t)source_id < f->n ? &f->v[source_id] : &unknown;
 }
@@ -443,7 +427,7 @@ int probe_map_refresh(struct pb_store *s)
 	if (rc == 0)
 		rc = load_boots(s, &vms.boots);
 	if (rc == 0)
-		rc = load_source_facts(s, &vms.boots, &facts);
+		rc = load_source_facts(s, &facts);
 	if (rc == 0)
 		rc = learn_vmemmaps(s, &pn, &facts, &vms);
 	sort_n(vms.hashed_sources.v, vms.hashed_sources.n, sizeof(int64_t), cmp_id);
@@ -767,7 +751,7 @@ struct dumps {
 	struct dump *v;
 	size_t n, cap;
 	struct ids indexes;
-	struct boots boots;
+	const struct boots *boots;
 };
 
 struct dump_load {
@@ -787,7 +771,7 @@ static void dump_row(sqlite3_stmt *st, void *ctx)
 	if (!ids_has(l->busy, pfn) || parse_num(index, strlen(index), &v) < 0)
 		return;
 	PB_GROW(d->v, d->n + 1, d->cap);
-	d->v[d->n++] = (struct dump){ pfn, boot_of(&d->boots, sqlite3_column_int64(st, 3)), v,
+	d->v[d->n++] = (struct dump){ pfn, boot_of(d->boots, sqlite3_column_int64(st, 3)), v,
 				      mapping ? pb_arena_strdup(l->strings, mapping) : NULL };
 	ids_push(&d->indexes, (int64_t)v);
 }
@@ -874,9 +858,9 @@ static void count_votes(const struct hits *hs, const struct dumps *d, struct vot
 		for (size_t j = first; j < end; j++) {
 			size_t k;
 
-			if (!same_boot(boot_of(&d->boots, hs->v[j].source_id), d->v[i].boot))
+			if (!same_boot(boot_of(d->boots, hs->v[j].source_id), d->v[i].boot))
 				continue;
-			for (k = first; k < j && (!same_boot(boot_of(&d->boots, hs->v[k].source_id),
+			for (k = first; k < j && (!same_boot(boot_of(d->boots, hs->v[k].source_id),
 								d->v[i].boot) ||
 						  !same_str(hs->v[k].file, hs->v[j].file)); k++)
 				;
@@ -922,7 +906,7 @@ static int join_dumps(struct pb_store *s, const struct hits *hs, const struct du
 		for (size_t j = first; ok && rc == 0 && j < end; j++) {
 			struct hit h = hs->v[j];
 
-			if (!same_boot(boot_of(&d->boots, h.source_id), d->v[i].boot) ||
+			if (!same_boot(boot_of(d->boots, h.source_id), d->v[i].boot) ||
 			    !same_str(h.file, file))
 				continue;
 			h.pfn = d->v[i].pfn;
@@ -935,8 +919,8 @@ static int join_dumps(struct pb_store *s, const struct hits *hs, const struct du
 }
 
 /* The page size the file-offset join takes per source: its own (or its
- * boot's), else the sizes of guessed_page_sizes[] in turn while none has
- * put a hit of it at a busy page's index. */
+ * boot's: page_size_of()), else the sizes of guessed_page_sizes[] in turn
+ * while none has put a hit of it at a busy page's index. */
 struct offset_sizes {
 	long *pass;	/* this pass's, by source id; 0: not in it */
 	long *taken;	/* the size whose hits were kept; 0: none yet */
@@ -945,16 +929,16 @@ struct offset_sizes {
 	size_t n;
 };
 
-static void offset_sizes_init(struct offset_sizes *o, const struct source_facts *facts)
+static void offset_sizes_init(struct offset_sizes *o, const struct boots *b)
 {
-	o->n = facts->n;
+	o->n = b->n;
 	o->pass = pb_calloc(o->n + 1, sizeof(*o->pass));
 	o->taken = pb_calloc(o->n + 1, sizeof(*o->taken));
 	o->guessed = pb_calloc(o->n + 1, sizeof(*o->guessed));
 	o->has_hits = pb_calloc(o->n + 1, sizeof(*o->has_hits));
 	for (size_t i = 0; i < o->n; i++) {
-		o->guessed[i] = !facts->v[i].page_size;
-		o->pass[i] = o->guessed[i] ? guessed_page_sizes[0] : facts->v[i].page_size;
+		o->guessed[i] = !page_size_of(b, (int64_t)i);
+		o->pass[i] = o->guessed[i] ? guessed_page_sizes[0] : (long)page_size_of(b, (int64_t)i);
 	}
 }
 
@@ -1016,7 +1000,7 @@ static int find_hit_sources(struct pb_store *s, const struct probe_names *pn,
  * file-offset hits, and whether it was the source's own or a guess
  * (NULL: no size put a hit at a busy page's index). */
 static int store_offset_sizes(struct pb_store *s, const struct offset_sizes *o,
-			      const struct source_facts *facts)
+			      const struct boots *b)
 {
 	sqlite3_stmt *up = pb_store_prepare(s,
 		"INSERT INTO probe_map(source_id, file_page_size, file_page_size_from) "
@@ -1025,7 +1009,7 @@ static int store_offset_sizes(struct pb_store *s, const struct offset_sizes *o,
 	int rc = up ? 0 : -1;
 
 	for (size_t i = 1; rc == 0 && i < o->n; i++) {
-		long size = o->guessed[i] ? o->taken[i] : facts->v[i].page_size;
+		long size = o->guessed[i] ? o->taken[i] : (long)page_size_of(b, (int64_t)i);
 
 		if (!o->has_hits[i])
 			continue;
@@ -1043,13 +1027,13 @@ static int store_offset_sizes(struct pb_store *s, const struct offset_sizes *o,
 /* The hits of the file-offset probes at the index of a busy page's dump,
  * pass by pass (offset_sizes). */
 static int scan_file_hits(struct pb_store *s, const struct probe_names *pn,
-			  const struct dumps *d, const struct source_facts *facts, struct hits *hs)
+			  const struct dumps *d, struct hits *hs)
 {
 	struct offset_sizes o;
 	struct file_ctx ctx = { &d->indexes, NULL, 0 };
 	int rc, more = 1;
 
-	offset_sizes_init(&o, facts);
+	offset_sizes_init(&o, d->boots);
 	ctx.size_of = o.pass;
 	ctx.n = o.n;
 	rc = find_hit_sources(s, pn, &o);
@@ -1061,29 +1045,26 @@ static int scan_file_hits(struct pb_store *s, const struct probe_names *pn,
 		more = next_pass(&o, hs, first, pass);
 	}
 	if (rc == 0)
-		rc = store_offset_sizes(s, &o, facts);
+		rc = store_offset_sizes(s, &o, d->boots);
 	offset_sizes_free(&o);
 	return rc;
 }
 
-static int file_hits(struct pb_store *s, const struct probe_names *pn,
-		     const struct source_facts *facts, const struct ids *busy, sqlite3_stmt *ins)
+static int file_hits(struct pb_store *s, const struct probe_names *pn, const struct boots *b,
+		     const struct ids *busy, sqlite3_stmt *ins)
 {
-	struct dumps d = { 0 };
+	struct dumps d = { .boots = b };
 	struct hits hs = { 0 };
-	int rc = pn->files.n ? load_boots(s, &d.boots) : 0;
+	int rc = pn->files.n ? load_dumps(s, busy, &hs.strings, &d) : 0;
 
-	if (rc == 0 && pn->files.n)
-		rc = load_dumps(s, busy, &hs.strings, &d);
 	if (rc == 0 && d.n)
-		rc = scan_file_hits(s, pn, &d, facts, &hs);
+		rc = scan_file_hits(s, pn, &d, &hs);
 	if (rc == 0) {
 		sort_n(hs.v, hs.n, sizeof(*hs.v), cmp_index);
 		rc = join_dumps(s, &hs, &d, ins);
 	}
 	free(d.v);
 	free(d.indexes.v);
-	free(d.boots.of);
 	free(hs.v);
 	pb_arena_free(&hs.strings);
 	return rc;
@@ -1093,7 +1074,6 @@ int probe_evidence(struct pb_store *s)
 {
 	struct probe_names pn = { 0 };
 	struct vmemmaps vms = { 0 };
-	struct source_facts facts = { 0 };
 	struct ids busy = { 0 };
 	sqlite3_stmt *ins = NULL;
 	int rc = -1;
@@ -1109,8 +1089,8 @@ int probe_evidence(struct pb_store *s)
 		"confidence, event_id, mapping) VALUES (:source_id, :ts_ns, :pfn, :kind, "
 		":pid, (SELECT text FROM name WHERE id = :comm_id), :stack_id, :confidence, "
 		":event_id, :mapping)");
-	if (!ins || load_fits(s, &vms) < 0 || load_source_facts(s, &vms.boots, &facts) < 0 ||
-	    page_hits(s, &pn, &vms, &busy, ins) < 0 || file_hits(s, &pn, &facts, &busy, ins) < 0)
+	if (!ins || load_fits(s, &vms) < 0 || page_hits(s, &pn, &vms, &busy, ins) < 0 ||
+	    file_hits(s, &pn, &vms.boots, &busy, ins) < 0)
 		rc = -1;
 out:
 	if (rc < 0)
@@ -1119,7 +1099,6 @@ out:
 	probe_names_free(&pn);
 	free(busy.v);
 	vmemmaps_free(&vms);
-	free(facts.v);
 	return rc;
 }
 
@@ -1151,7 +1130,7 @@ static int fits_for_gaps(struct pb_store *s, const struct probe_names *pn, struc
 	int rc = load_fits(s, vms);
 
 	if (rc == 0 && !vms->stored) {
-		rc = load_source_facts(s, &vms->boots, &facts);
+		rc = load_source_facts(s, &facts);
 		if (rc == 0)
 			rc = learn_vmemmaps(s, pn, &facts, vms);
 		sort_n(vms->hashed_sources.v, vms->hashed_sources.n, sizeof(int64_t), cmp_id);
