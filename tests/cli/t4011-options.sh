@@ -63,7 +63,7 @@ like "$err" "--area reserve: no failure has it; the store has: reserved" "and li
 pb failures --reason nosuch --exit-code
 is "$rc" 2 "an unknown --reason exits 2, not 0"
 like "$err" "the store has: .*cma_alloc" "and lists the known kinds and reasons"
-# 4.x kernels print MR_CMA as "cma", 5.1+ contig_range: one reason either way
+# kernels before 4.18 print MR_CMA as "cma", 4.18+ contig_range: one reason either way
 # (migrate.h 4.19: "nr_succeeded=%lu nr_failed=%lu mode=%s reason=%s").
 cat > "$TMP/migrate-4.19.txt" <<'EOF2'
 # tracer: nop
