@@ -114,6 +114,109 @@ static void add_span(struct builder *b)
 	json_decref(rows);
 }
 
+/* The allocations of a CMA area, and the log's failures there. */
+struct area_count {
+	const char *area;
+	int64_t tried, failed, busy_retries, log_failures;
+};
+
+struct area_counts {
+	struct area_count *v;
+	size_t n, cap;
+	struct pb_arena names;
+	const struct cma_areas *areas;
+};
+
+static int cmp_area(const void *a, const void *b)
+{
+	return strcmp(((const struct area_count *)a)->area, ((const struct area_count *)b)->area);
+}
+
+/* A row of allocations of one area, or of one place when the trace and
+ * its failure name none (before 5.13): named then by the area of the
+ * boot's log that holds its pfns (cma_areas.c), else "?". */
+static void area_count_row(sqlite3_stmt *st, void *ctx)
+{
+	struct area_counts *c = ctx;
+	const char *area = column_text(st, 0);
+	int64_t pfn = column_i64_or(st, 2, -1), count = column_i64_or(st, 3, 0);
+	struct area_count *x = NULL;
+
+	if (!area && pfn > 0 && count > 0)
+		area = cma_area_holding(c->areas, sqlite3_column_int64(st, 1), pfn, pfn + count);
+	if (!area)
+		area = "?";
+	for (size_t i = 0; i < c->n && !x; i++)
+		if (!strcmp(c->v[i].area, area))
+			x = &c->v[i];
+	if (!x) {
+		PB_GROW(c->v, c->n + 1, c->cap);
+		x = &c->v[c->n++];
+		*x = (struct area_count){ pb_arena_strdup(&c->names, area), 0, 0, 0, 0 };
+	}
+	x->tried += sqlite3_column_int64(st, 4);
+	x->failed += sqlite3_column_int64(st, 5);
+	x->busy_retries += sqlite3_column_int64(st, 6);
+	x->log_failures += sqlite3_column_int64(st, 7);
+}
+
+/* A kernel log prints the failed allocations only ("cma_alloc: %s: alloc
+ * failed"): those that name their area count as tried and failed there,
+ * and log_failures says how many of them there are. Before 5.13 the trace
+ * names no area: an allocation takes its failure's (cma_areas.c), else the
+ * one of its boot's log that holds its pfns, so the rows without one are
+ * grouped by source and pfns; they are read one at a time and only the
+ * counts per name are kept. */
+static const char cma_area_counts_sql[] =
+	"SELECT area, source_id, pfn, count, sum(tried), sum(failed), sum(busy_retries),\n"
+	"  sum(logged) FROM (\n"
+	"  SELECT COALESCE(c.area, (SELECT f.area FROM failure f\n"
+	"    WHERE f.cma_alloc_id = c.id)) AS area, c.source_id, c.pfn, c.count, 1 AS tried,\n"
+	"    ok = 0 AS failed, busy_retries, 0 AS logged FROM cma_alloc c\n"
+	"  WHERE " IN_WINDOW("COALESCE(start_ts_ns, end_ts_ns)") "\n"
+	"  UNION ALL SELECT area, source_id, NULL, NULL, 1, 1, 0, 1 FROM failure\n"
+	"  WHERE kind = 'cma_alloc' AND cma_alloc_id IS NULL AND area IS NOT NULL\n"
+	"    AND source_id IN (SELECT id FROM source WHERE format = 'kmsg')\n"
+	"    AND " IN_WINDOW("ts_ns") ")\n"
+	"GROUP BY area, CASE WHEN area IS NULL THEN source_id END,\n"
+	"  CASE WHEN area IS NULL THEN pfn END, CASE WHEN area IS NULL THEN count END";
+
+static json_t *area_counts_json(const struct area_counts *c)
+{
+	json_t *rows = json_array();
+
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(rows, json_pack("{s:s,s:I,s:I,s:I,s:I}", "area", c->v[i].area,
+			"tried", (json_int_t)c->v[i].tried, "failed", (json_int_t)c->v[i].failed,
+			"busy_retries", (json_int_t)c->v[i].busy_retries,
+			"log_failures", (json_int_t)c->v[i].log_failures));
+	return rows;
+}
+
+/* "cma_areas": per area, the allocations tried and failed. */
+static void add_cma_areas(struct builder *b)
+{
+	struct boots boots = { 0 };
+	struct cma_areas areas = { 0 };
+	struct area_counts c = { .areas = &areas };
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (load_boots(b->s, &boots) == 0 && cma_areas_load(b->s, &boots, &areas) == 0 &&
+	    (st = prepare(b, cma_area_counts_sql)))
+		while ((rc = pb_store_step(b->s, st)) > 0)
+			area_count_row(st, &c);
+	if (rc < 0)
+		b->error = 1;
+	sort_n(c.v, c.n, sizeof(*c.v), cmp_area);
+	json_object_set_new(b->report, "cma_areas", area_counts_json(&c));
+	pb_store_finalize(st);
+	free(c.v);
+	pb_arena_free(&c.names);
+	cma_areas_free(&areas);
+	boots_free(&boots);
+}
+
 static void add_summary(struct builder *b)
 {
 	add_rows(b, "sources",
@@ -123,23 +226,7 @@ static void add_summary(struct builder *b)
 		 "SELECT DISTINCT kernel, arch FROM source WHERE kernel IS NOT NULL\n"
 		 "  ORDER BY kernel, arch");
 	add_span(b);
-	/* A kernel log prints the failed allocations only ("cma_alloc: %s:
-	 * alloc failed"): those that name their area count as tried and
-	 * failed there, and log_failures says how many of them there are. */
-	add_rows(b, "cma_areas",
-		 "SELECT area, sum(tried) AS tried, sum(failed) AS failed,\n"
-		 "  sum(busy_retries) AS busy_retries, sum(logged) AS log_failures FROM (\n"
-		 /* before 5.13 the trace names no area; its failure may have
-		  * one from the boot's log (lib/analyze/cma_areas.c) */
-		 "  SELECT COALESCE(c.area, (SELECT f.area FROM failure f\n"
-		 "    WHERE f.cma_alloc_id = c.id), '?') AS area, 1 AS tried, ok = 0 AS failed,\n"
-		 "    busy_retries, 0 AS logged FROM cma_alloc c\n"
-		 "  WHERE " IN_WINDOW("COALESCE(start_ts_ns, end_ts_ns)") "\n"
-		 "  UNION ALL SELECT area, 1, 1, 0, 1 FROM failure\n"
-		 "  WHERE kind = 'cma_alloc' AND cma_alloc_id IS NULL AND area IS NOT NULL\n"
-		 "    AND source_id IN (SELECT id FROM source WHERE format = 'kmsg')\n"
-		 "    AND " IN_WINDOW("ts_ns") ")\n"
-		 "GROUP BY area ORDER BY area");
+	add_cma_areas(b);
 	add_rows(b, "busy_ranges",
 		 "SELECT kind, count(*) AS count FROM busy_range\n"
 		 "WHERE " IN_WINDOW("ts_ns") " GROUP BY kind ORDER BY kind");
