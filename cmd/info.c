@@ -37,7 +37,8 @@ static void print_page_size(const json_t *src)
 	printf(", page size %lld (%s)", size,
 	       !strcmp(from, "header") ? "its header" :
 	       !strcmp(from, "release") ? "the kernel release" :
-	       !strcmp(from, "arch") ? "the arch" : from);
+	       !strcmp(from, "arch") ? "the arch" :
+	       !strcmp(from, "boot") ? "another source of its boot" : from);
 }
 
 /* The page size the file-offset join took for a source whose own is

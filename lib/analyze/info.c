@@ -37,6 +37,31 @@ static json_t *sources_json(struct pb_store *s)
 	return arr;
 }
 
+/* A source whose own page size is unknown takes, as the analysis does
+ * (page_size_of()), the size another source of its linked boot knows:
+ * page_size_from "boot". 0, or -1 on a store error. */
+static int add_boot_page_sizes(struct pb_store *s, json_t *sources)
+{
+	struct boots b = { 0 };
+	size_t i;
+	json_t *src;
+
+	if (load_boots(s, &b) < 0) {
+		boots_free(&b);
+		return -1;
+	}
+	json_array_foreach(sources, i, src) {
+		int64_t size = page_size_of(&b, json_integer_value(json_object_get(src, "id")));
+
+		if (json_integer_value(json_object_get(src, "page_size")) > 0 || size <= 0)
+			continue;
+		json_object_set_new(src, "page_size", json_integer(size));
+		json_object_set_new(src, "page_size_from", json_string("boot"));
+	}
+	boots_free(&b);
+	return 0;
+}
+
 /* {"unmapped_hits":N,"hashed":B}: probe hits whose page= became no pfn
  * (probe_map_gaps()), or NULL on a store error. */
 static json_t *probe_pages_json(struct pb_store *s)
@@ -55,6 +80,7 @@ json_t *pb_analyze_info(struct pb_store *s)
 
 	json_object_set_new(o, "schema", json_string("pinblame.info/1"));
 	json_object_set_new(o, "sources", sources_json(s));
+	add_boot_page_sizes(s, json_object_get(o, "sources"));
 	json_object_set_new(o, "events", sql_counts_json(s,
 		"SELECT n.text, sum(x.n) FROM event_index x JOIN name n ON n.id = x.name_id "
 		"GROUP BY n.text ORDER BY n.text"));

@@ -95,4 +95,15 @@ pb -d "$TMP/e.db" import -q "$TMP/banner.txt" "$TMP/lone.txt"
 is "$(failure_of "$TMP/e.db")" "1|migrate|memory_hotplug|$(block "$TMP/lone.txt" $((kib * 1024)))" \
 	"a log of the boot whose banner says -16k gives the lone line its page size"
 
+# --- info says the size the analysis took, and from where --------------------
+size=$(sed -n 's/^# pinblame-record: page_size=//p' "$TMP/t16k.txt")
+pb -d "$TMP/a.db" info --json
+is "$(jq -r '.sources[1] | "\(.page_size) \(.page_size_from)"' <<<"$out")" "$size boot" \
+	"info: the lone log takes the page size of its boot's trace"
+pb -d "$TMP/a.db" info
+like "$out" "page size $size \\(another source of its boot\\)" "info says so in text"
+pb -d "$TMP/b.db" info --json
+is "$(jq -r '.sources[1].page_size' <<<"$out")" "null" \
+	"info: a log imported apart has no page size"
+
 done_testing
