@@ -299,6 +299,8 @@ struct page_group {
 	const json_t *stack;		/* an example stack */
 	long long *pfns;
 	size_t n, cap;
+	const json_t **pinned;		/* its pages whose dump shows a pin */
+	size_t npinned, cappinned;
 };
 
 struct page_groups {
@@ -348,6 +350,10 @@ static void group_pages(struct page_groups *gs, const json_t *pages)
 		}
 		PB_GROW(grp->pfns, grp->n + 1, grp->cap);
 		grp->pfns[grp->n++] = pb_json_int(p, "pfn", 0);
+		if (c && pb_json_int(p, "pins", 0) > 0) {
+			PB_GROW(grp->pinned, grp->npinned + 1, grp->cappinned);
+			grp->pinned[grp->npinned++] = p;
+		}
 	}
 }
 
@@ -372,6 +378,35 @@ static void print_ranges(struct page_group *grp)
 	putchar('\n');
 }
 
+/* Pages listed with the FOLL_PIN pins their dump shows, per call site or
+ * among the pages none is blamed for; the rest: pinblame show --pages. */
+#define SHOWN_PINNED 10
+
+/* The pins the first dump of PAGE shows, on a line after INDENT: "pfn
+ * 0x...: refcount 1026 = 1 pin ..." with TAIL and the dump's file:line. */
+static void print_page_pins(const json_t *page, const char *indent, const char *tail)
+{
+	const json_t *d = json_array_get(json_object_get(page, "dumps"), 0);
+	char at[512], pfn[96];
+
+	snprintf(pfn, sizeof(pfn), "%spfn 0x%llx: ", indent, pb_json_int(page, "pfn", 0));
+	print_pins(d, pfn, tail, where(d, at, sizeof(at)));
+}
+
+/* A blamed call site's pages whose dump shows a pin: the count says a
+ * pin_user_pages() pin holds them, whatever the evidence that named the
+ * site (a page_owner allocation, a get), which a reader weighs with it. */
+static void print_group_pins(const struct page_group *grp)
+{
+	for (size_t i = 0; i < grp->npinned; i++) {
+		if (i == SHOWN_PINNED) {
+			printf("  (more pinned pages: pinblame show --pages)\n");
+			break;
+		}
+		print_page_pins(grp->pinned[i], "  ", " in its dump");
+	}
+}
+
 static void print_group(struct page_group *grp)
 {
 	char t[48], at[512];
@@ -382,6 +417,7 @@ static void print_group(struct page_group *grp)
 	printf("  first evidence: %s %s (%s, %s) at %s\n", where(grp->first, at, sizeof(at)),
 	       pb_json_str(grp->first, "event", ""), pb_json_str(grp->first, "kind", "?"),
 	       pb_json_str(grp->first, "confidence", "?"), ts(grp->first, "ts_ns", t, sizeof(t)));
+	print_group_pins(grp);
 }
 
 /* How many gets of the pages were given back before the failure: a reader
@@ -406,12 +442,10 @@ static void print_given_back_count(const json_t *pages)
 
 /* Pages no call site is blamed for whose dump shows a FOLL_PIN pin: the
  * holder is a pin_user_pages() caller. The first SHOWN_PINNED listed. */
-#define SHOWN_PINNED 10
 static void print_unblamed_pins(const json_t *pages)
 {
-	const json_t *p, *d;
+	const json_t *p;
 	size_t i, shown = 0;
-	char at[512], pfn[48];
 
 	json_array_foreach(pages, i, p) {
 		if (blamed_cand(p) || pb_json_int(p, "pins", 0) < 1)
@@ -420,9 +454,7 @@ static void print_unblamed_pins(const json_t *pages)
 			printf("  (more pinned pages: pinblame show --pages)\n");
 			break;
 		}
-		d = json_array_get(json_object_get(p, "dumps"), 0);
-		snprintf(pfn, sizeof(pfn), "  pfn 0x%llx: ", pb_json_int(p, "pfn", 0));
-		print_pins(d, pfn, ": held by a pin_user_pages() caller", where(d, at, sizeof(at)));
+		print_page_pins(p, "  ", ": held by a pin_user_pages() caller");
 	}
 }
 
@@ -436,6 +468,7 @@ static void print_by_callsite(const json_t *pages)
 		print_group(&gs.v[i]);
 		free((char *)gs.v[i].key);
 		free(gs.v[i].pfns);
+		free(gs.v[i].pinned);
 	}
 	if (gs.none.n) {
 		printf("\nno call site blamed: %zu page%s\n  pfns ", gs.none.n,

@@ -145,12 +145,15 @@ struct pb_dump_counts {
 	long long refcount, mapcount;	/* -1 when not printed */
 	int compound;		/* a head: line (or its words) was printed */
 	long long pincount;	/* the folio's own pin count, -1 when not printed */
+	int order;		/* a compound page's order, -1 when not printed */
 	int since_5_7;		/* the kernel adds the bias: 1, 0, -1 unknown */
 };
-/* The pins of the dumped page: a large folio's printed pincount, or an
- * order-0 page's refcount read by the bias on a 5.7+ kernel; -1 when the
- * dump cannot say (a compound page without pincount, an older or unknown
- * kernel, counts missing). See kernel_facts.c for the bound. */
+/* The pins of the dumped page: a large folio's printed pincount, or the
+ * refcount read by the bias on a 5.7+ kernel for an order-0 page and for
+ * an order-1 compound page whose dump prints no pincount (5.7 to 5.17);
+ * -1 when the dump cannot say (another compound page without pincount,
+ * an older or unknown kernel, counts missing). See kernel_facts.c for the
+ * bound. */
 long long pb_dump_pins(const struct pb_dump_counts *c);
 
 /* Whether stdout / stderr are terminals (cached). */

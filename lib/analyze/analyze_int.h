@@ -169,6 +169,7 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	"pb_field(" e ".keyset_id, " e ".vals, 'entire_mapcount') IS NOT NULL OR " \
 	"pb_field(" e ".keyset_id, " e ".vals, 'pincount') IS NOT NULL) AS pins_compound, " \
 	"pb_field(" e ".keyset_id, " e ".vals, 'pincount') AS pins_pincount, " \
+	"pb_field(" e ".keyset_id, " e ".vals, 'order') AS pins_order, " \
 	"pb_field(" e ".keyset_id, " e ".vals, 'pfn') IS NOT NULL AS pins_dump_pfn, " \
 	s ".kernel AS pins_kernel"
 /* Replaces those columns of dump row D by "pins": N, or null when the

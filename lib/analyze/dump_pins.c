@@ -18,6 +18,19 @@ static int since_5_7(const json_t *d)
 	return pb_json_int(d, "pins_dump_pfn", 0) ? 1 : -1;
 }
 
+/* A count the dump printed (the text of its field KEY) as a number, -1
+ * when it printed none or no count; an order far beyond any page's is
+ * none either. */
+static long long count_field(const json_t *d, const char *key)
+{
+	const char *text = pb_json_str(d, key, NULL);
+	int64_t v;
+
+	if (!text || pb_parse_i64(text, strlen(text), &v) < 0 || v < 0 || v > INT32_MAX)
+		return -1;
+	return v;
+}
+
 void dump_add_pins(json_t *d)
 {
 	struct pb_dump_counts c = {
@@ -26,23 +39,18 @@ void dump_add_pins(json_t *d)
 		.mapcount = json_is_integer(json_object_get(d, "mapcount"))
 			    ? pb_json_int(d, "mapcount", -1) : -1,
 		.compound = pb_json_int(d, "pins_compound", 0) != 0,
-		.pincount = -1,
 		.since_5_7 = since_5_7(d),
 	};
-	const char *pincount = pb_json_str(d, "pins_pincount", NULL);
 	long long pins;
 
-	if (pincount) {
-		int64_t v;
-
-		if (pb_parse_i64(pincount, strlen(pincount), &v) == 0 && v >= 0)
-			c.pincount = v;
-	}
+	c.pincount = count_field(d, "pins_pincount");
+	c.order = (int)count_field(d, "pins_order");
 	pins = pb_dump_pins(&c);
 	json_object_del(d, "pins_kernel");
 	json_object_del(d, "pins_dump_pfn");
 	json_object_del(d, "pins_compound");
 	json_object_del(d, "pins_pincount");
+	json_object_del(d, "pins_order");
 	json_object_set_new(d, "pins", pins >= 0 ? json_integer(pins) : json_null());
 }
 

@@ -112,7 +112,8 @@ int pb_release_at_least(const char *release, int major, int minor)
  * pages) pin_user_pages() adds GUP_PIN_COUNTING_BIAS, 1024, to an order-0
  * page's refcount per pin, where a get adds 1; a large folio keeps its
  * pins in a count of its own, which the dump prints (compound_pincount
- * 5.8-6.1, pincount 6.3+). Each mapping of the page holds a reference of
+ * 5.8-6.1, pincount 6.3+), but an order-1 page only from 5.18 on
+ * (doc/FORMATS.md, section 2.3). Each mapping of the page holds a reference of
  * its own, so a count R with mapcount M holds at most (R - M) / 1024
  * pins: below 1024 references beyond the mappings there is no pin at all;
  * at or above, the reading is that many pins, unless the page has 1024
@@ -120,8 +121,16 @@ int pb_release_at_least(const char *release, int major, int minor)
  * flight), which no dump can tell apart. */
 long long pb_dump_pins(const struct pb_dump_counts *c)
 {
-	if (c->compound)
-		return c->pincount >= 0 ? c->pincount : -1;
+	if (c->compound && c->pincount >= 0)
+		return c->pincount;
+	/* From 5.7 to 5.17 a compound page kept its pincount in its third
+	 * page (hpage_pincount_available(): order > 1), so an order-1 page
+	 * had none: pins added the bias to its head's refcount, which is the
+	 * count dump_page() prints, and its head: line has no pincount. 5.18
+	 * (5232c63f46fd) moved the count to the first tail page, for every
+	 * order, and the dump prints it. */
+	if (c->compound && c->order != 1)
+		return -1;
 	if (c->since_5_7 != 1 || c->refcount < 0 || c->mapcount < 0 ||
 	    c->refcount < c->mapcount)
 		return -1;

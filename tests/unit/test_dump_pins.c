@@ -65,10 +65,51 @@ static void test_a_folio_counts_its_pins_apart(void **state)
 
 	(void)state;
 	assert_int_equal(pb_dump_pins(&folio), 2);
-	/* a compound page whose head: line has no pincount (5.7, order 1) */
+	/* a THP whose dump prints no pincount (5.7's one line had none) */
 	no_pincount.pincount = -1;
 	no_pincount.refcount = 1026;
+	no_pincount.order = 9;
 	assert_int_equal(pb_dump_pins(&no_pincount), -1);
+}
+
+/* An order-1 compound page of a 5.7 to 5.17 kernel: no room for a
+ * pincount (hpage_pincount_available(): order > 1), no pincount on its
+ * head: line, and each pin adds the bias to the head's refcount, the
+ * count the dump prints. */
+static long long order1(long long refcount, long long mapcount, long long pincount,
+			int since_5_7)
+{
+	struct pb_dump_counts c = { .refcount = refcount, .mapcount = mapcount, .compound = 1,
+				    .pincount = pincount, .order = 1, .since_5_7 = since_5_7 };
+
+	return pb_dump_pins(&c);
+}
+
+static void test_an_order1_page_without_pincount_pins_by_the_bias(void **state)
+{
+	(void)state;
+	/* a pin, the mapping of each of its two pages, one more */
+	assert_int_equal(order1(1024 + 2 + 1, 1, -1, 1), 1);
+	assert_int_equal(order1(2 * 1024 + 2, 1, -1, 1), 2);
+	assert_int_equal(order1(3, 1, -1, 1), 0);
+	/* no bias before 5.7, nor on a kernel not known */
+	assert_int_equal(order1(1027, 1, -1, 0), -1);
+	assert_int_equal(order1(1027, 1, -1, -1), -1);
+	/* 5.18+ prints the order-1 page's own pincount: that, not the bias */
+	assert_int_equal(order1(4, 1, 1, 1), 1);
+	assert_int_equal(order1(1027, 1, 0, 1), 0);
+}
+
+static void test_only_order1_reads_a_compound_refcount(void **state)
+{
+	struct pb_dump_counts c = { .refcount = 1027, .mapcount = 1, .compound = 1,
+				    .pincount = -1, .order = 2, .since_5_7 = 1 };
+
+	(void)state;
+	/* order 2 and up had a pincount from 5.7 on: none printed, none known */
+	assert_int_equal(pb_dump_pins(&c), -1);
+	c.order = -1;	/* a head: line without its order */
+	assert_int_equal(pb_dump_pins(&c), -1);
 }
 
 static void test_release_version_is_compared_by_number(void **state)
@@ -113,6 +154,8 @@ int main(void)
 		cmocka_unit_test(test_counts_that_cannot_be_read_say_nothing),
 		cmocka_unit_test(test_no_bias_before_5_7_or_on_an_unknown_kernel),
 		cmocka_unit_test(test_a_folio_counts_its_pins_apart),
+		cmocka_unit_test(test_an_order1_page_without_pincount_pins_by_the_bias),
+		cmocka_unit_test(test_only_order1_reads_a_compound_refcount),
 		cmocka_unit_test(test_release_version_is_compared_by_number),
 		cmocka_unit_test(test_pins_read_as_the_count_splits),
 	};
