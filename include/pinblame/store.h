@@ -15,7 +15,7 @@
 #include "pinblame/parse.h"
 
 /* Bumped whenever the schema changes; older binaries refuse newer stores. */
-#define PB_SCHEMA_VERSION 6
+#define PB_SCHEMA_VERSION 7
 
 enum pb_store_mode {
 	PB_STORE_READ,		/* must exist; query_only */

@@ -76,8 +76,20 @@ static void fields_json(struct pb_buf *keys, struct pb_buf *vals, const struct p
 	pb_buf_commit(vals, v);
 }
 
-/* Whether "k=v k=v" rebuilt from the fields is the body itself, in which
- * case the body need not be stored twice. */
+/* A kprobe's or uprobe's location, "(func+0x0/0x1d0)" opening its body,
+ * is the field of this name (lib/parse/body.c): the events view writes it
+ * back in parentheses. */
+#define PROBE_FIELD "__probe"
+
+/* Whether field I of R is a probe's location, written "(value)". */
+static int is_probe_field(const struct pb_record *r, size_t i)
+{
+	return i == 0 && !strcmp(r->fields[0].name, PROBE_FIELD);
+}
+
+/* Whether "k=v k=v" (after a probe's "(location)") rebuilt from the
+ * fields is the body itself, in which case the body need not be stored
+ * twice. */
 static int body_is_fields(const struct pb_record *r)
 {
 	const char *b = r->body;
@@ -87,6 +99,12 @@ static int body_is_fields(const struct pb_record *r)
 
 		if (i && *b++ != ' ')
 			return 0;
+		if (is_probe_field(r, i)) {
+			if (*b != '(' || strncmp(b + 1, r->fields[i].value, vn) || b[1 + vn] != ')')
+				return 0;
+			b += vn + 2;
+			continue;
+		}
 		if (strncmp(b, r->fields[i].name, kn) || b[kn] != '=')
 			return 0;
 		b += kn + 1;
@@ -245,8 +263,8 @@ static const char *plain_array(struct pb_arena *a, const struct pb_record *r,
 	return json;
 }
 
-/* Whether "k=v k=v" rebuilt from the fields (their lengths LENS) is the
- * body (LEN bytes) itself. */
+/* Whether "k=v k=v" (after a probe's "(location)") rebuilt from the
+ * fields (their lengths LENS) is the body (LEN bytes) itself. */
 static int body_is_plain_fields(const struct pb_record *r, const struct field_lens *lens,
 				size_t len)
 {
@@ -257,6 +275,13 @@ static int body_is_plain_fields(const struct pb_record *r, const struct field_le
 
 		if (i && (b == end || *b++ != ' '))
 			return 0;
+		if (is_probe_field(r, i)) {
+			if ((size_t)(end - b) < vn + 2 || *b != '(' ||
+			    memcmp(b + 1, r->fields[i].value, vn) || b[1 + vn] != ')')
+				return 0;
+			b += vn + 2;
+			continue;
+		}
 		if ((size_t)(end - b) < kn + 1 + vn || memcmp(b, r->fields[i].name, kn) ||
 		    b[kn] != '=' || memcmp(b + kn + 1, r->fields[i].value, vn))
 			return 0;

@@ -11,6 +11,20 @@
 	"  events, bad_lines, imported_at, boot, clock, page_size, page_size_from\n" \
 	"  FROM source;\n"
 
+/* The events view: an event's body is stored only when its fields do not
+ * spell it out again ("k=v k=v", or a probe's "(location) k=v k=v",
+ * whose location is the field __probe: version 7). */
+#define EVENTS_VIEW \
+	"CREATE VIEW events AS SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu,\n" \
+	"  e.pid, e.tgid, c.text AS comm, n.text AS event, e.stack_id,\n" \
+	"  COALESCE(e.body, (SELECT group_concat(kv, ' ') FROM\n" \
+	"    (SELECT CASE WHEN k.value = '__probe' THEN '(' || v.value || ')'\n" \
+	"      ELSE k.value || '=' || v.value END AS kv FROM keyset ks,\n" \
+	"     json_each(ks.keys) k, json_each(e.vals) v WHERE ks.id = e.keyset_id\n" \
+	"     AND v.key = k.key ORDER BY k.key))) AS body\n" \
+	"  FROM event e JOIN name n ON n.id = e.name_id\n" \
+	"  LEFT JOIN name c ON c.id = e.comm_id;\n"
+
 /* Derived (refreshed with the failures): per source, the vmemmap fit that
  * turns a struct page pointer into a pfn (known 0 when its points fit no
  * line; source 0 is the fit of every source's points), whether the
@@ -35,7 +49,7 @@
 	"  j.value AS id FROM event_index x JOIN name n ON n.id = x.name_id,\n" \
 	"  json_each(x.ids) j;\n"
 
-/* Version 6. pb_schema_upgrade_sql takes older stores there, step by step. */
+/* Version 7. pb_schema_upgrade_sql takes older stores there, step by step. */
 const char pb_schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
 	/* One row per imported file; sha256 (of the content, decompressed)
@@ -144,14 +158,7 @@ const char pb_schema_sql[] =
 	"CREATE INDEX migration_failed ON migration(failed) WHERE failed > 0;\n"
 	/* --- public views (the stable contract) --- */
 	SOURCES_VIEW
-	"CREATE VIEW events AS SELECT e.id, e.source_id, e.line, e.ts_ns, e.cpu,\n"
-	"  e.pid, e.tgid, c.text AS comm, n.text AS event, e.stack_id,\n"
-	"  COALESCE(e.body, (SELECT group_concat(kv, ' ') FROM\n"
-	"    (SELECT k.value || '=' || v.value AS kv FROM keyset ks,\n"
-	"     json_each(ks.keys) k, json_each(e.vals) v WHERE ks.id = e.keyset_id\n"
-	"     AND v.key = k.key ORDER BY k.key))) AS body\n"
-	"  FROM event e JOIN name n ON n.id = e.name_id\n"
-	"  LEFT JOIN name c ON c.id = e.comm_id;\n"
+	EVENTS_VIEW
 	"CREATE VIEW event_fields AS SELECT e.id AS event_id, k.value AS name,\n"
 	"  v.value AS value FROM event e JOIN keyset ks ON ks.id = e.keyset_id,\n"
 	"  json_each(ks.keys) k, json_each(e.vals) v WHERE v.key = k.key;\n"
@@ -204,6 +211,9 @@ const char *const pb_schema_reader_sql[PB_SCHEMA_VERSION - 1] = {
 	"CREATE TEMP VIEW IF NOT EXISTS sources AS SELECT *, NULL AS page_size,\n"
 	"  NULL AS page_size_from FROM main.sources;\n"
 	PROBE_MAP_TABLE("TEMP "),
+	/* 6 -> 7: a store of version 6 keeps every probe's body, which its
+	 * own events view reads */
+	"",
 };
 
 /* [v] takes a store of version v + 1 to v + 2. */
@@ -236,4 +246,9 @@ const char *const pb_schema_upgrade_sql[PB_SCHEMA_VERSION - 1] = {
 	 "DROP VIEW sources;\n"
 	 SOURCES_VIEW
 	 PROBE_MAP_TABLE("")),
+	/* 6 -> 7: a probe's body is no longer stored when its location and
+	 * fields spell it out; the view writes it from them (the rows already
+	 * there keep theirs) */
+	("DROP VIEW events;\n"
+	 EVENTS_VIEW),
 };

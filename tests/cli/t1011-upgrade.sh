@@ -6,7 +6,8 @@
 # added the sources' clock, version 3 the index of events by name, version 4
 # a busy range's stack and task name (NULL in the rows already there),
 # version 5 the raw file's hash beside the content's, version 6 the traced
-# kernel's page size (unknown: NULL) and the derived probe_map.
+# kernel's page size (unknown: NULL) and the derived probe_map, version 7
+# the events view that writes a probe's body from its fields.
 . "$(dirname "$0")/lib.sh"
 
 fixture "the committed store unpacks" sh -c 'xz -dc "$1" >"$2"' sh "$PB_TESTDATA/stores/v1-samples.db.xz" "$TMP/v1.db"
@@ -14,7 +15,7 @@ is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 1 "the committed store is of 
 
 pb -d "$TMP/v1.db" info
 is "$rc" 0 "info, a reader, opens it"
-is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 6 "and it is of version 6 now"
+is "$(sqlite3 "$TMP/v1.db" 'PRAGMA user_version')" 7 "and it is of version 7 now"
 is "$(sqlite3 "$TMP/v1.db" 'SELECT count(*) FROM source WHERE raw_sha256 = sha256')" 2 \
 	"version 5's raw file hash is the hash it had (t1014)"
 is "$("$PINBLAME" -d "$TMP/v1.db" query --csv "SELECT count(*), count(clock) FROM sources" | sed -n 2p)" \

@@ -122,7 +122,7 @@ counts() {
 before=$(counts)
 pb info
 is "$rc" 0 "info opens and upgrades it"
-is "$(sqlite3 "$PINBLAME_DB" 'PRAGMA user_version')" 6 "it is of version 6 now"
+is "$(sqlite3 "$PINBLAME_DB" 'PRAGMA user_version')" 7 "it is of version 7 now"
 is "$(counts)" "$before" "every table keeps its rows"
 is "$(sql "SELECT count(*) FROM sources WHERE page_size IS NULL AND page_size_from IS NULL")" 2 \
 	"its sources' page size is unknown (their headers are not read again)"
