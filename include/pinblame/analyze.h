@@ -151,4 +151,25 @@ json_t *pb_analyze_stacks(struct pb_store *s, const struct pb_analyze_opts *o,
  * distinct pages under each text, sorted by text; NULL on error. */
 json_t *pb_analyze_holder_folded(struct pb_store *s, const struct pb_analyze_opts *o);
 
+/* --- JSON the analysis writes and the commands read ---------------------- */
+
+/* Member KEY of object O as a string / integer, DFLT when absent or of
+ * another type. */
+const char *pb_json_str(const json_t *o, const char *key, const char *dflt);
+long long pb_json_int(const json_t *o, const char *key, long long dflt);
+
+struct pb_buf;
+/* Appends the name of a call site to B, "CALLSITE" or "CALLSITE [MODULE]"
+ * (MODULE NULL or empty: the kernel proper), and returns B's whole text.
+ * Not escaped: names come from traces, and are printed through
+ * pb_term_stream() or made JSON by pb_json_text(). */
+const char *pb_site_name(struct pb_buf *b, const char *callsite, const char *module);
+
+/* What a capture would need to name the holders of the busy pages that
+ * pinblame.blame/1 object BLAME leaves unattributed, from its "gaps", and
+ * of the UNNAMED failures left unattributed that name no busy page (not
+ * counting those that ran out of memory): a JSON array of hints, one
+ * paragraph each (empty when none applies). */
+json_t *pb_blame_hints(const json_t *blame, long long unnamed);
+
 #endif

@@ -1,11 +1,15 @@
 /* render.h - output: tables in text, CSV or JSON (written once, used by
- * every command), and the report renderers. */
+ * every command), and the report renderers. Over analyze.h: the JSON
+ * accessors, call-site names and hints that the analysis writes into its
+ * own JSON are there, not here. */
 #ifndef PINBLAME_RENDER_H
 #define PINBLAME_RENDER_H
 
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
+
+#include "pinblame/analyze.h"
 
 enum pb_table_mode {
 	PB_TABLE_TEXT,	/* aligned columns with a header line */
@@ -21,20 +25,8 @@ struct pb_store;
 long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_table_mode mode,
 		    const char *schema);
 
-/* Member KEY of object O as a string / integer, DFLT when absent or of
- * another type. */
-const char *pb_json_str(const json_t *o, const char *key, const char *dflt);
-long long pb_json_int(const json_t *o, const char *key, long long dflt);
-
 /* Writes a JSON value followed by a newline; 0 or -1. */
 int pb_json_write(FILE *out, json_t *value);
-
-struct pb_buf;
-/* Appends the name of a call site to B, "CALLSITE" or "CALLSITE [MODULE]"
- * (MODULE NULL or empty: the kernel proper), and returns B's whole text.
- * Not escaped: names come from traces, and are printed through
- * pb_term_stream() or made JSON by pb_json_text(). */
-const char *pb_site_name(struct pb_buf *b, const char *callsite, const char *module);
 
 /* "s" after a count of N things, "" when N is 1: "1 page", "2 pages". */
 const char *pb_plural(long long n);
@@ -63,13 +55,6 @@ void pb_put_wrapped(FILE *out, const char *first, const char *later, const char 
 int pb_pins_reading(struct pb_buf *b, long long refcount, long long pins);
 
 /* --- the failure report (lib/render/report*.c, html.c, svg.c) ------- */
-
-/* What a capture would need to name the holders of the busy pages that
- * pinblame.blame/1 object BLAME leaves unattributed, from its "gaps", and
- * of the UNNAMED failures left unattributed that name no busy page (not
- * counting those that ran out of memory): a JSON array of hints, one
- * paragraph each (empty when none applies). */
-json_t *pb_blame_hints(const json_t *blame, long long unnamed);
 
 struct pb_store;
 struct pb_analyze_opts;

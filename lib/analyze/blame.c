@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "pinblame/render.h"
 
 enum ev_cat { EV_PROBE, EV_DUMP, EV_PAGE_REF, EV_PAGE_PINNER, EV_PAGE_OWNER, EV_NCATS };
 

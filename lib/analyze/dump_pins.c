@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "pinblame/render.h"
 
 /* Whether the dump's kernel adds GUP_PIN_COUNTING_BIAS per pin (5.7+):
  * by its release, else by the dump's own words: a "pfn:" on the first

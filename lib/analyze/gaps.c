@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "pinblame/render.h"
 
 /* errno ENOMEM, the same number on every Linux architecture */
 #define ERRNO_ENOMEM 12

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "pinblame/render.h"
 
 /* Trace markers past this many are left out of the report. */
 #define MAX_MARKERS 64

@@ -117,3 +117,17 @@ json_t *sql_counts_json(struct pb_store *s, const char *sql)
 	pb_store_finalize(st);
 	return o;
 }
+
+const char *pb_json_str(const json_t *o, const char *key, const char *dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+long long pb_json_int(const json_t *o, const char *key, long long dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "pinblame/render.h"
 
 /* Failed migrations listed; the rest are only counted. */
 #define SHOW_MIGRATIONS 20

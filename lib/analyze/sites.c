@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "pinblame/render.h"
 
 #define FRAMES_SQL \
 	"SELECT y.name, y.module FROM frame f JOIN symbol y ON y.id = f.symbol_id " \

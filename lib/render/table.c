@@ -8,20 +8,6 @@
 #include "pinblame/render.h"
 #include "pinblame/store.h"
 
-const char *pb_json_str(const json_t *o, const char *key, const char *dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-long long pb_json_int(const json_t *o, const char *key, long long dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
-}
-
 static int json_to_buf(const char *text, size_t n, void *buf)
 {
 	pb_buf_add(buf, text, n);

@@ -2,8 +2,8 @@
  * capture would need to name them. Each hint is built from the facts of
  * this capture (the "gaps" of pinblame.blame/1), so that it is true of it;
  * the report prints them under its unattributed failures. */
-#include "pinblame/render.h"
 #include "pinblame/core.h"
+#include "pinblame/analyze.h"
 
 static long long gap(const json_t *blame, const char *key)
 {

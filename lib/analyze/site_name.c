@@ -4,7 +4,7 @@
  * show's blocks, the report and check's --deny globs all match the same
  * text. */
 #include "pinblame/core.h"
-#include "pinblame/render.h"
+#include "pinblame/analyze.h"
 
 const char *pb_site_name(struct pb_buf *b, const char *callsite, const char *module)
 {
