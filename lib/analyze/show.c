@@ -292,16 +292,18 @@ static json_t *requested_pages(struct pb_store *s, int64_t id)
 
 struct offline_match {
 	int64_t start_pfn, end_pfn, ts_ns;
+	struct boots boots;	/* each source's page size */
 	json_t *found;		/* {reason, source, line} of the line, or NULL */
 };
 
 /* Whether the line's block (bytes, its last byte included; or pfns of 3.x)
  * is the failure's range under one of the page sizes, as failures_offline.c
- * placed it. */
+ * placed it: a size its pages fit, or its boot's (a lone line). */
 static int offline_block_is(sqlite3_stmt *st, const struct offline_match *m)
 {
 	uint64_t lo, hi;
 	int64_t start_pfn, end_pfn;
+	unsigned shift;
 
 	if (column_u64(st, 0, &lo) == 0 && column_u64(st, 1, &hi) == 0) {
 		for (size_t i = 0; i < OFFLINE_PAGE_SIZES; i++) {
@@ -309,7 +311,9 @@ static int offline_block_is(sqlite3_stmt *st, const struct offline_match *m)
 			if (start_pfn == m->start_pfn && end_pfn == m->end_pfn)
 				return 1;
 		}
-		return 0;
+		shift = pfn_shift(page_size_of(&m->boots, column_i64_or(st, 8, -1)));
+		return (int64_t)(lo >> shift) == m->start_pfn &&
+		       (int64_t)((hi + 1) >> shift) == m->end_pfn;
 	}
 	return column_u64(st, 2, &lo) == 0 && column_u64(st, 3, &hi) == 0 &&
 	       (int64_t)lo == m->start_pfn && (int64_t)hi == m->end_pfn;
@@ -338,14 +342,18 @@ static json_t *offline_json(struct pb_store *s, const json_t *failure)
 
 	if (strcmp(pb_json_str(failure, "reason", ""), "memory_hotplug") || m.start_pfn < 0)
 		return NULL;
-	sql_rows_each(s,
-		"SELECT pb_field(e.keyset_id, e.vals, 'start_addr'), "
-		"pb_field(e.keyset_id, e.vals, 'end_addr'), pb_field(e.keyset_id, e.vals, 'start_pfn'), "
-		"pb_field(e.keyset_id, e.vals, 'end_pfn'), pb_field(e.keyset_id, e.vals, 'reason'), "
-		"e.ts_ns, s.path, e.line FROM event e JOIN source s ON s.id = e.source_id "
-		"WHERE e.id IN "
-		PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:offline_failed'")
-		" ORDER BY e.ts_ns, e.id", offline_row, &m);
+	if (load_boots(s, &m.boots) == 0)
+		sql_rows_each(s,
+			"SELECT pb_field(e.keyset_id, e.vals, 'start_addr'), "
+			"pb_field(e.keyset_id, e.vals, 'end_addr'), "
+			"pb_field(e.keyset_id, e.vals, 'start_pfn'), "
+			"pb_field(e.keyset_id, e.vals, 'end_pfn'), "
+			"pb_field(e.keyset_id, e.vals, 'reason'), "
+			"e.ts_ns, s.path, e.line, e.source_id FROM event e "
+			"JOIN source s ON s.id = e.source_id WHERE e.id IN "
+			PB_EVENT_IDS_OF("SELECT id FROM name WHERE text = 'kmsg:offline_failed'")
+			" ORDER BY e.ts_ns, e.id", offline_row, &m);
+	boots_free(&m.boots);
 	return m.found;
 }
 

@@ -106,4 +106,14 @@ pb -d "$TMP/b.db" info --json
 is "$(jq -r '.sources[1].page_size' <<<"$out")" "null" \
 	"info: a log imported apart has no page size"
 
+# --- 8 KiB pages (sparc64), a size no line's pages fit: show finds it too ---
+trace kernel=5.10.0-32-sparc64 arch=sparc64 page_size=8192 >"$TMP/t8k.txt"
+size=$(sed -n 's/^# pinblame-record: page_size=//p' "$TMP/t8k.txt")
+pb -d "$TMP/f.db" import -q "$TMP/t8k.txt" "$TMP/lone.txt"
+is "$(failure_of "$TMP/f.db")" "1|migrate|memory_hotplug|$(block "$TMP/lone.txt" "$size")" \
+	"8 KiB: the block is in pfns of the trace's pages"
+pb -d "$TMP/f.db" show --json 1
+is "$(jq -r '.failure.offline.reason' <<<"$out")" "$(sed -n 's/.* failed due to //p' "$TMP/lone.txt")" \
+	"show finds the 8 KiB block's line again, with its reason"
+
 done_testing
