@@ -32,7 +32,7 @@ DEMO_PKGS := gcc make pkg-config libtraceevent-dev libtracefs-dev libtracecmd-de
 	libjansson-dev libsqlite3-dev zlib1g-dev liblzma-dev libzstd-dev
 DEB_PKGS := $(DEMO_PKGS) \
 	libcmocka-dev scdoc clang libclang-rt-14-dev xz-utils zstd gzip \
-	perl sqlite3 python3 chromium libbpf-dev bpftool libelf-dev
+	perl sqlite3 python3 chromium libbpf-dev bpftool libelf-dev trace-cmd
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter
