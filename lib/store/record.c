@@ -87,34 +87,6 @@ static int is_probe_field(const struct pb_record *r, size_t i)
 	return i == 0 && !strcmp(r->fields[0].name, PROBE_FIELD);
 }
 
-/* Whether "k=v k=v" (after a probe's "(location)") rebuilt from the
- * fields is the body itself, in which case the body need not be stored
- * twice. */
-static int body_is_fields(const struct pb_record *r)
-{
-	const char *b = r->body;
-
-	for (size_t i = 0; i < r->nfields; i++) {
-		size_t kn = strlen(r->fields[i].name), vn = strlen(r->fields[i].value);
-
-		if (i && *b++ != ' ')
-			return 0;
-		if (is_probe_field(r, i)) {
-			if (*b != '(' || strncmp(b + 1, r->fields[i].value, vn) || b[1 + vn] != ')')
-				return 0;
-			b += vn + 2;
-			continue;
-		}
-		if (strncmp(b, r->fields[i].name, kn) || b[kn] != '=')
-			return 0;
-		b += kn + 1;
-		if (strncmp(b, r->fields[i].value, vn))
-			return 0;
-		b += vn;
-	}
-	return *b == '\0';
-}
-
 static const char *arena_copy(struct pb_arena *a, const struct pb_buf *b)
 {
 	return pb_arena_strndup(a, b->data, b->len);
@@ -264,14 +236,16 @@ static const char *plain_array(struct pb_arena *a, const struct pb_record *r,
 }
 
 /* Whether "k=v k=v" (after a probe's "(location)") rebuilt from the
- * fields (their lengths LENS) is the body (LEN bytes) itself. */
-static int body_is_plain_fields(const struct pb_record *r, const struct field_lens *lens,
-				size_t len)
+ * fields is the body (LEN bytes) itself, in which case the body need not
+ * be stored twice. The fields' lengths are LENS's, or (NULL: a record of
+ * more fields than field_lengths() counts) measured here. */
+static int body_is_fields(const struct pb_record *r, const struct field_lens *lens, size_t len)
 {
 	const char *b = r->body, *end = r->body + len;
 
 	for (size_t i = 0; i < r->nfields; i++) {
-		size_t kn = lens[i].name, vn = lens[i].value;
+		size_t kn = lens ? lens[i].name : strlen(r->fields[i].name);
+		size_t vn = lens ? lens[i].value : strlen(r->fields[i].value);
 
 		if (i && (b == end || *b++ != ' '))
 			return 0;
@@ -341,8 +315,7 @@ static void prep_fields(struct pb_store *s, struct store_prep_memo *m, const str
 	struct field_lens lens[PLAIN_FIELDS_MAX];
 	size_t keys_len = 0, vals_len = 0, body_len = r->body ? strlen(r->body) : 0;
 	int counted = field_lengths(r, lens, &keys_len, &vals_len) == 0;
-	int is_fields = counted ? body_len && body_is_plain_fields(r, lens, body_len)
-				: body_len && body_is_fields(r);
+	int is_fields = body_len && body_is_fields(r, counted ? lens : NULL, body_len);
 
 	p->keep_body = body_len && !is_fields;
 	p->body_len = p->keep_body ? body_len : 0;
