@@ -33,10 +33,8 @@ static long long count_field(const json_t *d, const char *key)
 void dump_add_pins(json_t *d)
 {
 	struct pb_dump_counts c = {
-		.refcount = json_is_integer(json_object_get(d, "refcount"))
-			    ? pb_json_int(d, "refcount", -1) : -1,
-		.mapcount = json_is_integer(json_object_get(d, "mapcount"))
-			    ? pb_json_int(d, "mapcount", -1) : -1,
+		.refcount = pb_json_int(d, "refcount", -1),
+		.mapcount = pb_json_int(d, "mapcount", -1),
 		.compound = pb_json_int(d, "pins_compound", 0) != 0,
 		.since_5_7 = since_5_7(d),
 	};
