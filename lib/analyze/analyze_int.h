@@ -330,6 +330,8 @@ struct ids {
 };
 
 void ids_push(struct ids *ids, int64_t id);
+/* Sorts IDS and drops the repeated ones. */
+void ids_distinct(struct ids *ids);
 int ids_has(const struct ids *sorted, int64_t id);
 /* Orders int64_t values, for sorting ids. */
 int cmp_id(const void *a, const void *b);

@@ -38,19 +38,13 @@ static void blamed_ids(const struct cand_list *l, int failures, struct ids *out)
 static void cut_stack_pages(const struct cand_list *l, const struct ids *blamed,
 			    struct ids *out)
 {
-	size_t n = 0;
-
 	out->cap = l->n + 1;
 	out->v = pb_malloc(out->cap * sizeof(*out->v));
 	out->n = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].site && l->v[i].site->cut_short && !ids_has(blamed, l->v[i].pfn))
 			out->v[out->n++] = l->v[i].pfn;
-	sort_n(out->v, out->n, sizeof(*out->v), cmp_id);
-	for (size_t i = 0; i < out->n; i++)
-		if (i == 0 || out->v[i] != out->v[i - 1])
-			out->v[n++] = out->v[i];
-	out->n = n;
+	ids_distinct(out);
 }
 
 static void failure_where(struct pb_buf *sql, const struct pb_analyze_opts *o,
@@ -133,18 +127,6 @@ static int explained_has(const struct explained *x, int64_t pfn)
 {
 	return (x->blamed && ids_has(x->blamed, pfn)) || (x->cut && ids_has(x->cut, pfn)) ||
 	       (x->pinned && ids_has(x->pinned, pfn)) || (x->cache && ids_has(x->cache, pfn));
-}
-
-/* Sorts OUT and drops repeated pfns. */
-static void ids_distinct(struct ids *out)
-{
-	size_t n = 0;
-
-	sort_n(out->v, out->n, sizeof(*out->v), cmp_id);
-	for (size_t i = 0; i < out->n; i++)
-		if (i == 0 || out->v[i] != out->v[i - 1])
-			out->v[n++] = out->v[i];
-	out->n = n;
 }
 
 struct pinned_scan {

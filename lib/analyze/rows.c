@@ -33,6 +33,17 @@ int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+void ids_distinct(struct ids *ids)
+{
+	size_t n = 0;
+
+	sort_n(ids->v, ids->n, sizeof(*ids->v), cmp_id);
+	for (size_t i = 0; i < ids->n; i++)
+		if (i == 0 || ids->v[i] != ids->v[i - 1])
+			ids->v[n++] = ids->v[i];
+	ids->n = n;
+}
+
 int ids_has(const struct ids *sorted, int64_t id)
 {
 	return sorted->n && bsearch(&id, sorted->v, sorted->n, sizeof(*sorted->v), cmp_id);
