@@ -145,19 +145,12 @@ static int cmp_blamed(const void *a, const void *b)
 	return x->c->pfn < y->c->pfn ? -1 : x->c->pfn > y->c->pfn;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Sorts V and returns how many distinct values it holds. */
 static size_t distinct(int64_t *v, size_t n)
 {
 	size_t d = 0;
 
-	sort_n(v, n, sizeof(*v), cmp_i64);
+	sort_n(v, n, sizeof(*v), cmp_id);
 	for (size_t i = 0; i < n; i++)
 		d += i == 0 || v[i] != v[i - 1];
 	return d;
@@ -171,7 +164,7 @@ static const struct cand *example(const struct blamed *v, size_t n, int64_t *scr
 
 	for (size_t i = 0; i < n; i++)
 		scratch[i] = v[i].c->stack_id;
-	sort_n(scratch, n, sizeof(*scratch), cmp_i64);
+	sort_n(scratch, n, sizeof(*scratch), cmp_id);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i; j < n && scratch[j] == scratch[i]; j++)
 			;

@@ -102,13 +102,6 @@ struct blamed_counts {
 	size_t n;
 };
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int count_blamed(struct pb_store *s, const struct pb_analyze_opts *o, int64_t failure_id,
 			struct blamed_counts *bc)
 {
@@ -125,7 +118,7 @@ static int count_blamed(struct pb_store *s, const struct pb_analyze_opts *o, int
 		for (size_t i = 0; i < l.n; i++)
 			if (cand_blamed(&l.v[i]))
 				bc->failure[bc->n++] = l.v[i].failure_id;
-		sort_n(bc->failure, bc->n, sizeof(*bc->failure), cmp_i64);
+		sort_n(bc->failure, bc->n, sizeof(*bc->failure), cmp_id);
 		rc = 0;
 	}
 	site_cache_free(sites);

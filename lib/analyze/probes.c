@@ -409,10 +409,8 @@ static int store_fits(struct pb_store *s, const struct vmemmaps *vms)
 	for (size_t i = 0; rc == 0 && i < vms->n; i++)
 		rc = store_fit(s, ins, vms->v[i].source_id, &vms->v[i].vm,
 			       ids_has(&vms->hashed_sources, vms->v[i].source_id));
-	/* sorted, a source once per hashed pointer it printed */
 	for (size_t i = 0; rc == 0 && i < vms->hashed_sources.n; i++)
-		if (!i || vms->hashed_sources.v[i] != vms->hashed_sources.v[i - 1])
-			rc = store_fit(s, ins, vms->hashed_sources.v[i], &none, 1);
+		rc = store_fit(s, ins, vms->hashed_sources.v[i], &none, 1);
 	sqlite3_finalize(ins);
 	return rc;
 }
@@ -430,7 +428,7 @@ int probe_map_refresh(struct pb_store *s)
 		rc = load_source_facts(s, &facts);
 	if (rc == 0)
 		rc = learn_vmemmaps(s, &pn, &facts, &vms);
-	sort_n(vms.hashed_sources.v, vms.hashed_sources.n, sizeof(int64_t), cmp_id);
+	ids_distinct(&vms.hashed_sources);
 	if (rc == 0)
 		rc = store_fits(s, &vms);
 	probe_names_free(&pn);
@@ -470,7 +468,7 @@ static int load_fits(struct pb_store *s, struct vmemmaps *vms)
 	if (rc == 0)
 		rc = sql_rows_each(s, "SELECT source_id, known, base, stride, hashed "
 				   "FROM probe_map ORDER BY source_id", fit_row, vms);
-	sort_n(vms->hashed_sources.v, vms->hashed_sources.n, sizeof(int64_t), cmp_id);
+	ids_distinct(&vms->hashed_sources);
 	return rc;
 }
 
@@ -1133,7 +1131,7 @@ static int fits_for_gaps(struct pb_store *s, const struct probe_names *pn, struc
 		rc = load_source_facts(s, &facts);
 		if (rc == 0)
 			rc = learn_vmemmaps(s, pn, &facts, vms);
-		sort_n(vms->hashed_sources.v, vms->hashed_sources.n, sizeof(int64_t), cmp_id);
+		ids_distinct(&vms->hashed_sources);
 	}
 	free(facts.v);
 	return rc;
