@@ -219,6 +219,15 @@ static void print_pins(const json_t *d, const char *indent, const char *tail, co
 	pb_buf_free(&b);
 }
 
+/* Whether the dump D read as no FOLL_PIN pin ("pins": 0; null when the
+ * dump cannot tell). */
+static int dump_shows_no_pin(const json_t *d)
+{
+	const json_t *pins = json_object_get(d, "pins");
+
+	return json_is_integer(pins) && json_integer_value(pins) == 0;
+}
+
 static void print_dump(const json_t *d)
 {
 	char t[48], at[512];
@@ -232,6 +241,9 @@ static void print_dump(const json_t *d)
 	printf("  %s\n", where(d, at, sizeof(at)));
 	print_pins(d, "      ", ": a pin_user_pages() caller holds the page (a driver's DMA, "
 		   "vfio, RDMA, io_uring registered buffers)", NULL);
+	if (dump_shows_no_pin(d))
+		printf("      no FOLL_PIN pin in its count: plain references hold it "
+		       "(get_user_pages(), get_page()), not pin_user_pages()\n");
 }
 
 /* A get of the page that is no candidate: its own task's put brought the
@@ -441,21 +453,30 @@ static void print_given_back_count(const json_t *pages)
 }
 
 /* Pages no call site is blamed for whose dump shows a FOLL_PIN pin: the
- * holder is a pin_user_pages() caller. The first SHOWN_PINNED listed. */
+ * holder is a pin_user_pages() caller (the first SHOWN_PINNED listed).
+ * Those whose dump shows none are counted: their holders took plain
+ * references, so no pin_user_pages() caller is to be looked for. */
 static void print_unblamed_pins(const json_t *pages)
 {
 	const json_t *p;
-	size_t i, shown = 0;
+	size_t i, shown = 0, unpinned = 0;
 
 	json_array_foreach(pages, i, p) {
-		if (blamed_cand(p) || pb_json_int(p, "pins", 0) < 1)
+		if (blamed_cand(p))
 			continue;
-		if (shown++ == SHOWN_PINNED) {
+		unpinned += dump_shows_no_pin(json_array_get(json_object_get(p, "dumps"), 0));
+		if (pb_json_int(p, "pins", 0) < 1)
+			continue;
+		if (shown < SHOWN_PINNED)
+			print_page_pins(p, "  ", ": held by a pin_user_pages() caller");
+		else if (shown == SHOWN_PINNED)
 			printf("  (more pinned pages: pinblame show --pages)\n");
-			break;
-		}
-		print_page_pins(p, "  ", ": held by a pin_user_pages() caller");
+		shown++;
 	}
+	if (unpinned)
+		printf("  %zu page%s whose dump shows no FOLL_PIN pin: held by plain references "
+		       "(get_user_pages(), get_page()), not pin_user_pages()\n",
+		       unpinned, pb_plural((long long)unpinned));
 }
 
 /* The default view: one block per blamed call site, then the rest. */

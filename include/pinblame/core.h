@@ -147,10 +147,13 @@ struct pb_dump_counts {
 	long long pincount;	/* the folio's own pin count, -1 when not printed */
 	int order;		/* a compound page's order, -1 when not printed */
 	int since_5_7;		/* the kernel adds the bias: 1, 0, -1 unknown */
+	int long_bits;		/* the kernel's word: 32, 64, 0 unknown */
+	int since_6_15;		/* 32-bit order-1 folios lost their pincount: 1, 0, -1 */
 };
 /* The pins of the dumped page: a large folio's printed pincount, or the
  * refcount read by the bias on a 5.7+ kernel for an order-0 page and for
- * an order-1 compound page whose dump prints no pincount (5.7 to 5.17);
+ * an order-1 compound page whose dump prints no pincount (5.7 to 5.17) or
+ * prints 0 for one it has no room for (32-bit kernels from 6.15);
  * -1 when the dump cannot say (another compound page without pincount,
  * an older or unknown kernel, counts missing). See kernel_facts.c for the
  * bound. */

@@ -171,7 +171,8 @@ json_t *blame_gaps_json(struct pb_store *s, const struct pb_analyze_opts *o, int
 	"pb_field(" e ".keyset_id, " e ".vals, 'pincount') AS pins_pincount, " \
 	"pb_field(" e ".keyset_id, " e ".vals, 'order') AS pins_order, " \
 	"pb_field(" e ".keyset_id, " e ".vals, 'pfn') IS NOT NULL AS pins_dump_pfn, " \
-	s ".kernel AS pins_kernel"
+	"pb_field(" e ".keyset_id, " e ".vals, 'mapping') AS pins_mapping, " \
+	s ".kernel AS pins_kernel, " s ".arch AS pins_arch"
 /* Replaces those columns of dump row D by "pins": N, or null when the
  * dump cannot say (pb_dump_pins()). */
 void dump_add_pins(json_t *d);

@@ -17,6 +17,20 @@ static int since_5_7(const json_t *d)
 	return pb_json_int(d, "pins_dump_pfn", 0) ? 1 : -1;
 }
 
+/* The kernel's word size: by its architecture, else by the width of the
+ * dump's "mapping:%p", which vsprintf pads to 2 * sizeof(void *) hex
+ * digits, hashed or not ("00000000" for none on 32 bits). */
+static int long_bits(const json_t *d)
+{
+	int bits = pb_arch_long_bits(pb_json_str(d, "pins_arch", NULL));
+	const char *mapping = pb_json_str(d, "pins_mapping", NULL);
+	size_t n = mapping ? strlen(mapping) : 0;
+
+	if (bits || !n || strspn(mapping, "0123456789abcdef") != n)
+		return bits;
+	return n == 8 ? 32 : n == 16 ? 64 : 0;
+}
+
 /* A count the dump printed (the text of its field KEY) as a number, -1
  * when it printed none or no count; an order far beyond any page's is
  * none either. */
@@ -37,6 +51,8 @@ void dump_add_pins(json_t *d)
 		.mapcount = pb_json_int(d, "mapcount", -1),
 		.compound = pb_json_int(d, "pins_compound", 0) != 0,
 		.since_5_7 = since_5_7(d),
+		.long_bits = long_bits(d),
+		.since_6_15 = pb_release_at_least(pb_json_str(d, "pins_kernel", NULL), 6, 15),
 	};
 	long long pins;
 
@@ -44,6 +60,8 @@ void dump_add_pins(json_t *d)
 	c.order = (int)count_field(d, "pins_order");
 	pins = pb_dump_pins(&c);
 	json_object_del(d, "pins_kernel");
+	json_object_del(d, "pins_arch");
+	json_object_del(d, "pins_mapping");
 	json_object_del(d, "pins_dump_pfn");
 	json_object_del(d, "pins_compound");
 	json_object_del(d, "pins_pincount");

@@ -119,9 +119,19 @@ int pb_release_at_least(const char *release, int major, int minor)
  * at or above, the reading is that many pins, unless the page has 1024
  * more ordinary references besides its mappings (pipe buffers, gets in
  * flight), which no dump can tell apart. */
+/* "mm: move _pincount in folio to page[2] on 32bit" (6.15; read in
+ * Debian's 6.17.8 and 7.1.8 sources): folio_has_pincount() is then
+ * order > 1 on a 32-bit kernel, so an order-1 folio's pins add the bias
+ * to its refcount again, and __dump_folio() prints "pincount:0" for it.
+ * A release before 6.15 kept a real pincount there. */
+static int pincount_printed_as_zero(const struct pb_dump_counts *c)
+{
+	return c->long_bits == 32 && c->order == 1 && c->pincount == 0 && c->since_6_15 != 0;
+}
+
 long long pb_dump_pins(const struct pb_dump_counts *c)
 {
-	if (c->compound && c->pincount >= 0)
+	if (c->compound && c->pincount >= 0 && !pincount_printed_as_zero(c))
 		return c->pincount;
 	/* From 5.7 to 5.17 a compound page kept its pincount in its third
 	 * page (hpage_pincount_available(): order > 1), so an order-1 page

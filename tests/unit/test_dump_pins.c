@@ -100,6 +100,32 @@ static void test_an_order1_page_without_pincount_pins_by_the_bias(void **state)
 	assert_int_equal(order1(1027, 1, 0, 1), 0);
 }
 
+/* A 32-bit kernel from 6.15 has no room for an order-1 folio's pincount
+ * (folio_has_pincount(): order > 1): its pins add the bias to the
+ * refcount, and the dump prints "pincount:0". */
+static long long order1_of(int long_bits, int since_6_15, long long refcount, long long pincount)
+{
+	struct pb_dump_counts c = { .refcount = refcount, .mapcount = 1, .compound = 1,
+				    .pincount = pincount, .order = 1, .since_5_7 = 1,
+				    .long_bits = long_bits, .since_6_15 = since_6_15 };
+
+	return pb_dump_pins(&c);
+}
+
+static void test_a_32bit_order1_folio_from_6_15_pins_by_the_bias(void **state)
+{
+	(void)state;
+	assert_int_equal(order1_of(32, 1, 2 * 1024 + 3, 0), 2);
+	assert_int_equal(order1_of(32, -1, 1024 + 3, 0), 1);	/* release not known */
+	assert_int_equal(order1_of(32, 1, 3, 0), 0);
+	/* a pincount it printed is its own; before 6.15 it had one; and on
+	 * 64 bits it always has */
+	assert_int_equal(order1_of(32, 1, 1024 + 3, 1), 1);
+	assert_int_equal(order1_of(32, 0, 1024 + 3, 0), 0);
+	assert_int_equal(order1_of(64, 1, 1024 + 3, 0), 0);
+	assert_int_equal(order1_of(0, 1, 1024 + 3, 0), 0);
+}
+
 static void test_only_order1_reads_a_compound_refcount(void **state)
 {
 	struct pb_dump_counts c = { .refcount = 1027, .mapcount = 1, .compound = 1,
@@ -155,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_no_bias_before_5_7_or_on_an_unknown_kernel),
 		cmocka_unit_test(test_a_folio_counts_its_pins_apart),
 		cmocka_unit_test(test_an_order1_page_without_pincount_pins_by_the_bias),
+		cmocka_unit_test(test_a_32bit_order1_folio_from_6_15_pins_by_the_bias),
 		cmocka_unit_test(test_only_order1_reads_a_compound_refcount),
 		cmocka_unit_test(test_release_version_is_compared_by_number),
 		cmocka_unit_test(test_pins_read_as_the_count_splits),
