@@ -125,6 +125,7 @@ struct evtext {
 	int orphan;		/* inside a stack block already reported */
 	int eof;
 	int clock_noted;
+	bool decimal;		/* the writer prints every number in decimal (ftrace.c) */
 	int started;		/* read_line() decided how to read */
 	struct evtext_lines *lines;	/* the reading thread, if any */
 	const struct evtext_line *line_batch;	/* its lines being read */
@@ -558,8 +559,10 @@ static int process_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	st->orphan = 0;
 	if (s == end)		/* blank, or blanks only (systrace HTML) */
 		return 0;
-	if (st->dialect->header(p, text, len))
+	if (st->dialect->header(p, text, len)) {
+		st->decimal = pb_parser_meta(p, "numbers") != NULL;
 		return 0;
+	}
 	if (pb_text_lost_events(text, len, &cpu, &lost) == 0)
 		return lost_events(st, line, cpu, lost, text, len);
 	if (look) {
@@ -735,7 +738,8 @@ static int emit(struct evtext *st, struct pb_parser *p, struct pb_record *rec)
 	switch (s->kind) {
 	case SLOT_EVENT:
 		rec->nfields = pb_parse_body(rec->body, s->body_len, arena, &rec->fields);
-		pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);
+		if (!st->decimal)
+			pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);
 		break;
 	case SLOT_PRINT:
 		f = pb_arena_alloc(arena, sizeof(*f));

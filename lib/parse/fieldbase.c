@@ -10,10 +10,13 @@
  * the value is hex at every one. include/trace/events/cma.h: "pfn=%lx"
  * in cma_alloc and cma_release (4.x to 5.12), in cma_alloc_finish and
  * cma_alloc_busy_retry (5.13, Android 5.10, vendor 4.19), "pfn=0x%lx"
- * from 5.14 and in every cma_alloc_info read; cma_alloc_at_start (an
- * allocation at a given pfn, after the multi-range series) prints
- * "pfn=%lx," and cma_alloc_at_finish "pfn=0x%lx". migrate.h:
- * migration_pte prints "addr=%lx, pte=%lx". Sorted by event. */
+ * from 5.14; cma_alloc_at_start (an allocation at a given pfn, after the
+ * multi-range series) prints "pfn=%lx," and cma_alloc_at_finish
+ * "pfn=0x%lx". migrate.h: migration_pte prints "addr=%lx, pte=%lx".
+ * Not cma_alloc_info: it prints "pfn=0x%lx" in every tree read, so a pfn
+ * of it without 0x was written by a tool that prints fields in decimal
+ * (Perfetto's traceconv: its 0xffffffffffffffff of a failure is
+ * 18446744073709551615). Sorted by event. */
 static const struct {
 	const char *event;
 	const char *field;
@@ -23,7 +26,6 @@ static const struct {
 	{ "cma_alloc_at_start", "pfn" },
 	{ "cma_alloc_busy_retry", "pfn" },
 	{ "cma_alloc_finish", "pfn" },
-	{ "cma_alloc_info", "pfn" },
 	{ "cma_release", "pfn" },
 	{ "remove_migration_pte", "addr" },
 	{ "remove_migration_pte", "pte" },

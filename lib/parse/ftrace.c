@@ -15,16 +15,31 @@
 #define ENTRIES "# entries-in-buffer/entries-written: "
 #define RECORD "# pinblame-record: "
 
+/* Perfetto's traceconv (systrace and json outputs, src/traceconv/
+ * trace_to_systrace.cc kFtraceHeader) writes a kernel header copied once
+ * from a capture, this entries line included, whatever the trace holds.
+ * Its event lines (to_ftrace.cc) print every field of an event with no
+ * format of its own as " key=" and the value in decimal, pfns and
+ * pointers too (doc/FORMATS.md section 1.1). */
+#define PERFETTO_ENTRIES "30624/30624   #P:4"
+
 /* "513104/513104   #P:2" (print_event_info()): entries kept in the buffer,
  * entries written (more when older ones were overwritten), and the number
  * of CPUs. The difference was lost before the trace was read, and no line
- * of it marks those: meta "overwritten". */
+ * of it marks those: meta "overwritten". Perfetto's constant line states
+ * none of these, and says the numbers of the events are decimal (meta
+ * "numbers"). */
 static void entries_line(struct pb_parser *p, const char *s, const char *end)
 {
 	const char *slash = memchr(s, '/', (size_t)(end - s));
 	const char *ncpu;
 	uint64_t kept, written;
 
+	if ((size_t)(end - s) == sizeof(PERFETTO_ENTRIES) - 1 &&
+	    !memcmp(s, PERFETTO_ENTRIES, sizeof(PERFETTO_ENTRIES) - 1)) {
+		pb_parser_set_meta(p, "numbers", "decimal");
+		return;
+	}
 	if (!slash)
 		return;
 	pb_text_set_meta(p, "entries", s, (size_t)(slash - s));

@@ -56,6 +56,52 @@ static void test_header_tgid_stack(void **state)
 	run_close(&r);
 }
 
+/* Perfetto's traceconv writes one constant kernel header (its entries line
+ * included) and every field in decimal: no pfn of it is bare hex, and its
+ * entries line states nothing of the trace. */
+static void test_perfetto_header_means_decimal_fields(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n#\n"
+		 "# entries-in-buffer/entries-written: 30624/30624   #P:4\n"
+		 "#           TASK-PID    TGID   CPU#  ||||    TIMESTAMP  FUNCTION\n"
+		 "          camera-3301  ( 3301) [000] .... 1500.000100: cma_alloc_busy_retry: name=reserved pfn=1048576 page=18446743524961878016 count=64 align=6\n"
+		 "          <idle>-0     (-----) [002] .... 1500.200000: cma_release: name=reserved pfn=1048640 page=0 count=64\n");
+	rec = run_next(&r);
+	check_context(rec, 5, 1500000100000, 0, 3301, 3301, "camera", "cma", "cma_alloc_busy_retry");
+	assert_field(rec, "pfn", "1048576");
+	rec = run_next(&r);
+	assert_int_equal(rec->pid, 0);
+	assert_field(rec, "pfn", "1048640");
+	run_end(&r);
+	assert_null(pb_parser_meta(r.p, "entries"));
+	assert_null(pb_parser_meta(r.p, "cpus"));
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* The same events in the kernel's own text: "pfn=%lx" is hex. */
+static void test_kernel_header_keeps_bare_hex_pfns(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_FTRACE,
+		 "# tracer: nop\n#\n"
+		 "# entries-in-buffer/entries-written: 30625/30625   #P:4\n"
+		 "          camera-3301  [000] .... 1500.000100: cma_alloc_busy_retry: name=reserved pfn=1048576 page=ffffffbf04080000 count=64 align=6\n");
+	rec = run_next(&r);
+	assert_field(rec, "pfn", "0x1048576");
+	run_end(&r);
+	assert_string_equal(pb_parser_meta(r.p, "cpus"), "4");
+	run_close(&r);
+}
+
 /* 6.6 sample: no tgid column, sym-offset frames with a module */
 /* The header lines `pinblame record` writes name the kernel and arch. */
 static void test_record_header(void **state)
@@ -1411,6 +1457,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_tgid_stack),
 		cmocka_unit_test(test_record_header),
+		cmocka_unit_test(test_perfetto_header_means_decimal_fields),
+		cmocka_unit_test(test_kernel_header_keeps_bare_hex_pfns),
 		cmocka_unit_test(test_record_header_page_size),
 		cmocka_unit_test(test_no_tgid_sym_offset),
 		cmocka_unit_test(test_old_layout),
