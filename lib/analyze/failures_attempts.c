@@ -404,6 +404,18 @@ static int cmp_attempt(const void *a, const void *b)
 	return x->event_id < y->event_id ? -1 : x->event_id > y->event_id;
 }
 
+void fail_count_step(struct fail *x, const struct attempt_ev *ev)
+{
+	if (ev->what == ATTEMPT_BUSY) {
+		fail_add_range(x, ev->start_pfn, ev->end_pfn);
+		fail_add_pfn(x, ev->busy_pfn, ev->range_id, ev->ts_ns, ev->event_id,
+			     HOW_ISOLATION);
+	} else {
+		x->failed_migrations += 1 + (int)ev->repeats;
+		x->failed_pages += ev->failed;
+	}
+}
+
 static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 {
 	fail_widen(x, ev->ts_ns);
@@ -414,18 +426,11 @@ static void attempt_event(struct fail *x, const struct attempt_ev *ev)
 		x->stack_id = ev->stack_id;
 	if (!x->comm)
 		x->comm = ev->comm;
-	if (ev->what == ATTEMPT_BUSY) {
-		fail_add_range(x, ev->start_pfn, ev->end_pfn);
-		fail_add_pfn(x, ev->busy_pfn, ev->range_id, ev->ts_ns, ev->event_id,
-			     HOW_ISOLATION);
-	} else {
-		x->failed_migrations += 1 + (int)ev->repeats;
-		x->failed_pages += ev->failed;
-		/* offlining is a migration failure, not an allocation */
-		if (ev->why != REASON_CONTIG_RANGE) {
-			x->kind = FAIL_MIGRATE;
-			x->reason = ev->reason;
-		}
+	fail_count_step(x, ev);
+	/* offlining is a migration failure, not an allocation */
+	if (ev->what != ATTEMPT_BUSY && ev->why != REASON_CONTIG_RANGE) {
+		x->kind = FAIL_MIGRATE;
+		x->reason = ev->reason;
 	}
 }
 

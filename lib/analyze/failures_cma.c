@@ -258,14 +258,7 @@ static void claim_step(struct finder *f, struct cma_span *sp, struct attempt_ev 
 	fail_widen(x, ev->ts_ns);
 	if (ev->repeats)
 		fail_widen(x, ev->last_ts_ns);
-	if (ev->what == ATTEMPT_BUSY) {
-		fail_add_range(x, ev->start_pfn, ev->end_pfn);
-		fail_add_pfn(x, ev->busy_pfn, ev->range_id, ev->ts_ns, ev->event_id,
-			     HOW_ISOLATION);
-	} else {
-		x->failed_migrations += 1 + (int)ev->repeats;
-		x->failed_pages += ev->failed;
-	}
+	fail_count_step(x, ev);
 	ev->what = ATTEMPT_CLAIMED;
 }
 

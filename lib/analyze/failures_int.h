@@ -228,6 +228,10 @@ struct attempt_list {
 	size_t n, cap;
 };
 
+/* Counts the step EV (a busy page, or a run of failed migrations) into X:
+ * its range and page, or its migrations and their failed pages. */
+void fail_count_step(struct fail *x, const struct attempt_ev *ev);
+
 /* The class of EV's attempt: REASON_CONTIG, or the reason of a migration
  * outside it. */
 enum attempt_reason attempt_class(const struct attempt_ev *ev);
