@@ -268,6 +268,25 @@ static int is_part_of(const char *func, const char *caller)
 	return k && !strncmp(func, caller, k) && func[k] == '_' && func[k + 1];
 }
 
+/* Whether frame I is one of the parts of a function F rootward of it:
+ * every frame from I to F is a part of F. The compiler inlines a static
+ * part or not (process_vm_rw_single_vec() into process_vm_rw_core(),
+ * both parts of process_vm_rw()), so the part nearest the leaf is not a
+ * name the holder keeps across builds; F is. */
+static int part_of_rootward(const struct pb_noise *noise, const char *const *funcs, size_t i,
+			    size_t n, enum stack_mode mode)
+{
+	for (size_t j = i + 1; j < n; j++) {
+		if (!is_part_of(funcs[i], funcs[j]))
+			continue;
+		for (size_t k = i + 1; k < j; k++)
+			if (!is_part_of(funcs[k], funcs[j]))
+				return 0;
+		return noise_classify(noise, funcs[j], mode) == FRAME_HOLDER;
+	}
+	return 0;
+}
+
 /* Whether frame I serves a direct I/O that an issuer rootward of it
  * made: a direct-I/O frame leafward of it (DIRECT_IO, the bio helper
  * walked through) or between it and the issuer (fuse_get_user_pages()
@@ -300,8 +319,7 @@ static int named_by_caller(const struct pb_noise *noise, const char *const *func
 	if ((cls == FRAME_HOLDER || noise_is_cache(noise, funcs[i])) &&
 	    serves_direct_io(funcs, i, n, direct_io))
 		return 1;
-	return i + 1 < n && is_part_of(funcs[i], funcs[i + 1]) &&
-	       noise_classify(noise, funcs[i + 1], mode) == FRAME_HOLDER;
+	return part_of_rootward(noise, funcs, i, n, mode);
 }
 
 size_t callsite_pick(const struct pb_noise *noise, const char *const *funcs, size_t n,

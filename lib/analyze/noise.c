@@ -5,16 +5,17 @@
  * that is code of its own. The roles:
  *  - helpers, walked through in every stack: page reference and pin/unpin
  *    helpers, GUP internals, splice internals that move pages into a
- *    pipe, and syscall or exception entry from user space;
+ *    pipe or duplicate a pipe buffer, and syscall or exception entry
+ *    from user space;
  *  - the allocator, walked through in every stack;
  *  - the page cache and shmem: walked through in an allocation stack
  *    (page_owner names who asked for the page: drm_gem_get_pages, not
  *    shmem_alloc_folio); a reference taken there is a page cache lookup,
  *    a common path;
  *  - common paths, never blamed: paths that touch every page (LRU drain,
- *    migration and rmap, reclaim, unmap and exit). Seed 002: "usually the
- *    other two would be common path like lru draining or rmap for page
- *    migration".
+ *    migration and rmap, readahead, reclaim, unmap and exit). Seed 002:
+ *    "usually the other two would be common path like lru draining or
+ *    rmap for page migration".
  * Names are matched after frame_func(), so ".constprop.0" and 6.10+'s
  * "_noprof" need no pattern of their own. The patterns name roles, so a
  * helper renamed across versions (try_grab_page, try_grab_folio,
@@ -42,6 +43,15 @@ static const char *const gup_globs[] = {
 	"follow_page*", "follow_*_mask", "faultin_page", "check_and_migrate_movable_*",
 	"migrate_longterm_unpinnable_*", "collect_longterm_unpinnable_*",
 	"iov_iter_get_pages*", "__iov_iter_get_pages*", "iov_iter_extract_*",
+	/* the slow walk's grab of a huge mapping, which the walk hands to
+	 * the code of that mapping: THP (follow_trans_huge_pmd up to 6.7,
+	 * gup.c's follow_huge_pmd/follow_huge_pud 6.8+), hugetlb
+	 * (follow_huge_pmd/pud/pgd/addr/pd and follow_hugetlb_page up to
+	 * 6.4, hugetlb_follow_page_mask 6.5-6.9), DAX (follow_devmap_pmd/pud) */
+	"follow_*huge*", "hugetlb_follow_*", "follow_devmap_*",
+	/* the rest of mm/gup.c's API: a core dump's page (dump_user_range
+	 * or, before 5.10, elf_core_dump asked), a memfd's folios (6.11+) */
+	"get_dump_page", "memfd_pin_folios",
 };
 
 /* GUP-caller plumbing: code that takes a user buffer's pages for a caller
@@ -61,16 +71,25 @@ static const char *const gup_globs[] = {
 static const char *const plumbing_globs[] = {
 	"bio_iov_iter_get_pages*", "__bio_iov_iter_get_pages*", "bio_map_user_iov",
 	"blk_rq_map_user*", "__blk_rq_map_user*",
+	/* and the bio's release of those pages when the I/O completes
+	 * (5.10 bio_release_pages, 5.15+ __bio_release_pages, 6.4+
+	 * bio_release_page; a read's bio_check_pages_dirty; SG_IO's
+	 * blk_rq_unmap_user): the put is the end_io's, or the issuer's that
+	 * waited for it. A read's pages dirtied later by the workqueue are
+	 * put by bio_dirty_fn, which names itself as a work function does. */
+	"bio_release_page*", "__bio_release_pages", "bio_check_pages_dirty",
+	"blk_rq_unmap_user", "bio_unmap_user",
 	"access_remote_vm", "__access_remote_vm", "access_process_vm",
 	"get_vaddr_frames",
 	"*zerocopy*_from_iter", "skb_zerocopy_iter_*",
-	"*_pin_pages", "*_pin_pages_*", "*_pin_page_*", "*_get_pfn", "*_get_pfns",
+	"*_pin_pages", "*_pin_pages_*", "*_pin_page_*", "*_pin_folios", "*_get_pfn", "*_get_pfns",
 };
 
 /* References dropped: put and unpin helpers, page_pinner's own. */
 static const char *const put_globs[] = {
 	"folio_put", "folio_put_refs", "__folio_put", "__folio_put_large", "put_page*",
 	"__put_page", "put_compound_head", "gup_put_folio", "unpin_user_page*", "unpin_folio*",
+	"unpin_user_folio*",
 	"put_user_page*", "__page_pin*", "page_pin*", "*_page_pinner",
 };
 
@@ -81,6 +100,10 @@ static const char *const splice_globs[] = {
 	/* up to 6.4 a file is read into the pipe through its iov_iter, and
 	 * copy_page_to_iter_pipe() takes the page reference */
 	"copy_page_to_iter*", "copy_folio_to_iter*",
+	/* a pipe buffer's own reference, taken when tee(2) or a splice
+	 * between pipes duplicates it (link_pipe, which the compiler may
+	 * inline into do_tee, and splice_pipe_to_pipe) */
+	"*pipe_buf_get", "link_pipe",
 };
 
 /* Syscall and exception entry from user space: the syscall itself
@@ -111,6 +134,13 @@ static const char *const cache_globs[] = {
 	"find_get_page*", "find_lock_*", "find_or_create_page", "grab_cache_page*",
 	"read_cache_*", "do_read_cache_*", "read_pages", "generic_perform_write",
 	"generic_file_read_iter", "generic_file_buffered_read*", "shmem_*", "__shmem_*",
+	/* a lookup's speculative reference, under every generation's name:
+	 * find_get_entry (up to 5.12), mapping_get_entry (5.13-6.1),
+	 * filemap_get_entry (6.2+); a mapping fault's fault-around
+	 * (filemap_map_pages): next_uptodate_page 5.12-6.0 (with
+	 * first_map_page, next_map_page), next_uptodate_folio 6.1+ */
+	"find_get_entr*", "mapping_get_entry", "next_uptodate_*", "first_map_page",
+	"next_map_page",
 	/* a read marks the page it copies accessed (record probes it where
 	 * no function takes a spliced page with the page as argument) */
 	"mark_page_accessed", "folio_mark_accessed",
@@ -129,8 +159,11 @@ static const char *const common_globs[] = {
 	"remove_migration_pte*", "rmap_walk*", "putback_*", "folio_putback_*",
 	"isolate_*lru*", "folio_isolate_lru", "isolate_migratepages*",
 	"isolate_movable_page",
-	/* readahead */
-	"page_cache_ra_*",
+	/* readahead, every generation of its names: 5.10+ page_cache_ra_*,
+	 * do_page_cache_ra, page_cache_sync_ra; before 5.10 the pages were
+	 * allocated in __do_page_cache_readahead under ondemand_readahead */
+	"page_cache_ra_*", "*page_cache_ra", "page_cache_*_ra", "*page_cache_*readahead",
+	"ondemand_readahead",
 	/* reclaim, unmap and exit */
 	"shrink_*", "zap_*", "unmap_page_range", "unmap_vmas",
 	"unmap_single_vma", "tlb_flush_mmu*", "tlb_finish_mmu",

@@ -604,7 +604,8 @@ static void test_vb2_userptr_x86_64_612_kprobe(void **state)
 
 /* mm/process_vm_access.c, 5.10 and 6.12 alike: process_vm_rw() ->
  * process_vm_rw_core() -> process_vm_rw_single_vec() ->
- * pin_user_pages_remote(). */
+ * pin_user_pages_remote(). The two static parts are process_vm_rw()'s,
+ * inlined or not: named process_vm_rw. */
 static void test_process_vm_readv_arm64_510_and_x86_64_612(void **state)
 {
 	(void)state;
@@ -613,12 +614,12 @@ static void test_process_vm_readv_arm64_510_and_x86_64_612(void **state)
 				"process_vm_rw_single_vec", "process_vm_rw_core.constprop.0",
 				"process_vm_rw", "__arm64_sys_process_vm_readv"),
 			    EL0_510),
-		      "try_grab_page", "process_vm_rw_single_vec");
+		      "try_grab_page", "process_vm_rw");
 	assert_holder(STACK(KP_X86_INT3, GUP_SLOW_612,
 			    SEG("pin_user_pages_remote", "process_vm_rw_single_vec",
 				"process_vm_rw_core", "process_vm_rw", "__x64_sys_process_vm_readv"),
 			    X86_ENTRY_612),
-		      "try_grab_folio", "process_vm_rw_single_vec");
+		      "try_grab_folio", "process_vm_rw");
 }
 
 /* mm/memory.c __access_remote_vm(): get_user_pages_remote() (5.10), 6.5+
