@@ -7,6 +7,12 @@
  * [A-Za-z0-9_]+ followed by '=' at the start of the body or after a blank,
  * and its value runs to the blank before the next such key.
  *
+ * One other form of a field: "key:{0x1,0x2}", an array the format prints
+ * as "key:%s" of __print_array() (kernel/trace/trace_output.c
+ * trace_print_array_seq(): '{', "0x%x" items joined by ',', '}'), as in a
+ * vendor cma_alloc's "... align=%u bitmap:%s": after a blank, a key, ":{"
+ * end the value before it and start a field of that key.
+ *
  * A value's leading blanks are padding, not part of it: the kernel's
  * vsprintf right-justifies a field to its width, and in the 3.x to 4.19
  * trees read a NULL %p prints "(null)" padded to the pointer's width
@@ -73,8 +79,9 @@ static char *probe_location(char *p, char *end, struct pb_field *f)
 	return close + 1;
 }
 
-/* Every field but the probe takes at least "k=" and a blank; long bodies
- * (a trace marker can hold a megabyte) count their '='s instead. */
+/* Every field but the probe takes at least "k=" (or "k:{") and a blank;
+ * long bodies (a trace marker can hold a megabyte) count their '='s and
+ * '{'s instead. */
 static size_t max_fields(const char *s, size_t len)
 {
 	const char *end = s + len;
@@ -82,10 +89,9 @@ static size_t max_fields(const char *s, size_t len)
 
 	if (len < 512)
 		return (len + 1) / 3 + 2;
-	while ((s = memchr(s, '=', (size_t)(end - s)))) {
-		n++;
-		s++;
-	}
+	for (const char *c = "={"; *c; c++)
+		for (const char *q = s; (q = memchr(q, *c, (size_t)(end - q))); q++)
+			n++;
 	return n;
 }
 
@@ -132,6 +138,36 @@ static void fields_option_number(char **value, char **vend)
 	}
 }
 
+/* The start of the first " key:{" in [value, vend) (its key), or NULL:
+ * an array field printed after the value (see the top of this file). */
+static char *array_field(char *value, char *vend)
+{
+	for (char *b = value; b < vend && (b = memchr(b, '{', (size_t)(vend - b))); b++) {
+		char *k;
+
+		if (b - value < 3 || b[-1] != ':')
+			continue;
+		k = (char *)pb_key_start(value, b - 1);
+		if (k < b - 1 && k > value && (k[-1] == ' ' || k[-1] == '\t'))
+			return k;
+	}
+	return NULL;
+}
+
+/* Trims the blanks around [*value, *vend) and a comma the format prints
+ * after it, and keeps one number of the fields option's pair. */
+static void trim_value(char **value, char **vend)
+{
+	while (*vend > *value && ((*vend)[-1] == ' ' || (*vend)[-1] == '\t'))
+		(*vend)--;
+	while (*value < *vend && (**value == ' ' || **value == '\t'))
+		(*value)++;
+	if (*vend > *value && (*vend)[-1] == ',')
+		(*vend)--;
+	fields_option_number(value, vend);
+	**vend = '\0';
+}
+
 size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 		     struct pb_field **fields)
 {
@@ -159,22 +195,26 @@ size_t pb_parse_body(const char *body, size_t len, struct pb_arena *arena,
 
 	key = next_key(s, p, end, &eq);
 	while (key) {
-		char *value = eq + 1, *vend, *next, *next_eq;
+		char *value = eq + 1, *vend, *next, *next_eq, *array;
 
 		*eq = '\0';
 		next = next_key(s, value, end, &next_eq);
 		vend = next ? next - 1 : end;
-		while (vend > value && (vend[-1] == ' ' || vend[-1] == '\t'))
-			vend--;
-		while (value < vend && (*value == ' ' || *value == '\t'))
-			value++;
-		if (vend > value && vend[-1] == ',')
-			vend--;
-		fields_option_number(&value, &vend);
-		*vend = '\0';
+		array = array_field(value, vend);
+		if (array) {
+			char *colon = memchr(array, ':', (size_t)(vend - array));
+			char *items = colon + 1;
+
+			*colon = '\0';
+			trim_value(&items, &vend);
+			f[n + 1].name = array;
+			f[n + 1].value = items;
+			vend = array;
+		}
+		trim_value(&value, &vend);
 		f[n].name = key;
 		f[n].value = value;
-		n++;
+		n += array ? 2 : 1;
 		key = next;
 		eq = next_eq;
 	}

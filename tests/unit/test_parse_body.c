@@ -63,6 +63,24 @@ static void test_body_values_with_blanks(void **state)
 	CHECK_BODY("expr=a=b next=1", { "expr", "a=b" }, { "next", "1" });
 }
 
+/* A field the format prints "key:%s" of __print_array() ("{0x..,0x..}"),
+ * as a vendor cma_alloc prints "... align=%u bitmap:%s": its own field, not
+ * words of the value before it. */
+static void test_body_array_after_a_value_is_its_own_field(void **state)
+{
+	(void)state;
+	CHECK_BODY("name=linux,cma pfn=c0000 page=0000000000000000 count=512 align=9 bitmap:{0xffffffffffffffff,0xffffffff00000000}",
+		   { "name", "linux,cma" }, { "pfn", "c0000" },
+		   { "page", "0000000000000000" }, { "count", "512" }, { "align", "9" },
+		   { "bitmap", "{0xffffffffffffffff,0xffffffff00000000}" });
+	CHECK_BODY("name=cma pfn=9f400 page=ffffffbf04080000 count=8 bitmap:{0x0}",
+		   { "name", "cma" }, { "pfn", "9f400" }, { "page", "ffffffbf04080000" },
+		   { "count", "8" }, { "bitmap", "{0x0}" });
+	/* a ':' and '{' that do not follow a blank and a key stay in the value */
+	CHECK_BODY("buf=a:{b} x={0x1} next=1", { "buf", "a:{b}" }, { "x", "{0x1}" },
+		   { "next", "1" });
+}
+
 static void test_body_empty_values(void **state)
 {
 	(void)state;
@@ -519,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_body_plain),
 		cmocka_unit_test(test_text_is_binary_by_byte_and_place),
 		cmocka_unit_test(test_body_values_with_blanks),
+		cmocka_unit_test(test_body_array_after_a_value_is_its_own_field),
 		cmocka_unit_test(test_body_empty_values),
 		cmocka_unit_test(test_body_padded_pointer_is_its_value),
 		cmocka_unit_test(test_body_probe_and_quirks),
