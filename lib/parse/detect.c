@@ -216,11 +216,11 @@ static int samsung_task(const char *line, size_t len)
 }
 
 /* logcat -v threadtime: "01-01 09:03:01.490     0     0 I " (logcat -b
- * kernel, the kernel's lines as logd relays them). */
+ * kernel, the kernel's lines as logd relays them), with the times and the
+ * uid of its other options (the parser's rule: kmsg_logcat_head()). */
 static int logcat_line(const char *line, size_t len)
 {
-	return len > 33 && pb_is_digit(line[0]) && line[2] == '-' && line[5] == ' ' &&
-	       line[8] == ':' && line[11] == ':' && line[14] == '.' && line[18] == ' ';
+	return kmsg_logcat_head(line, len) != 0;
 }
 
 /* logcat -v long: "[ 01-01 09:03:01.490     0:    0 I/cma      ]", the

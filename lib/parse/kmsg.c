@@ -50,12 +50,16 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	struct stamps st;
 	const char *s;
 	size_t n;
-	int rc = dump_getline(k->p, &s, &n, &l->lineno);
+	int rc;
 
-	if (rc != 1)
-		return rc;
-	strip_colour(k, &s, &n);
-	kmsg_strip_prefix(&k->time, &k->retag, s, n, l, &st);
+	/* the carrier's framing lines are skipped: a record of several
+	 * lines (a dump, a call trace) reads on across them */
+	do {
+		if ((rc = dump_getline(k->p, &s, &n, &l->lineno)) != 1)
+			return rc;
+		strip_colour(k, &s, &n);
+		kmsg_strip_prefix(&k->time, &k->retag, s, n, l, &st);
+	} while (l->framing);
 	l->ts_ns = l->kernel ? kmsg_line_time(&k->time, k->p, l->lineno, &st) : -1;
 	if (l->ts_ns >= 0)
 		mark_kernel_log(k);
@@ -658,6 +662,10 @@ static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec
 	if (dump_prefix(s, len, "CPU: ") || dump_prefix(s, len, "Pid: "))
 		task_line(k, l);
 	else if ((n = dump_prefix(s, len, "Linux version ")))
+		banner(k, l, n);
+	/* an Android bugreport's head: dumpstate prints "Kernel: " and then
+	 * /proc/version, whose linux_proc_banner is the boot banner's text */
+	else if ((n = dump_prefix(s, len, "Kernel: Linux version ")))
 		banner(k, l, n);
 	else
 		return driver_failed(k, l, rec);

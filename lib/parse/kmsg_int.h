@@ -18,6 +18,9 @@ struct kline {
 	int64_t ts_ns;		/* on the file's clock, -1 when the line has none */
 	uint64_t lineno;
 	int kernel;		/* 0: journal line of another program */
+	/* 1: a line of the carrier's own, between the kernel's lines (logcat
+	 * -v long's head of an entry and the blank line after it) */
+	int framing;
 	/* the task a vendor prefix names (Samsung "[cpu: comm: pid]",
 	 * MediaTek ".(cpu)[pid:comm]"); -1 and empty when none */
 	int32_t cpu, pid;
@@ -48,8 +51,10 @@ struct ktime {
 	int64_t last_boot, last_wall, boot_offset;
 	int reboots;
 	/* logcat -v long: the entry whose head was read last, up to the blank
-	 * line that ends it: its date (-1: no entry open) and tag */
-	int64_t entry_wall;
+	 * line that ends it: its time (a date, or since boot: -1 for the
+	 * other) and tag */
+	int entry_open;
+	int64_t entry_wall, entry_boot;
 	char entry_tag[48];
 	size_t entry_tag_len;
 };
@@ -121,9 +126,13 @@ size_t kmsg_date_prefix(struct ktime *t, const char *s, size_t n, int64_t *wall,
  * tio); an ISO date in it goes into *WALL. Returns its length, 0 when S
  * starts with none. */
 size_t kmsg_serial_stamp(const char *s, size_t n, int64_t *wall);
-/* logcat's "01-01 09:03:01.490" (a date without a year, in ms) into
- * *WALL. Returns its length, 0 when S starts with none. */
-size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall);
+/* logcat's time as liblog's android_log_formatLogLine() prints it:
+ * "01-01 09:03:01.490" (a date without a year), "2025-01-01 09:03:01.490"
+ * (-v year), with 6 or 9 digits after the seconds (-v usec, -v nsec) and
+ * " +0100" after them (-v zone), into *WALL; "%19lld.%03ld" seconds since
+ * the epoch (-v epoch) into *WALL, "%6lld.%03ld" since boot (-v monotonic)
+ * into *BOOT. Returns its length, 0 when S starts with none. */
+size_t kmsg_logcat_time(struct ktime *t, const char *s, size_t n, int64_t *wall, int64_t *boot);
 /* dmesg's bracketed time ("[  109.600000]" and util-linux's variants) into
  * *ST. Returns the length, 0 when S starts with none (*ST unchanged). */
 size_t kmsg_bracket_stamp(struct ktime *t, const char *s, size_t n, struct stamps *st);
@@ -133,6 +142,10 @@ int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
 		       const struct stamps *st);
 
 /* --- kmsg_prefix.c -------------------------------------------------------- */
+/* The length of logcat's "-v threadtime" head, its time (as
+ * kmsg_logcat_time() reads it) and "%s%5d %5d %c " (-v uid's uid, pid,
+ * tid, priority), 0 when S starts with none. */
+size_t kmsg_logcat_head(const char *s, size_t n);
 
 /* Takes the prefixes off S into L (text, kernel, task) and ST; the text
  * may be rebuilt in SCRATCH (logcat's padded tags). */

@@ -11,6 +11,8 @@ static int is_lower(char c)
 	return c >= 'a' && c <= 'z';
 }
 
+static int caller_id(const char *s, size_t n, size_t *i, struct kline *l);
+
 /* --- other prefixes ------------------------------------------------------ */
 
 /* "<4>": the console log level (dmesg -r). */
@@ -26,9 +28,12 @@ static size_t level_prefix(const char *s, size_t n)
 }
 
 /* /dev/kmsg: "6,339,5140900,-;" (level, sequence, microseconds since boot,
- * flags). */
-static size_t devkmsg_prefix(const char *s, size_t n, int64_t *ts)
+ * flags), with ",caller=T%u" or ",caller=C%u" before the ';' under
+ * CONFIG_PRINTK_CALLER (info_print_ext_header(); netconsole's extended
+ * records too): the caller goes into L as the bracketed one does. */
+static size_t devkmsg_prefix(const char *s, size_t n, int64_t *ts, struct kline *l)
 {
+	const char *caller;
 	size_t i, commas = 0, ndigits = 0;
 	uint64_t us = 0;
 
@@ -45,6 +50,12 @@ static size_t devkmsg_prefix(const char *s, size_t n, int64_t *ts)
 	if (i == n || s[i] != ';' || commas < 3 || !ndigits || ndigits > 15)
 		return 0;
 	*ts = (int64_t)(us * 1000);
+	caller = kmsg_find(s, i, ",caller=");
+	if (caller) {
+		size_t at = (size_t)(caller - s) + 8;
+
+		caller_id(s, i, &at, l);
+	}
 	return i + 1;
 }
 
@@ -134,6 +145,35 @@ static size_t journal_host(const char *s, size_t n, int *kernel)
 	return 0;
 }
 
+/* A printk caller id from S[*I]: "T%u" (a task) or "C%u" (a cpu), and the
+ * cpu after the task of vendor hooks, "T%u@C%u" or "T%uC%u"; *I moves
+ * past it, L (when given) takes the task and cpu. 0 when there is none. */
+static int caller_id(const char *s, size_t n, size_t *i, struct kline *l)
+{
+	size_t at;
+	int64_t id, cpu = -1, pid = -1;
+	char who;
+
+	if (*i == n || (s[*i] != 'T' && s[*i] != 'C'))
+		return 0;
+	who = s[(*i)++];
+	at = *i;
+	if (!skip_digits(s, n, i) || pb_parse_i64(s + at, *i - at, &id))
+		return 0;
+	*(who == 'T' ? &pid : &cpu) = id;
+	if (*i + 2 < n && s[*i] == '@' && s[*i + 1] == 'C')
+		(*i)++;
+	if (*i + 1 < n && s[*i] == 'C') {
+		at = ++*i;
+		if (!skip_digits(s, n, i) || pb_parse_i64(s + at, *i - at, &cpu))
+			return 0;
+	}
+	if (l) {
+		l->pid = (int32_t)pid;
+		l->cpu = (int32_t)cpu;
+	}
+	return 1;
+}
 
 /* CONFIG_PRINTK_CALLER: print_caller()'s "[%6s]" of "T%u" (a task) or
  * "C%u" (a CPU): "[  T123]", "[ C1]"; Android's printk_cpuid vendor hook
@@ -142,34 +182,18 @@ static size_t journal_host(const char *s, size_t n, int *kernel)
  * allocations. L (may be NULL: only the length) takes the pid and cpu. */
 static size_t caller_prefix(const char *s, size_t n, struct kline *l)
 {
-	size_t i = 1, at;
-	int64_t id, cpu = -1, pid = -1;
-	char who;
+	size_t i = 1;
+	struct kline probe;	/* L is set only once the ']' is there */
 
 	if (n < 4 || s[0] != '[')
 		return 0;
 	while (i < n && s[i] == ' ')
 		i++;
-	if (i == n || (s[i] != 'T' && s[i] != 'C'))
-		return 0;
-	who = s[i++];
-	at = i;
-	if (!skip_digits(s, n, &i) || pb_parse_i64(s + at, i - at, &id))
-		return 0;
-	*(who == 'T' ? &pid : &cpu) = id;
-	/* the cpu after the task: "T%u@C%u", or "T%uC%u" of other vendors */
-	if (i + 2 < n && s[i] == '@' && s[i + 1] == 'C')
-		i++;
-	if (i + 1 < n && s[i] == 'C') {
-		at = ++i;
-		if (!skip_digits(s, n, &i) || pb_parse_i64(s + at, i - at, &cpu))
-			return 0;
-	}
-	if (i == n || s[i] != ']')
+	if (!caller_id(s, n, &i, &probe) || i == n || s[i] != ']')
 		return 0;
 	if (l) {
-		l->pid = (int32_t)pid;
-		l->cpu = (int32_t)cpu;
+		l->pid = probe.pid;
+		l->cpu = probe.cpu;
 	}
 	return i + 1;
 }
@@ -286,23 +310,61 @@ static size_t task_prefix(const char *s, size_t n, struct kline *l)
 	return mediatek_prefix(s, n, l);
 }
 
-/* logcat's "-v threadtime" head, "%02d-%02d %02d:%02d:%02d.%03d %5d %5d %c "
- * ("01-01 09:03:01.490     0     0 I "): its length, 0 when S has none. */
-static size_t logcat_head(const char *s, size_t n)
+/* A uid as logcat -v uid prints it: liblog's "%5s:" of a user name of at
+ * most 5 characters ("root"), else "%5d:" of the number. */
+static int logcat_uid(struct dump_slice w)
 {
-	const char *pos = s, *end = s + (n < 48 ? n : 48);
-	struct dump_slice w;
-
-	if (n < 26 || s[2] != '-' || s[5] != ' ' || s[8] != ':' || s[14] != '.' ||
-	    !pb_is_digit(s[0]) || !pb_is_digit(s[17]))
+	if (!w.len || w.len > 10)
 		return 0;
-	for (int word = 0; word < 5; word++)
-		if (dump_word(&pos, end, &w))
+	for (size_t i = 0; i < w.len; i++)
+		if (!pb_is_digit(w.s[i]) && !is_lower(w.s[i]) && w.s[i] != '_')
 			return 0;
-	/* the fifth word is the priority letter (V D I W E F) */
-	if (w.len != 1 || pos == end || *pos != ' ')
+	return 1;
+}
+
+static int all_digits(struct dump_slice w)
+{
+	size_t i = 0;
+
+	return skip_digits(w.s, w.len, &i) && i == w.len;
+}
+
+/* The words of logcat's "-v threadtime" head after its time: liblog's
+ * "%s%5d %5d %c " (uid, pid, tid, priority letter), the uid printed only
+ * with -v uid ("%5s:" or "%5d:" with its ':' made a blank, six blanks
+ * when logd knew none). Their length, 0 when S does not start so. */
+static size_t threadtime_ids(const char *s, size_t n)
+{
+	const char *pos = s, *end = s + (n < 40 ? n : 40);
+	struct dump_slice w[3], x;
+
+	for (int k = 0; k < 4; k++) {
+		if (dump_word(&pos, end, &x))
+			return 0;
+		if (k >= 2 && x.len == 1 && memchr("VDIWEFS", x.s[0], 7)) {
+			if (!all_digits(w[k - 1]) || !all_digits(w[k - 2]) ||
+			    (k == 3 && !logcat_uid(w[0])))
+				return 0;
+			return pos < end && *pos == ' ' ? (size_t)(pos - s) + 1 : 0;
+		}
+		if (k == 3)
+			return 0;
+		w[k] = x;
+	}
+	return 0;
+}
+
+size_t kmsg_logcat_head(const char *s, size_t n)
+{
+	struct ktime probe;	/* the time is read again for the line */
+	int64_t wall = -1, boot = -1;
+	size_t d, ids;
+
+	kmsg_time_init(&probe);
+	if (!(d = kmsg_logcat_time(&probe, s, n, &wall, &boot)) || d == n || s[d] != ' ' ||
+	    !(ids = threadtime_ids(s + d + 1, n - d - 1)))
 		return 0;
-	return (size_t)(pos - s) + 1;
+	return d + 1 + ids;
 }
 
 /* The tag after logcat's head, "%-8s: ": a tag shorter than 8 is padded
@@ -330,9 +392,25 @@ static void logcat_tag(struct pb_buf *scratch, const char **s, size_t *n)
 	*n = scratch->len;
 }
 
-/* logcat's "-v brief" head "%c/%-8s(%5d): " ("E/cma     (    0): "),
- * also after the date of "-v time" ("%s.%03ld %c/%-8s(%5d): "). Returns
- * the length of the head; *TAG and *TAG_LEN take the tag, blanks cut. */
+/* The uid that logcat -v uid prints before a pid, "%5s:" or "%5d:"
+ * (" root:", " 1000:"), from S[*I] (blanks skipped) up to the colon;
+ * *I moves past it. 1 when there was one. */
+static int uid_colon(const char *s, size_t n, size_t *i)
+{
+	size_t at = *i + dump_blanks(s + *i, n - *i);
+	const char *colon = memchr(s + at, ':', n - at);
+
+	if (!colon || colon == s + at ||
+	    !logcat_uid((struct dump_slice){ s + at, (size_t)(colon - s) - at }))
+		return 0;
+	*i = (size_t)(colon - s) + 1;
+	return 1;
+}
+
+/* logcat's "-v brief" head "%c/%-8s(%s%5d): " ("E/cma     (    0): ",
+ * with -v uid "E/cma     ( root:    0): "), also after the time of "-v
+ * time" ("%s %c/%-8s(%s%5d): "). Returns the length of the head; *TAG and
+ * *TAG_LEN take the tag, blanks cut. */
 static size_t logcat_brief_head(const char *s, size_t n, const char **tag, size_t *tag_len)
 {
 	const char *open, *close;
@@ -343,6 +421,7 @@ static size_t logcat_brief_head(const char *s, size_t n, const char **tag, size_
 	    !(close = memchr(open, ')', (size_t)(s + n - open))))
 		return 0;
 	i = (size_t)(open - s) + 1;
+	uid_colon(s, (size_t)(close - s), &i);
 	i += dump_blanks(s + i, (size_t)(close - s) - i);
 	if (!skip_digits(s, (size_t)(close - s), &i) || s + i != close ||
 	    (size_t)(close - s) + 3 > n || close[1] != ':' || close[2] != ' ')
@@ -354,24 +433,24 @@ static size_t logcat_brief_head(const char *s, size_t n, const char **tag, size_
 
 /* A logcat "-v time" or "-v brief" line: *S becomes the message as printk
  * wrote it, the tag, ": " and the rest, rebuilt in SCRATCH (logd took the
- * kernel's "cma: " off as the tag); the date goes into *WALL. Returns 0
+ * kernel's "cma: " off as the tag); the time goes into *ST. Returns 0
  * when S is no such line. */
 static int logcat_brief(struct ktime *t, struct pb_buf *scratch, const char **s, size_t *n,
-			int64_t *wall)
+			struct stamps *st)
 {
 	struct ktime probe = *t;	/* the date read once the line is known */
 	const char *tag;
 	size_t d, h, tag_len;
 	int64_t ignored;
 
-	d = kmsg_logcat_date(&probe, *s, *n, &ignored);
+	d = kmsg_logcat_time(&probe, *s, *n, &ignored, &ignored);
 	if (d && (d == *n || (*s)[d] != ' '))
 		return 0;
 	d += d != 0;
 	if (!(h = logcat_brief_head(*s + d, *n - d, &tag, &tag_len)))
 		return 0;
 	if (d)
-		kmsg_logcat_date(t, *s, *n, wall);
+		kmsg_logcat_time(t, *s, *n, &st->wall, &st->boot);
 	pb_buf_reset(scratch);
 	if (tag_len) {
 		pb_buf_add(scratch, tag, tag_len);
@@ -384,7 +463,8 @@ static int logcat_brief(struct ktime *t, struct pb_buf *scratch, const char **s,
 }
 
 /* logcat's "-v long" head of an entry, alone on its line: liblog's
- * FORMAT_LONG "[ %s %5d:%5d %c/%-8s ]" (date, pid, tid, priority, tag);
+ * FORMAT_LONG "[ %s %s%5d:%5d %c/%-8s ]" (time, the uid of -v uid as in
+ * logcat_brief_head(), pid, tid, priority, tag);
  * the message follows on its own lines, and a blank line ends the entry.
  * Opens the entry in T (its date, the tag logd took off the kernel's
  * message) and returns 1 when S is one. */
@@ -392,13 +472,24 @@ static int logcat_long_head(struct ktime *t, const char *s, size_t n)
 {
 	struct ktime probe = *t;	/* the date read once the line is known */
 	const char *tag;
-	size_t d, i, tag_len;
-	int64_t wall;
+	size_t d, i, at, tag_len;
+	int64_t ignored;
 
 	if (n < 32 || s[0] != '[' || s[1] != ' ' || s[n - 1] != ']' || s[n - 2] != ' ' ||
-	    !(d = kmsg_logcat_date(&probe, s + 2, n - 2, &wall)))
+	    !(d = kmsg_logcat_time(&probe, s + 2, n - 2, &ignored, &ignored)))
 		return 0;
-	i = 2 + d;
+	at = i = 2 + d;
+	/* -v uid's "uid:" before "pid:tid"; without it the first colon is the
+	 * pid's, and no "digits:" follows it */
+	if (uid_colon(s, n, &i)) {
+		size_t pid_at = i;
+
+		i += dump_blanks(s + i, n - i);
+		if (skip_digits(s, n, &i) && i < n && s[i] == ':')
+			i = pid_at;
+		else
+			i = at;
+	}
 	i += dump_blanks(s + i, n - i);
 	if (!skip_digits(s, n, &i) || i >= n || s[i] != ':')
 		return 0;
@@ -411,7 +502,9 @@ static int logcat_long_head(struct ktime *t, const char *s, size_t n)
 	tag_len = dump_rtrim(tag, (size_t)(s + n - 2 - tag));
 	if (tag_len >= sizeof(t->entry_tag) || memchr(tag, ' ', tag_len))
 		return 0;
-	kmsg_logcat_date(t, s + 2, n - 2, &t->entry_wall);
+	t->entry_wall = t->entry_boot = -1;
+	kmsg_logcat_time(t, s + 2, n - 2, &t->entry_wall, &t->entry_boot);
+	t->entry_open = 1;
 	memcpy(t->entry_tag, tag, tag_len);
 	t->entry_tag_len = tag_len;
 	return 1;
@@ -419,16 +512,21 @@ static int logcat_long_head(struct ktime *t, const char *s, size_t n)
 
 /* A line of logcat -v long's open entry: the message, the tag put back in
  * front as printk wrote it ("cma: cma_alloc: ..."), rebuilt in SCRATCH,
- * with the entry's date. A blank line closes the entry. Returns 1 when
+ * with the entry's time. A blank line closes the entry (a line of the
+ * framing, no kernel line). Returns 1 when
  * the line was one of the entry's. */
 static int logcat_long_line(struct ktime *t, struct pb_buf *scratch, const char *s, size_t n,
 			    struct kline *l, struct stamps *st)
 {
-	if (t->entry_wall < 0)
+	if (!t->entry_open)
 		return 0;
 	if (!dump_rtrim(s, n)) {
-		t->entry_wall = -1;
-		return 0;
+		t->entry_open = 0;	/* the blank line after the entry */
+		l->framing = 1;
+		l->kernel = 0;
+		l->text = s + n;
+		l->len = 0;
+		return 1;
 	}
 	pb_buf_reset(scratch);
 	if (t->entry_tag_len) {
@@ -437,6 +535,7 @@ static int logcat_long_line(struct ktime *t, struct pb_buf *scratch, const char 
 	}
 	pb_buf_add(scratch, s, n);
 	st->wall = t->entry_wall;
+	st->boot = t->entry_boot;
 	l->text = pb_buf_str(scratch);
 	l->len = dump_rtrim(l->text, scratch->len);
 	return 1;
@@ -530,8 +629,10 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 	l->cpu = l->pid = -1;
 	l->comm = NULL;
 	l->comm_len = 0;
+	l->framing = 0;
 	if (logcat_long_head(t, s, n)) {
-		l->kernel = 0;	/* the head of the entry, no message */
+		l->framing = 1;	/* the head of the entry, no message */
+		l->kernel = 0;
 		l->text = s + n;
 		l->len = 0;
 		return;
@@ -540,16 +641,16 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 		return;
 	i += kmsg_serial_stamp(s, n, &st->wall);
 	i += level_prefix(s + i, n - i);
-	i += devkmsg_prefix(s + i, n - i, &st->boot);
+	i += devkmsg_prefix(s + i, n - i, &st->boot, l);
 	i += facility_prefix(s + i, n - i);
-	if ((h = logcat_head(s + i, n - i))) {
-		kmsg_logcat_date(t, s + i, n - i, &st->wall);
+	if ((h = kmsg_logcat_head(s + i, n - i))) {
+		kmsg_logcat_time(t, s + i, n - i, &st->wall, &st->boot);
 		s += i + h;
 		n -= i + h;
 		logcat_tag(scratch, &s, &n);
 		i = level_prefix(s, n);
 		d = 1;
-	} else if ((ls = s + i, ln = n - i, logcat_brief(t, scratch, &ls, &ln, &st->wall))) {
+	} else if ((ls = s + i, ln = n - i, logcat_brief(t, scratch, &ls, &ln, st))) {
 		s = ls;
 		n = ln;
 		i = level_prefix(s, n);

@@ -266,17 +266,73 @@ static size_t logread_date(const char *s, size_t n, struct kdate *d)
 	return n > 25 && s[24] == ' ' && !ctime_date(s, 24, d) ? 25 : 0;
 }
 
-size_t kmsg_logcat_date(struct ktime *t, const char *s, size_t n, int64_t *wall)
+/* logcat's date: "%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S" (-v year). */
+static size_t logcat_date(const char *s, size_t n, struct kdate *d)
 {
-	struct kdate d = { 0 };
+	size_t k = 0;
+
+	*d = (struct kdate){ 0 };
+	if (n > 10 && s[4] == '-' && s[10] == ' ' && ymd(s, n, d))
+		k = 11;
+	else if (n < 6 || s[2] != '-' || s[5] != ' ' || (d->mon = digits(s, 2) - 1) < 0 ||
+		 d->mon > 11 || (d->mday = digits(s + 3, 2)) < 1)
+		return 0;
+	else
+		k = 6;
+	return (n - k > 8 && clock_time(s + k, n - k, 1, d)) ? k + 8 : 0;
+}
+
+/* logcat's "%19lld" (-v epoch: seconds since the epoch) or "%6lld" (-v
+ * monotonic: since boot), right-aligned: the width of blanks and digits
+ * together, 0 when S starts with neither. */
+static size_t logcat_seconds(const char *s, size_t n, int *epoch)
+{
+	size_t i = dump_blanks(s, n), at = i;
+
+	while (i < n && pb_is_digit(s[i]))
+		i++;
+	*epoch = i == 19;
+	return i > at && i >= 6 && i < n && s[i] == '.' ? i : 0;
+}
+
+/* " +0100" (-v zone: strftime's " %z") after a date, into D. */
+static size_t logcat_zone(const char *s, size_t n, struct kdate *d)
+{
 	size_t k;
 
-	if (n < 18 || s[2] != '-' || s[5] != ' ' || (d.mon = digits(s, 2) - 1) < 0 ||
-	    d.mon > 11 || (d.mday = digits(s + 3, 2)) < 1 || !(k = clock_time(s + 6, n - 6, 1, &d)))
+	if (n < 7 || s[0] != ' ' || (s[1] != '+' && s[1] != '-'))
 		return 0;
-	k += 6;
-	k += fraction(s + k, n - k, &d.frac_ns);
-	*wall = yearless_ns(t, &d);
+	k = utc_offset(s + 1, n - 1, &d->utc_offset);
+	return k == 5 && s[6] == ' ' ? 6 : 0;
+}
+
+size_t kmsg_logcat_time(struct ktime *t, const char *s, size_t n, int64_t *wall, int64_t *boot)
+{
+	struct kdate d = { 0 };
+	size_t k, f, lead;
+	int epoch = 0;
+	int64_t secs_ns;
+
+	if ((k = logcat_date(s, n, &d))) {
+		f = fraction(s + k, n - k, &d.frac_ns);
+	} else if ((k = logcat_seconds(s, n, &epoch))) {
+		f = fraction(s + k, n - k, &d.frac_ns);
+	} else {
+		return 0;
+	}
+	/* ".%03ld", ".%06ld" (-v usec) or ".%09ld" (-v nsec) */
+	if (f != 4 && f != 7 && f != 10)
+		return 0;
+	if (!d.mday) {
+		lead = dump_blanks(s, k);
+		if (pb_parse_seconds_ns(s + lead, k + f - lead, &secs_ns))
+			return 0;
+		*(epoch ? wall : boot) = secs_ns;
+		return k + f;
+	}
+	k += f;
+	k += logcat_zone(s + k, n - k, &d);
+	*wall = d.year ? date_ns(&d) : yearless_ns(t, &d);
 	return k;
 }
 
@@ -528,5 +584,6 @@ void kmsg_time_init(struct ktime *t)
 {
 	*t = (struct ktime){ .clock = CLOCK_UNSET, .before = -1, .at = -1,
 			     .year = YEARLESS_BASE, .month = -1, .last_boot = -1,
-			     .last_wall = -1, .entry_wall = -1 };
+			     .last_wall = -1, .entry_wall = -1,
+			     .entry_boot = -1 };
 }

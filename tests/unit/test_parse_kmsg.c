@@ -947,6 +947,12 @@ static void test_caller_id_names_the_task(void **state)
 		{ "[  T901] migrating pfn 1a2b3 failed ret:-16\n", -1, -1, 901 },
 		{ "[T77] migrating pfn 1a2b3 failed ret:-16\n", -1, -1, 77 },
 		{ "[    C0] migrating pfn 1a2b3 failed ret:-16\n", -1, 0, -1 },
+		/* /dev/kmsg, netconsole's extended records: info_print_ext_header()'s
+		 * ",caller=%c%u" before the ';', and the vendor hook's "T%u@C%u" */
+		{ "4,1402,44142053,-,caller=T901;migrating pfn 1a2b3 failed ret:-16\n", 44142053000, -1, 901 },
+		{ "4,1402,44142053,-,caller=C2;migrating pfn 1a2b3 failed ret:-16\n", 44142053000, 2, -1 },
+		{ "4,1402,44142053,-,caller=T1234@C3;migrating pfn 1a2b3 failed ret:-16\n", 44142053000, 3, 1234 },
+		{ "4,1402,44142053,-;migrating pfn 1a2b3 failed ret:-16\n", 44142053000, -1, -1 },
 	};
 
 	(void)state;
@@ -2010,6 +2016,126 @@ static void test_logcat_long_entries_are_read_with_their_head(void **state)
 	run_close(&r);
 }
 
+/* One busy line in the logcat layout HEAD puts before it: the record's
+ * time and the file's clock. */
+static void assert_logcat_busy_line(const char *head, int64_t ts, const char *clock)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+	char text[256];
+
+	snprintf(text, sizeof(text), "%sI         : alloc_contig_range: [8f200, 8f400) PFNs busy\n",
+		 head);
+	run_open(&r, PB_FMT_KMSG, text);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_field(rec, "start_pfn", "0x8f200");
+	assert_int_equal(rec->ts_ns, ts);
+	run_end(&r);
+	if (clock)
+		assert_string_equal(pb_parser_meta(r.p, "clock"), clock);
+	else
+		assert_null(pb_parser_meta(r.p, "clock"));
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* liblog's android_log_formatLogLine(): the threadtime head is "%s %s%5d
+ * %5d %c %-8s: " with the uid of -v uid before the pid (an Android
+ * bugreport's KERNEL LOG: logcat -b kernel -v threadtime -v printable -v
+ * uid), and the time "%m-%d %H:%M:%S" or "%Y-%m-%d %H:%M:%S" (-v year),
+ * "%19lld" (-v epoch) or "%6lld" (-v monotonic), with ".%03ld", ".%06ld"
+ * (-v usec) or ".%09ld" (-v nsec), and " %z" after a date (-v zone). The
+ * lines with a uid were no kernel lines, the other times no logcat heads. */
+static void test_logcat_uid_and_the_times_of_its_options(void **state)
+{
+	(void)state;
+	/* date -u -d '2000-01-01 00:03:20.100' +%s%N */
+	assert_logcat_busy_line("01-01 00:03:20.100  root     0     0 ", 946685000100000000, "yearless");
+	assert_logcat_busy_line("01-01 00:03:20.100  1000   812   901 ", 946685000100000000, "yearless");
+	assert_logcat_busy_line("01-01 00:03:20.100        0     0 ", 946685000100000000, "yearless");
+	/* date -u -d '2000-01-01 00:03:20.100280' +%s%N */
+	assert_logcat_busy_line("01-01 00:03:20.100280     0     0 ", 946685000100280000, "yearless");
+	/* date -u -d '2022-01-01 00:03:20.100' +%s%N */
+	assert_logcat_busy_line("2022-01-01 00:03:20.100  root     0     0 ", 1640995400100000000, "realtime");
+	assert_logcat_busy_line("         1640995400.100000000     0     0 ", 1640995400100000000, "realtime");
+	/* date -u -d '2022-01-01 00:03:20.100 +0100' +%s%N */
+	assert_logcat_busy_line("2022-01-01 00:03:20.100 +0100     0     0 ", 1640991800100000000, "realtime");
+	/* -v monotonic: seconds since boot, the printk clock */
+	assert_logcat_busy_line("   200.100     0     0 ", 200100000000, NULL);
+	assert_logcat_busy_line("1234567.100     0     0 ", 1234567100000000, NULL);
+}
+
+/* The uid of -v uid in the other layouts: "(%s%5d)" of -v time and -v
+ * brief, "[ %s %s%5d:%5d %c/%-8s ]" of -v long. */
+static void test_logcat_uid_in_brief_time_and_long(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "01-01 00:03:20.100 W/cma     ( root:    0): cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12\n"
+		 "I/        ( 1000:    0): alloc_contig_range: [b2800, b2c00) PFNs busy\n"
+		 "[ 01-01 00:03:21.200  root:    0:    0 W/cma      ]\n"
+		 "cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16\n"
+		 "\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->body, "cma: cma_alloc: reserved: alloc failed, req-size: 8 pages, ret: -12");
+	assert_int_equal(rec->ts_ns, 946685000100000000);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_field(rec, "start_pfn", "0xb2800");
+	rec = run_next(&r);
+	assert_string_equal(rec->body, "cma: cma_alloc: linux,cma: alloc failed, req-size: 1024 pages, ret: -16");
+	/* date -u -d '2000-01-01 00:03:21.200' +%s%N */
+	assert_int_equal(rec->ts_ns, 946685001200000000);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
+/* logcat -v long prints every kernel line as an entry of its own, a head
+ * before it and a blank line after it: a dump_page() and its page_owner
+ * stack read on across them (the dump ended at the first blank line, with
+ * no stack). */
+static void test_logcat_long_dump_reads_on_across_its_entries(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[ 01-01 00:03:20.100     0:    0 I/         ]\n"
+		 "page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000011111111 index:0x7f2 pfn:0x8f2a1\n"
+		 "\n"
+		 "[ 01-01 00:03:20.100     0:    0 I/         ]\n"
+		 "page dumped because: migration failure\n"
+		 "\n"
+		 "[ 01-01 00:03:20.100     0:    0 I/         ]\n"
+		 "page last allocated via order 0, migratetype Movable, gfp_mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 1234, ts 199000000000, free_ts 0\n"
+		 "\n"
+		 "[ 01-01 00:03:20.100     0:    0 I/         ]\n"
+		 " pin_user_pages+0x5c/0x80\n"
+		 "\n"
+		 "[ 01-01 00:03:20.100     0:    0 I/         ]\n"
+		 " mydrv_pin_buffer+0x84/0x120 [mydrv]\n"
+		 "\n"
+		 "[ 01-01 00:03:20.100     0:    0 W/cma      ]\n"
+		 "cma_alloc: linux,cma: alloc failed, req-size: 512 pages, ret: -16\n"
+		 "\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "pfn", "0x8f2a1");
+	assert_int_equal(rec->nframes, 2);
+	assert_frame(&rec->frames[1], "mydrv_pin_buffer", 0x84, 0x120, 0, "mydrv", 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* A log pasted where a web page collapsed its white space: a frame's
  * leading blank (" %pS") and x86's "<TASK>" markers' are gone, the frames
  * alone on their lines after the prefix. A line that is a frame as %pS
@@ -2333,6 +2459,9 @@ int main(void)
 		cmocka_unit_test(test_symbolized_frames_are_their_functions),
 		cmocka_unit_test(test_decoded_page_owner_stack_is_read_to_its_end),
 		cmocka_unit_test(test_logcat_long_entries_are_read_with_their_head),
+		cmocka_unit_test(test_logcat_uid_and_the_times_of_its_options),
+		cmocka_unit_test(test_logcat_uid_in_brief_time_and_long),
+		cmocka_unit_test(test_logcat_long_dump_reads_on_across_its_entries),
 		cmocka_unit_test(test_collapsed_paste_keeps_its_frames),
 		cmocka_unit_test(test_x86_addressed_frames_with_markers_and_stale_words),
 		cmocka_unit_test(test_arm64_unwinder_notes_are_no_part_of_the_frame),
