@@ -146,7 +146,8 @@ static int alloc_start(struct pb_store *s, const struct pb_record *r, int64_t ev
 }
 
 /* ok and errorno of a finish: errorno when the kernel has it (6.3+), else
- * the page pointer (NULL on failure; ACK cma_alloc_info: pfn -1). */
+ * the page pointer (NULL on failure; ACK cma_alloc_info: pfn -1, an
+ * unsigned long: 0xffffffff on a 32-bit kernel, where no pfn reaches it). */
 static void alloc_result(const struct pb_record *r, int *ok, int64_t *errorno)
 {
 	uint64_t pfn;
@@ -161,7 +162,7 @@ static void alloc_result(const struct pb_record *r, int *ok, int64_t *errorno)
 		*ok = !is_null_pointer(pb_record_field(r, "page"));
 		return;
 	}
-	*ok = !(pb_record_u64(r, "pfn", &pfn) == 0 && pfn == UINT64_MAX);
+	*ok = !(pb_record_u64(r, "pfn", &pfn) == 0 && (pfn == UINT64_MAX || pfn == UINT32_MAX));
 }
 
 static int alloc_whole(struct pb_store *s, const struct pb_record *r, int64_t event_id,

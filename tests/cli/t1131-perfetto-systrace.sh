@@ -89,6 +89,36 @@ is "$(sql "SELECT group_concat(ok || ':' || pfn, ' ') FROM (SELECT ok, pfn FROM 
 is "$(sql "SELECT start_pfn FROM busy_ranges WHERE kind = 'cma_busy_retry'")" "$busy_pfn" \
 	"json: the same busy retry pfn"
 
+# A 32-bit kernel's -1 pfn is 0xffffffff (an unsigned long of 32 bits):
+# 4294967295 in Perfetto's text, 0xffffffff in the kernel's own ("name=%s
+# pfn=0x%lx count=%u align=%u nr_migrated=%lu ..."); with only
+# cma_alloc_start and cma_alloc_info enabled, that pfn is all that tells a
+# failure.
+{
+	printf '%s\n' "$PERFETTO_HEADER"
+	grep -E 'cma_alloc_(start|info)' "$TMP/events.txt" | sed 's/pfn=18446744073709551615/pfn=4294967295/'
+} >"$TMP/perfetto32.txt"
+cat >"$TMP/kernel32.txt" <<'EOF'
+# tracer: nop
+          camera-3301  [000] .... 1500.000000: cma_alloc_start: name=reserved count=64 align=6
+          camera-3301  [000] .... 1500.100001: cma_alloc_info: name=reserved pfn=0xffffffff count=64 align=6 nr_migrated=30 nr_reclaimed=0 nr_mapped=3 err_iso=0 err_mig=1 err_test=1
+          camera-3301  [000] .... 1501.000000: cma_alloc_start: name=reserved count=64 align=6
+          camera-3301  [000] .... 1501.000300: cma_alloc_info: name=reserved pfn=0x100040 count=64 align=6 nr_migrated=0 nr_reclaimed=0 nr_mapped=0 err_iso=0 err_mig=0 err_test=0
+EOF
+oks32() {
+	awk '/cma_alloc_info:/ { for (i = 1; i <= NF; i++) if ($i ~ /^pfn=/) {
+		p = substr($i, 5); print (p == "4294967295" || p == "0xffffffff" ? "0" : "1") } }' "$1" | paste -sd' '
+}
+allocs32=$(oks32 "$TMP/perfetto32.txt")
+is "$(oks32 "$TMP/kernel32.txt")" "$allocs32" "the kernel's 32-bit text has the allocations of Perfetto's"
+is "$(grep -c 'cma_alloc_info: .* pfn=0xffffffff ' "$TMP/kernel32.txt")" 1 "the 32-bit kernel text has its -1 pfn"
+for f in perfetto32 kernel32; do
+	export PINBLAME_DB=$TMP/$f.db
+	setup "$f imports" "$PINBLAME" import "$TMP/$f.txt"
+	is "$(sql "SELECT group_concat(ok, ' ') FROM (SELECT ok FROM cma_allocs ORDER BY id)")" "$allocs32" \
+		"$f: the 32-bit -1 pfn is a failure, the other allocation not"
+done
+
 # The kernel's own text of the same device (no Perfetto header): its
 # cma_alloc_busy_retry prints "pfn=%lx", hex without 0x, as before.
 { echo '# tracer: nop'; grep 'cma_alloc_busy_retry' "$TMP/events.txt"; } >"$TMP/kernel.txt"
