@@ -45,6 +45,79 @@ static void mark_kernel_log(struct kmsg *k)
 	pb_parser_set_meta(k->p, "kernel_log", "1");
 }
 
+/* Whether the line read after a broken one (S, N) is its rest: a line
+ * with no prefix and no time of its own in a log whose lines print them. */
+static int rest_of_line(struct kmsg *k, const char *s, size_t n)
+{
+	struct ktime probe = k->time;	/* the line is only looked at */
+	struct pb_buf scratch = { 0 };
+	struct kline l2;
+	struct stamps st;
+	int rest;
+
+	kmsg_strip_prefix(&probe, &scratch, s, n, &l2, &st);
+	rest = l2.text == s && l2.len && l2.kernel && !l2.framing && st.boot < 0 &&
+	       st.wall < 0 && st.delta < 0;
+	pb_buf_free(&scratch);
+	return rest;
+}
+
+/* A serial console on which another record was printed into the middle of
+ * a line: "[t1] alloc_contig_range: [8f200, 8f4[t2] usb 1-1: ...", and the
+ * rest of the first, "00) PFNs busy", alone on the next line (print_time()
+ * begins every record; the rest has none). L becomes the first record
+ * joined again, at its own time, and the record printed into it is read
+ * next. When the next line is no such rest, L is the first record's
+ * beginning alone, and the next line is read after the one in it. Returns
+ * 1, -1 to stop. */
+static int rejoin(struct kmsg *k, struct kline *l, const struct stamps *st)
+{
+	const char *in, *s;
+	size_t n, at;
+	uint64_t lineno;
+	int rc, rest;
+
+	if (st->boot < 0 || !l->kernel || !(in = kmsg_inner_stamp(l->text, l->len)))
+		return 1;
+	at = (size_t)(in - l->text);
+	/* the input's next line may take the place of this one's text */
+	pb_buf_reset(&k->joined);
+	pb_buf_add(&k->joined, l->text, l->len);
+	pb_buf_reset(&k->joined_comm);
+	if (l->comm)
+		pb_buf_add(&k->joined_comm, l->comm, l->comm_len);
+	l->comm = l->comm ? pb_buf_str(&k->joined_comm) : NULL;
+	l->text = pb_buf_str(&k->joined);
+	in = l->text + at;
+	k->last_owned = 1;
+	if ((rc = dump_getline(k->p, &s, &n, &lineno)) < 0)
+		return -1;
+	pb_buf_reset(&k->pending);
+	pb_buf_add(&k->pending, in, (size_t)(l->text + l->len - in));
+	k->pending_line = l->lineno;
+	k->joined.len = at;
+	rest = rc == 1 && rest_of_line(k, s, n);
+	pb_buf_add(&k->joined, rest ? s : "", rest ? dump_rtrim(s, n) : 0);
+	if (rc == 1 && !rest)
+		pb_input_ungetline(pb_parser_input(k->p));
+	l->text = pb_buf_str(&k->joined);
+	l->len = k->joined.len;
+	return 1;
+}
+
+/* The next raw line: the record a broken line held first, then the input's. */
+static int raw_line(struct kmsg *k, const char **s, size_t *n, uint64_t *lineno)
+{
+	if (!k->pending_line)
+		return dump_getline(k->p, s, n, lineno);
+	*s = pb_buf_str(&k->pending);
+	*n = k->pending.len;
+	*lineno = k->pending_line;
+	k->pending_line = 0;
+	k->last_owned = 1;
+	return 1;
+}
+
 int kmsg_next_line(struct kmsg *k, struct kline *l)
 {
 	struct stamps st;
@@ -52,10 +125,16 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	size_t n;
 	int rc;
 
+	if (k->again) {
+		k->again = 0;
+		*l = k->last;
+		return 1;
+	}
+	k->last_owned = 0;
 	/* the carrier's framing lines are skipped: a record of several
 	 * lines (a dump, a call trace) reads on across them */
 	do {
-		if ((rc = dump_getline(k->p, &s, &n, &l->lineno)) != 1)
+		if ((rc = raw_line(k, &s, &n, &l->lineno)) != 1)
 			return rc;
 		strip_colour(k, &s, &n);
 		kmsg_strip_prefix(&k->time, &k->retag, s, n, l, &st);
@@ -63,12 +142,20 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	l->ts_ns = l->kernel ? kmsg_line_time(&k->time, k->p, l->lineno, &st) : -1;
 	if (l->ts_ns >= 0)
 		mark_kernel_log(k);
-	return rc;
+	if ((rc = rejoin(k, l, &st)) != 1)
+		return rc;
+	k->last = *l;
+	return 1;
 }
 
 void kmsg_unget_line(struct kmsg *k)
 {
-	pb_input_ungetline(pb_parser_input(k->p));
+	/* a line whose text is the parser's own is given again by it; the
+	 * input gives again the line it gave last */
+	if (k->last_owned)
+		k->again = 1;
+	else
+		pb_input_ungetline(pb_parser_input(k->p));
 }
 
 struct pb_arena *kmsg_arena(struct kmsg *k)
@@ -707,6 +794,9 @@ static void kmsg_close(void *state)
 	pb_buf_free(&k->head);
 	pb_buf_free(&k->plain);
 	pb_buf_free(&k->retag);
+	pb_buf_free(&k->joined);
+	pb_buf_free(&k->joined_comm);
+	pb_buf_free(&k->pending);
 	pb_buf_free(&k->owner);
 	pb_buf_free(&k->task_comm);
 	free(k);

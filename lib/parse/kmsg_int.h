@@ -75,6 +75,14 @@ struct kmsg {
 	int have_banner;	/* kernel release known from "Linux version" */
 	int is_log;		/* meta "kernel_log" set */
 	struct ktime time;
+	/* a console line that another record broke into, joined again with
+	 * its rest, and that record, given out after it (pending_line: its
+	 * line, 0 when none); again: kmsg_unget_line() of such a line, whose
+	 * text is in these buffers, not in the input's */
+	struct pb_buf joined, joined_comm, pending;
+	uint64_t pending_line;
+	struct kline last;
+	int last_owned, again;
 };
 
 /* --- kmsg.c: reading lines, building records ------------------------------ */
@@ -142,6 +150,9 @@ int64_t kmsg_line_time(struct ktime *t, struct pb_parser *p, uint64_t lineno,
 		       const struct stamps *st);
 
 /* --- kmsg_prefix.c -------------------------------------------------------- */
+/* The '[' of a printk time "[%5lu.%06lu]" in S after its first byte,
+ * NULL when there is none. */
+const char *kmsg_inner_stamp(const char *s, size_t n);
 /* The length of logcat's "-v threadtime" head, its time (as
  * kmsg_logcat_time() reads it) and "%s%5d %5d %c " (-v uid's uid, pid,
  * tid, priority), 0 when S starts with none. */

@@ -587,6 +587,21 @@ static int printk_stamp_at(const char *s, size_t n)
 	return i && i < n && s[i] == ']';
 }
 
+const char *kmsg_inner_stamp(const char *s, size_t n)
+{
+	const char *p, *end = s + n;
+
+	if (n < 2)
+		return NULL;
+	for (p = memchr(s + 1, '[', n - 1); p; p = memchr(p + 1, '[', (size_t)(end - p - 1))) {
+		if (end - p < 2)
+			break;
+		if (printk_stamp_at(p, (size_t)(end - p)))
+			return p;
+	}
+	return NULL;
+}
+
 /* A console shared with programs' output: a kernel line may begin in the
  * middle of a program's text ("video/[  421.495561] alloc_contig_range:
  * ..."), or its '[' may end the line above, leaving "421.504399] ..." at

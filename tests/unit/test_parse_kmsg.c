@@ -2136,6 +2136,50 @@ static void test_logcat_long_dump_reads_on_across_its_entries(void **state)
 	run_close(&r);
 }
 
+/* A serial console on which another record was printed into the middle
+ * of a line: print_time() begins every record, so a printk time after a
+ * line's start is a record of its own, and the next line, with no prefix
+ * and no time, is the rest of the broken one. The broken line is read
+ * joined again at its time, then the record printed into it; a line whose
+ * next line has a time of its own is read as before. */
+static void test_a_line_broken_by_another_record_is_joined_again(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  200.100000] alloc_contig_range: [8f200, 8f4[  200.100005] migrating pfn 8f2a1 failed ret:-16\n"
+		 "00) PFNs busy\n"
+		 "[  200.100100] page:00000000deadbeef refcount:3 mapcount:1 [  200.100101] usb 1-1: new device\n"
+		 "mapping:0000000011111111 index:0x7f2 pfn:0x8f2a1\n"
+		 "[  200.100140] page dumped because: migration failure\n"
+		 "[  200.100200] alloc_contig_range: [8f600, 8f8[  200.100205] migrating pfn 8f6a2 failed ret:-16\n"
+		 "[  200.100300] cma: cma_alloc: alloc failed, req-size: 512 pages, ret: -16\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_string_equal(rec->body, "alloc_contig_range: [8f200, 8f400) PFNs busy");
+	assert_int_equal(rec->ts_ns, 200100000000);
+	assert_int_equal(rec->line, 1);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_field(rec, "pfn", "0x8f2a1");
+	assert_int_equal(rec->ts_ns, 200100005000);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_field(rec, "pfn", "0x8f2a1");
+	assert_int_equal(rec->ts_ns, 200100100000);
+	/* no rest after it: the broken line is no record, the one in it is */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "migrate_failed");
+	assert_field(rec, "pfn", "0x8f6a2");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* A log pasted where a web page collapsed its white space: a frame's
  * leading blank (" %pS") and x86's "<TASK>" markers' are gone, the frames
  * alone on their lines after the prefix. A line that is a frame as %pS
@@ -2462,6 +2506,7 @@ int main(void)
 		cmocka_unit_test(test_logcat_uid_and_the_times_of_its_options),
 		cmocka_unit_test(test_logcat_uid_in_brief_time_and_long),
 		cmocka_unit_test(test_logcat_long_dump_reads_on_across_its_entries),
+		cmocka_unit_test(test_a_line_broken_by_another_record_is_joined_again),
 		cmocka_unit_test(test_collapsed_paste_keeps_its_frames),
 		cmocka_unit_test(test_x86_addressed_frames_with_markers_and_stale_words),
 		cmocka_unit_test(test_arm64_unwinder_notes_are_no_part_of_the_frame),
