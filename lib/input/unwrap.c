@@ -1,5 +1,6 @@
 /* unwrap.c - the trace text inside systrace HTML and JSON traces, and the
- * kernel log inside a journal exported as JSON.
+ * kernel log inside a journal exported as JSON (one field a line:
+ * unwrap_fields.c).
  *
  * The unwrappers are state machines fed one buffer at a time: a match or
  * an escape cut by a buffer boundary is carried over in the state, never
@@ -123,6 +124,7 @@ struct pb_unwrap {
 		struct html html;
 		struct json json;
 		struct utf16 utf16;
+		struct pb_jfields fields;
 	};
 };
 
@@ -175,6 +177,22 @@ static enum pb_wrapper utf16_kind(const unsigned char *p, size_t n)
 	return PB_WRAP_NONE;
 }
 
+/* journalctl -o export (an entry opens with its cursor, "__CURSOR=") or
+ * -o verbose (a head "<time> [s=...;i=...]" after any "-- ... --" lines)
+ * at S[0..n). */
+static enum pb_wrapper journal_fields(const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+
+	if (n >= 9 && !memcmp(s, "__CURSOR=", 9))
+		return PB_WRAP_JOURNAL_EXPORT;
+	while ((nl = memchr(s, '\n', (size_t)(end - s))) && end - s >= 3 && !memcmp(s, "-- ", 3))
+		s = nl + 1;
+	nl = memchr(s, '\n', (size_t)(end - s));
+	return nl && pb_jfields_verbose_head(s, (size_t)(nl - s)) ? PB_WRAP_JOURNAL_VERBOSE
+								 : PB_WRAP_NONE;
+}
+
 enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
 {
 	const char *end = p + n, *s = skip_space(p, end);
@@ -184,6 +202,8 @@ enum pb_wrapper pb_detect_wrapper(const char *p, size_t n)
 	if (utf16 != PB_WRAP_NONE)
 		return utf16;
 
+	if (journal_fields(s, left) != PB_WRAP_NONE)
+		return journal_fields(s, left);
 	if (left >= 14 && !strncasecmp(s, "<!DOCTYPE html", 14))
 		return PB_WRAP_HTML;
 	if (left >= 5 && !strncasecmp(s, "<html", 5))
@@ -216,6 +236,9 @@ int pb_wrapper_undecided(const char *p, size_t n)
 
 	if (!left)
 		return n < 256;
+	/* a journal printed one field a line is told by its first line(s) */
+	if (!memchr(s, '\n', left) && left < 512)
+		return 1;
 	if (*s == '<')
 		return left < 14 && (!strncasecmp(s, "<!DOCTYPE html", left) ||
 				     !strncasecmp(s, "<html", left < 5 ? left : 5));
@@ -239,6 +262,8 @@ struct pb_unwrap *pb_unwrap_new(enum pb_wrapper w)
 	}
 	if (w == PB_WRAP_UTF16LE || w == PB_WRAP_UTF16BE)
 		u->utf16.big_endian = w == PB_WRAP_UTF16BE;
+	if (w == PB_WRAP_JOURNAL_EXPORT || w == PB_WRAP_JOURNAL_VERBOSE)
+		pb_jfields_init(&u->fields, w == PB_WRAP_JOURNAL_VERBOSE);
 	return u;
 }
 
@@ -251,6 +276,8 @@ void pb_unwrap_free(struct pb_unwrap *u)
 			free(u->json.value[f].data);
 		pb_buf_free(&u->json.pending);
 	}
+	if (u->kind == PB_WRAP_JOURNAL_EXPORT || u->kind == PB_WRAP_JOURNAL_VERBOSE)
+		pb_jfields_free(&u->fields);
 	free(u);
 }
 
@@ -789,6 +816,10 @@ size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *use
 	case PB_WRAP_UTF16BE:
 		out = utf16_run(&u->utf16, (const unsigned char *)src, used, dst, cap);
 		break;
+	case PB_WRAP_JOURNAL_EXPORT:
+	case PB_WRAP_JOURNAL_VERBOSE:
+		out = pb_jfields_run(&u->fields, src, used, dst, cap);
+		break;
 	case PB_WRAP_NONE:
 		out = *used = n < cap ? n : cap;
 		memcpy(dst, src, out);
@@ -811,6 +842,10 @@ const char *pb_unwrap_end(const struct pb_unwrap *u)
 		return "a journal export (journalctl -o json) without kernel messages";
 	case PB_WRAP_DMESG:
 		return "a dmesg --json output without messages";
+	case PB_WRAP_JOURNAL_EXPORT:
+		return "a journal export (journalctl -o export) without kernel messages";
+	case PB_WRAP_JOURNAL_VERBOSE:
+		return "a journal (journalctl -o verbose) without kernel messages";
 	case PB_WRAP_UTF16LE:
 	case PB_WRAP_UTF16BE:
 	case PB_WRAP_NONE:

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# A kernel log exported by journalctl -o json (and -o json-pretty), or
-# printed by dmesg --json: each kernel entry reads as the dmesg line it
-# was, at its printk time, so the log links with the trace of the same
-# boot as the plain log does.
+# A kernel log exported by journalctl -o json (and -o json-pretty, -o
+# export, -o verbose), or printed by dmesg --json: each kernel entry reads
+# as the dmesg line it was, at its printk time, so the log links with the
+# trace of the same boot as the plain log does. -o export and -o verbose
+# are written as systemd's output_export() and output_verbose() print
+# (src/shared/logs-show.c): "KEY=value" lines and a blank line, a value
+# that is not text as "KEY\n" + little-endian u64 length + bytes + "\n";
+# a head "<time> [<cursor>]" then "    KEY=value" lines.
 . "$(dirname "$0")/lib.sh"
 
 dir=$REAL/arm64-ftrace-hugetlb-cma
@@ -42,6 +46,37 @@ for n, line in enumerate(lines):
                                   "MESSAGE": "page: refcount:1 mapcount:0 pfn:0x99999"},
                                  indent=indent) + "\n")
 dm.write("}\n   ]\n}\n")
+import struct
+export = open(sys.argv[2] + "/journal.export", "wb")
+verbose = open(sys.argv[2] + "/journal-verbose.txt", "w")
+verbose.write("-- Journal begins at Thu 2026-11-26 10:00:00 UTC. --\n")
+for n, line in enumerate(lines):
+    m = re.match(r"\[ *(\d+)\.(\d+)\] (.*)$", line)
+    if not m:
+        continue
+    us = int(m.group(1)) * 1000000 + int(m.group(2))
+    cursor = "s=0a1b;i=%x;b=2c3d;m=%x;t=%x;x=4e5f" % (n, us + 250, 1795600000000000 + us)
+    msg = m.group(3).encode()
+    export.write(("__CURSOR=%s\n__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n"
+                  "__SEQNUM=%d\n_BOOT_ID=2c3d\n_SOURCE_MONOTONIC_TIMESTAMP=%d\n"
+                  "_TRANSPORT=kernel\nPRIORITY=4\n" % (cursor, 1795600000000000 + us,
+                                                        us + 250, n, us)).encode())
+    if n % 50 == 7:  # not all text: "KEY\n", u64 length, the bytes, "\n"
+        export.write(b"MESSAGE\n" + struct.pack("<Q", len(msg)) + msg + b"\n")
+    else:
+        export.write(b"MESSAGE=" + msg + b"\n")
+    export.write(b"_HOSTNAME=guest\n\n")
+    verbose.write("Thu 2026-11-26 10:%02d:%02d.%06d UTC [%s]\n" % (us // 60000000 % 60,
+                  us // 1000000 % 60, us % 1000000, cursor))
+    # journald's order: the message may come before its printk time
+    verbose.write("    _BOOT_ID=2c3d\n    PRIORITY=4\n    MESSAGE=%s\n" % m.group(3))
+    if n % 9:  # else the cursor's m= (the journal's time, hex) is taken
+        verbose.write("    _SOURCE_MONOTONIC_TIMESTAMP=%d\n" % us)
+    verbose.write("    _TRANSPORT=kernel\n")
+    if n % 40 == 0:  # a service's entries in between, with a page dump's words
+        export.write(b"__CURSOR=u\n_TRANSPORT=stdout\nMESSAGE=page: refcount:1 pfn:0x99999\n\n")
+        verbose.write("Thu 2026-11-26 10:00:00.000000 UTC [s=0a1b;i=u%d;b=2c3d;m=1;t=1;x=1]\n"
+                      "    _TRANSPORT=stdout\n    MESSAGE=page: refcount:1 mapcount:0 pfn:0x99999\n" % n)
 PY
 
 failures() {
@@ -54,7 +89,7 @@ fixture "the plain log imports" "$PINBLAME" import "$dir/dmesg.txt"
 plain=$(failures)
 evidence=$(sql "SELECT count(*) FROM page_evidence")
 
-for f in journal.json journal-pretty.json journal-seq.json dmesg.json; do
+for f in journal.json journal-pretty.json journal-seq.json dmesg.json journal.export; do
 	export PINBLAME_DB=$TMP/$f.db
 	pb import "$TMP/$f"
 	like "$out" "$f: kmsg, 334 events, 0 bad lines" "$f: the log's 334 records (332 and its 2 CMA areas), as from dmesg.txt"
@@ -62,6 +97,18 @@ for f in journal.json journal-pretty.json journal-seq.json dmesg.json; do
 	is "$(sql "SELECT count(*) FROM page_evidence")" "$evidence" \
 		"$f: the same page evidence; other services' entries are left out"
 done
+
+# -o verbose: the entries without a printk time take the journal's (250 us
+# later), so only the counts are compared
+export PINBLAME_DB=$TMP/verbose.db
+pb import "$TMP/journal-verbose.txt"
+like "$out" "journal-verbose.txt: kmsg, 334 events, 0 bad lines" \
+	"journal-verbose.txt: the log's 334 records, other services' left out"
+is "$("$PINBLAME" failures --json | jq -c '[.failures[] | [.kind, .pages, (.busy_pfns | length)]]')" \
+	"$(jq -c '[.[] | [.[0], .[2], .[3]]]' <<<"$plain")" "journal-verbose.txt: the same failures"
+is "$(sql "SELECT count(*) FROM page_evidence")" "$evidence" "journal-verbose.txt: the same page evidence"
+is "$(sql "SELECT count(*) FROM events")" "$(PINBLAME_DB=$TMP/plain.db sql "SELECT count(*) FROM events")" \
+	"journal-verbose.txt: as many events as the plain log: the stdout entries' dump words are no event"
 
 export PINBLAME_DB=$TMP/linked.db
 xz -dc "$dir/trace.txt.xz" >"$TMP/trace.txt"

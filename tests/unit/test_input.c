@@ -346,6 +346,99 @@ static void test_dmesg_json(void **state)
 	assert_export_reads_as_text(dmesg_json);
 }
 
+/* journalctl -o export (systemd's output_export()): an entry is its
+ * "KEY=value" lines and a blank line; a value that is not text is "KEY\n",
+ * its length as a little-endian u64, its bytes, "\n" (every fifth
+ * MESSAGE here). TEXT's lines become kernel messages at i * 1001 us
+ * (every third without _SOURCE_MONOTONIC_TIMESTAMP: the journal's time
+ * then), with an entry of another transport between. */
+static struct blob journal_export(const struct blob *text, struct blob *want)
+{
+	struct pb_buf b = { 0 }, w = { 0 };
+	const char *p = (const char *)text->data, *end = p + text->len;
+
+	for (unsigned i = 0; p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		unsigned long long us = i * 1001ull;
+		uint64_t n = (uint64_t)(nl - p);
+
+		pb_buf_addf(&b, "__CURSOR=s=1;i=%x;b=2;m=%llx;t=3;x=4\n__REALTIME_TIMESTAMP=%llu\n"
+			    "__MONOTONIC_TIMESTAMP=%llu\n__SEQNUM=%u\n_BOOT_ID=2\n", i, us + 7,
+			    1700000000000000ull + us, us + 7, i);
+		if (i % 3)
+			pb_buf_addf(&b, "_SOURCE_MONOTONIC_TIMESTAMP=%llu\n", us);
+		else
+			us += 7;
+		pb_buf_adds(&b, "_TRANSPORT=kernel\nPRIORITY=6\n");
+		if (i % 5 == 0) {
+			unsigned char len[8];
+
+			for (int k = 0; k < 8; k++)
+				len[k] = (unsigned char)(n >> (8 * k));
+			pb_buf_adds(&b, "MESSAGE\n");
+			pb_buf_add(&b, len, 8);
+			pb_buf_add(&b, p, (size_t)n);
+			pb_buf_addc(&b, '\n');
+		} else {
+			pb_buf_addf(&b, "MESSAGE=%.*s\n", (int)n, p);
+		}
+		pb_buf_adds(&b, "SYSLOG_IDENTIFIER=kernel\n\n");
+		if (i % 7 == 0)
+			pb_buf_addf(&b, "__CURSOR=u%u\n_TRANSPORT=stdout\nMESSAGE=not the kernel\n\n", i);
+		pb_buf_addf(&w, "[%5llu.%06llu] %.*s\n", us / 1000000, us % 1000000, (int)n, p);
+		p = nl + 1;
+	}
+	*want = (struct blob){ (unsigned char *)w.data, w.len };
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+static void test_journal_export(void **state)
+{
+	(void)state;
+	assert_export_reads_as_text(journal_export);
+}
+
+/* journalctl -o verbose (output_verbose()): a head "<time> [cursor]",
+ * then "    KEY=value" lines in the journal's order; the next head ends an
+ * entry. Every third entry has no _SOURCE_MONOTONIC_TIMESTAMP: the
+ * cursor's m= (hex) is the time then. A "-- Boot --" line and entries of
+ * another transport lie between. */
+static struct blob journal_verbose(const struct blob *text, struct blob *want)
+{
+	struct pb_buf b = { 0 }, w = { 0 };
+	const char *p = (const char *)text->data, *end = p + text->len;
+
+	pb_buf_adds(&b, "-- Journal begins at Mon 2026-12-07 10:00:00 UTC. --\n");
+	for (unsigned i = 0; p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		unsigned long long us = i * 1001ull;
+
+		pb_buf_addf(&b, "Mon 2026-12-07 10:15:42.%06u UTC [s=0123abcd;i=%x;b=fedc;m=%llx;"
+			    "t=6091a2b3c4d5e;x=12ab]\n    _BOOT_ID=fedc\n", i % 1000000, i, us + 7);
+		/* the message before its printk time, as journald may store it */
+		pb_buf_addf(&b, "    PRIORITY=6\n    MESSAGE=%.*s\n", (int)(nl - p), p);
+		if (i % 3)
+			pb_buf_addf(&b, "    _SOURCE_MONOTONIC_TIMESTAMP=%llu\n", us);
+		else
+			us += 7;
+		pb_buf_adds(&b, "    _TRANSPORT=kernel\n");
+		if (i % 7 == 0)
+			pb_buf_addf(&b, "-- Boot fedc --\nMon 2026-12-07 10:15:43.000000 UTC [s=0123abcd;"
+				    "i=f%u;b=fedc;m=1;t=1;x=1]\n    _TRANSPORT=stdout\n"
+				    "    MESSAGE=not the kernel\n                continued\n", i);
+		pb_buf_addf(&w, "[%5llu.%06llu] %.*s\n", us / 1000000, us % 1000000, (int)(nl - p), p);
+		p = nl + 1;
+	}
+	*want = (struct blob){ (unsigned char *)w.data, w.len };
+	return (struct blob){ (unsigned char *)b.data, b.len };
+}
+
+static void test_journal_verbose(void **state)
+{
+	(void)state;
+	assert_export_reads_as_text(journal_verbose);
+}
+
 /* A message longer than 64 KiB is cut (the kernel's are at most 1 KiB);
  * the entries after it read as before, an escape cut in two included, and
  * so does a json-seq entry whose message is an array of bytes. */
@@ -392,6 +485,9 @@ static void test_wrapped_without_text(void **state)
 		("{\"__CURSOR\":\"s=1\",\"_TRANSPORT\":\"syslog\",\"MESSAGE\":\"sshd\"}\n"
 		 "{\"__CURSOR\":\"s=2\",\"_TRANSPORT\":\"stdout\",\"MESSAGE\":[104,105]}"),
 		"{\n   \"dmesg\": [\n   ]\n}\n",
+		"__CURSOR=s=1\n_TRANSPORT=syslog\nMESSAGE=sshd\n\n",
+		("Mon 2026-12-07 10:15:42.000001 UTC [s=1;i=2;b=3;m=4;t=5;x=6]\n"
+		 "    _TRANSPORT=kernel\n    MESSAGE=[12B blob data]\n"),
 	};
 	static const char *const why[] = {
 		"a JSON trace without \"systemTraceEvents\" text",
@@ -399,6 +495,8 @@ static void test_wrapped_without_text(void **state)
 		"an HTML page without a systrace trace-data block",
 		"a journal export (journalctl -o json) without kernel messages",
 		"a dmesg --json output without messages",
+		"a journal export (journalctl -o export) without kernel messages",
+		"a journal (journalctl -o verbose) without kernel messages",
 	};
 	const char *line;
 	size_t len;
@@ -1421,6 +1519,8 @@ int main(void)
 		cmocka_unit_test(test_json_unicode),
 		cmocka_unit_test(test_journal_json),
 		cmocka_unit_test(test_journal_long_message),
+		cmocka_unit_test(test_journal_export),
+		cmocka_unit_test(test_journal_verbose),
 		cmocka_unit_test(test_dmesg_json),
 		cmocka_unit_test(test_wrapped_without_text),
 		cmocka_unit_test(test_atrace_zlib),
