@@ -1,6 +1,7 @@
 /* perf_script.c - "perf script" text of tracepoint samples (doc/FORMATS.md section 1).
  *
  *   comm pid/tid [cpu] misc tod secs.frac: period sys:event: body
+ *     then " addr sym+off (dso)"      the sample's address, -F ip without -g
  *   <TAB>addr sym+off (dso)          callchain, leaf first, with -g
  *     srcline                        after each frame, with -F +srcline
  *   <blank line>                     ends a sample that has a callchain
@@ -405,10 +406,60 @@ int pb_perf_sample_line(const char *line, size_t len)
 	}
 }
 
-static void fill_head(struct pb_record *rec, const struct sample_head *h,
-		      const char *end, struct pb_arena *arena)
+/* %PRIx64: hex digits without 0x */
+static int all_hex(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (!pb_is_digit(*s) && !((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f'))
+			return 0;
+	return 1;
+}
+
+/* The columns perf prints after the trace body when -F names ip (and
+ * sym, symoff, dso) and the sample has no callchain: fputc(' ') then
+ * "%16" PRIx64 of the sample's address, " sym" or " sym+0x.." and
+ * " (dso)" on the body's line (builtin-script.c process_event(),
+ * evsel_fprintf.c sample__fprintf_sym()). The address and the blanks
+ * before it fill 17 columns at least, which a value of a body (a word of
+ * a string, a number of libtraceevent's array "1 2 3") does not; after it
+ * only a symbol without blanks and the dso in parentheses. Without -F
+ * trace the address is the body's first token, after "%*s: " of the event
+ * name: 18 columns from the event's ':'. The start of the address in the
+ * body [S, E) of the event that ends at EV_END, or NULL. */
+static const char *ip_columns(const char *ev_end, const char *s, const char *e)
+{
+	const char *prev_end = ev_end;
+	long need = 18;		/* columns to the end of the address */
+	struct tok t = { s, s };
+
+	while ((t.s = pb_skip_blanks(t.e, e)) < e) {
+		const char *rest, *sym_end;
+
+		t.e = pb_token_end(t.s, e);
+		if (t.e - prev_end < need || !all_hex(t.s, t.e)) {
+			prev_end = t.e;
+			need = 17;
+			continue;
+		}
+		rest = pb_skip_blanks(t.e, e);
+		sym_end = rest < e && *rest != '(' ? pb_token_end(rest, e) : rest;
+		rest = pb_skip_blanks(sym_end, e);
+		if (rest == e || (*rest == '(' && e[-1] == ')' &&
+				  !memchr(rest + 1, '(', (size_t)(e - rest - 1))))
+			return t.s;
+		prev_end = t.e;
+		need = 17;
+	}
+	return NULL;
+}
+
+/* The record of head H; returns where the sample's ip columns begin in
+ * the line (ip_columns()), or NULL. */
+static const char *fill_head(struct pb_record *rec, const struct sample_head *h,
+			     const char *end, struct pb_arena *arena)
 {
 	const char *sep = memchr(h->event, ':', (size_t)(h->event_end - h->event));
+	const char *ip = ip_columns(h->event_end + 1, h->body, end);
 	char *event;
 
 	rec->ts_ns = h->ts_ns;
@@ -427,9 +478,12 @@ static void fill_head(struct pb_record *rec, const struct sample_head *h,
 		if (!rec->system)
 			rec->system = "perf";
 	}
+	if (ip)
+		end = token_before(h->body, ip).e;
 	rec->body = pb_arena_strndup(arena, h->body, (size_t)(end - h->body));
 	rec->nfields = pb_parse_body(h->body, (size_t)(end - h->body), arena, &rec->fields);
 	pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);
+	return ip;
 }
 
 static void note_time(struct perf_script *ps, struct pb_parser *p, int64_t ts)
@@ -567,14 +621,14 @@ static int chain_bad(struct pb_parser *p, struct chain_read *how, enum pb_bad_re
 
 /* Lines after the sample head, up to the blank line or the next head. */
 static int read_chain_lines(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec,
-			    struct chain_read *how)
+			    struct chain_read *how, size_t n)
 {
 	struct pb_input *in = pb_parser_input(p);
 	struct pb_arena *arena = pb_parser_arena(p);
 	struct sample_head h;
 	const char *line;
-	size_t len, n = 0;
-	int rc = 0, after_ip_frame = 0, added, has_ip = 0;
+	size_t len;
+	int rc = 0, after_ip_frame = n > 0, added, has_ip = 0;
 	struct tok ip_text;
 	uint64_t ip = 0;
 
@@ -745,10 +799,28 @@ static int read_callchain(struct perf_script *ps, struct pb_parser *p, struct pb
 		pb_buf_reset(&ps->chain_raw);
 		pb_buf_add(&ps->chain_raw, data, len);
 	}
-	rc = read_chain_lines(ps, p, rec, &how);
+	rc = read_chain_lines(ps, p, rec, &how, 0);
 	if (len && rc == 0 && how.blank_end && !how.bad && how.lines == lines)
 		keep_chain(ps, lines, addr64_in, rec);
 	return rc;
+}
+
+/* The sample's own address on its head line (ip_columns(): IP, LEN
+ * bytes), its one frame, and the srcline under it with -F +srcline
+ * ("\n  mm/cma.c:123", as after a callchain's frame). 1, or -1 on a
+ * read error. */
+static int read_ip_frame(struct perf_script *ps, struct pb_parser *p, struct pb_record *rec,
+			 const char *ip, size_t len)
+{
+	struct chain_read how = { 0, false, false };
+	struct tok ip_text;
+	uint64_t addr;
+	size_t n = 0;
+
+	if (len <= PB_FRAME_TEXT_MAX && frame_ip(ip, len, &addr, &ip_text) &&
+	    add_frame(ps, &n, ip, len, 1, addr, ip_text, pb_parser_arena(p)) < 0)
+		n = 0;
+	return read_chain_lines(ps, p, rec, &how, n) < 0 ? -1 : 1;
 }
 
 static void set_sideband_meta(struct perf_script *ps, struct pb_parser *p)
@@ -817,9 +889,13 @@ static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
 		}
 		kind = pb_input_line_has_nul(in) ? HEAD_NONE : parse_head(line, len, &h);
 		if (kind == HEAD_SAMPLE) {
+			const char *ip;
+
 			rec->line = pb_input_lineno(in);
-			fill_head(rec, &h, line + len, pb_parser_arena(p));
+			ip = fill_head(rec, &h, line + len, pb_parser_arena(p));
 			note_time(ps, p, h.ts_ns);
+			if (ip)
+				return read_ip_frame(ps, p, rec, ip, (size_t)(line + len - ip));
 			return read_callchain(ps, p, rec) < 0 ? -1 : 1;
 		}
 		if (kind == HEAD_SIDEBAND) {

@@ -777,6 +777,52 @@ static void test_deferred_user_callchain_is_side_band(void **state)
 	run_close(&r);
 }
 
+/* perf script -F ...,trace,ip,sym,dso of samples without a callchain:
+ * the sample's address, "%16" PRIx64 after a blank, then " sym+0x.."
+ * and " (dso)", on the line of the body (builtin-script.c
+ * process_event(), evsel_fprintf.c sample__fprintf_sym()), a srcline
+ * under it with +srcline. They were words of the body's last value
+ * (errorno "-16 ffffffff81234569 ...", not a number). */
+static void test_sample_address_after_the_body(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "              sh   412 [001]  1024.500106: page_isolation:test_pages_isolated: start_pfn=0xb2800 end_pfn=0xb2c00 fin_pfn=0xb2a13 ret=fail         c0123456 test_pages_isolated\n"
+		 "  mm/page_isolation.c:300\n"
+		 "              sh   412 [001]  1024.500105: cma:cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=1024 align=8 errorno=-16 ffffffff81234569 __cma_alloc+0x200 ([kernel.kallsyms])\n"
+		 "              sh   412 [001]  1024.500107: cma:cma_alloc_start:   ffffffff81234567\n"
+		 "              sh   412 [001]  1024.500108: cma:cma_bitmap: bitmap:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21\n"
+		 "              sh   412 [001]  1024.500109: probe:pin: ffffffff8123456a\n");
+	rec = run_next(&r);
+	/* a 32-bit kernel's address, padded to 16 */
+	assert_field(rec, "ret", "fail");
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "test_pages_isolated", 0, 0, 0xc0123456, NULL, 0);
+	rec = run_next(&r);
+	assert_string_equal(rec->body, "name=reserved pfn=0x0 page=0000000000000000 count=1024 align=8 errorno=-16");
+	assert_field(rec, "errorno", "-16");
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "__cma_alloc", 0x200, 0, 0xffffffff81234569, NULL, 0);
+	rec = run_next(&r);
+	assert_int_equal(rec->line, 4);
+	assert_string_equal(rec->body, "");
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "0xffffffff81234567", 0, 0, 0xffffffff81234567, NULL, 0);
+	/* numbers of an array, and a body's own first word: no address */
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 0);
+	assert_string_equal(rec->body, "bitmap:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21");
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 0);
+	assert_string_equal(rec->body, "ffffffff8123456a");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_page_pinner_rfc_samples_with_kernel_and_user_frames),
 		cmocka_unit_test(test_callchain_without_its_tabs),
 		cmocka_unit_test(test_deferred_user_callchain_is_side_band),
+		cmocka_unit_test(test_sample_address_after_the_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
