@@ -253,6 +253,38 @@ static int bad(struct pb_parser *p, uint64_t line, enum pb_bad_reason why,
 	return pb_parser_bad_line(p, line, why, text, len) ? -1 : 0;
 }
 
+/* The digits (hex: HEX) ending at E, not before S: where they begin. */
+static const char *digits_before(const char *s, const char *e, int hex)
+{
+	while (e > s && (pb_is_digit(e[-1]) ||
+			 (hex && (e[-1] | 0x20) >= 'a' && (e[-1] | 0x20) <= 'f')))
+		e--;
+	return e;
+}
+
+/* trace-cmd report --debug prints " [%d:0x%llx:%d]" (the record's time
+ * delta, its offset in the page, its size) after each event, after the
+ * last frame of a stack event (trace-read.c trace_show_data()). */
+size_t pb_evtext_debug_trim(const char *s, size_t len)
+{
+	const char *e = s + len, *p = e - 1, *q;
+
+	if (len < 9 || *p != ']')
+		return len;
+	q = digits_before(s, p, 0);		/* size */
+	if (q == p || q - s < 4 || q[-1] != ':')
+		return len;
+	p = digits_before(s, q - 1, 1);		/* offset */
+	if (p == q - 1 || p - s < 4 || p[-1] != 'x' || p[-2] != '0' || p[-3] != ':')
+		return len;
+	q = digits_before(s, p - 3, 0);		/* delta */
+	if (q < p - 3 && q > s && q[-1] == '-')
+		q--;
+	if (q == p - 3 || q - s < 2 || q[-1] != '[' || q[-2] != ' ')
+		return len;
+	return (size_t)(q - 2 - s);
+}
+
 /* Inlined in both callers: the most frequent line of a trace with stacks
  * is a frame, and a call per line costs 5% of the parsing. */
 static inline __attribute__((always_inline))
@@ -262,6 +294,7 @@ int frame_line(struct evtext *st, struct pb_parser *p, uint64_t line,
 	const char *end = text + len;
 
 	frame = pb_skip_blanks(frame, end);
+	end = frame + pb_evtext_debug_trim(frame, (size_t)(end - frame));
 	if (st->target) {
 		if (frame == end)
 			return bad(p, line, PB_BAD_SYNTAX, text, len);
@@ -402,6 +435,7 @@ static uint64_t frame_lines(struct evtext *st, struct pb_input *in)
 		if (eol - frame < 2 || frame[0] != '=' || frame[1] != '>')
 			break;
 		frame = pb_skip_blanks(frame + 2, eol);
+		eol = frame + pb_evtext_debug_trim(frame, (size_t)(eol - frame));
 		if (frame == eol || t->n == PB_STACK_FRAMES_MAX || eol - frame > PB_FRAME_TEXT_MAX)
 			break;
 		add_frame_text(&t->text, frame, (uint32_t)(eol - frame));

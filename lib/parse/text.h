@@ -276,6 +276,9 @@ struct pb_evtext_dialect {
 void *pb_evtext_open(struct pb_parser *p, const struct pb_evtext_dialect *dialect);
 int pb_evtext_next(void *state, struct pb_parser *p, struct pb_record *rec);
 void pb_evtext_close(void *state);
+/* The length of the LEN bytes at S without the " [%d:0x%llx:%d]" that
+ * trace-cmd report --debug prints after each event (evtext.c). */
+size_t pb_evtext_debug_trim(const char *s, size_t len);
 
 /* pb_parser_set_meta() with a value that is not NUL-terminated
  * (truncated to 63 bytes). */

@@ -6,7 +6,9 @@
  * (without trace-cmd's plugins, "-N" or none installed, the event's own
  * format: "kernel_stack: \t=> func" and "\t=> func" lines, 8 frames at most),
  * markers are "print: tracing_mark_write: TEXT", event names are padded,
- * and --ts-diff inserts "(+delta)" before the event.
+ * and --ts-diff inserts "(+delta)" before the event. --debug adds
+ * " [delta:0xoffset:size]" after each event and lines about the buffer's
+ * pages: taken away (debug_line(), pb_evtext_debug_trim()).
  *
  * "trace-cmd report -R" prints each event's fields raw, "name=value"
  * without the event's print format (libtraceevent's print_event_info()
@@ -38,11 +40,38 @@ static const char *after_file_name(const char *line, size_t len)
 	return pb_skip_blanks(p, end);
 }
 
+/* Lines of trace-cmd report --debug (trace-read.c trace_show_data()):
+ * "CPU:%d [SUBBUFFER START]" before the first event of each page of the
+ * buffer (also with --buffer-breaks, without the " [%lld:0x%llx]" of the
+ * page's time and offset), and after an event the page's entries that are
+ * no events, each on a line of its own: " PADDING: ", " TIME EXTEND: "
+ * and " TIME STAMP: " (" TIME STAMP?: " in trace-cmd 2.x) with their
+ * "delta:%lld length:%d" or "timestamp:%lld length:%d". */
+static int debug_line(const char *line, size_t len)
+{
+	static const char *const entries[] = {
+		" PADDING: ", " TIME EXTEND: ", " TIME STAMP: ", " TIME STAMP?: ",
+	};
+	const char *end = line + len, *p = line + 4;
+
+	for (size_t i = 0; i < PB_ARRAY_SIZE(entries); i++)
+		if (pb_has_prefix(line, len, entries[i]))
+			return 1;
+	if (!pb_has_prefix(line, len, "CPU:"))
+		return 0;
+	while (p < end && pb_is_digit(*p))
+		p++;
+	return p > line + 4 && pb_has_prefix(p, (size_t)(end - p), " [SUBBUFFER START]");
+}
+
 /* "cpus=2", "version = 6" (trace.dat file version, trace-cmd 2.x) and
  * "CPU 1 is empty" open the report. */
 static int tracecmd_header(struct pb_parser *p, const char *line, size_t len)
 {
 	const char *cpus = after_file_name(line, len);
+
+	if (debug_line(line, len) || debug_line(cpus, (size_t)(line + len - cpus)))
+		return 1;
 
 	if (cpus != line && pb_has_prefix(cpus, (size_t)(line + len - cpus), "cpus=")) {
 		len -= (size_t)(cpus - line);
@@ -103,8 +132,10 @@ static int raw_marker(struct pb_evtext_event *ev)
 static enum pb_evtext_kind tracecmd_classify(const char *rest, size_t len,
 					     struct pb_evtext_event *ev)
 {
-	const char *end = rest + len;
+	const char *end;
 
+	len = pb_evtext_debug_trim(rest, len);
+	end = rest + len;
 	if (pb_has_prefix(rest, len, "(+")) {
 		const char *close = memchr(rest, ')', len);
 

@@ -385,6 +385,54 @@ static void test_file_name_before_each_line_is_not_the_comm(void **state)
 	run_close(&r);
 }
 
+/* trace-cmd report --debug (trace-read.c trace_show_data()): a
+ * "CPU:%d [SUBBUFFER START] [%lld:0x%llx]" line before the first event of
+ * each page (without the brackets with --buffer-breaks), " [%d:0x%llx:%d]"
+ * after each event (after the last frame of a stack), and " PADDING: ",
+ * " TIME EXTEND: ", " TIME STAMP: " (2.x: " TIME STAMP?: ") lines of the
+ * page's other entries.
+ * The suffix was a word of the last value (align "13 [85321200:0x64:44]",
+ * errorno no number) or of the last frame's symbol, the other lines
+ * lines not understood. */
+static void test_debug_output(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_TRACECMD_REPORT,
+		 "version = 7\n"
+		 "cpus=2\n"
+		 "CPU:0 [SUBBUFFER START] [7032022816:0x1000]\n"
+		 "              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13 [85321200:0x64:44]\n"
+		 "              sh-292   [000]     7.118441: kernel_stack:         <stack trace >\n"
+		 "=> cma_alloc (ffff80000839cbf0)\n"
+		 "=> el0t_64_sync (ffff800008011548) [1097056:0x94:152]\n"
+		 " TIME EXTEND: delta:141611952 length:0\n"
+		 " PADDING: delta:0 length:3000\n"
+		 " TIME STAMP: timestamp:7263869000 length:0\n"
+		 " TIME STAMP?: delta:0 length:0\n"
+		 "CPU:1 [SUBBUFFER START]\n"
+		 "              sh-292   [001]     7.263869: cma_alloc_finish:     name=hugetlb0 pfn=0x0 page=(nil) count=8192 align=13 errorno=-16 [0:0x3e0:60]\n"
+		 "              sh-292   [001]     7.263870: cma_alloc_finish:     name=hugetlb0 pfn=0x0 page=(nil) count=8192 align=13 errorno=-16 [0:0x3e0]\n");
+	rec = run_next(&r);
+	assert_int_equal(rec->line, 4);
+	assert_string_equal(rec->body, "name=hugetlb0 count=8192 align=13");
+	assert_field(rec, "align", "13");
+	assert_int_equal(rec->nframes, 2);
+	assert_string_equal(rec->frames[1].symbol, "el0t_64_sync");
+	assert_int_equal(rec->frames[1].addr, 0xffff800008011548);
+	rec = run_next(&r);
+	assert_int_equal(rec->line, 13);
+	assert_field(rec, "errorno", "-16");
+	/* not the three numbers of --debug: kept as printed */
+	rec = run_next(&r);
+	assert_field(rec, "errorno", "-16 [0:0x3e0]");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_file_name_before_each_line_is_not_the_comm),
 		cmocka_unit_test(test_raw_stacks_are_lines_not_understood_of_their_own_reason),
 		cmocka_unit_test(test_raw_stack_needs_the_array_as_its_second_field),
+		cmocka_unit_test(test_debug_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
