@@ -89,7 +89,6 @@ static int rejoin(struct kmsg *k, struct kline *l, const struct stamps *st)
 	l->comm = l->comm ? pb_buf_str(&k->joined_comm) : NULL;
 	l->text = pb_buf_str(&k->joined);
 	in = l->text + at;
-	k->last_owned = 1;
 	if ((rc = dump_getline(k->p, &s, &n, &lineno)) < 0)
 		return -1;
 	pb_buf_reset(&k->pending);
@@ -114,8 +113,49 @@ static int raw_line(struct kmsg *k, const char **s, size_t *n, uint64_t *lineno)
 	*n = k->pending.len;
 	*lineno = k->pending_line;
 	k->pending_line = 0;
-	k->last_owned = 1;
 	return 1;
+}
+
+/* Puts a copy of L at AT in the queue; -1 when it is full. */
+static int queue_insert(struct kmsg *k, size_t at, const struct kline *l)
+{
+	struct kqueued spare;
+
+	if (k->nqueued == KQUEUE_MAX)
+		return -1;
+	spare = k->queue[k->nqueued];
+	memmove(k->queue + at + 1, k->queue + at, (k->nqueued - at) * sizeof(*k->queue));
+	pb_buf_reset(&spare.text);
+	pb_buf_add(&spare.text, l->text, l->len);
+	pb_buf_reset(&spare.comm);
+	if (l->comm)
+		pb_buf_add(&spare.comm, l->comm, l->comm_len);
+	spare.l = *l;
+	k->queue[at] = spare;
+	k->nqueued++;
+	return 0;
+}
+
+/* Takes the queue's line AT into L, its text in k->cur. */
+static void queue_take(struct kmsg *k, size_t at, struct kline *l)
+{
+	struct kqueued spare = k->queue[at];
+
+	/* two buffers in turn: a reader may hold the line before while it
+	 * reads this one, as it may hold the input's */
+	struct pb_buf *text = &k->cur[k->cur_at], *comm = &k->cur_comm[k->cur_at];
+
+	k->cur_at ^= 1;
+	pb_buf_reset(text);
+	pb_buf_add(text, pb_buf_str(&spare.text), spare.text.len);
+	pb_buf_reset(comm);
+	if (spare.l.comm)
+		pb_buf_add(comm, pb_buf_str(&spare.comm), spare.comm.len);
+	*l = spare.l;
+	l->text = pb_buf_str(text);
+	l->comm = l->comm ? pb_buf_str(comm) : NULL;
+	memmove(k->queue + at, k->queue + at + 1, (k->nqueued - at - 1) * sizeof(*k->queue));
+	k->queue[--k->nqueued] = spare;
 }
 
 int kmsg_next_line(struct kmsg *k, struct kline *l)
@@ -125,12 +165,11 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	size_t n;
 	int rc;
 
-	if (k->again) {
-		k->again = 0;
-		*l = k->last;
+	if (k->nqueued > k->nheld) {
+		queue_take(k, k->nheld, l);
+		k->last = *l;
 		return 1;
 	}
-	k->last_owned = 0;
 	/* the carrier's framing lines are skipped: a record of several
 	 * lines (a dump, a call trace) reads on across them */
 	do {
@@ -150,12 +189,107 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 
 void kmsg_unget_line(struct kmsg *k)
 {
-	/* a line whose text is the parser's own is given again by it; the
-	 * input gives again the line it gave last */
-	if (k->last_owned)
-		k->again = 1;
-	else
-		pb_input_ungetline(pb_parser_input(k->p));
+	/* the line's text is copied: the input's, the colour stripper's and
+	 * the rejoined line's buffers are all reused by the next line; the
+	 * queue has room for it, as every line in it was read first */
+	queue_insert(k, k->nheld, &k->last);
+}
+
+/* Lines of other records between two frames of a stack without caller
+ * ids, looked at before the stack is taken to end; lines held for one
+ * record in all. */
+#define STACK_GAP_MAX 4
+#define STACK_HELD_MAX 8
+
+static int has_caller(const struct kline *l)
+{
+	return l->pid >= 0 || l->cpu >= 0;
+}
+
+/* Whether L was printed by the record's caller: the task, else the cpu
+ * (a "C%u" caller is code running without a task). */
+static int records_caller(const struct kmsg *k, const struct kline *l)
+{
+	return k->rec_pid >= 0 || l->pid >= 0 ? l->pid == k->rec_pid : l->cpu == k->rec_cpu;
+}
+
+static int known_message(const char *s, size_t len);
+
+/* Whether L, in a log without caller ids, may be another record printed
+ * between two frames of a stack: a whole message of its own (one that
+ * is read here, or any line with its own time), at the start of its line
+ * (printk indents no record's first line; an indented line is the
+ * stack's: x86's "RIP:" and registers after its last frame), and no line
+ * that ends a stack. */
+static int interruption(const struct kline *l)
+{
+	if (!l->kernel)
+		return 1;
+	if (!l->len || dump_blanks(l->text, l->len) || kmsg_ends_stack(l->text, l->len))
+		return 0;
+	return l->ts_ns >= 0 || known_message(l->text, l->len);
+}
+
+/* Whether L goes on with the stack after the held lines. */
+static int stack_goes_on(const struct kmsg *k, const struct kline *l, int by_caller,
+			 size_t indent)
+{
+	size_t at;
+
+	if (by_caller)
+		return l->kernel && has_caller(l) && records_caller(k, l);
+	return l->kernel && kmsg_stack_frame(l->text, l->len, &at) && at == indent;
+}
+
+/* Whether L is a line of another caller than the record's, in a record
+ * whose lines were seen to carry its caller: its head, then the line
+ * before L (a log whose caller ids are not the kernel's, one a line, is
+ * read as one without them). */
+static int other_caller(const struct kmsg *k, const struct kline *l)
+{
+	return k->caller_kept && l->kernel && has_caller(l) && !records_caller(k, l);
+}
+
+int kmsg_record_line(struct kmsg *k, struct kline *l)
+{
+	int rc;
+
+	k->caller_kept = k->caller_now;
+	while ((rc = kmsg_next_line(k, l)) == 1 && other_caller(k, l) &&
+	       k->nheld < STACK_HELD_MAX && !queue_insert(k, k->nheld, l))
+		k->nheld++;
+	k->caller_now = rc == 1 && l->kernel && has_caller(l) && records_caller(k, l);
+	return rc;
+}
+
+int kmsg_stack_resumes(struct kmsg *k, struct kline *l, size_t indent)
+{
+	int by_caller = k->caller_kept && l->kernel && has_caller(l);
+	size_t held = 0, gap_max = by_caller ? STACK_HELD_MAX : STACK_GAP_MAX;
+	int rc = 1;
+
+	if (by_caller ? records_caller(k, l) : !interruption(l)) {
+		kmsg_unget_line(k);
+		return 0;
+	}
+	while (held < gap_max && k->nheld < STACK_HELD_MAX) {
+		if (queue_insert(k, k->nheld, l))
+			break;
+		k->nheld++;
+		held++;
+		if ((rc = kmsg_next_line(k, l)) != 1)
+			break;
+		if (stack_goes_on(k, l, by_caller, indent))
+			return 1;
+		if (!by_caller && !interruption(l))
+			break;
+	}
+	/* the stack ended: what was looked at is read next, in its order
+	 * (L after the lines held before it) */
+	if (rc == 1)
+		kmsg_unget_line(k);
+	k->nheld -= held;
+	return rc < 0 ? -1 : 0;
 }
 
 struct pb_arena *kmsg_arena(struct kmsg *k)
@@ -191,6 +325,9 @@ void kmsg_start_record(struct kmsg *k, const struct kline *l, struct pb_record *
 	rec->cpu = l->cpu;
 	rec->pid = l->pid;
 	rec->tgid = -1;
+	k->rec_pid = l->pid;
+	k->rec_cpu = l->cpu;
+	k->caller_now = has_caller(l);
 	rec->comm = l->comm ? pb_arena_strndup(kmsg_arena(k), l->comm, l->comm_len) : "";
 	rec->line = l->lineno;
 	rec->ts_ns = l->ts_ns;
@@ -713,6 +850,25 @@ static int suppressed(struct kmsg *k, const struct kline *l, size_t func_len, si
 	return kmsg_finish_record(k, rec);
 }
 
+/* Whether S is one of the one-line messages read here: another CPU's
+ * record that may land between two frames of a stack. */
+static int known_message(const char *s, size_t len)
+{
+	size_t n;
+
+	if ((n = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy"))
+		return 1;
+	if (dump_prefix(s, len, "cma: "))
+		return kmsg_find(s, len, "alloc failed, req-size: ") ||
+		       kmsg_find(s, len, "(): memory range at ");
+	return dump_prefix(s, len, "failed to isolate pfn ") ||
+	       dump_prefix(s, len, "removing pfn ") ||
+	       dump_prefix(s, len, "alloc_contig_range test_pages_isolated(") ||
+	       dump_prefix(s, len, "__alloc_contig_migrate_range: test_pages_isolated(") ||
+	       dump_prefix(s, len, "memory offlining ") ||
+	       kmsg_find(s, len, "failed to allocate") || kmsg_find(s, len, "Failed to allocate");
+}
+
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
 static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
@@ -775,6 +931,8 @@ static int kmsg_next(void *state, struct pb_parser *p, struct pb_record *rec)
 	int rc;
 
 	for (;;) {
+		/* the lines held by the record read last are read now */
+		k->nheld = 0;
 		rc = kmsg_next_line(k, &l);
 		if (rc <= 0)
 			return rc;
@@ -797,6 +955,14 @@ static void kmsg_close(void *state)
 	pb_buf_free(&k->joined);
 	pb_buf_free(&k->joined_comm);
 	pb_buf_free(&k->pending);
+	for (size_t i = 0; i < 2; i++) {
+		pb_buf_free(&k->cur[i]);
+		pb_buf_free(&k->cur_comm[i]);
+	}
+	for (size_t i = 0; i < KQUEUE_MAX; i++) {
+		pb_buf_free(&k->queue[i].text);
+		pb_buf_free(&k->queue[i].comm);
+	}
 	pb_buf_free(&k->owner);
 	pb_buf_free(&k->task_comm);
 	free(k);

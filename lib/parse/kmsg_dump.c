@@ -255,6 +255,8 @@ enum owner_stack { OWNER_NONE, OWNER_ALLOC, OWNER_FREE };
 struct dump_tail_state {
 	enum owner_stack stack;
 	size_t frames_at;	/* frames of the record when the stack began */
+	int framed;		/* a frame of the stack was read */
+	size_t indent;		/* the blanks before its frames */
 };
 
 static void put_field(void *k, const char *name, const char *v, size_t len)
@@ -317,6 +319,14 @@ static void owner_alloc_head(struct kmsg *k, const char *s, size_t len,
 	kmsg_field(k, "stack_of", "page_owner_alloc", 16);
 	st->stack = OWNER_ALLOC;
 	st->frames_at = k->rec.nframes;
+	st->framed = 0;
+}
+
+/* A frame line of the stack read (kept or not): where its frames are. */
+static void tail_frame(const char *s, size_t len, struct dump_tail_state *st)
+{
+	st->framed = 1;
+	st->indent = dump_blanks(s, len);
 }
 
 /* An indented line after "page dumped because:": 0 when it is part of
@@ -329,10 +339,16 @@ static int dump_tail_indented(struct kmsg *k, const char *s, size_t len,
 			owner_alloc_rest(k, s, len);
 			return 0;
 		}
-		return dump_frame(&k->rec, kmsg_arena(k), s, len);
+		if (dump_frame(&k->rec, kmsg_arena(k), s, len))
+			return -1;
+		tail_frame(s, len, st);
+		return 0;
 	}
 	/* the free stack is not kept: its indented lines are skipped */
-	return st->stack == OWNER_FREE ? 0 : -1;
+	if (st->stack != OWNER_FREE)
+		return -1;
+	tail_frame(s, len, st);
+	return 0;
 }
 
 /* One line after "page dumped because:". Returns 0 when it belongs to the
@@ -352,6 +368,7 @@ static int dump_tail_line(struct kmsg *k, const char *s, size_t len, struct dump
 		owner_alloc_head(k, s + n, len - n, st);
 	} else if (dump_prefix(s, len, "page last free ")) {
 		st->stack = OWNER_FREE;
+		st->framed = 0;
 	} else if ((n = dump_prefix(s, len, "page has been migrated, last migrate reason: "))) {
 		kmsg_field(k, "migrate_reason", s + n, len - n);
 	} else if ((n = dump_prefix(s, len, "page->mem_cgroup:"))) {
@@ -362,19 +379,36 @@ static int dump_tail_line(struct kmsg *k, const char *s, size_t len, struct dump
 	return 0;
 }
 
+/* L after "page dumped because:": 1 when it belongs to the dump (or other
+ * records were printed into a page_owner stack and it goes on after them,
+ * read here), 0 when the dump ended at L (given again), -1 to stop. */
+static int dump_tail_next(struct kmsg *k, struct kline *l, struct dump_tail_state *st)
+{
+	for (;;) {
+		enum owner_stack in = st->stack;
+		int rc;
+
+		if (!dump_tail_line(k, l->text, l->len, st))
+			return 1;
+		if (in == OWNER_NONE || !st->framed) {
+			kmsg_unget_line(k);
+			return 0;
+		}
+		if ((rc = kmsg_stack_resumes(k, l, st->indent)) != 1)
+			return rc;
+		st->stack = in;
+	}
+}
+
 static int dump_tail(struct kmsg *k)
 {
-	struct dump_tail_state st = { OWNER_NONE, 0 };
+	struct dump_tail_state st = { OWNER_NONE, 0, 0, 0 };
 	struct kline l;
 	int rc;
 
-	while ((rc = kmsg_next_line(k, &l)) == 1) {
-		if (!l.kernel)
-			continue;
-		if (dump_tail_line(k, l.text, l.len, &st)) {
-			kmsg_unget_line(k);
+	while ((rc = kmsg_record_line(k, &l)) == 1) {
+		if (l.kernel && (rc = dump_tail_next(k, &l, &st)) != 1)
 			break;
-		}
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -570,6 +604,33 @@ static int x86_stale_addressed(const char *s, size_t len)
 	       close[3] == ' ';
 }
 
+int kmsg_stack_frame(const char *s, size_t len, size_t *indent)
+{
+	size_t n = dump_blanks(s, len);
+
+	*indent = n;
+	/* a section marker ("<IRQ>") alone is no frame to go on with */
+	return n < len && !stack_marker(s + n, len - n) &&
+	       (unindented_frame(s + n, len - n) || x86_marked_frame(s + n, len - n));
+}
+
+int kmsg_ends_stack(const char *s, size_t len)
+{
+	static const char *const heads[] = {
+		"page ", "page_owner", "page_pinner", "PFN ", "---[ ", "Modules linked in",
+		"Hardware name:", "WARNING:", "BUG:", "Oops", "Internal error", "Kernel panic",
+		"Unable to handle", "Allocated by task", "Freed by task",
+	};
+
+	len = dump_rtrim(s, len);
+	if (!len || s[len - 1] == ':' || starts_record(s, len))
+		return 1;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(heads); i++)
+		if (dump_prefix(s, len, heads[i]))
+			return 1;
+	return 0;
+}
+
 /* One line of a call trace: 0 when it belongs to it, -1 when it ends it. */
 static int trace_line(struct kmsg *k, const char *s, size_t len)
 {
@@ -604,9 +665,30 @@ static int trace_line(struct kmsg *k, const char *s, size_t len)
 	return dump_frame(&k->rec, kmsg_arena(k), s, len);
 }
 
+/* L of a call trace whose frames are indented *INDENT: 1 when it belongs
+ * to it (or other records were printed into the trace and it goes on
+ * after them, read here), 0 when the trace ended at L (given again), -1
+ * to stop. */
+static int trace_next(struct kmsg *k, struct kline *l, size_t *indent)
+{
+	int rc;
+
+	while (trace_line(k, l->text, l->len)) {
+		if (!k->rec.nframes) {
+			kmsg_unget_line(k);
+			return 0;
+		}
+		if ((rc = kmsg_stack_resumes(k, l, *indent)) != 1)
+			return rc;
+	}
+	kmsg_stack_frame(l->text, l->len, indent);
+	return 1;
+}
+
 int kmsg_call_trace(struct kmsg *k, const struct kline *first, struct pb_record *rec)
 {
 	uint64_t head_lineno = first->lineno;
+	size_t indent = 0;
 	struct kline l;
 	int rc;
 
@@ -622,13 +704,9 @@ int kmsg_call_trace(struct kmsg *k, const struct kline *first, struct pb_record 
 	/* an arm trace without a "Call trace:" line begins with its first frame */
 	if (arm_verbose_frame(first->text, first->len) && trace_line(k, first->text, first->len))
 		return kmsg_truncated(k, head_lineno);
-	while ((rc = kmsg_next_line(k, &l)) == 1) {
-		if (!l.kernel)
-			continue;
-		if (trace_line(k, l.text, l.len)) {
-			kmsg_unget_line(k);
+	while ((rc = kmsg_record_line(k, &l)) == 1) {
+		if (l.kernel && (rc = trace_next(k, &l, &indent)) != 1)
 			break;
-		}
 	}
 	if (rc < 0)
 		return -1;
@@ -673,6 +751,32 @@ static int pinned_page_line(struct kmsg *k, const char *s, size_t len)
 	return 0;
 }
 
+/* A line of page_pinner's stack: a frame. */
+static int pinned_frame(struct kmsg *k, const char *s, size_t len)
+{
+	return (dump_blanks(s, len) || dump_decoded_frame(s, len) || dump_symbol_frame(s, len)) &&
+	       !dump_frame(&k->rec, kmsg_arena(k), s, len);
+}
+
+/* L of page_pinner's stack whose frames are indented *INDENT: 1 when a
+ * frame of it (after other records printed into it, maybe), 0 when the
+ * stack ended at L (given again), -1 to stop. */
+static int pinned_next(struct kmsg *k, struct kline *l, size_t *indent)
+{
+	int rc;
+
+	while (!pinned_frame(k, l->text, l->len)) {
+		if (!k->rec.nframes) {
+			kmsg_unget_line(k);
+			return 0;
+		}
+		if ((rc = kmsg_stack_resumes(k, l, *indent)) != 1)
+			return rc;
+	}
+	*indent = dump_blanks(l->text, l->len);
+	return 1;
+}
+
 /* What __dump_page_pinner() of Android's page_pinner prints after a
  * dump_page() (vendor kernels 5.10-5.15):
  *   page last pinned %5lu.%06lu] count %d        (earlier: "ts %lld count %d", in us)
@@ -684,6 +788,7 @@ int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
 {
 	const char *pos = first->text + skip, *end = first->text + first->len;
 	struct dump_slice w, count;
+	size_t indent = 0;
 	struct kline l;
 	char us[32];
 	int rc;
@@ -714,16 +819,12 @@ int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
 			kmsg_unget_line(k);
 		return kmsg_truncated(k, first->lineno);
 	}
-	while ((rc = kmsg_next_line(k, &l)) == 1) {
+	while ((rc = kmsg_record_line(k, &l)) == 1) {
 		if (!l.kernel ||
 		    dump_prefix(l.text, l.len, "page_pinner allocation stack trace missing"))
 			continue;
-		if ((!dump_blanks(l.text, l.len) && !dump_decoded_frame(l.text, l.len) &&
-		     !dump_symbol_frame(l.text, l.len)) ||
-		    dump_frame(&k->rec, kmsg_arena(k), l.text, l.len)) {
-			kmsg_unget_line(k);
+		if ((rc = pinned_next(k, &l, &indent)) != 1)
 			break;
-		}
 	}
 	return rc < 0 ? -1 : kmsg_finish_record(k, rec);
 }

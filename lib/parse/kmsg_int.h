@@ -59,6 +59,16 @@ struct ktime {
 	size_t entry_tag_len;
 };
 
+/* Lines of other records held while a stack is read, and the lines looked
+ * at and given again: a few gaps of a few lines (kmsg.c bounds them). */
+#define KQUEUE_MAX 24
+
+/* A line kept by the parser, its text copied. */
+struct kqueued {
+	struct kline l;
+	struct pb_buf text, comm;
+};
+
 /* The parser's state. */
 struct kmsg {
 	struct pb_parser *p;
@@ -77,12 +87,23 @@ struct kmsg {
 	struct ktime time;
 	/* a console line that another record broke into, joined again with
 	 * its rest, and that record, given out after it (pending_line: its
-	 * line, 0 when none); again: kmsg_unget_line() of such a line, whose
-	 * text is in these buffers, not in the input's */
+	 * line, 0 when none) */
 	struct pb_buf joined, joined_comm, pending;
 	uint64_t pending_line;
+	/* the line given out last (kmsg_unget_line() gives it again) */
 	struct kline last;
-	int last_owned, again;
+	/* lines read and given again, in their order: the first NHELD are
+	 * other records printed into a stack, held until the record being
+	 * read is over (kmsg_stack_resumes()); the others come next */
+	struct kqueued queue[KQUEUE_MAX];
+	size_t nqueued, nheld;
+	/* the text of the lines taken from it last, in turn */
+	struct pb_buf cur[2], cur_comm[2];
+	int cur_at;
+	int32_t rec_pid, rec_cpu;	/* the printk caller of the record read */
+	/* the record's line read last, and the one before it, were its
+	 * caller's: the log's caller ids are the kernel's, one a record */
+	int caller_now, caller_kept;
 };
 
 /* --- kmsg.c: reading lines, building records ------------------------------ */
@@ -91,6 +112,20 @@ struct kmsg {
 int kmsg_next_line(struct kmsg *k, struct kline *l);
 /* The line just read is read again by the next kmsg_next_line(). */
 void kmsg_unget_line(struct kmsg *k);
+/* The next line of the record being read: with caller ids (the record's
+ * head and the line before carried its caller), the lines of other
+ * callers are held (kmsg_stack_resumes()) and given out once the record
+ * is over; a few at most, then they are given as they come. */
+int kmsg_record_line(struct kmsg *k, struct kline *l);
+/* L is no line of the stack being read, whose frames are indented INDENT
+ * (the record's first line names the printk caller, when lines carry
+ * one). Returns 1 when the stack goes on after L: L and the lines up to
+ * the next one of the stack are other records printed into it, held and
+ * given out once the record is over, and L becomes that next line (a
+ * frame at INDENT; with caller ids, the record's caller's next line, which
+ * may end the stack in its turn). 0: the stack ends at L, which is given
+ * again (with the lines looked at after it). -1 to stop. */
+int kmsg_stack_resumes(struct kmsg *k, struct kline *l, size_t indent);
 struct pb_arena *kmsg_arena(struct kmsg *k);
 void kmsg_field(struct kmsg *k, const char *name, const char *v, size_t len);
 /* A hex value printed without "0x" stored with it; -1 when V is not hex. */
@@ -109,6 +144,13 @@ const char *kmsg_find(const char *s, size_t len, const char *needle);
 
 int kmsg_is_dump_head(const char *s, size_t len);
 int kmsg_is_call_trace(const char *s, size_t len);
+/* A frame line of a stack, in any syntax the stack readers take, at
+ * whatever indentation (*INDENT: its blanks). */
+int kmsg_stack_frame(const char *s, size_t len, size_t *indent);
+/* Lines that legitimately end a stack and may be followed by the frames
+ * of another: record heads, page_owner's and page_pinner's lines, any
+ * line ending in ':' (the head of what follows). */
+int kmsg_ends_stack(const char *s, size_t len);
 /* Each reads the record that FIRST begins: 1 with REC filled, 0 when it
  * was cut off (reported), -1 to stop. */
 int kmsg_dump_page(struct kmsg *k, const struct kline *first, struct pb_record *rec);

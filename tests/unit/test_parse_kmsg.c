@@ -2180,6 +2180,121 @@ static void test_a_line_broken_by_another_record_is_joined_again(void **state)
 	run_close(&r);
 }
 
+/* Another CPU's whole message printed between two frames of a stack:
+ * without caller ids, a line with its own time followed by a frame of the
+ * stack's indentation is another record, read after the stack at its own
+ * line and time; a blank line, a record's head or a line ending in ':'
+ * ends the stack as before, and so does a line of no known message in a
+ * log without times. */
+static void test_a_stack_reads_on_across_another_cpus_record(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "[  300.000100] Call Trace:\n"
+		 "[  300.000101]  <TASK>\n"
+		 "[  300.000102]  dump_stack_lvl+0x48/0x70\n"
+		 "[  300.000103] alloc_contig_range: [8f200, 8f400) PFNs busy\n"
+		 "[  300.000104]  cma_alloc+0x5ac/0x6c0\n"
+		 "[  300.000105]  dma_alloc_contiguous+0x2c/0x40\n"
+		 "[  300.000106]  </TASK>\n"
+		 "[  300.000200] page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f2 pfn:0x8f2a1\n"
+		 "[  300.000201] page dumped because: migration failure\n"
+		 "[  300.000202] page last allocated via order 0, migratetype Movable, gfp_mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 77, ts 299000000000, free_ts 0\n"
+		 "[  300.000203]  post_alloc_hook+0x1a0/0x1c8\n"
+		 "[  300.000204] usb 1-1: new high-speed USB device number 3 using xhci-hcd\n"
+		 "[  300.000205] cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n"
+		 "[  300.000206]  pin_user_pages_fast+0x5c/0x7c\n"
+		 "[  300.000207]  mydrv_pin+0x9c/0x1e0 [mydrv]\n"
+		 "[  300.000208] Call trace:\n"
+		 "[  300.000209]  show_stack+0x18/0x24\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->nframes, 3);
+	assert_string_equal(rec->frames[2].symbol, "dma_alloc_contiguous");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_int_equal(rec->line, 4);
+	assert_int_equal(rec->ts_ns, 300000103000);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_int_equal(rec->nframes, 3);
+	assert_string_equal(rec->frames[2].symbol, "mydrv_pin");
+	/* the failure printed into the stack, once, at its own line */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_int_equal(rec->line, 13);
+	assert_field(rec, "count", "16");
+	/* the next call trace is no part of the page_owner stack */
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "call_trace");
+	assert_int_equal(rec->nframes, 1);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+
+	/* printk.time=0: a known message is another record, a line of none
+	 * ends the stack */
+	run_open(&r, PB_FMT_KMSG,
+		 "page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f2 pfn:0x8f2a1\n"
+		 "page dumped because: migration failure\n"
+		 "page last allocated via order 0, migratetype Movable, gfp_mask 0x100cca(GFP_HIGHUSER_MOVABLE)\n"
+		 " post_alloc_hook+0x1a0/0x1c8\n"
+		 "alloc_contig_range: [8f200, 8f400) PFNs busy\n"
+		 " pin_user_pages+0x5c/0x7c\n"
+		 "usb 1-1: reset high-speed USB device number 3 using xhci-hcd\n"
+		 " mydrv_pin+0x9c/0x1e0 [mydrv]\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_int_equal(rec->nframes, 2);
+	assert_string_equal(rec->frames[1].symbol, "pin_user_pages");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_int_equal(rec->line, 5);
+	run_end(&r);
+	run_close(&r);
+}
+
+/* With printk caller ids (",caller=" of /dev/kmsg, "[ T77]" of the
+ * console) the lines of one record share the caller: another caller's
+ * lines are set aside, whatever they are (a frame, a head ending in ':'),
+ * and read after the record. */
+static void test_a_stack_keeps_to_its_printk_caller(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_KMSG,
+		 "6,101,300000200,-,caller=T77;page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f2 pfn:0x8f2a1\n"
+		 "4,102,300000201,-,caller=T77;page dumped because: migration failure\n"
+		 "4,103,300000202,-,caller=T77;page last allocated via order 0, migratetype Movable, gfp_mask 0x100cca(GFP_HIGHUSER_MOVABLE), pid 77, tgid 77 (app), ts 299000000000, free_ts 0\n"
+		 "4,104,300000203,-,caller=T77; post_alloc_hook+0x1a0/0x1c8\n"
+		 "4,105,300000204,-,caller=C3; irq_handler_entry+0x10/0x20\n"
+		 "4,106,300000205,-,caller=T90;Hardware name: Board (DT)\n"
+		 "4,107,300000206,-,caller=T77; pin_user_pages_fast+0x5c/0x7c\n"
+		 "6,108,300000207,-,caller=T90;alloc_contig_range: [8f600, 8f800) PFNs busy\n"
+		 "4,109,300000208,-,caller=T77; mydrv_pin+0x9c/0x1e0 [mydrv]\n"
+		 "4,110,300000300,-,caller=T77;cma: cma_alloc: alloc failed, req-size: 16 pages, ret: -12\n");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	assert_int_equal(rec->nframes, 3);
+	assert_string_equal(rec->frames[1].symbol, "pin_user_pages_fast");
+	assert_string_equal(rec->frames[2].symbol, "mydrv_pin");
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "pfns_busy");
+	assert_int_equal(rec->line, 8);
+	assert_int_equal(rec->pid, 90);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_failed");
+	assert_int_equal(rec->line, 10);
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 /* A log pasted where a web page collapsed its white space: a frame's
  * leading blank (" %pS") and x86's "<TASK>" markers' are gone, the frames
  * alone on their lines after the prefix. A line that is a frame as %pS
@@ -2513,6 +2628,8 @@ int main(void)
 		cmocka_unit_test(test_cma_failure_of_7_x_reads_the_free_pages_after_its_ranges),
 		cmocka_unit_test(test_cma_busy_retry_with_the_pfn_of_its_range),
 		cmocka_unit_test(test_cma_busy_retry_page_by_the_kernel_width),
+		cmocka_unit_test(test_a_stack_reads_on_across_another_cpus_record),
+		cmocka_unit_test(test_a_stack_keeps_to_its_printk_caller),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
