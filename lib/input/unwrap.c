@@ -708,17 +708,16 @@ static void json_skip_byte(struct json *j, char c)
 	}
 }
 
-/* Gives out lines of journal entries that DST had no room for before. */
-static char *json_drain(struct json *j, char *out, const char *end)
+char *pb_unwrap_drain(struct pb_buf *pending, size_t *pos, char *out, const char *end)
 {
-	size_t n = j->pending.len - j->pending_pos;
+	size_t n = pending->len - *pos;
 
 	if (n > (size_t)(end - out))
 		n = (size_t)(end - out);
-	memcpy(out, j->pending.data + j->pending_pos, n);
-	j->pending_pos += n;
-	if (j->pending_pos == j->pending.len)
-		j->pending.len = j->pending_pos = 0;
+	memcpy(out, pending->data + *pos, n);
+	*pos += n;
+	if (*pos == pending->len)
+		pending->len = *pos = 0;
 	return out + n;
 }
 
@@ -729,7 +728,7 @@ static size_t json_run(struct json *j, const char *src, size_t *n, char *dst, si
 
 	for (;;) {
 		if (j->pending.len)
-			out = json_drain(j, out, end);
+			out = pb_unwrap_drain(&j->pending, &j->pending_pos, out, end);
 		if (i == *n || end - out < PB_UNWRAP_SLACK || j->pending.len)
 			break;
 		if (j->emitting == FIELD_TRACE)

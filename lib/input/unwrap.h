@@ -58,6 +58,11 @@ void pb_unwrap_free(struct pb_unwrap *u);
 size_t pb_unwrap_run(struct pb_unwrap *u, const char *src, size_t n, size_t *used,
 		     char *dst, size_t cap);
 
+/* Copies what is left of PENDING from *POS to OUT, as much as fits
+ * before END (lines an unwrapper made that the output had no room for):
+ * the new end of OUT. PENDING empties once all of it is given out. */
+char *pb_unwrap_drain(struct pb_buf *pending, size_t *pos, char *out, const char *end);
+
 /* At the end of the stream: NULL when trace text was found, else why the
  * file holds none. */
 const char *pb_unwrap_end(const struct pb_unwrap *u);

@@ -209,20 +209,6 @@ static void binary_byte(struct pb_jfields *f, char c)
 	f->state = JF_STATE_LINE;	/* the newline after the bytes */
 }
 
-/* Gives out printk lines that DST had no room for before. */
-static char *drain(struct pb_jfields *f, char *out, const char *end)
-{
-	size_t n = f->pending.len - f->pending_pos;
-
-	if (n > (size_t)(end - out))
-		n = (size_t)(end - out);
-	memcpy(out, f->pending.data + f->pending_pos, n);
-	f->pending_pos += n;
-	if (f->pending_pos == f->pending.len)
-		f->pending.len = f->pending_pos = 0;
-	return out + n;
-}
-
 size_t pb_jfields_run(struct pb_jfields *f, const char *src, size_t *n, char *dst, size_t cap)
 {
 	char *out = dst, *end = dst + cap;
@@ -238,7 +224,7 @@ size_t pb_jfields_run(struct pb_jfields *f, const char *src, size_t *n, char *ds
 	}
 	for (;;) {
 		if (f->pending.len)
-			out = drain(f, out, end);
+			out = pb_unwrap_drain(&f->pending, &f->pending_pos, out, end);
 		if (i == *n || out == end || f->pending.len)
 			break;
 		if (f->state != JF_STATE_LINE) {
