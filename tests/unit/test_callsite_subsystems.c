@@ -870,9 +870,47 @@ static void test_kvm_hva_to_pfn_x86_64_54_page_ref(void **state)
 	assert_holder(STACK(PAGE_REF_MOD, path, X86_ENTRY_510), "__page_ref_mod", "hva_to_pfn");
 }
 
+/* The role rules of 4298b6d on kernels and arches its tests did not
+ * write (t2014: arm64, x86_64, riscv64, s390x, ppc64le; 5.10 to 6.13).
+ * loongarch64 6.8 (generic syscall wrappers, do_syscall under
+ * handle_syscall): vmsplice(2) of THP memory on the slow walk, whose grab
+ * of a PMD mapping is follow_huge_pmd() in mm/gup.c from 6.8 (the
+ * follow_trans_huge_pmd() of t2014 before it), under the page_ref_mod
+ * tracepoint; tee(2), whose pipe buffer reference generic_pipe_buf_get()
+ * takes with link_pipe() inlined into do_tee() and __do_sys_tee() into
+ * the wrapper; and process_vm_readv(2) with process_vm_rw_single_vec()
+ * inlined, its part process_vm_rw_core() under process_vm_rw(). Each
+ * holder is named as on the arches t2014 wrote. */
+static void test_role_rules_on_loongarch64_68(void **state)
+{
+	const char *const *const entry = SEG("do_syscall", "handle_syscall");
+
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("try_grab_page", "follow_huge_pmd", "follow_pmd_mask",
+				"follow_pud_mask", "follow_p4d_mask", "follow_page_mask",
+				"__get_user_pages", "__gup_longterm_locked",
+				"internal_get_user_pages_fast", "get_user_pages_fast",
+				"__iov_iter_get_pages_alloc", "iov_iter_get_pages2", "iter_to_pipe",
+				"vmsplice_to_pipe", "__do_sys_vmsplice", "sys_vmsplice"),
+			    entry),
+		      "__page_ref_mod", "__do_sys_vmsplice");
+	assert_holder(STACK(PAGE_REF_MOD, SEG("generic_pipe_buf_get", "do_tee", "sys_tee"), entry),
+		      "__page_ref_mod", "do_tee");
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("try_grab_folio", "gup_pte_range", "gup_pmd_range",
+				"gup_pud_range", "gup_p4d_range", "gup_pgd_range",
+				"lockless_pages_from_mm", "internal_get_user_pages_fast",
+				"pin_user_pages_remote", "process_vm_rw_core.constprop.0",
+				"process_vm_rw", "sys_process_vm_readv"),
+			    entry),
+		      "__page_ref_mod", "process_vm_rw");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_role_rules_on_loongarch64_68),
 		cmocka_unit_test(test_io_uring_buffers_arm64_510_page_pinner),
 		cmocka_unit_test(test_io_uring_buffers_x86_64_61_kprobe),
 		cmocka_unit_test(test_io_uring_buffers_arm64_612_page_ref_and_kprobe),
