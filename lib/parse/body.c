@@ -11,7 +11,14 @@
  * as "key:%s" of __print_array() (kernel/trace/trace_output.c
  * trace_print_array_seq(): '{', "0x%x" items joined by ',', '}'), as in a
  * vendor cma_alloc's "... align=%u bitmap:%s": after a blank, a key, ":{"
- * end the value before it and start a field of that key.
+ * end the value before it and start a field of that key. libtraceevent
+ * (trace-cmd report, perf script) printed the same array its own way up
+ * to 1.8.3 and in the kernel's tools/lib/traceevent (event-parse.c
+ * print_str_arg(), TEP_PRINT_INT_ARRAY): each item "%u" (PRIu64 for 8
+ * bytes), a blank between two, no braces, "bitmap:0 3 18446744073709551615";
+ * 1.8.4 prints the kernel's form. So after a blank, a key, ':' and
+ * decimal numbers separated by one blank that run to the end of the value
+ * are such an array too.
  *
  * A value's leading blanks are padding, not part of it: the kernel's
  * vsprintf right-justifies a field to its width, and in the 3.x to 4.19
@@ -79,9 +86,9 @@ static char *probe_location(char *p, char *end, struct pb_field *f)
 	return close + 1;
 }
 
-/* Every field but the probe takes at least "k=" (or "k:{") and a blank;
+/* Every field but the probe takes at least "k=" (or "k:") and a blank;
  * long bodies (a trace marker can hold a megabyte) count their '='s and
- * '{'s instead. */
+ * ':'s instead. */
 static size_t max_fields(const char *s, size_t len)
 {
 	const char *end = s + len;
@@ -89,7 +96,7 @@ static size_t max_fields(const char *s, size_t len)
 
 	if (len < 512)
 		return (len + 1) / 3 + 2;
-	for (const char *c = "={"; *c; c++)
+	for (const char *c = "=:"; *c; c++)
 		for (const char *q = s; (q = memchr(q, *c, (size_t)(end - q))); q++)
 			n++;
 	return n;
@@ -138,17 +145,34 @@ static void fields_option_number(char **value, char **vend)
 	}
 }
 
-/* The start of the first " key:{" in [value, vend) (its key), or NULL:
- * an array field printed after the value (see the top of this file). */
+/* Whether [s, e), its trailing blanks aside, is libtraceevent's array of
+ * decimal items: "0", "3 18446744073709551615" (see the top of this file). */
+static int is_decimal_items(const char *s, const char *e)
+{
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (s == e)
+		return 0;
+	for (const char *p = s; p < e; p++)
+		if (!pb_is_digit(*p) && (*p != ' ' || p == s || p[-1] == ' ' || p + 1 == e))
+			return 0;
+	return 1;
+}
+
+/* The start of the first " key:{" in [value, vend) (its key), or of a
+ * " key:" that decimal items follow to VEND, or NULL: an array field
+ * printed after the value (see the top of this file). */
 static char *array_field(char *value, char *vend)
 {
-	for (char *b = value; b < vend && (b = memchr(b, '{', (size_t)(vend - b))); b++) {
+	for (char *c = value; c < vend && (c = memchr(c, ':', (size_t)(vend - c))); c++) {
 		char *k;
 
-		if (b - value < 3 || b[-1] != ':')
+		if (c - value < 2 || c + 1 == vend ||
+		    (c[1] != '{' && !is_decimal_items(c + 1, vend)))
 			continue;
-		k = (char *)pb_key_start(value, b - 1);
-		if (k < b - 1 && k > value && (k[-1] == ' ' || k[-1] == '\t'))
+		k = (char *)pb_key_start(value, c);
+		/* a C name: "12:34" of a time in a string is no key */
+		if (k < c && k > value && !pb_is_digit(*k) && (k[-1] == ' ' || k[-1] == '\t'))
 			return k;
 	}
 	return NULL;

@@ -415,6 +415,29 @@ static int all_hex(const char *s, const char *e)
 	return 1;
 }
 
+/* Whether [s, e) is all decimal digits. */
+static int all_decimal(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (!pb_is_digit(*s))
+			return 0;
+	return 1;
+}
+
+/* Whether the token T, after one blank, reads as an item of libtraceevent's
+ * decimal array ("bitmap:0 3 18446744073709551615", FORMATS.md section 1)
+ * rather than the sample's address: it has more digits than "%16" PRIx64
+ * prints, or it is all decimal digits and no symbol or dso follows it
+ * (only another number, or nothing). */
+static int array_item_not_ip(struct tok t, const char *sym, const char *sym_end,
+			     const char *rest, const char *end)
+{
+	if (t.e - t.s > 16)
+		return 1;
+	return t.s[-1] == ' ' && !is_blank(t.s[-2]) && all_decimal(t.s, t.e) &&
+	       all_decimal(sym, sym_end) && rest == end;
+}
+
 /* The columns perf prints after the trace body when -F names ip (and
  * sym, symoff, dso) and the sample has no callchain: fputc(' ') then
  * "%16" PRIx64 of the sample's address, " sym" or " sym+0x.." and
@@ -433,7 +456,7 @@ static const char *ip_columns(const char *ev_end, const char *s, const char *e)
 	struct tok t = { s, s };
 
 	while ((t.s = pb_skip_blanks(t.e, e)) < e) {
-		const char *rest, *sym_end;
+		const char *rest, *sym, *sym_end;
 
 		t.e = pb_token_end(t.s, e);
 		if (t.e - prev_end < need || !all_hex(t.s, t.e)) {
@@ -442,10 +465,12 @@ static const char *ip_columns(const char *ev_end, const char *s, const char *e)
 			continue;
 		}
 		rest = pb_skip_blanks(t.e, e);
+		sym = rest;
 		sym_end = rest < e && *rest != '(' ? pb_token_end(rest, e) : rest;
 		rest = pb_skip_blanks(sym_end, e);
-		if (rest == e || (*rest == '(' && e[-1] == ')' &&
-				  !memchr(rest + 1, '(', (size_t)(e - rest - 1))))
+		if ((rest == e || (*rest == '(' && e[-1] == ')' &&
+				   !memchr(rest + 1, '(', (size_t)(e - rest - 1)))) &&
+		    !array_item_not_ip(t, sym, sym_end, rest, e))
 			return t.s;
 		prev_end = t.e;
 		need = 17;

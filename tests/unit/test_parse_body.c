@@ -63,6 +63,31 @@ static void test_body_values_with_blanks(void **state)
 	CHECK_BODY("expr=a=b next=1", { "expr", "a=b" }, { "next", "1" });
 }
 
+/* The same array as libtraceevent up to 1.8.3 prints it (trace-cmd report,
+ * perf script: event-parse.c print_str_arg(), TEP_PRINT_INT_ARRAY): "%u"
+ * or PRIu64 items, one blank between two, no braces. A field of its own;
+ * a ':' that no decimal list follows to the value's end, or after a
+ * number, stays in the value. */
+static void test_body_decimal_array_of_libtraceevent_is_its_own_field(void **state)
+{
+	(void)state;
+	CHECK_BODY("name=linux,cma pfn=0xc0000 page=(nil) count=512 align=9 bitmap:18446744073709551615 0 0",
+		   { "name", "linux,cma" }, { "pfn", "0xc0000" }, { "page", "(nil)" },
+		   { "count", "512" }, { "align", "9" },
+		   { "bitmap", "18446744073709551615 0 0" });
+	CHECK_BODY("name=cma pfn=9f400 page=0xffffffbf04080000 count=8 bitmap:0",
+		   { "name", "cma" }, { "pfn", "9f400" }, { "page", "0xffffffbf04080000" },
+		   { "count", "8" }, { "bitmap", "0" });
+	/* the array in the middle of the body, then the next key */
+	CHECK_BODY("count=8 bitmap:1 2 3 next=4", { "count", "8" }, { "bitmap", "1 2 3" },
+		   { "next", "4" });
+	/* no decimal list to the end, or no key before the ':' */
+	CHECK_BODY("buf=phase:1 done next=1", { "buf", "phase:1 done" }, { "next", "1" });
+	CHECK_BODY("buf=at 12:30 next=1", { "buf", "at 12:30" }, { "next", "1" });
+	CHECK_BODY("buf=phase: 1 next=1", { "buf", "phase: 1" }, { "next", "1" });
+	CHECK_BODY("buf=x:1  2", { "buf", "x:1  2" });
+}
+
 /* A field the format prints "key:%s" of __print_array() ("{0x..,0x..}"),
  * as a vendor cma_alloc prints "... align=%u bitmap:%s": its own field, not
  * words of the value before it. */
@@ -538,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_text_is_binary_by_byte_and_place),
 		cmocka_unit_test(test_body_values_with_blanks),
 		cmocka_unit_test(test_body_array_after_a_value_is_its_own_field),
+		cmocka_unit_test(test_body_decimal_array_of_libtraceevent_is_its_own_field),
 		cmocka_unit_test(test_body_empty_values),
 		cmocka_unit_test(test_body_padded_pointer_is_its_value),
 		cmocka_unit_test(test_body_probe_and_quirks),

@@ -795,7 +795,14 @@ static void test_sample_address_after_the_body(void **state)
 		 "              sh   412 [001]  1024.500105: cma:cma_alloc_finish: name=reserved pfn=0x0 page=0000000000000000 count=1024 align=8 errorno=-16 ffffffff81234569 __cma_alloc+0x200 ([kernel.kallsyms])\n"
 		 "              sh   412 [001]  1024.500107: cma:cma_alloc_start:   ffffffff81234567\n"
 		 "              sh   412 [001]  1024.500108: cma:cma_bitmap: bitmap:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21\n"
-		 "              sh   412 [001]  1024.500109: probe:pin: ffffffff8123456a\n");
+		 "              sh   412 [001]  1024.500109: probe:pin: ffffffff8123456a\n"
+		 /* libtraceevent's decimal array: a u64 item has up to 20 digits,
+		  * more than an address's 16; a 16-digit one after one blank is
+		  * an item when no symbol or dso follows it */
+		 "              sh   412 [001]  1024.500110: cma:cma_bitmap: bitmap:0 18446744073709551615\n"
+		 "              sh   412 [001]  1024.500111: cma:cma_bitmap: bitmap:0 1125899906842623 7\n"
+		 "              sh   412 [001]  1024.500112: cma:cma_bitmap: bitmap:0 1125899906842623\n"
+		 "              sh   412 [001]  1024.500113: cma:cma_bitmap: bitmap:0 9000000000234567 cma_alloc+0x10 ([kernel.kallsyms])\n");
 	rec = run_next(&r);
 	/* a 32-bit kernel's address, padded to 16 */
 	assert_field(rec, "ret", "fail");
@@ -818,6 +825,20 @@ static void test_sample_address_after_the_body(void **state)
 	rec = run_next(&r);
 	assert_int_equal(rec->nframes, 0);
 	assert_string_equal(rec->body, "ffffffff8123456a");
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 0);
+	assert_string_equal(rec->body, "bitmap:0 18446744073709551615");
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 0);
+	assert_string_equal(rec->body, "bitmap:0 1125899906842623 7");
+	rec = run_next(&r);
+	assert_int_equal(rec->nframes, 0);
+	assert_string_equal(rec->body, "bitmap:0 1125899906842623");
+	/* an all-decimal address (loongarch64's 0x9000...) with its symbol */
+	rec = run_next(&r);
+	assert_string_equal(rec->body, "bitmap:0");
+	assert_int_equal(rec->nframes, 1);
+	assert_frame(&rec->frames[0], "cma_alloc", 0x10, 0, 0x9000000000234567, NULL, 0);
 	run_end(&r);
 	assert_int_equal(run_bad_total(&r), 0);
 	run_close(&r);
