@@ -213,21 +213,17 @@ static int records_caller(const struct kmsg *k, const struct kline *l)
 	return k->rec_pid >= 0 || l->pid >= 0 ? l->pid == k->rec_pid : l->cpu == k->rec_cpu;
 }
 
-static int known_message(const char *s, size_t len);
-
-/* Whether L, in a log without caller ids, may be another record printed
- * between two frames of a stack: a whole message of its own (one that
- * is read here, or any line with its own time), at the start of its line
- * (printk indents no record's first line; an indented line is the
- * stack's: x86's "RIP:" and registers after its last frame), and no line
- * that ends a stack. */
-static int interruption(const struct kline *l)
+int kmsg_interruption(const struct kline *l)
 {
+	struct kmsg_seen seen;
+
 	if (!l->kernel)
 		return 1;
 	if (!l->len || dump_blanks(l->text, l->len) || kmsg_ends_stack(l->text, l->len))
 		return 0;
-	return l->ts_ns >= 0 || known_message(l->text, l->len);
+	return l->ts_ns >= 0 ||
+	       kmsg_message_role(kmsg_recognise(l->text, l->len, KMSG_OTHER, &seen)) ==
+		       KMSG_ROLE_LINE;
 }
 
 /* Whether L goes on with the stack after the held lines. */
@@ -268,7 +264,7 @@ int kmsg_stack_resumes(struct kmsg *k, struct kline *l, size_t indent)
 	size_t held = 0, gap_max = by_caller ? STACK_HELD_MAX : STACK_GAP_MAX;
 	int rc = 1;
 
-	if (by_caller ? records_caller(k, l) : !interruption(l)) {
+	if (by_caller ? records_caller(k, l) : !kmsg_interruption(l)) {
 		kmsg_unget_line(k);
 		return 0;
 	}
@@ -281,7 +277,7 @@ int kmsg_stack_resumes(struct kmsg *k, struct kline *l, size_t indent)
 			break;
 		if (stack_goes_on(k, l, by_caller, indent))
 			return 1;
-		if (!by_caller && !interruption(l))
+		if (!by_caller && !kmsg_interruption(l))
 			break;
 	}
 	/* the stack ended: what was looked at is read next, in its order
@@ -512,8 +508,6 @@ static int pfns_busy(struct kmsg *k, const struct kline *l, size_t skip, struct 
 	const char *s = l->text + skip;
 	size_t len = l->len - skip;
 
-	if (!kmsg_find(s, len, ") PFNs busy"))
-		return 0;
 	kmsg_start_record(k, l, rec, "pfns_busy");
 	return pfn_pair(k, s, len) ? kmsg_syntax(k, l) : kmsg_finish_record(k, rec);
 }
@@ -736,19 +730,6 @@ static int cma_busy_retry(struct kmsg *k, const struct kline *l, const char *at,
 	return finish_busy_retry(k, pos, end, rec);
 }
 
-/* Messages of mm/cma.c and of the DMA contiguous allocator before it. */
-static int cma_message(struct kmsg *k, const struct kline *l, struct pb_record *rec)
-{
-	const char *at;
-
-	if ((at = kmsg_find(l->text, l->len, "alloc failed, req-size: ")))
-		return cma_alloc_failed(k, l, at, rec);
-	if ((at = kmsg_find(l->text, l->len, "(): memory range at ")) &&
-	    kmsg_find(at, (size_t)(l->text + l->len - at), " is busy"))
-		return cma_busy_retry(k, l, at + 4, rec);
-	return 0;
-}
-
 /* offline_pages() when a memory block did not go offline, most often
  * because a page in it could not be migrated: "memory offlining %lx to %lx
  * failed" (pfns, 3.x), "memory offlining [mem %#010llx-%#010llx] failed"
@@ -761,8 +742,6 @@ static int offline_failed(struct kmsg *k, const struct kline *l, size_t skip,
 	const char *s = l->text + skip, *end = l->text + l->len, *dash, *close, *to;
 	size_t len = l->len - skip;
 
-	if (!kmsg_find(s, len, " failed"))
-		return 0;
 	kmsg_start_record(k, l, rec, "offline_failed");
 	if (dump_prefix(s, len, "[mem ")) {
 		dash = memchr(s, '-', len);
@@ -788,9 +767,6 @@ static int offline_failed(struct kmsg *k, const struct kline *l, size_t skip,
  * record of its task, which ends a run of busy lines as a failure. */
 static int driver_failed(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
-	if (!kmsg_find(l->text, l->len, "failed to allocate") &&
-	    !kmsg_find(l->text, l->len, "Failed to allocate"))
-		return 0;
 	kmsg_start_record(k, l, rec, "driver_failed");
 	return kmsg_finish_record(k, rec);
 }
@@ -850,68 +826,305 @@ static int suppressed(struct kmsg *k, const struct kline *l, size_t func_len, si
 	return kmsg_finish_record(k, rec);
 }
 
-/* Whether S is one of the one-line messages read here: another CPU's
- * record that may land between two frames of a stack. */
-static int known_message(const char *s, size_t len)
-{
-	size_t n;
+/* --- which message a line is ---------------------------------------------- */
 
-	if ((n = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy"))
-		return 1;
-	if (dump_prefix(s, len, "cma: "))
-		return kmsg_find(s, len, "alloc failed, req-size: ") ||
-		       kmsg_find(s, len, "(): memory range at ");
-	return dump_prefix(s, len, "failed to isolate pfn ") ||
-	       dump_prefix(s, len, "removing pfn ") ||
-	       dump_prefix(s, len, "alloc_contig_range test_pages_isolated(") ||
-	       dump_prefix(s, len, "__alloc_contig_migrate_range: test_pages_isolated(") ||
-	       dump_prefix(s, len, "memory offlining ") ||
-	       kmsg_find(s, len, "failed to allocate") || kmsg_find(s, len, "Failed to allocate");
+/* cma_alloc()'s messages: pr_fmt "cma: ", and the DMA contiguous
+ * allocator's before mm/cma.c ("dma_alloc_from_contiguous(): memory range
+ * at %p is busy, retrying"). */
+static int cma_prefix(const char *s, size_t len)
+{
+	return dump_prefix(s, len, "cma: ") || dump_prefix(s, len, "dma_alloc_from_contiguous(");
+}
+
+/* The tests of kmsg_recognise(): whether S is the message, SEEN taking
+ * where its words are. */
+static int is_dump_head(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return kmsg_is_dump_head(s, len);
+}
+
+static int is_call_trace(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return kmsg_is_call_trace(s, len);
+}
+
+static int is_migrating_pfn(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = dump_prefix(s, len, "migrating pfn ")) != 0;
+}
+
+static int is_isolate_pfn(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = dump_prefix(s, len, "failed to isolate pfn ")) != 0;
+}
+
+static int is_lru_removal(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = dump_prefix(s, len, "removing pfn ")) &&
+	       kmsg_find(s, len, " from LRU failed");
+}
+
+static int is_pfns_busy(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy");
+}
+
+static int is_pool_area(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return kmsg_is_pool_area(s, len);
+}
+
+static int is_declared_area(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return kmsg_is_declared_area(s, len);
+}
+
+static int is_cma_alloc_failed(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return cma_prefix(s, len) && (seen->at = kmsg_find(s, len, "alloc failed, req-size: "));
+}
+
+static int is_cma_busy_retry(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	const char *at;
+
+	if (!cma_prefix(s, len) || !(at = kmsg_find(s, len, "(): memory range at ")) ||
+	    !kmsg_find(at, (size_t)(s + len - at), " is busy"))
+		return 0;
+	seen->at = at + 4;	/* "memory range at " */
+	return 1;
+}
+
+static int is_cma_other(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return cma_prefix(s, len);
+}
+
+static int is_isolation_failed(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return dump_prefix(s, len, "alloc_contig_range test_pages_isolated(") ||
+	       dump_prefix(s, len, "__alloc_contig_migrate_range: test_pages_isolated(");
+}
+
+static int is_last_pinned(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = dump_prefix(s, len, "page last pinned ")) != 0;
+}
+
+static int is_offline_failed(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = dump_prefix(s, len, "memory offlining ")) &&
+	       kmsg_find(s + seen->skip, len - seen->skip, " failed");
+}
+
+static int is_suppressed(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = func_colon(s, len)) && prints_our_messages(s, seen->skip) &&
+	       (seen->count_len = suppressed_count(s, len, seen->skip));
+}
+
+static int is_task_line(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return dump_prefix(s, len, "CPU: ") || dump_prefix(s, len, "Pid: ");
+}
+
+/* the boot banner, and an Android bugreport's head: dumpstate prints
+ * "Kernel: " and then /proc/version, whose linux_proc_banner is the boot
+ * banner's text */
+static int is_banner(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return (seen->skip = dump_prefix(s, len, "Linux version ")) ||
+	       (seen->skip = dump_prefix(s, len, "Kernel: Linux version "));
+}
+
+static int is_driver_failed(const char *s, size_t len, struct kmsg_seen *seen)
+{
+	return kmsg_find(s, len, "failed to allocate") || kmsg_find(s, len, "Failed to allocate");
+}
+
+/* The readers of the messages: 1 with a record, 0 when there is none
+ * (the line did not parse: reported), -1 to stop. */
+static int read_dump_page(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			  struct pb_record *rec)
+{
+	return kmsg_dump_page(k, l, rec);
+}
+
+static int read_call_trace(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			   struct pb_record *rec)
+{
+	return kmsg_call_trace(k, l, rec);
+}
+
+static int read_migrating_pfn(struct kmsg *k, const struct kline *l,
+			      const struct kmsg_seen *seen, struct pb_record *rec)
+{
+	return migrate_failed(k, l, seen->skip, rec);
+}
+
+static int read_isolate_pfn(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			    struct pb_record *rec)
+{
+	return isolate_failed(k, l, seen->skip, "", rec);
+}
+
+static int read_lru_removal(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			    struct pb_record *rec)
+{
+	return isolate_failed(k, l, seen->skip, " from LRU failed", rec);
+}
+
+static int read_pfns_busy(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			  struct pb_record *rec)
+{
+	return pfns_busy(k, l, seen->skip, rec);
+}
+
+static int read_cma_area(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			 struct pb_record *rec)
+{
+	return kmsg_cma_area(k, l, rec);
+}
+
+static int read_cma_alloc_failed(struct kmsg *k, const struct kline *l,
+				 const struct kmsg_seen *seen, struct pb_record *rec)
+{
+	return cma_alloc_failed(k, l, seen->at, rec);
+}
+
+static int read_cma_busy_retry(struct kmsg *k, const struct kline *l,
+			       const struct kmsg_seen *seen, struct pb_record *rec)
+{
+	return cma_busy_retry(k, l, seen->at, rec);
+}
+
+static int read_nothing(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			struct pb_record *rec)
+{
+	return 0;
+}
+
+static int read_isolation_failed(struct kmsg *k, const struct kline *l,
+				 const struct kmsg_seen *seen, struct pb_record *rec)
+{
+	return isolation_failed(k, l, rec);
+}
+
+static int read_last_pinned(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			    struct pb_record *rec)
+{
+	return kmsg_last_pinned(k, l, seen->skip, rec);
+}
+
+static int read_offline_failed(struct kmsg *k, const struct kline *l,
+			       const struct kmsg_seen *seen, struct pb_record *rec)
+{
+	return offline_failed(k, l, seen->skip, rec);
+}
+
+static int read_suppressed(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			   struct pb_record *rec)
+{
+	return suppressed(k, l, seen->skip, seen->count_len, rec);
+}
+
+static int read_task_line(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+			  struct pb_record *rec)
+{
+	task_line(k, l);
+	return 0;
+}
+
+static int read_banner(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+		       struct pb_record *rec)
+{
+	banner(k, l, seen->skip);
+	return 0;
+}
+
+static int read_driver_failed(struct kmsg *k, const struct kline *l,
+			      const struct kmsg_seen *seen, struct pb_record *rec)
+{
+	return driver_failed(k, l, rec);
+}
+
+/* The messages read here, each with its test, what it is to a stack it is
+ * printed into, and its reader, in the order they are told apart: the
+ * dispatcher and the rule for a stack's interruptions both know them from
+ * here. GO_ON: when the reader makes no record of a line that did not
+ * parse, the line may still be one of the messages after it. */
+static const struct message {
+	const char *name;
+	enum kmsg_role role;
+	int (*test)(const char *s, size_t len, struct kmsg_seen *seen);
+	int (*read)(struct kmsg *k, const struct kline *l, const struct kmsg_seen *seen,
+		    struct pb_record *rec);
+	int go_on;
+} messages[KMSG_MESSAGES] = {
+	[KMSG_DUMP_HEAD] = { "dump_page", KMSG_ROLE_HEAD, is_dump_head, read_dump_page, 0 },
+	[KMSG_CALL_TRACE] = { "call trace", KMSG_ROLE_HEAD, is_call_trace, read_call_trace, 0 },
+	[KMSG_MIGRATING_PFN] = { "migrating pfn", KMSG_ROLE_LINE, is_migrating_pfn,
+				 read_migrating_pfn, 0 },
+	[KMSG_ISOLATE_PFN] = { "failed to isolate pfn", KMSG_ROLE_LINE, is_isolate_pfn,
+			       read_isolate_pfn, 0 },
+	[KMSG_LRU_REMOVAL] = { "removing pfn from LRU failed", KMSG_ROLE_LINE, is_lru_removal,
+			       read_lru_removal, 0 },
+	[KMSG_PFNS_BUSY] = { "PFNs busy", KMSG_ROLE_LINE, is_pfns_busy, read_pfns_busy, 0 },
+	[KMSG_POOL_AREA] = { "CMA memory pool", KMSG_ROLE_LINE, is_pool_area, read_cma_area, 1 },
+	[KMSG_DECLARED_AREA] = { "cma: Reserved", KMSG_ROLE_LINE, is_declared_area,
+				 read_cma_area, 1 },
+	[KMSG_CMA_ALLOC_FAILED] = { "cma_alloc failed", KMSG_ROLE_LINE, is_cma_alloc_failed,
+				    read_cma_alloc_failed, 0 },
+	[KMSG_CMA_BUSY_RETRY] = { "memory range is busy", KMSG_ROLE_LINE, is_cma_busy_retry,
+				  read_cma_busy_retry, 0 },
+	[KMSG_CMA_OTHER] = { "other cma: line", KMSG_ROLE_NOTE, is_cma_other, read_nothing, 0 },
+	[KMSG_ISOLATION_FAILED] = { "test_pages_isolated failed", KMSG_ROLE_LINE,
+				    is_isolation_failed, read_isolation_failed, 0 },
+	[KMSG_LAST_PINNED] = { "page last pinned", KMSG_ROLE_HEAD, is_last_pinned,
+			       read_last_pinned, 0 },
+	[KMSG_OFFLINE_FAILED] = { "memory offlining failed", KMSG_ROLE_LINE, is_offline_failed,
+				  read_offline_failed, 1 },
+	[KMSG_SUPPRESSED] = { "callbacks suppressed", KMSG_ROLE_LINE, is_suppressed,
+			      read_suppressed, 0 },
+	[KMSG_TASK_LINE] = { "CPU: PID: Comm:", KMSG_ROLE_NOTE, is_task_line, read_task_line, 0 },
+	[KMSG_BANNER] = { "Linux version", KMSG_ROLE_NOTE, is_banner, read_banner, 0 },
+	[KMSG_DRIVER_FAILED] = { "failed to allocate", KMSG_ROLE_LINE, is_driver_failed,
+				 read_driver_failed, 0 },
+};
+
+enum kmsg_message kmsg_recognise(const char *s, size_t len, enum kmsg_message from,
+				 struct kmsg_seen *seen)
+{
+	for (int what = from > KMSG_OTHER ? (int)from : KMSG_OTHER + 1; what < KMSG_MESSAGES;
+	     what++) {
+		if (messages[what].test(s, len, seen))
+			return seen->what = (enum kmsg_message)what;
+	}
+	return seen->what = KMSG_OTHER;
+}
+
+enum kmsg_role kmsg_message_role(enum kmsg_message what)
+{
+	return what > KMSG_OTHER && what < KMSG_MESSAGES ? messages[what].role : KMSG_ROLE_NOTE;
+}
+
+const char *kmsg_message_name(enum kmsg_message what)
+{
+	return what > KMSG_OTHER && what < KMSG_MESSAGES ? messages[what].name : "other";
 }
 
 /* Returns 1 with a record, 0 when the line is not one, -1 to stop. */
 static int dispatch(struct kmsg *k, const struct kline *l, struct pb_record *rec)
 {
-	const char *s = l->text;
-	size_t len = l->len, n, count;
+	struct kmsg_seen seen = { 0 };
 	int rc;
 
-	if (kmsg_is_dump_head(s, len))
-		return kmsg_dump_page(k, l, rec);
-	if (kmsg_is_call_trace(s, len))
-		return kmsg_call_trace(k, l, rec);
-	if ((n = dump_prefix(s, len, "migrating pfn ")))
-		return migrate_failed(k, l, n, rec);
-	if ((n = dump_prefix(s, len, "failed to isolate pfn ")))
-		return isolate_failed(k, l, n, "", rec);
-	if ((n = dump_prefix(s, len, "removing pfn ")) && kmsg_find(s, len, " from LRU failed"))
-		return isolate_failed(k, l, n, " from LRU failed", rec);
-	if ((n = func_bracket(s, len)) && kmsg_find(s, len, ") PFNs busy"))
-		return pfns_busy(k, l, n, rec);
-	if ((rc = kmsg_cma_area(k, l, rec)))
-		return rc;
-	if (dump_prefix(s, len, "cma: ") || dump_prefix(s, len, "dma_alloc_from_contiguous("))
-		return cma_message(k, l, rec);
-	if (dump_prefix(s, len, "alloc_contig_range test_pages_isolated(") ||
-	    dump_prefix(s, len, "__alloc_contig_migrate_range: test_pages_isolated("))
-		return isolation_failed(k, l, rec);
-	if ((n = dump_prefix(s, len, "page last pinned ")))
-		return kmsg_last_pinned(k, l, n, rec);
-	if ((n = dump_prefix(s, len, "memory offlining ")) && (rc = offline_failed(k, l, n, rec)))
-		return rc;
-	if ((n = func_colon(s, len)) && prints_our_messages(s, n) &&
-	    (count = suppressed_count(s, len, n)))
-		return suppressed(k, l, n, count, rec);
-	if (dump_prefix(s, len, "CPU: ") || dump_prefix(s, len, "Pid: "))
-		task_line(k, l);
-	else if ((n = dump_prefix(s, len, "Linux version ")))
-		banner(k, l, n);
-	/* an Android bugreport's head: dumpstate prints "Kernel: " and then
-	 * /proc/version, whose linux_proc_banner is the boot banner's text */
-	else if ((n = dump_prefix(s, len, "Kernel: Linux version ")))
-		banner(k, l, n);
-	else
-		return driver_failed(k, l, rec);
+	while (kmsg_recognise(l->text, l->len, seen.what + 1, &seen) != KMSG_OTHER) {
+		const struct message *m = &messages[seen.what];
+
+		if ((rc = m->read(k, l, &seen, rec)) || !m->go_on)
+			return rc;
+	}
 	return 0;
 }
 

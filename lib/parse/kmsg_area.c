@@ -136,6 +136,18 @@ static int declared_area(struct kmsg *k, const struct kline *l, struct pb_record
 	return kmsg_finish_record(k, rec);
 }
 
+int kmsg_is_pool_area(const char *s, size_t len)
+{
+	return dump_prefix(s, len, pool_head) != 0;
+}
+
+int kmsg_is_declared_area(const char *s, size_t len)
+{
+	size_t n = dump_prefix(s, len, cma_head);
+
+	return n && kmsg_find(s + n, len - n, " MiB at ");
+}
+
 /* The record has no time: a source's first and last times are those of
  * its events, and they link a log with the trace of its boot and bound
  * its windows; the boot lines at 0 s would stretch the log's back to the

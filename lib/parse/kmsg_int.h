@@ -106,7 +106,66 @@ struct kmsg {
 	int caller_now, caller_kept;
 };
 
+/* The messages read here, in the order kmsg_recognise() tries them: a
+ * line is the first that fits it. */
+enum kmsg_message {
+	KMSG_OTHER,		/* none of them */
+	KMSG_DUMP_HEAD,		/* dump_page()'s first line */
+	KMSG_CALL_TRACE,	/* "Call trace:" and the other heads of a stack dump */
+	KMSG_MIGRATING_PFN,
+	KMSG_ISOLATE_PFN,
+	KMSG_LRU_REMOVAL,
+	KMSG_PFNS_BUSY,
+	KMSG_POOL_AREA,		/* the CMA areas declared at boot (kmsg_area.c) */
+	KMSG_DECLARED_AREA,
+	KMSG_CMA_ALLOC_FAILED,
+	KMSG_CMA_BUSY_RETRY,
+	KMSG_CMA_OTHER,		/* any other line of cma_alloc()'s prefixes: no record */
+	KMSG_ISOLATION_FAILED,
+	KMSG_LAST_PINNED,	/* page_pinner's block */
+	KMSG_OFFLINE_FAILED,
+	KMSG_SUPPRESSED,
+	KMSG_TASK_LINE,		/* dump_stack()'s "CPU: %d PID: %d Comm: %s" */
+	KMSG_BANNER,		/* "Linux version %s" */
+	KMSG_DRIVER_FAILED,
+	KMSG_MESSAGES
+};
+
+/* What a message is to a stack that it is printed into. */
+enum kmsg_role {
+	/* a record of one line: another CPU's may land between two frames */
+	KMSG_ROLE_LINE,
+	/* the head of a record of several lines: it ends a stack
+	 * (kmsg_ends_stack()) */
+	KMSG_ROLE_HEAD,
+	/* no record (the task or the release of the log, or nothing) */
+	KMSG_ROLE_NOTE,
+};
+
+/* Where kmsg_recognise() found a message's words. */
+struct kmsg_seen {
+	enum kmsg_message what;
+	size_t skip;		/* the length of the prefix it is known by */
+	const char *at;		/* its words in the line, when not at its start */
+	size_t count_len;	/* "callbacks suppressed": the count's length */
+};
+
 /* --- kmsg.c: reading lines, building records ------------------------------ */
+
+/* Which message S is (KMSG_OTHER: none), trying those from FROM on (the
+ * dispatcher goes on after a line that did not parse as the one before);
+ * looks at S only. */
+enum kmsg_message kmsg_recognise(const char *s, size_t len, enum kmsg_message from,
+				 struct kmsg_seen *seen);
+enum kmsg_role kmsg_message_role(enum kmsg_message what);
+const char *kmsg_message_name(enum kmsg_message what);
+/* Whether L, in a log without caller ids, may be another record printed
+ * between two frames of a stack: a whole message of its own (a record of
+ * one line read here, or any line with its own time) at the start of its
+ * line (printk indents no record's first line; an indented line is the
+ * stack's: x86's "RIP:" and registers after its last frame), and no line
+ * that ends a stack. A line of another program is one too. */
+int kmsg_interruption(const struct kline *l);
 
 /* The next line with its prefixes taken apart: 1, 0 at the end, -1 to stop. */
 int kmsg_next_line(struct kmsg *k, struct kline *l);
@@ -164,6 +223,9 @@ int kmsg_last_pinned(struct kmsg *k, const struct kline *first, size_t skip,
 /* A "cma_area" record when L declares one: 1 with REC filled, 0 when L is
  * not such a line, -1 to stop. May read the line after L. */
 int kmsg_cma_area(struct kmsg *k, const struct kline *l, struct pb_record *rec);
+/* Whether S is rmem_cma_setup()'s line, cma_declare_contiguous()'s. */
+int kmsg_is_pool_area(const char *s, size_t len);
+int kmsg_is_declared_area(const char *s, size_t len);
 
 /* --- kmsg_time.c ---------------------------------------------------------- */
 

@@ -3,6 +3,8 @@
  * layouts from 5.10 to 6.11+. */
 #include "parse_run.h"
 
+#include "../../lib/parse/kmsg_int.h"
+
 /* Totals over a whole kernel log. */
 struct kmsg_totals {
 	unsigned long dumps, migration_failures, with_pfn, holdpages, traces, trace_frames;
@@ -2569,6 +2571,120 @@ static void test_cma_busy_retry_page_by_the_kernel_width(void **state)
 	run_close(&r);
 }
 
+/* One line of each message the dispatcher reads, from its format string,
+ * with the event it makes of the line alone (NULL: none). */
+static const struct message_sample {
+	const char *line, *event;
+} message_samples[KMSG_MESSAGES] = {
+	[KMSG_DUMP_HEAD] = { "page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f2 pfn:0x8f2a1", NULL },
+	[KMSG_CALL_TRACE] = { "Call trace:", NULL },
+	[KMSG_MIGRATING_PFN] = { "migrating pfn 8f2a1 failed ret:-16", "migrate_failed" },
+	[KMSG_ISOLATE_PFN] = { "failed to isolate pfn 8f2a1", "migrate_failed" },
+	[KMSG_LRU_REMOVAL] = { "removing pfn 8f2a1 from LRU failed", "migrate_failed" },
+	[KMSG_PFNS_BUSY] = { "alloc_contig_range: [8f200, 8f400) PFNs busy", "pfns_busy" },
+	[KMSG_POOL_AREA] = { "Reserved memory: created CMA memory pool at 0x00000000f0000000, size 256 MiB", "cma_area" },
+	[KMSG_DECLARED_AREA] = { "cma: Reserved 256 MiB at 0x00000000f0000000", "cma_area" },
+	[KMSG_CMA_ALLOC_FAILED] = { "cma: cma_alloc: linux,cma: alloc failed, req-size: 16 pages, ret: -12", "cma_alloc_failed" },
+	/* 3.5-3.17 drivers/base/dma-contiguous.c: "%s(): memory range at %p
+	 * is busy, retrying", __func__ */
+	[KMSG_CMA_BUSY_RETRY] = { "dma_alloc_from_contiguous(): memory range at c0a4f000 is busy, retrying", "cma_busy_retry" },
+	[KMSG_CMA_OTHER] = { "cma: number of available pages: 2@93=> 2 free of 1024 total pages", NULL },
+	[KMSG_ISOLATION_FAILED] = { "alloc_contig_range test_pages_isolated(8f200, 8f400) failed", "pfns_busy" },
+	[KMSG_LAST_PINNED] = { "page last pinned 98.123456] count 1", NULL },
+	[KMSG_OFFLINE_FAILED] = { "memory offlining [mem 0x40000000-0x47ffffff] failed due to failure to isolate range", "offline_failed" },
+	[KMSG_SUPPRESSED] = { "alloc_contig_range: 7 callbacks suppressed", "suppressed" },
+	[KMSG_TASK_LINE] = { "CPU: 1 PID: 106 Comm: sh Not tainted 6.1.0-50-arm64 #1 Debian 6.1.176-1", NULL },
+	[KMSG_BANNER] = { "Linux version 6.1.0-50-arm64 (debian-kernel@lists.debian.org) (gcc-12) #1 SMP", NULL },
+	[KMSG_DRIVER_FAILED] = { "ion: failed to allocate 16 pages from heap 2", "driver_failed" },
+};
+
+/* A message the dispatcher reads is one the rule of a stack's
+ * interruptions knows: a record of one line that is read on across (or
+ * that ends a stack), the head of a longer record that ends one. Every
+ * message has its sample here, so a message added to the table without
+ * one fails; and the role the table gives it is what the dispatcher does
+ * with its line. */
+static void test_every_message_read_is_known_to_the_interruption_rule(void **state)
+{
+	(void)state;
+	for (int what = KMSG_OTHER + 1; what < KMSG_MESSAGES; what++) {
+		const struct message_sample *m = &message_samples[what];
+		struct kline l = { .kernel = 1, .ts_ns = -1, .cpu = -1, .pid = -1 };
+		struct kmsg_seen seen;
+		struct parse_run r;
+		struct pb_record *rec;
+
+		if (!m->line)
+			fail_msg("message %d (%s) has no sample", what, kmsg_message_name(what));
+		assert_int_equal(kmsg_recognise(m->line, strlen(m->line), KMSG_OTHER, &seen), what);
+		l.text = m->line;
+		l.len = strlen(m->line);
+		switch (kmsg_message_role(what)) {
+		case KMSG_ROLE_LINE:
+			if (!kmsg_interruption(&l) && !kmsg_ends_stack(l.text, l.len))
+				fail_msg("%s ends a stack it is printed into", kmsg_message_name(what));
+			assert_non_null(m->event);
+			break;
+		case KMSG_ROLE_HEAD:
+			assert_true(kmsg_ends_stack(l.text, l.len));
+			continue;
+		case KMSG_ROLE_NOTE:
+			assert_null(m->event);
+			break;
+		}
+		/* the line alone: the record of a one-line message, none of a note */
+		run_open(&r, PB_FMT_KMSG, m->line);
+		if (m->event) {
+			rec = run_next(&r);
+			assert_string_equal(rec->event, m->event);
+			assert_int_equal(rec->line, 1);
+		}
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+}
+
+/* printk.time=0 and no caller ids: each record of one line read here
+ * that does not end a stack, printed between two frames of a page_owner
+ * stack, is read on across; before, a line the interruption rule's own
+ * list missed ("callbacks suppressed", the CMA areas, 3.x's
+ * dma_alloc_from_contiguous() retry) cut the stack there. */
+static void test_an_untimed_stack_reads_on_across_each_one_line_record(void **state)
+{
+	static const char head[] =
+		"page:00000000deadbeef refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f2 pfn:0x8f2a1\n"
+		"page dumped because: migration failure\n"
+		"page last allocated via order 0, migratetype Movable, gfp_mask 0x100cca(GFP_HIGHUSER_MOVABLE)\n"
+		" post_alloc_hook+0x1a0/0x1c8\n";
+	char text[1024];
+
+	(void)state;
+	for (int what = KMSG_OTHER + 1; what < KMSG_MESSAGES; what++) {
+		const struct message_sample *m = &message_samples[what];
+		struct parse_run r;
+		struct pb_record *rec;
+
+		if (kmsg_message_role(what) != KMSG_ROLE_LINE ||
+		    kmsg_ends_stack(m->line, strlen(m->line)))
+			continue;
+		snprintf(text, sizeof(text), "%s%s\n pin_user_pages+0x5c/0x7c\n", head, m->line);
+		run_open(&r, PB_FMT_KMSG, text);
+		rec = run_next(&r);
+		assert_string_equal(rec->event, "dump_page");
+		if (rec->nframes != 2)
+			fail_msg("%s: the stack has %zu frames", kmsg_message_name(what),
+				 (size_t)rec->nframes);
+		assert_string_equal(rec->frames[1].symbol, "pin_user_pages");
+		rec = run_next(&r);
+		assert_string_equal(rec->event, m->event);
+		assert_int_equal(rec->line, 5);
+		run_end(&r);
+		assert_int_equal(run_bad_total(&r), 0);
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2630,6 +2746,8 @@ int main(void)
 		cmocka_unit_test(test_cma_busy_retry_page_by_the_kernel_width),
 		cmocka_unit_test(test_a_stack_reads_on_across_another_cpus_record),
 		cmocka_unit_test(test_a_stack_keeps_to_its_printk_caller),
+		cmocka_unit_test(test_every_message_read_is_known_to_the_interruption_rule),
+		cmocka_unit_test(test_an_untimed_stack_reads_on_across_each_one_line_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
