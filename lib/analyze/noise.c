@@ -82,7 +82,20 @@ static const char *const plumbing_globs[] = {
 	"access_remote_vm", "__access_remote_vm", "access_process_vm",
 	"get_vaddr_frames",
 	"*zerocopy*_from_iter", "skb_zerocopy_iter_*",
+	/* and the fill of an skb with the pages of a pipe spliced to a
+	 * socket (the pages vmsplice(2) put there, sendfile's page cache):
+	 * 6.5+ MSG_SPLICE_PAGES's skb_splice_from_iter(), whose
+	 * skb_append_pagefrags() takes the reference (net/core/skbuff.c),
+	 * before it sendpage's tcp_build_frag() (5.11+, global up to 5.17
+	 * for MPTCP, later inlined into do_tcp_sendpages()). The protocol's
+	 * send holds them until they are acked: tcp_sendmsg from 6.5,
+	 * do_tcp_sendpages before. */
+	"skb_splice_from_iter", "skb_append_pagefrags", "tcp_build_frag",
 	"*_pin_pages", "*_pin_pages_*", "*_pin_page_*", "*_pin_folios", "*_get_pfn", "*_get_pfns",
+	/* iommufd's pin library (drivers/iommu/iommufd/pages.c, 6.2+): the
+	 * pfn_reader that pfn_reader_user_pin() fills for an area's
+	 * domains (IOMMU_IOAS_MAP), a new domain or an access */
+	"pfn_reader_*",
 };
 
 /* References dropped: put and unpin helpers, page_pinner's own. */

@@ -907,6 +907,339 @@ static void test_role_rules_on_loongarch64_68(void **state)
 		      "__page_ref_mod", "process_vm_rw");
 }
 
+/* --- more holders, more releases (h50) ------------------------------------
+ * Each stack written from the source of its release: io_uring's
+ * fs/io_uring.c (5.4) and io_uring/rsrc.c, memmap.c; drivers/infiniband/
+ * core/umem.c; drivers/iommu/iommufd/pages.c and io_pagetable.c (6.2+);
+ * net/core/skbuff.c skb_splice_from_iter() and fs/splice.c
+ * splice_to_socket() (6.5+); net/ipv4/tcp.c; fs/aio.c and fs/direct-io.c;
+ * fs/fuse/file.c; virt/kvm/kvm_main.c; drivers/vfio/vfio_iommu_type1.c.
+ * The inlining, where a stack below says so, is that of the Debian
+ * arm64 kernels 6.1.0-50 and 6.12.117 (their /proc/kallsyms, read under
+ * qemu, and their modules' symbols): neither has an iter_to_pipe,
+ * vmsplice_to_pipe, link_pipe, hva_to_pfn_slow, __io_uring_register,
+ * process_vm_rw_single_vec, follow_pmd_mask or lockless range walker
+ * (gup_pte_range, gup_fast_pte_range) frame, 6.12 no
+ * fuse_get_user_pages, fuse_direct_read_iter or
+ * iov_iter_extract_user_pages; both keep process_vm_rw, hva_to_pfn,
+ * io_pin_pages, io_sqe_buffer_register, io_buffer_unmap, io_submit_one
+ * and aio_read out of line. The other stacks keep every frame, as the
+ * tests above do: the rules must name both shapes alike. */
+
+/* 5.4 has no __traceiter_*: the tracepoint's event function is called
+ * from the page_ref helper itself */
+#define PAGE_REF_MOD_54 SEG("trace_event_raw_event_page_ref_mod_template", "__page_ref_mod")
+#define PAGE_REF_UNLESS_54                                                                \
+	SEG("trace_event_raw_event_page_ref_mod_and_return_template", "__page_ref_mod_unless")
+/* 5.4 mm/gup.c: follow_page_pte() takes the reference with try_get_page();
+ * get_user_pages(FOLL_LONGTERM) -> __gup_longterm_locked() ->
+ * __get_user_pages_locked() (__always_inline) -> __get_user_pages(); the
+ * lockless walk's try_get_compound_head() under get_user_pages_fast() */
+#define GUP_SLOW_LONGTERM_54                                                              \
+	SEG("follow_page_pte", "follow_pmd_mask", "follow_page_mask", "__get_user_pages", \
+	    "__gup_longterm_locked", "get_user_pages")
+#define GUP_FAST_54                                                                       \
+	SEG("gup_pte_range", "gup_pmd_range", "gup_pud_range", "gup_pgd_range",           \
+	    "get_user_pages_fast")
+/* 5.4 arm64: el0_svc -> el0_svc_handler -> el0_svc_common */
+#define EL0_54 SEG("el0_svc_common.constprop.0", "el0_svc_handler", "el0_svc")
+/* 6.12+ as Debian's build has it: the range walkers inlined into
+ * gup_fast_fallback() */
+#define GUP_FAST_615 SEG("try_grab_folio_fast", "gup_fast_fallback")
+
+/* io_uring registered buffers on 5.4 (x86_64: get_user_pages() called by
+ * io_sqe_buffer_register() itself, __io_uring_register() inlined into the
+ * syscall) and 6.15 (arm64: io_pin_pages() -> pin_user_pages_fast()). */
+static void test_io_uring_buffers_x86_64_54_and_arm64_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD_54, GUP_SLOW_LONGTERM_54,
+			    SEG("io_sqe_buffer_register", "__x64_sys_io_uring_register"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod", "io_sqe_buffer_register");
+	assert_holder(STACK(KP_ARM64_612, GUP_FAST_615,
+			    SEG("pin_user_pages_fast", "io_pin_pages", "io_sqe_buffer_register",
+				"io_sqe_buffers_register", "__arm64_sys_io_uring_register"),
+			    EL0_61),
+		      "try_grab_folio_fast", "io_sqe_buffer_register");
+}
+
+/* RDMA memory registration: 5.4 x86_64 ib_umem_get() ->
+ * get_user_pages(FOLL_LONGTERM) under mlx5's mr_umem_get() and the
+ * write() ABI; 6.15 arm64 rxe's rxe_mr_init_user() -> ib_umem_get() ->
+ * pin_user_pages_fast() under the ioctl ABI. ib_umem_get is exported:
+ * out of line on every build. */
+static void test_rdma_umem_x86_64_54_and_arm64_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD_54, GUP_SLOW_LONGTERM_54,
+			    SEG("ib_umem_get", "mr_umem_get", "mlx5_ib_reg_user_mr",
+				"ib_uverbs_reg_mr", "ib_uverbs_write", "__vfs_write", "vfs_write",
+				"ksys_write", "__x64_sys_write"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod", "ib_umem_get");
+	assert_holder(STACK(KP_ARM64_612, GUP_FAST_615,
+			    SEG("pin_user_pages_fast", "ib_umem_get", "rxe_mr_init_user",
+				"rxe_reg_user_mr", "ib_uverbs_reg_mr",
+				"ib_uverbs_handler_UVERBS_METHOD_INVOKE_WRITE",
+				"ib_uverbs_cmd_verbs", "ib_uverbs_ioctl", "__arm64_sys_ioctl"),
+			    EL0_61),
+		      "try_grab_folio_fast", "ib_umem_get");
+}
+
+/* VFIO type1 on 5.4 x86_64: vaddr_get_pfn() -> get_user_pages(FOLL_LONGTERM)
+ * when the mm is the caller's, every static function out of line. */
+static void test_vfio_map_dma_x86_64_54_page_ref(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD_54, GUP_SLOW_LONGTERM_54,
+			    SEG("vaddr_get_pfn", "vfio_pin_pages_remote", "vfio_pin_map_dma",
+				"vfio_dma_do_map", "vfio_iommu_type1_ioctl", "vfio_fops_unl_ioctl",
+				"do_vfs_ioctl", "ksys_ioctl", "__x64_sys_ioctl"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod", "vfio_pin_map_dma");
+}
+
+/* iommufd IOMMU_IOAS_MAP (6.2+): iommufd_ioas_map() ->
+ * iopt_map_user_pages() -> iopt_map_pages() -> iopt_fill_domains_pages()
+ * -> iopt_area_fill_domains() -> pfn_reader_first() -> pfn_reader_next()
+ * -> pfn_reader_fill_span() -> pfn_reader_user_pin() ->
+ * pin_user_pages_fast() (the caller's mm). pfn_reader is iommufd's pin
+ * library (a new domain's iopt_area_fill_domain() and an access's
+ * iopt_pages_fill_xarray() read through it too): the area's fill of its
+ * domains holds. x86_64 6.2 and arm64 6.12; named pfn_reader_user_pin
+ * before the rule. */
+static void test_iommufd_ioas_map_x86_64_62_and_arm64_612(void **state)
+{
+	const char *const *const map =
+		SEG("pin_user_pages_fast", "pfn_reader_user_pin", "pfn_reader_fill_span",
+		    "pfn_reader_next", "pfn_reader_first", "iopt_area_fill_domains",
+		    "iopt_fill_domains_pages", "iopt_map_pages", "iopt_map_user_pages",
+		    "iommufd_ioas_map", "iommufd_fops_ioctl");
+
+	(void)state;
+	assert_holder(STACK(KP_X86_FTRACE, GUP_FAST_61, map, SEG("__x64_sys_ioctl"),
+			    X86_ENTRY_510),
+		      "try_grab_folio", "iopt_area_fill_domains");
+	assert_holder(STACK(PAGE_REF_MOD, GUP_FAST_615, map, SEG("__arm64_sys_ioctl"), EL0_61),
+		      "__page_ref_mod", "iopt_area_fill_domains");
+}
+
+/* splice(2) from a pipe (filled by vmsplice(2)) to a TCP socket, 6.5+:
+ * splice_to_socket() sends the pipe's pages with MSG_SPLICE_PAGES;
+ * tcp_sendmsg_locked() -> skb_splice_from_iter() ->
+ * skb_append_pagefrags() takes the reference the skb holds until the
+ * data is acked: TCP's send names it, as for MSG_ZEROCOPY. x86_64 6.6
+ * (sock_sendmsg), arm64 6.12 (__sock_sendmsg). Named
+ * skb_append_pagefrags before the rule. */
+static void test_splice_to_tcp_x86_64_66_and_arm64_612(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("skb_append_pagefrags", "skb_splice_from_iter",
+				"tcp_sendmsg_locked", "tcp_sendmsg", "inet_sendmsg", "sock_sendmsg",
+				"splice_to_socket", "do_splice_from", "do_splice", "__do_splice",
+				"__x64_sys_splice"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod", "tcp_sendmsg");
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("skb_append_pagefrags", "skb_splice_from_iter",
+				"tcp_sendmsg_locked", "tcp_sendmsg", "inet_sendmsg",
+				"__sock_sendmsg", "splice_to_socket", "do_splice", "__do_splice",
+				"__arm64_sys_splice"),
+			    EL0_61),
+		      "__page_ref_mod", "tcp_sendmsg");
+}
+
+/* MSG_ZEROCOPY over TCP on 5.4 arm64 (the lockless walk's
+ * try_get_compound_head() -> page_ref_add_unless()) and 6.15 x86_64
+ * (zerocopy_fill_skb_from_iter() -> iov_iter_get_pages2()). */
+static void test_msg_zerocopy_tcp_arm64_54_and_x86_64_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_UNLESS_54, GUP_FAST_54,
+			    SEG("iov_iter_get_pages", "__zerocopy_sg_from_iter",
+				"skb_zerocopy_iter_stream", "tcp_sendmsg_locked", "tcp_sendmsg",
+				"inet_sendmsg", "sock_sendmsg", "__sys_sendto", "__arm64_sys_sendto"),
+			    EL0_54),
+		      "__page_ref_mod_unless", "tcp_sendmsg");
+	assert_holder(STACK(KP_X86_INT3, GUP_FAST_615,
+			    SEG("get_user_pages_fast", "__iov_iter_get_pages_alloc",
+				"iov_iter_get_pages2", "zerocopy_fill_skb_from_iter",
+				"__zerocopy_sg_from_iter", "skb_zerocopy_iter_stream",
+				"tcp_sendmsg_locked", "tcp_sendmsg", "inet_sendmsg",
+				"__sock_sendmsg", "__sys_sendto", "__x64_sys_sendto"),
+			    X86_ENTRY_612),
+		      "try_grab_folio_fast", "tcp_sendmsg");
+}
+
+/* io_submit(2) O_DIRECT: 5.4 x86_64 ext4 still on fs/direct-io.c
+ * (ext4_direct_IO() -> __blockdev_direct_IO() -> do_direct_IO() ->
+ * dio_refill_pages() -> iov_iter_get_pages()), under
+ * generic_file_read_iter() and aio_read(); 6.15 arm64 iomap
+ * (iov_iter_extract_pages()). The same syscall name on both. */
+static void test_aio_direct_read_x86_64_54_and_arm64_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_UNLESS_54, GUP_FAST_54,
+			    SEG("iov_iter_get_pages", "dio_refill_pages", "do_direct_IO",
+				"do_blockdev_direct_IO", "__blockdev_direct_IO", "ext4_direct_IO",
+				"generic_file_read_iter", "ext4_file_read_iter", "aio_read",
+				"io_submit_one", "__x64_sys_io_submit"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod_unless", "__do_sys_io_submit");
+	assert_holder(STACK(PAGE_REF_MOD, GUP_FAST_615,
+			    SEG("pin_user_pages_fast", "iov_iter_extract_pages",
+				"__bio_iov_iter_get_pages", "bio_iov_iter_get_pages",
+				"iomap_dio_bio_iter", "__iomap_dio_rw", "iomap_dio_rw",
+				"ext4_file_read_iter", "aio_read", "io_submit_one",
+				"__arm64_sys_io_submit"),
+			    EL0_61),
+		      "__page_ref_mod", "__do_sys_io_submit");
+}
+
+/* fuse direct I/O: 5.4 x86_64 (every part out of line) and 6.15 arm64
+ * with fuse_get_user_pages() inlined into fuse_direct_io() and the read
+ * path's parts into fuse_file_read_iter(), as Debian's 6.12 has them. */
+static void test_fuse_direct_io_x86_64_54_and_arm64_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_UNLESS_54, GUP_FAST_54,
+			    SEG("iov_iter_get_pages", "fuse_get_user_pages", "fuse_direct_io",
+				"__fuse_direct_read", "fuse_direct_read_iter", "fuse_file_read_iter",
+				"new_sync_read", "__vfs_read", "vfs_read", "ksys_read",
+				"__x64_sys_read"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod_unless", "__do_sys_read");
+	assert_holder(STACK(KP_ARM64_612, GUP_FAST_615,
+			    SEG("pin_user_pages_fast", "iov_iter_extract_pages", "fuse_direct_io",
+				"fuse_file_read_iter", "vfs_read", "ksys_read", "__arm64_sys_read"),
+			    EL0_61),
+		      "try_grab_folio_fast", "__do_sys_read");
+}
+
+/* KVM: arm64 6.1 (hva_to_pfn() out of line, hva_to_pfn_slow() inlined
+ * into it, as Debian's 6.1 has them) and x86_64 6.15 (kvm_follow_pfn()
+ * -> hva_to_pfn() -> hva_to_pfn_fast() -> get_user_pages_fast_only()). */
+static void test_kvm_hva_to_pfn_arm64_61_and_x86_64_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(KP_ARM64_61, GUP_SLOW_61,
+			    SEG("get_user_pages_unlocked", "hva_to_pfn", "__gfn_to_pfn_memslot",
+				"user_mem_abort", "kvm_handle_guest_abort", "handle_exit",
+				"kvm_arch_vcpu_ioctl_run", "kvm_vcpu_ioctl", "__arm64_sys_ioctl"),
+			    EL0_61),
+		      "try_grab_page", "hva_to_pfn");
+	assert_holder(STACK(PAGE_REF_MOD, GUP_FAST_615,
+			    SEG("get_user_pages_fast_only", "hva_to_pfn_fast", "hva_to_pfn",
+				"kvm_follow_pfn", "__kvm_faultin_pfn", "kvm_mmu_faultin_pfn",
+				"kvm_tdp_page_fault", "kvm_mmu_do_page_fault", "kvm_mmu_page_fault",
+				"vmx_handle_exit", "vcpu_enter_guest", "vcpu_run",
+				"kvm_arch_vcpu_ioctl_run", "kvm_vcpu_ioctl", "__x64_sys_ioctl"),
+			    X86_ENTRY_612),
+		      "__page_ref_mod", "hva_to_pfn");
+}
+
+/* videobuf2 USERPTR on 5.4 x86_64: get_vaddr_frames() (mm/frame_vector.c)
+ * -> get_user_pages_locked() -> __get_user_pages_locked(). */
+static void test_vb2_userptr_x86_64_54_page_ref(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD_54,
+			    SEG("follow_page_pte", "follow_pmd_mask", "follow_page_mask",
+				"__get_user_pages", "__get_user_pages_locked",
+				"get_user_pages_locked", "get_vaddr_frames", "vb2_create_framevec",
+				"vb2_dc_get_userptr", "__prepare_userptr", "__buf_prepare",
+				"vb2_core_qbuf", "vb2_qbuf", "vb2_ioctl_qbuf", "v4l_qbuf",
+				"__video_do_ioctl", "video_usercopy", "video_ioctl2", "v4l2_ioctl",
+				"do_vfs_ioctl", "ksys_ioctl", "__x64_sys_ioctl"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod", "vb2_create_framevec");
+}
+
+/* VFIO_IOMMU_MAP_DMA as Debian's arm64 builds have it: 6.1.0-50,
+ * 6.12.117 and 7.2.13 vfio_iommu_type1.ko have no vfio_pin_map_dma nor
+ * vfio_dma_do_map symbol (each static with one caller, inlined into
+ * vfio_iommu_type1_ioctl()), while vfio_pin_pages_remote() and
+ * vaddr_get_pfns() (two callers each) stay out of line. The pin library
+ * walked, the ioctl names the holder, the same on the three releases; a
+ * build that kept vfio_pin_map_dma() out of line would name that (the
+ * tests above): a function the compiler inlined leaves no frame, and no
+ * rule over names can put it back. */
+static void test_vfio_map_dma_debian_arm64_61_612(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("try_grab_page", "follow_page_pte", "__get_user_pages",
+				"__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
+				"vfio_pin_pages_remote", "vfio_iommu_type1_ioctl",
+				"vfio_fops_unl_ioctl", "__arm64_sys_ioctl"),
+			    EL0_61),
+		      "__page_ref_mod", "vfio_iommu_type1_ioctl");
+	assert_holder(STACK(KP_ARM64_612,
+			    SEG("try_grab_folio", "follow_page_pte", "__get_user_pages",
+				"__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
+				"vfio_pin_pages_remote", "vfio_iommu_type1_ioctl",
+				"vfio_fops_unl_ioctl", "__arm64_sys_ioctl"),
+			    EL0_61),
+		      "try_grab_folio", "vfio_iommu_type1_ioctl");
+}
+
+/* The same splice to TCP up to 6.4, through sendpage: generic_splice_sendpage()
+ * -> pipe_to_sendpage() -> inet_sendpage() -> tcp_sendpage() ->
+ * do_tcp_sendpages(), whose tcp_build_frag() takes the reference; global
+ * from 5.11 to 5.17 (MPTCP's too) as on x86_64 5.15, static with one
+ * caller after, inlined as on arm64 6.1. do_tcp_sendpages holds on both;
+ * named tcp_build_frag on 5.15 before the rule. */
+static void test_splice_to_tcp_sendpage_x86_64_515_and_arm64_61(void **state)
+{
+	const char *const *const splice =
+		SEG("tcp_sendpage", "inet_sendpage", "kernel_sendpage", "sock_sendpage",
+		    "pipe_to_sendpage", "__splice_from_pipe", "generic_splice_sendpage", "do_splice");
+
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("tcp_build_frag", "do_tcp_sendpages", "tcp_sendpage_locked"),
+			    splice, SEG("__do_splice", "__x64_sys_splice"), X86_ENTRY_510),
+		      "__page_ref_mod", "do_tcp_sendpages");
+	assert_holder(STACK(PAGE_REF_MOD, SEG("do_tcp_sendpages", "tcp_sendpage_locked"), splice,
+			    SEG("__do_splice", "__arm64_sys_splice"), EL0_61),
+		      "__page_ref_mod", "do_tcp_sendpages");
+}
+
+/* io_uring's put of its registered buffers, IORING_UNREGISTER_BUFFERS,
+ * under the page_ref_mod_and_test tracepoint: each release names the
+ * code that lets the buffer go, which the kernel renamed. 5.4 x86_64:
+ * io_sqe_buffer_unregister() puts every page itself (put_page(), inline);
+ * 6.12 arm64: __io_sqe_buffers_unregister() -> io_buffer_unmap() ->
+ * unpin_user_page(); 6.15 x86_64: io_rsrc_data_free() ->
+ * io_free_rsrc_node() -> io_buffer_unmap() -> imu->release, the user
+ * buffer's io_release_ubuf() -> unpin_user_folio(). The get is
+ * io_sqe_buffer_register on every release (above). */
+#define PAGE_REF_PUT                                                                      \
+	SEG("trace_event_raw_event_page_ref_mod_and_test_template",                       \
+	    "__traceiter_page_ref_mod_and_test", "__page_ref_mod_and_test")
+static void test_io_uring_buffers_put_54_612_615(void **state)
+{
+	(void)state;
+	assert_holder(STACK(PAGE_REF_PUT,
+			    SEG("io_sqe_buffer_unregister", "__x64_sys_io_uring_register"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod_and_test", "io_sqe_buffer_unregister");
+	assert_holder(STACK(PAGE_REF_PUT,
+			    SEG("gup_put_folio", "unpin_user_page", "io_buffer_unmap",
+				"__io_sqe_buffers_unregister", "io_sqe_buffers_unregister",
+				"__arm64_sys_io_uring_register"),
+			    EL0_61),
+		      "__page_ref_mod_and_test", "io_buffer_unmap");
+	assert_holder(STACK(PAGE_REF_PUT,
+			    SEG("gup_put_folio", "unpin_user_folio", "io_release_ubuf",
+				"io_buffer_unmap", "io_free_rsrc_node", "io_rsrc_data_free",
+				"io_sqe_buffers_unregister", "__x64_sys_io_uring_register"),
+			    X86_ENTRY_612),
+		      "__page_ref_mod_and_test", "io_release_ubuf");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -947,6 +1280,19 @@ int main(void)
 		cmocka_unit_test(test_direct_read_pread64_ppc64le_515_page_ref),
 		cmocka_unit_test(test_vfio_map_dma_s390x_61_kprobe),
 		cmocka_unit_test(test_kvm_hva_to_pfn_x86_64_54_page_ref),
+		cmocka_unit_test(test_io_uring_buffers_x86_64_54_and_arm64_615),
+		cmocka_unit_test(test_rdma_umem_x86_64_54_and_arm64_615),
+		cmocka_unit_test(test_vfio_map_dma_x86_64_54_page_ref),
+		cmocka_unit_test(test_iommufd_ioas_map_x86_64_62_and_arm64_612),
+		cmocka_unit_test(test_splice_to_tcp_x86_64_66_and_arm64_612),
+		cmocka_unit_test(test_msg_zerocopy_tcp_arm64_54_and_x86_64_615),
+		cmocka_unit_test(test_aio_direct_read_x86_64_54_and_arm64_615),
+		cmocka_unit_test(test_fuse_direct_io_x86_64_54_and_arm64_615),
+		cmocka_unit_test(test_kvm_hva_to_pfn_arm64_61_and_x86_64_615),
+		cmocka_unit_test(test_vb2_userptr_x86_64_54_page_ref),
+		cmocka_unit_test(test_vfio_map_dma_debian_arm64_61_612),
+		cmocka_unit_test(test_splice_to_tcp_sendpage_x86_64_515_and_arm64_61),
+		cmocka_unit_test(test_io_uring_buffers_put_54_612_615),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
