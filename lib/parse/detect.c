@@ -121,6 +121,73 @@ int pb_page_owner_stacks_output(const char *head, size_t len)
 	return 0;
 }
 
+/* The lines of HEAD one by one, blank ones and trace-cmd report's own
+ * header ("version = %d" of 2.x, "cpus=%d") passed over: the next line
+ * from *AT, its length in *LEN, or NULL. */
+static const char *next_content_line(const char **at, const char *end, size_t *len)
+{
+	while (*at < end) {
+		const char *line = *at, *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+
+		*at = nl ? nl + 1 : end;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (!n || starts(line, n, "version = ") || starts(line, n, "cpus="))
+			continue;
+		*len = n;
+		return line;
+	}
+	return NULL;
+}
+
+/* trace-cmd stat (tracecmd/trace-stat.c report_events()): "Events:" then
+ * " All enabled", " All disabled", " Individual systems:" or
+ * " Individual events:" of events/enable. */
+static int stat_events_line(const char *line, size_t n)
+{
+	return (n == 12 && !memcmp(line, " All enabled", 12)) ||
+	       (n == 13 && !memcmp(line, " All disabled", 13)) ||
+	       starts(line, n, " Individual systems:") || starts(line, n, " Individual events:");
+}
+
+const char *pb_tracecmd_summary_refusal(const char *head, size_t len)
+{
+	const char *at = head, *end = head + len, *first, *second, *line;
+	size_t n1, n2, n;
+
+	if (!(first = next_content_line(&at, end, &n1)))
+		return NULL;
+	/* trace-read.c read_data_info(), OUTPUT_STAT_ONLY */
+	if (n1 == 25 && !memcmp(first, "Kernel buffer statistics:", 25))
+		return "trace-cmd report --stat's output ('Kernel buffer statistics:'): the "
+		       "ring buffer's counters at the end of the recording, no events; "
+		       "import the trace.dat, or trace-cmd report without --stat";
+	second = next_content_line(&at, end, &n2);
+	/* trace-profile.c output_task() "\ntask: %s-%d\n" (output_group()
+	 * "\ngroup: %s\n", a global task its name), then output_event()
+	 * "  Event: %s (%lld)" */
+	if (second && first[0] != ' ' && starts(second, n2, "  Event: ") && second[n2 - 1] == ')')
+		return "trace-cmd report --profile's output ('task: COMM-PID', then "
+		       "'  Event: NAME (COUNT)'): events counted by task and stack, "
+		       "without their times or fields, so no failure or busy page can "
+		       "be read from it; import the trace.dat, or trace-cmd report "
+		       "without --profile";
+	/* trace-stat.c stat_instance(): "Tracer: %s", "Instance: %s" or
+	 * report_events()'s "Events:" first */
+	if (!starts(first, n1, "Tracer: ") && !starts(first, n1, "Instance: ") &&
+	    !(n1 == 7 && !memcmp(first, "Events:", 7)))
+		return NULL;
+	for (at = head; (line = next_content_line(&at, end, &n));)
+		if (n == 7 && !memcmp(line, "Events:", 7) && (line = next_content_line(&at, end, &n)))
+			return stat_events_line(line, n) ?
+				"trace-cmd stat's output ('Events:' and what is enabled): "
+				"the tracing settings of the machine it ran on, no events; "
+				"import the trace.dat of trace-cmd record (or pinblame "
+				"record), or its trace-cmd report" : NULL;
+	return NULL;
+}
+
 /* Digits with one dot ("0.000022") from P; returns where they end, NULL
  * when there are none of them or no dot. */
 static const char *seconds_end(const char *p, const char *end)

@@ -134,7 +134,7 @@ struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,
 	struct pb_parser *p;
 
 	if (format == PB_FMT_UNKNOWN) {
-		const char *head;
+		const char *head, *summary;
 		size_t n = pb_input_peek(in, &head, 64 * 1024);
 
 		if (n == (size_t)-1) {
@@ -159,6 +159,10 @@ struct pb_parser *pb_parser_new(struct pb_input *in, enum pb_format format,
 				 "allocated them, without the pfn of each page, so no busy "
 				 "page can be matched to them; import the page_owner dump "
 				 "(cat /sys/kernel/debug/page_owner > page_owner_full.txt)");
+			return NULL;
+		}
+		if ((summary = pb_tracecmd_summary_refusal(head, n))) {
+			snprintf(err, errlen, "%s", summary);
 			return NULL;
 		}
 		format = pb_format_detect(head, n);

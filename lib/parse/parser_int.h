@@ -39,5 +39,8 @@ void parser_ahead_stop(struct pb_parser *p);
 /* Whether the text is page_owner's debugfs show_stacks, show_handles or
  * show_stacks_handles (detect.c): pages counted by stack, no pfns. */
 int pb_page_owner_stacks_output(const char *head, size_t len);
+/* Why the text is a trace-cmd summary with no event to read (report
+ * --stat, report --profile, trace-cmd stat; detect.c), or NULL. */
+const char *pb_tracecmd_summary_refusal(const char *head, size_t len);
 
 #endif

@@ -1240,6 +1240,47 @@ static void test_io_uring_buffers_put_54_612_615(void **state)
 		      "__page_ref_mod_and_test", "io_release_ubuf");
 }
 
+/* iommufd on two more releases: arm64 6.6, a VFIO_IOMMU_MAP_DMA of
+ * iommufd's VFIO compatibility (iommufd_vfio_ioctl() ->
+ * iommufd_vfio_map_dma() -> iopt_map_user_pages()); x86_64 6.15, an
+ * IOMMU_IOAS_MAP whose pages belong to another mm (pfn_reader_user_pin()
+ * -> pin_user_pages_remote() under the mmap lock). */
+static void test_iommufd_map_arm64_66_and_x86_64_615(void **state)
+{
+	const char *const *const fill =
+		SEG("pfn_reader_user_pin", "pfn_reader_fill_span", "pfn_reader_next",
+		    "pfn_reader_first", "iopt_area_fill_domains", "iopt_fill_domains_pages",
+		    "iopt_map_pages", "iopt_map_user_pages");
+
+	(void)state;
+	assert_holder(STACK(KP_ARM64_61, GUP_FAST_66, SEG("pin_user_pages_fast"), fill,
+			    SEG("iommufd_vfio_map_dma", "iommufd_vfio_ioctl", "iommufd_fops_ioctl",
+				"__arm64_sys_ioctl"),
+			    EL0_61),
+		      "try_grab_folio", "iopt_area_fill_domains");
+	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_612,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote"), fill,
+			    SEG("iommufd_ioas_map", "iommufd_fops_ioctl", "__x64_sys_ioctl"),
+			    X86_ENTRY_612),
+		      "__page_ref_mod", "iopt_area_fill_domains");
+}
+
+/* videobuf2 USERPTR on arm64 6.1: videobuf2's own frame_vector.c,
+ * get_vaddr_frames() -> pin_user_pages_fast(FOLL_LONGTERM), under
+ * vb2_dma_sg_get_userptr(). */
+static void test_vb2_userptr_arm64_61_kprobe(void **state)
+{
+	(void)state;
+	assert_holder(STACK(KP_ARM64_61, GUP_FAST_61,
+			    SEG("pin_user_pages_fast", "get_vaddr_frames", "vb2_create_framevec",
+				"vb2_dma_sg_get_userptr", "__prepare_userptr", "__buf_prepare",
+				"vb2_core_qbuf", "vb2_qbuf", "vb2_ioctl_qbuf", "v4l_qbuf",
+				"__video_do_ioctl", "video_usercopy", "video_ioctl2", "v4l2_ioctl",
+				"__arm64_sys_ioctl"),
+			    EL0_61),
+		      "try_grab_folio", "vb2_create_framevec");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1293,6 +1334,8 @@ int main(void)
 		cmocka_unit_test(test_vfio_map_dma_debian_arm64_61_612),
 		cmocka_unit_test(test_splice_to_tcp_sendpage_x86_64_515_and_arm64_61),
 		cmocka_unit_test(test_io_uring_buffers_put_54_612_615),
+		cmocka_unit_test(test_iommufd_map_arm64_66_and_x86_64_615),
+		cmocka_unit_test(test_vb2_userptr_arm64_61_kprobe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

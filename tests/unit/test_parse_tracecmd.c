@@ -433,6 +433,65 @@ static void test_debug_output(void **state)
 	run_close(&r);
 }
 
+/* trace-cmd's summaries print no event: report --stat (trace-read.c,
+ * OUTPUT_STAT_ONLY), report --profile (trace-profile.c output_task(),
+ * output_group(), output_event()) and trace-cmd stat (trace-stat.c
+ * stat_instance(), report_events()). Each is refused by name, with what to
+ * import instead, where it was "no events understood" or "unrecognised
+ * format". The texts are written from those printf()s. */
+static void test_summaries_are_refused_by_name(void **state)
+{
+	static const struct {
+		const char *text, *name;
+	} summaries[] = {
+		{ "cpus=2\n\nKernel buffer statistics:\n"
+		  "  Note: \"entries\" are the entries left in the kernel ring buffer and are not\n"
+		  "        recorded in the trace data. They should all be zero.\n\n"
+		  "CPU: 0\nentries: 0\noverrun: 0\ncommit overrun: 0\nbytes: 0\n"
+		  "oldest event ts:   101.000000\nnow ts:   102.000000\n"
+		  "dropped events: 0\nread events: 12\n\n", "report --stat" },
+		{ "version = 6\ncpus=1\n\nKernel buffer statistics:\n", "report --stat" },
+		{ "cpus=4\n\ntask: sh-412\n"
+		  "  Event: sched_switch:R (2) Total: 100 Avg: 50 Max: 60(ts:101.000001) Min:40(ts:101.000002)\n"
+		  "          | \n          + __schedule (0xffffffff81a0b0c0)\n              100% (2)\n",
+		  "report --profile" },
+		{ "cpus=4\n\ngroup: kworker\n  Event: cma_alloc_start:0x2000 (1)\n", "report --profile" },
+		{ "cpus=4\nglobal\n  Event: print:0xffff8000081de3bc (8)\n", "report --profile" },
+		{ "\nTracer: function_graph\n\nEvents:\n Individual events:\n    cma\n"
+		  "        cma_alloc_start\n\nBuffer size in kilobytes (per cpu):\n   4096\n\n"
+		  "Tracing is enabled\n\n", "trace-cmd stat" },
+		{ "\nEvents:\n All disabled\n\nTracing is disabled\n\n", "trace-cmd stat" },
+		{ "Instance: foo\n\nEvents:\n All enabled\n", "trace-cmd stat" },
+	};
+	static const char *const others[] = {
+		"cpus=2\n              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n",
+		/* no "  Event: " line after the first, no "Events:" with its state */
+		"cpus=2\n\ntask: sh-412\n              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n",
+		"Tracer: nop\n              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n",
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(summaries); i++) {
+		struct pb_input *in = pb_input_open_memory(summaries[i].text,
+							   strlen(summaries[i].text), NULL);
+
+		err[0] = '\0';
+		assert_null(pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err)));
+		assert_non_null(strstr(err, summaries[i].name));
+		assert_non_null(strstr(err, "import the trace.dat"));
+		pb_input_close(in);
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(others); i++) {
+		struct pb_input *in = pb_input_open_memory(others[i], strlen(others[i]), NULL);
+		struct pb_parser *p = pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err));
+
+		assert_non_null(p);
+		pb_parser_free(p);
+		pb_input_close(in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_raw_stacks_are_lines_not_understood_of_their_own_reason),
 		cmocka_unit_test(test_raw_stack_needs_the_array_as_its_second_field),
 		cmocka_unit_test(test_debug_output),
+		cmocka_unit_test(test_summaries_are_refused_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
