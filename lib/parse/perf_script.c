@@ -1,7 +1,11 @@
 /* perf_script.c - "perf script" text of tracepoint samples (doc/FORMATS.md section 1).
  *
- *   comm pid/tid [cpu] misc tod secs.frac: period sys:event: body
+ *   comm pid/tid [cpu] misc tod secs.frac: period sys:event: flags body
+ *     then addr, weight               "%16" of 0 for a tracepoint
  *     then " addr sym+off (dso)"      the sample's address, -F ip without -g
+ *     then " ABI:2  AX:0x0 ..."       -F iregs, uregs
+ *     then " ilen: 5 insn: e8 .."     -F insnlen, insn
+ *     then phys_addr                  "%16" of 0 for a tracepoint
  *   <TAB>addr sym+off (dso)          callchain, leaf first, with -g
  *     srcline                        after each frame, with -F +srcline
  *   <blank line>                     ends a sample that has a callchain
@@ -478,15 +482,114 @@ static const char *ip_columns(const char *ev_end, const char *s, const char *e)
 	return NULL;
 }
 
+/* The other columns process_event() prints after the trace body (perf
+ * 5.x to 6.x builtin-script.c; doc/FORMATS.md section 1.1): addr, weight
+ * (and ins_lat, retire_lat) before the ip columns, "%16" PRIx64 or PRIu64
+ * with no blank before them; after the ip columns the registers of -F
+ * iregs and uregs, " ABI:%llu " then "%5s:0x%llx " each
+ * (perf_sample__fprintf_regs()), " ilen: %d" and " insn:" with its bytes
+ * "%02x" joined by blanks (perf_sample__fprintf_insn()), and phys_addr,
+ * "%16" PRIx64. A tracepoint's sample has no address of its own (the
+ * kernel's perf_tp_event() gives it 0), so its addr, weight and phys_addr
+ * print as 15 blanks and "0", which no body prints; the registers and the
+ * instruction columns have names no body value has. Each cutter returns
+ * the end of [s, e) without its column, or E. */
+static const char *cut_zero16(const char *s, const char *e)
+{
+	const char *b = e - 1;
+
+	if (e - s < 17 || *b != '0')
+		return e;
+	while (b > s && b[-1] == ' ')
+		b--;
+	return e - 1 - b >= 15 ? b : e;
+}
+
+static const char *skip_hex(const char *p, const char *e)
+{
+	while (p < e && (pb_is_digit(*p) || (*p >= 'a' && *p <= 'f')))
+		p++;
+	return p;
+}
+
+/* " ABI:%llu " then blanks, a name, ":0x", hex digits, a blank, each. */
+static const char *cut_regs(const char *s, const char *e)
+{
+	static const char abi[] = " ABI:";
+	const size_t n = sizeof(abi) - 1;
+
+	for (const char *a = e - n; a >= s; a--) {
+		const char *p = a + n, *q;
+
+		if (memcmp(a, abi, n))
+			continue;
+		q = p;
+		while (q < e && pb_is_digit(*q))
+			q++;
+		if (q == p || q == e || *q++ != ' ')
+			return e;
+		while (q < e) {
+			const char *name;
+
+			while (q < e && *q == ' ')
+				q++;
+			for (name = q; q < e && pb_is_key_char(*q); q++)
+				;
+			if (q == name || e - q < 4 || memcmp(q, ":0x", 3))
+				return e;
+			p = skip_hex(q + 3, e);
+			if (p == q + 3 || (p < e && *p != ' '))
+				return e;
+			q = p + (p < e);
+		}
+		return a;
+	}
+	return e;
+}
+
+/* " ilen: %d", or " insn:" then " %02x" bytes (one "%02x" after ": " in
+ * 6.x, the others after a blank each). */
+static const char *cut_insn(const char *s, const char *e)
+{
+	static const char ilen[] = " ilen: ", insn[] = " insn:";
+	const char *p = e;
+
+	while (p > s && pb_is_digit(p[-1]))
+		p--;
+	if (p < e && p - s >= 7 && !memcmp(p - 7, ilen, 7))
+		return p - 7;
+	for (p = e; p - s >= 6 && p[-1] != ':'; p -= 3)
+		if (p - s < 9 || p[-3] != ' ' || skip_hex(p - 2, p) != p)
+			return e;
+	return p - s >= 6 && !memcmp(p - 6, insn, 6) ? p - 6 : e;
+}
+
+/* [s, e) without the columns after the ip columns, the last first. */
+static const char *cut_tail_columns(const char *s, const char *e)
+{
+	for (;;) {
+		const char *c;
+
+		if ((c = cut_zero16(s, e)) != e || (c = cut_regs(s, e)) != e ||
+		    (c = cut_insn(s, e)) != e)
+			e = c;
+		else
+			return e;
+	}
+}
+
 /* The record of head H; returns where the sample's ip columns begin in
- * the line (ip_columns()), or NULL. */
+ * the line (ip_columns()), or NULL, and in *IP_END where they end. */
 static const char *fill_head(struct pb_record *rec, const struct sample_head *h,
-			     const char *end, struct pb_arena *arena)
+			     const char *end, struct pb_arena *arena, const char **ip_end)
 {
 	const char *sep = memchr(h->event, ':', (size_t)(h->event_end - h->event));
-	const char *ip = ip_columns(h->event_end + 1, h->body, end);
+	const char *ip, *cut;
 	char *event;
 
+	end = cut_tail_columns(h->body, end);
+	ip = ip_columns(h->event_end + 1, h->body, end);
+	*ip_end = end;
 	rec->ts_ns = h->ts_ns;
 	rec->cpu = h->cpu;
 	rec->pid = h->pid;
@@ -505,6 +608,8 @@ static const char *fill_head(struct pb_record *rec, const struct sample_head *h,
 	}
 	if (ip)
 		end = token_before(h->body, ip).e;
+	while ((cut = cut_zero16(h->body, end)) != end)
+		end = cut;
 	rec->body = pb_arena_strndup(arena, h->body, (size_t)(end - h->body));
 	rec->nfields = pb_parse_body(h->body, (size_t)(end - h->body), arena, &rec->fields);
 	pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);
@@ -914,13 +1019,13 @@ static int perf_next(void *state, struct pb_parser *p, struct pb_record *rec)
 		}
 		kind = pb_input_line_has_nul(in) ? HEAD_NONE : parse_head(line, len, &h);
 		if (kind == HEAD_SAMPLE) {
-			const char *ip;
+			const char *ip, *ip_end;
 
 			rec->line = pb_input_lineno(in);
-			ip = fill_head(rec, &h, line + len, pb_parser_arena(p));
+			ip = fill_head(rec, &h, line + len, pb_parser_arena(p), &ip_end);
 			note_time(ps, p, h.ts_ns);
 			if (ip)
-				return read_ip_frame(ps, p, rec, ip, (size_t)(line + len - ip));
+				return read_ip_frame(ps, p, rec, ip, (size_t)(ip_end - ip));
 			return read_callchain(ps, p, rec) < 0 ? -1 : 1;
 		}
 		if (kind == HEAD_SIDEBAND) {

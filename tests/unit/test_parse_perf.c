@@ -844,6 +844,61 @@ static void test_sample_address_after_the_body(void **state)
 	run_close(&r);
 }
 
+/* The columns perf script prints after the trace body besides the ip
+ * (builtin-script.c process_event()): -F addr and weight ("%16" PRIx64 /
+ * PRIu64, 0 for a tracepoint: 15 blanks and "0") before the ip columns;
+ * iregs and uregs (" ABI:%llu " then "%5s:0x%llx " each), ilen (" ilen:
+ * %d"), insn (" insn:" then the bytes) and phys_addr ("%16" PRIx64) after
+ * them. They were words of the body's last value, and after them the ip
+ * columns were no frame. */
+static void test_columns_after_the_body_are_cut(void **state)
+{
+#define HEAD "              sh   412 [001]  1024.500105: cma:cma_alloc_finish: " \
+	"name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16"
+#define IP " ffffffff81234569 __cma_alloc+0x200 ([kernel.kallsyms])"
+	static const struct {
+		const char *line;
+		int frame;
+	} lines[] = {
+		{ HEAD "               0\n", 0 },				/* addr */
+		{ HEAD "               0               0" IP "\n", 1 },	/* addr, weight */
+		{ HEAD " ABI:2    AX:0x0    BX:0xffff888100a3c000 \n", 0 },	/* iregs */
+		{ HEAD IP " ABI:2    AX:0x0    IP:0xffffffff81234569  ABI:2    SP:0x7ffc12345678 \n", 1 },
+		{ HEAD IP " ABI:1    x0:0x0   x29:0xffff800008f3bd40    lr:0xffff80000839cbf0 \n", 1 },
+		{ HEAD IP " ilen: 0\n", 1 },
+		{ HEAD IP " ilen: 5 insn: e8 1b 2c 3d 4e\n", 1 },
+		{ HEAD IP " insn: 0f 1f 44 00 00\n", 1 },			/* no ilen */
+		{ HEAD IP "               0\n", 1 },			/* phys_addr */
+		{ HEAD "               0" IP " ABI:2    AX:0x0  ilen: 0               0\n", 1 },
+	};
+	char text[4096] = "";
+	struct parse_run r;
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(lines); i++)
+		strcat(text, lines[i].line);
+	/* a body's own last value, a number after one blank, stays */
+	strcat(text, "              sh   412 [001]  1024.500106: page_ref:page_ref_mod: pfn=0x1 flags=lru count=2 mapcount=0 mapping=(nil) mt=1 val=0\n");
+	run_open(&r, PB_FMT_PERF_SCRIPT, text);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(lines); i++) {
+		struct pb_record *rec = run_next(&r);
+
+		assert_string_equal(rec->body,
+				    "name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16");
+		assert_field(rec, "errorno", "-16");
+		assert_int_equal(rec->nframes, lines[i].frame);
+		if (lines[i].frame)
+			assert_frame(&rec->frames[0], "__cma_alloc", 0x200, 0, 0xffffffff81234569,
+				     NULL, 0);
+	}
+	assert_field(run_next(&r), "val", "0");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+#undef HEAD
+#undef IP
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -864,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_callchain_without_its_tabs),
 		cmocka_unit_test(test_deferred_user_callchain_is_side_band),
 		cmocka_unit_test(test_sample_address_after_the_body),
+		cmocka_unit_test(test_columns_after_the_body_are_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
