@@ -165,6 +165,11 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 	size_t n;
 	int rc;
 
+	if (k->again) {
+		k->again = 0;
+		*l = k->last;
+		return 1;
+	}
 	if (k->nqueued > k->nheld) {
 		queue_take(k, k->nheld, l);
 		k->last = *l;
@@ -189,9 +194,17 @@ int kmsg_next_line(struct kmsg *k, struct kline *l)
 
 void kmsg_unget_line(struct kmsg *k)
 {
-	/* the line's text is copied: the input's, the colour stripper's and
-	 * the rejoined line's buffers are all reused by the next line; the
-	 * queue has room for it, as every line in it was read first */
+	/* read next, before the queue's lines: given again as it is, its
+	 * text where it was, valid until the next line is read (every
+	 * record's end gives a line again: no copy of it) */
+	if (!k->nheld) {
+		k->again = 1;
+		return;
+	}
+	/* after the lines held, read once the record is over: the line's
+	 * text is copied, as the input's, the colour stripper's and the
+	 * rejoined line's buffers are all reused by the next line; the queue
+	 * has room for it, as every line in it was read first */
 	queue_insert(k, k->nheld, &k->last);
 }
 

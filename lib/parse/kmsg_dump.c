@@ -681,7 +681,8 @@ static int trace_next(struct kmsg *k, struct kline *l, size_t *indent)
 		if ((rc = kmsg_stack_resumes(k, l, *indent)) != 1)
 			return rc;
 	}
-	kmsg_stack_frame(l->text, l->len, indent);
+	/* where the frames are: the line is one (no syntax to check again) */
+	*indent = dump_blanks(l->text, l->len);
 	return 1;
 }
 

@@ -90,8 +90,11 @@ struct kmsg {
 	 * line, 0 when none) */
 	struct pb_buf joined, joined_comm, pending;
 	uint64_t pending_line;
-	/* the line given out last (kmsg_unget_line() gives it again) */
+	/* the line given out last (kmsg_unget_line() gives it again: AGAIN
+	 * when it comes next, before the queue's lines, its text where it
+	 * was; else a copy in the queue) */
 	struct kline last;
+	int again;
 	/* lines read and given again, in their order: the first NHELD are
 	 * other records printed into a stack, held until the record being
 	 * read is over (kmsg_stack_resumes()); the others come next */

@@ -654,28 +654,34 @@ void kmsg_strip_prefix(struct ktime *t, struct pb_buf *scratch, const char *s, s
 	}
 	if (logcat_long_line(t, scratch, s, n, l, st))
 		return;
-	i += kmsg_serial_stamp(s, n, &st->wall);
-	i += level_prefix(s + i, n - i);
-	i += devkmsg_prefix(s + i, n - i, &st->boot, l);
-	i += facility_prefix(s + i, n - i);
-	if ((h = kmsg_logcat_head(s + i, n - i))) {
-		kmsg_logcat_time(t, s + i, n - i, &st->wall, &st->boot);
-		s += i + h;
-		n -= i + h;
-		logcat_tag(scratch, &s, &n);
-		i = level_prefix(s, n);
-		d = 1;
-	} else if ((ls = s + i, ln = n - i, logcat_brief(t, scratch, &ls, &ln, st))) {
-		s = ls;
-		n = ln;
-		i = level_prefix(s, n);
-		d = 1;
-	} else {
-		d = kmsg_date_prefix(t, s + i, n - i, &st->wall, &journal);
-		i += d;
+	/* most lines begin with their printk time, "[%5lu.%06lu]": none of
+	 * the prefixes that may come before one is a '[' and such a time
+	 * (grabserial's stamp holds two times, tio's a ':'; the others begin
+	 * with no '['), so the time is read at once */
+	if (!(n && s[0] == '[' && printk_stamp_at(s, n))) {
+		i += kmsg_serial_stamp(s, n, &st->wall);
+		i += level_prefix(s + i, n - i);
+		i += devkmsg_prefix(s + i, n - i, &st->boot, l);
+		i += facility_prefix(s + i, n - i);
+		if ((h = kmsg_logcat_head(s + i, n - i))) {
+			kmsg_logcat_time(t, s + i, n - i, &st->wall, &st->boot);
+			s += i + h;
+			n -= i + h;
+			logcat_tag(scratch, &s, &n);
+			i = level_prefix(s, n);
+			d = 1;
+		} else if ((ls = s + i, ln = n - i, logcat_brief(t, scratch, &ls, &ln, st))) {
+			s = ls;
+			n = ln;
+			i = level_prefix(s, n);
+			d = 1;
+		} else {
+			d = kmsg_date_prefix(t, s + i, n - i, &st->wall, &journal);
+			i += d;
+		}
+		if (journal)
+			i += journal_host(s + i, n - i, &l->kernel);
 	}
-	if (journal)
-		i += journal_host(s + i, n - i, &l->kernel);
 	h = stamp_part(t, s + i, n - i, d != 0, st, l);
 	/* printk.time=0 leaves the caller id alone: "[  T901] " */
 	if (!h && (h = caller_prefix(s + i, n - i, l)) && h < n - i && s[i + h] == ' ')
