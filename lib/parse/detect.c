@@ -151,18 +151,73 @@ static int stat_events_line(const char *line, size_t n)
 	       starts(line, n, " Individual systems:") || starts(line, n, " Individual events:");
 }
 
-const char *pb_tracecmd_summary_refusal(const char *head, size_t len)
+/* "system:event", each a C name: a line of trace-cmd report -E
+ * (trace-read.c: "%s:" of the system, then "%s\n" of the name). */
+static int event_name_line(const char *line, size_t n)
 {
-	const char *at = head, *end = head + len, *first, *second, *line;
-	size_t n1, n2, n;
+	const char *colon = memchr(line, ':', n), *end = line + n;
 
-	if (!(first = next_content_line(&at, end, &n1)))
-		return NULL;
+	if (!colon || colon == line || colon + 1 == end)
+		return 0;
+	for (const char *p = line; p < end; p++)
+		if (p != colon && !pb_is_key_char(*p))
+			return 0;
+	return 1;
+}
+
+/* Whether the first lines of HEAD, at least three and at most 16 of
+ * them, are all event names of report -E. */
+static int event_list(const char *head, const char *end)
+{
+	const char *at = head, *line;
+	size_t n;
+	int lines = 0;
+
+	while (lines < 16 && (line = next_content_line(&at, end, &n))) {
+		if (!event_name_line(line, n))
+			return 0;
+		lines++;
+	}
+	return lines >= 3;
+}
+
+/* The refusals of the summaries whose first line names them. */
+static const char *summary_by_first_line(const char *first, size_t n1)
+{
 	/* trace-read.c read_data_info(), OUTPUT_STAT_ONLY */
 	if (n1 == 25 && !memcmp(first, "Kernel buffer statistics:", 25))
 		return "trace-cmd report --stat's output ('Kernel buffer statistics:'): the "
 		       "ring buffer's counters at the end of the recording, no events; "
 		       "import the trace.dat, or trace-cmd report without --stat";
+	/* trace-read.c, show_cpus: "List of CPUs in %s with data:\n", then
+	 * "  %d" a CPU, with "\tFirst event:" or "\tLast event:" */
+	if (starts(first, n1, "List of CPUs in ") && n1 > 27 &&
+	    !memcmp(first + n1 - 11, " with data:", 11))
+		return "trace-cmd report --cpus's output (also of --first-event and "
+		       "--last-event: 'List of CPUs in FILE with data:'): the CPUs of "
+		       "the file, no events; import the trace.dat, or trace-cmd report "
+		       "without those options";
+	/* trace-dump.c dump_file(): "\n Tracing meta data in file %s:\n" */
+	if (starts(first, n1, " Tracing meta data in file "))
+		return "trace-cmd dump's output (' Tracing meta data in file FILE:'): "
+		       "the sections of the file, no events; import the trace.dat "
+		       "itself, or its trace-cmd report";
+	return NULL;
+}
+
+const char *pb_tracecmd_summary_refusal(const char *head, size_t len)
+{
+	const char *at = head, *end = head + len, *first, *second, *line, *why;
+	size_t n1, n2, n;
+
+	if (!(first = next_content_line(&at, end, &n1)))
+		return NULL;
+	if ((why = summary_by_first_line(first, n1)))
+		return why;
+	if (event_list(head, end))
+		return "trace-cmd report -E's output ('system:event' a line): the "
+		       "events whose formats the file holds, no events; import the "
+		       "trace.dat, or trace-cmd report without -E";
 	second = next_content_line(&at, end, &n2);
 	/* trace-profile.c output_task() "\ntask: %s-%d\n" (output_group()
 	 * "\ngroup: %s\n", a global task its name), then output_event()

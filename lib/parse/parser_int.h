@@ -40,7 +40,8 @@ void parser_ahead_stop(struct pb_parser *p);
  * show_stacks_handles (detect.c): pages counted by stack, no pfns. */
 int pb_page_owner_stacks_output(const char *head, size_t len);
 /* Why the text is a trace-cmd summary with no event to read (report
- * --stat, report --profile, trace-cmd stat; detect.c), or NULL. */
+ * --stat, --profile, --cpus, -E, trace-cmd stat, dump; detect.c), or
+ * NULL. */
 const char *pb_tracecmd_summary_refusal(const char *head, size_t len);
 
 #endif

@@ -434,9 +434,10 @@ static void test_debug_output(void **state)
 }
 
 /* trace-cmd's summaries print no event: report --stat (trace-read.c,
- * OUTPUT_STAT_ONLY), report --profile (trace-profile.c output_task(),
- * output_group(), output_event()) and trace-cmd stat (trace-stat.c
- * stat_instance(), report_events()). Each is refused by name, with what to
+ * OUTPUT_STAT_ONLY), --cpus, --first-event, --last-event and -E
+ * (trace-read.c), report --profile (trace-profile.c output_task(),
+ * output_group(), output_event()), trace-cmd stat (trace-stat.c
+ * stat_instance(), report_events()) and trace-cmd dump (trace-dump.c). Each is refused by name, with what to
  * import instead, where it was "no events understood" or "unrecognised
  * format". The texts are written from those printf()s. */
 static void test_summaries_are_refused_by_name(void **state)
@@ -462,6 +463,15 @@ static void test_summaries_are_refused_by_name(void **state)
 		  "Tracing is enabled\n\n", "trace-cmd stat" },
 		{ "\nEvents:\n All disabled\n\nTracing is disabled\n\n", "trace-cmd stat" },
 		{ "Instance: foo\n\nEvents:\n All enabled\n", "trace-cmd stat" },
+		/* trace-read.c show_cpus, show_first, show_last */
+		{ "List of CPUs in trace.dat with data:\n  0\n  1\n", "report --cpus" },
+		{ "List of CPUs in /tmp/t.dat with data:\n  0\tFirst event:    7.032023\n",
+		  "report --cpus" },
+		/* trace-read.c show_events */
+		{ "cma:cma_alloc_busy_retry\ncma:cma_alloc_finish\ncma:cma_alloc_start\n"
+		  "ftrace:function\n", "report -E" },
+		/* trace-dump.c dump_file() */
+		{ "\n Tracing meta data in file trace.dat:\n\t[Initial format]\n", "trace-cmd dump" },
 	};
 	static const char *const others[] = {
 		"cpus=2\n              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n",
