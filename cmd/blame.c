@@ -19,8 +19,8 @@ static const struct pb_usage blame_usage = {
 		 "noise. A page with several holders blames the one that is not a common\n"
 		 "path. Pages without evidence are counted as unattributed, never guessed;\n"
 		 "'hint:' lines on stderr then say what a capture would need to name them.\n",
-	.footer = "Exit: 0 ok, 2 usage, 3 unreadable noise file or no traces imported,\n"
-		  "4 store error.\n",
+	.footer = "Exit: 0 ok, 2 usage or no such failure, 3 unreadable noise file or no\n"
+		  "traces imported, 4 store error.\n",
 };
 
 /* Whether FRAME ("func", "func.constprop.0", "func_noprof", "func [mod]")
@@ -74,12 +74,48 @@ static void print_evidence(const json_t *ev)
 	putchar('\n');
 }
 
+/* Row R's name as the table shows it, in SHOWN: the call site with its
+ * module, or the key of --by (a file name of --by source on one line),
+ * escaped here rather than by the stream, so that its width is known. */
+static const char *row_name(struct pb_buf *shown, const json_t *r, int by_callsite)
+{
+	struct pb_buf site = { 0 };
+	const char *name = pb_json_str(r, "key", "?");
+
+	if (by_callsite)
+		name = pb_site_name(&site, pb_json_str(r, "callsite", "?"),
+				    pb_json_str(r, "module", NULL));
+	pb_term_str(shown, name);
+	pb_buf_free(&site);
+	return pb_buf_str(shown);
+}
+
+/* The name column: 32 wide, or as wide as the widest name, so that a
+ * long module function or a file of --by source does not push its row's
+ * numbers out from under their headers. */
+static int name_width(const json_t *rows, int by_callsite)
+{
+	struct pb_buf shown = { 0 };
+	const json_t *r;
+	int width = 32;
+	size_t i;
+
+	json_array_foreach(rows, i, r) {
+		int w = pb_text_width(row_name(&shown, r, by_callsite));
+
+		if (w > width)
+			width = w;
+	}
+	pb_buf_free(&shown);
+	return width;
+}
+
 static void print_blame(const json_t *res)
 {
 	const json_t *rows = json_object_get(res, "callsites"), *r;
-	int by_callsite = !strcmp(pb_json_str(res, "by", ""), "callsite");
+	int by_callsite = !strcmp(pb_json_str(res, "by", ""), "callsite"), width;
 	struct pb_buf shown = { 0 };
-	char name[256];
+	const char *name;
 	size_t i;
 
 	printf("%lld failure%s: %lld with a blamed holder, %lld unattributed; "
@@ -89,18 +125,15 @@ static void print_blame(const json_t *res)
 	       pb_json_int(res, "pages", 0));
 	if (!json_array_size(rows))
 		return;
-	printf("\n%4s  %-32s  %8s  %5s  %6s  %-10s  %s\n", "RANK",
+	width = name_width(rows, by_callsite);
+	printf("\n%4s  %-*s  %8s  %5s  %6s  %-10s  %s\n", "RANK", width,
 	       by_callsite ? "CALL SITE" : "KEY", "FAILURES", "PAGES", "SHARE", "CONFIDENCE",
 	       "EVIDENCE");
 	json_array_foreach(rows, i, r) {
-		pb_buf_reset(&shown);
-		/* --by source: a file name, one line */
-		snprintf(name, sizeof(name), "%s", by_callsite
-			 ? pb_site_name(&shown, pb_json_str(r, "callsite", "?"),
-					pb_json_str(r, "module", NULL))
-			 : pb_term_str(&shown, pb_json_str(r, "key", "?")));
-		printf("%4lld  %-32s  %8lld  %5lld  %5.1f%%  %-10s  ", pb_json_int(r, "rank", 0), name,
-		       pb_json_int(r, "failures", 0), pb_json_int(r, "pages", 0),
+		name = row_name(&shown, r, by_callsite);
+		printf("%4lld  %s%*s  %8lld  %5lld  %5.1f%%  %-10s  ", pb_json_int(r, "rank", 0),
+		       name, width - pb_text_width(name), "", pb_json_int(r, "failures", 0),
+		       pb_json_int(r, "pages", 0),
 		       100 * json_real_value(json_object_get(r, "share")),
 		       pb_json_str(r, "confidence", "?"));
 		print_evidence(json_object_get(r, "evidence"));
@@ -137,7 +170,8 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 {
 	struct pb_analyze_opts o = { .since_ns = -1, .until_ns = -1 };
 	enum pb_blame_by by = PB_BY_CALLSITE;
-	long long top = 0, failure = 0;
+	/* -1: every failure; ids start at 1, so --failure 0 names none */
+	long long top = 0, failure = -1;
 	int json = 0, rc = PB_EXIT_OK, noise_ate_all;
 	const struct pb_option options[] = {
 		PB_OPT_BOOL(0, "json", &json,
@@ -162,12 +196,13 @@ int cmd_blame(int argc, char **argv, const struct pb_globals *g)
 	s = pb_open_analysis(g->db_path, &o, &rc);
 	if (!s)
 		return rc;
-	res = pb_analyze_blame(s, &o, by, top > 1000000 ? 1000000 : (int)top, failure);
+	res = pb_analyze_blame(s, &o, by, top > 1000000 ? 1000000 : (int)top,
+			       failure < 0 ? 0 : failure);
 	pb_store_close(s);
 	if (!res)
 		return PB_EXIT_STORE;
 	noise_ate_all = pb_noise_note(&o, res);
-	if (failure && !pb_json_int(res, "failures", 0)) {
+	if (failure >= 0 && (!failure || !pb_json_int(res, "failures", 0))) {
 		pb_error("no failure %lld (see 'pinblame failures')", failure);
 		json_decref(res);
 		return PB_EXIT_USAGE;

@@ -307,6 +307,17 @@ static json_t *load_baseline(const char *path, const struct pb_analyze_opts *o, 
 		json_decref(blame);
 		return NULL;
 	}
+	/* the rows of 'blame --by comm' (or stack, module...) are no call
+	 * sites: each names one only as its example, and the others would
+	 * all be called new */
+	if (json_is_string(json_object_get(blame, "by")) &&
+	    strcmp(json_string_value(json_object_get(blame, "by")), "callsite")) {
+		pb_error("--baseline %s: a blame --by %s; the baseline ranks call sites: "
+			 "make it with 'pinblame blame --json' (no --by)", path,
+			 json_string_value(json_object_get(blame, "by")));
+		json_decref(blame);
+		return NULL;
+	}
 	return blame;
 }
 

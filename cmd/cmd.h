@@ -38,21 +38,13 @@ int cmd_complete(int argc, char **argv, const struct pb_globals *g);
  * exit code of the first failure. Used by import and record --import. */
 int pb_import_files(const char *db_path, char **paths, int npaths, const char *format);
 
-/* Prints USAGE (a whole help text) to stdout and returns PB_EXIT_OK when
- * asked for with --help; to stderr with PB_EXIT_USAGE after a usage error. */
-int pb_usage(const char *usage, int code);
-/* An operand ARG where the command takes none: the error, then USAGE on
- * stderr; returns PB_EXIT_USAGE. */
-int pb_usage_operand(const char *arg, const char *usage);
 /* An operand ARG where the command takes none: the error and "see
  * 'pinblame CMD --help'"; returns PB_EXIT_USAGE. */
 int pb_unexpected_operand(const char *arg);
 
-/* Parses options with getopt_long, handling --help/-h itself. Returns the
- * option character, -1 at the end of options, or '?' after printing a usage
- * error (the caller returns PB_EXIT_USAGE). *help is set to 1 for --help. */
-int pb_getopt(int argc, char **argv, const char *shortopts,
-	      const struct option *longopts, const char *usage, int *help);
+/* The columns S takes on a terminal once escaped (pb_term_str()): one a
+ * character of its UTF-8, not a byte. */
+int pb_text_width(const char *s);
 
 /* Flushes stdout and reports a write error (ENOSPC, EIO) as an error; a
  * closed pipe (EPIPE) is not an error. Returns the exit code to use. */

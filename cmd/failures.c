@@ -26,13 +26,36 @@ static const struct pb_usage failures_usage = {
 		  "imported, 4 store error.\n",
 };
 
-/* "comm[pid]", or "-" when the task is not known. */
-static void task_text(const json_t *f, char *buf, size_t len)
+/* "comm[pid]", or "-" when the task is not known; escaped here rather
+ * than by the stream, so that the column's width is known. */
+static const char *task_text(const json_t *f, struct pb_buf *shown)
 {
+	struct pb_buf task = { 0 };
+
 	if (pb_json_int(f, "pid", -1) >= 0)
-		snprintf(buf, len, "%s[%lld]", pb_json_str(f, "comm", "?"), pb_json_int(f, "pid", -1));
+		pb_buf_addf(&task, "%s[%lld]", pb_json_str(f, "comm", "?"),
+			    pb_json_int(f, "pid", -1));
 	else
-		snprintf(buf, len, "-");
+		pb_buf_adds(&task, "-");
+	pb_term_str(shown, pb_buf_str(&task));
+	pb_buf_free(&task);
+	return pb_buf_str(shown);
+}
+
+/* The area, else the reason, escaped as task_text() does. */
+static const char *area_text(const json_t *f, struct pb_buf *shown)
+{
+	const char *what = pb_json_str(f, "area", NULL);
+
+	return pb_term_str(shown, what ? what : pb_json_str(f, "reason", "-"));
+}
+
+/* TEXT, then spaces to WIDTH columns. */
+static void print_padded(const char *text, int width)
+{
+	int w = pb_text_width(text);
+
+	printf("%s%*s", text, w < width ? width - w : 0, "");
 }
 
 /* Columns as wide as their longest value: a comm of 15 characters and a
@@ -40,7 +63,7 @@ static void task_text(const json_t *f, char *buf, size_t len)
  * only when the failures listed come from more than one, so that those of
  * unrelated captures in one store are told apart. */
 struct widths {
-	int ts, task, pfns, sources;
+	int ts, area, task, pfns, sources;
 };
 
 /* After the outcome: "nowarn", and the kernel's error code when it gave
@@ -78,26 +101,24 @@ static void pfns_text(const json_t *f, char *buf, size_t len)
 
 static void print_failure(const json_t *f, const struct widths *w)
 {
-	char ts[48], task[48], pfns[48], flags[48];
-	const char *what = pb_json_str(f, "area", NULL);
+	char ts[48], pfns[48], flags[48];
+	struct pb_buf shown = { 0 };
 
 	failure_time(f, ts, sizeof(ts));
-	task_text(f, task, sizeof(task));
 	pfns_text(f, pfns, sizeof(pfns));
-	if (!what)
-		what = pb_json_str(f, "reason", "-");
 	outcome_flags(f, flags, sizeof(flags));
-	printf("%4lld  %*s  %-12s  %-14s  %-*s  %-9s %-6s  %6lld  %4zu  %6lld  %-*s",
-	       pb_json_int(f, "id", 0), w->ts, ts, pb_json_str(f, "kind", "?"), what, w->task, task,
-	       pb_json_str(f, "outcome", "?"), flags, pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
+	printf("%4lld  %*s  %-12s  ", pb_json_int(f, "id", 0), w->ts, ts,
+	       pb_json_str(f, "kind", "?"));
+	print_padded(area_text(f, &shown), w->area);
+	fputs("  ", stdout);
+	print_padded(task_text(f, &shown), w->task);
+	printf("  %-9s %-6s  %6lld  %4zu  %6lld  %-*s", pb_json_str(f, "outcome", "?"), flags,
+	       pb_json_int(f, "busy_ranges", 0), json_array_size(json_object_get(f, "busy_pfns")),
 	       pb_json_int(f, "attributed_pfns", 0), w->sources ? w->pfns : 0, pfns);
-	if (w->sources) {
-		struct pb_buf shown = { 0 };
-
-		/* a file name is one line: its newlines escaped too */
+	/* a file name is one line: its newlines escaped too */
+	if (w->sources)
 		printf("  %s", pb_term_str(&shown, pb_json_str(f, "source", "-")));
-		pb_buf_free(&shown);
-	}
+	pb_buf_free(&shown);
 	putchar('\n');
 }
 
@@ -118,7 +139,8 @@ static void print_failures(const json_t *list)
 {
 	size_t i;
 	struct pb_outcome_counts n;
-	struct widths w = { 12, 16, 4, several_sources(list) };
+	struct widths w = { 12, 14, 16, 4, several_sources(list) };
+	struct pb_buf shown = { 0 };
 	char text[48];
 	json_t *f;
 
@@ -127,9 +149,10 @@ static void print_failures(const json_t *list)
 		return;
 	}
 	json_array_foreach(list, i, f) {
-		task_text(f, text, sizeof(text));
-		if ((int)strlen(text) > w.task)
-			w.task = (int)strlen(text);
+		if (pb_text_width(task_text(f, &shown)) > w.task)
+			w.task = pb_text_width(pb_buf_str(&shown));
+		if (pb_text_width(area_text(f, &shown)) > w.area)
+			w.area = pb_text_width(pb_buf_str(&shown));
 		failure_time(f, text, sizeof(text));
 		if ((int)strlen(text) > w.ts)
 			w.ts = (int)strlen(text);
@@ -137,8 +160,9 @@ static void print_failures(const json_t *list)
 		if ((int)strlen(text) > w.pfns)
 			w.pfns = (int)strlen(text);
 	}
-	printf("%4s  %*s  %-12s  %-14s  %-*s  %-16s  %6s  %4s  %6s  %-*s%s\n", "ID", w.ts, "TIME",
-	       "KIND", "AREA/REASON", w.task, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
+	pb_buf_free(&shown);
+	printf("%4s  %*s  %-12s  %-*s  %-*s  %-16s  %6s  %4s  %6s  %-*s%s\n", "ID", w.ts, "TIME",
+	       "KIND", w.area, "AREA/REASON", w.task, "TASK", "OUTCOME", "RANGES", "BUSY", "BLAMED",
 	       w.sources ? w.pfns : 0, "PFNS", w.sources ? "  SOURCE" : "");
 	json_array_foreach(list, i, f)
 		print_failure(f, &w);

@@ -95,6 +95,11 @@ static int check_args(int argc, char **argv)
 		pb_error(argc == optind ? "no output store given" : "no input store given");
 		return pb_see_help();
 	}
+	/* SQLite takes "" for a temporary store, gone at exit */
+	if (!*argv[optind]) {
+		pb_error("the output store's name is empty");
+		return pb_see_help();
+	}
 	for (int i = optind + 1; i < argc; i++) {
 		int rc;
 

@@ -50,72 +50,19 @@ static void print_usage(FILE *f)
 	      "traces imported), 4 store error, 130/143 interrupted\n", f);
 }
 
-int pb_usage(const char *usage, int code)
-{
-	fputs(usage, code ? stderr : stdout);
-	return code;
-}
-
-int pb_usage_operand(const char *arg, const char *usage)
-{
-	pb_error("unexpected argument '%s'", arg);
-	return pb_usage(usage, PB_EXIT_USAGE);
-}
-
 int pb_unexpected_operand(const char *arg)
 {
 	pb_error("unexpected argument '%s'", arg);
 	return pb_see_help();
 }
 
-/* ARG ("--jsn", "--top") was not taken: a missing value, or an unknown
- * option, with the one it may have meant. */
-static void long_option_error(const char *arg, const struct option *longopts)
+int pb_text_width(const char *s)
 {
-	const char *names[64], *near;
-	size_t n = 0, len = strcspn(arg + 2, "=");
-	char word[64];
+	int w = 0;
 
-	for (const struct option *o = longopts; o->name && n < PB_ARRAY_SIZE(names); o++) {
-		if (!strncmp(arg + 2, o->name, len) && !o->name[len] &&
-		    o->has_arg == required_argument) {
-			pb_error("option --%s needs a value", o->name);
-			return;
-		}
-		names[n++] = o->name;
-	}
-	snprintf(word, sizeof(word), "%.*s", (int)len, arg + 2);
-	near = strncmp(arg, "--", 2) ? NULL : pb_did_you_mean(word, names, n);
-	if (near)
-		pb_error("unknown option '%s'; did you mean --%s?", arg, near);
-	else
-		pb_error("unknown or incomplete option '%s'", arg);
-}
-
-int pb_getopt(int argc, char **argv, const char *shortopts,
-	      const struct option *longopts, const char *usage, int *help)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (c == 'h') {
-		*help = 1;
-		return c;
-	}
-	if (c == '?' || c == ':') {
-		if (optopt && strchr(shortopts, optopt))
-			pb_error("option -%c needs a value", optopt);
-		else if (optopt)
-			pb_error("unknown option -%c", optopt);
-		else
-			long_option_error(argv[optind - 1], longopts);
-		/* a short error, not the whole usage: the option at fault stays
-		 * on the screen */
-		pb_see_help();
-		return '?';
-	}
-	return c;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
 }
 
 int pb_finish_stdout(int code)
@@ -125,8 +72,10 @@ int pb_finish_stdout(int code)
 			return code;
 		pb_error("write error on standard output: %s", strerror(errno));
 		/* an output file's write error is an input/output error (3), as
-		 * for -o FILE; it was called a store error */
-		return code ? code : PB_EXIT_INPUT;
+		 * for -o FILE; it was called a store error. A breach (1) whose
+		 * lines were lost is one too: the gate's reason never reached
+		 * the log, and a 1 would say it had */
+		return code > PB_EXIT_BREACH ? code : PB_EXIT_INPUT;
 	}
 	return code;
 }
@@ -205,6 +154,13 @@ static int unknown_global_option(const char *arg)
 	return PB_EXIT_USAGE;
 }
 
+static int missing_db_path(const char *opt)
+{
+	pb_error("option %s needs the path of a store", opt);
+	fputs("see 'pinblame --help'\n", stderr);
+	return PB_EXIT_USAGE;
+}
+
 static int find_command(const char *name)
 {
 	for (size_t i = 0; i < PB_ARRAY_SIZE(commands); i++)
@@ -224,10 +180,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "-d") || !strcmp(a, "--db")) {
-			if (++i == argc) {
-				pb_error("option %s needs a path", a);
-				return PB_EXIT_USAGE;
-			}
+			if (++i == argc)
+				return missing_db_path(a);
 			g.db_path = argv[i];
 		} else if (!strncmp(a, "--db=", 5)) {
 			g.db_path = a + 5;
@@ -241,6 +195,11 @@ int main(int argc, char **argv)
 			return unknown_global_option(a);
 		}
 	}
+	/* SQLite takes "" for a temporary store, gone at exit: an import
+	 * into it would report success and keep nothing ("-d $DB" with DB
+	 * unset in a script) */
+	if (!*g.db_path)
+		return missing_db_path("-d");
 	if (i == argc) {
 		print_usage(stderr);
 		return PB_EXIT_USAGE;
@@ -250,11 +209,14 @@ int main(int argc, char **argv)
 			print_usage(stdout);
 			return pb_finish_stdout(PB_EXIT_OK);
 		}
-		c = find_command(argv[i + 1]);
-		if (c < 0) {
-			pb_error("'%s' is not a pinblame command", argv[i + 1]);
-			return PB_EXIT_USAGE;
+		/* "help help", as git takes it: the help of help is this one */
+		if (!strcmp(argv[i + 1], "help")) {
+			print_usage(stdout);
+			return pb_finish_stdout(PB_EXIT_OK);
 		}
+		c = find_command(argv[i + 1]);
+		if (c < 0)
+			return unknown_command(argv[i + 1]);
 		char *help_argv[] = { argv[i + 1], "--help", NULL };
 		return run_command((size_t)c, 2, help_argv, &g);
 	}

@@ -53,6 +53,26 @@ static struct pb_store *open_read_only(const char *db_path)
 	return s;
 }
 
+/* The user's SQL at fault (a syntax error, a refused statement, a
+ * function's error) is a usage error; the store failing under it (disk
+ * I/O, damage, a lock held past the timeout) is a store error
+ * (doc/DESIGN.md, "Commands and exit codes"). */
+static int failure_code(int sqlite_rc)
+{
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_FULL:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+		return PB_EXIT_STORE;
+	}
+	return PB_EXIT_USAGE;
+}
+
 int cmd_query(int argc, char **argv, const struct pb_globals *g)
 {
 	enum pb_table_mode mode = PB_TABLE_TEXT;
@@ -73,13 +93,17 @@ int cmd_query(int argc, char **argv, const struct pb_globals *g)
 		pb_error(at == argc ? "no SQL given" : "give the SQL as one argument");
 		return pb_see_help();
 	}
+	if (csv && json) {
+		pb_error("--csv and --json: choose one");
+		return pb_see_help();
+	}
 	mode = json ? PB_TABLE_JSON : csv ? PB_TABLE_CSV : PB_TABLE_TEXT;
 	store = open_read_only(g->db_path);
 	if (!store)
 		return PB_EXIT_STORE;
 	st = pb_store_prepare_query(store, argv[optind]);
 	if (!st || pb_table_write(stdout, store, st, mode, "pinblame.query/1") < 0)
-		rc = PB_EXIT_USAGE;
+		rc = failure_code(pb_store_failed(store));
 	pb_store_finalize(st);
 	pb_store_close(store);
 	return rc;

@@ -119,7 +119,10 @@ int pb_analyze_option(int c, const char *arg, struct pb_analyze_opts *o)
 	switch (c) {
 	case PB_OPT_SINCE:
 	case PB_OPT_UNTIL:
-		if (pb_parse_seconds_ns(arg, strlen(arg), bound) < 0 || *bound < 0) {
+		/* decimal seconds as the traces print them: no 0x, sign or
+		 * exponent, which the number parser would take or refuse */
+		if (arg[strspn(arg, "0123456789.")] ||
+		    pb_parse_seconds_ns(arg, strlen(arg), bound) < 0 || *bound < 0) {
 			pb_error("--%s wants seconds of trace time, not '%s'",
 				 c == PB_OPT_SINCE ? "since" : "until", arg);
 			return -1;

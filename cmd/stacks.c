@@ -19,18 +19,47 @@ static const struct pb_usage stacks_usage = {
 
 enum stacks_format { STACKS_TEXT, STACKS_FOLDED, STACKS_JSON };
 
-static void print_stacks(const json_t *stacks, enum stacks_format fmt)
+/* Stack ST's call site as the table shows it, in SHOWN: with its module,
+ * escaped here rather than by the stream, so that its width is known. */
+static const char *site_shown(struct pb_buf *shown, const json_t *st)
 {
 	struct pb_buf site = { 0 };
+
+	pb_term_str(shown, pb_site_name(&site, pb_json_str(st, "callsite", "?"),
+					pb_json_str(st, "module", NULL)));
+	pb_buf_free(&site);
+	return pb_buf_str(shown);
+}
+
+/* The call site column: 32 wide, or as wide as the widest name, so that
+ * the stacks start in one column. */
+static int site_width(const json_t *stacks)
+{
+	struct pb_buf shown = { 0 };
+	const json_t *st;
+	int width = 32;
+	size_t i;
+
+	json_array_foreach(stacks, i, st)
+		if (pb_text_width(site_shown(&shown, st)) > width)
+			width = pb_text_width(pb_buf_str(&shown));
+	pb_buf_free(&shown);
+	return width;
+}
+
+static void print_stacks(const json_t *stacks, enum stacks_format fmt)
+{
+	struct pb_buf shown = { 0 };
+	int width = fmt == STACKS_TEXT ? site_width(stacks) : 0;
 	size_t i;
 	json_t *st;
 
 	if (fmt == STACKS_TEXT)
-		printf("%7s  %-32s  %s\n", "COUNT", "CALL SITE", "STACK (root first)");
+		printf("%7s  %-*s  %s\n", "COUNT", width, "CALL SITE", "STACK (root first)");
 	json_array_foreach(stacks, i, st) {
 		const char *folded = json_string_value(json_object_get(st, "folded"));
 		long long count = json_integer_value(json_object_get(st, "count"));
-		const char *module = json_string_value(json_object_get(st, "module"));
+		const char *name;
 
 		if (!folded)
 			continue;
@@ -38,11 +67,10 @@ static void print_stacks(const json_t *stacks, enum stacks_format fmt)
 			printf("%s %lld\n", folded, count);
 			continue;
 		}
-		pb_buf_reset(&site);
-		printf("%7lld  %-32s  %s\n", count,
-		       pb_site_name(&site, pb_json_str(st, "callsite", "?"), module), folded);
+		name = site_shown(&shown, st);
+		printf("%7lld  %s%*s  %s\n", count, name, width - pb_text_width(name), "", folded);
 	}
-	pb_buf_free(&site);
+	pb_buf_free(&shown);
 }
 
 /* Two options that choose the same thing: one of them, or a usage error. */

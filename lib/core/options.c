@@ -281,9 +281,13 @@ static int one_option(int c, int argc, char **argv, const struct pb_option *opts
 	if (c == '?' || c == ':') {
 		const char *arg = argv[optind - 1];
 
-		if (optopt && optopt < 0x1000) {
+		if (optopt && optopt < HELP_VAL) {
 			shortname[1] = (char)optopt;
 			arg = shortname;
+		} else if (optopt && c == '?') {
+			/* getopt_long names the option it refused a value to */
+			pb_error("option %.*s takes no value", (int)strcspn(arg, "="), arg);
+			return -1;
 		}
 		option_error(opts, n, optind <= argc ? arg : "?", c == ':');
 		global_option_hint(arg);

@@ -14,15 +14,53 @@ struct text_out {
 	struct pb_buf line;
 };
 
-/* Cuts the line being built to the width, ending in "..." when cut. */
+/* The bytes of the first N characters of S (UTF-8), or all of S. */
+static size_t chars_prefix(const char *s, size_t n)
+{
+	size_t at = 0;
+
+	for (; s[at]; at++)
+		if (((unsigned char)s[at] & 0xc0) != 0x80 && n-- == 0)
+			break;
+	return at;
+}
+
+/* Escapes the line being built (names from the trace: pb_term_escape) and
+ * cuts it to the width, ending in "..." when cut: what is measured is what
+ * the terminal shows, an ESC the 4 columns of "\x1b" and a UTF-8
+ * character one, and no character is cut in two. */
 static void fit_width(struct text_out *t)
 {
-	size_t w = (size_t)t->width;
+	struct pb_buf shown = { 0 };
+	size_t w = (size_t)t->width, keep;
 
-	if (!t->cut || t->line.len <= w)
-		return;
-	t->line.len = w - 3;
-	pb_buf_adds(&t->line, "...");
+	pb_term_escape(&shown, t->line.data ? t->line.data : "", t->line.len, 0);
+	pb_buf_reset(&t->line);
+	keep = chars_prefix(pb_buf_str(&shown), w);
+	if (t->cut && keep < shown.len) {
+		pb_buf_add(&t->line, shown.data, chars_prefix(pb_buf_str(&shown), w - 3));
+		pb_buf_adds(&t->line, "...");
+	} else {
+		pb_buf_add(&t->line, shown.data, shown.len);
+	}
+	pb_buf_free(&shown);
+}
+
+/* Appends TEXT (from the trace) to the line being built, escaped and
+ * padded to WIDTH columns, cut to them when CUT: a table's cell measured
+ * as it is shown, so that the columns after it stay under their headers. */
+static void add_cell(struct text_out *t, const char *text, int width, int cut)
+{
+	struct pb_buf shown = { 0 };
+	const char *s = pb_term_str(&shown, text);
+	size_t len = cut ? chars_prefix(s, (size_t)width) : strlen(s);
+	int w = 0;
+
+	for (size_t i = 0; i < len; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	pb_buf_add(&t->line, s, len);
+	pb_buf_addf(&t->line, "%*s", w < width ? width - w : 0, "");
+	pb_buf_free(&shown);
 }
 
 /* Prints the line being built, cut to the width, and empties it. */
@@ -92,8 +130,9 @@ static void cma_areas(struct text_out *t, const json_t *r)
 	heading(t, "CMA allocations per area");
 	put_line(t, "  area                    tried   failed  busy retries");
 	json_array_foreach(areas, i, a) {
-		pb_buf_addf(&t->line, "  %-20s %8lld %8lld %13lld", pb_json_str(a, "area", "?"),
-			    pb_json_int(a, "tried", 0), pb_json_int(a, "failed", 0),
+		pb_buf_adds(&t->line, "  ");
+		add_cell(t, pb_json_str(a, "area", "?"), 20, 0);
+		pb_buf_addf(&t->line, " %8lld %8lld %13lld", pb_json_int(a, "tried", 0), pb_json_int(a, "failed", 0),
 			    pb_json_int(a, "busy_retries", 0));
 		flush_line(t);
 	}
@@ -113,8 +152,9 @@ static void busy_and_migrations(struct text_out *t, const json_t *r)
 	if (json_array_size(busy)) {
 		heading(t, "Busy ranges");
 		json_array_foreach(busy, i, x) {
-			pb_buf_addf(&t->line, "  %-20s %8lld", pb_json_str(x, "kind", "?"),
-				    pb_json_int(x, "count", 0));
+			pb_buf_adds(&t->line, "  ");
+			add_cell(t, pb_json_str(x, "kind", "?"), 20, 0);
+			pb_buf_addf(&t->line, " %8lld", pb_json_int(x, "count", 0));
 			flush_line(t);
 		}
 	}
@@ -122,8 +162,10 @@ static void busy_and_migrations(struct text_out *t, const json_t *r)
 		heading(t, "Migration failures by reason");
 		put_line(t, "  reason               migrations  pages");
 		json_array_foreach(mig, i, x) {
-			pb_buf_addf(&t->line, "  %-20s %10lld %6lld", pb_json_str(x, "reason", "?"),
-				    pb_json_int(x, "migrations", 0), pb_json_int(x, "pages", 0));
+			pb_buf_adds(&t->line, "  ");
+			add_cell(t, pb_json_str(x, "reason", "?"), 20, 0);
+			pb_buf_addf(&t->line, " %10lld %6lld", pb_json_int(x, "migrations", 0),
+				    pb_json_int(x, "pages", 0));
 			flush_line(t);
 		}
 	}
@@ -148,14 +190,11 @@ static void ranking(struct text_out *t, const json_t *r)
 		    "failures", "pages", "share", "confidence");
 	flush_line(t);
 	json_array_foreach(sites, i, c) {
-		const char *name = pb_json_str(c, "callsite", "?");
-
 		rj_share(share, sizeof(share), rj_real(c, "share", 0));
-		pb_buf_addf(&t->line, "  %3lld  %-*.*s %8lld %6lld %6s  %s",
-			    pb_json_int(c, "rank", (long long)i + 1), name_w,
-			    t->cut ? name_w : (int)strlen(name), name,
-			    pb_json_int(c, "failures", 0), pb_json_int(c, "pages", 0), share,
-			    pb_json_str(c, "confidence", "low"));
+		pb_buf_addf(&t->line, "  %3lld  ", pb_json_int(c, "rank", (long long)i + 1));
+		add_cell(t, pb_json_str(c, "callsite", "?"), name_w, t->cut);
+		pb_buf_addf(&t->line, " %8lld %6lld %6s  %s", pb_json_int(c, "failures", 0),
+			    pb_json_int(c, "pages", 0), share, pb_json_str(c, "confidence", "low"));
 		flush_line(t);
 	}
 }
