@@ -8,6 +8,8 @@
  *     then phys_addr                  "%16" of 0 for a tracepoint
  *   <TAB>addr sym+off (dso)          callchain, leaf first, with -g
  *     srcline                        after each frame, with -F +srcline
+ *    ABI:2  AX:0x0 .. ilen: 6        the columns after the ip, if any,
+ *                                    end it (no blank line then)
  *   <blank line>                     ends a sample that has a callchain
  *
  * perf script -F chooses the columns before the event, in this order:
@@ -578,6 +580,27 @@ static const char *cut_tail_columns(const char *s, const char *e)
 	}
 }
 
+/* Whether LINE holds only such columns: with a callchain they come on a
+ * line of their own after its last frame (the ip columns printed the
+ * frames, each ending its line), " ABI:2    AX:0x.. ilen: 6   ..   0",
+ * and no blank line follows them. A frame starts with a TAB, or with
+ * more blanks than phys_addr's 15 alone when a mail client ate the TAB
+ * ("\t               0" is the frame of address 0). */
+static int tail_columns_line(const char *line, size_t len)
+{
+	static const char zero16[] = "               0";
+	const char *c;
+
+	if (len == 16)
+		return !memcmp(line, zero16, 16);
+	if (!len || line[0] == '\t' ||
+	    (!memmem(line, len, " ABI:", 5) && !memmem(line, len, " ilen: ", 7) &&
+	     !memmem(line, len, " insn:", 6)))
+		return 0;
+	c = cut_tail_columns(line, line + len);
+	return c < line + len && pb_skip_blanks(line, c) == c;
+}
+
 /* The record of head H; returns where the sample's ip columns begin in
  * the line (ip_columns()), or NULL, and in *IP_END where they end. */
 static const char *fill_head(struct pb_record *rec, const struct sample_head *h,
@@ -779,6 +802,9 @@ static int read_chain_lines(struct perf_script *ps, struct pb_parser *p, struct 
 		}
 		if (st == PB_LINE_TOO_LONG) {
 			rc = chain_bad(p, how, PB_BAD_TOO_LONG, line, len);
+		} else if (tail_columns_line(line, len)) {
+			how->lines++;
+			break;
 		} else if (!is_frame_line(line, len) ||
 			   (line[0] != '\t' && parse_head(line, len, &h) != HEAD_NONE)) {
 			pb_input_ungetline(in);

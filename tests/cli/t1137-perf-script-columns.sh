@@ -7,7 +7,9 @@
 # +insnlen and +insn (" ilen: %d", " insn:" and the bytes), +phys_addr
 # ("%16" PRIx64 last) were words of the body's last value (errorno held no
 # number) and, after the ip columns, left the sample without its frame.
-# Read before this change already, and checked here: +flags (blanks before
+# With a callchain those after the ip come on a line of their own after
+# the last frame (a root frame "ABI:2 ..." after a srcline). Read before
+# this change already, and checked here: +flags (blanks before
 # the body for a tracepoint), +period, +tod, +srcline under each frame,
 # and the PERF_RECORD_ lines of --show-task-events, --show-mmap-events,
 # --show-switch-events and --show-round-events between samples (skipped,
@@ -89,4 +91,46 @@ is "$(sql "SELECT sum(s.depth) FROM events e JOIN stacks s ON s.id = e.stack_id"
 	"side-band: every frame line a frame, no srcline one"
 is "$(sql "SELECT value FROM event_fields WHERE name = 'errorno'")" "-16" \
 	"side-band: the body after the flags' blanks"
+# with a callchain the columns after the ip are a line of their own after
+# the last frame (and its srcline), no blank line after it: that line was
+# the callchain's root frame "ABI:2 ..." after a srcline
+cat >"$TMP/chain.txt" <<'EOF2'
+            echo  1334 [001] 22952.614889: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16               0
+	ffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])
+  mm/cma.c:453
+	ffffffff81302000 cma_alloc+0x10 ([kernel.kallsyms])
+  mm/cma.c:520
+ ABI:2    AX:0xffffffffffffffda    BX:0x3  ilen: 6               0
+            echo  1334 [001] 22952.614890: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16
+	ffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])
+	ffffffff81302000 cma_alloc+0x10 ([kernel.kallsyms])
+ ABI:2    AX:0xffffffffffffffda    BX:0x3 
+EOF2
+folded=$(awk '/ cma:cma_alloc_finish: / { if (f != "") print f; f = "" }
+	/^\t/ { sub(/\+.*/, "", $2); f = (f == "" ? $2 : $2 ";" f) }
+	END { print f }' "$TMP/chain.txt" | paste -sd' ')
+export PINBLAME_DB=$TMP/chain.db
+fixture "callchain: imports" "$PINBLAME" import "$TMP/chain.txt"
+like "$out" "perf-script, 2 events, 0 bad lines" "callchain: both samples read"
+is "$(sql "SELECT group_concat(s.folded, ' ') FROM (SELECT stack_id, line FROM events ORDER BY line) e
+	JOIN stacks s ON s.id = e.stack_id")" "$folded" "callchain: each stack its frames, no register line among them"
+is "$(sql "SELECT count(*) FROM event_fields WHERE name = 'errorno' AND value = '-16'")" 2 \
+	"callchain: and each errorno -16"
+# the same columns as perf 6.1 printed them (Debian 12's perf, a sample of
+# syscalls:sys_enter_write recorded with -d --phys-data --intr-regs=ax,bx,ip
+# -W, perf script -F comm,tid,cpu,time,event,trace,addr,weight,ip,sym,dso,
+# iregs,phys_addr,insnlen), and with -g (-F without weight)
+cat >"$TMP/real.txt" <<'EOF2'
+            echo 32294 [001] 22932.654494: syscalls:sys_enter_write: fd: 0x00000001, buf: 0x55a45da20b60, count: 0x00000003               0               0     7fc225ac1350 __GI___libc_write (/usr/lib/x86_64-linux-gnu/libc.so.6) ABI:2    AX:0xffffffffffffffda    BX:0x3    IP:0x7fc225ac1350  ilen: 6               0
+echo  1334 [001] 22952.614889: syscalls:sys_enter_write: fd: 0x00000001, buf: 0x5617d1242b60, count: 0x00000003               0
+	           f8350 __GI___libc_write (/usr/lib/x86_64-linux-gnu/libc.so.6)
+	               0 [unknown] ([unknown])
+ ABI:2    AX:0xffffffffffffffda    BX:0x3  ilen: 6               0
+EOF2
+bodies=$(sed -n 's/.*sys_enter_write: \(.*0x0000000[0-9]\)  .*/\1/p' "$TMP/real.txt" | tr -d , | paste -sd'#')
+export PINBLAME_DB=$TMP/real.db
+fixture "perf 6.1: imports" "$PINBLAME" import "$TMP/real.txt"
+like "$out" "perf-script, 2 events, 0 bad lines" "perf 6.1: both samples read"
+is "$(sql "SELECT replace(group_concat(body, '#'), ',', '') FROM (SELECT body FROM events ORDER BY line)")" "$bodies" \
+	"perf 6.1: each body the trace's text alone"
 done_testing

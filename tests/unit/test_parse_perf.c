@@ -899,6 +899,47 @@ static void test_columns_after_the_body_are_cut(void **state)
 #undef IP
 }
 
+/* With a callchain, the columns after the ip (iregs, uregs, ilen, insn,
+ * phys_addr) come on a line of their own after the last frame, and no
+ * blank line follows them (process_event(): the callchain's lines, then
+ * those columns, then "\n"). After a srcline the line was read as the
+ * callchain's root frame "ABI:2 ...". */
+static void test_columns_after_a_callchain_end_it(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "echo  1334 [001] 22952.614889: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16               0\n"
+		 "\tffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])\n"
+		 "  mm/cma.c:453\n"
+		 "\tffffffff81302000 cma_alloc+0x10 ([kernel.kallsyms])\n"
+		 "  mm/cma.c:520\n"
+		 " ABI:2    AX:0xffffffffffffffda    BX:0x3  ilen: 6               0\n"
+		 "echo  1334 [001] 22952.614890: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16\n"
+		 "\tffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])\n"
+		 "\tffffffff81302000 cma_alloc+0x10 ([kernel.kallsyms])\n"
+		 " ABI:2    AX:0xffffffffffffffda    BX:0x3 \n"
+		 "echo  1334 [001] 22952.614891: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16\n"
+		 "\tffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])\n"
+		 "               0\n"
+		 "echo  1334 [001] 22952.614892: cma:cma_alloc_start: name=reserved count=1024 align=8\n");
+	for (int i = 0; i < 3; i++) {
+		rec = run_next(&r);
+		assert_field(rec, "errorno", "-16");
+		assert_int_equal(rec->nframes, i < 2 ? 2 : 1);
+		assert_frame(&rec->frames[0], "__cma_alloc", 0x3b0, 0, 0xffffffff81301c10, NULL, 0);
+		if (i < 2)
+			assert_frame(&rec->frames[1], "cma_alloc", 0x10, 0, 0xffffffff81302000, NULL, 0);
+	}
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -920,6 +961,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_user_callchain_is_side_band),
 		cmocka_unit_test(test_sample_address_after_the_body),
 		cmocka_unit_test(test_columns_after_the_body_are_cut),
+		cmocka_unit_test(test_columns_after_a_callchain_end_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
