@@ -210,9 +210,27 @@ void kmsg_unget_line(struct kmsg *k)
 
 /* Lines of other records between two frames of a stack without caller
  * ids, looked at before the stack is taken to end; lines held for one
- * record in all. */
+ * record in all. With caller ids nothing is guessed: a line is the
+ * record's or another caller's, and the other callers' lines are held
+ * until the record is over, as many as another CPU's whole record has (a
+ * dump_page() with its page_owner stacks is 30-60 lines), in bounded
+ * memory: CALLER_HELD_MAX lines and HELD_BYTES of text. */
 #define STACK_GAP_MAX 4
 #define STACK_HELD_MAX 8
+#define CALLER_HELD_MAX 128
+#define HELD_BYTES (64 * 1024)
+
+/* Holds L, the line just read, to be read once the record is over, while
+ * fewer than MAX lines are held; -1 when it is not held. */
+static int hold(struct kmsg *k, const struct kline *l, size_t max)
+{
+	if (k->nheld >= max || k->held_bytes + l->len > HELD_BYTES ||
+	    queue_insert(k, k->nheld, l))
+		return -1;
+	k->nheld++;
+	k->held_bytes += l->len;
+	return 0;
+}
 
 static int has_caller(const struct kline *l)
 {
@@ -265,8 +283,8 @@ int kmsg_record_line(struct kmsg *k, struct kline *l)
 
 	k->caller_kept = k->caller_now;
 	while ((rc = kmsg_next_line(k, l)) == 1 && other_caller(k, l) &&
-	       k->nheld < STACK_HELD_MAX && !queue_insert(k, k->nheld, l))
-		k->nheld++;
+	       !hold(k, l, CALLER_HELD_MAX))
+		;
 	k->caller_now = rc == 1 && l->kernel && has_caller(l) && records_caller(k, l);
 	return rc;
 }
@@ -274,18 +292,17 @@ int kmsg_record_line(struct kmsg *k, struct kline *l)
 int kmsg_stack_resumes(struct kmsg *k, struct kline *l, size_t indent)
 {
 	int by_caller = k->caller_kept && l->kernel && has_caller(l);
-	size_t held = 0, gap_max = by_caller ? STACK_HELD_MAX : STACK_GAP_MAX;
+	size_t held = 0, bytes = 0, gap_max = by_caller ? CALLER_HELD_MAX : STACK_GAP_MAX;
+	size_t held_max = by_caller ? CALLER_HELD_MAX : STACK_HELD_MAX;
 	int rc = 1;
 
 	if (by_caller ? records_caller(k, l) : !kmsg_interruption(l)) {
 		kmsg_unget_line(k);
 		return 0;
 	}
-	while (held < gap_max && k->nheld < STACK_HELD_MAX) {
-		if (queue_insert(k, k->nheld, l))
-			break;
-		k->nheld++;
+	while (held < gap_max && !hold(k, l, held_max)) {
 		held++;
+		bytes += l->len;
 		if ((rc = kmsg_next_line(k, l)) != 1)
 			break;
 		if (stack_goes_on(k, l, by_caller, indent))
@@ -298,6 +315,7 @@ int kmsg_stack_resumes(struct kmsg *k, struct kline *l, size_t indent)
 	if (rc == 1)
 		kmsg_unget_line(k);
 	k->nheld -= held;
+	k->held_bytes -= bytes;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -1159,6 +1177,7 @@ static int kmsg_next(void *state, struct pb_parser *p, struct pb_record *rec)
 	for (;;) {
 		/* the lines held by the record read last are read now */
 		k->nheld = 0;
+		k->held_bytes = 0;
 		rc = kmsg_next_line(k, &l);
 		if (rc <= 0)
 			return rc;

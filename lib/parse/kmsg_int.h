@@ -60,8 +60,10 @@ struct ktime {
 };
 
 /* Lines of other records held while a stack is read, and the lines looked
- * at and given again: a few gaps of a few lines (kmsg.c bounds them). */
-#define KQUEUE_MAX 24
+ * at and given again: with printk caller ids, the other callers' lines up
+ * to the record's end; without, a few gaps of a few lines (kmsg.c bounds
+ * them: CALLER_HELD_MAX, and a few more looked at). */
+#define KQUEUE_MAX 144
 
 /* A line kept by the parser, its text copied. */
 struct kqueued {
@@ -100,6 +102,7 @@ struct kmsg {
 	 * read is over (kmsg_stack_resumes()); the others come next */
 	struct kqueued queue[KQUEUE_MAX];
 	size_t nqueued, nheld;
+	size_t held_bytes;	/* the text of the NHELD lines */
 	/* the text of the lines taken from it last, in turn */
 	struct pb_buf cur[2], cur_comm[2];
 	int cur_at;

@@ -2685,6 +2685,48 @@ static void test_an_untimed_stack_reads_on_across_each_one_line_record(void **st
 	}
 }
 
+/* The dump's page_owner stack (task 2311, caller ids) with N lines of
+ * another task printed between its two frames: its frames. */
+static size_t frames_across_other_callers_lines(int n)
+{
+	static char text[64 * 1024];
+	size_t at = 0;
+	struct parse_run r;
+	struct pb_record *rec;
+	size_t frames;
+
+	at += (size_t)snprintf(text + at, sizeof(text) - at, "%s",
+		"[  812.100200] [ T2311] page:fffffc0002d084c0 refcount:3 mapcount:1 mapping:0000000000000000 index:0x7f12 pfn:0xb4213\n"
+		"[  812.100204] [ T2311] page dumped because: migration failure\n"
+		"[  812.100206] [ T2311] page last allocated via order 0, migratetype Movable, gfp_mask 0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), pid 2311, tgid 2311 (camera-hal), ts 811000000000, free_ts 0\n"
+		"[  812.100207] [ T2311]  post_alloc_hook+0x1a0/0x1c8\n");
+	for (int i = 0; i < n; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at,
+				       "[  812.100300] [ T2407] usb 1-1: line %d of another task\n", i);
+	snprintf(text + at, sizeof(text) - at, "[  812.100400] [ T2311]  pin_user_pages_fast+0x5c/0x7c\n");
+	run_open(&r, PB_FMT_KMSG, text);
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "dump_page");
+	frames = rec->nframes;
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+	return frames;
+}
+
+/* With caller ids, another caller's lines between two frames are held
+ * until the record is over: 8 at most before, now as many as a whole
+ * record of another CPU (up to 128 lines, 64 KiB); past that the stack
+ * ends there and no line is lost. */
+static void test_a_stack_keeps_to_its_caller_across_a_long_record(void **state)
+{
+	(void)state;
+	assert_int_equal(frames_across_other_callers_lines(8), 2);
+	assert_int_equal(frames_across_other_callers_lines(40), 2);
+	assert_int_equal(frames_across_other_callers_lines(127), 2);
+	assert_int_equal(frames_across_other_callers_lines(200), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2748,6 +2790,7 @@ int main(void)
 		cmocka_unit_test(test_a_stack_keeps_to_its_printk_caller),
 		cmocka_unit_test(test_every_message_read_is_known_to_the_interruption_rule),
 		cmocka_unit_test(test_an_untimed_stack_reads_on_across_each_one_line_record),
+		cmocka_unit_test(test_a_stack_keeps_to_its_caller_across_a_long_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
