@@ -607,6 +607,19 @@ static int take_format(const struct pb_option *opt, const char *arg)
 	return 0;
 }
 
+/* Standard input can be read once: a second "-" would find it at its
+ * end and be called an empty input. Whether PATHS name it twice (said). */
+static int stdin_twice(char **paths, int npaths)
+{
+	int seen = 0;
+
+	for (int i = 0; i < npaths; i++)
+		seen += !strcmp(paths[i], "-");
+	if (seen > 1)
+		pb_error("- (standard input) is given %d times; it can be read once", seen);
+	return seen > 1;
+}
+
 int cmd_import(int argc, char **argv, const struct pb_globals *g)
 {
 	struct import_opts o = { .format = PB_FMT_UNKNOWN };
@@ -629,6 +642,8 @@ int cmd_import(int argc, char **argv, const struct pb_globals *g)
 		pb_error("no input files (use - for standard input)");
 		return pb_see_help();
 	}
+	if (stdin_twice(argv + at, argc - at))
+		return pb_see_help();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -138,16 +138,29 @@ const char *pb_time_unit(const char *clock)
 	return dated_clock(clock) ? "" : " s";
 }
 
+/* The columns of the N bytes at S: one a character of its UTF-8. */
+static size_t columns_of(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/* TEXT is escaped first (a file name from the command line, a name from
+ * the trace), so that a word is measured as it is shown. */
 void pb_put_wrapped(FILE *out, const char *first, const char *later, const char *text,
 		    size_t width)
 {
+	struct pb_buf shown = { 0 };
 	size_t col = strlen(first), start = col;
 
 	fputs(first, out);
-	while (*text) {
-		size_t word = strcspn(text, " ");
+	for (text = pb_term_str(&shown, text); *text;) {
+		size_t word = strcspn(text, " "), cols = columns_of(text, word);
 
-		if (col > start && col + 1 + word > width) {
+		if (col > start && col + 1 + cols > width) {
 			fprintf(out, "\n%s", later);
 			col = start = strlen(later);
 		} else if (col > start) {
@@ -155,10 +168,11 @@ void pb_put_wrapped(FILE *out, const char *first, const char *later, const char 
 			col++;
 		}
 		fprintf(out, "%.*s", (int)word, text);
-		col += word;
+		col += cols;
 		text += word;
 		text += strspn(text, " ");
 	}
+	pb_buf_free(&shown);
 	fputc('\n', out);
 }
 
@@ -191,22 +205,48 @@ struct text_rows {
 	size_t n, cap;
 };
 
+/* Cells are kept escaped (pb_term_escape), so that a column is as wide
+ * as its cells are shown: ESC is the 4 columns of "\x1b", a UTF-8
+ * character one. */
 static void text_add(struct text_rows *t, const char *s)
 {
+	struct pb_buf shown = { 0 };
+
 	PB_GROW(t->cells, t->n + 1, t->cap);
-	t->cells[t->n++] = pb_strdup(s);
+	t->cells[t->n++] = pb_strdup(pb_term_str(&shown, s));
+	pb_buf_free(&shown);
+}
+
+static void text_free(struct text_rows *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	*t = (struct text_rows){ 0 };
+}
+
+/* The columns S takes: one a character of its UTF-8, not a byte. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
 }
 
 static void text_flush(FILE *out, struct text_rows *t, int ncol)
 {
 	size_t *width;
 
-	if (ncol == 0)
+	if (ncol == 0) {
+		text_free(t);
 		return;
+	}
 	width = pb_calloc((size_t)ncol, sizeof(*width));
 
 	for (size_t i = 0; i < t->n; i++) {
-		size_t w = strlen(t->cells[i]);
+		size_t w = text_width(t->cells[i]);
 
 		if (w > width[i % (size_t)ncol])
 			width[i % (size_t)ncol] = w;
@@ -217,10 +257,10 @@ static void text_flush(FILE *out, struct text_rows *t, int ncol)
 		if (col == ncol - 1)
 			fprintf(out, "%s\n", t->cells[i]);
 		else
-			fprintf(out, "%-*s  ", (int)width[col], t->cells[i]);
-		free(t->cells[i]);
+			fprintf(out, "%s%*s  ", t->cells[i],
+				(int)(width[col] - text_width(t->cells[i])), "");
 	}
-	free(t->cells);
+	text_free(t);
 	free(width);
 }
 
@@ -272,11 +312,17 @@ long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_tab
 		rows++;
 	}
 	json_decref(columns);
-	if (mode == PB_TABLE_JSON)
+	/* after an error the answer is not whole: the JSON is left open, so
+	 * that no parser takes it for all the rows, and the table unprinted */
+	if (mode == PB_TABLE_JSON && rc >= 0)
 		fputs("]}\n", out);
-	if (mode == PB_TABLE_TEXT)
+	if (mode == PB_TABLE_TEXT && rc >= 0)
 		text_flush(out, &text, ncol);
-	if (rc < 0)
+	if (rc < 0) {
+		if (mode == PB_TABLE_JSON)
+			fputc('\n', out);
+		text_free(&text);
 		return -1;
+	}
 	return rows;
 }

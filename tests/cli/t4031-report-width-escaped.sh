@@ -4,7 +4,8 @@
 # holding one was cut 3 columns too late and wrapped on the terminal, and
 # its call site padded 3 columns short, pushing its numbers from under
 # their headers (on a terminal and in a file alike); a UTF-8 character is
-# one column, and no line is cut inside one.
+# one column, and no line is cut inside one; prose (the sources line) is
+# wrapped by the columns shown, not by bytes.
 . "$(dirname "$0")/lib.sh"
 
 # The sample with an ESC in a call site's symbol and in the area's name,
@@ -40,6 +41,24 @@ h = next(l for l in lines if l.split()[:2] == ["area", "tried"])
 r = next(l for l in lines if l.startswith("  re\\x1bserv"))
 print(r[:h.index("tried") + len("tried")].split()[-1])' "$TMP/report.txt")" "$tried" \
 	"report: the area's allocations tried ($tried) under 'tried' (characters counted, not bytes)"
+
+# Prose is wrapped as shown too: a report to a file is laid out to 80
+# columns, and its sources line was measured in bytes, so a file name of
+# 10 "é" (2 bytes, 1 column each) wrapped 10 columns early. The name is
+# made as long as puts the whole line at 78 columns shown (88 bytes): it
+# fits on one line.
+pb -d "$TMP/plain.db" import -q "$TMP/evil.txt"
+plain=$("$PINBLAME" -d "$TMP/plain.db" report | grep -m1 '^sources ')
+# "$TMP/evil.txt" becomes "$TMP/e" "é"*10 "x"*pad "vil.txt": 10 + pad more
+pad=$((78 - ${#plain} - 10))
+if [ "$pad" -ge 0 ]; then
+	name="$TMP/e$(printf 'é%.0s' 1 2 3 4 5 6 7 8 9 10)$(printf "%${pad}s" | tr ' ' x)vil.txt"
+	cp "$TMP/evil.txt" "$name"
+	pb -d "$TMP/long-name.db" import -q "$name"
+	"$PINBLAME" -d "$TMP/long-name.db" report > "$TMP/long-name.txt"
+	is "$(grep -m1 '^sources ' "$TMP/long-name.txt")" "${plain/evil.txt/${name##*/}}" \
+		"the sources line of 78 columns (88 bytes) is one line, not wrapped at 80 bytes"
+fi
 
 if command -v script >/dev/null; then
 	for cols in 50 64; do
