@@ -94,9 +94,8 @@ import glob, json, sys
 d = sys.argv[1]
 # key: the types it may have, each in objects of its own (doc/DESIGN.md)
 known = {"failures": {"int", "list"}, "pages": {"int", "list"}, "busy_ranges": {"int", "list", "obj"},
-         "events": {"int", "obj"},
-         "migrations": {"int", "obj"}, "callsites": {"int", "list"}, "evidence": {"int", "obj"},
-         "failure": {"int", "obj"}, "source": {"int", "str"}, "stack": {"int", "list", "str"}}
+         "events": {"int", "obj"}, "migrations": {"int", "obj"}, "callsites": {"int", "list"},
+         "stack": {"list", "str"}}
 def kind(v):
     return {bool: "bool", int: "int", float: "real", str: "str", list: "list",
             dict: "obj", type(None): "null"}[type(v)]
