@@ -198,11 +198,20 @@ static const char *cell_text(sqlite3_stmt *st, int i)
 	return t ? t : "";
 }
 
-/* Text mode keeps all rows to align the columns; rows are few in the
- * commands that use it, and query users wanting streams pick CSV/JSON. */
+/* Text mode aligns the columns by the widest cell, so it holds rows
+ * before it prints them; the commands that use it print few rows, but a
+ * query can return millions. So it holds at most TEXT_HOLD_ROWS rows or
+ * TEXT_HOLD_BYTES of cells, takes the widths from those, and prints every
+ * later row as it comes with the same widths (a wider cell pushes the
+ * rest of its line right): memory stays bounded whatever the answer. An
+ * answer that fits is printed only once whole, so that an error while it
+ * is read prints no table at all. */
+#define TEXT_HOLD_ROWS 1000
+#define TEXT_HOLD_BYTES (1u << 20)
 struct text_rows {
 	char **cells;
-	size_t n, cap;
+	size_t n, cap, bytes;
+	size_t *width;		/* once measured: the columns of each column */
 };
 
 /* Cells are kept escaped (pb_term_escape), so that a column is as wide
@@ -213,15 +222,23 @@ static void text_add(struct text_rows *t, const char *s)
 	struct pb_buf shown = { 0 };
 
 	PB_GROW(t->cells, t->n + 1, t->cap);
-	t->cells[t->n++] = pb_strdup(pb_term_str(&shown, s));
+	t->cells[t->n] = pb_strdup(pb_term_str(&shown, s));
+	t->bytes += strlen(t->cells[t->n++]);
 	pb_buf_free(&shown);
+}
+
+static void text_free_held(struct text_rows *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->cells[i]);
+	t->n = t->bytes = 0;
 }
 
 static void text_free(struct text_rows *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		free(t->cells[i]);
+	text_free_held(t);
 	free(t->cells);
+	free(t->width);
 	*t = (struct text_rows){ 0 };
 }
 
@@ -235,33 +252,42 @@ static size_t text_width(const char *s)
 	return w;
 }
 
-static void text_flush(FILE *out, struct text_rows *t, int ncol)
+/* Whether the rows held are as many as text mode holds. */
+static int text_full(const struct text_rows *t, int ncol)
 {
-	size_t *width;
+	return t->n / (size_t)ncol >= TEXT_HOLD_ROWS || t->bytes >= TEXT_HOLD_BYTES;
+}
 
-	if (ncol == 0) {
-		text_free(t);
+/* The widths, from the rows held, the first time. */
+static void text_measure(struct text_rows *t, int ncol)
+{
+	if (t->width)
 		return;
-	}
-	width = pb_calloc((size_t)ncol, sizeof(*width));
-
+	t->width = pb_calloc((size_t)ncol, sizeof(*t->width));
 	for (size_t i = 0; i < t->n; i++) {
 		size_t w = text_width(t->cells[i]);
 
-		if (w > width[i % (size_t)ncol])
-			width[i % (size_t)ncol] = w;
+		if (w > t->width[i % (size_t)ncol])
+			t->width[i % (size_t)ncol] = w;
 	}
+}
+
+/* Prints the rows held (whole rows: N is a multiple of NCOL) and lets
+ * them go. */
+static void text_print_held(FILE *out, struct text_rows *t, int ncol)
+{
+	text_measure(t, ncol);
 	for (size_t i = 0; i < t->n; i++) {
 		int col = (int)(i % (size_t)ncol);
+		size_t w = text_width(t->cells[i]);
 
 		if (col == ncol - 1)
 			fprintf(out, "%s\n", t->cells[i]);
 		else
 			fprintf(out, "%s%*s  ", t->cells[i],
-				(int)(width[col] - text_width(t->cells[i])), "");
+				(int)(t->width[col] > w ? t->width[col] - w : 0), "");
 	}
-	text_free(t);
-	free(width);
+	text_free_held(t);
 }
 
 long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_table_mode mode,
@@ -303,6 +329,9 @@ long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_tab
 						    pb_json_column(st, i));
 			}
 		}
+		/* past what text mode holds, each row as it comes */
+		if (mode == PB_TABLE_TEXT && ncol && (text.width || text_full(&text, ncol)))
+			text_print_held(out, &text, ncol);
 		if (obj) {
 			if (rows)
 				fputc(',', out);
@@ -316,12 +345,12 @@ long pb_table_write(FILE *out, struct pb_store *s, sqlite3_stmt *st, enum pb_tab
 	 * that no parser takes it for all the rows, and the table unprinted */
 	if (mode == PB_TABLE_JSON && rc >= 0)
 		fputs("]}\n", out);
-	if (mode == PB_TABLE_TEXT && rc >= 0)
-		text_flush(out, &text, ncol);
+	if (mode == PB_TABLE_TEXT && rc >= 0 && ncol)
+		text_print_held(out, &text, ncol);
+	text_free(&text);
 	if (rc < 0) {
 		if (mode == PB_TABLE_JSON)
 			fputc('\n', out);
-		text_free(&text);
 		return -1;
 	}
 	return rows;
