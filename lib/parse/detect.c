@@ -197,11 +197,88 @@ static const char *summary_by_first_line(const char *first, size_t n1)
 		       "--last-event: 'List of CPUs in FILE with data:'): the CPUs of "
 		       "the file, no events; import the trace.dat, or trace-cmd report "
 		       "without those options";
+	/* trace-read.c trace_report(), show_endian and show_page_size: one
+	 * line, before any "cpus=" */
+	if (starts(first, n1, "file is ") && n1 > 23 && !memcmp(first + n1 - 7, " endian", 7))
+		return "trace-cmd report -e's output ('file is ... endian and host is "
+		       "... endian'): no events; import the trace.dat, or trace-cmd "
+		       "report without -e";
+	if (starts(first, n1, "file page size is ") && memmem(first, n1, ", and host page size is ", 24))
+		return "trace-cmd report -p's output ('file page size is N, and host "
+		       "page size is N'): no events; import the trace.dat, or "
+		       "trace-cmd report without -p";
 	/* trace-dump.c dump_file(): "\n Tracing meta data in file %s:\n" */
 	if (starts(first, n1, " Tracing meta data in file "))
 		return "trace-cmd dump's output (' Tracing meta data in file FILE:'): "
 		       "the sections of the file, no events; import the trace.dat "
 		       "itself, or its trace-cmd report";
+	return NULL;
+}
+
+/* trace-cmd's VERSION_STRING and VERSION_GIT (trace-record.c add_version():
+ * "%s %s"): "3.1.6 ", "2.9.1 a1b2c3d", or the reader's " version was not
+ * recorded in this file" (trace-input.c tracecmd_print_version()). */
+static int version_line(const char *line, size_t n)
+{
+	const char *p = line, *end = line + n, *sp;
+	int dots = 0;
+
+	if (n == 38 && !memcmp(line, " version was not recorded in this file", 38))
+		return 1;
+	for (; p < end && (pb_is_digit(*p) || *p == '.'); p++)
+		dots += *p == '.';
+	if (p == line || !pb_is_digit(*line) || !dots || (p < end && *p != ' '))
+		return 0;
+	sp = p < end ? memchr(p + 1, ' ', (size_t)(end - p - 1)) : NULL;
+	return !sp || sp == end - 1;
+}
+
+/* The machine's uname (trace-record.c add_uname(): "%s %s %s %s" of
+ * sysname, nodename, release, machine), or " uname was not recorded in
+ * this file" (tracecmd_print_uname()). */
+static int uname_line(const char *line, size_t n)
+{
+	const char *p = line, *end = line + n;
+	int words = 0;
+
+	if (n == 36 && !memcmp(line, " uname was not recorded in this file", 36))
+		return 1;
+	if (!starts(line, n, "Linux "))
+		return 0;
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+
+		if (sp == p)
+			return 0;
+		words++;
+		p = sp ? sp + 1 : end;
+	}
+	return words == 4;
+}
+
+/* trace-cmd report --uname and --version (trace-read.c read_data_info(),
+ * OUTPUT_UNAME_ONLY falls through to OUTPUT_VERSION_ONLY): "cpus=%d",
+ * then the uname (up to 2.x alone), then the version; all of the file. */
+static const char *uname_or_version(const char *head, const char *end)
+{
+	const char *at = head, *l1, *l2;
+	size_t n1, n2, n3;
+
+	if (!starts(head, (size_t)(end - head), "cpus=") ||
+	    !(l1 = next_content_line(&at, end, &n1)))
+		return NULL;
+	l2 = next_content_line(&at, end, &n2);
+	if (next_content_line(&at, end, &n3))
+		return NULL;
+	if (uname_line(l1, n1) && (!l2 || version_line(l2, n2)))
+		return "trace-cmd report --uname's output ('cpus=N', then the "
+		       "recording machine's 'Linux HOST RELEASE ARCH' and trace-cmd's "
+		       "version): the kernel the trace was recorded on, no events; "
+		       "import the trace.dat, or trace-cmd report without --uname";
+	if (!l2 && version_line(l1, n1))
+		return "trace-cmd report --version's output ('cpus=N', then the "
+		       "version of trace-cmd that recorded it): no events; import the "
+		       "trace.dat, or trace-cmd report without --version";
 	return NULL;
 }
 
@@ -213,6 +290,8 @@ const char *pb_tracecmd_summary_refusal(const char *head, size_t len)
 	if (!(first = next_content_line(&at, end, &n1)))
 		return NULL;
 	if ((why = summary_by_first_line(first, n1)))
+		return why;
+	if ((why = uname_or_version(head, end)))
 		return why;
 	if (event_list(head, end))
 		return "trace-cmd report -E's output ('system:event' a line): the "

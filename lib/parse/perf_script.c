@@ -2,10 +2,12 @@
  *
  *   comm pid/tid [cpu] misc tod secs.frac: period sys:event: flags body
  *     then addr, weight               "%16" of 0 for a tracepoint
+ *       data_src "  5080021 |OP N/A|LVL ...|BLK  N/A", cgroup " /user.slice"
  *     then " addr sym+off (dso)"      the sample's address, -F ip without -g
  *     then " ABI:2  AX:0x0 ..."       -F iregs, uregs
  *     then " ilen: 5 insn: e8 .."     -F insnlen, insn
  *     then phys_addr                  "%16" of 0 for a tracepoint
+ *     then " N/A 4K", " \t IPC: .."  -F data_page_size, code_page_size; ipc
  *   <TAB>addr sym+off (dso)          callchain, leaf first, with -g
  *     srcline                        after each frame, with -F +srcline
  *    ABI:2  AX:0x0 .. ilen: 6        the columns after the ip, if any,
@@ -566,6 +568,191 @@ static const char *cut_insn(const char *s, const char *e)
 	return p - s >= 6 && !memcmp(p - 6, insn, 6) ? p - 6 : e;
 }
 
+/* The columns process_event() prints with " %s" or after "%16" (perf 5.x
+ * to 6.x builtin-script.c; doc/FORMATS.md section 1.1): data_src, cgroup,
+ * data_page_size, code_page_size and ipc. They have no name, so each is
+ * cut only after the end of another column or of a body's value of one
+ * word: a value of one word ("%d", "%lx", a symbol) has no blank, and a
+ * word after one is a column. */
+static const char *cut_data_src(const char *s, const char *e);
+static const char *cut_cgroup(const char *s, const char *e);
+
+/* Whether [S, E) ends a column or a body's "key=word": the dso of the ip
+ * columns, the blank the registers and the data_src padding end with,
+ * "%16" of 0, the registers, the instruction, data_src. */
+static int column_end(const char *s, const char *e)
+{
+	struct tok t = token_before(s, e);
+
+	if (t.s == t.e)
+		return 0;
+	if (e[-1] == ' ' || e[-1] == ')' || memchr(t.s, '=', (size_t)(t.e - t.s)))
+		return 1;
+	return cut_zero16(s, e) != e || cut_regs(s, e) != e || cut_insn(s, e) != e ||
+	       cut_data_src(s, e) != e;
+}
+
+/* get_page_size_name(): "N/A" for a size of 0, else unit_number__scnprintf()'s
+ * "%" PRIu64 "%c" with a unit of "BKMG". */
+static int is_page_size(struct tok t)
+{
+	const char *p = t.s;
+
+	if (t.e - t.s == 3 && !memcmp(t.s, "N/A", 3))
+		return 1;
+	while (p < t.e && pb_is_digit(*p))
+		p++;
+	return p > t.s && p + 1 == t.e && *p && strchr("BKMG", *p);
+}
+
+/* The last word of [S, E) when one blank is before it (" %s"), else an
+ * empty token. */
+static struct tok last_word(const char *s, const char *e)
+{
+	struct tok t = token_before(s, e);
+
+	if (t.e != e || t.s == s || t.s[-1] != ' ')
+		t.s = t.e = e;
+	return t;
+}
+
+/* -F data_page_size and code_page_size, " %s" each after phys_addr. A
+ * tracepoint's data page is "N/A" (its sample has no address, and
+ * get_page_size_name() prints a size of 0 so), its code page that of the
+ * kernel's text ("4K", "2M"). NTH is 1 for the last such word, 2 for the one
+ * before it. */
+static const char *cut_page_size_nth(const char *s, const char *e, int nth)
+{
+	struct tok t = last_word(s, e);
+	const char *c;
+
+	if (t.s == e || !is_page_size(t))
+		return e;
+	c = t.s - 1;
+	if (column_end(s, c) || cut_cgroup(s, c) != c ||
+	    (nth == 1 && cut_page_size_nth(s, c, 2) != c))
+		return c;
+	return e;
+}
+
+static const char *cut_page_size(const char *s, const char *e)
+{
+	return cut_page_size_nth(s, e, 1);
+}
+
+/* -F cgroup: " %s" of the cgroup's path ("/", "/user.slice/...") or
+ * "unknown", after weight (and data_src, whose "%-*s" pads it with
+ * blanks) and before the ip columns. */
+static const char *cut_cgroup(const char *s, const char *e)
+{
+	struct tok t = last_word(s, e);
+	const char *c;
+
+	if (t.s == e || (*t.s != '/' && (t.e - t.s != 7 || memcmp(t.s, "unknown", 7))))
+		return e;
+	c = t.s - 1;
+	while (c > s && c[-1] == ' ')
+		c--;
+	return column_end(s, t.s - 1) ? c : e;
+}
+
+/* Digits from P; NULL when none. */
+static const char *skip_digits(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && pb_is_digit(*q))
+		q++;
+	return q > p ? q : NULL;
+}
+
+/* perf_sample__fprintf_ipc(): " \t IPC: %u.%02u (%" PRIu64 "/%" PRIu64 ") ",
+ * only for a sample with cycle and instruction counts (branch stacks,
+ * Intel PT): a tracepoint's has none, so it prints nothing there; cut in
+ * case a synthesized sample shares the file. */
+static const char *cut_ipc(const char *s, const char *e)
+{
+	static const char ipc[] = " \t IPC: ";
+	const char *a = e, *p;
+
+	if (!memchr(s, '\t', (size_t)(e - s)))
+		return e;
+	while (a - s >= 8 && memcmp(a - 8, ipc, 8))
+		a--;
+	if (a - s < 8)
+		return e;
+	p = skip_digits(a, e);
+	if (!p || e - p < 5 || *p != '.' || !pb_is_digit(p[1]) || !pb_is_digit(p[2]) ||
+	    p[3] != ' ' || p[4] != '(')
+		return e;
+	p = skip_digits(p + 5, e);
+	if (!p || p == e || *p != '/' || !(p = skip_digits(p + 1, e)))
+		return e;
+	return e - p == 2 && p[0] == ')' && p[1] == ' ' ? a - 8 : e;
+}
+
+/* The last occurrence of the NUL-terminated WHAT in [S, E), or NULL. */
+static const char *last_of(const char *s, const char *e, const char *what)
+{
+	size_t n = strlen(what);
+
+	if ((size_t)(e - s) < n)
+		return NULL;
+	for (size_t i = (size_t)(e - s) - n + 1; i-- > 0;)
+		if (!memcmp(s + i, what, n))
+			return s + i;
+	return NULL;
+}
+
+/* Where the decode of data_src ends: "|LCK " and one word ("N/A", "Yes",
+ * "No"), then from 5.12 "|BLK " and " N/A" or " Data", " Addr". */
+static const char *data_src_decode_end(const char *lck, const char *e)
+{
+	const char *p = lck + 5;
+
+	while (p < e && *p != ' ' && *p != '|')
+		p++;
+	if (p == lck + 5)
+		return NULL;
+	if (e - p < 5 || memcmp(p, "|BLK ", 5))
+		return p;
+	p += 5;
+	while (p < e && *p == ' ') {
+		const char *w = p + 1;
+		const char *we = pb_token_end(w, e);
+
+		if (!((we - w == 3 && !memcmp(w, "N/A", 3)) ||
+		      (we - w == 4 && (!memcmp(w, "Data", 4) || !memcmp(w, "Addr", 4)))))
+			break;
+		p = we;
+	}
+	return p;
+}
+
+/* -F data_src, data_src__fprintf(): "%16" PRIx64 " %s" padded to the
+ * widest so far ("%-*s"), the %s perf_script__meminfo_scnprintf()'s
+ * "|OP ...|LVL ...|SNP ...|TLB ...|LCK ...|BLK ..." (6.x), "...|SNP
+ * ...|TLB ...|LCK ..." with the level first before (4.x, 5.x). A
+ * tracepoint's is the kernel's PERF_MEM_NA, 5080021. */
+static const char *cut_data_src(const char *s, const char *e)
+{
+	const char *snp, *tlb, *lck, *end;
+	struct tok t;
+
+	if (!memchr(s, '|', (size_t)(e - s)))
+		return e;
+	snp = last_of(s, e, "|SNP ");
+	if (!snp || !(tlb = last_of(snp, e, "|TLB ")) || !(lck = last_of(tlb, e, "|LCK ")) ||
+	    !(end = data_src_decode_end(lck, e)) || pb_skip_blanks(end, e) != e)
+		return e;
+	/* back over the op and level words (none all hex) to the value */
+	for (t = token_before(s, snp); t.s < t.e; t = token_before(s, t.s))
+		if (all_hex(t.s, t.e))
+			return t.e - t.s <= 16 && *t.e == ' ' && t.e - s >= 16 &&
+			       pb_skip_blanks(t.e - 16, t.s) == t.s ? t.e - 16 : e;
+	return e;
+}
+
 /* [s, e) without the columns after the ip columns, the last first. */
 static const char *cut_tail_columns(const char *s, const char *e)
 {
@@ -573,17 +760,34 @@ static const char *cut_tail_columns(const char *s, const char *e)
 		const char *c;
 
 		if ((c = cut_zero16(s, e)) != e || (c = cut_regs(s, e)) != e ||
-		    (c = cut_insn(s, e)) != e)
+		    (c = cut_insn(s, e)) != e || (c = cut_data_src(s, e)) != e ||
+		    (c = cut_ipc(s, e)) != e || (c = cut_page_size(s, e)) != e ||
+		    (c = cut_cgroup(s, e)) != e)
 			e = c;
 		else
 			return e;
 	}
 }
 
+/* Whether [S, E) is " %s" of one or two page sizes alone: data_page_size
+ * and code_page_size on the line after a callchain's last frame. */
+static int page_sizes_line(const char *s, const char *e)
+{
+	struct tok t = last_word(s, e);
+
+	if (t.s == e || !is_page_size(t))
+		return 0;
+	if (t.s - 1 == s)
+		return 1;
+	t = last_word(s, t.s - 1);
+	return t.s < t.e && is_page_size(t) && t.s - 1 == s;
+}
+
 /* Whether LINE holds only such columns: with a callchain they come on a
  * line of their own after its last frame (the ip columns printed the
  * frames, each ending its line), " ABI:2    AX:0x.. ilen: 6   ..   0",
- * and no blank line follows them. A frame starts with a TAB, or with
+ * and no blank line follows them; " N/A 4K" of the page sizes alone
+ * too (page_sizes_line()). A frame starts with a TAB, or with
  * more blanks than phys_addr's 15 alone when a mail client ate the TAB
  * ("\t               0" is the frame of address 0). */
 static int tail_columns_line(const char *line, size_t len)
@@ -593,9 +797,13 @@ static int tail_columns_line(const char *line, size_t len)
 
 	if (len == 16)
 		return !memcmp(line, zero16, 16);
-	if (!len || line[0] == '\t' ||
-	    (!memmem(line, len, " ABI:", 5) && !memmem(line, len, " ilen: ", 7) &&
-	     !memmem(line, len, " insn:", 6)))
+	if (!len || line[0] == '\t')
+		return 0;
+	if (page_sizes_line(line, line + len))
+		return 1;
+	if (!memmem(line, len, " ABI:", 5) && !memmem(line, len, " ilen: ", 7) &&
+	    !memmem(line, len, " insn:", 6) && !memmem(line, len, zero16, 16) &&
+	    !memmem(line, len, " IPC: ", 6))
 		return 0;
 	c = cut_tail_columns(line, line + len);
 	return c < line + len && pb_skip_blanks(line, c) == c;
@@ -607,7 +815,7 @@ static const char *fill_head(struct pb_record *rec, const struct sample_head *h,
 			     const char *end, struct pb_arena *arena, const char **ip_end)
 {
 	const char *sep = memchr(h->event, ':', (size_t)(h->event_end - h->event));
-	const char *ip, *cut;
+	const char *ip;
 	char *event;
 
 	end = cut_tail_columns(h->body, end);
@@ -631,8 +839,7 @@ static const char *fill_head(struct pb_record *rec, const struct sample_head *h,
 	}
 	if (ip)
 		end = token_before(h->body, ip).e;
-	while ((cut = cut_zero16(h->body, end)) != end)
-		end = cut;
+	end = cut_tail_columns(h->body, end);
 	rec->body = pb_arena_strndup(arena, h->body, (size_t)(end - h->body));
 	rec->nfields = pb_parse_body(h->body, (size_t)(end - h->body), arena, &rec->fields);
 	pb_event_fields_hex(rec->event, rec->fields, rec->nfields, arena);

@@ -940,6 +940,99 @@ static void test_columns_after_a_callchain_end_it(void **state)
 	run_close(&r);
 }
 
+/* The columns process_event() prints after a tracepoint's body with no
+ * name of their own (builtin-script.c, doc/FORMATS.md section 1.1):
+ * data_src ("%16" PRIx64 " |OP ...|LVL ...|SNP ...|TLB ...|LCK ...|BLK ...",
+ * 4.x/5.x without OP and BLK), cgroup (" %s" of its path), data_page_size
+ * and code_page_size (" %s" of "N/A", "4K", "2M"), ipc (" \t IPC: ...").
+ * They were words of the body's last value (errorno "-16 N/A 4K"), and
+ * the ip columns after data_src or cgroup lost the sample's frame. */
+static void test_unnamed_columns_after_the_body_are_cut(void **state)
+{
+#define HEAD "              sh   412 [001]  1024.500105: cma:cma_alloc_finish: " \
+	"name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16"
+#define IP " ffffffff81234569 __cma_alloc+0x200 ([kernel.kallsyms])"
+#define DSRC6 "         5080021 |OP N/A|LVL N/A|SNP N/A|TLB N/A|LCK N/A|BLK  N/A"
+#define DSRC5 "         5080021 N/A|SNP N/A|TLB N/A|LCK N/A"
+	static const struct {
+		const char *line;
+		int frame;
+	} lines[] = {
+		{ HEAD " N/A 4K\n", 0 },				/* page sizes */
+		{ HEAD " N/A\n", 0 },
+		{ HEAD IP " N/A 2M\n", 1 },
+		{ HEAD IP "               0 N/A 4K\n", 1 },		/* phys_addr first */
+		{ HEAD IP " ABI:2    AX:0x0  N/A\n", 1 },
+		{ HEAD DSRC6 "\n", 0 },					/* data_src */
+		{ HEAD DSRC6 "   \n", 0 },			/* padded to a wider one's */
+		{ HEAD DSRC6 IP "\n", 1 },
+		{ HEAD "               0" DSRC5 "               0" IP "\n", 1 },
+		{ HEAD " /user.slice/user-1000.slice/session-2.scope\n", 0 },	/* cgroup */
+		{ HEAD "               0 /" IP "\n", 1 },
+		{ HEAD DSRC6 "   unknown" IP " 4K\n", 1 },
+		{ HEAD " /system.slice N/A 4K\n", 0 },
+		{ HEAD IP " \t IPC: 1.25 (5/4) \n", 1 },			/* ipc */
+	};
+	char text[8192] = "";
+	struct parse_run r;
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(lines); i++)
+		strcat(text, lines[i].line);
+	/* a value of words after one blank stays: no column ends before it */
+	strcat(text, "              sh   412 [001]  1024.500106: probe:pin: comm=\"sh\" note=a b 4K\n");
+	run_open(&r, PB_FMT_PERF_SCRIPT, text);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(lines); i++) {
+		struct pb_record *rec = run_next(&r);
+
+		assert_string_equal(rec->body,
+				    "name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16");
+		assert_field(rec, "errorno", "-16");
+		assert_int_equal(rec->nframes, lines[i].frame);
+		if (lines[i].frame)
+			assert_frame(&rec->frames[0], "__cma_alloc", 0x200, 0, 0xffffffff81234569,
+				     NULL, 0);
+	}
+	assert_field(run_next(&r), "note", "a b 4K");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+#undef HEAD
+#undef IP
+#undef DSRC6
+#undef DSRC5
+}
+
+/* With a callchain the page sizes are a line of their own after the last
+ * frame (" N/A 4K"), which ends it as the blank line would. */
+static void test_page_sizes_after_a_callchain_end_it(void **state)
+{
+	struct parse_run r;
+	struct pb_record *rec;
+
+	(void)state;
+	run_open(&r, PB_FMT_PERF_SCRIPT,
+		 "echo  1334 [001] 22952.614889: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16\n"
+		 "\tffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])\n"
+		 "  mm/cma.c:453\n"
+		 " N/A 4K\n"
+		 "echo  1334 [001] 22952.614890: cma:cma_alloc_finish: name=reserved pfn=0x0 page=(nil) count=1024 align=8 errorno=-16\n"
+		 "\tffffffff81301c10 __cma_alloc+0x3b0 ([kernel.kallsyms])\n"
+		 "               0 N/A 2M\n"
+		 "echo  1334 [001] 22952.614892: cma:cma_alloc_start: name=reserved count=1024 align=8\n");
+	for (int i = 0; i < 2; i++) {
+		rec = run_next(&r);
+		assert_field(rec, "errorno", "-16");
+		assert_int_equal(rec->nframes, 1);
+		assert_frame(&rec->frames[0], "__cma_alloc", 0x3b0, 0, 0xffffffff81301c10, NULL, 0);
+	}
+	rec = run_next(&r);
+	assert_string_equal(rec->event, "cma_alloc_start");
+	run_end(&r);
+	assert_int_equal(run_bad_total(&r), 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -962,6 +1055,8 @@ int main(void)
 		cmocka_unit_test(test_sample_address_after_the_body),
 		cmocka_unit_test(test_columns_after_the_body_are_cut),
 		cmocka_unit_test(test_columns_after_a_callchain_end_it),
+		cmocka_unit_test(test_unnamed_columns_after_the_body_are_cut),
+		cmocka_unit_test(test_page_sizes_after_a_callchain_end_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -502,6 +502,56 @@ static void test_summaries_are_refused_by_name(void **state)
 	}
 }
 
+/* trace-cmd report --uname and --version (trace-read.c read_data_info():
+ * "cpus=%d", then tracecmd_print_uname() "%s\n" of add_uname()'s "%s %s
+ * %s %s", falling through to tracecmd_print_version() "%s\n" of
+ * add_version()'s "%s %s"; each " ... was not recorded in this file"
+ * when the file has none), -e ("file is %s endian and host is %s
+ * endian") and -p ("file page size is %d, and host page size is %d")
+ * print no event: refused by name, where they were "no events
+ * understood" or "unrecognised format". */
+static void test_uname_version_endian_page_size_are_refused_by_name(void **state)
+{
+	static const struct {
+		const char *text, *name;
+	} outputs[] = {
+		{ "cpus=2\nLinux (none) 6.1.0-50-arm64 aarch64\n3.1.6 not-a-git-repo\n", "report --uname" },
+		{ "cpus=4\nLinux build 5.15.0-91-generic x86_64\n", "report --uname" },	/* 2.x */
+		{ "cpus=1\n uname was not recorded in this file\n version was not recorded in this file\n",
+		  "report --uname" },
+		{ "cpus=2\n3.1.6 not-a-git-repo\n", "report --version" },
+		{ "cpus=8\n3.2 \n", "report --version" },
+		{ "file is little endian and host is little endian\n", "report -e" },
+		{ "file page size is 4096, and host page size is 16384\n", "report -p" },
+	};
+	static const char *const others[] = {
+		/* an event after them: a report */
+		"cpus=2\n3.1.6 not-a-git-repo\n              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n",
+		"cpus=2\nLinux (none) 6.1.0-50-arm64 aarch64\n              sh-292   [000]     7.117344: cma_alloc_start:      name=hugetlb0 count=8192 align=13\n",
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(outputs); i++) {
+		struct pb_input *in = pb_input_open_memory(outputs[i].text,
+							   strlen(outputs[i].text), NULL);
+
+		err[0] = '\0';
+		assert_null(pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err)));
+		assert_non_null(strstr(err, outputs[i].name));
+		assert_non_null(strstr(err, "import the trace.dat"));
+		pb_input_close(in);
+	}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(others); i++) {
+		struct pb_input *in = pb_input_open_memory(others[i], strlen(others[i]), NULL);
+		struct pb_parser *p = pb_parser_new(in, PB_FMT_UNKNOWN, NULL, NULL, err, sizeof(err));
+
+		assert_non_null(p);
+		pb_parser_free(p);
+		pb_input_close(in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_raw_stack_needs_the_array_as_its_second_field),
 		cmocka_unit_test(test_debug_output),
 		cmocka_unit_test(test_summaries_are_refused_by_name),
+		cmocka_unit_test(test_uname_version_endian_page_size_are_refused_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
