@@ -483,6 +483,25 @@ static int check_store_writable(const char *path)
 	return rc;
 }
 
+/* Whether PATH (SB its stat) is an empty file that no import is writing
+ * to: import makes it a store (an empty file is a new SQLite database),
+ * but to a reader it holds what a missing store holds. An import into it
+ * in WAL mode leaves it empty until a checkpoint, with the pages in its
+ * "-wal" file, which a reader reads: so only without one. */
+static int empty_store(const char *path, const struct stat *sb)
+{
+	struct pb_buf wal_path = { 0 };
+	struct stat wal;
+	int empty;
+
+	if (sb->st_size != 0 || !S_ISREG(sb->st_mode))
+		return 0;
+	pb_buf_addf(&wal_path, "%s-wal", path);
+	empty = stat(pb_buf_str(&wal_path), &wal) < 0 || wal.st_size == 0;
+	pb_buf_free(&wal_path);
+	return empty;
+}
+
 /* Whether a store to be read was not there: nothing was imported, which
  * is the input's fault (exit 3, as for a store without traces), not a
  * store that is in a bad way (4). */
@@ -508,6 +527,13 @@ struct pb_store *pb_store_open(const char *path, enum pb_store_mode mode)
 		store_missing = errno == ENOENT;
 		pb_error("%s: %s (import a trace first: pinblame import FILE)", path,
 			 store_missing ? "no store: no traces imported" : strerror(errno));
+		pb_store_close(s);
+		return NULL;
+	}
+	if ((mode == PB_STORE_READ || mode == PB_STORE_SCRATCH) && empty_store(path, &sb)) {
+		store_missing = 1;
+		pb_error("%s: an empty file, no traces imported (import a trace first: "
+			 "pinblame import FILE)", path);
 		pb_store_close(s);
 		return NULL;
 	}
