@@ -234,7 +234,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 bench: all
-	@bench/run.sh ./pinblame
+	@bench/run.sh $(PROG)
 
 e2e: all
 	@PINBLAME=$(CURDIR)/$(PROG) tests/e2e/run.sh

@@ -45,6 +45,9 @@ budgets=$out/budgets.md	# ratios against the targets
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
+# every step would fail on it, each with a Python traceback in the log
+[ -x "$pb" ] || die "no program at $pb (build it first: make)"
+
 # Arithmetic on decimals: calc FORMAT EXPR.
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
