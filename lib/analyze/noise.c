@@ -92,10 +92,15 @@ static const char *const plumbing_globs[] = {
 	 * do_tcp_sendpages before. */
 	"skb_splice_from_iter", "skb_append_pagefrags", "tcp_build_frag",
 	"*_pin_pages", "*_pin_pages_*", "*_pin_page_*", "*_pin_folios", "*_get_pfn", "*_get_pfns",
-	/* iommufd's pin library (drivers/iommu/iommufd/pages.c, 6.2+): the
-	 * pfn_reader that pfn_reader_user_pin() fills for an area's
-	 * domains (IOMMU_IOAS_MAP), a new domain or an access */
-	"pfn_reader_*",
+	/* iommufd's pin library (drivers/iommu/iommufd/, 6.2+): the
+	 * pfn_reader that pfn_reader_user_pin() fills (pages.c) and the io
+	 * page table that reads through it, every function iopt_*
+	 * (io_pagetable.c, pages.c), for an area's domains
+	 * (IOMMU_IOAS_MAP, VFIO_IOMMU_MAP_DMA of its compatibility), a new
+	 * domain, or an access (a driver's vfio_pin_pages() through
+	 * iommufd_access_pin_pages()): what asked is the ioctl's handler
+	 * or the driver, as through type1 */
+	"pfn_reader_*", "iopt_*",
 };
 
 /* References dropped: put and unpin helpers, page_pinner's own. */

@@ -47,8 +47,8 @@ cat >"$TMP/expected" <<'EOF'
 0x170c04 ib_umem_get
 0x171005 vfio_pin_map_dma
 0x171406 vfio_pin_map_dma
-0x171807 iopt_area_fill_domains
-0x171c08 iopt_area_fill_domains
+0x171807 iommufd_ioas_map
+0x171c08 iommufd_ioas_map
 0x172009 tcp_sendmsg
 0x17240a tcp_sendmsg
 0x17280b tcp_sendmsg

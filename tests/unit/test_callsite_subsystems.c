@@ -1004,11 +1004,12 @@ static void test_vfio_map_dma_x86_64_54_page_ref(void **state)
  * iopt_map_user_pages() -> iopt_map_pages() -> iopt_fill_domains_pages()
  * -> iopt_area_fill_domains() -> pfn_reader_first() -> pfn_reader_next()
  * -> pfn_reader_fill_span() -> pfn_reader_user_pin() ->
- * pin_user_pages_fast() (the caller's mm). pfn_reader is iommufd's pin
- * library (a new domain's iopt_area_fill_domain() and an access's
- * iopt_pages_fill_xarray() read through it too): the area's fill of its
- * domains holds. x86_64 6.2 and arm64 6.12; named pfn_reader_user_pin
- * before the rule. */
+ * pin_user_pages_fast() (the caller's mm). pfn_reader and the io page
+ * table (iopt_*) are iommufd's pin library (a new domain's
+ * iopt_area_fill_domain() and an access's iopt_pages_fill_xarray() read
+ * through it too): the ioctl's handler holds. x86_64 6.2 and arm64 6.12;
+ * named pfn_reader_user_pin before 24b1095, iopt_area_fill_domains
+ * before the io page table was a part of the library too. */
 static void test_iommufd_ioas_map_x86_64_62_and_arm64_612(void **state)
 {
 	const char *const *const map =
@@ -1020,9 +1021,9 @@ static void test_iommufd_ioas_map_x86_64_62_and_arm64_612(void **state)
 	(void)state;
 	assert_holder(STACK(KP_X86_FTRACE, GUP_FAST_61, map, SEG("__x64_sys_ioctl"),
 			    X86_ENTRY_510),
-		      "try_grab_folio", "iopt_area_fill_domains");
+		      "try_grab_folio", "iommufd_ioas_map");
 	assert_holder(STACK(PAGE_REF_MOD, GUP_FAST_615, map, SEG("__arm64_sys_ioctl"), EL0_61),
-		      "__page_ref_mod", "iopt_area_fill_domains");
+		      "__page_ref_mod", "iommufd_ioas_map");
 }
 
 /* splice(2) from a pipe (filled by vmsplice(2)) to a TCP socket, 6.5+:
@@ -1048,6 +1049,47 @@ static void test_splice_to_tcp_x86_64_66_and_arm64_612(void **state)
 				"__sock_sendmsg", "splice_to_socket", "do_splice", "__do_splice",
 				"__arm64_sys_splice"),
 			    EL0_61),
+		      "__page_ref_mod", "tcp_sendmsg");
+}
+
+/* 24b1095's two rules on arches and paths its tests did not write.
+ * s390x 6.6 vfio-ccw: a channel program's data pages are pinned by the
+ * driver's page_array_pin() through vfio_pin_pages(), which under an
+ * iommufd compat container is iommufd_access_pin_pages() and reads
+ * through the access's pfn_reader (iopt_pages_fill_xarray()), and under
+ * type1 is vfio_iommu_type1_pin_pages() -> vaddr_get_pfns(): one holder,
+ * so one name whichever backend pinned (the iommufd one was named
+ * iopt_pages_fill_xarray while only pfn_reader_* was iommufd's library).
+ * riscv64 6.10 splice to TCP with skb_splice_from_iter() inlined into
+ * tcp_sendmsg_locked(). */
+#define S390_ENTRY_66 SEG("__do_syscall", "system_call")
+static void test_new_rules_on_s390x_66_and_riscv64_610(void **state)
+{
+	const char *const *const ccw =
+		SEG("page_array_pin", "ccwchain_fetch_ccw", "ccwchain_fetch_one",
+		    "cp_prefetch", "fsm_io_request", "vfio_ccw_mdev_write_io_region",
+		    "vfio_ccw_mdev_write", "vfio_device_fops_write", "vfs_write", "ksys_write",
+		    "__s390x_sys_write");
+
+	(void)state;
+	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_66,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote",
+				"pfn_reader_user_pin", "pfn_reader_fill_span", "pfn_reader_next",
+				"pfn_reader_first", "iopt_pages_fill_xarray", "iopt_area_add_access",
+				"iommufd_access_pin_pages", "vfio_pin_pages"),
+			    ccw, S390_ENTRY_66),
+		      "__page_ref_mod", "page_array_pin");
+	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_66,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
+				"vfio_pin_page_external", "vfio_iommu_type1_pin_pages",
+				"vfio_pin_pages"),
+			    ccw, S390_ENTRY_66),
+		      "__page_ref_mod", "page_array_pin");
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("skb_append_pagefrags", "tcp_sendmsg_locked", "tcp_sendmsg",
+				"inet_sendmsg", "__sock_sendmsg", "splice_to_socket", "do_splice",
+				"__do_splice", "__riscv_sys_splice", "do_trap_ecall_u",
+				"ret_from_exception")),
 		      "__page_ref_mod", "tcp_sendmsg");
 }
 
@@ -1257,12 +1299,12 @@ static void test_iommufd_map_arm64_66_and_x86_64_615(void **state)
 			    SEG("iommufd_vfio_map_dma", "iommufd_vfio_ioctl", "iommufd_fops_ioctl",
 				"__arm64_sys_ioctl"),
 			    EL0_61),
-		      "try_grab_folio", "iopt_area_fill_domains");
+		      "try_grab_folio", "iommufd_vfio_map_dma");
 	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_612,
 			    SEG("__gup_longterm_locked", "pin_user_pages_remote"), fill,
 			    SEG("iommufd_ioas_map", "iommufd_fops_ioctl", "__x64_sys_ioctl"),
 			    X86_ENTRY_612),
-		      "__page_ref_mod", "iopt_area_fill_domains");
+		      "__page_ref_mod", "iommufd_ioas_map");
 }
 
 /* videobuf2 USERPTR on arm64 6.1: videobuf2's own frame_vector.c,
@@ -1335,6 +1377,7 @@ int main(void)
 		cmocka_unit_test(test_splice_to_tcp_sendpage_x86_64_515_and_arm64_61),
 		cmocka_unit_test(test_io_uring_buffers_put_54_612_615),
 		cmocka_unit_test(test_iommufd_map_arm64_66_and_x86_64_615),
+		cmocka_unit_test(test_new_rules_on_s390x_66_and_riscv64_610),
 		cmocka_unit_test(test_vb2_userptr_arm64_61_kprobe),
 	};
 
