@@ -58,22 +58,33 @@ static int owner_sort_head(const char *line, size_t len)
 	       starts(p, (size_t)(end - p), " times, ");
 }
 
+/* The next line of the text before END from *AT, without its "\r\n" or
+ * "\n", its length in *LEN; NULL at END. Every look at the head of an
+ * input reads its lines with it. */
+static const char *head_line(const char **at, const char *end, size_t *len)
+{
+	const char *line = *at, *nl;
+	size_t n;
+
+	if (line >= end)
+		return NULL;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	n = (size_t)((nl ? nl : end) - line);
+	*at = nl ? nl + 1 : end;
+	if (n && line[n - 1] == '\r')
+		n--;
+	*len = n;
+	return line;
+}
+
 int pb_page_owner_sort_output(const char *head, size_t len)
 {
-	const char *end = head + len, *line = head;
+	const char *at = head, *end = head + len, *line;
+	size_t n;
 
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = (size_t)((nl ? nl : end) - line);
-
-		if (n && line[n - 1] == '\r')
-			n--;
+	while ((line = head_line(&at, end, &n)))
 		if (n)
 			return owner_sort_head(line, n);
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
 	return 0;
 }
 
@@ -99,24 +110,17 @@ static int stack_count_line(const char *line, size_t len)
  * first such block decides. */
 int pb_page_owner_stacks_output(const char *head, size_t len)
 {
-	const char *end = head + len, *line = head;
+	const char *at = head, *end = head + len, *line;
+	size_t n;
 	int counts = 0;
 
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = (size_t)((nl ? nl : end) - line);
-
-		if (n && line[n - 1] == '\r')
-			n--;
+	while ((line = head_line(&at, end, &n))) {
 		if (!n)
 			return counts;
 		if (stack_count_line(line, n))
 			counts++;
 		else if (counts || line[0] != ' ' || n < 2 || line[1] == ' ')
 			return 0;
-		if (!nl)
-			break;
-		line = nl + 1;
 	}
 	return 0;
 }
@@ -126,18 +130,11 @@ int pb_page_owner_stacks_output(const char *head, size_t len)
  * from *AT, its length in *LEN, or NULL. */
 static const char *next_content_line(const char **at, const char *end, size_t *len)
 {
-	while (*at < end) {
-		const char *line = *at, *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = (size_t)((nl ? nl : end) - line);
+	const char *line;
 
-		*at = nl ? nl + 1 : end;
-		if (n && line[n - 1] == '\r')
-			n--;
-		if (!n || starts(line, n, "version = ") || starts(line, n, "cpus="))
-			continue;
-		*len = n;
-		return line;
-	}
+	while ((line = head_line(at, end, len)))
+		if (*len && !starts(line, *len, "version = ") && !starts(line, *len, "cpus="))
+			return line;
 	return NULL;
 }
 
@@ -576,7 +573,8 @@ static int named_cpus_line(const char *line, size_t len)
 
 enum pb_format pb_format_detect(const char *head, size_t len)
 {
-	const char *end = head + len, *line = head;
+	const char *at = head, *end = head + len, *line;
+	size_t n;
 	unsigned votes[NVOTES] = { 0 };
 	enum pb_format best = PB_FMT_UNKNOWN;
 	unsigned best_votes = 0;
@@ -585,14 +583,10 @@ enum pb_format pb_format_detect(const char *head, size_t len)
 	if (len >= sizeof(TRACE_DAT_MAGIC) - 1 &&
 	    !memcmp(head, TRACE_DAT_MAGIC, sizeof(TRACE_DAT_MAGIC) - 1))
 		return PB_FMT_TRACE_DAT;
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = (size_t)((nl ? nl : end) - line);
+	while ((line = head_line(&at, end, &n))) {
 		enum pb_format marker;
 		enum vote v;
 
-		if (n && line[n - 1] == '\r')
-			n--;
 		if (n && memchr(line, '\0', n))
 			return PB_FMT_UNKNOWN;
 		if (starts(line, n, "# tracer: ") || starts(line, n, "# entries-in-buffer/"))
@@ -609,9 +603,6 @@ enum pb_format pb_format_detect(const char *head, size_t len)
 			if (v != VOTE_NONE)
 				votes[v]++;
 		}
-		if (!nl)
-			break;
-		line = nl + 1;
 	}
 	for (int v = 0; v < NVOTES; v++) {
 		if (votes[v] > best_votes) {
