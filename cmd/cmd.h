@@ -42,10 +42,6 @@ int pb_import_files(const char *db_path, char **paths, int npaths, const char *f
  * 'pinblame CMD --help'"; returns PB_EXIT_USAGE. */
 int pb_unexpected_operand(const char *arg);
 
-/* The columns S takes on a terminal once escaped (pb_term_str()): one a
- * character of its UTF-8, not a byte. */
-int pb_text_width(const char *s);
-
 /* Flushes stdout and reports a write error (ENOSPC, EIO) as an error; a
  * closed pipe (EPIPE) is not an error. Returns the exit code to use. */
 int pb_finish_stdout(int code);

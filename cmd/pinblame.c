@@ -56,15 +56,6 @@ int pb_unexpected_operand(const char *arg)
 	return pb_see_help();
 }
 
-int pb_text_width(const char *s)
-{
-	int w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
 int pb_finish_stdout(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -189,6 +189,11 @@ void pb_term_escape(struct pb_buf *out, const char *s, size_t n, int keep_lines)
 /* S escaped as by pb_term_escape() into SCRATCH (newlines too): for one
  * name in a message. "" for NULL. */
 const char *pb_term_str(struct pb_buf *scratch, const char *s);
+/* The columns the N bytes at S take on a terminal once escaped (as
+ * pb_term_str() gives them): one a character of its UTF-8, not a byte;
+ * pb_text_width() of a whole string. */
+size_t pb_text_columns(const char *s, size_t n);
+int pb_text_width(const char *s);
 /* A stream over RAW that escapes as pb_term_escape(), newlines and tabs
  * kept: every human-readable output is written through one. Closing it
  * closes RAW when CLOSE_RAW. */

@@ -299,3 +299,17 @@ json_t *pb_json_text(const char *s)
 {
 	return s ? pb_json_textn(s, strlen(s)) : json_null();
 }
+
+size_t pb_text_columns(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+int pb_text_width(const char *s)
+{
+	return (int)pb_text_columns(s, strlen(s));
+}

@@ -138,16 +138,6 @@ const char *pb_time_unit(const char *clock)
 	return dated_clock(clock) ? "" : " s";
 }
 
-/* The columns of the N bytes at S: one a character of its UTF-8. */
-static size_t columns_of(const char *s, size_t n)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < n; i++)
-		w += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return w;
-}
-
 /* TEXT is escaped first (a file name from the command line, a name from
  * the trace), so that a word is measured as it is shown. */
 void pb_put_wrapped(FILE *out, const char *first, const char *later, const char *text,
@@ -158,7 +148,7 @@ void pb_put_wrapped(FILE *out, const char *first, const char *later, const char 
 
 	fputs(first, out);
 	for (text = pb_term_str(&shown, text); *text;) {
-		size_t word = strcspn(text, " "), cols = columns_of(text, word);
+		size_t word = strcspn(text, " "), cols = pb_text_columns(text, word);
 
 		if (col > start && col + 1 + cols > width) {
 			fprintf(out, "\n%s", later);
@@ -242,16 +232,6 @@ static void text_free(struct text_rows *t)
 	*t = (struct text_rows){ 0 };
 }
 
-/* The columns S takes: one a character of its UTF-8, not a byte. */
-static size_t text_width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
 /* Whether the rows held are as many as text mode holds. */
 static int text_full(const struct text_rows *t, int ncol)
 {
@@ -265,7 +245,7 @@ static void text_measure(struct text_rows *t, int ncol)
 		return;
 	t->width = pb_calloc((size_t)ncol, sizeof(*t->width));
 	for (size_t i = 0; i < t->n; i++) {
-		size_t w = text_width(t->cells[i]);
+		size_t w = (size_t)pb_text_width(t->cells[i]);
 
 		if (w > t->width[i % (size_t)ncol])
 			t->width[i % (size_t)ncol] = w;
@@ -279,7 +259,7 @@ static void text_print_held(FILE *out, struct text_rows *t, int ncol)
 	text_measure(t, ncol);
 	for (size_t i = 0; i < t->n; i++) {
 		int col = (int)(i % (size_t)ncol);
-		size_t w = text_width(t->cells[i]);
+		size_t w = (size_t)pb_text_width(t->cells[i]);
 
 		if (col == ncol - 1)
 			fprintf(out, "%s\n", t->cells[i]);
