@@ -280,9 +280,19 @@ struct loose {
  * not in memory: a kernel log can hold millions of "PFNs busy" lines outside
  * any allocation. Each pass of loose_failures() reads them in the order it
  * needs; a record a pass joins to a failure leaves the table. */
+enum { LOOSE_BATCH = 32 };	/* busy ranges per insert (failures_loose_table.c) */
+
+struct loose_pending {		/* a busy range not yet inserted */
+	struct loose r;
+	enum fail_kind kind;
+	int32_t task;
+};
+
 struct loose_list {
 	struct finder *f;
-	sqlite3_stmt *add, *add_range;	/* the inserts */
+	sqlite3_stmt *add, *add_batch;	/* the inserts */
+	struct loose_pending pending[LOOSE_BATCH];
+	size_t npending;
 	int failed;		/* an insert failed: loose_failures() says so */
 	size_t untimed_drivers;	/* drivers' lines without a time */
 	size_t drivers;		/* drivers' "failed to allocate" lines */
@@ -308,9 +318,12 @@ int loose_end(struct loose_list *l);
 
 /* failures_loose_table.c: the table. */
 int loose_table(struct finder *f, struct loose_list *l);
-/* Adds R, ordered for grouping by KIND, R->group and TASK. 0 or -1. */
+/* Adds R, ordered for grouping by KIND, R->group and TASK. 0 or -1. A
+ * record with only a busy range may wait in L for loose_flush(). */
 int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
 		 int32_t task);
+/* Inserts the records waiting in L: before anything reads the table. */
+int loose_flush(struct loose_list *l);
 /* The columns loose_read() reads, in its order, for a SELECT from it. */
 /* What a frame (its function, as folded stacks keep it) is to the
  * contiguous allocator, by the function's name in any generation

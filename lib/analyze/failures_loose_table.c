@@ -40,19 +40,35 @@ static const char insert_sql[] =
 	"INSERT INTO " LOOSE_TABLE " (" RANGE_COLUMNS ", area, comm, stack_id, caller, count, ret) "
 	"VALUES (" RANGE_VALUES ", ?15, ?16, ?17, ?18, ?19, ?20)";
 
-/* A record that names no more than a busy range, as nearly all do. */
-static const char insert_range_sql[] =
-	"INSERT INTO " LOOSE_TABLE " (" RANGE_COLUMNS ", stack_id, count) "
-	"VALUES (" RANGE_VALUES ", 0, -1)";
+/* LOOSE_BATCH records that name no more than a busy range, as nearly all
+ * do: one statement for each LOOSE_BATCH of them, as a statement's step
+ * and reset cost more than its row (on 2 M "PFNs busy" lines of a kernel
+ * log the one-row insert was a quarter of the first analysis). Record i
+ * takes parameters i * P_TASK + 1 to (i + 1) * P_TASK. */
+static void insert_batch_sql(struct pb_buf *sql)
+{
+	pb_buf_addf(sql, "INSERT INTO %s (%s, stack_id, count) VALUES ", LOOSE_TABLE,
+		    RANGE_COLUMNS);
+	for (int i = 0; i < LOOSE_BATCH; i++) {
+		pb_buf_adds(sql, i ? ", (" : "(");
+		for (int p = 1; p <= P_TASK; p++)
+			pb_buf_addf(sql, "?%d, ", i * P_TASK + p);
+		pb_buf_adds(sql, "0, -1)");
+	}
+}
 
 int loose_table(struct finder *f, struct loose_list *l)
 {
+	struct pb_buf batch_sql = { 0 };
+
 	l->f = f;
 	if (pb_store_exec(f->s, create_sql) < 0)
 		return -1;
 	l->add = pb_store_prepare(f->s, insert_sql);
-	l->add_range = pb_store_prepare(f->s, insert_range_sql);
-	return l->add && l->add_range ? 0 : -1;
+	insert_batch_sql(&batch_sql);
+	l->add_batch = pb_store_prepare(f->s, pb_buf_str(&batch_sql));
+	pb_buf_free(&batch_sql);
+	return l->add && l->add_batch ? 0 : -1;
 }
 
 static int range_only(const struct loose *r)
@@ -61,27 +77,28 @@ static int range_only(const struct loose *r)
 	       !r->has_ret;
 }
 
-/* The columns of R that insert_range_sql has too. */
-static void bind_range(sqlite3_stmt *st, const struct loose *r, enum fail_kind kind,
+/* The columns of R that the batch insert has too, from parameter
+ * BASE + 1 on. */
+static void bind_range(sqlite3_stmt *st, int base, const struct loose *r, enum fail_kind kind,
 		       int32_t task)
 {
-	sqlite3_bind_int64(st, P_SEQ, r->seq);
-	sqlite3_bind_int64(st, P_SOURCE_ID, r->source_id);
-	sqlite3_bind_int64(st, P_TS_NS, r->ts_ns);
+	sqlite3_bind_int64(st, base + P_SEQ, r->seq);
+	sqlite3_bind_int64(st, base + P_SOURCE_ID, r->source_id);
+	sqlite3_bind_int64(st, base + P_TS_NS, r->ts_ns);
 	if (r->ts_load < 0)
-		sqlite3_bind_int64(st, P_TS_LOAD, r->ts_load);
+		sqlite3_bind_int64(st, base + P_TS_LOAD, r->ts_load);
 	else
-		sqlite3_bind_null(st, P_TS_LOAD);
-	sqlite3_bind_int64(st, P_EVENT_ID, r->event_id);
-	sqlite3_bind_int64(st, P_PFN, r->pfn);
-	sqlite3_bind_int64(st, P_RANGE_ID, r->range_id);
-	sqlite3_bind_int64(st, P_START_PFN, r->start_pfn);
-	sqlite3_bind_int64(st, P_END_PFN, r->end_pfn);
-	sqlite3_bind_int64(st, P_PID, r->pid);
-	sqlite3_bind_int64(st, P_HOW, r->how);
-	sqlite3_bind_int64(st, P_KIND, kind);
-	sqlite3_bind_int64(st, P_GRP, r->group);
-	sqlite3_bind_int64(st, P_TASK, task);
+		sqlite3_bind_null(st, base + P_TS_LOAD);
+	sqlite3_bind_int64(st, base + P_EVENT_ID, r->event_id);
+	sqlite3_bind_int64(st, base + P_PFN, r->pfn);
+	sqlite3_bind_int64(st, base + P_RANGE_ID, r->range_id);
+	sqlite3_bind_int64(st, base + P_START_PFN, r->start_pfn);
+	sqlite3_bind_int64(st, base + P_END_PFN, r->end_pfn);
+	sqlite3_bind_int64(st, base + P_PID, r->pid);
+	sqlite3_bind_int64(st, base + P_HOW, r->how);
+	sqlite3_bind_int64(st, base + P_KIND, kind);
+	sqlite3_bind_int64(st, base + P_GRP, r->group);
+	sqlite3_bind_int64(st, base + P_TASK, task);
 }
 
 static void bind_opt(sqlite3_stmt *st, int param, int has, int64_t v)
@@ -92,16 +109,57 @@ static void bind_opt(sqlite3_stmt *st, int param, int has, int64_t v)
 		sqlite3_bind_null(st, param);
 }
 
+/* The pending records one by one, when they are fewer than a batch. */
+static int insert_each_pending(struct loose_list *l)
+{
+	sqlite3_stmt *st = l->add;
+
+	for (size_t i = 0; i < l->npending; i++) {
+		const struct loose_pending *p = &l->pending[i];
+
+		bind_range(st, 0, &p->r, p->kind, p->task);
+		for (int n = P_AREA; n <= P_RET; n++)
+			sqlite3_bind_null(st, n);
+		sqlite3_bind_int64(st, P_STACK_ID, 0);
+		sqlite3_bind_int64(st, P_COUNT, -1);
+		if (pb_store_run(l->f->s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int loose_flush(struct loose_list *l)
+{
+	int rc;
+
+	if (!l->npending)
+		return 0;
+	if (l->npending < LOOSE_BATCH) {
+		rc = insert_each_pending(l);
+	} else {
+		for (size_t i = 0; i < l->npending; i++)
+			bind_range(l->add_batch, (int)i * P_TASK, &l->pending[i].r,
+				   l->pending[i].kind, l->pending[i].task);
+		rc = pb_store_run(l->f->s, l->add_batch);
+	}
+	l->npending = 0;
+	return rc;
+}
+
 int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
 		 int32_t task)
 {
 	sqlite3_stmt *st = l->add;
 
 	if (range_only(r)) {
-		bind_range(l->add_range, r, kind, task);
-		return pb_store_run(l->f->s, l->add_range);
+		l->pending[l->npending++] = (struct loose_pending){ *r, kind, task };
+		return l->npending == LOOSE_BATCH ? loose_flush(l) : 0;
 	}
-	bind_range(st, r, kind, task);
+	/* in the order they came: seq is the table's key, but a failed
+	 * insert must fail the record it was made for */
+	if (loose_flush(l) < 0)
+		return -1;
+	bind_range(st, 0, r, kind, task);
 	/* (a NULL text binds NULL) */
 	sqlite3_bind_text(st, P_AREA, r->area, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, P_COMM, r->comm, -1, SQLITE_STATIC);
@@ -145,8 +203,9 @@ int loose_remove(struct pb_store *s, sqlite3_stmt *del, int64_t seq)
 int loose_end(struct loose_list *l)
 {
 	pb_store_finalize(l->add);
-	pb_store_finalize(l->add_range);
-	l->add = l->add_range = NULL;
+	pb_store_finalize(l->add_batch);
+	l->add = l->add_batch = NULL;
+	l->npending = 0;
 	free(l->runs);
 	l->runs = NULL;
 	if (!l->f)
