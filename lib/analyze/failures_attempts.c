@@ -264,7 +264,8 @@ int load_busy(struct finder *f, struct cma_spans *spans, struct attempt_list *a,
 	 * row from before schema 4 (NULL), a store page read for each. Only
 	 * an isolation test's attempt uses them and the clock's kind: a
 	 * kernel log's millions of "PFNs busy" lines skip the three lookups
-	 * (a third of their first analysis). */
+	 * (a third of their first analysis). 'isolation' is
+	 * pfn_how_name(HOW_ISOLATION), the kind the import writes. */
 	return sql_rows_each(f->s,
 		"SELECT b.id, b.source_id, b.ts_ns, b.pid, b.start_pfn, b.end_pfn, b.busy_pfn, "
 		"b.kind, b.cma_alloc_id, b.event_id, "

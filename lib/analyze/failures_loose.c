@@ -421,9 +421,9 @@ int loose_failures(struct finder *f, struct loose_list *l, size_t nwindows)
 {
 	size_t first_fail = f->n;
 
-	if (l->failed || loose_flush(l) < 0 || join_windows(f, nwindows) < 0 || drivers_apart(f, l) < 0 ||
-	    alloc_failed_failures(f, l) < 0 || pinner_records_by_page(f) < 0 ||
-	    group_failures(f, l) < 0 ||
+	if (l->failed || loose_flush(l) < 0 || join_windows(f, nwindows) < 0 ||
+	    drivers_apart(f, l) < 0 || alloc_failed_failures(f, l) < 0 ||
+	    pinner_records_by_page(f) < 0 || group_failures(f, l) < 0 ||
 	    drivers_gave_up(f, first_fail) < 0)
 		return -1;
 	untimed_back(f, first_fail);

@@ -155,8 +155,9 @@ int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kin
 		l->pending[l->npending++] = (struct loose_pending){ *r, kind, task };
 		return l->npending == LOOSE_BATCH ? loose_flush(l) : 0;
 	}
-	/* in the order they came: seq is the table's key, but a failed
-	 * insert must fail the record it was made for */
+	/* the ranges waiting go in first, so that rows go in in the order
+	 * of their seq and an error is reported while adding the record
+	 * that filled the batch, not a later one */
 	if (loose_flush(l) < 0)
 		return -1;
 	bind_range(st, 0, r, kind, task);
