@@ -67,6 +67,12 @@ struct pb_bpf_hook {
  * Returns how many; *NGUP says how many of them are GUP grabs (none: the
  * caller refuses, naming pb_bpf_gup_candidates). */
 size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks, size_t *ngup);
+/* The function a page cache read hook (PB_BPF_ROLE_SPLICE_READ) is gated
+ * by: the file system's splice read, whose entry and return are hooked so
+ * that the reads of tasks outside it are let go without a stack walk.
+ * NULL when HOOKS have no such hook or KS has no such function. */
+const char *pb_bpf_splice_gate(const struct pb_ksyms *ks, const struct pb_bpf_hook *hooks,
+			       size_t n);
 /* "try_grab_folio_fast, try_grab_folio, ...": for the refusal. */
 const char *pb_bpf_gup_candidates(void);
 

@@ -60,6 +60,20 @@ size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
 	return n;
 }
 
+const char *pb_bpf_splice_gate(const struct pb_ksyms *ks, const struct pb_bpf_hook *hooks,
+			       size_t n)
+{
+	/* up to 6.4 the page cache's ->splice_read of every file system
+	 * that fills a pipe with its own pages; 6.5+ has
+	 * splice_folio_into_pipe, which takes the page itself */
+	static const char gate[] = "generic_file_splice_read";
+
+	for (size_t i = 0; i < n; i++)
+		if (hooks[i].role == PB_BPF_ROLE_SPLICE_READ)
+			return pb_ksyms_has(ks, gate) ? gate : NULL;
+	return NULL;
+}
+
 const char *pb_bpf_gup_candidates(void)
 {
 	return "try_grab_folio_fast, try_grab_folio, try_grab_compound_head, try_grab_page";
@@ -206,6 +220,27 @@ static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_pr
 	}
 }
 
+/* The gate's two fentry programs load only with a target; without one
+ * (not in this kernel's BTF) the reads go ungated, as they did before. */
+static void choose_gate(struct pb_bpf_run *r)
+{
+	struct bpf_program *p[] = { r->skel->progs.fe_splice_read_enter,
+				    r->skel->progs.fe_splice_read_leave };
+
+	if (r->kind != ATTACH_FENTRY || !r->gate)
+		return;
+	for (size_t i = 0; i < PB_ARRAY_SIZE(p); i++)
+		if (bpf_program__set_attach_target(p[i], 0, r->gate)) {
+			pb_warn("--bpf: fentry cannot attach to %s: every page cache read "
+				"of a watched page walks its stack", r->gate);
+			r->gate = NULL;
+			bpf_program__set_autoload(p[0], false);
+			return;
+		}
+	for (size_t i = 0; i < PB_ARRAY_SIZE(p); i++)
+		bpf_program__set_autoload(p[i], true);
+}
+
 /* Which programs load: the raw tracepoints always; of the hooks, the kind
  * of KIND, and for fentry only the slots given a function. 0, or 1 when
  * fentry cannot take a function (WHY says which): an fentry target is
@@ -227,6 +262,7 @@ static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks
 		else if (t == BPF_PROG_TYPE_TRACING)
 			bpf_program__set_autoload(p, false);
 	}
+	choose_gate(r);
 	for (size_t i = 0; i < n; i++) {
 		if (r->kind == ATTACH_KPROBE) {
 			r->hook_prog[i] = kprobe_prog(r->skel, hooks[i].prog);
@@ -245,6 +281,14 @@ static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks
 		}
 	}
 	return 0;
+}
+
+/* errno as said: 524 is the kernel's own ENOTSUPP, which libc has no name
+ * for (fentry on a kernel without ftrace direct calls, as arm64 before 6.4). */
+static const char *attach_error(int err)
+{
+	return err == 524 ? "ENOTSUPP: this kernel cannot attach BPF trampolines to its functions"
+			  : strerror(err);
 }
 
 /* 1 when attached; 0 when the kernel refused this function (errno says
@@ -267,6 +311,38 @@ static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h, struct
 		return 0;
 	r->links[r->nlinks++] = l;
 	return 1;
+}
+
+/* The gate's entry and return hooks, after the others: both on, or
+ * neither (a read is then let through to the stack walk, as without a
+ * gate); on, the program starts to use it. */
+static void attach_gate(struct pb_bpf_run *r)
+{
+	struct bpf_link *in, *out = NULL;
+
+	if (!r->gate)
+		return;
+	if (r->kind == ATTACH_KPROBE) {
+		in = bpf_program__attach_kprobe(r->skel->progs.splice_read_enter, false, r->gate);
+		if (in)
+			out = bpf_program__attach_kprobe(r->skel->progs.splice_read_leave, true,
+							 r->gate);
+	} else {
+		in = bpf_program__attach_trace(r->skel->progs.fe_splice_read_enter);
+		if (in)
+			out = bpf_program__attach_trace(r->skel->progs.fe_splice_read_leave);
+	}
+	if (!out) {
+		pb_warn("--bpf: cannot attach %s to %s (%s): every page cache read of a "
+			"watched page walks its stack", attach_names[r->kind], r->gate,
+			attach_error(errno));
+		bpf_link__destroy(in);
+		r->gate = NULL;
+		return;
+	}
+	r->links[r->nlinks++] = in;
+	r->links[r->nlinks++] = out;
+	r->skel->bss->splice_gate = 1;
 }
 
 /* A failure point the kernel does not have is named, not fatal; 1 when
@@ -354,13 +430,6 @@ static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_b
 	return 0;
 }
 
-/* errno as said: 524 is the kernel's own ENOTSUPP, which libc has no name
- * for (fentry on a kernel without ftrace direct calls, as arm64 before 6.4). */
-static const char *attach_error(int err)
-{
-	return err == 524 ? "ENOTSUPP: this kernel cannot attach BPF trampolines to its functions"
-			  : strerror(err);
-}
 
 /* Attaches r->kind's hooks. 0 when at least one GUP grab is on (a function
  * refused alone is warned); 1 when none is (WHY says why). */
@@ -409,6 +478,8 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 	fprintf(stderr, "pinblame record: BPF on");
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "%s%s", i ? ", " : " ", hooks[i].func);
+	if (r->gate)
+		fprintf(stderr, ", %s's entry and return", r->gate);
 	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
 		(unsigned long)bpf_map__max_entries(r->skel->maps.pages));
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.failures), on_failure, r, NULL);
@@ -437,9 +508,12 @@ static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, const struct pb
 	int ret;
 
 	r->kind = kind;
+	r->gate = pb_bpf_splice_gate(&r->ks, hooks, n);
 	ret = load(r, o->max_pages, hooks, n, why, why_size);
 	if (!ret)
 		ret = attach_hooks(r, hooks, n, why, why_size);
+	if (!ret)
+		attach_gate(r);
 	if (ret)
 		unload(r);
 	return ret;

@@ -41,9 +41,11 @@ int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_ho
 struct pb_bpf_run {
 	struct pinblame_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[PB_BPF_MAX_HOOKS + 3];
+	struct bpf_link *links[PB_BPF_MAX_HOOKS + 5];
 	size_t nlinks;
 	enum attach_kind kind;	/* fentry or kprobe, as loaded */
+	const char *gate;	/* pb_bpf_splice_gate(); NULL once its hooks
+				 * could not be attached */
 	struct bpf_program *hook_prog[PB_BPF_MAX_HOOKS];	/* NULL: no slot */
 	struct pb_ksyms ks;
 	int out;

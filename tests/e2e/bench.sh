@@ -3,7 +3,11 @@
 # GUP-heavy loop of gupbench with no tracing, under record --probe-gup (a
 # stacktrace trigger on every hit), under record --bpf with the kind the
 # kernel takes (fentry where it can), under record --bpf with kprobes and
-# under record --bpf watching only the CMA areas and ZONE_MOVABLE;
+# under record --bpf watching only the CMA areas and ZONE_MOVABLE; and the
+# same loop with a read of a page cache file a round (gupbench -f), with
+# no tracing (cached) and under record --bpf (bpf-cached): on a kernel
+# up to 6.4, record hooks the page cache's mark of a page read, which
+# every read of the machine goes through;
 # the modes take turns, REPS times, so that a slower moment of the host
 # falls on all of them. One line per run:
 #   PB-BENCH mode=MODE rep=N seconds=S cpu=C
@@ -34,5 +38,7 @@ while [ $rep -le "$REPS" ]; do
 	run bpf $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-kprobe $rep env PINBLAME_BPF_ATTACH=kprobe pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-cma $rep pinblame record --bpf --bpf-pfns cma -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run cached $rep gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache
+	run bpf-cached $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache
 	rep=$((rep + 1))
 done

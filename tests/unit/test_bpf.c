@@ -160,6 +160,40 @@ static void test_page_cache_read_stands_in_when_no_function_takes_the_spliced_pa
 	pb_ksyms_free(&ks);
 }
 
+static void test_page_cache_read_is_gated_by_the_splice_read(void **state)
+{
+	/* Debian 6.1 arm64: the read stands in for the spliced page, and the
+	 * file systems' splice read (generic_file_splice_read, up to 6.4)
+	 * is where a read must be to be one */
+	static const char k61[] =
+		"ffffffc008300000 T try_grab_folio\n"
+		"ffffffc008300400 T try_grab_page\n"
+		"ffffffc008300800 T folio_mark_accessed\n"
+		"ffffffc008300c00 T generic_file_splice_read\n";
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup, n;
+
+	(void)state;
+	load_text(&ks, k61);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_string_equal(pb_bpf_splice_gate(&ks, hooks, n), "generic_file_splice_read");
+	/* without a read hook there is nothing to gate */
+	assert_null(pb_bpf_splice_gate(&ks, hooks, 2));
+	pb_ksyms_free(&ks);
+	/* no splice read function: the reads go ungated */
+	load_text(&ks, "ffffffc008300000 T try_grab_folio\n"
+		       "ffffffc008300800 T folio_mark_accessed\n");
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_null(pb_bpf_splice_gate(&ks, hooks, n));
+	pb_ksyms_free(&ks);
+	/* 6.12 hooks the spliced page's own function: no read, no gate */
+	load_text(&ks, kallsyms_612);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	assert_null(pb_bpf_splice_gate(&ks, hooks, n));
+	pb_ksyms_free(&ks);
+}
+
 static void test_a_compiler_copy_of_a_grab_is_not_hooked(void **state)
 {
 	struct pb_ksyms ks;
@@ -602,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_hooks_of_a_6_12_kernel_are_both_grabs_splice_and_puts),
 		cmocka_unit_test(test_hooks_of_a_6_1_kernel_take_the_older_names),
 		cmocka_unit_test(test_page_cache_read_stands_in_when_no_function_takes_the_spliced_page),
+		cmocka_unit_test(test_page_cache_read_is_gated_by_the_splice_read),
 		cmocka_unit_test(test_a_compiler_copy_of_a_grab_is_not_hooked),
 		cmocka_unit_test(test_page_record_is_written_as_a_kprobe_hit_with_its_stack),
 		cmocka_unit_test(test_failure_is_written_as_its_tracepoint_past_the_tracer_frames),

@@ -70,6 +70,19 @@ struct {
 	__type(value, __u64[PB_BPF_STACK_DEPTH]);
 } scratch SEC(".maps");
 
+/* The tasks inside the file system's splice read (generic_file_splice_read
+ * up to 6.4), keyed by pid_tgid: a page cache read outside it is no
+ * splice, and is let go with this lookup instead of the stack walk of
+ * under_splice(). LRU: an entry whose return was missed (a kretprobe with
+ * no free instance) is dropped in time, and only costs that task's reads
+ * the stack walk meanwhile. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} splicing SEC(".maps");
+
 /* [start, end) of the functions a page cache read must run under to be a
  * splice into a pipe (do_splice, splice_file_to_pipe), set by user space
  * before load; unused ones are 0. */
@@ -90,6 +103,8 @@ __u64 calib_page;
 __u64 stack_errors;		/* stacks not taken (map full) */
 __u64 pages_missed;		/* records the LRU map could not insert */
 __u64 failures_lost;		/* ring buffer full */
+__u32 splice_gate;		/* 1 once the splice read's entry and return
+				 * are hooked: "splicing" then says who splices */
 
 static __always_inline __s32 stack_id(void *ctx, __u64 flags)
 {
@@ -221,9 +236,30 @@ static __always_inline int under_splice(void *ctx)
  * read that fills the pipe marks the page it copies. */
 static __always_inline void on_read(void *ctx, __u64 page, __u64 ip)
 {
-	/* the stack walk of under_splice only for a watched page */
+	__u64 id = bpf_get_current_pid_tgid();
+
+	/* every page cache read of the machine comes here: one lookup lets
+	 * go those of the tasks not in a splice read, the stack walk of
+	 * under_splice is for a watched page of one that is */
+	if (splice_gate && !bpf_map_lookup_elem(&splicing, &id))
+		return;
 	if (page && watched(page) && under_splice(ctx))
 		on_get(ctx, page, ip);
+}
+
+static __always_inline void splice_enter(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 one = 1;
+
+	bpf_map_update_elem(&splicing, &id, &one, BPF_ANY);
+}
+
+static __always_inline void splice_leave(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&splicing, &id);
 }
 
 /* kprobes. try_grab_folio_fast(page, ...), try_grab_folio(page or folio,
@@ -258,6 +294,22 @@ SEC("kprobe")
 int BPF_KPROBE(read_arg1, void *page)
 {
 	on_read(ctx, (__u64)page, PT_REGS_IP(ctx));
+	return 0;
+}
+
+/* generic_file_splice_read(), at its entry and its return: the gate of
+ * on_read() */
+SEC("kprobe")
+int BPF_KPROBE(splice_read_enter)
+{
+	splice_enter();
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(splice_read_leave)
+{
+	splice_leave();
 	return 0;
 }
 
@@ -307,6 +359,20 @@ SEC("fentry")
 int BPF_PROG(fe_read_arg1_0, void *page)
 {
 	on_read(ctx, arg_number(ctx, 0), bpf_get_func_ip(ctx));
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fe_splice_read_enter)
+{
+	splice_enter();
+	return 0;
+}
+
+SEC("fexit")
+int BPF_PROG(fe_splice_read_leave)
+{
+	splice_leave();
 	return 0;
 }
 
