@@ -73,6 +73,14 @@ for sig in INT TERM; do
 	like "$(cat "$TMP/e")" 'interrupted' "merge says it was interrupted"
 	is "$(grep -c . "$TMP/e")" 1 "with one message"
 	n=$("$PINBLAME" -d "$TMP/out.db" query --csv "SELECT count(*) FROM sources" 2>/dev/null | sed -n 2p)
-	ok "$([ "${n:-0}" -le 1 ]; echo $?)" "SIG$sig: the store being merged was rolled back (${n:-0} sources)"
+	# what the store holds is what the message said: the signal came
+	# while big.db was merged (rolled back, good.db's source at most), or,
+	# on a slow machine, once both were (as the message then says)
+	if grep -q 'the stores named before were merged' "$TMP/e"; then
+		is "${n:-0}" 2 "SIG$sig after the last store: both were merged, as said"
+	else
+		ok "$([ "${n:-0}" -le 1 ]; echo $?)" \
+			"SIG$sig: the store being merged was rolled back (${n:-0} sources)"
+	fi
 done
 done_testing
