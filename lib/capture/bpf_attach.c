@@ -220,8 +220,9 @@ static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_pr
 	}
 }
 
-/* The gate's two fentry programs load only with a target; without one
- * (not in this kernel's BTF) the reads go ungated, as they did before. */
+/* The gate's two fentry programs load only with a target (like every
+ * tracing program, they do not load by default); without one (not in this
+ * kernel's BTF) the reads go ungated, as they did before. */
 static void choose_gate(struct pb_bpf_run *r)
 {
 	struct bpf_program *p[] = { r->skel->progs.fe_splice_read_enter,
@@ -234,7 +235,6 @@ static void choose_gate(struct pb_bpf_run *r)
 			pb_warn("--bpf: fentry cannot attach to %s: every page cache read "
 				"of a watched page walks its stack", r->gate);
 			r->gate = NULL;
-			bpf_program__set_autoload(p[0], false);
 			return;
 		}
 	for (size_t i = 0; i < PB_ARRAY_SIZE(p); i++)
@@ -429,7 +429,6 @@ static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_b
 	}
 	return 0;
 }
-
 
 /* Attaches r->kind's hooks. 0 when at least one GUP grab is on (a function
  * refused alone is warned); 1 when none is (WHY says why). */
