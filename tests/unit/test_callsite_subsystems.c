@@ -1093,6 +1093,47 @@ static void test_new_rules_on_s390x_66_and_riscv64_610(void **state)
 		      "__page_ref_mod", "tcp_sendmsg");
 }
 
+/* iommufd's io page table (iopt_*) checked where the rule was not written
+ * from: x86_64 6.8's i915 GVT-g (kvmgt) pinning a guest page through
+ * vfio_pin_pages() down either VFIO backend (iommufd's access: its
+ * iopt_area_add_access() -> iopt_pages_fill_xarray() -> pfn_reader_*;
+ * type1: vaddr_get_pfns()), from an MMIO write of the guest's GTT, and
+ * arm64 6.12's IOMMU_IOAS_MAP filling an area's domains
+ * (iopt_map_user_pages() -> iopt_map_pages() -> iopt_fill_domains_pages()
+ * -> iopt_area_fill_domains()). */
+static void test_iommufd_io_page_table_x86_64_68_and_arm64_612(void **state)
+{
+	const char *const *const gvt =
+		SEG("gvt_pin_guest_page", "gvt_dma_map_page", "intel_gvt_dma_map_guest_page",
+		    "ppgtt_populate_shadow_entry", "ppgtt_handle_guest_write_page_table",
+		    "intel_vgpu_emulate_ggtt_mmio_write", "intel_vgpu_emulate_mmio_write",
+		    "intel_vgpu_rw", "intel_vgpu_write", "vfio_device_fops_write", "vfs_write",
+		    "ksys_write", "__x64_sys_write");
+
+	(void)state;
+	assert_holder(STACK(KP_X86_INT3, GUP_SLOW_66,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote",
+				"pfn_reader_user_pin", "pfn_reader_fill_span", "pfn_reader_next",
+				"pfn_reader_first", "iopt_pages_fill_xarray", "iopt_area_add_access",
+				"iommufd_access_pin_pages", "vfio_pin_pages"),
+			    gvt, X86_ENTRY_612),
+		      "try_grab_page", "gvt_pin_guest_page");
+	assert_holder(STACK(KP_X86_INT3, GUP_SLOW_66,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
+				"vfio_pin_page_external", "vfio_iommu_type1_pin_pages",
+				"vfio_pin_pages"),
+			    gvt, X86_ENTRY_612),
+		      "try_grab_page", "gvt_pin_guest_page");
+	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_612,
+			    SEG("__gup_longterm_locked", "pin_user_pages_remote",
+				"pfn_reader_user_pin", "pfn_reader_fill_span", "pfn_reader_next",
+				"pfn_reader_first", "iopt_area_fill_domains",
+				"iopt_fill_domains_pages", "iopt_map_pages", "iopt_map_user_pages",
+				"iommufd_ioas_map", "iommufd_fops_ioctl", "__arm64_sys_ioctl"),
+			    EL0_61),
+		      "__page_ref_mod", "iommufd_ioas_map");
+}
+
 /* MSG_ZEROCOPY over TCP on 5.4 arm64 (the lockless walk's
  * try_get_compound_head() -> page_ref_add_unless()) and 6.15 x86_64
  * (zerocopy_fill_skb_from_iter() -> iov_iter_get_pages2()). */
@@ -1378,6 +1419,7 @@ int main(void)
 		cmocka_unit_test(test_io_uring_buffers_put_54_612_615),
 		cmocka_unit_test(test_iommufd_map_arm64_66_and_x86_64_615),
 		cmocka_unit_test(test_new_rules_on_s390x_66_and_riscv64_610),
+		cmocka_unit_test(test_iommufd_io_page_table_x86_64_68_and_arm64_612),
 		cmocka_unit_test(test_vb2_userptr_arm64_61_kprobe),
 	};
 
