@@ -315,14 +315,35 @@ static void set_event(struct sample_head *h, struct tok ev, const char *end)
 	h->body = pb_skip_blanks(ev.e, end);
 }
 
-/* "-F ...,period" prints the sample period between the time and the event. */
-static const char *skip_period(const char *p, const char *end)
+/* Digits from P; NULL when none. */
+static const char *skip_digits(const char *p, const char *e)
 {
 	const char *q = p;
 
-	while (q < end && pb_is_digit(*q))
+	while (q < e && pb_is_digit(*q))
 		q++;
-	if (q == p || q == end || !is_blank(*q))
+	return q > p ? q : NULL;
+}
+
+/* The last occurrence of the NUL-terminated WHAT in [S, E), or NULL. */
+static const char *last_of(const char *s, const char *e, const char *what)
+{
+	size_t n = strlen(what);
+
+	if ((size_t)(e - s) < n)
+		return NULL;
+	for (size_t i = (size_t)(e - s) - n + 1; i-- > 0;)
+		if (!memcmp(s + i, what, n))
+			return s + i;
+	return NULL;
+}
+
+/* "-F ...,period" prints the sample period between the time and the event. */
+static const char *skip_period(const char *p, const char *end)
+{
+	const char *q = skip_digits(p, end);
+
+	if (!q || q == end || !is_blank(*q))
 		return p;
 	return pb_skip_blanks(q, end);
 }
@@ -520,35 +541,25 @@ static const char *skip_hex(const char *p, const char *e)
 static const char *cut_regs(const char *s, const char *e)
 {
 	static const char abi[] = " ABI:";
-	const size_t n = sizeof(abi) - 1;
+	const char *a = last_of(s, e, abi), *p, *q;
 
-	for (const char *a = e - n; a >= s; a--) {
-		const char *p = a + n, *q;
+	if (!a || !(q = skip_digits(a + sizeof(abi) - 1, e)) || q == e || *q++ != ' ')
+		return e;
+	while (q < e) {
+		const char *name;
 
-		if (memcmp(a, abi, n))
-			continue;
-		q = p;
-		while (q < e && pb_is_digit(*q))
+		while (q < e && *q == ' ')
 			q++;
-		if (q == p || q == e || *q++ != ' ')
+		for (name = q; q < e && pb_is_key_char(*q); q++)
+			;
+		if (q == name || e - q < 4 || memcmp(q, ":0x", 3))
 			return e;
-		while (q < e) {
-			const char *name;
-
-			while (q < e && *q == ' ')
-				q++;
-			for (name = q; q < e && pb_is_key_char(*q); q++)
-				;
-			if (q == name || e - q < 4 || memcmp(q, ":0x", 3))
-				return e;
-			p = skip_hex(q + 3, e);
-			if (p == q + 3 || (p < e && *p != ' '))
-				return e;
-			q = p + (p < e);
-		}
-		return a;
+		p = skip_hex(q + 3, e);
+		if (p == q + 3 || (p < e && *p != ' '))
+			return e;
+		q = p + (p < e);
 	}
-	return e;
+	return a;
 }
 
 /* " ilen: %d", or " insn:" then " %02x" bytes (one "%02x" after ": " in
@@ -596,13 +607,11 @@ static int column_end(const char *s, const char *e)
  * "%" PRIu64 "%c" with a unit of "BKMG". */
 static int is_page_size(struct tok t)
 {
-	const char *p = t.s;
+	const char *p = skip_digits(t.s, t.e);
 
 	if (t.e - t.s == 3 && !memcmp(t.s, "N/A", 3))
 		return 1;
-	while (p < t.e && pb_is_digit(*p))
-		p++;
-	return p > t.s && p + 1 == t.e && *p && strchr("BKMG", *p);
+	return p && p + 1 == t.e && *p && strchr("BKMG", *p);
 }
 
 /* The last word of [S, E) when one blank is before it (" %s"), else an
@@ -656,16 +665,6 @@ static const char *cut_cgroup(const char *s, const char *e)
 	return column_end(s, t.s - 1) ? c : e;
 }
 
-/* Digits from P; NULL when none. */
-static const char *skip_digits(const char *p, const char *e)
-{
-	const char *q = p;
-
-	while (q < e && pb_is_digit(*q))
-		q++;
-	return q > p ? q : NULL;
-}
-
 /* perf_sample__fprintf_ipc(): " \t IPC: %u.%02u (%" PRIu64 "/%" PRIu64 ") ",
  * only for a sample with cycle and instruction counts (branch stacks,
  * Intel PT): a tracepoint's has none, so it prints nothing there; cut in
@@ -673,14 +672,11 @@ static const char *skip_digits(const char *p, const char *e)
 static const char *cut_ipc(const char *s, const char *e)
 {
 	static const char ipc[] = " \t IPC: ";
-	const char *a = e, *p;
+	const char *at, *a, *p;
 
-	if (!memchr(s, '\t', (size_t)(e - s)))
+	if (!memchr(s, '\t', (size_t)(e - s)) || !(at = last_of(s, e, ipc)))
 		return e;
-	while (a - s >= 8 && memcmp(a - 8, ipc, 8))
-		a--;
-	if (a - s < 8)
-		return e;
+	a = at + sizeof(ipc) - 1;
 	p = skip_digits(a, e);
 	if (!p || e - p < 5 || *p != '.' || !pb_is_digit(p[1]) || !pb_is_digit(p[2]) ||
 	    p[3] != ' ' || p[4] != '(')
@@ -688,20 +684,7 @@ static const char *cut_ipc(const char *s, const char *e)
 	p = skip_digits(p + 5, e);
 	if (!p || p == e || *p != '/' || !(p = skip_digits(p + 1, e)))
 		return e;
-	return e - p == 2 && p[0] == ')' && p[1] == ' ' ? a - 8 : e;
-}
-
-/* The last occurrence of the NUL-terminated WHAT in [S, E), or NULL. */
-static const char *last_of(const char *s, const char *e, const char *what)
-{
-	size_t n = strlen(what);
-
-	if ((size_t)(e - s) < n)
-		return NULL;
-	for (size_t i = (size_t)(e - s) - n + 1; i-- > 0;)
-		if (!memcmp(s + i, what, n))
-			return s + i;
-	return NULL;
+	return e - p == 2 && p[0] == ')' && p[1] == ' ' ? at : e;
 }
 
 /* Where the decode of data_src ends: "|LCK " and one word ("N/A", "Yes",
