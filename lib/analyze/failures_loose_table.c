@@ -109,20 +109,29 @@ static void bind_opt(sqlite3_stmt *st, int param, int has, int64_t v)
 		sqlite3_bind_null(st, param);
 }
 
+/* Every column of R into the one-row insert ST: for a record with only
+ * a busy range, the others as range_only() has them. */
+static void bind_record(sqlite3_stmt *st, const struct loose *r, enum fail_kind kind,
+			int32_t task)
+{
+	bind_range(st, 0, r, kind, task);
+	/* (a NULL text binds NULL) */
+	sqlite3_bind_text(st, P_AREA, r->area, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, P_COMM, r->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, P_STACK_ID, r->stack_id);
+	bind_opt(st, P_CALLER, r->has_caller, r->caller);
+	sqlite3_bind_int64(st, P_COUNT, r->count);
+	bind_opt(st, P_RET, r->has_ret, r->ret);
+}
+
 /* The pending records one by one, when they are fewer than a batch. */
 static int insert_each_pending(struct loose_list *l)
 {
-	sqlite3_stmt *st = l->add;
-
 	for (size_t i = 0; i < l->npending; i++) {
 		const struct loose_pending *p = &l->pending[i];
 
-		bind_range(st, 0, &p->r, p->kind, p->task);
-		for (int n = P_AREA; n <= P_RET; n++)
-			sqlite3_bind_null(st, n);
-		sqlite3_bind_int64(st, P_STACK_ID, 0);
-		sqlite3_bind_int64(st, P_COUNT, -1);
-		if (pb_store_run(l->f->s, st) < 0)
+		bind_record(l->add, &p->r, p->kind, p->task);
+		if (pb_store_run(l->f->s, l->add) < 0)
 			return -1;
 	}
 	return 0;
@@ -149,26 +158,16 @@ int loose_flush(struct loose_list *l)
 int loose_insert(struct loose_list *l, const struct loose *r, enum fail_kind kind,
 		 int32_t task)
 {
-	sqlite3_stmt *st = l->add;
-
 	if (range_only(r)) {
 		l->pending[l->npending++] = (struct loose_pending){ *r, kind, task };
 		return l->npending == LOOSE_BATCH ? loose_flush(l) : 0;
 	}
-	/* the ranges waiting go in first, so that rows go in in the order
-	 * of their seq and an error is reported while adding the record
-	 * that filled the batch, not a later one */
+	/* the ranges waiting go in first: rows go in in the order of their
+	 * seq */
 	if (loose_flush(l) < 0)
 		return -1;
-	bind_range(st, 0, r, kind, task);
-	/* (a NULL text binds NULL) */
-	sqlite3_bind_text(st, P_AREA, r->area, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, P_COMM, r->comm, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, P_STACK_ID, r->stack_id);
-	bind_opt(st, P_CALLER, r->has_caller, r->caller);
-	sqlite3_bind_int64(st, P_COUNT, r->count);
-	bind_opt(st, P_RET, r->has_ret, r->ret);
-	return pb_store_run(l->f->s, st);
+	bind_record(l->add, r, kind, task);
+	return pb_store_run(l->f->s, l->add);
 }
 
 /* LOOSE_COLUMNS of the row ST stands on. */
