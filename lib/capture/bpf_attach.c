@@ -222,12 +222,17 @@ static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_pr
 
 /* The gate's two fentry programs load only with a target (like every
  * tracing program, they do not load by default); without one (not in this
- * kernel's BTF) the reads go ungated, as they did before. */
+ * kernel's BTF) the reads go ungated, as they did before. Its two kprobe
+ * programs load only when there is a gate. */
 static void choose_gate(struct pb_bpf_run *r)
 {
 	struct bpf_program *p[] = { r->skel->progs.fe_splice_read_enter,
 				    r->skel->progs.fe_splice_read_leave };
 
+	if (r->kind == ATTACH_KPROBE && !r->gate) {
+		bpf_program__set_autoload(r->skel->progs.splice_read_enter, false);
+		bpf_program__set_autoload(r->skel->progs.splice_read_leave, false);
+	}
 	if (r->kind != ATTACH_FENTRY || !r->gate)
 		return;
 	for (size_t i = 0; i < PB_ARRAY_SIZE(p); i++)
