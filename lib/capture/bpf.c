@@ -311,7 +311,8 @@ static int write_header(struct pb_bpf_run *r)
 		return -1;
 	}
 	pb_buf_addf(&b, "# pinblame-record: source=bpf\n# pinblame-record: bpf_attach=%s\n"
-		    "# pinblame-record: bpf_watch=", attach_names[r->kind]);
+		    "# pinblame-record: bpf_gup=%s\n# pinblame-record: bpf_watch=",
+		    attach_names[r->kind], r->per_call ? "call" : "page");
 	pb_bpf_watch_format(&r->watch, &b);
 	pb_buf_adds(&b, "\n#\n");
 	for (size_t i = 0; i < r->ncalib; i++)
@@ -395,6 +396,7 @@ void pb_bpf_close(struct pb_bpf_run *r)
 		bpf_link__destroy(r->links[i]);
 	ring_buffer__free(r->rb);
 	pinblame_bpf__destroy(r->skel);
+	btf__free(r->btf);
 	pb_ksyms_free(&r->ks);
 	pb_buf_free(&r->held);
 	free(r);

@@ -21,6 +21,7 @@ struct pb_ksyms {
 	struct pb_ksym {
 		uint64_t addr;
 		size_t name;	/* offset in names */
+		int global;	/* 'T' or 'W': seen from other files */
 	} *syms;
 	size_t n, cap;
 	char *names;
@@ -38,6 +39,9 @@ const char *pb_ksyms_find(const struct pb_ksyms *ks, uint64_t addr, uint64_t *of
 			  uint64_t *size);
 /* Whether a function of exactly this NAME exists. */
 int pb_ksyms_has(const struct pb_ksyms *ks, const char *name);
+/* Whether a global function (kallsyms 'T', 'W') of exactly this NAME
+ * exists. */
+int pb_ksyms_has_global(const struct pb_ksyms *ks, const char *name);
 
 /* The BPF programs a function can be hooked with: which argument holds the
  * page (or folio), and whether it takes or drops the reference. */
@@ -75,6 +79,26 @@ const char *pb_bpf_splice_gate(const struct pb_ksyms *ks, const struct pb_bpf_ho
 			       size_t n);
 /* "try_grab_folio_fast, try_grab_folio, ...": for the refusal. */
 const char *pb_bpf_gup_candidates(void);
+
+struct btf;
+struct btf_type;
+/* A GUP call hooked once a call, at its return (bpf_btf.c, in a build
+ * with libbpf): the function
+ * and which of its arguments (from 0) is the array of pages it fills. */
+struct pb_bpf_gup_call {
+	const char *func;	/* in the BTF's strings */
+	int pages_arg;
+};
+
+/* The argument of FUNC (a BTF_KIND_FUNC of BTF) that is a struct page **
+ * or struct folio **, from 0; -1 when FUNC returns no integer or has
+ * none. */
+int pb_bpf_btf_pages_arg(const struct btf *btf, const struct btf_type *func);
+/* The functions of the GUP API (by name: get_user_pages*, pin_user_pages*,
+ * memfd_pin_folios) that BTF has with such an array and KS has global, into
+ * CALLS (at most MAX). Returns how many. */
+size_t pb_bpf_choose_gup_calls(const struct btf *btf, const struct pb_ksyms *ks,
+			       struct pb_bpf_gup_call *calls, size_t max);
 
 /* The pfn ranges watched, [start, end), sorted and joined; none: every
  * page (bpf_watch.c). */

@@ -246,12 +246,80 @@ static void choose_gate(struct pb_bpf_run *r)
 		bpf_program__set_autoload(p[i], true);
 }
 
+/* The kprobe entry program for a GUP call whose array is argument ARG
+ * (from 0), NULL for an argument it does not read. */
+static struct bpf_program *gup_call_kprobe(struct pinblame_bpf *skel, int arg)
+{
+	switch (arg) {
+	case 2:
+		return skel->progs.gup_call_arg2;
+	case 3:
+		return skel->progs.gup_call_arg3;
+	case 4:
+		return skel->progs.gup_call_arg4;
+	default:
+		return NULL;
+	}
+}
+
+/* The fexit program of GUP call slot I. */
+static struct bpf_program *gup_call_fexit(struct pinblame_bpf *skel, size_t i)
+{
+	struct bpf_program *p[PB_BPF_GUP_CALL_SLOTS] = {
+		skel->progs.fe_gup_call_0, skel->progs.fe_gup_call_1, skel->progs.fe_gup_call_2,
+		skel->progs.fe_gup_call_3, skel->progs.fe_gup_call_4, skel->progs.fe_gup_call_5,
+		skel->progs.fe_gup_call_6, skel->progs.fe_gup_call_7, skel->progs.fe_gup_call_8,
+		skel->progs.fe_gup_call_9, skel->progs.fe_gup_call_10, skel->progs.fe_gup_call_11,
+	};
+
+	return p[i];
+}
+
+/* The GUP calls' programs, when they are hooked: kprobes load the entry
+ * programs of the arguments they read and the return program (which need
+ * bpf_loop(), 5.17+, so they load only then); fentry one fexit program per
+ * call, told which argument is its array. 0, or 1 when fexit cannot take a
+ * function (WHY says which). */
+static int choose_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
+{
+	struct pinblame_bpf *skel = r->skel;
+	int err;
+
+	bpf_program__set_autoload(skel->progs.gup_call_arg2, false);
+	bpf_program__set_autoload(skel->progs.gup_call_arg3, false);
+	bpf_program__set_autoload(skel->progs.gup_call_arg4, false);
+	bpf_program__set_autoload(skel->progs.gup_call_leave, false);
+	if (!r->per_call)
+		return 0;
+	for (size_t i = 0; i < r->ncalls; i++) {
+		struct bpf_program *p;
+
+		if (r->kind == ATTACH_KPROBE) {
+			p = gup_call_kprobe(skel, r->calls[i].pages_arg);
+			if (p)
+				bpf_program__set_autoload(p, true);
+			bpf_program__set_autoload(skel->progs.gup_call_leave, true);
+			continue;
+		}
+		p = gup_call_fexit(skel, i);
+		skel->rodata->gup_call_pages_arg[i] = (__u32)r->calls[i].pages_arg;
+		err = bpf_program__set_attach_target(p, 0, r->calls[i].func);
+		if (err || bpf_program__set_autoload(p, true)) {
+			snprintf(why, why_size, "fexit cannot attach to %s (%s)", r->calls[i].func,
+				 strerror(err < 0 ? -err : EINVAL));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Which programs load: the raw tracepoints always; of the hooks, the kind
- * of KIND, and for fentry only the slots given a function. 0, or 1 when
- * fentry cannot take a function (WHY says which): an fentry target is
- * found by its BTF id, and a static function the kernel's BTF leaves out
- * (Debian's 5.10 arm64: try_grab_compound_head) has none, while kprobes,
- * which find it in kallsyms, still can. */
+ * of KIND, and for fentry only the slots given a function; the GUP grabs'
+ * only when the GUP calls are not hooked instead. 0, or 1 when fentry
+ * cannot take a function (WHY says which): an fentry target is found by
+ * its BTF id, and a static function the kernel's BTF leaves out (Debian's
+ * 5.10 arm64: try_grab_compound_head) has none, while kprobes, which find
+ * it in kallsyms, still can. */
 static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n,
 			   char *why, size_t why_size)
 {
@@ -268,7 +336,12 @@ static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks
 			bpf_program__set_autoload(p, false);
 	}
 	choose_gate(r);
+	if (choose_gup_calls(r, why, why_size))
+		return 1;
 	for (size_t i = 0; i < n; i++) {
+		r->hook_prog[i] = NULL;
+		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
+			continue;
 		if (r->kind == ATTACH_KPROBE) {
 			r->hook_prog[i] = kprobe_prog(r->skel, hooks[i].prog);
 			continue;
@@ -288,12 +361,16 @@ static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks
 	return 0;
 }
 
-/* errno as said: 524 is the kernel's own ENOTSUPP, which libc has no name
- * for (fentry on a kernel without ftrace direct calls, as arm64 before 6.4). */
+/* The kernel's own ENOTSUPP, which libc has no name for (fentry on a
+ * kernel without ftrace direct calls, as arm64 before 6.4). */
+#define ENOTSUPP_KERNEL 524
+
+/* errno as said. */
 static const char *attach_error(int err)
 {
-	return err == 524 ? "ENOTSUPP: this kernel cannot attach BPF trampolines to its functions"
-			  : strerror(err);
+	return err == ENOTSUPP_KERNEL
+		       ? "ENOTSUPP: this kernel cannot attach BPF trampolines to its functions"
+		       : strerror(err);
 }
 
 /* 1 when attached; 0 when the kernel refused this function (errno says
@@ -435,16 +512,82 @@ static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_b
 	return 0;
 }
 
-/* Attaches r->kind's hooks. 0 when at least one GUP grab is on (a function
- * refused alone is warned); 1 when none is (WHY says why). */
+/* A GUP call's hook: kprobes its entry and its return, both or neither;
+ * fexit its slot. 1 when on; 0 when refused (errno says why). */
+static int attach_gup_call(struct pb_bpf_run *r, size_t i)
+{
+	const struct pb_bpf_gup_call *c = &r->calls[i];
+	struct bpf_link *in, *out;
+
+	if (r->kind != ATTACH_KPROBE) {
+		out = bpf_program__attach_trace(gup_call_fexit(r->skel, i));
+		if (!out)
+			return 0;
+		r->links[r->nlinks++] = out;
+		return 1;
+	}
+	if (!gup_call_kprobe(r->skel, c->pages_arg)) {
+		errno = ENOTSUP;
+		return 0;
+	}
+	in = bpf_program__attach_kprobe(gup_call_kprobe(r->skel, c->pages_arg), false, c->func);
+	if (!in)
+		return 0;
+	out = bpf_program__attach_kprobe(r->skel->progs.gup_call_leave, true, c->func);
+	if (!out) {
+		int err = errno;
+
+		bpf_link__destroy(in);
+		errno = err;
+		return 0;
+	}
+	r->links[r->nlinks++] = in;
+	r->links[r->nlinks++] = out;
+	return 1;
+}
+
+/* The GUP calls' hooks: how many are on; one refused alone is warned,
+ * all refused are WHY. */
+static size_t attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
+{
+	int refused[PB_BPF_GUP_CALL_SLOTS];
+	size_t on = 0;
+
+	for (size_t i = 0; i < r->ncalls; i++) {
+		refused[i] = attach_gup_call(r, i) ? 0 : errno ? errno : EINVAL;
+		on += !refused[i];
+		if (refused[i])
+			r->calls_refused = refused[i];
+	}
+	for (size_t i = 0; i < r->ncalls; i++) {
+		if (!refused[i])
+			continue;
+		if (!on)
+			snprintf(why, why_size, "no GUP call could be hooked with %s (%s: %s)",
+				 attach_names[r->kind], r->calls[i].func,
+				 attach_error(refused[i]));
+		else
+			pb_warn("--bpf: cannot hook the return of %s with %s: %s",
+				r->calls[i].func, attach_names[r->kind],
+				attach_error(refused[i]));
+	}
+	return on;
+}
+
+/* Attaches r->kind's hooks. 0 when at least one GUP grab (or GUP call) is
+ * on (a function refused alone is warned); 1 when none is (WHY says why). */
 static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n,
 			char *why, size_t why_size)
 {
-	size_t gup = 0;
+	size_t gup = r->per_call ? attach_gup_calls(r, why, why_size) : 0;
 	int refused[PB_BPF_MAX_HOOKS];
 
+	if (r->per_call && !gup)
+		return 1;
 	for (size_t i = 0; i < n; i++) {
 		refused[i] = 0;
+		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
+			continue;
 		if (attach_hook(r, &hooks[i], r->hook_prog[i]))
 			gup += hooks[i].role == PB_BPF_ROLE_GUP;
 		else
@@ -480,8 +623,15 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 	}
 	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");
 	fprintf(stderr, "pinblame record: BPF on");
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s%s", i ? ", " : " ", hooks[i].func);
+	for (size_t i = 0, first = 1; i < n; i++) {
+		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
+			continue;
+		fprintf(stderr, "%s%s", first ? " " : ", ", hooks[i].func);
+		first = 0;
+	}
+	if (r->per_call)
+		for (size_t i = 0; i < r->ncalls; i++)
+			fprintf(stderr, ", %s's return", r->calls[i].func);
 	if (r->gate)
 		fprintf(stderr, ", %s's entry and return", r->gate);
 	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
@@ -504,14 +654,16 @@ static void unload(struct pb_bpf_run *r)
 	r->skel = NULL;
 }
 
-/* Loads and attaches KIND's hooks: 0, -1 (said), or 1 (this kind refused,
- * WHY says why). */
-static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, const struct pb_bpf_opts *o,
-		    const struct pb_bpf_hook *hooks, size_t n, char *why, size_t why_size)
+/* Loads and attaches KIND's hooks, the GUP grabs' or (PER_CALL) the GUP
+ * calls': 0, -1 (said), or 1 (refused, WHY says why). */
+static int try_hooks(struct pb_bpf_run *r, enum attach_kind kind, int per_call,
+		     const struct pb_bpf_opts *o, const struct pb_bpf_hook *hooks, size_t n,
+		     char *why, size_t why_size)
 {
 	int ret;
 
 	r->kind = kind;
+	r->per_call = per_call;
 	r->gate = pb_bpf_splice_gate(&r->ks, hooks, n);
 	ret = load(r, o->max_pages, hooks, n, why, why_size);
 	if (!ret)
@@ -523,16 +675,104 @@ static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, const struct pb
 	return ret;
 }
 
+/* Why KIND cannot hook the GUP calls before anything is loaded; NULL when
+ * it may. */
+static const char *no_gup_calls(const struct pb_bpf_run *r, enum attach_kind kind)
+{
+	if (!r->ncalls)
+		return r->btf ? "this kernel's BTF has none of the GUP API with an array of pages"
+			      : "this kernel's BTF could not be read";
+	/* the return's program walks the array with bpf_loop() (5.17+);
+	 * fentry needs bpf_get_func_arg(), as new */
+	if (kind == ATTACH_KPROBE && libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE,
+							     BPF_FUNC_loop, NULL) != 1)
+		return "this kernel has no bpf_loop() (5.17+)";
+	return NULL;
+}
+
+/* Loads and attaches KIND's hooks: the GUP calls' where they can be, else
+ * the GUP grabs' (as PINBLAME_BPF_GUP may force). 0, -1 (said), or 1 (this
+ * kind refused, WHY says why). */
+static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, enum gup_mode mode,
+		    const struct pb_bpf_opts *o, const struct pb_bpf_hook *hooks, size_t n,
+		    char *why, size_t why_size)
+{
+	const char *no_calls = mode == GUP_PAGE ? NULL : no_gup_calls(r, kind);
+	char call_why[512] = "";
+	int ret;
+
+	if (mode != GUP_PAGE && !no_calls) {
+		r->calls_refused = 0;
+		ret = try_hooks(r, kind, 1, o, hooks, n, call_why, sizeof(call_why));
+		if (ret <= 0)
+			return ret;
+		no_calls = call_why;
+		/* a kernel that attaches no BPF trampoline (arm64 before 6.4)
+		 * takes none for the grabs either */
+		if (r->calls_refused == ENOTSUPP_KERNEL) {
+			snprintf(why, why_size, "%s", call_why);
+			return 1;
+		}
+	}
+	if (mode == GUP_CALL) {
+		snprintf(why, why_size, "PINBLAME_BPF_GUP=call, but %s", no_calls);
+		return 1;
+	}
+	if (mode == GUP_AUTO)
+		fprintf(stderr, "pinblame record: %s: %s hooks each GUP grab instead of each "
+			"call\n", no_calls, attach_names[kind]);
+	return try_hooks(r, kind, 0, o, hooks, n, why, why_size);
+}
+
+static int gup_wanted(enum gup_mode *mode)
+{
+	static const char *const names[] = { "auto", "call", "page" };
+	const char *v = getenv("PINBLAME_BPF_GUP");
+
+	*mode = GUP_AUTO;
+	if (!v || !*v)
+		return 0;
+	for (int m = GUP_AUTO; m <= GUP_PAGE; m++)
+		if (!strcmp(v, names[m])) {
+			*mode = (enum gup_mode)m;
+			return 0;
+		}
+	pb_error("--bpf: PINBLAME_BPF_GUP is auto, call or page, not '%s'", v);
+	return -1;
+}
+
+/* The kernel's BTF and the GUP calls in it; none when it cannot be read
+ * (the grabs are hooked then). */
+static void find_gup_calls(struct pb_bpf_run *r, const struct pb_bpf_opts *o)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/kernel/btf/vmlinux", o->sysfs);
+	r->btf = btf__parse(path, NULL);
+	if (!r->btf) {
+		r->btf = NULL;
+		return;
+	}
+	r->ncalls = pb_bpf_choose_gup_calls(r->btf, &r->ks, r->calls, PB_BPF_GUP_CALL_SLOTS);
+}
+
 /* fentry first (unless kprobes are forced), then kprobes (unless fentry
- * is forced or the kernel has none). */
+ * is forced or the kernel has none); each hooks the GUP calls where it
+ * can, else the GUP grabs. */
 int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n)
 {
-	char fentry_why[512] = "", why[sizeof(fentry_why) + sizeof(NO_KPROBES) + 8] = "";
+	char fentry_why[1024] = "", why[sizeof(fentry_why) + sizeof(NO_KPROBES) + 8] = "";
+	enum gup_mode mode;
 	int ret = 1;
 
+	if (gup_wanted(&mode) < 0)
+		return -1;
+	if (mode != GUP_PAGE)
+		find_gup_calls(r, o);
 	if (want != ATTACH_KPROBE) {
-		ret = try_kind(r, ATTACH_FENTRY, o, hooks, n, fentry_why, sizeof(fentry_why));
+		ret = try_kind(r, ATTACH_FENTRY, mode, o, hooks, n, fentry_why,
+			       sizeof(fentry_why));
 		if (ret <= 0)
 			return ret;
 		if (want == ATTACH_FENTRY)
@@ -543,7 +783,7 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 		}
 		fprintf(stderr, "pinblame record: %s: kprobes instead\n", fentry_why);
 	}
-	ret = try_kind(r, ATTACH_KPROBE, o, hooks, n, why, sizeof(why));
+	ret = try_kind(r, ATTACH_KPROBE, mode, o, hooks, n, why, sizeof(why));
 	return ret > 0 ? refuse(why) : ret;
 }
 

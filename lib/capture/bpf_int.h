@@ -34,19 +34,29 @@ int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_ho
 #ifdef PB_HAVE_BPF
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "pinblame.skel.h"
 
+/* How the GUP grabs are hooked: once a call where the kernel allows it,
+ * else once a page; PINBLAME_BPF_GUP=call or page forces one. */
+enum gup_mode { GUP_AUTO, GUP_CALL, GUP_PAGE };
+
 struct pb_bpf_run {
 	struct pinblame_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[PB_BPF_MAX_HOOKS + 5];
+	struct bpf_link *links[PB_BPF_MAX_HOOKS + 5 + 2 * PB_BPF_GUP_CALL_SLOTS];
 	size_t nlinks;
 	enum attach_kind kind;	/* fentry or kprobe, as loaded */
 	const char *gate;	/* pb_bpf_splice_gate(); NULL once its hooks
 				 * could not be attached */
 	struct bpf_program *hook_prog[PB_BPF_MAX_HOOKS];	/* NULL: no slot */
+	struct btf *btf;	/* the kernel's, for the GUP calls */
+	struct pb_bpf_gup_call calls[PB_BPF_GUP_CALL_SLOTS];
+	size_t ncalls;
+	int per_call;		/* the GUP calls are hooked, not the grabs */
+	int calls_refused;	/* errno of the last GUP call not hooked */
 	struct pb_ksyms ks;
 	int out;
 	int failed;		/* a write failed */

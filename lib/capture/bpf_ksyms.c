@@ -15,7 +15,7 @@ static int cmp_ksym(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static void ksyms_add(struct pb_ksyms *ks, uint64_t addr, const char *name)
+static void ksyms_add(struct pb_ksyms *ks, uint64_t addr, const char *name, int global)
 {
 	size_t len = strlen(name) + 1;
 
@@ -23,6 +23,7 @@ static void ksyms_add(struct pb_ksyms *ks, uint64_t addr, const char *name)
 	PB_GROW(ks->names, ks->names_len + len, ks->names_cap);
 	memcpy(ks->names + ks->names_len, name, len);
 	ks->syms[ks->n].addr = addr;
+	ks->syms[ks->n].global = global;
 	ks->syms[ks->n++].name = ks->names_len;
 	ks->names_len += len;
 }
@@ -41,7 +42,7 @@ long pb_ksyms_load(struct pb_ksyms *ks, FILE *f)
 		if (tolower((unsigned char)type) != 't' && tolower((unsigned char)type) != 'w')
 			continue;
 		nonzero += addr != 0;
-		ksyms_add(ks, addr, name);
+		ksyms_add(ks, addr, name, isupper((unsigned char)type));
 	}
 	if (ferror(f))
 		return -1;
@@ -80,10 +81,22 @@ const char *pb_ksyms_find(const struct pb_ksyms *ks, uint64_t addr, uint64_t *of
 	return ks->names + ks->syms[lo - 1].name;
 }
 
-int pb_ksyms_has(const struct pb_ksyms *ks, const char *name)
+/* The first symbol of exactly this NAME (GLOBAL: a global one), NULL
+ * when none. */
+static const struct pb_ksym *ksym_named(const struct pb_ksyms *ks, const char *name, int global)
 {
 	for (size_t i = 0; i < ks->n; i++)
-		if (!strcmp(ks->names + ks->syms[i].name, name))
-			return 1;
-	return 0;
+		if ((!global || ks->syms[i].global) && !strcmp(ks->names + ks->syms[i].name, name))
+			return &ks->syms[i];
+	return NULL;
+}
+
+int pb_ksyms_has(const struct pb_ksyms *ks, const char *name)
+{
+	return ksym_named(ks, name, 0) != NULL;
+}
+
+int pb_ksyms_has_global(const struct pb_ksyms *ks, const char *name)
+{
+	return ksym_named(ks, name, 1) != NULL;
 }

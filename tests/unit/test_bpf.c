@@ -628,6 +628,193 @@ static void test_single_cma_alloc_failure_is_written_as_5_10_prints_it(void **st
 	pb_ksyms_free(&ks);
 }
 
+
+/* --- one hook per GUP call ---------------------------------------------- */
+
+/* Made-up addresses of the GUP API and its callers (vmsplice on 6.1). */
+static const char kallsyms_gup[] =
+	"ffff800080010000 T el0_svc\n"
+	"ffff800080010100 T invoke_syscall\n"
+	"ffff800080020000 T __arm64_sys_vmsplice\n"
+	"ffff800080020100 t __do_sys_vmsplice\n"
+	"ffff800080030000 T iov_iter_get_pages2\n"
+	"ffff800080030100 t __iov_iter_get_pages_alloc\n"
+	"ffff800080040000 t __get_user_pages\n"
+	"ffff800080041000 T get_user_pages_fast\n"
+	"ffff800080041200 T get_user_pages_unlocked\n"
+	"ffff800080041400 T get_user_pages_remote\n"
+	"ffff800080041600 T pin_user_pages_fast\n"
+	"ffff800080041800 T get_dump_page\n"
+	"ffff800080041a00 T memfd_pin_folios\n"
+	"ffff800080041c00 T unpin_user_pages\n"
+	"ffff800080041e00 T try_grab_folio\n"
+	"ffff800080050000 T test_pages_isolated\n"
+	"ffff800080060000 t bpf_prog_0123456789abcdef_fe_gup_call_0\t[bpf]\n"
+	"ffff800080061000 t bpf_trampoline_6442490000\t[bpf]\n";
+
+/* A stack from a GUP call's return: kprobes start it at the caller (the
+ * kernel points a kretprobe handler's registers at the return address it
+ * restored); fexit at its program, its trampoline and the function. */
+static const uint64_t kretprobe_stack[] = {
+	0xffff800080030180ULL,	/* __iov_iter_get_pages_alloc */
+	0xffff800080030010ULL,	/* iov_iter_get_pages2 */
+	0xffff800080020200ULL,	/* __do_sys_vmsplice */
+	0xffff800080020010ULL,	/* __arm64_sys_vmsplice */
+	0xffff800080010110ULL,	/* invoke_syscall */
+	0xffff800080010010ULL,	/* el0_svc */
+	0,
+};
+
+static const uint64_t fexit_stack[] = {
+	0xffff800080060040ULL,	/* the fexit program */
+	0xffff800080061080ULL,	/* its trampoline */
+	0xffff800080041008ULL,	/* get_user_pages_fast+0x8 */
+	0xffff800080030180ULL,	/* __iov_iter_get_pages_alloc */
+	0xffff800080030010ULL,	/* iov_iter_get_pages2 */
+	0xffff800080020200ULL,	/* __do_sys_vmsplice */
+	0xffff800080020010ULL,	/* __arm64_sys_vmsplice */
+	0xffff800080010110ULL,	/* invoke_syscall */
+	0xffff800080010010ULL,	/* el0_svc */
+	0,
+};
+
+static void write_call_page(struct pb_buf *b, const struct pb_ksyms *ks, const uint64_t *stack,
+			    size_t n)
+{
+	struct pb_bpf_page rec = {
+		.get_ns = 53100000123ULL, .get_ip = 0xffff800080041000ULL,
+		.gets = 1, .pid = 151, .tgid = 150, .cpu = 1,
+		.get_kstack = 7, .get_ustack = -1, .put_kstack = -1,
+	};
+	struct pb_bpf_frames fr = { stack, n };
+
+	strcpy(rec.comm, "holdpages");
+	pb_bpf_write_page(b, ks, VMEMMAP + FIN_PFN * PAGE_SIZEOF, &rec, &fr);
+}
+
+/* The page of a GUP call read at the call's return is blamed on the same
+ * call site as the page its grab took: the stack has the function's
+ * callers (and, from fexit, the function), which the GUP internals under
+ * it would only have been walked through. */
+static void test_page_of_a_gup_call_is_blamed_on_its_caller(void **state)
+{
+	const uint64_t *stacks[] = { kretprobe_stack, fexit_stack };
+	const size_t depth[] = { PB_ARRAY_SIZE(kretprobe_stack), PB_ARRAY_SIZE(fexit_stack) };
+	struct pb_ksyms ks;
+	char got[128];
+
+	(void)state;
+	load_text(&ks, kallsyms_gup);
+	for (size_t i = 0; i < PB_ARRAY_SIZE(stacks); i++) {
+		struct pb_buf b = { 0 };
+
+		pb_buf_adds(&b, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
+		pb_bpf_write_calibration(&b, 4242, 0, 52000000000ULL, 0x4a001,
+					 VMEMMAP + 0x4a001 * PAGE_SIZEOF);
+		pb_bpf_write_calibration(&b, 4242, 1, 52000000900ULL, 0x1b3f7e,
+					 VMEMMAP + 0x1b3f7e * PAGE_SIZEOF);
+		write_call_page(&b, &ks, stacks[i], depth[i]);
+		assert_non_null(strstr(b.data, ": get_user_pages_fast: (get_user_pages_fast+0x0/"
+					       "0x200) page=0x"));
+		/* the program and its trampoline are not written */
+		assert_null(strstr(b.data, "bpf_"));
+		write_isolation_failure(&b, &ks);
+		blamed_of(&b, got, sizeof(got));
+		assert_string_equal(got, "__do_sys_vmsplice");
+		pb_buf_free(&b);
+	}
+	pb_ksyms_free(&ks);
+}
+
+#ifdef PB_HAVE_BPF
+#include <bpf/btf.h>
+
+/* The BTF of a made-up kernel with the prototypes of the API's functions
+ * as 6.1 and 6.12 have them, and of functions that are not GUP calls. */
+static struct btf *gup_btf(void)
+{
+	struct btf *btf = btf__new_empty();
+	int i32, i64, u32, u64, page, folio, vma, mm, file, pp, ppp, fpp, vpp, mmp, filep, ip;
+
+	assert_non_null(btf);
+	i32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	i64 = btf__add_int(btf, "long int", 8, BTF_INT_SIGNED);
+	u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	u64 = btf__add_int(btf, "long unsigned int", 8, 0);
+	page = btf__add_struct(btf, "page", 64);
+	folio = btf__add_struct(btf, "folio", 64);
+	vma = btf__add_struct(btf, "vm_area_struct", 176);
+	mm = btf__add_struct(btf, "mm_struct", 1024);
+	file = btf__add_struct(btf, "file", 256);
+	pp = btf__add_ptr(btf, page);
+	ppp = btf__add_ptr(btf, pp);
+	fpp = btf__add_ptr(btf, btf__add_ptr(btf, folio));
+	vpp = btf__add_ptr(btf, btf__add_ptr(btf, vma));
+	mmp = btf__add_ptr(btf, mm);
+	filep = btf__add_ptr(btf, file);
+	ip = btf__add_ptr(btf, i32);
+	/* the array behind a typedef, as a header might name it */
+	int pages_t = btf__add_typedef(btf, "page_array_t", ppp);
+
+#define FUNC(name, ret, ...) do { \
+		int args_[] = { __VA_ARGS__ }; \
+		int proto_ = btf__add_func_proto(btf, ret); \
+		for (size_t k_ = 0; k_ < PB_ARRAY_SIZE(args_); k_++) \
+			assert_int_equal(btf__add_func_param(btf, "a", args_[k_]), 0); \
+		assert_true(btf__add_func(btf, name, BTF_FUNC_STATIC, proto_) > 0); \
+	} while (0)
+	/* 6.1: int get_user_pages_fast(start, nr_pages, gup_flags, pages) */
+	FUNC("get_user_pages_fast", i32, u64, i32, u32, ppp);
+	/* long get_user_pages_unlocked(start, nr_pages, pages, gup_flags) */
+	FUNC("get_user_pages_unlocked", i64, u64, u64, ppp, u32);
+	/* long get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+	 * vmas, locked): the vmas come after, and are no pages */
+	FUNC("get_user_pages_remote", i64, mmp, u64, u64, u32, ppp, vpp, ip);
+	FUNC("pin_user_pages_fast", i32, u64, i32, u32, pages_t);
+	/* 6.11+: long memfd_pin_folios(memfd, start, end, folios, max, offset) */
+	FUNC("memfd_pin_folios", i64, filep, i64, i64, fpp, u32, ip);
+	/* static: under the API, left out by kallsyms's 't' */
+	FUNC("__get_user_pages", i64, mmp, u64, u64, u32, ppp, vpp, ip);
+	/* of the API's names, but no array of pages */
+	FUNC("get_dump_page", pp, u64);
+	/* an array, but returning nothing: the unpin, not a GUP call */
+	FUNC("unpin_user_pages", 0, ppp, u64);
+	/* an array, but not of the API: iov_iter's own */
+	FUNC("iov_iter_get_pages2", i64, ip, ppp, u64, u32, ip);
+	/* of the API, but not in kallsyms (compiled out) */
+	FUNC("pin_user_pages_remote", i64, mmp, u64, u64, u32, ppp, vpp, ip);
+#undef FUNC
+	return btf;
+}
+
+static void test_gup_calls_are_the_global_api_with_an_array_of_pages(void **state)
+{
+	struct pb_bpf_gup_call calls[PB_BPF_GUP_CALL_SLOTS];
+	struct pb_ksyms ks;
+	struct btf *btf = gup_btf();
+	size_t n;
+
+	(void)state;
+	load_text(&ks, kallsyms_gup);
+	n = pb_bpf_choose_gup_calls(btf, &ks, calls, PB_BPF_GUP_CALL_SLOTS);
+	assert_int_equal(n, 5);
+	assert_string_equal(calls[0].func, "get_user_pages_fast");
+	assert_int_equal(calls[0].pages_arg, 3);
+	assert_string_equal(calls[1].func, "get_user_pages_unlocked");
+	assert_int_equal(calls[1].pages_arg, 2);
+	assert_string_equal(calls[2].func, "get_user_pages_remote");
+	assert_int_equal(calls[2].pages_arg, 4);
+	assert_string_equal(calls[3].func, "pin_user_pages_fast");
+	assert_int_equal(calls[3].pages_arg, 3);
+	assert_string_equal(calls[4].func, "memfd_pin_folios");
+	assert_int_equal(calls[4].pages_arg, 3);
+	/* fewer slots than calls: the first ones */
+	assert_int_equal(pb_bpf_choose_gup_calls(btf, &ks, calls, 2), 2);
+	btf__free(btf);
+	pb_ksyms_free(&ks);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +835,10 @@ int main(void)
 		cmocka_unit_test(test_start_gets_map_pages_to_pfns_where_no_cma_event_does),
 		cmocka_unit_test(test_hooks_of_a_5_10_kernel_are_the_compound_head_grab_and_a_page_read),
 		cmocka_unit_test(test_single_cma_alloc_failure_is_written_as_5_10_prints_it),
+		cmocka_unit_test(test_page_of_a_gup_call_is_blamed_on_its_caller),
+#ifdef PB_HAVE_BPF
+		cmocka_unit_test(test_gup_calls_are_the_global_api_with_an_array_of_pages),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

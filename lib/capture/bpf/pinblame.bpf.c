@@ -157,42 +157,139 @@ static __always_inline void calibrate(__u64 page, __u64 pid_tgid)
 	}
 }
 
-/* CTX is a kprobe's pt_regs or an fentry's argument array: the stack
- * helpers take either. IP is the hooked function. */
-static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
+/* Whether REC's stacks stand for this get: the same task getting the same
+ * page through the same function again soon (a buffer pinned over and
+ * over, for DMA or in a vmsplice loop) keeps the stacks taken then: the two
+ * stack walks are most of the cost of a get, and the path is all but
+ * always the same. */
+static __always_inline int stacks_stand(const struct pb_bpf_page *rec, __u64 pid_tgid, __u64 ip,
+					__u64 now)
 {
-	struct pb_bpf_page *rec;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 now;
+	return rec->pid == (__u32)pid_tgid && rec->get_ip == ip && rec->get_kstack >= 0 &&
+	       now - rec->stack_ns < PB_BPF_STACK_REUSE_NS;
+}
 
-	if (!page)
-		return;
-	calibrate(page, pid_tgid);
-	if (!watched(page))
-		return;
-	now = bpf_ktime_get_ns();
-	rec = page_record(page);
-	if (!rec)
-		return;
-	/* The same task getting the same page through the same function again
-	 * soon (a buffer pinned over and over, for DMA or in a vmsplice loop)
-	 * keeps the stacks taken then: the two stack walks are most of the
-	 * cost of a get, and the path is all but always the same. */
-	if (rec->pid == (__u32)pid_tgid && rec->get_ip == ip && rec->get_kstack >= 0 &&
-	    now - rec->stack_ns < PB_BPF_STACK_REUSE_NS) {
-		rec->get_ns = now;
-		__sync_fetch_and_add(&rec->gets, 1);
-		return;
-	}
+/* A get whose stacks stand: its time and count. */
+static __always_inline void get_again(struct pb_bpf_page *rec, __u64 now)
+{
+	rec->get_ns = now;
+	__sync_fetch_and_add(&rec->gets, 1);
+}
+
+/* A get with the stacks KSTACK and USTACK, taken now. */
+static __always_inline void get_fresh(struct pb_bpf_page *rec, __u64 pid_tgid, __u64 ip,
+				      __u64 now, __s32 kstack, __s32 ustack)
+{
 	rec->get_ns = rec->stack_ns = now;
 	rec->get_ip = ip;
-	rec->get_kstack = stack_id(ctx, 0);
-	rec->get_ustack = stack_id(ctx, BPF_F_USER_STACK);
+	rec->get_kstack = kstack;
+	rec->get_ustack = ustack;
 	rec->pid = (__u32)pid_tgid;
 	rec->tgid = pid_tgid >> 32;
 	rec->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
 	__sync_fetch_and_add(&rec->gets, 1);
+}
+
+/* The record of a get of PAGE: NULL for a page outside the watched memory
+ * (or none, or one the map could not take). */
+static __always_inline struct pb_bpf_page *got(__u64 page, __u64 pid_tgid)
+{
+	if (!page)
+		return NULL;
+	calibrate(page, pid_tgid);
+	if (!watched(page))
+		return NULL;
+	return page_record(page);
+}
+
+/* CTX is a kprobe's pt_regs or an fentry's argument array: the stack
+ * helpers take either. IP is the hooked function. */
+static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct pb_bpf_page *rec = got(page, pid_tgid);
+	__u64 now;
+
+	if (!rec)
+		return;
+	now = bpf_ktime_get_ns();
+	if (stacks_stand(rec, pid_tgid, ip, now)) {
+		get_again(rec, now);
+		return;
+	}
+	get_fresh(rec, pid_tgid, ip, now, stack_id(ctx, 0), stack_id(ctx, BPF_F_USER_STACK));
+}
+
+/* --- one hook per GUP call ------------------------------------------------
+ * The API of mm/gup.c (get_user_pages*, pin_user_pages*, memfd_pin_folios)
+ * fills an array with the pages (or folios) it took and returns how many.
+ * Hooked at its return, one hit stands for all of them, where the grab
+ * under it is hit once a page; the stacks are walked at most once a call
+ * (all its pages share the path), and only when a page's stand no more.
+ * User space chooses the functions and which argument is the array, from
+ * the kernel's BTF. */
+
+/* One call's pages, walked by bpf_loop(): the first pass finds whether a
+ * page's stacks no more stand (and does the others), the second, with the
+ * call's stacks taken, does those. Nothing in it changes from one page to
+ * the next but FRESH, once: the verifier of 6.7+ walks a callback until
+ * its states repeat, and a count there would never repeat (6.12 refused
+ * the program: "Argument list too long", its complexity limit). */
+struct gup_call {
+	__u64 pages;		/* the array, in the kernel */
+	__u64 ip, pid_tgid, now;
+	__u32 fresh;		/* a page wants the call's stacks */
+	__s32 kstack, ustack;
+	__u32 with_stacks;	/* the second pass */
+};
+
+static long gup_call_page(__u32 i, void *data)
+{
+	struct gup_call *c = data;
+	struct pb_bpf_page *rec;
+	__u64 page = 0;
+
+	if (bpf_probe_read_kernel(&page, sizeof(page), (void *)(c->pages + (__u64)i * 8)))
+		return 1;
+	rec = got(page, c->pid_tgid);
+	if (!rec)
+		return 0;
+	if (stacks_stand(rec, c->pid_tgid, c->ip, c->now)) {
+		if (!c->with_stacks)
+			get_again(rec, c->now);
+		return 0;
+	}
+	if (c->with_stacks)
+		get_fresh(rec, c->pid_tgid, c->ip, c->now, c->kstack, c->ustack);
+	else
+		c->fresh = 1;
+	return 0;
+}
+
+/* The return of a GUP call that took N pages into the array PAGES. N is
+ * the return register as an int: the API returns int on some versions and
+ * long on others, whose upper half an int's leaves undefined, and no call
+ * takes 2^31 pages. */
+static __always_inline void gup_call_return(void *ctx, __u64 pages, __s32 n, __u64 ip)
+{
+	struct gup_call c = {};
+
+	if (!pages || n <= 0)
+		return;
+	if ((__u32)n > PB_BPF_GUP_CALL_PAGES_MAX)
+		n = PB_BPF_GUP_CALL_PAGES_MAX;
+	c.pages = pages;
+	c.ip = ip;
+	c.pid_tgid = bpf_get_current_pid_tgid();
+	c.now = bpf_ktime_get_ns();
+	bpf_loop((__u32)n, gup_call_page, &c, 0);
+	if (!c.fresh)
+		return;
+	c.kstack = stack_id(ctx, 0);
+	c.ustack = stack_id(ctx, BPF_F_USER_STACK);
+	c.with_stacks = 1;
+	bpf_loop((__u32)n, gup_call_page, &c, 0);
 }
 
 static __always_inline void on_put(void *ctx, __u64 page)
@@ -375,6 +472,117 @@ int BPF_PROG(fe_splice_read_leave)
 	splice_leave();
 	return 0;
 }
+
+/* The GUP calls' hooks. kprobes: the entry keeps the array of the task's
+ * call, the return (a kretprobe, which sees no argument) reads it. A GUP
+ * call may make another (get_user_pages_fast() falls back to
+ * get_user_pages_unlocked() up to 6.5) into the same array: the entry of
+ * the inner one only counts, and the outermost return reads the whole
+ * array. An entry whose return was missed (a kretprobe out of instances)
+ * is taken for stale after PB_BPF_GUP_CALL_STALE_NS. */
+struct gup_entry {
+	__u64 pages, ip, ns;
+	__u32 depth;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct gup_entry);
+} gup_entries SEC(".maps");
+
+static __always_inline void gup_call_enter(__u64 pages, __u64 ip)
+{
+	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	struct gup_entry *e = bpf_map_lookup_elem(&gup_entries, &id), fresh = {};
+
+	if (e && e->depth && now - e->ns < PB_BPF_GUP_CALL_STALE_NS) {
+		e->depth++;
+		return;
+	}
+	fresh.pages = pages;
+	fresh.ip = ip;
+	fresh.ns = now;
+	fresh.depth = 1;
+	bpf_map_update_elem(&gup_entries, &id, &fresh, BPF_ANY);
+}
+
+/* pages is argument 2, 3 or 4 (from 0): get_user_pages_unlocked(start,
+ * nr_pages, pages, gup_flags), get_user_pages_fast(start, nr_pages,
+ * gup_flags, pages), get_user_pages_remote(mm, start, nr_pages, gup_flags,
+ * pages, ...) (5.9+; before, tsk came first, and no kernel before 5.17 has
+ * the bpf_loop() these need). */
+SEC("kprobe")
+int BPF_KPROBE(gup_call_arg2, long a0, long a1, void *pages)
+{
+	gup_call_enter((__u64)pages, PT_REGS_IP(ctx));
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(gup_call_arg3, long a0, long a1, long a2, void *pages)
+{
+	gup_call_enter((__u64)pages, PT_REGS_IP(ctx));
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(gup_call_arg4, long a0, long a1, long a2, long a3, void *pages)
+{
+	gup_call_enter((__u64)pages, PT_REGS_IP(ctx));
+	return 0;
+}
+
+/* The stack from here starts at the caller: the kernel points the
+ * registers a kretprobe handler gets at the return address it restored. */
+SEC("kretprobe")
+int BPF_KRETPROBE(gup_call_leave, __u64 ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct gup_entry *e = bpf_map_lookup_elem(&gup_entries, &id);
+	__u64 pages, ip;
+
+	if (!e || --e->depth)
+		return 0;
+	pages = e->pages;
+	ip = e->ip;
+	bpf_map_delete_elem(&gup_entries, &id);
+	gup_call_return(ctx, pages, (__s32)ret, ip);
+	return 0;
+}
+
+/* fexit: one program per function, which has its arguments and return
+ * value; the argument that is the array, per slot, set by user space. An
+ * inner call is read at its own return too: the outer one then reads its
+ * pages again, with its own function, so they keep the outer call's. */
+const volatile __u32 gup_call_pages_arg[PB_BPF_GUP_CALL_SLOTS];
+
+static __always_inline __s32 ret_number(void *ctx)
+{
+	__u64 v = 0;
+
+	bpf_get_func_ret(ctx, &v);
+	return (__s32)v;
+}
+
+#define FEXIT_GUP_CALL(n) \
+	SEC("fexit") int BPF_PROG(fe_gup_call_##n) \
+	{ gup_call_return(ctx, arg_number(ctx, gup_call_pages_arg[n]), ret_number(ctx), \
+			  bpf_get_func_ip(ctx)); return 0; }
+
+FEXIT_GUP_CALL(0)
+FEXIT_GUP_CALL(1)
+FEXIT_GUP_CALL(2)
+FEXIT_GUP_CALL(3)
+FEXIT_GUP_CALL(4)
+FEXIT_GUP_CALL(5)
+FEXIT_GUP_CALL(6)
+FEXIT_GUP_CALL(7)
+FEXIT_GUP_CALL(8)
+FEXIT_GUP_CALL(9)
+FEXIT_GUP_CALL(10)
+FEXIT_GUP_CALL(11)
 
 static __always_inline void send_failure(void *ctx, struct pb_bpf_failure *f)
 {

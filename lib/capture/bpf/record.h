@@ -14,6 +14,13 @@
  * by the same task through the same function (bpf_ktime_get_ns units). */
 #define PB_BPF_STACK_REUSE_NS 10000000ULL
 
+/* One hook per GUP call (pinblame.bpf.c): the functions hooked with
+ * fexit at most, the pages of one call read at most, and how long a
+ * kprobe entry waits for its return. */
+#define PB_BPF_GUP_CALL_SLOTS 12
+#define PB_BPF_GUP_CALL_PAGES_MAX (1U << 23)
+#define PB_BPF_GUP_CALL_STALE_NS 1000000000ULL
+
 /* Functions whose calls make a page cache read a splice (do_splice,
  * splice_file_to_pipe). */
 #define PB_BPF_SPLICE_RANGES 2
