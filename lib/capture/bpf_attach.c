@@ -109,6 +109,23 @@ static int attach_wanted(enum attach_kind *kind)
 	return -1;
 }
 
+int gup_wanted(enum gup_mode *mode)
+{
+	static const char *const names[] = { "auto", "call", "page" };
+	const char *v = getenv("PINBLAME_BPF_GUP");
+
+	*mode = GUP_AUTO;
+	if (!v || !*v)
+		return 0;
+	for (int m = GUP_AUTO; m <= GUP_PAGE; m++)
+		if (!strcmp(v, names[m])) {
+			*mode = (enum gup_mode)m;
+			return 0;
+		}
+	pb_error("--bpf: PINBLAME_BPF_GUP is auto, call or page, not '%s'", v);
+	return -1;
+}
+
 #define NO_KPROBES "kprobes are not available on this kernel (no kprobe PMU in " \
 	"/sys/bus/event_source/devices and no kprobe_events in tracefs: " \
 	"CONFIG_KPROBE_EVENTS is off)"
@@ -164,9 +181,11 @@ int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_ho
 {
 	char why[512];
 	size_t ngup;
+	enum gup_mode mode;
 
 	memset(ks, 0, sizeof(*ks));
-	if (attach_wanted(kind) < 0 || check_kernel(o->sysfs, o->tracefs, kprobes) < 0)
+	if (attach_wanted(kind) < 0 || gup_wanted(&mode) < 0 ||
+	    check_kernel(o->sysfs, o->tracefs, kprobes) < 0)
 		return -1;
 	if (*kind == ATTACH_KPROBE && !*kprobes)
 		return refuse(NO_KPROBES);
@@ -557,7 +576,7 @@ static size_t attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 		refused[i] = attach_gup_call(r, i) ? 0 : errno ? errno : EINVAL;
 		on += !refused[i];
 		if (refused[i])
-			r->calls_refused = refused[i];
+			r->refused = refused[i];
 	}
 	for (size_t i = 0; i < r->ncalls; i++) {
 		if (!refused[i])
@@ -591,7 +610,7 @@ static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, s
 		if (attach_hook(r, &hooks[i], r->hook_prog[i]))
 			gup += hooks[i].role == PB_BPF_ROLE_GUP;
 		else
-			refused[i] = errno ? errno : EINVAL;
+			r->refused = refused[i] = errno ? errno : EINVAL;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!refused[i])
@@ -664,6 +683,7 @@ static int try_hooks(struct pb_bpf_run *r, enum attach_kind kind, int per_call,
 
 	r->kind = kind;
 	r->per_call = per_call;
+	r->refused = 0;
 	r->gate = pb_bpf_splice_gate(&r->ks, hooks, n);
 	ret = load(r, o->max_pages, hooks, n, why, why_size);
 	if (!ret)
@@ -675,8 +695,8 @@ static int try_hooks(struct pb_bpf_run *r, enum attach_kind kind, int per_call,
 	return ret;
 }
 
-/* Why KIND cannot hook the GUP calls before anything is loaded; NULL when
- * it may. */
+/* Why KIND cannot hook the GUP calls, known before anything is loaded;
+ * NULL when it may. */
 static const char *no_gup_calls(const struct pb_bpf_run *r, enum attach_kind kind)
 {
 	if (!r->ncalls)
@@ -688,57 +708,6 @@ static const char *no_gup_calls(const struct pb_bpf_run *r, enum attach_kind kin
 							     BPF_FUNC_loop, NULL) != 1)
 		return "this kernel has no bpf_loop() (5.17+)";
 	return NULL;
-}
-
-/* Loads and attaches KIND's hooks: the GUP calls' where they can be, else
- * the GUP grabs' (as PINBLAME_BPF_GUP may force). 0, -1 (said), or 1 (this
- * kind refused, WHY says why). */
-static int try_kind(struct pb_bpf_run *r, enum attach_kind kind, enum gup_mode mode,
-		    const struct pb_bpf_opts *o, const struct pb_bpf_hook *hooks, size_t n,
-		    char *why, size_t why_size)
-{
-	const char *no_calls = mode == GUP_PAGE ? NULL : no_gup_calls(r, kind);
-	char call_why[512] = "";
-	int ret;
-
-	if (mode != GUP_PAGE && !no_calls) {
-		r->calls_refused = 0;
-		ret = try_hooks(r, kind, 1, o, hooks, n, call_why, sizeof(call_why));
-		if (ret <= 0)
-			return ret;
-		no_calls = call_why;
-		/* a kernel that attaches no BPF trampoline (arm64 before 6.4)
-		 * takes none for the grabs either */
-		if (r->calls_refused == ENOTSUPP_KERNEL) {
-			snprintf(why, why_size, "%s", call_why);
-			return 1;
-		}
-	}
-	if (mode == GUP_CALL) {
-		snprintf(why, why_size, "PINBLAME_BPF_GUP=call, but %s", no_calls);
-		return 1;
-	}
-	if (mode == GUP_AUTO)
-		fprintf(stderr, "pinblame record: %s: %s hooks each GUP grab instead of each "
-			"call\n", no_calls, attach_names[kind]);
-	return try_hooks(r, kind, 0, o, hooks, n, why, why_size);
-}
-
-static int gup_wanted(enum gup_mode *mode)
-{
-	static const char *const names[] = { "auto", "call", "page" };
-	const char *v = getenv("PINBLAME_BPF_GUP");
-
-	*mode = GUP_AUTO;
-	if (!v || !*v)
-		return 0;
-	for (int m = GUP_AUTO; m <= GUP_PAGE; m++)
-		if (!strcmp(v, names[m])) {
-			*mode = (enum gup_mode)m;
-			return 0;
-		}
-	pb_error("--bpf: PINBLAME_BPF_GUP is auto, call or page, not '%s'", v);
-	return -1;
 }
 
 /* The kernel's BTF and the GUP calls in it; none when it cannot be read
@@ -756,35 +725,84 @@ static void find_gup_calls(struct pb_bpf_run *r, const struct pb_bpf_opts *o)
 	r->ncalls = pb_bpf_choose_gup_calls(r->btf, &r->ks, r->calls, PB_BPF_GUP_CALL_SLOTS);
 }
 
-/* fentry first (unless kprobes are forced), then kprobes (unless fentry
- * is forced or the kernel has none); each hooks the GUP calls where it
- * can, else the GUP grabs. */
+/* The ways to hook, cheapest first: a hook per GUP call before a hook per
+ * grab (16 pages a call make 1 hit, not 16: make bench-bpf), and each
+ * with fentry before kprobes (no breakpoint). */
+static const struct attempt {
+	enum attach_kind kind;
+	int per_call;
+} attempts[] = {
+	{ ATTACH_FENTRY, 1 },
+	{ ATTACH_KPROBE, 1 },
+	{ ATTACH_FENTRY, 0 },
+	{ ATTACH_KPROBE, 0 },
+};
+
+/* Whether PINBLAME_BPF_ATTACH (WANT), PINBLAME_BPF_GUP (MODE) and the
+ * kernel's kprobes let A be tried. */
+static int permitted(const struct attempt *a, enum attach_kind want, enum gup_mode mode,
+		     int kprobes)
+{
+	if (a->kind == ATTACH_FENTRY ? want == ATTACH_KPROBE
+				     : want == ATTACH_FENTRY || !kprobes)
+		return 0;
+	return a->per_call ? mode != GUP_PAGE : mode != GUP_CALL;
+}
+
+static const char *attempt_name(const struct attempt *a)
+{
+	if (a->kind == ATTACH_FENTRY)
+		return a->per_call ? "fexit on each GUP call" : "fentry on each GUP grab";
+	return a->per_call ? "kprobes on each GUP call" : "kprobes on each GUP grab";
+}
+
+/* Loads and attaches the hooks the first way this kernel takes (the list
+ * above), saying why each one before it was refused. */
 int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n)
 {
-	char fentry_why[1024] = "", why[sizeof(fentry_why) + sizeof(NO_KPROBES) + 8] = "";
+	char why[1024] = "", full[sizeof(why) + sizeof(NO_KPROBES) + 64];
+	const char *calls_why = NULL;	/* why no GUP call can be hooked */
 	enum gup_mode mode;
-	int ret = 1;
+	int no_trampolines = 0;
 
 	if (gup_wanted(&mode) < 0)
 		return -1;
 	if (mode != GUP_PAGE)
 		find_gup_calls(r, o);
-	if (want != ATTACH_KPROBE) {
-		ret = try_kind(r, ATTACH_FENTRY, mode, o, hooks, n, fentry_why,
-			       sizeof(fentry_why));
+	for (size_t i = 0; i < PB_ARRAY_SIZE(attempts); i++) {
+		const struct attempt *a = &attempts[i];
+		const char *no_calls;
+		int ret;
+
+		/* a kernel that attaches no BPF trampoline (arm64 before
+		 * 6.4) takes none for the grabs either */
+		if (!permitted(a, want, mode, kprobes) ||
+		    (a->kind == ATTACH_FENTRY && no_trampolines))
+			continue;
+		no_calls = a->per_call ? no_gup_calls(r, a->kind) : NULL;
+		if (no_calls) {
+			calls_why = no_calls;
+			continue;
+		}
+		if (*why || (calls_why && !a->per_call))
+			fprintf(stderr, "pinblame record: %s: %s instead\n", *why ? why : calls_why,
+				attempt_name(a));
+		calls_why = NULL;
+		ret = try_hooks(r, a->kind, a->per_call, o, hooks, n, why, sizeof(why));
 		if (ret <= 0)
 			return ret;
-		if (want == ATTACH_FENTRY)
-			return refuse(fentry_why);
-		if (!kprobes) {
-			snprintf(why, sizeof(why), "%s, and %s", fentry_why, NO_KPROBES);
-			return refuse(why);
-		}
-		fprintf(stderr, "pinblame record: %s: kprobes instead\n", fentry_why);
+		no_trampolines |= a->kind == ATTACH_FENTRY && r->refused == ENOTSUPP_KERNEL;
 	}
-	ret = try_kind(r, ATTACH_KPROBE, mode, o, hooks, n, why, sizeof(why));
-	return ret > 0 ? refuse(why) : ret;
+	if (!*why && calls_why)
+		snprintf(why, sizeof(why), "%s", calls_why);
+	if (mode == GUP_CALL)
+		snprintf(full, sizeof(full), "PINBLAME_BPF_GUP=call, but %s", why);
+	else if (!kprobes && want != ATTACH_FENTRY)
+		snprintf(full, sizeof(full), "%s, and %s", why, NO_KPROBES);
+	else
+		snprintf(full, sizeof(full), "%s", why);
+	return refuse(full);
 }
 
 /* kallsyms read again once the programs are in: it then names them and

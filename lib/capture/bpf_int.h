@@ -21,8 +21,14 @@ enum attach_kind { ATTACH_AUTO, ATTACH_FENTRY, ATTACH_KPROBE };
  * trace header says the one loaded. */
 extern const char *const attach_names[];
 
+/* How the GUP gets are hooked: once a call where the kernel allows it,
+ * else once a grab; PINBLAME_BPF_GUP=call or page forces one. */
+enum gup_mode { GUP_AUTO, GUP_CALL, GUP_PAGE };
+
 /* A refusal: why, and what to use instead. */
 int refuse(const char *why);
+/* PINBLAME_BPF_GUP: 0, or -1 after saying what it takes. */
+int gup_wanted(enum gup_mode *mode);
 
 /* Everything that can be known before loading: the kernel's BTF and
  * kprobes, kallsyms, and the functions to hook (at least one GUP grab).
@@ -39,9 +45,6 @@ int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_ho
 
 #include "pinblame.skel.h"
 
-/* How the GUP grabs are hooked: once a call where the kernel allows it,
- * else once a page; PINBLAME_BPF_GUP=call or page forces one. */
-enum gup_mode { GUP_AUTO, GUP_CALL, GUP_PAGE };
 
 struct pb_bpf_run {
 	struct pinblame_bpf *skel;
@@ -56,7 +59,7 @@ struct pb_bpf_run {
 	struct pb_bpf_gup_call calls[PB_BPF_GUP_CALL_SLOTS];
 	size_t ncalls;
 	int per_call;		/* the GUP calls are hooked, not the grabs */
-	int calls_refused;	/* errno of the last GUP call not hooked */
+	int refused;		/* errno of the last hook not attached */
 	struct pb_ksyms ks;
 	int out;
 	int failed;		/* a write failed */
@@ -77,8 +80,9 @@ struct pb_bpf_run {
 /* The ring buffer's callback: a failure point, written (bpf.c). */
 int on_failure(void *ctx, void *data, size_t size);
 
-/* fentry first (unless kprobes are forced), then kprobes (unless fentry
- * is forced or the kernel has none). */
+/* The first way this kernel takes: fentry on the GUP calls, kprobes on
+ * them, fentry on the GUP grabs, kprobes on them (as PINBLAME_BPF_ATTACH
+ * and PINBLAME_BPF_GUP allow; kprobes only where the kernel has them). */
 int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n);
 /* The failure points, the ring buffer, and what is on. */
