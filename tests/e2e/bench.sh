@@ -3,7 +3,9 @@
 # GUP-heavy loop of gupbench with no tracing, under record --probe-gup (a
 # stacktrace trigger on every hit), under record --bpf with the kind the
 # kernel takes (fentry where it can), under record --bpf with kprobes and
-# under record --bpf watching only the CMA areas and ZONE_MOVABLE; and the
+# under record --bpf watching only the CMA areas and ZONE_MOVABLE, the
+# first two also with a hook on each GUP grab instead of each GUP call
+# (PINBLAME_BPF_GUP=page: bpf-page, bpf-kprobe-page); and the
 # same loop with a read of a page cache file a round (gupbench -f), with
 # no tracing (cached) and under record --bpf (bpf-cached): on a kernel
 # up to 6.4, record hooks the page cache's mark of a page read, which
@@ -24,6 +26,14 @@ run() {
 	s=$(sed -n 's/^gupbench: .* seconds=\([0-9.]*\).*/\1/p' /tmp/bench.out)
 	c=$(sed -n 's/^gupbench: .* cpu=\([0-9.]*\).*/\1/p' /tmp/bench.out)
 	a=$(sed -nE 's/^pinblame record: BPF on .* \((fentry|kprobe)\);.*/\1/p' /tmp/bench.out)
+	# hooked once a GUP call: the calls' returns are listed
+	if [ -n "$a" ]; then
+		if grep -q "^pinblame record: BPF on .*'s return" /tmp/bench.out; then
+			a=$a/call
+		else
+			a=$a/page
+		fi
+	fi
 	echo "PB-BENCH mode=$mode rep=$rep rc=$rc seconds=${s:-?} cpu=${c:-?}${a:+ attach=$a}"
 	[ "$rc" = 0 ] && [ -n "$s" ] || cat /tmp/bench.out
 	rm -f /tmp/bench.trace
@@ -36,7 +46,9 @@ while [ $rep -le "$REPS" ]; do
 	run none $rep gupbench -n "$ROUNDS" -d "$DEV"
 	run probe-gup $rep pinblame record --probe-gup -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run bpf-page $rep env PINBLAME_BPF_GUP=page pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-kprobe $rep env PINBLAME_BPF_ATTACH=kprobe pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run bpf-kprobe-page $rep env PINBLAME_BPF_ATTACH=kprobe PINBLAME_BPF_GUP=page pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-cma $rep pinblame record --bpf --bpf-pfns cma -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run cached $rep gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache
 	run bpf-cached $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache

@@ -679,7 +679,7 @@ bench_figures() {
 	for mode in "$@"; do
 		times=$(sed -n "s/^PB-BENCH mode=$mode .* $key=\([0-9.]*\).*/\1/p" "$f")
 		med=$(echo "$times" | median)
-		attach=$(sed -n "s/^PB-BENCH mode=$mode .* attach=\([a-z]*\).*/\1/p" "$f" | sort -u | tr '\n' ' ')
+		attach=$(sed -n "s/^PB-BENCH mode=$mode .* attach=\([a-z/]*\).*/\1/p" "$f" | sort -u | tr '\n' ' ')
 		line="$line${line:+; }$mode${attach:+ (${attach% })} ${med}s x$(ratio "$med" "$base") (fastest x$(ratio "$(echo "$times" | least)" "$least_base"))"
 	done
 	echo "$line"
@@ -694,7 +694,8 @@ bench_report() {
 	elif [ "$ICOUNT" = 1 ]; then
 		clock="qemu -icount: a guest second is 10^9 instructions"
 	fi
-	local gup="none probe-gup bpf bpf-kprobe bpf-cma" cached="cached bpf-cached"
+	local gup="none probe-gup bpf bpf-page bpf-kprobe bpf-kprobe-page bpf-cma"
+	local cached="cached bpf-cached"
 	{
 		echo "$SUITE $(kernel_release): $(grep -c '^PB-BENCH mode=none' "$f") runs each ($clock), median and slowdown vs none: loop CPU time: $(bench_figures "$f" cpu none $gup); loop time: $(bench_figures "$f" seconds none $gup)"
 		echo "$SUITE $(kernel_release), the loop with a page cache read a round, slowdown vs cached: loop CPU time: $(bench_figures "$f" cpu cached $cached); loop time: $(bench_figures "$f" seconds cached $cached)"
