@@ -93,37 +93,40 @@ int refuse(const char *why)
 
 const char *const attach_names[] = { "auto", "fentry", "kprobe" };
 
-static int attach_wanted(enum attach_kind *kind)
+/* Which of NAMES (N of them, the first "auto") the environment variable
+ * VAR holds: 0 when it is unset or empty, -1 after saying what it takes. */
+static int env_choice(const char *var, const char *const *names, int n)
 {
-	const char *v = getenv("PINBLAME_BPF_ATTACH");
+	const char *v = getenv(var);
+	char list[128] = "";
 
-	*kind = ATTACH_AUTO;
 	if (!v || !*v)
 		return 0;
-	for (int k = ATTACH_AUTO; k <= ATTACH_KPROBE; k++)
-		if (!strcmp(v, attach_names[k])) {
-			*kind = (enum attach_kind)k;
-			return 0;
-		}
-	pb_error("--bpf: PINBLAME_BPF_ATTACH is auto, fentry or kprobe, not '%s'", v);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v, names[i]))
+			return i;
+	for (int i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 !i ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	pb_error("--bpf: %s is %s, not '%s'", var, list, v);
 	return -1;
+}
+
+static int attach_wanted(enum attach_kind *kind)
+{
+	int k = env_choice("PINBLAME_BPF_ATTACH", attach_names, ATTACH_KPROBE + 1);
+
+	*kind = k < 0 ? ATTACH_AUTO : (enum attach_kind)k;
+	return k < 0 ? -1 : 0;
 }
 
 int gup_wanted(enum gup_mode *mode)
 {
 	static const char *const names[] = { "auto", "call", "page" };
-	const char *v = getenv("PINBLAME_BPF_GUP");
+	int m = env_choice("PINBLAME_BPF_GUP", names, GUP_PAGE + 1);
 
-	*mode = GUP_AUTO;
-	if (!v || !*v)
-		return 0;
-	for (int m = GUP_AUTO; m <= GUP_PAGE; m++)
-		if (!strcmp(v, names[m])) {
-			*mode = (enum gup_mode)m;
-			return 0;
-		}
-	pb_error("--bpf: PINBLAME_BPF_GUP is auto, call or page, not '%s'", v);
-	return -1;
+	*mode = m < 0 ? GUP_AUTO : (enum gup_mode)m;
+	return m < 0 ? -1 : 0;
 }
 
 #define NO_KPROBES "kprobes are not available on this kernel (no kprobe PMU in " \
@@ -565,32 +568,23 @@ static int attach_gup_call(struct pb_bpf_run *r, size_t i)
 	return 1;
 }
 
-/* The GUP calls' hooks: how many are on; one refused alone is warned,
- * all refused are WHY. */
-static size_t attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
+/* The GUP calls' hooks: all on, or 0 with WHY saying which was refused.
+ * All or none: the grabs are not hooked then, so the pages of a call
+ * left out would not be seen at all (x86 trampolines before 6.5 take at
+ * most 6 arguments: 6.1's get_user_pages_remote has 7; the next way to
+ * hook, kprobes on each call, takes it). */
+static int attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 {
-	int refused[PB_BPF_GUP_CALL_SLOTS];
-	size_t on = 0;
-
 	for (size_t i = 0; i < r->ncalls; i++) {
-		refused[i] = attach_gup_call(r, i) ? 0 : errno ? errno : EINVAL;
-		on += !refused[i];
-		if (refused[i])
-			r->refused = refused[i];
-	}
-	for (size_t i = 0; i < r->ncalls; i++) {
-		if (!refused[i])
+		if (attach_gup_call(r, i))
 			continue;
-		if (!on)
-			snprintf(why, why_size, "no GUP call could be hooked with %s (%s: %s)",
-				 attach_names[r->kind], r->calls[i].func,
-				 attach_error(refused[i]));
-		else
-			pb_warn("--bpf: cannot hook the return of %s with %s: %s",
-				r->calls[i].func, attach_names[r->kind],
-				attach_error(refused[i]));
+		r->refused = errno ? errno : EINVAL;
+		snprintf(why, why_size, "%s cannot hook the return of %s (%s)",
+			 r->kind == ATTACH_KPROBE ? "kprobes" : "fexit", r->calls[i].func,
+			 attach_error(r->refused));
+		return 0;
 	}
-	return on;
+	return 1;
 }
 
 /* Attaches r->kind's hooks. 0 when at least one GUP grab (or GUP call) is
@@ -598,7 +592,7 @@ static size_t attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n,
 			char *why, size_t why_size)
 {
-	size_t gup = r->per_call ? attach_gup_calls(r, why, why_size) : 0;
+	size_t gup = r->per_call ? (size_t)attach_gup_calls(r, why, why_size) : 0;
 	int refused[PB_BPF_MAX_HOOKS];
 
 	if (r->per_call && !gup)
