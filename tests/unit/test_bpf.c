@@ -13,14 +13,18 @@
 #include "pinblame/parse.h"
 #include "pinblame/store.h"
 
-/* Addresses of a made-up arm64 kernel: function, next function. */
-static const char kallsyms_612[] =
-	"ffff800080010000 T el0_svc\n"
-	"ffff800080010100 T invoke_syscall\n"
-	"ffff800080020000 T __arm64_sys_vmsplice\n"
-	"ffff800080020100 t __do_sys_vmsplice\n"
-	"ffff800080030000 T iov_iter_get_pages2\n"
+/* Addresses of a made-up arm64 kernel: function, next function. The
+ * callers of a vmsplice's GUP, shared with kallsyms_gup. */
+#define KALLSYMS_VMSPLICE \
+	"ffff800080010000 T el0_svc\n" \
+	"ffff800080010100 T invoke_syscall\n" \
+	"ffff800080020000 T __arm64_sys_vmsplice\n" \
+	"ffff800080020100 t __do_sys_vmsplice\n" \
+	"ffff800080030000 T iov_iter_get_pages2\n" \
 	"ffff800080030100 t __iov_iter_get_pages_alloc\n"
+
+static const char kallsyms_612[] =
+	KALLSYMS_VMSPLICE
 	"ffff800080040000 t gup_fast_fallback\n"
 	"ffff800080040800 t try_grab_folio_fast\n"
 	"ffff800080040a98 T try_grab_folio\n"
@@ -633,12 +637,7 @@ static void test_single_cma_alloc_failure_is_written_as_5_10_prints_it(void **st
 
 /* Made-up addresses of the GUP API and its callers (vmsplice on 6.1). */
 static const char kallsyms_gup[] =
-	"ffff800080010000 T el0_svc\n"
-	"ffff800080010100 T invoke_syscall\n"
-	"ffff800080020000 T __arm64_sys_vmsplice\n"
-	"ffff800080020100 t __do_sys_vmsplice\n"
-	"ffff800080030000 T iov_iter_get_pages2\n"
-	"ffff800080030100 t __iov_iter_get_pages_alloc\n"
+	KALLSYMS_VMSPLICE
 	"ffff800080040000 t __get_user_pages\n"
 	"ffff800080041000 T get_user_pages_fast\n"
 	"ffff800080041200 T get_user_pages_unlocked\n"
@@ -654,28 +653,15 @@ static const char kallsyms_gup[] =
 
 /* A stack from a GUP call's return: kprobes start it at the caller (the
  * kernel points a kretprobe handler's registers at the return address it
- * restored); fexit at its program, its trampoline and the function. */
-static const uint64_t kretprobe_stack[] = {
-	0xffff800080030180ULL,	/* __iov_iter_get_pages_alloc */
-	0xffff800080030010ULL,	/* iov_iter_get_pages2 */
-	0xffff800080020200ULL,	/* __do_sys_vmsplice */
-	0xffff800080020010ULL,	/* __arm64_sys_vmsplice */
-	0xffff800080010110ULL,	/* invoke_syscall */
-	0xffff800080010010ULL,	/* el0_svc */
-	0,
-};
-
-static const uint64_t fexit_stack[] = {
+ * restored), which is get_stack past its two GUP internals (kallsyms_gup
+ * has those callers where kallsyms_612 has them); fexit at its program,
+ * its trampoline and the function, then the same. */
+#define CALLER_FRAMES (get_stack + 2)
+#define NCALLER_FRAMES (PB_ARRAY_SIZE(get_stack) - 2)
+static const uint64_t fexit_frames[] = {
 	0xffff800080060040ULL,	/* the fexit program */
 	0xffff800080061080ULL,	/* its trampoline */
 	0xffff800080041008ULL,	/* get_user_pages_fast+0x8 */
-	0xffff800080030180ULL,	/* __iov_iter_get_pages_alloc */
-	0xffff800080030010ULL,	/* iov_iter_get_pages2 */
-	0xffff800080020200ULL,	/* __do_sys_vmsplice */
-	0xffff800080020010ULL,	/* __arm64_sys_vmsplice */
-	0xffff800080010110ULL,	/* invoke_syscall */
-	0xffff800080010010ULL,	/* el0_svc */
-	0,
 };
 
 static void write_call_page(struct pb_buf *b, const struct pb_ksyms *ks, const uint64_t *stack,
@@ -698,12 +684,16 @@ static void write_call_page(struct pb_buf *b, const struct pb_ksyms *ks, const u
  * it would only have been walked through. */
 static void test_page_of_a_gup_call_is_blamed_on_its_caller(void **state)
 {
-	const uint64_t *stacks[] = { kretprobe_stack, fexit_stack };
-	const size_t depth[] = { PB_ARRAY_SIZE(kretprobe_stack), PB_ARRAY_SIZE(fexit_stack) };
+	uint64_t fexit_stack[PB_ARRAY_SIZE(fexit_frames) + NCALLER_FRAMES];
+	const uint64_t *stacks[] = { CALLER_FRAMES, fexit_stack };
+	const size_t depth[] = { NCALLER_FRAMES, PB_ARRAY_SIZE(fexit_stack) };
 	struct pb_ksyms ks;
 	char got[128];
 
 	(void)state;
+	memcpy(fexit_stack, fexit_frames, sizeof(fexit_frames));
+	memcpy(fexit_stack + PB_ARRAY_SIZE(fexit_frames), CALLER_FRAMES,
+	       NCALLER_FRAMES * sizeof(*fexit_stack));
 	load_text(&ks, kallsyms_gup);
 	for (size_t i = 0; i < PB_ARRAY_SIZE(stacks); i++) {
 		struct pb_buf b = { 0 };
