@@ -568,6 +568,16 @@ static int attach_gup_call(struct pb_bpf_run *r, size_t i)
 	return 1;
 }
 
+/* A hook the kernel refused with ERR: ENOTSUPP for the first fentry or
+ * fexit one says the kernel attaches no BPF trampoline at all (one after
+ * others were attached: this function cannot have one). */
+static void note_refusal(struct pb_bpf_run *r, int err)
+{
+	if (r->kind == ATTACH_FENTRY && err == ENOTSUPP_KERNEL && !r->nlinks)
+		r->no_trampolines = 1;
+	errno = err;
+}
+
 /* The GUP calls' hooks: all on, or 0 with WHY saying which was refused.
  * All or none: the grabs are not hooked then, so the pages of a call
  * left out would not be seen at all (x86 trampolines before 6.5 take at
@@ -578,10 +588,12 @@ static int attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 	for (size_t i = 0; i < r->ncalls; i++) {
 		if (attach_gup_call(r, i))
 			continue;
-		r->refused = errno ? errno : EINVAL;
+		note_refusal(r, errno ? errno : EINVAL);
 		snprintf(why, why_size, "%s cannot hook the return of %s (%s)",
 			 r->kind == ATTACH_KPROBE ? "kprobes" : "fexit", r->calls[i].func,
-			 attach_error(r->refused));
+			 r->nlinks && errno == ENOTSUPP_KERNEL
+				 ? "ENOTSUPP, where the calls before it could be: too many arguments?"
+				 : attach_error(errno ? errno : EINVAL));
 		return 0;
 	}
 	return 1;
@@ -604,7 +616,7 @@ static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, s
 		if (attach_hook(r, &hooks[i], r->hook_prog[i]))
 			gup += hooks[i].role == PB_BPF_ROLE_GUP;
 		else
-			r->refused = refused[i] = errno ? errno : EINVAL;
+			note_refusal(r, refused[i] = errno ? errno : EINVAL);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!refused[i])
@@ -677,7 +689,7 @@ static int try_hooks(struct pb_bpf_run *r, enum attach_kind kind, int per_call,
 
 	r->kind = kind;
 	r->per_call = per_call;
-	r->refused = 0;
+	r->no_trampolines = 0;
 	r->gate = pb_bpf_splice_gate(&r->ks, hooks, n);
 	ret = load(r, o->max_pages, hooks, n, why, why_size);
 	if (!ret)
@@ -786,7 +798,7 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 		ret = try_hooks(r, a->kind, a->per_call, o, hooks, n, why, sizeof(why));
 		if (ret <= 0)
 			return ret;
-		no_trampolines |= a->kind == ATTACH_FENTRY && r->refused == ENOTSUPP_KERNEL;
+		no_trampolines |= r->no_trampolines;
 	}
 	if (!*why && calls_why)
 		snprintf(why, sizeof(why), "%s", calls_why);

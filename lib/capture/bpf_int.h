@@ -59,7 +59,8 @@ struct pb_bpf_run {
 	struct pb_bpf_gup_call calls[PB_BPF_GUP_CALL_SLOTS];
 	size_t ncalls;
 	int per_call;		/* the GUP calls are hooked, not the grabs */
-	int refused;		/* errno of the last hook not attached */
+	int no_trampolines;	/* fentry's first attach refused with ENOTSUPP:
+				 * the kernel attaches no BPF trampoline */
 	struct pb_ksyms ks;
 	int out;
 	int failed;		/* a write failed */
