@@ -34,7 +34,9 @@ static const struct pb_usage record_usage = {
 		 "while COMMAND runs (or for S seconds, or until Ctrl-C), into FILE for\n"
 		 "'pinblame import'. Every tracefs setting is restored afterwards. Needs root.\n",
 	.footer = "environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs, PINBLAME_PROC=DIR\n"
-		  "             DIR as procfs (kallsyms, sys/debug/kprobes-optimization)\n"
+		  "             DIR as procfs (kallsyms, sys/debug/kprobes-optimization);\n"
+		  "             with --bpf, PINBLAME_BPF_ATTACH=fentry|kprobe and\n"
+		  "             PINBLAME_BPF_GUP=call|page choose how the hooks attach\n"
 		  "exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails,\n"
 		  "126/127 when it cannot be run\n",
 	.in_order = 1,
