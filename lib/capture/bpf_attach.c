@@ -724,10 +724,8 @@ static void find_gup_calls(struct pb_bpf_run *r, const struct pb_bpf_opts *o)
 
 	snprintf(path, sizeof(path), "%s/kernel/btf/vmlinux", o->sysfs);
 	r->btf = btf__parse(path, NULL);
-	if (!r->btf) {
-		r->btf = NULL;
+	if (!r->btf)
 		return;
-	}
 	r->ncalls = pb_bpf_choose_gup_calls(r->btf, &r->ks, r->calls, PB_BPF_GUP_CALL_SLOTS);
 }
 
