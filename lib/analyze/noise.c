@@ -140,6 +140,21 @@ static const char *const fault_globs[] = {
 	"create_huge_pmd", "do_pte_missing",
 };
 
+/* A tracer's return trampoline, standing in a stack where the return
+ * address it replaced was: the frame it hides is lost, the one rootward
+ * of it names. A kretprobe's or rethook's (arm64 unwinds through them
+ * from 5.16, x86 from 5.15: Debian's 5.10 arm64 under record --bpf, whose
+ * kretprobe on generic_file_splice_read gates the page cache read, wrote
+ * "generic_file_splice_read, kretprobe_trampoline, do_splice", and
+ * kretprobe_trampoline was named the holder of 19 pages), the function
+ * graph tracer's (return_to_handler), and the BPF trampoline that called
+ * an fentry- or fexit-hooked function (bpf_trampoline_ID in kallsyms,
+ * which record --bpf reads again once its programs are loaded). */
+static const char *const tracer_return_globs[] = {
+	"*kretprobe_trampoline", "*rethook_trampoline", "return_to_handler",
+	"bpf_trampoline_*",
+};
+
 static const char *const allocator_globs[] = {
 	"post_alloc_hook", "prep_new_page", "get_page_from_freelist", "rmqueue*",
 	"__rmqueue*", "alloc_pages*", "__alloc_pages*", "alloc_frozen_pages*",
@@ -204,7 +219,7 @@ static int in_globs(const char *const *globs, size_t n, const char *func)
 static enum role role_of(const char *func)
 {
 	if (IN(gup_globs, func) || IN(plumbing_globs, func) || IN(put_globs, func) ||
-	    IN(splice_globs, func) || IN(entry_globs, func))
+	    IN(splice_globs, func) || IN(entry_globs, func) || IN(tracer_return_globs, func))
 		return ROLE_HELPER;
 	if (IN(allocator_globs, func))
 		return ROLE_ALLOCATOR;

@@ -1134,6 +1134,42 @@ static void test_iommufd_io_page_table_x86_64_68_and_arm64_612(void **state)
 		      "__page_ref_mod", "iommufd_ioas_map");
 }
 
+/* A tracer's return trampoline in the middle of a stack, where the
+ * unwinder did not put back the return address it replaced: the frame it
+ * stands for is lost, and the holder is named past it.
+ *  - Debian's 5.10 arm64 under record --bpf, whose kretprobe on
+ *    generic_file_splice_read() gates the page cache read of a splice:
+ *    the stack record wrote (make e2e PB_E2E_KERNELS=bullseye
+ *    PB_E2E_BPF=1), kretprobe_trampoline where do_splice_to() was;
+ *  - x86_64 6.1 under the function graph tracer: return_to_handler
+ *    where __bio_iov_iter_get_pages() was;
+ *  - arm64 6.12 with pin_user_pages_fast() hooked by fexit: its BPF
+ *    trampoline between it and its caller. */
+static void test_tracer_return_trampolines_are_walked_through(void **state)
+{
+	(void)state;
+	assert_holder(STACK(SEG("mark_page_accessed", "generic_file_splice_read",
+				"kretprobe_trampoline", "do_splice", "__arm64_sys_splice"),
+			    EL0_510),
+		      "mark_page_accessed", "do_splice");
+	assert_holder(STACK(KP_X86_FTRACE, GUP_FAST_61,
+			    SEG("get_user_pages_fast", "__iov_iter_get_pages_alloc",
+				"iov_iter_get_pages2", "return_to_handler",
+				"bio_iov_iter_get_pages", "iomap_dio_bio_iter", "__iomap_dio_rw",
+				"iomap_dio_rw", "xfs_file_dio_read", "xfs_file_read_iter",
+				"new_sync_read", "vfs_read", "ksys_read", "__x64_sys_read"),
+			    X86_ENTRY_510),
+		      "try_grab_folio", "__do_sys_read");
+	assert_holder(STACK(KP_ARM64_612, GUP_FAST_612,
+			    SEG("pin_user_pages_fast", "bpf_trampoline_6442491234",
+				"iov_iter_extract_pages", "__bio_iov_iter_get_pages",
+				"bio_iov_iter_get_pages", "iomap_dio_bio_iter", "__iomap_dio_rw",
+				"iomap_dio_rw", "xfs_file_dio_read", "xfs_file_read_iter",
+				"vfs_read", "ksys_read", "__arm64_sys_read"),
+			    EL0_61),
+		      "try_grab_folio_fast", "__do_sys_read");
+}
+
 /* MSG_ZEROCOPY over TCP on 5.4 arm64 (the lockless walk's
  * try_get_compound_head() -> page_ref_add_unless()) and 6.15 x86_64
  * (zerocopy_fill_skb_from_iter() -> iov_iter_get_pages2()). */
@@ -1420,6 +1456,7 @@ int main(void)
 		cmocka_unit_test(test_iommufd_map_arm64_66_and_x86_64_615),
 		cmocka_unit_test(test_new_rules_on_s390x_66_and_riscv64_610),
 		cmocka_unit_test(test_iommufd_io_page_table_x86_64_68_and_arm64_612),
+		cmocka_unit_test(test_tracer_return_trampolines_are_walked_through),
 		cmocka_unit_test(test_vb2_userptr_arm64_61_kprobe),
 	};
 
