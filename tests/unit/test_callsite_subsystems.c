@@ -99,6 +99,18 @@
 	    "follow_p4d_mask", "follow_page_mask", "__get_user_pages",                    \
 	    "__get_user_pages_locked")
 
+/* vfio_pin_pages() of an mdev driver (6.6+), down either VFIO backend:
+ * iommufd's access (its io page table filling the access's xarray through
+ * the pfn_reader) or type1's vaddr_get_pfns(). */
+#define VFIO_PIN_IOMMUFD                                                                  \
+	SEG("__gup_longterm_locked", "pin_user_pages_remote", "pfn_reader_user_pin",      \
+	    "pfn_reader_fill_span", "pfn_reader_next", "pfn_reader_first",                \
+	    "iopt_pages_fill_xarray", "iopt_area_add_access", "iommufd_access_pin_pages", \
+	    "vfio_pin_pages")
+#define VFIO_PIN_TYPE1                                                                    \
+	SEG("__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",           \
+	    "vfio_pin_page_external", "vfio_iommu_type1_pin_pages", "vfio_pin_pages")
+
 /* --- syscall entry, past the syscall's wrapper -------------------------- */
 
 #define EL0_510                                                                           \
@@ -1073,16 +1085,11 @@ static void test_new_rules_on_s390x_66_and_riscv64_610(void **state)
 
 	(void)state;
 	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_66,
-			    SEG("__gup_longterm_locked", "pin_user_pages_remote",
-				"pfn_reader_user_pin", "pfn_reader_fill_span", "pfn_reader_next",
-				"pfn_reader_first", "iopt_pages_fill_xarray", "iopt_area_add_access",
-				"iommufd_access_pin_pages", "vfio_pin_pages"),
+			    VFIO_PIN_IOMMUFD,
 			    ccw, S390_ENTRY_66),
 		      "__page_ref_mod", "page_array_pin");
 	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_66,
-			    SEG("__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
-				"vfio_pin_page_external", "vfio_iommu_type1_pin_pages",
-				"vfio_pin_pages"),
+			    VFIO_PIN_TYPE1,
 			    ccw, S390_ENTRY_66),
 		      "__page_ref_mod", "page_array_pin");
 	assert_holder(STACK(PAGE_REF_MOD,
@@ -1112,16 +1119,11 @@ static void test_iommufd_io_page_table_x86_64_68_and_arm64_612(void **state)
 
 	(void)state;
 	assert_holder(STACK(KP_X86_INT3, GUP_SLOW_66,
-			    SEG("__gup_longterm_locked", "pin_user_pages_remote",
-				"pfn_reader_user_pin", "pfn_reader_fill_span", "pfn_reader_next",
-				"pfn_reader_first", "iopt_pages_fill_xarray", "iopt_area_add_access",
-				"iommufd_access_pin_pages", "vfio_pin_pages"),
+			    VFIO_PIN_IOMMUFD,
 			    gvt, X86_ENTRY_612),
 		      "try_grab_page", "gvt_pin_guest_page");
 	assert_holder(STACK(KP_X86_INT3, GUP_SLOW_66,
-			    SEG("__gup_longterm_locked", "pin_user_pages_remote", "vaddr_get_pfns",
-				"vfio_pin_page_external", "vfio_iommu_type1_pin_pages",
-				"vfio_pin_pages"),
+			    VFIO_PIN_TYPE1,
 			    gvt, X86_ENTRY_612),
 		      "try_grab_page", "gvt_pin_guest_page");
 	assert_holder(STACK(PAGE_REF_MOD, GUP_SLOW_612,
