@@ -1146,7 +1146,9 @@ static void test_iommufd_io_page_table_x86_64_68_and_arm64_612(void **state)
  *  - x86_64 6.1 under the function graph tracer: return_to_handler
  *    where __bio_iov_iter_get_pages() was;
  *  - arm64 6.12 with pin_user_pages_fast() hooked by fexit: its BPF
- *    trampoline between it and its caller. */
+ *    trampoline between it and its caller;
+ *  - x86_64 5.10, a kretprobe of perf probe's: none of these was looked
+ *    at when the rule was written. */
 static void test_tracer_return_trampolines_are_walked_through(void **state)
 {
 	(void)state;
@@ -1170,6 +1172,18 @@ static void test_tracer_return_trampolines_are_walked_through(void **state)
 				"vfs_read", "ksys_read", "__arm64_sys_read"),
 			    EL0_61),
 		      "try_grab_folio_fast", "__do_sys_read");
+	/* x86_64 5.10 (its ORC unwinder puts a kretprobe's return address
+	 * back from 5.15) with a kretprobe on generic_file_splice_read (perf
+	 * probe -a 'generic_file_splice_read%return'), the page_ref_mod
+	 * tracepoint of a splice from tmpfs, whose page reference
+	 * copy_page_to_iter_pipe() (inlined) takes: where do_splice_to was,
+	 * the trampoline */
+	assert_holder(STACK(PAGE_REF_MOD,
+			    SEG("copy_page_to_iter", "shmem_file_read_iter",
+				"generic_file_splice_read", "kretprobe_trampoline", "do_splice",
+				"__x64_sys_splice"),
+			    X86_ENTRY_510),
+		      "__page_ref_mod", "do_splice");
 }
 
 /* MSG_ZEROCOPY over TCP on 5.4 arm64 (the lockless walk's
