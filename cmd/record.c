@@ -36,7 +36,8 @@ static const struct pb_usage record_usage = {
 	.footer = "environment: PINBLAME_TRACEFS=DIR uses DIR as the tracefs, PINBLAME_PROC=DIR\n"
 		  "             DIR as procfs (kallsyms, sys/debug/kprobes-optimization);\n"
 		  "             with --bpf, PINBLAME_BPF_ATTACH=fentry|kprobe and\n"
-		  "             PINBLAME_BPF_GUP=call|page choose how the hooks attach\n"
+		  "             PINBLAME_BPF_GUP=call|page choose how the hooks attach, and\n"
+		  "             PINBLAME_BPF_PUTS=failure|always when the put hooks do\n"
 		  "exit codes: 0 ok, 2 usage, 3 tracing error; COMMAND's own status when it fails,\n"
 		  "126/127 when it cannot be run\n",
 	.in_order = 1,
@@ -148,8 +149,8 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 			    "keeps the latest GUP or splice stack of each page and\n"
 			    "writes those of the pages an allocation failed on"),
 		PB_OPT_CALLBACK(0, "bpf-pages", &o->bpf_pages, "N",
-				"pages --bpf keeps at most (default 65536: 17 MiB of kernel\n"
-				"memory, about 270 bytes a page with the stacks)", take_size),
+				"pages --bpf keeps at most (default 65536: 20 MiB of kernel\n"
+				"memory, about 320 bytes a page with the stacks)", take_size),
 		PB_OPT_CALLBACK(0, "bpf-pfns", &o->bpf_pfns, "RANGES",
 				"pfns whose pages --bpf watches: START-END[,START-END...],\n"
 				"END not included, 0x for hex, at most 8; 'cma': the CMA\n"

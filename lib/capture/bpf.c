@@ -124,8 +124,9 @@ static void write_pfn(struct pb_bpf_run *r, struct pb_buf *b, uint64_t pfn)
 	struct pb_bpf_page rec;
 	struct pb_bpf_frames fr;
 
+	/* a record without a get: made by the failure, for its put */
 	if (bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec, sizeof(rec), 0) ||
-	    pb_bpf_seen(&r->seen, page, rec.get_ns))
+	    !rec.gets || pb_bpf_seen(&r->seen, page, rec.get_ns))
 		return;
 	fr = read_stack(r, rec.get_kstack, ip);
 	pb_bpf_write_page(b, &r->ks, page, &rec, &fr);
@@ -153,16 +154,54 @@ static int flush_pending(struct pb_bpf_run *r, int force)
 	return ret;
 }
 
-static void add_pending(struct pb_bpf_run *r, uint64_t pfn)
+/* PFN into LIST (N of MAX), once; DROPPED counts those past MAX. */
+static void add_pfn(uint64_t *list, size_t *n, size_t max, uint64_t *dropped, uint64_t pfn)
 {
-	for (size_t i = 0; i < r->npending; i++)
-		if (r->pending[i] == pfn)
+	for (size_t i = 0; i < *n; i++)
+		if (list[i] == pfn)
 			return;
-	if (r->npending == PENDING_MAX) {
-		r->pending_dropped++;
+	if (*n == max) {
+		(*dropped)++;
 		return;
 	}
-	r->pending[r->npending++] = pfn;
+	list[(*n)++] = pfn;
+}
+
+/* The first put after the failure of each watched failing page that has
+ * one now, written once; a page whose record is gone (or whose put is
+ * written) leaves the list, and comes back with its next failure. */
+static int flush_puts(struct pb_bpf_run *r)
+{
+	uint64_t ip[PB_BPF_STACK_DEPTH];
+	uint64_t size = r->skel->bss->page_struct_size, base = r->skel->bss->vmemmap_base;
+	struct pb_buf b = { 0 };
+	size_t kept = 0;
+	int ret;
+
+	if (!size)
+		return 0;
+	for (size_t i = 0; i < r->nput_watch; i++) {
+		uint64_t pfn = r->put_watch[i], page = base + pfn * size;
+		struct pb_bpf_page rec;
+		struct pb_bpf_frames fr;
+
+		if (bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec,
+					 sizeof(rec), 0))
+			continue;
+		if (!rec.put_ns) {
+			r->put_watch[kept++] = pfn;
+			continue;
+		}
+		if (pb_bpf_seen(&r->put_seen, page, rec.put_ns))
+			continue;
+		fr = read_stack(r, rec.put_kstack, ip);
+		pb_bpf_write_put(&b, &r->ks, pfn, &rec, &fr);
+		r->puts_written++;
+	}
+	r->nput_watch = kept;
+	ret = write_out(r, &b);
+	pb_buf_free(&b);
+	return ret;
 }
 
 int on_failure(void *ctx, void *data, size_t size)
@@ -180,10 +219,13 @@ int on_failure(void *ctx, void *data, size_t size)
 	pb_bpf_write_failure(&r->held, &r->ks, &f, &fr);
 	/* a failing pfn outside the watched memory has no record: counted,
 	 * so the end can say that its holder could not be kept */
-	if (f.kind == PB_BPF_ISOLATION_FAIL && !pb_bpf_watch_has(&r->watch, f.c))
+	if (f.kind == PB_BPF_ISOLATION_FAIL && !pb_bpf_watch_has(&r->watch, f.c)) {
 		r->unwatched++;
-	else if (f.kind == PB_BPF_ISOLATION_FAIL)
-		add_pending(r, f.c);
+	} else if (f.kind == PB_BPF_ISOLATION_FAIL) {
+		add_pfn(r->pending, &r->npending, PENDING_MAX, &r->pending_dropped, f.c);
+		add_pfn(r->put_watch, &r->nput_watch, PUT_WATCH_MAX, &r->put_watch_dropped, f.c);
+	}
+	attach_puts(r);
 	return flush_pending(r, r->held.len > (16u << 20));
 }
 
@@ -311,8 +353,10 @@ static int write_header(struct pb_bpf_run *r)
 		return -1;
 	}
 	pb_buf_addf(&b, "# pinblame-record: source=bpf\n# pinblame-record: bpf_attach=%s\n"
-		    "# pinblame-record: bpf_gup=%s\n# pinblame-record: bpf_watch=",
-		    attach_names[r->kind], r->per_call ? "call" : "page");
+		    "# pinblame-record: bpf_gup=%s\n# pinblame-record: bpf_puts=%s\n"
+		    "# pinblame-record: bpf_watch=", attach_names[r->kind],
+		    r->per_call ? "call" : "page",
+		    r->puts_mode == PUTS_ALWAYS ? "always" : "failure");
 	pb_bpf_watch_format(&r->watch, &b);
 	pb_buf_adds(&b, "\n#\n");
 	for (size_t i = 0; i < r->ncalib; i++)
@@ -333,7 +377,7 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 
 	memset(r, 0, sizeof(*r));
 	r->out = o->out_fd;
-	if (preflight(o, &r->ks, hooks, &n, &kprobes, &want) < 0 ||
+	if (preflight(o, &r->ks, hooks, &n, &kprobes, &want) < 0 || puts_wanted(&r->puts_mode) < 0 ||
 	    load_and_attach(r, o, want, kprobes, hooks, n) < 0 || set_watch(r, o) < 0 ||
 	    write_header(r) < 0 ||
 	    attach_failures(r, hooks, n) < 0) {
@@ -352,7 +396,7 @@ int pb_bpf_poll(struct pb_bpf_run *r, int timeout_ms)
 		pb_error("--bpf: reading the ring buffer: %s", strerror(-n));
 		return -1;
 	}
-	if (flush_pending(r, 0) < 0 || r->failed)
+	if (flush_pending(r, 0) < 0 || flush_puts(r) < 0 || r->failed)
 		return -1;
 	return 0;
 }
@@ -368,7 +412,7 @@ int pb_bpf_stop(struct pb_bpf_run *r)
 		pb_warn("--bpf: the vmemmap was not learned (no page of ours at the start, no "
 			"cma_alloc_busy_retry event): the pages of %zu failing pfns are not written",
 			r->npending);
-	if (flush_pending(r, 1) < 0)
+	if (flush_pending(r, 1) < 0 || flush_puts(r) < 0)
 		return -1;
 	if (r->skel->bss->failures_lost || r->pending_dropped)
 		pb_warn("--bpf: %llu failure events lost (ring buffer full), %llu failing pfns "
@@ -383,8 +427,12 @@ int pb_bpf_stop(struct pb_bpf_run *r)
 		pb_warn("--bpf: %llu failures were on pfns outside the watched memory, whose "
 			"holders were not kept: --bpf-pfns can widen it",
 			(unsigned long long)r->unwatched);
-	fprintf(stderr, "pinblame record: BPF saw %llu failure events, wrote %llu page records\n",
-		(unsigned long long)r->failures, (unsigned long long)r->pages_written);
+	if (r->put_watch_dropped)
+		pb_warn("--bpf: the puts of %llu failing pfns were not looked for (over the limit "
+			"of %d)", (unsigned long long)r->put_watch_dropped, PUT_WATCH_MAX);
+	fprintf(stderr, "pinblame record: BPF saw %llu failure events, wrote %llu page records "
+		"and %llu puts after a failure\n", (unsigned long long)r->failures,
+		(unsigned long long)r->pages_written, (unsigned long long)r->puts_written);
 	return 0;
 }
 

@@ -173,6 +173,11 @@ struct pb_bpf_frames {
  * and its <stack trace> block (none when STACK has no frames). */
 void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t page,
 		       const struct pb_bpf_page *rec, const struct pb_bpf_frames *stack);
+/* Appends the first put of the page at PFN after a failure on it (REC's
+ * put side) as page_pinner's page_pinner_put event, "pfn=0x... count=N",
+ * with its <stack trace> block (none when STACK has no frames). */
+void pb_bpf_write_put(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t pfn,
+		      const struct pb_bpf_page *rec, const struct pb_bpf_frames *stack);
 /* A get of record's own whose pfn /proc/self/pagemap gave (PFN, its struct
  * PAGE), at NS on CPU: a point the importer fits the vmemmap through. */
 void pb_bpf_write_calibration(struct pb_buf *b, uint32_t pid, uint32_t cpu, uint64_t ns,

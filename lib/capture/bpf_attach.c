@@ -120,6 +120,16 @@ static int attach_wanted(enum attach_kind *kind)
 	return k < 0 ? -1 : 0;
 }
 
+/* PINBLAME_BPF_PUTS: when the put hooks are attached, 0 or -1 (said). */
+int puts_wanted(enum puts_mode *mode)
+{
+	static const char *const names[] = { "failure", "always" };
+	int m = env_choice("PINBLAME_BPF_PUTS", names, PUTS_ALWAYS + 1);
+
+	*mode = m < 0 ? PUTS_AFTER_FAILURE : (enum puts_mode)m;
+	return m < 0 ? -1 : 0;
+}
+
 int gup_wanted(enum gup_mode *mode)
 {
 	static const char *const names[] = { "auto", "call", "page" };
@@ -185,9 +195,10 @@ int preflight(const struct pb_bpf_opts *o, struct pb_ksyms *ks, struct pb_bpf_ho
 	char why[512];
 	size_t ngup;
 	enum gup_mode mode;
+	enum puts_mode puts;
 
 	memset(ks, 0, sizeof(*ks));
-	if (attach_wanted(kind) < 0 || gup_wanted(&mode) < 0 ||
+	if (attach_wanted(kind) < 0 || gup_wanted(&mode) < 0 || puts_wanted(&puts) < 0 ||
 	    check_kernel(o->sysfs, o->tracefs, kprobes) < 0)
 		return -1;
 	if (*kind == ATTACH_KPROBE && !*kprobes)
@@ -487,8 +498,9 @@ static void ksym_range(const struct pb_ksyms *ks, const char *name, volatile __u
 /* Opens the object and sizes the maps. Stacks are shared (one per distinct
  * call path, a few hundred in practice), so a quarter of the pages is room
  * to spare; a full stack map only loses stacks, which the end of the run
- * reports. Memory: about 130 bytes per page record and 536 per stack, 17
- * MiB in all for the default 65536 pages. */
+ * reports. Memory: about 185 bytes per page record (128 of value, the
+ * LRU hash element's key and links) and 536 per stack, 20 MiB in all for
+ * the default 65536 pages. */
 static int open_object(struct pb_bpf_run *r, unsigned long max_pages)
 {
 	libbpf_set_print(libbpf_message);
@@ -609,10 +621,17 @@ static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, s
 
 	if (r->per_call && !gup)
 		return 1;
+	r->nputs = 0;
 	for (size_t i = 0; i < n; i++) {
 		refused[i] = 0;
 		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
 			continue;
+		/* kept for attach_puts(): loaded, not attached yet */
+		if (hooks[i].role == PB_BPF_ROLE_PUT) {
+			r->put_hooks[r->nputs] = hooks[i];
+			r->put_progs[r->nputs++] = r->hook_prog[i];
+			continue;
+		}
 		if (attach_hook(r, &hooks[i], r->hook_prog[i]))
 			gup += hooks[i].role == PB_BPF_ROLE_GUP;
 		else
@@ -632,6 +651,22 @@ static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, s
 	return 0;
 }
 
+/* The put hooks, once: each refused one is warned. Until they are on,
+ * a put costs nothing; only the first put after a failure on a page is
+ * kept (pinblame.bpf.c), so they wait for the first failure, as
+ * page_pinner's failure tracking does (PINBLAME_BPF_PUTS=always: from
+ * the start). */
+void attach_puts(struct pb_bpf_run *r)
+{
+	if (r->puts_on)
+		return;
+	r->puts_on = 1;
+	for (size_t i = 0; i < r->nputs; i++)
+		if (!attach_hook(r, &r->put_hooks[i], r->put_progs[i]))
+			pb_warn("--bpf: cannot attach %s to %s: its puts are not seen: %s",
+				attach_names[r->kind], r->put_hooks[i].func, attach_error(errno));
+}
+
 /* The failure points, the ring buffer, and what is on. */
 int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
 {
@@ -649,7 +684,8 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");
 	fprintf(stderr, "pinblame record: BPF on");
 	for (size_t i = 0, first = 1; i < n; i++) {
-		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
+		if ((r->per_call && hooks[i].role == PB_BPF_ROLE_GUP) ||
+		    hooks[i].role == PB_BPF_ROLE_PUT)
 			continue;
 		fprintf(stderr, "%s%s", first ? " " : ", ", hooks[i].func);
 		first = 0;
@@ -661,6 +697,16 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 		fprintf(stderr, ", %s's entry and return", r->gate);
 	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
 		(unsigned long)bpf_map__max_entries(r->skel->maps.pages));
+	if (r->nputs) {
+		fprintf(stderr, "pinblame record: the puts (");
+		for (size_t i = 0; i < r->nputs; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", r->put_hooks[i].func);
+		fprintf(stderr, ") of the pages an allocation fails on: hooked %s\n",
+			r->puts_mode == PUTS_ALWAYS ? "now (PINBLAME_BPF_PUTS=always)"
+						    : "from the first failure on");
+	}
+	if (r->puts_mode == PUTS_ALWAYS)
+		attach_puts(r);
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.failures), on_failure, r, NULL);
 	if (!r->rb) {
 		pb_error("--bpf: cannot open the ring buffer: %s", strerror(errno));

@@ -11,6 +11,8 @@
 
 /* Failing pfns waiting for the vmemmap, and pages already written. */
 #define PENDING_MAX 65536
+/* Failing pages whose first put after the failure is looked for. */
+#define PUT_WATCH_MAX 4096
 
 /* How the hooks are attached: fentry (BPF trampolines: BTF and, on arm64,
  * 6.0+) where the kernel takes them, else kprobes; PINBLAME_BPF_ATTACH=
@@ -25,10 +27,17 @@ extern const char *const attach_names[];
  * else once a grab; PINBLAME_BPF_GUP=call or page forces one. */
 enum gup_mode { GUP_AUTO, GUP_CALL, GUP_PAGE };
 
+/* When the put hooks are attached: at the first failure (page_pinner's
+ * failure tracking: only the puts of pages an allocation failed on are
+ * kept), or from the start; PINBLAME_BPF_PUTS=failure or always. */
+enum puts_mode { PUTS_AFTER_FAILURE, PUTS_ALWAYS };
+
 /* A refusal: why, and what to use instead. */
 int refuse(const char *why);
 /* PINBLAME_BPF_GUP: 0, or -1 after saying what it takes. */
 int gup_wanted(enum gup_mode *mode);
+/* PINBLAME_BPF_PUTS: 0, or -1 after saying what it takes. */
+int puts_wanted(enum puts_mode *mode);
 
 /* Everything that can be known before loading: the kernel's BTF and
  * kprobes, kallsyms, and the functions to hook (at least one GUP grab).
@@ -61,6 +70,15 @@ struct pb_bpf_run {
 	int per_call;		/* the GUP calls are hooked, not the grabs */
 	int no_trampolines;	/* fentry's first attach refused with ENOTSUPP:
 				 * the kernel attaches no BPF trampoline */
+	struct pb_bpf_hook put_hooks[PB_BPF_MAX_HOOKS];	/* attached by attach_puts() */
+	struct bpf_program *put_progs[PB_BPF_MAX_HOOKS];
+	size_t nputs;
+	enum puts_mode puts_mode;
+	int puts_on;		/* attach_puts() ran */
+	uint64_t put_watch[PUT_WATCH_MAX];	/* failing pfns whose put is not written */
+	size_t nput_watch;
+	uint64_t put_watch_dropped, puts_written;
+	struct pb_bpf_seen put_seen;	/* puts written */
 	struct pb_ksyms ks;
 	int out;
 	int failed;		/* a write failed */
@@ -88,6 +106,8 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n);
 /* The failure points, the ring buffer, and what is on. */
 int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n);
+/* The put hooks, once (at the first failure, or at the start). */
+void attach_puts(struct pb_bpf_run *r);
 /* kallsyms again, with the programs loaded (bpf_attach.c). */
 void reload_ksyms(struct pb_bpf_run *r, const char *proc);
 

@@ -79,9 +79,28 @@ void pb_bpf_write_page(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t pag
 		pb_buf_addf(b, "%s: (%s+0x0/0x%" PRIx64 ")", func, func, size);
 	else
 		pb_buf_addf(b, "pinblame_bpf_get: (0x%llx)", (unsigned long long)rec->get_ip);
-	pb_buf_addf(b, " page=0x%" PRIx64 " gets=%" PRIu32 " puts=%" PRIu32 "\n", page, rec->gets,
-		    rec->puts);
+	pb_buf_addf(b, " page=0x%" PRIx64 " gets=%" PRIu32 "\n", page, rec->gets);
 	write_stack(b, ks, rec->comm, rec->pid, rec->tgid, rec->cpu, rec->get_ns, stack);
+}
+
+/* As the page_pinner patch's page_pinner_put event prints it ("pfn=0x%lx
+ * flags=%s count=%d mapcount=%d mapping=%p mt=%d", doc/FORMATS.md), with
+ * the fields the program reads: the same put of a page whose migration
+ * failed, so the importer takes it as that (put-side evidence: whoever
+ * drops a reference after the failure held it). */
+void pb_bpf_write_put(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t pfn,
+		      const struct pb_bpf_page *rec, const struct pb_bpf_frames *stack)
+{
+	char comm[PB_BPF_COMM_LEN + 1];
+
+	memcpy(comm, rec->put_comm, PB_BPF_COMM_LEN);
+	comm[PB_BPF_COMM_LEN] = 0;
+	write_prefix(b, comm, rec->put_pid, rec->put_tgid, rec->put_cpu, rec->put_ns);
+	pb_buf_addf(b, "page_pinner_put: pfn=0x%" PRIx64, pfn);
+	if (rec->put_count >= 0)
+		pb_buf_addf(b, " count=%" PRId32, rec->put_count);
+	pb_buf_adds(b, "\n");
+	write_stack(b, ks, comm, rec->put_pid, rec->put_tgid, rec->put_cpu, rec->put_ns, stack);
 }
 
 /* As an event that names a page and its pfn: the importer fits the vmemmap

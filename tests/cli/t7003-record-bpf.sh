@@ -71,6 +71,10 @@ PINBLAME_BPF_GUP=each PINBLAME_SYSFS=$TMP/sys-nokp pb record --bpf -o "$TMP/t.tr
 is "$rc" 3 "an unknown PINBLAME_BPF_GUP exits 3"
 is "$err" "pinblame: record: --bpf: PINBLAME_BPF_GUP is auto, call or page, not 'each'" \
 	"and names the values it takes"
+PINBLAME_BPF_PUTS=never PINBLAME_SYSFS=$TMP/sys-nokp pb record --bpf -o "$TMP/t.trace" -- true
+is "$rc" 3 "an unknown PINBLAME_BPF_PUTS exits 3"
+is "$err" "pinblame: record: --bpf: PINBLAME_BPF_PUTS is failure or always, not 'never'" \
+	"and names the values it takes"
 
 # kprobes, but kallsyms without any GUP grab (a .constprop copy is not one)
 mkdir -p "$TMP/sys/kernel/btf" "$TMP/sys/bus/event_source/devices/kprobe" "$TMP/proc"

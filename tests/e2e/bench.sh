@@ -5,7 +5,9 @@
 # kernel takes (fentry where it can), under record --bpf with kprobes and
 # under record --bpf watching only the CMA areas and ZONE_MOVABLE, the
 # first two also with a hook on each GUP grab instead of each GUP call
-# (PINBLAME_BPF_GUP=page: bpf-page, bpf-kprobe-page); and the
+# (PINBLAME_BPF_GUP=page: bpf-page, bpf-kprobe-page), and with the put
+# hooks on from the start (PINBLAME_BPF_PUTS=always: bpf-puts), as they
+# are after the first failure of a run (gupbench makes none); and the
 # same loop with a read of a page cache file a round (gupbench -f), with
 # no tracing (cached) and under record --bpf (bpf-cached): on a kernel
 # up to 6.4, record hooks the page cache's mark of a page read, which
@@ -49,6 +51,7 @@ while [ $rep -le "$REPS" ]; do
 	run bpf-page $rep env PINBLAME_BPF_GUP=page pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-kprobe $rep env PINBLAME_BPF_ATTACH=kprobe pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-kprobe-page $rep env PINBLAME_BPF_ATTACH=kprobe PINBLAME_BPF_GUP=page pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
+	run bpf-puts $rep env PINBLAME_BPF_PUTS=always pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run bpf-cma $rep pinblame record --bpf --bpf-pfns cma -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run cached $rep gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache
 	run bpf-cached $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache

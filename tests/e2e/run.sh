@@ -694,7 +694,7 @@ bench_report() {
 	elif [ "$ICOUNT" = 1 ]; then
 		clock="qemu -icount: a guest second is 10^9 instructions"
 	fi
-	local gup="none probe-gup bpf bpf-page bpf-kprobe bpf-kprobe-page bpf-cma"
+	local gup="none probe-gup bpf bpf-page bpf-kprobe bpf-kprobe-page bpf-puts bpf-cma"
 	local cached="cached bpf-cached"
 	{
 		echo "$SUITE $(kernel_release): $(grep -c '^PB-BENCH mode=none' "$f") runs each ($clock), median and slowdown vs none: loop CPU time: $(bench_figures "$f" cpu none $gup); loop time: $(bench_figures "$f" seconds none $gup)"

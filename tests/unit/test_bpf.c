@@ -245,7 +245,7 @@ static void write_page(struct pb_buf *b, const struct pb_ksyms *ks)
 {
 	struct pb_bpf_page rec = {
 		.get_ns = 53100000123ULL, .get_ip = 0xffff800080040804ULL,
-		.gets = 3, .puts = 1, .pid = 151, .tgid = 150, .cpu = 1,
+		.gets = 3, .pid = 151, .tgid = 150, .cpu = 1,
 		.get_kstack = 7, .get_ustack = -1, .put_kstack = -1,
 	};
 	struct pb_bpf_frames fr = { get_stack, PB_ARRAY_SIZE(get_stack) };
@@ -291,7 +291,7 @@ static void test_page_record_is_written_as_a_kprobe_hit_with_its_stack(void **st
 	write_page(&b, &ks);
 	assert_string_equal(pb_buf_str(&b),
 		"       holdpages-151     (    150) [001] .....    53.100000: try_grab_folio_fast: "
-		"(try_grab_folio_fast+0x0/0x298) page=0xfffffdffc30007c0 gets=3 puts=1\n"
+		"(try_grab_folio_fast+0x0/0x298) page=0xfffffdffc30007c0 gets=3\n"
 		"       holdpages-151     (    150) [001] .....    53.100000: <stack trace>\n"
 		" => try_grab_folio_fast\n => gup_fast_fallback\n => __iov_iter_get_pages_alloc\n"
 		" => iov_iter_get_pages2\n => __do_sys_vmsplice\n => __arm64_sys_vmsplice\n"
@@ -716,6 +716,90 @@ static void test_page_of_a_gup_call_is_blamed_on_its_caller(void **state)
 	pb_ksyms_free(&ks);
 }
 
+/* io_uring's fixed buffers, unregistered: the pin was taken before the
+ * run (no get of it seen), and its unpin after the failure is what names
+ * the holder. */
+static const char kallsyms_io_uring[] =
+	"ffff8000800d0000 t io_buffer_unmap\n"
+	"ffff8000800d0400 t io_rsrc_data_free\n"
+	"ffff8000800d0800 T io_sqe_buffers_unregister\n"
+	"ffff8000800d0c00 t __io_uring_register\n"
+	"ffff8000800d1000 T __arm64_sys_io_uring_register\n";
+
+static const uint64_t unpin_stack[] = {
+	0xffff8000800b1040ULL,	/* the fentry program */
+	0xffff800080041008ULL,	/* unpin_user_page+0x8 */
+	0xffff8000800d0120ULL,	/* io_buffer_unmap */
+	0xffff8000800d0480ULL,	/* io_rsrc_data_free */
+	0xffff8000800d0840ULL,	/* io_sqe_buffers_unregister */
+	0xffff8000800d0d00ULL,	/* __io_uring_register */
+	0xffff8000800d1010ULL,	/* __arm64_sys_io_uring_register */
+	0xffff800080010110ULL,	/* invoke_syscall */
+	0xffff800080010010ULL,	/* el0_svc */
+	0,
+};
+
+static void write_put(struct pb_buf *b, const struct pb_ksyms *ks, uint64_t ns)
+{
+	struct pb_bpf_page rec = {
+		.fail_ns = 53220926000ULL, .put_ns = ns, .put_ip = 0xffff800080041000ULL,
+		.get_kstack = -1, .get_ustack = -1, .put_kstack = 9, .put_count = 1026,
+		.put_pid = 160, .put_tgid = 160, .put_cpu = 0,
+	};
+	struct pb_bpf_frames fr = { unpin_stack, PB_ARRAY_SIZE(unpin_stack) };
+
+	strcpy(rec.put_comm, "uring-holder");
+	pb_bpf_write_put(b, ks, FIN_PFN, &rec, &fr);
+}
+
+/* A put after the failure is written as page_pinner's page_pinner_put, and
+ * read as put-side evidence: it names the holder where no get was seen,
+ * and stays below a get that was. */
+static void test_put_after_a_failure_names_a_holder_whose_get_was_not_seen(void **state)
+{
+	struct pb_ksyms ks;
+	struct pb_buf syms = { 0 }, b = { 0 }, with_get = { 0 };
+	char got[128];
+
+	(void)state;
+	pb_buf_adds(&syms, kallsyms_612);
+	pb_buf_adds(&syms, kallsyms_io_uring);
+	load_text(&ks, syms.data);
+	write_put(&b, &ks, 60500000000ULL);
+	assert_string_equal(pb_buf_str(&b),
+		"    uring-holder-160     (    160) [000] .....    60.500000: page_pinner_put: "
+		"pfn=0x10001f count=1026\n"
+		"    uring-holder-160     (    160) [000] .....    60.500000: <stack trace>\n"
+		" => unpin_user_page\n => io_buffer_unmap\n => io_rsrc_data_free\n"
+		" => io_sqe_buffers_unregister\n => __io_uring_register\n"
+		" => __arm64_sys_io_uring_register\n => invoke_syscall\n => el0_svc\n");
+	pb_buf_reset(&b);
+	pb_buf_adds(&b, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
+	pb_buf_add(&with_get, b.data, b.len);
+	write_page(&with_get, &ks);
+	write_isolation_failure(&b, &ks);
+	write_isolation_failure(&with_get, &ks);
+	write_busy_retry(&with_get, &ks, 0x100000, 53221370000ULL);
+	write_busy_retry(&with_get, &ks, 0x102000, 53231370000ULL);
+	write_put(&b, &ks, 60500000000ULL);
+	write_put(&with_get, &ks, 60500000000ULL);
+	blamed_of(&b, got, sizeof(got));
+	assert_string_equal(got, "io_buffer_unmap");
+	blamed_of(&with_get, got, sizeof(got));
+	assert_string_equal(got, "__do_sys_vmsplice");
+	/* a put before the failure answers nothing */
+	pb_buf_reset(&b);
+	pb_buf_adds(&b, "# tracer: nop\n#\n# pinblame-record: source=bpf\n#\n");
+	write_put(&b, &ks, 50000000000ULL);
+	write_isolation_failure(&b, &ks);
+	blamed_of(&b, got, sizeof(got));
+	assert_string_equal(got, "");
+	pb_buf_free(&b);
+	pb_buf_free(&with_get);
+	pb_buf_free(&syms);
+	pb_ksyms_free(&ks);
+}
+
 #ifdef PB_HAVE_BPF
 #include <bpf/btf.h>
 
@@ -826,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_hooks_of_a_5_10_kernel_are_the_compound_head_grab_and_a_page_read),
 		cmocka_unit_test(test_single_cma_alloc_failure_is_written_as_5_10_prints_it),
 		cmocka_unit_test(test_page_of_a_gup_call_is_blamed_on_its_caller),
+		cmocka_unit_test(test_put_after_a_failure_names_a_holder_whose_get_was_not_seen),
 #ifdef PB_HAVE_BPF
 		cmocka_unit_test(test_gup_calls_are_the_global_api_with_an_array_of_pages),
 #endif

@@ -4,7 +4,9 @@
  *
  * For every page a GUP grab or a splice into a pipe takes a reference on,
  * the LRU hash map "pages" keeps the latest get (time, task, kernel and
- * user stack ids) and put, keyed by the page's (or folio's) address: the
+ * user stack ids), and for a page an allocation failed on, the first put
+ * after the failure, as page_pinner does; keyed by the page's (or folio's)
+ * address: the
  * struct page address is what every kernel passes to those functions, and
  * turning it into a pfn needs the vmemmap, which user space learns (see
  * lib/capture/bpf.c). The map is bounded and LRU, so memory stays fixed
@@ -124,7 +126,7 @@ static __always_inline struct pb_bpf_page *page_record(__u64 page)
 
 	if (rec)
 		return rec;
-	fresh.get_kstack = fresh.get_ustack = fresh.put_kstack = -1;
+	fresh.get_kstack = fresh.get_ustack = fresh.put_kstack = fresh.put_count = -1;
 	bpf_map_update_elem(&pages, &page, &fresh, BPF_NOEXIST);
 	rec = bpf_map_lookup_elem(&pages, &page);
 	if (!rec)
@@ -292,19 +294,49 @@ static __always_inline void gup_call_return(void *ctx, __u64 pages, __s32 n, __u
 	bpf_loop((__u32)n, gup_call_page, &c, 0);
 }
 
-static __always_inline void on_put(void *ctx, __u64 page)
+/* A put of a page an allocation failed on, the first since the failure:
+ * its stack, task and the references left. The put hooks are attached
+ * after the first failure of the run (user space), so before it they cost
+ * nothing; after it, a put of any other page is let go after the lookup. */
+static __always_inline void on_put(void *ctx, __u64 page, __u64 ip)
 {
 	struct pb_bpf_page *rec = page && watched(page) ? bpf_map_lookup_elem(&pages, &page)
 							 : NULL;
+	__u64 pid_tgid;
+	int count = -1;
 
-	/* a put of a page no get was seen on tells nothing */
-	if (!rec)
+	if (!rec || !rec->fail_ns || rec->put_ns >= rec->fail_ns)
 		return;
+	pid_tgid = bpf_get_current_pid_tgid();
 	rec->put_ns = bpf_ktime_get_ns();
-	/* no stack: the trace shows only the get's (the put says when the
-	 * page was let go), and a stack walk per put doubled the cost of
-	 * every GUP round trip (make bench-bpf) */
-	__sync_fetch_and_add(&rec->puts, 1);
+	rec->put_ip = ip;
+	rec->put_kstack = stack_id(ctx, 0);
+	rec->put_pid = (__u32)pid_tgid;
+	rec->put_tgid = pid_tgid >> 32;
+	rec->put_cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(rec->put_comm, sizeof(rec->put_comm));
+	/* a folio's head is its first page: the same _refcount */
+	if (!bpf_core_read(&count, sizeof(count), &((struct page *)page)->_refcount.counter))
+		rec->put_count = count;
+}
+
+/* A failure on the page at PFN (test_pages_isolated's fin_pfn): its next
+ * put is kept, with a record made for it when no get was seen (a pin taken
+ * before the run, or by a path not hooked, is named by its put). Again
+ * after a put was kept: the page may have been taken anew. */
+static __always_inline void mark_failed(__u64 pfn)
+{
+	__u64 size = page_struct_size, page;
+	struct pb_bpf_page *rec;
+
+	if (!size || !vmemmap_base)
+		return;
+	page = vmemmap_base + pfn * size;
+	if (!watched(page))
+		return;
+	rec = page_record(page);
+	if (rec && (!rec->fail_ns || rec->put_ns >= rec->fail_ns))
+		rec->fail_ns = bpf_ktime_get_ns();
 }
 
 /* Whether the current stack runs through one of splice_ranges. */
@@ -382,7 +414,7 @@ int BPF_KPROBE(get_arg2, void *pipe, void *folio)
 SEC("kprobe")
 int BPF_KPROBE(put_arg1, void *page)
 {
-	on_put(ctx, (__u64)page);
+	on_put(ctx, (__u64)page, PT_REGS_IP(ctx));
 	return 0;
 }
 
@@ -433,7 +465,7 @@ static __always_inline __u64 arg_number(void *ctx, __u32 n)
 	{ on_get(ctx, arg_number(ctx, 0), bpf_get_func_ip(ctx)); return 0; }
 #define FENTRY_PUT1(n) \
 	SEC("fentry") int BPF_PROG(fe_put_arg1_##n, void *page) \
-	{ on_put(ctx, arg_number(ctx, 0)); return 0; }
+	{ on_put(ctx, arg_number(ctx, 0), bpf_get_func_ip(ctx)); return 0; }
 
 FENTRY_GET1(0)
 FENTRY_GET1(1)
@@ -655,6 +687,7 @@ int pages_isolated(struct bpf_raw_tracepoint_args *ctx)
 	f.a = ctx->args[0];
 	f.b = ctx->args[1];
 	f.c = ctx->args[2];
+	mark_failed(f.c);
 	send_failure(ctx, &f);
 	return 0;
 }

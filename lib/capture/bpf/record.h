@@ -29,18 +29,27 @@
  * areas and ZONE_MOVABLE); none set: every page. */
 #define PB_BPF_WATCH_RANGES 8
 
-/* One page's latest reference taken and dropped, keyed by the struct page
- * (or folio) address in the LRU hash map "pages". A stack id is -1 when
- * the stack map was full or the stack could not be taken. */
+/* One page's latest reference taken, and the first put after a failure on
+ * it, keyed by the struct page (or folio) address in the LRU hash map
+ * "pages". A stack id is -1 when the stack map was full or the stack could
+ * not be taken. The put side is page_pinner's failure tracking: only a
+ * page an allocation failed on has its puts kept (fail_ns set by the
+ * failure point), and only the first one after the failure, with its
+ * stack: whoever drops a reference the failure met held it. */
 struct pb_bpf_page {
-	__u64 get_ns;		/* bpf_ktime_get_ns() of the latest get */
+	__u64 get_ns;		/* bpf_ktime_get_ns() of the latest get; 0: none */
 	__u64 get_ip;		/* the probed function (its address) */
-	__u64 put_ns;		/* of the latest put; 0: none seen */
 	__u64 stack_ns;		/* when the get stacks were taken */
-	__u32 gets, puts;	/* how many of each the map has seen */
-	__s32 get_kstack, get_ustack, put_kstack;	/* put_kstack: not taken, -1 */
+	__u64 fail_ns;		/* the failure the next put answers; 0: none */
+	__u64 put_ns;		/* the first put after fail_ns; 0: none seen */
+	__u64 put_ip;		/* its function */
+	__u32 gets;		/* how many the map has seen */
+	__s32 get_kstack, get_ustack, put_kstack;
+	__s32 put_count;	/* the page's _refcount at that put, -1: unread */
 	__u32 pid, tgid, cpu;
+	__u32 put_pid, put_tgid, put_cpu;
 	char comm[PB_BPF_COMM_LEN];
+	char put_comm[PB_BPF_COMM_LEN];
 };
 
 enum pb_bpf_failure_kind {
