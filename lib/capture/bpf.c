@@ -188,7 +188,9 @@ static int flush_puts(struct pb_bpf_run *r)
 		if (bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec,
 					 sizeof(rec), 0))
 			continue;
-		if (!rec.put_ns) {
+		/* none since the page's latest failure (the BPF program marks
+		 * it again after a put was kept) */
+		if (!rec.put_ns || rec.put_ns < rec.fail_ns) {
 			r->put_watch[kept++] = pfn;
 			continue;
 		}
@@ -403,6 +405,7 @@ int pb_bpf_poll(struct pb_bpf_run *r, int timeout_ms)
 
 int pb_bpf_stop(struct pb_bpf_run *r)
 {
+	r->puts_on = 1;		/* a first failure read now attaches nothing */
 	for (size_t i = 0; i < r->nlinks; i++)
 		bpf_link__destroy(r->links[i]);
 	r->nlinks = 0;
