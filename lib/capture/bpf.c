@@ -360,6 +360,10 @@ static int write_header(struct pb_bpf_run *r)
 		    r->per_call ? "call" : "page",
 		    r->puts_mode == PUTS_ALWAYS ? "always" : "failure");
 	pb_bpf_watch_format(&r->watch, &b);
+	/* the GUP calls hooked with kprobes where fexit took the others */
+	for (size_t k = 0; k < r->nkprobed; k++)
+		pb_buf_addf(&b, "%s%s", k ? "," : "\n# pinblame-record: bpf_kprobe_calls=",
+			    r->calls[r->kprobed[k]].func);
 	pb_buf_adds(&b, "\n#\n");
 	for (size_t i = 0; i < r->ncalib; i++)
 		pb_bpf_write_calibration(&b, (uint32_t)getpid(), r->calib[i].cpu, r->calib[i].ns,

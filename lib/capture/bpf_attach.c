@@ -308,10 +308,23 @@ static struct bpf_program *gup_call_fexit(struct pinblame_bpf *skel, size_t i)
 	return p[i];
 }
 
+/* Whether every GUP call has a kprobe entry program for its array's
+ * argument, and kprobe programs may call bpf_loop(). */
+static int gup_calls_kprobe_ready(const struct pb_bpf_run *r)
+{
+	for (size_t i = 0; i < r->ncalls; i++)
+		if (!gup_call_kprobe(r->skel, r->calls[i].pages_arg))
+			return 0;
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
+}
+
 /* The GUP calls' programs, when they are hooked: kprobes load the entry
  * programs of the arguments they read and the return program (which need
  * bpf_loop(), 5.17+, so they load only then); fentry one fexit program per
- * call, told which argument is its array. 0, or 1 when fexit cannot take a
+ * call, told which argument is its array, and, where kprobes may be used,
+ * the kprobe programs too (r->standby), for a call whose fexit the kernel
+ * refuses (x86 trampolines before 6.5 take 6 arguments, and 6.1's
+ * get_user_pages_remote has 7). 0, or 1 when fexit cannot take a
  * function (WHY says which). */
 static int choose_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 {
@@ -322,18 +335,22 @@ static int choose_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 	bpf_program__set_autoload(skel->progs.gup_call_arg3, false);
 	bpf_program__set_autoload(skel->progs.gup_call_arg4, false);
 	bpf_program__set_autoload(skel->progs.gup_call_leave, false);
+	r->standby = 0;
 	if (!r->per_call)
 		return 0;
+	if (r->kind == ATTACH_FENTRY && r->kprobes && gup_calls_kprobe_ready(r))
+		r->standby = 1;
 	for (size_t i = 0; i < r->ncalls; i++) {
 		struct bpf_program *p;
 
-		if (r->kind == ATTACH_KPROBE) {
+		if (r->kind == ATTACH_KPROBE || r->standby) {
 			p = gup_call_kprobe(skel, r->calls[i].pages_arg);
 			if (p)
 				bpf_program__set_autoload(p, true);
 			bpf_program__set_autoload(skel->progs.gup_call_leave, true);
-			continue;
 		}
+		if (r->kind == ATTACH_KPROBE)
+			continue;
 		p = gup_call_fexit(skel, i);
 		skel->rodata->gup_call_pages_arg[i] = (__u32)r->calls[i].pages_arg;
 		err = bpf_program__set_attach_target(p, 0, r->calls[i].func);
@@ -546,14 +563,14 @@ static int load(struct pb_bpf_run *r, unsigned long max_pages, const struct pb_b
 	return 0;
 }
 
-/* A GUP call's hook: kprobes its entry and its return, both or neither;
- * fexit its slot. 1 when on; 0 when refused (errno says why). */
-static int attach_gup_call(struct pb_bpf_run *r, size_t i)
+/* A GUP call's hook of KIND: kprobes its entry and its return, both or
+ * neither; fexit its slot. 1 when on; 0 when refused (errno says why). */
+static int attach_gup_call(struct pb_bpf_run *r, size_t i, enum attach_kind kind)
 {
 	const struct pb_bpf_gup_call *c = &r->calls[i];
 	struct bpf_link *in, *out;
 
-	if (r->kind != ATTACH_KPROBE) {
+	if (kind != ATTACH_KPROBE) {
 		out = bpf_program__attach_trace(gup_call_fexit(r->skel, i));
 		if (!out)
 			return 0;
@@ -592,20 +609,45 @@ static void note_refusal(struct pb_bpf_run *r, int err)
 
 /* The GUP calls' hooks: all on, or 0 with WHY saying which was refused.
  * All or none: the grabs are not hooked then, so the pages of a call
- * left out would not be seen at all (x86 trampolines before 6.5 take at
- * most 6 arguments: 6.1's get_user_pages_remote has 7; the next way to
- * hook, kprobes on each call, takes it). */
+ * left out would not be seen at all. A call whose fexit the kernel
+ * refuses with ENOTSUPP while others take theirs (x86 trampolines before
+ * 6.5 take at most 6 arguments: 6.1's get_user_pages_remote and
+ * pin_user_pages_remote have 7) gets kprobes, where they may be used. */
 static int attach_gup_calls(struct pb_bpf_run *r, char *why, size_t why_size)
 {
+	size_t fexits = 0;
+
+	r->nkprobed = 0;
 	for (size_t i = 0; i < r->ncalls; i++) {
-		if (attach_gup_call(r, i))
+		if (attach_gup_call(r, i, r->kind)) {
+			fexits += r->kind == ATTACH_FENTRY;
 			continue;
+		}
+		if (r->kind == ATTACH_FENTRY && errno == ENOTSUPP_KERNEL && r->standby) {
+			r->kprobed[r->nkprobed++] = i;
+			continue;
+		}
 		note_refusal(r, errno ? errno : EINVAL);
 		snprintf(why, why_size, "%s cannot hook the return of %s (%s)",
 			 r->kind == ATTACH_KPROBE ? "kprobes" : "fexit", r->calls[i].func,
 			 r->nlinks && errno == ENOTSUPP_KERNEL
 				 ? "ENOTSUPP, where the calls before it could be: too many arguments?"
 				 : attach_error(errno ? errno : EINVAL));
+		return 0;
+	}
+	/* refused all: this kernel attaches no trampoline */
+	if (r->nkprobed && !fexits) {
+		note_refusal(r, ENOTSUPP_KERNEL);
+		snprintf(why, why_size, "fexit cannot hook the return of %s (%s)",
+			 r->calls[r->kprobed[0]].func, attach_error(ENOTSUPP_KERNEL));
+		return 0;
+	}
+	for (size_t k = 0; k < r->nkprobed; k++) {
+		if (attach_gup_call(r, r->kprobed[k], ATTACH_KPROBE))
+			continue;
+		snprintf(why, why_size, "neither fexit (ENOTSUPP: too many arguments?) nor kprobes "
+			 "can hook the return of %s (%s)", r->calls[r->kprobed[k]].func,
+			 attach_error(errno ? errno : EINVAL));
 		return 0;
 	}
 	return 1;
@@ -667,6 +709,14 @@ void attach_puts(struct pb_bpf_run *r)
 				attach_names[r->kind], r->put_hooks[i].func, attach_error(errno));
 }
 
+int gup_call_kprobed(const struct pb_bpf_run *r, size_t i)
+{
+	for (size_t k = 0; k < r->nkprobed; k++)
+		if (r->kprobed[k] == i)
+			return 1;
+	return 0;
+}
+
 /* The failure points, the ring buffer, and what is on. */
 int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n)
 {
@@ -692,7 +742,8 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 	}
 	if (r->per_call)
 		for (size_t i = 0; i < r->ncalls; i++)
-			fprintf(stderr, ", %s's return", r->calls[i].func);
+			fprintf(stderr, ", %s's return%s", r->calls[i].func,
+				gup_call_kprobed(r, i) ? " (kprobe: fexit refused it)" : "");
 	if (r->gate)
 		fprintf(stderr, ", %s's entry and return", r->gate);
 	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
@@ -818,6 +869,7 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 
 	if (gup_wanted(&mode) < 0)
 		return -1;
+	r->kprobes = kprobes && want != ATTACH_FENTRY;
 	if (mode != GUP_PAGE)
 		find_gup_calls(r, o);
 	for (size_t i = 0; i < PB_ARRAY_SIZE(attempts); i++) {

@@ -68,6 +68,12 @@ struct pb_bpf_run {
 	struct pb_bpf_gup_call calls[PB_BPF_GUP_CALL_SLOTS];
 	size_t ncalls;
 	int per_call;		/* the GUP calls are hooked, not the grabs */
+	int kprobes;		/* the kernel has kprobes, and they are not refused
+				 * by PINBLAME_BPF_ATTACH=fentry */
+	int standby;		/* with fexit on the GUP calls, their kprobe
+				 * programs loaded too, for a call fexit refuses */
+	size_t kprobed[PB_BPF_GUP_CALL_SLOTS];	/* the calls hooked so */
+	size_t nkprobed;
 	int no_trampolines;	/* fentry's first attach refused with ENOTSUPP:
 				 * the kernel attaches no BPF trampoline */
 	struct pb_bpf_hook put_hooks[PB_BPF_MAX_HOOKS];	/* attached by attach_puts() */
@@ -104,6 +110,8 @@ int on_failure(void *ctx, void *data, size_t size);
  * and PINBLAME_BPF_GUP allow; kprobes only where the kernel has them). */
 int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum attach_kind want,
 		    int kprobes, const struct pb_bpf_hook *hooks, size_t n);
+/* Whether GUP call I is hooked with kprobes where the others have fexit. */
+int gup_call_kprobed(const struct pb_bpf_run *r, size_t i);
 /* The failure points, the ring buffer, and what is on. */
 int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_t n);
 /* The put hooks, once (at the first failure, or at the start). */
