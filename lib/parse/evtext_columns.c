@@ -41,13 +41,6 @@ int pb_text_is_binary(const char *s, size_t n)
 	return 0;
 }
 
-static const char *skip_digits(const char *p, const char *end)
-{
-	while (p < end && pb_is_digit(*p))
-		p++;
-	return p;
-}
-
 /* Decimal digits [s, e) as an int32_t (pids and cpus: a hot path). */
 static int parse_i32(const char *s, const char *e, int32_t *out)
 {
@@ -92,12 +85,12 @@ static const char *cpu_column(const char *p, const char *end, int32_t *cpu)
 	const char *q;
 
 	if (*p == '[') {
-		q = skip_digits(p + 1, end);
+		q = pb_skip_digits(p + 1, end);
 		if (q == p + 1 || q == end || *q != ']' || parse_i32(p + 1, q, cpu) < 0)
 			return NULL;
 		return q + 1;
 	}
-	q = skip_digits(p, end);
+	q = pb_skip_digits(p, end);
 	if (q == p || parse_i32(p, q, cpu) < 0)
 		return NULL;
 	return pb_token_end(q, end);
@@ -158,7 +151,7 @@ static int parse_timestamp(const char *s, const char *e, struct pb_text_context 
 static const char *latency_timestamp(const char *p, const char *end,
 				     struct pb_text_context *c)
 {
-	const char *q = skip_digits(p, end);
+	const char *q = pb_skip_digits(p, end);
 	uint64_t v;
 
 	if (q == p || pb_parse_u64(p, (size_t)(q - p), &v) < 0 || v > INT64_MAX / 1000)
@@ -181,7 +174,7 @@ static const char *latency_timestamp(const char *p, const char *end,
  * '-'), -1 when everything fits but the timestamp is not a number. */
 static int columns(const char *p, const char *end, struct pb_text_context *c)
 {
-	const char *q = skip_digits(p, end), *ts;
+	const char *q = pb_skip_digits(p, end), *ts;
 	int latency;
 
 	if (q == p || q == end || (*q != ' ' && *q != '\t') || parse_i32(p, q, &c->pid) < 0)
@@ -331,7 +324,7 @@ int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *los
 	if (!pb_has_prefix(line, len, "CPU:"))
 		return -1;
 	p = line + 4;
-	q = skip_digits(p, end);
+	q = pb_skip_digits(p, end);
 	if (q == p || parse_i32(p, q, cpu) < 0 || !pb_has_prefix(q, (size_t)(end - q), " ["))
 		return -1;
 	p = q + 2;
@@ -343,7 +336,7 @@ int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *los
 	}
 	if (pb_has_prefix(p, (size_t)(end - p), "LOST ")) {
 		p += 5;
-		q = skip_digits(p, end);
+		q = pb_skip_digits(p, end);
 		if (q == p || pb_parse_u64(p, (size_t)(q - p), &v) < 0 ||
 		    (size_t)(end - q) != 8 || memcmp(q, " EVENTS]", 8))
 			return -1;
@@ -351,7 +344,7 @@ int pb_text_lost_events(const char *line, size_t len, int32_t *cpu, int64_t *los
 		return 0;
 	}
 	*lost = -1;
-	q = skip_digits(p, end);
+	q = pb_skip_digits(p, end);
 	if (q > p) {
 		if (pb_parse_u64(p, (size_t)(q - p), &v) < 0 || *q != ' ')
 			return -1;
@@ -438,7 +431,7 @@ static int graph_proc(const char *s, const char *e, struct pb_text_context *c)
 static int graph_column(const char *s, const char *e, struct pb_text_context *c,
 			int *has_time)
 {
-	const char *q = skip_digits(s, e);
+	const char *q = pb_skip_digits(s, e);
 
 	if (e - s == 1 && *s == '|')
 		return 1;
@@ -448,7 +441,7 @@ static int graph_column(const char *s, const char *e, struct pb_text_context *c,
 		return 1;
 	if (e - s == 2 && s[0] == 'u' && s[1] == 's')
 		return 1;
-	if (q > s && *q == '.' && skip_digits(q + 1, e) == e) {
+	if (q > s && *q == '.' && pb_skip_digits(q + 1, e) == e) {
 		*has_time = pb_parse_seconds_ns(s, (size_t)(e - s), &c->ts_ns) == 0;
 		return *has_time;
 	}
@@ -589,7 +582,7 @@ int evtext_graph_line(const char *line, size_t len)
 		last--;
 	if (last - s >= 10 && dashes_only(s, last))
 		return 1;
-	if (e == s || !((e[-1] == ')' && skip_digits(s, e) == e - 1 && e - 1 > s) ||
+	if (e == s || !((e[-1] == ')' && pb_skip_digits(s, e) == e - 1 && e - 1 > s) ||
 			(pb_is_digit(*s) && pb_find_char(s, e, '.') && time_column(e, last)) ||
 			(e - s == 1 && in_set(*s, "|+!#*@$"))))
 		return 0;

@@ -100,8 +100,7 @@ static int skip_digits(const char *s, size_t n, size_t *i)
 {
 	size_t start = *i;
 
-	while (*i < n && pb_is_digit(s[*i]))
-		(*i)++;
+	*i = (size_t)(pb_skip_digits(s + start, s + n) - s);
 	return *i > start;
 }
 

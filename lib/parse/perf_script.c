@@ -318,10 +318,8 @@ static void set_event(struct sample_head *h, struct tok ev, const char *end)
 /* Digits from P; NULL when none. */
 static const char *skip_digits(const char *p, const char *e)
 {
-	const char *q = p;
+	const char *q = pb_skip_digits(p, e);
 
-	while (q < e && pb_is_digit(*q))
-		q++;
 	return q > p ? q : NULL;
 }
 

@@ -22,6 +22,15 @@ static inline int pb_is_digit(int c)
 	return (unsigned)c - '0' < 10;
 }
 
+/* The end of the decimal digits from P (P itself when there are none),
+ * END at most. */
+static inline const char *pb_skip_digits(const char *p, const char *end)
+{
+	while (p < end && pb_is_digit(*p))
+		p++;
+	return p;
+}
+
 /* [0-9a-f]: the hex digits the kernel prints ("%x", "%08x"). */
 static inline int pb_is_lower_hex(int c)
 {
