@@ -11,7 +11,10 @@
 # same loop with a read of a page cache file a round (gupbench -f), with
 # no tracing (cached) and under record --bpf (bpf-cached): on a kernel
 # up to 6.4, record hooks the page cache's mark of a page read, which
-# every read of the machine goes through;
+# every read of the machine goes through; and the loop over 512 buffers
+# (gupbench -b 512: a call's pages come back after more than 10 ms, so
+# record --bpf walks every call), with no tracing (rotate) and under
+# record --bpf (bpf-rotate);
 # the modes take turns, REPS times, so that a slower moment of the host
 # falls on all of them. One line per run:
 #   PB-BENCH mode=MODE rep=N seconds=S cpu=C
@@ -55,5 +58,7 @@ while [ $rep -le "$REPS" ]; do
 	run bpf-cma $rep pinblame record --bpf --bpf-pfns cma -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV"
 	run cached $rep gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache
 	run bpf-cached $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV" -f /tmp/gupbench.cache
+	run rotate $rep gupbench -n "$ROUNDS" -d "$DEV" -b 512
+	run bpf-rotate $rep pinblame record --bpf -o /tmp/bench.trace -- gupbench -n "$ROUNDS" -d "$DEV" -b 512
 	rep=$((rep + 1))
 done

@@ -11,6 +11,11 @@
  *       written first): no reference is kept, but the read marks the pages
  *       accessed, which record --bpf hooks on kernels up to 6.4 to see the
  *       pages a splice reads into a pipe.
+ * With -b BUFFERS, round r takes its pages from buffer r % BUFFERS of each
+ * kind (default 1: the same pages every round, as a buffer pinned over and
+ * over; 512: a call's pages come back only after 511 other rounds, over
+ * 10 ms later, past the window in which record --bpf lets a repeated GUP
+ * call go without touching its pages' records).
  * Prints the rounds, the references taken and the seconds of the loop
  * alone (not the set-up), so that a tracer's start and stop are not timed:
  * on the clock (seconds=) and on the process's CPU (cpu=: the scheduler's
@@ -93,34 +98,36 @@ static int cached_file(const char *file, const char *buf, long npages)
 
 int main(int argc, char **argv)
 {
-	long rounds = 2000, npages = 16, span_pages = 16384;
+	long rounds = 2000, npages = 16, span_pages = 16384, nbufs = 1;
 	const char *dev = NULL, *file = NULL;
 	int opt, fd = -1, cfd = -1, pfd[2];
 	char *buf, *dbuf, *sink;
 	double t0, t1, c0, c1;
 
-	while ((opt = getopt(argc, argv, "n:p:d:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:p:d:f:b:")) != -1) {
 		switch (opt) {
 		case 'n': rounds = atol(optarg); break;
 		case 'p': npages = atol(optarg); break;
+		case 'b': nbufs = atol(optarg); break;
 		case 'd': dev = optarg; break;
 		case 'f': file = optarg; break;
 		default:
-			fprintf(stderr, "usage: gupbench [-n ROUNDS] [-p PAGES] [-d BLOCKDEV] "
-				"[-f FILE]\n");
+			fprintf(stderr, "usage: gupbench [-n ROUNDS] [-p PAGES] [-b BUFFERS] "
+				"[-d BLOCKDEV] [-f FILE]\n");
 			return 2;
 		}
 	}
-	if (rounds < 1 || npages < 1 || npages > 16)	/* a pipe holds 16 pages */
-		return fprintf(stderr, "gupbench: bad -n or -p\n"), 2;
+	if (rounds < 1 || npages < 1 || npages > 16 ||	/* a pipe holds 16 pages */
+	    nbufs < 1 || nbufs > 4096)
+		return fprintf(stderr, "gupbench: bad -n, -p or -b\n"), 2;
 	if (pipe(pfd) < 0)
 		die("pipe");
-	if (posix_memalign((void **)&buf, PG, (size_t)(npages * PG)) ||
-	    posix_memalign((void **)&dbuf, PG, (size_t)(npages * PG)) ||
+	if (posix_memalign((void **)&buf, PG, (size_t)(nbufs * npages * PG)) ||
+	    posix_memalign((void **)&dbuf, PG, (size_t)(nbufs * npages * PG)) ||
 	    !(sink = malloc((size_t)(npages * PG))))
 		die("memory");
-	memset(buf, 1, (size_t)(npages * PG));
-	memset(dbuf, 2, (size_t)(npages * PG));
+	memset(buf, 1, (size_t)(nbufs * npages * PG));
+	memset(dbuf, 2, (size_t)(nbufs * npages * PG));
 	if (dev && (fd = open(dev, O_RDONLY | O_DIRECT)) < 0)
 		die(dev);
 	if (file)
@@ -128,16 +135,19 @@ int main(int argc, char **argv)
 	t0 = now(CLOCK_MONOTONIC);
 	c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 	for (long r = 0; r < rounds; r++) {
-		splice_round(pfd, buf, npages, sink);
+		size_t at = (size_t)(r % nbufs * npages * PG);
+
+		splice_round(pfd, buf + at, npages, sink);
 		if (fd >= 0)
-			direct_round(fd, dbuf, npages, r, span_pages);
+			direct_round(fd, dbuf + at, npages, r, span_pages);
 		if (cfd >= 0)
 			cached_round(cfd, sink, npages);
 	}
 	t1 = now(CLOCK_MONOTONIC);
 	c1 = now(CLOCK_PROCESS_CPUTIME_ID);
-	printf("gupbench: rounds=%ld pages=%ld refs=%ld direct=%s cached=%s seconds=%.3f "
-	       "cpu=%.3f\n", rounds, npages, rounds * npages * (fd >= 0 ? 2 : 1),
+	printf("gupbench: rounds=%ld pages=%ld buffers=%ld refs=%ld direct=%s cached=%s "
+	       "seconds=%.3f cpu=%.3f\n", rounds, npages, nbufs,
+	       rounds * npages * (fd >= 0 ? 2 : 1),
 	       fd >= 0 ? "yes" : "no", cfd >= 0 ? "yes" : "no", t1 - t0, c1 - c0);
 	return 0;
 }

@@ -269,6 +269,74 @@ static long gup_call_page(__u32 i, void *data)
 	return 0;
 }
 
+/* The GUP calls walked lately, per task, function and pages: a call that
+ * takes the same pages through the same function again soon (a buffer
+ * pinned over and over: DMA, a vmsplice or O_DIRECT loop) is let go
+ * without the walk, whose map work per page is most of what a call costs
+ * (make bench-bpf). So a page's get time may be up to
+ * PB_BPF_STACK_REUSE_NS older than its latest get, and its count of gets
+ * counts the calls walked: the same window as the stacks' reuse, which
+ * such a call would have taken anyway. Keyed by the call, not the task
+ * alone: a task that alternates two buffers (gupbench: a vmsplice and an
+ * O_DIRECT read) repeats neither of them back to back. */
+struct gup_seen_key {
+	__u64 pid_tgid, call;	/* call: hash of function, count and pages */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct gup_seen_key);
+	__type(value, __u64);	/* when it was walked */
+} gup_seen SEC(".maps");
+
+/* A call's array, read at once to be compared (up to PB_BPF_GUP_SAME_MAX
+ * pages; a longer call is walked every time). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[PB_BPF_GUP_SAME_MAX]);
+} gup_array SEC(".maps");
+
+/* A hash of the N pages of the array PAGES; 0 when they cannot be read
+ * at once. */
+static __always_inline __u64 gup_pages_hash(__u64 pages, __s32 n)
+{
+	__u32 zero = 0;
+	__u64 *a = bpf_map_lookup_elem(&gup_array, &zero), h = 0x9e3779b97f4a7c15ULL;
+	/* n * 8 for n in 1..MAX, in a form the verifier bounds: clang
+	 * compares a copy of n, and the size passed was unbounded (6.12:
+	 * "R2 min value is negative") */
+	__u32 len = (((__u32)n - 1) & (PB_BPF_GUP_SAME_MAX - 1)) * 8 + 8;
+
+	if (!a || n > PB_BPF_GUP_SAME_MAX || bpf_probe_read_kernel(a, len, (void *)pages))
+		return 0;
+	for (int i = 0; i < PB_BPF_GUP_SAME_MAX; i++) {
+		if (i >= n)
+			break;
+		h = (h ^ a[i]) * 0x100000001b3ULL;
+	}
+	return h | 1;
+}
+
+/* Whether this call was walked within the window; if not, it is now. */
+static __always_inline int gup_call_again(__u64 pages, __s32 n, __u64 ip, __u64 pid_tgid,
+					  __u64 now)
+{
+	struct gup_seen_key key = { .pid_tgid = pid_tgid };
+	__u64 hash = gup_pages_hash(pages, n), *walked;
+
+	if (!hash)
+		return 0;
+	key.call = (hash ^ ip ^ (__u64)(__u32)n) * 0x9e3779b97f4a7c15ULL;
+	walked = bpf_map_lookup_elem(&gup_seen, &key);
+	if (walked && now - *walked < PB_BPF_STACK_REUSE_NS)
+		return 1;
+	bpf_map_update_elem(&gup_seen, &key, &now, BPF_ANY);
+	return 0;
+}
+
 /* The return of a GUP call that took N pages into the array PAGES. N is
  * the return register as an int: the API returns int on some versions and
  * long on others, whose upper half an int's leaves undefined, and no call
@@ -281,10 +349,12 @@ static __always_inline void gup_call_return(void *ctx, __u64 pages, __s32 n, __u
 		return;
 	if ((__u32)n > PB_BPF_GUP_CALL_PAGES_MAX)
 		n = PB_BPF_GUP_CALL_PAGES_MAX;
-	c.pages = pages;
-	c.ip = ip;
 	c.pid_tgid = bpf_get_current_pid_tgid();
 	c.now = bpf_ktime_get_ns();
+	if (gup_call_again(pages, n, ip, c.pid_tgid, c.now))
+		return;
+	c.pages = pages;
+	c.ip = ip;
 	bpf_loop((__u32)n, gup_call_page, &c, 0);
 	if (!c.fresh)
 		return;

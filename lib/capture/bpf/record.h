@@ -20,6 +20,9 @@
 #define PB_BPF_GUP_CALL_SLOTS 12
 #define PB_BPF_GUP_CALL_PAGES_MAX (1U << 23)
 #define PB_BPF_GUP_CALL_STALE_NS 1000000000ULL
+/* The longest call whose pages are compared with the task's last call
+ * (a power of two: it bounds the read). */
+#define PB_BPF_GUP_SAME_MAX 64
 
 /* Functions whose calls make a page cache read a splice (do_splice,
  * splice_file_to_pipe). */
