@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,6 +127,13 @@ int main(int argc, char **argv)
 	    posix_memalign((void **)&dbuf, PG, (size_t)(nbufs * npages * PG)) ||
 	    !(sink = malloc((size_t)(npages * PG))))
 		die("memory");
+	/* small pages whatever the size: a transparent huge page would make
+	 * the GUP of a round take one folio, and the loops of one buffer and
+	 * of many would differ by more than the reuse of their pages (EINVAL:
+	 * a kernel without them) */
+	if ((madvise(buf, (size_t)(nbufs * npages * PG), MADV_NOHUGEPAGE) ||
+	     madvise(dbuf, (size_t)(nbufs * npages * PG), MADV_NOHUGEPAGE)) && errno != EINVAL)
+		die("madvise");
 	memset(buf, 1, (size_t)(nbufs * npages * PG));
 	memset(dbuf, 2, (size_t)(nbufs * npages * PG));
 	if (dev && (fd = open(dev, O_RDONLY | O_DIRECT)) < 0)
