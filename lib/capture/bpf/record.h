@@ -46,7 +46,8 @@ struct pb_bpf_page {
 	__u64 fail_ns;		/* the failure the next put answers; 0: none */
 	__u64 put_ns;		/* the first put after fail_ns; 0: none seen */
 	__u64 put_ip;		/* its function */
-	__u32 gets;		/* how many the map has seen */
+	__u32 gets;		/* the gets seen (a repeated GUP call let go
+				 * unwalked is not counted: pinblame.bpf.c) */
 	__s32 get_kstack, get_ustack, put_kstack;
 	__s32 put_count;	/* the page's _refcount at that put, -1: unread */
 	__u32 pid, tgid, cpu;
