@@ -178,18 +178,34 @@ static __always_inline void get_again(struct pb_bpf_page *rec, __u64 now)
 	__sync_fetch_and_add(&rec->gets, 1);
 }
 
-/* A get with the stacks KSTACK and USTACK, taken now. */
-static __always_inline void get_fresh(struct pb_bpf_page *rec, __u64 pid_tgid, __u64 ip,
-				      __u64 now, __s32 kstack, __s32 ustack)
+/* Who gets, and the stacks taken for it: once for all the pages of a
+ * GUP call (the helpers that give them cost a call each). */
+struct getter {
+	__u64 pid_tgid, ip, now;
+	__s32 kstack, ustack;
+	__u32 cpu;
+	char comm[PB_BPF_COMM_LEN];
+};
+
+/* The rest of G, whose task and time are set. */
+static __always_inline void getter_of(struct getter *g, __u64 ip)
 {
-	rec->get_ns = rec->stack_ns = now;
-	rec->get_ip = ip;
-	rec->get_kstack = kstack;
-	rec->get_ustack = ustack;
-	rec->pid = (__u32)pid_tgid;
-	rec->tgid = pid_tgid >> 32;
-	rec->cpu = bpf_get_smp_processor_id();
-	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	g->ip = ip;
+	g->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(g->comm, sizeof(g->comm));
+}
+
+/* A get by G, with its stacks. */
+static __always_inline void get_fresh(struct pb_bpf_page *rec, const struct getter *g)
+{
+	rec->get_ns = rec->stack_ns = g->now;
+	rec->get_ip = g->ip;
+	rec->get_kstack = g->kstack;
+	rec->get_ustack = g->ustack;
+	rec->pid = (__u32)g->pid_tgid;
+	rec->tgid = g->pid_tgid >> 32;
+	rec->cpu = g->cpu;
+	__builtin_memcpy(rec->comm, g->comm, sizeof(rec->comm));
 	__sync_fetch_and_add(&rec->gets, 1);
 }
 
@@ -211,6 +227,7 @@ static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct pb_bpf_page *rec = got(page, pid_tgid);
+	struct getter g;
 	__u64 now;
 
 	if (!rec)
@@ -220,7 +237,12 @@ static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
 		get_again(rec, now);
 		return;
 	}
-	get_fresh(rec, pid_tgid, ip, now, stack_id(ctx, 0), stack_id(ctx, BPF_F_USER_STACK));
+	g.pid_tgid = pid_tgid;
+	g.now = now;
+	getter_of(&g, ip);
+	g.kstack = stack_id(ctx, 0);
+	g.ustack = stack_id(ctx, BPF_F_USER_STACK);
+	get_fresh(rec, &g);
 }
 
 /* --- one hook per GUP call ------------------------------------------------
@@ -232,38 +254,63 @@ static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
  * User space chooses the functions and which argument is the array, from
  * the kernel's BTF. */
 
-/* One call's pages, walked by bpf_loop(): the first pass finds whether a
- * page's stacks no more stand (and does the others), the second, with the
- * call's stacks taken, does those. Nothing in it changes from one page to
- * the next but FRESH, once: the verifier of 6.7+ walks a callback until
- * its states repeat, and a count there would never repeat (6.12 refused
- * the program: "Argument list too long", its complexity limit). */
+/* One call's pages, walked by bpf_loop(). When its first page's stacks
+ * no more stand, the call's stacks are taken first and one pass does every
+ * page; else the first pass finds whether a page's stacks no more stand
+ * (and does the others), and a second, with the call's stacks taken, does
+ * those. Nothing in it changes from one page to the next but FRESH, once:
+ * the verifier of 6.7+ walks a callback until its states repeat, and a
+ * count there would never repeat (6.12 refused the program: "Argument
+ * list too long", its complexity limit). */
 struct gup_call {
+	struct getter g;	/* its stacks: once taken */
 	__u64 pages;		/* the array, in the kernel */
-	__u64 ip, pid_tgid, now;
 	__u32 fresh;		/* a page wants the call's stacks */
-	__s32 kstack, ustack;
-	__u32 with_stacks;	/* the second pass */
+	__u32 with_stacks;	/* taken: a page whose stacks no more stand gets them */
+	__u32 again;		/* a page whose stacks stand is counted (not twice) */
+	__u32 read;		/* the array is in gup_array: no read per page */
 };
+
+/* A call's array, read at once (up to PB_BPF_GUP_SAME_MAX pages: a longer
+ * call is read a page at a time), to be compared with the calls before and
+ * walked. Per CPU: nothing else on this CPU runs a GUP call's program
+ * between the read and the walk (no GUP call is made from an interrupt, and
+ * a call made inside another returns, and is walked, first). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[PB_BPF_GUP_SAME_MAX]);
+} gup_array SEC(".maps");
+
+/* Page I of call C. */
+static __always_inline __u64 gup_call_nth(const struct gup_call *c, __u32 i)
+{
+	__u64 page = 0, *a;
+	__u32 zero = 0;
+
+	if (!c->read) {
+		bpf_probe_read_kernel(&page, sizeof(page), (void *)(c->pages + (__u64)i * 8));
+		return page;
+	}
+	a = bpf_map_lookup_elem(&gup_array, &zero);
+	return a ? a[i & (PB_BPF_GUP_SAME_MAX - 1)] : 0;
+}
 
 static long gup_call_page(__u32 i, void *data)
 {
 	struct gup_call *c = data;
-	struct pb_bpf_page *rec;
-	__u64 page = 0;
+	struct pb_bpf_page *rec = got(gup_call_nth(c, i), c->g.pid_tgid);
 
-	if (bpf_probe_read_kernel(&page, sizeof(page), (void *)(c->pages + (__u64)i * 8)))
-		return 1;
-	rec = got(page, c->pid_tgid);
 	if (!rec)
 		return 0;
-	if (stacks_stand(rec, c->pid_tgid, c->ip, c->now)) {
-		if (!c->with_stacks)
-			get_again(rec, c->now);
+	if (stacks_stand(rec, c->g.pid_tgid, c->g.ip, c->g.now)) {
+		if (c->again)
+			get_again(rec, c->g.now);
 		return 0;
 	}
 	if (c->with_stacks)
-		get_fresh(rec, c->pid_tgid, c->ip, c->now, c->kstack, c->ustack);
+		get_fresh(rec, &c->g);
 	else
 		c->fresh = 1;
 	return 0;
@@ -290,15 +337,6 @@ struct {
 	__type(value, __u64);	/* when it was walked */
 } gup_seen SEC(".maps");
 
-/* A call's array, read at once to be compared (up to PB_BPF_GUP_SAME_MAX
- * pages; a longer call is walked every time). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64[PB_BPF_GUP_SAME_MAX]);
-} gup_array SEC(".maps");
-
 /* A hash of the N pages of the array PAGES; 0 when they cannot be read
  * at once. */
 static __always_inline __u64 gup_pages_hash(__u64 pages, __s32 n)
@@ -320,15 +358,14 @@ static __always_inline __u64 gup_pages_hash(__u64 pages, __s32 n)
 	return h | 1;
 }
 
-/* Whether this call was walked within the window; if not, it is now. */
-static __always_inline int gup_call_again(__u64 pages, __s32 n, __u64 ip, __u64 pid_tgid,
+/* Whether the call of N pages whose hash is HASH was walked within the
+ * window; if not, it is now. */
+static __always_inline int gup_call_again(__u64 hash, __s32 n, __u64 ip, __u64 pid_tgid,
 					  __u64 now)
 {
 	struct gup_seen_key key = { .pid_tgid = pid_tgid };
-	__u64 hash = gup_pages_hash(pages, n), *walked;
+	__u64 *walked;
 
-	if (!hash)
-		return 0;
 	key.call = (hash ^ ip ^ (__u64)(__u32)n) * 0x9e3779b97f4a7c15ULL;
 	walked = bpf_map_lookup_elem(&gup_seen, &key);
 	if (walked && now - *walked < PB_BPF_STACK_REUSE_NS)
@@ -344,23 +381,37 @@ static __always_inline int gup_call_again(__u64 pages, __s32 n, __u64 ip, __u64 
 static __always_inline void gup_call_return(void *ctx, __u64 pages, __s32 n, __u64 ip)
 {
 	struct gup_call c = {};
+	struct pb_bpf_page *first;
+	__u64 hash;
 
 	if (!pages || n <= 0)
 		return;
 	if ((__u32)n > PB_BPF_GUP_CALL_PAGES_MAX)
 		n = PB_BPF_GUP_CALL_PAGES_MAX;
-	c.pid_tgid = bpf_get_current_pid_tgid();
-	c.now = bpf_ktime_get_ns();
-	if (gup_call_again(pages, n, ip, c.pid_tgid, c.now))
+	c.g.pid_tgid = bpf_get_current_pid_tgid();
+	c.g.now = bpf_ktime_get_ns();
+	hash = gup_pages_hash(pages, n);
+	if (hash && gup_call_again(hash, n, ip, c.g.pid_tgid, c.g.now))
 		return;
+	getter_of(&c.g, ip);
 	c.pages = pages;
-	c.ip = ip;
+	c.read = hash != 0;
+	c.again = 1;
+	first = got(gup_call_nth(&c, 0), c.g.pid_tgid);
+	if (first && !stacks_stand(first, c.g.pid_tgid, ip, c.g.now)) {
+		c.g.kstack = stack_id(ctx, 0);
+		c.g.ustack = stack_id(ctx, BPF_F_USER_STACK);
+		c.with_stacks = 1;
+		bpf_loop((__u32)n, gup_call_page, &c, 0);
+		return;
+	}
 	bpf_loop((__u32)n, gup_call_page, &c, 0);
 	if (!c.fresh)
 		return;
-	c.kstack = stack_id(ctx, 0);
-	c.ustack = stack_id(ctx, BPF_F_USER_STACK);
+	c.g.kstack = stack_id(ctx, 0);
+	c.g.ustack = stack_id(ctx, BPF_F_USER_STACK);
 	c.with_stacks = 1;
+	c.again = 0;
 	bpf_loop((__u32)n, gup_call_page, &c, 0);
 }
 
