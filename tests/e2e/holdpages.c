@@ -11,6 +11,17 @@
  *   -F  splice(2) one page per stride of a tmpfs file into such a pipe. The
  *       pipe takes its reference on the page-cache page without GUP; these
  *       pages fail later, in migrate_pages().
+ *   -D DEV  with -A, every -e'th of those anonymous pages (default 8th, at
+ *       most DIO_MAX of them) is instead the buffer of an O_DIRECT read of
+ *       DEV in flight, issued with io_submit(2) (Linux AIO) and issued
+ *       again as soon as it completes, until the end: a slow device
+ *       (null_blk, completing each request after a delay) keeps the page
+ *       referenced by the block layer all along. The block layer takes it
+ *       with GUP (FOLL_GET up to 6.4, FOLL_PIN from the kernels whose bios
+ *       take their pages with iov_iter_extract_pages()) and gives it back
+ *       at completion (put_page(), or unpin_user_page() for a pinned one):
+ *       a holder that lets go of its pages after a failure, in another
+ *       context than the one that took them.
  *
  * Ground truth (-o): every held page with its kind, pid, address or file
  * offset and its PFN at hold time (from /proc/self/pagemap, needs root).
@@ -25,8 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/aio_abi.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,9 +52,21 @@ static size_t page_size;
 static volatile sig_atomic_t stop;
 
 struct opts {
-	long anon_mb, file_mb, stride_kb, hold_secs;
+	long anon_mb, file_mb, stride_kb, hold_secs, dio_every;
 	int hold_anon, hold_file;
-	const char *ready_path, *truth_path;
+	const char *ready_path, *truth_path, *dio_dev;
+};
+
+/* The O_DIRECT reads in flight (-D): one per page, each issued again when
+ * it completes. DIO_MAX bounds the device's queue it needs (null_blk's
+ * hw_queue_depth) and the AIO context's events. */
+#define DIO_MAX 1024
+struct dio {
+	aio_context_t ctx;
+	int fd;
+	long n;			/* pages held this way */
+	long reissued, errors;
+	struct iocb cb[DIO_MAX];
 };
 
 /* Pipes that hold the pages: a new one when the current one is full. */
@@ -109,7 +134,8 @@ static void parse(int argc, char **argv, struct opts *o)
 
 	o->stride_kb = 1024;
 	o->hold_secs = -1;
-	while ((c = getopt(argc, argv, "a:f:s:AFr:o:t:")) != -1) {
+	o->dio_every = 8;
+	while ((c = getopt(argc, argv, "a:f:s:AFr:o:t:D:e:")) != -1) {
 		switch (c) {
 		case 'a': o->anon_mb = atol(optarg); break;
 		case 'f': o->file_mb = atol(optarg); break;
@@ -119,15 +145,92 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'r': o->ready_path = optarg; break;
 		case 'o': o->truth_path = optarg; break;
 		case 't': o->hold_secs = atol(optarg); break;
+		case 'D': o->dio_dev = optarg; break;
+		case 'e': o->dio_every = atol(optarg); break;
 		default:
 			fputs("usage: holdpages [-a anonMB] [-f fileMB] [-s strideKB] [-A] [-F]\n"
-			      "                 [-r readyfile] [-o truth.tsv] [-t seconds]\n",
+			      "                 [-D device [-e every]] [-r readyfile] [-o truth.tsv]\n"
+			      "                 [-t seconds]\n",
 			      stderr);
 			exit(2);
 		}
 	}
 	if (o->stride_kb < 4)
 		o->stride_kb = 4;
+	if (o->dio_every < 1)
+		o->dio_every = 1;
+}
+
+static long sys_io_submit(aio_context_t ctx, long n, struct iocb **cbs)
+{
+	return syscall(SYS_io_submit, ctx, n, cbs);
+}
+
+/* The AIO context and DEV opened for O_DIRECT reads; 0 when either fails
+ * (the pages are then held by vmsplice like the others). */
+static int dio_open(struct dio *d, const char *dev)
+{
+	d->fd = open(dev, O_RDONLY | O_DIRECT);
+	if (d->fd < 0) {
+		fprintf(stderr, "holdpages: %s: %s\n", dev, strerror(errno));
+		return 0;
+	}
+	if (syscall(SYS_io_setup, DIO_MAX, &d->ctx)) {
+		fprintf(stderr, "holdpages: io_setup: %s\n", strerror(errno));
+		close(d->fd);
+		d->fd = -1;
+		return 0;
+	}
+	return 1;
+}
+
+/* Issue read I again (or the first time). */
+static int dio_issue(struct dio *d, long i)
+{
+	struct iocb *cb = &d->cb[i];
+
+	return sys_io_submit(d->ctx, 1, &cb) == 1 ? 0 : -1;
+}
+
+/* Hold PAGE by an O_DIRECT read of one page into it, at the device
+ * offset of its number. */
+static int dio_hold(struct dio *d, unsigned char *page)
+{
+	struct iocb *cb = &d->cb[d->n];
+
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_data = (uint64_t)d->n;
+	cb->aio_lio_opcode = IOCB_CMD_PREAD;
+	cb->aio_fildes = (uint32_t)d->fd;
+	cb->aio_buf = (uint64_t)(uintptr_t)page;
+	cb->aio_nbytes = page_size;
+	cb->aio_offset = (int64_t)(d->n * (long)page_size);
+	if (dio_issue(d, d->n)) {
+		fprintf(stderr, "holdpages: io_submit: %s\n", strerror(errno));
+		return -1;
+	}
+	d->n++;
+	return 0;
+}
+
+/* Until stop or SECS (-1: no end): every read that completes is issued
+ * again, so that its page is in a request all along. */
+static void dio_keep(struct dio *d, long secs)
+{
+	double end = secs < 0 ? 0 : now() + (double)secs;
+
+	while (!stop && (secs < 0 || now() < end)) {
+		struct io_event ev[64];
+		struct timespec wait = { 1, 0 };
+		long got = syscall(SYS_io_getevents, d->ctx, 1, 64, ev, &wait);
+
+		for (long k = 0; k < got; k++) {
+			if (ev[k].res != (int64_t)page_size)
+				d->errors++;
+			if (!stop && dio_issue(d, (long)ev[k].data) == 0)
+				d->reissued++;
+		}
+	}
 }
 
 /* tmpfs file of LEN bytes, every page written */
@@ -161,13 +264,25 @@ static unsigned char *fill_anon(size_t len)
 	return p;
 }
 
-static long hold_anon(struct pipes *ps, unsigned char *anon, size_t len, size_t stride)
+static long hold_anon(struct pipes *ps, struct dio *d, long dio_every,
+		      unsigned char *anon, size_t len, size_t stride)
 {
-	long held = 0;
+	long held = 0, k = 0;
 
-	for (size_t off = 0; off < len; off += stride) {
+	for (size_t off = 0; off < len; off += stride, k++) {
 		struct iovec iov = { anon + off, page_size };
-		ssize_t n = vmsplice(pipe_slot(ps), &iov, 1, SPLICE_F_NONBLOCK);
+		ssize_t n;
+
+		if (d && k % dio_every == dio_every - 1 && d->n < DIO_MAX &&
+		    dio_hold(d, anon + off) == 0) {
+			held++;
+			if (truth)
+				fprintf(truth, "anon-aio-dio\t%d\t0x%lx\t0x%llx\n", getpid(),
+					(unsigned long)(anon + off),
+					(unsigned long long)page_pfn(anon + off));
+			continue;
+		}
+		n = vmsplice(pipe_slot(ps), &iov, 1, SPLICE_F_NONBLOCK);
 
 		if (n != (ssize_t)page_size) {
 			fprintf(stderr, "holdpages: vmsplice at %zu: %s\n", off, strerror(errno));
@@ -245,6 +360,8 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct pipes ps = { 0 };
+	static struct dio dio = { .fd = -1 };
+	struct dio *d = NULL;
 	size_t anon_len, file_len, stride;
 	unsigned char *anon = NULL;
 	long held = 0;
@@ -275,19 +392,33 @@ int main(int argc, char **argv)
 		anon = fill_anon(anon_len);
 		printf("holdpages: touched %ld MB anon (%.1fs)\n", o.anon_mb, now() - t0);
 	}
+	if (o.hold_anon && anon && o.dio_dev && dio_open(&dio, o.dio_dev))
+		d = &dio;
 	if (o.hold_anon && anon)
-		held += hold_anon(&ps, anon, anon_len, stride);
+		held += hold_anon(&ps, d, o.dio_every, anon, anon_len, stride);
 	if (o.hold_file && fd >= 0)
 		held += hold_file(&ps, fd, file_len, stride);
-	printf("holdpages: %d pipes hold %ld pages (stride %ld KB)\n", ps.count, held,
+	printf("holdpages: %d pipes hold %ld pages (stride %ld KB)", ps.count, held - (d ? d->n : 0),
 	       o.stride_kb);
+	if (d)
+		printf(", O_DIRECT reads of %s %ld", o.dio_dev, d->n);
+	printf("\n");
 	if (truth && fclose(truth))
 		die(o.truth_path);
 	if (o.ready_path)
 		close(open(o.ready_path, O_WRONLY | O_CREAT | O_TRUNC, 0644));
 	printf("holdpages: READY after %.1fs, holding (pid %d)\n", now() - t0, getpid());
 	fflush(stdout);
-	wait_for_stop(o.hold_secs);
+	if (d)
+		dio_keep(d, o.hold_secs);
+	else
+		wait_for_stop(o.hold_secs);
+	if (d) {
+		/* io_destroy() returns when the reads in flight have completed */
+		syscall(SYS_io_destroy, d->ctx);
+		printf("holdpages: O_DIRECT reads issued again %ld times, %ld failed\n",
+		       d->reissued, d->errors);
+	}
 	printf("holdpages: exiting, releasing %ld pages\n", held);
 	if (fd >= 0)
 		unlink(FILE_PATH);

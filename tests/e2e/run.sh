@@ -13,7 +13,12 @@
 # blames (both >= 0.95) and that the first call sites are the two holders,
 # __do_sys_vmsplice then do_splice, and that each blamed pfn is named by
 # the kind of page held there (vmspliced anon: __do_sys_vmsplice, spliced
-# tmpfs: do_splice). The figures are printed per kernel.
+# tmpfs: do_splice; a third holder, every 8th vmspliced page made instead
+# the buffer of an O_DIRECT read kept in flight on null_blk, 1024 at most:
+# __do_sys_io_submit). Under --bpf on 6.5 and later the reads give their
+# pages back with unpin_user_page() after the failure: every failing pfn
+# of theirs must have its put written (check_puts). The figures are
+# printed per kernel.
 #
 # PB_E2E_KERNELS=bullseye boots Debian bullseye's 5.10, the generation
 # before folios (GUP-fast grab try_grab_compound_head) and before the
@@ -320,8 +325,23 @@ lib_closure() {
 	done
 }
 
+# initrd_module KVER MODULE LIST: the kernel's MODULE, uncompressed (busybox
+# insmod cannot load a compressed one), into the initramfs's /modules and
+# its name onto /modules/LIST; nothing when the kernel has it built in.
+initrd_module() {
+	local f
+	f=$(find "$ROOT/lib/modules/$1/" -name "$2.ko*" | head -1)
+	[ -n "$f" ] || return 0
+	case $f in
+	*.ko.xz) xz -dc "$f" > "$INITRD/modules/$2.ko" ;;
+	*.ko.zst) zstd -qdc "$f" > "$INITRD/modules/$2.ko" ;;
+	*) cp "$f" "$INITRD/modules/$2.ko" ;;
+	esac
+	echo "$2.ko" >> "$INITRD/modules/$3"
+}
+
 build_initrd() {
-	local kver=$1 m f lib
+	local kver=$1 m lib
 	step "initramfs: busybox, pinblame and its libraries, holdpages, virtio modules"
 	rm -rf "$INITRD"
 	mkdir -p "$INITRD"/{bin,sbin,usr/bin,proc,sys,dev,tmp,out,modules,etc,root}
@@ -336,14 +356,13 @@ build_initrd() {
 	# busybox insmod cannot load compressed
 	: > "$INITRD/modules/order"
 	for m in virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
-		f=$(find "$ROOT/lib/modules/$kver/" -name "$m.ko*" | head -1)
-		[ -n "$f" ] || continue
-		case $f in
-		*.ko.xz) xz -dc "$f" > "$INITRD/modules/$m.ko" ;;
-		*.ko.zst) zstd -qdc "$f" > "$INITRD/modules/$m.ko" ;;
-		*) cp "$f" "$INITRD/modules/$m.ko" ;;
-		esac
-		echo "$m.ko" >> "$INITRD/modules/order"
+		initrd_module "$kver" $m order
+	done
+	# the slow disk whose O_DIRECT reads hold some of holdpages' pages
+	# (-D): workload.sh loads these itself, with null_blk's delay
+	: > "$INITRD/modules/slow-disk"
+	for m in configfs null_blk; do
+		initrd_module "$kver" $m slow-disk
 	done
 	cp "$HERE/init" "$INITRD/init"
 	# record --bpf with its defaults: every page watched (the workload's
@@ -557,7 +576,8 @@ check_kinds() {
 		tail -n +2 > "$RUN/blamed-kinds.csv"
 	KINDS=$(python3 -c '
 import csv, sys
-holder = {"anon-vmsplice": "__do_sys_vmsplice", "shmem-splice": "do_splice"}
+holder = {"anon-vmsplice": "__do_sys_vmsplice", "shmem-splice": "do_splice",
+	"anon-aio-dio": "__do_sys_io_submit"}
 held = {}
 with open(sys.argv[1]) as f:
 	for row in csv.reader(f, delimiter="\t"):
@@ -572,6 +592,36 @@ with open(sys.argv[2]) as f, open(sys.argv[3], "w") as wrong:
 				print(pfn, callsite, "held by", held[int(pfn)], file=wrong)
 print(n)' "$RUN/out/held-pages.tsv" "$RUN/blamed-kinds.csv" "$RUN/wrong-kind.txt")
 	KINDS="$KINDS blamed held pfns, $(wc -l < "$RUN/wrong-kind.txt") named other than their holder"
+}
+
+# The puts record --bpf keeps (page_pinner_put, from the run's first
+# failure on). The O_DIRECT reads give their pages back when they complete,
+# seconds after the failure, in the timer's interrupt: through
+# unpin_user_page() (hooked) from the kernels whose bios pin their pages
+# with iov_iter_extract_pages() (6.5 on here: bookworm's 6.1 takes them with
+# FOLL_GET and gives them back with put_page(), inline and not hooked).
+# Where it is hooked, every failing pfn of such a read must have its put
+# written and imported as put-side evidence. PUTS: the figures.
+check_puts() {
+	local rel major minor
+	PUTS= PUTS_MISSING= PUTS_UNREAD=
+	[ "$BPF" = 1 ] || return 0
+	tail -n +2 "$RUN/out/held-pages.tsv" | awk -F'\t' '$1 == "anon-aio-dio" { print $4 }' |
+		while read -r pfn; do echo $((pfn)); done | sort -u |
+		comm -12 - "$RUN/truth-pfns.txt" > "$RUN/dio-failing-pfns.txt"
+	sed -n 's/.* page_pinner_put: pfn=\(0x[0-9a-f]*\) .*/\1/p' "$RUN/out/trace.txt" |
+		while read -r pfn; do echo $((pfn)); done | sort -u > "$RUN/put-pfns.txt"
+	"$PINBLAME" -d "$RUN/e2e.db" query --csv \
+		"SELECT DISTINCT pfn FROM page_evidence WHERE kind = 'pinner_put'" |
+		tail -n +2 | sort -u > "$RUN/put-evidence-pfns.txt"
+	PUTS="puts after a failure: $(wc -l < "$RUN/put-pfns.txt") pfns written, $(wc -l < "$RUN/put-evidence-pfns.txt") imported as pinner_put; failing pfns of O_DIRECT reads $(wc -l < "$RUN/dio-failing-pfns.txt"), their puts written $(comm -12 "$RUN/dio-failing-pfns.txt" "$RUN/put-pfns.txt" | wc -l)"
+	rel=$(kernel_release)
+	major=${rel%%.*}
+	minor=${rel#*.}
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 5 ]; } || return 0
+	PUTS_MISSING=$(comm -23 "$RUN/dio-failing-pfns.txt" "$RUN/put-pfns.txt" | head -3 | tr '\n' ' ')
+	PUTS_UNREAD=$(comm -23 "$RUN/put-pfns.txt" "$RUN/put-evidence-pfns.txt" | head -3 | tr '\n' ' ')
 }
 
 # The first two call sites. arm64: both holders; __do_sys_vmsplice first
@@ -602,8 +652,8 @@ check_order() {
 	fi
 	for name in "$1" "$2"; do
 		case $name in
-		__do_sys_vmsplice | do_splice | -) ;;
-		*) fail "call site '$name' is neither __do_sys_vmsplice nor do_splice" ;;
+		__do_sys_vmsplice | do_splice | __do_sys_io_submit | -) ;;
+		*) fail "call site '$name' is not a holder's (__do_sys_vmsplice, do_splice, __do_sys_io_submit)" ;;
 		esac
 	done
 	[ "$1" != - ] || fail "no call site blamed"
@@ -642,12 +692,14 @@ for x in c[:2]:
 	read -r second second_failures second_pages < <(sed -n 3p "$RUN/top.txt")
 	measure
 	check_kinds
+	check_puts
 	RESULT="$failures failures; $top: $top_failures failures, $top_pages pages; $second: $second_failures failures, $second_pages pages"
 	[ "$BPF" = 1 ] && RESULT="$RESULT; BPF attached with $(sed -n 's/^# pinblame-record: bpf_attach=//p' "$RUN/out/trace.txt")"
-	echo "$SUITE $(kernel_release): $FIGURES; $RESULT; $KINDS" > "$RUN/figures.txt"
+	echo "$SUITE $(kernel_release): $FIGURES; $RESULT; $KINDS${PUTS:+; $PUTS}" > "$RUN/figures.txt"
 	step "$FIGURES"
 	step "$RESULT"
 	step "$KINDS"
+	[ -z "$PUTS" ] || step "$PUTS"
 	[ "$failures" -gt 0 ] || grep -q ' test_pages_isolated: ' "$RUN/out/trace.txt" ||
 		fail "the kernel tested no range for isolation ($(grep -a 'workload: nr_hugepages' "$RUN/serial.log" | cut -d' ' -f2- | tr -d '\r')): no allocation reached a held page, so no trace shows a failure (why a kernel may do that: the comment above check_blame)"
 	[ "$failures" -gt 0 ] || fail "blame found no failure"
@@ -656,6 +708,8 @@ for x in c[:2]:
 	check_order "$top" "$second"
 	at_least "$PRECISION" $MIN_FIGURE || fail "precision $PRECISION < $MIN_FIGURE"
 	at_least "$RECALL" $MIN_FIGURE || fail "recall $RECALL < $MIN_FIGURE"
+	[ -z "$PUTS_MISSING" ] || fail "failing pfns of O_DIRECT reads without their put: $PUTS_MISSING"
+	[ -z "$PUTS_UNREAD" ] || fail "puts written but not imported as pinner_put evidence: $PUTS_UNREAD"
 }
 
 # The median of the numbers on stdin.
@@ -733,6 +787,7 @@ summary() {
 	echo "e2e:   $FIGURES"
 	echo "e2e:   $RESULT"
 	echo "e2e:   $KINDS"
+	[ -z "$PUTS" ] || echo "e2e:   $PUTS"
 	echo "e2e:   results in $RUN/"
 }
 

@@ -1,9 +1,10 @@
 #!/bin/sh
 # The e2e workload, run by the guest under pinblame record: holdpages fills
 # memory and holds one page per stride (vmsplice and splice into pipes
-# nobody reads); then the gigantic hugetlb pool is grown out of hugetlb_cma
-# while the pages are held, so cma_alloc() runs into them; then the holder
-# is let go. The held pages are listed in /out/held-pages.tsv.
+# nobody reads, and O_DIRECT reads of a slow disk in flight); then the
+# gigantic hugetlb pool is grown out of hugetlb_cma while the pages are
+# held, so cma_alloc() runs into them; then the holder is let go. The
+# held pages are listed in /out/held-pages.tsv.
 # the smallest gigantic size: the smallest huge page larger than the
 # buddy allocator's largest block (the page size << MAX_PAGE_ORDER; buddyinfo
 # has a column per order), which cma_alloc() and alloc_contig_range() must
@@ -38,8 +39,23 @@ avail=$(( $(sed -n 's/^MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024 )
 fill=$(( avail - HEADROOM_MB ))
 anon=$(( fill * 6 / 10 ))
 echo "workload: MemAvailable ${avail} MB: ${anon} MB anon, $(( fill - anon )) MB tmpfs, one page per ${STRIDE_KB} KB held"
+# A slow disk for holdpages -D: null_blk completing each read 3 s after it
+# was issued (a timer a request, under its queue's 5 s timeout), with a
+# queue as deep as the 1024 reads holdpages keeps in flight. Every 8th
+# vmspliced page becomes the buffer of such a read, issued again as soon
+# as it completes: held by the block layer, given back at completion.
+dio=
+for m in $(cat /modules/slow-disk 2>/dev/null); do
+	case $m in
+	null_blk.ko) insmod /modules/$m nr_devices=1 irqmode=2 completion_nsec=3000000000 \
+		hw_queue_depth=1024 submit_queues=1 ;;
+	*) insmod /modules/$m ;;
+	esac
+done
+[ -b /dev/nullb0 ] && dio="-D /dev/nullb0 -e 8"
+echo "workload: ${dio:-no slow disk (null_blk): no O_DIRECT reads held}"
 rm -f /tmp/hold.ready
-holdpages -a $anon -f $(( fill - anon )) -s $STRIDE_KB -A -F \
+holdpages -a $anon -f $(( fill - anon )) -s $STRIDE_KB -A -F $dio \
 	-o /out/held-pages.tsv -r /tmp/hold.ready > /out/holdpages.log 2>&1 &
 holder=$!
 i=0
