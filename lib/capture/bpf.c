@@ -144,6 +144,8 @@ static int flush_pending(struct pb_bpf_run *r, int force)
 
 	if (!r->skel->bss->page_struct_size && !force)
 		return 0;
+	if (r->npending)
+		ksyms_follow_modules(r);
 	for (size_t i = 0; r->skel->bss->page_struct_size && i < r->npending; i++)
 		write_pfn(r, &b, r->pending[i]);
 	r->npending = 0;
@@ -176,7 +178,7 @@ static int flush_puts(struct pb_bpf_run *r)
 	uint64_t size = r->skel->bss->page_struct_size, base = r->skel->bss->vmemmap_base;
 	struct pb_buf b = { 0 };
 	size_t kept = 0;
-	int ret;
+	int ret, looked = 0;
 
 	if (!size)
 		return 0;
@@ -196,6 +198,8 @@ static int flush_puts(struct pb_bpf_run *r)
 		}
 		if (pb_bpf_seen(&r->put_seen, page, rec.put_ns))
 			continue;
+		if (!looked++)
+			ksyms_follow_modules(r);
 		fr = read_stack(r, rec.put_kstack, ip);
 		pb_bpf_write_put(&b, &r->ks, pfn, &rec, &fr);
 		r->puts_written++;
@@ -218,6 +222,7 @@ int on_failure(void *ctx, void *data, size_t size)
 	memcpy(&f, data, sizeof(f));
 	r->failures++;
 	fr = read_stack(r, f.kstack, ip);
+	ksyms_follow_modules(r);
 	pb_bpf_write_failure(&r->held, &r->ks, &f, &fr);
 	/* a failing pfn outside the watched memory has no record: counted,
 	 * so the end can say that its holder could not be kept */
@@ -383,6 +388,7 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 
 	memset(r, 0, sizeof(*r));
 	r->out = o->out_fd;
+	r->proc = pb_strdup(o->proc);
 	if (preflight(o, &r->ks, hooks, &n, &kprobes, &want) < 0 || puts_wanted(&r->puts_mode) < 0 ||
 	    load_and_attach(r, o, want, kprobes, hooks, n) < 0 || set_watch(r, o) < 0 ||
 	    write_header(r) < 0 ||
@@ -390,7 +396,7 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 		pb_bpf_close(r);
 		return NULL;
 	}
-	reload_ksyms(r, o->proc);
+	reload_ksyms(r);
 	return r;
 }
 
@@ -453,6 +459,7 @@ void pb_bpf_close(struct pb_bpf_run *r)
 	pinblame_bpf__destroy(r->skel);
 	btf__free(r->btf);
 	pb_ksyms_free(&r->ks);
+	free(r->proc);
 	pb_buf_free(&r->held);
 	free(r);
 }

@@ -37,6 +37,11 @@ void pb_ksyms_free(struct pb_ksyms *ks);
  * up to the next symbol; NULL when ADDR is before the first one. */
 const char *pb_ksyms_find(const struct pb_ksyms *ks, uint64_t addr, uint64_t *offset,
 			  uint64_t *size);
+/* A key of the modules loaded, from /proc/modules text in F: each one's
+ * name, state and address, not its use count (which a device's open
+ * changes). A module loaded or unloaded since kallsyms was read changes
+ * it; 0 when F has no module line (or cannot be read). */
+uint64_t pb_ksyms_modules_key(FILE *f);
 /* Whether a function of exactly this NAME exists. */
 int pb_ksyms_has(const struct pb_ksyms *ks, const char *name);
 /* Whether a global function (kallsyms 'T', 'W') of exactly this NAME

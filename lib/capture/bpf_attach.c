@@ -907,6 +907,23 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
 	return refuse(full);
 }
 
+/* The key of the modules loaded now (pb_ksyms_modules_key()), 0 when
+ * /proc/modules cannot be read (a kernel without modules). */
+static uint64_t modules_key(const char *proc)
+{
+	char path[4096];
+	uint64_t key;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/modules", proc);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	key = pb_ksyms_modules_key(f);
+	fclose(f);
+	return key;
+}
+
 /* kallsyms read again once the programs are in: it then names them and
  * their trampolines ("bpf_prog_..._NAME", "bpf_trampoline_..." [bpf]), so
  * the stacks written skip them as the tracer's own frames. Read before,
@@ -914,18 +931,34 @@ int load_and_attach(struct pb_bpf_run *r, const struct pb_bpf_opts *o, enum atta
  * x86_64, whose BPF images sit in the module area, a module's last
  * function: handshake_exit on Debian's 6.12). Kept as it was when it
  * cannot be read again. */
-void reload_ksyms(struct pb_bpf_run *r, const char *proc)
+void reload_ksyms(struct pb_bpf_run *r)
 {
 	struct pb_ksyms now = { 0 };
+	uint64_t key = modules_key(r->proc);
 
-	if (load_ksyms(&now, proc) < 0) {
+	if (load_ksyms(&now, r->proc) < 0) {
 		pb_ksyms_free(&now);
-		pb_warn("--bpf: kallsyms not read again after loading: frames of the BPF "
-			"programs may take other names");
+		pb_warn("--bpf: kallsyms not read again: frames of the BPF programs and of "
+			"modules loaded since the start may take other names");
 		return;
 	}
 	pb_ksyms_free(&r->ks);
 	r->ks = now;
+	r->modules_key = key;
+}
+
+/* kallsyms read again before stacks are written when a module was loaded
+ * (or unloaded) since it was read: a driver the workload loads during the
+ * run has its functions in the stacks taken since, and read before, their
+ * addresses take the name of the last symbol below them, another module's
+ * (null_blk's timer completing a direct I/O, in the e2e run, came out as
+ * virtio_blk's cleanup_module). /proc/modules is the cheap test. */
+void ksyms_follow_modules(struct pb_bpf_run *r)
+{
+	uint64_t key = modules_key(r->proc);
+
+	if (key != r->modules_key)
+		reload_ksyms(r);
 }
 
 #endif /* PB_HAVE_BPF */

@@ -86,6 +86,8 @@ struct pb_bpf_run {
 	uint64_t put_watch_dropped, puts_written;
 	struct pb_bpf_seen put_seen;	/* puts written */
 	struct pb_ksyms ks;
+	char *proc;		/* where kallsyms and modules are read */
+	uint64_t modules_key;	/* of the modules when ks was read */
 	int out;
 	int failed;		/* a write failed */
 	uint64_t bytes, failures, pages_written, pending_dropped;
@@ -117,7 +119,8 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 /* The put hooks, once (at the first failure, or at the start). */
 void attach_puts(struct pb_bpf_run *r);
 /* kallsyms again, with the programs loaded (bpf_attach.c). */
-void reload_ksyms(struct pb_bpf_run *r, const char *proc);
+void reload_ksyms(struct pb_bpf_run *r);
+void ksyms_follow_modules(struct pb_bpf_run *r);
 
 #endif /* PB_HAVE_BPF */
 

@@ -84,6 +84,47 @@ static void test_kallsyms_without_addresses_has_no_symbols(void **state)
 	pb_ksyms_free(&ks);
 }
 
+static uint64_t modules_key_of(const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	uint64_t key;
+
+	assert_non_null(f);
+	key = pb_ksyms_modules_key(f);
+	fclose(f);
+	return key;
+}
+
+/* /proc/modules as kernel/module's m_show prints it: what tells record
+ * --bpf to read kallsyms again before it writes a stack is a module
+ * loaded or unloaded, not a use count that a device's open changes. */
+static void test_modules_key_changes_with_a_load_not_with_a_use_count(void **state)
+{
+	const char *before =
+		"virtio_blk 28672 2 - Live 0xffff80007a240000\n"
+		"configfs 57344 1 - Live 0xffff80007a260000\n";
+	const char *opened =
+		"virtio_blk 28672 3 - Live 0xffff80007a240000\n"
+		"configfs 57344 2 null_blk, Live 0xffff80007a260000\n";
+	const char *loading =
+		"null_blk 94208 0 - Loading 0xffff80007a2b0000\n"
+		"virtio_blk 28672 2 - Live 0xffff80007a240000\n"
+		"configfs 57344 1 - Live 0xffff80007a260000\n";
+	const char *loaded =
+		"null_blk 94208 0 - Live 0xffff80007a2b0000 (E)\n"
+		"virtio_blk 28672 2 - Live 0xffff80007a240000\n"
+		"configfs 57344 1 - Live 0xffff80007a260000\n";
+
+	(void)state;
+	assert_int_not_equal(modules_key_of(before), 0);
+	assert_int_equal(modules_key_of(before), modules_key_of(opened));
+	assert_int_not_equal(modules_key_of(before), modules_key_of(loading));
+	assert_int_not_equal(modules_key_of(loading), modules_key_of(loaded));
+	/* without CONFIG_MODULE_UNLOAD: " - -" for the count and the users */
+	assert_int_not_equal(modules_key_of("configfs 57344 - - Live 0xffff80007a260000\n"), 0);
+	assert_int_equal(modules_key_of(""), 0);
+}
+
 static void assert_hook(const struct pb_bpf_hook *h, const char *func, enum pb_bpf_prog prog)
 {
 	assert_string_equal(h->func, func);
@@ -894,6 +935,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kallsyms_finds_the_function_an_address_is_in),
 		cmocka_unit_test(test_kallsyms_without_addresses_has_no_symbols),
+		cmocka_unit_test(test_modules_key_changes_with_a_load_not_with_a_use_count),
 		cmocka_unit_test(test_hooks_of_a_6_12_kernel_are_both_grabs_splice_and_puts),
 		cmocka_unit_test(test_hooks_of_a_6_1_kernel_take_the_older_names),
 		cmocka_unit_test(test_page_cache_read_stands_in_when_no_function_takes_the_spliced_page),
