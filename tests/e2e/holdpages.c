@@ -24,7 +24,8 @@
  *       context than the one that took them.
  *
  * Ground truth (-o): every held page with its kind, pid, address or file
- * offset and its PFN at hold time (from /proc/self/pagemap, needs root).
+ * offset and its PFN at hold time (from /proc/self/pagemap, needs root);
+ * an O_DIRECT read's page once more at each new pfn it is held at.
  *
  * Build: cc -O2 -static -o holdpages holdpages.c
  */
@@ -65,8 +66,9 @@ struct dio {
 	aio_context_t ctx;
 	int fd;
 	long n;			/* pages held this way */
-	long reissued, errors;
+	long reissued, errors, moved;
 	struct iocb cb[DIO_MAX];
+	uint64_t pfn[DIO_MAX];	/* each page's, as last written to the truth */
 };
 
 /* Pipes that hold the pages: a new one when the current one is full. */
@@ -213,6 +215,25 @@ static int dio_hold(struct dio *d, unsigned char *page)
 	return 0;
 }
 
+/* Read I's page into the truth when its pfn is not the one written last:
+ * between a read's completion and its next issue the page is free to move
+ * (the contiguous allocation itself migrates it out of its range), and
+ * the read issued again then holds it at its new pfn. */
+static void dio_truth(struct dio *d, long i)
+{
+	void *page = (void *)(uintptr_t)d->cb[i].aio_buf;
+	uint64_t pfn = page_pfn(page);
+
+	if (!truth || !pfn || pfn == d->pfn[i])
+		return;
+	if (d->pfn[i])
+		d->moved++;
+	d->pfn[i] = pfn;
+	fprintf(truth, "anon-aio-dio\t%d\t0x%lx\t0x%llx\n", getpid(), (unsigned long)page,
+		(unsigned long long)pfn);
+	fflush(truth);
+}
+
 /* Until stop or SECS (-1: no end): every read that completes is issued
  * again, so that its page is in a request all along. */
 static void dio_keep(struct dio *d, long secs)
@@ -225,10 +246,14 @@ static void dio_keep(struct dio *d, long secs)
 		long got = syscall(SYS_io_getevents, d->ctx, 1, 64, ev, &wait);
 
 		for (long k = 0; k < got; k++) {
+			long i = (long)ev[k].data;
+
 			if (ev[k].res != (int64_t)page_size)
 				d->errors++;
-			if (!stop && dio_issue(d, (long)ev[k].data) == 0)
-				d->reissued++;
+			if (stop || dio_issue(d, i))
+				continue;
+			d->reissued++;
+			dio_truth(d, i);
 		}
 	}
 }
@@ -276,10 +301,7 @@ static long hold_anon(struct pipes *ps, struct dio *d, long dio_every,
 		if (d && k % dio_every == dio_every - 1 && d->n < DIO_MAX &&
 		    dio_hold(d, anon + off) == 0) {
 			held++;
-			if (truth)
-				fprintf(truth, "anon-aio-dio\t%d\t0x%lx\t0x%llx\n", getpid(),
-					(unsigned long)(anon + off),
-					(unsigned long long)page_pfn(anon + off));
+			dio_truth(d, d->n - 1);
 			continue;
 		}
 		n = vmsplice(pipe_slot(ps), &iov, 1, SPLICE_F_NONBLOCK);
@@ -403,7 +425,8 @@ int main(int argc, char **argv)
 	if (d)
 		printf(", O_DIRECT reads of %s %ld", o.dio_dev, d->n);
 	printf("\n");
-	if (truth && fclose(truth))
+	/* kept open while O_DIRECT reads may move their pages (dio_truth) */
+	if (truth && (d ? fflush(truth) : fclose(truth)))
 		die(o.truth_path);
 	if (o.ready_path)
 		close(open(o.ready_path, O_WRONLY | O_CREAT | O_TRUNC, 0644));
@@ -416,8 +439,10 @@ int main(int argc, char **argv)
 	if (d) {
 		/* io_destroy() returns when the reads in flight have completed */
 		syscall(SYS_io_destroy, d->ctx);
-		printf("holdpages: O_DIRECT reads issued again %ld times, %ld failed\n",
-		       d->reissued, d->errors);
+		printf("holdpages: O_DIRECT reads issued again %ld times, %ld failed, %ld "
+		       "pages held at a new pfn\n", d->reissued, d->errors, d->moved);
+		if (truth && fclose(truth))
+			die(o.truth_path);
 	}
 	printf("holdpages: exiting, releasing %ld pages\n", held);
 	if (fd >= 0)
