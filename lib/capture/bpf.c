@@ -116,16 +116,20 @@ static struct pb_bpf_frames read_stack(struct pb_bpf_run *r, int32_t id, uint64_
 	return fr;
 }
 
-/* The record of the page at PFN, when there is one, into B. */
-static void write_pfn(struct pb_bpf_run *r, struct pb_buf *b, uint64_t pfn)
+/* The record of the failing page P, when there is one, into B: as the
+ * failure saw it, else (the vmemmap learned after it) as it is now. */
+static void write_pfn(struct pb_bpf_run *r, struct pb_buf *b, const struct pb_bpf_pending *p)
 {
 	uint64_t ip[PB_BPF_STACK_DEPTH];
-	uint64_t page = r->skel->bss->vmemmap_base + pfn * r->skel->bss->page_struct_size;
-	struct pb_bpf_page rec;
+	uint64_t page = r->skel->bss->vmemmap_base + p->pfn * r->skel->bss->page_struct_size;
+	struct pb_bpf_page rec = p->rec;
 	struct pb_bpf_frames fr;
 
+	if (p->state == PB_BPF_PAGE_NO_GET)
+		return;
 	/* a record without a get: made by the failure, for its put */
-	if (bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec, sizeof(rec), 0) ||
+	if ((p->state == PB_BPF_PAGE_UNREAD &&
+	     bpf_map__lookup_elem(r->skel->maps.pages, &page, sizeof(page), &rec, sizeof(rec), 0)) ||
 	    !rec.gets || pb_bpf_seen(&r->seen, page, rec.get_ns))
 		return;
 	fr = read_stack(r, rec.get_kstack, ip);
@@ -147,13 +151,31 @@ static int flush_pending(struct pb_bpf_run *r, int force)
 	if (r->npending)
 		ksyms_follow_modules(r);
 	for (size_t i = 0; r->skel->bss->page_struct_size && i < r->npending; i++)
-		write_pfn(r, &b, r->pending[i]);
+		write_pfn(r, &b, &r->pending[i]);
 	r->npending = 0;
 	pb_buf_add(&b, r->held.data, r->held.len);
 	pb_buf_reset(&r->held);
 	ret = write_out(r, &b);
 	pb_buf_free(&b);
 	return ret;
+}
+
+/* Failure F's fin_pfn, with what F says of its record, into the pending
+ * ones, once (the first failure's) until they are written; past
+ * PENDING_MAX counted in pending_dropped. */
+static void add_pending(struct pb_bpf_run *r, const struct pb_bpf_failure *f)
+{
+	for (size_t i = 0; i < r->npending; i++)
+		if (r->pending[i].pfn == f->c)
+			return;
+	if (r->npending == PENDING_MAX) {
+		r->pending_dropped++;
+		return;
+	}
+	PB_GROW(r->pending, r->npending + 1, r->pending_cap);
+	r->pending[r->npending].pfn = f->c;
+	r->pending[r->npending].state = f->page_state;
+	r->pending[r->npending++].rec = f->page;
 }
 
 /* PFN into LIST (N of MAX), once; DROPPED counts those past MAX. */
@@ -229,7 +251,7 @@ int on_failure(void *ctx, void *data, size_t size)
 	if (f.kind == PB_BPF_ISOLATION_FAIL && !pb_bpf_watch_has(&r->watch, f.c)) {
 		r->unwatched++;
 	} else if (f.kind == PB_BPF_ISOLATION_FAIL) {
-		add_pfn(r->pending, &r->npending, PENDING_MAX, &r->pending_dropped, f.c);
+		add_pending(r, &f);
 		add_pfn(r->put_watch, &r->nput_watch, PUT_WATCH_MAX, &r->put_watch_dropped, f.c);
 	}
 	attach_puts(r);
@@ -460,6 +482,7 @@ void pb_bpf_close(struct pb_bpf_run *r)
 	btf__free(r->btf);
 	pb_ksyms_free(&r->ks);
 	free(r->proc);
+	free(r->pending);
 	pb_buf_free(&r->held);
 	free(r);
 }

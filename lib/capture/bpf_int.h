@@ -91,8 +91,14 @@ struct pb_bpf_run {
 	int out;
 	int failed;		/* a write failed */
 	uint64_t bytes, failures, pages_written, pending_dropped;
-	uint64_t pending[PENDING_MAX];	/* failing pfns not written yet */
-	size_t npending;
+	/* failing pfns not written yet, each with what its failure said of
+	 * its record */
+	struct pb_bpf_pending {
+		uint64_t pfn;
+		uint32_t state;	/* enum pb_bpf_page_state */
+		struct pb_bpf_page rec;	/* PB_BPF_PAGE_KEPT */
+	} *pending;
+	size_t npending, pending_cap;
 	struct pb_buf held;	/* failure lines waiting for their pages */
 	struct pb_bpf_seen seen;	/* page records written */
 	struct pb_bpf_watch watch;	/* as the program has it; none: every page */

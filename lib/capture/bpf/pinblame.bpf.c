@@ -441,11 +441,12 @@ static __always_inline void on_put(void *ctx, __u64 page, __u64 ip)
 		rec->put_count = count;
 }
 
-/* A failure on the page at PFN (test_pages_isolated's fin_pfn): its next
- * put is kept, with a record made for it when no get was seen (a pin taken
- * before the run, or by a path not hooked, is named by its put). Again
- * after a put was kept: the page may have been taken anew. */
-static __always_inline void mark_failed(__u64 pfn)
+/* A failure F on the page at PFN (test_pages_isolated's fin_pfn): its
+ * record as it is now goes with F (page_state), and its next put is kept,
+ * with a record made for it when no get was seen (a pin taken before the
+ * run, or by a path not hooked, is named by its put). Again after a put
+ * was kept: the page may have been taken anew. */
+static __always_inline void mark_failed(__u64 pfn, struct pb_bpf_failure *f)
 {
 	__u64 size = page_struct_size, page;
 	struct pb_bpf_page *rec;
@@ -456,7 +457,14 @@ static __always_inline void mark_failed(__u64 pfn)
 	if (!watched(page))
 		return;
 	rec = page_record(page);
-	if (rec && (!rec->fail_ns || rec->put_ns >= rec->fail_ns))
+	f->page_state = PB_BPF_PAGE_NO_GET;
+	if (!rec)
+		return;
+	if (rec->gets) {
+		__builtin_memcpy(&f->page, rec, sizeof(f->page));
+		f->page_state = PB_BPF_PAGE_KEPT;
+	}
+	if (!rec->fail_ns || rec->put_ns >= rec->fail_ns)
 		rec->fail_ns = bpf_ktime_get_ns();
 }
 
@@ -808,7 +816,7 @@ int pages_isolated(struct bpf_raw_tracepoint_args *ctx)
 	f.a = ctx->args[0];
 	f.b = ctx->args[1];
 	f.c = ctx->args[2];
-	mark_failed(f.c);
+	mark_failed(f.c, &f);
 	send_failure(ctx, &f);
 	return 0;
 }

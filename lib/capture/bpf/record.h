@@ -75,14 +75,28 @@ enum pb_bpf_migrate_reason {
 };
 
 /* A failure point, through the ring buffer "failures". */
+/* What an isolation failure says of its fin_pfn's record. */
+enum pb_bpf_page_state {
+	PB_BPF_PAGE_UNREAD,	/* not looked up: the vmemmap was not known
+				 * yet, or the page is not watched */
+	PB_BPF_PAGE_NO_GET,	/* no get seen before the failure */
+	PB_BPF_PAGE_KEPT,	/* page: the record as it was at the failure */
+};
+
 struct pb_bpf_failure {
 	__u64 ns;
 	__u64 a, b, c, d;
 	__u32 kind;
 	__u32 pid, tgid, cpu;
 	__s32 kstack;
+	__u32 page_state;	/* enum pb_bpf_page_state, of c (fin_pfn) */
 	char comm[PB_BPF_COMM_LEN];
 	char name[PB_BPF_NAME_LEN];	/* the CMA area */
+	/* The get of the failing page as the kernel had it when the
+	 * allocation failed on it: read later, from the map, it may be a
+	 * newer one (a buffer pinned again for its next I/O after the
+	 * failure), which holds nothing at the failure. */
+	struct pb_bpf_page page;
 };
 
 #endif
