@@ -11,10 +11,13 @@
  *   -F  splice(2) one page per stride of a tmpfs file into such a pipe. The
  *       pipe takes its reference on the page-cache page without GUP; these
  *       pages fail later, in migrate_pages().
- *   -D DEV  with -A, every -e'th of those anonymous pages (default 8th, at
- *       most DIO_MAX of them) is instead the buffer of an O_DIRECT read of
- *       DEV in flight, issued with io_submit(2) (Linux AIO) and issued
- *       again as soon as it completes, until the end: a slow device
+ *   -D DEV  with -A, every -e'th of those anonymous pages (by default
+ *       DIO_MAX of them spread over the whole area, at least every 8th: where
+ *       a page lies in memory follows when it was first touched, so pages
+ *       taken from the start only would sit together) is instead the
+ *       buffer of an O_DIRECT read of DEV in flight, issued with
+ *       io_submit(2) (Linux AIO) and issued again as soon as it
+ *       completes, until the end: a slow device
  *       (null_blk, completing each request after a delay) keeps the page
  *       referenced by the block layer all along. The block layer takes it
  *       with GUP (FOLL_GET up to 6.4, FOLL_PIN from the kernels whose bios
@@ -61,7 +64,7 @@ struct opts {
 /* The O_DIRECT reads in flight (-D): one per page, each issued again when
  * it completes. DIO_MAX bounds the device's queue it needs (null_blk's
  * hw_queue_depth) and the AIO context's events. */
-#define DIO_MAX 1024
+#define DIO_MAX 2048
 struct dio {
 	aio_context_t ctx;
 	int fd;
@@ -136,7 +139,6 @@ static void parse(int argc, char **argv, struct opts *o)
 
 	o->stride_kb = 1024;
 	o->hold_secs = -1;
-	o->dio_every = 8;
 	while ((c = getopt(argc, argv, "a:f:s:AFr:o:t:D:e:")) != -1) {
 		switch (c) {
 		case 'a': o->anon_mb = atol(optarg); break;
@@ -159,8 +161,6 @@ static void parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->stride_kb < 4)
 		o->stride_kb = 4;
-	if (o->dio_every < 1)
-		o->dio_every = 1;
 }
 
 static long sys_io_submit(aio_context_t ctx, long n, struct iocb **cbs)
@@ -416,6 +416,11 @@ int main(int argc, char **argv)
 	}
 	if (o.hold_anon && anon && o.dio_dev && dio_open(&dio, o.dio_dev))
 		d = &dio;
+	if (d && o.dio_every < 1) {
+		o.dio_every = (long)(anon_len / stride / DIO_MAX);
+		if (o.dio_every < 8)
+			o.dio_every = 8;
+	}
 	if (o.hold_anon && anon)
 		held += hold_anon(&ps, d, o.dio_every, anon, anon_len, stride);
 	if (o.hold_file && fd >= 0)

@@ -13,9 +13,9 @@
 # blames (both >= 0.95) and that the first call sites are the two holders,
 # __do_sys_vmsplice then do_splice, and that each blamed pfn is named by
 # the kind of page held there (vmspliced anon: __do_sys_vmsplice, spliced
-# tmpfs: do_splice; a third holder, every 8th vmspliced page made instead
-# the buffer of an O_DIRECT read kept in flight on null_blk, 1024 at most:
-# __do_sys_io_submit). Under --bpf on 6.5 and later the reads give their
+# tmpfs: do_splice; a third holder, 2048 of the vmspliced pages, spread
+# over the area, made instead the buffers of O_DIRECT reads kept in flight
+# on null_blk: __do_sys_io_submit). Under --bpf on 6.5 and later the reads give their
 # pages back with unpin_user_page() after the failure: every failing pfn
 # of theirs must have its put written (check_puts). The figures are
 # printed per kernel.

@@ -41,18 +41,19 @@ anon=$(( fill * 6 / 10 ))
 echo "workload: MemAvailable ${avail} MB: ${anon} MB anon, $(( fill - anon )) MB tmpfs, one page per ${STRIDE_KB} KB held"
 # A slow disk for holdpages -D: null_blk completing each read 3 s after it
 # was issued (a timer a request, under its queue's 5 s timeout), with a
-# queue as deep as the 1024 reads holdpages keeps in flight. Every 8th
-# vmspliced page becomes the buffer of such a read, issued again as soon
-# as it completes: held by the block layer, given back at completion.
+# queue as deep as the 2048 reads holdpages keeps in flight. That many
+# vmspliced pages, spread over the area, become the buffers of such reads,
+# each issued again as soon as it completes: held by the block layer, given
+# back at completion.
 dio=
 for m in $(cat /modules/slow-disk 2>/dev/null); do
 	case $m in
 	null_blk.ko) insmod /modules/$m nr_devices=1 irqmode=2 completion_nsec=3000000000 \
-		hw_queue_depth=1024 submit_queues=1 ;;
+		hw_queue_depth=2048 submit_queues=1 ;;
 	*) insmod /modules/$m ;;
 	esac
 done
-[ -b /dev/nullb0 ] && dio="-D /dev/nullb0 -e 8"
+[ -b /dev/nullb0 ] && dio="-D /dev/nullb0"
 echo "workload: ${dio:-no slow disk (null_blk): no O_DIRECT reads held}"
 rm -f /tmp/hold.ready
 holdpages -a $anon -f $(( fill - anon )) -s $STRIDE_KB -A -F $dio \
