@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -239,9 +240,13 @@ int on_failure(void *ctx, void *data, size_t size)
 	uint64_t ip[PB_BPF_STACK_DEPTH];
 	struct pb_bpf_frames fr;
 
-	if (size < sizeof(f))
+	/* the page record only with PB_BPF_PAGE_KEPT (send_failure()) */
+	if (size < offsetof(struct pb_bpf_failure, page))
 		return 0;
-	memcpy(&f, data, sizeof(f));
+	memset(&f, 0, sizeof(f));
+	memcpy(&f, data, size < sizeof(f) ? size : sizeof(f));
+	if (size < sizeof(f) && f.page_state == PB_BPF_PAGE_KEPT)
+		f.page_state = PB_BPF_PAGE_UNREAD;
 	r->failures++;
 	fr = read_stack(r, f.kstack, ip);
 	ksyms_follow_modules(r);

@@ -757,9 +757,15 @@ FEXIT_GUP_CALL(9)
 FEXIT_GUP_CALL(10)
 FEXIT_GUP_CALL(11)
 
+/* The failure F into the ring buffer, without its page record unless it
+ * carries one (PB_BPF_PAGE_KEPT): a burst of failures while user space is
+ * busy (attaching the put hooks takes seconds under TCG; the e2e's runs
+ * send a thousand) fits in the buffer more than twice over so. */
 static __always_inline void send_failure(void *ctx, struct pb_bpf_failure *f)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 size = f->page_state == PB_BPF_PAGE_KEPT ? sizeof(*f)
+						      : __builtin_offsetof(struct pb_bpf_failure, page);
 
 	f->ns = bpf_ktime_get_ns();
 	f->pid = (__u32)pid_tgid;
@@ -767,7 +773,7 @@ static __always_inline void send_failure(void *ctx, struct pb_bpf_failure *f)
 	f->cpu = bpf_get_smp_processor_id();
 	f->kstack = stack_id(ctx, 0);
 	bpf_get_current_comm(f->comm, sizeof(f->comm));
-	if (bpf_ringbuf_output(&failures, f, sizeof(*f), 0))
+	if (bpf_ringbuf_output(&failures, f, size, 0))
 		__sync_fetch_and_add(&failures_lost, 1);
 }
 
