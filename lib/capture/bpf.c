@@ -429,7 +429,10 @@ struct pb_bpf_run *pb_bpf_start(const struct pb_bpf_opts *o)
 
 int pb_bpf_poll(struct pb_bpf_run *r, int timeout_ms)
 {
-	int n = ring_buffer__poll(r->rb, timeout_ms);
+	int n;
+
+	r->modules_looked = 0;
+	n = ring_buffer__poll(r->rb, timeout_ms);
 
 	if (n < 0 && n != -EINTR) {
 		pb_error("--bpf: reading the ring buffer: %s", strerror(-n));
@@ -443,6 +446,7 @@ int pb_bpf_poll(struct pb_bpf_run *r, int timeout_ms)
 int pb_bpf_stop(struct pb_bpf_run *r)
 {
 	r->puts_on = 1;		/* a first failure read now attaches nothing */
+	r->modules_looked = 0;
 	for (size_t i = 0; i < r->nlinks; i++)
 		bpf_link__destroy(r->links[i]);
 	r->nlinks = 0;

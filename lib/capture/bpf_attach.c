@@ -952,11 +952,17 @@ void reload_ksyms(struct pb_bpf_run *r)
  * run has its functions in the stacks taken since, and read before, their
  * addresses take the name of the last symbol below them, another module's
  * (null_blk's timer completing a direct I/O, in the e2e run, came out as
- * virtio_blk's cleanup_module). /proc/modules is the cheap test. */
+ * virtio_blk's cleanup_module). /proc/modules is the cheap test, made
+ * once a read of the ring buffer (pb_bpf_poll(), pb_bpf_stop()). */
 void ksyms_follow_modules(struct pb_bpf_run *r)
 {
-	uint64_t key = modules_key(r->proc);
+	uint64_t key;
 
+	/* once a read of the ring buffer, whatever the failures it gives */
+	if (r->modules_looked)
+		return;
+	r->modules_looked = 1;
+	key = modules_key(r->proc);
 	if (key != r->modules_key)
 		reload_ksyms(r);
 }

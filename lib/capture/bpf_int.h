@@ -88,6 +88,7 @@ struct pb_bpf_run {
 	struct pb_ksyms ks;
 	char *proc;		/* where kallsyms and modules are read */
 	uint64_t modules_key;	/* of the modules when ks was read */
+	int modules_looked;	/* since the last read of the ring buffer */
 	int out;
 	int failed;		/* a write failed */
 	uint64_t bytes, failures, pages_written, pending_dropped;
