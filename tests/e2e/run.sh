@@ -15,10 +15,10 @@
 # the kind of page held there (vmspliced anon: __do_sys_vmsplice, spliced
 # tmpfs: do_splice; a third holder, 2048 of the vmspliced pages, spread
 # over the area, made instead the buffers of O_DIRECT reads kept in flight
-# on null_blk: __do_sys_io_submit). Under --bpf on 6.5 and later the reads give their
-# pages back with unpin_user_page() after the failure: every failing pfn
-# of theirs must have its put written (check_puts). The figures are
-# printed per kernel.
+# on null_blk: __do_sys_io_submit). Under --bpf on 6.5 and later the reads
+# give their pages back with unpin_user_page() after the failure: every
+# failing pfn of theirs must have its put written (check_puts). The
+# figures are printed per kernel.
 #
 # PB_E2E_KERNELS=bullseye boots Debian bullseye's 5.10, the generation
 # before folios (GUP-fast grab try_grab_compound_head) and before the
@@ -514,12 +514,16 @@ check_guest() {
 		fail "no trace or formats from record"
 }
 
+# The hex pfns on stdin, once each, in decimal.
+decimal_pfns() {
+	local pfn
+	while read -r pfn; do echo $((pfn)); done | sort -u
+}
+
 # Every held page's pfn, one per line, in decimal.
 held_pfns() {
-	local pfn
-	tail -n +2 "$RUN/out/held-pages.tsv" | cut -f4 | while read -r pfn; do
-		[ "$pfn" = 0x0 ] || echo $((pfn))	# 0x0: not present at hold time
-	done | sort -u
+	# 0x0: not present at hold time
+	tail -n +2 "$RUN/out/held-pages.tsv" | awk -F'\t' '$4 != "0x0" { print $4 }' | decimal_pfns
 }
 
 # The pfns that failed isolation, read from the trace without pinblame:
@@ -607,10 +611,9 @@ check_puts() {
 	PUTS= PUTS_MISSING= PUTS_UNREAD=
 	[ "$BPF" = 1 ] || return 0
 	tail -n +2 "$RUN/out/held-pages.tsv" | awk -F'\t' '$1 == "anon-aio-dio" { print $4 }' |
-		while read -r pfn; do echo $((pfn)); done | sort -u |
-		comm -12 - "$RUN/truth-pfns.txt" > "$RUN/dio-failing-pfns.txt"
+		decimal_pfns | comm -12 - "$RUN/truth-pfns.txt" > "$RUN/dio-failing-pfns.txt"
 	sed -n 's/.* page_pinner_put: pfn=\(0x[0-9a-f]*\) .*/\1/p' "$RUN/out/trace.txt" |
-		while read -r pfn; do echo $((pfn)); done | sort -u > "$RUN/put-pfns.txt"
+		decimal_pfns > "$RUN/put-pfns.txt"
 	"$PINBLAME" -d "$RUN/e2e.db" query --csv \
 		"SELECT DISTINCT pfn FROM page_evidence WHERE kind = 'pinner_put'" |
 		tail -n +2 | sort -u > "$RUN/put-evidence-pfns.txt"
