@@ -201,7 +201,7 @@ static int flush_puts(struct pb_bpf_run *r)
 	uint64_t size = r->skel->bss->page_struct_size, base = r->skel->bss->vmemmap_base;
 	struct pb_buf b = { 0 };
 	size_t kept = 0;
-	int ret, looked = 0;
+	int ret;
 
 	if (!size)
 		return 0;
@@ -221,8 +221,7 @@ static int flush_puts(struct pb_bpf_run *r)
 		}
 		if (pb_bpf_seen(&r->put_seen, page, rec.put_ns))
 			continue;
-		if (!looked++)
-			ksyms_follow_modules(r);
+		ksyms_follow_modules(r);
 		fr = read_stack(r, rec.put_kstack, ip);
 		pb_bpf_write_put(&b, &r->ks, pfn, &rec, &fr);
 		r->puts_written++;

@@ -20,8 +20,8 @@
 #define PB_BPF_GUP_CALL_SLOTS 12
 #define PB_BPF_GUP_CALL_PAGES_MAX (1U << 23)
 #define PB_BPF_GUP_CALL_STALE_NS 1000000000ULL
-/* The longest call whose pages are compared with the task's last call
- * (a power of two: it bounds the read). */
+/* The longest call whose pages are compared with the task's calls
+ * before (a power of two: it bounds the read). */
 #define PB_BPF_GUP_SAME_MAX 64
 
 /* Functions whose calls make a page cache read a splice (do_splice,
@@ -74,7 +74,6 @@ enum pb_bpf_migrate_reason {
 	PB_BPF_MR_LONGTERM_PIN,
 };
 
-/* A failure point, through the ring buffer "failures". */
 /* What an isolation failure says of its fin_pfn's record. */
 enum pb_bpf_page_state {
 	PB_BPF_PAGE_UNREAD,	/* not looked up: the vmemmap was not known
@@ -83,6 +82,7 @@ enum pb_bpf_page_state {
 	PB_BPF_PAGE_KEPT,	/* page: the record as it was at the failure */
 };
 
+/* A failure point, through the ring buffer "failures". */
 struct pb_bpf_failure {
 	__u64 ns;
 	__u64 a, b, c, d;
