@@ -83,25 +83,20 @@ const char *pb_ksyms_find(const struct pb_ksyms *ks, uint64_t addr, uint64_t *of
 
 /* "NAME SIZE REFCOUNT USERS STATE ADDRESS [TAINTS]" (kernel/module's
  * m_show: USERS is "-" when there are none, and both are "-" without
- * CONFIG_MODULE_UNLOAD): NAME, STATE and ADDRESS hashed (FNV-1a). */
+ * CONFIG_MODULE_UNLOAD): NAME, STATE and ADDRESS of each, hashed. */
 uint64_t pb_ksyms_modules_key(FILE *f)
 {
 	char line[1024], name[256], size[32], refs[32], users[512], state[32], addr[32];
-	uint64_t h = 0xcbf29ce484222325ull;
-	int lines = 0;
+	struct pb_buf keys = { 0 };
+	uint64_t h;
 
-	while (fgets(line, sizeof(line), f)) {
-		char key[sizeof(name) + sizeof(state) + sizeof(addr) + 3];
-
+	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%255s %31s %31s %511s %31s %31s", name, size, refs, users, state,
-			   addr) != 6)
-			continue;
-		snprintf(key, sizeof(key), "%s %s %s\n", name, state, addr);
-		for (const char *c = key; *c; c++)
-			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-		lines++;
-	}
-	return ferror(f) || !lines ? 0 : h;
+			   addr) == 6)
+			pb_buf_addf(&keys, "%s %s %s\n", name, state, addr);
+	h = ferror(f) || !keys.len ? 0 : pb_hash64(keys.data, keys.len);
+	pb_buf_free(&keys);
+	return h;
 }
 
 /* The first symbol of exactly this NAME (GLOBAL: a global one), NULL
