@@ -163,11 +163,6 @@ static void parse(int argc, char **argv, struct opts *o)
 		o->stride_kb = 4;
 }
 
-static long sys_io_submit(aio_context_t ctx, long n, struct iocb **cbs)
-{
-	return syscall(SYS_io_submit, ctx, n, cbs);
-}
-
 /* The AIO context and DEV opened for O_DIRECT reads; 0 when either fails
  * (the pages are then held by vmsplice like the others). */
 static int dio_open(struct dio *d, const char *dev)
@@ -191,7 +186,7 @@ static int dio_issue(struct dio *d, long i)
 {
 	struct iocb *cb = &d->cb[i];
 
-	return sys_io_submit(d->ctx, 1, &cb) == 1 ? 0 : -1;
+	return syscall(SYS_io_submit, d->ctx, 1, &cb) == 1 ? 0 : -1;
 }
 
 /* Hold PAGE by an O_DIRECT read of one page into it, at the device
@@ -437,11 +432,10 @@ int main(int argc, char **argv)
 		close(open(o.ready_path, O_WRONLY | O_CREAT | O_TRUNC, 0644));
 	printf("holdpages: READY after %.1fs, holding (pid %d)\n", now() - t0, getpid());
 	fflush(stdout);
-	if (d)
-		dio_keep(d, o.hold_secs);
-	else
+	if (!d) {
 		wait_for_stop(o.hold_secs);
-	if (d) {
+	} else {
+		dio_keep(d, o.hold_secs);
 		/* io_destroy() returns when the reads in flight have completed */
 		syscall(SYS_io_destroy, d->ctx);
 		printf("holdpages: O_DIRECT reads issued again %ld times, %ld failed, %ld "
