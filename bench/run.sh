@@ -269,6 +269,14 @@ if [ -n "$shape" ]; then
 	floor_secs=$(cat "$out/floor.out")
 	row 'insert floor (C, SQLite inserts only)' - "$floor_secs" "$n_events" \
 		"$((n_events + other)) rows, $(calc %.0f "($n_events + $other) / $floor_secs") rows/s"
+	# The same events 256 to a row, packed: what fewer rows would leave
+	# (the budget against the Python baseline below; bench/README.md).
+	measure "$out/floor.out" "$out/insert-floor" "$floor_db" "$n_events" "$fields_len" \
+		"$n_bodies" "$body_len" "$n_stacked" "$other" 256
+	rm_store "$floor_db"
+	packed_secs=$(cat "$out/floor.out")
+	row 'insert floor, events packed 256 to a row' - "$packed_secs" "$n_events" \
+		"$((n_events / 256 + 1 + other)) rows"
 	budget 'import time / insert floor time' "$(calc %.2f "$imp_secs / $floor_secs")" '≤ 1.5' \
 		"$(verdict "$imp_secs / $floor_secs <= 1.5")"
 else
@@ -286,7 +294,12 @@ rm_store "$py_db"
 if [ "$RC" = 0 ]; then
 	py_secs=$(calc %.3f "$SECS < $py_first ? $SECS : $py_first")
 	row 'Python regex baseline (no stacks)' "$big_bytes" "$py_secs" "$(cat "$out/baseline.out")"
-	budget 'import vs Python baseline' "$(calc %.2f "$py_secs / $imp_secs")x" '≥ 8x' \
+	# 8x in seconds beside the floors: whether storing row by row can
+	# reach it at all
+	floors=
+	[ -n "${floor_secs:-}" ] && [ -n "${packed_secs:-}" ] &&
+		floors=" (8x is $(calc %.2f "$py_secs / 8") s; inserts alone $floor_secs s, packed $packed_secs s)"
+	budget 'import vs Python baseline' "$(calc %.2f "$py_secs / $imp_secs")x$floors" '≥ 8x' \
 		"$(verdict "$py_secs / $imp_secs >= 8")"
 else
 	skip_row 'Python regex baseline' "exit $RC"
@@ -359,6 +372,10 @@ large_import() {
 	large_secs= large_rss=0 near_secs=$imp_secs
 	for turn in 1 2; do
 		rm_store "$db"
+		# from the page cache, as the 1 GiB: on this project's VMs the
+		# cache gives back files not read lately, and reading 4.4 GiB
+		# from the disk is not the import's cost (sys 9 s against 2.5)
+		cat "$file" > /dev/null
 		measure "$out/blame-import.out" "$pb" -d "$db" import "$file"
 		if [ "$RC" != 0 ]; then
 			skip_row '`pinblame blame`' "import of the large store failed: $(reason)"
@@ -369,6 +386,7 @@ large_import() {
 		[ "$turn" = 2 ] && break
 		rm_store "$db"
 		rm_store "$near_store"
+		cat "$big" > /dev/null
 		measure /dev/null "$pb" -d "$near_store" import "$big"
 		rm_store "$near_store"
 		[ "$RC" = 0 ] && near_secs=$(calc %.3f "$SECS < $near_secs ? $SECS : $near_secs")
