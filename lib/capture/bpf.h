@@ -82,6 +82,11 @@ size_t pb_bpf_choose_hooks(const struct pb_ksyms *ks, struct pb_bpf_hook *hooks,
  * NULL when HOOKS have no such hook or KS has no such function. */
 const char *pb_bpf_splice_gate(const struct pb_ksyms *ks, const struct pb_bpf_hook *hooks,
 			       size_t n);
+/* Whether hook H is left out because what it sees is hooked once a call:
+ * the GUP grabs when the GUP calls are (PER_CALL), and the page cache reads
+ * when the splice read GATE is walked at its return instead (PER_CALL as
+ * well: the walk needs bpf_loop() too). */
+int pb_bpf_hook_left_out(const struct pb_bpf_hook *h, int per_call, const char *gate);
 /* "try_grab_folio_fast, try_grab_folio, ...": for the refusal. */
 const char *pb_bpf_gup_candidates(void);
 

@@ -74,6 +74,12 @@ const char *pb_bpf_splice_gate(const struct pb_ksyms *ks, const struct pb_bpf_ho
 	return NULL;
 }
 
+int pb_bpf_hook_left_out(const struct pb_bpf_hook *h, int per_call, const char *gate)
+{
+	return per_call && (h->role == PB_BPF_ROLE_GUP ||
+			    (gate && h->role == PB_BPF_ROLE_SPLICE_READ));
+}
+
 const char *pb_bpf_gup_candidates(void)
 {
 	return "try_grab_folio_fast, try_grab_folio, try_grab_compound_head, try_grab_page";
@@ -253,29 +259,61 @@ static struct bpf_program *fentry_prog(struct pinblame_bpf *skel, enum pb_bpf_pr
 	}
 }
 
-/* The gate's two fentry programs load only with a target (like every
- * tracing program, they do not load by default); without one (not in this
- * kernel's BTF) the reads go ungated, as they did before. Its two kprobe
- * programs load only when there is a gate. */
+/* Whether the splice read is hooked once a call (its entry and return
+ * walk the pipe's new buffers: pinblame.bpf.c), as the GUP calls are: then
+ * the page cache reads are not hooked at all. */
+static int splice_by_call(const struct pb_bpf_run *r)
+{
+	return r->gate && r->per_call;
+}
+
+static int hook_left_out(const struct pb_bpf_run *r, const struct pb_bpf_hook *h)
+{
+	return pb_bpf_hook_left_out(h, r->per_call, r->gate);
+}
+
+/* The splice read's entry and return programs of R's kind and use: the
+ * gate's, or (splice_by_call()) the walk's. */
+static void gate_programs(const struct pb_bpf_run *r, struct bpf_program *p[2])
+{
+	struct pinblame_bpf *skel = r->skel;
+	int by_call = splice_by_call(r);
+
+	if (r->kind == ATTACH_KPROBE) {
+		p[0] = by_call ? skel->progs.splice_call_in : skel->progs.splice_read_enter;
+		p[1] = by_call ? skel->progs.splice_call_out : skel->progs.splice_read_leave;
+	} else {
+		p[0] = by_call ? skel->progs.fe_splice_call_in : skel->progs.fe_splice_read_enter;
+		p[1] = by_call ? skel->progs.fe_splice_call_out : skel->progs.fe_splice_read_leave;
+	}
+}
+
+/* The splice read's two fentry programs load only with a target (like
+ * every tracing program, they do not load by default); without one (not in
+ * this kernel's BTF) the reads are hooked and go ungated, as they did
+ * before. Its kprobe programs load only when there is a gate, of the one
+ * use. */
 static void choose_gate(struct pb_bpf_run *r)
 {
-	struct bpf_program *p[] = { r->skel->progs.fe_splice_read_enter,
-				    r->skel->progs.fe_splice_read_leave };
+	struct pinblame_bpf *skel = r->skel;
+	struct bpf_program *p[2];
+	int kprobes = r->kind == ATTACH_KPROBE && r->gate;
 
-	if (r->kind == ATTACH_KPROBE && !r->gate) {
-		bpf_program__set_autoload(r->skel->progs.splice_read_enter, false);
-		bpf_program__set_autoload(r->skel->progs.splice_read_leave, false);
-	}
+	bpf_program__set_autoload(skel->progs.splice_read_enter, kprobes && !splice_by_call(r));
+	bpf_program__set_autoload(skel->progs.splice_read_leave, kprobes && !splice_by_call(r));
+	bpf_program__set_autoload(skel->progs.splice_call_in, kprobes && splice_by_call(r));
+	bpf_program__set_autoload(skel->progs.splice_call_out, kprobes && splice_by_call(r));
 	if (r->kind != ATTACH_FENTRY || !r->gate)
 		return;
-	for (size_t i = 0; i < PB_ARRAY_SIZE(p); i++)
+	gate_programs(r, p);
+	for (size_t i = 0; i < 2; i++)
 		if (bpf_program__set_attach_target(p[i], 0, r->gate)) {
 			pb_warn("--bpf: fentry cannot attach to %s: every page cache read "
 				"of a watched page walks its stack", r->gate);
 			r->gate = NULL;
 			return;
 		}
-	for (size_t i = 0; i < PB_ARRAY_SIZE(p); i++)
+	for (size_t i = 0; i < 2; i++)
 		bpf_program__set_autoload(p[i], true);
 }
 
@@ -390,7 +428,7 @@ static int choose_programs(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks
 		return 1;
 	for (size_t i = 0; i < n; i++) {
 		r->hook_prog[i] = NULL;
-		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
+		if (hook_left_out(r, &hooks[i]))
 			continue;
 		if (r->kind == ATTACH_KPROBE) {
 			r->hook_prog[i] = kprobe_prog(r->skel, hooks[i].prog);
@@ -445,29 +483,33 @@ static int attach_hook(struct pb_bpf_run *r, const struct pb_bpf_hook *h, struct
 	return 1;
 }
 
-/* The gate's entry and return hooks, after the others: both on, or
- * neither (a read is then let through to the stack walk, as without a
- * gate); on, the program starts to use it. */
+/* The splice read's entry and return hooks, after the others: both on,
+ * or neither. The gate's off, a read is let through to the stack walk, as
+ * without a gate; on, the program starts to use it. The walk's off, the
+ * pages spliced are not seen (the reads are not hooked). */
 static void attach_gate(struct pb_bpf_run *r)
 {
 	struct bpf_link *in, *out = NULL;
+	struct bpf_program *p[2];
 
 	if (!r->gate)
 		return;
+	gate_programs(r, p);
 	if (r->kind == ATTACH_KPROBE) {
-		in = bpf_program__attach_kprobe(r->skel->progs.splice_read_enter, false, r->gate);
+		in = bpf_program__attach_kprobe(p[0], false, r->gate);
 		if (in)
-			out = bpf_program__attach_kprobe(r->skel->progs.splice_read_leave, true,
-							 r->gate);
+			out = bpf_program__attach_kprobe(p[1], true, r->gate);
 	} else {
-		in = bpf_program__attach_trace(r->skel->progs.fe_splice_read_enter);
+		in = bpf_program__attach_trace(p[0]);
 		if (in)
-			out = bpf_program__attach_trace(r->skel->progs.fe_splice_read_leave);
+			out = bpf_program__attach_trace(p[1]);
 	}
 	if (!out) {
-		pb_warn("--bpf: cannot attach %s to %s (%s): every page cache read of a "
-			"watched page walks its stack", attach_names[r->kind], r->gate,
-			attach_error(errno));
+		pb_warn(splice_by_call(r) ? "--bpf: cannot attach %s to %s (%s): the pages it "
+					    "puts into pipes are not seen"
+					  : "--bpf: cannot attach %s to %s (%s): every page cache "
+					    "read of a watched page walks its stack",
+			attach_names[r->kind], r->gate, attach_error(errno));
 		bpf_link__destroy(in);
 		r->gate = NULL;
 		return;
@@ -666,7 +708,7 @@ static int attach_hooks(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, s
 	r->nputs = 0;
 	for (size_t i = 0; i < n; i++) {
 		refused[i] = 0;
-		if (r->per_call && hooks[i].role == PB_BPF_ROLE_GUP)
+		if (hook_left_out(r, &hooks[i]))
 			continue;
 		/* kept for attach_puts(): loaded, not attached yet */
 		if (hooks[i].role == PB_BPF_ROLE_PUT) {
@@ -734,8 +776,7 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 	attach_tracepoint(r, r->skel->progs.migrate_pages, "mm_migrate_pages");
 	fprintf(stderr, "pinblame record: BPF on");
 	for (size_t i = 0, first = 1; i < n; i++) {
-		if ((r->per_call && hooks[i].role == PB_BPF_ROLE_GUP) ||
-		    hooks[i].role == PB_BPF_ROLE_PUT)
+		if (hook_left_out(r, &hooks[i]) || hooks[i].role == PB_BPF_ROLE_PUT)
 			continue;
 		fprintf(stderr, "%s%s", first ? " " : ", ", hooks[i].func);
 		first = 0;
@@ -745,7 +786,8 @@ int attach_failures(struct pb_bpf_run *r, const struct pb_bpf_hook *hooks, size_
 			fprintf(stderr, ", %s's return%s", r->calls[i].func,
 				gup_call_kprobed(r, i) ? " (kprobe: fexit refused it)" : "");
 	if (r->gate)
-		fprintf(stderr, ", %s's entry and return", r->gate);
+		fprintf(stderr, ", %s's entry and return%s", r->gate,
+			splice_by_call(r) ? " (the pages it puts into the pipe)" : "");
 	fprintf(stderr, " (%s); %lu page records at most\n", attach_names[r->kind],
 		(unsigned long)bpf_map__max_entries(r->skel->maps.pages));
 	if (r->nputs) {

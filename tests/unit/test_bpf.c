@@ -205,6 +205,42 @@ static void test_page_cache_read_stands_in_when_no_function_takes_the_spliced_pa
 	pb_ksyms_free(&ks);
 }
 
+static void test_page_cache_read_not_hooked_where_the_splice_read_is_walked(void **state)
+{
+	/* Debian 6.1: with bpf_loop() the splice read's return walks the
+	 * pipe's new buffers, as a GUP call's array, so neither the grabs
+	 * nor the page cache reads are hooked; the puts are */
+	static const char k61[] =
+		"ffffffc008300000 T try_grab_folio\n"
+		"ffffffc008300400 T gup_put_folio\n"
+		"ffffffc008300800 T folio_mark_accessed\n"
+		"ffffffc008300c00 T generic_file_splice_read\n";
+	struct pb_ksyms ks;
+	struct pb_bpf_hook hooks[PB_BPF_MAX_HOOKS];
+	size_t ngup, n, left[3] = { 0 };
+	const char *gate;
+
+	(void)state;
+	load_text(&ks, k61);
+	n = pb_bpf_choose_hooks(&ks, hooks, &ngup);
+	gate = pb_bpf_splice_gate(&ks, hooks, n);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		left[0] += (size_t)pb_bpf_hook_left_out(&hooks[i], 1, gate);
+		left[1] += (size_t)pb_bpf_hook_left_out(&hooks[i], 0, gate);
+		left[2] += (size_t)pb_bpf_hook_left_out(&hooks[i], 1, NULL);
+	}
+	assert_true(pb_bpf_hook_left_out(&hooks[0], 1, gate));	/* try_grab_folio */
+	assert_false(pb_bpf_hook_left_out(&hooks[1], 1, gate));	/* gup_put_folio */
+	assert_true(pb_bpf_hook_left_out(&hooks[2], 1, gate));	/* folio_mark_accessed */
+	assert_int_equal(left[0], 2);
+	/* a hook per grab (no bpf_loop()): every hook, the reads gated */
+	assert_int_equal(left[1], 0);
+	/* no splice read to walk: the reads are hooked, ungated */
+	assert_int_equal(left[2], 1);
+	pb_ksyms_free(&ks);
+}
+
 static void test_page_cache_read_is_gated_by_the_splice_read(void **state)
 {
 	/* Debian 6.1 arm64: the read stands in for the spliced page, and the
@@ -939,6 +975,7 @@ int main(void)
 		cmocka_unit_test(test_hooks_of_a_6_12_kernel_are_both_grabs_splice_and_puts),
 		cmocka_unit_test(test_hooks_of_a_6_1_kernel_take_the_older_names),
 		cmocka_unit_test(test_page_cache_read_stands_in_when_no_function_takes_the_spliced_page),
+		cmocka_unit_test(test_page_cache_read_not_hooked_where_the_splice_read_is_walked),
 		cmocka_unit_test(test_page_cache_read_is_gated_by_the_splice_read),
 		cmocka_unit_test(test_a_compiler_copy_of_a_grab_is_not_hooked),
 		cmocka_unit_test(test_page_record_is_written_as_a_kprobe_hit_with_its_stack),

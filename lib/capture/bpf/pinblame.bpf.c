@@ -265,6 +265,8 @@ static __always_inline void on_get(void *ctx, __u64 page, __u64 ip)
 struct gup_call {
 	struct getter g;	/* its stacks: once taken */
 	__u64 pages;		/* the array, in the kernel */
+	__u32 first, mask;	/* page I at slot (FIRST + I) & MASK ... */
+	__u32 stride, pad;	/* ... of STRIDE bytes (an array: 0, ~0, 8) */
 	__u32 fresh;		/* a page wants the call's stacks */
 	__u32 with_stacks;	/* taken: a page whose stacks no more stand gets them */
 	__u32 again;		/* a page whose stacks stand is counted (not twice) */
@@ -290,7 +292,9 @@ static __always_inline __u64 gup_call_nth(const struct gup_call *c, __u32 i)
 	__u32 zero = 0;
 
 	if (!c->read) {
-		bpf_probe_read_kernel(&page, sizeof(page), (void *)(c->pages + (__u64)i * 8));
+		bpf_probe_read_kernel(&page, sizeof(page),
+				      (void *)(c->pages + (__u64)((c->first + i) & c->mask) *
+							      c->stride));
 		return page;
 	}
 	a = bpf_map_lookup_elem(&gup_array, &zero);
@@ -374,6 +378,39 @@ static __always_inline int gup_call_again(__u64 hash, __s32 n, __u64 ip, __u64 p
 	return 0;
 }
 
+/* The walk of call C's N pages (its array's layout set, the rest 0),
+ * whose hash is HASH (0: not read at once), made by IP: let go when the
+ * same call was walked lately, else each page's get. */
+static __always_inline void gup_call_walk(void *ctx, struct gup_call *c, __s32 n, __u64 ip,
+					  __u64 hash)
+{
+	struct pb_bpf_page *first;
+
+	c->g.pid_tgid = bpf_get_current_pid_tgid();
+	c->g.now = bpf_ktime_get_ns();
+	if (hash && gup_call_again(hash, n, ip, c->g.pid_tgid, c->g.now))
+		return;
+	getter_of(&c->g, ip);
+	c->read = hash != 0;
+	c->again = 1;
+	first = got(gup_call_nth(c, 0), c->g.pid_tgid);
+	if (first && !stacks_stand(first, c->g.pid_tgid, ip, c->g.now)) {
+		c->g.kstack = stack_id(ctx, 0);
+		c->g.ustack = stack_id(ctx, BPF_F_USER_STACK);
+		c->with_stacks = 1;
+		bpf_loop((__u32)n, gup_call_page, c, 0);
+		return;
+	}
+	bpf_loop((__u32)n, gup_call_page, c, 0);
+	if (!c->fresh)
+		return;
+	c->g.kstack = stack_id(ctx, 0);
+	c->g.ustack = stack_id(ctx, BPF_F_USER_STACK);
+	c->with_stacks = 1;
+	c->again = 0;
+	bpf_loop((__u32)n, gup_call_page, c, 0);
+}
+
 /* The return of a GUP call that took N pages into the array PAGES. N is
  * the return register as an int: the API returns int on some versions and
  * long on others, whose upper half an int's leaves undefined, and no call
@@ -381,38 +418,15 @@ static __always_inline int gup_call_again(__u64 hash, __s32 n, __u64 ip, __u64 p
 static __always_inline void gup_call_return(void *ctx, __u64 pages, __s32 n, __u64 ip)
 {
 	struct gup_call c = {};
-	struct pb_bpf_page *first;
-	__u64 hash;
 
 	if (!pages || n <= 0)
 		return;
 	if ((__u32)n > PB_BPF_GUP_CALL_PAGES_MAX)
 		n = PB_BPF_GUP_CALL_PAGES_MAX;
-	c.g.pid_tgid = bpf_get_current_pid_tgid();
-	c.g.now = bpf_ktime_get_ns();
-	hash = gup_pages_hash(pages, n);
-	if (hash && gup_call_again(hash, n, ip, c.g.pid_tgid, c.g.now))
-		return;
-	getter_of(&c.g, ip);
 	c.pages = pages;
-	c.read = hash != 0;
-	c.again = 1;
-	first = got(gup_call_nth(&c, 0), c.g.pid_tgid);
-	if (first && !stacks_stand(first, c.g.pid_tgid, ip, c.g.now)) {
-		c.g.kstack = stack_id(ctx, 0);
-		c.g.ustack = stack_id(ctx, BPF_F_USER_STACK);
-		c.with_stacks = 1;
-		bpf_loop((__u32)n, gup_call_page, &c, 0);
-		return;
-	}
-	bpf_loop((__u32)n, gup_call_page, &c, 0);
-	if (!c.fresh)
-		return;
-	c.g.kstack = stack_id(ctx, 0);
-	c.g.ustack = stack_id(ctx, BPF_F_USER_STACK);
-	c.with_stacks = 1;
-	c.again = 0;
-	bpf_loop((__u32)n, gup_call_page, &c, 0);
+	c.mask = ~0U;
+	c.stride = 8;
+	gup_call_walk(ctx, &c, n, ip, gup_pages_hash(pages, n));
 }
 
 /* A put of a page an allocation failed on, the first since the failure:
@@ -756,6 +770,137 @@ FEXIT_GUP_CALL(8)
 FEXIT_GUP_CALL(9)
 FEXIT_GUP_CALL(10)
 FEXIT_GUP_CALL(11)
+
+/* --- one hook per splice read (up to 6.4) ---------------------------------
+ * generic_file_splice_read(in, ppos, pipe, len, flags) fills the pipe with
+ * page cache pages, a reference each, and no function under it takes the
+ * page as an argument (6.1: copy_page_to_iter_pipe inlined). Where the
+ * GUP calls are hooked (bpf_loop(), 5.17+), its entry keeps the pipe's head
+ * and its return walks the buffers added since, as a GUP call's array:
+ * one hit a splice, where the page cache read's mark_page_accessed(),
+ * hooked otherwise, is hit on every page read by anyone (make bench-bpf's
+ * loop with a page cache read a round: 1.31 of its untraced time on 6.1).
+ * The pipe's fields by name (CO-RE): head and ring_size since 5.5; 6.14
+ * put head and tail in a union. */
+struct pipe_buffer___pb {
+	void *page;
+} __attribute__((preserve_access_index));
+
+struct pipe_inode_info___pb {
+	unsigned int head;
+	unsigned int ring_size;
+	struct pipe_buffer___pb *bufs;
+} __attribute__((preserve_access_index));
+
+struct splice_call {
+	__u64 pipe, ip;
+	__u32 head, pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct splice_call);
+} splice_calls SEC(".maps");
+
+static __always_inline void splice_call_enter(__u64 pipe, __u64 ip)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct splice_call e = { .pipe = pipe, .ip = ip };
+
+	if (!pipe)
+		return;
+	e.head = BPF_CORE_READ((struct pipe_inode_info___pb *)pipe, head);
+	bpf_map_update_elem(&splice_calls, &id, &e, BPF_ANY);
+}
+
+/* The N page pointers of C (a pipe's buffers) into gup_array and their
+ * hash, as gup_pages_hash() for an array; 0 when N is over what it holds. */
+static __always_inline __u64 pipe_pages_hash(const struct gup_call *c, __u32 n)
+{
+	__u32 zero = 0;
+	__u64 *a = bpf_map_lookup_elem(&gup_array, &zero), h = 0x9e3779b97f4a7c15ULL;
+
+	if (!a || n > PB_BPF_GUP_SAME_MAX)
+		return 0;
+	for (__u32 i = 0; i < PB_BPF_GUP_SAME_MAX; i++) {
+		__u64 page = 0;
+
+		if (i >= n)
+			break;
+		bpf_probe_read_kernel(&page, sizeof(page),
+				      (void *)(c->pages + (__u64)((c->first + i) & c->mask) *
+							      c->stride));
+		a[i] = page;
+		h = (h ^ page) * 0x100000001b3ULL;
+	}
+	return h | 1;
+}
+
+/* The return of the splice read entered by this task, which put RET bytes
+ * into the pipe: the buffers from the head at its entry to the head now. */
+static __always_inline void splice_call_leave(void *ctx, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct splice_call *e = bpf_map_lookup_elem(&splice_calls, &id);
+	struct pipe_inode_info___pb *pipe;
+	struct gup_call c = {};
+	__u32 head, ring;
+	__u64 ip;
+
+	if (!e)
+		return;
+	pipe = (struct pipe_inode_info___pb *)e->pipe;
+	c.first = e->head;
+	ip = e->ip;
+	bpf_map_delete_elem(&splice_calls, &id);
+	if (ret <= 0)
+		return;
+	head = BPF_CORE_READ(pipe, head);
+	ring = BPF_CORE_READ(pipe, ring_size);
+	/* a ring is a power of two; no splice adds more than it holds */
+	if (!ring || (ring & (ring - 1)) || head - c.first == 0 || head - c.first > ring)
+		return;
+	c.pages = (__u64)BPF_CORE_READ(pipe, bufs) +
+		  bpf_core_field_offset(struct pipe_buffer___pb, page);
+	c.mask = ring - 1;
+	c.stride = bpf_core_type_size(struct pipe_buffer___pb);
+	gup_call_walk(ctx, &c, (__s32)(head - c.first), ip, pipe_pages_hash(&c, head - c.first));
+}
+
+/* generic_file_splice_read's entry and return, as kprobes ... */
+SEC("kprobe")
+int BPF_KPROBE(splice_call_in, void *in, void *ppos, void *pipe)
+{
+	splice_call_enter((__u64)pipe, PT_REGS_IP(ctx));
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(splice_call_out, long ret)
+{
+	splice_call_leave(ctx, ret);
+	return 0;
+}
+
+/* ... and as fentry and fexit */
+SEC("fentry")
+int BPF_PROG(fe_splice_call_in)
+{
+	splice_call_enter(arg_number(ctx, 2), bpf_get_func_ip(ctx));
+	return 0;
+}
+
+SEC("fexit")
+int BPF_PROG(fe_splice_call_out)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	splice_call_leave(ctx, (long)ret);
+	return 0;
+}
 
 /* The failure F into the ring buffer, without its page record unless it
  * carries one (PB_BPF_PAGE_KEPT): a burst of failures while user space is
