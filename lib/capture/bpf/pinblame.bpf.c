@@ -780,8 +780,9 @@ FEXIT_GUP_CALL(11)
  * one hit a splice, where the page cache read's mark_page_accessed(),
  * hooked otherwise, is hit on every page read by anyone (make bench-bpf's
  * loop with a page cache read a round: 1.31 of its untraced time on 6.1).
- * The pipe's fields by name (CO-RE): head and ring_size since 5.5; 6.14
- * put head and tail in a union. */
+ * The pipe's fields by name (CO-RE): head and ring_size since 5.5. The
+ * splice holds the pipe's lock from before the entry to after the return:
+ * no one else moves the head between them. */
 struct pipe_buffer___pb {
 	void *page;
 } __attribute__((preserve_access_index));
