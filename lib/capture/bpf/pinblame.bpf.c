@@ -341,22 +341,28 @@ struct {
 	__type(value, __u64);	/* when it was walked */
 } gup_seen SEC(".maps");
 
-/* A hash of the N pages of the array PAGES; 0 when they cannot be read
- * at once. */
-static __always_inline __u64 gup_pages_hash(__u64 pages, __s32 n)
+/* The N pages of call C (its layout set) into gup_array, and their hash;
+ * 0 when they cannot be read at once (more than it holds, or the read of
+ * an array failed). An array is read in one go, a ring (a pipe's buffers)
+ * a slot at a time. */
+static __always_inline __u64 gup_pages_hash(const struct gup_call *c, __s32 n)
 {
 	__u32 zero = 0;
 	__u64 *a = bpf_map_lookup_elem(&gup_array, &zero), h = 0x9e3779b97f4a7c15ULL;
+	int array = c->mask == ~0U;
 	/* n * 8 for n in 1..MAX, in a form the verifier bounds: clang
 	 * compares a copy of n, and the size passed was unbounded (6.12:
 	 * "R2 min value is negative") */
 	__u32 len = (((__u32)n - 1) & (PB_BPF_GUP_SAME_MAX - 1)) * 8 + 8;
 
-	if (!a || n > PB_BPF_GUP_SAME_MAX || bpf_probe_read_kernel(a, len, (void *)pages))
+	if (!a || n > PB_BPF_GUP_SAME_MAX ||
+	    (array && bpf_probe_read_kernel(a, len, (void *)c->pages)))
 		return 0;
 	for (int i = 0; i < PB_BPF_GUP_SAME_MAX; i++) {
 		if (i >= n)
 			break;
+		if (!array)
+			a[i] = gup_call_nth(c, (__u32)i);
 		h = (h ^ a[i]) * 0x100000001b3ULL;
 	}
 	return h | 1;
@@ -379,11 +385,11 @@ static __always_inline int gup_call_again(__u64 hash, __s32 n, __u64 ip, __u64 p
 }
 
 /* The walk of call C's N pages (its array's layout set, the rest 0),
- * whose hash is HASH (0: not read at once), made by IP: let go when the
- * same call was walked lately, else each page's get. */
-static __always_inline void gup_call_walk(void *ctx, struct gup_call *c, __s32 n, __u64 ip,
-					  __u64 hash)
+ * made by IP: let go when the same call was walked lately, else each
+ * page's get. */
+static __always_inline void gup_call_walk(void *ctx, struct gup_call *c, __s32 n, __u64 ip)
 {
+	__u64 hash = gup_pages_hash(c, n);
 	struct pb_bpf_page *first;
 
 	c->g.pid_tgid = bpf_get_current_pid_tgid();
@@ -426,7 +432,7 @@ static __always_inline void gup_call_return(void *ctx, __u64 pages, __s32 n, __u
 	c.pages = pages;
 	c.mask = ~0U;
 	c.stride = 8;
-	gup_call_walk(ctx, &c, n, ip, gup_pages_hash(pages, n));
+	gup_call_walk(ctx, &c, n, ip);
 }
 
 /* A put of a page an allocation failed on, the first since the failure:
@@ -675,24 +681,15 @@ struct {
 static __always_inline void gup_call_enter(__u64 pages, __u64 ip)
 {
 	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
-	struct gup_entry *e = bpf_map_lookup_elem(&gup_entries, &id), fresh = {};
+	struct gup_entry *e = bpf_map_lookup_elem(&gup_entries, &id);
+	struct gup_entry call = { .pages = pages, .ip = ip, .ns = now, .depth = 1 };
 
-	if (e && e->depth && now - e->ns < PB_BPF_GUP_CALL_STALE_NS) {
+	if (e && e->depth && now - e->ns < PB_BPF_GUP_CALL_STALE_NS)
 		e->depth++;
-		return;
-	}
-	if (e) {
-		e->pages = pages;
-		e->ip = ip;
-		e->ns = now;
-		e->depth = 1;
-		return;
-	}
-	fresh.pages = pages;
-	fresh.ip = ip;
-	fresh.ns = now;
-	fresh.depth = 1;
-	bpf_map_update_elem(&gup_entries, &id, &fresh, BPF_ANY);
+	else if (e)
+		*e = call;
+	else
+		bpf_map_update_elem(&gup_entries, &id, &call, BPF_ANY);
 }
 
 /* pages is argument 2, 3 or 4 (from 0): get_user_pages_unlocked(start,
@@ -816,29 +813,6 @@ static __always_inline void splice_call_enter(__u64 pipe, __u64 ip)
 	bpf_map_update_elem(&splice_calls, &id, &e, BPF_ANY);
 }
 
-/* The N page pointers of C (a pipe's buffers) into gup_array and their
- * hash, as gup_pages_hash() for an array; 0 when N is over what it holds. */
-static __always_inline __u64 pipe_pages_hash(const struct gup_call *c, __u32 n)
-{
-	__u32 zero = 0;
-	__u64 *a = bpf_map_lookup_elem(&gup_array, &zero), h = 0x9e3779b97f4a7c15ULL;
-
-	if (!a || n > PB_BPF_GUP_SAME_MAX)
-		return 0;
-	for (__u32 i = 0; i < PB_BPF_GUP_SAME_MAX; i++) {
-		__u64 page = 0;
-
-		if (i >= n)
-			break;
-		bpf_probe_read_kernel(&page, sizeof(page),
-				      (void *)(c->pages + (__u64)((c->first + i) & c->mask) *
-							      c->stride));
-		a[i] = page;
-		h = (h ^ page) * 0x100000001b3ULL;
-	}
-	return h | 1;
-}
-
 /* The return of the splice read entered by this task, which put RET bytes
  * into the pipe: the buffers from the head at its entry to the head now. */
 static __always_inline void splice_call_leave(void *ctx, long ret)
@@ -867,7 +841,7 @@ static __always_inline void splice_call_leave(void *ctx, long ret)
 		  bpf_core_field_offset(struct pipe_buffer___pb, page);
 	c.mask = ring - 1;
 	c.stride = bpf_core_type_size(struct pipe_buffer___pb);
-	gup_call_walk(ctx, &c, (__s32)(head - c.first), ip, pipe_pages_hash(&c, head - c.first));
+	gup_call_walk(ctx, &c, (__s32)(head - c.first), ip);
 }
 
 /* generic_file_splice_read's entry and return, as kprobes ... */
