@@ -288,25 +288,24 @@ static void gate_programs(const struct pb_bpf_run *r, struct bpf_program *p[2])
 	}
 }
 
-/* The splice read's two fentry programs load only with a target (like
- * every tracing program, they do not load by default); without one (not in
- * this kernel's BTF) the reads are hooked and go ungated, as they did
- * before. Its kprobe programs load only when there is a gate, of the one
- * use. */
+/* The splice read's programs: only the two gate_programs() gives, and
+ * only with a gate. Its fentry programs load only with a target (like every
+ * tracing program, they do not load by default); without one (not in this
+ * kernel's BTF) the reads are hooked and go ungated, as they did before. */
 static void choose_gate(struct pb_bpf_run *r)
 {
 	struct pinblame_bpf *skel = r->skel;
+	struct bpf_program *kprobes[] = { skel->progs.splice_read_enter,
+					  skel->progs.splice_read_leave,
+					  skel->progs.splice_call_in, skel->progs.splice_call_out };
 	struct bpf_program *p[2];
-	int kprobes = r->kind == ATTACH_KPROBE && r->gate;
 
-	bpf_program__set_autoload(skel->progs.splice_read_enter, kprobes && !splice_by_call(r));
-	bpf_program__set_autoload(skel->progs.splice_read_leave, kprobes && !splice_by_call(r));
-	bpf_program__set_autoload(skel->progs.splice_call_in, kprobes && splice_by_call(r));
-	bpf_program__set_autoload(skel->progs.splice_call_out, kprobes && splice_by_call(r));
-	if (r->kind != ATTACH_FENTRY || !r->gate)
+	for (size_t i = 0; i < PB_ARRAY_SIZE(kprobes); i++)
+		bpf_program__set_autoload(kprobes[i], false);
+	if (!r->gate)
 		return;
 	gate_programs(r, p);
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; r->kind == ATTACH_FENTRY && i < 2; i++)
 		if (bpf_program__set_attach_target(p[i], 0, r->gate)) {
 			pb_warn("--bpf: fentry cannot attach to %s: every page cache read "
 				"of a watched page walks its stack", r->gate);
