@@ -87,6 +87,31 @@ static int spread(uint64_t i, uint64_t k, uint64_t n)
 	return (i + 1) * k / n != i * k / n;
 }
 
+/* Event row I's numbers: its line and time grow by LINE_STEP and TS_STEP
+ * a row; stack 0 for none. tgid is pid. */
+#define LINE_STEP 13
+#define TS_STEP 3917
+
+struct floor_row {
+	uint64_t line, ts;
+	int cpu, pid, comm, name, stack;
+};
+
+static struct floor_row floor_row(uint64_t i, const struct floor_args *a)
+{
+	struct floor_row r = {
+		.line = (i + 1) * LINE_STEP,
+		.ts = 6000000000ull + i * TS_STEP,
+		.cpu = (int)(i & 1),
+		.pid = (int)(106 + (i >> 16) % 4096),
+		.comm = (int)(1 + i % 5),
+		.name = (int)(6 + i % 19),
+		.stack = spread(i, a->stacked, a->events) ? (int)(1 + i % 22) : 0,
+	};
+
+	return r;
+}
+
 /* Rows per statement, as the store writes events (lib/store/record.c). */
 #define ROWS 16
 #define COLS 10
@@ -111,15 +136,17 @@ static sqlite3_stmt *prepare_events(sqlite3 *db, int rows)
 static void bind_event(sqlite3_stmt *st, int base, uint64_t i, const struct floor_args *a,
 		       char *fields, char *body)
 {
-	sqlite3_bind_int64(st, base + 1, (sqlite3_int64)(i * 13 + 13));
-	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)(6000000000ull + i * 3917));
-	sqlite3_bind_int(st, base + 3, (int)(i & 1));
-	sqlite3_bind_int(st, base + 4, (int)(106 + (i >> 16) % 4096));
-	sqlite3_bind_int(st, base + 5, (int)(106 + (i >> 16) % 4096));
-	sqlite3_bind_int(st, base + 6, (int)(1 + i % 5));
-	sqlite3_bind_int(st, base + 7, (int)(6 + i % 19));
-	if (spread(i, a->stacked, a->events))
-		sqlite3_bind_int(st, base + 8, (int)(1 + i % 22));
+	struct floor_row r = floor_row(i, a);
+
+	sqlite3_bind_int64(st, base + 1, (sqlite3_int64)r.line);
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)r.ts);
+	sqlite3_bind_int(st, base + 3, r.cpu);
+	sqlite3_bind_int(st, base + 4, r.pid);
+	sqlite3_bind_int(st, base + 5, r.pid);
+	sqlite3_bind_int(st, base + 6, r.comm);
+	sqlite3_bind_int(st, base + 7, r.name);
+	if (r.stack)
+		sqlite3_bind_int(st, base + 8, r.stack);
 	else
 		sqlite3_bind_null(st, base + 8);
 	/* each row of a statement has its own text, as the store's rows do */
@@ -180,16 +207,17 @@ static unsigned char *put_varint(unsigned char *p, uint64_t v)
 static unsigned char *pack_event(unsigned char *p, uint64_t i, const struct floor_args *a,
 				 char *text)
 {
+	struct floor_row r = floor_row(i, a);
 	int len;
 
-	p = put_varint(p, 13);
-	p = put_varint(p, 3917);
-	p = put_varint(p, i & 1);
-	p = put_varint(p, 106 + (i >> 16) % 4096);
-	p = put_varint(p, 106 + (i >> 16) % 4096);
-	p = put_varint(p, 1 + i % 5);
-	p = put_varint(p, 6 + i % 19);
-	p = put_varint(p, spread(i, a->stacked, a->events) ? 1 + i % 22 : 0);
+	p = put_varint(p, LINE_STEP);
+	p = put_varint(p, TS_STEP);
+	p = put_varint(p, (uint64_t)r.cpu);
+	p = put_varint(p, (uint64_t)r.pid);
+	p = put_varint(p, (uint64_t)r.pid);
+	p = put_varint(p, (uint64_t)r.comm);
+	p = put_varint(p, (uint64_t)r.name);
+	p = put_varint(p, (uint64_t)r.stack);
 	len = fill_text(text, a->fields_len, i);
 	p = put_varint(p, (uint64_t)len);
 	memcpy(p, text, (size_t)len);
